@@ -1,0 +1,36 @@
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { campaignTargets, observationAssignments, raterGroup } from "./campaigns";
+import { instrumentVersions } from "./instruments";
+import { persons } from "./people";
+
+// One signing key pair per campaign target (blind-signature tokens are bound to it).
+export const targetKeys = pgTable("target_keys", {
+  targetId: integer("target_id").primaryKey().references(() => campaignTargets.id, { onDelete: "cascade" }),
+  publicKey: text("public_key").notNull(),
+  privateKey: text("private_key").notNull(), // encrypted with the server's key
+});
+
+// Anonymous side. Nothing here names a person: the id is random, the day is coarse,
+// and the spent token's hash only proves a valid token was used once.
+export const responses = pgTable("responses", {
+    id: uuid("id").primaryKey().defaultRandom(),
+    targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "restrict" }),
+    raterGroup: raterGroup("rater_group").notNull(),
+    instrumentVersionId: integer("instrument_version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
+    answers: jsonb("answers").notNull(),
+    declined: boolean("declined").notNull().default(false),
+    day: date("day").notNull(),
+    spentTokenHash: text("spent_token_hash").notNull().unique(),
+}, (t) => [index("responses_target_idx").on(t.targetId)]);
+
+// Named observation records (听课记录) by peers, supervisors and leaders.
+export const observationRecords = pgTable("observation_records", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  assignmentId: integer("assignment_id").notNull().unique().references(() => observationAssignments.id, { onDelete: "restrict" }),
+  observerId: integer("observer_id").notNull().references(() => persons.id, { onDelete: "restrict" }),
+  instrumentVersionId: integer("instrument_version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
+  answers: jsonb("answers").notNull(),
+  observedOn: date("observed_on").notNull(),
+  submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+  comment: text("comment"),
+});

@@ -1,0 +1,6 @@
+import type { Role } from "@/db/schema";
+
+// Role sets used by routers and pages alike.
+export const ADMIN_ROLE_LIST = ["sys_admin", "quality_admin", "unit_admin"] as const satisfies readonly Role[];
+export const BROWSE_ROLE_LIST = [...ADMIN_ROLE_LIST, "hr", "leader"] as const satisfies readonly Role[];
+export const IMPORT_ROLE_LIST = ["sys_admin", "quality_admin"] as const satisfies readonly Role[];

@@ -1,0 +1,17 @@
+import { createCallerFactory, router, type Context } from "./trpc";
+import { meRouter } from "./routers/me";
+import { orgRouter } from "./routers/org";
+import { peopleRouter } from "./routers/people";
+
+export const appRouter = router({
+  me: meRouter,
+  org: orgRouter,
+  people: peopleRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process with a context built by hand (tests, scripts). */
+export function createCaller(ctx: Partial<Context> & Pick<Context, "db">) {
+  return createCallerFactory(appRouter)({ user: null, locale: "zh", now: () => new Date(), ...ctx });
+}

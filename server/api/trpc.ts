@@ -1,0 +1,91 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Db } from "@/db/client";
+import type { Role } from "@/db/schema";
+import { DomainError } from "../errors";
+import { translate } from "../i18n/translate";
+import type { Locale } from "../i18n/messages";
+import type { SessionUser } from "../auth/users";
+import { unitScope, type UnitScope } from "../access/scope";
+
+// The context is plain data: route handlers build it from the request, tests build it
+// directly (see createCaller in root.ts), no HTTP needed.
+export type Context = { db: Db; user: SessionUser | null; locale: Locale; now: () => Date };
+
+// Who may call a procedure. Every procedure declares it; one without is refused.
+export type Access = { allow: "public" } | { allow: "signed-in" } | { allow: readonly Role[] };
+
+const zodLocales = { zh: z.locales.zhCN(), en: z.locales.en() };
+
+function describeZod(error: ZodError, locale: Locale): string {
+  const fmt = zodLocales[locale].localeError;
+  return error.issues.map((i) => {
+    const msg = typeof fmt === "function" ? (fmt(i as never) as string | { message: string } | undefined) : undefined;
+    const text = typeof msg === "string" ? msg : msg?.message ?? i.message;
+    return i.path.length ? `${i.path.join(".")}: ${text}` : text;
+  }).join("; ");
+}
+
+const t = initTRPC.context<Context>().meta<Access>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const locale = ctx?.locale ?? "zh";
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zodError
+        ? translate(locale, "errors.invalidInput", { detail: describeZod(zodError, locale) })
+        : error.code === "INTERNAL_SERVER_ERROR" ? translate(locale, "errors.internal") : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        // Per-field messages so forms can show them beside the field.
+        fields: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
+        details: error.cause instanceof DomainError ? error.cause.details ?? null : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+// One place maps domain errors to tRPC errors, in the caller's language.
+const errorMapping = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const d = result.error.cause;
+    throw new TRPCError({ code: d.kind, message: translate(ctx.locale, d.code, d.params), cause: d });
+  }
+  return result;
+});
+
+// Default deny: the access check runs for every procedure and refuses those that did
+// not declare who may call them.
+const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
+  if (!meta?.allow) throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
+  if (meta.allow === "public") return next();
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: translate(ctx.locale, "errors.unauthorized") });
+  if (meta.allow !== "signed-in" && !ctx.user.roles.some((g) => (meta.allow as readonly Role[]).includes(g.role))) {
+    throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+const base = t.procedure.use(errorMapping).use(accessCheck);
+
+export const publicProcedure = base.meta({ allow: "public" });
+export const signedInProcedure = base.meta({ allow: "signed-in" }).use(({ ctx, next }) =>
+  next({ ctx: { ...ctx, user: ctx.user as SessionUser } }));
+
+/** A procedure only the given roles may call; ctx.scope is what of the school those roles see. */
+export function roleProcedure(...roles: Role[]) {
+  return base.meta({ allow: roles }).use(async ({ ctx, next }) => {
+    const user = ctx.user as SessionUser;
+    const scope: UnitScope = await unitScope(ctx.db, user, roles);
+    return next({ ctx: { ...ctx, user, scope } });
+  });
+}
+
+export { ADMIN_ROLE_LIST as ADMIN_ROLES, BROWSE_ROLE_LIST as BROWSE_ROLES, IMPORT_ROLE_LIST as IMPORT_ROLES } from "../access/roles";

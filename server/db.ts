@@ -1,0 +1,25 @@
+import "server-only";
+import { openDb, type Db, type DbHandle } from "@/db/client";
+import { prepareDatabase } from "@/db/prepare";
+import { env } from "./env";
+
+// One database per process: PGlite is single-process, and a postgres.js pool is shared.
+// Kept on globalThis so that Next's dev-mode module reloads do not open a second one.
+const g = globalThis as unknown as { __tqeDb?: Promise<DbHandle> };
+
+export function getDbHandle(): Promise<DbHandle> {
+  g.__tqeDb ??= (async () => {
+    const e = env();
+    const handle = await openDb(e.DATABASE_URL ? { url: e.DATABASE_URL } : { pgliteDir: e.PGLITE_DIR });
+    await prepareDatabase(handle, { demo: e.DEMO_SEED, log: console.log });
+    return handle;
+  })().catch((err) => {
+    g.__tqeDb = undefined;
+    throw err;
+  });
+  return g.__tqeDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// Typed, validated environment, read once. A bad value stops the process at start
+// with the variable's name, not at the first request that needs it.
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Set: PostgreSQL through postgres.js. Unset: embedded PGlite kept in PGLITE_DIR.
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  // The app's public origin (https://pj.example.edu.cn). Used for the Origin check and
+  // for links in invitations; unset, the request's own Host is taken.
+  APP_URL: z.string().url().optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  // Optional single sign-on (OIDC; CAS servers ≥ 5 speak OIDC too).
+  AUTH_OIDC_ISSUER: z.string().url().optional(),
+  AUTH_OIDC_CLIENT_ID: z.string().optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  AUTH_OIDC_NAME: z.string().default("统一身份认证"),
+  AUTH_OIDC_NUMBER_CLAIM: z.string().default("preferred_username"),
+  // The demo university is seeded on first start of an empty embedded database.
+  DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
+});
+
+export type Env = z.infer<typeof schema> & { NEXTAUTH_SECRET: string };
+
+function load(): Env {
+  const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if (env.AUTH_OIDC_ISSUER && !(env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET)) {
+    throw new Error("Invalid environment:\n  AUTH_OIDC_ISSUER needs AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET");
+  }
+  return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret(env) };
+}
+
+// Without a configured secret (a new machine on the embedded database) one is made
+// once and kept beside the data, so sessions survive restarts. Production with a real
+// PostgreSQL must configure it.
+function localSecret(env: z.infer<typeof schema>): string {
+  if (env.NODE_ENV === "test") return "test-secret-test-secret-test-secret-0000";
+  if (env.DATABASE_URL && env.NODE_ENV === "production") {
+    throw new Error("Invalid environment:\n  NEXTAUTH_SECRET is required with DATABASE_URL in production");
+  }
+  const file = path.resolve(".data/auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= load();
+  return cached;
+}

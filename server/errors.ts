@@ -1,0 +1,22 @@
+// Domain errors carry a code from the message catalogue (server/i18n/messages) and
+// parameters; server/api/trpc.ts turns them into tRPC errors in the user's language.
+export type DomainErrorKind = "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS";
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    super(code);
+    this.name = "DomainError";
+  }
+}
+
+export const forbidden = (code = "errors.forbidden", params?: Record<string, string | number>) =>
+  new DomainError("FORBIDDEN", code, params);
+export const notFound = (code = "errors.notFound", params?: Record<string, string | number>) =>
+  new DomainError("NOT_FOUND", code, params);
+export const badRequest = (code: string, params?: Record<string, string | number>, details?: unknown) =>
+  new DomainError("BAD_REQUEST", code, params, details);

@@ -1,0 +1,23 @@
+// Message catalogue, one JSON file per namespace and language. Add a namespace by
+// adding its two files and one line to each list below.
+import zhCommon from "./messages/zh/common.json";
+import zhErrors from "./messages/zh/errors.json";
+import zhAuth from "./messages/zh/auth.json";
+import enCommon from "./messages/en/common.json";
+import enErrors from "./messages/en/errors.json";
+import enAuth from "./messages/en/auth.json";
+
+export const LOCALES = ["zh", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "zh";
+export const LOCALE_COOKIE = "NEXT_LOCALE";
+
+const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth };
+const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth };
+
+export const messages: Record<Locale, typeof zh> = { zh, en };
+export type Messages = typeof zh;
+
+export function toLocale(value: string | undefined | null): Locale {
+  return value === "en" ? "en" : DEFAULT_LOCALE;
+}

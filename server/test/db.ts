@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import { openDb, type Db, type DbHandle } from "@/db/client";
+import { rowsOf } from "../access/scope";
+
+// One database per test worker: in-memory PGlite, or with TEST_DATABASE_URL a database
+// of its own on that PostgreSQL server (created on first use), so workers never share.
+// vitest runs with isolate: false, so this module (and the database) lives for the worker.
+let handle: Promise<DbHandle> | undefined;
+
+async function openForWorker(): Promise<DbHandle> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return openDb({ pgliteDir: "memory://" });
+  const worker = process.env.VITEST_POOL_ID ?? "0";
+  const name = `tqe_test_w${worker}`;
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return openDb({ url: u.toString() });
+}
+
+export async function testDb(): Promise<Db> {
+  handle ??= openForWorker();
+  return (await handle).db;
+}
+
+/** Empties every table (keeps the schema); call in beforeEach/beforeAll of a test file. */
+export async function resetDb(db: Db): Promise<void> {
+  const res = await db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
+  const names = rowsOf<{ tablename: string }>(res).map((r) => `"${r.tablename}"`);
+  if (names.length) await db.execute(sql.raw(`truncate ${names.join(", ")} restart identity cascade`));
+}
