@@ -2,6 +2,7 @@ import {
   boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, unique,
 } from "drizzle-orm/pg-core";
 import { programmes, units } from "./org";
+import { ROLES } from "./roles";
 
 export const personKind = pgEnum("person_kind", ["staff", "student"]);
 
@@ -32,18 +33,7 @@ export const persons = pgTable("persons", {
   index("persons_name_idx").on(t.name),
 ]);
 
-export const ROLES = [
-  "student", // 学生
-  "info_officer", // 学生信息员
-  "teacher", // 教师
-  "supervisor", // 督导 (unit null: school level; unit set: that unit's team)
-  "leader", // 领导干部 (unit null: school leader; unit set: unit leader)
-  "unit_admin", // 教学单位管理员 (unit required)
-  "quality_admin", // 质量监控中心
-  "hr", // 人事处
-  "sys_admin", // 系统管理员
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "./roles";
 export const role = pgEnum("role", ROLES);
 
 export const roleGrants = pgTable("role_grants", {

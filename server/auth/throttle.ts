@@ -24,6 +24,8 @@ export async function lockedMinutes(db: DbOrTx, keys: { key: string }[], now: Da
 export async function recordFailure(db: DbOrTx, keys: { key: string; factor: number }[], now: Date, cfg: ThrottleConfig) {
   const windowStart = new Date(now.getTime() - cfg.lockMinutes * 60000);
   const lockUntil = new Date(now.getTime() + cfg.lockMinutes * 60000);
+  // Dates inside sql`` go as ISO text: postgres.js cannot serialise a Date there.
+  const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
   for (const { key, factor } of keys) {
     const limit = cfg.maxFailures * factor;
     // One statement per key: restart the count when the window has passed, lock on reaching the limit.
@@ -31,9 +33,9 @@ export async function recordFailure(db: DbOrTx, keys: { key: string; factor: num
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {
-          failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${now} else ${loginThrottle.windowStart} end`,
-          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil} else ${loginThrottle.lockedUntil} end`,
+          failures: sql`case when ${loginThrottle.windowStart} < ${ts(windowStart)} then 1 else ${loginThrottle.failures} + 1 end`,
+          windowStart: sql`case when ${loginThrottle.windowStart} < ${ts(windowStart)} then ${ts(now)} else ${loginThrottle.windowStart} end`,
+          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${ts(windowStart)} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${ts(lockUntil)} else ${loginThrottle.lockedUntil} end`,
         },
       });
   }

@@ -1,0 +1,18 @@
+import { TRPCError } from "@trpc/server";
+import { notFound } from "next/navigation";
+import { serverApi } from "@/server/api/server";
+import { Forbidden } from "../../../../_components/Forbidden";
+import { PersonView } from "./PersonView";
+
+export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const api = await serverApi();
+  try {
+    return <PersonView person={await api.people.get({ id })} />;
+  } catch (e) {
+    if (e instanceof TRPCError && e.code === "NOT_FOUND") notFound();
+    if (e instanceof TRPCError && e.code === "FORBIDDEN") return <Forbidden />;
+    throw e;
+  }
+}

@@ -1,0 +1,23 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { currentUser } from "@/server/api/server";
+import { BROWSE_ROLE_LIST, IMPORT_ROLE_LIST } from "@/server/access/roles";
+import { hasRole } from "@/server/access/scope";
+import { AppShell, type NavKey } from "../_components/AppShell";
+import { SessionKeepAlive } from "../_components/SessionKeepAlive";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  const nav: NavKey[] = ["home"];
+  if (hasRole(user, ...BROWSE_ROLE_LIST)) nav.push("units", "programmes", "courses", "sections", "people");
+  if (hasRole(user, ...IMPORT_ROLE_LIST)) nav.push("import");
+  return (
+    <AppShell user={{ name: user.name, number: user.number, roles: [...new Set(user.roles.map((r) => r.role))] }} nav={nav}>
+      <SessionKeepAlive />
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,89 @@
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { createSchool, sessionOf, type School } from "../test/fixtures";
+import { resetDb, testDb } from "../test/db";
+import { appRouter, createCaller } from "./root";
+
+let db: Db;
+let s: School;
+const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale });
+
+async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TRPCError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error("expected the call to be refused");
+}
+
+beforeAll(async () => {
+  db = await testDb();
+  await resetDb(db);
+  s = await createSchool(db);
+});
+
+describe("access control", () => {
+  it("every procedure declares who may call it", () => {
+    const procs = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { allow?: unknown } } }>);
+    expect(procs.length).toBeGreaterThan(5);
+    for (const [path, proc] of procs) expect(proc._def.meta?.allow, path).toBeDefined();
+  });
+
+  it("refuses anonymous callers and callers without the role", async () => {
+    expect((await codeOf(createCaller({ db }).org.units())).code).toBe("UNAUTHORIZED");
+    const student = await as(s.people.studentA);
+    expect((await codeOf(student.people.list({}))).code).toBe("FORBIDDEN");
+    expect((await codeOf(student.org.sections({}))).code).toBe("FORBIDDEN");
+  });
+
+  it("lets a unit admin see only their unit", async () => {
+    const adminA = await as(s.people.adminA);
+    const units = await adminA.org.units();
+    expect(units.map((u) => u.code).sort()).toEqual(["A", "A1"]);
+    const sections = await adminA.org.sections({});
+    expect(sections.items.map((x) => x.code)).toEqual(["CS101-01"]);
+    const people = await adminA.people.list({ pageSize: 100 });
+    // The teacher sits in A's teaching office, which is inside A.
+    expect(people.items.map((p) => p.number).sort()).toEqual(["2023001", "T001", "UA01"]);
+  });
+
+  it("refuses a unit admin reaching for another unit, in the user's language", async () => {
+    const adminA = await as(s.people.adminA);
+    const r = await codeOf(adminA.people.list({ unitId: s.unitB.id }));
+    expect(r).toEqual({ code: "FORBIDDEN", message: "不能访问其他教学单位的数据。" });
+    expect((await codeOf(adminA.org.sections({ unitId: s.unitB.id }))).code).toBe("FORBIDDEN");
+    expect((await codeOf(adminA.people.get({ id: s.people.studentB.id }))).code).toBe("FORBIDDEN");
+    const en = await as(s.people.adminA, "en");
+    expect((await codeOf(en.people.get({ id: s.people.teacherB.id }))).message).toBe("You cannot access another unit's data.");
+  });
+
+  it("lets the quality office see the whole school", async () => {
+    const q = await as(s.people.quality);
+    expect((await q.org.sections({})).total).toBe(2);
+    expect((await q.people.list({ q: "同学" })).items.map((p) => p.number)).toEqual(["2023001", "2023002"]);
+    const p = await q.people.get({ id: s.people.studentB.id });
+    expect(p.roles.map((r) => r.role).sort()).toEqual(["info_officer", "student"]);
+    expect(p.enrolled.map((x) => x.code).sort()).toEqual(["CS101-01", "EN101-01"]);
+  });
+
+  it("answers invalid input with an error naming the field", async () => {
+    const q = await as(s.people.quality);
+    const r = await codeOf(q.people.list({ pageSize: 1000 }));
+    expect(r.code).toBe("BAD_REQUEST");
+    expect(r.message).toContain("pageSize");
+    expect((await codeOf(q.people.get({ id: 999999 }))).code).toBe("NOT_FOUND");
+  });
+
+  it("gives each person a home of their own", async () => {
+    const student = await (await as(s.people.studentB)).me.home();
+    expect(student.studying.map((x) => x.code).sort()).toEqual(["CS101-01", "EN101-01"]);
+    expect(student.overview).toBeNull();
+    const teacher = await (await as(s.people.teacherA)).me.home();
+    expect(teacher.teaching.map((x) => x.code)).toEqual(["CS101-01"]);
+    const adminB = await (await as(s.people.adminB)).me.home();
+    expect(adminB.overview).toMatchObject({ students: 1, sections: 1, scopeUnits: ["外国语学院"] });
+  });
+});
