@@ -1,0 +1,101 @@
+/**
+ * Database commands, run as `node --import tsx db/cli.ts <command>`:
+ *
+ *   migrate             apply the committed migrations
+ *   seed-demo [--force] migrate, then seed the demo university (示范大学)
+ *   prepare             migrate, then what the app does on start: seed the demo only on an
+ *                       empty embedded database with DEMO_SEED=auto
+ *
+ * The database comes from the environment: DATABASE_URL (PostgreSQL) or else the embedded
+ * PGlite in PGLITE_DIR (default .data/pglite).
+ */
+import { openDb, type DbHandle } from "./client";
+import { prepareDatabase } from "./prepare";
+import { seedDemo } from "./seed/demo";
+
+const USAGE = `usage: node --import tsx db/cli.ts <command>
+
+commands:
+  migrate              apply the migrations
+  seed-demo [--force]  migrate and seed the demo university (refuses a non-empty database
+                       it did not create, and production PostgreSQL unless --force)
+  prepare              migrate and seed the demo if the embedded database is empty (DEMO_SEED=auto)
+
+environment: DATABASE_URL (PostgreSQL) or PGLITE_DIR (embedded, default .data/pglite), DEMO_SEED (auto|off)`;
+
+// Read directly rather than through server/env.ts, which also wants the app's secrets.
+function setting(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+async function open(): Promise<DbHandle> {
+  const url = setting("DATABASE_URL");
+  if (url) {
+    const u = new URL(url); // never print the password
+    console.log(`Opening PostgreSQL at ${u.host}${u.pathname} and applying migrations…`);
+    return openDb({ url });
+  }
+  const pgliteDir = setting("PGLITE_DIR") ?? ".data/pglite";
+  console.log(`Opening the embedded database in ${pgliteDir} and applying migrations…`);
+  return openDb({ pgliteDir });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const flags = new Set(rest);
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [] };
+  if (!(command in known)) {
+    console.error(`error: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const unknown = [...flags].filter((f) => !known[command].includes(f));
+  if (unknown.length) {
+    console.error(`error: unknown option ${unknown.join(", ")} for ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  const demo = setting("DEMO_SEED") ?? "auto";
+  if (command === "prepare" && demo !== "auto" && demo !== "off") {
+    console.error(`error: DEMO_SEED must be "auto" or "off", not "${demo}"`);
+    return 2;
+  }
+
+  // Checked here too so that production is refused before anything is migrated.
+  if (command === "seed-demo" && process.env.NODE_ENV === "production" && setting("DATABASE_URL") && !flags.has("--force")) {
+    console.error("error: refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override");
+    return 1;
+  }
+
+  const handle = await open();
+  try {
+    if (command === "migrate") {
+      console.log("Migrations applied.");
+    } else if (command === "seed-demo") {
+      await seedDemo(handle.db, { log: (l) => console.log(l), force: flags.has("--force") });
+    } else {
+      await prepareDatabase(handle, { demo: demo as "auto" | "off", log: (l) => console.log(l) });
+      console.log("Database ready.");
+    }
+  } finally {
+    await handle.close();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // Drizzle wraps driver errors ("Failed query: …"); the cause says what went wrong.
+    let message = err instanceof Error ? err.message : String(err);
+    for (let c = err instanceof Error ? err.cause : undefined, depth = 0; c && depth < 3; c = c instanceof Error ? c.cause : undefined, depth++) {
+      message += `\n  caused by: ${c instanceof Error ? c.message || c.name : String(c)}`;
+    }
+    console.error(`error: ${message}`);
+    if (process.env.DEBUG && err instanceof Error && err.stack) console.error(err.stack);
+    process.exit(1);
+  },
+);
