@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 describe("access control", () => {
   it("every procedure declares who may call it", () => {
-    const procs = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { allow?: unknown } } }>);
+    const procs = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { allow?: unknown } } }>);
     expect(procs.length).toBeGreaterThan(5);
     for (const [path, proc] of procs) expect(proc._def.meta?.allow, path).toBeDefined();
   });

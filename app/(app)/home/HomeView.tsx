@@ -38,7 +38,7 @@ export function HomeView({ user, home }: Props) {
       <Card>
         <Typography.Title level={4} style={{ margin: 0 }}>{t("greeting", { name: user.name })}</Typography.Title>
         <Space wrap style={{ marginTop: 8 }}>
-          <Typography.Text type="secondary">{t("rolesLine")}:</Typography.Text>
+          <Typography.Text type="secondary">{t("rolesLine")}{tc("colon")}</Typography.Text>
           {roles.map((r) => <Tag color="blue" key={r}>{tc(`roles.${r}`)}</Tag>)}
         </Space>
         <div style={{ marginTop: 8 }}>

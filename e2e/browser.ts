@@ -1,0 +1,39 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const DEMO_PASSWORD = "Demo@2026";
+export const ARTIFACTS = path.join(process.cwd(), "e2e", "artifacts");
+
+export const DESKTOP = { viewport: { width: 1366, height: 860 } };
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+export function baseURL(): string {
+  return inject("baseURL");
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
+  });
+}
+
+export async function newContext(browser: Browser, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ ...size, baseURL: baseURL(), locale: locale === "zh" ? "zh-CN" : "en-US" });
+  if (locale === "en") await ctx.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL() }]);
+  return ctx;
+}
+
+export async function signIn(page: Page, number: string, password = DEMO_PASSWORD) {
+  await page.goto("/signin");
+  await page.locator("#number").fill(number);
+  await page.locator("#password").fill(password);
+  await page.locator("button[type=submit]").click();
+}
+
+export async function shot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
