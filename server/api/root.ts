@@ -2,11 +2,13 @@ import { createCallerFactory, router, type Context } from "./trpc";
 import { meRouter } from "./routers/me";
 import { orgRouter } from "./routers/org";
 import { peopleRouter } from "./routers/people";
+import { importsRouter } from "./routers/imports";
 
 export const appRouter = router({
   me: meRouter,
   org: orgRouter,
   people: peopleRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;
