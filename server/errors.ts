@@ -2,6 +2,11 @@
 // parameters; server/api/trpc.ts turns them into tRPC errors in the user's language.
 export type DomainErrorKind = "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS";
 
+// The HTTP status each kind answers with in route handlers (tRPC maps its own codes alike).
+export const HTTP_STATUS: Record<DomainErrorKind, number> = {
+  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429,
+};
+
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,

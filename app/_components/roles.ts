@@ -1,1 +1,1 @@
-export { ROLES as ROLE_KEYS, type Role as RoleKey } from "@/db/schema/roles";
+export { ROLES as ROLE_KEYS, type Role as RoleKey } from "@/db/schema/enums";

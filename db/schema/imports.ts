@@ -1,10 +1,8 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { persons } from "./people";
 
-export const IMPORT_KINDS = [
-  "units", "programmes", "people", "courses", "sections", "enrolments", "graduates", "employers",
-] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+import { IMPORT_KINDS } from "./enums";
+export { IMPORT_KINDS, type ImportKind } from "./enums";
 
 export type ImportRowError = { file: string; row: number; column: string | null; reason: string };
 

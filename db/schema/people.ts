@@ -2,7 +2,7 @@ import {
   boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, unique,
 } from "drizzle-orm/pg-core";
 import { programmes, units } from "./org";
-import { ROLES } from "./roles";
+import { ROLES } from "./enums";
 
 export const personKind = pgEnum("person_kind", ["staff", "student"]);
 
@@ -33,7 +33,7 @@ export const persons = pgTable("persons", {
   index("persons_name_idx").on(t.name),
 ]);
 
-export { ROLES, type Role } from "./roles";
+export { ROLES, type Role } from "./enums";
 export const role = pgEnum("role", ROLES);
 
 export const roleGrants = pgTable("role_grants", {

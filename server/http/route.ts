@@ -1,3 +1,4 @@
+import { DomainError, HTTP_STATUS } from "../errors";
 import { LOCALE_COOKIE, toLocale, type Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { isSameOriginRequest } from "./guard";
@@ -8,8 +9,31 @@ export function localeOf(req: Request): Locale {
   return toLocale(cookie?.slice(LOCALE_COOKIE.length + 1));
 }
 
+export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>): Response {
+  return Response.json({ error: translate(locale, code, params) }, { status });
+}
+
 /** A 403 response for a state-changing request from another origin, or null to go on. */
 export async function refuseCrossOrigin(req: Request): Promise<Response | null> {
   if (isSameOriginRequest(req)) return null;
-  return Response.json({ error: translate(localeOf(req), "errors.badOrigin") }, { status: 403 });
+  return errorResponse(localeOf(req), 403, "errors.badOrigin");
+}
+
+/**
+ * Wraps a route handler (not tRPC, which has its own): refuses cross-site writes, and
+ * turns domain errors into JSON errors in the user's language with the matching status.
+ */
+export function routeHandler(fn: (req: Request, locale: Locale) => Promise<Response>) {
+  return async (req: Request): Promise<Response> => {
+    const locale = localeOf(req);
+    const refused = await refuseCrossOrigin(req);
+    if (refused) return refused;
+    try {
+      return await fn(req, locale);
+    } catch (e) {
+      if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params);
+      console.error(`${req.method} ${new URL(req.url).pathname}:`, e);
+      return errorResponse(locale, 500, "errors.internal");
+    }
+  };
 }

@@ -275,7 +275,7 @@ export const LAYOUTS: Record<ImportKind, Layout> = {
     },
     naturalKey: ["number"],
     columns: [
-      col("number", "学号/工号", "Number", true, code(true, 32), { zh: "学生学号或教职工工号（唯一）。", en: "Student or staff number (unique)." }, "2023001", ["学号", "工号", "学工号", "编号", "staff number", "student number", "no"]),
+      col("number", "学号/工号", "Number", true, code(true, 32), { zh: "学生学号或教职工工号（唯一）。", en: "Student or staff number (unique)." }, "2023001", ["学号", "工号", "工号/学号", "学工号", "编号", "staff number", "student number", "no"]),
       col("name", "姓名", "Name", true, text(true, 100), { zh: "姓名。", en: "Full name." }, "陈同学", ["名字"]),
       col("kind", "人员类别", "Kind", true, choice(true, PERSON_KINDS), { zh: "教职工或学生（staff/student）。", en: "staff or student (or 教职工/学生)." }, "学生", ["类别", "身份", "人员类型"]),
       col("unit_code", "所属单位代码", "Unit code", false, code(false), { zh: "所在教学单位或部门的代码。", en: "Code of the person's unit." }, "A", ["单位代码", "学院代码"]),
