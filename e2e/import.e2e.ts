@@ -52,6 +52,30 @@ describe("data import", () => {
     await ctx.close();
   });
 
+  it("the system administrator gives an imported teacher a password, and the teacher signs in", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await signIn(page, "admin");
+    await page.waitForURL(/\/home/);
+    await page.goto("/admin/people?q=T9001");
+    await page.getByRole("link", { name: "T9001" }).click();
+    await page.getByTestId("set-password").click();
+    await page.locator("input[type=password]").fill("short");
+    await page.getByRole("button", { name: "保 存" }).click();
+    await expect.poll(() => page.getByText("至少 8 位，须同时包含字母和数字。").count()).toBeGreaterThan(0);
+    await page.locator("input[type=password]").fill("Welcome2026");
+    await page.getByRole("button", { name: "保 存" }).click();
+    await page.getByText("密码已设置。").waitFor();
+    await ctx.close();
+
+    const ctx2 = await newContext(browser, DESKTOP);
+    const p2 = await ctx2.newPage();
+    await signIn(p2, "T9001", "Welcome2026");
+    await p2.waitForURL(/\/home/);
+    await p2.getByText("欧阳明远，您好").waitFor();
+    await ctx2.close();
+  });
+
   it("the import page works on a phone and is refused to a unit admin", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();

@@ -822,7 +822,7 @@ export async function isEmpty(db: DbOrTx): Promise<boolean> {
   return true;
 }
 
-async function readMarker(db: DbOrTx): Promise<{ version?: number; seededAt?: string } | null> {
+export async function readMarker(db: DbOrTx): Promise<{ version?: number; seededAt?: string } | null> {
   const [row] = await db.select().from(meta).where(eq(meta.key, DEMO_MARKER_KEY));
   return row ? (row.value as { version?: number; seededAt?: string }) : null;
 }

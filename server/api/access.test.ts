@@ -87,3 +87,19 @@ describe("access control", () => {
     expect(adminB.overview).toMatchObject({ students: 1, sections: 1, scopeUnits: ["外国语学院"] });
   });
 });
+
+describe("setting a password", () => {
+  it("is for the system administrator only, and the new password signs in", async () => {
+    const { authenticate } = await import("../auth/users");
+    const quality = await as(s.people.quality);
+    expect((await codeOf(quality.people.setPassword({ id: s.people.teacherA.id, password: "NewPass2026" }))).code).toBe("FORBIDDEN");
+    const admin = await as(s.people.sysAdmin);
+    const weak = await codeOf(admin.people.setPassword({ id: s.people.teacherA.id, password: "short" }));
+    expect(weak.code).toBe("BAD_REQUEST");
+    expect(weak.message).toContain("password");
+    await admin.people.setPassword({ id: s.people.teacherA.id, password: "NewPass2026" });
+    const cfg = { maxFailures: 5, lockMinutes: 15 };
+    expect((await authenticate(db, { number: "T001", password: "NewPass2026", ip: null }, new Date(), cfg)).ok).toBe(true);
+    expect((await authenticate(db, { number: "T001", password: "Test@12345", ip: null }, new Date(), cfg)).ok).toBe(false);
+  });
+});

@@ -15,6 +15,14 @@ declare module "next-auth/jwt" {
   interface JWT { pid?: number; loginAt?: number }
 }
 
+/**
+ * Absolute lifetime: a session signed in more than maxHours ago ends, however active it
+ * was (the idle limit is the cookie's own lifetime, renewed on activity).
+ */
+export function sessionAlive(token: { pid?: number; loginAt?: number }, now: number, maxHours: number): boolean {
+  return !!token.pid && !!token.loginAt && token.loginAt <= now && now - token.loginAt <= maxHours * 3600_000;
+}
+
 const credentialsInput = z.object({ number: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) });
 
 // Sign-in errors are codes the sign-in page translates; "throttled:<minutes>".
@@ -85,11 +93,8 @@ export function authOptions(): NextAuthOptions {
           token.loginAt = Date.now();
           delete token.name; delete token.email; delete token.picture;
         }
-        // Absolute lifetime: activity does not keep a session alive past SESSION_MAX_HOURS.
         // Throwing here makes next-auth clear the cookie.
-        if (!token.pid || !token.loginAt || Date.now() - token.loginAt > e.SESSION_MAX_HOURS * 3600_000) {
-          throw new Error("session expired");
-        }
+        if (!sessionAlive(token, Date.now(), e.SESSION_MAX_HOURS)) throw new Error("session expired");
         return token;
       },
       async session({ session, token }) {

@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { credentials, persons, roleGrants, type Role } from "@/db/schema";
-import { dummyHash, verifyPassword } from "./password";
+import { notFound } from "../errors";
+import { recordAudit } from "../audit";
+import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { clearFailures, lockedMinutes, recordFailure, throttleKeys, type ThrottleConfig } from "./throttle";
 
 export type RoleGrant = { role: Role; unitId: number | null };
@@ -49,4 +51,15 @@ export async function authenticate(
   const nowLocked = await lockedMinutes(db, keys, now);
   if (nowLocked > 0) return { ok: false, reason: "throttled", minutes: nowLocked };
   return { ok: false, reason: "invalid" };
+}
+
+/** Sets (or first gives) a person a password; people imported from a file have none. */
+export async function setPassword(db: DbOrTx, personId: number, password: string, actorId: number): Promise<void> {
+  const [p] = await db.select({ id: persons.id, number: persons.number }).from(persons).where(eq(persons.id, personId));
+  if (!p) throw notFound();
+  const passwordHash = await hashPassword(password);
+  await db.insert(credentials).values({ personId, passwordHash })
+    .onConflictDoUpdate({ target: credentials.personId, set: { passwordHash, changedAt: new Date() } });
+  await clearFailures(db, p.number);
+  await recordAudit(db, { actorId, action: "password.set", subject: p.number });
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ROLES } from "@/db/schema";
 import { getPerson, listPeople } from "../../people/queries";
 import { pageInput } from "../../paging";
+import { setPassword } from "../../auth/users";
 import { BROWSE_ROLES, roleProcedure, router } from "../trpc";
 
 const browse = roleProcedure(...BROWSE_ROLES);
@@ -12,5 +13,10 @@ export const peopleRouter = router({
     role: z.enum(ROLES).optional(),
     kind: z.enum(["staff", "student"]).optional(),
   })).query(({ ctx, input }) => listPeople(ctx.db, ctx.scope, input)),
+  // Only the system administrator sets passwords (imported people have none until then).
+  setPassword: roleProcedure("sys_admin").input(z.object({
+    id: z.number().int().positive(),
+    password: z.string().min(8).max(128).regex(/[A-Za-z]/).regex(/[0-9]/),
+  })).mutation(({ ctx, input }) => setPassword(ctx.db, input.id, input.password, ctx.user.id)),
   get: browse.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => getPerson(ctx.db, ctx.scope, input.id)),
 });

@@ -1,12 +1,41 @@
 "use client";
-import { Card, Descriptions, List, Space, Tag, Typography } from "antd";
+import { useMutation } from "@tanstack/react-query";
+import { App, Button, Card, Descriptions, Form, Input, List, Modal, Space, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTRPC } from "../../../../_components/trpc";
 import { useTranslations } from "next-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 
 type Person = inferRouterOutputs<AppRouter>["people"]["get"];
 
-export function PersonView({ person: p }: { person: Person }) {
+function SetPassword({ personId }: { personId: number }) {
+  const t = useTranslations("admin");
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ password: string }>();
+  const mutation = useMutation(trpc.people.setPassword.mutationOptions({
+    onSuccess: () => { setOpen(false); form.resetFields(); void message.success(t("passwordSet")); },
+  }));
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} data-testid="set-password">{t("setPassword")}</Button>
+      <Modal open={open} title={t("setPassword")} okText={t("save")} cancelText={t("cancel")} confirmLoading={mutation.isPending}
+        onCancel={() => setOpen(false)} onOk={() => form.submit()} destroyOnHidden>
+        <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate({ id: personId, password: v.password })}>
+          <Form.Item name="password" label={t("newPassword")} extra={t("passwordRule")}
+            validateStatus={mutation.error ? "error" : undefined} help={mutation.error?.message}
+            rules={[{ required: true, min: 8, max: 128, pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: t("passwordRule") }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+export function PersonView({ person: p, canSetPassword }: { person: Person; canSetPassword: boolean }) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "—" : v);
@@ -16,7 +45,8 @@ export function PersonView({ person: p }: { person: Person }) {
   );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Card title={<Typography.Title level={4} style={{ margin: 0 }} data-testid="person-name">{p.name}</Typography.Title>}>
+      <Card title={<Typography.Title level={4} style={{ margin: 0 }} data-testid="person-name">{p.name}</Typography.Title>}
+        extra={canSetPassword ? <SetPassword personId={p.id} /> : null}>
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
           <Descriptions.Item label={t("number")}>{p.number}</Descriptions.Item>
           <Descriptions.Item label={t("personKind")}>{t(`personKinds.${p.kind}`)}</Descriptions.Item>

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
-import { serverApi } from "@/server/api/server";
+import { currentUser, serverApi } from "@/server/api/server";
+import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { PersonView } from "./PersonView";
 
@@ -9,7 +10,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   if (!Number.isInteger(id) || id <= 0) notFound();
   const api = await serverApi();
   try {
-    return <PersonView person={await api.people.get({ id })} />;
+    return <PersonView person={await api.people.get({ id })} canSetPassword={hasRole(await currentUser(), "sys_admin")} />;
   } catch (e) {
     if (e instanceof TRPCError && e.code === "NOT_FOUND") notFound();
     if (e instanceof TRPCError && e.code === "FORBIDDEN") return <Forbidden />;
