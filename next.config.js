@@ -8,6 +8,18 @@ const nextConfig = {
   poweredByHeader: false,
   // PGlite ships WebAssembly and data files that must be loaded from node_modules.
   serverExternalPackages: ["@electric-sql/pglite", "exceljs", "postgres"],
+  async headers() {
+    return [{
+      source: "/(.*)",
+      headers: [
+        { key: "X-Frame-Options", value: "DENY" },
+        { key: "X-Content-Type-Options", value: "nosniff" },
+        // Invitation links will carry tokens: never leak a URL to another site.
+        { key: "Referrer-Policy", value: "same-origin" },
+        { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+      ],
+    }];
+  },
   experimental: {
     // Import uploads go through a route handler; this caps other bodies.
     serverActions: { bodySizeLimit: "1mb" },

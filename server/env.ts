@@ -41,6 +41,8 @@ function load(): Env {
   if (env.AUTH_OIDC_ISSUER && !(env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET)) {
     throw new Error("Invalid environment:\n  AUTH_OIDC_ISSUER needs AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET");
   }
+  // next-auth reads NEXTAUTH_URL itself; the app's one setting is APP_URL.
+  if (env.APP_URL && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = env.APP_URL;
   return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret(env) };
 }
 
