@@ -88,4 +88,3 @@ export function roleProcedure(...roles: Role[]) {
   });
 }
 
-export { ADMIN_ROLE_LIST as ADMIN_ROLES, BROWSE_ROLE_LIST as BROWSE_ROLES, IMPORT_ROLE_LIST as IMPORT_ROLES } from "../access/roles";

@@ -33,7 +33,7 @@ export type ImportInput = {
   fileName: string;
   bytes: Uint8Array;
   actorId: number | null;
-  /** Imports are done by school-wide roles (IMPORT_ROLES); the scope is not used. */
+  /** Imports are done by school-wide roles (IMPORT_ROLE_LIST); the scope is not used. */
   scope?: UnitScope;
   /** Language of the error reasons; Chinese unless given. */
   locale?: Locale;

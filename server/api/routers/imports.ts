@@ -2,11 +2,12 @@ import { z } from "zod";
 import { IMPORT_KINDS } from "@/db/schema";
 import { getImportJob, listImportJobs } from "../../imports/jobs";
 import { describeLayout, describeLayouts } from "../../imports/layouts";
-import { IMPORT_ROLES, roleProcedure, router } from "../trpc";
+import { IMPORT_ROLE_LIST } from "../../access/roles";
+import { roleProcedure, router } from "../trpc";
 
 // Uploads and template downloads are route handlers (app/api/imports); see
-// server/imports/http.ts. Imports are school-wide: only IMPORT_ROLES may call these.
-const importer = roleProcedure(...IMPORT_ROLES);
+// server/imports/http.ts. Imports are school-wide: only IMPORT_ROLE_LIST may call these.
+const importer = roleProcedure(...IMPORT_ROLE_LIST);
 
 export const importsRouter = router({
   /** Column layouts in the caller's language: all kinds, or one. */

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { courseType } from "@/db/schema";
 import { listCourses, listProgrammes, listSections, listTerms, listUnits } from "../../org/queries";
 import { pageInput } from "../../paging";
-import { BROWSE_ROLES, roleProcedure, router, signedInProcedure } from "../trpc";
+import { BROWSE_ROLE_LIST } from "../../access/roles";
+import { roleProcedure, router, signedInProcedure } from "../trpc";
 
-const browse = roleProcedure(...BROWSE_ROLES);
+const browse = roleProcedure(...BROWSE_ROLE_LIST);
 const id = z.number().int().positive();
 
 export const orgRouter = router({

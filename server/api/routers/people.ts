@@ -3,9 +3,10 @@ import { ROLES } from "@/db/schema";
 import { getPerson, listPeople } from "../../people/queries";
 import { pageInput } from "../../paging";
 import { setPassword } from "../../auth/users";
-import { BROWSE_ROLES, roleProcedure, router } from "../trpc";
+import { BROWSE_ROLE_LIST } from "../../access/roles";
+import { roleProcedure, router } from "../trpc";
 
-const browse = roleProcedure(...BROWSE_ROLES);
+const browse = roleProcedure(...BROWSE_ROLE_LIST);
 
 export const peopleRouter = router({
   list: browse.input(pageInput.extend({
