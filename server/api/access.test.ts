@@ -43,6 +43,8 @@ describe("access control", () => {
     const adminA = await as(s.people.adminA);
     const units = await adminA.org.units();
     expect(units.map((u) => u.code).sort()).toEqual(["A", "A1"]);
+    // Counts belong to each unit: A has the programme, its office the teacher.
+    expect(units.map((u) => [u.code, u.programmes, u.staff])).toEqual([["A", 1, 1], ["A1", 0, 1]]);
     const sections = await adminA.org.sections({});
     expect(sections.items.map((x) => x.code)).toEqual(["CS101-01"]);
     const people = await adminA.people.list({ pageSize: 100 });

@@ -23,8 +23,10 @@ function unitFilter(column: AnyPgColumn, scope: UnitScope, unitId?: number): SQL
 export async function listUnits(db: DbOrTx, scope: UnitScope) {
   const rows = await db.select({
     id: units.id, code: units.code, name: units.name, nameEn: units.nameEn, kind: units.kind, parentId: units.parentId,
-    programmes: sql<number>`(select count(*)::int from programmes p where p.unit_id = ${units.id})`,
-    staff: sql<number>`(select count(*)::int from persons p where p.unit_id = ${units.id} and p.kind = 'staff')`,
+    // Spelled out: drizzle leaves columns unqualified in a single-table select, and a bare
+    // "id" inside these subqueries would mean the inner table's.
+    programmes: sql<number>`(select count(*)::int from programmes p where p.unit_id = "units"."id")`,
+    staff: sql<number>`(select count(*)::int from persons p where p.unit_id = "units"."id" and p.kind = 'staff' and p.active)`,
   }).from(units).where(scopeFilter(units.id, scope)).orderBy(asc(units.code));
   return rows;
 }
