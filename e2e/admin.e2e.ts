@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signIn } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
@@ -12,8 +12,7 @@ describe("browsing the university", () => {
   it("the quality office browses, searches and pages through sections and people", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
-    await signIn(page, "quality");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "quality");
     await page.getByTestId("overview").waitFor();
     expect(await page.getByTestId("overview").innerText()).toContain("2,160");
     await shot(page, "home-quality");
@@ -47,8 +46,7 @@ describe("browsing the university", () => {
   it("a unit admin sees only their own unit, and the pages work on a phone", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
-    await signIn(page, "UA-CS");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "UA-CS");
     await page.getByTestId("overview").waitFor();
     expect(await page.getByTestId("overview").innerText()).not.toContain("2,160");
     await shot(page, "home-unit-admin-phone");

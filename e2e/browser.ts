@@ -33,6 +33,12 @@ export async function signIn(page: Page, number: string, password = DEMO_PASSWOR
   await page.locator("button[type=submit]").click();
 }
 
+/** Signs in and waits for the home page. */
+export async function signInHome(page: Page, number: string, password = DEMO_PASSWORD) {
+  await signIn(page, number, password);
+  await page.waitForURL(/\/home/);
+}
+
 export async function shot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signIn } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
@@ -24,8 +24,7 @@ describe("data import", () => {
   it("the quality office imports people, re-imports them unchanged, and a bad file writes nothing", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
-    await signIn(page, "quality");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "quality");
     await page.goto("/admin/import");
     await page.getByTestId("import-layout").waitFor();
     expect(await page.getByTestId("import-layout").innerText()).toContain("学号/工号");
@@ -55,8 +54,7 @@ describe("data import", () => {
   it("the system administrator gives an imported teacher a password, and the teacher signs in", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
-    await signIn(page, "admin");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "admin");
     await page.goto("/admin/people?q=T9001");
     await page.getByRole("link", { name: "T9001" }).click();
     await page.getByTestId("set-password").click();
@@ -70,8 +68,7 @@ describe("data import", () => {
 
     const ctx2 = await newContext(browser, DESKTOP);
     const p2 = await ctx2.newPage();
-    await signIn(p2, "T9001", "Welcome2026");
-    await p2.waitForURL(/\/home/);
+    await signInHome(p2, "T9001", "Welcome2026");
     await p2.getByText("欧阳明远，您好").waitFor();
     await ctx2.close();
   });
@@ -79,8 +76,7 @@ describe("data import", () => {
   it("the import page works on a phone and is refused to a unit admin", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
-    await signIn(page, "quality");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "quality");
     await page.goto("/admin/import");
     await page.getByTestId("import-layout").waitFor();
     await shot(page, "import-phone");
@@ -88,8 +84,7 @@ describe("data import", () => {
 
     const ctx2 = await newContext(browser, DESKTOP);
     const p2 = await ctx2.newPage();
-    await signIn(p2, "UA-CS");
-    await p2.waitForURL(/\/home/);
+    await signInHome(p2, "UA-CS");
     await p2.goto("/admin/import");
     expect(await p2.getByTestId("forbidden").count()).toBe(1);
     await ctx2.close();

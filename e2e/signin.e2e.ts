@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signIn } from "./browser";
+import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signIn, signInHome } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
@@ -13,8 +13,7 @@ describe("signing in", () => {
     await page.goto("/");
     await page.waitForURL(/\/signin/);
     await shot(page, "signin-phone");
-    await signIn(page, "2024020101");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "2024020101");
     await expect.poll(() => page.getByText("王蓉悦，您好").count()).toBe(1);
     const courses = page.getByTestId("studying").locator(".ant-list-item");
     expect(await courses.count()).toBe(6);
@@ -53,8 +52,7 @@ describe("signing in", () => {
     await page.goto("/signin");
     await page.getByRole("button", { name: "English" }).click();
     await expect.poll(() => page.getByText("Use your staff or student number").count()).toBe(1);
-    await signIn(page, "T0001");
-    await page.waitForURL(/\/home/);
+    await signInHome(page, "T0001");
     await expect.poll(() => page.getByText("Sections I teach this term").count()).toBe(1);
     await shot(page, "home-teacher-en");
     await page.getByRole("button", { name: "中文" }).click();

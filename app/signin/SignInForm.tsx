@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { LocaleSwitch } from "../_components/LocaleSwitch";
 
-type Props = { callbackUrl: string; initialError: "ssoUnknown" | "expired" | null; sso: { name: string } | null };
+type Props = { callbackUrl: string; initialError: "ssoUnknown" | "expired" | "failed" | null; sso: { name: string } | null };
 
 export function SignInForm({ callbackUrl, initialError, sso }: Props) {
   const t = useTranslations("auth");

@@ -24,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <SignInForm
       callbackUrl={callbackUrl}
-      initialError={sp.error === "ssoUnknown" || sp.error === "expired" ? sp.error : null}
+      initialError={!sp.error ? null : sp.error === "ssoUnknown" || sp.error === "expired" ? sp.error : "failed"}
       sso={e.AUTH_OIDC_ISSUER ? { name: e.AUTH_OIDC_NAME } : null}
     />
   );
