@@ -32,14 +32,14 @@ const t = initTRPC.context<Context>().meta<Access>().create({
   errorFormatter({ shape, error, ctx }) {
     const locale = ctx?.locale ?? "zh";
     const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const { stack: _stack, ...data } = shape.data; // never send server stacks to the browser
     return {
       ...shape,
       message: zodError
         ? translate(locale, "errors.invalidInput", { detail: describeZod(zodError, locale) })
         : error.code === "INTERNAL_SERVER_ERROR" ? translate(locale, "errors.internal") : shape.message,
       data: {
-        ...shape.data,
-        stack: undefined,
+        ...data,
         // Per-field messages so forms can show them beside the field.
         fields: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
         details: error.cause instanceof DomainError ? error.cause.details ?? null : null,
