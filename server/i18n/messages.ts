@@ -7,6 +7,8 @@ import zhNav from "./messages/zh/nav.json";
 import zhHome from "./messages/zh/home.json";
 import zhAdmin from "./messages/zh/admin.json";
 import zhImports from "./messages/zh/imports.json";
+import zhInstruments from "./messages/zh/instruments.json";
+import zhRespond from "./messages/zh/respond.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -14,14 +16,18 @@ import enNav from "./messages/en/nav.json";
 import enHome from "./messages/en/home.json";
 import enAdmin from "./messages/en/admin.json";
 import enImports from "./messages/en/imports.json";
+import enInstruments from "./messages/en/instruments.json";
+import enRespond from "./messages/en/respond.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
-const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports };
-const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports };
+const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
+  instruments: zhInstruments, respond: zhRespond };
+const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
+  instruments: enInstruments, respond: enRespond };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;
