@@ -1,6 +1,6 @@
 import "server-only";
 import { openDb, type Db, type DbHandle } from "@/db/client";
-import { prepareDatabase } from "@/db/prepare";
+import { prepareDatabase } from "./setup";
 import { env } from "./env";
 import { failInterruptedImportJobs } from "./imports/jobs";
 

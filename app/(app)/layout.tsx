@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { currentUser } from "@/server/api/server";
 import { BROWSE_ROLE_LIST, IMPORT_ROLE_LIST } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
+import { INSTRUMENT_VIEW_ROLES } from "@/server/api/routers/instruments";
 import { AppShell, type NavKey } from "../_components/AppShell";
 import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 
@@ -14,6 +15,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const nav: NavKey[] = ["home"];
   if (hasRole(user, ...BROWSE_ROLE_LIST)) nav.push("units", "programmes", "courses", "sections", "people");
   if (hasRole(user, ...IMPORT_ROLE_LIST)) nav.push("import");
+  if (hasRole(user, ...INSTRUMENT_VIEW_ROLES)) nav.push("instruments");
   return (
     <AppShell user={{ name: user.name, number: user.number, roles: [...new Set(user.roles.map((r) => r.role))] }} nav={nav}>
       <SessionKeepAlive />

@@ -1,6 +1,6 @@
 "use client";
 import {
-  ApartmentOutlined, BookOutlined, CloudUploadOutlined, HomeOutlined, LogoutOutlined, MenuOutlined, ReadOutlined,
+  ApartmentOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined, ReadOutlined,
   TeamOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
@@ -11,9 +11,10 @@ import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
 
-export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import";
+export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments";
 
-const NAV: Record<NavKey, { href: string; icon: ReactNode }> = {
+// label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
+const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   home: { href: "/home", icon: <HomeOutlined /> },
   units: { href: "/admin/units", icon: <ApartmentOutlined /> },
   programmes: { href: "/admin/programmes", icon: <ReadOutlined /> },
@@ -21,6 +22,7 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode }> = {
   sections: { href: "/admin/sections", icon: <UnorderedListOutlined /> },
   people: { href: "/admin/people", icon: <TeamOutlined /> },
   import: { href: "/admin/import", icon: <CloudUploadOutlined /> },
+  instruments: { href: "/admin/instruments", icon: <FormOutlined />, label: "instruments.title" },
 };
 
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };
@@ -28,6 +30,7 @@ type Props = { user: { name: string; number: string; roles: string[] }; nav: Nav
 export function AppShell({ user, nav, children }: Props) {
   const t = useTranslations("nav");
   const tc = useTranslations("common");
+  const tAll = useTranslations();
   const pathname = usePathname();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.lg;
@@ -39,7 +42,7 @@ export function AppShell({ user, nav, children }: Props) {
       mode="inline"
       selectedKeys={selected}
       onClick={() => setOpen(false)}
-      items={nav.map((k) => ({ key: k, icon: NAV[k].icon, label: <Link href={NAV[k].href}>{t(k)}</Link> }))}
+      items={nav.map((k) => ({ key: k, icon: NAV[k].icon, label: <Link href={NAV[k].href}>{NAV[k].label ? tAll(NAV[k].label as never) : t(k)}</Link> }))}
       style={{ borderInlineEnd: 0 }}
     />
   );

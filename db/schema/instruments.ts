@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { index, integer, json, jsonb, pgEnum, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { persons } from "./people";
 
 export const INSTRUMENT_KINDS = [
@@ -26,17 +26,37 @@ export const instruments = pgTable("instruments", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-// Immutable once created; approved by the expert committee before any campaign uses it.
+export const INSTRUMENT_VERSION_STATUSES = ["draft", "approved", "retired"] as const;
+export type InstrumentVersionStatus = (typeof INSTRUMENT_VERSION_STATUSES)[number];
+
+// Immutable once created (a trigger refuses any UPDATE of its content, see migration
+// 0001): an upload or an in-app edit makes a new version. The expert committee approves a
+// draft (once: who, when, note) before any campaign uses it; an approved version may later
+// be retired (no new campaigns; those that use it keep it). A draft may be retired too
+// (withdrawn without approval).
 export const instrumentVersions = pgTable("instrument_versions", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   instrumentId: integer("instrument_id").notNull().references(() => instruments.id, { onDelete: "restrict" }),
   version: integer("version").notNull(),
-  definition: jsonb("definition").notNull(), // SurveyJS JSON
-  indicators: jsonb("indicators").notNull(), // indicator tree with weights
-  status: text("status", { enum: ["draft", "approved", "retired"] }).notNull().default("draft"),
+  // The whole instrument file (server/instruments/format.ts), as checked: key, kind, name,
+  // indicators, items, unscored and the SurveyJS JSON under "survey". json, not jsonb: the
+  // approved text keeps its order of keys (jsonb would sort them), as people wrote it.
+  definition: json("definition").notNull().$type<Record<string, unknown>>(),
+  // What scoring reads, copied from the file: { indicators (tree with weights), items, unscored }.
+  indicators: jsonb("indicators").notNull().$type<{ indicators: unknown[]; items: unknown[]; unscored: string[] }>(),
+  // sha256 (hex) of the definition's canonical JSON (keys sorted): the same file again is
+  // "unchanged", not a new version.
+  hash: text("hash").notNull(),
+  status: text("status", { enum: INSTRUMENT_VERSION_STATUSES }).notNull().default("draft"),
   createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   approvedBy: integer("approved_by").references(() => persons.id, { onDelete: "set null" }),
   approvedAt: timestamp("approved_at", { withTimezone: true }),
   approvalNote: text("approval_note"),
-}, (t) => [unique("instrument_versions_uq").on(t.instrumentId, t.version), index("instrument_versions_status_idx").on(t.status)]);
+  retiredBy: integer("retired_by").references(() => persons.id, { onDelete: "set null" }),
+  retiredAt: timestamp("retired_at", { withTimezone: true }),
+}, (t) => [
+  unique("instrument_versions_uq").on(t.instrumentId, t.version),
+  unique("instrument_versions_hash_uq").on(t.instrumentId, t.hash),
+  index("instrument_versions_status_idx").on(t.status),
+]);

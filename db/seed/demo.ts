@@ -1,7 +1,7 @@
 /**
  * The demo university (示范大学): a deterministic, realistic data set for trying the
  * platform out and for end-to-end tests. Seeded on first start of an empty embedded
- * database (db/prepare.ts) or with `node --import tsx db/cli.ts seed-demo`.
+ * database (server/setup.ts) or with `node --import tsx server/cli.ts seed-demo`.
  *
  * Deterministic: every name, number, schedule and enrolment comes from one seeded PRNG,
  * so each run produces the same data (only timestamps and the password salt differ).

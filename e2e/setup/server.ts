@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
   if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     run("npx", ["next", "build"], { ...env, NODE_ENV: "production" });
   }
-  run(process.execPath, ["--import", "tsx", "db/cli.ts", "prepare"], env);
+  run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], env);
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

@@ -3,12 +3,16 @@ import { meRouter } from "./routers/me";
 import { orgRouter } from "./routers/org";
 import { peopleRouter } from "./routers/people";
 import { importsRouter } from "./routers/imports";
+import { instrumentsRouter } from "./routers/instruments";
+import { respondRouter } from "./routers/respond";
 
 export const appRouter = router({
   me: meRouter,
   org: orgRouter,
   people: peopleRouter,
   imports: importsRouter,
+  instruments: instrumentsRouter,
+  respond: respondRouter,
 });
 
 export type AppRouter = typeof appRouter;

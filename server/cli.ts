@@ -1,25 +1,29 @@
 /**
- * Database commands, run as `node --import tsx db/cli.ts <command>`:
+ * Database commands, run as `node --import tsx server/cli.ts <command>`:
  *
  *   migrate             apply the committed migrations
  *   seed-demo [--force] migrate, then seed the demo university (示范大学)
+ *   library             import surveys/*.json as draft versions (idempotent)
  *   prepare             migrate, then what the app does on start: seed the demo only on an
  *                       empty embedded database with DEMO_SEED=auto
  *
  * The database comes from the environment: DATABASE_URL (PostgreSQL) or else the embedded
  * PGlite in PGLITE_DIR (default .data/pglite).
  */
-import { openDb, type DbHandle } from "./client";
-import { prepareDatabase } from "./prepare";
-import { seedDemo } from "./seed/demo";
+import { openDb, type DbHandle } from "@/db/client";
+import { importLibrary } from "./instruments/library";
+import { loadRegistry } from "./instruments/registry";
+import { prepareDatabase, seedDemoUniversity } from "./setup";
 
-const USAGE = `usage: node --import tsx db/cli.ts <command>
+const USAGE = `usage: node --import tsx server/cli.ts <command>
 
 commands:
   migrate              apply the migrations
   seed-demo [--force]  migrate and seed the demo university (refuses a non-empty database
                        it did not create, and production PostgreSQL unless --force)
   prepare              migrate and seed the demo if the embedded database is empty (DEMO_SEED=auto)
+  library              migrate and import the instrument library (surveys/*.json) as drafts
+                       for the committee to approve (unchanged files are skipped)
 
 environment: DATABASE_URL (PostgreSQL) or PGLITE_DIR (embedded, default .data/pglite), DEMO_SEED (auto|off)`;
 
@@ -48,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [] };
+  const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [], library: [] };
   if (!(command in known)) {
     console.error(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -75,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === "migrate") {
       console.log("Migrations applied.");
     } else if (command === "seed-demo") {
-      await seedDemo(handle.db, { log: (l) => console.log(l), force: flags.has("--force") });
+      await seedDemoUniversity(handle.db, { log: (l) => console.log(l), force: flags.has("--force") });
+    } else if (command === "library") {
+      const results = await importLibrary(handle.db, loadRegistry());
+      for (const r of results) console.log(`  ${r.key.padEnd(28)} v${r.version}  ${r.status}${r.approved ? " (approved)" : ""}`);
     } else {
       await prepareDatabase(handle, { demo: demo as "auto" | "off", log: (l) => console.log(l) });
       console.log("Database ready.");

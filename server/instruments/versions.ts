@@ -1,0 +1,273 @@
+import { createHash } from "node:crypto";
+import { aliasedTable, and, asc, desc, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { instrumentVersions, instruments, persons, type InstrumentVersionStatus } from "@/db/schema";
+import { recordAudit } from "../audit";
+import { DomainError, notFound } from "../errors";
+import type { Locale } from "../i18n/messages";
+import { translate } from "../i18n/translate";
+import { checkInstrument, describeProblem } from "./check";
+import { canonicalJson, diffVersions, type VersionDiff } from "./diff";
+import type { InstrumentFile } from "./format";
+
+/**
+ * Instruments live in the database as immutable versions (see db/schema/instruments.ts):
+ *
+ * - createVersion: a checked instrument file becomes the next version of the instrument
+ *   with its key, as a draft. The same content again (sha256 of its canonical JSON, equal
+ *   to any version of that instrument) is "unchanged" and stores nothing. A file whose
+ *   kind differs from the instrument's is refused. A file with problems is refused with
+ *   them, described in the caller's language, and nothing is stored.
+ * - approveVersion: the committee's approval (who, when, a note of 1–2000 characters) is
+ *   recorded once, on a draft only, and not on a draft older than a version already
+ *   approved (that would make an outdated text current again). Earlier approved versions
+ *   stay approved until retired: campaigns take the latest approved one by default.
+ * - retireVersion: an approved version (or a draft withdrawn without approval) is retired
+ *   for good: no new campaign may use it; campaigns that already use it keep it.
+ * - requireApprovedVersion: what campaigns call to use a version; refuses anything but
+ *   an approved one.
+ */
+
+export const NOTE_MAX = 2000;
+/** The largest instrument file accepted (characters of its JSON). */
+export const FILE_MAX_CHARS = 2_000_000;
+
+export type DescribedProblem = { path: string; message: string };
+
+export type CreateResult = {
+  status: "created" | "unchanged";
+  instrumentId: number;
+  versionId: number;
+  version: number;
+  key: string;
+};
+
+/** sha256 (hex) of the canonical JSON of a checked instrument file. */
+export function instrumentHash(file: InstrumentFile): string {
+  return createHash("sha256").update(canonicalJson(file)).digest("hex");
+}
+
+/** Checks a raw file: the checked file, or its problems described in `locale`. */
+export function checkFile(raw: unknown, locale: Locale):
+  { ok: true; file: InstrumentFile } | { ok: false; problems: DescribedProblem[] } {
+  const size = (() => { try { return JSON.stringify(raw)?.length ?? 0; } catch { return Infinity; } })();
+  if (size > FILE_MAX_CHARS) {
+    return { ok: false, problems: [{ path: "", message: translate(locale, "instruments.errors.tooLarge", { max: FILE_MAX_CHARS }) }] };
+  }
+  const res = checkInstrument(raw);
+  if (res.ok) return { ok: true, file: res.file };
+  // The path apart from the sentence, so the page can show it as code.
+  return { ok: false, problems: res.problems.map((p) => ({ path: p.path, message: describeProblem({ ...p, path: "" }, locale) })) };
+}
+
+function refuseProblems(problems: DescribedProblem[]): never {
+  throw new DomainError("BAD_REQUEST", "instruments.errors.invalidFile", { count: problems.length }, problems);
+}
+
+/**
+ * For the live editor: the problems of a file (empty when it may be uploaded), whether
+ * its kind clashes with the instrument of the same key, and the version it equals if any.
+ */
+export async function checkUpload(db: DbOrTx, raw: unknown, locale: Locale) {
+  const res = checkFile(raw, locale);
+  if (!res.ok) return { ok: false as const, problems: res.problems, sameAs: null };
+  const file = res.file;
+  const [inst] = await db.select().from(instruments).where(eq(instruments.key, file.key));
+  if (inst && inst.kind !== file.kind) {
+    return {
+      ok: false as const, sameAs: null,
+      problems: [{ path: "kind", message: translate(locale, "instruments.errors.kindMismatch", { key: file.key, kind: translate(locale, `instruments.kinds.${inst.kind}`) }) }],
+    };
+  }
+  const same = inst
+    ? (await db.select({ id: instrumentVersions.id, version: instrumentVersions.version }).from(instrumentVersions)
+      .where(and(eq(instrumentVersions.instrumentId, inst.id), eq(instrumentVersions.hash, instrumentHash(file)))))[0]
+    : undefined;
+  return { ok: true as const, problems: [] as DescribedProblem[], sameAs: same ?? null };
+}
+
+/** Stores a checked instrument file as the instrument's next version (a draft). */
+export async function createVersion(db: DbOrTx, raw: unknown, actorId: number | null, locale: Locale = "zh"): Promise<CreateResult> {
+  const res = checkFile(raw, locale);
+  if (!res.ok) refuseProblems(res.problems);
+  const file = res.file;
+  const hash = instrumentHash(file);
+  return db.transaction(async (tx) => {
+    await tx.insert(instruments).values({ key: file.key, kind: file.kind, name: file.name.zh, nameEn: file.name.en })
+      .onConflictDoNothing({ target: instruments.key });
+    // The lock serialises version numbers of one instrument.
+    const [inst] = await tx.select().from(instruments).where(eq(instruments.key, file.key)).for("update");
+    if (inst.kind !== file.kind) {
+      throw new DomainError("CONFLICT", "instruments.errors.kindMismatch", { key: file.key, kind: translate(locale, `instruments.kinds.${inst.kind}`) });
+    }
+    const [same] = await tx.select().from(instrumentVersions)
+      .where(and(eq(instrumentVersions.instrumentId, inst.id), eq(instrumentVersions.hash, hash)));
+    if (same) return { status: "unchanged" as const, instrumentId: inst.id, versionId: same.id, version: same.version, key: file.key };
+    const [{ max }] = await tx.select({ max: sql<number | null>`max(${instrumentVersions.version})` }).from(instrumentVersions)
+      .where(eq(instrumentVersions.instrumentId, inst.id));
+    const version = Number(max ?? 0) + 1;
+    const [row] = await tx.insert(instrumentVersions).values({
+      instrumentId: inst.id, version, hash, createdBy: actorId,
+      definition: file as unknown as Record<string, unknown>,
+      indicators: { indicators: file.indicators, items: file.items, unscored: file.unscored ?? [] },
+    }).returning({ id: instrumentVersions.id });
+    // The instrument is listed under its latest version's name.
+    await tx.update(instruments).set({ name: file.name.zh, nameEn: file.name.en }).where(eq(instruments.id, inst.id));
+    await recordAudit(tx, { actorId, action: "instrument.version.create", subject: `${file.key} v${version}`, detail: { versionId: row.id, hash } });
+    return { status: "created" as const, instrumentId: inst.id, versionId: row.id, version, key: file.key };
+  });
+}
+
+const creator = aliasedTable(persons, "creator");
+const approver = aliasedTable(persons, "approver");
+const retirer = aliasedTable(persons, "retirer");
+
+const versionColumns = {
+  id: instrumentVersions.id,
+  instrumentId: instrumentVersions.instrumentId,
+  version: instrumentVersions.version,
+  status: instrumentVersions.status,
+  hash: instrumentVersions.hash,
+  createdAt: instrumentVersions.createdAt,
+  createdByName: creator.name,
+  approvedAt: instrumentVersions.approvedAt,
+  approvedByName: approver.name,
+  approvalNote: instrumentVersions.approvalNote,
+  retiredAt: instrumentVersions.retiredAt,
+  retiredByName: retirer.name,
+  indicatorCount: sql<number>`jsonb_array_length(${instrumentVersions.indicators}->'indicators')`.mapWith(Number),
+  itemCount: sql<number>`jsonb_array_length(${instrumentVersions.indicators}->'items')`.mapWith(Number),
+};
+
+function versionsQuery(db: DbOrTx) {
+  return db.select(versionColumns).from(instrumentVersions)
+    .leftJoin(creator, eq(creator.id, instrumentVersions.createdBy))
+    .leftJoin(approver, eq(approver.id, instrumentVersions.approvedBy))
+    .leftJoin(retirer, eq(retirer.id, instrumentVersions.retiredBy));
+}
+
+export type VersionSummary = Awaited<ReturnType<typeof versionsQuery>>[number];
+
+/** Every instrument with its latest version and its current (latest approved) version. */
+export async function listInstruments(db: DbOrTx) {
+  const list = await db.select().from(instruments).orderBy(asc(instruments.kind), asc(instruments.key));
+  const versions = await db.select({
+    id: instrumentVersions.id, instrumentId: instrumentVersions.instrumentId, version: instrumentVersions.version,
+    status: instrumentVersions.status, createdAt: instrumentVersions.createdAt, approvedAt: instrumentVersions.approvedAt,
+  }).from(instrumentVersions).orderBy(asc(instrumentVersions.version));
+  return list.map((i) => {
+    const own = versions.filter((v) => v.instrumentId === i.id);
+    const approved = own.filter((v) => v.status === "approved");
+    return {
+      id: i.id, key: i.key, kind: i.kind, name: i.name, nameEn: i.nameEn,
+      versionCount: own.length,
+      latest: own.at(-1) ?? null,
+      approved: approved.at(-1) ?? null,
+    };
+  });
+}
+
+/** One instrument with all its versions, newest first. */
+export async function getInstrument(db: DbOrTx, id: number) {
+  const [inst] = await db.select().from(instruments).where(eq(instruments.id, id));
+  if (!inst) throw notFound("instruments.errors.notFound");
+  const versions = await versionsQuery(db).where(eq(instrumentVersions.instrumentId, id)).orderBy(desc(instrumentVersions.version));
+  const approved = versions.find((v) => v.status === "approved") ?? null;
+  return { ...inst, versions, currentApprovedId: approved?.id ?? null };
+}
+
+/** One version with its instrument file (for the preview and the editor). */
+export async function getVersion(db: DbOrTx, id: number) {
+  const [v] = await versionsQuery(db).where(eq(instrumentVersions.id, id));
+  if (!v) throw notFound("instruments.errors.versionNotFound");
+  const [row] = await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions).where(eq(instrumentVersions.id, id));
+  const [inst] = await db.select().from(instruments).where(eq(instruments.id, v.instrumentId));
+  const [prev] = await db.select({ id: instrumentVersions.id, version: instrumentVersions.version }).from(instrumentVersions)
+    .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), lt(instrumentVersions.version, v.version)))
+    .orderBy(desc(instrumentVersions.version)).limit(1);
+  return {
+    ...v,
+    instrument: { id: inst.id, key: inst.key, kind: inst.kind, name: inst.name, nameEn: inst.nameEn },
+    file: row.definition as unknown as InstrumentFile,
+    previous: prev ?? null,
+  };
+}
+
+/**
+ * The diff of a version against another version of the same instrument (default: the
+ * previous one). `base` is null for a first version.
+ */
+export async function diffVersion(db: DbOrTx, id: number, against?: number): Promise<{
+  base: { id: number; version: number } | null; target: { id: number; version: number }; diff: VersionDiff | null;
+}> {
+  const [v] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, id));
+  if (!v) throw notFound("instruments.errors.versionNotFound");
+  let base;
+  if (against !== undefined) {
+    [base] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, against));
+    if (!base || base.instrumentId !== v.instrumentId) throw notFound("instruments.errors.versionNotFound");
+  } else {
+    [base] = await db.select().from(instrumentVersions)
+      .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), lt(instrumentVersions.version, v.version)))
+      .orderBy(desc(instrumentVersions.version)).limit(1);
+  }
+  const target = { id: v.id, version: v.version };
+  if (!base) return { base: null, target, diff: null };
+  return {
+    base: { id: base.id, version: base.version }, target,
+    diff: diffVersions(base.definition as unknown as InstrumentFile, v.definition as unknown as InstrumentFile),
+  };
+}
+
+async function lockVersion(tx: DbOrTx, id: number) {
+  const [v] = await tx.select().from(instrumentVersions).where(eq(instrumentVersions.id, id)).for("update");
+  if (!v) throw notFound("instruments.errors.versionNotFound");
+  return v;
+}
+
+function refuseStatus(status: InstrumentVersionStatus, version: number): never {
+  throw new DomainError("CONFLICT", status === "approved" ? "instruments.errors.alreadyApproved" : "instruments.errors.alreadyRetired", { version });
+}
+
+/** Records the committee's approval of a draft: once, with who, when and a note. */
+export async function approveVersion(db: DbOrTx, versionId: number, actorId: number, note: string, now: Date = new Date()) {
+  const text = note.trim();
+  if (text.length < 1 || text.length > NOTE_MAX) throw new DomainError("BAD_REQUEST", "instruments.errors.noteRequired", { max: NOTE_MAX });
+  return db.transaction(async (tx) => {
+    const v = await lockVersion(tx, versionId);
+    if (v.status !== "draft") refuseStatus(v.status, v.version);
+    const [newer] = await tx.select({ version: instrumentVersions.version }).from(instrumentVersions)
+      .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), gt(instrumentVersions.version, v.version), isNotNull(instrumentVersions.approvedAt)))
+      .orderBy(desc(instrumentVersions.version)).limit(1);
+    if (newer) throw new DomainError("CONFLICT", "instruments.errors.newerApproved", { version: v.version, newer: newer.version });
+    const [row] = await tx.update(instrumentVersions)
+      .set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text })
+      .where(and(eq(instrumentVersions.id, versionId), eq(instrumentVersions.status, "draft")))
+      .returning({ id: instrumentVersions.id, version: instrumentVersions.version, approvedAt: instrumentVersions.approvedAt });
+    await recordAudit(tx, { actorId, action: "instrument.version.approve", subject: `${v.instrumentId} v${v.version}`, detail: { versionId, note: text } });
+    return row;
+  });
+}
+
+/** Retires an approved version (or withdraws a draft) for good. */
+export async function retireVersion(db: DbOrTx, versionId: number, actorId: number, now: Date = new Date()) {
+  return db.transaction(async (tx) => {
+    const v = await lockVersion(tx, versionId);
+    if (v.status === "retired") refuseStatus(v.status, v.version);
+    const [row] = await tx.update(instrumentVersions).set({ status: "retired", retiredBy: actorId, retiredAt: now })
+      .where(eq(instrumentVersions.id, versionId))
+      .returning({ id: instrumentVersions.id, version: instrumentVersions.version, retiredAt: instrumentVersions.retiredAt });
+    await recordAudit(tx, { actorId, action: "instrument.version.retire", subject: `${v.instrumentId} v${v.version}`, detail: { versionId, wasApproved: v.status === "approved" } });
+    return row;
+  });
+}
+
+/** The version a campaign may use: approved, or a DomainError (not found / not approved). */
+export async function requireApprovedVersion(db: DbOrTx, versionId: number) {
+  const [v] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, versionId));
+  if (!v) throw notFound("instruments.errors.versionNotFound");
+  if (v.status !== "approved") {
+    throw new DomainError("BAD_REQUEST", "instruments.errors.notApproved", { version: v.version, status: v.status });
+  }
+  return { id: v.id, instrumentId: v.instrumentId, version: v.version, approvedAt: v.approvedAt as Date, file: v.definition as unknown as InstrumentFile };
+}
