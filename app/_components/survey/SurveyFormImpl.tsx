@@ -1,0 +1,157 @@
+"use client";
+// The SurveyJS form itself. Loaded only through SurveyForm.tsx (next/dynamic, ssr:false),
+// so survey-core, survey-react-ui and their CSS reach the browser only on pages that
+// render a survey, and never run on the server.
+import { Alert } from "antd";
+import { useTranslations } from "next-intl";
+import { useEffect, useRef, useState } from "react";
+import { CustomError, Model, Serializer, surveyLocalization, type ITheme, type Question, type SurveyError, type SurveyModel } from "survey-core";
+import "survey-core/i18n/simplified-chinese";
+import { DefaultLight } from "survey-core/themes";
+import { Survey } from "survey-react-ui";
+import "survey-core/survey-core.fontless.css";
+import "./survey.css";
+import { clearDraft, readDraft, writeDraft } from "./draft";
+import { SurveySkeleton } from "./SurveySkeleton";
+import type { ServerQuestionError, SurveyFormProps, SurveyLocale } from "./types";
+
+// Our instrument files keep Chinese under "default" (and English under "en"). SurveyJS
+// reads "default" for its default locale, which is English unless told otherwise: with
+// "en" as default, survey.locale = "en" would show the Chinese "default" strings. Making
+// Simplified Chinese the default locale gives zh → "default" strings + Chinese UI texts,
+// en → "en" strings + English UI texts.
+surveyLocalization.defaultLocale = "zh-cn";
+
+// Rating scales as buttons that wrap onto more lines on a narrow screen, rather than
+// SurveyJS's "auto", which turns a scale that does not fit into a dropdown on phones:
+// every point of the scale stays one tap away.
+const ratingDisplayMode = Serializer.findProperty("rating", "displayMode");
+if (ratingDisplayMode) ratingDisplayMode.defaultValue = "buttons";
+
+const SURVEY_LOCALE: Record<SurveyLocale, string> = { zh: "zh-cn", en: "en" };
+
+const FONT = '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
+  + '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
+
+// SurveyJS's Default Light theme in the app's colours (#1d4e89 = rgb 29 78 137) and font,
+// on the app's page background.
+export const SURVEY_THEME: ITheme = {
+  ...DefaultLight,
+  cssVariables: {
+    ...DefaultLight.cssVariables,
+    "--sjs-primary-backcolor": "rgba(29, 78, 137, 1)",
+    "--sjs-primary-backcolor-light": "rgba(29, 78, 137, 0.1)",
+    "--sjs-primary-backcolor-dark": "rgba(22, 61, 108, 1)",
+    "--sjs-special-green": "rgba(29, 78, 137, 1)",
+    "--sjs-special-green-light": "rgba(29, 78, 137, 0.1)",
+    "--sjs-general-backcolor-dim": "rgba(243, 245, 248, 1)",
+    "--sjs-general-backcolor-dim-light": "rgba(248, 249, 251, 1)",
+    "--sjs-general-backcolor-dim-dark": "rgba(236, 239, 244, 1)",
+    "--sjs-corner-radius": "6px",
+    "--sjs-font-family": FONT,
+  },
+};
+
+/** The question a server error points at: "q", "q-Comment", "q.row", "q/row", "q[row]" all name question "q". */
+function findQuestion(survey: SurveyModel, ref: string): Question | null {
+  for (const name of [ref, ref.replace(/-Comment$/, ""), ref.split(/[./[]/)[0]]) {
+    const q = name ? survey.getQuestionByName(name) : null;
+    if (q) return q;
+  }
+  return null;
+}
+
+export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete }: SurveyFormProps) {
+  const t = useTranslations("respond");
+  const [model, setModel] = useState<SurveyModel | null>(null);
+  const [banner, setBanner] = useState<{ type: "error" | "info"; text: string } | null>(null);
+  const onCompleteRef = useRef(onComplete);
+  onCompleteRef.current = onComplete;
+  const localeRef = useRef(locale);
+  localeRef.current = locale;
+  const keepDraft = mode === "respond" && draftKey ? draftKey : null;
+
+  // One model per survey JSON (and draft key); the language is switched on the live model below.
+  useEffect(() => {
+    const m = new Model(json);
+    m.locale = SURVEY_LOCALE[localeRef.current];
+    m.applyTheme(SURVEY_THEME);
+    // Answers of questions that get hidden are dropped at once, so what is sent (and kept
+    // as a draft) is what the respondent sees.
+    m.clearInvisibleValues = "onHiddenContainer";
+
+    if (keepDraft) {
+      const draft = readDraft(keepDraft);
+      if (draft) {
+        m.data = draft.data;
+        if (draft.page > 0 && draft.page < m.visiblePages.length) m.currentPageNo = draft.page;
+        setBanner({ type: "info", text: t("draftRestored") });
+      }
+      const save = (s: SurveyModel) => { if (s.state !== "completed") writeDraft(keepDraft, s.data, s.currentPageNo); };
+      m.onValueChanged.add(save);
+      m.onCurrentPageChanged.add(save);
+    }
+
+    // Errors the server reported last time: removed before the next attempt.
+    let shown: { question: Question; error: SurveyError }[] = [];
+    const clearServerErrors = () => {
+      for (const { question, error } of shown) question.removeError(error);
+      shown = [];
+    };
+    const showServerErrors = (s: SurveyModel, errors: ServerQuestionError[]) => {
+      const unplaced: string[] = [];
+      let first: Question | null = null;
+      for (const e of errors) {
+        const q = findQuestion(s, e.question);
+        if (!q || !q.isVisible) { unplaced.push(e.message); continue; }
+        const error = new CustomError(e.message, q);
+        q.addError(error);
+        shown.push({ question: q, error });
+        first ??= q;
+      }
+      setBanner({ type: "error", text: [t("serverRejected", { count: errors.length }), ...unplaced].join(" ") });
+      if (first) s.focusQuestionByInstance(first, true);
+    };
+
+    // The server has the last word: completion waits for onComplete, and a refusal keeps
+    // the form open with each error at its question. The handler never throws, or
+    // SurveyJS would keep navigation blocked.
+    m.onCompleting.add(async (s, options) => {
+      clearServerErrors();
+      setBanner(null);
+      let result;
+      try {
+        result = await onCompleteRef.current(s.data);
+      } catch (e) {
+        options.allow = false;
+        setBanner({ type: "error", text: `${t("submitFailed")} ${e instanceof Error ? e.message : ""}`.trim() });
+        return;
+      }
+      if (result.ok) {
+        if (keepDraft) clearDraft(keepDraft);
+        return;
+      }
+      options.allow = false;
+      showServerErrors(s, result.errors);
+      if (result.message) setBanner((b) => ({ type: "error", text: `${result.message} ${b?.text ?? ""}`.trim() }));
+    });
+
+    setModel(m);
+    return () => { m.dispose(); };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new model only for a new survey or draft
+  }, [json, keepDraft]);
+
+  useEffect(() => {
+    if (model) model.locale = SURVEY_LOCALE[locale];
+  }, [model, locale]);
+
+  return (
+    <div className="tqe-survey" data-testid="survey-form" data-mode={mode} data-locale={locale}>
+      {banner && (
+        <Alert type={banner.type} showIcon title={banner.text} closable={{ onClose: () => setBanner(null) }}
+          style={{ marginBottom: 12 }} data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"} />
+      )}
+      {model ? <Survey model={model} /> : <SurveySkeleton />}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// Types shared by the survey form and its users. Type-only: importing this file pulls
+// nothing of survey-core into a page's JavaScript.
+
+/** The app's languages; the form maps them to SurveyJS locales ("zh-cn", "en"). */
+export type SurveyLocale = "zh" | "en";
+
+/** Plain SurveyJS JSON whose strings are { "default": Chinese, "en": English }. */
+export type SurveyJson = Record<string, unknown>;
+
+/** Answers as SurveyJS collects them: question name → value. */
+export type SurveyAnswers = Record<string, unknown>;
+
+/** An error the server found; `question` is a question name, possibly with a matrix row ("q.row"). */
+export type ServerQuestionError = { question: string; message: string; code?: string };
+
+export type CompleteResult = { ok: true } | { ok: false; errors: ServerQuestionError[]; message?: string };
+
+export type SurveyFormProps = {
+  /** The SurveyJS JSON (the instrument file's `survey`). */
+  survey: SurveyJson;
+  /** Language to show: Chinese ("default" strings, SurveyJS zh-cn UI) or English. Changing it keeps the answers. */
+  locale: SurveyLocale;
+  /** "respond" for real answers, "preview" for a trial run (never keeps a draft). Looks the same either way. */
+  mode?: "respond" | "preview";
+  /** When set (respond mode), answers are kept in this device's localStorage on every change and restored on return; cleared on successful completion. */
+  draftKey?: string;
+  /**
+   * Called when the respondent completes the form. Resolve { ok: true } to show the completed page;
+   * { ok: false, errors } keeps the form open and shows each error at its question. Should not throw;
+   * a thrown error is shown above the form and the form stays open.
+   */
+  onComplete: (answers: SurveyAnswers) => Promise<CompleteResult>;
+};
