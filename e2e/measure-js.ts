@@ -13,6 +13,7 @@
  * through next/dynamic. A script counts as survey code if it contains "sd-root-modern"
  * (a class name in survey-core's class table).
  *
+ * Stylesheets are listed too (survey-core's CSS should appear on the preview only).
  * Prints details, then one line:
  *   respondent-js: initial_kb=<n> survey_lazy_kb=<n> total_kb=<n> home_kb=<n>
  * (compressed kB, 1 kB = 1024 bytes).
@@ -24,46 +25,44 @@ const base = (process.argv[2] ?? process.env.BASE_URL ?? "http://127.0.0.1:3000"
 const SURVEY_MARKER = "sd-root-modern";
 const kb = (n: number) => Math.round(n / 102.4) / 10;
 
-type Script = { url: string; wire: number; raw: number; encoding: string; initial: boolean; survey: boolean };
+type Script = { url: string; wire: number; raw: number; encoding: string; initial: boolean; survey: boolean; css?: boolean };
+
+/** Stylesheets seen per page (reported, not counted in the line). */
+const styles = new Map<string, Script[]>();
 
 async function measure(page: Page, path: string, ready: (p: Page) => Promise<unknown>): Promise<Script[]> {
+  // An empty cache: every byte the page needs comes over the network.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  // Chromium's count of bytes received per request (the compressed body plus headers) …
-  const received = new Map<string, number>();
-  const urls = new Map<string, string>();
-  cdp.on("Network.responseReceived", (e) => { if (e.type === "Script") urls.set(e.requestId, e.response.url); });
-  cdp.on("Network.loadingFinished", (e) => { if (urls.has(e.requestId)) received.set(urls.get(e.requestId)!, e.encodedDataLength); });
-
-  const scripts: Promise<Script>[] = [];
-  let html = "";
+  const pending: Promise<Script>[] = [];
   page.on("response", (r) => {
-    if (r.request().resourceType() !== "script") return;
-    scripts.push((async () => {
+    const type = r.request().resourceType();
+    if (type !== "script" && type !== "stylesheet") return;
+    pending.push((async () => {
       const body = await r.body().catch(() => Buffer.alloc(0));
       const headers = await r.allHeaders();
       const sizes = await r.request().sizes().catch(() => null);
-      const wire = sizes?.responseBodySize || Number(headers["content-length"] ?? 0) || body.length;
       return {
-        url: r.url(), wire, raw: body.length, encoding: headers["content-encoding"] ?? "identity",
-        initial: false, survey: body.includes(SURVEY_MARKER),
+        url: r.url(),
+        // Chromium's encoded (compressed) body size; Content-Length, or the body itself, if it could not tell.
+        wire: sizes?.responseBodySize || Number(headers["content-length"] ?? 0) || body.length,
+        raw: body.length, encoding: headers["content-encoding"] ?? "identity",
+        initial: false, survey: body.includes(SURVEY_MARKER), css: type === "stylesheet",
       };
     })());
   });
   const doc = await page.goto(base + path);
   if (!doc || doc.status() >= 400) throw new Error(`${path}: HTTP ${doc?.status()}`);
-  html = await doc.text();
+  const html = await doc.text();
   await ready(page);
   await page.waitForLoadState("networkidle");
-  const out = await Promise.all(scripts);
+  const all = await Promise.all(pending);
   page.removeAllListeners("response");
   await cdp.detach();
-  for (const s of out) {
-    s.initial = html.includes(new URL(s.url).pathname);
-    // Body size from the network layer when Playwright could not tell (headers excluded).
-    if (!s.wire && received.has(s.url)) s.wire = received.get(s.url)!;
-  }
+  styles.set(path, all.filter((s) => s.css));
+  const out = all.filter((s) => !s.css);
+  for (const s of out) s.initial = html.includes(new URL(s.url).pathname);
   return out;
 }
 
@@ -105,6 +104,9 @@ async function main() {
     const initial = preview.filter((s) => s.initial);
     const lazy = preview.filter((s) => !s.initial);
     const lazySurvey = lazy.filter((s) => s.survey);
+    for (const [p, css] of styles) {
+      console.log(`css ${p}: ${css.map((s) => `${kb(s.wire)} kB wire/${kb(s.raw)} kB raw${s.survey ? " (survey)" : ""}`).join(", ") || "none"}`);
+    }
     const encodings = [...new Set([...home, ...preview].map((s) => s.encoding))].join(",");
     console.log(`\nencoding of scripts: ${encodings} (next start compresses with gzip unless compress: false)`);
     console.log(`uncompressed: initial=${kb(sum(initial, "raw"))} kB lazy=${kb(sum(lazy, "raw"))} kB (survey code ${kb(sum(lazySurvey, "raw"))} kB) `

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PHONE, launch, newContext, shot, signInHome } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
 
 // Respondent rendering, proven on every instrument of the library: the quality office
 // opens each approved version's preview on a phone, fills the form in like a person
@@ -89,11 +89,19 @@ async function shownQuestions(p: Page): Promise<string[]> {
 }
 
 async function pickInDropdown(p: Page, dropdown: Locator) {
-  await dropdown.click();
+  // SurveyJS closes an open list when the page moves under it (a question appearing with
+  // its animation, a scroll): like a person, open it again if it closed.
   const items = p.locator(".sv-popup .sv-list__item:visible:not(.sv-list__item--disabled)");
-  await items.first().waitFor();
-  await items.first().click();
-  await p.locator(".sv-popup .sv-list__item:visible").first().waitFor({ state: "hidden" }).catch(() => {});
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await dropdown.scrollIntoViewIfNeeded();
+    await dropdown.click();
+    try {
+      await items.first().click({ timeout: 3_000 });
+      await p.locator(".sv-popup .sv-list__item:visible").first().waitFor({ state: "hidden" });
+      return;
+    } catch { /* the list closed before the tap */ }
+  }
+  throw new Error("could not choose in a dropdown");
 }
 
 /** Types a value the input accepts: a number in the middle of min–max, a date within min–max, text within maxlength. */
@@ -240,6 +248,23 @@ describe("what respondents are told", () => {
     await shot(page, "survey-required-en-phone");
     await page.getByTestId("preview-locale").getByText("中文").click();
     await expect.poll(() => title.innerText()).toBe(survey.title.default);
+  });
+
+  it("in English on a desktop: the app's language is the form's first language", async () => {
+    const enCtx = await newContext(browser, DESKTOP, "en");
+    const p = await enCtx.newPage();
+    const errors: string[] = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    await signInHome(p, "quality");
+    const file = LIBRARY.graduate_tracking as { name: { en: string }; survey: { title: { en: string } } };
+    await openPreview(p, "graduate_tracking");
+    expect(await p.getByTestId("preview-name").innerText()).toBe(file.name.en);
+    await expect.poll(() => p.locator(".sd-container-modern__title .sd-header__text .sd-title").first().innerText()).toBe(file.survey.title.en);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await shot(p, "survey-graduate_tracking-en-desktop");
+    expect(errors).toEqual([]);
+    await enCtx.close();
   });
 
   it("the server refuses an answer out of the scale: respond.checkPreview names the question", async () => {

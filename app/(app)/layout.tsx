@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { currentUser } from "@/server/api/server";
 import { BROWSE_ROLE_LIST, IMPORT_ROLE_LIST } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
-import { INSTRUMENT_VIEW_ROLES } from "@/server/api/routers/instruments";
+import { INSTRUMENT_VIEW_ROLES } from "@/server/access/roles";
 import { AppShell, type NavKey } from "../_components/AppShell";
 import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 

@@ -142,7 +142,9 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
   }, [json, keepDraft]);
 
   useEffect(() => {
-    if (model) model.locale = SURVEY_LOCALE[locale];
+    if (!model || model.locale === SURVEY_LOCALE[locale] || (locale === "zh" && !model.locale)) return;
+    model.locale = SURVEY_LOCALE[locale];
+    model.updateProgressText(); // "第 1 页, 共 2 页" is cached and not redone by the locale change
   }, [model, locale]);
 
   return (

@@ -22,7 +22,12 @@ export type SurveyFormProps = {
   locale: SurveyLocale;
   /** "respond" for real answers, "preview" for a trial run (never keeps a draft). Looks the same either way. */
   mode?: "respond" | "preview";
-  /** When set (respond mode), answers are kept in this device's localStorage on every change and restored on return; cleared on successful completion. */
+  /**
+   * When set (respond mode), answers are kept in this device's localStorage on every change and restored on
+   * return; cleared on successful completion. Drafts never leave the device. Make the key name the exact
+   * instrument version and assignment (e.g. `${campaignId}:${versionId}:${sectionId}`), so that a draft is
+   * never restored into another version's form.
+   */
   draftKey?: string;
   /**
    * Called when the respondent completes the form. Resolve { ok: true } to show the completed page;

@@ -1,3 +1,4 @@
+import { INSTRUMENT_APPROVE_ROLES, INSTRUMENT_VIEW_ROLES } from "../../access/roles";
 import { z } from "zod";
 import {
   approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, listInstruments, NOTE_MAX, retireVersion,
@@ -7,8 +8,6 @@ import { roleProcedure, router } from "../trpc";
 // The quality office and the system administrator see instruments and upload versions;
 // only the quality office records the committee's approval and retires versions.
 // (The same sets gate the pages: app/(app)/admin/instruments.)
-export const INSTRUMENT_VIEW_ROLES = ["quality_admin", "sys_admin"] as const;
-export const INSTRUMENT_APPROVE_ROLES = ["quality_admin"] as const;
 const viewer = roleProcedure(...INSTRUMENT_VIEW_ROLES);
 const approver = roleProcedure(...INSTRUMENT_APPROVE_ROLES);
 const id = z.number().int().positive();

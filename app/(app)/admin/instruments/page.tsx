@@ -1,6 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { currentUser } from "@/server/api/server";
-import { INSTRUMENT_VIEW_ROLES } from "@/server/api/routers/instruments";
+import { INSTRUMENT_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../_components/Forbidden";
 import { InstrumentsList } from "./InstrumentsList";

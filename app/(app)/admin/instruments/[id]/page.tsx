@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { currentUser, serverApi } from "@/server/api/server";
-import { INSTRUMENT_APPROVE_ROLES, INSTRUMENT_VIEW_ROLES } from "@/server/api/routers/instruments";
+import { INSTRUMENT_APPROVE_ROLES, INSTRUMENT_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { InstrumentView } from "./InstrumentView";
