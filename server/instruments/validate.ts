@@ -518,33 +518,45 @@ function checkMulti(run: Run, spec: Extract<ValueSpec, { kind: "multi" }>, raw: 
   return out;
 }
 
-function checkMatrix(run: Run, spec: Extract<ValueSpec, { kind: "matrix" }>, raw: unknown, w: Where): Checked {
+/**
+ * The answered rows of a matrix answer: an object keyed by row, no more keys than rows
+ * (plus a little slack), no prototype keys, no unknown rows; empty rows are left out.
+ * Problems are reported; `ok` is false if there was any.
+ */
+function answeredRows(run: Run, rows: { has(row: string): boolean; size: number }, raw: unknown, w: Where): { ok: boolean; rows: [string, unknown][] } | typeof BAD {
   if (!isPlainObject(raw)) {
     run.wrongType(w, "object");
     return BAD;
   }
   const keys = Object.keys(raw);
-  if (keys.length > spec.rows.size + MAX_EXTRA_KEYS) {
+  if (keys.length > rows.size + MAX_EXTRA_KEYS) {
     run.wrongType(w, "object");
     return BAD;
   }
-  const out: Record<string, unknown> = {};
   let ok = true;
-  let any = false;
-  const seen: Primitive[] = [];
+  const out: [string, unknown][] = [];
   for (const row of keys) {
     if (FORBIDDEN_KEYS.has(row)) {
       run.at(w, "forbidden_key", { key: show(row) });
       ok = false;
-      continue;
-    }
-    if (!spec.rows.has(row)) {
+    } else if (!rows.has(row)) {
       run.at(w, "unknown_row", { row: show(row) });
       ok = false;
-      continue;
+    } else if (!isEmpty(raw[row])) {
+      out.push([row, raw[row]]);
     }
-    const v = raw[row];
-    if (isEmpty(v)) continue;
+  }
+  return { ok, rows: out };
+}
+
+function checkMatrix(run: Run, spec: Extract<ValueSpec, { kind: "matrix" }>, raw: unknown, w: Where): Checked {
+  const answered = answeredRows(run, spec.rows, raw, w);
+  if (answered === BAD) return BAD;
+  const out: Record<string, unknown> = {};
+  let ok = answered.ok;
+  let any = false;
+  const seen: Primitive[] = [];
+  for (const [row, v] of answered.rows) {
     const rw: Where = { q: w.q, row, column: null };
     if (spec.multi) {
       if (!isPlainArray(v) || v.length > spec.columns.length) {
@@ -591,31 +603,12 @@ function checkMatrix(run: Run, spec: Extract<ValueSpec, { kind: "matrix" }>, raw
 }
 
 function checkMatrixDropdown(run: Run, spec: Extract<ValueSpec, { kind: "matrixdropdown" }>, raw: unknown, w: Where): Checked {
-  if (!isPlainObject(raw)) {
-    run.wrongType(w, "object");
-    return BAD;
-  }
-  const keys = Object.keys(raw);
-  if (keys.length > spec.rows.size + MAX_EXTRA_KEYS) {
-    run.wrongType(w, "object");
-    return BAD;
-  }
+  const answered = answeredRows(run, spec.rows, raw, w);
+  if (answered === BAD) return BAD;
   const out: Record<string, Record<string, unknown>> = {};
-  let ok = true;
+  let ok = answered.ok;
   let any = false;
-  for (const row of keys) {
-    if (FORBIDDEN_KEYS.has(row)) {
-      run.at(w, "forbidden_key", { key: show(row) });
-      ok = false;
-      continue;
-    }
-    if (!spec.rows.has(row)) {
-      run.at(w, "unknown_row", { row: show(row) });
-      ok = false;
-      continue;
-    }
-    const r = raw[row];
-    if (isEmpty(r)) continue;
+  for (const [row, r] of answered.rows) {
     const rw: Where = { q: w.q, row, column: null };
     if (!isPlainObject(r)) {
       run.wrongType(rw, "object");
