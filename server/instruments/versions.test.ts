@@ -110,6 +110,9 @@ describe("createVersion", () => {
     ["a missing translation", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[1].title = { default: "讲解清楚" } as never; }, "survey.pages[0].elements[1].title.en", /英文/],
     ["an unknown SurveyJS type (jsonErrors)", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[3].type = "commentx"; }, "survey.pages[0].elements[3].type", /commentx/],
     ["an item for a missing question", (f: ReturnType<typeof base>) => { f.items[0].question = "q9"; }, "items[0].question", /q9/],
+    ["a feature the server cannot validate (triggers)", (f: ReturnType<typeof base>) => {
+      (f.survey as Record<string, unknown>).triggers = [{ type: "setvalue", expression: "{q1} = 5", setToName: "c1", setValue: "好" }];
+    }, "survey", /triggers/],
   ])("a file with %s is refused with its problems, and nothing is stored", async (_, patch, path, text) => {
     const err = await createVersion(db, sampleFile(patch), s.people.quality.id).catch((e) => e);
     expect(err).toBeInstanceOf(DomainError);

@@ -7,6 +7,7 @@ import { DomainError, notFound } from "../errors";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkInstrument, describeProblem } from "./check";
+import { compilePlan, PlanError } from "./plan";
 import { canonicalJson, diffVersions, type VersionDiff } from "./diff";
 import type { InstrumentFile } from "./format";
 
@@ -55,7 +56,16 @@ export function checkFile(raw: unknown, locale: Locale):
     return { ok: false, problems: [{ path: "", message: translate(locale, "instruments.errors.tooLarge", { max: FILE_MAX_CHARS }) }] };
   }
   const res = checkInstrument(raw);
-  if (res.ok) return { ok: true, file: res.file };
+  if (res.ok) {
+    // Only what the server can validate exactly may be used: the plan must compile.
+    try {
+      compilePlan(res.file.survey);
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      return { ok: false, problems: [{ path: "survey", message: translate(locale, "instruments.errors.notValidatable", { detail: e.message }) }] };
+    }
+    return { ok: true, file: res.file };
+  }
   // The path apart from the sentence, so the page can show it as code.
   return { ok: false, problems: res.problems.map((p) => ({ path: p.path, message: describeProblem({ ...p, path: "" }, locale) })) };
 }
