@@ -7,10 +7,11 @@ import { DomainError } from "../errors";
 import { createSchool, sessionOf, type School } from "../test/fixtures";
 import { resetDb, testDb } from "../test/db";
 import { checkInstrument } from "./check";
+import { validateAnswers } from "./validate";
 import { importLibrary } from "./library";
 import {
   approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, instrumentHash, listInstruments,
-  requireApprovedVersion, retireVersion,
+  planOfVersion, requireApprovedVersion, retireVersion,
 } from "./versions";
 
 const bi = (zh: string, en: string) => ({ default: zh, en });
@@ -97,6 +98,19 @@ describe("createVersion", () => {
     expect((await getVersion(db, r2.versionId)).previous).toEqual({ id: r.versionId, version: 1 });
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "instrument.version.create"));
     expect(audit).toHaveLength(2);
+  });
+
+  it("compiles a stored version's plan and checks answers with it, through the preview procedure too", async () => {
+    const { versionId } = await createVersion(db, sampleFile(), s.people.quality.id);
+    const plan = await planOfVersion(db, versionId);
+    expect(validateAnswers(plan, { q1: 5, q2: 3 }, "zh").ok).toBe(true);
+    const bad = validateAnswers(plan, { q1: 9, q2: 3 }, "zh");
+    expect(bad.ok).toBe(false);
+    const api = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "en" });
+    const verdict = await api.respond.checkPreview({ versionId, answers: { q1: 9 } });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.errors.map((e) => [e.question, e.code]).sort()).toEqual([["q1", "not_allowed"], ["q2", "required"]]);
+    await expect(planOfVersion(db, 999999)).rejects.toMatchObject({ kind: "NOT_FOUND" });
   });
 
   it("the hash ignores key order but not content", () => {

@@ -7,7 +7,8 @@ import { DomainError, notFound } from "../errors";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkInstrument, describeProblem } from "./check";
-import { compilePlan, PlanError } from "./plan";
+import { compilePlan, PlanError, type Plan } from "./plan";
+import { getPlan } from "./validate";
 import { canonicalJson, diffVersions, type VersionDiff } from "./diff";
 import type { InstrumentFile } from "./format";
 
@@ -280,4 +281,21 @@ export async function requireApprovedVersion(db: DbOrTx, versionId: number) {
     throw new DomainError("BAD_REQUEST", "instruments.errors.notApproved", { version: v.version, status: v.status });
   }
   return { id: v.id, instrumentId: v.instrumentId, version: v.version, approvedAt: v.approvedAt as Date, file: v.definition as unknown as InstrumentFile };
+}
+
+/**
+ * The compiled validation plan of a version: what every submit path checks answers
+ * with. Compiled once per version (versions never change) and cached.
+ */
+export async function planOfVersion(db: DbOrTx, versionId: number): Promise<Plan> {
+  return getPlan(versionId, async () => {
+    const [row] = await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions)
+      .where(eq(instrumentVersions.id, versionId));
+    if (!row) throw notFound("instruments.errors.versionNotFound");
+    return (row.definition as unknown as InstrumentFile).survey;
+  }).catch((e: unknown) => {
+    // Upload refuses files whose plan does not compile; this guards older rows.
+    if (e instanceof PlanError) throw new DomainError("BAD_REQUEST", "instruments.errors.notValidatable", { detail: e.message });
+    throw e;
+  });
 }
