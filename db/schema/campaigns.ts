@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import {
-  boolean, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique,
+  boolean, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, smallint, text, timestamp, unique,
 } from "drizzle-orm/pg-core";
 import { instrumentVersions } from "./instruments";
 import { sections, terms, units } from "./org";
@@ -33,7 +34,39 @@ export const campaigns = pgTable("campaigns", {
   state: text("state", { enum: ["draft", "open", "closed", "published"] }).notNull().default("draft"),
   createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+  // The options the rater assignment was last generated with (server/campaigns/assign.ts),
+  // and when: what reviewers see before the campaign opens.
+  generationOptions: jsonb("generation_options").$type<Record<string, unknown>>(),
+  generatedAt: timestamp("generated_at", { withTimezone: true }),
+  openedAt: timestamp("opened_at", { withTimezone: true }),
+  closedAt: timestamp("closed_at", { withTimezone: true }),
+}, (t) => [
+  check("campaigns_window_ck", sql`${t.opensAt} < ${t.closesAt}`),
+  index("campaigns_term_idx").on(t.termId),
+]);
+
+// Graduate tracking waves: which graduating years a campaign surveys, each with its
+// distance from graduation (0.5, 3 or 5 years). Targets are those years' programme cohorts.
+export const campaignCohorts = pgTable("campaign_cohorts", {
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
+  graduationYear: smallint("graduation_year").notNull(),
+  offsetYears: numeric("offset_years", { precision: 3, scale: 1 }).notNull(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.graduationYear] })]);
+
+// Employer tracking: the employers a campaign surveys (targets are made from this list).
+export const campaignEmployers = pgTable("campaign_employers", {
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
+  employerId: integer("employer_id").notNull().references(() => employers.id, { onDelete: "restrict" }),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.employerId] })]);
+
+export const EXCLUSION_REASONS = ["min_enrolment", "course_type", "course_code", "no_teacher"] as const;
+
+// Sections of the term in scope left out of a campaign's generated assignment, and why.
+export const campaignExclusions = pgTable("campaign_exclusions", {
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
+  sectionId: integer("section_id").notNull().references(() => sections.id, { onDelete: "cascade" }),
+  reason: text("reason", { enum: EXCLUSION_REASONS }).notNull(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.sectionId] })]);
 
 // The approved instrument version each rater group answers; fixed once the campaign opens.
 export const campaignInstruments = pgTable("campaign_instruments", {
@@ -52,6 +85,7 @@ export const campaignTargets = pgTable("campaign_targets", {
   employerId: integer("employer_id").references(() => employers.id, { onDelete: "restrict" }),
 }, (t) => [
   unique("campaign_targets_uq").on(t.campaignId, t.sectionId, t.teacherId, t.cohortId, t.employerId).nullsNotDistinct(),
+  index("campaign_targets_section_idx").on(t.sectionId),
 ]);
 
 // Identified side: who may rate which target. Holds no link to any response.
@@ -72,7 +106,10 @@ export const observationAssignments = pgTable("observation_assignments", {
   raterGroup: raterGroup("rater_group").notNull(),
   plannedOn: date("planned_on"),
   doneAt: timestamp("done_at", { withTimezone: true }),
-}, (t) => [unique("observation_assignments_uq").on(t.targetId, t.observerId)]);
+}, (t) => [
+  unique("observation_assignments_uq").on(t.targetId, t.observerId),
+  index("observation_assignments_observer_idx").on(t.observerId),
+]);
 
 // Alumni and employer contacts: a personal link whose token is stored only as a hash.
 export const invitations = pgTable("invitations", {

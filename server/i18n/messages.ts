@@ -9,6 +9,7 @@ import zhAdmin from "./messages/zh/admin.json";
 import zhImports from "./messages/zh/imports.json";
 import zhInstruments from "./messages/zh/instruments.json";
 import zhRespond from "./messages/zh/respond.json";
+import zhCampaigns from "./messages/zh/campaigns.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -18,6 +19,7 @@ import enAdmin from "./messages/en/admin.json";
 import enImports from "./messages/en/imports.json";
 import enInstruments from "./messages/en/instruments.json";
 import enRespond from "./messages/en/respond.json";
+import enCampaigns from "./messages/en/campaigns.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -25,9 +27,9 @@ export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
 const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
-  instruments: zhInstruments, respond: zhRespond };
+  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns };
 const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
-  instruments: enInstruments, respond: enRespond };
+  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;

@@ -1,0 +1,350 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import {
+  campaignInstruments, campaigns, campaignTargets, courses, eligibility, employers, enrolments, graduateCohorts, persons,
+  roleGrants, sectionTeachers, sections,
+} from "@/db/schema";
+import { rowsOf } from "../access/scope";
+import { createSchool, sessionOf, type School } from "../test/fixtures";
+import { resetDb, testDb } from "../test/db";
+import { assignmentSummary, generateAssignments } from "./assign";
+import {
+  closeCampaign, createCampaign, openCampaign, setCampaignInstruments, type CreateCampaignInput,
+} from "./campaigns";
+import { cohortYearFor } from "./kinds";
+import { listObservations, planObservations } from "./observe";
+import { tinyVersions } from "./testing";
+
+const NOW = new Date("2026-12-20T08:00:00Z");
+const OPENS = new Date("2026-12-25T00:00:00Z");
+const CLOSES = new Date("2027-01-15T00:00:00Z");
+const DURING = new Date("2026-12-28T00:00:00Z");
+
+let db: Db;
+let s: School;
+let x: Awaited<ReturnType<typeof extend>>;
+let v: Awaited<ReturnType<typeof versions>>;
+
+/**
+ * Extra rows on the fixture school: secA gets a co-teacher (two targets) and a withdrawn
+ * student; college A has two more sections (an elective with one student taught by a
+ * third teacher, a practice course taught by the dean), a section with no teacher;
+ * observers: a school supervisor, a school leader, the dean of A (unit leader).
+ */
+async function extend(db: Db, s: School) {
+  const staff = async (number: string, name: string, unitId: number, grants: { role: "teacher" | "supervisor" | "leader"; unitId?: number }[]) => {
+    const [p] = await db.insert(persons).values({ number, name, kind: "staff", unitId }).returning();
+    await db.insert(roleGrants).values(grants.map((g) => ({ personId: p.id, role: g.role, unitId: g.unitId ?? null })));
+    return p;
+  };
+  const teacherA2 = await staff("T003", "王老师", s.officeA.id, [{ role: "teacher" }]);
+  const teacherA3 = await staff("T004", "赵老师", s.officeA.id, [{ role: "teacher" }]);
+  const deanA = await staff("T005", "孙院长", s.unitA.id, [{ role: "teacher" }, { role: "leader", unitId: s.unitA.id }]);
+  const schoolSup = await staff("T006", "钱督导", s.school.id, [{ role: "supervisor" }]);
+  const schoolLeader = await staff("L001", "李校长", s.school.id, [{ role: "leader" }]);
+  const [student3] = await db.insert(persons).values({ number: "2023003", name: "吴同学", kind: "student", unitId: s.unitA.id, programmeId: s.progA.id }).returning();
+  const [cs102, cs103, cs104] = await db.insert(courses).values([
+    { code: "CS102", name: "人工智能导论", unitId: s.unitA.id, programmeId: s.progA.id, type: "elective" },
+    { code: "CS103", name: "程序设计实践", unitId: s.unitA.id, programmeId: s.progA.id, type: "practice" },
+    { code: "CS104", name: "学科前沿讲座", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
+  ]).returning();
+  const [secA2, secA3, secNoTeacher] = await db.insert(sections).values([
+    { code: "CS102-01", termId: s.term.id, courseId: cs102.id },
+    { code: "CS103-01", termId: s.term.id, courseId: cs103.id },
+    { code: "CS104-01", termId: s.term.id, courseId: cs104.id },
+  ]).returning();
+  await db.insert(sectionTeachers).values([
+    { sectionId: s.secA.id, personId: teacherA2.id, role: "co", share: "0.5" },
+    { sectionId: secA2.id, personId: teacherA3.id },
+    { sectionId: secA3.id, personId: deanA.id },
+  ]);
+  await db.insert(enrolments).values([
+    { sectionId: s.secA.id, personId: student3.id, status: "withdrawn" },
+    { sectionId: secA2.id, personId: s.people.studentA.id },
+    { sectionId: secA3.id, personId: s.people.studentA.id },
+    { sectionId: secA3.id, personId: student3.id },
+    { sectionId: secNoTeacher.id, personId: s.people.studentA.id },
+  ]);
+  return { teacherA2, teacherA3, deanA, schoolSup, schoolLeader, student3, secA2, secA3, secNoTeacher };
+}
+
+async function versions() {
+  const approved = await tinyVersions(db, [
+    "student_evaluation", "self_evaluation", "peer_evaluation", "supervisor_observation", "leader_observation",
+    "graduate_tracking", "employer_tracking",
+  ] as const, s.people.quality.id);
+  const draft = await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id, { draft: true });
+  return { ...approved, draftStudent: draft.student_evaluation };
+}
+
+beforeEach(async () => {
+  db = await testDb();
+  await resetDb(db);
+  s = await createSchool(db);
+  x = await extend(db, s);
+  v = await versions();
+});
+
+const endOfTerm = (patch: Partial<CreateCampaignInput> = {}): CreateCampaignInput => ({
+  kind: "end_of_term", name: "2026-2027-1 期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+  instruments: [
+    { raterGroup: "student", instrumentVersionId: v.student_evaluation },
+    { raterGroup: "self", instrumentVersionId: v.self_evaluation },
+  ],
+  ...patch,
+});
+const quality = () => sessionOf(db, s.people.quality);
+const countCampaigns = async () => (await db.select().from(campaigns)).length;
+
+async function refused(p: Promise<unknown>, kind: string, code: string) {
+  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code });
+}
+
+describe("createCampaign", () => {
+  it("creates a draft with its instrument versions", async () => {
+    const c = await createCampaign(db, await quality(), endOfTerm(), NOW);
+    expect(c).toMatchObject({ kind: "end_of_term", state: "draft", termId: s.term.id, scopeUnitId: null, createdBy: s.people.quality.id });
+    const ins = await db.select().from(campaignInstruments).where(eq(campaignInstruments.campaignId, c.id));
+    expect(ins.map((i) => [i.raterGroup, i.instrumentVersionId]).sort()).toEqual([["self", v.self_evaluation], ["student", v.student_evaluation]]);
+  });
+
+  it("refuses bad input and stores nothing", async () => {
+    const q = await quality();
+    await refused(createCampaign(db, q, endOfTerm({ opensAt: CLOSES, closesAt: OPENS }), NOW), "BAD_REQUEST", "campaigns.errors.windowOrder");
+    await refused(createCampaign(db, q, endOfTerm({ opensAt: OPENS, closesAt: OPENS }), NOW), "BAD_REQUEST", "campaigns.errors.windowOrder");
+    await refused(createCampaign(db, q, endOfTerm(), new Date("2027-02-01")), "BAD_REQUEST", "campaigns.errors.windowPast");
+    await refused(createCampaign(db, q, endOfTerm({ name: "  " }), NOW), "BAD_REQUEST", "campaigns.errors.nameRequired");
+    await refused(createCampaign(db, q, endOfTerm({ termId: undefined }), NOW), "BAD_REQUEST", "campaigns.errors.termRequired");
+    await refused(createCampaign(db, q, endOfTerm({ instruments: [] }), NOW), "BAD_REQUEST", "campaigns.errors.instrumentsRequired");
+    await refused(createCampaign(db, q, { ...endOfTerm(), extra: 1 } as never, NOW), "BAD_REQUEST", "campaigns.errors.invalidInput");
+    // A draft (not approved) version.
+    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.draftStudent }] }), NOW),
+      "BAD_REQUEST", "instruments.errors.notApproved");
+    // The wrong instrument kind for the group, and a group the kind does not have.
+    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.peer_evaluation }] }), NOW),
+      "BAD_REQUEST", "campaigns.errors.wrongInstrumentKind");
+    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }] }), NOW),
+      "BAD_REQUEST", "campaigns.errors.groupNotForKind");
+    await refused(createCampaign(db, q, endOfTerm({ instruments: [
+      { raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "student", instrumentVersionId: v.student_evaluation },
+    ] }), NOW), "BAD_REQUEST", "campaigns.errors.duplicateRaterGroup");
+    expect(await countCampaigns()).toBe(0);
+  });
+
+  it("a unit admin creates only within its own unit; the whole school is the quality office's", async () => {
+    const adminA = await sessionOf(db, s.people.adminA);
+    await refused(createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.unitB.id }), NOW), "FORBIDDEN", "campaigns.errors.outsideScope");
+    await refused(createCampaign(db, adminA, endOfTerm({ scopeUnitId: null }), NOW), "FORBIDDEN", "campaigns.errors.outsideScope");
+    await refused(createCampaign(db, await sessionOf(db, s.people.teacherA), endOfTerm(), NOW), "FORBIDDEN", "campaigns.errors.forbidden");
+    expect(await countCampaigns()).toBe(0);
+    expect(await createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.unitA.id }), NOW)).toMatchObject({ scopeUnitId: s.unitA.id });
+    expect(await createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.officeA.id }), NOW)).toMatchObject({ scopeUnitId: s.officeA.id });
+    expect(await createCampaign(db, await quality(), endOfTerm({ scopeUnitId: s.unitB.id }), NOW)).toMatchObject({ scopeUnitId: s.unitB.id });
+  });
+
+  it("graduate tracking takes cohorts (0.5, 3 or 5 years after graduation), employer tracking employers", async () => {
+    const q = await quality();
+    await db.insert(graduateCohorts).values([
+      { programmeId: s.progA.id, graduationYear: 2026 }, { programmeId: s.progB.id, graduationYear: 2026 },
+      { programmeId: s.progA.id, graduationYear: 2023 },
+    ]);
+    expect([cohortYearFor(OPENS, 0.5), cohortYearFor(OPENS, 3), cohortYearFor(OPENS, 5)]).toEqual([2026, 2023, 2021]);
+    const tracking = (patch: Partial<CreateCampaignInput>): CreateCampaignInput => ({
+      kind: "graduate_tracking", name: "2026 毕业生跟踪调查", opensAt: OPENS, closesAt: CLOSES,
+      instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
+      cohorts: [{ graduationYear: 2026, offsetYears: 0.5 }, { graduationYear: 2023, offsetYears: 3 }], ...patch,
+    });
+    await refused(createCampaign(db, q, tracking({ termId: s.term.id }), NOW), "BAD_REQUEST", "campaigns.errors.termNotAllowed");
+    await refused(createCampaign(db, q, tracking({ cohorts: [] }), NOW), "BAD_REQUEST", "campaigns.errors.cohortsRequired");
+    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2026, offsetYears: 2 as never }] }), NOW), "BAD_REQUEST", "campaigns.errors.badOffset");
+    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2018, offsetYears: 0.5 }] }), NOW), "BAD_REQUEST", "campaigns.errors.cohortOffsetMismatch");
+    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2021, offsetYears: 5 }] }), NOW), "BAD_REQUEST", "campaigns.errors.noCohorts");
+    await refused(createCampaign(db, q, tracking({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.employer_tracking }] }), NOW),
+      "BAD_REQUEST", "campaigns.errors.wrongInstrumentKind");
+    const c = await createCampaign(db, q, tracking({}), NOW);
+    expect(await generateAssignments(db, c.id)).toMatchObject({ targets: 3, eligibility: 0 });
+    // A unit's wave covers its programmes' cohorts only.
+    const cA = await createCampaign(db, await sessionOf(db, s.people.adminB), tracking({ scopeUnitId: s.unitB.id }), NOW);
+    expect(await generateAssignments(db, cA.id)).toMatchObject({ targets: 1 });
+    const sum = await assignmentSummary(db, cA.id);
+    expect(sum.units.map((u) => [u.unitCode, u.targets])).toEqual([["B", 1]]);
+    expect(await openCampaign(db, c.id, DURING)).toMatchObject({ state: "open" });
+
+    await db.insert(employers).values([{ code: "E1", name: "甲公司" }, { code: "E2", name: "乙公司" }]);
+    const emp = (employersSel: CreateCampaignInput["employers"]): CreateCampaignInput => ({
+      kind: "employer_tracking", name: "用人单位跟踪调查", opensAt: OPENS, closesAt: CLOSES, employers: employersSel,
+      instruments: [{ raterGroup: "employer", instrumentVersionId: v.employer_tracking }],
+    });
+    await refused(createCampaign(db, q, emp(undefined), NOW), "BAD_REQUEST", "campaigns.errors.employersRequired");
+    await refused(createCampaign(db, q, emp([999999]), NOW), "BAD_REQUEST", "campaigns.errors.employerNotFound");
+    const e = await createCampaign(db, q, emp("all"), NOW);
+    expect(await generateAssignments(db, e.id)).toMatchObject({ targets: 2 });
+  });
+});
+
+describe("generateAssignments (end of term)", () => {
+  it("makes teacher × section targets, student and self eligibility, and a summary", async () => {
+    const c = await createCampaign(db, await quality(), endOfTerm(), NOW);
+    const r = await generateAssignments(db, c.id);
+    // secA: 2 teachers; secB, CS102, CS103: 1 each; CS104 has no teacher.
+    expect(r).toMatchObject({ targets: 5, excludedSections: 1 });
+    const targets = await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
+    expect(targets.filter((t) => t.sectionId === s.secA.id).map((t) => t.teacherId).sort()).toEqual([s.people.teacherA.id, x.teacherA2.id].sort());
+    // Students: secA 2 (withdrawn left out) × 2 targets, secB 1, CS102 1, CS103 2 → 8; self: 5.
+    const sum = await assignmentSummary(db, c.id);
+    expect(sum).toMatchObject({ targets: 5, sections: 4, eligibleStudents: 3, eligibilityRows: 13, byGroup: { student: 8, self: 5 }, excludedByReason: { no_teacher: 1 } });
+    expect(r.eligibility).toBe(13);
+    expect(sum.excluded).toEqual([expect.objectContaining({ sectionId: x.secNoTeacher.id, courseCode: "CS104", reason: "no_teacher" })]);
+    expect(sum.units.map((u) => [u.unitCode, u.sections, u.targets, u.eligibleStudents, u.excludedSections])).toEqual([["A", 3, 4, 3, 1], ["B", 1, 1, 1, 0]]);
+    const withdrawn = await db.select().from(eligibility).where(eq(eligibility.personId, x.student3.id));
+    expect(withdrawn.map((e) => e.targetId)).toEqual([targets.find((t) => t.sectionId === x.secA3.id)!.id]);
+    const self = await db.select().from(eligibility).where(eq(eligibility.personId, x.teacherA2.id));
+    expect(self).toEqual([expect.objectContaining({ raterGroup: "self", targetId: targets.find((t) => t.teacherId === x.teacherA2.id)!.id })]);
+  });
+
+  it("applies exclusions and regenerates idempotently, keeping the targets that stay", async () => {
+    const c = await createCampaign(db, await quality(), endOfTerm(), NOW);
+    const first = await generateAssignments(db, c.id);
+    const ids = (await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id))).map((t) => t.id).sort();
+    expect(await generateAssignments(db, c.id)).toMatchObject({ targets: first.targets, eligibility: first.eligibility });
+    expect((await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id))).map((t) => t.id).sort()).toEqual(ids);
+
+    const r = await generateAssignments(db, c.id, { minEnrolment: 2, excludedCourseTypes: ["practice"], excludedCourseCodes: ["CS102"] });
+    // Left: secA (2 targets). secB and CS102 too small, CS103 practice, CS104 no teacher; code before type before size.
+    expect(r).toMatchObject({ targets: 2, excludedSections: 4, eligibility: 2 * 2 + 2 });
+    const sum = await assignmentSummary(db, c.id);
+    expect(sum.excludedByReason).toEqual({ no_teacher: 1, course_code: 1, course_type: 1, min_enrolment: 1 });
+    expect(sum.options).toMatchObject({ minEnrolment: 2, excludedCourseTypes: ["practice"], excludedCourseCodes: ["CS102"] });
+    const kept = (await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id))).map((t) => t.id);
+    expect(kept.every((k) => ids.includes(k))).toBe(true);
+    // Students only when asked.
+    expect(await generateAssignments(db, c.id, { raterGroups: ["student"] })).toMatchObject({ targets: 5, eligibility: 8 });
+  });
+
+  it("a unit's campaign covers the sections of its courses only", async () => {
+    const c = await createCampaign(db, await sessionOf(db, s.people.adminB), endOfTerm({ scopeUnitId: s.unitB.id }), NOW);
+    expect(await generateAssignments(db, c.id)).toMatchObject({ targets: 1, excludedSections: 0, eligibility: 2 });
+  });
+
+  it("refuses once the campaign is open, and the instrument versions stay fixed", async () => {
+    const c = await createCampaign(db, await quality(), endOfTerm(), NOW);
+    await generateAssignments(db, c.id);
+    await setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "self", instrumentVersionId: v.self_evaluation }]);
+    await openCampaign(db, c.id, DURING);
+    await refused(generateAssignments(db, c.id), "CONFLICT", "campaigns.errors.notDraft");
+    await refused(planObservations(db, c.id, { perSection: 1, quotaPerObserver: 5, groups: ["peer"] }), "CONFLICT", "campaigns.errors.notDraft");
+    await refused(setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }]), "CONFLICT", "campaigns.errors.instrumentsFrozen");
+    // The database refuses it too.
+    await expect(db.update(campaignInstruments).set({ instrumentVersionId: v.peer_evaluation }).where(eq(campaignInstruments.campaignId, c.id))).rejects.toThrow();
+    await expect(db.delete(campaignInstruments).where(eq(campaignInstruments.campaignId, c.id))).rejects.toThrow();
+    await expect(db.insert(campaignInstruments).values({ campaignId: c.id, raterGroup: "peer", instrumentVersionId: v.peer_evaluation })).rejects.toThrow();
+    expect((await db.select().from(campaignInstruments).where(eq(campaignInstruments.campaignId, c.id))).length).toBe(2);
+  });
+});
+
+describe("openCampaign / closeCampaign", () => {
+  it("opens a draft within its window with targets and instruments for every group, then closes", async () => {
+    const c = await createCampaign(db, await quality(), endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }] }), NOW);
+    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.noTargets");
+    await generateAssignments(db, c.id, { raterGroups: ["student", "self"] });
+    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.missingInstrument");
+    await generateAssignments(db, c.id);
+    await refused(openCampaign(db, c.id, NOW), "CONFLICT", "campaigns.errors.notYetOpen");
+    await refused(openCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.windowOver");
+    await refused(closeCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notOpen");
+    expect(await openCampaign(db, c.id, DURING, s.people.quality.id)).toMatchObject({ state: "open", openedAt: DURING });
+    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notDraft");
+    expect(await closeCampaign(db, c.id, CLOSES)).toMatchObject({ state: "closed", closedAt: CLOSES });
+    await refused(closeCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.notOpen");
+    // State only moves forward, in the database too.
+    await expect(db.update(campaigns).set({ state: "draft" }).where(eq(campaigns.id, c.id))).rejects.toThrow();
+  });
+
+  it("needs the observers' instruments when observations are planned", async () => {
+    const c = await createCampaign(db, await quality(), {
+      kind: "observation_round", name: "听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+      instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
+    }, NOW);
+    await planObservations(db, c.id, { perSection: 1, quotaPerObserver: 10, groups: ["supervisor", "peer"] });
+    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.missingInstrument");
+    await setCampaignInstruments(db, await quality(), c.id, [
+      { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }, { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
+    ]);
+    expect(await openCampaign(db, c.id, DURING)).toMatchObject({ state: "open" });
+  });
+});
+
+describe("planObservations", () => {
+  async function round(scopeUnitId: number | null = null) {
+    return createCampaign(db, await quality(), {
+      kind: "observation_round", name: "听课评课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES, scopeUnitId,
+      instruments: [
+        { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }, { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
+        { raterGroup: "leader", instrumentVersionId: v.leader_observation },
+      ],
+    }, NOW);
+  }
+
+  it("assigns eligible observers: no self-observation, within quota and scope, deterministic", async () => {
+    const c = await round();
+    const plan = await planObservations(db, c.id, { perSection: 2, quotaPerObserver: 2, groups: ["supervisor", "peer", "leader"], seed: 7 });
+    const obs = await listObservations(db, c.id);
+    const teachersOf = new Map<number, number[]>();
+    for (const r of await db.select().from(sectionTeachers)) teachersOf.set(r.sectionId, [...(teachersOf.get(r.sectionId) ?? []), r.personId]);
+    const visits = new Map<string, { section: number; observer: number; group: string }>();
+    for (const o of obs) visits.set(`${o.sectionId}|${o.observerId}`, { section: o.sectionId, observer: o.observerId, group: o.raterGroup });
+    const load = new Map<number, number>();
+    for (const vis of visits.values()) {
+      expect(teachersOf.get(vis.section)).not.toContain(vis.observer); // never one's own section
+      load.set(vis.observer, (load.get(vis.observer) ?? 0) + 1);
+      // Unit B's supervisor (teacherB) only in B; the dean of A only in A.
+      if (vis.observer === s.people.teacherB.id) expect(vis.section).toBe(s.secB.id);
+      if (vis.observer === x.deanA.id) expect(vis.section).not.toBe(s.secB.id);
+      if (vis.group === "peer") expect([x.teacherA2.id, x.teacherA3.id, s.people.teacherA.id, x.deanA.id]).toContain(vis.observer);
+    }
+    expect(Math.max(...load.values())).toBeLessThanOrEqual(2);
+    // One row per teacher target: secA's observers each get two.
+    expect(obs.filter((o) => o.sectionId === s.secA.id)).toHaveLength(2 * 2);
+    expect(plan).toMatchObject({ sections: 4, visits: visits.size, assignments: obs.length });
+    expect(plan.load.max).toBeLessThanOrEqual(2);
+    // Capacity: 6 observers × 2 = 12 ≥ 8 places; every section reached 2.
+    expect(plan.short).toEqual([]);
+    // The same seed gives the same plan.
+    await planObservations(db, c.id, { perSection: 2, quotaPerObserver: 2, groups: ["supervisor", "peer", "leader"], seed: 7 });
+    expect(await listObservations(db, c.id)).toEqual(obs);
+  });
+
+  it("reports sections that cannot reach the number, and keeps within quota", async () => {
+    const c = await round();
+    // Supervisors and leaders, one each, at most one section each: the school supervisor and
+    // leader may go anywhere, the dean of A only to A's sections he does not teach (secA, CS102);
+    // teacherB (B's supervisor) teaches B's only section. Three visits for four sections.
+    const plan = await planObservations(db, c.id, { perSection: 1, quotaPerObserver: 1, groups: ["supervisor", "leader"] });
+    expect(plan).toMatchObject({ visits: 3, load: { observers: 3, min: 1, max: 1 }, byGroup: { supervisor: 1, leader: 2 } });
+    expect(plan.short).toHaveLength(1);
+    const obs = await listObservations(db, c.id);
+    const dean = obs.filter((o) => o.observerId === x.deanA.id).map((o) => o.sectionId);
+    expect(dean.length).toBeGreaterThan(0);
+    expect(dean.every((id) => id === s.secA.id || id === x.secA2.id)).toBe(true);
+    expect(obs.some((o) => o.observerId === s.people.teacherB.id)).toBe(false);
+  });
+
+  it("a unit's round plans only the unit's sections; groups must fit the kind", async () => {
+    const c = await round(s.unitB.id);
+    const plan = await planObservations(db, c.id, { perSection: 3, quotaPerObserver: 5, groups: ["supervisor", "leader", "peer"] });
+    expect(plan.sections).toBe(1);
+    // secB (teacherB) may be observed by the school supervisor and the school leader; no peer in unit B.
+    const obs = await listObservations(db, c.id);
+    expect(obs.map((o) => o.observerId).sort()).toEqual([x.schoolSup.id, x.schoolLeader.id].sort());
+    expect(plan.short).toEqual([{ sectionId: s.secB.id, sectionCode: "EN101-01", assigned: 2, candidates: 2 }]);
+    const eot = await createCampaign(db, await quality(), endOfTerm(), NOW);
+    await refused(planObservations(db, eot.id, { perSection: 1, quotaPerObserver: 1, groups: ["peer", "peer"] }), "BAD_REQUEST", "campaigns.errors.duplicateRaterGroup");
+    await refused(planObservations(db, eot.id, { perSection: 0, quotaPerObserver: 1, groups: ["peer"] }), "BAD_REQUEST", "campaigns.errors.badPerSection");
+  });
+});
+
+it("PGlite/PostgreSQL: the hand-written triggers exist", async () => {
+  const rows = rowsOf<{ tgname: string }>(await db.execute(sql`select tgname from pg_trigger where tgname like 'campaign%' order by 1`));
+  expect(rows.map((r) => r.tgname)).toEqual(["campaign_instruments_frozen", "campaigns_state_forward"]);
+});

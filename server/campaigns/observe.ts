@@ -1,0 +1,254 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { observationAssignments, units } from "@/db/schema";
+import { rowsOf } from "../access/scope";
+import { DomainError } from "../errors";
+import { generateOptionsInput, syncSectionTargets } from "./assign";
+import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
+import { INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, type ObserverGroup } from "./kinds";
+
+/**
+ * Observation rounds (听课评课): assigns observers to the campaign's sections.
+ *
+ * Who may observe a section (never one of its own teachers, assistants included):
+ * - supervisor: a school-level supervisor anywhere; a unit supervisor within their unit
+ *   (the unit offering the course is that unit or under it);
+ * - leader: the same rule for leaders (school leaders anywhere, unit leaders in their unit);
+ * - peer: an active teacher of the same teaching office as one of the section's teachers,
+ *   or of the same college as the course (same office preferred).
+ * A person eligible through several groups observes under the first group listed.
+ *
+ * The plan: each section gets `perSection` distinct observers where possible, no observer
+ * more than `quotaPerObserver` sections, the load balanced (the least loaded eligible
+ * observer is taken first, ties broken by a seeded hash, most constrained sections first),
+ * then sections still short are repaired along augmenting paths (an observer moves to
+ * another section they may observe to free a place). Deterministic for a given seed.
+ * An observer assigned to a section gets one assignment per teacher target of the section.
+ * Replanning replaces the draft's observation assignments; refused once the campaign opens.
+ */
+
+export const planObservationsInput = z.object({
+  perSection: z.number().int().min(1, "campaigns.errors.badPerSection").max(20, "campaigns.errors.badPerSection"),
+  quotaPerObserver: z.number().int().min(1, "campaigns.errors.badQuota").max(1000, "campaigns.errors.badQuota"),
+  groups: z.array(z.enum(OBSERVER_GROUPS, "campaigns.errors.badRaterGroup")).min(1, "campaigns.errors.badRaterGroup")
+    .refine((g) => new Set(g).size === g.length, "campaigns.errors.duplicateRaterGroup"),
+  seed: z.number().int().default(1),
+  // When the campaign has no targets yet: the exclusions to make them with.
+  exclusions: generateOptionsInput.omit({ raterGroups: true }).optional(),
+}).strict();
+
+export type PlanObservationsOptions = z.input<typeof planObservationsInput>;
+
+export type ObservationPlan = {
+  sections: number;
+  visits: number; // observer × section
+  assignments: number; // rows (× teacher targets)
+  byGroup: Partial<Record<ObserverGroup, number>>;
+  load: { observers: number; min: number; max: number };
+  short: { sectionId: number; sectionCode: string; assigned: number; candidates: number }[];
+};
+
+// A 32-bit hash of integers (FNV-1a on their bytes); deterministic tie-breaking.
+function hash(...xs: number[]): number {
+  let h = 0x811c9dc5;
+  for (const x of xs) {
+    let v = x | 0;
+    for (let i = 0; i < 4; i++) {
+      h ^= v & 0xff;
+      h = Math.imul(h, 0x01000193);
+      v >>>= 8;
+    }
+  }
+  return h >>> 0;
+}
+
+type Candidate = { person: number; group: ObserverGroup; tier: number };
+
+export async function planObservations(db: DbOrTx, campaignId: number, raw: PlanObservationsOptions): Promise<ObservationPlan> {
+  const o = parseInput(planObservationsInput, raw);
+  return db.transaction(async (tx) => {
+    const c = await getCampaignRow(tx, campaignId, { lock: true });
+    assertDraft(c);
+    if (!SECTION_KINDS.includes(c.kind)) throw new DomainError("BAD_REQUEST", "campaigns.errors.kindNotObserved", { kind: c.kind });
+    for (const g of o.groups) {
+      if (!INSTRUMENT_KIND_FOR[c.kind][g]) throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
+    }
+    const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from campaign_targets where campaign_id = ${c.id}`));
+    if (Number(n) === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
+
+    // The unit tree: each unit's ancestors (itself included) and its college.
+    const unitRows = await tx.select({ id: units.id, parentId: units.parentId, kind: units.kind }).from(units);
+    const byId = new Map(unitRows.map((u) => [u.id, u]));
+    const ancestors = (id: number | null): number[] => {
+      const out: number[] = [];
+      for (let u = id === null ? undefined : byId.get(id); u; u = u.parentId === null ? undefined : byId.get(u.parentId)) out.push(u.id);
+      return out;
+    };
+    const collegeOf = (id: number | null) => ancestors(id).find((a) => byId.get(a)!.kind === "college" || byId.get(a)!.kind === "department") ?? null;
+
+    const sectionRows = rowsOf<{ section_id: number; code: string; unit_id: number }>(await tx.execute(sql`
+      select distinct t.section_id, s.code, co.unit_id from campaign_targets t
+        join sections s on s.id = t.section_id join courses co on co.id = s.course_id
+      where t.campaign_id = ${c.id} order by t.section_id`));
+    const teacherRows = rowsOf<{ section_id: number; person_id: number; unit_id: number | null }>(await tx.execute(sql`
+      select st.section_id, st.person_id, p.unit_id from section_teachers st join persons p on p.id = st.person_id
+      where st.section_id in (select section_id from campaign_targets where campaign_id = ${c.id})`));
+    const grantRows = rowsOf<{ person_id: number; role: string; grant_unit: number | null; person_unit: number | null }>(await tx.execute(sql`
+      select g.person_id, g.role::text as role, g.unit_id as grant_unit, p.unit_id as person_unit
+      from role_grants g join persons p on p.id = g.person_id and p.active and p.kind = 'staff'
+      where g.role in ('supervisor', 'leader', 'teacher') order by g.person_id`));
+
+    const teachersOf = new Map<number, { person: number; unit: number | null }[]>();
+    for (const r of teacherRows) {
+      const sid = Number(r.section_id);
+      if (!teachersOf.has(sid)) teachersOf.set(sid, []);
+      teachersOf.get(sid)!.push({ person: Number(r.person_id), unit: r.unit_id === null ? null : Number(r.unit_id) });
+    }
+
+    // Candidates per section, the first listed group winning for a person in several.
+    const sections = sectionRows.map((s) => ({ id: Number(s.section_id), code: s.code, unit: Number(s.unit_id) }));
+    const candidates = new Map<number, Candidate[]>();
+    for (const s of sections) {
+      const own = teachersOf.get(s.id) ?? [];
+      const ownIds = new Set(own.map((t) => t.person));
+      const ownOffices = new Set(own.map((t) => t.unit).filter((u): u is number => u !== null));
+      const up = new Set(ancestors(s.unit));
+      const college = collegeOf(s.unit);
+      const best = new Map<number, Candidate>();
+      for (const [rank, group] of o.groups.entries()) {
+        for (const g of grantRows) {
+          const person = Number(g.person_id);
+          if (ownIds.has(person) || best.has(person)) continue;
+          const grantUnit = g.grant_unit === null ? null : Number(g.grant_unit);
+          const personUnit = g.person_unit === null ? null : Number(g.person_unit);
+          if (group === "peer") {
+            if (g.role !== "teacher" || personUnit === null) continue;
+            const tier = ownOffices.has(personUnit) ? 0 : college !== null && collegeOf(personUnit) === college ? 1 : -1;
+            if (tier >= 0) best.set(person, { person, group, tier: rank * 10 + tier });
+          } else if (g.role === group && (grantUnit === null || up.has(grantUnit))) {
+            best.set(person, { person, group, tier: rank * 10 });
+          }
+        }
+      }
+      candidates.set(s.id, [...best.values()]);
+    }
+
+    // Greedy rounds: most constrained sections first; least loaded observer, then preferred tier, then hash.
+    const N = o.perSection;
+    const Q = o.quotaPerObserver;
+    const load = new Map<number, number>();
+    const on = new Map<number, Map<number, Candidate>>(sections.map((s) => [s.id, new Map()])); // section → observer → candidate
+    const sectionsOf = new Map<number, Set<number>>(); // observer → sections
+    const place = (sid: number, cand: Candidate) => {
+      on.get(sid)!.set(cand.person, cand);
+      load.set(cand.person, (load.get(cand.person) ?? 0) + 1);
+      if (!sectionsOf.has(cand.person)) sectionsOf.set(cand.person, new Set());
+      sectionsOf.get(cand.person)!.add(sid);
+    };
+    const unplace = (sid: number, person: number) => {
+      on.get(sid)!.delete(person);
+      load.set(person, load.get(person)! - 1);
+      sectionsOf.get(person)!.delete(sid);
+    };
+    const order = [...sections].sort((a, b) => candidates.get(a.id)!.length - candidates.get(b.id)!.length
+      || hash(o.seed, a.id) - hash(o.seed, b.id) || a.id - b.id);
+    for (let round = 1; round <= N; round++) {
+      for (const s of order) {
+        const here = on.get(s.id)!;
+        if (here.size >= round) continue;
+        let pick: Candidate | null = null;
+        let pickKey: [number, number, number] | null = null;
+        for (const cand of candidates.get(s.id)!) {
+          const l = load.get(cand.person) ?? 0;
+          if (l >= Q || here.has(cand.person)) continue;
+          const key: [number, number, number] = [l, cand.tier, hash(o.seed, s.id, cand.person)];
+          if (!pickKey || key[0] < pickKey[0] || (key[0] === pickKey[0] && (key[1] < pickKey[1] || (key[1] === pickKey[1] && key[2] < pickKey[2])))) {
+            pick = cand;
+            pickKey = key;
+          }
+        }
+        if (pick) place(s.id, pick);
+      }
+    }
+
+    // Repair: for a section still short, an augmenting path s ← o1 (moved from s2) ← o2 … ← ok (spare quota).
+    const candOf = (sid: number, person: number) => candidates.get(sid)!.find((x) => x.person === person)!;
+    for (const s of order) {
+      while (on.get(s.id)!.size < N) {
+        const parent = new Map<number, { section: number; prev: number | null }>();
+        const queue: number[] = [];
+        const sortedCands = (sid: number) => [...candidates.get(sid)!].sort((a, b) => hash(o.seed, sid, a.person) - hash(o.seed, sid, b.person));
+        for (const cand of sortedCands(s.id)) {
+          if (on.get(s.id)!.has(cand.person)) continue;
+          parent.set(cand.person, { section: s.id, prev: null });
+          queue.push(cand.person);
+        }
+        let end: number | null = null;
+        while (queue.length && end === null) {
+          const p = queue.shift()!;
+          if ((load.get(p) ?? 0) < Q) { end = p; break; }
+          for (const s2 of [...(sectionsOf.get(p) ?? [])].sort((a, b) => a - b)) {
+            if (s2 === s.id) continue;
+            for (const cand of sortedCands(s2)) {
+              if (parent.has(cand.person) || on.get(s2)!.has(cand.person)) continue;
+              parent.set(cand.person, { section: s2, prev: p });
+              queue.push(cand.person);
+            }
+          }
+        }
+        if (end === null) break;
+        // Apply the path on a copy of the moves; give up on this section if it would duplicate.
+        const moves: { person: number; to: number; from: number | null }[] = [];
+        for (let cur: number | null = end; cur !== null;) {
+          const { section, prev }: { section: number; prev: number | null } = parent.get(cur)!;
+          moves.push({ person: cur, to: section, from: null });
+          if (prev !== null) moves.push({ person: prev, to: -1, from: section });
+          cur = prev;
+        }
+        const ok = moves.every((m) => m.to === -1 || !on.get(m.to)!.has(m.person) || moves.some((x) => x.person === m.person && x.from === m.to));
+        if (!ok) break;
+        for (const m of moves) if (m.to === -1) unplace(m.from!, m.person);
+        for (const m of moves) if (m.to !== -1) place(m.to, candOf(m.to, m.person));
+      }
+    }
+
+    // Store: one row per observer × teacher target of the section.
+    await tx.execute(sql`delete from observation_assignments o using campaign_targets t where t.id = o.target_id and t.campaign_id = ${c.id}`);
+    const targets = rowsOf<{ id: number; section_id: number }>(await tx.execute(sql`
+      select id, section_id from campaign_targets where campaign_id = ${c.id} order by id`));
+    const targetsOf = new Map<number, number[]>();
+    for (const t of targets) {
+      const sid = Number(t.section_id);
+      if (!targetsOf.has(sid)) targetsOf.set(sid, []);
+      targetsOf.get(sid)!.push(Number(t.id));
+    }
+    const rows: (typeof observationAssignments.$inferInsert)[] = [];
+    const byGroup: Partial<Record<ObserverGroup, number>> = {};
+    let visits = 0;
+    for (const s of sections) {
+      for (const cand of on.get(s.id)!.values()) {
+        visits++;
+        byGroup[cand.group] = (byGroup[cand.group] ?? 0) + 1;
+        for (const targetId of targetsOf.get(s.id) ?? []) rows.push({ targetId, observerId: cand.person, raterGroup: cand.group });
+      }
+    }
+    for (let i = 0; i < rows.length; i += 2000) await tx.insert(observationAssignments).values(rows.slice(i, i + 2000));
+    const loads = [...load.values()].filter((l) => l > 0);
+    return {
+      sections: sections.length, visits, assignments: rows.length, byGroup,
+      load: { observers: loads.length, min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 },
+      short: sections.filter((s) => on.get(s.id)!.size < N)
+        .map((s) => ({ sectionId: s.id, sectionCode: s.code, assigned: on.get(s.id)!.size, candidates: candidates.get(s.id)!.length })),
+    };
+  });
+}
+
+/** The observation assignments of a campaign (for review). */
+export async function listObservations(db: DbOrTx, campaignId: number) {
+  return rowsOf<{ target_id: number; section_id: number; teacher_id: number; observer_id: number; rater_group: ObserverGroup }>(await db.execute(sql`
+    select o.target_id, t.section_id, t.teacher_id, o.observer_id, o.rater_group::text as rater_group
+    from observation_assignments o join campaign_targets t on t.id = o.target_id
+    where t.campaign_id = ${campaignId} order by t.section_id, o.observer_id, o.target_id`))
+    .map((r) => ({ targetId: Number(r.target_id), sectionId: Number(r.section_id), teacherId: Number(r.teacher_id), observerId: Number(r.observer_id), raterGroup: r.rater_group }));
+}
