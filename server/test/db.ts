@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { planCache } from "../instruments/validate";
 
 // One database per test worker: in-memory PGlite, or with TEST_DATABASE_URL a database
 // of its own on that PostgreSQL server (created on first use), so workers never share.
@@ -30,8 +31,12 @@ export async function testDb(): Promise<Db> {
   return (await handle).db;
 }
 
-/** Empties every table (keeps the schema); call in beforeEach/beforeAll of a test file. */
+/**
+ * Empties every table (keeps the schema) and the in-memory caches keyed by row ids (ids
+ * restart, so a cached plan would belong to another version); call in beforeEach/beforeAll.
+ */
 export async function resetDb(db: Db): Promise<void> {
+  planCache.clear();
   const res = await db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
   const names = rowsOf<{ tablename: string }>(res).map((r) => `"${r.tablename}"`);
   if (names.length) await db.execute(sql.raw(`truncate ${names.join(", ")} restart identity cascade`));

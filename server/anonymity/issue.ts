@@ -1,0 +1,118 @@
+// Issuance of blind-signed tokens (signed in). A student asks, in ONE request, for a blind
+// signature for every student-group target of a campaign they are eligible for and have no
+// token for yet; the server records only eligibility.token_issued_on = the day (Asia/Shanghai)
+// and returns the blind signatures. The blinded messages are never logged or stored.
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { rowsOf } from "../access/scope";
+import { DomainError } from "../errors";
+import { BlindSignError, blindSign } from "./blind";
+import { fromBase64, toBase64 } from "./client";
+import { decryptTargetKey, type Secret } from "./keys";
+
+/** At most this many targets in one request (a student has a handful of sections). */
+export const MAX_ISSUE_TARGETS = 100;
+/** base64 of a 4096-bit blinded message is 684 characters; ours are 2048-bit (344). */
+const MAX_BLINDED_B64 = 700;
+
+const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+  new DomainError(kind, `respond.submit.errors.${code}`, params, details);
+
+/** The calendar day of `now` in China (UTC+8, no daylight saving), YYYY-MM-DD. */
+export function shanghaiDay(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+const id = z.number().int().positive().max(2_147_483_647);
+const issueInput = z.object({
+  personId: id,
+  campaignId: id,
+  blinded: z.array(z.object({
+    targetId: id,
+    blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
+  }).strict()).min(1).max(MAX_ISSUE_TARGETS),
+}).strict();
+
+export type IssueRequest = z.input<typeof issueInput>;
+export type IssueResult = { signatures: { targetId: number; blindSig: string }[] };
+
+/** Refuses unless the campaign is open and `now` is inside its window. */
+export function assertOpen(c: { state: string; opensAt: Date | string; closesAt: Date | string } | undefined, now: Date) {
+  if (!c) throw err("NOT_FOUND", "campaignNotFound");
+  const opens = new Date(c.opensAt);
+  const closes = new Date(c.closesAt);
+  if (c.state !== "open" || now < opens || now >= closes) throw err("CONFLICT", "campaignClosed");
+}
+
+/**
+ * Blind-signs one token per target for `personId`. Refused (nothing marked) unless: the
+ * campaign is open and `now` in its window; the request names each target once and exactly
+ * the person's eligible, not excluded, student-group targets of the campaign that have no
+ * token yet. Tokens already issued for any requested target: alreadyIssued. All targets are
+ * marked in one UPDATE guarded by `token_issued_on is null` whose row count must equal the
+ * request size, in the same transaction as the signing (a concurrent second request gets
+ * alreadyIssued and no signatures). Returns the blind signatures (base64) in request order.
+ */
+export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: Secret): Promise<IssueResult> {
+  const parsed = issueInput.safeParse(raw);
+  if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
+  const { personId, campaignId, blinded } = parsed.data;
+  const targetIds = blinded.map((b) => b.targetId);
+  if (new Set(targetIds).size !== targetIds.length) throw err("BAD_REQUEST", "invalidRequest");
+  let messages: Uint8Array[];
+  try {
+    messages = blinded.map((b) => fromBase64(b.blindedMsg));
+  } catch {
+    throw err("BAD_REQUEST", "invalidBlindedMessage");
+  }
+  const day = shanghaiDay(now);
+
+  return db.transaction(async (tx) => {
+    const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(await tx.execute(sql`
+      select state, opens_at, closes_at from campaigns where id = ${campaignId}`));
+    assertOpen(c && { state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
+
+    // The person's own student-group targets in this campaign; nothing about anyone else.
+    const own = rowsOf<{ target_id: number; issued: boolean }>(await tx.execute(sql`
+      select e.target_id, (e.token_issued_on is not null) as issued
+      from eligibility e join campaign_targets t on t.id = e.target_id
+      where t.campaign_id = ${campaignId} and e.person_id = ${personId}
+        and e.rater_group = 'student' and not e.excluded`));
+    const issued = new Set(own.filter((r) => r.issued).map((r) => Number(r.target_id)));
+    const pending = new Set(own.filter((r) => !r.issued).map((r) => Number(r.target_id)));
+    if (targetIds.some((t) => issued.has(t))) throw err("CONFLICT", "alreadyIssued");
+    if (targetIds.length !== pending.size || !targetIds.every((t) => pending.has(t))) {
+      throw err("BAD_REQUEST", "targetsMismatch");
+    }
+
+    const keys = rowsOf<{ target_id: number; public_key: string; private_key: string }>(await tx.execute(sql`
+      select target_id, public_key, private_key from target_keys
+      where target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})`));
+    const keyOf = new Map(keys.map((k) => [Number(k.target_id), k]));
+    if (targetIds.some((t) => !keyOf.has(t))) throw err("CONFLICT", "notReady");
+
+    // One statement marks them all, only where still null; a concurrent request that got
+    // here first leaves fewer rows, and this transaction rolls back without signing.
+    const marked = rowsOf<{ target_id: number }>(await tx.execute(sql`
+      update eligibility set token_issued_on = ${day}::date
+      where person_id = ${personId} and rater_group = 'student' and not excluded and token_issued_on is null
+        and target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})
+      returning target_id`));
+    if (marked.length !== targetIds.length) throw err("CONFLICT", "alreadyIssued");
+
+    const signatures = blinded.map((b, i) => {
+      const k = keyOf.get(b.targetId)!;
+      const sk = decryptTargetKey(k.private_key, b.targetId, secret, k.public_key); // once per target per request
+      try {
+        return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, messages[i])) };
+      } catch (e) {
+        if (e instanceof BlindSignError && (e.reason === "bad_length" || e.reason === "out_of_range")) {
+          throw err("BAD_REQUEST", "invalidBlindedMessage"); // rolls back the marking
+        }
+        throw e;
+      }
+    });
+    return { signatures };
+  });
+}
