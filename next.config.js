@@ -20,10 +20,7 @@ const nextConfig = {
       ],
     }];
   },
-  experimental: {
-    // Import uploads go through a route handler; this caps other bodies.
-    serverActions: { bodySizeLimit: "1mb" },
-  },
+
 };
 
 module.exports = withNextIntl(nextConfig);

@@ -27,7 +27,7 @@ export const defaultSurveysDir = () => path.join(process.cwd(), "surveys");
 export function loadInstrumentFile(file: string): { ok: true; file: InstrumentFile } | { ok: false; problems: Problem[] } {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(readFileSync(/*turbopackIgnore: true*/ file, "utf8"));
   } catch (e) {
     return { ok: false, problems: [{ path: "", code: "json_syntax", params: { detail: e instanceof Error ? e.message : String(e) } }] };
   }
@@ -43,11 +43,13 @@ export function loadInstrumentFile(file: string): { ok: true; file: InstrumentFi
 
 /** Every *.json in dir, checked, keyed by instrument key. Throws InstrumentRegistryError listing all problems. */
 export function loadRegistry(dir: string = defaultSurveysDir()): Registry {
-  const names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+  // Read at run time from the project folder (surveys/ ships beside the build); the
+  // comments keep Next from tracing the whole project into the server bundle.
+  const names = readdirSync(/*turbopackIgnore: true*/ dir).filter((n) => n.endsWith(".json")).sort();
   const registry: Registry = {};
   const failed: FileProblems[] = [];
   for (const name of names) {
-    const result = loadInstrumentFile(path.join(dir, name));
+    const result = loadInstrumentFile(path.join(/*turbopackIgnore: true*/ dir, name));
     if (result.ok) registry[result.file.key] = result.file;
     else failed.push({ file: name, problems: result.problems });
   }
