@@ -5,8 +5,7 @@ import { campaignTargets, eligibility, targetKeys } from "@/db/schema";
 import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
 import { tinyVersions } from "../campaigns/testing";
-import { resetDb, testDb } from "../test/db";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { verifyToken } from "./blind";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
 import { issueTokens, shanghaiDay, type IssueResult } from "./issue";
@@ -27,9 +26,7 @@ let tA: number;
 let tB: number;
 
 beforeEach(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
   const v = await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id);
   const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
     kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,

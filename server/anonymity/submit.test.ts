@@ -7,8 +7,7 @@ import { rowsOf } from "../access/scope";
 import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
 import { tinyVersions } from "../campaigns/testing";
-import { resetDb, testDb } from "../test/db";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { tokenHash } from "./blind";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
 import { issueTokens } from "./issue";
@@ -30,9 +29,7 @@ let tA: number; // secA: studentA and studentB
 let tB: number; // secB: studentB
 
 async function setupCampaign(extra?: (db: Db, s: School) => Promise<void>) {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
   if (extra) await extra(db, s);
   versionId = (await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id)).student_evaluation;
   const c = await createCampaign(db, await sessionOf(db, s.people.quality), {

@@ -1,8 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { appRouter, createCaller } from "./root";
 
 let db: Db;
@@ -20,9 +19,7 @@ async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: str
 }
 
 beforeAll(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 
 describe("access control", () => {

@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { loginThrottle, persons } from "@/db/schema";
-import { FIXTURE_PASSWORD, createSchool, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { FIXTURE_PASSWORD, freshSchool, type School } from "../test/fixtures";
 import { hashPassword, verifyPassword } from "./password";
 import { authenticate, loadSessionUser } from "./users";
 
@@ -14,9 +13,7 @@ const t0 = new Date("2026-11-22T08:00:00Z");
 const later = (min: number) => new Date(t0.getTime() + min * 60000);
 
 beforeAll(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 beforeEach(async () => {
   await db.delete(loginThrottle);

@@ -6,8 +6,7 @@ import {
   roleGrants, sectionTeachers, sections,
 } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { assignmentSummary, generateAssignments } from "./assign";
 import {
   closeCampaign, createCampaign, openCampaign, setCampaignInstruments, type CreateCampaignInput,
@@ -79,9 +78,7 @@ async function versions() {
 }
 
 beforeEach(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
   x = await extend(db, s);
   v = await versions();
 });

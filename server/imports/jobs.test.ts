@@ -5,8 +5,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { createCaller } from "../api/root";
 import { DomainError } from "../errors";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { handleImportUpload, templateResponse } from "./http";
 import { importJobs } from "@/db/schema";
 import { failInterruptedImportJobs, getImportJob, listImportJobs, startImportJob } from "./jobs";
@@ -16,9 +15,7 @@ let db: Db;
 let s: School;
 
 beforeAll(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 
 function form(kind: string | null, file: { bytes: Uint8Array; name: string } | string | null) {

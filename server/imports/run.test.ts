@@ -3,8 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import type { ImportKind } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { createSchool, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School } from "../test/fixtures";
 import { runImport, type ImportProgress } from "./run";
 import { csvBytes, xlsxBytes } from "./testing";
 
@@ -12,9 +11,7 @@ let db: Db;
 let s: School;
 
 beforeEach(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 
 const imp = (kind: ImportKind, rows: (string | number)[][], opts: { locale?: "zh" | "en"; fileName?: string; progress?: ImportProgress[] } = {}) =>

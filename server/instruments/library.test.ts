@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
-import { createSchool, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School } from "../test/fixtures";
 import { importLibrary, LIBRARY_NOTE } from "./library";
 import { loadRegistry } from "./registry";
 import { diffVersion, listInstruments, requireApprovedVersion } from "./versions";
@@ -10,9 +9,7 @@ import { diffVersion, listInstruments, requireApprovedVersion } from "./versions
 let db: Db;
 let s: School;
 beforeEach(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 
 describe("importLibrary with the instrument library (surveys/)", () => {

@@ -4,8 +4,7 @@ import type { Db } from "@/db/client";
 import { auditLog, instrumentVersions, instruments } from "@/db/schema";
 import { createCaller } from "../api/root";
 import { DomainError } from "../errors";
-import { createSchool, sessionOf, type School } from "../test/fixtures";
-import { resetDb, testDb } from "../test/db";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { checkInstrument } from "./check";
 import { validateAnswers } from "./validate";
 import { importLibrary } from "./library";
@@ -61,9 +60,7 @@ function base() {
 let db: Db;
 let s: School;
 beforeEach(async () => {
-  db = await testDb();
-  await resetDb(db);
-  s = await createSchool(db);
+  ({ db, s } = await freshSchool());
 });
 
 const count = async () => (await db.select().from(instrumentVersions)).length;

@@ -4,6 +4,7 @@ import {
 } from "@/db/schema";
 import { hashPassword } from "../auth/password";
 import { loadSessionUser, type SessionUser } from "../auth/users";
+import { resetDb, testDb } from "./db";
 
 export const FIXTURE_PASSWORD = "Test@12345";
 // Low scrypt cost keeps tests fast; verifyPassword reads the cost from the hash.
@@ -70,4 +71,11 @@ export async function sessionOf(db: Db, person: { id: number }): Promise<Session
   const u = await loadSessionUser(db, person.id);
   if (!u) throw new Error("no such person");
   return u;
+}
+
+/** The worker's test database, emptied, with the small school in it: the start of most test files. */
+export async function freshSchool(): Promise<{ db: Db; s: School }> {
+  const db = await testDb();
+  await resetDb(db);
+  return { db, s: await createSchool(db) };
 }
