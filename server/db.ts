@@ -17,6 +17,8 @@ export function getDbHandle(): Promise<DbHandle> {
     // the previous process. (Several instances sharing a database: see README.)
     const stale = await failInterruptedImportJobs(handle.db);
     if (stale) console.warn(`${stale} interrupted import job(s) marked failed`);
+    // Background work (closing campaigns, reminders, the outbox) runs in the app process.
+    if (process.env.SCHEDULER !== "off") void import("./scheduler").then((m) => m.startScheduler());
     return handle;
   })().catch((err) => {
     g.__tqeDb = undefined;

@@ -24,6 +24,12 @@ const schema = z.object({
   AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
   AUTH_OIDC_NAME: z.string().default("统一身份认证"),
   AUTH_OIDC_NUMBER_CLAIM: z.string().default("preferred_username"),
+  // Encrypts the per-target signing keys and derives invitation links (default: NEXTAUTH_SECRET).
+  ANON_KEY_SECRET: z.string().min(32, "ANON_KEY_SECRET must be at least 32 characters").optional(),
+  // Outgoing mail (invitations, reminders): smtp://user:pass@host:587 or smtps://…; unset,
+  // messages are recorded in the outbox for the quality office to see and export.
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("教学质量评价 <noreply@localhost>"),
   // The demo university is seeded on first start of an empty embedded database.
   DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
 });
@@ -60,6 +66,12 @@ function localSecret(env: z.infer<typeof schema>): string {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** The secret behind target keys and invitation links. */
+export function anonSecret(): string {
+  const e = env();
+  return e.ANON_KEY_SECRET ?? e.NEXTAUTH_SECRET;
 }
 
 let cached: Env | undefined;

@@ -40,6 +40,10 @@ export const campaigns = pgTable("campaigns", {
   generatedAt: timestamp("generated_at", { withTimezone: true }),
   openedAt: timestamp("opened_at", { withTimezone: true }),
   closedAt: timestamp("closed_at", { withTimezone: true }),
+  // Reminders to those who have not yet obtained their tokens: days before closing (e.g. [3]).
+  reminderDays: smallint("reminder_days").array().notNull().default(sql`'{3}'::smallint[]`),
+  // Whether a teacher may see who observed their classes (peers, supervisors, leaders).
+  observersNamedToTeacher: boolean("observers_named_to_teacher").notNull().default(false),
 }, (t) => [
   check("campaigns_window_ck", sql`${t.opensAt} < ${t.closesAt}`),
   index("campaigns_term_idx").on(t.termId),
@@ -118,6 +122,22 @@ export const invitations = pgTable("invitations", {
   alumnusId: integer("alumnus_id").references(() => alumni.id, { onDelete: "cascade" }),
   contactId: integer("contact_id").references(() => employerContacts.id, { onDelete: "cascade" }),
   tokenHash: text("token_hash").notNull().unique(),
+  // Random, public: with the server secret it re-derives the link (server/invitations), so
+  // links can be exported again and sent in reminders; the database alone cannot.
+  nonce: text("nonce").notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   sentOn: date("sent_on"),
-});
+  // The day the invitee obtained their blind-signed token: the link is then used up.
+  tokenIssuedOn: date("token_issued_on"),
+}, (t) => [
+  unique("invitations_alumnus_uq").on(t.targetId, t.alumnusId),
+  unique("invitations_contact_uq").on(t.targetId, t.contactId),
+]);
+
+// Reminder rounds already sent (one per campaign and day before closing).
+export const campaignReminders = pgTable("campaign_reminders", {
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
+  daysBefore: smallint("days_before").notNull(),
+  sentOn: date("sent_on").notNull(),
+  recipients: integer("recipients").notNull(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.daysBefore] })]);

@@ -31,6 +31,9 @@ export const auditLog = pgTable("audit_log", {
 export const outbox = pgTable("outbox", {
   id: uuid("id").primaryKey().defaultRandom(),
   channel: text("channel", { enum: ["email", "sms", "wechat", "export"] }).notNull(),
+  // invitation / reminder / notice. Reminders name non-respondents: never listed in the app.
+  kind: text("kind", { enum: ["invitation", "reminder", "notice"] }).notNull().default("notice"),
+  campaignId: integer("campaign_id"),
   recipient: text("recipient").notNull(),
   subject: text("subject"),
   body: text("body").notNull(),

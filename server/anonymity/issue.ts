@@ -4,7 +4,7 @@
 // and returns the blind signatures. The blinded messages are never logged or stored.
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { BlindSignError, blindSign } from "./blind";
@@ -60,12 +60,7 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
   const { personId, campaignId, blinded } = parsed.data;
   const targetIds = blinded.map((b) => b.targetId);
   if (new Set(targetIds).size !== targetIds.length) throw err("BAD_REQUEST", "invalidRequest");
-  let messages: Uint8Array[];
-  try {
-    messages = blinded.map((b) => fromBase64(b.blindedMsg));
-  } catch {
-    throw err("BAD_REQUEST", "invalidBlindedMessage");
-  }
+  const messages = decodeBlinded(blinded);
   const day = shanghaiDay(now);
 
   return db.transaction(async (tx) => {
@@ -86,11 +81,7 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
       throw err("BAD_REQUEST", "targetsMismatch");
     }
 
-    const keys = rowsOf<{ target_id: number; public_key: string; private_key: string }>(await tx.execute(sql`
-      select target_id, public_key, private_key from target_keys
-      where target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})`));
-    const keyOf = new Map(keys.map((k) => [Number(k.target_id), k]));
-    if (targetIds.some((t) => !keyOf.has(t))) throw err("CONFLICT", "notReady");
+    const keys = await loadKeys(tx, targetIds);
 
     // One statement marks them all, only where still null; a concurrent request that got
     // here first leaves fewer rows, and this transaction rolls back without signing.
@@ -101,18 +92,80 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
       returning target_id`));
     if (marked.length !== targetIds.length) throw err("CONFLICT", "alreadyIssued");
 
-    const signatures = blinded.map((b, i) => {
-      const k = keyOf.get(b.targetId)!;
-      const sk = decryptTargetKey(k.private_key, b.targetId, secret, k.public_key); // once per target per request
-      try {
-        return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, messages[i])) };
-      } catch (e) {
-        if (e instanceof BlindSignError && (e.reason === "bad_length" || e.reason === "out_of_range")) {
-          throw err("BAD_REQUEST", "invalidBlindedMessage"); // rolls back the marking
-        }
-        throw e;
-      }
-    });
+    const signatures = signAll(keys, blinded, messages, secret);
     return { signatures };
+  });
+}
+
+type Blinded = { targetId: number; blindedMsg: string };
+type KeyRow = { target_id: number; public_key: string; private_key: string };
+
+function decodeBlinded(blinded: readonly Blinded[]): Uint8Array[] {
+  try {
+    return blinded.map((b) => fromBase64(b.blindedMsg));
+  } catch {
+    throw err("BAD_REQUEST", "invalidBlindedMessage");
+  }
+}
+
+/** The targets' key rows; refuses (notReady) unless every target has one. */
+async function loadKeys(tx: DbOrTx, targetIds: readonly number[]): Promise<Map<number, KeyRow>> {
+  const keys = rowsOf<KeyRow>(await tx.execute(sql`
+    select target_id, public_key, private_key from target_keys
+    where target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})`));
+  const keyOf = new Map(keys.map((k) => [Number(k.target_id), k]));
+  if (targetIds.some((t) => !keyOf.has(t))) throw err("CONFLICT", "notReady");
+  return keyOf;
+}
+
+/** Blind-signs each message with its target's key (a bad message: invalidBlindedMessage, which rolls back). */
+function signAll(keyOf: Map<number, KeyRow>, blinded: readonly Blinded[], messages: Uint8Array[], secret: Secret) {
+  return blinded.map((b, i) => {
+    const k = keyOf.get(b.targetId)!;
+    const sk = decryptTargetKey(k.private_key, b.targetId, secret, k.public_key); // once per target per request
+    try {
+      return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, messages[i])) };
+    } catch (e) {
+      if (e instanceof BlindSignError && (e.reason === "bad_length" || e.reason === "out_of_range")) {
+        throw err("BAD_REQUEST", "invalidBlindedMessage");
+      }
+      throw e;
+    }
+  });
+}
+
+const invitationIssueInput = z.object({
+  invitationId: id,
+  blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
+}).strict();
+
+/**
+ * The invitation path (alumni, employer contacts): the personal link stands in for the
+ * session. Blind-signs one token for the invitation's target and marks the invitation used
+ * (`token_issued_on`) in the same transaction, only if it was not used yet and has not
+ * expired, and the campaign is open. The answers are then submitted like a student's, with
+ * no link back to the invitation.
+ */
+export async function issueForInvitation(db: Db, raw: { invitationId: number; blindedMsg: string }, now: Date, secret: Secret): Promise<IssueResult> {
+  const parsed = invitationIssueInput.safeParse(raw);
+  if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
+  const { invitationId, blindedMsg } = parsed.data;
+  const [message] = decodeBlinded([{ targetId: 0, blindedMsg }]);
+  return db.transaction(async (tx) => {
+    const [inv] = rowsOf<{ target_id: number; state: string; opens_at: Date | string; closes_at: Date | string; expires_at: Date | string; issued: boolean }>(await tx.execute(sql`
+      select i.target_id, c.state, c.opens_at, c.closes_at, i.expires_at, (i.token_issued_on is not null) as issued
+      from invitations i join campaign_targets t on t.id = i.target_id join campaigns c on c.id = t.campaign_id
+      where i.id = ${invitationId}`));
+    if (!inv) throw err("NOT_FOUND", "invitationNotFound");
+    assertOpen({ state: inv.state, opensAt: inv.opens_at, closesAt: inv.closes_at }, now);
+    if (now >= new Date(inv.expires_at)) throw err("CONFLICT", "campaignClosed");
+    if (inv.issued) throw err("CONFLICT", "invitationUsed");
+    const targetId = Number(inv.target_id);
+    const keys = await loadKeys(tx, [targetId]);
+    const marked = rowsOf<{ id: number }>(await tx.execute(sql`
+      update invitations set token_issued_on = ${shanghaiDay(now)}::date
+      where id = ${invitationId} and token_issued_on is null returning id`));
+    if (marked.length !== 1) throw err("CONFLICT", "invitationUsed");
+    return { signatures: signAll(keys, [{ targetId, blindedMsg }], [message], secret) };
   });
 }

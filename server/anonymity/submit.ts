@@ -22,6 +22,12 @@ export const MAX_ANSWERS_BYTES = 64 * 1024;
 const MAX_TOKEN_B64 = Math.ceil(TOKEN_BYTES / 3) * 4 + 4;
 const MAX_SIGNATURE_B64 = 700; // 4096-bit: 684
 
+/**
+ * The rater group whose answers a target collects anonymously, from the target row `t`:
+ * a programme cohort's alumni, an employer's contacts, or a section's students.
+ */
+export const ANONYMOUS_GROUP_SQL = sql.raw(`(case when t.cohort_id is not null then 'alumni' when t.employer_id is not null then 'employer' else 'student' end)`);
+
 const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
@@ -66,12 +72,14 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
 
   const [t] = rowsOf<{
     state: string; opens_at: Date | string; closes_at: Date | string; public_key: string | null; version_id: number | null;
+    rater_group: string;
   }>(await db.execute(sql`
-    select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id
+    select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id, g.rater_group
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
+      cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
       left join target_keys k on k.target_id = t.id
-      left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = 'student'
+      left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
     where t.id = ${targetId}`));
   if (!t) throw err("NOT_FOUND", "targetNotFound");
   assertOpen({ state: t.state, opensAt: t.opens_at, closesAt: t.closes_at }, now);
@@ -103,7 +111,7 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
 
   const inserted = rowsOf<{ id: string }>(await db.execute(sql`
     insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
-    values (gen_random_uuid(), ${targetId}, 'student', ${versionId}, ${JSON.stringify(answers)}::jsonb, ${declined},
+    values (gen_random_uuid(), ${targetId}, ${t.rater_group}::rater_group, ${versionId}, ${JSON.stringify(answers)}::jsonb, ${declined},
       ${shanghaiDay(now)}::date, ${tokenHash(token)})
     on conflict (spent_token_hash) do nothing
     returning id`));

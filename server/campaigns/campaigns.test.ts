@@ -19,6 +19,7 @@ const NOW = new Date("2026-12-20T08:00:00Z");
 const OPENS = new Date("2026-12-25T00:00:00Z");
 const CLOSES = new Date("2027-01-15T00:00:00Z");
 const DURING = new Date("2026-12-28T00:00:00Z");
+const KEY_SECRET = "campaigns-test-secret-0123456789abcdef";
 
 let db: Db;
 let s: School;
@@ -166,7 +167,7 @@ describe("createCampaign", () => {
     expect(await generateAssignments(db, cA.id)).toMatchObject({ targets: 1 });
     const sum = await assignmentSummary(db, cA.id);
     expect(sum.units.map((u) => [u.unitCode, u.targets])).toEqual([["B", 1]]);
-    expect(await openCampaign(db, c.id, DURING)).toMatchObject({ state: "open" });
+    expect(await openCampaign(db, c.id, DURING, null, KEY_SECRET)).toMatchObject({ state: "open" });
 
     await db.insert(employers).values([{ code: "E1", name: "甲公司" }, { code: "E2", name: "乙公司" }]);
     const emp = (employersSel: CreateCampaignInput["employers"]): CreateCampaignInput => ({
@@ -228,7 +229,7 @@ describe("generateAssignments (end of term)", () => {
     const c = await createCampaign(db, await quality(), endOfTerm(), NOW);
     await generateAssignments(db, c.id);
     await setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "self", instrumentVersionId: v.self_evaluation }]);
-    await openCampaign(db, c.id, DURING);
+    await openCampaign(db, c.id, DURING, null, KEY_SECRET);
     await refused(generateAssignments(db, c.id), "CONFLICT", "campaigns.errors.notDraft");
     await refused(planObservations(db, c.id, { perSection: 1, quotaPerObserver: 5, groups: ["peer"] }), "CONFLICT", "campaigns.errors.notDraft");
     await refused(setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }]), "CONFLICT", "campaigns.errors.instrumentsFrozen");
@@ -250,7 +251,12 @@ describe("openCampaign / closeCampaign", () => {
     await refused(openCampaign(db, c.id, NOW), "CONFLICT", "campaigns.errors.notYetOpen");
     await refused(openCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.windowOver");
     await refused(closeCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notOpen");
-    expect(await openCampaign(db, c.id, DURING, s.people.quality.id)).toMatchObject({ state: "open", openedAt: DURING });
+    // Anonymous groups need a signing key per target: made when the secret is given.
+    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.keysNotReady");
+    expect(await openCampaign(db, c.id, DURING, s.people.quality.id, KEY_SECRET)).toMatchObject({ state: "open", openedAt: DURING });
+    const [{ keys }] = rowsOf<{ keys: number }>(await db.execute(sql`
+      select count(*)::int as keys from target_keys k join campaign_targets t on t.id = k.target_id where t.campaign_id = ${c.id}`));
+    expect(keys).toBe((await assignmentSummary(db, c.id)).targets);
     await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notDraft");
     expect(await closeCampaign(db, c.id, CLOSES)).toMatchObject({ state: "closed", closedAt: CLOSES });
     await refused(closeCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.notOpen");

@@ -11,8 +11,10 @@ import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../errors";
 import { requireApprovedVersion } from "../instruments/versions";
+import type { Secret } from "../anonymity/keys";
+import { ensureTargetKeys } from "../anonymity/targetkeys";
 import {
-  CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
+  ANONYMOUS_GROUPS, CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
   type CampaignKind, type CampaignState, type RaterGroup,
 } from "./kinds";
 
@@ -222,11 +224,24 @@ export async function groupsInUse(db: DbOrTx, campaignId: number): Promise<Rater
   return rows.map((r) => r.g).sort();
 }
 
+/** The rater groups of the campaign that answer anonymously with blind-signed tokens. */
+export async function anonymousGroups(db: DbOrTx, campaignId: number): Promise<RaterGroup[]> {
+  return (await groupsInUse(db, campaignId)).filter((g) => (ANONYMOUS_GROUPS as readonly string[]).includes(g));
+}
+
 /**
  * draft → open, at `now` within the window (opensAt ≤ now < closesAt), with at least one
- * target and an instrument version for every rater group the assignment uses.
+ * target, an instrument version for every rater group the assignment uses and, when a
+ * group answers anonymously, a signing key for every target (made first when `secret` is
+ * given; otherwise keysNotReady).
  */
-export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null) {
+export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null, secret?: Secret) {
+  // Signing keys first (idempotent, ~0.1 s a target, outside the transaction): fixed from
+  // now on, they are what respondents' browsers check against the published fingerprints.
+  if (secret !== undefined) {
+    const c = await getCampaignRow(db, campaignId);
+    if (c.state === "draft" && (await anonymousGroups(db, campaignId)).length > 0) await ensureTargetKeys(db, campaignId, secret);
+  }
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
@@ -238,6 +253,12 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
       .where(eq(campaignInstruments.campaignId, campaignId))).map((r) => r.g));
     const missing = (await groupsInUse(tx, campaignId)).filter((g) => !have.has(g));
     if (missing.length) throw conflict("missingInstrument", { groups: missing.join(", ") });
+    if ((await anonymousGroups(tx, campaignId)).length > 0) {
+      const [{ k }] = rowsOf<{ k: number }>(await tx.execute(sql`
+        select count(*)::int as k from campaign_targets t left join target_keys tk on tk.target_id = t.id
+        where t.campaign_id = ${campaignId} and tk.target_id is null`));
+      if (Number(k) > 0) throw conflict("keysNotReady", { count: Number(k) });
+    }
     const [row] = await tx.update(campaigns).set({ state: "open", openedAt: now }).where(eq(campaigns.id, campaignId)).returning();
     await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { targets: Number(n) } });
     return row;

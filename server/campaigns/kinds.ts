@@ -41,6 +41,9 @@ export const INSTRUMENT_KIND_FOR: Record<CampaignKind, Partial<Record<RaterGroup
   employer_tracking: { employer: "employer_tracking" },
 };
 
+/** Rater groups that answer anonymously (blind-signed tokens); the others are named. */
+export const ANONYMOUS_GROUPS = ["student", "alumni", "employer"] as const satisfies readonly RaterGroup[];
+
 /** Campaign kinds that run within a term (a term is required); the tracking kinds take none. */
 export const TERM_KINDS: readonly CampaignKind[] = CAMPAIGN_KINDS.filter((k) => k !== "graduate_tracking" && k !== "employer_tracking");
 

@@ -23,7 +23,10 @@ export async function refuseCrossOrigin(req: Request): Promise<Response | null> 
  * Wraps a route handler (not tRPC, which has its own): refuses cross-site writes, and
  * turns domain errors into JSON errors in the user's language with the matching status.
  */
-export function routeHandler(fn: (req: Request, locale: Locale) => Promise<Response>) {
+export function routeHandler(
+  fn: (req: Request, locale: Locale) => Promise<Response>,
+  opts: { logErrors?: "full" | "name" } = {},
+) {
   return async (req: Request): Promise<Response> => {
     const locale = localeOf(req);
     const refused = await refuseCrossOrigin(req);
@@ -32,7 +35,10 @@ export function routeHandler(fn: (req: Request, locale: Locale) => Promise<Respo
       return await fn(req, locale);
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params);
-      console.error(`${req.method} ${new URL(req.url).pathname}:`, e);
+      // "name": the anonymous submit path logs only what failed, never a message that
+      // could carry the request's data (a database error may quote its parameters).
+      const what = opts.logErrors === "name" ? `${(e as Error)?.name ?? "Error"} ${(e as { code?: string })?.code ?? ""}`.trim() : e;
+      console.error(`${req.method} ${new URL(req.url).pathname}:`, what);
       return errorResponse(locale, 500, "errors.internal");
     }
   };

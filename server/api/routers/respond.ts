@@ -1,18 +1,47 @@
 import { z } from "zod";
 import { INSTRUMENT_VIEW_ROLES } from "../../access/roles";
+import { issueForInvitation, issueTokens } from "../../anonymity/issue";
+import { anonSecret } from "../../env";
 import { LOCALES } from "../../i18n/messages";
+import { resolveInvitation } from "../../invitations/invitations";
+import { pendingForPerson, respondentVersion } from "../../respond/pending";
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
-import { roleProcedure, router } from "../trpc";
+import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
 
-// Answering instruments. For now the preview's trial run: the server checks a set of
-// answers against a version exactly as it will check real responses, and stores nothing.
+// Answering instruments: the signed-in respondent's list and token issuance, the
+// invitation path for alumni and employers, and the preview's trial run. The answers
+// themselves never pass through here: they go to the cookie-less /api/submit.
 const previewers = roleProcedure(...INSTRUMENT_VIEW_ROLES);
 
 const answersInput = z.record(z.string().max(200), z.unknown())
   .refine((a) => Object.keys(a).length <= 2000, "too many answers");
+const id = z.number().int().positive().max(2_147_483_647);
+const blindedMsg = z.string().min(1).max(700);
+const inviteToken = z.string().min(1).max(100);
 
 export const respondRouter = router({
+  /** The caller's open evaluations (student eligibility), target by target. */
+  pending: signedInProcedure.query(({ ctx }) => pendingForPerson(ctx.db, ctx.user.id, ctx.now())),
+  /** The form of a version a campaign uses (survey JSON and languages). */
+  form: signedInProcedure.input(z.object({ versionId: id })).query(({ ctx, input }) => respondentVersion(ctx.db, input.versionId)),
+  /** Blind signatures for all of the caller's pending targets of one campaign, in one request. */
+  issue: signedInProcedure.input(z.object({
+    campaignId: id,
+    blinded: z.array(z.object({ targetId: id, blindedMsg })).min(1).max(100),
+  })).mutation(({ ctx, input }) => issueTokens(ctx.db, { personId: ctx.user.id, ...input }, ctx.now(), anonSecret())),
+
+  /** An invitation link's survey (public: the link is the credential). */
+  invitation: publicProcedure.input(z.object({ token: inviteToken })).query(async ({ ctx, input }) => {
+    const inv = await resolveInvitation(ctx.db, input.token, ctx.now());
+    return { ...inv, form: await respondentVersion(ctx.db, inv.versionId) };
+  }),
+  /** The invitation's one blind signature; uses the link up. */
+  invitationIssue: publicProcedure.input(z.object({ token: inviteToken, blindedMsg })).mutation(async ({ ctx, input }) => {
+    const inv = await resolveInvitation(ctx.db, input.token, ctx.now());
+    return issueForInvitation(ctx.db, { invitationId: inv.invitationId, blindedMsg: input.blindedMsg }, ctx.now(), anonSecret());
+  }),
+
   checkPreview: previewers.input(z.object({
     versionId: z.number().int().positive(),
     answers: answersInput,

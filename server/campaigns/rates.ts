@@ -1,0 +1,135 @@
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { rowsOf, unitScope, type UnitScope } from "../access/scope";
+import type { SessionUser } from "../auth/users";
+import { DomainError } from "../errors";
+import { getCampaignRow, parseInput } from "./campaigns";
+import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
+
+/**
+ * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
+ * student eligibility rows; alumni and employer invitations) and the responses stored for
+ * the same targets, answered and declined apart. Responses are counted per target only:
+ * nothing here can say who has or has not responded. `started` counts eligibility rows
+ * whose tokens were issued (the respondent opened their list), the only per-person signal
+ * the server has; it is reported as a number, never as a list.
+ */
+
+export const RATE_DIMENSIONS = ["unit", "programme", "course", "section"] as const;
+export type RateDimension = (typeof RATE_DIMENSIONS)[number];
+
+export type RateRow = {
+  id: number | null;
+  code: string | null;
+  name: string | null;
+  /** section rows: the course and the teachers rated */
+  course?: string;
+  teachers?: string;
+  eligible: number;
+  started: number;
+  answered: number;
+  declined: number;
+  /** (answered + declined) / eligible, 0–1; null when nobody is eligible */
+  rate: number | null;
+};
+
+export type RateReport = { campaignId: number; by: RateDimension; total: RateRow; rows: RateRow[] };
+
+export type RateFilter = { units?: UnitScope; teacherId?: number };
+
+function targetsOf(campaignId: number, f: RateFilter): SQL {
+  const unitCond = f.units === undefined || f.units === "all" ? sql``
+    : f.units.length === 0 ? sql`and false`
+    : sql`and coalesce(co.unit_id, p.unit_id) in (${sql.join(f.units.map((u) => sql`${u}`), sql`, `)})`;
+  const teacherCond = f.teacherId === undefined ? sql`` : sql`and t.teacher_id = ${f.teacherId}`;
+  return sql`
+    select t.id, t.section_id, co.id as course_id, coalesce(co.programme_id, gc.programme_id) as programme_id,
+      coalesce(co.unit_id, p.unit_id) as unit_id
+    from campaign_targets t
+      left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
+      left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes p on p.id = gc.programme_id
+    where t.campaign_id = ${campaignId} ${unitCond} ${teacherCond}`;
+}
+
+const KEY: Record<RateDimension, string> = { unit: "unit_id", programme: "programme_id", course: "course_id", section: "section_id" };
+
+const LABEL: Record<RateDimension, SQL> = {
+  unit: sql`select u.code, u.name, null::text as course, null::text as teachers from units u where u.id = g.key`,
+  programme: sql`select p.code, p.name, null::text, null::text from programmes p where p.id = g.key`,
+  course: sql`select c.code, c.name, null::text, null::text from courses c where c.id = g.key`,
+  section: sql`select s.code, c.name, c.code || ' ' || c.name,
+      (select string_agg(pe.name, '、' order by st.role, pe.name) from section_teachers st join persons pe on pe.id = st.person_id
+        where st.section_id = s.id and st.role <> 'assistant')
+    from sections s join courses c on c.id = s.course_id where s.id = g.key`,
+};
+
+type Raw = { key: number | null; code: string | null; name: string | null; course: string | null; teachers: string | null;
+  eligible: number; started: number; answered: number; declined: number };
+
+function toRow(r: Raw, by: RateDimension | null): RateRow {
+  const eligible = Number(r.eligible);
+  const answered = Number(r.answered);
+  const declined = Number(r.declined);
+  return {
+    id: r.key === null ? null : Number(r.key), code: r.code, name: r.name,
+    ...(by === "section" ? { course: r.course ?? undefined, teachers: r.teachers ?? undefined } : {}),
+    eligible, started: Number(r.started), answered, declined,
+    rate: eligible > 0 ? Math.min(1, (answered + declined) / eligible) : null,
+  };
+}
+
+/** Response rates of a campaign grouped by `by`, restricted by `filter` (units in scope, or one teacher's targets). */
+export async function responseRates(db: DbOrTx, campaignId: number, by: RateDimension, filter: RateFilter = {}): Promise<RateReport> {
+  const key = sql.raw(KEY[by]);
+  const per = sql`
+    with tg as (${targetsOf(campaignId, filter)}),
+    el as (
+      select e.target_id, count(*)::int as eligible, count(e.token_issued_on)::int as started
+      from eligibility e where e.target_id in (select id from tg) and e.rater_group = 'student' and not e.excluded group by 1
+      union all
+      select i.target_id, count(*)::int, count(i.token_issued_on)::int
+      from invitations i where i.target_id in (select id from tg) group by 1
+    ),
+    rs as (
+      select r.target_id, count(*) filter (where not r.declined)::int as answered, count(*) filter (where r.declined)::int as declined
+      from responses r where r.target_id in (select id from tg) group by 1
+    ),
+    per as (
+      select tg.*, coalesce(el.eligible, 0) as eligible, coalesce(el.started, 0) as started,
+        coalesce(rs.answered, 0) as answered, coalesce(rs.declined, 0) as declined
+      from tg left join (select target_id, sum(eligible)::int as eligible, sum(started)::int as started from el group by 1) el on el.target_id = tg.id
+        left join rs on rs.target_id = tg.id
+    )`;
+  const grouped = rowsOf<Raw>(await db.execute(sql`${per},
+    g as (select ${key} as key, sum(eligible)::int as eligible, sum(started)::int as started,
+      sum(answered)::int as answered, sum(declined)::int as declined from per group by 1)
+    select g.*, l.* from g left join lateral (${LABEL[by]}) l(code, name, course, teachers) on true
+    order by l.code nulls last, g.key`));
+  const [total] = rowsOf<Raw>(await db.execute(sql`${per}
+    select null::int as key, null::text as code, null::text as name, null::text as course, null::text as teachers,
+      coalesce(sum(eligible), 0)::int as eligible, coalesce(sum(started), 0)::int as started,
+      coalesce(sum(answered), 0)::int as answered, coalesce(sum(declined), 0)::int as declined from per`));
+  return { campaignId, by, total: toRow(total, null), rows: grouped.map((r) => toRow(r, by)) };
+}
+
+export const ratesInput = z.object({
+  campaignId: z.number().int().positive(),
+  by: z.enum(RATE_DIMENSIONS).default("unit"),
+}).strict();
+
+/**
+ * Rates as the actor may see them: the quality office the whole campaign, a unit admin the
+ * targets of its units, a teacher only their own sections (always by section); nobody else.
+ */
+export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesInput>): Promise<RateReport> {
+  const input = parseInput(ratesInput, raw);
+  await getCampaignRow(db, input.campaignId);
+  if (actor.roles.some((g) => (CAMPAIGN_MANAGE_ROLES as readonly string[]).includes(g.role))) {
+    return responseRates(db, input.campaignId, input.by, { units: await unitScope(db, actor, CAMPAIGN_MANAGE_ROLES) });
+  }
+  if (actor.roles.some((g) => g.role === "teacher")) {
+    return responseRates(db, input.campaignId, "section", { teacherId: actor.id });
+  }
+  throw new DomainError("FORBIDDEN", "campaigns.errors.ratesForbidden");
+}

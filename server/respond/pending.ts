@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { rowsOf } from "../access/scope";
+import { DomainError } from "../errors";
+import { assertOpen } from "../anonymity/issue";
+import { getVersion } from "../instruments/versions";
+
+/**
+ * What a signed-in student has to evaluate: every open campaign (inside its window) in
+ * which they hold not-excluded student eligibility, with each target (course, section,
+ * teacher) and whether its token has been issued. Only the person's own rows are read.
+ * Whether an evaluation was submitted is not known here (by design); the browser keeps that.
+ */
+export type PendingTarget = {
+  targetId: number; courseCode: string; courseName: string; sectionCode: string; teacherName: string; issued: boolean;
+};
+export type PendingCampaign = {
+  campaignId: number; name: string; kind: string; opensAt: Date; closesAt: Date; versionId: number;
+  targets: PendingTarget[];
+};
+
+export async function pendingForPerson(db: DbOrTx, personId: number, now: Date): Promise<PendingCampaign[]> {
+  const rows = rowsOf<{
+    campaign_id: number; name: string; kind: string; opens_at: Date | string; closes_at: Date | string; version_id: number;
+    target_id: number; course_code: string; course_name: string; section_code: string; teacher_name: string; issued: boolean;
+  }>(await db.execute(sql`
+    select c.id as campaign_id, c.name, c.kind::text as kind, c.opens_at, c.closes_at, ci.instrument_version_id as version_id,
+      t.id as target_id, co.code as course_code, co.name as course_name, s.code as section_code,
+      coalesce(pe.name, '') as teacher_name, (e.token_issued_on is not null) as issued
+    from eligibility e
+      join campaign_targets t on t.id = e.target_id
+      join campaigns c on c.id = t.campaign_id
+      join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = 'student'
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id
+      left join persons pe on pe.id = t.teacher_id
+    where e.person_id = ${personId} and e.rater_group = 'student' and not e.excluded
+      and c.state = 'open' and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
+    order by c.closes_at, c.id, co.code, s.code, pe.name`));
+  const out = new Map<number, PendingCampaign>();
+  for (const r of rows) {
+    const id = Number(r.campaign_id);
+    let c = out.get(id);
+    if (!c) {
+      c = { campaignId: id, name: r.name, kind: r.kind, opensAt: new Date(r.opens_at), closesAt: new Date(r.closes_at), versionId: Number(r.version_id), targets: [] };
+      out.set(id, c);
+    }
+    c.targets.push({
+      targetId: Number(r.target_id), courseCode: r.course_code, courseName: r.course_name, sectionCode: r.section_code,
+      teacherName: r.teacher_name, issued: r.issued,
+    });
+  }
+  return [...out.values()];
+}
+
+/**
+ * The published signing keys of an open campaign: the same list for everyone, served
+ * without a session so a browser can check the key it was given against it.
+ */
+export async function campaignPublicKeys(db: DbOrTx, campaignId: number, now: Date): Promise<{ targetId: number; publicKey: string }[]> {
+  const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(await db.execute(sql`
+    select state, opens_at, closes_at from campaigns where id = ${campaignId}`));
+  if (!c) throw new DomainError("NOT_FOUND", "respond.submit.errors.campaignNotFound");
+  assertOpen({ state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
+  const rows = rowsOf<{ target_id: number; public_key: string }>(await db.execute(sql`
+    select k.target_id, k.public_key from target_keys k join campaign_targets t on t.id = k.target_id
+    where t.campaign_id = ${campaignId} order by k.target_id`));
+  return rows.map((r) => ({ targetId: Number(r.target_id), publicKey: r.public_key }));
+}
+
+/** The form a respondent answers: a version's SurveyJS JSON and the instrument's names. */
+export async function respondentVersion(db: DbOrTx, versionId: number) {
+  const v = await getVersion(db, versionId);
+  return { versionId: v.id, name: v.instrument.name, nameEn: v.instrument.nameEn, survey: v.file.survey as Record<string, unknown> };
+}
