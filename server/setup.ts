@@ -2,14 +2,17 @@ import { eq } from "drizzle-orm";
 import type { Db, DbHandle } from "@/db/client";
 import { persons } from "@/db/schema";
 import { isEmpty, readMarker, seedDemo, type DemoSummary } from "@/db/seed/demo";
+import { seedDemoCampaigns } from "./campaigns/demo";
+import { anonSecret } from "./env";
 import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
 
 export type PrepareOptions = { demo: "auto" | "off"; log: (line: string) => void };
 
 /**
- * The demo university: people and teaching from db/seed/demo.ts, and the instrument
- * library (surveys/) approved as the quality office, as a committee would have.
+ * The demo university: people and teaching from db/seed/demo.ts, the instrument library
+ * (surveys/) approved as the quality office, as a committee would have, and two open
+ * campaigns (server/campaigns/demo.ts).
  * Repeatable: a second run changes nothing and prints the accounts again.
  */
 export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => void; force?: boolean }): Promise<DemoSummary> {
@@ -18,6 +21,7 @@ export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => 
   const results = await importLibrary(db, loadRegistry(), { approvedBy: quality?.id, note: "示范数据：评价工具库 v1（专家组审议通过）" });
   const created = results.filter((r) => r.status === "created").length;
   if (created) opts.log(`Instrument library: ${created} instrument version(s) imported and approved.`);
+  await seedDemoCampaigns(db, anonSecret(), new Date(), opts.log);
   return summary;
 }
 

@@ -6,11 +6,16 @@ import { isSameOriginRequest } from "./guard";
 /** The language chosen by the cookie on a raw request (route handlers). */
 export function localeOf(req: Request): Locale {
   const cookie = (req.headers.get("cookie") ?? "").split(/;\s*/).find((c) => c.startsWith(`${LOCALE_COOKIE}=`));
-  return toLocale(cookie?.slice(LOCALE_COOKIE.length + 1));
+  // Cookie-less requests (the anonymous submit) name their language in a header instead.
+  return toLocale(cookie?.slice(LOCALE_COOKIE.length + 1) ?? req.headers.get(LOCALE_HEADER) ?? undefined);
 }
 
-export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>): Response {
-  return Response.json({ error: translate(locale, code, params) }, { status });
+/** The header a cookie-less request names its language in. */
+export const LOCALE_HEADER = "x-tqe-locale";
+
+export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>, details?: unknown): Response {
+  // `code` lets a client react to a kind of refusal without parsing the message.
+  return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status });
 }
 
 /** A 403 response for a state-changing request from another origin, or null to go on. */
@@ -34,7 +39,7 @@ export function routeHandler(
     try {
       return await fn(req, locale);
     } catch (e) {
-      if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params);
+      if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params, e.details);
       // "name": the anonymous submit path logs only what failed, never a message that
       // could carry the request's data (a database error may quote its parameters).
       const what = opts.logErrors === "name" ? `${(e as Error)?.name ?? "Error"} ${(e as { code?: string })?.code ?? ""}`.trim() : e;

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import { PendingEvaluations } from "./PendingEvaluations";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -78,6 +79,7 @@ export function HomeView({ user, home }: Props) {
 
       {has("hr") && <Alert type="info" showIcon title={t("hrText")} />}
 
+      {has("student") && <PendingEvaluations />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>

@@ -1,0 +1,81 @@
+"use client";
+import { SafetyCertificateOutlined } from "@ant-design/icons";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Alert, Card, Result, Space, Spin, Typography } from "antd";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useEffect, useRef, useState } from "react";
+import { LocaleSwitch } from "../../_components/LocaleSwitch";
+import { CollectError, obtainTokens, submitWithToken } from "../../_components/respond/collect";
+import { getTokens, type TokenState } from "../../_components/respond/tokenStore";
+import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../_components/survey/SurveyForm";
+import { useTRPC } from "../../_components/trpc";
+
+export function InvitationView({ token }: { token: string }) {
+  const t = useTranslations("respond.invitation");
+  const fmt = useFormatter();
+  const locale = useLocale() === "en" ? "en" : "zh";
+  const trpc = useTRPC();
+  const inv = useQuery({ ...trpc.respond.invitation.queryOptions({ token }), retry: false, staleTime: Infinity, refetchOnWindowFocus: false });
+  const issue = useMutation(trpc.respond.invitationIssue.mutationOptions());
+  const [local, setLocal] = useState<TokenState | "none" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const started = useRef(false);
+  const d = inv.data;
+
+  useEffect(() => {
+    if (!d || started.current) return;
+    started.current = true;
+    void (async () => {
+      const rec = (await getTokens([d.targetId])).get(d.targetId);
+      if (rec || d.state !== "ready") return setLocal(rec?.state ?? "none");
+      try {
+        await obtainTokens(d.campaignId, [d.targetId], async (blinded) =>
+          (await issue.mutateAsync({ token, blindedMsg: blinded[0].blindedMsg })).signatures);
+        setLocal("ready");
+      } catch (e) {
+        setError((e as Error).message);
+        setLocal("none");
+      }
+    })();
+  }, [d, issue, token]);
+
+  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
+    try {
+      await submitWithToken(d!.targetId, { answers, locale });
+      setLocal("submitted");
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof CollectError && Array.isArray(e.details)) return { ok: false, errors: e.details as { question: string; message: string }[], message: e.message };
+      return { ok: false, errors: [], message: e instanceof Error ? e.message : String(e) };
+    }
+  };
+
+  let body;
+  if (inv.isLoading || (d && local === null)) body = <Spin tip={t("preparing")}><div style={{ minHeight: 80 }} /></Spin>;
+  else if (inv.error || !d) body = <Result status="warning" title={t("notFound")} data-testid="invitation-state" />;
+  else if (local === "submitted" || local === "declined") body = <Result status="success" title={t("thanks")} data-testid="invitation-state" />;
+  else if (local === "ready" && d.state !== "closed") {
+    body = <SurveyForm survey={d.form.survey} locale={locale} mode="respond" draftKey={`inv:${d.campaignId}:${d.versionId}:${d.targetId}`} onComplete={onComplete} />;
+  } else if (error) body = <Alert type="error" showIcon title={error} />;
+  else body = <Result status="info" title={d.state === "closed" ? t("closed") : t("used")} data-testid="invitation-state" />;
+
+  return (
+    <main style={{ maxWidth: 900, margin: "0 auto", padding: "16px 12px 48px" }}>
+      <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+        <Space style={{ width: "100%", justifyContent: "space-between" }}>
+          <Typography.Title level={4} style={{ margin: 0 }}>{d ? (locale === "en" && d.form.nameEn) || d.form.name : t("title")}</Typography.Title>
+          <LocaleSwitch />
+        </Space>
+        {d && (
+          <Card size="small">
+            <Typography.Paragraph style={{ marginBottom: 4 }}>{t("intro", { campaign: d.campaignName, target: d.targetLabel })}</Typography.Paragraph>
+            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              <SafetyCertificateOutlined /> {t("closes", { date: fmt.dateTime(d.closesAt, { dateStyle: "medium", timeStyle: "short" }) })}
+            </Typography.Text>
+          </Card>
+        )}
+        {body}
+      </Space>
+    </main>
+  );
+}
