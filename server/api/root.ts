@@ -5,6 +5,7 @@ import { peopleRouter } from "./routers/people";
 import { importsRouter } from "./routers/imports";
 import { instrumentsRouter } from "./routers/instruments";
 import { respondRouter } from "./routers/respond";
+import { campaignsRouter } from "./routers/campaigns";
 
 export const appRouter = router({
   me: meRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   imports: importsRouter,
   instruments: instrumentsRouter,
   respond: respondRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

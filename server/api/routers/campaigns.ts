@@ -1,0 +1,49 @@
+import { z } from "zod";
+import {
+  campaignDetail, campaignFormOptions, closeFor, cohortYearsFor, generateFor, keyProgress, listCampaigns, observationsFor, openFor,
+  outboxFor, planObservationsFor, ratesFor, updateCampaignSettings, type CampaignSettings,
+} from "../../campaigns/admin";
+import type { GenerateOptions } from "../../campaigns/assign";
+import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from "../../campaigns/campaigns";
+import { CAMPAIGN_MANAGE_ROLES } from "../../campaigns/kinds";
+import type { PlanObservationsOptions } from "../../campaigns/observe";
+import { RATE_DIMENSIONS } from "../../campaigns/rates";
+import { anonSecret } from "../../env";
+import { sendInvitations } from "../../invitations/invitations";
+import { roleProcedure, router, signedInProcedure } from "../trpc";
+
+// The quality office's (and unit admins') campaign pages: app/(app)/admin/campaigns.
+// Thin: the domain functions check the actor and validate their input themselves (with
+// messages of their own), so the bodies pass through typed but unchecked here.
+const manager = roleProcedure(...CAMPAIGN_MANAGE_ROLES);
+const id = z.number().int().positive().max(2_147_483_647);
+const byId = z.object({ id });
+const passed = <T>() => z.custom<T>(() => true);
+
+export const campaignsRouter = router({
+  list: manager.query(({ ctx }) => listCampaigns(ctx.db, ctx.user)),
+  detail: manager.input(byId).query(({ ctx, input }) => campaignDetail(ctx.db, ctx.user, input.id)),
+  formOptions: manager.query(({ ctx }) => campaignFormOptions(ctx.db, ctx.user, ctx.now())),
+  /** The graduation year surveyed at each offset by a wave opening at `opensAt` (prefills the form). */
+  cohortYears: manager.input(z.object({ opensAt: z.date() })).query(({ input }) => cohortYearsFor(input.opensAt)),
+  create: manager.input(passed<CreateCampaignInput>()).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, ctx.now())),
+  setInstruments: manager.input(z.object({ id, instruments: passed<{ raterGroup: string; instrumentVersionId: number }[]>() }))
+    .mutation(({ ctx, input }) => setCampaignInstruments(ctx.db, ctx.user, input.id, input.instruments)),
+  generate: manager.input(z.object({ id, options: passed<GenerateOptions>().optional() }))
+    .mutation(({ ctx, input }) => generateFor(ctx.db, ctx.user, input.id, input.options ?? {})),
+  planObservations: manager.input(z.object({ id, options: passed<PlanObservationsOptions>() }))
+    .mutation(({ ctx, input }) => planObservationsFor(ctx.db, ctx.user, input.id, input.options)),
+  observations: manager.input(byId).query(({ ctx, input }) => observationsFor(ctx.db, ctx.user, input.id)),
+  /** Makes the targets' signing keys (~0.1 s each: the page polls keyProgress meanwhile), then opens. */
+  open: manager.input(byId).mutation(({ ctx, input }) => openFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
+  keyProgress: manager.input(byId).query(({ ctx, input }) => keyProgress(ctx.db, ctx.user, input.id)),
+  close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now())),
+  settings: manager.input(z.object({ id, settings: passed<CampaignSettings>() }))
+    .mutation(({ ctx, input }) => updateCampaignSettings(ctx.db, ctx.user, input.id, input.settings)),
+  sendInvitations: manager.input(byId).mutation(({ ctx, input }) => sendInvitations(ctx.db, ctx.user, input.id, anonSecret(), ctx.now())),
+  /** Invitation messages (reminders are counted, never listed). */
+  outbox: manager.input(byId).query(({ ctx, input }) => outboxFor(ctx.db, ctx.user, input.id)),
+  /** The quality office all, a unit admin its units, a teacher their own sections; nobody else. */
+  rates: signedInProcedure.input(z.object({ campaignId: id, by: z.enum(RATE_DIMENSIONS).optional() }))
+    .query(({ ctx, input }) => ratesFor(ctx.db, ctx.user, input)),
+});

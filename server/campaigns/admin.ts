@@ -1,0 +1,358 @@
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import {
+  campaignCohorts, campaignInstruments, campaignReminders, campaigns, courses, employers, instrumentVersions, instruments,
+  persons, sections, terms, units,
+} from "@/db/schema";
+import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
+import { rowsOf, unitScope, type UnitScope } from "../access/scope";
+import type { Secret } from "../anonymity/keys";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/users";
+import { DomainError } from "../errors";
+import { invitationCounts } from "../invitations/invitations";
+import { campaignOutbox } from "../outbox/outbox";
+import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
+import { assertCanManageCampaign, closeCampaign, getCampaignRow, openCampaign, parseInput } from "./campaigns";
+import {
+  CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, TERM_KINDS, cohortYearFor,
+  type CampaignKind, type InstrumentKind, type RaterGroup,
+} from "./kinds";
+import { listObservations, planObservations, type PlanObservationsOptions } from "./observe";
+import { RATE_DIMENSIONS, ratesForActor, responseRates, type RateReport } from "./rates";
+
+/**
+ * What the quality office's campaign pages need beyond the campaign domain: the list and
+ * detail of the campaigns an actor may see, the creation form's options, the settings,
+ * and each action wrapped in the actor check (generateAssignments, planObservations,
+ * openCampaign and closeCampaign do not check the actor themselves).
+ *
+ * Who sees what: the quality office every campaign (school-wide scope); a unit admin
+ * manages the campaigns whose scope unit lies within its units, and follows, read-only,
+ * those that cover its units from above (the school's, or a parent unit's): their
+ * overview and their rates, restricted to its own units (ratesForActor).
+ */
+
+const TRACKING_KINDS: readonly CampaignKind[] = ["graduate_tracking", "employer_tracking"];
+const isManager = (actor: SessionUser) => actor.roles.some((g) => (CAMPAIGN_MANAGE_ROLES as readonly string[]).includes(g.role));
+
+type Visibility = { scope: UnitScope; /** scope units whose campaigns the actor follows read-only */ above: number[] };
+
+async function visibility(db: DbOrTx, actor: SessionUser): Promise<Visibility> {
+  if (!isManager(actor)) throw new DomainError("FORBIDDEN", "campaigns.errors.forbidden");
+  const scope = await unitScope(db, actor, CAMPAIGN_MANAGE_ROLES);
+  if (scope === "all") return { scope, above: [] };
+  const roots = [...new Set(actor.roles.filter((g) => g.role === "unit_admin" && g.unitId !== null).map((g) => g.unitId as number))];
+  if (roots.length === 0) return { scope, above: [] };
+  const above = rowsOf<{ id: number }>(await db.execute(sql`
+    with recursive up(id, parent_id) as (
+      select id, parent_id from units where id in (${sql.join(roots.map((r) => sql`${r}`), sql`, `)})
+      union select u.id, u.parent_id from units u join up on u.id = up.parent_id
+    ) select id from up`)).map((r) => Number(r.id)).filter((id) => !scope.includes(id));
+  return { scope, above };
+}
+
+const manages = (v: Visibility, scopeUnitId: number | null) =>
+  v.scope === "all" || (scopeUnitId !== null && v.scope.includes(scopeUnitId));
+const follows = (v: Visibility, scopeUnitId: number | null) =>
+  manages(v, scopeUnitId) || scopeUnitId === null || v.above.includes(scopeUnitId);
+
+function visibleWhere(v: Visibility): SQL | undefined {
+  if (v.scope === "all") return undefined;
+  const ids = [...v.scope, ...v.above];
+  return or(isNull(campaigns.scopeUnitId), ids.length ? inArray(campaigns.scopeUnitId, ids) : undefined);
+}
+
+/** Refuses unless the actor may at least follow the campaign; says whether it may manage it. */
+async function assertCanSeeCampaign(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  const c = await getCampaignRow(db, campaignId);
+  const v = await visibility(db, actor);
+  if (!follows(v, c.scopeUnitId)) throw new DomainError("FORBIDDEN", "campaigns.errors.outsideScope");
+  return { campaign: c, manage: manages(v, c.scopeUnitId), visibility: v };
+}
+
+/** Runs `fn` once the actor is allowed to manage the campaign. */
+async function managed<T>(db: DbOrTx, actor: SessionUser, campaignId: number, fn: () => Promise<T>): Promise<T> {
+  await assertCanManageCampaign(db, actor, campaignId);
+  return fn();
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+export type CampaignListRow = {
+  id: number; kind: CampaignKind; name: string; state: string; manage: boolean;
+  termId: number | null; termCode: string | null;
+  scopeUnitId: number | null; scopeUnitName: string | null; scopeUnitNameEn: string | null;
+  opensAt: Date; closesAt: Date; createdAt: Date;
+  targets: number; eligible: number; responded: number; rate: number | null;
+};
+
+/**
+ * Targets, eligible raters (student eligibility not excluded, invitations) and responses
+ * (answered or declined) per campaign, in one query; `unitsOnly` restricts the campaigns
+ * the actor only follows to the targets of its units (as ratesForActor does).
+ */
+async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns: number[]; units: number[] }) {
+  if (ids.length === 0) return new Map<number, { targets: number; eligible: number; responded: number }>();
+  const list = (xs: number[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`), sql`, `) : sql`null`);
+  const rows = rowsOf<{ id: number; targets: number; eligible: number; responded: number }>(await db.execute(sql`
+    with tg as (
+      select t.id, t.campaign_id from campaign_targets t
+        left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
+        left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes p on p.id = gc.programme_id
+      where t.campaign_id in (${list(ids)})
+        ${unitsOnly.campaigns.length === 0 ? sql``
+    : sql`and (t.campaign_id not in (${list(unitsOnly.campaigns)}) or coalesce(co.unit_id, p.unit_id) in (${list(unitsOnly.units)}))`}
+    ),
+    nt as (select campaign_id, count(*)::int as n from tg group by 1),
+    el as (
+      select campaign_id, sum(n)::int as n from (
+        select tg.campaign_id, count(*) as n from eligibility e join tg on tg.id = e.target_id
+          where e.rater_group = 'student' and not e.excluded group by 1
+        union all
+        select tg.campaign_id, count(*) from invitations i join tg on tg.id = i.target_id group by 1
+      ) x group by 1
+    ),
+    rs as (select tg.campaign_id, count(*)::int as n from responses r join tg on tg.id = r.target_id group by 1)
+    select c.id, coalesce(nt.n, 0) as targets, coalesce(el.n, 0) as eligible, coalesce(rs.n, 0) as responded
+    from campaigns c left join nt on nt.campaign_id = c.id left join el on el.campaign_id = c.id left join rs on rs.campaign_id = c.id
+    where c.id in (${list(ids)})`));
+  return new Map(rows.map((r) => [Number(r.id), { targets: Number(r.targets), eligible: Number(r.eligible), responded: Number(r.responded) }]));
+}
+
+/** The campaigns the actor may see, newest window first, with their targets and overall response rate. */
+export async function listCampaigns(db: DbOrTx, actor: SessionUser): Promise<CampaignListRow[]> {
+  const v = await visibility(db, actor);
+  const rows = await db.select({
+    id: campaigns.id, kind: campaigns.kind, name: campaigns.name, state: campaigns.state,
+    termId: campaigns.termId, termCode: terms.code, scopeUnitId: campaigns.scopeUnitId, scopeUnitName: units.name, scopeUnitNameEn: units.nameEn,
+    opensAt: campaigns.opensAt, closesAt: campaigns.closesAt, createdAt: campaigns.createdAt,
+  }).from(campaigns).leftJoin(terms, eq(terms.id, campaigns.termId)).leftJoin(units, eq(units.id, campaigns.scopeUnitId))
+    .where(visibleWhere(v)).orderBy(desc(campaigns.opensAt), desc(campaigns.id));
+  const followed = rows.filter((r) => !manages(v, r.scopeUnitId)).map((r) => r.id);
+  const counts = await campaignCounts(db, rows.map((r) => r.id), { campaigns: followed, units: v.scope === "all" ? [] : v.scope });
+  return rows.map((r) => {
+    const n = counts.get(r.id) ?? { targets: 0, eligible: 0, responded: 0 };
+    return { ...r, manage: manages(v, r.scopeUnitId), ...n, rate: n.eligible > 0 ? Math.min(1, n.responded / n.eligible) : null };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detail
+
+/** The rater groups a kind of campaign has, each with the instrument kind it answers. */
+export function groupsOfKind(kind: CampaignKind): { group: RaterGroup; instrumentKind: InstrumentKind }[] {
+  return Object.entries(INSTRUMENT_KIND_FOR[kind]).map(([group, instrumentKind]) => ({ group: group as RaterGroup, instrumentKind: instrumentKind! }));
+}
+
+/**
+ * One campaign as its page shows it. A campaign the actor only follows comes without its
+ * assignment, keys and invitations (manage: false): the page shows its overview and rates.
+ */
+export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  const { campaign: c, manage } = await assertCanSeeCampaign(db, actor, campaignId);
+  const [term] = c.termId === null ? [] : await db.select({ code: terms.code }).from(terms).where(eq(terms.id, c.termId));
+  const [unit] = c.scopeUnitId === null ? [] : await db.select({ name: units.name, nameEn: units.nameEn }).from(units).where(eq(units.id, c.scopeUnitId));
+  const [creator] = c.createdBy === null ? [] : await db.select({ name: persons.name }).from(persons).where(eq(persons.id, c.createdBy));
+  const instrumentRows = await db.select({
+    raterGroup: campaignInstruments.raterGroup, versionId: instrumentVersions.id, version: instrumentVersions.version,
+    instrumentId: instruments.id, key: instruments.key, name: instruments.name, nameEn: instruments.nameEn,
+  }).from(campaignInstruments)
+    .innerJoin(instrumentVersions, eq(instrumentVersions.id, campaignInstruments.instrumentVersionId))
+    .innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
+    .where(eq(campaignInstruments.campaignId, c.id));
+  const order = groupsOfKind(c.kind).map((g) => g.group);
+  instrumentRows.sort((a, b) => order.indexOf(a.raterGroup) - order.indexOf(b.raterGroup));
+  const reminders = await db.select({ daysBefore: campaignReminders.daysBefore, sentOn: campaignReminders.sentOn, recipients: campaignReminders.recipients })
+    .from(campaignReminders).where(eq(campaignReminders.campaignId, c.id)).orderBy(desc(campaignReminders.daysBefore));
+  const cohorts = (await db.select({ graduationYear: campaignCohorts.graduationYear, offsetYears: campaignCohorts.offsetYears })
+    .from(campaignCohorts).where(eq(campaignCohorts.campaignId, c.id)).orderBy(desc(campaignCohorts.graduationYear)))
+    .map((k) => ({ graduationYear: k.graduationYear, offsetYears: Number(k.offsetYears) }));
+  const [{ employers: employerCount }] = rowsOf<{ employers: number }>(await db.execute(sql`
+    select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`));
+  const tracking = TRACKING_KINDS.includes(c.kind);
+  return {
+    campaign: {
+      id: c.id, kind: c.kind, name: c.name, state: c.state, termId: c.termId, termCode: term?.code ?? null,
+      scopeUnitId: c.scopeUnitId, scopeUnitName: unit?.name ?? null, scopeUnitNameEn: unit?.nameEn ?? null,
+      opensAt: c.opensAt, closesAt: c.closesAt, createdAt: c.createdAt, createdByName: creator?.name ?? null,
+      generatedAt: c.generatedAt, generationOptions: c.generationOptions, openedAt: c.openedAt, closedAt: c.closedAt,
+    },
+    manage,
+    groups: groupsOfKind(c.kind),
+    observerGroups: groupsOfKind(c.kind).map((g) => g.group).filter((g) => (OBSERVER_GROUPS as readonly string[]).includes(g)),
+    sectionKind: SECTION_KINDS.includes(c.kind),
+    tracking,
+    instruments: instrumentRows,
+    settings: { reminderDays: c.reminderDays, observersNamedToTeacher: c.observersNamedToTeacher },
+    reminders,
+    cohorts,
+    employers: Number(employerCount),
+    summary: manage ? await assignmentSummary(db, c.id) : null,
+    keys: manage ? await keyProgressOf(db, c.id) : null,
+    invitations: manage && tracking ? await invitationCounts(db, c.id) : null,
+  };
+}
+
+export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;
+
+async function keyProgressOf(db: DbOrTx, campaignId: number) {
+  const [r] = rowsOf<{ targets: number; ready: number }>(await db.execute(sql`
+    select count(*)::int as targets, count(k.target_id)::int as ready
+    from campaign_targets t left join target_keys k on k.target_id = t.id where t.campaign_id = ${campaignId}`));
+  return { targets: Number(r.targets), ready: Number(r.ready) };
+}
+
+/** How many of the campaign's targets have their signing key (the page polls it while opening). */
+export async function keyProgress(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  return managed(db, actor, campaignId, () => keyProgressOf(db, campaignId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form options
+
+/**
+ * What the creation form offers the actor: terms; the approved versions of each
+ * instrument kind (latest approved first); the units it may scope a campaign to (and
+ * whether the whole school); graduation years with their cohorts in scope; employers.
+ */
+export async function campaignFormOptions(db: DbOrTx, actor: SessionUser, now: Date = new Date()) {
+  const { scope } = await visibility(db, actor);
+  const termRows = await db.select({ id: terms.id, code: terms.code, isCurrent: terms.isCurrent, startsOn: terms.startsOn, endsOn: terms.endsOn })
+    .from(terms).orderBy(desc(terms.startsOn));
+  const versionRows = await db.select({
+    id: instrumentVersions.id, version: instrumentVersions.version, approvedAt: instrumentVersions.approvedAt,
+    instrumentId: instruments.id, kind: instruments.kind, key: instruments.key, name: instruments.name, nameEn: instruments.nameEn,
+  }).from(instrumentVersions).innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
+    .where(eq(instrumentVersions.status, "approved"))
+    .orderBy(desc(instrumentVersions.approvedAt), desc(instrumentVersions.id));
+  const versions = Object.fromEntries(INSTRUMENT_KINDS.map((k) => [k, versionRows.filter((r) => r.kind === k)])) as
+    Record<InstrumentKind, typeof versionRows>;
+  const unitRows = await db.select({ id: units.id, code: units.code, name: units.name, nameEn: units.nameEn, kind: units.kind, parentId: units.parentId })
+    .from(units).where(and(eq(units.active, true), scope === "all" ? undefined : scope.length ? inArray(units.id, scope) : sql`false`))
+    .orderBy(asc(units.code));
+  const unitCond = scope === "all" ? sql`` : scope.length ? sql`where p.unit_id in (${sql.join(scope.map((u) => sql`${u}`), sql`, `)})` : sql`where false`;
+  const cohortYears = rowsOf<{ year: number; cohorts: number; alumni: number }>(await db.execute(sql`
+    select gc.graduation_year as year, count(distinct gc.id)::int as cohorts, count(a.id)::int as alumni
+    from graduate_cohorts gc join programmes p on p.id = gc.programme_id left join alumni a on a.cohort_id = gc.id
+    ${unitCond} group by 1 order by 1 desc`)).map((r) => ({ year: Number(r.year), cohorts: Number(r.cohorts), alumni: Number(r.alumni) }));
+  const employerRows = await db.select({ id: employers.id, code: employers.code, name: employers.name }).from(employers)
+    .orderBy(asc(employers.name)).limit(EMPLOYER_CHOICES + 1);
+  const [{ n: employerCount }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from employers`));
+  return {
+    now,
+    terms: termRows,
+    kinds: (Object.keys(INSTRUMENT_KIND_FOR) as CampaignKind[]).map((kind) => ({
+      kind, groups: groupsOfKind(kind), term: TERM_KINDS.includes(kind), cohorts: kind === "graduate_tracking", employers: kind === "employer_tracking",
+    })),
+    versions,
+    wholeSchool: scope === "all",
+    units: unitRows,
+    offsets: [...COHORT_OFFSETS],
+    cohortYears,
+    employerCount: Number(employerCount),
+    // A long list is searched in the form; beyond EMPLOYER_CHOICES only "all" is offered.
+    employers: employerRows.length > EMPLOYER_CHOICES ? null : employerRows,
+  };
+}
+
+export const EMPLOYER_CHOICES = 2000;
+
+/** The graduation year a wave opening at `opensAt` surveys at each offset (the form prefills with it). */
+export function cohortYearsFor(opensAt: Date) {
+  return COHORT_OFFSETS.map((offsetYears) => ({ offsetYears, graduationYear: cohortYearFor(opensAt, offsetYears) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+export const settingsInput = z.object({
+  reminderDays: z.array(z.number("campaigns.errors.badReminderDay").int("campaigns.errors.badReminderDay")
+    .min(0, "campaigns.errors.badReminderDay").max(60, "campaigns.errors.badReminderDay"), "campaigns.errors.badReminderDay")
+    .max(5, "campaigns.errors.tooManyReminders"),
+  observersNamedToTeacher: z.boolean("campaigns.errors.invalidInput"),
+}).strict();
+
+export type CampaignSettings = z.input<typeof settingsInput>;
+
+/** Reminder days (0–60 days before closing, at most 5) and whether observers are named to the teacher; draft or open only. */
+export async function updateCampaignSettings(db: DbOrTx, actor: SessionUser, campaignId: number, raw: CampaignSettings) {
+  const input = parseInput(settingsInput, raw);
+  const c = await assertCanManageCampaign(db, actor, campaignId);
+  if (c.state !== "draft" && c.state !== "open") throw new DomainError("CONFLICT", "campaigns.errors.settingsFrozen", { state: c.state });
+  const reminderDays = [...new Set(input.reminderDays)].sort((a, b) => b - a);
+  const [row] = await db.update(campaigns).set({ reminderDays, observersNamedToTeacher: input.observersNamedToTeacher })
+    .where(eq(campaigns.id, campaignId)).returning({ reminderDays: campaigns.reminderDays, observersNamedToTeacher: campaigns.observersNamedToTeacher });
+  await recordAudit(db, { actorId: actor.id, action: "campaign.settings", subject: `campaign ${campaignId}`, detail: row });
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions, each behind the actor check
+
+export function generateFor(db: DbOrTx, actor: SessionUser, campaignId: number, options: GenerateOptions = {}) {
+  return managed(db, actor, campaignId, () => generateAssignments(db, campaignId, options));
+}
+
+export function planObservationsFor(db: DbOrTx, actor: SessionUser, campaignId: number, options: PlanObservationsOptions) {
+  return managed(db, actor, campaignId, () => planObservations(db, campaignId, options));
+}
+
+/** Opens the campaign (making the targets' signing keys first, ~0.1 s each). */
+export function openFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date, secret: Secret) {
+  return managed(db, actor, campaignId, () => openCampaign(db, campaignId, now, actor.id, secret));
+}
+
+export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
+  return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id));
+}
+
+export function outboxFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  return managed(db, actor, campaignId, () => campaignOutbox(db, campaignId));
+}
+
+export type ObservationRow = {
+  targetId: number; sectionId: number; sectionCode: string; courseCode: string; courseName: string;
+  teacherId: number; teacherName: string; observerId: number; observerNumber: string; observerName: string; raterGroup: string;
+};
+
+/** The observation assignments with the names of sections, teachers and observers (for the quality office's review). */
+export async function observationsFor(db: DbOrTx, actor: SessionUser, campaignId: number): Promise<ObservationRow[]> {
+  const list = await managed(db, actor, campaignId, () => listObservations(db, campaignId));
+  if (list.length === 0) return [];
+  const people = new Map((await db.select({ id: persons.id, number: persons.number, name: persons.name }).from(persons)
+    .where(inArray(persons.id, [...new Set(list.flatMap((o) => [o.teacherId, o.observerId]))]))).map((p) => [p.id, p]));
+  const secs = new Map((await db.select({ id: sections.id, code: sections.code, courseCode: courses.code, courseName: courses.name })
+    .from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
+    .where(inArray(sections.id, [...new Set(list.map((o) => o.sectionId))]))).map((s) => [s.id, s]));
+  return list.map((o) => {
+    const s = secs.get(o.sectionId);
+    const observer = people.get(o.observerId);
+    return {
+      ...o, sectionCode: s?.code ?? "", courseCode: s?.courseCode ?? "", courseName: s?.courseName ?? "",
+      teacherName: people.get(o.teacherId)?.name ?? "", observerNumber: observer?.number ?? "", observerName: observer?.name ?? "",
+    };
+  });
+}
+
+export const ratesRequest = z.object({ campaignId: z.number().int().positive(), by: z.enum(RATE_DIMENSIONS).optional() }).strict();
+
+/**
+ * Rates as ratesForActor gives them, once the campaign is one the actor may see: a unit
+ * admin asking for another unit's campaign is refused rather than shown empty rows (a
+ * manager who also teaches there gets the teacher's view of it).
+ */
+export async function ratesFor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesRequest>): Promise<RateReport> {
+  const input = parseInput(ratesRequest, raw);
+  if (isManager(actor)) {
+    const c = await getCampaignRow(db, input.campaignId);
+    if (!follows(await visibility(db, actor), c.scopeUnitId)) {
+      if (!actor.roles.some((g) => g.role === "teacher")) throw new DomainError("FORBIDDEN", "campaigns.errors.ratesForbidden");
+      return responseRates(db, input.campaignId, "section", { teacherId: actor.id });
+    }
+  }
+  return ratesForActor(db, actor, input);
+}
+
