@@ -109,31 +109,38 @@ async function invitationRows(db: DbOrTx, campaignId: number): Promise<Invitatio
  * invitation not sent yet (email when the invitee has an address, otherwise SMS when a
  * phone number, otherwise none: such links go out by the CSV export) and marks them sent.
  * The outbox body holds a placeholder, never the link: the link is derived when delivered.
+ * One transaction; each invitation is claimed (sent_on set where still null) before its
+ * message is queued, so concurrent calls queue each invitation once.
  */
 export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId: number, secret: Secret, now: Date) {
   const c = await assertCanManageCampaign(db, actor, campaignId);
   if (c.kind !== "graduate_tracking" && c.kind !== "employer_tracking") throw new DomainError("BAD_REQUEST", "campaigns.errors.noInvitations");
   if (c.state !== "open") throw new DomainError("CONFLICT", "campaigns.errors.notOpen", { state: c.state });
-  const made = await createInvitations(db, campaignId, secret);
-  const rows = (await invitationRows(db, campaignId)).filter((r) => r.sentOn === null && !r.used);
-  let queued = 0;
-  let noContact = 0;
   const day = shanghaiDay(now);
-  for (const r of rows) {
-    const channel = r.email ? "email" : r.phone ? "sms" : null;
-    if (!channel) {
-      noContact++;
-      continue;
+  return db.transaction(async (tx) => {
+    const made = await createInvitations(tx, campaignId, secret);
+    const rows = (await invitationRows(tx, campaignId)).filter((r) => r.sentOn === null && !r.used);
+    let queued = 0;
+    let noContact = 0;
+    for (const r of rows) {
+      const channel = r.email ? "email" : r.phone ? "sms" : null;
+      if (!channel) {
+        noContact++;
+        continue;
+      }
+      const claimed = rowsOf<{ id: number }>(await tx.execute(sql`
+        update invitations set sent_on = ${day}::date
+        where id = ${r.invitationId} and sent_on is null and token_issued_on is null returning id`));
+      if (claimed.length === 0) continue; // sent (or used) meanwhile
+      await tx.execute(sql`
+        insert into outbox (channel, kind, campaign_id, recipient, subject, body)
+        values (${channel}, 'invitation', ${campaignId}, ${channel === "email" ? r.email : r.phone}, ${c.name},
+          ${invitationBody(r.name, c.name, new Date(c.closesAt), r.nonce)})`);
+      queued++;
     }
-    await db.execute(sql`
-      insert into outbox (channel, kind, campaign_id, recipient, subject, body)
-      values (${channel}, 'invitation', ${campaignId}, ${channel === "email" ? r.email : r.phone}, ${c.name},
-        ${invitationBody(r.name, c.name, new Date(c.closesAt), r.nonce)})`);
-    await db.execute(sql`update invitations set sent_on = ${day}::date where id = ${r.invitationId}`);
-    queued++;
-  }
-  await recordAudit(db, { actorId: actor.id, action: "campaign.invitations.send", subject: `campaign ${campaignId}`, detail: { created: made.created, queued, noContact } });
-  return { created: made.created, total: made.total, queued, noContact };
+    await recordAudit(tx, { actorId: actor.id, action: "campaign.invitations.send", subject: `campaign ${campaignId}`, detail: { created: made.created, queued, noContact } });
+    return { created: made.created, total: made.total, queued, noContact };
+  });
 }
 
 /** `{{link:<nonce>}}` in an outbox body is replaced by the derived link when the message is delivered. */
@@ -154,12 +161,17 @@ export function hideLinks(body: string): string {
   return body.replace(LINK_PLACEHOLDER, "[个人链接 / personal link]");
 }
 
+/** A phone number as people write it ("+86 138-0000-0000"): not a formula even with a leading + or -. */
+const PHONE_LIKE = /^[+-]?[0-9][0-9 ()-]*$/;
+
 /** The campaign's invitations as CSV (UTF-8 with BOM, opens in Excel) with their links; audited. */
 export async function exportInvitationLinks(db: DbOrTx, actor: SessionUser, campaignId: number, secret: Secret, baseUrl: string): Promise<string> {
   await assertCanManageCampaign(db, actor, campaignId);
   const rows = await invitationRows(db, campaignId);
   const esc = (v: string | null) => {
-    const s = v ?? "";
+    let s = v ?? "";
+    // A cell Excel would run as a formula (names and addresses come from imports) is kept as text.
+    if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !PHONE_LIKE.test(s))) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [["类型", "姓名", "届别/单位", "邮箱", "手机", "微信", "个人链接", "已发送", "已使用"].join(",")];
