@@ -18,16 +18,25 @@ export type Mailer = (msg: { to: string; subject: string; text: string }) => Pro
 
 export const MAX_ATTEMPTS = 5;
 
+/** How long a run holds the messages it claimed before another run may take them again. */
+const LEASE_MS = 10 * 60_000;
+
 export type DeliveryResult = { sent: number; recorded: number; failed: number; retried: number };
 
 export async function deliverOutbox(
   db: DbOrTx, opts: { mailer: Mailer | null; baseUrl: string; secret: Secret; now: Date; limit?: number },
 ): Promise<DeliveryResult> {
+  // Claim the due rows first (a lease: not_before moves past this run), so an overlapping
+  // run, here or in another instance, skips them; a run that dies leaves them to be retried.
   const due = rowsOf<{ id: string; channel: string; kind: string; recipient: string; subject: string | null; body: string; attempts: number }>(
     await db.execute(sql`
-      select id, channel, kind, recipient, subject, body, attempts from outbox
-      where status = 'pending' and not_before <= ${opts.now.toISOString()}::timestamptz
-      order by not_before limit ${opts.limit ?? 200}`));
+      update outbox o set not_before = ${new Date(opts.now.getTime() + LEASE_MS).toISOString()}::timestamptz
+      from (
+        select id from outbox where status = 'pending' and not_before <= ${opts.now.toISOString()}::timestamptz
+        order by not_before, id limit ${opts.limit ?? 200} for update skip locked
+      ) d
+      where o.id = d.id
+      returning o.id, o.channel, o.kind, o.recipient, o.subject, o.body, o.attempts`));
   const res: DeliveryResult = { sent: 0, recorded: 0, failed: 0, retried: 0 };
   for (const m of due) {
     const clear = m.kind === "reminder" ? sql`, recipient = ''` : sql``;
