@@ -43,3 +43,15 @@ export async function shot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** tRPC over HTTP from inside the page (same origin, with the session cookie). */
+export async function trpc<T>(p: Page, proc: string, input: unknown, kind: "query" | "mutation"): Promise<{ status: number; data?: T; error?: Record<string, unknown> }> {
+  return p.evaluate(async ({ proc, input, kind }) => {
+    const body = JSON.stringify({ json: input });
+    const res = kind === "query"
+      ? await fetch(`/api/trpc/${proc}${input === undefined ? "" : `?input=${encodeURIComponent(body)}`}`)
+      : await fetch(`/api/trpc/${proc}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const j = await res.json();
+    return { status: res.status, data: j.result?.data?.json, error: j.error?.json };
+  }, { proc, input, kind });
+}

@@ -133,3 +133,21 @@ export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input
   }
   throw new DomainError("FORBIDDEN", "campaigns.errors.ratesForbidden");
 }
+
+/**
+ * A teacher's own view: every open or recently closed campaign in which they are rated,
+ * with the rates of their own sections only (never who has or has not responded).
+ */
+export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
+  const cs = rowsOf<{ id: number; name: string; state: string; closes_at: Date | string }>(await db.execute(sql`
+    select c.id, c.name, c.state, c.closes_at from campaigns c
+    where c.state in ('open', 'closed', 'published')
+      and exists (select 1 from campaign_targets t where t.campaign_id = c.id and t.teacher_id = ${teacherId})
+    order by c.closes_at desc limit 5`));
+  const out = [];
+  for (const c of cs) {
+    const r = await responseRates(db, Number(c.id), "section", { teacherId });
+    out.push({ campaignId: Number(c.id), name: c.name, state: c.state, closesAt: new Date(c.closes_at), total: r.total, rows: r.rows });
+  }
+  return out;
+}

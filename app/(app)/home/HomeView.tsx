@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
+import { SectionRates } from "./SectionRates";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -93,6 +94,7 @@ export function HomeView({ user, home }: Props) {
           {sectionList(home.teaching, t("teachingEmpty"), "teaching")}
         </Card>
       )}
+      {has("teacher") && <SectionRates />}
       {has("supervisor", "leader") && <Alert type="info" showIcon title={t("observer")} description={t("observerText")} />}
     </Space>
   );

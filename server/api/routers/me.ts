@@ -1,7 +1,10 @@
+import { ratesForTeacher } from "../../campaigns/rates";
 import { homeSummary } from "../../people/home";
-import { router, signedInProcedure } from "../trpc";
+import { roleProcedure, router, signedInProcedure } from "../trpc";
 
 export const meRouter = router({
   whoami: signedInProcedure.query(({ ctx }) => ctx.user),
   home: signedInProcedure.query(({ ctx }) => homeSummary(ctx.db, ctx.user)),
+  /** A teacher's own sections' response rates in their campaigns (counts only). */
+  sectionRates: roleProcedure("teacher").query(({ ctx }) => ratesForTeacher(ctx.db, ctx.user.id)),
 });

@@ -1,0 +1,175 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
+import { complete, fillIn } from "./fill";
+
+// Anonymous collection from the respondent's side, on the demo's open campaigns:
+// a student on a phone completes two evaluations, declines one, and sees "3 of N done"
+// (kept on the device); a second device is told the evaluations were started elsewhere;
+// the quality office sees the response rate move by exactly that; an alumnus answers
+// through a personal link, which then stops working.
+
+type Pending = { campaignId: number; name: string; targets: { targetId: number; courseName: string; teacherName: string }[] }[];
+type Rates = { total: { eligible: number; started: number; answered: number; declined: number; rate: number | null } };
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+async function open(size: typeof DESKTOP | typeof PHONE, locale: "zh" | "en" = "zh"): Promise<Page> {
+  const ctx = await newContext(browser, size, locale);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  return page;
+}
+
+beforeAll(async () => { browser = await launch(); });
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+});
+
+const STUDENT = "2024020101";
+
+describe("a student evaluates their courses anonymously", () => {
+  let student: Page;
+  let quality: Page;
+  let campaign: Pending[number];
+  let before: Rates;
+
+  const card = () => student.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
+  const progress = () => card().locator('[data-testid="progress"]').innerText();
+  const statuses = () => card().locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+
+  it("sees the pending list with progress and gets all tokens at once", async () => {
+    // The office's figures before the student comes (opening the list obtains the tokens).
+    quality = await open(DESKTOP);
+    await signInHome(quality, "quality");
+    const list = await trpc<{ id: number; kind: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
+    expect(list.status, JSON.stringify(list.error)).toBe(200);
+    const eot = list.data!.find((c) => c.kind === "end_of_term" && c.state === "open");
+    expect(eot).toBeDefined();
+    const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: eot!.id, by: "unit" }, "query");
+    expect(r.status, JSON.stringify(r.error)).toBe(200);
+    before = r.data!;
+
+    student = await open(PHONE);
+    await signInHome(student, STUDENT);
+    const pending = await trpc<Pending>(student, "respond.pending", undefined, "query");
+    expect(pending.status).toBe(200);
+    campaign = pending.data!.find((c) => c.campaignId === eot!.id)!;
+    expect(campaign.targets.length).toBeGreaterThanOrEqual(3);
+
+    await expect.poll(statuses, { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
+    expect(await progress()).toContain(`已完成 0/${campaign.targets.length}`);
+    await shot(student, "respond-pending-phone");
+  });
+
+  it("completes two evaluations, the second from the 'next' button", async () => {
+    await card().locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
+    await student.waitForURL(/\/respond\//);
+    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await expect.poll(() => student.getByTestId("respond-course").innerText()).toBe(campaign.targets[0].courseName);
+    await shot(student, "respond-form-phone");
+    await fillIn(student);
+    await complete(student);
+    await student.getByText("继续评价下一门").waitFor({ timeout: 30_000 });
+    await shot(student, "respond-done-phone");
+    await student.getByText("继续评价下一门").click();
+    await expect.poll(() => student.getByTestId("respond-course").innerText(), { timeout: 30_000 }).toBe(campaign.targets[1].courseName);
+    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await fillIn(student);
+    await complete(student);
+    await student.locator(".ant-result-success").waitFor({ timeout: 30_000 });
+  });
+
+  it("declines a third, which counts as done; progress survives a reload", async () => {
+    await student.goto("/home");
+    const third = card().locator(`[data-testid="target-${campaign.targets[2].targetId}"]`);
+    await third.getByRole("button", { name: "不评价" }).click();
+    await student.locator(".ant-modal-confirm").getByRole("button", { name: "确定不评价" }).click();
+    await expect.poll(() => third.getAttribute("data-status"), { timeout: 30_000 }).toBe("declined");
+    await student.reload();
+    await expect.poll(progress, { timeout: 30_000 }).toContain(`已完成 3/${campaign.targets.length}`);
+    expect(await progress()).toContain("不评价 1");
+    const s = await statuses();
+    expect(s.slice(0, 3)).toEqual(["submitted", "submitted", "declined"]);
+    await shot(student, "respond-progress-phone");
+  });
+
+  it("the same evaluation cannot be sent twice, and another device is told it was started elsewhere", async () => {
+    // A second submission with the same token is acknowledged as a duplicate, never stored twice.
+    const again = await student.evaluate(async (targetId) => {
+      const req = indexedDB.open("tqe-respond", 1);
+      const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+      const rec = await new Promise<{ token: string; signature: string }>((res) => {
+        const g = db.transaction("tokens").objectStore("tokens").get(targetId);
+        g.onsuccess = () => res(g.result);
+      });
+      const r = await fetch("/api/submit", {
+        method: "POST", credentials: "omit", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
+      });
+      return { status: r.status, body: await r.json() };
+    }, campaign.targets[2].targetId);
+    expect(again).toEqual({ status: 200, body: { status: "duplicate" } });
+
+    const other = await open(DESKTOP);
+    await signInHome(other, STUDENT);
+    const otherCard = other.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
+    await expect.poll(() => otherCard.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
+      .toEqual(campaign.targets.map(() => "elsewhere"));
+    await otherCard.getByText("已在其他设备或浏览器上领取").first().waitFor();
+    await shot(other, "respond-elsewhere-desktop");
+  });
+
+  it("the quality office sees the rate move by exactly two answers and one decline", async () => {
+    const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: campaign.campaignId, by: "unit" }, "query");
+    expect(r.data!.total.answered).toBe(before.total.answered + 2);
+    expect(r.data!.total.declined).toBe(before.total.declined + 1);
+    expect(r.data!.total.eligible).toBe(before.total.eligible);
+    expect(r.data!.total.started).toBe(before.total.started + campaign.targets.length);
+  });
+
+  it("no page error along the way", () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("an alumnus answers through a personal link", () => {
+  it("the link works once, then says it was used", async () => {
+    const quality = await open(DESKTOP);
+    await signInHome(quality, "quality");
+    const list = await trpc<{ id: number; kind: string }[]>(quality, "campaigns.list", undefined, "query");
+    expect(list.status, JSON.stringify(list.error)).toBe(200);
+    const wave = list.data!.find((c) => c.kind === "graduate_tracking");
+    expect(wave).toBeDefined();
+    const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave!.id);
+    const link = csv.split(/\r?\n/).map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0]).find(Boolean);
+    expect(link).toBeDefined();
+    const path = new URL(link!).pathname;
+
+    const alumnus = await open(PHONE);
+    await alumnus.goto(path);
+    await alumnus.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await shot(alumnus, "invitation-form-phone");
+    await fillIn(alumnus);
+    await complete(alumnus);
+    await alumnus.getByText("已提交，感谢您的参与").waitFor({ timeout: 30_000 });
+    await shot(alumnus, "invitation-thanks-phone");
+
+    // The same browser later: thanked again. Anyone else with the link: used up.
+    await alumnus.reload();
+    await alumnus.getByText("已提交，感谢您的参与").waitFor({ timeout: 30_000 });
+    const stranger = await open(DESKTOP);
+    await stranger.goto(path);
+    await stranger.getByText("该邀请链接已被使用").waitFor({ timeout: 30_000 });
+    expect(await stranger.locator(".sd-root-modern").count()).toBe(0);
+    await shot(stranger, "invitation-used-desktop");
+    // A made-up link is refused.
+    await stranger.goto(`/i/${"A".repeat(43)}`);
+    await stranger.getByText("邀请链接无效").waitFor({ timeout: 30_000 });
+  });
+});
