@@ -22,7 +22,7 @@ export async function runDueReminders(db: DbOrTx, now: Date): Promise<{ campaign
     where c.state = 'open' and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
       and c.closes_at - make_interval(days => d::int) <= ${now.toISOString()}::timestamptz
       and not exists (select 1 from campaign_reminders r where r.campaign_id = c.id and r.days_before = d)
-    order by c.id, d desc`));
+    order by c.id, d`));
   const out: { campaignId: number; daysBefore: number; recipients: number }[] = [];
   const seen = new Set<number>();
   for (const c of due) {
@@ -34,7 +34,8 @@ export async function runDueReminders(db: DbOrTx, now: Date): Promise<{ campaign
         insert into campaign_reminders (campaign_id, days_before, sent_on, recipients) values (${c.id}, ${c.d}, ${day}::date, 0)
         on conflict do nothing returning campaign_id`));
       if (claimed.length === 0) return 0;
-      // Several rounds due at once (a scheduler that was down): only the latest goes out.
+      // Several rounds due at once (a scheduler that was down): only the latest (smallest d,
+      // processed first) goes out; the earlier ones are recorded as sent to nobody.
       if (seen.has(Number(c.id))) return 0;
       const body = `您好！“${c.name}”将于 ${until} 结束，您还没有参加。请登录系统完成评价（匿名）。`;
       const students = rowsOf<{ n: number }>(await tx.execute(sql`
