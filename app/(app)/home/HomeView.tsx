@@ -7,6 +7,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
 import { SectionRates } from "./SectionRates";
+import { ObservationTasks, ObservedMe } from "./Observations";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -95,6 +96,8 @@ export function HomeView({ user, home }: Props) {
         </Card>
       )}
       {has("teacher") && <SectionRates />}
+      {has("teacher") && <ObservedMe />}
+      {has("teacher", "supervisor", "leader") && <ObservationTasks />}
       {has("supervisor", "leader") && <Alert type="info" showIcon title={t("observer")} description={t("observerText")} />}
     </Space>
   );

@@ -5,6 +5,7 @@ import { anonSecret } from "../../env";
 import { LOCALES } from "../../i18n/messages";
 import { resolveInvitation } from "../../invitations/invitations";
 import { pendingForPerson, respondentVersion } from "../../respond/pending";
+import { myObservations, observationInput, submitObservation } from "../../respond/observations";
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
 import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
@@ -41,6 +42,11 @@ export const respondRouter = router({
     const inv = await resolveInvitation(ctx.db, input.token, ctx.now());
     return issueForInvitation(ctx.db, { invitationId: inv.invitationId, blindedMsg: input.blindedMsg }, ctx.now(), anonSecret());
   }),
+
+  /** The caller's class observations to do and done (named records). */
+  observations: signedInProcedure.query(({ ctx }) => myObservations(ctx.db, ctx.user.id, ctx.now())),
+  observe: signedInProcedure.input(observationInput)
+    .mutation(({ ctx, input }) => submitObservation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
 
   checkPreview: previewers.input(z.object({
     versionId: z.number().int().positive(),

@@ -1,0 +1,66 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { campaigns, observationAssignments } from "@/db/schema";
+import { rowsOf } from "../access/scope";
+import { tinyVersions } from "../campaigns/testing";
+import { CLOSES, DURING, LATER, OPENS, openedCampaign, refused } from "../test/collection";
+import { freshSchool, type School } from "../test/fixtures";
+import { myObservations, observationsOfTeacher, submitObservation } from "./observations";
+
+let db: Db;
+let s: School;
+let campaignId: number;
+let assignmentId: number;
+
+beforeEach(async () => {
+  ({ db, s } = await freshSchool());
+  const v = await tinyVersions(db, ["supervisor_observation"] as const, s.people.quality.id);
+  // An observation round: the supervisor (teacherB, supervisor of unit B) observes teacherA's section.
+  const c = await openedCampaign(db, s, {
+    kind: "observation_round", name: "听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+    instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
+  });
+  campaignId = c.id;
+  const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
+  [{ id: assignmentId }] = await db.insert(observationAssignments)
+    .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor", plannedOn: "2026-12-29" })
+    .returning({ id: observationAssignments.id });
+});
+
+const record = (patch: Record<string, unknown> = {}) => ({ assignmentId, answers: { q1: 5 }, observedOn: "2026-12-28", comment: "讲解清楚", ...patch });
+
+describe("class observation records (named)", () => {
+  it("an observer sees their task, submits one signed record, validated; a second is refused", async () => {
+    const tasks = await myObservations(db, s.people.teacherB.id, DURING);
+    expect(tasks).toMatchObject([{ assignmentId, courseName: "程序设计基础", teacherName: "张老师", raterGroup: "supervisor", done: false, plannedOn: "2026-12-29" }]);
+    expect(await myObservations(db, s.people.teacherA.id, DURING)).toEqual([]);
+
+    // Out of range (9 on a 5/3/1 scale) and a future date are refused; nothing is stored.
+    await refused(submitObservation(db, s.people.teacherB.id, record({ answers: { q1: 9 } }), "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
+    await refused(submitObservation(db, s.people.teacherB.id, record({ observedOn: "2027-01-01" }), "zh", DURING), "BAD_REQUEST", "respond.observe.errors.futureDate");
+    // Someone else's assignment looks like no assignment.
+    await refused(submitObservation(db, s.people.teacherA.id, record(), "zh", DURING), "NOT_FOUND", "respond.observe.errors.notFound");
+    expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from observation_records`))[0].n).toBe(0);
+
+    const r = await submitObservation(db, s.people.teacherB.id, record(), "zh", DURING);
+    const [row] = rowsOf<{ observer_id: number; observed_on: string; answers: unknown; comment: string }>(await db.execute(sql`
+      select observer_id, observed_on::text as observed_on, answers, comment from observation_records where id = ${r.recordId}`));
+    expect(row).toMatchObject({ observer_id: s.people.teacherB.id, observed_on: "2026-12-28", answers: { q1: 5 }, comment: "讲解清楚" });
+    expect((await myObservations(db, s.people.teacherB.id, DURING))[0].done).toBe(true);
+    await refused(submitObservation(db, s.people.teacherB.id, record(), "zh", LATER), "CONFLICT", "respond.observe.errors.alreadyDone");
+  });
+
+  it("refuses outside the window", async () => {
+    await refused(submitObservation(db, s.people.teacherB.id, record({ observedOn: "2026-12-20" }), "zh", new Date("2026-12-20T08:00:00Z")), "CONFLICT", "respond.submit.errors.campaignClosed");
+    expect(await myObservations(db, s.people.teacherB.id, CLOSES)).toEqual([]);
+  });
+
+  it("the teacher observed sees the record, and the observer's name only when the campaign says so", async () => {
+    await submitObservation(db, s.people.teacherB.id, record(), "zh", DURING);
+    expect(await observationsOfTeacher(db, s.people.teacherA.id)).toMatchObject([{ raterGroup: "supervisor", observedOn: "2026-12-28", observer: null }]);
+    await db.update(campaigns).set({ observersNamedToTeacher: true }).where(eq(campaigns.id, campaignId));
+    expect(await observationsOfTeacher(db, s.people.teacherA.id)).toMatchObject([{ observer: "刘老师" }]);
+    expect(await observationsOfTeacher(db, s.people.teacherB.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { rowsOf } from "../access/scope";
+import { assertOpen, shanghaiDay } from "../anonymity/issue";
+import { recordAudit } from "../audit";
+import { DomainError } from "../errors";
+import type { Locale } from "../i18n/messages";
+import { validateAnswers } from "../instruments/validate";
+import { planOfVersion } from "../instruments/versions";
+
+/**
+ * Class observation (听课评课) by peers, supervisors and leaders: named records, not
+ * anonymous. An observer sees their own assignments in open campaigns and submits one
+ * signed record per assignment (validated against the campaign's version for their group).
+ * The quality office sees who observed; the teacher observed sees the observer's name
+ * only when the campaign's `observers_named_to_teacher` says so (observationsOfTeacher).
+ */
+
+const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+  new DomainError(kind, `respond.observe.errors.${code}`, params, details);
+
+export type ObservationTask = {
+  assignmentId: number; campaignId: number; campaignName: string; closesAt: Date; raterGroup: string;
+  versionId: number | null; courseCode: string; courseName: string; sectionCode: string; teacherName: string;
+  plannedOn: string | null; done: boolean;
+};
+
+export async function myObservations(db: DbOrTx, observerId: number, now: Date): Promise<ObservationTask[]> {
+  const rows = rowsOf<{
+    id: number; campaign_id: number; name: string; closes_at: Date | string; rater_group: string; version_id: number | null;
+    course_code: string; course_name: string; section_code: string; teacher_name: string | null; planned_on: string | null; done: boolean;
+  }>(await db.execute(sql`
+    select o.id, c.id as campaign_id, c.name, c.closes_at, o.rater_group::text as rater_group, ci.instrument_version_id as version_id,
+      co.code as course_code, co.name as course_name, s.code as section_code, pe.name as teacher_name,
+      o.planned_on::text as planned_on, (o.done_at is not null) as done
+    from observation_assignments o join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
+      left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = o.rater_group
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id left join persons pe on pe.id = t.teacher_id
+    where o.observer_id = ${observerId} and c.state = 'open'
+      and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
+    order by (o.done_at is not null), o.planned_on nulls last, co.code, s.code, o.id`));
+  return rows.map((r) => ({
+    assignmentId: Number(r.id), campaignId: Number(r.campaign_id), campaignName: r.name, closesAt: new Date(r.closes_at),
+    raterGroup: r.rater_group, versionId: r.version_id === null ? null : Number(r.version_id), courseCode: r.course_code,
+    courseName: r.course_name, sectionCode: r.section_code, teacherName: r.teacher_name ?? "", plannedOn: r.planned_on, done: r.done,
+  }));
+}
+
+export const observationInput = z.object({
+  assignmentId: z.number().int().positive(),
+  answers: z.record(z.string().max(200), z.unknown()),
+  observedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  comment: z.string().trim().max(2000).optional(),
+}).strict();
+
+/**
+ * Stores the observer's signed record for their own assignment, once (a second submission
+ * is refused: alreadyDone), inside the campaign's window, with the answers validated
+ * exactly like anonymous ones and an observation day not in the future.
+ */
+export async function submitObservation(db: DbOrTx, observerId: number, raw: z.input<typeof observationInput>, locale: Locale, now: Date) {
+  const parsed = observationInput.safeParse(raw);
+  if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
+  const input = parsed.data;
+  const [a] = rowsOf<{ observer_id: number; state: string; opens_at: Date | string; closes_at: Date | string; version_id: number | null; done: boolean }>(await db.execute(sql`
+    select o.observer_id, c.state, c.opens_at, c.closes_at, ci.instrument_version_id as version_id, (o.done_at is not null) as done
+    from observation_assignments o join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
+      left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = o.rater_group
+    where o.id = ${input.assignmentId}`));
+  if (!a || Number(a.observer_id) !== observerId) throw err("NOT_FOUND", "notFound");
+  assertOpen({ state: a.state, opensAt: a.opens_at, closesAt: a.closes_at }, now);
+  if (a.done) throw err("CONFLICT", "alreadyDone");
+  if (a.version_id === null) throw err("CONFLICT", "notReady");
+  if (input.observedOn > shanghaiDay(now)) throw err("BAD_REQUEST", "futureDate");
+  const result = validateAnswers(await planOfVersion(db, Number(a.version_id)), input.answers, locale);
+  if (!result.ok) {
+    throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
+      result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
+  }
+  return db.transaction(async (tx) => {
+    const inserted = rowsOf<{ id: number }>(await tx.execute(sql`
+      insert into observation_records (assignment_id, observer_id, instrument_version_id, answers, observed_on, comment)
+      values (${input.assignmentId}, ${observerId}, ${Number(a.version_id)}, ${JSON.stringify(result.answers)}::jsonb,
+        ${input.observedOn}::date, ${input.comment ?? null})
+      on conflict (assignment_id) do nothing returning id`));
+    if (inserted.length === 0) throw err("CONFLICT", "alreadyDone");
+    await tx.execute(sql`update observation_assignments set done_at = ${now.toISOString()}::timestamptz where id = ${input.assignmentId}`);
+    await recordAudit(tx, { actorId: observerId, action: "observation.submit", subject: `assignment ${input.assignmentId}`, detail: null });
+    return { recordId: Number(inserted[0].id) };
+  });
+}
+
+/**
+ * The observation records on a teacher's own targets: the observer's group and day always,
+ * their name only where the campaign names observers to the teacher.
+ */
+export async function observationsOfTeacher(db: DbOrTx, teacherId: number) {
+  const rows = rowsOf<{ id: number; campaign: string; rater_group: string; observed_on: string; course_name: string; section_code: string; observer: string | null }>(await db.execute(sql`
+    select r.id, c.name as campaign, o.rater_group::text as rater_group, r.observed_on::text as observed_on,
+      co.name as course_name, s.code as section_code,
+      case when c.observers_named_to_teacher then pe.name end as observer
+    from observation_records r join observation_assignments o on o.id = r.assignment_id
+      join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id join persons pe on pe.id = r.observer_id
+    where t.teacher_id = ${teacherId} order by r.observed_on desc, r.id desc`));
+  return rows.map((r) => ({
+    recordId: Number(r.id), campaign: r.campaign, raterGroup: r.rater_group, observedOn: r.observed_on,
+    courseName: r.course_name, sectionCode: r.section_code, observer: r.observer,
+  }));
+}
