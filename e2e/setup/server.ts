@@ -34,6 +34,10 @@ export default async function setup(project: TestProject) {
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATABASE_URL: "", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_SEED: "auto",
     NEXT_TELEMETRY_DISABLED: "1", LOGIN_MAX_FAILURES: "5",
+    // One secret for the seeding process and the server: vitest runs this with
+    // NODE_ENV=test, whose built-in secret the production server would not share, and the
+    // demo's campaign keys are encrypted under it.
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0000000",
   };
   delete env.DATABASE_URL;
   if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {

@@ -56,6 +56,7 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
   return (
     <Card
       data-testid={`campaign-${campaign.campaignId}`}
+      styles={{ title: { whiteSpace: "normal", padding: "10px 0" } }}
       title={<Space wrap size={[8, 0]}><span>{campaign.name}</span>
         <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: "normal" }}>
           {t("closes", { date: fmt.dateTime(campaign.closesAt, { dateStyle: "medium", timeStyle: "short" }) })}
