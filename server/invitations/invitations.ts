@@ -12,7 +12,7 @@ import { assertCanManageCampaign } from "../campaigns/campaigns";
 /**
  * Personal links for alumni and employer contacts (毕业生 / 用人单位跟踪调查).
  *
- * - The link carries a 256-bit token: HMAC-SHA256(secret, "invitation:" + nonce), where
+ * - The link carries a 256-bit token: HMAC-SHA256(secret, "tqe/invitation:" + nonce), where
  *   the nonce is random and stored with the invitation. The database keeps only
  *   SHA-256(token) (to find the invitation) and the nonce; without the server secret
  *   nobody can make a link from a database copy. With it, the server can derive the link
