@@ -1,0 +1,23 @@
+import postgres from "postgres";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+// Benchmark only (server/bench/README.md): the ceiling of this framework on this machine.
+// Unless the process runs with BENCH_BARE=1 it does not exist (404). Otherwise it does
+// exactly one INSERT of the request body through postgres.js, with a pool of its own from
+// DATABASE_URL, into bench_bare (a table the benchmark script creates), and answers
+// 200 JSON: no Origin check, no validation, no drizzle, no domain code.
+const g = globalThis as unknown as { __tqeBenchBare?: postgres.Sql };
+
+function pool(): postgres.Sql {
+  g.__tqeBenchBare ??= postgres(process.env.DATABASE_URL!, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
+  return g.__tqeBenchBare;
+}
+
+export async function POST(req: Request): Promise<Response> {
+  if (process.env.BENCH_BARE !== "1" || !process.env.DATABASE_URL) return new Response(null, { status: 404 });
+  const body = await req.text();
+  const [row] = await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`;
+  return Response.json({ id: String(row.id) }, { headers: { "Cache-Control": "no-store" } });
+}
