@@ -93,7 +93,7 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
     ),
     rs as (
       select r.target_id, count(*) filter (where not r.declined)::int as answered, count(*) filter (where r.declined)::int as declined
-      from responses r where r.target_id in (select id from tg) group by 1
+      from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self' group by 1
     ),
     per as (
       select tg.*, coalesce(el.eligible, 0) as eligible, coalesce(el.started, 0) as started,

@@ -3,10 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, observationAssignments } from "@/db/schema";
 import { rowsOf } from "../access/scope";
+import { responseRates } from "../campaigns/rates";
 import { tinyVersions } from "../campaigns/testing";
-import { CLOSES, DURING, LATER, OPENS, openedCampaign, refused } from "../test/collection";
+import { CLOSES, DURING, LATER, OPENS, endOfTermCampaign, openedCampaign, refused } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
-import { myObservations, observationsOfTeacher, submitObservation } from "./observations";
+import { myObservations, mySelfEvaluations, observationsOfTeacher, submitObservation, submitSelfEvaluation } from "./observations";
 
 let db: Db;
 let s: School;
@@ -62,5 +63,25 @@ describe("class observation records (named)", () => {
     await db.update(campaigns).set({ observersNamedToTeacher: true }).where(eq(campaigns.id, campaignId));
     expect(await observationsOfTeacher(db, s.people.teacherA.id)).toMatchObject([{ observer: "刘老师" }]);
     expect(await observationsOfTeacher(db, s.people.teacherB.id)).toEqual([]);
+  });
+});
+
+describe("self-evaluation (named: it is about the teacher)", () => {
+  it("the teacher evaluates each own section once; others cannot; answers are validated", async () => {
+    const c = await endOfTermCampaign(db, s, { self: true, name: "期末评教（含自评）" });
+    const tasks = await mySelfEvaluations(db, s.people.teacherA.id, DURING);
+    expect(tasks.map((x) => [x.campaignId, x.courseName, x.done])).toEqual([[c.id, "程序设计基础", false]]);
+    const targetId = tasks[0].targetId;
+    await refused(submitSelfEvaluation(db, s.people.teacherB.id, { targetId, answers: { q1: 5 } }, "zh", DURING), "NOT_FOUND", "respond.observe.errors.notFound");
+    await refused(submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 4 } }, "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 3 } }, "zh", DURING)).toEqual({ status: "duplicate" });
+    const rows = rowsOf<{ rater_group: string; answers: unknown }>(await db.execute(sql`select rater_group::text as rater_group, answers from responses where target_id = ${targetId}`));
+    expect(rows).toEqual([{ rater_group: "self", answers: { q1: 5 } }]);
+    expect((await mySelfEvaluations(db, s.people.teacherA.id, DURING))[0].done).toBe(true);
+    expect(await mySelfEvaluations(db, s.people.teacherA.id, CLOSES)).toEqual([]);
+    // A self-evaluation is not a student's response: the rates do not count it.
+    const rates = await responseRates(db, c.id, "section");
+    expect(rates.total).toMatchObject({ answered: 0, declined: 0 });
   });
 });

@@ -109,3 +109,55 @@ export async function observationsOfTeacher(db: DbOrTx, teacherId: number) {
     courseName: r.course_name, sectionCode: r.section_code, observer: r.observer,
   }));
 }
+
+/**
+ * Self-evaluation (教师自评): the teacher rates their own teaching of a section. It is
+ * about the teacher by definition, so it is not anonymous: it is stored as a response of
+ * rater group "self" on the teacher's own target, once (the unique spent-token column
+ * holds "self:<target>", so a second submission is a duplicate, never a second row).
+ */
+export type SelfTask = {
+  targetId: number; campaignId: number; campaignName: string; closesAt: Date; versionId: number;
+  courseName: string; sectionCode: string; done: boolean;
+};
+
+export async function mySelfEvaluations(db: DbOrTx, teacherId: number, now: Date): Promise<SelfTask[]> {
+  const rows = rowsOf<{ target_id: number; campaign_id: number; name: string; closes_at: Date | string; version_id: number; course_name: string; section_code: string; done: boolean }>(await db.execute(sql`
+    select t.id as target_id, c.id as campaign_id, c.name, c.closes_at, ci.instrument_version_id as version_id,
+      co.name as course_name, s.code as section_code,
+      exists (select 1 from responses r where r.spent_token_hash = 'self:' || t.id) as done
+    from eligibility e join campaign_targets t on t.id = e.target_id join campaigns c on c.id = t.campaign_id
+      join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = 'self'
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id
+    where e.person_id = ${teacherId} and e.rater_group = 'self' and not e.excluded and t.teacher_id = ${teacherId}
+      and c.state = 'open' and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
+    order by c.closes_at, co.code, s.code`));
+  return rows.map((r) => ({
+    targetId: Number(r.target_id), campaignId: Number(r.campaign_id), campaignName: r.name, closesAt: new Date(r.closes_at),
+    versionId: Number(r.version_id), courseName: r.course_name, sectionCode: r.section_code, done: r.done,
+  }));
+}
+
+export const selfEvaluationInput = z.object({
+  targetId: z.number().int().positive(),
+  answers: z.record(z.string().max(200), z.unknown()),
+}).strict();
+
+export async function submitSelfEvaluation(db: DbOrTx, teacherId: number, raw: z.input<typeof selfEvaluationInput>, locale: Locale, now: Date) {
+  const parsed = selfEvaluationInput.safeParse(raw);
+  if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
+  const { targetId, answers } = parsed.data;
+  const task = (await mySelfEvaluations(db, teacherId, now)).find((x) => x.targetId === targetId);
+  if (!task) throw err("NOT_FOUND", "notFound");
+  const result = validateAnswers(await planOfVersion(db, task.versionId), answers, locale);
+  if (!result.ok) {
+    throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
+      result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
+  }
+  const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+    insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
+    values (gen_random_uuid(), ${targetId}, 'self', ${task.versionId}, ${JSON.stringify(result.answers)}::jsonb, false,
+      ${shanghaiDay(now)}::date, ${`self:${targetId}`})
+    on conflict (spent_token_hash) do nothing returning id`));
+  return { status: inserted.length === 1 ? "stored" as const : "duplicate" as const };
+}

@@ -7,7 +7,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
 import { SectionRates } from "./SectionRates";
-import { ObservationTasks, ObservedMe } from "./Observations";
+import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -95,6 +95,7 @@ export function HomeView({ user, home }: Props) {
           {sectionList(home.teaching, t("teachingEmpty"), "teaching")}
         </Card>
       )}
+      {has("teacher") && <SelfEvaluations />}
       {has("teacher") && <SectionRates />}
       {has("teacher") && <ObservedMe />}
       {has("teacher", "supervisor", "leader") && <ObservationTasks />}

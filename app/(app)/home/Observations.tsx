@@ -52,3 +52,27 @@ export function ObservedMe() {
     </Card>
   );
 }
+
+/** A teacher's self-evaluations in open campaigns. */
+export function SelfEvaluations() {
+  const t = useTranslations("respond.self");
+  const trpc = useTRPC();
+  const q = useQuery(trpc.respond.selfEvaluations.queryOptions());
+  if (!q.data?.length) return null;
+  const done = q.data.filter((x) => x.done).length;
+  return (
+    <Card title={t("title")} extra={<Tag>{done}/{q.data.length}</Tag>} data-testid="self-evaluations">
+      <List
+        dataSource={q.data}
+        renderItem={(x) => (
+          <List.Item actions={x.done ? undefined : [<Link key="go" href={`/self/${x.targetId}`}><Button type="primary" size="small">{t("go")}</Button></Link>]}>
+            <List.Item.Meta
+              title={<Space wrap size={[8, 0]}><span>{x.courseName}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
+              description={<Space wrap size={[12, 0]}><span>{x.sectionCode}</span><span>{x.campaignName}</span></Space>}
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}

@@ -5,7 +5,9 @@ import { anonSecret } from "../../env";
 import { LOCALES } from "../../i18n/messages";
 import { resolveInvitation } from "../../invitations/invitations";
 import { pendingForPerson, respondentVersion } from "../../respond/pending";
-import { myObservations, observationInput, submitObservation } from "../../respond/observations";
+import {
+  myObservations, mySelfEvaluations, observationInput, selfEvaluationInput, submitObservation, submitSelfEvaluation,
+} from "../../respond/observations";
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
 import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
@@ -47,6 +49,11 @@ export const respondRouter = router({
   observations: signedInProcedure.query(({ ctx }) => myObservations(ctx.db, ctx.user.id, ctx.now())),
   observe: signedInProcedure.input(observationInput)
     .mutation(({ ctx, input }) => submitObservation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
+
+  /** The caller's self-evaluations (教师自评) in open campaigns. */
+  selfEvaluations: signedInProcedure.query(({ ctx }) => mySelfEvaluations(ctx.db, ctx.user.id, ctx.now())),
+  selfEvaluate: signedInProcedure.input(selfEvaluationInput)
+    .mutation(({ ctx, input }) => submitSelfEvaluation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
 
   checkPreview: previewers.input(z.object({
     versionId: z.number().int().positive(),

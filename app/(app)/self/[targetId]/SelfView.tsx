@@ -1,0 +1,53 @@
+"use client";
+import { ArrowLeftOutlined } from "@ant-design/icons";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { Alert, Button, Card, Result, Space, Spin, Typography } from "antd";
+import { useLocale, useTranslations } from "next-intl";
+import Link from "next/link";
+import { useState } from "react";
+import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { useTRPC } from "../../../_components/trpc";
+
+/** A teacher's self-evaluation of one section (named: it is about the teacher). */
+export function SelfView({ targetId }: { targetId: number }) {
+  const t = useTranslations("respond.self");
+  const tf = useTranslations("respond.form");
+  const locale = useLocale() === "en" ? "en" : "zh";
+  const trpc = useTRPC();
+  const tasks = useQuery(trpc.respond.selfEvaluations.queryOptions());
+  const task = tasks.data?.find((x) => x.targetId === targetId);
+  const form = useQuery({ ...trpc.respond.form.queryOptions({ versionId: task?.versionId ?? 0 }), enabled: !!task, staleTime: Infinity });
+  const submit = useMutation(trpc.respond.selfEvaluate.mutationOptions());
+  const [done, setDone] = useState(false);
+
+  const back = <Link href="/home"><Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>{tf("doneAll")}</Button></Link>;
+  if (tasks.isLoading) return <Spin />;
+  if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={tf("notFound")} /></Space>;
+  if (done || task.done) return <Card><Result status="success" title={t("submitted")} subTitle={task.courseName} extra={back} /></Card>;
+
+  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
+    try {
+      await submit.mutateAsync({ targetId, answers });
+      setDone(true);
+      return { ok: true };
+    } catch (e) {
+      const details = e instanceof TRPCClientError ? (e.data as { details?: unknown } | undefined)?.details : undefined;
+      return { ok: false, errors: Array.isArray(details) ? details : [], message: e instanceof Error ? e.message : String(e) };
+    }
+  };
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
+      {back}
+      <Card size="small">
+        <Typography.Title level={4} style={{ margin: 0 }}>{t("title")}：{task.courseName}</Typography.Title>
+        <Typography.Text type="secondary">{tf("section")}：{task.sectionCode} · {task.campaignName}</Typography.Text>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0 0" }}>{t("named")}</Typography.Paragraph>
+      </Card>
+      {form.data
+        ? <SurveyForm survey={form.data.survey} locale={locale} mode="respond" draftKey={`self:${task.campaignId}:${task.versionId}:${targetId}`} onComplete={onComplete} />
+        : <Spin />}
+    </Space>
+  );
+}

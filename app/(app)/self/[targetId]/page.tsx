@@ -1,0 +1,11 @@
+import { getTranslations } from "next-intl/server";
+import { SelfView } from "./SelfView";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("respond.self"))("title") };
+}
+
+export default async function SelfPage({ params }: { params: Promise<{ targetId: string }> }) {
+  const { targetId } = await params;
+  return <SelfView targetId={Number(targetId)} />;
+}
