@@ -133,6 +133,28 @@ describe("a student evaluates their courses anonymously", () => {
     expect(r.data!.total.started).toBe(before.total.started + campaign.targets.length);
   });
 
+  it("the teacher sees their own sections' rates (counts only) and evaluates themselves once", async () => {
+    const teacher = await open(PHONE);
+    await signInHome(teacher, "T0001"); // 赵强 teaches 软件需求工程, the first course the student evaluated
+    const rates = teacher.locator(`[data-testid="rates-${campaign.campaignId}"]`);
+    await rates.waitFor({ timeout: 30_000 });
+    const text = await rates.innerText();
+    expect(text).toContain("软件需求工程");
+    expect(text).toMatch(/已评 [1-9]\d* · 不评价 \d+ · 应评 \d+/);
+    expect(text).not.toContain(STUDENT);
+    const self = teacher.getByTestId("self-evaluations");
+    await self.waitFor();
+    await shot(teacher, "teacher-home-phone");
+    await self.getByRole("button", { name: "去自评" }).first().click();
+    await teacher.waitForURL(/\/self\//);
+    await teacher.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await fillIn(teacher);
+    await complete(teacher);
+    await teacher.getByText("自评已提交").waitFor({ timeout: 30_000 });
+    await teacher.goto("/home");
+    await expect.poll(async () => (await teacher.getByTestId("self-evaluations").innerText()).includes("已提交"), { timeout: 30_000 }).toBe(true);
+  });
+
   it("no page error along the way", () => {
     expect(problems).toEqual([]);
   });
