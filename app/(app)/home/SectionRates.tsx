@@ -15,8 +15,9 @@ export function SectionRates() {
     <>
       {q.data.map((c) => (
         <Card key={c.campaignId} data-testid={`rates-${c.campaignId}`}
-          title={<Space wrap size={[8, 0]}><span>{t("title")}</span><Typography.Text type="secondary" style={{ fontWeight: "normal" }}>{c.name}</Typography.Text></Space>}
+          title={t("title")}
           extra={<Tag color={c.state === "open" ? "green" : "default"}>{tc(c.state)}</Tag>}>
+          <Typography.Paragraph style={{ marginBottom: 4 }}>{c.name}</Typography.Paragraph>
           <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t("hint")}</Typography.Paragraph>
           <List
             dataSource={c.rows}
@@ -24,7 +25,7 @@ export function SectionRates() {
               <List.Item>
                 <div style={{ width: "100%" }}>
                   <Space wrap size={[12, 0]} style={{ justifyContent: "space-between", width: "100%" }}>
-                    <Typography.Text strong>{r.course ?? r.name}</Typography.Text>
+                    <Typography.Text strong>{r.name}</Typography.Text>
                     <Typography.Text type="secondary">{r.code}</Typography.Text>
                   </Space>
                   <Progress percent={r.rate === null ? 0 : Math.round(r.rate * 100)} size="small" />
