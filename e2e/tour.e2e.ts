@@ -34,7 +34,8 @@ async function asRole(size: typeof PHONE | typeof DESKTOP, locale: "zh" | "en", 
   return [ctx, page, problems];
 }
 
-const ADMIN_PAGES = ["/home", "/admin/units", "/admin/programmes", "/admin/courses", "/admin/sections", "/admin/people", "/admin/import", "/admin/instruments"];
+const ADMIN_PAGES = ["/home", "/admin/units", "/admin/programmes", "/admin/courses", "/admin/sections", "/admin/people", "/admin/import", "/admin/instruments",
+  "/admin/campaigns", "/admin/campaigns/new"];
 
 describe("every page, every role", () => {
   it.each([

@@ -1,7 +1,7 @@
 "use client";
 import {
   ApartmentOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined, ReadOutlined,
-  TeamOutlined, UnorderedListOutlined,
+  ScheduleOutlined, TeamOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import { signOut } from "next-auth/react";
@@ -11,7 +11,7 @@ import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
 
-export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments";
+export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns";
 
 // label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
 const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
@@ -23,11 +23,20 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   people: { href: "/admin/people", icon: <TeamOutlined /> },
   import: { href: "/admin/import", icon: <CloudUploadOutlined /> },
   instruments: { href: "/admin/instruments", icon: <FormOutlined />, label: "instruments.title" },
+  campaigns: { href: "/admin/campaigns", icon: <ScheduleOutlined /> },
 };
+
+// 评价活动 (server/campaigns/kinds.ts CAMPAIGN_MANAGE_ROLES): right after the home page.
+const CAMPAIGN_ROLES = ["quality_admin", "unit_admin"];
+function withCampaigns(nav: NavKey[], roles: string[]): NavKey[] {
+  if (nav.includes("campaigns") || !roles.some((r) => CAMPAIGN_ROLES.includes(r))) return nav;
+  return [...nav.slice(0, 1), "campaigns", ...nav.slice(1)];
+}
 
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };
 
-export function AppShell({ user, nav, children }: Props) {
+export function AppShell({ user, nav: given, children }: Props) {
+  const nav = withCampaigns(given, user.roles);
   const t = useTranslations("nav");
   const tc = useTranslations("common");
   const tAll = useTranslations();

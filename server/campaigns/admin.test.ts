@@ -80,7 +80,7 @@ describe("campaignDetail", () => {
     expect(d.summary).toMatchObject({ targets: 1, sections: 1 });
     expect(d.instruments.map((i) => [i.raterGroup, i.versionId])).toEqual([["student", v.student_evaluation], ["self", v.self_evaluation]]);
     expect(d.groups.map((g) => g.group)).toEqual(["student", "self", "peer", "supervisor", "leader"]);
-    expect(d.observerGroups).toEqual(["peer", "supervisor", "leader"]);
+    expect(d.observerGroups).toEqual(["supervisor", "peer", "leader"]);
 
     expect(await campaignDetail(db, await as(s.people.adminA), school.id)).toMatchObject({ manage: false, summary: null, keys: null });
     await refused(campaignDetail(db, await as(s.people.adminA), b.id), "FORBIDDEN", "campaigns.errors.outsideScope");

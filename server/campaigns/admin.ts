@@ -182,7 +182,8 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     },
     manage,
     groups: groupsOfKind(c.kind),
-    observerGroups: groupsOfKind(c.kind).map((g) => g.group).filter((g) => (OBSERVER_GROUPS as readonly string[]).includes(g)),
+    // In the planner's order of preference (a person eligible in several groups observes in the first).
+    observerGroups: OBSERVER_GROUPS.filter((g) => INSTRUMENT_KIND_FOR[c.kind][g] !== undefined),
     sectionKind: SECTION_KINDS.includes(c.kind),
     tracking,
     instruments: instrumentRows,

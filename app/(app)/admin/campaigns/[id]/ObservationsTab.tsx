@@ -1,0 +1,114 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Alert, App, Button, Checkbox, Divider, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
+import { useTRPC } from "../../../../_components/trpc";
+import { useErrorToast, useMobile, type CampaignsOut, type Detail } from "../_components/shared";
+import { useRefreshCampaign } from "./OverviewTab";
+
+type Plan = CampaignsOut["planObservations"];
+type Row = CampaignsOut["observations"][number];
+type PlanValues = { perSection: number; quotaPerObserver: number; groups: ("supervisor" | "peer" | "leader")[]; seed: number };
+const GROUP_COLOR: Record<string, string> = { supervisor: "purple", leader: "volcano", peer: "blue" };
+
+function PlanForm({ detail, onPlanned }: { detail: Detail; onPlanned: (p: Plan) => void }) {
+  const trpc = useTRPC();
+  const t = useTranslations("campaigns");
+  const toast = useErrorToast();
+  const { message } = App.useApp();
+  const refresh = useRefreshCampaign();
+  const [form] = Form.useForm<PlanValues>();
+  const withInstrument = new Set(detail.instruments.map((i) => i.raterGroup));
+  const plan = useMutation(trpc.campaigns.planObservations.mutationOptions({
+    onSuccess: (p) => { onPlanned(p); void message.success(t("admin.observations.planned", { visits: p.visits, sections: p.sections })); refresh(); },
+    onError: toast,
+  }));
+  return (
+    <Form form={form} layout="vertical" data-testid="plan-form" style={{ maxWidth: 560 }}
+      initialValues={{ perSection: 2, quotaPerObserver: 8, groups: detail.observerGroups.filter((g) => withInstrument.has(g)), seed: 1 }}
+      onFinish={(v) => plan.mutate({ id: detail.campaign.id, options: v })}>
+      <Space wrap size="middle">
+        <Form.Item name="perSection" label={t("admin.observations.perSection")} rules={[{ required: true }]}>
+          <InputNumber min={1} max={20} style={{ width: 120 }} data-testid="per-section" />
+        </Form.Item>
+        <Form.Item name="quotaPerObserver" label={t("admin.observations.quota")} rules={[{ required: true }]}>
+          <InputNumber min={1} max={1000} style={{ width: 120 }} data-testid="quota" />
+        </Form.Item>
+        <Form.Item name="seed" label={t("admin.observations.seed")} tooltip={t("admin.observations.seedHelp")}>
+          <InputNumber style={{ width: 100 }} />
+        </Form.Item>
+      </Space>
+      <Form.Item name="groups" label={t("admin.observations.groups")} extra={t("admin.observations.groupsHelp")}
+        rules={[{ required: true, message: t("errors.badRaterGroup", { path: "groups" }) }]}>
+        <Checkbox.Group data-testid="plan-groups" options={detail.observerGroups.map((g) => ({
+          value: g, label: <span>{t(`raterGroups.${g}` as never)}{!withInstrument.has(g) && <Typography.Text type="warning">{` (${t("admin.observations.noInstrument")})`}</Typography.Text>}</span>,
+        }))} />
+      </Form.Item>
+      <Popconfirm title={detail.summary?.observations ? t("admin.observations.replanConfirm") : t("admin.observations.planConfirm")}
+        okText={t("admin.actions.plan")} cancelText={t("admin.actions.cancel")} onConfirm={() => form.submit()} overlayStyle={{ maxWidth: 320 }}
+        okButtonProps={{ "data-testid": "plan-ok" } as never}>
+        <Button type="primary" loading={plan.isPending} data-testid="plan">{t("admin.actions.plan")}</Button>
+      </Popconfirm>
+    </Form>
+  );
+}
+
+function PlanResult({ plan }: { plan: Plan }) {
+  const t = useTranslations("campaigns");
+  return (
+    <Alert type={plan.short.length ? "warning" : "success"} showIcon data-testid="plan-result"
+      title={t("admin.observations.result", { sections: plan.sections, visits: plan.visits, observers: plan.load.observers, min: plan.load.min, max: plan.load.max })}
+      description={plan.short.length > 0 && (
+        <div style={{ maxHeight: 200, overflow: "auto" }}>
+          {t("admin.observations.short", { count: plan.short.length })}
+          <div>{plan.short.map((x) => t("admin.observations.shortRow", { code: x.sectionCode, assigned: x.assigned, candidates: x.candidates })).join("；")}</div>
+        </div>
+      )} />
+  );
+}
+
+export function ObservationsTab({ detail }: { detail: Detail }) {
+  const trpc = useTRPC();
+  const t = useTranslations("campaigns");
+  const format = useFormatter();
+  const [q, setQ] = useState("");
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const list = useQuery(trpc.campaigns.observations.queryOptions({ id: detail.campaign.id }));
+  const rows = (list.data ?? []).filter((o) => !q || [o.sectionCode, o.courseCode, o.courseName, o.teacherName, o.observerName, o.observerNumber]
+    .some((x) => x.toLowerCase().includes(q.toLowerCase())));
+  const mobile = useMobile();
+  const tc = useTranslations("common");
+  const observer = (o: Row) => (
+    <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text>{" "}
+      <Tag color={GROUP_COLOR[o.raterGroup]}>{t(`raterGroups.${o.raterGroup}` as never)}</Tag></span>
+  );
+  const observers = new Set((list.data ?? []).map((o) => o.observerId)).size;
+  const visits = new Set((list.data ?? []).map((o) => `${o.sectionId}|${o.observerId}`)).size;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="observations">
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t("admin.observations.intro")}</Typography.Paragraph>
+      {detail.campaign.state === "draft" && <PlanForm detail={detail} onPlanned={setPlan} />}
+      {plan && <PlanResult plan={plan} />}
+      <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>
+        {t("admin.observations.listTitle", { visits, observers })}
+      </Divider>
+      <Input.Search allowClear placeholder={t("admin.observations.search")} onSearch={(v) => setQ(v.trim())} style={{ width: 280, maxWidth: "100%" }} />
+      {list.error && <Typography.Text type="danger">{list.error.message}</Typography.Text>}
+      <Table size="small" data-testid="observations-table" loading={list.isFetching} dataSource={rows} rowKey={(o) => `${o.targetId}-${o.observerId}`}
+        scroll={{ x: "max-content" }} locale={{ emptyText: t("admin.observations.empty") }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
+        columns={[
+          { title: t("admin.fields.section"), key: "s", render: (_, o) => (
+            <div style={{ whiteSpace: "normal", minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 360 }}>{`${o.courseCode} ${o.courseName}`}<div>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.sectionCode}</Typography.Text></div>
+              {mobile && <div style={{ marginTop: 4 }}>{`${t("admin.observations.teacher")}${tc("colon")}${o.teacherName}`}<br />
+                {`${t("admin.observations.observer")}${tc("colon")}`}{observer(o)}</div>}
+            </div>
+          ) },
+          { title: t("admin.observations.teacher"), dataIndex: "teacherName", responsive: ["md"] },
+          { title: t("admin.observations.observer"), key: "o", responsive: ["md"], render: (_, o) => observer(o) },
+        ]} />
+    </Space>
+  );
+}
