@@ -4,9 +4,20 @@
 // spent_token_hash = tokenHash(token) in ONE statement whose unique constraint spends the token.
 // Stored: target, rater group, instrument version, answers, declined, the day (Asia/Shanghai).
 // Never a timestamp, an IP address, a user agent or a session; nothing here is logged.
+//
+// Hot path (server/bench/README.md): once a target has been seen open, its public key (as a
+// KeyObject), rater group and instrument version are kept in memory, and a submission is ONE
+// statement: INSERT … SELECT that itself re-checks, against the database at that instant,
+// that the target exists, its campaign is open with `now` in the window, the key is still the
+// target's key and the version still its group's version. The cache is never trusted for
+// anything it does not re-check: if that statement stores nothing, or anything on the way
+// refuses, the submission goes through the full path below (read, check in order, insert),
+// which gives every refusal and every duplicate exactly as before.
+import type { KeyObject } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
+import { responses } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { LOCALES } from "../i18n/messages";
@@ -15,6 +26,7 @@ import { planOfVersion } from "../instruments/versions";
 import { tokenHash, verifyToken } from "./blind";
 import { fromBase64 } from "./client";
 import { assertOpen, shanghaiDay } from "./issue";
+import { importTargetPublicKey } from "./keys";
 import { TOKEN_BYTES } from "./params";
 
 /** Largest answers object accepted, as JSON (UTF-8 bytes). */
@@ -54,6 +66,106 @@ function jsonBytes(v: unknown): number {
   }
 }
 
+// ---- What a target needs at submission, kept once seen open (the hot path) ----
+
+/** Targets whose key and version are kept (least recently used first out). */
+export const TARGET_CACHE_LIMIT = 50_000;
+type TargetInfo = { publicKey: string; key: KeyObject; versionId: number };
+const targets = new Map<number, TargetInfo>();
+
+function remember(targetId: number, info: TargetInfo): void {
+  targets.delete(targetId);
+  targets.set(targetId, info);
+  while (targets.size > TARGET_CACHE_LIMIT) targets.delete(targets.keys().next().value as number);
+}
+
+/** The KeyObject of a stored public key (the kept one when it is the same key: importing costs ~0.3 ms); null if it is no RSA key. */
+function keyOf(targetId: number, publicKey: string): KeyObject | null {
+  const kept = targets.get(targetId);
+  if (kept && kept.publicKey === publicKey) return kept.key;
+  try {
+    return importTargetPublicKey(publicKey);
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets what is kept about targets (tests: ids restart when the database is emptied). */
+export const submitTargetCache = {
+  clear: () => targets.clear(),
+  get size() {
+    return targets.size;
+  },
+};
+
+type Parsed = z.output<typeof submitInput>;
+
+function decode(p: Parsed): { token: Uint8Array; signature: Uint8Array } | null {
+  try {
+    return { token: fromBase64(p.token), signature: fromBase64(p.signature) };
+  } catch {
+    return null;
+  }
+}
+
+const ph = (name: string) => sql.placeholder(name);
+
+/**
+ * The hot path's one statement, prepared once per database handle (planning this join costs
+ * PostgreSQL ~0.5 ms a time, executing it ~0.2 ms). Stores the response only if, right now,
+ * the target exists, its campaign is open with `at` in the window, `publicKey` is its key and
+ * `versionId` its rater group's version; returns the new row's id, or nothing.
+ */
+function buildInsertKept(db: DbOrTx) {
+  return db.insert(responses).select(sql`
+    select gen_random_uuid(), t.id, g.rater_group::rater_group, ci.instrument_version_id, ${ph("answers")}::jsonb,
+      ${ph("declined")}::boolean, ${ph("day")}::date, ${ph("hash")}::text
+    from campaign_targets t
+      join campaigns c on c.id = t.campaign_id
+      cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
+      join target_keys k on k.target_id = t.id
+      join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
+    where t.id = ${ph("targetId")}::int and c.state = 'open'
+      and c.opens_at <= ${ph("at")}::timestamptz and ${ph("at")}::timestamptz < c.closes_at
+      and k.public_key = ${ph("publicKey")}::text and ci.instrument_version_id = ${ph("versionId")}::int`)
+    .onConflictDoNothing({ target: responses.spentTokenHash })
+    .returning({ id: responses.id })
+    .prepare("submit_kept");
+}
+const insertKeptOf = new WeakMap<DbOrTx, ReturnType<typeof buildInsertKept>>();
+
+function insertKept(db: DbOrTx) {
+  let q = insertKeptOf.get(db);
+  if (!q) insertKeptOf.set(db, (q = buildInsertKept(db)));
+  return q;
+}
+
+/**
+ * The hot path: with a kept target, verify and validate in memory, then one INSERT … SELECT
+ * that stores only if the database agrees right now (target, open window, same key, same
+ * version). Null whenever anything is off, duplicates included: the full path decides.
+ */
+async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: boolean, now: Date): Promise<SubmitResult | null> {
+  const kept = targets.get(p.targetId);
+  if (!kept) return null;
+  const bytes = decode(p);
+  if (!bytes || !verifyToken(kept.key, bytes.token, bytes.signature)) return null;
+  let answers: Record<string, unknown>;
+  if (declined) {
+    if (!isPlainObject(answersIn) || Object.keys(answersIn).length > 0) return null;
+    answers = {};
+  } else {
+    const result = validateAnswers(await planOfVersion(db, kept.versionId), answersIn, p.locale);
+    if (!result.ok) return null;
+    answers = result.answers;
+  }
+  const inserted = await insertKept(db).execute({
+    targetId: p.targetId, at: now.toISOString(), publicKey: kept.publicKey, versionId: kept.versionId,
+    answers: JSON.stringify(answers), declined, day: shanghaiDay(now), hash: tokenHash(bytes.token),
+  });
+  return inserted.length === 1 ? { status: "stored" } : null;
+}
+
 /**
  * Stores one anonymous response. Refusals, in order: invalidRequest (shape), tooLarge,
  * targetNotFound, campaignClosed (not open or `now` outside the window), invalidToken (the
@@ -70,6 +182,11 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
   const answersIn = parsed.data.answers ?? {};
   if (jsonBytes(answersIn) > MAX_ANSWERS_BYTES) throw err("BAD_REQUEST", "tooLarge", { max: MAX_ANSWERS_BYTES });
 
+  const fast = await submitKept(db, parsed.data, answersIn, declined, now);
+  if (fast) return fast;
+
+  // The full path: read the target, check in order, insert.
+
   const [t] = rowsOf<{
     state: string; opens_at: Date | string; closes_at: Date | string; public_key: string | null; version_id: number | null;
     rater_group: string;
@@ -84,17 +201,15 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
   if (!t) throw err("NOT_FOUND", "targetNotFound");
   assertOpen({ state: t.state, opensAt: t.opens_at, closesAt: t.closes_at }, now);
 
-  let token: Uint8Array;
-  let signature: Uint8Array;
-  try {
-    token = fromBase64(parsed.data.token);
-    signature = fromBase64(parsed.data.signature);
-  } catch {
-    throw err("FORBIDDEN", "invalidToken");
-  }
-  if (!t.public_key || !verifyToken(t.public_key, token, signature)) throw err("FORBIDDEN", "invalidToken");
+  const bytes = decode(parsed.data);
+  if (!bytes) throw err("FORBIDDEN", "invalidToken");
+  const { token, signature } = bytes;
+  const key = t.public_key ? keyOf(targetId, t.public_key) : null;
+  if (!t.public_key || !key || !verifyToken(key, token, signature)) throw err("FORBIDDEN", "invalidToken");
   if (t.version_id === null) throw err("CONFLICT", "notReady");
   const versionId = Number(t.version_id);
+  // Open, keyed and versioned: the next submissions for this target take the hot path.
+  remember(targetId, { publicKey: t.public_key, key, versionId });
 
   let answers: Record<string, unknown>;
   if (declined) {

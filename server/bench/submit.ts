@@ -23,6 +23,8 @@ const SECONDS = numberSetting("BENCH_SECONDS", 20);
 const WARMUP = numberSetting("BENCH_WARMUP", 3);
 const CLIENTS = numberSetting("BENCH_CLIENTS", 32);
 const SLICES = numberSetting("BENCH_SLICES", 4);
+// Profiling aid (with BENCH_PROFILE): measure only one of the two; the ratio is then meaningless.
+const ONLY = setting("BENCH_ONLY", "");
 const SECRET = setting("BENCH_SECRET", "bench-secret-0123456789abcdef-0123456789");
 
 type Outcome = { ok: boolean; ms: number; kind?: string };
@@ -157,8 +159,8 @@ async function main() {
     const bare = tally();
     const submit = tally();
     for (let i = 0; i < SLICES; i++) {
-      await slice(sendBare, SECONDS / SLICES, bare);
-      await slice(sendSubmit, SECONDS / SLICES, submit);
+      if (ONLY !== "submit") await slice(sendBare, SECONDS / SLICES, bare);
+      if (ONLY !== "bare") await slice(sendSubmit, SECONDS / SLICES, submit);
     }
     bare.latencies.sort((a, b) => a - b);
     submit.latencies.sort((a, b) => a - b);

@@ -1,0 +1,116 @@
+// The submit hot path (server/anonymity/submit.ts, made for the submission benchmark): what
+// it keeps about a target in memory must never decide anything the database does not
+// confirm in the same statement.
+import { constants, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { campaignTargets, eligibility, responses } from "@/db/schema";
+import { tokenHash } from "../anonymity/blind";
+import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "../anonymity/client";
+import { issueTokens } from "../anonymity/issue";
+import { submitResponse, submitTargetCache, type SubmitInput } from "../anonymity/submit";
+import { ensureTargetKeys, publicKeysFor } from "../anonymity/targetkeys";
+import { generateAssignments } from "../campaigns/assign";
+import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
+import { tinyVersions } from "../campaigns/testing";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
+
+const SECRET = "hotpath-test-secret-0123456789abcdef";
+const NOW = new Date("2026-12-20T08:00:00Z");
+const OPENS = new Date("2026-12-25T00:00:00Z");
+const CLOSES = new Date("2027-01-15T00:00:00Z");
+const DURING = new Date("2026-12-28T03:00:00Z");
+const LATER = new Date("2027-01-03T09:00:00Z");
+
+let db: Db;
+let s: School;
+let campaignId: number;
+let tA: number;
+
+type Token = { targetId: number; token: string; signature: string };
+
+/** The whole student side of issuance (all the person's targets at once, as required); the token for `targetId`. */
+async function tokenFor(personId: number, targetId: number): Promise<Token> {
+  const own = (await db.select({ t: eligibility.targetId }).from(eligibility).where(eq(eligibility.personId, personId))).map((e) => e.t);
+  const keys = await publicKeysFor(db, own);
+  const prepared = await Promise.all(own.map(async (t) => {
+    const token = prepareToken();
+    return { t, token, ...(await blindToken(keys.get(t)!, token)) };
+  }));
+  const res = await issueTokens(db, { personId, campaignId, blinded: prepared.map((p) => ({ targetId: p.t, blindedMsg: toBase64(p.blindedMsg) })) }, DURING, SECRET);
+  const i = own.indexOf(targetId);
+  const p = prepared[i];
+  return { targetId, token: toBase64(p.token), signature: toBase64(await finalizeToken(keys.get(targetId)!, p.token, fromBase64(res.signatures[i].blindSig), p.inv)) };
+}
+
+const submission = (t: Token): SubmitInput => ({ targetId: t.targetId, token: t.token, signature: t.signature, answers: { q1: 5 }, locale: "zh" });
+const count = async () => (await db.select().from(responses)).length;
+
+describe("submit hot path", () => {
+  beforeEach(async () => {
+    ({ db, s } = await freshSchool());
+    submitTargetCache.clear();
+    const versionId = (await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id)).student_evaluation;
+    const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
+      kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+      instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
+    }, NOW);
+    campaignId = c.id;
+    await generateAssignments(db, c.id);
+    await ensureTargetKeys(db, c.id, SECRET);
+    await openCampaign(db, c.id, DURING);
+    tA = (await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id))).find((t) => t.sectionId === s.secA.id)!.id;
+  });
+
+  it("keeps a target once stored, then stores through it; a retry is still a duplicate", async () => {
+    const a = await tokenFor(s.people.studentA.id, tA);
+    const b = await tokenFor(s.people.studentB.id, tA);
+    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    expect(submitTargetCache.size).toBe(1);
+    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "stored" });
+    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "duplicate" });
+    expect(await count()).toBe(2);
+  });
+
+  it("a kept target of a campaign closed since, or outside its window, is refused", async () => {
+    const a = await tokenFor(s.people.studentA.id, tA);
+    const b = await tokenFor(s.people.studentB.id, tA);
+    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    await expect(submitResponse(db, submission(b), CLOSES)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    await expect(submitResponse(db, submission(b), new Date(OPENS.getTime() - 1))).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    await closeCampaign(db, campaignId, LATER);
+    await expect(submitResponse(db, submission(b), LATER)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    expect(await count()).toBe(1);
+  });
+
+  it("the database's key wins over the kept one", async () => {
+    const a = await tokenFor(s.people.studentA.id, tA);
+    const b = await tokenFor(s.people.studentB.id, tA);
+    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    // The key is replaced behind the process's back (never done while open; the database must still win).
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await db.execute(sql`update target_keys set public_key = ${other.publicKey.export({ type: "spki", format: "der" }).toString("base64")} where target_id = ${tA}`);
+    // b verifies under the kept (old) key, but the statement sees another key: refused by the full path.
+    await expect(submitResponse(db, submission(b), LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
+    expect(await count()).toBe(1);
+    // A token under the new key is stored (and the new key kept).
+    const token = randomBytes(64);
+    const signature = sign("sha384", token, { key: other.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 });
+    const c: Token = { targetId: tA, token: toBase64(token), signature: toBase64(signature) };
+    expect(await submitResponse(db, submission(c), LATER)).toEqual({ status: "stored" });
+    const rows = await db.select().from(responses);
+    expect(rows.map((r) => r.spentTokenHash).sort()).toEqual([tokenHash(fromBase64(a.token)), tokenHash(token)].sort());
+  });
+
+  it("invalid answers and tokens for a kept target are refused as before, and spend nothing", async () => {
+    const a = await tokenFor(s.people.studentA.id, tA);
+    const b = await tokenFor(s.people.studentB.id, tA);
+    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    await expect(submitResponse(db, { ...submission(b), answers: { q1: 4 } }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidAnswers" });
+    await expect(submitResponse(db, { ...submission(b), signature: a.signature }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
+    await expect(submitResponse(db, { ...submission(b), declined: true }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.declinedWithAnswers" });
+    expect(await count()).toBe(1);
+    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "stored" });
+  });
+});
