@@ -88,6 +88,14 @@ describe("campaigns", () => {
     await look(page, "campaign-observations");
 
     await tab(page, "overview");
+    // Settings: a reminder on the last day too, observers named to the teacher.
+    await page.getByTestId("reminder-days").click();
+    await page.locator(".ant-select-item-option").filter({ hasText: /^结束前 1 天$/ }).click();
+    await page.keyboard.press("Escape");
+    await page.getByTestId("observers-named").click();
+    await page.getByTestId("save-settings").click();
+    await page.getByText("设置已保存。").waitFor();
+    await expect.poll(() => page.getByTestId("reminder-days").innerText()).toMatch(/结束前 3 天[\s\S]*结束前 1 天/);
     await page.getByTestId("open-campaign").click();
     await page.getByTestId("open-ok").click();
     // Keys are made first (~0.1 s a target): the page says so and counts them.
@@ -153,6 +161,17 @@ describe("campaigns", () => {
     expect(text).toContain("计算机与信息工程学院");
     for (const other of ["外国语学院", "经济管理学院", "机械与电气工程学院", "马克思主义学院", "公共基础教学部"]) expect(text).not.toContain(other);
     await look(page, "campaign-rates-unit-admin-phone");
+
+    // Its own campaigns: scoped to its unit; a graduate tracking wave takes graduating years, prefilled.
+    await page.goto("/admin/campaigns/new");
+    await page.getByTestId("campaign-form").waitFor();
+    expect(await page.getByTestId("scope-select").innerText()).toContain("计算机与信息工程学院");
+    await page.getByTestId("kind-select").click();
+    await page.locator(".ant-select-item-option").filter({ hasText: "毕业生跟踪调查" }).click();
+    await expect.poll(() => page.locator("#cohorts, [id^=cohorts_]").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(/个专业届别/).count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("term-select").count()).toBe(0);
+    await look(page, "campaign-form-tracking-unit-admin-phone");
     await ctx.close();
   });
 
