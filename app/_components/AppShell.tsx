@@ -26,17 +26,9 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   campaigns: { href: "/admin/campaigns", icon: <ScheduleOutlined /> },
 };
 
-// 评价活动 (server/campaigns/kinds.ts CAMPAIGN_MANAGE_ROLES): right after the home page.
-const CAMPAIGN_ROLES = ["quality_admin", "unit_admin"];
-function withCampaigns(nav: NavKey[], roles: string[]): NavKey[] {
-  if (nav.includes("campaigns") || !roles.some((r) => CAMPAIGN_ROLES.includes(r))) return nav;
-  return [...nav.slice(0, 1), "campaigns", ...nav.slice(1)];
-}
-
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };
 
-export function AppShell({ user, nav: given, children }: Props) {
-  const nav = withCampaigns(given, user.roles);
+export function AppShell({ user, nav, children }: Props) {
   const t = useTranslations("nav");
   const tc = useTranslations("common");
   const tAll = useTranslations();
