@@ -7,7 +7,7 @@
 //   bare:   POST /api/bench/bare (one INSERT through postgres.js, app/api/bench/bare/route.ts);
 //   submit: POST /api/submit with complete valid evaluations and fresh tokens (the real path).
 // Each is warmed up for BENCH_WARMUP (3) s, then both are measured for BENCH_SECONDS (20) s
-// each, alternating in BENCH_SLICES (4) slices. Then compares what was acknowledged with what
+// each, alternating in BENCH_SLICES (10) slices. Then compares what was acknowledged with what
 // is stored. Last line:
 //   bench-submit: rate=<submissions/s> bare=<requests/s> ratio=<rate/bare> p99_ms=<ms> errors=<n> lost=<n> duplicated=<n>
 import { randomBytes } from "node:crypto";
@@ -22,7 +22,7 @@ const log = (s: string) => console.log(s);
 const SECONDS = numberSetting("BENCH_SECONDS", 20);
 const WARMUP = numberSetting("BENCH_WARMUP", 3);
 const CLIENTS = numberSetting("BENCH_CLIENTS", 32);
-const SLICES = numberSetting("BENCH_SLICES", 4);
+const SLICES = numberSetting("BENCH_SLICES", 10);
 // Profiling aid (with BENCH_PROFILE): measure only one of the two; the ratio is then meaningless.
 const ONLY = setting("BENCH_ONLY", "");
 const SECRET = setting("BENCH_SECRET", "bench-secret-0123456789abcdef-0123456789");
@@ -172,7 +172,7 @@ async function main() {
     log(`submit: ${submit.ok} in ${submit.seconds} s = ${rate.toFixed(0)}/s, p50 ${percentile(submit.latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, errors ${submit.errors + warmSubmit.errors}`);
     const perReq = (t: Tally) => {
       const n = t.latencies.length;
-      return `app ${(t.cpu.app / n).toFixed(2)} ms, postgres backends ${(t.cpu.pg / n).toFixed(2)} ms, load generator ${(t.cpu.gen / n).toFixed(2)} ms, ${(t.xacts / n).toFixed(2)} statements`;
+      return `app ${(t.cpu.app / n).toFixed(2)} ms, postgres backends ${(t.cpu.pg / n).toFixed(2)} ms, load generator ${(t.cpu.gen / n).toFixed(2)} ms, ~${(t.xacts / n).toFixed(2)} statements (pg_stat_database)`;
     };
     log(`cpu per request: bare: ${perReq(bare)}; submit: ${perReq(submit)}`);
     log(`submit: answers ${[...statuses].map(([k, v]) => `${k}=${v}`).join(" ")}`);
