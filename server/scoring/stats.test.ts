@@ -1,0 +1,267 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DomainError } from "@/server/errors";
+import {
+  classReliability, competitionRanks, confidenceInterval, distribution, mean, median, normalCdf, oneWayAnova,
+  percentileRank, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
+  trimmedMean, tScore, zScore, zScores,
+} from "./stats";
+
+/** Expects fn to throw a DomainError with this code. */
+function throwsCode(fn: () => unknown, code: string) {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+// The classic example 2,4,4,4,5,5,7,9: mean 5, Σ(x − 5)² = 32, so the population SD is 2 and
+// the sample SD sqrt(32/7) = 2.1380899352993950 (by hand); median (4 + 5)/2 = 4.5.
+const CLASSIC = [2, 4, 4, 4, 5, 5, 7, 9];
+
+describe("descriptives", () => {
+  it("mean, median, sample SD of a hand-worked example", () => {
+    expect(mean(CLASSIC)).toBe(5);
+    expect(median(CLASSIC)).toBe(4.5);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(sampleSd(CLASSIC)).toBeCloseTo(2.138089935299395, 12);
+    expect(sampleSd([7])).toBeNull();
+  });
+
+  it("refuses empty and non-finite samples", () => {
+    throwsCode(() => mean([]), "scoring.errors.emptySample");
+    throwsCode(() => median([1, NaN]), "scoring.errors.notFinite");
+  });
+
+  it("trimmed mean: R's documentation example mean(c(0:10, 50), trim = 0.1) = 5.5 (plain mean 8.75)", () => {
+    const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50];
+    expect(mean(x)).toBe(8.75);
+    expect(trimmedMean(x, 0.1)).toBe(5.5); // g = floor(1.2) = 1: drops 0 and 50
+    expect(trimmedMean(x)).toBe(5.5); // default 10 %
+  });
+
+  it("trimmed mean: the rounding rule g = floor(f·n)", () => {
+    expect(trimCount(9, 0.1)).toBe(0); // 0.9 → 0: nothing dropped
+    expect(trimmedMean([1, 2, 3, 4, 5, 6, 7, 8, 100], 0.1)).toBeCloseTo(136 / 9, 12);
+    expect(trimCount(10, 0.1)).toBe(1);
+    expect(trimCount(19, 0.1)).toBe(1); // 1.9 → 1
+    expect(trimCount(20, 0.1)).toBe(2);
+    expect(trimCount(100, 0.29)).toBe(29); // 0.29·100 is 28.999999999999996 in binary
+    expect(trimCount(30, 0.1)).toBe(3);
+    expect(trimmedMean([5, 1, 9], 0.49)).toBe(5); // g = 1 of 3: the median
+    expect(trimmedMean([4, 1, 9, 2], 0)).toBe(4);
+  });
+
+  it("trimmed mean: a fraction outside [0, 0.5) is refused, naming the problem", () => {
+    for (const f of [-0.1, 0.5, 0.7, NaN]) throwsCode(() => trimmedMean([1, 2, 3], f), "scoring.errors.trimFraction");
+    throwsCode(() => summarize([], 10, 0.5), "scoring.errors.trimFraction");
+  });
+
+  it("standard error with the finite-population correction", () => {
+    // s = 10, n = 25, N = 100: 10/5 · sqrt(75/99) = 2 · 0.87038827977848 (by hand: 75/99 = 0.7575…)
+    expect(standardError(10, 25, 100)).toBeCloseTo(1.7407765595569784, 12);
+    expect(standardError(10, 25)).toBe(2); // no N: no correction
+    expect(standardError(10, 25, 25)).toBe(0); // a census
+    expect(standardError(null, 1, 1)).toBe(0); // N = 1: the one rater is everyone
+    expect(standardError(null, 1, 30)).toBeNull(); // one rater of 30: no SD
+    throwsCode(() => standardError(3, 10, 9), "scoring.errors.populationTooSmall");
+  });
+
+  it("distribution per option, in the options' order, shares over all answers", () => {
+    expect(distribution([5, 4, 5, "na", 5], [5, 4, 3, "na"])).toEqual([
+      { value: 5, count: 3, share: 0.6 }, { value: 4, count: 1, share: 0.2 },
+      { value: 3, count: 0, share: 0 }, { value: "na", count: 1, share: 0.2 },
+    ]);
+    expect(distribution([], [1, 2])).toEqual([{ value: 1, count: 0, share: 0 }, { value: 2, count: 0, share: 0 }]);
+    throwsCode(() => distribution([6], [1, 2, 3]), "scoring.errors.valueNotAnOption");
+  });
+});
+
+describe("Student t", () => {
+  // Two-sided 95 % critical values t(0.975, df), as in every published t table (12.706, 4.303,
+  // 2.571, 2.228, 2.042, 1.980, 1.960), to 10 decimals from an independent computation:
+  // numerical integration of the t density (composite Simpson, 20 000 panels) and bisection in
+  // plain python3 (math.lgamma); df = 10⁶ from the Cornish–Fisher expansion of t in z
+  // (Abramowitz & Stegun 26.7.5, four terms, error < 1e-18 there; the integration loses digits to
+  // lgamma cancellation at that df); df = ∞ from python's statistics.NormalDist().inv_cdf(0.975).
+  const T975: [number, number][] = [
+    [1, 12.7062047362], [2, 4.3026527297], [5, 2.5705818356], [10, 2.228138852], [30, 2.0422724563],
+    [120, 1.9799304051], [1_000_000, 1.959966356814], [Infinity, 1.95996398454],
+  ];
+  it.each(T975)("t(0.975, %s) = %s", (df, t) => {
+    expect(Math.abs(tQuantile(0.975, df) - t)).toBeLessThan(1e-9);
+    expect(Math.abs(tQuantile(0.025, df) + t)).toBeLessThan(1e-9);
+  });
+
+  it("one-sided t(0.95, df) for df 5 and 10 (tables: 2.015, 1.812), the CDF and the normal", () => {
+    expect(Math.abs(tQuantile(0.95, 5) - 2.0150483733)).toBeLessThan(1e-9);
+    expect(Math.abs(tQuantile(0.95, 10) - 1.8124611228)).toBeLessThan(1e-9);
+    expect(Math.abs(tCdf(2, 5) - 0.949030260585)).toBeLessThan(1e-10); // same python integration
+    expect(tCdf(1, 1)).toBeCloseTo(0.75, 14); // Cauchy: ½ + atan(1)/π
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
+    expect(tQuantile(0.5, 7)).toBe(0);
+    throwsCode(() => tQuantile(1, 5), "scoring.errors.probability");
+    throwsCode(() => tQuantile(0.9, 0), "scoring.errors.degreesOfFreedom");
+  });
+
+  it("the quantile inverts the CDF (property)", () => {
+    fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 500 }), (p, df) => {
+      expect(Math.abs(tCdf(tQuantile(p, df), df) - p)).toBeLessThan(1e-10);
+    }));
+  });
+
+  it("95 % CI: mean ± t(0.975, n − 1)·SE", () => {
+    // mean 80, SE 2, n = 11: ± 2.228138852 · 2
+    const ci = confidenceInterval(80, 2, 11)!;
+    expect(ci.low).toBeCloseTo(75.543722296, 8);
+    expect(ci.high).toBeCloseTo(84.456277704, 8);
+    expect(confidenceInterval(80, 0, 30)).toEqual({ low: 80, high: 80 });
+    expect(confidenceInterval(80, null, 1)).toBeNull();
+  });
+});
+
+describe("summarize (one target)", () => {
+  it("puts the pieces together", () => {
+    const s = summarize(CLASSIC, 10);
+    expect(s).toMatchObject({ n: 8, eligible: 10, responseRate: 0.8, mean: 5, median: 4.5, trimmedMean: 5 });
+    // SE = sqrt(32/7)/sqrt(8) · sqrt(2/9) = sqrt(32/7 · 1/8 · 2/9) = sqrt(8/63) = 0.35634832254989918
+    expect(s.se).toBeCloseTo(0.3563483225498992, 12);
+    // t(0.975, 7) = 2.3646242516 (published 2.365; same python integration)
+    expect(s.ci95!.high).toBeCloseTo(5 + 2.3646242516 * 0.3563483225498992, 8);
+    expect(summarize([], 12)).toMatchObject({ n: 0, responseRate: 0, mean: null, ci95: null });
+    expect(summarize([90], null)).toMatchObject({ n: 1, responseRate: null, mean: 90, sd: null, se: null, ci95: null });
+  });
+
+  it("properties: min ≤ trimmed mean ≤ max, the CI contains the mean", () => {
+    const scores = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 60 });
+    fc.assert(fc.property(scores, fc.double({ min: 0, max: 0.49, noNaN: true }), fc.integer({ min: 0, max: 200 }), (xs, f, extra) => {
+      const s = summarize(xs, xs.length + extra, f);
+      const lo = Math.min(...xs), hi = Math.max(...xs);
+      expect(s.trimmedMean!).toBeGreaterThanOrEqual(lo - 1e-9);
+      expect(s.trimmedMean!).toBeLessThanOrEqual(hi + 1e-9);
+      expect(s.median!).toBeGreaterThanOrEqual(lo);
+      expect(s.median!).toBeLessThanOrEqual(hi);
+      if (s.ci95) {
+        expect(s.ci95.low).toBeLessThanOrEqual(s.mean!);
+        expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean!);
+      }
+    }));
+  });
+});
+
+describe("reliability", () => {
+  // Shrout & Fleiss (1979), Table 2: 6 targets × 4 judges. Published: BMS = 11.24, WMS = 6.26,
+  // ICC(1,1) = .17, ICC(1,k) = .44. Exact fractions from the raw formulas in python3
+  // (fractions.Fraction): MSB = 1349/120, MSW = 451/72, ICC(1) = 448/2703, ICC(k) = 1792/4047.
+  const SF = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]];
+
+  it("Shrout & Fleiss 1979, balanced", () => {
+    const a = oneWayAnova(SF);
+    expect(a.msb).toBeCloseTo(11.24, 2);
+    expect(a.msw).toBeCloseTo(6.26, 2);
+    expect(a.icc1!).toBeCloseTo(0.17, 2);
+    expect(a.iccK!).toBeCloseTo(0.44, 2);
+    expect(a.msb).toBeCloseTo(1349 / 120, 12);
+    expect(a.msw).toBeCloseTo(451 / 72, 12);
+    expect(a.n0).toBeCloseTo(4, 12);
+    expect(a.icc1!).toBeCloseTo(448 / 2703, 12);
+    expect(a.iccK!).toBeCloseTo(1792 / 4047, 12);
+    // the class reliability for n = 4 is ICC(k) of the balanced design
+    expect(classReliability(448 / 2703, 4)).toBeCloseTo(1792 / 4047, 12);
+  });
+
+  it("unbalanced groups (5, 3, 7, 4 raters): n0 and the ICCs against exact fractions", () => {
+    // python3, fractions.Fraction, raw sums of squares: SSB = 25724/1995, SSW = 724/105,
+    // n0 = (19 − 99/19)/3 = 262/57, ICC(1) = 43074/66785, ICC(k) = 28716/32155, grand mean 74/19.
+    const a = oneWayAnova([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    expect(a).toMatchObject({ k: 4, N: 19 });
+    expect(a.grandMean).toBeCloseTo(74 / 19, 12);
+    expect(a.ssb).toBeCloseTo(25724 / 1995, 12);
+    expect(a.ssw).toBeCloseTo(724 / 105, 12);
+    expect(a.n0).toBeCloseTo(262 / 57, 12);
+    expect(a.icc1!).toBeCloseTo(43074 / 66785, 12);
+    expect(a.iccK!).toBeCloseTo(28716 / 32155, 12);
+  });
+
+  it("degenerate and bad input", () => {
+    expect(oneWayAnova([[3, 3], [3, 3]]).icc1).toBeNull(); // no variance at all
+    const same = oneWayAnova([[1, 5], [1, 5]]); // equal class means: MSB = 0
+    expect(same.iccK).toBeNull();
+    expect(same.icc1!).toBeCloseTo(-1, 12); // −1/(n0 − 1) with n0 = 2
+    throwsCode(() => oneWayAnova([[1, 2, 3]]), "scoring.errors.tooFewGroups");
+    throwsCode(() => oneWayAnova([[1], [2]]), "scoring.errors.noWithinGroupDf");
+    throwsCode(() => oneWayAnova([[1, 2], []]), "scoring.errors.emptyGroup");
+  });
+
+  it("property: ICC(1) ≤ 1 and ICC(k) ≤ 1", () => {
+    const group = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 });
+    fc.assert(fc.property(fc.array(group, { minLength: 2, maxLength: 8 }), (groups) => {
+      fc.pre(groups.reduce((s, g) => s + g.length, 0) > groups.length);
+      const a = oneWayAnova(groups);
+      if (a.icc1 !== null) expect(a.icc1).toBeLessThanOrEqual(1 + 1e-12);
+      if (a.iccK !== null) expect(a.iccK).toBeLessThanOrEqual(1 + 1e-12);
+    }));
+  });
+
+  it("Spearman–Brown: class reliability and raters needed (hand-worked)", () => {
+    expect(classReliability(0.2, 10)).toBeCloseTo(2 / 2.8, 12); // 10·0.2/(1 + 9·0.2)
+    expect(classReliability(0.2, 1)).toBeCloseTo(0.2, 12);
+    expect(classReliability(-0.1, 30)).toBe(0);
+    // ρ = 0.5: 0.7 → 0.7·0.5/(0.5·0.3) = 2.33 → 3; 0.8 → 0.8·0.5/(0.5·0.2) = 4 exactly
+    expect(ratersNeeded(0.5, 0.7)).toBe(3);
+    expect(ratersNeeded(0.5, 0.8)).toBe(4);
+    // ρ = 0.2: 0.7 → 0.56/0.06 = 9.33 → 10; 0.8 → 0.64/0.04 = 16 exactly
+    expect(ratersNeeded(0.2, 0.7)).toBe(10);
+    expect(ratersNeeded(0.2, 0.8)).toBe(16);
+    expect(classReliability(0.2, 16)).toBeCloseTo(0.8, 12);
+    expect(ratersNeeded(0.9, 0.8)).toBe(1);
+    expect(ratersNeeded(0, 0.7)).toBeNull();
+    throwsCode(() => ratersNeeded(0.3, 1), "scoring.errors.reliabilityTarget");
+    throwsCode(() => classReliability(1.2, 3), "scoring.errors.iccOutOfRange");
+  });
+
+  it("empirical-Bayes shrinkage toward the norm-group mean", () => {
+    expect(shrunkScore(90, 80, 0.6)).toBeCloseTo(86, 12); // 80 + 0.6·10
+    expect(shrunkScore(70, 80, 0)).toBe(80);
+    expect(shrunkScore(70, 80, 1)).toBe(70);
+    throwsCode(() => shrunkScore(70, 80, 1.5), "scoring.errors.reliabilityOutOfRange");
+  });
+});
+
+describe("norms", () => {
+  it("z, T, percentile rank, competition ranks", () => {
+    // x = 7 in CLASSIC: (7 − 5)/sqrt(32/7) = sqrt(7/8) = 0.9354143466934853
+    expect(zScore(7, 5, sampleSd(CLASSIC))!).toBeCloseTo(0.9354143466934853, 12);
+    expect(zScores(CLASSIC)[6]!).toBeCloseTo(0.9354143466934853, 12);
+    expect(tScore(0.9354143466934853)).toBeCloseTo(59.354143466934853, 10);
+    expect(tScore(-1.5)).toBe(35);
+    expect(zScore(3, 3, 0)).toBeNull();
+    // 4 in CLASSIC: 1 below, 3 equal → (1 + 1.5)/8 = 31.25 %
+    expect(percentileRank(4, CLASSIC)).toBe(31.25);
+    expect(percentileRank(1, CLASSIC)).toBe(0);
+    expect(percentileRank(10, CLASSIC)).toBe(100);
+    expect(percentileRank(9, CLASSIC)).toBe(93.75); // (7 + 0.5)/8
+    expect(competitionRanks([90, 85, 90, 70])).toEqual([1, 3, 1, 4]);
+    expect(competitionRanks([90, 85, 90, 70], "asc")).toEqual([3, 2, 3, 1]);
+    expect(competitionRanks([])).toEqual([]);
+  });
+
+  it("properties: the z-scores of a group have mean 0; percentile ranks lie in [0, 100]", () => {
+    const xs = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 2, maxLength: 40 });
+    fc.assert(fc.property(xs, (ys) => {
+      const z = zScores(ys);
+      if (z[0] !== null) expect(Math.abs(z.reduce((s, v) => s! + v!, 0)!)).toBeLessThan(1e-9);
+      for (const y of ys) {
+        const p = percentileRank(y, ys);
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThan(100);
+      }
+      const r = competitionRanks(ys);
+      expect(Math.min(...r)).toBe(1);
+    }));
+  });
+});

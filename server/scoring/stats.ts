@@ -1,0 +1,351 @@
+import { badRequest } from "@/server/errors";
+
+/**
+ * The statistics core of the scoring engine (issue 5, parts 3, 4 and 6): plain functions on
+ * arrays of numbers, no database. Every definition, exactly:
+ *
+ * Descriptives (part 3), for values x_1..x_n of one target (teacher × section × rater group):
+ *   mean(x)            = Σx_i / n.
+ *   median(x)          = the middle value of the sorted values; for even n the mean of the two middle ones.
+ *   sampleSd(x)        = sqrt( Σ(x_i − mean)² / (n − 1) ); null when n < 2.
+ *   trimmedMean(x, f)  = with g = floor(f·n) (computed as floor(f·n + 1e-9), so that 0.1·30 or
+ *                        0.29·100 give 3 and 29 despite binary fractions), drop the g smallest and
+ *                        the g largest values and take the mean of the remaining n − 2g.
+ *                        f ∈ [0, 0.5), default 0.1 (10 % at each end). This is R's mean(x, trim = f).
+ *                        A fraction outside [0, 0.5) throws scoring.errors.trimFraction.
+ *   standardError(s, n, N) = s/√n · sqrt((N − n)/(N − 1)), the finite-population correction with
+ *                        N = eligible raters (N = null: no correction, s/√n). n = N (a census) gives 0;
+ *                        N = 1 (so n = 1) gives 0; n = 1 < N gives null (no SD). N < n throws
+ *                        scoring.errors.populationTooSmall.
+ *   tQuantile(p, df)   = the p-quantile of Student's t with df degrees of freedom (df = Infinity: the
+ *                        standard normal), by bisection on the CDF, which is computed from the
+ *                        regularized incomplete beta function: for t > 0,
+ *                        P(T ≤ t) = 1 − ½·I_{df/(df+t²)}(df/2, ½). Accurate to about 1e-12.
+ *   confidenceInterval(m, se, n, level = 0.95) = m ± t_{(1+level)/2, n−1} · se; null when n < 2 or se
+ *                        is null. With se = 0 (a census) the interval is [m, m].
+ *   distribution(values, options) = for each option value in the given order, its count and its
+ *                        share count/values.length (shares over all answers given, "na" included
+ *                        when it is among the options); a value that is not an option throws
+ *                        scoring.errors.valueNotAnOption.
+ *
+ * Reliability (part 4), for class means: groups g_1..g_k (one group = the ratings of one class),
+ * n_i raters in group i, N = Σn_i, one-way random-effects ANOVA:
+ *   SSB = Σ n_i (mean_i − grand)², SSW = ΣΣ (x_ij − mean_i)², grand = ΣΣx_ij / N,
+ *   MSB = SSB/(k − 1), MSW = SSW/(N − k),
+ *   n0  = (N − Σn_i²/N)/(k − 1)   (the "adjusted" group size for unbalanced groups; = n when all
+ *                                   groups have n raters),
+ *   ICC(1) = (MSB − MSW) / (MSB + (n0 − 1)·MSW)   (reliability of one rater; may be negative),
+ *   ICC(k) = (MSB − MSW) / MSB                    (reliability of a mean of n0 raters; equals the
+ *                                                   Spearman–Brown step-up of ICC(1) to n0).
+ *   Needs k ≥ 2 groups (scoring.errors.tooFewGroups), N > k (scoring.errors.noWithinGroupDf) and no
+ *   empty group (scoring.errors.emptyGroup). When a denominator is 0 the ICC is null.
+ *   classReliability(icc1, n) = n·ρ/(1 + (n − 1)·ρ), ρ = max(ICC(1), 0) (Spearman–Brown for the
+ *                        class's own n; a negative ICC(1) means no reliability: 0).
+ *   ratersNeeded(icc1, target) = ceil( target(1 − ρ) / (ρ(1 − target)) ) (the inverse Spearman–Brown;
+ *                        computed as ceil(x − 1e-9) so that 4.000000000000001 is 4); null when
+ *                        ρ = ICC(1) ≤ 0 (no number of raters suffices); 1 when ρ ≥ target.
+ *   shrunkScore(classMean, normMean, reliability) = normMean + reliability·(classMean − normMean),
+ *                        the empirical-Bayes score, shown beside the raw class mean.
+ *
+ * Norms (part 6), within a norm group with values y_1..y_m:
+ *   zScore(x, normMean, normSd) = (x − normMean)/normSd, with normSd the sample SD (n − 1) of the
+ *                        norm group (zScores does exactly this); null when normSd is 0 or null.
+ *   tScore(z)           = 50 + 10z.
+ *   percentileRank(x, y) = (#{y_j < x} + ½·#{y_j = x}) / m × 100  (the "mid-rank" definition;
+ *                        exact equality).
+ *   competitionRanks(x, order = "desc") = 1 + the number of values strictly better (greater for
+ *                        "desc"), so ties share the best rank and the next rank is skipped ("1224").
+ */
+
+/** Throws unless every value is a finite number; an empty array is refused where a value is needed. */
+function finite(xs: readonly number[], nonEmpty = true): void {
+  if (nonEmpty && xs.length === 0) throw badRequest("scoring.errors.emptySample");
+  for (const x of xs) if (!Number.isFinite(x)) throw badRequest("scoring.errors.notFinite", { value: String(x) });
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+
+export function mean(xs: readonly number[]): number {
+  finite(xs);
+  return sum(xs) / xs.length;
+}
+
+export function median(xs: readonly number[]): number {
+  finite(xs);
+  const s = sorted(xs);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+export function sampleSd(xs: readonly number[]): number | null {
+  finite(xs);
+  if (xs.length < 2) return null;
+  const m = mean(xs);
+  return Math.sqrt(sum(xs.map((x) => (x - m) ** 2)) / (xs.length - 1));
+}
+
+export const DEFAULT_TRIM = 0.1;
+
+/** How many values trimmedMean drops at each end: floor(fraction·n), guarded against binary fractions. */
+export function trimCount(n: number, fraction = DEFAULT_TRIM): number {
+  if (!(fraction >= 0 && fraction < 0.5)) throw badRequest("scoring.errors.trimFraction", { fraction: String(fraction) });
+  return Math.floor(fraction * n + 1e-9);
+}
+
+export function trimmedMean(xs: readonly number[], fraction = DEFAULT_TRIM): number {
+  const g = trimCount(xs.length, fraction);
+  finite(xs);
+  return mean(sorted(xs).slice(g, xs.length - g));
+}
+
+export function standardError(sd: number | null, n: number, eligible: number | null = null): number | null {
+  if (!Number.isInteger(n) || n < 1) throw badRequest("scoring.errors.emptySample");
+  if (eligible !== null && (!Number.isInteger(eligible) || eligible < n)) {
+    throw badRequest("scoring.errors.populationTooSmall", { n, eligible: String(eligible) });
+  }
+  if (eligible !== null && n === eligible) return 0;
+  if (sd === null) return null;
+  const fpc = eligible === null ? 1 : Math.sqrt((eligible - n) / (eligible - 1));
+  return (sd / Math.sqrt(n)) * fpc;
+}
+
+// ---------------------------------------------------------------- special functions
+
+/** ln Γ(x) for x > 0: Lanczos approximation (g = 7, 9 coefficients), relative error ~1e-15. */
+export function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = c[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the incomplete beta function (modified Lentz; Numerical Recipes betacf). */
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const TINY = 1e-300;
+  const qab = a + b, qap = a + 1, qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < TINY) d = TINY;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 100_000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d; h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return h;
+}
+
+/** The regularized incomplete beta function I_x(a, b), 0 ≤ x ≤ 1, a, b > 0. */
+export function regularizedBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+/** The regularized upper incomplete gamma Q(a, x) (series / continued fraction, Numerical Recipes). */
+function upperGamma(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const front = Math.exp(-x + a * Math.log(x) - lnGamma(a));
+  if (x < a + 1) {
+    let ap = a, del = 1 / a, s = del;
+    for (let i = 0; i < 10_000 && Math.abs(del) > Math.abs(s) * 1e-17; i++) { ap += 1; del *= x / ap; s += del; }
+    return 1 - s * front;
+  }
+  const TINY = 1e-300;
+  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b; if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return front * h;
+}
+
+/** Standard normal CDF: Φ(z) = 1 − ½·Q(½, z²/2) for z ≥ 0 (and by symmetry below 0). */
+export function normalCdf(z: number): number {
+  const tail = 0.5 * upperGamma(0.5, (z * z) / 2);
+  return z >= 0 ? 1 - tail : tail;
+}
+
+/** Student t CDF with df degrees of freedom (df = Infinity: the standard normal). */
+export function tCdf(t: number, df: number): number {
+  if (!(df > 0)) throw badRequest("scoring.errors.degreesOfFreedom", { df: String(df) });
+  if (df === Infinity) return normalCdf(t);
+  const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw badRequest("scoring.errors.probability", { p: String(p) });
+  if (!(df > 0)) throw badRequest("scoring.errors.degreesOfFreedom", { df: String(df) });
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  let hi = 1;
+  while (tCdf(hi, df) < p) hi *= 2;
+  let lo = 0;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, df) < p) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export function confidenceInterval(m: number, se: number | null, n: number, level = 0.95): { low: number; high: number } | null {
+  if (!(level > 0 && level < 1)) throw badRequest("scoring.errors.probability", { p: String(level) });
+  if (se === null || n < 2) return null;
+  const h = tQuantile((1 + level) / 2, n - 1) * se;
+  return { low: m - h, high: m + h };
+}
+
+export type OptionValue = number | string;
+export type OptionCount = { value: OptionValue; count: number; share: number };
+
+export function distribution(values: readonly OptionValue[], options: readonly OptionValue[]): OptionCount[] {
+  const counts = new Map<OptionValue, number>(options.map((o) => [o, 0]));
+  for (const v of values) {
+    const c = counts.get(v);
+    if (c === undefined) throw badRequest("scoring.errors.valueNotAnOption", { value: String(v) });
+    counts.set(v, c + 1);
+  }
+  return options.map((value) => {
+    const count = counts.get(value)!;
+    return { value, count, share: values.length === 0 ? 0 : count / values.length };
+  });
+}
+
+/** Everything part 3 shows for one target. */
+export type TargetSummary = {
+  n: number; eligible: number | null; responseRate: number | null;
+  mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null;
+  se: number | null; ci95: { low: number; high: number } | null;
+};
+
+/** The part-3 statistics of one target's scores; n = 0 gives nulls (responseRate 0 when N > 0). */
+export function summarize(scores: readonly number[], eligible: number | null, trim = DEFAULT_TRIM): TargetSummary {
+  trimCount(0, trim); // refuse a bad fraction even for an empty target
+  const n = scores.length;
+  const responseRate = eligible === null || eligible === 0 ? null : n / eligible;
+  if (n === 0) {
+    return { n, eligible, responseRate, mean: null, trimmedMean: null, median: null, sd: null, se: null, ci95: null };
+  }
+  const m = mean(scores);
+  const sd = sampleSd(scores);
+  const se = standardError(sd, n, eligible);
+  return {
+    n, eligible, responseRate, mean: m, trimmedMean: trimmedMean(scores, trim), median: median(scores), sd, se,
+    ci95: confidenceInterval(m, se, n),
+  };
+}
+
+// ---------------------------------------------------------------- reliability
+
+export type OneWayAnova = {
+  k: number; N: number; n0: number; grandMean: number;
+  ssb: number; ssw: number; msb: number; msw: number;
+  /** ICC(1): reliability of a single rater; null when MSB + (n0 − 1)·MSW = 0. */
+  icc1: number | null;
+  /** ICC(k): reliability of the mean of n0 raters; null when MSB = 0. */
+  iccK: number | null;
+};
+
+export function oneWayAnova(groups: readonly (readonly number[])[]): OneWayAnova {
+  const k = groups.length;
+  if (k < 2) throw badRequest("scoring.errors.tooFewGroups", { k });
+  for (const g of groups) {
+    if (g.length === 0) throw badRequest("scoring.errors.emptyGroup");
+    finite(g);
+  }
+  const sizes = groups.map((g) => g.length);
+  const N = sum(sizes);
+  if (N <= k) throw badRequest("scoring.errors.noWithinGroupDf", { k, N });
+  const grandMean = sum(groups.map(sum)) / N;
+  const means = groups.map((g) => sum(g) / g.length);
+  const ssb = sum(groups.map((g, i) => g.length * (means[i] - grandMean) ** 2));
+  const ssw = sum(groups.map((g, i) => sum(g.map((x) => (x - means[i]) ** 2))));
+  const msb = ssb / (k - 1);
+  const msw = ssw / (N - k);
+  const n0 = (N - sum(sizes.map((s) => s * s)) / N) / (k - 1);
+  const d1 = msb + (n0 - 1) * msw;
+  return {
+    k, N, n0, grandMean, ssb, ssw, msb, msw,
+    icc1: d1 === 0 ? null : (msb - msw) / d1,
+    iccK: msb === 0 ? null : (msb - msw) / msb,
+  };
+}
+
+function checkIcc(icc1: number) {
+  if (!(icc1 <= 1) || Number.isNaN(icc1)) throw badRequest("scoring.errors.iccOutOfRange", { icc: String(icc1) });
+}
+
+export function classReliability(icc1: number, n: number): number {
+  checkIcc(icc1);
+  if (!Number.isInteger(n) || n < 1) throw badRequest("scoring.errors.emptySample");
+  const r = Math.max(icc1, 0);
+  return (n * r) / (1 + (n - 1) * r);
+}
+
+export function ratersNeeded(icc1: number, target: number): number | null {
+  checkIcc(icc1);
+  if (!(target > 0 && target < 1)) throw badRequest("scoring.errors.reliabilityTarget", { target: String(target) });
+  if (icc1 <= 0) return null;
+  if (icc1 >= target) return 1;
+  return Math.max(1, Math.ceil((target * (1 - icc1)) / (icc1 * (1 - target)) - 1e-9));
+}
+
+export function shrunkScore(classMean: number, normMean: number, reliability: number): number {
+  if (!(reliability >= 0 && reliability <= 1)) throw badRequest("scoring.errors.reliabilityOutOfRange", { reliability: String(reliability) });
+  return normMean + reliability * (classMean - normMean);
+}
+
+// ---------------------------------------------------------------- norms
+
+export function zScore(x: number, normMean: number, normSd: number | null): number | null {
+  if (normSd === null || normSd === 0) return null;
+  return (x - normMean) / normSd;
+}
+
+export const tScore = (z: number) => 50 + 10 * z;
+
+/** z of every value of a norm group against the group itself (mean and sample SD). */
+export function zScores(xs: readonly number[]): (number | null)[] {
+  const m = mean(xs);
+  const sd = sampleSd(xs);
+  return xs.map((x) => zScore(x, m, sd));
+}
+
+export function percentileRank(x: number, norm: readonly number[]): number {
+  finite(norm);
+  let below = 0, equal = 0;
+  for (const y of norm) {
+    if (y < x) below++;
+    else if (y === x) equal++;
+  }
+  return ((below + 0.5 * equal) / norm.length) * 100;
+}
+
+export function competitionRanks(xs: readonly number[], order: "desc" | "asc" = "desc"): number[] {
+  finite(xs, false);
+  return xs.map((x) => 1 + xs.filter((y) => (order === "desc" ? y > x : y < x)).length);
+}
