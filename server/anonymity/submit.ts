@@ -21,6 +21,7 @@ import { responses } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { LOCALES } from "../i18n/messages";
+import type { Plan } from "../instruments/plan";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
 import { tokenHash, verifyToken } from "./blind";
@@ -70,7 +71,8 @@ function jsonBytes(v: unknown): number {
 
 /** Targets whose key and version are kept (least recently used first out). */
 export const TARGET_CACHE_LIMIT = 50_000;
-type TargetInfo = { publicKey: string; key: KeyObject; versionId: number };
+/** The target's stored public key, as a KeyObject too, its rater group's version and that version's compiled plan (versions are immutable). */
+type TargetInfo = { publicKey: string; key: KeyObject; versionId: number; plan?: Plan };
 const targets = new Map<number, TargetInfo>();
 
 function remember(targetId: number, info: TargetInfo): void {
@@ -155,7 +157,8 @@ async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: b
     if (!isPlainObject(answersIn) || Object.keys(answersIn).length > 0) return null;
     answers = {};
   } else {
-    const result = validateAnswers(await planOfVersion(db, kept.versionId), answersIn, p.locale);
+    kept.plan ??= await planOfVersion(db, kept.versionId);
+    const result = validateAnswers(kept.plan, answersIn, p.locale);
     if (!result.ok) return null;
     answers = result.answers;
   }
@@ -209,14 +212,16 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
   if (t.version_id === null) throw err("CONFLICT", "notReady");
   const versionId = Number(t.version_id);
   // Open, keyed and versioned: the next submissions for this target take the hot path.
-  remember(targetId, { publicKey: t.public_key, key, versionId });
+  const info: TargetInfo = { publicKey: t.public_key, key, versionId };
+  remember(targetId, info);
 
   let answers: Record<string, unknown>;
   if (declined) {
     if (!isPlainObject(answersIn) || Object.keys(answersIn).length > 0) throw err("BAD_REQUEST", "declinedWithAnswers");
     answers = {};
   } else {
-    const result = validateAnswers(await planOfVersion(db, versionId), answersIn, locale);
+    info.plan = await planOfVersion(db, versionId);
+    const result = validateAnswers(info.plan, answersIn, locale);
     if (!result.ok) {
       throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
         result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));

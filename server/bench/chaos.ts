@@ -180,6 +180,12 @@ async function main() {
     log(`chaos: ${attempts} requests for ${sent.size} tokens; acknowledged ${[...byStatus].map(([k, v]) => `${k}=${v}`).join(" ")}; unresolved ${unresolved} (${unresolvedStored} of them stored)`);
     log(`chaos: failed attempts (then retried): ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v}× ${k}`).join(", ") || "none"}`);
     log(`chaos: longest gap ${(longest / 1000).toFixed(2)} s from t=${((longestAt - windowStart) / 1000).toFixed(1)} s; app exits not caused by the test: ${app.unexpectedExits}`);
+    // What the app logged for its 500s (the submit route logs only the error's name and code).
+    const logged = app.log.split("\n").filter((l) => l.includes("/api/submit:")).reduce((m, l) => {
+      const k = l.slice(l.indexOf("/api/submit:") + 12).trim();
+      return m.set(k, (m.get(k) ?? 0) + 1);
+    }, new Map<string, number>());
+    log(`chaos: app errors logged: ${[...logged].map(([k, v]) => `${v}× ${k}`).join(", ") || "none"}`);
     const crashLines = app.log.split("\n").filter((l) => /uncaught|unhandled/i.test(l));
     if (crashLines.length) log(`chaos: app log: ${crashLines.slice(0, 5).join(" | ")}`);
     console.log(`chaos-submit: acked=${acks.size} stored=${rows} lost=${lost} duplicated=${duplicated} longest_gap_s=${(longest / 1000).toFixed(2)}`);

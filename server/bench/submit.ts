@@ -165,11 +165,12 @@ async function main() {
     bare.latencies.sort((a, b) => a - b);
     submit.latencies.sort((a, b) => a - b);
     const bareRate = bare.ok / bare.seconds;
-    log(`bare: ${bare.ok} in ${bare.seconds} s = ${bareRate.toFixed(0)}/s, p50 ${percentile(bare.latencies, 50).toFixed(1)} ms, p99 ${percentile(bare.latencies, 99).toFixed(1)} ms, errors ${bare.errors + warmBare.errors}`);
+    const dist = (l: number[]) => [50, 90, 99, 99.9].map((p) => `p${p} ${percentile(l, p).toFixed(1)}`).join(", ") + `, max ${l[l.length - 1]?.toFixed(1)} ms`;
+    log(`bare: ${bare.ok} in ${bare.seconds} s = ${bareRate.toFixed(0)}/s, ${dist(bare.latencies)}, errors ${bare.errors + warmBare.errors}`);
     if (submit.exhausted) log("submit: WARNING: ran out of tokens before the end of the window (raise the margin)");
     const rate = submit.ok / submit.seconds;
     const p99 = percentile(submit.latencies, 99);
-    log(`submit: ${submit.ok} in ${submit.seconds} s = ${rate.toFixed(0)}/s, p50 ${percentile(submit.latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, errors ${submit.errors + warmSubmit.errors}`);
+    log(`submit: ${submit.ok} in ${submit.seconds} s = ${rate.toFixed(0)}/s, ${dist(submit.latencies)}, errors ${submit.errors + warmSubmit.errors}`);
     const perReq = (t: Tally) => {
       const n = t.latencies.length;
       return `app ${(t.cpu.app / n).toFixed(2)} ms, postgres backends ${(t.cpu.pg / n).toFixed(2)} ms, load generator ${(t.cpu.gen / n).toFixed(2)} ms, ~${(t.xacts / n).toFixed(2)} statements (pg_stat_database)`;
