@@ -1,23 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DomainError } from "@/server/errors";
+import { throwsCode } from "./expect-code";
 import {
   classReliability, competitionRanks, confidenceInterval, distribution, mean, median, normalCdf, oneWayAnova,
   percentileRank, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
   trimmedMean, tScore, zScore, zScores,
 } from "./stats";
-
-/** Expects fn to throw a DomainError with this code. */
-function throwsCode(fn: () => unknown, code: string) {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 // The classic example 2,4,4,4,5,5,7,9: mean 5, Σ(x − 5)² = 32, so the population SD is 2 and
 // the sample SD sqrt(32/7) = 2.1380899352993950 (by hand); median (4 + 5)/2 = 4.5.

@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { throwsCode } from "./expect-code";
+import { instrumentFileSchema, type InstrumentFile } from "@/server/instruments/format";
+import { compileScoring, scoreResponse } from "./score";
+
+
+const name = (zh: string) => ({ zh, en: zh });
+const choices = (values: (number | string)[]) => values.map((value) => ({ value, text: String(value) }));
+
+// A: 0.6 (A1 0.5, A2 0.5), B: 0.4. q1 → A1 (1–5 and na); q2 (rating 1–5, optional) 0.4 and
+// q3 (coefficients 0.2–1.0) 0.6 → A2; the matrix m, rows r1 and r2 (columns 1–4), 0.5 each → B.
+function fixture(): InstrumentFile {
+  return {
+    key: "fixture", kind: "student_evaluation", name: name("测试"), unscored: [],
+    indicators: [
+      { id: "A", name: name("A"), weight: 0.6, children: [{ id: "A1", name: name("A1"), weight: 0.5 }, { id: "A2", name: name("A2"), weight: 0.5 }] },
+      { id: "B", name: name("B"), weight: 0.4 },
+    ],
+    items: [
+      { question: "q1", indicator: "A1", weight: 1 },
+      { question: "q2", indicator: "A2", weight: 0.4 },
+      { question: "q3", indicator: "A2", weight: 0.6 },
+      { question: "m", row: "r1", indicator: "B", weight: 0.5 },
+      { question: "m", row: "r2", indicator: "B", weight: 0.5 },
+    ],
+    survey: {
+      pages: [{
+        name: "p", elements: [
+          { type: "radiogroup", name: "q1", choices: choices([5, 4, 3, 2, 1, "na"]) },
+          { type: "rating", name: "q2" },
+          { type: "dropdown", name: "q3", choices: choices([1, 0.8, 0.6, 0.4, 0.2]) },
+          { type: "matrix", name: "m", rows: ["r1", "r2"], columns: choices([1, 2, 3, 4]) },
+          { type: "comment", name: "remarks" },
+        ],
+      }],
+    },
+  };
+}
+
+describe("scoreResponse", () => {
+  it("a full response, worked by hand", () => {
+    const s = scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 }, remarks: "好" })!;
+    // q1: (4−1)/(5−1) = 75; q2: (3−1)/4 = 50; q3: (0.8−0.2)/0.8 = 75; r1: 3/3 = 100; r2: 1/3 = 33.33
+    expect(s.items.map((i) => i.score)).toEqual([75, 50, expect.closeTo(75, 10), 100, expect.closeTo(100 / 3, 10)]);
+    expect(s.indicators.A1).toBe(75);
+    expect(s.indicators.A2!).toBeCloseTo(65, 10); // 0.4·50 + 0.6·75
+    expect(s.indicators.A!).toBeCloseTo(70, 10); // 0.5·75 + 0.5·65
+    expect(s.indicators.B!).toBeCloseTo(200 / 3, 10); // (100 + 33.33)/2
+    expect(s.total!).toBeCloseTo(206 / 3, 10); // 0.6·70 + 0.4·66.67 = 42 + 26.67
+    expect(s.flags).toEqual({ straightLining: false, allLowest: false });
+  });
+
+  it("unanswered and na items are left out and the weights renormalised at every level", () => {
+    const s = scoreResponse(fixture(), { q1: "na", q3: 0.8, m: { r1: 4 } })!;
+    expect(s.items.map((i) => `${i.question}${i.row ?? ""}`)).toEqual(["q3", "mr1"]);
+    expect(s.indicators.A1).toBeNull();
+    expect(s.indicators.A2!).toBeCloseTo(75, 10); // q3 alone
+    expect(s.indicators.A!).toBeCloseTo(75, 10); // A2 alone
+    expect(s.indicators.B).toBe(100); // r1 alone
+    expect(s.total!).toBeCloseTo(85, 10); // 0.6·75 + 0.4·100
+    const none = scoreResponse(fixture(), {})!;
+    expect(none.total).toBeNull();
+    expect(none.flags).toEqual({ straightLining: false, allLowest: false });
+  });
+
+  it("another scale (outOf = 5) is the 百分制 score divided by 20", () => {
+    const s = scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 } }, { outOf: 5 })!;
+    expect(s.total!).toBeCloseTo(206 / 3 / 20, 10);
+    throwsCode(() => scoreResponse(fixture(), {}, { outOf: 0 }), "scoring.errors.outOf");
+  });
+
+  it("flags straight-lining and all-lowest; declined responses are not scored", () => {
+    const top = scoreResponse(fixture(), { q1: 5, q2: 5, q3: 1, m: { r1: 4, r2: 4 } })!;
+    expect(top.total).toBe(100);
+    expect(top.flags).toEqual({ straightLining: true, allLowest: false });
+    const low = scoreResponse(fixture(), { q1: 1, q2: 1, q3: 0.2, m: { r1: 1, r2: 1 } })!;
+    expect(low.total).toBe(0);
+    expect(low.flags).toEqual({ straightLining: true, allLowest: true });
+    // the same middle option everywhere is straight-lining, not all-lowest
+    expect(scoreResponse(fixture(), { q1: 3, q2: 3, q3: 0.6 })!.flags).toEqual({ straightLining: true, allLowest: false });
+    expect(scoreResponse(fixture(), { q1: 1 })!.flags).toEqual({ straightLining: false, allLowest: true });
+    expect(scoreResponse(fixture(), {}, { declined: true })).toBeNull();
+  });
+
+  it("refuses answers that are not on the scale", () => {
+    throwsCode(() => scoreResponse(fixture(), { q1: 6 }), "scoring.errors.valueOutsideScale", { item: "q1", value: "6" });
+    throwsCode(() => scoreResponse(fixture(), { m: { r2: "4" } }), "scoring.errors.valueOutsideScale", { item: "m/r2" });
+  });
+
+  it("refuses weights that do not sum to 1, naming where", () => {
+    const f1 = fixture();
+    f1.indicators[1].weight = 0.5;
+    throwsCode(() => compileScoring(f1), "scoring.errors.weightsSum", { scope: "indicators", sum: 1.1 });
+    const f2 = fixture();
+    f2.indicators[0].children![1].weight = 0.4;
+    throwsCode(() => compileScoring(f2), "scoring.errors.weightsSum", { scope: "A", sum: 0.9 });
+    const f3 = fixture();
+    f3.items[2].weight = 0.5;
+    throwsCode(() => scoreResponse(f3, { q1: 4 }), "scoring.errors.weightsSum", { scope: "A2", sum: 0.9 });
+  });
+
+  it("refuses items it cannot score", () => {
+    const f1 = fixture();
+    f1.items[0].indicator = "A";
+    throwsCode(() => compileScoring(f1), "scoring.errors.itemIndicator", { item: "q1", indicator: "A" });
+    const f2 = fixture();
+    f2.items[0].question = "remarks";
+    throwsCode(() => compileScoring(f2), "scoring.errors.itemNotScorable", { item: "remarks" });
+    const f3 = fixture();
+    f3.items[4].row = "r9";
+    throwsCode(() => compileScoring(f3), "scoring.errors.itemNotScorable", { item: "m/r9" });
+    const f4 = fixture();
+    (f4.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([3, "na"]);
+    throwsCode(() => compileScoring(f4), "scoring.errors.degenerateScale", { item: "q1" });
+  });
+
+  it("the student evaluation of the library: top answers 100, lowest 0, and always within [0, 100]", () => {
+    const raw = JSON.parse(readFileSync(path.resolve(__dirname, "../../surveys/student_evaluation.json"), "utf8"));
+    const file = instrumentFileSchema.parse(raw);
+    const model = compileScoring(file);
+    expect(model.items.length).toBeGreaterThan(3);
+    const answer = (pick: (scale: number[]) => number) => {
+      const a: Record<string, unknown> = {};
+      for (const it of model.items) {
+        if (it.row === null) a[it.question] = pick(it.scale);
+        else a[it.question] = { ...(a[it.question] as object), [it.row]: pick(it.scale) };
+      }
+      return a;
+    };
+    expect(scoreResponse(file, answer((s) => s[s.length - 1]))!.total).toBeCloseTo(100, 10);
+    expect(scoreResponse(file, answer((s) => s[0]))!.flags.allLowest).toBe(true);
+    fc.assert(fc.property(fc.array(fc.nat(), { minLength: model.items.length, maxLength: model.items.length }), (picks) => {
+      let i = 0;
+      const s = scoreResponse(model, answer((scale) => scale[picks[i++] % scale.length]))!;
+      expect(s.total!).toBeGreaterThanOrEqual(0);
+      expect(s.total!).toBeLessThanOrEqual(100 + 1e-9);
+      for (const v of Object.values(s.indicators)) {
+        expect(v!).toBeGreaterThanOrEqual(0);
+        expect(v!).toBeLessThanOrEqual(100 + 1e-9);
+      }
+    }), { numRuns: 100 });
+  });
+});
