@@ -4,7 +4,7 @@ import { throwsCode } from "./expect-code";
 import {
   classReliability, competitionRanks, confidenceInterval, distribution, mean, median, normalCdf, oneWayAnova,
   percentileRank, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
-  trimmedMean, tScore, zScore, zScores,
+  normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
 } from "./stats";
 
 // The classic example 2,4,4,4,5,5,7,9: mean 5, Σ(x − 5)² = 32, so the population SD is 2 and
@@ -212,6 +212,30 @@ describe("reliability", () => {
     throwsCode(() => classReliability(1.2, 3), "scoring.errors.iccOutOfRange");
   });
 
+  it("the report of the unbalanced example: each class's reliability and shrunk score", () => {
+    // python3 with exact fractions: ρ = 43074/66785; reliability n·ρ/(1 + (n − 1)ρ); shrunk =
+    // 74/19 + reliability·(class mean − 74/19); raters for 0.7: 1.284 → 2, for 0.8: 2.202 → 3.
+    const r = reliabilityReport([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    expect(r.ratersFor07).toBe(2);
+    expect(r.ratersFor08).toBe(3);
+    expect(r.normMean).toBeCloseTo(74 / 19, 12);
+    const expected = [
+      [5, 4.2, 0.900824406791, 4.169725345231], [3, 8 / 3, 0.844958249691, 2.857068816169],
+      [7, 33 / 7, 0.927094447297, 4.654536050792], [4, 3, 0.879029830567, 3.108236467387],
+    ];
+    r.classes.forEach((c, i) => {
+      expect(c.n).toBe(expected[i][0]);
+      expect(c.mean).toBeCloseTo(expected[i][1], 12);
+      expect(c.reliability).toBeCloseTo(expected[i][2], 11);
+      expect(c.shrunk).toBeCloseTo(expected[i][3], 11);
+    });
+    // toward another norm group's mean, 4: 4 + 0.900824406791·(4.2 − 4) = 4.180164881358
+    const other = reliabilityReport([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]], 4);
+    expect(other.classes[0].shrunk).toBeCloseTo(4.180164881358, 11);
+    // no variance at all: reliability 0, everything shrunk to the norm mean
+    expect(reliabilityReport([[3, 3], [3, 3]]).classes[0]).toEqual({ n: 2, mean: 3, reliability: 0, shrunk: 3 });
+  });
+
   it("empirical-Bayes shrinkage toward the norm-group mean", () => {
     expect(shrunkScore(90, 80, 0.6)).toBeCloseTo(86, 12); // 80 + 0.6·10
     expect(shrunkScore(70, 80, 0)).toBe(80);
@@ -236,6 +260,11 @@ describe("norms", () => {
     expect(competitionRanks([90, 85, 90, 70])).toEqual([1, 3, 1, 4]);
     expect(competitionRanks([90, 85, 90, 70], "asc")).toEqual([3, 2, 3, 1]);
     expect(competitionRanks([])).toEqual([]);
+    expect(normTable([60, 80, 80, 100]).map(({ rank, percentileRank: p }) => [rank, p])).toEqual([[4, 12.5], [2, 50], [2, 50], [1, 87.5]]);
+    // mean 80, sample SD sqrt(800/3) = 16.3299…: z(100) = 20/16.3299 = sqrt(1.5) = 1.2247448713915890
+    expect(normTable([60, 80, 80, 100])[3].z!).toBeCloseTo(1.224744871391589, 12);
+    expect(normTable([60, 80, 80, 100])[3].t!).toBeCloseTo(62.24744871391589, 10);
+    expect(normTable([70, 70])[0]).toEqual({ value: 70, z: null, t: null, percentileRank: 50, rank: 1 });
   });
 
   it("properties: the z-scores of a group have mean 0; percentile ranks lie in [0, 100]", () => {
@@ -248,8 +277,9 @@ describe("norms", () => {
         expect(p).toBeGreaterThan(0);
         expect(p).toBeLessThan(100);
       }
+      // competition ranks: 1 + how many are strictly greater (the definition, counted directly)
       const r = competitionRanks(ys);
-      expect(Math.min(...r)).toBe(1);
+      ys.forEach((y, i) => expect(r[i]).toBe(1 + ys.filter((v) => v > y).length));
     }));
   });
 });

@@ -55,6 +55,9 @@ import { badRequest } from "@/server/errors";
  *                        exact equality).
  *   competitionRanks(x, order = "desc") = 1 + the number of values strictly better (greater for
  *                        "desc"), so ties share the best rank and the next rank is skipped ("1224").
+ *   normTable(y)        = all of the above for every value of a norm group against the group itself.
+ *   reliabilityReport(classes, normMean = grand mean) = oneWayAnova + ratersNeeded(0.7, 0.8) + per
+ *                        class its reliability for its n and its shrunk score (ICC(1) null → 0).
  */
 
 /** Throws unless every value is a finite number; an empty array is refused where a value is needed. */
@@ -347,5 +350,54 @@ export function percentileRank(x: number, norm: readonly number[]): number {
 
 export function competitionRanks(xs: readonly number[], order: "desc" | "asc" = "desc"): number[] {
   finite(xs, false);
-  return xs.map((x) => 1 + xs.filter((y) => (order === "desc" ? y > x : y < x)).length);
+  const idx = xs.map((_, i) => i).sort((a, b) => (order === "desc" ? xs[b] - xs[a] : xs[a] - xs[b]));
+  const ranks = new Array<number>(xs.length);
+  idx.forEach((i, pos) => {
+    ranks[i] = pos > 0 && xs[idx[pos - 1]] === xs[i] ? ranks[idx[pos - 1]] : pos + 1;
+  });
+  return ranks;
+}
+
+export type NormEntry = { value: number; z: number | null; t: number | null; percentileRank: number; rank: number };
+
+/** z (against the group's mean and sample SD), T, percentile rank and competition rank (desc) of every value of a norm group. */
+export function normTable(xs: readonly number[]): NormEntry[] {
+  const z = zScores(xs);
+  const ranks = competitionRanks(xs);
+  return xs.map((value, i) => ({
+    value, z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: percentileRank(value, xs), rank: ranks[i],
+  }));
+}
+
+export type ClassReliability = { n: number; mean: number; reliability: number; shrunk: number };
+export type ReliabilityReport = {
+  anova: OneWayAnova;
+  /** Raters needed for a class reliability of 0.7 and 0.8 (null: ICC(1) ≤ 0). */
+  ratersFor07: number | null;
+  ratersFor08: number | null;
+  normMean: number;
+  classes: ClassReliability[];
+};
+
+/**
+ * Part 4 for one instrument × unit × term: the ANOVA over the classes' ratings, raters needed
+ * for 0.7 and 0.8, and for each class its reliability for its own n and its empirical-Bayes
+ * score shrunk toward normMean (default: the grand mean of all ratings, the ANOVA's). A null
+ * ICC(1) (no variance at all) counts as 0: every class is then shrunk fully to the norm mean.
+ */
+export function reliabilityReport(groups: readonly (readonly number[])[], normMean?: number): ReliabilityReport {
+  const anova = oneWayAnova(groups);
+  const icc = anova.icc1 ?? 0;
+  const norm = normMean ?? anova.grandMean;
+  return {
+    anova,
+    ratersFor07: ratersNeeded(icc, 0.7),
+    ratersFor08: ratersNeeded(icc, 0.8),
+    normMean: norm,
+    classes: groups.map((g) => {
+      const m = mean(g);
+      const reliability = classReliability(icc, g.length);
+      return { n: g.length, mean: m, reliability, shrunk: shrunkScore(m, norm, reliability) };
+    }),
+  };
 }
