@@ -42,6 +42,8 @@ describe("descriptives", () => {
     expect(trimCount(30, 0.1)).toBe(3);
     expect(trimmedMean([5, 1, 9], 0.49)).toBe(5); // g = 1 of 3: the median
     expect(trimmedMean([4, 1, 9, 2], 0)).toBe(4);
+    expect(trimmedMean([1, 2], 0.4999999999999)).toBe(1.5); // g = 0: a value always stays
+    expect(trimCount(0, 0.1)).toBe(0);
   });
 
   it("trimmed mean: a fraction outside [0, 0.5) is refused, naming the problem", () => {

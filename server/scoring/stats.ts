@@ -9,7 +9,8 @@ import { badRequest } from "@/server/errors";
  *   median(x)          = the middle value of the sorted values; for even n the mean of the two middle ones.
  *   sampleSd(x)        = sqrt( Σ(x_i − mean)² / (n − 1) ); null when n < 2.
  *   trimmedMean(x, f)  = with g = floor(f·n) (computed as floor(f·n + 1e-9), so that 0.1·30 or
- *                        0.29·100 give 3 and 29 despite binary fractions), drop the g smallest and
+ *                        0.29·100 give 3 and 29 despite binary fractions; at most floor((n − 1)/2),
+ *                        which only matters for f within 1e-9 of ½), drop the g smallest and
  *                        the g largest values and take the mean of the remaining n − 2g.
  *                        f ∈ [0, 0.5), default 0.1 (10 % at each end). This is R's mean(x, trim = f).
  *                        A fraction outside [0, 0.5) throws scoring.errors.trimFraction.
@@ -20,7 +21,10 @@ import { badRequest } from "@/server/errors";
  *   tQuantile(p, df)   = the p-quantile of Student's t with df degrees of freedom (df = Infinity: the
  *                        standard normal), by bisection on the CDF, which is computed from the
  *                        regularized incomplete beta function: for t > 0,
- *                        P(T ≤ t) = 1 − ½·I_{df/(df+t²)}(df/2, ½). Accurate to about 1e-12.
+ *                        P(T ≤ t) = 1 − ½·I_{df/(df+t²)}(df/2, ½) (continued fraction, Numerical
+ *                        Recipes betacf; ln Γ by Lanczos). Tested to 1e-9 against df 1, 2, 5, 7, 10,
+ *                        30, 120, 10⁶ and ∞; the error grows with df through ln Γ cancellation
+ *                        (about 2e-10 at df = 10⁶), far below what a CI needs.
  *   confidenceInterval(m, se, n, level = 0.95) = m ± t_{(1+level)/2, n−1} · se; null when n < 2 or se
  *                        is null. With se = 0 (a census) the interval is [m, m].
  *   distribution(values, options) = for each option value in the given order, its count and its
@@ -93,7 +97,8 @@ export const DEFAULT_TRIM = 0.1;
 /** How many values trimmedMean drops at each end: floor(fraction·n), guarded against binary fractions. */
 export function trimCount(n: number, fraction = DEFAULT_TRIM): number {
   if (!(fraction >= 0 && fraction < 0.5)) throw badRequest("scoring.errors.trimFraction", { fraction: String(fraction) });
-  return Math.floor(fraction * n + 1e-9);
+  // never more than floor((n − 1)/2), so that at least one value stays (f just below ½, tiny n)
+  return Math.min(Math.floor(fraction * n + 1e-9), Math.max(0, Math.floor((n - 1) / 2)));
 }
 
 export function trimmedMean(xs: readonly number[], fraction = DEFAULT_TRIM): number {
