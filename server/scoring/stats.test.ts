@@ -98,6 +98,13 @@ describe("Student t", () => {
     throwsCode(() => tQuantile(0.9, 0), "scoring.errors.degreesOfFreedom");
   });
 
+  it("closed forms: df = 1 (Cauchy) t = tan(π(p − ½)); df = 2 t = (2p − 1)/sqrt(2p(1 − p))", () => {
+    fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (p) => {
+      expect(Math.abs(tQuantile(p, 1) - Math.tan(Math.PI * (p - 0.5)))).toBeLessThan(1e-9 * Math.max(1, Math.abs(Math.tan(Math.PI * (p - 0.5)))));
+      expect(Math.abs(tQuantile(p, 2) - (2 * p - 1) / Math.sqrt(2 * p * (1 - p)))).toBeLessThan(1e-9);
+    }));
+  });
+
   it("the quantile inverts the CDF (property)", () => {
     fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 500 }), (p, df) => {
       expect(Math.abs(tCdf(tQuantile(p, df), df) - p)).toBeLessThan(1e-10);
