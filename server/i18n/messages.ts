@@ -10,6 +10,7 @@ import zhImports from "./messages/zh/imports.json";
 import zhInstruments from "./messages/zh/instruments.json";
 import zhRespond from "./messages/zh/respond.json";
 import zhCampaigns from "./messages/zh/campaigns.json";
+import zhScoring from "./messages/zh/scoring.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -20,6 +21,7 @@ import enImports from "./messages/en/imports.json";
 import enInstruments from "./messages/en/instruments.json";
 import enRespond from "./messages/en/respond.json";
 import enCampaigns from "./messages/en/campaigns.json";
+import enScoring from "./messages/en/scoring.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -27,9 +29,9 @@ export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
 const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
-  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns };
+  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring };
 const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
-  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns };
+  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;
