@@ -81,6 +81,7 @@ async function main() {
     let nextToken = 0;
     let taking = true;
     let exhaustedAt: number | undefined;
+    const timeouts: number[] = []; // when (s into the run) the requests that timed out were sent
     const fail = (k: string) => failures.set(k, (failures.get(k) ?? 0) + 1);
 
     async function client(): Promise<void> {
@@ -107,6 +108,7 @@ async function main() {
             break;
           }
           fail(r.error ?? `http ${r.status}${r.status >= 400 && r.status < 500 ? ` ${r.body.slice(0, 100)}` : ""}`);
+          if (r.error === "timeout") timeouts.push((performance.now() - r.ms - windowStart) / 1000);
           if (!taking && drainDeadline()) break; // give up on this one (reported as unresolved)
           await sleep(Math.min(250, 20 * 2 ** Math.min(retry, 4)));
         }
@@ -114,12 +116,12 @@ async function main() {
     }
 
     const loadStart = performance.now();
+    const windowStart = loadStart + WARMUP * 1000;
     let loadEnd = loadStart + (WARMUP + SECONDS) * 1000;
     const clients = Array.from({ length: CLIENTS }, () => client());
 
     // ---- chaos ----
     const events: string[] = [];
-    const windowStart = loadStart + WARMUP * 1000;
     for (let i = 0; i < EVENTS; i++) {
       const at = windowStart + ((i + 1) * SECONDS * 1000) / (EVENTS + 1);
       await sleep(Math.max(0, at - performance.now()));
@@ -179,6 +181,7 @@ async function main() {
     const byStatus = [...acks.values()].reduce((m, a) => m.set(a.status, (m.get(a.status) ?? 0) + 1), new Map<string, number>());
     log(`chaos: ${attempts} requests for ${sent.size} tokens; acknowledged ${[...byStatus].map(([k, v]) => `${k}=${v}`).join(" ")}; unresolved ${unresolved} (${unresolvedStored} of them stored)`);
     log(`chaos: failed attempts (then retried): ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v}× ${k}`).join(", ") || "none"}`);
+    if (timeouts.length) log(`chaos: requests that got no answer within ${REQUEST_TIMEOUT_MS / 1000} s were sent at t=${timeouts.map((t) => t.toFixed(1)).join(", ")} s`);
     log(`chaos: longest gap ${(longest / 1000).toFixed(2)} s from t=${((longestAt - windowStart) / 1000).toFixed(1)} s; app exits not caused by the test: ${app.unexpectedExits}`);
     // What the app logged for its 500s (the submit route logs only the error's name and code).
     const logged = app.log.split("\n").filter((l) => l.includes("/api/submit:")).reduce((m, l) => {
