@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { submitTargetCache } from "../anonymity/submit";
 import { planCache } from "../instruments/validate";
 
 // One database per test worker: in-memory PGlite, or with TEST_DATABASE_URL a database
@@ -37,6 +38,7 @@ export async function testDb(): Promise<Db> {
  */
 export async function resetDb(db: Db): Promise<void> {
   planCache.clear();
+  submitTargetCache.clear();
   const res = await db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
   const names = rowsOf<{ tablename: string }>(res).map((r) => `"${r.tablename}"`);
   if (names.length) await db.execute(sql.raw(`truncate ${names.join(", ")} restart identity cascade`));
