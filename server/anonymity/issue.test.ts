@@ -6,17 +6,13 @@ import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
 import { tinyVersions } from "../campaigns/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
+import { SECRET, NOW, OPENS, CLOSES, DURING } from "../test/collection";
 import { verifyToken } from "./blind";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
 import { issueTokens, shanghaiDay, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 
-const SECRET = "issue-test-secret-0123456789abcdef";
-const NOW = new Date("2026-12-20T08:00:00Z");
-const OPENS = new Date("2026-12-25T00:00:00Z");
-const CLOSES = new Date("2027-01-15T00:00:00Z");
-const DURING = new Date("2026-12-28T03:00:00Z");
 
 let db: Db;
 let s: School;

@@ -15,13 +15,8 @@ import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
 import { tinyVersions } from "../campaigns/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
+import { SECRET, NOW, OPENS, CLOSES, DURING, LATER } from "../test/collection";
 
-const SECRET = "hotpath-test-secret-0123456789abcdef";
-const NOW = new Date("2026-12-20T08:00:00Z");
-const OPENS = new Date("2026-12-25T00:00:00Z");
-const CLOSES = new Date("2027-01-15T00:00:00Z");
-const DURING = new Date("2026-12-28T03:00:00Z");
-const LATER = new Date("2027-01-03T09:00:00Z");
 
 let db: Db;
 let s: School;

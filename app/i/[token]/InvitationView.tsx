@@ -5,9 +5,10 @@ import { Alert, Card, Result, Space, Spin, Typography } from "antd";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { LocaleSwitch } from "../../_components/LocaleSwitch";
-import { CollectError, obtainTokens, submitWithToken } from "../../_components/respond/collect";
+import { obtainTokens, submitWithToken } from "../../_components/respond/collect";
+import { completeWith } from "../../_components/respond/complete";
 import { getTokens, type TokenState } from "../../_components/respond/tokenStore";
-import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../_components/survey/SurveyForm";
+import { SurveyForm, type SurveyAnswers } from "../../_components/survey/SurveyForm";
 import { useTRPC } from "../../_components/trpc";
 
 export function InvitationView({ token }: { token: string }) {
@@ -39,16 +40,7 @@ export function InvitationView({ token }: { token: string }) {
     })();
   }, [d, issue, token]);
 
-  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
-    try {
-      await submitWithToken(d!.targetId, { answers, locale });
-      setLocal("submitted");
-      return { ok: true };
-    } catch (e) {
-      if (e instanceof CollectError && Array.isArray(e.details)) return { ok: false, errors: e.details as { question: string; message: string }[], message: e.message };
-      return { ok: false, errors: [], message: e instanceof Error ? e.message : String(e) };
-    }
-  };
+  const onComplete = completeWith<SurveyAnswers>((answers) => submitWithToken(d!.targetId, { answers, locale }), () => setLocal("submitted"));
 
   let body;
   if (inv.isLoading || (d && local === null)) body = <Spin tip={t("preparing")}><div style={{ minHeight: 80 }} /></Spin>;

@@ -1,13 +1,13 @@
 "use client";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { Alert, Button, Card, DatePicker, Form, Input, Result, Space, Spin, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
-import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { completeWith } from "../../../_components/respond/complete";
+import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../_components/trpc";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
@@ -29,16 +29,9 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
   if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={t("errors.notFound")} /></Space>;
   if (done || task.done) return <Card><Result status="success" title={t("submitted")} extra={back} /></Card>;
 
-  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
-    try {
-      await submit.mutateAsync({ assignmentId, answers, observedOn: observedOn.format("YYYY-MM-DD"), comment: comment || undefined });
-      setDone(true);
-      return { ok: true };
-    } catch (e) {
-      const details = e instanceof TRPCClientError ? (e.data as { details?: unknown } | undefined)?.details : undefined;
-      return { ok: false, errors: Array.isArray(details) ? details : [], message: e instanceof Error ? e.message : String(e) };
-    }
-  };
+  const onComplete = completeWith<SurveyAnswers>(
+    (answers) => submit.mutateAsync({ assignmentId, answers, observedOn: observedOn.format("YYYY-MM-DD"), comment: comment || undefined }),
+    () => setDone(true));
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>

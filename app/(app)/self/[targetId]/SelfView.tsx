@@ -1,12 +1,12 @@
 "use client";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { Alert, Button, Card, Result, Space, Spin, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
-import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { completeWith } from "../../../_components/respond/complete";
+import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../_components/trpc";
 
 /** A teacher's self-evaluation of one section (named: it is about the teacher). */
@@ -26,16 +26,7 @@ export function SelfView({ targetId }: { targetId: number }) {
   if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={tf("notFound")} /></Space>;
   if (done || task.done) return <Card><Result status="success" title={t("submitted")} subTitle={task.courseName} extra={back} /></Card>;
 
-  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
-    try {
-      await submit.mutateAsync({ targetId, answers });
-      setDone(true);
-      return { ok: true };
-    } catch (e) {
-      const details = e instanceof TRPCClientError ? (e.data as { details?: unknown } | undefined)?.details : undefined;
-      return { ok: false, errors: Array.isArray(details) ? details : [], message: e instanceof Error ? e.message : String(e) };
-    }
-  };
+  const onComplete = completeWith<SurveyAnswers>((answers) => submit.mutateAsync({ targetId, answers }), () => setDone(true));
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>

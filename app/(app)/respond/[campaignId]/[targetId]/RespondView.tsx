@@ -5,9 +5,10 @@ import { Alert, Button, Card, Result, Space, Spin, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
-import { CollectError, submitWithToken } from "../../../../_components/respond/collect";
+import { submitWithToken } from "../../../../_components/respond/collect";
+import { completeWith } from "../../../../_components/respond/complete";
 import { useCampaignTokens } from "../../../../_components/respond/useCampaignTokens";
-import { SurveyForm, type CompleteResult, type SurveyAnswers } from "../../../../_components/survey/SurveyForm";
+import { SurveyForm, type SurveyAnswers } from "../../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../../_components/trpc";
 
 /** One evaluation: the SurveyJS form, submitted anonymously with this device's token. */
@@ -30,19 +31,10 @@ export function RespondView({ campaignId, targetId }: { campaignId: number; targ
   const status = tokens.statusOf(targetId);
   const remaining = campaign.targets.filter((x) => x.targetId !== targetId && tokens.statusOf(x.targetId) === "todo");
 
-  const onComplete = async (answers: SurveyAnswers): Promise<CompleteResult> => {
-    try {
-      await submitWithToken(targetId, { answers, locale });
-      await tokens.reload();
-      setDone(true);
-      return { ok: true };
-    } catch (e) {
-      if (e instanceof CollectError && Array.isArray(e.details)) {
-        return { ok: false, errors: e.details as { question: string; message: string }[], message: e.message };
-      }
-      return { ok: false, errors: [], message: e instanceof Error ? e.message : String(e) };
-    }
-  };
+  const onComplete = completeWith<SurveyAnswers>((answers) => submitWithToken(targetId, { answers, locale }), async () => {
+    await tokens.reload();
+    setDone(true);
+  });
 
   if (done || status === "submitted" || status === "declined") {
     const next = remaining[0];

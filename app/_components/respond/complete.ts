@@ -1,0 +1,28 @@
+// What a refused submission shows in the form: the server's per-question errors (from a
+// tRPC error's data.details or a CollectError's details) and its message above the form.
+import { TRPCClientError } from "@trpc/client";
+import type { CompleteResult, ServerQuestionError } from "../survey/SurveyForm";
+import { CollectError } from "./collect";
+
+export function refusal(e: unknown): CompleteResult {
+  const details = e instanceof CollectError ? e.details
+    : e instanceof TRPCClientError ? (e.data as { details?: unknown } | undefined)?.details : undefined;
+  return {
+    ok: false,
+    errors: Array.isArray(details) ? (details as ServerQuestionError[]) : [],
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
+
+/** An onComplete that runs `send` and reports success, or the refusal at its questions. */
+export function completeWith<A>(send: (answers: A) => Promise<unknown>, onDone: () => void | Promise<void>) {
+  return async (answers: A): Promise<CompleteResult> => {
+    try {
+      await send(answers);
+      await onDone();
+      return { ok: true };
+    } catch (e) {
+      return refusal(e);
+    }
+  };
+}
