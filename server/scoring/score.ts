@@ -62,7 +62,8 @@ export type ResponseScore = {
   flags: { straightLining: boolean; allLowest: boolean };
 };
 
-function checkSum(weights: number[], scope: string) {
+/** Refuses weights that do not sum to 1 (within 1e-6): scoring.errors.weightsSum {scope, sum}. */
+export function checkSum(weights: number[], scope: string) {
   const s = weights.reduce((a, b) => a + b, 0);
   if (Math.abs(s - 1) > TOLERANCE) throw badRequest("scoring.errors.weightsSum", { scope, sum: Number(s.toFixed(6)) });
 }

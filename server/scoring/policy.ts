@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { courseType } from "@/db/schema/org";
+import { badRequest } from "@/server/errors";
+import { checkSum } from "./score";
+import { trimCount } from "./stats";
+
+/**
+ * A scoring policy (issue 5 part 7): every choice the figures depend on, as a versioned file
+ * per school year. `parsePolicy` checks one and fills the defaults; a bad one is refused with
+ * the first problem named (scoring.errors.policyInvalid {path}, weightsSum {scope, sum},
+ * trimFraction {fraction}) and nothing is computed from it.
+ *
+ *   trim              fraction trimmed at each end for the trimmed mean, [0, 0.5), default 0.1
+ *   outOf             full mark of a response score, default 100 (百分制)
+ *   quality           straightLining / allLowest: "off" | "flag" (shown, kept) | "exclude"
+ *                     (left out of the valid figures, still counted in "all"); maxExcludedShare:
+ *                     at most this share of a target's responses may be excluded (default 0.2;
+ *                     beyond it nothing is excluded for that target and it is flagged)
+ *   minRaters         valid responses a rater group needs before it counts (students 5,
+ *                     observers — supervisor, peer, leader — 3, self 1)
+ *   weights           rater-group weights for the composite, summing to 1 (±1e-6): `default`
+ *                     and optionally one table per course type
+ *   normGroup         the group z, T and percentile ranks are taken in: unit | course_type | level
+ */
+
+export const COMPOSITE_GROUPS = ["student", "supervisor", "peer", "leader", "self"] as const;
+export type CompositeGroup = (typeof COMPOSITE_GROUPS)[number];
+
+const rule = z.enum(["off", "flag", "exclude"]);
+const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).max(1));
+
+export const policySchema = z.object({
+  key: z.string().trim().min(1).max(100),
+  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  trim: z.number().default(0.1),
+  outOf: z.number().positive().max(1000).default(100),
+  quality: z.object({
+    straightLining: rule.default("flag"),
+    allLowest: rule.default("flag"),
+    maxExcludedShare: z.number().min(0).max(1).default(0.2),
+  }).strict().default({ straightLining: "flag", allLowest: "flag", maxExcludedShare: 0.2 }),
+  minRaters: z.object({
+    student: z.number().int().min(1).max(1000).default(5),
+    observer: z.number().int().min(1).max(100).default(3),
+    self: z.number().int().min(1).max(1).default(1),
+  }).strict().default({ student: 5, observer: 3, self: 1 }),
+  weights: z.object({
+    default: weightTable,
+    byCourseType: z.partialRecord(z.enum(courseType.enumValues), weightTable).default({}),
+  }).strict(),
+  normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
+}).strict();
+
+export type ScoringPolicy = z.output<typeof policySchema>;
+
+function checkWeights(scope: string, table: Partial<Record<CompositeGroup, number>>) {
+  checkSum(Object.values(table).map((w) => w ?? 0), scope);
+}
+
+export function parsePolicy(raw: unknown): ScoringPolicy {
+  const r = policySchema.safeParse(raw);
+  if (!r.success) throw badRequest("scoring.errors.policyInvalid", { path: r.error.issues[0]?.path.join(".") || "(root)" });
+  const p = r.data;
+  trimCount(1, p.trim); // throws trimFraction outside [0, 0.5)
+  checkWeights("weights.default", p.weights.default);
+  for (const [type, table] of Object.entries(p.weights.byCourseType)) checkWeights(`weights.byCourseType.${type}`, table ?? {});
+  return p;
+}
+
+/** The weight table for a course type: its own if the policy has one, else the default. */
+export function weightsFor(p: ScoringPolicy, type: string | null): Partial<Record<CompositeGroup, number>> {
+  return (type && p.weights.byCourseType[type as keyof typeof p.weights.byCourseType]) || p.weights.default;
+}
+
+/** The minimum of valid responses before a rater group counts. */
+export function minRatersFor(p: ScoringPolicy, group: CompositeGroup): number {
+  return group === "student" ? p.minRaters.student : group === "self" ? p.minRaters.self : p.minRaters.observer;
+}
+
+export type Composite = {
+  /** Σ w_g·score_g / Σ w_g over the groups that count; null when none counts */
+  score: number | null;
+  /** the weights actually used, renormalised to sum to 1 */
+  used: Partial<Record<CompositeGroup, number>>;
+  /** groups with a positive weight that did not count (absent, or below their minimum) */
+  missing: CompositeGroup[];
+  /** true when `missing` is not empty: the composite was renormalised */
+  renormalised: boolean;
+};
+
+/**
+ * The composite of one teacher (part 5): each rater group's score with its number of valid
+ * responses; a group counts when it has at least its minimum; the weights of the groups that
+ * count are renormalised to sum to 1 and the result is flagged when a weighted group is missing.
+ */
+export function composite(
+  p: ScoringPolicy, type: string | null, groups: Partial<Record<CompositeGroup, { score: number; n: number }>>,
+): Composite {
+  const table = weightsFor(p, type);
+  const weighted = COMPOSITE_GROUPS.filter((g) => (table[g] ?? 0) > 0);
+  const counting = weighted.filter((g) => groups[g] !== undefined && groups[g]!.n >= minRatersFor(p, g));
+  const missing = weighted.filter((g) => !counting.includes(g));
+  const total = counting.reduce((a, g) => a + table[g]!, 0);
+  if (counting.length === 0 || total <= 0) return { score: null, used: {}, missing, renormalised: missing.length > 0 };
+  const used = Object.fromEntries(counting.map((g) => [g, table[g]! / total])) as Partial<Record<CompositeGroup, number>>;
+  const score = counting.reduce((a, g) => a + used[g]! * groups[g]!.score, 0);
+  return { score, used, missing, renormalised: missing.length > 0 };
+}
