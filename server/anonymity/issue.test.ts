@@ -1,12 +1,10 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaignTargets, eligibility, targetKeys } from "@/db/schema";
-import { generateAssignments } from "../campaigns/assign";
-import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
-import { tinyVersions } from "../campaigns/testing";
-import { freshSchool, type School, sessionOf } from "../test/fixtures";
-import { SECRET, NOW, OPENS, CLOSES, DURING } from "../test/collection";
+import { eligibility, targetKeys } from "@/db/schema";
+import { closeCampaign } from "../campaigns/campaigns";
+import { freshSchool, type School } from "../test/fixtures";
+import { SECRET, CLOSES, DURING, endOfTermCampaign } from "../test/collection";
 import { verifyToken } from "./blind";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
 import { issueTokens, shanghaiDay, type IssueResult } from "./issue";
@@ -23,18 +21,10 @@ let tB: number;
 
 beforeEach(async () => {
   ({ db, s } = await freshSchool());
-  const v = await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id);
-  const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
-    kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-    instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
-  }, NOW);
+  const c = await endOfTermCampaign(db, s);
   campaignId = c.id;
-  await generateAssignments(db, c.id);
-  await ensureTargetKeys(db, c.id, SECRET);
-  await openCampaign(db, c.id, DURING);
-  const ts = await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
-  tA = ts.find((t) => t.sectionId === s.secA.id)!.id;
-  tB = ts.find((t) => t.sectionId === s.secB.id)!.id;
+  tA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
+  tB = c.targets.find((t) => t.sectionId === s.secB.id)!.id;
 });
 
 /** The browser's side: a token per target, blinded with the target's published key. */

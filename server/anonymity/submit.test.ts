@@ -1,19 +1,15 @@
 import { generateKeyPairSync, constants, sign } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaignTargets, eligibility, enrolments, persons, responses, sectionTeachers, sections } from "@/db/schema";
+import { eligibility, enrolments, persons, responses, sectionTeachers, sections } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { generateAssignments } from "../campaigns/assign";
-import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
-import { tinyVersions } from "../campaigns/testing";
-import { freshSchool, type School, sessionOf } from "../test/fixtures";
-import { SECRET, NOW, OPENS, CLOSES, DURING, LATER } from "../test/collection";
+import { closeCampaign } from "../campaigns/campaigns";
+import { freshSchool, type School } from "../test/fixtures";
+import { CLOSES, DURING, LATER, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 import { tokenHash } from "./blind";
-import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
-import { issueTokens } from "./issue";
+import { fromBase64, prepareToken, toBase64 } from "./client";
 import { MAX_ANSWERS_BYTES, submitResponse, type SubmitInput } from "./submit";
-import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 
 
 let db: Db;
@@ -26,38 +22,15 @@ let tB: number; // secB: studentB
 async function setupCampaign(extra?: (db: Db, s: School) => Promise<void>) {
   ({ db, s } = await freshSchool());
   if (extra) await extra(db, s);
-  versionId = (await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id)).student_evaluation;
-  const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
-    kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-    instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
-  }, NOW);
+  const c = await endOfTermCampaign(db, s);
+  ({ versionId } = c);
   campaignId = c.id;
-  await generateAssignments(db, c.id);
-  await ensureTargetKeys(db, c.id, SECRET);
-  await openCampaign(db, c.id, DURING);
-  const ts = await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
-  tA = ts.find((t) => t.sectionId === s.secA.id)!.id;
-  tB = ts.find((t) => t.sectionId === s.secB.id)!.id;
+  tA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
+  tB = c.targets.find((t) => t.sectionId === s.secB.id)!.id;
 }
 
-type Token = { targetId: number; token: string; signature: string };
-
-/** The whole student side of issuance: blind, one request, finalize (client.ts helpers). */
-async function tokensFor(personId: number, targetIds: number[], now = DURING): Promise<Token[]> {
-  const keys = await publicKeysFor(db, targetIds);
-  const prepared = await Promise.all(targetIds.map(async (targetId) => {
-    const token = prepareToken();
-    return { targetId, token, pk: keys.get(targetId)!, ...(await blindToken(keys.get(targetId)!, token)) };
-  }));
-  const res = await issueTokens(db, {
-    personId, campaignId, blinded: prepared.map((p) => ({ targetId: p.targetId, blindedMsg: toBase64(p.blindedMsg) })),
-  }, now, SECRET);
-  return Promise.all(prepared.map(async (p, i) => ({
-    targetId: p.targetId,
-    token: toBase64(p.token),
-    signature: toBase64(await finalizeToken(p.pk, p.token, fromBase64(res.signatures[i].blindSig), p.inv)),
-  })));
-}
+/** The whole student side of issuance, the targets requested in this order. */
+const tokensFor = (personId: number, targetIds: number[], now = DURING) => studentTokens(db, campaignId, personId, now, targetIds);
 
 const submission = (t: Token, patch: Partial<SubmitInput> = {}): SubmitInput => ({
   targetId: t.targetId, token: t.token, signature: t.signature, answers: { q1: 5 }, locale: "zh", ...patch,

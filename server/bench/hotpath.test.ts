@@ -2,20 +2,16 @@
 // it keeps about a target in memory must never decide anything the database does not
 // confirm in the same statement.
 import { constants, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaignTargets, eligibility, responses } from "@/db/schema";
+import { responses } from "@/db/schema";
 import { tokenHash } from "../anonymity/blind";
-import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "../anonymity/client";
-import { issueTokens } from "../anonymity/issue";
+import { fromBase64, toBase64 } from "../anonymity/client";
 import { submitResponse, submitTargetCache, type SubmitInput } from "../anonymity/submit";
-import { ensureTargetKeys, publicKeysFor } from "../anonymity/targetkeys";
-import { generateAssignments } from "../campaigns/assign";
-import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
-import { tinyVersions } from "../campaigns/testing";
-import { freshSchool, type School, sessionOf } from "../test/fixtures";
-import { SECRET, NOW, OPENS, CLOSES, DURING, LATER } from "../test/collection";
+import { closeCampaign } from "../campaigns/campaigns";
+import { freshSchool, type School } from "../test/fixtures";
+import { OPENS, CLOSES, DURING, LATER, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 
 
 let db: Db;
@@ -23,20 +19,9 @@ let s: School;
 let campaignId: number;
 let tA: number;
 
-type Token = { targetId: number; token: string; signature: string };
-
 /** The whole student side of issuance (all the person's targets at once, as required); the token for `targetId`. */
 async function tokenFor(personId: number, targetId: number): Promise<Token> {
-  const own = (await db.select({ t: eligibility.targetId }).from(eligibility).where(eq(eligibility.personId, personId))).map((e) => e.t);
-  const keys = await publicKeysFor(db, own);
-  const prepared = await Promise.all(own.map(async (t) => {
-    const token = prepareToken();
-    return { t, token, ...(await blindToken(keys.get(t)!, token)) };
-  }));
-  const res = await issueTokens(db, { personId, campaignId, blinded: prepared.map((p) => ({ targetId: p.t, blindedMsg: toBase64(p.blindedMsg) })) }, DURING, SECRET);
-  const i = own.indexOf(targetId);
-  const p = prepared[i];
-  return { targetId, token: toBase64(p.token), signature: toBase64(await finalizeToken(keys.get(targetId)!, p.token, fromBase64(res.signatures[i].blindSig), p.inv)) };
+  return (await studentTokens(db, campaignId, personId)).find((t) => t.targetId === targetId)!;
 }
 
 const submission = (t: Token): SubmitInput => ({ targetId: t.targetId, token: t.token, signature: t.signature, answers: { q1: 5 }, locale: "zh" });
@@ -46,16 +31,9 @@ describe("submit hot path", () => {
   beforeEach(async () => {
     ({ db, s } = await freshSchool());
     submitTargetCache.clear();
-    const versionId = (await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id)).student_evaluation;
-    const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
-      kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-      instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
-    }, NOW);
+    const c = await endOfTermCampaign(db, s);
     campaignId = c.id;
-    await generateAssignments(db, c.id);
-    await ensureTargetKeys(db, c.id, SECRET);
-    await openCampaign(db, c.id, DURING);
-    tA = (await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id))).find((t) => t.sectionId === s.secA.id)!.id;
+    tA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
   });
 
   it("keeps a target once stored, then stores through it; a retry is still a duplicate", async () => {

@@ -80,12 +80,13 @@ async function finalized(targetId: number, b: Awaited<ReturnType<typeof blinded>
  * excluded, not issued) student targets of the campaign, one request, finalize (which
  * throws unless each signature verifies under the published key).
  */
-export async function studentTokens(db: Db, campaignId: number, personId: number, now = DURING): Promise<Token[]> {
+export async function studentTokens(db: Db, campaignId: number, personId: number, now = DURING, order?: number[]): Promise<Token[]> {
   const own = await db.select({ t: eligibility.targetId }).from(eligibility)
     .innerJoin(campaignTargets, eq(campaignTargets.id, eligibility.targetId))
     .where(and(eq(campaignTargets.campaignId, campaignId), eq(eligibility.personId, personId), eq(eligibility.raterGroup, "student"),
       eq(eligibility.excluded, false), isNull(eligibility.tokenIssuedOn)));
-  const targetIds = own.map((r) => r.t);
+  // `order`: the targets in the order the request names them (they must be exactly the pending ones).
+  const targetIds = order ?? own.map((r) => r.t);
   const keys = await publicKeysFor(db, targetIds);
   const prepared = await Promise.all(targetIds.map((t) => blinded(keys.get(t)!)));
   const res = await issueTokens(db, {
