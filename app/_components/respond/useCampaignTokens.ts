@@ -2,7 +2,7 @@
 // The state of one campaign's evaluations on this device: which targets have a token here
 // and what was done with it, obtaining the missing tokens (all at once) when the campaign
 // has targets with none issued yet. Shared by the home list and the form page.
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "../trpc";
 import { obtainTokens } from "./collect";
@@ -14,6 +14,7 @@ export type CampaignLike = { campaignId: number; targets: { targetId: number; is
 
 export function useCampaignTokens(campaign: CampaignLike | undefined) {
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const issue = useMutation(trpc.respond.issue.mutationOptions());
   const [records, setRecords] = useState<Map<number, TokenRecord> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ export function useCampaignTokens(campaign: CampaignLike | undefined) {
     try {
       await obtainTokens(campaign.campaignId, missing, async (blinded) =>
         (await issue.mutateAsync({ campaignId: campaign.campaignId, blinded })).signatures);
-      campaign.targets.forEach((t) => { t.issued = true; });
+      void qc.invalidateQueries({ queryKey: trpc.respond.pending.queryKey() });
     } catch (e) {
       setError((e as Error).message);
     } finally {
