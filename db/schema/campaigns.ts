@@ -44,6 +44,10 @@ export const campaigns = pgTable("campaigns", {
   reminderDays: smallint("reminder_days").array().notNull().default(sql`'{3}'::smallint[]`),
   // Whether a teacher may see who observed their classes (peers, supervisors, leaders).
   observersNamedToTeacher: boolean("observers_named_to_teacher").notNull().default(false),
+  // "import": a past term's results brought in from another system in the long format
+  // (server/scoring/history.ts): closed from the start, no keys, no eligibility rows.
+  source: text("source", { enum: ["platform", "import"] }).notNull().default("platform"),
+  publishedAt: timestamp("published_at", { withTimezone: true }),
 }, (t) => [
   check("campaigns_window_ck", sql`${t.opensAt} < ${t.closesAt}`),
   index("campaigns_term_idx").on(t.termId),

@@ -1,38 +1,130 @@
-import { index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { campaignTargets, raterGroup } from "./campaigns";
-import { terms } from "./org";
+import { sql } from "drizzle-orm";
+import {
+  boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid,
+} from "drizzle-orm/pg-core";
+import { campaigns, campaignTargets, raterGroup } from "./campaigns";
+import { instrumentVersions } from "./instruments";
+import { terms, units } from "./org";
 import { persons } from "./people";
+import { observationRecords, responses } from "./responses";
 
-// Weights, trims, quality rules, minimums and norm groups for one school year; approved
-// like instruments, and named by every figure it produced.
+// The score of one response (anonymous or imported: response_id; a named observation
+// record: observation_id), written in the same statement as the response itself by the
+// scorer of server/scoring/score.ts. It is a function of the immutable answers and the
+// immutable instrument version, so no policy changes it. Nothing here names a person.
+//   total       0–100 (百分制); null when no scored item was answered (all "na")
+//   indicators  every indicator's score in the depth-first order of the version's tree
+//   options     per item (the version's `items` order) the chosen option's position on the
+//               item's scale, lowest 0 … highest k−1; k = "na"; null = not answered
+export const responseScores = pgTable("response_scores", {
+  responseId: uuid("response_id").unique().references(() => responses.id, { onDelete: "cascade" }),
+  observationId: integer("observation_id").unique().references(() => observationRecords.id, { onDelete: "cascade" }),
+  targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
+  raterGroup: raterGroup("rater_group").notNull(),
+  versionId: integer("version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
+  total: doublePrecision("total"),
+  indicators: doublePrecision("indicators").array().notNull(),
+  options: smallint("options").array().notNull(),
+  straightLining: boolean("straight_lining").notNull(),
+  allLowest: boolean("all_lowest").notNull(),
+}, (t) => [
+  check("response_scores_source_ck", sql`num_nonnulls(${t.responseId}, ${t.observationId}) = 1`),
+  // The ordered pass of the recompute (sorted totals per target) reads this index only.
+  // (The flags are key columns only so that the scan needs no heap: drizzle has no INCLUDE.)
+  index("response_scores_target_total_idx").on(t.targetId, t.raterGroup, t.total, t.straightLining, t.allLowest),
+]);
+
+// Weights, trims, quality rules, minimums and norm groups for one school year
+// (server/scoring/policy.ts); immutable versions approved like instruments, and named by
+// every figure they produced. The current policy of a year is its latest approved version.
 export const scoringPolicies = pgTable("scoring_policies", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   schoolYear: text("school_year").notNull(),
   version: integer("version").notNull(),
-  policy: jsonb("policy").notNull(),
+  policy: jsonb("policy").notNull().$type<Record<string, unknown>>(),
+  // sha256 of the canonical JSON of the parsed policy: the same policy again is "unchanged".
+  hash: text("hash").notNull(),
   status: text("status", { enum: ["draft", "approved", "retired"] }).notNull().default("draft"),
+  createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   approvedBy: integer("approved_by").references(() => persons.id, { onDelete: "set null" }),
   approvedAt: timestamp("approved_at", { withTimezone: true }),
   approvalNote: text("approval_note"),
-}, (t) => [unique("scoring_policies_uq").on(t.schoolYear, t.version)]);
+  retiredBy: integer("retired_by").references(() => persons.id, { onDelete: "set null" }),
+  retiredAt: timestamp("retired_at", { withTimezone: true }),
+}, (t) => [
+  unique("scoring_policies_uq").on(t.schoolYear, t.version),
+  unique("scoring_policies_hash_uq").on(t.schoolYear, t.hash),
+]);
 
-// Per target × rater group statistics (n, mean, trimmed mean, median, SD, SE, CI,
-// distribution, reliability, EB score) as computed under one policy.
+// One computation of a school year's figures under a policy: when, why, over how much,
+// and what the quality rules flagged and excluded (never a silent deletion).
+export const scoringRuns = pgTable("scoring_runs", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
+  schoolYear: text("school_year").notNull(),
+  trigger: text("trigger", { enum: ["scheduler", "command", "manual", "approval", "import"] }).notNull(),
+  // responses:targets seen, so the scheduler recomputes only when something arrived
+  fingerprint: text("fingerprint").notNull(),
+  responses: integer("responses").notNull(),
+  targets: integer("targets").notNull(),
+  summary: jsonb("summary").notNull().$type<Record<string, unknown>>(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
+  actorId: integer("actor_id").references(() => persons.id, { onDelete: "set null" }),
+}, (t) => [index("scoring_runs_policy_idx").on(t.policyId)]);
+
+// Per target × rater group under one policy (the latest run's): n valid and the figures of
+// server/scoring/compute.ts in `stats`; `reported` is false below the policy's minimum of
+// raters (small groups are never shown).
 export const targetResults = pgTable("target_results", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
+  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
   targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
   raterGroup: raterGroup("rater_group").notNull(),
-  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  stats: jsonb("stats").notNull(),
-  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [unique("target_results_uq").on(t.targetId, t.raterGroup, t.policyId)]);
+  n: integer("n").notNull(),
+  mean: doublePrecision("mean"),
+  reported: boolean("reported").notNull(),
+  stats: jsonb("stats").notNull().$type<Record<string, unknown>>(),
+}, (t) => [
+  unique("target_results_uq").on(t.policyId, t.targetId, t.raterGroup),
+  index("target_results_target_idx").on(t.targetId),
+]);
 
+// Reliability of class means per group of classes (instrument version × unit × term, or the
+// campaign when it has no term; one rater group): one-way ANOVA, ICC(1), ICC(k), raters needed.
+export const reliabilityResults = pgTable("reliability_results", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
+  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
+  termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
+  campaignId: integer("campaign_id").references(() => campaigns.id, { onDelete: "cascade" }),
+  versionId: integer("version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
+  unitId: integer("unit_id").references(() => units.id, { onDelete: "restrict" }),
+  raterGroup: raterGroup("rater_group").notNull(),
+  stats: jsonb("stats").notNull().$type<Record<string, unknown>>(),
+}, (t) => [index("reliability_results_policy_idx").on(t.policyId)]);
+
+// A teacher's composite per term (term_id set) and per school year (term_id null).
 export const teacherComposites = pgTable("teacher_composites", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
+  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
   teacherId: integer("teacher_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
   termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
   schoolYear: text("school_year").notNull(),
-  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  composite: jsonb("composite").notNull(),
-  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("teacher_composites_teacher_idx").on(t.teacherId)]);
+  score: doublePrecision("score"),
+  composite: jsonb("composite").notNull().$type<Record<string, unknown>>(),
+}, (t) => [
+  unique("teacher_composites_uq").on(t.policyId, t.teacherId, t.termId).nullsNotDistinct(),
+  index("teacher_composites_teacher_idx").on(t.teacherId),
+]);
+
+// Eligible raters of imported targets (past terms from other systems have no eligibility
+// rows): the `eligible` column of the long format, per target and rater group.
+export const importedEligible = pgTable("imported_eligible", {
+  targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
+  raterGroup: raterGroup("rater_group").notNull(),
+  eligible: integer("eligible").notNull(),
+}, (t) => [unique("imported_eligible_uq").on(t.targetId, t.raterGroup), check("imported_eligible_ck", sql`${t.eligible} >= 0`)]);

@@ -268,8 +268,14 @@ describe("linkage (the operator's view, database only)", () => {
     expect((await columns("eligibility")).map((c) => c.column_name)).toEqual(["excluded", "person_id", "rater_group", "target_id", "token_issued_on"]);
     expect((await columns("eligibility")).filter((c) => c.data_type.startsWith("timestamp"))).toEqual([]);
     expect(await fks("eligibility")).toEqual(["campaign_targets", "persons"]);
-    // Nothing references a response.
-    expect(rowsOf(await db.execute(sql`select 1 from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`))).toEqual([]);
+    // The response's score (response_scores) is the anonymous side too: derived numbers, no
+    // person, no time. Nothing else references a response.
+    expect((await columns("response_scores")).map((c) => c.column_name)).toEqual(
+      ["all_lowest", "indicators", "observation_id", "options", "rater_group", "response_id", "straight_lining", "target_id", "total", "version_id"]);
+    expect((await columns("response_scores")).filter((c) => c.data_type.startsWith("timestamp"))).toEqual([]);
+    expect(await fks("response_scores")).toEqual(["campaign_targets", "instrument_versions", "observation_records", "responses"]);
+    expect(rowsOf<{ t: string }>(await db.execute(sql`select conrelid::regclass::text as t from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`)))
+      .toEqual([{ t: "response_scores" }]);
   });
 
   it("30 students × their targets, shuffled submissions: no linker does better than chance", async () => {
@@ -278,8 +284,9 @@ describe("linkage (the operator's view, database only)", () => {
     expect(view.resp).toHaveLength(N_STUDENTS * PER_STUDENT);
     const targets = new Set(view.resp.map((x) => x.target)).size;
 
-    // No response id or spent hash appears anywhere else in the database (every table as text).
-    const tables = rowsOf<{ tablename: string }>(await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'responses'`));
+    // No response id or spent hash appears anywhere else in the database (every table as text),
+    // but in the responses' own scores.
+    const tables = rowsOf<{ tablename: string }>(await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tablename not in ('responses', 'response_scores')`));
     for (const { tablename } of tables) {
       const dump = JSON.stringify(rowsOf(await db.execute(sql.raw(`select t::text as row from "${tablename}" t`))));
       for (const x of view.resp) {

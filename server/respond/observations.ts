@@ -8,6 +8,7 @@ import { DomainError } from "../errors";
 import type { Locale } from "../i18n/messages";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
+import { insertObservationScore, insertResponseWithScore, scoreForVersion } from "../scoring/store";
 
 /**
  * Class observation (听课评课) by peers, supervisors and leaders: named records, not
@@ -63,8 +64,12 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
   const parsed = observationInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const input = parsed.data;
-  const [a] = rowsOf<{ observer_id: number; state: string; opens_at: Date | string; closes_at: Date | string; version_id: number | null; done: boolean }>(await db.execute(sql`
-    select o.observer_id, c.state, c.opens_at, c.closes_at, ci.instrument_version_id as version_id, (o.done_at is not null) as done
+  const [a] = rowsOf<{
+    observer_id: number; target_id: number; rater_group: string; state: string; opens_at: Date | string; closes_at: Date | string;
+    version_id: number | null; done: boolean;
+  }>(await db.execute(sql`
+    select o.observer_id, o.target_id, o.rater_group::text as rater_group, c.state, c.opens_at, c.closes_at,
+      ci.instrument_version_id as version_id, (o.done_at is not null) as done
     from observation_assignments o join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
       left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = o.rater_group
     where o.id = ${input.assignmentId}`));
@@ -78,6 +83,7 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
     throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
       result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
   }
+  const score = await scoreForVersion(db, Number(a.version_id), result.answers);
   return db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: number }>(await tx.execute(sql`
       insert into observation_records (assignment_id, observer_id, instrument_version_id, answers, observed_on, comment)
@@ -85,6 +91,7 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
         ${input.observedOn}::date, ${input.comment ?? null})
       on conflict (assignment_id) do nothing returning id`));
     if (inserted.length === 0) throw err("CONFLICT", "alreadyDone");
+    await insertObservationScore(tx, Number(inserted[0].id), Number(a.target_id), a.rater_group, Number(a.version_id), score);
     await tx.execute(sql`update observation_assignments set done_at = ${now.toISOString()}::timestamptz where id = ${input.assignmentId}`);
     await recordAudit(tx, { actorId: observerId, action: "observation.submit", subject: `assignment ${input.assignmentId}`, detail: null });
     return { recordId: Number(inserted[0].id) };
@@ -154,10 +161,11 @@ export async function submitSelfEvaluation(db: DbOrTx, teacherId: number, raw: z
     throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
       result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
   }
-  const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+  const score = await scoreForVersion(db, task.versionId, result.answers);
+  const inserted = rowsOf<{ id: string }>(await db.execute(insertResponseWithScore(sql`
     insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
     values (gen_random_uuid(), ${targetId}, 'self', ${task.versionId}, ${JSON.stringify(result.answers)}::jsonb, false,
       ${shanghaiDay(now)}::date, ${`self:${targetId}`})
-    on conflict (spent_token_hash) do nothing returning id`));
+    on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id`, score)));
   return { status: inserted.length === 1 ? "stored" as const : "duplicate" as const };
 }

@@ -13,7 +13,7 @@ describe("scoring policy", () => {
     expect(p).toMatchObject({
       trim: 0.1, outOf: 100, normGroup: "unit",
       quality: { straightLining: "flag", allLowest: "flag", maxExcludedShare: 0.2 },
-      minRaters: { student: 5, observer: 3, self: 1 },
+      minRaters: { student: 5, observer: 3, self: 1 }, compositeOf: "trimmed_mean",
     });
   });
 

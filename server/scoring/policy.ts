@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RATER_GROUPS } from "@/db/schema/campaigns";
 import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/errors";
 import { checkSum } from "./score";
@@ -16,15 +17,22 @@ import { trimCount } from "./stats";
  *                     (left out of the valid figures, still counted in "all"); maxExcludedShare:
  *                     at most this share of a target's responses may be excluded (default 0.2;
  *                     beyond it nothing is excluded for that target and it is flagged)
- *   minRaters         valid responses a rater group needs before it counts (students 5,
- *                     observers — supervisor, peer, leader — 3, self 1)
+ *   minRaters         valid responses a rater group needs before its figures are reported and
+ *                     count in a composite or a norm (small groups are never shown): `student`
+ *                     for the anonymous groups (students, alumni, employers; default 5),
+ *                     `observer` for supervisors, peers and leaders (3), `self` (1)
+ *   compositeOf       which figure of a target enters the composite: "mean", "trimmed_mean"
+ *                     (default: the 10 % trimmed mean, 去掉最高和最低) or "eb_score"
  *   weights           rater-group weights for the composite, summing to 1 (±1e-6): `default`
  *                     and optionally one table per course type
  *   normGroup         the group z, T and percentile ranks are taken in: unit | course_type | level
+ *
+ * Completion times are not kept (by design, for anonymity), so there is no speeder rule.
  */
 
 export const COMPOSITE_GROUPS = ["student", "supervisor", "peer", "leader", "self"] as const;
 export type CompositeGroup = (typeof COMPOSITE_GROUPS)[number];
+export type RaterGroup = (typeof RATER_GROUPS)[number];
 
 const rule = z.enum(["off", "flag", "exclude"]);
 const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).max(1));
@@ -48,6 +56,7 @@ export const policySchema = z.object({
     default: weightTable,
     byCourseType: z.partialRecord(z.enum(courseType.enumValues), weightTable).default({}),
   }).strict(),
+  compositeOf: z.enum(["mean", "trimmed_mean", "eb_score"]).default("trimmed_mean"),
   normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
 }).strict();
 
@@ -72,9 +81,11 @@ export function weightsFor(p: ScoringPolicy, type: string | null): Partial<Recor
   return (type && p.weights.byCourseType[type as keyof typeof p.weights.byCourseType]) || p.weights.default;
 }
 
-/** The minimum of valid responses before a rater group counts. */
-export function minRatersFor(p: ScoringPolicy, group: CompositeGroup): number {
-  return group === "student" ? p.minRaters.student : group === "self" ? p.minRaters.self : p.minRaters.observer;
+/** The minimum of valid responses before a rater group's figures are reported and count. */
+export function minRatersFor(p: ScoringPolicy, group: RaterGroup): number {
+  if (group === "self") return p.minRaters.self;
+  if (group === "supervisor" || group === "peer" || group === "leader") return p.minRaters.observer;
+  return p.minRaters.student; // students, alumni, employers: the anonymous groups
 }
 
 export type Composite = {

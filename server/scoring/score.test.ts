@@ -43,24 +43,28 @@ function fixture(): InstrumentFile {
 describe("scoreResponse", () => {
   it("a full response, worked by hand", () => {
     const s = scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 }, remarks: "好" })!;
-    // q1: (4−1)/(5−1) = 75; q2: (3−1)/4 = 50; q3: (0.8−0.2)/0.8 = 75; r1: 3/3 = 100; r2: 1/3 = 33.33
-    expect(s.items.map((i) => i.score)).toEqual([75, 50, expect.closeTo(75, 10), 100, expect.closeTo(100 / 3, 10)]);
-    expect(s.indicators.A1).toBe(75);
-    expect(s.indicators.A2!).toBeCloseTo(65, 10); // 0.4·50 + 0.6·75
-    expect(s.indicators.A!).toBeCloseTo(70, 10); // 0.5·75 + 0.5·65
-    expect(s.indicators.B!).toBeCloseTo(200 / 3, 10); // (100 + 33.33)/2
-    expect(s.total!).toBeCloseTo(206 / 3, 10); // 0.6·70 + 0.4·66.67 = 42 + 26.67
+    // value / highest option · 100: q1 4/5 = 80; q2 3/5 = 60; q3 0.8/1.0 = 80; r1 4/4 = 100; r2 2/4 = 50
+    expect(s.items.map((i) => i.score)).toEqual([80, 60, 80, 100, 50]);
+    expect(s.indicators.A1).toBe(80);
+    expect(s.indicators.A2!).toBeCloseTo(72, 10); // 0.4·60 + 0.6·80
+    expect(s.indicators.A!).toBeCloseTo(76, 10); // 0.5·80 + 0.5·72
+    expect(s.indicators.B!).toBeCloseTo(75, 10); // (100 + 50)/2
+    expect(s.total!).toBeCloseTo(75.6, 10); // 0.6·76 + 0.4·75 = 45.6 + 30
     expect(s.flags).toEqual({ straightLining: false, allLowest: false });
+    // positions on each scale (lowest 0), the remarks are not an item
+    expect(s.options).toEqual([3, 2, 3, 3, 1]);
   });
 
   it("unanswered and na items are left out and the weights renormalised at every level", () => {
     const s = scoreResponse(fixture(), { q1: "na", q3: 0.8, m: { r1: 4 } })!;
     expect(s.items.map((i) => `${i.question}${i.row ?? ""}`)).toEqual(["q3", "mr1"]);
     expect(s.indicators.A1).toBeNull();
-    expect(s.indicators.A2!).toBeCloseTo(75, 10); // q3 alone
-    expect(s.indicators.A!).toBeCloseTo(75, 10); // A2 alone
+    expect(s.indicators.A2!).toBeCloseTo(80, 10); // q3 alone
+    expect(s.indicators.A!).toBeCloseTo(80, 10); // A2 alone
     expect(s.indicators.B).toBe(100); // r1 alone
-    expect(s.total!).toBeCloseTo(85, 10); // 0.6·75 + 0.4·100
+    expect(s.total!).toBeCloseTo(88, 10); // 0.6·80 + 0.4·100
+    // "na" is the slot after the scale (q1 has 5 values), unanswered is null
+    expect(s.options).toEqual([5, null, 3, 3, null]);
     const none = scoreResponse(fixture(), {})!;
     expect(none.total).toBeNull();
     expect(none.flags).toEqual({ straightLining: false, allLowest: false });
@@ -68,7 +72,7 @@ describe("scoreResponse", () => {
 
   it("another scale (outOf = 5) is the 百分制 score divided by 20", () => {
     const s = scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 } }, { outOf: 5 })!;
-    expect(s.total!).toBeCloseTo(206 / 3 / 20, 10);
+    expect(s.total!).toBeCloseTo(75.6 / 20, 10);
     throwsCode(() => scoreResponse(fixture(), {}, { outOf: 0 }), "scoring.errors.outOf");
   });
 
@@ -77,8 +81,12 @@ describe("scoreResponse", () => {
     expect(top.total).toBe(100);
     expect(top.flags).toEqual({ straightLining: true, allLowest: false });
     const low = scoreResponse(fixture(), { q1: 1, q2: 1, q3: 0.2, m: { r1: 1, r2: 1 } })!;
-    expect(low.total).toBe(0);
+    // the lowest option earns its share of the full mark: 1/5, 0.2/1.0 → 20; 1/4 → 25
+    expect(low.total!).toBeCloseTo(22, 10); // 0.6·20 + 0.4·25
     expect(low.flags).toEqual({ straightLining: true, allLowest: true });
+    // straight-lining is the same place on every scale, not the same score: 4 of 5 and 3 of 4 differ
+    expect(scoreResponse(fixture(), { q1: 5, m: { r1: 4 } })!.flags.straightLining).toBe(true);
+    expect(scoreResponse(fixture(), { q1: 4, m: { r1: 3 } })!.flags.straightLining).toBe(false);
     // the same middle option everywhere is straight-lining, not all-lowest
     expect(scoreResponse(fixture(), { q1: 3, q2: 3, q3: 0.6 })!.flags).toEqual({ straightLining: true, allLowest: false });
     expect(scoreResponse(fixture(), { q1: 1 })!.flags).toEqual({ straightLining: false, allLowest: true });
@@ -115,9 +123,12 @@ describe("scoreResponse", () => {
     const f4 = fixture();
     (f4.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([3, "na"]);
     throwsCode(() => compileScoring(f4), "scoring.errors.degenerateScale", { item: "q1" });
+    const f5 = fixture();
+    (f5.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([-1, 0, 1]);
+    throwsCode(() => compileScoring(f5), "scoring.errors.degenerateScale", { item: "q1" });
   });
 
-  it("the student evaluation of the library: top answers 100, lowest 0, and always within [0, 100]", () => {
+  it("the student evaluation of the library: top answers 100, lowest 20 (coefficient 0.2), and always within [0, 100]", () => {
     const raw = JSON.parse(readFileSync(path.resolve(__dirname, "../../surveys/student_evaluation.json"), "utf8"));
     const file = instrumentFileSchema.parse(raw);
     const model = compileScoring(file);
@@ -131,7 +142,9 @@ describe("scoreResponse", () => {
       return a;
     };
     expect(scoreResponse(file, answer((s) => s[s.length - 1]))!.total).toBeCloseTo(100, 10);
-    expect(scoreResponse(file, answer((s) => s[0]))!.flags.allLowest).toBe(true);
+    const lowest = scoreResponse(file, answer((s) => s[0]))!;
+    expect(lowest.flags.allLowest).toBe(true);
+    expect(lowest.total).toBeCloseTo(20, 10);
     fc.assert(fc.property(fc.array(fc.nat(), { minLength: model.items.length, maxLength: model.items.length }), (picks) => {
       let i = 0;
       const s = scoreResponse(model, answer((scale) => scale[picks[i++] % scale.length]))!;

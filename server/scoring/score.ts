@@ -12,21 +12,25 @@ import { compilePlan } from "@/server/instruments/plan";
  *   Item (a scored question, or one row of a scored matrix, as `items` in format.ts):
  *     its scale is the set of NUMERIC option values of the question (radiogroup/dropdown
  *     choices, rating values, matrix columns); the reserved value "na" (无法评估) and any other
- *     non-numeric value are not on the scale. With lo = min and hi = max of the scale,
- *       score = (value − lo)/(hi − lo) · outOf        (outOf = 100, 百分制, by default),
- *     so the lowest option is 0 and the highest is outOf, linearly between (1–5: 1→0, 3→50,
- *     5→100; coefficients 0.2–1.0: 0.2→0, 0.6→50, 1.0→100). An item is unanswered when its
- *     answer (or its matrix row) is missing, null or "na"; it then has no score.
+ *     non-numeric value are not on the scale. With hi = the highest value of the scale,
+ *       score = value / hi · outOf        (outOf = 100, 百分制, by default),
+ *     the level-coefficient convention of Chinese evaluation forms (等级系数 × 分值): the best
+ *     option earns the full mark and every other option its share of it (coefficients
+ *     1.0/0.8/0.6/0.4/0.2 → 100/80/60/40/20; a 1–5 scale → 20/40/60/80/100; 0–10 → 0…100).
+ *     A scale needs at least two values, none negative (a negative value would give a
+ *     negative score). An item is unanswered when its answer (or its matrix row) is missing,
+ *     null or "na"; it then has no score.
  *   Leaf indicator: the weighted mean of the scores of its ANSWERED items with the item
  *     weights renormalised over them, Σ w_i s_i / Σ w_i; null when none is answered.
  *   Parent indicator, and the total: the same weighted mean over the children (over the
  *     level-1 indicators for the total) whose score is not null, weights renormalised; null
  *     when none has a score. (So an optional question left out, or answered "na", neither
  *     counts as 0 nor changes the weight of the other indicators' parts.)
- *   Flags: straightLining = at least 2 items answered and every answered item has the same
- *     score (no variance across the scored items: max − min ≤ 1e-9·outOf, since binary fractions
- *     make 0.6 on 0.2–1.0 49.99999999999999 rather than 50); allLowest = at least 1 item
- *     answered and every answered value is the lowest value of its scale.
+ *   Flags: straightLining = at least 2 items answered and every answered item sits at the same
+ *     relative place on its scale, position/(k − 1) with positions 0 (lowest) … k − 1 (highest)
+ *     (no variance across the scored items: the same option everywhere, also across scales of
+ *     different lengths for the lowest, middle and highest options); allLowest = at least 1
+ *     item answered and every answered value is the lowest value of its scale.
  *   A declined response (拒评) is not scored: scoreResponse returns null.
  *
  * Refused (DomainError, nothing computed): level-1 weights, the children of an indicator, or
@@ -34,8 +38,8 @@ import { compilePlan } from "@/server/instruments/plan";
  * with `scope` = "indicators" or the indicator id, and the sum); an item on an unknown or
  * non-leaf indicator (scoring.errors.itemIndicator); an item whose question is missing or not
  * a choice/rating/matrix question, or a matrix item without a known row
- * (scoring.errors.itemNotScorable); a scale with fewer than two numeric values
- * (scoring.errors.degenerateScale); an answer that is neither on the scale nor "na"
+ * (scoring.errors.itemNotScorable); a scale with fewer than two numeric values or with a
+ * negative value (scoring.errors.degenerateScale); an answer that is neither on the scale nor "na"
  * (scoring.errors.valueOutsideScale: the answers do not belong to this version); outOf ≤ 0
  * (scoring.errors.outOf).
  */
@@ -49,9 +53,14 @@ export type ScoringItem = {
   scale: number[];
 };
 
-export type ScoringModel = { key: string; indicators: Indicator[]; items: ScoringItem[] };
+export type ScoringModel = {
+  key: string; indicators: Indicator[]; items: ScoringItem[];
+  /** Every indicator id, parents before their children, in the file's order (response_scores.indicators). */
+  indicatorIds: string[];
+};
 
-export type ItemScore = { question: string; row: string | null; indicator: string; weight: number; value: number; score: number };
+/** position: the value's place on the item's scale, lowest 0. */
+export type ItemScore = { question: string; row: string | null; indicator: string; weight: number; value: number; position: number; score: number };
 
 export type ResponseScore = {
   /** Answered items only, in the order of the instrument's `items`. */
@@ -59,6 +68,11 @@ export type ResponseScore = {
   /** Every indicator id (leaf and parent) → its score, null when nothing under it was answered. */
   indicators: Record<string, number | null>;
   total: number | null;
+  /**
+   * Per item of the model, in its order: the answer's position on the item's scale (0 = lowest),
+   * the scale's length for "na", null when not answered (what response_scores.options stores).
+   */
+  options: (number | null)[];
   flags: { straightLining: boolean; allLowest: boolean };
 };
 
@@ -74,7 +88,7 @@ function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec
   else if (spec.kind === "matrix" && !spec.multi && row !== null && spec.rows.has(row)) values = spec.columns;
   else throw badRequest("scoring.errors.itemNotScorable", { item: where });
   const scale = [...new Set(values.filter((v): v is number => typeof v === "number" && Number.isFinite(v)))].sort((a, b) => a - b);
-  if (scale.length < 2) throw badRequest("scoring.errors.degenerateScale", { item: where });
+  if (scale.length < 2 || scale[0] < 0) throw badRequest("scoring.errors.degenerateScale", { item: where });
   return scale;
 }
 
@@ -82,10 +96,10 @@ function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec
 export function compileScoring(file: InstrumentFile): ScoringModel {
   checkSum(file.indicators.map((i) => i.weight), "indicators");
   const leaves = new Set<string>();
-  const all = new Set<string>();
+  const indicatorIds: string[] = [];
   const walk = (list: Indicator[]) => {
     for (const ind of list) {
-      all.add(ind.id);
+      indicatorIds.push(ind.id);
       if (ind.children && ind.children.length > 0) {
         checkSum(ind.children.map((c) => c.weight), ind.id);
         walk(ind.children);
@@ -106,7 +120,7 @@ export function compileScoring(file: InstrumentFile): ScoringModel {
     return { question: item.question, row, indicator: item.indicator, weight: item.weight, scale: scaleOf(q.spec, row, where) };
   });
   for (const leaf of leaves) checkSum(items.filter((i) => i.indicator === leaf).map((i) => i.weight), leaf);
-  return { key: file.key, indicators: file.indicators, items };
+  return { key: file.key, indicators: file.indicators, items, indicatorIds };
 }
 
 const compiled = new WeakMap<InstrumentFile, ScoringModel>();
@@ -148,14 +162,27 @@ export function scoreResponse(
   const model = modelOf(instrument);
   if (options.declined) return null;
   const items: ItemScore[] = [];
+  const positions: (number | null)[] = [];
+  const places: number[] = []; // position / (k − 1) of each answered item
   for (const item of model.items) {
     const value = answerOf(answers, item);
-    if (value === undefined || value === null || value === NA_VALUE) continue;
-    if (typeof value !== "number" || !item.scale.includes(value)) {
+    if (value === undefined || value === null) {
+      positions.push(null);
+      continue;
+    }
+    if (value === NA_VALUE) {
+      positions.push(item.scale.length);
+      continue;
+    }
+    const position = typeof value === "number" ? item.scale.indexOf(value) : -1;
+    if (position < 0) {
       throw badRequest("scoring.errors.valueOutsideScale", { item: item.row === null ? item.question : `${item.question}/${item.row}`, value: String(value) });
     }
-    const lo = item.scale[0], hi = item.scale[item.scale.length - 1];
-    items.push({ question: item.question, row: item.row, indicator: item.indicator, weight: item.weight, value, score: ((value - lo) / (hi - lo)) * outOf });
+    const v = value as number;
+    positions.push(position);
+    places.push(position / (item.scale.length - 1));
+    const hi = item.scale[item.scale.length - 1];
+    items.push({ question: item.question, row: item.row, indicator: item.indicator, weight: item.weight, value: v, position, score: (v / hi) * outOf });
   }
   const indicators: Record<string, number | null> = {};
   const scoreOf = (ind: Indicator): number | null => {
@@ -166,14 +193,14 @@ export function scoreResponse(
     return s;
   };
   const total = weightedMean(model.indicators.map((ind) => ({ weight: ind.weight, score: scoreOf(ind) })));
-  const scores = items.map((i) => i.score);
   return {
     items,
     indicators,
     total,
+    options: positions,
     flags: {
-      straightLining: scores.length >= 2 && Math.max(...scores) - Math.min(...scores) <= 1e-9 * outOf,
-      allLowest: items.length >= 1 && items.every((i) => i.score === 0), // exactly 0 iff value = lo
+      straightLining: places.length >= 2 && Math.max(...places) - Math.min(...places) <= 1e-9,
+      allLowest: items.length >= 1 && items.every((i) => i.position === 0),
     },
   };
 }

@@ -3,6 +3,7 @@ import { openDb, type Db, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { submitTargetCache } from "../anonymity/submit";
 import { planCache } from "../instruments/validate";
+import { scoringModelCache } from "../scoring/store";
 
 // One database per test worker: in-memory PGlite, or with TEST_DATABASE_URL a database
 // of its own on that PostgreSQL server (created on first use), so workers never share.
@@ -38,6 +39,7 @@ export async function testDb(): Promise<Db> {
  */
 export async function resetDb(db: Db): Promise<void> {
   planCache.clear();
+  scoringModelCache.clear();
   submitTargetCache.clear();
   const res = await db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
   const names = rowsOf<{ tablename: string }>(res).map((r) => `"${r.tablename}"`);
