@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { RATER_GROUPS } from "@/db/schema/campaigns";
 import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/errors";
+import type { RaterGroup } from "../campaigns/kinds";
 import { checkSum } from "./score";
 import { trimCount } from "./stats";
 
@@ -32,7 +32,7 @@ import { trimCount } from "./stats";
 
 export const COMPOSITE_GROUPS = ["student", "supervisor", "peer", "leader", "self"] as const;
 export type CompositeGroup = (typeof COMPOSITE_GROUPS)[number];
-export type RaterGroup = (typeof RATER_GROUPS)[number];
+export type { RaterGroup };
 
 const rule = z.enum(["off", "flag", "exclude"]);
 const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).max(1));

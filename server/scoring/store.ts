@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
@@ -105,6 +106,44 @@ export async function scoreForVersion(db: DbOrTx, versionId: number, answers: Re
   if (declined) return null;
   const model = await scoringModelOfVersion(db, versionId);
   return model ? storedScore(model, answers) : null;
+}
+
+export type NewResponse = {
+  targetId: number; raterGroup: string; versionId: number; answers: Record<string, unknown>;
+  /** The response's day (YYYY-MM-DD). */
+  day: string;
+  /** What spends the row's unique spent_token_hash: a second row with the same one is not stored. */
+  spentTokenHash: string;
+};
+
+/**
+ * Stores many named-by-nobody responses at once (imports of past terms, the demo), each with its
+ * score, in one statement per batch; a row whose spent_token_hash exists is skipped. Answers
+ * are scored against their version first: values off the scale refuse the whole call.
+ */
+export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): Promise<number> {
+  let stored = 0;
+  const scored: { r: NewResponse; id: string; score: StoredScore | null }[] = [];
+  for (const r of list) scored.push({ r, id: randomUUID(), score: await scoreForVersion(db, r.versionId, r.answers) });
+  for (let i = 0; i < scored.length; i += BATCH) {
+    const part = scored.slice(i, i + BATCH);
+    const values = part.map(({ r, id }) => sql`(${id}::uuid, ${r.targetId}::int, ${r.raterGroup}::rater_group, ${r.versionId}::int,
+      ${JSON.stringify(r.answers)}::jsonb, ${r.day}::date, ${r.spentTokenHash}::text)`);
+    const withScore = part.filter((x) => x.score !== null);
+    const scores = withScore.map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
+    const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+      with v (id, target_id, rater_group, version_id, answers, day, hash) as (values ${sql.join(values, sql`, `)}),
+      r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
+        select id, target_id, rater_group, version_id, answers, false, day, hash from v
+        on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id)
+      ${scores.length ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
+      w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
+        select r.id, r.target_id, r.rater_group, r.instrument_version_id, s.total, s.indicators, s.options, s.straight_lining, s.all_lowest
+        from r join s on s.id = r.id)` : sql``}
+      select id from r`));
+    stored += inserted.length;
+  }
+  return stored;
 }
 
 const BATCH = 2000;

@@ -1,0 +1,305 @@
+import { COMPOSITE_GROUPS, composite, minRatersFor, type CompositeGroup, type RaterGroup, type ScoringPolicy } from "./policy";
+import {
+  classReliability, competitionRanks, normTable, oneWayAnova, percentileRank, ratersNeeded, shrunkScore, summarize,
+  tScore, zScores, type TargetSummary,
+} from "./stats";
+
+/**
+ * Every figure of a school year under one policy (issue 5 parts 2–6), from what the database
+ * gathered per target × rater group (server/scoring/compute.ts). Pure and deterministic: the
+ * order of the input does not matter (targets are taken in the order of their `key`), so the
+ * app and `npm run scores` over an export give the same numbers to the last bit.
+ *
+ * Per target × rater group ("target"):
+ *   all        the scored responses (a response whose every item is "na" or unanswered has no
+ *              score: counted as `unscored`, in no figure)
+ *   excluded   the responses a quality rule set to "exclude" catches (straight-lining: the same
+ *              option everywhere; all-lowest: the lowest option everywhere), unless they are more
+ *              than maxExcludedShare of `all`: then none is excluded and `capExceeded` is set
+ *              (a cap, so that a rule never silently empties a class)
+ *   valid      all − excluded: n, mean, trimmed mean, median, SD, SE (finite-population
+ *              correction with N = eligible raters), 95 % CI (t), per option counts; `all` gets
+ *              the same summary so that both are shown
+ *   scale      figures are on the policy's full mark: response scores (0–100) × outOf/100
+ *   reported   n ≥ the group's minimum (policy.minRaters): only reported targets enter norms
+ *              and composites, and only they are shown to teachers
+ *   N < n      (more answers than eligible raters, possible for imported data) leaves out the
+ *              correction (N treated as unknown) and sets `eligibleBelowN`
+ *
+ * Reliability, per group of classes = targets with n ≥ 1 sharing rater group, instrument
+ * version, unit (the college of the course; of the programme for alumni) and term (the campaign
+ * when it has none): one-way ANOVA of the valid scores with classes as groups (stats.ts), ICC(1),
+ * ICC(k), raters needed for 0.7 and 0.8; each class's own reliability for its n (Spearman–Brown)
+ * and, for reported targets, the empirical-Bayes score shrunk toward the mean of its norm
+ * group's class means by that reliability. Groups with fewer than 2 classes or no within-class
+ * degree of freedom have no ICC: their classes have reliability and EB score null. An ICC(1)
+ * that cannot be computed because nothing varies counts as 0.
+ *
+ * Norms, per norm group = reported targets sharing rater group, instrument version, term (or
+ * campaign) and the policy's normGroup (unit | course_type | level): z against the group's class
+ * means (sample SD), T = 50 + 10z, percentile rank (mid-rank), competition rank (1 = best).
+ *
+ * Composites, per teacher per term and per school year, over the teacher's section targets of
+ * that period: for each course type taught, each composite group's figure (policy.compositeOf:
+ * mean, trimmed mean or EB score) pooled over the reported targets weighted by their n; the
+ * course type's weight table applied with composite() (renormalised over the groups present,
+ * missing ones flagged); several course types combined weighted by the valid n that counted
+ * in each. Teachers with a composite are normed (z, T, percentile) within their college
+ * (normGroup "unit") or the school (otherwise), and ranked within their teaching office,
+ * their college and the school.
+ */
+
+export type TargetInput = {
+  /** Stable identity across databases: campaign / section / teacher / target label. Sorting key. */
+  key: string;
+  targetId: number;
+  group: RaterGroup;
+  campaignId: number;
+  /** The term, or the campaign when it has none: reliability and norm groups stay within it. */
+  periodKey: string;
+  termId: number | null;
+  schoolYear: string;
+  versionId: number;
+  unitId: number | null;
+  courseType: string | null;
+  level: string | null;
+  teacherId: number | null;
+  sectionId: number | null;
+  teacherOfficeId: number | null;
+  teacherCollegeId: number | null;
+  /** Scored totals (0–100), ascending. */
+  totals: number[];
+  /** The totals of the responses a rule set to "exclude" catches, ascending (a sub-multiset of totals). */
+  excludable: number[];
+  unscored: number;
+  straightLining: number;
+  allLowest: number;
+  eligible: number | null;
+  /** Per item (id "q" or "q/row"): counts per option position (lowest first, "na" last) over all scored responses. */
+  counts: Record<string, number[]>;
+  /** The same over the excludable responses. */
+  countsExcludable: Record<string, number[]>;
+};
+
+export type Summary = TargetSummary;
+
+export type TargetFigures = {
+  key: string; targetId: number; group: RaterGroup; versionId: number;
+  valid: Summary; all: Summary;
+  quality: { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };
+  eligibleBelowN: boolean;
+  reported: boolean;
+  /** Per item, counts per option position of the valid responses (lowest first, "na" last). */
+  counts: Record<string, number[]>;
+  reliability: number | null;
+  ebScore: number | null;
+  norm: { z: number | null; t: number | null; percentileRank: number; rank: number; of: number; mean: number } | null;
+};
+
+export type ReliabilityFigures = {
+  key: string; group: RaterGroup; versionId: number; unitId: number | null; termId: number | null; campaignId: number | null;
+  k: number; N: number;
+  n0: number | null; msb: number | null; msw: number | null; icc1: number | null; icck: number | null;
+  ratersFor07: number | null; ratersFor08: number | null;
+  /** why there is no ICC: fewer than 2 classes, or no class with more than one rating */
+  unavailable: "tooFewClasses" | "noWithinClassDf" | null;
+};
+
+export type CompositePart = {
+  courseType: string | null; score: number | null; weight: number;
+  groups: Partial<Record<CompositeGroup, { score: number; n: number; targets: number }>>;
+  used: Partial<Record<CompositeGroup, number>>; missing: CompositeGroup[];
+};
+
+export type CompositeFigures = {
+  teacherId: number; termId: number | null; schoolYear: string; score: number | null;
+  parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
+  norm: { z: number | null; t: number | null; percentileRank: number; of: number } | null;
+  ranks: { office: number | null; officeOf: number | null; college: number | null; collegeOf: number | null; school: number | null; schoolOf: number | null };
+};
+
+export type Figures = { targets: TargetFigures[]; reliability: ReliabilityFigures[]; composites: CompositeFigures[] };
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** a − b for ascending arrays where b is a sub-multiset of a. */
+function without(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return [...a];
+  const out: number[] = [];
+  let j = 0;
+  for (const x of a) {
+    if (j < b.length && x === b[j]) j++;
+    else out.push(x);
+  }
+  return out;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+const pick = (p: ScoringPolicy, t: TargetFigures): number | null =>
+  p.compositeOf === "mean" ? t.valid.mean : p.compositeOf === "trimmed_mean" ? t.valid.trimmedMean : t.ebScore;
+
+export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInput[]): Figures {
+  const scale = policy.outOf / 100;
+  const sortedInputs = [...inputs].sort((a, b) => cmp(a.key, b.key) || cmp(a.group, b.group));
+  const byKey = new Map<string, TargetInput>();
+
+  // ---- per target
+  const targets: TargetFigures[] = sortedInputs.map((t) => {
+    byKey.set(`${t.key}\u0000${t.group}`, t);
+    const cap = t.excludable.length > policy.quality.maxExcludedShare * t.totals.length;
+    const excluded = cap ? [] : t.excludable;
+    const all = scale === 1 ? t.totals : t.totals.map((x) => x * scale);
+    const validRaw = without(t.totals, excluded);
+    const valid = scale === 1 ? validRaw : validRaw.map((x) => x * scale);
+    const eligibleBelowN = t.eligible !== null && t.eligible < t.totals.length;
+    const N = eligibleBelowN ? null : t.eligible;
+    const counts: Record<string, number[]> = {};
+    for (const [item, c] of Object.entries(t.counts)) {
+      const e = cap ? undefined : t.countsExcludable[item];
+      counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : [...c];
+    }
+    return {
+      key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
+      valid: summarize(valid, N, policy.trim), all: summarize(all, N, policy.trim),
+      quality: { unscored: t.unscored, straightLining: t.straightLining, allLowest: t.allLowest, excluded: excluded.length, capExceeded: cap },
+      eligibleBelowN,
+      reported: valid.length >= minRatersFor(policy, t.group),
+      counts,
+      reliability: null, ebScore: null, norm: null,
+    };
+  });
+  const inputOf = (f: TargetFigures) => byKey.get(`${f.key}\u0000${f.group}`)!;
+  const validScores = (f: TargetFigures) => {
+    const t = inputOf(f);
+    const cap = f.quality.capExceeded;
+    const raw = without(t.totals, cap ? [] : t.excludable);
+    return scale === 1 ? raw : raw.map((x) => x * scale);
+  };
+
+  // ---- norms (reported targets), needed first for the EB score's norm mean
+  const normKey = (t: TargetInput) => {
+    const by = policy.normGroup === "unit" ? t.unitId : policy.normGroup === "course_type" ? t.courseType : t.level;
+    return `${t.group}|${t.versionId}|${t.periodKey}|${by ?? ""}`;
+  };
+  const normMeans = new Map<string, number>();
+  for (const [k, members] of groupBy(targets.filter((f) => f.reported), (f) => normKey(inputOf(f)))) {
+    const means = members.map((f) => f.valid.mean!);
+    const table = normTable(means);
+    normMeans.set(k, means.reduce((a, b) => a + b, 0) / means.length);
+    members.forEach((f, i) => {
+      f.norm = { z: table[i].z, t: table[i].t, percentileRank: table[i].percentileRank, rank: table[i].rank, of: members.length, mean: normMeans.get(k)! };
+    });
+  }
+
+  // ---- reliability groups
+  const relKey = (t: TargetInput) => `${t.group}|${t.versionId}|${t.unitId ?? ""}|${t.periodKey}`;
+  const reliability: ReliabilityFigures[] = [];
+  for (const [k, members] of groupBy(targets.filter((f) => f.valid.n > 0), (f) => relKey(inputOf(f)))) {
+    const first = inputOf(members[0]);
+    const N = members.reduce((a, f) => a + f.valid.n, 0);
+    const base = {
+      key: k, group: first.group, versionId: first.versionId, unitId: first.unitId, termId: first.termId,
+      campaignId: first.termId === null ? first.campaignId : null, k: members.length, N,
+    };
+    if (members.length < 2 || N <= members.length) {
+      reliability.push({ ...base, n0: null, msb: null, msw: null, icc1: null, icck: null, ratersFor07: null, ratersFor08: null,
+        unavailable: members.length < 2 ? "tooFewClasses" : "noWithinClassDf" });
+      continue;
+    }
+    const anova = oneWayAnova(members.map(validScores));
+    const icc = anova.icc1 ?? 0;
+    reliability.push({
+      ...base, n0: anova.n0, msb: anova.msb, msw: anova.msw, icc1: anova.icc1, icck: anova.iccK,
+      ratersFor07: ratersNeeded(icc, 0.7), ratersFor08: ratersNeeded(icc, 0.8), unavailable: null,
+    });
+    for (const f of members) {
+      f.reliability = classReliability(icc, f.valid.n);
+      const nm = f.reported ? normMeans.get(normKey(inputOf(f))) : undefined;
+      if (nm !== undefined) f.ebScore = shrunkScore(f.valid.mean!, nm, f.reliability);
+    }
+  }
+
+  // ---- composites
+  const composites: CompositeFigures[] = [];
+  const teacherTargets = targets.filter((f) => {
+    const t = inputOf(f);
+    return t.teacherId !== null && t.sectionId !== null && (COMPOSITE_GROUPS as readonly string[]).includes(f.group);
+  });
+  const periods = groupBy(teacherTargets, (f) => {
+    const t = inputOf(f);
+    return `${t.teacherId}|${t.termId ?? ""}`;
+  });
+  const years = groupBy(teacherTargets, (f) => `${inputOf(f).teacherId}|year`);
+  const compositeOf = (members: TargetFigures[], termId: number | null): CompositeFigures => {
+    const first = inputOf(members[0]);
+    const parts: CompositePart[] = [];
+    for (const [type, ofType] of groupBy(members, (f) => inputOf(f).courseType ?? "")) {
+      const groups: CompositePart["groups"] = {};
+      for (const g of COMPOSITE_GROUPS) {
+        const counted = ofType.filter((f) => f.group === g && f.reported && pick(policy, f) !== null);
+        if (counted.length === 0) continue;
+        const n = counted.reduce((a, f) => a + f.valid.n, 0);
+        const score = counted.reduce((a, f) => a + f.valid.n * pick(policy, f)!, 0) / n;
+        groups[g] = { score, n, targets: counted.length };
+      }
+      const courseType = type === "" ? null : type;
+      const c = composite(policy, courseType, groups);
+      const weight = Object.keys(c.used).reduce((a, g) => a + groups[g as CompositeGroup]!.n, 0);
+      parts.push({ courseType, score: c.score, weight, groups, used: c.used, missing: c.missing });
+    }
+    const counting = parts.filter((p) => p.score !== null && p.weight > 0);
+    const w = counting.reduce((a, p) => a + p.weight, 0);
+    const score = w > 0 ? counting.reduce((a, p) => a + p.weight * p.score!, 0) / w : null;
+    const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
+    return {
+      teacherId: first.teacherId!, termId, schoolYear: first.schoolYear, score, parts, missing,
+      renormalised: missing.length > 0, norm: null,
+      ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
+    };
+  };
+  for (const members of periods.values()) composites.push(compositeOf(members, inputOf(members[0]).termId));
+  for (const members of years.values()) composites.push(compositeOf(members, null));
+  composites.sort((a, b) => (a.termId ?? -1) - (b.termId ?? -1) || a.teacherId - b.teacherId);
+
+  // ---- teacher norms and ranks, per period
+  const teacherInfo = new Map<number, TargetInput>();
+  for (const f of teacherTargets) {
+    const t = inputOf(f);
+    if (!teacherInfo.has(t.teacherId!)) teacherInfo.set(t.teacherId!, t);
+  }
+  for (const inPeriod of groupBy(composites.filter((c) => c.score !== null), (c) => String(c.termId)).values()) {
+    const scoreOf = (c: CompositeFigures) => c.score!;
+    const rank = (members: CompositeFigures[], set: (c: CompositeFigures, r: number, of: number) => void) => {
+      const r = competitionRanks(members.map(scoreOf));
+      members.forEach((c, i) => set(c, r[i], members.length));
+    };
+    rank(inPeriod, (c, r, of) => { c.ranks.school = r; c.ranks.schoolOf = of; });
+    for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? ""))) {
+      if (k !== "") rank(members, (c, r, of) => { c.ranks.college = r; c.ranks.collegeOf = of; });
+    }
+    for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherOfficeId ?? ""))) {
+      if (k !== "") rank(members, (c, r, of) => { c.ranks.office = r; c.ranks.officeOf = of; });
+    }
+    const normBy = (c: CompositeFigures) => (policy.normGroup === "unit" ? String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? "") : "school");
+    for (const members of groupBy(inPeriod, normBy).values()) {
+      const scores = members.map(scoreOf);
+      const z = zScores(scores);
+      members.forEach((c, i) => {
+        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: percentileRank(scores[i], scores), of: members.length };
+      });
+    }
+  }
+
+  reliability.sort((a, b) => cmp(a.key, b.key));
+  return { targets, reliability, composites };
+}

@@ -1,0 +1,145 @@
+// Test-only helpers for scoring: the library's instruments approved, a closed end-of-term
+// campaign on the fixture school with more sections and students, and responses stored
+// through the same write path imports use (storeResponses: answers and their scores).
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import {
+  campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections,
+} from "@/db/schema";
+import { generateAssignments } from "../campaigns/assign";
+import { createCampaign } from "../campaigns/campaigns";
+import type { InstrumentKind, RaterGroup } from "../campaigns/kinds";
+import type { InstrumentFile } from "../instruments/format";
+import { loadRegistry } from "../instruments/registry";
+import { approveVersion, createVersion } from "../instruments/versions";
+import { type School, sessionOf } from "../test/fixtures";
+import { storeResponses, type NewResponse } from "./store";
+
+export const LIBRARY = loadRegistry();
+
+/** The library's instrument of each kind stored and approved; kind → version id. */
+export async function libraryVersions(db: Db, approverId: number, kinds: readonly InstrumentKind[]) {
+  const out = {} as Record<InstrumentKind, number>;
+  for (const kind of kinds) {
+    const file = Object.values(LIBRARY).find((f) => f.kind === kind)!;
+    const r = await createVersion(db, file, approverId);
+    if (r.status === "created") await approveVersion(db, r.versionId, approverId, "测试");
+    out[kind] = r.versionId;
+  }
+  return out;
+}
+
+export const fileOf = (kind: InstrumentKind): InstrumentFile => Object.values(LIBRARY).find((f) => f.kind === kind)!;
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Answers to every item of an instrument: `level` in [0, 1] picks the option (1 = best)
+ * with noise; `na` is the chance of "无法评估" where the item offers it.
+ */
+export function answersFor(file: InstrumentFile, level: number, random: () => number, opts: { noise?: number; na?: number } = {}) {
+  const noise = opts.noise ?? 0.25;
+  const a: Record<string, unknown> = {};
+  const elements = (file.survey.pages as { elements: { name: string; choices?: { value: unknown }[]; rateMin?: number; rateMax?: number; columns?: { value: unknown }[] }[] }[])
+    .flatMap((p) => p.elements);
+  for (const item of file.items) {
+    const q = elements.find((e) => e.name === item.question)!;
+    const values = (item.row ? q.columns! : q.choices ?? []).map((c) => (typeof c === "object" && c !== null && "value" in c ? c.value : c));
+    const numeric = (values.length ? values : [1, 2, 3, 4, 5]).filter((v): v is number => typeof v === "number").sort((x, y) => x - y);
+    let value: unknown;
+    if (values.includes("na") && random() < (opts.na ?? 0)) value = "na";
+    else {
+      const x = Math.min(1, Math.max(0, level + (random() - 0.5) * 2 * noise));
+      value = numeric[Math.round(x * (numeric.length - 1))];
+    }
+    if (item.row) a[item.question] = { ...(a[item.question] as object | undefined), [item.row]: value };
+    else a[item.question] = value;
+  }
+  return a;
+}
+
+export const SCORING_GROUPS = ["student", "self", "supervisor", "peer"] as const;
+
+/**
+ * The fixture school grown for scoring: unit A offers CS101 (foundation, teacher A), CS102 and
+ * CS103 (core, teachers A and C); unit B EN101 and EN102 (core, teacher B); `perSection`
+ * students enrolled in each; an end-of-term campaign of the fixture term with students, self,
+ * supervisors and peers, generated, then closed. Returns the campaign, its targets by section
+ * code, and the versions.
+ */
+export async function scoringCampaign(db: Db, s: School, opts: { perSection?: number; name?: string } = {}) {
+  const perSection = opts.perSection ?? 12;
+  const v = await libraryVersions(db, s.people.quality.id, ["student_evaluation", "self_evaluation", "supervisor_observation", "peer_evaluation"]);
+  const [teacherC] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
+  await db.insert(roleGrants).values({ personId: teacherC.id, role: "teacher" });
+  const [cs102, cs103, en102] = await db.insert(courses).values([
+    { code: "CS102", name: "数据结构", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
+    { code: "CS103", name: "操作系统", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
+    { code: "EN102", name: "英语写作", unitId: s.unitB.id, programmeId: s.progB.id, type: "core" },
+  ]).returning();
+  const more = await db.insert(sections).values([
+    { code: "CS102-01", termId: s.term.id, courseId: cs102.id },
+    { code: "CS103-01", termId: s.term.id, courseId: cs103.id },
+    { code: "EN102-01", termId: s.term.id, courseId: en102.id },
+  ]).returning();
+  await db.insert(sectionTeachers).values([
+    { sectionId: more[0].id, personId: s.people.teacherA.id },
+    { sectionId: more[1].id, personId: teacherC.id },
+    { sectionId: more[2].id, personId: s.people.teacherB.id },
+  ]);
+  const all = [s.secA, s.secB, ...more];
+  for (const [i, sec] of all.entries()) {
+    const students = await db.insert(persons).values(Array.from({ length: perSection }, (_, k) => ({
+      number: `S${i}${String(k).padStart(3, "0")}`, name: `学生${i}-${k}`, kind: "student" as const, unitId: s.unitA.id,
+    }))).returning({ id: persons.id });
+    await db.insert(enrolments).values(students.map((p) => ({ sectionId: sec.id, personId: p.id }))).onConflictDoNothing();
+  }
+  const quality = await sessionOf(db, s.people.quality);
+  const c = await createCampaign(db, quality, {
+    kind: "end_of_term", name: opts.name ?? "期末评教（测试）", termId: s.term.id,
+    opensAt: new Date("2026-12-25T00:00:00Z"), closesAt: new Date("2027-01-15T00:00:00Z"),
+    instruments: [
+      { raterGroup: "student", instrumentVersionId: v.student_evaluation },
+      { raterGroup: "self", instrumentVersionId: v.self_evaluation },
+      { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation },
+      { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
+    ],
+  }, new Date("2026-12-20T08:00:00Z"));
+  await generateAssignments(db, c.id);
+  await db.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${c.id}`);
+  await db.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${c.id}`);
+  const targets = await db.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
+    .from(campaignTargets).innerJoin(sections, eq(sections.id, campaignTargets.sectionId)).where(eq(campaignTargets.campaignId, c.id));
+  const bySection = Object.fromEntries(targets.map((t) => [t.code, t])) as Record<string, (typeof targets)[number]>;
+  const versionOf: Record<RaterGroup, number> = {
+    student: v.student_evaluation, self: v.self_evaluation, supervisor: v.supervisor_observation, peer: v.peer_evaluation,
+  } as Record<RaterGroup, number>;
+  return { id: c.id, name: c.name, targets: bySection, teacherC, versions: v, versionOf };
+}
+
+export type ScoringCampaign = Awaited<ReturnType<typeof scoringCampaign>>;
+
+let seq = 0;
+/** Stores answers as responses of a target and group through storeResponses; returns how many were stored. */
+export async function respond(db: Db, c: ScoringCampaign, sectionCode: string, group: RaterGroup, answers: Record<string, unknown>[]) {
+  const t = c.targets[sectionCode];
+  const rows: NewResponse[] = answers.map((a) => ({
+    targetId: t.id, raterGroup: group, versionId: c.versionOf[group], answers: a, day: "2027-01-05", spentTokenHash: `test:${++seq}:${Math.random()}`,
+  }));
+  return storeResponses(db, rows);
+}
+
+const kindOf: Partial<Record<RaterGroup, InstrumentKind>> = {
+  student: "student_evaluation", self: "self_evaluation", supervisor: "supervisor_observation", peer: "peer_evaluation",
+};
+export const fileOfGroup = (g: RaterGroup) => fileOf(kindOf[g]!);
