@@ -6,13 +6,15 @@ import { seedDemoCampaigns } from "./campaigns/demo";
 import { anonSecret } from "./env";
 import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
+import { seedDemoScores } from "./scoring/demo";
 
 export type PrepareOptions = { demo: "auto" | "off"; log: (line: string) => void };
 
 /**
  * The demo university: people and teaching from db/seed/demo.ts, the instrument library
- * (surveys/) approved as the quality office, as a committee would have, and two open
- * campaigns (server/campaigns/demo.ts).
+ * (surveys/) approved as the quality office, as a committee would have, two open
+ * campaigns (server/campaigns/demo.ts), and scoring: approved policies, last term's results
+ * imported from the "previous system", the figures computed (server/scoring/demo.ts).
  * Repeatable: a second run changes nothing and prints the accounts again.
  */
 export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => void; force?: boolean }): Promise<DemoSummary> {
@@ -22,6 +24,7 @@ export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => 
   const created = results.filter((r) => r.status === "created").length;
   if (created) opts.log(`Instrument library: ${created} instrument version(s) imported and approved.`);
   await seedDemoCampaigns(db, anonSecret(), new Date(), opts.log);
+  await seedDemoScores(db, opts.log);
   return summary;
 }
 

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import type { Secret } from "../anonymity/keys";
 import { shanghaiDay } from "../anonymity/issue";
+import { csvLine } from "../csv";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError } from "../errors";
@@ -161,25 +162,17 @@ export function hideLinks(body: string): string {
   return body.replace(LINK_PLACEHOLDER, "[个人链接 / personal link]");
 }
 
-/** A phone number as people write it ("+86 138-0000-0000"): not a formula even with a leading + or -. */
-const PHONE_LIKE = /^[+-]?[0-9][0-9 ()-]*$/;
-
 /** The campaign's invitations as CSV (UTF-8 with BOM, opens in Excel) with their links; audited. */
 export async function exportInvitationLinks(db: DbOrTx, actor: SessionUser, campaignId: number, secret: Secret, baseUrl: string): Promise<string> {
   await assertCanManageCampaign(db, actor, campaignId);
   const rows = await invitationRows(db, campaignId);
-  const esc = (v: string | null) => {
-    let s = v ?? "";
-    // A cell Excel would run as a formula (names and addresses come from imports) is kept as text.
-    if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !PHONE_LIKE.test(s))) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [["类型", "姓名", "届别/单位", "邮箱", "手机", "微信", "个人链接", "已发送", "已使用"].join(",")];
+  // Names and addresses come from imports: a cell Excel would run as a formula is kept as text (csvCell).
+  const lines = [csvLine(["类型", "姓名", "届别/单位", "邮箱", "手机", "微信", "个人链接", "已发送", "已使用"])];
   for (const r of rows) {
-    lines.push([
+    lines.push(csvLine([
       r.kind === "alumni" ? "毕业生" : "用人单位", r.name, r.group, r.email, r.phone, r.wechat,
       r.used ? "" : invitationLink(baseUrl, secret, r.nonce), r.sentOn ?? "", r.used ? "是" : "否",
-    ].map(esc).join(","));
+    ]));
   }
   await recordAudit(db, { actorId: actor.id, action: "campaign.invitations.export", subject: `campaign ${campaignId}`, detail: { rows: rows.length } });
   return `\uFEFF${lines.join("\r\n")}\r\n`;

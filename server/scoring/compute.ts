@@ -61,6 +61,7 @@ type TargetRow = {
   id: number; campaign_id: number; campaign: string; term_id: number | null; term_code: string | null; school_year: string;
   section_id: number | null; section_code: string | null; teacher_id: number | null; teacher_number: string | null;
   course_type: string | null; level: string | null; unit_id: number | null; office_id: number | null; teacher_college_id: number | null;
+  unit_code: string | null; office_code: string | null; teacher_college_code: string | null;
   target_label: string | null;
 };
 
@@ -78,8 +79,9 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
     select t.id, t.campaign_id, c.name as campaign, c.term_id, tm.code as term_code, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
       t.section_id, s.code as section_code, t.teacher_id, p.number as teacher_number,
       co.type::text as course_type, co.level::text as level,
-      coalesce(cc.anc_id, pc.anc_id) as unit_id,
-      case when pu.kind = 'office' then pu.id end as office_id, tc.anc_id as teacher_college_id,
+      coalesce(cc.anc_id, pc.anc_id) as unit_id, (select code from units where id = coalesce(cc.anc_id, pc.anc_id)) as unit_code,
+      case when pu.kind = 'office' then pu.id end as office_id, case when pu.kind = 'office' then pu.code end as office_code,
+      tc.anc_id as teacher_college_id, (select code from units where id = tc.anc_id) as teacher_college_code,
       case when t.cohort_id is not null then 'cohort:' || pg.code || '/' || gc.graduation_year
         when t.employer_id is not null then 'employer:' || em.code end as target_label
     from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
@@ -98,7 +100,7 @@ export function targetKey(r: { campaign: string; section_code: string | null; te
 }
 
 /** Eligible raters per target × group: eligibility (not excluded), observers assigned, invitations, imported counts. */
-async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<string, number>> {
+export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<string, number>> {
   const rows = rowsOf<{ target_id: number; g: string; n: number }>(await db.execute(sql`
     select target_id, g, sum(n) as n from (
       select e.target_id, e.rater_group::text as g, count(*) as n from eligibility e join campaign_targets t on t.id = e.target_id

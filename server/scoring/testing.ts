@@ -15,6 +15,8 @@ import { approveVersion, createVersion } from "../instruments/versions";
 import { type School, sessionOf } from "../test/fixtures";
 import { storeResponses, type NewResponse } from "./store";
 
+export { answersFor, rng } from "./simulate";
+
 export const LIBRARY = loadRegistry();
 
 /** The library's instrument of each kind stored and approved; kind → version id. */
@@ -30,43 +32,6 @@ export async function libraryVersions(db: Db, approverId: number, kinds: readonl
 }
 
 export const fileOf = (kind: InstrumentKind): InstrumentFile => Object.values(LIBRARY).find((f) => f.kind === kind)!;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Answers to every item of an instrument: `level` in [0, 1] picks the option (1 = best)
- * with noise; `na` is the chance of "无法评估" where the item offers it.
- */
-export function answersFor(file: InstrumentFile, level: number, random: () => number, opts: { noise?: number; na?: number } = {}) {
-  const noise = opts.noise ?? 0.25;
-  const a: Record<string, unknown> = {};
-  const elements = (file.survey.pages as { elements: { name: string; choices?: { value: unknown }[]; rateMin?: number; rateMax?: number; columns?: { value: unknown }[] }[] }[])
-    .flatMap((p) => p.elements);
-  for (const item of file.items) {
-    const q = elements.find((e) => e.name === item.question)!;
-    const values = (item.row ? q.columns! : q.choices ?? []).map((c) => (typeof c === "object" && c !== null && "value" in c ? c.value : c));
-    const numeric = (values.length ? values : [1, 2, 3, 4, 5]).filter((v): v is number => typeof v === "number").sort((x, y) => x - y);
-    let value: unknown;
-    if (values.includes("na") && random() < (opts.na ?? 0)) value = "na";
-    else {
-      const x = Math.min(1, Math.max(0, level + (random() - 0.5) * 2 * noise));
-      value = numeric[Math.round(x * (numeric.length - 1))];
-    }
-    if (item.row) a[item.question] = { ...(a[item.question] as object | undefined), [item.row]: value };
-    else a[item.question] = value;
-  }
-  return a;
-}
 
 export const SCORING_GROUPS = ["student", "self", "supervisor", "peer"] as const;
 

@@ -1,0 +1,272 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { rowsOf } from "../access/scope";
+import { recordAudit } from "../audit";
+import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
+import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
+import { parseTermCode } from "../imports/layouts";
+import { termDates } from "../imports/run";
+import type { Locale } from "../i18n/messages";
+import { translate } from "../i18n/translate";
+import { checkFile, instrumentHash } from "../instruments/versions";
+import { LongFormatError, parseVersionLabel, type LongData, type LongTarget, type Problem } from "./longformat";
+import { storeResponses, type NewResponse } from "./store";
+
+/**
+ * Loads long-format data (longformat.ts) into a database as closed campaigns of source
+ * "import": one per campaign label, its targets, the instrument version of each rater group,
+ * the eligible counts, and the responses with their scores (storeResponses, the write path of
+ * every response). Two modes:
+ *
+ *   existing  the app's import of past terms from other systems: sections (term + code),
+ *             teachers (staff number), programmes and employers must exist, and each
+ *             instrument_version must be a version in the library that is not a draft; the
+ *             context columns are ignored (the database knows units and course types). A
+ *             campaign of the same name and term imported before is refused.
+ *   create    `npm run scores` in its scratch database: units, terms, courses, sections,
+ *             teachers, cohorts and employers are made from the codes and context columns, and
+ *             the instrument files given become the versions named in the file.
+ *
+ * Anything that does not resolve refuses the whole load (nothing is written: one transaction).
+ */
+
+export type LoadOptions = {
+  mode: "existing" | "create";
+  locale?: Locale;
+  actorId?: number | null;
+  /** create mode: the instrument file of each version label */
+  files?: Map<string, InstrumentFile>;
+  /** create mode: the term of rows without one */
+  defaultTerm?: string;
+  now?: Date;
+};
+
+export type LoadResult = { campaigns: { id: number; name: string; targets: number; responses: number }[]; responses: number };
+
+const one = <T>(r: unknown): T | undefined => rowsOf<T>(r)[0];
+
+function kindOf(t: LongTarget): CampaignKind {
+  if (t.section !== "") return "end_of_term";
+  return t.target.startsWith("cohort:") ? "graduate_tracking" : "employer_tracking";
+}
+
+export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions): Promise<LoadResult> {
+  const locale = opts.locale ?? "zh";
+  const problems: Problem[] = [];
+  const fail = (code: string, params?: Record<string, string | number>) => {
+    if (problems.length < 50) problems.push({ row: 0, column: null, message: translate(locale, `scoring.longFormat.${code}`, params) });
+  };
+  return db.transaction(async (tx) => {
+    const cache = new Map<string, number | null>();
+    const memo = async (key: string, f: () => Promise<number | null>) => {
+      if (!cache.has(key)) cache.set(key, await f());
+      return cache.get(key)!;
+    };
+
+    // --- instrument versions
+    const versionIds = new Map<string, number>();
+    const versionKinds = new Map<string, string>();
+    for (const label of data.versionLabels) {
+      const { key, version } = parseVersionLabel(label)!;
+      if (opts.mode === "existing") {
+        const v = one<{ id: number; status: string; kind: string }>(await tx.execute(sql`
+          select v.id, v.status, i.kind::text as kind from instrument_versions v join instruments i on i.id = v.instrument_id
+          where i.key = ${key} and v.version = ${version}`));
+        if (!v) { fail("versionNotInLibrary", { value: label }); continue; }
+        if (v.status === "draft") { fail("versionDraft", { value: label }); continue; }
+        versionIds.set(label, Number(v.id));
+        versionKinds.set(label, v.kind);
+      } else {
+        const file = opts.files?.get(label);
+        const checked = file ? checkFile(file, locale) : null;
+        if (!checked || !checked.ok) { fail("unknownVersion", { value: label }); continue; }
+        const f = instrumentFileSchema.parse(checked.file);
+        const inst = one<{ id: number }>(await tx.execute(sql`
+          insert into instruments (key, kind, name, name_en) values (${f.key}, ${f.kind}, ${f.name.zh}, ${f.name.en})
+          on conflict (key) do update set name = excluded.name returning id`))!;
+        const v = one<{ id: number }>(await tx.execute(sql`
+          insert into instrument_versions (instrument_id, version, definition, indicators, hash, status, approved_at, approval_note)
+          values (${inst.id}, ${version}, ${JSON.stringify(f)}::json,
+            ${JSON.stringify({ indicators: f.indicators, items: f.items, unscored: f.unscored ?? [] })}::jsonb,
+            ${instrumentHash(f)}, 'approved', now(), 'npm run scores') returning id`))!;
+        versionIds.set(label, Number(v.id));
+        versionKinds.set(label, f.kind);
+      }
+    }
+
+    // --- org (create mode) and target resolution
+    const school = opts.mode === "create"
+      ? await memo("school", async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into units (code, name, kind) values ('SCHOOL', '学校', 'school') on conflict (code) do update set name = excluded.name returning id`))!.id))
+      : null;
+    const unitId = async (code: string, kind: "college" | "office", parent: number | null): Promise<number | null> => {
+      if (code === "") return null;
+      return memo(`unit:${code}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+        insert into units (code, name, kind, parent_id) values (${code}, ${code}, ${kind}, ${parent ?? school})
+        on conflict (code) do update set name = units.name returning id`))!.id));
+    };
+    const termId = async (code: string): Promise<number | null> => {
+      const tc = parseTermCode(code);
+      if (!tc) return null;
+      if (opts.mode === "existing") {
+        return memo(`term:${code}`, async () => {
+          const r = one<{ id: number }>(await tx.execute(sql`select id from terms where code = ${tc.code}`));
+          return r ? Number(r.id) : null;
+        });
+      }
+      const d = termDates(tc);
+      return memo(`term:${code}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+        insert into terms (code, school_year, semester, starts_on, ends_on) values (${tc.code}, ${tc.schoolYear}, ${tc.semester}, ${d.startsOn}::date, ${d.endsOn}::date)
+        on conflict (code) do update set code = excluded.code returning id`))!.id));
+    };
+
+    type Resolved = { sectionId: number | null; teacherId: number | null; cohortId: number | null; employerId: number | null };
+    const resolve = async (t: LongTarget, term: number | null): Promise<Resolved | null> => {
+      if (t.section !== "") {
+        let sectionId: number | null;
+        let teacherId: number | null;
+        if (opts.mode === "existing") {
+          sectionId = term === null ? null : await memo(`sec:${term}:${t.section}`, async () => {
+            const r = one<{ id: number }>(await tx.execute(sql`select id from sections where term_id = ${term} and code = ${t.section}`));
+            return r ? Number(r.id) : null;
+          });
+          teacherId = await memo(`tea:${t.teacher}`, async () => {
+            const r = one<{ id: number }>(await tx.execute(sql`select id from persons where number = ${t.teacher} and kind = 'staff'`));
+            return r ? Number(r.id) : null;
+          });
+          if (sectionId === null) fail("sectionNotFound", { section: t.section, term: t.term });
+          if (teacherId === null) fail("teacherNotFound", { teacher: t.teacher });
+          return sectionId === null || teacherId === null ? null : { sectionId, teacherId, cohortId: null, employerId: null };
+        }
+        const college = await unitId(t.unit, "college", null);
+        const tCollege = await unitId(t.teacherUnit, "college", null);
+        const office = await unitId(t.teacherOffice, "office", tCollege);
+        const course = await memo(`course:${t.section}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into courses (code, name, unit_id, type, level) values (${t.section}, ${t.section}, ${college ?? school},
+            ${t.courseType || "core"}, ${t.level || "undergraduate"})
+          on conflict (code) do update set code = excluded.code returning id`))!.id));
+        sectionId = await memo(`sec:${term}:${t.section}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into sections (code, term_id, course_id) values (${t.section}, ${term}, ${course})
+          on conflict (term_id, code) do update set code = excluded.code returning id`))!.id));
+        teacherId = await memo(`tea:${t.teacher}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into persons (number, name, kind, unit_id) values (${t.teacher}, ${t.teacher}, 'staff', ${office ?? tCollege})
+          on conflict (number) do update set number = excluded.number returning id`))!.id));
+        return { sectionId, teacherId, cohortId: null, employerId: null };
+      }
+      if (t.target.startsWith("cohort:")) {
+        const [programme, year] = t.target.slice("cohort:".length).split("/");
+        if (opts.mode === "existing") {
+          const id = await memo(`cohort:${t.target}`, async () => {
+            const r = one<{ id: number }>(await tx.execute(sql`select gc.id from graduate_cohorts gc join programmes p on p.id = gc.programme_id
+              where p.code = ${programme} and gc.graduation_year = ${Number(year)}`));
+            return r ? Number(r.id) : null;
+          });
+          if (id === null) fail("targetNotFound", { target: t.target });
+          return id === null ? null : { sectionId: null, teacherId: null, cohortId: id, employerId: null };
+        }
+        const college = await unitId(t.unit, "college", null);
+        const prog = await memo(`prog:${programme}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into programmes (code, name, unit_id) values (${programme}, ${programme}, ${college ?? school})
+          on conflict (code) do update set code = excluded.code returning id`))!.id));
+        const id = await memo(`cohort:${t.target}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          insert into graduate_cohorts (programme_id, graduation_year) values (${prog}, ${Number(year)})
+          on conflict (programme_id, graduation_year) do update set graduation_year = excluded.graduation_year returning id`))!.id));
+        return { sectionId: null, teacherId: null, cohortId: id, employerId: null };
+      }
+      const code = t.target.slice("employer:".length);
+      const id = await memo(`emp:${code}`, async () => {
+        if (opts.mode === "existing") {
+          const r = one<{ id: number }>(await tx.execute(sql`select id from employers where code = ${code}`));
+          return r ? Number(r.id) : null;
+        }
+        return Number(one<{ id: number }>(await tx.execute(sql`
+          insert into employers (code, name) values (${code}, ${code}) on conflict (code) do update set code = excluded.code returning id`))!.id);
+      });
+      if (id === null) fail("targetNotFound", { target: t.target });
+      return id === null ? null : { sectionId: null, teacherId: null, cohortId: null, employerId: id };
+    };
+
+    // --- campaigns
+    const byCampaign = new Map<string, LongTarget[]>();
+    for (const t of data.targets) {
+      const list = byCampaign.get(t.campaign);
+      if (list) list.push(t);
+      else byCampaign.set(t.campaign, [t]);
+    }
+    const result: LoadResult = { campaigns: [], responses: 0 };
+    const pending: { campaignId: number; name: string; responses: NewResponse[]; targets: number }[] = [];
+    for (const [name, list] of byCampaign) {
+      const kinds = new Set(list.map(kindOf));
+      if (kinds.size > 1) { fail("mixedTargets", { campaign: name }); continue; }
+      const kind = [...kinds][0];
+      const termCode = list[0].term || (opts.mode === "create" ? opts.defaultTerm ?? "" : "");
+      const term = termCode ? await termId(termCode) : null;
+      if (kind === "end_of_term" && term === null) { fail(termCode ? "termNotFound" : "termRequired", { campaign: name, term: termCode }); continue; }
+      if (opts.mode === "existing") {
+        const dup = one<{ id: number }>(await tx.execute(sql`select id from campaigns where name = ${name} and source = 'import'
+          and term_id is not distinct from ${term}`));
+        if (dup) { fail("alreadyImported", { campaign: name }); continue; }
+      }
+      // the instrument of each group must be of the kind the campaign kind takes for it
+      const groupVersions = new Map<string, string>();
+      for (const t of list) for (const g of t.groups) {
+        const seen = groupVersions.get(g.group);
+        if (seen && seen !== g.versionLabel) fail("versionClash", { value: g.versionLabel, other: seen });
+        groupVersions.set(g.group, g.versionLabel);
+      }
+      for (const [group, label] of groupVersions) {
+        const want = INSTRUMENT_KIND_FOR[kind][group as keyof (typeof INSTRUMENT_KIND_FOR)[typeof kind]];
+        const have = versionKinds.get(label);
+        if (have !== undefined && want !== have) fail("groupInstrument", { campaign: name, group, value: label });
+      }
+      const window = term !== null
+        ? one<{ starts_on: string; ends_on: string }>(await tx.execute(sql`select starts_on::text, ends_on::text from terms where id = ${term}`))!
+        : { starts_on: (opts.now ?? new Date()).toISOString().slice(0, 10), ends_on: (opts.now ?? new Date()).toISOString().slice(0, 10) };
+      if (problems.length) continue;
+      const c = one<{ id: number }>(await tx.execute(sql`
+        insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, source)
+        values (${kind}, ${name}, ${term}, ${`${window.starts_on}T00:00:00+08:00`}::timestamptz, ${`${window.ends_on}T23:59:59+08:00`}::timestamptz,
+          'draft', ${opts.actorId ?? null}, 'import') returning id`))!;
+      const campaignId = Number(c.id);
+      for (const [group, label] of groupVersions) {
+        await tx.execute(sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id)
+          values (${campaignId}, ${group}::rater_group, ${versionIds.get(label)!})`);
+      }
+      const responses: NewResponse[] = [];
+      for (const t of list) {
+        const r = await resolve(t, term);
+        if (!r) continue;
+        const target = one<{ id: number }>(await tx.execute(sql`
+          insert into campaign_targets (campaign_id, section_id, teacher_id, cohort_id, employer_id)
+          values (${campaignId}, ${r.sectionId}, ${r.teacherId}, ${r.cohortId}, ${r.employerId}) returning id`))!;
+        const targetId = Number(target.id);
+        for (const g of t.groups) {
+          if (g.eligible !== null) {
+            await tx.execute(sql`insert into imported_eligible (target_id, rater_group, eligible) values (${targetId}, ${g.group}::rater_group, ${g.eligible})`);
+          }
+          for (const resp of g.responses) {
+            responses.push({
+              targetId, raterGroup: g.group, versionId: versionIds.get(g.versionLabel)!, answers: resp.answers, day: window.ends_on,
+              spentTokenHash: `import:${createHash("sha256").update([name, t.section, t.teacher, t.target, g.group, resp.response].join("\u0001")).digest("hex")}`,
+            });
+          }
+        }
+      }
+      pending.push({ campaignId, name, responses, targets: list.length });
+    }
+    if (problems.length) throw new LongFormatError(problems, problems.length);
+    for (const p of pending) {
+      const stored = await storeResponses(tx, p.responses);
+      await tx.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${p.campaignId}`);
+      await tx.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${p.campaignId}`);
+      result.campaigns.push({ id: p.campaignId, name: p.name, targets: p.targets, responses: stored });
+      result.responses += stored;
+    }
+    if (opts.mode === "existing") {
+      await recordAudit(tx, { actorId: opts.actorId ?? null, action: "scoring.history.import", subject: result.campaigns.map((c) => c.name).join(", "),
+        detail: { campaigns: result.campaigns } });
+    }
+    return result;
+  });
+}

@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { persons } from "@/db/schema";
+import { seedDemo } from "@/db/seed/demo";
+import { rowsOf } from "../access/scope";
+import { importLibrary } from "../instruments/library";
+import { loadRegistry } from "../instruments/registry";
+import { resetDb, testDb } from "../test/db";
+import { scopeOf } from "./compute";
+import { DEMO_HISTORY_CAMPAIGN, seedDemoScores } from "./demo";
+import { resultsDocument, type ResultsDocument } from "./document";
+import { exportCsv, exportXlsx } from "./export";
+import { currentPolicy } from "./policies";
+
+// The demo university's last term ("imported from the previous system"), its figures computed
+// in the app, exported, and recomputed by `npm run scores` in a process of its own.
+let db: Db;
+let dir: string;
+let appDoc: ResultsDocument;
+let instrumentArgs: string[];
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "server/scoring/cli.ts", "compute", ...args], { encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(async () => {
+  db = await testDb();
+  await resetDb(db);
+  await seedDemo(db, { log: () => {} });
+  const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
+  await seedDemoScores(db, () => {});
+  const p = (await currentPolicy(db, "2025-2026"))!;
+  appDoc = await resultsDocument(db, p.id);
+  dir = mkdtempSync(path.join(tmpdir(), "tqe-scores-"));
+  const ids = (await scopeOf(db, "2025-2026")).campaignIds;
+  let csv = "";
+  for await (const chunk of exportCsv(db, ids)) csv += chunk;
+  writeFileSync(path.join(dir, "responses.csv"), csv);
+  const chunks: Buffer[] = [];
+  for await (const c of exportXlsx(db, ids)) chunks.push(c as Buffer);
+  writeFileSync(path.join(dir, "responses.xlsx"), Buffer.concat(chunks));
+  writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
+  const defs = rowsOf<{ key: string; definition: string }>(await db.execute(sql`
+    select distinct i.key, v.definition::text as definition from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id
+    join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`));
+  instrumentArgs = defs.flatMap((d) => {
+    const f = path.join(dir, `${d.key}.json`);
+    writeFileSync(f, d.definition);
+    return ["--instrument", f];
+  });
+}, 180_000);
+
+describe("npm run scores", () => {
+  it("reproduces the app's figures on the demo data exactly, from the CSV and from the XLSX export", () => {
+    expect(appDoc.targets.length).toBeGreaterThan(60);
+    expect(appDoc.targets.every((t) => t.campaign === DEMO_HISTORY_CAMPAIGN)).toBe(true);
+    for (const input of ["responses.csv", "responses.xlsx"]) {
+      const out = path.join(dir, `${input}.json`);
+      const r = cli(["--input", path.join(dir, input), ...instrumentArgs, "--policy", path.join(dir, "policy.json"), "--output", out]);
+      expect(r.err).toBe("");
+      expect(r.status).toBe(0);
+      const cliDoc = JSON.parse(readFileSync(out, "utf8")) as ResultsDocument;
+      expect(cliDoc).toEqual(appDoc);
+    }
+  }, 120_000);
+});
