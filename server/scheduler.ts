@@ -6,10 +6,12 @@ import { runDueReminders } from "./campaigns/reminders";
 import { getDb } from "./db";
 import { anonSecret, env } from "./env";
 import { deliverOutbox, smtpMailer, type Mailer } from "./outbox/outbox";
+import { refreshScores } from "./scoring/refresh";
 
 /**
  * Background work of the app process, once a minute: close campaigns whose window is over,
- * queue due reminders, deliver the outbox. Started when the process first opens its database
+ * queue due reminders, deliver the outbox, recompute the scores of school years whose
+ * responses changed (server/scoring/refresh.ts). Started when the process first opens its database
  * (server/db.ts; never during `next build`); SCHEDULER=off disables it. Each step is idempotent and safe to run from several instances.
  */
 export const TICK_MS = 60_000;
@@ -31,6 +33,7 @@ export async function tick(now = new Date()) {
   await runDueReminders(db, now);
   mailer ??= smtpMailer(e.SMTP_URL, e.MAIL_FROM);
   await deliverOutbox(db, { mailer: await mailer, baseUrl: e.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`, secret: anonSecret(), now });
+  await refreshScores(db, () => now);
 }
 
 const g = globalThis as unknown as { __tqeScheduler?: NodeJS.Timeout };

@@ -8,3 +8,10 @@ export const IMPORT_ROLE_LIST = ["sys_admin", "quality_admin"] as const satisfie
 // quality office records the committee's approval.
 export const INSTRUMENT_VIEW_ROLES = ["quality_admin", "sys_admin"] as const satisfies readonly Role[];
 export const INSTRUMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Scoring: who reads results (the quality office, HR and the system administrator the school;
+// unit admins and unit leaders their units), who manages policies, and who approves them.
+export const RESULTS_VIEW_ROLES = ["quality_admin", "sys_admin", "hr", "unit_admin", "leader"] as const satisfies readonly Role[];
+export const POLICY_VIEW_ROLES = ["quality_admin", "sys_admin", "hr"] as const satisfies readonly Role[];
+export const POLICY_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Export of response-level data, the results document, recompute and import of past terms.
+export const SCORING_ADMIN_ROLES = ["quality_admin"] as const satisfies readonly Role[];

@@ -6,6 +6,7 @@ import { importsRouter } from "./routers/imports";
 import { instrumentsRouter } from "./routers/instruments";
 import { respondRouter } from "./routers/respond";
 import { campaignsRouter } from "./routers/campaigns";
+import { scoringRouter } from "./routers/scoring";
 
 export const appRouter = router({
   me: meRouter,
@@ -15,6 +16,7 @@ export const appRouter = router({
   instruments: instrumentsRouter,
   respond: respondRouter,
   campaigns: campaignsRouter,
+  scoring: scoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,7 +14,7 @@ import { DomainError } from "../errors";
 import { invitationCounts } from "../invitations/invitations";
 import { campaignOutbox } from "../outbox/outbox";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
-import { assertCanManageCampaign, closeCampaign, getCampaignRow, openCampaign, parseInput } from "./campaigns";
+import { assertCanManageCampaign, closeCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
 import {
   CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, TERM_KINDS, cohortYearFor,
   type CampaignKind, type InstrumentKind, type RaterGroup,
@@ -308,6 +308,10 @@ export function openFor(db: DbOrTx, actor: SessionUser, campaignId: number, now:
 
 export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
   return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id));
+}
+
+export function publishFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
+  return managed(db, actor, campaignId, () => publishCampaign(db, campaignId, now, actor.id));
 }
 
 export function outboxFor(db: DbOrTx, actor: SessionUser, campaignId: number) {

@@ -276,6 +276,20 @@ export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = 
   });
 }
 
+/**
+ * Publishes a closed campaign's results: from then on its teachers see their own figures
+ * (those reported under the policy's minimum of raters) on their home page.
+ */
+export async function publishCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null) {
+  return db.transaction(async (tx) => {
+    const c = await getCampaignRow(tx, campaignId, { lock: true });
+    if (c.state !== "closed") throw conflict("notClosed", { state: c.state });
+    const [row] = await tx.update(campaigns).set({ state: "published", publishedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    await recordAudit(tx, { actorId, action: "campaign.publish", subject: `campaign ${campaignId}`, detail: null });
+    return row;
+  });
+}
+
 /** Refuses unless the campaign is a draft (assignment may only change before it opens). */
 export function assertDraft(c: { state: CampaignState | string }) {
   if (c.state !== "draft") throw conflict("notDraft", { state: c.state });

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { DEMO_TERMS } from "@/db/seed/demo";
 import { rowsOf } from "../access/scope";
+import { publishCampaign } from "../campaigns/campaigns";
 import type { RaterGroup } from "../campaigns/kinds";
 import type { InstrumentFile } from "../instruments/format";
 import { recompute } from "./compute";
@@ -79,6 +80,8 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     versionLabels: [...new Set(targets.flatMap((t) => t.groups.map((g) => g.versionLabel)))].sort(),
   };
   const loaded = await loadHistory(db, data, { mode: "existing", actorId: actor });
+  // The previous system had published them: the teachers see their own results.
+  for (const c of loaded.campaigns) await publishCampaign(db, c.id, new Date(), actor);
   let computed = 0;
   for (const term of [DEMO_TERMS.previous, DEMO_TERMS.current]) {
     const p = await currentPolicy(db, schoolYearOf(term));

@@ -2,11 +2,16 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { SCORING_ADMIN_ROLES } from "../access/roles";
+import { hasRole, rowsOf } from "../access/scope";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/users";
+import { assertCanManageCampaign, getCampaignRow } from "../campaigns/campaigns";
+import { DomainError } from "../errors";
 import { csvLine } from "../csv";
 import { NA_VALUE } from "../instruments/format";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
-import { eligibleCounts, scopeTargets, targetKey, type Scope } from "./compute";
+import { eligibleCounts, scopeOf, scopeTargets, targetKey, type Scope } from "./compute";
 import { ALL_COLUMNS } from "./longformat";
 
 /**
@@ -102,4 +107,27 @@ export function exportXlsx(db: DbOrTx, campaignIds: number[]): PassThrough {
     }
   })();
   return out;
+}
+
+/**
+ * What an export request may cover, and its audit: the quality office any campaign or a whole
+ * school year; a unit admin a campaign it manages. Returns the campaign ids and a file name.
+ */
+export async function exportScope(db: DbOrTx, actor: SessionUser, req: { campaignId?: number; schoolYear?: string }, format: "csv" | "xlsx") {
+  const quality = hasRole(actor, ...SCORING_ADMIN_ROLES);
+  let ids: number[];
+  let name: string;
+  if (req.campaignId !== undefined) {
+    const c = quality ? await getCampaignRow(db, req.campaignId) : await assertCanManageCampaign(db, actor, req.campaignId);
+    ids = [c.id];
+    name = c.name;
+  } else if (req.schoolYear !== undefined && /^\d{4}-\d{4}$/.test(req.schoolYear)) {
+    if (!quality) throw new DomainError("FORBIDDEN", "errors.forbidden");
+    ids = (await scopeOf(db, req.schoolYear)).campaignIds;
+    name = `${req.schoolYear} 学年`;
+  } else {
+    throw new DomainError("BAD_REQUEST", "scoring.errors.exportScope");
+  }
+  await recordAudit(db, { actorId: actor.id, action: "scoring.export", subject: name, detail: { campaignIds: ids, format } });
+  return { ids, name };
 }

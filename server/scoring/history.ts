@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { recordAudit } from "../audit";
 import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
@@ -10,7 +10,9 @@ import { termDates } from "../imports/run";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkFile, instrumentHash } from "../instruments/versions";
-import { LongFormatError, parseVersionLabel, type LongData, type LongTarget, type Problem } from "./longformat";
+import { recompute } from "./compute";
+import { LongFormatError, parseLongFormat, parseVersionLabel, readLongTable, type LongData, type LongTarget, type Problem } from "./longformat";
+import { currentPolicy } from "./policies";
 import { storeResponses, type NewResponse } from "./store";
 
 /**
@@ -269,4 +271,32 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     }
     return result;
   });
+}
+
+/** Largest long-format file the import page takes (bigger ones: split by campaign). */
+export const HISTORY_MAX_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The import page's action (quality office): a long-format file of past terms from another
+ * system, checked against the library's versions, loaded (mode "existing") and the figures of
+ * the school years it touches recomputed under their policies in force.
+ */
+export async function importHistoryFile(db: Db, actorId: number, bytes: Uint8Array, locale: Locale, now: Date) {
+  if (bytes.length > HISTORY_MAX_BYTES) {
+    throw new LongFormatError([{ row: 0, column: null, message: translate(locale, "scoring.longFormat.tooLarge", { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 }) }], 1);
+  }
+  const table = await readLongTable(bytes, locale);
+  const versions = rowsOf<{ key: string; version: number; definition: unknown }>(await db.execute(sql`
+    select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`));
+  const files = new Map(versions.map((v) => [`${v.key}@${v.version}`, (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as InstrumentFile]));
+  const data = parseLongFormat(table, (label) => files.get(label) ?? null, locale);
+  const loaded = await loadHistory(db, data, { mode: "existing", actorId, locale, now });
+  const years = rowsOf<{ y: string }>(await db.execute(sql`
+    select distinct tm.school_year as y from campaigns c join terms tm on tm.id = c.term_id where c.id = any(${`{${loaded.campaigns.map((c) => c.id).join(",")}}`}::int[])`));
+  const recomputed: { schoolYear: string; results: number }[] = [];
+  for (const { y } of years) {
+    const p = await currentPolicy(db, y);
+    if (p) recomputed.push({ schoolYear: y, results: (await recompute(db, p, { trigger: "import", actorId, now: () => now })).results });
+  }
+  return { ...loaded, rows: data.rows, recomputed };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
   campaignDetail, campaignFormOptions, closeFor, cohortYearsFor, generateFor, keyProgress, listCampaigns, observationsFor, openFor,
-  outboxFor, planObservationsFor, ratesFor, updateCampaignSettings, type CampaignSettings,
+  outboxFor, planObservationsFor, publishFor, ratesFor, updateCampaignSettings, type CampaignSettings,
 } from "../../campaigns/admin";
 import type { GenerateOptions } from "../../campaigns/assign";
 import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from "../../campaigns/campaigns";
@@ -38,6 +38,8 @@ export const campaignsRouter = router({
   open: manager.input(byId).mutation(({ ctx, input }) => openFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   keyProgress: manager.input(byId).query(({ ctx, input }) => keyProgress(ctx.db, ctx.user, input.id)),
   close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now())),
+  /** Closed → published: teachers then see their own reported figures. */
+  publish: manager.input(byId).mutation(({ ctx, input }) => publishFor(ctx.db, ctx.user, input.id, ctx.now())),
   settings: manager.input(z.object({ id, settings: passed<CampaignSettings>() }))
     .mutation(({ ctx, input }) => updateCampaignSettings(ctx.db, ctx.user, input.id, input.settings)),
   sendInvitations: manager.input(byId).mutation(({ ctx, input }) => sendInvitations(ctx.db, ctx.user, input.id, anonSecret(), ctx.now())),

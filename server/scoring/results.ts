@@ -1,0 +1,313 @@
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { RATER_GROUPS } from "@/db/schema/campaigns";
+import { rowsOf, type UnitScope } from "../access/scope";
+import { DomainError, notFound } from "../errors";
+import type { InstrumentFile } from "../instruments/format";
+import { NA_VALUE } from "../instruments/format";
+import { containsPattern, offsetOf, type Page } from "../paging";
+import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
+import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
+import { listPolicies } from "./policies";
+import { parsePolicy } from "./policy";
+import { arrayLiteral, scoringModelOfVersion } from "./store";
+
+/**
+ * What the results pages read (stored figures only: the recompute writes them). Scope: the
+ * quality office, HR and the system administrator see the school; a unit admin or a
+ * unit-level leader the targets whose course (or cohort's programme) belongs to their units,
+ * and the teachers of their units. Teachers see their own targets of published campaigns, and
+ * only what is reported (n at least the policy's minimum); small groups show their n only.
+ */
+
+const one = <T>(r: unknown) => rowsOf<T>(r)[0];
+const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+
+/** The unit (course's, or the cohort's programme's) of target `t` inside the scope. */
+function targetInScope(scope: UnitScope): SQL {
+  if (scope === "all") return sql`true`;
+  const ids = arrayLiteral(scope);
+  return sql`(exists (select 1 from sections s2 join courses c2 on c2.id = s2.course_id where s2.id = t.section_id and c2.unit_id = any(${ids}::int[]))
+    or exists (select 1 from graduate_cohorts g2 join programmes p2 on p2.id = g2.programme_id where g2.id = t.cohort_id and p2.unit_id = any(${ids}::int[])))`;
+}
+
+export type YearOverview = {
+  schoolYear: string;
+  policy: { id: number; version: number; key: string; approvedAt: Date | null } | null;
+  lastRun: { id: number; finishedAt: Date; trigger: string; responses: number; targets: number; summary: Record<string, unknown> } | null;
+  campaigns: { id: number; name: string; term: string | null; state: string; source: string; targets: number; responses: number }[];
+};
+
+/** Every school year with campaigns or policies: its policy in force, its last run, its campaigns (within scope). */
+export async function resultsOverview(db: DbOrTx, scope: UnitScope): Promise<YearOverview[]> {
+  const campaigns = rowsOf<{ id: number; name: string; term: string | null; state: string; source: string; school_year: string; targets: number; responses: number }>(await db.execute(sql`
+    select c.id, c.name, tm.code as term, c.state, c.source, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
+      (select count(*) from campaign_targets t where t.campaign_id = c.id and ${targetInScope(scope)}) as targets,
+      (select count(*) from response_scores s join campaign_targets t on t.id = s.target_id where t.campaign_id = c.id and ${targetInScope(scope)}) as responses
+    from campaigns c left join terms tm on tm.id = c.term_id where c.state <> 'draft' order by tm.code desc nulls last, c.id desc`));
+  const policies = await listPolicies(db);
+  const years = [...new Set([...campaigns.map((c) => c.school_year), ...policies.map((p) => p.schoolYear)])].sort().reverse();
+  const out: YearOverview[] = [];
+  for (const y of years) {
+    const p = policies.find((x) => x.schoolYear === y && x.current);
+    const run = p ? one<{ id: number; finished_at: Date; trigger: string; responses: number; targets: number; summary: unknown }>(await db.execute(sql`
+      select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`)) : undefined;
+    out.push({
+      schoolYear: y,
+      policy: p ? { id: p.id, version: p.version, key: String((p.policy as { key?: string }).key ?? ""), approvedAt: p.approvedAt } : null,
+      lastRun: run ? { id: Number(run.id), finishedAt: new Date(run.finished_at), trigger: run.trigger, responses: Number(run.responses), targets: Number(run.targets), summary: parse(run.summary) } : null,
+      campaigns: campaigns.filter((c) => c.school_year === y).map((c) => ({
+        id: Number(c.id), name: c.name, term: c.term, state: c.state, source: c.source, targets: Number(c.targets), responses: Number(c.responses),
+      })),
+    });
+  }
+  return out;
+}
+
+export const targetListInput = z.object({
+  policyId: z.number().int().positive(),
+  campaignId: z.number().int().positive().optional(),
+  raterGroup: z.enum(RATER_GROUPS).optional(),
+  reportedOnly: z.boolean().optional(),
+  q: z.string().trim().max(100).optional(),
+  sort: z.enum(["mean", "ebScore", "n", "responseRate", "course", "teacher"]).default("course"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(20),
+}).strict();
+
+export type TargetListRow = {
+  targetId: number; raterGroup: string; campaignId: number; campaign: string; term: string | null;
+  sectionCode: string | null; courseCode: string | null; courseName: string | null; courseNameEn: string | null; courseType: string | null;
+  teacherNumber: string | null; teacherName: string | null; unitName: string | null; unitNameEn: string | null; targetLabel: string | null;
+  reported: boolean; n: number; eligible: number | null; responseRate: number | null;
+  mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null; ci95: { low: number; high: number } | null;
+  reliability: number | null; ebScore: number | null; norm: TargetFigures["norm"]; quality: TargetFigures["quality"];
+  allN: number; allMean: number | null;
+};
+
+const SORTS: Record<z.infer<typeof targetListInput>["sort"], string> = {
+  mean: "r.mean", ebScore: "(r.stats->>'ebScore')::float8", n: "r.n", responseRate: "(r.stats->'valid'->>'responseRate')::float8",
+  course: "co.code, s.code", teacher: "p.number",
+};
+
+export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.input<typeof targetListInput>): Promise<Page<TargetListRow>> {
+  const input = targetListInput.parse(raw);
+  const where: SQL[] = [sql`r.policy_id = ${input.policyId}`, targetInScope(scope)];
+  if (input.campaignId) where.push(sql`t.campaign_id = ${input.campaignId}`);
+  if (input.raterGroup) where.push(sql`r.rater_group = ${input.raterGroup}::rater_group`);
+  if (input.reportedOnly) where.push(sql`r.reported`);
+  if (input.q) {
+    const q = containsPattern(input.q);
+    where.push(sql`(co.code ilike ${q} or co.name ilike ${q} or s.code ilike ${q} or p.number ilike ${q} or p.name ilike ${q})`);
+  }
+  const from = sql`from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
+    left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
+    left join units u on u.id = co.unit_id left join persons p on p.id = t.teacher_id
+    left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes pg on pg.id = gc.programme_id left join employers em on em.id = t.employer_id
+    where ${sql.join(where, sql` and `)}`;
+  const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
+  const order = sql.raw(`${SORTS[input.sort]} ${input.order} nulls last, r.target_id, r.rater_group`);
+  const rows = rowsOf<{
+    target_id: number; rater_group: string; campaign_id: number; campaign: string; term: string | null; section_code: string | null;
+    course_code: string | null; course_name: string | null; course_name_en: string | null; course_type: string | null;
+    teacher_number: string | null; teacher_name: string | null; unit_name: string | null; unit_name_en: string | null; target_label: string | null;
+    reported: boolean; n: number; stats: unknown;
+  }>(await db.execute(sql`
+    select r.target_id, r.rater_group::text as rater_group, c.id as campaign_id, c.name as campaign, tm.code as term, s.code as section_code,
+      co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.type::text as course_type,
+      p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
+      case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label,
+      r.reported, r.n, r.stats
+    ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`));
+  return {
+    total: Number(total), page: input.page, pageSize: input.pageSize,
+    items: rows.map((r) => {
+      const f = parse<TargetFigures>(r.stats);
+      return {
+        targetId: Number(r.target_id), raterGroup: r.rater_group, campaignId: Number(r.campaign_id), campaign: r.campaign, term: r.term,
+        sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, courseType: r.course_type,
+        teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
+        reported: r.reported, n: Number(r.n), eligible: f.valid.eligible, responseRate: f.valid.responseRate,
+        mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, sd: f.valid.sd, ci95: f.valid.ci95,
+        reliability: f.reliability, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
+      };
+    }),
+  };
+}
+
+type Localized = { zh: string; en: string };
+const text = (v: unknown): Localized => {
+  if (typeof v === "string") return { zh: v, en: v };
+  const o = (v ?? {}) as Record<string, string>;
+  return { zh: o.default ?? o.zh ?? Object.values(o)[0] ?? "", en: o.en ?? o.default ?? "" };
+};
+
+/**
+ * One target × rater group in full: the figures, the distribution of every item with the
+ * options' labels, and the mean of every indicator over the valid responses (computed here
+ * from the stored response scores). A teacher may read their own published, reported ones.
+ */
+export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope } | { teacherId: number }, policyId: number, targetId: number, raterGroup: string) {
+  const r = one<{ stats: unknown; reported: boolean; state: string; teacher_id: number | null; in_scope: boolean; campaign: string; term: string | null;
+    section_code: string | null; course_name: string | null; course_name_en: string | null; teacher_name: string | null; policy: unknown; policy_version: number; school_year: string }>(await db.execute(sql`
+    select r.stats, r.reported, c.state, t.teacher_id, ${"scope" in access ? targetInScope(access.scope) : sql`false`} as in_scope,
+      c.name as campaign, tm.code as term, s.code as section_code, co.name as course_name, co.name_en as course_name_en, p.name as teacher_name,
+      sp.policy, sp.version as policy_version, sp.school_year
+    from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
+      left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id left join persons p on p.id = t.teacher_id
+      join scoring_policies sp on sp.id = r.policy_id
+    where r.policy_id = ${policyId} and r.target_id = ${targetId} and r.rater_group = ${raterGroup}::rater_group`));
+  if (!r) throw notFound("scoring.errors.resultNotFound");
+  const own = "teacherId" in access;
+  if (own ? Number(r.teacher_id) !== access.teacherId || r.state !== "published" : !r.in_scope) throw new DomainError("FORBIDDEN", "errors.forbidden");
+  const f = parse<TargetFigures>(r.stats);
+  if (own && !r.reported) {
+    return { header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
+      policy: { version: r.policy_version, schoolYear: r.school_year }, reported: false, n: f.valid.n, figures: null, items: [], indicators: [] };
+  }
+  const model = await scoringModelOfVersion(db, f.versionId);
+  const [def] = rowsOf<{ definition: unknown }>(await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`));
+  const file = parse<InstrumentFile>(def?.definition);
+  const elements = ((file?.survey?.pages ?? []) as { elements?: Record<string, unknown>[] }[]).flatMap((p) => p.elements ?? []);
+  const items = (model?.items ?? []).map((it) => {
+    const id = it.row === null ? it.question : `${it.question}/${it.row}`;
+    const q = elements.find((e) => e.name === it.question) ?? {};
+    const options = ((it.row === null ? q.choices : q.columns) ?? []) as { value: unknown; text?: unknown }[];
+    const rows = (q.rows ?? []) as { value: unknown; text?: unknown }[];
+    const label = (value: unknown) => {
+      const o = options.find((x) => (typeof x === "object" ? x.value : x) === value);
+      return o && typeof o === "object" && o.text !== undefined ? text(o.text) : { zh: String(value), en: String(value) };
+    };
+    const counts = f.counts[id] ?? [];
+    const answered = counts.reduce((a, b) => a + b, 0);
+    const title = text(q.title ?? it.question);
+    const rowTitle = it.row === null ? null : text((rows.find((x) => (typeof x === "object" ? x.value : x) === it.row) as { text?: unknown } | undefined)?.text ?? it.row);
+    return {
+      id, title, row: rowTitle, indicator: it.indicator,
+      options: [...it.scale, NA_VALUE].map((value, i) => ({ value, label: value === NA_VALUE ? { zh: "无法评估", en: "Cannot judge" } : label(value), count: counts[i] ?? 0,
+        share: answered === 0 ? 0 : (counts[i] ?? 0) / answered })),
+      mean: answered - (counts[it.scale.length] ?? 0) > 0
+        ? it.scale.reduce((a, v, i) => a + v * (counts[i] ?? 0), 0) / (answered - (counts[it.scale.length] ?? 0)) : null,
+    };
+  });
+  // indicator means over the valid responses (the stored per-response indicator scores)
+  const policy = parsePolicy(parse(r.policy));
+  const excl: SQL[] = [];
+  if (!f.quality.capExceeded && policy.quality.straightLining === "exclude") excl.push(sql`straight_lining`);
+  if (!f.quality.capExceeded && policy.quality.allLowest === "exclude") excl.push(sql`all_lowest`);
+  const ids = model?.indicatorIds ?? [];
+  const means = ids.length === 0 ? {} : one<Record<string, number | null>>(await db.execute(sql`
+    select ${sql.join(ids.map((_, i) => sql`avg(indicators[${sql.raw(String(i + 1))}]) as ${sql.raw(`i${i}`)}`), sql`, `)}
+    from response_scores where target_id = ${targetId} and rater_group = ${raterGroup}::rater_group and total is not null
+    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`)) ?? {};
+  const scale = policy.outOf / 100;
+  const names = new Map<string, { name: Localized; level: number }>();
+  const walk = (list: InstrumentFile["indicators"], level: number) => list.forEach((ind) => {
+    names.set(ind.id, { name: ind.name, level });
+    if (ind.children) walk(ind.children, level + 1);
+  });
+  walk(file?.indicators ?? [], 1);
+  return {
+    header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
+    policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf },
+    reported: r.reported, n: f.valid.n,
+    figures: f,
+    items,
+    indicators: ids.map((id, i) => {
+      const m = (means as Record<string, unknown>)[`i${i}`];
+      return { id, name: names.get(id)?.name ?? { zh: id, en: id }, level: names.get(id)?.level ?? 1, mean: m === null || m === undefined ? null : Number(m) * scale };
+    }),
+  };
+}
+
+export async function reliabilityOf(db: DbOrTx, scope: UnitScope, policyId: number) {
+  const rows = rowsOf<{ stats: unknown; term: string | null; campaign: string | null; unit_id: number | null; unit: string | null; unit_en: string | null; instrument: string; instrument_en: string | null; version: number }>(await db.execute(sql`
+    select rr.stats, tm.code as term, c.name as campaign, rr.unit_id, u.name as unit, u.name_en as unit_en, i.name as instrument, i.name_en as instrument_en, v.version
+    from reliability_results rr left join terms tm on tm.id = rr.term_id left join campaigns c on c.id = rr.campaign_id left join units u on u.id = rr.unit_id
+      join instrument_versions v on v.id = rr.version_id join instruments i on i.id = v.instrument_id
+    where rr.policy_id = ${policyId} order by tm.code, u.code, i.key, rr.rater_group`));
+  return rows
+    .filter((r) => scope === "all" || (r.unit_id !== null && scope.includes(Number(r.unit_id))))
+    .map((r) => ({ ...parse<ReliabilityFigures>(r.stats), term: r.term, campaign: r.campaign, unit: r.unit, unitEn: r.unit_en, instrument: r.instrument, instrumentEn: r.instrument_en, version: Number(r.version) }));
+}
+
+export const compositeListInput = z.object({
+  policyId: z.number().int().positive(),
+  /** a term's id, or "year" for the school year */
+  period: z.union([z.literal("year"), z.number().int().positive()]).default("year"),
+  q: z.string().trim().max(100).optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(20),
+}).strict();
+
+export type CompositeRow = CompositeFigures & { teacherNumber: string; teacherName: string; unitName: string | null; unitNameEn: string | null; term: string | null };
+
+export async function listComposites(db: DbOrTx, scope: UnitScope, raw: z.input<typeof compositeListInput>): Promise<Page<CompositeRow> & { terms: { id: number; code: string }[] }> {
+  const input = compositeListInput.parse(raw);
+  const where: SQL[] = [sql`tc.policy_id = ${input.policyId}`, input.period === "year" ? sql`tc.term_id is null` : sql`tc.term_id = ${input.period}`];
+  if (scope !== "all") where.push(sql`p.unit_id = any(${arrayLiteral(scope)}::int[])`);
+  if (input.q) {
+    const q = containsPattern(input.q);
+    where.push(sql`(p.number ilike ${q} or p.name ilike ${q})`);
+  }
+  const from = sql`from teacher_composites tc join persons p on p.id = tc.teacher_id left join units u on u.id = p.unit_id left join terms tm on tm.id = tc.term_id
+    where ${sql.join(where, sql` and `)}`;
+  const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
+  const rows = rowsOf<{ composite: unknown; number: string; name: string; unit: string | null; unit_en: string | null; term: string | null }>(await db.execute(sql`
+    select tc.composite, p.number, p.name, u.name as unit, u.name_en as unit_en, tm.code as term ${from}
+    order by tc.score desc nulls last, p.number limit ${input.pageSize} offset ${offsetOf(input)}`));
+  const terms = rowsOf<{ id: number; code: string }>(await db.execute(sql`
+    select distinct tm.id, tm.code from teacher_composites tc join terms tm on tm.id = tc.term_id where tc.policy_id = ${input.policyId} order by tm.code`));
+  return {
+    total: Number(total), page: input.page, pageSize: input.pageSize, terms: terms.map((t) => ({ id: Number(t.id), code: t.code })),
+    items: rows.map((r) => ({ ...parse<CompositeFigures>(r.composite), teacherNumber: r.number, teacherName: r.name, unitName: r.unit, unitNameEn: r.unit_en, term: r.term })),
+  };
+}
+
+/**
+ * A teacher's own results: every target of theirs in a published campaign under the policy
+ * in force of its school year (figures only where reported; otherwise n and "too few"), and
+ * their composites of the terms and years whose campaigns are all published.
+ */
+export async function myResults(db: DbOrTx, teacherId: number) {
+  const rows = rowsOf<{ policy_id: number; policy_version: number; school_year: string; target_id: number; rater_group: string; campaign: string; term: string | null;
+    section_code: string | null; course_name: string | null; course_name_en: string | null; reported: boolean; n: number; stats: unknown }>(await db.execute(sql`
+    with cur as (
+      select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
+    )
+    select r.policy_id, cur.version as policy_version, cur.school_year, r.target_id, r.rater_group::text as rater_group, c.name as campaign, tm.code as term,
+      s.code as section_code, co.name as course_name, co.name_en as course_name_en, r.reported, r.n, r.stats
+    from target_results r join cur on cur.id = r.policy_id join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
+      left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
+    where t.teacher_id = ${teacherId} and c.state = 'published' and r.rater_group <> 'self'
+    order by tm.code desc nulls last, co.code, s.code, r.rater_group`));
+  const composites = rowsOf<{ composite: unknown; term: string | null; school_year: string; version: number }>(await db.execute(sql`
+    with cur as (
+      select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
+    )
+    select tc.composite, tm.code as term, tc.school_year, cur.version from teacher_composites tc join cur on cur.id = tc.policy_id left join terms tm on tm.id = tc.term_id
+    where tc.teacher_id = ${teacherId} and not exists (
+      select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms t2 on t2.id = c.term_id
+      where t.teacher_id = ${teacherId} and c.state <> 'published' and c.state <> 'draft'
+        and (case when tc.term_id is null then t2.school_year = tc.school_year else c.term_id = tc.term_id end))
+    order by tc.school_year desc, tm.code desc nulls first`));
+  return {
+    targets: rows.map((r) => {
+      const f = parse<TargetFigures>(r.stats);
+      return {
+        policyId: Number(r.policy_id), policyVersion: Number(r.policy_version), schoolYear: r.school_year, targetId: Number(r.target_id), raterGroup: r.rater_group,
+        campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en,
+        reported: r.reported, n: Number(r.n),
+        figures: r.reported ? { mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, ci95: f.valid.ci95, ebScore: f.ebScore,
+          responseRate: f.valid.responseRate, percentileRank: f.norm?.percentileRank ?? null } : null,
+      };
+    }),
+    composites: composites.map((c) => {
+      const f = parse<CompositeFigures>(c.composite);
+      return { term: c.term, schoolYear: c.school_year, policyVersion: Number(c.version), score: f.score, missing: f.missing, renormalised: f.renormalised,
+        parts: f.parts, ranks: f.ranks, norm: f.norm };
+    }),
+  };
+}
