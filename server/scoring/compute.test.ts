@@ -1,0 +1,279 @@
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { rowsOf } from "../access/scope";
+import { freshSchool, type School } from "../test/fixtures";
+import { PACK_MAX, recompute } from "./compute";
+import type { ReliabilityFigures, TargetFigures } from "./figures";
+import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "./policies";
+import { parsePolicy } from "./policy";
+import { scoreResponse } from "./score";
+import { classReliability, oneWayAnova, shrunkScore, summarize } from "./stats";
+import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "./testing";
+
+// The recompute against the database (PGlite, and PostgreSQL in CI): every figure it stores is
+// checked against the same statistic computed here from the answers themselves, without the
+// database (the scorer on each answer set, counts by hand, stats.ts on the totals).
+
+let db: Db;
+let s: School;
+let c: ScoringCampaign;
+
+beforeEach(async () => {
+  ({ db, s } = await freshSchool());
+  c = await scoringCampaign(db, s);
+});
+
+async function policy(raw: Record<string, unknown> = {}) {
+  const p = await createPolicy(db, { ...defaultPolicy("2026-2027"), ...raw }, s.people.quality.id);
+  await approvePolicy(db, p.id, s.people.quality.id, "测试", new Date());
+  return (await currentPolicy(db, "2026-2027"))!;
+}
+
+async function stored(policyId: number) {
+  const rows = rowsOf<{ target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean; stats: unknown }>(await db.execute(sql`
+    select target_id, rater_group::text as rater_group, n, mean, reported, stats from target_results where policy_id = ${policyId}`));
+  return new Map(rows.map((r) => [`${Number(r.target_id)}|${r.rater_group}`, { ...r, stats: (typeof r.stats === "string" ? JSON.parse(r.stats) : r.stats) as TargetFigures }]));
+}
+
+const eligible = async (section: string) => Number(rowsOf<{ n: number }>(await db.execute(sql`
+  select count(*) as n from enrolments e join sections s on s.id = e.section_id where s.code = ${section} and e.status = 'enrolled'`))[0].n);
+
+describe("recompute", () => {
+  it("stores per target the statistics of the answers' scores, the option counts and N from the enrolment", async () => {
+    const r = rng(7);
+    const given: Record<string, Record<string, unknown>[]> = {};
+    for (const [code, level] of [["CS101-01", 0.8], ["CS102-01", 0.5], ["EN101-01", 0.65]] as const) {
+      given[code] = Array.from({ length: 11 }, () => answersFor(fileOfGroup("student"), level, r, { na: 0.1 }));
+      expect(await respond(db, c, code, "student", given[code])).toBe(11);
+    }
+    const p = await policy();
+    const run = await recompute(db, p, { trigger: "command" });
+    expect(run.responses).toBe(33);
+    const results = await stored(p.id);
+    const file = fileOfGroup("student");
+    for (const [code, answers] of Object.entries(given)) {
+      const got = results.get(`${c.targets[code].id}|student`)!;
+      const totals = answers.map((a) => scoreResponse(file, a)!.total!).sort((x, y) => x - y);
+      const N = await eligible(code);
+      const want = summarize(totals, N, 0.1);
+      expect(got.stats.valid).toEqual(want);
+      expect(got.stats.all).toEqual(want); // no rule excludes by default
+      expect(got.n).toBe(11);
+      expect(got.reported).toBe(true);
+      // counts per option position, "na" last, counted from the answers
+      for (const item of file.items) {
+        const values = answers.map((a) => a[item.question]);
+        const scale = [0.2, 0.4, 0.6, 0.8, 1];
+        expect(got.stats.counts[item.question], item.question).toEqual([...scale.map((v) => values.filter((x) => x === v).length), values.filter((x) => x === "na").length]);
+      }
+    }
+    // targets with eligible raters and no responses still get a result: n = 0, rate 0
+    const none = results.get(`${c.targets["CS103-01"].id}|student`)!;
+    expect(none.stats.valid).toMatchObject({ n: 0, responseRate: 0, mean: null });
+    expect(none.reported).toBe(false);
+  });
+
+  it("reliability per unit: the one-way ANOVA of the classes' totals, each class's Spearman–Brown reliability and its EB score", async () => {
+    const r = rng(11);
+    const answers: Record<string, Record<string, unknown>[]> = {};
+    for (const [code, level, n] of [["CS101-01", 0.9, 12], ["CS102-01", 0.5, 9], ["CS103-01", 0.7, 6], ["EN101-01", 0.6, 8], ["EN102-01", 0.8, 10]] as const) {
+      answers[code] = Array.from({ length: n }, () => answersFor(fileOfGroup("student"), level, r));
+      await respond(db, c, code, "student", answers[code]);
+    }
+    const p = await policy();
+    await recompute(db, p, { trigger: "command" });
+    const rel = rowsOf<{ unit_id: number; stats: unknown }>(await db.execute(sql`select unit_id, stats from reliability_results where policy_id = ${p.id} and rater_group = 'student'`))
+      .map((x) => ({ unit: Number(x.unit_id), f: (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures }));
+    expect(rel.map((x) => x.unit).sort()).toEqual([s.unitA.id, s.unitB.id].sort());
+    const file = fileOfGroup("student");
+    const totals = (code: string) => answers[code].map((a) => scoreResponse(file, a)!.total!);
+    const results = await stored(p.id);
+    // the sections of unit A in the order of their keys (campaign / section code / teacher)
+    const unitA = ["CS101-01", "CS102-01", "CS103-01"];
+    const anova = oneWayAnova(unitA.map((code) => [...totals(code)].sort((x, y) => x - y)));
+    const a = rel.find((x) => x.unit === s.unitA.id)!.f;
+    expect(a).toMatchObject({ k: 3, N: 27, unavailable: null });
+    expect(a.icc1).toBeCloseTo(anova.icc1!, 12);
+    expect(a.icck).toBeCloseTo(anova.iccK!, 12);
+    expect(a.n0).toBeCloseTo(anova.n0, 12);
+    // norm group = unit (the default): the mean of the reported class means of unit A
+    const means = unitA.map((code) => results.get(`${c.targets[code].id}|student`)!.stats.valid.mean!);
+    const normMean = means.reduce((x, y) => x + y, 0) / means.length;
+    for (const code of unitA) {
+      const f = results.get(`${c.targets[code].id}|student`)!.stats;
+      const rho = classReliability(anova.icc1!, f.valid.n);
+      expect(f.reliability).toBeCloseTo(rho, 12);
+      expect(f.ebScore).toBeCloseTo(shrunkScore(f.valid.mean!, normMean, rho), 10);
+      expect(f.norm).toMatchObject({ of: 3 });
+    }
+    // the best class of the unit ranks 1 and sits above the middle
+    const best = results.get(`${c.targets["CS101-01"].id}|student`)!.stats;
+    expect(best.norm).toMatchObject({ rank: 1 });
+    expect(best.norm!.percentileRank).toBeCloseTo(100 * (2 + 0.5) / 3, 10); // mid-rank: 2 below, itself half
+    // self-evaluations have one rater per class: no within-class variance, no ICC
+    await respond(db, c, "CS101-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
+    await respond(db, c, "CS102-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
+    await recompute(db, p, { trigger: "command" });
+    const self = rowsOf<{ stats: ReliabilityFigures }>(await db.execute(sql`select stats from reliability_results where policy_id = ${p.id} and rater_group = 'self'`));
+    expect(self.map((x) => (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats).unavailable)).toEqual(["noWithinClassDf"]);
+  });
+
+  it("quality rules: excluded only when set to exclude and within the cap; all and valid both kept", async () => {
+    const file = fileOfGroup("student");
+    const straight = answersFor(file, 1, rng(1), { noise: 0 }); // 1.0 everywhere
+    const lowest = answersFor(file, 0, rng(1), { noise: 0 }); // 0.2 everywhere
+    const r = rng(3);
+    const normal = Array.from({ length: 10 }, () => answersFor(file, 0.6, r));
+    await respond(db, c, "CS101-01", "student", [...normal, straight, lowest]);
+    // EN101: 3 of 8 straight-line, more than 20 %: nothing is excluded there
+    await respond(db, c, "EN101-01", "student", [...normal.slice(0, 5), straight, straight, straight]);
+    const flag = await policy();
+    await recompute(db, flag, { trigger: "command" });
+    let got = (await stored(flag.id)).get(`${c.targets["CS101-01"].id}|student`)!.stats;
+    expect(got.quality).toEqual({ unscored: 0, straightLining: 2, allLowest: 1, excluded: 0, capExceeded: false });
+    expect(got.valid.n).toBe(12);
+
+    const exclude = await policy({ quality: { straightLining: "exclude", allLowest: "flag", maxExcludedShare: 0.2 } });
+    await recompute(db, exclude, { trigger: "command" });
+    const results = await stored(exclude.id);
+    got = results.get(`${c.targets["CS101-01"].id}|student`)!.stats;
+    // both uniform responses are straight-lining; 2 of 12 ≤ 20 %: excluded from valid, kept in all
+    expect(got.quality).toMatchObject({ straightLining: 2, excluded: 2, capExceeded: false });
+    const totals = (list: Record<string, unknown>[]) => list.map((a) => scoreResponse(file, a)!.total!);
+    expect(got.valid).toEqual(summarize(totals(normal).sort((x, y) => x - y), await eligible("CS101-01")));
+    expect(got.all.n).toBe(12);
+    // the excluded responses' options are taken out of the counts too
+    expect(got.counts.q1.reduce((x, y) => x + y, 0)).toBe(10);
+    const en = results.get(`${c.targets["EN101-01"].id}|student`)!.stats;
+    expect(en.quality).toMatchObject({ straightLining: 3, excluded: 0, capExceeded: true });
+    expect(en.valid.n).toBe(8);
+    // the run names the rules and what they caught
+    const [run] = rowsOf<{ summary: unknown }>(await db.execute(sql`select summary from scoring_runs where policy_id = ${exclude.id}`));
+    expect(typeof run.summary === "string" ? JSON.parse(run.summary) : run.summary).toMatchObject({ excluded: 2, capExceeded: 1, straightLining: 5 });
+  });
+
+  it("a response with every item 'na' is unscored: counted apart, in no figure", async () => {
+    const file = fileOfGroup("student");
+    const na = Object.fromEntries(file.items.map((it) => [it.question, "na"]));
+    // the student instrument offers no "na": use the supervisor form, whose items do
+    const sup = fileOfGroup("supervisor");
+    const supItems = sup.items.filter((it) => !it.row);
+    const naSup = Object.fromEntries(supItems.map((it) => [it.question, "na"]));
+    const offersNa = JSON.stringify(sup.survey).includes('"na"');
+    if (offersNa) {
+      await respond(db, c, "CS101-01", "supervisor", [naSup, answersFor(sup, 0.7, rng(2)), answersFor(sup, 0.7, rng(3))]);
+      const p = await policy();
+      await recompute(db, p, { trigger: "command" });
+      const got = (await stored(p.id)).get(`${c.targets["CS101-01"].id}|supervisor`)!.stats;
+      expect(got.quality.unscored).toBe(1);
+      expect(got.valid.n).toBe(2);
+      expect(got.reported).toBe(false); // 2 < 3 observers
+    } else {
+      await expect(respond(db, c, "CS101-01", "student", [na])).rejects.toMatchObject({ code: "scoring.errors.valueOutsideScale" });
+    }
+  });
+
+  it("composite per teacher: groups pooled over sections weighted by n, weights renormalised when a group is missing, ranks", async () => {
+    const r = rng(5);
+    const make = (g: "student" | "supervisor" | "peer", level: number, n: number) => Array.from({ length: n }, () => answersFor(fileOfGroup(g), level, r));
+    const sets = {
+      A_cs101_student: make("student", 0.8, 10), A_cs102_student: make("student", 0.6, 6),
+      A_cs101_supervisor: make("supervisor", 0.7, 3), A_cs102_peer: make("peer", 0.9, 2),
+      C_cs103_student: make("student", 0.5, 7), C_cs103_supervisor: make("supervisor", 0.5, 3), C_cs103_peer: make("peer", 0.6, 3),
+    };
+    await respond(db, c, "CS101-01", "student", sets.A_cs101_student);
+    await respond(db, c, "CS102-01", "student", sets.A_cs102_student);
+    await respond(db, c, "CS101-01", "supervisor", sets.A_cs101_supervisor);
+    await respond(db, c, "CS102-01", "peer", sets.A_cs102_peer); // 2 < 3: not counted
+    await respond(db, c, "CS103-01", "student", sets.C_cs103_student);
+    await respond(db, c, "CS103-01", "supervisor", sets.C_cs103_supervisor);
+    await respond(db, c, "CS103-01", "peer", sets.C_cs103_peer);
+    const p = await policy({ compositeOf: "mean" });
+    await recompute(db, p, { trigger: "command" });
+    const mean = (g: "student" | "supervisor" | "peer", list: Record<string, unknown>[]) =>
+      list.map((a) => scoreResponse(fileOfGroup(g), a)!.total!).reduce((x, y) => x + y, 0) / list.length;
+    const comps = rowsOf<{ teacher_id: number; term_id: number | null; score: number | null; composite: unknown }>(await db.execute(sql`
+      select teacher_id, term_id, score, composite from teacher_composites where policy_id = ${p.id}`))
+      .map((x) => ({ ...x, composite: (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as { parts: { courseType: string; score: number; used: Record<string, number>; missing: string[]; weight: number }[]; missing: string[]; ranks: Record<string, number | null> } }));
+    const ofA = comps.filter((x) => x.teacher_id === s.people.teacherA.id);
+    expect(ofA.map((x) => x.term_id).sort()).toEqual([null, s.term.id].sort());
+    const a = ofA.find((x) => x.term_id === s.term.id)!;
+    // teacher A teaches CS101 (foundation) and CS102 (core): one part per course type
+    const foundation = a.composite.parts.find((x) => x.courseType === "foundation")!;
+    const core = a.composite.parts.find((x) => x.courseType === "core")!;
+    // foundation: students and supervisors count, peers missing: 0.5/0.8 and 0.3/0.8
+    expect(Object.keys(foundation.used).sort()).toEqual(["student", "supervisor"]);
+    expect(foundation.used.student).toBeCloseTo(0.625, 12);
+    expect(foundation.used.supervisor).toBeCloseTo(0.375, 12);
+    expect(foundation.score).toBeCloseTo(0.625 * mean("student", sets.A_cs101_student) + 0.375 * mean("supervisor", sets.A_cs101_supervisor), 10);
+    expect(foundation.weight).toBe(13);
+    // core: students only (2 peers are below the minimum of 3)
+    expect(core.used).toEqual({ student: 1 });
+    expect(core.missing.sort()).toEqual(["peer", "supervisor"]);
+    expect(core.score).toBeCloseTo(mean("student", sets.A_cs102_student), 10);
+    // course types combined weighted by the valid n that counted
+    expect(a.score).toBeCloseTo((13 * foundation.score + 6 * core.score) / 19, 10);
+    expect(a.composite.missing.sort()).toEqual(["peer", "supervisor"]);
+    // teacher C: every group counts, no renormalisation
+    const cc = comps.find((x) => x.teacher_id === c.teacherC.id && x.term_id === s.term.id)!;
+    expect(cc.composite.missing).toEqual([]);
+    expect(cc.score).toBeCloseTo(0.5 * mean("student", sets.C_cs103_student) + 0.3 * mean("supervisor", sets.C_cs103_supervisor) + 0.2 * mean("peer", sets.C_cs103_peer), 10);
+    // ranks among the teachers with a composite: A and C (B has no responses) in the school
+    const ranked = [a, cc].sort((x, y) => y.score! - x.score!);
+    expect(ranked.map((x) => x.composite.ranks.school)).toEqual([1, 2]);
+    expect(ranked.every((x) => x.composite.ranks.schoolOf === 2)).toBe(true);
+    // A and C are in office A1: ranked there too; B has none
+    expect(a.composite.ranks.officeOf).toBe(2);
+    expect(comps.some((x) => x.teacher_id === s.people.teacherB.id && x.score !== null)).toBe(false);
+  });
+
+  it("figures follow the responses: ifChanged skips an unchanged year and recomputes after a new response", async () => {
+    const r = rng(9);
+    await respond(db, c, "CS101-01", "student", Array.from({ length: 5 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+    const p = await policy();
+    const first = await recompute(db, p, { trigger: "scheduler", ifChanged: true });
+    expect(first.skipped).toBeUndefined();
+    expect((await recompute(db, p, { trigger: "scheduler", ifChanged: true })).skipped).toBe(true);
+    await respond(db, c, "CS101-01", "student", [answersFor(fileOfGroup("student"), 0.7, r)]);
+    const again = await recompute(db, p, { trigger: "scheduler", ifChanged: true });
+    expect(again.skipped).toBeUndefined();
+    expect((await stored(p.id)).get(`${c.targets["CS101-01"].id}|student`)!.n).toBe(6);
+    // the results name the latest run; older runs stay in the log
+    const runs = rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from scoring_runs where policy_id = ${p.id}`));
+    expect(Number(runs[0].n)).toBe(2);
+  });
+
+  it("counts options exactly beyond the packed counters' range (a target with more than 1023 responses)", async () => {
+    const file = fileOfGroup("student");
+    const r = rng(13);
+    const many = Array.from({ length: PACK_MAX + 77 }, () => answersFor(file, 0.95, r, { noise: 0.05 }));
+    await respond(db, c, "CS101-01", "student", many);
+    const p = await policy();
+    await recompute(db, p, { trigger: "command" });
+    const got = (await stored(p.id)).get(`${c.targets["CS101-01"].id}|student`)!.stats;
+    const scale = [0.2, 0.4, 0.6, 0.8, 1];
+    for (const item of file.items) {
+      const values = many.map((a) => a[item.question]);
+      expect(got.counts[item.question]).toEqual([...scale.map((v) => values.filter((x) => x === v).length), 0]);
+    }
+    expect(Math.max(...got.counts.q1)).toBeGreaterThan(PACK_MAX); // the case packed counters cannot hold
+    expect(got.valid.n).toBe(PACK_MAX + 77);
+    // N (14 enrolled) below n: the finite-population correction is left out and flagged
+    expect(got.eligibleBelowN).toBe(true);
+    expect(got.valid.eligible).toBeNull();
+  });
+
+  it("the full mark scales every score figure; a policy's bad numbers are refused before anything is computed", async () => {
+    const r = rng(17);
+    const list = Array.from({ length: 8 }, () => answersFor(fileOfGroup("student"), 0.7, r));
+    await respond(db, c, "CS101-01", "student", list);
+    const p = await policy({ outOf: 5 });
+    await recompute(db, p, { trigger: "command" });
+    const got = (await stored(p.id)).get(`${c.targets["CS101-01"].id}|student`)!.stats;
+    const totals = list.map((a) => scoreResponse(fileOfGroup("student"), a)!.total! / 20).sort((x, y) => x - y);
+    expect(got.valid.mean).toBeCloseTo(summarize(totals, null).mean!, 12);
+    expect(got.valid.sd).toBeCloseTo(summarize(totals, null).sd!, 12);
+    expect(() => parsePolicy({ ...defaultPolicy("2026-2027"), trim: 0.5 })).toThrow();
+  });
+});
