@@ -134,7 +134,7 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
     const i = index.get(c);
     return i === undefined ? "" : unquoteFormula((cells[i] ?? "").trim());
   };
-  const models = new Map<string, { model: ScoringModel; items: Map<string, { row: string | null; question: string; scale: number[] }> } | null>();
+  const models = new Map<string, { model: ScoringModel; items: Map<string, ScoringModel["items"][number]> } | null>();
   const modelFor = (label: string) => {
     if (models.has(label)) return models.get(label)!;
     const file = instrumentFor(label);
@@ -177,14 +177,12 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
     const item = m.items.get(v.question);
     if (!item) { add(row, "question", "unknownQuestion", { question: v.question, instrument: v.instrument_version }); continue; }
     let value: number | string;
-    if (v.value === NA_VALUE) value = NA_VALUE;
+    const x = Number(v.value);
+    if (v.value === NA_VALUE && item.hasNa) value = NA_VALUE;
+    else if (/^-?\d+(\.\d+)?$/.test(v.value) && item.scale.includes(x)) value = x;
     else {
-      const x = Number(v.value);
-      if (!/^-?\d+(\.\d+)?$/.test(v.value) || !item.scale.includes(x)) {
-        add(row, "value", "valueOutsideScale", { question: v.question, value: v.value, allowed: [...item.scale.map(String), NA_VALUE].join(", ") });
-        continue;
-      }
-      value = x;
+      add(row, "value", "valueOutsideScale", { question: v.question, value: v.value, allowed: [...item.scale.map(String), ...(item.hasNa ? [NA_VALUE] : [])].join(", ") });
+      continue;
     }
 
     const tkey = [v.campaign, v.section, v.teacher, v.target].join("\u0001");

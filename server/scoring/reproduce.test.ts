@@ -71,3 +71,51 @@ describe("npm run scores", () => {
     }
   }, 120_000);
 });
+
+describe("npm run scores refuses bad input with the problem named, and writes nothing", () => {
+  const run = (input: string, policy: unknown, extra: string[] = []) => {
+    const inFile = path.join(dir, `bad-${Math.random().toString(36).slice(2)}.csv`);
+    writeFileSync(inFile, input);
+    const policyFile = path.join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(policyFile, typeof policy === "string" ? policy : JSON.stringify(policy));
+    const out = path.join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
+    const r = cli(["--input", inFile, ...instrumentArgs, "--policy", policyFile, "--output", out, ...extra]);
+    expect(existsSync(out)).toBe(false);
+    return r;
+  };
+  const csv = () => readFileSync(path.join(dir, "responses.csv"), "utf8");
+  const policy = () => JSON.parse(readFileSync(path.join(dir, "policy.json"), "utf8"));
+
+  it("an unknown or a missing column", () => {
+    const unknown = run(csv().replace("question,value", "question,score"), policy(), ["--locale", "en"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.err).toContain('Unknown column "score"');
+    expect(unknown.err).toContain('The required column "value" is missing.');
+    const missing = run(csv().split("\r\n").map((l) => l.split(",").filter((_, i) => i !== 4).join(",")).join("\r\n"), policy());
+    expect(missing.status).toBe(1);
+    expect(missing.err).toContain("缺少必需的列“rater_group”");
+  });
+
+  it("a value outside the instrument's options, with its row", () => {
+    const lines = csv().split("\r\n");
+    const i = lines.findIndex((l) => l.includes(",student,") && /,q1,1,/.test(l));
+    lines[i] = lines[i].replace(/,q1,1,/, ",q1,0.9,");
+    const r = run(lines.join("\r\n"), policy(), ["--locale", "en"]);
+    expect(r.status).toBe(1);
+    expect(r.err).toContain(`row ${i + 1}, column value: The answer "0.9" to q1 is not one of its options`);
+  });
+
+  it("a policy whose weights do not sum to 1, or whose trim is outside [0, 0.5)", () => {
+    const p = policy();
+    const weights = run(csv(), { ...p, weights: { default: { student: 0.6, supervisor: 0.3, peer: 0.2 } } }, ["--locale", "en"]);
+    expect(weights.status).toBe(1);
+    expect(weights.err).toContain("weights.default");
+    expect(weights.err).toContain("1.1");
+    const trim = run(csv(), { ...p, trim: 0.5 });
+    expect(trim.status).toBe(1);
+    expect(trim.err).toContain("截尾比例须在 [0, 0.5) 之间，当前为 0.5");
+    const notJson = run(csv(), "{ weights: ");
+    expect(notJson.status).toBe(2);
+    expect(notJson.err).toContain("is not JSON");
+  });
+});

@@ -51,6 +51,8 @@ export type ScoringItem = {
   question: string; row: string | null; indicator: string; weight: number;
   /** The numeric option values, ascending. */
   scale: number[];
+  /** Whether the question offers "na" (无法评估). */
+  hasNa: boolean;
 };
 
 export type ScoringModel = {
@@ -82,14 +84,14 @@ export function checkSum(weights: number[], scope: string) {
   if (Math.abs(s - 1) > TOLERANCE) throw badRequest("scoring.errors.weightsSum", { scope, sum: Number(s.toFixed(6)) });
 }
 
-function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec"], row: string | null, where: string): number[] {
+function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec"], row: string | null, where: string): { scale: number[]; hasNa: boolean } {
   let values: unknown[];
   if ((spec.kind === "single" || spec.kind === "rating") && row === null) values = spec.values;
   else if (spec.kind === "matrix" && !spec.multi && row !== null && spec.rows.has(row)) values = spec.columns;
   else throw badRequest("scoring.errors.itemNotScorable", { item: where });
   const scale = [...new Set(values.filter((v): v is number => typeof v === "number" && Number.isFinite(v)))].sort((a, b) => a - b);
   if (scale.length < 2 || scale[0] < 0) throw badRequest("scoring.errors.degenerateScale", { item: where });
-  return scale;
+  return { scale, hasNa: values.includes(NA_VALUE) };
 }
 
 /** Checks the weights and reads every item's scale; throws on a file that cannot be scored. */
@@ -117,7 +119,7 @@ export function compileScoring(file: InstrumentFile): ScoringModel {
     if (!leaves.has(item.indicator)) throw badRequest("scoring.errors.itemIndicator", { item: where, indicator: item.indicator });
     const q = questions.get(item.question);
     if (!q) throw badRequest("scoring.errors.itemNotScorable", { item: where });
-    return { question: item.question, row, indicator: item.indicator, weight: item.weight, scale: scaleOf(q.spec, row, where) };
+    return { question: item.question, row, indicator: item.indicator, weight: item.weight, ...scaleOf(q.spec, row, where) };
   });
   for (const leaf of leaves) checkSum(items.filter((i) => i.indicator === leaf).map((i) => i.weight), leaf);
   return { key: file.key, indicators: file.indicators, items, indicatorIds };
