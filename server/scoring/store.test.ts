@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { observationAssignments } from "@/db/schema";
+import { rowsOf } from "../access/scope";
+import { tinyVersions } from "../campaigns/testing";
+import { submitObservation, submitSelfEvaluation } from "../respond/observations";
+import { CLOSES, DURING, OPENS, endOfTermCampaign, openedCampaign, studentTokens, submit } from "../test/collection";
+import { freshSchool } from "../test/fixtures";
+import { scoreMissing } from "./store";
+
+// Every path that stores answers stores their score in the same statement (response_scores),
+// and only then: declined responses, duplicates and refusals leave no score.
+
+type ScoreRow = { target_id: number; rater_group: string; total: number | null; indicators: number[]; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean };
+const scores = async (db: Awaited<ReturnType<typeof freshSchool>>["db"]) => rowsOf<ScoreRow>(await db.execute(sql`
+  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`));
+
+describe("scores stored with the answers", () => {
+  it("the anonymous submit (full path, then the hot path) stores the score; declined and duplicates store none", async () => {
+    const { db, s } = await freshSchool();
+    const c = await endOfTermCampaign(db, s, { self: true });
+    // studentB is enrolled in both sections: two targets, two tokens
+    const both = await studentTokens(db, c.id, s.people.studentB.id);
+    expect(both).toHaveLength(2);
+    const secA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
+    const tokens = [both.find((t) => t.targetId === secA)!, both.find((t) => t.targetId !== secA)!];
+    // tiny instrument: q1 on 5/3/1 → 100, 60, 20
+    expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "stored" });
+    expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "duplicate" });
+    expect(await submit(db, tokens[1], { declined: true })).toEqual({ status: "stored" });
+    const other = await studentTokens(db, c.id, s.people.studentA.id);
+    // the same target again: the hot path (kept target) stores its score in its one statement
+    expect(await submit(db, other.find((t) => t.targetId === tokens[0].targetId)!, { q1: 1 })).toEqual({ status: "stored" });
+    expect(await scores(db)).toEqual([
+      { target_id: tokens[0].targetId, rater_group: "student", total: 20, indicators: [20], options: [0], straight_lining: false, all_lowest: true },
+      { target_id: tokens[0].targetId, rater_group: "student", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false },
+    ]);
+    const [{ responses }] = rowsOf<{ responses: number }>(await db.execute(sql`select count(*)::int as responses from responses`));
+    expect(responses).toBe(3); // with the declined one, which has no score
+
+    // a self-evaluation: once, with its score
+    const self = c.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "duplicate" });
+    expect((await scores(db)).filter((x) => x.rater_group === "self")).toEqual([
+      { target_id: self.id, rater_group: "self", total: 100, indicators: [100], options: [2], straight_lining: false, all_lowest: false },
+    ]);
+  });
+
+  it("an observation record stores its score in its transaction; scoreMissing scores what was stored without one", async () => {
+    const { db, s } = await freshSchool();
+    const v = await tinyVersions(db, ["supervisor_observation"] as const, s.people.quality.id);
+    const c = await openedCampaign(db, s, {
+      kind: "observation_round", name: "听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+      instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
+    });
+    const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
+    const [a] = await db.insert(observationAssignments).values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" }).returning();
+    await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 }, observedOn: "2026-12-28" }, "zh", DURING);
+    expect(await scores(db)).toEqual([{ target_id: target.id, rater_group: "supervisor", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false }]);
+    // data from before scores were stored: deleted here, scored again from the answers
+    await db.execute(sql`delete from response_scores`);
+    expect(await scoreMissing(db)).toEqual({ scored: 1, failed: 0 });
+    expect(await scores(db)).toHaveLength(1);
+    expect(await scoreMissing(db)).toEqual({ scored: 0, failed: 0 });
+  });
+});
