@@ -1,0 +1,76 @@
+import type { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { defaultPolicy } from "../scoring/policies";
+import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
+import { freshSchool, type School, sessionOf } from "../test/fixtures";
+import { createCaller } from "./root";
+
+// The scoring router: who reads which results, who manages and approves policies.
+let db: Db;
+let s: School;
+let c: ScoringCampaign;
+let policyId: number;
+const NOW = new Date("2027-01-20T08:00:00Z");
+const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale, now: () => NOW });
+const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to be refused"); }, (e: TRPCError) => ({ code: e.code, message: e.message }));
+
+beforeAll(async () => {
+  ({ db, s } = await freshSchool());
+  c = await scoringCampaign(db, s);
+  const r = rng(3);
+  for (const code of ["CS101-01", "CS102-01", "EN101-01"]) await respond(db, c, code, "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+  await respond(db, c, "EN102-01", "student", [answersFor(fileOfGroup("student"), 0.7, r)]); // below the minimum
+  const quality = await as(s.people.quality);
+  const created = await quality.scoring.policies.create({ policy: defaultPolicy("2026-2027") });
+  policyId = created.id;
+  const approved = await quality.scoring.policies.approve({ id: created.id, note: "委员会审议通过" });
+  expect(approved.results).toBeGreaterThan(0); // approval computes the figures at once
+}, 60_000);
+
+describe("scoring router", () => {
+  it("the quality office sees every target; a unit admin its unit's; students and teachers none of the lists", async () => {
+    const all = await (await as(s.people.quality)).scoring.targets({ policyId, raterGroup: "student", pageSize: 50 });
+    expect(all.items.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "CS102-01", "CS103-01", "EN101-01", "EN102-01"]);
+    const mine = await (await as(s.people.adminA)).scoring.targets({ policyId, raterGroup: "student", pageSize: 50 });
+    expect(mine.items.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "CS102-01", "CS103-01"]);
+    const small = all.items.find((x) => x.sectionCode === "EN102-01")!;
+    expect(small).toMatchObject({ reported: false, n: 1 });
+    // another unit's target detail is refused to a unit admin
+    const en = all.items.find((x) => x.sectionCode === "EN101-01")!;
+    expect(await refusal((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })))
+      .toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal((await as(s.people.studentA)).scoring.targets({ policyId }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal((await as(s.people.teacherA)).scoring.overview())).toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("a teacher reads only their own results, once the campaign is published, and small groups show n only", async () => {
+    const teacherA = await as(s.people.teacherA);
+    expect((await teacherA.scoring.mine()).targets).toEqual([]);
+    const t = c.targets["CS101-01"];
+    expect(await refusal(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    await (await as(s.people.quality)).campaigns.publish({ id: c.id });
+    const own = await teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" });
+    expect(own).toMatchObject({ reported: true, n: 6 });
+    expect(own.items.length).toBe(fileOfGroup("student").items.length);
+    expect(own.indicators.every((i) => i.mean !== null)).toBe(true);
+    // teacher B's section is not teacher A's
+    expect(await refusal(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    const teacherB = await as(s.people.teacherB);
+    const small = await teacherB.scoring.myTarget({ policyId, targetId: c.targets["EN102-01"].id, raterGroup: "student" });
+    expect(small).toMatchObject({ reported: false, n: 1, figures: null, items: [] });
+    expect((await teacherB.scoring.mine()).targets.find((x) => x.sectionCode === "EN102-01")).toMatchObject({ reported: false, figures: null });
+  });
+
+  it("policies: the live check names the problem in the caller's language; only the quality office creates and approves", async () => {
+    const hr = await as(s.people.hr);
+    expect((await hr.scoring.policies.list()).length).toBe(1);
+    const bad = { ...defaultPolicy("2026-2027"), weights: { default: { student: 0.5, supervisor: 0.3 } } };
+    expect(await hr.scoring.policies.check({ policy: bad })).toEqual({ ok: false, policy: null, problem: "weights.default 的权重之和须为 1，当前为 0.8。" });
+    expect((await (await as(s.people.hr, "en")).scoring.policies.check({ policy: { ...bad, trim: 0.7 } })).problem)
+      .toBe("The trim fraction must be in [0, 0.5); it is 0.7.");
+    expect(await refusal(hr.scoring.policies.create({ policy: defaultPolicy("2026-2027") }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal((await as(s.people.quality)).scoring.policies.create({ policy: bad }))).toEqual({ code: "BAD_REQUEST", message: "weights.default 的权重之和须为 1，当前为 0.8。" });
+    expect(await refusal((await as(s.people.quality)).scoring.recompute({ schoolYear: "2030-2031" }))).toMatchObject({ code: "CONFLICT" });
+  });
+});
