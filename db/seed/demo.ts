@@ -54,7 +54,8 @@ export type DemoSummary = { version: number; password: string; counts: DemoCount
 
 // ─── deterministic randomness ────────────────────────────────────────────────────────
 
-function mulberry32(seed: number) {
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): the demo, simulated answers, tests. */
+export function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

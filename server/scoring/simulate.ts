@@ -1,18 +1,10 @@
+import { mulberry32 } from "@/db/seed/demo";
 import type { InstrumentFile } from "../instruments/format";
 
 // Simulated answers for the demo university, the tests and the benchmark (never for real data).
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the demo seed's mulberry32). */
+export const rng = mulberry32;
 
 /**
  * Answers to every item of an instrument: `level` in [0, 1] picks the option (1 = best)
