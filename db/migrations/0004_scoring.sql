@@ -15,7 +15,7 @@ CREATE TABLE "reliability_results" (
 	"version_id" integer NOT NULL,
 	"unit_id" integer,
 	"rater_group" "rater_group" NOT NULL,
-	"stats" jsonb NOT NULL
+	"stats" json NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "response_scores" (
@@ -49,6 +49,8 @@ CREATE TABLE "scoring_runs" (
 );
 --> statement-breakpoint
 ALTER TABLE "target_results" DROP CONSTRAINT "target_results_uq";--> statement-breakpoint
+ALTER TABLE "target_results" ALTER COLUMN "stats" SET DATA TYPE json;--> statement-breakpoint
+ALTER TABLE "teacher_composites" ALTER COLUMN "composite" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "source" text DEFAULT 'platform' NOT NULL;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "published_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "scoring_policies" ADD COLUMN "hash" text NOT NULL;--> statement-breakpoint

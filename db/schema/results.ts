@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid,
+  boolean, check, doublePrecision, index, integer, json, jsonb, pgTable, smallint, text, timestamp, unique, uuid,
 } from "drizzle-orm/pg-core";
 import { campaigns, campaignTargets, raterGroup } from "./campaigns";
 import { instrumentVersions } from "./instruments";
@@ -75,8 +75,10 @@ export const scoringRuns = pgTable("scoring_runs", {
 }, (t) => [index("scoring_runs_policy_idx").on(t.policyId)]);
 
 // Per target × rater group under one policy (the latest run's): n valid and the figures of
-// server/scoring/compute.ts in `stats`; `reported` is false below the policy's minimum of
-// raters (small groups are never shown).
+// server/scoring/figures.ts in `stats`; `reported` is false below the policy's minimum of
+// raters (small groups are never shown). The figures are json, not jsonb: written in bulk by
+// every recompute and read whole, they are stored as text (jsonb would convert every number
+// to numeric on the way in, five times slower for 25,000 targets).
 export const targetResults = pgTable("target_results", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
@@ -86,7 +88,7 @@ export const targetResults = pgTable("target_results", {
   n: integer("n").notNull(),
   mean: doublePrecision("mean"),
   reported: boolean("reported").notNull(),
-  stats: jsonb("stats").notNull().$type<Record<string, unknown>>(),
+  stats: json("stats").notNull().$type<Record<string, unknown>>(),
 }, (t) => [
   unique("target_results_uq").on(t.policyId, t.targetId, t.raterGroup),
   index("target_results_target_idx").on(t.targetId),
@@ -103,7 +105,7 @@ export const reliabilityResults = pgTable("reliability_results", {
   versionId: integer("version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
   unitId: integer("unit_id").references(() => units.id, { onDelete: "restrict" }),
   raterGroup: raterGroup("rater_group").notNull(),
-  stats: jsonb("stats").notNull().$type<Record<string, unknown>>(),
+  stats: json("stats").notNull().$type<Record<string, unknown>>(),
 }, (t) => [index("reliability_results_policy_idx").on(t.policyId)]);
 
 // A teacher's composite per term (term_id set) and per school year (term_id null).
@@ -115,7 +117,7 @@ export const teacherComposites = pgTable("teacher_composites", {
   termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
   schoolYear: text("school_year").notNull(),
   score: doublePrecision("score"),
-  composite: jsonb("composite").notNull().$type<Record<string, unknown>>(),
+  composite: json("composite").notNull().$type<Record<string, unknown>>(),
 }, (t) => [
   unique("teacher_composites_uq").on(t.policyId, t.teacherId, t.termId).nullsNotDistinct(),
   index("teacher_composites_teacher_idx").on(t.teacherId),

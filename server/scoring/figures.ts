@@ -152,6 +152,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const scale = policy.outOf / 100;
   const sortedInputs = [...inputs].sort((a, b) => cmp(a.key, b.key) || cmp(a.group, b.group));
   const byKey = new Map<string, TargetInput>();
+  const validArrays = new Map<TargetInput, number[]>();
 
   // ---- per target
   const targets: TargetFigures[] = sortedInputs.map((t) => {
@@ -168,9 +169,12 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const e = cap ? undefined : t.countsExcludable[item];
       counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : [...c];
     }
+    const validSummary = summarize(valid, N, policy.trim);
+    validArrays.set(t, valid);
     return {
       key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
-      valid: summarize(valid, N, policy.trim), all: summarize(all, N, policy.trim),
+      // nothing excluded: all is valid (the same numbers, computed once)
+      valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim),
       quality: { unscored: t.unscored, straightLining: t.straightLining, allLowest: t.allLowest, excluded: excluded.length, capExceeded: cap },
       eligibleBelowN,
       reported: valid.length >= minRatersFor(policy, t.group),
@@ -179,12 +183,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     };
   });
   const inputOf = (f: TargetFigures) => byKey.get(`${f.key}\u0000${f.group}`)!;
-  const validScores = (f: TargetFigures) => {
-    const t = inputOf(f);
-    const cap = f.quality.capExceeded;
-    const raw = without(t.totals, cap ? [] : t.excludable);
-    return scale === 1 ? raw : raw.map((x) => x * scale);
-  };
+  const validScores = (f: TargetFigures) => validArrays.get(inputOf(f))!;
 
   // ---- norms (reported targets), needed first for the EB score's norm mean
   const normKey = (t: TargetInput) => {

@@ -205,11 +205,26 @@ export function tCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
+// A pure function of (p, df) that costs ~100 bisection steps: a recompute asks for the same
+// few hundred (one per class size), so answers are kept.
+const quantiles = new Map<string, number>();
+const QUANTILE_CACHE_LIMIT = 10_000;
+
 export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw badRequest("scoring.errors.probability", { p: String(p) });
   if (!(df > 0)) throw badRequest("scoring.errors.degreesOfFreedom", { df: String(df) });
   if (p === 0.5) return 0;
   if (p < 0.5) return -tQuantile(1 - p, df);
+  const key = `${p}|${df}`;
+  const hit = quantiles.get(key);
+  if (hit !== undefined) return hit;
+  const q = tQuantileUncached(p, df);
+  if (quantiles.size >= QUANTILE_CACHE_LIMIT) quantiles.clear();
+  quantiles.set(key, q);
+  return q;
+}
+
+function tQuantileUncached(p: number, df: number): number {
   let hi = 1;
   while (tCdf(hi, df) < p) hi *= 2;
   let lo = 0;
