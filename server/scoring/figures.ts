@@ -1,6 +1,6 @@
 import { COMPOSITE_GROUPS, composite, minRatersFor, type CompositeGroup, type RaterGroup, type ScoringPolicy } from "./policy";
 import {
-  classReliability, competitionRanks, normTable, oneWayAnova, percentileRank, ratersNeeded, shrunkScore, summarize,
+  classReliability, competitionRanks, normTable, oneWayAnova, percentileRanks, ratersNeeded, shrunkScore, summarize,
   tScore, zScores, type TargetSummary,
 } from "./stats";
 
@@ -166,8 +166,8 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const N = eligibleBelowN ? null : t.eligible;
     const counts: Record<string, number[]> = {};
     for (const [item, c] of Object.entries(t.counts)) {
-      const e = cap ? undefined : t.countsExcludable[item];
-      counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : [...c];
+      const e = excluded.length === 0 ? undefined : t.countsExcludable[item];
+      counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : c;
     }
     const validSummary = summarize(valid, N, policy.trim);
     validArrays.set(t, valid);
@@ -293,8 +293,9 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     for (const members of groupBy(inPeriod, normBy).values()) {
       const scores = members.map(scoreOf);
       const z = zScores(scores);
+      const pr = percentileRanks(scores);
       members.forEach((c, i) => {
-        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: percentileRank(scores[i], scores), of: members.length };
+        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], of: members.length };
       });
     }
   }

@@ -71,7 +71,11 @@ function finite(xs: readonly number[], nonEmpty = true): void {
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+/** The values in ascending order (the array itself when it already is: the recompute's totals come sorted). */
+function sorted(xs: readonly number[]): readonly number[] {
+  for (let i = 1; i < xs.length; i++) if (xs[i - 1] > xs[i]) return [...xs].sort((a, b) => a - b);
+  return xs;
+}
 
 export function mean(xs: readonly number[]): number {
   finite(xs);
@@ -384,9 +388,32 @@ export type NormEntry = { value: number; z: number | null; t: number | null; per
 export function normTable(xs: readonly number[]): NormEntry[] {
   const z = zScores(xs);
   const ranks = competitionRanks(xs);
+  const pr = percentileRanks(xs);
   return xs.map((value, i) => ({
-    value, z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: percentileRank(value, xs), rank: ranks[i],
+    value, z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], rank: ranks[i],
   }));
+}
+
+/**
+ * percentileRank of every value of a group against the group itself, in O(m log m): after
+ * sorting, the values below x and equal to x are counted by position (the same numbers as
+ * percentileRank(x, xs) for each x, which takes O(m) per value).
+ */
+export function percentileRanks(xs: readonly number[]): number[] {
+  finite(xs, false);
+  const s = sorted(xs);
+  const m = xs.length;
+  const firstAt = new Map<number, number>();
+  const lastAt = new Map<number, number>();
+  s.forEach((v, i) => {
+    if (!firstAt.has(v)) firstAt.set(v, i);
+    lastAt.set(v, i);
+  });
+  return xs.map((x) => {
+    const below = firstAt.get(x)!;
+    const equal = lastAt.get(x)! - below + 1;
+    return ((below + 0.5 * equal) / m) * 100;
+  });
 }
 
 export type ClassReliability = { n: number; mean: number; reliability: number; shrunk: number };
