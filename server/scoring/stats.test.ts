@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { throwsCode } from "./expect-code";
 import {
   classReliability, competitionRanks, confidenceInterval, distribution, mean, median, normalCdf, oneWayAnova,
-  percentileRank, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
+  percentileRank, percentileRanks, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
   normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
 } from "./stats";
 
@@ -286,6 +286,8 @@ describe("norms", () => {
         expect(p).toBeGreaterThan(0);
         expect(p).toBeLessThan(100);
       }
+      // the whole group at once gives each value's own percentile rank, to the last bit
+      expect(percentileRanks(ys)).toEqual(ys.map((y) => percentileRank(y, ys)));
       // competition ranks: 1 + how many are strictly greater (the definition, counted directly)
       const r = competitionRanks(ys);
       ys.forEach((y, i) => expect(r[i]).toBe(1 + ys.filter((v) => v > y).length));
