@@ -6,6 +6,10 @@ import { routeHandler } from "@/server/http/route";
 import { exportCsv, exportScope, exportXlsx } from "@/server/scoring/export";
 
 export const dynamic = "force-dynamic";
+
+async function* bytes(text: AsyncIterable<string>) {
+  for await (const chunk of text) yield Buffer.from(chunk, "utf8");
+}
 export const runtime = "nodejs";
 
 // GET /api/scoring/export?campaign=<id>|year=<YYYY-YYYY>&format=csv|xlsx: the anonymised
@@ -23,7 +27,7 @@ export const GET = routeHandler(async (req) => {
   const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || "export";
   const body = format === "xlsx"
     ? (Readable.toWeb(exportXlsx(db, ids)) as ReadableStream<Uint8Array>)
-    : (Readable.toWeb(Readable.from(exportCsv(db, ids))) as ReadableStream<Uint8Array>);
+    : (Readable.toWeb(Readable.from(bytes(exportCsv(db, ids)))) as ReadableStream<Uint8Array>);
   return new Response(body, {
     headers: {
       "content-type": format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
