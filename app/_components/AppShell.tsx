@@ -1,7 +1,7 @@
 "use client";
 import {
-  ApartmentOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined, ReadOutlined,
-  ScheduleOutlined, TeamOutlined, UnorderedListOutlined,
+  ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
+  ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import { signOut } from "next-auth/react";
@@ -11,7 +11,8 @@ import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
 
-export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns";
+export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns"
+  | "results" | "policies";
 
 // label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
 const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
@@ -24,6 +25,8 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   import: { href: "/admin/import", icon: <CloudUploadOutlined /> },
   instruments: { href: "/admin/instruments", icon: <FormOutlined />, label: "instruments.title" },
   campaigns: { href: "/admin/campaigns", icon: <ScheduleOutlined /> },
+  results: { href: "/admin/results", icon: <BarChartOutlined /> },
+  policies: { href: "/admin/policies", icon: <SlidersOutlined /> },
 };
 
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };

@@ -11,6 +11,7 @@ import zhInstruments from "./messages/zh/instruments.json";
 import zhRespond from "./messages/zh/respond.json";
 import zhCampaigns from "./messages/zh/campaigns.json";
 import zhScoring from "./messages/zh/scoring.json";
+import zhResults from "./messages/zh/results.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -22,6 +23,7 @@ import enInstruments from "./messages/en/instruments.json";
 import enRespond from "./messages/en/respond.json";
 import enCampaigns from "./messages/en/campaigns.json";
 import enScoring from "./messages/en/scoring.json";
+import enResults from "./messages/en/results.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -29,9 +31,9 @@ export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
 const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
-  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring };
+  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring, results: zhResults };
 const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
-  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring };
+  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring, results: enResults };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;

@@ -165,7 +165,7 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope 
   const f = parse<TargetFigures>(r.stats);
   if (own && !r.reported) {
     return { header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
-      policy: { version: r.policy_version, schoolYear: r.school_year }, reported: false, n: f.valid.n, figures: null, items: [], indicators: [] };
+      policy: { version: r.policy_version, schoolYear: r.school_year, outOf: 100, trim: 0.1 }, reported: false, n: f.valid.n, figures: null, items: [], indicators: [] };
   }
   const model = await scoringModelOfVersion(db, f.versionId);
   const [def] = rowsOf<{ definition: unknown }>(await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`));
@@ -211,7 +211,7 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope 
   walk(file?.indicators ?? [], 1);
   return {
     header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
-    policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf },
+    policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf, trim: policy.trim },
     reported: r.reported, n: f.valid.n,
     figures: f,
     items,

@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
+import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
 
@@ -96,6 +97,7 @@ export function HomeView({ user, home }: Props) {
         </Card>
       )}
       {has("teacher") && <SelfEvaluations />}
+      {has("teacher") && <MyResults />}
       {has("teacher") && <SectionRates />}
       {has("teacher") && <ObservedMe />}
       {has("teacher", "supervisor", "leader") && <ObservationTasks />}

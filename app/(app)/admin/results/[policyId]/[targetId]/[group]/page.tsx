@@ -1,0 +1,19 @@
+import { getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { currentUser } from "@/server/api/server";
+import { RESULTS_VIEW_ROLES } from "@/server/access/roles";
+import { hasRole } from "@/server/access/scope";
+import { Forbidden } from "../../../../../../_components/Forbidden";
+import { TargetResultView } from "../../../../../../_components/results/TargetResultView";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("nav"))("results") };
+}
+
+export default async function TargetResultPage({ params }: { params: Promise<{ policyId: string; targetId: string; group: string }> }) {
+  if (!hasRole(await currentUser(), ...RESULTS_VIEW_ROLES)) return <Forbidden />;
+  const p = await params;
+  const policyId = Number(p.policyId), targetId = Number(p.targetId);
+  if (!Number.isSafeInteger(policyId) || !Number.isSafeInteger(targetId) || policyId <= 0 || targetId <= 0 || !/^[a-z]{3,12}$/.test(p.group)) notFound();
+  return <TargetResultView policyId={policyId} targetId={targetId} group={p.group} mine={false} />;
+}

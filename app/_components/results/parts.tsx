@@ -1,0 +1,141 @@
+"use client";
+import { QuestionCircleOutlined } from "@ant-design/icons";
+import type { inferRouterOutputs } from "@trpc/server";
+import { Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic, Tag, Tooltip, Typography } from "antd";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import type { ReactNode } from "react";
+import type { AppRouter } from "@/server/api/root";
+
+export type ScoringOut = inferRouterOutputs<AppRouter>["scoring"];
+export type TargetDetailData = ScoringOut["target"];
+
+/** Scores with one decimal, coefficients (reliability, ICC, z) with two or three. */
+export function useFig() {
+  const format = useFormatter();
+  const num = (x: number | null | undefined, digits: number) =>
+    x === null || x === undefined || !Number.isFinite(x) ? "—" : format.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return {
+    score: (x: number | null | undefined) => num(x, 1),
+    coef: (x: number | null | undefined) => num(x, 2),
+    icc: (x: number | null | undefined) => num(x, 3),
+    pct: (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${num(x * 100, 1)}%`),
+    int: (x: number | null | undefined) => (x === null || x === undefined ? "—" : format.number(x)),
+    ci: (ci: { low: number; high: number } | null | undefined) => (ci ? `${num(ci.low, 1)} – ${num(ci.high, 1)}` : "—"),
+  };
+}
+
+/** A term with its explanation on hover (or tap). */
+export function Help({ label, text }: { label: ReactNode; text: string }) {
+  return (
+    <Space size={4} style={{ whiteSpace: "nowrap" }}>
+      {label}
+      <Tooltip title={text}><QuestionCircleOutlined style={{ color: "#8c8c8c" }} aria-label={text} /></Tooltip>
+    </Space>
+  );
+}
+
+export function GroupTag({ group }: { group: string }) {
+  const t = useTranslations("campaigns.raterGroups");
+  const color: Record<string, string> = { student: "blue", supervisor: "purple", peer: "cyan", leader: "magenta", self: "default", alumni: "geekblue", employer: "gold" };
+  return <Tag color={color[group]}>{t(group as never)}</Tag>;
+}
+
+type Quality = { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };
+
+export function QualityTags({ q }: { q: Quality }) {
+  const t = useTranslations("results.flags");
+  return (
+    <Space size={[4, 4]} wrap>
+      {q.straightLining > 0 && <Tag color="orange">{t("straightLining", { n: q.straightLining })}</Tag>}
+      {q.allLowest > 0 && <Tag color="orange">{t("allLowest", { n: q.allLowest })}</Tag>}
+      {q.excluded > 0 && <Tag color="red">{t("excluded", { n: q.excluded })}</Tag>}
+      {q.capExceeded && <Tag color="red">{t("capExceeded")}</Tag>}
+      {q.unscored > 0 && <Tag>{t("unscored", { n: q.unscored })}</Tag>}
+    </Space>
+  );
+}
+
+export const localText = (locale: string, v: { zh: string; en: string } | null | undefined) => (v ? (locale === "en" && v.en ? v.en : v.zh) : "");
+
+/** One target × rater group in full: figures, indicator means, each item's distribution. */
+export function TargetDetail({ data }: { data: TargetDetailData }) {
+  const t = useTranslations("results");
+  const locale = useLocale();
+  const fig = useFig();
+  const h = data.header;
+  const course = (locale === "en" && h.courseNameEn) || h.courseName;
+  const title = (
+    <Space orientation="vertical" size={0}>
+      <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-title">{course ?? h.campaign}</Typography.Title>
+      <Typography.Text type="secondary">{[h.sectionCode, h.teacherName, h.term, h.campaign].filter(Boolean).join(" · ")}</Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="detail-policy">
+        {t("detail.policy", { year: data.policy.schoolYear, version: data.policy.version })}
+        {data.policy.outOf !== 100 ? ` · ${t("detail.fullMark", { outOf: data.policy.outOf })}` : ""}
+      </Typography.Text>
+    </Space>
+  );
+  if (!data.reported || !data.figures) {
+    return (
+      <Card title={title}>
+        <Empty description={<Space orientation="vertical"><Typography.Text strong data-testid="too-few">{t("tooFew", { n: data.n })}</Typography.Text>
+          <Typography.Text type="secondary">{t("tooFewHint")}</Typography.Text></Space>} />
+      </Card>
+    );
+  }
+  const f = data.figures;
+  const v = f.valid;
+  const trimPct = Math.round(data.policy.trim * 1000) / 10;
+  return (
+    <Space orientation="vertical" size={16} style={{ width: "100%" }}>
+      <Card title={title} data-testid="detail-figures">
+        <Row gutter={[16, 16]}>
+          <Col xs={12} md={6}><Statistic title={t("cols.mean")} value={fig.score(v.mean)} /></Col>
+          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.trimmed")} text={t("help.trimmed", { pct: trimPct })} />} value={fig.score(v.trimmedMean)} /></Col>
+          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.eb")} text={t("help.eb")} />} value={fig.score(f.ebScore)} /></Col>
+          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />} value={f.norm ? fig.score(f.norm.percentileRank) : "—"} /></Col>
+        </Row>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 16 }}>
+          <Descriptions.Item label={t("cols.n")}>{`${fig.int(v.n)} / ${fig.int(v.eligible)}`}</Descriptions.Item>
+          <Descriptions.Item label={t("cols.rate")}>{fig.pct(v.responseRate)}</Descriptions.Item>
+          <Descriptions.Item label={t("cols.median")}>{fig.score(v.median)}</Descriptions.Item>
+          <Descriptions.Item label={t("cols.sd")}>{fig.score(v.sd)}</Descriptions.Item>
+          <Descriptions.Item label={t("detail.se")}>{fig.coef(v.se)}</Descriptions.Item>
+          <Descriptions.Item label={<Help label={t("cols.ci")} text={t("help.ci")} />}>{fig.ci(v.ci95)}</Descriptions.Item>
+          <Descriptions.Item label={<Help label={t("cols.reliability")} text={t("help.reliability")} />}>{fig.coef(f.reliability)}</Descriptions.Item>
+          {f.norm && <Descriptions.Item label={t("detail.norm", { of: f.norm.of })}>{`${t("detail.z")} ${fig.coef(f.norm.z)} · ${t("cols.t")} ${fig.score(f.norm.t)} · ${t("cols.rank")} ${f.norm.rank}/${f.norm.of}`}</Descriptions.Item>}
+          {f.all.n !== v.n && <Descriptions.Item label={t("detail.all")}>{`n=${f.all.n} · ${t("cols.mean")} ${fig.score(f.all.mean)}`}</Descriptions.Item>}
+          <Descriptions.Item label={t("detail.quality")}><QualityTags q={f.quality} /></Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title={t("detail.indicators")} data-testid="detail-indicators">
+        {data.indicators.map((ind) => (
+          <div key={ind.id} style={{ paddingInlineStart: (ind.level - 1) * 20, marginBottom: 8 }}>
+            <Space style={{ width: "100%", justifyContent: "space-between" }}>
+              <Typography.Text strong={ind.level === 1}>{`${ind.id} ${localText(locale, ind.name)}`}</Typography.Text>
+              <Typography.Text>{fig.score(ind.mean)}</Typography.Text>
+            </Space>
+            <Progress percent={ind.mean === null ? 0 : Math.round((ind.mean / data.policy.outOf) * 1000) / 10}
+              showInfo={false} size="small" strokeColor={ind.level === 1 ? "#1d4e89" : "#69a1d9"} />
+          </div>
+        ))}
+      </Card>
+      <Card title={t("detail.items")} data-testid="detail-items">
+        <Space orientation="vertical" size={16} style={{ width: "100%" }}>
+          {data.items.map((it) => (
+            <div key={it.id}>
+              <Typography.Text strong>{localText(locale, it.title)}{it.row ? ` · ${localText(locale, it.row)}` : ""}</Typography.Text>
+              {it.mean !== null && <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>{t("detail.itemMean", { mean: fig.coef(it.mean) })}</Typography.Text>}
+              {it.options.filter((o) => o.value !== "na" || o.count > 0).map((o) => (
+                <Row key={String(o.value)} gutter={8} align="middle" wrap={false}>
+                  <Col flex="120px" style={{ minWidth: 0 }}><Typography.Text ellipsis style={{ fontSize: 13 }}>{localText(locale, o.label)}</Typography.Text></Col>
+                  <Col flex="auto" style={{ minWidth: 0 }}><Progress percent={Math.round(o.share * 1000) / 10} size="small" format={(p) => `${p}%`} /></Col>
+                  <Col flex="40px" style={{ textAlign: "right" }}><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.count}</Typography.Text></Col>
+                </Row>
+              ))}
+            </div>
+          ))}
+        </Space>
+      </Card>
+    </Space>
+  );
+}
