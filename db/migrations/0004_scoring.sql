@@ -49,7 +49,6 @@ CREATE TABLE "scoring_runs" (
 );
 --> statement-breakpoint
 ALTER TABLE "target_results" DROP CONSTRAINT "target_results_uq";--> statement-breakpoint
-ALTER TABLE "target_results" ALTER COLUMN "stats" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "teacher_composites" ALTER COLUMN "composite" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "source" text DEFAULT 'platform' NOT NULL;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "published_at" timestamp with time zone;--> statement-breakpoint
@@ -59,14 +58,47 @@ ALTER TABLE "scoring_policies" ADD COLUMN "created_at" timestamp with time zone 
 ALTER TABLE "scoring_policies" ADD COLUMN "retired_by" integer;--> statement-breakpoint
 ALTER TABLE "scoring_policies" ADD COLUMN "retired_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "target_results" ADD COLUMN "run_id" integer NOT NULL;--> statement-breakpoint
-ALTER TABLE "target_results" ADD COLUMN "n" integer NOT NULL;--> statement-breakpoint
-ALTER TABLE "target_results" ADD COLUMN "mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "version_id" integer NOT NULL;--> statement-breakpoint
 ALTER TABLE "target_results" ADD COLUMN "reported" boolean NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "n" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "eligible" integer;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "response_rate" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "trimmed_mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "median" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "sd" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "se" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "ci_low" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "ci_high" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_n" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_eligible" integer;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_response_rate" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_trimmed_mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_median" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_sd" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_se" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_ci_low" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_ci_high" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "unscored" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "straight_lining" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "all_lowest" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "excluded" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "cap_exceeded" boolean NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "eligible_below_n" boolean NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "reliability" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "eb_score" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_z" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_t" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_percentile" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_rank" integer;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_of" integer;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "norm_mean" double precision;--> statement-breakpoint
+ALTER TABLE "target_results" ADD COLUMN "counts" integer[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "teacher_composites" ADD COLUMN "run_id" integer NOT NULL;--> statement-breakpoint
 ALTER TABLE "teacher_composites" ADD COLUMN "score" double precision;--> statement-breakpoint
 ALTER TABLE "imported_eligible" ADD CONSTRAINT "imported_eligible_target_id_campaign_targets_id_fk" FOREIGN KEY ("target_id") REFERENCES "public"."campaign_targets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reliability_results" ADD CONSTRAINT "reliability_results_policy_id_scoring_policies_id_fk" FOREIGN KEY ("policy_id") REFERENCES "public"."scoring_policies"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "reliability_results" ADD CONSTRAINT "reliability_results_run_id_scoring_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."scoring_runs"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reliability_results" ADD CONSTRAINT "reliability_results_term_id_terms_id_fk" FOREIGN KEY ("term_id") REFERENCES "public"."terms"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reliability_results" ADD CONSTRAINT "reliability_results_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reliability_results" ADD CONSTRAINT "reliability_results_version_id_instrument_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."instrument_versions"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
@@ -82,9 +114,8 @@ CREATE INDEX "response_scores_target_total_idx" ON "response_scores" USING btree
 CREATE INDEX "scoring_runs_policy_idx" ON "scoring_runs" USING btree ("policy_id");--> statement-breakpoint
 ALTER TABLE "scoring_policies" ADD CONSTRAINT "scoring_policies_created_by_persons_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."persons"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "scoring_policies" ADD CONSTRAINT "scoring_policies_retired_by_persons_id_fk" FOREIGN KEY ("retired_by") REFERENCES "public"."persons"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "target_results" ADD CONSTRAINT "target_results_run_id_scoring_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."scoring_runs"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "teacher_composites" ADD CONSTRAINT "teacher_composites_run_id_scoring_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."scoring_runs"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "target_results_target_idx" ON "target_results" USING btree ("target_id");--> statement-breakpoint
+ALTER TABLE "target_results" DROP COLUMN "stats";--> statement-breakpoint
 ALTER TABLE "target_results" DROP COLUMN "computed_at";--> statement-breakpoint
 ALTER TABLE "teacher_composites" DROP COLUMN "computed_at";--> statement-breakpoint
 ALTER TABLE "scoring_policies" ADD CONSTRAINT "scoring_policies_hash_uq" UNIQUE("school_year","hash");--> statement-breakpoint

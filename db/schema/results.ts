@@ -74,21 +74,52 @@ export const scoringRuns = pgTable("scoring_runs", {
   actorId: integer("actor_id").references(() => persons.id, { onDelete: "set null" }),
 }, (t) => [index("scoring_runs_policy_idx").on(t.policyId)]);
 
-// Per target × rater group under one policy (the latest run's): n valid and the figures of
-// server/scoring/figures.ts in `stats`; `reported` is false below the policy's minimum of
-// raters (small groups are never shown). The figures are json, not jsonb: written in bulk by
-// every recompute and read whole, they are stored as text (jsonb would convert every number
-// to numeric on the way in, five times slower for 25,000 targets).
+// Per target × rater group under one policy (the latest run's): the figures of
+// server/scoring/figures.ts, one typed column each (server/scoring/rows.ts maps them both
+// ways): for the valid responses n, N eligible, response rate, mean, trimmed mean, median, SD,
+// SE, 95 % CI; the same for all responses (all_…); the quality counts; reliability, EB score,
+// norm (z, T, percentile, rank of `norm_of`, the group's mean); the option counts of every item.
+// `reported` is false below the policy's minimum of raters (small groups are never shown).
+// Typed, not json: every recompute writes all of them in bulk, and the pages sort on them.
+const summaryColumns = (prefix: string) => ({
+  [`${prefix}n`]: integer(`${prefix}n`).notNull(),
+  [`${prefix}eligible`]: integer(`${prefix}eligible`),
+  [`${prefix}response_rate`]: doublePrecision(`${prefix}response_rate`),
+  [`${prefix}mean`]: doublePrecision(`${prefix}mean`),
+  [`${prefix}trimmed_mean`]: doublePrecision(`${prefix}trimmed_mean`),
+  [`${prefix}median`]: doublePrecision(`${prefix}median`),
+  [`${prefix}sd`]: doublePrecision(`${prefix}sd`),
+  [`${prefix}se`]: doublePrecision(`${prefix}se`),
+  [`${prefix}ci_low`]: doublePrecision(`${prefix}ci_low`),
+  [`${prefix}ci_high`]: doublePrecision(`${prefix}ci_high`),
+});
+
 export const targetResults = pgTable("target_results", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
+  // the scoring_runs row that wrote it (not a foreign key: checking the same run 25,000 times a run costs more than it protects)
+  runId: integer("run_id").notNull(),
   targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
   raterGroup: raterGroup("rater_group").notNull(),
-  n: integer("n").notNull(),
-  mean: doublePrecision("mean"),
+  versionId: integer("version_id").notNull(),
   reported: boolean("reported").notNull(),
-  stats: json("stats").notNull().$type<Record<string, unknown>>(),
+  ...summaryColumns(""),
+  ...summaryColumns("all_"),
+  unscored: integer("unscored").notNull(),
+  straightLining: integer("straight_lining").notNull(),
+  allLowest: integer("all_lowest").notNull(),
+  excluded: integer("excluded").notNull(),
+  capExceeded: boolean("cap_exceeded").notNull(),
+  eligibleBelowN: boolean("eligible_below_n").notNull(),
+  reliability: doublePrecision("reliability"),
+  ebScore: doublePrecision("eb_score"),
+  normZ: doublePrecision("norm_z"),
+  normT: doublePrecision("norm_t"),
+  normPercentile: doublePrecision("norm_percentile"),
+  normRank: integer("norm_rank"),
+  normOf: integer("norm_of"),
+  normMean: doublePrecision("norm_mean"),
+  counts: integer("counts").array().notNull(),
 }, (t) => [
   unique("target_results_uq").on(t.policyId, t.targetId, t.raterGroup),
   index("target_results_target_idx").on(t.targetId),
@@ -99,7 +130,7 @@ export const targetResults = pgTable("target_results", {
 export const reliabilityResults = pgTable("reliability_results", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
+  runId: integer("run_id").notNull(),
   termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
   campaignId: integer("campaign_id").references(() => campaigns.id, { onDelete: "cascade" }),
   versionId: integer("version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
@@ -112,7 +143,7 @@ export const reliabilityResults = pgTable("reliability_results", {
 export const teacherComposites = pgTable("teacher_composites", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  runId: integer("run_id").notNull().references(() => scoringRuns.id, { onDelete: "restrict" }),
+  runId: integer("run_id").notNull(),
   teacherId: integer("teacher_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
   termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
   schoolYear: text("school_year").notNull(),

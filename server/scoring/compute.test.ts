@@ -4,7 +4,9 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { freshSchool, type School } from "../test/fixtures";
 import { PACK_MAX, recompute } from "./compute";
-import type { ReliabilityFigures, TargetFigures } from "./figures";
+import type { ReliabilityFigures } from "./figures";
+import { figuresFromRow, itemShapes, type StoredFigures } from "./rows";
+import { scoringModelOfVersion } from "./store";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "./policies";
 import { parsePolicy } from "./policy";
 import { scoreResponse } from "./score";
@@ -30,10 +32,16 @@ async function policy(raw: Record<string, unknown> = {}) {
   return (await currentPolicy(db, "2026-2027"))!;
 }
 
+/** The stored results of a policy, read back with the readers' own mapping (rows.ts). */
 async function stored(policyId: number) {
-  const rows = rowsOf<{ target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean; stats: unknown }>(await db.execute(sql`
-    select target_id, rater_group::text as rater_group, n, mean, reported, stats from target_results where policy_id = ${policyId}`));
-  return new Map(rows.map((r) => [`${Number(r.target_id)}|${r.rater_group}`, { ...r, stats: (typeof r.stats === "string" ? JSON.parse(r.stats) : r.stats) as TargetFigures }]));
+  const rows = rowsOf<{ target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean } & Record<string, unknown>>(await db.execute(sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`));
+  const out = new Map<string, { n: number; mean: number | null; reported: boolean; stats: StoredFigures }>();
+  for (const r of rows) {
+    const stats = figuresFromRow(r, itemShapes(await scoringModelOfVersion(db, Number(r.version_id))));
+    out.set(`${Number(r.target_id)}|${r.rater_group}`, { n: Number(r.n), mean: r.mean === null ? null : Number(r.mean), reported: Boolean(r.reported), stats });
+  }
+  return out;
 }
 
 const eligible = async (section: string) => Number(rowsOf<{ n: number }>(await db.execute(sql`

@@ -1,8 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { DomainError } from "../errors";
 import { computeFigures, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
+import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
 
 /**
@@ -23,8 +25,9 @@ import { arrayLiteral, scoringModelOfVersion } from "./store";
  *   eligible  eligibility (not excluded), observation assignments, invitations, imported counts
  *   figures   computeFigures (figures.ts): summaries, quality rules, reliability, EB scores,
  *             norms, composites
- *   write     one transaction under an advisory lock per school year: a scoring_runs row, then
- *             the policy's target results, reliability and composites replaced by the new ones
+ *   write     a scoring_runs row, then the policy's target results (typed columns, rows.ts),
+ *             reliability and composites replaced by the new ones
+ * All of it in one repeatable-read transaction under a per-year advisory lock (recompute).
  */
 
 const PACK_BITS = 10;
@@ -46,15 +49,23 @@ export async function scopeOf(db: DbOrTx, schoolYear: string): Promise<Scope> {
   return { schoolYear, campaignIds: rows.map((r) => Number(r.id)) };
 }
 
-/** responses:targets of the scope, so that a recompute is skipped when nothing arrived. */
-export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<{ fingerprint: string; responses: number; targets: number }> {
+/**
+ * What a school year's figures depend on besides the policy: its campaigns, the number of
+ * scored responses (responses are never changed or removed), of targets, and of eligible
+ * raters (eligibility, observers, invitations, imported counts). The scheduler skips a year
+ * whose fingerprint equals its last run's; a run records the fingerprint of what it read.
+ */
+export function fingerprint(scope: Scope, responses: number, targets: number, eligible: number) {
+  return `${responses}:${targets}:${eligible}:${scope.campaignIds.join(",")}`;
+}
+
+export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
-  const [r] = rowsOf<{ responses: number; targets: number; eligible: number }>(await db.execute(sql`
+  const [r] = rowsOf<{ responses: number; targets: number }>(await db.execute(sql`
     select (select count(*) from response_scores s join campaign_targets t on t.id = s.target_id where t.campaign_id = any(${ids}::int[])) as responses,
-      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets,
-      (select coalesce(sum(eligible), 0) from imported_eligible e join campaign_targets t on t.id = e.target_id where t.campaign_id = any(${ids}::int[])) as eligible`));
-  const responses = Number(r.responses), targets = Number(r.targets);
-  return { fingerprint: `${responses}:${targets}:${Number(r.eligible)}:${scope.campaignIds.join(",")}`, responses, targets };
+      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`));
+  const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
+  return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
 }
 
 type TargetRow = {
@@ -79,9 +90,9 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
     select t.id, t.campaign_id, c.name as campaign, c.term_id, tm.code as term_code, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
       t.section_id, s.code as section_code, t.teacher_id, p.number as teacher_number,
       co.type::text as course_type, co.level::text as level,
-      coalesce(cc.anc_id, pc.anc_id) as unit_id, (select code from units where id = coalesce(cc.anc_id, pc.anc_id)) as unit_code,
+      coalesce(cc.anc_id, pc.anc_id) as unit_id, uc.code as unit_code,
       case when pu.kind = 'office' then pu.id end as office_id, case when pu.kind = 'office' then pu.code end as office_code,
-      tc.anc_id as teacher_college_id, (select code from units where id = tc.anc_id) as teacher_college_code,
+      tc.anc_id as teacher_college_id, utc.code as teacher_college_code,
       case when t.cohort_id is not null then 'cohort:' || pg.code || '/' || gc.graduation_year
         when t.employer_id is not null then 'employer:' || em.code end as target_label
     from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
@@ -90,6 +101,7 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
       left join persons p on p.id = t.teacher_id left join units pu on pu.id = p.unit_id left join college tc on tc.unit_id = p.unit_id
       left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes pg on pg.id = gc.programme_id
       left join college pc on pc.unit_id = pg.unit_id
+      left join units uc on uc.id = coalesce(cc.anc_id, pc.anc_id) left join units utc on utc.id = tc.anc_id
       left join employers em on em.id = t.employer_id
     where t.campaign_id = any(${ids}::int[])`));
 }
@@ -123,33 +135,45 @@ function excludableSql(p: ScoringPolicy): SQL | null {
   return parts.length ? sql`(${sql.join(parts, sql` or `)})` : null;
 }
 
-type ItemShape = { id: string; slots: number };
-
 /** Items per instrument version (id and option slots incl. "na"), for the versions in the scope. */
 async function versionItems(db: DbOrTx, versionIds: number[]): Promise<Map<number, ItemShape[]>> {
   const out = new Map<number, ItemShape[]>();
-  for (const v of versionIds) {
-    const model = await scoringModelOfVersion(db, v);
-    out.set(v, model ? model.items.map((it) => ({ id: it.row === null ? it.question : `${it.question}/${it.row}`, slots: it.scale.length + 1 })) : []);
-  }
+  for (const v of versionIds) out.set(v, itemShapes(await scoringModelOfVersion(db, v)));
   return out;
 }
 
-function unpack(word: bigint, slots: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < slots; i++) out.push(Number((word >> BigInt(PACK_BITS * i)) & BigInt(PACK_MAX)));
-  return out;
-}
 
-export type Gathered = { inputs: TargetInput[]; targets: TargetRow[]; responses: number };
+export type Gathered = {
+  inputs: TargetInput[]; targets: TargetRow[]; responses: number; items: Map<number, ItemShape[]>;
+  /** eligible raters in all (for the fingerprint) */
+  eligible: number;
+};
 
-/** Everything computeFigures needs, from the database. */
+const debug = (label: string, t: number) => {
+  if (process.env.SCORES_DEBUG) console.log(`  ${label}: ${Math.round(performance.now() - t)} ms`);
+  return performance.now();
+};
+
+const HALF = 30; // a 60-bit word comes back as two 30-bit halves: plain numbers, no BigInt
+
+/** Everything computeFigures needs, from the database (run it inside one snapshot: recompute does). */
 export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): Promise<Gathered> {
   const ids = arrayLiteral(scope.campaignIds);
+  let t = performance.now();
   const targets = await scopeTargets(db, scope);
-  if (targets.length === 0) return { inputs: [], targets, responses: 0 };
+  t = debug("targets", t);
+  const eligible = await eligibleCounts(db, ids);
+  t = debug("eligible", t);
+  const eligibleTotal = [...eligible.values()].reduce((a, b) => a + b, 0);
+  if (targets.length === 0) return { inputs: [], targets, responses: 0, items: new Map(), eligible: eligibleTotal };
   const targetIds = arrayLiteral(targets.map((t) => Number(t.id)));
   const excl = excludableSql(policy);
+
+  // the instrument version of each campaign's rater groups, and its items
+  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number }>(await db.execute(sql`
+    select campaign_id, rater_group::text as g, instrument_version_id as version_id from campaign_instruments where campaign_id = any(${ids}::int[])`));
+  const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, Number(v.version_id)]));
+  const shapes = await versionItems(db, [...new Set(versions.map((v) => Number(v.version_id)))]);
 
   // pass 1: sorted totals from the index
   const sorted = rowsOf<{ target_id: number; g: string; totals: number[] | null; excludable?: number[] | null; unscored: number; straight: number; lowest: number }>(await db.execute(sql`
@@ -161,13 +185,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       count(*) filter (where total is not null and all_lowest) as lowest
     from response_scores where target_id = any(${targetIds}::int[])
     group by target_id, rater_group`));
-
-  // versions per target × group: the campaign's instrument for that group
-  const versions = rowsOf<{ target_id: number; g: string; version_id: number }>(await db.execute(sql`
-    select t.id as target_id, ci.rater_group::text as g, ci.instrument_version_id as version_id
-    from campaign_targets t join campaign_instruments ci on ci.campaign_id = t.campaign_id where t.campaign_id = any(${ids}::int[])`));
-  const versionOf = new Map(versions.map((v) => [`${Number(v.target_id)}|${v.g}`, Number(v.version_id)]));
-  const shapes = await versionItems(db, [...new Set(versions.map((v) => Number(v.version_id)))]);
+  t = debug("pass 1", t);
 
   // pass 2: packed option counts per item position
   const width: number[] = []; // words per item position
@@ -178,7 +196,12 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     const expr = width[i] === 1
       ? sql`1::int8 << (${sql.raw(String(PACK_BITS))} * ${pos})`
       : sql`case when ${pos} / ${sql.raw(String(PACK_SLOTS))} = ${sql.raw(String(w))} then 1::int8 << (${sql.raw(String(PACK_BITS))} * (${pos} % ${sql.raw(String(PACK_SLOTS))})) end`;
-    sums.push(filter ? sql`sum(${expr}) filter (where ${filter})::text as ${sql.raw(name)}` : sql`sum(${expr})::text as ${sql.raw(name)}`);
+    // the same aggregate twice is computed once; the word is exact for targets within PACK_MAX
+    // and clamped below 2^60 for larger ones (so both halves fit an int4), whose counts come
+    // from exactCounts instead
+    const total = filter ? sql`(coalesce(sum(${expr}) filter (where ${filter}), 0))` : sql`(coalesce(sum(${expr}), 0))`;
+    const big = sql`least(${total}, ${sql.raw(String(2n ** 60n - 1n))})::int8`;
+    sums.push(sql`(${big} & ${sql.raw(String((1 << HALF) - 1))})::int4 as ${sql.raw(`${name}_lo`)}, (${big} >> ${sql.raw(String(HALF))})::int4 as ${sql.raw(`${name}_hi`)}`);
   };
   width.forEach((ws, i) => {
     for (let w = 0; w < ws; w++) {
@@ -186,13 +209,12 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       if (excl) word(i, w, excl, `e${i}_${w}`);
     }
   });
-  const packed = sums.length === 0 ? [] : rowsOf<Record<string, string | number | null>>(await db.execute(sql`
+  const packed = sums.length === 0 ? [] : rowsOf<Record<string, number | null>>(await db.execute(sql`
     select target_id, rater_group::text as g, ${sql.join(sums, sql`, `)}
     from response_scores where target_id = any(${targetIds}::int[]) and total is not null
     group by target_id, rater_group`));
+  t = debug("pass 2", t);
   const packedOf = new Map(packed.map((r) => [`${Number(r.target_id)}|${r.g}`, r]));
-
-  const eligible = await eligibleCounts(db, ids);
   const sortedOf = new Map(sorted.map((r) => [`${Number(r.target_id)}|${r.g}`, r]));
 
   // which target × group pairs get a result: any eligible rater or any response
@@ -205,15 +227,22 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
   const exact = big.length ? await exactCounts(db, big, excl) : new Map<string, { all: number[][]; exc: number[][] }>();
 
   const byId = new Map(targets.map((t) => [Number(t.id), t]));
+  const slotMask = (1 << PACK_BITS) - 1;
+  const unpack = (r: Record<string, number | null> | undefined, name: string, out: number[]) => {
+    const lo = Number(r?.[`${name}_lo`] ?? 0), hi = Number(r?.[`${name}_hi`] ?? 0);
+    for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((lo >> (PACK_BITS * j)) & slotMask);
+    for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((hi >> (PACK_BITS * j)) & slotMask);
+  };
+  const numbers = (xs: unknown[] | null | undefined): number[] => (!xs ? [] : xs.length && typeof xs[0] !== "number" ? xs.map(Number) : (xs as number[]));
   const inputs: TargetInput[] = [];
   let responses = 0;
   for (const k of pairs) {
     const [tid, g] = k.split("|");
     const t = byId.get(Number(tid));
-    const versionId = versionOf.get(k);
+    const versionId = t ? versionOf.get(`${Number(t.campaign_id)}|${g}`) : undefined;
     if (!t || versionId === undefined) continue; // a group the campaign has no instrument for
     const s = sortedOf.get(k);
-    const totals = (s?.totals ?? []).map(Number);
+    const totals = numbers(s?.totals);
     responses += totals.length + Number(s?.unscored ?? 0);
     const items = shapes.get(versionId) ?? [];
     const counts: Record<string, number[]> = {};
@@ -228,7 +257,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       }
       const read = (prefix: string) => {
         const out: number[] = [];
-        for (let w = 0; w < width[i]; w++) out.push(...unpack(BigInt(String(p?.[`${prefix}${i}_${w}`] ?? "0")), PACK_SLOTS));
+        for (let w = 0; w < width[i]; w++) unpack(p, `${prefix}${i}_${w}`, out);
         return out.slice(0, it.slots);
       };
       counts[it.id] = read("a");
@@ -242,12 +271,13 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       teacherId: t.teacher_id === null ? null : Number(t.teacher_id), sectionId: t.section_id === null ? null : Number(t.section_id),
       teacherOfficeId: t.office_id === null ? null : Number(t.office_id),
       teacherCollegeId: t.teacher_college_id === null ? null : Number(t.teacher_college_id),
-      totals, excludable: (s?.excludable ?? []).map(Number),
+      totals, excludable: numbers(s?.excludable),
       unscored: Number(s?.unscored ?? 0), straightLining: Number(s?.straight ?? 0), allLowest: Number(s?.lowest ?? 0),
       eligible: eligible.get(k) ?? null, counts, countsExcludable,
     });
   }
-  return { inputs, targets, responses };
+  debug("inputs", t);
+  return { inputs, targets, responses, items: shapes, eligible: eligibleTotal };
 }
 
 /** Option counts with unnest(), for targets too large for packed counters. */
@@ -305,7 +335,7 @@ function textArray(xs: readonly (string | null)[]): string {
   return `{${xs.map((x) => (x === null ? "NULL" : `"${x.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
 }
 
-type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "json" | "rater_group" };
+type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "json" | "rater_group" | "int[]" };
 
 /**
  * Bulk insert: one statement per CHUNK rows, each column passed as one array literal and
@@ -319,71 +349,87 @@ async function insertColumns(db: DbOrTx, table: string, columns: Column[], rows:
       const values = part.map((r) => r[k]);
       if (c.type === "int" || c.type === "float8") return sql`${arrayLiteral(values as (number | null)[])}::${sql.raw(c.type)}[]`;
       if (c.type === "boolean") return sql`${`{${values.map((v) => (v ? "t" : "f")).join(",")}}`}::boolean[]`;
+      if (c.type === "int[]") return sql`${textArray(values.map((v) => arrayLiteral(v as number[])))}::text[]`;
       return sql`${textArray(values.map((v) => (v === null ? null : c.type === "json" ? JSON.stringify(v) : String(v))))}::text[]`;
     });
     const names = columns.map((c) => c.name).join(", ");
-    const casts = columns.map((c) => (c.type === "json" ? `u.${c.name}::json` : c.type === "rater_group" ? `u.${c.name}::rater_group` : `u.${c.name}`)).join(", ");
-    await db.execute(sql`insert into ${sql.raw(table)} (${sql.raw(names)})
-      select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`);
+    const casts = columns.map((c) => (c.type === "json" || c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`)).join(", ");
+    const q = sql`insert into ${sql.raw(table)} (${sql.raw(names)})
+      select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`;
+    await db.execute(q);
   }
   if (process.env.SCORES_DEBUG) console.log(`  insert ${table}: ${rows.length} rows ${Math.round(performance.now() - t)} ms`);
 }
 
+/** How long a recompute waits for another one of the same school year to finish. */
+const LOCK_WAIT_MS = 120_000;
+
 /**
- * Computes and stores every figure of the policy's school year. With `ifChanged`, returns
- * { skipped: true } when the last run of this policy saw the same responses and targets.
+ * Computes and stores every figure of the policy's school year, in one transaction that reads a
+ * single snapshot (repeatable read) and writes the results, under a per-year advisory lock
+ * taken first: two recomputes of a year never interleave, and a later one always reads what
+ * the earlier one saw and more. With `ifChanged` (the scheduler) it returns { skipped: true }
+ * when the fingerprint equals the last run's, or when another recompute of the year is busy;
+ * otherwise it waits for that one to finish.
  */
 export async function recompute(db: Db, p: { id: number; schoolYear: string; policy: ScoringPolicy },
   opts: { trigger: RunTrigger; actorId?: number | null; now?: () => Date; ifChanged?: boolean }): Promise<RunResult> {
   const now = opts.now ?? (() => new Date());
+  const waitUntil = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const r = await db.transaction((tx) => recomputeIn(tx, p, opts, now), { isolationLevel: "repeatable read" });
+    if (r !== "busy") return r;
+    if (opts.ifChanged) return { runId: 0, responses: 0, targets: 0, results: 0, ms: 0, summary: null as never, skipped: true };
+    if (Date.now() > waitUntil) throw new DomainError("CONFLICT", "scoring.errors.busy", { schoolYear: p.schoolYear });
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; policy: ScoringPolicy },
+  opts: { trigger: RunTrigger; actorId?: number | null; ifChanged?: boolean }, now: () => Date): Promise<RunResult | "busy"> {
+  const [{ locked }] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`})) as locked`));
+  if (!locked) return "busy";
   const started = now();
   const t0 = performance.now();
-  const scope = await scopeOf(db, p.schoolYear);
-  const fp = await fingerprintOf(db, scope);
+  const scope = await scopeOf(tx, p.schoolYear);
   if (opts.ifChanged) {
-    const [last] = rowsOf<{ fingerprint: string; id: number }>(await db.execute(sql`
-      select id, fingerprint from scoring_runs where policy_id = ${p.id} order by id desc limit 1`));
-    if (last && last.fingerprint === fp.fingerprint) {
-      return { runId: Number(last.id), responses: fp.responses, targets: fp.targets, results: 0, ms: 0, summary: null as never, skipped: true };
+    const [last] = rowsOf<{ fingerprint: string; id: number; responses: number; targets: number }>(await tx.execute(sql`
+      select id, fingerprint, responses, targets from scoring_runs where policy_id = ${p.id} order by id desc limit 1`));
+    if (last && last.fingerprint === await fingerprintOf(tx, scope)) {
+      return { runId: Number(last.id), responses: Number(last.responses), targets: Number(last.targets), results: 0, ms: 0, summary: null as never, skipped: true };
     }
   }
   const t1 = performance.now();
-  const gathered = await gather(db, p.policy, scope);
+  const gathered = await gather(tx, p.policy, scope);
   const t2 = performance.now();
   const figures = computeFigures(p.policy, gathered.inputs);
   const summary = summaryOf(p.policy, figures);
   const t3 = performance.now();
-  const runId = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`}))`);
-    const [run] = rowsOf<{ id: number }>(await tx.execute(sql`
-      insert into scoring_runs (policy_id, school_year, trigger, fingerprint, responses, targets, summary, started_at, finished_at, actor_id)
-      values (${p.id}, ${p.schoolYear}, ${opts.trigger}, ${fp.fingerprint}, ${gathered.responses}, ${gathered.targets.length},
-        ${JSON.stringify(summary)}::jsonb, ${started.toISOString()}::timestamptz, ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
-      returning id`));
-    const id = Number(run.id);
-    await tx.execute(sql`delete from target_results where policy_id = ${p.id}`);
-    await tx.execute(sql`delete from reliability_results where policy_id = ${p.id}`);
-    await tx.execute(sql`delete from teacher_composites where policy_id = ${p.id}`);
-    await insertColumns(tx, "target_results", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
-      { name: "n", type: "int" }, { name: "mean", type: "float8" }, { name: "reported", type: "boolean" }, { name: "stats", type: "json" },
-    ], figures.targets.map((t) => {
-      const { key: _k, targetId: _t, group: _g, ...stats } = t;
-      return [p.id, id, t.targetId, t.group, t.valid.n, t.valid.mean, t.reported, stats];
-    }));
-    await insertColumns(tx, "reliability_results", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "term_id", type: "int" }, { name: "campaign_id", type: "int" },
-      { name: "version_id", type: "int" }, { name: "unit_id", type: "int" }, { name: "rater_group", type: "rater_group" }, { name: "stats", type: "json" },
-    ], figures.reliability.map((r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r]));
-    await insertColumns(tx, "teacher_composites", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "teacher_id", type: "int" }, { name: "term_id", type: "int" },
-      { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
-    ], figures.composites.map((c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]));
-    return id;
-  });
+  const [run] = rowsOf<{ id: number }>(await tx.execute(sql`
+    insert into scoring_runs (policy_id, school_year, trigger, fingerprint, responses, targets, summary, started_at, finished_at, actor_id)
+    values (${p.id}, ${p.schoolYear}, ${opts.trigger}, ${fingerprint(scope, gathered.responses, gathered.targets.length, gathered.eligible)},
+      ${gathered.responses}, ${gathered.targets.length}, ${JSON.stringify(summary)}::jsonb, ${started.toISOString()}::timestamptz,
+      ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
+    returning id`));
+  const id = Number(run.id);
+  await tx.execute(sql`delete from target_results where policy_id = ${p.id}`);
+  await tx.execute(sql`delete from reliability_results where policy_id = ${p.id}`);
+  await tx.execute(sql`delete from teacher_composites where policy_id = ${p.id}`);
+  await insertColumns(tx, "target_results", [
+    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
+    ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),
+  ], figures.targets.map((t) => [p.id, id, t.targetId, t.group, ...figureValues(t, gathered.items.get(t.versionId) ?? [])]));
+  await insertColumns(tx, "reliability_results", [
+    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "term_id", type: "int" }, { name: "campaign_id", type: "int" },
+    { name: "version_id", type: "int" }, { name: "unit_id", type: "int" }, { name: "rater_group", type: "rater_group" }, { name: "stats", type: "json" },
+  ], figures.reliability.map((r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r]));
+  await insertColumns(tx, "teacher_composites", [
+    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "teacher_id", type: "int" }, { name: "term_id", type: "int" },
+    { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
+  ], figures.composites.map((c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]));
   const t4 = performance.now();
   return {
-    runId, responses: gathered.responses, targets: gathered.targets.length, results: figures.targets.length,
+    runId: id, responses: gathered.responses, targets: gathered.targets.length, results: figures.targets.length,
     ms: Math.round(t4 - t0), summary,
     phases: { gatherMs: Math.round(t2 - t1), figuresMs: Math.round(t3 - t2), writeMs: Math.round(t4 - t3) },
   };

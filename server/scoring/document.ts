@@ -4,7 +4,8 @@ import { rowsOf } from "../access/scope";
 import { notFound } from "../errors";
 import { NA_VALUE } from "../instruments/format";
 import { scopeOf, scopeTargets, targetKey } from "./compute";
-import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
+import type { CompositeFigures, ReliabilityFigures } from "./figures";
+import { figuresFromRow, itemShapes } from "./rows";
 import { parsePolicy } from "./policy";
 import { policyHash } from "./policies";
 import { scoringModelOfVersion } from "./store";
@@ -45,14 +46,14 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
   const campaigns = new Map(rowsOf<{ id: number; name: string }>(await db.execute(sql`select id, name from campaigns`)).map((c) => [Number(c.id), c.name]));
   const teachers = new Map(rowsOf<{ id: number; number: string }>(await db.execute(sql`select id, number from persons where kind = 'staff'`)).map((t) => [Number(t.id), t.number]));
 
-  const rows = rowsOf<{ target_id: number; rater_group: string; stats: unknown }>(await db.execute(sql`
-    select target_id, rater_group::text as rater_group, stats from target_results where policy_id = ${policyId}`));
+  const rows = rowsOf<{ target_id: number; rater_group: string } & Record<string, unknown>>(await db.execute(sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`));
   const out = [];
   for (const r of rows) {
     const t = targets.get(Number(r.target_id));
     if (!t) continue;
-    const f = (typeof r.stats === "string" ? JSON.parse(r.stats) : r.stats) as Omit<TargetFigures, "key" | "targetId" | "group">;
-    const model = await scoringModelOfVersion(db, f.versionId);
+    const model = await scoringModelOfVersion(db, Number(r.version_id));
+    const f = figuresFromRow(r, itemShapes(model));
     const distribution: Record<string, { value: number | string; count: number }[]> = {};
     for (const item of model?.items ?? []) {
       const id = item.row === null ? item.question : `${item.question}/${item.row}`;

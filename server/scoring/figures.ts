@@ -151,12 +151,11 @@ const pick = (p: ScoringPolicy, t: TargetFigures): number | null =>
 export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInput[]): Figures {
   const scale = policy.outOf / 100;
   const sortedInputs = [...inputs].sort((a, b) => cmp(a.key, b.key) || cmp(a.group, b.group));
-  const byKey = new Map<string, TargetInput>();
+  const inputOfFigure = new Map<TargetFigures, TargetInput>();
   const validArrays = new Map<TargetInput, number[]>();
 
   // ---- per target
   const targets: TargetFigures[] = sortedInputs.map((t) => {
-    byKey.set(`${t.key}\u0000${t.group}`, t);
     const cap = t.excludable.length > policy.quality.maxExcludedShare * t.totals.length;
     const excluded = cap ? [] : t.excludable;
     const all = scale === 1 ? t.totals : t.totals.map((x) => x * scale);
@@ -171,7 +170,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     }
     const validSummary = summarize(valid, N, policy.trim);
     validArrays.set(t, valid);
-    return {
+    const figure: TargetFigures = {
       key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
       // nothing excluded: all is valid (the same numbers, computed once)
       valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim),
@@ -181,8 +180,10 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       counts,
       reliability: null, ebScore: null, norm: null,
     };
+    inputOfFigure.set(figure, t);
+    return figure;
   });
-  const inputOf = (f: TargetFigures) => byKey.get(`${f.key}\u0000${f.group}`)!;
+  const inputOf = (f: TargetFigures) => inputOfFigure.get(f)!;
   const validScores = (f: TargetFigures) => validArrays.get(inputOf(f))!;
 
   // ---- norms (reported targets), needed first for the EB score's norm mean

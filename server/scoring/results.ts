@@ -8,7 +8,8 @@ import type { InstrumentFile } from "../instruments/format";
 import { NA_VALUE } from "../instruments/format";
 import { containsPattern, offsetOf, type Page } from "../paging";
 import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
-import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
+import type { CompositeFigures, ReliabilityFigures } from "./figures";
+import { figuresFromRow, itemShapes } from "./rows";
 import { listPolicies } from "./policies";
 import { parsePolicy } from "./policy";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
@@ -77,6 +78,8 @@ export const targetListInput = z.object({
   pageSize: z.number().int().min(1).max(200).default(20),
 }).strict();
 
+type TargetFigures = import("./figures").TargetFigures;
+
 export type TargetListRow = {
   targetId: number; raterGroup: string; campaignId: number; campaign: string; term: string | null;
   sectionCode: string | null; courseCode: string | null; courseName: string | null; courseNameEn: string | null; courseType: string | null;
@@ -88,7 +91,7 @@ export type TargetListRow = {
 };
 
 const SORTS: Record<z.infer<typeof targetListInput>["sort"], string> = {
-  mean: "r.mean", ebScore: "(r.stats->>'ebScore')::float8", n: "r.n", responseRate: "(r.stats->'valid'->>'responseRate')::float8",
+  mean: "r.mean", ebScore: "r.eb_score", n: "r.n", responseRate: "r.response_rate",
   course: "co.code, s.code", teacher: "p.number",
 };
 
@@ -113,23 +116,21 @@ export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.inp
     target_id: number; rater_group: string; campaign_id: number; campaign: string; term: string | null; section_code: string | null;
     course_code: string | null; course_name: string | null; course_name_en: string | null; course_type: string | null;
     teacher_number: string | null; teacher_name: string | null; unit_name: string | null; unit_name_en: string | null; target_label: string | null;
-    reported: boolean; n: number; stats: unknown;
-  }>(await db.execute(sql`
-    select r.target_id, r.rater_group::text as rater_group, c.id as campaign_id, c.name as campaign, tm.code as term, s.code as section_code,
+  } & Record<string, unknown>>(await db.execute(sql`
+    select r.*, r.rater_group::text as rater_group, c.id as campaign_id, c.name as campaign, tm.code as term, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.type::text as course_type,
       p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
-      case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label,
-      r.reported, r.n, r.stats
+      case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label
     ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`));
   return {
     total: Number(total), page: input.page, pageSize: input.pageSize,
     items: rows.map((r) => {
-      const f = parse<TargetFigures>(r.stats);
+      const f = figuresFromRow(r);
       return {
         targetId: Number(r.target_id), raterGroup: r.rater_group, campaignId: Number(r.campaign_id), campaign: r.campaign, term: r.term,
         sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, courseType: r.course_type,
         teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
-        reported: r.reported, n: Number(r.n), eligible: f.valid.eligible, responseRate: f.valid.responseRate,
+        reported: f.reported, n: f.valid.n, eligible: f.valid.eligible, responseRate: f.valid.responseRate,
         mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, sd: f.valid.sd, ci95: f.valid.ci95,
         reliability: f.reliability, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
       };
@@ -150,9 +151,10 @@ const text = (v: unknown): Localized => {
  * from the stored response scores). A teacher may read their own published, reported ones.
  */
 export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope } | { teacherId: number }, policyId: number, targetId: number, raterGroup: string) {
-  const r = one<{ stats: unknown; reported: boolean; state: string; teacher_id: number | null; in_scope: boolean; campaign: string; term: string | null;
-    section_code: string | null; course_name: string | null; course_name_en: string | null; teacher_name: string | null; policy: unknown; policy_version: number; school_year: string }>(await db.execute(sql`
-    select r.stats, r.reported, c.state, t.teacher_id, ${"scope" in access ? targetInScope(access.scope) : sql`false`} as in_scope,
+  const r = one<{ reported: boolean; state: string; teacher_id: number | null; in_scope: boolean; campaign: string; term: string | null;
+    section_code: string | null; course_name: string | null; course_name_en: string | null; teacher_name: string | null; policy: unknown; policy_version: number; school_year: string }
+    & Record<string, unknown>>(await db.execute(sql`
+    select r.*, c.state, t.teacher_id, ${"scope" in access ? targetInScope(access.scope) : sql`false`} as in_scope,
       c.name as campaign, tm.code as term, s.code as section_code, co.name as course_name, co.name_en as course_name_en, p.name as teacher_name,
       sp.policy, sp.version as policy_version, sp.school_year
     from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
@@ -162,12 +164,12 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope 
   if (!r) throw notFound("scoring.errors.resultNotFound");
   const own = "teacherId" in access;
   if (own ? Number(r.teacher_id) !== access.teacherId || r.state !== "published" : !r.in_scope) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const f = parse<TargetFigures>(r.stats);
+  const model = await scoringModelOfVersion(db, Number(r.version_id));
+  const f = figuresFromRow(r, itemShapes(model));
   if (own && !r.reported) {
     return { header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
       policy: { version: r.policy_version, schoolYear: r.school_year, outOf: 100, trim: 0.1 }, reported: false, n: f.valid.n, figures: null, items: [], indicators: [] };
   }
-  const model = await scoringModelOfVersion(db, f.versionId);
   const [def] = rowsOf<{ definition: unknown }>(await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`));
   const file = parse<InstrumentFile>(def?.definition);
   const elements = ((file?.survey?.pages ?? []) as { elements?: Record<string, unknown>[] }[]).flatMap((p) => p.elements ?? []);
@@ -273,12 +275,12 @@ export async function listComposites(db: DbOrTx, scope: UnitScope, raw: z.input<
  */
 export async function myResults(db: DbOrTx, teacherId: number) {
   const rows = rowsOf<{ policy_id: number; policy_version: number; school_year: string; target_id: number; rater_group: string; campaign: string; term: string | null;
-    section_code: string | null; course_name: string | null; course_name_en: string | null; reported: boolean; n: number; stats: unknown }>(await db.execute(sql`
+    section_code: string | null; course_name: string | null; course_name_en: string | null; reported: boolean; n: number } & Record<string, unknown>>(await db.execute(sql`
     with cur as (
       select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
     )
-    select r.policy_id, cur.version as policy_version, cur.school_year, r.target_id, r.rater_group::text as rater_group, c.name as campaign, tm.code as term,
-      s.code as section_code, co.name as course_name, co.name_en as course_name_en, r.reported, r.n, r.stats
+    select r.*, cur.version as policy_version, cur.school_year, r.rater_group::text as rater_group, c.name as campaign, tm.code as term,
+      s.code as section_code, co.name as course_name, co.name_en as course_name_en
     from target_results r join cur on cur.id = r.policy_id join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
       left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
     where t.teacher_id = ${teacherId} and c.state = 'published' and r.rater_group <> 'self'
@@ -295,7 +297,7 @@ export async function myResults(db: DbOrTx, teacherId: number) {
     order by tc.school_year desc, tm.code desc nulls first`));
   return {
     targets: rows.map((r) => {
-      const f = parse<TargetFigures>(r.stats);
+      const f = figuresFromRow(r);
       return {
         policyId: Number(r.policy_id), policyVersion: Number(r.policy_version), schoolYear: r.school_year, targetId: Number(r.target_id), raterGroup: r.rater_group,
         campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en,
