@@ -49,6 +49,10 @@ CREATE TABLE "scoring_runs" (
 );
 --> statement-breakpoint
 ALTER TABLE "target_results" DROP CONSTRAINT "target_results_uq";--> statement-breakpoint
+ALTER TABLE "target_results" DROP CONSTRAINT "target_results_target_id_campaign_targets_id_fk";
+--> statement-breakpoint
+ALTER TABLE "target_results" DROP CONSTRAINT "target_results_policy_id_scoring_policies_id_fk";
+--> statement-breakpoint
 ALTER TABLE "teacher_composites" ALTER COLUMN "composite" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "source" text DEFAULT 'platform' NOT NULL;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "published_at" timestamp with time zone;--> statement-breakpoint

@@ -226,10 +226,11 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
   }
   const exact = big.length ? await exactCounts(db, big, excl) : new Map<string, { all: number[][]; exc: number[][] }>();
 
+  const names = { a: width.map((ws, i) => Array.from({ length: ws }, (_, w) => `a${i}_${w}`)), e: width.map((ws, i) => Array.from({ length: ws }, (_, w) => `e${i}_${w}`)) };
   const byId = new Map(targets.map((t) => [Number(t.id), t]));
   const slotMask = (1 << PACK_BITS) - 1;
   const unpack = (r: Record<string, number | null> | undefined, name: string, out: number[]) => {
-    const lo = Number(r?.[`${name}_lo`] ?? 0), hi = Number(r?.[`${name}_hi`] ?? 0);
+    const lo = Number(r?.[name + "_lo"] ?? 0), hi = Number(r?.[name + "_hi"] ?? 0);
     for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((lo >> (PACK_BITS * j)) & slotMask);
     for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((hi >> (PACK_BITS * j)) & slotMask);
   };
@@ -255,9 +256,9 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
         if (excl) countsExcludable[it.id] = (ex.exc[i] ?? []).concat(Array(it.slots).fill(0)).slice(0, it.slots);
         return;
       }
-      const read = (prefix: string) => {
+      const read = (prefix: "a" | "e") => {
         const out: number[] = [];
-        for (let w = 0; w < width[i]; w++) unpack(p, `${prefix}${i}_${w}`, out);
+        for (const name of names[prefix][i]) unpack(p, name, out);
         return out.slice(0, it.slots);
       };
       counts[it.id] = read("a");
@@ -339,7 +340,7 @@ type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "jso
 
 /**
  * Bulk insert: one statement per CHUNK rows, each column passed as one array literal and
- * unnested (the fastest way through both drivers; json columns arrive as text).
+ * unnested (the fastest way through both drivers); a json column arrives as one JSON array.
  */
 async function insertColumns(db: DbOrTx, table: string, columns: Column[], rows: unknown[][]) {
   const t = performance.now();
@@ -350,10 +351,12 @@ async function insertColumns(db: DbOrTx, table: string, columns: Column[], rows:
       if (c.type === "int" || c.type === "float8") return sql`${arrayLiteral(values as (number | null)[])}::${sql.raw(c.type)}[]`;
       if (c.type === "boolean") return sql`${`{${values.map((v) => (v ? "t" : "f")).join(",")}}`}::boolean[]`;
       if (c.type === "int[]") return sql`${textArray(values.map((v) => arrayLiteral(v as number[])))}::text[]`;
-      return sql`${textArray(values.map((v) => (v === null ? null : c.type === "json" ? JSON.stringify(v) : String(v))))}::text[]`;
+      // one JSON document per chunk, parsed by the server (no text[] escaping of every quote)
+      if (c.type === "json") return sql`array(select case when json_typeof(e) = 'null' then null else e end from json_array_elements(${JSON.stringify(values)}::json) with ordinality as x(e, i) order by i)`;
+      return sql`${textArray(values.map((v) => (v === null ? null : String(v))))}::text[]`;
     });
     const names = columns.map((c) => c.name).join(", ");
-    const casts = columns.map((c) => (c.type === "json" || c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`)).join(", ");
+    const casts = columns.map((c) => (c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`)).join(", ");
     const q = sql`insert into ${sql.raw(table)} (${sql.raw(names)})
       select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`;
     await db.execute(q);
