@@ -3,6 +3,7 @@ import { EditOutlined, LoadingOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Descriptions, Divider, Form, List, Modal, Popconfirm, Progress, Select, Space, Spin, Switch, Table, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import {
@@ -80,6 +81,11 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
     onSuccess: () => { void message.success(t("admin.overview.closed")); refresh(); },
     onError: toast,
   }));
+  const tr = useTranslations("results");
+  const publish = useMutation(trpc.campaigns.publish.mutationOptions({
+    onSuccess: () => { void message.success(tr("published")); refresh(); },
+    onError: toast,
+  }));
   // While the keys are made (~0.1 s a target), how many are ready.
   const keys = useQuery({ ...trpc.campaigns.keyProgress.queryOptions({ id }), enabled: open.isPending, refetchInterval: 1000 });
   const progress = keys.data ?? detail.keys ?? { targets: 0, ready: 0 };
@@ -131,7 +137,20 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
       </Popconfirm>
     );
   }
-  return null;
+  // closed or published: the results of its school year (a term code starts with the year)
+  const year = /^\d{4}-\d{4}/.exec(c.termCode ?? "")?.[0];
+  const results = <Link href={`/admin/results?${year ? `year=${year}&` : ""}tab=campaigns`} data-testid="go-results">{tr("title")}</Link>;
+  return (
+    <Space wrap>
+      {c.state === "closed" && (
+        <Popconfirm title={tr("publishConfirm")} okText={tr("publish")} cancelText={t("admin.actions.cancel")} overlayStyle={{ maxWidth: 320 }}
+          okButtonProps={{ "data-testid": "publish-ok" } as never} onConfirm={() => publish.mutate({ id })}>
+          <Button type="primary" loading={publish.isPending} data-testid="publish-campaign">{tr("publish")}</Button>
+        </Popconfirm>
+      )}
+      {results}
+    </Space>
+  );
 }
 
 const REMINDER_DAY_CHOICES = Array.from({ length: 61 }, (_, i) => i);
