@@ -136,12 +136,14 @@ export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input
 
 /**
  * A teacher's own view: every open or recently closed campaign in which they are rated,
- * with the rates of their own sections only (never who has or has not responded).
+ * with the rates of their own sections only (never who has or has not responded). Terms
+ * imported from another system are left out: they were not collected here (their n and N
+ * are in the teacher's results).
  */
 export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
   const cs = rowsOf<{ id: number; name: string; state: string; closes_at: Date | string }>(await db.execute(sql`
     select c.id, c.name, c.state, c.closes_at from campaigns c
-    where c.state in ('open', 'closed', 'published')
+    where c.state in ('open', 'closed', 'published') and c.source <> 'import'
       and exists (select 1 from campaign_targets t where t.campaign_id = c.id and t.teacher_id = ${teacherId})
     order by c.closes_at desc limit 5`));
   const out = [];

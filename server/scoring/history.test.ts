@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { publishCampaign } from "../campaigns/campaigns";
+import { ratesForTeacher } from "../campaigns/rates";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { recompute, scopeOf } from "./compute";
 import { exportCsv, exportScope } from "./export";
@@ -51,6 +52,8 @@ describe("import of past terms", () => {
     expect(stats[0]).toMatchObject({ eligible: 40, response_rate: 0.15 });
     expect(Number(stats[0].mean)).toBeCloseTo((4 * 80 + 2 * 60) / 6, 10);
     expect(Number(stats[1].mean)).toBe(100);
+    // not collected here: no response-rate card for the teacher (its n and N are in the results)
+    expect((await ratesForTeacher(db, s.people.teacherA.id)).map((x) => x.campaignId)).not.toContain(r.campaigns[0].id);
   });
 
   it("refuses what does not resolve, naming it, and stores nothing", async () => {

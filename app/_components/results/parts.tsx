@@ -42,7 +42,8 @@ export function GroupTag({ group }: { group: string }) {
 
 type Quality = { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };
 
-export function QualityTags({ q }: { q: Quality }) {
+/** The quality flags of a target; `none` says so when there are none (on the detail page). */
+export function QualityTags({ q, none = false }: { q: Quality; none?: boolean }) {
   const t = useTranslations("results.flags");
   return (
     <Space size={[4, 4]} wrap>
@@ -51,6 +52,7 @@ export function QualityTags({ q }: { q: Quality }) {
       {q.excluded > 0 && <Tag color="red">{t("excluded", { n: q.excluded })}</Tag>}
       {q.capExceeded && <Tag color="red">{t("capExceeded")}</Tag>}
       {q.unscored > 0 && <Tag>{t("unscored", { n: q.unscored })}</Tag>}
+      {none && q.straightLining + q.allLowest + q.excluded + q.unscored === 0 && !q.capExceeded && <Typography.Text type="secondary">{t("none")}</Typography.Text>}
     </Space>
   );
 }
@@ -64,8 +66,9 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
   const fig = useFig();
   const h = data.header;
   const course = (locale === "en" && h.courseNameEn) || h.courseName;
+  // in the card's body, not its title bar: a long course name wraps instead of being cut
   const title = (
-    <Space orientation="vertical" size={0}>
+    <Space orientation="vertical" size={0} style={{ marginBottom: 16 }}>
       <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-title">{course ?? h.campaign}</Typography.Title>
       <Typography.Text type="secondary">{[h.sectionCode, h.teacherName, h.term, h.campaign].filter(Boolean).join(" · ")}</Typography.Text>
       <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="detail-policy">
@@ -76,7 +79,8 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
   );
   if (!data.reported || !data.figures) {
     return (
-      <Card title={title}>
+      <Card>
+        {title}
         <Empty description={<Space orientation="vertical"><Typography.Text strong data-testid="too-few">{t("tooFew", { n: data.n })}</Typography.Text>
           <Typography.Text type="secondary">{t("tooFewHint")}</Typography.Text></Space>} />
       </Card>
@@ -87,7 +91,8 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
   const trimPct = Math.round(data.policy.trim * 1000) / 10;
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
-      <Card title={title} data-testid="detail-figures">
+      <Card data-testid="detail-figures">
+        {title}
         <Row gutter={[16, 16]}>
           <Col xs={12} md={6}><Statistic title={t("cols.mean")} value={fig.score(v.mean)} /></Col>
           <Col xs={12} md={6}><Statistic title={<Help label={t("cols.trimmed")} text={t("help.trimmed", { pct: trimPct })} />} value={fig.score(v.trimmedMean)} /></Col>
@@ -104,7 +109,7 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
           <Descriptions.Item label={<Help label={t("cols.reliability")} text={t("help.reliability")} />}>{fig.coef(f.reliability)}</Descriptions.Item>
           {f.norm && <Descriptions.Item label={t("detail.norm", { of: f.norm.of })}>{`${t("detail.z")} ${fig.coef(f.norm.z)} · ${t("cols.t")} ${fig.score(f.norm.t)} · ${t("cols.rank")} ${f.norm.rank}/${f.norm.of}`}</Descriptions.Item>}
           {f.all.n !== v.n && <Descriptions.Item label={t("detail.all")}>{`n=${f.all.n} · ${t("cols.mean")} ${fig.score(f.all.mean)}`}</Descriptions.Item>}
-          <Descriptions.Item label={t("detail.quality")}><QualityTags q={f.quality} /></Descriptions.Item>
+          <Descriptions.Item label={t("detail.quality")}><QualityTags q={f.quality} none /></Descriptions.Item>
         </Descriptions>
       </Card>
       <Card title={t("detail.indicators")} data-testid="detail-indicators">

@@ -29,6 +29,16 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
   const rows = list.data ?? [];
   const years = [...new Set(rows.map((r) => r.schoolYear))];
 
+  const actions = (r: Row) => canApprove && (
+    <Space wrap>
+      {r.status === "draft" && <Button size="small" type="primary" onClick={() => setApproving(r)} data-testid="approve">{t("approve")}</Button>}
+      {r.status !== "retired" && (
+        <Popconfirm title={t("retireConfirm")} overlayStyle={{ maxWidth: 320 }} onConfirm={() => retire.mutate({ id: r.id })}>
+          <Button size="small" danger>{t("retire")}</Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
       <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{useTranslations("nav")("policies")}</Typography.Title>}
@@ -40,7 +50,7 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
         <Card key={year} title={year} data-testid={`policies-${year}`}
           extra={canApprove && <Button size="small" onClick={() => setEditing({ year })} data-testid={`new-version-${year}`}>{t("new")}</Button>}>
           <Table<Row>
-            size="middle" rowKey="id" pagination={false} scroll={{ x: "max-content" }} dataSource={rows.filter((r) => r.schoolYear === year)}
+            size="middle" rowKey="id" pagination={false} showHeader={false} dataSource={rows.filter((r) => r.schoolYear === year)}
             data-testid={`versions-${year}`}
             expandable={{ expandedRowRender: (r) => <PolicySummary policy={r.policy as unknown as ScoringPolicy} />, rowExpandable: () => true }}
             columns={[
@@ -49,6 +59,7 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
                   <b>{t("version", { version: r.version })}</b>
                   <Tag color={STATE_COLOR[r.status]} data-testid="policy-status">{t(`states.${r.status}` as never)}</Tag>
                   {r.current && <Tag color="blue" data-testid="policy-current">{t("current")}</Tag>}
+                  {mobile && actions(r)}
                 </Space>
               ) },
               { title: "", key: "who", responsive: ["md"], render: (_, r) => (
@@ -57,16 +68,7 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
                     : t("createdBy", { who: r.createdByName ?? "—", when: when(r.createdAt) })}
                 </div>
               ) },
-              { title: "", key: "actions", render: (_, r) => canApprove && (
-                <Space wrap>
-                  {r.status === "draft" && <Button size="small" type="primary" onClick={() => setApproving(r)} data-testid="approve">{t("approve")}</Button>}
-                  {r.status !== "retired" && (
-                    <Popconfirm title={t("retireConfirm")} overlayStyle={{ maxWidth: 320 }} onConfirm={() => retire.mutate({ id: r.id })}>
-                      <Button size="small" danger>{t("retire")}</Button>
-                    </Popconfirm>
-                  )}
-                </Space>
-              ) },
+              { title: "", key: "actions", responsive: ["md"], render: (_, r) => actions(r) },
             ]}
           />
         </Card>

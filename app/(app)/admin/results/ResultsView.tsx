@@ -298,7 +298,8 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
           { title: t("cols.k"), dataIndex: "k", align: "right" },
           { title: t("cols.ratings"), dataIndex: "N", align: "right" },
           { title: t("cols.icc1"), key: "icc1", align: "right", render: (_, r) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text> : fig.icc(r.icc1)) },
-          { title: t("cols.icck"), key: "icck", align: "right", render: (_, r) => fig.icc(r.icck) },
+          { title: t("cols.icck"), key: "icck", align: "right", render: (_, r) => (r.icck !== null && r.icck < 0
+            ? <Help label={<Typography.Text type="warning">{fig.icc(r.icck)}</Typography.Text>} text={t("help.negative")} /> : fig.icc(r.icck)) },
           { title: t("cols.raters07"), key: "r07", align: "right", render: (_, r) => r.ratersFor07 ?? "—" },
           { title: t("cols.raters08"), key: "r08", align: "right", render: (_, r) => r.ratersFor08 ?? "—" },
         ]}
