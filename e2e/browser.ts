@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 export const DEMO_PASSWORD = "Demo@2026";
 export const ARTIFACTS = path.join(process.cwd(), "e2e", "artifacts");
@@ -54,4 +54,28 @@ export async function trpc<T>(p: Page, proc: string, input: unknown, kind: "quer
     const j = await res.json();
     return { status: res.status, data: j.result?.data?.json, error: j.error?.json };
   }, { proc, input, kind });
+}
+
+/** Collects script errors and console errors (hydration mismatches included) of a page. */
+export function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  return problems;
+}
+
+/** Waits for a page to settle (network idle, no spinner), checks nothing is wider than the screen, takes its picture. */
+export async function settle(page: Page, name: string) {
+  await page.waitForLoadState("networkidle");
+  await expect.poll(() => page.locator(".ant-spin-spinning").count(), { timeout: 15_000 }).toBe(0);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${page.url()} is wider than the screen`).toBeLessThanOrEqual(0);
+  await shot(page, name);
+}
+
+/** Opens a path (below 400) and settles it. */
+export async function visit(page: Page, path: string, name: string) {
+  const res = await page.goto(path);
+  expect(res?.status(), path).toBeLessThan(400);
+  await settle(page, name);
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, signInHome, visit, watch } from "./browser";
 
 // Every page as each role meets it, on a phone and on a desktop, in both languages:
 // no script error, no error in the console (hydration mismatches included), nothing
@@ -8,23 +8,6 @@ import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser"
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
-
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  return problems;
-}
-
-async function visit(page: Page, path: string, name: string) {
-  const res = await page.goto(path);
-  expect(res?.status(), path).toBeLessThan(400);
-  await page.waitForLoadState("networkidle");
-  await expect.poll(() => page.locator(".ant-spin-spinning").count(), { timeout: 15_000 }).toBe(0);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
-  await shot(page, name);
-}
 
 async function asRole(size: typeof PHONE | typeof DESKTOP, locale: "zh" | "en", number: string): Promise<[BrowserContext, Page, string[]]> {
   const ctx = await newContext(browser, size, locale);
@@ -35,7 +18,7 @@ async function asRole(size: typeof PHONE | typeof DESKTOP, locale: "zh" | "en", 
 }
 
 const ADMIN_PAGES = ["/home", "/admin/units", "/admin/programmes", "/admin/courses", "/admin/sections", "/admin/people", "/admin/import", "/admin/instruments",
-  "/admin/campaigns", "/admin/campaigns/new"];
+  "/admin/campaigns", "/admin/campaigns/new", "/admin/results", "/admin/policies"];
 
 describe("every page, every role", () => {
   it.each([
