@@ -41,13 +41,17 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const UTF16LE_BOM = [0xff, 0xfe];
 const UTF16BE_BOM = [0xfe, 0xff];
 
+/** Limits of a read: the import's by default; the long format of results has none (its caller limits bytes). */
+export type ReadLimits = { maxBytes: number; maxRows: number };
+const IMPORT_LIMITS: ReadLimits = { maxBytes: MAX_FILE_BYTES, maxRows: MAX_ROWS };
+
 /** Reads a CSV or XLSX file into header and non-blank rows; throws ImportFileError. */
-export async function readTable(bytes: Uint8Array): Promise<RawTable> {
+export async function readTable(bytes: Uint8Array, limits: ReadLimits = IMPORT_LIMITS): Promise<RawTable> {
   if (bytes.length === 0) throw fileError("empty");
-  if (bytes.length > MAX_FILE_BYTES) throw fileError("tooLarge", { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
-  if (startsWith(bytes, ZIP)) return readXlsx(bytes);
+  if (bytes.length > limits.maxBytes) throw fileError("tooLarge", { maxMb: limits.maxBytes / 1024 / 1024 });
+  if (startsWith(bytes, ZIP)) return readXlsx(bytes, limits.maxRows);
   if (startsWith(bytes, OLE)) throw fileError("legacyXls");
-  return readCsv(decodeText(bytes));
+  return readCsv(decodeText(bytes), limits.maxRows);
 }
 
 /** Decodes CSV bytes: BOM-marked UTF-8/UTF-16, else strict UTF-8, else GB18030 (GBK). */
@@ -78,22 +82,22 @@ function isBlank(cells: string[]): boolean {
   return cells.every((c) => c.trim() === "");
 }
 
-function readCsv(text: string): RawTable {
+function readCsv(text: string, maxRows: number): RawTable {
   const res = Papa.parse<string[]>(text, { delimitersToGuess: [",", "\t", ";", "|"], skipEmptyLines: false });
   const quoteError = res.errors.find((e) => e.type === "Quotes");
   if (quoteError) throw fileError("badCsv", {}, (quoteError.row ?? 0) + 1);
-  return toTable("csv", res.data.map((cells, i) => ({ row: i + 1, cells })));
+  return toTable("csv", res.data.map((cells, i) => ({ row: i + 1, cells })), maxRows);
 }
 
-function toTable(format: "csv" | "xlsx", all: RawRow[]): RawTable {
+function toTable(format: "csv" | "xlsx", all: RawRow[], maxRows: number): RawTable {
   const nonBlank = all.filter((r) => !isBlank(r.cells));
   if (nonBlank.length === 0) throw fileError("empty");
   const [head, ...rows] = nonBlank;
-  if (rows.length > MAX_ROWS) throw fileError("tooManyRows", { max: MAX_ROWS, count: rows.length });
+  if (rows.length > maxRows) throw fileError("tooManyRows", { max: maxRows, count: rows.length });
   return { format, headerRow: head.row, header: head.cells.map((c) => c.trim()), rows };
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<RawTable> {
+async function readXlsx(bytes: Uint8Array, maxRows: number): Promise<RawTable> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
@@ -102,7 +106,7 @@ async function readXlsx(bytes: Uint8Array): Promise<RawTable> {
   }
   const ws = wb.worksheets[0];
   if (!ws) throw fileError("empty");
-  if (ws.actualRowCount > MAX_ROWS + 1) throw fileError("tooManyRows", { max: MAX_ROWS, count: ws.actualRowCount - 1 });
+  if (ws.actualRowCount > maxRows + 1) throw fileError("tooManyRows", { max: maxRows, count: ws.actualRowCount - 1 });
   const rows: RawRow[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const values = row.values as ExcelJS.CellValue[]; // 1-based, sparse
@@ -110,7 +114,7 @@ async function readXlsx(bytes: Uint8Array): Promise<RawTable> {
     for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
     rows.push({ row: rowNumber, cells });
   });
-  return toTable("xlsx", rows);
+  return toTable("xlsx", rows, maxRows);
 }
 
 /** The text of an Excel cell value; formulas give their cached result. */

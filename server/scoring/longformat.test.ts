@@ -104,8 +104,11 @@ describe("long format", () => {
     expect(parseLongFormat(await readLongTable(new Uint8Array(gbk)), instruments).targets[0].campaign).toBe("期末");
   });
 
-  it("an empty file or one with only a header is refused", async () => {
-    expect((await problems(""))[0].message).toBe("The file holds no data.");
+  it("an empty file, one with only a header, an old .xls file are refused (read as the import reads files)", async () => {
+    expect((await problems(""))[0].message).toBe("The file is empty.");
     expect((await problems(`${HEAD}\n`))[0].message).toBe("The file holds no data.");
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
+    await expect(readLongTable(xls, "zh")).rejects.toThrow(LongFormatError);
+    try { await readLongTable(xls, "zh"); } catch (e) { expect((e as LongFormatError).problems[0].message).toContain("不支持旧版 Excel（.xls）文件"); }
   });
 });

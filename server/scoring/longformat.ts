@@ -1,11 +1,9 @@
-import ExcelJS from "exceljs";
-import Papa from "papaparse";
 import { RATER_GROUPS } from "@/db/schema/campaigns";
 import { courseType, programmeLevel } from "@/db/schema/org";
 import { DomainError } from "../errors";
 import type { RaterGroup } from "../campaigns/kinds";
 import { NA_VALUE, type InstrumentFile } from "../instruments/format";
-import { cellText, decodeText } from "../imports/parse";
+import { ImportFileError, readTable } from "../imports/parse";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
@@ -56,41 +54,15 @@ export class LongFormatError extends DomainError {
 
 export type LongTable = { header: string[]; rows: { row: number; cells: string[] }[] };
 
-/** Reads a CSV or XLSX file (no row limit: the caller limits bytes). */
+/** Reads a CSV or XLSX file as the import does, without its row limit (the caller limits bytes). */
 export async function readLongTable(bytes: Uint8Array, locale: Locale = "zh"): Promise<LongTable> {
-  const fail = (code: string) => { throw new LongFormatError([{ row: 0, column: null, message: translate(locale, `scoring.longFormat.${code}`) }], 1); };
-  if (bytes.length === 0) fail("empty");
-  let all: { row: number; cells: string[] }[];
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
-    } catch {
-      return fail("notSupported");
-    }
-    const ws = wb.worksheets[0];
-    all = [];
-    ws?.eachRow({ includeEmpty: false }, (r, n) => {
-      const values = r.values as unknown[];
-      const cells: string[] = [];
-      for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
-      all.push({ row: n, cells });
-    });
-  } else {
-    let text: string;
-    try {
-      text = decodeText(bytes);
-    } catch {
-      return fail("notSupported");
-    }
-    const res = Papa.parse<string[]>(text, { delimiter: ",", skipEmptyLines: false });
-    if (res.errors.some((e) => e.type === "Quotes")) fail("badCsv");
-    all = res.data.map((cells, i) => ({ row: i + 1, cells }));
+  try {
+    const table = await readTable(bytes, { maxBytes: Infinity, maxRows: Infinity });
+    return { header: table.header.map((c) => c.toLowerCase()), rows: table.rows };
+  } catch (e) {
+    if (!(e instanceof ImportFileError)) throw e;
+    throw new LongFormatError(e.issues.map((i) => ({ row: i.row, column: i.column, message: translate(locale, i.code, { row: i.row, ...i.params }) })), e.issues.length);
   }
-  const rows = all.filter((r) => r.cells.some((c) => c.trim() !== ""));
-  if (rows.length === 0) fail("empty");
-  const [head, ...rest] = rows;
-  return { header: head.cells.map((c) => c.trim().toLowerCase()), rows: rest };
 }
 
 export type LongResponse = { response: string; answers: Record<string, unknown> };
