@@ -49,6 +49,14 @@ describe("results", () => {
     await expect.poll(() => rows(page, "reliability-table").count()).toBeGreaterThan(2);
     await settle(page, "results-reliability-zh-desktop");
     expect(await page.getByTestId("reliability-table").textContent()).toMatch(/0\.\d{3}/); // an ICC
+
+    // the imported term's campaign: its page links to the results, and its rates tab says why it has none
+    const list = await trpc<{ id: number; state: string }[]>(page, "campaigns.list", undefined, "query");
+    const imported = list.data!.find((c) => c.state === "published")!;
+    await visit(page, `/admin/campaigns/${imported.id}`, "results-imported-campaign-zh-desktop");
+    expect(await page.getByTestId("go-results").getAttribute("href")).toBe(`/admin/results?year=${YEAR}&tab=campaigns`);
+    await visit(page, `/admin/campaigns/${imported.id}?tab=rates`, "results-imported-rates-zh-desktop");
+    expect(await page.getByTestId("rates-imported").textContent()).toContain("从其他系统导入");
     expect(problems).toEqual([]);
     await ctx.close();
   });

@@ -179,6 +179,7 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
       scopeUnitId: c.scopeUnitId, scopeUnitName: unit?.name ?? null, scopeUnitNameEn: unit?.nameEn ?? null,
       opensAt: c.opensAt, closesAt: c.closesAt, createdAt: c.createdAt, createdByName: creator?.name ?? null,
       generatedAt: c.generatedAt, generationOptions: c.generationOptions, openedAt: c.openedAt, closedAt: c.closedAt,
+      source: c.source,
     },
     manage,
     groups: groupsOfKind(c.kind),

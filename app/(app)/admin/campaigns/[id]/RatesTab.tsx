@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { Progress, Segmented, Space, Table, Typography } from "antd";
+import { Alert, Progress, Segmented, Space, Table, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
@@ -28,6 +28,7 @@ export function RatesTab({ detail }: { detail: Detail }) {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="rates">
+      {detail.campaign.source === "import" && <Alert type="info" showIcon title={t("admin.rates.imported")} data-testid="rates-imported" />}
       <Space wrap size="large" align="center">
         <Progress type="dashboard" percent={pct} size={110} format={(p) => (total?.rate == null ? "—" : `${p}%`)} data-testid="rate-total" />
         {total && (
