@@ -8,7 +8,7 @@ import type { InstrumentFile } from "../instruments/format";
 import { NA_VALUE } from "../instruments/format";
 import { containsPattern, offsetOf, type Page } from "../paging";
 import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
-import type { CompositeFigures, ReliabilityFigures } from "./figures";
+import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
 import { figuresFromRow, itemShapes } from "./rows";
 import { listPolicies } from "./policies";
 import { parsePolicy } from "./policy";
@@ -77,8 +77,6 @@ export const targetListInput = z.object({
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(200).default(20),
 }).strict();
-
-type TargetFigures = import("./figures").TargetFigures;
 
 export type TargetListRow = {
   targetId: number; raterGroup: string; campaignId: number; campaign: string; term: string | null;
