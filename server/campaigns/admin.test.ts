@@ -75,7 +75,7 @@ describe("campaignDetail", () => {
     expect(d).toMatchObject({
       manage: true, sectionKind: true, tracking: false, invitations: null, keys: { targets: 1, ready: 0 },
       settings: { reminderDays: [3], observersNamedToTeacher: false }, reminders: [],
-      campaign: { name: "计算机学院评教", termCode: "2026-2027-1", scopeUnitName: "计算机学院", createdByName: "计算机学院教务员" },
+      campaign: { name: "计算机学院评教", termCode: "2026-2027-1", scopeUnitName: "计算机学院", createdByName: "计算机学院教务员", schoolYear: "2026-2027" },
     });
     expect(d.summary).toMatchObject({ targets: 1, sections: 1 });
     expect(d.instruments.map((i) => [i.raterGroup, i.versionId])).toEqual([["student", v.student_evaluation], ["self", v.self_evaluation]]);

@@ -12,6 +12,7 @@ import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError } from "../errors";
 import { invitationCounts } from "../invitations/invitations";
+import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
 import { assertCanManageCampaign, closeCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
@@ -179,7 +180,7 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
       scopeUnitId: c.scopeUnitId, scopeUnitName: unit?.name ?? null, scopeUnitNameEn: unit?.nameEn ?? null,
       opensAt: c.opensAt, closesAt: c.closesAt, createdAt: c.createdAt, createdByName: creator?.name ?? null,
       generatedAt: c.generatedAt, generationOptions: c.generationOptions, openedAt: c.openedAt, closedAt: c.closedAt,
-      source: c.source,
+      source: c.source, schoolYear: await schoolYearOfCampaign(db, c.id),
     },
     manage,
     groups: groupsOfKind(c.kind),

@@ -42,6 +42,13 @@ export const CAMPAIGN_SCHOOL_YEAR = sql.raw(`coalesce(tm.school_year, (
 
 export type Scope = { schoolYear: string; campaignIds: number[] };
 
+/** The school year whose figures a campaign belongs to (its term's, else that of its opening day in Beijing). */
+export async function schoolYearOfCampaign(db: DbOrTx, campaignId: number): Promise<string | null> {
+  const [r] = rowsOf<{ y: string }>(await db.execute(sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as y from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`));
+  return r?.y ?? null;
+}
+
 export async function scopeOf(db: DbOrTx, schoolYear: string): Promise<Scope> {
   const rows = rowsOf<{ id: number }>(await db.execute(sql`
     select c.id from campaigns c left join terms tm on tm.id = c.term_id

@@ -1,3 +1,5 @@
+import { getTableColumns } from "drizzle-orm";
+import { targetResults } from "@/db/schema/results";
 import type { TargetFigures } from "./figures";
 import type { ScoringModel } from "./score";
 
@@ -12,20 +14,17 @@ import type { ScoringModel } from "./score";
 export type StoredFigures = Omit<TargetFigures, "key" | "targetId" | "group">;
 
 type Type = "int" | "float8" | "boolean" | "int[]";
-const summary = (prefix: string): [string, Type][] => [
-  [`${prefix}n`, "int"], [`${prefix}eligible`, "int"], [`${prefix}response_rate`, "float8"], [`${prefix}mean`, "float8"],
-  [`${prefix}trimmed_mean`, "float8"], [`${prefix}median`, "float8"], [`${prefix}sd`, "float8"], [`${prefix}se`, "float8"],
-  [`${prefix}ci_low`, "float8"], [`${prefix}ci_high`, "float8"],
-];
+const TYPES: Record<string, Type> = { PgInteger: "int", PgDoublePrecision: "float8", PgBoolean: "boolean", PgArray: "int[]" };
+const KEY_COLUMNS = new Set(["id", "policy_id", "run_id", "target_id", "rater_group"]);
 
-/** The figure columns of target_results after (policy_id, run_id, target_id, rater_group). */
-export const FIGURE_COLUMNS: [string, Type][] = [
-  ["version_id", "int"], ["reported", "boolean"], ...summary(""), ...summary("all_"),
-  ["unscored", "int"], ["straight_lining", "int"], ["all_lowest", "int"], ["excluded", "int"], ["cap_exceeded", "boolean"],
-  ["eligible_below_n", "boolean"], ["reliability", "float8"], ["eb_score", "float8"],
-  ["norm_z", "float8"], ["norm_t", "float8"], ["norm_percentile", "float8"], ["norm_rank", "int"], ["norm_of", "int"], ["norm_mean", "float8"],
-  ["counts", "int[]"],
-];
+/** The figure columns of target_results after (policy_id, run_id, target_id, rater_group), read off its schema. */
+export const FIGURE_COLUMNS: [string, Type][] = Object.values(getTableColumns(targetResults))
+  .filter((c) => !KEY_COLUMNS.has(c.name))
+  .map((c) => {
+    const type = TYPES[c.columnType];
+    if (!type) throw new Error(`target_results.${c.name}: no bulk-insert type for ${c.columnType}`);
+    return [c.name, type];
+  });
 
 export type ItemShape = { id: string; slots: number };
 
@@ -34,9 +33,13 @@ export function itemShapes(model: ScoringModel | null): ItemShape[] {
   return model ? model.items.map((it) => ({ id: it.row === null ? it.question : `${it.question}/${it.row}`, slots: it.scale.length + 1 })) : [];
 }
 
-const summaryValues = (s: StoredFigures["valid"]) => [s.n, s.eligible, s.responseRate, s.mean, s.trimmedMean, s.median, s.sd, s.se, s.ci95?.low ?? null, s.ci95?.high ?? null];
+const summaryValues = (prefix: string, s: StoredFigures["valid"]) => ({
+  [`${prefix}n`]: s.n, [`${prefix}eligible`]: s.eligible, [`${prefix}response_rate`]: s.responseRate, [`${prefix}mean`]: s.mean,
+  [`${prefix}trimmed_mean`]: s.trimmedMean, [`${prefix}median`]: s.median, [`${prefix}sd`]: s.sd, [`${prefix}se`]: s.se,
+  [`${prefix}ci_low`]: s.ci95?.low ?? null, [`${prefix}ci_high`]: s.ci95?.high ?? null,
+});
 
-/** The values of FIGURE_COLUMNS for one target (items: its version's items, in order). */
+/** The values of FIGURE_COLUMNS, in their order, for one target (items: its version's items, in order). */
 export function figureValues(f: TargetFigures, items: readonly ItemShape[]): unknown[] {
   const counts: number[] = [];
   for (const it of items) {
@@ -44,12 +47,19 @@ export function figureValues(f: TargetFigures, items: readonly ItemShape[]): unk
     for (let i = 0; i < it.slots; i++) counts.push(c?.[i] ?? 0);
   }
   const q = f.quality;
-  return [
-    f.versionId, f.reported, ...summaryValues(f.valid), ...summaryValues(f.all),
-    q.unscored, q.straightLining, q.allLowest, q.excluded, q.capExceeded, f.eligibleBelowN, f.reliability, f.ebScore,
-    f.norm?.z ?? null, f.norm?.t ?? null, f.norm?.percentileRank ?? null, f.norm?.rank ?? null, f.norm?.of ?? null, f.norm?.mean ?? null,
+  const byColumn: Record<string, unknown> = {
+    version_id: f.versionId, reported: f.reported, ...summaryValues("", f.valid), ...summaryValues("all_", f.all),
+    unscored: q.unscored, straight_lining: q.straightLining, all_lowest: q.allLowest, excluded: q.excluded, cap_exceeded: q.capExceeded,
+    eligible_below_n: f.eligibleBelowN, reliability: f.reliability, eb_score: f.ebScore,
+    norm_z: f.norm?.z ?? null, norm_t: f.norm?.t ?? null, norm_percentile: f.norm?.percentileRank ?? null,
+    norm_rank: f.norm?.rank ?? null, norm_of: f.norm?.of ?? null, norm_mean: f.norm?.mean ?? null,
     counts,
-  ];
+  };
+  return FIGURE_COLUMNS.map(([name]) => {
+    const v = byColumn[name];
+    if (v === undefined) throw new Error(`target_results.${name}: figureValues gives it no value`);
+    return v;
+  });
 }
 
 type Row = Record<string, unknown>;

@@ -15,6 +15,7 @@ const STATE_COLOR: Record<string, string> = { draft: "gold", approved: "green", 
 export function PoliciesView({ canApprove }: { canApprove: boolean }) {
   const trpc = useTRPC();
   const t = useTranslations("results.policies");
+  const tn = useTranslations("nav");
   const when = useWhen();
   const mobile = useMobile();
   const qc = useQueryClient();
@@ -41,7 +42,7 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
   );
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
-      <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{useTranslations("nav")("policies")}</Typography.Title>}
+      <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{tn("policies")}</Typography.Title>}
         extra={canApprove && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ year: years[0] ?? "" })} data-testid="new-policy">{t("new")}</Button>}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>{t("intro")}</Typography.Paragraph>
       </Card>

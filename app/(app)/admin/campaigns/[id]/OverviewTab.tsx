@@ -137,9 +137,8 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
       </Popconfirm>
     );
   }
-  // closed or published: the results of its school year (a term code starts with the year)
-  const year = /^\d{4}-\d{4}/.exec(c.termCode ?? "")?.[0];
-  const results = <Link href={`/admin/results?${year ? `year=${year}&` : ""}tab=campaigns`} data-testid="go-results">{tr("title")}</Link>;
+  // closed or published: the results of its school year
+  const results = <Link href={`/admin/results?${c.schoolYear ? `year=${c.schoolYear}&` : ""}tab=campaigns`} data-testid="go-results">{tr("title")}</Link>;
   return (
     <Space wrap>
       {c.state === "closed" && (
