@@ -282,10 +282,7 @@ export const HISTORY_MAX_BYTES = 100 * 1024 * 1024;
  * the school years it touches recomputed under their policies in force.
  */
 export async function importHistoryFile(db: Db, actorId: number, bytes: Uint8Array, locale: Locale, now: Date) {
-  if (bytes.length > HISTORY_MAX_BYTES) {
-    throw new LongFormatError([{ row: 0, column: null, message: translate(locale, "scoring.longFormat.tooLarge", { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 }) }], 1);
-  }
-  const table = await readLongTable(bytes, locale);
+  const table = await readLongTable(bytes, locale, HISTORY_MAX_BYTES);
   const versions = rowsOf<{ key: string; version: number; definition: unknown }>(await db.execute(sql`
     select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`));
   const files = new Map(versions.map((v) => [`${v.key}@${v.version}`, (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as InstrumentFile]));

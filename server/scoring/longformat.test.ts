@@ -111,4 +111,10 @@ describe("long format", () => {
     await expect(readLongTable(xls, "zh")).rejects.toThrow(LongFormatError);
     try { await readLongTable(xls, "zh"); } catch (e) { expect((e as LongFormatError).problems[0].message).toContain("不支持旧版 Excel（.xls）文件"); }
   });
+
+  it("a file over the caller's byte limit is refused with the limit named", async () => {
+    const big = new Uint8Array(1024 * 1024 + 1).fill(0x61);
+    await expect(readLongTable(big, "en", 1024 * 1024)).rejects.toThrow(LongFormatError);
+    try { await readLongTable(big, "en", 1024 * 1024); } catch (e) { expect((e as LongFormatError).problems[0].message).toBe("The file is larger than the 1 MB limit."); }
+  });
 });

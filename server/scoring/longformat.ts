@@ -54,10 +54,10 @@ export class LongFormatError extends DomainError {
 
 export type LongTable = { header: string[]; rows: { row: number; cells: string[] }[] };
 
-/** Reads a CSV or XLSX file as the import does, without its row limit (the caller limits bytes). */
-export async function readLongTable(bytes: Uint8Array, locale: Locale = "zh"): Promise<LongTable> {
+/** Reads a CSV or XLSX file as the import does, up to maxBytes and without its row limit. */
+export async function readLongTable(bytes: Uint8Array, locale: Locale = "zh", maxBytes = Infinity): Promise<LongTable> {
   try {
-    const table = await readTable(bytes, { maxBytes: Infinity, maxRows: Infinity });
+    const table = await readTable(bytes, { maxBytes, maxRows: Infinity });
     return { header: table.header.map((c) => c.toLowerCase()), rows: table.rows };
   } catch (e) {
     if (!(e instanceof ImportFileError)) throw e;
