@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch } from "./browser";
@@ -86,6 +89,24 @@ describe("results", () => {
     }, YEAR);
     expect(csv.status).toBe(200);
     expect(csv.head.replace(/^\uFEFF/, "").startsWith("campaign,instrument_version,section,teacher,rater_group,response,question,value")).toBe(true);
+
+    // a past term's file with a value outside the item's options: refused, the row and column named, nothing imported
+    const campaignsBefore = (await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).data!.length;
+    const bad = path.join(tmpdir(), "history-bad.csv");
+    writeFileSync(bad, "campaign,instrument_version,section,teacher,rater_group,response,question,value\n旧系统 2024-2025-1,student_evaluation@1,GE1002-01,T0047,student,r1,q1,9\n");
+    await page.getByTestId("history-open").click();
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByTestId("history-file").click();
+    await (await chooser).setFiles(bad);
+    await expect.poll(() => page.getByTestId("history-problems").textContent(), { timeout: 30_000 }).toContain("不在该题的选项中");
+    expect(await page.getByTestId("history-problems").locator("tbody tr.ant-table-row").first().textContent()).toMatch(/^2value/);
+    await settle(page, "results-history-refused-zh-desktop");
+    await page.keyboard.press("Escape");
+    expect((await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).data!.length).toBe(campaignsBefore);
+    // the refusal is a 400 answer, which the browser logs; that one line is expected, nothing else
+    const refusal = problems.findIndex((p) => /status of 400/.test(p));
+    expect(refusal).toBeGreaterThanOrEqual(0);
+    problems.splice(refusal, 1);
 
     await visit(page, "/admin/policies", "policies-zh-desktop");
     await page.getByTestId(`new-version-${YEAR}`).click();

@@ -104,6 +104,7 @@ type Problem = { row: number; column: string | null; message: string };
 
 function HistoryImport({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useTranslations("results.history");
+  const ti = useTranslations("imports");
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [busy, setBusy] = useState(false);
@@ -137,11 +138,17 @@ function HistoryImport({ open, onClose }: { open: boolean; onClose: () => void }
       {result?.ok && <Alert style={{ marginTop: 12 }} type="success" showIcon title={result.text} data-testid="history-done" />}
       {result && !result.ok && (
         <div style={{ marginTop: 12 }} data-testid="history-problems">
-          <Alert type="error" showIcon title={`${t("failed")} ${result.error}`} />
+          {/* the server's message for a refused file already says nothing was imported */}
+          <Alert type="error" showIcon title={result.problems.length > 0 ? result.error : `${t("failed")} ${result.error}`} />
           {result.problems.length > 0 && (
+            // the import page's columns; the reason wraps (a phone shows it whole)
             <Table<Problem> size="small" style={{ marginTop: 8 }} rowKey={(p) => `${p.row}-${p.column}-${p.message}`} dataSource={result.problems}
-              pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: "max-content" }}
-              columns={[{ title: "#", dataIndex: "row", width: 60 }, { title: "column", dataIndex: "column", width: 120 }, { title: "", dataIndex: "message" }]} />
+              pagination={{ pageSize: 10, hideOnSinglePage: true }} tableLayout="fixed"
+              columns={[
+                { title: ti("columns.row"), dataIndex: "row", width: 56, render: (r: number) => (r > 0 ? r : "—") },
+                { title: ti("columns.column"), dataIndex: "column", width: 96, render: (c: string | null) => c ?? "—" },
+                { title: ti("columns.reason"), dataIndex: "message" },
+              ]} />
           )}
         </div>
       )}
