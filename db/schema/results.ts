@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  boolean, check, doublePrecision, index, integer, json, jsonb, pgTable, smallint, text, timestamp, unique, uuid,
+  boolean, check, doublePrecision, index, integer, json, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, unique, uuid,
 } from "drizzle-orm/pg-core";
 import { campaigns, campaignTargets, raterGroup } from "./campaigns";
 import { instrumentVersions } from "./instruments";
@@ -29,9 +29,34 @@ export const responseScores = pgTable("response_scores", {
   allLowest: boolean("all_lowest").notNull(),
 }, (t) => [
   check("response_scores_source_ck", sql`num_nonnulls(${t.responseId}, ${t.observationId}) = 1`),
-  // The ordered pass of the recompute (sorted totals per target) reads this index only.
-  // (The flags are key columns only so that the scan needs no heap: drizzle has no INCLUDE.)
-  index("response_scores_target_total_idx").on(t.targetId, t.raterGroup, t.total, t.straightLining, t.allLowest),
+  // a target's scores: its detail page, and rebuilding its tallies after a delete
+  index("response_scores_target_idx").on(t.targetId, t.raterGroup),
+]);
+
+// What the recompute reads instead of scanning response_scores (issue 5 part 8: aggregates
+// maintained as responses arrive): per target × rater group × kind of response, kept by
+// statement-level triggers on response_scores (db/migrations/0005_target_tallies.sql), so every
+// path that writes scores (the submit's single statement, bulk inserts, COPY) keeps them, in
+// the same transaction. A delete or update of scores rebuilds the tallies of their targets;
+// `npm run scores:recompute -- --rebuild` rebuilds them all.
+//   kind     0 every scored response; the flagged ones again by flag: 1 straight-lining only,
+//            2 all-lowest only, 3 both (the quality rules exclude by flag, so every policy finds
+//            its excludable responses here); 4 unscored (no total)
+//   n        responses of this kind (a check keeps it below 10^6, the base of `counts`)
+//   totals   their totals, ascending: sorted, so that the tallies keep no order of arrival
+//   counts   per item (the version's `items` order) one word Σ count(position) · 10^(6·position):
+//            every option's count in six decimal digits (exact, as no count exceeds n)
+export const targetTallies = pgTable("target_tallies", {
+  targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
+  raterGroup: raterGroup("rater_group").notNull(),
+  kind: smallint("kind").notNull(),
+  n: integer("n").notNull(),
+  totals: doublePrecision("totals").array().notNull(),
+  counts: numeric("counts").array().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.targetId, t.raterGroup, t.kind] }),
+  check("target_tallies_kind_ck", sql`${t.kind} between 0 and 4`),
+  check("target_tallies_n_ck", sql`${t.n} between 0 and 999999`),
 ]);
 
 // Weights, trims, quality rules, minimums and norm groups for one school year
@@ -77,12 +102,13 @@ export const scoringRuns = pgTable("scoring_runs", {
 // Per target × rater group under one policy (the latest run's): the figures of
 // server/scoring/figures.ts, one typed column each (server/scoring/rows.ts maps them both
 // ways): for the valid responses n, N eligible, response rate, mean, trimmed mean, median, SD,
-// SE, 95 % CI; the same for all responses (all_…); the quality counts; reliability, EB score,
+// SE, 95 % CI; the same for all responses (all_…, null when nothing was excluded: then all is
+// valid, and half the figures need not be written again); the quality counts; reliability, EB score,
 // norm (z, T, percentile, rank of `norm_of`, the group's mean); the option counts of every item.
 // `reported` is false below the policy's minimum of raters (small groups are never shown).
 // Typed, not json: every recompute writes all of them in bulk, and the pages sort on them.
 const summaryColumns = (prefix: string) => ({
-  [`${prefix}n`]: integer(`${prefix}n`).notNull(),
+  [`${prefix}n`]: prefix === "" ? integer(`${prefix}n`).notNull() : integer(`${prefix}n`),
   [`${prefix}eligible`]: integer(`${prefix}eligible`),
   [`${prefix}response_rate`]: doublePrecision(`${prefix}response_rate`),
   [`${prefix}mean`]: doublePrecision(`${prefix}mean`),

@@ -389,9 +389,9 @@ const median = (xs: number[]) => {
 
 function describeRun(label: string, r: { ms: number; run: RunResult }): string {
   const p = r.run.phases;
-  const other = p ? r.run.ms - p.gatherMs - p.figuresMs - p.writeMs : 0;
+  const other = p ? r.run.ms - p.gatherMs - p.figuresMs - p.writeMs - (p.vacuumMs ?? 0) : 0;
   return `${label}: recompute ${secs(r.ms)} s (responses=${r.run.responses} targets=${r.run.targets} results=${r.run.results}`
-    + (p ? `; scope+fingerprint ${secs(other)} s, gather ${secs(p.gatherMs)} s, figures ${secs(p.figuresMs)} s, write ${secs(p.writeMs)} s)` : ")");
+    + (p ? `; scope+fingerprint ${secs(other)} s, gather ${secs(p.gatherMs)} s, figures ${secs(p.figuresMs)} s, write ${secs(p.writeMs)} s, vacuum ${secs(p.vacuumMs ?? 0)} s)` : ")");
 }
 
 async function main() {
@@ -427,10 +427,10 @@ async function main() {
       current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem, current_setting('jit') as jit,
       current_setting('max_parallel_workers_per_gather') as parallel_workers, current_setting('effective_cache_size') as effective_cache_size,
       pg_size_pretty(pg_table_size('response_scores')) as heap, pg_size_pretty(pg_indexes_size('response_scores')) as indexes,
-      pg_size_pretty(pg_relation_size('response_scores_target_total_idx')) as total_idx`));
+      pg_size_pretty(pg_total_relation_size('target_tallies')) as tallies, (select count(*) from target_tallies) as tally_rows`));
     log(`server: PostgreSQL ${settings.version}, shared_buffers=${settings.shared_buffers} work_mem=${settings.work_mem} jit=${settings.jit} `
       + `max_parallel_workers_per_gather=${settings.parallel_workers} effective_cache_size=${settings.effective_cache_size}`);
-    log(`response_scores: heap ${settings.heap}, indexes ${settings.indexes} (target_total_idx ${settings.total_idx})`);
+    log(`response_scores: heap ${settings.heap}, indexes ${settings.indexes}; target_tallies: ${settings.tally_rows} rows, ${settings.tallies}`);
     const plan = rowsOf<{ "QUERY PLAN": string }>(await db.execute(sql`explain ${FLOOR}`)).map((row) => row["QUERY PLAN"]);
     log(`floor plan:\n  ${plan.join("\n  ")}`);
 

@@ -13,15 +13,11 @@ import { arrayLiteral, scoringModelOfVersion } from "./store";
  *
  *   scope     the campaigns of the school year (their term's, or by their opening date for
  *             campaigns without a term: September starts a year), draft ones left out
- *   pass 1    per target × rater group, from the index response_scores(target, group, total,
- *             flags) alone: the scored totals in ascending order, the totals a quality rule set
- *             to "exclude" catches, and the counts of unscored, straight-lining and all-lowest
- *             responses (one ordered scan, no sort)
- *   pass 2    per target × rater group, the option counts of every item: one hash aggregate of
- *             packed counters, sum(1 << 10·position) per item over a bigint (six 10-bit
- *             counters per word; an item with more than six options uses several words).
- *             Exact while a target has at most 1023 responses; the few that have more are
- *             counted again with unnest() (exactCounts)
+ *   tallies   per target × rater group, what the triggers on response_scores keep as responses
+ *             arrive (target_tallies, db/schema/results.ts): n, the sorted totals and the option
+ *             counts of every item over all scored responses, the same over the flagged ones by
+ *             flag (straight-lining, all-lowest, both), the number unscored; so every policy's
+ *             quality rules find their excludable responses without reading a single response
  *   eligible  eligibility (not excluded), observation assignments, invitations, imported counts
  *   figures   computeFigures (figures.ts): summaries, quality rules, reliability, EB scores,
  *             norms, composites
@@ -29,10 +25,6 @@ import { arrayLiteral, scoringModelOfVersion } from "./store";
  *             reliability and composites replaced by the new ones
  * All of it in one repeatable-read transaction under a per-year advisory lock (recompute).
  */
-
-const PACK_BITS = 10;
-const PACK_SLOTS = 6; // 6 × 10 bits < 63
-export const PACK_MAX = (1 << PACK_BITS) - 1;
 
 /** The school year of a campaign row `c` joined with its term `tm`. */
 export const CAMPAIGN_SCHOOL_YEAR = sql.raw(`coalesce(tm.school_year, (
@@ -69,7 +61,7 @@ export function fingerprint(scope: Scope, responses: number, targets: number, el
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
   const [r] = rowsOf<{ responses: number; targets: number }>(await db.execute(sql`
-    select (select count(*) from response_scores s join campaign_targets t on t.id = s.target_id where t.campaign_id = any(${ids}::int[])) as responses,
+    select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])) as responses,
       (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`));
   const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
   return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
@@ -134,14 +126,6 @@ export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<strin
   return new Map(rows.map((r) => [`${Number(r.target_id)}|${r.g}`, Number(r.n)]));
 }
 
-/** The SQL condition of the responses a policy's "exclude" rules catch, or null when none excludes. */
-function excludableSql(p: ScoringPolicy): SQL | null {
-  const parts: SQL[] = [];
-  if (p.quality.straightLining === "exclude") parts.push(sql`straight_lining`);
-  if (p.quality.allLowest === "exclude") parts.push(sql`all_lowest`);
-  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : null;
-}
-
 /** Items per instrument version (id and option slots incl. "na"), for the versions in the scope. */
 async function versionItems(db: DbOrTx, versionIds: number[]): Promise<Map<number, ItemShape[]>> {
   const out = new Map<number, ItemShape[]>();
@@ -161,87 +145,48 @@ const debug = (label: string, t: number) => {
   return performance.now();
 };
 
-const HALF = 30; // a 60-bit word comes back as two 30-bit halves: plain numbers, no BigInt
-
 /** Everything computeFigures needs, from the database (run it inside one snapshot: recompute does). */
 export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): Promise<Gathered> {
   const ids = arrayLiteral(scope.campaignIds);
+  const excludes = (kind: number) =>
+    ((kind & 1) !== 0 && policy.quality.straightLining === "exclude") || ((kind & 2) !== 0 && policy.quality.allLowest === "exclude");
+  const excludedKinds = [1, 2, 3].filter(excludes);
   let t = performance.now();
-  const targets = await scopeTargets(db, scope);
-  t = debug("targets", t);
-  const eligible = await eligibleCounts(db, ids);
-  t = debug("eligible", t);
+  // four independent reads sent at once: the server runs the next while the last one is parsed
+  type TallyRow = { target_id: number; g: string; kind: number; n: number; totals: string | null; counts: string | null };
+  const [targets, eligible, versionRows, tallyRows] = await Promise.all([
+    scopeTargets(db, scope),
+    eligibleCounts(db, ids),
+    // the instrument version of each campaign's rater groups
+    db.execute(sql`select campaign_id, rater_group::text as g, instrument_version_id as version_id
+      from campaign_instruments where campaign_id = any(${ids}::int[])`),
+    // the tallies (db/schema/results.ts, targetTallies): per target × group every scored response
+    // (kind 0), the unscored (4), and the flagged by flag (1–3), whose totals and counts only
+    // matter when the policy excludes them (arrays as text: split here faster than the drivers' parsers)
+    db.execute(sql`select x.target_id, x.rater_group::text as g, x.kind, x.n,
+        case when x.kind = 0 or x.kind = any(${arrayLiteral(excludedKinds)}::int[]) then array_to_string(x.totals, ',') end as totals,
+        case when x.kind = 0 or x.kind = any(${arrayLiteral(excludedKinds)}::int[]) then array_to_string(x.counts, ',') end as counts
+      from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])`),
+  ]);
   const eligibleTotal = [...eligible.values()].reduce((a, b) => a + b, 0);
   if (targets.length === 0) return { inputs: [], targets, responses: 0, items: new Map(), eligible: eligibleTotal };
-  const targetIds = arrayLiteral(targets.map((t) => Number(t.id)));
-  const excl = excludableSql(policy);
-
-  // the instrument version of each campaign's rater groups, and its items
-  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number }>(await db.execute(sql`
-    select campaign_id, rater_group::text as g, instrument_version_id as version_id from campaign_instruments where campaign_id = any(${ids}::int[])`));
+  const excl = policy.quality.straightLining === "exclude" || policy.quality.allLowest === "exclude";
+  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number }>(versionRows);
   const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, Number(v.version_id)]));
   const shapes = await versionItems(db, [...new Set(versions.map((v) => Number(v.version_id)))]);
-
-  // pass 1: sorted totals from the index
-  const sorted = rowsOf<{ target_id: number; g: string; totals: number[] | null; excludable?: number[] | null; unscored: number; straight: number; lowest: number }>(await db.execute(sql`
-    select target_id, rater_group::text as g,
-      array_agg(total order by total) filter (where total is not null) as totals,
-      ${excl ? sql`array_agg(total order by total) filter (where total is not null and ${excl}) as excludable,` : sql``}
-      count(*) filter (where total is null) as unscored,
-      count(*) filter (where total is not null and straight_lining) as straight,
-      count(*) filter (where total is not null and all_lowest) as lowest
-    from response_scores where target_id = any(${targetIds}::int[])
-    group by target_id, rater_group`));
-  t = debug("pass 1", t);
-
-  // pass 2: packed option counts per item position
-  const width: number[] = []; // words per item position
-  for (const items of shapes.values()) items.forEach((it, i) => { width[i] = Math.max(width[i] ?? 0, Math.ceil(it.slots / PACK_SLOTS)); });
-  const sums: SQL[] = [];
-  const word = (i: number, w: number, filter: SQL | null, name: string) => {
-    const pos = sql.raw(`options[${i + 1}]`);
-    const expr = width[i] === 1
-      ? sql`1::int8 << (${sql.raw(String(PACK_BITS))} * ${pos})`
-      : sql`case when ${pos} / ${sql.raw(String(PACK_SLOTS))} = ${sql.raw(String(w))} then 1::int8 << (${sql.raw(String(PACK_BITS))} * (${pos} % ${sql.raw(String(PACK_SLOTS))})) end`;
-    // the same aggregate twice is computed once; the word is exact for targets within PACK_MAX
-    // and clamped below 2^60 for larger ones (so both halves fit an int4), whose counts come
-    // from exactCounts instead
-    const total = filter ? sql`(coalesce(sum(${expr}) filter (where ${filter}), 0))` : sql`(coalesce(sum(${expr}), 0))`;
-    const big = sql`least(${total}, ${sql.raw(String(2n ** 60n - 1n))})::int8`;
-    sums.push(sql`(${big} & ${sql.raw(String((1 << HALF) - 1))})::int4 as ${sql.raw(`${name}_lo`)}, (${big} >> ${sql.raw(String(HALF))})::int4 as ${sql.raw(`${name}_hi`)}`);
-  };
-  width.forEach((ws, i) => {
-    for (let w = 0; w < ws; w++) {
-      word(i, w, null, `a${i}_${w}`);
-      if (excl) word(i, w, excl, `e${i}_${w}`);
-    }
-  });
-  const packed = sums.length === 0 ? [] : rowsOf<Record<string, number | null>>(await db.execute(sql`
-    select target_id, rater_group::text as g, ${sql.join(sums, sql`, `)}
-    from response_scores where target_id = any(${targetIds}::int[]) and total is not null
-    group by target_id, rater_group`));
-  t = debug("pass 2", t);
-  const packedOf = new Map(packed.map((r) => [`${Number(r.target_id)}|${r.g}`, r]));
-  const sortedOf = new Map(sorted.map((r) => [`${Number(r.target_id)}|${r.g}`, r]));
+  const tallies = rowsOf<TallyRow>(tallyRows);
+  t = debug("reads", t);
+  const talliesOf = new Map<string, typeof tallies>();
+  for (const r of tallies) {
+    const k = `${Number(r.target_id)}|${r.g}`;
+    const list = talliesOf.get(k);
+    if (list) list.push(r);
+    else talliesOf.set(k, [r]);
+  }
 
   // which target × group pairs get a result: any eligible rater or any response
-  const pairs = new Set<string>([...eligible.keys(), ...sortedOf.keys()]);
-  const big: string[] = [];
-  for (const k of pairs) {
-    const n = sortedOf.get(k)?.totals?.length ?? 0;
-    if (n > PACK_MAX) big.push(k);
-  }
-  const exact = big.length ? await exactCounts(db, big, excl) : new Map<string, { all: number[][]; exc: number[][] }>();
-
-  const names = { a: width.map((ws, i) => Array.from({ length: ws }, (_, w) => `a${i}_${w}`)), e: width.map((ws, i) => Array.from({ length: ws }, (_, w) => `e${i}_${w}`)) };
+  const pairs = new Set<string>([...eligible.keys(), ...talliesOf.keys()]);
   const byId = new Map(targets.map((t) => [Number(t.id), t]));
-  const slotMask = (1 << PACK_BITS) - 1;
-  const unpack = (r: Record<string, number | null> | undefined, name: string, out: number[]) => {
-    const lo = Number(r?.[name + "_lo"] ?? 0), hi = Number(r?.[name + "_hi"] ?? 0);
-    for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((lo >> (PACK_BITS * j)) & slotMask);
-    for (let j = 0; j < PACK_SLOTS / 2; j++) out.push((hi >> (PACK_BITS * j)) & slotMask);
-  };
-  const numbers = (xs: unknown[] | null | undefined): number[] => (!xs ? [] : xs.length && typeof xs[0] !== "number" ? xs.map(Number) : (xs as number[]));
   const inputs: TargetInput[] = [];
   let responses = 0;
   for (const k of pairs) {
@@ -249,27 +194,33 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     const t = byId.get(Number(tid));
     const versionId = t ? versionOf.get(`${Number(t.campaign_id)}|${g}`) : undefined;
     if (!t || versionId === undefined) continue; // a group the campaign has no instrument for
-    const s = sortedOf.get(k);
-    const totals = numbers(s?.totals);
-    responses += totals.length + Number(s?.unscored ?? 0);
     const items = shapes.get(versionId) ?? [];
+    const countsList = items.map((it) => new Array<number>(it.slots).fill(0));
+    const excludableList = excl ? items.map((it) => new Array<number>(it.slots).fill(0)) : [];
+    let totals: number[] = [];
+    const excludable: number[][] = [];
+    let unscored = 0, straightLining = 0, allLowest = 0;
+    for (const r of talliesOf.get(k) ?? []) {
+      const kind = Number(r.kind), n = Number(r.n);
+      if (kind === 4) { unscored += n; responses += n; continue; }
+      if (kind === 0) {
+        responses += n;
+        totals = splitTotals(r.totals);
+        addWords(r.counts ?? "", countsList);
+        continue;
+      }
+      if (kind & 1) straightLining += n;
+      if (kind & 2) allLowest += n;
+      if (excludes(kind)) {
+        excludable.push(splitTotals(r.totals));
+        addWords(r.counts ?? "", excludableList);
+      }
+    }
     const counts: Record<string, number[]> = {};
     const countsExcludable: Record<string, number[]> = {};
-    const p = packedOf.get(k);
-    const ex = exact.get(k);
     items.forEach((it, i) => {
-      if (ex) {
-        counts[it.id] = (ex.all[i] ?? []).concat(Array(it.slots).fill(0)).slice(0, it.slots);
-        if (excl) countsExcludable[it.id] = (ex.exc[i] ?? []).concat(Array(it.slots).fill(0)).slice(0, it.slots);
-        return;
-      }
-      const read = (prefix: "a" | "e") => {
-        const out: number[] = [];
-        for (const name of names[prefix][i]) unpack(p, name, out);
-        return out.slice(0, it.slots);
-      };
-      counts[it.id] = read("a");
-      if (excl) countsExcludable[it.id] = read("e");
+      counts[it.id] = countsList[i];
+      if (excl) countsExcludable[it.id] = excludableList[i];
     });
     inputs.push({
       key: targetKey(t), targetId: Number(t.id), group: g as RaterGroup, campaignId: Number(t.campaign_id),
@@ -279,8 +230,8 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       teacherId: t.teacher_id === null ? null : Number(t.teacher_id), sectionId: t.section_id === null ? null : Number(t.section_id),
       teacherOfficeId: t.office_id === null ? null : Number(t.office_id),
       teacherCollegeId: t.teacher_college_id === null ? null : Number(t.teacher_college_id),
-      totals, excludable: numbers(s?.excludable),
-      unscored: Number(s?.unscored ?? 0), straightLining: Number(s?.straight ?? 0), allLowest: Number(s?.lowest ?? 0),
+      totals, excludable: ascending(excludable),
+      unscored, straightLining, allLowest,
       eligible: eligible.get(k) ?? null, counts, countsExcludable,
     });
   }
@@ -288,35 +239,56 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
   return { inputs, targets, responses, items: shapes, eligible: eligibleTotal };
 }
 
-/** Option counts with unnest(), for targets too large for packed counters. */
-async function exactCounts(db: DbOrTx, keys: string[], excl: SQL | null): Promise<Map<string, { all: number[][]; exc: number[][] }>> {
-  const tids = arrayLiteral(keys.map((k) => Number(k.split("|")[0])));
-  const rows = rowsOf<{ target_id: number; g: string; i: number; o: number; n: number; e: number }>(await db.execute(sql`
-    select s.target_id, s.rater_group::text as g, u.i, u.o, count(*) as n,
-      ${excl ? sql`count(*) filter (where ${excl})` : sql`0`} as e
-    from response_scores s cross join lateral unnest(s.options) with ordinality as u(o, i)
-    where s.target_id = any(${tids}::int[]) and s.total is not null and u.o is not null
-    group by 1, 2, 3, 4`));
-  const out = new Map<string, { all: number[][]; exc: number[][] }>();
-  const want = new Set(keys);
-  for (const r of rows) {
-    const k = `${Number(r.target_id)}|${r.g}`;
-    if (!want.has(k)) continue;
-    let m = out.get(k);
-    if (!m) out.set(k, (m = { all: [], exc: [] }));
-    const i = Number(r.i) - 1, o = Number(r.o);
-    (m.all[i] ??= [])[o] = Number(r.n);
-    (m.exc[i] ??= [])[o] = Number(r.e);
+/**
+ * Adds the option counts of a tally's words to `out` (one array per item, one slot per option
+ * position): `words` is the items' words joined by commas, each Σ count · 10^(6·position) in
+ * decimal, so every six digits from the right are one position's count.
+ */
+function addWords(words: string, out: number[][]) {
+  let end = words.length;
+  for (let i = out.length - 1; i >= 0; i--) {
+    let start = end;
+    while (start > 0 && words.charCodeAt(start - 1) !== 44) start--;
+    const slots = out[i];
+    let j = 0, value = 0, scale = 1, digits = 0;
+    for (let c = end - 1; c >= start; c--) {
+      value += (words.charCodeAt(c) - 48) * scale;
+      scale *= 10;
+      if (++digits === 6) {
+        if (j >= slots.length) { if (value !== 0) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`); } else slots[j] += value;
+        j++; value = 0; scale = 1; digits = 0;
+      }
+    }
+    if (digits > 0 && value !== 0) {
+      if (j >= slots.length) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`);
+      slots[j] += value;
+    }
+    end = start - 1;
   }
-  for (const m of out.values()) for (const list of [m.all, m.exc]) for (const row of list) if (row) for (let j = 0; j < row.length; j++) row[j] ??= 0;
+  if (end > 0) throw new Error("a tally has more count words than its version has items");
+}
+
+const splitTotals = (text: string | null): number[] => (!text ? [] : text.split(",").map(Number));
+
+/** Ascending arrays merged into one ascending array. */
+function ascending(lists: number[][]): number[] {
+  let out = lists[0] ?? [];
+  for (let l = 1; l < lists.length; l++) {
+    const a = out, b = lists[l], m: number[] = new Array(a.length + b.length);
+    let i = 0, j = 0, k = 0;
+    while (i < a.length && j < b.length) m[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+    while (i < a.length) m[k++] = a[i++];
+    while (j < b.length) m[k++] = b[j++];
+    out = m;
+  }
   return out;
 }
 
 export type RunTrigger = "scheduler" | "command" | "manual" | "approval" | "import";
 export type RunResult = {
   runId: number; responses: number; targets: number; results: number; ms: number; summary: RunSummary; skipped?: boolean;
-  /** Where the time went: reading (both passes), arithmetic, writing. */
-  phases?: { gatherMs: number; figuresMs: number; writeMs: number };
+  /** Where the time went: reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
+  phases?: { gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number };
 };
 export type RunSummary = {
   excluded: number; straightLining: number; allLowest: number; capExceeded: number; unscored: number; reported: number;
@@ -388,7 +360,17 @@ export async function recompute(db: Db, p: { id: number; schoolYear: string; pol
   const waitUntil = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     const r = await db.transaction((tx) => recomputeIn(tx, p, opts, now), { isolationLevel: "repeatable read" });
-    if (r !== "busy") return r;
+    if (r !== "busy") {
+      if (!r.skipped) {
+        // every run replaces the policy's rows: their old versions are dead at once, and without
+        // autovacuum (off on some servers) each run would grow the tables by a full set
+        const t = performance.now();
+        await db.execute(sql`vacuum target_results, reliability_results, teacher_composites`);
+        r.ms += Math.round(performance.now() - t);
+        if (r.phases) r.phases.vacuumMs = Math.round(performance.now() - t);
+      }
+      return r;
+    }
     if (opts.ifChanged) return { runId: 0, responses: 0, targets: 0, results: 0, ms: 0, summary: null as never, skipped: true };
     if (Date.now() > waitUntil) throw new DomainError("CONFLICT", "scoring.errors.busy", { schoolYear: p.schoolYear });
     await new Promise((res) => setTimeout(res, 250));
@@ -415,7 +397,20 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
   const t1 = performance.now();
   const gathered = await gather(tx, p.policy, scope);
   const t2 = performance.now();
-  const figures = computeFigures(p.policy, gathered.inputs);
+  // the policy's old figures go while the new ones are computed (the server deletes, this
+  // process does arithmetic; a failure below rolls both back)
+  const cleared = Promise.all([
+    tx.execute(sql`delete from target_results where policy_id = ${p.id}`),
+    tx.execute(sql`delete from reliability_results where policy_id = ${p.id}`),
+    tx.execute(sql`delete from teacher_composites where policy_id = ${p.id}`),
+  ]);
+  let figures: Figures;
+  try {
+    await new Promise((res) => setImmediate(res)); // let the deletes go out before the arithmetic holds the thread
+    figures = computeFigures(p.policy, gathered.inputs);
+  } finally {
+    await cleared;
+  }
   const summary = summaryOf(p.policy, figures);
   const t3 = performance.now();
   const [run] = rowsOf<{ id: number }>(await tx.execute(sql`
@@ -425,9 +420,6 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
       ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
     returning id`));
   const id = Number(run.id);
-  await tx.execute(sql`delete from target_results where policy_id = ${p.id}`);
-  await tx.execute(sql`delete from reliability_results where policy_id = ${p.id}`);
-  await tx.execute(sql`delete from teacher_composites where policy_id = ${p.id}`);
   await insertColumns(tx, "target_results", [
     { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
     ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),

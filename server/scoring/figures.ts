@@ -122,9 +122,9 @@ export type Figures = { targets: TargetFigures[]; reliability: ReliabilityFigure
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** a − b for ascending arrays where b is a sub-multiset of a. */
-function without(a: readonly number[], b: readonly number[]): number[] {
-  if (b.length === 0) return [...a];
+/** a − b for ascending arrays where b is a sub-multiset of a (a itself when b is empty). */
+function without(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0) return a;
   const out: number[] = [];
   let j = 0;
   for (const x of a) {
@@ -152,7 +152,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const scale = policy.outOf / 100;
   const sortedInputs = [...inputs].sort((a, b) => cmp(a.key, b.key) || cmp(a.group, b.group));
   const inputOfFigure = new Map<TargetFigures, TargetInput>();
-  const validArrays = new Map<TargetInput, number[]>();
+  const validArrays = new Map<TargetInput, readonly number[]>();
 
   // ---- per target
   const targets: TargetFigures[] = sortedInputs.map((t) => {
@@ -163,10 +163,13 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const valid = scale === 1 ? validRaw : validRaw.map((x) => x * scale);
     const eligibleBelowN = t.eligible !== null && t.eligible < t.totals.length;
     const N = eligibleBelowN ? null : t.eligible;
-    const counts: Record<string, number[]> = {};
-    for (const [item, c] of Object.entries(t.counts)) {
-      const e = excluded.length === 0 ? undefined : t.countsExcludable[item];
-      counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : c;
+    let counts = t.counts;
+    if (excluded.length > 0) {
+      counts = {};
+      for (const [item, c] of Object.entries(t.counts)) {
+        const e = t.countsExcludable[item];
+        counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : c;
+      }
     }
     const validSummary = summarize(valid, N, policy.trim);
     validArrays.set(t, valid);

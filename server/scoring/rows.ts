@@ -33,10 +33,34 @@ export function itemShapes(model: ScoringModel | null): ItemShape[] {
   return model ? model.items.map((it) => ({ id: it.row === null ? it.question : `${it.question}/${it.row}`, slots: it.scale.length + 1 })) : [];
 }
 
-const summaryValues = (prefix: string, s: StoredFigures["valid"]) => ({
-  [`${prefix}n`]: s.n, [`${prefix}eligible`]: s.eligible, [`${prefix}response_rate`]: s.responseRate, [`${prefix}mean`]: s.mean,
-  [`${prefix}trimmed_mean`]: s.trimmedMean, [`${prefix}median`]: s.median, [`${prefix}sd`]: s.sd, [`${prefix}se`]: s.se,
-  [`${prefix}ci_low`]: s.ci95?.low ?? null, [`${prefix}ci_high`]: s.ci95?.high ?? null,
+type Getter = (f: TargetFigures, counts: number[]) => unknown;
+
+const summaryGetters = (prefix: string, of: (f: TargetFigures) => StoredFigures["valid"] | null): Record<string, Getter> => ({
+  [`${prefix}n`]: (f) => of(f)?.n ?? null, [`${prefix}eligible`]: (f) => of(f)?.eligible ?? null,
+  [`${prefix}response_rate`]: (f) => of(f)?.responseRate ?? null, [`${prefix}mean`]: (f) => of(f)?.mean ?? null,
+  [`${prefix}trimmed_mean`]: (f) => of(f)?.trimmedMean ?? null, [`${prefix}median`]: (f) => of(f)?.median ?? null,
+  [`${prefix}sd`]: (f) => of(f)?.sd ?? null, [`${prefix}se`]: (f) => of(f)?.se ?? null,
+  [`${prefix}ci_low`]: (f) => of(f)?.ci95?.low ?? null, [`${prefix}ci_high`]: (f) => of(f)?.ci95?.high ?? null,
+});
+
+const GETTERS: Record<string, Getter> = {
+  version_id: (f) => f.versionId, reported: (f) => f.reported,
+  ...summaryGetters("", (f) => f.valid),
+  // all_… only when something was excluded (otherwise all is valid: figuresFromRow)
+  ...summaryGetters("all_", (f) => (f.quality.excluded === 0 ? null : f.all)),
+  unscored: (f) => f.quality.unscored, straight_lining: (f) => f.quality.straightLining, all_lowest: (f) => f.quality.allLowest,
+  excluded: (f) => f.quality.excluded, cap_exceeded: (f) => f.quality.capExceeded,
+  eligible_below_n: (f) => f.eligibleBelowN, reliability: (f) => f.reliability, eb_score: (f) => f.ebScore,
+  norm_z: (f) => f.norm?.z ?? null, norm_t: (f) => f.norm?.t ?? null, norm_percentile: (f) => f.norm?.percentileRank ?? null,
+  norm_rank: (f) => f.norm?.rank ?? null, norm_of: (f) => f.norm?.of ?? null, norm_mean: (f) => f.norm?.mean ?? null,
+  counts: (_f, counts) => counts,
+};
+
+/** One getter per FIGURE_COLUMNS entry, in its order (a column without one is refused at load). */
+const COLUMN_GETTERS: Getter[] = FIGURE_COLUMNS.map(([name]) => {
+  const g = GETTERS[name];
+  if (!g) throw new Error(`target_results.${name}: figureValues gives it no value`);
+  return g;
 });
 
 /** The values of FIGURE_COLUMNS, in their order, for one target (items: its version's items, in order). */
@@ -46,20 +70,7 @@ export function figureValues(f: TargetFigures, items: readonly ItemShape[]): unk
     const c = f.counts[it.id];
     for (let i = 0; i < it.slots; i++) counts.push(c?.[i] ?? 0);
   }
-  const q = f.quality;
-  const byColumn: Record<string, unknown> = {
-    version_id: f.versionId, reported: f.reported, ...summaryValues("", f.valid), ...summaryValues("all_", f.all),
-    unscored: q.unscored, straight_lining: q.straightLining, all_lowest: q.allLowest, excluded: q.excluded, cap_exceeded: q.capExceeded,
-    eligible_below_n: f.eligibleBelowN, reliability: f.reliability, eb_score: f.ebScore,
-    norm_z: f.norm?.z ?? null, norm_t: f.norm?.t ?? null, norm_percentile: f.norm?.percentileRank ?? null,
-    norm_rank: f.norm?.rank ?? null, norm_of: f.norm?.of ?? null, norm_mean: f.norm?.mean ?? null,
-    counts,
-  };
-  return FIGURE_COLUMNS.map(([name]) => {
-    const v = byColumn[name];
-    if (v === undefined) throw new Error(`target_results.${name}: figureValues gives it no value`);
-    return v;
-  });
+  return COLUMN_GETTERS.map((g) => g(f, counts));
 }
 
 type Row = Record<string, unknown>;
@@ -94,7 +105,8 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
   const normOf = num(r.norm_of);
   return {
     versionId: Number(r.version_id), reported: Boolean(r.reported),
-    valid: summaryOf(r, ""), all: summaryOf(r, "all_"),
+    // all_… are null when nothing was excluded: all is valid
+    valid: summaryOf(r, ""), all: r.all_n === null || r.all_n === undefined ? summaryOf(r, "") : summaryOf(r, "all_"),
     quality: {
       unscored: Number(r.unscored), straightLining: Number(r.straight_lining), allLowest: Number(r.all_lowest),
       excluded: Number(r.excluded), capExceeded: Boolean(r.cap_exceeded),

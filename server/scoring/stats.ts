@@ -93,7 +93,9 @@ export function sampleSd(xs: readonly number[]): number | null {
   finite(xs);
   if (xs.length < 2) return null;
   const m = mean(xs);
-  return Math.sqrt(sum(xs.map((x) => (x - m) ** 2)) / (xs.length - 1));
+  let ss = 0;
+  for (const x of xs) ss += (x - m) ** 2;
+  return Math.sqrt(ss / (xs.length - 1));
 }
 
 export const DEFAULT_TRIM = 0.1;
@@ -307,10 +309,17 @@ export function oneWayAnova(groups: readonly (readonly number[])[]): OneWayAnova
   const sizes = groups.map((g) => g.length);
   const N = sum(sizes);
   if (N <= k) throw badRequest("scoring.errors.noWithinGroupDf", { k, N });
-  const grandMean = sum(groups.map(sum)) / N;
-  const means = groups.map((g) => sum(g) / g.length);
+  // plain loops, summing in the same order as sum() would (no arrays of squares for 10^6 scores)
+  const sums = groups.map(sum);
+  const grandMean = sum(sums) / N;
+  const means = groups.map((g, i) => sums[i] / g.length);
   const ssb = sum(groups.map((g, i) => g.length * (means[i] - grandMean) ** 2));
-  const ssw = sum(groups.map((g, i) => sum(g.map((x) => (x - means[i]) ** 2))));
+  let ssw = 0;
+  groups.forEach((g, i) => {
+    let s = 0;
+    for (const x of g) s += (x - means[i]) ** 2;
+    ssw += s;
+  });
   const msb = ssb / (k - 1);
   const msw = ssw / (N - k);
   const n0 = (N - sum(sizes.map((s) => s * s)) / N) / (k - 1);

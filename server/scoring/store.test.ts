@@ -6,13 +6,21 @@ import { tinyVersions } from "../campaigns/testing";
 import { submitObservation, submitSelfEvaluation } from "../respond/observations";
 import { CLOSES, DURING, OPENS, endOfTermCampaign, openedCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool } from "../test/fixtures";
-import { scoreMissing } from "./store";
+import { rebuildTallies, scoreMissing } from "./store";
+import { talliesBothWays } from "./testing";
 
 // Every path that stores answers stores their score in the same statement (response_scores),
-// and only then: declined responses, duplicates and refusals leave no score.
+// and only then: declined responses, duplicates and refusals leave no score. The tallies the
+// recompute reads (target_tallies, kept by triggers) follow every one of those paths.
 
 type ScoreRow = { target_id: number; rater_group: string; total: number | null; indicators: number[]; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean };
-const scores = async (db: Awaited<ReturnType<typeof freshSchool>>["db"]) => rowsOf<ScoreRow>(await db.execute(sql`
+type Db = Awaited<ReturnType<typeof freshSchool>>["db"];
+async function expectTalliesFollow(db: Db) {
+  const { expected, stored } = await talliesBothWays(db);
+  expect(stored).toEqual(expected);
+  return stored;
+}
+const scores = async (db: Db) => rowsOf<ScoreRow>(await db.execute(sql`
   select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`));
 
 describe("scores stored with the answers", () => {
@@ -37,6 +45,12 @@ describe("scores stored with the answers", () => {
     ]);
     const [{ responses }] = rowsOf<{ responses: number }>(await db.execute(sql`select count(*)::int as responses from responses`));
     expect(responses).toBe(3); // with the declined one, which has no score
+    // the target's tallies: both scored (kind 0, totals sorted, counts 20 → position 0, 60 → 1),
+    // and the all-lowest one again by its flag (kind 2)
+    expect(await expectTalliesFollow(db)).toEqual([
+      { key: `${tokens[0].targetId}|student|0`, n: 2, totals: [20, 60], counts: ["1000001"] },
+      { key: `${tokens[0].targetId}|student|2`, n: 1, totals: [20], counts: ["1"] },
+    ]);
 
     // a self-evaluation: once, with its score
     const self = c.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
@@ -45,6 +59,7 @@ describe("scores stored with the answers", () => {
     expect((await scores(db)).filter((x) => x.rater_group === "self")).toEqual([
       { target_id: self.id, rater_group: "self", total: 100, indicators: [100], options: [2], straight_lining: false, all_lowest: false },
     ]);
+    await expectTalliesFollow(db);
   });
 
   it("an observation record stores its score in its transaction; scoreMissing scores what was stored without one", async () => {
@@ -58,10 +73,38 @@ describe("scores stored with the answers", () => {
     const [a] = await db.insert(observationAssignments).values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" }).returning();
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 }, observedOn: "2026-12-28" }, "zh", DURING);
     expect(await scores(db)).toEqual([{ target_id: target.id, rater_group: "supervisor", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false }]);
-    // data from before scores were stored: deleted here, scored again from the answers
+    expect(await expectTalliesFollow(db)).toHaveLength(1);
+    // data from before scores were stored: deleted here (the tallies go with them), scored
+    // again from the answers
     await db.execute(sql`delete from response_scores`);
+    expect(await expectTalliesFollow(db)).toEqual([]);
     expect(await scoreMissing(db)).toEqual({ scored: 1, failed: 0 });
     expect(await scores(db)).toHaveLength(1);
+    expect(await expectTalliesFollow(db)).toHaveLength(1);
     expect(await scoreMissing(db)).toEqual({ scored: 0, failed: 0 });
+  });
+
+  it("the tallies follow scores changed or removed by hand, are rebuilt whole on demand, and refuse a count beyond their words", async () => {
+    const { db, s } = await freshSchool();
+    const c = await endOfTermCampaign(db, s, { self: true });
+    const tokens = [...await studentTokens(db, c.id, s.people.studentA.id), ...await studentTokens(db, c.id, s.people.studentB.id)];
+    for (const [i, t] of tokens.entries()) expect(await submit(db, t, { q1: [5, 3, 1][i % 3] })).toEqual({ status: "stored" });
+    expect((await expectTalliesFollow(db)).length).toBeGreaterThan(1);
+    // a repair by hand: one score changed (the all-lowest one made plain), one removed
+    await db.execute(sql`update response_scores set total = 100, options = '{2}', all_lowest = false where total = 20`);
+    await expectTalliesFollow(db);
+    await db.execute(sql`delete from response_scores where total = 60`);
+    await expectTalliesFollow(db);
+    // tallies damaged (or from before the triggers): rebuilt from response_scores
+    await db.execute(sql`update target_tallies set n = n + 5, totals = '{}'`);
+    expect((await talliesBothWays(db)).stored).not.toEqual((await talliesBothWays(db)).expected);
+    await rebuildTallies(db);
+    await expectTalliesFollow(db);
+    await db.execute(sql`truncate response_scores`);
+    expect(await expectTalliesFollow(db)).toEqual([]);
+    // six decimal digits per option and tally: a millionth response of one kind is refused, not miscounted
+    const target = tokens[0].targetId;
+    await expect(db.execute(sql`insert into target_tallies (target_id, rater_group, kind, n, totals, counts)
+      values (${target}, 'student', 0, 1000000, '{}', '{}')`)).rejects.toThrow();
   });
 });

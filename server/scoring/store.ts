@@ -198,6 +198,14 @@ export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed
   return { scored, failed };
 }
 
+/**
+ * Rebuilds every tally (target_tallies) from response_scores: the triggers keep them as scores
+ * arrive; this is the full recount (npm run scores:recompute, and after repairs by hand).
+ */
+export async function rebuildTallies(db: DbOrTx): Promise<void> {
+  await db.execute(sql`select scoring_tally_rebuild()`);
+}
+
 function arrayText(xs: Set<string>): string {
   return `{${[...xs].map((x) => `"${x}"`).join(",")}}`;
 }

@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import {
   campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections,
 } from "@/db/schema";
+import { rowsOf } from "../access/scope";
 import { generateAssignments } from "../campaigns/assign";
 import { createCampaign } from "../campaigns/campaigns";
 import type { InstrumentKind, RaterGroup } from "../campaigns/kinds";
@@ -108,3 +109,36 @@ const kindOf: Partial<Record<RaterGroup, InstrumentKind>> = {
   student: "student_evaluation", self: "self_evaluation", supervisor: "supervisor_observation", peer: "peer_evaluation",
 };
 export const fileOfGroup = (g: RaterGroup) => fileOf(kindOf[g]!);
+
+type Tally = { key: string; n: number; totals: number[]; counts: string[] };
+
+/**
+ * The tallies that response_scores implies, worked out here without the triggers' SQL (kind 0
+ * every scored response, 1–3 the flagged by flag, 4 the unscored; counts as decimal words
+ * Σ count · 10^(6·position) per item), beside the tallies stored: tests assert they are equal.
+ */
+export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stored: Tally[] }> {
+  const scores = rowsOf<{ target_id: number; g: string; total: number | null; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean }>(
+    await db.execute(sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`));
+  const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
+  for (const r of scores) {
+    const kinds = r.total === null ? [4] : [0, ...(r.straight_lining || r.all_lowest ? [(r.straight_lining ? 1 : 0) + (r.all_lowest ? 2 : 0)] : [])];
+    for (const kind of kinds) {
+      const key = `${Number(r.target_id)}|${r.g}|${kind}`;
+      let t = m.get(key);
+      if (!t) m.set(key, (t = { n: 0, totals: [], words: [] }));
+      t.n++;
+      if (kind === 4) continue;
+      t.totals.push(Number(r.total));
+      r.options.forEach((o, i) => {
+        t.words[i] = (t.words[i] ?? 0n) + (o === null ? 0n : 10n ** BigInt(6 * Number(o)));
+      });
+    }
+  }
+  const expected = [...m].map(([key, t]) => ({ key, n: t.n, totals: t.totals.sort((a, b) => a - b), counts: t.words.map(String) }));
+  const stored = rowsOf<{ target_id: number; g: string; kind: number; n: number; totals: number[]; counts: string[] }>(await db.execute(sql`
+    select target_id, rater_group::text as g, kind, n, totals, counts::text[] as counts from target_tallies`))
+    .map((r) => ({ key: `${Number(r.target_id)}|${r.g}|${Number(r.kind)}`, n: Number(r.n), totals: r.totals.map(Number), counts: r.counts.map(String) }));
+  const order = (a: Tally, b: Tally) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return { expected: expected.sort(order), stored: stored.sort(order) };
+}

@@ -1,0 +1,110 @@
+CREATE TABLE "target_tallies" (
+	"target_id" integer NOT NULL,
+	"rater_group" "rater_group" NOT NULL,
+	"kind" smallint NOT NULL,
+	"n" integer NOT NULL,
+	"totals" double precision[] NOT NULL,
+	"counts" numeric[] NOT NULL,
+	CONSTRAINT "target_tallies_target_id_rater_group_kind_pk" PRIMARY KEY("target_id","rater_group","kind"),
+	CONSTRAINT "target_tallies_kind_ck" CHECK ("target_tallies"."kind" between 0 and 4),
+	CONSTRAINT "target_tallies_n_ck" CHECK ("target_tallies"."n" between 0 and 999999)
+);
+--> statement-breakpoint
+DROP INDEX "response_scores_target_total_idx";--> statement-breakpoint
+ALTER TABLE "target_results" ALTER COLUMN "all_n" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_tallies" ADD CONSTRAINT "target_tallies_target_id_campaign_targets_id_fk" FOREIGN KEY ("target_id") REFERENCES "public"."campaign_targets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "response_scores_target_idx" ON "response_scores" USING btree ("target_id","rater_group");--> statement-breakpoint
+-- Tallies kept by triggers on response_scores (see db/schema/results.ts, targetTallies).
+-- Sorted merge of two ascending arrays of totals.
+CREATE FUNCTION scoring_merge_totals(a double precision[], b double precision[]) RETURNS double precision[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM (SELECT unnest(a) UNION ALL SELECT unnest(b)) u(x)
+$$;
+--> statement-breakpoint
+-- Item-wise sum of two arrays of count words (a missing element counts 0).
+CREATE FUNCTION scoring_add_words(a numeric[], b numeric[]) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}') FROM unnest(a, b) WITH ORDINALITY u(x, y, i)
+$$;
+--> statement-breakpoint
+-- The statement that adds the scores of a relation (a trigger's transition table, or
+-- response_scores itself) to the tallies; one text so that every trigger adds the same way.
+CREATE FUNCTION scoring_tally_sql(source text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT format($q$
+    WITH d AS (
+      SELECT target_id, rater_group, k.kind, total, options
+      FROM %s CROSS JOIN LATERAL (VALUES
+        (CASE WHEN total IS NULL THEN 4 ELSE 0 END),
+        (CASE WHEN total IS NOT NULL AND (straight_lining OR all_lowest) THEN straight_lining::int + 2 * all_lowest::int END)
+      ) k(kind) WHERE k.kind IS NOT NULL
+    ), h AS (
+      SELECT target_id, rater_group, kind, count(*)::int AS n, coalesce(array_agg(total ORDER BY total) FILTER (WHERE total IS NOT NULL), '{}') AS totals,
+        CASE WHEN kind < 4 THEN max(cardinality(options)) ELSE 0 END AS len
+      FROM d GROUP BY 1, 2, 3
+    ), c AS (
+      SELECT d.target_id, d.rater_group, d.kind, u.i, u.o, count(*) AS k
+      FROM d CROSS JOIN LATERAL unnest(d.options) WITH ORDINALITY u(o, i)
+      WHERE d.kind < 4 AND u.o IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+    ), w AS (
+      SELECT target_id, rater_group, kind, i, sum(k * power(10::numeric, 6 * o)) AS w FROM c GROUP BY 1, 2, 3, 4
+    ), dense AS (
+      SELECT h.target_id, h.rater_group, h.kind, array_agg(coalesce(trunc(w.w), 0) ORDER BY g.i) AS counts
+      FROM h CROSS JOIN LATERAL generate_series(1, h.len) g(i)
+        LEFT JOIN w ON w.target_id = h.target_id AND w.rater_group = h.rater_group AND w.kind = h.kind AND w.i = g.i
+      GROUP BY 1, 2, 3
+    )
+    INSERT INTO target_tallies AS t (target_id, rater_group, kind, n, totals, counts)
+    SELECT h.target_id, h.rater_group, h.kind, h.n, h.totals, coalesce(dense.counts, '{}')
+    FROM h LEFT JOIN dense ON dense.target_id = h.target_id AND dense.rater_group = h.rater_group AND dense.kind = h.kind
+    ORDER BY 1, 2, 3
+    ON CONFLICT (target_id, rater_group, kind) DO UPDATE SET n = t.n + excluded.n,
+      totals = scoring_merge_totals(t.totals, excluded.totals), counts = scoring_add_words(t.counts, excluded.counts)
+  $q$, source)
+$$;
+--> statement-breakpoint
+CREATE FUNCTION scoring_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE scoring_tally_sql('new_rows');
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+-- Scores are never changed or removed by the app; when they are (a cascade, a repair by hand),
+-- the tallies of every target touched are rebuilt from what remains.
+CREATE FUNCTION scoring_tally_rebuild_touched() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  touched text := CASE TG_OP WHEN 'DELETE' THEN 'SELECT target_id, rater_group FROM old_rows'
+    ELSE 'SELECT target_id, rater_group FROM old_rows UNION SELECT target_id, rater_group FROM new_rows' END;
+BEGIN
+  EXECUTE format('DELETE FROM target_tallies t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
+  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)) s', touched));
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+-- Every tally from response_scores (npm run scores:recompute -- --rebuild; this migration).
+CREATE FUNCTION scoring_tally_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM target_tallies;
+  EXECUTE scoring_tally_sql('response_scores');
+END $$;
+--> statement-breakpoint
+-- (DELETE, not TRUNCATE: a TRUNCATE of both tables at once must not truncate this one again)
+CREATE FUNCTION scoring_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM target_tallies;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER response_scores_tally_insert AFTER INSERT ON response_scores
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_insert();
+--> statement-breakpoint
+CREATE TRIGGER response_scores_tally_update AFTER UPDATE ON response_scores
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_rebuild_touched();
+--> statement-breakpoint
+CREATE TRIGGER response_scores_tally_delete AFTER DELETE ON response_scores
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_rebuild_touched();
+--> statement-breakpoint
+CREATE TRIGGER response_scores_tally_truncate AFTER TRUNCATE ON response_scores
+  FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_truncate();
+--> statement-breakpoint
+SELECT scoring_tally_rebuild();
