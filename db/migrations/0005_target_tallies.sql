@@ -1,3 +1,8 @@
+CREATE TABLE "tally_queue" (
+	"response_id" uuid,
+	"observation_id" integer
+);
+--> statement-breakpoint
 CREATE TABLE "target_tallies" (
 	"target_id" integer NOT NULL,
 	"rater_group" "rater_group" NOT NULL,
@@ -10,31 +15,40 @@ CREATE TABLE "target_tallies" (
 	CONSTRAINT "target_tallies_n_ck" CHECK ("target_tallies"."n" between 0 and 999999)
 );
 --> statement-breakpoint
+ALTER TABLE "target_results" DROP CONSTRAINT "target_results_uq";--> statement-breakpoint
 DROP INDEX "response_scores_target_total_idx";--> statement-breakpoint
+DROP INDEX "target_results_target_idx";--> statement-breakpoint
 ALTER TABLE "target_results" ALTER COLUMN "all_n" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "target_results" DROP COLUMN "id";--> statement-breakpoint
+ALTER TABLE "target_results" ADD CONSTRAINT "target_results_pk" PRIMARY KEY("policy_id","target_id","rater_group");--> statement-breakpoint
 ALTER TABLE "target_tallies" ADD CONSTRAINT "target_tallies_target_id_campaign_targets_id_fk" FOREIGN KEY ("target_id") REFERENCES "public"."campaign_targets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "response_scores_target_idx" ON "response_scores" USING btree ("target_id","rater_group");--> statement-breakpoint
--- Tallies kept by triggers on response_scores (see db/schema/results.ts, targetTallies).
--- Sorted merge of two ascending arrays of totals.
+-- Tallies (db/schema/results.ts, targetTallies): new scores queued by a trigger, folded by
+-- scoring_tally_fold() before every recompute; deletes and updates rebuild their targets.
+-- Sorted merge of two ascending arrays of totals (plpgsql, not sql: its plan is kept).
 CREATE FUNCTION scoring_merge_totals(a double precision[], b double precision[]) RETURNS double precision[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM (SELECT unnest(a) UNION ALL SELECT unnest(b)) u(x)
-$$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM (SELECT unnest(a) UNION ALL SELECT unnest(b)) u(x));
+END $$;
 --> statement-breakpoint
 -- Item-wise sum of two arrays of count words (a missing element counts 0).
 CREATE FUNCTION scoring_add_words(a numeric[], b numeric[]) RETURNS numeric[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}') FROM unnest(a, b) WITH ORDINALITY u(x, y, i)
-$$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN (SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}') FROM unnest(a, b) WITH ORDINALITY u(x, y, i));
+END $$;
 --> statement-breakpoint
 -- The statement that adds the scores of a relation (a trigger's transition table, or
 -- response_scores itself) to the tallies; one text so that every trigger adds the same way.
-CREATE FUNCTION scoring_tally_sql(source text) RETURNS text
+-- The statement that adds the scores of a relation to the tallies (`prelude`: CTEs before it,
+-- ending in a comma); one text, so that the fold and every rebuild add the same way.
+CREATE FUNCTION scoring_tally_sql(source text, prelude text DEFAULT '') RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT format($q$
-    WITH d AS (
+    WITH %1$s d AS (
       SELECT target_id, rater_group, k.kind, total, options
-      FROM %s CROSS JOIN LATERAL (VALUES
+      FROM %2$s CROSS JOIN LATERAL (VALUES
         (CASE WHEN total IS NULL THEN 4 ELSE 0 END),
         (CASE WHEN total IS NOT NULL AND (straight_lining OR all_lowest) THEN straight_lining::int + 2 * all_lowest::int END)
       ) k(kind) WHERE k.kind IS NOT NULL
@@ -60,43 +74,57 @@ LANGUAGE sql IMMUTABLE AS $$
     ORDER BY 1, 2, 3
     ON CONFLICT (target_id, rater_group, kind) DO UPDATE SET n = t.n + excluded.n,
       totals = scoring_merge_totals(t.totals, excluded.totals), counts = scoring_add_words(t.counts, excluded.counts)
-  $q$, source)
+  $q$, prelude, source)
 $$;
 --> statement-breakpoint
-CREATE FUNCTION scoring_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A submit's share: its score's key in the queue (a statement of any size, COPY included).
+CREATE FUNCTION scoring_tally_queue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE scoring_tally_sql('new_rows');
+  INSERT INTO tally_queue (response_id, observation_id) SELECT response_id, observation_id FROM new_rows;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- The queued scores into the tallies, the queue emptied, in one statement (callers serialise
+-- folds with an advisory lock; scores queued meanwhile wait for the next fold).
+CREATE FUNCTION scoring_tally_fold() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE scoring_tally_sql('f', $p$
+    q AS (DELETE FROM tally_queue RETURNING response_id, observation_id),
+    f AS (SELECT s.* FROM response_scores s JOIN q ON s.response_id = q.response_id
+      UNION ALL SELECT s.* FROM response_scores s JOIN q ON s.observation_id = q.observation_id),$p$);
+END $$;
+--> statement-breakpoint
 -- Scores are never changed or removed by the app; when they are (a cascade, a repair by hand),
--- the tallies of every target touched are rebuilt from what remains.
+-- the tallies of every target touched are rebuilt from its scores that are not queued.
 CREATE FUNCTION scoring_tally_rebuild_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   touched text := CASE TG_OP WHEN 'DELETE' THEN 'SELECT target_id, rater_group FROM old_rows'
     ELSE 'SELECT target_id, rater_group FROM old_rows UNION SELECT target_id, rater_group FROM new_rows' END;
 BEGIN
   EXECUTE format('DELETE FROM target_tallies t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
-  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)) s', touched));
+  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)
+    AND NOT EXISTS (SELECT 1 FROM tally_queue q WHERE q.response_id = s.response_id OR q.observation_id = s.observation_id)) s', touched));
   RETURN NULL;
 END $$;
 --> statement-breakpoint
--- Every tally from response_scores (npm run scores:recompute -- --rebuild; this migration).
+-- Every tally from response_scores, the queue emptied (npm run scores:recompute; this migration).
 CREATE FUNCTION scoring_tally_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  DELETE FROM tally_queue;
   DELETE FROM target_tallies;
   EXECUTE scoring_tally_sql('response_scores');
 END $$;
 --> statement-breakpoint
--- (DELETE, not TRUNCATE: a TRUNCATE of both tables at once must not truncate this one again)
+-- (DELETE, not TRUNCATE: a TRUNCATE of these tables with response_scores must not truncate them again)
 CREATE FUNCTION scoring_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM target_tallies;
+  DELETE FROM tally_queue;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER response_scores_tally_insert AFTER INSERT ON response_scores
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_insert();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_queue();
 --> statement-breakpoint
 CREATE TRIGGER response_scores_tally_update AFTER UPDATE ON response_scores
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scoring_tally_rebuild_touched();

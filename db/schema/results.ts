@@ -34,11 +34,13 @@ export const responseScores = pgTable("response_scores", {
 ]);
 
 // What the recompute reads instead of scanning response_scores (issue 5 part 8: aggregates
-// maintained as responses arrive): per target × rater group × kind of response, kept by
-// statement-level triggers on response_scores (db/migrations/0005_target_tallies.sql), so every
-// path that writes scores (the submit's single statement, bulk inserts, COPY) keeps them, in
-// the same transaction. A delete or update of scores rebuilds the tallies of their targets;
-// `npm run scores:recompute -- --rebuild` rebuilds them all.
+// maintained as responses arrive): per target × rater group × kind of response. A trigger on
+// response_scores (db/migrations/0005_target_tallies.sql) queues every new score in
+// tally_queue, whatever path wrote it (the submit's single statement, bulk inserts, COPY), and
+// every recompute (the scheduler's, once a minute) first folds the queue into the tallies in
+// one statement: a submit pays one queue row, not a tally update. A delete or an update of
+// scores rebuilds the tallies of their targets; `npm run scores:recompute` rebuilds them all.
+// Invariant: the tallies are the aggregate of the scores that are not queued.
 //   kind     0 every scored response; the flagged ones again by flag: 1 straight-lining only,
 //            2 all-lowest only, 3 both (the quality rules exclude by flag, so every policy finds
 //            its excludable responses here); 4 unscored (no total)
@@ -121,10 +123,10 @@ const summaryColumns = (prefix: string) => ({
 });
 
 export const targetResults = pgTable("target_results", {
-  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   // Derived rows, rewritten whole by every run of their policy: no foreign keys (their checks
-  // were 45 % of the write; 25,000 rows a run check the same policy and run each time). Policies
-  // are retired, never deleted; the targets of a campaign past its draft are never deleted.
+  // were 45 % of the write; 25,000 rows a run check the same policy and run each time), and one
+  // index, the key every reader looks up by (policy, target, group). Policies are retired,
+  // never deleted; the targets of a campaign past its draft are never deleted.
   policyId: integer("policy_id").notNull(),
   runId: integer("run_id").notNull(),
   targetId: integer("target_id").notNull(),
@@ -148,10 +150,14 @@ export const targetResults = pgTable("target_results", {
   normOf: integer("norm_of"),
   normMean: doublePrecision("norm_mean"),
   counts: integer("counts").array().notNull(),
-}, (t) => [
-  unique("target_results_uq").on(t.policyId, t.targetId, t.raterGroup),
-  index("target_results_target_idx").on(t.targetId),
-]);
+}, (t) => [primaryKey({ name: "target_results_pk", columns: [t.policyId, t.targetId, t.raterGroup] })]);
+
+// Scores not yet in target_tallies (see there): the key of their response_scores row. No
+// foreign keys: a queued score deleted before the fold is simply not found by it.
+export const tallyQueue = pgTable("tally_queue", {
+  responseId: uuid("response_id"),
+  observationId: integer("observation_id"),
+});
 
 // Reliability of class means per group of classes (instrument version × unit × term, or the
 // campaign when it has no term; one rater group): one-way ANOVA, ICC(1), ICC(k), raters needed.

@@ -10,7 +10,8 @@
  *
  *   npm run scores:recompute [-- --year 2025-2026]
  *       in the app's database (DATABASE_URL, else the embedded one in PGLITE_DIR): scores any
- *       response stored without a score, then recomputes every school year that has an
+ *       response stored without a score, rebuilds the tallies (target_tallies) from every stored
+ *       score, then recomputes every school year that has an
  *       approved policy (or the one given).
  *
  *   npm run scores:export -- (--year 2025-2026 | --campaign <id>) --output <dir>
@@ -38,7 +39,7 @@ import { loadHistory } from "./history";
 import { LongFormatError, parseLongFormat, parseVersionLabel, readLongTable } from "./longformat";
 import { parsePolicy } from "./policy";
 import { approvePolicy, createPolicy, currentPolicies, currentPolicy } from "./policies";
-import { scoreMissing } from "./store";
+import { rebuildTallies, scoreMissing } from "./store";
 
 const USAGE = `usage:
   npm run scores -- --input <export.csv|xlsx> --instrument <definition.json> [--instrument …] --policy <policy.json> --output <results.json> [--locale zh|en]
@@ -172,6 +173,10 @@ async function recomputeCommand(argv: string[]) {
     const db = handle.db;
     const missing = await scoreMissing(db);
     if (missing.scored || missing.failed) console.log(`scored ${missing.scored} response(s) stored without a score${missing.failed ? `; ${missing.failed} could not be scored` : ""}`);
+    // a full recompute: the tallies the recomputes read, counted again from every stored score
+    const t0 = performance.now();
+    await rebuildTallies(db);
+    console.log(`tallies rebuilt from the stored scores in ${Math.round(performance.now() - t0)} ms`);
     const year = f.get("year")?.[0];
     const policies = year ? [await currentPolicy(db, year)].filter((p) => p !== null) : await currentPolicies(db);
     if (year && policies.length === 0) throw new UsageError(`no approved scoring policy for ${year}`);

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { freshSchool, type School } from "../test/fixtures";
-import { recompute } from "./compute";
+import { recompute, splitTotals } from "./compute";
 import type { ReliabilityFigures } from "./figures";
 import { figuresFromRow, itemShapes, type StoredFigures } from "./rows";
 import { scoringModelOfVersion } from "./store";
@@ -285,5 +285,20 @@ describe("recompute", () => {
     expect(got.valid.mean).toBeCloseTo(summarize(totals, null).mean!, 12);
     expect(got.valid.sd).toBeCloseTo(summarize(totals, null).sd!, 12);
     expect(() => parsePolicy({ ...defaultPolicy("2026-2027"), trim: 0.5 })).toThrow();
+  });
+});
+
+describe("reading tallies", () => {
+  it("parses totals as sent to the same doubles Number() gives, digit by digit or through Number()", () => {
+    const r = rng(99);
+    const xs: number[] = [0, 100, 20, 56.1, 73.33333333333333, 1e-7, 5e-324, 99.99999999999999, 0.1 + 0.2, 1 / 3];
+    for (let i = 0; i < 20000; i++) {
+      const x = r() * 100;
+      xs.push(x, Math.round(x * 10) / 10, Math.round(x * 1000) / 1000, x * 1e-9);
+    }
+    const text = xs.map(String).join(",");
+    expect(splitTotals(text)).toEqual(text.split(",").map(Number));
+    expect(splitTotals("")).toEqual([]);
+    expect(splitTotals(null)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { DomainError } from "../errors";
 import { computeFigures, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
-import { arrayLiteral, scoringModelOfVersion } from "./store";
+import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 
 /**
  * The recompute of a school year under one policy (issue 5 part 8): the database does the
@@ -13,8 +13,8 @@ import { arrayLiteral, scoringModelOfVersion } from "./store";
  *
  *   scope     the campaigns of the school year (their term's, or by their opening date for
  *             campaigns without a term: September starts a year), draft ones left out
- *   tallies   per target × rater group, what the triggers on response_scores keep as responses
- *             arrive (target_tallies, db/schema/results.ts): n, the sorted totals and the option
+ *   tallies   per target × rater group, what target_tallies holds (db/schema/results.ts; the
+ *             scores queued since the last recompute are folded in first, in their own transaction): n, the sorted totals and the option
  *             counts of every item over all scored responses, the same over the flagged ones by
  *             flag (straight-lining, all-lowest, both), the number unscored; so every policy's
  *             quality rules find their excludable responses without reading a single response
@@ -268,7 +268,32 @@ function addWords(words: string, out: number[][]) {
   if (end > 0) throw new Error("a tally has more count words than its version has items");
 }
 
-const splitTotals = (text: string | null): number[] => (!text ? [] : text.split(",").map(Number));
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 10^22
+
+/**
+ * The totals of a tally as sent (float8 text joined by commas), parsed without a string per
+ * value: a decimal m·10^−k with m < 2^53 and k ≤ 22 is m / 10^k, one correctly rounded
+ * division of two exact doubles, so the same double Number() gives; anything else (an
+ * exponent, more digits) goes through Number().
+ */
+export function splitTotals(text: string | null): number[] {
+  const out: number[] = [];
+  if (!text) return out;
+  let start = 0;
+  while (start <= text.length) {
+    let end = start, m = 0, k = 0, dot = false, plain = true;
+    for (; end < text.length; end++) {
+      const c = text.charCodeAt(end);
+      if (c === 44) break;
+      if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (dot) k++; }
+      else if (c === 46 && !dot) dot = true;
+      else plain = false;
+    }
+    out.push(plain && m <= Number.MAX_SAFE_INTEGER && k <= 22 ? m / POW10[k] : Number(text.slice(start, end)));
+    start = end + 1;
+  }
+  return out;
+}
 
 /** Ascending arrays merged into one ascending array. */
 function ascending(lists: number[][]): number[] {
@@ -287,8 +312,8 @@ function ascending(lists: number[][]): number[] {
 export type RunTrigger = "scheduler" | "command" | "manual" | "approval" | "import";
 export type RunResult = {
   runId: number; responses: number; targets: number; results: number; ms: number; summary: RunSummary; skipped?: boolean;
-  /** Where the time went: reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
-  phases?: { gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number };
+  /** Where the time went: folding the queued scores, reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
+  phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number };
 };
 export type RunSummary = {
   excluded: number; straightLining: number; allLowest: number; capExceeded: number; unscored: number; reported: number;
@@ -320,11 +345,15 @@ type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "jso
 /**
  * Bulk insert: one statement per CHUNK rows, each column passed as one array literal and
  * unnested (the fastest way through both drivers); a json column arrives as one JSON array.
+ * Rows are turned into values a chunk at a time, and each chunk is sent before the next is
+ * built, so the server parses one while this process writes the next (postgres.js pipelines
+ * the statements of a transaction; PGlite runs them in turn).
  */
-async function insertColumns(db: DbOrTx, table: string, columns: Column[], rows: unknown[][]) {
+async function insertColumns<T>(db: DbOrTx, table: string, columns: Column[], list: readonly T[], values: (x: T) => unknown[]) {
   const t = performance.now();
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
+  const sent: Promise<unknown>[] = [];
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const part = list.slice(i, i + CHUNK).map(values);
     const arrays = columns.map((c, k) => {
       const values = part.map((r) => r[k]);
       if (c.type === "int" || c.type === "float8") return sql`${arrayLiteral(values as (number | null)[])}::${sql.raw(c.type)}[]`;
@@ -338,9 +367,11 @@ async function insertColumns(db: DbOrTx, table: string, columns: Column[], rows:
     const casts = columns.map((c) => (c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`)).join(", ");
     const q = sql`insert into ${sql.raw(table)} (${sql.raw(names)})
       select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`;
-    await db.execute(q);
+    sent.push(Promise.resolve(db.execute(q)));
+    await new Promise((res) => setImmediate(res)); // out on the wire before the next chunk is built
   }
-  if (process.env.SCORES_DEBUG) console.log(`  insert ${table}: ${rows.length} rows ${Math.round(performance.now() - t)} ms`);
+  await Promise.all(sent);
+  if (process.env.SCORES_DEBUG) console.log(`  insert ${table}: ${list.length} rows ${Math.round(performance.now() - t)} ms`);
 }
 
 /** How long a recompute waits for another one of the same school year to finish. */
@@ -359,7 +390,16 @@ export async function recompute(db: Db, p: { id: number; schoolYear: string; pol
   const now = opts.now ?? (() => new Date());
   const waitUntil = Date.now() + LOCK_WAIT_MS;
   for (;;) {
+    // the scores that arrived since the last fold into the tallies, committed before the
+    // recompute's snapshot (what arrives after it waits for the next fold and recompute)
+    const t0 = performance.now();
+    await foldTallies(db);
+    const foldMs = Math.round(performance.now() - t0);
     const r = await db.transaction((tx) => recomputeIn(tx, p, opts, now), { isolationLevel: "repeatable read" });
+    if (r !== "busy") {
+      r.ms += foldMs;
+      if (r.phases) r.phases.foldMs = foldMs;
+    }
     if (r !== "busy") {
       if (!r.skipped) {
         // every run replaces the policy's rows: their old versions are dead at once, and without
@@ -420,18 +460,21 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
       ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
     returning id`));
   const id = Number(run.id);
-  await insertColumns(tx, "target_results", [
-    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
-    ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),
-  ], figures.targets.map((t) => [p.id, id, t.targetId, t.group, ...figureValues(t, gathered.items.get(t.versionId) ?? [])]));
-  await insertColumns(tx, "reliability_results", [
-    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "term_id", type: "int" }, { name: "campaign_id", type: "int" },
-    { name: "version_id", type: "int" }, { name: "unit_id", type: "int" }, { name: "rater_group", type: "rater_group" }, { name: "stats", type: "json" },
-  ], figures.reliability.map((r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r]));
-  await insertColumns(tx, "teacher_composites", [
-    { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "teacher_id", type: "int" }, { name: "term_id", type: "int" },
-    { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
-  ], figures.composites.map((c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]));
+  // the three tables' chunks interleave on the connection: one is built while another is parsed
+  await Promise.all([
+    insertColumns(tx, "target_results", [
+      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
+      ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),
+    ], figures.targets, (t) => [p.id, id, t.targetId, t.group, ...figureValues(t, gathered.items.get(t.versionId) ?? [])]),
+    insertColumns(tx, "reliability_results", [
+      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "term_id", type: "int" }, { name: "campaign_id", type: "int" },
+      { name: "version_id", type: "int" }, { name: "unit_id", type: "int" }, { name: "rater_group", type: "rater_group" }, { name: "stats", type: "json" },
+    ], figures.reliability, (r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r]),
+    insertColumns(tx, "teacher_composites", [
+      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "teacher_id", type: "int" }, { name: "term_id", type: "int" },
+      { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
+    ], figures.composites, (c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]),
+  ]);
   const t4 = performance.now();
   return {
     runId: id, responses: gathered.responses, targets: gathered.targets.length, results: figures.targets.length,

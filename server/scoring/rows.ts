@@ -15,7 +15,7 @@ export type StoredFigures = Omit<TargetFigures, "key" | "targetId" | "group">;
 
 type Type = "int" | "float8" | "boolean" | "int[]";
 const TYPES: Record<string, Type> = { PgInteger: "int", PgDoublePrecision: "float8", PgBoolean: "boolean", PgArray: "int[]" };
-const KEY_COLUMNS = new Set(["id", "policy_id", "run_id", "target_id", "rater_group"]);
+const KEY_COLUMNS = new Set(["policy_id", "run_id", "target_id", "rater_group"]);
 
 /** The figure columns of target_results after (policy_id, run_id, target_id, rater_group), read off its schema. */
 export const FIGURE_COLUMNS: [string, Type][] = Object.values(getTableColumns(targetResults))

@@ -84,12 +84,17 @@ describe("scores stored with the answers", () => {
     expect(await scoreMissing(db)).toEqual({ scored: 0, failed: 0 });
   });
 
-  it("the tallies follow scores changed or removed by hand, are rebuilt whole on demand, and refuse a count beyond their words", async () => {
+  it("submits queue their scores for the tallies; the tallies follow scores changed or removed by hand, are rebuilt whole on demand, and refuse a count beyond their words", async () => {
     const { db, s } = await freshSchool();
     const c = await endOfTermCampaign(db, s, { self: true });
     const tokens = [...await studentTokens(db, c.id, s.people.studentA.id), ...await studentTokens(db, c.id, s.people.studentB.id)];
     for (const [i, t] of tokens.entries()) expect(await submit(db, t, { q1: [5, 3, 1][i % 3] })).toEqual({ status: "stored" });
+    // a submit only queues its score; the fold (first step of every recompute) tallies it
+    const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
+    expect(await count("tally_queue")).toBe(tokens.length);
+    expect(await count("target_tallies")).toBe(0);
     expect((await expectTalliesFollow(db)).length).toBeGreaterThan(1);
+    expect(await count("tally_queue")).toBe(0);
     // a repair by hand: one score changed (the all-lowest one made plain), one removed
     await db.execute(sql`update response_scores set total = 100, options = '{2}', all_lowest = false where total = 20`);
     await expectTalliesFollow(db);

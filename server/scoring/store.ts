@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { DomainError, notFound } from "../errors";
@@ -198,12 +198,28 @@ export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed
   return { scored, failed };
 }
 
+const FOLD_LOCK = sql`select pg_advisory_xact_lock(hashtext('scores:tallies'))`;
+
 /**
- * Rebuilds every tally (target_tallies) from response_scores: the triggers keep them as scores
- * arrive; this is the full recount (npm run scores:recompute, and after repairs by hand).
+ * Folds the scores queued since the last fold into target_tallies (see db/schema/results.ts):
+ * run before every recompute, in a transaction of its own, one fold at a time.
  */
-export async function rebuildTallies(db: DbOrTx): Promise<void> {
-  await db.execute(sql`select scoring_tally_rebuild()`);
+export async function foldTallies(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(FOLD_LOCK);
+    await tx.execute(sql`select scoring_tally_fold()`);
+  });
+}
+
+/**
+ * Rebuilds every tally from response_scores and empties the queue: the full recount
+ * (npm run scores:recompute, and after repairs by hand).
+ */
+export async function rebuildTallies(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(FOLD_LOCK);
+    await tx.execute(sql`select scoring_tally_rebuild()`);
+  });
 }
 
 function arrayText(xs: Set<string>): string {

@@ -14,7 +14,7 @@ import type { InstrumentFile } from "../instruments/format";
 import { loadRegistry } from "../instruments/registry";
 import { approveVersion, createVersion } from "../instruments/versions";
 import { type School, sessionOf } from "../test/fixtures";
-import { storeResponses, type NewResponse } from "./store";
+import { foldTallies, storeResponses, type NewResponse } from "./store";
 
 export { answersFor, rng } from "./simulate";
 
@@ -113,11 +113,13 @@ export const fileOfGroup = (g: RaterGroup) => fileOf(kindOf[g]!);
 type Tally = { key: string; n: number; totals: number[]; counts: string[] };
 
 /**
- * The tallies that response_scores implies, worked out here without the triggers' SQL (kind 0
- * every scored response, 1–3 the flagged by flag, 4 the unscored; counts as decimal words
- * Σ count · 10^(6·position) per item), beside the tallies stored: tests assert they are equal.
+ * The tallies that response_scores implies, worked out here without the migration's SQL (kind
+ * 0 every scored response, 1–3 the flagged by flag, 4 the unscored; counts as decimal words
+ * Σ count · 10^(6·position) per item), beside the tallies stored after folding the queue (as
+ * every recompute does first): tests assert they are equal.
  */
 export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stored: Tally[] }> {
+  await foldTallies(db);
   const scores = rowsOf<{ target_id: number; g: string; total: number | null; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean }>(
     await db.execute(sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`));
   const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
