@@ -1,6 +1,10 @@
 CREATE TABLE "tally_queue" (
-	"response_id" uuid,
-	"observation_id" integer
+	"target_id" integer NOT NULL,
+	"rater_group" "rater_group" NOT NULL,
+	"total" double precision,
+	"options" smallint[] NOT NULL,
+	"straight_lining" boolean NOT NULL,
+	"all_lowest" boolean NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "target_tallies" (
@@ -77,10 +81,11 @@ LANGUAGE sql IMMUTABLE AS $$
   $q$, prelude, source)
 $$;
 --> statement-breakpoint
--- A submit's share: its score's key in the queue (a statement of any size, COPY included).
+-- A submit's share: a copy of its score in the queue, without its id (a statement of any
+-- size, COPY included).
 CREATE FUNCTION scoring_tally_queue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO tally_queue (response_id, observation_id) SELECT response_id, observation_id FROM new_rows;
+  INSERT INTO tally_queue (target_id, rater_group, total, options, straight_lining, all_lowest) SELECT target_id, rater_group, total, options, straight_lining, all_lowest FROM new_rows;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
@@ -88,22 +93,19 @@ END $$;
 -- folds with an advisory lock; scores queued meanwhile wait for the next fold).
 CREATE FUNCTION scoring_tally_fold() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE scoring_tally_sql('f', $p$
-    q AS (DELETE FROM tally_queue RETURNING response_id, observation_id),
-    f AS (SELECT s.* FROM response_scores s JOIN q ON s.response_id = q.response_id
-      UNION ALL SELECT s.* FROM response_scores s JOIN q ON s.observation_id = q.observation_id),$p$);
+  EXECUTE scoring_tally_sql('q', 'q AS (DELETE FROM tally_queue RETURNING target_id, rater_group, total, options, straight_lining, all_lowest),');
 END $$;
 --> statement-breakpoint
 -- Scores are never changed or removed by the app; when they are (a cascade, a repair by hand),
--- the tallies of every target touched are rebuilt from its scores that are not queued.
+-- the tallies of every target touched are rebuilt from its scores, its queued ones dropped.
 CREATE FUNCTION scoring_tally_rebuild_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   touched text := CASE TG_OP WHEN 'DELETE' THEN 'SELECT target_id, rater_group FROM old_rows'
     ELSE 'SELECT target_id, rater_group FROM old_rows UNION SELECT target_id, rater_group FROM new_rows' END;
 BEGIN
   EXECUTE format('DELETE FROM target_tallies t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
-  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)
-    AND NOT EXISTS (SELECT 1 FROM tally_queue q WHERE q.response_id = s.response_id OR q.observation_id = s.observation_id)) s', touched));
+  EXECUTE format('DELETE FROM tally_queue t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
+  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)) s', touched));
   RETURN NULL;
 END $$;
 --> statement-breakpoint

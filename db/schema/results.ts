@@ -35,12 +35,12 @@ export const responseScores = pgTable("response_scores", {
 
 // What the recompute reads instead of scanning response_scores (issue 5 part 8: aggregates
 // maintained as responses arrive): per target × rater group × kind of response. A trigger on
-// response_scores (db/migrations/0005_target_tallies.sql) queues every new score in
+// response_scores (db/migrations/0005_target_tallies.sql) queues a copy of every new score in
 // tally_queue, whatever path wrote it (the submit's single statement, bulk inserts, COPY), and
 // every recompute (the scheduler's, once a minute) first folds the queue into the tallies in
 // one statement: a submit pays one queue row, not a tally update. A delete or an update of
 // scores rebuilds the tallies of their targets; `npm run scores:recompute` rebuilds them all.
-// Invariant: the tallies are the aggregate of the scores that are not queued.
+// Invariant: the tallies and the queue together are the aggregate of response_scores.
 //   kind     0 every scored response; the flagged ones again by flag: 1 straight-lining only,
 //            2 all-lowest only, 3 both (the quality rules exclude by flag, so every policy finds
 //            its excludable responses here); 4 unscored (no total)
@@ -152,11 +152,16 @@ export const targetResults = pgTable("target_results", {
   counts: integer("counts").array().notNull(),
 }, (t) => [primaryKey({ name: "target_results_pk", columns: [t.policyId, t.targetId, t.raterGroup] })]);
 
-// Scores not yet in target_tallies (see there): the key of their response_scores row. No
-// foreign keys: a queued score deleted before the fold is simply not found by it.
+// Scores not yet in target_tallies (see there): what the tallies need of each, and no id
+// (response ids appear only in responses and response_scores). No foreign keys: a delete of
+// scores takes their targets' queued scores with it (the rebuild of those targets counts them).
 export const tallyQueue = pgTable("tally_queue", {
-  responseId: uuid("response_id"),
-  observationId: integer("observation_id"),
+  targetId: integer("target_id").notNull(),
+  raterGroup: raterGroup("rater_group").notNull(),
+  total: doublePrecision("total"),
+  options: smallint("options").array().notNull(),
+  straightLining: boolean("straight_lining").notNull(),
+  allLowest: boolean("all_lowest").notNull(),
 });
 
 // Reliability of class means per group of classes (instrument version × unit × term, or the

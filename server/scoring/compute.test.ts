@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { freshSchool, type School } from "../test/fixtures";
 import { recompute, splitTotals } from "./compute";
+import { refreshScores } from "./refresh";
 import type { ReliabilityFigures } from "./figures";
 import { figuresFromRow, itemShapes, type StoredFigures } from "./rows";
 import { scoringModelOfVersion } from "./store";
@@ -285,6 +286,20 @@ describe("recompute", () => {
     expect(got.valid.mean).toBeCloseTo(summarize(totals, null).mean!, 12);
     expect(got.valid.sd).toBeCloseTo(summarize(totals, null).sd!, 12);
     expect(() => parsePolicy({ ...defaultPolicy("2026-2027"), trim: 0.5 })).toThrow();
+  });
+});
+
+describe("the scheduler's step", () => {
+  it("folds the queued scores every minute, whether or not a policy is in force (the queue holds ids in their order of arrival)", async () => {
+    const r = rng(5);
+    await respond(db, c, "CS101-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+    const queued = async () => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from tally_queue`))[0].n);
+    expect(await queued()).toBe(6);
+    expect(await refreshScores(db)).toEqual([]); // no policy approved: nothing to compute
+    expect(await queued()).toBe(0);
+    const both = await talliesBothWays(db);
+    expect(both.stored).toEqual(both.expected);
+    expect(both.stored.find((t) => t.key === `${c.targets["CS101-01"].id}|student|0`)?.n).toBe(6);
   });
 });
 
