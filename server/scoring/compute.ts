@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
@@ -14,10 +14,11 @@ import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
  *   scope     the campaigns of the school year (their term's, or by their opening date for
  *             campaigns without a term: September starts a year), draft ones left out
  *   tallies   per target × rater group, what target_tallies holds (db/schema/results.ts; the
- *             scores queued since the last recompute are folded in first, in their own transaction): n, the sorted totals and the option
- *             counts of every item over all scored responses, the same over the flagged ones by
- *             flag (straight-lining, all-lowest, both), the number unscored; so every policy's
- *             quality rules find their excludable responses without reading a single response
+ *             scores queued since the last fold are folded in first, in a transaction of their
+ *             own): n, the sorted totals and the option counts of every item over all scored
+ *             responses, the same over the flagged ones by flag (straight-lining, all-lowest,
+ *             both), the number unscored; so every policy's quality rules find their
+ *             excludable responses without reading a single response
  *   eligible  eligibility (not excluded), observation assignments, invitations, imported counts
  *   figures   computeFigures (figures.ts): summaries, quality rules, reliability, EB scores,
  *             norms, composites
@@ -170,7 +171,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
   ]);
   const eligibleTotal = [...eligible.values()].reduce((a, b) => a + b, 0);
   if (targets.length === 0) return { inputs: [], targets, responses: 0, items: new Map(), eligible: eligibleTotal };
-  const excl = policy.quality.straightLining === "exclude" || policy.quality.allLowest === "exclude";
+  const excl = excludedKinds.length > 0;
   const versions = rowsOf<{ campaign_id: number; g: string; version_id: number }>(versionRows);
   const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, Number(v.version_id)]));
   const shapes = await versionItems(db, [...new Set(versions.map((v) => Number(v.version_id)))]);
