@@ -239,7 +239,9 @@ describe("recompute", () => {
 
   it("figures follow the responses: ifChanged skips an unchanged year and recomputes after a new response", async () => {
     const r = rng(9);
-    await respond(db, c, "CS101-01", "student", Array.from({ length: 5 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+    // one of them straight-lining: counted once by the check, as by the run (the tallies hold it twice)
+    const straight = answersFor(fileOfGroup("student"), 1, rng(1), { noise: 0 });
+    await respond(db, c, "CS101-01", "student", [...Array.from({ length: 4 }, () => answersFor(fileOfGroup("student"), 0.7, r)), straight]);
     const p = await policy();
     const first = await recompute(db, p, { trigger: "scheduler", ifChanged: true });
     expect(first.skipped).toBeUndefined();

@@ -62,7 +62,8 @@ export function fingerprint(scope: Scope, responses: number, targets: number, el
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
   const [r] = rowsOf<{ responses: number; targets: number }>(await db.execute(sql`
-    select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])) as responses,
+    select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id
+        where t.campaign_id = any(${ids}::int[]) and x.kind in (0, 4)) as responses, -- every response once, as gather counts them
       (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`));
   const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
   return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
@@ -400,8 +401,6 @@ export async function recompute(db: Db, p: { id: number; schoolYear: string; pol
     if (r !== "busy") {
       r.ms += foldMs;
       if (r.phases) r.phases.foldMs = foldMs;
-    }
-    if (r !== "busy") {
       if (!r.skipped) {
         // every run replaces the policy's rows: their old versions are dead at once, and without
         // autovacuum (off on some servers) each run would grow the tables by a full set
