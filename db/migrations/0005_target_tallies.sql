@@ -29,6 +29,12 @@ ALTER TABLE "target_tallies" ADD CONSTRAINT "target_tallies_target_id_campaign_t
 CREATE INDEX "response_scores_target_idx" ON "response_scores" USING btree ("target_id","rater_group");--> statement-breakpoint
 -- Tallies (db/schema/results.ts, targetTallies): new scores queued by a trigger, folded by
 -- scoring_tally_fold() before every recompute; deletes and updates rebuild their targets.
+-- Every change of the tallies takes this lock first (transaction-scoped): folds, rebuilds and
+-- the repairs' rebuilds of touched targets run one at a time.
+CREATE FUNCTION scoring_tally_lock() RETURNS void LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtext('scores:tallies'))
+$$;
+--> statement-breakpoint
 -- Sorted merge of two ascending arrays of totals (plpgsql, not sql: its plan is kept).
 CREATE FUNCTION scoring_merge_totals(a double precision[], b double precision[]) RETURNS double precision[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -43,8 +49,6 @@ BEGIN
   RETURN (SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}') FROM unnest(a, b) WITH ORDINALITY u(x, y, i));
 END $$;
 --> statement-breakpoint
--- The statement that adds the scores of a relation (a trigger's transition table, or
--- response_scores itself) to the tallies; one text so that every trigger adds the same way.
 -- The statement that adds the scores of a relation to the tallies (`prelude`: CTEs before it,
 -- ending in a comma); one text, so that the fold and every rebuild add the same way.
 CREATE FUNCTION scoring_tally_sql(source text, prelude text DEFAULT '') RETURNS text
@@ -89,35 +93,42 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
--- The queued scores into the tallies, the queue emptied, in one statement (callers serialise
--- folds with an advisory lock; scores queued meanwhile wait for the next fold).
+-- The queued scores into the tallies, the queue emptied, in one statement (scores queued
+-- meanwhile wait for the next fold).
 CREATE FUNCTION scoring_tally_fold() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM scoring_tally_lock();
   EXECUTE scoring_tally_sql('q', 'q AS (DELETE FROM tally_queue RETURNING target_id, rater_group, total, options, straight_lining, all_lowest),');
 END $$;
 --> statement-breakpoint
 -- Scores are never changed or removed by the app; when they are (a cascade, a repair by hand),
--- the tallies of every target touched are rebuilt from its scores, its queued ones dropped.
+-- the tallies of every target touched are rebuilt from its scores, its queued ones dropped in
+-- the same statement (one snapshot: a score queued meanwhile is either counted or still queued).
 CREATE FUNCTION scoring_tally_rebuild_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   touched text := CASE TG_OP WHEN 'DELETE' THEN 'SELECT target_id, rater_group FROM old_rows'
     ELSE 'SELECT target_id, rater_group FROM old_rows UNION SELECT target_id, rater_group FROM new_rows' END;
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+  PERFORM scoring_tally_lock();
   EXECUTE format('DELETE FROM target_tallies t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
-  EXECUTE format('DELETE FROM tally_queue t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group', touched);
-  EXECUTE scoring_tally_sql(format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)) s', touched));
+  EXECUTE scoring_tally_sql(
+    format('(SELECT s.* FROM response_scores s WHERE (s.target_id, s.rater_group) IN (%s)) s', touched),
+    format('dq AS (DELETE FROM tally_queue t USING (%s) x WHERE t.target_id = x.target_id AND t.rater_group = x.rater_group),', touched));
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- Every tally from response_scores, the queue emptied (npm run scores:recompute; this migration).
 CREATE FUNCTION scoring_tally_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM scoring_tally_lock();
   DELETE FROM tally_queue;
   DELETE FROM target_tallies;
   EXECUTE scoring_tally_sql('response_scores');
 END $$;
 --> statement-breakpoint
 -- (DELETE, not TRUNCATE: a TRUNCATE of these tables with response_scores must not truncate them again)
+-- (no tally lock: a rebuild holding it waits for the TRUNCATE's lock on response_scores)
 CREATE FUNCTION scoring_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM target_tallies;

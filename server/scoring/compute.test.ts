@@ -292,7 +292,7 @@ describe("recompute", () => {
 });
 
 describe("the scheduler's step", () => {
-  it("folds the queued scores every minute, whether or not a policy is in force (the queue holds ids in their order of arrival)", async () => {
+  it("folds the queued scores every minute, whether or not a policy is in force (the queue keeps scores in their order of arrival)", async () => {
     const r = rng(5);
     await respond(db, c, "CS101-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
     const queued = async () => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from tally_queue`))[0].n);

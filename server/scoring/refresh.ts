@@ -8,8 +8,8 @@ let backfilled = false;
 /**
  * The scheduler's scoring step (once a minute): the first time in a process, score any
  * response stored without a score (data from before scores were stored with the answers);
- * then fold the queued scores into the tallies (every minute, policy or not: the queue holds
- * response ids in their order of arrival, so it is kept short) and recompute every school year
+ * then fold the queued scores into the tallies (every minute, policy or not: the queue keeps
+ * scores in their order of arrival, so it is kept short) and recompute every school year
  * with a policy in force whose responses or targets changed since its last run. Figures thus
  * follow the responses within a minute while a campaign runs.
  */

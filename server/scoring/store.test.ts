@@ -93,6 +93,11 @@ describe("scores stored with the answers", () => {
     const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
     expect(await count("tally_queue")).toBe(tokens.length);
     expect(await count("target_tallies")).toBe(0);
+    // a score touched by hand before the fold: its target is tallied from its scores at once and
+    // its queued score dropped (so the fold does not count it twice)
+    await db.execute(sql`update response_scores set total = total where total = 60`);
+    expect(await count("tally_queue")).toBe(tokens.length - 1);
+    expect(await count("target_tallies")).toBe(1);
     expect((await expectTalliesFollow(db)).length).toBeGreaterThan(1);
     expect(await count("tally_queue")).toBe(0);
     // a repair by hand: one score changed (the all-lowest one made plain), one removed

@@ -198,17 +198,12 @@ export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed
   return { scored, failed };
 }
 
-const FOLD_LOCK = sql`select pg_advisory_xact_lock(hashtext('scores:tallies'))`;
-
 /**
  * Folds the scores queued since the last fold into target_tallies (see db/schema/results.ts):
- * run before every recompute, in a transaction of its own, one fold at a time.
+ * run before every recompute, outside its snapshot (the fold takes the tallies' lock itself).
  */
 export async function foldTallies(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(FOLD_LOCK);
-    await tx.execute(sql`select scoring_tally_fold()`);
-  });
+  await db.execute(sql`select scoring_tally_fold()`);
 }
 
 /**
@@ -216,10 +211,7 @@ export async function foldTallies(db: Db): Promise<void> {
  * (npm run scores:recompute, and after repairs by hand).
  */
 export async function rebuildTallies(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(FOLD_LOCK);
-    await tx.execute(sql`select scoring_tally_rebuild()`);
-  });
+  await db.execute(sql`select scoring_tally_rebuild()`);
 }
 
 function arrayText(xs: Set<string>): string {
