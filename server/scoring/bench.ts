@@ -64,7 +64,7 @@ import { defaultPgUrl, numberSetting, setting } from "../bench/harness";
 import { databaseUrl, recreateDatabase } from "../bench/seed";
 import type { InstrumentFile } from "../instruments/format";
 import { approveVersion, createVersion } from "../instruments/versions";
-import { recompute, type RunResult } from "./compute";
+import { ONCE, recompute, type RunResult } from "./compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "./policies";
 import { rng } from "./simulate";
 import { arrayLiteral, foldTallies, rebuildTallies, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "./store";
@@ -375,7 +375,7 @@ async function checkScores(db: Db): Promise<void> {
 async function checkTallies(db: Db): Promise<void> {
   const digest = async () => rowsOf<{ d: string; rows: number; n: number }>(await db.execute(sql`
     select md5(string_agg(target_id || '|' || rater_group || '|' || kind || '|' || n || '|' || totals::text || '|' || counts::text, ';'
-      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind in (0, 4)) as n from target_tallies`))[0];
+      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind = any(${ONCE}::int[])) as n from target_tallies`))[0];
   const [{ queued }] = rowsOf<{ queued: number }>(await db.execute(sql`select count(*) as queued from tally_queue`));
   const f0 = performance.now();
   await foldTallies(db);

@@ -59,11 +59,20 @@ export function fingerprint(scope: Scope, responses: number, targets: number, el
   return `${responses}:${targets}:${eligible}:${scope.campaignIds.join(",")}`;
 }
 
+/**
+ * target_tallies.kind (db/schema/results.ts; the migration's scoring_tally_sql): every scored
+ * response, the flagged ones again by flag bits (straight-lining 1, all-lowest 2, both 3), the
+ * unscored. ONCE: the kinds that hold every response exactly once (the run's count and the
+ * change check's must agree).
+ */
+export const TALLY = { scored: 0, straightLining: 1, allLowest: 2, unscored: 4 } as const;
+export const ONCE = arrayLiteral([TALLY.scored, TALLY.unscored]);
+
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
   const [r] = rowsOf<{ responses: number; targets: number }>(await db.execute(sql`
     select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id
-        where t.campaign_id = any(${ids}::int[]) and x.kind in (0, 4)) as responses, -- every response once, as gather counts them
+        where t.campaign_id = any(${ids}::int[]) and x.kind = any(${ONCE}::int[])) as responses,
       (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`));
   const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
   return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
@@ -151,8 +160,9 @@ const debug = (label: string, t: number) => {
 export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): Promise<Gathered> {
   const ids = arrayLiteral(scope.campaignIds);
   const excludes = (kind: number) =>
-    ((kind & 1) !== 0 && policy.quality.straightLining === "exclude") || ((kind & 2) !== 0 && policy.quality.allLowest === "exclude");
-  const excludedKinds = [1, 2, 3].filter(excludes);
+    ((kind & TALLY.straightLining) !== 0 && policy.quality.straightLining === "exclude")
+    || ((kind & TALLY.allLowest) !== 0 && policy.quality.allLowest === "exclude");
+  const excludedKinds = [TALLY.straightLining, TALLY.allLowest, TALLY.straightLining | TALLY.allLowest].filter(excludes);
   let t = performance.now();
   // four independent reads sent at once: the server runs the next while the last one is parsed
   type TallyRow = { target_id: number; g: string; kind: number; n: number; totals: string | null; counts: string | null };
@@ -166,8 +176,8 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     // (kind 0), the unscored (4), and the flagged by flag (1–3), whose totals and counts only
     // matter when the policy excludes them (arrays as text: split here faster than the drivers' parsers)
     db.execute(sql`select x.target_id, x.rater_group::text as g, x.kind, x.n,
-        case when x.kind = 0 or x.kind = any(${arrayLiteral(excludedKinds)}::int[]) then array_to_string(x.totals, ',') end as totals,
-        case when x.kind = 0 or x.kind = any(${arrayLiteral(excludedKinds)}::int[]) then array_to_string(x.counts, ',') end as counts
+        case when x.kind = any(${arrayLiteral([TALLY.scored, ...excludedKinds])}::int[]) then array_to_string(x.totals, ',') end as totals,
+        case when x.kind = any(${arrayLiteral([TALLY.scored, ...excludedKinds])}::int[]) then array_to_string(x.counts, ',') end as counts
       from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])`),
   ]);
   const eligibleTotal = [...eligible.values()].reduce((a, b) => a + b, 0);
@@ -204,15 +214,15 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     let unscored = 0, straightLining = 0, allLowest = 0;
     for (const r of talliesOf.get(k) ?? []) {
       const kind = Number(r.kind), n = Number(r.n);
-      if (kind === 4) { unscored += n; responses += n; continue; }
-      if (kind === 0) {
+      if (kind === TALLY.unscored) { unscored += n; responses += n; continue; }
+      if (kind === TALLY.scored) {
         responses += n;
         totals = splitTotals(r.totals);
         addWords(r.counts ?? "", countsList);
         continue;
       }
-      if (kind & 1) straightLining += n;
-      if (kind & 2) allLowest += n;
+      if (kind & TALLY.straightLining) straightLining += n;
+      if (kind & TALLY.allLowest) allLowest += n;
       if (excludes(kind)) {
         excludable.push(splitTotals(r.totals));
         addWords(r.counts ?? "", excludableList);
