@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
@@ -6,7 +7,7 @@ import { planCache } from "../instruments/validate";
 import { scoringModelCache } from "../scoring/store";
 
 // One database per test worker: in-memory PGlite, or with TEST_DATABASE_URL a database
-// of its own on that PostgreSQL server (created on first use), so workers never share.
+// of its own on that PostgreSQL server (created on first use, named after the checkout and worker), so workers never share.
 // vitest runs with isolate: false, so this module (and the database) lives for the worker.
 let handle: Promise<DbHandle> | undefined;
 
@@ -14,7 +15,9 @@ async function openForWorker(): Promise<DbHandle> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return openDb({ pgliteDir: "memory://" });
   const worker = process.env.VITEST_POOL_ID ?? "0";
-  const name = `tqe_test_w${worker}`;
+  // Named after the checkout too, so two checkouts on one server never drop each other's.
+  const checkout = createHash("sha256").update(process.cwd()).digest("hex").slice(0, 8);
+  const name = `tqe_test_${checkout}_w${worker}`;
   const { default: postgres } = await import("postgres");
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
