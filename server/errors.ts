@@ -1,10 +1,10 @@
 // Domain errors carry a code from the message catalogue (server/i18n/messages) and
 // parameters; server/api/trpc.ts turns them into tRPC errors in the user's language.
-export type DomainErrorKind = "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS";
+export type DomainErrorKind = "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "PAYLOAD_TOO_LARGE";
 
 // The HTTP status each kind answers with in route handlers (tRPC maps its own codes alike).
 export const HTTP_STATUS: Record<DomainErrorKind, number> = {
-  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429,
+  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, TOO_MANY_REQUESTS: 429,
 };
 
 export class DomainError extends Error {

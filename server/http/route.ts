@@ -1,6 +1,8 @@
 import { DomainError, HTTP_STATUS } from "../errors";
 import { LOCALE_COOKIE, toLocale, type Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
+import { showPath, isStorableText } from "../text";
+import { requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
 
 /** The language chosen by the cookie on a raw request (route handlers). */
@@ -15,7 +17,47 @@ export const LOCALE_HEADER = "x-tqe-locale";
 
 export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>, details?: unknown): Response {
   // `code` lets a client react to a kind of refusal without parsing the message.
-  return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status });
+  // 413: the rest of the body is not read; closing the connection stops the client sending it.
+  const headers = status === 413 ? { connection: "close" } : undefined;
+  return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status, headers });
+}
+
+/** The first query-string name or value that is not storable text, or null. */
+function unstorableQuery(req: Request): string | null {
+  for (const [k, v] of new URL(req.url).searchParams) if (!isStorableText(k) || !isStorableText(v)) return k;
+  return null;
+}
+
+/**
+ * What every route handler does before its own work, tRPC's and next-auth's included:
+ * refuse cross-site writes, a Content-Length above the route's body limit (413, nothing
+ * read) and query strings with text that cannot be stored (400). Null: go on.
+ */
+export async function refuseAtTheDoor(
+  req: Request, opts: { maxBodyBytes: number; tooLarge?: TooLarge; checkOrigin?: boolean },
+): Promise<Response | null> {
+  const { maxBodyBytes, tooLarge } = opts;
+  const locale = localeOf(req);
+  const refused = opts.checkOrigin === false ? null : await refuseCrossOrigin(req);
+  if (refused) return refused;
+  const declared = req.headers.get("content-length");
+  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > maxBodyBytes) {
+    const e = tooLargeError(maxBodyBytes, tooLarge);
+    return errorResponse(locale, 413, e.code, e.params);
+  }
+  const bad = unstorableQuery(req);
+  if (bad !== null) return errorResponse(locale, 400, "errors.badText", { field: showPath(bad) });
+  return null;
+}
+
+/** Runs `fn` and answers a domain error (413 of the body reader included) as JSON. */
+export async function answeringDomainErrors(req: Request, fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DomainError) return errorResponse(localeOf(req), HTTP_STATUS[e.kind], e.code, e.params, e.details);
+    throw e;
+  }
 }
 
 /** A 403 response for a state-changing request from another origin, or null to go on. */
@@ -25,19 +67,23 @@ export async function refuseCrossOrigin(req: Request): Promise<Response | null> 
 }
 
 /**
- * Wraps a route handler (not tRPC, which has its own): refuses cross-site writes, and
- * turns domain errors into JSON errors in the user's language with the matching status.
+ * Wraps a route handler (not tRPC, which has its own): refuses cross-site writes, gives
+ * the handler its body through the bounded reader (at most `maxBodyBytes`, 0 unless the
+ * route declares more: 413 beyond; server/http/body.ts), and turns domain errors into JSON
+ * errors in the user's language with the matching status. The handler reads its body only
+ * through `body`, never from `req` directly.
  */
 export function routeHandler(
-  fn: (req: Request, locale: Locale) => Promise<Response>,
-  opts: { logErrors?: "full" | "name" } = {},
+  fn: (req: Request, locale: Locale, body: RequestBody) => Promise<Response>,
+  opts: { logErrors?: "full" | "name"; maxBodyBytes?: number; tooLarge?: TooLarge } = {},
 ) {
+  const limit = opts.maxBodyBytes ?? 0;
   return async (req: Request): Promise<Response> => {
     const locale = localeOf(req);
-    const refused = await refuseCrossOrigin(req);
+    const refused = await refuseAtTheDoor(req, { maxBodyBytes: limit, tooLarge: opts.tooLarge });
     if (refused) return refused;
     try {
-      return await fn(req, locale);
+      return await fn(req, locale, requestBody(req, limit, opts.tooLarge));
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params, e.details);
       // "name": the anonymous submit path logs only what failed, never a message that

@@ -1,7 +1,7 @@
-import { badRequest } from "@/server/errors";
+import { badRequest, DomainError, forbidden } from "@/server/errors";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
-import { handleImportUpload, MAX_FILE_BYTES } from "@/server/imports/http";
+import { canImport, handleImportUpload, MAX_FILE_BYTES } from "@/server/imports/http";
 import { routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -9,16 +9,19 @@ export const runtime = "nodejs";
 
 // Multipart upload (fields kind, file): starts an import job and answers with its id at
 // once; the page polls imports.job for progress and the result.
-export const POST = routeHandler(async (req, locale) => {
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_FILE_BYTES + 64 * 1024) throw badRequest("imports.upload.tooLarge", { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+// The body (the file and a field) is read after the session check, at most the file's
+// limit plus room for the multipart envelope: 413 beyond.
+export const POST = routeHandler(async (_req, locale, body) => {
   const [db, user] = await Promise.all([getDb(), currentUser()]);
+  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+  if (!canImport(user)) throw forbidden();
   let formData: FormData;
   try {
-    formData = await req.formData();
-  } catch {
+    formData = await body.formData();
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
     throw badRequest("imports.upload.noFile");
   }
   const { jobId } = await handleImportUpload({ db, user, locale, formData });
   return Response.json({ jobId }, { status: 202 });
-});
+}, { maxBodyBytes: MAX_FILE_BYTES + 64 * 1024, tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } } });

@@ -1,6 +1,5 @@
 import { submitResponse, MAX_ANSWERS_BYTES } from "@/server/anonymity/submit";
 import { getDb } from "@/server/db";
-import { badRequest } from "@/server/errors";
 import { routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -12,16 +11,10 @@ export const runtime = "nodejs";
 // locale); the answer is { status: "stored" | "duplicate" } once the row is committed.
 const MAX_BODY_BYTES = MAX_ANSWERS_BYTES + 4096;
 
-export const POST = routeHandler(async (req) => {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw badRequest("respond.submit.errors.tooLarge", { max: MAX_ANSWERS_BYTES });
-  const text = await req.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw badRequest("respond.submit.errors.tooLarge", { max: MAX_ANSWERS_BYTES });
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw badRequest("respond.submit.errors.invalidRequest");
-  }
-  const result = await submitResponse(await getDb(), body as never, new Date());
+// The body is read through the bounded reader (413 beyond the limit, 400 for text that
+// cannot be stored, e.g. a NUL in an answer).
+export const POST = routeHandler(async (_req, _locale, body) => {
+  const submission = await body.json("respond.submit.errors.invalidRequest");
+  const result = await submitResponse(await getDb(), submission as never, new Date());
   return Response.json(result, { headers: { "Cache-Control": "no-store" } });
-}, { logErrors: "name" });
+}, { logErrors: "name", maxBodyBytes: MAX_BODY_BYTES, tooLarge: { code: "respond.submit.errors.tooLarge", params: { max: MAX_ANSWERS_BYTES } } });

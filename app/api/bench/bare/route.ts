@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import { readBody } from "@/server/http/body";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -7,7 +8,8 @@ export const runtime = "nodejs";
 // Unless the process runs with BENCH_BARE=1 it does not exist (404). Otherwise it does
 // exactly one INSERT of the request body through postgres.js, with a pool of its own from
 // DATABASE_URL, into bench_bare (a table the benchmark script creates), and answers
-// 200 JSON: no Origin check, no validation, no drizzle, no domain code.
+// 200 JSON: no Origin check, no validation, no drizzle, no domain code. The body is read
+// through the same bounded reader as every route (server/http/body.ts).
 const g = globalThis as unknown as { __tqeBenchBare?: postgres.Sql };
 
 function pool(): postgres.Sql {
@@ -17,7 +19,12 @@ function pool(): postgres.Sql {
 
 export async function POST(req: Request): Promise<Response> {
   if (process.env.BENCH_BARE !== "1" || !process.env.DATABASE_URL) return new Response(null, { status: 404 });
-  const body = await req.text();
+  let body: string;
+  try {
+    body = new TextDecoder().decode(await readBody(req, 128 * 1024));
+  } catch {
+    return new Response(null, { status: 413, headers: { connection: "close" } });
+  }
   const [row] = await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`;
   return Response.json({ id: String(row.id) }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -12,19 +12,18 @@ export const runtime = "nodejs";
 // POST /api/scoring/history (multipart, field file): past terms' responses from another system
 // in the long format; checked, imported as closed campaigns and the figures recomputed
 // (server/scoring/history.ts). Problems come back with row and column, and nothing is stored.
-export const POST = routeHandler(async (req, locale) => {
+export const POST = routeHandler(async (_req, locale, body) => {
   const user = await currentUser();
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   if (!hasRole(user, ...SCORING_ADMIN_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > HISTORY_MAX_BYTES + 64 * 1024) throw badRequest("scoring.longFormat.tooLarge", { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 });
   let file: FormDataEntryValue | null;
   try {
-    file = (await req.formData()).get("file");
-  } catch {
+    file = (await body.formData()).get("file");
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
     throw badRequest("imports.upload.noFile");
   }
   if (!file || typeof file === "string") throw badRequest("imports.upload.noFile");
   const result = await importHistoryFile(await getDb(), user.id, new Uint8Array(await file.arrayBuffer()), locale, new Date());
   return Response.json(result);
-});
+}, { maxBodyBytes: HISTORY_MAX_BYTES + 64 * 1024, tooLarge: { code: "scoring.longFormat.tooLarge", params: { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 } } });

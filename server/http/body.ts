@@ -1,0 +1,120 @@
+import { NextRequest } from "next/server";
+import { badRequest, DomainError } from "../errors";
+import { showPath, unstorableTextPath, isStorableText } from "../text";
+
+/**
+ * The one way route handlers read a request body: at most `limit` bytes are taken from the
+ * stream, whatever the headers say. A Content-Length above the limit is refused before
+ * anything is read; without one (chunked) or with one that lies, reading stops as soon as
+ * the count passes the limit, and the request is refused with 413. Nothing more is pulled
+ * from the stream after that: the answer carries `Connection: close`, so the server closes
+ * the connection instead of reading the rest (server/http/route.ts).
+ *
+ * Text is checked on the way in (server/text.ts): bodies that are not UTF-8, and JSON
+ * holding a NUL or a lone surrogate anywhere, are refused with 400 and the path.
+ */
+
+export type TooLarge = { code: string; params?: Record<string, string | number> };
+
+export function tooLargeError(limit: number, tooLarge?: TooLarge): DomainError {
+  return new DomainError("PAYLOAD_TOO_LARGE", tooLarge?.code ?? "errors.tooLarge", tooLarge?.params ?? { maxKb: Math.floor(limit / 1024) });
+}
+
+/** The body's bytes, at most `limit` of them (413 beyond). */
+export async function readBody(req: Request, limit: number, tooLarge?: TooLarge): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) throw tooLargeError(limit, tooLarge);
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      // Stop here: not one more read. The chunk that crossed the limit is dropped.
+      if (total > limit) throw tooLargeError(limit, tooLarge);
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+export function badTextError(path: string): DomainError {
+  return badRequest("errors.badText", { field: showPath(path) });
+}
+
+/** UTF-8 text without NUL (400 otherwise). */
+export function decodeText(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw badTextError("");
+  }
+  if (!isStorableText(text)) throw badTextError("");
+  return text;
+}
+
+/** JSON whose every string and key is storable text (400 with the path otherwise). */
+export function parseJson(bytes: Uint8Array, invalid = "errors.invalidJson"): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw badTextError("");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest(invalid);
+  }
+  const bad = unstorableTextPath(value);
+  if (bad !== null) throw badTextError(bad);
+  return value;
+}
+
+/** What a route handler gets to read its body with; each reads the stream once, up to the route's limit. */
+export type RequestBody = {
+  bytes(): Promise<Uint8Array>;
+  text(): Promise<string>;
+  json(invalid?: string): Promise<unknown>;
+  /** multipart/form-data or x-www-form-urlencoded, parsed from the bounded bytes. */
+  formData(): Promise<FormData>;
+};
+
+export function requestBody(req: Request, limit: number, tooLarge?: TooLarge): RequestBody {
+  let read: Promise<Uint8Array> | undefined;
+  const bytes = () => (read ??= readBody(req, limit, tooLarge));
+  return {
+    bytes,
+    text: async () => decodeText(await bytes()),
+    json: async (invalid?: string) => parseJson(await bytes(), invalid),
+    formData: async () => {
+      const type = req.headers.get("content-type") ?? "";
+      return new Response(await bytes() as BodyInit, { headers: { "content-type": type } }).formData();
+    },
+  };
+}
+
+/**
+ * The request with its body read (bounded) into memory, for handlers that read the body
+ * themselves (tRPC's fetch adapter, next-auth): they get a NextRequest with the same URL,
+ * method and headers, whose body can no longer be larger than the limit.
+ */
+export async function bufferedRequest(req: Request, limit: number, tooLarge?: TooLarge): Promise<NextRequest> {
+  const method = req.method.toUpperCase();
+  const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, limit, tooLarge);
+  return new NextRequest(req.url, { method, headers: req.headers, body: body as BodyInit | undefined, signal: req.signal });
+}
