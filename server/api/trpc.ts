@@ -8,6 +8,7 @@ import { translate } from "../i18n/translate";
 import type { Locale } from "../i18n/messages";
 import type { SessionUser } from "../auth/users";
 import { unitScope, type UnitScope } from "../access/scope";
+import { showPath, unstorableTextPath } from "../text";
 
 // The context is plain data: route handlers build it from the request, tests build it
 // directly (see createCaller in root.ts), no HTTP needed.
@@ -73,7 +74,15 @@ const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-const base = t.procedure.use(errorMapping).use(accessCheck);
+// One check for every input: a string (or key) holding a NUL or a lone surrogate is refused
+// with 400 and its path (server/text.ts), whatever the procedure's own schema says.
+const storableText = t.middleware(async ({ ctx, getRawInput, next }) => {
+  const bad = unstorableTextPath(await getRawInput());
+  if (bad !== null) throw new TRPCError({ code: "BAD_REQUEST", message: translate(ctx.locale, "errors.badText", { field: showPath(bad) }) });
+  return next();
+});
+
+const base = t.procedure.use(errorMapping).use(accessCheck).use(storableText);
 
 export const publicProcedure = base.meta({ allow: "public" });
 export const signedInProcedure = base.meta({ allow: "signed-in" }).use(({ ctx, next }) =>
