@@ -18,6 +18,7 @@
 import { z } from "zod";
 import { IMPORT_KINDS, ROLES, type ImportKind, type Role } from "@/db/schema";
 import { messages, type Locale } from "../i18n/messages";
+import { isStorableText } from "../text";
 
 export type Bilingual = { zh: string; en: string };
 
@@ -67,10 +68,14 @@ const blankToUndefined = (v: unknown) => {
   return s === "" ? undefined : s;
 };
 
-/** A cell: trimmed, empty → undefined; required cells must not be empty. */
+/**
+ * A cell: trimmed, empty → undefined; required cells must not be empty; text that cannot
+ * be stored (a NUL, a lone surrogate: server/text.ts) is refused in every kind of cell.
+ */
 function cell<T>(required: boolean, parse: (s: string, ctx: Ctx) => T) {
   return z.preprocess(blankToUndefined, z.string().optional().transform((s, ctx): T | undefined => {
     if (s === undefined) return required ? fail(ctx, "required") : undefined;
+    if (!isStorableText(s)) return fail(ctx, "badText");
     return parse(s, ctx);
   }));
 }

@@ -205,6 +205,71 @@ describe("people", () => {
 });
 
 
+describe("people holding a role an import cannot grant", () => {
+  // The system administrator's role cannot be granted by import, so an import cannot
+  // deactivate, rename or otherwise change its holder either (the quality office imports).
+  const header = ["学号/工号", "姓名", "人员类别", "所属单位代码", "角色", "是否有效"];
+  const snapshot = async () => q(sql`select p.number, p.name, p.kind::text, p.active, p.unit_id, p.updated_at::text,
+    coalesce((select array_agg(g.role::text order by g.role) from role_grants g where g.person_id = p.id), '{}') as roles
+    from persons p order by p.number`);
+
+  it("refuses to deactivate the system administrator, naming the row and column, and writes nothing", async () => {
+    const before = await snapshot();
+    const r = await imp("people", [
+      header,
+      ["T001", "张老师（新）", "教职工", "A1", "教师", "是"],
+      ["admin", "系统管理员", "教职工", "S", "", "否"],
+    ], { fileName: "人员.csv" });
+    expect(r.ok).toBe(false);
+    expect(r.errors).toEqual([
+      { file: "人员.csv", row: 3, column: "是否有效", reason: "“admin”持有“系统管理员”角色，导入不能授予该角色，因此也不能更改或停用此人；请由系统管理员在系统中修改。" },
+    ]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses any change to them (name, unit, a new role), in the user's language", async () => {
+    const before = await snapshot();
+    const r = await imp("people", [
+      header,
+      ["admin", "管理员甲", "教职工", "A", "督导", ""],
+    ], { locale: "en" });
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([[2, "姓名"], [2, "所属单位代码"], [2, "角色"]]);
+    expect(r.errors[0].reason).toBe("\"admin\" holds the role System administrator, which an import cannot grant, so an import cannot change or deactivate them either; the system administrator changes it in the app.");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("lets a file through that lists them unchanged (an HR export of all staff)", async () => {
+    const r = await imp("people", [
+      header,
+      ["admin", "系统管理员", "教职工", "S", "", "是"],
+      ["T001", "张老师", "教职工", "A1", "教师", ""],
+    ]);
+    expect(r).toMatchObject({ ok: true, unchanged: 2 });
+  });
+});
+
+describe("text that cannot be stored, in cells", () => {
+  it("a NUL in a cell is reported with row and column, and nothing is written", async () => {
+    const before = await count("persons");
+    const r = await imp("people", [
+      ["学号/工号", "姓名", "人员类别"],
+      ["T300", "王\u0000老师", "教职工"],
+      ["T301", "李老师", "教职工"],
+    ]);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([[2, "姓名", "单元格中含有无法保存的字符（空字符 NUL 或不成对的代理项），请删除后重新导入。"]]);
+    expect(await count("persons")).toBe(before);
+  });
+
+  it("likewise past the first 64 KB of a CSV without BOM (the binary sniff looks no further)", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`T${3000 + i}`, i === 2999 ? "周\u0000老师" : "周老师".repeat(4), "staff"]);
+    const r = await runImport(db, { kind: "people", fileName: "people.csv", bytes: csvBytes([["Number", "Name", "Kind"], ...rows], { bom: false }), actorId: null, locale: "en" });
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([[3001, "Name"]]);
+    expect(r.errors[0].reason).toContain("cannot be stored");
+    // (Lone surrogates cannot come out of a file: decoding bytes never makes one.)
+  });
+});
+
 describe("sections", () => {
   const file = [
     ["学期", "教学班代码", "课程代码", "教学班名称", "上课时间地点", "容量", "任课教师工号"],

@@ -272,6 +272,48 @@ const UNIT_ROLES: Role[] = ["supervisor", "leader", "unit_admin"];
 const STUDENT_ROLES: Role[] = ["student", "info_officer"];
 const NOT_IMPORTABLE: Role[] = ["sys_admin"];
 
+/**
+ * An import cannot change anyone holding a role it could not grant (NOT_IMPORTABLE: the
+ * system administrator): a row for such a person that would change any written column,
+ * deactivate them or add a role is refused at that column. A row repeating what is stored
+ * passes (an export of all staff lists them too).
+ */
+async function checkProtectedPeople(
+  ctx: Ctx, db: DbOrTx, rows: Row[], cols: ColSpec[], record: (r: Row) => Record<string, unknown>,
+  grantsOf: (r: Row) => { role: Role; unitId: number | null }[],
+  roleNames: (role: Role) => Params,
+) {
+  const numbers = rows.map((r) => val<string>(r, "number")).filter((n): n is string => n !== undefined);
+  if (!numbers.length) return;
+  const names = cols.map(([n]) => n).filter((n) => n !== "number");
+  const found = await query<Record<string, unknown> & { id: number; number: string; protected_role: Role; grants: { role: Role; unit_id: number | null }[] }>(db, sql`
+    select p.id, p.number, ${sql.raw(names.map((n) => `p."${n}"`).join(", "))},
+      (select g.role from role_grants g where g.person_id = p.id and g.role::text in ${textArray(NOT_IMPORTABLE)} order by g.role limit 1) as protected_role,
+      (select coalesce(jsonb_agg(jsonb_build_object('role', g.role, 'unit_id', g.unit_id)), '[]'::jsonb) from role_grants g where g.person_id = p.id) as grants
+    from persons p
+    where p.number in ${textArray(numbers)}
+      and exists (select 1 from role_grants g where g.person_id = p.id and g.role::text in ${textArray(NOT_IMPORTABLE)})`);
+  if (!found.length) return;
+  const byNumber = new Map(found.map((p) => [p.number, p]));
+  const fileKey: Record<string, string> = { unit_id: "unit_code", programme_id: "programme_code" };
+  const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || (a != null && b != null && String(a) === String(b));
+  for (const r of rows) {
+    const p = byNumber.get(val<string>(r, "number") ?? "");
+    if (!p) continue;
+    const params = { number: p.number, ...roleNames(p.protected_role) };
+    const rec = record(r);
+    for (const n of names) {
+      const key = fileKey[n] ?? n;
+      if (bad(r, key) || same(rec[n], p[n])) continue;
+      ctx.err(r.row, key, "protectedPerson", params);
+    }
+    const held = (p.grants ?? []).map((g) => K(g.role, g.unit_id === null ? null : Number(g.unit_id)));
+    if (!bad(r, "roles", "role_unit_code") && grantsOf(r).some((g) => !held.includes(K(g.role, g.unitId)))) {
+      ctx.err(r.row, "roles", "protectedPerson", params);
+    }
+  }
+}
+
 const people: Handler = async (ctx, db, rows) => {
   checkDuplicates(ctx, rows, ["number"], (r) => val<string>(r, "number") ?? null);
   const unitCodes = rows.flatMap((r) => [val<string>(r, "unit_code"), val<string>(r, "role_unit_code")]).filter((c): c is string => !!c);
@@ -298,38 +340,43 @@ const people: Handler = async (ctx, db, rows) => {
     }
   }
 
+  // The columns written (those in the file) and each row's record, as the writer stores them.
+  const cols = pick(ctx, [
+    ["number", "text"], ["name", "text"], ["kind", "person_kind"], ["unit_id", "integer"], ["programme_id", "integer"],
+    ["class_name", "text"], ["admission_year", "smallint"], ["title", "text"], ["gender", "text"], ["email", "text"],
+    ["phone", "text"], ["active", "boolean"],
+  ], { unit_id: "unit_code", programme_id: "programme_code" });
+  const record = (r: Row): Record<string, unknown> => {
+    const unit = val<string>(r, "unit_code");
+    const prog = val<string>(r, "programme_code");
+    return {
+      number: val(r, "number"), name: val(r, "name"), kind: val(r, "kind"),
+      unit_id: unit === undefined ? null : unitIds.get(unit), programme_id: prog === undefined ? null : progIds.get(prog),
+      class_name: val(r, "class_name") ?? null, admission_year: val(r, "admission_year") ?? null, title: val(r, "title") ?? null,
+      gender: val(r, "gender") ?? null, email: val(r, "email") ?? null, phone: val(r, "phone") ?? null, active: val(r, "active") ?? true,
+    };
+  };
+  /** The role grants a row asks for (students always get the student role). */
+  const grantsOf = (r: Row): { role: Role; unitId: number | null }[] => {
+    const roles = [...(val<Role[]>(r, "roles") ?? [])];
+    if (val(r, "kind") === "student" && !roles.includes("student")) roles.push("student");
+    const roleUnit = val<string>(r, "role_unit_code");
+    return roles.map((role) => ({ role, unitId: UNIT_ROLES.includes(role) && roleUnit !== undefined ? unitIds.get(roleUnit) ?? null : null }));
+  };
+  await checkProtectedPeople(ctx, db, rows, cols, record, grantsOf, roleNames);
+
   return async (tx, progress) => {
-    const cols = pick(ctx, [
-      ["number", "text"], ["name", "text"], ["kind", "person_kind"], ["unit_id", "integer"], ["programme_id", "integer"],
-      ["class_name", "text"], ["admission_year", "smallint"], ["title", "text"], ["gender", "text"], ["email", "text"],
-      ["phone", "text"], ["active", "boolean"],
-    ], { unit_id: "unit_code", programme_id: "programme_code" });
-    const data = rows.map((r) => {
-      const unit = val<string>(r, "unit_code");
-      const prog = val<string>(r, "programme_code");
-      return {
-        number: val(r, "number"), name: val(r, "name"), kind: val(r, "kind"),
-        unit_id: unit === undefined ? null : unitIds.get(unit), programme_id: prog === undefined ? null : progIds.get(prog),
-        class_name: val(r, "class_name") ?? null, admission_year: val(r, "admission_year") ?? null, title: val(r, "title") ?? null,
-        gender: val(r, "gender") ?? null, email: val(r, "email") ?? null, phone: val(r, "phone") ?? null, active: val(r, "active") ?? true,
-      };
-    });
+    const data = rows.map(record);
     const spec: UpsertSpec = { table: "persons", cols, key: ["number"], update: cols.map(([n]) => n).filter((n) => n !== "number"), touch: true };
     const ret = await upsertReturning(tx, spec, data, ["number"], progress);
     const changed = new Map(ret.map((x) => [x.number as string, x]));
     const ids = await personsByNumber(tx, rows.map((r) => val<string>(r, "number")!));
 
-    // Role grants are only added (students always get the student role).
+    // Role grants are only added.
     const grants: { person_id: number; role: Role; unit_id: number | null }[] = [];
     for (const r of rows) {
       const personId = ids.get(val<string>(r, "number")!)!.id;
-      const roles = [...(val<Role[]>(r, "roles") ?? [])];
-      if (val(r, "kind") === "student" && !roles.includes("student")) roles.push("student");
-      const roleUnit = val<string>(r, "role_unit_code");
-      for (const role of roles) {
-        const unitId = UNIT_ROLES.includes(role) && roleUnit !== undefined ? unitIds.get(roleUnit)! : null;
-        grants.push({ person_id: personId, role, unit_id: unitId });
-      }
+      for (const g of grantsOf(r)) grants.push({ person_id: personId, role: g.role, unit_id: g.unitId });
     }
     const granted = await upsertReturning(tx, {
       table: "role_grants", cols: [["person_id", "integer"], ["role", "role"], ["unit_id", "integer"]],
