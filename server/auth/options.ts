@@ -6,6 +6,7 @@ import { env } from "../env";
 import { authenticate, findActivePersonByNumber, loadSessionUser, type SessionUser } from "./users";
 import { clientIp } from "../http/guard";
 import { recordAudit } from "../audit";
+import { isStorableText } from "../text";
 
 declare module "next-auth" {
   interface Session { user: SessionUser; loginAt: number }
@@ -23,7 +24,8 @@ export function sessionAlive(token: { pid?: number; loginAt?: number }, now: num
   return !!token.pid && !!token.loginAt && token.loginAt <= now && now - token.loginAt <= maxHours * 3600_000;
 }
 
-const credentialsInput = z.object({ number: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) });
+// A number the database could not store (NUL, lone surrogate) is a wrong number, not a 500.
+const credentialsInput = z.object({ number: z.string().trim().min(1).max(64).refine(isStorableText), password: z.string().min(1).max(256) });
 
 // Sign-in errors are codes the sign-in page translates; "throttled:<minutes>".
 export function authOptions(): NextAuthOptions {

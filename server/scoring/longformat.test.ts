@@ -81,6 +81,16 @@ describe("long format", () => {
     ]);
   });
 
+  it("refuses a cell holding a NUL (the database could not store it), with row and column", async () => {
+    // (With a BOM: a file without one is sniffed for NUL bytes and refused as not a text file.)
+    const p = await problems([
+      `\uFEFF${HEAD}`,
+      "C,student_evaluation@1,S1,T1,student,1,q1,1",
+      "C,student_evaluation@1,S1\u0000x,T1,student,2,q1,1",
+    ].join("\n"));
+    expect(p).toEqual([{ row: 3, column: "section", message: expect.stringContaining("cannot be stored") }]);
+  });
+
   it("refuses a target whose context changes between rows, and a campaign over two terms", async () => {
     const p = await problems([
       `${HEAD},unit,eligible`,

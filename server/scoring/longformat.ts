@@ -4,6 +4,7 @@ import { DomainError } from "../errors";
 import type { RaterGroup } from "../campaigns/kinds";
 import { NA_VALUE, type InstrumentFile } from "../instruments/format";
 import { ImportFileError, readTable } from "../imports/parse";
+import { isStorableText } from "../text";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
@@ -127,6 +128,8 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
 
   for (const { row, cells } of table.rows) {
     const v = Object.fromEntries(ALL_COLUMNS.map((c) => [c, cell(cells, c)])) as Record<Column, string>;
+    const unstorable = ALL_COLUMNS.find((c) => !isStorableText(v[c]));
+    if (unstorable) { add(row, unstorable, "badText", { column: unstorable }); continue; }
     let ok = true;
     for (const c of ["campaign", "instrument_version", "rater_group", "response", "question", "value"] as const) {
       if (v[c] === "") { add(row, c, "required", { column: c }); ok = false; }
