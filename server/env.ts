@@ -18,6 +18,10 @@ const schema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  // Reverse proxies in front of the app that append the client's address to X-Forwarded-For:
+  // 0 (default), the socket's address is the client's; n, the n-th entry from the right
+  // (server/http/guard.ts clientIp). More than are really there lets clients pick their address.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // Optional single sign-on (OIDC; CAS servers ≥ 5 speak OIDC too).
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_CLIENT_ID: z.string().optional(),

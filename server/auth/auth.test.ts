@@ -5,6 +5,7 @@ import { loginThrottle, persons } from "@/db/schema";
 import { FIXTURE_PASSWORD, freshSchool, type School } from "../test/fixtures";
 import { hashPassword, verifyPassword } from "./password";
 import { authenticate, loadSessionUser } from "./users";
+import { clientIp } from "../http/guard";
 
 let db: Db;
 let s: School;
@@ -61,6 +62,17 @@ describe("sign-in", () => {
     expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.9" }, later(1), cfg))
       .toMatchObject({ ok: false, reason: "throttled" });
     expect((await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.10" }, later(1), cfg)).ok).toBe(true);
+  });
+
+  it("a locked-out address stays locked out when the client adds X-Forwarded-For", async () => {
+    // Directly connected (no proxy: TRUSTED_PROXY_HOPS=0), as the attack found it.
+    const direct = new Headers({ "x-tqe-peer-address": "203.0.113.50" });
+    for (let i = 0; i < 50; i++) await authenticate(db, { number: `Y${i}`, password: "bad", ip: clientIp(direct) }, t0, cfg);
+    for (const xff of ["198.51.100.1", "198.51.100.1, 203.0.113.50", "unknown"]) {
+      const spoofed = new Headers({ "x-tqe-peer-address": "203.0.113.50", "x-forwarded-for": xff, "x-real-ip": "198.51.100.2" });
+      expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: clientIp(spoofed) }, later(1), cfg))
+        .toMatchObject({ ok: false, reason: "throttled" });
+    }
   });
 
   it("refuses deactivated people and drops them from sessions", async () => {

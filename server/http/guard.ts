@@ -1,12 +1,27 @@
 import { env } from "../env";
+import { PEER_ADDRESS_HEADER } from "./peer";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The client address: the first X-Forwarded-For hop (set by the reverse proxy), else X-Real-IP. */
-export function clientIp(headers: Headers): string | null {
-  const fwd = headers.get("x-forwarded-for");
-  if (fwd) return fwd.split(",")[0].trim() || null;
-  return headers.get("x-real-ip");
+const bare = (a: string) => a.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").slice(0, 100);
+
+/**
+ * The client's address, for sign-in throttling. With `hops` trusted proxies in front of
+ * the app (TRUSTED_PROXY_HOPS), each appending the address it saw to X-Forwarded-For, the
+ * client is the entry `hops` places from the right of [X-Forwarded-For…, socket address]:
+ * 0, the default, is the socket itself (the header is the client's to write and is
+ * ignored); 1 is the last X-Forwarded-For entry, appended by the one proxy; fewer entries
+ * than hops give the furthest one. Everything left of that entry is the client's own
+ * writing and never counts. Null when the socket's address is unknown (not served by this
+ * app's server process, e.g. in tests) and no hop is trusted.
+ */
+export function clientIp(headers: Headers, hops: number = env().TRUSTED_PROXY_HOPS): string | null {
+  const peer = headers.get(PEER_ADDRESS_HEADER)?.trim() || null;
+  const forwarded = hops > 0 ? (headers.get("x-forwarded-for") ?? "").split(",").map((a) => a.trim()).filter(Boolean) : [];
+  const chain = peer ? [...forwarded, peer] : forwarded;
+  if (chain.length === 0 || (!peer && hops === 0)) return null;
+  const at = Math.max(0, chain.length - 1 - (peer ? hops : hops - 1));
+  return bare(chain[at]) || null;
 }
 
 /** The app's own origin: APP_URL when configured, otherwise what the request was addressed to. */
