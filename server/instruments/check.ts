@@ -1,6 +1,7 @@
 import { Model, type JsonError } from "survey-core";
 import type { z } from "zod";
 import { instrumentFileSchema, NA_VALUE, type Indicator, type InstrumentFile, type Item } from "./format";
+import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "./markup";
 import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
@@ -63,6 +64,15 @@ const MESSAGES = {
   matrix_row_unmapped: { zh: "计分矩阵题“{question}”的行“{row}”没有映射到指标", en: "row \"{row}\" of the scored matrix question \"{question}\" is not mapped to an indicator" },
   unscored_question_missing: { zh: "unscored 中的题目“{question}”在问卷中不存在", en: "the question \"{question}\" listed in unscored is not in the survey" },
   unscored_but_scored: { zh: "题目“{question}”既已计分（items）又列在 unscored 中", en: "question \"{question}\" is both scored (items) and listed in unscored" },
+  // --- markup and properties that could run script or send answers away (markup.ts) ---
+  markup_not_allowed: {
+    zh: "含有不允许的 HTML：{markup}。问卷文本只能使用简单的排版标签（{tags}），属性只能有 class；不能含脚本、事件属性（on…）、图片、链接、样式、框架或注释",
+    en: "contains HTML that is not allowed: {markup}. Texts may use only simple layout tags ({tags}) with at most a class attribute; no scripts, event attributes (on…), images, links, styles, frames or comments",
+  },
+  property_not_allowed: {
+    zh: "不允许使用“{property}”：问卷不能把答案发送到别处、跳转到其他网址、设置 Cookie 或从其他网站加载内容（图片只能以 data:image/ 内嵌）",
+    en: "\"{property}\" is not allowed: a form may not send answers elsewhere, navigate to another address, set cookies or load anything from other sites (images only inline, as data:image/)",
+  },
   // --- files (registry) ---
   json_syntax: { zh: "不是有效的 JSON：{detail}", en: "not valid JSON: {detail}" },
   file_name_mismatch: { zh: "文件名“{file}”与 key“{key}”不一致", en: "the file name \"{file}\" does not match the key \"{key}\"" },
@@ -159,6 +169,35 @@ function unknownFields(raw: Json): Problem[] {
     });
   };
   indicators(raw.indicators, "indicators");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// markup: every string of the file, wherever it is, and the survey's properties
+
+const TAG_LIST = [...ALLOWED_TAGS].join(", ");
+
+function markupProblems(raw: unknown): Problem[] {
+  const out: Problem[] = [];
+  const visit = (v: unknown, path: string, inSurvey: boolean) => {
+    if (typeof v === "string") {
+      const markup = markupProblem(v);
+      if (markup) out.push({ path, code: "markup_not_allowed", params: { markup, tags: TAG_LIST } });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${path}[${i}]`, inSurvey));
+      return;
+    }
+    if (!isJsonObject(v)) return;
+    for (const [k, x] of Object.entries(v)) {
+      const p = path ? `${path}.${k}` : k;
+      const forbidden = inSurvey ? forbiddenProperty(k, x) : null;
+      if (forbidden) out.push({ path: p, code: "property_not_allowed", params: { property: forbidden } });
+      else visit(x, p, inSurvey || (path === "" && k === "survey"));
+    }
+  };
+  visit(raw, "", false);
   return out;
 }
 
@@ -488,7 +527,7 @@ function checkScoring(file: InstrumentFile, questions: SurveyQuestion[]): Proble
 /** Checks an instrument file (parsed JSON). On success returns it parsed by instrumentFileSchema. */
 export function checkInstrument(raw: unknown): CheckResult {
   const parsed = instrumentFileSchema.safeParse(raw);
-  const problems: Problem[] = isJsonObject(raw) ? unknownFields(raw) : [];
+  const problems: Problem[] = isJsonObject(raw) ? [...markupProblems(raw), ...unknownFields(raw)] : [];
   if (!parsed.success) {
     problems.push(...zodProblems(parsed.error));
     // Still report what is wrong inside the survey, so one round of fixes suffices.

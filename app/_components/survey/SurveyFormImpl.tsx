@@ -9,6 +9,7 @@ import { CustomError, Model, Serializer, surveyLocalization, type ITheme, type Q
 import "survey-core/i18n/simplified-chinese";
 import { DefaultLight } from "survey-core/themes";
 import { Survey } from "survey-react-ui";
+import { safeMarkup, safeSurvey } from "@/server/instruments/markup";
 import "survey-core/survey-core.fontless.css";
 import "./survey.css";
 import { clearDraft, readDraft, writeDraft } from "./draft";
@@ -29,6 +30,20 @@ const ratingDisplayMode = Serializer.findProperty("rating", "displayMode");
 if (ratingDisplayMode) ratingDisplayMode.defaultValue = "buttons";
 
 const SURVEY_LOCALE: Record<SurveyLocale, string> = { zh: "zh-cn", en: "en" };
+
+/**
+ * Every piece of HTML SurveyJS renders (html elements, completedHtml and its conditions,
+ * completedBeforeHtml, loadingHtml) passes through processHtml; its output, answers already
+ * put in, is reduced to the instruments' allow-list (server/instruments/markup.ts). The
+ * checker refuses such markup on the way in; this holds for versions stored before it or
+ * written to the database by hand. (No onTextMarkdown handler is registered, so every other
+ * text renders as text.)
+ */
+class SafeModel extends Model {
+  processHtml(html: string, reason?: string): string {
+    return safeMarkup(super.processHtml(html, reason));
+  }
+}
 
 const FONT = '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
   + '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
@@ -73,7 +88,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
 
   // One model per survey JSON (and draft key); the language is switched on the live model below.
   useEffect(() => {
-    const m = new Model(json);
+    const m = new SafeModel(safeSurvey(json));
     m.locale = SURVEY_LOCALE[localeRef.current];
     m.applyTheme(SURVEY_THEME);
     // Answers of questions that get hidden are dropped at once, so what is sent (and kept
