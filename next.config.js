@@ -9,7 +9,12 @@ const nextConfig = {
   // PGlite ships WebAssembly and data files that must be loaded from node_modules.
   serverExternalPackages: ["@electric-sql/pglite", "exceljs", "postgres"],
   async headers() {
+    // Pages get their Content-Security-Policy with a nonce from proxy.ts; route handlers
+    // (which the proxy does not run on) this one (server/http/csp.ts API_CONTENT_SECURITY_POLICY).
     return [{
+      source: "/api/:path*",
+      headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
+    }, {
       source: "/(.*)",
       headers: [
         { key: "X-Frame-Options", value: "DENY" },
