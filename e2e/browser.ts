@@ -20,9 +20,22 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ ...size, baseURL: baseURL(), locale: locale === "zh" ? "zh-CN" : "en-US" });
-  if (locale === "en") await ctx.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL() }]);
+/**
+ * Content-Security-Policy violations Chromium reported on any page of any context made by
+ * newContext. e2e/setup/csp.ts fails every test that leaves one behind; a test that
+ * provokes violations on purpose takes them with takeCspViolations().
+ */
+const cspViolations: string[] = [];
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+export async function newContext(browser: Browser, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh", base = baseURL()): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ ...size, baseURL: base, locale: locale === "zh" ? "zh-CN" : "en-US" });
+  ctx.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.page()?.url() ?? "?"}: ${m.text()}`);
+  });
+  if (locale === "en") await ctx.addCookies([{ name: "NEXT_LOCALE", value: "en", url: base }]);
   return ctx;
 }
 

@@ -53,6 +53,7 @@ export async function typeInto(input: Locator) {
 
 export async function answer(p: Page, q: Locator) {
   const has = async (sel: string) => (await q.locator(sel).count()) > 0;
+  if (await q.evaluate((el) => el.classList.contains("sd-question--html"))) return; // text, nothing to answer
   if (await has(".sd-matrixdropdown")) { // every cell of every row
     const rows = q.locator("tr.sd-table__row");
     for (let r = 0; r < await rows.count(); r++) {

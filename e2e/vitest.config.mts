@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.ts"],
     globalSetup: ["e2e/setup/server.ts"],
+    setupFiles: ["e2e/setup/csp.ts"],
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 600_000,

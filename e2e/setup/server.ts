@@ -1,12 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
 // Builds the app (unless E2E_SKIP_BUILD=1), prepares a fresh embedded database with the
 // demo university, starts `next start` on a free port and hands its URL to the tests.
-let server: ChildProcess | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,6 +21,36 @@ async function freePort(): Promise<number> {
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   const r = spawnSync(cmd, args, { stdio: "inherit", env });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${r.status}`);
+}
+
+/** Starts `next start` (the build in .next) with this environment on a free port; resolves once it answers. */
+export async function startApp(env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => void; log: () => string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true,
+  });
+  let log = "";
+  child.stdout?.on("data", (d) => { log += d; });
+  child.stderr?.on("data", (d) => { log += d; process.stderr.write(d); });
+  const stop = () => {
+    if (child.pid) {
+      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/signin`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      stop();
+      throw new Error(`e2e: the app did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return { base, stop, log: () => log };
 }
 
 export default async function setup(project: TestProject) {
@@ -45,32 +74,21 @@ export default async function setup(project: TestProject) {
   }
   run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], env);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true,
-  });
-  let log = "";
-  server.stdout?.on("data", (d) => { log += d; });
-  server.stderr?.on("data", (d) => { log += d; process.stderr.write(d); });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/signin`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`e2e: the app did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  // A copy of the prepared database with the attack of issue 13 planted past the checker,
+  // for e2e/security.e2e.ts to serve from a second server (e2e/setup/plant.ts).
+  const planted = path.join(dataDir, "planted");
+  cpSync(path.join(dataDir, "pglite"), planted, { recursive: true });
+  run(process.execPath, ["--import", "tsx", "e2e/setup/plant.ts", planted], env);
+
+  const { base, stop } = await startApp(env);
   project.provide("baseURL", base);
+  project.provide("plantedApp", { pgliteDir: planted, env: { NEXTAUTH_SECRET: env.NEXTAUTH_SECRET!, LOGIN_MAX_FAILURES: env.LOGIN_MAX_FAILURES! } });
   return async () => {
-    if (server?.pid) {
-      try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
-    }
+    stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
 
 declare module "vitest" {
-  export interface ProvidedContext { baseURL: string }
+  export interface ProvidedContext { baseURL: string; plantedApp: { pgliteDir: string; env: Record<string, string> } }
 }
