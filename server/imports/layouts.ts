@@ -275,8 +275,8 @@ export const LAYOUTS: Record<ImportKind, Layout> = {
   people: {
     kind: "people",
     description: {
-      zh: "教职工和学生（按学号/工号）。角色列中的角色只会追加授予，导入不会撤销已有角色；撤销角色请在系统中操作。学生自动获得“学生”角色。系统管理员角色不能通过导入授予。",
-      en: "Staff and students (by staff/student number). Roles in the file are added; an import never removes roles a person already has (remove roles in the app). Students get the Student role automatically. The System administrator role cannot be granted by import.",
+      zh: "教职工和学生（按学号/工号）。角色列中的角色只会追加授予，导入不会撤销已有角色；撤销角色请在系统中操作。学生自动获得“学生”角色。系统管理员角色不能通过导入授予，导入也不能更改或停用持有该角色的人（文件中原样列出此人可以）。",
+      en: "Staff and students (by staff/student number). Roles in the file are added; an import never removes roles a person already has (remove roles in the app). Students get the Student role automatically. The System administrator role cannot be granted by import, nor can an import change or deactivate anyone holding it (listing them unchanged is fine).",
     },
     naturalKey: ["number"],
     columns: [
