@@ -7,8 +7,8 @@ import { showPath, unstorableTextPath, isStorableText } from "../text";
  * stream, whatever the headers say. A Content-Length above the limit is refused before
  * anything is read; without one (chunked) or with one that lies, reading stops as soon as
  * the count passes the limit, and the request is refused with 413. Nothing more is pulled
- * from the stream after that: the answer carries `Connection: close`, so the server closes
- * the connection instead of reading the rest (server/http/route.ts).
+ * from the stream after that: the request stays paused (the client's upload stalls) and the
+ * server process closes the connection once the answer is out (server/http/incoming.ts).
  *
  * Text is checked on the way in (server/text.ts): bodies that are not UTF-8, and JSON
  * holding a NUL or a lone surrogate anywhere, are refused with 400 and the path.

@@ -21,7 +21,7 @@ describe("Origin check on state-changing requests", () => {
 });
 
 describe("the client address (sign-in throttling)", () => {
-  // x-tqe-peer-address is the socket's address, stamped by the server (server/http/peer.ts)
+  // x-tqe-peer-address is the socket's address, stamped by the server (server/http/incoming.ts)
   // over anything a client sends under that name.
   const h = (peer: string | null, xff?: string) => new Headers({
     ...(peer ? { "x-tqe-peer-address": peer } : {}), ...(xff ? { "x-forwarded-for": xff } : {}),

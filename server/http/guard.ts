@@ -1,5 +1,5 @@
 import { env } from "../env";
-import { PEER_ADDRESS_HEADER } from "./peer";
+import { PEER_ADDRESS_HEADER } from "./incoming";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

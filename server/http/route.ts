@@ -17,9 +17,7 @@ export const LOCALE_HEADER = "x-tqe-locale";
 
 export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>, details?: unknown): Response {
   // `code` lets a client react to a kind of refusal without parsing the message.
-  // 413: the rest of the body is not read; closing the connection stops the client sending it.
-  const headers = status === 413 ? { connection: "close" } : undefined;
-  return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status, headers });
+  return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status });
 }
 
 /** The first query-string name or value that is not storable text, or null. */

@@ -23,7 +23,7 @@ export async function POST(req: Request): Promise<Response> {
   try {
     body = new TextDecoder().decode(await readBody(req, 128 * 1024));
   } catch {
-    return new Response(null, { status: 413, headers: { connection: "close" } });
+    return new Response(null, { status: 413 });
   }
   const [row] = await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`;
   return Response.json({ id: String(row.id) }, { headers: { "Cache-Control": "no-store" } });
