@@ -20,10 +20,15 @@ export function tooLargeError(limit: number, tooLarge?: TooLarge): DomainError {
   return new DomainError("PAYLOAD_TOO_LARGE", tooLarge?.code ?? "errors.tooLarge", tooLarge?.params ?? { maxKb: Math.floor(limit / 1024) });
 }
 
+/** Whether the request announces (Content-Length) more than `limit` bytes. */
+export function announcesMoreThan(req: Request, limit: number): boolean {
+  const declared = req.headers.get("content-length");
+  return declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit;
+}
+
 /** The body's bytes, at most `limit` of them (413 beyond). */
 export async function readBody(req: Request, limit: number, tooLarge?: TooLarge): Promise<Uint8Array> {
-  const declared = req.headers.get("content-length");
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) throw tooLargeError(limit, tooLarge);
+  if (announcesMoreThan(req, limit)) throw tooLargeError(limit, tooLarge);
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -54,26 +59,24 @@ export function badTextError(path: string): DomainError {
   return badRequest("errors.badText", { field: showPath(path) });
 }
 
-/** UTF-8 text without NUL (400 otherwise). */
-export function decodeText(bytes: Uint8Array): string {
-  let text: string;
+function utf8(bytes: Uint8Array): string {
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw badTextError("");
   }
+}
+
+/** UTF-8 text without NUL (400 otherwise). */
+export function decodeText(bytes: Uint8Array): string {
+  const text = utf8(bytes);
   if (!isStorableText(text)) throw badTextError("");
   return text;
 }
 
 /** JSON whose every string and key is storable text (400 with the path otherwise). */
 export function parseJson(bytes: Uint8Array, invalid = "errors.invalidJson"): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw badTextError("");
-  }
+  const text = utf8(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);

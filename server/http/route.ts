@@ -2,7 +2,7 @@ import { DomainError, HTTP_STATUS } from "../errors";
 import { LOCALE_COOKIE, toLocale, type Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { showPath, isStorableText } from "../text";
-import { requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
+import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
 
 /** The language chosen by the cookie on a raw request (route handlers). */
@@ -38,8 +38,7 @@ export async function refuseAtTheDoor(
   const locale = localeOf(req);
   const refused = opts.checkOrigin === false ? null : await refuseCrossOrigin(req);
   if (refused) return refused;
-  const declared = req.headers.get("content-length");
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > maxBodyBytes) {
+  if (announcesMoreThan(req, maxBodyBytes)) {
     const e = tooLargeError(maxBodyBytes, tooLarge);
     return errorResponse(locale, 413, e.code, e.params);
   }

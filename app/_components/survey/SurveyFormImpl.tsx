@@ -36,12 +36,17 @@ const SURVEY_LOCALE: Record<SurveyLocale, string> = { zh: "zh-cn", en: "en" };
  * completedBeforeHtml, loadingHtml) passes through processHtml; its output, answers already
  * put in, is reduced to the instruments' allow-list (server/instruments/markup.ts). The
  * checker refuses such markup on the way in; this holds for versions stored before it or
- * written to the database by hand. (No onTextMarkdown handler is registered, so every other
- * text renders as text.)
+ * written to the database by hand. No onTextMarkdown handler is registered, so every other
+ * text renders as text; should one ever be, what it makes is reduced the same way.
  */
 class SafeModel extends Model {
   processHtml(html: string, reason?: string): string {
     return safeMarkup(super.processHtml(html, reason));
+  }
+
+  getSurveyMarkdownHtml(...args: Parameters<Model["getSurveyMarkdownHtml"]>): string {
+    const html = super.getSurveyMarkdownHtml(...args);
+    return typeof html === "string" ? safeMarkup(html) : html;
   }
 }
 
