@@ -65,7 +65,7 @@ describe("recompute", () => {
       const got = results.get(`${c.targets[code].id}|student`)!;
       const totals = answers.map((a) => scoreResponse(file, a)!.total!).sort((x, y) => x - y);
       const N = await eligible(code);
-      const want = summarize(totals, N, 0.1);
+      const want = summarize(totals, N, 0.1, 100);
       expect(got.stats.valid).toEqual(want);
       expect(got.stats.all).toEqual(want); // no rule excludes by default
       expect(got.n).toBe(11);
@@ -235,6 +235,65 @@ describe("recompute", () => {
     // A and C are in office A1: ranked there too; B has none
     expect(a.composite.ranks.officeOf).toBe(2);
     expect(comps.some((x) => x.teacher_id === s.people.teacherB.id && x.score !== null)).toBe(false);
+  });
+
+  it("ranks and percentiles only where the figure's reliability reaches the policy's minimum (targets and composites)", async () => {
+    const r = rng(21);
+    const make = (g: "student" | "supervisor" | "peer", level: number, n: number, spread = 0.5) =>
+      Array.from({ length: n }, () => answersFor(fileOfGroup(g), level + (r() - 0.5) * spread, r));
+    // students: many raters, classes far apart (reliable); three observers who disagree (not)
+    for (const [code, level] of [["CS101-01", 0.9], ["CS102-01", 0.45], ["CS103-01", 0.7]] as const) {
+      await respond(db, c, code, "student", make("student", level, 12, 0.1));
+      await respond(db, c, code, "supervisor", make("supervisor", 0.7, 3, 0.6));
+    }
+    await respond(db, c, "CS103-01", "peer", make("peer", 0.7, 3, 0.2));
+    await respond(db, c, "CS101-01", "peer", make("peer", 0.6, 3, 0.2));
+    const p = await policy({ compositeOf: "mean" });
+    expect(p.policy.minReliability).toBe(0.7);
+    await recompute(db, p, { trigger: "command" });
+    const results = [...(await stored(p.id)).values()].filter((x) => x.reported);
+    const reliable = results.filter((x) => x.stats.reliability !== null && x.stats.reliability >= 0.7);
+    const unreliable = results.filter((x) => !(x.stats.reliability !== null && x.stats.reliability >= 0.7));
+    expect(reliable.length).toBeGreaterThan(0);
+    expect(unreliable.length).toBeGreaterThan(0);
+    for (const x of reliable) expect(x.stats).toMatchObject({ rankWithheld: false, norm: { rank: expect.any(Number) } });
+    for (const x of unreliable) expect(x.stats).toMatchObject({ rankWithheld: true, norm: null });
+    // the observers of three: never a percentile or a rank
+    expect(results.filter((x) => x.stats.reliability !== null && x.stats.reliability < 0.7).length).toBeGreaterThan(0);
+
+    // composites: reliability = 1 − (error variance of the weighted parts) / (variance of the composites in the norm group)
+    type Comp = { teacherId: number; termId: number | null; score: number | null; reliability: number | null; rankWithheld: boolean;
+      parts: { score: number | null; weight: number; used: Record<string, number>; groups: Record<string, { n: number }> }[];
+      norm: unknown; ranks: Record<string, number | null> };
+    const comps = async (policyId: number) => rowsOf<{ composite: unknown }>(await db.execute(sql`
+      select composite from teacher_composites where policy_id = ${policyId} and term_id is not null`))
+      .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as Comp)
+      .filter((x) => x.score !== null);
+    const got = await comps(p.id);
+    expect(got.map((x) => x.teacherId).sort()).toEqual([s.people.teacherA.id, c.teacherC.id].sort());
+    const msw = new Map(rowsOf<{ rater_group: string; stats: unknown }>(await db.execute(sql`
+      select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`))
+      .map((x) => [x.rater_group, ((typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures).msw!]));
+    // each teacher has one course type here and one section per group: error variance Σ w² · MSW/n
+    const errorVar = (x: Comp) => {
+      const part = x.parts.find((pt) => pt.score !== null)!;
+      return Object.entries(part.used).reduce((a, [g, w]) => a + w * w * msw.get(g)! / part.groups[g].n, 0);
+    };
+    const scores = got.map((x) => x.score!);
+    const m = (scores[0] + scores[1]) / 2;
+    const variance = ((scores[0] - m) ** 2 + (scores[1] - m) ** 2) / 1;
+    for (const x of got) {
+      const want = Math.min(1, Math.max(0, 1 - errorVar(x) / variance));
+      expect(x.reliability).toBeCloseTo(want, 10);
+      if (want >= 0.7) expect(x).toMatchObject({ rankWithheld: false, ranks: { school: expect.any(Number) } });
+      else expect(x).toMatchObject({ rankWithheld: true, norm: null, ranks: { school: null, college: null, office: null } });
+    }
+    // a policy asking for no reliability at all ranks both; one asking for 1 ranks none
+    for (const [min, ranked] of [[0, 2], [1, 0]] as const) {
+      const q = await policy({ compositeOf: "mean", minReliability: min });
+      await recompute(db, q, { trigger: "command" });
+      expect((await comps(q.id)).filter((x) => x.ranks.school !== null).length).toBe(ranked);
+    }
   });
 
   it("figures follow the responses: ifChanged skips an unchanged year and recomputes after a new response", async () => {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
-import { computeFigures, type Figures, type TargetInput } from "./figures";
+import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
@@ -52,11 +52,13 @@ export async function scopeOf(db: DbOrTx, schoolYear: string): Promise<Scope> {
 /**
  * What a school year's figures depend on besides the policy: its campaigns, the number of
  * scored responses (responses are never changed or removed), of targets, and of eligible
- * raters (eligibility, observers, invitations, imported counts). The scheduler skips a year
- * whose fingerprint equals its last run's; a run records the fingerprint of what it read.
+ * raters (eligibility, observers, invitations, imported counts), and the definitions of the
+ * figures themselves (FIGURES_VERSION: stored figures of an older definition are recomputed
+ * by the scheduler after an upgrade). The scheduler skips a year whose fingerprint equals its
+ * last run's; a run records the fingerprint of what it read.
  */
 export function fingerprint(scope: Scope, responses: number, targets: number, eligible: number) {
-  return `${responses}:${targets}:${eligible}:${scope.campaignIds.join(",")}`;
+  return `f${FIGURES_VERSION}:${responses}:${targets}:${eligible}:${scope.campaignIds.join(",")}`;
 }
 
 /**

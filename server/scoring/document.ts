@@ -19,13 +19,16 @@ import { versionLabel } from "./export";
  *   policy       { school_year, key, hash }: the policy that made every figure
  *   targets      per target × rater group: campaign, term, section, teacher, target, rater_group,
  *                instrument_version, unit, course_type, level, eligible, n, response_rate, mean,
- *                trimmed_mean, median, sd, se, ci95 [low, high], reliability, eb_score, reported,
- *                all {n, mean, trimmed_mean, median, sd}, quality, norm {z, t, percentile_rank, rank,
- *                of}, distribution {item: [{value, count}]} over the valid responses
+ *                trimmed_mean, median, sd, se, ci95 [low, high] (cut at 0 and the full mark),
+ *                reliability, eb_score, reported, all {n, mean, trimmed_mean, median, sd}, quality,
+ *                norm {z, t, percentile_rank, rank, of} (null when rank_withheld), rank_withheld
+ *                (reliability below the policy's minReliability or unknown), distribution
+ *                {item: [{value, count}]} over the valid responses
  *   reliability  per group of classes: term (or campaign), instrument_version, unit, rater_group,
  *                k, n, n0, icc1, icck, raters_for_0_7, raters_for_0_8, unavailable
  *   teachers     per teacher per term and per school year: teacher, term (null: the year),
- *                school_year, composite, parts, missing, renormalised, norm, ranks
+ *                school_year, composite, reliability, parts, missing, renormalised, norm and
+ *                ranks (null when rank_withheld), rank_withheld
  * Sorted by those codes. Numbers are full precision (figures are deterministic: see figures.ts).
  */
 
@@ -70,6 +73,7 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
       all: { n: f.all.n, mean: f.all.mean, trimmed_mean: f.all.trimmedMean, median: f.all.median, sd: f.all.sd },
       quality: { ...f.quality, eligible_below_n: f.eligibleBelowN },
       norm: f.norm ? { z: f.norm.z, t: f.norm.t, percentile_rank: f.norm.percentileRank, rank: f.norm.rank, of: f.norm.of, mean: f.norm.mean } : null,
+      rank_withheld: f.rankWithheld,
       distribution,
     });
   }
@@ -88,7 +92,7 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
     .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as CompositeFigures)
     .map((c) => ({
       teacher: teachers.get(c.teacherId) ?? null, term: c.termId === null ? null : terms.get(c.termId) ?? null, school_year: c.schoolYear,
-      composite: c.score,
+      composite: c.score, reliability: c.reliability,
       parts: c.parts.map((pt) => ({ course_type: pt.courseType, score: pt.score, weight: pt.weight, groups: pt.groups, used: pt.used, missing: pt.missing })),
       missing: c.missing, renormalised: c.renormalised,
       norm: c.norm ? { z: c.norm.z, t: c.norm.t, percentile_rank: c.norm.percentileRank, of: c.norm.of } : null,
@@ -96,11 +100,12 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
         office: c.ranks.office, office_of: c.ranks.officeOf, college: c.ranks.college, college_of: c.ranks.collegeOf,
         school: c.ranks.school, school_of: c.ranks.schoolOf,
       },
+      rank_withheld: c.rankWithheld,
     }))
     .sort((a, b) => cmp(`${a.teacher}\u0001${a.term ?? "~"}`, `${b.teacher}\u0001${b.term ?? "~"}`));
 
   return {
-    format: "tqe-scores/1",
+    format: "tqe-scores/2",
     policy: { school_year: policy.schoolYear, key: policy.key, hash: policyHash(policy) },
     targets: out.map(({ sortKey: _s, ...rest }) => rest),
     reliability: rel,

@@ -1,6 +1,6 @@
 import { COMPOSITE_GROUPS, composite, minRatersFor, type CompositeGroup, type RaterGroup, type ScoringPolicy } from "./policy";
 import {
-  classReliability, competitionRanks, normTable, oneWayAnova, percentileRanks, ratersNeeded, shrunkScore, summarize,
+  classReliability, competitionRanks, normTable, oneWayAnova, percentileRanks, ratersNeeded, sampleSd, shrunkScore, summarize,
   tScore, zScores, type TargetSummary,
 } from "./stats";
 
@@ -18,7 +18,8 @@ import {
  *              than maxExcludedShare of `all`: then none is excluded and `capExceeded` is set
  *              (a cap, so that a rule never silently empties a class)
  *   valid      all − excluded: n, mean, trimmed mean, median, SD, SE (finite-population
- *              correction with N = eligible raters), 95 % CI (t), per option counts; `all` gets
+ *              correction with N = eligible raters), 95 % CI (the t-interval cut at 0 and the full
+ *              mark: stats.ts confidenceInterval), per option counts; `all` gets
  *              the same summary so that both are shown
  *   scale      figures are on the policy's full mark: response scores (0–100) × outOf/100
  *   reported   n ≥ the group's minimum (policy.minRaters): only reported targets enter norms
@@ -38,6 +39,11 @@ import {
  * Norms, per norm group = reported targets sharing rater group, instrument version, term (or
  * campaign) and the policy's normGroup (unit | course_type | level): z against the group's class
  * means (sample SD), T = 50 + 10z, percentile rank (mid-rank), competition rank (1 = best).
+ * A place among others means something only if the figure is reliable: a target whose class
+ * reliability is below policy.minReliability (default 0.7), or unknown, keeps its figures but
+ * not its norm (`norm` null, `rankWithheld` true). It still counts in the others' norms (its
+ * mean is the best estimate there is). Three observers who agree moderately (ICC(1) 0.4) give
+ * a class reliability of 0.67: no percentile, no rank.
  *
  * Composites, per teacher per term and per school year, over the teacher's section targets of
  * that period: for each course type taught, each composite group's figure (policy.compositeOf:
@@ -47,7 +53,30 @@ import {
  * in each. Teachers with a composite are normed (z, T, percentile) within their college
  * (normGroup "unit") or the school (otherwise), and ranked within their teaching office,
  * their college and the school.
+ *
+ * Composite reliability (classical test theory: reliability = 1 − error variance / observed
+ * variance), per teacher and period: the composite is Σ w_j·x_j over its parts j (course type ×
+ * rater group, w_j = the part's share of the n-weighted combination × the group's renormalised
+ * weight); a part's x_j pools the teacher's targets t of that group, n-weighted, each with error
+ * variance MSW_t/n_t (MSW of the target's reliability group: the spread of raters within a
+ * class), so Var(e_j) = Σ_t (n_t/N_j)²·MSW_t/n_t, and errors of different parts are independent
+ * (different raters): Var(e) = Σ w_j²·Var(e_j). The observed variance is the sample variance of
+ * the composites of the teacher's norm group (college or school) in the period:
+ * reliability = min(1, max(0, 1 − Var(e)/Var(C))). Unknown (null) when a counted target has no
+ * ANOVA (its group had fewer than 2 classes or no within-class df, e.g. self-evaluations) or
+ * the norm group has fewer than 2 composites or no spread. The error variance of a mean stands
+ * for that of the trimmed mean or EB score when the policy composes those. Below
+ * policy.minReliability (or unknown) the composite keeps its score but not its norm and ranks
+ * (`rankWithheld`); it still counts in the others'.
  */
+
+/**
+ * The version of the definitions above: raise it when a change alters stored figures, and
+ * the scheduler recomputes every school year once (compute.ts fingerprint). 2: 95 % intervals
+ * cut at the ends of the scale; norms and ranks only at the policy's minimum reliability;
+ * composite reliability.
+ */
+export const FIGURES_VERSION = 2;
 
 export type TargetInput = {
   /** Stable identity across databases: campaign / section / teacher / target label. Sorting key. */
@@ -94,6 +123,8 @@ export type TargetFigures = {
   reliability: number | null;
   ebScore: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; rank: number; of: number; mean: number } | null;
+  /** reported, but its reliability is below the policy's minimum (or unknown): no norm. */
+  rankWithheld: boolean;
 };
 
 export type ReliabilityFigures = {
@@ -114,8 +145,12 @@ export type CompositePart = {
 export type CompositeFigures = {
   teacherId: number; termId: number | null; schoolYear: string; score: number | null;
   parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
+  /** 1 − error variance / variance of the norm group's composites; null when unknown */
+  reliability: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; of: number } | null;
   ranks: { office: number | null; officeOf: number | null; college: number | null; collegeOf: number | null; school: number | null; schoolOf: number | null };
+  /** a score, but its reliability is below the policy's minimum (or unknown): no norm, no ranks. */
+  rankWithheld: boolean;
 };
 
 export type Figures = { targets: TargetFigures[]; reliability: ReliabilityFigures[]; composites: CompositeFigures[] };
@@ -171,17 +206,17 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         counts[item] = e ? c.map((x, i) => x - (e[i] ?? 0)) : c;
       }
     }
-    const validSummary = summarize(valid, N, policy.trim);
+    const validSummary = summarize(valid, N, policy.trim, policy.outOf);
     validArrays.set(t, valid);
     const figure: TargetFigures = {
       key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
       // nothing excluded: all is valid (the same numbers, computed once)
-      valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim),
+      valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim, policy.outOf),
       quality: { unscored: t.unscored, straightLining: t.straightLining, allLowest: t.allLowest, excluded: excluded.length, capExceeded: cap },
       eligibleBelowN,
       reported: valid.length >= minRatersFor(policy, t.group),
       counts,
-      reliability: null, ebScore: null, norm: null,
+      reliability: null, ebScore: null, norm: null, rankWithheld: false,
     };
     inputOfFigure.set(figure, t);
     return figure;
@@ -207,6 +242,8 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   // ---- reliability groups
   const relKey = (t: TargetInput) => `${t.group}|${t.versionId}|${t.unitId ?? ""}|${t.periodKey}`;
   const reliability: ReliabilityFigures[] = [];
+  /** MSW/n of every target in a reliability group with an ANOVA: the error variance of its mean. */
+  const errorVariance = new Map<TargetFigures, number>();
   for (const [k, members] of groupBy(targets.filter((f) => f.valid.n > 0), (f) => relKey(inputOf(f)))) {
     const first = inputOf(members[0]);
     const N = members.reduce((a, f) => a + f.valid.n, 0);
@@ -226,14 +263,25 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       ratersFor07: ratersNeeded(icc, 0.7), ratersFor08: ratersNeeded(icc, 0.8), unavailable: null,
     });
     for (const f of members) {
+      errorVariance.set(f, anova.msw / f.valid.n);
       f.reliability = classReliability(icc, f.valid.n);
       const nm = f.reported ? normMeans.get(normKey(inputOf(f))) : undefined;
       if (nm !== undefined) f.ebScore = shrunkScore(f.valid.mean!, nm, f.reliability);
     }
   }
 
+  // ---- a place among others only for reliable targets
+  for (const f of targets) {
+    if (f.norm !== null && !(f.reliability !== null && f.reliability >= policy.minReliability)) {
+      f.norm = null;
+      f.rankWithheld = true;
+    }
+  }
+
   // ---- composites
   const composites: CompositeFigures[] = [];
+  /** Var(e) of each composite with a score (null: a counted target has no error variance). */
+  const compositeError = new Map<CompositeFigures, number | null>();
   const teacherTargets = targets.filter((f) => {
     const t = inputOf(f);
     return t.teacherId !== null && t.sectionId !== null && (COMPOSITE_GROUPS as readonly string[]).includes(f.group);
@@ -246,29 +294,50 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const compositeOf = (members: TargetFigures[], termId: number | null): CompositeFigures => {
     const first = inputOf(members[0]);
     const parts: CompositePart[] = [];
+    /** per part, the error variance of each group's pooled figure (null: unknown) */
+    const partErrors: Partial<Record<CompositeGroup, number | null>>[] = [];
     for (const [type, ofType] of groupBy(members, (f) => inputOf(f).courseType ?? "")) {
       const groups: CompositePart["groups"] = {};
+      const errors: Partial<Record<CompositeGroup, number | null>> = {};
       for (const g of COMPOSITE_GROUPS) {
         const counted = ofType.filter((f) => f.group === g && f.reported && pick(policy, f) !== null);
         if (counted.length === 0) continue;
         const n = counted.reduce((a, f) => a + f.valid.n, 0);
         const score = counted.reduce((a, f) => a + f.valid.n * pick(policy, f)!, 0) / n;
         groups[g] = { score, n, targets: counted.length };
+        errors[g] = counted.every((f) => errorVariance.has(f))
+          ? counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * errorVariance.get(f)!, 0) : null;
       }
       const courseType = type === "" ? null : type;
       const c = composite(policy, courseType, groups);
       const weight = Object.keys(c.used).reduce((a, g) => a + groups[g as CompositeGroup]!.n, 0);
       parts.push({ courseType, score: c.score, weight, groups, used: c.used, missing: c.missing });
+      partErrors.push(errors);
     }
     const counting = parts.filter((p) => p.score !== null && p.weight > 0);
     const w = counting.reduce((a, p) => a + p.weight, 0);
     const score = w > 0 ? counting.reduce((a, p) => a + p.weight * p.score!, 0) / w : null;
     const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
-    return {
+    const figure: CompositeFigures = {
       teacherId: first.teacherId!, termId, schoolYear: first.schoolYear, score, parts, missing,
-      renormalised: missing.length > 0, norm: null,
+      renormalised: missing.length > 0, reliability: null, norm: null,
       ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
+      rankWithheld: false,
     };
+    if (score !== null) {
+      // Var(e) = Σ over parts and their used groups of (part share × group weight)² · Var(e_part,group)
+      let error: number | null = 0;
+      parts.forEach((p, i) => {
+        if (error === null || p.score === null || p.weight <= 0) return;
+        for (const [g, wg] of Object.entries(p.used) as [CompositeGroup, number][]) {
+          const e = partErrors[i][g];
+          if (e === null || e === undefined) { error = null; return; }
+          error += ((p.weight / w) * wg) ** 2 * e;
+        }
+      });
+      compositeError.set(figure, error);
+    }
+    return figure;
   };
   for (const members of periods.values()) composites.push(compositeOf(members, inputOf(members[0]).termId));
   for (const members of years.values()) composites.push(compositeOf(members, null));
@@ -298,9 +367,20 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const scores = members.map(scoreOf);
       const z = zScores(scores);
       const pr = percentileRanks(scores);
+      const sd = scores.length < 2 ? null : sampleSd(scores);
       members.forEach((c, i) => {
         c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], of: members.length };
+        const error = compositeError.get(c) ?? null;
+        c.reliability = error === null || sd === null || sd === 0 ? null : Math.min(1, Math.max(0, 1 - error / (sd * sd)));
       });
+    }
+    // a place among others only for reliable composites (they still count in the others')
+    for (const c of inPeriod) {
+      if (!(c.reliability !== null && c.reliability >= policy.minReliability)) {
+        c.norm = null;
+        c.ranks = { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null };
+        c.rankWithheld = true;
+      }
     }
   }
 

@@ -13,8 +13,16 @@ describe("scoring policy", () => {
     expect(p).toMatchObject({
       trim: 0.1, outOf: 100, normGroup: "unit",
       quality: { straightLining: "flag", allLowest: "flag", maxExcludedShare: 0.2 },
-      minRaters: { student: 5, observer: 3, self: 1 }, compositeOf: "trimmed_mean",
+      minRaters: { student: 5, observer: 3, self: 1 }, compositeOf: "trimmed_mean", minReliability: 0.7,
     });
+  });
+
+  it("minReliability: a coefficient in [0, 1], refused otherwise with its path named", () => {
+    expect(parsePolicy({ ...base, minReliability: 0.8 }).minReliability).toBe(0.8);
+    expect(parsePolicy({ ...base, minReliability: 0 }).minReliability).toBe(0);
+    throwsCode(() => parsePolicy({ ...base, minReliability: 1.2 }), "scoring.errors.policyInvalid", { path: "minReliability" });
+    throwsCode(() => parsePolicy({ ...base, minReliability: -0.1 }), "scoring.errors.policyInvalid", { path: "minReliability" });
+    throwsCode(() => parsePolicy({ ...base, minReliability: "0.7" }), "scoring.errors.policyInvalid", { path: "minReliability" });
   });
 
   it("refuses weights that do not sum to 1, a trim outside [0, 0.5), unknown fields, naming the problem", () => {

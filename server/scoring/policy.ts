@@ -26,6 +26,10 @@ import { trimCount } from "./stats";
  *   weights           rater-group weights for the composite, summing to 1 (±1e-6): `default`
  *                     and optionally one table per course type
  *   normGroup         the group z, T and percentile ranks are taken in: unit | course_type | level
+ *   minReliability    the reliability a figure needs before its place among others (z, T,
+ *                     percentile rank, ranks) is reported, in [0, 1], default 0.7: a target's
+ *                     class reliability, a teacher composite's reliability (figures.ts); below it,
+ *                     or when the reliability is unknown, the figure is shown without them
  *
  * Completion times are not kept (by design, for anonymity), so there is no speeder rule.
  */
@@ -58,6 +62,7 @@ export const policySchema = z.object({
   }).strict(),
   compositeOf: z.enum(["mean", "trimmed_mean", "eb_score"]).default("trimmed_mean"),
   normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
+  minReliability: z.number().min(0).max(1).default(0.7),
 }).strict();
 
 export type ScoringPolicy = z.output<typeof policySchema>;

@@ -117,5 +117,7 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
     norm: normOf === null ? null : {
       z: num(r.norm_z), t: num(r.norm_t), percentileRank: Number(r.norm_percentile), rank: Number(r.norm_rank), of: normOf, mean: Number(r.norm_mean),
     },
+    // every reported target is normed unless its reliability is below the policy's minimum (figures.ts)
+    rankWithheld: Boolean(r.reported) && normOf === null,
   };
 }

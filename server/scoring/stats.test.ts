@@ -119,6 +119,19 @@ describe("Student t", () => {
     expect(confidenceInterval(80, 0, 30)).toEqual({ low: 80, high: 80 });
     expect(confidenceInterval(80, null, 1)).toBeNull();
   });
+
+  it("95 % CI on a bounded scale: the t-interval cut at the ends of the scale (an observer group of 3 near the top stays ≤ 100)", () => {
+    // three observers 100, 95, 85.2: mean 93.4, SD 7.54, SE 4.35; t(0.975, 2) = 4.302652730
+    // gives 74.67–112.13 unbounded; the scale ends at 100
+    const s = summarize([85.2, 95, 100], null, 0.1, 100);
+    expect(s.ci95!.high).toBe(100);
+    expect(s.ci95!.low).toBeCloseTo(93.4 - 4.30265273 * s.se!, 6);
+    expect(confidenceInterval(2, 1.5, 4, 0.95, 100)!.low).toBe(0);
+    // inside the scale nothing changes
+    expect(confidenceInterval(80, 2, 11, 0.95, 100)).toEqual(confidenceInterval(80, 2, 11));
+    // a full mark other than 100 bounds at its own top
+    expect(confidenceInterval(9, 1, 3, 0.95, 10)!.high).toBe(10);
+  });
 });
 
 describe("summarize (one target)", () => {
@@ -131,6 +144,18 @@ describe("summarize (one target)", () => {
     expect(s.ci95!.high).toBeCloseTo(5 + 2.3646242516 * 0.3563483225498992, 8);
     expect(summarize([], 12)).toMatchObject({ n: 0, responseRate: 0, mean: null, ci95: null });
     expect(summarize([90], null)).toMatchObject({ n: 1, responseRate: null, mean: 90, sd: null, se: null, ci95: null });
+  });
+
+  it("property: on a bounded scale the CI lies within [0, full mark] and contains the mean", () => {
+    const scores = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 2, maxLength: 12 });
+    fc.assert(fc.property(scores, fc.integer({ min: 0, max: 50 }), (xs, extra) => {
+      const s = summarize(xs, extra === 0 ? null : xs.length + extra, 0.1, 100);
+      if (!s.ci95) return;
+      expect(s.ci95.low).toBeGreaterThanOrEqual(0);
+      expect(s.ci95.high).toBeLessThanOrEqual(100);
+      expect(s.ci95.low).toBeLessThanOrEqual(s.mean! + 1e-9);
+      expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean! - 1e-9);
+    }));
   });
 
   it("properties: min ≤ trimmed mean ≤ max, the CI contains the mean", () => {

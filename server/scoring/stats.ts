@@ -25,8 +25,17 @@ import { badRequest } from "@/server/errors";
  *                        Recipes betacf; ln Γ by Lanczos). Tested to 1e-9 against df 1, 2, 5, 7, 10,
  *                        30, 120, 10⁶ and ∞; the error grows with df through ln Γ cancellation
  *                        (about 2e-10 at df = 10⁶), far below what a CI needs.
- *   confidenceInterval(m, se, n, level = 0.95) = m ± t_{(1+level)/2, n−1} · se; null when n < 2 or se
- *                        is null. With se = 0 (a census) the interval is [m, m].
+ *   confidenceInterval(m, se, n, level = 0.95, top) = m ± t_{(1+level)/2, n−1} · se; null when n < 2 or se
+ *                        is null. With se = 0 (a census) the interval is [m, m]. With `top` (the scale's
+ *                        full mark; scores lie in [0, top]) the interval is cut at the ends of the scale:
+ *                        [max(0, m − h), min(top, m + h)]. The true mean lies in [0, top], so the cut
+ *                        interval covers it exactly as often as the t-interval does (its coverage is
+ *                        unchanged), and it never shows a bound the scale cannot reach (no 78.9–103.2
+ *                        on a 0–100 scale). An interval cut at an end is narrower on that side only.
+ *                        (A logit-transformed interval was considered: it stays inside the scale too,
+ *                        but near the ends its delta-method width explodes, e.g. 9–99.97 for three
+ *                        observers around 95, and it would move every interval, not only those that
+ *                        cross an end.)
  *   distribution(values, options) = for each option value in the given order, its count and its
  *                        share count/values.length (shares over all answers given, "na" included
  *                        when it is among the options); a value that is not an option throws
@@ -241,11 +250,12 @@ function tQuantileUncached(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-export function confidenceInterval(m: number, se: number | null, n: number, level = 0.95): { low: number; high: number } | null {
+export function confidenceInterval(m: number, se: number | null, n: number, level = 0.95, top?: number): { low: number; high: number } | null {
   if (!(level > 0 && level < 1)) throw badRequest("scoring.errors.probability", { p: String(level) });
   if (se === null || n < 2) return null;
   const h = tQuantile((1 + level) / 2, n - 1) * se;
-  return { low: m - h, high: m + h };
+  if (top === undefined) return { low: m - h, high: m + h };
+  return { low: Math.max(0, m - h), high: Math.min(top, m + h) };
 }
 
 export type OptionValue = number | string;
@@ -271,8 +281,11 @@ export type TargetSummary = {
   se: number | null; ci95: { low: number; high: number } | null;
 };
 
-/** The part-3 statistics of one target's scores; n = 0 gives nulls (responseRate 0 when N > 0). */
-export function summarize(scores: readonly number[], eligible: number | null, trim = DEFAULT_TRIM): TargetSummary {
+/**
+ * The part-3 statistics of one target's scores; n = 0 gives nulls (responseRate 0 when N > 0).
+ * `top`: the scale's full mark, where the 95 % interval is cut (see confidenceInterval).
+ */
+export function summarize(scores: readonly number[], eligible: number | null, trim = DEFAULT_TRIM, top?: number): TargetSummary {
   trimCount(0, trim); // refuse a bad fraction even for an empty target
   const n = scores.length;
   const responseRate = eligible === null || eligible === 0 ? null : n / eligible;
@@ -284,7 +297,7 @@ export function summarize(scores: readonly number[], eligible: number | null, tr
   const se = standardError(sd, n, eligible);
   return {
     n, eligible, responseRate, mean: m, trimmedMean: trimmedMean(scores, trim), median: median(scores), sd, se,
-    ci95: confidenceInterval(m, se, n),
+    ci95: confidenceInterval(m, se, n, 0.95, top),
   };
 }
 
