@@ -11,6 +11,9 @@ export const INSTRUMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies rea
 // Scoring: who reads results (the quality office, HR and the system administrator the school;
 // unit admins and unit leaders their units), who manages policies, and who approves them.
 export const RESULTS_VIEW_ROLES = ["quality_admin", "sys_admin", "hr", "unit_admin", "leader"] as const satisfies readonly Role[];
+// Figures derived from a campaign that has not closed are provisional: only the quality office
+// sees them (marked so); every other reader sees a campaign's figures once it has closed.
+export const PROVISIONAL_RESULTS_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 export const POLICY_VIEW_ROLES = ["quality_admin", "sys_admin", "hr"] as const satisfies readonly Role[];
 export const POLICY_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 // Export of response-level data, the results document, recompute and import of past terms.

@@ -54,6 +54,14 @@ describe("scoring router", () => {
     expect(own).toMatchObject({ reported: true, n: 6 });
     expect(own.items.length).toBe(fileOfGroup("student").items.length);
     expect(own.indicators.every((i) => i.mean !== null)).toBe(true);
+    // one scale on the page: item means on the scores' 100-point scale (coefficient 0.8 → 80), not as fractions
+    for (const it of own.items) {
+      const scored = it.options.filter((o) => o.value !== "na");
+      const n = scored.reduce((a, o) => a + o.count, 0);
+      const max = Math.max(...scored.map((o) => Number(o.value)));
+      expect(it.mean).toBeCloseTo(scored.reduce((a, o) => a + (Number(o.value) / max) * 100 * o.count, 0) / n, 10);
+      expect(it.mean!).toBeGreaterThan(10);
+    }
     // teacher B's section is not teacher A's
     expect(await refusal(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
     const teacherB = await as(s.people.teacherB);

@@ -79,6 +79,11 @@ export type ResponseScore = {
 };
 
 /** Refuses weights that do not sum to 1 (within 1e-6): scoring.errors.weightsSum {scope, sum}. */
+/** An item's score: value / the highest value of its scale (ascending) · outOf (see the header). */
+export function itemScore(value: number, scale: readonly number[], outOf = DEFAULT_OUT_OF): number {
+  return (value / scale[scale.length - 1]) * outOf;
+}
+
 export function checkSum(weights: number[], scope: string) {
   const s = weights.reduce((a, b) => a + b, 0);
   if (Math.abs(s - 1) > TOLERANCE) throw badRequest("scoring.errors.weightsSum", { scope, sum: Number(s.toFixed(6)) });
@@ -183,8 +188,7 @@ export function scoreResponse(
     const v = value as number;
     positions.push(position);
     places.push(position / (item.scale.length - 1));
-    const hi = item.scale[item.scale.length - 1];
-    items.push({ question: item.question, row: item.row, indicator: item.indicator, weight: item.weight, value: v, position, score: (v / hi) * outOf });
+    items.push({ question: item.question, row: item.row, indicator: item.indicator, weight: item.weight, value: v, position, score: itemScore(v, item.scale, outOf) });
   }
   const indicators: Record<string, number | null> = {};
   const scoreOf = (ind: Indicator): number | null => {

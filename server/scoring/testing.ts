@@ -95,6 +95,25 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
 
 export type ScoringCampaign = Awaited<ReturnType<typeof scoringCampaign>>;
 
+/**
+ * Another end-of-term campaign of the same term, sections and instrument versions as `c`,
+ * generated and left open (or closed): a campaign still running beside a finished one.
+ */
+export async function anotherCampaign(db: Db, s: School, c: ScoringCampaign, opts: { name: string; state?: "open" | "closed" }) {
+  const quality = await sessionOf(db, s.people.quality);
+  const created = await createCampaign(db, quality, {
+    kind: "end_of_term", name: opts.name, termId: s.term.id,
+    opensAt: new Date("2027-01-10T00:00:00Z"), closesAt: new Date("2027-02-15T00:00:00Z"),
+    instruments: (["student", "self", "supervisor", "peer"] as const).map((g) => ({ raterGroup: g, instrumentVersionId: c.versionOf[g] })),
+  }, new Date("2027-01-05T08:00:00Z"));
+  await generateAssignments(db, created.id);
+  await db.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${created.id}`);
+  if (opts.state === "closed") await db.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${created.id}`);
+  const targets = await db.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
+    .from(campaignTargets).innerJoin(sections, eq(sections.id, campaignTargets.sectionId)).where(eq(campaignTargets.campaignId, created.id));
+  return { ...c, id: created.id, name: created.name, targets: Object.fromEntries(targets.map((t) => [t.code, t])) as ScoringCampaign["targets"] };
+}
+
 let seq = 0;
 /** Stores answers as responses of a target and group through storeResponses; returns how many were stored. */
 export async function respond(db: Db, c: ScoringCampaign, sectionCode: string, group: RaterGroup, answers: Record<string, unknown>[]) {

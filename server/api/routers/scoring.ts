@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { POLICY_APPROVE_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, SCORING_ADMIN_ROLES } from "../../access/roles";
+import { POLICY_APPROVE_ROLES, POLICY_VIEW_ROLES, PROVISIONAL_RESULTS_ROLES, RESULTS_VIEW_ROLES, SCORING_ADMIN_ROLES } from "../../access/roles";
+import { hasRole } from "../../access/scope";
+import type { SessionUser } from "../../auth/users";
 import { DomainError } from "../../errors";
 import { translate } from "../../i18n/translate";
 import { recompute } from "../../scoring/compute";
@@ -22,14 +24,16 @@ const teacher = roleProcedure("teacher");
 const id = z.number().int().positive().max(2_147_483_647);
 const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 const raterGroup = z.string().min(1).max(20);
+/** Figures of campaigns that have not closed reach the quality office only (server/scoring/results.ts). */
+const viewOf = (user: SessionUser) => ({ provisional: hasRole(user, ...PROVISIONAL_RESULTS_ROLES) });
 
 export const scoringRouter = router({
-  overview: viewer.query(({ ctx }) => resultsOverview(ctx.db, ctx.scope)),
-  targets: viewer.input(targetListInput).query(({ ctx, input }) => listTargetResults(ctx.db, ctx.scope, input)),
+  overview: viewer.query(({ ctx }) => resultsOverview(ctx.db, ctx.scope, viewOf(ctx.user))),
+  targets: viewer.input(targetListInput).query(({ ctx, input }) => listTargetResults(ctx.db, ctx.scope, input, viewOf(ctx.user))),
   target: viewer.input(z.object({ policyId: id, targetId: id, raterGroup }))
-    .query(({ ctx, input }) => targetResultDetail(ctx.db, { scope: ctx.scope }, input.policyId, input.targetId, input.raterGroup)),
-  reliability: viewer.input(z.object({ policyId: id })).query(({ ctx, input }) => reliabilityOf(ctx.db, ctx.scope, input.policyId)),
-  composites: viewer.input(compositeListInput).query(({ ctx, input }) => listComposites(ctx.db, ctx.scope, input)),
+    .query(({ ctx, input }) => targetResultDetail(ctx.db, { scope: ctx.scope, view: viewOf(ctx.user) }, input.policyId, input.targetId, input.raterGroup)),
+  reliability: viewer.input(z.object({ policyId: id })).query(({ ctx, input }) => reliabilityOf(ctx.db, ctx.scope, input.policyId, viewOf(ctx.user))),
+  composites: viewer.input(compositeListInput).query(({ ctx, input }) => listComposites(ctx.db, ctx.scope, input, viewOf(ctx.user))),
   /** Recomputes a school year now under its policy in force (the scheduler does it when responses arrive). */
   recompute: admin.input(z.object({ schoolYear })).mutation(async ({ ctx, input }) => {
     const p = await currentPolicy(ctx.db, input.schoolYear);
