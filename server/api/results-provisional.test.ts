@@ -106,7 +106,7 @@ describe("figures of a running campaign", () => {
 
 describe("the year the results open on", () => {
   const year = (schoolYear: string, states: string[], responses = 0, policy = true): YearOverview => ({
-    schoolYear, policy: policy ? { id: 1, version: 1, key: "k", approvedAt: null } : null,
+    schoolYear, policy: policy ? { id: 1, version: 1, key: "k", approvedAt: null, minReliability: 0.7 } : null,
     lastRun: policy ? { id: 1, finishedAt: new Date(), trigger: "scheduler", responses, targets: 1, summary: {} } : null,
     campaigns: states.map((state, i) => ({ id: i + 1, name: `c${i}`, term: null, state, source: "platform", targets: 1, responses, provisional: state === "open" })),
     opens: false,

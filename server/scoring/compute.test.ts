@@ -252,17 +252,19 @@ describe("recompute", () => {
     expect(p.policy.minReliability).toBe(0.7);
     await recompute(db, p, { trigger: "command" });
     const results = [...(await stored(p.id)).values()].filter((x) => x.reported);
-    const reliable = results.filter((x) => x.stats.reliability !== null && x.stats.reliability >= 0.7);
-    const unreliable = results.filter((x) => !(x.stats.reliability !== null && x.stats.reliability >= 0.7));
+    // ranked by the reliability reached with 95 % confidence, never above the estimate
+    for (const x of results) if (x.stats.reliability !== null) expect(x.stats.reliabilityLow!).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
+    const reliable = results.filter((x) => x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7);
+    const unreliable = results.filter((x) => !(x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7));
     expect(reliable.length).toBeGreaterThan(0);
     expect(unreliable.length).toBeGreaterThan(0);
     for (const x of reliable) expect(x.stats).toMatchObject({ rankWithheld: false, norm: { rank: expect.any(Number) } });
     for (const x of unreliable) expect(x.stats).toMatchObject({ rankWithheld: true, norm: null });
     // the observers of three: never a percentile or a rank
-    expect(results.filter((x) => x.stats.reliability !== null && x.stats.reliability < 0.7).length).toBeGreaterThan(0);
+    expect(results.filter((x) => x.n === 3).every((x) => x.stats.rankWithheld)).toBe(true);
 
     // composites: reliability = 1 − (error variance of the weighted parts) / (variance of the composites in the norm group)
-    type Comp = { teacherId: number; termId: number | null; score: number | null; reliability: number | null; rankWithheld: boolean;
+    type Comp = { teacherId: number; termId: number | null; score: number | null; reliability: number | null; reliabilityLow: number | null; rankWithheld: boolean;
       parts: { score: number | null; weight: number; used: Record<string, number>; groups: Record<string, { n: number }> }[];
       norm: unknown; ranks: Record<string, number | null> };
     const comps = async (policyId: number) => rowsOf<{ composite: unknown }>(await db.execute(sql`
@@ -282,9 +284,11 @@ describe("recompute", () => {
     const scores = got.map((x) => x.score!);
     const m = (scores[0] + scores[1]) / 2;
     const variance = ((scores[0] - m) ** 2 + (scores[1] - m) ** 2) / 1;
+    const chi2 = 3.841458820694124; // χ²_0.95(1) (scipy), for the variance's lower bound over 2 composites
     for (const x of got) {
-      const want = Math.min(1, Math.max(0, 1 - errorVar(x) / variance));
-      expect(x.reliability).toBeCloseTo(want, 10);
+      expect(x.reliability).toBeCloseTo(Math.min(1, Math.max(0, 1 - errorVar(x) / variance)), 10);
+      const want = Math.min(1, Math.max(0, 1 - errorVar(x) / (variance / chi2)));
+      expect(x.reliabilityLow).toBeCloseTo(want, 10);
       if (want >= 0.7) expect(x).toMatchObject({ rankWithheld: false, ranks: { school: expect.any(Number) } });
       else expect(x).toMatchObject({ rankWithheld: true, norm: null, ranks: { school: null, college: null, office: null } });
     }

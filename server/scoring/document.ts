@@ -20,14 +20,14 @@ import { versionLabel } from "./export";
  *   targets      per target × rater group: campaign, term, section, teacher, target, rater_group,
  *                instrument_version, unit, course_type, level, eligible, n, response_rate, mean,
  *                trimmed_mean, median, sd, se, ci95 [low, high] (cut at 0 and the full mark),
- *                reliability, eb_score, reported, all {n, mean, trimmed_mean, median, sd}, quality,
+ *                reliability, reliability_low (at the lower 95 % bound of the ICC), eb_score, reported, all {n, mean, trimmed_mean, median, sd}, quality,
  *                norm {z, t, percentile_rank, rank, of} (null when rank_withheld), rank_withheld
- *                (reliability below the policy's minReliability or unknown), distribution
+ *                (reliability_low below the policy's minReliability, or unknown), distribution
  *                {item: [{value, count}]} over the valid responses
  *   reliability  per group of classes: term (or campaign), instrument_version, unit, rater_group,
  *                k, n, n0, icc1, icck, raters_for_0_7, raters_for_0_8, unavailable
  *   teachers     per teacher per term and per school year: teacher, term (null: the year),
- *                school_year, composite, reliability, parts, missing, renormalised, norm and
+ *                school_year, composite, reliability, reliability_low, parts, missing, renormalised, norm and
  *                ranks (null when rank_withheld), rank_withheld
  * Sorted by those codes. Numbers are full precision (figures are deterministic: see figures.ts).
  */
@@ -69,7 +69,7 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
       campaign: t.campaign, term: t.term_code, section: t.section_code, teacher: t.teacher_number, target: t.target_label,
       rater_group: r.rater_group, instrument_version: labels.get(f.versionId) ?? null, unit: t.unit_code, course_type: t.course_type, level: t.level,
       eligible: v.eligible, n: v.n, response_rate: v.responseRate, mean: v.mean, trimmed_mean: v.trimmedMean, median: v.median, sd: v.sd, se: v.se,
-      ci95: v.ci95 ? [v.ci95.low, v.ci95.high] : null, reliability: f.reliability, eb_score: f.ebScore, reported: f.reported,
+      ci95: v.ci95 ? [v.ci95.low, v.ci95.high] : null, reliability: f.reliability, reliability_low: f.reliabilityLow, eb_score: f.ebScore, reported: f.reported,
       all: { n: f.all.n, mean: f.all.mean, trimmed_mean: f.all.trimmedMean, median: f.all.median, sd: f.all.sd },
       quality: { ...f.quality, eligible_below_n: f.eligibleBelowN },
       norm: f.norm ? { z: f.norm.z, t: f.norm.t, percentile_rank: f.norm.percentileRank, rank: f.norm.rank, of: f.norm.of, mean: f.norm.mean } : null,
@@ -92,7 +92,7 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
     .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as CompositeFigures)
     .map((c) => ({
       teacher: teachers.get(c.teacherId) ?? null, term: c.termId === null ? null : terms.get(c.termId) ?? null, school_year: c.schoolYear,
-      composite: c.score, reliability: c.reliability,
+      composite: c.score, reliability: c.reliability, reliability_low: c.reliabilityLow,
       parts: c.parts.map((pt) => ({ course_type: pt.courseType, score: pt.score, weight: pt.weight, groups: pt.groups, used: pt.used, missing: pt.missing })),
       missing: c.missing, renormalised: c.renormalised,
       norm: c.norm ? { z: c.norm.z, t: c.norm.t, percentile_rank: c.norm.percentileRank, of: c.norm.of } : null,

@@ -1,6 +1,6 @@
 import { COMPOSITE_GROUPS, composite, minRatersFor, type CompositeGroup, type RaterGroup, type ScoringPolicy } from "./policy";
 import {
-  classReliability, competitionRanks, normTable, oneWayAnova, percentileRanks, ratersNeeded, sampleSd, shrunkScore, summarize,
+  chiSquareQuantile, classReliability, competitionRanks, iccLowerBound, normTable, oneWayAnova, percentileRanks, ratersNeeded, sampleSd, shrunkScore, summarize,
   tScore, zScores, type TargetSummary,
 } from "./stats";
 
@@ -39,11 +39,14 @@ import {
  * Norms, per norm group = reported targets sharing rater group, instrument version, term (or
  * campaign) and the policy's normGroup (unit | course_type | level): z against the group's class
  * means (sample SD), T = 50 + 10z, percentile rank (mid-rank), competition rank (1 = best).
- * A place among others means something only if the figure is reliable: a target whose class
- * reliability is below policy.minReliability (default 0.7), or unknown, keeps its figures but
- * not its norm (`norm` null, `rankWithheld` true). It still counts in the others' norms (its
- * mean is the best estimate there is). Three observers who agree moderately (ICC(1) 0.4) give
- * a class reliability of 0.67: no percentile, no rank.
+ * A place among others means something only if the figure is reliable, and known to be: each
+ * class also gets `reliabilityLow`, its Spearman–Brown reliability at the lower one-sided 95 %
+ * confidence bound of its group's ICC(1) (stats.ts iccLowerBound: F-based, so an ICC resting on
+ * three classes of three observers bounds near nothing). A target whose reliabilityLow is below
+ * policy.minReliability (default 0.7), or unknown, keeps its figures but not its norm (`norm`
+ * null, `rankWithheld` true); it still counts in the others' norms (its mean is the best
+ * estimate there is). Three observers never reach 0.7 this way in a college's few classes;
+ * fifty students in six classes with ICC(1) 0.16 do (bound about 0.78).
  *
  * Composites, per teacher per term and per school year, over the teacher's section targets of
  * that period: for each course type taught, each composite group's figure (policy.compositeOf:
@@ -65,16 +68,19 @@ import {
  * reliability = min(1, max(0, 1 − Var(e)/Var(C))). Unknown (null) when a counted target has no
  * ANOVA (its group had fewer than 2 classes or no within-class df, e.g. self-evaluations) or
  * the norm group has fewer than 2 composites or no spread. The error variance of a mean stands
- * for that of the trimmed mean or EB score when the policy composes those. Below
- * policy.minReliability (or unknown) the composite keeps its score but not its norm and ranks
- * (`rankWithheld`); it still counts in the others'.
+ * for that of the trimmed mean or EB score when the policy composes those. `reliabilityLow`:
+ * the same with the observed variance at its lower one-sided 95 % bound,
+ * (m − 1)·s²/χ²_0.95(m − 1) over the m composites of the group (the error variances, pooled over
+ * many ratings, are taken as known). Below policy.minReliability (reliabilityLow, or unknown)
+ * the composite keeps its score but not its norm and ranks (`rankWithheld`); it still counts
+ * in the others'.
  */
 
 /**
  * The version of the definitions above: raise it when a change alters stored figures, and
  * the scheduler recomputes every school year once (compute.ts fingerprint). 2: 95 % intervals
- * cut at the ends of the scale; norms and ranks only at the policy's minimum reliability;
- * composite reliability.
+ * cut at the ends of the scale; reliability at the lower 95 % bound; norms and ranks only where
+ * that reaches the policy's minimum; composite reliability.
  */
 export const FIGURES_VERSION = 2;
 
@@ -121,9 +127,11 @@ export type TargetFigures = {
   /** Per item, counts per option position of the valid responses (lowest first, "na" last). */
   counts: Record<string, number[]>;
   reliability: number | null;
+  /** the reliability reached with 95 % confidence (the lower bound of the group's ICC(1)); ranks need it */
+  reliabilityLow: number | null;
   ebScore: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; rank: number; of: number; mean: number } | null;
-  /** reported, but its reliability is below the policy's minimum (or unknown): no norm. */
+  /** reported, but its reliability (reliabilityLow) is below the policy's minimum (or unknown): no norm. */
   rankWithheld: boolean;
 };
 
@@ -147,6 +155,8 @@ export type CompositeFigures = {
   parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
   /** 1 − error variance / variance of the norm group's composites; null when unknown */
   reliability: number | null;
+  /** the same with that variance at its lower 95 % bound: what ranks need */
+  reliabilityLow: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; of: number } | null;
   ranks: { office: number | null; officeOf: number | null; college: number | null; collegeOf: number | null; school: number | null; schoolOf: number | null };
   /** a score, but its reliability is below the policy's minimum (or unknown): no norm, no ranks. */
@@ -216,7 +226,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       eligibleBelowN,
       reported: valid.length >= minRatersFor(policy, t.group),
       counts,
-      reliability: null, ebScore: null, norm: null, rankWithheld: false,
+      reliability: null, reliabilityLow: null, ebScore: null, norm: null, rankWithheld: false,
     };
     inputOfFigure.set(figure, t);
     return figure;
@@ -258,6 +268,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     }
     const anova = oneWayAnova(members.map(validScores));
     const icc = anova.icc1 ?? 0;
+    const iccLow = iccLowerBound(anova) ?? 0;
     reliability.push({
       ...base, n0: anova.n0, msb: anova.msb, msw: anova.msw, icc1: anova.icc1, icck: anova.iccK,
       ratersFor07: ratersNeeded(icc, 0.7), ratersFor08: ratersNeeded(icc, 0.8), unavailable: null,
@@ -265,6 +276,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     for (const f of members) {
       errorVariance.set(f, anova.msw / f.valid.n);
       f.reliability = classReliability(icc, f.valid.n);
+      f.reliabilityLow = classReliability(Math.min(iccLow, icc), f.valid.n);
       const nm = f.reported ? normMeans.get(normKey(inputOf(f))) : undefined;
       if (nm !== undefined) f.ebScore = shrunkScore(f.valid.mean!, nm, f.reliability);
     }
@@ -272,7 +284,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
 
   // ---- a place among others only for reliable targets
   for (const f of targets) {
-    if (f.norm !== null && !(f.reliability !== null && f.reliability >= policy.minReliability)) {
+    if (f.norm !== null && !(f.reliabilityLow !== null && f.reliabilityLow >= policy.minReliability)) {
       f.norm = null;
       f.rankWithheld = true;
     }
@@ -320,7 +332,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
     const figure: CompositeFigures = {
       teacherId: first.teacherId!, termId, schoolYear: first.schoolYear, score, parts, missing,
-      renormalised: missing.length > 0, reliability: null, norm: null,
+      renormalised: missing.length > 0, reliability: null, reliabilityLow: null, norm: null,
       ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
       rankWithheld: false,
     };
@@ -368,15 +380,20 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const z = zScores(scores);
       const pr = percentileRanks(scores);
       const sd = scores.length < 2 ? null : sampleSd(scores);
+      // the observed variance and its lower one-sided 95 % bound
+      const variance = sd === null || sd === 0 ? null : sd * sd;
+      const varianceLow = variance === null ? null : ((members.length - 1) * variance) / chiSquareQuantile(0.95, members.length - 1);
+      const reliabilityOf = (error: number, v: number | null) => (v === null ? null : Math.min(1, Math.max(0, 1 - error / v)));
       members.forEach((c, i) => {
         c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], of: members.length };
         const error = compositeError.get(c) ?? null;
-        c.reliability = error === null || sd === null || sd === 0 ? null : Math.min(1, Math.max(0, 1 - error / (sd * sd)));
+        c.reliability = error === null ? null : reliabilityOf(error, variance);
+        c.reliabilityLow = error === null ? null : reliabilityOf(error, varianceLow);
       });
     }
     // a place among others only for reliable composites (they still count in the others')
     for (const c of inPeriod) {
-      if (!(c.reliability !== null && c.reliability >= policy.minReliability)) {
+      if (!(c.reliabilityLow !== null && c.reliabilityLow >= policy.minReliability)) {
         c.norm = null;
         c.ranks = { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null };
         c.rankWithheld = true;

@@ -79,7 +79,7 @@ function targetInScope(scope: UnitScope): SQL {
 
 export type YearOverview = {
   schoolYear: string;
-  policy: { id: number; version: number; key: string; approvedAt: Date | null } | null;
+  policy: { id: number; version: number; key: string; approvedAt: Date | null; minReliability: number } | null;
   lastRun: { id: number; finishedAt: Date; trigger: string; responses: number; targets: number; summary: Record<string, unknown> } | null;
   /** provisional: the campaign has not closed (its figures reach the quality office only) */
   campaigns: { id: number; name: string; term: string | null; state: string; source: string; targets: number; responses: number; provisional: boolean }[];
@@ -118,7 +118,8 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
       select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`)) : undefined;
     out.push({
       schoolYear: y,
-      policy: p ? { id: p.id, version: p.version, key: String((p.policy as { key?: string }).key ?? ""), approvedAt: p.approvedAt } : null,
+      policy: p ? { id: p.id, version: p.version, key: String((p.policy as { key?: string }).key ?? ""), approvedAt: p.approvedAt,
+        minReliability: parsePolicy(p.policy).minReliability } : null,
       lastRun: run ? { id: Number(run.id), finishedAt: new Date(run.finished_at), trigger: run.trigger, responses: Number(run.responses), targets: Number(run.targets), summary: parse(run.summary) } : null,
       campaigns: campaigns.filter((c) => c.school_year === y).map((c) => ({
         id: Number(c.id), name: c.name, term: c.term, state: c.state, source: c.source, targets: Number(c.targets), responses: Number(c.responses),
@@ -150,7 +151,7 @@ export type TargetListRow = {
   teacherNumber: string | null; teacherName: string | null; unitName: string | null; unitNameEn: string | null; targetLabel: string | null;
   reported: boolean; n: number; eligible: number | null; responseRate: number | null;
   mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null; ci95: { low: number; high: number } | null;
-  reliability: number | null; ebScore: number | null; norm: TargetFigures["norm"]; quality: TargetFigures["quality"];
+  reliability: number | null; reliabilityLow: number | null; ebScore: number | null; norm: TargetFigures["norm"]; quality: TargetFigures["quality"];
   allN: number; allMean: number | null;
   /** reported, without a norm: its reliability is below the policy's minimum */
   rankWithheld: boolean;
@@ -200,14 +201,14 @@ export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.inp
       const f = figuresFromRow(r);
       const pooled = pooledWithOpen(open, { campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), group: r.rater_group, versionId: f.versionId });
       const pending = !view.provisional && pooled;
-      if (pending) Object.assign(f, { reliability: null, ebScore: null, norm: null });
+      if (pending) Object.assign(f, { reliability: null, reliabilityLow: null, ebScore: null, norm: null });
       return {
         targetId: Number(r.target_id), raterGroup: r.rater_group, campaignId: Number(r.campaign_id), campaign: r.campaign, term: r.term,
         sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, courseType: r.course_type,
         teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
         reported: f.reported, n: f.valid.n, eligible: f.valid.eligible, responseRate: f.valid.responseRate,
         mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, sd: f.valid.sd, ci95: f.valid.ci95,
-        reliability: f.reliability, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
+        reliability: f.reliability, reliabilityLow: f.reliabilityLow, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
         rankWithheld: f.rankWithheld, provisional: view.provisional && (r.campaign_state === "open" || pooled), pending,
       };
     }),
@@ -253,7 +254,7 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
     { campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), group: raterGroup, versionId: f.versionId });
   const provisional = view.provisional && (r.state === "open" || pooled);
   const pending = !view.provisional && pooled;
-  if (pending) Object.assign(f, { reliability: null, ebScore: null, norm: null });
+  if (pending) Object.assign(f, { reliability: null, reliabilityLow: null, ebScore: null, norm: null });
   if (own && !r.reported) {
     return { header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
       policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf, trim: policy.trim, minReliability: policy.minReliability },

@@ -50,7 +50,7 @@ const GETTERS: Record<string, Getter> = {
   ...summaryGetters("all_", (f) => (f.quality.excluded === 0 ? null : f.all)),
   unscored: (f) => f.quality.unscored, straight_lining: (f) => f.quality.straightLining, all_lowest: (f) => f.quality.allLowest,
   excluded: (f) => f.quality.excluded, cap_exceeded: (f) => f.quality.capExceeded,
-  eligible_below_n: (f) => f.eligibleBelowN, reliability: (f) => f.reliability, eb_score: (f) => f.ebScore,
+  eligible_below_n: (f) => f.eligibleBelowN, reliability: (f) => f.reliability, reliability_low: (f) => f.reliabilityLow, eb_score: (f) => f.ebScore,
   norm_z: (f) => f.norm?.z ?? null, norm_t: (f) => f.norm?.t ?? null, norm_percentile: (f) => f.norm?.percentileRank ?? null,
   norm_rank: (f) => f.norm?.rank ?? null, norm_of: (f) => f.norm?.of ?? null, norm_mean: (f) => f.norm?.mean ?? null,
   counts: (_f, counts) => counts,
@@ -113,7 +113,7 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
     },
     eligibleBelowN: Boolean(r.eligible_below_n),
     counts,
-    reliability: num(r.reliability), ebScore: num(r.eb_score),
+    reliability: num(r.reliability), reliabilityLow: num(r.reliability_low), ebScore: num(r.eb_score),
     norm: normOf === null ? null : {
       z: num(r.norm_z), t: num(r.norm_t), percentileRank: Number(r.norm_percentile), rank: Number(r.norm_rank), of: normOf, mean: Number(r.norm_mean),
     },

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { throwsCode } from "./expect-code";
 import {
-  classReliability, competitionRanks, confidenceInterval, distribution, mean, median, normalCdf, oneWayAnova,
+  chiSquareQuantile, classReliability, competitionRanks, confidenceInterval, distribution, fQuantile, iccLowerBound, mean, median, normalCdf, oneWayAnova,
   percentileRank, percentileRanks, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
   normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
 } from "./stats";
@@ -227,6 +227,30 @@ describe("reliability", () => {
       if (a.icc1 !== null) expect(a.icc1).toBeLessThanOrEqual(1 + 1e-12);
       if (a.iccK !== null) expect(a.iccK).toBeLessThanOrEqual(1 + 1e-12);
     }));
+  });
+
+  it("quantiles of F and χ² (scipy.stats 1.17: f.ppf, chi2.ppf)", () => {
+    expect(fQuantile(0.95, 5, 18)).toBeCloseTo(2.7728531529978304, 9);
+    expect(fQuantile(0.95, 2, 6)).toBeCloseTo(5.143252849784718, 9);
+    expect(fQuantile(0.95, 3, 15)).toBeCloseTo(3.2873821046365115, 9);
+    expect(fQuantile(0.95, 15, 800)).toBeCloseTo(1.6788970287124088, 9);
+    expect(chiSquareQuantile(0.95, 1)).toBeCloseTo(3.841458820694124, 9);
+    expect(chiSquareQuantile(0.95, 2)).toBeCloseTo(5.991464547107979, 9);
+    expect(chiSquareQuantile(0.95, 15)).toBeCloseTo(24.995790139728616, 9);
+    expect(chiSquareQuantile(0.95, 200)).toBeCloseTo(233.99426889232492, 7);
+  });
+
+  it("the lower 95 % bound of ICC(1) (F-based, Shrout & Fleiss 1979 / McGraw & Wong 1996 case 1)", () => {
+    // ICC_L = (F_L − 1)/(F_L + n0 − 1), F_L = (MSB/MSW)/F_0.95(k − 1, N − k); scipy for the quantile
+    expect(iccLowerBound(oneWayAnova(SF))!).toBeCloseTo(-0.09672220365774228, 9);
+    const unbalanced = oneWayAnova([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    expect(iccLowerBound(unbalanced)!).toBeCloseTo(0.286340094231229, 9);
+    // its class reliability for 5 raters: 0.667 although the point estimate gives 0.90
+    expect(classReliability(iccLowerBound(unbalanced)!, 5)).toBeCloseTo(0.6673473074991224, 9);
+    expect(classReliability(unbalanced.icc1!, 5)).toBeGreaterThan(0.9);
+    // nothing varies within classes: no bound short of the estimate; nothing varies at all: none
+    expect(iccLowerBound(oneWayAnova([[1, 1], [5, 5]]))).toBe(1);
+    expect(iccLowerBound(oneWayAnova([[3, 3], [3, 3]]))).toBeNull();
   });
 
   it("Spearman–Brown: class reliability and raters needed (hand-worked)", () => {

@@ -54,6 +54,17 @@ import { badRequest } from "@/server/errors";
  *   empty group (scoring.errors.emptyGroup). When a denominator is 0 the ICC is null.
  *   classReliability(icc1, n) = n·ρ/(1 + (n − 1)·ρ), ρ = max(ICC(1), 0) (Spearman–Brown for the
  *                        class's own n; a negative ICC(1) means no reliability: 0).
+ *   iccLowerBound(anova, level = 0.95) = the one-sided lower confidence bound of ICC(1) (Shrout &
+ *                        Fleiss 1979; McGraw & Wong 1996, case 1): F = MSB/MSW,
+ *                        F_L = F / F_level(k − 1, N − k), ICC_L = (F_L − 1)/(F_L + n0 − 1), with n0 for
+ *                        unbalanced classes (the usual approximation). MSW = 0 < MSB gives 1; nothing
+ *                        varying at all gives null. An ICC estimated from three classes of three
+ *                        observers is mostly noise, and its bound says so: the point estimate 0.86
+ *                        of such a group has a bound near 0.3. classReliability(ICC_L, n) is the
+ *                        reliability a class reaches with that confidence (figures.ts ranks by it).
+ *   fQuantile(p, d1, d2), chiSquareQuantile(p, k) = quantiles of F and χ² by bisection on their CDFs,
+ *                        I_{d1·x/(d1·x + d2)}(d1/2, d2/2) and P(k/2, x/2) = 1 − Q(k/2, x/2); tested to
+ *                        1e-9 against scipy.stats.
  *   ratersNeeded(icc1, target) = ceil( target(1 − ρ) / (ρ(1 − target)) ) (the inverse Spearman–Brown;
  *                        computed as ceil(x − 1e-9) so that 4.000000000000001 is 4); null when
  *                        ρ = ICC(1) ≤ 0 (no number of raters suffices); 1 when ρ ≥ target.
@@ -206,6 +217,36 @@ function upperGamma(a: number, x: number): number {
   return front * h;
 }
 
+/** Bisection for the p-quantile of an increasing CDF on [0, ∞) (cached: the recompute asks for few distinct ones). */
+const quantileCache = new Map<string, number>();
+function positiveQuantile(key: string, p: number, cdf: (x: number) => number): number {
+  if (!(p > 0 && p < 1)) throw badRequest("scoring.errors.probability", { p: String(p) });
+  const hit = quantileCache.get(key);
+  if (hit !== undefined) return hit;
+  let hi = 1;
+  while (cdf(hi) < p) hi *= 2;
+  let lo = 0;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < p) lo = mid; else hi = mid;
+  }
+  if (quantileCache.size >= QUANTILE_CACHE_LIMIT) quantileCache.clear();
+  quantileCache.set(key, (lo + hi) / 2);
+  return (lo + hi) / 2;
+}
+
+/** The p-quantile of F with d1 and d2 degrees of freedom. */
+export function fQuantile(p: number, d1: number, d2: number): number {
+  if (!(d1 > 0 && d2 > 0)) throw badRequest("scoring.errors.degreesOfFreedom", { df: `${d1}, ${d2}` });
+  return positiveQuantile(`F|${p}|${d1}|${d2}`, p, (x) => regularizedBeta((d1 * x) / (d1 * x + d2), d1 / 2, d2 / 2));
+}
+
+/** The p-quantile of χ² with k degrees of freedom. */
+export function chiSquareQuantile(p: number, k: number): number {
+  if (!(k > 0)) throw badRequest("scoring.errors.degreesOfFreedom", { df: String(k) });
+  return positiveQuantile(`X|${p}|${k}`, p, (x) => 1 - upperGamma(k / 2, x / 2));
+}
+
 /** Standard normal CDF: Φ(z) = 1 − ½·Q(½, z²/2) for z ≥ 0 (and by symmetry below 0). */
 export function normalCdf(z: number): number {
   const tail = 0.5 * upperGamma(0.5, (z * z) / 2);
@@ -353,6 +394,12 @@ export function classReliability(icc1: number, n: number): number {
   if (!Number.isInteger(n) || n < 1) throw badRequest("scoring.errors.emptySample");
   const r = Math.max(icc1, 0);
   return (n * r) / (1 + (n - 1) * r);
+}
+
+export function iccLowerBound(a: OneWayAnova, level = 0.95): number | null {
+  if (a.msw === 0) return a.msb > 0 ? 1 : null;
+  const fl = a.msb / a.msw / fQuantile(level, a.k - 1, a.N - a.k);
+  return (fl - 1) / (fl + a.n0 - 1);
 }
 
 export function ratersNeeded(icc1: number, target: number): number | null {

@@ -1,0 +1,1 @@
+ALTER TABLE "target_results" ADD COLUMN "reliability_low" double precision;
