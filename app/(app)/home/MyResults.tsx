@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { Card, List, Space, Tag, Typography } from "antd";
+import { Card, List, Space, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { GroupTag, useFig } from "../../_components/results/parts";
@@ -25,7 +25,8 @@ export function MyResults() {
           <Space wrap size={[8, 0]}>
             <Typography.Text strong>{`${c.term ?? `${c.schoolYear} ${tp("year")}`} · ${t("mine.composite")} ${fig.score(c.score)}`}</Typography.Text>
             {c.ranks.school !== null && <Typography.Text type="secondary">{t("mine.rank", { rank: c.ranks.school, of: c.ranks.schoolOf ?? 0 })}</Typography.Text>}
-            {c.renormalised && <Tag>{t("renormalised", { groups: c.missing.map((g) => tg(g as never)).join("、") })}</Tag>}
+            {c.pending && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("mine.pending")}</Typography.Text>}
+            {c.renormalised && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("renormalised", { groups: c.missing.map((g) => tg(g as never)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
           </Space>
         </div>
       ))}

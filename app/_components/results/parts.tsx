@@ -1,7 +1,7 @@
 "use client";
 import { QuestionCircleOutlined } from "@ant-design/icons";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic, Tag, Tooltip, Typography } from "antd";
+import { Alert, Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic, Tag, Tooltip, Typography } from "antd";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
@@ -31,6 +31,37 @@ export function Help({ label, text }: { label: ReactNode; text: string }) {
       {label}
       <Tooltip title={text}><QuestionCircleOutlined style={{ color: "#8c8c8c" }} aria-label={text} /></Tooltip>
     </Space>
+  );
+}
+
+/** Figures derived from a campaign that has not closed (the quality office only sees them). */
+export function ProvisionalTag() {
+  const t = useTranslations("results");
+  return <Tooltip title={t("provisionalHelp")}><Tag color="orange" data-testid="provisional-tag">{t("provisional")}</Tag></Tooltip>;
+}
+
+/** A figure pooled with a running campaign's: shown once it closes. */
+export function PendingMark() {
+  const t = useTranslations("results");
+  return <Tooltip title={t("pendingHelp")}><Typography.Text type="secondary" data-testid="pending">{t("pending")}</Typography.Text></Tooltip>;
+}
+
+/** No percentile or rank: the figure's reliability is below the policy's minimum (or unknown). */
+export function RankWithheld({ reliability, low, min }: { reliability: number | null; low: number | null; min: number }) {
+  const t = useTranslations("results");
+  const fig = useFig();
+  const why = reliability === null || low === null ? t("help.rankUnknown")
+    : t("help.rankWithheld", { reliability: fig.coef(reliability), low: fig.coef(low), min: fig.coef(min) });
+  return <Help label={<Typography.Text type="secondary" data-testid="rank-withheld">{t("rankWithheld")}</Typography.Text>} text={why} />;
+}
+
+/** A negative ICC: no reliability, said in words with why (the number itself means nothing). */
+export function NotReliable() {
+  const t = useTranslations("results");
+  return (
+    <Tooltip title={t("help.negative")}>
+      <Tag color="warning" style={{ marginInlineEnd: 0 }} data-testid="not-reliable" aria-label={t("help.negative")}>{t("notReliable")}</Tag>
+    </Tooltip>
   );
 }
 
@@ -77,27 +108,39 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
       </Typography.Text>
     </Space>
   );
+  const notes = (
+    <>
+      {data.provisional && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t("detail.provisional")} data-testid="provisional-note" />}
+      {data.pending && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t("detail.pending")} data-testid="pending-note" />}
+    </>
+  );
   if (!data.reported || !data.figures) {
     return (
       <Card>
         {title}
-        <Empty description={<Space orientation="vertical"><Typography.Text strong data-testid="too-few">{t("tooFew", { n: data.n })}</Typography.Text>
-          <Typography.Text type="secondary">{t("tooFewHint")}</Typography.Text></Space>} />
+        {notes}
+        <Empty description={<Space orientation="vertical"><Typography.Text strong data-testid="too-few">{data.n === 0 ? t("noData") : t("tooFew", { n: data.n })}</Typography.Text>
+          <Typography.Text type="secondary">{data.n === 0 ? t("noDataHint") : t("tooFewHint")}</Typography.Text></Space>} />
       </Card>
     );
   }
   const f = data.figures;
   const v = f.valid;
   const trimPct = Math.round(data.policy.trim * 1000) / 10;
+  const pending = <Typography.Text type="secondary">{t("pending")}</Typography.Text>;
+  const percentile = data.pending ? pending : f.norm ? fig.score(f.norm.percentileRank)
+    : f.rankWithheld ? <RankWithheld reliability={f.reliability} low={f.reliabilityLow} min={data.policy.minReliability} /> : "—";
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
       <Card data-testid="detail-figures">
         {title}
+        {notes}
         <Row gutter={[16, 16]}>
           <Col xs={12} md={6}><Statistic title={t("cols.mean")} value={fig.score(v.mean)} /></Col>
           <Col xs={12} md={6}><Statistic title={<Help label={t("cols.trimmed")} text={t("help.trimmed", { pct: trimPct })} />} value={fig.score(v.trimmedMean)} /></Col>
-          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.eb")} text={t("help.eb")} />} value={fig.score(f.ebScore)} /></Col>
-          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />} value={f.norm ? fig.score(f.norm.percentileRank) : "—"} /></Col>
+          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.eb")} text={t("help.eb")} />} value={data.pending ? " " : fig.score(f.ebScore)} formatter={data.pending ? () => pending : undefined} /></Col>
+          <Col xs={12} md={6}><Statistic title={<Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />} value={typeof percentile === "string" ? percentile : " "}
+            formatter={typeof percentile === "string" ? undefined : () => percentile} /></Col>
         </Row>
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 16 }}>
           <Descriptions.Item label={t("cols.n")}>{`${fig.int(v.n)} / ${fig.int(v.eligible)}`}</Descriptions.Item>
@@ -106,7 +149,7 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
           <Descriptions.Item label={t("cols.sd")}>{fig.score(v.sd)}</Descriptions.Item>
           <Descriptions.Item label={t("detail.se")}>{fig.coef(v.se)}</Descriptions.Item>
           <Descriptions.Item label={<Help label={t("cols.ci")} text={t("help.ci")} />}>{fig.ci(v.ci95)}</Descriptions.Item>
-          <Descriptions.Item label={<Help label={t("cols.reliability")} text={t("help.reliability")} />}>{fig.coef(f.reliability)}</Descriptions.Item>
+          <Descriptions.Item label={<Help label={t("cols.reliability")} text={t("help.reliability")} />}>{data.pending ? pending : fig.coef(f.reliability)}</Descriptions.Item>
           {f.norm && <Descriptions.Item label={t("detail.norm", { of: f.norm.of })}>{`${t("detail.z")} ${fig.coef(f.norm.z)} · ${t("cols.t")} ${fig.score(f.norm.t)} · ${t("cols.rank")} ${f.norm.rank}/${f.norm.of}`}</Descriptions.Item>}
           {f.all.n !== v.n && <Descriptions.Item label={t("detail.all")}>{`n=${f.all.n} · ${t("cols.mean")} ${fig.score(f.all.mean)}`}</Descriptions.Item>}
           <Descriptions.Item label={t("detail.quality")}><QualityTags q={f.quality} none /></Descriptions.Item>
@@ -129,7 +172,8 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
           {data.items.map((it) => (
             <div key={it.id}>
               <Typography.Text strong>{localText(locale, it.title)}{it.row ? ` · ${localText(locale, it.row)}` : ""}</Typography.Text>
-              {it.mean !== null && <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>{t("detail.itemMean", { mean: fig.coef(it.mean) })}</Typography.Text>}
+              {/* on the figures' scale (value / highest option × full mark), like every score on the page */}
+              {it.mean !== null && <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>{t("detail.itemMean", { mean: fig.score(it.mean) })}</Typography.Text>}
               {it.options.filter((o) => o.value !== "na" || o.count > 0).map((o) => (
                 <Row key={String(o.value)} gutter={8} align="middle" wrap={false}>
                   <Col flex="120px" style={{ minWidth: 0 }}><Typography.Text ellipsis style={{ fontSize: 13 }}>{localText(locale, o.label)}</Typography.Text></Col>

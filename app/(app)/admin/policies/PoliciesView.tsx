@@ -195,6 +195,7 @@ export function PolicySummary({ policy }: { policy: ScoringPolicy }) {
           {Object.entries(policy.weights.byCourseType).map(([type, w]) => <div key={type}>{`${tt(type as never)}：${weights(w ?? {})}`}</div>)}
         </Descriptions.Item>
         <Descriptions.Item label={t("summary.normGroup")}>{t(`normGroups.${policy.normGroup}` as never)}</Descriptions.Item>
+        <Descriptions.Item label={t("summary.minReliability")}>{t("summary.minReliabilityValue", { min: policy.minReliability.toFixed(2) })}</Descriptions.Item>
       </Descriptions>
       <Button type="link" style={{ paddingInline: 0 }} onClick={() => setShowJson(!showJson)}>{t("json")}</Button>
       {showJson && <pre style={{ fontSize: 12, background: "#fafafa", padding: 8, overflowX: "auto" }}>{JSON.stringify(policy, null, 2)}</pre>}

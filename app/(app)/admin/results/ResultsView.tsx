@@ -1,19 +1,19 @@
 "use client";
 import { CloudUploadOutlined, DownloadOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Input, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, Upload } from "antd";
+import { Alert, App, Button, Card, Input, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Tooltip, Typography, Upload } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { GroupTag, Help, QualityTags, useFig, type ScoringOut } from "../../../_components/results/parts";
+import { GroupTag, Help, NotReliable, PendingMark, ProvisionalTag, QualityTags, RankWithheld, useFig, type ScoringOut } from "../../../_components/results/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { StateTag, useMobile, useWhen } from "../campaigns/_components/shared";
 
 type Year = ScoringOut["overview"][number];
 const GROUPS = ["student", "supervisor", "peer", "leader", "self", "alumni", "employer"] as const;
 
-export function ResultsView({ canAdmin, canPublish }: { canAdmin: boolean; canPublish: boolean }) {
+export function ResultsView({ canAdmin, canPublish, seesProvisional }: { canAdmin: boolean; canPublish: boolean; seesProvisional: boolean }) {
   const trpc = useTRPC();
   const t = useTranslations("results");
   const sp = useSearchParams();
@@ -23,8 +23,8 @@ export function ResultsView({ canAdmin, canPublish }: { canAdmin: boolean; canPu
   const overview = useQuery(trpc.scoring.overview.queryOptions());
   const years = overview.data ?? [];
   const yearParam = sp.get("year");
-  const year = years.find((y) => y.schoolYear === yearParam)
-    ?? years.find((y) => y.policy && y.lastRun && y.lastRun.responses > 0) ?? years.find((y) => y.policy) ?? years[0];
+  // without ?year=, the year the server names (the latest with published results: server/scoring/results.ts openingYear)
+  const year = years.find((y) => y.schoolYear === yearParam) ?? years.find((y) => y.opens) ?? years[0];
   const tab = sp.get("tab") ?? "targets";
   const setParam = (k: string, v: string | undefined) => {
     const next = new URLSearchParams(sp.toString());
@@ -37,6 +37,7 @@ export function ResultsView({ canAdmin, canPublish }: { canAdmin: boolean; canPu
   if (overview.error) return <Alert type="error" title={overview.error.message} />;
   if (!year) return <Card title={t("title")}><Typography.Text type="secondary">{t("noYears")}</Typography.Text></Card>;
   const summary = (year.lastRun?.summary ?? {}) as { straightLining?: number; allLowest?: number; excluded?: number };
+  const running = year.campaigns.filter((c) => c.provisional).length;
 
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
@@ -55,13 +56,17 @@ export function ResultsView({ canAdmin, canPublish }: { canAdmin: boolean; canPu
               straight: summary.straightLining ?? 0, lowest: summary.allLowest ?? 0, excluded: summary.excluded ?? 0 })}</Typography.Text>}
           </Space>
         ) : <Alert type="warning" showIcon title={t("noPolicy", { year: year.schoolYear })} />}
+        {running > 0 && (
+          <Alert style={{ marginTop: 12 }} type={seesProvisional ? "warning" : "info"} showIcon data-testid="running-note"
+            title={t(seesProvisional ? "running.quality" : "running.others", { n: running })} />
+        )}
         {canAdmin && <AdminActions year={year} />}
       </Card>
       {year.policy && (
         <Card styles={{ body: { paddingTop: 4 } }}>
           <Tabs activeKey={tab} onChange={(k) => setParam("tab", k)} items={[
-            { key: "targets", label: <span data-testid="tab-targets">{t("tabs.targets")}</span>, children: <TargetsTab year={year} policyId={year.policy.id} /> },
-            { key: "composites", label: <span data-testid="tab-composites">{t("tabs.composites")}</span>, children: <CompositesTab policyId={year.policy.id} /> },
+            { key: "targets", label: <span data-testid="tab-targets">{t("tabs.targets")}</span>, children: <TargetsTab year={year} policyId={year.policy.id} minReliability={year.policy.minReliability} seesProvisional={seesProvisional} /> },
+            { key: "composites", label: <span data-testid="tab-composites">{t("tabs.composites")}</span>, children: <CompositesTab policyId={year.policy.id} minReliability={year.policy.minReliability} /> },
             { key: "reliability", label: <span data-testid="tab-reliability">{t("tabs.reliability")}</span>, children: <ReliabilityTab policyId={year.policy.id} /> },
             { key: "campaigns", label: <span data-testid="tab-campaigns">{t("tabs.campaigns")}</span>, children: <CampaignsTab year={year} canPublish={canPublish} /> },
           ]} />
@@ -156,7 +161,7 @@ function HistoryImport({ open, onClose }: { open: boolean; onClose: () => void }
   );
 }
 
-function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
+function TargetsTab({ year, policyId, minReliability, seesProvisional }: { year: Year; policyId: number; minReliability: number; seesProvisional: boolean }) {
   const trpc = useTRPC();
   const t = useTranslations("results");
   const tg = useTranslations("campaigns.raterGroups");
@@ -172,14 +177,17 @@ function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
   const list = useQuery(trpc.scoring.targets.queryOptions({ policyId, campaignId, raterGroup, reportedOnly, q: q || undefined, page, pageSize: 20, ...sort }));
   type Row = ScoringOut["targets"]["items"][number];
   const figures = (r: Row, render: (r: Row) => React.ReactNode) =>
-    r.reported ? render(r) : <Typography.Text type="secondary" data-testid="too-few">{t("tooFew", { n: r.n })}</Typography.Text>;
+    r.reported ? render(r) : <Typography.Text type="secondary" data-testid="too-few">{r.n === 0 ? t("noData") : t("tooFew", { n: r.n })}</Typography.Text>;
+  // reliability, EB score and percentile: waiting for a running campaign (pending), or withheld below the policy's minimum reliability
+  const pooled = (r: Row, render: (r: Row) => React.ReactNode) => (!r.reported ? "" : r.pending ? <PendingMark /> : render(r));
+  const campaigns = seesProvisional ? year.campaigns : year.campaigns.filter((c) => !c.provisional);
   const href = (r: Row) => `/admin/results/${policyId}/${r.targetId}/${r.raterGroup}`;
   const courseName = (r: Row) => (locale === "en" && r.courseNameEn) || r.courseName || r.targetLabel || r.campaign;
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Select allowClear placeholder={t("filters.campaign")} style={{ minWidth: 200, maxWidth: "100%" }} value={campaignId}
-          onChange={(v) => { setCampaign(v); setPage(1); }} options={year.campaigns.map((c) => ({ value: c.id, label: c.name }))} data-testid="campaign-filter" />
+          onChange={(v) => { setCampaign(v); setPage(1); }} options={campaigns.map((c) => ({ value: c.id, label: c.name }))} data-testid="campaign-filter" />
         <Select allowClear placeholder={t("filters.group")} style={{ minWidth: 130 }} value={raterGroup}
           onChange={(v) => { setGroup(v); setPage(1); }} options={GROUPS.map((g) => ({ value: g, label: tg(g) }))} data-testid="group-filter" />
         <Input.Search allowClear placeholder={t("filters.search")} style={{ width: 220 }} onSearch={(v) => { setQ(v.trim()); setPage(1); }} data-testid="target-search" />
@@ -202,6 +210,7 @@ function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
               {mobile && (
                 <Space size={[6, 2]} wrap style={{ marginTop: 4 }}>
                   <GroupTag group={r.raterGroup} />
+                  {r.provisional && <ProvisionalTag />}
                   {r.teacherName && <Typography.Text style={{ fontSize: 12 }}>{r.teacherName}</Typography.Text>}
                   {figures(r, (x) => <Typography.Text style={{ fontSize: 12 }}>{`${t("cols.mean")} ${fig.score(x.mean)} · ${t("cols.trimmed")} ${fig.score(x.trimmedMean)} · n=${x.n}`}</Typography.Text>)}
                 </Space>
@@ -209,7 +218,7 @@ function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
             </div>
           ) },
           { title: t("cols.teacher"), key: "teacher", sorter: true, responsive: ["md"], render: (_, r) => (r.teacherName ? <span>{r.teacherName}<Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 4 }}>{r.teacherNumber}</Typography.Text></span> : "—") },
-          { title: t("cols.group"), key: "group", responsive: ["md"], render: (_, r) => <GroupTag group={r.raterGroup} /> },
+          { title: t("cols.group"), key: "group", responsive: ["md"], render: (_, r) => <Space size={4}><GroupTag group={r.raterGroup} />{r.provisional && <ProvisionalTag />}</Space> },
           { title: t("cols.n"), key: "n", sorter: true, align: "right", responsive: ["md"], render: (_, r) => `${r.n} / ${fig.int(r.eligible)}` },
           { title: t("cols.rate"), key: "responseRate", sorter: true, align: "right", responsive: ["lg"], render: (_, r) => fig.pct(r.responseRate) },
           { title: t("cols.mean"), key: "mean", sorter: true, align: "right", responsive: ["md"], render: (_, r) => figures(r, (x) => <b>{fig.score(x.mean)}</b>) },
@@ -217,9 +226,11 @@ function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
           { title: t("cols.median"), key: "median", align: "right", responsive: ["xl"], render: (_, r) => (r.reported ? fig.score(r.median) : "") },
           { title: t("cols.sd"), key: "sd", align: "right", responsive: ["xl"], render: (_, r) => (r.reported ? fig.score(r.sd) : "") },
           { title: <Help label={t("cols.ci")} text={t("help.ci")} />, key: "ci", responsive: ["lg"], render: (_, r) => (r.reported ? <span style={{ whiteSpace: "nowrap" }}>{fig.ci(r.ci95)}</span> : "") },
-          { title: <Help label={t("cols.reliability")} text={t("help.reliability")} />, key: "reliability", align: "right", responsive: ["lg"], render: (_, r) => (r.reported ? fig.coef(r.reliability) : "") },
-          { title: <Help label={t("cols.eb")} text={t("help.eb")} />, key: "ebScore", sorter: true, align: "right", responsive: ["lg"], render: (_, r) => (r.reported ? fig.score(r.ebScore) : "") },
-          { title: <Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />, key: "pct", align: "right", responsive: ["lg"], render: (_, r) => (r.reported && r.norm ? `${fig.score(r.norm.percentileRank)} · ${r.norm.rank}/${r.norm.of}` : "") },
+          { title: <Help label={t("cols.reliability")} text={t("help.reliability")} />, key: "reliability", align: "right", responsive: ["lg"], render: (_, r) => pooled(r, (x) => fig.coef(x.reliability)) },
+          { title: <Help label={t("cols.eb")} text={t("help.eb")} />, key: "ebScore", sorter: true, align: "right", responsive: ["lg"], render: (_, r) => pooled(r, (x) => fig.score(x.ebScore)) },
+          { title: <Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />, key: "pct", align: "right", responsive: ["lg"], render: (_, r) => pooled(r, (x) => (x.norm
+            ? <span style={{ whiteSpace: "nowrap" }}>{`${fig.score(x.norm.percentileRank)} · ${x.norm.rank}/${x.norm.of}`}</span>
+            : x.rankWithheld ? <RankWithheld reliability={x.reliability} low={x.reliabilityLow} min={minReliability} /> : "")) },
           { title: t("cols.flags"), key: "flags", responsive: ["lg"], render: (_, r) => <QualityTags q={r.quality} /> },
         ]}
       />
@@ -227,7 +238,7 @@ function TargetsTab({ year, policyId }: { year: Year; policyId: number }) {
   );
 }
 
-function CompositesTab({ policyId }: { policyId: number }) {
+function CompositesTab({ policyId, minReliability }: { policyId: number; minReliability: number }) {
   const trpc = useTRPC();
   const t = useTranslations("results");
   const tg = useTranslations("campaigns.raterGroups");
@@ -240,7 +251,11 @@ function CompositesTab({ policyId }: { policyId: number }) {
   const list = useQuery(trpc.scoring.composites.queryOptions({ policyId, period, q: q || undefined, page, pageSize: 20 }));
   type Row = ScoringOut["composites"]["items"][number];
   const rank = (r: number | null, of: number | null) => (r === null ? "—" : `${r}/${of}`);
-  const parts = (r: Row) => (
+  const ranks = (r: Row) => (r.score === null ? "" : r.rankWithheld
+    ? <RankWithheld reliability={r.reliability ?? null} low={r.reliabilityLow ?? null} min={minReliability} />
+    : <span style={{ whiteSpace: "nowrap" }}>{`${rank(r.ranks.office, r.ranks.officeOf)} · ${rank(r.ranks.college, r.ranks.collegeOf)} · ${rank(r.ranks.school, r.ranks.schoolOf)}`}</span>);
+  const score = (r: Row) => (r.score === null ? <Typography.Text type="secondary" data-testid="no-data">{t("compositeNoData")}</Typography.Text> : <b>{fig.score(r.score)}</b>);
+  const parts = (r: Row) => (r.score === null ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("compositeNoDataHint")}</Typography.Text> : (
     <Space orientation="vertical" size={2}>
       {r.parts.map((p, i) => (
         <Space key={i} size={[4, 2]} wrap>
@@ -249,9 +264,18 @@ function CompositesTab({ policyId }: { policyId: number }) {
           ))}
         </Space>
       ))}
-      {r.renormalised && <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="renormalised">{t("renormalised", { groups: r.missing.map((g) => tg(g as never)).join("、") })}</Typography.Text>}
+      {r.renormalised && <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="renormalised">{t("renormalised", { groups: r.missing.map((g) => tg(g as never)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
     </Space>
-  );
+  ));
+  if (list.data?.withheld) {
+    return (
+      <>
+        <Select style={{ minWidth: 150, marginBottom: 12 }} value={period} onChange={(v) => { setPeriod(v); setPage(1); }} data-testid="period-select"
+          options={[{ value: "year" as const, label: t("period.year") }, ...(list.data.terms ?? []).map((x) => ({ value: x.id, label: x.code }))]} />
+        <Alert type="info" showIcon title={t("compositesWithheld")} data-testid="composites-withheld" />
+      </>
+    );
+  }
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -259,6 +283,7 @@ function CompositesTab({ policyId }: { policyId: number }) {
           options={[{ value: "year" as const, label: t("period.year") }, ...(list.data?.terms ?? []).map((x) => ({ value: x.id, label: x.code }))]} />
         <Input.Search allowClear placeholder={t("cols.teacher")} style={{ width: 200 }} onSearch={(v) => { setQ(v.trim()); setPage(1); }} />
       </Space>
+      {list.data?.provisional && <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t("compositesProvisional")} data-testid="composites-provisional" />}
       <Table<Row>
         data-testid="composites-table" size="middle" rowKey={(r) => `${r.teacherId}-${r.termId}`} loading={list.isFetching}
         dataSource={list.data?.items ?? []} scroll={{ x: "max-content" }}
@@ -268,16 +293,17 @@ function CompositesTab({ policyId }: { policyId: number }) {
             <div style={{ minWidth: 120, maxWidth: mobile ? "calc(100vw - 80px)" : 220, whiteSpace: "normal" }}>
               <div>{r.teacherName}<Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 4 }}>{r.teacherNumber}</Typography.Text></div>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{(locale === "en" && r.unitNameEn) || r.unitName}</Typography.Text>
-              {mobile && <div style={{ marginTop: 4 }}><b>{fig.score(r.score)}</b>
-                <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 8 }}>{`${rank(r.ranks.office, r.ranks.officeOf)} · ${rank(r.ranks.college, r.ranks.collegeOf)} · ${rank(r.ranks.school, r.ranks.schoolOf)}`}</Typography.Text>
+              {mobile && <div style={{ marginTop: 4 }}>{score(r)}
+                <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 8 }}>{ranks(r)}</Typography.Text>
                 <div>{parts(r)}</div></div>}
             </div>
           ) },
-          { title: t("cols.composite"), key: "score", align: "right", responsive: ["md"], render: (_, r) => <b>{fig.score(r.score)}</b> },
+          { title: t("cols.composite"), key: "score", align: "right", responsive: ["md"], render: (_, r) => score(r) },
           { title: t("cols.parts"), key: "parts", responsive: ["md"], render: (_, r) => parts(r) },
-          { title: t("cols.ranks"), key: "ranks", responsive: ["md"], render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{`${rank(r.ranks.office, r.ranks.officeOf)} · ${rank(r.ranks.college, r.ranks.collegeOf)} · ${rank(r.ranks.school, r.ranks.schoolOf)}`}</span> },
-          { title: t("cols.t"), key: "t", align: "right", responsive: ["lg"], render: (_, r) => fig.score(r.norm?.t) },
-          { title: <Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />, key: "pct", align: "right", responsive: ["lg"], render: (_, r) => fig.score(r.norm?.percentileRank) },
+          { title: <Help label={t("cols.reliability")} text={t("help.compositeReliability")} />, key: "reliability", align: "right", responsive: ["lg"], render: (_, r) => (r.score === null ? "" : fig.coef(r.reliability)) },
+          { title: t("cols.ranks"), key: "ranks", responsive: ["md"], render: (_, r) => ranks(r) },
+          { title: t("cols.t"), key: "t", align: "right", responsive: ["lg"], render: (_, r) => (r.score === null ? "" : fig.score(r.norm?.t)) },
+          { title: <Help label={t("cols.percentile")} text={t("help.percentile", { group: "" })} />, key: "pct", align: "right", responsive: ["lg"], render: (_, r) => (r.score === null ? "" : fig.score(r.norm?.percentileRank)) },
         ]}
       />
     </>
@@ -291,6 +317,9 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
   const fig = useFig();
   const list = useQuery(trpc.scoring.reliability.queryOptions({ policyId }));
   type Row = ScoringOut["reliability"][number];
+  // no number of raters reaches a reliability when ICC(1) ≤ 0
+  const raters = (r: Row, n: number | null) => (n !== null ? n : r.unavailable || r.icc1 === null ? "—"
+    : <Tooltip title={t("help.ratersUnreachable")}><Typography.Text type="secondary">{t("ratersUnreachable")}</Typography.Text></Tooltip>);
   return (
     <>
       <Typography.Paragraph type="secondary">{t("help.icc")}</Typography.Paragraph>
@@ -301,14 +330,15 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
           { title: t("cols.term"), key: "term", render: (_, r) => r.term ?? r.campaign },
           { title: t("cols.unit"), key: "unit", render: (_, r) => (locale === "en" && r.unitEn) || r.unit || "—" },
           { title: t("cols.instrument"), key: "instrument", render: (_, r) => `${(locale === "en" && r.instrumentEn) || r.instrument} v${r.version}` },
-          { title: t("cols.group"), key: "group", render: (_, r) => <GroupTag group={r.group} /> },
+          { title: t("cols.group"), key: "group", render: (_, r) => <Space size={4}><GroupTag group={r.group} />{r.provisional && <ProvisionalTag />}</Space> },
           { title: t("cols.k"), dataIndex: "k", align: "right" },
           { title: t("cols.ratings"), dataIndex: "N", align: "right" },
-          { title: t("cols.icc1"), key: "icc1", align: "right", render: (_, r) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text> : fig.icc(r.icc1)) },
-          { title: t("cols.icck"), key: "icck", align: "right", render: (_, r) => (r.icck !== null && r.icck < 0
-            ? <Help label={<Typography.Text type="warning">{fig.icc(r.icck)}</Typography.Text>} text={t("help.negative")} /> : fig.icc(r.icck)) },
-          { title: t("cols.raters07"), key: "r07", align: "right", render: (_, r) => r.ratersFor07 ?? "—" },
-          { title: t("cols.raters08"), key: "r08", align: "right", render: (_, r) => r.ratersFor08 ?? "—" },
+          // a negative ICC is no reliability at all: "not reliable" with why, never the number (ICC(k) = −17 says nothing)
+          { title: t("cols.icc1"), key: "icc1", align: "right", render: (_, r) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text>
+            : r.icc1 !== null && r.icc1 < 0 ? <NotReliable /> : fig.icc(r.icc1)) },
+          { title: t("cols.icck"), key: "icck", align: "right", render: (_, r) => (r.unavailable ? "" : r.icck !== null && r.icck < 0 ? <NotReliable /> : fig.icc(r.icck)) },
+          { title: t("cols.raters07"), key: "r07", align: "right", render: (_, r) => raters(r, r.ratersFor07) },
+          { title: t("cols.raters08"), key: "r08", align: "right", render: (_, r) => raters(r, r.ratersFor08) },
         ]}
       />
     </>
