@@ -106,7 +106,7 @@ export const scoringRuns = pgTable("scoring_runs", {
 // ways): for the valid responses n, N eligible, response rate, mean, trimmed mean, median, SD,
 // SE, 95 % CI; the same for all responses (all_…, null when nothing was excluded: then all is
 // valid, and half the figures need not be written again); the quality counts; reliability (and its
-// lower 95 % bound), EB score,
+// value at the lower limit of the ICC's 95 % interval), EB score,
 // norm (z, T, percentile, rank of `norm_of`, the group's mean); the option counts of every item.
 // `reported` is false below the policy's minimum of raters (small groups are never shown).
 // Typed, not json: every recompute writes all of them in bulk, and the pages sort on them.
@@ -143,7 +143,7 @@ export const targetResults = pgTable("target_results", {
   capExceeded: boolean("cap_exceeded").notNull(),
   eligibleBelowN: boolean("eligible_below_n").notNull(),
   reliability: doublePrecision("reliability"),
-  // the reliability this class reaches with 95 % confidence (lower bound of ICC(1)): what ranking needs
+  // the class's reliability at the lower limit of the 95 % interval of ICC(1): what ranking needs
   reliabilityLow: doublePrecision("reliability_low"),
   ebScore: doublePrecision("eb_score"),
   normZ: doublePrecision("norm_z"),

@@ -252,7 +252,7 @@ describe("recompute", () => {
     expect(p.policy.minReliability).toBe(0.7);
     await recompute(db, p, { trigger: "command" });
     const results = [...(await stored(p.id)).values()].filter((x) => x.reported);
-    // ranked by the reliability reached with 95 % confidence, never above the estimate
+    // ranked by the reliability at the lower limit of the ICC's 95 % interval, never above the estimate
     for (const x of results) if (x.stats.reliability !== null) expect(x.stats.reliabilityLow!).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
     const reliable = results.filter((x) => x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7);
     const unreliable = results.filter((x) => !(x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7));
@@ -284,7 +284,7 @@ describe("recompute", () => {
     const scores = got.map((x) => x.score!);
     const m = (scores[0] + scores[1]) / 2;
     const variance = ((scores[0] - m) ** 2 + (scores[1] - m) ** 2) / 1;
-    const chi2 = 3.841458820694124; // χ²_0.95(1) (scipy), for the variance's lower bound over 2 composites
+    const chi2 = 5.023886187314888; // χ²_0.975(1) (scipy), for the lower limit of the variance over 2 composites
     for (const x of got) {
       expect(x.reliability).toBeCloseTo(Math.min(1, Math.max(0, 1 - errorVar(x) / variance)), 10);
       const want = Math.min(1, Math.max(0, 1 - errorVar(x) / (variance / chi2)));

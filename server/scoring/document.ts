@@ -20,7 +20,7 @@ import { versionLabel } from "./export";
  *   targets      per target × rater group: campaign, term, section, teacher, target, rater_group,
  *                instrument_version, unit, course_type, level, eligible, n, response_rate, mean,
  *                trimmed_mean, median, sd, se, ci95 [low, high] (cut at 0 and the full mark),
- *                reliability, reliability_low (at the lower 95 % bound of the ICC), eb_score, reported, all {n, mean, trimmed_mean, median, sd}, quality,
+ *                reliability, reliability_low (at the lower limit of the ICC's 95 % interval), eb_score, reported, all {n, mean, trimmed_mean, median, sd}, quality,
  *                norm {z, t, percentile_rank, rank, of} (null when rank_withheld), rank_withheld
  *                (reliability_low below the policy's minReliability, or unknown), distribution
  *                {item: [{value, count}]} over the valid responses

@@ -40,13 +40,14 @@ import {
  * campaign) and the policy's normGroup (unit | course_type | level): z against the group's class
  * means (sample SD), T = 50 + 10z, percentile rank (mid-rank), competition rank (1 = best).
  * A place among others means something only if the figure is reliable, and known to be: each
- * class also gets `reliabilityLow`, its Spearman–Brown reliability at the lower one-sided 95 %
- * confidence bound of its group's ICC(1) (stats.ts iccLowerBound: F-based, so an ICC resting on
- * three classes of three observers bounds near nothing). A target whose reliabilityLow is below
+ * class also gets `reliabilityLow`, its Spearman–Brown reliability at the lower limit of the 95 %
+ * confidence interval of its group's ICC(1) (stats.ts iccLowerBound: F-based, so an ICC resting
+ * on three classes of three observers has a low limit). A target whose reliabilityLow is below
  * policy.minReliability (default 0.7), or unknown, keeps its figures but not its norm (`norm`
  * null, `rankWithheld` true); it still counts in the others' norms (its mean is the best
- * estimate there is). Three observers never reach 0.7 this way in a college's few classes;
- * fifty students in six classes with ICC(1) 0.16 do (bound about 0.78).
+ * estimate there is). Three observers in a college's few classes do not reach 0.7 this way (an
+ * estimate of 0.95 from three classes has a limit of 0.61); fifty students in six classes with
+ * ICC(1) 0.16 do (limit about 0.75).
  *
  * Composites, per teacher per term and per school year, over the teacher's section targets of
  * that period: for each course type taught, each composite group's figure (policy.compositeOf:
@@ -69,8 +70,8 @@ import {
  * ANOVA (its group had fewer than 2 classes or no within-class df, e.g. self-evaluations) or
  * the norm group has fewer than 2 composites or no spread. The error variance of a mean stands
  * for that of the trimmed mean or EB score when the policy composes those. `reliabilityLow`:
- * the same with the observed variance at its lower one-sided 95 % bound,
- * (m − 1)·s²/χ²_0.95(m − 1) over the m composites of the group (the error variances, pooled over
+ * the same with the observed variance at the lower limit of its 95 % interval,
+ * (m − 1)·s²/χ²_0.975(m − 1) over the m composites of the group (the error variances, pooled over
  * many ratings, are taken as known). Below policy.minReliability (reliabilityLow, or unknown)
  * the composite keeps its score but not its norm and ranks (`rankWithheld`); it still counts
  * in the others'.
@@ -79,7 +80,7 @@ import {
 /**
  * The version of the definitions above: raise it when a change alters stored figures, and
  * the scheduler recomputes every school year once (compute.ts fingerprint). 2: 95 % intervals
- * cut at the ends of the scale; reliability at the lower 95 % bound; norms and ranks only where
+ * cut at the ends of the scale; reliability at the lower limit of its 95 % interval; norms and ranks only where
  * that reaches the policy's minimum; composite reliability.
  */
 export const FIGURES_VERSION = 2;
@@ -127,7 +128,7 @@ export type TargetFigures = {
   /** Per item, counts per option position of the valid responses (lowest first, "na" last). */
   counts: Record<string, number[]>;
   reliability: number | null;
-  /** the reliability reached with 95 % confidence (the lower bound of the group's ICC(1)); ranks need it */
+  /** the reliability at the lower limit of the 95 % interval of the group's ICC(1); ranks need it */
   reliabilityLow: number | null;
   ebScore: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; rank: number; of: number; mean: number } | null;
@@ -155,7 +156,7 @@ export type CompositeFigures = {
   parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
   /** 1 − error variance / variance of the norm group's composites; null when unknown */
   reliability: number | null;
-  /** the same with that variance at its lower 95 % bound: what ranks need */
+  /** the same with that variance at the lower limit of its 95 % interval: what ranks need */
   reliabilityLow: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; of: number } | null;
   ranks: { office: number | null; officeOf: number | null; college: number | null; collegeOf: number | null; school: number | null; schoolOf: number | null };
@@ -380,9 +381,9 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const z = zScores(scores);
       const pr = percentileRanks(scores);
       const sd = scores.length < 2 ? null : sampleSd(scores);
-      // the observed variance and its lower one-sided 95 % bound
+      // the observed variance and the lower limit of its 95 % interval
       const variance = sd === null || sd === 0 ? null : sd * sd;
-      const varianceLow = variance === null ? null : ((members.length - 1) * variance) / chiSquareQuantile(0.95, members.length - 1);
+      const varianceLow = variance === null ? null : ((members.length - 1) * variance) / chiSquareQuantile(0.975, members.length - 1);
       const reliabilityOf = (error: number, v: number | null) => (v === null ? null : Math.min(1, Math.max(0, 1 - error / v)));
       members.forEach((c, i) => {
         c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], of: members.length };

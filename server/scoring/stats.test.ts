@@ -232,21 +232,24 @@ describe("reliability", () => {
   it("quantiles of F and χ² (scipy.stats 1.17: f.ppf, chi2.ppf)", () => {
     expect(fQuantile(0.95, 5, 18)).toBeCloseTo(2.7728531529978304, 9);
     expect(fQuantile(0.95, 2, 6)).toBeCloseTo(5.143252849784718, 9);
+    expect(fQuantile(0.975, 2, 6)).toBeCloseTo(7.259855680060178, 9);
     expect(fQuantile(0.95, 3, 15)).toBeCloseTo(3.2873821046365115, 9);
     expect(fQuantile(0.95, 15, 800)).toBeCloseTo(1.6788970287124088, 9);
     expect(chiSquareQuantile(0.95, 1)).toBeCloseTo(3.841458820694124, 9);
     expect(chiSquareQuantile(0.95, 2)).toBeCloseTo(5.991464547107979, 9);
     expect(chiSquareQuantile(0.95, 15)).toBeCloseTo(24.995790139728616, 9);
+    expect(chiSquareQuantile(0.975, 1)).toBeCloseTo(5.023886187314888, 9);
+    expect(chiSquareQuantile(0.975, 15)).toBeCloseTo(27.488392863442975, 9);
     expect(chiSquareQuantile(0.95, 200)).toBeCloseTo(233.99426889232492, 7);
   });
 
-  it("the lower 95 % bound of ICC(1) (F-based, Shrout & Fleiss 1979 / McGraw & Wong 1996 case 1)", () => {
-    // ICC_L = (F_L − 1)/(F_L + n0 − 1), F_L = (MSB/MSW)/F_0.95(k − 1, N − k); scipy for the quantile
-    expect(iccLowerBound(oneWayAnova(SF))!).toBeCloseTo(-0.09672220365774228, 9);
+  it("the lower limit of the 95 % interval of ICC(1) (F-based, Shrout & Fleiss 1979 / McGraw & Wong 1996 case 1)", () => {
+    // ICC_L = (F_L − 1)/(F_L + n0 − 1), F_L = (MSB/MSW)/F_0.975(k − 1, N − k); scipy for the quantile
+    expect(iccLowerBound(oneWayAnova(SF))!).toBeCloseTo(-0.13293232487475098, 9);
     const unbalanced = oneWayAnova([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
-    expect(iccLowerBound(unbalanced)!).toBeCloseTo(0.286340094231229, 9);
-    // its class reliability for 5 raters: 0.667 although the point estimate gives 0.90
-    expect(classReliability(iccLowerBound(unbalanced)!, 5)).toBeCloseTo(0.6673473074991224, 9);
+    expect(iccLowerBound(unbalanced)!).toBeCloseTo(0.21400716412255624, 9);
+    // its class reliability for 5 raters: 0.58 although the point estimate gives 0.90
+    expect(classReliability(iccLowerBound(unbalanced)!, 5)).toBeCloseTo(0.5765190191816505, 9);
     expect(classReliability(unbalanced.icc1!, 5)).toBeGreaterThan(0.9);
     // nothing varies within classes: no bound short of the estimate; nothing varies at all: none
     expect(iccLowerBound(oneWayAnova([[1, 1], [5, 5]]))).toBe(1);

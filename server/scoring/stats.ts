@@ -54,14 +54,15 @@ import { badRequest } from "@/server/errors";
  *   empty group (scoring.errors.emptyGroup). When a denominator is 0 the ICC is null.
  *   classReliability(icc1, n) = n·ρ/(1 + (n − 1)·ρ), ρ = max(ICC(1), 0) (Spearman–Brown for the
  *                        class's own n; a negative ICC(1) means no reliability: 0).
- *   iccLowerBound(anova, level = 0.95) = the one-sided lower confidence bound of ICC(1) (Shrout &
- *                        Fleiss 1979; McGraw & Wong 1996, case 1): F = MSB/MSW,
- *                        F_L = F / F_level(k − 1, N − k), ICC_L = (F_L − 1)/(F_L + n0 − 1), with n0 for
- *                        unbalanced classes (the usual approximation). MSW = 0 < MSB gives 1; nothing
- *                        varying at all gives null. An ICC estimated from three classes of three
- *                        observers is mostly noise, and its bound says so: the point estimate 0.86
- *                        of such a group has a bound near 0.3. classReliability(ICC_L, n) is the
- *                        reliability a class reaches with that confidence (figures.ts ranks by it).
+ *   iccLowerBound(anova, level = 0.95) = the lower limit of the (two-sided) confidence interval of
+ *                        ICC(1) (Shrout & Fleiss 1979; McGraw & Wong 1996, case 1): F = MSB/MSW,
+ *                        F_L = F / F_{(1+level)/2}(k − 1, N − k), ICC_L = (F_L − 1)/(F_L + n0 − 1), with
+ *                        n0 for unbalanced classes (the usual approximation). MSW = 0 < MSB gives 1;
+ *                        nothing varying at all gives null. Koo & Li (2016) advise judging an ICC by
+ *                        its 95 % interval, not its estimate: one from three classes of three
+ *                        observers is mostly noise, and its limit says so (an estimate of 0.86 has
+ *                        a lower limit of 0.35). classReliability(ICC_L, n) is the reliability a
+ *                        class reaches by that limit (figures.ts ranks by it).
  *   fQuantile(p, d1, d2), chiSquareQuantile(p, k) = quantiles of F and χ² by bisection on their CDFs,
  *                        I_{d1·x/(d1·x + d2)}(d1/2, d2/2) and P(k/2, x/2) = 1 − Q(k/2, x/2); tested to
  *                        1e-9 against scipy.stats.
@@ -398,7 +399,7 @@ export function classReliability(icc1: number, n: number): number {
 
 export function iccLowerBound(a: OneWayAnova, level = 0.95): number | null {
   if (a.msw === 0) return a.msb > 0 ? 1 : null;
-  const fl = a.msb / a.msw / fQuantile(level, a.k - 1, a.N - a.k);
+  const fl = a.msb / a.msw / fQuantile((1 + level) / 2, a.k - 1, a.N - a.k);
   return (fl - 1) / (fl + a.n0 - 1);
 }
 
