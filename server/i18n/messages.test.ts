@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messages } from "./messages";
+import { messages, startingMessages } from "./messages";
 
 function keys(o: unknown, prefix = ""): string[] {
   if (typeof o !== "object" || o === null) return [prefix];
@@ -9,6 +9,7 @@ function keys(o: unknown, prefix = ""): string[] {
 describe("message catalogue", () => {
   it("has every Chinese message in English and no English-only one", () => {
     expect(keys(messages.en).sort()).toEqual(keys(messages.zh).sort());
+    expect(keys(startingMessages.en).sort()).toEqual(keys(startingMessages.zh).sort());
   });
   it("has no empty message", () => {
     for (const l of ["zh", "en"] as const) for (const k of keys(messages[l])) {

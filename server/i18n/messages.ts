@@ -12,6 +12,7 @@ import zhRespond from "./messages/zh/respond.json";
 import zhCampaigns from "./messages/zh/campaigns.json";
 import zhScoring from "./messages/zh/scoring.json";
 import zhResults from "./messages/zh/results.json";
+import zhStarting from "./messages/zh/starting.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -24,6 +25,7 @@ import enRespond from "./messages/en/respond.json";
 import enCampaigns from "./messages/en/campaigns.json";
 import enScoring from "./messages/en/scoring.json";
 import enResults from "./messages/en/results.json";
+import enStarting from "./messages/en/starting.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -41,3 +43,7 @@ export type Messages = typeof zh;
 export function toLocale(value: string | undefined | null): Locale {
   return value === "en" ? "en" : DEFAULT_LOCALE;
 }
+
+// Texts used outside the app's pages, kept out of the catalogue every page sends to the
+// browser: the page `npm run demo` serves while the app starts (server/demo/page.ts).
+export const startingMessages: Record<Locale, { starting: typeof zhStarting }> = { zh: { starting: zhStarting }, en: { starting: enStarting } };

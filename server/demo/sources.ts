@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+/** The folders the app is built from (with the root's own files). */
+const SOURCE_DIRS = ["app", "server", "db", "surveys", "public"];
+/** Never sources: dependencies, build output, data, test artifacts. */
+const SKIP = new Set(["node_modules", ".next", ".data", ".git", "artifacts"]);
+
+/**
+ * A hash of everything `next build` reads: the root's files and every file under the source
+ * folders (path, size and contents; hidden files and the folders above left out). `npm run
+ * demo` builds again only when it changed (server/demo/launch.ts). Content, not times: a fresh
+ * checkout of the same commit is the same build.
+ */
+export function sourcesHash(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      if (SKIP.has(name) || name.startsWith(".")) continue;
+      const r = path.join(rel, name);
+      const st = statSync(path.join(dir, r));
+      if (st.isDirectory()) walk(r);
+      else if (st.isFile()) h.update(`${r}\0${st.size}\0`).update(readFileSync(path.join(dir, r)));
+    }
+  };
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith(".")) continue;
+    const st = statSync(path.join(dir, name));
+    if (st.isFile()) h.update(`${name}\0${st.size}\0`).update(readFileSync(path.join(dir, name)));
+  }
+  for (const d of SOURCE_DIRS) if (existsSync(path.join(dir, d))) walk(d);
+  return h.digest("hex");
+}
