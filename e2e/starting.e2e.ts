@@ -1,8 +1,8 @@
 import http from "node:http";
-import net from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATUS_PATH, startingHandler } from "@/server/demo/page";
+import { freePort } from "@/server/bench/harness";
 import { Progress } from "@/server/demo/progress";
 import { DESKTOP, PHONE, launch, shot } from "./browser";
 
@@ -14,17 +14,6 @@ import { DESKTOP, PHONE, launch, shot } from "./browser";
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 function serve(port: number, handler: http.RequestListener): Promise<http.Server> {
   return new Promise((resolve) => {
