@@ -80,6 +80,19 @@ describe("the demo's start, step by step", () => {
     expect(p.snapshot(at(120)).remainingS).toBeGreaterThanOrEqual(Math.ceil(EXPECTED_S.compile * 0.05));
   });
 
+  it("on a machine slower than usual the estimate slows down with it", () => {
+    const quick = new Progress(T0), slow = new Progress(T0);
+    for (const [p, end] of [[quick, 13], [slow, 26]] as const) {
+      p.dataLine(PREPARE[0], at(0));
+      p.buildLine(BUILD[1], at(0));
+      p.dataLine(PREPARE[1], at(1));
+      p.dataDone(true, at(end));
+    }
+    // the database and the demo took twice their typical 13 s: the build will too
+    expect(slow.snapshot(at(26)).remainingS).toBeGreaterThan(quick.snapshot(at(26)).remainingS! + 30);
+    expect(slow.snapshot(at(26)).remainingS).toBeCloseTo(2 * (EXPECTED_S.compile + EXPECTED_S.pages + EXPECTED_S.finalize + EXPECTED_S.start) - 26, -1);
+  });
+
   it("a second start: the database is there (no demo to seed) and the build is current", () => {
     const p = new Progress(T0);
     p.dataLine(PREPARE[0], at(0.3));

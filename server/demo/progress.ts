@@ -6,11 +6,12 @@
  * and clock readings; the starting page and the terminal show its snapshot.
  *
  * How far: every step has a typical duration (EXPECTED_S, measured on the project's 2-core
- * machine with nothing else running); a running step counts as elapsed/typical, capped at 95 %
- * until its end is seen. The remaining time is the longer of the two jobs' remaining typical
- * time plus the server's start, and the percentage is elapsed / (elapsed + remaining): an
- * estimate, said to be one ("约"), that never runs backwards by more than a step's slack and
- * reaches 100 % only when the sign-in page answers.
+ * machine with nothing else running), scaled by the pace of this machine now: the time the
+ * finished steps took over their typical time (once they stand for at least 5 typical seconds;
+ * between ½ and 4). A running step has its scaled typical time minus what it has spent left,
+ * and at least 5 % of it. The remaining time is the longer of the two jobs' plus the server's
+ * start, and the percentage is elapsed / (elapsed + remaining): an estimate, said to be one
+ * ("约"), that reaches 100 % only when the sign-in page answers.
  */
 
 export const STEP_KEYS = ["database", "demo", "compile", "pages", "finalize", "start"] as const;
@@ -150,9 +151,20 @@ export class Progress {
 
   get failed() { return this.error !== null; }
 
+  /** How much slower (> 1) or faster than typical the finished steps went. */
+  private pace(): number {
+    let actual = 0, typical = 0;
+    for (const s of this.steps.values()) {
+      if (s.state !== "done" || s.startedAt === null || s.endedAt === null) continue;
+      actual += (s.endedAt - s.startedAt) / 1000;
+      typical += this.expected[s.key];
+    }
+    return typical < 5 ? 1 : Math.min(4, Math.max(0.5, actual / typical));
+  }
+
   /** Expected seconds still to go for one step (the demo's by the markers it printed; the others by time spent). */
   private left(s: Step, now: number): number {
-    const typical = this.expected[s.key];
+    const typical = this.expected[s.key] * this.pace();
     if (s.state === "done" || s.state === "skipped" || s.state === "failed") return 0;
     if (s.state === "waiting") return typical;
     if (s.key === "demo") return Math.max(typical * (1 - this.demoPart), typical * 0.05);
