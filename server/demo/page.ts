@@ -9,8 +9,8 @@ import { STEP_KEYS, type Snapshot } from "./progress";
  * (launch.ts): every page request gets the starting page (503, Retry-After), any other request
  * a short 503 answer, and GET /__starting/status the progress as JSON (with the header
  * `x-tqe-starting: 1`). The page shows the steps, an estimated percentage and time, and polls
- * the status every second; when the status stops coming from here (the launcher has closed
- * this server and `next start` took the port) it reloads, and the real app answers.
+ * the status every second; once this server has gone (the launcher closed it to give the port
+ * to `next start`) it asks for /signin until the app answers it, then reloads.
  *
  * Strict by itself (the app's own Content-Security-Policy does not reach it): a fresh nonce per
  * answer for its one inline script and style, `default-src 'none'`, fetches to itself only, no
@@ -118,13 +118,18 @@ footer{margin-top:16px;font-size:12px;color:#8c8c8c}
       if (st.detail !== null && st.detail !== "unchanged") li.querySelector(".detail").textContent = st.detail;
     });
   }
+  // the status while this server answers; once it has gone, the sign-in page, until the app answers it
+  var probe = "${STATUS_PATH}";
   function poll() {
-    fetch("${STATUS_PATH}", { cache: "no-store" }).then(function (r) {
+    fetch(probe, { cache: "no-store" }).then(function (r) {
       if (r.headers.get("x-tqe-starting") !== "1") { location.reload(); return; }
+      if (probe !== "${STATUS_PATH}") { probe = "${STATUS_PATH}"; setTimeout(poll, 200); return; }
       return r.json().then(function (s) { render(s); setTimeout(poll, s.state === "failed" ? 5000 : 1000); });
     }).catch(function () {
-      // between this server closing and the app listening: the port answers nothing for a moment
+      // between this server closing and the app listening the port answers nothing for a moment
+      // (the browser logs each refused attempt)
       document.getElementById("line").textContent = tpl.handover;
+      probe = "/signin";
       setTimeout(poll, 500);
     });
   }
