@@ -83,6 +83,7 @@ describe("the starting page of npm run demo", () => {
     await new Promise((r) => setTimeout(r, 1500));
     const app = await serve(port, (req, res) => {
       if (req.url === "/") { res.writeHead(307, { Location: "/signin" }); res.end(); return; }
+      if (req.url === "/favicon.ico") { res.writeHead(204); res.end(); return; }
       if (req.url?.startsWith("/signin")) {
         res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
         res.end('<!doctype html><html lang="zh-CN"><title>登录</title><form><input id="number"><input id="password" type="password"></form></html>');

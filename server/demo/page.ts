@@ -62,6 +62,7 @@ export function startingPage(s: Snapshot, locale: Locale, nonce: string): string
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(t("title"))}</title>
+<link rel="icon" href="data:,">
 <style nonce="${nonce}">
 body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f5f5f5;color:#1f1f1f}
 main{max-width:640px;margin:48px auto;padding:24px;background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
@@ -166,7 +167,7 @@ export function startingHandler(snapshot: () => Snapshot) {
     const nonce = randomBytes(16).toString("base64");
     res.setHeader("Content-Security-Policy", [
       "default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, "connect-src 'self'",
-      "img-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+      "img-src 'self' data:", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
     ].join("; "));
     res.writeHead(503, { "Content-Type": "text/html; charset=utf-8" });
     res.end(startingPage(s, locale, nonce));

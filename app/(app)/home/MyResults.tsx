@@ -34,7 +34,7 @@ export function MyResults() {
         dataSource={data.targets}
         renderItem={(r) => (
           <List.Item data-testid="my-result"
-            extra={r.reported ? <Link href={`/results/${r.policyId}/${r.targetId}/${r.raterGroup}`}>{t("mine.details")}</Link> : null}>
+            extra={r.reported ? <Link href={`/results/${r.policyId}/${r.targetId}/${r.raterGroup}`} style={{ whiteSpace: "nowrap" }}>{t("mine.details")}</Link> : null}>
             <div style={{ width: "100%", minWidth: 0 }}>
               <Space wrap size={[8, 2]}>
                 <Typography.Text strong>{(locale === "en" && r.courseNameEn) || r.courseName}</Typography.Text>

@@ -210,7 +210,7 @@ function TargetsTab({ year, policyId, minReliability, seesProvisional }: { year:
               {mobile && (
                 <Space size={[6, 2]} wrap style={{ marginTop: 4 }}>
                   <GroupTag group={r.raterGroup} />
-                  {r.provisional && <ProvisionalTag />}
+                  {r.provisional && r.n > 0 && <ProvisionalTag />}
                   {r.teacherName && <Typography.Text style={{ fontSize: 12 }}>{r.teacherName}</Typography.Text>}
                   {figures(r, (x) => <Typography.Text style={{ fontSize: 12 }}>{`${t("cols.mean")} ${fig.score(x.mean)} · ${t("cols.trimmed")} ${fig.score(x.trimmedMean)} · n=${x.n}`}</Typography.Text>)}
                 </Space>
@@ -218,7 +218,7 @@ function TargetsTab({ year, policyId, minReliability, seesProvisional }: { year:
             </div>
           ) },
           { title: t("cols.teacher"), key: "teacher", sorter: true, responsive: ["md"], render: (_, r) => (r.teacherName ? <span>{r.teacherName}<Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 4 }}>{r.teacherNumber}</Typography.Text></span> : "—") },
-          { title: t("cols.group"), key: "group", responsive: ["md"], render: (_, r) => <Space size={4}><GroupTag group={r.raterGroup} />{r.provisional && <ProvisionalTag />}</Space> },
+          { title: t("cols.group"), key: "group", responsive: ["md"], render: (_, r) => <Space size={4}><GroupTag group={r.raterGroup} />{r.provisional && r.n > 0 && <ProvisionalTag />}</Space> },
           { title: t("cols.n"), key: "n", sorter: true, align: "right", responsive: ["md"], render: (_, r) => `${r.n} / ${fig.int(r.eligible)}` },
           { title: t("cols.rate"), key: "responseRate", sorter: true, align: "right", responsive: ["lg"], render: (_, r) => fig.pct(r.responseRate) },
           { title: t("cols.mean"), key: "mean", sorter: true, align: "right", responsive: ["md"], render: (_, r) => figures(r, (x) => <b>{fig.score(x.mean)}</b>) },
@@ -315,11 +315,18 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
   const t = useTranslations("results");
   const locale = useLocale();
   const fig = useFig();
+  const mobile = useMobile();
   const list = useQuery(trpc.scoring.reliability.queryOptions({ policyId }));
   type Row = ScoringOut["reliability"][number];
   // no number of raters reaches a reliability when ICC(1) ≤ 0
   const raters = (r: Row, n: number | null) => (n !== null ? n : r.unavailable || r.icc1 === null ? "—"
     : <Tooltip title={t("help.ratersUnreachable")}><Typography.Text type="secondary">{t("ratersUnreachable")}</Typography.Text></Tooltip>);
+  // a negative ICC is no reliability at all: "not reliable" with why, never the number (ICC(k) = −17 says nothing)
+  const icc1 = (r: Row) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text>
+    : r.icc1 !== null && r.icc1 < 0 ? <NotReliable /> : fig.icc(r.icc1));
+  const icck = (r: Row) => (r.unavailable ? "" : r.icck !== null && r.icck < 0 ? <NotReliable /> : fig.icc(r.icck));
+  const unit = (r: Row) => (locale === "en" && r.unitEn) || r.unit || "—";
+  const instrument = (r: Row) => `${(locale === "en" && r.instrumentEn) || r.instrument} v${r.version}`;
   return (
     <>
       <Typography.Paragraph type="secondary">{t("help.icc")}</Typography.Paragraph>
@@ -327,18 +334,29 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
         data-testid="reliability-table" size="middle" rowKey="key" loading={list.isFetching} dataSource={list.data ?? []} scroll={{ x: "max-content" }}
         pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small" }}
         columns={[
-          { title: t("cols.term"), key: "term", render: (_, r) => r.term ?? r.campaign },
-          { title: t("cols.unit"), key: "unit", render: (_, r) => (locale === "en" && r.unitEn) || r.unit || "—" },
-          { title: t("cols.instrument"), key: "instrument", render: (_, r) => `${(locale === "en" && r.instrumentEn) || r.instrument} v${r.version}` },
-          { title: t("cols.group"), key: "group", render: (_, r) => <Space size={4}><GroupTag group={r.group} />{r.provisional && <ProvisionalTag />}</Space> },
-          { title: t("cols.k"), dataIndex: "k", align: "right" },
-          { title: t("cols.ratings"), dataIndex: "N", align: "right" },
-          // a negative ICC is no reliability at all: "not reliable" with why, never the number (ICC(k) = −17 says nothing)
-          { title: t("cols.icc1"), key: "icc1", align: "right", render: (_, r) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text>
-            : r.icc1 !== null && r.icc1 < 0 ? <NotReliable /> : fig.icc(r.icc1)) },
-          { title: t("cols.icck"), key: "icck", align: "right", render: (_, r) => (r.unavailable ? "" : r.icck !== null && r.icck < 0 ? <NotReliable /> : fig.icc(r.icck)) },
-          { title: t("cols.raters07"), key: "r07", align: "right", render: (_, r) => raters(r, r.ratersFor07) },
-          { title: t("cols.raters08"), key: "r08", align: "right", render: (_, r) => raters(r, r.ratersFor08) },
+          { title: mobile ? t("cols.unit") : t("cols.term"), key: "term", render: (_, r) => (!mobile ? r.term ?? r.campaign : (
+            // a phone: one column holding the row
+            <div style={{ maxWidth: "calc(100vw - 80px)", whiteSpace: "normal" }}>
+              <div>{`${unit(r)} · ${instrument(r)}`}</div>
+              <Space size={[6, 2]} wrap style={{ marginTop: 4 }}>
+                <GroupTag group={r.group} />{r.provisional && <ProvisionalTag />}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{`${r.term ?? r.campaign ?? ""} · ${t("cols.k")} ${r.k} · ${t("cols.ratings")} ${r.N}`}</Typography.Text>
+              </Space>
+              <Space size={[8, 2]} wrap style={{ marginTop: 4, fontSize: 13 }}>
+                <span>{t("cols.icc1")} {icc1(r)}</span>{!r.unavailable && <span>{t("cols.icck")} {icck(r)}</span>}
+                {!r.unavailable && <span>{t("cols.raters07")} {raters(r, r.ratersFor07)}</span>}
+              </Space>
+            </div>
+          )) },
+          { title: t("cols.unit"), key: "unit", responsive: ["md"], render: (_, r) => unit(r) },
+          { title: t("cols.instrument"), key: "instrument", responsive: ["md"], render: (_, r) => instrument(r) },
+          { title: t("cols.group"), key: "group", responsive: ["md"], render: (_, r) => <Space size={4}><GroupTag group={r.group} />{r.provisional && <ProvisionalTag />}</Space> },
+          { title: t("cols.k"), dataIndex: "k", align: "right", responsive: ["md"] },
+          { title: t("cols.ratings"), dataIndex: "N", align: "right", responsive: ["md"] },
+          { title: t("cols.icc1"), key: "icc1", align: "right", responsive: ["md"], render: (_, r) => icc1(r) },
+          { title: t("cols.icck"), key: "icck", align: "right", responsive: ["md"], render: (_, r) => icck(r) },
+          { title: t("cols.raters07"), key: "r07", align: "right", responsive: ["md"], render: (_, r) => raters(r, r.ratersFor07) },
+          { title: t("cols.raters08"), key: "r08", align: "right", responsive: ["md"], render: (_, r) => raters(r, r.ratersFor08) },
         ]}
       />
     </>
