@@ -74,7 +74,7 @@ describe("the starting page of npm run demo", () => {
     progress.dataLine("Demo campaign \"计算机与信息工程学院 2026-2027-1 学期期末学生评教\": 44 targets, 2373 raters; making signing keys…", Date.now());
     await expect.poll(() => stateOf(page, "demo"), { timeout: 5_000 }).toBe("running");
     await expect.poll(() => stateOf(page, "database")).toBe("done");
-    expect(await page.locator('li[data-step="demo"] .detail').innerText()).toContain("44 targets");
+    expect(await page.locator('li[data-step="demo"] .detail').innerText()).toContain("学期期末学生评教 · 44");
     await expect.poll(() => page.locator("#line").innerText()).toMatch(/已用 \d+ 秒，约还需 \d+ 秒/);
     await shot(page, "starting-seeding-zh-desktop");
 

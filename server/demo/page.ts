@@ -42,7 +42,7 @@ export function startingPage(s: Snapshot, locale: Locale, nonce: string): string
   const templates = {
     percent: t("percent", { percent: "{percent}" }), elapsed: t("elapsed", { elapsed: "{elapsed}", remaining: "{remaining}" }),
     elapsedOnly: t("elapsedOnly", { elapsed: "{elapsed}" }), seconds: t("seconds", { seconds: "{seconds}" }),
-    handover: t("handover"), failed: t("failed", { error: "{error}" }),
+    handover: t("handover"), failed: t("failed", { error: "{error}" }), unchanged: t("unchanged"),
     states: Object.fromEntries(["waiting", "running", "done", "skipped", "failed"].map((k) => [k, t(`states.${k}`)])),
   };
   const secs = (x: number | null) => (x === null ? "" : t("seconds", { seconds: x.toFixed(0) }));
@@ -116,7 +116,7 @@ footer{margin-top:16px;font-size:12px;color:#8c8c8c}
       li.querySelector(".icon").textContent = icons[st.state] || "";
       li.querySelector(".state").textContent = tpl.states[st.state] || "";
       li.querySelector(".sec").textContent = st.seconds === null ? "" : fill(tpl.seconds, { seconds: Math.round(st.seconds) });
-      if (st.detail !== null && st.detail !== "unchanged") li.querySelector(".detail").textContent = st.detail;
+      li.querySelector(".detail").textContent = st.detail === null ? "" : st.detail === "unchanged" ? tpl.unchanged : st.detail;
     });
   }
   // the status while this server answers; once it has gone, the sign-in page, until the app answers it

@@ -45,11 +45,11 @@ describe("the demo's start, step by step", () => {
     PREPARE.slice(1, 7).forEach((l, i) => p.dataLine(l, at(3 + i)));
     s = p.snapshot(at(9));
     expect(s.steps[0]).toMatchObject({ state: "done", seconds: 2.5 });
-    expect(s.steps[1]).toMatchObject({ state: "running", detail: "计算机与信息工程学院 2026-2027-1 学期期末学生评教: 44 targets" });
+    expect(s.steps[1]).toMatchObject({ state: "running", detail: "计算机与信息工程学院 2026-2027-1 学期期末学生评教 · 44" });
     PREPARE.slice(7).forEach((l) => p.dataLine(l, at(14)));
     p.dataDone(true, at(14.5));
     s = p.snapshot(at(15));
-    expect(s.steps[1]).toMatchObject({ state: "done", detail: "1973 responses of 2025-2026-2 imported, 212 target results computed (0.9 s)." });
+    expect(s.steps[1]).toMatchObject({ state: "done", detail: null, seconds: 11.5 });
     p.buildLine(BUILD[2], at(38));
     expect(p.snapshot(at(38)).steps[2]).toMatchObject({ state: "done", seconds: 37, detail: "36.9s" });
     BUILD.slice(3).forEach((l, i) => p.buildLine(l, at(39 + i)));

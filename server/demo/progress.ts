@@ -38,15 +38,19 @@ export type Snapshot = {
   error: string | null;
 };
 
-/** The demo's data steps, told apart by the lines `server/cli.ts prepare` prints (server/setup.ts and the seeders). */
+/**
+ * The demo's data steps, told apart by the lines `server/cli.ts prepare` prints (server/setup.ts
+ * and the seeders); the detail shown is what the page can show in either language (a campaign's
+ * name, a count), not the seeders' English sentences.
+ */
 const DATA_MARKS: { re: RegExp; step: "database" | "demo"; part: number; detail?: (m: RegExpMatchArray) => string }[] = [
   { re: /^Opening /, step: "database", part: 0 },
   { re: /^Seeding the demo university/, step: "demo", part: 0.05 },
-  { re: /^Demo university seeded in ([\d.]+) s: (.*)$/, step: "demo", part: 0.2, detail: (m) => m[2] },
-  { re: /^Instrument library: (.*)$/, step: "demo", part: 0.3, detail: (m) => m[1] },
-  { re: /^Demo campaign "(.*)": (\d+) targets/, step: "demo", part: 0.35, detail: (m) => `${m[1]}: ${m[2]} targets` },
+  { re: /^Demo university seeded in /, step: "demo", part: 0.2 },
+  { re: /^Instrument library: /, step: "demo", part: 0.3 },
+  { re: /^Demo campaign "(.*)": (\d+) targets/, step: "demo", part: 0.35, detail: (m) => `${m[1]} · ${m[2]}` },
   { re: /^Demo campaigns opened/, step: "demo", part: 0.85 },
-  { re: /^Demo scores: (.*)$/, step: "demo", part: 1, detail: (m) => m[1] },
+  { re: /^Demo scores: /, step: "demo", part: 1 },
 ];
 
 /** Next.js's build stages, told apart by the lines `next build` prints (Next 16, Turbopack). */
@@ -108,6 +112,7 @@ export class Progress {
     this.end("database", now);
     const demo = this.steps.get("demo")!;
     this.end("demo", now, demo.state === "waiting" ? "skipped" : "done");
+    demo.detail = null; // what it was doing last is done
   }
 
   /** A line printed by the build; true when it marks a stage. */
