@@ -45,7 +45,7 @@ export function MyResults() {
                 {r.reported && r.figures ? (
                   <Typography.Text>{`${t("cols.mean")} ${fig.score(r.figures.mean)} · ${t("cols.trimmed")} ${fig.score(r.figures.trimmedMean)} · ${t("cols.ci")} ${fig.ci(r.figures.ci95)} · n=${r.n}`}
                     {r.figures.percentileRank !== null ? ` · ${t("cols.percentile")} ${fig.score(r.figures.percentileRank)}` : ""}</Typography.Text>
-                ) : <Typography.Text type="secondary">{t("tooFew", { n: r.n })}</Typography.Text>}
+                ) : <Typography.Text type="secondary">{r.n === 0 ? t("noData") : t("tooFew", { n: r.n })}</Typography.Text>}
               </div>
             </div>
           </List.Item>
