@@ -10,7 +10,7 @@
  *
  *   first-start: seconds=… signin_page_s=… starting_page_s=… npm_ci_s=… commit=…
  *
- * KEEP=1 keeps the clone (its `demo.log` has what the demo printed).
+ * KEEP=1 keeps the clone (and `demo.log` beside it: what the demo printed).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
@@ -55,7 +55,7 @@ async function main() {
   const npmCi = (performance.now() - t) / 1000;
 
   const port = await freePort();
-  const log = createWriteStream(path.join(clone, "demo.log"));
+  const log = createWriteStream(path.join(dir, "demo.log"));
   console.log(`npm ci took ${npmCi.toFixed(1)} s; npm run demo on port ${port}…`);
   t = performance.now();
   const demo = spawn("npm", ["run", "demo"], { cwd: clone, env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -81,7 +81,7 @@ async function main() {
   await new Promise((r) => setTimeout(r, 1000));
   if (process.env.KEEP !== "1") rmSync(dir, { recursive: true, force: true });
   if (ready === null) {
-    console.error(`first start failed: ${failed ?? "no sign-in page within 10 minutes"}${process.env.KEEP === "1" ? ` (see ${clone}/demo.log)` : ""}`);
+    console.error(`first start failed: ${failed ?? "no sign-in page within 10 minutes"}${process.env.KEEP === "1" ? ` (see ${dir}/demo.log)` : ""}`);
     process.exit(1);
   }
   console.log(`first-start: seconds=${ready.toFixed(1)} signin_page_s=${page!.toFixed(1)} starting_page_s=${firstAnswer === null ? "none" : firstAnswer.toFixed(1)} npm_ci_s=${npmCi.toFixed(1)} commit=${commit}`);

@@ -16,18 +16,21 @@ function tree(files: Record<string, string>) {
 }
 
 describe("the sources' hash", () => {
-  it("changes with a source and with the root's files; not with data, dependencies or build output", () => {
+  it("changes with a source and with the root's build files; not with data, dependencies, build output or a note in the root", () => {
     dir = mkdtempSync(path.join(tmpdir(), "tqe-sources-"));
     tree({ "package.json": "{}", "app/page.tsx": "a", "server/x.ts": "x", "surveys/s.json": "{}" });
     const first = sourcesHash(dir);
     expect(sourcesHash(dir)).toBe(first);
-    tree({ ".data/pglite/base": "db", "node_modules/m/index.js": "m", ".next/BUILD_ID": "b", "e2e/artifacts/x.png": "p" });
+    tree({ ".data/pglite/base": "db", "node_modules/m/index.js": "m", ".next/BUILD_ID": "b", "e2e/artifacts/x.png": "p", "demo.log": "x", "notes.txt": "n" });
     expect(sourcesHash(dir)).toBe(first);
     tree({ "server/x.ts": "y" });
     const second = sourcesHash(dir);
     expect(second).not.toBe(first);
     tree({ "package-lock.json": "{}" });
-    expect(sourcesHash(dir)).not.toBe(second);
+    const third = sourcesHash(dir);
+    expect(third).not.toBe(second);
+    tree({ ".env.production": "NEXT_PUBLIC_X=1" });
+    expect(sourcesHash(dir)).not.toBe(third);
     // a file moved is a change even with the same contents
     tree({ "server/x.ts": "x" });
     const back = sourcesHash(dir);
