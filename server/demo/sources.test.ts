@@ -30,7 +30,10 @@ describe("the sources' hash", () => {
     const third = sourcesHash(dir);
     expect(third).not.toBe(second);
     tree({ ".env.production": "NEXT_PUBLIC_X=1" });
-    expect(sourcesHash(dir)).not.toBe(third);
+    const fourth = sourcesHash(dir);
+    expect(fourth).not.toBe(third);
+    tree({ "proxy.ts": "export function proxy() {}" });
+    expect(sourcesHash(dir)).not.toBe(fourth);
     // a file moved is a change even with the same contents
     tree({ "server/x.ts": "x" });
     const back = sourcesHash(dir);

@@ -4,16 +4,15 @@ import path from "node:path";
 
 /** The folders the app is built from, and the files of the root that the build reads. */
 const SOURCE_DIRS = ["app", "server", "db", "surveys", "public"];
-const ROOT_FILES = [
-  "package.json", "package-lock.json", "next.config.js", "next.config.mjs", "next.config.ts", "tsconfig.json",
-  "postcss.config.js", "postcss.config.mjs", ".env", ".env.local", ".env.production", ".env.production.local",
-];
+/** Code and configuration in the root (proxy.ts, instrumentation.ts, next.config.js, package files…) and .env files. */
+const ROOT_FILE = /^(?:[^.].*\.(?:ts|tsx|js|mjs|cjs|json)|\.env(?:\.[a-z.]+)?)$/;
 /** Never sources: dependencies, build output, data, test artifacts. */
 const SKIP = new Set(["node_modules", ".next", ".data", ".git", "artifacts"]);
 
 /**
- * A hash of everything `next build` reads: the root's build files (package, lock, Next and
- * TypeScript configuration, .env files) and every file under the source folders (path, size and
+ * A hash of everything `next build` reads: the root's code and configuration (package, lock,
+ * next.config.js, tsconfig.json, proxy.ts, instrumentation.ts…, .env files) and every file under
+ * the source folders (path, size and
  * contents; hidden files and the folders above left out). `npm run demo` builds again only when
  * it changed (server/demo/launch.ts). Content, not times: a fresh checkout of the same commit is
  * the same build; a note or a log left in the root is not a source.
@@ -29,9 +28,9 @@ export function sourcesHash(dir: string): string {
       else if (st.isFile()) h.update(`${r}\0${st.size}\0`).update(readFileSync(path.join(dir, r)));
     }
   };
-  for (const name of ROOT_FILES) {
+  for (const name of readdirSync(dir).sort()) {
     const file = path.join(dir, name);
-    if (existsSync(file) && statSync(file).isFile()) h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
+    if (ROOT_FILE.test(name) && statSync(file).isFile()) h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
   }
   for (const d of SOURCE_DIRS) if (existsSync(path.join(dir, d))) walk(d);
   return h.digest("hex");
