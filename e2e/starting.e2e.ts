@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATUS_PATH, startingHandler } from "@/server/demo/page";
 import { freePort } from "@/server/bench/harness";
 import { Progress } from "@/server/demo/progress";
-import { DESKTOP, PHONE, launch, shot } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot } from "./browser";
 
 // The page `npm run demo` serves on the app's port while it prepares the data and builds the
 // app (issue 14 item 8): what it is doing and how far it is, kept current, under its own strict
@@ -29,8 +29,9 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-async function open(port: number, size: typeof DESKTOP | typeof PHONE, locale: "zh-CN" | "en-US") {
-  const ctx = await browser.newContext({ ...size, locale });
+/** A browser on the port (newContext: its Content-Security-Policy violations fail the test too). */
+async function open(port: number, size: typeof DESKTOP | typeof PHONE, locale: "zh" | "en") {
+  const ctx = await newContext(browser, size, locale, `http://127.0.0.1:${port}`);
   const page = await ctx.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
@@ -39,7 +40,7 @@ async function open(port: number, size: typeof DESKTOP | typeof PHONE, locale: "
     // page's probes are refused for the moment the port has nobody (the handover); nothing else
     if (m.type() === "error" && !/status of 503|ERR_CONNECTION_REFUSED/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
-  const res = await page.goto(`http://127.0.0.1:${port}/`);
+  const res = await page.goto("/");
   return { ctx, page, problems, res: res! };
 }
 
@@ -55,7 +56,7 @@ describe("the starting page of npm run demo", () => {
     progress.buildLine("  Creating an optimized production build ...", start);
     let placeholder = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
 
-    const { ctx, page, problems, res } = await open(port, DESKTOP, "zh-CN");
+    const { ctx, page, problems, res } = await open(port, DESKTOP, "zh");
     expect(res.status()).toBe(503);
     const csp = res.headers()["content-security-policy"];
     expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
@@ -97,9 +98,9 @@ describe("the starting page of npm run demo", () => {
     await ctx.close();
     await close(app);
 
-    // a phone, in English (the browser's language)
+    // a phone, in English (the language chosen in the app: its cookie)
     placeholder = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
-    const phone = await open(port, PHONE, "en-US");
+    const phone = await open(port, PHONE, "en");
     expect(await phone.page.locator("h1").innerText()).toBe("Starting");
     expect(await percent(phone.page)).toMatch(/^about \d+%$/);
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -107,7 +108,7 @@ describe("the starting page of npm run demo", () => {
     await shot(phone.page, "starting-en-phone");
     expect(phone.problems).toEqual([]);
     await phone.ctx.close();
-    const zhPhone = await open(port, PHONE, "zh-CN");
+    const zhPhone = await open(port, PHONE, "zh");
     await shot(zhPhone.page, "starting-zh-phone");
     await zhPhone.ctx.close();
 
@@ -126,7 +127,7 @@ describe("the starting page of npm run demo", () => {
     const progress = new Progress(Date.now());
     progress.buildLine("  Creating an optimized production build ...", Date.now());
     const server = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
-    const { ctx, page, problems } = await open(port, DESKTOP, "zh-CN");
+    const { ctx, page, problems } = await open(port, DESKTOP, "zh");
     progress.buildDone(false, Date.now(), "next build 以代码 1 退出");
     await expect.poll(() => page.locator("#line").innerText(), { timeout: 5_000 }).toContain("启动失败：next build 以代码 1 退出");
     expect(await stateOf(page, "compile")).toBe("failed");
