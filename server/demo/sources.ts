@@ -6,8 +6,8 @@ import path from "node:path";
 const SOURCE_DIRS = ["app", "server", "db", "surveys", "public"];
 /** Code and configuration in the root (proxy.ts, instrumentation.ts, next.config.js, package files…) and .env files. */
 const ROOT_FILE = /^(?:[^.].*\.(?:ts|tsx|js|mjs|cjs|json)|\.env(?:\.[a-z.]+)?)$/;
-/** Never sources: dependencies, build output, data, test artifacts. */
-const SKIP = new Set(["node_modules", ".next", ".data", ".git", "artifacts"]);
+/** Never sources: dependencies, build output (next-env.d.ts is written by the build), data, test artifacts. */
+const SKIP = new Set(["node_modules", ".next", ".data", ".git", "artifacts", "next-env.d.ts"]);
 
 /**
  * A hash of everything `next build` reads: the root's code and configuration (package, lock,
@@ -30,7 +30,7 @@ export function sourcesHash(dir: string): string {
   };
   for (const name of readdirSync(dir).sort()) {
     const file = path.join(dir, name);
-    if (ROOT_FILE.test(name) && statSync(file).isFile()) h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
+    if (ROOT_FILE.test(name) && !SKIP.has(name) && statSync(file).isFile()) h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
   }
   for (const d of SOURCE_DIRS) if (existsSync(path.join(dir, d))) walk(d);
   return h.digest("hex");
