@@ -136,15 +136,25 @@ describe("a student evaluates their courses anonymously", () => {
     expect(r.data!.total.started).toBe(before.total.started + campaign.targets.length);
   });
 
-  it("the teacher sees their own sections' rates (counts only) and evaluates themselves once", async () => {
+  it("the teacher of a running campaign sees no counts, only a rate once enough have answered, and evaluates themselves once", async () => {
     const teacher = await open(PHONE);
     await signInHome(teacher, "T0001"); // 赵强 teaches 软件需求工程, the first course the student evaluated
     const rates = teacher.locator(`[data-testid="rates-${campaign.campaignId}"]`);
     await rates.waitFor({ timeout: 30_000 });
     const text = await rates.innerText();
     expect(text).toContain("软件需求工程");
-    expect(text).toMatch(/已评 [1-9]\d* · 不评价 \d+ · 应评 \d+/);
+    // One answer so far: below the minimum of raters, so neither a count nor a rate.
+    expect(text).not.toMatch(/已评|不评价 \d|放弃评价 \d/);
+    expect(text).toContain("至少 5 人作答后显示");
     expect(text).not.toContain(STUDENT);
+    const fromApi = await trpc<{ campaignId: number; rows: Record<string, unknown>[] }[]>(teacher, "me.sectionRates", undefined, "query");
+    for (const row of fromApi.data!.find((c) => c.campaignId === campaign.campaignId)!.rows) {
+      expect(row.answered ?? null).toBeNull();
+      expect(row.declined ?? null).toBeNull();
+      expect(row.started ?? null).toBeNull();
+    }
+    const direct = await trpc<{ rows: Record<string, unknown>[] }>(teacher, "campaigns.rates", { campaignId: campaign.campaignId }, "query");
+    for (const row of direct.data!.rows) expect(row.declined ?? null).toBeNull();
     const self = teacher.getByTestId("self-evaluations");
     await self.waitFor();
     await shot(teacher, "teacher-home-phone");

@@ -60,6 +60,33 @@ describe("signing in", () => {
     await ctx.close();
   });
 
+  it("signs in and out on the port it is served from, not on localhost:3000 (APP_URL unset)", async () => {
+    const base = new URL(baseURL());
+    expect(base.port).not.toBe("3000");
+    expect(process.env.APP_URL ?? "").toBe("");
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    // next-auth's own answers name the request's origin.
+    const providers = await (await fetch(`${base.origin}/api/auth/providers`)).json() as Record<string, { signinUrl: string; callbackUrl: string }>;
+    expect(new URL(providers.credentials.callbackUrl).origin).toBe(base.origin);
+    await signInHome(page, "T0010");
+    expect(new URL(page.url()).origin).toBe(base.origin);
+    await page.locator(".ant-layout-header .ant-avatar").click();
+    await page.getByText("退出登录").click();
+    await page.waitForURL((u) => u.pathname === "/signin", { timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(base.origin);
+    await page.locator("#number").waitFor();
+    await shot(page, "signout-own-port");
+    // A callback to another site is not followed: sign-in lands on the app's own home.
+    await page.goto("/signin?callbackUrl=%2F%5Cevil.example.com%2F");
+    await page.locator("#number").fill("T0010");
+    await page.locator("#password").fill("Demo@2026");
+    await page.locator("button[type=submit]").click();
+    await page.waitForURL(/\/home/, { timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(base.origin);
+    await ctx.close();
+  });
+
   it("shows a 404 page for unknown pages and refuses cross-site state changes", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
