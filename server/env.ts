@@ -51,8 +51,11 @@ function load(): Env {
   if (env.AUTH_OIDC_ISSUER && !(env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET)) {
     throw new Error("Invalid environment:\n  AUTH_OIDC_ISSUER needs AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET");
   }
-  // next-auth reads NEXTAUTH_URL itself; the app's one setting is APP_URL.
+  // next-auth reads NEXTAUTH_URL itself; the app's one setting is APP_URL. Without it, next-auth
+  // takes the origin from the forwarded host, which the auth route sets to the request's own
+  // origin (server/http/guard.ts addressedToOwnOrigin), instead of http://localhost:3000.
   if (env.APP_URL && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = env.APP_URL;
+  if (!env.APP_URL && !process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST = "1";
   return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret(env) };
 }
 

@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { currentUser } from "@/server/api/server";
 import { env } from "@/server/env";
+import { localPath } from "@/server/http/guard";
 import { SignInForm } from "./SignInForm";
 
 export const dynamic = "force-dynamic";
@@ -11,14 +12,10 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-function safeCallback(raw: string | undefined): string {
-  // Only same-site paths: an open redirect would let a phishing link borrow our sign-in page.
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/home";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const callbackUrl = safeCallback(sp.callbackUrl);
+  // Only this app's own paths: an open redirect would let a phishing link borrow our sign-in page.
+  const callbackUrl = localPath(sp.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const e = env();
   return (

@@ -74,6 +74,9 @@ export function authOptions(): NextAuthOptions {
 
   return {
     secret: e.NEXTAUTH_SECRET,
+    // The cookies' names and Secure flag follow the configured origin, not each request's
+    // (a session read from a page must find the cookie the sign-in set).
+    useSecureCookies: (e.APP_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://"),
     providers,
     pages: { signIn: "/signin", error: "/signin" },
     // Idle timeout: the cookie lives SESSION_IDLE_MINUTES and is renewed only when the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, isSameOriginRequest } from "./guard";
+import { clientIp, isSameOriginRequest, localPath } from "./guard";
 
 const req = (method: string, headers: Record<string, string>) =>
   new Request("http://pj.example.edu.cn/api/trpc/x", { method, headers: { host: "pj.example.edu.cn", ...headers } });
@@ -44,5 +44,17 @@ describe("the client address (sign-in throttling)", () => {
 
   it("is unknown (null) without the socket's address and no trusted hop", () => {
     expect(clientIp(h(null, "1.2.3.4"))).toBeNull();
+  });
+});
+
+describe("where sign-in sends the browser (localPath)", () => {
+  it("keeps this app's own paths, with their query", () => {
+    expect(localPath("/admin/results?tab=composites")).toBe("/admin/results?tab=composites");
+    expect(localPath("/respond/1/2#top")).toBe("/respond/1/2#top");
+  });
+  it("sends anything a browser would read as another site home", () => {
+    for (const raw of ["//evil.example.com/", "/\\evil.example.com/", "/\\/evil.example.com", "https://evil.example.com/", "javascript:alert(1)", "", undefined, null]) {
+      expect(localPath(raw), String(raw)).toBe("/home");
+    }
   });
 });

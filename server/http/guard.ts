@@ -35,6 +35,38 @@ export function ownOrigin(req: Request): string {
 }
 
 /**
+ * A path of this app to send the browser to after sign-in, or `fallback`: only what a browser
+ * resolves to the same origin ("/\\evil.example" and "//evil.example" are other sites to it).
+ * Returned as the browser will read it, so what was checked is what is followed.
+ */
+export function localPath(raw: string | null | undefined, fallback = "/home"): string {
+  if (!raw || !raw.startsWith("/")) return fallback;
+  const base = "http://app.invalid";
+  try {
+    const u = new URL(raw, base);
+    return u.origin === base ? `${u.pathname}${u.search}${u.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * The request as next-auth should see it: addressed to the app's own origin (ownOrigin). With
+ * APP_URL set, next-auth takes it (NEXTAUTH_URL, set from it in env.ts); without, next-auth is
+ * told to trust the forwarded host (AUTH_TRUST_HOST, env.ts), and these headers carry the
+ * origin this app itself decided on, so sign-in, sign-out and every redirect next-auth makes
+ * stay on the host and port the browser used (next-auth 4 would otherwise take
+ * http://localhost:3000, and https for any host it is told of without a protocol).
+ */
+export function addressedToOwnOrigin(req: Request): Headers {
+  const origin = new URL(ownOrigin(req));
+  const headers = new Headers(req.headers);
+  headers.set("x-forwarded-host", origin.host);
+  headers.set("x-forwarded-proto", origin.protocol.replace(":", ""));
+  return headers;
+}
+
+/**
  * State-changing requests must come from the app's own pages: the Origin header must be
  * present and equal the app's origin. Browsers always send it on cross-site and on
  * same-site POSTs, so a form or fetch from another site is refused even with the

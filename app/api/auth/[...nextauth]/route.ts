@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/server/auth/options";
 import { bufferedRequest } from "@/server/http/body";
+import { addressedToOwnOrigin } from "@/server/http/guard";
 import { answeringDomainErrors, refuseAtTheDoor } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +17,8 @@ async function handler(req: Request, ctx: RouteCtx) {
   const refused = await refuseAtTheDoor(req, { maxBodyBytes: MAX_BODY_BYTES, checkOrigin: false });
   if (refused) return refused;
   return answeringDomainErrors(req, async () => {
-    const buffered = await bufferedRequest(req, MAX_BODY_BYTES);
+    // Addressed to the app's own origin: next-auth builds its redirects from it.
+    const buffered = await bufferedRequest(req, MAX_BODY_BYTES, undefined, addressedToOwnOrigin(req));
     // next-auth 4 reads params synchronously; Next 16 passes a promise.
     const params = await ctx.params;
     return NextAuth(buffered as never, { params } as never, authOptions());
