@@ -21,7 +21,7 @@ import {
   type CampaignKind, type InstrumentKind, type RaterGroup,
 } from "./kinds";
 import { listObservations, planObservations, type PlanObservationsOptions } from "./observe";
-import { RATE_DIMENSIONS, ratesForActor, responseRates, type RateReport } from "./rates";
+import { RATE_DIMENSIONS, ratesForActor, teacherRates, type RateReport, type TeacherRateReport } from "./rates";
 
 /**
  * What the quality office's campaign pages need beyond the campaign domain: the list and
@@ -351,13 +351,13 @@ export const ratesRequest = z.object({ campaignId: z.number().int().positive(), 
  * admin asking for another unit's campaign is refused rather than shown empty rows (a
  * manager who also teaches there gets the teacher's view of it).
  */
-export async function ratesFor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesRequest>): Promise<RateReport> {
+export async function ratesFor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesRequest>): Promise<RateReport | TeacherRateReport> {
   const input = parseInput(ratesRequest, raw);
   if (isManager(actor)) {
     const c = await getCampaignRow(db, input.campaignId);
     if (!follows(await visibility(db, actor), c.scopeUnitId)) {
       if (!actor.roles.some((g) => g.role === "teacher")) throw new DomainError("FORBIDDEN", "campaigns.errors.ratesForbidden");
-      return responseRates(db, input.campaignId, "section", { teacherId: actor.id });
+      return teacherRates(db, input.campaignId, actor.id);
     }
   }
   return ratesForActor(db, actor, input);

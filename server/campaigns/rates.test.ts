@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { courses, eligibility, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
+import { campaigns, courses, eligibility, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
 import { createInvitations } from "../invitations/invitations";
 import {
   endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, refused, SECRET, studentTokens, submit, trackingData,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
-import { ratesForActor, responseRates, type RateDimension, type RateRow } from "./rates";
+import { approvePolicy, createPolicy, defaultPolicy, retirePolicy } from "../scoring/policies";
+import { ratesForActor, ratesForTeacher, responseRates, roundRate, teacherRow, type RateDimension, type RateRow, type TeacherRateReport, type TeacherRateRow } from "./rates";
 
 let db: Db;
 let s: School;
@@ -111,7 +112,7 @@ function expected(keyOf: (section: string, teacherIndex: number) => string | nul
   return out;
 }
 const withRate = (c: Counts) => ({ ...c, rate: c.eligible ? (c.answered + c.declined) / c.eligible : null });
-const counts = (r: RateRow) => ({ eligible: r.eligible, started: r.started, answered: r.answered, declined: r.declined, rate: r.rate });
+const counts = (r: RateRow | TeacherRateRow) => ({ eligible: r.eligible, started: r.started, answered: r.answered, declined: r.declined, rate: r.rate });
 const sum = (cs: Iterable<Counts>) => [...cs].reduce((a, c) => ({
   eligible: a.eligible + c.eligible, started: a.started + c.started, answered: a.answered + c.answered, declined: a.declined + c.declined,
 }), { eligible: 0, started: 0, answered: 0, declined: 0 });
@@ -181,20 +182,38 @@ describe("ratesForActor", () => {
     expect(counts(b.total)).toEqual(withRate(expected((sec) => sec).get("secB")!));
   });
 
-  it("a teacher sees only their own targets, by section, whatever is asked", async () => {
-    const a = await as(s.people.teacherA, "unit");
-    expect(a.by).toBe("section");
-    expect(a.rows.map((row) => row.id).sort()).toEqual([s.secA.id, x.secC.id].sort());
-    const mineA = expected((sec) => sec, (sec, i) => (sec === "secA" && i === 0) || sec === "secC");
-    for (const row of a.rows) expect(counts(row)).toEqual(withRate(mineA.get(row.id === s.secA.id ? "secA" : "secC")!));
+  it("a teacher of a running campaign sees no count and no rate below the minimum of raters (5 by default)", async () => {
+    for (const teacher of [s.people.teacherA, x.teacherA2, s.people.teacherB]) {
+      const a = await as(teacher, "unit") as TeacherRateReport;
+      expect(a.by).toBe("section");
+      expect(a.live).toBe(true);
+      expect(a.minRaters).toBe(5);
+      for (const row of [...a.rows, a.total]) {
+        expect({ answered: row.answered, declined: row.declined, started: row.started, rate: row.rate, withheld: row.withheld })
+          .toEqual({ answered: null, declined: null, started: null, rate: null, withheld: true });
+        expect(row.eligible).toBeGreaterThan(0);
+      }
+    }
+    const viaHome = await ratesForTeacher(db, s.people.teacherA.id);
+    expect(viaHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null)).toBe(true);
+  });
 
-    const a2 = await as(x.teacherA2, "programme");
-    expect(a2.rows.map((row) => row.id)).toEqual([s.secA.id]);
-    expect(counts(a2.rows[0])).toEqual(withRate(expected((sec) => sec, (sec, i) => sec === "secA" && i === 1).get("secA")!));
-
-    // 刘老师 is also a supervisor of college B: still only her own section.
-    const b = await as(s.people.teacherB);
-    expect(b.rows.map((row) => row.id)).toEqual([s.secB.id]);
+  it("with enough answers, a running campaign's rate reaches the teacher rounded to 10 %, still without counts", async () => {
+    // The year's policy asks for 2 answers: secA has 2 answers + 1 decline of 5 (60 %),
+    // secC 2 answers of 3 eligible (66.7 %, shown as 70 %).
+    const term = await db.query.terms.findFirst({ where: (t, { eq: e }) => e(t.id, s.term.id) });
+    const base = defaultPolicy(term!.schoolYear);
+    const p = await createPolicy(db, { ...base, minRaters: { ...base.minRaters, student: 2 } }, s.people.quality.id);
+    await approvePolicy(db, p.id, s.people.quality.id, "两人即可显示", new Date());
+    try {
+      const a = await as(s.people.teacherA) as TeacherRateReport;
+      expect(a.minRaters).toBe(2);
+      const byId = new Map(a.rows.map((r) => [r.id, r]));
+      expect(byId.get(s.secA.id)).toMatchObject({ rate: 0.6, rounded: true, withheld: false, answered: null, declined: null, started: null });
+      expect(byId.get(x.secC.id)).toMatchObject({ rate: 0.7, rounded: true, withheld: false, answered: null, declined: null, started: null });
+    } finally {
+      await retirePolicy(db, p.id, s.people.quality.id, new Date());
+    }
   });
 
   it("a student, HR and the system administrator are refused", async () => {
@@ -208,6 +227,26 @@ describe("ratesForActor", () => {
     await refused(ratesForActor(db, q, { campaignId: 999_999 }), "NOT_FOUND", "campaigns.errors.notFound");
     await refused(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), "BAD_REQUEST", "campaigns.errors.invalidInput");
   });
+  it("once the campaign has closed, the teacher sees the exact counts of their own targets, by section, whatever is asked", async () => {
+    // Campaigns only move forward: this test comes last among those reading the open campaign.
+    await db.update(campaigns).set({ state: "closed" }).where(eq(campaigns.id, campaign.id));
+    {
+      const a = await as(s.people.teacherA, "unit");
+      expect(a.by).toBe("section");
+      expect(a.rows.map((row) => row.id).sort()).toEqual([s.secA.id, x.secC.id].sort());
+      const mineA = expected((sec) => sec, (sec, i) => (sec === "secA" && i === 0) || sec === "secC");
+      for (const row of a.rows) expect(counts(row)).toEqual(withRate(mineA.get(row.id === s.secA.id ? "secA" : "secC")!));
+
+      const a2 = await as(x.teacherA2, "programme");
+      expect(a2.rows.map((row) => row.id)).toEqual([s.secA.id]);
+      expect(counts(a2.rows[0])).toEqual(withRate(expected((sec) => sec, (sec, i) => sec === "secA" && i === 1).get("secA")!));
+
+      // 刘老师 is also a supervisor of college B: still only her own section.
+      const b = await as(s.people.teacherB);
+      expect(b.rows.map((row) => row.id)).toEqual([s.secB.id]);
+    }
+  });
+
 });
 
 describe("tracking campaigns", () => {
@@ -231,5 +270,17 @@ describe("tracking campaigns", () => {
     expect(byUnit.rows.map((row) => [row.code, row.eligible])).toEqual([["B", 1]]);
     // The end-of-term campaign's figures are its own.
     expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(withRate(expected(() => "all").get("all")!));
+  });
+});
+
+describe("teacherRow", () => {
+  const row: RateRow = { id: 1, code: "S1", name: "课程", eligible: 40, started: 30, answered: 17, declined: 1, rate: 18 / 40 };
+  it("while the campaign runs: no counts, the rate to the nearest 10 %, nothing below the minimum", () => {
+    expect(teacherRow(row, true, 5)).toMatchObject({ eligible: 40, started: null, answered: null, declined: null, rate: 0.5, rounded: true, withheld: false });
+    expect(teacherRow({ ...row, answered: 4, declined: 9, rate: 13 / 40 }, true, 5)).toMatchObject({ answered: null, declined: null, rate: null, withheld: true });
+    expect([0.04, 0.05, 0.449, 0.45, 0.96, 1].map(roundRate)).toEqual([0, 0.1, 0.4, 0.5, 1, 1]);
+  });
+  it("once it has closed: the exact counts", () => {
+    expect(teacherRow(row, false, 5)).toEqual({ ...row, rounded: false, withheld: false });
   });
 });

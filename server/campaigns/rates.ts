@@ -6,6 +6,9 @@ import type { SessionUser } from "../auth/users";
 import { DomainError } from "../errors";
 import { getCampaignRow, parseInput } from "./campaigns";
 import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
+import { CAMPAIGN_SCHOOL_YEAR } from "../scoring/compute";
+import { currentPolicy, defaultPolicy } from "../scoring/policies";
+import { minRatersFor } from "../scoring/policy";
 
 /**
  * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
@@ -119,24 +122,66 @@ export const ratesInput = z.object({
 }).strict();
 
 /**
+ * What a teacher may read of their own sections' rates (TeacherRateRow): once the campaign has
+ * closed, the counts; while it runs, no count at all (not answered, declined nor started: a
+ * lone "declined 1" appearing right after a class names who declined) but the rate rounded to
+ * 10 %, and that only where at least the policy's minimum of raters (minRaters.student, the
+ * anonymous groups these rates count) have answered; below it, nothing (`withheld`).
+ */
+export type TeacherRateRow = Omit<RateRow, "started" | "answered" | "declined"> & {
+  started: number | null; answered: number | null; declined: number | null;
+  /** running campaign, fewer answers than the minimum: no rate either */
+  withheld: boolean;
+  /** running campaign: the rate is rounded to 10 % */
+  rounded: boolean;
+};
+export type TeacherRateReport = { campaignId: number; by: RateDimension; total: TeacherRateRow; rows: TeacherRateRow[]; live: boolean; minRaters: number };
+
+/** The rate a running campaign shows a teacher: to the nearest 10 %. */
+export const roundRate = (rate: number) => Math.round(rate * 10) / 10;
+
+export function teacherRow(r: RateRow, live: boolean, minRaters: number): TeacherRateRow {
+  if (!live) return { ...r, withheld: false, rounded: false };
+  const withheld = r.answered < minRaters;
+  return { ...r, started: null, answered: null, declined: null, rate: withheld || r.rate === null ? null : roundRate(r.rate), withheld, rounded: !withheld };
+}
+
+/** The minimum of raters for the anonymous groups under the policy in force for the campaign's school year (default 5). */
+async function anonymousMinimum(db: DbOrTx, campaignId: number): Promise<number> {
+  const [row] = rowsOf<{ school_year: string }>(await db.execute(sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`));
+  const p = row ? await currentPolicy(db, row.school_year) : null;
+  return minRatersFor(p?.policy ?? defaultPolicy(row?.school_year ?? "2000-2001"), "student");
+}
+
+/** A teacher's own sections in one campaign, as a teacher may read them (TeacherRateRow). */
+export async function teacherRates(db: DbOrTx, campaignId: number, teacherId: number): Promise<TeacherRateReport> {
+  const c = await getCampaignRow(db, campaignId);
+  const live = c.state === "open" || c.state === "draft";
+  const minRaters = await anonymousMinimum(db, campaignId);
+  const r = await responseRates(db, campaignId, "section", { teacherId });
+  return { campaignId, by: "section", total: teacherRow(r.total, live, minRaters), rows: r.rows.map((x) => teacherRow(x, live, minRaters)), live, minRaters };
+}
+
+/**
  * Rates as the actor may see them: the quality office the whole campaign, a unit admin the
  * targets of its units, a teacher only their own sections (always by section); nobody else.
  */
-export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesInput>): Promise<RateReport> {
+export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesInput>): Promise<RateReport | TeacherRateReport> {
   const input = parseInput(ratesInput, raw);
   await getCampaignRow(db, input.campaignId);
   if (actor.roles.some((g) => (CAMPAIGN_MANAGE_ROLES as readonly string[]).includes(g.role))) {
     return responseRates(db, input.campaignId, input.by, { units: await unitScope(db, actor, CAMPAIGN_MANAGE_ROLES) });
   }
   if (actor.roles.some((g) => g.role === "teacher")) {
-    return responseRates(db, input.campaignId, "section", { teacherId: actor.id });
+    return teacherRates(db, input.campaignId, actor.id);
   }
   throw new DomainError("FORBIDDEN", "campaigns.errors.ratesForbidden");
 }
 
 /**
  * A teacher's own view: every open or recently closed campaign in which they are rated,
- * with the rates of their own sections only (never who has or has not responded). Terms
+ * with the rates of their own sections only, as teacherRow allows (never who has or has not responded). Terms
  * imported from another system are left out: they were not collected here (their n and N
  * are in the teacher's results).
  */
@@ -148,8 +193,8 @@ export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
     order by c.closes_at desc limit 5`));
   const out = [];
   for (const c of cs) {
-    const r = await responseRates(db, Number(c.id), "section", { teacherId });
-    out.push({ campaignId: Number(c.id), name: c.name, state: c.state, closesAt: new Date(c.closes_at), total: r.total, rows: r.rows });
+    const r = await teacherRates(db, Number(c.id), teacherId);
+    out.push({ campaignId: Number(c.id), name: c.name, state: c.state, closesAt: new Date(c.closes_at), total: r.total, rows: r.rows, live: r.live, minRaters: r.minRaters });
   }
   return out;
 }

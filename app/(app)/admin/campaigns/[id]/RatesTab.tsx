@@ -23,7 +23,7 @@ export function RatesTab({ detail }: { detail: Detail }) {
   });
   const total = rates.data?.total;
   const pct = total?.rate == null ? 0 : Math.round(total.rate * 1000) / 10;
-  const num = (n: number) => format.number(n);
+  const num = (n: number | null) => (n === null ? "—" : format.number(n));
   const unitName = useUnitName();
 
   return (
@@ -34,9 +34,9 @@ export function RatesTab({ detail }: { detail: Detail }) {
         {total && (
           <Space wrap size="large">
             <Figure label={t("admin.rates.eligible")} value={total.eligible} testid="rate-eligible" />
-            <Figure label={t("admin.rates.started")} value={total.started} />
-            <Figure label={t("admin.rates.answered")} value={total.answered} testid="rate-answered" />
-            <Figure label={t("admin.rates.declined")} value={total.declined} />
+            <Figure label={t("admin.rates.started")} value={total.started ?? "—"} />
+            <Figure label={t("admin.rates.answered")} value={total.answered ?? "—"} testid="rate-answered" />
+            <Figure label={t("admin.rates.declined")} value={total.declined ?? "—"} />
           </Space>
         )}
       </Space>
@@ -59,7 +59,7 @@ export function RatesTab({ detail }: { detail: Detail }) {
             </div>
           ) },
           { title: t("admin.rates.rate"), key: "rate", sorter: (a, b) => (a.rate ?? -1) - (b.rate ?? -1),
-            render: (_, r) => <RateBar rate={r.rate} width={130} responded={r.answered + r.declined} eligible={r.eligible} /> },
+            render: (_, r) => <RateBar rate={r.rate} width={130} responded={r.answered === null || r.declined === null ? undefined : r.answered + r.declined} eligible={r.eligible} /> },
           { title: t("admin.rates.eligible"), dataIndex: "eligible", align: "right", render: num, sorter: (a, b) => a.eligible - b.eligible, responsive: ["md"] },
           { title: t("admin.rates.answered"), dataIndex: "answered", align: "right", render: num, responsive: ["md"] },
           { title: t("admin.rates.declined"), dataIndex: "declined", align: "right", render: num, responsive: ["md"] },
