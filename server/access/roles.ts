@@ -3,6 +3,10 @@ import type { Role } from "@/db/schema";
 // Role sets used by routers and pages alike.
 export const ADMIN_ROLE_LIST = ["sys_admin", "quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const BROWSE_ROLE_LIST = [...ADMIN_ROLE_LIST, "hr", "leader"] as const satisfies readonly Role[];
+// People's records (students' email, class and enrolments among them): the system administrator
+// and the quality office the school, a unit admin its units' people. Not HR nor leaders, who read
+// results, not records. Every view of a student's record is logged (server/people/queries.ts).
+export const PEOPLE_VIEW_ROLES = ["sys_admin", "quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const IMPORT_ROLE_LIST = ["sys_admin", "quality_admin"] as const satisfies readonly Role[];
 // Instruments: the quality office and the system administrator manage versions; only the
 // quality office records the committee's approval.

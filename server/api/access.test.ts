@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { auditLog, persons, roleGrants } from "@/db/schema";
 import { tinyInstrument } from "../campaigns/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { appRouter, createCaller } from "./root";
@@ -85,6 +87,37 @@ describe("access control", () => {
     expect(teacher.teaching.map((x) => x.code)).toEqual(["CS101-01"]);
     const adminB = await (await as(s.people.adminB)).me.home();
     expect(adminB.overview).toMatchObject({ students: 1, sections: 1, scopeUnits: ["外国语学院"] });
+  });
+});
+
+describe("students' personal records", () => {
+  const views = async () => (await db.select().from(auditLog).where(eq(auditLog.action, "person.view")).orderBy(asc(auditLog.id)))
+    .map((a) => ({ actorId: a.actorId, subject: a.subject }));
+
+  it("HR and leaders are refused a student's record and the list of people", async () => {
+    const [leader] = await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning();
+    await db.insert(roleGrants).values({ personId: leader.id, role: "leader" });
+    const [dean] = await db.insert(persons).values({ number: "L002", name: "院长", kind: "staff", unitId: s.unitA.id }).returning();
+    await db.insert(roleGrants).values({ personId: dean.id, role: "leader", unitId: s.unitA.id });
+    const before = await views();
+    for (const p of [s.people.hr, leader, dean]) {
+      const caller = await as(p);
+      expect((await codeOf(caller.people.get({ id: s.people.studentA.id }))).code, String(p.id)).toBe("FORBIDDEN");
+      expect((await codeOf(caller.people.list({ kind: "student" }))).code, String(p.id)).toBe("FORBIDDEN");
+    }
+    expect(await views()).toEqual(before);
+  });
+
+  it("the system administrator, the quality office and the student's own unit admin read it, and each view is logged", async () => {
+    const before = await views();
+    for (const p of [s.people.sysAdmin, s.people.quality, s.people.adminA]) {
+      const r = await (await as(p)).people.get({ id: s.people.studentA.id });
+      expect(r.className).toBe("软件2301");
+    }
+    // Another unit's admin: refused, and nothing is logged for it.
+    expect((await codeOf((await as(s.people.adminB)).people.get({ id: s.people.studentA.id }))).code).toBe("FORBIDDEN");
+    expect((await views()).slice(before.length)).toEqual([s.people.sysAdmin, s.people.quality, s.people.adminA]
+      .map((p) => ({ actorId: p.id, subject: `person ${s.people.studentA.id}` })));
   });
 });
 

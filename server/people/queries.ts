@@ -2,6 +2,7 @@ import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { enrolments, persons, programmes, roleGrants, sectionTeachers, sections, courses, terms, units, type Role } from "@/db/schema";
 import { assertInScope, type UnitScope } from "../access/scope";
+import { recordAudit } from "../audit";
 import { notFound } from "../errors";
 import { scopeFilter } from "../org/queries";
 import { containsPattern, offsetOf, type PageInput } from "../paging";
@@ -29,8 +30,11 @@ export async function listPeople(
   return { items, total, page: input.page, pageSize: input.pageSize };
 }
 
-/** One person with roles and current teaching or enrolments; refused outside the caller's scope. */
-export async function getPerson(db: DbOrTx, scope: UnitScope, id: number) {
+/**
+ * One person with roles and current teaching or enrolments; refused outside the caller's scope
+ * (who may call: PEOPLE_VIEW_ROLES). Every view of a student's record is logged (person.view).
+ */
+export async function getPerson(db: DbOrTx, scope: UnitScope, id: number, viewer: { id: number }) {
   const [p] = await db.select({
     id: persons.id, number: persons.number, name: persons.name, nameEn: persons.nameEn, kind: persons.kind, gender: persons.gender,
     title: persons.title, className: persons.className, admissionYear: persons.admissionYear, email: persons.email, phone: persons.phone,
@@ -39,6 +43,7 @@ export async function getPerson(db: DbOrTx, scope: UnitScope, id: number) {
     .where(eq(persons.id, id));
   if (!p) throw notFound();
   assertInScope(scope, p.unitId);
+  if (p.kind === "student") await recordAudit(db, { actorId: viewer.id, action: "person.view", subject: `person ${p.id}`, detail: { number: p.number } });
   const roles = await db.select({ role: roleGrants.role, unitId: roleGrants.unitId, unitName: units.name }).from(roleGrants)
     .leftJoin(units, eq(units.id, roleGrants.unitId)).where(eq(roleGrants.personId, id));
   const sectionCols = { id: sections.id, code: sections.code, courseName: courses.name, termCode: terms.code };

@@ -20,6 +20,8 @@ export function HomeView({ user, home }: Props) {
   const tn = useTranslations("nav");
   const roles = [...new Set(user.roles.map((r) => r.role))];
   const has = (...rs: string[]) => roles.some((r) => rs.includes(r));
+  // People's records are for the system administrator, the quality office and unit admins (PEOPLE_VIEW_ROLES).
+  const people = has("sys_admin", "quality_admin", "unit_admin");
 
   const sectionList = (rows: SectionRow[], empty: string, testid: string) => (
     <List
@@ -57,11 +59,11 @@ export function HomeView({ user, home }: Props) {
           <Row gutter={[16, 16]} data-testid="overview">
             {([
               ["units", home.overview.units, "/admin/units"], ["programmes", home.overview.programmes, "/admin/programmes"],
-              ["teachers", home.overview.teachers, "/admin/people?kind=staff"], ["students", home.overview.students, "/admin/people?kind=student"],
+              ["teachers", home.overview.teachers, people ? "/admin/people?kind=staff" : null], ["students", home.overview.students, people ? "/admin/people?kind=student" : null],
               ["sections", home.overview.sections, "/admin/sections"],
             ] as const).map(([k, v, href]) => (
               <Col xs={12} sm={8} md={4} key={k} style={{ minWidth: 120 }}>
-                <Link href={href}><Statistic title={t(k)} value={v} /></Link>
+                {href ? <Link href={href}><Statistic title={t(k)} value={v} /></Link> : <Statistic title={t(k)} value={v} />}
               </Col>
             ))}
           </Row>

@@ -3,10 +3,10 @@ import { ROLES } from "@/db/schema";
 import { getPerson, listPeople } from "../../people/queries";
 import { pageInput } from "../../paging";
 import { setPassword } from "../../auth/users";
-import { BROWSE_ROLE_LIST } from "../../access/roles";
+import { PEOPLE_VIEW_ROLES } from "../../access/roles";
 import { roleProcedure, router } from "../trpc";
 
-const browse = roleProcedure(...BROWSE_ROLE_LIST);
+const browse = roleProcedure(...PEOPLE_VIEW_ROLES);
 
 export const peopleRouter = router({
   list: browse.input(pageInput.extend({
@@ -19,5 +19,5 @@ export const peopleRouter = router({
     id: z.number().int().positive(),
     password: z.string().min(8).max(128).regex(/[A-Za-z]/).regex(/[0-9]/),
   })).mutation(({ ctx, input }) => setPassword(ctx.db, input.id, input.password, ctx.user.id)),
-  get: browse.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => getPerson(ctx.db, ctx.scope, input.id)),
+  get: browse.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => getPerson(ctx.db, ctx.scope, input.id, ctx.user)),
 });
