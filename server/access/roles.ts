@@ -7,9 +7,19 @@ export const BROWSE_ROLE_LIST = [...ADMIN_ROLE_LIST, "hr", "leader"] as const sa
 // and the quality office the school, a unit admin its units' people. Not HR nor leaders, who read
 // results, not records. Every view of a student's record is logged (server/people/queries.ts).
 export const PEOPLE_VIEW_ROLES = ["sys_admin", "quality_admin", "unit_admin"] as const satisfies readonly Role[];
+// Roles nobody can grant through the app (neither the people import nor the people pages): the
+// system administrator's. Whoever holds one cannot be changed, deactivated or have it revoked
+// through the app either: nobody may touch a role they could not have granted. One rule for
+// the import (server/imports/run.ts) and the people pages (server/people/manage.ts).
+export const UNGRANTABLE_ROLES = ["sys_admin"] as const satisfies readonly Role[];
+export const isUngrantable = (role: Role) => (UNGRANTABLE_ROLES as readonly Role[]).includes(role);
+/** The first role out of the app's reach among `roles`, or null. */
+export const protectedRoleOf = (roles: readonly Role[]): Role | null => roles.find(isUngrantable) ?? null;
 export const IMPORT_ROLE_LIST = ["sys_admin", "quality_admin"] as const satisfies readonly Role[];
 // Instruments: the quality office and the system administrator manage versions; only the
 // quality office records the committee's approval.
+// Who grants roles (by import), revokes them and (de)activates people: the same school-wide roles.
+export const PEOPLE_MANAGE_ROLES = IMPORT_ROLE_LIST;
 export const INSTRUMENT_VIEW_ROLES = ["quality_admin", "sys_admin"] as const satisfies readonly Role[];
 export const INSTRUMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 // Scoring: who reads results (the quality office, HR and the system administrator the school;

@@ -18,6 +18,7 @@ import { sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
 import type { ImportKind, ImportRowError, Role } from "@/db/schema";
 import type { UnitScope } from "../access/scope";
+import { UNGRANTABLE_ROLES } from "../access/roles";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { headerOf, type TermCode } from "./layouts";
@@ -270,11 +271,11 @@ const programmes: Handler = async (ctx, db, rows) => {
 
 const UNIT_ROLES: Role[] = ["supervisor", "leader", "unit_admin"];
 const STUDENT_ROLES: Role[] = ["student", "info_officer"];
-const NOT_IMPORTABLE: Role[] = ["sys_admin"];
+const NOT_IMPORTABLE: Role[] = [...UNGRANTABLE_ROLES];
 
 /**
- * An import cannot change anyone holding a role it could not grant (NOT_IMPORTABLE: the
- * system administrator): a row for such a person that would change any written column,
+ * An import cannot change anyone holding a role it could not grant (NOT_IMPORTABLE, the
+ * app's UNGRANTABLE_ROLES: the system administrator; the people pages keep the same rule): a row for such a person that would change any written column,
  * deactivate them or add a role is refused at that column. A row repeating what is stored
  * passes (an export of all staff lists them too).
  */

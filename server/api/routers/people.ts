@@ -3,7 +3,8 @@ import { ROLES } from "@/db/schema";
 import { getPerson, listPeople } from "../../people/queries";
 import { pageInput } from "../../paging";
 import { setPassword } from "../../auth/users";
-import { PEOPLE_VIEW_ROLES } from "../../access/roles";
+import { PEOPLE_MANAGE_ROLES, PEOPLE_VIEW_ROLES } from "../../access/roles";
+import { revokeInput, revokeRole, setActive, setActiveInput } from "../../people/manage";
 import { roleProcedure, router } from "../trpc";
 
 const browse = roleProcedure(...PEOPLE_VIEW_ROLES);
@@ -19,5 +20,8 @@ export const peopleRouter = router({
     id: z.number().int().positive(),
     password: z.string().min(8).max(128).regex(/[A-Za-z]/).regex(/[0-9]/),
   })).mutation(({ ctx, input }) => setPassword(ctx.db, input.id, input.password, ctx.user.id)),
+  // Revoking a role and (de)activating a person: the roles that grant roles (by import).
+  revokeRole: roleProcedure(...PEOPLE_MANAGE_ROLES).input(revokeInput).mutation(({ ctx, input }) => revokeRole(ctx.db, ctx.user, input)),
+  setActive: roleProcedure(...PEOPLE_MANAGE_ROLES).input(setActiveInput).mutation(({ ctx, input }) => setActive(ctx.db, ctx.user, input)),
   get: browse.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => getPerson(ctx.db, ctx.scope, input.id, ctx.user)),
 });

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, Card, Descriptions, Form, Input, List, Modal, Space, Tag, Typography } from "antd";
+import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import { useTranslations } from "next-intl";
@@ -35,7 +36,7 @@ function SetPassword({ personId }: { personId: number }) {
   );
 }
 
-export function PersonView({ person: p, canSetPassword }: { person: Person; canSetPassword: boolean }) {
+export function PersonView({ person: p, canSetPassword, canManage }: { person: Person; canSetPassword: boolean; canManage: boolean }) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "—" : v);
@@ -46,7 +47,12 @@ export function PersonView({ person: p, canSetPassword }: { person: Person; canS
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Card title={<Typography.Title level={4} style={{ margin: 0 }} data-testid="person-name">{p.name}</Typography.Title>}
-        extra={canSetPassword ? <SetPassword personId={p.id} /> : null}>
+        extra={(canSetPassword || canManage) ? (
+          <Space wrap>
+            {canManage && <Link href={`/admin/people/${p.id}/access`} data-testid="person-access"><Button>{t("access.link")}</Button></Link>}
+            {canSetPassword && <SetPassword personId={p.id} />}
+          </Space>
+        ) : null}>
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
           <Descriptions.Item label={t("number")}>{p.number}</Descriptions.Item>
           <Descriptions.Item label={t("personKind")}>{t(`personKinds.${p.kind}`)}</Descriptions.Item>

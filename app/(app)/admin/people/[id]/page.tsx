@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { currentUser, serverApi } from "@/server/api/server";
+import { PEOPLE_MANAGE_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { PersonView } from "./PersonView";
@@ -10,7 +11,8 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   if (!Number.isInteger(id) || id <= 0) notFound();
   const api = await serverApi();
   try {
-    return <PersonView person={await api.people.get({ id })} canSetPassword={hasRole(await currentUser(), "sys_admin")} />;
+    const user = await currentUser();
+    return <PersonView person={await api.people.get({ id })} canSetPassword={hasRole(user, "sys_admin")} canManage={hasRole(user, ...PEOPLE_MANAGE_ROLES)} />;
   } catch (e) {
     if (e instanceof TRPCError && e.code === "NOT_FOUND") notFound();
     if (e instanceof TRPCError && e.code === "FORBIDDEN") return <Forbidden />;
