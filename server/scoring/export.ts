@@ -91,22 +91,36 @@ export async function* exportCsv(db: DbOrTx, campaignIds: number[]): AsyncGenera
   if (buf.length) yield `${buf.join("\r\n")}\r\n`;
 }
 
-/** The export as an XLSX workbook (one sheet "responses"), streamed. */
-export function exportXlsx(db: DbOrTx, campaignIds: number[]): PassThrough {
+export type Cell = string | number | null;
+export type Sheet = { name: string; header: readonly string[]; rows: AsyncIterable<Cell[]> };
+
+/**
+ * Sheets as one XLSX workbook through exceljs's streaming writer: each row is committed (and
+ * leaves memory) as soon as it is written, so a workbook of any size streams out in constant
+ * memory. Every XLSX this app writes goes through here.
+ */
+export function xlsxStream(sheets: Sheet[]): PassThrough {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const ws = wb.addWorksheet("responses");
   void (async () => {
     try {
-      ws.addRow([...ALL_COLUMNS]).commit();
-      for await (const row of exportRows(db, campaignIds)) ws.addRow(row).commit();
-      ws.commit();
+      for (const sheet of sheets) {
+        const ws = wb.addWorksheet(sheet.name);
+        ws.addRow([...sheet.header]).commit();
+        for await (const row of sheet.rows) ws.addRow(row).commit();
+        ws.commit();
+      }
       await wb.commit();
     } catch (e) {
       out.destroy(e as Error);
     }
   })();
   return out;
+}
+
+/** The export as an XLSX workbook (one sheet "responses"), streamed. */
+export function exportXlsx(db: DbOrTx, campaignIds: number[]): PassThrough {
+  return xlsxStream([{ name: "responses", header: ALL_COLUMNS, rows: exportRows(db, campaignIds) }]);
 }
 
 /**

@@ -60,6 +60,12 @@ export function ResultsView({ canAdmin, canPublish, seesProvisional }: { canAdmi
           <Alert style={{ marginTop: 12 }} type={seesProvisional ? "warning" : "info"} showIcon data-testid="running-note"
             title={t(seesProvisional ? "running.quality" : "running.others", { n: running })} />
         )}
+        {year.policy && (
+          <Space wrap style={{ marginTop: 12 }}>
+            <a href={`/api/scoring/results?policy=${year.policy.id}`} data-testid="results-xlsx"><Button icon={<DownloadOutlined />}>{t("export.button")}</Button></a>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("export.hint")}</Typography.Text>
+          </Space>
+        )}
         {canAdmin && <AdminActions year={year} />}
       </Card>
       {year.policy && (
