@@ -2,6 +2,8 @@ import { Model } from "survey-core";
 import { describe, expect, it } from "vitest";
 import { compilePlan, DEFAULT_COMMENT_MAX_LENGTH, type Plan } from "./plan";
 import { FIXTURE_SURVEY } from "./testing/fixture";
+import { loadRegistry } from "./registry";
+import { answersFor, rng } from "../scoring/simulate";
 import {
   ANSWER_MESSAGES, getPlan, MAX_ERRORS, PLAN_CACHE_LIMIT, planCache, validateAnswers,
   type AnswerErrorCode, type Locale, type ValidationResult,
@@ -406,5 +408,22 @@ describe("getPlan", () => {
     await getPlan(1, async () => { reloaded = true; return tiny(1); });
     expect(reloaded).toBe(true);
     planCache.clear();
+  });
+});
+
+describe("the students' comment boxes (500 characters)", () => {
+  // The form refuses longer text rather than letting the browser cut it
+  // (app/_components/survey/lengthLimit.ts); the server refuses it too, saying the limit.
+  const file = Object.values(loadRegistry()).find((f) => f.kind === "student_evaluation")!;
+  const studentPlan = compilePlan(file.survey);
+  const valid = answersFor(file, 0.8, rng(1), { noise: 0 });
+  it("accepts 500 characters", () => {
+    expect(validateAnswers(studentPlan, { ...valid, strengths: "很".repeat(500) }, "zh").ok).toBe(true);
+  });
+  it("refuses 501, naming the limit and the length, in Chinese and in English", () => {
+    const zh = validateAnswers(studentPlan, { ...valid, strengths: "很".repeat(501) }, "zh");
+    const en = validateAnswers(studentPlan, { ...valid, suggestions: "x".repeat(620) }, "en");
+    expect(zh.ok || zh.errors.map((e) => [e.question, e.code, e.message])).toEqual([["strengths", "too_long", "「该教师教学中最值得肯定的方面」的内容过长（501 字，最多 500 字）"]]);
+    expect(en.ok || en.errors.map((e) => [e.question, e.message])).toEqual([["suggestions", "“What could this teacher do to improve?”: the text is too long (620 characters; at most 500)"]]);
   });
 });

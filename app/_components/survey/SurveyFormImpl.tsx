@@ -13,6 +13,7 @@ import { safeMarkup, safeSurvey } from "@/server/instruments/markup";
 import "survey-core/survey-core.fontless.css";
 import "./survey.css";
 import { clearDraft, readDraft, writeDraft } from "./draft";
+import { refuseOverLongText } from "./lengthLimit";
 import { SurveySkeleton } from "./SurveySkeleton";
 import type { ServerQuestionError, SurveyFormProps, SurveyLocale } from "./types";
 
@@ -89,6 +90,8 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
   onCompleteRef.current = onComplete;
   const localeRef = useRef(locale);
   localeRef.current = locale;
+  const tRef = useRef(t);
+  tRef.current = t;
   const keepDraft = mode === "respond" && draftKey ? draftKey : null;
 
   // One model per survey JSON (and draft key); the language is switched on the live model below.
@@ -99,6 +102,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
     // Answers of questions that get hidden are dropped at once, so what is sent (and kept
     // as a draft) is what the respondent sees.
     m.clearInvisibleValues = "onHiddenContainer";
+    refuseOverLongText(m, (max, length) => tRef.current("tooLong", { max, length }));
 
     if (keepDraft) {
       const draft = readDraft(keepDraft);
