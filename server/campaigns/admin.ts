@@ -321,7 +321,7 @@ export function outboxFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
 }
 
 export type ObservationRow = {
-  targetId: number; sectionId: number; sectionCode: string; courseCode: string; courseName: string;
+  targetId: number; sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null;
   teacherId: number; teacherName: string; observerId: number; observerNumber: string; observerName: string; raterGroup: string;
 };
 
@@ -331,14 +331,14 @@ export async function observationsFor(db: DbOrTx, actor: SessionUser, campaignId
   if (list.length === 0) return [];
   const people = new Map((await db.select({ id: persons.id, number: persons.number, name: persons.name }).from(persons)
     .where(inArray(persons.id, [...new Set(list.flatMap((o) => [o.teacherId, o.observerId]))]))).map((p) => [p.id, p]));
-  const secs = new Map((await db.select({ id: sections.id, code: sections.code, courseCode: courses.code, courseName: courses.name })
+  const secs = new Map((await db.select({ id: sections.id, code: sections.code, courseCode: courses.code, courseName: courses.name, courseNameEn: courses.nameEn })
     .from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
     .where(inArray(sections.id, [...new Set(list.map((o) => o.sectionId))]))).map((s) => [s.id, s]));
   return list.map((o) => {
     const s = secs.get(o.sectionId);
     const observer = people.get(o.observerId);
     return {
-      ...o, sectionCode: s?.code ?? "", courseCode: s?.courseCode ?? "", courseName: s?.courseName ?? "",
+      ...o, sectionCode: s?.code ?? "", courseCode: s?.courseCode ?? "", courseName: s?.courseName ?? "", courseNameEn: s?.courseNameEn ?? null,
       teacherName: people.get(o.teacherId)?.name ?? "", observerNumber: observer?.number ?? "", observerName: observer?.name ?? "",
     };
   });

@@ -155,7 +155,7 @@ export type AssignmentSummary = {
   sections: number; targets: number; eligibleStudents: number; eligibilityRows: number;
   byGroup: Partial<Record<RaterGroup, number>>;
   observations: number;
-  excluded: { sectionId: number; sectionCode: string; courseCode: string; courseName: string; unitId: number; reason: string }[];
+  excluded: { sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null; unitId: number; reason: string }[];
   excludedByReason: Record<string, number>;
   units: UnitSummary[];
 };
@@ -180,8 +180,8 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
   const groups = rowsOf<{ g: RaterGroup; n: number }>(await db.execute(sql`
     select e.rater_group::text as g, count(*)::int as n from eligibility e join campaign_targets t on t.id = e.target_id
     where t.campaign_id = ${c.id} and not e.excluded group by 1`));
-  const excluded = rowsOf<{ section_id: number; section_code: string; course_code: string; course_name: string; unit_id: number; reason: string }>(await db.execute(sql`
-    select x.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.unit_id, x.reason
+  const excluded = rowsOf<{ section_id: number; section_code: string; course_code: string; course_name: string; course_name_en: string | null; unit_id: number; reason: string }>(await db.execute(sql`
+    select x.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.unit_id, x.reason
     from campaign_exclusions x join sections s on s.id = x.section_id join courses co on co.id = s.course_id
     where x.campaign_id = ${c.id} order by co.code, s.code`));
   const perUnit = rowsOf<{ unit_id: number; code: string; name: string; sections: number; targets: number; students: number; rows: number; excluded: number }>(await db.execute(sql`
@@ -212,7 +212,7 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
     eligibilityRows: Number(tot.rows), observations: Number(tot.observations),
     byGroup: Object.fromEntries(groups.map((g) => [g.g, Number(g.n)])),
     excluded: excluded.map((x) => ({
-      sectionId: Number(x.section_id), sectionCode: x.section_code, courseCode: x.course_code, courseName: x.course_name,
+      sectionId: Number(x.section_id), sectionCode: x.section_code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en,
       unitId: Number(x.unit_id), reason: x.reason,
     })),
     excludedByReason,

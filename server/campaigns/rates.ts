@@ -26,8 +26,11 @@ export type RateRow = {
   id: number | null;
   code: string | null;
   name: string | null;
-  /** section rows: the course and the teachers rated */
+  /** English name, where there is one (course and section rows: the course's) */
+  nameEn?: string | null;
+  /** section rows: the course (code and name, and code and English name) and the teachers rated */
   course?: string;
+  courseEn?: string | null;
   teachers?: string;
   eligible: number;
   started: number;
@@ -58,16 +61,18 @@ function targetsOf(campaignId: number, f: RateFilter): SQL {
 const KEY: Record<RateDimension, string> = { unit: "unit_id", programme: "programme_id", course: "course_id", section: "section_id" };
 
 const LABEL: Record<RateDimension, SQL> = {
-  unit: sql`select u.code, u.name, null::text as course, null::text as teachers from units u where u.id = g.key`,
-  programme: sql`select p.code, p.name, null::text, null::text from programmes p where p.id = g.key`,
-  course: sql`select c.code, c.name, null::text, null::text from courses c where c.id = g.key`,
+  unit: sql`select u.code, u.name, null::text as course, null::text as teachers, u.name_en, null::text as course_en from units u where u.id = g.key`,
+  programme: sql`select p.code, p.name, null::text, null::text, p.name_en, null::text from programmes p where p.id = g.key`,
+  course: sql`select c.code, c.name, null::text, null::text, c.name_en, null::text from courses c where c.id = g.key`,
   section: sql`select s.code, c.name, c.code || ' ' || c.name,
       (select string_agg(pe.name, '、' order by st.role, pe.name) from section_teachers st join persons pe on pe.id = st.person_id
-        where st.section_id = s.id and st.role <> 'assistant')
+        where st.section_id = s.id and st.role <> 'assistant'),
+      c.name_en, c.code || ' ' || nullif(btrim(c.name_en), '')
     from sections s join courses c on c.id = s.course_id where s.id = g.key`,
 };
 
 type Raw = { key: number | null; code: string | null; name: string | null; course: string | null; teachers: string | null;
+  name_en?: string | null; course_en?: string | null;
   eligible: number; started: number; answered: number; declined: number };
 
 function toRow(r: Raw, by: RateDimension | null): RateRow {
@@ -75,8 +80,8 @@ function toRow(r: Raw, by: RateDimension | null): RateRow {
   const answered = Number(r.answered);
   const declined = Number(r.declined);
   return {
-    id: r.key === null ? null : Number(r.key), code: r.code, name: r.name,
-    ...(by === "section" ? { course: r.course ?? undefined, teachers: r.teachers ?? undefined } : {}),
+    id: r.key === null ? null : Number(r.key), code: r.code, name: r.name, ...(by === null ? {} : { nameEn: r.name_en ?? null }),
+    ...(by === "section" ? { course: r.course ?? undefined, courseEn: r.course_en ?? null, teachers: r.teachers ?? undefined } : {}),
     eligible, started: Number(r.started), answered, declined,
     rate: eligible > 0 ? Math.min(1, (answered + declined) / eligible) : null,
   };
@@ -107,7 +112,7 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
   const grouped = rowsOf<Raw>(await db.execute(sql`${per},
     g as (select ${key} as key, sum(eligible)::int as eligible, sum(started)::int as started,
       sum(answered)::int as answered, sum(declined)::int as declined from per group by 1)
-    select g.*, l.* from g left join lateral (${LABEL[by]}) l(code, name, course, teachers) on true
+    select g.*, l.* from g left join lateral (${LABEL[by]}) l(code, name, course, teachers, name_en, course_en) on true
     order by l.code nulls last, g.key`));
   const [total] = rowsOf<Raw>(await db.execute(sql`${per}
     select null::int as key, null::text as code, null::text as name, null::text as course, null::text as teachers,

@@ -82,7 +82,7 @@ export async function listSections(db: DbOrTx, scope: UnitScope, input: PageInpu
   const [{ total }] = await db.select({ total: count() }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).where(where);
   const items = await db.select({
     id: sections.id, code: sections.code, name: sections.name, schedule: sections.schedule,
-    courseCode: courses.code, courseName: courses.name, courseType: courses.type, unitId: courses.unitId, unitName: units.name,
+    courseCode: courses.code, courseName: courses.name, courseNameEn: courses.nameEn, courseType: courses.type, unitId: courses.unitId, unitName: units.name,
     termCode: terms.code,
     teachers: sql<string>`coalesce((select string_agg(p.name, '、' order by st.role, p.number) from ${sectionTeachers} st join ${persons} p on p.id = st.person_id where st.section_id = ${sections.id}), '')`,
     enrolled: sql<number>`(select count(*)::int from ${enrolments} e where e.section_id = ${sections.id} and e.status = 'enrolled')`,

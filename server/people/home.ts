@@ -10,7 +10,7 @@ import { BROWSE_ROLE_LIST } from "../access/roles";
 export async function homeSummary(db: DbOrTx, user: SessionUser) {
   const term = await currentTerm(db);
   const sectionCols = {
-    id: sections.id, code: sections.code, schedule: sections.schedule, courseCode: courses.code, courseName: courses.name,
+    id: sections.id, code: sections.code, schedule: sections.schedule, courseCode: courses.code, courseName: courses.name, courseNameEn: courses.nameEn,
     teachers: sql<string>`coalesce((select string_agg(p.name, '、' order by p.number) from section_teachers st join persons p on p.id = st.person_id where st.section_id = ${sections.id}), '')`,
     enrolled: sql<number>`(select count(*)::int from enrolments e where e.section_id = ${sections.id} and e.status = 'enrolled')`,
   };

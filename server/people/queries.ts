@@ -46,7 +46,7 @@ export async function getPerson(db: DbOrTx, scope: UnitScope, id: number, viewer
   if (p.kind === "student") await recordAudit(db, { actorId: viewer.id, action: "person.view", subject: `person ${p.id}`, detail: { number: p.number } });
   const roles = await db.select({ role: roleGrants.role, unitId: roleGrants.unitId, unitName: units.name }).from(roleGrants)
     .leftJoin(units, eq(units.id, roleGrants.unitId)).where(eq(roleGrants.personId, id));
-  const sectionCols = { id: sections.id, code: sections.code, courseName: courses.name, termCode: terms.code };
+  const sectionCols = { id: sections.id, code: sections.code, courseName: courses.name, courseNameEn: courses.nameEn, termCode: terms.code };
   const teaching = await db.select(sectionCols).from(sectionTeachers).innerJoin(sections, eq(sections.id, sectionTeachers.sectionId))
     .innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
     .where(eq(sectionTeachers.personId, id)).orderBy(asc(terms.code), asc(sections.code));

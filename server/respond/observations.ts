@@ -23,17 +23,17 @@ const err = (kind: DomainError["kind"], code: string, params?: Record<string, st
 
 export type ObservationTask = {
   assignmentId: number; campaignId: number; campaignName: string; closesAt: Date; raterGroup: string;
-  versionId: number | null; courseCode: string; courseName: string; sectionCode: string; teacherName: string;
+  versionId: number | null; courseCode: string; courseName: string; courseNameEn: string | null; sectionCode: string; teacherName: string;
   plannedOn: string | null; done: boolean;
 };
 
 export async function myObservations(db: DbOrTx, observerId: number, now: Date): Promise<ObservationTask[]> {
   const rows = rowsOf<{
     id: number; campaign_id: number; name: string; closes_at: Date | string; rater_group: string; version_id: number | null;
-    course_code: string; course_name: string; section_code: string; teacher_name: string | null; planned_on: string | null; done: boolean;
+    course_code: string; course_name: string; course_name_en: string | null; section_code: string; teacher_name: string | null; planned_on: string | null; done: boolean;
   }>(await db.execute(sql`
     select o.id, c.id as campaign_id, c.name, c.closes_at, o.rater_group::text as rater_group, ci.instrument_version_id as version_id,
-      co.code as course_code, co.name as course_name, s.code as section_code, pe.name as teacher_name,
+      co.code as course_code, co.name as course_name, co.name_en as course_name_en, s.code as section_code, pe.name as teacher_name,
       o.planned_on::text as planned_on, (o.done_at is not null) as done
     from observation_assignments o join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
       left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = o.rater_group
@@ -44,7 +44,7 @@ export async function myObservations(db: DbOrTx, observerId: number, now: Date):
   return rows.map((r) => ({
     assignmentId: Number(r.id), campaignId: Number(r.campaign_id), campaignName: r.name, closesAt: new Date(r.closes_at),
     raterGroup: r.rater_group, versionId: r.version_id === null ? null : Number(r.version_id), courseCode: r.course_code,
-    courseName: r.course_name, sectionCode: r.section_code, teacherName: r.teacher_name ?? "", plannedOn: r.planned_on, done: r.done,
+    courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code, teacherName: r.teacher_name ?? "", plannedOn: r.planned_on, done: r.done,
   }));
 }
 
@@ -103,9 +103,9 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
  * their name only where the campaign names observers to the teacher.
  */
 export async function observationsOfTeacher(db: DbOrTx, teacherId: number) {
-  const rows = rowsOf<{ id: number; campaign: string; rater_group: string; observed_on: string; course_name: string; section_code: string; observer: string | null }>(await db.execute(sql`
+  const rows = rowsOf<{ id: number; campaign: string; rater_group: string; observed_on: string; course_name: string; course_name_en: string | null; section_code: string; observer: string | null }>(await db.execute(sql`
     select r.id, c.name as campaign, o.rater_group::text as rater_group, r.observed_on::text as observed_on,
-      co.name as course_name, s.code as section_code,
+      co.name as course_name, co.name_en as course_name_en, s.code as section_code,
       case when c.observers_named_to_teacher then pe.name end as observer
     from observation_records r join observation_assignments o on o.id = r.assignment_id
       join campaign_targets t on t.id = o.target_id join campaigns c on c.id = t.campaign_id
@@ -113,7 +113,7 @@ export async function observationsOfTeacher(db: DbOrTx, teacherId: number) {
     where t.teacher_id = ${teacherId} order by r.observed_on desc, r.id desc`));
   return rows.map((r) => ({
     recordId: Number(r.id), campaign: r.campaign, raterGroup: r.rater_group, observedOn: r.observed_on,
-    courseName: r.course_name, sectionCode: r.section_code, observer: r.observer,
+    courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code, observer: r.observer,
   }));
 }
 
@@ -125,13 +125,13 @@ export async function observationsOfTeacher(db: DbOrTx, teacherId: number) {
  */
 export type SelfTask = {
   targetId: number; campaignId: number; campaignName: string; closesAt: Date; versionId: number;
-  courseName: string; sectionCode: string; done: boolean;
+  courseName: string; courseNameEn: string | null; sectionCode: string; done: boolean;
 };
 
 export async function mySelfEvaluations(db: DbOrTx, teacherId: number, now: Date): Promise<SelfTask[]> {
-  const rows = rowsOf<{ target_id: number; campaign_id: number; name: string; closes_at: Date | string; version_id: number; course_name: string; section_code: string; done: boolean }>(await db.execute(sql`
+  const rows = rowsOf<{ target_id: number; campaign_id: number; name: string; closes_at: Date | string; version_id: number; course_name: string; course_name_en: string | null; section_code: string; done: boolean }>(await db.execute(sql`
     select t.id as target_id, c.id as campaign_id, c.name, c.closes_at, ci.instrument_version_id as version_id,
-      co.name as course_name, s.code as section_code,
+      co.name as course_name, co.name_en as course_name_en, s.code as section_code,
       exists (select 1 from responses r where r.spent_token_hash = 'self:' || t.id) as done
     from eligibility e join campaign_targets t on t.id = e.target_id join campaigns c on c.id = t.campaign_id
       join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = 'self'
@@ -141,7 +141,7 @@ export async function mySelfEvaluations(db: DbOrTx, teacherId: number, now: Date
     order by c.closes_at, co.code, s.code`));
   return rows.map((r) => ({
     targetId: Number(r.target_id), campaignId: Number(r.campaign_id), campaignName: r.name, closesAt: new Date(r.closes_at),
-    versionId: Number(r.version_id), courseName: r.course_name, sectionCode: r.section_code, done: r.done,
+    versionId: Number(r.version_id), courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code, done: r.done,
   }));
 }
 

@@ -12,7 +12,7 @@ import { getVersion } from "../instruments/versions";
  * Whether an evaluation was submitted is not known here (by design); the browser keeps that.
  */
 export type PendingTarget = {
-  targetId: number; courseCode: string; courseName: string; sectionCode: string; teacherName: string; issued: boolean;
+  targetId: number; courseCode: string; courseName: string; courseNameEn: string | null; sectionCode: string; teacherName: string; issued: boolean;
 };
 export type PendingCampaign = {
   campaignId: number; name: string; kind: string; opensAt: Date; closesAt: Date; versionId: number;
@@ -22,10 +22,10 @@ export type PendingCampaign = {
 export async function pendingForPerson(db: DbOrTx, personId: number, now: Date): Promise<PendingCampaign[]> {
   const rows = rowsOf<{
     campaign_id: number; name: string; kind: string; opens_at: Date | string; closes_at: Date | string; version_id: number;
-    target_id: number; course_code: string; course_name: string; section_code: string; teacher_name: string; issued: boolean;
+    target_id: number; course_code: string; course_name: string; course_name_en: string | null; section_code: string; teacher_name: string; issued: boolean;
   }>(await db.execute(sql`
     select c.id as campaign_id, c.name, c.kind::text as kind, c.opens_at, c.closes_at, ci.instrument_version_id as version_id,
-      t.id as target_id, co.code as course_code, co.name as course_name, s.code as section_code,
+      t.id as target_id, co.code as course_code, co.name as course_name, co.name_en as course_name_en, s.code as section_code,
       coalesce(pe.name, '') as teacher_name, (e.token_issued_on is not null) as issued
     from eligibility e
       join campaign_targets t on t.id = e.target_id
@@ -45,7 +45,7 @@ export async function pendingForPerson(db: DbOrTx, personId: number, now: Date):
       out.set(id, c);
     }
     c.targets.push({
-      targetId: Number(r.target_id), courseCode: r.course_code, courseName: r.course_name, sectionCode: r.section_code,
+      targetId: Number(r.target_id), courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code,
       teacherName: r.teacher_name, issued: r.issued,
     });
   }

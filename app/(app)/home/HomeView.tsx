@@ -9,6 +9,7 @@ import { PendingEvaluations } from "./PendingEvaluations";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
+import { useLocalName } from "../../_components/localName";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -18,6 +19,7 @@ export function HomeView({ user, home }: Props) {
   const t = useTranslations("home");
   const tc = useTranslations("common");
   const tn = useTranslations("nav");
+  const cn = useLocalName();
   const roles = [...new Set(user.roles.map((r) => r.role))];
   const has = (...rs: string[]) => roles.some((r) => rs.includes(r));
   // People's records are for the system administrator, the quality office and unit admins (PEOPLE_VIEW_ROLES).
@@ -31,7 +33,7 @@ export function HomeView({ user, home }: Props) {
       renderItem={(s) => (
         <List.Item extra={<Tag>{t("enrolled", { count: s.enrolled })}</Tag>}>
           <List.Item.Meta
-            title={`${s.courseName}`}
+            title={cn(s.courseName, s.courseNameEn)}
             description={<Space wrap size={[12, 0]}><span>{s.code}</span>{s.teachers && <span>{s.teachers}</span>}{s.schedule && <span>{s.schedule}</span>}</Space>}
           />
         </List.Item>

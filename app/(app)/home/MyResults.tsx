@@ -5,6 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { GroupTag, useFig } from "../../_components/results/parts";
 import { useTRPC } from "../../_components/trpc";
+import { localName } from "@/server/i18n/names";
 
 /** A teacher's own published results (reported figures only) and composites. */
 export function MyResults() {
@@ -37,7 +38,7 @@ export function MyResults() {
             extra={r.reported ? <Link href={`/results/${r.policyId}/${r.targetId}/${r.raterGroup}`} style={{ whiteSpace: "nowrap" }}>{t("mine.details")}</Link> : null}>
             <div style={{ width: "100%", minWidth: 0 }}>
               <Space wrap size={[8, 2]}>
-                <Typography.Text strong>{(locale === "en" && r.courseNameEn) || r.courseName}</Typography.Text>
+                <Typography.Text strong>{localName(locale, r.courseName, r.courseNameEn)}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.sectionCode, r.term].filter(Boolean).join(" · ")}</Typography.Text>
                 <GroupTag group={r.raterGroup} />
               </Space>

@@ -4,10 +4,12 @@ import { Button, Card, List, Space, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useTRPC } from "../../_components/trpc";
+import { useLocalName } from "../../_components/localName";
 
 /** An observer's class observations in open campaigns (named records). */
 export function ObservationTasks() {
   const t = useTranslations("respond.observe");
+  const cn = useLocalName();
   const trpc = useTRPC();
   const q = useQuery(trpc.respond.observations.queryOptions());
   if (!q.data?.length) return null;
@@ -20,7 +22,7 @@ export function ObservationTasks() {
         renderItem={(x) => (
           <List.Item actions={x.done ? undefined : [<Link key="go" href={`/observe/${x.assignmentId}`}><Button type="primary" size="small">{t("go")}</Button></Link>]}>
             <List.Item.Meta
-              title={<Space wrap size={[8, 0]}><span>{x.courseName}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
+              title={<Space wrap size={[8, 0]}><span>{cn(x.courseName, x.courseNameEn)}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
               description={<Space wrap size={[12, 0]}><span>{x.teacherName}</span><span>{x.sectionCode}</span>
                 <span>{t(`groups.${x.raterGroup}`)}</span>{x.plannedOn && <span>{t("planned", { date: x.plannedOn })}</span>}</Space>}
             />
@@ -34,6 +36,7 @@ export function ObservationTasks() {
 /** A teacher's observed classes: observers named only where the campaign allows it. */
 export function ObservedMe() {
   const t = useTranslations("respond.observe");
+  const cn = useLocalName();
   const trpc = useTRPC();
   const q = useQuery(trpc.me.observedMe.queryOptions());
   if (!q.data?.length) return null;
@@ -43,7 +46,7 @@ export function ObservedMe() {
         dataSource={q.data}
         renderItem={(r) => (
           <List.Item>
-            <List.Item.Meta title={`${r.courseName} · ${r.observedOn}`}
+            <List.Item.Meta title={`${cn(r.courseName, r.courseNameEn)} · ${r.observedOn}`}
               description={<Space wrap size={[12, 0]}><span>{t(`groups.${r.raterGroup}`)}</span>
                 <span>{t("observer")}：{r.observer ?? t("anonymousObserver")}</span><span>{r.campaign}</span></Space>} />
           </List.Item>
@@ -56,6 +59,7 @@ export function ObservedMe() {
 /** A teacher's self-evaluations in open campaigns. */
 export function SelfEvaluations() {
   const t = useTranslations("respond.self");
+  const cn = useLocalName();
   const trpc = useTRPC();
   const q = useQuery(trpc.respond.selfEvaluations.queryOptions());
   if (!q.data?.length) return null;
@@ -67,7 +71,7 @@ export function SelfEvaluations() {
         renderItem={(x) => (
           <List.Item actions={x.done ? undefined : [<Link key="go" href={`/self/${x.targetId}`}><Button type="primary" size="small">{t("go")}</Button></Link>]}>
             <List.Item.Meta
-              title={<Space wrap size={[8, 0]}><span>{x.courseName}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
+              title={<Space wrap size={[8, 0]}><span>{cn(x.courseName, x.courseNameEn)}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
               description={<Space wrap size={[12, 0]}><span>{x.sectionCode}</span><span>{x.campaignName}</span></Space>}
             />
           </List.Item>

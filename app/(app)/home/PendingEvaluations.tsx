@@ -9,6 +9,7 @@ import type { AppRouter } from "@/server/api/root";
 import { CollectError, submitWithToken } from "../../_components/respond/collect";
 import { useCampaignTokens, type TargetStatus } from "../../_components/respond/useCampaignTokens";
 import { useTRPC } from "../../_components/trpc";
+import { useLocalName } from "../../_components/localName";
 
 type Campaign = inferRouterOutputs<AppRouter>["respond"]["pending"][number];
 
@@ -28,6 +29,7 @@ export function PendingEvaluations() {
 
 function CampaignCard({ campaign }: { campaign: Campaign }) {
   const t = useTranslations("respond.pending");
+  const cn = useLocalName();
   const fmt = useFormatter();
   const locale = useLocale();
   const { modal, message } = App.useApp();
@@ -79,7 +81,7 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
           dataSource={campaign.targets}
           renderItem={(x) => {
             const st = s.statusOf(x.targetId);
-            const label = `${x.courseName}（${x.teacherName}）`;
+            const label = `${cn(x.courseName, x.courseNameEn)}（${x.teacherName}）`;
             return (
               <List.Item data-testid={`target-${x.targetId}`} data-status={st}
                 actions={st === "todo" ? [
@@ -87,7 +89,7 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
                   <Button key="no" size="small" onClick={() => decline(x.targetId, label)}>{t("decline")}</Button>,
                 ] : undefined}>
                 <List.Item.Meta
-                  title={<Space wrap size={[8, 0]}><span>{x.courseName}</span>{st !== "pending" && <Tag color={COLOR[st]}>{t(`states.${st}`)}</Tag>}</Space>}
+                  title={<Space wrap size={[8, 0]}><span>{cn(x.courseName, x.courseNameEn)}</span>{st !== "pending" && <Tag color={COLOR[st]}>{t(`states.${st}`)}</Tag>}</Space>}
                   description={<Space wrap size={[12, 0]}><span>{x.teacherName}</span><span>{x.sectionCode}</span></Space>}
                 />
               </List.Item>

@@ -3,11 +3,13 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, List, Progress, Space, Tag, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "../../_components/trpc";
+import { useLocalName } from "../../_components/localName";
 
 /** A teacher's own sections' response rates: while a campaign runs a rounded rate, once enough have answered; counts after it closes (server/campaigns/rates.ts teacherRow). */
 export function SectionRates() {
   const t = useTranslations("home.rates");
   const tc = useTranslations("campaigns.states");
+  const cn = useLocalName();
   const format = useFormatter();
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.me.sectionRates.queryOptions(), refetchInterval: 60_000 });
@@ -26,7 +28,7 @@ export function SectionRates() {
               <List.Item>
                 <div style={{ width: "100%" }}>
                   <Space wrap size={[12, 0]} style={{ justifyContent: "space-between", width: "100%" }}>
-                    <Typography.Text strong>{r.name}</Typography.Text>
+                    <Typography.Text strong>{cn(r.name, r.nameEn)}</Typography.Text>
                     <Typography.Text type="secondary">{r.code}</Typography.Text>
                   </Space>
                   {r.withheld ? (

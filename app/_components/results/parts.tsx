@@ -5,6 +5,7 @@ import { Alert, Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic,
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
+import { localName } from "@/server/i18n/names";
 
 export type ScoringOut = inferRouterOutputs<AppRouter>["scoring"];
 export type TargetDetailData = ScoringOut["target"];
@@ -96,7 +97,7 @@ export function TargetDetail({ data }: { data: TargetDetailData }) {
   const locale = useLocale();
   const fig = useFig();
   const h = data.header;
-  const course = (locale === "en" && h.courseNameEn) || h.courseName;
+  const course = localName(locale, h.courseName, h.courseNameEn);
   // in the card's body, not its title bar: a long course name wraps instead of being cut
   const title = (
     <Space orientation="vertical" size={0} style={{ marginBottom: 16 }}>

@@ -4,6 +4,7 @@ import { Select, Tag } from "antd";
 import { useTranslations } from "next-intl";
 import { ListPage, UnitSelect, useListParams } from "../../../_components/ListPage";
 import { useTRPC } from "../../../_components/trpc";
+import { useLocalName } from "../../../_components/localName";
 
 const TYPES = ["general", "foundation", "core", "elective", "practice", "pe"] as const;
 type CourseType = (typeof TYPES)[number];
@@ -12,6 +13,7 @@ export function CoursesList() {
   const trpc = useTRPC();
   const t = useTranslations("admin");
   const tn = useTranslations("nav");
+  const cn = useLocalName();
   const [params, setParams] = useListParams(["type"]);
   const type = TYPES.includes(params.type as CourseType) ? (params.type as CourseType) : undefined;
   const query = useQuery(trpc.org.courses.queryOptions({ page: params.page, pageSize: params.pageSize, q: params.q, unitId: params.unitId, type }));
@@ -26,7 +28,7 @@ export function CoursesList() {
       </>}
       columns={[
         { title: t("code"), dataIndex: "code" },
-        { title: t("name"), dataIndex: "name" },
+        { title: t("name"), dataIndex: "name", render: (v: string, r) => cn(v, r.nameEn) },
         { title: t("type"), dataIndex: "type", render: (v: string) => <Tag>{t(`courseTypes.${v}`)}</Tag> },
         { title: t("unit"), dataIndex: "unitName", responsive: ["md"] },
         { title: t("programme"), dataIndex: "programmeName", responsive: ["lg"], render: (v: string | null) => v ?? "—" },

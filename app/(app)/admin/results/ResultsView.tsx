@@ -9,6 +9,7 @@ import { useState } from "react";
 import { GroupTag, Help, NotReliable, PendingMark, ProvisionalTag, QualityTags, RankWithheld, useFig, type ScoringOut } from "../../../_components/results/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { StateTag, useMobile, useWhen } from "../campaigns/_components/shared";
+import { localName } from "@/server/i18n/names";
 
 type Year = ScoringOut["overview"][number];
 const GROUPS = ["student", "supervisor", "peer", "leader", "self", "alumni", "employer"] as const;
@@ -188,7 +189,7 @@ function TargetsTab({ year, policyId, minReliability, seesProvisional }: { year:
   const pooled = (r: Row, render: (r: Row) => React.ReactNode) => (!r.reported ? "" : r.pending ? <PendingMark /> : render(r));
   const campaigns = seesProvisional ? year.campaigns : year.campaigns.filter((c) => !c.provisional);
   const href = (r: Row) => `/admin/results/${policyId}/${r.targetId}/${r.raterGroup}`;
-  const courseName = (r: Row) => (locale === "en" && r.courseNameEn) || r.courseName || r.targetLabel || r.campaign;
+  const courseName = (r: Row) => localName(locale, r.courseName, r.courseNameEn) || r.targetLabel || r.campaign;
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>

@@ -4,11 +4,13 @@ import { Select } from "antd";
 import { useTranslations } from "next-intl";
 import { ListPage, UnitSelect, useListParams } from "../../../_components/ListPage";
 import { useTRPC } from "../../../_components/trpc";
+import { useLocalName } from "../../../_components/localName";
 
 export function SectionsList() {
   const trpc = useTRPC();
   const t = useTranslations("admin");
   const tn = useTranslations("nav");
+  const cn = useLocalName();
   const [params, setParams] = useListParams(["termId"]);
   const termId = params.termId ? Number(params.termId) : undefined;
   const terms = useQuery(trpc.org.terms.queryOptions());
@@ -24,7 +26,7 @@ export function SectionsList() {
       </>}
       columns={[
         { title: t("code"), dataIndex: "code" },
-        { title: t("course"), dataIndex: "courseName" },
+        { title: t("course"), dataIndex: "courseName", render: (v: string, r) => cn(v, r.courseNameEn) },
         { title: t("teachers"), dataIndex: "teachers", render: (v: string) => v || "—" },
         { title: t("enrolled"), dataIndex: "enrolled" },
         { title: t("unit"), dataIndex: "unitName", responsive: ["md"] },

@@ -9,11 +9,13 @@ import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../_components/trpc";
+import { useLocalName } from "../../../_components/localName";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
 export function ObserveView({ assignmentId }: { assignmentId: number }) {
   const t = useTranslations("respond.observe");
   const tf = useTranslations("respond.form");
+  const cn = useLocalName();
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
   const tasks = useQuery(trpc.respond.observations.queryOptions());
@@ -37,7 +39,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
       {back}
       <Card size="small">
-        <Typography.Title level={4} style={{ margin: 0 }}>{task.courseName}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>{cn(task.courseName, task.courseNameEn)}</Typography.Title>
         <Space wrap size={[16, 4]} style={{ marginTop: 4 }}>
           <Typography.Text type="secondary">{tf("teacher")}：{task.teacherName}</Typography.Text>
           <Typography.Text type="secondary">{tf("section")}：{task.sectionCode}</Typography.Text>

@@ -8,11 +8,13 @@ import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../_components/trpc";
+import { useLocalName } from "../../../_components/localName";
 
 /** A teacher's self-evaluation of one section (named: it is about the teacher). */
 export function SelfView({ targetId }: { targetId: number }) {
   const t = useTranslations("respond.self");
   const tf = useTranslations("respond.form");
+  const cn = useLocalName();
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
   const tasks = useQuery(trpc.respond.selfEvaluations.queryOptions());
@@ -24,7 +26,7 @@ export function SelfView({ targetId }: { targetId: number }) {
   const back = <Link href="/home"><Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>{tf("doneAll")}</Button></Link>;
   if (tasks.isLoading) return <Spin />;
   if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={tf("notFound")} /></Space>;
-  if (done || task.done) return <Card><Result status="success" title={t("submitted")} subTitle={task.courseName} extra={back} /></Card>;
+  if (done || task.done) return <Card><Result status="success" title={t("submitted")} subTitle={cn(task.courseName, task.courseNameEn)} extra={back} /></Card>;
 
   const onComplete = completeWith<SurveyAnswers>((answers) => submit.mutateAsync({ targetId, answers }), () => setDone(true));
 
@@ -32,7 +34,7 @@ export function SelfView({ targetId }: { targetId: number }) {
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
       {back}
       <Card size="small">
-        <Typography.Title level={4} style={{ margin: 0 }}>{t("title")}：{task.courseName}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>{t("title")}：{cn(task.courseName, task.courseNameEn)}</Typography.Title>
         <Typography.Text type="secondary">{tf("section")}：{task.sectionCode} · {task.campaignName}</Typography.Text>
         <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0 0" }}>{t("named")}</Typography.Paragraph>
       </Card>

@@ -3,6 +3,7 @@ import { Button, Divider, Form, InputNumber, Popconfirm, Select, Space, Table, T
 import { useFormatter, useMessages, useTranslations } from "next-intl";
 import { Figure, useUnitName, useWhen, type Detail } from "../_components/shared";
 import { useGenerate } from "./OverviewTab";
+import { useLocalName } from "../../../../_components/localName";
 
 type Options = { minEnrolment?: number; excludedCourseTypes?: string[]; excludedCourseCodes?: string[] };
 
@@ -47,6 +48,7 @@ function Regenerate({ detail }: { detail: Detail }) {
 
 export function AssignmentTab({ detail }: { detail: Detail }) {
   const t = useTranslations("campaigns");
+  const cn = useLocalName();
   const format = useFormatter();
   const when = useWhen();
   const unitName = useUnitName();
@@ -103,7 +105,7 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
             pagination={{ pageSize: 10, hideOnSinglePage: true, size: "small" }} locale={{ emptyText: t("admin.assignment.noneExcluded") }}
             columns={[
               { title: t("admin.fields.section"), key: "s", render: (_, x) => (
-                <div style={{ whiteSpace: "normal", minWidth: 140 }}>{`${x.courseCode} ${x.courseName}`}<div>
+                <div style={{ whiteSpace: "normal", minWidth: 140 }}>{`${x.courseCode} ${cn(x.courseName, x.courseNameEn)}`}<div>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>{x.sectionCode}</Typography.Text></div></div>
               ) },
               { title: t("admin.fields.unit"), key: "u", responsive: ["md"], render: (_, x) => unitName(x.unitId, unitNames.get(x.unitId) ?? "—") },

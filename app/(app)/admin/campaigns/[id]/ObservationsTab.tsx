@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import { useErrorToast, useMobile, type CampaignsOut, type Detail } from "../_components/shared";
 import { useRefreshCampaign } from "./OverviewTab";
+import { useLocalName } from "../../../../_components/localName";
 
 type Plan = CampaignsOut["planObservations"];
 type Row = CampaignsOut["observations"][number];
@@ -75,10 +76,11 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
   const [q, setQ] = useState("");
   const [plan, setPlan] = useState<Plan | null>(null);
   const list = useQuery(trpc.campaigns.observations.queryOptions({ id: detail.campaign.id }));
-  const rows = (list.data ?? []).filter((o) => !q || [o.sectionCode, o.courseCode, o.courseName, o.teacherName, o.observerName, o.observerNumber]
+  const rows = (list.data ?? []).filter((o) => !q || [o.sectionCode, o.courseCode, o.courseName, o.courseNameEn ?? "", o.teacherName, o.observerName, o.observerNumber]
     .some((x) => x.toLowerCase().includes(q.toLowerCase())));
   const mobile = useMobile();
   const tc = useTranslations("common");
+  const cn = useLocalName();
   const observer = (o: Row) => (
     <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text>{" "}
       <Tag color={GROUP_COLOR[o.raterGroup]}>{t(`raterGroups.${o.raterGroup}` as never)}</Tag></span>
@@ -100,7 +102,7 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
         pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
         columns={[
           { title: t("admin.fields.section"), key: "s", render: (_, o) => (
-            <div style={{ whiteSpace: "normal", minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 360 }}>{`${o.courseCode} ${o.courseName}`}<div>
+            <div style={{ whiteSpace: "normal", minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 360 }}>{`${o.courseCode} ${cn(o.courseName, o.courseNameEn)}`}<div>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.sectionCode}</Typography.Text></div>
               {mobile && <div style={{ marginTop: 4 }}>{`${t("admin.observations.teacher")}${tc("colon")}${o.teacherName}`}<br />
                 {`${t("admin.observations.observer")}${tc("colon")}`}{observer(o)}</div>}

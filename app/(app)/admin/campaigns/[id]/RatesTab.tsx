@@ -5,6 +5,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import { Figure, RateBar, useUnitName, type CampaignsOut, type Detail } from "../_components/shared";
+import { useLocalName } from "../../../../_components/localName";
 
 type Dim = "unit" | "programme" | "course" | "section";
 type Row = CampaignsOut["rates"]["rows"][number];
@@ -13,6 +14,7 @@ const POLL_MS = 15_000;
 export function RatesTab({ detail }: { detail: Detail }) {
   const trpc = useTRPC();
   const t = useTranslations("campaigns");
+  const cn = useLocalName();
   const format = useFormatter();
   const dims: Dim[] = detail.sectionKind ? ["unit", "programme", "course", "section"] : ["unit", "programme"];
   const [by, setBy] = useState<Dim>("unit");
@@ -52,7 +54,7 @@ export function RatesTab({ detail }: { detail: Detail }) {
         columns={[
           { title: t(`admin.rates.by.${by}`), key: "name", render: (_, r) => (
             <div style={{ whiteSpace: "normal", minWidth: 120, maxWidth: 300 }}>
-              {by === "section" ? r.course ?? r.name : by === "unit" ? unitName(r.id, r.name) : r.name ?? "—"}
+              {by === "section" ? cn(r.course ?? r.name, r.courseEn) : by === "unit" ? unitName(r.id, r.name) : cn(r.name, r.nameEn) || "—"}
               <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {[r.code, by === "section" ? r.teachers : null].filter(Boolean).join(" · ")}
               </Typography.Text></div>

@@ -6,6 +6,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../../../_components/trpc";
+import { useLocalName } from "../../../../_components/localName";
 
 export type CampaignsOut = inferRouterOutputs<AppRouter>["campaigns"];
 export type Detail = CampaignsOut["detail"];
@@ -29,10 +30,8 @@ export function useWhen() {
 }
 
 /** A bilingual name: the English one when the page is in English and there is one. */
-export function useLocalName() {
-  const locale = useLocale();
-  return (zh: string | null | undefined, en?: string | null) => (locale === "en" && en ? en : zh ?? "");
-}
+// The one rule for a name in the page's language (server/i18n/names.ts).
+export { useLocalName };
 
 /** A unit's name in the page's language (reports carry the Chinese name only). */
 export function useUnitName() {

@@ -7,6 +7,7 @@ import { useTRPC } from "../../../../_components/trpc";
 import { useTranslations } from "next-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import { useLocalName } from "../../../../_components/localName";
 
 type Person = inferRouterOutputs<AppRouter>["people"]["get"];
 
@@ -38,11 +39,12 @@ function SetPassword({ personId }: { personId: number }) {
 
 export function PersonView({ person: p, canSetPassword, canManage }: { person: Person; canSetPassword: boolean; canManage: boolean }) {
   const t = useTranslations("admin");
+  const cn = useLocalName();
   const tc = useTranslations("common");
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "—" : v);
   const sections = (rows: Person["teaching"]) => (
     <List size="small" dataSource={rows} locale={{ emptyText: t("none") }}
-      renderItem={(s) => <List.Item><Space wrap><Tag>{s.termCode}</Tag>{s.courseName}<Typography.Text type="secondary">{s.code}</Typography.Text></Space></List.Item>} />
+      renderItem={(s) => <List.Item><Space wrap><Tag>{s.termCode}</Tag>{cn(s.courseName, s.courseNameEn)}<Typography.Text type="secondary">{s.code}</Typography.Text></Space></List.Item>} />
   );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>

@@ -10,11 +10,13 @@ import { completeWith } from "../../../../_components/respond/complete";
 import { useCampaignTokens } from "../../../../_components/respond/useCampaignTokens";
 import { SurveyForm, type SurveyAnswers } from "../../../../_components/survey/SurveyForm";
 import { useTRPC } from "../../../../_components/trpc";
+import { useLocalName } from "../../../../_components/localName";
 
 /** One evaluation: the SurveyJS form, submitted anonymously with this device's token. */
 export function RespondView({ campaignId, targetId }: { campaignId: number; targetId: number }) {
   const t = useTranslations("respond.form");
   const tp = useTranslations("respond.pending");
+  const cn = useLocalName();
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
   const pending = useQuery(trpc.respond.pending.queryOptions());
@@ -41,9 +43,9 @@ export function RespondView({ campaignId, targetId }: { campaignId: number; targ
     return (
       <Card>
         <Result status="success" title={done ? tp("states.submitted") : status === "declined" ? t("alreadyDeclined") : t("alreadySubmitted")}
-          subTitle={`${target.courseName}（${target.teacherName}）`}
+          subTitle={`${cn(target.courseName, target.courseNameEn)}（${target.teacherName}）`}
           extra={next
-            ? <Link href={`/respond/${campaignId}/${next.targetId}`}><Button type="primary">{t("next")}（{next.courseName}）</Button></Link>
+            ? <Link href={`/respond/${campaignId}/${next.targetId}`}><Button type="primary">{t("next")}（{cn(next.courseName, next.courseNameEn)}）</Button></Link>
             : <Link href="/home"><Button type="primary">{t("doneAll")}</Button></Link>} />
       </Card>
     );
@@ -53,7 +55,7 @@ export function RespondView({ campaignId, targetId }: { campaignId: number; targ
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
       {back}
       <Card size="small">
-        <Typography.Title level={4} style={{ margin: 0 }} data-testid="respond-course">{target.courseName}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }} data-testid="respond-course">{cn(target.courseName, target.courseNameEn)}</Typography.Title>
         <Space wrap size={[16, 4]} style={{ marginTop: 4 }}>
           <Typography.Text type="secondary">{t("teacher")}：{target.teacherName}</Typography.Text>
           <Typography.Text type="secondary">{t("section")}：{target.sectionCode}</Typography.Text>
