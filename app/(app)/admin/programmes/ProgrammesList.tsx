@@ -6,7 +6,8 @@ import Link from "next/link";
 import { ListPage, UnitSelect, useListParams } from "../../../_components/ListPage";
 import { useTRPC } from "../../../_components/trpc";
 
-export function ProgrammesList() {
+/** seesPeople: the student counts link to the people list (PEOPLE_VIEW_ROLES only). */
+export function ProgrammesList({ seesPeople = false }: { seesPeople?: boolean }) {
   const trpc = useTRPC();
   const t = useTranslations("admin");
   const tn = useTranslations("nav");
@@ -21,7 +22,7 @@ export function ProgrammesList() {
         { title: t("name"), dataIndex: "name" },
         { title: t("unit"), dataIndex: "unitName", responsive: ["md"] },
         { title: t("level"), dataIndex: "level", responsive: ["sm"], render: (v: string) => <Tag>{t(`levels.${v}`)}</Tag> },
-        { title: t("students"), dataIndex: "students", render: (n: number, p) => <Link href={`/admin/people?kind=student&q=${encodeURIComponent(p.name)}`}>{n}</Link> },
+        { title: t("students"), dataIndex: "students", render: (n: number, p) => seesPeople ? <Link href={`/admin/people?kind=student&q=${encodeURIComponent(p.name)}`}>{n}</Link> : n },
       ]}
     />
   );

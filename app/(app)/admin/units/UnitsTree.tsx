@@ -9,7 +9,8 @@ import { useTRPC } from "../../../_components/trpc";
 type Unit = { id: number; code: string; name: string; nameEn: string | null; kind: string; parentId: number | null; programmes: number; staff: number };
 type Node = Unit & { children?: Node[] };
 
-export function UnitsTree() {
+/** seesPeople: the staff counts link to the people list (PEOPLE_VIEW_ROLES only). */
+export function UnitsTree({ seesPeople = false }: { seesPeople?: boolean }) {
   const trpc = useTRPC();
   const t = useTranslations("admin");
   const tn = useTranslations("nav");
@@ -42,7 +43,7 @@ export function UnitsTree() {
             { title: t("code"), dataIndex: "code", responsive: ["sm"] },
             { title: t("kind"), dataIndex: "kind", render: (k: string) => <Tag>{t(`kinds.${k}`)}</Tag> },
             { title: t("programme"), dataIndex: "programmes", responsive: ["md"], render: (n: number, u) => n ? <Link href={`/admin/programmes?unitId=${u.id}`}>{n}</Link> : "—" },
-            { title: t("staff"), dataIndex: "staff", responsive: ["md"], render: (n: number, u) => n ? <Link href={`/admin/people?unitId=${u.id}&kind=staff`}>{n}</Link> : "—" },
+            { title: t("staff"), dataIndex: "staff", responsive: ["md"], render: (n: number, u) => !n ? "—" : seesPeople ? <Link href={`/admin/people?unitId=${u.id}&kind=staff`}>{n}</Link> : n },
           ]}
         />
       )}
