@@ -69,7 +69,7 @@ describe("signing in", () => {
     // next-auth's own answers name the request's origin.
     const providers = await (await fetch(`${base.origin}/api/auth/providers`)).json() as Record<string, { signinUrl: string; callbackUrl: string }>;
     expect(new URL(providers.credentials.callbackUrl).origin).toBe(base.origin);
-    await signInHome(page, "T0010");
+    await signInHome(page, "T0011");
     expect(new URL(page.url()).origin).toBe(base.origin);
     await page.locator(".ant-layout-header .ant-avatar").click();
     await page.getByText("退出登录").click();
@@ -79,7 +79,7 @@ describe("signing in", () => {
     await shot(page, "signout-own-port");
     // A callback to another site is not followed: sign-in lands on the app's own home.
     await page.goto("/signin?callbackUrl=%2F%5Cevil.example.com%2F");
-    await page.locator("#number").fill("T0010");
+    await page.locator("#number").fill("T0011");
     await page.locator("#password").fill("Demo@2026");
     await page.locator("button[type=submit]").click();
     await page.waitForURL(/\/home/, { timeout: 30_000 });
