@@ -1,6 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { campaignTargets, observationAssignments, raterGroup } from "./campaigns";
+import { campaignTargets, campaigns, observationAssignments, raterGroup } from "./campaigns";
 import { instrumentVersions } from "./instruments";
+import { sections, units } from "./org";
 import { persons } from "./people";
 
 // One signing key pair per campaign target (blind-signature tokens are bound to it).
@@ -34,3 +35,23 @@ export const observationRecords = pgTable("observation_records", {
   submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
   comment: text("comment"),
 });
+
+// Student information officers' reports (学生信息员反馈), named: the quality office reads who
+// reported, the responsible unit reads the report without the name. Any number per officer
+// during the campaign's window. The responsible unit is the unit offering the section's
+// course when the officer names one of their sections, else the officer's programme's (or own)
+// unit. A rectification order made from a report refers to it by id
+// (improvement_items.source = 'info_officer', source_ref = { infoReportId }).
+export const infoReports = pgTable("info_reports", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "restrict" }),
+  officerId: integer("officer_id").notNull().references(() => persons.id, { onDelete: "restrict" }),
+  unitId: integer("unit_id").notNull().references(() => units.id, { onDelete: "restrict" }),
+  sectionId: integer("section_id").references(() => sections.id, { onDelete: "restrict" }),
+  instrumentVersionId: integer("instrument_version_id").notNull().references(() => instrumentVersions.id, { onDelete: "restrict" }),
+  answers: jsonb("answers").notNull(),
+  submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("info_reports_campaign_unit_idx").on(t.campaignId, t.unitId),
+  index("info_reports_officer_idx").on(t.officerId),
+]);

@@ -5,9 +5,9 @@ import { campaignInstruments, campaigns, roleGrants } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, refused } from "../test/collection";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
-import { campaignDetail, deleteCampaignFor, generateFor, openFor } from "./admin";
+import { campaignDetail, deleteCampaignFor, generateFor, openFor, reportsFor } from "./admin";
 import { createCampaign, type CreateCampaignInput } from "./campaigns";
-import { myReportCampaigns, reportsFor, submitReport } from "./reports";
+import { myReportCampaigns, submitReport } from "./reports";
 import { tinyVersions } from "./testing";
 
 let db: Db;
