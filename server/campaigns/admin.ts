@@ -190,10 +190,12 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     // In the planner's order of preference (a person eligible in several groups observes in the first).
     observerGroups: OBSERVER_GROUPS.filter((g) => INSTRUMENT_KIND_FOR[c.kind][g] !== undefined),
     sectionKind: SECTION_KINDS.includes(c.kind),
-    // The observation tabs (plan, progress, records) only where observers take part: a
-    // campaign of a section kind with an observers' instrument, collected here (an
-    // imported term has no assignments).
-    observationsTab: SECTION_KINDS.includes(c.kind) && c.source !== "import" && (c.kind === "observation_round" || observerInstrument),
+    // The observation tabs (plan, progress, records) only where observers take part: an
+    // observation round collected here (an imported term has no assignments), or an
+    // end-of-term campaign with an observers' instrument that is still a draft (observers
+    // may be planned) or has planned observations.
+    observationsTab: SECTION_KINDS.includes(c.kind) && c.source !== "import"
+      && (c.kind === "observation_round" || (observerInstrument && (c.state === "draft" || await hasObservations(db, c.id)))),
     // Information officers' reports: the campaign's reports tab, and who may report.
     reports: c.kind === "info_officer",
     officers: c.kind === "info_officer" ? await officerCount(db, c) : null,
@@ -210,6 +212,12 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
 }
 
 export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;
+
+async function hasObservations(db: DbOrTx, campaignId: number) {
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}`));
+  return Number(r.n) > 0;
+}
 
 async function keyProgressOf(db: DbOrTx, campaignId: number) {
   const [r] = rowsOf<{ targets: number; ready: number }>(await db.execute(sql`

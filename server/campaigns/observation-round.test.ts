@@ -139,6 +139,14 @@ describe("what shows where", () => {
     expect((await campaignDetail(db, quality, campaignId)).observationsTab).toBe(true);
     const eot = await endOfTermCampaign(db, s, { name: "期末评教" });
     expect((await campaignDetail(db, quality, eot.id)).observationsTab).toBe(false);
+    // An end-of-term draft with an observers' instrument may plan them; once open without a plan, nothing to show.
+    const withObservers = await createCampaign(db, quality, {
+      kind: "end_of_term", name: "期末评教（含督导）", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+      instruments: [{ raterGroup: "supervisor", instrumentVersionId: version }],
+    }, NOW);
+    expect((await campaignDetail(db, quality, withObservers.id)).observationsTab).toBe(true);
+    await db.update(campaigns).set({ state: "open" }).where(sql`id = ${withObservers.id}`);
+    expect((await campaignDetail(db, quality, withObservers.id)).observationsTab).toBe(false);
     await db.update(campaigns).set({ source: "import" });
     expect((await campaignDetail(db, quality, campaignId)).observationsTab).toBe(false);
   });

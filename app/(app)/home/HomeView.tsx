@@ -9,6 +9,7 @@ import { PendingEvaluations } from "./PendingEvaluations";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
+import { InfoOfficerReports } from "./InfoOfficerReports";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -89,7 +90,7 @@ export function HomeView({ user, home }: Props) {
           {sectionList(home.studying, t("studyingEmpty"), "studying")}
         </Card>
       )}
-      {has("info_officer") && <Alert type="success" showIcon title={t("infoOfficer")} description={t("infoOfficerText")} />}
+      {has("info_officer") && <InfoOfficerReports />}
 
       {has("teacher") && (
         <Card title={t("teaching")} extra={<Tag>{home.teaching.length}</Tag>}>

@@ -8,6 +8,7 @@ import { pendingForPerson, respondentVersion } from "../../respond/pending";
 import {
   myObservations, mySelfEvaluations, observationInput, selfEvaluationInput, submitObservation, submitSelfEvaluation,
 } from "../../respond/observations";
+import { myReportCampaigns, reportInput, submitReport } from "../../campaigns/reports";
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
 import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
@@ -49,6 +50,11 @@ export const respondRouter = router({
   observations: signedInProcedure.query(({ ctx }) => myObservations(ctx.db, ctx.user.id, ctx.now())),
   observe: signedInProcedure.input(observationInput)
     .mutation(({ ctx, input }) => submitObservation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
+
+  /** The information-officer campaigns the caller may report in now (named reports, any number). */
+  reportCampaigns: signedInProcedure.query(({ ctx }) => myReportCampaigns(ctx.db, ctx.user.id, ctx.now())),
+  report: signedInProcedure.input(reportInput)
+    .mutation(({ ctx, input }) => submitReport(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
 
   /** The caller's self-evaluations (教师自评) in open campaigns. */
   selfEvaluations: signedInProcedure.query(({ ctx }) => mySelfEvaluations(ctx.db, ctx.user.id, ctx.now())),
