@@ -101,8 +101,14 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
   // An information-officer campaign has no targets: it opens once generated with officers in scope.
   const targets = reports ? (c.generatedAt ? detail.officers ?? 0 : 0) : detail.summary?.targets ?? 0;
   const router = useRouter();
+  const qc = useQueryClient();
   const remove = useMutation(trpc.campaigns.delete.mutationOptions({
-    onSuccess: () => { void message.success(t("admin.overview.deleted", { name: c.name })); refresh(); router.push("/admin/campaigns"); },
+    // Only the list is refreshed: the deleted campaign's own queries would answer "not found".
+    onSuccess: () => {
+      void message.success(t("admin.overview.deleted", { name: c.name }));
+      void qc.invalidateQueries({ queryKey: trpc.campaigns.list.queryKey() });
+      router.push("/admin/campaigns");
+    },
     onError: toast,
   }));
   const confirmDelete = () => modal.confirm({
