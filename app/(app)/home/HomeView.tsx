@@ -84,13 +84,13 @@ export function HomeView({ user, home }: Props) {
       {has("hr") && <Alert type="info" showIcon title={t("hrText")} />}
 
       {has("student") && <PendingEvaluations />}
+      {has("info_officer") && <InfoOfficerReports />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>
           {sectionList(home.studying, t("studyingEmpty"), "studying")}
         </Card>
       )}
-      {has("info_officer") && <InfoOfficerReports />}
 
       {has("teacher") && (
         <Card title={t("teaching")} extra={<Tag>{home.teaching.length}</Tag>}>

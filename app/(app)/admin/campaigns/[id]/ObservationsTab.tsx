@@ -101,11 +101,10 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t("admin.observations.intro")}</Typography.Paragraph>
       {draft && <PlanForm detail={detail} onPlanned={setPlan} />}
       {plan && <PlanResult plan={plan} />}
-      <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>
-        <span data-testid="observations-title" style={{ whiteSpace: "normal" }}>
-          {t("admin.observations.listTitle", { visits: p?.visits.due ?? 0, records: p?.records.due ?? 0, observers: p?.byObserver.length ?? 0 })}
-        </span>
-      </Divider>
+      <Divider style={{ margin: "4px 0" }} />
+      <Typography.Text strong data-testid="observations-title">
+        {t("admin.observations.listTitle", { visits: p?.visits.due ?? 0, records: p?.records.due ?? 0, observers: p?.byObserver.length ?? 0 })}
+      </Typography.Text>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.countingNote")}</Typography.Text>
       {p && p.records.due > 0 && !draft && (
         <Space wrap size="large">
@@ -118,7 +117,7 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
       {progress.error && <Typography.Text type="danger">{progress.error.message}</Typography.Text>}
       <Table<Visit> size="small" data-testid="observations-table" loading={progress.isFetching} dataSource={visits} rowKey="key"
         scroll={{ x: "max-content" }} locale={{ emptyText: t("admin.observations.empty") }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
+        pagination={{ pageSize: mobile ? 10 : 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
         columns={[
           { title: t("admin.fields.section"), key: "s", render: (_, o) => (
             <div style={{ whiteSpace: "normal", minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 360 }}>{`${o.courseCode} ${o.courseName}`}<div>
@@ -135,7 +134,7 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
         <>
           <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>{t("admin.observations.byObserver")}</Divider>
           <Table size="small" data-testid="observers-table" rowKey="observerId" dataSource={p.byObserver} scroll={{ x: "max-content" }}
-            pagination={{ pageSize: 10, hideOnSinglePage: true, size: "small" }}
+            pagination={{ pageSize: mobile ? 5 : 10, hideOnSinglePage: true, size: "small" }}
             columns={[
               { title: t("admin.observations.observer"), key: "o", render: (_, o) => (
                 <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text> {group(o.raterGroup)}</span>
