@@ -144,6 +144,9 @@ describe("information officers", () => {
       const ours = await page.getByTestId("report").filter({ hasText: "计算机与信息工程学院" }).count();
       expect(ours).toBeGreaterThanOrEqual(1);
       await settle(page, `info-reports-quality-${label}`);
+      await page.goto(`/admin/campaigns/${infoId}`);
+      await page.getByTestId("officers").waitFor();
+      await settle(page, `info-campaign-overview-${label}`);
       await ctx.close();
 
       const ctx2 = await newContext(browser, size);
@@ -264,6 +267,8 @@ describe("observation rounds", () => {
       expect(await page.getByTestId("rate-total").innerText()).not.toContain("—");
       expect(await page.getByTestId("rates").innerText()).toContain("应交记录");
       await settle(page, `round-rates-${label}`);
+      await tab(page, "overview");
+      await settle(page, `round-overview-${label}`);
       expect(problems).toEqual([]);
       await ctx.close();
     }
