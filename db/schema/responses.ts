@@ -1,5 +1,5 @@
 import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { campaignTargets, observationAssignments, raterGroup } from "./campaigns";
+import { campaigns, campaignTargets, observationAssignments, raterGroup } from "./campaigns";
 import { instrumentVersions } from "./instruments";
 import { persons } from "./people";
 
@@ -22,6 +22,22 @@ export const responses = pgTable("responses", {
     day: date("day").notNull(),
     spentTokenHash: text("spent_token_hash").notNull().unique(),
 }, (t) => [index("responses_target_idx").on(t.targetId)]);
+
+// Tokens spent while their campaign runs (server/anonymity/pool.ts): the primary key refuses a
+// second use at once; the target lets live response rates count. No answers, no time column.
+// Deleted when the campaign's pool is flushed (a closed campaign refuses every submission).
+export const spentTokens = pgTable("spent_tokens", {
+  hash: text("hash").primaryKey(),
+  targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
+}, (t) => [index("spent_tokens_target_idx").on(t.targetId)]);
+
+// Accepted submissions of a running campaign, sealed under a key derived from the server
+// secret (the database alone cannot read them); stored as responses, shuffled, at close.
+export const sealedSubmissions = pgTable("sealed_submissions", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "restrict" }),
+  sealed: text("sealed").notNull(),
+}, (t) => [index("sealed_submissions_campaign_idx").on(t.campaignId)]);
 
 // Named observation records (听课记录) by peers, supervisors and leaders.
 export const observationRecords = pgTable("observation_records", {

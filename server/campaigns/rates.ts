@@ -9,8 +9,10 @@ import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
 
 /**
  * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
- * student eligibility rows; alumni and employer invitations) and the responses stored for
- * the same targets, answered and declined apart. Responses are counted per target only:
+ * student eligibility rows; alumni and employer invitations) and the responses for the same
+ * targets, answered and declined apart. While a campaign runs its submissions wait sealed
+ * (anonymity/pool.ts) and are counted from their spent tokens, which say which target but
+ * not whether answered or declined: they count as answered until the close stores them. Responses are counted per target only:
  * nothing here can say who has or has not responded. `started` counts eligibility rows
  * whose tokens were issued (the respondent opened their list), the only per-person signal
  * the server has; it is reported as a number, never as a list.
@@ -92,8 +94,14 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
       from invitations i where i.target_id in (select id from tg) group by 1
     ),
     rs as (
-      select r.target_id, count(*) filter (where not r.declined)::int as answered, count(*) filter (where r.declined)::int as declined
-      from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self' group by 1
+      select x.target_id, count(*) filter (where not x.declined)::int as answered, count(*) filter (where x.declined)::int as declined
+      from (
+        select r.target_id, r.declined from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self'
+        union all
+        -- Accepted and still sealed (the campaign runs): counted as answered until they are stored.
+        select st.target_id, false from spent_tokens st where st.target_id in (select id from tg)
+          and not exists (select 1 from responses r where r.spent_token_hash = st.hash)
+      ) x group by 1
     ),
     per as (
       select tg.*, coalesce(el.eligible, 0) as eligible, coalesce(el.started, 0) as started,
