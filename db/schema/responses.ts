@@ -39,6 +39,16 @@ export const sealedSubmissions = pgTable("sealed_submissions", {
   sealed: text("sealed").notNull(),
 }, (t) => [index("sealed_submissions_campaign_idx").on(t.campaignId)]);
 
+// A student moving their evaluations to another device (server/anonymity/transfer.ts): the
+// browser's bundle of tokens, encrypted under a key that stays in the code the student carries
+// over (the server holds ciphertext only), for the same person, taken once, kept minutes.
+export const tokenTransfers = pgTable("token_transfers", {
+  id: text("id").primaryKey(),
+  personId: integer("person_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
+  ciphertext: text("ciphertext").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+}, (t) => [index("token_transfers_person_idx").on(t.personId)]);
+
 // Named observation records (听课记录) by peers, supervisors and leaders.
 export const observationRecords = pgTable("observation_records", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),

@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
+import { TokenTransfer } from "../../_components/respond/TokenTransfer";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
@@ -83,6 +84,7 @@ export function HomeView({ user, home }: Props) {
       {has("hr") && <Alert type="info" showIcon title={t("hrText")} />}
 
       {has("student") && <PendingEvaluations />}
+      {has("student") && <TokenTransfer />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { INSTRUMENT_VIEW_ROLES } from "../../access/roles";
 import { issueForInvitation, issueTokens } from "../../anonymity/issue";
+import { putTransfer, takeTransfer, transferPutInput, transferTakeInput } from "../../anonymity/transfer";
 import { anonSecret } from "../../env";
 import { LOCALES } from "../../i18n/messages";
 import { resolveInvitation } from "../../invitations/invitations";
@@ -35,6 +36,10 @@ export const respondRouter = router({
     campaignId: id,
     blinded: z.array(z.object({ targetId: id, blindedMsg })).min(1).max(100),
   })).mutation(({ ctx, input }) => issueTokens(ctx.db, { personId: ctx.user.id, ...input }, ctx.now(), anonSecret())),
+
+  /** Moving the caller's evaluations to another device: ciphertext only (anonymity/transfer.ts). */
+  transferPut: signedInProcedure.input(transferPutInput).mutation(({ ctx, input }) => putTransfer(ctx.db, ctx.user.id, input, ctx.now())),
+  transferTake: signedInProcedure.input(transferTakeInput).mutation(({ ctx, input }) => takeTransfer(ctx.db, ctx.user.id, input, ctx.now())),
 
   /** An invitation link's survey (public: the link is the credential). */
   invitation: publicProcedure.input(z.object({ token: inviteToken })).query(async ({ ctx, input }) => {
