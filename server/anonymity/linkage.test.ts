@@ -362,7 +362,7 @@ describe("linkage (the operator's view: every table, xmin/ctid, the audit log)",
       const view = await operatorView(campaignId);
       expect(view.resp.length).toBe(truth.size);
       check(judge(sc.name, view, truth));
-    }, 300_000);
+    }, 900_000);
   }
 
   it("alumni opening their links and answering in the same visit: no linker above 1.5 × chance", async () => {
@@ -370,5 +370,5 @@ describe("linkage (the operator's view: every table, xmin/ctid, the audit log)",
     const view = await operatorView(campaignId);
     expect(view.resp.length).toBe(truth.size);
     check(judge("alumni (links 5–40 s apart, token obtained as the answers are sent)", view, truth));
-  }, 300_000);
+  }, 900_000);
 });
