@@ -118,20 +118,24 @@ const BATCH = 1000;
  */
 export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
-    const boxes = rowsOf<{ id: string; sealed: string }>(await tx.execute(sql`
-      select id::text as id, sealed from sealed_submissions where campaign_id = ${campaignId} for update`));
+    // The boxes' ids (locked) in a random order; the boxes themselves are read and stored a
+    // batch at a time in that order, so a campaign of 240,000 never sits in memory at once.
+    const ids = shuffled(rowsOf<{ id: string }>(await tx.execute(sql`
+      select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`)).map((r) => r.id));
     // The campaign no longer takes submissions (flushed only once it is not open): its spent rows have done their work.
     await tx.execute(sql`delete from spent_tokens where target_id in (select id from campaign_targets where campaign_id = ${campaignId})`);
-    if (boxes.length === 0) return 0;
     const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-    const items: { x: Sealed; id: string; score: StoredScore | null }[] = [];
-    for (const b of shuffled(boxes)) {
-      const x = unseal(b.sealed, campaignId, secret);
-      items.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined) });
-    }
     let stored = 0;
-    for (let i = 0; i < items.length; i += BATCH) {
-      const part = items.slice(i, i + BATCH);
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const boxes = new Map(rowsOf<{ id: string; sealed: string }>(await tx.execute(sql`
+        select id::text as id, sealed from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`))
+        .map((b) => [b.id, b.sealed]));
+      const part: { x: Sealed; id: string; score: StoredScore | null }[] = [];
+      for (const boxId of batch) {
+        const x = unseal(boxes.get(boxId)!, campaignId, secret);
+        part.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined) });
+      }
       const values = part.map(({ x, id }) => sql`(${id}::uuid, ${x.targetId}::int, ${x.raterGroup}::rater_group, ${x.versionId}::int,
         ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`);
       const scores = part.filter((p) => p.score !== null).map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
@@ -146,9 +150,8 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
           from r join s on s.id = r.id)` : sql``}
         select count(*)::int as n from r`));
       stored += Number(inserted[0]?.n ?? 0);
+      await tx.execute(sql`delete from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`);
     }
-    const ids = boxes.map((b) => sql`${b.id}::uuid`);
-    await tx.execute(sql`delete from sealed_submissions where id in (${sql.join(ids, sql`, `)})`);
     return stored;
   });
 }
