@@ -20,14 +20,11 @@ export function TokenTransfer() {
   const trpc = useTRPC();
   const put = useMutation(trpc.respond.transferPut.mutationOptions());
   const take = useMutation(trpc.respond.transferTake.mutationOptions());
-  const [held, setHeld] = useState(0);
   const [sent, setSent] = useState<{ code: string; link: string } | null>(null);
   const [input, setInput] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const fromLink = useRef(false);
-
-  const count = () => allTokens().then((r) => setHeld(r.length), () => setHeld(0));
 
   const receive = async (text: string) => {
     const parsed = parseTransferCode(text);
@@ -47,7 +44,6 @@ export function TokenTransfer() {
       window.dispatchEvent(new Event(TOKENS_CHANGED));
       setInput("");
       setNote({ ok: true, text: t("received", { count: records.length }) });
-      await count();
     } catch (e) {
       setNote({ ok: false, text: t("failed", { error: (e as Error).message }) });
     } finally {
@@ -56,9 +52,6 @@ export function TokenTransfer() {
   };
 
   useEffect(() => {
-    void count();
-    const onChange = () => void count();
-    window.addEventListener(TOKENS_CHANGED, onChange);
     // A link opened on this device: take the code from the fragment (never sent to the server), then drop it.
     if (!fromLink.current && window.location.hash.startsWith("#transfer=")) {
       fromLink.current = true;
@@ -66,7 +59,6 @@ export function TokenTransfer() {
       history.replaceState(null, "", window.location.pathname + window.location.search);
       void receive(text);
     }
-    return () => window.removeEventListener(TOKENS_CHANGED, onChange);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -91,7 +83,7 @@ export function TokenTransfer() {
     <section style={box} data-testid="token-transfer" aria-label={t("title")}>
       <h3 style={{ margin: "0 0 6px", fontSize: 16 }}>{t("title")}</h3>
       <p style={{ margin: "0 0 10px", color: "#595959", fontSize: 13 }}>{t("intro")}</p>
-      {held > 0 && !sent && (
+      {!sent && (
         <button type="button" style={button} onClick={() => void send()} disabled={busy} data-testid="transfer-send">
           {busy ? t("sending") : t("send")}
         </button>
