@@ -24,6 +24,32 @@ export const responses = pgTable("responses", {
     spentTokenHash: text("spent_token_hash").notNull().unique(),
 }, (t) => [index("responses_target_idx").on(t.targetId)]);
 
+// Tokens spent while their campaign runs (server/anonymity/pool.ts): the primary key refuses a
+// second use at once; the target lets live response rates count. No answers, no time column.
+// Deleted when the campaign's pool is flushed (a closed campaign refuses every submission).
+export const spentTokens = pgTable("spent_tokens", {
+  hash: text("hash").primaryKey(),
+  targetId: integer("target_id").notNull().references(() => campaignTargets.id, { onDelete: "cascade" }),
+}, (t) => [index("spent_tokens_target_idx").on(t.targetId)]);
+
+// Accepted submissions of a running campaign, sealed under a key derived from the server
+// secret (the database alone cannot read them); stored as responses, shuffled, at close.
+export const sealedSubmissions = pgTable("sealed_submissions", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, { onDelete: "restrict" }),
+  sealed: text("sealed").notNull(),
+}, (t) => [index("sealed_submissions_campaign_idx").on(t.campaignId)]);
+
+// A student moving their evaluations to another device (server/anonymity/transfer.ts): the
+// browser's bundle of tokens, encrypted under a key that stays in the code the student carries
+// over (the server holds ciphertext only), for the same person, taken once, kept minutes.
+export const tokenTransfers = pgTable("token_transfers", {
+  id: text("id").primaryKey(),
+  personId: integer("person_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
+  ciphertext: text("ciphertext").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+}, (t) => [index("token_transfers_person_idx").on(t.personId)]);
+
 // Named observation records (听课记录) by peers, supervisors and leaders.
 export const observationRecords = pgTable("observation_records", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),

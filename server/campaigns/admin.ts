@@ -118,7 +118,11 @@ async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns:
         select tg.campaign_id, count(*) from invitations i join tg on tg.id = i.target_id group by 1
       ) x group by 1
     ),
-    rs as (select tg.campaign_id, count(*)::int as n from responses r join tg on tg.id = r.target_id group by 1)
+    rs as (select tg.campaign_id, count(*)::int as n from (
+        select r.target_id from responses r
+        union all -- accepted, still sealed while the campaign runs
+        select st.target_id from spent_tokens st where not exists (select 1 from responses r where r.spent_token_hash = st.hash)
+      ) x join tg on tg.id = x.target_id group by 1)
     select c.id, coalesce(nt.n, 0) as targets, coalesce(el.n, 0) as eligible, coalesce(rs.n, 0) as responded
     from campaigns c left join nt on nt.campaign_id = c.id left join el on el.campaign_id = c.id left join rs on rs.campaign_id = c.id
     where c.id in (${list(ids)})`));
@@ -326,8 +330,9 @@ export function openFor(db: DbOrTx, actor: SessionUser, campaignId: number, now:
   return managed(db, actor, campaignId, () => openCampaign(db, campaignId, now, actor.id, secret));
 }
 
-export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
-  return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id));
+/** Closes the campaign; its sealed pool becomes responses at once. */
+export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date, secret: Secret) {
+  return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id, secret));
 }
 
 /** Deletes a draft campaign (refused once opened). */

@@ -12,6 +12,7 @@ import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../errors";
 import { requireApprovedVersion } from "../instruments/versions";
 import type { Secret } from "../anonymity/keys";
+import { flushPool } from "../anonymity/pool";
 import { ensureTargetKeys } from "../anonymity/targetkeys";
 import {
   ANONYMOUS_GROUPS, CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
@@ -276,11 +277,17 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
 }
 
 /** open → closed (at the end of the window, or earlier when the office ends it). */
-export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null) {
+/**
+ * Closes an open campaign. With the server secret, its sealed pool (the submissions accepted
+ * while it ran) becomes responses in the same transaction (anonymity/pool.ts); without it, or
+ * for a submission that raced the close, the scheduler's sweep does so within a minute.
+ */
+export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null, secret?: Secret) {
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     if (c.state !== "open") throw conflict("notOpen", { state: c.state });
     const [row] = await tx.update(campaigns).set({ state: "closed", closedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    if (secret !== undefined) await flushPool(tx, campaignId, secret, now);
     await recordAudit(tx, { actorId, action: "campaign.close", subject: `campaign ${campaignId}`, detail: { early: now < c.closesAt } });
     return row;
   });

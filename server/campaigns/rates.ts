@@ -11,7 +11,10 @@ import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
  * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
  * student eligibility rows; alumni and employer invitations; in an observation round, the
  * observation records due) and the responses (records) stored for the same targets,
- * answered and declined apart. Responses are counted per target only:
+ * answered and declined apart. While a campaign runs its submissions wait sealed
+ * (anonymity/pool.ts) and are counted from their spent tokens, which say which target but
+ * not whether answered or declined: they count as answered until the close stores them.
+ * Responses are counted per target only:
  * nothing here can say who has or has not responded. `started` counts eligibility rows
  * whose tokens were issued (the respondent opened their list), the only per-person signal
  * the server has; it is reported as a number, never as a list.
@@ -102,6 +105,10 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
       select target_id, sum(answered)::int as answered, sum(declined)::int as declined from (
         select r.target_id, count(*) filter (where not r.declined) as answered, count(*) filter (where r.declined) as declined
         from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self' group by 1
+        union all
+        -- Accepted and still sealed (the campaign runs): counted as answered until they are stored.
+        select st.target_id, count(*), 0 from spent_tokens st where st.target_id in (select id from tg)
+          and not exists (select 1 from responses r where r.spent_token_hash = st.hash) group by 1
         union all
         select o.target_id, count(*), 0 from observation_records rec join observation_assignments o on o.id = rec.assignment_id
         where o.target_id in (select id from tg) and ${observationRound} group by 1

@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
+import { TokenTransfer } from "../../_components/respond/TokenTransfer";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
@@ -85,6 +86,7 @@ export function HomeView({ user, home }: Props) {
 
       {has("student") && <PendingEvaluations />}
       {has("info_officer") && <InfoOfficerReports />}
+      {has("student") && <TokenTransfer />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>

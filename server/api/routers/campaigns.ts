@@ -46,7 +46,7 @@ export const campaignsRouter = router({
   /** Makes the targets' signing keys (~0.1 s each: the page polls keyProgress meanwhile), then opens. */
   open: manager.input(byId).mutation(({ ctx, input }) => openFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   keyProgress: manager.input(byId).query(({ ctx, input }) => keyProgress(ctx.db, ctx.user, input.id)),
-  close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now())),
+  close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   /** Closed → published: teachers then see their own reported figures. */
   publish: manager.input(byId).mutation(({ ctx, input }) => publishFor(ctx.db, ctx.user, input.id, ctx.now())),
   settings: manager.input(z.object({ id, settings: passed<CampaignSettings>() }))
