@@ -70,3 +70,8 @@ export function parseAppraisalRules(raw: unknown): AppraisalRules {
   if (!r.success) throw badRequest("appraisal.errors.rulesInvalid", { path: r.error.issues[0]?.path.join(".") || "(root)" });
   return checkAppraisalRules(r.data);
 }
+
+/** The rules a policy holds, or the defaults when it has none. */
+export function rulesOf(policy: { appraisal?: AppraisalRules }): AppraisalRules {
+  return policy.appraisal ?? appraisalRulesSchema.parse({});
+}
