@@ -169,9 +169,11 @@ ALTER TABLE "result_views" ADD CONSTRAINT "result_views_viewer_id_persons_id_fk"
 CREATE UNIQUE INDEX "appraisal_appeals_open_uq" ON "appraisal_appeals" USING btree ("teacher_id","school_year") WHERE status in ('submitted', 'assigned');--> statement-breakpoint
 CREATE INDEX "appraisal_appeals_year_idx" ON "appraisal_appeals" USING btree ("school_year","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "appraisal_exemptions_active_uq" ON "appraisal_exemptions" USING btree ("teacher_id","school_year") WHERE revoked_at is null;--> statement-breakpoint
-CREATE UNIQUE INDEX "appraisal_versions_current_uq" ON "appraisal_versions" USING btree ("school_year") WHERE status <> 'superseded';--> statement-breakpoint
+CREATE UNIQUE INDEX "appraisal_versions_preparing_uq" ON "appraisal_versions" USING btree ("school_year") WHERE status in ('draft', 'pending');--> statement-breakpoint
+CREATE UNIQUE INDEX "appraisal_versions_in_force_uq" ON "appraisal_versions" USING btree ("school_year") WHERE status in ('notice', 'locked');--> statement-breakpoint
 CREATE UNIQUE INDEX "appraisal_vetoes_active_uq" ON "appraisal_vetoes" USING btree ("teacher_id","school_year") WHERE revoked_at is null;--> statement-breakpoint
-CREATE INDEX "result_views_subject_idx" ON "result_views" USING btree ("subject_id","at");--> statement-breakpoint
+CREATE INDEX "result_views_subject_idx" ON "result_views" USING btree ("subject_id","at");
+--> statement-breakpoint
 -- The view log and the rows of an appraisal version are written once: no update, no delete.
 CREATE FUNCTION appraisal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -76,8 +76,9 @@ export const appraisalVersions = pgTable("appraisal_versions", {
   supersededBy: integer("superseded_by"),
 }, (t) => [
   unique("appraisal_versions_uq").on(t.schoolYear, t.version),
-  // one version of a year in progress or in force at a time
-  uniqueIndex("appraisal_versions_current_uq").on(t.schoolYear).where(sql`status <> 'superseded'`),
+  // per year at most one version in preparation and one in force
+  uniqueIndex("appraisal_versions_preparing_uq").on(t.schoolYear).where(sql`status in ('draft', 'pending')`),
+  uniqueIndex("appraisal_versions_in_force_uq").on(t.schoolYear).where(sql`status in ('notice', 'locked')`),
 ]);
 
 // The rows of a version, written once when it is made (a trigger refuses any update or delete).
