@@ -10,7 +10,7 @@ import { currentPolicy } from "../scoring/policies";
 import type { QuotaCheck } from "./band";
 import { listAppeals } from "./appeals";
 import { rowHistory, versionInForce, versionsOf, type VersionRow } from "./publish";
-import { BANDS } from "./rules";
+import { BANDS, rulesOf } from "./rules";
 
 /**
  * What the appraisal pages read. The year's bands come from the version in force (on notice or
@@ -210,4 +210,16 @@ export async function teacherAppraisal(db: DbOrTx, p: { teacherId: number; schoo
     appeals: await listAppeals(db, { teacherId: p.teacherId, schoolYear: p.schoolYear }),
     versions: (await rowHistory(db, p.schoolYear, p.teacherId)).filter((v) => !p.teacherView || (v.status !== "draft" && v.status !== "pending")),
   };
+}
+
+/** School years with an approved scoring policy, latest first, with the appraisal rules in force. */
+export async function appraisalYears(db: DbOrTx) {
+  const rows = rowsOf<{ school_year: string }>(await db.execute(sql`
+    select distinct school_year from scoring_policies where status = 'approved' order by school_year desc`));
+  const out = [];
+  for (const r of rows) {
+    const p = await currentPolicy(db, r.school_year);
+    if (p) out.push({ schoolYear: r.school_year, policyVersion: p.version, rules: rulesOf(p.policy) });
+  }
+  return out;
 }

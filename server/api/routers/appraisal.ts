@@ -3,7 +3,7 @@ import { APPRAISAL_APPROVE_ROLES, APPRAISAL_HR_ROLES, APPRAISAL_VIEW_ROLES } fro
 import type { SessionUser } from "../../auth/users";
 import { assignInput, decideInput, fileAppeal, assignReviewer, decideAppeal, fileInput, listAppeals } from "../../appraisal/appeals";
 import { approveVersion, lockVersion, prepareInput, prepareVersion, requestApproval, versionIdInput, yearInput } from "../../appraisal/publish";
-import { tableInput, teacherAppraisal, yearSummary, yearTable } from "../../appraisal/queries";
+import { appraisalYears, tableInput, teacherAppraisal, yearSummary, yearTable } from "../../appraisal/queries";
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
 import { logView, viewsOf } from "../../appraisal/views";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
@@ -21,6 +21,8 @@ const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 const roleOf = (user: SessionUser) => APPRAISAL_VIEW_ROLES.find((r) => user.roles.some((g) => g.role === r)) ?? "staff";
 
 export const appraisalRouter = router({
+  /** School years with an approved scoring policy, latest first, with their rules. */
+  years: signedInProcedure.query(({ ctx }) => appraisalYears(ctx.db)),
   table: viewer.input(tableInput).query(({ ctx, input }) => yearTable(ctx.db, ctx.scope, input)),
   summary: viewer.input(yearInput).query(({ ctx, input }) => yearSummary(ctx.db, ctx.scope, input.schoolYear)),
   /** A teacher's page for HR and the others: logged in the teacher's view log. */
