@@ -12,6 +12,8 @@ import { recompute } from "../scoring/compute";
 import { seedDemoScores } from "../scoring/demo";
 import { currentPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
+import ExcelJS from "exceljs";
+import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
 import { workingDaysFrom } from "./publish";
 
 // Publishing, appeals and the view log through the router, on the demo university's last year.
@@ -162,5 +164,24 @@ describe("publishing an appraisal", () => {
     expect(q.page.items.map((r) => r.teacherId)).toEqual([teacherId]);
     expect(s.units.length).toBeGreaterThan(0);
     expect(s.quota[0]).toMatchObject({ scope: "school" });
+  });
+
+  it("the XLSX export: the documented columns, one row per teacher in scope, each logged as viewed", async () => {
+    const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr"));
+    const hrUser = (await loadSessionUser(db, p.id))!;
+    const before = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
+    const buf = await appraisalXlsx(db, "all", YEAR, hrUser, "hr", now);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(buf).buffer);
+    const ws = wb.getWorksheet("appraisal")!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...EXPORT_COLUMNS]);
+    const rows = ws.rowCount - 1;
+    expect(rows).toBeGreaterThan(10);
+    const mine = ws.getRows(2, rows)!.find((r) => r.getCell(1).value === teacherNumber)!;
+    expect(mine.getCell(8).value).toBe("good"); // corrected by the upheld review
+    expect(mine.getCell(10).value).toBe("appeal");
+    expect(mine.getCell(4).value).toBe(YEAR);
+    const after = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
+    expect(Number(after.n) - Number(before.n)).toBe(rows);
   });
 });
