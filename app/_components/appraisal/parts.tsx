@@ -65,7 +65,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
             {page.row?.ciLow != null && <> · {t("cols.ci")} {num(page.row.ciLow)} – {num(page.row.ciHigh)}</>}
           </Typography.Paragraph>
         ) : <Empty description={t("empty")} />}
-        <Table size="small" rowKey={(g) => `${g.courseType}-${g.group}`} pagination={false} dataSource={page.groups} scroll={{ x: true }}
+        <Table size="small" rowKey={(g) => `${g.courseType}-${g.group}`} pagination={false} dataSource={page.groups.filter((g) => g.weight > 0)} scroll={{ x: true }}
           data-testid="groups-table" columns={[
             { title: t("group"), dataIndex: "group", render: (g: string) => groupName(g) },
             { title: t("weight"), dataIndex: "weight", render: (w: number) => `${num(w * 100, 0)}%` },

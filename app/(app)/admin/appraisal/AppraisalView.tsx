@@ -20,6 +20,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
   const trpc = useTRPC();
   const t = useTranslations("appraisal.page");
   const ta = useTranslations("appraisal");
+  const tg = useTranslations("campaigns.raterGroups");
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -100,7 +101,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             { title: t("cols.band"), dataIndex: "band", render: (b: string | null, r) => <Space size={2}><BandTag band={b} />{r.borderline && <BorderlineTag />}</Space> },
             { title: t("cols.reason"), dataIndex: "reason", render: (x: string, r) => <>{ta(`reasons.${x}` as never)}{r.vetoCode ? ` · ${t(`vetoCodes.${r.vetoCode}` as never)}` : ""}</> },
             { title: t("cols.rank"), key: "rank", render: (_, r) => (r.rank === null ? "—" : `${r.rank}/${r.rankOf}`) },
-            { title: t("cols.groups"), key: "groups", render: (_, r) => <>{r.used.join("、")}{r.missing.length ? `（${r.missing.join("、")}）` : ""}</> },
+            { title: t("cols.groups"), key: "groups", render: (_, r) => <>{r.used.map((g) => tg(g as never)).join("、")}{r.missing.length ? `（${r.missing.map((g) => tg(g as never)).join("、")}）` : ""}</> },
             { title: t("cols.annual"), dataIndex: "annualFail", render: (f: boolean) => (f ? <Tag color="red">{t("annualFlag")}</Tag> : null) },
           ]} />
       </Card>

@@ -75,7 +75,7 @@ export function MyAppraisalView() {
             { title: t("when"), dataIndex: "at", render: (d: Date) => format.dateTime(new Date(d), { dateStyle: "medium", timeStyle: "short" }) },
             { title: t("viewer"), dataIndex: "viewer", render: (n: string | null, v) => `${n ?? "—"}（${v.viewerNumber ?? ""}）` },
             { title: t("role"), dataIndex: "role", render: (r: string) => tc(`roles.${r}` as never) },
-            { title: t("what"), dataIndex: "what", render: (w: string) => (w === "appraisal.teacher" || w === "appraisal.export" ? t(`whatKinds.${w}`) : w) },
+            { title: t("what"), dataIndex: "what", render: (w: string) => (w === "appraisal.teacher" ? t("whatKinds.teacher") : w === "appraisal.export" ? t("whatKinds.export") : w) },
           ]} />
         )}
       </Card>
