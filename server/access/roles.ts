@@ -18,3 +18,8 @@ export const POLICY_VIEW_ROLES = ["quality_admin", "sys_admin", "hr"] as const s
 export const POLICY_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 // Export of response-level data, the results document, recompute and import of past terms.
 export const SCORING_ADMIN_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Appraisal: HR runs it (vetoes, exemptions, publishing), the quality office reads it, approves
+// the notice and handles appeals; unit admins and unit leaders read their units.
+export const APPRAISAL_VIEW_ROLES = ["hr", "quality_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
+export const APPRAISAL_HR_ROLES = ["hr"] as const satisfies readonly Role[];
+export const APPRAISAL_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
