@@ -1,46 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  attainmentDocument, blended, computeAttainment, DEFAULT_STRENGTH_VALUES, isAttained, shortfalls,
-  type AttainmentInput, type AttainmentParams,
-} from "./compute";
-
-// A hand-worked programme. Offering C1 has two objectives:
-//   CO1 ← Q1 (full 10, w 0.6) and Q2 (full 20, w 0.4);  CO2 ← Q3 (full 50, w 1)
-// and three students (s3 has no score for Q2: it counts 0):
-//        Q1  Q2  Q3
-//   s1    8  14  40
-//   s2    6  10  30
-//   s3   10   –  45
-// Offering C2 has one objective CO1 ← E1 (full 100, w 1); t1 scores 90, t2 70.
-// Requirements: R1 with points 1.1 and 1.2; R2 with point 2.1. Support:
-//   C1.CO1 → 1.1 H, C2.CO1 → 1.1 M, C1.CO2 → 1.2 L, C2.CO1 → 1.2 H, C1.CO1 → 2.1 H.
-export const EXAMPLE: AttainmentInput = {
-  requirements: [
-    { code: "R1", points: [{ code: "1.1" }, { code: "1.2" }] },
-    { code: "R2", points: [{ code: "2.1" }] },
-  ],
-  support: [
-    { course: "C1", objective: "CO1", point: "1.1", strength: "H" },
-    { course: "C2", objective: "CO1", point: "1.1", strength: "M" },
-    { course: "C1", objective: "CO2", point: "1.2", strength: "L" },
-    { course: "C2", objective: "CO1", point: "1.2", strength: "H" },
-    { course: "C1", objective: "CO1", point: "2.1", strength: "H" },
-  ],
-  assessments: [
-    { course: "C1", item: "Q1", fullMarks: 10, objective: "CO1", weight: 0.6 },
-    { course: "C1", item: "Q2", fullMarks: 20, objective: "CO1", weight: 0.4 },
-    { course: "C1", item: "Q3", fullMarks: 50, objective: "CO2", weight: 1 },
-    { course: "C2", item: "E1", fullMarks: 100, objective: "CO1", weight: 1 },
-  ],
-  scores: [
-    { course: "C1", student: "s1", item: "Q1", score: 8 }, { course: "C1", student: "s1", item: "Q2", score: 14 }, { course: "C1", student: "s1", item: "Q3", score: 40 },
-    { course: "C1", student: "s2", item: "Q1", score: 6 }, { course: "C1", student: "s2", item: "Q2", score: 10 }, { course: "C1", student: "s2", item: "Q3", score: 30 },
-    { course: "C1", student: "s3", item: "Q1", score: 10 }, { course: "C1", student: "s3", item: "Q3", score: 45 },
-    { course: "C2", student: "t1", item: "E1", score: 90 }, { course: "C2", student: "t2", item: "E1", score: 70 },
-  ],
-};
-
-export const PARAMS: AttainmentParams = { threshold: 0.7, method: "item_ratio", courseAggregate: "min", strengthValues: DEFAULT_STRENGTH_VALUES };
+import { attainmentDocument, blended, computeAttainment, isAttained, shortfalls } from "./compute";
+import { EXAMPLE, PARAMS } from "./testing";
 
 const objective = (r: ReturnType<typeof computeAttainment>, course: string, code: string) =>
   r.objectives.find((o) => o.course === course && o.objective === code)!;
