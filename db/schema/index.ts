@@ -7,3 +7,4 @@ export * from "./campaigns";
 export * from "./responses";
 export * from "./results";
 export * from "./improvement";
+export * from "./attainment";
