@@ -21,7 +21,7 @@ import {
 export const ATTAINMENT_FILES = ["requirements", "support", "assessments", "scores"] as const;
 export type AttainmentFile = (typeof ATTAINMENT_FILES)[number];
 /** Where a problem is: a file (or the threshold option), its row (0: the file as a whole) and column header. */
-export type AttainmentIssue = { file: AttainmentFile | "threshold"; row: number; column: string | null; code: string; params?: Record<string, string | number> };
+export type AttainmentIssue = { file: AttainmentFile | "threshold" | "model"; row: number; column: string | null; code: string; params?: Record<string, string | number> };
 
 type Column = { key: string; zh: string; en: string; aliases: string[]; required: boolean };
 const col = (key: string, zh: string, en: string, aliases: string[], required = true): Column => ({ key, zh, en, aliases, required });
@@ -159,6 +159,30 @@ export function checkAttainmentFiles(files: Record<AttainmentFile, ParsedFile>, 
   const scores = checkScores(files.scores, assessments.items, issues, opts.rosters, broken.has("assessments"));
   if (issues.length) return { issues: sortIssues(issues) };
   return { input: { requirements: req.defs, support, assessments: assessments.list, scores, ...(opts.rosters ? { rosters: opts.rosters } : {}) }, issues };
+}
+
+/**
+ * A teacher's gradebook for one offering: its assessment items and scores. The course column
+ * must name the offering's course, students must be on its roster, and objectives (when the
+ * programme's model lists the course's objectives) must be among them.
+ */
+export function checkGradebookFiles(
+  files: { assessments: ParsedFile; scores: ParsedFile },
+  opts: { course: string; roster: string[]; objectives?: Set<string>; broken?: ReadonlySet<AttainmentFile> },
+): { assessments?: AssessmentItem[]; scores?: ScoreRow[]; issues: AttainmentIssue[] } {
+  const issues: AttainmentIssue[] = [];
+  const broken = opts.broken ?? new Set<AttainmentFile>();
+  const assessments = checkAssessments(files.assessments, issues, new Set([opts.course]));
+  if (opts.objectives && !broken.has("assessments")) {
+    for (const { row, cells } of files.assessments.rows) {
+      if (cells.objective && cells.course === opts.course && !opts.objectives.has(cells.objective)) {
+        issues.push(issue("assessments", row, files.assessments.headers.objective, "attainment.check.unknownObjective", { value: cells.objective, course: opts.course }));
+      }
+    }
+  }
+  const scores = checkScores(files.scores, assessments.items, issues, new Map([[opts.course, opts.roster]]), broken.has("assessments"));
+  if (issues.length) return { issues: sortIssues(issues) };
+  return { assessments: assessments.list, scores, issues };
 }
 
 export function thresholdIssues(threshold: number): AttainmentIssue[] {
@@ -326,7 +350,7 @@ function checkScores(
   return out;
 }
 
-const FILE_ORDER: Record<AttainmentIssue["file"], number> = { threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4 };
+const FILE_ORDER: Record<AttainmentIssue["file"], number> = { model: 0, threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4 };
 function sortIssues(list: AttainmentIssue[]): AttainmentIssue[] {
   return [...list].sort((a, b) => FILE_ORDER[a.file] - FILE_ORDER[b.file] || a.row - b.row);
 }
