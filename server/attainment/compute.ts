@@ -19,7 +19,7 @@
 //     v_j the numeric value of the link's strength (H/M/L, per programme, default 3/2/1)
 //   graduation requirement (毕业要求): min over its points, the weakest named
 //   attained: value ≥ threshold (within 1e-9, so that 0.7 computed as 0.6999999999999999 counts)
-import { mean, quantile } from "../scoring/stats";
+import { quantile } from "../scoring/stats";
 
 export const STRENGTHS = ["H", "M", "L"] as const;
 export type Strength = (typeof STRENGTHS)[number];
@@ -100,13 +100,17 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
     list.push(it);
   }
 
-  // Scores by (course, item, student); rosters.
-  const score = new Map<string, number>();
+  // Scores by course, item and student; rosters (a course's students in a fixed order).
+  const score = new Map<string, Map<string, Map<string, number>>>();
   const seen = new Map<string, Set<string>>();
   for (const s of input.scores) {
-    score.set(key(s.course, s.item, s.student), s.score);
-    const set = seen.get(s.course) ?? new Set<string>();
-    seen.set(s.course, set);
+    let items = score.get(s.course);
+    if (!items) score.set(s.course, (items = new Map()));
+    let students = items.get(s.item);
+    if (!students) items.set(s.item, (students = new Map()));
+    students.set(s.student, s.score);
+    let set = seen.get(s.course);
+    if (!set) seen.set(s.course, (set = new Set()));
     set.add(s.student);
   }
   const roster = (course: string): string[] => input.rosters?.get(course) ?? [...(seen.get(course) ?? [])];
@@ -116,26 +120,42 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
   const objectiveValue = new Map<string, number>();
   for (const [course, objs] of byCourse) {
     const students = roster(course);
+    const n = students.length;
+    const courseScores = score.get(course);
+    // An item's scores in roster order (missing: 0).
+    const column = (item: string): Float64Array => {
+      const byStudent = courseScores?.get(item);
+      const out = new Float64Array(n);
+      if (byStudent) for (let i = 0; i < n; i++) out[i] = byStudent.get(students[i]) ?? 0;
+      return out;
+    };
     const perCourse: ObjectiveResult[] = [];
     for (const [objective, items] of objs) {
       const marksDenominator = items.reduce((a, it) => a + it.weight * it.fullMarks, 0);
-      const studentValue = (student: string) => method === "item_ratio"
-        ? items.reduce((a, it) => a + it.weight * (score.get(key(course, it.item, student)) ?? 0) / it.fullMarks, 0)
-        : items.reduce((a, it) => a + it.weight * (score.get(key(course, it.item, student)) ?? 0), 0) / marksDenominator;
+      // a(s, j) for every student: Σ w_k · score_s,k / full_k (item_ratio) or Σ w_k · score_s,k / Σ w_k · full_k.
+      const values = new Float64Array(n);
       const itemResults: ItemResult[] = items.map((it) => {
-        const m = students.length ? mean(students.map((s) => score.get(key(course, it.item, s)) ?? 0)) : 0;
+        const col = column(it.item);
+        const factor = method === "item_ratio" ? it.weight / it.fullMarks : it.weight / marksDenominator;
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          sum += col[i];
+          values[i] += factor * col[i];
+        }
+        const m = n ? sum / n : 0;
         return { item: it.item, fullMarks: it.fullMarks, weight: it.weight, mean: m, ratio: m / it.fullMarks };
       });
       const attainment = method === "item_ratio"
         ? itemResults.reduce((a, r) => a + r.weight * r.ratio, 0)
         : itemResults.reduce((a, r) => a + r.weight * r.mean, 0) / marksDenominator;
-      const values = students.map(studentValue).sort((a, b) => a - b);
-      const at = values.filter((v) => isAttained(v, threshold)).length;
+      const sorted = Array.from(values).sort((a, b) => a - b);
+      let at = 0;
+      for (const v of sorted) if (isAttained(v, threshold)) at++;
       const result: ObjectiveResult = {
-        course, objective, attainment, students: students.length,
-        shareAtThreshold: students.length ? at / students.length : 0,
-        quartiles: values.length ? [quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75)] : [0, 0, 0],
-        studentValues: values,
+        course, objective, attainment, students: n,
+        shareAtThreshold: n ? at / n : 0,
+        quartiles: n ? [quantile(sorted, 0.25), quantile(sorted, 0.5), quantile(sorted, 0.75)] : [0, 0, 0],
+        studentValues: sorted,
         marks: items.reduce((a, it) => a + it.fullMarks, 0),
         items: itemResults,
         attained: isAttained(attainment, threshold),

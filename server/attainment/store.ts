@@ -9,7 +9,8 @@
  * are pooled into one offering of the course (their items must agree: same full marks,
  * objective and weight); its students are those enrolled in these sections.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf } from "../access/scope";
 import type { DbOrTx } from "@/db/client";
 import {
   assessmentItems, assessmentScores, attainmentRuns, courses, enrolments, persons, sectionAttainmentNotes, sections, sectionTeachers, terms,
@@ -104,8 +105,15 @@ export async function writeGradebook(db: DbOrTx, sectionId: number, items: Asses
       sectionId, position: i + 1, code: it.item, fullMarks: it.fullMarks, objective: it.objective, weight: it.weight,
     }))).returning({ id: assessmentItems.id, code: assessmentItems.code });
     const itemId = new Map(inserted.map((r) => [r.code, r.id]));
-    const rows = scores.map((x) => ({ itemId: itemId.get(x.item)!, personId: students.get(x.student)!, score: x.score }));
-    for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(assessmentScores).values(rows.slice(i, i + CHUNK));
+    // One statement over three arrays (unnest): a gradebook of thousands of scores is one round trip of three parameters.
+    for (let i = 0; i < scores.length; i += CHUNK * 10) {
+      const part = scores.slice(i, i + CHUNK * 10);
+      const items = `{${part.map((x) => itemId.get(x.item)!).join(",")}}`;
+      const people = `{${part.map((x) => students.get(x.student)!).join(",")}}`;
+      const values = `{${part.map((x) => x.score).join(",")}}`;
+      await tx.execute(sql`insert into ${assessmentScores} (item_id, person_id, score)
+        select * from unnest(${items}::int[], ${people}::int[], ${values}::float8[])`);
+    }
   });
 }
 
@@ -113,13 +121,11 @@ export async function writeGradebook(db: DbOrTx, sectionId: number, items: Asses
 async function gradebooks(db: DbOrTx, sectionIds: number[]) {
   const items = sectionIds.length ? await db.select().from(assessmentItems).where(inArray(assessmentItems.sectionId, sectionIds))
     .orderBy(asc(assessmentItems.sectionId), asc(assessmentItems.position)) : [];
-  const itemIds = items.map((i) => i.id);
-  const scores: { itemId: number; number: string; score: number }[] = [];
-  for (let i = 0; i < itemIds.length; i += CHUNK) {
-    scores.push(...await db.select({ itemId: assessmentScores.itemId, number: persons.number, score: assessmentScores.score })
-      .from(assessmentScores).innerJoin(persons, eq(persons.id, assessmentScores.personId))
-      .where(inArray(assessmentScores.itemId, itemIds.slice(i, i + CHUNK))));
-  }
+  // Plain rows straight from the driver (tens of thousands of scores for a programme's year).
+  const scores = sectionIds.length ? rowsOf<{ itemId: number; number: string; score: number }>(await db.execute(sql`
+    select s.item_id as "itemId", p.number, s.score from ${assessmentScores} s
+      join ${assessmentItems} i on i.id = s.item_id join ${persons} p on p.id = s.person_id
+     where i.section_id = any(${`{${sectionIds.join(",")}}`}::int[])`)).map((r) => ({ itemId: Number(r.itemId), number: r.number, score: Number(r.score) })) : [];
   return { items, scores };
 }
 
