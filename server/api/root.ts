@@ -7,6 +7,7 @@ import { instrumentsRouter } from "./routers/instruments";
 import { respondRouter } from "./routers/respond";
 import { campaignsRouter } from "./routers/campaigns";
 import { scoringRouter } from "./routers/scoring";
+import { attainmentRouter } from "./routers/attainment";
 
 export const appRouter = router({
   me: meRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   respond: respondRouter,
   campaigns: campaignsRouter,
   scoring: scoringRouter,
+  attainment: attainmentRouter,
 });
 
 export type AppRouter = typeof appRouter;

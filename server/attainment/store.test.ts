@@ -162,3 +162,25 @@ describe("a teacher's gradebook", () => {
     expect(r).toBeNull();
   });
 });
+
+describe("Word reports", () => {
+  it("the course and programme reports hold their charts as SVG with a PNG fallback", async () => {
+    const { default: JSZip } = await import("jszip");
+    const { programmeReportDocx, sectionReportDocx } = await import("./word");
+    const { programmeReport } = await import("./views");
+    const [s] = await db.select({ id: sections.id }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).where(eq(courses.code, "SE2101")).limit(1);
+    for (const bytes of [await sectionReportDocx(await sectionReport(db, s.id), "zh"), await programmeReportDocx(await programmeReport(db, programmeId), "zh")]) {
+      const zip = await JSZip.loadAsync(bytes);
+      const media = Object.keys(zip.files).filter((f) => f.startsWith("word/media/"));
+      const svgs = media.filter((f) => f.endsWith(".svg"));
+      const pngs = media.filter((f) => f.endsWith(".png"));
+      expect(svgs.length).toBeGreaterThan(0);
+      expect(pngs.length).toBe(svgs.length);
+      const png = await zip.file(pngs[0])!.async("uint8array");
+      expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(await zip.file(svgs[0])!.async("string")).toMatch(/^<svg/);
+      const xml = await zip.file("word/document.xml")!.async("string");
+      expect(xml).toMatch(/达成情况评价报告/);
+    }
+  });
+});
