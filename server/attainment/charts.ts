@@ -19,7 +19,7 @@ export function objectivesBarOption(rows: { label: string; value: number }[], th
       type: "bar", name: l.attainment, barMaxWidth: 48,
       data: rows.map((r) => ({ value: pct(r.value), itemStyle: { color: r.value >= threshold - 1e-9 ? "#1677ff" : "#ff4d4f" } })),
       label: { show: true, position: "top", formatter: (p: { value?: unknown }) => Number(p.value).toFixed(3) },
-      markLine: { symbol: "none", lineStyle: { color: "#fa8c16", type: "dashed" }, label: { formatter: `${l.threshold} ${threshold}` }, data: [{ yAxis: threshold }] },
+      markLine: { symbol: "none", lineStyle: { color: "#fa8c16", type: "dashed" }, label: { position: "insideEndTop", formatter: `${l.threshold} ${threshold}` }, data: [{ yAxis: threshold }] },
     }],
   };
 }
