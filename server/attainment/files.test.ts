@@ -171,3 +171,28 @@ describe("npm run attainment", () => {
     expect(existsSync(output)).toBe(false);
   });
 });
+
+describe("the outcome model from the requirements and support files", () => {
+  it("builds the model (course objectives from the support matrix) with the programme's settings", async () => {
+    const { modelFromFiles } = await import("./model");
+    const { model, issues } = await modelFromFiles({ requirements: enc(EXAMPLE_FILES.requirements), support: enc(EXAMPLE_FILES.support) }, { threshold: 0.65 }, "zh");
+    expect(issues).toEqual([]);
+    expect(model!.requirements.map((r) => [r.code, r.points.map((p) => p.code)])).toEqual([["R1", ["1.1", "1.2"]], ["R2", ["2.1"]]]);
+    expect(model!.courseObjectives).toEqual([{ course: "C1", code: "CO1" }, { course: "C2", code: "CO1" }, { course: "C1", code: "CO2" }]);
+    expect(model!.threshold).toBe(0.65);
+    expect(model!.strengthValues).toEqual({ H: 3, M: 2, L: 1 });
+  });
+
+  it("refuses a point nobody supports and a strength other than H/M/L, with row and column", async () => {
+    const { modelFromFiles } = await import("./model");
+    const { model, issues } = await modelFromFiles({
+      requirements: enc(EXAMPLE_FILES.requirements + "R3,3.1,\n"),
+      support: enc(EXAMPLE_FILES.support.replace("C1,CO2,1.2,L", "C1,CO2,1.2,强弱")),
+    }, {}, "zh");
+    expect(model).toBeUndefined();
+    expect(where(issues)).toEqual([
+      ["requirements", 5, "point", "check.unsupportedPoint"],
+      ["support", 4, "strength", "check.badStrength"],
+    ]);
+  });
+});

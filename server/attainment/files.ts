@@ -351,7 +351,7 @@ function checkScores(
 }
 
 const FILE_ORDER: Record<AttainmentIssue["file"], number> = { model: 0, threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4 };
-function sortIssues(list: AttainmentIssue[]): AttainmentIssue[] {
+export function sortIssues(list: AttainmentIssue[]): AttainmentIssue[] {
   return [...list].sort((a, b) => FILE_ORDER[a.file] - FILE_ORDER[b.file] || a.row - b.row);
 }
 

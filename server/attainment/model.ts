@@ -24,7 +24,7 @@ import {
   COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS,
   type AttainmentParams, type RequirementDef, type SupportLink,
 } from "./compute";
-import { checkAttainmentFiles, parseStrength, readAttainmentFile, type AttainmentIssue, type ParsedFile } from "./files";
+import { checkAttainmentFiles, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
 
 const code = z.string().trim().min(1).max(40);
 const title = z.string().trim().max(500).optional();
@@ -110,7 +110,7 @@ export async function modelFromFiles(
       if (cells.point && !supported.has(cells.point)) issues.push({ file: "requirements", row, column: req.parsed.headers.point, code: "attainment.check.unsupportedPoint", params: { point: cells.point } });
     }
   }
-  if (issues.length || !req.parsed) return { issues: dedupe(issues) };
+  if (issues.length || !req.parsed) return { issues: sortIssues(dedupe(issues)) };
   const requirements: OutcomeModel["requirements"] = [];
   for (const { cells } of req.parsed.rows) {
     let r = requirements.find((x) => x.code === cells.requirement);
