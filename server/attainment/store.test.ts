@@ -184,3 +184,31 @@ describe("Word reports", () => {
     }
   });
 });
+
+describe("who sees and changes what (through the router)", () => {
+  it("a teacher sees and imports only their own sections; the college's admin sees the programme; another college's admin does not", async () => {
+    const { createCaller } = await import("../api/root");
+    const { sessionOf } = await import("../test/fixtures");
+    const person = async (number: string) => sessionOf(db, (await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number)))[0]);
+    const teacher = await person("T0001");
+    const own = (await db.select({ id: sectionTeachers.sectionId }).from(sectionTeachers).where(eq(sectionTeachers.personId, teacher.id)))[0].id;
+    const [other] = await db.select({ id: sections.id }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
+      .where(sql`${courses.code} = 'SE4101' and not exists (select 1 from section_teachers t where t.section_id = ${sections.id} and t.person_id = ${teacher.id})`).limit(1);
+    const asTeacher = createCaller({ db, user: teacher });
+    expect((await asTeacher.attainment.overview()).sections.some((s) => s.id === own)).toBe(true);
+    await expect(asTeacher.attainment.section({ sectionId: own })).resolves.toMatchObject({ section: { id: own } });
+    await expect(asTeacher.attainment.section({ sectionId: other.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asTeacher.attainment.saveNotes({ sectionId: other.id, analysis: "x", measures: "y" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asTeacher.attainment.programme({ programmeId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await asTeacher.attainment.saveNotes({ sectionId: own, analysis: "CO2 偏低：建模练习不足", measures: "增加两次建模作业" });
+    expect((await sectionReport(db, own)).notes).toEqual({ analysis: "CO2 偏低：建模练习不足", measures: "增加两次建模作业" });
+
+    const csAdmin = createCaller({ db, user: await person("UA-CS") });
+    const report = await csAdmin.attainment.programme({ programmeId });
+    expect(report.run?.result.requirements).toHaveLength(12);
+    expect(report.run!.result.objectives.every((o) => o.studentValues.length === 0)).toBe(true); // no per-student values leave for the programme page
+    const [otherAdmin] = await db.execute(sql`select p.id from persons p join role_grants g on g.person_id = p.id join units u on u.id = g.unit_id where g.role = 'unit_admin' and u.code <> 'CS' limit 1`).then((r) => rowsOf<{ id: number }>(r));
+    if (otherAdmin) await expect(createCaller({ db, user: await sessionOf(db, otherAdmin) }).attainment.programme({ programmeId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(createCaller({ db, user: teacher }).attainment.compute({ modelId: report.model.id, schoolYear: "2026-2027" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
