@@ -8,7 +8,8 @@ import type { Locale } from "../i18n/messages";
 import { MAX_FILE_BYTES } from "../imports/parse";
 import { describeIssue } from "./files";
 import { importGradebook, sectionReport } from "./store";
-import { assertProgrammeAccess, assertSectionAccess, programmeReport } from "./views";
+import { assertProgrammeAccess, assertSectionAccess, ATTAINMENT_EDIT_ROLES, programmeReport } from "./views";
+import { createModelVersion, currentModel, modelFromFiles } from "./model";
 import { programmeReportDocx, sectionReportDocx } from "./word";
 
 export { MAX_FILE_BYTES };
@@ -60,4 +61,42 @@ export async function reportDocx(input: { db: Db; user: SessionUser | null; loca
   await assertProgrammeAccess(db, user, id.data);
   const r = await programmeReport(db, id.data, year?.data);
   return { body: await programmeReportDocx(r, locale), fileName: `毕业要求达成情况评价报告-${r.programme.code}-${r.year ?? ""}.docx` };
+}
+
+/**
+ * Multipart fields programmeId, requirements, support (the CLI's files): a new draft version of
+ * the programme's outcome model, keeping the other settings (training objectives and their
+ * matrix, strength values, threshold, methods, objective titles) of the version in force.
+ * Refused: 400 with every problem (file, row, column, reason); nothing stored.
+ */
+export async function handleModelUpload(input: { db: Db; user: SessionUser | null; locale: Locale; formData: FormData }) {
+  const { db, user, locale, formData } = input;
+  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+  const programmeId = idSchema.safeParse(formData.get("programmeId"));
+  if (!programmeId.success) throw badRequest("attainment.errors.programmeNotFound");
+  await assertProgrammeAccess(db, user, programmeId.data, ATTAINMENT_EDIT_ROLES);
+  const files: Record<"requirements" | "support", Uint8Array> = { requirements: new Uint8Array(), support: new Uint8Array() };
+  for (const k of ["requirements", "support"] as const) {
+    const f = fileOf(formData.get(k));
+    if (!f) throw badRequest("imports.upload.noFile");
+    if (f.size > MAX_FILE_BYTES) throw badRequest("imports.upload.tooLarge", { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+    files[k] = new Uint8Array(await f.arrayBuffer());
+  }
+  const current = await currentModel(db, programmeId.data);
+  const titles = new Map((current?.model.courseObjectives ?? []).map((o) => [`${o.course}\u0000${o.code}`, o.title]));
+  const { model, issues } = await modelFromFiles(files, current ? {
+    trainingObjectives: current.model.trainingObjectives, requirementObjectives: current.model.requirementObjectives, strengthValues: current.model.strengthValues,
+    threshold: current.model.threshold, method: current.model.method, courseAggregate: current.model.courseAggregate, alpha: current.model.alpha,
+  } : {}, locale);
+  if (!model) {
+    throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: issues.length },
+      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })));
+  }
+  const requirementCodes = new Set(model.requirements.map((r) => r.code));
+  const withTitles = {
+    ...model,
+    courseObjectives: model.courseObjectives.map((o) => ({ ...o, ...(titles.get(`${o.course}\u0000${o.code}`) ? { title: titles.get(`${o.course}\u0000${o.code}`) } : {}) })),
+    requirementObjectives: model.requirementObjectives.filter((l) => requirementCodes.has(l.requirement)),
+  };
+  return createModelVersion(db, { programmeId: programmeId.data, cohorts: current?.cohorts ?? [], model: withTitles }, user.id, new Date());
 }

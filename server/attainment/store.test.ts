@@ -212,3 +212,39 @@ describe("who sees and changes what (through the router)", () => {
     await expect(createCaller({ db, user: teacher }).attainment.compute({ modelId: report.model.id, schoolYear: "2026-2027" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("the outcome model from files in the app", () => {
+  it("the programme's admin uploads the two files: a bad file is refused with row and column, a good one is a new draft keeping the settings", async () => {
+    const { handleModelUpload } = await import("./http");
+    const { sessionOf } = await import("../test/fixtures");
+    const [ua] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "UA-CS"));
+    const user = await sessionOf(db, ua);
+    const current = (await currentModel(db, programmeId))!;
+    const { files } = await exportProgrammeFiles(db, current.id, DEMO_ATTAINMENT.schoolYear);
+    const form = (req: string, sup: string) => {
+      const f = new FormData();
+      f.set("programmeId", String(programmeId));
+      f.set("requirements", new Blob([req], { type: "text/csv" }), "req.csv");
+      f.set("support", new Blob([sup], { type: "text/csv" }), "sup.csv");
+      return f;
+    };
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels);
+    const badSupport = files.support.replace(/,H\n/, ",X\n");
+    await expect(handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, badSupport) }))
+      .rejects.toMatchObject({ code: "attainment.errors.modelProblems", details: [expect.objectContaining({ file: "support", column: "strength", message: expect.stringContaining("支撑强度“X”无效") })] });
+    expect((await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels))[0].n).toBe(n);
+    // a support matrix without any link to 1.1 is refused: the point would be unsupported
+    const withoutPoint = files.support.split("\n").filter((l) => !l.endsWith(",1.1,H") && !l.endsWith(",1.1,M") && !l.endsWith(",1.1,L")).join("\n");
+    await expect(handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, withoutPoint) })).rejects.toMatchObject({ code: "attainment.errors.modelProblems" });
+    // one strength changed: a new draft that keeps the training objectives and the threshold
+    const changed = files.support.replace(/,M\n/, ",H\n");
+    const r = await handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, changed) });
+    expect(r.status).toBe("created");
+    const { getModelVersion } = await import("./model");
+    const v = await getModelVersion(db, r.id);
+    expect(v.status).toBe("draft");
+    expect(v.model.trainingObjectives).toEqual(current.model.trainingObjectives);
+    expect(v.model.threshold).toBe(current.model.threshold);
+    expect(v.model.courseObjectives.find((o) => o.course === "SE3101" && o.code === "CO1")?.title).toMatch(/软件需求工程/);
+  });
+});

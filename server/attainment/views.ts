@@ -80,7 +80,10 @@ export async function programmeReport(db: DbOrTx, programmeId: number, schoolYea
   const programme = await programmeRow(db, programmeId);
   const model = await currentModel(db, programmeId);
   if (!model) throw new DomainError("NOT_FOUND", "attainment.errors.noModel");
-  const versions = await db.select({ id: outcomeModels.id }).from(outcomeModels).where(eq(outcomeModels.programmeId, programmeId));
+  const versions = await db.select({
+    id: outcomeModels.id, version: outcomeModels.version, status: outcomeModels.status, createdAt: outcomeModels.createdAt,
+    approvedAt: outcomeModels.approvedAt, approvalNote: outcomeModels.approvalNote,
+  }).from(outcomeModels).where(eq(outcomeModels.programmeId, programmeId)).orderBy(desc(outcomeModels.version));
   const ids = versions.map((v) => v.id);
   const years = [...new Set((await db.select({ y: attainmentRuns.schoolYear }).from(attainmentRuns).where(inArray(attainmentRuns.modelId, ids))).map((r) => r.y))].sort();
   const year = schoolYear ?? years.at(-1) ?? null;
@@ -100,7 +103,7 @@ export async function programmeReport(db: DbOrTx, programmeId: number, schoolYea
     .where(and(inArray(courses.code, courseCodes), eq(terms.schoolYear, year))).orderBy(asc(sections.code)) : [];
   return {
     programme, model: { id: model.id, version: model.version, cohorts: model.cohorts, ...model.model },
-    years, year, run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
+    versions, years, year, run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
     shortfalls: run ? shortfalls(run.result, next?.result) : [],
     nextYear: next ? nextYear : null,
     trend, sections: secs,

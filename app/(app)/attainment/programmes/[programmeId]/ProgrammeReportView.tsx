@@ -1,7 +1,7 @@
 "use client";
-import { DownloadOutlined, ReloadOutlined } from "@ant-design/icons";
+import { DownloadOutlined, ReloadOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Input, Row, Select, Space, Table, Tag, Typography, Upload } from "antd";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useMemo, useState } from "react";
@@ -18,6 +18,21 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const q = useQuery(trpc.attainment.programme.queryOptions({ programmeId, schoolYear: year }));
   const compute = useMutation(trpc.attainment.compute.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() }) }));
   const [selected, setSelected] = useState<string | null>(null);
+  const approve = useMutation(trpc.attainment.approveModel.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() }) }));
+  const [note, setNote] = useState("");
+  const [modelFiles, setModelFiles] = useState<{ requirements?: File; support?: File }>({});
+  const [modelOutcome, setModelOutcome] = useState<{ ok: boolean; text: string; issues: { file: string; row: number; column: string | null; message: string }[] } | null>(null);
+  async function uploadModel() {
+    if (!modelFiles.requirements || !modelFiles.support) return;
+    const body = new FormData();
+    body.set("programmeId", String(programmeId));
+    body.set("requirements", modelFiles.requirements);
+    body.set("support", modelFiles.support);
+    const res = await fetch("/api/attainment/model", { method: "POST", body });
+    const json = await res.json();
+    setModelOutcome(res.ok ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] } : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] });
+    if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
+  }
   const labels = useMemo(() => ({ attainment: r("attainment"), threshold: r("threshold"), students: r("students"), direct: r("direct"), indirect: r("indirect") }), [r]);
   const d = q.data;
   const result = d?.run?.result;
@@ -99,6 +114,32 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               { title: r("attainment"), render: (_, s) => s.attainment.toFixed(3) },
               { title: d!.nextYear ? `${r("nextYear")} ${d!.nextYear}` : r("nextYear"), render: (_, s) => (s.next === null ? "—" : <span>{s.next.toFixed(3)} <Tag color={s.recovered ? "green" : "red"}>{s.recovered ? t("recovered") : t("notRecovered")}</Tag></span>) },
             ]} />
+        </Card>
+      )}
+      {d && (
+        <Card size="small" title={t("model")} data-testid="model-versions">
+          <Table size="small" rowKey="id" pagination={false} dataSource={d.versions}
+            columns={[
+              { title: t("model"), render: (_, v) => t("version", { version: v.version }) },
+              { title: r("verdict"), render: (_, v) => <Tag color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>{v.status}</Tag> },
+              { title: "", responsive: ["sm"], render: (_, v) => v.approvalNote ?? "" },
+              { title: "", render: (_, v) => (v.status === "draft" ? (
+                <Space.Compact><Input size="small" placeholder={t("note")} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+                  <Button size="small" onClick={() => approve.mutate({ modelId: v.id, note })} loading={approve.isPending}>{t("approve")}</Button></Space.Compact>
+              ) : null) },
+            ]} />
+          {approve.error && <Typography.Text type="danger">{approve.error.message}</Typography.Text>}
+          <Space wrap style={{ marginTop: 8 }}>
+            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, requirements: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, requirements: undefined }))}>
+              <Button size="small" icon={<UploadOutlined />}>{t("requirementsFile")}</Button>
+            </Upload>
+            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, support: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, support: undefined }))}>
+              <Button size="small" icon={<UploadOutlined />}>{t("supportFile")}</Button>
+            </Upload>
+            <Button size="small" type="primary" disabled={!modelFiles.requirements || !modelFiles.support} onClick={uploadModel}>{t("upload")}</Button>
+          </Space>
+          {modelOutcome && <Alert style={{ marginTop: 8 }} type={modelOutcome.ok ? "success" : "error"} title={modelOutcome.text}
+            description={modelOutcome.issues.length ? <ul style={{ margin: 0 }}>{modelOutcome.issues.map((i) => <li key={`${i.file}:${i.row}:${i.column}:${i.message}`}>{i.message}</li>)}</ul> : undefined} />}
         </Card>
       )}
     </Space>
