@@ -11,7 +11,7 @@ export function AttainmentHome() {
   const tn = useTranslations("nav");
   const q = useQuery(trpc.attainment.overview.queryOptions());
   return (
-    <Space direction="vertical" style={{ width: "100%" }} size="large">
+    <Space orientation="vertical" style={{ width: "100%" }} size="large">
       <Typography.Title level={3} style={{ margin: 0 }}>{tn("attainment")}</Typography.Title>
       {(q.data?.programmes.length ?? 0) > 0 && (
         <Card title={t("programmes")} size="small">

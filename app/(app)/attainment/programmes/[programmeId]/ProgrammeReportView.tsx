@@ -45,7 +45,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const points = selected ? (result?.points ?? []).filter((p) => p.requirement === selected) : [];
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }} size="middle">
+    <Space orientation="vertical" style={{ width: "100%" }} size="middle">
       <div>
         <Typography.Title level={3} style={{ margin: 0 }}>{r("programmeTitle")}</Typography.Title>
         {d && <Typography.Text type="secondary">{d.programme.code} {d.programme.name} · {t("model")} {t("version", { version: d.model.version })} · {r("threshold")} {d.model.threshold}</Typography.Text>}

@@ -54,14 +54,14 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
 
   const s = q.data?.section;
   return (
-    <Space direction="vertical" style={{ width: "100%" }} size="middle">
+    <Space orientation="vertical" style={{ width: "100%" }} size="middle">
       <div>
         <Typography.Title level={3} style={{ margin: 0 }}>{r("courseTitle")}</Typography.Title>
         {s && <Typography.Text type="secondary">{s.courseCode} {s.courseName} · {s.code} · {s.termCode}</Typography.Text>}
       </div>
       {q.error && <Alert type="error" title={q.error.message} />}
       <Card size="small" title={t("gradebook")}>
-        <Space direction="vertical" style={{ width: "100%" }}>
+        <Space orientation="vertical" style={{ width: "100%" }}>
           <Space wrap>
             <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setFiles((x) => ({ ...x, assessments: f })); return false; }} onRemove={() => setFiles((x) => ({ ...x, assessments: undefined }))}>
               <Button icon={<UploadOutlined />} data-testid="pick-assessments">{t("assessmentsFile")}</Button>
