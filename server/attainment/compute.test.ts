@@ -156,3 +156,21 @@ describe("shortfalls and the next year", () => {
     expect(blended(0.64, null, 0.8)).toBe(0.64);
   });
 });
+
+describe("indirect values from survey items", () => {
+  it("the mean of the mapped items' scores on 0–1; requirements without answered items get none", async () => {
+    const { indirectValues, trainingObjectiveValues } = await import("./compute");
+    // q1 mean 4.2 on a 1–5 scale read as /5 = 0.84; q2 mean 3.6/5 = 0.72; q3 mean 0.9 on 0–1
+    const means = new Map([["q1", { mean: 4.2, top: 5, n: 40 }], ["q2", { mean: 3.6, top: 5, n: 38 }], ["q3", { mean: 0.9, top: 1, n: 12 }], ["q4", { mean: 0, top: 5, n: 0 }]]);
+    const v = indirectValues([{ item: "q1", target: "GR1" }, { item: "q2", target: "GR1" }, { item: "q3", target: "GR2" }, { item: "q4", target: "GR3" }], means);
+    // GR1 = (0.84 + 0.72)/2 = 0.78; GR2 = 0.9; GR3: its only item has no answers
+    expect(v.get("GR1")!.value).toBeCloseTo(0.78, 12);
+    expect(v.get("GR1")!.items).toBe(2);
+    expect(v.get("GR2")!.value).toBeCloseTo(0.9, 12);
+    expect(v.has("GR3")).toBe(false);
+    // training objectives through the matrix: PO1 ← GR1, GR2 → (0.78 + 0.9)/2 = 0.84
+    const po = trainingObjectiveValues([{ requirement: "GR1", objective: "PO1" }, { requirement: "GR2", objective: "PO1" }, { requirement: "GR9", objective: "PO2" }], new Map([["GR1", 0.78], ["GR2", 0.9]]));
+    expect(po.get("PO1")).toBeCloseTo(0.84, 12);
+    expect(po.has("PO2")).toBe(false);
+  });
+});

@@ -254,3 +254,36 @@ export function blended(direct: number, indirect: number | null, alpha: number |
   if (indirect === null || alpha === null) return direct;
   return alpha * direct + (1 - alpha) * indirect;
 }
+
+/**
+ * Indirect attainment of requirements (or training objectives) from survey items: each mapped
+ * item's mean score on 0–1 (its mean option value divided by the scale's top), and per target
+ * the mean over its mapped items; targets without a mapped item with answers get none.
+ */
+export function indirectValues(
+  mappings: { item: string; target: string }[],
+  itemMeans: Map<string, { mean: number; top: number; n: number }>,
+): Map<string, { value: number; items: number; n: number }> {
+  const acc = new Map<string, { sum: number; items: number; n: number }>();
+  for (const m of mappings) {
+    const it = itemMeans.get(m.item);
+    if (!it || it.n === 0 || it.top <= 0) continue;
+    const a = acc.get(m.target) ?? { sum: 0, items: 0, n: 0 };
+    acc.set(m.target, a);
+    a.sum += it.mean / it.top;
+    a.items++;
+    a.n = Math.max(a.n, it.n);
+  }
+  return new Map([...acc].map(([k, a]) => [k, { value: a.sum / a.items, items: a.items, n: a.n }]));
+}
+
+/** Training objectives (培养目标) through the requirement → objective matrix: the mean of their requirements' values. */
+export function trainingObjectiveValues(links: { requirement: string; objective: string }[], requirementValue: Map<string, number>): Map<string, number> {
+  const acc = new Map<string, number[]>();
+  for (const l of links) {
+    const v = requirementValue.get(l.requirement);
+    if (v === undefined) continue;
+    acc.set(l.objective, [...(acc.get(l.objective) ?? []), v]);
+  }
+  return new Map([...acc].map(([k, vs]) => [k, vs.reduce((a, b) => a + b, 0) / vs.length]));
+}
