@@ -3,9 +3,8 @@ import type { ReactNode } from "react";
 import { currentUser } from "@/server/api/server";
 import { BROWSE_ROLE_LIST, IMPORT_ROLE_LIST } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
-import { INSTRUMENT_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES } from "@/server/access/roles";
+import { ATTAINMENT_VIEW_ROLES, INSTRUMENT_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES } from "@/server/access/roles";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
-import { ATTAINMENT_VIEW_ROLES } from "@/server/attainment/views";
 import { AppShell, type NavKey } from "../_components/AppShell";
 import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 

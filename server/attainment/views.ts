@@ -11,6 +11,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { assessmentItems, attainmentRuns, courses, outcomeModels, programmes, sections, sectionTeachers, terms, units, type Role } from "@/db/schema";
+import { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES } from "../access/roles";
 import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { DomainError, forbidden, notFound } from "../errors";
@@ -18,9 +19,7 @@ import { shortfalls, type AttainmentResult } from "./compute";
 import { currentModel } from "./model";
 import { isSectionTeacher, latestRun, sectionInfo } from "./store";
 
-export const ATTAINMENT_VIEW_ROLES = ["quality_admin", "sys_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
-export const ATTAINMENT_EDIT_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
-export const ATTAINMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+export { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES };
 
 export async function assertSectionAccess(db: DbOrTx, user: SessionUser, sectionId: number, mode: "view" | "edit") {
   const s = await sectionInfo(db, sectionId);
