@@ -52,12 +52,13 @@ describe("OBE attainment", () => {
     expect(table).toMatch(/n=\d+/);
     await page.getByTestId("distribution-chart").locator("svg").waitFor();
     await shot(page, "attainment-course-report");
+    const reportUrl = page.url();
     await ctx.close();
 
     const phone = await newContext(browser, PHONE);
     const p2 = await phone.newPage();
     await signInHome(p2, "T0001");
-    await p2.goto(page.url());
+    await p2.goto(reportUrl);
     await p2.getByTestId("objectives-chart").locator("svg").waitFor();
     await shot(p2, "attainment-course-report-phone");
     await phone.close();
@@ -93,12 +94,13 @@ describe("OBE attainment", () => {
     const bytes = Buffer.concat(chunks);
     expect(bytes.subarray(0, 2).toString()).toBe("PK");
     expect(bytes.includes(Buffer.from("word/media/"))).toBe(true);
+    const programmeUrl = page.url();
     await ctx.close();
 
     const phone = await newContext(browser, PHONE);
     const p2 = await phone.newPage();
     await signInHome(p2, "UA-CS");
-    await p2.goto(page.url());
+    await p2.goto(programmeUrl);
     await p2.getByTestId("requirements-radar").locator("svg").waitFor();
     await shot(p2, "attainment-programme-report-phone");
     await phone.close();
