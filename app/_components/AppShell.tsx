@@ -1,6 +1,6 @@
 "use client";
 import {
-  ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
+  AimOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
   ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
@@ -12,7 +12,7 @@ import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
 
 export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns"
-  | "results" | "policies" | "appraisal" | "myAppraisal";
+  | "results" | "policies" | "appraisal" | "myAppraisal" | "attainment";
 
 // label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
 const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
@@ -29,6 +29,7 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   policies: { href: "/admin/policies", icon: <SlidersOutlined /> },
   appraisal: { href: "/admin/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.title" },
   myAppraisal: { href: "/self/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.mineTitle" },
+  attainment: { href: "/attainment", icon: <AimOutlined /> },
 };
 
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };

@@ -8,3 +8,4 @@ export * from "./responses";
 export * from "./results";
 export * from "./improvement";
 export * from "./appraisal";
+export * from "./attainment";

@@ -8,6 +8,7 @@ import { respondRouter } from "./routers/respond";
 import { campaignsRouter } from "./routers/campaigns";
 import { scoringRouter } from "./routers/scoring";
 import { appraisalRouter } from "./routers/appraisal";
+import { attainmentRouter } from "./routers/attainment";
 
 export const appRouter = router({
   me: meRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   campaigns: campaignsRouter,
   scoring: scoringRouter,
   appraisal: appraisalRouter,
+  attainment: attainmentRouter,
 });
 
 export type AppRouter = typeof appRouter;
