@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, courses, eligibility, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
 import { createInvitations } from "../invitations/invitations";
+import { closeCampaign } from "./campaigns";
 import {
-  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, refused, SECRET, studentTokens, submit, trackingData,
+  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER, refused, SECRET, studentTokens, submit, trackingData,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { approvePolicy, createPolicy, defaultPolicy, retirePolicy } from "../scoring/policies";
@@ -87,7 +88,26 @@ beforeAll(async () => {
       }
     }
   }
+  // The submissions wait sealed while the campaign runs; the tests below read the closed campaign.
+  live = await responseRates(db, campaign.id, "unit");
+  // What teachers read while it runs (counted from the spent tokens), under the default
+  // minimum (5) and under a year's policy asking for 2.
+  const teacherView = async (p: { id: number }) => ratesForActor(db, await sessionOf(db, p), { campaignId: campaign.id, by: "unit" }) as Promise<TeacherRateReport>;
+  for (const p of [s.people.teacherA, x.teacherA2, s.people.teacherB]) liveTeacher.set(p.id, await teacherView(p));
+  liveHome = await ratesForTeacher(db, s.people.teacherA.id);
+  const term = await db.query.terms.findFirst({ where: (t, { eq: e }) => e(t.id, s.term.id) });
+  const base = defaultPolicy(term!.schoolYear);
+  const pol = await createPolicy(db, { ...base, minRaters: { ...base.minRaters, student: 2 } }, s.people.quality.id);
+  await approvePolicy(db, pol.id, s.people.quality.id, "两人即可显示", new Date());
+  liveMin2 = await teacherView(s.people.teacherA);
+  await retirePolicy(db, pol.id, s.people.quality.id, new Date());
+  await closeCampaign(db, campaign.id, LATER, null, SECRET);
 });
+
+let live: Awaited<ReturnType<typeof responseRates>>;
+const liveTeacher = new Map<number, TeacherRateReport>();
+let liveHome: Awaited<ReturnType<typeof ratesForTeacher>>;
+let liveMin2: TeacherRateReport;
 
 type Counts = { eligible: number; started: number; answered: number; declined: number };
 
@@ -154,6 +174,12 @@ describe("responseRates", () => {
     expect(secA.teachers).toContain("王老师");
   });
 
+  it("while the campaign runs, accepted submissions count from their spent tokens: as answered (the token does not say declined)", async () => {
+    const all = expected(() => "all").get("all")!;
+    expect(counts(live.total)).toEqual(withRate({ ...all, answered: all.answered + all.declined, declined: 0 }));
+    expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(withRate(all));
+  });
+
   it("an unknown campaign id gives an empty report", async () => {
     const other = await responseRates(db, 999_999, "unit");
     expect(other.rows).toEqual([]);
@@ -183,37 +209,38 @@ describe("ratesForActor", () => {
   });
 
   it("a teacher of a running campaign sees no count and no rate below the minimum of raters (5 by default)", async () => {
+    // While it runs, submissions are counted from the spent tokens (a decline is not told
+    // apart): every section here has fewer than 5; 张老师's total has 5 (secA 3 + secC 2 of 8).
     for (const teacher of [s.people.teacherA, x.teacherA2, s.people.teacherB]) {
-      const a = await as(teacher, "unit") as TeacherRateReport;
+      const a = liveTeacher.get(teacher.id)!;
       expect(a.by).toBe("section");
       expect(a.live).toBe(true);
       expect(a.minRaters).toBe(5);
-      for (const row of [...a.rows, a.total]) {
+      for (const row of a.rows) {
         expect({ answered: row.answered, declined: row.declined, started: row.started, rate: row.rate, withheld: row.withheld })
           .toEqual({ answered: null, declined: null, started: null, rate: null, withheld: true });
         expect(row.eligible).toBeGreaterThan(0);
       }
+      const total = teacher.id === s.people.teacherA.id
+        ? { answered: null, declined: null, started: null, rate: roundRate(5 / 8), withheld: false }
+        : { answered: null, declined: null, started: null, rate: null, withheld: true };
+      expect({ answered: a.total.answered, declined: a.total.declined, started: a.total.started, rate: a.total.rate, withheld: a.total.withheld }).toEqual(total);
     }
-    const viaHome = await ratesForTeacher(db, s.people.teacherA.id);
-    expect(viaHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null)).toBe(true);
+    expect(liveHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null)).toBe(true);
+    // Once closed, the teacher reads the counts.
+    const closed = await as(s.people.teacherA) as TeacherRateReport;
+    expect(closed.live).toBe(false);
+    expect(closed.rows.every((r) => r.answered !== null && r.declined !== null && !r.rounded)).toBe(true);
   });
 
   it("with enough answers, a running campaign's rate reaches the teacher rounded to 10 %, still without counts", async () => {
-    // The year's policy asks for 2 answers: secA has 2 answers + 1 decline of 5 (60 %),
-    // secC 2 answers of 3 eligible (66.7 %, shown as 70 %).
-    const term = await db.query.terms.findFirst({ where: (t, { eq: e }) => e(t.id, s.term.id) });
-    const base = defaultPolicy(term!.schoolYear);
-    const p = await createPolicy(db, { ...base, minRaters: { ...base.minRaters, student: 2 } }, s.people.quality.id);
-    await approvePolicy(db, p.id, s.people.quality.id, "两人即可显示", new Date());
-    try {
-      const a = await as(s.people.teacherA) as TeacherRateReport;
-      expect(a.minRaters).toBe(2);
-      const byId = new Map(a.rows.map((r) => [r.id, r]));
-      expect(byId.get(s.secA.id)).toMatchObject({ rate: 0.6, rounded: true, withheld: false, answered: null, declined: null, started: null });
-      expect(byId.get(x.secC.id)).toMatchObject({ rate: 0.7, rounded: true, withheld: false, answered: null, declined: null, started: null });
-    } finally {
-      await retirePolicy(db, p.id, s.people.quality.id, new Date());
-    }
+    // The year's policy asks for 2: secA has 3 submissions (2 answers + 1 decline) of 5
+    // (60 %), secC 2 of 3 eligible (66.7 %, shown as 70 %).
+    const a = liveMin2;
+    expect(a.minRaters).toBe(2);
+    const byId = new Map(a.rows.map((r) => [r.id, r]));
+    expect(byId.get(s.secA.id)).toMatchObject({ rate: 0.6, rounded: true, withheld: false, answered: null, declined: null, started: null });
+    expect(byId.get(x.secC.id)).toMatchObject({ rate: 0.7, rounded: true, withheld: false, answered: null, declined: null, started: null });
   });
 
   it("a student, HR and the system administrator are refused", async () => {
@@ -260,6 +287,7 @@ describe("tracking campaigns", () => {
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a1)));
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a2)), { declined: true });
     await invitationTokenFor(db, byAlumnus(t.b1)); // opened, not answered
+    await closeCampaign(db, g.id, LATER, null, SECRET);
     const r = await responseRates(db, g.id, "programme");
     expect(inv.filter((i) => cohortOf(i) === "A")).toHaveLength(4);
     expect(r.rows.map((row) => [row.code, row.eligible, row.started, row.answered, row.declined, row.rate])).toEqual([

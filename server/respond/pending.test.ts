@@ -37,9 +37,9 @@ describe("pendingForPerson", () => {
     // By course and section (teachers of one section in the database's collation order).
     expect(b[0].targets.map((x) => x.courseCode)).toEqual(["CS101", "CS101", "EN101"]);
     expect([...b[0].targets].sort((x, y) => x.targetId - y.targetId)).toEqual([
-      { targetId: target(s.secA.id, s.people.teacherA.id), courseCode: "CS101", courseName: "程序设计基础", sectionCode: "CS101-01", teacherName: "张老师", issued: false },
-      { targetId: target(s.secA.id, teacherA2.id), courseCode: "CS101", courseName: "程序设计基础", sectionCode: "CS101-01", teacherName: "王老师", issued: false },
-      { targetId: target(s.secB.id, s.people.teacherB.id), courseCode: "EN101", courseName: "综合英语", sectionCode: "EN101-01", teacherName: "刘老师", issued: false },
+      { targetId: target(s.secA.id, s.people.teacherA.id), courseCode: "CS101", courseName: "程序设计基础", courseNameEn: null, sectionCode: "CS101-01", teacherName: "张老师", issued: false },
+      { targetId: target(s.secA.id, teacherA2.id), courseCode: "CS101", courseName: "程序设计基础", courseNameEn: null, sectionCode: "CS101-01", teacherName: "王老师", issued: false },
+      { targetId: target(s.secB.id, s.people.teacherB.id), courseCode: "EN101", courseName: "综合英语", courseNameEn: null, sectionCode: "EN101-01", teacherName: "刘老师", issued: false },
     ].sort((x, y) => x.targetId - y.targetId));
     expect(summary(await pendingForPerson(db, s.people.studentA.id, DURING))).toEqual([
       { id: eot.id, targets: ["CS101-01/张老师/false", "CS101-01/王老师/false"] },

@@ -46,7 +46,7 @@ export function ObservedMe() {
         dataSource={q.data}
         renderItem={(r) => (
           <List.Item>
-            <List.Item.Meta title={`${cn(r.courseName, r.courseNameEn)} · ${r.observedOn}`}
+            <List.Item.Meta title={`${cn(r.courseName, r.courseNameEn)} · ${t("observedOn")} ${r.observedOn}`}
               description={<Space wrap size={[12, 0]}><span>{t(`groups.${r.raterGroup}`)}</span>
                 <span>{t("observer")}：{r.observer ?? t("anonymousObserver")}</span><span>{r.campaign}</span></Space>} />
           </List.Item>

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "../trpc";
 import { obtainTokens } from "./collect";
-import { getTokens, persistent, type TokenRecord } from "./tokenStore";
+import { getTokens, persistent, TOKENS_CHANGED, type TokenRecord } from "./tokenStore";
 
 export type TargetStatus = "todo" | "submitted" | "declined" | "elsewhere";
 
@@ -58,6 +58,13 @@ export function useCampaignTokens(campaign: CampaignLike | undefined) {
     });
   // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ids]);
+
+  // Tokens received from another device (TokenTransfer) show at once.
+  useEffect(() => {
+    const onChange = () => void load();
+    window.addEventListener(TOKENS_CHANGED, onChange);
+    return () => window.removeEventListener(TOKENS_CHANGED, onChange);
+  }, [load]);
 
   const statusOf = (targetId: number): TargetStatus | "pending" => {
     const r = records?.get(targetId);
