@@ -8,11 +8,13 @@ import Link from "next/link";
 import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
 export function ObserveView({ assignmentId }: { assignmentId: number }) {
   const t = useTranslations("respond.observe");
+  const surveyTexts = useSurveyTexts();
   const tf = useTranslations("respond.form");
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
@@ -53,7 +55,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
         </Form>
       </Card>
       {form.data
-        ? <SurveyForm survey={form.data.survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
+        ? <SurveyForm texts={surveyTexts} survey={form.data.survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
         : <Spin />}
     </Space>
   );

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card, List, Progress, Space, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
-import { useTRPC } from "../../_components/trpc";
+import { useTRPC } from "../_components/trpc";
 
 /** A teacher's own sections' response rates (counts only: nobody is named). */
 export function SectionRates() {

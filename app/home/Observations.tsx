@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, List, Space, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { useTRPC } from "../../_components/trpc";
+import { useTRPC } from "../_components/trpc";
 
 /** An observer's class observations in open campaigns (named records). */
 export function ObservationTasks() {
