@@ -222,13 +222,15 @@ async function main() {
     const form = await measure(await ctx.newPage(), formPath!, (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
     const bareCtx = await browser.newContext({ ...phone });
     const barePage = await measure(await bareCtx.newPage(), bare.base + "/", (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
-    await bareCtx.close();
     const ms = await interactive(ctx, formPath!);
+    const bareMs = await interactive(bareCtx, bare.base + "/");
+    await bareCtx.close();
 
     report("/home (student)", home);
     report(`${formPath} (student's answer form)`, form);
     report("bare SurveyJS page (.data/measure-bare)", barePage);
     console.log(`\nencodings: ${[...new Set([...home, ...form, ...barePage].map((s) => s.encoding))].join(",")}`);
+    console.log(`interactive (CPU 4x slower): form ${ms} ms, bare page ${bareMs} ms`);
     console.log(`form: initial ${kb(sum(form.filter((s) => s.initial)))} kB + loaded by the page ${kb(sum(form.filter((s) => !s.initial)))} kB`);
     const [h, f, b] = [kb(sum(home)), kb(sum(form)), kb(sum(barePage))];
     console.log(`respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms}`);
