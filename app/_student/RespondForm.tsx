@@ -1,17 +1,18 @@
 "use client";
 // One evaluation: the SurveyJS form, submitted anonymously with this device's token. The
-// survey bundle (SurveyForm: next/dynamic) is asked for as soon as this code runs, while
-// the device's tokens are read, not after.
+// form is what this page is for, so SurveyJS is among the page's own scripts (imported
+// here, not through SurveyForm's next/dynamic): the browser fetches it with the rest of the
+// page, in parallel, instead of after hydration. It still renders in the browser only (the
+// model is made in an effect), after this device's tokens are read.
 import Link from "next/link";
 import { useState } from "react";
 import { submitWithToken } from "../_components/respond/collect";
 import { completeWith } from "../_components/respond/complete";
 import { useCampaignTokens } from "../_components/respond/useCampaignTokens";
-import { SurveyForm, type SurveyAnswers, type SurveyJson, type SurveyTexts } from "../_components/survey/SurveyForm";
+import SurveyForm from "../_components/survey/SurveyFormImpl";
 import { SurveySkeleton } from "../_components/survey/SurveySkeleton";
+import type { SurveyAnswers, SurveyJson, SurveyTexts } from "../_components/survey/types";
 import type { PendingTexts } from "./PendingList";
-
-if (typeof window !== "undefined") void import("../_components/survey/SurveyFormImpl");
 
 export type RespondTexts = {
   form: Record<"back" | "teacher" | "section" | "noToken" | "alreadySubmitted" | "alreadyDeclined" | "next" | "doneAll", string>;

@@ -1,7 +1,9 @@
 "use client";
-// The SurveyJS form itself. Loaded only through SurveyForm.tsx (next/dynamic, ssr:false),
+// The SurveyJS form itself. Pages load it through SurveyForm.tsx (next/dynamic, ssr:false),
 // so survey-core, survey-react-ui and their CSS reach the browser only on pages that
-// render a survey, and never run on the server. Plain React around SurveyJS (no UI kit,
+// render a survey; the student's answer page, which is the form, imports it directly
+// (app/_student/RespondForm.tsx). Either way the model is made in an effect: SurveyJS
+// renders in the browser only. Plain React around SurveyJS (no UI kit,
 // no message catalogue: the caller passes its few texts), so the student's answer page
 // costs little more than SurveyJS itself.
 import { useEffect, useRef, useState } from "react";
