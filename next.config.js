@@ -10,7 +10,7 @@ const nextConfig = {
   // TQE_DEMO_BUILD): the same output, sooner. `npm run build` and the tests' build check them.
   typescript: { ignoreBuildErrors: process.env.TQE_DEMO_BUILD === "1" },
   // PGlite ships WebAssembly and data files that must be loaded from node_modules.
-  serverExternalPackages: ["@electric-sql/pglite", "exceljs", "postgres"],
+  serverExternalPackages: ["@electric-sql/pglite", "exceljs", "postgres", "@resvg/resvg-js"],
   async headers() {
     // Pages get their Content-Security-Policy with a nonce from proxy.ts; route handlers
     // (which the proxy does not run on) this one (server/http/csp.ts API_CONTENT_SECURITY_POLICY).

@@ -165,10 +165,10 @@ describe("a student evaluates their courses anonymously", () => {
     await shot(other, "respond-elsewhere-desktop");
   });
 
-  it("the quality office sees the rate move by exactly two answers and one decline", async () => {
+  it("the quality office sees the rate move by exactly three (answers and the decline wait sealed until the close, counted as answered)", async () => {
     const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: campaign.campaignId, by: "unit" }, "query");
-    expect(r.data!.total.answered).toBe(before.total.answered + 2);
-    expect(r.data!.total.declined).toBe(before.total.declined + 1);
+    expect(r.data!.total.answered).toBe(before.total.answered + 3);
+    expect(r.data!.total.declined).toBe(before.total.declined);
     expect(r.data!.total.eligible).toBe(before.total.eligible);
     expect(r.data!.total.started).toBe(before.total.started + campaign.targets.length);
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "./access/scope";
+import { flushClosedPools } from "./anonymity/pool";
 import { closeCampaign } from "./campaigns/campaigns";
 import { runDueReminders } from "./campaigns/reminders";
 import { getDb } from "./db";
@@ -9,7 +10,8 @@ import { deliverOutbox, smtpMailer, type Mailer } from "./outbox/outbox";
 import { refreshScores } from "./scoring/refresh";
 
 /**
- * Background work of the app process, once a minute: close campaigns whose window is over,
+ * Background work of the app process, once a minute: close campaigns whose window is over
+ * (their sealed pools become responses), store what is left in the pools of closed campaigns,
  * queue due reminders, deliver the outbox, recompute the scores of school years whose
  * responses changed (server/scoring/refresh.ts). Started when the process first opens its database
  * (server/db.ts; never during `next build`); SCHEDULER=off disables it. Each step is idempotent and safe to run from several instances.
@@ -25,11 +27,13 @@ export async function tick(now = new Date()) {
     select id from campaigns where state = 'open' and closes_at <= ${now.toISOString()}::timestamptz`));
   for (const c of over) {
     try {
-      await closeCampaign(db, Number(c.id), now);
+      await closeCampaign(db, Number(c.id), now, null, anonSecret());
     } catch {
       // closed meanwhile by someone else
     }
   }
+  // Submissions that raced a close (or a close without the secret) become responses now.
+  await flushClosedPools(db, anonSecret(), now);
   await runDueReminders(db, now);
   mailer ??= smtpMailer(e.SMTP_URL, e.MAIL_FROM);
   await deliverOutbox(db, { mailer: await mailer, baseUrl: e.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`, secret: anonSecret(), now });

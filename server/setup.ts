@@ -7,6 +7,7 @@ import { anonSecret } from "./env";
 import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
 import { seedDemoScores } from "./scoring/demo";
+import { seedDemoAttainment } from "./attainment/demo";
 
 export type PrepareOptions = { demo: "auto" | "off"; log: (line: string) => void };
 
@@ -25,6 +26,7 @@ export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => 
   if (created) opts.log(`Instrument library: ${created} instrument version(s) imported and approved.`);
   await seedDemoCampaigns(db, anonSecret(), new Date(), opts.log);
   await seedDemoScores(db, opts.log);
+  await seedDemoAttainment(db, opts.log);
   return summary;
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import {
-  ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
-  ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, UnorderedListOutlined,
+  AimOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
+  ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import { signOut } from "next-auth/react";
@@ -12,7 +12,7 @@ import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
 
 export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns"
-  | "results" | "policies";
+  | "results" | "policies" | "appraisal" | "myAppraisal" | "attainment";
 
 // label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
 const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
@@ -27,6 +27,9 @@ const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
   campaigns: { href: "/admin/campaigns", icon: <ScheduleOutlined /> },
   results: { href: "/admin/results", icon: <BarChartOutlined /> },
   policies: { href: "/admin/policies", icon: <SlidersOutlined /> },
+  appraisal: { href: "/admin/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.title" },
+  myAppraisal: { href: "/self/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.mineTitle" },
+  attainment: { href: "/attainment", icon: <AimOutlined /> },
 };
 
 type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };

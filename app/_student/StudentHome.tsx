@@ -1,10 +1,11 @@
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
 import { serverApi, currentUser } from "@/server/api/server";
+import { TokenTransfer, type TransferTexts } from "../_components/respond/TokenTransfer";
 import { PendingList, type PendingTexts } from "./PendingList";
 
 /**
- * A student's home, rendered on the server: greeting, the evaluations to do (the one
- * client part: it reads this device's tokens), this term's courses. Each part is one
+ * A student's home, rendered on the server: greeting, the evaluations to do and moving them
+ * to another device (the client parts: they read this device's tokens), this term's courses. Each part is one
  * section of `.s-stack`; another part drops in as another section.
  */
 export async function StudentHome() {
@@ -14,7 +15,7 @@ export async function StudentHome() {
     getTranslations("home"), getTranslations("common"), getTranslations("respond.pending"), getFormatter(),
   ]);
   const roles = [...new Set(user?.roles.map((r) => r.role) ?? [])];
-  const texts = (messages as { respond: { pending: PendingTexts } }).respond.pending;
+  const { pending: texts, transfer: transferTexts } = (messages as { respond: { pending: PendingTexts; transfer: TransferTexts } }).respond;
   const campaigns = pending.map((c) => ({
     campaignId: c.campaignId, name: c.name,
     closes: tp("closes", { date: fmt.dateTime(c.closesAt, { dateStyle: "medium", timeStyle: "short" }) }),
@@ -33,6 +34,8 @@ export async function StudentHome() {
       </section>
 
       <PendingList campaigns={campaigns} texts={texts} locale={locale === "en" ? "en" : "zh"} />
+
+      <TokenTransfer texts={transferTexts} />
 
       <section className="s-card">
         <h2 className="s-card__title">{t("studying")} <span className="s-tag">{home.studying.length}</span></h2>

@@ -6,9 +6,11 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
+import { TokenTransfer, type TransferTexts } from "../_components/respond/TokenTransfer";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
+import { InfoOfficerReports } from "./InfoOfficerReports";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -18,6 +20,7 @@ export function HomeView({ user, home }: Props) {
   const t = useTranslations("home");
   const tc = useTranslations("common");
   const tn = useTranslations("nav");
+  const tr = useTranslations("respond");
   const roles = [...new Set(user.roles.map((r) => r.role))];
   const has = (...rs: string[]) => roles.some((r) => rs.includes(r));
 
@@ -83,13 +86,14 @@ export function HomeView({ user, home }: Props) {
       {has("hr") && <Alert type="info" showIcon title={t("hrText")} />}
 
       {has("student") && <PendingEvaluations />}
+      {has("info_officer") && <InfoOfficerReports />}
+      {has("student") && <TokenTransfer texts={tr.raw("transfer") as TransferTexts} />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>
           {sectionList(home.studying, t("studyingEmpty"), "studying")}
         </Card>
       )}
-      {has("info_officer") && <Alert type="success" showIcon title={t("infoOfficer")} description={t("infoOfficerText")} />}
 
       {has("teacher") && (
         <Card title={t("teaching")} extra={<Tag>{home.teaching.length}</Tag>}>

@@ -43,7 +43,7 @@ export function ObservedMe() {
         dataSource={q.data}
         renderItem={(r) => (
           <List.Item>
-            <List.Item.Meta title={`${r.courseName} · ${r.observedOn}`}
+            <List.Item.Meta title={`${r.courseName} · ${t("observedOn")} ${r.observedOn}`}
               description={<Space wrap size={[12, 0]}><span>{t(`groups.${r.raterGroup}`)}</span>
                 <span>{t("observer")}：{r.observer ?? t("anonymousObserver")}</span><span>{r.campaign}</span></Space>} />
           </List.Item>

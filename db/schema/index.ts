@@ -7,3 +7,5 @@ export * from "./campaigns";
 export * from "./responses";
 export * from "./results";
 export * from "./improvement";
+export * from "./appraisal";
+export * from "./attainment";

@@ -18,3 +18,13 @@ export const POLICY_VIEW_ROLES = ["quality_admin", "sys_admin", "hr"] as const s
 export const POLICY_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 // Export of response-level data, the results document, recompute and import of past terms.
 export const SCORING_ADMIN_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Appraisal: HR runs it (vetoes, exemptions, publishing), the quality office reads it, approves
+// the notice and handles appeals; unit admins and unit leaders read their units.
+export const APPRAISAL_VIEW_ROLES = ["hr", "quality_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
+export const APPRAISAL_HR_ROLES = ["hr"] as const satisfies readonly Role[];
+export const APPRAISAL_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// OBE attainment: who reads programmes' attainment and any section's (in their scope; teachers
+// always their own sections), who imports models and computes, who approves models.
+export const ATTAINMENT_VIEW_ROLES = ["quality_admin", "sys_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
+export const ATTAINMENT_EDIT_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
+export const ATTAINMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];

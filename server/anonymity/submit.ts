@@ -1,23 +1,25 @@
 // Anonymous submission: no person, no session, no cookie. The browser sends
 // (targetId, token, signature, answers); the server checks the campaign window, the token's
-// signature under the target's public key and the answers, then stores the response with
-// spent_token_hash = tokenHash(token) in ONE statement whose unique constraint spends the token.
-// Stored: target, rater group, instrument version, answers, declined, the day (Asia/Shanghai).
+// signature under the target's public key and the answers, then, in ONE statement, spends the
+// token (spent_tokens: its hash and target; the primary key refuses a second use at once) and
+// puts the answers into the campaign's sealed pool (sealed_submissions, unreadable without the
+// server secret). The pool becomes responses, shuffled, when the campaign closes (pool.ts), so
+// nothing written while the campaign runs says when any response was given.
 // Never a timestamp, an IP address, a user agent or a session; nothing here is logged.
 //
 // Hot path (server/bench/README.md): once a target has been seen open, its public key (as a
-// KeyObject), rater group and instrument version are kept in memory, and a submission is ONE
-// statement: INSERT … SELECT that itself re-checks, against the database at that instant,
-// that the target exists, its campaign is open with `now` in the window, the key is still the
-// target's key and the version still its group's version. The cache is never trusted for
-// anything it does not re-check: if that statement stores nothing, or anything on the way
-// refuses, the submission goes through the full path below (read, check in order, insert),
-// which gives every refusal and every duplicate exactly as before.
+// KeyObject), campaign, rater group and instrument version are kept in memory, and a
+// submission is ONE statement that itself re-checks, against the database at that instant,
+// that the target exists in that campaign, the campaign is open with `now` in the window, the
+// key is still the target's key and the version still its group's version. The cache is never
+// trusted for anything it does not re-check: if that statement stores nothing, or anything on
+// the way refuses, the submission goes through the full path below (read, check in order,
+// insert), which gives every refusal and every duplicate exactly as before.
 import type { KeyObject } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { responseScores, responses } from "@/db/schema";
+import { sealedSubmissions, spentTokens } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { LOCALES } from "../i18n/messages";
@@ -25,11 +27,12 @@ import type { Plan } from "../instruments/plan";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
 import type { ScoringModel } from "../scoring/score";
-import { arrayLiteral, insertResponseWithScore, scoringModelOfVersion, storedScore, type StoredScore } from "../scoring/store";
+import { scoringModelOfVersion, storedScore } from "../scoring/store";
 import { tokenHash, verifyToken } from "./blind";
 import { fromBase64 } from "./client";
-import { assertOpen, shanghaiDay } from "./issue";
-import { importTargetPublicKey } from "./keys";
+import { assertOpen } from "./issue";
+import { importTargetPublicKey, type Secret } from "./keys";
+import { seal } from "./pool";
 import { TOKEN_BYTES } from "./params";
 
 /** Largest answers object accepted, as JSON (UTF-8 bytes). */
@@ -74,7 +77,9 @@ function jsonBytes(v: unknown): number {
 /** Targets whose key and version are kept (least recently used first out). */
 export const TARGET_CACHE_LIMIT = 50_000;
 /** The target's stored public key, as a KeyObject too, its rater group's version and that version's compiled plan (versions are immutable). */
-type TargetInfo = { publicKey: string; key: KeyObject; versionId: number; plan?: Plan; model?: ScoringModel | null };
+type TargetInfo = {
+  publicKey: string; key: KeyObject; campaignId: number; raterGroup: string; versionId: number; plan?: Plan; model?: ScoringModel | null;
+};
 const targets = new Map<number, TargetInfo>();
 
 function remember(targetId: number, info: TargetInfo): void {
@@ -116,86 +121,70 @@ const ph = (name: string) => sql.placeholder(name);
 
 /**
  * The hot path's one statement, prepared once per database handle (planning this join costs
- * PostgreSQL ~0.5 ms a time, executing it ~0.2 ms). Stores the response only if, right now,
- * the target exists, its campaign is open with `at` in the window, `publicKey` is its key and
- * `versionId` its rater group's version; returns the new row's id, or nothing. The scored
- * form stores the response's score (response_scores) in the same statement.
+ * PostgreSQL ~0.5 ms a time). Spends the token and pools the sealed answers only if, right
+ * now, the target exists in `campaignId`, the campaign is open with `at` in the window,
+ * `publicKey` is its key and `versionId` its rater group's version; returns the box's id,
+ * or nothing (a spent token, or anything changed).
  */
-function keptSelect() {
-  return sql`
-    select gen_random_uuid(), t.id, g.rater_group::rater_group, ci.instrument_version_id, ${ph("answers")}::jsonb,
-      ${ph("declined")}::boolean, ${ph("day")}::date, ${ph("hash")}::text
+function buildInsertKept(db: DbOrTx) {
+  const spent = db.$with("s", { targetId: spentTokens.targetId }).as(db.insert(spentTokens).select(sql`
+    select ${ph("hash")}::text, t.id
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
       cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
       join target_keys k on k.target_id = t.id
       join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
-    where t.id = ${ph("targetId")}::int and c.state = 'open'
+    where t.id = ${ph("targetId")}::int and t.campaign_id = ${ph("campaignId")}::int and c.state = 'open'
       and c.opens_at <= ${ph("at")}::timestamptz and ${ph("at")}::timestamptz < c.closes_at
-      and k.public_key = ${ph("publicKey")}::text and ci.instrument_version_id = ${ph("versionId")}::int`;
-}
-
-function buildInsertKept(db: DbOrTx) {
-  return db.insert(responses).select(keptSelect())
-    .onConflictDoNothing({ target: responses.spentTokenHash })
-    .returning({ id: responses.id })
+      and k.public_key = ${ph("publicKey")}::text and ci.instrument_version_id = ${ph("versionId")}::int`)
+    .onConflictDoNothing({ target: spentTokens.hash }).returning({ targetId: spentTokens.targetId }).getSQL());
+  return db.with(spent).insert(sealedSubmissions).select(sql`select gen_random_uuid(), ${ph("campaignId")}::int, ${ph("sealed")}::text from s`)
+    .returning({ id: sealedSubmissions.id })
     .prepare("submit_kept");
 }
 
-function buildInsertKeptScored(db: DbOrTx) {
-  const r = db.$with("r", { id: responses.id, targetId: responses.targetId, raterGroup: responses.raterGroup, versionId: responses.instrumentVersionId })
-    .as(db.insert(responses).select(keptSelect()).onConflictDoNothing({ target: responses.spentTokenHash })
-      .returning({ id: responses.id, targetId: responses.targetId, raterGroup: responses.raterGroup, versionId: responses.instrumentVersionId })
-      .getSQL());
-  return db.with(r).insert(responseScores).select(sql`
-    select r.id, null::int, r.target_id, r.rater_group, r.instrument_version_id, ${ph("total")}::float8, ${ph("indicators")}::float8[],
-      ${ph("options")}::smallint[], ${ph("straightLining")}::boolean, ${ph("allLowest")}::boolean from r`)
-    .returning({ id: responseScores.responseId })
-    .prepare("submit_kept_scored");
-}
+const insertKeptOf = new WeakMap<DbOrTx, ReturnType<typeof buildInsertKept>>();
 
-type Prepared = { plain: ReturnType<typeof buildInsertKept>; scored: ReturnType<typeof buildInsertKeptScored> };
-const insertKeptOf = new WeakMap<DbOrTx, Prepared>();
-
-function insertKept(db: DbOrTx): Prepared {
+function insertKept(db: DbOrTx) {
   let q = insertKeptOf.get(db);
-  if (!q) insertKeptOf.set(db, (q = { plain: buildInsertKept(db), scored: buildInsertKeptScored(db) }));
+  if (!q) insertKeptOf.set(db, (q = buildInsertKept(db)));
   return q;
 }
 
-const scoreParams = (s: StoredScore) => ({
-  total: s.total, indicators: arrayLiteral(s.indicators), options: arrayLiteral(s.options), straightLining: s.straightLining, allLowest: s.allLowest,
-});
+/** Validates (and scores, which refuses values off the scale) the answers: null when they do not pass. */
+async function checkedAnswers(db: DbOrTx, info: TargetInfo, answersIn: unknown, locale: Parsed["locale"]) {
+  info.plan ??= await planOfVersion(db, info.versionId);
+  const result = validateAnswers(info.plan, answersIn, locale);
+  if (!result.ok) return result;
+  if (info.model === undefined) info.model = await scoringModelOfVersion(db, info.versionId);
+  if (info.model) storedScore(info.model, result.answers);
+  return result;
+}
 
 /**
- * The hot path: with a kept target, verify and validate in memory, then one INSERT … SELECT
- * that stores only if the database agrees right now (target, open window, same key, same
- * version). Null whenever anything is off, duplicates included: the full path decides.
+ * The hot path: with a kept target, verify and validate in memory, seal, then one statement
+ * that spends and pools only if the database agrees right now (target, open window, same key,
+ * same version). Null whenever anything is off, duplicates included: the full path decides.
  */
-async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: boolean, now: Date): Promise<SubmitResult | null> {
+async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: boolean, now: Date, secret: Secret): Promise<SubmitResult | null> {
   const kept = targets.get(p.targetId);
   if (!kept) return null;
   const bytes = decode(p);
   if (!bytes || !verifyToken(kept.key, bytes.token, bytes.signature)) return null;
   let answers: Record<string, unknown>;
-  let score: StoredScore | null = null;
   if (declined) {
     if (!isPlainObject(answersIn) || Object.keys(answersIn).length > 0) return null;
     answers = {};
   } else {
-    kept.plan ??= await planOfVersion(db, kept.versionId);
-    const result = validateAnswers(kept.plan, answersIn, p.locale);
+    const result = await checkedAnswers(db, kept, answersIn, p.locale);
     if (!result.ok) return null;
     answers = result.answers;
-    if (kept.model === undefined) kept.model = await scoringModelOfVersion(db, kept.versionId);
-    if (kept.model) score = storedScore(kept.model, answers);
   }
-  const params = {
-    targetId: p.targetId, at: now.toISOString(), publicKey: kept.publicKey, versionId: kept.versionId,
-    answers: JSON.stringify(answers), declined, day: shanghaiDay(now), hash: tokenHash(bytes.token),
-  };
-  const q = insertKept(db);
-  const inserted = score ? await q.scored.execute({ ...params, ...scoreParams(score) }) : await q.plain.execute(params);
+  const hash = tokenHash(bytes.token);
+  const sealed = seal({ targetId: p.targetId, raterGroup: kept.raterGroup, versionId: kept.versionId, answers, declined, hash }, kept.campaignId, secret);
+  const inserted = await insertKept(db).execute({
+    targetId: p.targetId, campaignId: kept.campaignId, at: now.toISOString(), publicKey: kept.publicKey, versionId: kept.versionId, hash, sealed,
+  });
   return inserted.length === 1 ? { status: "stored" } : null;
 }
 
@@ -207,7 +196,7 @@ async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: b
  * gives { status: "duplicate" } and no second row, so a retry after a network failure is
  * acknowledged as done.
  */
-export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): Promise<SubmitResult> {
+export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, secret: Secret): Promise<SubmitResult> {
   const parsed = submitInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const { targetId, locale } = parsed.data;
@@ -215,16 +204,16 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
   const answersIn = parsed.data.answers ?? {};
   if (jsonBytes(answersIn) > MAX_ANSWERS_BYTES) throw err("BAD_REQUEST", "tooLarge", { max: MAX_ANSWERS_BYTES });
 
-  const fast = await submitKept(db, parsed.data, answersIn, declined, now);
+  const fast = await submitKept(db, parsed.data, answersIn, declined, now, secret);
   if (fast) return fast;
 
   // The full path: read the target, check in order, insert.
 
   const [t] = rowsOf<{
     state: string; opens_at: Date | string; closes_at: Date | string; public_key: string | null; version_id: number | null;
-    rater_group: string;
+    rater_group: string; campaign_id: number;
   }>(await db.execute(sql`
-    select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id, g.rater_group
+    select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id, g.rater_group, c.id as campaign_id
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
       cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
@@ -242,31 +231,28 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date): P
   if (t.version_id === null) throw err("CONFLICT", "notReady");
   const versionId = Number(t.version_id);
   // Open, keyed and versioned: the next submissions for this target take the hot path.
-  const info: TargetInfo = { publicKey: t.public_key, key, versionId };
+  const info: TargetInfo = { publicKey: t.public_key, key, campaignId: Number(t.campaign_id), raterGroup: t.rater_group, versionId };
   remember(targetId, info);
 
   let answers: Record<string, unknown>;
-  let score: StoredScore | null = null;
   if (declined) {
     if (!isPlainObject(answersIn) || Object.keys(answersIn).length > 0) throw err("BAD_REQUEST", "declinedWithAnswers");
     answers = {};
   } else {
-    info.plan = await planOfVersion(db, versionId);
-    const result = validateAnswers(info.plan, answersIn, locale);
+    info.plan = undefined;
+    info.model = undefined;
+    const result = await checkedAnswers(db, info, answersIn, locale);
     if (!result.ok) {
       throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
         result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
     }
     answers = result.answers;
-    info.model = await scoringModelOfVersion(db, versionId);
-    if (info.model) score = storedScore(info.model, answers);
   }
 
-  const inserted = rowsOf<{ id: string }>(await db.execute(insertResponseWithScore(sql`
-    insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
-    values (gen_random_uuid(), ${targetId}, ${t.rater_group}::rater_group, ${versionId}, ${JSON.stringify(answers)}::jsonb, ${declined},
-      ${shanghaiDay(now)}::date, ${tokenHash(token)})
-    on conflict (spent_token_hash) do nothing
-    returning id, target_id, rater_group, instrument_version_id`, score)));
+  const hash = tokenHash(token);
+  const sealed = seal({ targetId, raterGroup: t.rater_group, versionId, answers, declined, hash }, info.campaignId, secret);
+  const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+    with s as (insert into spent_tokens (hash, target_id) values (${hash}, ${targetId}) on conflict (hash) do nothing returning target_id)
+    insert into sealed_submissions (id, campaign_id, sealed) select gen_random_uuid(), ${info.campaignId}, ${sealed} from s returning id`));
   return { status: inserted.length === 1 ? "stored" : "duplicate" };
 }

@@ -39,6 +39,9 @@ describe("campaigns router", () => {
     expect(await refusal(adminA.campaigns.generate({ id, options: { minEnrolment: 5 } }))).toEqual(forbidden);
     expect(await refusal(adminA.campaigns.planObservations({ id, options: { perSection: 1, quotaPerObserver: 1, groups: ["peer"] } }))).toEqual(forbidden);
     expect(await refusal(adminA.campaigns.observations({ id }))).toEqual(forbidden);
+    expect(await refusal(adminA.campaigns.observationProgress({ id }))).toEqual(forbidden);
+    expect(await refusal(adminA.campaigns.observationRecords({ id }))).toEqual(forbidden);
+    expect(await refusal(adminA.campaigns.delete({ id }))).toEqual(forbidden);
     expect(await refusal(adminA.campaigns.open({ id }))).toEqual(forbidden);
     expect(await refusal(adminA.campaigns.keyProgress({ id }))).toEqual(forbidden);
     expect(await refusal(adminA.campaigns.close({ id }))).toEqual(forbidden);
@@ -70,5 +73,19 @@ describe("campaigns router", () => {
       .toEqual({ code: "BAD_REQUEST", message: "提醒时间须为结束前 0–60 天的整数天。" });
     expect((await refusal(q.campaigns.detail({ id: -1 }))).code).toBe("BAD_REQUEST");
     expect((await refusal(q.campaigns.open({ id: ids.a }))).code).toBe("CONFLICT"); // no targets yet
+  });
+
+  it("deletes a draft through the router, in the caller's language when refused", async () => {
+    const adminA = await as(s.people.adminA);
+    const extra = await adminA.campaigns.create({
+      kind: "end_of_term", name: "要删除的草稿", termId: s.term.id, scopeUnitId: s.unitA.id,
+      opensAt: new Date("2026-12-25T00:00:00Z"), closesAt: new Date("2027-01-15T00:00:00Z"),
+      instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
+    });
+    expect(await adminA.campaigns.delete({ id: extra.id })).toEqual({ id: extra.id });
+    expect((await refusal(adminA.campaigns.detail({ id: extra.id }))).code).toBe("NOT_FOUND");
+    // Teachers and students have no campaign pages: default deny before any domain code.
+    expect((await refusal((await as(s.people.teacherA)).campaigns.reports({ id: ids.a }))).code).toBe("FORBIDDEN");
+    expect((await refusal((await as(s.people.studentB)).campaigns.delete({ id: ids.a }))).code).toBe("FORBIDDEN");
   });
 });

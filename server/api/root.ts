@@ -7,6 +7,8 @@ import { instrumentsRouter } from "./routers/instruments";
 import { respondRouter } from "./routers/respond";
 import { campaignsRouter } from "./routers/campaigns";
 import { scoringRouter } from "./routers/scoring";
+import { appraisalRouter } from "./routers/appraisal";
+import { attainmentRouter } from "./routers/attainment";
 
 export const appRouter = router({
   me: meRouter,
@@ -17,6 +19,8 @@ export const appRouter = router({
   respond: respondRouter,
   campaigns: campaignsRouter,
   scoring: scoringRouter,
+  appraisal: appraisalRouter,
+  attainment: attainmentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,10 +12,12 @@
 // lost: acknowledged but not stored; duplicated: rows beyond one per token, or rows for tokens
 // never sent; longest_gap_s: the longest time without an acknowledged submission during the run.
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import { openDb } from "@/db/client";
 import { App, buildApp, defaultPgUrl, freePort, numberSetting, request, resetConnections, setting, sleep } from "./harness";
 import { mainCluster, privateCluster, type Cluster } from "./pgcluster";
-import { answerMaker, checkAnswers, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token } from "./seed";
+import {
+  answerMaker, checkAnswers, closeAndReadStored, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token,
+} from "./seed";
 
 const log = (s: string) => console.log(s);
 const SECONDS = numberSetting("CHAOS_SECONDS", 60);
@@ -159,14 +161,19 @@ async function main() {
     }
 
     // ---- acknowledged vs stored ----
-    const check = postgres(url, { max: 1, onnotice: () => {} });
+    // The campaign's close stores the sealed pool as responses (one transaction; a crash in it
+    // leaves the pool): then acknowledged tokens are looked for among the responses.
+    const check = await openDb({ url });
     let stored: { h: string; n: number }[];
     let rows: number;
     try {
-      stored = [...await check<{ h: string; n: number }[]>`select spent_token_hash as h, count(*)::int as n from responses group by 1`];
-      [{ rows }] = await check<{ rows: number }[]>`select count(*)::int as rows from responses`;
+      const r = await closeAndReadStored(check.db, seeded, SECRET, sent, log);
+      ({ stored, rows } = r);
+      let unspent = 0;
+      for (const h of acks.keys()) if (!r.spent.has(h)) unspent++;
+      log(`chaos: before the close: ${r.pool.spent} spent tokens, ${r.pool.sealed} sealed submissions; acknowledged but not spent: ${unspent}`);
     } finally {
-      await check.end({ timeout: 5 });
+      await check.close();
     }
     const storedSet = new Set(stored.map((r) => r.h));
     let lost = 0;

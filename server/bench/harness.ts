@@ -1,7 +1,8 @@
 // What both submission benchmarks share: building and running `next start`, a keep-alive
 // HTTP client, closed-loop load from N clients, and percentiles. See README.md.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -35,18 +36,51 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
-/** Whether some `next build` runs in this machine (other people share the checkout's .next). */
-function otherBuildRunning(): boolean {
-  return spawnSync("pgrep", ["-f", "next build|next/dist/bin/next build"]).status === 0;
+/**
+ * Whether a process's command line is `next build` itself: node running Next's CLI (or the
+ * `next` launcher) with `build` as its command. A shell, flock or npm command line that merely
+ * mentions `next build` (e.g. one waiting for the heavy-jobs lock) is not a build.
+ */
+export function isNextBuild(argv: readonly string[]): boolean {
+  const base = (s: string) => s.slice(s.lastIndexOf("/") + 1);
+  const exe = base(argv[0] ?? "");
+  const cliAt = argv.findIndex((a, i) => (i === 0 ? exe === "next" : /(^|\/)next\/dist\/bin\/next$|(^|\/)\.bin\/next$/.test(a)));
+  if (cliAt < 0) return false;
+  if (cliAt > 0 && !/^node(js)?(\d+)?$/.test(exe)) return false;
+  return argv.slice(cliAt + 1).find((a) => !a.startsWith("-")) === "build";
 }
 
+/** The ids of the processes running `next build` with this checkout as their working directory (Linux /proc). */
+export function buildsInCheckout(root = ROOT): number[] {
+  let real: string;
+  try {
+    real = realpathSync(root);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+      if (isNextBuild(argv) && realpathSync(`/proc/${name}/cwd`) === real) out.push(Number(name));
+    } catch {
+      // gone meanwhile, or another user's
+    }
+  }
+  return out;
+}
+
+/**
+ * Waits while a `next build` runs in this checkout (it writes the .next we are about to
+ * build or copy). Builds of other checkouts are not ours to wait for; ours always ends, so
+ * there is no deadline.
+ */
 async function waitForOtherBuilds(log: (s: string) => void): Promise<void> {
-  const deadline = Date.now() + 20 * 60_000;
   let said = false;
-  while (otherBuildRunning()) {
-    if (!said) log("build: another `next build` is running in this checkout; waiting for it");
+  while (buildsInCheckout().length > 0) {
+    if (!said) log(`build: another \`next build\` is running in this checkout (pid ${buildsInCheckout().join(", ")}); waiting for it`);
     said = true;
-    if (Date.now() > deadline) throw new Error("another next build kept running for 20 minutes");
     await sleep(5000);
   }
 }
@@ -85,7 +119,8 @@ export async function buildApp(log: (s: string) => void): Promise<string> {
  * db/migrations, the i18n config) and copies of next.config.js and package.json.
  */
 async function runtimeDir(log: (s: string) => void): Promise<string> {
-  const dir = path.join(os.tmpdir(), "tqe-bench-app");
+  // One copy per checkout: benchmarks of two worktrees do not run each other's build.
+  const dir = path.join(os.tmpdir(), `tqe-bench-app-${createHash("sha256").update(realpathSync(ROOT)).digest("hex").slice(0, 10)}`);
   await waitForOtherBuilds(log);
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     if (existsSync(path.join(dir, ".next", "BUILD_ID"))) {

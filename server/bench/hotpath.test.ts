@@ -5,13 +5,13 @@ import { constants, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { responses } from "@/db/schema";
+import { spentTokens } from "@/db/schema";
 import { tokenHash } from "../anonymity/blind";
 import { fromBase64, toBase64 } from "../anonymity/client";
 import { submitResponse, submitTargetCache, type SubmitInput } from "../anonymity/submit";
 import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";
-import { OPENS, CLOSES, DURING, LATER, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
+import { OPENS, CLOSES, DURING, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 
 
 let db: Db;
@@ -25,7 +25,8 @@ async function tokenFor(personId: number, targetId: number): Promise<Token> {
 }
 
 const submission = (t: Token): SubmitInput => ({ targetId: t.targetId, token: t.token, signature: t.signature, answers: { q1: 5 }, locale: "zh" });
-const count = async () => (await db.select().from(responses)).length;
+/** Submissions accepted (spent tokens: the campaign runs, so they wait sealed, not yet responses). */
+const count = async () => (await db.select().from(spentTokens)).length;
 
 describe("submit hot path", () => {
   beforeEach(async () => {
@@ -39,51 +40,51 @@ describe("submit hot path", () => {
   it("keeps a target once stored, then stores through it; a retry is still a duplicate", async () => {
     const a = await tokenFor(s.people.studentA.id, tA);
     const b = await tokenFor(s.people.studentB.id, tA);
-    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
     expect(submitTargetCache.size).toBe(1);
-    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "stored" });
-    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "duplicate" });
+    expect(await submitResponse(db, submission(b), LATER, SECRET)).toEqual({ status: "stored" });
+    expect(await submitResponse(db, submission(b), LATER, SECRET)).toEqual({ status: "duplicate" });
     expect(await count()).toBe(2);
   });
 
   it("a kept target of a campaign closed since, or outside its window, is refused", async () => {
     const a = await tokenFor(s.people.studentA.id, tA);
     const b = await tokenFor(s.people.studentB.id, tA);
-    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
-    await expect(submitResponse(db, submission(b), CLOSES)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
-    await expect(submitResponse(db, submission(b), new Date(OPENS.getTime() - 1))).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
+    await expect(submitResponse(db, submission(b), CLOSES, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    await expect(submitResponse(db, submission(b), new Date(OPENS.getTime() - 1), SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
     await closeCampaign(db, campaignId, LATER);
-    await expect(submitResponse(db, submission(b), LATER)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    await expect(submitResponse(db, submission(b), LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
     expect(await count()).toBe(1);
   });
 
   it("the database's key wins over the kept one", async () => {
     const a = await tokenFor(s.people.studentA.id, tA);
     const b = await tokenFor(s.people.studentB.id, tA);
-    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
+    expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
     // The key is replaced behind the process's back (never done while open; the database must still win).
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
     await db.execute(sql`update target_keys set public_key = ${other.publicKey.export({ type: "spki", format: "der" }).toString("base64")} where target_id = ${tA}`);
     // b verifies under the kept (old) key, but the statement sees another key: refused by the full path.
-    await expect(submitResponse(db, submission(b), LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
+    await expect(submitResponse(db, submission(b), LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
     expect(await count()).toBe(1);
     // A token under the new key is stored (and the new key kept).
     const token = randomBytes(64);
     const signature = sign("sha384", token, { key: other.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 });
     const c: Token = { targetId: tA, token: toBase64(token), signature: toBase64(signature) };
-    expect(await submitResponse(db, submission(c), LATER)).toEqual({ status: "stored" });
-    const rows = await db.select().from(responses);
-    expect(rows.map((r) => r.spentTokenHash).sort()).toEqual([tokenHash(fromBase64(a.token)), tokenHash(token)].sort());
+    expect(await submitResponse(db, submission(c), LATER, SECRET)).toEqual({ status: "stored" });
+    const rows = await db.select().from(spentTokens);
+    expect(rows.map((r) => r.hash).sort()).toEqual([tokenHash(fromBase64(a.token)), tokenHash(token)].sort());
   });
 
   it("invalid answers and tokens for a kept target are refused as before, and spend nothing", async () => {
     const a = await tokenFor(s.people.studentA.id, tA);
     const b = await tokenFor(s.people.studentB.id, tA);
-    expect(await submitResponse(db, submission(a), LATER)).toEqual({ status: "stored" });
-    await expect(submitResponse(db, { ...submission(b), answers: { q1: 4 } }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidAnswers" });
-    await expect(submitResponse(db, { ...submission(b), signature: a.signature }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
-    await expect(submitResponse(db, { ...submission(b), declined: true }, LATER)).rejects.toMatchObject({ code: "respond.submit.errors.declinedWithAnswers" });
+    expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
+    await expect(submitResponse(db, { ...submission(b), answers: { q1: 4 } }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidAnswers" });
+    await expect(submitResponse(db, { ...submission(b), signature: a.signature }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
+    await expect(submitResponse(db, { ...submission(b), declined: true }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.declinedWithAnswers" });
     expect(await count()).toBe(1);
-    expect(await submitResponse(db, submission(b), LATER)).toEqual({ status: "stored" });
+    expect(await submitResponse(db, submission(b), LATER, SECRET)).toEqual({ status: "stored" });
   });
 });

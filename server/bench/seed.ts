@@ -26,11 +26,12 @@ import { targetKeys } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { verifyToken } from "../anonymity/blind";
 import { shanghaiDay } from "../anonymity/issue";
+import { storedTokenHash } from "../anonymity/pool";
 import { encryptTargetKey } from "../anonymity/keys";
 import { PSS_SALT_LENGTH, TOKEN_BYTES } from "../anonymity/params";
 import type { SessionUser } from "../auth/users";
 import { generateAssignments } from "../campaigns/assign";
-import { createCampaign, openCampaign } from "../campaigns/campaigns";
+import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
 import { importLibrary } from "../instruments/library";
 import { compilePlan, type Plan } from "../instruments/plan";
 import { getRegistry } from "../instruments/registry";
@@ -302,4 +303,26 @@ export function checkAnswers(plan: Plan, make: () => Record<string, unknown>, n 
     const r = validateAnswers(plan, make(), "zh");
     if (!r.ok) throw new Error(`generated answers are invalid: ${JSON.stringify(r.errors.slice(0, 3))}`);
   }
+}
+
+/**
+ * What the benchmarks compare with what they sent, once the load is over: the campaign is
+ * closed, which stores its sealed pool as responses (anonymity/pool.ts; timed here), and
+ * each response's spent_token_hash is mapped back to the token hash the client knows (the
+ * stored one is an HMAC of it under the secret). Also the pool's state before the close:
+ * every acknowledged token must be spent, and there must be one sealed box per spent token.
+ */
+export async function closeAndReadStored(db: Db, seeded: Seeded, secret: string, sentHashes: Iterable<string>, log: (s: string) => void) {
+  const [before] = rowsOf<{ spent: number; sealed: number }>(await db.execute(sql`
+    select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed`));
+  const spent = new Set(rowsOf<{ hash: string }>(await db.execute(sql`select hash from spent_tokens`)).map((r) => r.hash));
+  const t = performance.now();
+  await closeCampaign(db, seeded.campaignId, new Date(), null, secret);
+  log(`close: ${before.sealed} sealed submissions (${before.spent} spent tokens) stored as responses in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const back = new Map<string, string>();
+  for (const h of sentHashes) back.set(storedTokenHash(secret, h), h);
+  const stored = rowsOf<{ h: string; n: number }>(await db.execute(sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`));
+  const [{ rows }] = rowsOf<{ rows: number }>(await db.execute(sql`select count(*)::int as rows from responses`));
+  // A stored hash that maps to no sent token stays as it is (counted as never sent).
+  return { stored: stored.map((r) => ({ h: back.get(r.h) ?? r.h, n: Number(r.n) })), rows: Number(rows), spent, pool: { spent: Number(before.spent), sealed: Number(before.sealed) } };
 }

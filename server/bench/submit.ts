@@ -7,8 +7,8 @@
 //   bare:   POST /api/bench/bare (one INSERT through postgres.js, app/api/bench/bare/route.ts);
 //   submit: POST /api/submit with complete valid evaluations and fresh tokens (the real path).
 // Each is warmed up for BENCH_WARMUP (3) s, then both are measured for BENCH_SECONDS (20) s
-// each, alternating in BENCH_SLICES (10) slices. Then compares what was acknowledged with what
-// is stored. Last line:
+// each, alternating in BENCH_SLICES (10) slices. Then closes the campaign (its sealed pool becomes
+// responses) and compares what was acknowledged with what is stored. Last line:
 //   bench-submit: rate=<submissions/s> bare=<requests/s> ratio=<rate/bare> p99_ms=<ms> errors=<n> lost=<n> duplicated=<n>
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -16,7 +16,9 @@ import { rowsOf } from "../access/scope";
 import {
   App, buildApp, closedLoop, cpuMs, defaultPgUrl, freePort, groupPids, numberSetting, percentile, request, resetConnections, setting, sleep,
 } from "./harness";
-import { answerMaker, checkAnswers, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token } from "./seed";
+import {
+  answerMaker, checkAnswers, closeAndReadStored, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token,
+} from "./seed";
 
 const log = (s: string) => console.log(s);
 const SECONDS = numberSetting("BENCH_SECONDS", 20);
@@ -180,9 +182,11 @@ async function main() {
     for (const [k, v] of [...warmBare.errorKinds, ...bare.errorKinds, ...warmSubmit.errorKinds, ...submit.errorKinds]) log(`  error ${v}× ${k}`);
 
     // 3. acknowledged vs stored.
-    const stored = rowsOf<{ h: string; n: number }>(await db.execute(sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`));
-    const [{ rows: rowCount }] = rowsOf<{ rows: number }>(await db.execute(sql`select count(*)::int as rows from responses`));
+    const { stored, rows: rowCount, spent, pool } = await closeAndReadStored(db, seeded, SECRET, state.keys(), log);
     const storedSet = new Set(stored.map((r) => r.h));
+    let unspent = 0;
+    for (const [h, s] of state) if (s === "acked" && !spent.has(h)) unspent++;
+    if (unspent || pool.spent !== pool.sealed) log(`check: WARNING: before the close ${unspent} acknowledged token(s) were not spent; ${pool.spent} spent vs ${pool.sealed} sealed`);
     let lost = 0;
     let acked = 0;
     let ambiguousStored = 0;

@@ -97,7 +97,7 @@ describe("actions behind the actor check", () => {
       await refused(generateFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
       await refused(planObservationsFor(db, adminA, id, { perSection: 1, quotaPerObserver: 1, groups: ["peer"] }), "FORBIDDEN", "campaigns.errors.outsideScope");
       await refused(openFor(db, adminA, id, DURING, SECRET), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(closeFor(db, adminA, id, DURING), "FORBIDDEN", "campaigns.errors.outsideScope");
+      await refused(closeFor(db, adminA, id, DURING, SECRET), "FORBIDDEN", "campaigns.errors.outsideScope");
       await refused(observationsFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
       await refused(outboxFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
       await refused(keyProgress(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
@@ -113,7 +113,7 @@ describe("actions behind the actor check", () => {
     expect(await generateFor(db, q, c.id, { minEnrolment: 2 })).toMatchObject({ targets: 1, excludedSections: 1 });
     expect(await openFor(db, q, c.id, DURING, SECRET)).toMatchObject({ state: "open" });
     expect(await keyProgress(db, q, c.id)).toEqual({ targets: 1, ready: 1 });
-    expect(await closeFor(db, q, c.id, DURING)).toMatchObject({ state: "closed" });
+    expect(await closeFor(db, q, c.id, DURING, SECRET)).toMatchObject({ state: "closed" });
   });
 
   it("lists observations with section, teacher and observer names", async () => {
@@ -142,7 +142,7 @@ describe("updateCampaignSettings", () => {
     await generateFor(db, q, c.id);
     await openFor(db, q, c.id, DURING, SECRET);
     expect(await updateCampaignSettings(db, q, c.id, { reminderDays: [], observersNamedToTeacher: false })).toEqual({ reminderDays: [], observersNamedToTeacher: false });
-    await closeFor(db, q, c.id, DURING);
+    await closeFor(db, q, c.id, DURING, SECRET);
     await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [3], observersNamedToTeacher: false }), "CONFLICT", "campaigns.errors.settingsFrozen");
   });
 });

@@ -15,13 +15,15 @@ import { invitationCounts } from "../invitations/invitations";
 import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
-import { assertCanManageCampaign, closeCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
+import { assertCanManageCampaign, closeCampaign, deleteCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
 import {
   CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, TERM_KINDS, cohortYearFor,
   type CampaignKind, type InstrumentKind, type RaterGroup,
 } from "./kinds";
 import { listObservations, planObservations, type PlanObservationsOptions } from "./observe";
 import { RATE_DIMENSIONS, ratesForActor, responseRates, type RateReport } from "./rates";
+import { listReports, officerCount } from "./reports";
+import { readableAnswers, surveysOf } from "../instruments/readable";
 
 /**
  * What the quality office's campaign pages need beyond the campaign domain: the list and
@@ -116,7 +118,11 @@ async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns:
         select tg.campaign_id, count(*) from invitations i join tg on tg.id = i.target_id group by 1
       ) x group by 1
     ),
-    rs as (select tg.campaign_id, count(*)::int as n from responses r join tg on tg.id = r.target_id group by 1)
+    rs as (select tg.campaign_id, count(*)::int as n from (
+        select r.target_id from responses r
+        union all -- accepted, still sealed while the campaign runs
+        select st.target_id from spent_tokens st where not exists (select 1 from responses r where r.spent_token_hash = st.hash)
+      ) x join tg on tg.id = x.target_id group by 1)
     select c.id, coalesce(nt.n, 0) as targets, coalesce(el.n, 0) as eligible, coalesce(rs.n, 0) as responded
     from campaigns c left join nt on nt.campaign_id = c.id left join el on el.campaign_id = c.id left join rs on rs.campaign_id = c.id
     where c.id in (${list(ids)})`));
@@ -174,6 +180,7 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
   const [{ employers: employerCount }] = rowsOf<{ employers: number }>(await db.execute(sql`
     select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`));
   const tracking = TRACKING_KINDS.includes(c.kind);
+  const observerInstrument = instrumentRows.some((i) => (OBSERVER_GROUPS as readonly string[]).includes(i.raterGroup));
   return {
     campaign: {
       id: c.id, kind: c.kind, name: c.name, state: c.state, termId: c.termId, termCode: term?.code ?? null,
@@ -187,6 +194,15 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     // In the planner's order of preference (a person eligible in several groups observes in the first).
     observerGroups: OBSERVER_GROUPS.filter((g) => INSTRUMENT_KIND_FOR[c.kind][g] !== undefined),
     sectionKind: SECTION_KINDS.includes(c.kind),
+    // The observation tabs (plan, progress, records) only where observers take part: an
+    // observation round collected here (an imported term has no assignments), or an
+    // end-of-term campaign with an observers' instrument that is still a draft (observers
+    // may be planned) or has planned observations.
+    observationsTab: SECTION_KINDS.includes(c.kind) && c.source !== "import"
+      && (c.kind === "observation_round" || (observerInstrument && (c.state === "draft" || await hasObservations(db, c.id)))),
+    // Information officers' reports: the campaign's reports tab, and who may report.
+    reports: c.kind === "info_officer",
+    officers: c.kind === "info_officer" ? await officerCount(db, c) : null,
     tracking,
     instruments: instrumentRows,
     settings: { reminderDays: c.reminderDays, observersNamedToTeacher: c.observersNamedToTeacher },
@@ -200,6 +216,12 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
 }
 
 export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;
+
+async function hasObservations(db: DbOrTx, campaignId: number) {
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}`));
+  return Number(r.n) > 0;
+}
 
 async function keyProgressOf(db: DbOrTx, campaignId: number) {
   const [r] = rowsOf<{ targets: number; ready: number }>(await db.execute(sql`
@@ -308,8 +330,14 @@ export function openFor(db: DbOrTx, actor: SessionUser, campaignId: number, now:
   return managed(db, actor, campaignId, () => openCampaign(db, campaignId, now, actor.id, secret));
 }
 
-export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
-  return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id));
+/** Closes the campaign; its sealed pool becomes responses at once. */
+export function closeFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date, secret: Secret) {
+  return managed(db, actor, campaignId, () => closeCampaign(db, campaignId, now, actor.id, secret));
+}
+
+/** Deletes a draft campaign (refused once opened). */
+export function deleteCampaignFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  return deleteCampaign(db, actor, campaignId);
 }
 
 export function publishFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
@@ -363,3 +391,126 @@ export async function ratesFor(db: DbOrTx, actor: SessionUser, raw: z.input<type
   return ratesForActor(db, actor, input);
 }
 
+
+/**
+ * An information-officer campaign's reports for the reader: the quality office reads them
+ * all with the officer's name; a unit admin (managing or following the campaign) reads the
+ * reports whose responsible unit is one of its units, without the name. Nobody else.
+ */
+export async function reportsFor(db: DbOrTx, actor: SessionUser, campaignId: number, locale: "zh" | "en") {
+  const { campaign: c, visibility: v } = await assertCanSeeCampaign(db, actor, campaignId);
+  if (c.kind !== "info_officer") throw new DomainError("BAD_REQUEST", "campaigns.errors.noReports");
+  const named = v.scope === "all" && actor.roles.some((g) => g.role === "quality_admin");
+  return { named, rows: await listReports(db, campaignId, { units: v.scope, named, locale }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observation rounds: progress and the named records
+
+type AssignmentRow = {
+  id: number; observer_id: number; observer_name: string; observer_number: string; rater_group: string;
+  section_id: number; section_code: string; course_code: string; course_name: string; teacher_name: string | null;
+  unit_id: number; unit_name: string; unit_name_en: string | null; planned_on: string | null; done: boolean; observed_on: string | null;
+};
+
+export type VisitStatus = "done" | "partial" | "pending";
+const rate = (done: number, due: number) => (due > 0 ? done / due : null);
+
+/**
+ * Progress of a campaign's observations. The unit counted is the record (听课记录): one per
+ * observer and teacher target, so a co-taught section gives each of its teachers a record
+ * from each observer. A visit (听课) is one observer in one section: done when all its
+ * records are in, partial when some are. Completion (records done / due) per observer and
+ * per unit (the unit offering the course).
+ */
+export async function observationProgressFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  await assertCanManageCampaign(db, actor, campaignId);
+  const rows = rowsOf<AssignmentRow>(await db.execute(sql`
+    select o.id, o.observer_id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group,
+      t.section_id, s.code as section_code, co.code as course_code, co.name as course_name, te.name as teacher_name,
+      co.unit_id, u.name as unit_name, u.name_en as unit_name_en, o.planned_on::text as planned_on,
+      (r.id is not null) as done, r.observed_on::text as observed_on
+    from observation_assignments o join campaign_targets t on t.id = o.target_id join persons ob on ob.id = o.observer_id
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id join units u on u.id = co.unit_id
+      left join persons te on te.id = t.teacher_id left join observation_records r on r.assignment_id = o.id
+    where t.campaign_id = ${campaignId}
+    order by co.code, s.code, ob.number, te.name`));
+  type Visit = {
+    key: string; sectionId: number; sectionCode: string; courseCode: string; courseName: string; teachers: string[];
+    observerId: number; observerName: string; observerNumber: string; raterGroup: string; unitId: number;
+    plannedOn: string | null; due: number; done: number; lastOn: string | null; status: VisitStatus;
+  };
+  const visits = new Map<string, Visit>();
+  const observers = new Map<number, { observerId: number; observerName: string; observerNumber: string; raterGroup: string; due: number; done: number; rate: number | null }>();
+  const unitsMap = new Map<number, { unitId: number; unitName: string; unitNameEn: string | null; due: number; done: number; rate: number | null }>();
+  let done = 0;
+  for (const r of rows) {
+    const key = `${r.section_id}|${r.observer_id}`;
+    let v = visits.get(key);
+    if (!v) {
+      v = {
+        key, sectionId: Number(r.section_id), sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, teachers: [],
+        observerId: Number(r.observer_id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
+        unitId: Number(r.unit_id), plannedOn: r.planned_on, due: 0, done: 0, lastOn: null, status: "pending",
+      };
+      visits.set(key, v);
+    }
+    v.due++;
+    if (r.teacher_name) v.teachers.push(r.teacher_name);
+    if (r.done) {
+      v.done++;
+      done++;
+      if (r.observed_on && (v.lastOn === null || r.observed_on > v.lastOn)) v.lastOn = r.observed_on;
+    }
+    const o = observers.get(Number(r.observer_id)) ?? { observerId: Number(r.observer_id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group, due: 0, done: 0, rate: null };
+    o.due++;
+    if (r.done) o.done++;
+    observers.set(o.observerId, o);
+    const u = unitsMap.get(Number(r.unit_id)) ?? { unitId: Number(r.unit_id), unitName: r.unit_name, unitNameEn: r.unit_name_en, due: 0, done: 0, rate: null };
+    u.due++;
+    if (r.done) u.done++;
+    unitsMap.set(u.unitId, u);
+  }
+  for (const v of visits.values()) v.status = v.done === v.due ? "done" : v.done > 0 ? "partial" : "pending";
+  const byVisit = [...visits.values()];
+  const byObserver = [...observers.values()].map((o) => ({ ...o, rate: rate(o.done, o.due) }))
+    .sort((a, b) => a.observerNumber.localeCompare(b.observerNumber));
+  const byUnit = [...unitsMap.values()].map((u) => ({ ...u, rate: rate(u.done, u.due) })).sort((a, b) => a.unitId - b.unitId);
+  return {
+    records: { due: rows.length, done },
+    visits: { due: byVisit.length, done: byVisit.filter((v) => v.status === "done").length },
+    byVisit, byObserver, byUnit,
+  };
+}
+
+/**
+ * The named observation records of a campaign (听课记录), newest visit first: observer,
+ * teacher, section, day, the observer's comment and the answers as the reader reads them.
+ * For those who manage the campaign (the quality office; a unit admin its own unit's round).
+ */
+export async function observationRecordsFor(db: DbOrTx, actor: SessionUser, campaignId: number, locale: "zh" | "en") {
+  await assertCanManageCampaign(db, actor, campaignId);
+  const rows = rowsOf<{
+    id: number; observer_name: string; observer_number: string; rater_group: string; teacher_name: string | null;
+    section_code: string; course_code: string; course_name: string; observed_on: string; submitted_at: Date | string;
+    comment: string | null; version_id: number; answers: unknown; score: string | number | null;
+  }>(await db.execute(sql`
+    select r.id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group, te.name as teacher_name,
+      s.code as section_code, co.code as course_code, co.name as course_name, r.observed_on::text as observed_on, r.submitted_at,
+      r.comment, r.instrument_version_id as version_id, r.answers,
+      (select rs.total from response_scores rs where rs.observation_id = r.id) as score
+    from observation_records r join observation_assignments o on o.id = r.assignment_id join campaign_targets t on t.id = o.target_id
+      join persons ob on ob.id = r.observer_id left join persons te on te.id = t.teacher_id
+      join sections s on s.id = t.section_id join courses co on co.id = s.course_id
+    where t.campaign_id = ${campaignId}
+    order by r.observed_on desc, r.id desc`));
+  const surveys = await surveysOf(db, rows.map((r) => Number(r.version_id)));
+  return rows.map((r) => ({
+    recordId: Number(r.id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
+    teacherName: r.teacher_name ?? "", sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name,
+    observedOn: r.observed_on, submittedAt: new Date(r.submitted_at), comment: r.comment,
+    /** 0–100 (the instrument's weighted score); null when it scores nothing */
+    score: r.score === null ? null : Math.round(Number(r.score) * 10) / 10,
+    answers: readableAnswers(surveys.get(Number(r.version_id)), r.answers, locale),
+  }));
+}

@@ -7,6 +7,7 @@ import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { assertDraft, getCampaignRow, parseInput, subtreeSql } from "./campaigns";
 import { SECTION_KINDS, type RaterGroup } from "./kinds";
+import { officerCount } from "./reports";
 
 /**
  * Rater assignment, generated in bulk (insert … select) and reviewable before a campaign
@@ -18,6 +19,8 @@ import { SECTION_KINDS, type RaterGroup } from "./kinds";
  *   enrolled (not withdrawn), active student of a section is eligible as "student" for
  *   each of its targets; each teacher is eligible as "self" for their own target.
  * - observation_round: the same targets, no eligibility (planObservations assigns observers).
+ * - info_officer: nothing is stored (reports are named, any number per officer, no
+ *   targets); it counts the active officers in scope and is refused when there are none.
  * - graduate_tracking: a target per programme cohort of the campaign's graduating years
  *   (programmes within the scope); employer_tracking: a target per chosen employer.
  *   Their invitations come later.
@@ -35,7 +38,15 @@ export const generateOptionsInput = z.object({
 export type GenerateOptions = z.input<typeof generateOptionsInput>;
 type Options = z.output<typeof generateOptionsInput>;
 
-export type GenerateResult = { targets: number; eligibility: number; excludedSections: number; seconds: number };
+/**
+ * What a generation made: targets and eligibility rows; for section kinds the sections
+ * covered and the observation assignments (one per observer and teacher target) the
+ * campaign has now; for information-officer campaigns the officers who may report.
+ */
+export type GenerateResult = {
+  targets: number; eligibility: number; excludedSections: number; seconds: number;
+  sections: number; observations: number; officers?: number;
+};
 
 function list(values: readonly string[]): SQL {
   return values.length ? sql.join(values.map((v) => sql`${v}`), sql`, `) : sql`null`;
@@ -90,6 +101,7 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     assertDraft(c);
+    let officers: number | undefined;
     if (SECTION_KINDS.includes(c.kind)) {
       await syncSectionTargets(tx, c, o);
       // The draft's eligibility is rebuilt from scratch (no token can have been issued yet).
@@ -130,16 +142,23 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
       await tx.execute(sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.employer_id is null or t.employer_id not in (${wanted}))`);
       await tx.execute(sql`insert into campaign_targets (campaign_id, employer_id) select ${c.id}, employer_id from (${wanted}) w
         on conflict on constraint campaign_targets_uq do nothing`);
+    } else if (c.kind === "info_officer") {
+      officers = await officerCount(tx, c);
+      if (officers === 0) throw new DomainError("BAD_REQUEST", "campaigns.errors.noOfficers");
     } else {
       throw new DomainError("BAD_REQUEST", "campaigns.errors.kindNotGenerated", { kind: c.kind });
     }
-    const [counts] = rowsOf<{ targets: number; excluded: number; eligibility: number }>(await tx.execute(sql`
+    const [counts] = rowsOf<{ targets: number; excluded: number; eligibility: number; sections: number; observations: number }>(await tx.execute(sql`
       select (select count(*)::int from campaign_targets where campaign_id = ${c.id}) as targets,
              (select count(*)::int from campaign_exclusions where campaign_id = ${c.id}) as excluded,
-             (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${c.id}) as eligibility`));
+             (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${c.id}) as eligibility,
+             (select count(distinct section_id)::int from campaign_targets where campaign_id = ${c.id}) as sections,
+             (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id}) as observations`));
     await tx.update(campaigns).set({ generationOptions: o as unknown as Record<string, unknown>, generatedAt: new Date() }).where(eq(campaigns.id, c.id));
     return {
       targets: Number(counts.targets), eligibility: Number(counts.eligibility), excludedSections: Number(counts.excluded),
+      sections: Number(counts.sections), observations: Number(counts.observations),
+      ...(officers === undefined ? {} : { officers }),
       seconds: Math.round(performance.now() - started) / 1000,
     };
   });

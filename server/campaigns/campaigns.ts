@@ -12,11 +12,13 @@ import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../errors";
 import { requireApprovedVersion } from "../instruments/versions";
 import type { Secret } from "../anonymity/keys";
+import { flushPool } from "../anonymity/pool";
 import { ensureTargetKeys } from "../anonymity/targetkeys";
 import {
   ANONYMOUS_GROUPS, CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
   type CampaignKind, type CampaignState, type RaterGroup,
 } from "./kinds";
+import { officerCount } from "./reports";
 
 /**
  * Campaigns (评价活动): the quality office, or a unit admin for its own unit, creates a
@@ -247,10 +249,19 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
     if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
     if (now < c.opensAt) throw conflict("notYetOpen");
     if (now >= c.closesAt) throw conflict("windowOver");
-    const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, campaignId));
-    if (Number(n) === 0) throw conflict("noTargets");
     const have = new Set((await tx.select({ g: campaignInstruments.raterGroup }).from(campaignInstruments)
       .where(eq(campaignInstruments.campaignId, campaignId))).map((r) => r.g));
+    if (c.kind === "info_officer") {
+      // No targets: the officers in scope report, named, through the students' instrument.
+      const officers = await officerCount(tx, c);
+      if (officers === 0) throw conflict("noOfficers");
+      if (!have.has("student")) throw conflict("missingInstrument", { groups: "student" });
+      const [row] = await tx.update(campaigns).set({ state: "open", openedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+      await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { officers } });
+      return row;
+    }
+    const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, campaignId));
+    if (Number(n) === 0) throw conflict("noTargets");
     const missing = (await groupsInUse(tx, campaignId)).filter((g) => !have.has(g));
     if (missing.length) throw conflict("missingInstrument", { groups: missing.join(", ") });
     if ((await anonymousGroups(tx, campaignId)).length > 0) {
@@ -266,11 +277,17 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
 }
 
 /** open → closed (at the end of the window, or earlier when the office ends it). */
-export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null) {
+/**
+ * Closes an open campaign. With the server secret, its sealed pool (the submissions accepted
+ * while it ran) becomes responses in the same transaction (anonymity/pool.ts); without it, or
+ * for a submission that raced the close, the scheduler's sweep does so within a minute.
+ */
+export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null, secret?: Secret) {
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     if (c.state !== "open") throw conflict("notOpen", { state: c.state });
     const [row] = await tx.update(campaigns).set({ state: "closed", closedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    if (secret !== undefined) await flushPool(tx, campaignId, secret, now);
     await recordAudit(tx, { actorId, action: "campaign.close", subject: `campaign ${campaignId}`, detail: { early: now < c.closesAt } });
     return row;
   });
@@ -287,6 +304,22 @@ export async function publishCampaign(db: DbOrTx, campaignId: number, now: Date 
     const [row] = await tx.update(campaigns).set({ state: "published", publishedAt: now }).where(eq(campaigns.id, campaignId)).returning();
     await recordAudit(tx, { actorId, action: "campaign.publish", subject: `campaign ${campaignId}`, detail: null });
     return row;
+  });
+}
+
+/**
+ * Deletes a draft campaign of any kind with all that was made for it (instrument choices,
+ * targets, eligibility, exclusions, observation plan, keys), audited. Refused once it has
+ * opened: from then on it holds answers and stays.
+ */
+export async function deleteCampaign(db: DbOrTx, actor: SessionUser, campaignId: number) {
+  await assertCanManageCampaign(db, actor, campaignId);
+  return db.transaction(async (tx) => {
+    const c = await getCampaignRow(tx, campaignId, { lock: true });
+    if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
+    await tx.delete(campaigns).where(eq(campaigns.id, campaignId));
+    await recordAudit(tx, { actorId: actor.id, action: "campaign.delete", subject: `campaign ${campaignId}`, detail: { kind: c.kind, name: c.name, scopeUnitId: c.scopeUnitId } });
+    return { id: campaignId };
   });
 }
 

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { courses, eligibility, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
 import { createInvitations } from "../invitations/invitations";
+import { closeCampaign } from "./campaigns";
 import {
-  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, refused, SECRET, studentTokens, submit, trackingData,
+  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER, refused, SECRET, studentTokens, submit, trackingData,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { ratesForActor, responseRates, type RateDimension, type RateRow } from "./rates";
@@ -86,7 +87,12 @@ beforeAll(async () => {
       }
     }
   }
+  // The submissions wait sealed while the campaign runs; the tests below read the closed campaign.
+  live = await responseRates(db, campaign.id, "unit");
+  await closeCampaign(db, campaign.id, LATER, null, SECRET);
 });
+
+let live: Awaited<ReturnType<typeof responseRates>>;
 
 type Counts = { eligible: number; started: number; answered: number; declined: number };
 
@@ -151,6 +157,12 @@ describe("responseRates", () => {
     expect(secA).toMatchObject({ code: "CS101-01", course: "CS101 程序设计基础" });
     expect(secA.teachers).toContain("张老师");
     expect(secA.teachers).toContain("王老师");
+  });
+
+  it("while the campaign runs, accepted submissions count from their spent tokens: as answered (the token does not say declined)", async () => {
+    const all = expected(() => "all").get("all")!;
+    expect(counts(live.total)).toEqual(withRate({ ...all, answered: all.answered + all.declined, declined: 0 }));
+    expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(withRate(all));
   });
 
   it("an unknown campaign id gives an empty report", async () => {
@@ -221,6 +233,7 @@ describe("tracking campaigns", () => {
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a1)));
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a2)), { declined: true });
     await invitationTokenFor(db, byAlumnus(t.b1)); // opened, not answered
+    await closeCampaign(db, g.id, LATER, null, SECRET);
     const r = await responseRates(db, g.id, "programme");
     expect(inv.filter((i) => cohortOf(i) === "A")).toHaveLength(4);
     expect(r.rows.map((row) => [row.code, row.eligible, row.started, row.answered, row.declined, row.rate])).toEqual([

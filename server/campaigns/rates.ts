@@ -9,8 +9,12 @@ import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
 
 /**
  * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
- * student eligibility rows; alumni and employer invitations) and the responses stored for
- * the same targets, answered and declined apart. Responses are counted per target only:
+ * student eligibility rows; alumni and employer invitations; in an observation round, the
+ * observation records due) and the responses (records) stored for the same targets,
+ * answered and declined apart. While a campaign runs its submissions wait sealed
+ * (anonymity/pool.ts) and are counted from their spent tokens, which say which target but
+ * not whether answered or declined: they count as answered until the close stores them.
+ * Responses are counted per target only:
  * nothing here can say who has or has not responded. `started` counts eligibility rows
  * whose tokens were issued (the respondent opened their list), the only per-person signal
  * the server has; it is reported as a number, never as a list.
@@ -82,6 +86,9 @@ function toRow(r: Raw, by: RateDimension | null): RateRow {
 /** Response rates of a campaign grouped by `by`, restricted by `filter` (units in scope, or one teacher's targets). */
 export async function responseRates(db: DbOrTx, campaignId: number, by: RateDimension, filter: RateFilter = {}): Promise<RateReport> {
   const key = sql.raw(KEY[by]);
+  // An observation round's raters are its observers: the records due (one per observer and
+  // teacher target) and those submitted.
+  const observationRound = sql`exists (select 1 from campaigns c where c.id = ${campaignId} and c.kind = 'observation_round')`;
   const per = sql`
     with tg as (${targetsOf(campaignId, filter)}),
     el as (
@@ -90,10 +97,22 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
       union all
       select i.target_id, count(*)::int, count(i.token_issued_on)::int
       from invitations i where i.target_id in (select id from tg) group by 1
+      union all
+      select o.target_id, count(*)::int, 0
+      from observation_assignments o where o.target_id in (select id from tg) and ${observationRound} group by 1
     ),
     rs as (
-      select r.target_id, count(*) filter (where not r.declined)::int as answered, count(*) filter (where r.declined)::int as declined
-      from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self' group by 1
+      select target_id, sum(answered)::int as answered, sum(declined)::int as declined from (
+        select r.target_id, count(*) filter (where not r.declined) as answered, count(*) filter (where r.declined) as declined
+        from responses r where r.target_id in (select id from tg) and r.rater_group <> 'self' group by 1
+        union all
+        -- Accepted and still sealed (the campaign runs): counted as answered until they are stored.
+        select st.target_id, count(*), 0 from spent_tokens st where st.target_id in (select id from tg)
+          and not exists (select 1 from responses r where r.spent_token_hash = st.hash) group by 1
+        union all
+        select o.target_id, count(*), 0 from observation_records rec join observation_assignments o on o.id = rec.assignment_id
+        where o.target_id in (select id from tg) and ${observationRound} group by 1
+      ) x group by 1
     ),
     per as (
       select tg.*, coalesce(el.eligible, 0) as eligible, coalesce(el.started, 0) as started,
@@ -135,8 +154,8 @@ export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input
 }
 
 /**
- * A teacher's own view: every open or recently closed campaign in which they are rated,
- * with the rates of their own sections only (never who has or has not responded). Terms
+ * A teacher's own view: every open or recently closed campaign in which students rate
+ * them (anonymously; an observation round has no such raters and no card), with the rates of their own sections only (never who has or has not responded). Terms
  * imported from another system are left out: they were not collected here (their n and N
  * are in the teacher's results).
  */
@@ -144,7 +163,8 @@ export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
   const cs = rowsOf<{ id: number; name: string; state: string; closes_at: Date | string }>(await db.execute(sql`
     select c.id, c.name, c.state, c.closes_at from campaigns c
     where c.state in ('open', 'closed', 'published') and c.source <> 'import'
-      and exists (select 1 from campaign_targets t where t.campaign_id = c.id and t.teacher_id = ${teacherId})
+      and exists (select 1 from campaign_targets t join eligibility e on e.target_id = t.id and e.rater_group = 'student'
+        where t.campaign_id = c.id and t.teacher_id = ${teacherId})
     order by c.closes_at desc limit 5`));
   const out = [];
   for (const c of cs) {

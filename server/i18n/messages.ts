@@ -13,6 +13,8 @@ import zhCampaigns from "./messages/zh/campaigns.json";
 import zhScoring from "./messages/zh/scoring.json";
 import zhResults from "./messages/zh/results.json";
 import zhStarting from "./messages/zh/starting.json";
+import zhAppraisal from "./messages/zh/appraisal.json";
+import zhAttainment from "./messages/zh/attainment.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -26,6 +28,8 @@ import enCampaigns from "./messages/en/campaigns.json";
 import enScoring from "./messages/en/scoring.json";
 import enResults from "./messages/en/results.json";
 import enStarting from "./messages/en/starting.json";
+import enAppraisal from "./messages/en/appraisal.json";
+import enAttainment from "./messages/en/attainment.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -33,9 +37,11 @@ export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
 const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
-  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring, results: zhResults };
+  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring, results: zhResults,
+  appraisal: zhAppraisal, attainment: zhAttainment };
 const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
-  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring, results: enResults };
+  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring, results: enResults,
+  appraisal: enAppraisal, attainment: enAttainment };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;

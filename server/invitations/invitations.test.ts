@@ -132,6 +132,7 @@ describe("resolveInvitation and issueForInvitation", () => {
 
     expect(await submit(db, tok, { q1: 3 })).toEqual({ status: "stored" });
     expect(await submit(db, tok, { q1: 1 })).toEqual({ status: "duplicate" });
+    await closeCampaign(db, g.id, LATER, null, SECRET);
     const rows = await db.select().from(responses);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ targetId: i1.targetId, raterGroup: "alumni", instrumentVersionId: g.versionId, answers: { q1: 3 }, declined: false });
@@ -146,6 +147,7 @@ describe("resolveInvitation and issueForInvitation", () => {
     const r = await resolveInvitation(db, tokenOf(c1), DURING);
     expect(r).toMatchObject({ campaignId: e.id, versionId: e.versionId, targetLabel: "甲科技有限公司", state: "ready" });
     expect(await submit(db, await invitationTokenFor(db, c1.id), { declined: true })).toEqual({ status: "stored" });
+    await closeCampaign(db, e.id, LATER, null, SECRET);
     expect(await db.select().from(responses)).toMatchObject([
       { targetId: c1.targetId, raterGroup: "employer", instrumentVersionId: e.versionId, declined: true, answers: {} },
     ]);

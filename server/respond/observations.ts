@@ -6,6 +6,8 @@ import { assertOpen, shanghaiDay } from "../anonymity/issue";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Locale } from "../i18n/messages";
+import { translate } from "../i18n/translate";
+import { dateQuestionOf, surveysOf } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
 import { insertObservationScore, insertResponseWithScore, scoreForVersion } from "../scoring/store";
@@ -25,6 +27,8 @@ export type ObservationTask = {
   assignmentId: number; campaignId: number; campaignName: string; closesAt: Date; raterGroup: string;
   versionId: number | null; courseCode: string; courseName: string; sectionCode: string; teacherName: string;
   plannedOn: string | null; done: boolean;
+  /** The form's question holding the visit's date (听课日期), null when the form has none. */
+  dateQuestion: string | null;
 };
 
 export async function myObservations(db: DbOrTx, observerId: number, now: Date): Promise<ObservationTask[]> {
@@ -41,24 +45,27 @@ export async function myObservations(db: DbOrTx, observerId: number, now: Date):
     where o.observer_id = ${observerId} and c.state = 'open'
       and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
     order by (o.done_at is not null), o.planned_on nulls last, co.code, s.code, o.id`));
+  const surveys = await surveysOf(db, rows.flatMap((r) => (r.version_id === null ? [] : [Number(r.version_id)])));
   return rows.map((r) => ({
     assignmentId: Number(r.id), campaignId: Number(r.campaign_id), campaignName: r.name, closesAt: new Date(r.closes_at),
     raterGroup: r.rater_group, versionId: r.version_id === null ? null : Number(r.version_id), courseCode: r.course_code,
     courseName: r.course_name, sectionCode: r.section_code, teacherName: r.teacher_name ?? "", plannedOn: r.planned_on, done: r.done,
+    dateQuestion: r.version_id === null ? null : dateQuestionOf(surveys.get(Number(r.version_id))),
   }));
 }
 
 export const observationInput = z.object({
   assignmentId: z.number().int().positive(),
   answers: z.record(z.string().max(200), z.unknown()),
-  observedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   comment: z.string().trim().max(2000).optional(),
 }).strict();
 
 /**
  * Stores the observer's signed record for their own assignment, once (a second submission
  * is refused: alreadyDone), inside the campaign's window, with the answers validated
- * exactly like anonymous ones and an observation day not in the future.
+ * exactly like anonymous ones. The record's day is the form's own visit date (its first
+ * date question, 听课日期), which may not be in the future (Beijing time); a form without
+ * one records the day of submission.
  */
 export async function submitObservation(db: DbOrTx, observerId: number, raw: z.input<typeof observationInput>, locale: Locale, now: Date) {
   const parsed = observationInput.safeParse(raw);
@@ -77,18 +84,24 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
   assertOpen({ state: a.state, opensAt: a.opens_at, closesAt: a.closes_at }, now);
   if (a.done) throw err("CONFLICT", "alreadyDone");
   if (a.version_id === null) throw err("CONFLICT", "notReady");
-  if (input.observedOn > shanghaiDay(now)) throw err("BAD_REQUEST", "futureDate");
   const result = validateAnswers(await planOfVersion(db, Number(a.version_id)), input.answers, locale);
   if (!result.ok) {
     throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
       result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
+  }
+  const dateQuestion = dateQuestionOf((await surveysOf(db, [Number(a.version_id)])).get(Number(a.version_id)));
+  const given = dateQuestion === null ? undefined : result.answers[dateQuestion];
+  const observedOn = typeof given === "string" && given !== "" ? given : shanghaiDay(now);
+  if (observedOn > shanghaiDay(now)) {
+    throw err("BAD_REQUEST", "futureDate", {}, dateQuestion === null ? undefined
+      : [{ question: dateQuestion, code: "futureDate", message: translate(locale, "respond.observe.errors.futureDate") }]);
   }
   const score = await scoreForVersion(db, Number(a.version_id), result.answers);
   return db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: number }>(await tx.execute(sql`
       insert into observation_records (assignment_id, observer_id, instrument_version_id, answers, observed_on, comment)
       values (${input.assignmentId}, ${observerId}, ${Number(a.version_id)}, ${JSON.stringify(result.answers)}::jsonb,
-        ${input.observedOn}::date, ${input.comment ?? null})
+        ${observedOn}::date, ${input.comment ?? null})
       on conflict (assignment_id) do nothing returning id`));
     if (inserted.length === 0) throw err("CONFLICT", "alreadyDone");
     await insertObservationScore(tx, Number(inserted[0].id), Number(a.target_id), a.rater_group, Number(a.version_id), score);

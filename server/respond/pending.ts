@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError, notFound } from "../errors";
 import { assertOpen } from "../anonymity/issue";
 import { getVersion } from "../instruments/versions";
 
@@ -69,6 +69,34 @@ export async function campaignPublicKeys(db: DbOrTx, campaignId: number, now: Da
 
 /** The form a respondent answers: a version's SurveyJS JSON and the instrument's names. */
 export async function respondentVersion(db: DbOrTx, versionId: number) {
+  return formOf(db, versionId);
+}
+
+/**
+ * The form of `versionId` for a signed-in caller: to those who edit and approve instruments
+ * (`editor`) any version, drafts included; to anyone else only a version that an open
+ * campaign has them answer: their own not-excluded eligibility (students, self-evaluation)
+ * or observation assignment, in the rater group the version is the campaign's version of.
+ * Otherwise versionNotFound, exactly as for a version that does not exist.
+ */
+export async function formForCaller(db: DbOrTx, caller: { id: number; editor: boolean }, versionId: number, now: Date) {
+  if (!caller.editor) {
+    const at = now.toISOString();
+    const [mine] = rowsOf<{ ok: number }>(await db.execute(sql`
+      select 1 as ok from campaign_instruments ci join campaigns c on c.id = ci.campaign_id
+      where ci.instrument_version_id = ${versionId} and c.state = 'open'
+        and c.opens_at <= ${at}::timestamptz and c.closes_at > ${at}::timestamptz
+        and (exists (select 1 from eligibility e join campaign_targets t on t.id = e.target_id
+               where t.campaign_id = c.id and e.person_id = ${caller.id} and e.rater_group = ci.rater_group and not e.excluded)
+          or exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id
+               where t.campaign_id = c.id and o.observer_id = ${caller.id} and o.rater_group = ci.rater_group))
+      limit 1`));
+    if (!mine) throw notFound("instruments.errors.versionNotFound");
+  }
+  return formOf(db, versionId);
+}
+
+async function formOf(db: DbOrTx, versionId: number) {
   const v = await getVersion(db, versionId);
   return { versionId: v.id, name: v.instrument.name, nameEn: v.instrument.nameEn, survey: v.file.survey as Record<string, unknown> };
 }

@@ -2,11 +2,14 @@
  * Scoring on the command line (issue 5 parts 8 and 9):
  *
  *   npm run scores -- --input <export.csv|.xlsx> --instrument <definition.json> [--instrument …]
- *                     --policy <policy.json> --output <results.json> [--locale zh|en]
+ *                     --policy <policy.json> --output <results.json> [--vetoes <list.csv|.xlsx>] [--locale zh|en]
  *       recomputes every figure from an anonymised export with the code the app uses: the
  *       export is loaded into an embedded database of its own (in memory), the policy
  *       approved there, the same recompute run, and the same results document written
- *       (server/scoring/document.ts). Nothing else is read or written.
+ *       (server/scoring/document.ts). Nothing else is read or written. `--vetoes`: a list of
+ *       vetoes of the policy's year (columns teacher,reason: staff number and a veto code or its
+ *       Chinese name, server/appraisal/vetoes.ts); each school-year entry of `teachers` carries
+ *       band, band_reason, borderline and ci95 (server/appraisal/band.ts).
  *
  *   npm run scores:recompute [-- --year 2025-2026]
  *       in the app's database (DATABASE_URL, else the embedded one in PGLITE_DIR): scores any
@@ -40,9 +43,10 @@ import { LongFormatError, parseLongFormat, parseVersionLabel, readLongTable } fr
 import { parsePolicy } from "./policy";
 import { approvePolicy, createPolicy, currentPolicies, currentPolicy } from "./policies";
 import { rebuildTallies, scoreMissing } from "./store";
+import { readVetoList, recordVeto, vetoCodeOf } from "../appraisal/vetoes";
 
 const USAGE = `usage:
-  npm run scores -- --input <export.csv|xlsx> --instrument <definition.json> [--instrument …] --policy <policy.json> --output <results.json> [--locale zh|en]
+  npm run scores -- --input <export.csv|xlsx> --instrument <definition.json> [--instrument …] --policy <policy.json> --output <results.json> [--vetoes <list.csv|xlsx>] [--locale zh|en]
   npm run scores:recompute [-- --year <YYYY-YYYY>]
   npm run scores:export -- (--year <YYYY-YYYY> | --campaign <id>) --output <dir>`;
 
@@ -98,7 +102,7 @@ function describe(e: DomainError, locale: Locale): string {
 }
 
 async function compute(argv: string[]) {
-  const f = flags(argv, { input: "one", instrument: "many", policy: "one", output: "one", locale: "one" });
+  const f = flags(argv, { input: "one", instrument: "many", policy: "one", output: "one", locale: "one", vetoes: "one" });
   const locale = (f.get("locale")?.[0] ?? "zh") as Locale;
   if (locale !== "zh" && locale !== "en") throw new UsageError(`--locale must be zh or en`);
   cliLocale = locale;
@@ -113,6 +117,16 @@ async function compute(argv: string[]) {
   } catch {
     throw new UsageError(`cannot read the input ${input}`);
   }
+  const vetoFile = f.get("vetoes")?.[0];
+  let vetoBytes: Uint8Array | null = null;
+  if (vetoFile) {
+    try {
+      vetoBytes = readFileSync(vetoFile);
+    } catch {
+      throw new UsageError(`cannot read the veto list ${vetoFile}`);
+    }
+  }
+  const vetoList = vetoBytes ? await readVetoList(vetoBytes) : [];
   const table = await readLongTable(bytes, locale);
   const byKey = new Map<string, InstrumentFile>();
   for (const file of files) {
@@ -136,8 +150,14 @@ async function compute(argv: string[]) {
       mode: "create", locale, files: new Map(data.versionLabels.map((l) => [l, byKey.get(parseVersionLabel(l)!.key)!])),
       defaultTerm: `${policy.schoolYear}-1`,
     });
+    const op = await operator(db);
+    for (const v of vetoList) {
+      await recordVeto(db, { id: op }, () => new Date(), {
+        teacher: v.teacher, schoolYear: policy.schoolYear, code: vetoCodeOf(v.reason), reason: v.reason, decidedOn: `${policy.schoolYear.slice(5)}-07-01`,
+      });
+    }
     const created = await createPolicy(db, policy, null);
-    await approvePolicy(db, created.id, await operator(db), "npm run scores", new Date());
+    await approvePolicy(db, created.id, op, "npm run scores", new Date());
     const scope = await scopeOf(db, policy.schoolYear);
     if (scope.campaignIds.length === 0) {
       throw new UsageError(`no campaign of the export falls in the policy's school year ${policy.schoolYear}`);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
+import { storeBands } from "../appraisal/store";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../errors";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
@@ -23,7 +24,8 @@ import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
  *   figures   computeFigures (figures.ts): summaries, quality rules, reliability, EB scores,
  *             norms, composites
  *   write     a scoring_runs row, then the policy's target results (typed columns, rows.ts),
- *             reliability and composites replaced by the new ones
+ *             reliability and composites replaced by the new ones, and the year's appraisal
+ *             bands (server/appraisal/store.ts)
  * All of it in one repeatable-read transaction under a per-year advisory lock (recompute).
  */
 
@@ -487,6 +489,8 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
       { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
     ], figures.composites, (c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]),
   ]);
+  // the year's teachers banded with the figures (server/appraisal/store.ts)
+  await storeBands(tx, p, id, figures, gathered.inputs);
   const t4 = performance.now();
   return {
     runId: id, responses: gathered.responses, targets: gathered.targets.length, results: figures.targets.length,

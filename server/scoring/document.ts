@@ -28,7 +28,10 @@ import { versionLabel } from "./export";
  *                k, n, n0, icc1, icck, raters_for_0_7, raters_for_0_8, unavailable
  *   teachers     per teacher per term and per school year: teacher, term (null: the year),
  *                school_year, composite, reliability, reliability_low, parts, missing, renormalised, norm and
- *                ranks (null when rank_withheld), rank_withheld
+ *                ranks (null when rank_withheld), rank_withheld; the school-year entries (term null)
+ *                also the appraisal (server/appraisal/band.ts): band (excellent | good | pass | fail |
+ *                null), band_reason (score | quota | veto | insufficient_evidence | exempt), borderline,
+ *                ci95 of the composite [low, high] (null when its SE is unknown)
  * Sorted by those codes. Numbers are full precision (figures are deterministic: see figures.ts).
  */
 
@@ -88,6 +91,16 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
     }))
     .sort((a, b) => cmp([a.term, a.campaign, a.instrument_version, a.unit, a.rater_group].join("\u0001"), [b.term, b.campaign, b.instrument_version, b.unit, b.rater_group].join("\u0001")));
 
+  const bands = new Map(rowsOf<{ teacher_id: number; band: string | null; reason: string; borderline: boolean; ci_low: number | null; ci_high: number | null }>(
+    await db.execute(sql`select teacher_id, band, reason, borderline, ci_low, ci_high from appraisal_results where policy_id = ${policyId}`))
+    .map((b) => [Number(b.teacher_id), b]));
+  const appraisalOf = (teacherId: number) => {
+    const b = bands.get(teacherId);
+    return {
+      band: b?.band ?? null, band_reason: b?.reason ?? null, borderline: b?.borderline ?? false,
+      ci95: b && b.ci_low !== null && b.ci_high !== null ? [Number(b.ci_low), Number(b.ci_high)] : null,
+    };
+  };
   const comps = rowsOf<{ composite: unknown }>(await db.execute(sql`select composite from teacher_composites where policy_id = ${policyId}`))
     .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as CompositeFigures)
     .map((c) => ({
@@ -101,6 +114,7 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
         school: c.ranks.school, school_of: c.ranks.schoolOf,
       },
       rank_withheld: c.rankWithheld,
+      ...(c.termId === null ? appraisalOf(c.teacherId) : {}),
     }))
     .sort((a, b) => cmp(`${a.teacher}\u0001${a.term ?? "~"}`, `${b.teacher}\u0001${b.term ?? "~"}`));
 

@@ -81,9 +81,10 @@ import {
  * The version of the definitions above: raise it when a change alters stored figures, and
  * the scheduler recomputes every school year once (compute.ts fingerprint). 2: 95 % intervals
  * cut at the ends of the scale; reliability at the lower limit of its 95 % interval; norms and ranks only where
- * that reaches the policy's minimum; composite reliability.
+ * that reaches the policy's minimum; composite reliability. 3: the composite's standard error
+ * (`se`, and each pooled group's) from which appraisal draws its 95 % interval.
  */
-export const FIGURES_VERSION = 2;
+export const FIGURES_VERSION = 3;
 
 export type TargetInput = {
   /** Stable identity across databases: campaign / section / teacher / target label. Sorting key. */
@@ -147,13 +148,19 @@ export type ReliabilityFigures = {
 
 export type CompositePart = {
   courseType: string | null; score: number | null; weight: number;
-  groups: Partial<Record<CompositeGroup, { score: number; n: number; targets: number }>>;
+  /** se: the pooled figure's standard error, √Σ (n_t/n)²·SE_t² over its targets (null when one has none) */
+  groups: Partial<Record<CompositeGroup, { score: number; n: number; targets: number; se?: number | null }>>;
   used: Partial<Record<CompositeGroup, number>>; missing: CompositeGroup[];
 };
 
 export type CompositeFigures = {
   teacherId: number; termId: number | null; schoolYear: string; score: number | null;
   parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
+  /**
+   * standard error of the composite: √Σ (part share × group weight)²·SE_group² over the groups
+   * used (parts' errors independent); null when a used group's SE is unknown (a single rating)
+   */
+  se: number | null;
   /** 1 − error variance / variance of the norm group's composites; null when unknown */
   reliability: number | null;
   /** the same with that variance at the lower limit of its 95 % interval: what ranks need */
@@ -317,7 +324,9 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         if (counted.length === 0) continue;
         const n = counted.reduce((a, f) => a + f.valid.n, 0);
         const score = counted.reduce((a, f) => a + f.valid.n * pick(policy, f)!, 0) / n;
-        groups[g] = { score, n, targets: counted.length };
+        const se = counted.every((f) => f.valid.se !== null)
+          ? Math.sqrt(counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * f.valid.se! ** 2, 0)) : null;
+        groups[g] = { score, n, targets: counted.length, se };
         errors[g] = counted.every((f) => errorVariance.has(f))
           ? counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * errorVariance.get(f)!, 0) : null;
       }
@@ -333,7 +342,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
     const figure: CompositeFigures = {
       teacherId: first.teacherId!, termId, schoolYear: first.schoolYear, score, parts, missing,
-      renormalised: missing.length > 0, reliability: null, reliabilityLow: null, norm: null,
+      renormalised: missing.length > 0, se: null, reliability: null, reliabilityLow: null, norm: null,
       ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
       rankWithheld: false,
     };
@@ -349,6 +358,15 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         }
       });
       compositeError.set(figure, error);
+      let variance: number | null = 0;
+      for (const p of counting) {
+        for (const [g, wg] of Object.entries(p.used) as [CompositeGroup, number][]) {
+          const se = p.groups[g]?.se;
+          if (variance === null || se === null || se === undefined) { variance = null; break; }
+          variance += ((p.weight / w) * wg) ** 2 * se ** 2;
+        }
+      }
+      figure.se = variance === null ? null : Math.sqrt(variance);
     }
     return figure;
   };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/errors";
+import { appraisalRulesSchema, checkAppraisalRules } from "../appraisal/rules";
 import type { RaterGroup } from "../campaigns/kinds";
 import { checkSum } from "./score";
 import { trimCount } from "./stats";
@@ -30,6 +31,8 @@ import { trimCount } from "./stats";
  *                     percentile rank, ranks) is reported, in [0, 1], default 0.7: a target's
  *                     class reliability, a teacher composite's reliability (figures.ts); below it,
  *                     or when the reliability is unknown, the figure is shown without them
+ *   appraisal         optional: the appraisal rules of the year (bands, quota, caps, evidence;
+ *                     server/appraisal/rules.ts); absent, the defaults there apply
  *
  * Completion times are not kept (by design, for anonymity), so there is no speeder rule.
  */
@@ -63,6 +66,7 @@ export const policySchema = z.object({
   compositeOf: z.enum(["mean", "trimmed_mean", "eb_score"]).default("trimmed_mean"),
   normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
   minReliability: z.number().min(0).max(1).default(0.7),
+  appraisal: appraisalRulesSchema.optional(),
 }).strict();
 
 export type ScoringPolicy = z.output<typeof policySchema>;
@@ -78,6 +82,7 @@ export function parsePolicy(raw: unknown): ScoringPolicy {
   trimCount(1, p.trim); // throws trimFraction outside [0, 0.5)
   checkWeights("weights.default", p.weights.default);
   for (const [type, table] of Object.entries(p.weights.byCourseType)) checkWeights(`weights.byCourseType.${type}`, table ?? {});
+  if (p.appraisal) checkAppraisalRules(p.appraisal);
   return p;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { throwsCode } from "./expect-code";
 import {
   chiSquareQuantile, classReliability, competitionRanks, confidenceInterval, distribution, fQuantile, iccLowerBound, mean, median, normalCdf, oneWayAnova,
-  percentileRank, percentileRanks, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
+  percentileRank, percentileRanks, quantile, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
   normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
 } from "./stats";
 
@@ -18,6 +18,15 @@ describe("descriptives", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(sampleSd(CLASSIC)).toBeCloseTo(2.138089935299395, 12);
     expect(sampleSd([7])).toBeNull();
+  });
+
+  it("quantile, type 7: of 2,4,4,4,5,5,7,9 the quartiles are at h = 7·0.25 = 1.75 → 4 + 0.75·0 = 4 and h = 5.25 → 5 + 0.25·(7 − 5) = 5.5", () => {
+    expect(quantile(CLASSIC, 0.25)).toBe(4);
+    expect(quantile(CLASSIC, 0.75)).toBe(5.5);
+    expect(quantile(CLASSIC, 0.5)).toBe(4.5);
+    expect(quantile([1, 2], 0.25)).toBe(1.25); // h = 0.25 → 1 + 0.25·(2 − 1)
+    expect(quantile([3], 0.75)).toBe(3);
+    throwsCode(() => quantile([], 0.5), "scoring.errors.emptySample");
   });
 
   it("refuses empty and non-finite samples", () => {

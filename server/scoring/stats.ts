@@ -110,6 +110,18 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
+/**
+ * The p-quantile (0 ≤ p ≤ 1) by linear interpolation between order statistics: position
+ * h = (n − 1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (Hyndman & Fan type 7, R's and numpy's default).
+ */
+export function quantile(xs: readonly number[], p: number): number {
+  finite(xs);
+  const s = sorted(xs);
+  const h = (s.length - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
+}
+
 export function sampleSd(xs: readonly number[]): number | null {
   finite(xs);
   if (xs.length < 2) return null;

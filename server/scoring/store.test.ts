@@ -4,7 +4,8 @@ import { observationAssignments } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { tinyVersions } from "../campaigns/testing";
 import { submitObservation, submitSelfEvaluation } from "../respond/observations";
-import { CLOSES, DURING, OPENS, endOfTermCampaign, openedCampaign, studentTokens, submit } from "../test/collection";
+import { closeCampaign } from "../campaigns/campaigns";
+import { CLOSES, DURING, LATER, OPENS, SECRET, endOfTermCampaign, openedCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool } from "../test/fixtures";
 import { rebuildTallies, scoreMissing } from "./store";
 import { talliesBothWays } from "./testing";
@@ -24,7 +25,7 @@ const scores = async (db: Db) => rowsOf<ScoreRow>(await db.execute(sql`
   select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`));
 
 describe("scores stored with the answers", () => {
-  it("the anonymous submit (full path, then the hot path) stores the score; declined and duplicates store none", async () => {
+  it("the anonymous submit (full path, then the hot path) stores the score at close; declined and duplicates store none", async () => {
     const { db, s } = await freshSchool();
     const c = await endOfTermCampaign(db, s, { self: true });
     // studentB is enrolled in both sections: two targets, two tokens
@@ -37,8 +38,11 @@ describe("scores stored with the answers", () => {
     expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "duplicate" });
     expect(await submit(db, tokens[1], { declined: true })).toEqual({ status: "stored" });
     const other = await studentTokens(db, c.id, s.people.studentA.id);
-    // the same target again: the hot path (kept target) stores its score in its one statement
+    // the same target again: the hot path (kept target)
     expect(await submit(db, other.find((t) => t.targetId === tokens[0].targetId)!, { q1: 1 })).toEqual({ status: "stored" });
+    // Sealed until the campaign closes; the close stores them with their scores.
+    expect(await scores(db)).toEqual([]);
+    await closeCampaign(db, c.id, LATER, null, SECRET);
     expect(await scores(db)).toEqual([
       { target_id: tokens[0].targetId, rater_group: "student", total: 20, indicators: [20], options: [0], straight_lining: false, all_lowest: true },
       { target_id: tokens[0].targetId, rater_group: "student", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false },
@@ -52,8 +56,9 @@ describe("scores stored with the answers", () => {
       { key: `${tokens[0].targetId}|student|2`, n: 1, totals: [20], counts: ["1"] },
     ]);
 
-    // a self-evaluation: once, with its score
-    const self = c.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
+    // a self-evaluation (named, stored at once, in a campaign still open): once, with its score
+    const c2 = await endOfTermCampaign(db, s, { self: true, name: "期末评教（二）" });
+    const self = c2.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "duplicate" });
     expect((await scores(db)).filter((x) => x.rater_group === "self")).toEqual([
@@ -71,7 +76,7 @@ describe("scores stored with the answers", () => {
     });
     const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
     const [a] = await db.insert(observationAssignments).values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" }).returning();
-    await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 }, observedOn: "2026-12-28" }, "zh", DURING);
+    await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 } }, "zh", DURING);
     expect(await scores(db)).toEqual([{ target_id: target.id, rater_group: "supervisor", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false }]);
     expect(await expectTalliesFollow(db)).toHaveLength(1);
     // data from before scores were stored: deleted here (the tallies go with them), scored
@@ -89,6 +94,7 @@ describe("scores stored with the answers", () => {
     const c = await endOfTermCampaign(db, s, { self: true });
     const tokens = [...await studentTokens(db, c.id, s.people.studentA.id), ...await studentTokens(db, c.id, s.people.studentB.id)];
     for (const [i, t] of tokens.entries()) expect(await submit(db, t, { q1: [5, 3, 1][i % 3] })).toEqual({ status: "stored" });
+    await closeCampaign(db, c.id, LATER, null, SECRET); // the pool becomes responses with their scores
     // a submit only queues its score; the fold (first step of every recompute) tallies it
     const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
     expect(await count("tally_queue")).toBe(tokens.length);

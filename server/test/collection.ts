@@ -114,7 +114,7 @@ export function submit(db: Db, t: Token, opts: { declined?: boolean; q1?: number
     targetId: t.targetId, token: t.token, signature: t.signature, locale: "zh",
     ...(opts.declined ? { declined: true, answers: {} } : { answers: { q1: opts.q1 ?? 5 } }),
   };
-  return submitResponse(db, input, opts.now ?? LATER);
+  return submitResponse(db, input, opts.now ?? LATER, SECRET);
 }
 
 /**

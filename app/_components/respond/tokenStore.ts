@@ -77,3 +77,13 @@ export async function setTokenState(targetId: number, state: TokenState): Promis
   const [r] = (await getTokens([targetId])).values();
   if (r) await putTokens([{ ...r, state }]);
 }
+
+/** Every record this device holds (to move them to another device). */
+export async function allTokens(): Promise<TokenRecord[]> {
+  const db = await open();
+  if (!db) return [...memory.values()];
+  return (await run<TokenRecord[]>(db, "readonly", (s) => s.getAll())) ?? [];
+}
+
+/** Tells the pages of this tab that the tokens changed (e.g. received from another device). */
+export const TOKENS_CHANGED = "tqe-tokens-changed";

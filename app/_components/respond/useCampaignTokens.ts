@@ -6,7 +6,7 @@
 // blind-RSA code (obtain.ts) only when there are tokens to obtain.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { rpcMutation } from "./rpc";
-import { getTokens, persistent, type TokenRecord } from "./tokenStore";
+import { getTokens, persistent, TOKENS_CHANGED, type TokenRecord } from "./tokenStore";
 
 export type TargetStatus = "todo" | "submitted" | "declined" | "elsewhere";
 
@@ -59,6 +59,13 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
     });
   // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ids]);
+
+  // Tokens received from another device (TokenTransfer) show at once.
+  useEffect(() => {
+    const onChange = () => void load();
+    window.addEventListener(TOKENS_CHANGED, onChange);
+    return () => window.removeEventListener(TOKENS_CHANGED, onChange);
+  }, [load]);
 
   const statusOf = (targetId: number): TargetStatus | "pending" => {
     const r = records?.get(targetId);

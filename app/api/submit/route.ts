@@ -1,5 +1,6 @@
 import { submitResponse, MAX_ANSWERS_BYTES } from "@/server/anonymity/submit";
 import { getDb } from "@/server/db";
+import { anonSecret } from "@/server/env";
 import { routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,6 @@ const MAX_BODY_BYTES = MAX_ANSWERS_BYTES + 4096;
 // cannot be stored, e.g. a NUL in an answer).
 export const POST = routeHandler(async (_req, _locale, body) => {
   const submission = await body.json("respond.submit.errors.invalidRequest");
-  const result = await submitResponse(await getDb(), submission as never, new Date());
+  const result = await submitResponse(await getDb(), submission as never, new Date(), anonSecret());
   return Response.json(result, { headers: { "Cache-Control": "no-store" } });
 }, { logErrors: "name", maxBodyBytes: MAX_BODY_BYTES, tooLarge: { code: "respond.submit.errors.tooLarge", params: { max: MAX_ANSWERS_BYTES } } });

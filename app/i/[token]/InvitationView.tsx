@@ -1,7 +1,7 @@
 "use client";
 import { SafetyCertificateOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, Card, Result, Space, Spin, Typography } from "antd";
+import { Card, Result, Space, Spin, Typography } from "antd";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { LocaleSwitch } from "../../_components/LocaleSwitch";
@@ -22,37 +22,32 @@ export function InvitationView({ token }: { token: string }) {
   const inv = useQuery({ ...trpc.respond.invitation.queryOptions({ token }), retry: false, staleTime: Infinity, refetchOnWindowFocus: false });
   const issue = useMutation(trpc.respond.invitationIssue.mutationOptions());
   const [local, setLocal] = useState<TokenState | "none" | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const started = useRef(false);
   const d = inv.data;
 
+  // Opening the link obtains nothing: the token is obtained when the answers are sent, so a
+  // link opened on one device can still be answered on another.
   useEffect(() => {
     if (!d || started.current) return;
     started.current = true;
-    void (async () => {
-      const rec = (await getTokens([d.targetId])).get(d.targetId);
-      if (rec || d.state !== "ready") return setLocal(rec?.state ?? "none");
-      try {
-        await obtainTokens(d.campaignId, [d.targetId], async (blinded) =>
-          (await issue.mutateAsync({ token, blindedMsg: blinded[0].blindedMsg })).signatures);
-        setLocal("ready");
-      } catch (e) {
-        setError((e as Error).message);
-        setLocal("none");
-      }
-    })();
-  }, [d, issue, token]);
+    void getTokens([d.targetId]).then((m) => setLocal(m.get(d.targetId)?.state ?? "none"));
+  }, [d]);
 
-  const onComplete = completeWith<SurveyAnswers>((answers) => submitWithToken(d!.targetId, { answers, locale }), () => setLocal("submitted"));
+  const onComplete = completeWith<SurveyAnswers>(async (answers) => {
+    if (!(await getTokens([d!.targetId])).has(d!.targetId)) {
+      await obtainTokens(d!.campaignId, [d!.targetId], async (blinded) =>
+        (await issue.mutateAsync({ token, blindedMsg: blinded[0].blindedMsg })).signatures);
+    }
+    return submitWithToken(d!.targetId, { answers, locale });
+  }, () => setLocal("submitted"));
 
   let body;
   if (inv.isLoading || (d && local === null)) body = <Spin tip={t("preparing")}><div style={{ minHeight: 80 }} /></Spin>;
   else if (inv.error || !d) body = <Result status="warning" title={t("notFound")} data-testid="invitation-state" />;
   else if (local === "submitted" || local === "declined") body = <Result status="success" title={t("thanks")} data-testid="invitation-state" />;
-  else if (local === "ready" && d.state !== "closed") {
+  else if ((local === "ready" || (local === "none" && d.state === "ready")) && d.state !== "closed") {
     body = <SurveyForm texts={surveyTexts} survey={d.form.survey} locale={locale} mode="respond" draftKey={`inv:${d.campaignId}:${d.versionId}:${d.targetId}`} onComplete={onComplete} />;
-  } else if (error) body = <Alert type="error" showIcon title={error} />;
-  else body = <Result status="info" title={d.state === "closed" ? t("closed") : t("used")} data-testid="invitation-state" />;
+  } else body = <Result status="info" title={d.state === "closed" ? t("closed") : t("used")} data-testid="invitation-state" />;
 
   return (
     <main style={{ maxWidth: 900, margin: "0 auto", padding: "16px 12px 48px" }}>

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import {
-  campaignDetail, campaignFormOptions, closeFor, cohortYearsFor, generateFor, keyProgress, listCampaigns, observationsFor, openFor,
-  outboxFor, planObservationsFor, publishFor, ratesFor, updateCampaignSettings, type CampaignSettings,
+  campaignDetail, campaignFormOptions, closeFor, cohortYearsFor, deleteCampaignFor, generateFor, keyProgress, listCampaigns,
+  observationProgressFor, observationRecordsFor, observationsFor, openFor, outboxFor, planObservationsFor, publishFor, ratesFor,
+  reportsFor, updateCampaignSettings, type CampaignSettings,
 } from "../../campaigns/admin";
 import type { GenerateOptions } from "../../campaigns/assign";
 import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from "../../campaigns/campaigns";
@@ -34,10 +35,18 @@ export const campaignsRouter = router({
   planObservations: manager.input(z.object({ id, options: passed<PlanObservationsOptions>() }))
     .mutation(({ ctx, input }) => planObservationsFor(ctx.db, ctx.user, input.id, input.options)),
   observations: manager.input(byId).query(({ ctx, input }) => observationsFor(ctx.db, ctx.user, input.id)),
+  /** Status per visit, completion per observer and per unit. */
+  observationProgress: manager.input(byId).query(({ ctx, input }) => observationProgressFor(ctx.db, ctx.user, input.id)),
+  /** The named observation records (听课记录) with their answers in the reader's language. */
+  observationRecords: manager.input(byId).query(({ ctx, input }) => observationRecordsFor(ctx.db, ctx.user, input.id, ctx.locale)),
+  /** Information officers' reports: named for the quality office, unnamed for a unit admin (its units only). */
+  reports: manager.input(byId).query(({ ctx, input }) => reportsFor(ctx.db, ctx.user, input.id, ctx.locale)),
+  /** Deletes a draft (refused once opened). */
+  delete: manager.input(byId).mutation(({ ctx, input }) => deleteCampaignFor(ctx.db, ctx.user, input.id)),
   /** Makes the targets' signing keys (~0.1 s each: the page polls keyProgress meanwhile), then opens. */
   open: manager.input(byId).mutation(({ ctx, input }) => openFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   keyProgress: manager.input(byId).query(({ ctx, input }) => keyProgress(ctx.db, ctx.user, input.id)),
-  close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now())),
+  close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   /** Closed → published: teachers then see their own reported figures. */
   publish: manager.input(byId).mutation(({ ctx, input }) => publishFor(ctx.db, ctx.user, input.id, ctx.now())),
   settings: manager.input(z.object({ id, settings: passed<CampaignSettings>() }))

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { INSTRUMENT_VIEW_ROLES } from "../../access/roles";
 import { issueForInvitation, issueTokens } from "../../anonymity/issue";
+import { putTransfer, takeTransfer, transferPutInput, transferTakeInput } from "../../anonymity/transfer";
 import { anonSecret } from "../../env";
 import { LOCALES } from "../../i18n/messages";
 import { resolveInvitation } from "../../invitations/invitations";
-import { pendingForPerson, respondentVersion } from "../../respond/pending";
+import { formForCaller, pendingForPerson, respondentVersion } from "../../respond/pending";
 import {
   myObservations, mySelfEvaluations, observationInput, selfEvaluationInput, submitObservation, submitSelfEvaluation,
 } from "../../respond/observations";
+import { myReportCampaigns, reportInput, submitReport } from "../../campaigns/reports";
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
 import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
@@ -26,13 +28,19 @@ const inviteToken = z.string().min(1).max(100);
 export const respondRouter = router({
   /** The caller's open evaluations (student eligibility), target by target. */
   pending: signedInProcedure.query(({ ctx }) => pendingForPerson(ctx.db, ctx.user.id, ctx.now())),
-  /** The form of a version a campaign uses (survey JSON and languages). */
-  form: signedInProcedure.input(z.object({ versionId: id })).query(({ ctx, input }) => respondentVersion(ctx.db, input.versionId)),
+  /** The form of a version the caller answers in an open campaign (any version for instrument editors). */
+  form: signedInProcedure.input(z.object({ versionId: id })).query(({ ctx, input }) => formForCaller(ctx.db, {
+    id: ctx.user.id, editor: ctx.user.roles.some((g) => (INSTRUMENT_VIEW_ROLES as readonly string[]).includes(g.role)),
+  }, input.versionId, ctx.now())),
   /** Blind signatures for all of the caller's pending targets of one campaign, in one request. */
   issue: signedInProcedure.input(z.object({
     campaignId: id,
     blinded: z.array(z.object({ targetId: id, blindedMsg })).min(1).max(100),
   })).mutation(({ ctx, input }) => issueTokens(ctx.db, { personId: ctx.user.id, ...input }, ctx.now(), anonSecret())),
+
+  /** Moving the caller's evaluations to another device: ciphertext only (anonymity/transfer.ts). */
+  transferPut: signedInProcedure.input(transferPutInput).mutation(({ ctx, input }) => putTransfer(ctx.db, ctx.user.id, input, ctx.now())),
+  transferTake: signedInProcedure.input(transferTakeInput).mutation(({ ctx, input }) => takeTransfer(ctx.db, ctx.user.id, input, ctx.now())),
 
   /** An invitation link's survey (public: the link is the credential). */
   invitation: publicProcedure.input(z.object({ token: inviteToken })).query(async ({ ctx, input }) => {
@@ -49,6 +57,11 @@ export const respondRouter = router({
   observations: signedInProcedure.query(({ ctx }) => myObservations(ctx.db, ctx.user.id, ctx.now())),
   observe: signedInProcedure.input(observationInput)
     .mutation(({ ctx, input }) => submitObservation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
+
+  /** The information-officer campaigns the caller may report in now (named reports, any number). */
+  reportCampaigns: signedInProcedure.query(({ ctx }) => myReportCampaigns(ctx.db, ctx.user.id, ctx.now())),
+  report: signedInProcedure.input(reportInput)
+    .mutation(({ ctx, input }) => submitReport(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
 
   /** The caller's self-evaluations (教师自评) in open campaigns. */
   selfEvaluations: signedInProcedure.query(({ ctx }) => mySelfEvaluations(ctx.db, ctx.user.id, ctx.now())),

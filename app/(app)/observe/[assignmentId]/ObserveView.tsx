@@ -1,13 +1,13 @@
 "use client";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, DatePicker, Form, Input, Result, Space, Spin, Typography } from "antd";
-import dayjs, { type Dayjs } from "dayjs";
+import { Alert, Button, Card, Form, Input, Result, Space, Spin, Typography } from "antd";
+import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
-import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { SurveyForm, type SurveyAnswers, type SurveyJson } from "../../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 
@@ -22,9 +22,12 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
   const task = tasks.data?.find((x) => x.assignmentId === assignmentId);
   const form = useQuery({ ...trpc.respond.form.queryOptions({ versionId: task?.versionId ?? 0 }), enabled: !!task?.versionId, staleTime: Infinity });
   const submit = useMutation(trpc.respond.observe.mutationOptions());
-  const [observedOn, setObservedOn] = useState<Dayjs>(dayjs());
   const [comment, setComment] = useState("");
   const [done, setDone] = useState(false);
+  // The visit's date is the form's own question (听课日期): the browser refuses a future day
+  // (max = today, Beijing time), as the server does.
+  const survey = useMemo(() => (form.data ? withMaxDate(form.data.survey, task?.dateQuestion ?? null, beijingToday()) : null),
+    [form.data, task?.dateQuestion]);
 
   const back = <Link href="/home"><Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>{t("back")}</Button></Link>;
   if (tasks.isLoading) return <Spin />;
@@ -32,7 +35,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
   if (done || task.done) return <Card><Result status="success" title={t("submitted")} extra={back} /></Card>;
 
   const onComplete = completeWith<SurveyAnswers>(
-    (answers) => submit.mutateAsync({ assignmentId, answers, observedOn: observedOn.format("YYYY-MM-DD"), comment: comment || undefined }),
+    (answers) => submit.mutateAsync({ assignmentId, answers, comment: comment || undefined }),
     () => setDone(true));
 
   return (
@@ -46,17 +49,37 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
         </Space>
         <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0" }}>{t("named")}</Typography.Paragraph>
         <Form layout="vertical" style={{ maxWidth: 480 }}>
-          <Form.Item label={t("observedOn")} required style={{ marginBottom: 8 }}>
-            <DatePicker value={observedOn} onChange={(d) => d && setObservedOn(d)} disabledDate={(d) => d.isAfter(dayjs(), "day")} allowClear={false} />
-          </Form.Item>
+          {task.dateQuestion && <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "0 0 8px" }} data-testid="date-in-form">{t("dateInForm")}</Typography.Paragraph>}
           <Form.Item label={t("comment")} style={{ marginBottom: 0 }}>
             <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 6 }} />
           </Form.Item>
         </Form>
       </Card>
-      {form.data
-        ? <SurveyForm texts={surveyTexts} survey={form.data.survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
+      {survey
+        ? <SurveyForm texts={surveyTexts} survey={survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
         : <Spin />}
     </Space>
   );
+}
+
+/** Today in Beijing (the server's day for "not in the future"). */
+function beijingToday(): string {
+  return dayjs(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A copy of the survey whose date question `name` has max = `day`. */
+function withMaxDate(survey: SurveyJson, name: string | null, day: string): SurveyJson {
+  if (!name) return survey;
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) out[k] = visit(v);
+      if (o.name === name && o.inputType === "date") out.max = day;
+      return out;
+    }
+    return node;
+  };
+  return visit(survey) as SurveyJson;
 }

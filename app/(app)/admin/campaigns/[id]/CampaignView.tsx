@@ -12,8 +12,10 @@ import { InvitationsTab } from "./InvitationsTab";
 import { ObservationsTab } from "./ObservationsTab";
 import { OverviewTab } from "./OverviewTab";
 import { RatesTab } from "./RatesTab";
+import { RecordsTab } from "./RecordsTab";
+import { ReportsTab } from "./ReportsTab";
 
-export type TabKey = "overview" | "assignment" | "observations" | "rates" | "invitations";
+export type TabKey = "overview" | "assignment" | "observations" | "records" | "reports" | "rates" | "invitations";
 
 export function CampaignView({ id, initial }: { id: number; initial: Detail }) {
   const trpc = useTRPC();
@@ -28,9 +30,13 @@ export function CampaignView({ id, initial }: { id: number; initial: Detail }) {
 
   const tabs: { key: TabKey; label: string; show: boolean }[] = [
     { key: "overview", label: t("admin.tabs.overview"), show: true },
-    { key: "assignment", label: t("admin.tabs.assignment"), show: d.manage },
-    { key: "observations", label: t("admin.tabs.observations"), show: d.manage && d.sectionKind },
-    { key: "rates", label: t("admin.tabs.rates"), show: true },
+    // Tabs only where they apply: no assignment for information officers (no targets), the
+    // observation tabs only where observers take part, rates wherever raters are counted.
+    { key: "assignment", label: t("admin.tabs.assignment"), show: d.manage && !d.reports },
+    { key: "observations", label: t("admin.tabs.observations"), show: d.manage && d.observationsTab },
+    { key: "records", label: t("admin.tabs.records"), show: d.manage && d.observationsTab && c.state !== "draft" },
+    { key: "reports", label: t("admin.tabs.reports"), show: d.reports && c.state !== "draft" },
+    { key: "rates", label: t("admin.tabs.rates"), show: !d.reports },
     { key: "invitations", label: t("admin.tabs.invitations"), show: d.manage && d.tracking },
   ];
   const shown = tabs.filter((x) => x.show);
@@ -48,6 +54,8 @@ export function CampaignView({ id, initial }: { id: number; initial: Detail }) {
       case "overview": return <OverviewTab detail={d} onTab={go} />;
       case "assignment": return <AssignmentTab detail={d} />;
       case "observations": return <ObservationsTab detail={d} />;
+      case "records": return <RecordsTab detail={d} />;
+      case "reports": return <ReportsTab detail={d} />;
       case "rates": return <RatesTab detail={d} />;
       case "invitations": return <InvitationsTab detail={d} />;
     }

@@ -4,11 +4,11 @@ import { Alert, App, Button, Checkbox, Divider, Form, Input, InputNumber, Popcon
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
-import { useErrorToast, useMobile, type CampaignsOut, type Detail } from "../_components/shared";
+import { Figure, RateBar, useErrorToast, useMobile, useUnitName, type CampaignsOut, type Detail } from "../_components/shared";
 import { useRefreshCampaign } from "./OverviewTab";
 
 type Plan = CampaignsOut["planObservations"];
-type Row = CampaignsOut["observations"][number];
+type Visit = CampaignsOut["observationProgress"]["byVisit"][number];
 type PlanValues = { perSection: number; quotaPerObserver: number; groups: ("supervisor" | "peer" | "leader")[]; seed: number };
 const GROUP_COLOR: Record<string, string> = { supervisor: "purple", leader: "volcano", peer: "blue" };
 
@@ -21,7 +21,7 @@ function PlanForm({ detail, onPlanned }: { detail: Detail; onPlanned: (p: Plan) 
   const [form] = Form.useForm<PlanValues>();
   const withInstrument = new Set(detail.instruments.map((i) => i.raterGroup));
   const plan = useMutation(trpc.campaigns.planObservations.mutationOptions({
-    onSuccess: (p) => { onPlanned(p); void message.success(t("admin.observations.planned", { visits: p.visits, sections: p.sections })); refresh(); },
+    onSuccess: (p) => { onPlanned(p); void message.success(t("admin.observations.planned", { visits: p.visits, assignments: p.assignments, sections: p.sections })); refresh(); },
     onError: toast,
   }));
   return (
@@ -58,7 +58,7 @@ function PlanResult({ plan }: { plan: Plan }) {
   const t = useTranslations("campaigns");
   return (
     <Alert type={plan.short.length ? "warning" : "success"} showIcon data-testid="plan-result"
-      title={t("admin.observations.result", { sections: plan.sections, visits: plan.visits, observers: plan.load.observers, min: plan.load.min, max: plan.load.max })}
+      title={t("admin.observations.result", { sections: plan.sections, visits: plan.visits, assignments: plan.assignments, observers: plan.load.observers, min: plan.load.min, max: plan.load.max })}
       description={plan.short.length > 0 && (
         <div style={{ maxHeight: 200, overflow: "auto" }}>
           {t("admin.observations.short", { count: plan.short.length })}
@@ -68,47 +68,87 @@ function PlanResult({ plan }: { plan: Plan }) {
   );
 }
 
+const STATUS_COLOR: Record<string, string> = { done: "green", partial: "gold", pending: "default" };
+
 export function ObservationsTab({ detail }: { detail: Detail }) {
   const trpc = useTRPC();
   const t = useTranslations("campaigns");
   const format = useFormatter();
+  const unitName = useUnitName();
   const [q, setQ] = useState("");
   const [plan, setPlan] = useState<Plan | null>(null);
-  const list = useQuery(trpc.campaigns.observations.queryOptions({ id: detail.campaign.id }));
-  const rows = (list.data ?? []).filter((o) => !q || [o.sectionCode, o.courseCode, o.courseName, o.teacherName, o.observerName, o.observerNumber]
+  const progress = useQuery(trpc.campaigns.observationProgress.queryOptions({ id: detail.campaign.id }));
+  const p = progress.data;
+  const visits = (p?.byVisit ?? []).filter((o) => !q || [o.sectionCode, o.courseCode, o.courseName, o.teachers.join(" "), o.observerName, o.observerNumber]
     .some((x) => x.toLowerCase().includes(q.toLowerCase())));
   const mobile = useMobile();
   const tc = useTranslations("common");
-  const observer = (o: Row) => (
-    <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text>{" "}
-      <Tag color={GROUP_COLOR[o.raterGroup]}>{t(`raterGroups.${o.raterGroup}` as never)}</Tag></span>
+  const draft = detail.campaign.state === "draft";
+  const group = (g: string) => <Tag color={GROUP_COLOR[g]}>{t(`raterGroups.${g}` as never)}</Tag>;
+  const observer = (o: Visit) => (
+    <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text>{" "}{group(o.raterGroup)}</span>
   );
-  const observers = new Set((list.data ?? []).map((o) => o.observerId)).size;
-  const visits = new Set((list.data ?? []).map((o) => `${o.sectionId}|${o.observerId}`)).size;
+  const status = (o: Visit) => (
+    <span style={{ whiteSpace: "nowrap" }} data-testid="visit-status">
+      <Tag color={STATUS_COLOR[o.status]}>{t(`admin.observations.statuses.${o.status}` as never)}</Tag>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.recordsDone", { done: o.done, due: o.due })}</Typography.Text>
+      {o.lastOn && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.lastOn", { date: o.lastOn })}</Typography.Text></div>}
+    </span>
+  );
+  const bar = (x: { rate: number | null; done: number; due: number }) => <RateBar rate={x.rate} width={mobile ? 110 : 150} responded={x.done} eligible={x.due} />;
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="observations">
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t("admin.observations.intro")}</Typography.Paragraph>
-      {detail.campaign.state === "draft" && <PlanForm detail={detail} onPlanned={setPlan} />}
+      {draft && <PlanForm detail={detail} onPlanned={setPlan} />}
       {plan && <PlanResult plan={plan} />}
-      <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>
-        {t("admin.observations.listTitle", { visits, observers })}
-      </Divider>
+      <Divider style={{ margin: "4px 0" }} />
+      <Typography.Text strong data-testid="observations-title">
+        {t("admin.observations.listTitle", { visits: p?.visits.due ?? 0, records: p?.records.due ?? 0, observers: p?.byObserver.length ?? 0 })}
+      </Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.countingNote")}</Typography.Text>
+      {p && p.records.due > 0 && !draft && (
+        <Space wrap size="large">
+          <Figure label={t("admin.observations.visitsDone")} value={`${format.number(p.visits.done)} / ${format.number(p.visits.due)}`} testid="fig-visits-done" />
+          <Figure label={t("admin.observations.recordsFig")} value={`${format.number(p.records.done)} / ${format.number(p.records.due)}`} testid="fig-records-done" />
+          <Figure label={t("admin.observations.completion")} value={`${Math.round((p.records.done / p.records.due) * 1000) / 10}%`} testid="fig-completion" />
+        </Space>
+      )}
       <Input.Search allowClear placeholder={t("admin.observations.search")} onSearch={(v) => setQ(v.trim())} style={{ width: 280, maxWidth: "100%" }} />
-      {list.error && <Typography.Text type="danger">{list.error.message}</Typography.Text>}
-      <Table size="small" data-testid="observations-table" loading={list.isFetching} dataSource={rows} rowKey={(o) => `${o.targetId}-${o.observerId}`}
+      {progress.error && <Typography.Text type="danger">{progress.error.message}</Typography.Text>}
+      <Table<Visit> size="small" data-testid="observations-table" loading={progress.isFetching} dataSource={visits} rowKey="key"
         scroll={{ x: "max-content" }} locale={{ emptyText: t("admin.observations.empty") }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
+        pagination={{ pageSize: mobile ? 10 : 20, hideOnSinglePage: true, size: "small", showTotal: (n) => format.number(n) }}
         columns={[
           { title: t("admin.fields.section"), key: "s", render: (_, o) => (
             <div style={{ whiteSpace: "normal", minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 360 }}>{`${o.courseCode} ${o.courseName}`}<div>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.sectionCode}</Typography.Text></div>
-              {mobile && <div style={{ marginTop: 4 }}>{`${t("admin.observations.teacher")}${tc("colon")}${o.teacherName}`}<br />
-                {`${t("admin.observations.observer")}${tc("colon")}`}{observer(o)}</div>}
+              {mobile && <div style={{ marginTop: 4 }}>{`${t("admin.observations.teacher")}${tc("colon")}${o.teachers.join("、")}`}<br />
+                {`${t("admin.observations.observer")}${tc("colon")}`}{observer(o)}{!draft && <div style={{ marginTop: 4 }}>{status(o)}</div>}</div>}
             </div>
           ) },
-          { title: t("admin.observations.teacher"), dataIndex: "teacherName", responsive: ["md"] },
+          { title: t("admin.observations.teacher"), key: "t", responsive: ["md"], render: (_, o) => o.teachers.join("、") },
           { title: t("admin.observations.observer"), key: "o", responsive: ["md"], render: (_, o) => observer(o) },
+          ...(draft ? [] : [{ title: t("admin.observations.status"), key: "st", responsive: ["md" as const], render: (_: unknown, o: Visit) => status(o) }]),
         ]} />
+      {p && p.records.due > 0 && !draft && (
+        <>
+          <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>{t("admin.observations.byObserver")}</Divider>
+          <Table size="small" data-testid="observers-table" rowKey="observerId" dataSource={p.byObserver} scroll={{ x: "max-content" }}
+            pagination={{ pageSize: mobile ? 5 : 10, hideOnSinglePage: true, size: "small" }}
+            columns={[
+              { title: t("admin.observations.observer"), key: "o", render: (_, o) => (
+                <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text> {group(o.raterGroup)}</span>
+              ) },
+              { title: t("admin.observations.completion"), key: "r", render: (_, o) => bar(o) },
+            ]} />
+          <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>{t("admin.observations.byUnit")}</Divider>
+          <Table size="small" data-testid="observation-units-table" rowKey="unitId" dataSource={p.byUnit} pagination={false} scroll={{ x: "max-content" }}
+            columns={[
+              { title: t("admin.fields.unit"), key: "u", render: (_, u) => <span style={{ whiteSpace: "normal" }}>{unitName(u.unitId, u.unitName)}</span> },
+              { title: t("admin.observations.completion"), key: "r", render: (_, u) => bar(u) },
+            ]} />
+        </>
+      )}
     </Space>
   );
 }

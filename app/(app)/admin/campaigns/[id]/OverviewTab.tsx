@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Descriptions, Divider, Form, List, Modal, Popconfirm, Progress, Select, Space, Spin, Switch, Table, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import {
@@ -20,13 +21,19 @@ export function useRefreshCampaign() {
 /** (Re)generates the assignment, reporting what came out. */
 export function useGenerate() {
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const t = useTranslations("campaigns");
   const toast = useErrorToast();
   const { message } = App.useApp();
   const refresh = useRefreshCampaign();
   return useMutation(trpc.campaigns.generate.mutationOptions({
-    onSuccess: (r) => {
-      void message.success(t("admin.assignment.generated", { targets: r.targets, eligibility: r.eligibility, excluded: r.excludedSections, seconds: r.seconds }));
+    onSuccess: (r, vars) => {
+      const kind = qc.getQueryData(trpc.campaigns.detail.queryKey({ id: vars.id }))?.campaign.kind;
+      const counts = { targets: r.targets, eligibility: r.eligibility, excluded: r.excludedSections, seconds: r.seconds, sections: r.sections, observations: r.observations, officers: r.officers ?? 0 };
+      // Each kind says what it made: an observation round its sections and planned records, an
+      // information-officer campaign the officers who may report.
+      void message.success(t(kind === "info_officer" ? "admin.assignment.generatedOfficers"
+        : kind === "observation_round" ? "admin.assignment.generatedObservation" : "admin.assignment.generated", counts));
       refresh();
     },
     onError: toast,
@@ -90,11 +97,31 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
   const keys = useQuery({ ...trpc.campaigns.keyProgress.queryOptions({ id }), enabled: open.isPending, refetchInterval: 1000 });
   const progress = keys.data ?? detail.keys ?? { targets: 0, ready: 0 };
   const now = Date.now();
-  const targets = detail.summary?.targets ?? 0;
+  const reports = detail.reports;
+  // An information-officer campaign has no targets: it opens once generated with officers in scope.
+  const targets = reports ? (c.generatedAt ? detail.officers ?? 0 : 0) : detail.summary?.targets ?? 0;
+  const router = useRouter();
+  const qc = useQueryClient();
+  const remove = useMutation(trpc.campaigns.delete.mutationOptions({
+    // Only the list is refreshed: the deleted campaign's own queries would answer "not found".
+    onSuccess: () => {
+      void message.success(t("admin.overview.deleted", { name: c.name }));
+      void qc.invalidateQueries({ queryKey: trpc.campaigns.list.queryKey() });
+      router.push("/admin/campaigns");
+    },
+    onError: toast,
+  }));
+  const confirmDelete = () => modal.confirm({
+    title: t("admin.overview.deleteConfirmTitle"),
+    content: t("admin.overview.deleteConfirm", { name: c.name }),
+    okText: t("admin.actions.delete"), cancelText: t("admin.actions.cancel"),
+    okButtonProps: { danger: true, "data-testid": "delete-ok" } as never,
+    onOk: () => remove.mutateAsync({ id }),
+  });
 
   const confirmOpen = () => modal.confirm({
     title: t("admin.overview.openConfirmTitle"),
-    content: t("admin.overview.openConfirm", { targets }),
+    content: reports ? t("admin.overview.officersHelp") : t("admin.overview.openConfirm", { targets }),
     okText: t("admin.actions.open"), cancelText: t("admin.actions.cancel"),
     okButtonProps: { "data-testid": "open-ok" } as never,
     onOk: () => { open.mutate({ id }); },
@@ -105,17 +132,19 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
       <Space orientation="vertical" style={{ width: "100%" }}>
         {now < new Date(c.opensAt).getTime() && <Alert type="info" showIcon title={t("admin.overview.notYet", { when: when(c.opensAt) })} />}
         {now >= new Date(c.closesAt).getTime() && <Alert type="warning" showIcon title={t("errors.windowOver")} />}
-        {targets === 0 && <Alert type="info" showIcon title={t("admin.overview.generateFirst")} />}
+        {targets === 0 && <Alert type="info" showIcon data-testid="generate-first"
+          title={!reports ? t("admin.overview.generateFirst") : c.generatedAt ? t("admin.overview.noOfficers") : t("admin.overview.generateOfficersFirst")} />}
         <Space wrap>
           <Popconfirm title={c.generatedAt ? t("admin.overview.regenerateConfirm") : t("admin.overview.generateConfirm")}
             okText={t("admin.actions.generate")} cancelText={t("admin.actions.cancel")} overlayStyle={{ maxWidth: 320 }}
             onConfirm={() => generate.mutate({ id, options: (c.generationOptions ?? {}) as never })} okButtonProps={{ "data-testid": "generate-ok" } as never}>
             <Button loading={generate.isPending} data-testid="generate">{t(c.generatedAt ? "admin.actions.regenerate" : "admin.actions.generate")}</Button>
           </Popconfirm>
-          {detail.sectionKind && detail.observerGroups.length > 0 && (
+          {detail.observationsTab && (
             <Button onClick={() => onTab("observations")} data-testid="go-observations">{t("admin.actions.planObservations")}</Button>
           )}
           <Button type="primary" onClick={confirmOpen} loading={open.isPending} disabled={targets === 0} data-testid="open-campaign">{t("admin.actions.open")}</Button>
+          <Button danger onClick={confirmDelete} loading={remove.isPending} data-testid="delete-campaign">{t("admin.actions.delete")}</Button>
         </Space>
         <Modal open={open.isPending} closable={false} footer={null} maskClosable={false} keyboard={false} title={null} data-testid="opening">
           <Space orientation="vertical" align="center" style={{ width: "100%", padding: "16px 0" }}>
@@ -205,13 +234,19 @@ export function OverviewTab({ detail, onTab }: { detail: Detail; onTab: (key: st
           </Descriptions.Item>
         )}
         {c.kind === "employer_tracking" && <Descriptions.Item label={t("admin.form.employers")}>{format.number(detail.employers)}</Descriptions.Item>}
-        {detail.summary && <Descriptions.Item label={t("admin.fields.targets")}>{format.number(detail.summary.targets)}</Descriptions.Item>}
+        {detail.summary && !detail.reports && <Descriptions.Item label={t("admin.fields.targets")}>{format.number(detail.summary.targets)}</Descriptions.Item>}
+        {detail.reports && (
+          <Descriptions.Item label={t("admin.overview.officers")}>
+            <span data-testid="officers">{format.number(detail.officers ?? 0)}</span>
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label={t("admin.overview.created")}>{`${c.createdByName ?? "—"} · ${when(c.createdAt)}`}</Descriptions.Item>
         {c.generatedAt && <Descriptions.Item label={t("admin.overview.generatedAt")}>{when(c.generatedAt)}</Descriptions.Item>}
         {c.openedAt && <Descriptions.Item label={t("admin.overview.openedAt")}>{when(c.openedAt)}</Descriptions.Item>}
         {c.closedAt && <Descriptions.Item label={t("admin.overview.closedAt")}>{when(c.closedAt)}</Descriptions.Item>}
       </Descriptions>
 
+      {detail.reports && <Typography.Text type="secondary">{t("admin.overview.officersHelp")}</Typography.Text>}
       {detail.manage && <Actions detail={detail} onTab={onTab} />}
 
       <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>{t("admin.fields.instruments")}</Divider>

@@ -25,6 +25,11 @@ export function RatesTab({ detail }: { detail: Detail }) {
   const pct = total?.rate == null ? 0 : Math.round(total.rate * 1000) / 10;
   const num = (n: number) => format.number(n);
   const unitName = useUnitName();
+  // An observation round counts observation records (due and in), not anonymous raters:
+  // no tokens and no declining, so those columns are left out.
+  const obs = detail.campaign.kind === "observation_round";
+  const eligibleLabel = obs ? t("admin.rates.observationEligible") : t("admin.rates.eligible");
+  const answeredLabel = obs ? t("admin.rates.observationAnswered") : t("admin.rates.answered");
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="rates">
@@ -33,15 +38,15 @@ export function RatesTab({ detail }: { detail: Detail }) {
         <Progress type="dashboard" percent={pct} size={110} format={(p) => (total?.rate == null ? "—" : `${p}%`)} data-testid="rate-total" />
         {total && (
           <Space wrap size="large">
-            <Figure label={t("admin.rates.eligible")} value={total.eligible} testid="rate-eligible" />
-            <Figure label={t("admin.rates.started")} value={total.started} />
-            <Figure label={t("admin.rates.answered")} value={total.answered} testid="rate-answered" />
-            <Figure label={t("admin.rates.declined")} value={total.declined} />
+            <Figure label={eligibleLabel} value={total.eligible} testid="rate-eligible" />
+            {!obs && <Figure label={t("admin.rates.started")} value={total.started} />}
+            <Figure label={answeredLabel} value={total.answered} testid="rate-answered" />
+            {!obs && <Figure label={t("admin.rates.declined")} value={total.declined} />}
           </Space>
         )}
       </Space>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {t("admin.rates.help")}
+        {obs ? t("admin.rates.observationHelp") : t("admin.rates.help")}
         {open && rates.dataUpdatedAt > 0 && ` ${t("admin.rates.updated", { when: format.dateTime(new Date(rates.dataUpdatedAt), { timeStyle: "medium" }) })}`}
       </Typography.Text>
       <Segmented<Dim> value={by} onChange={setBy} data-testid="rates-by" options={dims.map((d) => ({ value: d, label: t(`admin.rates.by.${d}`) }))} />
@@ -60,10 +65,12 @@ export function RatesTab({ detail }: { detail: Detail }) {
           ) },
           { title: t("admin.rates.rate"), key: "rate", sorter: (a, b) => (a.rate ?? -1) - (b.rate ?? -1),
             render: (_, r) => <RateBar rate={r.rate} width={130} responded={r.answered + r.declined} eligible={r.eligible} /> },
-          { title: t("admin.rates.eligible"), dataIndex: "eligible", align: "right", render: num, sorter: (a, b) => a.eligible - b.eligible, responsive: ["md"] },
-          { title: t("admin.rates.answered"), dataIndex: "answered", align: "right", render: num, responsive: ["md"] },
-          { title: t("admin.rates.declined"), dataIndex: "declined", align: "right", render: num, responsive: ["md"] },
-          { title: t("admin.rates.started"), dataIndex: "started", align: "right", render: num, responsive: ["md"] },
+          { title: eligibleLabel, dataIndex: "eligible", align: "right", render: num, sorter: (a, b) => a.eligible - b.eligible, responsive: ["md"] },
+          { title: answeredLabel, dataIndex: "answered", align: "right", render: num, responsive: ["md"] },
+          ...(obs ? [] : [
+            { title: t("admin.rates.declined"), dataIndex: "declined", align: "right" as const, render: num, responsive: ["md" as const] },
+            { title: t("admin.rates.started"), dataIndex: "started", align: "right" as const, render: num, responsive: ["md" as const] },
+          ]),
         ]} />
     </Space>
   );

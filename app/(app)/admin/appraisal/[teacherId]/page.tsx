@@ -1,0 +1,19 @@
+import { getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { currentUser } from "@/server/api/server";
+import { APPRAISAL_VIEW_ROLES } from "@/server/access/roles";
+import { hasRole } from "@/server/access/scope";
+import { Forbidden } from "../../../../_components/Forbidden";
+import { TeacherAppraisalView } from "./TeacherAppraisalView";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("appraisal.page"))("title") };
+}
+
+export default async function TeacherAppraisalPage({ params }: { params: Promise<{ teacherId: string }> }) {
+  const user = await currentUser();
+  if (!hasRole(user, ...APPRAISAL_VIEW_ROLES)) return <Forbidden />;
+  const { teacherId } = await params;
+  if (!/^[1-9][0-9]{0,8}$/.test(teacherId)) notFound();
+  return <TeacherAppraisalView teacherId={Number(teacherId)} />;
+}

@@ -1,0 +1,147 @@
+"use client";
+import { DownloadOutlined, ReloadOutlined, UploadOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, Card, Col, Input, Row, Select, Space, Table, Tag, Typography, Upload } from "antd";
+import { useTranslations } from "next-intl";
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { requirementsRadarOption } from "@/server/attainment/charts";
+import { EChart } from "../../../../_components/EChart";
+import { useTRPC } from "../../../../_components/trpc";
+
+export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const t = useTranslations("attainment.page");
+  const r = useTranslations("attainment.report");
+  const [year, setYear] = useState<string | undefined>(undefined);
+  const q = useQuery(trpc.attainment.programme.queryOptions({ programmeId, schoolYear: year }));
+  const compute = useMutation(trpc.attainment.compute.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() }) }));
+  const [selected, setSelected] = useState<string | null>(null);
+  const approve = useMutation(trpc.attainment.approveModel.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() }) }));
+  const [note, setNote] = useState("");
+  const [modelFiles, setModelFiles] = useState<{ requirements?: File; support?: File }>({});
+  const [modelOutcome, setModelOutcome] = useState<{ ok: boolean; text: string; issues: { file: string; row: number; column: string | null; message: string }[] } | null>(null);
+  async function uploadModel() {
+    if (!modelFiles.requirements || !modelFiles.support) return;
+    const body = new FormData();
+    body.set("programmeId", String(programmeId));
+    body.set("requirements", modelFiles.requirements);
+    body.set("support", modelFiles.support);
+    const res = await fetch("/api/attainment/model", { method: "POST", body });
+    const json = await res.json();
+    setModelOutcome(res.ok ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] } : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] });
+    if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
+  }
+  const labels = useMemo(() => ({ attainment: r("attainment"), threshold: r("threshold"), students: r("students"), direct: r("direct"), indirect: r("indirect") }), [r]);
+  const d = q.data;
+  const result = d?.run?.result;
+  const radar = useMemo(() => requirementsRadarOption((result?.requirements ?? []).map((x) => ({ code: x.requirement, direct: x.attainment })), d?.model.threshold ?? 0.7, labels), [result, d?.model.threshold, labels]);
+  const titles = new Map((d?.model.requirements ?? []).map((x) => [x.code, x.title ?? ""]));
+  const pointTitles = new Map((d?.model.requirements ?? []).flatMap((x) => x.points.map((p) => [p.code, p.title ?? ""] as const)));
+  const objectiveItems = new Map((result?.objectives ?? []).map((o) => [`${o.course} ${o.objective}`, o]));
+  const sectionsOf = (course: string) => (d?.sections ?? []).filter((s) => s.course === course);
+  const req = selected ? result?.requirements.find((x) => x.requirement === selected) : null;
+  const points = selected ? (result?.points ?? []).filter((p) => p.requirement === selected) : [];
+
+  return (
+    <Space orientation="vertical" style={{ width: "100%" }} size="middle">
+      <div>
+        <Typography.Title level={3} style={{ margin: 0 }}>{r("programmeTitle")}</Typography.Title>
+        {d && <Typography.Text type="secondary">{d.programme.code} {d.programme.name} · {t("model")} {t("version", { version: d.model.version })} · {r("threshold")} {d.model.threshold}</Typography.Text>}
+      </div>
+      {q.error && <Alert type="error" title={q.error.message} />}
+      {d && (
+        <Space wrap>
+          <Select style={{ minWidth: 140 }} value={d.year ?? undefined} onChange={setYear} options={d.years.map((y) => ({ value: y, label: y }))} aria-label={t("year")} />
+          <Button icon={<DownloadOutlined />} href={`/api/attainment/report?programme=${programmeId}${d.year ? `&year=${d.year}` : ""}`} data-testid="programme-docx">{t("download")}</Button>
+          {d.year && <Button icon={<ReloadOutlined />} loading={compute.isPending} onClick={() => compute.mutate({ modelId: d.model.id, schoolYear: d.year! })}>{t("compute")}</Button>}
+          {compute.error && <Typography.Text type="danger">{compute.error.message}</Typography.Text>}
+        </Space>
+      )}
+      {d && !result && <Alert type="info" title={t("noRun")} />}
+      {result && (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={11}>
+            <Card size="small" title={t("radar")}>
+              <EChart option={radar} height={380} testid="requirements-radar" />
+            </Card>
+          </Col>
+          <Col xs={24} lg={13}>
+            <Card size="small" title={r("requirements")} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("drill")}</Typography.Text>}>
+              <Table size="small" rowKey="requirement" pagination={false} dataSource={result.requirements} data-testid="requirements-table"
+                onRow={(x) => ({ onClick: () => setSelected(x.requirement), style: { cursor: "pointer" } })}
+                rowClassName={(x) => (x.requirement === selected ? "ant-table-row-selected" : "")}
+                columns={[
+                  { title: r("requirement"), render: (_, x) => <a data-testid={`req-${x.requirement}`}>{x.requirement} {titles.get(x.requirement)}</a> },
+                  { title: r("attainment"), render: (_, x) => <b>{x.attainment.toFixed(3)}</b> },
+                  { title: r("weakestPoint"), dataIndex: "weakestPoint", responsive: ["sm"] },
+                  { title: r("verdict"), render: (_, x) => <Tag color={x.attained ? "green" : "red"}>{x.attained ? r("attained") : r("notAttained")}</Tag> },
+                ]} />
+            </Card>
+          </Col>
+        </Row>
+      )}
+      {req && (
+        <Card size="small" title={`${req.requirement} ${titles.get(req.requirement)} · ${req.attainment.toFixed(3)}`} data-testid="requirement-detail">
+          {points.map((p) => (
+            <div key={p.point} style={{ marginBottom: 12 }}>
+              <Typography.Text strong>{r("point")} {p.point} · {p.attainment.toFixed(3)}</Typography.Text> <Typography.Text type="secondary">{pointTitles.get(p.point)}</Typography.Text>
+              <Table size="small" pagination={false} rowKey={(c) => `${c.course} ${c.objective}`} dataSource={p.contributions} scroll={{ x: true }}
+                expandable={{ expandedRowRender: (c) => (
+                  <Table size="small" pagination={false} rowKey="item" dataSource={objectiveItems.get(`${c.course} ${c.objective}`)?.items ?? []} data-testid="objective-items"
+                    columns={[{ title: r("item"), dataIndex: "item" }, { title: r("fullMarks"), dataIndex: "fullMarks" }, { title: r("weight"), dataIndex: "weight" },
+                      { title: r("mean"), dataIndex: "mean", render: (v: number) => v.toFixed(2) }, { title: r("ratio"), dataIndex: "ratio", render: (v: number) => v.toFixed(3) }]} />
+                ) }}
+                columns={[
+                  { title: r("objective"), render: (_, c) => `${c.course} ${c.objective}` },
+                  { title: "H/M/L", dataIndex: "strength" },
+                  { title: r("attainment"), render: (_, c) => c.attainment.toFixed(3) },
+                  { title: r("students"), responsive: ["sm"], render: (_, c) => t("n", { n: objectiveItems.get(`${c.course} ${c.objective}`)?.students ?? 0 }) },
+                  { title: t("courseReport"), responsive: ["sm"], render: (_, c) => sectionsOf(c.course).map((s) => <Link key={s.id} href={`/attainment/sections/${s.id}`} style={{ marginRight: 8 }}>{s.code}</Link>) },
+                ]} />
+            </div>
+          ))}
+        </Card>
+      )}
+      {result && (
+        <Card size="small" title={r("shortfalls")}>
+          <Table size="small" rowKey={(s) => `${s.level}:${s.course ?? ""}:${s.code}`} dataSource={d!.shortfalls} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="shortfalls"
+            locale={{ emptyText: r("noShortfalls") }}
+            columns={[
+              { title: r("level"), render: (_, s) => r(`levels.${s.level}`) },
+              { title: r("what"), render: (_, s) => (s.course ? `${s.course} ${s.code}` : s.code) },
+              { title: r("attainment"), render: (_, s) => s.attainment.toFixed(3) },
+              { title: d!.nextYear ? `${r("nextYear")} ${d!.nextYear}` : r("nextYear"), render: (_, s) => (s.next === null ? "—" : <span>{s.next.toFixed(3)} <Tag color={s.recovered ? "green" : "red"}>{s.recovered ? t("recovered") : t("notRecovered")}</Tag></span>) },
+            ]} />
+        </Card>
+      )}
+      {d && (
+        <Card size="small" title={t("model")} data-testid="model-versions">
+          <Table size="small" rowKey="id" pagination={false} dataSource={d.versions}
+            columns={[
+              { title: t("model"), render: (_, v) => t("version", { version: v.version }) },
+              { title: r("verdict"), render: (_, v) => <Tag color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>{v.status}</Tag> },
+              { title: "", responsive: ["sm"], render: (_, v) => v.approvalNote ?? "" },
+              { title: "", render: (_, v) => (v.status === "draft" ? (
+                <Space.Compact><Input size="small" placeholder={t("note")} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+                  <Button size="small" onClick={() => approve.mutate({ modelId: v.id, note })} loading={approve.isPending}>{t("approve")}</Button></Space.Compact>
+              ) : null) },
+            ]} />
+          {approve.error && <Typography.Text type="danger">{approve.error.message}</Typography.Text>}
+          <Space wrap style={{ marginTop: 8 }}>
+            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, requirements: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, requirements: undefined }))}>
+              <Button size="small" icon={<UploadOutlined />}>{t("requirementsFile")}</Button>
+            </Upload>
+            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, support: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, support: undefined }))}>
+              <Button size="small" icon={<UploadOutlined />}>{t("supportFile")}</Button>
+            </Upload>
+            <Button size="small" type="primary" disabled={!modelFiles.requirements || !modelFiles.support} onClick={uploadModel}>{t("upload")}</Button>
+          </Space>
+          {modelOutcome && <Alert style={{ marginTop: 8 }} type={modelOutcome.ok ? "success" : "error"} title={modelOutcome.text}
+            description={modelOutcome.issues.length ? <ul style={{ margin: 0 }}>{modelOutcome.issues.map((i) => <li key={`${i.file}:${i.row}:${i.column}:${i.message}`}>{i.message}</li>)}</ul> : undefined} />}
+        </Card>
+      )}
+    </Space>
+  );
+}

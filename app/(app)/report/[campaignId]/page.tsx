@@ -1,0 +1,11 @@
+import { getTranslations } from "next-intl/server";
+import { ReportView } from "./ReportView";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("respond.report"))("title") };
+}
+
+export default async function ReportPage({ params }: { params: Promise<{ campaignId: string }> }) {
+  const { campaignId } = await params;
+  return <ReportView campaignId={Number(campaignId)} />;
+}

@@ -1,0 +1,131 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { appraisalAppeals, appraisalVersionRows, persons } from "@/db/schema";
+import { recordAudit } from "../audit";
+import { badRequest, DomainError } from "../errors";
+import { addDays, beijingDate, correctedVersion, versionInForce } from "./publish";
+import { BANDS } from "./rules";
+import type { Actor, Clock } from "./vetoes";
+
+/**
+ * 复核 then 申诉 (seed 000 第61条; 事业单位年度考核: 复核 within 10 days of the notice, a reply
+ * within 10 days, then 申诉 once):
+ *   file     the teacher, on the version in force, within APPEAL_WINDOW_DAYS of the notice's first
+ *            day (a 申诉: of the review's rejection), about the band or a figure, with a reason
+ *            and an optional attachment; one open case (submitted or assigned) per teacher and year
+ *   assign   the quality office names a reviewer; due DECISION_DAYS later
+ *   decide   the reviewer: upheld (with the corrected band: a new version in force) or rejected,
+ *            with a written note
+ * Every step has its date; the teacher sees them all.
+ */
+export const APPEAL_WINDOW_DAYS = 10;
+export const DECISION_DAYS = 10;
+const id = z.number().int().min(1).max(2 ** 31 - 1);
+
+export const fileInput = z.object({
+  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  subject: z.enum(["band", "figure"]),
+  reason: z.string().trim().min(1).max(4000),
+  attachmentName: z.string().trim().min(1).max(200).optional(),
+  /** base64, at most 2 MB decoded */
+  attachment: z.string().max(2_800_000).regex(/^[A-Za-z0-9+/=]*$/).optional(),
+}).strict();
+export const assignInput = z.object({ appealId: id, reviewer: z.string().trim().min(1).max(64) }).strict();
+export const decideInput = z.object({
+  appealId: id, decision: z.enum(["upheld", "rejected"]), note: z.string().trim().min(1).max(4000),
+  band: z.enum(BANDS).nullable().optional(),
+}).strict();
+
+export type AppealRow = typeof appraisalAppeals.$inferSelect;
+
+async function appealById(db: DbOrTx, appealId: number): Promise<AppealRow> {
+  const [a] = await db.select().from(appraisalAppeals).where(eq(appraisalAppeals.id, appealId));
+  if (!a) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
+  return a;
+}
+
+export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.input<typeof fileInput>): Promise<AppealRow> {
+  const input = fileInput.parse(raw);
+  const y = input.schoolYear;
+  const version = await versionInForce(db, y);
+  if (!version || !version.noticeFrom) throw badRequest("appraisal.errors.notPublished", { year: y });
+  const [row] = await db.select({ teacherId: appraisalVersionRows.teacherId }).from(appraisalVersionRows)
+    .where(and(eq(appraisalVersionRows.versionId, version.id), eq(appraisalVersionRows.teacherId, teacher.id)));
+  if (!row) throw badRequest("appraisal.errors.notPublished", { year: y });
+  const mine = await db.select().from(appraisalAppeals)
+    .where(and(eq(appraisalAppeals.teacherId, teacher.id), eq(appraisalAppeals.schoolYear, y))).orderBy(desc(appraisalAppeals.id));
+  if (mine.some((a) => a.status === "submitted" || a.status === "assigned")) throw new DomainError("CONFLICT", "appraisal.errors.appealOpen", { year: y });
+  const today = beijingDate(now());
+  let stage: "review" | "appeal" = "review";
+  let parentId: number | null = null;
+  let opened = version.noticeFrom;
+  if (mine.length > 0) {
+    // after a review: only a rejected one may go on, once, to 申诉
+    const review = mine.find((a) => a.stage === "review");
+    if (!review || review.status !== "rejected" || mine.some((a) => a.stage === "appeal")) throw badRequest("appraisal.errors.appealStage");
+    stage = "appeal";
+    parentId = review.id;
+    opened = beijingDate(review.decidedAt!);
+  }
+  const until = addDays(opened, APPEAL_WINDOW_DAYS);
+  if (today > until) throw badRequest("appraisal.errors.appealWindow", { days: APPEAL_WINDOW_DAYS, until });
+  const [a] = await db.insert(appraisalAppeals).values({
+    teacherId: teacher.id, schoolYear: y, versionId: version.id, stage, parentId, subject: input.subject, reason: input.reason,
+    attachmentName: input.attachment ? input.attachmentName ?? "attachment" : null,
+    attachment: input.attachment ? new Uint8Array(Buffer.from(input.attachment, "base64")) : null,
+    filedAt: now(),
+  }).returning();
+  await recordAudit(db, { actorId: teacher.id, action: `appraisal.appeal.file`, subject: `person:${teacher.id}`, detail: { appeal: a.id, stage, schoolYear: y } });
+  return a;
+}
+
+export async function assignReviewer(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof assignInput>) {
+  const input = assignInput.parse(raw);
+  const a = await appealById(db, input.appealId);
+  if (a.status !== "submitted" && a.status !== "assigned") throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
+  const [reviewer] = await db.select({ id: persons.id }).from(persons).where(and(eq(persons.number, input.reviewer), eq(persons.kind, "staff")));
+  if (!reviewer) throw badRequest("appraisal.errors.unknownTeacher", { teacher: input.reviewer });
+  await db.update(appraisalAppeals).set({
+    status: "assigned", reviewerId: reviewer.id, assignedBy: actor.id, assignedAt: now(), dueOn: addDays(beijingDate(now()), DECISION_DAYS),
+  }).where(eq(appraisalAppeals.id, a.id));
+  await recordAudit(db, { actorId: actor.id, action: "appraisal.appeal.assign", subject: `person:${a.teacherId}`, detail: { appeal: a.id, reviewer: reviewer.id } });
+}
+
+export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof decideInput>) {
+  const input = decideInput.parse(raw);
+  const a = await appealById(db, input.appealId);
+  if (a.status !== "assigned") throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
+  if (a.reviewerId !== actor.id) throw new DomainError("FORBIDDEN", "appraisal.errors.notReviewer");
+  let resultVersionId: number | null = null;
+  if (input.decision === "upheld" && input.band !== undefined) {
+    const from = await versionInForce(db, a.schoolYear);
+    if (!from) throw badRequest("appraisal.errors.notPublished", { year: a.schoolYear });
+    const v = await correctedVersion(db, actor, now, { from, teacherId: a.teacherId, band: input.band, reason: input.note, appealId: a.id });
+    resultVersionId = v.id;
+  }
+  await db.update(appraisalAppeals).set({
+    status: input.decision, decidedBy: actor.id, decidedAt: now(), decisionNote: input.note,
+    correction: input.band !== undefined ? { band: input.band } : null, resultVersionId,
+  }).where(eq(appraisalAppeals.id, a.id));
+  await recordAudit(db, { actorId: actor.id, action: "appraisal.appeal.decide", subject: `person:${a.teacherId}`,
+    detail: { appeal: a.id, decision: input.decision, version: resultVersionId } });
+}
+
+/** Appeals without the attachment's bytes: a teacher's own, a reviewer's, or all of a year (quality office). */
+export async function listAppeals(db: DbOrTx, where: { teacherId?: number; reviewerId?: number; schoolYear?: string; open?: boolean }) {
+  const conds = [];
+  if (where.teacherId !== undefined) conds.push(eq(appraisalAppeals.teacherId, where.teacherId));
+  if (where.reviewerId !== undefined) conds.push(eq(appraisalAppeals.reviewerId, where.reviewerId));
+  if (where.schoolYear !== undefined) conds.push(eq(appraisalAppeals.schoolYear, where.schoolYear));
+  if (where.open) conds.push(inArray(appraisalAppeals.status, ["submitted", "assigned"]));
+  return db.select({
+    id: appraisalAppeals.id, teacherId: appraisalAppeals.teacherId, teacherName: persons.name, teacherNumber: persons.number,
+    schoolYear: appraisalAppeals.schoolYear, stage: appraisalAppeals.stage, subject: appraisalAppeals.subject, reason: appraisalAppeals.reason,
+    attachmentName: appraisalAppeals.attachmentName, status: appraisalAppeals.status, filedAt: appraisalAppeals.filedAt,
+    reviewerId: appraisalAppeals.reviewerId, assignedAt: appraisalAppeals.assignedAt, dueOn: appraisalAppeals.dueOn,
+    decidedAt: appraisalAppeals.decidedAt, decisionNote: appraisalAppeals.decisionNote, correction: appraisalAppeals.correction,
+    resultVersionId: appraisalAppeals.resultVersionId,
+  }).from(appraisalAppeals).innerJoin(persons, eq(persons.id, appraisalAppeals.teacherId))
+    .where(conds.length ? and(...conds) : undefined).orderBy(desc(appraisalAppeals.id));
+}

@@ -1,0 +1,187 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { appraisalResults, persons } from "@/db/schema";
+import { seedDemo } from "@/db/seed/demo";
+import { rowsOf } from "../access/scope";
+import { createCaller } from "../api/root";
+import { loadSessionUser } from "../auth/users";
+import { importLibrary } from "../instruments/library";
+import { loadRegistry } from "../instruments/registry";
+import { recompute } from "../scoring/compute";
+import { seedDemoScores } from "../scoring/demo";
+import { currentPolicy } from "../scoring/policies";
+import { resetDb, testDb } from "../test/db";
+import ExcelJS from "exceljs";
+import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
+import { workingDaysFrom } from "./publish";
+
+// Publishing, appeals and the view log through the router, on the demo university's last year.
+const YEAR = "2025-2026";
+let db: Db;
+let clock = new Date("2026-09-07T02:00:00Z"); // a Monday, 10:00 in Beijing
+const now = () => clock;
+const as = async (number: string) => {
+  const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
+  return createCaller({ db, user: await loadSessionUser(db, p.id), now, locale: "en" });
+};
+const code = async (f: () => Promise<unknown>) => {
+  try { await f(); } catch (e) {
+    const x = e as { cause?: { code?: string }; code?: string };
+    return x.cause?.code ?? x.code ?? String(e);
+  }
+  return "none";
+};
+let teacherNumber: string;
+let teacherId: number;
+let unitId: number;
+
+beforeAll(async () => {
+  db = await testDb();
+  await resetDb(db);
+  await seedDemo(db, { log: () => {} });
+  const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
+  await seedDemoScores(db, () => {});
+  const p = (await currentPolicy(db, YEAR))!;
+  await recompute(db, p, { trigger: "manual" });
+  // a banded teacher with a teacher account; UA-CS also administers that teacher's college here
+  const [t] = rowsOf<{ id: number; number: string; unit_id: number }>(await db.execute(sql`
+    select p.id, p.number, a.unit_id from appraisal_results a join persons p on p.id = a.teacher_id
+    join role_grants g on g.person_id = p.id and g.role = 'teacher'
+    where a.policy_id = ${p.id} and a.band in ('good', 'pass') order by p.number limit 1`));
+  teacherId = Number(t.id);
+  teacherNumber = t.number;
+  unitId = Number(t.unit_id);
+  await db.execute(sql`insert into role_grants (person_id, role, unit_id) select id, 'unit_admin', ${unitId} from persons where number = 'UA-CS'`);
+}, 180_000);
+
+describe("publishing an appraisal", () => {
+  it("notice lasts 5 working days (Monday–Friday)", () => {
+    expect(workingDaysFrom("2026-09-07", 5)).toBe("2026-09-11"); // Mon → Fri
+    expect(workingDaysFrom("2026-09-10", 5)).toBe("2026-09-16"); // Thu → next Wed
+    expect(workingDaysFrom("2026-09-12", 5)).toBe("2026-09-18"); // Sat → Fri
+  });
+
+  it("the teacher sees nothing before the notice; HR prepares, the quality office approves, the teacher sees the band; a recompute does not change it", async () => {
+    const teacher = await as(teacherNumber);
+    const before = await teacher.appraisal.mine({ schoolYear: YEAR });
+    expect(before.published).toBeNull();
+    expect(before.row).toBeNull();
+    expect(before.history).toEqual([]);
+    const hr = await as("hr");
+    const quality = await as("quality");
+    const v = await hr.appraisal.versions.prepare({ schoolYear: YEAR });
+    expect(await code(() => quality.appraisal.versions.approve({ versionId: v.id }))).toBe("appraisal.errors.publishState");
+    await hr.appraisal.versions.request({ versionId: v.id });
+    expect(await code(() => hr.appraisal.versions.approve({ versionId: v.id }))).toBe("FORBIDDEN");
+    await quality.appraisal.versions.approve({ versionId: v.id });
+    const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
+    expect(mine.published).toMatchObject({ version: 1, status: "notice", noticeFrom: "2026-09-07", noticeUntil: "2026-09-11" });
+    const band = mine.row!.band;
+    expect(["good", "pass"]).toContain(band);
+    // frozen: a recompute after a veto changes the live bands, not the version on notice
+    await hr.appraisal.vetoes.record({ teacher: teacherNumber, schoolYear: YEAR, code: "ethics_misconduct", reason: "测试", decidedOn: "2026-09-07" });
+    const p = (await currentPolicy(db, YEAR))!;
+    await recompute(db, p, { trigger: "manual" });
+    const [live] = await db.select().from(appraisalResults).where(eq(appraisalResults.teacherId, teacherId));
+    expect(live.band).toBe("fail");
+    expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row!.band).toBe(band);
+    // a change needs a new version with a reason
+    expect(await code(() => hr.appraisal.versions.prepare({ schoolYear: YEAR }))).toBe("appraisal.errors.frozen");
+    // locking waits for the end of the notice
+    expect(await code(() => hr.appraisal.versions.lock({ versionId: v.id }))).toBe("appraisal.errors.publishState");
+  }, 60_000);
+
+  it("appeal: filed within the window, one open at a time; the quality office assigns, the reviewer upholds; the teacher sees the new version", async () => {
+    const teacher = await as(teacherNumber);
+    const quality = await as("quality");
+    clock = new Date("2026-09-09T02:00:00Z");
+    const a = await teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "学生评教人数统计有误" });
+    expect(a).toMatchObject({ stage: "review", status: "submitted" });
+    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "figure", reason: "again" }))).toBe("appraisal.errors.appealOpen");
+    await quality.appraisal.appeals.assign({ appealId: a.id, reviewer: "quality" });
+    expect(await code(() => (teacher).appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "x" }))).toBe("appraisal.errors.notReviewer");
+    await quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "核实后更正为良好", band: "good" });
+    const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
+    expect(mine.published).toMatchObject({ version: 2, status: "notice", noticeFrom: "2026-09-07" });
+    expect(mine.row).toMatchObject({ band: "good", reason: "appeal" });
+    expect(mine.appeals[0]).toMatchObject({ status: "upheld", decisionNote: "核实后更正为良好", dueOn: "2026-09-19" });
+    expect(mine.versions.map((v) => [v.version, v.status])).toEqual([[1, "superseded"], [2, "notice"]]);
+    // the first version's rows are untouched (append-only)
+    await expect(db.execute(sql`update appraisal_version_rows set band = 'fail'`)).rejects.toThrow();
+    // only a rejected review goes on to 申诉
+    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "申诉" }))).toBe("appraisal.errors.appealStage");
+  }, 60_000);
+
+  it("an appeal after the window is refused", async () => {
+    const other = rowsOf<{ number: string }>(await db.execute(sql`
+      select p.number from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
+      join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
+      where r.teacher_id <> ${teacherId} order by p.number limit 1`))[0];
+    clock = new Date("2026-09-18T02:00:00Z");
+    const teacher = await as(other.number);
+    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }))).toBe("appraisal.errors.appealWindow");
+  });
+
+  it("HR's look at a teacher's page is in the teacher's access list, which only the teacher and the system administrator read; out of scope refused", async () => {
+    const hr = await as("hr");
+    await hr.appraisal.teacher({ teacherId, schoolYear: YEAR });
+    const teacher = await as(teacherNumber);
+    const views = await teacher.appraisal.views({});
+    expect(views[0]).toMatchObject({ role: "hr", what: "appraisal.teacher", viewerNumber: "hr" });
+    expect(await code(() => hr.appraisal.views({ teacherId }))).toBe("errors.forbidden");
+    const admin = await as("admin");
+    expect((await admin.appraisal.views({ teacherId })).length).toBe(views.length);
+    // a unit admin of the teacher's college reads the page; a teacher of another college is refused
+    const ua = await as("UA-CS");
+    await ua.appraisal.teacher({ teacherId, schoolYear: YEAR });
+    const [outside] = rowsOf<{ id: number }>(await db.execute(sql`
+      select r.teacher_id as id from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
+      join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`));
+    expect(await code(() => ua.appraisal.teacher({ teacherId: Number(outside.id), schoolYear: YEAR }))).toBe("appraisal.errors.outOfScope");
+    const table = await ua.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
+    expect(table.page.items.length).toBeGreaterThan(0);
+    expect(table.page.items.every((r) => r.unitId === unitId)).toBe(true);
+    expect((await (await as("hr")).appraisal.table({ schoolYear: YEAR, pageSize: 200 })).page.total).toBeGreaterThan(table.page.total);
+  });
+
+  it("locks after the notice; the HR table pages, filters and searches on the server", async () => {
+    const hr = await as("hr");
+    clock = new Date("2026-09-14T02:00:00Z");
+    const s = await hr.appraisal.summary({ schoolYear: YEAR });
+    const inForce = s.versions.find((v) => v.status === "notice")!;
+    await hr.appraisal.versions.lock({ versionId: inForce.id });
+    const all = await hr.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
+    expect(all.source).toBe("version");
+    expect(all.version).toMatchObject({ status: "locked" });
+    const page2 = await hr.appraisal.table({ schoolYear: YEAR, page: 2, pageSize: 5 });
+    expect(page2.page.total).toBe(all.page.total);
+    expect(page2.page.items.map((r) => r.teacherId)).toEqual(all.page.items.slice(5, 10).map((r) => r.teacherId));
+    const good = await hr.appraisal.table({ schoolYear: YEAR, band: "good", pageSize: 200 });
+    expect(good.page.items.every((r) => r.band === "good")).toBe(true);
+    const q = await hr.appraisal.table({ schoolYear: YEAR, q: teacherNumber });
+    expect(q.page.items.map((r) => r.teacherId)).toEqual([teacherId]);
+    expect(s.units.length).toBeGreaterThan(0);
+    expect(s.quota[0]).toMatchObject({ scope: "school" });
+  });
+
+  it("the XLSX export: the documented columns, one row per teacher in scope, each logged as viewed", async () => {
+    const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr"));
+    const hrUser = (await loadSessionUser(db, p.id))!;
+    const before = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
+    const buf = await appraisalXlsx(db, "all", YEAR, hrUser, "hr", now);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(buf).buffer);
+    const ws = wb.getWorksheet("appraisal")!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...EXPORT_COLUMNS]);
+    const rows = ws.rowCount - 1;
+    expect(rows).toBeGreaterThan(10);
+    const mine = ws.getRows(2, rows)!.find((r) => r.getCell(1).value === teacherNumber)!;
+    expect(mine.getCell(8).value).toBe("good"); // corrected by the upheld review
+    expect(mine.getCell(10).value).toBe("appeal");
+    expect(mine.getCell(4).value).toBe(YEAR);
+    const after = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
+    expect(Number(after.n) - Number(before.n)).toBe(rows);
+  });
+});

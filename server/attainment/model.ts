@@ -1,0 +1,217 @@
+/**
+ * A programme's outcome model (成果模型 of a 培养方案) and its versions in the database.
+ *
+ * The model: 培养目标 (training objectives), 毕业要求 with their 指标点, the courses' 课程目标,
+ * the support matrix (course objective → point, H/M/L), the numeric values of H/M/L, the
+ * requirement → training-objective matrix, the threshold, the course-objective method and the
+ * course aggregate, and α for blending indirect values (null: never blended).
+ *
+ * Versions follow the lifecycle of instrument versions and scoring policies: createModelVersion
+ * makes the next version as a draft (the same model again is "unchanged"); approveModelVersion
+ * records who, when and a note, once, on a draft; retireModelVersion ends a version for good.
+ * Versions are never edited: a change is a new version, and results keep the version they used.
+ */
+import { createHash } from "node:crypto";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { outcomeModels, programmes } from "@/db/schema";
+import { recordAudit } from "../audit";
+import { DomainError, notFound } from "../errors";
+import { canonicalJson } from "../instruments/diff";
+import type { Locale } from "../i18n/messages";
+import {
+  COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS,
+  type AttainmentParams, type RequirementDef, type SupportLink,
+} from "./compute";
+import { checkAttainmentFiles, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
+
+const code = z.string().trim().min(1).max(40);
+const title = z.string().trim().max(500).optional();
+
+export const outcomeModelSchema = z.object({
+  trainingObjectives: z.array(z.object({ code, title })).max(50).default([]),
+  requirements: z.array(z.object({ code, title, points: z.array(z.object({ code, title })).min(1).max(50) })).min(1).max(50),
+  courseObjectives: z.array(z.object({ course: code, code, title })).max(2000).default([]),
+  support: z.array(z.object({ course: code, objective: code, point: code, strength: z.enum(STRENGTHS) })).min(1).max(20000),
+  requirementObjectives: z.array(z.object({ requirement: code, objective: code })).max(2500).default([]),
+  strengthValues: z.object({ H: z.number().positive().max(100), M: z.number().positive().max(100), L: z.number().positive().max(100) }).default(DEFAULT_STRENGTH_VALUES),
+  threshold: z.number().gt(0).max(1).default(DEFAULT_THRESHOLD),
+  method: z.enum(OBJECTIVE_METHODS).default("item_ratio"),
+  courseAggregate: z.enum(COURSE_AGGREGATES).default("min"),
+  alpha: z.number().min(0).max(1).nullable().default(null),
+});
+export type OutcomeModel = z.infer<typeof outcomeModelSchema>;
+
+export const modelParams = (m: OutcomeModel): AttainmentParams =>
+  ({ threshold: m.threshold, method: m.method, courseAggregate: m.courseAggregate, strengthValues: m.strengthValues });
+
+/** Problems of a model as a whole (each a code of the attainment namespace and its parameters). */
+export function checkModel(m: OutcomeModel): AttainmentIssue[] {
+  const issues: AttainmentIssue[] = [];
+  const at = (code: string, params: Record<string, string | number>) => issues.push({ file: "model", row: 0, column: null, code, params });
+  const points = new Set<string>();
+  for (const r of m.requirements) for (const p of r.points) {
+    if (points.has(p.code)) at("attainment.check.duplicate", { value: p.code, first: 0 });
+    points.add(p.code);
+  }
+  const supported = new Set(m.support.map((s) => s.point));
+  for (const p of points) if (!supported.has(p)) at("attainment.check.unsupportedPoint", { point: p });
+  for (const s of m.support) if (!points.has(s.point)) at("attainment.check.unknownPoint", { value: s.point });
+  const requirements = new Set(m.requirements.map((r) => r.code));
+  const objectives = new Set(m.trainingObjectives.map((o) => o.code));
+  for (const l of m.requirementObjectives) {
+    if (!requirements.has(l.requirement)) at("attainment.check.unknownRequirement", { value: l.requirement });
+    if (!objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
+  }
+  return issues;
+}
+
+/** The model's requirements and support in the computation's terms. */
+export function modelInput(m: OutcomeModel): { requirements: RequirementDef[]; support: SupportLink[] } {
+  return {
+    requirements: m.requirements.map((r) => ({ code: r.code, ...(r.title ? { title: r.title } : {}), points: r.points.map((p) => ({ code: p.code, ...(p.title ? { title: p.title } : {}) })) })),
+    support: m.support,
+  };
+}
+
+/**
+ * A model from the requirements and support files (the CLI's formats) and the programme's
+ * other settings; every problem with its file, row and column.
+ */
+export async function modelFromFiles(
+  files: { requirements: Uint8Array; support: Uint8Array },
+  rest: Partial<Omit<OutcomeModel, "requirements" | "support">>,
+  locale: Locale,
+): Promise<{ model?: OutcomeModel; issues: AttainmentIssue[] }> {
+  const req = await readAttainmentFile("requirements", files.requirements, locale);
+  const sup = await readAttainmentFile("support", files.support, locale);
+  const issues = [...req.issues, ...sup.issues];
+  const empty: ParsedFile = { rows: [], headers: {} };
+  const broken = new Set<"requirements" | "support" | "assessments" | "scores">(["assessments", "scores"]);
+  if (!req.parsed) broken.add("requirements");
+  if (!sup.parsed) broken.add("support");
+  const checked = checkAttainmentFiles(
+    { requirements: req.parsed ?? empty, support: sup.parsed ?? empty, assessments: empty, scores: empty },
+    { broken },
+  );
+  // Without assessments every link is kept as written; the points' coverage is checked on the links.
+  const support: SupportLink[] = [];
+  if (sup.parsed) {
+    for (const { cells } of sup.parsed.rows) {
+      const strength = cells.strength ? parseStrength(cells.strength) : null;
+      if (cells.course && cells.objective && cells.point && strength) support.push({ course: cells.course, objective: cells.objective, point: cells.point, strength });
+    }
+  }
+  issues.push(...checked.issues);
+  if (req.parsed && sup.parsed) {
+    const supported = new Set(support.map((s) => s.point));
+    for (const { row, cells } of req.parsed.rows) {
+      if (cells.point && !supported.has(cells.point)) issues.push({ file: "requirements", row, column: req.parsed.headers.point, code: "attainment.check.unsupportedPoint", params: { point: cells.point } });
+    }
+  }
+  if (issues.length || !req.parsed) return { issues: sortIssues(dedupe(issues)) };
+  const requirements: OutcomeModel["requirements"] = [];
+  for (const { cells } of req.parsed.rows) {
+    let r = requirements.find((x) => x.code === cells.requirement);
+    if (!r) requirements.push((r = { code: cells.requirement, points: [] }));
+    r.points.push({ code: cells.point, ...(cells.title ? { title: cells.title } : {}) });
+  }
+  const courseObjectives = rest.courseObjectives ?? [...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values()];
+  const model = outcomeModelSchema.parse({ ...rest, requirements, support, courseObjectives });
+  return { model, issues: [] };
+}
+
+function dedupe(list: AttainmentIssue[]): AttainmentIssue[] {
+  const seen = new Set<string>();
+  return list.filter((i) => {
+    const k = JSON.stringify([i.file, i.row, i.column, i.code]);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function modelHash(model: OutcomeModel, cohorts: number[]): string {
+  return createHash("sha256").update(canonicalJson({ model, cohorts: [...cohorts].sort((a, b) => a - b) })).digest("hex");
+}
+
+export const MODEL_NOTE_MAX = 2000;
+
+export type ModelVersionRow = { id: number; programmeId: number; version: number; status: "draft" | "approved" | "retired"; cohorts: number[]; model: OutcomeModel };
+
+const toRow = (r: typeof outcomeModels.$inferSelect): ModelVersionRow =>
+  ({ id: r.id, programmeId: r.programmeId, version: r.version, status: r.status, cohorts: r.cohorts, model: outcomeModelSchema.parse(r.model) });
+
+/** Stores a checked model as the programme's next version (a draft); the same model again is "unchanged". */
+export async function createModelVersion(
+  db: DbOrTx,
+  input: { programmeId: number; cohorts: number[]; model: unknown },
+  actorId: number | null,
+  now: Date,
+) {
+  const parsed = outcomeModelSchema.safeParse(input.model);
+  if (!parsed.success) throw new DomainError("BAD_REQUEST", "attainment.errors.badModel", { detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+  const model = parsed.data;
+  const problems = checkModel(model);
+  if (problems.length) throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: problems.length }, problems);
+  const cohorts = [...new Set(input.cohorts)].sort((a, b) => a - b);
+  const hash = modelHash(model, cohorts);
+  return db.transaction(async (tx) => {
+    const [prog] = await tx.select({ id: programmes.id, code: programmes.code }).from(programmes).where(eq(programmes.id, input.programmeId));
+    if (!prog) throw notFound("attainment.errors.programmeNotFound");
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`outcome-model:${prog.id}`}))`);
+    const [same] = await tx.select({ id: outcomeModels.id, version: outcomeModels.version }).from(outcomeModels)
+      .where(and(eq(outcomeModels.programmeId, prog.id), eq(outcomeModels.hash, hash)));
+    if (same) return { status: "unchanged" as const, id: same.id, version: same.version };
+    const [{ max }] = await tx.select({ max: sql<number | null>`max(${outcomeModels.version})` }).from(outcomeModels).where(eq(outcomeModels.programmeId, prog.id));
+    const version = Number(max ?? 0) + 1;
+    const [row] = await tx.insert(outcomeModels).values({
+      programmeId: prog.id, version, cohorts, model: model as unknown as Record<string, unknown>, hash, createdBy: actorId, createdAt: now,
+    }).returning({ id: outcomeModels.id });
+    await recordAudit(tx, { actorId, action: "attainment.model.create", subject: `${prog.code} v${version}`, detail: { id: row.id, hash } });
+    return { status: "created" as const, id: row.id, version };
+  });
+}
+
+async function lockVersion(tx: DbOrTx, id: number) {
+  const [m] = await tx.select().from(outcomeModels).where(eq(outcomeModels.id, id)).for("update");
+  if (!m) throw notFound("attainment.errors.modelNotFound");
+  return m;
+}
+
+export async function approveModelVersion(db: DbOrTx, id: number, actorId: number, note: string, now: Date) {
+  const text = note.trim();
+  if (text.length < 1 || text.length > MODEL_NOTE_MAX) throw new DomainError("BAD_REQUEST", "attainment.errors.noteRequired", { max: MODEL_NOTE_MAX });
+  return db.transaction(async (tx) => {
+    const m = await lockVersion(tx, id);
+    if (m.status !== "draft") throw new DomainError("CONFLICT", m.status === "approved" ? "attainment.errors.alreadyApproved" : "attainment.errors.alreadyRetired", { version: m.version });
+    await tx.update(outcomeModels).set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }).where(eq(outcomeModels.id, id));
+    await recordAudit(tx, { actorId, action: "attainment.model.approve", subject: `programme ${m.programmeId} v${m.version}`, detail: { id, note: text } });
+    return { id, version: m.version };
+  });
+}
+
+export async function retireModelVersion(db: DbOrTx, id: number, actorId: number, now: Date) {
+  return db.transaction(async (tx) => {
+    const m = await lockVersion(tx, id);
+    if (m.status === "retired") throw new DomainError("CONFLICT", "attainment.errors.alreadyRetired", { version: m.version });
+    await tx.update(outcomeModels).set({ status: "retired", retiredBy: actorId, retiredAt: now }).where(eq(outcomeModels.id, id));
+    await recordAudit(tx, { actorId, action: "attainment.model.retire", subject: `programme ${m.programmeId} v${m.version}`, detail: { id } });
+    return { id, version: m.version };
+  });
+}
+
+export async function getModelVersion(db: DbOrTx, id: number): Promise<ModelVersionRow> {
+  const [m] = await db.select().from(outcomeModels).where(eq(outcomeModels.id, id));
+  if (!m) throw notFound("attainment.errors.modelNotFound");
+  return toRow(m);
+}
+
+/** The programme's model in force: its latest approved version (null when none). */
+export async function currentModel(db: DbOrTx, programmeId: number): Promise<ModelVersionRow | null> {
+  const [m] = await db.select().from(outcomeModels)
+    .where(and(eq(outcomeModels.programmeId, programmeId), eq(outcomeModels.status, "approved")))
+    .orderBy(desc(outcomeModels.version)).limit(1);
+  return m ? toRow(m) : null;
+}

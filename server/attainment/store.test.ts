@@ -1,0 +1,250 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { assessmentItems, assessmentScores, attainmentRuns, courses, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
+import { seedDemo } from "@/db/seed/demo";
+import { rowsOf } from "../access/scope";
+import { resetDb, testDb } from "../test/db";
+import { runCli } from "./cli";
+import { attainmentDocument, type AttainmentResult } from "./compute";
+import { DEMO_ATTAINMENT, demoModel, seedDemoAttainment } from "./demo";
+import { approveModelVersion, createModelVersion, currentModel, retireModelVersion } from "./model";
+import { computeProgrammeRun, exportProgrammeFiles, importGradebook, latestRun, sectionReport } from "./store";
+
+// The demo university with its engineering programme's outcome model and a year of gradebooks.
+let db: Db;
+let programmeId: number;
+let quality: number;
+const NOW = new Date("2027-01-20T08:00:00Z");
+
+beforeAll(async () => {
+  db = await testDb();
+  await resetDb(db);
+  await seedDemo(db, { log: () => {} });
+  await seedDemoAttainment(db, () => {}, NOW);
+  [{ id: programmeId }] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, DEMO_ATTAINMENT.programme));
+  [{ id: quality }] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+}, 180_000);
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe("the demo's engineering programme", () => {
+  it("has an approved model (12 requirements, 24 points), a year of gradebooks and a computed run", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    expect(m.status).toBe("approved");
+    expect(m.model.requirements).toHaveLength(12);
+    expect(m.model.requirements.flatMap((r) => r.points)).toHaveLength(24);
+    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    expect(run.result.requirements).toHaveLength(12);
+    expect(run.result.params).toEqual({ threshold: 0.7, method: "item_ratio", courseAggregate: "min", strengthValues: { H: 3, M: 2, L: 1 } });
+    // some fall short, some do not (the data has weak objectives in half the courses)
+    const attained = run.result.requirements.map((r) => r.attained);
+    expect(attained).toContain(true);
+    expect(attained).toContain(false);
+  });
+
+  it("the CLI on the exported files gives the same numbers as the app", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const { files, params } = await exportProgrammeFiles(db, m.id, DEMO_ATTAINMENT.schoolYear);
+    const dir = mkdtempSync(path.join(tmpdir(), "attainment-demo-"));
+    const args: string[] = [];
+    for (const [k, v] of Object.entries(files)) {
+      writeFileSync(path.join(dir, `${k}.csv`), v);
+      args.push(`--${k}`, path.join(dir, `${k}.csv`));
+    }
+    const output = path.join(dir, "attainment.json");
+    const err: string[] = [];
+    const code = await runCli([...args, "--threshold", String(params.threshold), "--method", params.method, "--course", params.courseAggregate, "--output", output], { out: () => {}, err: (s) => err.push(s) });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const cli = JSON.parse(readFileSync(output, "utf8"));
+    const app = JSON.parse(JSON.stringify(attainmentDocument(run.result)));
+    expect(cli.objectives.length).toBeGreaterThanOrEqual(45);
+    expect(cli).toEqual(app);
+  });
+});
+
+describe("outcome model versions", () => {
+  it("the same model again is unchanged; a change is a new draft version; old runs keep theirs", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const [before] = await db.select({ n: sql<number>`count(*)::int` }).from(attainmentRuns).where(eq(attainmentRuns.modelId, m.id));
+    expect((await createModelVersion(db, { programmeId, cohorts: m.cohorts, model: m.model }, quality, NOW)).status).toBe("unchanged");
+    const changed = { ...m.model, threshold: 0.75 };
+    const v2 = await createModelVersion(db, { programmeId, cohorts: m.cohorts, model: changed }, quality, NOW);
+    expect(v2).toMatchObject({ status: "created", version: m.version + 1 });
+    // still the approved v1 in force until v2 is approved
+    expect((await currentModel(db, programmeId))!.id).toBe(m.id);
+    await approveModelVersion(db, v2.id, quality, "阈值调整为 0.75", NOW);
+    expect((await currentModel(db, programmeId))!.id).toBe(v2.id);
+    const run2 = await computeProgrammeRun(db, v2.id, DEMO_ATTAINMENT.schoolYear, quality, NOW);
+    expect(run2.result.params.threshold).toBe(0.75);
+    const old = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    expect(old.result.params.threshold).toBe(0.7);
+    const [after] = await db.select({ n: sql<number>`count(*)::int` }).from(attainmentRuns).where(eq(attainmentRuns.modelId, m.id));
+    expect(after.n).toBe(before.n);
+    await expect(approveModelVersion(db, v2.id, quality, "again", NOW)).rejects.toMatchObject({ code: "attainment.errors.alreadyApproved" });
+    await retireModelVersion(db, v2.id, quality, NOW);
+    expect((await currentModel(db, programmeId))!.id).toBe(m.id);
+  });
+
+  it("refuses a model with an unsupported point or a strength other than H/M/L, storing nothing", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels);
+    const unsupported = { ...m.model, support: m.model.support.filter((s) => s.point !== "1.1") };
+    await expect(createModelVersion(db, { programmeId, cohorts: [2026], model: unsupported }, quality, NOW))
+      .rejects.toMatchObject({ code: "attainment.errors.modelProblems", details: [expect.objectContaining({ code: "attainment.check.unsupportedPoint", params: { point: "1.1" } })] });
+    const badStrength = { ...m.model, support: [{ ...m.model.support[0], strength: "X" }, ...m.model.support.slice(1)] };
+    await expect(createModelVersion(db, { programmeId, cohorts: [2026], model: badStrength }, quality, NOW)).rejects.toMatchObject({ code: "attainment.errors.badModel" });
+    expect((await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels))[0].n).toBe(n);
+    expect(demoModel(["A"], new Map()).support.every((s) => ["H", "M", "L"].includes(s.strength))).toBe(true);
+  });
+});
+
+describe("a teacher's gradebook", () => {
+  async function demoSection() {
+    const [s] = await db.select({ id: sections.id, code: sections.code }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
+      .where(and(eq(courses.code, "SE3101"))).limit(1);
+    const students = rowsOf<{ number: string }>(await db.execute(sql`select p.number from enrolments e join persons p on p.id = e.person_id where e.section_id = ${s.id} and e.status = 'enrolled' order by p.number`)).map((r) => r.number);
+    return { ...s, students };
+  }
+  const assessments = "课程,考核项,满分,课程目标,权重\nSE3101,作业,20,CO1,0.4\nSE3101,期末1,50,CO1,0.6\nSE3101,报告,30,CO2,1\nSE3101,期末2,50,CO3,1\n";
+
+  it("a bad row is refused with its row and column and nothing changes; the fixed file replaces the section's gradebook", async () => {
+    const s = await demoSection();
+    const [{ n: itemsBefore }] = await db.select({ n: sql<number>`count(*)::int` }).from(assessmentItems).where(eq(assessmentItems.sectionId, s.id));
+    const lines = s.students.flatMap((st, i) => [`SE3101,${st},作业,${10 + (i % 10)}`, `SE3101,${st},期末1,${30 + (i % 20)}`, `SE3101,${st},报告,${20 + (i % 10)}`, `SE3101,${st},期末2,${25 + (i % 25)}`]);
+    const bad = [...lines];
+    bad[5] = `SE3101,${s.students[1]},期末1,55`; // row 7: above full marks 50
+    bad.push("SE3101,2099999999,作业,10"); // an unknown student
+    const header = "课程,学号,考核项,得分";
+    const refused = await importGradebook(db, s.id, { assessments: enc(assessments), scores: enc([header, ...bad].join("\n")) }, quality, "zh");
+    expect(refused.status).toBe("refused");
+    if (refused.status !== "refused") return;
+    expect(refused.issues.map((i) => [i.file, i.row, i.column, i.code])).toEqual([
+      ["scores", 7, "得分", "attainment.check.scoreOutOfRange"],
+      ["scores", bad.length + 1, "学号", "attainment.check.unknownStudent"],
+    ]);
+    const [{ n: itemsAfter }] = await db.select({ n: sql<number>`count(*)::int` }).from(assessmentItems).where(eq(assessmentItems.sectionId, s.id));
+    expect(itemsAfter).toBe(itemsBefore);
+
+    const ok = await importGradebook(db, s.id, { assessments: enc(assessments), scores: enc([header, ...lines].join("\n")) }, quality, "zh");
+    expect(ok).toEqual({ status: "imported", items: 4, scores: lines.length });
+    const report = await sectionReport(db, s.id);
+    // CO3 = mean(期末2)/50 over the roster
+    const mean2 = s.students.reduce((a, _st, i) => a + 25 + (i % 25), 0) / s.students.length;
+    const co3 = report.result!.objectives.find((o) => o.objective === "CO3")!;
+    expect(co3.attainment).toBeCloseTo(mean2 / 50, 12);
+    expect(co3.students).toBe(s.students.length);
+    expect(report.params.threshold).toBe(0.7);
+  });
+
+  it("objectives must be the course's objectives of the model; weights must sum to 1", async () => {
+    const s = await demoSection();
+    const r = await importGradebook(db, s.id, { assessments: enc("course,item,full_marks,objective,weight\nSE3101,Q1,10,CO9,1\nSE3101,Q2,10,CO1,0.5\n"), scores: enc("course,student,item,score\n") }, quality, "en");
+    expect(r.status === "refused" && r.issues.map((i) => [i.row, i.column, i.code])).toEqual([
+      [2, "objective", "attainment.check.unknownObjective"],
+      [3, "weight", "attainment.check.weightSum"],
+    ]);
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(assessmentScores);
+    expect(n).toBeGreaterThan(0);
+    const teachers = await db.select().from(sectionTeachers).where(eq(sectionTeachers.sectionId, s.id));
+    expect(teachers.length).toBeGreaterThan(0);
+  });
+
+  it("computing with an objective of the model that has no data in the year is refused, naming it", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    await expect(computeProgrammeRun(db, m.id, "2030-2031", quality, NOW)).rejects.toMatchObject({ code: "attainment.errors.missingData" });
+    const r: AttainmentResult | null = (await latestRun(db, [m.id], "2030-2031"))?.result ?? null;
+    expect(r).toBeNull();
+  });
+});
+
+describe("Word reports", () => {
+  it("the course and programme reports hold their charts as SVG with a PNG fallback", async () => {
+    const { default: JSZip } = await import("jszip");
+    const { programmeReportDocx, sectionReportDocx } = await import("./word");
+    const { programmeReport } = await import("./views");
+    const [s] = await db.select({ id: sections.id }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).where(eq(courses.code, "SE2101")).limit(1);
+    for (const bytes of [await sectionReportDocx(await sectionReport(db, s.id), "zh"), await programmeReportDocx(await programmeReport(db, programmeId), "zh")]) {
+      const zip = await JSZip.loadAsync(bytes);
+      const media = Object.keys(zip.files).filter((f) => f.startsWith("word/media/"));
+      const svgs = media.filter((f) => f.endsWith(".svg"));
+      const pngs = media.filter((f) => f.endsWith(".png"));
+      expect(svgs.length).toBeGreaterThan(0);
+      expect(pngs.length).toBe(svgs.length);
+      const png = await zip.file(pngs[0])!.async("uint8array");
+      expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(await zip.file(svgs[0])!.async("string")).toMatch(/^<svg/);
+      const xml = await zip.file("word/document.xml")!.async("string");
+      expect(xml).toMatch(/达成情况评价报告/);
+    }
+  });
+});
+
+describe("who sees and changes what (through the router)", () => {
+  it("a teacher sees and imports only their own sections; the college's admin sees the programme; another college's admin does not", async () => {
+    const { createCaller } = await import("../api/root");
+    const { sessionOf } = await import("../test/fixtures");
+    const person = async (number: string) => sessionOf(db, (await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number)))[0]);
+    const teacher = await person("T0001");
+    const own = (await db.select({ id: sectionTeachers.sectionId }).from(sectionTeachers).where(eq(sectionTeachers.personId, teacher.id)))[0].id;
+    const [other] = await db.select({ id: sections.id }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
+      .where(sql`${courses.code} = 'SE4101' and not exists (select 1 from section_teachers t where t.section_id = ${sections.id} and t.person_id = ${teacher.id})`).limit(1);
+    const asTeacher = createCaller({ db, user: teacher });
+    expect((await asTeacher.attainment.overview()).sections.some((s) => s.id === own)).toBe(true);
+    await expect(asTeacher.attainment.section({ sectionId: own })).resolves.toMatchObject({ section: { id: own } });
+    await expect(asTeacher.attainment.section({ sectionId: other.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asTeacher.attainment.saveNotes({ sectionId: other.id, analysis: "x", measures: "y" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asTeacher.attainment.programme({ programmeId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await asTeacher.attainment.saveNotes({ sectionId: own, analysis: "CO2 偏低：建模练习不足", measures: "增加两次建模作业" });
+    expect((await sectionReport(db, own)).notes).toEqual({ analysis: "CO2 偏低：建模练习不足", measures: "增加两次建模作业" });
+
+    const csAdmin = createCaller({ db, user: await person("UA-CS") });
+    const report = await csAdmin.attainment.programme({ programmeId });
+    expect(report.run?.result.requirements).toHaveLength(12);
+    expect(report.run!.result.objectives.every((o) => o.studentValues.length === 0)).toBe(true); // no per-student values leave for the programme page
+    const [otherAdmin] = await db.execute(sql`select p.id from persons p join role_grants g on g.person_id = p.id join units u on u.id = g.unit_id where g.role = 'unit_admin' and u.code <> 'CS' limit 1`).then((r) => rowsOf<{ id: number }>(r));
+    if (otherAdmin) await expect(createCaller({ db, user: await sessionOf(db, otherAdmin) }).attainment.programme({ programmeId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(createCaller({ db, user: teacher }).attainment.compute({ modelId: report.model.id, schoolYear: "2026-2027" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("the outcome model from files in the app", () => {
+  it("the programme's admin uploads the two files: a bad file is refused with row and column, a good one is a new draft keeping the settings", async () => {
+    const { handleModelUpload } = await import("./http");
+    const { sessionOf } = await import("../test/fixtures");
+    const [ua] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "UA-CS"));
+    const user = await sessionOf(db, ua);
+    const current = (await currentModel(db, programmeId))!;
+    const { files } = await exportProgrammeFiles(db, current.id, DEMO_ATTAINMENT.schoolYear);
+    const form = (req: string, sup: string) => {
+      const f = new FormData();
+      f.set("programmeId", String(programmeId));
+      f.set("requirements", new Blob([req], { type: "text/csv" }), "req.csv");
+      f.set("support", new Blob([sup], { type: "text/csv" }), "sup.csv");
+      return f;
+    };
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels);
+    const badSupport = files.support.replace(/,H\n/, ",X\n");
+    await expect(handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, badSupport) }))
+      .rejects.toMatchObject({ code: "attainment.errors.modelProblems", details: [expect.objectContaining({ file: "support", column: "strength", message: expect.stringContaining("支撑强度“X”无效") })] });
+    expect((await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels))[0].n).toBe(n);
+    // a support matrix without any link to 1.1 is refused: the point would be unsupported
+    const withoutPoint = files.support.split("\n").filter((l) => !l.endsWith(",1.1,H") && !l.endsWith(",1.1,M") && !l.endsWith(",1.1,L")).join("\n");
+    await expect(handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, withoutPoint) })).rejects.toMatchObject({ code: "attainment.errors.modelProblems" });
+    // one strength changed: a new draft that keeps the training objectives and the threshold
+    const changed = files.support.replace(/,M\n/, ",H\n");
+    const r = await handleModelUpload({ db, user, locale: "zh", formData: form(files.requirements, changed) });
+    expect(r.status).toBe("created");
+    const { getModelVersion } = await import("./model");
+    const v = await getModelVersion(db, r.id);
+    expect(v.status).toBe("draft");
+    expect(v.model.trainingObjectives).toEqual(current.model.trainingObjectives);
+    expect(v.model.threshold).toBe(current.model.threshold);
+    expect(v.model.courseObjectives.find((o) => o.course === "SE3101" && o.code === "CO1")?.title).toMatch(/软件需求工程/);
+  });
+});

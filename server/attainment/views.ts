@@ -1,0 +1,115 @@
+/**
+ * Who sees and changes what of attainment, and the pages' queries.
+ *
+ * - A section's gradebook and report: its teachers; the quality office and the system
+ *   administrator (school); unit admins and leaders of the course's unit (their scope).
+ *   Importing and writing the analysis: its teachers, the quality office, unit admins in scope.
+ * - A programme's report: the quality office, the system administrator, unit admins and
+ *   leaders of the programme's unit (the programme lead works as the unit's admin).
+ * - Computing a programme's year and approving its model: the quality office; unit admins in scope compute.
+ */
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { assessmentItems, attainmentRuns, courses, outcomeModels, programmes, sections, sectionTeachers, terms, units, type Role } from "@/db/schema";
+import { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES } from "../access/roles";
+import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
+import type { SessionUser } from "../auth/users";
+import { DomainError, forbidden, notFound } from "../errors";
+import { shortfalls, type AttainmentResult } from "./compute";
+import { currentModel } from "./model";
+import { isSectionTeacher, latestRun, sectionInfo } from "./store";
+
+export { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES };
+
+export async function assertSectionAccess(db: DbOrTx, user: SessionUser, sectionId: number, mode: "view" | "edit") {
+  const s = await sectionInfo(db, sectionId);
+  if (await isSectionTeacher(db, sectionId, user.id)) return s;
+  const roles = mode === "view" ? ATTAINMENT_VIEW_ROLES : ATTAINMENT_EDIT_ROLES;
+  if (!hasRole(user, ...roles)) throw forbidden();
+  assertInScope(await unitScope(db, user, roles), s.unitId);
+  return s;
+}
+
+async function programmeRow(db: DbOrTx, programmeId: number) {
+  const [p] = await db.select({ id: programmes.id, code: programmes.code, name: programmes.name, nameEn: programmes.nameEn, unitId: programmes.unitId })
+    .from(programmes).where(eq(programmes.id, programmeId));
+  if (!p) throw notFound("attainment.errors.programmeNotFound");
+  return p;
+}
+
+export async function assertProgrammeAccess(db: DbOrTx, user: SessionUser, programmeId: number, roles: readonly Role[] = ATTAINMENT_VIEW_ROLES) {
+  const p = await programmeRow(db, programmeId);
+  if (!hasRole(user, ...roles)) throw forbidden();
+  assertInScope(await unitScope(db, user, roles), p.unitId);
+  return p;
+}
+
+/** The sections a teacher teaches, with whether a gradebook is in (newest term first). */
+export async function mySections(db: DbOrTx, personId: number) {
+  const rows = await db.select({
+    id: sections.id, code: sections.code, name: sections.name, course: courses.code, courseName: courses.name, term: terms.code,
+  }).from(sectionTeachers).innerJoin(sections, eq(sections.id, sectionTeachers.sectionId)).innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId)).where(eq(sectionTeachers.personId, personId)).orderBy(desc(terms.code), asc(sections.code));
+  const graded = rows.length ? new Set((await db.selectDistinct({ s: assessmentItems.sectionId }).from(assessmentItems)
+    .where(inArray(assessmentItems.sectionId, rows.map((r) => r.id)))).map((r) => r.s)) : new Set<number>();
+  return rows.map((r) => ({ ...r, graded: graded.has(r.id) }));
+}
+
+/** Programmes with an outcome model the user may see, with their versions' states. */
+export async function programmesWithModels(db: DbOrTx, user: SessionUser) {
+  if (!hasRole(user, ...ATTAINMENT_VIEW_ROLES)) return [];
+  const scope = await unitScope(db, user, ATTAINMENT_VIEW_ROLES);
+  const rows = await db.select({
+    id: programmes.id, code: programmes.code, name: programmes.name, unitId: programmes.unitId, unitName: units.name,
+    version: outcomeModels.version, status: outcomeModels.status,
+  }).from(outcomeModels).innerJoin(programmes, eq(programmes.id, outcomeModels.programmeId)).innerJoin(units, eq(units.id, programmes.unitId))
+    .orderBy(asc(programmes.code), desc(outcomeModels.version));
+  const out = new Map<number, { id: number; code: string; name: string; unitName: string; versions: { version: number; status: string }[] }>();
+  for (const r of rows) {
+    if (!inScope(scope, r.unitId)) continue;
+    const p = out.get(r.id) ?? { id: r.id, code: r.code, name: r.name, unitName: r.unitName, versions: [] };
+    out.set(r.id, p);
+    p.versions.push({ version: r.version, status: r.status });
+  }
+  return [...out.values()];
+}
+
+/** A programme's 毕业要求达成情况: the model in force, the year's latest run, the years computed, the shortfalls with next year's value. */
+export async function programmeReport(db: DbOrTx, programmeId: number, schoolYear?: string) {
+  const programme = await programmeRow(db, programmeId);
+  const model = await currentModel(db, programmeId);
+  if (!model) throw new DomainError("NOT_FOUND", "attainment.errors.noModel");
+  const versions = await db.select({
+    id: outcomeModels.id, version: outcomeModels.version, status: outcomeModels.status, createdAt: outcomeModels.createdAt,
+    approvedAt: outcomeModels.approvedAt, approvalNote: outcomeModels.approvalNote,
+  }).from(outcomeModels).where(eq(outcomeModels.programmeId, programmeId)).orderBy(desc(outcomeModels.version));
+  const ids = versions.map((v) => v.id);
+  const years = [...new Set((await db.select({ y: attainmentRuns.schoolYear }).from(attainmentRuns).where(inArray(attainmentRuns.modelId, ids))).map((r) => r.y))].sort();
+  const year = schoolYear ?? years.at(-1) ?? null;
+  const run = year ? await latestRun(db, ids, year) : null;
+  const nextYear = year ? years.find((y) => y > year) : undefined;
+  const next = nextYear ? await latestRun(db, ids, nextYear) : null;
+  // The trend: each computed year's requirement values.
+  const trend = [];
+  for (const y of years) {
+    const r = await latestRun(db, ids, y);
+    if (r) trend.push({ year: y, requirements: r.result.requirements.map((q) => ({ requirement: q.requirement, attainment: q.attainment })) });
+  }
+  // Sections behind each course of the year (for the drill-down to a course report).
+  const courseCodes = [...new Set(model.model.support.map((s) => s.course))];
+  const secs = year && courseCodes.length ? await db.select({ id: sections.id, code: sections.code, course: courses.code, courseName: courses.name })
+    .from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
+    .where(and(inArray(courses.code, courseCodes), eq(terms.schoolYear, year))).orderBy(asc(sections.code)) : [];
+  return {
+    programme, model: { id: model.id, version: model.version, cohorts: model.cohorts, ...model.model },
+    versions, years, year, run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
+    shortfalls: run ? shortfalls(run.result, next?.result) : [],
+    nextYear: next ? nextYear : null,
+    trend, sections: secs,
+  };
+}
+
+/** A run's result without the per-student values (the programme page needs the objectives' figures only). */
+function slim(r: AttainmentResult): AttainmentResult {
+  return { ...r, objectives: r.objectives.map((o) => ({ ...o, studentValues: [] })) };
+}
