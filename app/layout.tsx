@@ -1,9 +1,6 @@
 import type { Metadata, Viewport } from "next";
-import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getMessages, getTranslations } from "next-intl/server";
-import { AntdRegistry } from "@ant-design/nextjs-registry";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { UiProviders } from "./_components/UiProviders";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -13,18 +10,15 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d4e89" };
 
+// The document only. What a page's client code needs is given by the layouts below: the
+// admin UI (Ant Design, the message catalogue, tRPC) by AdminRoot in the layouts of the
+// pages that use it; the student's pages (a student's home, the answer form) by the light
+// StudentShell (app/_student), which loads none of that.
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();
-  const messages = await getMessages();
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
-      <body>
-        <NextIntlClientProvider locale={locale} messages={messages} timeZone="Asia/Shanghai">
-          <AntdRegistry>
-            <UiProviders locale={locale === "en" ? "en" : "zh"}>{children}</UiProviders>
-          </AntdRegistry>
-        </NextIntlClientProvider>
-      </body>
+      <body>{children}</body>
     </html>
   );
 }

@@ -1,122 +1,271 @@
 /**
- * How much JavaScript the respondent form costs. Run against a running app (next start):
+ * How much JavaScript a student's pages cost, and how soon the answer form can be used.
  *
- *   node --import tsx e2e/measure-js.ts http://127.0.0.1:3000      (or BASE_URL=… node --import tsx e2e/measure-js.ts)
+ *   npm run measure:js                       builds what is missing, starts everything itself
+ *   npm run measure:js -- http://127.0.0.1:3000   (or BASE_URL=…) against an app already running
  *
- * Signs in as the quality office (quality / Demo@2026), then loads with an empty cache
- * (a) /home and (b) the preview of an approved instrument version (student_evaluation if
- * there is one) in Chromium, and sums the scripts each page loads:
- *   - compressed: the bytes on the wire (Chromium's encoded body size; Content-Length as a fallback);
- *   - uncompressed: the bodies as decoded.
- * On the preview, scripts named in the page's HTML are "initial"; scripts fetched later by
- * the page's code are "lazy" — the survey bundle (survey-core, survey-react-ui), loaded
- * through next/dynamic. A script counts as survey code if it contains "sd-root-modern"
- * (a class name in survey-core's class table).
+ * 1. The app. Without a URL: `next build` unless .next has a build, a fresh embedded
+ *    database with the demo university (server/cli.ts prepare), `next start` on a free port
+ *    (the e2e harness's own startApp).
+ * 2. The bare page, the yardstick: a throwaway Next.js app written to .data/measure-bare/
+ *    (git-ignored, never part of the production app) whose only page renders the demo's
+ *    student_evaluation survey with survey-core + survey-react-ui and nothing else (the
+ *    survey JSON reaches it the way it reaches the app's form: as data of the server page,
+ *    not as code). Built once per version of Next/SurveyJS (a stamp file), started on a
+ *    free port, stopped at the end.
+ * 3. In Chromium on a phone (390×844), signed in as a student (MEASURE_STUDENT, default
+ *    2024020105, with evaluations to do in the demo), with an empty cache each time, the
+ *    scripts each page loads are summed, bytes on the wire (gzip, as next start sends them):
+ *      home  = /home, once the pending list shows each evaluation's state;
+ *      form  = the answer form of the first evaluation to do, once the survey's first page
+ *              is on screen (the page's own scripts and the survey bundle it loads);
+ *      bare  = the bare page, once the survey's first page is on screen.
+ *    Then the answer form again with the CPU slowed 4× (CDP Emulation.setCPUThrottlingRate):
+ *    interactive_ms = from the start of navigation until the survey's first page, tapped as
+ *    soon as it shows (and again until it takes), shows the answer selected.
  *
- * Stylesheets are listed too (survey-core's CSS should appear on the preview only).
- * Prints details, then one line:
- *   respondent-js: initial_kb=<n> survey_lazy_kb=<n> total_kb=<n> home_kb=<n>
- * (compressed kB, 1 kB = 1024 bytes).
+ * Prints every script, then one line (kB = 1024 bytes, compressed):
+ *   respondent-js: home_kb=<n> form_kb=<n> bare_kb=<n> ratio=<form/bare> interactive_ms=<n>
  */
-import type { Browser, Page } from "playwright-core";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
+import { startApp } from "./setup/server";
 
-const base = (process.argv[2] ?? process.env.BASE_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
-const SURVEY_MARKER = "sd-root-modern";
+const root = process.cwd();
 const kb = (n: number) => Math.round(n / 102.4) / 10;
+const SURVEY_PAGE = ".sd-root-modern .sd-body__page";
 
-type Script = { url: string; wire: number; raw: number; encoding: string; initial: boolean; survey: boolean; css?: boolean };
+type Script = { url: string; wire: number; raw: number; encoding: string; initial: boolean };
 
-/** Stylesheets seen per page (reported, not counted in the line). */
-const styles = new Map<string, Script[]>();
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], cwd: opts.cwd ?? root, env: opts.env ?? process.env });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${r.status}`);
+}
 
-async function measure(page: Page, path: string, ready: (p: Page) => Promise<unknown>): Promise<Script[]> {
-  // An empty cache: every byte the page needs comes over the network.
+// ---- The bare page (a throwaway app) ----
+
+const BARE_DIR = path.join(root, ".data", "measure-bare");
+
+function versionOf(pkg: string): string {
+  return (JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** Writes the bare app and builds it unless a build of the same versions is there. */
+function buildBare() {
+  const stamp = `next ${versionOf("next")}, react ${versionOf("react")}, survey ${versionOf("survey-react-ui")}, layout 2`;
+  const stampFile = path.join(BARE_DIR, "stamp.txt");
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && existsSync(path.join(BARE_DIR, ".next", "BUILD_ID"))) return;
+  rmSync(BARE_DIR, { recursive: true, force: true });
+  mkdirSync(path.join(BARE_DIR, "app"), { recursive: true });
+  const files: Record<string, string> = {
+    // node_modules: the repository's (resolution walks up from .data/measure-bare).
+    "package.json": JSON.stringify({ name: "measure-bare", private: true }),
+    "next.config.js": `module.exports = { turbopack: { root: ${JSON.stringify(root)} }, outputFileTracingRoot: ${JSON.stringify(root)} };\n`,
+    "app/layout.jsx": `export default function Layout({ children }) { return <html lang="zh-CN"><body>{children}</body></html>; }\n`,
+    "app/page.jsx": [
+      `import { readFileSync } from "node:fs";`,
+      `import BareSurvey from "./BareSurvey";`,
+      `export const dynamic = "force-dynamic";`,
+      `export default function Page() {`,
+      `  const file = JSON.parse(readFileSync(${JSON.stringify(path.join(root, "surveys", "student_evaluation.json"))}, "utf8"));`,
+      `  return <BareSurvey json={file.survey} />;`,
+      `}`,
+    ].join("\n"),
+    "app/BareSurvey.jsx": [
+      `"use client";`,
+      `import { useState } from "react";`,
+      `import { Model } from "survey-core";`,
+      `import { Survey } from "survey-react-ui";`,
+      `import "survey-core/survey-core.fontless.css";`,
+      `export default function BareSurvey({ json }) {`,
+      `  const [model] = useState(() => new Model(json));`,
+      `  return <Survey model={model} />;`,
+      `}`,
+    ].join("\n"),
+  };
+  for (const [f, text] of Object.entries(files)) writeFileSync(path.join(BARE_DIR, f), text);
+  console.log("measure-js: building the bare SurveyJS page in .data/measure-bare …");
+  run("npx", ["next", "build"], { cwd: BARE_DIR, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+  writeFileSync(stampFile, stamp);
+}
+
+/** `next start` of the bare app on a free port. */
+async function startBare(): Promise<{ base: string; stop: () => void }> {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: BARE_DIR, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "ignore", detached: true,
+  });
+  const stop = () => { try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ } };
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 60_000; ;) {
+    try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }
+    if (Date.now() > deadline) { stop(); throw new Error("the bare app did not start"); }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return { base, stop };
+}
+
+// ---- The app (unless a URL is given) ----
+
+async function startOwnApp(): Promise<{ base: string; stop: () => void }> {
+  const dataDir = path.join(root, ".data", "measure-js", String(process.pid));
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_SEED: "auto", NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "measure-secret-measure-secret-measure-0000",
+  };
+  delete env.DATABASE_URL;
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) run("npx", ["next", "build"], { env: { ...env, NODE_ENV: "production" } });
+  run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], { env });
+  const app = await startApp(env);
+  return { base: app.base, stop: () => { app.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+// ---- Measuring ----
+
+async function measure(page: Page, url: string, ready: (p: Page) => Promise<unknown>): Promise<Script[]> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   const pending: Promise<Script>[] = [];
   page.on("response", (r) => {
-    const type = r.request().resourceType();
-    if (type !== "script" && type !== "stylesheet") return;
+    if (r.request().resourceType() !== "script") return;
     pending.push((async () => {
       const body = await r.body().catch(() => Buffer.alloc(0));
       const headers = await r.allHeaders();
       const sizes = await r.request().sizes().catch(() => null);
       return {
         url: r.url(),
-        // Chromium's encoded (compressed) body size; Content-Length, or the body itself, if it could not tell.
         wire: sizes?.responseBodySize || Number(headers["content-length"] ?? 0) || body.length,
-        raw: body.length, encoding: headers["content-encoding"] ?? "identity",
-        initial: false, survey: body.includes(SURVEY_MARKER), css: type === "stylesheet",
+        raw: body.length, encoding: headers["content-encoding"] ?? "identity", initial: false,
       };
     })());
   });
-  const doc = await page.goto(base + path);
-  if (!doc || doc.status() >= 400) throw new Error(`${path}: HTTP ${doc?.status()}`);
+  const doc = await page.goto(url);
+  if (!doc || doc.status() >= 400) throw new Error(`${url}: HTTP ${doc?.status()}`);
   const html = await doc.text();
   await ready(page);
   await page.waitForLoadState("networkidle");
-  const all = await Promise.all(pending);
+  const out = await Promise.all(pending);
   page.removeAllListeners("response");
   await cdp.detach();
-  styles.set(path, all.filter((s) => s.css));
-  const out = all.filter((s) => !s.css);
   for (const s of out) s.initial = html.includes(new URL(s.url).pathname);
   return out;
 }
 
+const sum = (xs: Script[], k: "wire" | "raw" = "wire") => xs.reduce((n, s) => n + s[k], 0);
+
 function report(title: string, scripts: Script[]) {
-  console.log(`\n${title}: ${scripts.length} scripts`);
-  for (const s of [...scripts].sort((a, b) => b.raw - a.raw)) {
+  console.log(`\n${title}: ${scripts.length} scripts, ${kb(sum(scripts))} kB wire, ${kb(sum(scripts, "raw"))} kB raw`);
+  for (const s of [...scripts].sort((a, b) => b.wire - a.wire)) {
     console.log(`  ${kb(s.wire).toFixed(1).padStart(7)} kB wire ${kb(s.raw).toFixed(1).padStart(8)} kB raw  ${s.encoding.padEnd(8)} `
-      + `${s.initial ? "initial" : "lazy   "} ${s.survey ? "survey " : "       "} ${new URL(s.url).pathname}`);
+      + `${s.initial ? "initial" : "lazy   "} ${new URL(s.url).pathname}`);
   }
 }
 
-const sum = (xs: Script[], k: "wire" | "raw") => xs.reduce((n, s) => n + s[k], 0);
+/**
+ * Milliseconds from the start of navigation until the survey's first page takes an answer,
+ * CPU 4× slower. The first choice of the first question is tapped (CDP mouse events at its
+ * place, no automation script in the page) as soon as it exists, and again every 50 ms until
+ * SurveyJS shows it selected: a tap before hydration is lost, as a person's would be, on a
+ * page whose survey is rendered on the server (the bare page). The time is the page's own
+ * clock at the moment the selection shows (a MutationObserver set up before the page's
+ * scripts, through CDP, outside the page's Content-Security-Policy).
+ */
+async function interactive(ctx: BrowserContext, url: string): Promise<number> {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const item = `${SURVEY_PAGE} :is(.sd-rating__item, .sd-item__control-label, .sd-selectbase__label)`;
+  const selected = `${SURVEY_PAGE} :is(.sd-rating__item--selected, .sd-item--checked)`;
+  await page.addInitScript((sel) => {
+    const w = window as unknown as { __tapTaken?: number };
+    new MutationObserver((_, obs) => {
+      if (!w.__tapTaken && document.querySelector(sel)) { w.__tapTaken = performance.now(); obs.disconnect(); }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+  }, selected);
+  await page.goto(url, { waitUntil: "commit" });
+  const probe = `(() => { const w = window; if (w.__tapTaken) return { at: w.__tapTaken };
+    const el = document.querySelector(${JSON.stringify(item)}); if (!el) return null;
+    el.scrollIntoView({ block: "center" }); const b = el.getBoundingClientRect();
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; })()`;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const r = await cdp.send("Runtime.evaluate", { expression: probe, returnByValue: true }).catch(() => null);
+    const v = r?.result.value as { at?: number; x?: number; y?: number } | null | undefined;
+    if (v?.at) {
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      await page.close();
+      return Math.round(v.at);
+    }
+    if (v?.x !== undefined && v.y !== undefined) {
+      for (const type of ["mousePressed", "mouseReleased"] as const) {
+        await cdp.send("Input.dispatchMouseEvent", { type, x: v.x, y: v.y, button: "left", clickCount: 1 }).catch(() => {});
+      }
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${url}: the survey never took an answer`);
+}
 
 async function main() {
+  const given = process.argv[2] ?? process.env.BASE_URL;
+  buildBare();
+  const app = given ? { base: given.replace(/\/$/, ""), stop: () => {} } : await startOwnApp();
+  const bare = await startBare();
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
   });
   try {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: "zh-CN" };
+    const ctx = await browser.newContext({ ...phone, baseURL: app.base });
     const signin = await ctx.newPage();
-    await signin.goto(`${base}/signin`);
-    await signin.locator("#number").fill(process.env.MEASURE_USER ?? "quality");
+    await signin.goto("/signin");
+    await signin.locator("#number").fill(process.env.MEASURE_STUDENT ?? "2024020105");
     await signin.locator("#password").fill(process.env.MEASURE_PASSWORD ?? "Demo@2026");
     await signin.locator("button[type=submit]").click();
     await signin.waitForURL(/\/home/);
-    const list = await signin.evaluate(async () => (await (await fetch("/api/trpc/instruments.list")).json()).result?.data?.json) as
-      { key: string; approved: { id: number } | null }[] | undefined;
-    const target = list?.find((r) => r.key === "student_evaluation" && r.approved) ?? list?.find((r) => r.approved);
-    if (!target?.approved) throw new Error("no approved instrument version to preview (is the library imported?)");
+    // The first visit obtains this device's anonymous tokens; the measured visits come after.
+    await signin.locator('[data-status="todo"]').first().waitFor({ timeout: 60_000 })
+      .catch(() => { throw new Error("no evaluation to do on this device for this student (a fresh database, or MEASURE_STUDENT=…)"); });
+    const formPath = await signin.locator('[data-status="todo"] a[href^="/respond/"]').first().getAttribute("href");
     await signin.close();
 
-    const home = await measure(await ctx.newPage(), "/home", (p) => p.getByTestId("user-menu").waitFor());
-    const preview = await measure(await ctx.newPage(), `/admin/instruments/versions/${target.approved.id}/preview`,
-      (p) => p.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 60_000 }));
+    const home = await measure(await ctx.newPage(), "/home", (p) => p.locator("[data-status]").first().waitFor());
+    const form = await measure(await ctx.newPage(), formPath!, (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
+    const bareCtx = await browser.newContext({ ...phone });
+    const barePage = await measure(await bareCtx.newPage(), bare.base + "/", (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
+    const ms = await interactive(ctx, formPath!);
+    const bareMs = await interactive(bareCtx, bare.base + "/");
+    await bareCtx.close();
 
-    report("/home", home);
-    report(`/admin/instruments/versions/${target.approved.id}/preview (${target.key})`, preview);
-    const initial = preview.filter((s) => s.initial);
-    const lazy = preview.filter((s) => !s.initial);
-    const lazySurvey = lazy.filter((s) => s.survey);
-    for (const [p, css] of styles) {
-      console.log(`css ${p}: ${css.map((s) => `${kb(s.wire)} kB wire/${kb(s.raw)} kB raw${s.survey ? " (survey)" : ""}`).join(", ") || "none"}`);
-    }
-    const encodings = [...new Set([...home, ...preview].map((s) => s.encoding))].join(",");
-    console.log(`\nencoding of scripts: ${encodings} (next start compresses with gzip unless compress: false)`);
-    console.log(`uncompressed: initial=${kb(sum(initial, "raw"))} kB lazy=${kb(sum(lazy, "raw"))} kB (survey code ${kb(sum(lazySurvey, "raw"))} kB) `
-      + `home=${kb(sum(home, "raw"))} kB; survey code in /home: ${home.some((s) => s.survey) ? "YES" : "none"}, `
-      + `in the preview's initial scripts: ${initial.some((s) => s.survey) ? "YES" : "none"}`);
-    console.log(`respondent-js: initial_kb=${kb(sum(initial, "wire"))} survey_lazy_kb=${kb(sum(lazy, "wire"))} `
-      + `total_kb=${kb(sum(preview, "wire"))} home_kb=${kb(sum(home, "wire"))}`);
+    report("/home (student)", home);
+    report(`${formPath} (student's answer form)`, form);
+    report("bare SurveyJS page (.data/measure-bare)", barePage);
+    console.log(`\nencodings: ${[...new Set([...home, ...form, ...barePage].map((s) => s.encoding))].join(",")}`);
+    console.log(`interactive (CPU 4x slower): form ${ms} ms, bare page ${bareMs} ms`);
+    console.log(`form: initial ${kb(sum(form.filter((s) => s.initial)))} kB + loaded by the page ${kb(sum(form.filter((s) => !s.initial)))} kB`);
+    const [h, f, b] = [kb(sum(home)), kb(sum(form)), kb(sum(barePage))];
+    console.log(`respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms}`);
+    await ctx.close();
   } finally {
     await browser.close();
+    bare.stop();
+    app.stop();
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -15,7 +15,7 @@ describe("signing in", () => {
     await shot(page, "signin-phone");
     await signInHome(page, "2024020101");
     await expect.poll(() => page.getByText("王蓉悦，您好").count()).toBe(1);
-    const courses = page.getByTestId("studying").locator(".ant-list-item");
+    const courses = page.getByTestId("studying").locator("li");
     expect(await courses.count()).toBe(6);
     expect(await page.getByTestId("studying").innerText()).toContain("软件需求工程");
     // No admin menu for a student, and the admin pages refuse.

@@ -3,10 +3,12 @@
 // elements, so the student pages stay light). Sending: this device's tokens are encrypted
 // here (transfer.ts), the server keeps the ciphertext for 10 minutes, and the code shown
 // carries the key. Receiving: the code typed in, or the link's #transfer= fragment.
-import { useMutation } from "@tanstack/react-query";
-import { useTranslations } from "next-intl";
+// Plain fetch (rpc.ts) and texts passed in as written (the student's home renders them on the
+// server; the admin home takes them from its catalogue): no tRPC client, react-query or
+// next-intl, so it fits the student's light pages.
 import { useEffect, useRef, useState, type CSSProperties } from "react";
-import { useTRPC } from "../trpc";
+import { fill } from "../../_student/fill";
+import { rpcMutation } from "./rpc";
 import { allTokens, getTokens, putTokens, TOKENS_CHANGED } from "./tokenStore";
 import { mergeRecords, openBundle, parseTransferCode, sealBundle, transferCode } from "./transfer";
 
@@ -15,11 +17,15 @@ const button: CSSProperties = { padding: "6px 14px", borderRadius: 6, border: "1
 const primary: CSSProperties = { ...button, background: "#1677ff", color: "#fff" };
 const code: CSSProperties = { display: "block", wordBreak: "break-all", fontFamily: "ui-monospace, Menlo, Consolas, monospace", fontSize: 15, background: "#f5f5f5", padding: "8px 10px", borderRadius: 6, margin: "6px 0" };
 
-export function TokenTransfer() {
-  const t = useTranslations("respond.transfer");
-  const trpc = useTRPC();
-  const put = useMutation(trpc.respond.transferPut.mutationOptions());
-  const take = useMutation(trpc.respond.transferTake.mutationOptions());
+/** The messages of respond.transfer, as written (placeholders filled here). */
+export type TransferTexts = {
+  title: string; intro: string; send: string; sending: string; codeLabel: string; linkLabel: string; copy: string;
+  nothing: string; receive: string; receivePlaceholder: string; receiveOk: string; received: string; badCode: string;
+  failed: string; errors: { cannotOpen: string };
+};
+
+export function TokenTransfer({ texts }: { texts: TransferTexts }) {
+  const t = (key: Exclude<keyof TransferTexts, "errors">, values: Record<string, string | number> = {}) => fill(texts[key], values);
   const [sent, setSent] = useState<{ code: string; link: string } | null>(null);
   const [input, setInput] = useState("");
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -32,12 +38,12 @@ export function TokenTransfer() {
     setBusy(true);
     setNote(null);
     try {
-      const { ciphertext } = await take.mutateAsync({ id: parsed.id });
+      const { ciphertext } = await rpcMutation<{ ciphertext: string }>("respond.transferTake", { id: parsed.id });
       let records;
       try {
         records = await openBundle(ciphertext, parsed.key);
       } catch {
-        throw new Error(t("errors.cannotOpen"));
+        throw new Error(texts.errors.cannotOpen);
       }
       const mine = await getTokens(records.map((r) => r.targetId));
       await putTokens(mergeRecords(mine, records));
@@ -69,7 +75,7 @@ export function TokenTransfer() {
       const records = await allTokens();
       if (records.length === 0) return setNote({ ok: false, text: t("nothing") });
       const { ciphertext, key } = await sealBundle(records);
-      const { id } = await put.mutateAsync({ ciphertext });
+      const { id } = await rpcMutation<{ id: string }>("respond.transferPut", { ciphertext });
       const c = transferCode(id, key);
       setSent({ code: c, link: `${window.location.origin}/home#transfer=${c}` });
     } catch (e) {

@@ -1,60 +1,15 @@
-// Anonymous collection, browser side (see server/anonymity/README.md):
-//   obtainTokens: fetch the campaign's published keys WITHOUT credentials, blind one fresh
-//     token per target, send all blinded messages in one signed-in request, unblind and
-//     check every signature, keep the tokens on this device;
+// Anonymous collection, browser side (see server/anonymity/README.md): submitting.
 //   submitWithToken: send (target, token, signature, answers) to /api/submit without
 //     credentials, retrying the same token after a network failure (the server answers
 //     "duplicate" for a token already stored, so a retry never makes two responses).
-import {
-  blindToken, finalizeToken, fromBase64, importTargetPublicKey, prepareToken, toBase64,
-} from "@/server/anonymity/client";
-import { getTokens, putTokens, setTokenState, type TokenRecord } from "./tokenStore";
-
-export type Blinded = { targetId: number; blindedMsg: string };
-export type Signed = { targetId: number; blindSig: string };
+// Obtaining the tokens (blind RSA, the larger code) is in obtain.ts, which pages load only
+// when this device has tokens to obtain.
+import { getTokens, setTokenState } from "./tokenStore";
 
 export class CollectError extends Error {
   constructor(message: string, readonly code?: string, readonly details?: unknown, readonly status?: number) {
     super(message);
   }
-}
-
-/** The campaign's published keys, fetched without cookies (the same answer for everyone). */
-async function publishedKeys(campaignId: number): Promise<Map<number, string>> {
-  const res = await fetch(`/api/campaigns/${campaignId}/keys`, { credentials: "omit", cache: "no-store" });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new CollectError(body.error ?? `HTTP ${res.status}`, body.code, undefined, res.status);
-  return new Map((body.keys as { targetId: number; publicKey: string }[]).map((k) => [k.targetId, k.publicKey]));
-}
-
-/**
- * Obtains tokens for all `targetIds` (the campaign's targets with no token issued yet) in
- * one request through `issue`, and stores them. Throws without storing anything if a key
- * is missing or a signature does not verify.
- */
-export async function obtainTokens(
-  campaignId: number, targetIds: readonly number[], issue: (blinded: Blinded[]) => Promise<Signed[]>,
-): Promise<void> {
-  if (targetIds.length === 0) return;
-  const keys = await publishedKeys(campaignId);
-  const prepared = await Promise.all(targetIds.map(async (targetId) => {
-    const spki = keys.get(targetId);
-    if (!spki) throw new CollectError("missing key", "notReady");
-    const pk = await importTargetPublicKey(spki);
-    const token = prepareToken();
-    const { blindedMsg, inv } = await blindToken(pk, token);
-    return { targetId, pk, token, inv, blindedMsg: toBase64(blindedMsg) };
-  }));
-  const signed = await issue(prepared.map((p) => ({ targetId: p.targetId, blindedMsg: p.blindedMsg })));
-  const sigOf = new Map(signed.map((s) => [s.targetId, s.blindSig]));
-  const records: TokenRecord[] = [];
-  for (const p of prepared) {
-    const blindSig = sigOf.get(p.targetId);
-    if (!blindSig) throw new CollectError("missing signature", "invalidToken");
-    const signature = await finalizeToken(p.pk, p.token, fromBase64(blindSig), p.inv); // throws unless valid
-    records.push({ targetId: p.targetId, campaignId, token: toBase64(p.token), signature: toBase64(signature), state: "ready" });
-  }
-  await putTokens(records);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,12 @@
 // What a refused submission shows in the form: the server's per-question errors (from a
-// tRPC error's data.details or a CollectError's details) and its message above the form.
-import { TRPCClientError } from "@trpc/client";
-import type { CompleteResult, ServerQuestionError } from "../survey/SurveyForm";
+// tRPC error's data.details, whichever client made the call, or a CollectError's details)
+// and its message above the form. Imports no tRPC client: the student's pages load none.
+import type { CompleteResult, ServerQuestionError } from "../survey/types";
 import { CollectError } from "./collect";
 
 export function refusal(e: unknown): CompleteResult {
   const details = e instanceof CollectError ? e.details
-    : e instanceof TRPCClientError ? (e.data as { details?: unknown } | undefined)?.details : undefined;
+    : e instanceof Error && "data" in e ? (e.data as { details?: unknown } | undefined)?.details : undefined;
   return {
     ok: false,
     errors: Array.isArray(details) ? (details as ServerQuestionError[]) : [],

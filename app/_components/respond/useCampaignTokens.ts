@@ -1,26 +1,26 @@
 "use client";
 // The state of one campaign's evaluations on this device: which targets have a token here
 // and what was done with it, obtaining the missing tokens (all at once) when the campaign
-// has targets with none issued yet. Shared by the home list and the form page.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+// has targets with none issued yet. Shared by the home lists and the form page. Plain React
+// and fetch (no react-query, no tRPC client): the student's pages load neither, and the
+// blind-RSA code (obtain.ts) only when there are tokens to obtain.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useTRPC } from "../trpc";
-import { obtainTokens } from "./collect";
+import { rpcMutation } from "./rpc";
 import { getTokens, persistent, TOKENS_CHANGED, type TokenRecord } from "./tokenStore";
 
 export type TargetStatus = "todo" | "submitted" | "declined" | "elsewhere";
 
 export type CampaignLike = { campaignId: number; targets: { targetId: number; issued: boolean }[] };
 
-export function useCampaignTokens(campaign: CampaignLike | undefined) {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
-  const issue = useMutation(trpc.respond.issue.mutationOptions());
+/** `onIssued`: called once tokens were issued (the caller's list of campaigns is out of date). */
+export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?: () => void) {
   const [records, setRecords] = useState<Map<number, TokenRecord> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [memoryOnly, setMemoryOnly] = useState(false);
   const started = useRef(false);
+  const onIssuedRef = useRef(onIssued);
+  onIssuedRef.current = onIssued;
   const ids = campaign?.targets.map((t) => t.targetId).join(",") ?? "";
 
   const load = useCallback(async () => {
@@ -35,16 +35,17 @@ export function useCampaignTokens(campaign: CampaignLike | undefined) {
     setBusy(true);
     setError(null);
     try {
+      const { obtainTokens } = await import("./obtain");
       await obtainTokens(campaign.campaignId, missing, async (blinded) =>
-        (await issue.mutateAsync({ campaignId: campaign.campaignId, blinded })).signatures);
-      void qc.invalidateQueries({ queryKey: trpc.respond.pending.queryKey() });
+        (await rpcMutation<{ signatures: { targetId: number; blindSig: string }[] }>("respond.issue",
+          { campaignId: campaign.campaignId, blinded })).signatures);
+      onIssuedRef.current?.();
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
       await load();
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [campaign, load]);
 
   useEffect(() => {

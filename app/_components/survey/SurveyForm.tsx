@@ -7,7 +7,7 @@ import dynamic from "next/dynamic";
 import { SurveySkeleton } from "./SurveySkeleton";
 import type { SurveyFormProps } from "./types";
 
-export type { CompleteResult, ServerQuestionError, SurveyAnswers, SurveyFormProps, SurveyJson, SurveyLocale } from "./types";
+export type { CompleteResult, ServerQuestionError, SurveyAnswers, SurveyFormProps, SurveyJson, SurveyLocale, SurveyTexts } from "./types";
 
 export const SurveyForm = dynamic<SurveyFormProps>(() => import("./SurveyFormImpl"), {
   ssr: false,

@@ -1,9 +1,11 @@
 "use client";
-// The SurveyJS form itself. Loaded only through SurveyForm.tsx (next/dynamic, ssr:false),
+// The SurveyJS form itself. Pages load it through SurveyForm.tsx (next/dynamic, ssr:false),
 // so survey-core, survey-react-ui and their CSS reach the browser only on pages that
-// render a survey, and never run on the server.
-import { Alert } from "antd";
-import { useTranslations } from "next-intl";
+// render a survey; the student's answer page, which is the form, imports it directly
+// (app/_student/RespondForm.tsx). Either way the model is made in an effect: SurveyJS
+// renders in the browser only. Plain React around SurveyJS (no UI kit,
+// no message catalogue: the caller passes its few texts), so the student's answer page
+// costs little more than SurveyJS itself.
 import { useEffect, useRef, useState } from "react";
 import { CustomError, Model, Serializer, surveyLocalization, type ITheme, type Question, type SurveyError, type SurveyModel } from "survey-core";
 import "survey-core/i18n/simplified-chinese";
@@ -82,8 +84,11 @@ function findQuestion(survey: SurveyModel, ref: string): Question | null {
   return null;
 }
 
-export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete }: SurveyFormProps) {
-  const t = useTranslations("respond");
+export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete, texts }: SurveyFormProps) {
+  const textsRef = useRef(texts);
+  textsRef.current = texts;
+  const t = (key: "draftRestored" | "submitFailed" | "serverRejected" | "tooLong", values: { count?: number; max?: number; length?: number } = {}) =>
+    textsRef.current[key].replace(/\{(count|max|length)\}/g, (_, k: "count" | "max" | "length") => String(values[k] ?? 0));
   const [model, setModel] = useState<SurveyModel | null>(null);
   const [banner, setBanner] = useState<{ type: "error" | "info"; text: string } | null>(null);
   const onCompleteRef = useRef(onComplete);
@@ -174,8 +179,11 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
   return (
     <div className="tqe-survey" data-testid="survey-form" data-mode={mode} data-locale={locale}>
       {banner && (
-        <Alert type={banner.type} showIcon title={banner.text} closable={{ onClose: () => setBanner(null) }}
-          style={{ marginBottom: 12 }} data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"} />
+        <div role={banner.type === "error" ? "alert" : "status"} className={`tqe-survey-banner tqe-survey-banner--${banner.type}`}
+          data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"}>
+          <span>{banner.text}</span>
+          <button type="button" aria-label="×" onClick={() => setBanner(null)}>×</button>
+        </div>
       )}
       {model ? <Survey model={model} /> : <SurveySkeleton />}
     </div>

@@ -1,18 +1,18 @@
-"use client";
-import { Skeleton } from "antd";
+// Shown while the survey bundle loads: the shape of a form (title, questions, a button).
+// Plain elements and CSS (survey-skeleton.css), so the pages that show it need no UI kit.
+import "./survey-skeleton.css";
 
-/** Shown while the survey bundle loads: the shape of a form (title, questions, a button). */
 export function SurveySkeleton() {
   return (
-    <div data-testid="survey-loading" aria-busy="true"
-      style={{ background: "#fff", borderRadius: 6, padding: "20px 16px", maxWidth: 860, margin: "0 auto" }}>
-      <Skeleton.Input active size="large" style={{ width: 220, maxWidth: "100%" }} />
+    <div data-testid="survey-loading" aria-busy="true" className="tqe-skeleton">
+      <div className="tqe-skeleton__bar tqe-skeleton__title" />
       {[0, 1, 2].map((i) => (
-        <div key={i} style={{ marginTop: 24 }}>
-          <Skeleton active title={{ width: "70%" }} paragraph={{ rows: 3, width: ["40%", "45%", "35%"] }} />
+        <div key={i} className="tqe-skeleton__question">
+          <div className="tqe-skeleton__bar" style={{ width: "70%" }} />
+          {["40%", "45%", "35%"].map((w) => <div key={w} className="tqe-skeleton__bar tqe-skeleton__line" style={{ width: w }} />)}
         </div>
       ))}
-      <Skeleton.Button active size="large" style={{ marginTop: 24, width: 120 }} />
+      <div className="tqe-skeleton__bar tqe-skeleton__button" />
     </div>
   );
 }

@@ -15,7 +15,12 @@ export type ServerQuestionError = { question: string; message: string; code?: st
 
 export type CompleteResult = { ok: true } | { ok: false; errors: ServerQuestionError[]; message?: string };
 
+/** The form's own texts, in the page's language (respond.draftRestored, .submitFailed, .serverRejected with {count}, .tooLong with {max} and {length}). */
+export type SurveyTexts = { draftRestored: string; submitFailed: string; serverRejected: string; tooLong: string };
+
 export type SurveyFormProps = {
+  /** Texts the form shows around SurveyJS (useSurveyTexts() in pages with the message catalogue). */
+  texts: SurveyTexts;
   /** The SurveyJS JSON (the instrument file's `survey`). */
   survey: SurveyJson;
   /** Language to show: Chinese ("default" strings, SurveyJS zh-cn UI) or English. Changing it keeps the answers. */

@@ -5,14 +5,17 @@ import { Card, Result, Space, Spin, Typography } from "antd";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { LocaleSwitch } from "../../_components/LocaleSwitch";
-import { obtainTokens, submitWithToken } from "../../_components/respond/collect";
+import { submitWithToken } from "../../_components/respond/collect";
+import { obtainTokens } from "../../_components/respond/obtain";
 import { completeWith } from "../../_components/respond/complete";
 import { getTokens, type TokenState } from "../../_components/respond/tokenStore";
 import { SurveyForm, type SurveyAnswers } from "../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../_components/trpc";
 
 export function InvitationView({ token }: { token: string }) {
   const t = useTranslations("respond.invitation");
+  const surveyTexts = useSurveyTexts();
   const fmt = useFormatter();
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
@@ -43,7 +46,7 @@ export function InvitationView({ token }: { token: string }) {
   else if (inv.error || !d) body = <Result status="warning" title={t("notFound")} data-testid="invitation-state" />;
   else if (local === "submitted" || local === "declined") body = <Result status="success" title={t("thanks")} data-testid="invitation-state" />;
   else if ((local === "ready" || (local === "none" && d.state === "ready")) && d.state !== "closed") {
-    body = <SurveyForm survey={d.form.survey} locale={locale} mode="respond" draftKey={`inv:${d.campaignId}:${d.versionId}:${d.targetId}`} onComplete={onComplete} />;
+    body = <SurveyForm texts={surveyTexts} survey={d.form.survey} locale={locale} mode="respond" draftKey={`inv:${d.campaignId}:${d.versionId}:${d.targetId}`} onComplete={onComplete} />;
   } else body = <Result status="info" title={d.state === "closed" ? t("closed") : t("used")} data-testid="invitation-state" />;
 
   return (

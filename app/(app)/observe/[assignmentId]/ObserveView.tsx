@@ -8,12 +8,14 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers, type SurveyJson } from "../../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { useLocalName } from "../../../_components/localName";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
 export function ObserveView({ assignmentId }: { assignmentId: number }) {
   const t = useTranslations("respond.observe");
+  const surveyTexts = useSurveyTexts();
   const tf = useTranslations("respond.form");
   const cn = useLocalName();
   const locale = useLocale() === "en" ? "en" : "zh";
@@ -56,7 +58,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
         </Form>
       </Card>
       {survey
-        ? <SurveyForm survey={survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
+        ? <SurveyForm texts={surveyTexts} survey={survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
         : <Spin />}
     </Space>
   );

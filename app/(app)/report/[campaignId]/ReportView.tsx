@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { useLocalName } from "../../../_components/localName";
 
@@ -18,6 +19,7 @@ import { useLocalName } from "../../../_components/localName";
 export function ReportView({ campaignId }: { campaignId: number }) {
   const t = useTranslations("respond.report");
   const cn = useLocalName();
+  const surveyTexts = useSurveyTexts();
   const locale = useLocale() === "en" ? "en" : "zh";
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -56,7 +58,7 @@ export function ReportView({ campaignId }: { campaignId: number }) {
         </Form>
       </Card>
       {form.data
-        ? <SurveyForm key={done} survey={form.data.survey} locale={locale} mode="respond" draftKey={`report:${campaignId}:${c.versionId}`} onComplete={onComplete} />
+        ? <SurveyForm key={done} texts={surveyTexts} survey={form.data.survey} locale={locale} mode="respond" draftKey={`report:${campaignId}:${c.versionId}`} onComplete={onComplete} />
         : <Spin />}
     </Space>
   );

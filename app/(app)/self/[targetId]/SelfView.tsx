@@ -7,12 +7,14 @@ import Link from "next/link";
 import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { useLocalName } from "../../../_components/localName";
 
 /** A teacher's self-evaluation of one section (named: it is about the teacher). */
 export function SelfView({ targetId }: { targetId: number }) {
   const t = useTranslations("respond.self");
+  const surveyTexts = useSurveyTexts();
   const tf = useTranslations("respond.form");
   const cn = useLocalName();
   const locale = useLocale() === "en" ? "en" : "zh";
@@ -39,7 +41,7 @@ export function SelfView({ targetId }: { targetId: number }) {
         <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0 0" }}>{t("named")}</Typography.Paragraph>
       </Card>
       {form.data
-        ? <SurveyForm survey={form.data.survey} locale={locale} mode="respond" draftKey={`self:${task.campaignId}:${task.versionId}:${targetId}`} onComplete={onComplete} />
+        ? <SurveyForm texts={surveyTexts} survey={form.data.survey} locale={locale} mode="respond" draftKey={`self:${task.campaignId}:${task.versionId}:${targetId}`} onComplete={onComplete} />
         : <Spin />}
     </Space>
   );

@@ -5,6 +5,7 @@ import { Alert, Button, Card, Segmented, Space, Tag, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { SurveyForm, type SurveyAnswers, type SurveyJson, type SurveyLocale } from "../../../../../../_components/survey/SurveyForm";
+import { useSurveyTexts } from "../../../../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../../../../_components/trpc";
 
 export type PreviewVersion = {
@@ -23,6 +24,7 @@ const STATUS_COLOR = { draft: "gold", approved: "green", retired: "default" } as
 /** The instrument version's form exactly as respondents see it; completing it asks the server for its verdict. Nothing is stored. */
 export function PreviewView({ version: v }: { version: PreviewVersion }) {
   const t = useTranslations("respond.preview");
+  const surveyTexts = useSurveyTexts();
   const appLocale = useLocale();
   const trpc = useTRPC();
   const [locale, setLocale] = useState<SurveyLocale>(appLocale === "en" ? "en" : "zh");
@@ -61,7 +63,7 @@ export function PreviewView({ version: v }: { version: PreviewVersion }) {
         </Space>
       </Card>
 
-      <SurveyForm key={run} survey={v.survey} locale={locale} mode="preview" onComplete={onComplete} />
+      <SurveyForm texts={surveyTexts} key={run} survey={v.survey} locale={locale} mode="preview" onComplete={onComplete} />
 
       {check.isPending && <Alert type="info" showIcon title={t("checking")} />}
       {verdict && (

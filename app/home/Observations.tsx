@@ -3,8 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, List, Space, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { useTRPC } from "../../_components/trpc";
-import { useLocalName } from "../../_components/localName";
+import { useTRPC } from "../_components/trpc";
+import { useLocalName } from "../_components/localName";
 
 /** An observer's class observations in open campaigns (named records). */
 export function ObservationTasks() {

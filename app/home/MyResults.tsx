@@ -3,8 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, List, Space, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
-import { GroupTag, useFig } from "../../_components/results/parts";
-import { useTRPC } from "../../_components/trpc";
+import { GroupTag, useFig } from "../_components/results/parts";
+import { useTRPC } from "../_components/trpc";
 import { localName } from "@/server/i18n/names";
 
 /** A teacher's own published results (reported figures only) and composites. */

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, List, Space, Tag, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
-import { useTRPC } from "../../_components/trpc";
+import { useTRPC } from "../_components/trpc";
 
 /** An information officer's open campaigns: report at any time, as often as needed (named). */
 export function InfoOfficerReports() {

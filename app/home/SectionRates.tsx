@@ -2,8 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card, List, Progress, Space, Tag, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
-import { useTRPC } from "../../_components/trpc";
-import { useLocalName } from "../../_components/localName";
+import { useTRPC } from "../_components/trpc";
+import { useLocalName } from "../_components/localName";
 
 /** A teacher's own sections' response rates: while a campaign runs a rounded rate, once enough have answered; counts after it closes (server/campaigns/rates.ts teacherRow). */
 export function SectionRates() {

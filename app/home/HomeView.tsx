@@ -6,11 +6,11 @@ import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
-import { TokenTransfer } from "../../_components/respond/TokenTransfer";
+import { TokenTransfer, type TransferTexts } from "../_components/respond/TokenTransfer";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
-import { useLocalName } from "../../_components/localName";
+import { useLocalName } from "../_components/localName";
 import { InfoOfficerReports } from "./InfoOfficerReports";
 
 type Out = inferRouterOutputs<AppRouter>;
@@ -22,6 +22,7 @@ export function HomeView({ user, home }: Props) {
   const tc = useTranslations("common");
   const tn = useTranslations("nav");
   const cn = useLocalName();
+  const tr = useTranslations("respond");
   const roles = [...new Set(user.roles.map((r) => r.role))];
   const has = (...rs: string[]) => roles.some((r) => rs.includes(r));
   // People's records are for the system administrator, the quality office and unit admins (PEOPLE_VIEW_ROLES).
@@ -90,7 +91,7 @@ export function HomeView({ user, home }: Props) {
 
       {has("student") && <PendingEvaluations />}
       {has("info_officer") && <InfoOfficerReports />}
-      {has("student") && <TokenTransfer />}
+      {has("student") && <TokenTransfer texts={tr.raw("transfer") as TransferTexts} />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>

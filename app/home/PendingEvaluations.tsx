@@ -1,21 +1,21 @@
 "use client";
 import { CheckCircleFilled, ExclamationCircleOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Empty, List, Progress, Space, Spin, Tag, Typography } from "antd";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import type { AppRouter } from "@/server/api/root";
-import { CollectError, submitWithToken } from "../../_components/respond/collect";
-import { useCampaignTokens, type TargetStatus } from "../../_components/respond/useCampaignTokens";
-import { useTRPC } from "../../_components/trpc";
-import { useLocalName } from "../../_components/localName";
+import { CollectError, submitWithToken } from "../_components/respond/collect";
+import { useCampaignTokens, type TargetStatus } from "../_components/respond/useCampaignTokens";
+import { useTRPC } from "../_components/trpc";
+import { useLocalName } from "../_components/localName";
 
 type Campaign = inferRouterOutputs<AppRouter>["respond"]["pending"][number];
 
 const COLOR: Record<TargetStatus, string> = { todo: "blue", submitted: "green", declined: "default", elsewhere: "orange" };
 
-/** A student's open evaluations with this device's progress ("5 of 8 done"). */
+/** A student's open evaluations with this device's progress ("5 of 8 done"), in the staff home of someone who is also a student (a student alone has app/_student/PendingList.tsx). */
 export function PendingEvaluations() {
   const t = useTranslations("respond.pending");
   const trpc = useTRPC();
@@ -33,7 +33,9 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
   const fmt = useFormatter();
   const locale = useLocale();
   const { modal, message } = App.useApp();
-  const s = useCampaignTokens(campaign);
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const s = useCampaignTokens(campaign, () => void qc.invalidateQueries({ queryKey: trpc.respond.pending.queryKey() }));
   const statuses = campaign.targets.map((x) => s.statusOf(x.targetId));
   const done = statuses.filter((x) => x === "submitted" || x === "declined").length;
   const declined = statuses.filter((x) => x === "declined").length;

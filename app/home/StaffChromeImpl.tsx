@@ -1,0 +1,28 @@
+"use client";
+import { AntdRegistry } from "@ant-design/nextjs-registry";
+import { NextIntlClientProvider, type AbstractIntlMessages } from "next-intl";
+import type { ReactNode } from "react";
+import { AppShell, type NavKey } from "../_components/AppShell";
+import { SessionKeepAlive } from "../_components/SessionKeepAlive";
+import { UiProviders } from "../_components/UiProviders";
+
+type Props = {
+  locale: string; messages: AbstractIntlMessages;
+  user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode;
+};
+
+/** AdminRoot and the (app) layout's shell, as one client component (loaded by StaffChrome.tsx). */
+export default function StaffChromeImpl({ locale, messages, user, nav, children }: Props) {
+  return (
+    <NextIntlClientProvider locale={locale} messages={messages} timeZone="Asia/Shanghai">
+      <AntdRegistry>
+        <UiProviders locale={locale === "en" ? "en" : "zh"}>
+          <AppShell user={user} nav={nav}>
+            <SessionKeepAlive />
+            {children}
+          </AppShell>
+        </UiProviders>
+      </AntdRegistry>
+    </NextIntlClientProvider>
+  );
+}
