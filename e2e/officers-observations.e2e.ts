@@ -84,10 +84,7 @@ describe("information officers", () => {
     await ctx.close();
   }, 180_000);
 
-  // KNOWN FAILING since the merge of the light student pages: the report form at /report/<id>
-  // never shows its questions (survey-form stays empty). Skipped to land the rest; the first thing
-  // to fix (closing note of 2026-12-05). The next test reads the reports this one sends.
-  it.skip("an officer reports from their home, twice, about a section and not", async () => {
+  it("an officer reports from their home, twice, about a section and not", async () => {
     expect(infoId).toBeGreaterThan(0);
     for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
       const ctx = await newContext(browser, size);
@@ -132,10 +129,7 @@ describe("information officers", () => {
     await ctx.close();
   }, 180_000);
 
-  // KNOWN FAILING since the merge of the light student pages: the report form at /report/<id>
-  // never shows its questions (survey-form stays empty). Skipped to land the rest; the first thing
-  // to fix (closing note of 2026-12-05). The next test reads the reports this one sends.
-  it.skip("the quality office reads the reports with the officer's name, the unit admin without", async () => {
+  it("the quality office reads the reports with the officer's name, the unit admin without", async () => {
     expect(officerName).not.toBe("");
     for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
       const ctx = await newContext(browser, size);

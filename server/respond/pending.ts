@@ -4,6 +4,7 @@ import { rowsOf } from "../access/scope";
 import { DomainError, notFound } from "../errors";
 import { assertOpen } from "../anonymity/issue";
 import { getVersion } from "../instruments/versions";
+import { myReportCampaigns } from "../campaigns/reports";
 
 /**
  * What a signed-in student has to evaluate: every open campaign (inside its window) in
@@ -91,7 +92,9 @@ export async function formForCaller(db: DbOrTx, caller: { id: number; editor: bo
           or exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id
                where t.campaign_id = c.id and o.observer_id = ${caller.id} and o.rater_group = ci.rater_group))
       limit 1`));
-    if (!mine) throw notFound("instruments.errors.versionNotFound");
+    // An information officer reads the instrument of an open campaign they may report in.
+    const officer = !mine && (await myReportCampaigns(db, caller.id, now)).some((c) => c.versionId === versionId);
+    if (!mine && !officer) throw notFound("instruments.errors.versionNotFound");
   }
   return formOf(db, versionId);
 }
