@@ -158,11 +158,7 @@ describe("HR exports the results it reads", () => {
 
 describe("comments longer than the form allows", () => {
   for (const locale of ["zh", "en"] as const) {
-    // KNOWN FAILING, never passed: lengthLimit.ts makes getMaxLength() return null so that the
-    // browser does not cut the text, but survey-react-ui renders the character counter only when
-    // getMaxLength() is set, so no counter shows. Skipped to land the rest; the first thing to fix
-    // (closing note of 2026-12-05): keep the counter and drop only the textarea's maxlength.
-    it.skip(`are not cut, and the form shows the counter and refuses them (${locale})`, async () => {
+    it(`are not cut, and the form shows the counter and refuses them (${locale})`, async () => {
       // Students no other file uses (transfer.e2e.ts takes 2024020108's tokens on its own devices).
       const student = await as(locale === "zh" ? "2024020113" : "2024020114", PHONE, locale);
       const pending = await trpc<{ campaignId: number; targets: { targetId: number }[] }[]>(student, "respond.pending", undefined, "query");

@@ -22,14 +22,19 @@ export function refuseOverLongText(model: SurveyModel, message: (max: number, le
     const limit = q.getMaxLength();
     if (!limit || limit <= 0) continue;
     limits.set(q.name, limit);
-    // No maxlength attribute (nothing is cut); the counter keeps counting against the limit.
-    q.getMaxLength = () => null;
+    // The counter keeps counting against the limit (survey-react-ui renders it only while
+    // getMaxLength() is set), and shows the length past it too.
     q.updateRemainingCharacterCounter = (value: unknown) => {
       q.characterCounter.remainingCharacterCounter = `${lengthOf(value)}/${limit}`;
     };
     q.updateRemainingCharacterCounter(q.value);
   }
   if (!limits.size) return;
+  // No maxlength attribute on the rendered field, so the browser cuts nothing.
+  model.onAfterRenderQuestion.add((_, o) => {
+    if (!limits.has(o.question.name)) return;
+    for (const el of Array.from(o.htmlElement.querySelectorAll("textarea[maxlength], input[maxlength]"))) el.removeAttribute("maxlength");
+  });
   model.onValidateQuestion.add((_, o) => {
     const limit = limits.get(o.name);
     if (limit && lengthOf(o.value) > limit) o.error = message(limit, lengthOf(o.value));
