@@ -71,7 +71,11 @@ describe("signing in", () => {
     expect(new URL(providers.credentials.callbackUrl).origin).toBe(base.origin);
     await signInHome(page, "T0011");
     expect(new URL(page.url()).origin).toBe(base.origin);
-    await page.locator(".ant-layout-header .ant-avatar").click();
+    // The menu opens once the page has hydrated: a click that came before it is tried again.
+    for (let i = 0; i < 10 && !(await page.getByText("退出登录").isVisible()); i++) {
+      await page.locator(".ant-layout-header .ant-avatar").click();
+      await page.getByText("退出登录").waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
     await page.getByText("退出登录").click();
     await page.waitForURL((u) => u.pathname === "/signin", { timeout: 30_000 });
     expect(new URL(page.url()).origin).toBe(base.origin);
