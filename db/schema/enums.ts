@@ -11,8 +11,3 @@ export const ROLES = [
   "sys_admin", // 系统管理员
 ] as const;
 export type Role = (typeof ROLES)[number];
-
-export const IMPORT_KINDS = [
-  "units", "programmes", "people", "courses", "sections", "enrolments", "graduates", "employers",
-] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];

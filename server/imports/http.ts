@@ -2,7 +2,7 @@
 // download gets bytes, a content type and a file name.
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { IMPORT_KINDS, type ImportKind } from "@/db/schema";
+import { IMPORT_KINDS, type ImportKind } from "./kinds";
 import { IMPORT_ROLE_LIST } from "../access/roles";
 import { hasRole } from "../access/scope";
 import type { SessionUser } from "../auth/users";

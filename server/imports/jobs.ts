@@ -9,7 +9,8 @@
 // count reached at the end of validation, then the final result.
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importJobs, persons, type ImportKind, type ImportRowError } from "@/db/schema";
+import { importJobs, persons, type ImportRowError } from "@/db/schema";
+import type { ImportKind } from "./kinds";
 import { recordAudit } from "../audit";
 import { notFound } from "../errors";
 import type { Locale } from "../i18n/messages";

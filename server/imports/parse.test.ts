@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IMPORT_KINDS } from "@/db/schema";
+import { IMPORT_KINDS } from "./kinds";
 import { headerMap, LAYOUTS, parseTermCode } from "./layouts";
 import { decodeText, matchHeader, parseImportFile, readTable, ImportFileError } from "./parse";
 import { templateCsv, templateXlsx } from "./templates";

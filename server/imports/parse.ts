@@ -8,7 +8,7 @@
 // skipped but keep the numbering.
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
-import type { ImportKind } from "@/db/schema";
+import type { ImportKind } from "./kinds";
 import type { Locale } from "../i18n/messages";
 import { getLayout, headerMap, headerOf, normHeader, type ColumnDef, type Layout } from "./layouts";
 

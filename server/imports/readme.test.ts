@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { IMPORT_KINDS } from "@/db/schema";
+import { IMPORT_KINDS } from "./kinds";
 import { describeLayout } from "./layouts";
 
 // The README documents the import formats; this keeps it true to the code.

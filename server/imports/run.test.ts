@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import type { ImportKind } from "@/db/schema";
+import type { ImportKind } from "./kinds";
 import { rowsOf } from "../access/scope";
 import { freshSchool, type School } from "../test/fixtures";
 import { runImport, type ImportProgress } from "./run";

@@ -4,7 +4,7 @@
 // describing the columns.
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
-import type { ImportKind } from "@/db/schema";
+import type { ImportKind } from "./kinds";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { getLayout, headerOf } from "./layouts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IMPORT_KINDS } from "@/db/schema";
+import { IMPORT_KINDS } from "../../imports/kinds";
 import { getImportJob, listImportJobs } from "../../imports/jobs";
 import { describeLayout, describeLayouts } from "../../imports/layouts";
 import { IMPORT_ROLE_LIST } from "../../access/roles";

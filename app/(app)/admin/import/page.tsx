@@ -3,6 +3,7 @@ import { currentUser } from "@/server/api/server";
 import { IMPORT_ROLE_LIST } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../_components/Forbidden";
+import { IMPORT_KINDS } from "@/server/imports/kinds";
 import { ImportView } from "./ImportView";
 
 export async function generateMetadata() {
@@ -11,5 +12,5 @@ export async function generateMetadata() {
 
 export default async function ImportPage() {
   if (!hasRole(await currentUser(), ...IMPORT_ROLE_LIST)) return <Forbidden />;
-  return <ImportView />;
+  return <ImportView kinds={IMPORT_KINDS} />;
 }
