@@ -10,12 +10,13 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
+import type { GroupKey, MessageKey } from "@/server/i18n/messages";
 
 export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns"
   | "results" | "policies" | "appraisal" | "myAppraisal" | "attainment";
 
 // label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
-const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: string }> = {
+const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: MessageKey }> = {
   home: { href: "/home", icon: <HomeOutlined /> },
   units: { href: "/admin/units", icon: <ApartmentOutlined /> },
   programmes: { href: "/admin/programmes", icon: <ReadOutlined /> },
@@ -49,7 +50,7 @@ export function AppShell({ user, nav, children }: Props) {
       mode="inline"
       selectedKeys={selected}
       onClick={() => setOpen(false)}
-      items={nav.map((k) => ({ key: k, icon: NAV[k].icon, label: <Link href={NAV[k].href}>{NAV[k].label ? tAll(NAV[k].label as never) : t(k)}</Link> }))}
+      items={nav.map((k) => ({ key: k, icon: NAV[k].icon, label: <Link href={NAV[k].href}>{NAV[k].label ? tAll(NAV[k].label) : t(k as GroupKey<"nav">)}</Link> }))}
       style={{ borderInlineEnd: 0 }}
     />
   );
@@ -76,7 +77,7 @@ export function AppShell({ user, nav, children }: Props) {
               menu={{
                 items: [
                   { key: "who", disabled: true, label: <div><div>{user.name}（{user.number}）</div>
-                    <div style={{ marginTop: 4 }}>{user.roles.map((r) => <Tag key={r}>{tc(`roles.${r}`)}</Tag>)}</div></div> },
+                    <div style={{ marginTop: 4 }}>{user.roles.map((r) => <Tag key={r}>{tc(`roles.${r as GroupKey<"common.roles">}`)}</Tag>)}</div></div> },
                   { type: "divider" },
                   { key: "out", icon: <LogoutOutlined />, label: tc("signOut"), onClick: () => signOut({ callbackUrl: "/signin" }) },
                 ],

@@ -29,7 +29,7 @@ export async function StudentHome() {
         <h1 className="s-title">{t("greeting", { name: user?.name ?? "" })}</h1>
         <div className="s-line">
           <span className="s-muted">{t("rolesLine")}{tc("colon")}</span>
-          {roles.map((r) => <span className="s-tag s-tag--blue" key={r}>{tc(`roles.${r}` as never)}</span>)}
+          {roles.map((r) => <span className="s-tag s-tag--blue" key={r}>{tc(`roles.${r}`)}</span>)}
         </div>
         <p className="s-muted s-line">{home.term ? t("currentTerm", { term: home.term.code }) : t("noTerm")}</p>
       </section>

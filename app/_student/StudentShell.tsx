@@ -31,7 +31,7 @@ export async function StudentShell({ children }: { children: ReactNode }) {
               </summary>
               <div className="s-user__panel">
                 <div>{user.name}（{user.number}）</div>
-                <div className="s-tags">{roles.map((r) => <span key={r} className="s-tag">{tc(`roles.${r}` as never)}</span>)}</div>
+                <div className="s-tags">{roles.map((r) => <span key={r} className="s-tag">{tc(`roles.${r}`)}</span>)}</div>
                 <SignOutButton label={tc("signOut")} />
               </div>
             </details>

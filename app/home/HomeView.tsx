@@ -1,12 +1,12 @@
 "use client";
 import { ApartmentOutlined, BookOutlined, CloudUploadOutlined, TeamOutlined, UnorderedListOutlined } from "@ant-design/icons";
 import { Alert, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from "antd";
-import { useTranslations } from "next-intl";
+import { useMessages, useTranslations } from "next-intl";
 import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { PendingEvaluations } from "./PendingEvaluations";
-import { TokenTransfer, type TransferTexts } from "../_components/respond/TokenTransfer";
+import { TokenTransfer } from "../_components/respond/TokenTransfer";
 import { MyResults } from "./MyResults";
 import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
@@ -22,7 +22,7 @@ export function HomeView({ user, home }: Props) {
   const tc = useTranslations("common");
   const tn = useTranslations("nav");
   const cn = useLocalName();
-  const tr = useTranslations("respond");
+  const messages = useMessages();
   const roles = [...new Set(user.roles.map((r) => r.role))];
   const has = (...rs: string[]) => roles.some((r) => rs.includes(r));
   // People's records are for the system administrator, the quality office and unit admins (PEOPLE_VIEW_ROLES).
@@ -91,7 +91,7 @@ export function HomeView({ user, home }: Props) {
 
       {has("student") && <PendingEvaluations />}
       {has("info_officer") && <InfoOfficerReports />}
-      {has("student") && <TokenTransfer texts={tr.raw("transfer") as TransferTexts} />}
+      {has("student") && <TokenTransfer texts={messages.respond.transfer} />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>
           <Typography.Paragraph type="secondary">{t("studyingHint")}</Typography.Paragraph>

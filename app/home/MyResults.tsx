@@ -27,7 +27,7 @@ export function MyResults() {
             <Typography.Text strong>{`${c.term ?? `${c.schoolYear} ${tp("year")}`} · ${t("mine.composite")} ${fig.score(c.score)}`}</Typography.Text>
             {c.ranks.school !== null && <Typography.Text type="secondary">{t("mine.rank", { rank: c.ranks.school, of: c.ranks.schoolOf ?? 0 })}</Typography.Text>}
             {c.pending && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("mine.pending")}</Typography.Text>}
-            {c.renormalised && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("renormalised", { groups: c.missing.map((g) => tg(g as never)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
+            {c.renormalised && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("renormalised", { groups: c.missing.map((g) => tg(g)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
           </Space>
         </div>
       ))}

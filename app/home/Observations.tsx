@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useTRPC } from "../_components/trpc";
 import { useLocalName } from "../_components/localName";
+import type { GroupKey } from "@/server/i18n/messages";
 
 /** An observer's class observations in open campaigns (named records). */
 export function ObservationTasks() {
@@ -24,7 +25,7 @@ export function ObservationTasks() {
             <List.Item.Meta
               title={<Space wrap size={[8, 0]}><span>{cn(x.courseName, x.courseNameEn)}</span><Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag></Space>}
               description={<Space wrap size={[12, 0]}><span>{x.teacherName}</span><span>{x.sectionCode}</span>
-                <span>{t(`groups.${x.raterGroup}`)}</span>{x.plannedOn && <span>{t("planned", { date: x.plannedOn })}</span>}</Space>}
+                <span>{t(`groups.${x.raterGroup as GroupKey<"respond.observe.groups">}`)}</span>{x.plannedOn && <span>{t("planned", { date: x.plannedOn })}</span>}</Space>}
             />
           </List.Item>
         )}
@@ -47,7 +48,7 @@ export function ObservedMe() {
         renderItem={(r) => (
           <List.Item>
             <List.Item.Meta title={`${cn(r.courseName, r.courseNameEn)} · ${t("observedOn")} ${r.observedOn}`}
-              description={<Space wrap size={[12, 0]}><span>{t(`groups.${r.raterGroup}`)}</span>
+              description={<Space wrap size={[12, 0]}><span>{t(`groups.${r.raterGroup as GroupKey<"respond.observe.groups">}`)}</span>
                 <span>{t("observer")}：{r.observer ?? t("anonymousObserver")}</span><span>{r.campaign}</span></Space>} />
           </List.Item>
         )}

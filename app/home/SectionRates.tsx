@@ -4,6 +4,7 @@ import { Card, List, Progress, Space, Tag, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "../_components/trpc";
 import { useLocalName } from "../_components/localName";
+import type { GroupKey } from "@/server/i18n/messages";
 
 /** A teacher's own sections' response rates: while a campaign runs a rounded rate, once enough have answered; counts after it closes (server/campaigns/rates.ts teacherRow). */
 export function SectionRates() {
@@ -19,7 +20,7 @@ export function SectionRates() {
       {q.data.map((c) => (
         <Card key={c.campaignId} data-testid={`rates-${c.campaignId}`}
           title={t("title")}
-          extra={<Tag color={c.state === "open" ? "green" : "default"}>{tc(c.state)}</Tag>}>
+          extra={<Tag color={c.state === "open" ? "green" : "default"}>{tc(c.state as GroupKey<"campaigns.states">)}</Tag>}>
           <Typography.Paragraph style={{ marginBottom: 4 }}>{c.name}</Typography.Paragraph>
           {c.live && <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t("hint", { min: c.minRaters })}</Typography.Paragraph>}
           <List

@@ -1,13 +1,13 @@
 "use client";
 import { AntdRegistry } from "@ant-design/nextjs-registry";
-import { NextIntlClientProvider, type AbstractIntlMessages } from "next-intl";
+import { NextIntlClientProvider, type AbstractIntlMessages, type Locale } from "next-intl";
 import type { ReactNode } from "react";
 import { AppShell, type NavKey } from "../_components/AppShell";
 import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 import { UiProviders } from "../_components/UiProviders";
 
 type Props = {
-  locale: string; messages: AbstractIntlMessages;
+  locale: Locale; messages: AbstractIntlMessages;
   user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode;
 };
 

@@ -1,5 +1,6 @@
 // Message catalogue, one JSON file per namespace and language. Add a namespace by
 // adding its two files and one line to each list below.
+import type { MessageKeys, NamespaceKeys, NestedKeyOf, NestedValueOf } from "use-intl/core";
 import zhCommon from "./messages/zh/common.json";
 import zhErrors from "./messages/zh/errors.json";
 import zhAuth from "./messages/zh/auth.json";
@@ -45,6 +46,19 @@ const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: e
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;
+
+/** A full message key ("errors.forbidden"): domain errors and server-side translation use it. */
+export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
+/** A catalogue group holding messages, e.g. "campaigns.raterGroups". */
+export type MessageGroup = NamespaceKeys<Messages, NestedKeyOf<Messages>>;
+/**
+ * The keys of one group ("student" | "supervisor" | …). Values stored as text (a rater group,
+ * a band, a state) become checked keys with `value as GroupKey<"campaigns.raterGroups">`:
+ * the group must exist and the template around it (`raterGroups.${…}`) must name it.
+ */
+export type GroupKey<G extends MessageGroup> = Extract<keyof NestedValueOf<Messages, G>, string>;
+/** The keys of a group object read from the catalogue, typed (Object.keys gives string[]). */
+export const keysOf = <T extends object>(group: T) => Object.keys(group) as Extract<keyof T, string>[];
 
 export function toLocale(value: string | undefined | null): Locale {
   return value === "en" ? "en" : DEFAULT_LOCALE;

@@ -5,6 +5,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import type { AppRouter } from "@/server/api/root";
 import { historyOption } from "@/server/appraisal/charts";
 import { EChart } from "./EChart";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export type AppraisalOut = inferRouterOutputs<AppRouter>["appraisal"];
 export type TeacherPage = AppraisalOut["mine"];
@@ -20,7 +21,7 @@ export function useNum() {
 
 export function BandTag({ band }: { band: string | null }) {
   const t = useTranslations("appraisal");
-  return <Tag color={band ? BAND_COLOUR[band] : undefined} data-testid="band-tag">{t(`bands.${band ?? "none"}` as never)}</Tag>;
+  return <Tag color={band ? BAND_COLOUR[band] : undefined} data-testid="band-tag">{t(`bands.${(band ?? "none") as GroupKey<"appraisal.bands">}`)}</Tag>;
 }
 
 export function BorderlineTag() {
@@ -32,13 +33,13 @@ export function BorderlineTag() {
 export function HowReached({ row, rules }: { row: NonNullable<TeacherPage["row"]>; rules: Rules | undefined }) {
   const t = useTranslations("appraisal");
   const num = useNum();
-  const band = t(`bands.${row.band ?? "none"}` as never);
+  const band = t(`bands.${(row.band ?? "none") as GroupKey<"appraisal.bands">}`);
   const ev = row.evidence as { failed?: string; have?: number | null; need?: number } | null;
   let text: string;
   if (row.reason === "score") {
     text = t("page.reached.score", { score: num(row.score, 2), band, excellent: rules?.cutoffs.excellent ?? 90, good: rules?.cutoffs.good ?? 75, pass: rules?.cutoffs.pass ?? 60 });
   } else if (row.reason === "quota") {
-    text = t("page.reached.quota", { band, scoreBand: t(`bands.${row.score === null ? "none" : row.score >= (rules?.cutoffs.excellent ?? 90) ? "excellent" : "good"}` as never) });
+    text = t("page.reached.quota", { band, scoreBand: t(`bands.${row.score === null ? "none" : row.score >= (rules?.cutoffs.excellent ?? 90) ? "excellent" : "good"}`) });
   } else if (row.reason === "insufficient_evidence") {
     const params = { have: ev?.have ?? "—", need: ev?.need ?? "—" };
     const why = ev?.failed === "terms" ? t("evidence.terms", params) : ev?.failed === "response_rate" ? t("evidence.response_rate", params) : t("evidence.composite");
@@ -55,7 +56,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
   const tr = useTranslations("campaigns.raterGroups");
   const tb = useTranslations("appraisal");
   const num = useNum();
-  const groupName = (g: string) => tr(g as never);
+  const groupName = (g: string) => tr(g as GroupKey<"campaigns.raterGroups">);
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
       <Card title={t("breakdown")} size="small">
@@ -90,7 +91,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
       <Card title={t("history")} size="small">
         {page.history.length ? (
           <EChart testId="history-chart" height={220} option={historyOption(page.history, rules?.cutoffs ?? { excellent: 90, good: 75, pass: 60 },
-            (b) => tb(`bands.${b ?? "none"}` as never))} />
+            (b) => tb(`bands.${(b ?? "none") as GroupKey<"appraisal.bands">}`))} />
         ) : <Empty description={t("empty")} />}
       </Card>
     </Space>
@@ -106,8 +107,8 @@ export function AppealsList({ appeals }: { appeals: TeacherPage["appeals"] }) {
     <Space orientation="vertical" style={{ width: "100%" }} data-testid="appeals-list">
       {appeals.map((a) => (
         <Card key={a.id} size="small">
-          <Typography.Text>{t("appealLine", { stage: t(`appealStage.${a.stage}` as never), subject: t(`appealSubject.${a.subject}` as never),
-            status: t(`appealStatus.${a.status}` as never), filed: day(a.filedAt), due: a.dueOn ?? "—", decided: day(a.decidedAt) })}</Typography.Text>
+          <Typography.Text>{t("appealLine", { stage: t(`appealStage.${a.stage}`), subject: t(`appealSubject.${a.subject}`),
+            status: t(`appealStatus.${a.status}`), filed: day(a.filedAt), due: a.dueOn ?? "—", decided: day(a.decidedAt) })}</Typography.Text>
           <div><Typography.Text type="secondary">{a.reason}</Typography.Text></div>
           {a.decisionNote && <div data-testid="decision-note">{t("note")}: {a.decisionNote}</div>}
         </Card>

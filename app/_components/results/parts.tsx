@@ -6,6 +6,7 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { localName } from "@/server/i18n/names";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export type ScoringOut = inferRouterOutputs<AppRouter>["scoring"];
 export type TargetDetailData = ScoringOut["target"];
@@ -69,7 +70,7 @@ export function NotReliable() {
 export function GroupTag({ group }: { group: string }) {
   const t = useTranslations("campaigns.raterGroups");
   const color: Record<string, string> = { student: "blue", supervisor: "purple", peer: "cyan", leader: "magenta", self: "default", alumni: "geekblue", employer: "gold" };
-  return <Tag color={color[group]}>{t(group as never)}</Tag>;
+  return <Tag color={color[group]}>{t(group as GroupKey<"campaigns.raterGroups">)}</Tag>;
 }
 
 type Quality = { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };

@@ -10,6 +10,7 @@ import { bandsPerUnitOption } from "@/server/appraisal/charts";
 import { BandTag, BorderlineTag, useNum, type AppraisalOut } from "../../../_components/appraisal/parts";
 import { EChart } from "../../../_components/appraisal/EChart";
 import { useTRPC } from "../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Row = AppraisalOut["table"]["page"]["items"][number];
 const BANDS = ["excellent", "good", "pass", "fail", "none"] as const;
@@ -34,7 +35,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
 
   if (years.isLoading) return <Card><Spin /></Card>;
   if (!year) return <Card title={t("title")}><Typography.Text type="secondary">{t("noYears")}</Typography.Text></Card>;
-  const bandLabels = Object.fromEntries(BANDS.map((b) => [b, ta(`bands.${b}` as never)])) as Record<(typeof BANDS)[number], string>;
+  const bandLabels = Object.fromEntries(BANDS.map((b) => [b, ta(`bands.${b}`)])) as Record<(typeof BANDS)[number], string>;
   const s = summary.data;
   const inForce = s?.versions.find((v) => v.status === "notice" || v.status === "locked");
   const preparing = s?.versions.find((v) => v.status === "draft" || v.status === "pending");
@@ -46,10 +47,10 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
           onChange={(v) => router.replace(`${pathname}?year=${v}`)} options={years.data!.map((y) => ({ value: y.schoolYear, label: y.schoolYear }))} />}>
         <Typography.Paragraph type="secondary">{t("intro")}</Typography.Paragraph>
         <Space wrap data-testid="version-status">
-          {inForce ? <Tag color={inForce.status === "locked" ? "default" : "green"}>{t("versionLine", { version: inForce.version, status: t(`status.${inForce.status}` as never) })}</Tag>
+          {inForce ? <Tag color={inForce.status === "locked" ? "default" : "green"}>{t("versionLine", { version: inForce.version, status: t(`status.${inForce.status}`) })}</Tag>
             : <Tag>{t("live")}</Tag>}
           {inForce?.noticeFrom && <Typography.Text type="secondary">{t("noticeLine", { from: inForce.noticeFrom, until: inForce.noticeUntil ?? "" })}</Typography.Text>}
-          {preparing && <Tag color="orange" data-testid="preparing">{t("versionLine", { version: preparing.version, status: t(`status.${preparing.status}` as never) })}</Tag>}
+          {preparing && <Tag color="orange" data-testid="preparing">{t("versionLine", { version: preparing.version, status: t(`status.${preparing.status}`) })}</Tag>}
         </Space>
         <VersionActions year={year.schoolYear} canHr={canHr} canApprove={canApprove} inForce={inForce} preparing={preparing} />
       </Card>
@@ -80,7 +81,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             onChange={(v) => { setFilters({ ...filters, unitId: v }); setPage({ ...page, page: 1 }); }} />
           <Select allowClear placeholder={t("filters.band")} style={{ width: 120 }} data-testid="filter-band" options={BANDS.map((b) => ({ value: b, label: bandLabels[b] }))}
             onChange={(v) => { setFilters({ ...filters, band: v }); setPage({ ...page, page: 1 }); }} />
-          <Select allowClear placeholder={t("filters.reason")} style={{ width: 140 }} options={REASONS.map((r) => ({ value: r, label: ta(`reasons.${r}` as never) }))}
+          <Select allowClear placeholder={t("filters.reason")} style={{ width: 140 }} options={REASONS.map((r) => ({ value: r, label: ta(`reasons.${r}`) }))}
             onChange={(v) => { setFilters({ ...filters, reason: v }); setPage({ ...page, page: 1 }); }} />
           <Space><Switch size="small" onChange={(v) => { setFilters({ ...filters, borderline: v || undefined }); setPage({ ...page, page: 1 }); }} />{t("filters.borderline")}</Space>
           <Input.Search allowClear placeholder={t("filters.search")} style={{ width: 200 }} data-testid="filter-search"
@@ -99,9 +100,9 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             { title: t("cols.composite"), dataIndex: "score", render: (x: number | null) => num(x, 2) },
             { title: t("cols.ci"), key: "ci", render: (_, r) => (r.ciLow === null ? "—" : `${num(r.ciLow)} – ${num(r.ciHigh)}`) },
             { title: t("cols.band"), dataIndex: "band", render: (b: string | null, r) => <Space size={2}><BandTag band={b} />{r.borderline && <BorderlineTag />}</Space> },
-            { title: t("cols.reason"), dataIndex: "reason", render: (x: string, r) => <>{ta(`reasons.${x}` as never)}{r.vetoCode ? ` · ${t(`vetoCodes.${r.vetoCode}` as never)}` : ""}</> },
+            { title: t("cols.reason"), dataIndex: "reason", render: (x: string, r) => <>{ta(`reasons.${x as GroupKey<"appraisal.reasons">}`)}{r.vetoCode ? ` · ${t(`vetoCodes.${r.vetoCode as GroupKey<"appraisal.page.vetoCodes">}`)}` : ""}</> },
             { title: t("cols.rank"), key: "rank", render: (_, r) => (r.rank === null ? "—" : `${r.rank}/${r.rankOf}`) },
-            { title: t("cols.groups"), key: "groups", render: (_, r) => <>{r.used.map((g) => tg(g as never)).join("、")}{r.missing.length ? `（${r.missing.map((g) => tg(g as never)).join("、")}）` : ""}</> },
+            { title: t("cols.groups"), key: "groups", render: (_, r) => <>{r.used.map((g) => tg(g as GroupKey<"campaigns.raterGroups">)).join("、")}{r.missing.length ? `（${r.missing.map((g) => tg(g as GroupKey<"campaigns.raterGroups">)).join("、")}）` : ""}</> },
             { title: t("cols.annual"), dataIndex: "annualFail", render: (f: boolean) => (f ? <Tag color="red">{t("annualFlag")}</Tag> : null) },
           ]} />
       </Card>
@@ -169,7 +170,7 @@ function VetoCard({ year }: { year: string }) {
             record.mutate({ teacher: v.teacher, schoolYear: year, code: v.code, reason: v.reason, documentNo: v.documentNo || undefined,
               decidedOn: v.decidedOn.format("YYYY-MM-DD"), months: v.months })}>
           <Form.Item name="teacher" label={t("vetoFields.teacher")} rules={[{ required: true }]}><Input data-testid="veto-teacher" /></Form.Item>
-          <Form.Item name="code" label={t("vetoFields.code")}><Select options={VETO_CODES.map((c) => ({ value: c, label: t(`vetoCodes.${c}` as never) }))} /></Form.Item>
+          <Form.Item name="code" label={t("vetoFields.code")}><Select options={VETO_CODES.map((c) => ({ value: c, label: t(`vetoCodes.${c}`) }))} /></Form.Item>
           <Form.Item name="reason" label={t("appealReason")} rules={[{ required: true }]}><Input.TextArea data-testid="veto-reason" rows={2} /></Form.Item>
           <Form.Item name="documentNo" label={t("vetoFields.documentNo")}><Input data-testid="veto-doc" /></Form.Item>
           <Form.Item name="decidedOn" label={t("vetoFields.decidedOn")} rules={[{ required: true }]}><DatePicker data-testid="veto-date" /></Form.Item>
@@ -202,7 +203,7 @@ function AppealsCard({ year }: { year: string }) {
           return (
             <Card key={a.id} size="small" data-testid="appeal-item">
               <Typography.Text strong>{a.teacherName}（{a.teacherNumber}）</Typography.Text>{" "}
-              <Tag>{t(`appealStage.${a.stage}` as never)}</Tag><Tag>{t(`appealStatus.${a.status}` as never)}</Tag>
+              <Tag>{t(`appealStage.${a.stage}`)}</Tag><Tag>{t(`appealStatus.${a.status}`)}</Tag>
               <div>{a.reason}</div>
               {a.status === "submitted" && (
                 <Space.Compact style={{ marginTop: 8 }}>

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTRPC } from "../../../_components/trpc";
 import { RateBar, StateTag, useLocalName, useMobile, useWhen, type CampaignsOut } from "./_components/shared";
+import { keysOf } from "@/server/i18n/messages";
 
 type Row = CampaignsOut["list"][number];
 
@@ -16,7 +17,7 @@ export function CampaignsList() {
   const format = useFormatter();
   const when = useWhen();
   const name = useLocalName();
-  const messages = useMessages() as { campaigns: { kinds: Record<string, string>; states: Record<string, string> } };
+  const messages = useMessages();
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -40,9 +41,9 @@ export function CampaignsList() {
       <Typography.Paragraph type="secondary">{t("admin.list.intro")}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
         <Select allowClear placeholder={t("admin.list.allStates")} style={{ minWidth: 130 }} value={state} onChange={(v) => setFilter("state", v)}
-          options={Object.keys(messages.campaigns.states).map((s) => ({ value: s, label: t(`states.${s}` as never) }))} data-testid="state-filter" />
+          options={keysOf(messages.campaigns.states).map((s) => ({ value: s, label: t(`states.${s}`) }))} data-testid="state-filter" />
         <Select allowClear placeholder={t("admin.list.allKinds")} style={{ minWidth: 200, maxWidth: "100%" }} value={kind} onChange={(v) => setFilter("kind", v)}
-          options={Object.keys(messages.campaigns.kinds).map((k) => ({ value: k, label: t(`kinds.${k}` as never) }))} data-testid="kind-filter" />
+          options={keysOf(messages.campaigns.kinds).map((k) => ({ value: k, label: t(`kinds.${k}`) }))} data-testid="kind-filter" />
       </Space>
       {list.error && <Typography.Text type="danger">{list.error.message}</Typography.Text>}
       <Table<Row>
@@ -53,7 +54,7 @@ export function CampaignsList() {
           { title: t("admin.fields.name"), key: "name", render: (_, c) => (
             <div style={{ minWidth: 140, maxWidth: mobile ? "calc(100vw - 90px)" : 300, whiteSpace: "normal" }}>
               <Link href={`/admin/campaigns/${c.id}`} data-testid="campaign-link">{c.name}</Link>
-              <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`kinds.${c.kind}` as never)}</Typography.Text>
+              <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`kinds.${c.kind}`)}</Typography.Text>
                 {!c.manage && <Tag style={{ marginInlineStart: 6 }} data-testid="follow-tag">{t("admin.list.follow")}</Tag>}</div>
               {mobile && (
                 <Space orientation="vertical" size={4} style={{ marginTop: 6, width: "100%" }}>

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "../../../_components/trpc";
 import { STATUS_COLOR, UploadInstrument } from "./_components/parts";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export function InstrumentsList() {
   const trpc = useTRPC();
@@ -30,7 +31,7 @@ export function InstrumentsList() {
               <Link href={`/admin/instruments/${i.id}`}>{locale === "en" ? i.nameEn ?? i.name : i.name}</Link>
             </div>
           ) },
-          { title: t("list.kind"), dataIndex: "kind", responsive: ["sm"], render: (k: string) => t(`kinds.${k}` as never) },
+          { title: t("list.kind"), dataIndex: "kind", responsive: ["sm"], render: (k: string) => t(`kinds.${k as GroupKey<"instruments.kinds">}`) },
           { title: t("list.latest"), key: "latest", render: (_, i) => i.latest
             ? <Space size={4}>{`v${i.latest.version}`}<Tag color={STATUS_COLOR[i.latest.status]}>{t(`status.${i.latest.status}`)}</Tag></Space> : t("list.none") },
           { title: t("list.approved"), key: "approved", render: (_, i) => i.approved

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { ROLE_KEYS, type RoleKey } from "../../../_components/roles";
 import { ListPage, UnitSelect, useListParams } from "../../../_components/ListPage";
 import { useTRPC } from "../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export function PeopleList() {
   const trpc = useTRPC();
@@ -24,14 +25,14 @@ export function PeopleList() {
         <Select allowClear placeholder={t("personKind")} style={{ minWidth: 120 }} value={kind} onChange={(v) => setParams({ kind: v ?? undefined })}
           options={(["staff", "student"] as const).map((k) => ({ value: k, label: t(`personKinds.${k}`) }))} />
         <Select allowClear placeholder={t("roles")} style={{ minWidth: 150 }} value={role} onChange={(v) => setParams({ role: v ?? undefined })}
-          options={ROLE_KEYS.map((r) => ({ value: r, label: tc(`roles.${r}`) }))} />
+          options={ROLE_KEYS.map((r) => ({ value: r, label: tc(`roles.${r as GroupKey<"common.roles">}`) }))} />
       </>}
       columns={[
         { title: t("number"), dataIndex: "number", render: (v: string, p) => <Link href={`/admin/people/${p.id}`}>{v}</Link> },
         { title: t("personName"), dataIndex: "name", render: (v: string, p) => <Link href={`/admin/people/${p.id}`}>{v}</Link> },
         { title: t("unit"), dataIndex: "unitName", responsive: ["md"], render: (v: string | null) => v ?? "—" },
         { title: t("className"), key: "cls", responsive: ["lg"], render: (_: unknown, p) => p.className ?? p.title ?? "—" },
-        { title: t("roles"), dataIndex: "roles", render: (rs: string[]) => rs.map((r) => <Tag key={r}>{tc(`roles.${r}`)}</Tag>) },
+        { title: t("roles"), dataIndex: "roles", render: (rs: string[]) => rs.map((r) => <Tag key={r}>{tc(`roles.${r as GroupKey<"common.roles">}`)}</Tag>) },
         { title: t("status"), dataIndex: "active", responsive: ["sm"], render: (a: boolean) => a ? <Tag color="green">{t("active")}</Tag> : <Tag>{t("inactive")}</Tag> },
       ]}
     />

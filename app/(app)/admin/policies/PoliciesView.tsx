@@ -8,6 +8,7 @@ import type { ScoringPolicy } from "@/server/scoring/policy";
 import type { ScoringOut } from "../../../_components/results/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { useMobile, useWhen } from "../campaigns/_components/shared";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Row = ScoringOut["policies"]["list"][number];
 const STATE_COLOR: Record<string, string> = { draft: "gold", approved: "green", retired: "default" };
@@ -58,7 +59,7 @@ export function PoliciesView({ canApprove }: { canApprove: boolean }) {
               { title: "", key: "version", render: (_, r) => (
                 <Space size={4} wrap style={{ maxWidth: mobile ? "calc(100vw - 120px)" : undefined }}>
                   <b>{t("version", { version: r.version })}</b>
-                  <Tag color={STATE_COLOR[r.status]} data-testid="policy-status">{t(`states.${r.status}` as never)}</Tag>
+                  <Tag color={STATE_COLOR[r.status]} data-testid="policy-status">{t(`states.${r.status}`)}</Tag>
                   {r.current && <Tag color="blue" data-testid="policy-current">{t("current")}</Tag>}
                   {mobile && actions(r)}
                 </Space>
@@ -178,7 +179,7 @@ export function PolicySummary({ policy }: { policy: ScoringPolicy }) {
   const tg = useTranslations("campaigns.raterGroups");
   const tt = useTranslations("admin.courseTypes");
   const weights = (w: Partial<Record<string, number>>) => Object.entries(w).filter(([, v]) => (v ?? 0) > 0)
-    .map(([g, v]) => `${tg(g as never)} ${Math.round((v ?? 0) * 1000) / 10}%`).join("，");
+    .map(([g, v]) => `${tg(g as GroupKey<"campaigns.raterGroups">)} ${Math.round((v ?? 0) * 1000) / 10}%`).join("，");
   const [showJson, setShowJson] = useState(false);
   return (
     <div data-testid="policy-summary">
@@ -186,15 +187,15 @@ export function PolicySummary({ policy }: { policy: ScoringPolicy }) {
         <Descriptions.Item label={t("summary.trim")}>{t("summary.trimValue", { pct: Math.round(policy.trim * 1000) / 10 })}</Descriptions.Item>
         <Descriptions.Item label={t("summary.outOf")}>{policy.outOf}</Descriptions.Item>
         <Descriptions.Item label={t("summary.quality")}>
-          {`${t("ruleNames.straightLining")}：${t(`rules.${policy.quality.straightLining}` as never)}；${t("ruleNames.allLowest")}：${t(`rules.${policy.quality.allLowest}` as never)}；${t("summary.maxExcluded", { pct: Math.round(policy.quality.maxExcludedShare * 100) })}`}
+          {`${t("ruleNames.straightLining")}：${t(`rules.${policy.quality.straightLining}`)}；${t("ruleNames.allLowest")}：${t(`rules.${policy.quality.allLowest}`)}；${t("summary.maxExcluded", { pct: Math.round(policy.quality.maxExcludedShare * 100) })}`}
         </Descriptions.Item>
         <Descriptions.Item label={t("summary.minRaters")}>{t("summary.minRatersValue", policy.minRaters)}</Descriptions.Item>
-        <Descriptions.Item label={t("summary.compositeOf")}>{t(`compositeOf.${policy.compositeOf}` as never)}</Descriptions.Item>
+        <Descriptions.Item label={t("summary.compositeOf")}>{t(`compositeOf.${policy.compositeOf}`)}</Descriptions.Item>
         <Descriptions.Item label={t("summary.weights")}>
           <div>{`${t("summary.default")}：${weights(policy.weights.default)}`}</div>
-          {Object.entries(policy.weights.byCourseType).map(([type, w]) => <div key={type}>{`${tt(type as never)}：${weights(w ?? {})}`}</div>)}
+          {Object.entries(policy.weights.byCourseType).map(([type, w]) => <div key={type}>{`${tt(type as GroupKey<"admin.courseTypes">)}：${weights(w ?? {})}`}</div>)}
         </Descriptions.Item>
-        <Descriptions.Item label={t("summary.normGroup")}>{t(`normGroups.${policy.normGroup}` as never)}</Descriptions.Item>
+        <Descriptions.Item label={t("summary.normGroup")}>{t(`normGroups.${policy.normGroup}`)}</Descriptions.Item>
         <Descriptions.Item label={t("summary.minReliability")}>{t("summary.minReliabilityValue", { min: policy.minReliability.toFixed(2) })}</Descriptions.Item>
       </Descriptions>
       <Button type="link" style={{ paddingInline: 0 }} onClick={() => setShowJson(!showJson)}>{t("json")}</Button>

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { ListPage, UnitSelect, useListParams } from "../../../_components/ListPage";
 import { useTRPC } from "../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 /** seesPeople: the student counts link to the people list (PEOPLE_VIEW_ROLES only). */
 export function ProgrammesList({ seesPeople = false }: { seesPeople?: boolean }) {
@@ -21,7 +22,7 @@ export function ProgrammesList({ seesPeople = false }: { seesPeople?: boolean })
         { title: t("code"), dataIndex: "code" },
         { title: t("name"), dataIndex: "name" },
         { title: t("unit"), dataIndex: "unitName", responsive: ["md"] },
-        { title: t("level"), dataIndex: "level", responsive: ["sm"], render: (v: string) => <Tag>{t(`levels.${v}`)}</Tag> },
+        { title: t("level"), dataIndex: "level", responsive: ["sm"], render: (v: string) => <Tag>{t(`levels.${v as GroupKey<"admin.levels">}`)}</Tag> },
         { title: t("students"), dataIndex: "students", render: (n: number, p) => seesPeople ? <Link href={`/admin/people?kind=student&q=${encodeURIComponent(p.name)}`}>{n}</Link> : n },
       ]}
     />

@@ -10,6 +10,7 @@ import { GroupTag, Help, NotReliable, PendingMark, ProvisionalTag, QualityTags, 
 import { useTRPC } from "../../../_components/trpc";
 import { StateTag, useMobile, useWhen } from "../campaigns/_components/shared";
 import { localName } from "@/server/i18n/names";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Year = ScoringOut["overview"][number];
 const GROUPS = ["student", "supervisor", "peer", "leader", "self", "alumni", "employer"] as const;
@@ -50,7 +51,7 @@ export function ResultsView({ canAdmin, canPublish, seesProvisional }: { canAdmi
           <Space orientation="vertical" size={2}>
             <Typography.Text data-testid="policy-line">{t("policyLine", { key: year.policy.key, version: year.policy.version })}</Typography.Text>
             <Typography.Text type="secondary" data-testid="last-run">
-              {year.lastRun ? t("lastRun", { when: when(year.lastRun.finishedAt), trigger: t(`triggers.${year.lastRun.trigger}` as never),
+              {year.lastRun ? t("lastRun", { when: when(year.lastRun.finishedAt), trigger: t(`triggers.${year.lastRun.trigger as GroupKey<"results.triggers">}`),
                 responses: year.lastRun.responses, targets: year.lastRun.targets }) : t("neverRun")}
             </Typography.Text>
             {year.lastRun && <Typography.Text type="secondary">{t("qualityLine", {
@@ -267,11 +268,11 @@ function CompositesTab({ policyId, minReliability }: { policyId: number; minReli
       {r.parts.map((p, i) => (
         <Space key={i} size={[4, 2]} wrap>
           {Object.entries(p.used).map(([g, w]) => (
-            <Tag key={g}>{`${tg(g as never)} ${Math.round((w ?? 0) * 100)}% · ${fig.score(p.groups[g as keyof typeof p.groups]?.score)}`}</Tag>
+            <Tag key={g}>{`${tg(g as GroupKey<"campaigns.raterGroups">)} ${Math.round((w ?? 0) * 100)}% · ${fig.score(p.groups[g as keyof typeof p.groups]?.score)}`}</Tag>
           ))}
         </Space>
       ))}
-      {r.renormalised && <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="renormalised">{t("renormalised", { groups: r.missing.map((g) => tg(g as never)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
+      {r.renormalised && <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="renormalised">{t("renormalised", { groups: r.missing.map((g) => tg(g)).join(locale === "en" ? ", " : "、") })}</Typography.Text>}
     </Space>
   ));
   if (list.data?.withheld) {
@@ -329,7 +330,7 @@ function ReliabilityTab({ policyId }: { policyId: number }) {
   const raters = (r: Row, n: number | null) => (n !== null ? n : r.unavailable || r.icc1 === null ? "—"
     : <Tooltip title={t("help.ratersUnreachable")}><Typography.Text type="secondary">{t("ratersUnreachable")}</Typography.Text></Tooltip>);
   // a negative ICC is no reliability at all: "not reliable" with why, never the number (ICC(k) = −17 says nothing)
-  const icc1 = (r: Row) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}` as never)}</Typography.Text>
+  const icc1 = (r: Row) => (r.unavailable ? <Typography.Text type="secondary">{t(`unavailable.${r.unavailable}`)}</Typography.Text>
     : r.icc1 !== null && r.icc1 < 0 ? <NotReliable /> : fig.icc(r.icc1));
   const icck = (r: Row) => (r.unavailable ? "" : r.icck !== null && r.icck < 0 ? <NotReliable /> : fig.icc(r.icck));
   const unit = (r: Row) => (locale === "en" && r.unitEn) || r.unit || "—";

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useMemo } from "react";
 import { useTRPC } from "../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Unit = { id: number; code: string; name: string; nameEn: string | null; kind: string; parentId: number | null; programmes: number; staff: number };
 type Node = Unit & { children?: Node[] };
@@ -41,7 +42,7 @@ export function UnitsTree({ seesPeople = false }: { seesPeople?: boolean }) {
           columns={[
             { title: t("name"), dataIndex: "name", render: (v, u) => <span>{v}{u.nameEn && <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>{u.nameEn}</Typography.Text>}</span> },
             { title: t("code"), dataIndex: "code", responsive: ["sm"] },
-            { title: t("kind"), dataIndex: "kind", render: (k: string) => <Tag>{t(`kinds.${k}`)}</Tag> },
+            { title: t("kind"), dataIndex: "kind", render: (k: string) => <Tag>{t(`kinds.${k as GroupKey<"admin.kinds">}`)}</Tag> },
             { title: t("programme"), dataIndex: "programmes", responsive: ["md"], render: (n: number, u) => n ? <Link href={`/admin/programmes?unitId=${u.id}`}>{n}</Link> : "—" },
             { title: t("staff"), dataIndex: "staff", responsive: ["md"], render: (n: number, u) => !n ? "—" : seesPeople ? <Link href={`/admin/people?unitId=${u.id}&kind=staff`}>{n}</Link> : n },
           ]}

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { AppealsList, BandTag, BorderlineTag, Breakdown, HowReached } from "../../../_components/appraisal/parts";
 import { useTRPC } from "../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export function MyAppraisalView() {
   const trpc = useTRPC();
@@ -42,14 +43,14 @@ export function MyAppraisalView() {
         {p?.published && p.row && (
           <Space orientation="vertical" style={{ width: "100%" }} data-testid="my-band">
             <Space wrap>
-              <Typography.Text>{t("versionLine", { version: p.published.version, status: t(`status.${p.published.status}` as never) })}</Typography.Text>
+              <Typography.Text>{t("versionLine", { version: p.published.version, status: t(`status.${p.published.status}`) })}</Typography.Text>
               {p.published.noticeFrom && <Typography.Text type="secondary">{t("noticeLine", { from: p.published.noticeFrom, until: p.published.noticeUntil ?? "" })}</Typography.Text>}
             </Space>
             <Space wrap><BandTag band={p.row.band} />{p.row.borderline && <BorderlineTag />}{p.row.annualFail && <Tag color="red">{t("annualFlag")}</Tag>}</Space>
             <Typography.Title level={5} style={{ margin: 0 }}>{t("howReached")}</Typography.Title>
             <HowReached row={p.row} rules={year.rules} />
             {p.vetoes.filter((v) => !v.revokedAt).map((v) => (
-              <Alert key={v.id} type="error" title={t("vetoLine", { code: t(`vetoCodes.${v.code}` as never), documentNo: v.documentNo ?? "—", decidedOn: v.decidedOn, months: v.months, reason: v.reason })} />
+              <Alert key={v.id} type="error" title={t("vetoLine", { code: t(`vetoCodes.${v.code as GroupKey<"appraisal.page.vetoCodes">}`), documentNo: v.documentNo ?? "—", decidedOn: v.decidedOn, months: v.months, reason: v.reason })} />
             ))}
           </Space>
         )}
@@ -74,7 +75,7 @@ export function MyAppraisalView() {
           <Table size="small" rowKey={(v, i) => `${String(v.at)}-${i}`} pagination={{ pageSize: 10 }} dataSource={views.data} scroll={{ x: true }} columns={[
             { title: t("when"), dataIndex: "at", render: (d: Date) => format.dateTime(new Date(d), { dateStyle: "medium", timeStyle: "short" }) },
             { title: t("viewer"), dataIndex: "viewer", render: (n: string | null, v) => `${n ?? "—"}（${v.viewerNumber ?? ""}）` },
-            { title: t("role"), dataIndex: "role", render: (r: string) => tc(`roles.${r}` as never) },
+            { title: t("role"), dataIndex: "role", render: (r: string) => tc(`roles.${r as GroupKey<"common.roles">}`) },
             { title: t("what"), dataIndex: "what", render: (w: string) => (w === "appraisal.teacher" ? t("whatKinds.teacher") : w === "appraisal.export" ? t("whatKinds.export") : w) },
           ]} />
         )}

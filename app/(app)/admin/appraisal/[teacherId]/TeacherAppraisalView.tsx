@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { AppealsList, BandTag, BorderlineTag, Breakdown, HowReached } from "../../../../_components/appraisal/parts";
 import { useTRPC } from "../../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export function TeacherAppraisalView({ teacherId }: { teacherId: number }) {
   const trpc = useTRPC();
@@ -30,14 +31,14 @@ export function TeacherAppraisalView({ teacherId }: { teacherId: number }) {
         ) : <Typography.Text type="secondary">{t("empty")}</Typography.Text>}
         {p.vetoes.map((v) => (
           <Alert key={v.id} type={v.revokedAt ? "info" : "error"} style={{ marginTop: 8 }} data-testid="veto-line"
-            title={`${t("vetoLine", { code: t(`vetoCodes.${v.code}` as never), documentNo: v.documentNo ?? "—", decidedOn: v.decidedOn, months: v.months, reason: v.reason })}${v.revokedAt ? ` · ${t("revoked", { reason: v.revokeReason ?? "" })}` : ""}`} />
+            title={`${t("vetoLine", { code: t(`vetoCodes.${v.code as GroupKey<"appraisal.page.vetoCodes">}`), documentNo: v.documentNo ?? "—", decidedOn: v.decidedOn, months: v.months, reason: v.reason })}${v.revokedAt ? ` · ${t("revoked", { reason: v.revokeReason ?? "" })}` : ""}`} />
         ))}
       </Card>
       <Breakdown page={p} rules={year.rules} />
       <Card size="small" title={t("appealsTitle")}><AppealsList appeals={p.appeals} /></Card>
       <Card size="small" title={t("versionsTitle")}>
         {p.versions.map((v) => (
-          <div key={v.version}>{t("versionLine", { version: v.version, status: t(`status.${v.status}` as never) })} · <BandTag band={v.band} /> {v.reason ?? ""}</div>
+          <div key={v.version}>{t("versionLine", { version: v.version, status: t(`status.${v.status}`) })} · <BandTag band={v.band} /> {v.reason ?? ""}</div>
         ))}
       </Card>
     </Space>

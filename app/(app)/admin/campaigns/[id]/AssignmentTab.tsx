@@ -4,13 +4,14 @@ import { useFormatter, useMessages, useTranslations } from "next-intl";
 import { Figure, useUnitName, useWhen, type Detail } from "../_components/shared";
 import { useGenerate } from "./OverviewTab";
 import { useLocalName } from "../../../../_components/localName";
+import { type GroupKey, keysOf } from "@/server/i18n/messages";
 
 type Options = { minEnrolment?: number; excludedCourseTypes?: string[]; excludedCourseCodes?: string[] };
 
 function Regenerate({ detail }: { detail: Detail }) {
   const t = useTranslations("campaigns");
   const ta = useTranslations("admin");
-  const messages = useMessages() as { admin: { courseTypes: Record<string, string> } };
+  const messages = useMessages();
   const [form] = Form.useForm<Options>();
   const last = (detail.campaign.generationOptions ?? {}) as Options;
   const generate = useGenerate();
@@ -29,7 +30,7 @@ function Regenerate({ detail }: { detail: Detail }) {
       </Form.Item>
       <Form.Item name="excludedCourseTypes" label={t("admin.assignment.excludedCourseTypes")}>
         <Select mode="multiple" allowClear data-testid="excluded-types" placeholder={t("admin.assignment.none")}
-          options={Object.keys(messages.admin.courseTypes).map((k) => ({ value: k, label: ta(`courseTypes.${k}` as never) }))} />
+          options={keysOf(messages.admin.courseTypes).map((k) => ({ value: k, label: ta(`courseTypes.${k}`) }))} />
       </Form.Item>
       <Form.Item name="excludedCourseCodes" label={t("admin.assignment.excludedCourseCodes")} extra={t("admin.assignment.excludedCourseCodesHelp")}>
         <Select mode="tags" tokenSeparators={[",", "，", " ", "\n"]} open={false} suffixIcon={null} data-testid="excluded-codes"
@@ -71,7 +72,7 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
       </Space>
       {byGroup.length > 0 && (
         <Space wrap size={4}>
-          {byGroup.map(([g, n]) => <Tag key={g}>{`${t(`raterGroups.${g}` as never)} ${format.number(n ?? 0)}`}</Tag>)}
+          {byGroup.map(([g, n]) => <Tag key={g}>{`${t(`raterGroups.${g as GroupKey<"campaigns.raterGroups">}`)} ${format.number(n ?? 0)}`}</Tag>)}
         </Space>
       )}
       <Typography.Text type="secondary">
@@ -98,7 +99,7 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
           <Divider titlePlacement="start" plain style={{ margin: "4px 0" }}>{t("admin.assignment.excludedTitle", { count: s.excluded.length })}</Divider>
           {s.excluded.length > 0 && (
             <Space wrap size={4}>
-              {Object.entries(s.excludedByReason).map(([r, n]) => <Tag key={r}>{`${t(`exclusionReasons.${r}` as never)} ${n}`}</Tag>)}
+              {Object.entries(s.excludedByReason).map(([r, n]) => <Tag key={r}>{`${t(`exclusionReasons.${r as GroupKey<"campaigns.exclusionReasons">}`)} ${n}`}</Tag>)}
             </Space>
           )}
           <Table size="small" rowKey="sectionId" dataSource={s.excluded} scroll={{ x: "max-content" }} data-testid="excluded-table"
@@ -109,7 +110,7 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>{x.sectionCode}</Typography.Text></div></div>
               ) },
               { title: t("admin.fields.unit"), key: "u", responsive: ["md"], render: (_, x) => unitName(x.unitId, unitNames.get(x.unitId) ?? "—") },
-              { title: t("admin.assignment.reason"), dataIndex: "reason", render: (r: string) => t(`exclusionReasons.${r}` as never) },
+              { title: t("admin.assignment.reason"), dataIndex: "reason", render: (r: string) => t(`exclusionReasons.${r as GroupKey<"campaigns.exclusionReasons">}`) },
             ]} />
         </>
       )}

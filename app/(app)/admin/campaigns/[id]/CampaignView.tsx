@@ -70,7 +70,7 @@ export function CampaignView({ id, initial }: { id: number; initial: Detail }) {
             <Typography.Title level={4} style={{ margin: 0 }} data-testid="campaign-name">{c.name}</Typography.Title>
             <Space size={4} wrap style={{ marginTop: 4 }}>
               <StateTag state={c.state} />
-              <Tag>{t(`kinds.${c.kind}` as never)}</Tag>
+              <Tag>{t(`kinds.${c.kind}`)}</Tag>
               {!d.manage && <Tag data-testid="follow-tag">{t("admin.list.follow")}</Tag>}
             </Space>
           </div>

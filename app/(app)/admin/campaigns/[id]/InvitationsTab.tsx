@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useTRPC } from "../../../../_components/trpc";
 import { Figure, useErrorToast, useWhen, type CampaignsOut, type Detail } from "../_components/shared";
 import { useRefreshCampaign } from "./OverviewTab";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Message = CampaignsOut["outbox"]["messages"][number];
 // campaignOutbox lists the newest 200 invitation messages (server/outbox/outbox.ts).
@@ -27,7 +28,7 @@ export function InvitationsTab({ detail }: { detail: Detail }) {
   }));
   const counts = detail.invitations ?? { total: 0, sent: 0, used: 0 };
   const open = detail.campaign.state === "open";
-  const statusLabel = (s: string) => t(`admin.invitations.status.${s}` as never);
+  const statusLabel = (s: string) => t(`admin.invitations.status.${s as GroupKey<"campaigns.admin.invitations.status">}`);
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="invitations">
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t("admin.invitations.intro")}</Typography.Paragraph>
@@ -52,7 +53,7 @@ export function InvitationsTab({ detail }: { detail: Detail }) {
         <Space wrap size={4} data-testid="outbox-counts">
           {outbox.data.counts.map((c) => (
             <Tag key={`${c.kind}-${c.status}`} color={STATUS_COLOR[c.status]}>
-              {`${t(`admin.invitations.kind.${c.kind}` as never)} · ${statusLabel(c.status)} ${c.n}`}
+              {`${t(`admin.invitations.kind.${c.kind as GroupKey<"campaigns.admin.invitations.kind">}`)} · ${statusLabel(c.status)} ${c.n}`}
             </Tag>
           ))}
         </Space>

@@ -7,6 +7,7 @@ import { useTRPC } from "../../../../_components/trpc";
 import { Figure, RateBar, useErrorToast, useMobile, useUnitName, type CampaignsOut, type Detail } from "../_components/shared";
 import { useRefreshCampaign } from "./OverviewTab";
 import { useLocalName } from "../../../../_components/localName";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Plan = CampaignsOut["planObservations"];
 type Visit = CampaignsOut["observationProgress"]["byVisit"][number];
@@ -43,7 +44,7 @@ function PlanForm({ detail, onPlanned }: { detail: Detail; onPlanned: (p: Plan) 
       <Form.Item name="groups" label={t("admin.observations.groups")} extra={t("admin.observations.groupsHelp")}
         rules={[{ required: true, message: t("errors.badRaterGroup", { path: "groups" }) }]}>
         <Checkbox.Group data-testid="plan-groups" options={detail.observerGroups.map((g) => ({
-          value: g, label: <span>{t(`raterGroups.${g}` as never)}{!withInstrument.has(g) && <Typography.Text type="warning">{` (${t("admin.observations.noInstrument")})`}</Typography.Text>}</span>,
+          value: g, label: <span>{t(`raterGroups.${g}`)}{!withInstrument.has(g) && <Typography.Text type="warning">{` (${t("admin.observations.noInstrument")})`}</Typography.Text>}</span>,
         }))} />
       </Form.Item>
       <Popconfirm title={detail.summary?.observations ? t("admin.observations.replanConfirm") : t("admin.observations.planConfirm")}
@@ -86,13 +87,13 @@ export function ObservationsTab({ detail }: { detail: Detail }) {
   const tc = useTranslations("common");
   const cn = useLocalName();
   const draft = detail.campaign.state === "draft";
-  const group = (g: string) => <Tag color={GROUP_COLOR[g]}>{t(`raterGroups.${g}` as never)}</Tag>;
+  const group = (g: string) => <Tag color={GROUP_COLOR[g]}>{t(`raterGroups.${g as GroupKey<"campaigns.raterGroups">}`)}</Tag>;
   const observer = (o: Visit) => (
     <span>{o.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.observerNumber}</Typography.Text>{" "}{group(o.raterGroup)}</span>
   );
   const status = (o: Visit) => (
     <span style={{ whiteSpace: "nowrap" }} data-testid="visit-status">
-      <Tag color={STATUS_COLOR[o.status]}>{t(`admin.observations.statuses.${o.status}` as never)}</Tag>
+      <Tag color={STATUS_COLOR[o.status]}>{t(`admin.observations.statuses.${o.status}`)}</Tag>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.recordsDone", { done: o.done, due: o.due })}</Typography.Text>
       {o.lastOn && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("admin.observations.lastOn", { date: o.lastOn })}</Typography.Text></div>}
     </span>

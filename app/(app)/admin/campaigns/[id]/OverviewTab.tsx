@@ -10,6 +10,7 @@ import { useTRPC } from "../../../../_components/trpc";
 import {
   InstrumentFields, chosenInstruments, useErrorToast, useLocalName, useWhen, type Detail,
 } from "../_components/shared";
+import type { GroupKey } from "@/server/i18n/messages";
 
 /** Refreshes everything the campaign's pages show of it. */
 export function useRefreshCampaign() {
@@ -222,7 +223,7 @@ export function OverviewTab({ detail, onTab }: { detail: Detail; onTab: (key: st
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="overview">
       <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small" bordered={false}>
-        <Descriptions.Item label={t("admin.fields.kind")}>{t(`kinds.${c.kind}` as never)}</Descriptions.Item>
+        <Descriptions.Item label={t("admin.fields.kind")}>{t(`kinds.${c.kind}`)}</Descriptions.Item>
         {c.termCode && <Descriptions.Item label={t("admin.fields.term")}>{c.termCode}</Descriptions.Item>}
         <Descriptions.Item label={t("admin.fields.scope")}>{c.scopeUnitId === null ? t("admin.fields.wholeSchool") : name(c.scopeUnitName, c.scopeUnitNameEn)}</Descriptions.Item>
         <Descriptions.Item label={t("admin.fields.window")}>
@@ -253,7 +254,7 @@ export function OverviewTab({ detail, onTab }: { detail: Detail; onTab: (key: st
       <Table size="small" rowKey="raterGroup" pagination={false} dataSource={detail.instruments}
         data-testid="instruments-table" locale={{ emptyText: t("admin.overview.noInstruments") }}
         columns={[
-          { title: t("admin.overview.raterGroup"), dataIndex: "raterGroup", width: 120, render: (g: string) => t(`raterGroups.${g}` as never) },
+          { title: t("admin.overview.raterGroup"), dataIndex: "raterGroup", width: 120, render: (g: string) => t(`raterGroups.${g as GroupKey<"campaigns.raterGroups">}`) },
           { title: t("admin.overview.instrument"), key: "i", render: (_, i) => `${name(i.name, i.nameEn)} v${i.version}` },
         ]} />
       {detail.manage && c.state === "draft" && <div><EditInstruments detail={detail} /></div>}

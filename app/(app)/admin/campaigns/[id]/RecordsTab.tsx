@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import { useMobile, type CampaignsOut, type Detail } from "../_components/shared";
 import { useLocalName } from "../../../../_components/localName";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Record = CampaignsOut["observationRecords"][number];
 const GROUP_COLOR: { [k: string]: string } = { supervisor: "purple", leader: "volcano", peer: "blue" };
@@ -36,7 +37,7 @@ export function RecordsTab({ detail }: { detail: Detail }) {
     .some((x) => x.toLowerCase().includes(q.toLowerCase())));
   const observer = (r: Record) => (
     <span>{r.observerName} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.observerNumber}</Typography.Text>{" "}
-      <Tag color={GROUP_COLOR[r.raterGroup]}>{t(`raterGroups.${r.raterGroup}` as never)}</Tag></span>
+      <Tag color={GROUP_COLOR[r.raterGroup]}>{t(`raterGroups.${r.raterGroup as GroupKey<"campaigns.raterGroups">}`)}</Tag></span>
   );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="records">

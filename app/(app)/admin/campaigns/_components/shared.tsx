@@ -7,6 +7,7 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../../../_components/trpc";
 import { useLocalName } from "../../../../_components/localName";
+import type { GroupKey } from "@/server/i18n/messages";
 
 export type CampaignsOut = inferRouterOutputs<AppRouter>["campaigns"];
 export type Detail = CampaignsOut["detail"];
@@ -55,7 +56,7 @@ export function useErrorToast() {
 
 export function StateTag({ state }: { state: string }) {
   const t = useTranslations("campaigns");
-  return <Tag color={STATE_COLOR[state]} data-testid="campaign-state">{t(`states.${state}` as never)}</Tag>;
+  return <Tag color={STATE_COLOR[state]} data-testid="campaign-state">{t(`states.${state as GroupKey<"campaigns.states">}`)}</Tag>;
 }
 
 /** A rate as a bar with its percentage ("—" when nobody is eligible), and "responded / eligible" under it. */
@@ -87,7 +88,7 @@ export function InstrumentFields({ groups, versions }: { groups: GroupOfKind[]; 
       {groups.map((g) => {
         const list = versions[g.instrumentKind] ?? [];
         return (
-          <Form.Item key={g.group} name={["instruments", g.group]} label={t(`raterGroups.${g.group}` as never)}
+          <Form.Item key={g.group} name={["instruments", g.group]} label={t(`raterGroups.${g.group}`)}
             extra={list.length === 0 ? t("admin.form.noApproved") : undefined}>
             <Select allowClear placeholder={t("admin.form.noInstrument")} data-testid={`instrument-${g.group}`}
               options={list.map((v) => ({ value: v.id, label: versionLabel(v, name) }))} />

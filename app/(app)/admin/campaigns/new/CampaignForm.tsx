@@ -10,6 +10,7 @@ import { useTRPC } from "../../../../_components/trpc";
 import {
   InstrumentFields, chosenInstruments, defaultInstruments, fromPicker, toPicker, useErrorToast, useLocalName, type FormOptions,
 } from "../_components/shared";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Values = {
   kind: string; name: string; termId?: number; scopeUnitId?: number; opensAt: Dayjs; closesAt: Dayjs;
@@ -67,7 +68,7 @@ function Fields({ options }: { options: FormOptions }) {
     if (nameTouched.current) return;
     const term = options.terms.find((x) => x.id === termId);
     const prefix = meta.term ? term?.code : opensDay?.slice(0, 4);
-    form.setFieldValue("name", [prefix, t(`kinds.${meta.kind}` as never)].filter(Boolean).join(" "));
+    form.setFieldValue("name", [prefix, t(`kinds.${meta.kind}`)].filter(Boolean).join(" "));
   }, [meta, termId, opensDay, options.terms, form, t]);
 
   const create = useMutation(trpc.campaigns.create.mutationOptions({
@@ -98,7 +99,7 @@ function Fields({ options }: { options: FormOptions }) {
     kind: "end_of_term", termId: current?.id, opensAt: start, closesAt: start.add(DEFAULT_DAYS, "day").hour(23).minute(59),
     scopeUnitId: options.wholeSchool ? WHOLE_SCHOOL : topUnits(options.units)[0]?.id, employerMode: "all",
   };
-  const kindLabel = (k: string) => t(`kinds.${k}` as never);
+  const kindLabel = (k: string) => t(`kinds.${k as GroupKey<"campaigns.kinds">}`);
 
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} style={{ maxWidth: 640 }} data-testid="campaign-form"

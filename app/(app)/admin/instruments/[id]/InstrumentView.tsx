@@ -125,7 +125,7 @@ export function InstrumentView({ id, initialVersionId, canApprove }: { id: numbe
           <>
             <Descriptions column={{ xs: 1, sm: 2 }} size="small" style={{ marginBottom: 12 }}>
               <Descriptions.Item label={t("detail.key")}><Typography.Text code>{i.key}</Typography.Text></Descriptions.Item>
-              <Descriptions.Item label={t("detail.kind")}>{t(`kinds.${i.kind}` as never)}</Descriptions.Item>
+              <Descriptions.Item label={t("detail.kind")}>{t(`kinds.${i.kind}`)}</Descriptions.Item>
             </Descriptions>
             <UploadInstrument label={t("upload.button")} onDone={(r) => { if (r.instrumentId === id) { setSelected(r.versionId); setAgainst(undefined); } }} />
           </>

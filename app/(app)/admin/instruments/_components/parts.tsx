@@ -7,6 +7,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Out = inferRouterOutputs<AppRouter>["instruments"];
 export type DiffResult = Out["diff"];
@@ -119,7 +120,7 @@ export function DiffList({ result }: { result: DiffResult }) {
   }
   const { changes, counts } = result.diff;
   if (changes.length === 0) return <Typography.Text type="secondary" data-testid="diff-none">{t("diff.none")}</Typography.Text>;
-  const field = (f: string) => (t.has(`diff.fields.${f}`) ? t(`diff.fields.${f}` as never) : f);
+  const field = (f: string) => (t.has(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) ? t(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) : f);
   return (
     <div data-testid="diff">
       <Typography.Paragraph type="secondary">{t("diff.summary", counts)}</Typography.Paragraph>

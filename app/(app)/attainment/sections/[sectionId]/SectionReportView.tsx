@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { distributionOption, objectivesBarOption } from "@/server/attainment/charts";
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
+import type { GroupKey } from "@/server/i18n/messages";
 
 type Issue = { file: string; row: number; column: string | null; message: string };
 
@@ -76,7 +77,7 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
             <Alert type="error" title={outcome.text} data-testid="gradebook-refused" description={
               <Table size="small" rowKey={(i) => `${i.file}:${i.row}:${i.column}:${i.message}`} pagination={false} dataSource={outcome.issues} data-testid="gradebook-issues"
                 columns={[
-                  { title: t("file"), render: (_, i) => tf(i.file) },
+                  { title: t("file"), render: (_, i) => tf(i.file as GroupKey<"attainment.files">) },
                   { title: t("row"), dataIndex: "row" },
                   { title: t("column"), dataIndex: "column" },
                   { title: t("reason"), dataIndex: "message" },
