@@ -5,6 +5,7 @@ import { Alert, Button, Card, Collapse, Progress, Select, Space, Table, Tag, Typ
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import type { ImportKind } from "@/server/imports/kinds";
+import type { GroupKey } from "@/server/i18n/messages";
 import { useTRPC } from "../../../_components/trpc";
 
 const STATUS_COLOR: Record<string, string> = { done: "green", failed: "red", queued: "default", parsing: "blue", validating: "blue", writing: "blue" };
@@ -138,7 +139,7 @@ export function ImportView({ kinds }: { kinds: ImportKind[] }) {
           onRow={(r) => ({ onClick: () => setJobId(r.id), style: { cursor: "pointer" } })}
           columns={[
             { title: t("page.when"), dataIndex: "createdAt", render: (d: Date) => format.dateTime(new Date(d), { dateStyle: "short", timeStyle: "short" }) },
-            { title: t("page.chooseKind"), dataIndex: "kind", render: (k: string) => t(`kinds.${k}`) },
+            { title: t("page.chooseKind"), dataIndex: "kind", render: (k: string) => t(`kinds.${k as GroupKey<"imports.kinds">}`) },
             { title: t("page.fileName"), dataIndex: "fileName", responsive: ["sm"] },
             { title: t("page.result"), key: "r", render: (_, r) => r.status === "done"
               ? t("page.resultDone", { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged })
