@@ -27,7 +27,7 @@ commands:
 
 environment: DATABASE_URL (PostgreSQL) or PGLITE_DIR (embedded, default .data/pglite), DEMO_SEED (auto|off)`;
 
-// Read directly rather than through server/env.ts, which also wants the app's secrets.
+// Read directly rather than through server/kernel/env.ts, which also wants the app's secrets.
 function setting(name: string): string | undefined {
   const v = process.env[name];
   return v === undefined || v === "" ? undefined : v;

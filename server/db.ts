@@ -1,7 +1,7 @@
 import "server-only";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { prepareDatabase } from "./setup";
-import { env } from "./env";
+import { env } from "./kernel/env";
 import { failInterruptedImportJobs } from "./imports/jobs";
 
 // One database per process: PGlite is single-process, and a postgres.js pool is shared.

@@ -5,7 +5,7 @@ import { flushClosedPools } from "./anonymity/pool";
 import { closeCampaign } from "./campaigns/campaigns";
 import { runDueReminders } from "./campaigns/reminders";
 import { getDb } from "./db";
-import { anonSecret, env } from "./env";
+import { anonSecret, env } from "./kernel/env";
 import { deliverOutbox, smtpMailer, type Mailer } from "./outbox/outbox";
 import { refreshScores } from "./scoring/refresh";
 

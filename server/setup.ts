@@ -3,7 +3,7 @@ import type { Db, DbHandle } from "@/db/client";
 import { persons } from "@/db/schema";
 import { isEmpty, readMarker, seedDemo, type DemoSummary } from "@/db/seed/demo";
 import { seedDemoCampaigns } from "./campaigns/demo";
-import { anonSecret } from "./env";
+import { anonSecret } from "./kernel/env";
 import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
 import { seedDemoScores } from "./scoring/demo";

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { currentUser } from "@/server/api/server";
-import { env } from "@/server/env";
+import { env } from "@/server/kernel/env";
 import { localPath } from "@/server/http/guard";
 import { SignInForm } from "./SignInForm";
 

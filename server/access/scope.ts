@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { Role } from "@/db/schema";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import type { SessionUser } from "../auth/users";
 
 export function hasRole(user: SessionUser | null | undefined, ...roles: Role[]): boolean {

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { BlindSignError, blindSign } from "./blind";
 import { fromBase64, toBase64 } from "./client";
 import { decryptTargetKey, type Secret } from "./keys";

@@ -21,7 +21,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { sealedSubmissions, spentTokens } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { LOCALES } from "../i18n/messages";
 import type { Plan } from "../instruments/plan";
 import { validateAnswers } from "../instruments/validate";

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 
 export const TRANSFER_MINUTES = 10;
 /** A bundle of 100 targets is about 45 KB as base64url ciphertext. */

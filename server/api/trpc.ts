@@ -3,12 +3,12 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { translate } from "../i18n/translate";
 import type { Locale } from "../i18n/messages";
 import type { SessionUser } from "../auth/users";
 import { unitScope, type UnitScope } from "../access/scope";
-import { showPath, unstorableTextPath } from "../text";
+import { showPath, unstorableTextPath } from "../kernel/text";
 
 // The context is plain data: route handlers build it from the request, tests build it
 // directly (see createCaller in root.ts), no HTTP needed.
@@ -75,7 +75,7 @@ const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
 });
 
 // One check for every input: a string (or key) holding a NUL or a lone surrogate is refused
-// with 400 and its path (server/text.ts), whatever the procedure's own schema says.
+// with 400 and its path (server/kernel/text.ts), whatever the procedure's own schema says.
 const storableText = t.middleware(async ({ ctx, getRawInput, next }) => {
   const bad = unstorableTextPath(await getRawInput());
   if (bad !== null) throw new TRPCError({ code: "BAD_REQUEST", message: translate(ctx.locale, "errors.badText", { field: showPath(bad) }) });

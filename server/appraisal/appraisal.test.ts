@@ -8,7 +8,7 @@ import type { Db } from "@/db/client";
 import { appraisalResults, appraisalRuns, persons } from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute, scopeOf } from "../scoring/compute";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/kernel/errors";
 import { translate } from "../i18n/translate";
 import { throwsCode } from "../scoring/expect-code";
 import { bandTeachers, type BandTeacher } from "./band";

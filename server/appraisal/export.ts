@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf, type UnitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
-import { badRequest } from "../errors";
+import { badRequest } from "../kernel/errors";
 import { sourceOf } from "./queries";
 import { logViews } from "./views";
 

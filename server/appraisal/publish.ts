@@ -2,8 +2,8 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalRuns, appraisalVersionRows, appraisalVersions } from "@/db/schema";
-import { recordAudit } from "../audit";
-import { badRequest, DomainError } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { badRequest, DomainError } from "../kernel/errors";
 import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badRequest } from "@/server/errors";
+import { badRequest } from "@/server/kernel/errors";
 
 /**
  * The appraisal rules of a school year: an optional part (`appraisal`) of the scoring policy

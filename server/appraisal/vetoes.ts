@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalExemptions, appraisalVetoes, persons } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { recordAudit } from "../audit";
-import { badRequest, DomainError } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
 import { EXEMPTION_KINDS } from "./rules";
 

@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { persons, resultViews } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 
 /**
  * Who looked (result_views): every view of one teacher's results, appraisal or comments by

@@ -11,7 +11,7 @@
 // Headers in Chinese or English, any order, matched like the imports' (NFKC, case, spaces).
 import { readTable, ImportFileError, type RawTable } from "../imports/parse";
 import { normHeader } from "../imports/layouts";
-import { isStorableText } from "../text";
+import { isStorableText } from "../kernel/text";
 import { translate } from "../i18n/translate";
 import type { Locale } from "../i18n/messages";
 import {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "../auth/users";
-import { badRequest, DomainError } from "../errors";
+import { badRequest, DomainError } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import { MAX_FILE_BYTES } from "../imports/parse";
 import { describeIssue } from "./files";

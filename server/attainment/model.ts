@@ -16,8 +16,8 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { outcomeModels, programmes } from "@/db/schema";
-import { recordAudit } from "../audit";
-import { DomainError, notFound } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
 import type { Locale } from "../i18n/messages";
 import {

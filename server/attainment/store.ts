@@ -15,8 +15,8 @@ import type { DbOrTx } from "@/db/client";
 import {
   assessmentItems, assessmentScores, attainmentRuns, courses, enrolments, persons, sectionAttainmentNotes, sections, sectionTeachers, terms,
 } from "@/db/schema";
-import { recordAudit } from "../audit";
-import { DomainError, notFound } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { DomainError, notFound } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import {
   computeAttainment, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, type AssessmentItem, type AttainmentInput,

@@ -14,7 +14,7 @@ import { assessmentItems, attainmentRuns, courses, outcomeModels, programmes, se
 import { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES } from "../access/roles";
 import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
-import { DomainError, forbidden, notFound } from "../errors";
+import { DomainError, forbidden, notFound } from "../kernel/errors";
 import { shortfalls, type AttainmentResult } from "./compute";
 import { currentModel } from "./model";
 import { isSectionTeacher, latestRun, sectionInfo } from "./store";

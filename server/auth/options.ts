@@ -2,11 +2,11 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "../db";
-import { env } from "../env";
+import { env } from "../kernel/env";
 import { authenticate, findActivePersonByNumber, loadSessionUser, type SessionUser } from "./users";
 import { clientIp } from "../http/guard";
-import { recordAudit } from "../audit";
-import { isStorableText } from "../text";
+import { recordAudit } from "../kernel/audit";
+import { isStorableText } from "../kernel/text";
 
 declare module "next-auth" {
   interface Session { user: SessionUser; loginAt: number }

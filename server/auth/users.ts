@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { credentials, persons, roleGrants, type Role } from "@/db/schema";
-import { notFound } from "../errors";
-import { recordAudit } from "../audit";
+import { notFound } from "../kernel/errors";
+import { recordAudit } from "../kernel/audit";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { clearFailures, lockedMinutes, recordFailure, throttleKeys, type ThrottleConfig } from "./throttle";
 

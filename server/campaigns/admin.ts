@@ -8,9 +8,9 @@ import {
 import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
 import { rowsOf, unitScope, type UnitScope } from "../access/scope";
 import type { Secret } from "../anonymity/keys";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { invitationCounts } from "../invitations/invitations";
 import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { campaignExclusions, campaigns } from "@/db/schema";
 import { courseType } from "@/db/schema/org";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { assertDraft, getCampaignRow, parseInput, subtreeSql } from "./campaigns";
 import { SECTION_KINDS, type RaterGroup } from "./kinds";
 import { officerCount } from "./reports";

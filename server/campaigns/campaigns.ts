@@ -7,9 +7,9 @@ import {
 } from "@/db/schema";
 import { CAMPAIGN_KINDS, RATER_GROUPS } from "@/db/schema/campaigns";
 import { inScope, rowsOf, unitScope } from "../access/scope";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound } from "../kernel/errors";
 import { requireApprovedVersion } from "../instruments/versions";
 import type { Secret } from "../anonymity/keys";
 import { flushPool } from "../anonymity/pool";

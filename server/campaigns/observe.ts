@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { observationAssignments, units } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { generateOptionsInput, syncSectionTargets } from "./assign";
 import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
 import { INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, type ObserverGroup } from "./kinds";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf, unitScope, type UnitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { getCampaignRow, parseInput } from "./campaigns";
 import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
 import { CAMPAIGN_SCHOOL_YEAR } from "../scoring/compute";

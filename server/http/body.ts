@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
-import { badRequest, DomainError } from "../errors";
-import { showPath, unstorableTextPath, isStorableText } from "../text";
+import { badRequest, DomainError } from "../kernel/errors";
+import { showPath, unstorableTextPath, isStorableText } from "../kernel/text";
 
 /**
  * The one way route handlers read a request body: at most `limit` bytes are taken from the
@@ -10,7 +10,7 @@ import { showPath, unstorableTextPath, isStorableText } from "../text";
  * from the stream after that: the request stays paused (the client's upload stalls) and the
  * server process closes the connection once the answer is out (server/http/incoming.ts).
  *
- * Text is checked on the way in (server/text.ts): bodies that are not UTF-8, and JSON
+ * Text is checked on the way in (server/kernel/text.ts): bodies that are not UTF-8, and JSON
  * holding a NUL or a lone surrogate anywhere, are refused with 400 and the path.
  */
 

@@ -1,4 +1,4 @@
-import { env } from "../env";
+import { env } from "../kernel/env";
 import { PEER_ADDRESS_HEADER } from "./incoming";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -1,7 +1,7 @@
-import { DomainError, HTTP_STATUS } from "../errors";
+import { DomainError, HTTP_STATUS } from "../kernel/errors";
 import { LOCALE_COOKIE, toLocale, type Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
-import { showPath, isStorableText } from "../text";
+import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
 

@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { ROLES, type Role } from "@/db/schema";
 import { messages, type Locale } from "../i18n/messages";
-import { isStorableText } from "../text";
+import { isStorableText } from "../kernel/text";
 
 export type Bilingual = { zh: string; en: string };
 
@@ -68,7 +68,7 @@ const blankToUndefined = (v: unknown) => {
 
 /**
  * A cell: trimmed, empty → undefined; required cells must not be empty; text that cannot
- * be stored (a NUL, a lone surrogate: server/text.ts) is refused in every kind of cell.
+ * be stored (a NUL, a lone surrogate: server/kernel/text.ts) is refused in every kind of cell.
  */
 function cell<T>(required: boolean, parse: (s: string, ctx: Ctx) => T) {
   return z.preprocess(blankToUndefined, z.string().optional().transform((s, ctx): T | undefined => {

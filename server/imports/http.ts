@@ -6,7 +6,7 @@ import { IMPORT_KINDS, type ImportKind } from "./kinds";
 import { IMPORT_ROLE_LIST } from "../access/roles";
 import { hasRole } from "../access/scope";
 import type { SessionUser } from "../auth/users";
-import { badRequest, DomainError, forbidden } from "../errors";
+import { badRequest, DomainError, forbidden } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import { startImportJob } from "./jobs";
 import { MAX_FILE_BYTES } from "./parse";

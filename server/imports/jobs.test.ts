@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { createCaller } from "../api/root";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { handleImportUpload, templateResponse } from "./http";
 import { importJobs } from "@/db/schema";

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import { approveVersion, createVersion, getVersion, type CreateResult } from "./versions";
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog, instrumentVersions, instruments } from "@/db/schema";
 import { createCaller } from "../api/root";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { checkInstrument } from "./check";
 import { validateAnswers } from "./validate";

@@ -4,10 +4,10 @@ import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import type { Secret } from "../anonymity/keys";
 import { shanghaiDay } from "../anonymity/issue";
-import { csvLine } from "../csv";
-import { recordAudit } from "../audit";
+import { csvLine } from "../kernel/csv";
+import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { assertCanManageCampaign } from "../campaigns/campaigns";
 
 /**

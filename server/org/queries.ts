@@ -3,7 +3,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { courses, enrolments, persons, programmes, sectionTeachers, sections, terms, units } from "@/db/schema";
 import { assertInScope, type UnitScope } from "../access/scope";
-import { containsPattern, offsetOf, type Page, type PageInput } from "../paging";
+import { containsPattern, offsetOf, type Page, type PageInput } from "../kernel/paging";
 
 // Restricts a unit column to the scope; undefined when the whole school is visible.
 export function scopeFilter(column: AnyPgColumn, scope: UnitScope): SQL | undefined {

@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { persons, roleGrants, ROLES, type Role } from "@/db/schema";
 import { protectedRoleOf } from "../access/roles";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound } from "../kernel/errors";
 import { translate } from "../i18n/translate";
 
 /**

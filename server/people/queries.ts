@@ -2,10 +2,10 @@ import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { enrolments, persons, programmes, roleGrants, sectionTeachers, sections, courses, terms, units, type Role } from "@/db/schema";
 import { assertInScope, type UnitScope } from "../access/scope";
-import { recordAudit } from "../audit";
-import { notFound } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { notFound } from "../kernel/errors";
 import { scopeFilter } from "../org/queries";
-import { containsPattern, offsetOf, type PageInput } from "../paging";
+import { containsPattern, offsetOf, type PageInput } from "../kernel/paging";
 
 export async function listPeople(
   db: DbOrTx, scope: UnitScope,

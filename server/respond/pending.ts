@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound } from "../kernel/errors";
 import { assertOpen } from "../anonymity/issue";
 import { getVersion } from "../instruments/versions";
 import { myReportCampaigns } from "../campaigns/reports";

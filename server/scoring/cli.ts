@@ -31,7 +31,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDb, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { storeBands } from "../appraisal/store";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";

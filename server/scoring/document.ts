@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { notFound } from "../errors";
+import { notFound } from "../kernel/errors";
 import { NA_VALUE } from "../instruments/format";
 import { scopeOf, scopeTargets, targetKey } from "./compute";
 import type { CompositeFigures, ReliabilityFigures } from "./figures";

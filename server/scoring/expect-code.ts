@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/kernel/errors";
 
 /** Test helper: expects fn to throw a DomainError with this code (and, if given, these params). */
 export function throwsCode(fn: () => unknown, code: string, params?: Record<string, unknown>) {

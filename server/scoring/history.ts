@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../kernel/audit";
 import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
 import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
 import { parseTermCode } from "../imports/layouts";

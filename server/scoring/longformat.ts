@@ -1,10 +1,10 @@
 import { RATER_GROUPS } from "@/db/schema/campaigns";
 import { courseType, programmeLevel } from "@/db/schema/org";
-import { DomainError } from "../errors";
+import { DomainError } from "../kernel/errors";
 import type { RaterGroup } from "../campaigns/kinds";
 import { NA_VALUE, type InstrumentFile } from "../instruments/format";
 import { ImportFileError, readTable } from "../imports/parse";
-import { isStorableText } from "../text";
+import { isStorableText } from "../kernel/text";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";

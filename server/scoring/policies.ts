@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { aliasedTable, and, desc, eq, gt, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { persons, scoringPolicies } from "@/db/schema";
-import { recordAudit } from "../audit";
-import { DomainError, notFound } from "../errors";
+import { recordAudit } from "../kernel/audit";
+import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
 import { parsePolicy, type ScoringPolicy } from "./policy";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { courseType } from "@/db/schema/org";
-import { badRequest } from "@/server/errors";
+import { badRequest } from "@/server/kernel/errors";
 import { appraisalRulesSchema, checkAppraisalRules } from "../appraisal/rules";
 import type { RaterGroup } from "../campaigns/kinds";
 import { checkSum } from "./score";

@@ -1,4 +1,4 @@
-import { badRequest } from "@/server/errors";
+import { badRequest } from "@/server/kernel/errors";
 import { NA_VALUE, type Indicator, type InstrumentFile } from "@/server/instruments/format";
 import { compilePlan } from "@/server/instruments/plan";
 

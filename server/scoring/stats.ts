@@ -1,4 +1,4 @@
-import { badRequest } from "@/server/errors";
+import { badRequest } from "@/server/kernel/errors";
 
 /**
  * The statistics core of the scoring engine (issue 5, parts 3, 4 and 6): plain functions on

@@ -3,7 +3,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { compileScoring, scoreResponse, type ScoringModel } from "./score";
 

@@ -1,4 +1,4 @@
-import { badRequest, DomainError, forbidden } from "@/server/errors";
+import { badRequest, DomainError, forbidden } from "@/server/kernel/errors";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { canImport, handleImportUpload, MAX_FILE_BYTES } from "@/server/imports/http";

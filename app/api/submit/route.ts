@@ -1,6 +1,6 @@
 import { submitResponse, MAX_ANSWERS_BYTES } from "@/server/anonymity/submit";
 import { getDb } from "@/server/db";
-import { anonSecret } from "@/server/env";
+import { anonSecret } from "@/server/kernel/env";
 import { routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";

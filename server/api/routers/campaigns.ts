@@ -9,7 +9,7 @@ import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from
 import { CAMPAIGN_MANAGE_ROLES } from "../../campaigns/kinds";
 import type { PlanObservationsOptions } from "../../campaigns/observe";
 import { RATE_DIMENSIONS } from "../../campaigns/rates";
-import { anonSecret } from "../../env";
+import { anonSecret } from "../../kernel/env";
 import { sendInvitations } from "../../invitations/invitations";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { courseType } from "@/db/schema";
 import { listCourses, listProgrammes, listSections, listTerms, listUnits } from "../../org/queries";
-import { pageInput } from "../../paging";
+import { pageInput } from "../../kernel/paging";
 import { BROWSE_ROLE_LIST } from "../../access/roles";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "@/db/schema";
 import { getPerson, listPeople } from "../../people/queries";
-import { pageInput } from "../../paging";
+import { pageInput } from "../../kernel/paging";
 import { setPassword } from "../../auth/users";
 import { PEOPLE_MANAGE_ROLES, PEOPLE_VIEW_ROLES } from "../../access/roles";
 import { revokeInput, revokeRole, setActive, setActiveInput } from "../../people/manage";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { INSTRUMENT_VIEW_ROLES } from "../../access/roles";
 import { issueForInvitation, issueTokens } from "../../anonymity/issue";
 import { putTransfer, takeTransfer, transferPutInput, transferTakeInput } from "../../anonymity/transfer";
-import { anonSecret } from "../../env";
+import { anonSecret } from "../../kernel/env";
 import { LOCALES } from "../../i18n/messages";
 import { resolveInvitation } from "../../invitations/invitations";
 import { formForCaller, pendingForPerson, respondentVersion } from "../../respond/pending";

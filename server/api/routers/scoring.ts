@@ -2,7 +2,7 @@ import { z } from "zod";
 import { POLICY_APPROVE_ROLES, POLICY_VIEW_ROLES, PROVISIONAL_RESULTS_ROLES, RESULTS_VIEW_ROLES, SCORING_ADMIN_ROLES } from "../../access/roles";
 import { hasRole } from "../../access/scope";
 import type { SessionUser } from "../../auth/users";
-import { DomainError } from "../../errors";
+import { DomainError } from "../../kernel/errors";
 import { translate } from "../../i18n/translate";
 import { recompute } from "../../scoring/compute";
 import {

@@ -3,7 +3,7 @@ import { APPRAISAL_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole, unitScope } from "@/server/access/scope";
 import { appraisalXlsx } from "@/server/appraisal/export";
 import { getDb } from "@/server/db";
-import { badRequest, DomainError } from "@/server/errors";
+import { badRequest, DomainError } from "@/server/kernel/errors";
 import { routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";

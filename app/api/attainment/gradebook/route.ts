@@ -1,4 +1,4 @@
-import { badRequest, DomainError } from "@/server/errors";
+import { badRequest, DomainError } from "@/server/kernel/errors";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { handleGradebookUpload, MAX_FILE_BYTES } from "@/server/attainment/http";

@@ -1,4 +1,4 @@
-import { DomainError, forbidden } from "@/server/errors";
+import { DomainError, forbidden } from "@/server/kernel/errors";
 import { currentUser } from "@/server/api/server";
 import { canImport, templateResponse } from "@/server/imports/http";
 import { routeHandler } from "@/server/http/route";

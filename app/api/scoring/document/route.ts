@@ -2,7 +2,7 @@ import { currentUser } from "@/server/api/server";
 import { SCORING_ADMIN_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { getDb } from "@/server/db";
-import { badRequest, DomainError } from "@/server/errors";
+import { badRequest, DomainError } from "@/server/kernel/errors";
 import { routeHandler } from "@/server/http/route";
 import { resultsDocument } from "@/server/scoring/document";
 

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/kernel/errors";
 import { routeHandler } from "@/server/http/route";
 import { exportCsv, exportScope, exportXlsx } from "@/server/scoring/export";
 

@@ -1,8 +1,8 @@
 import { currentUser } from "@/server/api/server";
 import { getCampaignRow } from "@/server/campaigns/campaigns";
 import { getDb } from "@/server/db";
-import { anonSecret } from "@/server/env";
-import { badRequest, DomainError } from "@/server/errors";
+import { anonSecret } from "@/server/kernel/env";
+import { badRequest, DomainError } from "@/server/kernel/errors";
 import { ownOrigin } from "@/server/http/guard";
 import { routeHandler } from "@/server/http/route";
 import { exportInvitationLinks } from "@/server/invitations/invitations";

@@ -1,5 +1,5 @@
 import { getDb } from "@/server/db";
-import { badRequest } from "@/server/errors";
+import { badRequest } from "@/server/kernel/errors";
 import { routeHandler } from "@/server/http/route";
 import { campaignPublicKeys } from "@/server/respond/pending";
 
