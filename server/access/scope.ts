@@ -1,8 +1,9 @@
-import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { col, queryRows, resultRows } from "@/db/query";
 import type { Role } from "@/db/schema";
 import { DomainError } from "../kernel/errors";
 import type { SessionUser } from "../auth/users";
+import { unitSubtreeSql } from "../org/tree";
 
 export function hasRole(user: SessionUser | null | undefined, ...roles: Role[]): boolean {
   return !!user && user.roles.some((g) => roles.includes(g.role));
@@ -21,12 +22,8 @@ export async function unitScope(db: DbOrTx, user: SessionUser, roles: readonly R
   if (grants.some((g) => g.unitId === null)) return "all";
   const roots = [...new Set(grants.map((g) => g.unitId as number))];
   if (roots.length === 0) return [];
-  const rows = await db.execute<{ id: number }>(sql`
-    with recursive tree(id) as (
-      select id from units where id in (${sql.join(roots.map((r) => sql`${r}`), sql`, `)})
-      union select u.id from units u join tree t on u.parent_id = t.id
-    ) select id from tree`);
-  return rowsOf<{ id: number }>(rows).map((r) => Number(r.id));
+  const rows = await queryRows(db, { id: col.int }, unitSubtreeSql(roots));
+  return rows.map((r) => r.id);
 }
 
 export function inScope(scope: UnitScope, unitId: number | null | undefined): boolean {
@@ -37,7 +34,10 @@ export function assertInScope(scope: UnitScope, unitId: number | null | undefine
   if (!inScope(scope, unitId)) throw new DomainError("FORBIDDEN", "errors.otherUnit");
 }
 
-// postgres.js returns an array; PGlite returns { rows }.
+/**
+ * The untyped rows of a driver result. Superseded by `queryRows` (db/query.ts), which types
+ * and normalises them; kept for the modules not yet moved to it.
+ */
 export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+  return resultRows(result) as T[];
 }
