@@ -135,6 +135,13 @@ export async function queryRow<S extends RowSpec>(db: Executor, spec: S, stateme
   return (await queryRows(db, spec, statement))[0];
 }
 
+/** The one row of a statement that always returns one (an aggregate); throws when it returns none. */
+export async function queryOne<S extends RowSpec>(db: Executor, spec: S, statement: SQL): Promise<RowOf<S>> {
+  const row = await queryRow(db, spec, statement);
+  if (!row) throw new TypeError("queryOne: the statement returned no row");
+  return row;
+}
+
 /** The single value of a one-row, one-column statement (a count, a sum, an exists). */
 export async function queryValue<T>(db: Executor, type: Decoder<T>, statement: SQL): Promise<T> {
   const raw = resultRows(await db.execute(statement))[0];

@@ -6,7 +6,9 @@ import {
   persons, sections, terms, units,
 } from "@/db/schema";
 import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
-import { rowsOf, unitScope, type UnitScope } from "../access/scope";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
+import { unitScope, type UnitScope } from "../access/scope";
+import { unitAncestorsSql } from "../org/tree";
 import type { Secret } from "../anonymity/keys";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
@@ -48,11 +50,7 @@ async function visibility(db: DbOrTx, actor: SessionUser): Promise<Visibility> {
   if (scope === "all") return { scope, above: [] };
   const roots = [...new Set(actor.roles.filter((g) => g.role === "unit_admin" && g.unitId !== null).map((g) => g.unitId as number))];
   if (roots.length === 0) return { scope, above: [] };
-  const above = rowsOf<{ id: number }>(await db.execute(sql`
-    with recursive up(id, parent_id) as (
-      select id, parent_id from units where id in (${sql.join(roots.map((r) => sql`${r}`), sql`, `)})
-      union select u.id, u.parent_id from units u join up on u.id = up.parent_id
-    ) select id from up`)).map((r) => Number(r.id)).filter((id) => !scope.includes(id));
+  const above = (await queryRows(db, { id: col.int }, unitAncestorsSql(roots))).map((r) => r.id).filter((id) => !scope.includes(id));
   return { scope, above };
 }
 
@@ -100,7 +98,7 @@ export type CampaignListRow = {
 async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns: number[]; units: number[] }) {
   if (ids.length === 0) return new Map<number, { targets: number; eligible: number; responded: number }>();
   const list = (xs: number[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`), sql`, `) : sql`null`);
-  const rows = rowsOf<{ id: number; targets: number; eligible: number; responded: number }>(await db.execute(sql`
+  const rows = await queryRows(db, { id: col.int, targets: col.int, eligible: col.int, responded: col.int }, sql`
     with tg as (
       select t.id, t.campaign_id from campaign_targets t
         left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
@@ -125,8 +123,8 @@ async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns:
       ) x join tg on tg.id = x.target_id group by 1)
     select c.id, coalesce(nt.n, 0) as targets, coalesce(el.n, 0) as eligible, coalesce(rs.n, 0) as responded
     from campaigns c left join nt on nt.campaign_id = c.id left join el on el.campaign_id = c.id left join rs on rs.campaign_id = c.id
-    where c.id in (${list(ids)})`));
-  return new Map(rows.map((r) => [Number(r.id), { targets: Number(r.targets), eligible: Number(r.eligible), responded: Number(r.responded) }]));
+    where c.id in (${list(ids)})`);
+  return new Map(rows.map((r) => [r.id, { targets: r.targets, eligible: r.eligible, responded: r.responded }]));
 }
 
 /** The campaigns the actor may see, newest window first, with their targets and overall response rate. */
@@ -177,8 +175,8 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
   const cohorts = (await db.select({ graduationYear: campaignCohorts.graduationYear, offsetYears: campaignCohorts.offsetYears })
     .from(campaignCohorts).where(eq(campaignCohorts.campaignId, c.id)).orderBy(desc(campaignCohorts.graduationYear)))
     .map((k) => ({ graduationYear: k.graduationYear, offsetYears: Number(k.offsetYears) }));
-  const [{ employers: employerCount }] = rowsOf<{ employers: number }>(await db.execute(sql`
-    select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`));
+  const employerCount = await queryValue(db, col.int, sql`
+    select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`);
   const tracking = TRACKING_KINDS.includes(c.kind);
   const observerInstrument = instrumentRows.some((i) => (OBSERVER_GROUPS as readonly string[]).includes(i.raterGroup));
   return {
@@ -208,7 +206,7 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     settings: { reminderDays: c.reminderDays, observersNamedToTeacher: c.observersNamedToTeacher },
     reminders,
     cohorts,
-    employers: Number(employerCount),
+    employers: employerCount,
     summary: manage ? await assignmentSummary(db, c.id) : null,
     keys: manage ? await keyProgressOf(db, c.id) : null,
     invitations: manage && tracking ? await invitationCounts(db, c.id) : null,
@@ -218,16 +216,14 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
 export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;
 
 async function hasObservations(db: DbOrTx, campaignId: number) {
-  const [r] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}`));
-  return Number(r.n) > 0;
+  return await queryValue(db, col.bool, sql`
+    select exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}) as found`);
 }
 
 async function keyProgressOf(db: DbOrTx, campaignId: number) {
-  const [r] = rowsOf<{ targets: number; ready: number }>(await db.execute(sql`
+  return queryOne(db, { targets: col.int, ready: col.int }, sql`
     select count(*)::int as targets, count(k.target_id)::int as ready
-    from campaign_targets t left join target_keys k on k.target_id = t.id where t.campaign_id = ${campaignId}`));
-  return { targets: Number(r.targets), ready: Number(r.ready) };
+    from campaign_targets t left join target_keys k on k.target_id = t.id where t.campaign_id = ${campaignId}`);
 }
 
 /** How many of the campaign's targets have their signing key (the page polls it while opening). */
@@ -259,13 +255,13 @@ export async function campaignFormOptions(db: DbOrTx, actor: SessionUser, now: D
     .from(units).where(and(eq(units.active, true), scope === "all" ? undefined : scope.length ? inArray(units.id, scope) : sql`false`))
     .orderBy(asc(units.code));
   const unitCond = scope === "all" ? sql`` : scope.length ? sql`where p.unit_id in (${sql.join(scope.map((u) => sql`${u}`), sql`, `)})` : sql`where false`;
-  const cohortYears = rowsOf<{ year: number; cohorts: number; alumni: number }>(await db.execute(sql`
+  const cohortYears = await queryRows(db, { year: col.int, cohorts: col.int, alumni: col.int }, sql`
     select gc.graduation_year as year, count(distinct gc.id)::int as cohorts, count(a.id)::int as alumni
     from graduate_cohorts gc join programmes p on p.id = gc.programme_id left join alumni a on a.cohort_id = gc.id
-    ${unitCond} group by 1 order by 1 desc`)).map((r) => ({ year: Number(r.year), cohorts: Number(r.cohorts), alumni: Number(r.alumni) }));
+    ${unitCond} group by 1 order by 1 desc`);
   const employerRows = await db.select({ id: employers.id, code: employers.code, name: employers.name }).from(employers)
     .orderBy(asc(employers.name)).limit(EMPLOYER_CHOICES + 1);
-  const [{ n: employerCount }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from employers`));
+  const employerCount = await queryValue(db, col.int, sql`select count(*)::int as n from employers`);
   return {
     now,
     terms: termRows,
@@ -277,7 +273,7 @@ export async function campaignFormOptions(db: DbOrTx, actor: SessionUser, now: D
     units: unitRows,
     offsets: [...COHORT_OFFSETS],
     cohortYears,
-    employerCount: Number(employerCount),
+    employerCount,
     // A long list is searched in the form; beyond EMPLOYER_CHOICES only "all" is offered.
     employers: employerRows.length > EMPLOYER_CHOICES ? null : employerRows,
   };
@@ -407,10 +403,10 @@ export async function reportsFor(db: DbOrTx, actor: SessionUser, campaignId: num
 // ---------------------------------------------------------------------------------------------
 // Observation rounds: progress and the named records
 
-type AssignmentRow = {
-  id: number; observer_id: number; observer_name: string; observer_number: string; rater_group: string;
-  section_id: number; section_code: string; course_code: string; course_name: string; course_name_en: string | null; teacher_name: string | null;
-  unit_id: number; unit_name: string; unit_name_en: string | null; planned_on: string | null; done: boolean; observed_on: string | null;
+const assignmentRow = {
+  id: col.int, observer_id: col.int, observer_name: col.text, observer_number: col.text, rater_group: col.text,
+  section_id: col.int, section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, teacher_name: col.text.nullable,
+  unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable, planned_on: col.text.nullable, done: col.bool, observed_on: col.text.nullable,
 };
 
 export type VisitStatus = "done" | "partial" | "pending";
@@ -425,7 +421,7 @@ const rate = (done: number, due: number) => (due > 0 ? done / due : null);
  */
 export async function observationProgressFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
   await assertCanManageCampaign(db, actor, campaignId);
-  const rows = rowsOf<AssignmentRow>(await db.execute(sql`
+  const rows = await queryRows(db, assignmentRow, sql`
     select o.id, o.observer_id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group,
       t.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, te.name as teacher_name,
       co.unit_id, u.name as unit_name, u.name_en as unit_name_en, o.planned_on::text as planned_on,
@@ -434,7 +430,7 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
       join sections s on s.id = t.section_id join courses co on co.id = s.course_id join units u on u.id = co.unit_id
       left join persons te on te.id = t.teacher_id left join observation_records r on r.assignment_id = o.id
     where t.campaign_id = ${campaignId}
-    order by co.code, s.code, ob.number, te.name`));
+    order by co.code, s.code, ob.number, te.name`);
   type Visit = {
     key: string; sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null; teachers: string[];
     observerId: number; observerName: string; observerNumber: string; raterGroup: string; unitId: number;
@@ -449,9 +445,9 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
     let v = visits.get(key);
     if (!v) {
       v = {
-        key, sectionId: Number(r.section_id), sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, teachers: [],
-        observerId: Number(r.observer_id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
-        unitId: Number(r.unit_id), plannedOn: r.planned_on, due: 0, done: 0, lastOn: null, status: "pending",
+        key, sectionId: r.section_id, sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, teachers: [],
+        observerId: r.observer_id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
+        unitId: r.unit_id, plannedOn: r.planned_on, due: 0, done: 0, lastOn: null, status: "pending",
       };
       visits.set(key, v);
     }
@@ -462,11 +458,11 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
       done++;
       if (r.observed_on && (v.lastOn === null || r.observed_on > v.lastOn)) v.lastOn = r.observed_on;
     }
-    const o = observers.get(Number(r.observer_id)) ?? { observerId: Number(r.observer_id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group, due: 0, done: 0, rate: null };
+    const o = observers.get(r.observer_id) ?? { observerId: r.observer_id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group, due: 0, done: 0, rate: null };
     o.due++;
     if (r.done) o.done++;
     observers.set(o.observerId, o);
-    const u = unitsMap.get(Number(r.unit_id)) ?? { unitId: Number(r.unit_id), unitName: r.unit_name, unitNameEn: r.unit_name_en, due: 0, done: 0, rate: null };
+    const u = unitsMap.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.unit_name, unitNameEn: r.unit_name_en, due: 0, done: 0, rate: null };
     u.due++;
     if (r.done) u.done++;
     unitsMap.set(u.unitId, u);
@@ -490,11 +486,11 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
  */
 export async function observationRecordsFor(db: DbOrTx, actor: SessionUser, campaignId: number, locale: "zh" | "en") {
   await assertCanManageCampaign(db, actor, campaignId);
-  const rows = rowsOf<{
-    id: number; observer_name: string; observer_number: string; rater_group: string; teacher_name: string | null;
-    section_code: string; course_code: string; course_name: string; course_name_en: string | null; observed_on: string; submitted_at: Date | string;
-    comment: string | null; version_id: number; answers: unknown; score: string | number | null;
-  }>(await db.execute(sql`
+  const rows = await queryRows(db, {
+    id: col.int, observer_name: col.text, observer_number: col.text, rater_group: col.text, teacher_name: col.text.nullable,
+    section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, observed_on: col.text, submitted_at: col.date,
+    comment: col.text.nullable, version_id: col.int, answers: col.json<unknown>(), score: col.num.nullable,
+  }, sql`
     select r.id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group, te.name as teacher_name,
       s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, r.observed_on::text as observed_on, r.submitted_at,
       r.comment, r.instrument_version_id as version_id, r.answers,
@@ -503,14 +499,14 @@ export async function observationRecordsFor(db: DbOrTx, actor: SessionUser, camp
       join persons ob on ob.id = r.observer_id left join persons te on te.id = t.teacher_id
       join sections s on s.id = t.section_id join courses co on co.id = s.course_id
     where t.campaign_id = ${campaignId}
-    order by r.observed_on desc, r.id desc`));
-  const surveys = await surveysOf(db, rows.map((r) => Number(r.version_id)));
+    order by r.observed_on desc, r.id desc`);
+  const surveys = await surveysOf(db, rows.map((r) => r.version_id));
   return rows.map((r) => ({
-    recordId: Number(r.id), observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
+    recordId: r.id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
     teacherName: r.teacher_name ?? "", sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-    observedOn: r.observed_on, submittedAt: new Date(r.submitted_at), comment: r.comment,
+    observedOn: r.observed_on, submittedAt: r.submitted_at, comment: r.comment,
     /** 0–100 (the instrument's weighted score); null when it scores nothing */
-    score: r.score === null ? null : Math.round(Number(r.score) * 10) / 10,
-    answers: readableAnswers(surveys.get(Number(r.version_id)), r.answers, locale),
+    score: r.score === null ? null : Math.round(r.score * 10) / 10,
+    answers: readableAnswers(surveys.get(r.version_id), r.answers, locale),
   }));
 }

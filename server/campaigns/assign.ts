@@ -1,11 +1,12 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { campaignExclusions, campaigns } from "@/db/schema";
+import { campaignExclusions, campaigns, RATER_GROUPS } from "@/db/schema";
 import { courseType } from "@/db/schema/org";
-import { rowsOf } from "../access/scope";
+import { col, queryOne, queryRows } from "@/db/query";
+import { unitSubtreeSql } from "../org/tree";
 import { DomainError } from "../kernel/errors";
-import { assertDraft, getCampaignRow, parseInput, subtreeSql } from "./campaigns";
+import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
 import { SECTION_KINDS, type RaterGroup } from "./kinds";
 import { officerCount } from "./reports";
 
@@ -68,7 +69,7 @@ function classifiedSections(c: { termId: number | null; scopeUnitId: number | nu
       end as reason
     from sections s join courses c on c.id = s.course_id
     where s.term_id = ${c.termId}
-      ${c.scopeUnitId === null ? sql`` : sql`and c.unit_id in (${subtreeSql(c.scopeUnitId)})`}`;
+      ${c.scopeUnitId === null ? sql`` : sql`and c.unit_id in (${unitSubtreeSql(c.scopeUnitId)})`}`;
 }
 
 /** Makes the campaign's teacher × section targets (and exclusions) match the term now. */
@@ -107,7 +108,7 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
       // The draft's eligibility is rebuilt from scratch (no token can have been issued yet).
       await tx.execute(sql`delete from eligibility e using campaign_targets t where t.id = e.target_id and t.campaign_id = ${c.id}`);
       if (c.kind === "end_of_term") {
-        const have = rowsOf<{ g: RaterGroup }>(await tx.execute(sql`select rater_group::text as g from campaign_instruments where campaign_id = ${c.id}`)).map((r) => r.g);
+        const have = (await queryRows(tx, { g: col.oneOf(RATER_GROUPS) }, sql`select rater_group::text as g from campaign_instruments where campaign_id = ${c.id}`)).map((r) => r.g);
         const groups = o.raterGroups ?? (["student", "self"] as const).filter((g) => have.includes(g));
         if (groups.length === 0) throw new DomainError("BAD_REQUEST", "campaigns.errors.noRaterGroups");
         if (groups.includes("student")) {
@@ -133,7 +134,7 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
         select gc.id as cohort_id from graduate_cohorts gc
           join campaign_cohorts cc on cc.campaign_id = ${c.id} and cc.graduation_year = gc.graduation_year
           join programmes p on p.id = gc.programme_id
-        ${c.scopeUnitId === null ? sql`` : sql`where p.unit_id in (${subtreeSql(c.scopeUnitId)})`}`;
+        ${c.scopeUnitId === null ? sql`` : sql`where p.unit_id in (${unitSubtreeSql(c.scopeUnitId)})`}`;
       await tx.execute(sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.cohort_id is null or t.cohort_id not in (${wanted}))`);
       await tx.execute(sql`insert into campaign_targets (campaign_id, cohort_id) select ${c.id}, cohort_id from (${wanted}) w
         on conflict on constraint campaign_targets_uq do nothing`);
@@ -148,16 +149,16 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
     } else {
       throw new DomainError("BAD_REQUEST", "campaigns.errors.kindNotGenerated", { kind: c.kind });
     }
-    const [counts] = rowsOf<{ targets: number; excluded: number; eligibility: number; sections: number; observations: number }>(await tx.execute(sql`
+    const counts = await queryOne(tx, { targets: col.int, excluded: col.int, eligibility: col.int, sections: col.int, observations: col.int }, sql`
       select (select count(*)::int from campaign_targets where campaign_id = ${c.id}) as targets,
              (select count(*)::int from campaign_exclusions where campaign_id = ${c.id}) as excluded,
              (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${c.id}) as eligibility,
              (select count(distinct section_id)::int from campaign_targets where campaign_id = ${c.id}) as sections,
-             (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id}) as observations`));
-    await tx.update(campaigns).set({ generationOptions: o as unknown as Record<string, unknown>, generatedAt: new Date() }).where(eq(campaigns.id, c.id));
+             (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id}) as observations`);
+    await tx.update(campaigns).set({ generationOptions: o, generatedAt: new Date() }).where(eq(campaigns.id, c.id));
     return {
-      targets: Number(counts.targets), eligibility: Number(counts.eligibility), excludedSections: Number(counts.excluded),
-      sections: Number(counts.sections), observations: Number(counts.observations),
+      targets: counts.targets, eligibility: counts.eligibility, excludedSections: counts.excluded,
+      sections: counts.sections, observations: counts.observations,
       ...(officers === undefined ? {} : { officers }),
       seconds: Math.round(performance.now() - started) / 1000,
     };
@@ -187,7 +188,7 @@ export type AssignmentSummary = {
  */
 export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise<AssignmentSummary> {
   const c = await getCampaignRow(db, campaignId);
-  const [tot] = rowsOf<{ targets: number; sections: number; students: number; rows: number; observations: number }>(await db.execute(sql`
+  const tot = await queryOne(db, { targets: col.int, sections: col.int, students: col.int, rows: col.int, observations: col.int }, sql`
     select (select count(*)::int from campaign_targets where campaign_id = ${c.id}) as targets,
       (select count(distinct section_id)::int from campaign_targets where campaign_id = ${c.id}) as sections,
       (select count(distinct e.person_id)::int from eligibility e join campaign_targets t on t.id = e.target_id
@@ -195,15 +196,19 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
       (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = ${c.id} and not e.excluded) as rows,
       (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id
-        where t.campaign_id = ${c.id}) as observations`));
-  const groups = rowsOf<{ g: RaterGroup; n: number }>(await db.execute(sql`
+        where t.campaign_id = ${c.id}) as observations`);
+  const groups = await queryRows(db, { g: col.oneOf(RATER_GROUPS), n: col.int }, sql`
     select e.rater_group::text as g, count(*)::int as n from eligibility e join campaign_targets t on t.id = e.target_id
-    where t.campaign_id = ${c.id} and not e.excluded group by 1`));
-  const excluded = rowsOf<{ section_id: number; section_code: string; course_code: string; course_name: string; course_name_en: string | null; unit_id: number; reason: string }>(await db.execute(sql`
+    where t.campaign_id = ${c.id} and not e.excluded group by 1`);
+  const excluded = await queryRows(db, {
+    section_id: col.int, section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, unit_id: col.int, reason: col.text,
+  }, sql`
     select x.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.unit_id, x.reason
     from campaign_exclusions x join sections s on s.id = x.section_id join courses co on co.id = s.course_id
-    where x.campaign_id = ${c.id} order by co.code, s.code`));
-  const perUnit = rowsOf<{ unit_id: number; code: string; name: string; sections: number; targets: number; students: number; rows: number; excluded: number }>(await db.execute(sql`
+    where x.campaign_id = ${c.id} order by co.code, s.code`);
+  const perUnit = await queryRows(db, {
+    unit_id: col.int, code: col.text, name: col.text, sections: col.int, targets: col.int, students: col.int, rows: col.int, excluded: col.int,
+  }, sql`
     with t as (
       select t.id, t.section_id, coalesce(co.unit_id, p.unit_id) as unit_id
       from campaign_targets t
@@ -222,22 +227,22 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
       (select count(distinct person_id)::int from e where e.unit_id = u.id and e.rater_group = 'student') as students,
       (select count(*)::int from e where e.unit_id = u.id) as rows,
       coalesce((select n from x where x.unit_id = u.id), 0) as excluded
-    from ids join units u on u.id = ids.unit_id order by u.code`));
+    from ids join units u on u.id = ids.unit_id order by u.code`);
   const excludedByReason: Record<string, number> = {};
   for (const x of excluded) excludedByReason[x.reason] = (excludedByReason[x.reason] ?? 0) + 1;
   return {
     campaignId: c.id, state: c.state, generatedAt: c.generatedAt, options: c.generationOptions,
-    sections: Number(tot.sections), targets: Number(tot.targets), eligibleStudents: Number(tot.students),
-    eligibilityRows: Number(tot.rows), observations: Number(tot.observations),
-    byGroup: Object.fromEntries(groups.map((g) => [g.g, Number(g.n)])),
+    sections: tot.sections, targets: tot.targets, eligibleStudents: tot.students,
+    eligibilityRows: tot.rows, observations: tot.observations,
+    byGroup: Object.fromEntries(groups.map((g) => [g.g, g.n])),
     excluded: excluded.map((x) => ({
-      sectionId: Number(x.section_id), sectionCode: x.section_code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en,
-      unitId: Number(x.unit_id), reason: x.reason,
+      sectionId: x.section_id, sectionCode: x.section_code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en,
+      unitId: x.unit_id, reason: x.reason,
     })),
     excludedByReason,
     units: perUnit.map((u) => ({
-      unitId: Number(u.unit_id), unitCode: u.code, unitName: u.name, sections: Number(u.sections), targets: Number(u.targets),
-      eligibleStudents: Number(u.students), eligibilityRows: Number(u.rows), excludedSections: Number(u.excluded),
+      unitId: u.unit_id, unitCode: u.code, unitName: u.name, sections: u.sections, targets: u.targets,
+      eligibleStudents: u.students, eligibilityRows: u.rows, excludedSections: u.excluded,
     })),
   };
 }

@@ -5,7 +5,7 @@ import {
   campaignInstruments, campaigns, campaignTargets, courses, eligibility, employers, enrolments, graduateCohorts, persons,
   roleGrants, sectionTeachers, sections,
 } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { assignmentSummary, generateAssignments } from "./assign";
 import {
@@ -254,8 +254,8 @@ describe("openCampaign / closeCampaign", () => {
     // Anonymous groups need a signing key per target: made when the secret is given.
     await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.keysNotReady");
     expect(await openCampaign(db, c.id, DURING, s.people.quality.id, KEY_SECRET)).toMatchObject({ state: "open", openedAt: DURING });
-    const [{ keys }] = rowsOf<{ keys: number }>(await db.execute(sql`
-      select count(*)::int as keys from target_keys k join campaign_targets t on t.id = k.target_id where t.campaign_id = ${c.id}`));
+    const keys = await queryValue(db, col.int, sql`
+      select count(*)::int as keys from target_keys k join campaign_targets t on t.id = k.target_id where t.campaign_id = ${c.id}`);
     expect(keys).toBe((await assignmentSummary(db, c.id)).targets);
     await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notDraft");
     expect(await closeCampaign(db, c.id, CLOSES)).toMatchObject({ state: "closed", closedAt: CLOSES });
@@ -348,6 +348,6 @@ describe("planObservations", () => {
 });
 
 it("PGlite/PostgreSQL: the hand-written triggers exist", async () => {
-  const rows = rowsOf<{ tgname: string }>(await db.execute(sql`select tgname from pg_trigger where tgname like 'campaign%' order by 1`));
+  const rows = await queryRows(db, { tgname: col.text }, sql`select tgname from pg_trigger where tgname like 'campaign%' order by 1`);
   expect(rows.map((r) => r.tgname)).toEqual(["campaign_instruments_frozen", "campaigns_state_forward"]);
 });

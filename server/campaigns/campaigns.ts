@@ -6,7 +6,9 @@ import {
   instruments, programmes, terms, units,
 } from "@/db/schema";
 import { CAMPAIGN_KINDS, RATER_GROUPS } from "@/db/schema/campaigns";
-import { inScope, rowsOf, unitScope } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
+import { inScope, unitScope } from "../access/scope";
+import { unitSubtreeSql } from "../org/tree";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
@@ -154,8 +156,8 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
     const found = await db.select({ n: count() }).from(graduateCohorts)
       .innerJoin(programmes, eq(programmes.id, graduateCohorts.programmeId))
       .where(and(inArray(graduateCohorts.graduationYear, cohorts.map((c) => c.graduationYear)),
-        scopeUnitId === null ? undefined : sql`${programmes.unitId} in (${subtreeSql(scopeUnitId)})`));
-    if (Number(found[0].n) === 0) throw bad("noCohorts");
+        scopeUnitId === null ? undefined : sql`${programmes.unitId} in (${unitSubtreeSql(scopeUnitId)})`));
+    if (found[0].n === 0) throw bad("noCohorts");
   } else if (input.cohorts !== undefined) throw bad("cohortsNotAllowed");
 
   let employerIds: number[] = [];
@@ -192,10 +194,6 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
   });
 }
 
-/** The unit and its descendants, as a subquery of ids. */
-export function subtreeSql(unitId: number) {
-  return sql`with recursive su(id) as (select ${unitId}::int union select u.id from units u join su on u.parent_id = su.id) select id from su`;
-}
 
 /**
  * Replaces a draft campaign's instrument versions (same checks as at creation). Refused
@@ -216,13 +214,13 @@ export async function setCampaignInstruments(db: DbOrTx, actor: SessionUser, cam
 
 /** The rater groups a campaign's assignment needs an instrument for (eligibility, observations, invitations' targets). */
 export async function groupsInUse(db: DbOrTx, campaignId: number): Promise<RaterGroup[]> {
-  const rows = rowsOf<{ g: RaterGroup }>(await db.execute(sql`
+  const rows = await queryRows(db, { g: col.oneOf(RATER_GROUPS) }, sql`
     select distinct e.rater_group::text as g from eligibility e join campaign_targets t on t.id = e.target_id
       where t.campaign_id = ${campaignId} and not e.excluded
     union select distinct o.rater_group::text from observation_assignments o join campaign_targets t on t.id = o.target_id
       where t.campaign_id = ${campaignId}
     union select 'alumni' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and cohort_id is not null)
-    union select 'employer' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and employer_id is not null)`));
+    union select 'employer' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and employer_id is not null)`);
   return rows.map((r) => r.g).sort();
 }
 
@@ -261,17 +259,17 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
       return row;
     }
     const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, campaignId));
-    if (Number(n) === 0) throw conflict("noTargets");
+    if (n === 0) throw conflict("noTargets");
     const missing = (await groupsInUse(tx, campaignId)).filter((g) => !have.has(g));
     if (missing.length) throw conflict("missingInstrument", { groups: missing.join(", ") });
     if ((await anonymousGroups(tx, campaignId)).length > 0) {
-      const [{ k }] = rowsOf<{ k: number }>(await tx.execute(sql`
+      const k = await queryValue(tx, col.int, sql`
         select count(*)::int as k from campaign_targets t left join target_keys tk on tk.target_id = t.id
-        where t.campaign_id = ${campaignId} and tk.target_id is null`));
-      if (Number(k) > 0) throw conflict("keysNotReady", { count: Number(k) });
+        where t.campaign_id = ${campaignId} and tk.target_id is null`);
+      if (k > 0) throw conflict("keysNotReady", { count: k });
     }
     const [row] = await tx.update(campaigns).set({ state: "open", openedAt: now }).where(eq(campaigns.id, campaignId)).returning();
-    await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { targets: Number(n) } });
+    await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { targets: n } });
     return row;
   });
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons, terms } from "@/db/schema";
 import { DEMO_TERMS, seedDemo } from "@/db/seed/demo";
-import { rowsOf } from "../access/scope";
+import { col, queryOne, queryRows } from "@/db/query";
 import { sessionOf } from "../test/fixtures";
 import { resetDb, testDb } from "../test/db";
 import { assignmentSummary, generateAssignments } from "./assign";
@@ -30,7 +30,6 @@ const OPENS = new Date("2026-12-25T00:00:00Z");
 const CLOSES = new Date("2027-01-15T00:00:00Z");
 const NOW = new Date("2026-12-20T00:00:00Z");
 
-const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(q))[0];
 
 describe("demo university", () => {
   it("generates the end-of-term assignment of the whole school in well under a few seconds", async () => {
@@ -48,7 +47,7 @@ describe("demo university", () => {
     expect(first).toBeLessThan(3);
     expect(again).toMatchObject({ targets: r.targets, eligibility: r.eligibility });
 
-    const want = await one<{ targets: number; students: number; enrol: number; sections: number }>(sql`
+    const want = await queryOne(db, { targets: col.int, students: col.int, enrol: col.int, sections: col.int }, sql`
       select (select count(*)::int from section_teachers st join sections s on s.id = st.section_id where s.term_id = ${termId}) as targets,
         (select count(*)::int from section_teachers st join sections s on s.id = st.section_id
           join enrolments e on e.section_id = s.id and e.status = 'enrolled' where s.term_id = ${termId}) as students,
@@ -91,16 +90,16 @@ describe("demo university", () => {
     expect(plan.visits).toBe(470);
     expect(plan.load.max).toBeLessThanOrEqual(8);
     // Balanced: loads differ only where eligibility forces it (small offices teaching many sections).
-    const loads = rowsOf<{ n: number; observers: number }>(await db.execute(sql`
+    const loads = await queryRows(db, { n: col.int, observers: col.int }, sql`
       select n, count(*)::int as observers from (select o.observer_id, count(distinct t.section_id)::int as n
         from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id} group by 1) x
-      group by n order by n`));
+      group by n order by n`);
     console.log(`demo observation load histogram (sections: observers): ${loads.map((l) => `${l.n}:${l.observers}`).join(" ")}`);
     expect(plan.load.min).toBeGreaterThanOrEqual(4);
 
     const obs = await listObservations(db, c.id);
     // No observer on a section they teach; unit supervisors and leaders only within their unit.
-    const bad = await one<{ own: number; outside: number }>(sql`
+    const bad = await queryOne(db, { own: col.int, outside: col.int }, sql`
       with v as (select distinct t.section_id, o.observer_id, o.rater_group from observation_assignments o
         join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id})
       select (select count(*)::int from v join section_teachers st on st.section_id = v.section_id and st.person_id = v.observer_id) as own,

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { campaigns, instrumentVersions, instruments, persons, terms, units } from "@/db/schema";
+import { campaigns, graduateCohorts, instrumentVersions, instruments, persons, terms, units } from "@/db/schema";
 import { DEMO_TERMS } from "@/db/seed/demo";
 import type { Secret } from "../anonymity/keys";
 import { loadSessionUser } from "../auth/users";
@@ -57,8 +57,8 @@ export async function seedDemoCampaigns(db: Db, secret: Secret, now: Date, log: 
   log(`Demo campaign "${eot.name}": ${g.targets} targets, ${g.eligibility} raters; making signing keys…`);
   await openCampaign(db, eot.id, now, unitAdmin.id, secret);
 
-  const years = await db.execute(sql`select distinct graduation_year as y from graduate_cohorts`);
-  const have = new Set((Array.isArray(years) ? years : (years as { rows: { y: number }[] }).rows).map((r: { y: number }) => Number(r.y)));
+  const years = await db.selectDistinct({ y: graduateCohorts.graduationYear }).from(graduateCohorts);
+  const have = new Set(years.map((r) => r.y));
   const cohorts = ([0.5, 3, 5] as const)
     .map((offsetYears) => ({ offsetYears, graduationYear: [0, -1, 1].map((d) => cohortYearFor(opensAt, offsetYears) + d).find((y) => have.has(y)) }))
     .filter((c): c is { offsetYears: 0.5 | 3 | 5; graduationYear: number } => c.graduationYear !== undefined);

@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaigns, observationAssignments, persons, roleGrants, sectionTeachers } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { campaignTargets, campaigns, observationAssignments, persons, roleGrants, sectionTeachers } from "@/db/schema";
+import { col, queryRows } from "@/db/query";
 import { approveVersion, createVersion } from "../instruments/versions";
 import { myObservations, observationsOfTeacher, submitObservation } from "../respond/observations";
 import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, endOfTermCampaign, refused } from "../test/collection";
@@ -49,9 +49,9 @@ beforeEach(async () => {
   }, NOW);
   campaignId = c.id;
   await generateFor(db, quality, c.id);
-  const targets = rowsOf<{ id: number; section_id: number; teacher_id: number }>(await db.execute(sql`
-    select id, section_id, teacher_id from campaign_targets where campaign_id = ${c.id}`));
-  const target = (section: number, teacher: number) => Number(targets.find((t) => Number(t.section_id) === section && Number(t.teacher_id) === teacher)!.id);
+  const targets = await db.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId })
+    .from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
+  const target = (section: number, teacher: number) => targets.find((t) => t.sectionId === section && t.teacherId === teacher)!.id;
   const rows = await db.insert(observationAssignments).values([
     { targetId: target(s.secA.id, s.people.teacherA.id), observerId: s.people.teacherB.id, raterGroup: "supervisor" },
     { targetId: target(s.secA.id, teacherC.id), observerId: s.people.teacherB.id, raterGroup: "supervisor" },
@@ -75,7 +75,7 @@ describe("one visit date: the form's own", () => {
       { assignmentId: a.bA, answers: { obs_date: "2026-12-27", q1: 5 }, observedOn: "2026-12-20" } as never, "zh", DURING),
     "BAD_REQUEST", "respond.observe.errors.invalidRequest");
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.bA, answers: { obs_date: "2026-12-27", q1: 5 } }, "zh", DURING);
-    const [row] = rowsOf<{ observed_on: string }>(await db.execute(sql`select observed_on::text as observed_on from observation_records`));
+    const [row] = await queryRows(db, { observed_on: col.text }, sql`select observed_on::text as observed_on from observation_records`);
     expect(row.observed_on).toBe("2026-12-27");
     expect(await observationsOfTeacher(db, s.people.teacherA.id)).toMatchObject([{ observedOn: "2026-12-27" }]);
   });

@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { observationAssignments, units } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { campaignTargets, observationAssignments, units } from "@/db/schema";
+import { col, queryRows } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import { generateOptionsInput, syncSectionTargets } from "./assign";
 import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
@@ -74,8 +74,8 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     for (const g of o.groups) {
       if (!INSTRUMENT_KIND_FOR[c.kind][g]) throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
     }
-    const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from campaign_targets where campaign_id = ${c.id}`));
-    if (Number(n) === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
+    const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
+    if (n === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
 
     // The unit tree: each unit's ancestors (itself included) and its college.
     const unitRows = await tx.select({ id: units.id, parentId: units.parentId, kind: units.kind }).from(units);
@@ -87,27 +87,27 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     };
     const collegeOf = (id: number | null) => ancestors(id).find((a) => byId.get(a)!.kind === "college" || byId.get(a)!.kind === "department") ?? null;
 
-    const sectionRows = rowsOf<{ section_id: number; code: string; unit_id: number }>(await tx.execute(sql`
+    const sectionRows = await queryRows(tx, { section_id: col.int, code: col.text, unit_id: col.int }, sql`
       select distinct t.section_id, s.code, co.unit_id from campaign_targets t
         join sections s on s.id = t.section_id join courses co on co.id = s.course_id
-      where t.campaign_id = ${c.id} order by t.section_id`));
-    const teacherRows = rowsOf<{ section_id: number; person_id: number; unit_id: number | null }>(await tx.execute(sql`
+      where t.campaign_id = ${c.id} order by t.section_id`);
+    const teacherRows = await queryRows(tx, { section_id: col.int, person_id: col.int, unit_id: col.int.nullable }, sql`
       select st.section_id, st.person_id, p.unit_id from section_teachers st join persons p on p.id = st.person_id
-      where st.section_id in (select section_id from campaign_targets where campaign_id = ${c.id})`));
-    const grantRows = rowsOf<{ person_id: number; role: string; grant_unit: number | null; person_unit: number | null }>(await tx.execute(sql`
+      where st.section_id in (select section_id from campaign_targets where campaign_id = ${c.id})`);
+    const grantRows = await queryRows(tx, { person_id: col.int, role: col.text, grant_unit: col.int.nullable, person_unit: col.int.nullable }, sql`
       select g.person_id, g.role::text as role, g.unit_id as grant_unit, p.unit_id as person_unit
       from role_grants g join persons p on p.id = g.person_id and p.active and p.kind = 'staff'
-      where g.role in ('supervisor', 'leader', 'teacher') order by g.person_id`));
+      where g.role in ('supervisor', 'leader', 'teacher') order by g.person_id`);
 
     const teachersOf = new Map<number, { person: number; unit: number | null }[]>();
     for (const r of teacherRows) {
-      const sid = Number(r.section_id);
+      const sid = r.section_id;
       if (!teachersOf.has(sid)) teachersOf.set(sid, []);
-      teachersOf.get(sid)!.push({ person: Number(r.person_id), unit: r.unit_id === null ? null : Number(r.unit_id) });
+      teachersOf.get(sid)!.push({ person: r.person_id, unit: r.unit_id });
     }
 
     // Candidates per section, the first listed group winning for a person in several.
-    const sections = sectionRows.map((s) => ({ id: Number(s.section_id), code: s.code, unit: Number(s.unit_id) }));
+    const sections = sectionRows.map((s) => ({ id: s.section_id, code: s.code, unit: s.unit_id }));
     const candidates = new Map<number, Candidate[]>();
     for (const s of sections) {
       const own = teachersOf.get(s.id) ?? [];
@@ -118,10 +118,10 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       const best = new Map<number, Candidate>();
       for (const [rank, group] of o.groups.entries()) {
         for (const g of grantRows) {
-          const person = Number(g.person_id);
+          const person = g.person_id;
           if (ownIds.has(person) || best.has(person)) continue;
-          const grantUnit = g.grant_unit === null ? null : Number(g.grant_unit);
-          const personUnit = g.person_unit === null ? null : Number(g.person_unit);
+          const grantUnit = g.grant_unit;
+          const personUnit = g.person_unit;
           if (group === "peer") {
             if (g.role !== "teacher" || personUnit === null) continue;
             const tier = ownOffices.has(personUnit) ? 0 : college !== null && collegeOf(personUnit) === college ? 1 : -1;
@@ -215,13 +215,13 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
 
     // Store: one row per observer × teacher target of the section.
     await tx.execute(sql`delete from observation_assignments o using campaign_targets t where t.id = o.target_id and t.campaign_id = ${c.id}`);
-    const targets = rowsOf<{ id: number; section_id: number }>(await tx.execute(sql`
-      select id, section_id from campaign_targets where campaign_id = ${c.id} order by id`));
+    const targets = await tx.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId }).from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, c.id)).orderBy(asc(campaignTargets.id));
     const targetsOf = new Map<number, number[]>();
     for (const t of targets) {
-      const sid = Number(t.section_id);
-      if (!targetsOf.has(sid)) targetsOf.set(sid, []);
-      targetsOf.get(sid)!.push(Number(t.id));
+      if (t.sectionId === null) continue;
+      if (!targetsOf.has(t.sectionId)) targetsOf.set(t.sectionId, []);
+      targetsOf.get(t.sectionId)!.push(t.id);
     }
     const rows: (typeof observationAssignments.$inferInsert)[] = [];
     const byGroup: Partial<Record<ObserverGroup, number>> = {};
@@ -246,9 +246,8 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
 
 /** The observation assignments of a campaign (for review). */
 export async function listObservations(db: DbOrTx, campaignId: number) {
-  return rowsOf<{ target_id: number; section_id: number; teacher_id: number; observer_id: number; rater_group: ObserverGroup }>(await db.execute(sql`
-    select o.target_id, t.section_id, t.teacher_id, o.observer_id, o.rater_group::text as rater_group
+  return queryRows(db, { targetId: col.int, sectionId: col.int, teacherId: col.int, observerId: col.int, raterGroup: col.oneOf(OBSERVER_GROUPS) }, sql`
+    select o.target_id as "targetId", t.section_id as "sectionId", t.teacher_id as "teacherId", o.observer_id as "observerId", o.rater_group::text as "raterGroup"
     from observation_assignments o join campaign_targets t on t.id = o.target_id
-    where t.campaign_id = ${campaignId} order by t.section_id, o.observer_id, o.target_id`))
-    .map((r) => ({ targetId: Number(r.target_id), sectionId: Number(r.section_id), teacherId: Number(r.teacher_id), observerId: Number(r.observer_id), raterGroup: r.rater_group }));
+    where t.campaign_id = ${campaignId} order by t.section_id, o.observer_id, o.target_id`);
 }

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf, unitScope, type UnitScope } from "../access/scope";
+import { col, queryOne, queryRow, queryRows, type RowOf } from "@/db/query";
+import { unitScope, type UnitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { DomainError } from "../kernel/errors";
 import { getCampaignRow, parseInput } from "./campaigns";
@@ -75,18 +76,19 @@ const LABEL: Record<RateDimension, SQL> = {
     from sections s join courses c on c.id = s.course_id where s.id = g.key`,
 };
 
-type Raw = { key: number | null; code: string | null; name: string | null; course: string | null; teachers: string | null;
-  name_en?: string | null; course_en?: string | null;
-  eligible: number; started: number; answered: number; declined: number };
+/** A group's counts with its label (the total has no label columns: they decode as null). */
+const rawRow = {
+  key: col.int.nullable, code: col.text.nullable, name: col.text.nullable, course: col.text.nullable, teachers: col.text.nullable,
+  name_en: col.text.nullable, course_en: col.text.nullable,
+  eligible: col.int, started: col.int, answered: col.int, declined: col.int,
+};
 
-function toRow(r: Raw, by: RateDimension | null): RateRow {
-  const eligible = Number(r.eligible);
-  const answered = Number(r.answered);
-  const declined = Number(r.declined);
+function toRow(r: RowOf<typeof rawRow>, by: RateDimension | null): RateRow {
+  const { eligible, answered, declined } = r;
   return {
-    id: r.key === null ? null : Number(r.key), code: r.code, name: r.name, ...(by === null ? {} : { nameEn: r.name_en ?? null }),
+    id: r.key, code: r.code, name: r.name, ...(by === null ? {} : { nameEn: r.name_en ?? null }),
     ...(by === "section" ? { course: r.course ?? undefined, courseEn: r.course_en ?? null, teachers: r.teachers ?? undefined } : {}),
-    eligible, started: Number(r.started), answered, declined,
+    eligible, started: r.started, answered, declined,
     rate: eligible > 0 ? Math.min(1, (answered + declined) / eligible) : null,
   };
 }
@@ -128,15 +130,15 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
       from tg left join (select target_id, sum(eligible)::int as eligible, sum(started)::int as started from el group by 1) el on el.target_id = tg.id
         left join rs on rs.target_id = tg.id
     )`;
-  const grouped = rowsOf<Raw>(await db.execute(sql`${per},
+  const grouped = await queryRows(db, rawRow, sql`${per},
     g as (select ${key} as key, sum(eligible)::int as eligible, sum(started)::int as started,
       sum(answered)::int as answered, sum(declined)::int as declined from per group by 1)
     select g.*, l.* from g left join lateral (${LABEL[by]}) l(code, name, course, teachers, name_en, course_en) on true
-    order by l.code nulls last, g.key`));
-  const [total] = rowsOf<Raw>(await db.execute(sql`${per}
+    order by l.code nulls last, g.key`);
+  const total = await queryOne(db, rawRow, sql`${per}
     select null::int as key, null::text as code, null::text as name, null::text as course, null::text as teachers,
       coalesce(sum(eligible), 0)::int as eligible, coalesce(sum(started), 0)::int as started,
-      coalesce(sum(answered), 0)::int as answered, coalesce(sum(declined), 0)::int as declined from per`));
+      coalesce(sum(answered), 0)::int as answered, coalesce(sum(declined), 0)::int as declined from per`);
   return { campaignId, by, total: toRow(total, null), rows: grouped.map((r) => toRow(r, by)) };
 }
 
@@ -172,8 +174,8 @@ export function teacherRow(r: RateRow, live: boolean, minRaters: number): Teache
 
 /** The minimum of raters for the anonymous groups under the policy in force for the campaign's school year (default 5). */
 async function anonymousMinimum(db: DbOrTx, campaignId: number): Promise<number> {
-  const [row] = rowsOf<{ school_year: string }>(await db.execute(sql`
-    select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`));
+  const row = await queryRow(db, { school_year: col.text }, sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`);
   const p = row ? await currentPolicy(db, row.school_year) : null;
   return minRatersFor(p?.policy ?? defaultPolicy(row?.school_year ?? "2000-2001"), "student");
 }
@@ -211,16 +213,16 @@ export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input
  * are in the teacher's results).
  */
 export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
-  const cs = rowsOf<{ id: number; name: string; state: string; closes_at: Date | string }>(await db.execute(sql`
+  const cs = await queryRows(db, { id: col.int, name: col.text, state: col.text, closes_at: col.date }, sql`
     select c.id, c.name, c.state, c.closes_at from campaigns c
     where c.state in ('open', 'closed', 'published') and c.source <> 'import'
       and exists (select 1 from campaign_targets t join eligibility e on e.target_id = t.id and e.rater_group = 'student'
         where t.campaign_id = c.id and t.teacher_id = ${teacherId})
-    order by c.closes_at desc limit 5`));
+    order by c.closes_at desc limit 5`);
   const out = [];
   for (const c of cs) {
-    const r = await teacherRates(db, Number(c.id), teacherId);
-    out.push({ campaignId: Number(c.id), name: c.name, state: c.state, closesAt: new Date(c.closes_at), total: r.total, rows: r.rows, live: r.live, minRaters: r.minRaters });
+    const r = await teacherRates(db, c.id, teacherId);
+    out.push({ campaignId: c.id, name: c.name, state: c.state, closesAt: c.closes_at, total: r.total, rows: r.rows, live: r.live, minRaters: r.minRaters });
   }
   return out;
 }

@@ -1,8 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaignInstruments, campaigns, roleGrants } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { auditLog, campaignInstruments, campaigns, infoReports, roleGrants } from "@/db/schema";
 import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, refused } from "../test/collection";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { campaignDetail, deleteCampaignFor, generateFor, openFor, reportsFor } from "./admin";
@@ -84,9 +83,9 @@ describe("information officer campaigns", () => {
     expect((await myReportCampaigns(db, s.people.studentB.id, LATER))[0].reports).toBe(2);
 
     // The responsible unit: the course's unit for a section, else the officer's programme's unit.
-    const rows = rowsOf<{ unit_id: number; section_id: number | null }>(await db.execute(sql`
-      select unit_id, section_id from info_reports where campaign_id = ${id} order by id`));
-    expect(rows.map((r) => [Number(r.unit_id), r.section_id === null ? null : Number(r.section_id)]))
+    const rows = await db.select({ unitId: infoReports.unitId, sectionId: infoReports.sectionId }).from(infoReports)
+      .where(eq(infoReports.campaignId, id)).orderBy(asc(infoReports.id));
+    expect(rows.map((r) => [r.unitId, r.sectionId]))
       .toEqual([[s.unitA.id, s.secA.id], [s.unitB.id, null]]);
   });
 
@@ -100,8 +99,7 @@ describe("information officer campaigns", () => {
       "BAD_REQUEST", "respond.report.errors.notYourSection");
     await refused(submitReport(db, s.people.studentB.id, { campaignId: id, answers }, "zh", new Date("2027-02-01T00:00:00Z")),
       "CONFLICT", "respond.submit.errors.campaignClosed");
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from info_reports`));
-    expect(Number(n)).toBe(0);
+    expect(await db.$count(infoReports)).toBe(0);
   });
 
   it("the quality office reads every report with the officer's name; the responsible unit's admin reads its own without it", async () => {
@@ -160,8 +158,7 @@ describe("deleting a draft campaign", () => {
     await deleteCampaignFor(db, quality, info.id);
     expect(await db.select().from(campaigns)).toEqual([]);
     expect(await db.select().from(campaignInstruments)).toEqual([]);
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from audit_log where action = 'campaign.delete'`));
-    expect(Number(n)).toBe(2);
+    expect(await db.$count(auditLog, eq(auditLog.action, "campaign.delete"))).toBe(2);
 
     const { id } = await openInfo();
     await refused(deleteCampaignFor(db, quality, id), "CONFLICT", "campaigns.errors.notDraft");

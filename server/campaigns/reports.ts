@@ -1,7 +1,10 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf, type UnitScope } from "../access/scope";
+import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
+import { campaigns, infoReports } from "@/db/schema";
+import type { UnitScope } from "../access/scope";
+import { unitSubtreeSql } from "../org/tree";
 import { assertOpen } from "../anonymity/issue";
 import { recordAudit } from "../kernel/audit";
 import { DomainError } from "../kernel/errors";
@@ -9,7 +12,6 @@ import type { Locale } from "../i18n/messages";
 import { readableAnswers, surveysOf, type ReadableAnswer } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
-import { subtreeSql } from "./campaigns";
 
 /**
  * Student information officers (学生信息员) report teaching issues at any time during term
@@ -34,13 +36,12 @@ function officersSql(c: Scoped): SQL {
   return sql`
     select p.id, ${HOME_UNIT} as unit_id from persons p
     where p.active and exists (select 1 from role_grants g where g.person_id = p.id and g.role = 'info_officer')
-      ${c.scopeUnitId === null ? sql`` : sql`and ${HOME_UNIT} in (${subtreeSql(c.scopeUnitId)})`}`;
+      ${c.scopeUnitId === null ? sql`` : sql`and ${HOME_UNIT} in (${unitSubtreeSql(c.scopeUnitId)})`}`;
 }
 
 /** How many active information officers may report in a campaign of this scope. */
 export async function officerCount(db: DbOrTx, c: Scoped): Promise<number> {
-  const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from (${officersSql(c)}) o`));
-  return Number(r.n);
+  return queryValue(db, col.int, sql`select count(*)::int as n from (${officersSql(c)}) o`);
 }
 
 export type ReportCampaign = {
@@ -51,28 +52,28 @@ export type ReportCampaign = {
 
 /** The open information-officer campaigns the person may report in now, with their own report count. */
 export async function myReportCampaigns(db: DbOrTx, personId: number, now: Date): Promise<ReportCampaign[]> {
-  const cs = rowsOf<{ id: number; name: string; closes_at: Date | string; term_id: number | null; scope_unit_id: number | null; version_id: number }>(await db.execute(sql`
+  const cs = await queryRows(db, { id: col.int, name: col.text, closes_at: col.date, term_id: col.int.nullable, scope_unit_id: col.int.nullable, version_id: col.int }, sql`
     select c.id, c.name, c.closes_at, c.term_id, c.scope_unit_id, ci.instrument_version_id as version_id
     from campaigns c join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group = 'student'
     where c.kind = 'info_officer' and c.state = 'open'
       and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
-    order by c.closes_at, c.id`));
+    order by c.closes_at, c.id`);
   const out: ReportCampaign[] = [];
   for (const c of cs) {
-    const scope = { scopeUnitId: c.scope_unit_id === null ? null : Number(c.scope_unit_id) };
-    const [me] = rowsOf<{ id: number }>(await db.execute(sql`select id from (${officersSql(scope)}) o where o.id = ${personId}`));
+    const scope = { scopeUnitId: c.scope_unit_id };
+    const me = await queryRow(db, { id: col.int }, sql`select id from (${officersSql(scope)}) o where o.id = ${personId}`);
     if (!me) continue;
-    const sections = rowsOf<{ id: number; code: string; course_code: string; course_name: string; course_name_en: string | null }>(await db.execute(sql`
+    const sections = await queryRows(db, { id: col.int, code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable }, sql`
       select s.id, s.code, co.code as course_code, co.name as course_name, co.name_en as course_name_en
       from enrolments e join sections s on s.id = e.section_id join courses co on co.id = s.course_id
       where e.person_id = ${personId} and e.status = 'enrolled' and s.term_id = ${c.term_id}
-        ${scope.scopeUnitId === null ? sql`` : sql`and co.unit_id in (${subtreeSql(scope.scopeUnitId)})`}
-      order by co.code, s.code`));
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`
-      select count(*)::int as n from info_reports where campaign_id = ${c.id} and officer_id = ${personId}`));
+        ${scope.scopeUnitId === null ? sql`` : sql`and co.unit_id in (${unitSubtreeSql(scope.scopeUnitId)})`}
+      order by co.code, s.code`);
+    const [{ n }] = await db.select({ n: count() }).from(infoReports)
+      .where(and(eq(infoReports.campaignId, c.id), eq(infoReports.officerId, personId)));
     out.push({
-      campaignId: Number(c.id), name: c.name, closesAt: new Date(c.closes_at), versionId: Number(c.version_id), reports: Number(n),
-      sections: sections.map((x) => ({ sectionId: Number(x.id), sectionCode: x.code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en })),
+      campaignId: c.id, name: c.name, closesAt: c.closes_at, versionId: c.version_id, reports: n,
+      sections: sections.map((x) => ({ sectionId: x.id, sectionCode: x.code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en })),
     });
   }
   return out;
@@ -93,8 +94,8 @@ export async function submitReport(db: DbOrTx, officerId: number, raw: z.input<t
   const parsed = reportInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const input = parsed.data;
-  const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string; kind: string }>(await db.execute(sql`
-    select state, opens_at, closes_at, kind::text as kind from campaigns where id = ${input.campaignId}`));
+  const [c] = await db.select({ state: campaigns.state, opens_at: campaigns.opensAt, closes_at: campaigns.closesAt, kind: campaigns.kind })
+    .from(campaigns).where(eq(campaigns.id, input.campaignId));
   if (!c || c.kind !== "info_officer") throw err("NOT_FOUND", "notFound");
   assertOpen({ state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
   const mine = (await myReportCampaigns(db, officerId, now)).find((x) => x.campaignId === input.campaignId);
@@ -102,13 +103,12 @@ export async function submitReport(db: DbOrTx, officerId: number, raw: z.input<t
   let unitId: number;
   if (input.sectionId != null) {
     if (!mine.sections.some((x) => x.sectionId === input.sectionId)) throw err("BAD_REQUEST", "notYourSection");
-    const [u] = rowsOf<{ unit_id: number }>(await db.execute(sql`
-      select co.unit_id from sections s join courses co on co.id = s.course_id where s.id = ${input.sectionId}`));
-    unitId = Number(u.unit_id);
+    unitId = await queryValue(db, col.int, sql`
+      select co.unit_id from sections s join courses co on co.id = s.course_id where s.id = ${input.sectionId}`);
   } else {
-    const [u] = rowsOf<{ unit_id: number | null }>(await db.execute(sql`select ${HOME_UNIT} as unit_id from persons p where p.id = ${officerId}`));
+    const u = await queryRow(db, { unit_id: col.int.nullable }, sql`select ${HOME_UNIT} as unit_id from persons p where p.id = ${officerId}`);
     if (u?.unit_id == null) throw err("BAD_REQUEST", "noUnit");
-    unitId = Number(u.unit_id);
+    unitId = u.unit_id;
   }
   const result = validateAnswers(await planOfVersion(db, mine.versionId), input.answers, locale);
   if (!result.ok) {
@@ -116,13 +116,13 @@ export async function submitReport(db: DbOrTx, officerId: number, raw: z.input<t
       result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
   }
   return db.transaction(async (tx) => {
-    const [row] = rowsOf<{ id: number }>(await tx.execute(sql`
+    const row = await queryOne(tx, { id: col.int }, sql`
       insert into info_reports (campaign_id, officer_id, unit_id, section_id, instrument_version_id, answers, submitted_at)
       values (${input.campaignId}, ${officerId}, ${unitId}, ${input.sectionId ?? null}, ${mine.versionId},
         ${JSON.stringify(result.answers)}::jsonb, ${now.toISOString()}::timestamptz)
-      returning id`));
+      returning id`);
     await recordAudit(tx, { actorId: officerId, action: "info_report.submit", subject: `info_report ${row.id}`, detail: { campaignId: input.campaignId } });
-    return { reportId: Number(row.id) };
+    return { reportId: row.id };
   });
 }
 
@@ -142,11 +142,11 @@ export type InfoReportRow = {
 export async function listReports(db: DbOrTx, campaignId: number, opts: { units: UnitScope; named: boolean; locale: "zh" | "en" }): Promise<InfoReportRow[]> {
   const unitCond = opts.units === "all" ? sql``
     : opts.units.length === 0 ? sql`and false` : sql`and r.unit_id in (${sql.join(opts.units.map((u) => sql`${u}`), sql`, `)})`;
-  const rows = rowsOf<{
-    id: number; submitted_at: Date | string; unit_id: number; unit_name: string; unit_name_en: string | null; section_code: string | null;
-    course_code: string | null; course_name: string | null; course_name_en: string | null; version_id: number; answers: unknown;
-    officer_name: string; officer_number: string; class_name: string | null; programme: string | null;
-  }>(await db.execute(sql`
+  const rows = await queryRows(db, {
+    id: col.int, submitted_at: col.date, unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable, section_code: col.text.nullable,
+    course_code: col.text.nullable, course_name: col.text.nullable, course_name_en: col.text.nullable, version_id: col.int, answers: col.json<unknown>(),
+    officer_name: col.text, officer_number: col.text, class_name: col.text.nullable, programme: col.text.nullable,
+  }, sql`
     select r.id, r.submitted_at, r.unit_id, u.name as unit_name, u.name_en as unit_name_en, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, r.instrument_version_id as version_id, r.answers,
       p.name as officer_name, p.number as officer_number, p.class_name, pr.name as programme
@@ -154,12 +154,12 @@ export async function listReports(db: DbOrTx, campaignId: number, opts: { units:
       left join programmes pr on pr.id = p.programme_id
       left join sections s on s.id = r.section_id left join courses co on co.id = s.course_id
     where r.campaign_id = ${campaignId} ${unitCond}
-    order by r.submitted_at desc, r.id desc`));
-  const surveys = await surveysOf(db, rows.map((r) => Number(r.version_id)));
+    order by r.submitted_at desc, r.id desc`);
+  const surveys = await surveysOf(db, rows.map((r) => r.version_id));
   return rows.map((r) => ({
-    id: Number(r.id), submittedAt: new Date(r.submitted_at), unitId: Number(r.unit_id), unitName: r.unit_name, unitNameEn: r.unit_name_en,
+    id: r.id, submittedAt: r.submitted_at, unitId: r.unit_id, unitName: r.unit_name, unitNameEn: r.unit_name_en,
     sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-    answers: readableAnswers(surveys.get(Number(r.version_id)), r.answers, opts.locale),
+    answers: readableAnswers(surveys.get(r.version_id), r.answers, opts.locale),
     officer: opts.named ? { name: r.officer_name, number: r.officer_number, className: r.class_name, programme: r.programme } : null,
   }));
 }
