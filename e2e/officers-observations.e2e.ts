@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, shot, signInHome, trpc, watch } from "./browser";
 import { complete, fillIn } from "./fill";
+import { beijingDate } from "@/server/kernel/time";
 
 // Two kinds of campaign end to end. Information officers: the quality office creates and
 // opens the campaign, an officer reports twice from their home, the quality office reads
@@ -221,7 +222,7 @@ describe("observation rounds", () => {
     expect(await page.locator(".ant-picker").count()).toBe(0);
     await page.getByTestId("date-in-form").waitFor();
     const date = page.locator('.sd-question[data-name="obs_date"] input');
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = beijingDate(new Date());
     expect(await date.getAttribute("max")).toBe(today);
     await settle(page, "observe-form");
     await fillIn(page);
@@ -258,7 +259,7 @@ describe("observation rounds", () => {
       await rows(page, "records-table").first().click();
       await page.getByTestId("record-answers").waitFor();
       expect(await page.getByTestId("record-answers").innerText()).toContain("听课日期");
-      expect(await page.getByTestId("records-table").innerText()).toContain(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+      expect(await page.getByTestId("records-table").innerText()).toContain(beijingDate(new Date()));
       await settle(page, `round-records-${label}`);
 
       await tab(page, "rates");

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, List, Space, Tag, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
+import { BEIJING_TIME_ZONE } from "@/server/kernel/time";
 import { useTRPC } from "../_components/trpc";
 
 /** An information officer's open campaigns: report at any time, as often as needed (named). */
@@ -20,7 +21,7 @@ export function InfoOfficerReports() {
           <List.Item actions={[<Link key="go" href={`/report/${c.campaignId}`}><Button type="primary" size="small" data-testid="report-go">{t("report")}</Button></Link>]}>
             <List.Item.Meta title={c.name}
               description={<Space wrap size={[12, 0]}>
-                <span>{t("reportCloses", { date: format.dateTime(new Date(c.closesAt), { dateStyle: "medium", timeZone: "Asia/Shanghai" }) })}</span>
+                <span>{t("reportCloses", { date: format.dateTime(new Date(c.closesAt), { dateStyle: "medium", timeZone: BEIJING_TIME_ZONE }) })}</span>
                 <Tag data-testid="reports-mine">{t("reportsMine", { count: c.reports })}</Tag>
               </Space>} />
           </List.Item>

@@ -7,7 +7,8 @@ import { freshSchool, type School } from "../test/fixtures";
 import { SECRET, CLOSES, DURING, endOfTermCampaign } from "../test/collection";
 import { verifyToken } from "./blind";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
-import { issueTokens, shanghaiDay, type IssueResult } from "./issue";
+import { beijingDate } from "../kernel/time";
+import { issueTokens, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 
@@ -86,8 +87,8 @@ describe("issueTokens", () => {
   });
 
   it("the day is the date in Asia/Shanghai", async () => {
-    expect(shanghaiDay(new Date("2026-12-28T15:59:59Z"))).toBe("2026-12-28");
-    expect(shanghaiDay(new Date("2026-12-28T16:00:00Z"))).toBe("2026-12-29");
+    expect(beijingDate(new Date("2026-12-28T15:59:59Z"))).toBe("2026-12-28");
+    expect(beijingDate(new Date("2026-12-28T16:00:00Z"))).toBe("2026-12-29");
     const late = new Date("2026-12-28T17:00:00Z"); // 01:00 in Shanghai on the 29th
     await issueTokens(db, request(s.people.studentA.id, await prepare([tA])), late, SECRET);
     expect(await issuedDays()).toEqual([`${tA}/${s.people.studentA.id}/2026-12-29`]);

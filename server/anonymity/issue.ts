@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../kernel/errors";
+import { beijingDate } from "../kernel/time";
 import { BlindSignError, blindSign } from "./blind";
 import { fromBase64, toBase64 } from "./client";
 import { decryptTargetKey, type Secret } from "./keys";
@@ -18,11 +19,6 @@ const MAX_BLINDED_B64 = 700;
 
 const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
-
-/** The calendar day of `now` in China (UTC+8, no daylight saving), YYYY-MM-DD. */
-export function shanghaiDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 const id = z.number().int().positive().max(2_147_483_647);
 const issueInput = z.object({
@@ -61,7 +57,7 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
   const targetIds = blinded.map((b) => b.targetId);
   if (new Set(targetIds).size !== targetIds.length) throw err("BAD_REQUEST", "invalidRequest");
   const messages = decodeBlinded(blinded);
-  const day = shanghaiDay(now);
+  const day = beijingDate(now);
 
   return db.transaction(async (tx) => {
     const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(await tx.execute(sql`
@@ -163,7 +159,7 @@ export async function issueForInvitation(db: Db, raw: { invitationId: number; bl
     const targetId = Number(inv.target_id);
     const keys = await loadKeys(tx, [targetId]);
     const marked = rowsOf<{ id: number }>(await tx.execute(sql`
-      update invitations set token_issued_on = ${shanghaiDay(now)}::date
+      update invitations set token_issued_on = ${beijingDate(now)}::date
       where id = ${invitationId} and token_issued_on is null returning id`));
     if (marked.length !== 1) throw err("CONFLICT", "invitationUsed");
     return { signatures: signAll(keys, [{ targetId, blindedMsg }], [message], secret) };

@@ -17,6 +17,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ra
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { beijingDate } from "../kernel/time";
 import { scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
 import type { Secret } from "./keys";
 
@@ -124,7 +125,7 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
       select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`)).map((r) => r.id));
     // The campaign no longer takes submissions (flushed only once it is not open): its spent rows have done their work.
     await tx.execute(sql`delete from spent_tokens where target_id in (select id from campaign_targets where campaign_id = ${campaignId})`);
-    const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const day = beijingDate(now);
     let stored = 0;
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);

@@ -4,7 +4,8 @@ import type { DbOrTx } from "@/db/client";
 import { appraisalAppeals, appraisalVersionRows, persons } from "@/db/schema";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
-import { addDays, beijingDate, correctedVersion, versionInForce } from "./publish";
+import { addDays, beijingDate } from "../kernel/time";
+import { correctedVersion, versionInForce } from "./publish";
 import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
 

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { appraisalRuns, appraisalVersionRows, appraisalVersions } from "@/db/schema";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
+import { addDays, beijingDate, weekday } from "../kernel/time";
 import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
 
@@ -25,21 +26,11 @@ export const yearInput = z.object({ schoolYear: z.string().regex(/^\d{4}-\d{4}$/
 export const prepareInput = yearInput.extend({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
 export const versionIdInput = z.object({ versionId: z.number().int().min(1).max(2 ** 31 - 1) }).strict();
 
-/** The calendar date in Beijing (UTC+8, no daylight saving) of an instant, as YYYY-MM-DD. */
-export function beijingDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-/** A date plus n calendar days. */
-export function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 /** The last day of n working days (Monday–Friday) starting on `date` (counted if a working day). */
 export function workingDaysFrom(date: string, n: number): string {
   let d = date, left = n;
   for (;;) {
-    const day = new Date(`${d}T00:00:00Z`).getUTCDay();
+    const day = weekday(d);
     if (day !== 0 && day !== 6) left--;
     if (left <= 0) return d;
     d = addDays(d, 1);

@@ -25,7 +25,7 @@ import { openDb, type Db, type DbHandle } from "@/db/client";
 import { targetKeys } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { verifyToken } from "../anonymity/blind";
-import { shanghaiDay } from "../anonymity/issue";
+import { beijingDate } from "../kernel/time";
 import { storedTokenHash } from "../anonymity/pool";
 import { encryptTargetKey } from "../anonymity/keys";
 import { PSS_SALT_LENGTH, TOKEN_BYTES } from "../anonymity/params";
@@ -211,7 +211,7 @@ export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = n
     with chosen as (
       select distinct e.person_id from eligibility e
       where e.rater_group = 'student' and e.token_issued_on is null order by e.person_id limit ${students})
-    update eligibility e set token_issued_on = ${shanghaiDay(now)}::date
+    update eligibility e set token_issued_on = ${beijingDate(now)}::date
     from chosen where e.person_id = chosen.person_id and e.rater_group = 'student'
     returning e.target_id, e.person_id`));
   rows.sort((a, b) => Number(a.person_id) - Number(b.person_id) || Number(a.target_id) - Number(b.target_id));

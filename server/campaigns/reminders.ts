@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRows, queryValue } from "@/db/query";
-import { shanghaiDay } from "../anonymity/issue";
+import { beijingDate } from "../kernel/time";
 
 /**
  * Scheduled reminders (催评): for each open campaign and each of its reminder_days d, once
@@ -26,8 +26,8 @@ export async function runDueReminders(db: DbOrTx, now: Date): Promise<{ campaign
   const out: { campaignId: number; daysBefore: number; recipients: number }[] = [];
   const seen = new Set<number>();
   for (const c of due) {
-    const day = shanghaiDay(now);
-    const until = shanghaiDay(new Date(c.closes_at.getTime() - 1000));
+    const day = beijingDate(now);
+    const until = beijingDate(new Date(c.closes_at.getTime() - 1000));
     const recipients = await db.transaction(async (tx) => {
       // Claim the round first: a concurrent run gets nothing back and sends nothing.
       const claimed = await queryRows(tx, { campaign_id: col.int }, sql`

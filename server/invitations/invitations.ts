@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import type { Secret } from "../anonymity/keys";
-import { shanghaiDay } from "../anonymity/issue";
+import { beijingDate } from "../kernel/time";
 import { csvLine } from "../kernel/csv";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
@@ -117,7 +117,7 @@ export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId
   const c = await assertCanManageCampaign(db, actor, campaignId);
   if (c.kind !== "graduate_tracking" && c.kind !== "employer_tracking") throw new DomainError("BAD_REQUEST", "campaigns.errors.noInvitations");
   if (c.state !== "open") throw new DomainError("CONFLICT", "campaigns.errors.notOpen", { state: c.state });
-  const day = shanghaiDay(now);
+  const day = beijingDate(now);
   return db.transaction(async (tx) => {
     const made = await createInvitations(tx, campaignId, secret);
     const rows = (await invitationRows(tx, campaignId)).filter((r) => r.sentOn === null && !r.used);
@@ -148,7 +148,7 @@ export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId
 export const LINK_PLACEHOLDER = /\{\{link:([A-Za-z0-9_-]{10,64})\}\}/g;
 
 function invitationBody(name: string, campaign: string, closes: Date, nonce: string) {
-  const until = shanghaiDay(new Date(closes.getTime() - 1000));
+  const until = beijingDate(new Date(closes.getTime() - 1000));
   return `${name}，您好！\n\n诚邀您参加“${campaign}”。问卷匿名填写，约需 10 分钟，请在 ${until} 前通过以下个人链接作答（仅可使用一次，请勿转发）：\n{{link:${nonce}}}\n\n感谢您对学校人才培养工作的支持！`;
 }
 

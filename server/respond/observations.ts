@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
-import { assertOpen, shanghaiDay } from "../anonymity/issue";
+import { assertOpen } from "../anonymity/issue";
+import { beijingDate } from "../kernel/time";
 import { recordAudit } from "../kernel/audit";
 import { DomainError } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
@@ -91,8 +92,8 @@ export async function submitObservation(db: DbOrTx, observerId: number, raw: z.i
   }
   const dateQuestion = dateQuestionOf((await surveysOf(db, [Number(a.version_id)])).get(Number(a.version_id)));
   const given = dateQuestion === null ? undefined : result.answers[dateQuestion];
-  const observedOn = typeof given === "string" && given !== "" ? given : shanghaiDay(now);
-  if (observedOn > shanghaiDay(now)) {
+  const observedOn = typeof given === "string" && given !== "" ? given : beijingDate(now);
+  if (observedOn > beijingDate(now)) {
     throw err("BAD_REQUEST", "futureDate", {}, dateQuestion === null ? undefined
       : [{ question: dateQuestion, code: "futureDate", message: translate(locale, "respond.observe.errors.futureDate") }]);
   }
@@ -178,7 +179,7 @@ export async function submitSelfEvaluation(db: DbOrTx, teacherId: number, raw: z
   const inserted = rowsOf<{ id: string }>(await db.execute(insertResponseWithScore(sql`
     insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
     values (gen_random_uuid(), ${targetId}, 'self', ${task.versionId}, ${JSON.stringify(result.answers)}::jsonb, false,
-      ${shanghaiDay(now)}::date, ${`self:${targetId}`})
+      ${beijingDate(now)}::date, ${`self:${targetId}`})
     on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id`, score)));
   return { status: inserted.length === 1 ? "stored" as const : "duplicate" as const };
 }

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { storeBands } from "../appraisal/store";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../kernel/errors";
+import { beijingWallClockSql, schoolYearSql } from "../kernel/time";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
@@ -30,10 +31,7 @@ import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
  */
 
 /** The school year of a campaign row `c` joined with its term `tm`. */
-export const CAMPAIGN_SCHOOL_YEAR = sql.raw(`coalesce(tm.school_year, (
-  select case when extract(month from b) >= 9 then extract(year from b)::int || '-' || (extract(year from b)::int + 1)
-    else (extract(year from b)::int - 1) || '-' || extract(year from b)::int end
-  from (select (c.opens_at at time zone 'UTC') + interval '8 hours' as b) x))`);
+export const CAMPAIGN_SCHOOL_YEAR = sql.raw(`coalesce(tm.school_year, ${schoolYearSql(beijingWallClockSql("c.opens_at"))})`);
 
 export type Scope = { schoolYear: string; campaignIds: number[] };
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { col, queryRows } from "@/db/query";
 import { rowsOf } from "../access/scope";
 import { publishCampaign } from "../campaigns/campaigns";
 import { ratesForTeacher } from "../campaigns/rates";
@@ -77,6 +78,21 @@ describe("import of past terms", () => {
     // the same campaign twice
     await importHistoryFile(db, s.people.quality.id, file(students(1, 0.8, "Y")), "en", NOW);
     expect(await attempt(students(1, 0.8, "Y"))).toEqual(['Campaign "Y" has been imported already.']);
+  });
+
+  it("a campaign without a term takes the import's day in Beijing as its window (at 02:00 Beijing time, that day, not the UTC day before)", async () => {
+    await libraryVersions(db, s.people.quality.id, ["employer_tracking"]);
+    await db.execute(sql`insert into employers (code, name) values ('E1', '甲公司')`);
+    const at = new Date("2027-03-01T18:00:00Z"); // 2027-03-02 02:00 in Beijing
+    const bytes = enc(["campaign,instrument_version,section,teacher,rater_group,response,question,value,target",
+      "2026 用人单位调查,employer_tracking@1,,,employer,1,overall_graduates,5,employer:E1"].join("\n"));
+    const r = await importHistoryFile(db, s.people.quality.id, bytes, "zh", at);
+    const [c] = await queryRows(db, { opens: col.text, closes: col.text, day: col.text }, sql`
+      select to_char(c.opens_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as opens, to_char(c.closes_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as closes,
+        (select r.day::text from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = c.id) as day
+      from campaigns c where c.id = ${r.campaigns[0]!.id}`);
+    // the Beijing day 2027-03-02, 00:00:00 to 23:59:59, in UTC
+    expect(c).toEqual({ opens: "2027-03-01T16:00:00", closes: "2027-03-02T15:59:59", day: "2027-03-02" });
   });
 
   it("the export writes what was stored in the long format, numbered responses, no free text; teachers see published results only", async () => {

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { recordAudit } from "../kernel/audit";
+import { beijingDate, beijingDayEnd, beijingDayStart } from "../kernel/time";
 import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
 import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
 import { parseTermCode } from "../imports/layouts";
@@ -222,13 +223,15 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         const have = versionKinds.get(label);
         if (have !== undefined && want !== have) fail("groupInstrument", { campaign: name, group, value: label });
       }
+      // The term's dates, else the day of the import; both are Beijing calendar dates.
+      const today = beijingDate(opts.now ?? new Date());
       const window = term !== null
         ? one<{ starts_on: string; ends_on: string }>(await tx.execute(sql`select starts_on::text, ends_on::text from terms where id = ${term}`))!
-        : { starts_on: (opts.now ?? new Date()).toISOString().slice(0, 10), ends_on: (opts.now ?? new Date()).toISOString().slice(0, 10) };
+        : { starts_on: today, ends_on: today };
       if (problems.length) continue;
       const c = one<{ id: number }>(await tx.execute(sql`
         insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, source)
-        values (${kind}, ${name}, ${term}, ${`${window.starts_on}T00:00:00+08:00`}::timestamptz, ${`${window.ends_on}T23:59:59+08:00`}::timestamptz,
+        values (${kind}, ${name}, ${term}, ${beijingDayStart(window.starts_on).toISOString()}::timestamptz, ${beijingDayEnd(window.ends_on).toISOString()}::timestamptz,
           'draft', ${opts.actorId ?? null}, 'import') returning id`))!;
       const campaignId = Number(c.id);
       for (const [group, label] of groupVersions) {

@@ -2,7 +2,6 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Form, Input, Result, Space, Spin, Typography } from "antd";
-import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useMemo, useState } from "react";
@@ -10,6 +9,7 @@ import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers, type SurveyJson } from "../../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
+import { beijingDate } from "@/server/kernel/time";
 import { useLocalName } from "../../../_components/localName";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
@@ -66,7 +66,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
 
 /** Today in Beijing (the server's day for "not in the future"). */
 function beijingToday(): string {
-  return dayjs(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  return beijingDate(Date.now());
 }
 
 /** A copy of the survey whose date question `name` has max = `day`. */

@@ -8,6 +8,7 @@ import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../../../_components/trpc";
 import { useLocalName } from "../../../../_components/localName";
 import type { GroupKey } from "@/server/i18n/messages";
+import { beijingWallClock, fromBeijingWallClock } from "@/server/kernel/time";
 
 export type CampaignsOut = inferRouterOutputs<AppRouter>["campaigns"];
 export type Detail = CampaignsOut["detail"];
@@ -19,9 +20,8 @@ export const STATE_COLOR: Record<string, string> = { draft: "gold", open: "green
 
 // Campaign windows are in Beijing time (UTC+8, no daylight saving) whatever the browser's
 // zone: the pickers show and take the wall-clock time in Shanghai.
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-export const toPicker = (d: Date | string): Dayjs => dayjs(new Date(new Date(d).getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19));
-export const fromPicker = (v: Dayjs): Date => new Date(`${v.format("YYYY-MM-DDTHH:mm:ss")}+08:00`);
+export const toPicker = (d: Date | string): Dayjs => dayjs(beijingWallClock(new Date(d)));
+export const fromPicker = (v: Dayjs): Date => fromBeijingWallClock(v.format("YYYY-MM-DDTHH:mm:ss"));
 
 /** Date and time in Beijing time (next-intl's time zone is Asia/Shanghai). */
 export function useWhen() {

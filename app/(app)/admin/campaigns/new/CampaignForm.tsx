@@ -11,6 +11,7 @@ import {
   InstrumentFields, chosenInstruments, defaultInstruments, fromPicker, toPicker, useErrorToast, useLocalName, type FormOptions,
 } from "../_components/shared";
 import type { GroupKey } from "@/server/i18n/messages";
+import { fromBeijingWallClock } from "@/server/kernel/time";
 
 type Values = {
   kind: string; name: string; termId?: number; scopeUnitId?: number; opensAt: Dayjs; closesAt: Dayjs;
@@ -48,7 +49,7 @@ function Fields({ options }: { options: FormOptions }) {
   // The graduation year each offset surveys, for the day the wave opens.
   const opensDay = opensAt ? opensAt.format("YYYY-MM-DD") : null;
   const cohortYears = useQuery({
-    ...trpc.campaigns.cohortYears.queryOptions({ opensAt: new Date(`${opensDay ?? "2000-01-01"}T12:00:00+08:00`) }),
+    ...trpc.campaigns.cohortYears.queryOptions({ opensAt: fromBeijingWallClock(`${opensDay ?? "2000-01-01"}T12:00:00`) }),
     enabled: meta.cohorts && opensDay !== null,
   });
   useEffect(() => {
