@@ -9,6 +9,10 @@ const nextConfig = {
   // `npm run demo` builds while it seeds and does not check types (server/demo/launch.ts sets
   // TQE_DEMO_BUILD): the same output, sooner. `npm run build` and the tests' build check them.
   typescript: { ignoreBuildErrors: process.env.TQE_DEMO_BUILD === "1" },
+  // Routes named `route.bench.ts` (the bare benchmark route, app/api/bench/bare) are built only
+  // when the benchmark harness builds (bench/harness.ts sets TQE_BENCH_BUILD=1): any other build
+  // leaves them out, so a production build has no such route at all.
+  ...(process.env.TQE_BENCH_BUILD === "1" ? { pageExtensions: ["bench.ts", "tsx", "ts", "jsx", "js"] } : {}),
   // PGlite ships WebAssembly and data files that must be loaded from node_modules.
   serverExternalPackages: ["@electric-sql/pglite", "exceljs", "postgres", "@resvg/resvg-js"],
   async headers() {

@@ -315,3 +315,17 @@ describe("request bodies", () => {
     expect(JSON.stringify(search.error)).toContain("无法保存的字符");
   });
 });
+
+describe("the bare benchmark route", () => {
+  it("is not in the production build: absent from the build's routes, and the server answers 404", async () => {
+    // Only the benchmark harness's build (TQE_BENCH_BUILD=1, bench/harness.ts) builds
+    // app/api/bench/bare/route.bench.ts; the tests' build is a production build.
+    const routes = Object.values(JSON.parse(readFileSync(path.join(process.cwd(), ".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>);
+    expect(routes).toContain("/api/submit");
+    expect(routes).not.toContain("/api/bench/bare");
+    const res = await fetch(`${baseURL()}/api/bench/bare`, {
+      method: "POST", headers: { origin: baseURL(), "content-type": "application/json" }, body: "{}",
+    });
+    expect(res.status).toBe(404);
+  });
+});

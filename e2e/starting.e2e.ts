@@ -2,7 +2,7 @@ import http from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATUS_PATH, startingHandler } from "@/server/demo/page";
-import { freePort } from "@/server/bench/harness";
+import { freePort } from "./setup/server";
 import { Progress } from "@/server/demo/progress";
 import { DESKTOP, PHONE, launch, newContext, shot } from "./browser";
 

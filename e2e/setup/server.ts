@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -7,7 +7,7 @@ import type { TestProject } from "vitest/node";
 // Builds the app (unless E2E_SKIP_BUILD=1), prepares a fresh embedded database with the
 // demo university, starts `next start` on a free port and hands its URL to the tests.
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, "127.0.0.1", () => {
@@ -16,6 +16,15 @@ async function freePort(): Promise<number> {
     });
     s.on("error", reject);
   });
+}
+
+/** Whether the build in `nextDir` is the benchmarks' (it has their bare route, bench/harness.ts). */
+function isBenchBuild(nextDir: string): boolean {
+  try {
+    return readFileSync(path.join(nextDir, "app-path-routes-manifest.json"), "utf8").includes('"/api/bench/bare"');
+  } catch {
+    return false;
+  }
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -69,7 +78,10 @@ export default async function setup(project: TestProject) {
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0000000",
   };
   delete env.DATABASE_URL;
-  if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  delete env.TQE_BENCH_BUILD;
+  // A production build: E2E_SKIP_BUILD=1 reuses the one in .next, unless there is none or it
+  // is the benchmarks' build (which has the bare benchmark route, bench/harness.ts).
+  if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID")) || isBenchBuild(path.join(root, ".next"))) {
     run("npx", ["next", "build"], { ...env, NODE_ENV: "production" });
   }
   run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], env);

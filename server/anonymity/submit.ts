@@ -7,7 +7,7 @@
 // nothing written while the campaign runs says when any response was given.
 // Never a timestamp, an IP address, a user agent or a session; nothing here is logged.
 //
-// Hot path (server/bench/README.md): once a target has been seen open, its public key (as a
+// Hot path (docs/design/submit-hot-path.md): once a target has been seen open, its public key (as a
 // KeyObject), campaign, rater group and instrument version are kept in memory, and a
 // submission is ONE statement that itself re-checks, against the database at that instant,
 // that the target exists in that campaign, the campaign is open with `now` in the window, the

@@ -4,14 +4,13 @@ import { describe, expect, it } from "vitest";
 import { IMPORT_KINDS } from "./kinds";
 import { describeLayout } from "./layouts";
 
-// The README documents the import formats; this keeps it true to the code.
-describe("README import formats", () => {
-  const readme = readFileSync(path.join(process.cwd(), "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Import formats"));
+// docs/imports.md documents the import formats; this keeps it true to the code.
+describe("docs/imports.md import formats", () => {
+  const doc = readFileSync(path.join(process.cwd(), "docs", "imports.md"), "utf8");
   it.each(IMPORT_KINDS)("documents every column of %s", (kind) => {
     const l = describeLayout(kind, "en");
-    const block = section.slice(section.indexOf(`#### ${kind} `));
-    expect(block.startsWith(`#### ${kind} `)).toBe(true);
+    const block = doc.slice(doc.indexOf(`\n## ${kind} `) + 1);
+    expect(block.startsWith(`## ${kind} `)).toBe(true);
     for (const c of l.columns) expect(block, c.key).toContain(`| ${c.headers.zh} | ${c.headers.en} | ${c.required ? "yes" : ""} |`);
   });
 });

@@ -1,9 +1,9 @@
 // Benchmark: imports 50,000 enrolment rows into an in-memory PGlite.
-//   node --import tsx server/imports/bench.ts [rows]
+//   npm run bench:import [-- rows]
 // Prints: bench-import: rows=50000 seconds=<s> rows_per_s=<n>
 import { openDb } from "@/db/client";
-import { runImport } from "./run";
-import { bulkSchool, csvBytes, enrolmentRows } from "./testing";
+import { runImport } from "@/server/imports/run";
+import { bulkSchool, csvBytes, enrolmentRows } from "@/server/imports/testing";
 
 async function main() {
   const rows = Number(process.argv[2] ?? 50_000);

@@ -4,12 +4,14 @@ import { readBody } from "@/server/http/body";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-// Benchmark only (server/bench/README.md): the ceiling of this framework on this machine.
-// Unless the process runs with BENCH_BARE=1 it does not exist (404). Otherwise it does
-// exactly one INSERT of the request body through postgres.js, with a pool of its own from
-// DATABASE_URL, into bench_bare (a table the benchmark script creates), and answers
-// 200 JSON: no Origin check, no validation, no drizzle, no domain code. The body is read
-// through the same bounded reader as every route (server/http/body.ts).
+// Benchmark only (bench/README.md): the ceiling of this framework on this machine.
+// Two walls keep it out of a real deployment: it is built only by the benchmark harness's
+// build (its `.bench.ts` extension is a page extension only with TQE_BENCH_BUILD=1, see
+// next.config.js), and even there it answers 404 unless the process runs with BENCH_BARE=1.
+// Otherwise it does exactly one INSERT of the request body through postgres.js, with a pool
+// of its own from DATABASE_URL, into bench_bare (a table the benchmark script creates), and
+// answers 200 JSON: no Origin check, no validation, no drizzle, no domain code. The body is
+// read through the same bounded reader as every route (server/http/body.ts).
 const g = globalThis as unknown as { __tqeBenchBare?: postgres.Sql };
 
 function pool(): postgres.Sql {

@@ -4,7 +4,7 @@
 // bench_submit) on the PostgreSQL at BENCH_PG_URL (default postgres://<user>@127.0.0.1:5432/test),
 // seeds 30,000 students with 240,000 pending evaluations (seed.ts), starts `next start`, then
 // against that one server, from BENCH_CLIENTS (32) closed-loop keep-alive clients:
-//   bare:   POST /api/bench/bare (one INSERT through postgres.js, app/api/bench/bare/route.ts);
+//   bare:   POST /api/bench/bare (one INSERT through postgres.js, app/api/bench/bare/route.bench.ts);
 //   submit: POST /api/submit with complete valid evaluations and fresh tokens (the real path).
 // Each is warmed up for BENCH_WARMUP (3) s, then both are measured for BENCH_SECONDS (20) s
 // each, alternating in BENCH_SLICES (10) slices. Then closes the campaign (its sealed pool becomes
@@ -12,9 +12,9 @@
 //   bench-submit: rate=<submissions/s> bare=<requests/s> ratio=<rate/bare> p99_ms=<ms> errors=<n> lost=<n> duplicated=<n>
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { rowsOf } from "../access/scope";
+import { rowsOf } from "@/server/access/scope";
 import {
-  App, buildApp, closedLoop, cpuMs, defaultPgUrl, freePort, groupPids, numberSetting, percentile, request, resetConnections, setting, sleep,
+  App, BARE_ROUTE, buildApp, closedLoop, cpuMs, defaultPgUrl, freePort, groupPids, numberSetting, percentile, request, resetConnections, setting, sleep,
 } from "./harness";
 import {
   answerMaker, checkAnswers, closeAndReadStored, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token,
@@ -118,7 +118,7 @@ async function main() {
     });
     const origin = app.origin;
     const sendBare: Send = async () => {
-      const r = await request(origin, "POST", "/api/bench/bare", bareBody);
+      const r = await request(origin, "POST", BARE_ROUTE, bareBody);
       return { ok: r.status >= 200 && r.status < 300, ms: r.ms, kind: r.error ?? String(r.status) };
     };
     const warmBare = tally();

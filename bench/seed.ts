@@ -1,4 +1,4 @@
-// Seed for the submission benchmarks (server/bench/README.md): a dedicated database on a
+// Seed for the submission benchmarks (README.md): a dedicated database on a
 // real PostgreSQL, recreated each run, with an end-of-term campaign at scale, made with
 // set-based SQL (generate_series, insert … select) and the app's own campaign code:
 //
@@ -23,19 +23,19 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { targetKeys } from "@/db/schema";
-import { rowsOf } from "../access/scope";
-import { verifyToken } from "../anonymity/blind";
-import { beijingDate } from "../kernel/time";
-import { storedTokenHash } from "../anonymity/pool";
-import { encryptTargetKey } from "../anonymity/keys";
-import { PSS_SALT_LENGTH, TOKEN_BYTES } from "../anonymity/params";
-import type { SessionUser } from "../auth/users";
-import { generateAssignments } from "../campaigns/assign";
-import { closeCampaign, createCampaign, openCampaign } from "../campaigns/campaigns";
-import { importLibrary } from "../instruments/library";
-import { compilePlan, type Plan } from "../instruments/plan";
-import { getRegistry } from "../instruments/registry";
-import { validateAnswers } from "../instruments/validate";
+import { rowsOf } from "@/server/access/scope";
+import { verifyToken } from "@/server/anonymity/blind";
+import { beijingDate } from "@/server/kernel/time";
+import { storedTokenHash } from "@/server/anonymity/pool";
+import { encryptTargetKey } from "@/server/anonymity/keys";
+import { PSS_SALT_LENGTH, TOKEN_BYTES } from "@/server/anonymity/params";
+import type { SessionUser } from "@/server/auth/users";
+import { generateAssignments } from "@/server/campaigns/assign";
+import { closeCampaign, createCampaign, openCampaign } from "@/server/campaigns/campaigns";
+import { importLibrary } from "@/server/instruments/library";
+import { compilePlan, type Plan } from "@/server/instruments/plan";
+import { getRegistry } from "@/server/instruments/registry";
+import { validateAnswers } from "@/server/instruments/validate";
 
 export const STUDENTS = 30_000;
 export const CLASS_SIZE = 40;

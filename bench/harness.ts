@@ -1,5 +1,6 @@
-// What both submission benchmarks share: building and running `next start`, a keep-alive
-// HTTP client, closed-loop load from N clients, and percentiles. See README.md.
+// What the benchmarks that run the app share: building it for benchmarks and running
+// `next start`, a keep-alive HTTP client, closed-loop load from N clients, and percentiles.
+// See README.md.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
@@ -85,21 +86,42 @@ async function waitForOtherBuilds(log: (s: string) => void): Promise<void> {
   }
 }
 
+/** The route of the bare benchmark handler (app/api/bench/bare/route.bench.ts). */
+export const BARE_ROUTE = "/api/bench/bare";
+
 /**
- * `next build` (unless BENCH_SKIP_BUILD=1), then a private copy of the build to run from
- * (see runtimeDir): others building in the same checkout cannot pull it from under the server.
+ * The environment of the benchmarks' `next build`: a production build that also builds the
+ * `.bench.ts` routes (next.config.js adds that page extension only with TQE_BENCH_BUILD=1;
+ * every other build leaves the bare route out).
  */
-export async function buildApp(log: (s: string) => void): Promise<string> {
+export function benchBuildEnv(base: Record<string, string | undefined> = process.env): NodeJS.ProcessEnv {
+  return { ...base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", TQE_BENCH_BUILD: "1" };
+}
+
+/** Whether the build in `nextDir` (a `.next`) has the bare benchmark route. */
+export function hasBareRoute(nextDir: string): boolean {
+  try {
+    const routes = JSON.parse(readFileSync(path.join(nextDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+    return Object.values(routes).includes(BARE_ROUTE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `next build` for benchmarks (unless BENCH_SKIP_BUILD=1), then a private copy of the build to
+ * run from (see runtimeDir): others building in the same checkout cannot pull it from under
+ * the server. With `bareRoute` (the default) a build without the bare route is refused.
+ */
+export async function buildApp(log: (s: string) => void, opts: { bareRoute?: boolean } = {}): Promise<string> {
   if (process.env.BENCH_SKIP_BUILD === "1") {
     log("build: skipped (BENCH_SKIP_BUILD=1)");
   } else {
     for (let attempt = 1; ; attempt++) {
       await waitForOtherBuilds(log);
-      log("build: next build …");
+      log("build: next build (TQE_BENCH_BUILD=1) …");
       const t = performance.now();
-      const r = spawnSync(process.execPath, [NEXT_BIN, "build"], {
-        encoding: "utf8", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, maxBuffer: 64 << 20,
-      });
+      const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { encoding: "utf8", env: benchBuildEnv(), maxBuffer: 64 << 20 });
       if (r.status === 0) {
         log(`build: done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
         break;
@@ -110,7 +132,7 @@ export async function buildApp(log: (s: string) => void): Promise<string> {
       throw new Error(`next build failed with exit code ${r.status}`);
     }
   }
-  return runtimeDir(log);
+  return runtimeDir(log, opts.bareRoute ?? true);
 }
 
 /**
@@ -118,7 +140,7 @@ export async function buildApp(log: (s: string) => void): Promise<string> {
  * what the server reads at run time from its working directory (node_modules, surveys/,
  * db/migrations, the i18n config) and copies of next.config.js and package.json.
  */
-async function runtimeDir(log: (s: string) => void): Promise<string> {
+async function runtimeDir(log: (s: string) => void, bareRoute: boolean): Promise<string> {
   // One copy per checkout: benchmarks of two worktrees do not run each other's build.
   const dir = path.join(os.tmpdir(), `tqe-bench-app-${createHash("sha256").update(realpathSync(ROOT)).digest("hex").slice(0, 10)}`);
   await waitForOtherBuilds(log);
@@ -128,6 +150,9 @@ async function runtimeDir(log: (s: string) => void): Promise<string> {
       return dir;
     }
     throw new Error("no build in .next (run without BENCH_SKIP_BUILD)");
+  }
+  if (bareRoute && !hasBareRoute(path.join(ROOT, ".next"))) {
+    throw new Error(`the build in .next has no ${BARE_ROUTE}: it was not built for benchmarks (run without BENCH_SKIP_BUILD)`);
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -189,7 +214,7 @@ export class App {
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const r = await request(this.origin, "GET", "/api/bench/bare", undefined, { timeoutMs: 2000 });
+      const r = await request(this.origin, "GET", BARE_ROUTE, undefined, { timeoutMs: 2000 });
       if (r.status > 0) return;
       if (Date.now() > deadline) throw new Error(`the app did not start:\n${this.log.slice(-4000)}`);
       if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined) throw new Error(`the app exited (${this.proc.exitCode}):\n${this.log.slice(-4000)}`);

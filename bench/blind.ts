@@ -1,14 +1,14 @@
-// Cost of the blind-signature core, one line:
-//   node --import tsx server/anonymity/bench.ts
+// Cost of the blind-signature core (server/anonymity/blind.ts, keys.ts, client.ts), one line:
+//   npm run bench:blind
 //   bench-blind: keygen_ms=<n> sign_ms=<n> verify_ms=<n> package_sign_ms=<n>
 // keygen: generateTargetKey (RSA-2048 + encryption), mean over BENCH_KEYS (default 5);
 // sign: blindSign via node:crypto incl. the s^e check, mean over BENCH_N (default 500);
 // verify: verifyToken, mean over BENCH_N; package_sign: @cloudflare/blindrsa-ts pure-JS
 // blindSign, mean over 3 runs only (it takes ~0.3 s each).
 import { RSABSSA } from "@cloudflare/blindrsa-ts";
-import { blindSign, verifyToken } from "./blind";
-import { blindToken, finalizeToken, importTargetPublicKey as importWebKey, prepareToken } from "./client";
-import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "./keys";
+import { blindSign, verifyToken } from "@/server/anonymity/blind";
+import { blindToken, finalizeToken, importTargetPublicKey as importWebKey, prepareToken } from "@/server/anonymity/client";
+import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "@/server/anonymity/keys";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 5);
 const N = Number(process.env.BENCH_N ?? 500);

@@ -7,7 +7,7 @@
 //
 // Last line:
 //   bench-scores: responses=<n> recompute_s=<s> floor_s=<s> ratio=<recompute/floor>
-// Target (issue 5 part 8): ratio ≤ 3 and recompute < 30 s.
+// Target: ratio ≤ 3 and recompute < 30 s.
 //
 // The data (a database of its own, BENCH_DB, default bench_scores, dropped and created each
 // run on the server of BENCH_PG_URL, migrated by openDb as the app does):
@@ -59,15 +59,15 @@ import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDb, type Db } from "@/db/client";
-import { rowsOf } from "../access/scope";
-import { defaultPgUrl, numberSetting, setting } from "../bench/harness";
-import { databaseUrl, recreateDatabase } from "../bench/seed";
-import type { InstrumentFile } from "../instruments/format";
-import { approveVersion, createVersion } from "../instruments/versions";
-import { ONCE, recompute, type RunResult } from "./compute";
-import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "./policies";
-import { rng } from "./simulate";
-import { arrayLiteral, foldTallies, rebuildTallies, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "./store";
+import { rowsOf } from "@/server/access/scope";
+import { defaultPgUrl, numberSetting, setting } from "./harness";
+import { databaseUrl, recreateDatabase } from "./seed";
+import type { InstrumentFile } from "@/server/instruments/format";
+import { approveVersion, createVersion } from "@/server/instruments/versions";
+import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
+import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
+import { rng } from "@/server/scoring/simulate";
+import { arrayLiteral, foldTallies, rebuildTallies, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "@/server/scoring/store";
 
 const SCHOOL_YEAR = "2026-2027";
 const COLLEGES = 20;

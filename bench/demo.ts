@@ -1,6 +1,6 @@
 /**
- * `npm run bench:demo`: the first start on a fresh clone, timed as a new user lives it (issue
- * 14 item 8: under three minutes on the project's 2-core machine). Clones this checkout's
+ * `npm run bench:demo`: the first start on a fresh clone, timed as a new user lives it (the
+ * target: under three minutes on the project's 2-core machine). Clones this checkout's
  * committed HEAD into a temporary folder, runs `npm ci` there (not timed), then times
  * `npm run demo` from its start to a sign-in that works: the demo's `quality` account signs in
  * through the app's own sign-in route (next-auth's CSRF token, then the credentials) and gets a
@@ -16,7 +16,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "../bench/harness";
+import { freePort } from "./harness";
 
 /** Signs the demo's quality office in through next-auth's own routes; true when the session opens /home. */
 async function signInWorks(base: string): Promise<boolean> {

@@ -7,7 +7,7 @@
  *   table_p95_ms     the HR table's first page (appraisal.table, 20 rows) over HTTP under
  *                    `next start`, signed in as HR, 200 requests from 4 clients
  *   teacher_p95_ms   a teacher's page (appraisal.teacher, logged in the view log) likewise
- * `next build` first unless BENCH_SKIP_BUILD=1 (server/bench/harness.ts). The last line:
+ * `next build` first unless BENCH_SKIP_BUILD=1 (harness.ts). The last line:
  *   bench-appraisal: teachers=<n> band_ms=<ms> table_p95_ms=<ms> teacher_p95_ms=<ms>
  * Targets: band_ms < 200, both p95 < 300.
  */
@@ -15,11 +15,11 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { openDb } from "@/db/client";
-import { rowsOf } from "../access/scope";
-import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting } from "../bench/harness";
-import type { CompositeFigures, Figures, TargetInput } from "../scoring/figures";
-import { defaultPolicy, policyHash } from "../scoring/policies";
-import { storeBands } from "./store";
+import { rowsOf } from "@/server/access/scope";
+import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting } from "./harness";
+import type { CompositeFigures, Figures, TargetInput } from "@/server/scoring/figures";
+import { defaultPolicy, policyHash } from "@/server/scoring/policies";
+import { storeBands } from "@/server/appraisal/store";
 
 const TEACHERS = numberSetting("BENCH_TEACHERS", 2000);
 const UNITS = 40;
@@ -98,7 +98,7 @@ async function main() {
   await handle.close();
 
   // ---- over HTTP
-  const dir = await buildApp(log);
+  const dir = await buildApp(log, { bareRoute: false });
   const secret = randomBytes(32).toString("base64");
   const app = new App({ dir, databaseUrl: url, port: await freePort(), secret });
   app.start();

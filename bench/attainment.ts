@@ -14,12 +14,12 @@
 import { sql } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { courses, enrolments, persons, programmes, sections, terms, units } from "@/db/schema";
-import { rowsOf } from "../access/scope";
-import { defaultPgUrl, setting } from "../bench/harness";
-import { databaseUrl, recreateDatabase } from "../bench/seed";
-import { computeAttainment, type Strength } from "./compute";
-import { approveModelVersion, createModelVersion, getModelVersion, modelParams, type OutcomeModel } from "./model";
-import { computeProgrammeRun, importGradebook, programmeInput } from "./store";
+import { rowsOf } from "@/server/access/scope";
+import { defaultPgUrl, setting } from "./harness";
+import { databaseUrl, recreateDatabase } from "./seed";
+import { computeAttainment, type Strength } from "@/server/attainment/compute";
+import { approveModelVersion, createModelVersion, getModelVersion, modelParams, type OutcomeModel } from "@/server/attainment/model";
+import { computeProgrammeRun, importGradebook, programmeInput } from "@/server/attainment/store";
 
 const OFFERINGS = 60;
 const STUDENTS = 120;

@@ -1,5 +1,5 @@
 // Validation cost per submission: the compiled plan against survey-core with a reused Model.
-//   node --import tsx server/instruments/bench-validate.ts
+//   npm run bench:validate
 // For every instrument in surveys/ (and the fixture), generates valid answer sets with the
 // property-test builder, validates N of them with the plan, and times survey-core (set
 // `data`, `validate(false)`) on a sample of the same sets in the same run; prints one line
@@ -9,10 +9,10 @@
 // validations per instrument, default 300; it is 100–1000 times slower).
 import fc from "fast-check";
 import { Model } from "survey-core";
-import { compilePlan } from "./plan";
-import { arbitraryAnswers } from "./testing/arbitrary";
-import { loadInstruments } from "./testing/instruments";
-import { validateAnswers } from "./validate";
+import { compilePlan } from "@/server/instruments/plan";
+import { arbitraryAnswers } from "@/server/instruments/testing/arbitrary";
+import { loadInstruments } from "@/server/instruments/testing/instruments";
+import { validateAnswers } from "@/server/instruments/validate";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const POOL = Number(process.env.BENCH_POOL ?? 2_000);
