@@ -130,7 +130,7 @@ export const stateOf = (r: Returned | undefined): "ins" | "upd" | "same" => (r ?
  * One kind of import: its file layout (columns with their cell schemas, natural key,
  * description) and the handler that checks the parsed rows and returns their writer.
  * The registry (kinds/index.ts) lists every kind; the upload route, the templates, the
- * layouts shown on the import page and the README check read it.
+ * layouts shown on the import page and the check of docs/imports.md read it.
  */
 export type ImportKindDef<K extends string = string> = Layout & { kind: K; validate: Handler };
 

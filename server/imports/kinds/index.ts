@@ -2,11 +2,11 @@
 // handler, server/imports/kit.ts), listed here once. Everything that varies by kind reads
 // this map: the upload route and its zod check (http.ts), the job runner (run.ts), the
 // templates (templates.ts), the layouts shown on the import page (layouts.ts, the imports
-// router), the kinds offered on the page and the README check. The order is the order the
+// router), the kinds offered on the page and the check of docs/imports.md. The order is the order the
 // page offers them (and the order a school imports them in: parents before what refers to them).
 //
 // A new kind: a module next to these, one line below, its `imports.kinds.<kind>` message in
-// both languages, a section in the README's import formats and tests (CONTRIBUTING.md).
+// both languages, a section in docs/imports.md and tests (CONTRIBUTING.md).
 import type { ImportKindDef } from "../kit";
 import { courses } from "./courses";
 import { employers } from "./employers";
