@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit } from "./browser";
 import { complete, fillIn } from "./fill";
 
-// Issue 14 items 4 and 5 on the demo: the results open on the last year with published
+// The results' guards on the demo: the results open on the last year with published
 // results although the current year has figures; a running campaign's figures reach the
 // quality office only, marked provisional (here a teacher's self-evaluation, a named record:
 // what a running campaign shows in practice); and the statistics keep to their guard rails

@@ -8,7 +8,8 @@ import { complete, fillIn } from "./fill";
 import { startApp } from "./setup/server";
 import { PAYLOAD, PLANTED_TEXT } from "./setup/planted";
 
-// Issue 13's attack on the running app, and the smaller holes it found:
+// Script planted in a questionnaire, against the running app, and the smaller holes that
+// attack found:
 // - a questionnaire carrying `<img src=x onerror=…>` cannot be stored (upload and live
 //   editor refuse it with its path), and one stored before the fix, planted in a copy of
 //   the database past the checker (e2e/setup/plant.ts) and served by a second server, runs

@@ -7,7 +7,7 @@ import { Progress } from "@/server/demo/progress";
 import { DESKTOP, PHONE, launch, newContext, shot } from "./browser";
 
 // The page `npm run demo` serves on the app's port while it prepares the data and builds the
-// app (issue 14 item 8): what it is doing and how far it is, kept current, under its own strict
+// app: what it is doing and how far it is, kept current, under its own strict
 // Content-Security-Policy; then, when the launcher hands the port to the app, the browser
 // lands on the sign-in page by itself. The launcher's server is the one here (startingHandler),
 // fed the lines a real start prints; the app is a stand-in that answers /signin.

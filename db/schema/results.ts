@@ -33,8 +33,8 @@ export const responseScores = pgTable("response_scores", {
   index("response_scores_target_idx").on(t.targetId, t.raterGroup),
 ]);
 
-// What the recompute reads instead of scanning response_scores (issue 5 part 8: aggregates
-// maintained as responses arrive): per target × rater group × kind of response. A trigger on
+// What the recompute reads instead of scanning response_scores (aggregates maintained as
+// responses arrive): per target × rater group × kind of response. A trigger on
 // response_scores (db/migrations/0005_target_tallies.sql) queues a copy of every new score in
 // tally_queue, whatever path wrote it (the submit's single statement, bulk inserts, COPY), and
 // every recompute (the scheduler's, once a minute) first folds the queue into the tallies in

@@ -1,4 +1,4 @@
-// Plants the attack of issue 13 into a copy of the e2e database, bypassing the checker,
+// Plants script in a questionnaire of a copy of the e2e database, bypassing the checker,
 // as a version stored before the checker refused markup (or written by hand) would be:
 // the demo's end-of-term student form gets an `html` element and a completedHtml that
 // carry `<img src=x onerror=…>` (e2e/setup/planted.ts). e2e/security.e2e.ts serves this

@@ -86,7 +86,7 @@ export default async function setup(project: TestProject) {
   }
   run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], env);
 
-  // A copy of the prepared database with the attack of issue 13 planted past the checker,
+  // A copy of the prepared database with script planted in a questionnaire past the checker,
   // for e2e/security.e2e.ts to serve from a second server (e2e/setup/plant.ts).
   const planted = path.join(dataDir, "planted");
   cpSync(path.join(dataDir, "pglite"), planted, { recursive: true });

@@ -10,7 +10,7 @@ import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
 
 // Figures derived from a campaign that has not closed are provisional: the quality office
-// sees them, marked so; HR, leaders and unit admins see none of them (issue 14 item 4).
+// sees them, marked so; HR, leaders and unit admins see none of them.
 // A finished campaign of the same term, group and instrument version is final in itself,
 // but its reliability, EB score and place among others are pooled with the running one's
 // classes: those wait too.

@@ -123,7 +123,7 @@ describe("indicator points and requirements", () => {
 });
 
 describe("the output document", () => {
-  it("has the issue's fields", () => {
+  it("has the documented fields", () => {
     const doc = attainmentDocument(computeAttainment(EXAMPLE, PARAMS));
     expect(Object.keys(doc.objectives[0])).toEqual(expect.arrayContaining(["course", "objective", "attainment", "students", "share_at_threshold"]));
     expect(doc.courses[0]).toEqual({ course: "C1", attainment: expect.closeTo(0.64, 12), weakest_objective: "CO1", attained: false });

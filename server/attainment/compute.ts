@@ -203,7 +203,7 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
   return { params, objectives, courses, points, requirements };
 }
 
-/** The reproducible document (`npm run attainment --output`): the issue's field names, snake_case. */
+/** The reproducible document (`npm run attainment --output`): its documented field names (docs/attainment.md), snake_case. */
 export function attainmentDocument(r: AttainmentResult) {
   return {
     format: "tqe-attainment/1",

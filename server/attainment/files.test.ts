@@ -136,7 +136,7 @@ describe("npm run attainment", () => {
     return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
   };
 
-  it("writes the issue's document with the same numbers as the function", async () => {
+  it("writes the documented document with the same numbers as the function", async () => {
     const output = path.join(dir, "attainment.json");
     const c = io();
     expect(await runCli([...write(EXAMPLE_FILES), "--threshold", "0.7", "--output", output], c.io)).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (issue 14 item 8): the demo from a fresh clone in one command, showing what it
+ * `npm run demo`: the demo from a fresh clone in one command, showing what it
  * does and how far it is. At once it answers on the app's port with a starting page
  * (page.ts: the steps, an estimate, kept current), and runs side by side
  *   - the database job, `server/cli.ts prepare` (migrations; the demo university on an empty

@@ -1,5 +1,5 @@
 /**
- * What `npm run demo` is doing and how far it is (issue 14 item 8), as plain state fed with
+ * What `npm run demo` is doing and how far it is, as plain state fed with
  * the lines its two jobs print: the database (`server/cli.ts prepare`: migrations, then the
  * demo university on an empty database) and the production build (`next build`), which run
  * side by side, then the server (`next start`). Pure: the launcher (launch.ts) feeds it lines

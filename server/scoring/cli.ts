@@ -1,5 +1,5 @@
 /**
- * Scoring on the command line (issue 5 parts 8 and 9):
+ * Scoring on the command line (the recompute over an export, the export itself):
  *
  *   npm run scores -- --input <export.csv|.xlsx> --instrument <definition.json> [--instrument …]
  *                     --policy <policy.json> --output <results.json> [--vetoes <list.csv|.xlsx>] [--locale zh|en]

@@ -10,7 +10,7 @@ import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 
 /**
- * The recompute of a school year under one policy (issue 5 part 8): the database does the
+ * The recompute of a school year under one policy: the database does the
  * work that grows with the responses, JavaScript the arithmetic per target.
  *
  *   scope     the campaigns of the school year (their term's, or by their opening date for

@@ -5,7 +5,7 @@ import {
 } from "./stats";
 
 /**
- * Every figure of a school year under one policy (issue 5 parts 2–6), from what the database
+ * Every figure of a school year under one policy (statistics, reliability, norms, composites), from what the database
  * gathered per target × rater group (server/scoring/compute.ts). Pure and deterministic: the
  * order of the input does not matter (targets are taken in the order of their `key`), so the
  * app and `npm run scores` over an export give the same numbers to the last bit.

@@ -10,7 +10,7 @@ import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
 
 /**
- * The long format of responses (issue 5 part 9): one row per answered scored item of one
+ * The long format of responses: one row per answered scored item of one
  * response, anonymised (a response is a number within its campaign; no person, no date).
  * What `exportResponses` writes, what `npm run scores` and the import of past terms read.
  *

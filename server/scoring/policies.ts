@@ -8,7 +8,7 @@ import { canonicalJson } from "../instruments/diff";
 import { parsePolicy, type ScoringPolicy } from "./policy";
 
 /**
- * Scoring policies in the database (issue 5 part 7), versioned per school year and approved
+ * Scoring policies in the database, versioned per school year and approved
  * like instrument versions (server/instruments/versions.ts):
  *
  * - createPolicy: a policy file, checked by parsePolicy (every default filled in, so the stored

@@ -7,7 +7,7 @@ import { checkSum } from "./score";
 import { trimCount } from "./stats";
 
 /**
- * A scoring policy (issue 5 part 7): every choice the figures depend on, as a versioned file
+ * A scoring policy: every choice the figures depend on, as a versioned file
  * per school year. `parsePolicy` checks one and fills the defaults; a bad one is refused with
  * the first problem named (scoring.errors.policyInvalid {path}, weightsSum {scope, sum},
  * trimFraction {fraction}) and nothing is computed from it.
@@ -110,7 +110,7 @@ export type Composite = {
 };
 
 /**
- * The composite of one teacher (part 5): each rater group's score with its number of valid
+ * The composite of one teacher: each rater group's score with its number of valid
  * responses; a group counts when it has at least its minimum; the weights of the groups that
  * count are renormalised to sum to 1 and the result is flagged when a weighted group is missing.
  */

@@ -3,7 +3,7 @@ import { NA_VALUE, type Indicator, type InstrumentFile } from "@/server/instrume
 import { compilePlan } from "@/server/instruments/plan";
 
 /**
- * Response scores (issue 5, part 1): item → indicator → instrument score of ONE response, from
+ * Response scores: item → indicator → instrument score of ONE response, from
  * the option values and the weights of the instrument version the respondent answered. Pure:
  * no database; the SurveyJS definition is read with compilePlan (the same reading that
  * validated the answers), once per instrument object.

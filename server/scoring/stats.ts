@@ -1,10 +1,10 @@
 import { badRequest } from "@/server/kernel/errors";
 
 /**
- * The statistics core of the scoring engine (issue 5, parts 3, 4 and 6): plain functions on
+ * The statistics core of the scoring engine (descriptives, reliability, norms): plain functions on
  * arrays of numbers, no database. Every definition, exactly:
  *
- * Descriptives (part 3), for values x_1..x_n of one target (teacher × section × rater group):
+ * Descriptives, for values x_1..x_n of one target (teacher × section × rater group):
  *   mean(x)            = Σx_i / n.
  *   median(x)          = the middle value of the sorted values; for even n the mean of the two middle ones.
  *   sampleSd(x)        = sqrt( Σ(x_i − mean)² / (n − 1) ); null when n < 2.
@@ -41,7 +41,7 @@ import { badRequest } from "@/server/kernel/errors";
  *                        when it is among the options); a value that is not an option throws
  *                        scoring.errors.valueNotAnOption.
  *
- * Reliability (part 4), for class means: groups g_1..g_k (one group = the ratings of one class),
+ * Reliability, for class means: groups g_1..g_k (one group = the ratings of one class),
  * n_i raters in group i, N = Σn_i, one-way random-effects ANOVA:
  *   SSB = Σ n_i (mean_i − grand)², SSW = ΣΣ (x_ij − mean_i)², grand = ΣΣx_ij / N,
  *   MSB = SSB/(k − 1), MSW = SSW/(N − k),
@@ -72,7 +72,7 @@ import { badRequest } from "@/server/kernel/errors";
  *   shrunkScore(classMean, normMean, reliability) = normMean + reliability·(classMean − normMean),
  *                        the empirical-Bayes score, shown beside the raw class mean.
  *
- * Norms (part 6), within a norm group with values y_1..y_m:
+ * Norms, within a norm group with values y_1..y_m:
  *   zScore(x, normMean, normSd) = (x − normMean)/normSd, with normSd the sample SD (n − 1) of the
  *                        norm group (zScores does exactly this); null when normSd is 0 or null.
  *   tScore(z)           = 50 + 10z.
@@ -328,7 +328,7 @@ export function distribution(values: readonly OptionValue[], options: readonly O
   });
 }
 
-/** Everything part 3 shows for one target. */
+/** The descriptives of one target, as shown. */
 export type TargetSummary = {
   n: number; eligible: number | null; responseRate: number | null;
   mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null;
@@ -509,7 +509,7 @@ export type ReliabilityReport = {
 };
 
 /**
- * Part 4 for one instrument × unit × term: the ANOVA over the classes' ratings, raters needed
+ * Reliability for one instrument × unit × term: the ANOVA over the classes' ratings, raters needed
  * for 0.7 and 0.8, and for each class its reliability for its own n and its empirical-Bayes
  * score shrunk toward normMean (default: the grand mean of all ratings, the ANOVA's). A null
  * ICC(1) (no variance at all) counts as 0: every class is then shrunk fully to the norm mean.
