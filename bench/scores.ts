@@ -66,8 +66,9 @@ import type { InstrumentFile } from "@/server/instruments/format";
 import { approveVersion, createVersion } from "@/server/instruments/versions";
 import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
+import { QUALITY_RULES } from "@/server/scoring/quality";
 import { rng } from "@/server/scoring/simulate";
-import { arrayLiteral, foldTallies, rebuildTallies, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "@/server/scoring/store";
+import { arrayLiteral, foldTallies, rebuildTallies, SCORE_COLUMN_NAMES, scoreColumnsOf, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "@/server/scoring/store";
 
 const SCHOOL_YEAR = "2026-2027";
 const COLLEGES = 20;
@@ -322,7 +323,7 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
         const id = randomUUID();
         const hash = createHash("sha256").update(id).digest("hex");
         lines.push(`${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${days[Math.floor(r() * days.length)]}\t${hash}\n`);
-        scores.push(`${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}\t${s.straightLining ? "t" : "f"}\t${s.allLowest ? "t" : "f"}\n`);
+        scores.push(`${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}${QUALITY_RULES.map((rule) => (s[rule.id] ? "\tt" : "\tf")).join("")}\n`);
       }
       scoreLines.push(scores.join(""));
       yield lines.join("");
@@ -331,7 +332,7 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
   const writable = await client`copy responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash) from stdin`.writable();
   await pipeline(Readable.from(responseChunks()), writable);
   step(`${opts.responses} responses made, scored (storedScore ${secs(scoreMs)} s) and copied into responses`);
-  const scoreWritable = await client`copy response_scores (response_id, observation_id, target_id, rater_group, version_id, total, indicators, options, straight_lining, all_lowest) from stdin`.writable();
+  const scoreWritable = await client`copy response_scores (response_id, observation_id, target_id, rater_group, version_id, ${client.unsafe(SCORE_COLUMN_NAMES.join(", "))}) from stdin`.writable();
   await pipeline(Readable.from(scoreLines), scoreWritable);
   scoreLines.length = 0;
   step(`${opts.responses} response_scores copied`);
@@ -352,8 +353,8 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
 async function checkScores(db: Db): Promise<void> {
   const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select reltuples as n from pg_class where relname = 'responses'`));
   const percent = Math.min(100, (200 * CHECK_SAMPLE) / Math.max(1, Number(n))); // twice the sample, expected
-  const rows = rowsOf<{ answers: unknown; version_id: number; total: number | null; indicators: (number | null)[]; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean }>(
-    await db.execute(sql`select r.answers, s.version_id, s.total, s.indicators, s.options, s.straight_lining, s.all_lowest
+  const rows = rowsOf<{ answers: unknown; version_id: number; total: number | null; indicators: (number | null)[]; options: (number | null)[] } & Record<string, unknown>>(
+    await db.execute(sql`select r.answers, s.version_id, ${scoreColumnsOf("s")}
       from (select * from responses tablesample bernoulli (${percent}) repeatable (1) limit ${CHECK_SAMPLE}) r
       join response_scores s on s.response_id = r.id`));
   if (rows.length < CHECK_SAMPLE / 2) throw new Error(`check: only ${rows.length} responses sampled`);
@@ -365,7 +366,7 @@ async function checkScores(db: Db): Promise<void> {
     const want = await scoreForVersion(db, Number(row.version_id), answers);
     const ok = want !== null && (want.total === null ? row.total === null : Number(row.total) === want.total)
       && same(want.indicators, row.indicators) && same(want.options, row.options)
-      && want.straightLining === row.straight_lining && want.allLowest === row.all_lowest;
+      && QUALITY_RULES.every((rule) => want[rule.id] === row[rule.column]);
     if (!ok) throw new Error(`check: stored score differs from the app's scorer: ${JSON.stringify({ answers, want, row })}`);
   }
   log(`check: ${rows.length} stored responses scored again from their answers: every response_scores row matches`);

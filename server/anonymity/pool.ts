@@ -18,7 +18,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { beijingDate } from "../kernel/time";
-import { scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
+import { scoreColumnsOf, scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
 import type { Secret } from "./keys";
 
 const FORMAT = "p1";
@@ -147,7 +147,7 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
           on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id)
         ${scores.length ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
         w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
-          select r.id, r.target_id, r.rater_group, r.instrument_version_id, s.total, s.indicators, s.options, s.straight_lining, s.all_lowest
+          select r.id, r.target_id, r.rater_group, r.instrument_version_id, ${scoreColumnsOf("s")}
           from r join s on s.id = r.id)` : sql``}
         select count(*)::int as n from r`));
       stored += Number(inserted[0]?.n ?? 0);

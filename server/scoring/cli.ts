@@ -44,6 +44,7 @@ import { parsePolicy } from "./policy";
 import { approvePolicy, createPolicy, currentPolicies, currentPolicy } from "./policies";
 import { rebuildTallies, scoreMissing } from "./store";
 import { readVetoList, recordVeto, vetoCodeOf } from "../appraisal/vetoes";
+import { QUALITY_RULES } from "./quality";
 
 const USAGE = `usage:
   npm run scores -- --input <export.csv|xlsx> --instrument <definition.json> [--instrument …] --policy <policy.json> --output <results.json> [--vetoes <list.csv|xlsx>] [--locale zh|en]
@@ -204,7 +205,7 @@ async function recomputeCommand(argv: string[]) {
       const r = await recompute(db, p, { trigger: "command" });
       console.log(`${p.schoolYear} (policy v${p.version}): ${r.responses} responses, ${r.targets} targets, ${r.results} results in ${r.ms} ms ` +
         `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms); ` +
-        `excluded ${r.summary.excluded}, straight-lining ${r.summary.straightLining}, all-lowest ${r.summary.allLowest}`);
+        `excluded ${r.summary.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${r.summary[rule.id]}`).join(", ")}`);
     }
     if (policies.length === 0) console.log("no school year has an approved scoring policy: nothing to compute");
   } finally {

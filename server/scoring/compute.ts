@@ -6,6 +6,7 @@ import { DomainError } from "../kernel/errors";
 import { beijingWallClockSql, schoolYearSql } from "../kernel/time";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
+import { perRule, QUALITY_RULE_IDS, QUALITY_RULES, type PerRule } from "./quality";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 
@@ -63,11 +64,14 @@ export function fingerprint(scope: Scope, responses: number, targets: number, el
 
 /**
  * target_tallies.kind (db/schema/results.ts; the migration's scoring_tally_sql): every scored
- * response, the flagged ones again by flag bits (straight-lining 1, all-lowest 2, both 3), the
- * unscored. ONCE: the kinds that hold every response exactly once (the run's count and the
- * change check's must agree).
+ * response, the flagged ones again by the bits of their quality rules (quality.ts: straight-lining
+ * 1, all-lowest 2, both 3), the unscored. ONCE: the kinds that hold every response exactly once
+ * (the run's count and the change check's must agree).
  */
-export const TALLY = { scored: 0, straightLining: 1, allLowest: 2, unscored: 4 } as const;
+export const TALLY = { scored: 0, ...perRule((r) => r.bit), unscored: 4 } as const;
+/** Every kind of flagged responses: each non-empty combination of the rules' bits. */
+const RULE_BITS = QUALITY_RULES.reduce((m, r) => m | r.bit, 0);
+const FLAGGED_KINDS = Array.from({ length: RULE_BITS }, (_, i) => i + 1).filter((k) => (k & ~RULE_BITS) === 0);
 export const ONCE = arrayLiteral([TALLY.scored, TALLY.unscored]);
 
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
@@ -161,10 +165,8 @@ const debug = (label: string, t: number) => {
 /** Everything computeFigures needs, from the database (run it inside one snapshot: recompute does). */
 export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): Promise<Gathered> {
   const ids = arrayLiteral(scope.campaignIds);
-  const excludes = (kind: number) =>
-    ((kind & TALLY.straightLining) !== 0 && policy.quality.straightLining === "exclude")
-    || ((kind & TALLY.allLowest) !== 0 && policy.quality.allLowest === "exclude");
-  const excludedKinds = [TALLY.straightLining, TALLY.allLowest, TALLY.straightLining | TALLY.allLowest].filter(excludes);
+  const excludes = (kind: number) => QUALITY_RULES.some((r) => (kind & r.bit) !== 0 && policy.quality[r.id] === "exclude");
+  const excludedKinds = FLAGGED_KINDS.filter(excludes);
   let t = performance.now();
   // four independent reads sent at once: the server runs the next while the last one is parsed
   type TallyRow = { target_id: number; g: string; kind: number; n: number; totals: string | null; counts: string | null };
@@ -213,7 +215,8 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     const excludableList = excl ? items.map((it) => new Array<number>(it.slots).fill(0)) : [];
     let totals: number[] = [];
     const excludable: number[][] = [];
-    let unscored = 0, straightLining = 0, allLowest = 0;
+    let unscored = 0;
+    const flagged = perRule(() => 0);
     for (const r of talliesOf.get(k) ?? []) {
       const kind = Number(r.kind), n = Number(r.n);
       if (kind === TALLY.unscored) { unscored += n; responses += n; continue; }
@@ -223,8 +226,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
         addWords(r.counts ?? "", countsList);
         continue;
       }
-      if (kind & TALLY.straightLining) straightLining += n;
-      if (kind & TALLY.allLowest) allLowest += n;
+      for (const rule of QUALITY_RULES) if (kind & rule.bit) flagged[rule.id] += n;
       if (excludes(kind)) {
         excludable.push(splitTotals(r.totals));
         addWords(r.counts ?? "", excludableList);
@@ -245,7 +247,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       teacherOfficeId: t.office_id === null ? null : Number(t.office_id),
       teacherCollegeId: t.teacher_college_id === null ? null : Number(t.teacher_college_id),
       totals, excludable: ascending(excludable),
-      unscored, straightLining, allLowest,
+      unscored, ...flagged,
       eligible: eligible.get(k) ?? null, counts, countsExcludable,
     });
   }
@@ -330,16 +332,15 @@ export type RunResult = {
   phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number };
 };
 export type RunSummary = {
-  excluded: number; straightLining: number; allLowest: number; capExceeded: number; unscored: number; reported: number;
+  excluded: number; capExceeded: number; unscored: number; reported: number;
   rules: ScoringPolicy["quality"];
-};
+} & PerRule<number>;
 
 function summaryOf(policy: ScoringPolicy, f: Figures): RunSummary {
-  const s = { excluded: 0, straightLining: 0, allLowest: 0, capExceeded: 0, unscored: 0, reported: 0, rules: policy.quality };
+  const s: RunSummary = { excluded: 0, ...perRule(() => 0), capExceeded: 0, unscored: 0, reported: 0, rules: policy.quality };
   for (const t of f.targets) {
     s.excluded += t.quality.excluded;
-    s.straightLining += t.quality.straightLining;
-    s.allLowest += t.quality.allLowest;
+    for (const id of QUALITY_RULE_IDS) s[id] += t.quality[id];
     s.capExceeded += t.quality.capExceeded ? 1 : 0;
     s.unscored += t.quality.unscored;
     s.reported += t.reported ? 1 : 0;

@@ -3,6 +3,7 @@ import {
   chiSquareQuantile, classReliability, competitionRanks, iccLowerBound, normTable, oneWayAnova, percentileRanks, ratersNeeded, sampleSd, shrunkScore, summarize,
   tScore, zScores, type TargetSummary,
 } from "./stats";
+import { perRule, type PerRule } from "./quality";
 
 /**
  * Every figure of a school year under one policy (statistics, reliability, norms, composites), from what the database
@@ -109,21 +110,20 @@ export type TargetInput = {
   /** The totals of the responses a rule set to "exclude" catches, ascending (a sub-multiset of totals). */
   excludable: number[];
   unscored: number;
-  straightLining: number;
-  allLowest: number;
   eligible: number | null;
   /** Per item (id "q" or "q/row"): counts per option position (lowest first, "na" last) over all scored responses. */
   counts: Record<string, number[]>;
   /** The same over the excludable responses. */
   countsExcludable: Record<string, number[]>;
-};
+} & PerRule<number>; // the responses each quality rule flagged
 
 export type Summary = TargetSummary;
 
 export type TargetFigures = {
   key: string; targetId: number; group: RaterGroup; versionId: number;
   valid: Summary; all: Summary;
-  quality: { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };
+  /** The unscored, per quality rule (quality.ts) the flagged, the excluded, whether the cap stopped exclusion. */
+  quality: { unscored: number; excluded: number; capExceeded: boolean } & PerRule<number>;
   eligibleBelowN: boolean;
   reported: boolean;
   /** Per item, counts per option position of the valid responses (lowest first, "na" last). */
@@ -230,7 +230,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
       // nothing excluded: all is valid (the same numbers, computed once)
       valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim, policy.outOf),
-      quality: { unscored: t.unscored, straightLining: t.straightLining, allLowest: t.allLowest, excluded: excluded.length, capExceeded: cap },
+      quality: { unscored: t.unscored, ...perRule((r) => t[r.id]), excluded: excluded.length, capExceeded: cap },
       eligibleBelowN,
       reported: valid.length >= minRatersFor(policy, t.group),
       counts,

@@ -3,6 +3,7 @@ import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/kernel/errors";
 import { appraisalRulesSchema, checkAppraisalRules } from "../appraisal/rules";
 import type { RaterGroup } from "../campaigns/kinds";
+import { perRule, QUALITY_ACTIONS, type QualityAction } from "./quality";
 import { checkSum } from "./score";
 import { trimCount } from "./stats";
 
@@ -14,7 +15,7 @@ import { trimCount } from "./stats";
  *
  *   trim              fraction trimmed at each end for the trimmed mean, [0, 0.5), default 0.1
  *   outOf             full mark of a response score, default 100 (百分制)
- *   quality           straightLining / allLowest: "off" | "flag" (shown, kept) | "exclude"
+ *   quality           per quality rule (quality.ts: straightLining, allLowest): "off" | "flag" (shown, kept) | "exclude"
  *                     (left out of the valid figures, still counted in "all"); maxExcludedShare:
  *                     at most this share of a target's responses may be excluded (default 0.2;
  *                     beyond it nothing is excluded for that target and it is flagged)
@@ -41,7 +42,10 @@ export const COMPOSITE_GROUPS = ["student", "supervisor", "peer", "leader", "sel
 export type CompositeGroup = (typeof COMPOSITE_GROUPS)[number];
 export type { RaterGroup };
 
-const rule = z.enum(["off", "flag", "exclude"]);
+const rule = z.enum(QUALITY_ACTIONS);
+/** One action per quality rule (quality.ts), each with the rule's default. */
+const qualityRules = perRule((r) => rule.default(r.defaultAction));
+const qualityDefaults = { ...perRule((r): QualityAction => r.defaultAction), maxExcludedShare: 0.2 };
 const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).max(1));
 
 export const policySchema = z.object({
@@ -50,10 +54,9 @@ export const policySchema = z.object({
   trim: z.number().default(0.1),
   outOf: z.number().positive().max(1000).default(100),
   quality: z.object({
-    straightLining: rule.default("flag"),
-    allLowest: rule.default("flag"),
+    ...qualityRules,
     maxExcludedShare: z.number().min(0).max(1).default(0.2),
-  }).strict().default({ straightLining: "flag", allLowest: "flag", maxExcludedShare: 0.2 }),
+  }).strict().default(qualityDefaults),
   minRaters: z.object({
     student: z.number().int().min(1).max(1000).default(5),
     observer: z.number().int().min(1).max(100).default(3),

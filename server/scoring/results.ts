@@ -14,6 +14,7 @@ import { figuresFromRow, itemShapes } from "./rows";
 import { listPolicies } from "./policies";
 import { parsePolicy } from "./policy";
 import { itemScore } from "./score";
+import { QUALITY_RULES } from "./quality";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
 
 /**
@@ -286,8 +287,9 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
   });
   // indicator means over the valid responses (the stored per-response indicator scores)
   const excl: SQL[] = [];
-  if (!f.quality.capExceeded && policy.quality.straightLining === "exclude") excl.push(sql`straight_lining`);
-  if (!f.quality.capExceeded && policy.quality.allLowest === "exclude") excl.push(sql`all_lowest`);
+  for (const rule of QUALITY_RULES) {
+    if (!f.quality.capExceeded && policy.quality[rule.id] === "exclude") excl.push(sql.raw(rule.column));
+  }
   const ids = model?.indicatorIds ?? [];
   const means = ids.length === 0 ? {} : one<Record<string, number | null>>(await db.execute(sql`
     select ${sql.join(ids.map((_, i) => sql`avg(indicators[${sql.raw(String(i + 1))}]) as ${sql.raw(`i${i}`)}`), sql`, `)}

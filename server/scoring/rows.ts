@@ -2,6 +2,7 @@ import { getTableColumns } from "drizzle-orm";
 import { targetResults } from "@/db/schema/results";
 import type { TargetFigures } from "./figures";
 import type { ScoringModel } from "./score";
+import { perRule, QUALITY_RULES } from "./quality";
 
 /**
  * How a target's figures (figures.ts TargetFigures) are stored in target_results: one typed
@@ -48,7 +49,8 @@ const GETTERS: Record<string, Getter> = {
   ...summaryGetters("", (f) => f.valid),
   // all_… only when something was excluded (otherwise all is valid: figuresFromRow)
   ...summaryGetters("all_", (f) => (f.quality.excluded === 0 ? null : f.all)),
-  unscored: (f) => f.quality.unscored, straight_lining: (f) => f.quality.straightLining, all_lowest: (f) => f.quality.allLowest,
+  unscored: (f) => f.quality.unscored,
+  ...Object.fromEntries(QUALITY_RULES.map((r): [string, Getter] => [r.column, (f) => f.quality[r.id]])),
   excluded: (f) => f.quality.excluded, cap_exceeded: (f) => f.quality.capExceeded,
   eligible_below_n: (f) => f.eligibleBelowN, reliability: (f) => f.reliability, reliability_low: (f) => f.reliabilityLow, eb_score: (f) => f.ebScore,
   norm_z: (f) => f.norm?.z ?? null, norm_t: (f) => f.norm?.t ?? null, norm_percentile: (f) => f.norm?.percentileRank ?? null,
@@ -108,7 +110,7 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
     // all_… are null when nothing was excluded: all is valid
     valid: summaryOf(r, ""), all: r.all_n === null || r.all_n === undefined ? summaryOf(r, "") : summaryOf(r, "all_"),
     quality: {
-      unscored: Number(r.unscored), straightLining: Number(r.straight_lining), allLowest: Number(r.all_lowest),
+      unscored: Number(r.unscored), ...perRule((rule) => Number(r[rule.column])),
       excluded: Number(r.excluded), capExceeded: Boolean(r.cap_exceeded),
     },
     eligibleBelowN: Boolean(r.eligible_below_n),

@@ -1,6 +1,7 @@
 import { badRequest } from "@/server/kernel/errors";
 import { NA_VALUE, type Indicator, type InstrumentFile } from "@/server/instruments/format";
 import { compilePlan } from "@/server/instruments/plan";
+import { qualityFlags, type PerRule } from "./quality";
 
 /**
  * Response scores: item → indicator → instrument score of ONE response, from
@@ -26,7 +27,7 @@ import { compilePlan } from "@/server/instruments/plan";
  *     level-1 indicators for the total) whose score is not null, weights renormalised; null
  *     when none has a score. (So an optional question left out, or answered "na", neither
  *     counts as 0 nor changes the weight of the other indicators' parts.)
- *   Flags: straightLining = at least 2 items answered and every answered item sits at the same
+ *   Flags (the quality rules of quality.ts; these two today): straightLining = at least 2 items answered and every answered item sits at the same
  *     relative place on its scale, position/(k − 1) with positions 0 (lowest) … k − 1 (highest)
  *     (no variance across the scored items: the same option everywhere, also across scales of
  *     different lengths for the lowest, middle and highest options); allLowest = at least 1
@@ -75,7 +76,7 @@ export type ResponseScore = {
    * the scale's length for "na", null when not answered (what response_scores.options stores).
    */
   options: (number | null)[];
-  flags: { straightLining: boolean; allLowest: boolean };
+  flags: PerRule<boolean>;
 };
 
 /** Refuses weights that do not sum to 1 (within 1e-6): scoring.errors.weightsSum {scope, sum}. */
@@ -204,9 +205,6 @@ export function scoreResponse(
     indicators,
     total,
     options: positions,
-    flags: {
-      straightLining: places.length >= 2 && Math.max(...places) - Math.min(...places) <= 1e-9,
-      allLowest: items.length >= 1 && items.every((i) => i.position === 0),
-    },
+    flags: qualityFlags({ positions: items.map((i) => i.position), places }),
   };
 }

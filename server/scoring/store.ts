@@ -6,6 +6,7 @@ import { rowsOf } from "../access/scope";
 import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { compileScoring, scoreResponse, type ScoringModel } from "./score";
+import { QUALITY_RULES, type PerRule } from "./quality";
 
 /**
  * Per-response scores as stored (response_scores, see db/schema/results.ts): written in the
@@ -16,13 +17,12 @@ import { compileScoring, scoreResponse, type ScoringModel } from "./score";
  * information officers' report) and declined ones have no score row.
  */
 
+/** A response's score as stored, with one flag per quality rule (quality.ts). */
 export type StoredScore = {
   total: number | null;
   indicators: (number | null)[];
   options: (number | null)[];
-  straightLining: boolean;
-  allLowest: boolean;
-};
+} & PerRule<boolean>;
 
 /** The stored form of one response's score (throws valueOutsideScale on answers of another version). */
 export function storedScore(model: ScoringModel, answers: Record<string, unknown>): StoredScore {
@@ -31,8 +31,7 @@ export function storedScore(model: ScoringModel, answers: Record<string, unknown
     total: s.total,
     indicators: model.indicatorIds.map((id) => s.indicators[id] ?? null),
     options: s.options,
-    straightLining: s.flags.straightLining,
-    allLowest: s.flags.allLowest,
+    ...s.flags,
   };
 }
 
@@ -74,10 +73,13 @@ export function arrayLiteral(xs: readonly (number | null)[]): string {
 
 /** The score columns' values, in the order of SCORE_COLUMNS. */
 export function scoreValues(s: StoredScore): SQL {
-  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${s.straightLining}::boolean, ${s.allLowest}::boolean`;
+  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${sql.join(QUALITY_RULES.map((r) => sql`${s[r.id]}::boolean`), sql`, `)}`;
 }
 
-export const SCORE_COLUMNS = sql.raw("total, indicators, options, straight_lining, all_lowest");
+export const SCORE_COLUMN_NAMES = ["total", "indicators", "options", ...QUALITY_RULES.map((r) => r.column)];
+export const SCORE_COLUMNS = sql.raw(SCORE_COLUMN_NAMES.join(", "));
+/** The score columns of a relation named `alias` (s.total, s.indicators, …). */
+export const scoreColumnsOf = (alias: string) => sql.raw(SCORE_COLUMN_NAMES.map((c) => `${alias}.${c}`).join(", "));
 
 /**
  * Wraps an `insert into responses … returning id, target_id, rater_group, instrument_version_id`
@@ -138,7 +140,7 @@ export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): 
         on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id)
       ${scores.length ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
       w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
-        select r.id, r.target_id, r.rater_group, r.instrument_version_id, s.total, s.indicators, s.options, s.straight_lining, s.all_lowest
+        select r.id, r.target_id, r.rater_group, r.instrument_version_id, ${scoreColumnsOf("s")}
         from r join s on s.id = r.id)` : sql``}
       select id from r`));
     stored += inserted.length;
