@@ -194,6 +194,17 @@ export function parseTermCode(s: string): TermCode | null {
 }
 export const term = () => cell(true, (s, ctx) => parseTermCode(s) ?? fail(ctx, "badTerm"));
 
+const DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
+/** A calendar day: 2026-09-01, 2026/9/1, 2026.9.1 or 2026年9月1日 (an Excel date cell is read as 2026-09-01); as YYYY-MM-DD. */
+export const date = (required: boolean) => cell(required, (s, ctx) => {
+  const m = DATE.exec(s.normalize("NFKC").replace(/\s/g, ""));
+  if (!m) return fail(ctx, "badDate");
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1950 || y > 2100 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return fail(ctx, "badDate");
+  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+});
+
 // ---------------------------------------------------------------------------------------
 // Columns and the choices several kinds share
 

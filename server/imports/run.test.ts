@@ -270,6 +270,43 @@ describe("text that cannot be stored, in cells", () => {
   });
 });
 
+describe("terms", () => {
+  const file = [
+    ["学期", "开始日期", "结束日期"],
+    ["2026-2027-1", "2026-09-07", "2027-01-17"],
+    ["2026-2027-2", "2027/2/27", "2027年7月9日"],
+  ];
+  const calendar = () => q<{ code: string; starts_on: string; ends_on: string; is_current: boolean }>(sql`
+    select code, starts_on::text, ends_on::text, is_current from terms order by code`);
+
+  it("sets the calendar of existing terms, creates new ones, and is idempotent", async () => {
+    expect(await imp("terms", file)).toMatchObject({ ok: true, inserted: 1, updated: 1, unchanged: 0 });
+    expect(await calendar()).toEqual([
+      { code: "2026-2027-1", starts_on: "2026-09-07", ends_on: "2027-01-17", is_current: true },
+      { code: "2026-2027-2", starts_on: "2027-02-27", ends_on: "2027-07-09", is_current: false },
+    ]);
+    expect(await imp("terms", file)).toMatchObject({ ok: true, inserted: 0, updated: 0, unchanged: 2 });
+  });
+
+  it("reports bad dates, a last day not after the first, repeats and a term under another code, and writes nothing", async () => {
+    await db.execute(sql`insert into terms (code, school_year, semester, starts_on, ends_on) values ('2027-2028-1-old', '2027-2028', 1, '2027-09-01', '2028-01-20')`);
+    const r = await imp("terms", [
+      ["term", "starts_on", "ends_on"],
+      ["2026-2027-1", "2026-02-30", "2027-01-17"],
+      ["2026-2027-2", "2027-07-09", "2027-02-27"],
+      ["2026-2027-1", "2026-09-07", "2027-01-17"],
+      ["2027-2028-1", "2027-09-06", "2028-01-16"],
+    ], { locale: "en" });
+    expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [2, "starts_on", "\"2026-02-30\" is not a date; use e.g. 2026-09-07."],
+      [3, "ends_on", "The last day 2027-02-27 must come after the first day 2027-07-09."],
+      [4, "term", "Repeats row 2."],
+      [5, "term", expect.stringContaining("2027-2028-1-old")],
+    ]);
+    expect((await calendar()).find((t) => t.code === "2026-2027-1")).toMatchObject({ starts_on: "2026-09-01", ends_on: "2027-01-20" });
+  });
+});
+
 describe("sections", () => {
   const file = [
     ["学期", "教学班代码", "课程代码", "教学班名称", "上课时间地点", "容量", "任课教师工号"],
