@@ -150,7 +150,7 @@ describe("imports router", () => {
   it("gives layouts in the caller's language, jobs and one job to import roles only", async () => {
     const q = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "en" });
     const layouts = await q.imports.layouts();
-    expect(layouts.map((l) => l.kind)).toEqual(["units", "programmes", "people", "courses", "sections", "enrolments", "graduates", "employers"]);
+    expect(layouts.map((l) => l.kind)).toEqual(["units", "programmes", "people", "courses", "terms", "sections", "enrolments", "graduates", "employers"]);
     const people = (await q.imports.layouts({ kind: "people" }))[0];
     expect(people.columns.find((c) => c.key === "number")).toMatchObject({ header: "Number", headers: { zh: "学号/工号", en: "Number" }, required: true });
     const jobs = await q.imports.jobs({ limit: 2 });
