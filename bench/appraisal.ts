@@ -19,6 +19,7 @@ import { rowsOf } from "@/server/access/scope";
 import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting } from "./harness";
 import type { CompositeFigures, Figures, TargetInput } from "@/server/scoring/figures";
 import { defaultPolicy, policyHash } from "@/server/scoring/policies";
+import { perRule } from "@/server/scoring/quality";
 import { storeBands } from "@/server/appraisal/store";
 
 const TEACHERS = numberSetting("BENCH_TEACHERS", 2000);
@@ -80,7 +81,7 @@ async function main() {
   const inputs: TargetInput[] = people.map((t) => ({
     key: String(t.id), targetId: Number(t.id), group: "student", campaignId: 1, periodKey: "t1", termId: 1, schoolYear: YEAR, versionId: 1,
     unitId: Number(t.unit_id), courseType: "core", level: "undergraduate", teacherId: Number(t.id), sectionId: 1, teacherOfficeId: null,
-    teacherCollegeId: Number(t.unit_id), totals: [], excludable: [], unscored: 0, straightLining: 0, allLowest: 0, eligible: 40,
+    teacherCollegeId: Number(t.unit_id), totals: [], excludable: [], unscored: 0, ...perRule(() => 0), eligible: 40,
     counts: {}, countsExcludable: {},
   }));
   const figures: Figures = { targets: [], reliability: [], composites };
