@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { lifecycleColumns } from "./lifecycle";
 import { programmes, sections } from "./org";
 import { persons } from "./people";
 
@@ -12,20 +13,12 @@ import { persons } from "./people";
 export const outcomeModels = pgTable("outcome_models", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   programmeId: integer("programme_id").notNull().references(() => programmes.id, { onDelete: "restrict" }),
-  version: integer("version").notNull(),
+  // version, hash (of the canonical JSON of model and cohorts), status and approval
+  ...lifecycleColumns(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   // The intake years (年级) this 培养方案 applies to, e.g. {2023,2024,2025,2026}.
   cohorts: smallint("cohorts").array().notNull(),
   model: jsonb("model").notNull().$type<Record<string, unknown>>(),
-  // sha256 of the canonical JSON of model and cohorts: the same model again is "unchanged".
-  hash: text("hash").notNull(),
-  status: text("status", { enum: ["draft", "approved", "retired"] }).notNull().default("draft"),
-  createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-  approvedBy: integer("approved_by").references(() => persons.id, { onDelete: "set null" }),
-  approvedAt: timestamp("approved_at", { withTimezone: true }),
-  approvalNote: text("approval_note"),
-  retiredBy: integer("retired_by").references(() => persons.id, { onDelete: "set null" }),
-  retiredAt: timestamp("retired_at", { withTimezone: true }),
 }, (t) => [
   unique("outcome_models_version_uq").on(t.programmeId, t.version),
   unique("outcome_models_hash_uq").on(t.programmeId, t.hash),

@@ -1,5 +1,5 @@
 import { index, integer, json, jsonb, pgEnum, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { persons } from "./people";
+import { LIFECYCLE_STATUSES, lifecycleColumns, type LifecycleStatus } from "./lifecycle";
 
 export const INSTRUMENT_KINDS = [
   "student_evaluation", // 学生评教
@@ -26,8 +26,8 @@ export const instruments = pgTable("instruments", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const INSTRUMENT_VERSION_STATUSES = ["draft", "approved", "retired"] as const;
-export type InstrumentVersionStatus = (typeof INSTRUMENT_VERSION_STATUSES)[number];
+export const INSTRUMENT_VERSION_STATUSES = LIFECYCLE_STATUSES;
+export type InstrumentVersionStatus = LifecycleStatus;
 
 // Immutable once created (a trigger refuses any UPDATE of its content, see migration
 // 0001): an upload or an in-app edit makes a new version. The expert committee approves a
@@ -37,24 +37,16 @@ export type InstrumentVersionStatus = (typeof INSTRUMENT_VERSION_STATUSES)[numbe
 export const instrumentVersions = pgTable("instrument_versions", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   instrumentId: integer("instrument_id").notNull().references(() => instruments.id, { onDelete: "restrict" }),
-  version: integer("version").notNull(),
+  // version, hash (sha256 of the definition's canonical JSON, keys sorted: the same file
+  // again is "unchanged", not a new version), status and approval (db/schema/lifecycle.ts)
+  ...lifecycleColumns(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   // The whole instrument file (server/instruments/format.ts), as checked: key, kind, name,
   // indicators, items, unscored and the SurveyJS JSON under "survey". json, not jsonb: the
   // approved text keeps its order of keys (jsonb would sort them), as people wrote it.
   definition: json("definition").notNull().$type<Record<string, unknown>>(),
   // What scoring reads, copied from the file: { indicators (tree with weights), items, unscored }.
   indicators: jsonb("indicators").notNull().$type<{ indicators: unknown[]; items: unknown[]; unscored: string[] }>(),
-  // sha256 (hex) of the definition's canonical JSON (keys sorted): the same file again is
-  // "unchanged", not a new version.
-  hash: text("hash").notNull(),
-  status: text("status", { enum: INSTRUMENT_VERSION_STATUSES }).notNull().default("draft"),
-  createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  approvedBy: integer("approved_by").references(() => persons.id, { onDelete: "set null" }),
-  approvedAt: timestamp("approved_at", { withTimezone: true }),
-  approvalNote: text("approval_note"),
-  retiredBy: integer("retired_by").references(() => persons.id, { onDelete: "set null" }),
-  retiredAt: timestamp("retired_at", { withTimezone: true }),
 }, (t) => [
   unique("instrument_versions_uq").on(t.instrumentId, t.version),
   unique("instrument_versions_hash_uq").on(t.instrumentId, t.hash),

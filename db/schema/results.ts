@@ -4,6 +4,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { campaigns, campaignTargets, raterGroup } from "./campaigns";
 import { instrumentVersions } from "./instruments";
+import { lifecycleColumns } from "./lifecycle";
 import { terms, units } from "./org";
 import { persons } from "./people";
 import { observationRecords, responses } from "./responses";
@@ -67,18 +68,10 @@ export const targetTallies = pgTable("target_tallies", {
 export const scoringPolicies = pgTable("scoring_policies", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   schoolYear: text("school_year").notNull(),
-  version: integer("version").notNull(),
-  policy: jsonb("policy").notNull().$type<Record<string, unknown>>(),
-  // sha256 of the canonical JSON of the parsed policy: the same policy again is "unchanged".
-  hash: text("hash").notNull(),
-  status: text("status", { enum: ["draft", "approved", "retired"] }).notNull().default("draft"),
-  createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
+  // version, hash (of the canonical JSON of the parsed policy), status and approval
+  ...lifecycleColumns(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  approvedBy: integer("approved_by").references(() => persons.id, { onDelete: "set null" }),
-  approvedAt: timestamp("approved_at", { withTimezone: true }),
-  approvalNote: text("approval_note"),
-  retiredBy: integer("retired_by").references(() => persons.id, { onDelete: "set null" }),
-  retiredAt: timestamp("retired_at", { withTimezone: true }),
+  policy: jsonb("policy").notNull().$type<Record<string, unknown>>(),
 }, (t) => [
   unique("scoring_policies_uq").on(t.schoolYear, t.version),
   unique("scoring_policies_hash_uq").on(t.schoolYear, t.hash),

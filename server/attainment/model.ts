@@ -6,19 +6,20 @@
  * requirement → training-objective matrix, the threshold, the course-objective method and the
  * course aggregate, and α for blending indirect values (null: never blended).
  *
- * Versions follow the lifecycle of instrument versions and scoring policies: createModelVersion
- * makes the next version as a draft (the same model again is "unchanged"); approveModelVersion
- * records who, when and a note, once, on a draft; retireModelVersion ends a version for good.
- * Versions are never edited: a change is a new version, and results keep the version they used.
+ * Versions follow the lifecycle of every versioned, approved thing (server/kernel/lifecycle.ts),
+ * a series per programme: createModelVersion makes the next version as a draft (the same model
+ * again is "unchanged"); approveModelVersion records who, when and a note, once, on a draft;
+ * retireModelVersion ends a version for good. Versions are never edited: a change is a new
+ * version, and results keep the version they used.
  */
 import { createHash } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { outcomeModels, programmes } from "@/db/schema";
-import { recordAudit } from "../kernel/audit";
 import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
+import { lifecycle } from "../kernel/lifecycle";
 import type { Locale } from "../i18n/messages";
 import {
   COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS,
@@ -138,6 +139,19 @@ export function modelHash(model: OutcomeModel, cohorts: number[]): string {
 
 export const MODEL_NOTE_MAX = 2000;
 
+/** The lifecycle of outcome models: a series per programme. */
+export const modelLifecycle = lifecycle({
+  table: outcomeModels,
+  series: "programmeId",
+  codes: {
+    notFound: "attainment.errors.modelNotFound", noteRequired: "attainment.errors.noteRequired",
+    alreadyApproved: "attainment.errors.alreadyApproved", alreadyRetired: "attainment.errors.alreadyRetired",
+  },
+  audit: { action: "attainment.model", subject: (m) => `programme ${m.programmeId} v${m.version}` },
+  noteMax: MODEL_NOTE_MAX,
+  lockKey: "outcome-model",
+});
+
 export type ModelVersionRow = { id: number; programmeId: number; version: number; status: "draft" | "approved" | "retired"; cohorts: number[]; model: OutcomeModel };
 
 const toRow = (r: typeof outcomeModels.$inferSelect): ModelVersionRow =>
@@ -160,58 +174,29 @@ export async function createModelVersion(
   return db.transaction(async (tx) => {
     const [prog] = await tx.select({ id: programmes.id, code: programmes.code }).from(programmes).where(eq(programmes.id, input.programmeId));
     if (!prog) throw notFound("attainment.errors.programmeNotFound");
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`outcome-model:${prog.id}`}))`);
-    const [same] = await tx.select({ id: outcomeModels.id, version: outcomeModels.version }).from(outcomeModels)
-      .where(and(eq(outcomeModels.programmeId, prog.id), eq(outcomeModels.hash, hash)));
-    if (same) return { status: "unchanged" as const, id: same.id, version: same.version };
-    const [{ max }] = await tx.select({ max: sql<number | null>`max(${outcomeModels.version})` }).from(outcomeModels).where(eq(outcomeModels.programmeId, prog.id));
-    const version = Number(max ?? 0) + 1;
-    const [row] = await tx.insert(outcomeModels).values({
-      programmeId: prog.id, version, cohorts, model: model as unknown as Record<string, unknown>, hash, createdBy: actorId, createdAt: now,
-    }).returning({ id: outcomeModels.id });
-    await recordAudit(tx, { actorId, action: "attainment.model.create", subject: `${prog.code} v${version}`, detail: { id: row.id, hash } });
-    return { status: "created" as const, id: row.id, version };
+    return modelLifecycle.create(tx, {
+      series: prog.id, hash, actorId, subject: (version) => `${prog.code} v${version}`,
+      values: { cohorts, model: model as unknown as Record<string, unknown>, createdAt: now },
+    });
   });
-}
-
-async function lockVersion(tx: DbOrTx, id: number) {
-  const [m] = await tx.select().from(outcomeModels).where(eq(outcomeModels.id, id)).for("update");
-  if (!m) throw notFound("attainment.errors.modelNotFound");
-  return m;
 }
 
 export async function approveModelVersion(db: DbOrTx, id: number, actorId: number, note: string, now: Date) {
-  const text = note.trim();
-  if (text.length < 1 || text.length > MODEL_NOTE_MAX) throw new DomainError("BAD_REQUEST", "attainment.errors.noteRequired", { max: MODEL_NOTE_MAX });
-  return db.transaction(async (tx) => {
-    const m = await lockVersion(tx, id);
-    if (m.status !== "draft") throw new DomainError("CONFLICT", m.status === "approved" ? "attainment.errors.alreadyApproved" : "attainment.errors.alreadyRetired", { version: m.version });
-    await tx.update(outcomeModels).set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }).where(eq(outcomeModels.id, id));
-    await recordAudit(tx, { actorId, action: "attainment.model.approve", subject: `programme ${m.programmeId} v${m.version}`, detail: { id, note: text } });
-    return { id, version: m.version };
-  });
+  const m = await modelLifecycle.approve(db, id, actorId, note, now);
+  return { id, version: m.version };
 }
 
 export async function retireModelVersion(db: DbOrTx, id: number, actorId: number, now: Date) {
-  return db.transaction(async (tx) => {
-    const m = await lockVersion(tx, id);
-    if (m.status === "retired") throw new DomainError("CONFLICT", "attainment.errors.alreadyRetired", { version: m.version });
-    await tx.update(outcomeModels).set({ status: "retired", retiredBy: actorId, retiredAt: now }).where(eq(outcomeModels.id, id));
-    await recordAudit(tx, { actorId, action: "attainment.model.retire", subject: `programme ${m.programmeId} v${m.version}`, detail: { id } });
-    return { id, version: m.version };
-  });
+  const m = await modelLifecycle.retire(db, id, actorId, now);
+  return { id, version: m.version };
 }
 
 export async function getModelVersion(db: DbOrTx, id: number): Promise<ModelVersionRow> {
-  const [m] = await db.select().from(outcomeModels).where(eq(outcomeModels.id, id));
-  if (!m) throw notFound("attainment.errors.modelNotFound");
-  return toRow(m);
+  return toRow(await modelLifecycle.get(db, id));
 }
 
 /** The programme's model in force: its latest approved version (null when none). */
 export async function currentModel(db: DbOrTx, programmeId: number): Promise<ModelVersionRow | null> {
-  const [m] = await db.select().from(outcomeModels)
-    .where(and(eq(outcomeModels.programmeId, programmeId), eq(outcomeModels.status, "approved")))
-    .orderBy(desc(outcomeModels.version)).limit(1);
+  const m = await modelLifecycle.current(db, programmeId);
   return m ? toRow(m) : null;
 }

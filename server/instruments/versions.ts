@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { aliasedTable, and, asc, desc, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { instrumentVersions, instruments, persons, type InstrumentVersionStatus } from "@/db/schema";
-import { recordAudit } from "../kernel/audit";
+import { instrumentVersions, instruments } from "@/db/schema";
 import { DomainError, notFound } from "../kernel/errors";
+import { lifecycle, selectWithPeople } from "../kernel/lifecycle";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkInstrument, describeProblem } from "./check";
@@ -13,7 +13,8 @@ import { canonicalJson, diffVersions, type VersionDiff } from "./diff";
 import type { InstrumentFile } from "./format";
 
 /**
- * Instruments live in the database as immutable versions (see db/schema/instruments.ts):
+ * Instruments live in the database as immutable versions (see db/schema/instruments.ts),
+ * each instrument a series of the shared lifecycle (server/kernel/lifecycle.ts):
  *
  * - createVersion: a checked instrument file becomes the next version of the instrument
  *   with its key, as a draft. The same content again (sha256 of its canonical JSON, equal
@@ -31,6 +32,20 @@ import type { InstrumentFile } from "./format";
  */
 
 export const NOTE_MAX = 2000;
+
+/** The lifecycle of instrument versions: a series per instrument. */
+export const instrumentLifecycle = lifecycle({
+  table: instrumentVersions,
+  series: "instrumentId",
+  codes: {
+    notFound: "instruments.errors.versionNotFound", noteRequired: "instruments.errors.noteRequired",
+    alreadyApproved: "instruments.errors.alreadyApproved", alreadyRetired: "instruments.errors.alreadyRetired",
+    newerApproved: "instruments.errors.newerApproved", notApproved: "instruments.errors.notApproved",
+  },
+  audit: { action: "instrument.version", subject: (v) => `${v.instrumentId} v${v.version}`, idKey: "versionId" },
+  noteMax: NOTE_MAX,
+  lockKey: "instrument",
+});
 /** The largest instrument file accepted (characters of its JSON). */
 export const FILE_MAX_CHARS = 2_000_000;
 
@@ -111,27 +126,18 @@ export async function createVersion(db: DbOrTx, raw: unknown, actorId: number | 
     if (inst.kind !== file.kind) {
       throw new DomainError("CONFLICT", "instruments.errors.kindMismatch", { key: file.key, kind: translate(locale, `instruments.kinds.${inst.kind}`) });
     }
-    const [same] = await tx.select().from(instrumentVersions)
-      .where(and(eq(instrumentVersions.instrumentId, inst.id), eq(instrumentVersions.hash, hash)));
-    if (same) return { status: "unchanged" as const, instrumentId: inst.id, versionId: same.id, version: same.version, key: file.key };
-    const [{ max }] = await tx.select({ max: sql<number | null>`max(${instrumentVersions.version})` }).from(instrumentVersions)
-      .where(eq(instrumentVersions.instrumentId, inst.id));
-    const version = Number(max ?? 0) + 1;
-    const [row] = await tx.insert(instrumentVersions).values({
-      instrumentId: inst.id, version, hash, createdBy: actorId,
-      definition: file as unknown as Record<string, unknown>,
-      indicators: { indicators: file.indicators, items: file.items, unscored: file.unscored ?? [] },
-    }).returning({ id: instrumentVersions.id });
+    const made = await instrumentLifecycle.create(tx, {
+      series: inst.id, hash, actorId, subject: (version) => `${file.key} v${version}`,
+      values: {
+        definition: file as unknown as Record<string, unknown>,
+        indicators: { indicators: file.indicators, items: file.items, unscored: file.unscored ?? [] },
+      },
+    });
     // The instrument is listed under its latest version's name.
-    await tx.update(instruments).set({ name: file.name.zh, nameEn: file.name.en }).where(eq(instruments.id, inst.id));
-    await recordAudit(tx, { actorId, action: "instrument.version.create", subject: `${file.key} v${version}`, detail: { versionId: row.id, hash } });
-    return { status: "created" as const, instrumentId: inst.id, versionId: row.id, version, key: file.key };
+    if (made.status === "created") await tx.update(instruments).set({ name: file.name.zh, nameEn: file.name.en }).where(eq(instruments.id, inst.id));
+    return { status: made.status, instrumentId: inst.id, versionId: made.id, version: made.version, key: file.key };
   });
 }
-
-const creator = aliasedTable(persons, "creator");
-const approver = aliasedTable(persons, "approver");
-const retirer = aliasedTable(persons, "retirer");
 
 const versionColumns = {
   id: instrumentVersions.id,
@@ -140,21 +146,15 @@ const versionColumns = {
   status: instrumentVersions.status,
   hash: instrumentVersions.hash,
   createdAt: instrumentVersions.createdAt,
-  createdByName: creator.name,
   approvedAt: instrumentVersions.approvedAt,
-  approvedByName: approver.name,
   approvalNote: instrumentVersions.approvalNote,
   retiredAt: instrumentVersions.retiredAt,
-  retiredByName: retirer.name,
   indicatorCount: sql<number>`jsonb_array_length(${instrumentVersions.indicators}->'indicators')`.mapWith(Number),
   itemCount: sql<number>`jsonb_array_length(${instrumentVersions.indicators}->'items')`.mapWith(Number),
 };
 
 function versionsQuery(db: DbOrTx) {
-  return db.select(versionColumns).from(instrumentVersions)
-    .leftJoin(creator, eq(creator.id, instrumentVersions.createdBy))
-    .leftJoin(approver, eq(approver.id, instrumentVersions.approvedBy))
-    .leftJoin(retirer, eq(retirer.id, instrumentVersions.retiredBy));
+  return selectWithPeople(db, instrumentVersions, versionColumns);
 }
 
 export type VersionSummary = Awaited<ReturnType<typeof versionsQuery>>[number];
@@ -230,56 +230,21 @@ export async function diffVersion(db: DbOrTx, id: number, against?: number): Pro
   };
 }
 
-async function lockVersion(tx: DbOrTx, id: number) {
-  const [v] = await tx.select().from(instrumentVersions).where(eq(instrumentVersions.id, id)).for("update");
-  if (!v) throw notFound("instruments.errors.versionNotFound");
-  return v;
-}
-
-function refuseStatus(status: InstrumentVersionStatus, version: number): never {
-  throw new DomainError("CONFLICT", status === "approved" ? "instruments.errors.alreadyApproved" : "instruments.errors.alreadyRetired", { version });
-}
-
 /** Records the committee's approval of a draft: once, with who, when and a note. */
 export async function approveVersion(db: DbOrTx, versionId: number, actorId: number, note: string, now: Date = new Date()) {
-  const text = note.trim();
-  if (text.length < 1 || text.length > NOTE_MAX) throw new DomainError("BAD_REQUEST", "instruments.errors.noteRequired", { max: NOTE_MAX });
-  return db.transaction(async (tx) => {
-    const v = await lockVersion(tx, versionId);
-    if (v.status !== "draft") refuseStatus(v.status, v.version);
-    const [newer] = await tx.select({ version: instrumentVersions.version }).from(instrumentVersions)
-      .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), gt(instrumentVersions.version, v.version), isNotNull(instrumentVersions.approvedAt)))
-      .orderBy(desc(instrumentVersions.version)).limit(1);
-    if (newer) throw new DomainError("CONFLICT", "instruments.errors.newerApproved", { version: v.version, newer: newer.version });
-    const [row] = await tx.update(instrumentVersions)
-      .set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text })
-      .where(and(eq(instrumentVersions.id, versionId), eq(instrumentVersions.status, "draft")))
-      .returning({ id: instrumentVersions.id, version: instrumentVersions.version, approvedAt: instrumentVersions.approvedAt });
-    await recordAudit(tx, { actorId, action: "instrument.version.approve", subject: `${v.instrumentId} v${v.version}`, detail: { versionId, note: text } });
-    return row;
-  });
+  const v = await instrumentLifecycle.approve(db, versionId, actorId, note, now);
+  return { id: v.id, version: v.version, approvedAt: v.approvedAt };
 }
 
 /** Retires an approved version (or withdraws a draft) for good. */
 export async function retireVersion(db: DbOrTx, versionId: number, actorId: number, now: Date = new Date()) {
-  return db.transaction(async (tx) => {
-    const v = await lockVersion(tx, versionId);
-    if (v.status === "retired") refuseStatus(v.status, v.version);
-    const [row] = await tx.update(instrumentVersions).set({ status: "retired", retiredBy: actorId, retiredAt: now })
-      .where(eq(instrumentVersions.id, versionId))
-      .returning({ id: instrumentVersions.id, version: instrumentVersions.version, retiredAt: instrumentVersions.retiredAt });
-    await recordAudit(tx, { actorId, action: "instrument.version.retire", subject: `${v.instrumentId} v${v.version}`, detail: { versionId, wasApproved: v.status === "approved" } });
-    return row;
-  });
+  const v = await instrumentLifecycle.retire(db, versionId, actorId, now);
+  return { id: v.id, version: v.version, retiredAt: v.retiredAt };
 }
 
 /** The version a campaign may use: approved, or a DomainError (not found / not approved). */
 export async function requireApprovedVersion(db: DbOrTx, versionId: number) {
-  const [v] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, versionId));
-  if (!v) throw notFound("instruments.errors.versionNotFound");
-  if (v.status !== "approved") {
-    throw new DomainError("BAD_REQUEST", "instruments.errors.notApproved", { version: v.version, status: v.status });
-  }
+  const v = await instrumentLifecycle.requireApproved(db, versionId);
   return { id: v.id, instrumentId: v.instrumentId, version: v.version, approvedAt: v.approvedAt as Date, file: v.definition as unknown as InstrumentFile };
 }
 
