@@ -21,6 +21,7 @@ import {
   type CampaignKind, type CampaignState, type RaterGroup,
 } from "./kinds";
 import { officerCount } from "./reports";
+import { checkStep, moveCampaign } from "./states";
 
 /**
  * Campaigns (评价活动): the quality office, or a unit admin for its own unit, creates a
@@ -244,7 +245,7 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
   }
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
-    if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
+    checkStep(c, "open");
     if (now < c.opensAt) throw conflict("notYetOpen");
     if (now >= c.closesAt) throw conflict("windowOver");
     const have = new Set((await tx.select({ g: campaignInstruments.raterGroup }).from(campaignInstruments)
@@ -254,7 +255,7 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
       const officers = await officerCount(tx, c);
       if (officers === 0) throw conflict("noOfficers");
       if (!have.has("student")) throw conflict("missingInstrument", { groups: "student" });
-      const [row] = await tx.update(campaigns).set({ state: "open", openedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+      const row = await moveCampaign(tx, campaignId, "open", now);
       await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { officers } });
       return row;
     }
@@ -268,7 +269,7 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
         where t.campaign_id = ${campaignId} and tk.target_id is null`);
       if (k > 0) throw conflict("keysNotReady", { count: k });
     }
-    const [row] = await tx.update(campaigns).set({ state: "open", openedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    const row = await moveCampaign(tx, campaignId, "open", now);
     await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { targets: n } });
     return row;
   });
@@ -283,8 +284,8 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
 export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null, secret?: Secret) {
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
-    if (c.state !== "open") throw conflict("notOpen", { state: c.state });
-    const [row] = await tx.update(campaigns).set({ state: "closed", closedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    checkStep(c, "close");
+    const row = await moveCampaign(tx, campaignId, "close", now);
     if (secret !== undefined) await flushPool(tx, campaignId, secret, now);
     await recordAudit(tx, { actorId, action: "campaign.close", subject: `campaign ${campaignId}`, detail: { early: now < c.closesAt } });
     return row;
@@ -298,8 +299,8 @@ export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = 
 export async function publishCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null) {
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
-    if (c.state !== "closed") throw conflict("notClosed", { state: c.state });
-    const [row] = await tx.update(campaigns).set({ state: "published", publishedAt: now }).where(eq(campaigns.id, campaignId)).returning();
+    checkStep(c, "publish");
+    const row = await moveCampaign(tx, campaignId, "publish", now);
     await recordAudit(tx, { actorId, action: "campaign.publish", subject: `campaign ${campaignId}`, detail: null });
     return row;
   });
@@ -314,7 +315,7 @@ export async function deleteCampaign(db: DbOrTx, actor: SessionUser, campaignId:
   await assertCanManageCampaign(db, actor, campaignId);
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
-    if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
+    checkStep(c, "delete");
     await tx.delete(campaigns).where(eq(campaigns.id, campaignId));
     await recordAudit(tx, { actorId: actor.id, action: "campaign.delete", subject: `campaign ${campaignId}`, detail: { kind: c.kind, name: c.name, scopeUnitId: c.scopeUnitId } });
     return { id: campaignId };

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
+import { campaigns } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { recordAudit } from "../kernel/audit";
 import { beijingDate, beijingDayEnd, beijingDayStart } from "../kernel/time";
 import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
+import { moveCampaign } from "../campaigns/states";
 import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
 import { parseTermCode } from "../imports/layouts";
 import { termDates } from "../imports/run";
@@ -263,8 +265,9 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     if (problems.length) throw new LongFormatError(problems, problems.length);
     for (const p of pending) {
       const stored = await storeResponses(tx, p.responses);
-      await tx.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${p.campaignId}`);
-      await tx.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${p.campaignId}`);
+      // Through the campaign's own steps, stamped with its window.
+      await moveCampaign(tx, p.campaignId, "open", sql`${campaigns.opensAt}`);
+      await moveCampaign(tx, p.campaignId, "close", sql`${campaigns.closesAt}`);
       result.campaigns.push({ id: p.campaignId, name: p.name, targets: p.targets, responses: stored });
       result.responses += stored;
     }
