@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, auditLog, invitations, outbox, responses } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "../anonymity/client";
 import { issueForInvitation } from "../anonymity/issue";
 import { publicKeysFor } from "../anonymity/targetkeys";
@@ -33,7 +33,7 @@ const quality = () => sessionOf(db, s.people.quality);
 
 /** Every table's rows as text, joined (to look for a secret anywhere in the database). */
 async function wholeDatabase() {
-  const tables = rowsOf<{ tablename: string }>(await db.execute(sql`select tablename from pg_tables where schemaname = 'public'`));
+  const tables = await queryRows(db, { tablename: col.text }, sql`select tablename from pg_tables where schemaname = 'public'`);
   return (await Promise.all(tables.map((x) => tableText(db, x.tablename)))).join("\n");
 }
 

@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { campaigns } from "@/db/schema";
+import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
 import type { Secret } from "../anonymity/keys";
 import { beijingDate } from "../kernel/time";
 import { csvLine } from "../kernel/csv";
@@ -42,16 +43,16 @@ export function invitationLink(baseUrl: string, secret: Secret, nonce: string): 
 /** A token is 43 base64url characters; anything else is refused before a lookup. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
-type Invitee = { target_id: number; alumnus_id: number | null; contact_id: number | null };
+const invitee = { target_id: col.int, alumnus_id: col.int.nullable, contact_id: col.int.nullable };
 
 /**
  * Makes the missing invitations of a campaign (graduate or employer tracking): one per
  * alumnus of each cohort target, one per contact of each employer target. Idempotent.
  */
 export async function createInvitations(db: DbOrTx, campaignId: number, secret: Secret): Promise<{ created: number; total: number }> {
-  const [c] = rowsOf<{ closes_at: Date | string }>(await db.execute(sql`select closes_at from campaigns where id = ${campaignId}`));
+  const [c] = await db.select({ closes_at: campaigns.closesAt }).from(campaigns).where(eq(campaigns.id, campaignId));
   if (!c) throw new DomainError("NOT_FOUND", "campaigns.errors.notFound");
-  const missing = rowsOf<Invitee>(await db.execute(sql`
+  const missing = await queryRows(db, invitee, sql`
     select t.id as target_id, a.id as alumnus_id, null::int as contact_id
     from campaign_targets t join alumni a on a.cohort_id = t.cohort_id
     where t.campaign_id = ${campaignId}
@@ -60,22 +61,22 @@ export async function createInvitations(db: DbOrTx, campaignId: number, secret: 
     select t.id, null, ec.id
     from campaign_targets t join employer_contacts ec on ec.employer_id = t.employer_id
     where t.campaign_id = ${campaignId}
-      and not exists (select 1 from invitations i where i.target_id = t.id and i.contact_id = ec.id)`));
-  const expires = new Date(c.closes_at).toISOString();
+      and not exists (select 1 from invitations i where i.target_id = t.id and i.contact_id = ec.id)`);
+  const expires = c.closes_at.toISOString();
   let created = 0;
   for (let i = 0; i < missing.length; i += 2000) {
     const batch = missing.slice(i, i + 2000).map((m) => {
       const nonce = randomBytes(16).toString("base64url");
       return sql`(${m.target_id}, ${m.alumnus_id}, ${m.contact_id}, ${invitationTokenHash(invitationToken(secret, nonce))}, ${nonce}, ${expires}::timestamptz)`;
     });
-    const r = rowsOf<{ id: number }>(await db.execute(sql`
+    const r = await queryRows(db, { id: col.int }, sql`
       insert into invitations (target_id, alumnus_id, contact_id, token_hash, nonce, expires_at)
-      values ${sql.join(batch, sql`, `)} on conflict do nothing returning id`));
+      values ${sql.join(batch, sql`, `)} on conflict do nothing returning id`);
     created += r.length;
   }
-  const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`));
-  return { created, total: Number(n) };
+  const total = await queryValue(db, col.int, sql`
+    select count(*)::int as n from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`);
+  return { created, total };
 }
 
 export type InvitationListRow = {
@@ -85,10 +86,10 @@ export type InvitationListRow = {
 };
 
 async function invitationRows(db: DbOrTx, campaignId: number): Promise<InvitationListRow[]> {
-  const rows = rowsOf<{
-    id: number; kind: "alumni" | "employer"; name: string; grp: string; email: string | null; phone: string | null;
-    wechat: string | null; nonce: string; sent_on: string | null; used: boolean;
-  }>(await db.execute(sql`
+  const rows = await queryRows(db, {
+    id: col.int, kind: col.oneOf(["alumni", "employer"]), name: col.text, grp: col.text, email: col.text.nullable, phone: col.text.nullable,
+    wechat: col.text.nullable, nonce: col.text, sent_on: col.text.nullable, used: col.bool,
+  }, sql`
     select i.id, case when i.alumnus_id is not null then 'alumni' else 'employer' end as kind,
       coalesce(a.name, ec.name) as name,
       coalesce(p.name || ' ' || gc.graduation_year || '届', e.name) as grp,
@@ -98,9 +99,9 @@ async function invitationRows(db: DbOrTx, campaignId: number): Promise<Invitatio
       left join alumni a on a.id = i.alumnus_id left join graduate_cohorts gc on gc.id = a.cohort_id
       left join programmes p on p.id = gc.programme_id
       left join employer_contacts ec on ec.id = i.contact_id left join employers e on e.id = ec.employer_id
-    where t.campaign_id = ${campaignId} order by kind, grp, name, i.id`));
+    where t.campaign_id = ${campaignId} order by kind, grp, name, i.id`);
   return rows.map((r) => ({
-    invitationId: Number(r.id), kind: r.kind, name: r.name, group: r.grp, email: r.email, phone: r.phone, wechat: r.wechat,
+    invitationId: r.id, kind: r.kind, name: r.name, group: r.grp, email: r.email, phone: r.phone, wechat: r.wechat,
     nonce: r.nonce, sentOn: r.sent_on, used: r.used,
   }));
 }
@@ -129,9 +130,9 @@ export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId
         noContact++;
         continue;
       }
-      const claimed = rowsOf<{ id: number }>(await tx.execute(sql`
+      const claimed = await queryRows(tx, { id: col.int }, sql`
         update invitations set sent_on = ${day}::date
-        where id = ${r.invitationId} and sent_on is null and token_issued_on is null returning id`));
+        where id = ${r.invitationId} and sent_on is null and token_issued_on is null returning id`);
       if (claimed.length === 0) continue; // sent (or used) meanwhile
       await tx.execute(sql`
         insert into outbox (channel, kind, campaign_id, recipient, subject, body)
@@ -180,10 +181,9 @@ export async function exportInvitationLinks(db: DbOrTx, actor: SessionUser, camp
 
 /** Counts for the campaign page: invitations made, sent, used (opened and token obtained). */
 export async function invitationCounts(db: DbOrTx, campaignId: number) {
-  const [r] = rowsOf<{ total: number; sent: number; used: number }>(await db.execute(sql`
+  return queryOne(db, { total: col.int, sent: col.int, used: col.int }, sql`
     select count(*)::int as total, count(i.sent_on)::int as sent, count(i.token_issued_on)::int as used
-    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`));
-  return { total: Number(r.total), sent: Number(r.sent), used: Number(r.used) };
+    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`);
 }
 
 export type ResolvedInvitation = {
@@ -198,10 +198,10 @@ export type ResolvedInvitation = {
  */
 export async function resolveInvitation(db: DbOrTx, token: string, now: Date): Promise<ResolvedInvitation> {
   if (!TOKEN_RE.test(token)) throw new DomainError("NOT_FOUND", "respond.submit.errors.invitationNotFound");
-  const [r] = rowsOf<{
-    id: number; target_id: number; campaign_id: number; name: string; closes_at: Date | string; opens_at: Date | string;
-    state: string; expires_at: Date | string; used: boolean; version_id: number | null; label: string;
-  }>(await db.execute(sql`
+  const r = await queryRow(db, {
+    id: col.int, target_id: col.int, campaign_id: col.int, name: col.text, closes_at: col.date, opens_at: col.date,
+    state: col.text, expires_at: col.date, used: col.bool, version_id: col.int.nullable, label: col.text,
+  }, sql`
     select i.id, i.target_id, c.id as campaign_id, c.name, c.opens_at, c.closes_at, c.state, i.expires_at,
       (i.token_issued_on is not null) as used, ci.instrument_version_id as version_id,
       coalesce(p.name || ' ' || gc.graduation_year || '届', e.name, '') as label
@@ -210,12 +210,12 @@ export async function resolveInvitation(db: DbOrTx, token: string, now: Date): P
         and ci.rater_group = (case when t.cohort_id is not null then 'alumni' else 'employer' end)::rater_group
       left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes p on p.id = gc.programme_id
       left join employers e on e.id = t.employer_id
-    where i.token_hash = ${invitationTokenHash(token)}`));
+    where i.token_hash = ${invitationTokenHash(token)}`);
   if (!r || r.version_id === null) throw new DomainError("NOT_FOUND", "respond.submit.errors.invitationNotFound");
-  const open = r.state === "open" && now >= new Date(r.opens_at) && now < new Date(r.closes_at) && now < new Date(r.expires_at);
+  const open = r.state === "open" && now >= r.opens_at && now < r.closes_at && now < r.expires_at;
   return {
-    invitationId: Number(r.id), targetId: Number(r.target_id), campaignId: Number(r.campaign_id), campaignName: r.name,
-    closesAt: new Date(r.closes_at), versionId: Number(r.version_id), targetLabel: r.label,
+    invitationId: r.id, targetId: r.target_id, campaignId: r.campaign_id, campaignName: r.name,
+    closesAt: r.closes_at, versionId: r.version_id, targetLabel: r.label,
     state: !open ? "closed" : r.used ? "used" : "ready",
   };
 }

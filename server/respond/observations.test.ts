@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { campaigns, observationAssignments } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { campaigns, observationAssignments, observationRecords } from "@/db/schema";
+import { col, queryRows } from "@/db/query";
 import { responseRates } from "../campaigns/rates";
 import { tinyVersions } from "../campaigns/testing";
 import { CLOSES, DURING, LATER, OPENS, endOfTermCampaign, openedCampaign, refused } from "../test/collection";
@@ -42,11 +42,11 @@ describe("class observation records (named)", () => {
     await refused(submitObservation(db, s.people.teacherB.id, record({ answers: { q1: 9 } }), "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
     // Someone else's assignment looks like no assignment.
     await refused(submitObservation(db, s.people.teacherA.id, record(), "zh", DURING), "NOT_FOUND", "respond.observe.errors.notFound");
-    expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from observation_records`))[0].n).toBe(0);
+    expect(await db.$count(observationRecords)).toBe(0);
 
     const r = await submitObservation(db, s.people.teacherB.id, record(), "zh", DURING);
-    const [row] = rowsOf<{ observer_id: number; observed_on: string; answers: unknown; comment: string }>(await db.execute(sql`
-      select observer_id, observed_on::text as observed_on, answers, comment from observation_records where id = ${r.recordId}`));
+    const [row] = await queryRows(db, { observer_id: col.int, observed_on: col.text, answers: col.json<unknown>(), comment: col.text }, sql`
+      select observer_id, observed_on::text as observed_on, answers, comment from observation_records where id = ${r.recordId}`);
     expect(row).toMatchObject({ observer_id: s.people.teacherB.id, observed_on: "2026-12-28", answers: { q1: 5 }, comment: "讲解清楚" });
     expect((await myObservations(db, s.people.teacherB.id, DURING))[0].done).toBe(true);
     await refused(submitObservation(db, s.people.teacherB.id, record(), "zh", LATER), "CONFLICT", "respond.observe.errors.alreadyDone");
@@ -76,7 +76,7 @@ describe("self-evaluation (named: it is about the teacher)", () => {
     await refused(submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 4 } }, "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 3 } }, "zh", DURING)).toEqual({ status: "duplicate" });
-    const rows = rowsOf<{ rater_group: string; answers: unknown }>(await db.execute(sql`select rater_group::text as rater_group, answers from responses where target_id = ${targetId}`));
+    const rows = await queryRows(db, { rater_group: col.text, answers: col.json<unknown>() }, sql`select rater_group::text as rater_group, answers from responses where target_id = ${targetId}`);
     expect(rows).toEqual([{ rater_group: "self", answers: { q1: 5 } }]);
     expect((await mySelfEvaluations(db, s.people.teacherA.id, DURING))[0].done).toBe(true);
     expect(await mySelfEvaluations(db, s.people.teacherA.id, CLOSES)).toEqual([]);

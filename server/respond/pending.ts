@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { campaignTargets, campaigns, targetKeys } from "@/db/schema";
+import { col, queryRow, queryRows } from "@/db/query";
 import { DomainError, notFound } from "../kernel/errors";
 import { assertOpen } from "../anonymity/issue";
 import { getVersion } from "../instruments/versions";
@@ -21,10 +22,10 @@ export type PendingCampaign = {
 };
 
 export async function pendingForPerson(db: DbOrTx, personId: number, now: Date): Promise<PendingCampaign[]> {
-  const rows = rowsOf<{
-    campaign_id: number; name: string; kind: string; opens_at: Date | string; closes_at: Date | string; version_id: number;
-    target_id: number; course_code: string; course_name: string; course_name_en: string | null; section_code: string; teacher_name: string; issued: boolean;
-  }>(await db.execute(sql`
+  const rows = await queryRows(db, {
+    campaign_id: col.int, name: col.text, kind: col.text, opens_at: col.date, closes_at: col.date, version_id: col.int,
+    target_id: col.int, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, section_code: col.text, teacher_name: col.text, issued: col.bool,
+  }, sql`
     select c.id as campaign_id, c.name, c.kind::text as kind, c.opens_at, c.closes_at, ci.instrument_version_id as version_id,
       t.id as target_id, co.code as course_code, co.name as course_name, co.name_en as course_name_en, s.code as section_code,
       coalesce(pe.name, '') as teacher_name, (e.token_issued_on is not null) as issued
@@ -36,17 +37,17 @@ export async function pendingForPerson(db: DbOrTx, personId: number, now: Date):
       left join persons pe on pe.id = t.teacher_id
     where e.person_id = ${personId} and e.rater_group = 'student' and not e.excluded
       and c.state = 'open' and c.opens_at <= ${now.toISOString()}::timestamptz and c.closes_at > ${now.toISOString()}::timestamptz
-    order by c.closes_at, c.id, co.code, s.code, pe.name`));
+    order by c.closes_at, c.id, co.code, s.code, pe.name`);
   const out = new Map<number, PendingCampaign>();
   for (const r of rows) {
-    const id = Number(r.campaign_id);
+    const id = r.campaign_id;
     let c = out.get(id);
     if (!c) {
-      c = { campaignId: id, name: r.name, kind: r.kind, opensAt: new Date(r.opens_at), closesAt: new Date(r.closes_at), versionId: Number(r.version_id), targets: [] };
+      c = { campaignId: id, name: r.name, kind: r.kind, opensAt: r.opens_at, closesAt: r.closes_at, versionId: r.version_id, targets: [] };
       out.set(id, c);
     }
     c.targets.push({
-      targetId: Number(r.target_id), courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code,
+      targetId: r.target_id, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, sectionCode: r.section_code,
       teacherName: r.teacher_name, issued: r.issued,
     });
   }
@@ -58,14 +59,13 @@ export async function pendingForPerson(db: DbOrTx, personId: number, now: Date):
  * without a session so a browser can check the key it was given against it.
  */
 export async function campaignPublicKeys(db: DbOrTx, campaignId: number, now: Date): Promise<{ targetId: number; publicKey: string }[]> {
-  const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(await db.execute(sql`
-    select state, opens_at, closes_at from campaigns where id = ${campaignId}`));
+  const [c] = await db.select({ state: campaigns.state, opens_at: campaigns.opensAt, closes_at: campaigns.closesAt })
+    .from(campaigns).where(eq(campaigns.id, campaignId));
   if (!c) throw new DomainError("NOT_FOUND", "respond.submit.errors.campaignNotFound");
   assertOpen({ state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
-  const rows = rowsOf<{ target_id: number; public_key: string }>(await db.execute(sql`
-    select k.target_id, k.public_key from target_keys k join campaign_targets t on t.id = k.target_id
-    where t.campaign_id = ${campaignId} order by k.target_id`));
-  return rows.map((r) => ({ targetId: Number(r.target_id), publicKey: r.public_key }));
+  return db.select({ targetId: targetKeys.targetId, publicKey: targetKeys.publicKey })
+    .from(targetKeys).innerJoin(campaignTargets, eq(campaignTargets.id, targetKeys.targetId))
+    .where(eq(campaignTargets.campaignId, campaignId)).orderBy(asc(targetKeys.targetId));
 }
 
 /** The form a respondent answers: a version's SurveyJS JSON and the instrument's names. */
@@ -83,7 +83,7 @@ export async function respondentVersion(db: DbOrTx, versionId: number) {
 export async function formForCaller(db: DbOrTx, caller: { id: number; editor: boolean }, versionId: number, now: Date) {
   if (!caller.editor) {
     const at = now.toISOString();
-    const [mine] = rowsOf<{ ok: number }>(await db.execute(sql`
+    const mine = await queryRow(db, { ok: col.int }, sql`
       select 1 as ok from campaign_instruments ci join campaigns c on c.id = ci.campaign_id
       where ci.instrument_version_id = ${versionId} and c.state = 'open'
         and c.opens_at <= ${at}::timestamptz and c.closes_at > ${at}::timestamptz
@@ -91,7 +91,7 @@ export async function formForCaller(db: DbOrTx, caller: { id: number; editor: bo
                where t.campaign_id = c.id and e.person_id = ${caller.id} and e.rater_group = ci.rater_group and not e.excluded)
           or exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id
                where t.campaign_id = c.id and o.observer_id = ${caller.id} and o.rater_group = ci.rater_group))
-      limit 1`));
+      limit 1`);
     // An information officer reads the instrument of an open campaign they may report in.
     const officer = !mine && (await myReportCampaigns(db, caller.id, now)).some((c) => c.versionId === versionId);
     if (!mine && !officer) throw notFound("instruments.errors.versionNotFound");
