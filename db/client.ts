@@ -13,9 +13,9 @@ export const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
 
 export type DbHandle = { db: Db; driver: "pglite" | "postgres"; close: () => Promise<void> };
 
-// Opens a database and applies the committed migrations. `url` is a postgres:// URL, a
-// PGlite data directory, or "memory://" (tests).
-export async function openDb(target: { url: string } | { pgliteDir: string }): Promise<DbHandle> {
+// Opens a database and applies the committed migrations. `url` is a postgres:// URL (with
+// `poolMax` connections, default 10), `pgliteDir` a PGlite data directory or "memory://" (tests).
+export async function openDb(target: { url: string; poolMax?: number } | { pgliteDir: string }): Promise<DbHandle> {
   if (process.env.NEXT_PHASE === "phase-production-build") {
     throw new Error("The database must not be opened during `next build`");
   }
@@ -23,7 +23,7 @@ export async function openDb(target: { url: string } | { pgliteDir: string }): P
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    const client = postgres(target.url, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
+    const client = postgres(target.url, { max: target.poolMax ?? 10, onnotice: () => {} });
     const db = drizzle(client, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
     return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };

@@ -6,13 +6,18 @@
  *   library             import surveys/*.json as draft versions (idempotent)
  *   prepare             migrate, then what the app does on start: seed the demo only on an
  *                       empty embedded database with DEMO_SEED=auto
+ *   scheduler           migrate, then run the background work (server/scheduler.ts) every
+ *                       SCHEDULER_TICK_MS until stopped: a worker beside or instead of the
+ *                       app's own (one node at a time does each round)
  *
  * The database comes from the environment: DATABASE_URL (PostgreSQL) or else the embedded
  * PGlite in PGLITE_DIR (default .data/pglite).
  */
 import { openDb, type DbHandle } from "@/db/client";
+import { baseEnv } from "./kernel/env";
 import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
+import { startScheduler } from "./scheduler";
 import { prepareDatabase, seedDemoUniversity } from "./setup";
 
 const USAGE = `usage: node --import tsx server/cli.ts <command>
@@ -24,25 +29,31 @@ commands:
   prepare              migrate and seed the demo if the embedded database is empty (DEMO_SEED=auto)
   library              migrate and import the instrument library (surveys/*.json) as drafts
                        for the committee to approve (unchanged files are skipped)
+  scheduler            migrate and run the background work every SCHEDULER_TICK_MS until stopped
 
-environment: DATABASE_URL (PostgreSQL) or PGLITE_DIR (embedded, default .data/pglite), DEMO_SEED (auto|off)`;
-
-// Read directly rather than through server/kernel/env.ts, which also wants the app's secrets.
-function setting(name: string): string | undefined {
-  const v = process.env[name];
-  return v === undefined || v === "" ? undefined : v;
-}
+environment: DATABASE_URL (PostgreSQL) or PGLITE_DIR (embedded, default .data/pglite), DB_POOL_MAX,
+DEMO_SEED (auto|off), SCHEDULER_TICK_MS; scheduler also the app's settings (SMTP_URL, APP_URL, …)`;
 
 async function open(): Promise<DbHandle> {
-  const url = setting("DATABASE_URL");
-  if (url) {
-    const u = new URL(url); // never print the password
+  // The database settings only (baseEnv): the app's secrets are not needed to migrate or seed.
+  const e = baseEnv();
+  if (e.DATABASE_URL) {
+    const u = new URL(e.DATABASE_URL); // never print the password
     console.log(`Opening PostgreSQL at ${u.host}${u.pathname} and applying migrations…`);
-    return openDb({ url });
+    return openDb({ url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX });
   }
-  const pgliteDir = setting("PGLITE_DIR") ?? ".data/pglite";
-  console.log(`Opening the embedded database in ${pgliteDir} and applying migrations…`);
-  return openDb({ pgliteDir });
+  console.log(`Opening the embedded database in ${e.PGLITE_DIR} and applying migrations…`);
+  return openDb({ pgliteDir: e.PGLITE_DIR });
+}
+
+/** Runs the background work until SIGINT/SIGTERM, then closes the database. */
+async function runScheduler(handle: DbHandle): Promise<void> {
+  const stop = startScheduler({ handle: async () => handle, tickMs: baseEnv().SCHEDULER_TICK_MS, keepAlive: true, firstMs: 0 });
+  console.log(`Scheduler running every ${baseEnv().SCHEDULER_TICK_MS} ms (stop with Ctrl-C).`);
+  await new Promise<void>((resolve) => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
+  });
+  stop();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -52,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [], library: [] };
+  const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [], library: [], scheduler: [] };
   if (!(command in known)) {
     console.error(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -62,14 +73,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: unknown option ${unknown.join(", ")} for ${command}\n\n${USAGE}`);
     return 2;
   }
-  const demo = setting("DEMO_SEED") ?? "auto";
-  if (command === "prepare" && demo !== "auto" && demo !== "off") {
-    console.error(`error: DEMO_SEED must be "auto" or "off", not "${demo}"`);
+  let e;
+  try {
+    e = baseEnv();
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
     return 2;
   }
 
   // Checked here too so that production is refused before anything is migrated.
-  if (command === "seed-demo" && process.env.NODE_ENV === "production" && setting("DATABASE_URL") && !flags.has("--force")) {
+  if (command === "seed-demo" && e.NODE_ENV === "production" && e.DATABASE_URL && !flags.has("--force")) {
     console.error("error: refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override");
     return 1;
   }
@@ -80,11 +93,13 @@ async function main(argv: string[]): Promise<number> {
       console.log("Migrations applied.");
     } else if (command === "seed-demo") {
       await seedDemoUniversity(handle.db, { log: (l) => console.log(l), force: flags.has("--force") });
+    } else if (command === "scheduler") {
+      await runScheduler(handle);
     } else if (command === "library") {
       const results = await importLibrary(handle.db, loadRegistry());
       for (const r of results) console.log(`  ${r.key.padEnd(28)} v${r.version}  ${r.status}${r.approved ? " (approved)" : ""}`);
     } else {
-      await prepareDatabase(handle, { demo: demo as "auto" | "off", log: (l) => console.log(l) });
+      await prepareDatabase(handle, { demo: e.DEMO_SEED, log: (l) => console.log(l) });
       console.log("Database ready.");
     }
   } finally {
@@ -102,7 +117,13 @@ main(process.argv.slice(2)).then(
       message += `\n  caused by: ${c instanceof Error ? c.message || c.name : String(c)}`;
     }
     console.error(`error: ${message}`);
-    if (process.env.DEBUG && err instanceof Error && err.stack) console.error(err.stack);
+    let debug = false;
+    try {
+      debug = !!baseEnv().DEBUG;
+    } catch {
+      // the environment itself is what failed
+    }
+    if (debug && err instanceof Error && err.stack) console.error(err.stack);
     process.exit(1);
   },
 );

@@ -11,14 +11,12 @@ const g = globalThis as unknown as { __tqeDb?: Promise<DbHandle> };
 export function getDbHandle(): Promise<DbHandle> {
   g.__tqeDb ??= (async () => {
     const e = env();
-    const handle = await openDb(e.DATABASE_URL ? { url: e.DATABASE_URL } : { pgliteDir: e.PGLITE_DIR });
+    const handle = await openDb(e.DATABASE_URL ? { url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX } : { pgliteDir: e.PGLITE_DIR });
     await prepareDatabase(handle, { demo: e.DEMO_SEED, log: console.log });
     // Import jobs run inside the server process: any still unfinished at start died with
     // the previous process. (Several instances sharing a database: see README.)
     const stale = await failInterruptedImportJobs(handle.db);
     if (stale) console.warn(`${stale} interrupted import job(s) marked failed`);
-    // Background work (closing campaigns, reminders, the outbox) runs in the app process.
-    if (process.env.SCHEDULER !== "off") void import("./scheduler").then((m) => m.startScheduler());
     return handle;
   })().catch((err) => {
     g.__tqeDb = undefined;

@@ -3,13 +3,36 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-// Typed, validated environment, read once. A bad value stops the process at start
-// with the variable's name, not at the first request that needs it.
-const schema = z.object({
+// Typed, validated environment, read once: every setting the app and its command lines
+// read is here (the app reads process.env nowhere else, apart from NEXT_RUNTIME/NEXT_PHASE
+// and NODE_ENV, which Next.js itself sets). A bad value stops the process at start with the variable's
+// name, not at the first request that needs it.
+
+// What opening the database and the background work need; the command lines read only
+// these (baseEnv), without the app's secrets.
+const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Set: PostgreSQL through postgres.js. Unset: embedded PGlite kept in PGLITE_DIR.
   DATABASE_URL: z.string().url().optional(),
   PGLITE_DIR: z.string().default(".data/pglite"),
+  // Connections of this process's postgres.js pool (at least 2: the scheduler's round holds
+  // one for its leader lock while the work uses another).
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
+  // The demo university is seeded on first start of an empty embedded database.
+  DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
+  // Background work (closing campaigns, reminders, the outbox, recomputes): on, the app
+  // process runs it (one node of several at a time, elected in PostgreSQL); off, it does not.
+  SCHEDULER: z.enum(["on", "off"]).default("on"),
+  // Milliseconds between two rounds of the background work.
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(24 * 3600_000).default(60_000),
+  // The port `next start` listens on, for links when APP_URL is unset.
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Command lines print the stack of a failure; the recompute prints its steps' times.
+  DEBUG: z.string().optional(),
+  SCORES_DEBUG: z.string().optional(),
+});
+
+const schema = baseSchema.extend({
   // The app's public origin (https://pj.example.edu.cn). Used for the Origin check and
   // for links in invitations; unset, the request's own Host is taken.
   APP_URL: z.string().url().optional(),
@@ -34,20 +57,25 @@ const schema = z.object({
   // messages are recorded in the outbox for the quality office to see and export.
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("教学质量评价 <noreply@localhost>"),
-  // The demo university is seeded on first start of an empty embedded database.
-  DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
+  // The bare-database benchmark route (/api/bench/bare) answers only with BENCH_BARE=1.
+  BENCH_BARE: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof schema> & { NEXTAUTH_SECRET: string };
+export type BaseEnv = z.infer<typeof baseSchema>;
 
-function load(): Env {
+function parse<S extends z.ZodTypeAny>(s: S): z.infer<S> {
   const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
-  const parsed = schema.safeParse(raw);
+  const parsed = s.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+function load(): Env {
+  const env = parse(schema);
   if (env.AUTH_OIDC_ISSUER && !(env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET)) {
     throw new Error("Invalid environment:\n  AUTH_OIDC_ISSUER needs AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET");
   }
@@ -85,4 +113,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= load();
   return cached;
+}
+
+let cachedBase: BaseEnv | undefined;
+/** The settings of the database and the background work only (command lines: no secrets needed). */
+export function baseEnv(): BaseEnv {
+  cachedBase ??= parse(baseSchema);
+  return cachedBase;
 }

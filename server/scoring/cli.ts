@@ -31,6 +31,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDb, type DbHandle } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { baseEnv } from "../kernel/env";
 import { DomainError } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import type { Locale } from "../i18n/messages";
@@ -183,8 +184,8 @@ async function operator(db: DbHandle["db"]): Promise<number> {
 }
 
 async function appDb(): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL || undefined;
-  return url ? openDb({ url }) : openDb({ pgliteDir: process.env.PGLITE_DIR || ".data/pglite" });
+  const e = baseEnv();
+  return e.DATABASE_URL ? openDb({ url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX }) : openDb({ pgliteDir: e.PGLITE_DIR });
 }
 
 async function recomputeCommand(argv: string[]) {
@@ -270,6 +271,6 @@ main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) =>
     process.exit(1);
   }
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  if (process.env.DEBUG && err instanceof Error) console.error(err.stack);
+  if (baseEnv().DEBUG && err instanceof Error) console.error(err.stack);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { storeBands } from "../appraisal/store";
 import { rowsOf } from "../access/scope";
+import { baseEnv } from "../kernel/env";
 import { DomainError } from "../kernel/errors";
 import { beijingWallClockSql, schoolYearSql } from "../kernel/time";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
@@ -158,7 +159,7 @@ export type Gathered = {
 };
 
 const debug = (label: string, t: number) => {
-  if (process.env.SCORES_DEBUG) console.log(`  ${label}: ${Math.round(performance.now() - t)} ms`);
+  if (baseEnv().SCORES_DEBUG) console.log(`  ${label}: ${Math.round(performance.now() - t)} ms`);
   return performance.now();
 };
 
@@ -386,7 +387,7 @@ async function insertColumns<T>(db: DbOrTx, table: string, columns: Column[], li
     await new Promise((res) => setImmediate(res)); // out on the wire before the next chunk is built
   }
   await Promise.all(sent);
-  if (process.env.SCORES_DEBUG) console.log(`  insert ${table}: ${list.length} rows ${Math.round(performance.now() - t)} ms`);
+  if (baseEnv().SCORES_DEBUG) console.log(`  insert ${table}: ${list.length} rows ${Math.round(performance.now() - t)} ms`);
 }
 
 /** How long a recompute waits for another one of the same school year to finish. */

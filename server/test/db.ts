@@ -10,6 +10,7 @@ import { scoringModelCache } from "../scoring/store";
 // of its own on that PostgreSQL server (created on first use, named after the checkout and worker), so workers never share.
 // vitest runs with isolate: false, so this module (and the database) lives for the worker.
 let handle: Promise<DbHandle> | undefined;
+let workerUrl: string | null = null;
 
 async function openForWorker(): Promise<DbHandle> {
   const url = process.env.TEST_DATABASE_URL;
@@ -28,12 +29,19 @@ async function openForWorker(): Promise<DbHandle> {
   }
   const u = new URL(url);
   u.pathname = `/${name}`;
-  return openDb({ url: u.toString() });
+  workerUrl = u.toString();
+  return openDb({ url: workerUrl });
 }
 
 export async function testDb(): Promise<Db> {
   handle ??= openForWorker();
   return (await handle).db;
+}
+
+/** The worker's database as other processes reach it: its postgres:// URL, or null on in-memory PGlite. */
+export async function testDbUrl(): Promise<string | null> {
+  await testDb();
+  return workerUrl;
 }
 
 /**

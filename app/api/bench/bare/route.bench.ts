@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { readBody } from "@/server/http/body";
+import { env } from "@/server/kernel/env";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -15,12 +16,13 @@ export const runtime = "nodejs";
 const g = globalThis as unknown as { __tqeBenchBare?: postgres.Sql };
 
 function pool(): postgres.Sql {
-  g.__tqeBenchBare ??= postgres(process.env.DATABASE_URL!, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
+  const e = env();
+  g.__tqeBenchBare ??= postgres(e.DATABASE_URL!, { max: e.DB_POOL_MAX, onnotice: () => {} });
   return g.__tqeBenchBare;
 }
 
 export async function POST(req: Request): Promise<Response> {
-  if (process.env.BENCH_BARE !== "1" || !process.env.DATABASE_URL) return new Response(null, { status: 404 });
+  if (env().BENCH_BARE !== "1" || !env().DATABASE_URL) return new Response(null, { status: 404 });
   let body: string;
   try {
     body = new TextDecoder().decode(await readBody(req, 128 * 1024));
