@@ -11,13 +11,14 @@ import { beijingDate } from "../kernel/time";
 import { BlindSignError, blindSign } from "./blind";
 import { fromBase64, toBase64 } from "./client";
 import { decryptTargetKey, type Secret } from "./keys";
+import type { GroupKey } from "../i18n/messages";
 
 /** At most this many targets in one request (a student has a handful of sections). */
 export const MAX_ISSUE_TARGETS = 100;
 /** base64 of a 4096-bit blinded message is 684 characters; ours are 2048-bit (344). */
 const MAX_BLINDED_B64 = 700;
 
-const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
 const id = z.number().int().positive().max(2_147_483_647);

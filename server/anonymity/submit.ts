@@ -34,6 +34,7 @@ import { assertOpen } from "./issue";
 import { importTargetPublicKey, type Secret } from "./keys";
 import { seal } from "./pool";
 import { TOKEN_BYTES } from "./params";
+import type { GroupKey } from "../i18n/messages";
 
 /** Largest answers object accepted, as JSON (UTF-8 bytes). */
 export const MAX_ANSWERS_BYTES = 64 * 1024;
@@ -46,7 +47,7 @@ const MAX_SIGNATURE_B64 = 700; // 4096-bit: 684
  */
 export const ANONYMOUS_GROUP_SQL = sql.raw(`(case when t.cohort_id is not null then 'alumni' when t.employer_id is not null then 'employer' else 'student' end)`);
 
-const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
 const submitInput = z.object({

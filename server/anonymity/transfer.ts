@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { DomainError } from "../kernel/errors";
+import type { GroupKey } from "../i18n/messages";
 
 export const TRANSFER_MINUTES = 10;
 /** A bundle of 100 targets is about 45 KB as base64url ciphertext. */
@@ -17,7 +18,7 @@ export const MAX_TRANSFER_CHARS = 200_000;
 /** Live transfers kept per person (the oldest go first). */
 const PER_PERSON = 3;
 
-const err = (kind: DomainError["kind"], code: string) => new DomainError(kind, `respond.transfer.errors.${code}`);
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.transfer.errors">) => new DomainError(kind, `respond.transfer.errors.${code}`);
 
 const ID_RE = /^[A-Za-z0-9_-]{22}$/;
 export const transferPutInput = z.object({ ciphertext: z.string().regex(/^[A-Za-z0-9_-]+$/).min(40).max(MAX_TRANSFER_CHARS) }).strict();

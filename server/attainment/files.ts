@@ -13,7 +13,7 @@ import { readTable, ImportFileError, type RawTable } from "../imports/parse";
 import { normHeader } from "../imports/layouts";
 import { isStorableText } from "../kernel/text";
 import { translate } from "../i18n/translate";
-import type { Locale } from "../i18n/messages";
+import type { Locale, MessageKey } from "../i18n/messages";
 import {
   STRENGTHS, type AssessmentItem, type AttainmentInput, type RequirementDef, type ScoreRow, type Strength, type SupportLink,
 } from "./compute";
@@ -21,7 +21,7 @@ import {
 export const ATTAINMENT_FILES = ["requirements", "support", "assessments", "scores"] as const;
 export type AttainmentFile = (typeof ATTAINMENT_FILES)[number];
 /** Where a problem is: a file (or the threshold option), its row (0: the file as a whole) and column header. */
-export type AttainmentIssue = { file: AttainmentFile | "threshold" | "model"; row: number; column: string | null; code: string; params?: Record<string, string | number> };
+export type AttainmentIssue = { file: AttainmentFile | "threshold" | "model"; row: number; column: string | null; code: MessageKey; params?: Record<string, string | number> };
 
 type Column = { key: string; zh: string; en: string; aliases: string[]; required: boolean };
 const col = (key: string, zh: string, en: string, aliases: string[], required = true): Column => ({ key, zh, en, aliases, required });
@@ -56,7 +56,7 @@ export const FILE_COLUMNS: Record<AttainmentFile, Column[]> = {
 /** A file's rows as text by column key, with the file's row number and the header each column had. */
 export type ParsedFile = { rows: { row: number; cells: Record<string, string> }[]; headers: Record<string, string> };
 
-const issue = (file: AttainmentIssue["file"], row: number, column: string | null, code: string, params?: Record<string, string | number>): AttainmentIssue =>
+const issue = (file: AttainmentIssue["file"], row: number, column: string | null, code: MessageKey, params?: Record<string, string | number>): AttainmentIssue =>
   ({ file, row, column, code, ...(params ? { params } : {}) });
 
 /** Reads one file and matches its header; problems are issues, never thrown. */

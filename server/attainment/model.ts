@@ -20,7 +20,7 @@ import { outcomeModels, programmes } from "@/db/schema";
 import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
 import { lifecycle } from "../kernel/lifecycle";
-import type { Locale } from "../i18n/messages";
+import type { Locale, MessageKey } from "../i18n/messages";
 import {
   COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS,
   type AttainmentParams, type RequirementDef, type SupportLink,
@@ -50,7 +50,7 @@ export const modelParams = (m: OutcomeModel): AttainmentParams =>
 /** Problems of a model as a whole (each a code of the attainment namespace and its parameters). */
 export function checkModel(m: OutcomeModel): AttainmentIssue[] {
   const issues: AttainmentIssue[] = [];
-  const at = (code: string, params: Record<string, string | number>) => issues.push({ file: "model", row: 0, column: null, code, params });
+  const at = (code: MessageKey, params: Record<string, string | number>) => issues.push({ file: "model", row: 0, column: null, code, params });
   const points = new Set<string>();
   for (const r of m.requirements) for (const p of r.points) {
     if (points.has(p.code)) at("attainment.check.duplicate", { value: p.code, first: 0 });

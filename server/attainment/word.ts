@@ -16,6 +16,7 @@ import { distributionOption, objectivesBarOption, requirementsRadarOption, type 
 import type { Shortfall } from "./compute";
 import type { SectionReport } from "./store";
 import type { programmeReport } from "./views";
+import type { GroupKey } from "../i18n/messages";
 
 /** An ECharts option as an SVG string (server-side rendering, explicit size). */
 export function renderSvg(option: EChartsOption, width: number, height: number): string {
@@ -43,7 +44,7 @@ function chartRun(option: EChartsOption, width = 600, height = 320): ImageRun {
   });
 }
 
-const t = (l: Locale, key: string, p?: Record<string, string | number>) => translate(l, `attainment.report.${key}`, p);
+const t = (l: Locale, key: GroupKey<"attainment.report">, p?: Record<string, string | number>) => translate(l, `attainment.report.${key}`, p);
 const f3 = (v: number) => v.toFixed(3);
 
 function table(header: string[], rows: string[][]): Table {

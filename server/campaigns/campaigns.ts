@@ -22,6 +22,7 @@ import {
 } from "./kinds";
 import { officerCount } from "./reports";
 import { checkStep, moveCampaign } from "./states";
+import type { GroupKey, MessageKey } from "../i18n/messages";
 
 /**
  * Campaigns (评价活动): the quality office, or a unit admin for its own unit, creates a
@@ -30,16 +31,16 @@ import { checkStep, moveCampaign } from "./states";
  * opens (the instrument versions are frozen, also by a trigger) and closes.
  */
 
-const bad = (code: string, params?: Record<string, string | number>, details?: unknown) =>
+const bad = (code: GroupKey<"campaigns.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError("BAD_REQUEST", `campaigns.errors.${code}`, params, details);
-const conflict = (code: string, params?: Record<string, string | number>) =>
+const conflict = (code: GroupKey<"campaigns.errors">, params?: Record<string, string | number>) =>
   new DomainError("CONFLICT", `campaigns.errors.${code}`, params);
 
 /** Parses with zod; the first issue's message code (ours) or invalidInput, with all issues as details. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const res = schema.safeParse(input);
   if (res.success) return res.data;
-  const issues = res.error.issues.map((i) => ({ path: i.path.join("."), code: i.message.startsWith("campaigns.") ? i.message : "campaigns.errors.invalidInput" }));
+  const issues = res.error.issues.map((i) => ({ path: i.path.join("."), code: (i.message.startsWith("campaigns.") ? i.message : "campaigns.errors.invalidInput") as MessageKey }));
   const first = issues[0];
   const path = first?.path ?? "";
   throw new DomainError("BAD_REQUEST", first?.code ?? "campaigns.errors.invalidInput", { path }, issues);

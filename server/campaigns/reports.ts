@@ -8,7 +8,7 @@ import { unitSubtreeSql } from "../org/tree";
 import { assertOpen } from "../anonymity/issue";
 import { recordAudit } from "../kernel/audit";
 import { DomainError } from "../kernel/errors";
-import type { Locale } from "../i18n/messages";
+import type { GroupKey, Locale } from "../i18n/messages";
 import { readableAnswers, surveysOf, type ReadableAnswer } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
@@ -24,7 +24,7 @@ import { planOfVersion } from "../instruments/versions";
  * a unit admin reads the reports of its units without it (listReports).
  */
 
-const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.report.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.report.errors.${code}`, params, details);
 
 type Scoped = { scopeUnitId: number | null };

@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import { badRequest, DomainError } from "../kernel/errors";
 import { showPath, unstorableTextPath, isStorableText } from "../kernel/text";
+import type { MessageKey } from "../i18n/messages";
 
 /**
  * The one way route handlers read a request body: at most `limit` bytes are taken from the
@@ -14,7 +15,7 @@ import { showPath, unstorableTextPath, isStorableText } from "../kernel/text";
  * holding a NUL or a lone surrogate anywhere, are refused with 400 and the path.
  */
 
-export type TooLarge = { code: string; params?: Record<string, string | number> };
+export type TooLarge = { code: MessageKey; params?: Record<string, string | number> };
 
 export function tooLargeError(limit: number, tooLarge?: TooLarge): DomainError {
   return new DomainError("PAYLOAD_TOO_LARGE", tooLarge?.code ?? "errors.tooLarge", tooLarge?.params ?? { maxKb: Math.floor(limit / 1024) });
@@ -75,7 +76,7 @@ export function decodeText(bytes: Uint8Array): string {
 }
 
 /** JSON whose every string and key is storable text (400 with the path otherwise). */
-export function parseJson(bytes: Uint8Array, invalid = "errors.invalidJson"): unknown {
+export function parseJson(bytes: Uint8Array, invalid: MessageKey = "errors.invalidJson"): unknown {
   const text = utf8(bytes);
   let value: unknown;
   try {
@@ -103,7 +104,7 @@ export function requestBody(req: Request, limit: number, tooLarge?: TooLarge): R
   return {
     bytes,
     text: async () => decodeText(await bytes()),
-    json: async (invalid?: string) => parseJson(await bytes(), invalid),
+    json: async (invalid?: MessageKey) => parseJson(await bytes(), invalid),
     formData: async () => {
       const type = req.headers.get("content-type") ?? "";
       return new Response(await bytes() as BodyInit, { headers: { "content-type": type } }).formData();

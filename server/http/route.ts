@@ -1,5 +1,5 @@
 import { DomainError, HTTP_STATUS } from "../kernel/errors";
-import { LOCALE_COOKIE, toLocale, type Locale } from "../i18n/messages";
+import { LOCALE_COOKIE, toLocale, type Locale, type MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
@@ -15,7 +15,7 @@ export function localeOf(req: Request): Locale {
 /** The header a cookie-less request names its language in. */
 export const LOCALE_HEADER = "x-tqe-locale";
 
-export function errorResponse(locale: Locale, status: number, code: string, params?: Record<string, string | number>, details?: unknown): Response {
+export function errorResponse(locale: Locale, status: number, code: MessageKey, params?: Record<string, string | number>, details?: unknown): Response {
   // `code` lets a client react to a kind of refusal without parsing the message.
   return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { messages, startingMessages } from "./messages";
+import { isMessageKey, messages, startingMessages } from "./messages";
+import { translate, translateCode } from "./translate";
 
 function keys(o: unknown, prefix = ""): string[] {
   if (typeof o !== "object" || o === null) return [prefix];
@@ -16,5 +17,15 @@ describe("message catalogue", () => {
       const v = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], messages[l]);
       expect(v, `${l}:${k}`).not.toBe("");
     }
+  });
+  it("checks keys: a wrong one fails to compile, a code read back as text is looked up", () => {
+    expect(translate("en", "errors.forbidden")).toBe(messages.en.errors.forbidden);
+    // @ts-expect-error: no such message (the typecheck fails on it)
+    expect(translate("en", "errors.noSuchMessage")).toBe("errors.noSuchMessage");
+    expect(isMessageKey("errors.forbidden")).toBe(true);
+    expect(isMessageKey("errors")).toBe(false);
+    expect(isMessageKey("errors.noSuchMessage")).toBe(false);
+    expect(translateCode("zh", "errors.forbidden")).toBe(messages.zh.errors.forbidden);
+    expect(translateCode("zh", "errors.noSuchMessage")).toBe("errors.noSuchMessage");
   });
 });

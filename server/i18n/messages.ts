@@ -52,11 +52,21 @@ export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
 /** A catalogue group holding messages, e.g. "campaigns.raterGroups". */
 export type MessageGroup = NamespaceKeys<Messages, NestedKeyOf<Messages>>;
 /**
- * The keys of one group ("student" | "supervisor" | …). Values stored as text (a rater group,
- * a band, a state) become checked keys with `value as GroupKey<"campaigns.raterGroups">`:
- * the group must exist and the template around it (`raterGroups.${…}`) must name it.
+ * The message keys inside one group ("student" | "supervisor" | …; nested ones as
+ * "levels.point"). Values stored as text (a rater group, a band, a state) become checked
+ * keys with `value as GroupKey<"campaigns.raterGroups">`: the group must exist and the
+ * template around it (`raterGroups.${…}`) must name it.
  */
-export type GroupKey<G extends MessageGroup> = Extract<keyof NestedValueOf<Messages, G>, string>;
+export type GroupKey<G extends MessageGroup> = MessageKeys<NestedValueOf<Messages, G>, NestedKeyOf<NestedValueOf<Messages, G>>>;
+/** Whether a code read back as text (a zod issue's message, an import problem) is a key. */
+export function isMessageKey(code: string): code is MessageKey {
+  let o: unknown = messages.zh;
+  for (const part of code.split(".")) {
+    if (typeof o !== "object" || o === null || !Object.hasOwn(o, part)) return false;
+    o = (o as Record<string, unknown>)[part];
+  }
+  return typeof o === "string";
+}
 /** The keys of a group object read from the catalogue, typed (Object.keys gives string[]). */
 export const keysOf = <T extends object>(group: T) => Object.keys(group) as Extract<keyof T, string>[];
 

@@ -9,14 +9,14 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import type { ImportKind } from "./kinds";
-import type { Locale } from "../i18n/messages";
+import type { GroupKey, Locale, MessageKey } from "../i18n/messages";
 import { getLayout, headerMap, headerOf, normHeader, type ColumnDef, type Layout } from "./layouts";
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_ROWS = 200_000;
 
 /** A problem with the file as a whole or its header; `code` is a key of the imports namespace. */
-export type FileIssue = { row: number; column: string | null; code: string; params?: Record<string, string | number> };
+export type FileIssue = { row: number; column: string | null; code: MessageKey; params?: Record<string, string | number> };
 
 export class ImportFileError extends Error {
   constructor(readonly issues: FileIssue[]) {
@@ -28,7 +28,7 @@ export class ImportFileError extends Error {
 export type RawRow = { row: number; cells: string[] };
 export type RawTable = { format: "csv" | "xlsx"; headerRow: number; header: string[]; rows: RawRow[] };
 
-const fileError = (code: string, params?: Record<string, string | number>, row = 0, column: string | null = null) =>
+const fileError = (code: GroupKey<"imports.file">, params?: Record<string, string | number>, row = 0, column: string | null = null) =>
   new ImportFileError([{ row, column, code: `imports.file.${code}`, params }]);
 
 function startsWith(bytes: Uint8Array, sig: number[]): boolean {

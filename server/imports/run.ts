@@ -19,7 +19,7 @@ import type { Db } from "@/db/client";
 import type { ImportRowError } from "@/db/schema";
 import type { UnitScope } from "../access/scope";
 import type { Locale } from "../i18n/messages";
-import { translate } from "../i18n/translate";
+import { translateCode } from "../i18n/translate";
 import { IMPORT_KIND_REGISTRY, type ImportKind } from "./kinds";
 import { Ctx, INVALID, short, yieldToLoop, type Issue, type Params, type Row } from "./kit";
 import { parseImportFile, type FileIssue } from "./parse";
@@ -59,7 +59,7 @@ const VALIDATE_CHUNK = 5000;
 // ---------------------------------------------------------------------------------------
 
 function translateIssues(fileName: string, issues: Issue[], locale: Locale): ImportRowError[] {
-  return issues.map((i) => ({ file: fileName, row: i.row, column: i.column, reason: translate(locale, i.code, i.params) }));
+  return issues.map((i) => ({ file: fileName, row: i.row, column: i.column, reason: translateCode(locale, i.code, i.params) }));
 }
 
 function failed(fileName: string, issues: Issue[], count: number, total: number, locale: Locale): ImportResult {

@@ -8,6 +8,7 @@ import type { ImportKind } from "./kinds";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { getLayout, headerOf } from "./layouts";
+import type { GroupKey } from "../i18n/messages";
 
 const BOM = "\uFEFF";
 
@@ -19,7 +20,7 @@ export function templateCsv(kind: ImportKind, locale: Locale): Uint8Array {
 
 export async function templateXlsx(kind: ImportKind, locale: Locale): Promise<Uint8Array> {
   const layout = getLayout(kind);
-  const t = (key: string) => translate(locale, `imports.template.${key}`);
+  const t = (key: GroupKey<"imports.template">) => translate(locale, `imports.template.${key}`);
   const wb = new ExcelJS.Workbook();
   wb.creator = translate(locale, "common.appName");
   const ws = wb.addWorksheet(translate(locale, `imports.kinds.${kind}`));

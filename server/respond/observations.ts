@@ -12,6 +12,7 @@ import { dateQuestionOf, surveysOf } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
 import { insertObservationScore, insertResponseWithScore, scoreForVersion } from "../scoring/store";
+import type { GroupKey } from "../i18n/messages";
 
 /**
  * Class observation (听课评课) by peers, supervisors and leaders: named records, not
@@ -21,7 +22,7 @@ import { insertObservationScore, insertResponseWithScore, scoreForVersion } from
  * only when the campaign's `observers_named_to_teacher` says so (observationsOfTeacher).
  */
 
-const err = (kind: DomainError["kind"], code: string, params?: Record<string, string | number>, details?: unknown) =>
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.observe.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.observe.errors.${code}`, params, details);
 
 export type ObservationTask = {

@@ -10,7 +10,7 @@ import { moveCampaign } from "../campaigns/states";
 import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
 import { parseTermCode } from "../imports/layouts";
 import { termDates } from "../imports/run";
-import type { Locale } from "../i18n/messages";
+import type { GroupKey, Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkFile, instrumentHash } from "../instruments/versions";
 import { recompute } from "./compute";
@@ -59,7 +59,7 @@ function kindOf(t: LongTarget): CampaignKind {
 export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions): Promise<LoadResult> {
   const locale = opts.locale ?? "zh";
   const problems: Problem[] = [];
-  const fail = (code: string, params?: Record<string, string | number>) => {
+  const fail = (code: GroupKey<"scoring.longFormat">, params?: Record<string, string | number>) => {
     if (problems.length < 50) problems.push({ row: 0, column: null, message: translate(locale, `scoring.longFormat.${code}`, params) });
   };
   return db.transaction(async (tx) => {

@@ -5,7 +5,7 @@ import type { RaterGroup } from "../campaigns/kinds";
 import { NA_VALUE, type InstrumentFile } from "../instruments/format";
 import { ImportFileError, readTable } from "../imports/parse";
 import { isStorableText } from "../kernel/text";
-import type { Locale } from "../i18n/messages";
+import type { GroupKey, Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
 
@@ -90,7 +90,7 @@ const unquoteFormula = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
 export function parseLongFormat(table: LongTable, instrumentFor: (label: string) => InstrumentFile | null, locale: Locale = "zh"): LongData {
   const problems: Problem[] = [];
   let total = 0;
-  const add = (row: number, column: string | null, code: string, params?: Record<string, string | number>) => {
+  const add = (row: number, column: string | null, code: GroupKey<"scoring.longFormat">, params?: Record<string, string | number>) => {
     total++;
     if (problems.length < MAX_PROBLEMS) problems.push({ row, column, message: translate(locale, `scoring.longFormat.${code}`, params) });
   };

@@ -5,7 +5,7 @@ import { hasRole, unitScope, type UnitScope } from "../access/scope";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError } from "../kernel/errors";
-import type { Locale } from "../i18n/messages";
+import type { GroupKey, Locale, MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { localName } from "../i18n/names";
 import { xlsxStream, type Cell } from "./export";
@@ -26,7 +26,7 @@ const PAGE = 200;
 const round = (v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? null : Number(v.toFixed(d)));
 
 async function* targetRows(db: DbOrTx, scope: UnitScope, view: ResultsView, policyId: number, locale: Locale): AsyncGenerator<Cell[]> {
-  const t = (k: string) => translate(locale, k);
+  const t = (k: MessageKey) => translate(locale, k);
   for (let page = 1; ; page++) {
     const r = await listTargetResults(db, scope, { policyId, page, pageSize: PAGE, sort: "course" }, view);
     for (const x of r.items) {
@@ -35,7 +35,7 @@ async function* targetRows(db: DbOrTx, scope: UnitScope, view: ResultsView, poli
         : x.pending ? t("results.export.pending") : "";
       yield [
         x.term, x.campaign, x.courseCode, localName(locale, x.courseName, x.courseNameEn) || x.targetLabel, x.sectionCode, x.teacherNumber, x.teacherName,
-        localName(locale, x.unitName, x.unitNameEn) || null, t(`campaigns.raterGroups.${x.raterGroup}`), x.n, x.eligible, round(x.responseRate, 3),
+        localName(locale, x.unitName, x.unitNameEn) || null, t(`campaigns.raterGroups.${x.raterGroup as GroupKey<"campaigns.raterGroups">}`), x.n, x.eligible, round(x.responseRate, 3),
         shown ? round(x.mean) : null, shown ? round(x.trimmedMean) : null, shown ? round(x.median) : null, shown ? round(x.sd) : null,
         shown && x.ci95 ? round(x.ci95.low) : null, shown && x.ci95 ? round(x.ci95.high) : null,
         shown ? round(x.reliability, 3) : null, shown ? round(x.ebScore) : null, shown && x.norm ? round(x.norm.percentileRank, 1) : null, status,
@@ -46,7 +46,7 @@ async function* targetRows(db: DbOrTx, scope: UnitScope, view: ResultsView, poli
 }
 
 async function* compositeRows(db: DbOrTx, scope: UnitScope, view: ResultsView, policyId: number, locale: Locale): AsyncGenerator<Cell[]> {
-  const t = (k: string) => translate(locale, k);
+  const t = (k: MessageKey) => translate(locale, k);
   const first = await listComposites(db, scope, { policyId, period: "year", pageSize: 1 }, view);
   const periods: ("year" | number)[] = ["year", ...first.terms.map((x) => x.id)];
   for (const period of periods) {
@@ -76,7 +76,7 @@ export async function resultsWorkbook(db: DbOrTx, actor: SessionUser, policyId: 
   const scope = await unitScope(db, actor, RESULTS_VIEW_ROLES);
   const view: ResultsView = { provisional: hasRole(actor, ...PROVISIONAL_RESULTS_ROLES) };
   await recordAudit(db, { actorId: actor.id, action: "scoring.results.export", subject: `policy ${policyId}`, detail: { schoolYear: policy.schoolYear, scope } });
-  const col = (k: string) => translate(locale, `results.export.columns.${k}`);
+  const col = (k: GroupKey<"results.export.columns">) => translate(locale, `results.export.columns.${k}`);
   const stream = xlsxStream([
     { name: translate(locale, "results.export.targetsSheet"), header: TARGET_COLUMNS.map(col), rows: targetRows(db, scope, view, policyId, locale) },
     { name: translate(locale, "results.export.teachersSheet"), header: COMPOSITE_COLUMNS.map(col), rows: compositeRows(db, scope, view, policyId, locale) },
