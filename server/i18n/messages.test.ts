@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMessageKey, messages, startingMessages } from "./messages";
+import { checkMessages, isMessageKey, messages, startingMessages } from "./messages";
 import { translate, translateCode } from "./translate";
 
 function keys(o: unknown, prefix = ""): string[] {
@@ -11,10 +11,11 @@ describe("message catalogue", () => {
   it("has every Chinese message in English and no English-only one", () => {
     expect(keys(messages.en).sort()).toEqual(keys(messages.zh).sort());
     expect(keys(startingMessages.en).sort()).toEqual(keys(startingMessages.zh).sort());
+    expect(keys(checkMessages.en).sort()).toEqual(keys(checkMessages.zh).sort());
   });
   it("has no empty message", () => {
-    for (const l of ["zh", "en"] as const) for (const k of keys(messages[l])) {
-      const v = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], messages[l]);
+    for (const l of ["zh", "en"] as const) for (const catalogue of [messages[l], checkMessages[l]]) for (const k of keys(catalogue)) {
+      const v = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], catalogue);
       expect(v, `${l}:${k}`).not.toBe("");
     }
   });

@@ -14,6 +14,7 @@ import zhCampaigns from "./messages/zh/campaigns.json";
 import zhScoring from "./messages/zh/scoring.json";
 import zhResults from "./messages/zh/results.json";
 import zhStarting from "./messages/zh/starting.json";
+import zhChecks from "./messages/zh/checks.json";
 import zhAppraisal from "./messages/zh/appraisal.json";
 import zhAttainment from "./messages/zh/attainment.json";
 import enCommon from "./messages/en/common.json";
@@ -29,6 +30,7 @@ import enCampaigns from "./messages/en/campaigns.json";
 import enScoring from "./messages/en/scoring.json";
 import enResults from "./messages/en/results.json";
 import enStarting from "./messages/en/starting.json";
+import enChecks from "./messages/en/checks.json";
 import enAppraisal from "./messages/en/appraisal.json";
 import enAttainment from "./messages/en/attainment.json";
 
@@ -77,3 +79,9 @@ export function toLocale(value: string | undefined | null): Locale {
 // Texts used outside the app's pages, kept out of the catalogue every page sends to the
 // browser: the page `npm run demo` serves while the app starts (server/demo/page.ts).
 export const startingMessages: Record<Locale, { starting: typeof zhStarting }> = { zh: { starting: zhStarting }, en: { starting: enStarting } };
+
+// The texts of the instrument checker and of the answer validator (server/instruments/check.ts,
+// validate.ts): server-side only, so kept out of the catalogue every page sends to the browser,
+// and filled in with plain {name} placeholders (the instrument's own texts go into them as they
+// are, not as ICU messages).
+export const checkMessages: Record<Locale, typeof zhChecks> = { zh: zhChecks, en: enChecks };

@@ -2,6 +2,7 @@ import { Model, type JsonError } from "survey-core";
 import type { z } from "zod";
 import { instrumentFileSchema, NA_VALUE, type Indicator, type InstrumentFile, type Item } from "./format";
 import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "./markup";
+import { checkMessages, keysOf } from "../i18n/messages";
 import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
@@ -14,84 +15,19 @@ export { surveyQuestions, type SurveyQuestion } from "./walk";
  * Chinese or English.
  */
 
-const MESSAGES = {
-  // --- the file format (zod) ---
-  schema_invalid_type: { zh: "类型不正确，应为 {expected}", en: "wrong type, expected {expected}" },
-  schema_too_small: { zh: "值过小或为空（下限 {minimum}）", en: "too small or empty (minimum {minimum})" },
-  schema_too_big: { zh: "值过大（上限 {maximum}）", en: "too large (maximum {maximum})" },
-  schema_invalid_value: { zh: "取值无效，允许的取值：{values}", en: "invalid value; allowed values: {values}" },
-  schema_invalid_format: { zh: "格式不正确：{detail}", en: "invalid format: {detail}" },
-  schema_invalid: { zh: "不符合仪器文件格式：{detail}", en: "does not match the instrument file format: {detail}" },
-  unknown_field: { zh: "未知字段“{field}”（拼写错误？）", en: "unknown field \"{field}\" (a typo?)" },
-  // --- SurveyJS (survey-core jsonErrors) ---
-  survey_unknown_type: { zh: "SurveyJS 不认识类型“{type}”（位于属性 {property}）", en: "SurveyJS does not know the type \"{type}\" (in property {property})" },
-  survey_missing_type: { zh: "缺少 type（位于属性 {property}）", en: "the type is missing (in property {property})" },
-  survey_unknown_property: { zh: "SurveyJS 的 {className} 没有属性“{property}”", en: "SurveyJS {className} has no property \"{property}\"" },
-  survey_required_property: { zh: "SurveyJS 的 {className} 缺少必填属性“{property}”", en: "SurveyJS {className} requires the property \"{property}\"" },
-  survey_array_property: { zh: "{className} 的属性“{property}”应为数组", en: "the property \"{property}\" of {className} must be an array" },
-  survey_incorrect_value: { zh: "属性“{property}”的值“{value}”无效", en: "the value \"{value}\" is not valid for the property \"{property}\"" },
-  survey_json_error: { zh: "SurveyJS 无法读取此定义：{message}", en: "SurveyJS cannot read this definition: {message}" },
-  survey_no_questions: { zh: "问卷中没有任何题目", en: "the survey has no questions" },
-  survey_locale_forbidden: { zh: "问卷定义中不要设置 locale，界面语言由平台按用户选择设置", en: "do not set locale in the survey; the platform sets the language the user chose" },
-  expression_unknown_question: { zh: "表达式“{expression}”引用了不存在的题目“{question}”", en: "the expression \"{expression}\" refers to the missing question \"{question}\"" },
-  // --- questions and options ---
-  question_name_invalid: { zh: "题目名称“{question}”必须是稳定的 ASCII 标识符（字母开头，仅含字母、数字和下划线，如 q1、teaching_attitude）", en: "the question name \"{question}\" must be a stable ASCII identifier (a letter, then letters, digits or _, e.g. q1, teaching_attitude)" },
-  duplicate_question_name: { zh: "题目名称“{question}”重复", en: "the question name \"{question}\" is used more than once" },
-  duplicate_choice_value: { zh: "题目“{question}”的 {list} 中取值“{value}”重复", en: "the value \"{value}\" appears more than once in {list} of question \"{question}\"" },
-  row_value_invalid: { zh: "矩阵题“{question}”的行/列取值“{value}”必须是 ASCII 标识符", en: "the row/column value \"{value}\" of matrix question \"{question}\" must be an ASCII identifier" },
-  numeric_question_unmapped: { zh: "题目“{question}”的选项都是数值，但既没有映射到指标（items），也没有列入 unscored", en: "the options of question \"{question}\" are all numeric, but it is neither mapped to an indicator (items) nor listed in unscored" },
-  option_not_numeric: { zh: "题目“{question}”的选项“{value}”不是数值（计分题和评分题的选项必须是数值，只有保留值 na 可以例外）", en: "the option \"{value}\" of question \"{question}\" is not numeric (scored and rating questions need numeric options; only the reserved value na may be non-numeric)" },
-  scored_question_without_scale: { zh: "计分题“{question}”没有数值选项", en: "the scored question \"{question}\" has no numeric options" },
-  rating_scale_invalid: { zh: "评分题“{question}”的 rateMin/rateMax 必须是整数，且 rateMin 小于 rateMax", en: "rateMin/rateMax of rating question \"{question}\" must be integers with rateMin below rateMax" },
-  // --- bilingual texts ---
-  text_not_localized: { zh: "“{property}”是纯字符串，缺少英文；应写成 {\"default\": \"中文\", \"en\": \"English\"}", en: "\"{property}\" is a plain string, so English is missing; write {\"default\": \"中文\", \"en\": \"English\"}" },
-  translation_missing: { zh: "“{property}”缺少{lang}文本", en: "\"{property}\" has no {lang} text" },
-  text_missing: { zh: "缺少显示文本“{property}”，界面会直接显示内部取值“{value}”；请提供中英文文本", en: "the display text \"{property}\" is missing, so respondents would see the raw value \"{value}\"; give Chinese and English text" },
-  // --- indicators and items ---
-  duplicate_indicator_id: { zh: "指标编号“{indicator}”重复", en: "the indicator id \"{indicator}\" is used more than once" },
-  indicator_weights_sum: { zh: "一级指标权重之和为 {sum}，应为 1", en: "the level-1 indicator weights sum to {sum}, not 1" },
-  indicator_children_weights_sum: { zh: "指标“{indicator}”的下级指标权重之和为 {sum}，应为 1", en: "the weights of the sub-indicators of \"{indicator}\" sum to {sum}, not 1" },
-  indicator_without_items: { zh: "末级指标“{indicator}”没有映射任何题目", en: "no question is mapped to the leaf indicator \"{indicator}\"" },
-  item_weights_sum: { zh: "指标“{indicator}”下各题目权重之和为 {sum}，应为 1", en: "the weights of the questions of indicator \"{indicator}\" sum to {sum}, not 1" },
-  item_indicator_unknown: { zh: "映射引用的指标“{indicator}”不存在", en: "the item refers to the missing indicator \"{indicator}\"" },
-  item_indicator_not_leaf: { zh: "指标“{indicator}”有下级指标，题目只能映射到末级指标", en: "the indicator \"{indicator}\" has sub-indicators; questions can only be mapped to leaf indicators" },
-  item_question_missing: { zh: "映射引用的题目“{question}”在问卷中不存在", en: "the item refers to the question \"{question}\", which is not in the survey" },
-  item_question_not_scorable: { zh: "题目“{question}”的类型 {type} 不能计分（计分题应为 radiogroup、dropdown、rating 或 matrix）", en: "question \"{question}\" of type {type} cannot be scored (use radiogroup, dropdown, rating or matrix)" },
-  item_row_required: { zh: "矩阵题“{question}”的映射必须指定行（row）", en: "an item for matrix question \"{question}\" must name a row" },
-  item_row_missing: { zh: "矩阵题“{question}”中没有行“{row}”", en: "matrix question \"{question}\" has no row \"{row}\"" },
-  item_row_unexpected: { zh: "题目“{question}”不是矩阵题，不能指定行“{row}”", en: "question \"{question}\" is not a matrix, so it cannot name the row \"{row}\"" },
-  duplicate_item: { zh: "“{target}”被重复映射", en: "\"{target}\" is mapped more than once" },
-  matrix_row_unmapped: { zh: "计分矩阵题“{question}”的行“{row}”没有映射到指标", en: "row \"{row}\" of the scored matrix question \"{question}\" is not mapped to an indicator" },
-  unscored_question_missing: { zh: "unscored 中的题目“{question}”在问卷中不存在", en: "the question \"{question}\" listed in unscored is not in the survey" },
-  unscored_but_scored: { zh: "题目“{question}”既已计分（items）又列在 unscored 中", en: "question \"{question}\" is both scored (items) and listed in unscored" },
-  // --- markup and properties that could run script or send answers away (markup.ts) ---
-  markup_not_allowed: {
-    zh: "含有不允许的 HTML：{markup}。问卷文本只能使用简单的排版标签（{tags}），属性只能有 class；不能含脚本、事件属性（on…）、图片、链接、样式、框架或注释",
-    en: "contains HTML that is not allowed: {markup}. Texts may use only simple layout tags ({tags}) with at most a class attribute; no scripts, event attributes (on…), images, links, styles, frames or comments",
-  },
-  property_not_allowed: {
-    zh: "不允许使用“{property}”：问卷不能把答案发送到别处、跳转到其他网址、设置 Cookie 或从其他网站加载内容（图片只能以 data:image/ 内嵌）",
-    en: "\"{property}\" is not allowed: a form may not send answers elsewhere, navigate to another address, set cookies or load anything from other sites (images only inline, as data:image/)",
-  },
-  // --- files (registry) ---
-  json_syntax: { zh: "不是有效的 JSON：{detail}", en: "not valid JSON: {detail}" },
-  file_name_mismatch: { zh: "文件名“{file}”与 key“{key}”不一致", en: "the file name \"{file}\" does not match the key \"{key}\"" },
-} as const satisfies Record<string, { zh: string; en: string }>;
-
-export type ProblemCode = keyof typeof MESSAGES;
-export const PROBLEM_CODES = Object.keys(MESSAGES) as ProblemCode[];
+// The texts are in the catalogue (server/i18n/messages/*/checks.json, "instrument").
+export type ProblemCode = keyof typeof checkMessages.zh.instrument;
+export const PROBLEM_CODES = keysOf(checkMessages.zh.instrument);
 export type Problem = { path: string; code: ProblemCode; params?: Record<string, string | number> };
 export type CheckResult = { ok: true; file: InstrumentFile } | { ok: false; problems: Problem[] };
 
-const LANG_NAMES = { zh: { zh: "中文", en: "英文" }, en: { zh: "Chinese", en: "English" } } as const;
-
 /** A readable sentence for a problem, prefixed with where it is ("items[2].indicator: …"). */
 export function describeProblem(p: Problem, locale: "zh" | "en"): string {
-  const template: string = MESSAGES[p.code]?.[locale] ?? p.code;
+  const template: string = checkMessages[locale].instrument[p.code] ?? p.code;
   const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = p.params?.[key];
     if (v === undefined) return whole;
-    if (key === "lang" && (v === "zh" || v === "en")) return LANG_NAMES[locale][v];
+    if (key === "lang" && (v === "zh" || v === "en")) return checkMessages[locale].languages[v];
     return String(v);
   });
   return p.path ? `${p.path}${locale === "zh" ? "：" : ": "}${text}` : text;

@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
+import { translate } from "../i18n/translate";
 import { isJsonObject, itemValue, surveyQuestions, type Json } from "./walk";
 
 /**
@@ -23,9 +24,6 @@ function localized(v: unknown, locale: "zh" | "en"): string | null {
   return null;
 }
 
-const YES = { zh: "是", en: "Yes" };
-const NO = { zh: "否", en: "No" };
-
 function choiceText(list: unknown, value: unknown, locale: "zh" | "en"): string {
   if (Array.isArray(list)) {
     for (const c of list) {
@@ -43,8 +41,8 @@ function answerText(q: Json, type: string, value: unknown, locale: "zh" | "en"):
     case "checkbox": case "tagbox": case "ranking":
       return Array.isArray(value) ? value.map((v) => choiceText(q.choices, v, locale)).join(sep) : String(value);
     case "boolean":
-      if (value === true) return localized(q.labelTrue, locale) ?? YES[locale];
-      if (value === false) return localized(q.labelFalse, locale) ?? NO[locale];
+      if (value === true) return localized(q.labelTrue, locale) ?? translate(locale, "common.yes");
+      if (value === false) return localized(q.labelFalse, locale) ?? translate(locale, "common.no");
       return String(value);
     case "matrix":
       if (!isJsonObject(value)) return String(value);

@@ -5,9 +5,10 @@ import { FIXTURE_SURVEY } from "./testing/fixture";
 import { loadRegistry } from "./registry";
 import { answersFor, rng } from "../scoring/simulate";
 import {
-  ANSWER_MESSAGES, getPlan, MAX_ERRORS, PLAN_CACHE_LIMIT, planCache, validateAnswers,
+  getPlan, MAX_ERRORS, PLAN_CACHE_LIMIT, planCache, validateAnswers,
   type AnswerErrorCode, type Locale, type ValidationResult,
 } from "./validate";
+import { checkMessages } from "../i18n/messages";
 
 const plan = compilePlan(FIXTURE_SURVEY);
 
@@ -337,10 +338,11 @@ describe("validateAnswers: untrusted shapes", () => {
 
 describe("messages", () => {
   it("every message has Chinese and English text", () => {
-    for (const [code, m] of Object.entries(ANSWER_MESSAGES)) {
-      expect(m.zh.length, code).toBeGreaterThan(0);
-      expect(m.en.length, code).toBeGreaterThan(0);
-      expect(m.zh.match(/\{\w+\}/g)?.sort(), code).toEqual(m.en.match(/\{\w+\}/g)?.sort());
+    for (const [code, zh] of Object.entries(checkMessages.zh.answers)) {
+      const en = checkMessages.en.answers[code as keyof typeof checkMessages.en.answers];
+      expect(zh.length, code).toBeGreaterThan(0);
+      expect(en.length, code).toBeGreaterThan(0);
+      expect(zh.match(/\{\w+\}/g)?.sort(), code).toEqual(en.match(/\{\w+\}/g)?.sort());
     }
   });
 

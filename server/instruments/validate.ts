@@ -1,7 +1,8 @@
 import {
   compilePlan, EMAIL_RE, FORBIDDEN_KEYS, isIsoDate,
-  type Check, type Localized, type Plan, type PlanQuestion, type Primitive, type ValueSpec,
+  type Check, type Plan, type PlanQuestion, type Primitive, type ValueSpec,
 } from "./plan";
+import { checkMessages } from "../i18n/messages";
 
 /**
  * Strict server-side validation of one answer set against the compiled plan of the exact
@@ -42,57 +43,17 @@ export const MAX_ERRORS = 100;
 /** Keys beyond those the plan knows that are still looked at before giving up. */
 export const MAX_EXTRA_KEYS = 20;
 
-/** Message texts, with {placeholders}; {title} is the question title in the respondent's language. */
-export const ANSWER_MESSAGES = {
-  invalid_answers: { zh: "提交的答案格式不正确", en: "The submitted answers are malformed" },
-  too_many_answers: { zh: "提交的答案项过多（{count} 项，最多 {max} 项）", en: "Too many answers were submitted ({count}; at most {max})" },
-  forbidden_key: { zh: "{place}中含有不允许的键 {key}", en: "Forbidden key {key} in {place}" },
-  unknown_question: { zh: "问卷中没有题目 {key}", en: "There is no question {key} in this questionnaire" },
-  not_answerable: { zh: "「{title}」不需要作答", en: "“{title}” does not take an answer" },
-  hidden: { zh: "「{title}」当前不显示，不能作答", en: "“{title}” is not shown, so it cannot be answered" },
-  required: { zh: "「{title}」为必答题", en: "“{title}” requires an answer" },
-  wrong_type: { zh: "「{title}」的答案类型不正确（应为{expected}）", en: "“{title}”: the answer has the wrong type (expected {expected})" },
-  not_allowed: { zh: "「{title}」的取值 {value} 不在允许的范围内（{allowed}）", en: "“{title}”: {value} is not an allowed value ({allowed})" },
-  out_of_range: { zh: "「{title}」的取值 {value} 超出范围（{range}）", en: "“{title}”: {value} is out of range ({range})" },
-  invalid_date: { zh: "「{title}」的日期 {value} 无效（应为 yyyy-mm-dd）", en: "“{title}”: {value} is not a valid date (yyyy-mm-dd)" },
-  invalid_email: { zh: "「{title}」不是有效的电子邮箱地址", en: "“{title}”: not a valid e-mail address" },
-  not_a_number: { zh: "「{title}」应填写数字", en: "“{title}”: a number is expected" },
-  pattern_mismatch: { zh: "「{title}」的格式不正确", en: "“{title}”: the answer does not have the expected format" },
-  digits_not_allowed: { zh: "「{title}」不能包含数字", en: "“{title}”: digits are not allowed" },
-  too_long: { zh: "「{title}」的内容过长（{length} 字，最多 {max} 字）", en: "“{title}”: the text is too long ({length} characters; at most {max})" },
-  too_short: { zh: "「{title}」的内容过短（{length} 字，至少 {min} 字）", en: "“{title}”: the text is too short ({length} characters; at least {min})" },
-  expression_failed: { zh: "「{title}」的答案未通过校验", en: "“{title}”: the answer did not pass validation" },
-  duplicate: { zh: "「{title}」中 {value} 重复出现", en: "“{title}”: {value} is selected more than once" },
-  too_many_selected: { zh: "「{title}」最多可选 {max} 项（选了 {count} 项）", en: "“{title}”: at most {max} may be selected ({count} were)" },
-  too_few_selected: { zh: "「{title}」至少需选 {min} 项（选了 {count} 项）", en: "“{title}”: at least {min} must be selected ({count} were)" },
-  exclusive: { zh: "「{title}」中的 {value} 不能与其他选项同时选择", en: "“{title}”: {value} cannot be combined with other choices" },
-  other_empty: { zh: "「{title}」选择了“其他”，请填写具体内容", en: "“{title}”: “Other” is selected, please describe it" },
-  unexpected_comment: { zh: "「{title}」没有选择“其他”，不能填写其他内容", en: "“{title}”: a text for “Other” was sent, but “Other” is not selected" },
-  unknown_row: { zh: "「{title}」没有 {row} 这一行", en: "“{title}” has no row {row}" },
-  unknown_column: { zh: "「{title}」没有 {column} 这一列", en: "“{title}” has no column {column}" },
-  row_required: { zh: "「{title}」中以下各行未作答：{rows}", en: "“{title}”: these rows are not answered: {rows}" },
-  cell_required: { zh: "「{title}」中以下各行未填写「{column}」：{rows}", en: "“{title}”: “{column}” is not answered in these rows: {rows}" },
-  /** Used instead of the code's own text when the validator in the definition has its own text. */
-  validator_text: { zh: "「{title}」：{text}", en: "“{title}”: {text}" },
-  rows_not_unique: { zh: "「{title}」各行的答案不能相同", en: "“{title}”: the rows must have different answers" },
-} as const satisfies Record<string, Localized>;
-export type AnswerErrorCode = Exclude<keyof typeof ANSWER_MESSAGES, "validator_text">;
+// Message texts, with {placeholders}, are in the catalogue (server/i18n/messages/*/checks.json,
+// "answers"); {title} is the question title in the respondent's language; validator_text is used
+// instead of the code's own text when the validator in the definition has its own text.
+export type AnswerErrorCode = Exclude<keyof typeof checkMessages.zh.answers, "validator_text">;
 
-const EXPECTED = {
-  number: { zh: "数字", en: "a number" },
-  text: { zh: "文本", en: "text" },
-  date: { zh: "日期文本（yyyy-mm-dd）", en: "a date string (yyyy-mm-dd)" },
-  choice: { zh: "一个选项值", en: "one choice value" },
-  list: { zh: "选项值的数组", en: "an array of choice values" },
-  object: { zh: "对象（行 → 答案）", en: "an object (row → answer)" },
-  boolean: { zh: "是/否", en: "yes/no" },
-} as const satisfies Record<string, Localized>;
-type Expected = keyof typeof EXPECTED;
+type Expected = keyof typeof checkMessages.zh.expectedTypes;
 
 type Params = Record<string, string | number>;
 
-export function formatAnswerMessage(code: keyof typeof ANSWER_MESSAGES, locale: Locale, params: Params): string {
-  return ANSWER_MESSAGES[code][locale].replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(params, k) ? String(params[k]) : m));
+export function formatAnswerMessage(code: keyof typeof checkMessages.zh.answers, locale: Locale, params: Params): string {
+  return checkMessages[locale].answers[code].replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(params, k) ? String(params[k]) : m));
 }
 
 const NON_BLANK = /\S/;
@@ -221,7 +182,7 @@ class Run {
   }
 
   wrongType(w: Where, expected: Expected) {
-    this.at(w, "wrong_type", { expected: EXPECTED[expected][this.locale] });
+    this.at(w, "wrong_type", { expected: checkMessages[this.locale].expectedTypes[expected] });
   }
 
   condition(i: number): boolean {

@@ -6,6 +6,7 @@ import { rowsOf, type UnitScope } from "../access/scope";
 import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { NA_VALUE } from "../instruments/format";
+import { messages } from "../i18n/messages";
 import { containsPattern, offsetOf, type Page } from "../kernel/paging";
 import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
 import { COMPOSITE_GROUPS } from "./policy";
@@ -279,7 +280,7 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
     const rowTitle = it.row === null ? null : text((rows.find((x) => (typeof x === "object" ? x.value : x) === it.row) as { text?: unknown } | undefined)?.text ?? it.row);
     return {
       id, title, row: rowTitle, indicator: it.indicator,
-      options: [...it.scale, NA_VALUE].map((value, i) => ({ value, label: value === NA_VALUE ? { zh: "无法评估", en: "Cannot judge" } : label(value), count: counts[i] ?? 0,
+      options: [...it.scale, NA_VALUE].map((value, i) => ({ value, label: value === NA_VALUE ? { zh: messages.zh.results.cannotJudge, en: messages.en.results.cannotJudge } : label(value), count: counts[i] ?? 0,
         share: answered === 0 ? 0 : (counts[i] ?? 0) / answered })),
       mean: answered - (counts[it.scale.length] ?? 0) > 0
         ? it.scale.reduce((a, v, i) => a + itemScore(v, it.scale, policy.outOf) * (counts[i] ?? 0), 0) / (answered - (counts[it.scale.length] ?? 0)) : null,
