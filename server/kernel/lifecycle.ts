@@ -5,6 +5,7 @@ import { persons } from "@/db/schema";
 import type { LifecycleStatus } from "@/db/schema/lifecycle";
 import { recordAudit } from "./audit";
 import { DomainError, notFound } from "./errors";
+import type { MessageKey } from "../i18n/messages";
 
 /**
  * The lifecycle every versioned, approved thing shares (instrument versions, scoring
@@ -40,17 +41,17 @@ type LifecycleRow = { id: number; version: number; hash: string; status: Lifecyc
 
 export type LifecycleCodes = {
   /** NOT_FOUND: no version with this id */
-  notFound: string;
+  notFound: MessageKey;
   /** BAD_REQUEST {max}: the approval note is empty or longer than noteMax */
-  noteRequired: string;
+  noteRequired: MessageKey;
   /** CONFLICT {version}: approving a version already approved */
-  alreadyApproved: string;
+  alreadyApproved: MessageKey;
   /** CONFLICT {version}: approving or retiring a retired version */
-  alreadyRetired: string;
+  alreadyRetired: MessageKey;
   /** CONFLICT {version, newer}: approving a draft older than an approved version (checked only when given) */
-  newerApproved?: string;
+  newerApproved?: MessageKey;
   /** BAD_REQUEST {version, status}: requireApproved on a draft or a retired version */
-  notApproved?: string;
+  notApproved?: MessageKey;
 };
 
 export type LifecycleConfig<T extends VersionedTable, K extends string, R> = {
