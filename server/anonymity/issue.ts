@@ -12,6 +12,7 @@ import { BlindSignError, blindSign } from "./blind";
 import { fromBase64, toBase64 } from "./client";
 import { decryptTargetKey, type Secret } from "./keys";
 import type { GroupKey } from "../i18n/messages";
+import { idSchema } from "../kernel/ids";
 
 /** At most this many targets in one request (a student has a handful of sections). */
 export const MAX_ISSUE_TARGETS = 100;
@@ -21,7 +22,7 @@ const MAX_BLINDED_B64 = 700;
 const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">, params?: Record<string, string | number>, details?: unknown) =>
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
-const id = z.number().int().positive().max(2_147_483_647);
+const id = idSchema;
 const issueInput = z.object({
   personId: id,
   campaignId: id,

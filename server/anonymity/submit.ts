@@ -35,6 +35,7 @@ import { importTargetPublicKey, type Secret } from "./keys";
 import { seal } from "./pool";
 import { TOKEN_BYTES } from "./params";
 import type { GroupKey } from "../i18n/messages";
+import { idSchema } from "../kernel/ids";
 
 /** Largest answers object accepted, as JSON (UTF-8 bytes). */
 export const MAX_ANSWERS_BYTES = 64 * 1024;
@@ -51,7 +52,7 @@ const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">,
   new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
 const submitInput = z.object({
-  targetId: z.number().int().positive().max(2_147_483_647),
+  targetId: idSchema,
   token: z.string().min(1).max(MAX_TOKEN_B64),
   signature: z.string().min(1).max(MAX_SIGNATURE_B64),
   answers: z.unknown(),

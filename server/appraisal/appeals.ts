@@ -8,6 +8,7 @@ import { addDays, beijingDate } from "../kernel/time";
 import { correctedVersion, versionInForce } from "./publish";
 import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
+import { idSchema } from "../kernel/ids";
 
 /**
  * 复核 then 申诉 (seed 000 第61条; 事业单位年度考核: 复核 within 10 days of the notice, a reply
@@ -22,7 +23,7 @@ import type { Actor, Clock } from "./vetoes";
  */
 export const APPEAL_WINDOW_DAYS = 10;
 export const DECISION_DAYS = 10;
-const id = z.number().int().min(1).max(2 ** 31 - 1);
+const id = idSchema;
 
 export const fileInput = z.object({
   schoolYear: z.string().regex(/^\d{4}-\d{4}$/),

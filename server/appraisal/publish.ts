@@ -7,6 +7,7 @@ import { badRequest, DomainError } from "../kernel/errors";
 import { addDays, beijingDate, weekday } from "../kernel/time";
 import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Publishing a year's appraisal (公示) and its versions. A version is a frozen copy of the
@@ -24,7 +25,7 @@ import type { Actor, Clock } from "./vetoes";
 export const NOTICE_WORKING_DAYS = 5;
 export const yearInput = z.object({ schoolYear: z.string().regex(/^\d{4}-\d{4}$/) }).strict();
 export const prepareInput = yearInput.extend({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
-export const versionIdInput = z.object({ versionId: z.number().int().min(1).max(2 ** 31 - 1) }).strict();
+export const versionIdInput = z.object({ versionId: idSchema }).strict();
 
 /** The last day of n working days (Monday–Friday) starting on `date` (counted if a working day). */
 export function workingDaysFrom(date: string, n: number): string {

@@ -11,6 +11,7 @@ import type { QuotaCheck } from "./band";
 import { listAppeals } from "./appeals";
 import { rowHistory, versionInForce, versionsOf, type VersionRow } from "./publish";
 import { BANDS, rulesOf } from "./rules";
+import { idSchema } from "../kernel/ids";
 
 /**
  * What the appraisal pages read. The year's bands come from the version in force (on notice or
@@ -21,7 +22,7 @@ import { BANDS, rulesOf } from "./rules";
 
 export const tableInput = pageInput.extend({
   schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
-  unitId: z.number().int().min(1).max(2 ** 31 - 1).optional(),
+  unitId: idSchema.optional(),
   band: z.enum([...BANDS, "none"]).optional(),
   reason: z.enum(["score", "quota", "veto", "insufficient_evidence", "exempt", "appeal"]).optional(),
   borderline: z.boolean().optional(),

@@ -7,6 +7,7 @@ import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
 import { EXEMPTION_KINDS } from "./rules";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Vetoes (一票否决) and exemptions of a teacher's year, recorded by HR. A veto in force makes
@@ -32,7 +33,7 @@ export const vetoInput = z.object({
   documentNo: z.string().trim().max(200).optional(), decidedOn: z.iso.date(),
   months: z.number().int().min(1).max(240).optional(),
 }).strict();
-export const revokeInput = z.object({ id: z.number().int().min(1).max(2 ** 31 - 1), reason: text(2000) }).strict();
+export const revokeInput = z.object({ id: idSchema, reason: text(2000) }).strict();
 export const exemptionInput = z.object({
   teacher: text(64), schoolYear, kind: z.enum(EXEMPTION_KINDS), note: z.string().trim().max(2000).optional(),
 }).strict();

@@ -11,9 +11,9 @@ import { importGradebook, sectionReport } from "./store";
 import { assertProgrammeAccess, assertSectionAccess, ATTAINMENT_EDIT_ROLES, programmeReport } from "./views";
 import { createModelVersion, currentModel, modelFromFiles } from "./model";
 import { programmeReportDocx, sectionReportDocx } from "./word";
+import { idTextSchema } from "../kernel/ids";
 
 export { MAX_FILE_BYTES };
-const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
 const yearSchema = z.string().regex(/^\d{4}-\d{4}$/);
 
 function fileOf(value: FormDataEntryValue | null): Blob | null {
@@ -25,7 +25,7 @@ function fileOf(value: FormDataEntryValue | null): Blob | null {
 export async function handleGradebookUpload(input: { db: Db; user: SessionUser | null; locale: Locale; formData: FormData }) {
   const { db, user, locale, formData } = input;
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  const sectionId = idSchema.safeParse(formData.get("sectionId"));
+  const sectionId = idTextSchema.safeParse(formData.get("sectionId"));
   if (!sectionId.success) throw badRequest("attainment.errors.sectionNotFound");
   await assertSectionAccess(db, user, sectionId.data, "edit");
   const files: Record<"assessments" | "scores", Uint8Array> = { assessments: new Uint8Array(), scores: new Uint8Array() };
@@ -48,13 +48,13 @@ export async function reportDocx(input: { db: Db; user: SessionUser | null; loca
   const { db, user, locale, params } = input;
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   if (params.get("section")) {
-    const id = idSchema.safeParse(params.get("section"));
+    const id = idTextSchema.safeParse(params.get("section"));
     if (!id.success) throw badRequest("attainment.errors.sectionNotFound");
     await assertSectionAccess(db, user, id.data, "view");
     const r = await sectionReport(db, id.data);
     return { body: await sectionReportDocx(r, locale), fileName: `课程目标达成情况评价报告-${r.section.code}.docx` };
   }
-  const id = idSchema.safeParse(params.get("programme"));
+  const id = idTextSchema.safeParse(params.get("programme"));
   if (!id.success) throw badRequest("attainment.errors.programmeNotFound");
   const year = params.get("year") ? yearSchema.safeParse(params.get("year")) : null;
   if (year && !year.success) throw badRequest("attainment.errors.programmeNotFound");
@@ -72,7 +72,7 @@ export async function reportDocx(input: { db: Db; user: SessionUser | null; loca
 export async function handleModelUpload(input: { db: Db; user: SessionUser | null; locale: Locale; formData: FormData }) {
   const { db, user, locale, formData } = input;
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  const programmeId = idSchema.safeParse(formData.get("programmeId"));
+  const programmeId = idTextSchema.safeParse(formData.get("programmeId"));
   if (!programmeId.success) throw badRequest("attainment.errors.programmeNotFound");
   await assertProgrammeAccess(db, user, programmeId.data, ATTAINMENT_EDIT_ROLES);
   const files: Record<"requirements" | "support", Uint8Array> = { requirements: new Uint8Array(), support: new Uint8Array() };

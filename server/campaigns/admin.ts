@@ -26,6 +26,7 @@ import { listObservations, planObservations, type PlanObservationsOptions } from
 import { RATE_DIMENSIONS, ratesForActor, teacherRates, type RateReport, type TeacherRateReport } from "./rates";
 import { listReports, officerCount } from "./reports";
 import { readableAnswers, surveysOf } from "../instruments/readable";
+import { idSchema } from "../kernel/ids";
 
 /**
  * What the quality office's campaign pages need beyond the campaign domain: the list and
@@ -368,7 +369,7 @@ export async function observationsFor(db: DbOrTx, actor: SessionUser, campaignId
   });
 }
 
-export const ratesRequest = z.object({ campaignId: z.number().int().positive(), by: z.enum(RATE_DIMENSIONS).optional() }).strict();
+export const ratesRequest = z.object({ campaignId: idSchema, by: z.enum(RATE_DIMENSIONS).optional() }).strict();
 
 /**
  * Rates as ratesForActor gives them, once the campaign is one the actor may see: a unit

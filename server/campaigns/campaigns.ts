@@ -23,6 +23,7 @@ import {
 import { officerCount } from "./reports";
 import { checkStep, moveCampaign } from "./states";
 import type { GroupKey, MessageKey } from "../i18n/messages";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Campaigns (评价活动): the quality office, or a unit admin for its own unit, creates a
@@ -46,7 +47,7 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
   throw new DomainError("BAD_REQUEST", first?.code ?? "campaigns.errors.invalidInput", { path }, issues);
 }
 
-const id = z.number().int().positive();
+const id = idSchema;
 const date = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), "campaigns.errors.badDate");
 
 const instrumentList = z.array(z.object({

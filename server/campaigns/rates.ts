@@ -10,6 +10,7 @@ import { CAMPAIGN_MANAGE_ROLES } from "./kinds";
 import { CAMPAIGN_SCHOOL_YEAR } from "../scoring/compute";
 import { currentPolicy, defaultPolicy } from "../scoring/policies";
 import { minRatersFor } from "../scoring/policy";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Live response rates (应评 / 已评): for each group, the eligible raters (not excluded
@@ -143,7 +144,7 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
 }
 
 export const ratesInput = z.object({
-  campaignId: z.number().int().positive(),
+  campaignId: idSchema,
   by: z.enum(RATE_DIMENSIONS).default("unit"),
 }).strict();
 

@@ -12,6 +12,7 @@ import type { GroupKey, Locale } from "../i18n/messages";
 import { readableAnswers, surveysOf, type ReadableAnswer } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Student information officers (学生信息员) report teaching issues at any time during term
@@ -80,8 +81,8 @@ export async function myReportCampaigns(db: DbOrTx, personId: number, now: Date)
 }
 
 export const reportInput = z.object({
-  campaignId: z.number().int().positive().max(2_147_483_647),
-  sectionId: z.number().int().positive().max(2_147_483_647).nullish(),
+  campaignId: idSchema,
+  sectionId: idSchema.nullish(),
   answers: z.record(z.string().max(200), z.unknown()).refine((a) => Object.keys(a).length <= 500),
 }).strict();
 

@@ -1,9 +1,10 @@
-import { DomainError, HTTP_STATUS } from "../kernel/errors";
+import { badRequest, DomainError, HTTP_STATUS } from "../kernel/errors";
 import { LOCALE_COOKIE, toLocale, type Locale, type MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
+import { parseId } from "../kernel/ids";
 
 /** The language chosen by the cookie on a raw request (route handlers). */
 export function localeOf(req: Request): Locale {
@@ -14,6 +15,16 @@ export function localeOf(req: Request): Locale {
 
 /** The header a cookie-less request names its language in. */
 export const LOCALE_HEADER = "x-tqe-locale";
+
+/**
+ * The id a route parameter or query value names (server/kernel/ids.ts); when it names none
+ * (absent, not digits, out of the integer range) a 400 with the route's own message `code`.
+ */
+export function idParam(raw: string | null | undefined, code: MessageKey): number {
+  const id = parseId(raw);
+  if (id === null) throw badRequest(code);
+  return id;
+}
 
 export function errorResponse(locale: Locale, status: number, code: MessageKey, params?: Record<string, string | number>, details?: unknown): Response {
   // `code` lets a client react to a kind of refusal without parsing the message.

@@ -7,6 +7,7 @@ import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
 import { translate } from "../i18n/translate";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Revoking a role and deactivating (or reactivating) a person, from the person page (who may:
@@ -18,12 +19,12 @@ import { translate } from "../i18n/translate";
  */
 
 export const revokeInput = z.object({
-  personId: z.number().int().positive(),
+  personId: idSchema,
   role: z.enum(ROLES),
-  unitId: z.number().int().positive().nullable(),
+  unitId: idSchema.nullable(),
 }).strict();
 
-export const setActiveInput = z.object({ personId: z.number().int().positive(), active: z.boolean() }).strict();
+export const setActiveInput = z.object({ personId: idSchema, active: z.boolean() }).strict();
 
 const roleNames = (role: Role) => ({ roleZh: translate("zh", `common.roles.${role}`), roleEn: translate("en", `common.roles.${role}`) });
 

@@ -13,6 +13,7 @@ import { validateAnswers } from "../instruments/validate";
 import { planOfVersion } from "../instruments/versions";
 import { insertObservationScore, insertResponseWithScore, scoreForVersion } from "../scoring/store";
 import type { GroupKey } from "../i18n/messages";
+import { idSchema } from "../kernel/ids";
 
 /**
  * Class observation (听课评课) by peers, supervisors and leaders: named records, not
@@ -57,7 +58,7 @@ export async function myObservations(db: DbOrTx, observerId: number, now: Date):
 }
 
 export const observationInput = z.object({
-  assignmentId: z.number().int().positive(),
+  assignmentId: idSchema,
   answers: z.record(z.string().max(200), z.unknown()),
   comment: z.string().trim().max(2000).optional(),
 }).strict();
@@ -166,7 +167,7 @@ export async function mySelfEvaluations(db: DbOrTx, teacherId: number, now: Date
 }
 
 export const selfEvaluationInput = z.object({
-  targetId: z.number().int().positive(),
+  targetId: idSchema,
   answers: z.record(z.string().max(200), z.unknown()),
 }).strict();
 

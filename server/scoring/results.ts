@@ -17,6 +17,7 @@ import { parsePolicy } from "./policy";
 import { itemScore } from "./score";
 import { QUALITY_RULES } from "./quality";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
+import { idSchema } from "../kernel/ids";
 
 /**
  * What the results pages read (stored figures only: the recompute writes them). Scope: the
@@ -136,8 +137,8 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
 }
 
 export const targetListInput = z.object({
-  policyId: z.number().int().positive(),
-  campaignId: z.number().int().positive().optional(),
+  policyId: idSchema,
+  campaignId: idSchema.optional(),
   raterGroup: z.enum(RATER_GROUPS).optional(),
   reportedOnly: z.boolean().optional(),
   q: z.string().trim().max(100).optional(),
@@ -335,9 +336,9 @@ export async function reliabilityOf(db: DbOrTx, scope: UnitScope, policyId: numb
 }
 
 export const compositeListInput = z.object({
-  policyId: z.number().int().positive(),
+  policyId: idSchema,
   /** a term's id, or "year" for the school year */
-  period: z.union([z.literal("year"), z.number().int().positive()]).default("year"),
+  period: z.union([z.literal("year"), idSchema]).default("year"),
   q: z.string().trim().max(100).optional(),
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(200).default(20),

@@ -7,6 +7,7 @@ import { appraisalYears, tableInput, teacherAppraisal, yearSummary, yearTable } 
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
 import { logView, viewsOf } from "../../appraisal/views";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // Teacher appraisal: app/(app)/appraisal (HR, quality office, unit admins and leaders),
 // app/(app)/self/appraisal (the teacher's own). Thin: server/appraisal does the work and checks.
@@ -14,7 +15,6 @@ const viewer = roleProcedure(...APPRAISAL_VIEW_ROLES);
 const hr = roleProcedure(...APPRAISAL_HR_ROLES);
 const quality = roleProcedure(...APPRAISAL_APPROVE_ROLES);
 const teacher = roleProcedure("teacher");
-const id = z.number().int().min(1).max(2 ** 31 - 1);
 const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 
 /** The role a reader looks with (the view log names it): the first appraisal role they hold. */

@@ -6,11 +6,11 @@ import {
 } from "../../attainment/views";
 import { getModelVersion } from "../../attainment/model";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // OBE attainment: app/(app)/attainment. Thin: server/attainment does the work and the checks
 // (access per section and programme in views.ts). The gradebook upload and the Word reports
 // are route handlers (app/api/attainment/…).
-const id = z.number().int().positive().max(2_147_483_647);
 const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 const longText = z.string().max(5000);
 

@@ -12,12 +12,12 @@ import { RATE_DIMENSIONS } from "../../campaigns/rates";
 import { anonSecret } from "../../kernel/env";
 import { sendInvitations } from "../../invitations/invitations";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // The quality office's (and unit admins') campaign pages: app/(app)/admin/campaigns.
 // Thin: the domain functions check the actor and validate their input themselves (with
 // messages of their own), so the bodies pass through typed but unchecked here.
 const manager = roleProcedure(...CAMPAIGN_MANAGE_ROLES);
-const id = z.number().int().positive().max(2_147_483_647);
 const byId = z.object({ id });
 const passed = <T>() => z.custom<T>(() => true);
 

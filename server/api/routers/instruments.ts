@@ -4,13 +4,13 @@ import {
   approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, listInstruments, NOTE_MAX, retireVersion,
 } from "../../instruments/versions";
 import { roleProcedure, router } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // The quality office and the system administrator see instruments and upload versions;
 // only the quality office records the committee's approval and retires versions.
 // (The same sets gate the pages: app/(app)/admin/instruments.)
 const viewer = roleProcedure(...INSTRUMENT_VIEW_ROLES);
 const approver = roleProcedure(...INSTRUMENT_APPROVE_ROLES);
-const id = z.number().int().positive();
 
 export const instrumentsRouter = router({
   list: viewer.query(({ ctx }) => listInstruments(ctx.db)),

@@ -4,9 +4,9 @@ import { listCourses, listProgrammes, listSections, listTerms, listUnits } from 
 import { pageInput } from "../../kernel/paging";
 import { BROWSE_ROLE_LIST } from "../../access/roles";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 const browse = roleProcedure(...BROWSE_ROLE_LIST);
-const id = z.number().int().positive();
 
 export const orgRouter = router({
   units: browse.query(({ ctx }) => listUnits(ctx.db, ctx.scope)),

@@ -13,6 +13,7 @@ import { myReportCampaigns, reportInput, submitReport } from "../../campaigns/re
 import { validateAnswers } from "../../instruments/validate";
 import { planOfVersion } from "../../instruments/versions";
 import { publicProcedure, roleProcedure, router, signedInProcedure } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // Answering instruments: the signed-in respondent's list and token issuance, the
 // invitation path for alumni and employers, and the preview's trial run. The answers
@@ -21,7 +22,6 @@ const previewers = roleProcedure(...INSTRUMENT_VIEW_ROLES);
 
 const answersInput = z.record(z.string().max(200), z.unknown())
   .refine((a) => Object.keys(a).length <= 2000, "too many answers");
-const id = z.number().int().positive().max(2_147_483_647);
 const blindedMsg = z.string().min(1).max(700);
 const inviteToken = z.string().min(1).max(100);
 
@@ -69,7 +69,7 @@ export const respondRouter = router({
     .mutation(({ ctx, input }) => submitSelfEvaluation(ctx.db, ctx.user.id, input, ctx.locale, ctx.now())),
 
   checkPreview: previewers.input(z.object({
-    versionId: z.number().int().positive(),
+    versionId: id,
     answers: answersInput,
     /** Language of the messages: the caller's unless given (the preview may show the form in the other one). */
     locale: z.enum(LOCALES).optional(),

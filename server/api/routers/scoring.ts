@@ -13,6 +13,7 @@ import {
   compositeListInput, listComposites, listTargetResults, myResults, reliabilityOf, resultsOverview, targetListInput, targetResultDetail,
 } from "../../scoring/results";
 import { roleProcedure, router } from "../trpc";
+import { idSchema as id } from "../../kernel/ids";
 
 // Results and scoring policies: app/(app)/admin/results, app/(app)/admin/policies, the
 // teacher's home. Thin: the domain functions (server/scoring) do the work and the checks.
@@ -21,7 +22,6 @@ const policyViewer = roleProcedure(...POLICY_VIEW_ROLES);
 const approver = roleProcedure(...POLICY_APPROVE_ROLES);
 const admin = roleProcedure(...SCORING_ADMIN_ROLES);
 const teacher = roleProcedure("teacher");
-const id = z.number().int().positive().max(2_147_483_647);
 const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 const raterGroup = z.string().min(1).max(20);
 /** Figures of campaigns that have not closed reach the quality office only (server/scoring/results.ts). */

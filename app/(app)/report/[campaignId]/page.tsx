@@ -1,5 +1,7 @@
+import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { ReportView } from "./ReportView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("respond.report"))("title") };
@@ -7,5 +9,5 @@ export async function generateMetadata() {
 
 export default async function ReportPage({ params }: { params: Promise<{ campaignId: string }> }) {
   const { campaignId } = await params;
-  return <ReportView campaignId={Number(campaignId)} />;
+  return <ReportView campaignId={parseId(campaignId) ?? notFound()} />;
 }

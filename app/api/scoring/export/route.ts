@@ -3,6 +3,7 @@ import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { DomainError } from "@/server/kernel/errors";
 import { routeHandler } from "@/server/http/route";
+import { parseId } from "@/server/kernel/ids";
 import { exportCsv, exportScope, exportXlsx } from "@/server/scoring/export";
 
 export const dynamic = "force-dynamic";
@@ -20,8 +21,8 @@ export const GET = routeHandler(async (req) => {
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   const q = new URL(req.url).searchParams;
   const format = q.get("format") === "xlsx" ? "xlsx" : "csv";
-  const campaign = q.get("campaign");
-  const campaignId = campaign !== null && /^\d{1,9}$/.test(campaign) ? Number(campaign) : undefined;
+  // Not an id: no campaign (the school year, if given, or the scope error of exportScope).
+  const campaignId = parseId(q.get("campaign")) ?? undefined;
   const db = await getDb();
   const { ids, name } = await exportScope(db, user, { campaignId, schoolYear: q.get("year") ?? undefined }, format);
   const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || "export";

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { DomainError } from "@/server/kernel/errors";
-import { localeOf, routeHandler } from "@/server/http/route";
+import { idParam, localeOf, routeHandler } from "@/server/http/route";
 import { resultsWorkbook } from "@/server/scoring/results-export";
 
 export const dynamic = "force-dynamic";
@@ -13,9 +13,8 @@ export const runtime = "nodejs";
 export const GET = routeHandler(async (req) => {
   const user = await currentUser();
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  const raw = new URL(req.url).searchParams.get("policy");
-  if (raw === null || !/^\d{1,9}$/.test(raw)) throw new DomainError("BAD_REQUEST", "scoring.errors.resultsPolicy");
-  const { stream, name } = await resultsWorkbook(await getDb(), user, Number(raw), localeOf(req));
+  const policyId = idParam(new URL(req.url).searchParams.get("policy"), "scoring.errors.resultsPolicy");
+  const { stream, name } = await resultsWorkbook(await getDb(), user, policyId, localeOf(req));
   const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || "results";
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
     headers: {

@@ -1,8 +1,10 @@
+import { notFound } from "next/navigation";
 import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { serverApi } from "@/server/api/server";
 import { localName } from "@/server/i18n/names";
 import { RespondForm, type RespondTexts } from "../../../_student/RespondForm";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("respond.pending"))("title") };
@@ -11,7 +13,7 @@ export async function generateMetadata() {
 /** One evaluation: the campaign, the target and the form's JSON come with the page; the form runs in the browser. */
 export default async function RespondPage({ params }: { params: Promise<{ campaignId: string; targetId: string }> }) {
   const p = await params;
-  const [campaignId, targetId] = [Number(p.campaignId), Number(p.targetId)];
+  const [campaignId, targetId] = [parseId(p.campaignId) ?? notFound(), parseId(p.targetId) ?? notFound()];
   const api = await serverApi();
   const [pending, locale, messages, t] = await Promise.all([api.respond.pending(), getLocale(), getMessages(), getTranslations("respond.form")]);
   const campaign = pending.find((c) => c.campaignId === campaignId);

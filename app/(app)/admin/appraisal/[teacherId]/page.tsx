@@ -5,6 +5,7 @@ import { APPRAISAL_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { TeacherAppraisalView } from "./TeacherAppraisalView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("appraisal.page"))("title") };
@@ -14,6 +15,5 @@ export default async function TeacherAppraisalPage({ params }: { params: Promise
   const user = await currentUser();
   if (!hasRole(user, ...APPRAISAL_VIEW_ROLES)) return <Forbidden />;
   const { teacherId } = await params;
-  if (!/^[1-9][0-9]{0,8}$/.test(teacherId)) notFound();
-  return <TeacherAppraisalView teacherId={Number(teacherId)} />;
+  return <TeacherAppraisalView teacherId={parseId(teacherId) ?? notFound()} />;
 }

@@ -6,14 +6,14 @@ import { hasRole } from "@/server/access/scope";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { CampaignView } from "./CampaignView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("nav"))("campaigns") };
 }
 
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const id = parseId((await params).id) ?? notFound();
   if (!hasRole(await currentUser(), ...CAMPAIGN_MANAGE_ROLES)) return <Forbidden />;
   let initial;
   try {

@@ -6,6 +6,7 @@ import { INSTRUMENT_APPROVE_ROLES, INSTRUMENT_VIEW_ROLES } from "@/server/access
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { InstrumentView } from "./InstrumentView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("instruments"))("title") };
@@ -14,8 +15,7 @@ export async function generateMetadata() {
 export default async function InstrumentPage({ params, searchParams }: {
   params: Promise<{ id: string }>; searchParams: Promise<{ v?: string }>;
 }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id) ?? notFound();
   const user = await currentUser();
   if (!hasRole(user, ...INSTRUMENT_VIEW_ROLES)) return <Forbidden />;
   try {
@@ -24,7 +24,7 @@ export default async function InstrumentPage({ params, searchParams }: {
     if (e instanceof TRPCError && e.code === "NOT_FOUND") notFound();
     throw e;
   }
-  const v = Number((await searchParams).v);
-  return <InstrumentView id={id} initialVersionId={Number.isInteger(v) && v > 0 ? v : undefined}
+  const v = parseId((await searchParams).v) ?? undefined;
+  return <InstrumentView id={id} initialVersionId={v}
     canApprove={hasRole(user, ...INSTRUMENT_APPROVE_ROLES)} />;
 }

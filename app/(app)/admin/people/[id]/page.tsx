@@ -5,10 +5,10 @@ import { PEOPLE_MANAGE_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../_components/Forbidden";
 import { PersonView } from "./PersonView";
+import { parseId } from "@/server/kernel/ids";
 
 export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id) ?? notFound();
   const api = await serverApi();
   try {
     const user = await currentUser();

@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { ProgrammeReportView } from "./ProgrammeReportView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("attainment.report"))("programmeTitle") };
@@ -8,7 +9,6 @@ export async function generateMetadata() {
 
 export default async function ProgrammeAttainmentPage({ params }: { params: Promise<{ programmeId: string }> }) {
   const { programmeId } = await params;
-  const id = Number(programmeId);
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const id = parseId(programmeId) ?? notFound();
   return <ProgrammeReportView programmeId={id} />;
 }

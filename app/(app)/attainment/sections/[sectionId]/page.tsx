@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { SectionReportView } from "./SectionReportView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("attainment.report"))("courseTitle") };
@@ -8,7 +9,6 @@ export async function generateMetadata() {
 
 export default async function SectionAttainmentPage({ params }: { params: Promise<{ sectionId: string }> }) {
   const { sectionId } = await params;
-  const id = Number(sectionId);
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const id = parseId(sectionId) ?? notFound();
   return <SectionReportView sectionId={id} />;
 }

@@ -2,9 +2,9 @@ import { currentUser } from "@/server/api/server";
 import { getCampaignRow } from "@/server/campaigns/campaigns";
 import { getDb } from "@/server/db";
 import { anonSecret } from "@/server/kernel/env";
-import { badRequest, DomainError } from "@/server/kernel/errors";
+import { DomainError } from "@/server/kernel/errors";
 import { ownOrigin } from "@/server/http/guard";
-import { routeHandler } from "@/server/http/route";
+import { idParam, routeHandler } from "@/server/http/route";
 import { exportInvitationLinks } from "@/server/invitations/invitations";
 
 export const dynamic = "force-dynamic";
@@ -16,8 +16,7 @@ export const runtime = "nodejs";
 export const GET = routeHandler(async (req) => {
   const user = await currentUser();
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  const id = Number(new URL(req.url).pathname.split("/").at(-2));
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) throw badRequest("campaigns.errors.notFound");
+  const id = idParam(new URL(req.url).pathname.split("/").at(-2), "campaigns.errors.notFound");
   const db = await getDb();
   // ownOrigin: APP_URL when configured, otherwise the origin the request came to.
   const csv = await exportInvitationLinks(db, user, id, anonSecret(), ownOrigin(req));

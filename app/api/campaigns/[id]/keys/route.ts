@@ -1,6 +1,5 @@
 import { getDb } from "@/server/db";
-import { badRequest } from "@/server/kernel/errors";
-import { routeHandler } from "@/server/http/route";
+import { idParam, routeHandler } from "@/server/http/route";
 import { campaignPublicKeys } from "@/server/respond/pending";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +10,7 @@ export const runtime = "nodejs";
 // refuses a key that differs from the one it was given (a key unique to one person would
 // tag that person's response).
 export const GET = routeHandler(async (req) => {
-  const id = Number(new URL(req.url).pathname.split("/").at(-2));
-  if (!Number.isSafeInteger(id) || id <= 0) throw badRequest("respond.submit.errors.invalidRequest");
+  const id = idParam(new URL(req.url).pathname.split("/").at(-2), "respond.submit.errors.invalidRequest");
   const keys = await campaignPublicKeys(await getDb(), id, new Date());
   return Response.json({ campaignId: id, keys }, { headers: { "Cache-Control": "public, max-age=60" } });
 });

@@ -6,14 +6,14 @@ import { INSTRUMENT_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../../_components/Forbidden";
 import { EditorView } from "./EditorView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("instruments"))("title") };
 }
 
 export default async function EditInstrumentPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id) ?? notFound();
   if (!hasRole(await currentUser(), ...INSTRUMENT_VIEW_ROLES)) return <Forbidden />;
   let latest: number | undefined;
   try {

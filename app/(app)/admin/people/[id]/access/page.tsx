@@ -6,6 +6,7 @@ import { PEOPLE_MANAGE_ROLES, UNGRANTABLE_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../../_components/Forbidden";
 import { AccessView } from "./AccessView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.access"))("link") };
@@ -13,8 +14,7 @@ export async function generateMetadata() {
 
 // Revoking a role and deactivating a person (server/people/manage.ts): the roles that grant roles.
 export default async function PersonAccessPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id) ?? notFound();
   const user = await currentUser();
   if (!hasRole(user, ...PEOPLE_MANAGE_ROLES)) return <Forbidden />;
   try {

@@ -6,6 +6,7 @@ import { INSTRUMENT_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { Forbidden } from "../../../../../../_components/Forbidden";
 import { PreviewView } from "./PreviewView";
+import { parseId } from "@/server/kernel/ids";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("respond.preview"))("title") };
@@ -14,8 +15,7 @@ export async function generateMetadata() {
 // A version's form exactly as respondents will see it (the version stored in the
 // database, not the surveys/ files); completing it asks the server for its verdict.
 export default async function PreviewPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id) ?? notFound();
   if (!hasRole(await currentUser(), ...INSTRUMENT_VIEW_ROLES)) return <Forbidden />;
   let v;
   try {
