@@ -7,6 +7,9 @@ import { authenticate, loadSessionUser } from "@/server/auth/users";
 import { resetDb, testDb } from "@/server/test/db";
 import { DEMO_ACCOUNTS, DEMO_MARKER_KEY, DEMO_PASSWORD, isEmpty, seedDemo, type DemoSummary } from "./demo";
 
+// Sign-in attempts at a fixed instant: the throttle counts failures in a window before it.
+const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
+
 let db: Db;
 let summary: DemoSummary;
 let seedLog: string[] = [];
@@ -137,12 +140,12 @@ describe("demo seed", () => {
     for (const a of summary.accounts) {
       expect(printed).toContain(a.number);
       expect(a.password).toBe(DEMO_PASSWORD);
-      const r = await authenticate(db, { number: a.number, password: DEMO_PASSWORD, ip: null }, new Date(), cfg);
+      const r = await authenticate(db, { number: a.number, password: DEMO_PASSWORD, ip: null }, SIGN_IN_AT, cfg);
       expect(r, a.number).toMatchObject({ ok: true });
       const user = await loadSessionUser(db, (r as { personId: number }).personId);
       expect(user?.roles.map((g) => g.role), a.number).toContain(a.role);
     }
-    const wrong = await authenticate(db, { number: DEMO_ACCOUNTS.student, password: "wrong", ip: null }, new Date(), cfg);
+    const wrong = await authenticate(db, { number: DEMO_ACCOUNTS.student, password: "wrong", ip: null }, SIGN_IN_AT, cfg);
     expect(wrong.ok).toBe(false);
 
     // One hash for all (demo only).

@@ -11,6 +11,7 @@ import { beijingDate } from "../kernel/time";
 import { issueTokens, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
+import { expectDomainError } from "../test/errors";
 
 
 let db: Db;
@@ -51,9 +52,6 @@ async function finalize(prepared: Awaited<ReturnType<typeof prepare>>, res: Issu
 const issuedDays = async () => (await db.select({ t: eligibility.targetId, p: eligibility.personId, d: eligibility.tokenIssuedOn })
   .from(eligibility).where(isNotNull(eligibility.tokenIssuedOn))).map((r) => `${r.t}/${r.p}/${r.d}`).sort();
 
-async function refused(p: Promise<unknown>, kind: string, code: string) {
-  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code: `respond.submit.errors.${code}` });
-}
 
 describe("target keys", () => {
   it("one key pair per target, idempotent; the private key decrypts and matches", async () => {
@@ -97,19 +95,19 @@ describe("issueTokens", () => {
   it("refuses a request that omits a target, includes someone else's, or repeats one; nothing is marked", async () => {
     const B = s.people.studentB.id;
     const A = s.people.studentA.id;
-    await refused(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
-    await refused(issueTokens(db, request(A, await prepare([tA, tB])), DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
-    await refused(issueTokens(db, request(A, await prepare([tB])), DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await expectDomainError(issueTokens(db, request(A, await prepare([tA, tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await expectDomainError(issueTokens(db, request(A, await prepare([tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
     // A target of another campaign / that does not exist, and a teacher (no student eligibility).
-    await refused(issueTokens(db, { ...request(A, await prepare([tA])), blinded: [...request(A, await prepare([tA])).blinded, { targetId: 999_999, blindedMsg: "AAAA" }] }, DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
-    await refused(issueTokens(db, request(s.people.teacherA.id, await prepare([tA])), DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
+    await expectDomainError(issueTokens(db, { ...request(A, await prepare([tA])), blinded: [...request(A, await prepare([tA])).blinded, { targetId: 999_999, blindedMsg: "AAAA" }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await expectDomainError(issueTokens(db, request(s.people.teacherA.id, await prepare([tA])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
     const twice = request(B, await prepare([tA, tB]));
-    await refused(issueTokens(db, { ...twice, blinded: [...twice.blinded, twice.blinded[0]] }, DURING, SECRET), "BAD_REQUEST", "invalidRequest");
-    await refused(issueTokens(db, { ...twice, blinded: [] }, DURING, SECRET), "BAD_REQUEST", "invalidRequest");
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [...twice.blinded, twice.blinded[0]] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
     // Malformed blinded messages: not base64, wrong length, ≥ n. The marking rolls back.
-    await refused(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: "not base64!" }] }, DURING, SECRET), "BAD_REQUEST", "invalidBlindedMessage");
-    await refused(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }] }, DURING, SECRET), "BAD_REQUEST", "invalidBlindedMessage");
-    await refused(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) }] }, DURING, SECRET), "BAD_REQUEST", "invalidBlindedMessage");
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: "not base64!" }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
     expect(await issuedDays()).toEqual([]);
     // and the right request still works afterwards
     await issueTokens(db, twice, DURING, SECRET);
@@ -120,19 +118,19 @@ describe("issueTokens", () => {
     const B = s.people.studentB.id;
     await issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET);
     const before = await issuedDays();
-    await refused(issueTokens(db, request(B, await prepare([tA, tB])), new Date("2026-12-29T03:00:00Z"), SECRET), "CONFLICT", "alreadyIssued");
-    await refused(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), "CONFLICT", "alreadyIssued");
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), new Date("2026-12-29T03:00:00Z"), SECRET), { kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
     expect(await issuedDays()).toEqual(before);
   });
 
   it("refuses outside the window and when the campaign is not open", async () => {
     const B = s.people.studentB.id;
     const req = request(B, await prepare([tA, tB]));
-    await refused(issueTokens(db, req, new Date("2026-12-24T23:59:59Z"), SECRET), "CONFLICT", "campaignClosed");
-    await refused(issueTokens(db, req, CLOSES, SECRET), "CONFLICT", "campaignClosed");
-    await refused(issueTokens(db, { ...req, campaignId: 999_999 }, DURING, SECRET), "NOT_FOUND", "campaignNotFound");
+    await expectDomainError(issueTokens(db, req, new Date("2026-12-24T23:59:59Z"), SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(issueTokens(db, req, CLOSES, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(issueTokens(db, { ...req, campaignId: 999_999 }, DURING, SECRET), { kind: "NOT_FOUND", code: "respond.submit.errors.campaignNotFound" });
     await closeCampaign(db, campaignId, DURING);
-    await refused(issueTokens(db, req, DURING, SECRET), "CONFLICT", "campaignClosed");
+    await expectDomainError(issueTokens(db, req, DURING, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     expect(await issuedDays()).toEqual([]);
   });
 
@@ -145,7 +143,7 @@ describe("issueTokens", () => {
   it("excluded eligibility is not the student's to request", async () => {
     const B = s.people.studentB.id;
     await db.update(eligibility).set({ excluded: true }).where(and(eq(eligibility.targetId, tB), eq(eligibility.personId, B)));
-    await refused(issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET), "BAD_REQUEST", "targetsMismatch");
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
     await issueTokens(db, request(B, await prepare([tA])), DURING, SECRET);
     expect(await issuedDays()).toEqual([`${tA}/${B}/2026-12-28`]);
   });

@@ -11,6 +11,7 @@ import { tokenHash } from "./blind";
 import { storedTokenHash } from "./pool";
 import { fromBase64, prepareToken, toBase64 } from "./client";
 import { MAX_ANSWERS_BYTES, submitResponse, type SubmitInput } from "./submit";
+import { expectDomainError } from "../test/errors";
 
 
 let db: Db;
@@ -46,9 +47,6 @@ const pool = async () => {
 };
 const closeAndFlush = (at = LATER) => closeCampaign(db, campaignId, at, null, SECRET);
 
-async function refused(p: Promise<unknown>, kind: string, code: string) {
-  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code: `respond.submit.errors.${code}` });
-}
 const flipB64 = (b64: string, i: number) => { const b = fromBase64(b64); b[i] ^= 1; return toBase64(b); };
 
 describe("submitResponse", () => {
@@ -87,17 +85,17 @@ describe("submitResponse", () => {
 
   it("refuses outside the window and when the campaign is closed", async () => {
     const [a] = await tokensFor(s.people.studentA.id, [tA]);
-    await refused(submitResponse(db, submission(a), new Date("2026-12-24T12:00:00Z"), SECRET), "CONFLICT", "campaignClosed");
-    await refused(submitResponse(db, submission(a), CLOSES, SECRET), "CONFLICT", "campaignClosed");
+    await expectDomainError(submitResponse(db, submission(a), new Date("2026-12-24T12:00:00Z"), SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(submitResponse(db, submission(a), CLOSES, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     await closeCampaign(db, campaignId, LATER);
-    await refused(submitResponse(db, submission(a), LATER, SECRET), "CONFLICT", "campaignClosed");
-    await refused(submitResponse(db, submission(a, { targetId: 999_999 }), LATER, SECRET), "NOT_FOUND", "targetNotFound");
+    await expectDomainError(submitResponse(db, submission(a), LATER, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(submitResponse(db, submission(a, { targetId: 999_999 }), LATER, SECRET), { kind: "NOT_FOUND", code: "respond.submit.errors.targetNotFound" });
     expect(await pool()).toEqual({ spent: 0, sealed: 0, responses: 0 });
   });
 
   it("refuses forged, tampered and misdirected tokens with 'invalid token' only; the real token stays usable", async () => {
     const [a, b] = await tokensFor(s.people.studentB.id, [tA, tB]);
-    const invalid = (p: SubmitInput) => refused(submitResponse(db, p, LATER, SECRET), "FORBIDDEN", "invalidToken");
+    const invalid = (p: SubmitInput) => expectDomainError(submitResponse(db, p, LATER, SECRET), { kind: "FORBIDDEN", code: "respond.submit.errors.invalidToken" });
     await invalid(submission(a, { targetId: tB })); // a token for another target
     await invalid(submission(a, { signature: b.signature })); // another token's signature
     await invalid(submission(a, { token: flipB64(a.token, 0) }));
@@ -107,7 +105,7 @@ describe("submitResponse", () => {
     await invalid(submission(a, { token: toBase64(prepareToken()) })); // a fresh, unsigned token
     await invalid(submission(a, { token: "not base64!" }));
     await invalid(submission(a, { signature: toBase64(new Uint8Array(10)) }));
-    await refused(submitResponse(db, submission(a, { signature: "" }), LATER, SECRET), "BAD_REQUEST", "invalidRequest");
+    await expectDomainError(submitResponse(db, submission(a, { signature: "" }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
     // Signed by a key of the forger's own (valid RSA-PSS, wrong key).
     const forger = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const t = prepareToken();
@@ -129,16 +127,16 @@ describe("submitResponse", () => {
       expect(details.map((d) => d.question)).toContain(question);
       expect(details[0].message).toBeTruthy();
     }
-    await refused(submitResponse(db, submission(a, { answers: [5] }), LATER, SECRET), "BAD_REQUEST", "invalidAnswers");
-    await refused(submitResponse(db, submission(a, { answers: null }), LATER, SECRET), "BAD_REQUEST", "invalidAnswers");
+    await expectDomainError(submitResponse(db, submission(a, { answers: [5] }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidAnswers" });
+    await expectDomainError(submitResponse(db, submission(a, { answers: null }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidAnswers" });
     expect(await pool()).toEqual({ spent: 0, sealed: 0, responses: 0 });
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
   });
 
   it("declined: stored as declined with empty answers; answers with declined are refused", async () => {
     const [a] = await tokensFor(s.people.studentA.id, [tA]);
-    await refused(submitResponse(db, submission(a, { declined: true }), LATER, SECRET), "BAD_REQUEST", "declinedWithAnswers");
-    await refused(submitResponse(db, submission(a, { declined: true, answers: [] }), LATER, SECRET), "BAD_REQUEST", "declinedWithAnswers");
+    await expectDomainError(submitResponse(db, submission(a, { declined: true }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.declinedWithAnswers" });
+    await expectDomainError(submitResponse(db, submission(a, { declined: true, answers: [] }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.declinedWithAnswers" });
     expect(await submitResponse(db, submission(a, { declined: true, answers: {} }), LATER, SECRET)).toEqual({ status: "stored" });
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "duplicate" });
     await closeAndFlush();
@@ -147,13 +145,13 @@ describe("submitResponse", () => {
 
   it("enforces size limits and the input shape", async () => {
     const [a] = await tokensFor(s.people.studentA.id, [tA]);
-    await refused(submitResponse(db, submission(a, { answers: { q1: 5, c: "x".repeat(MAX_ANSWERS_BYTES) } }), LATER, SECRET), "BAD_REQUEST", "tooLarge");
-    await refused(submitResponse(db, submission(a, { answers: { q1: 5, c: "评".repeat(MAX_ANSWERS_BYTES / 3 + 10) } }), LATER, SECRET), "BAD_REQUEST", "tooLarge");
-    await refused(submitResponse(db, submission(a, { token: "A".repeat(10_000) }), LATER, SECRET), "BAD_REQUEST", "invalidRequest");
-    await refused(submitResponse(db, submission(a, { signature: "A".repeat(10_000) }), LATER, SECRET), "BAD_REQUEST", "invalidRequest");
-    await refused(submitResponse(db, { ...submission(a), personId: 1 } as never, LATER, SECRET), "BAD_REQUEST", "invalidRequest");
-    await refused(submitResponse(db, submission(a, { locale: "fr" as never }), LATER, SECRET), "BAD_REQUEST", "invalidRequest");
-    await refused(submitResponse(db, submission(a, { targetId: -1 }), LATER, SECRET), "BAD_REQUEST", "invalidRequest");
+    await expectDomainError(submitResponse(db, submission(a, { answers: { q1: 5, c: "x".repeat(MAX_ANSWERS_BYTES) } }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.tooLarge" });
+    await expectDomainError(submitResponse(db, submission(a, { answers: { q1: 5, c: "评".repeat(MAX_ANSWERS_BYTES / 3 + 10) } }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.tooLarge" });
+    await expectDomainError(submitResponse(db, submission(a, { token: "A".repeat(10_000) }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(submitResponse(db, submission(a, { signature: "A".repeat(10_000) }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(submitResponse(db, { ...submission(a), personId: 1 } as never, LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(submitResponse(db, submission(a, { locale: "fr" as never }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(submitResponse(db, submission(a, { targetId: -1 }), LATER, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
     expect(await pool()).toEqual({ spent: 0, sealed: 0, responses: 0 });
   });
 });

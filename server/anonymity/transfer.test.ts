@@ -5,9 +5,10 @@ import { mergeRecords, openBundle, parseTransferCode, sealBundle, transferCode }
 import type { TokenRecord } from "@/app/_components/respond/tokenStore";
 import { rowsOf } from "../access/scope";
 import { closeCampaign } from "../campaigns/campaigns";
-import { DURING, LATER, SECRET, endOfTermCampaign, refused, studentTokens, submit } from "../test/collection";
+import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
 import { putTransfer, takeTransfer, TRANSFER_MINUTES } from "./transfer";
+import { expectDomainError } from "../test/errors";
 
 // Moving a student's evaluations to another device: the server holds ciphertext for the same
 // person, once, for minutes; the key stays in the code. Both devices then hold the same
@@ -46,11 +47,11 @@ describe("token transfer", () => {
     expect(parseTransferCode("not a code")).toBeNull();
 
     // Another person with the code gets nothing, and does not use it up.
-    await refused(takeTransfer(db, s.people.studentA.id, { id }, DURING), "NOT_FOUND", "respond.transfer.errors.notFound");
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
     const got = await takeTransfer(db, s.people.studentB.id, { id }, DURING);
     expect(await openBundle(got.ciphertext, key)).toEqual(mine);
     // Once only.
-    await refused(takeTransfer(db, s.people.studentB.id, { id }, DURING), "NOT_FOUND", "respond.transfer.errors.notFound");
+    await expectDomainError(takeTransfer(db, s.people.studentB.id, { id }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
 
     // Both devices hold the tokens: the first to send stores, the other gets "duplicate".
     expect(await submit(db, toks[0])).toEqual({ status: "stored" });
@@ -62,14 +63,14 @@ describe("token transfer", () => {
   it("expires after 10 minutes; a wrong key or altered ciphertext does not open; bad input is refused", async () => {
     const { ciphertext, key } = await sealBundle(records(await studentTokens(db, eot.id, s.people.studentA.id)));
     const { id } = await putTransfer(db, s.people.studentA.id, { ciphertext }, DURING);
-    await refused(takeTransfer(db, s.people.studentA.id, { id }, new Date(DURING.getTime() + TRANSFER_MINUTES * 60_000)), "NOT_FOUND", "respond.transfer.errors.notFound");
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, new Date(DURING.getTime() + TRANSFER_MINUTES * 60_000)), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
     const other = await sealBundle([]);
     await expect(openBundle(ciphertext, other.key)).rejects.toThrow();
     const flipped = ciphertext.slice(0, 30) + (ciphertext[30] === "A" ? "B" : "A") + ciphertext.slice(31);
     await expect(openBundle(flipped, key)).rejects.toThrow();
-    await refused(putTransfer(db, s.people.studentA.id, { ciphertext: "x".repeat(10) }, DURING), "BAD_REQUEST", "respond.transfer.errors.invalid");
-    await refused(putTransfer(db, s.people.studentA.id, { ciphertext: "<script>".repeat(10) }, DURING), "BAD_REQUEST", "respond.transfer.errors.invalid");
-    await refused(takeTransfer(db, s.people.studentA.id, { id: "'; drop table x; --" }, DURING), "NOT_FOUND", "respond.transfer.errors.notFound");
+    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "x".repeat(10) }, DURING), { kind: "BAD_REQUEST", code: "respond.transfer.errors.invalid" });
+    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "<script>".repeat(10) }, DURING), { kind: "BAD_REQUEST", code: "respond.transfer.errors.invalid" });
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id: "'; drop table x; --" }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
   });
 
   it("a person keeps at most three live transfers; expired ones are cleared", async () => {

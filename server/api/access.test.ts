@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
@@ -6,20 +5,14 @@ import { auditLog, persons, roleGrants } from "@/db/schema";
 import { tinyInstrument } from "../campaigns/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { appRouter, createCaller } from "./root";
+import { refusalOf } from "../test/errors";
+
+// Sign-in attempts at a fixed instant: the throttle counts failures in a window before it.
+const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
 
 let db: Db;
 let s: School;
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale });
-
-async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
@@ -33,10 +26,10 @@ describe("access control", () => {
   });
 
   it("refuses anonymous callers and callers without the role", async () => {
-    expect((await codeOf(createCaller({ db }).org.units())).code).toBe("UNAUTHORIZED");
+    expect((await refusalOf(createCaller({ db }).org.units())).code).toBe("UNAUTHORIZED");
     const student = await as(s.people.studentA);
-    expect((await codeOf(student.people.list({}))).code).toBe("FORBIDDEN");
-    expect((await codeOf(student.org.sections({}))).code).toBe("FORBIDDEN");
+    expect((await refusalOf(student.people.list({}))).code).toBe("FORBIDDEN");
+    expect((await refusalOf(student.org.sections({}))).code).toBe("FORBIDDEN");
   });
 
   it("lets a unit admin see only their unit", async () => {
@@ -54,12 +47,12 @@ describe("access control", () => {
 
   it("refuses a unit admin reaching for another unit, in the user's language", async () => {
     const adminA = await as(s.people.adminA);
-    const r = await codeOf(adminA.people.list({ unitId: s.unitB.id }));
+    const r = await refusalOf(adminA.people.list({ unitId: s.unitB.id }));
     expect(r).toEqual({ code: "FORBIDDEN", message: "不能访问其他教学单位的数据。" });
-    expect((await codeOf(adminA.org.sections({ unitId: s.unitB.id }))).code).toBe("FORBIDDEN");
-    expect((await codeOf(adminA.people.get({ id: s.people.studentB.id }))).code).toBe("FORBIDDEN");
+    expect((await refusalOf(adminA.org.sections({ unitId: s.unitB.id }))).code).toBe("FORBIDDEN");
+    expect((await refusalOf(adminA.people.get({ id: s.people.studentB.id }))).code).toBe("FORBIDDEN");
     const en = await as(s.people.adminA, "en");
-    expect((await codeOf(en.people.get({ id: s.people.teacherB.id }))).message).toBe("You cannot access another unit's data.");
+    expect((await refusalOf(en.people.get({ id: s.people.teacherB.id }))).message).toBe("You cannot access another unit's data.");
   });
 
   it("lets the quality office see the whole school", async () => {
@@ -73,10 +66,10 @@ describe("access control", () => {
 
   it("answers invalid input with an error naming the field", async () => {
     const q = await as(s.people.quality);
-    const r = await codeOf(q.people.list({ pageSize: 1000 }));
+    const r = await refusalOf(q.people.list({ pageSize: 1000 }));
     expect(r.code).toBe("BAD_REQUEST");
     expect(r.message).toContain("pageSize");
-    expect((await codeOf(q.people.get({ id: 999999 }))).code).toBe("NOT_FOUND");
+    expect((await refusalOf(q.people.get({ id: 999999 }))).code).toBe("NOT_FOUND");
   });
 
   it("gives each person a home of their own", async () => {
@@ -102,8 +95,8 @@ describe("students' personal records", () => {
     const before = await views();
     for (const p of [s.people.hr, leader, dean]) {
       const caller = await as(p);
-      expect((await codeOf(caller.people.get({ id: s.people.studentA.id }))).code, String(p.id)).toBe("FORBIDDEN");
-      expect((await codeOf(caller.people.list({ kind: "student" }))).code, String(p.id)).toBe("FORBIDDEN");
+      expect((await refusalOf(caller.people.get({ id: s.people.studentA.id }))).code, String(p.id)).toBe("FORBIDDEN");
+      expect((await refusalOf(caller.people.list({ kind: "student" }))).code, String(p.id)).toBe("FORBIDDEN");
     }
     expect(await views()).toEqual(before);
   });
@@ -115,7 +108,7 @@ describe("students' personal records", () => {
       expect(r.className).toBe("软件2301");
     }
     // Another unit's admin: refused, and nothing is logged for it.
-    expect((await codeOf((await as(s.people.adminB)).people.get({ id: s.people.studentA.id }))).code).toBe("FORBIDDEN");
+    expect((await refusalOf((await as(s.people.adminB)).people.get({ id: s.people.studentA.id }))).code).toBe("FORBIDDEN");
     expect((await views()).slice(before.length)).toEqual([s.people.sysAdmin, s.people.quality, s.people.adminA]
       .map((p) => ({ actorId: p.id, subject: `person ${s.people.studentA.id}` })));
   });
@@ -125,15 +118,15 @@ describe("setting a password", () => {
   it("is for the system administrator only, and the new password signs in", async () => {
     const { authenticate } = await import("../auth/users");
     const quality = await as(s.people.quality);
-    expect((await codeOf(quality.people.setPassword({ id: s.people.teacherA.id, password: "NewPass2026" }))).code).toBe("FORBIDDEN");
+    expect((await refusalOf(quality.people.setPassword({ id: s.people.teacherA.id, password: "NewPass2026" }))).code).toBe("FORBIDDEN");
     const admin = await as(s.people.sysAdmin);
-    const weak = await codeOf(admin.people.setPassword({ id: s.people.teacherA.id, password: "short" }));
+    const weak = await refusalOf(admin.people.setPassword({ id: s.people.teacherA.id, password: "short" }));
     expect(weak.code).toBe("BAD_REQUEST");
     expect(weak.message).toContain("password");
     await admin.people.setPassword({ id: s.people.teacherA.id, password: "NewPass2026" });
     const cfg = { maxFailures: 5, lockMinutes: 15 };
-    expect((await authenticate(db, { number: "T001", password: "NewPass2026", ip: null }, new Date(), cfg)).ok).toBe(true);
-    expect((await authenticate(db, { number: "T001", password: "Test@12345", ip: null }, new Date(), cfg)).ok).toBe(false);
+    expect((await authenticate(db, { number: "T001", password: "NewPass2026", ip: null }, SIGN_IN_AT, cfg)).ok).toBe(true);
+    expect((await authenticate(db, { number: "T001", password: "Test@12345", ip: null }, SIGN_IN_AT, cfg)).ok).toBe(false);
   });
 });
 
@@ -142,11 +135,11 @@ describe("setting a password", () => {
 // would fail with a 500).
 describe("text that cannot be stored, in tRPC inputs", () => {
   it("a NUL in a search box is a 400 with the field named, in the user's language", async () => {
-    const zh = await codeOf((await as(s.people.quality)).people.list({ q: "王\u0000" }));
+    const zh = await refusalOf((await as(s.people.quality)).people.list({ q: "王\u0000" }));
     expect(zh.code).toBe("BAD_REQUEST");
     expect(zh.message).toContain("无法保存的字符");
     expect(zh.message).toContain("q");
-    const en = await codeOf((await as(s.people.quality, "en")).org.sections({ q: "\u0000" }));
+    const en = await refusalOf((await as(s.people.quality, "en")).org.sections({ q: "\u0000" }));
     expect(en).toMatchObject({ code: "BAD_REQUEST" });
     expect(en.message).toContain("cannot be stored");
   });
@@ -154,7 +147,7 @@ describe("text that cannot be stored, in tRPC inputs", () => {
   it("a lone surrogate anywhere in an uploaded instrument is a 400 naming its path", async () => {
     const file = tinyInstrument("student_evaluation", "_x");
     file.survey.pages[0].elements[0].title = { default: "总体\ud800满意", en: "Satisfied" };
-    const r = await codeOf((await as(s.people.quality)).instruments.upload({ file }));
+    const r = await refusalOf((await as(s.people.quality)).instruments.upload({ file }));
     expect(r.code).toBe("BAD_REQUEST");
     expect(r.message).toContain("file.survey.pages[0].elements[0].title.default");
     // The same file with the text mended goes through.

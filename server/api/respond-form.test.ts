@@ -1,4 +1,3 @@
-import type { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { observationAssignments, persons, roleGrants } from "@/db/schema";
@@ -6,6 +5,7 @@ import { tinyVersions } from "../campaigns/testing";
 import { CLOSES, DURING, endOfTermCampaign, OPENS, openedCampaign } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
+import { refusalOf } from "../test/errors";
 
 // respond.form hands out an instrument version's survey: only a version the caller answers
 // in an open campaign (their own eligibility or observation assignment), any version to
@@ -17,7 +17,6 @@ let other: Record<"learning_experience" | "peer_evaluation", number>;
 let draft: number;
 
 const as = async (p: { id: number }) => createCaller({ db, user: await sessionOf(db, p), locale: "en", now: () => DURING });
-const code = (p: Promise<unknown>) => p.then(() => "OK", (e: TRPCError) => e.code);
 
 beforeEach(async () => {
   ({ db, s } = await freshSchool());
@@ -31,24 +30,24 @@ describe("respond.form", () => {
   it("a student reads their campaign's version, not another version nor a draft", async () => {
     const student = await as(s.people.studentA);
     expect((await student.respond.form({ versionId: eot.versionId })).versionId).toBe(eot.versionId);
-    expect(await code(student.respond.form({ versionId: other.learning_experience }))).toBe("NOT_FOUND");
-    expect(await code(student.respond.form({ versionId: draft }))).toBe("NOT_FOUND");
-    expect(await code(student.respond.form({ versionId: 999_999 }))).toBe("NOT_FOUND");
+    expect((await refusalOf(student.respond.form({ versionId: other.learning_experience }))).code).toBe("NOT_FOUND");
+    expect((await refusalOf(student.respond.form({ versionId: draft }))).code).toBe("NOT_FOUND");
+    expect((await refusalOf(student.respond.form({ versionId: 999_999 }))).code).toBe("NOT_FOUND");
   });
 
   it("someone eligible for nothing in the campaign reads nothing of it", async () => {
     const [outsider] = await db.insert(persons).values({ number: "2099001", name: "外人", kind: "student", unitId: s.unitA.id }).returning();
-    expect(await code((await as(outsider)).respond.form({ versionId: eot.versionId }))).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(outsider)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
     // HR reads results, not instruments.
-    expect(await code((await as(s.people.hr)).respond.form({ versionId: eot.versionId }))).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(s.people.hr)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
   });
 
   it("a teacher reads the self-evaluation version of their campaign; an observer the version of their group", async () => {
     const selfVersion = (await (await as(s.people.teacherA)).respond.selfEvaluations())[0].versionId;
     expect((await (await as(s.people.teacherA)).respond.form({ versionId: selfVersion })).versionId).toBe(selfVersion);
     // The teacher is no student of the campaign: its student version is not theirs.
-    expect(await code((await as(s.people.teacherA)).respond.form({ versionId: eot.versionId }))).toBe("NOT_FOUND");
-    expect(await code((await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation }))).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(s.people.teacherA)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation }))).code).toBe("NOT_FOUND");
     // Once the campaign has peers answer that version and teacherB observes a class, it is theirs.
     const peers = await openedCampaign(db, s, {
       kind: "end_of_term", name: "同行听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
@@ -56,7 +55,7 @@ describe("respond.form", () => {
     });
     await db.insert(observationAssignments).values({ targetId: peers.targets[0].id, observerId: s.people.teacherB.id, raterGroup: "peer" });
     expect((await (await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation })).versionId).toBe(other.peer_evaluation);
-    expect(await code((await as(s.people.teacherA)).respond.form({ versionId: other.peer_evaluation }))).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(s.people.teacherA)).respond.form({ versionId: other.peer_evaluation }))).code).toBe("NOT_FOUND");
   });
 
   it("the quality office and the system administrator read any version, drafts included", async () => {
@@ -67,6 +66,6 @@ describe("respond.form", () => {
     }
     // A unit admin is no instrument editor.
     await db.insert(roleGrants).values({ personId: s.people.teacherB.id, role: "unit_admin", unitId: s.unitA.id });
-    expect(await code((await as(s.people.teacherB)).respond.form({ versionId: draft }))).toBe("NOT_FOUND");
+    expect((await refusalOf((await as(s.people.teacherB)).respond.form({ versionId: draft }))).code).toBe("NOT_FOUND");
   });
 });

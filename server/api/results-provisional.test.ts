@@ -1,4 +1,3 @@
-import type { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
@@ -8,6 +7,7 @@ import { defaultPolicy } from "../scoring/policies";
 import { anotherCampaign, answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
+import { refusalOf } from "../test/errors";
 
 // Figures derived from a campaign that has not closed are provisional: the quality office
 // sees them, marked so; HR, leaders and unit admins see none of them.
@@ -22,7 +22,6 @@ let policyId: number;
 let leader: { id: number };
 const NOW = new Date("2027-01-20T08:00:00Z");
 const as = async (p: { id: number }) => createCaller({ db, user: await sessionOf(db, p), locale: "zh", now: () => NOW });
-const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to be refused"); }, (e: TRPCError) => ({ code: e.code, message: e.message }));
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
@@ -80,7 +79,7 @@ describe("figures of a running campaign", () => {
         expect(x).toMatchObject({ provisional: false, pending: true, reliability: null, ebScore: null, norm: null });
       }
       const target = running.targets["CS101-01"];
-      expect(await refusal(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" })))
+      expect(await refusalOf(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" })))
         .toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("尚未结束") });
       const detail = await caller.scoring.target({ policyId, targetId: done.targets["CS101-01"].id, raterGroup: "student" });
       expect(detail.figures).toMatchObject({ reliability: null, ebScore: null, norm: null });
@@ -107,7 +106,7 @@ describe("figures of a running campaign", () => {
 describe("the year the results open on", () => {
   const year = (schoolYear: string, states: string[], responses = 0, policy = true): YearOverview => ({
     schoolYear, policy: policy ? { id: 1, version: 1, key: "k", approvedAt: null, minReliability: 0.7 } : null,
-    lastRun: policy ? { id: 1, finishedAt: new Date(), trigger: "scheduler", responses, targets: 1, summary: {} } : null,
+    lastRun: policy ? { id: 1, finishedAt: NOW, trigger: "scheduler", responses, targets: 1, summary: {} } : null,
     campaigns: states.map((state, i) => ({ id: i + 1, name: `c${i}`, term: null, state, source: "platform", targets: 1, responses, provisional: state === "open" })),
     opens: false,
   });

@@ -1,10 +1,10 @@
-import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { defaultPolicy } from "../scoring/policies";
 import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
+import { refusalOf } from "../test/errors";
 
 // The scoring router: who reads which results, who manages and approves policies.
 let db: Db;
@@ -13,7 +13,6 @@ let c: ScoringCampaign;
 let policyId: number;
 const NOW = new Date("2027-01-20T08:00:00Z");
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale, now: () => NOW });
-const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to be refused"); }, (e: TRPCError) => ({ code: e.code, message: e.message }));
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
@@ -38,17 +37,17 @@ describe("scoring router", () => {
     expect(small).toMatchObject({ reported: false, n: 1 });
     // another unit's target detail is refused to a unit admin
     const en = all.items.find((x) => x.sectionCode === "EN101-01")!;
-    expect(await refusal((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })))
+    expect(await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })))
       .toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusal((await as(s.people.studentA)).scoring.targets({ policyId }))).toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusal((await as(s.people.teacherA)).scoring.overview())).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf((await as(s.people.studentA)).scoring.targets({ policyId }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf((await as(s.people.teacherA)).scoring.overview())).toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("a teacher reads only their own results, once the campaign is published, and small groups show n only", async () => {
     const teacherA = await as(s.people.teacherA);
     expect((await teacherA.scoring.mine()).targets).toEqual([]);
     const t = c.targets["CS101-01"];
-    expect(await refusal(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
     await (await as(s.people.quality)).campaigns.publish({ id: c.id });
     const own = await teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" });
     expect(own).toMatchObject({ reported: true, n: 6 });
@@ -63,7 +62,7 @@ describe("scoring router", () => {
       expect(it.mean!).toBeGreaterThan(10);
     }
     // teacher B's section is not teacher A's
-    expect(await refusal(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
     const teacherB = await as(s.people.teacherB);
     const small = await teacherB.scoring.myTarget({ policyId, targetId: c.targets["EN102-01"].id, raterGroup: "student" });
     expect(small).toMatchObject({ reported: false, n: 1, figures: null, items: [] });
@@ -77,8 +76,8 @@ describe("scoring router", () => {
     expect(await hr.scoring.policies.check({ policy: bad })).toEqual({ ok: false, policy: null, problem: "weights.default 的权重之和须为 1，当前为 0.8。" });
     expect((await (await as(s.people.hr, "en")).scoring.policies.check({ policy: { ...bad, trim: 0.7 } })).problem)
       .toBe("The trim fraction must be in [0, 0.5); it is 0.7.");
-    expect(await refusal(hr.scoring.policies.create({ policy: defaultPolicy("2026-2027") }))).toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusal((await as(s.people.quality)).scoring.policies.create({ policy: bad }))).toEqual({ code: "BAD_REQUEST", message: "weights.default 的权重之和须为 1，当前为 0.8。" });
-    expect(await refusal((await as(s.people.quality)).scoring.recompute({ schoolYear: "2030-2031" }))).toMatchObject({ code: "CONFLICT" });
+    expect(await refusalOf(hr.scoring.policies.create({ policy: defaultPolicy("2026-2027") }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf((await as(s.people.quality)).scoring.policies.create({ policy: bad }))).toEqual({ code: "BAD_REQUEST", message: "weights.default 的权重之和须为 1，当前为 0.8。" });
+    expect(await refusalOf((await as(s.people.quality)).scoring.recompute({ schoolYear: "2030-2031" }))).toMatchObject({ code: "CONFLICT" });
   });
 });

@@ -1,10 +1,11 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { z, ZodError } from "zod";
+import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { DomainError } from "../kernel/errors";
 import { translate } from "../i18n/translate";
+import { describeZod, zodFields } from "../i18n/zod";
 import type { Locale } from "../i18n/messages";
 import type { SessionUser } from "../auth/users";
 import { unitScope, type UnitScope } from "../access/scope";
@@ -16,17 +17,6 @@ export type Context = { db: Db; user: SessionUser | null; locale: Locale; now: (
 
 // Who may call a procedure. Every procedure declares it; one without is refused.
 export type Access = { allow: "public" } | { allow: "signed-in" } | { allow: readonly Role[] };
-
-const zodLocales = { zh: z.locales.zhCN(), en: z.locales.en() };
-
-function describeZod(error: ZodError, locale: Locale): string {
-  const fmt = zodLocales[locale].localeError;
-  return error.issues.map((i) => {
-    const msg = typeof fmt === "function" ? (fmt(i as never) as string | { message: string } | undefined) : undefined;
-    const text = typeof msg === "string" ? msg : msg?.message ?? i.message;
-    return i.path.length ? `${i.path.join(".")}: ${text}` : text;
-  }).join("; ");
-}
 
 const t = initTRPC.context<Context>().meta<Access>().create({
   transformer: superjson,
@@ -42,7 +32,7 @@ const t = initTRPC.context<Context>().meta<Access>().create({
       data: {
         ...data,
         // Per-field messages so forms can show them beside the field.
-        fields: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
+        fields: zodError ? zodFields(zodError) : null,
         details: error.cause instanceof DomainError ? error.cause.details ?? null : null,
       },
     };

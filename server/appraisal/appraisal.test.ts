@@ -8,7 +8,6 @@ import type { Db } from "@/db/client";
 import { appraisalResults, appraisalRuns, persons } from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
 import { rowsOf } from "../access/scope";
-import { DomainError } from "../kernel/errors";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute, scopeOf } from "../scoring/compute";
@@ -21,6 +20,7 @@ import { resetDb, testDb } from "../test/db";
 import { bandTeachers, type QuotaCheck } from "./band";
 import { rulesOf } from "./rules";
 import { recordExemption, recordVeto, revokeVeto } from "./vetoes";
+import { expectDomainError } from "../test/errors";
 
 // The demo university's last school year banded with its figures, in the app and by `npm run scores`.
 const YEAR = "2025-2026";
@@ -122,17 +122,13 @@ describe("appraisal computed with the figures", () => {
   }, 60_000);
 
   it("refuses a veto for an unknown teacher, a year not in the data, a second veto in force, a 师德失范 shorter than 24 months, changing nothing", async () => {
-    const code = async (f: () => Promise<unknown>) => {
-      try { await f(); } catch (e) { return (e as DomainError).code; }
-      return "none";
-    };
     const base = { teacher: "T0005", schoolYear: YEAR, code: "ethics_misconduct" as const, reason: "x", decidedOn: "2026-07-01" };
-    expect(await code(() => recordVeto(db, { id: hr }, now, { ...base, teacher: "NOBODY" }))).toBe("appraisal.errors.unknownTeacher");
-    expect(await code(() => recordVeto(db, { id: hr }, now, { ...base, schoolYear: "2001-2002" }))).toBe("appraisal.errors.yearNotInData");
-    expect(await code(() => recordVeto(db, { id: hr }, now, { ...base, months: 12 }))).toBe("appraisal.errors.vetoDuration");
+    await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, teacher: "NOBODY" }), { code: "appraisal.errors.unknownTeacher" });
+    await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, schoolYear: "2001-2002" }), { code: "appraisal.errors.yearNotInData" });
+    await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, months: 12 }), { code: "appraisal.errors.vetoDuration" });
     const v = await recordVeto(db, { id: hr }, now, base);
-    expect(await code(() => recordVeto(db, { id: hr }, now, base))).toBe("appraisal.errors.vetoExists");
-    expect(await code(() => revokeVeto(db, { id: hr }, now, { id: 999999, reason: "x" }))).toBe("appraisal.errors.vetoNotFound");
+    await expectDomainError(recordVeto(db, { id: hr }, now, base), { code: "appraisal.errors.vetoExists" });
+    await expectDomainError(revokeVeto(db, { id: hr }, now, { id: 999999, reason: "x" }), { code: "appraisal.errors.vetoNotFound" });
     await revokeVeto(db, { id: hr }, now, { id: v.id, reason: "test" });
     const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from appraisal_vetoes where revoked_at is null`));
     expect(Number(n)).toBe(0);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "@/server/kernel/errors";
 import { translate } from "../i18n/translate";
-import { throwsCode } from "../scoring/expect-code";
 import { bandTeachers, type BandTeacher } from "./band";
 import { quotaSummary } from "./explain";
 import { parseAppraisalRules } from "./rules";
+import { expectDomainError } from "../test/errors";
 
 const rules = (over: Record<string, unknown> = {}) => parseAppraisalRules(over);
 const t = (teacherId: number, score: number | null, over: Partial<BandTeacher> = {}): BandTeacher =>
@@ -136,24 +135,20 @@ describe("appraisal bands", () => {
     expect(bandTeachers(rules(), list).quota[0].capLimit).toBeNull();
   });
 
-  it("refuses bad rules with a message in both languages: cut-offs not decreasing or outside 0–100, quota outside (0, 1]", () => {
-    throwsCode(() => rules({ cutoffs: { excellent: 90, good: 90, pass: 60 } }), "appraisal.errors.cutoffsOrder");
-    throwsCode(() => rules({ cutoffs: { excellent: 70, good: 75, pass: 60 } }), "appraisal.errors.cutoffsOrder");
-    throwsCode(() => rules({ cutoffs: { excellent: 101, good: 75, pass: 60 } }), "appraisal.errors.cutoffRange", { band: "excellent", value: 101 });
-    throwsCode(() => rules({ cutoffs: { excellent: 90, good: 75, pass: -1 } }), "appraisal.errors.cutoffRange", { band: "pass" });
-    throwsCode(() => rules({ quota: { share: 0 } }), "appraisal.errors.quotaShare", { share: 0 });
-    throwsCode(() => rules({ quota: { share: 1.5 } }), "appraisal.errors.quotaShare");
-    throwsCode(() => rules({ caps: { goodOrBetterMax: 0 } }), "appraisal.errors.capShare");
-    throwsCode(() => rules({ evidence: { minResponseRate: 2 } }), "appraisal.errors.responseRateFloor");
-    throwsCode(() => rules({ quota: { scope: "college" } }), "appraisal.errors.rulesInvalid", { path: "quota.scope" });
+  it("refuses bad rules with a message in both languages: cut-offs not decreasing or outside 0–100, quota outside (0, 1]", async () => {
+    await expectDomainError(() => rules({ cutoffs: { excellent: 90, good: 90, pass: 60 } }), { code: "appraisal.errors.cutoffsOrder" });
+    await expectDomainError(() => rules({ cutoffs: { excellent: 70, good: 75, pass: 60 } }), { code: "appraisal.errors.cutoffsOrder" });
+    await expectDomainError(() => rules({ cutoffs: { excellent: 101, good: 75, pass: 60 } }), { code: "appraisal.errors.cutoffRange", params: { band: "excellent", value: 101 } });
+    await expectDomainError(() => rules({ cutoffs: { excellent: 90, good: 75, pass: -1 } }), { code: "appraisal.errors.cutoffRange", params: { band: "pass" } });
+    await expectDomainError(() => rules({ quota: { share: 0 } }), { code: "appraisal.errors.quotaShare", params: { share: 0 } });
+    await expectDomainError(() => rules({ quota: { share: 1.5 } }), { code: "appraisal.errors.quotaShare" });
+    await expectDomainError(() => rules({ caps: { goodOrBetterMax: 0 } }), { code: "appraisal.errors.capShare" });
+    await expectDomainError(() => rules({ evidence: { minResponseRate: 2 } }), { code: "appraisal.errors.responseRateFloor" });
+    await expectDomainError(() => rules({ quota: { scope: "college" } }), { code: "appraisal.errors.rulesInvalid", params: { path: "quota.scope" } });
     expect(rules({ quota: { share: 1 } }).quota.share).toBe(1);
-    try {
-      rules({ cutoffs: { excellent: 70, good: 75, pass: 60 } });
-    } catch (e) {
-      const d = e as DomainError;
-      expect(translate("zh", d.code, d.params)).toBe("等次分数线必须严格递减（优秀 > 良好 > 合格）：现为 70、75、60。");
-      expect(translate("en", d.code, d.params)).toBe("Band cut-offs must be strictly decreasing (excellent > good > pass): they are 70, 75, 60.");
-    }
+    const d = await expectDomainError(() => rules({ cutoffs: { excellent: 70, good: 75, pass: 60 } }), { code: "appraisal.errors.cutoffsOrder" });
+    expect(translate("zh", d.code, d.params)).toBe("等次分数线必须严格递减（优秀 > 良好 > 合格）：现为 70、75、60。");
+    expect(translate("en", d.code, d.params)).toBe("Band cut-offs must be strictly decreasing (excellent > good > pass): they are 70, 75, 60.");
   });
 
   it("the defaults of the rules", () => {

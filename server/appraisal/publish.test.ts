@@ -15,6 +15,7 @@ import { resetDb, testDb } from "../test/db";
 import ExcelJS from "exceljs";
 import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
 import { workingDaysFrom } from "./publish";
+import { expectDomainError, refusalOf } from "../test/errors";
 
 // Publishing, appeals and the view log through the router, on the demo university's last year.
 const YEAR = "2025-2026";
@@ -24,13 +25,6 @@ const now = () => clock;
 const as = async (number: string) => {
   const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
   return createCaller({ db, user: await loadSessionUser(db, p.id), now, locale: "en" });
-};
-const code = async (f: () => Promise<unknown>) => {
-  try { await f(); } catch (e) {
-    const x = e as { cause?: { code?: string }; code?: string };
-    return x.cause?.code ?? x.code ?? String(e);
-  }
-  return "none";
 };
 let teacherNumber: string;
 let teacherId: number;
@@ -72,9 +66,9 @@ describe("publishing an appraisal", () => {
     const hr = await as("hr");
     const quality = await as("quality");
     const v = await hr.appraisal.versions.prepare({ schoolYear: YEAR });
-    expect(await code(() => quality.appraisal.versions.approve({ versionId: v.id }))).toBe("appraisal.errors.publishState");
+    await expectDomainError(quality.appraisal.versions.approve({ versionId: v.id }), { code: "appraisal.errors.publishState" });
     await hr.appraisal.versions.request({ versionId: v.id });
-    expect(await code(() => hr.appraisal.versions.approve({ versionId: v.id }))).toBe("FORBIDDEN");
+    expect((await refusalOf(hr.appraisal.versions.approve({ versionId: v.id }))).code).toBe("FORBIDDEN");
     await quality.appraisal.versions.approve({ versionId: v.id });
     const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
     expect(mine.published).toMatchObject({ version: 1, status: "notice", noticeFrom: "2026-09-07", noticeUntil: "2026-09-11" });
@@ -88,9 +82,9 @@ describe("publishing an appraisal", () => {
     expect(live.band).toBe("fail");
     expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row!.band).toBe(band);
     // a change needs a new version with a reason
-    expect(await code(() => hr.appraisal.versions.prepare({ schoolYear: YEAR }))).toBe("appraisal.errors.frozen");
+    await expectDomainError(hr.appraisal.versions.prepare({ schoolYear: YEAR }), { code: "appraisal.errors.frozen" });
     // locking waits for the end of the notice
-    expect(await code(() => hr.appraisal.versions.lock({ versionId: v.id }))).toBe("appraisal.errors.publishState");
+    await expectDomainError(hr.appraisal.versions.lock({ versionId: v.id }), { code: "appraisal.errors.publishState" });
   }, 60_000);
 
   it("appeal: filed within the window, one open at a time; the quality office assigns, the reviewer upholds; the teacher sees the new version", async () => {
@@ -99,9 +93,9 @@ describe("publishing an appraisal", () => {
     clock = new Date("2026-09-09T02:00:00Z");
     const a = await teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "学生评教人数统计有误" });
     expect(a).toMatchObject({ stage: "review", status: "submitted" });
-    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "figure", reason: "again" }))).toBe("appraisal.errors.appealOpen");
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "figure", reason: "again" }), { code: "appraisal.errors.appealOpen" });
     await quality.appraisal.appeals.assign({ appealId: a.id, reviewer: "quality" });
-    expect(await code(() => (teacher).appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "x" }))).toBe("appraisal.errors.notReviewer");
+    await expectDomainError((teacher).appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "x" }), { code: "appraisal.errors.notReviewer" });
     await quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "核实后更正为良好", band: "good" });
     const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
     expect(mine.published).toMatchObject({ version: 2, status: "notice", noticeFrom: "2026-09-07" });
@@ -111,7 +105,7 @@ describe("publishing an appraisal", () => {
     // the first version's rows are untouched (append-only)
     await expect(db.execute(sql`update appraisal_version_rows set band = 'fail'`)).rejects.toThrow();
     // only a rejected review goes on to 申诉
-    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "申诉" }))).toBe("appraisal.errors.appealStage");
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "申诉" }), { code: "appraisal.errors.appealStage" });
   }, 60_000);
 
   it("an appeal after the window is refused", async () => {
@@ -121,7 +115,7 @@ describe("publishing an appraisal", () => {
       where r.teacher_id <> ${teacherId} order by p.number limit 1`))[0];
     clock = new Date("2026-09-18T02:00:00Z");
     const teacher = await as(other.number);
-    expect(await code(() => teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }))).toBe("appraisal.errors.appealWindow");
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }), { code: "appraisal.errors.appealWindow" });
   });
 
   it("HR's look at a teacher's page is in the teacher's access list, which only the teacher and the system administrator read; out of scope refused", async () => {
@@ -130,7 +124,7 @@ describe("publishing an appraisal", () => {
     const teacher = await as(teacherNumber);
     const views = await teacher.appraisal.views({});
     expect(views[0]).toMatchObject({ role: "hr", what: "appraisal.teacher", viewerNumber: "hr" });
-    expect(await code(() => hr.appraisal.views({ teacherId }))).toBe("errors.forbidden");
+    await expectDomainError(hr.appraisal.views({ teacherId }), { code: "errors.forbidden" });
     const admin = await as("admin");
     expect((await admin.appraisal.views({ teacherId })).length).toBe(views.length);
     // a unit admin of the teacher's college reads the page; a teacher of another college is refused
@@ -139,7 +133,7 @@ describe("publishing an appraisal", () => {
     const [outside] = rowsOf<{ id: number }>(await db.execute(sql`
       select r.teacher_id as id from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
       join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`));
-    expect(await code(() => ua.appraisal.teacher({ teacherId: Number(outside.id), schoolYear: YEAR }))).toBe("appraisal.errors.outOfScope");
+    await expectDomainError(ua.appraisal.teacher({ teacherId: Number(outside.id), schoolYear: YEAR }), { code: "appraisal.errors.outOfScope" });
     const table = await ua.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
     expect(table.page.items.length).toBeGreaterThan(0);
     expect(table.page.items.every((r) => r.unitId === unitId)).toBe(true);

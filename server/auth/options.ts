@@ -28,7 +28,8 @@ export function sessionAlive(token: { pid?: number; loginAt?: number }, now: num
 const credentialsInput = z.object({ number: z.string().trim().min(1).max(64).refine(isStorableText), password: z.string().min(1).max(256) });
 
 // Sign-in errors are codes the sign-in page translates; "throttled:<minutes>".
-export function authOptions(): NextAuthOptions {
+/** `now` is the clock of sign-in throttling and session lifetimes (tests fix it). */
+export function authOptions(now: () => Date = () => new Date()): NextAuthOptions {
   const e = env();
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
@@ -40,7 +41,7 @@ export function authOptions(): NextAuthOptions {
         if (!parsed.success) throw new Error("invalid");
         const db = await getDb();
         const ip = clientIp(new Headers(req?.headers as Record<string, string> | undefined));
-        const result = await authenticate(db, { ...parsed.data, ip }, new Date(),
+        const result = await authenticate(db, { ...parsed.data, ip }, now(),
           { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES });
         if (!result.ok) {
           await recordAudit(db, { actorId: null, action: "signin.failed", subject: parsed.data.number, detail: { reason: result.reason } });
@@ -95,11 +96,11 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         if (user?.personId) {
           token.pid = user.personId;
-          token.loginAt = Date.now();
+          token.loginAt = now().getTime();
           delete token.name; delete token.email; delete token.picture;
         }
         // Throwing here makes next-auth clear the cookie.
-        if (!sessionAlive(token, Date.now(), e.SESSION_MAX_HOURS)) throw new Error("session expired");
+        if (!sessionAlive(token, now().getTime(), e.SESSION_MAX_HOURS)) throw new Error("session expired");
         return token;
       },
       async session({ session, token }) {

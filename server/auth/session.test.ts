@@ -13,12 +13,12 @@ describe("session lifetime", () => {
     expect(sessionAlive({ pid: 1, loginAt: now + 60_000 }, now, 12)).toBe(false);
   });
   it("keeps the cookie only for the idle timeout, and the jwt callback ends old sessions", async () => {
-    const o = authOptions();
+    const o = authOptions(() => new Date(now));
     expect(o.session?.maxAge).toBe(30 * 60);
     expect(o.jwt?.maxAge).toBe(30 * 60);
     const jwt = o.callbacks!.jwt!;
-    const fresh = await jwt({ token: { pid: 7, loginAt: Date.now() - 1000 } } as never);
+    const fresh = await jwt({ token: { pid: 7, loginAt: now - 1000 } } as never);
     expect(fresh).toMatchObject({ pid: 7 });
-    await expect(jwt({ token: { pid: 7, loginAt: Date.now() - 13 * 3600_000 } } as never)).rejects.toThrow("session expired");
+    await expect(jwt({ token: { pid: 7, loginAt: now - 13 * 3600_000 } } as never)).rejects.toThrow("session expired");
   });
 });

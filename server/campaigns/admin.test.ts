@@ -9,6 +9,7 @@ import {
 } from "./admin";
 import { createCampaign, type CreateCampaignInput } from "./campaigns";
 import { tinyVersions } from "./testing";
+import { expectDomainError } from "../test/errors";
 
 const NOW = new Date("2026-12-20T08:00:00Z");
 const OPENS = new Date("2026-12-25T00:00:00Z");
@@ -36,9 +37,6 @@ const endOfTerm = (patch: Partial<CreateCampaignInput> = {}): CreateCampaignInpu
 });
 const as = (p: { id: number }) => sessionOf(db, p);
 
-async function refused(p: Promise<unknown>, kind: string, code: string) {
-  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code });
-}
 
 /** A whole-school campaign, one of unit A and one of unit B. */
 async function threeCampaigns() {
@@ -63,7 +61,7 @@ describe("listCampaigns", () => {
     // Followed: counted within its units only (CS101-01's target and its two students).
     expect(mine.find((c) => c.id === school.id)).toMatchObject({ targets: 1, eligible: 2 });
     expect(mine.some((c) => c.id === b.id)).toBe(false);
-    await refused(listCampaigns(db, await as(s.people.teacherA)), "FORBIDDEN", "campaigns.errors.forbidden");
+    await expectDomainError(listCampaigns(db, await as(s.people.teacherA)), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
   });
 });
 
@@ -83,9 +81,9 @@ describe("campaignDetail", () => {
     expect(d.observerGroups).toEqual(["supervisor", "peer", "leader"]);
 
     expect(await campaignDetail(db, await as(s.people.adminA), school.id)).toMatchObject({ manage: false, summary: null, keys: null });
-    await refused(campaignDetail(db, await as(s.people.adminA), b.id), "FORBIDDEN", "campaigns.errors.outsideScope");
-    await refused(campaignDetail(db, await as(s.people.studentA), a.id), "FORBIDDEN", "campaigns.errors.forbidden");
-    await refused(campaignDetail(db, await as(s.people.quality), 999999), "NOT_FOUND", "campaigns.errors.notFound");
+    await expectDomainError(campaignDetail(db, await as(s.people.adminA), b.id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(campaignDetail(db, await as(s.people.studentA), a.id), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
+    await expectDomainError(campaignDetail(db, await as(s.people.quality), 999999), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
   });
 });
 
@@ -94,14 +92,14 @@ describe("actions behind the actor check", () => {
     const { school, b } = await threeCampaigns();
     const adminA = await as(s.people.adminA);
     for (const id of [school.id, b.id]) {
-      await refused(generateFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(planObservationsFor(db, adminA, id, { perSection: 1, quotaPerObserver: 1, groups: ["peer"] }), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(openFor(db, adminA, id, DURING, SECRET), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(closeFor(db, adminA, id, DURING, SECRET), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(observationsFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(outboxFor(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(keyProgress(db, adminA, id), "FORBIDDEN", "campaigns.errors.outsideScope");
-      await refused(updateCampaignSettings(db, adminA, id, { reminderDays: [1], observersNamedToTeacher: true }), "FORBIDDEN", "campaigns.errors.outsideScope");
+      await expectDomainError(generateFor(db, adminA, id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(planObservationsFor(db, adminA, id, { perSection: 1, quotaPerObserver: 1, groups: ["peer"] }), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(openFor(db, adminA, id, DURING, SECRET), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(closeFor(db, adminA, id, DURING, SECRET), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(observationsFor(db, adminA, id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(outboxFor(db, adminA, id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(keyProgress(db, adminA, id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+      await expectDomainError(updateCampaignSettings(db, adminA, id, { reminderDays: [1], observersNamedToTeacher: true }), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
     }
     const [row] = await db.select().from(campaigns).where(eq(campaigns.id, b.id));
     expect(row).toMatchObject({ state: "draft", generatedAt: null, reminderDays: [3] });
@@ -135,15 +133,15 @@ describe("updateCampaignSettings", () => {
     const c = await createCampaign(db, q, endOfTerm(), NOW);
     expect(await updateCampaignSettings(db, q, c.id, { reminderDays: [1, 7, 1, 3], observersNamedToTeacher: true }))
       .toEqual({ reminderDays: [7, 3, 1], observersNamedToTeacher: true });
-    await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [61], observersNamedToTeacher: true }), "BAD_REQUEST", "campaigns.errors.badReminderDay");
-    await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [1.5], observersNamedToTeacher: true }), "BAD_REQUEST", "campaigns.errors.badReminderDay");
-    await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [1, 2, 3, 4, 5, 6], observersNamedToTeacher: true }), "BAD_REQUEST", "campaigns.errors.tooManyReminders");
-    await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [] } as never), "BAD_REQUEST", "campaigns.errors.invalidInput");
+    await expectDomainError(updateCampaignSettings(db, q, c.id, { reminderDays: [61], observersNamedToTeacher: true }), { kind: "BAD_REQUEST", code: "campaigns.errors.badReminderDay" });
+    await expectDomainError(updateCampaignSettings(db, q, c.id, { reminderDays: [1.5], observersNamedToTeacher: true }), { kind: "BAD_REQUEST", code: "campaigns.errors.badReminderDay" });
+    await expectDomainError(updateCampaignSettings(db, q, c.id, { reminderDays: [1, 2, 3, 4, 5, 6], observersNamedToTeacher: true }), { kind: "BAD_REQUEST", code: "campaigns.errors.tooManyReminders" });
+    await expectDomainError(updateCampaignSettings(db, q, c.id, { reminderDays: [] } as never), { kind: "BAD_REQUEST", code: "campaigns.errors.invalidInput" });
     await generateFor(db, q, c.id);
     await openFor(db, q, c.id, DURING, SECRET);
     expect(await updateCampaignSettings(db, q, c.id, { reminderDays: [], observersNamedToTeacher: false })).toEqual({ reminderDays: [], observersNamedToTeacher: false });
     await closeFor(db, q, c.id, DURING, SECRET);
-    await refused(updateCampaignSettings(db, q, c.id, { reminderDays: [3], observersNamedToTeacher: false }), "CONFLICT", "campaigns.errors.settingsFrozen");
+    await expectDomainError(updateCampaignSettings(db, q, c.id, { reminderDays: [3], observersNamedToTeacher: false }), { kind: "CONFLICT", code: "campaigns.errors.settingsFrozen" });
   });
 });
 
@@ -177,8 +175,8 @@ describe("ratesFor", () => {
     expect(all.rows.map((r) => r.code)).toEqual(["A", "B"]);
     const mine = await ratesFor(db, await as(s.people.adminA), { campaignId: school.id, by: "section" });
     expect(mine.rows.map((r) => r.code)).toEqual(["CS101-01"]);
-    await refused(ratesFor(db, await as(s.people.adminA), { campaignId: b.id }), "FORBIDDEN", "campaigns.errors.ratesForbidden");
-    await refused(ratesFor(db, await as(s.people.studentA), { campaignId: school.id }), "FORBIDDEN", "campaigns.errors.ratesForbidden");
+    await expectDomainError(ratesFor(db, await as(s.people.adminA), { campaignId: b.id }), { kind: "FORBIDDEN", code: "campaigns.errors.ratesForbidden" });
+    await expectDomainError(ratesFor(db, await as(s.people.studentA), { campaignId: school.id }), { kind: "FORBIDDEN", code: "campaigns.errors.ratesForbidden" });
     // A unit admin who also teaches gets the teacher's view of another unit's campaign.
     await db.insert(roleGrants).values({ personId: s.people.adminA.id, role: "teacher" });
     expect((await ratesFor(db, await as(s.people.adminA), { campaignId: b.id })).rows).toEqual([]);

@@ -14,6 +14,7 @@ import {
 import { cohortYearFor } from "./kinds";
 import { listObservations, planObservations } from "./observe";
 import { tinyVersions } from "./testing";
+import { expectDomainError } from "../test/errors";
 
 const NOW = new Date("2026-12-20T08:00:00Z");
 const OPENS = new Date("2026-12-25T00:00:00Z");
@@ -95,9 +96,6 @@ const endOfTerm = (patch: Partial<CreateCampaignInput> = {}): CreateCampaignInpu
 const quality = () => sessionOf(db, s.people.quality);
 const countCampaigns = async () => (await db.select().from(campaigns)).length;
 
-async function refused(p: Promise<unknown>, kind: string, code: string) {
-  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code });
-}
 
 describe("createCampaign", () => {
   it("creates a draft with its instrument versions", async () => {
@@ -109,32 +107,32 @@ describe("createCampaign", () => {
 
   it("refuses bad input and stores nothing", async () => {
     const q = await quality();
-    await refused(createCampaign(db, q, endOfTerm({ opensAt: CLOSES, closesAt: OPENS }), NOW), "BAD_REQUEST", "campaigns.errors.windowOrder");
-    await refused(createCampaign(db, q, endOfTerm({ opensAt: OPENS, closesAt: OPENS }), NOW), "BAD_REQUEST", "campaigns.errors.windowOrder");
-    await refused(createCampaign(db, q, endOfTerm(), new Date("2027-02-01")), "BAD_REQUEST", "campaigns.errors.windowPast");
-    await refused(createCampaign(db, q, endOfTerm({ name: "  " }), NOW), "BAD_REQUEST", "campaigns.errors.nameRequired");
-    await refused(createCampaign(db, q, endOfTerm({ termId: undefined }), NOW), "BAD_REQUEST", "campaigns.errors.termRequired");
-    await refused(createCampaign(db, q, endOfTerm({ instruments: [] }), NOW), "BAD_REQUEST", "campaigns.errors.instrumentsRequired");
-    await refused(createCampaign(db, q, { ...endOfTerm(), extra: 1 } as never, NOW), "BAD_REQUEST", "campaigns.errors.invalidInput");
+    await expectDomainError(createCampaign(db, q, endOfTerm({ opensAt: CLOSES, closesAt: OPENS }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.windowOrder" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ opensAt: OPENS, closesAt: OPENS }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.windowOrder" });
+    await expectDomainError(createCampaign(db, q, endOfTerm(), new Date("2027-02-01")), { kind: "BAD_REQUEST", code: "campaigns.errors.windowPast" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ name: "  " }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.nameRequired" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ termId: undefined }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.termRequired" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ instruments: [] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.instrumentsRequired" });
+    await expectDomainError(createCampaign(db, q, { ...endOfTerm(), extra: 1 } as never, NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.invalidInput" });
     // A draft (not approved) version.
-    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.draftStudent }] }), NOW),
-      "BAD_REQUEST", "instruments.errors.notApproved");
+    await expectDomainError(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.draftStudent }] }), NOW),
+      { kind: "BAD_REQUEST", code: "instruments.errors.notApproved" });
     // The wrong instrument kind for the group, and a group the kind does not have.
-    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.peer_evaluation }] }), NOW),
-      "BAD_REQUEST", "campaigns.errors.wrongInstrumentKind");
-    await refused(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }] }), NOW),
-      "BAD_REQUEST", "campaigns.errors.groupNotForKind");
-    await refused(createCampaign(db, q, endOfTerm({ instruments: [
+    await expectDomainError(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.peer_evaluation }] }), NOW),
+      { kind: "BAD_REQUEST", code: "campaigns.errors.wrongInstrumentKind" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }] }), NOW),
+      { kind: "BAD_REQUEST", code: "campaigns.errors.groupNotForKind" });
+    await expectDomainError(createCampaign(db, q, endOfTerm({ instruments: [
       { raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "student", instrumentVersionId: v.student_evaluation },
-    ] }), NOW), "BAD_REQUEST", "campaigns.errors.duplicateRaterGroup");
+    ] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.duplicateRaterGroup" });
     expect(await countCampaigns()).toBe(0);
   });
 
   it("a unit admin creates only within its own unit; the whole school is the quality office's", async () => {
     const adminA = await sessionOf(db, s.people.adminA);
-    await refused(createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.unitB.id }), NOW), "FORBIDDEN", "campaigns.errors.outsideScope");
-    await refused(createCampaign(db, adminA, endOfTerm({ scopeUnitId: null }), NOW), "FORBIDDEN", "campaigns.errors.outsideScope");
-    await refused(createCampaign(db, await sessionOf(db, s.people.teacherA), endOfTerm(), NOW), "FORBIDDEN", "campaigns.errors.forbidden");
+    await expectDomainError(createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.unitB.id }), NOW), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(createCampaign(db, adminA, endOfTerm({ scopeUnitId: null }), NOW), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(createCampaign(db, await sessionOf(db, s.people.teacherA), endOfTerm(), NOW), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
     expect(await countCampaigns()).toBe(0);
     expect(await createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.unitA.id }), NOW)).toMatchObject({ scopeUnitId: s.unitA.id });
     expect(await createCampaign(db, adminA, endOfTerm({ scopeUnitId: s.officeA.id }), NOW)).toMatchObject({ scopeUnitId: s.officeA.id });
@@ -153,13 +151,13 @@ describe("createCampaign", () => {
       instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
       cohorts: [{ graduationYear: 2026, offsetYears: 0.5 }, { graduationYear: 2023, offsetYears: 3 }], ...patch,
     });
-    await refused(createCampaign(db, q, tracking({ termId: s.term.id }), NOW), "BAD_REQUEST", "campaigns.errors.termNotAllowed");
-    await refused(createCampaign(db, q, tracking({ cohorts: [] }), NOW), "BAD_REQUEST", "campaigns.errors.cohortsRequired");
-    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2026, offsetYears: 2 as never }] }), NOW), "BAD_REQUEST", "campaigns.errors.badOffset");
-    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2018, offsetYears: 0.5 }] }), NOW), "BAD_REQUEST", "campaigns.errors.cohortOffsetMismatch");
-    await refused(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2021, offsetYears: 5 }] }), NOW), "BAD_REQUEST", "campaigns.errors.noCohorts");
-    await refused(createCampaign(db, q, tracking({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.employer_tracking }] }), NOW),
-      "BAD_REQUEST", "campaigns.errors.wrongInstrumentKind");
+    await expectDomainError(createCampaign(db, q, tracking({ termId: s.term.id }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.termNotAllowed" });
+    await expectDomainError(createCampaign(db, q, tracking({ cohorts: [] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.cohortsRequired" });
+    await expectDomainError(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2026, offsetYears: 2 as never }] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.badOffset" });
+    await expectDomainError(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2018, offsetYears: 0.5 }] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.cohortOffsetMismatch" });
+    await expectDomainError(createCampaign(db, q, tracking({ cohorts: [{ graduationYear: 2021, offsetYears: 5 }] }), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.noCohorts" });
+    await expectDomainError(createCampaign(db, q, tracking({ instruments: [{ raterGroup: "alumni", instrumentVersionId: v.employer_tracking }] }), NOW),
+      { kind: "BAD_REQUEST", code: "campaigns.errors.wrongInstrumentKind" });
     const c = await createCampaign(db, q, tracking({}), NOW);
     expect(await generateAssignments(db, c.id)).toMatchObject({ targets: 3, eligibility: 0 });
     // A unit's wave covers its programmes' cohorts only.
@@ -174,8 +172,8 @@ describe("createCampaign", () => {
       kind: "employer_tracking", name: "用人单位跟踪调查", opensAt: OPENS, closesAt: CLOSES, employers: employersSel,
       instruments: [{ raterGroup: "employer", instrumentVersionId: v.employer_tracking }],
     });
-    await refused(createCampaign(db, q, emp(undefined), NOW), "BAD_REQUEST", "campaigns.errors.employersRequired");
-    await refused(createCampaign(db, q, emp([999999]), NOW), "BAD_REQUEST", "campaigns.errors.employerNotFound");
+    await expectDomainError(createCampaign(db, q, emp(undefined), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.employersRequired" });
+    await expectDomainError(createCampaign(db, q, emp([999999]), NOW), { kind: "BAD_REQUEST", code: "campaigns.errors.employerNotFound" });
     const e = await createCampaign(db, q, emp("all"), NOW);
     expect(await generateAssignments(db, e.id)).toMatchObject({ targets: 2 });
   });
@@ -230,9 +228,9 @@ describe("generateAssignments (end of term)", () => {
     await generateAssignments(db, c.id);
     await setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "self", instrumentVersionId: v.self_evaluation }]);
     await openCampaign(db, c.id, DURING, null, KEY_SECRET);
-    await refused(generateAssignments(db, c.id), "CONFLICT", "campaigns.errors.notDraft");
-    await refused(planObservations(db, c.id, { perSection: 1, quotaPerObserver: 5, groups: ["peer"] }), "CONFLICT", "campaigns.errors.notDraft");
-    await refused(setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }]), "CONFLICT", "campaigns.errors.instrumentsFrozen");
+    await expectDomainError(generateAssignments(db, c.id), { kind: "CONFLICT", code: "campaigns.errors.notDraft" });
+    await expectDomainError(planObservations(db, c.id, { perSection: 1, quotaPerObserver: 5, groups: ["peer"] }), { kind: "CONFLICT", code: "campaigns.errors.notDraft" });
+    await expectDomainError(setCampaignInstruments(db, await quality(), c.id, [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }]), { kind: "CONFLICT", code: "campaigns.errors.instrumentsFrozen" });
     // The database refuses it too.
     await expect(db.update(campaignInstruments).set({ instrumentVersionId: v.peer_evaluation }).where(eq(campaignInstruments.campaignId, c.id))).rejects.toThrow();
     await expect(db.delete(campaignInstruments).where(eq(campaignInstruments.campaignId, c.id))).rejects.toThrow();
@@ -244,22 +242,22 @@ describe("generateAssignments (end of term)", () => {
 describe("openCampaign / closeCampaign", () => {
   it("opens a draft within its window with targets and instruments for every group, then closes", async () => {
     const c = await createCampaign(db, await quality(), endOfTerm({ instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }] }), NOW);
-    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.noTargets");
+    await expectDomainError(openCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.noTargets" });
     await generateAssignments(db, c.id, { raterGroups: ["student", "self"] });
-    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.missingInstrument");
+    await expectDomainError(openCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.missingInstrument" });
     await generateAssignments(db, c.id);
-    await refused(openCampaign(db, c.id, NOW), "CONFLICT", "campaigns.errors.notYetOpen");
-    await refused(openCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.windowOver");
-    await refused(closeCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notOpen");
+    await expectDomainError(openCampaign(db, c.id, NOW), { kind: "CONFLICT", code: "campaigns.errors.notYetOpen" });
+    await expectDomainError(openCampaign(db, c.id, CLOSES), { kind: "CONFLICT", code: "campaigns.errors.windowOver" });
+    await expectDomainError(closeCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.notOpen" });
     // Anonymous groups need a signing key per target: made when the secret is given.
-    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.keysNotReady");
+    await expectDomainError(openCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.keysNotReady" });
     expect(await openCampaign(db, c.id, DURING, s.people.quality.id, KEY_SECRET)).toMatchObject({ state: "open", openedAt: DURING });
     const keys = await queryValue(db, col.int, sql`
       select count(*)::int as keys from target_keys k join campaign_targets t on t.id = k.target_id where t.campaign_id = ${c.id}`);
     expect(keys).toBe((await assignmentSummary(db, c.id)).targets);
-    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.notDraft");
+    await expectDomainError(openCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.notDraft" });
     expect(await closeCampaign(db, c.id, CLOSES)).toMatchObject({ state: "closed", closedAt: CLOSES });
-    await refused(closeCampaign(db, c.id, CLOSES), "CONFLICT", "campaigns.errors.notOpen");
+    await expectDomainError(closeCampaign(db, c.id, CLOSES), { kind: "CONFLICT", code: "campaigns.errors.notOpen" });
     // State only moves forward, in the database too.
     await expect(db.update(campaigns).set({ state: "draft" }).where(eq(campaigns.id, c.id))).rejects.toThrow();
   });
@@ -270,7 +268,7 @@ describe("openCampaign / closeCampaign", () => {
       instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
     }, NOW);
     await planObservations(db, c.id, { perSection: 1, quotaPerObserver: 10, groups: ["supervisor", "peer"] });
-    await refused(openCampaign(db, c.id, DURING), "CONFLICT", "campaigns.errors.missingInstrument");
+    await expectDomainError(openCampaign(db, c.id, DURING), { kind: "CONFLICT", code: "campaigns.errors.missingInstrument" });
     await setCampaignInstruments(db, await quality(), c.id, [
       { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }, { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
     ]);
@@ -342,8 +340,8 @@ describe("planObservations", () => {
     expect(obs.map((o) => o.observerId).sort()).toEqual([x.schoolSup.id, x.schoolLeader.id].sort());
     expect(plan.short).toEqual([{ sectionId: s.secB.id, sectionCode: "EN101-01", assigned: 2, candidates: 2 }]);
     const eot = await createCampaign(db, await quality(), endOfTerm(), NOW);
-    await refused(planObservations(db, eot.id, { perSection: 1, quotaPerObserver: 1, groups: ["peer", "peer"] }), "BAD_REQUEST", "campaigns.errors.duplicateRaterGroup");
-    await refused(planObservations(db, eot.id, { perSection: 0, quotaPerObserver: 1, groups: ["peer"] }), "BAD_REQUEST", "campaigns.errors.badPerSection");
+    await expectDomainError(planObservations(db, eot.id, { perSection: 1, quotaPerObserver: 1, groups: ["peer", "peer"] }), { kind: "BAD_REQUEST", code: "campaigns.errors.duplicateRaterGroup" });
+    await expectDomainError(planObservations(db, eot.id, { perSection: 0, quotaPerObserver: 1, groups: ["peer"] }), { kind: "BAD_REQUEST", code: "campaigns.errors.badPerSection" });
   });
 });
 

@@ -5,11 +5,12 @@ import { campaignTargets, campaigns, observationAssignments, persons, roleGrants
 import { col, queryRows } from "@/db/query";
 import { approveVersion, createVersion } from "../instruments/versions";
 import { myObservations, observationsOfTeacher, submitObservation } from "../respond/observations";
-import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, endOfTermCampaign, refused } from "../test/collection";
+import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, endOfTermCampaign, } from "../test/collection";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { campaignDetail, generateFor, observationProgressFor, observationRecordsFor, openFor, planObservationsFor } from "./admin";
 import { createCampaign } from "./campaigns";
 import { ratesForTeacher, responseRates } from "./rates";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -68,12 +69,12 @@ describe("one visit date: the form's own", () => {
     const tasks = await myObservations(db, s.people.teacherB.id, DURING);
     // The page learns which question holds the date (and drops its own date field).
     expect(tasks.map((t) => t.dateQuestion)).toEqual(["obs_date", "obs_date"]);
-    await refused(submitObservation(db, s.people.teacherB.id, { assignmentId: a.bA, answers: { obs_date: "2026-12-29", q1: 5 } }, "zh", DURING),
-      "BAD_REQUEST", "respond.observe.errors.futureDate");
+    await expectDomainError(submitObservation(db, s.people.teacherB.id, { assignmentId: a.bA, answers: { obs_date: "2026-12-29", q1: 5 } }, "zh", DURING),
+      { kind: "BAD_REQUEST", code: "respond.observe.errors.futureDate" });
     // A separate date beside the form's is no longer taken.
-    await refused(submitObservation(db, s.people.teacherB.id,
+    await expectDomainError(submitObservation(db, s.people.teacherB.id,
       { assignmentId: a.bA, answers: { obs_date: "2026-12-27", q1: 5 }, observedOn: "2026-12-20" } as never, "zh", DURING),
-    "BAD_REQUEST", "respond.observe.errors.invalidRequest");
+    { kind: "BAD_REQUEST", code: "respond.observe.errors.invalidRequest" });
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.bA, answers: { obs_date: "2026-12-27", q1: 5 } }, "zh", DURING);
     const [row] = await queryRows(db, { observed_on: col.text }, sql`select observed_on::text as observed_on from observation_records`);
     expect(row.observed_on).toBe("2026-12-27");
@@ -100,7 +101,7 @@ describe("progress of an observation round", () => {
     const q = await observationProgressFor(db, await as(s.people.quality), campaignId);
     expect(q.byVisit.find((v) => v.sectionCode === "CS101-01")).toMatchObject({ due: 2, done: 2, status: "done", lastOn: "2026-12-27" });
     expect(q.visits).toEqual({ due: 2, done: 1 });
-    await refused(observationProgressFor(db, await as(s.people.teacherA), campaignId), "FORBIDDEN", "campaigns.errors.forbidden");
+    await expectDomainError(observationProgressFor(db, await as(s.people.teacherA), campaignId), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
   });
 
   it("the rates of an observation round count records due and submitted (not 0 and —)", async () => {
@@ -123,7 +124,7 @@ describe("progress of an observation round", () => {
       { name: "obs_date", title: "Date of the visit", text: "2026-12-27" },
       { name: "q1", title: "Overall", text: "Excellent" },
     ]);
-    await refused(observationRecordsFor(db, await as(s.people.teacherA), campaignId, "zh"), "FORBIDDEN", "campaigns.errors.forbidden");
+    await expectDomainError(observationRecordsFor(db, await as(s.people.teacherA), campaignId, "zh"), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
   });
 });
 

@@ -5,11 +5,12 @@ import { campaigns, courses, eligibility, enrolments, persons, roleGrants, secti
 import { createInvitations } from "../invitations/invitations";
 import { closeCampaign } from "./campaigns";
 import {
-  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER, refused, SECRET, studentTokens, submit, trackingData,
+  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER, SECRET, studentTokens, submit, trackingData,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { approvePolicy, createPolicy, defaultPolicy, retirePolicy } from "../scoring/policies";
 import { ratesForActor, ratesForTeacher, responseRates, roundRate, teacherRow, type RateDimension, type RateRow, type TeacherRateReport, type TeacherRateRow } from "./rates";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -245,14 +246,14 @@ describe("ratesForActor", () => {
 
   it("a student, HR and the system administrator are refused", async () => {
     for (const p of [s.people.studentA, s.people.hr, s.people.sysAdmin]) {
-      await refused(as(p), "FORBIDDEN", "campaigns.errors.ratesForbidden");
+      await expectDomainError(as(p), { kind: "FORBIDDEN", code: "campaigns.errors.ratesForbidden" });
     }
   });
 
   it("refuses an unknown campaign and a bad dimension", async () => {
     const q = await sessionOf(db, s.people.quality);
-    await refused(ratesForActor(db, q, { campaignId: 999_999 }), "NOT_FOUND", "campaigns.errors.notFound");
-    await refused(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), "BAD_REQUEST", "campaigns.errors.invalidInput");
+    await expectDomainError(ratesForActor(db, q, { campaignId: 999_999 }), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
+    await expectDomainError(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), { kind: "BAD_REQUEST", code: "campaigns.errors.invalidInput" });
   });
   it("once the campaign has closed, the teacher sees the exact counts of their own targets, by section, whatever is asked", async () => {
     // Campaigns only move forward: this test comes last among those reading the open campaign.

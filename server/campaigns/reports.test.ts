@@ -2,12 +2,13 @@ import { asc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog, campaignInstruments, campaigns, infoReports, roleGrants } from "@/db/schema";
-import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, refused } from "../test/collection";
+import { CLOSES, DURING, LATER, NOW, OPENS, SECRET } from "../test/collection";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { campaignDetail, deleteCampaignFor, generateFor, openFor, reportsFor } from "./admin";
 import { createCampaign, type CreateCampaignInput } from "./campaigns";
 import { myReportCampaigns, submitReport } from "./reports";
 import { tinyVersions } from "./testing";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -66,8 +67,8 @@ describe("information officer campaigns", () => {
     // Unit A's campaign: studentB belongs to unit B.
     const adminA = await as(s.people.adminA);
     const c = await createCampaign(db, adminA, infoCampaign({ scopeUnitId: s.unitA.id }), NOW);
-    await refused(generateFor(db, adminA, c.id), "BAD_REQUEST", "campaigns.errors.noOfficers");
-    await refused(openFor(db, adminA, c.id, DURING, SECRET), "CONFLICT", "campaigns.errors.noOfficers");
+    await expectDomainError(generateFor(db, adminA, c.id), { kind: "BAD_REQUEST", code: "campaigns.errors.noOfficers" });
+    await expectDomainError(openFor(db, adminA, c.id, DURING, SECRET), { kind: "CONFLICT", code: "campaigns.errors.noOfficers" });
   });
 
   it("an officer reports any number of times during the window, about one of their sections or not", async () => {
@@ -91,14 +92,14 @@ describe("information officer campaigns", () => {
 
   it("refuses a student who is not an officer, bad answers, a section not theirs, and outside the window; nothing stored", async () => {
     const { id } = await openInfo();
-    await refused(submitReport(db, s.people.studentA.id, { campaignId: id, answers }, "zh", DURING), "NOT_FOUND", "respond.report.errors.notFound");
-    await refused(submitReport(db, s.people.studentB.id, { campaignId: id, answers: { category: "teaching" } }, "zh", DURING),
-      "BAD_REQUEST", "respond.report.errors.invalidAnswers");
+    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, answers }, "zh", DURING), { kind: "NOT_FOUND", code: "respond.report.errors.notFound" });
+    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers: { category: "teaching" } }, "zh", DURING),
+      { kind: "BAD_REQUEST", code: "respond.report.errors.invalidAnswers" });
     await db.insert(roleGrants).values({ personId: s.people.studentA.id, role: "info_officer" });
-    await refused(submitReport(db, s.people.studentA.id, { campaignId: id, sectionId: s.secB.id, answers }, "zh", DURING),
-      "BAD_REQUEST", "respond.report.errors.notYourSection");
-    await refused(submitReport(db, s.people.studentB.id, { campaignId: id, answers }, "zh", new Date("2027-02-01T00:00:00Z")),
-      "CONFLICT", "respond.submit.errors.campaignClosed");
+    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, sectionId: s.secB.id, answers }, "zh", DURING),
+      { kind: "BAD_REQUEST", code: "respond.report.errors.notYourSection" });
+    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers }, "zh", new Date("2027-02-01T00:00:00Z")),
+      { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     expect(await db.$count(infoReports)).toBe(0);
   });
 
@@ -131,8 +132,8 @@ describe("information officer campaigns", () => {
     expect(b.rows.map((r) => r.sectionCode)).toEqual(["EN101-01"]);
 
     // Nobody else reads them.
-    await refused(reportsFor(db, await as(s.people.teacherA), id, "zh"), "FORBIDDEN", "campaigns.errors.forbidden");
-    await refused(reportsFor(db, await as(s.people.studentB), id, "zh"), "FORBIDDEN", "campaigns.errors.forbidden");
+    await expectDomainError(reportsFor(db, await as(s.people.teacherA), id, "zh"), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
+    await expectDomainError(reportsFor(db, await as(s.people.studentB), id, "zh"), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
   });
 
   it("the campaign page says it has reports and how many officers may report", async () => {
@@ -153,7 +154,7 @@ describe("deleting a draft campaign", () => {
     await generateFor(db, quality, eot.id);
     const info = await createCampaign(db, quality, infoCampaign(), NOW);
 
-    await refused(deleteCampaignFor(db, await as(s.people.adminA), eot.id), "FORBIDDEN", "campaigns.errors.outsideScope");
+    await expectDomainError(deleteCampaignFor(db, await as(s.people.adminA), eot.id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
     await deleteCampaignFor(db, quality, eot.id);
     await deleteCampaignFor(db, quality, info.id);
     expect(await db.select().from(campaigns)).toEqual([]);
@@ -161,7 +162,7 @@ describe("deleting a draft campaign", () => {
     expect(await db.$count(auditLog, eq(auditLog.action, "campaign.delete"))).toBe(2);
 
     const { id } = await openInfo();
-    await refused(deleteCampaignFor(db, quality, id), "CONFLICT", "campaigns.errors.notDraft");
+    await expectDomainError(deleteCampaignFor(db, quality, id), { kind: "CONFLICT", code: "campaigns.errors.notDraft" });
     expect(await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, id))).toHaveLength(1);
   });
 });

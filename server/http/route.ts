@@ -1,6 +1,8 @@
+import { ZodError } from "zod";
 import { badRequest, DomainError, HTTP_STATUS } from "../kernel/errors";
 import { LOCALE_COOKIE, toLocale, type Locale, type MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
+import { describeZod, zodFields } from "../i18n/zod";
 import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
@@ -94,6 +96,8 @@ export function routeHandler(
       return await fn(req, locale, requestBody(req, limit, opts.tooLarge));
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params, e.details);
+      // Input a handler validated with a zod schema (`schema.parse`): 400, as tRPC answers it.
+      if (e instanceof ZodError) return errorResponse(locale, 400, "errors.invalidInput", { detail: describeZod(e, locale) }, { fields: zodFields(e) });
       // "name": the anonymous submit path logs only what failed, never a message that
       // could carry the request's data (a database error may quote its parameters).
       const what = opts.logErrors === "name" ? `${(e as Error)?.name ?? "Error"} ${(e as { code?: string })?.code ?? ""}`.trim() : e;

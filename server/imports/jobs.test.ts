@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { createCaller } from "../api/root";
-import { DomainError } from "../kernel/errors";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { handleImportUpload, templateResponse } from "./http";
 import { importJobs } from "@/db/schema";
 import { failInterruptedImportJobs, getImportJob, listImportJobs, startImportJob } from "./jobs";
 import { csvBytes } from "./testing";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -24,16 +24,6 @@ function form(kind: string | null, file: { bytes: Uint8Array; name: string } | s
   if (typeof file === "string") f.set("file", file);
   else if (file) f.set("file", new File([file.bytes as BlobPart], file.name));
   return f;
-}
-
-async function domainError(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return `${e.kind} ${e.code}`;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
 }
 
 async function waitForJob(id: string) {
@@ -94,13 +84,14 @@ describe("import jobs", () => {
     expect(jobs.length).toBeGreaterThanOrEqual(3);
     expect(jobs[0]).not.toHaveProperty("errors");
     expect(jobs.find((j) => j.fileName === "专业.csv")?.createdByName).toBe("质量办王老师");
-    expect(await domainError(getImportJob(db, "00000000-0000-4000-8000-000000000000"))).toBe("NOT_FOUND imports.job.notFound");
-    expect(await domainError(getImportJob(db, "not-a-uuid"))).toBe("NOT_FOUND imports.job.notFound");
+    await expectDomainError(getImportJob(db, "00000000-0000-4000-8000-000000000000"), { kind: "NOT_FOUND", code: "imports.job.notFound" });
+    await expectDomainError(getImportJob(db, "not-a-uuid"), { kind: "NOT_FOUND", code: "imports.job.notFound" });
   });
 
   it("marks jobs interrupted by a restart as failed", async () => {
-    const [stale] = await db.insert(importJobs).values({ kind: "units", fileName: "old.csv", status: "writing" }).returning();
-    expect(await failInterruptedImportJobs(db, new Date(Date.now() + 60_000))).toBe(1);
+    const startedAt = new Date("2026-11-22T08:00:00Z");
+    const [stale] = await db.insert(importJobs).values({ kind: "units", fileName: "old.csv", status: "writing", createdAt: startedAt }).returning();
+    expect(await failInterruptedImportJobs(db, new Date(startedAt.getTime() + 60_000))).toBe(1);
     expect(await getImportJob(db, stale.id)).toMatchObject({ status: "failed" });
   });
 });
@@ -118,19 +109,19 @@ describe("upload handler", () => {
 
   it("refuses users without an import role and bad requests", async () => {
     const file = { name: "u.csv", bytes: csvBytes([["code"], ["x"]]) };
-    expect(await domainError(handleImportUpload({ db, user: null, locale: "zh", formData: form("units", file) }))).toBe("UNAUTHORIZED errors.unauthorized");
+    await expectDomainError(handleImportUpload({ db, user: null, locale: "zh", formData: form("units", file) }), { kind: "UNAUTHORIZED", code: "errors.unauthorized" });
     for (const p of [s.people.adminA, s.people.teacherA, s.people.hr]) {
       const user = await sessionOf(db, p);
-      expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", file) }))).toBe("FORBIDDEN errors.forbidden");
+      await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", file) }), { kind: "FORBIDDEN", code: "errors.forbidden" });
     }
     const user = await sessionOf(db, s.people.quality);
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("nope", file) }))).toBe("BAD_REQUEST imports.upload.badKind");
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form(null, file) }))).toBe("BAD_REQUEST imports.upload.badKind");
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", null) }))).toBe("BAD_REQUEST imports.upload.noFile");
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", "text") }))).toBe("BAD_REQUEST imports.upload.noFile");
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", { name: "e.csv", bytes: new Uint8Array() }) }))).toBe("BAD_REQUEST imports.upload.emptyFile");
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("nope", file) }), { kind: "BAD_REQUEST", code: "imports.upload.badKind" });
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form(null, file) }), { kind: "BAD_REQUEST", code: "imports.upload.badKind" });
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", null) }), { kind: "BAD_REQUEST", code: "imports.upload.noFile" });
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", "text") }), { kind: "BAD_REQUEST", code: "imports.upload.noFile" });
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", { name: "e.csv", bytes: new Uint8Array() }) }), { kind: "BAD_REQUEST", code: "imports.upload.emptyFile" });
     const big = { name: "big.csv", bytes: new Uint8Array(20 * 1024 * 1024 + 1) };
-    expect(await domainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", big) }))).toBe("BAD_REQUEST imports.upload.tooLarge");
+    await expectDomainError(handleImportUpload({ db, user, locale: "zh", formData: form("units", big) }), { kind: "BAD_REQUEST", code: "imports.upload.tooLarge" });
   });
 
   it("serves templates", async () => {
@@ -141,8 +132,8 @@ describe("upload handler", () => {
     const xlsx = await templateResponse("enrolments", "xlsx", "en");
     expect(xlsx.fileName).toBe("import-template-enrolments.xlsx");
     expect([...xlsx.body.subarray(0, 2)]).toEqual([0x50, 0x4b]);
-    expect(await domainError(templateResponse("people", "pdf", "zh"))).toBe("BAD_REQUEST imports.template.badFormat");
-    expect(await domainError(templateResponse("x", "csv", "zh"))).toBe("BAD_REQUEST imports.upload.badKind");
+    await expectDomainError(templateResponse("people", "pdf", "zh"), { kind: "BAD_REQUEST", code: "imports.template.badFormat" });
+    await expectDomainError(templateResponse("x", "csv", "zh"), { kind: "BAD_REQUEST", code: "imports.upload.badKind" });
   });
 });
 

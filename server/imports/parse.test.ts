@@ -4,6 +4,7 @@ import { headerMap, LAYOUTS, parseTermCode } from "./layouts";
 import { decodeText, matchHeader, parseImportFile, readTable, ImportFileError } from "./parse";
 import { templateCsv, templateXlsx } from "./templates";
 import { csvBytes, xlsxBytes } from "./testing";
+import { expectFailure } from "../test/errors";
 
 // GBK encoder for the test: the inverse of the platform's GB18030 decoder over the
 // two-byte range (covers all common Chinese characters).
@@ -34,13 +35,7 @@ function gbk(text: string): Uint8Array {
 }
 
 async function issuesOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ImportFileError) return e.issues;
-    throw e;
-  }
-  throw new Error("expected an ImportFileError");
+  return (await expectFailure(p, ImportFileError)).issues;
 }
 
 describe("layouts", () => {

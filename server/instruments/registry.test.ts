@@ -6,6 +6,7 @@ import { ItemValue, Model, surveyLocalization, type Question } from "survey-core
 import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
 import type { Indicator, InstrumentFile } from "./format";
 import { InstrumentRegistryError, loadRegistry } from "./registry";
+import { expectFailure } from "../test/errors";
 
 // These tests prove the library's properties directly with survey-core and plain JSON
 // walking, independently of check.ts (which loadRegistry also runs).
@@ -222,7 +223,7 @@ describe("loadRegistry", () => {
     expect(Object.keys(loadRegistry(d))).toEqual(["student_evaluation"]);
   });
 
-  it("throws one error listing every problem of every broken file", () => {
+  it("throws one error listing every problem of every broken file", async () => {
     const d = mkdtempSync(path.join(tmp, "bad-"));
     writeFileSync(path.join(d, "student_evaluation.json"), JSON.stringify(good));
     writeFileSync(path.join(d, "renamed.json"), JSON.stringify(good));
@@ -231,10 +232,7 @@ describe("loadRegistry", () => {
     bad.key = "weights";
     bad.indicators[0].weight = 0.1;
     writeFileSync(path.join(d, "weights.json"), JSON.stringify(bad));
-    let error: unknown;
-    try { loadRegistry(d); } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(InstrumentRegistryError);
-    const e = error as InstrumentRegistryError;
+    const e = await expectFailure(() => loadRegistry(d), InstrumentRegistryError);
     expect(e.files.map((x) => [x.file, x.problems.map((p) => p.code)])).toEqual([
       ["broken.json", ["json_syntax"]],
       ["renamed.json", ["file_name_mismatch"]],

@@ -12,6 +12,7 @@ import {
   approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, instrumentHash, listInstruments,
   planOfVersion, requireApprovedVersion, retireVersion,
 } from "./versions";
+import { expectDomainError, refusalOf } from "../test/errors";
 
 const bi = (zh: string, en: string) => ({ default: zh, en });
 const agree = [
@@ -125,9 +126,7 @@ describe("createVersion", () => {
       (f.survey as Record<string, unknown>).triggers = [{ type: "setvalue", expression: "{q1} = 5", setToName: "c1", setValue: "好" }];
     }, "survey", /triggers/],
   ])("a file with %s is refused with its problems, and nothing is stored", async (_, patch, path, text) => {
-    const err = await createVersion(db, sampleFile(patch), s.people.quality.id).catch((e) => e);
-    expect(err).toBeInstanceOf(DomainError);
-    expect(err).toMatchObject({ kind: "BAD_REQUEST", code: "instruments.errors.invalidFile" });
+    const err = await expectDomainError(createVersion(db, sampleFile(patch), s.people.quality.id), { kind: "BAD_REQUEST", code: "instruments.errors.invalidFile" });
     const problems = err.details as { path: string; message: string }[];
     expect(problems.length).toBeGreaterThan(0);
     const p = problems.find((x) => x.path === path);
@@ -139,21 +138,20 @@ describe("createVersion", () => {
 
   it("problems are described in the caller's language", async () => {
     const bad = sampleFile((f) => { f.indicators[0].weight = 0.5; });
-    const zh = await createVersion(db, bad, null, "zh").catch((e) => e);
-    const en = await createVersion(db, bad, null, "en").catch((e) => e);
-    expect(zh.details[0].message).toMatch(/权重/);
-    expect(en.details[0].message).toMatch(/weights/);
+    const details = async (locale: "zh" | "en") =>
+      (await expectDomainError(createVersion(db, bad, null, locale), { code: "instruments.errors.invalidFile" })).details as { message: string }[];
+    expect((await details("zh"))[0]?.message).toMatch(/权重/);
+    expect((await details("en"))[0]?.message).toMatch(/weights/);
     // Through tRPC: the message is translated and the details carry the problems.
     const api = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "en" });
-    const err = await api.instruments.upload({ file: bad }).catch((e) => e);
+    const err = await refusalOf(api.instruments.upload({ file: bad }));
     expect(err.message).toMatch(/problem/);
     expect(err.code).toBe("BAD_REQUEST");
   });
 
   it("refuses a file whose kind differs from the instrument with the same key", async () => {
     await createVersion(db, sampleFile(), s.people.quality.id);
-    const err = await createVersion(db, sampleFile((f) => { f.kind = "peer_evaluation"; f.name.zh = "改名"; }), s.people.quality.id).catch((e) => e);
-    expect(err).toMatchObject({ kind: "CONFLICT", code: "instruments.errors.kindMismatch" });
+    await expectDomainError(createVersion(db, sampleFile((f) => { f.kind = "peer_evaluation"; f.name.zh = "改名"; }), s.people.quality.id), { kind: "CONFLICT", code: "instruments.errors.kindMismatch" });
     expect(await count()).toBe(1);
     const check = await checkUpload(db, sampleFile((f) => { f.kind = "peer_evaluation"; }), "zh");
     expect(check.ok).toBe(false);
@@ -272,8 +270,7 @@ describe("importLibrary", () => {
   });
 
   it("a bad file imports nothing", async () => {
-    const err = await importLibrary(db, [sampleFile(), sampleFile((f) => { f.key = "bad"; f.indicators[0].weight = 0.9; })]).catch((e) => e);
-    expect(err).toMatchObject({ code: "instruments.errors.invalidFile" });
+    await expectDomainError(importLibrary(db, [sampleFile(), sampleFile((f) => { f.key = "bad"; f.indicators[0].weight = 0.9; })]), { code: "instruments.errors.invalidFile" });
     expect(await count()).toBe(0);
   });
 });

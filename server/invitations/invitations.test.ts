@@ -10,12 +10,13 @@ import { publicKeysFor } from "../anonymity/targetkeys";
 import { closeCampaign } from "../campaigns/campaigns";
 import {
   BASE_URL, CLOSES, DURING, employerCampaign, endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER,
-  linkTokens, OPENS, refused, SECRET, submit, tableText, trackingData, type Tracking,
+  linkTokens, OPENS, SECRET, submit, tableText, trackingData, type Tracking,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import {
   createInvitations, exportInvitationLinks, invitationToken, resolveInvitation, sendInvitations,
 } from "./invitations";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -28,7 +29,7 @@ beforeEach(async () => {
 
 const sha256 = (v: string) => createHash("sha256").update(v, "utf8").digest("hex");
 const tokenOf = (inv: { nonce: string }) => invitationToken(SECRET, inv.nonce);
-const notFound = (p: Promise<unknown>) => refused(p, "NOT_FOUND", "respond.submit.errors.invitationNotFound");
+const notFound = (p: Promise<unknown>) => expectDomainError(p, { kind: "NOT_FOUND", code: "respond.submit.errors.invitationNotFound" });
 const quality = () => sessionOf(db, s.people.quality);
 
 /** Every table's rows as text, joined (to look for a secret anywhere in the database). */
@@ -126,7 +127,7 @@ describe("resolveInvitation and issueForInvitation", () => {
     const tok = await invitationTokenFor(db, i1.id, DURING);
     expect((await resolveInvitation(db, tokenOf(i1), DURING)).state).toBe("used");
     expect((await db.select().from(invitations).where(eq(invitations.id, i1.id)))[0].tokenIssuedOn).toBe("2026-12-28");
-    await refused(invitationTokenFor(db, i1.id, DURING), "CONFLICT", "respond.submit.errors.invitationUsed");
+    await expectDomainError(invitationTokenFor(db, i1.id, DURING), { kind: "CONFLICT", code: "respond.submit.errors.invitationUsed" });
     // Another alumnus's link is untouched.
     expect((await resolveInvitation(db, tokenOf(of(t.a2)), DURING)).state).toBe("ready");
 
@@ -173,11 +174,11 @@ describe("resolveInvitation and issueForInvitation", () => {
 
   it("a bad blinded message or an unknown invitation is refused and leaves the link usable", async () => {
     const i1 = of(t.a1);
-    await refused(issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(new Uint8Array(300).fill(255)) }, DURING, SECRET),
-      "BAD_REQUEST", "respond.submit.errors.invalidBlindedMessage");
-    await refused(issueForInvitation(db, { invitationId: 999_999, blindedMsg: toBase64(new Uint8Array(256).fill(1)) }, DURING, SECRET),
-      "NOT_FOUND", "respond.submit.errors.invitationNotFound");
-    await refused(issueForInvitation(db, { invitationId: i1.id, blindedMsg: "" }, DURING, SECRET), "BAD_REQUEST", "respond.submit.errors.invalidRequest");
+    await expectDomainError(issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(new Uint8Array(300).fill(255)) }, DURING, SECRET),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
+    await expectDomainError(issueForInvitation(db, { invitationId: 999_999, blindedMsg: toBase64(new Uint8Array(256).fill(1)) }, DURING, SECRET),
+      { kind: "NOT_FOUND", code: "respond.submit.errors.invitationNotFound" });
+    await expectDomainError(issueForInvitation(db, { invitationId: i1.id, blindedMsg: "" }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
     expect((await resolveInvitation(db, tokenOf(i1), DURING)).state).toBe("ready");
   });
 
@@ -185,7 +186,7 @@ describe("resolveInvitation and issueForInvitation", () => {
     const i1 = of(t.a1);
     const closed = async (now: Date) => {
       expect((await resolveInvitation(db, tokenOf(i1), now)).state).toBe("closed");
-      await refused(invitationTokenFor(db, i1.id, now), "CONFLICT", "respond.submit.errors.campaignClosed");
+      await expectDomainError(invitationTokenFor(db, i1.id, now), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     };
     await closed(new Date(OPENS.getTime() - 1000));
     await closed(CLOSES);
@@ -196,7 +197,7 @@ describe("resolveInvitation and issueForInvitation", () => {
     await closeCampaign(db, g.id, LATER);
     const i2 = of(t.a2);
     expect((await resolveInvitation(db, tokenOf(i2), LATER)).state).toBe("closed");
-    await refused(invitationTokenFor(db, i2.id, LATER), "CONFLICT", "respond.submit.errors.campaignClosed");
+    await expectDomainError(invitationTokenFor(db, i2.id, LATER), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     expect((await db.select().from(invitations)).every((i) => i.tokenIssuedOn === null)).toBe(true);
   });
 });
@@ -259,20 +260,20 @@ describe("sendInvitations", () => {
   it("refuses other kinds, closed campaigns and actors outside the campaign's scope; nothing queued", async () => {
     const g = await graduateCampaign(db, s);
     const eot = await endOfTermCampaign(db, s);
-    await refused(sendInvitations(db, await quality(), eot.id, SECRET, DURING), "BAD_REQUEST", "campaigns.errors.noInvitations");
-    await refused(sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING), "FORBIDDEN", "campaigns.errors.outsideScope");
-    await refused(sendInvitations(db, await sessionOf(db, s.people.teacherA), g.id, SECRET, DURING), "FORBIDDEN", "campaigns.errors.forbidden");
-    await refused(sendInvitations(db, await sessionOf(db, s.people.hr), g.id, SECRET, DURING), "FORBIDDEN", "campaigns.errors.forbidden");
-    await refused(sendInvitations(db, await quality(), 999_999, SECRET, DURING), "NOT_FOUND", "campaigns.errors.notFound");
+    await expectDomainError(sendInvitations(db, await quality(), eot.id, SECRET, DURING), { kind: "BAD_REQUEST", code: "campaigns.errors.noInvitations" });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.teacherA), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.hr), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
+    await expectDomainError(sendInvitations(db, await quality(), 999_999, SECRET, DURING), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
     await closeCampaign(db, g.id, LATER);
-    await refused(sendInvitations(db, await quality(), g.id, SECRET, LATER), "CONFLICT", "campaigns.errors.notOpen");
+    await expectDomainError(sendInvitations(db, await quality(), g.id, SECRET, LATER), { kind: "CONFLICT", code: "campaigns.errors.notOpen" });
     expect(await outboxRows()).toEqual([]);
     expect(await db.select().from(invitations)).toEqual([]);
   });
 
   it("a unit admin sends its own unit's wave, and only its own", async () => {
     const g = await graduateCampaign(db, s, { actorId: s.people.adminA.id, scopeUnitId: s.unitA.id });
-    await refused(sendInvitations(db, await sessionOf(db, s.people.adminB), g.id, SECRET, DURING), "FORBIDDEN", "campaigns.errors.outsideScope");
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminB), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
     // Only 软件工程's cohort is in college A's wave.
     expect(await sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING)).toEqual({ created: 4, total: 4, queued: 3, noContact: 1 });
   });
@@ -309,7 +310,7 @@ describe("exportInvitationLinks", () => {
     }
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "campaign.invitations.export"));
     expect(audit).toMatchObject([{ actorId: s.people.quality.id, subject: `campaign ${g.id}`, detail: { rows: 5 } }]);
-    await refused(exportInvitationLinks(db, await sessionOf(db, s.people.adminB), g.id, SECRET, BASE_URL), "FORBIDDEN", "campaigns.errors.outsideScope");
+    await expectDomainError(exportInvitationLinks(db, await sessionOf(db, s.people.adminB), g.id, SECRET, BASE_URL), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
     expect(await db.select().from(auditLog).where(eq(auditLog.action, "campaign.invitations.export"))).toHaveLength(1);
   });
 

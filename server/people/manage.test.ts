@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
@@ -6,21 +5,16 @@ import { auditLog, persons, roleGrants } from "@/db/schema";
 import { createCaller } from "../api/root";
 import { authenticate } from "../auth/users";
 import { FIXTURE_PASSWORD, freshSchool, type School, sessionOf } from "../test/fixtures";
+import { refusalOf } from "../test/errors";
+
+// Sign-in attempts at a fixed instant: the throttle counts failures in a window before it.
+const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
 
 // Revoking a role and deactivating a person through the app, as the person page calls them.
 let db: Db;
 let s: School;
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale });
 
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 const rolesOf = async (id: number) => (await db.select().from(roleGrants).where(eq(roleGrants.personId, id))).map((g) => `${g.role}@${g.unitId ?? "-"}`).sort();
 const activeOf = async (id: number) => (await db.select().from(persons).where(eq(persons.id, id)))[0].active;
 
@@ -37,18 +31,18 @@ describe("revoking a role", () => {
     const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "person.role.revoke"));
     expect(a).toMatchObject({ actorId: s.people.quality.id, subject: `person ${s.people.teacherB.id}` });
     // Gone already: said so, nothing else changes.
-    const again = await refusal(q.people.revokeRole({ personId: s.people.teacherB.id, role: "supervisor", unitId: s.unitB.id }));
+    const again = await refusalOf(q.people.revokeRole({ personId: s.people.teacherB.id, role: "supervisor", unitId: s.unitB.id }));
     expect(again.code).toBe("NOT_FOUND");
     expect(again.message).toContain("督导");
   });
 
   it("the system administrator's role cannot be revoked, by anyone, in either language (the import's rule)", async () => {
     for (const who of [s.people.quality, s.people.sysAdmin]) {
-      const r = await refusal((await as(who)).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }));
+      const r = await refusalOf((await as(who)).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }));
       expect(r.code).toBe("FORBIDDEN");
       expect(r.message).toContain("“系统管理员”角色不能在系统内授予");
     }
-    const en = await refusal((await as(s.people.quality, "en")).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }));
+    const en = await refusalOf((await as(s.people.quality, "en")).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }));
     expect(en.message).toContain("cannot be granted in the app");
     expect(await rolesOf(s.people.sysAdmin.id)).toEqual(["sys_admin@-"]);
   });
@@ -56,8 +50,8 @@ describe("revoking a role", () => {
   it("HR, unit admins, teachers and students cannot revoke or deactivate", async () => {
     for (const who of [s.people.hr, s.people.adminA, s.people.teacherA, s.people.studentA]) {
       const c = await as(who);
-      expect((await refusal(c.people.revokeRole({ personId: s.people.studentB.id, role: "info_officer", unitId: null }))).code).toBe("FORBIDDEN");
-      expect((await refusal(c.people.setActive({ personId: s.people.studentB.id, active: false }))).code).toBe("FORBIDDEN");
+      expect((await refusalOf(c.people.revokeRole({ personId: s.people.studentB.id, role: "info_officer", unitId: null }))).code).toBe("FORBIDDEN");
+      expect((await refusalOf(c.people.setActive({ personId: s.people.studentB.id, active: false }))).code).toBe("FORBIDDEN");
     }
     expect(await rolesOf(s.people.studentB.id)).toEqual(["info_officer@-", "student@-"]);
     expect(await activeOf(s.people.studentB.id)).toBe(true);
@@ -69,7 +63,7 @@ describe("deactivating a person", () => {
     const q = await as(s.people.quality);
     await q.people.setActive({ personId: s.people.teacherA.id, active: false });
     expect(await activeOf(s.people.teacherA.id)).toBe(false);
-    const signIn = await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: null }, new Date(), { maxFailures: 5, lockMinutes: 15 });
+    const signIn = await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: null }, SIGN_IN_AT, { maxFailures: 5, lockMinutes: 15 });
     expect(signIn.ok).toBe(false);
     await q.people.setActive({ personId: s.people.teacherA.id, active: true });
     expect(await activeOf(s.people.teacherA.id)).toBe(true);
@@ -79,11 +73,11 @@ describe("deactivating a person", () => {
   });
 
   it("nobody deactivates the system administrator, nor themselves", async () => {
-    const r = await refusal((await as(s.people.quality)).people.setActive({ personId: s.people.sysAdmin.id, active: false }));
+    const r = await refusalOf((await as(s.people.quality)).people.setActive({ personId: s.people.sysAdmin.id, active: false }));
     expect(r.code).toBe("FORBIDDEN");
     expect(r.message).toContain("系统管理员");
     expect(await activeOf(s.people.sysAdmin.id)).toBe(true);
-    const self = await refusal((await as(s.people.quality)).people.setActive({ personId: s.people.quality.id, active: false }));
+    const self = await refusalOf((await as(s.people.quality)).people.setActive({ personId: s.people.quality.id, active: false }));
     expect(self.message).toBe("不能停用自己的账号。");
     expect(await activeOf(s.people.quality.id)).toBe(true);
   });

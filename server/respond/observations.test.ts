@@ -5,9 +5,10 @@ import { campaigns, observationAssignments, observationRecords } from "@/db/sche
 import { col, queryRows } from "@/db/query";
 import { responseRates } from "../campaigns/rates";
 import { tinyVersions } from "../campaigns/testing";
-import { CLOSES, DURING, LATER, OPENS, endOfTermCampaign, openedCampaign, refused } from "../test/collection";
+import { CLOSES, DURING, LATER, OPENS, endOfTermCampaign, openedCampaign, } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
 import { myObservations, mySelfEvaluations, observationsOfTeacher, submitObservation, submitSelfEvaluation } from "./observations";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -39,9 +40,9 @@ describe("class observation records (named)", () => {
     expect(await myObservations(db, s.people.teacherA.id, DURING)).toEqual([]);
 
     // Out of range (9 on a 5/3/1 scale) is refused; nothing is stored (the visit date: observation-round.test.ts).
-    await refused(submitObservation(db, s.people.teacherB.id, record({ answers: { q1: 9 } }), "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
+    await expectDomainError(submitObservation(db, s.people.teacherB.id, record({ answers: { q1: 9 } }), "zh", DURING), { kind: "BAD_REQUEST", code: "respond.observe.errors.invalidAnswers" });
     // Someone else's assignment looks like no assignment.
-    await refused(submitObservation(db, s.people.teacherA.id, record(), "zh", DURING), "NOT_FOUND", "respond.observe.errors.notFound");
+    await expectDomainError(submitObservation(db, s.people.teacherA.id, record(), "zh", DURING), { kind: "NOT_FOUND", code: "respond.observe.errors.notFound" });
     expect(await db.$count(observationRecords)).toBe(0);
 
     const r = await submitObservation(db, s.people.teacherB.id, record(), "zh", DURING);
@@ -49,11 +50,11 @@ describe("class observation records (named)", () => {
       select observer_id, observed_on::text as observed_on, answers, comment from observation_records where id = ${r.recordId}`);
     expect(row).toMatchObject({ observer_id: s.people.teacherB.id, observed_on: "2026-12-28", answers: { q1: 5 }, comment: "讲解清楚" });
     expect((await myObservations(db, s.people.teacherB.id, DURING))[0].done).toBe(true);
-    await refused(submitObservation(db, s.people.teacherB.id, record(), "zh", LATER), "CONFLICT", "respond.observe.errors.alreadyDone");
+    await expectDomainError(submitObservation(db, s.people.teacherB.id, record(), "zh", LATER), { kind: "CONFLICT", code: "respond.observe.errors.alreadyDone" });
   });
 
   it("refuses outside the window", async () => {
-    await refused(submitObservation(db, s.people.teacherB.id, record(), "zh", new Date("2026-12-20T08:00:00Z")), "CONFLICT", "respond.submit.errors.campaignClosed");
+    await expectDomainError(submitObservation(db, s.people.teacherB.id, record(), "zh", new Date("2026-12-20T08:00:00Z")), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     expect(await myObservations(db, s.people.teacherB.id, CLOSES)).toEqual([]);
   });
 
@@ -72,8 +73,8 @@ describe("self-evaluation (named: it is about the teacher)", () => {
     const tasks = await mySelfEvaluations(db, s.people.teacherA.id, DURING);
     expect(tasks.map((x) => [x.campaignId, x.courseName, x.done])).toEqual([[c.id, "程序设计基础", false]]);
     const targetId = tasks[0].targetId;
-    await refused(submitSelfEvaluation(db, s.people.teacherB.id, { targetId, answers: { q1: 5 } }, "zh", DURING), "NOT_FOUND", "respond.observe.errors.notFound");
-    await refused(submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 4 } }, "zh", DURING), "BAD_REQUEST", "respond.observe.errors.invalidAnswers");
+    await expectDomainError(submitSelfEvaluation(db, s.people.teacherB.id, { targetId, answers: { q1: 5 } }, "zh", DURING), { kind: "NOT_FOUND", code: "respond.observe.errors.notFound" });
+    await expectDomainError(submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 4 } }, "zh", DURING), { kind: "BAD_REQUEST", code: "respond.observe.errors.invalidAnswers" });
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId, answers: { q1: 3 } }, "zh", DURING)).toEqual({ status: "duplicate" });
     const rows = await queryRows(db, { rater_group: col.text, answers: col.json<unknown>() }, sql`select rater_group::text as rater_group, answers from responses where target_id = ${targetId}`);

@@ -7,10 +7,11 @@ import { fromBase64 } from "../anonymity/client";
 import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign } from "../campaigns/campaigns";
 import {
-  CLOSES, DURING, endOfTermCampaign, LATER, NOW, OPENS, openedCampaign, refused, studentTokens,
+  CLOSES, DURING, endOfTermCampaign, LATER, NOW, OPENS, openedCampaign, studentTokens,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { campaignPublicKeys, pendingForPerson } from "./pending";
+import { expectDomainError } from "../test/errors";
 
 let db: Db;
 let s: School;
@@ -112,15 +113,15 @@ describe("campaignPublicKeys", () => {
   });
 
   it("refuses unknown, draft, not yet open, past and closed campaigns", async () => {
-    await refused(campaignPublicKeys(db, 999_999, DURING), "NOT_FOUND", "respond.submit.errors.campaignNotFound");
+    await expectDomainError(campaignPublicKeys(db, 999_999, DURING), { kind: "NOT_FOUND", code: "respond.submit.errors.campaignNotFound" });
     const draft = await createCampaign(db, await sessionOf(db, s.people.quality), {
       kind: "end_of_term", name: "草稿", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
       instruments: [{ raterGroup: "student", instrumentVersionId: eot.versionId }],
     }, NOW);
-    await refused(campaignPublicKeys(db, draft.id, DURING), "CONFLICT", "respond.submit.errors.campaignClosed");
-    await refused(campaignPublicKeys(db, eot.id, new Date(OPENS.getTime() - 1000)), "CONFLICT", "respond.submit.errors.campaignClosed");
-    await refused(campaignPublicKeys(db, eot.id, CLOSES), "CONFLICT", "respond.submit.errors.campaignClosed");
+    await expectDomainError(campaignPublicKeys(db, draft.id, DURING), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(campaignPublicKeys(db, eot.id, new Date(OPENS.getTime() - 1000)), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(campaignPublicKeys(db, eot.id, CLOSES), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     await closeCampaign(db, eot.id, LATER);
-    await refused(campaignPublicKeys(db, eot.id, LATER), "CONFLICT", "respond.submit.errors.campaignClosed");
+    await expectDomainError(campaignPublicKeys(db, eot.id, LATER), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
   });
 });

@@ -13,6 +13,7 @@ import { ALL_COLUMNS, LongFormatError } from "./longformat";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, listPolicies, retirePolicy } from "./policies";
 import { myResults } from "./results";
 import { libraryVersions } from "./testing";
+import { expectFailure } from "../test/errors";
 
 // The import of past terms from another system (mode "existing"), the export of what is
 // stored, and policies as approved versions.
@@ -58,15 +59,8 @@ describe("import of past terms", () => {
   });
 
   it("refuses what does not resolve, naming it, and stores nothing", async () => {
-    const attempt = async (rows: string[]) => {
-      try {
-        await importHistoryFile(db, s.people.quality.id, file(rows), "en", NOW);
-      } catch (e) {
-        expect(e).toBeInstanceOf(LongFormatError);
-        return (e as LongFormatError).problems.map((p) => p.message);
-      }
-      throw new Error("expected a refusal");
-    };
+    const attempt = async (rows: string[]) =>
+      (await expectFailure(importHistoryFile(db, s.people.quality.id, file(rows), "en", NOW), LongFormatError)).problems.map((p) => p.message);
     expect(await attempt(students(1, 0.8, "X", "NO-SUCH"))).toEqual(["Term 2026-2027-1 has no section NO-SUCH: import the sections first."]);
     expect(await attempt(students(1, 0.8, "X", "CS101-01", "T999"))).toEqual(["No staff member has the number T999."]);
     expect(await attempt(["X,student_evaluation@7,CS101-01,T001,student,1,q1,1,2026-2027-1,40"])).toEqual(['No definition was given for instrument version "student_evaluation@7".']);

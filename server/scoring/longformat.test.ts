@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { LongFormatError, parseLongFormat, readLongTable } from "./longformat";
 import { fileOf } from "./testing";
+import { expectFailure } from "../test/errors";
 
 // Reading and checking the long format: every problem named with its row and column, in the
 // user's language, and nothing taken from a file that has one.
@@ -16,13 +17,7 @@ async function parse(text: string, locale: "zh" | "en" = "en") {
 }
 
 async function problems(text: string, locale: "zh" | "en" = "en") {
-  try {
-    await parse(text, locale);
-  } catch (e) {
-    expect(e).toBeInstanceOf(LongFormatError);
-    return (e as LongFormatError).problems;
-  }
-  throw new Error("expected the file to be refused");
+  return (await expectFailure(parse(text, locale), LongFormatError)).problems;
 }
 
 describe("long format", () => {
@@ -118,13 +113,11 @@ describe("long format", () => {
     expect((await problems(""))[0].message).toBe("The file is empty.");
     expect((await problems(`${HEAD}\n`))[0].message).toBe("The file holds no data.");
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
-    await expect(readLongTable(xls, "zh")).rejects.toThrow(LongFormatError);
-    try { await readLongTable(xls, "zh"); } catch (e) { expect((e as LongFormatError).problems[0].message).toContain("不支持旧版 Excel（.xls）文件"); }
+    expect((await expectFailure(readLongTable(xls, "zh"), LongFormatError)).problems[0].message).toContain("不支持旧版 Excel（.xls）文件");
   });
 
   it("a file over the caller's byte limit is refused with the limit named", async () => {
     const big = new Uint8Array(1024 * 1024 + 1).fill(0x61);
-    await expect(readLongTable(big, "en", 1024 * 1024)).rejects.toThrow(LongFormatError);
-    try { await readLongTable(big, "en", 1024 * 1024); } catch (e) { expect((e as LongFormatError).problems[0].message).toBe("The file is larger than the 1 MB limit."); }
+    expect((await expectFailure(readLongTable(big, "en", 1024 * 1024), LongFormatError)).problems[0].message).toBe("The file is larger than the 1 MB limit.");
   });
 });

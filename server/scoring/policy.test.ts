@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { throwsCode } from "./expect-code";
 import { composite, parsePolicy } from "./policy";
+import { expectDomainError } from "../test/errors";
 
 const base = {
   key: "2026-2027 标准", schoolYear: "2026-2027",
@@ -17,23 +17,22 @@ describe("scoring policy", () => {
     });
   });
 
-  it("minReliability: a coefficient in [0, 1], refused otherwise with its path named", () => {
+  it("minReliability: a coefficient in [0, 1], refused otherwise with its path named", async () => {
     expect(parsePolicy({ ...base, minReliability: 0.8 }).minReliability).toBe(0.8);
     expect(parsePolicy({ ...base, minReliability: 0 }).minReliability).toBe(0);
-    throwsCode(() => parsePolicy({ ...base, minReliability: 1.2 }), "scoring.errors.policyInvalid", { path: "minReliability" });
-    throwsCode(() => parsePolicy({ ...base, minReliability: -0.1 }), "scoring.errors.policyInvalid", { path: "minReliability" });
-    throwsCode(() => parsePolicy({ ...base, minReliability: "0.7" }), "scoring.errors.policyInvalid", { path: "minReliability" });
+    await expectDomainError(() => parsePolicy({ ...base, minReliability: 1.2 }), { code: "scoring.errors.policyInvalid", params: { path: "minReliability" } });
+    await expectDomainError(() => parsePolicy({ ...base, minReliability: -0.1 }), { code: "scoring.errors.policyInvalid", params: { path: "minReliability" } });
+    await expectDomainError(() => parsePolicy({ ...base, minReliability: "0.7" }), { code: "scoring.errors.policyInvalid", params: { path: "minReliability" } });
   });
 
-  it("refuses weights that do not sum to 1, a trim outside [0, 0.5), unknown fields, naming the problem", () => {
-    throwsCode(() => parsePolicy({ ...base, weights: { default: { student: 0.5, supervisor: 0.3 } } }), "scoring.errors.weightsSum", { scope: "weights.default", sum: 0.8 });
-    throwsCode(() => parsePolicy({ ...base, weights: { default: base.weights.default, byCourseType: { pe: { student: 0.7 } } } }),
-      "scoring.errors.weightsSum", { scope: "weights.byCourseType.pe", sum: 0.7 });
-    throwsCode(() => parsePolicy({ ...base, trim: 0.5 }), "scoring.errors.trimFraction");
-    throwsCode(() => parsePolicy({ ...base, trim: -0.1 }), "scoring.errors.trimFraction");
-    throwsCode(() => parsePolicy({ ...base, colour: "red" }), "scoring.errors.policyInvalid", { path: "(root)" });
-    throwsCode(() => parsePolicy({ ...base, weights: { default: { students: 1 } } }), "scoring.errors.policyInvalid");
-    throwsCode(() => parsePolicy({ ...base, schoolYear: "2026" }), "scoring.errors.policyInvalid", { path: "schoolYear" });
+  it("refuses weights that do not sum to 1, a trim outside [0, 0.5), unknown fields, naming the problem", async () => {
+    await expectDomainError(() => parsePolicy({ ...base, weights: { default: { student: 0.5, supervisor: 0.3 } } }), { code: "scoring.errors.weightsSum", params: { scope: "weights.default", sum: 0.8 } });
+    await expectDomainError(() => parsePolicy({ ...base, weights: { default: base.weights.default, byCourseType: { pe: { student: 0.7 } } } }), { code: "scoring.errors.weightsSum", params: { scope: "weights.byCourseType.pe", sum: 0.7 } });
+    await expectDomainError(() => parsePolicy({ ...base, trim: 0.5 }), { code: "scoring.errors.trimFraction" });
+    await expectDomainError(() => parsePolicy({ ...base, trim: -0.1 }), { code: "scoring.errors.trimFraction" });
+    await expectDomainError(() => parsePolicy({ ...base, colour: "red" }), { code: "scoring.errors.policyInvalid", params: { path: "(root)" } });
+    await expectDomainError(() => parsePolicy({ ...base, weights: { default: { students: 1 } } }), { code: "scoring.errors.policyInvalid" });
+    await expectDomainError(() => parsePolicy({ ...base, schoolYear: "2026" }), { code: "scoring.errors.policyInvalid", params: { path: "schoolYear" } });
   });
 
   it("composite: weights of the groups that count, renormalised and flagged when one is missing", () => {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { throwsCode } from "./expect-code";
 import { instrumentFileSchema, type InstrumentFile } from "@/server/instruments/format";
 import { compileScoring, scoreResponse } from "./score";
+import { expectDomainError } from "../test/errors";
 
 
 const name = (zh: string) => ({ zh, en: zh });
@@ -70,10 +70,10 @@ describe("scoreResponse", () => {
     expect(none.flags).toEqual({ straightLining: false, allLowest: false });
   });
 
-  it("another scale (outOf = 5) is the 百分制 score divided by 20", () => {
+  it("another scale (outOf = 5) is the 百分制 score divided by 20", async () => {
     const s = scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 } }, { outOf: 5 })!;
     expect(s.total!).toBeCloseTo(75.6 / 20, 10);
-    throwsCode(() => scoreResponse(fixture(), {}, { outOf: 0 }), "scoring.errors.outOf");
+    await expectDomainError(() => scoreResponse(fixture(), {}, { outOf: 0 }), { code: "scoring.errors.outOf" });
   });
 
   it("flags straight-lining and all-lowest; declined responses are not scored", () => {
@@ -93,39 +93,39 @@ describe("scoreResponse", () => {
     expect(scoreResponse(fixture(), {}, { declined: true })).toBeNull();
   });
 
-  it("refuses answers that are not on the scale", () => {
-    throwsCode(() => scoreResponse(fixture(), { q1: 6 }), "scoring.errors.valueOutsideScale", { item: "q1", value: "6" });
-    throwsCode(() => scoreResponse(fixture(), { m: { r2: "4" } }), "scoring.errors.valueOutsideScale", { item: "m/r2" });
+  it("refuses answers that are not on the scale", async () => {
+    await expectDomainError(() => scoreResponse(fixture(), { q1: 6 }), { code: "scoring.errors.valueOutsideScale", params: { item: "q1", value: "6" } });
+    await expectDomainError(() => scoreResponse(fixture(), { m: { r2: "4" } }), { code: "scoring.errors.valueOutsideScale", params: { item: "m/r2" } });
   });
 
-  it("refuses weights that do not sum to 1, naming where", () => {
+  it("refuses weights that do not sum to 1, naming where", async () => {
     const f1 = fixture();
     f1.indicators[1].weight = 0.5;
-    throwsCode(() => compileScoring(f1), "scoring.errors.weightsSum", { scope: "indicators", sum: 1.1 });
+    await expectDomainError(() => compileScoring(f1), { code: "scoring.errors.weightsSum", params: { scope: "indicators", sum: 1.1 } });
     const f2 = fixture();
     f2.indicators[0].children![1].weight = 0.4;
-    throwsCode(() => compileScoring(f2), "scoring.errors.weightsSum", { scope: "A", sum: 0.9 });
+    await expectDomainError(() => compileScoring(f2), { code: "scoring.errors.weightsSum", params: { scope: "A", sum: 0.9 } });
     const f3 = fixture();
     f3.items[2].weight = 0.5;
-    throwsCode(() => scoreResponse(f3, { q1: 4 }), "scoring.errors.weightsSum", { scope: "A2", sum: 0.9 });
+    await expectDomainError(() => scoreResponse(f3, { q1: 4 }), { code: "scoring.errors.weightsSum", params: { scope: "A2", sum: 0.9 } });
   });
 
-  it("refuses items it cannot score", () => {
+  it("refuses items it cannot score", async () => {
     const f1 = fixture();
     f1.items[0].indicator = "A";
-    throwsCode(() => compileScoring(f1), "scoring.errors.itemIndicator", { item: "q1", indicator: "A" });
+    await expectDomainError(() => compileScoring(f1), { code: "scoring.errors.itemIndicator", params: { item: "q1", indicator: "A" } });
     const f2 = fixture();
     f2.items[0].question = "remarks";
-    throwsCode(() => compileScoring(f2), "scoring.errors.itemNotScorable", { item: "remarks" });
+    await expectDomainError(() => compileScoring(f2), { code: "scoring.errors.itemNotScorable", params: { item: "remarks" } });
     const f3 = fixture();
     f3.items[4].row = "r9";
-    throwsCode(() => compileScoring(f3), "scoring.errors.itemNotScorable", { item: "m/r9" });
+    await expectDomainError(() => compileScoring(f3), { code: "scoring.errors.itemNotScorable", params: { item: "m/r9" } });
     const f4 = fixture();
     (f4.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([3, "na"]);
-    throwsCode(() => compileScoring(f4), "scoring.errors.degenerateScale", { item: "q1" });
+    await expectDomainError(() => compileScoring(f4), { code: "scoring.errors.degenerateScale", params: { item: "q1" } });
     const f5 = fixture();
     (f5.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([-1, 0, 1]);
-    throwsCode(() => compileScoring(f5), "scoring.errors.degenerateScale", { item: "q1" });
+    await expectDomainError(() => compileScoring(f5), { code: "scoring.errors.degenerateScale", params: { item: "q1" } });
   });
 
   it("the student evaluation of the library: top answers 100, lowest 20 (coefficient 0.2), and always within [0, 100]", () => {

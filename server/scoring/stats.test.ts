@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { throwsCode } from "./expect-code";
 import {
   chiSquareQuantile, classReliability, competitionRanks, confidenceInterval, distribution, fQuantile, iccLowerBound, mean, median, normalCdf, oneWayAnova,
   percentileRank, percentileRanks, quantile, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
   normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
 } from "./stats";
+import { expectDomainError } from "../test/errors";
 
 // The classic example 2,4,4,4,5,5,7,9: mean 5, Σ(x − 5)² = 32, so the population SD is 2 and
 // the sample SD sqrt(32/7) = 2.1380899352993950 (by hand); median (4 + 5)/2 = 4.5.
@@ -20,18 +20,18 @@ describe("descriptives", () => {
     expect(sampleSd([7])).toBeNull();
   });
 
-  it("quantile, type 7: of 2,4,4,4,5,5,7,9 the quartiles are at h = 7·0.25 = 1.75 → 4 + 0.75·0 = 4 and h = 5.25 → 5 + 0.25·(7 − 5) = 5.5", () => {
+  it("quantile, type 7: of 2,4,4,4,5,5,7,9 the quartiles are at h = 7·0.25 = 1.75 → 4 + 0.75·0 = 4 and h = 5.25 → 5 + 0.25·(7 − 5) = 5.5", async () => {
     expect(quantile(CLASSIC, 0.25)).toBe(4);
     expect(quantile(CLASSIC, 0.75)).toBe(5.5);
     expect(quantile(CLASSIC, 0.5)).toBe(4.5);
     expect(quantile([1, 2], 0.25)).toBe(1.25); // h = 0.25 → 1 + 0.25·(2 − 1)
     expect(quantile([3], 0.75)).toBe(3);
-    throwsCode(() => quantile([], 0.5), "scoring.errors.emptySample");
+    await expectDomainError(() => quantile([], 0.5), { code: "scoring.errors.emptySample" });
   });
 
-  it("refuses empty and non-finite samples", () => {
-    throwsCode(() => mean([]), "scoring.errors.emptySample");
-    throwsCode(() => median([1, NaN]), "scoring.errors.notFinite");
+  it("refuses empty and non-finite samples", async () => {
+    await expectDomainError(() => mean([]), { code: "scoring.errors.emptySample" });
+    await expectDomainError(() => median([1, NaN]), { code: "scoring.errors.notFinite" });
   });
 
   it("trimmed mean: R's documentation example mean(c(0:10, 50), trim = 0.1) = 5.5 (plain mean 8.75)", () => {
@@ -55,28 +55,28 @@ describe("descriptives", () => {
     expect(trimCount(0, 0.1)).toBe(0);
   });
 
-  it("trimmed mean: a fraction outside [0, 0.5) is refused, naming the problem", () => {
-    for (const f of [-0.1, 0.5, 0.7, NaN]) throwsCode(() => trimmedMean([1, 2, 3], f), "scoring.errors.trimFraction");
-    throwsCode(() => summarize([], 10, 0.5), "scoring.errors.trimFraction");
+  it("trimmed mean: a fraction outside [0, 0.5) is refused, naming the problem", async () => {
+    for (const f of [-0.1, 0.5, 0.7, NaN]) await expectDomainError(() => trimmedMean([1, 2, 3], f), { code: "scoring.errors.trimFraction" });
+    await expectDomainError(() => summarize([], 10, 0.5), { code: "scoring.errors.trimFraction" });
   });
 
-  it("standard error with the finite-population correction", () => {
+  it("standard error with the finite-population correction", async () => {
     // s = 10, n = 25, N = 100: 10/5 · sqrt(75/99) = 2 · 0.87038827977848 (by hand: 75/99 = 0.7575…)
     expect(standardError(10, 25, 100)).toBeCloseTo(1.7407765595569784, 12);
     expect(standardError(10, 25)).toBe(2); // no N: no correction
     expect(standardError(10, 25, 25)).toBe(0); // a census
     expect(standardError(null, 1, 1)).toBe(0); // N = 1: the one rater is everyone
     expect(standardError(null, 1, 30)).toBeNull(); // one rater of 30: no SD
-    throwsCode(() => standardError(3, 10, 9), "scoring.errors.populationTooSmall");
+    await expectDomainError(() => standardError(3, 10, 9), { code: "scoring.errors.populationTooSmall" });
   });
 
-  it("distribution per option, in the options' order, shares over all answers", () => {
+  it("distribution per option, in the options' order, shares over all answers", async () => {
     expect(distribution([5, 4, 5, "na", 5], [5, 4, 3, "na"])).toEqual([
       { value: 5, count: 3, share: 0.6 }, { value: 4, count: 1, share: 0.2 },
       { value: 3, count: 0, share: 0 }, { value: "na", count: 1, share: 0.2 },
     ]);
     expect(distribution([], [1, 2])).toEqual([{ value: 1, count: 0, share: 0 }, { value: 2, count: 0, share: 0 }]);
-    throwsCode(() => distribution([6], [1, 2, 3]), "scoring.errors.valueNotAnOption");
+    await expectDomainError(() => distribution([6], [1, 2, 3]), { code: "scoring.errors.valueNotAnOption" });
   });
 });
 
@@ -96,15 +96,15 @@ describe("Student t", () => {
     expect(Math.abs(tQuantile(0.025, df) + t)).toBeLessThan(1e-9);
   });
 
-  it("one-sided t(0.95, df) for df 5 and 10 (tables: 2.015, 1.812), the CDF and the normal", () => {
+  it("one-sided t(0.95, df) for df 5 and 10 (tables: 2.015, 1.812), the CDF and the normal", async () => {
     expect(Math.abs(tQuantile(0.95, 5) - 2.0150483733)).toBeLessThan(1e-9);
     expect(Math.abs(tQuantile(0.95, 10) - 1.8124611228)).toBeLessThan(1e-9);
     expect(Math.abs(tCdf(2, 5) - 0.949030260585)).toBeLessThan(1e-10); // same python integration
     expect(tCdf(1, 1)).toBeCloseTo(0.75, 14); // Cauchy: ½ + atan(1)/π
     expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
     expect(tQuantile(0.5, 7)).toBe(0);
-    throwsCode(() => tQuantile(1, 5), "scoring.errors.probability");
-    throwsCode(() => tQuantile(0.9, 0), "scoring.errors.degreesOfFreedom");
+    await expectDomainError(() => tQuantile(1, 5), { code: "scoring.errors.probability" });
+    await expectDomainError(() => tQuantile(0.9, 0), { code: "scoring.errors.degreesOfFreedom" });
   });
 
   it("closed forms: df = 1 (Cauchy) t = tan(π(p − ½)); df = 2 t = (2p − 1)/sqrt(2p(1 − p))", () => {
@@ -218,14 +218,14 @@ describe("reliability", () => {
     expect(a.iccK!).toBeCloseTo(28716 / 32155, 12);
   });
 
-  it("degenerate and bad input", () => {
+  it("degenerate and bad input", async () => {
     expect(oneWayAnova([[3, 3], [3, 3]]).icc1).toBeNull(); // no variance at all
     const same = oneWayAnova([[1, 5], [1, 5]]); // equal class means: MSB = 0
     expect(same.iccK).toBeNull();
     expect(same.icc1!).toBeCloseTo(-1, 12); // −1/(n0 − 1) with n0 = 2
-    throwsCode(() => oneWayAnova([[1, 2, 3]]), "scoring.errors.tooFewGroups");
-    throwsCode(() => oneWayAnova([[1], [2]]), "scoring.errors.noWithinGroupDf");
-    throwsCode(() => oneWayAnova([[1, 2], []]), "scoring.errors.emptyGroup");
+    await expectDomainError(() => oneWayAnova([[1, 2, 3]]), { code: "scoring.errors.tooFewGroups" });
+    await expectDomainError(() => oneWayAnova([[1], [2]]), { code: "scoring.errors.noWithinGroupDf" });
+    await expectDomainError(() => oneWayAnova([[1, 2], []]), { code: "scoring.errors.emptyGroup" });
   });
 
   it("property: ICC(1) ≤ 1 and ICC(k) ≤ 1", () => {
@@ -265,7 +265,7 @@ describe("reliability", () => {
     expect(iccLowerBound(oneWayAnova([[3, 3], [3, 3]]))).toBeNull();
   });
 
-  it("Spearman–Brown: class reliability and raters needed (hand-worked)", () => {
+  it("Spearman–Brown: class reliability and raters needed (hand-worked)", async () => {
     expect(classReliability(0.2, 10)).toBeCloseTo(2 / 2.8, 12); // 10·0.2/(1 + 9·0.2)
     expect(classReliability(0.2, 1)).toBeCloseTo(0.2, 12);
     expect(classReliability(-0.1, 30)).toBe(0);
@@ -278,8 +278,8 @@ describe("reliability", () => {
     expect(classReliability(0.2, 16)).toBeCloseTo(0.8, 12);
     expect(ratersNeeded(0.9, 0.8)).toBe(1);
     expect(ratersNeeded(0, 0.7)).toBeNull();
-    throwsCode(() => ratersNeeded(0.3, 1), "scoring.errors.reliabilityTarget");
-    throwsCode(() => classReliability(1.2, 3), "scoring.errors.iccOutOfRange");
+    await expectDomainError(() => ratersNeeded(0.3, 1), { code: "scoring.errors.reliabilityTarget" });
+    await expectDomainError(() => classReliability(1.2, 3), { code: "scoring.errors.iccOutOfRange" });
   });
 
   it("the report of the unbalanced example: each class's reliability and shrunk score", () => {
@@ -306,11 +306,11 @@ describe("reliability", () => {
     expect(reliabilityReport([[3, 3], [3, 3]]).classes[0]).toEqual({ n: 2, mean: 3, reliability: 0, shrunk: 3 });
   });
 
-  it("empirical-Bayes shrinkage toward the norm-group mean", () => {
+  it("empirical-Bayes shrinkage toward the norm-group mean", async () => {
     expect(shrunkScore(90, 80, 0.6)).toBeCloseTo(86, 12); // 80 + 0.6·10
     expect(shrunkScore(70, 80, 0)).toBe(80);
     expect(shrunkScore(70, 80, 1)).toBe(70);
-    throwsCode(() => shrunkScore(70, 80, 1.5), "scoring.errors.reliabilityOutOfRange");
+    await expectDomainError(() => shrunkScore(70, 80, 1.5), { code: "scoring.errors.reliabilityOutOfRange" });
   });
 });
 

@@ -29,11 +29,6 @@ export const LATER = new Date("2027-01-03T09:00:00Z");
 
 export type Token = { targetId: number; token: string; signature: string };
 
-/** Rejects with this DomainError (kind and full message code). */
-export async function refused(p: Promise<unknown>, kind: string, code: string) {
-  await expect(p).rejects.toMatchObject({ name: "DomainError", kind, code });
-}
-
 type TargetRow = typeof campaignTargets.$inferSelect;
 
 /**
