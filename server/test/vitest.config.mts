@@ -8,7 +8,7 @@ export default defineConfig({
   root,
   resolve: { alias: { "@": root } },
   test: {
-    include: ["server/**/*.test.ts", "db/**/*.test.ts", "bench/**/*.test.ts"],
+    include: ["server/**/*.test.ts", "db/**/*.test.ts", "bench/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
     // Keep one database per worker across files (PGlite takes ~3 s to start).
     pool: "forks",
