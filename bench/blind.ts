@@ -7,7 +7,7 @@
 // blindSign, mean over 3 runs only (it takes ~0.3 s each).
 import { RSABSSA } from "@cloudflare/blindrsa-ts";
 import { blindSign, verifyToken } from "@/server/anonymity/blind";
-import { blindToken, finalizeToken, importTargetPublicKey as importWebKey, prepareToken } from "@/server/anonymity/client";
+import { blindToken, finalizeToken, importTargetPublicKey as importWebKey, prepareToken } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "@/server/anonymity/keys";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 5);

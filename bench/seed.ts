@@ -28,7 +28,7 @@ import { verifyToken } from "@/server/anonymity/blind";
 import { beijingDate } from "@/server/kernel/time";
 import { storedTokenHash } from "@/server/anonymity/pool";
 import { encryptTargetKey } from "@/server/anonymity/keys";
-import { PSS_SALT_LENGTH, TOKEN_BYTES } from "@/server/anonymity/params";
+import { PSS_SALT_LENGTH, TOKEN_BYTES } from "@/server/shared/anonymity/params";
 import type { SessionUser } from "@/server/auth/users";
 import { generateAssignments } from "@/server/campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "@/server/campaigns/campaigns";

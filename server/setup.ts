@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db, DbHandle } from "@/db/client";
 import { persons } from "@/db/schema";
-import { isEmpty, readMarker, seedDemo, type DemoSummary } from "@/db/seed/demo";
+import { isEmpty, readMarker, seedDemo, type DemoSummary } from "@/server/demo/seed";
 import { seedDemoCampaigns } from "./campaigns/demo";
 import { anonSecret } from "./kernel/env";
 import { importLibrary } from "./instruments/library";
@@ -12,7 +12,7 @@ import { seedDemoAttainment } from "./attainment/demo";
 export type PrepareOptions = { demo: "auto" | "off"; log: (line: string) => void };
 
 /**
- * The demo university: people and teaching from db/seed/demo.ts, the instrument library
+ * The demo university: people and teaching from server/demo/seed.ts, the instrument library
  * (surveys/) approved as the quality office, as a committee would have, two open
  * campaigns (server/campaigns/demo.ts), and scoring: approved policies, last term's results
  * imported from the "previous system", the figures computed (server/scoring/demo.ts).

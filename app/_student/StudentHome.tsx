@@ -1,6 +1,6 @@
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
 import { serverApi, currentUser } from "@/server/api/server";
-import { localName } from "@/server/i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 import { TokenTransfer, type TransferTexts } from "../_components/respond/TokenTransfer";
 import { PendingList, type PendingTexts } from "./PendingList";
 

@@ -5,7 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { GroupTag, useFig } from "../_components/results/parts";
 import { useTRPC } from "../_components/trpc";
-import { localName } from "@/server/i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 
 /** A teacher's own published results (reported figures only) and composites. */
 export function MyResults() {

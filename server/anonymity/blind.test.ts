@@ -5,9 +5,9 @@ import { BlindSignError, blindSign, tokenHash, verifyToken } from "./blind";
 import {
   blindToken, finalizeToken, fromBase64, importTargetPublicKey as importWebKey, prepareToken, toBase64,
   verifyTokenWebCrypto,
-} from "./client";
+} from "@/server/shared/anonymity/client";
 import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "./keys";
-import { TOKEN_BYTES } from "./params";
+import { TOKEN_BYTES } from "@/server/shared/anonymity/params";
 import { expectFailure } from "../test/errors";
 
 const SECRET = "test-secret-0123456789abcdef-0123456789";

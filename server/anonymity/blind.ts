@@ -8,7 +8,7 @@
 import {
   constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, timingSafeEqual, verify, type KeyObject,
 } from "node:crypto";
-import { PSS_SALT_LENGTH, RSABSSA_VARIANT, TOKEN_BYTES } from "./params";
+import { PSS_SALT_LENGTH, RSABSSA_VARIANT, TOKEN_BYTES } from "@/server/shared/anonymity/params";
 import { importTargetPublicKey } from "./keys";
 
 export { PSS_SALT_LENGTH, RSABSSA_VARIANT, TOKEN_BYTES };

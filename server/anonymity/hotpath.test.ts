@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { spentTokens } from "@/db/schema";
 import { tokenHash } from "./blind";
-import { fromBase64, toBase64 } from "./client";
+import { fromBase64, toBase64 } from "@/server/shared/anonymity/client";
 import { submitResponse, submitTargetCache, type SubmitInput } from "./submit";
 import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";

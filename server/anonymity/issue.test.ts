@@ -6,7 +6,7 @@ import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";
 import { SECRET, CLOSES, DURING, endOfTermCampaign } from "../test/collection";
 import { verifyToken } from "./blind";
-import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "./client";
+import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { beijingDate } from "../kernel/time";
 import { issueTokens, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";

@@ -9,7 +9,7 @@ import { rowsOf } from "../access/scope";
 import { DomainError } from "../kernel/errors";
 import { beijingDate } from "../kernel/time";
 import { BlindSignError, blindSign } from "./blind";
-import { fromBase64, toBase64 } from "./client";
+import { fromBase64, toBase64 } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, type Secret } from "./keys";
 import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";

@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { publicKeyFingerprint, importTargetPublicKey as importWebKey } from "./client";
+import { publicKeyFingerprint, importTargetPublicKey as importWebKey } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, encryptTargetKey, generateTargetKey, importTargetPublicKey, type TargetKeyRecord } from "./keys";
 
 const SECRET = "nextauth-secret-for-tests-0123456789";

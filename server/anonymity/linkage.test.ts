@@ -32,7 +32,7 @@ import { createInvitations } from "../invitations/invitations";
 import { CLOSES, OPENS, SECRET, invitationTokenFor, openedCampaign, studentTokens, type Token } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
 import { tokenHash } from "./blind";
-import { fromBase64 } from "./client";
+import { fromBase64 } from "@/server/shared/anonymity/client";
 import { storedTokenHash } from "./pool";
 import { submitResponse } from "./submit";
 

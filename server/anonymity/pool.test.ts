@@ -8,7 +8,7 @@ import { responseRates } from "../campaigns/rates";
 import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
 import { tokenHash } from "./blind";
-import { fromBase64 } from "./client";
+import { fromBase64 } from "@/server/shared/anonymity/client";
 import { flushClosedPools, flushPool, paddedLength, seal, storedTokenHash, unseal } from "./pool";
 
 let db: Db;

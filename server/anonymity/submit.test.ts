@@ -9,7 +9,7 @@ import { freshSchool, type School } from "../test/fixtures";
 import { CLOSES, DURING, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 import { tokenHash } from "./blind";
 import { storedTokenHash } from "./pool";
-import { fromBase64, prepareToken, toBase64 } from "./client";
+import { fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { MAX_ANSWERS_BYTES, submitResponse, type SubmitInput } from "./submit";
 import { expectDomainError } from "../test/errors";
 

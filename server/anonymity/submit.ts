@@ -29,11 +29,11 @@ import { planOfVersion } from "../instruments/versions";
 import type { ScoringModel } from "../scoring/score";
 import { scoringModelOfVersion, storedScore } from "../scoring/store";
 import { tokenHash, verifyToken } from "./blind";
-import { fromBase64 } from "./client";
+import { fromBase64 } from "@/server/shared/anonymity/client";
 import { assertOpen } from "./issue";
 import { importTargetPublicKey, type Secret } from "./keys";
 import { seal } from "./pool";
-import { TOKEN_BYTES } from "./params";
+import { TOKEN_BYTES } from "@/server/shared/anonymity/params";
 import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";
 

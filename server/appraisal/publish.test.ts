@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, persons } from "@/db/schema";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/server/demo/seed";
 import { rowsOf } from "../access/scope";
 import { createCaller } from "../api/root";
 import { loadSessionUser } from "../auth/users";

@@ -11,7 +11,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { courses, enrolments, outcomeModels, persons, programmes, sections, terms } from "@/db/schema";
-import { DEMO_TERMS, mulberry32 } from "@/db/seed/demo";
+import { DEMO_TERMS, mulberry32 } from "@/server/demo/seed";
 import type { AssessmentItem, ScoreRow, Strength } from "./compute";
 import { approveModelVersion, createModelVersion, type OutcomeModel } from "./model";
 import { computeProgrammeRun, writeGradebook } from "./store";

@@ -5,7 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { assessmentItems, assessmentScores, attainmentRuns, courses, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/server/demo/seed";
 import { rowsOf } from "../access/scope";
 import { resetDb, testDb } from "../test/db";
 import { runCli } from "./cli";

@@ -1,6 +1,6 @@
 /**
  * The Word (.docx) reports: 课程目标达成情况评价报告 of an offering and 毕业要求达成情况评价报告 of a
- * programme's year. Charts are the pages' ECharts options (charts.ts) rendered to SVG on the
+ * programme's year. Charts are the pages' ECharts options (server/shared/attainment/charts.ts) rendered to SVG on the
  * server (ECharts SSR, fixed size), embedded as SVG with a PNG fallback rasterised by resvg
  * (Word before 2016 and other readers show the PNG).
  */
@@ -12,7 +12,7 @@ import * as echarts from "echarts";
 import type { EChartsOption } from "echarts";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
-import { distributionOption, objectivesBarOption, requirementsRadarOption, type ChartLabels } from "./charts";
+import { distributionOption, objectivesBarOption, requirementsRadarOption, type ChartLabels } from "@/server/shared/attainment/charts";
 import type { Shortfall } from "./compute";
 import type { SectionReport } from "./store";
 import type { programmeReport } from "./views";

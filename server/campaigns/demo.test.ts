@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons, terms } from "@/db/schema";
-import { DEMO_TERMS, seedDemo } from "@/db/seed/demo";
+import { DEMO_TERMS, seedDemo } from "@/server/demo/seed";
 import { col, queryOne, queryRows } from "@/db/query";
 import { sessionOf } from "../test/fixtures";
 import { resetDb, testDb } from "../test/db";

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { campaigns, graduateCohorts, instrumentVersions, instruments, persons, terms, units } from "@/db/schema";
-import { DEMO_TERMS } from "@/db/seed/demo";
+import { DEMO_TERMS } from "@/server/demo/seed";
 import type { Secret } from "../anonymity/keys";
 import { loadSessionUser } from "../auth/users";
 import { sendInvitations } from "../invitations/invitations";

@@ -1,7 +1,7 @@
 import { Model, type JsonError } from "survey-core";
 import type { z } from "zod";
 import { instrumentFileSchema, NA_VALUE, type Indicator, type InstrumentFile, type Item } from "./format";
-import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "./markup";
+import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "@/server/shared/instruments/markup";
 import { checkMessages, keysOf } from "../i18n/messages";
 import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, auditLog, invitations, outbox, responses } from "@/db/schema";
 import { col, queryRows } from "@/db/query";
-import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "../anonymity/client";
+import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { issueForInvitation } from "../anonymity/issue";
 import { publicKeysFor } from "../anonymity/targetkeys";
 import { closeCampaign } from "../campaigns/campaigns";

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaignTargets, eligibility, persons, sectionTeachers, targetKeys } from "@/db/schema";
 import { verifyToken } from "../anonymity/blind";
-import { fromBase64 } from "../anonymity/client";
+import { fromBase64 } from "@/server/shared/anonymity/client";
 import { generateAssignments } from "../campaigns/assign";
 import { closeCampaign, createCampaign } from "../campaigns/campaigns";
 import {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { DEMO_TERMS } from "@/db/seed/demo";
+import { DEMO_TERMS } from "@/server/demo/seed";
 import { rowsOf } from "../access/scope";
 import { publishCampaign } from "../campaigns/campaigns";
 import type { RaterGroup } from "../campaigns/kinds";

@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons } from "@/db/schema";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/server/demo/seed";
 import { rowsOf } from "../access/scope";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";

@@ -7,7 +7,7 @@ import type { SessionUser } from "../auth/users";
 import { DomainError } from "../kernel/errors";
 import type { GroupKey, Locale, MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
-import { localName } from "../i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 import { xlsxStream, type Cell } from "./export";
 import { getPolicy } from "./policies";
 import { listComposites, listTargetResults, type ResultsView } from "./results";

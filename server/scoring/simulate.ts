@@ -1,4 +1,4 @@
-import { mulberry32 } from "@/db/seed/demo";
+import { mulberry32 } from "@/server/demo/seed";
 import type { InstrumentFile } from "../instruments/format";
 
 // Simulated answers for the demo university, the tests and the benchmark (never for real data).

@@ -1,6 +1,6 @@
 // Test-only helpers for the collection side (campaigns that are open and collect answers):
 // campaigns on the fixture school, the respondent's side of blind-token issuance done with
-// the browser's own functions (client.ts), anonymous submission, and the tracking data
+// the browser's own functions (server/shared/anonymity/client.ts), anonymous submission, and the tracking data
 // (cohorts, alumni, employers, contacts) the fixture school does not have.
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { expect } from "vitest";
@@ -9,7 +9,7 @@ import {
   alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations,
 } from "@/db/schema";
 import { rowsOf } from "../access/scope";
-import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "../anonymity/client";
+import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { issueForInvitation, issueTokens } from "../anonymity/issue";
 import { submitResponse, type SubmitInput } from "../anonymity/submit";
 import { publicKeysFor } from "../anonymity/targetkeys";

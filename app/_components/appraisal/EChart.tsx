@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import * as echarts from "echarts";
 import type { EChartsOption } from "echarts";
 
-/** An ECharts chart (SVG renderer) that follows its box's width; the option comes from server/appraisal/charts.ts. */
+/** An ECharts chart (SVG renderer) that follows its box's width; the option comes from server/shared/appraisal/charts.ts. */
 export function EChart({ option, height, testId }: { option: EChartsOption; height: number; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -3,7 +3,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { Card, Empty, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import type { AppRouter } from "@/server/api/root";
-import { historyOption } from "@/server/appraisal/charts";
+import { historyOption } from "@/server/shared/appraisal/charts";
 import { EChart } from "./EChart";
 import type { GroupKey } from "@/server/i18n/messages";
 

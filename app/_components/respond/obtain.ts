@@ -6,7 +6,7 @@
 // so the blind-RSA code is fetched only by a device that has tokens to obtain.
 import {
   blindToken, finalizeToken, fromBase64, importTargetPublicKey, prepareToken, toBase64,
-} from "@/server/anonymity/client";
+} from "@/server/shared/anonymity/client";
 import { CollectError } from "./collect";
 import { putTokens, type TokenRecord } from "./tokenStore";
 

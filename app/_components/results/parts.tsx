@@ -5,7 +5,7 @@ import { Alert, Card, Col, Descriptions, Empty, Progress, Row, Space, Statistic,
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
-import { localName } from "@/server/i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 import type { GroupKey } from "@/server/i18n/messages";
 
 export type ScoringOut = inferRouterOutputs<AppRouter>["scoring"];

@@ -11,7 +11,7 @@ import { CustomError, Model, Serializer, surveyLocalization, type ITheme, type Q
 import "survey-core/i18n/simplified-chinese";
 import { DefaultLight } from "survey-core/themes";
 import { Survey } from "survey-react-ui";
-import { safeMarkup, safeSurvey } from "@/server/instruments/markup";
+import { safeMarkup, safeSurvey } from "@/server/shared/instruments/markup";
 import "survey-core/survey-core.fontless.css";
 import "./survey.css";
 import { clearDraft, readDraft, writeDraft } from "./draft";
@@ -37,7 +37,7 @@ const SURVEY_LOCALE: Record<SurveyLocale, string> = { zh: "zh-cn", en: "en" };
 /**
  * Every piece of HTML SurveyJS renders (html elements, completedHtml and its conditions,
  * completedBeforeHtml, loadingHtml) passes through processHtml; its output, answers already
- * put in, is reduced to the instruments' allow-list (server/instruments/markup.ts). The
+ * put in, is reduced to the instruments' allow-list (server/shared/instruments/markup.ts). The
  * checker refuses such markup on the way in; this holds for versions stored before it or
  * written to the database by hand. No onTextMarkdown handler is registered, so every other
  * text renders as text; should one ever be, what it makes is reduced the same way.

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { bandsPerUnitOption } from "@/server/appraisal/charts";
+import { bandsPerUnitOption } from "@/server/shared/appraisal/charts";
 import { BandTag, BorderlineTag, useNum, type AppraisalOut } from "../../../_components/appraisal/parts";
 import { EChart } from "../../../_components/appraisal/EChart";
 import { useTRPC } from "../../../_components/trpc";

@@ -9,7 +9,7 @@ import { useState } from "react";
 import { GroupTag, Help, NotReliable, PendingMark, ProvisionalTag, QualityTags, RankWithheld, useFig, type ScoringOut } from "../../../_components/results/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { StateTag, useMobile, useWhen } from "../campaigns/_components/shared";
-import { localName } from "@/server/i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 import type { GroupKey } from "@/server/i18n/messages";
 
 type Year = ScoringOut["overview"][number];

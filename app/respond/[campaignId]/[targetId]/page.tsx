@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { serverApi } from "@/server/api/server";
-import { localName } from "@/server/i18n/names";
+import { localName } from "@/server/shared/i18n/names";
 import { RespondForm, type RespondTexts } from "../../../_student/RespondForm";
 import { parseId } from "@/server/kernel/ids";
 

@@ -31,7 +31,7 @@ export function useWhen() {
 }
 
 /** A bilingual name: the English one when the page is in English and there is one. */
-// The one rule for a name in the page's language (server/i18n/names.ts).
+// The one rule for a name in the page's language (server/shared/i18n/names.ts).
 export { useLocalName };
 
 /** A unit's name in the page's language (reports carry the Chinese name only). */

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Col, Input, Row, Select, Space, Table, Tag, Typogr
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { requirementsRadarOption } from "@/server/attainment/charts";
+import { requirementsRadarOption } from "@/server/shared/attainment/charts";
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 

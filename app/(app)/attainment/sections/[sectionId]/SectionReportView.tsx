@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Col, Input, Row, Space, Table, Tag, Typography, Upload } from "antd";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useState } from "react";
-import { distributionOption, objectivesBarOption } from "@/server/attainment/charts";
+import { distributionOption, objectivesBarOption } from "@/server/shared/attainment/charts";
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 import type { GroupKey } from "@/server/i18n/messages";

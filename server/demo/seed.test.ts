@@ -5,7 +5,7 @@ import { credentials, meta, persons, ROLES, units } from "@/db/schema";
 import { rowsOf } from "@/server/access/scope";
 import { authenticate, loadSessionUser } from "@/server/auth/users";
 import { resetDb, testDb } from "@/server/test/db";
-import { DEMO_ACCOUNTS, DEMO_MARKER_KEY, DEMO_PASSWORD, isEmpty, seedDemo, type DemoSummary } from "./demo";
+import { DEMO_ACCOUNTS, DEMO_MARKER_KEY, DEMO_PASSWORD, isEmpty, seedDemo, type DemoSummary } from "./seed";
 
 // Sign-in attempts at a fixed instant: the throttle counts failures in a window before it.
 const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");

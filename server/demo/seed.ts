@@ -10,12 +10,12 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "@/db/client";
 import {
   alumni, courses, credentials, employerContacts, employers, enrolments, graduateCohorts, meta, persons,
   programmes, roleGrants, sectionTeachers, sections, terms, units, type Role,
-} from "../schema";
-import { hashPassword } from "../../server/auth/password";
+} from "@/db/schema";
+import { hashPassword } from "../auth/password";
 
 export const DEMO_VERSION = 1;
 export const DEMO_MARKER_KEY = "demo_seed";

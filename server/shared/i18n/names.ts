@@ -1,4 +1,4 @@
-import type { Locale } from "./messages";
+import type { Locale } from "@/server/i18n/messages";
 
 /**
  * A name in the reader's language: the English name in English when there is one, otherwise
