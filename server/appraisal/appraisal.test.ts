@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, appraisalRuns, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute, scopeOf } from "../scoring/compute";
@@ -61,9 +61,9 @@ describe("appraisal computed with the figures", () => {
   it("every recompute bands the year's teachers: one row per school-year composite, the bands those of the rules over the stored composites", async () => {
     const p = await recomputeYear();
     const bands = await bandsOf(p.id);
-    const comps = rowsOf<{ teacher_id: number; composite: unknown }>(await db.execute(sql`
+    const comps = (await queryRows(db, { teacher_id: col.int, composite: col.json<CompositeFigures>() }, sql`
       select teacher_id, composite from teacher_composites where policy_id = ${p.id} and term_id is null`))
-      .map((r) => (typeof r.composite === "string" ? JSON.parse(r.composite) : r.composite) as CompositeFigures);
+      .map((r) => r.composite);
     expect(comps.length).toBeGreaterThan(10);
     expect(bands.size).toBe(comps.length);
     for (const c of comps) {
@@ -102,7 +102,7 @@ describe("appraisal computed with the figures", () => {
     const doc = await resultsDocument(db, p.id);
     expect(doc.teachers.find((x) => x.teacher === t.number && x.term === null)).toMatchObject({ band: "fail", band_reason: "veto" });
     // the audit log has it
-    const log = rowsOf<{ action: string }>(await db.execute(sql`select action from audit_log where action like 'appraisal.veto.%' order by id`));
+    const log = await queryRows(db, { action: col.text }, sql`select action from audit_log where action like 'appraisal.veto.%' order by id`);
     expect(log.map((l) => l.action)).toEqual(["appraisal.veto.record"]);
     await revokeVeto(db, { id: hr }, now, { id: veto.id, reason: "复议撤销" });
     p = await recomputeYear();
@@ -130,8 +130,7 @@ describe("appraisal computed with the figures", () => {
     await expectDomainError(recordVeto(db, { id: hr }, now, base), { code: "appraisal.errors.vetoExists" });
     await expectDomainError(revokeVeto(db, { id: hr }, now, { id: 999999, reason: "x" }), { code: "appraisal.errors.vetoNotFound" });
     await revokeVeto(db, { id: hr }, now, { id: v.id, reason: "test" });
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from appraisal_vetoes where revoked_at is null`));
-    expect(Number(n)).toBe(0);
+    expect(await queryValue(db, col.int, sql`select count(*)::int as n from appraisal_vetoes where revoked_at is null`)).toBe(0);
   });
 
   it("the view log is append-only: the database refuses update and delete", async () => {
@@ -139,8 +138,7 @@ describe("appraisal computed with the figures", () => {
     await db.execute(sql`insert into result_views (subject_id, viewer_id, viewer_role, at, what) values (${t}, ${hr}, 'hr', now(), 'appraisal.teacher')`);
     await expect(db.execute(sql`update result_views set what = 'x'`)).rejects.toThrow();
     await expect(db.execute(sql`delete from result_views`)).rejects.toThrow();
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.teacher'`));
-    expect(Number(n)).toBe(1);
+    expect(await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.teacher'`)).toBe(1);
   });
 });
 
@@ -153,9 +151,9 @@ describe("npm run scores bands the year too", () => {
     writeFileSync(path.join(dir, "responses.csv"), csv);
     const p = (await currentPolicy(db, YEAR))!;
     writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
-    const defs = rowsOf<{ key: string; definition: string }>(await db.execute(sql`
+    const defs = await queryRows(db, { key: col.text, definition: col.text }, sql`
       select distinct i.key, v.definition::text as definition from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id
-      join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`));
+      join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`);
     instrumentArgs = defs.flatMap((d) => {
       const f = path.join(dir, `${d.key}.json`);
       writeFileSync(f, d.definition);

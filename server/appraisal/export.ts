@@ -1,7 +1,8 @@
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf, type UnitScope } from "../access/scope";
+import { col, queryRows } from "@/db/query";
+import type { UnitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { badRequest } from "../kernel/errors";
 import { sourceOf } from "./queries";
@@ -39,19 +40,20 @@ export async function appraisalXlsx(db: DbOrTx, scope: UnitScope, schoolYear: st
   const policyId = source.kind === "version" ? source.version.policyId : source.policyId;
   const scopeCond = scope === "all" ? sql`true`
     : sql`(s.unit_id = any(${`{${scope.join(",")}}`}::int[]) or p.unit_id = any(${`{${scope.join(",")}}`}::int[]))`;
-  const rows = rowsOf<{ teacher_id: number; number: string; name: string; unit: string | null; score: number | null; ci_low: number | null; ci_high: number | null;
-    band: string | null; reason: string; veto_code: string | null; borderline: boolean; annual_fail: boolean; policy_version: number }>(await db.execute(sql`
+  const rows = await queryRows(db, {
+    teacher_id: col.int, number: col.text, name: col.text, unit: col.text.nullable, score: col.num.nullable, ci_low: col.num.nullable, ci_high: col.num.nullable,
+    band: col.text.nullable, reason: col.text, veto_code: col.text.nullable, borderline: col.bool, annual_fail: col.bool, policy_version: col.int,
+  }, sql`
     with s as (${src})
     select s.*, p.number, p.name, u.name as unit, (select version from scoring_policies where id = ${policyId}) as policy_version
     from s join persons p on p.id = s.teacher_id left join units u on u.id = s.unit_id
-    where ${scopeCond} order by p.number`));
+    where ${scopeCond} order by p.number`);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet("appraisal");
   ws.addRow([...EXPORT_COLUMNS]);
   for (const r of rows) {
-    const n = (x: unknown) => (x === null ? null : Number(x));
-    ws.addRow([r.number, r.name, r.unit, schoolYear, round4(n(r.score)), round4(n(r.ci_low)), round4(n(r.ci_high)), r.band, r.band ? ZH[r.band] : null,
-      r.reason, r.veto_code, r.borderline ? "Y" : "N", r.annual_fail ? "Y" : "N", Number(r.policy_version),
+    ws.addRow([r.number, r.name, r.unit, schoolYear, round4(r.score), round4(r.ci_low), round4(r.ci_high), r.band, r.band ? ZH[r.band] : null,
+      r.reason, r.veto_code, r.borderline ? "Y" : "N", r.annual_fail ? "Y" : "N", r.policy_version,
       source.kind === "version" ? source.version.version : null]);
   }
   const doc = wb.addWorksheet("说明");
@@ -63,6 +65,6 @@ export async function appraisalXlsx(db: DbOrTx, scope: UnitScope, schoolYear: st
     ["veto", "否决代码"], ["borderline", "Y = 置信区间跨越等次分数线"], ["annual_fail", "Y = 年度考核不合格"],
     ["policy_version", "评分方案版本"], ["appraisal_version", "公示的考核版本（空 = 尚未公示）"],
   ]) doc.addRow([c, m]);
-  await logViews(db, now, rows.map((r) => Number(r.teacher_id)), reader, role, "appraisal.export");
+  await logViews(db, now, rows.map((r) => r.teacher_id), reader, role, "appraisal.export");
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

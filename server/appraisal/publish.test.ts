@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { rowsOf } from "../access/scope";
+import { col, queryOne, queryValue } from "@/db/query";
 import { createCaller } from "../api/root";
 import { loadSessionUser } from "../auth/users";
 import { importLibrary } from "../instruments/library";
@@ -40,13 +40,13 @@ beforeAll(async () => {
   const p = (await currentPolicy(db, YEAR))!;
   await recompute(db, p, { trigger: "manual" });
   // a banded teacher with a teacher account; UA-CS also administers that teacher's college here
-  const [t] = rowsOf<{ id: number; number: string; unit_id: number }>(await db.execute(sql`
+  const t = await queryOne(db, { id: col.int, number: col.text, unit_id: col.int }, sql`
     select p.id, p.number, a.unit_id from appraisal_results a join persons p on p.id = a.teacher_id
     join role_grants g on g.person_id = p.id and g.role = 'teacher'
-    where a.policy_id = ${p.id} and a.band in ('good', 'pass') order by p.number limit 1`));
-  teacherId = Number(t.id);
+    where a.policy_id = ${p.id} and a.band in ('good', 'pass') order by p.number limit 1`);
+  teacherId = t.id;
   teacherNumber = t.number;
-  unitId = Number(t.unit_id);
+  unitId = t.unit_id;
   await db.execute(sql`insert into role_grants (person_id, role, unit_id) select id, 'unit_admin', ${unitId} from persons where number = 'UA-CS'`);
 }, 180_000);
 
@@ -109,10 +109,10 @@ describe("publishing an appraisal", () => {
   }, 60_000);
 
   it("an appeal after the window is refused", async () => {
-    const other = rowsOf<{ number: string }>(await db.execute(sql`
+    const other = await queryOne(db, { number: col.text }, sql`
       select p.number from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
       join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
-      where r.teacher_id <> ${teacherId} order by p.number limit 1`))[0];
+      where r.teacher_id <> ${teacherId} order by p.number limit 1`);
     clock = new Date("2026-09-18T02:00:00Z");
     const teacher = await as(other.number);
     await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }), { code: "appraisal.errors.appealWindow" });
@@ -130,10 +130,10 @@ describe("publishing an appraisal", () => {
     // a unit admin of the teacher's college reads the page; a teacher of another college is refused
     const ua = await as("UA-CS");
     await ua.appraisal.teacher({ teacherId, schoolYear: YEAR });
-    const [outside] = rowsOf<{ id: number }>(await db.execute(sql`
+    const outside = await queryOne(db, { id: col.int }, sql`
       select r.teacher_id as id from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
-      join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`));
-    await expectDomainError(ua.appraisal.teacher({ teacherId: Number(outside.id), schoolYear: YEAR }), { code: "appraisal.errors.outOfScope" });
+      join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`);
+    await expectDomainError(ua.appraisal.teacher({ teacherId: outside.id, schoolYear: YEAR }), { code: "appraisal.errors.outOfScope" });
     const table = await ua.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
     expect(table.page.items.length).toBeGreaterThan(0);
     expect(table.page.items.every((r) => r.unitId === unitId)).toBe(true);
@@ -163,7 +163,7 @@ describe("publishing an appraisal", () => {
   it("the XLSX export: the documented columns, one row per teacher in scope, each logged as viewed", async () => {
     const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr"));
     const hrUser = (await loadSessionUser(db, p.id))!;
-    const before = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
+    const before = await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.export'`);
     const buf = await appraisalXlsx(db, "all", YEAR, hrUser, "hr", now);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(buf).buffer);
@@ -175,7 +175,7 @@ describe("publishing an appraisal", () => {
     expect(mine.getCell(8).value).toBe("good"); // corrected by the upheld review
     expect(mine.getCell(10).value).toBe("appeal");
     expect(mine.getCell(4).value).toBe(YEAR);
-    const after = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from result_views where what = 'appraisal.export'`))[0];
-    expect(Number(after.n) - Number(before.n)).toBe(rows);
+    const after = await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.export'`);
+    expect(after - before).toBe(rows);
   });
 });

@@ -1,7 +1,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { appraisalExemptions, appraisalResults, appraisalRuns, appraisalVetoes } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
+import { unitCollegesSql } from "../org/tree";
 import type { Figures, TargetInput } from "../scoring/figures";
 import type { ScoringPolicy } from "../scoring/policy";
 import { bandTeachers, type BandOutcome, type BandResult, type BandTeacher } from "./band";
@@ -54,18 +55,14 @@ export async function recordedFor(db: DbOrTx, schoolYear: string, have: Readonly
   const exemptions = await db.select({ teacherId: appraisalExemptions.teacherId, kind: appraisalExemptions.kind }).from(appraisalExemptions)
     .where(and(eq(appraisalExemptions.schoolYear, schoolYear), isNull(appraisalExemptions.revokedAt)));
   const extra = vetoes.map((v) => v.teacherId).filter((id) => !have.has(id));
-  const colleges = extra.length === 0 ? [] : rowsOf<{ id: number; college: number | null }>(await db.execute(sql`
-    with recursive up(person_id, anc_id, anc_kind, depth) as (
-      select p.id, u.id, u.kind::text, 0 from persons p join units u on u.id = p.unit_id where p.id = any(${`{${extra.join(",")}}`}::int[])
-      union all select up.person_id, u.parent_id, pu.kind::text, up.depth + 1
-      from up join units u on u.id = up.anc_id join units pu on pu.id = u.parent_id
-    )
-    select p.id, (select anc_id from up where up.person_id = p.id and anc_kind in ('college', 'department') order by depth limit 1) as college
-    from persons p where p.id = any(${`{${extra.join(",")}}`}::int[])`));
+  const colleges = extra.length === 0 ? [] : await queryRows(db, { id: col.int, college: col.int.nullable }, sql`
+    select p.id, uc.college_id as college
+    from persons p left join (${unitCollegesSql()}) uc on uc.unit_id = p.unit_id
+    where p.id = any(${`{${extra.join(",")}}`}::int[])`);
   return {
     vetoes: new Map(vetoes.map((v) => [v.teacherId, v.code])),
     exemptions: new Map(exemptions.map((e) => [e.teacherId, e.kind])),
-    extra: colleges.map((c) => ({ teacherId: Number(c.id), unitId: c.college === null ? null : Number(c.college) })),
+    extra: colleges.map((c) => ({ teacherId: c.id, unitId: c.college })),
   };
 }
 

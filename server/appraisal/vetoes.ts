@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalExemptions, appraisalVetoes, persons } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryValue } from "@/db/query";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
@@ -51,9 +51,9 @@ export async function teacherByNumber(db: DbOrTx, number: string): Promise<{ id:
 
 /** A school year the data know: one of its terms, or a scoring policy for it. */
 export async function assertYearInData(db: DbOrTx, year: string) {
-  const [r] = rowsOf<{ ok: boolean }>(await db.execute(sql`
-    select exists(select 1 from terms where school_year = ${year}) or exists(select 1 from scoring_policies where school_year = ${year}) as ok`));
-  if (!r?.ok) throw badRequest("appraisal.errors.yearNotInData", { year });
+  const known = await queryValue(db, col.bool, sql`
+    select exists(select 1 from terms where school_year = ${year}) or exists(select 1 from scoring_policies where school_year = ${year}) as ok`);
+  if (!known) throw badRequest("appraisal.errors.yearNotInData", { year });
 }
 
 export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof vetoInput>) {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { assessmentItems, assessmentScores, attainmentRuns, courses, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { resetDb, testDb } from "../test/db";
 import { runCli } from "./cli";
 import { attainmentDocument, type AttainmentResult } from "./compute";
@@ -108,7 +108,7 @@ describe("a teacher's gradebook", () => {
   async function demoSection() {
     const [s] = await db.select({ id: sections.id, code: sections.code }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
       .where(and(eq(courses.code, "SE3101"))).limit(1);
-    const students = rowsOf<{ number: string }>(await db.execute(sql`select p.number from enrolments e join persons p on p.id = e.person_id where e.section_id = ${s.id} and e.status = 'enrolled' order by p.number`)).map((r) => r.number);
+    const students = (await queryRows(db, { number: col.text }, sql`select p.number from enrolments e join persons p on p.id = e.person_id where e.section_id = ${s.id} and e.status = 'enrolled' order by p.number`)).map((r) => r.number);
     return { ...s, students };
   }
   const assessments = "课程,考核项,满分,课程目标,权重\nSE3101,作业,20,CO1,0.4\nSE3101,期末1,50,CO1,0.6\nSE3101,报告,30,CO2,1\nSE3101,期末2,50,CO3,1\n";
@@ -207,7 +207,7 @@ describe("who sees and changes what (through the router)", () => {
     const report = await csAdmin.attainment.programme({ programmeId });
     expect(report.run?.result.requirements).toHaveLength(12);
     expect(report.run!.result.objectives.every((o) => o.studentValues.length === 0)).toBe(true); // no per-student values leave for the programme page
-    const [otherAdmin] = await db.execute(sql`select p.id from persons p join role_grants g on g.person_id = p.id join units u on u.id = g.unit_id where g.role = 'unit_admin' and u.code <> 'CS' limit 1`).then((r) => rowsOf<{ id: number }>(r));
+    const [otherAdmin] = await queryRows(db, { id: col.int }, sql`select p.id from persons p join role_grants g on g.person_id = p.id join units u on u.id = g.unit_id where g.role = 'unit_admin' and u.code <> 'CS' limit 1`);
     if (otherAdmin) await expect(createCaller({ db, user: await sessionOf(db, otherAdmin) }).attainment.programme({ programmeId })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(createCaller({ db, user: teacher }).attainment.compute({ modelId: report.model.id, schoolYear: "2026-2027" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

@@ -10,7 +10,7 @@
  * objective and weight); its students are those enrolled in these sections.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import type { DbOrTx } from "@/db/client";
 import {
   assessmentItems, assessmentScores, attainmentRuns, courses, enrolments, persons, sectionAttainmentNotes, sections, sectionTeachers, terms,
@@ -122,10 +122,10 @@ async function gradebooks(db: DbOrTx, sectionIds: number[]) {
   const items = sectionIds.length ? await db.select().from(assessmentItems).where(inArray(assessmentItems.sectionId, sectionIds))
     .orderBy(asc(assessmentItems.sectionId), asc(assessmentItems.position)) : [];
   // Plain rows straight from the driver (tens of thousands of scores for a programme's year).
-  const scores = sectionIds.length ? rowsOf<{ itemId: number; number: string; score: number }>(await db.execute(sql`
+  const scores = sectionIds.length ? await queryRows(db, { itemId: col.int, number: col.text, score: col.num }, sql`
     select s.item_id as "itemId", p.number, s.score from ${assessmentScores} s
       join ${assessmentItems} i on i.id = s.item_id join ${persons} p on p.id = s.person_id
-     where i.section_id = any(${`{${sectionIds.join(",")}}`}::int[])`)).map((r) => ({ itemId: Number(r.itemId), number: r.number, score: Number(r.score) })) : [];
+     where i.section_id = any(${`{${sectionIds.join(",")}}`}::int[])`) : [];
   return { items, scores };
 }
 
