@@ -183,7 +183,7 @@ export async function seed(url: string, secret: string, log: (s: string) => void
   // the checkpoint after the bulk load would come in the middle of it.
   await x(sql`vacuum analyze`);
   await x(sql`checkpoint`);
-  const plan = compilePlan(file.survey as unknown as Record<string, unknown>);
+  const plan = compilePlan(file.survey);
   const seconds = (performance.now() - started) / 1000;
   return {
     handle,
@@ -274,7 +274,7 @@ function elementsOf(survey: { pages?: { elements?: Element[] }[] }): Element[] {
  */
 export function answerMaker(survey: unknown, rnd: () => number = Math.random): () => Record<string, unknown> {
   const els = elementsOf(survey as { pages?: { elements?: Element[] }[] });
-  const choiceValue = (c: unknown) => (typeof c === "object" && c !== null && "value" in c ? (c as { value: unknown }).value : c);
+  const choiceValue = (c: unknown) => (typeof c === "object" && c !== null && "value" in c ? (c).value : c);
   for (const e of els) {
     if (!["radiogroup", "comment", "rating", "html"].includes(e.type)) throw new Error(`answerMaker: question type ${e.type} not supported`);
   }

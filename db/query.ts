@@ -120,7 +120,7 @@ export function decodeRows<S extends RowSpec>(spec: S, raw: readonly Record<stri
   const keys = Object.keys(spec);
   return raw.map((r) => {
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = spec[k]!(r[k], k);
+    for (const k of keys) out[k] = spec[k](r[k], k);
     return out as RowOf<S>;
   });
 }

@@ -11,7 +11,7 @@ let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON responses, walked freely by the assertions
 const original: Json = JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "student_evaluation.json"), "utf8"));
 const NEW_TITLE = "教师为人师表，尊重和关心每一位学生。";
 const NOTE = "经 2026 年 6 月教学指导委员会会议审议通过。";

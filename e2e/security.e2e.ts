@@ -19,7 +19,7 @@ import { PAYLOAD, PLANTED_TEXT } from "./setup/planted";
 // - every route handler reads at most its limit of a chunked body and answers 413 at once;
 // - a locked-out address stays locked out when the client adds X-Forwarded-For.
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON responses, walked freely by the assertions
 type Pending = { campaignId: number; targets: { targetId: number; courseName: string }[] }[];
 
 let browser: Browser;

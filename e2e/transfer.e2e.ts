@@ -88,7 +88,7 @@ describe("a student moves their evaluations to another device", () => {
 
     const sent = await phone.evaluate(async (targetId) => {
       const req = indexedDB.open("tqe-respond", 1);
-      const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+      const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error ?? new Error("indexedDB.open failed")); });
       const rec = await new Promise<{ token: string; signature: string }>((res) => {
         const g = db.transaction("tokens").objectStore("tokens").get(targetId);
         g.onsuccess = () => res(g.result);

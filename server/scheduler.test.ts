@@ -38,8 +38,8 @@ async function queueWork() {
   await approvePolicy(db, p.id, s.people.quality.id, "测试", new Date());
 }
 
-const pending = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from outbox where status <> 'sent'`))[0]!.n;
-const schedulerRuns = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`))[0]!.n;
+const pending = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from outbox where status <> 'sent'`))[0].n;
+const schedulerRuns = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`))[0].n;
 
 describe("the scheduler on several nodes", () => {
   let dir: string | undefined;
@@ -67,7 +67,7 @@ describe("the scheduler on several nodes", () => {
         const child = spawn(process.execPath, ["--import", "tsx", "server/test/scheduler-node.ts", mailLog], {
           env: { ...process.env, DATABASE_URL: url, SCHEDULER_TICK_MS: "50", DB_POOL_MAX: "4" }, stdio: ["ignore", "pipe", "inherit"],
         });
-        child.stdout!.on("data", (b: Buffer) => { outputs[i] += b.toString(); });
+        child.stdout.on("data", (b: Buffer) => { outputs[i] += b.toString(); });
         child.once("exit", (code) => { outputs[i] += `\n(exited ${code})`; });
         children.push(child);
         return child;
@@ -88,7 +88,7 @@ describe("the scheduler on several nodes", () => {
       const rounds = outputs.map((o) => /led (\d+) skipped (\d+)/.exec(o)!.slice(1).map(Number));
       console.log(`rounds per node (led, skipped): ${JSON.stringify(rounds)}`);
       // both nodes ran rounds; every round had one leader at a time (led + skipped = all attempts)
-      expect(rounds.every(([led, skipped]) => led! + skipped! > 0)).toBe(true);
+      expect(rounds.every(([led, skipped]) => led + skipped > 0)).toBe(true);
     }
     const mails = readFileSync(mailLog, "utf8").split("\n").filter(Boolean);
     if (url !== null) expect(mails.sort()).toEqual([...recipients].sort()); // each message once, across both nodes

@@ -79,7 +79,7 @@ export function AppShell({ user, nav, children }: Props) {
                   { key: "who", disabled: true, label: <div><div>{user.name}（{user.number}）</div>
                     <div style={{ marginTop: 4 }}>{user.roles.map((r) => <Tag key={r}>{tc(`roles.${r as GroupKey<"common.roles">}`)}</Tag>)}</div></div> },
                   { type: "divider" },
-                  { key: "out", icon: <LogoutOutlined />, label: tc("signOut"), onClick: () => signOut({ callbackUrl: "/signin" }) },
+                  { key: "out", icon: <LogoutOutlined />, label: tc("signOut"), onClick: () => void signOut({ callbackUrl: "/signin" }) },
                 ],
               }}
             >

@@ -1,5 +1,6 @@
 export * from "./org";
 export * from "./people";
+export * from "./teaching";
 export * from "./system";
 export * from "./imports";
 export * from "./instruments";

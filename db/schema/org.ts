@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
-import { persons } from "./people";
 import {
-  boolean, date, index, integer, numeric, pgEnum, pgTable, primaryKey, smallint, text, timestamp, unique,
+  type AnyPgColumn,
+  boolean, date, index, integer, numeric, pgEnum, pgTable, smallint, text, timestamp, unique,
 } from "drizzle-orm/pg-core";
 
 // Organisation: school → teaching unit (学院/系部) → teaching office (教研室).
@@ -14,7 +13,7 @@ export const units = pgTable("units", {
   name: text("name").notNull(),
   nameEn: text("name_en"),
   kind: unitKind("kind").notNull(),
-  parentId: integer("parent_id").references((): any => units.id, { onDelete: "restrict" }),
+  parentId: integer("parent_id").references((): AnyPgColumn => units.id, { onDelete: "restrict" }),
   active: boolean("active").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -86,27 +85,4 @@ export const sections = pgTable("sections", {
 }, (t) => [
   unique("sections_term_code_uq").on(t.termId, t.code),
   index("sections_course_idx").on(t.courseId),
-]);
-
-export const sectionTeacherRole = pgEnum("section_teacher_role", ["lead", "co", "assistant"]);
-
-export const sectionTeachers = pgTable("section_teachers", {
-  sectionId: integer("section_id").notNull().references(() => sections.id, { onDelete: "cascade" }),
-  personId: integer("person_id").notNull().references(() => persons.id, { onDelete: "restrict" }),
-  role: sectionTeacherRole("role").notNull().default("lead"),
-  // Share of the teaching (hours) used when a section's results are split per teacher.
-  share: numeric("share", { precision: 4, scale: 3 }).notNull().default(sql`1`),
-}, (t) => [
-  primaryKey({ columns: [t.sectionId, t.personId] }),
-  index("section_teachers_person_idx").on(t.personId),
-]);
-
-export const enrolments = pgTable("enrolments", {
-  sectionId: integer("section_id").notNull().references(() => sections.id, { onDelete: "cascade" }),
-  personId: integer("person_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
-  // Students who withdrew keep their row (history) but are not eligible raters.
-  status: text("status", { enum: ["enrolled", "withdrawn"] }).notNull().default("enrolled"),
-}, (t) => [
-  primaryKey({ columns: [t.sectionId, t.personId] }),
-  index("enrolments_person_idx").on(t.personId),
 ]);

@@ -11,7 +11,7 @@ import { fromBase64, toBase64 } from "@/server/shared/anonymity/client";
 import { submitResponse, submitTargetCache, type SubmitInput } from "./submit";
 import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";
-import { OPENS, CLOSES, DURING, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
+import { OPENS, CLOSES, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 
 
 let db: Db;

@@ -162,7 +162,7 @@ describe("issueTokens", () => {
     expect(bad[0].reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
     expect(await issuedDays()).toHaveLength(2);
     const winner = results[0].status === "fulfilled" ? p1 : p2;
-    await finalize(winner, (ok[0] as PromiseFulfilledResult<IssueResult>).value);
+    await finalize(winner, (ok[0]).value);
   });
 
   it("stores nothing of the blinded messages", async () => {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, constants, sign } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { eligibility, enrolments, persons, responses, sectionTeachers, sections } from "@/db/schema";
+import { responses } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";

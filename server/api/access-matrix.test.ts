@@ -28,8 +28,8 @@ beforeAll(async () => {
     const [p] = await db.insert(persons).values({
       number: `M-${role}`, name: role, kind: role === "student" || role === "info_officer" ? "student" : "staff", unitId: s.unitA.id,
     }).returning();
-    await db.insert(roleGrants).values({ personId: p!.id, role, unitId: role === "unit_admin" || role === "leader" ? s.unitA.id : null });
-    users.set(role, await sessionOf(db, p!));
+    await db.insert(roleGrants).values({ personId: p.id, role, unitId: role === "unit_admin" || role === "leader" ? s.unitA.id : null });
+    users.set(role, await sessionOf(db, p));
   }
 });
 

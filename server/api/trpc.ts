@@ -58,7 +58,7 @@ const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
   if (!meta?.allow) throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
   if (meta.allow === "public") return next();
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: translate(ctx.locale, "errors.unauthorized") });
-  if (meta.allow !== "signed-in" && !ctx.user.roles.some((g) => (meta.allow as readonly Role[]).includes(g.role))) {
+  if (meta.allow !== "signed-in" && !ctx.user.roles.some((g) => (meta.allow).includes(g.role))) {
     throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
   }
   return next({ ctx: { ...ctx, user: ctx.user } });

@@ -176,12 +176,12 @@ export async function teacherAppraisal(db: DbOrTx, p: { teacherId: number; schoo
   const groups = composite ? composite.parts.flatMap((pt) => Object.entries(pt.groups).map(([g, x]) => {
     const mine = sections.filter((s) => s.g === g);
     const eligible = mine.reduce((a, s) => a + (s.eligible ?? 0), 0);
-    const n = x!.n;
-    const se = x!.se ?? null;
+    const n = x.n;
+    const se = x.se ?? null;
     return {
-      courseType: pt.courseType, group: g, weight: (pt.used as Record<string, number>)[g] ?? 0, n, score: x!.score,
+      courseType: pt.courseType, group: g, weight: (pt.used as Record<string, number>)[g] ?? 0, n, score: x.score,
       responseRate: eligible > 0 ? n / eligible : null,
-      ci95: se === null ? null : [Math.max(0, x!.score - 1.959963984540054 * se), Math.min(100, x!.score + 1.959963984540054 * se)],
+      ci95: se === null ? null : [Math.max(0, x.score - 1.959963984540054 * se), Math.min(100, x.score + 1.959963984540054 * se)],
     };
   })) : [];
   const history = await queryRows(db, {

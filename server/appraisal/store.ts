@@ -79,7 +79,7 @@ export async function storeBands(tx: DbOrTx, p: { id: number; schoolYear: string
   for (const e of recorded.extra) teachers.push({ teacherId: e.teacherId, unitId: e.unitId, score: null, se: null, terms: 0, responseRate: null });
   const outcome = bandTeachers(rules, teachers, { vetoes: recorded.vetoes, exemptions: recorded.exemptions, outOf: p.policy.outOf });
   const groupsOf = new Map(figures.composites.filter((c) => c.termId === null).map((c) => [c.teacherId, {
-    used: [...new Set(c.parts.flatMap((pt) => Object.keys(pt.used)))], missing: c.missing as string[],
+    used: [...new Set(c.parts.flatMap((pt) => Object.keys(pt.used)))], missing: c.missing,
   }]));
   await tx.delete(appraisalResults).where(eq(appraisalResults.policyId, p.id));
   const rows = outcome.teachers.map((r) => ({

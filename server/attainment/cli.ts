@@ -84,5 +84,5 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (process.argv[1] && /attainment[\\/]cli\.ts$/.test(process.argv[1])) {
-  runCli(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) }).then((code) => process.exit(code));
+  void runCli(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) }).then((code) => process.exit(code));
 }

@@ -117,7 +117,7 @@ describe("indicator points and requirements", () => {
 
   it("a value equal to the threshold but for rounding counts as attained", () => {
     expect(0.1 * 7).not.toBe(0.7); // 0.7000000000000001
-    expect(isAttained(0.6999999999999999, 0.7)).toBe(true);
+    expect(isAttained(0.7 - Number.EPSILON / 2, 0.7)).toBe(true); // 0.6999999999999999, the double just below 0.7
     expect(isAttained(0.6999, 0.7)).toBe(false);
   });
 });

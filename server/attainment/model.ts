@@ -176,7 +176,7 @@ export async function createModelVersion(
     if (!prog) throw notFound("attainment.errors.programmeNotFound");
     return modelLifecycle.create(tx, {
       series: prog.id, hash, actorId, subject: (version) => `${prog.code} v${version}`,
-      values: { cohorts, model: model as unknown as Record<string, unknown>, createdAt: now },
+      values: { cohorts, model: model, createdAt: now },
     });
   });
 }

@@ -222,7 +222,7 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
   if (missing.length) throw new DomainError("BAD_REQUEST", "attainment.errors.missingData", { year: schoolYear, list: missing.slice(0, 20).join("、") }, { missing });
   const result = computeAttainment(input, modelParams(model.model));
   const [row] = await db.insert(attainmentRuns).values({
-    modelId, schoolYear, params: { ...result.params }, result: result as unknown as Record<string, unknown>, computedBy: actorId, computedAt: now,
+    modelId, schoolYear, params: { ...result.params }, result: result, computedBy: actorId, computedAt: now,
   }).returning({ id: attainmentRuns.id });
   await recordAudit(db, { actorId, action: "attainment.compute", subject: `model ${modelId} ${schoolYear}`, detail: { runId: row.id } });
   return { id: row.id, result };

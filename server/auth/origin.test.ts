@@ -34,7 +34,7 @@ async function route() {
       body: init.body ? JSON.stringify(init.body) : undefined,
     });
     const req = new Request(raw.url, { method: raw.method, headers: addressedToOwnOrigin(raw), body: init.body ? JSON.stringify(init.body) : undefined });
-    const res = await AuthHandler({ req, options: authOptions() } as never) as { body?: unknown; cookies?: { name: string; value: string }[]; redirect?: string };
+    const res = await AuthHandler({ req, options: authOptions() }) as { body?: unknown; cookies?: { name: string; value: string }[]; redirect?: string };
     return res;
   };
 }

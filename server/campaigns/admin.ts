@@ -150,7 +150,7 @@ export async function listCampaigns(db: DbOrTx, actor: SessionUser): Promise<Cam
 
 /** The rater groups a kind of campaign has, each with the instrument kind it answers. */
 export function groupsOfKind(kind: CampaignKind): { group: RaterGroup; instrumentKind: InstrumentKind }[] {
-  return Object.entries(INSTRUMENT_KIND_FOR[kind]).map(([group, instrumentKind]) => ({ group: group as RaterGroup, instrumentKind: instrumentKind! }));
+  return Object.entries(INSTRUMENT_KIND_FOR[kind]).map(([group, instrumentKind]) => ({ group: group as RaterGroup, instrumentKind: instrumentKind }));
 }
 
 /**

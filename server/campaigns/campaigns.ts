@@ -18,7 +18,7 @@ import { flushPool } from "../anonymity/pool";
 import { ensureTargetKeys } from "../anonymity/targetkeys";
 import {
   ANONYMOUS_GROUPS, CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
-  type CampaignKind, type CampaignState, type RaterGroup,
+  type CampaignKind, type RaterGroup,
 } from "./kinds";
 import { officerCount } from "./reports";
 import { checkStep, moveCampaign } from "./states";
@@ -325,6 +325,6 @@ export async function deleteCampaign(db: DbOrTx, actor: SessionUser, campaignId:
 }
 
 /** Refuses unless the campaign is a draft (assignment may only change before it opens). */
-export function assertDraft(c: { state: CampaignState | string }) {
+export function assertDraft(c: { state: string }) {
   if (c.state !== "draft") throw conflict("notDraft", { state: c.state });
 }

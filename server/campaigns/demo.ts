@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { campaigns, graduateCohorts, instrumentVersions, instruments, persons, terms, units } from "@/db/schema";
 import { DEMO_TERMS } from "@/server/demo/seed";

@@ -12,7 +12,7 @@ const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
 
 let db: Db;
 let summary: DemoSummary;
-let seedLog: string[] = [];
+const seedLog: string[] = [];
 let seedMs = 0;
 const cfg = { maxFailures: 5, lockMinutes: 15 };
 

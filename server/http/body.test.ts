@@ -42,9 +42,9 @@ function post(path: string, body: BodyInit, headers: Record<string, string> = {}
 type Handler = (req: Request, ctx: never) => Promise<Response>;
 const routes: [string, string, Handler, number][] = [
   // path, content type, handler, its limit in bytes
-  ["/api/submit", "application/json", submitPost as Handler, 64 * 1024 + 4096],
-  ["/api/trpc/instruments.check", "application/json", trpcPost as Handler, 3 * FILE_MAX_CHARS + 64 * 1024],
-  ["/api/auth/callback/credentials", "application/x-www-form-urlencoded", authPost as Handler, 16 * 1024],
+  ["/api/submit", "application/json", submitPost, 64 * 1024 + 4096],
+  ["/api/trpc/instruments.check", "application/json", trpcPost, 3 * FILE_MAX_CHARS + 64 * 1024],
+  ["/api/auth/callback/credentials", "application/x-www-form-urlencoded", authPost, 16 * 1024],
 ];
 const ctx = { params: Promise.resolve({ nextauth: ["callback", "credentials"], trpc: "instruments.check" }) } as never;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { config as proxyConfig, proxy } from "@/proxy";
 import { NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from "./csp";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS, loaded as Next loads it
 const nextConfig = require("../../next.config.js");
 
 const directives = (policy: string) => new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));

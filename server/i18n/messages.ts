@@ -69,8 +69,8 @@ export function isMessageKey(code: string): code is MessageKey {
   }
   return typeof o === "string";
 }
-/** The keys of a group object read from the catalogue, typed (Object.keys gives string[]). */
-export const keysOf = <T extends object>(group: T) => Object.keys(group) as Extract<keyof T, string>[];
+// keysOf lives in server/shared/ (client components use it); re-exported for server code.
+export { keysOf } from "../shared/i18n/keys";
 
 export function toLocale(value: string | undefined | null): Locale {
   return value === "en" ? "en" : DEFAULT_LOCALE;

@@ -2,7 +2,7 @@
 // download gets bytes, a content type and a file name.
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { IMPORT_KINDS, type ImportKind } from "./kinds";
+import { IMPORT_KINDS } from "./kinds";
 import { IMPORT_ROLE_LIST } from "../access/roles";
 import { hasRole } from "../access/scope";
 import type { SessionUser } from "../auth/users";
@@ -24,7 +24,7 @@ export function canImport(user: SessionUser | null | undefined): boolean {
 /** Accepts a Blob/File from FormData (a string is not a file). */
 function fileOf(value: FormDataEntryValue | null): (Blob & { name?: string }) | null {
   if (!value || typeof value === "string") return null;
-  return typeof (value as Blob).arrayBuffer === "function" ? (value as Blob & { name?: string }) : null;
+  return typeof (value as Blob).arrayBuffer === "function" ? value : null;
 }
 
 /**
@@ -58,7 +58,7 @@ export async function templateResponse(kind: string, format: string, locale: Loc
   if (!k.success) throw badRequest("imports.upload.badKind");
   const f = formatSchema.safeParse(format);
   if (!f.success) throw badRequest("imports.template.badFormat");
-  const fileName = templateFileName(k.data as ImportKind, f.data, locale);
+  const fileName = templateFileName(k.data, f.data, locale);
   if (f.data === "csv") return { body: templateCsv(k.data, locale), contentType: "text/csv; charset=utf-8", fileName };
   return {
     body: await templateXlsx(k.data, locale),

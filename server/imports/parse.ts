@@ -117,7 +117,7 @@ async function readXlsx(bytes: Uint8Array, maxRows: number): Promise<RawTable> {
 }
 
 /** The text of an Excel cell value; formulas give their cached result. */
-export function cellText(v: ExcelJS.CellValue | unknown): string {
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number") return numberText(v);

@@ -58,7 +58,7 @@ export async function templateXlsx(kind: ImportKind, locale: Locale): Promise<Ui
   notes.addRow({ column: t("rules") });
   notes.getColumn("description").alignment = { wrapText: true, vertical: "top" };
   const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return new Uint8Array(buf);
 }
 
 /** File name of a template, e.g. 导入模板-教学单位.xlsx / import-template-units.xlsx. */

@@ -16,7 +16,7 @@ export async function xlsxBytes(rows: ExcelJS.CellValue[][], sheetName = "Sheet1
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(sheetName);
   for (const r of rows) ws.addRow(r);
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  return new Uint8Array((await wb.xlsx.writeBuffer()));
 }
 
 export type BulkSchool = { term: string; sections: string[]; students: string[] };

@@ -10,7 +10,7 @@ const LEVEL = [
   { value: "na", text: t("无法评估", "Cannot judge") },
 ];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey JSON fixtures, walked freely by the tests
 
 function base(): Json {
   return structuredClone({

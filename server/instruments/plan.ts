@@ -27,7 +27,7 @@ export const DEFAULT_COMMENT_MAX_LENGTH = 2000;
 /** The data key suffix for "other" texts and comment areas (survey-core settings.commentSuffix). */
 export const COMMENT_SUFFIX = "-Comment";
 /** survey-core's own e-mail pattern (EmailValidator), so that both sides agree. */
-export const EMAIL_RE = /^(([^<>()\[\]\.,;:\s@\"]+(\.[^<>()\[\]\.,;:\s@\"]+)*)|(\".+\"))@(([^<>()=[\]\.,;:\s@\"]+\.)+[^<>()=[\]\.,;:\s@\"]{2,})$/i;
+export const EMAIL_RE = /^(([^<>()[\].,;:\s@"]+(\.[^<>()[\].,;:\s@"]+)*)|(".+"))@(([^<>()=[\].,;:\s@"]+\.)+[^<>()=[\].,;:\s@"]{2,})$/i;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export type Localized = { zh: string; en: string };
@@ -125,7 +125,7 @@ export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"])
 
 // survey-core's classes are read through their public properties; the typings do not cover
 // every property the JSON may set, so the walk goes through this loose view.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
 type Loose = any;
 
 export function compilePlan(survey: Record<string, unknown>): Plan {
@@ -426,7 +426,7 @@ class Compiler {
       if (column.visibleIf || column.enableIf || column.requiredIf) throw new PlanError(`${cw}: column conditions are not supported`);
       // The cell question of the first row carries what every row renders (choices
       // inherited from the matrix, cell type, validators).
-      const cell = visibleRows[0].getQuestionByColumnName(colName) as Loose;
+      const cell = visibleRows[0].getQuestionByColumnName(colName);
       if (!cell) throw new PlanError(`${cw}: no cell question`);
       const cellType = String(cell.getType()).toLowerCase();
       if (!ANSWERABLE.has(cellType) || cellType === "matrix" || cellType === "matrixdropdown") {

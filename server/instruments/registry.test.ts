@@ -27,7 +27,7 @@ function model(f: InstrumentFile) {
 /** Values a respondent can choose that could carry a number (without "na"); null = not an option question. */
 function optionValues(q: Question): unknown[] | null {
   const vals = (items: ItemValue[]) => items.map((i) => i.value).filter((v) => v !== NA);
-  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
   switch (q.getType()) {
     case "radiogroup": case "dropdown": case "checkbox": case "tagbox": case "ranking": return vals(any.choices);
     case "rating": return any.rateValues.length > 0 ? vals(any.rateValues) : [any.rateMin, any.rateMax];
@@ -57,7 +57,7 @@ function shownTexts(v: unknown, p = "survey", out: [string, unknown][] = []): [s
 
 /** What a respondent reads for one question in the current locale. */
 function questionTexts(q: Question): string[] {
-  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
   const items = (list: ItemValue[] | undefined) => (list ?? []).filter((i) => typeof i.value !== "number" || i.locText.textOrHtml !== String(i.value)).map((i) => i.text);
   const out = [q.title, ...(q.description ? [q.description] : [])];
   const type = q.getType();

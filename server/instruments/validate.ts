@@ -78,15 +78,13 @@ function isEmpty(v: unknown): boolean {
   if (typeof v !== "object") return false;
   if (Array.isArray(v)) return v.length === 0;
   if (!isPlainObject(v)) return false;
-  for (const k in v) if (hasOwn.call(v, k)) return false;
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
   return true;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /** obj[key] if obj is an object that has it as its own property (never an Object.prototype member). */
 function own(obj: unknown, key: string): unknown {
-  return typeof obj === "object" && obj !== null && hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  return typeof obj === "object" && obj !== null && Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /** An answer that satisfies "required": not empty and not a string of blanks. */
@@ -188,7 +186,7 @@ class Run {
   condition(i: number): boolean {
     const c = this.cache[i];
     if (c !== 0) return c === 1;
-    let r = false;
+    let r: boolean;
     try {
       r = this.plan.conditions[i].runner.runValues(this.values);
     } catch {
@@ -218,7 +216,8 @@ class Run {
 
 /** Sentinel for "the value was rejected". */
 const BAD = Symbol("bad");
-type Checked = unknown | typeof BAD;
+/** A checked value, or BAD (`unknown` includes the symbol; the name says which to expect). */
+type Checked = unknown;
 
 export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): ValidationResult {
   const values: Record<string, unknown> = {};

@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog, instrumentVersions, instruments } from "@/db/schema";
 import { createCaller } from "../api/root";
-import { DomainError } from "../kernel/errors";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { checkInstrument } from "./check";
 import { validateAnswers } from "./validate";
@@ -119,7 +118,7 @@ describe("createVersion", () => {
 
   it.each([
     ["weights not summing to 1", (f: ReturnType<typeof base>) => { f.indicators[0].weight = 0.5; }, "indicators", /0\.5|1\.1/],
-    ["a missing translation", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[1].title = { default: "讲解清楚" } as never; }, "survey.pages[0].elements[1].title.en", /英文/],
+    ["a missing translation", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[1].title = { default: "讲解清楚" }; }, "survey.pages[0].elements[1].title.en", /英文/],
     ["an unknown SurveyJS type (jsonErrors)", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[3].type = "commentx"; }, "survey.pages[0].elements[3].type", /commentx/],
     ["an item for a missing question", (f: ReturnType<typeof base>) => { f.items[0].question = "q9"; }, "items[0].question", /q9/],
     ["a feature the server cannot validate (triggers)", (f: ReturnType<typeof base>) => {

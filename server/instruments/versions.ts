@@ -129,7 +129,7 @@ export async function createVersion(db: DbOrTx, raw: unknown, actorId: number | 
     const made = await instrumentLifecycle.create(tx, {
       series: inst.id, hash, actorId, subject: (version) => `${file.key} v${version}`,
       values: {
-        definition: file as unknown as Record<string, unknown>,
+        definition: file,
         indicators: { indicators: file.indicators, items: file.items, unscored: file.unscored ?? [] },
       },
     });

@@ -132,9 +132,11 @@ export function lifecycle<
   const idKey = cfg.audit.idKey ?? "id";
   const action = (step: string) => `${cfg.audit.action}.${step}`;
   const set = (v: Record<string, unknown>) => v as PgUpdateSetSource<T>;
+  // The table as a plain PgTable for select().from() (drizzle's check of a generic T does not resolve).
+  const source: PgTable = table;
 
   async function find(db: DbOrTx, where: SQL, forUpdate: boolean): Promise<R | undefined> {
-    const q = db.select().from(table as PgTable).where(where);
+    const q = db.select().from(source).where(where);
     const rows = (forUpdate ? await q.for("update") : await q) as R[];
     return rows[0];
   }
@@ -159,10 +161,10 @@ export function lifecycle<
 
   async function create(db: DbOrTx, p: Parameters<Lifecycle<T, K, R>["create"]>[1]): Promise<CreateOutcome> {
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`${cfg.lockKey}:${p.series}`}))`);
-    const [same] = await db.select({ id: table.id, version: table.version }).from(table as PgTable)
+    const [same] = await db.select({ id: table.id, version: table.version }).from(source)
       .where(and(eq(series, p.series), eq(table.hash, p.hash)));
     if (same) return { status: "unchanged", id: Number(same.id), version: Number(same.version) };
-    const [{ max }] = await db.select({ max: sql<number | null>`max(${table.version})` }).from(table as PgTable).where(eq(series, p.series));
+    const [{ max }] = await db.select({ max: sql<number | null>`max(${table.version})` }).from(source).where(eq(series, p.series));
     const version = Number(max ?? 0) + 1;
     const values = { ...p.values, [cfg.series]: p.series, version, hash: p.hash, createdBy: p.actorId };
     const [row] = await db.insert(table as PgTable).values(values)
@@ -183,7 +185,7 @@ export function lifecycle<
         throw new DomainError("CONFLICT", v.status === "approved" ? codes.alreadyApproved : codes.alreadyRetired, { version: v.version });
       }
       if (codes.newerApproved) {
-        const [newer] = await tx.select({ version: table.version }).from(table as PgTable)
+        const [newer] = await tx.select({ version: table.version }).from(source)
           .where(and(eq(series, v[cfg.series]), gt(table.version, v.version), isNotNull(table.approvedAt)))
           .orderBy(desc(table.version)).limit(1);
         if (newer) throw new DomainError("CONFLICT", codes.newerApproved, { version: v.version, newer: Number(newer.version) });
@@ -217,7 +219,7 @@ export function lifecycle<
   }
 
   async function current(db: DbOrTx, s: string | number): Promise<R | null> {
-    const rows = (await db.select().from(table as PgTable)
+    const rows = (await db.select().from(source)
       .where(and(eq(series, s), eq(table.status, "approved")))
       .orderBy(desc(table.version)).limit(1)) as R[];
     return rows[0] ?? null;

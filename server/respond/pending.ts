@@ -101,5 +101,5 @@ export async function formForCaller(db: DbOrTx, caller: { id: number; editor: bo
 
 async function formOf(db: DbOrTx, versionId: number) {
   const v = await getVersion(db, versionId);
-  return { versionId: v.id, name: v.instrument.name, nameEn: v.instrument.nameEn, survey: v.file.survey as Record<string, unknown> };
+  return { versionId: v.id, name: v.instrument.name, nameEn: v.instrument.nameEn, survey: v.file.survey };
 }

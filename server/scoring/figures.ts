@@ -404,7 +404,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const varianceLow = variance === null ? null : ((members.length - 1) * variance) / chiSquareQuantile(0.975, members.length - 1);
       const reliabilityOf = (error: number, v: number | null) => (v === null ? null : Math.min(1, Math.max(0, 1 - error / v)));
       members.forEach((c, i) => {
-        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], of: members.length };
+        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]), percentileRank: pr[i], of: members.length };
         const error = compositeError.get(c) ?? null;
         c.reliability = error === null ? null : reliabilityOf(error, variance);
         c.reliabilityLow = error === null ? null : reliabilityOf(error, varianceLow);

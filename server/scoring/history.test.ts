@@ -84,7 +84,7 @@ describe("import of past terms", () => {
     const [c] = await queryRows(db, { opens: col.text, closes: col.text, day: col.text }, sql`
       select to_char(c.opens_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as opens, to_char(c.closes_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as closes,
         (select r.day::text from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = c.id) as day
-      from campaigns c where c.id = ${r.campaigns[0]!.id}`);
+      from campaigns c where c.id = ${r.campaigns[0].id}`);
     // the Beijing day 2027-03-02, 00:00:00 to 23:59:59, in UTC
     expect(c).toEqual({ opens: "2027-03-01T16:00:00", closes: "2027-03-02T15:59:59", day: "2027-03-02" });
   });

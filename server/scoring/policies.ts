@@ -101,7 +101,7 @@ export async function currentPolicies(db: DbOrTx): Promise<PolicyRow[]> {
 export async function createPolicy(db: DbOrTx, raw: unknown, actorId: number | null) {
   const policy = parsePolicy(raw);
   const made = await policyLifecycle.create(db, {
-    series: policy.schoolYear, hash: policyHash(policy), actorId, values: { policy: policy as unknown as Record<string, unknown> },
+    series: policy.schoolYear, hash: policyHash(policy), actorId, values: { policy: policy },
   });
   return { ...made, schoolYear: policy.schoolYear };
 }

@@ -122,7 +122,7 @@ export function composite(
 ): Composite {
   const table = weightsFor(p, type);
   const weighted = COMPOSITE_GROUPS.filter((g) => (table[g] ?? 0) > 0);
-  const counting = weighted.filter((g) => groups[g] !== undefined && groups[g]!.n >= minRatersFor(p, g));
+  const counting = weighted.filter((g) => groups[g] !== undefined && groups[g].n >= minRatersFor(p, g));
   const missing = weighted.filter((g) => !counting.includes(g));
   const total = counting.reduce((a, g) => a + table[g]!, 0);
   if (counting.length === 0 || total <= 0) return { score: null, used: {}, missing, renormalised: missing.length > 0 };

@@ -58,7 +58,7 @@ export type QualityRuleId = (typeof QUALITY_RULES)[number]["id"];
 /** One value per rule (flags of a response, counts of a target, actions of a policy). */
 export type PerRule<T> = { [K in QualityRuleId]: T };
 
-export const QUALITY_RULE_IDS = QUALITY_RULES.map((r) => r.id) as QualityRuleId[];
+export const QUALITY_RULE_IDS = QUALITY_RULES.map<QualityRuleId>((r) => r.id);
 
 /** Builds a per-rule record. */
 export function perRule<T>(f: (r: (typeof QUALITY_RULES)[number]) => T): PerRule<T> {

@@ -472,7 +472,7 @@ export function normTable(xs: readonly number[]): NormEntry[] {
   const ranks = competitionRanks(xs);
   const pr = percentileRanks(xs);
   return xs.map((value, i) => ({
-    value, z: z[i], t: z[i] === null ? null : tScore(z[i]!), percentileRank: pr[i], rank: ranks[i],
+    value, z: z[i], t: z[i] === null ? null : tScore(z[i]), percentileRank: pr[i], rank: ranks[i],
   }));
 }
 

@@ -24,7 +24,9 @@ export async function expectFailure<E extends Error>(action: Action, type: abstr
 export async function expectDomainError(
   action: Action, expected: { code: string; kind?: DomainErrorKind; params?: Record<string, unknown> },
 ): Promise<DomainError> {
-  const p = settle(action).catch((e: unknown) => (e instanceof TRPCError && e.cause instanceof DomainError ? Promise.reject(e.cause) : Promise.reject(e)));
+  const p = settle(action).catch((e: unknown) => {
+    throw e instanceof TRPCError && e.cause instanceof DomainError ? e.cause : e;
+  });
   const e = await expectFailure(p, DomainError);
   expect({ code: e.code, kind: e.kind, params: e.params }).toMatchObject(expected);
   return e;

@@ -10,12 +10,12 @@ import { baseEnv } from "../kernel/env";
 import { leaderTick, type TickDeps } from "../scheduler";
 
 async function main() {
-  const log = process.argv[2]!;
+  const log = process.argv[2];
   const e = baseEnv();
   const handle = await openDb({ url: e.DATABASE_URL!, poolMax: e.DB_POOL_MAX });
   const deps: TickDeps = { mailer: async (m) => appendFileSync(log, `${m.to}\n`), baseUrl: "https://pj.example.edu.cn", secret: "scheduler-node-test-secret-0123456789abcdef" };
   let led = 0, skipped = 0, busy = false;
-  const timer = setInterval(async () => {
+  const tick = async () => {
     if (busy) return;
     busy = true;
     try {
@@ -26,15 +26,17 @@ async function main() {
     } finally {
       busy = false;
     }
-  }, e.SCHEDULER_TICK_MS);
+  };
+  const timer = setInterval(() => void tick(), e.SCHEDULER_TICK_MS);
   console.log("ready");
-  process.once("SIGTERM", async () => {
+  const stop = async () => {
     clearInterval(timer);
     while (busy) await new Promise((r) => setTimeout(r, 20));
     console.log(`led ${led} skipped ${skipped}`);
     await handle.close();
     process.exit(0);
-  });
+  };
+  process.once("SIGTERM", () => void stop());
 }
 
 void main();

@@ -65,7 +65,7 @@ export function TokenTransfer({ texts }: { texts: TransferTexts }) {
       history.replaceState(null, "", window.location.pathname + window.location.search);
       void receive(text);
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once on mount: a link's fragment is read a single time
   }, []);
 
   const send = async () => {

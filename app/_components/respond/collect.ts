@@ -27,7 +27,7 @@ export async function submitWithToken(
   const payload = JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: body.answers, declined: body.declined ?? false, locale: body.locale });
   let delay = 500;
   for (let attempt = 0; ; attempt++) {
-    let res: Response | null = null;
+    let res: Response | null;
     try {
       res = await fetch("/api/submit", {
         method: "POST", credentials: "omit", cache: "no-store",

@@ -57,7 +57,7 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
         void prepare();
       }
     });
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- prepare once per set of target ids, not on every new closure
   }, [ids]);
 
   // Tokens received from another device (TokenTransfer) show at once.

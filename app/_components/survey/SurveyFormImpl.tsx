@@ -167,7 +167,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
 
     setModel(m);
     return () => { m.dispose(); };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new model only for a new survey or draft
+     
   }, [json, keepDraft]);
 
   useEffect(() => {

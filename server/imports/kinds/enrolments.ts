@@ -1,6 +1,6 @@
 // Import kind: 选课 enrolments: student × section.
 import { sql } from "drizzle-orm";
-import { col, text, code, term, choice, ENROLMENT_STATUS, type TermCode } from "../columns";
+import { col, code, term, choice, ENROLMENT_STATUS, type TermCode } from "../columns";
 import { val, short, checkDuplicates, K, personsByNumber, type Handler, defineImportKind } from "../kit";
 import { query, recordset, upsertCount, type ColSpec } from "../sql";
 

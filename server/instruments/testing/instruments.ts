@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Model, type Question } from "survey-core";
+import { Model } from "survey-core";
 import { FIXTURE_SURVEY } from "./fixture";
 
 export const SURVEYS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../surveys");
@@ -9,7 +9,7 @@ export const SURVEYS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /** The fixture and every instrument file in surveys/ (its `survey` member). */
 export function loadInstruments(): { name: string; survey: Record<string, unknown> }[] {
   const out: { name: string; survey: Record<string, unknown> }[] = [{ name: "fixture", survey: FIXTURE_SURVEY }];
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(SURVEYS_DIR).filter((f) => f.endsWith(".json")).sort();
   } catch {
@@ -29,11 +29,11 @@ export function loadInstruments(): { name: string; survey: Record<string, unknow
  */
 export function surveyCoreErrors(model: Model, answers: Record<string, unknown>): { question: string; types: string[] }[] {
   model.data = answers;
-  const all = model.getAllQuestions(false, false, true) as Question[];
+  const all = model.getAllQuestions(false, false, true);
   for (const q of all) q.errors = [];
   model.validate(true, false);
   const out: { question: string; types: string[] }[] = [];
-  for (const q of model.getAllQuestions(false, false, true) as Question[]) {
+  for (const q of model.getAllQuestions(false, false, true)) {
     if (q.errors.length > 0) out.push({ question: (q.parentQuestion ?? q).name, types: q.errors.map((e) => e.getErrorType()) });
   }
   return out;

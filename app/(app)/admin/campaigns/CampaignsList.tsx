@@ -7,7 +7,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTRPC } from "../../../_components/trpc";
 import { RateBar, StateTag, useLocalName, useMobile, useWhen, type CampaignsOut } from "./_components/shared";
-import { keysOf } from "@/server/i18n/messages";
+import { keysOf } from "@/server/shared/i18n/keys";
 
 type Row = CampaignsOut["list"][number];
 

@@ -29,7 +29,7 @@ export function ImportView({ kinds }: { kinds: ImportKind[] }) {
   });
   const jobs = useQuery(trpc.imports.jobs.queryOptions({ limit: 10 }));
   const finished = job.data && ["done", "failed"].includes(job.data.status);
-  if (finished && jobs.data && !jobs.data.some((j) => j.id === job.data!.id && j.status === job.data!.status)) {
+  if (finished && jobs.data && !jobs.data.some((j) => j.id === job.data.id && j.status === job.data.status)) {
     void qc.invalidateQueries({ queryKey: trpc.imports.jobs.queryKey() });
   }
 
@@ -69,7 +69,7 @@ export function ImportView({ kinds }: { kinds: ImportKind[] }) {
           multiple={false}
           showUploadList={false}
           disabled={uploading || (!!j && !finished)}
-          beforeUpload={(file) => { void upload(file as unknown as File); return false; }}
+          beforeUpload={(file) => { void upload(file); return false; }}
           data-testid="import-upload"
         >
           <p className="ant-upload-drag-icon"><InboxOutlined /></p>

@@ -92,7 +92,7 @@ function ApproveModal({ row, onClose, onDone }: { row: Row; onClose: () => void;
   }));
   return (
     <Modal open title={`${t("approveTitle")} · ${row.schoolYear} ${t("version", { version: row.version })}`} onCancel={onClose}
-      okText={t("approve")} okButtonProps={{ disabled: note.trim() === "", loading: approve.isPending, "data-testid": "approve-ok" } as never}
+      okText={t("approve")} okButtonProps={{ disabled: note.trim() === "", loading: approve.isPending, "data-testid": "approve-ok" }}
       onOk={() => approve.mutate({ id: row.id, note })}>
       <Form layout="vertical">
         <Form.Item label={t("note")} required>

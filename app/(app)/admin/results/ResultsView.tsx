@@ -394,7 +394,7 @@ function CampaignsTab({ year, canPublish }: { year: Year; canPublish: boolean })
             {c.source === "platform" && <Link href={`/admin/campaigns/${c.id}`}>{t("openCampaign")}</Link>}
             {canPublish && c.state === "closed" && (
               <Popconfirm title={t("publishConfirm")} okText={t("publish")} overlayStyle={{ maxWidth: 320 }} onConfirm={() => publish.mutate({ id: c.id })}
-                okButtonProps={{ "data-testid": "publish-ok" } as never}>
+                okButtonProps={{ "data-testid": "publish-ok" }}>
                 <Button size="small" type="primary" ghost loading={publish.isPending} data-testid="publish">{t("publish")}</Button>
               </Popconfirm>
             )}

@@ -4,7 +4,8 @@ import { useFormatter, useMessages, useTranslations } from "next-intl";
 import { Figure, useUnitName, useWhen, type Detail } from "../_components/shared";
 import { useGenerate } from "./OverviewTab";
 import { useLocalName } from "../../../../_components/localName";
-import { type GroupKey, keysOf } from "@/server/i18n/messages";
+import type { GroupKey } from "@/server/i18n/messages";
+import { keysOf } from "@/server/shared/i18n/keys";
 
 type Options = { minEnrolment?: number; excludedCourseTypes?: string[]; excludedCourseCodes?: string[] };
 
@@ -38,7 +39,7 @@ function Regenerate({ detail }: { detail: Detail }) {
       </Form.Item>
       <Popconfirm title={detail.campaign.generatedAt ? t("admin.overview.regenerateConfirm") : t("admin.overview.generateConfirm")}
         okText={t("admin.actions.generate")} cancelText={t("admin.actions.cancel")} onConfirm={run} overlayStyle={{ maxWidth: 320 }}
-        okButtonProps={{ "data-testid": "regenerate-ok" } as never}>
+        okButtonProps={{ "data-testid": "regenerate-ok" }}>
         <Button type="primary" loading={generate.isPending} data-testid="regenerate">
           {t(detail.campaign.generatedAt ? "admin.actions.regenerate" : "admin.actions.generate")}
         </Button>

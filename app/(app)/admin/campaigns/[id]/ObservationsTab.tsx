@@ -49,7 +49,7 @@ function PlanForm({ detail, onPlanned }: { detail: Detail; onPlanned: (p: Plan) 
       </Form.Item>
       <Popconfirm title={detail.summary?.observations ? t("admin.observations.replanConfirm") : t("admin.observations.planConfirm")}
         okText={t("admin.actions.plan")} cancelText={t("admin.actions.cancel")} onConfirm={() => form.submit()} overlayStyle={{ maxWidth: 320 }}
-        okButtonProps={{ "data-testid": "plan-ok" } as never}>
+        okButtonProps={{ "data-testid": "plan-ok" }}>
         <Button type="primary" loading={plan.isPending} data-testid="plan">{t("admin.actions.plan")}</Button>
       </Popconfirm>
     </Form>

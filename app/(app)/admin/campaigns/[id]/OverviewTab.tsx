@@ -116,7 +116,7 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
     title: t("admin.overview.deleteConfirmTitle"),
     content: t("admin.overview.deleteConfirm", { name: c.name }),
     okText: t("admin.actions.delete"), cancelText: t("admin.actions.cancel"),
-    okButtonProps: { danger: true, "data-testid": "delete-ok" } as never,
+    okButtonProps: { danger: true, "data-testid": "delete-ok" },
     onOk: () => remove.mutateAsync({ id }),
   });
 
@@ -124,7 +124,7 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
     title: t("admin.overview.openConfirmTitle"),
     content: reports ? t("admin.overview.officersHelp") : t("admin.overview.openConfirm", { targets }),
     okText: t("admin.actions.open"), cancelText: t("admin.actions.cancel"),
-    okButtonProps: { "data-testid": "open-ok" } as never,
+    okButtonProps: { "data-testid": "open-ok" },
     onOk: () => { open.mutate({ id }); },
   });
 
@@ -138,7 +138,7 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
         <Space wrap>
           <Popconfirm title={c.generatedAt ? t("admin.overview.regenerateConfirm") : t("admin.overview.generateConfirm")}
             okText={t("admin.actions.generate")} cancelText={t("admin.actions.cancel")} overlayStyle={{ maxWidth: 320 }}
-            onConfirm={() => generate.mutate({ id, options: (c.generationOptions ?? {}) as never })} okButtonProps={{ "data-testid": "generate-ok" } as never}>
+            onConfirm={() => generate.mutate({ id, options: (c.generationOptions ?? {}) })} okButtonProps={{ "data-testid": "generate-ok" }}>
             <Button loading={generate.isPending} data-testid="generate">{t(c.generatedAt ? "admin.actions.regenerate" : "admin.actions.generate")}</Button>
           </Popconfirm>
           {detail.observationsTab && (
@@ -162,7 +162,7 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
   if (c.state === "open") {
     return (
       <Popconfirm title={t("admin.overview.closeConfirm")} okText={t("admin.actions.close")} cancelText={t("admin.actions.cancel")}
-        okButtonProps={{ danger: true, "data-testid": "close-ok" } as never} overlayStyle={{ maxWidth: 320 }} onConfirm={() => close.mutate({ id })}>
+        okButtonProps={{ danger: true, "data-testid": "close-ok" }} overlayStyle={{ maxWidth: 320 }} onConfirm={() => close.mutate({ id })}>
         <Button danger loading={close.isPending} data-testid="close-campaign">{t("admin.actions.close")}</Button>
       </Popconfirm>
     );
@@ -173,7 +173,7 @@ function Actions({ detail, onTab }: { detail: Detail; onTab: (key: string) => vo
     <Space wrap>
       {c.state === "closed" && (
         <Popconfirm title={tr("publishConfirm")} okText={tr("publish")} cancelText={t("admin.actions.cancel")} overlayStyle={{ maxWidth: 320 }}
-          okButtonProps={{ "data-testid": "publish-ok" } as never} onConfirm={() => publish.mutate({ id })}>
+          okButtonProps={{ "data-testid": "publish-ok" }} onConfirm={() => publish.mutate({ id })}>
           <Button type="primary" loading={publish.isPending} data-testid="publish-campaign">{tr("publish")}</Button>
         </Popconfirm>
       )}

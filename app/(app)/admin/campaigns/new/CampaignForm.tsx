@@ -166,7 +166,7 @@ function Fields({ options }: { options: FormOptions }) {
                 {fields.length < options.offsets.length && (
                   <Button type="dashed" icon={<PlusOutlined />} onClick={() => {
                     const used = new Set((form.getFieldValue("cohorts") as Values["cohorts"] ?? []).map((c) => c?.offsetYears));
-                    const offsetYears = options.offsets.find((o) => !used.has(o as 0.5 | 3 | 5)) ?? options.offsets[0];
+                    const offsetYears = options.offsets.find((o) => !used.has(o)) ?? options.offsets[0];
                     add({ offsetYears, graduationYear: cohortYears.data?.find((c) => c.offsetYears === offsetYears)?.graduationYear });
                   }}>{t("admin.form.addCohort")}</Button>
                 )}

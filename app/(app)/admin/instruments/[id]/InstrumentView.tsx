@@ -24,7 +24,7 @@ function ApproveButton({ versionId, version, onDone }: { versionId: number; vers
       <Button size="small" type="primary" onClick={() => { approve.reset(); setOpen(true); }} data-testid={`approve-${version}`}>{t("detail.approve")}</Button>
       <Modal open={open} title={t("approve.title", { version })} okText={t("approve.ok")} cancelText={t("approve.cancel")}
         confirmLoading={approve.isPending} onCancel={() => setOpen(false)} onOk={() => form.submit()} destroyOnHidden
-        okButtonProps={{ "data-testid": "approve-ok" } as never}>
+        okButtonProps={{ "data-testid": "approve-ok" }}>
         <Typography.Paragraph type="secondary">{t("approve.intro")}</Typography.Paragraph>
         <Form form={form} layout="vertical" onFinish={(v) => approve.mutate({ id: versionId, note: v.note })}>
           <Form.Item name="note" label={t("approve.note")}

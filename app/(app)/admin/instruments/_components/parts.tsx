@@ -73,7 +73,7 @@ export function UploadInstrument({ label, onDone }: { label: string; onDone?: (r
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
       <Upload accept=".json,application/json" showUploadList={false} multiple={false} disabled={upload.isPending}
-        beforeUpload={(f) => { void read(f as unknown as File); return false; }} data-testid="instrument-upload">
+        beforeUpload={(f) => { void read(f); return false; }} data-testid="instrument-upload">
         <Button icon={<UploadOutlined />} loading={upload.isPending}>{upload.isPending ? t("upload.uploading") : label}</Button>
       </Upload>
       {result && (
@@ -96,7 +96,7 @@ const isBi = (v: unknown): v is BiText => typeof v === "object" && v !== null &&
 
 function Value({ v, other }: { v: Change["before"]; other?: Change["before"] }) {
   const t = useTranslations("instruments.diff");
-  const locale = useLocale() as "zh" | "en";
+  const locale = useLocale();
   if (v === null || v === undefined || v === "") return <Typography.Text type="secondary">{t("empty")}</Typography.Text>;
   if (typeof v === "boolean") return <>{v ? t("yes") : t("no")}</>;
   if (isBi(v)) {

@@ -106,13 +106,13 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
       )}
       {result && (
         <Card size="small" title={r("shortfalls")}>
-          <Table size="small" rowKey={(s) => `${s.level}:${s.course ?? ""}:${s.code}`} dataSource={d!.shortfalls} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="shortfalls"
+          <Table size="small" rowKey={(s) => `${s.level}:${s.course ?? ""}:${s.code}`} dataSource={d.shortfalls} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="shortfalls"
             locale={{ emptyText: r("noShortfalls") }}
             columns={[
               { title: r("level"), render: (_, s) => r(`levels.${s.level}`) },
               { title: r("what"), render: (_, s) => (s.course ? `${s.course} ${s.code}` : s.code) },
               { title: r("attainment"), render: (_, s) => s.attainment.toFixed(3) },
-              { title: d!.nextYear ? `${r("nextYear")} ${d!.nextYear}` : r("nextYear"), render: (_, s) => (s.next === null ? "—" : <span>{s.next.toFixed(3)} <Tag color={s.recovered ? "green" : "red"}>{s.recovered ? t("recovered") : t("notRecovered")}</Tag></span>) },
+              { title: d.nextYear ? `${r("nextYear")} ${d.nextYear}` : r("nextYear"), render: (_, s) => (s.next === null ? "—" : <span>{s.next.toFixed(3)} <Tag color={s.recovered ? "green" : "red"}>{s.recovered ? t("recovered") : t("notRecovered")}</Tag></span>) },
             ]} />
         </Card>
       )}
