@@ -13,7 +13,6 @@ const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
 let db: Db;
 let summary: DemoSummary;
 const seedLog: string[] = [];
-let seedMs = 0;
 const cfg = { maxFailures: 5, lockMinutes: 15 };
 
 async function one<T>(query: SQL): Promise<T> {
@@ -36,14 +35,12 @@ beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   expect(await isEmpty(db)).toBe(true);
-  const t = Date.now();
   summary = await seedDemo(db, { log: (l) => seedLog.push(l) });
-  seedMs = Date.now() - t;
 });
 
 describe("demo seed", () => {
-  it("seeds a university of realistic size, quickly", async () => {
-    expect(seedMs).toBeLessThan(20_000);
+  // How long it takes is a benchmark (npm run bench:seed-demo), not an assertion here.
+  it("seeds a university of realistic size", async () => {
     const c = await one<Record<string, number>>(sql`select
       (select count(*)::int from units where kind = 'college') as colleges,
       (select count(*)::int from units where kind = 'office') as offices,

@@ -8,7 +8,7 @@ import { installRequestHooks, PEER_ADDRESS_HEADER } from "./incoming";
 let server: http.Server;
 let port: number;
 const seen: Record<string, string | string[] | undefined>[] = [];
-let closedAt: number | null = null;
+let closed = false;
 
 beforeAll(async () => {
   installRequestHooks();
@@ -19,7 +19,7 @@ beforeAll(async () => {
       // As a route handler does past its body limit: one read, then 413, the rest unread.
       req.once("data", () => {
         req.pause();
-        req.socket.once("close", () => { closedAt = Date.now(); });
+        req.socket.once("close", () => { closed = true; });
         res.writeHead(413, { "content-type": "application/json" }).end('{"code":"errors.tooLarge"}');
       });
       return;
@@ -51,7 +51,6 @@ describe("every request, before the app sees it", () => {
   });
 
   it("a body refused with 413: the client gets the answer while still sending, the server reads no more and closes the connection", async () => {
-    const started = Date.now();
     const result = await new Promise<{ status: number; sentAtAnswer: number; sentAtEnd: number }>((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, path: "/refuse", method: "POST" });
       const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -82,7 +81,7 @@ describe("every request, before the app sees it", () => {
     expect(result.status).toBe(413);
     // Only what the socket buffers hold went out after the answer: the server read no more.
     expect(result.sentAtEnd - result.sentAtAnswer).toBeLessThan(32 * 1024 * 1024);
-    await expect.poll(() => closedAt).not.toBeNull();
-    expect(closedAt! - started).toBeLessThan(5000);
+    // The server closes the connection itself (how soon is the machine's business, not an assertion).
+    await expect.poll(() => closed, { timeout: 15_000 }).toBe(true);
   });
 });
