@@ -22,6 +22,19 @@ describe("ids at the procedure boundary", () => {
   });
 });
 
+// A school year is two consecutive years, checked by the one schema at every boundary: before it,
+// scoring.policies.defaults took "2026-2028" and answered a policy for a year that cannot exist.
+describe("school years at the procedure boundary", () => {
+  it("a school year that is not two consecutive years is a 400 in the caller's language", async () => {
+    const quality = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "zh" });
+    for (const schoolYear of ["2026-2028", "2026-2026", "2026-27"]) {
+      const refused = quality.scoring.policies.defaults({ schoolYear });
+      await expect(refused).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { issues: [expect.objectContaining({ path: ["schoolYear"] })] } });
+    }
+    await expect(quality.scoring.policies.defaults({ schoolYear: "2026-2027" })).resolves.toMatchObject({ schoolYear: "2026-2027" });
+  });
+});
+
 // Every id field of every procedure's input (a number field named `id` or `…Id`, at any depth)
 // is bounded as a PostgreSQL integer: found by walking the input schemas of the router.
 type Schema = { _zod: { def: { type: string; [k: string]: unknown } }; safeParse(v: unknown): { success: boolean } };

@@ -1,6 +1,5 @@
 // What the attainment route handlers (app/api/attainment/…) call: the gradebook upload and the
 // Word reports, with the same access checks as the router (views.ts).
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "../auth/users";
 import { badRequest, DomainError } from "../kernel/errors";
@@ -11,10 +10,9 @@ import { importGradebook, sectionReport } from "./store";
 import { assertProgrammeAccess, assertSectionAccess, ATTAINMENT_EDIT_ROLES, programmeReport } from "./views";
 import { createModelVersion, currentModel, modelFromFiles } from "./model";
 import { programmeReportDocx, sectionReportDocx } from "./word";
-import { idTextSchema } from "../kernel/ids";
+import { idTextSchema, schoolYearSchema as yearSchema } from "../kernel/ids";
 
 export { MAX_FILE_BYTES };
-const yearSchema = z.string().regex(/^\d{4}-\d{4}$/);
 
 function fileOf(value: FormDataEntryValue | null): Blob | null {
   if (!value || typeof value === "string") return null;

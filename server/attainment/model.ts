@@ -19,6 +19,7 @@ import type { DbOrTx } from "@/db/client";
 import { outcomeModels, programmes } from "@/db/schema";
 import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { lifecycle } from "../kernel/lifecycle";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
@@ -138,6 +139,10 @@ export function modelHash(model: OutcomeModel, cohorts: number[]): string {
 }
 
 export const MODEL_NOTE_MAX = 2000;
+export const modelIdInput = z.object({ modelId: idSchema });
+export const approveModelInput = z.object({ modelId: idSchema, note: z.string().max(MODEL_NOTE_MAX) });
+/** A computation of a programme's year under a model version. */
+export const computeRunInput = z.object({ modelId: idSchema, schoolYear: schoolYearSchema });
 
 /** The lifecycle of outcome models: a series per programme. */
 export const modelLifecycle = lifecycle({

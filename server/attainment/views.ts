@@ -9,15 +9,23 @@
  * - Computing a programme's year and approving its model: the quality office; unit admins in scope compute.
  */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { assessmentItems, attainmentRuns, courses, outcomeModels, programmes, sections, sectionTeachers, terms, units, type Role } from "@/db/schema";
 import { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES } from "../access/roles";
 import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { DomainError, forbidden, notFound } from "../kernel/errors";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { shortfalls, type AttainmentResult } from "./compute";
 import { currentModel } from "./model";
 import { isSectionTeacher, latestRun, sectionInfo } from "./store";
+
+// The inputs of the attainment procedures (server/api/routers/attainment.ts).
+export const sectionInput = z.object({ sectionId: idSchema });
+const longText = z.string().max(5000);
+export const sectionNotesInput = z.object({ sectionId: idSchema, analysis: longText, measures: longText });
+export const programmeInput = z.object({ programmeId: idSchema, schoolYear: schoolYearSchema.optional() });
 
 export { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES };
 

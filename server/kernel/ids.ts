@@ -20,3 +20,9 @@ export function parseId(raw: unknown): number | null {
   const r = idTextSchema.safeParse(raw);
   return r.success ? r.data : null;
 }
+
+/**
+ * A school year ("2026-2027"), the key of policies, appraisals and attainment runs: two
+ * consecutive years ("2026-2028" and "2026-27" name none). Every boundary checks it with this.
+ */
+export const schoolYearSchema = z.string().regex(/^\d{4}-\d{4}$/, { abort: true }).refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1);

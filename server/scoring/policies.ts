@@ -4,6 +4,8 @@ import type { DbOrTx } from "@/db/client";
 import { scoringPolicies } from "@/db/schema";
 import { canonicalJson } from "../instruments/diff";
 import { notFound } from "../kernel/errors";
+import { z } from "zod";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { lifecycle, selectWithPeople } from "../kernel/lifecycle";
 import { parsePolicy, type ScoringPolicy } from "./policy";
 
@@ -22,6 +24,13 @@ import { parsePolicy, type ScoringPolicy } from "./policy";
  */
 
 export const POLICY_NOTE_MAX = 2000;
+
+// The inputs of the policy procedures (server/api/routers/scoring.ts).
+export const schoolYearInput = z.object({ schoolYear: schoolYearSchema });
+export const policyIdInput = z.object({ id: idSchema });
+/** A policy file as sent (checked by parsePolicy, which names its problem in the user's language). */
+export const policyFileInput = z.object({ policy: z.unknown() });
+export const approvePolicyInput = z.object({ id: idSchema, note: z.string().trim().min(1).max(POLICY_NOTE_MAX) });
 
 /** The lifecycle of scoring policies: a series per school year. */
 export const policyLifecycle = lifecycle({

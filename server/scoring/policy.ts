@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schoolYearSchema } from "../kernel/ids";
 import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/kernel/errors";
 import { appraisalRulesSchema, checkAppraisalRules } from "../appraisal/rules";
@@ -50,7 +51,7 @@ const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).
 
 export const policySchema = z.object({
   key: z.string().trim().min(1).max(100),
-  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  schoolYear: schoolYearSchema,
   trim: z.number().default(0.1),
   outOf: z.number().positive().max(1000).default(100),
   quality: z.object({

@@ -136,6 +136,10 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
   return out;
 }
 
+/** One target's figures for one rater group under a policy (the results page's drawer, the teacher's own). */
+export const targetDetailInput = z.object({ policyId: idSchema, targetId: idSchema, raterGroup: z.string().min(1).max(20) });
+export const reliabilityInput = z.object({ policyId: idSchema });
+
 export const targetListInput = z.object({
   policyId: idSchema,
   campaignId: idSchema.optional(),

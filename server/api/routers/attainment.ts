@@ -1,18 +1,14 @@
-import { z } from "zod";
-import { approveModelVersion, MODEL_NOTE_MAX, retireModelVersion } from "../../attainment/model";
+import { approveModelInput, approveModelVersion, computeRunInput, getModelVersion, modelIdInput, retireModelVersion } from "../../attainment/model";
 import { computeProgrammeRun, saveSectionNotes, sectionReport } from "../../attainment/store";
 import {
-  assertProgrammeAccess, assertSectionAccess, ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, mySections, programmeReport, programmesWithModels,
+  assertProgrammeAccess, assertSectionAccess, ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, mySections, programmeInput, programmeReport,
+  programmesWithModels, sectionInput, sectionNotesInput,
 } from "../../attainment/views";
-import { getModelVersion } from "../../attainment/model";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
-import { idSchema as id } from "../../kernel/ids";
 
 // OBE attainment: app/(app)/attainment. Thin: server/attainment does the work and the checks
 // (access per section and programme in views.ts). The gradebook upload and the Word reports
 // are route handlers (app/api/attainment/…).
-const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
-const longText = z.string().max(5000);
 
 export const attainmentRouter = router({
   /** What the attainment page lists for the caller: their sections, and the programmes they may see. */
@@ -20,27 +16,27 @@ export const attainmentRouter = router({
     sections: await mySections(ctx.db, ctx.user.id),
     programmes: await programmesWithModels(ctx.db, ctx.user),
   })),
-  section: signedInProcedure.input(z.object({ sectionId: id })).query(async ({ ctx, input }) => {
+  section: signedInProcedure.input(sectionInput).query(async ({ ctx, input }) => {
     await assertSectionAccess(ctx.db, ctx.user, input.sectionId, "view");
     return sectionReport(ctx.db, input.sectionId);
   }),
-  saveNotes: signedInProcedure.input(z.object({ sectionId: id, analysis: longText, measures: longText })).mutation(async ({ ctx, input }) => {
+  saveNotes: signedInProcedure.input(sectionNotesInput).mutation(async ({ ctx, input }) => {
     await assertSectionAccess(ctx.db, ctx.user, input.sectionId, "edit");
     await saveSectionNotes(ctx.db, input.sectionId, { analysis: input.analysis, measures: input.measures }, ctx.user.id, ctx.now());
     return { ok: true };
   }),
-  programme: signedInProcedure.input(z.object({ programmeId: id, schoolYear: schoolYear.optional() })).query(async ({ ctx, input }) => {
+  programme: signedInProcedure.input(programmeInput).query(async ({ ctx, input }) => {
     await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId);
     return programmeReport(ctx.db, input.programmeId, input.schoolYear);
   }),
-  compute: roleProcedure(...ATTAINMENT_EDIT_ROLES).input(z.object({ modelId: id, schoolYear })).mutation(async ({ ctx, input }) => {
+  compute: roleProcedure(...ATTAINMENT_EDIT_ROLES).input(computeRunInput).mutation(async ({ ctx, input }) => {
     const m = await getModelVersion(ctx.db, input.modelId);
     await assertProgrammeAccess(ctx.db, ctx.user, m.programmeId, ATTAINMENT_EDIT_ROLES);
     const run = await computeProgrammeRun(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
     return { id: run.id };
   }),
-  approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(z.object({ modelId: id, note: z.string().max(MODEL_NOTE_MAX) }))
+  approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(approveModelInput)
     .mutation(({ ctx, input }) => approveModelVersion(ctx.db, input.modelId, ctx.user.id, input.note, ctx.now())),
-  retireModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(z.object({ modelId: id }))
+  retireModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(modelIdInput)
     .mutation(({ ctx, input }) => retireModelVersion(ctx.db, input.modelId, ctx.user.id, ctx.now())),
 });
