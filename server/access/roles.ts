@@ -42,3 +42,10 @@ export const APPRAISAL_APPROVE_ROLES = ["quality_admin"] as const satisfies read
 export const ATTAINMENT_VIEW_ROLES = ["quality_admin", "sys_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
 export const ATTAINMENT_EDIT_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const ATTAINMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Rectification orders (server/improvement): the quality office issues anywhere and alone
+// verifies, closes, continues, reopens and cancels; a unit admin issues within their units;
+// the responsible side (the responsible person, their unit's admins and leaders) answers.
+// Who reads the list and the dashboard: those, school-wide or for their units.
+export const ORDER_ISSUE_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
+export const ORDER_VERIFY_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+export const ORDER_VIEW_ROLES = ["quality_admin", "unit_admin", "leader", "sys_admin"] as const satisfies readonly Role[];

@@ -9,6 +9,7 @@ import { campaignsRouter } from "./routers/campaigns";
 import { scoringRouter } from "./routers/scoring";
 import { appraisalRouter } from "./routers/appraisal";
 import { attainmentRouter } from "./routers/attainment";
+import { improvementRouter } from "./routers/improvement";
 
 export const appRouter = router({
   me: meRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   scoring: scoringRouter,
   appraisal: appraisalRouter,
   attainment: attainmentRouter,
+  improvement: improvementRouter,
 });
 
 export type AppRouter = typeof appRouter;
