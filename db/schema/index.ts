@@ -10,3 +10,4 @@ export * from "./results";
 export * from "./improvement";
 export * from "./appraisal";
 export * from "./attainment";
+export * from "./comments";

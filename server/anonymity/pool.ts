@@ -13,11 +13,15 @@
 //   campaign's spent rows; all in one transaction, so a crash leaves either the pool or the responses.
 //   The responses carry the flush day and, as spent_token_hash, an HMAC of the token's hash
 //   under the server secret: no row written while the campaign ran says which response is whose.
+// - Free-text comments are taken out of the answers before a response is stored and written to
+//   student_comments after all of them, shuffled again, with random ids and no response id
+//   (server/comments/store.ts; README.md, "Comments").
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
 import { beijingDate } from "../kernel/time";
+import { commentKeysOf, storeComments, takeComments, type NewComment } from "../comments/store";
 import { scoreColumnsOf, scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
 import type { Secret } from "./keys";
 
@@ -127,20 +131,28 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
     await tx.execute(sql`delete from spent_tokens where target_id in (select id from campaign_targets where campaign_id = ${campaignId})`);
     const day = beijingDate(now);
     let stored = 0;
+    // The free-text comments, taken out of the answers before they are stored, gathered for the
+    // whole campaign and written once all responses are, in an order of their own (storeComments).
+    const comments: NewComment[] = [];
+    const keysOf = new Map<number, string[]>();
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
       const boxes = new Map(rowsOf<{ id: string; sealed: string }>(await tx.execute(sql`
         select id::text as id, sealed from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`))
         .map((b) => [b.id, b.sealed]));
-      const part: { x: Sealed; id: string; score: StoredScore | null }[] = [];
+      const part: { x: Sealed; id: string; score: StoredScore | null; comments: NewComment[] }[] = [];
       for (const boxId of batch) {
         const x = unseal(boxes.get(boxId)!, campaignId, secret);
-        part.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined) });
+        if (!keysOf.has(x.versionId)) keysOf.set(x.versionId, await commentKeysOf(tx, x.versionId));
+        const taken = takeComments(keysOf.get(x.versionId)!, x.answers);
+        x.answers = taken.answers;
+        const own = x.declined ? [] : taken.comments.map((c) => ({ ...c, targetId: x.targetId, raterGroup: x.raterGroup }));
+        part.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined), comments: own });
       }
       const values = part.map(({ x, id }) => sql`(${id}::uuid, ${x.targetId}::int, ${x.raterGroup}::rater_group, ${x.versionId}::int,
         ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`);
       const scores = part.filter((p) => p.score !== null).map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
-      const inserted = rowsOf<{ n: number }>(await tx.execute(sql`
+      const inserted = rowsOf<{ id: string }>(await tx.execute(sql`
         with v (id, target_id, rater_group, version_id, answers, declined, hash) as (values ${sql.join(values, sql`, `)}),
         r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
           select id, target_id, rater_group, version_id, answers, declined, ${day}::date, hash from v
@@ -149,10 +161,14 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
         w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
           select r.id, r.target_id, r.rater_group, r.instrument_version_id, ${scoreColumnsOf("s")}
           from r join s on s.id = r.id)` : sql``}
-        select count(*)::int as n from r`));
-      stored += Number(inserted[0]?.n ?? 0);
+        select id::text as id from r`));
+      stored += inserted.length;
+      // Only the comments of responses stored now (a box whose response exists already brings none).
+      const fresh = new Set(inserted.map((r) => r.id));
+      for (const p of part) if (fresh.has(p.id)) comments.push(...p.comments);
       await tx.execute(sql`delete from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`);
     }
+    await storeComments(tx, campaignId, comments);
     return stored;
   });
 }

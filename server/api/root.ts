@@ -10,6 +10,7 @@ import { scoringRouter } from "./routers/scoring";
 import { appraisalRouter } from "./routers/appraisal";
 import { attainmentRouter } from "./routers/attainment";
 import { improvementRouter } from "./routers/improvement";
+import { commentsRouter } from "./routers/comments";
 
 export const appRouter = router({
   me: meRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   appraisal: appraisalRouter,
   attainment: attainmentRouter,
   improvement: improvementRouter,
+  comments: commentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

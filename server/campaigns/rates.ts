@@ -174,7 +174,7 @@ export function teacherRow(r: RateRow, live: boolean, minRaters: number): Teache
 }
 
 /** The minimum of raters for the anonymous groups under the policy in force for the campaign's school year (default 5). */
-async function anonymousMinimum(db: DbOrTx, campaignId: number): Promise<number> {
+export async function anonymousMinimum(db: DbOrTx, campaignId: number): Promise<number> {
   const row = await queryRow(db, { school_year: col.text }, sql`
     select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`);
   const p = row ? await currentPolicy(db, row.school_year) : null;

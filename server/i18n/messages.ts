@@ -18,6 +18,7 @@ import zhChecks from "./messages/zh/checks.json";
 import zhAppraisal from "./messages/zh/appraisal.json";
 import zhAttainment from "./messages/zh/attainment.json";
 import zhImprovement from "./messages/zh/improvement.json";
+import zhComments from "./messages/zh/comments.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -35,6 +36,7 @@ import enChecks from "./messages/en/checks.json";
 import enAppraisal from "./messages/en/appraisal.json";
 import enAttainment from "./messages/en/attainment.json";
 import enImprovement from "./messages/en/improvement.json";
+import enComments from "./messages/en/comments.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -43,10 +45,10 @@ export const LOCALE_COOKIE = "NEXT_LOCALE";
 
 const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
   instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring, results: zhResults,
-  appraisal: zhAppraisal, attainment: zhAttainment, improvement: zhImprovement };
+  appraisal: zhAppraisal, attainment: zhAttainment, improvement: zhImprovement, comments: zhComments };
 const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
   instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring, results: enResults,
-  appraisal: enAppraisal, attainment: enAttainment, improvement: enImprovement };
+  appraisal: enAppraisal, attainment: enAttainment, improvement: enImprovement, comments: enComments };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;
