@@ -4,8 +4,7 @@ CREATE TABLE "comment_decisions" (
 	"actor_id" integer NOT NULL,
 	"at" timestamp with time zone NOT NULL,
 	"decision" text NOT NULL,
-	"text" text,
-	"order_id" integer
+	"text" text
 );
 --> statement-breakpoint
 CREATE TABLE "comment_words" (

@@ -33,7 +33,9 @@ export const studentComments = pgTable("student_comments", {
   index("student_comments_target_idx").on(t.targetId),
 ]);
 
-// Every decision on a comment, append-only: who, when, what, and the text released with it.
+// Every decision on a comment, append-only: who, when, what, and the text released with it. An
+// escalation's rectification order links to its decision row (improvement_items.source_ref =
+// { kind: "comment", id: <decision id> }).
 export const commentDecisions = pgTable("comment_decisions", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   commentId: uuid("comment_id").notNull().references(() => studentComments.id, { onDelete: "restrict" }),
@@ -42,8 +44,6 @@ export const commentDecisions = pgTable("comment_decisions", {
   decision: text("decision", { enum: COMMENT_DECISIONS }).notNull(),
   /** The edited text of this decision (a redacted release), or null for the original. */
   text: text("text"),
-  /** An escalation's rectification order, once one is issued (server/improvement). */
-  orderId: integer("order_id"),
 }, (t) => [index("comment_decisions_comment_idx").on(t.commentId)]);
 
 // The school's list of abusive words (辱骂用语) that mark a comment for the reviewer.

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { col, queryRows } from "@/db/query";
-import { commentDecisions, resultViews, studentComments } from "@/db/schema";
+import { commentDecisions, improvementItems, resultViews, studentComments } from "@/db/schema";
 import { createCaller } from "../api/root";
 import { publishCampaign } from "../campaigns/campaigns";
 import { expectDomainError, refusalOf } from "../test/errors";
@@ -113,7 +113,7 @@ describe("decisions", () => {
     await decideComments(db, NOW, quality, { campaignId: c, ids: [released], decision: "released" });
     await decideComments(db, NOW, quality, { campaignId: c, ids: [redacted], decision: "released", text: "作业太多了，有事打我电话【已删除】" });
     await decideComments(db, NOW, quality, { campaignId: c, ids: [hidden], decision: "hidden" });
-    await decideComments(db, NOW, quality, { campaignId: c, ids: [escalated], decision: "escalated" });
+    const esc = await decideComments(db, NOW, quality, { campaignId: c, ids: [escalated], decision: "escalated" });
     await decideComments(db, NOW, quality, { campaignId: c, ids: [priv], decision: "private" });
 
     const row = (await db.select().from(studentComments).where(eq(studentComments.id, redacted)))[0];
@@ -128,6 +128,18 @@ describe("decisions", () => {
     ]);
     expect((await commentHistory(db, quality, { campaignId: c, id: redacted })).map((h) => [h.decision, h.text, h.actor]))
       .toEqual([["released", "作业太多了，有事打我电话【已删除】", s.people.quality.name]]);
+    // the escalation issued a rectification order for unit A's course, linked to its decision row
+    expect(esc.orders).toHaveLength(1);
+    const [order] = await db.select().from(improvementItems).where(eq(improvementItems.id, esc.orders[0]));
+    const escalation = log.find((l) => l.decision === "escalated")!;
+    expect(order).toMatchObject({
+      source: "comment", sourceRef: { kind: "comment", id: escalation.id }, unitId: s.unitA.id, courseId: s.courseA.id,
+      status: "issued", deadline: "2027-02-16", createdBy: s.people.quality.id,
+    });
+    expect(order.content).toContain("我是20240003，老师记得我吗");
+    expect((await commentHistory(db, quality, { campaignId: c, id: escalated }))[0]).toMatchObject({ decision: "escalated", order_id: order.id });
+    // escalated again while the order is open: the same order
+    expect((await decideComments(db, NOW, quality, { campaignId: c, ids: [escalated], decision: "escalated" })).orders).toEqual([order.id]);
     // the log is append-only and the original cannot be rewritten
     await expect(db.execute(sql`delete from comment_decisions`)).rejects.toThrow();
     await expect(db.execute(sql`update student_comments set original = 'x' where id = ${redacted}::uuid`)).rejects.toThrow();

@@ -17,7 +17,10 @@ import { getCampaignRow, parseInput } from "../campaigns/campaigns";
 import { ANONYMOUS_GROUPS } from "../campaigns/kinds";
 import { anonymousMinimum } from "../campaigns/rates";
 import { planOfVersion } from "../instruments/versions";
+import { translate } from "../i18n/translate";
+import { createOrder } from "../improvement/orders";
 import { DomainError } from "../kernel/errors";
+import { beijingDate } from "../kernel/time";
 import { idSchema } from "../kernel/ids";
 import { offsetOf } from "../kernel/paging";
 import { unitSubtreeSql } from "../org/tree";
@@ -29,6 +32,8 @@ export const COMMENT_REVIEW_ROLES = ["quality_admin", "unit_admin"] as const sat
 export const COMMENT_WORDS_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 /** Longest edited (redacted) text. */
 export const COMMENT_TEXT_MAX = 4000;
+/** Days an escalated comment's rectification order is given (its deadline). */
+export const ESCALATION_DAYS = 30;
 /** Most comments one bulk decision takes. */
 export const BULK_MAX = 500;
 
@@ -238,7 +243,9 @@ export type DecideInput = z.input<typeof decideInput>;
  * campaign or of a target below the minimum (which nobody is shown) is "not found", one of a
  * unit outside the actor's is forbidden, and then nothing changes. An edited text goes with one
  * comment and a release or private decision; the same text as the original clears the edit.
- * Escalation records the intent of a finding (the decision row is the evidence an order links to).
+ * Escalation issues a rectification order (source "comment", linked to the escalation's decision
+ * row, for the target's unit and course, due in ESCALATION_DAYS) in the same transaction; a
+ * comment escalated again while its order is open gets no second order (the order's dedupe key).
  */
 export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, raw: DecideInput) {
   const input = parseInput(decideInput, raw);
@@ -250,8 +257,12 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
     await reviewableCampaign(tx, input.campaignId);
     const scope = await reviewScope(tx, actor);
     const min = await anonymousMinimum(tx, input.campaignId);
-    const found = await queryRows(tx, { id: col.text, unit_id: col.int.nullable, original: col.text, edited: col.text.nullable }, sql`
-      select c.id::text as id, coalesce(co.unit_id, pr.unit_id) as unit_id, c.original, c.edited
+    const found = await queryRows(tx, {
+      id: col.text, unit_id: col.int.nullable, original: col.text, edited: col.text.nullable, course_id: col.int.nullable,
+      course: col.text.nullable, section: col.text.nullable, teacher: col.text.nullable, subject: col.text.nullable,
+    }, sql`
+      select c.id::text as id, coalesce(co.unit_id, pr.unit_id) as unit_id, c.original, c.edited, co.id as course_id,
+        co.name as course, s.code as section, tp.name as teacher, coalesce(pr.name || ' ' || gc.graduation_year::text, em.name) as subject
       ${visibleFrom(input.campaignId, min, sql`c.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`)}
       for update of c`);
     if (found.length !== ids.length) throw err("NOT_FOUND", "notFound");
@@ -265,8 +276,24 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
       from (values ${sql.join(values, sql`, `)}) as v (id, edited) where c.id = v.id`);
     const log = rows.map((r) => sql`(${r.id}::uuid, ${actor.id}::int, ${now.toISOString()}::timestamptz, ${input.decision}::text,
       ${input.decision === "released" || input.decision === "private" ? r.edited : null}::text)`);
-    await tx.execute(sql`insert into comment_decisions (comment_id, actor_id, at, decision, text) values ${sql.join(log, sql`, `)}`);
-    return { decided: rows.length, decision: input.decision };
+    const logged = await queryRows(tx, { id: col.int, comment_id: col.text }, sql`
+      insert into comment_decisions (comment_id, actor_id, at, decision, text) values ${sql.join(log, sql`, `)}
+      returning id, comment_id::text as comment_id`);
+    const orders: number[] = [];
+    if (input.decision === "escalated") {
+      const deadline = beijingDate(now.getTime() + ESCALATION_DAYS * 86_400_000);
+      for (const c of found) {
+        if (c.unit_id === null) throw err("BAD_REQUEST", "noUnit");
+        const where = [c.course, c.section, c.teacher].filter(Boolean).join(" ") || c.subject || "";
+        const order = await createOrder(tx, now, actor, {
+          source: "comment", sourceRef: { kind: "comment", id: logged.find((l) => l.comment_id === c.id)!.id },
+          unitId: c.unit_id, courseId: c.course_id, deadline, dedupeKey: `comment:${c.id}`,
+          content: translate("zh", "comments.orderContent", { where, text: c.edited ?? c.original }),
+        });
+        orders.push(order.id);
+      }
+    }
+    return { decided: rows.length, decision: input.decision, orders };
   });
 }
 
@@ -283,6 +310,9 @@ export async function commentHistory(db: DbOrTx, actor: SessionUser, raw: z.inpu
   if (!c.length) throw err("NOT_FOUND", "notFound");
   if (!inScope(scope, c[0].unit_id)) throw err("FORBIDDEN", "otherUnit");
   return queryRows(db, { at: col.date, decision: col.text, text: col.text.nullable, actor: col.text, order_id: col.int.nullable }, sql`
-    select d.at, d.decision, d.text, p.name as actor, d.order_id from comment_decisions d join persons p on p.id = d.actor_id
+    select d.at, d.decision, d.text, p.name as actor,
+      (select o.id from improvement_items o where o.source = 'comment' and o.source_ref->>'kind' = 'comment'
+        and (o.source_ref->>'id')::int = d.id) as order_id
+    from comment_decisions d join persons p on p.id = d.actor_id
     where d.comment_id = ${input.id}::uuid order by d.at desc, d.id desc`);
 }
