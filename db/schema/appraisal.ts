@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { raterGroup } from "./campaigns";
+import { terms } from "./org";
 import { persons } from "./people";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
@@ -166,16 +168,23 @@ export const resultViews = pgTable("result_views", {
   detail: jsonb("detail").$type<Record<string, unknown>>(),
 }, (t) => [index("result_views_subject_idx").on(t.subjectId, t.at)]);
 
-// 教师层面诊改 (seed 004 五(五)3): per teacher, school year and indicator the target for the
-// next term (default the norm group's mean), with causes and measures.
+// 教师层面诊改 (seed 004 五(五)3): a teacher's self-diagnosis plan made on the figures of a term
+// (`term_id`, its `school_year`): per rater group, instrument (its key, so that the next term's
+// version still matches) and indicator the value then (`current`, the norm group's mean `norm`),
+// the target for the next term (default the norm mean), the causes and the measures. Written by
+// server/appraisal/diagnosis.ts, which also reads the next term's value against the target.
 export const diagnosisTargets = pgTable("diagnosis_targets", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   teacherId: integer("teacher_id").notNull().references(() => persons.id, { onDelete: "cascade" }),
   schoolYear: text("school_year").notNull(),
+  termId: integer("term_id").notNull().references(() => terms.id, { onDelete: "restrict" }),
+  raterGroup: raterGroup("rater_group").notNull(),
+  instrument: text("instrument").notNull(),
   indicator: text("indicator").notNull(),
   current: doublePrecision("current"),
+  norm: doublePrecision("norm"),
   target: doublePrecision("target").notNull(),
   causes: text("causes"),
   measures: text("measures"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-}, (t) => [unique("diagnosis_targets_uq").on(t.teacherId, t.schoolYear, t.indicator)]);
+}, (t) => [unique("diagnosis_targets_term_uq").on(t.teacherId, t.termId, t.raterGroup, t.instrument, t.indicator)]);

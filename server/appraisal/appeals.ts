@@ -1,11 +1,12 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalAppeals, appraisalVersionRows, persons } from "@/db/schema";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { addDays, beijingDate } from "../kernel/time";
-import { correctedVersion, versionInForce } from "./publish";
+import type { QuotaCheck } from "./band";
+import { correctedVersion, versionInForce, type VersionRow } from "./publish";
 import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
 import { idSchema } from "../kernel/ids";
@@ -103,6 +104,7 @@ export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.
   if (input.decision === "upheld" && input.band !== undefined) {
     const from = await versionInForce(db, a.schoolYear);
     if (!from) throw badRequest("appraisal.errors.notPublished", { year: a.schoolYear });
+    if (input.band === "excellent") await assertQuotaRoom(db, from, a.teacherId);
     const v = await correctedVersion(db, actor, now, { from, teacherId: a.teacherId, band: input.band, reason: input.note, appealId: a.id });
     resultVersionId = v.id;
   }
@@ -112,6 +114,27 @@ export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.
   }).where(eq(appraisalAppeals.id, a.id));
   await recordAudit(db, { actorId: actor.id, action: "appraisal.appeal.decide", subject: `person:${a.teacherId}`,
     detail: { appeal: a.id, decision: input.decision, version: resultVersionId } });
+}
+
+/**
+ * An upheld appeal that corrects a band to 优秀 takes a place of the quota like any other: the
+ * scope's 优秀 count in the version in force (the teacher aside) must be below the quota that
+ * version was banded with (its quota check for the teacher's scope: the school, or the teacher's
+ * college when the quota is per unit). Otherwise the correction is refused
+ * (appraisal.errors.correctionOverQuota) and nothing changes: the reviewer corrects to another
+ * band, or HR makes a new version with a reason that reallocates the places.
+ */
+async function assertQuotaRoom(db: DbOrTx, from: VersionRow, teacherId: number) {
+  const checks = from.quota as QuotaCheck[];
+  const [me] = await db.select({ unitId: appraisalVersionRows.unitId, band: appraisalVersionRows.band }).from(appraisalVersionRows)
+    .where(and(eq(appraisalVersionRows.versionId, from.id), eq(appraisalVersionRows.teacherId, teacherId)));
+  if (!me || me.band === "excellent") return;
+  const check = checks.find((q) => q.scope === "school") ?? checks.find((q) => q.unitId === me.unitId);
+  if (!check) return;
+  const conds = [eq(appraisalVersionRows.versionId, from.id), eq(appraisalVersionRows.band, "excellent"), ne(appraisalVersionRows.teacherId, teacherId)];
+  if (check.scope === "unit") conds.push(me.unitId === null ? isNull(appraisalVersionRows.unitId) : eq(appraisalVersionRows.unitId, me.unitId));
+  const [{ used }] = await db.select({ used: count() }).from(appraisalVersionRows).where(and(...conds));
+  if (used >= check.quota) throw badRequest("appraisal.errors.correctionOverQuota", { used, quota: check.quota });
 }
 
 /** Appeals without the attachment's bytes: a teacher's own, a reviewer's, or all of a year (quality office). */

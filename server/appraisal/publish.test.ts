@@ -10,7 +10,7 @@ import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute } from "../scoring/compute";
 import { seedDemoScores } from "../scoring/demo";
-import { currentPolicy } from "../scoring/policies";
+import { approvePolicy, createPolicy, currentPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
 import ExcelJS from "exceljs";
 import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
@@ -22,9 +22,9 @@ const YEAR = "2025-2026";
 let db: Db;
 let clock = new Date("2026-09-07T02:00:00Z"); // a Monday, 10:00 in Beijing
 const now = () => clock;
-const as = async (number: string) => {
+const as = async (number: string, locale: "zh" | "en" = "en") => {
   const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
-  return createCaller({ db, user: await loadSessionUser(db, p.id), now, locale: "en" });
+  return createCaller({ db, user: await loadSessionUser(db, p.id), now, locale });
 };
 let teacherNumber: string;
 let teacherId: number;
@@ -177,5 +177,59 @@ describe("publishing an appraisal", () => {
     expect(mine.getCell(4).value).toBe(YEAR);
     const after = await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.export'`);
     expect(after - before).toBe(rows);
+  });
+
+  it("an upheld review that corrects to 优秀 is refused when the version's quota is full, and nothing changes", async () => {
+    // a policy whose cut-off puts nearly everyone at 优秀 by score: the quota binds
+    const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+    const base = (await currentPolicy(db, YEAR))!;
+    const created = await createPolicy(db, { ...base.policy, appraisal: { cutoffs: { excellent: 60, good: 50, pass: 40 } } }, q.id);
+    await approvePolicy(db, created.id, q.id, "测试：名额约束", clock);
+    await recompute(db, (await currentPolicy(db, YEAR))!, { trigger: "manual" });
+    const hr = await as("hr");
+    const quality = await as("quality");
+    const v = await hr.appraisal.versions.prepare({ schoolYear: YEAR, reason: "按新评分方案重新定等" });
+    await hr.appraisal.versions.request({ versionId: v.id });
+    await quality.appraisal.versions.approve({ versionId: v.id });
+    const check = (await hr.appraisal.summary({ schoolYear: YEAR })).quota[0];
+    expect(check.excellent).toBe(check.quota);
+    expect(check.moved.length).toBeGreaterThan(0);
+    const moved = await queryOne(db, { number: col.text }, sql`
+      select p.number from appraisal_version_rows r join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
+      where r.version_id = ${v.id} and r.reason = 'quota' and r.teacher_id <> ${teacherId} order by p.number limit 1`);
+    const teacher = await as(moved.number);
+    const a = await teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "名额分配有误" });
+    await quality.appraisal.appeals.assign({ appealId: a.id, reviewer: "quality" });
+    await expectDomainError(quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "更正为优秀", band: "excellent" }),
+      { code: "appraisal.errors.correctionOverQuota", params: { used: check.quota, quota: check.quota } });
+    const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
+    expect(mine.appeals[0]).toMatchObject({ status: "assigned" });
+    expect(mine.published).toMatchObject({ id: v.id });
+    expect(mine.row).toMatchObject({ band: "good", reason: "quota" });
+    // another band fits: upheld to 良好 is a new version as before
+    await quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "维持良好，更正理由", band: "good" });
+    expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row).toMatchObject({ band: "good", reason: "appeal" });
+  });
+
+  it("HR revokes a veto with a reason and records an exemption; bad input is refused in the user's language and changes nothing", async () => {
+    const hr = await as("hr");
+    const hrZh = await as("hr", "zh");
+    const other = await queryOne(db, { id: col.int, number: col.text }, sql`
+      select p.id, p.number from appraisal_results a join persons p on p.id = a.teacher_id
+      where a.teacher_id <> ${teacherId} and a.band is not null order by p.number desc limit 1`);
+    const veto = await hr.appraisal.vetoes.record({ teacher: other.number, schoolYear: YEAR, code: "teaching_accident", reason: "教学事故", decidedOn: "2026-09-01" });
+    expect((await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "  " }))).code).toBe("BAD_REQUEST");
+    await hr.appraisal.vetoes.revoke({ id: veto.id, reason: "复查后撤销" });
+    const page = await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR });
+    expect(page.vetoes.find((v) => v.id === veto.id)).toMatchObject({ revokeReason: "复查后撤销" });
+    expect(page.vetoes.find((v) => v.id === veto.id)!.revokedAt).not.toBeNull();
+    expect(await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "again" }))).toEqual({ code: "NOT_FOUND", message: "No such veto, or it has been revoked." });
+    expect(await refusalOf(hrZh.appraisal.exemptions.record({ teacher: "NOPE-1", schoolYear: YEAR, kind: "visiting" })))
+      .toEqual({ code: "BAD_REQUEST", message: "没有工号为 NOPE-1 的教师。" });
+    await hr.appraisal.exemptions.record({ teacher: other.number, schoolYear: YEAR, kind: "maternity", note: "产假 2026-03 至 2026-08" });
+    expect(await refusalOf(hr.appraisal.exemptions.record({ teacher: other.number, schoolYear: YEAR, kind: "training" })))
+      .toEqual({ code: "CONFLICT", message: `This teacher already has an exemption recorded for ${YEAR}.` });
+    expect((await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR })).exemptions).toMatchObject([{ kind: "maternity" }]);
+    expect(await queryValue(db, col.int, sql`select count(*)::int from appraisal_exemptions where teacher_id = ${other.id}`)).toBe(1);
   });
 });

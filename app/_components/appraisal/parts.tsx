@@ -4,7 +4,7 @@ import { Card, Empty, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import type { AppRouter } from "@/server/api/root";
 import { historyOption } from "@/server/shared/appraisal/charts";
-import { EChart } from "./EChart";
+import { EChart } from "../EChart";
 import type { GroupKey } from "@/server/i18n/messages";
 
 export type AppraisalOut = inferRouterOutputs<AppRouter>["appraisal"];
@@ -90,7 +90,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
       </Card>
       <Card title={t("history")} size="small">
         {page.history.length ? (
-          <EChart testId="history-chart" height={220} option={historyOption(page.history, rules?.cutoffs ?? { excellent: 90, good: 75, pass: 60 },
+          <EChart testid="history-chart" height={220} option={historyOption(page.history, rules?.cutoffs ?? { excellent: 90, good: 75, pass: 60 },
             (b) => tb(`bands.${(b ?? "none") as GroupKey<"appraisal.bands">}`))} />
         ) : <Empty description={t("empty")} />}
       </Card>

@@ -6,6 +6,8 @@ import { approveVersion, lockVersion, prepareInput, prepareVersion, requestAppro
 import { appraisalYears, tableInput, teacherAppraisal, yearSummary, yearTable } from "../../appraisal/queries";
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
 import { logView, viewsOf } from "../../appraisal/views";
+import { diagnosisInput, diagnosisPlan, diagnosisPlanInput, saveDiagnosis } from "../../appraisal/diagnosis";
+import { indicatorView, indicatorViewInput } from "../../appraisal/indicators";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
 import { idSchema as id } from "../../kernel/ids";
 
@@ -58,6 +60,13 @@ export const appraisalRouter = router({
   /** The teacher's own appraisal: only a version on notice or locked; nothing before it. */
   mine: teacher.input(yearInput).query(({ ctx, input }) =>
     teacherAppraisal(ctx.db, { teacherId: ctx.user.id, schoolYear: input.schoolYear, scope: "all", teacherView: true })),
+  /** The teacher's indicators against the norm group in a term (published results only) and the composite's trend over terms. */
+  indicators: teacher.input(indicatorViewInput).query(({ ctx, input }) => indicatorView(ctx.db, ctx.user.id, input)),
+  /** The teacher's self-diagnosis plan of a term (targets for the next term) and its outcome. */
+  diagnosis: router({
+    plan: teacher.input(diagnosisPlanInput).query(({ ctx, input }) => diagnosisPlan(ctx.db, ctx.user.id, input.termId)),
+    save: teacher.input(diagnosisInput).mutation(({ ctx, input }) => saveDiagnosis(ctx.db, ctx.now(), ctx.user, input)),
+  }),
   /** Who looked at a teacher's results: the teacher's own list, or any teacher's for the system administrator. */
   views: signedInProcedure.input(z.object({ teacherId: id.optional() }).strict())
     .query(({ ctx, input }) => viewsOf(ctx.db, ctx.user, input.teacherId ?? ctx.user.id)),

@@ -8,7 +8,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { bandsPerUnitOption } from "@/server/shared/appraisal/charts";
 import { BandTag, BorderlineTag, useNum, type AppraisalOut } from "../../../_components/appraisal/parts";
-import { EChart } from "../../../_components/appraisal/EChart";
+import { EChart } from "../../../_components/EChart";
 import { useTRPC } from "../../../_components/trpc";
 import type { GroupKey } from "@/server/i18n/messages";
 
@@ -57,7 +57,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
 
       <Card title={t("chartTitle")} size="small">
         {s && s.units.length > 0 ? (
-          <EChart testId="bands-chart" height={Math.max(180, 40 * new Set(s.units.map((u) => u.unit)).size + 60)}
+          <EChart testid="bands-chart" height={Math.max(180, 40 * new Set(s.units.map((u) => u.unit)).size + 60)}
             option={bandsPerUnitOption(s.units, bandLabels, t("scopeSchool"))} />
         ) : <Typography.Text type="secondary">{t("empty")}</Typography.Text>}
         <Typography.Title level={5}>{t("quotaTitle")}</Typography.Title>
@@ -162,7 +162,10 @@ function VetoCard({ year }: { year: string }) {
   }));
   return (
     <Card size="small" title={t("vetoTitle")}>
-      <Button danger data-testid="veto-open" onClick={() => setOpen(true)}>{t("actions.veto")}</Button>
+      <Space wrap>
+        <Button danger data-testid="veto-open" onClick={() => setOpen(true)}>{t("actions.veto")}</Button>
+        <ExemptionButton year={year} />
+      </Space>
       <Modal open={open} title={t("actions.veto")} onCancel={() => setOpen(false)} okText={t("actions.save")} cancelText={t("actions.cancel")}
         okButtonProps={{ loading: record.isPending, id: "veto-save" }} onOk={() => form.submit()} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ code: "ethics_misconduct", months: 24 }}
@@ -178,6 +181,38 @@ function VetoCard({ year }: { year: string }) {
         </Form>
       </Modal>
     </Card>
+  );
+}
+
+const EXEMPTION_KINDS = ["visiting", "further_study", "training", "secondment", "maternity"] as const;
+
+/** 访学, 进修, 培训, 派遣, 产假: recorded for a teacher's year, they excuse the evidence minimums (no band rather than a bad one). */
+function ExemptionButton({ year }: { year: string }) {
+  const trpc = useTRPC();
+  const t = useTranslations("appraisal.page");
+  const ta = useTranslations("appraisal");
+  const { message } = App.useApp();
+  const invalidate = useInvalidate();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const record = useMutation(trpc.appraisal.exemptions.record.mutationOptions({
+    onSuccess: () => { void message.success(t("actions.done")); setOpen(false); form.resetFields(); invalidate(); },
+    onError: (e) => { void message.error(e.message); },
+  }));
+  return (
+    <>
+      <Button data-testid="exemption-open" onClick={() => setOpen(true)}>{t("actions.exemption")}</Button>
+      <Modal open={open} title={ta("admin.exemptionTitle")} onCancel={() => setOpen(false)} okText={t("actions.save")} cancelText={t("actions.cancel")}
+        okButtonProps={{ loading: record.isPending, id: "exemption-save" }} onOk={() => form.submit()} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ kind: "visiting" }}
+          onFinish={(v: { teacher: string; kind: (typeof EXEMPTION_KINDS)[number]; note?: string }) =>
+            record.mutate({ teacher: v.teacher, schoolYear: year, kind: v.kind, note: v.note || undefined })}>
+          <Form.Item name="teacher" label={t("vetoFields.teacher")} rules={[{ required: true }]}><Input data-testid="exemption-teacher" /></Form.Item>
+          <Form.Item name="kind" label={t("vetoFields.kind")}><Select data-testid="exemption-kind" options={EXEMPTION_KINDS.map((k) => ({ value: k, label: ta(`exemptions.${k}`) }))} /></Form.Item>
+          <Form.Item name="note" label={ta("admin.exemptionNote")}><Input.TextArea rows={2} maxLength={2000} data-testid="exemption-note" /></Form.Item>
+        </Form>
+      </Modal>
+    </>
   );
 }
 

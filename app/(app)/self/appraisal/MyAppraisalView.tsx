@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { AppealsList, BandTag, BorderlineTag, Breakdown, HowReached } from "../../../_components/appraisal/parts";
 import { useTRPC } from "../../../_components/trpc";
+import { IndicatorsView } from "./IndicatorsView";
 import type { GroupKey } from "@/server/i18n/messages";
 
 export function MyAppraisalView() {
@@ -56,6 +57,7 @@ export function MyAppraisalView() {
         )}
       </Card>
       {p?.published && <Breakdown page={p} rules={year.rules} />}
+      <IndicatorsView cutoffs={year.rules?.cutoffs ?? { excellent: 90, good: 75, pass: 60 }} />
       {p?.published && (
         <Card size="small" title={t("appealsTitle")}>
           <AppealsList appeals={p.appeals} />
