@@ -72,6 +72,24 @@ describe("teacher appraisal", () => {
     await quality.getByTestId("approve").click();
     await expect.poll(() => quality.getByTestId("version-status").textContent()).toContain("公示中");
 
+    // HR revokes the veto on the teacher's page (a reason is required) and records an exemption;
+    // an unknown staff number is refused in Chinese and nothing is recorded
+    await visit(hr, `/admin/appraisal/${vetoed.teacherId}?year=${YEAR}`, "appraisal-hr-vetoed-zh-desktop");
+    await hr.getByTestId("veto-revoke").click();
+    expect(await hr.locator("#veto-revoke-save").isDisabled()).toBe(true);
+    await hr.getByTestId("veto-revoke-reason").fill("经复查，事实不成立");
+    await hr.locator("#veto-revoke-save").click();
+    await expect.poll(() => hr.getByTestId("veto-line").first().textContent()).toContain("已撤销：经复查，事实不成立");
+    await settle(hr, "appraisal-hr-veto-revoked-zh-desktop");
+    await hr.goto(`/admin/appraisal?year=${YEAR}`);
+    await hr.getByTestId("exemption-open").click();
+    await hr.getByTestId("exemption-teacher").fill("NOPE-9");
+    await hr.locator("#exemption-save").click();
+    await hr.getByText("没有工号为 NOPE-9 的教师。").first().waitFor();
+    await hr.getByTestId("exemption-teacher").fill(vetoed.number);
+    await hr.locator("#exemption-save").click();
+    await hr.getByText("已保存").first().waitFor();
+
     // HR opens the teacher's page (logged for the teacher)
     await visit(hr, `/admin/appraisal/${teacher.teacherId}?year=${YEAR}`, "appraisal-hr-teacher-zh-desktop");
     await hr.getByTestId("how-reached").waitFor();
@@ -83,6 +101,28 @@ describe("teacher appraisal", () => {
     await me.getByTestId("groups-table").waitFor();
     expect(await me.getByTestId("who-looked").textContent()).toContain("人事处");
     await settle(me, "appraisal-teacher-zh-phone");
+    // indicators against the norm group, each figure with its n (k for the norm), and the trend over terms
+    const indicators = me.getByTestId("indicators-student");
+    await indicators.waitFor();
+    expect(await indicators.textContent()).toMatch(/n=\d+/);
+    expect(await indicators.textContent()).toMatch(/k=\d+/);
+    await me.getByTestId("trend-chart").locator("svg").waitFor();
+    await me.getByTestId("indicators-card").scrollIntoViewIfNeeded();
+    await settle(me, "appraisal-teacher-indicators-zh-phone");
+    // self-diagnosis: a target for next term (the norm mean by default), causes and measures, saved
+    const plan = me.getByTestId("diagnosis-student-I5");
+    const defaultTarget = Number(await plan.getByTestId("diagnosis-target").locator("input").inputValue());
+    expect(defaultTarget).toBeGreaterThan(0);
+    await plan.getByTestId("diagnosis-target").locator("input").fill("88");
+    await plan.getByTestId("diagnosis-causes").fill("课堂互动不足");
+    await plan.getByTestId("diagnosis-measures").fill("每次课安排 10 分钟讨论");
+    await me.getByTestId("diagnosis-save").click();
+    await expect.poll(() => plan.textContent()).toContain("已保存");
+    await plan.scrollIntoViewIfNeeded();
+    await settle(me, "appraisal-teacher-diagnosis-zh-phone");
+    await me.reload();
+    await me.getByTestId("diagnosis-student-I5").waitFor();
+    expect(await me.getByTestId("diagnosis-student-I5").getByTestId("diagnosis-target").locator("input").inputValue()).toBe("88");
     await me.getByTestId("appeal-reason").fill("督导听课次数统计有误，请复核。");
     await me.getByTestId("appeal-file").click();
     await me.getByTestId("appeals-list").waitFor();
