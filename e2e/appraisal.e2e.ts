@@ -123,6 +123,10 @@ describe("teacher appraisal", () => {
     await me.reload();
     await me.getByTestId("diagnosis-student-I5").waitFor();
     expect(await me.getByTestId("diagnosis-student-I5").getByTestId("diagnosis-target").locator("input").inputValue()).toBe("88");
+    // an attachment of another type is refused with a clear message; a PDF is taken
+    await me.locator("input[type=file]").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("x") });
+    await me.getByText("附件只能是 PDF、JPG、PNG 或 Word 文档").first().waitFor();
+    await me.locator("input[type=file]").setInputFiles({ name: "听课记录.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n%%EOF\n") });
     await me.getByTestId("appeal-reason").fill("督导听课次数统计有误，请复核。");
     await me.getByTestId("appeal-file").click();
     await me.getByTestId("appeals-list").waitFor();
@@ -130,6 +134,7 @@ describe("teacher appraisal", () => {
 
     // the quality office assigns itself and upholds with a corrected band
     await quality.reload();
+    expect(await quality.getByTestId("appeal-attachment-link").first().textContent()).toContain("听课记录.pdf");
     await quality.getByTestId("reviewer-input").fill("quality");
     await quality.getByTestId("assign").click();
     await quality.getByTestId("decision-band").waitFor();

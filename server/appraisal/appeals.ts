@@ -30,10 +30,35 @@ export const fileInput = z.object({
   schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
   subject: z.enum(["band", "figure"]),
   reason: z.string().trim().min(1).max(4000),
-  attachmentName: z.string().trim().min(1).max(200).optional(),
-  /** base64, at most 2 MB decoded */
-  attachment: z.string().max(2_800_000).regex(/^[A-Za-z0-9+/=]*$/).optional(),
 }).strict();
+
+/**
+ * An appeal's optional attachment (evidence: a scanned document, a photo, a letter): at most
+ * ATTACHMENT_MAX_BYTES, and a PDF, JPEG, PNG or Word (.docx) file, by its name's extension and
+ * by its first bytes alike (appraisal.errors.attachmentTooLarge / attachmentType). The upload
+ * route (app/api/appraisal/appeals) reads it; the bytes are stored with the case.
+ */
+export const ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024;
+const ATTACHMENT_TYPES: { ext: RegExp; magic: number[]; mime: string }[] = [
+  { ext: /\.pdf$/i, magic: [0x25, 0x50, 0x44, 0x46], mime: "application/pdf" },
+  { ext: /\.jpe?g$/i, magic: [0xff, 0xd8, 0xff], mime: "image/jpeg" },
+  { ext: /\.png$/i, magic: [0x89, 0x50, 0x4e, 0x47], mime: "image/png" },
+  { ext: /\.docx$/i, magic: [0x50, 0x4b, 0x03, 0x04], mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+];
+export type Attachment = { name: string; bytes: Uint8Array };
+
+export function checkAttachment(a: Attachment): { name: string; mime: string } {
+  const name = a.name.trim().slice(-200) || "attachment";
+  if (a.bytes.byteLength > ATTACHMENT_MAX_BYTES) throw badRequest("appraisal.errors.attachmentTooLarge", { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
+  const type = ATTACHMENT_TYPES.find((t) => t.ext.test(name) && t.magic.every((b, i) => a.bytes[i] === b));
+  if (!type) throw badRequest("appraisal.errors.attachmentType", { name });
+  return { name, mime: type.mime };
+}
+
+/** The content type of a stored attachment, by its name (checked when it was filed). */
+export function attachmentMime(name: string): string {
+  return ATTACHMENT_TYPES.find((t) => t.ext.test(name))?.mime ?? "application/octet-stream";
+}
 export const assignInput = z.object({ appealId: id, reviewer: z.string().trim().min(1).max(64) }).strict();
 export const decideInput = z.object({
   appealId: id, decision: z.enum(["upheld", "rejected"]), note: z.string().trim().min(1).max(4000),
@@ -48,8 +73,9 @@ async function appealById(db: DbOrTx, appealId: number): Promise<AppealRow> {
   return a;
 }
 
-export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.input<typeof fileInput>): Promise<AppealRow> {
+export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.input<typeof fileInput>, attachment?: Attachment): Promise<AppealRow> {
   const input = fileInput.parse(raw);
+  const checked = attachment ? checkAttachment(attachment) : null;
   const y = input.schoolYear;
   const version = await versionInForce(db, y);
   if (!version || !version.noticeFrom) throw badRequest("appraisal.errors.notPublished", { year: y });
@@ -75,8 +101,8 @@ export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.
   if (today > until) throw badRequest("appraisal.errors.appealWindow", { days: APPEAL_WINDOW_DAYS, until });
   const [a] = await db.insert(appraisalAppeals).values({
     teacherId: teacher.id, schoolYear: y, versionId: version.id, stage, parentId, subject: input.subject, reason: input.reason,
-    attachmentName: input.attachment ? input.attachmentName ?? "attachment" : null,
-    attachment: input.attachment ? new Uint8Array(Buffer.from(input.attachment, "base64")) : null,
+    attachmentName: checked?.name ?? null,
+    attachment: attachment && checked ? attachment.bytes : null,
     filedAt: now(),
   }).returning();
   await recordAudit(db, { actorId: teacher.id, action: `appraisal.appeal.file`, subject: `person:${teacher.id}`, detail: { appeal: a.id, stage, schoolYear: y } });
@@ -135,6 +161,19 @@ async function assertQuotaRoom(db: DbOrTx, from: VersionRow, teacherId: number) 
   if (check.scope === "unit") conds.push(me.unitId === null ? isNull(appraisalVersionRows.unitId) : eq(appraisalVersionRows.unitId, me.unitId));
   const [{ used }] = await db.select({ used: count() }).from(appraisalVersionRows).where(and(...conds));
   if (used >= check.quota) throw badRequest("appraisal.errors.correctionOverQuota", { used, quota: check.quota });
+}
+
+/**
+ * An appeal's attachment for its teacher, the quality office or its reviewer (anyone else: 403;
+ * none attached: 404).
+ */
+export async function appealAttachment(db: DbOrTx, reader: { id: number; qualityOffice: boolean }, appealId: number) {
+  const [a] = await db.select({ teacherId: appraisalAppeals.teacherId, reviewerId: appraisalAppeals.reviewerId,
+    name: appraisalAppeals.attachmentName, bytes: appraisalAppeals.attachment }).from(appraisalAppeals).where(eq(appraisalAppeals.id, appealId));
+  if (!a) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
+  if (a.teacherId !== reader.id && a.reviewerId !== reader.id && !reader.qualityOffice) throw new DomainError("FORBIDDEN", "errors.forbidden");
+  if (!a.bytes || !a.name) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
+  return { name: a.name, mime: attachmentMime(a.name), bytes: a.bytes };
 }
 
 /** Appeals without the attachment's bytes: a teacher's own, a reviewer's, or all of a year (quality office). */

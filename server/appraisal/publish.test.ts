@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { col, queryOne, queryValue } from "@/db/query";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
 import { createCaller } from "../api/root";
 import { loadSessionUser } from "../auth/users";
 import { importLibrary } from "../instruments/library";
@@ -13,6 +13,7 @@ import { seedDemoScores } from "../scoring/demo";
 import { approvePolicy, createPolicy, currentPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
 import ExcelJS from "exceljs";
+import { appealAttachment, fileAppeal } from "./appeals";
 import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
 import { workingDaysFrom } from "./publish";
 import { expectDomainError, refusalOf } from "../test/errors";
@@ -231,5 +232,22 @@ describe("publishing an appraisal", () => {
       .toEqual({ code: "CONFLICT", message: `This teacher already has an exemption recorded for ${YEAR}.` });
     expect((await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR })).exemptions).toMatchObject([{ kind: "maternity" }]);
     expect(await queryValue(db, col.int, sql`select count(*)::int from appraisal_exemptions where teacher_id = ${other.id}`)).toBe(1);
+  });
+
+  it("an appeal's attachment is stored with the case and read by its teacher and the quality office only", async () => {
+    const [first, second] = await queryRows(db, { id: col.int, number: col.text }, sql`
+      select p.id, p.number from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
+      join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
+      where not exists (select 1 from appraisal_appeals a where a.teacher_id = p.id) order by p.number limit 2`);
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37]);
+    await expectDomainError(fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "附件有误" }, { name: "证明.exe", bytes }),
+      { code: "appraisal.errors.attachmentType" });
+    expect(await queryValue(db, col.int, sql`select count(*)::int from appraisal_appeals where teacher_id = ${first.id}`)).toBe(0);
+    const a = await fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "听课记录见附件" }, { name: "听课记录.pdf", bytes });
+    expect(a.attachmentName).toBe("听课记录.pdf");
+    expect(await appealAttachment(db, { id: first.id, qualityOffice: false }, a.id)).toMatchObject({ name: "听课记录.pdf", mime: "application/pdf", bytes });
+    const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+    expect((await appealAttachment(db, { id: q.id, qualityOffice: true }, a.id)).bytes).toEqual(bytes);
+    await expectDomainError(appealAttachment(db, { id: second.id, qualityOffice: false }, a.id), { code: "errors.forbidden" });
   });
 });

@@ -70,6 +70,28 @@ export async function answeringDomainErrors(req: Request, fn: () => Promise<Resp
   }
 }
 
+/**
+ * What every upload route does first: a signed-in caller (401 otherwise) and the multipart
+ * form of the body, read through the bounded reader (its 413 passes through); a body that is
+ * not a form is a 400 (imports.upload.noFile). `uploadedFile` takes a file field out of it.
+ */
+export async function readUpload<U>(user: U | null, body: RequestBody): Promise<{ user: U; form: FormData }> {
+  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+  try {
+    return { user, form: await body.formData() };
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw badRequest("imports.upload.noFile");
+  }
+}
+
+/** The file of a form field, or a 400 (imports.upload.noFile) when there is none. */
+export function uploadedFile(form: FormData, field = "file"): File {
+  const file = form.get(field);
+  if (!file || typeof file === "string") throw badRequest("imports.upload.noFile");
+  return file;
+}
+
 /** A 403 response for a state-changing request from another origin, or null to go on. */
 export async function refuseCrossOrigin(req: Request): Promise<Response | null> {
   if (isSameOriginRequest(req)) return null;

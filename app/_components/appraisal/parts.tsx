@@ -110,6 +110,7 @@ export function AppealsList({ appeals }: { appeals: TeacherPage["appeals"] }) {
           <Typography.Text>{t("appealLine", { stage: t(`appealStage.${a.stage}`), subject: t(`appealSubject.${a.subject}`),
             status: t(`appealStatus.${a.status}`), filed: day(a.filedAt), due: a.dueOn ?? "—", decided: day(a.decidedAt) })}</Typography.Text>
           <div><Typography.Text type="secondary">{a.reason}</Typography.Text></div>
+          {a.attachmentName && <div><a href={`/api/appraisal/appeals/${a.id}/attachment`} data-testid="appeal-attachment-link">{t("attachmentLink", { name: a.attachmentName })}</a></div>}
           {a.decisionNote && <div data-testid="decision-note">{t("note")}: {a.decisionNote}</div>}
         </Card>
       ))}

@@ -1,8 +1,8 @@
-import { badRequest, DomainError, forbidden } from "@/server/kernel/errors";
+import { forbidden } from "@/server/kernel/errors";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { canImport, handleImportUpload, MAX_FILE_BYTES } from "@/server/imports/http";
-import { routeHandler } from "@/server/http/route";
+import { readUpload, routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,16 +12,9 @@ export const runtime = "nodejs";
 // The body (the file and a field) is read after the session check, at most the file's
 // limit plus room for the multipart envelope: 413 beyond.
 export const POST = routeHandler(async (_req, locale, body) => {
-  const [db, user] = await Promise.all([getDb(), currentUser()]);
-  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  if (!canImport(user)) throw forbidden();
-  let formData: FormData;
-  try {
-    formData = await body.formData();
-  } catch (e) {
-    if (e instanceof DomainError) throw e;
-    throw badRequest("imports.upload.noFile");
-  }
+  const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
+  if (signedIn && !canImport(signedIn)) throw forbidden();
+  const { user, form: formData } = await readUpload(signedIn, body);
   const { jobId } = await handleImportUpload({ db, user, locale, formData });
   return Response.json({ jobId }, { status: 202 });
 }, { maxBodyBytes: MAX_FILE_BYTES + 64 * 1024, tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } } });

@@ -240,6 +240,7 @@ function AppealsCard({ year }: { year: string }) {
               <Typography.Text strong>{a.teacherName}（{a.teacherNumber}）</Typography.Text>{" "}
               <Tag>{t(`appealStage.${a.stage}`)}</Tag><Tag>{t(`appealStatus.${a.status}`)}</Tag>
               <div>{a.reason}</div>
+              {a.attachmentName && <div><a href={`/api/appraisal/appeals/${a.id}/attachment`} data-testid="appeal-attachment-link">{t("attachmentLink", { name: a.attachmentName })}</a></div>}
               {a.status === "submitted" && (
                 <Space.Compact style={{ marginTop: 8 }}>
                   <Input placeholder={t("reviewer")} data-testid="reviewer-input" value={reviewer[a.id] ?? ""} onChange={(e) => setReviewer({ ...reviewer, [a.id]: e.target.value })} />

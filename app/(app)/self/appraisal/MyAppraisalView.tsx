@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Input, Select, Space, Spin, Table, Tag, Typography } from "antd";
+import { PaperClipOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Card, Empty, Input, Select, Space, Spin, Table, Tag, Typography, Upload } from "antd";
 import { useFormatter, useTranslations } from "next-intl";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -9,10 +10,14 @@ import { useTRPC } from "../../../_components/trpc";
 import { IndicatorsView } from "./IndicatorsView";
 import type { GroupKey } from "@/server/i18n/messages";
 
+/** The attachment limit of server/appraisal/appeals.ts (ATTACHMENT_MAX_BYTES), checked here before the upload. */
+const ATTACHMENT_MAX_MB = 2;
+
 export function MyAppraisalView() {
   const trpc = useTRPC();
   const t = useTranslations("appraisal.page");
   const tc = useTranslations("common");
+  const ta = useTranslations("appraisal");
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -25,10 +30,27 @@ export function MyAppraisalView() {
   const views = useQuery(trpc.appraisal.views.queryOptions({}));
   const [subject, setSubject] = useState<"band" | "figure">("band");
   const [reason, setReason] = useState("");
-  const file = useMutation(trpc.appraisal.appeals.file.mutationOptions({
-    onSuccess: () => { void message.success(t("actions.done")); setReason(""); void qc.invalidateQueries({ queryKey: trpc.appraisal.pathKey() }); },
+  const [attachment, setAttachment] = useState<File | null>(null);
+  // multipart, through the upload route: the attachment's size and type are checked there (and here first)
+  const file = useMutation({
+    mutationFn: async (v: { schoolYear: string; subject: "band" | "figure"; reason: string }) => {
+      const form = new FormData();
+      form.set("schoolYear", v.schoolYear);
+      form.set("subject", v.subject);
+      form.set("reason", v.reason);
+      if (attachment) form.set("attachment", attachment);
+      const res = await fetch("/api/appraisal/appeals", { method: "POST", body: form });
+      if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.statusText);
+    },
+    onSuccess: () => { void message.success(t("actions.done")); setReason(""); setAttachment(null); void qc.invalidateQueries({ queryKey: trpc.appraisal.pathKey() }); },
     onError: (e) => { void message.error(e.message); },
-  }));
+  });
+  const chooseAttachment = (f: File) => {
+    if (f.size > ATTACHMENT_MAX_MB * 1024 * 1024) void message.error(ta("errors.attachmentTooLarge", { max: ATTACHMENT_MAX_MB }));
+    else if (!/\.(pdf|jpe?g|png|docx)$/i.test(f.name)) void message.error(ta("errors.attachmentType", { name: f.name }));
+    else setAttachment(f);
+    return false;
+  };
   if (years.isLoading || page.isLoading) return <Card><Spin /></Card>;
   if (!year) return <Card title={t("mineTitle")}><Typography.Text type="secondary">{t("noYears")}</Typography.Text></Card>;
   const p = page.data;
@@ -66,6 +88,11 @@ export function MyAppraisalView() {
               <Select value={subject} style={{ width: 140 }} onChange={setSubject}
                 options={[{ value: "band", label: t("appealSubject.band") }, { value: "figure", label: t("appealSubject.figure") }]} />
               <Input.TextArea rows={3} placeholder={t("appealReason")} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="appeal-reason" maxLength={4000} />
+              <Upload accept=".pdf,.jpg,.jpeg,.png,.docx" maxCount={1} beforeUpload={chooseAttachment} data-testid="appeal-attachment"
+                fileList={attachment ? [{ uid: "1", name: attachment.name, status: "done" }] : []} onRemove={() => { setAttachment(null); }}>
+                <Button icon={<PaperClipOutlined />}>{ta("attachment.choose")}</Button>
+              </Upload>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{ta("attachment.help", { max: ATTACHMENT_MAX_MB })}</Typography.Text>
               <Button type="primary" disabled={!reason.trim()} loading={file.isPending} data-testid="appeal-file"
                 onClick={() => file.mutate({ schoolYear: year.schoolYear, subject, reason })}>{rejectedReview ? t("actions.fileAppeal") : t("actions.file")}</Button>
             </Space>

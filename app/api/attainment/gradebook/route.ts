@@ -1,8 +1,7 @@
-import { badRequest, DomainError } from "@/server/kernel/errors";
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { handleGradebookUpload, MAX_FILE_BYTES } from "@/server/attainment/http";
-import { routeHandler } from "@/server/http/route";
+import { readUpload, routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -11,14 +10,7 @@ export const runtime = "nodejs";
 // in full, then the section's items and scores replaced in one transaction; 400 with every
 // problem (file, row, column, reason) and nothing changed otherwise.
 export const POST = routeHandler(async (_req, locale, body) => {
-  const [db, user] = await Promise.all([getDb(), currentUser()]);
-  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  let formData: FormData;
-  try {
-    formData = await body.formData();
-  } catch (e) {
-    if (e instanceof DomainError) throw e;
-    throw badRequest("imports.upload.noFile");
-  }
+  const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
+  const { user, form: formData } = await readUpload(signedIn, body);
   return Response.json(await handleGradebookUpload({ db, user, locale, formData }));
 }, { maxBodyBytes: 2 * MAX_FILE_BYTES + 64 * 1024, tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } } });

@@ -1,0 +1,27 @@
+import { currentUser } from "@/server/api/server";
+import { APPRAISAL_APPROVE_ROLES } from "@/server/access/roles";
+import { hasRole } from "@/server/access/scope";
+import { appealAttachment } from "@/server/appraisal/appeals";
+import { getDb } from "@/server/db";
+import { DomainError } from "@/server/kernel/errors";
+import { idParam, routeHandler } from "@/server/http/route";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+// GET /api/appraisal/appeals/<id>/attachment: the appeal's attachment, for its teacher, its
+// reviewer and the quality office.
+export const GET = routeHandler(async (req) => {
+  const user = await currentUser();
+  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+  const id = idParam(new URL(req.url).pathname.split("/").at(-2), "appraisal.errors.appealNotFound");
+  const a = await appealAttachment(await getDb(), { id: user.id, qualityOffice: hasRole(user, ...APPRAISAL_APPROVE_ROLES) }, id);
+  return new Response(new Uint8Array(a.bytes), {
+    headers: {
+      "content-type": a.mime,
+      "content-disposition": `attachment; filename="appeal-${id}"; filename*=UTF-8''${encodeURIComponent(a.name)}`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});
