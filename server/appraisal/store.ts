@@ -82,12 +82,21 @@ export async function storeBands(tx: DbOrTx, p: { id: number; schoolYear: string
     used: [...new Set(c.parts.flatMap((pt) => Object.keys(pt.used)))], missing: c.missing,
   }]));
   await tx.delete(appraisalResults).where(eq(appraisalResults.policyId, p.id));
+  // One statement with one parameter (the rows as JSON, read back by jsonb_to_recordset): a bulk
+  // insert of 2,000 rows × 17 bound values costs the driver and the planner far more.
   const rows = outcome.teachers.map((r) => ({
-    policyId: p.id, runId, schoolYear: p.schoolYear, teacherId: r.teacherId, unitId: r.unitId, score: r.score, se: r.se,
-    ciLow: r.ci95?.[0] ?? null, ciHigh: r.ci95?.[1] ?? null, band: r.band, reason: r.reason, vetoCode: r.veto,
-    borderline: r.borderline, annualFail: r.annualFail, rank: r.rank, rankOf: r.rankOf, detail: detailOf(r, groupsOf.get(r.teacherId)),
+    teacher_id: r.teacherId, unit_id: r.unitId, score: r.score, se: r.se, ci_low: r.ci95?.[0] ?? null, ci_high: r.ci95?.[1] ?? null,
+    band: r.band, reason: r.reason, veto_code: r.veto, borderline: r.borderline, annual_fail: r.annualFail, rank: r.rank, rank_of: r.rankOf,
+    detail: detailOf(r, groupsOf.get(r.teacherId)),
   }));
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(appraisalResults).values(rows.slice(i, i + 1000));
+  if (rows.length > 0) {
+    await tx.execute(sql`insert into appraisal_results (policy_id, run_id, school_year, teacher_id, unit_id, score, se, ci_low, ci_high,
+        band, reason, veto_code, borderline, annual_fail, rank, rank_of, detail)
+      select ${p.id}::int, ${runId}::int, ${p.schoolYear}::text, r.teacher_id, r.unit_id, r.score, r.se, r.ci_low, r.ci_high,
+        r.band, r.reason, r.veto_code, r.borderline, r.annual_fail, r.rank, r.rank_of, r.detail
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(teacher_id int, unit_id int, score float8, se float8, ci_low float8,
+        ci_high float8, band text, reason text, veto_code text, borderline boolean, annual_fail boolean, rank int, rank_of int, detail jsonb)`);
+  }
   await tx.insert(appraisalRuns).values({ policyId: p.id, runId, schoolYear: p.schoolYear, rules, quota: outcome.quota })
     .onConflictDoUpdate({ target: appraisalRuns.policyId, set: { runId, schoolYear: p.schoolYear, rules, quota: outcome.quota } });
   return outcome;
