@@ -92,6 +92,21 @@ export function uploadedFile(form: FormData, field = "file"): File {
   return file;
 }
 
+/**
+ * A stored file sent back as a download: its type, an ASCII `fallback` file name with the real
+ * one in UTF-8 (RFC 6266), never cached, never sniffed into another type.
+ */
+export function downloadResponse(f: { bytes: Uint8Array; mime: string; name: string; fallback: string }): Response {
+  return new Response(new Uint8Array(f.bytes), {
+    headers: {
+      "content-type": f.mime,
+      "content-disposition": `attachment; filename="${f.fallback}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
 /** A 403 response for a state-changing request from another origin, or null to go on. */
 export async function refuseCrossOrigin(req: Request): Promise<Response | null> {
   if (isSameOriginRequest(req)) return null;

@@ -99,16 +99,20 @@ function Trend({ points, cutoffs }: { points: View["trend"]; cutoffs: Cutoffs })
 type Draft = Record<string, { target?: number | null; causes?: string; measures?: string }>;
 const keyOf = (r: Plan["rows"][number]) => `${r.group}|${r.instrument}|${r.indicator}`;
 
-function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string }) {
+/** A term's self-diagnosis plan and what its cards print with. */
+function usePlan(termId: number) {
   const trpc = useTRPC();
-  const t = useTranslations("appraisal.diagnosis");
-  const ti = useTranslations("appraisal.indicators");
-  const tg = useTranslations("campaigns.raterGroups");
-  const locale = useLocale();
-  const num = useNum();
+  return {
+    trpc, plan: useQuery(trpc.appraisal.diagnosis.plan.queryOptions({ termId })),
+    t: useTranslations("appraisal.diagnosis"), ti: useTranslations("appraisal.indicators"), tg: useTranslations("campaigns.raterGroups"),
+    locale: useLocale(), num: useNum(),
+  };
+}
+
+function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string }) {
+  const { trpc, plan, t, ti, tg, locale, num } = usePlan(termId);
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const plan = useQuery(trpc.appraisal.diagnosis.plan.queryOptions({ termId }));
   const [draft, setDraft] = useState<Draft>({});
   const save = useMutation(trpc.appraisal.diagnosis.save.mutationOptions({
     onSuccess: () => { void message.success(t("saved")); setDraft({}); void qc.invalidateQueries({ queryKey: trpc.appraisal.diagnosis.pathKey() }); },
@@ -154,13 +158,7 @@ function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string 
 }
 
 function OutcomeCard({ termId, termCode }: { termId: number; termCode: string }) {
-  const trpc = useTRPC();
-  const t = useTranslations("appraisal.diagnosis");
-  const ti = useTranslations("appraisal.indicators");
-  const tg = useTranslations("campaigns.raterGroups");
-  const locale = useLocale();
-  const num = useNum();
-  const plan = useQuery(trpc.appraisal.diagnosis.plan.queryOptions({ termId }));
+  const { plan, t, ti, tg, locale, num } = usePlan(termId);
   if (plan.isLoading || plan.error) return null;
   const rows = plan.data!.rows.filter((r) => r.saved);
   return (

@@ -4,7 +4,7 @@ import { hasRole } from "@/server/access/scope";
 import { appealAttachment } from "@/server/appraisal/appeals";
 import { getDb } from "@/server/db";
 import { DomainError } from "@/server/kernel/errors";
-import { idParam, routeHandler } from "@/server/http/route";
+import { downloadResponse, idParam, routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -16,12 +16,5 @@ export const GET = routeHandler(async (req) => {
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   const id = idParam(new URL(req.url).pathname.split("/").at(-2), "appraisal.errors.appealNotFound");
   const a = await appealAttachment(await getDb(), { id: user.id, qualityOffice: hasRole(user, ...APPRAISAL_APPROVE_ROLES) }, id);
-  return new Response(new Uint8Array(a.bytes), {
-    headers: {
-      "content-type": a.mime,
-      "content-disposition": `attachment; filename="appeal-${id}"; filename*=UTF-8''${encodeURIComponent(a.name)}`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return downloadResponse({ bytes: a.bytes, mime: a.mime, name: a.name, fallback: `appeal-${id}` });
 });
