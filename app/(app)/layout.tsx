@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { currentUser } from "@/server/api/server";
 import { AdminRoot } from "../_components/AdminRoot";
 import { AppShell } from "../_components/AppShell";
-import { navFor } from "../_components/nav";
+import { navFor } from "../_components/pages";
 import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 
 export const dynamic = "force-dynamic";

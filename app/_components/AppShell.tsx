@@ -1,8 +1,5 @@
 "use client";
-import {
-  AimOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined, LogoutOutlined, MenuOutlined,
-  ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
-} from "@ant-design/icons";
+import { LogoutOutlined, MenuOutlined } from "@ant-design/icons";
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from "antd";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
@@ -10,30 +7,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { LocaleSwitch } from "./LocaleSwitch";
-import type { GroupKey, MessageKey } from "@/server/i18n/messages";
+import type { GroupKey } from "@/server/i18n/messages";
+import { NAV_ICONS } from "./navIcons";
+import type { NavItem } from "./pages";
 
-export type NavKey = "home" | "units" | "programmes" | "courses" | "sections" | "people" | "import" | "instruments" | "campaigns"
-  | "results" | "policies" | "appraisal" | "myAppraisal" | "attainment";
-
-// label: a message key outside the "nav" namespace, when the entry's title lives with its pages.
-const NAV: Record<NavKey, { href: string; icon: ReactNode; label?: MessageKey }> = {
-  home: { href: "/home", icon: <HomeOutlined /> },
-  units: { href: "/admin/units", icon: <ApartmentOutlined /> },
-  programmes: { href: "/admin/programmes", icon: <ReadOutlined /> },
-  courses: { href: "/admin/courses", icon: <BookOutlined /> },
-  sections: { href: "/admin/sections", icon: <UnorderedListOutlined /> },
-  people: { href: "/admin/people", icon: <TeamOutlined /> },
-  import: { href: "/admin/import", icon: <CloudUploadOutlined /> },
-  instruments: { href: "/admin/instruments", icon: <FormOutlined />, label: "instruments.title" },
-  campaigns: { href: "/admin/campaigns", icon: <ScheduleOutlined /> },
-  results: { href: "/admin/results", icon: <BarChartOutlined /> },
-  policies: { href: "/admin/policies", icon: <SlidersOutlined /> },
-  appraisal: { href: "/admin/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.title" },
-  myAppraisal: { href: "/self/appraisal", icon: <TrophyOutlined />, label: "appraisal.page.mineTitle" },
-  attainment: { href: "/attainment", icon: <AimOutlined /> },
-};
-
-type Props = { user: { name: string; number: string; roles: string[] }; nav: NavKey[]; children: ReactNode };
+type Props = { user: { name: string; number: string; roles: string[] }; nav: NavItem[]; children: ReactNode };
 
 export function AppShell({ user, nav, children }: Props) {
   const t = useTranslations("nav");
@@ -43,14 +21,19 @@ export function AppShell({ user, nav, children }: Props) {
   const screens = Grid.useBreakpoint();
   const mobile = !screens.lg;
   const [open, setOpen] = useState(false);
-  const selected = nav.filter((k) => pathname === NAV[k].href || pathname.startsWith(`${NAV[k].href}/`));
+  const selected = nav.filter((n) => pathname === n.href || pathname.startsWith(`${n.href}/`)).map((n) => n.key);
+  // The entries in the table's order (app/_components/pages.ts), a divider between groups.
+  const items = nav.flatMap((n, i) => [
+    ...(i > 0 && nav[i - 1]?.group !== n.group ? [{ type: "divider" as const, key: `divider-${n.group}` }] : []),
+    { key: n.key, icon: NAV_ICONS[n.icon], label: <Link href={n.href}>{tAll(n.label)}</Link> },
+  ]);
 
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={selected}
       onClick={() => setOpen(false)}
-      items={nav.map((k) => ({ key: k, icon: NAV[k].icon, label: <Link href={NAV[k].href}>{NAV[k].label ? tAll(NAV[k].label) : t(k as GroupKey<"nav">)}</Link> }))}
+      items={items}
       style={{ borderInlineEnd: 0 }}
     />
   );

@@ -2,7 +2,7 @@ import { getLocale, getMessages } from "next-intl/server";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { currentUser } from "@/server/api/server";
-import { navFor, studentOnly } from "../_components/nav";
+import { navFor, studentOnly } from "../_components/pages";
 import { StudentShell } from "../_student/StudentShell";
 import { StaffChrome } from "./StaffChrome";
 

@@ -1,17 +1,16 @@
-import { getTranslations } from "next-intl/server";
-import { currentUser, serverApi } from "@/server/api/server";
-import { studentOnly } from "../_components/nav";
+import { serverApi } from "@/server/api/server";
+import { guardPage, pageMetadata } from "../_components/guard";
+import { studentOnly } from "../_components/pages";
 import { StudentHome } from "../_student/StudentHome";
 import { StaffHome } from "./StaffChrome";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("home") };
-}
+export const generateMetadata = pageMetadata("home");
 
-export default async function HomePage() {
-  const me = await currentUser();
-  if (me && studentOnly(me)) return <StudentHome />;
-  const api = await serverApi();
-  const [user, home] = await Promise.all([api.me.whoami(), api.me.home()]);
-  return <StaffHome user={user} home={home} />;
+export default function HomePage() {
+  return guardPage("home", async (me) => {
+    if (studentOnly(me)) return <StudentHome />;
+    const api = await serverApi();
+    const [user, home] = await Promise.all([api.me.whoami(), api.me.home()]);
+    return <StaffHome user={user} home={home} />;
+  });
 }

@@ -3,6 +3,8 @@ import type { Role } from "@/db/schema";
 // Role sets used by routers and pages alike.
 export const ADMIN_ROLE_LIST = ["sys_admin", "quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const BROWSE_ROLE_LIST = [...ADMIN_ROLE_LIST, "hr", "leader"] as const satisfies readonly Role[];
+// A teacher's own pages (their appraisal, their results).
+export const TEACHER_ROLES = ["teacher"] as const satisfies readonly Role[];
 // People's records (students' email, class and enrolments among them): the system administrator
 // and the quality office the school, a unit admin its units' people. Not HR nor leaders, who read
 // results, not records. Every view of a student's record is logged (server/people/queries.ts).
@@ -40,6 +42,8 @@ export const APPRAISAL_APPROVE_ROLES = ["quality_admin"] as const satisfies read
 // OBE attainment: who reads programmes' attainment and any section's (in their scope; teachers
 // always their own sections), who imports models and computes, who approves models.
 export const ATTAINMENT_VIEW_ROLES = ["quality_admin", "sys_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
+// The attainment pages: those readers, and teachers for their own sections.
+export const ATTAINMENT_PAGE_ROLES = ["teacher", ...ATTAINMENT_VIEW_ROLES] as const satisfies readonly Role[];
 export const ATTAINMENT_EDIT_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const ATTAINMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 // Rectification orders (server/improvement): the quality office issues anywhere and alone

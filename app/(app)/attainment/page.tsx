@@ -1,10 +1,8 @@
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../_components/guard";
 import { AttainmentHome } from "./AttainmentHome";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("attainment") };
-}
+export const generateMetadata = pageMetadata("attainment");
 
 export default function AttainmentPage() {
-  return <AttainmentHome />;
+  return guardPage("attainment", () => <AttainmentHome />);
 }

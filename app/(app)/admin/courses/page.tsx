@@ -1,10 +1,8 @@
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { CoursesList } from "./CoursesList";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("courses") };
-}
+export const generateMetadata = pageMetadata("courses");
 
 export default function CoursesPage() {
-  return <CoursesList />;
+  return guardPage("courses", () => <CoursesList />);
 }

@@ -1,16 +1,9 @@
-import { getTranslations } from "next-intl/server";
-import { currentUser } from "@/server/api/server";
-import { IMPORT_ROLE_LIST } from "@/server/access/roles";
-import { hasRole } from "@/server/access/scope";
-import { Forbidden } from "../../../_components/Forbidden";
 import { IMPORT_KINDS } from "@/server/imports/kinds";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { ImportView } from "./ImportView";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("import") };
-}
+export const generateMetadata = pageMetadata("import");
 
-export default async function ImportPage() {
-  if (!hasRole(await currentUser(), ...IMPORT_ROLE_LIST)) return <Forbidden />;
-  return <ImportView kinds={IMPORT_KINDS} />;
+export default function ImportPage() {
+  return guardPage("import", () => <ImportView kinds={IMPORT_KINDS} />);
 }

@@ -1,10 +1,8 @@
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { PeopleList } from "./PeopleList";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("people") };
-}
+export const generateMetadata = pageMetadata("people");
 
 export default function PeoplePage() {
-  return <PeopleList />;
+  return guardPage("people", () => <PeopleList />);
 }

@@ -1,13 +1,10 @@
-import { getTranslations } from "next-intl/server";
-import { currentUser } from "@/server/api/server";
 import { PEOPLE_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { ProgrammesList } from "./ProgrammesList";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("programmes") };
-}
+export const generateMetadata = pageMetadata("programmes");
 
-export default async function ProgrammesPage() {
-  return <ProgrammesList seesPeople={hasRole(await currentUser(), ...PEOPLE_VIEW_ROLES)} />;
+export default function ProgrammesPage() {
+  return guardPage("programmes", (user) => <ProgrammesList seesPeople={hasRole(user, ...PEOPLE_VIEW_ROLES)} />);
 }

@@ -1,10 +1,8 @@
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { SectionsList } from "./SectionsList";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("sections") };
-}
+export const generateMetadata = pageMetadata("sections");
 
 export default function SectionsPage() {
-  return <SectionsList />;
+  return guardPage("sections", () => <SectionsList />);
 }

@@ -1,13 +1,10 @@
-import { getTranslations } from "next-intl/server";
-import { currentUser } from "@/server/api/server";
 import { PEOPLE_VIEW_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { UnitsTree } from "./UnitsTree";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("units") };
-}
+export const generateMetadata = pageMetadata("units");
 
-export default async function UnitsPage() {
-  return <UnitsTree seesPeople={hasRole(await currentUser(), ...PEOPLE_VIEW_ROLES)} />;
+export default function UnitsPage() {
+  return guardPage("units", (user) => <UnitsTree seesPeople={hasRole(user, ...PEOPLE_VIEW_ROLES)} />);
 }

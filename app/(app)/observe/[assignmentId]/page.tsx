@@ -1,13 +1,10 @@
 import { notFound } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { ObserveView } from "./ObserveView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("respond.observe"))("title") };
-}
+export const generateMetadata = pageMetadata("observe");
 
-export default async function ObservePage({ params }: { params: Promise<{ assignmentId: string }> }) {
-  const { assignmentId } = await params;
-  return <ObserveView assignmentId={parseId(assignmentId) ?? notFound()} />;
+export default function ObservePage({ params }: { params: Promise<{ assignmentId: string }> }) {
+  return guardPage("observe", async () => <ObserveView assignmentId={parseId((await params).assignmentId) ?? notFound()} />);
 }

@@ -1,13 +1,10 @@
 import { notFound } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { ReportView } from "./ReportView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("respond.report"))("title") };
-}
+export const generateMetadata = pageMetadata("report");
 
-export default async function ReportPage({ params }: { params: Promise<{ campaignId: string }> }) {
-  const { campaignId } = await params;
-  return <ReportView campaignId={parseId(campaignId) ?? notFound()} />;
+export default function ReportPage({ params }: { params: Promise<{ campaignId: string }> }) {
+  return guardPage("report", async () => <ReportView campaignId={parseId((await params).campaignId) ?? notFound()} />);
 }

@@ -1,13 +1,10 @@
 import { notFound } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { guardPage, pageMetadata } from "../../../_components/guard";
 import { SelfView } from "./SelfView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("respond.self"))("title") };
-}
+export const generateMetadata = pageMetadata("selfEvaluation");
 
-export default async function SelfPage({ params }: { params: Promise<{ targetId: string }> }) {
-  const { targetId } = await params;
-  return <SelfView targetId={parseId(targetId) ?? notFound()} />;
+export default function SelfPage({ params }: { params: Promise<{ targetId: string }> }) {
+  return guardPage("selfEvaluation", async () => <SelfView targetId={parseId((await params).targetId) ?? notFound()} />);
 }

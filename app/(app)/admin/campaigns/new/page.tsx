@@ -1,15 +1,8 @@
-import { getTranslations } from "next-intl/server";
-import { currentUser } from "@/server/api/server";
-import { hasRole } from "@/server/access/scope";
-import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
-import { Forbidden } from "../../../../_components/Forbidden";
+import { guardPage, pageMetadata } from "../../../../_components/guard";
 import { CampaignForm } from "./CampaignForm";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("campaigns"))("admin.form.title") };
-}
+export const generateMetadata = pageMetadata("campaignNew");
 
-export default async function NewCampaignPage() {
-  if (!hasRole(await currentUser(), ...CAMPAIGN_MANAGE_ROLES)) return <Forbidden />;
-  return <CampaignForm />;
+export default function NewCampaignPage() {
+  return guardPage("campaignNew", () => <CampaignForm />);
 }

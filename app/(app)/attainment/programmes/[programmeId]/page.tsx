@@ -1,14 +1,10 @@
-import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { guardPage, pageMetadata } from "../../../../_components/guard";
 import { ProgrammeReportView } from "./ProgrammeReportView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("attainment.report"))("programmeTitle") };
-}
+export const generateMetadata = pageMetadata("programmeAttainment");
 
-export default async function ProgrammeAttainmentPage({ params }: { params: Promise<{ programmeId: string }> }) {
-  const { programmeId } = await params;
-  const id = parseId(programmeId) ?? notFound();
-  return <ProgrammeReportView programmeId={id} />;
+export default function ProgrammeAttainmentPage({ params }: { params: Promise<{ programmeId: string }> }) {
+  return guardPage("programmeAttainment", async () => <ProgrammeReportView programmeId={parseId((await params).programmeId) ?? notFound()} />);
 }

@@ -1,14 +1,10 @@
-import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { guardPage, pageMetadata } from "../../../../_components/guard";
 import { SectionReportView } from "./SectionReportView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("attainment.report"))("courseTitle") };
-}
+export const generateMetadata = pageMetadata("sectionAttainment");
 
-export default async function SectionAttainmentPage({ params }: { params: Promise<{ sectionId: string }> }) {
-  const { sectionId } = await params;
-  const id = parseId(sectionId) ?? notFound();
-  return <SectionReportView sectionId={id} />;
+export default function SectionAttainmentPage({ params }: { params: Promise<{ sectionId: string }> }) {
+  return guardPage("sectionAttainment", async () => <SectionReportView sectionId={parseId((await params).sectionId) ?? notFound()} />);
 }

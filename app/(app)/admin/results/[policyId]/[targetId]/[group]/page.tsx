@@ -1,20 +1,15 @@
-import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
-import { currentUser } from "@/server/api/server";
-import { RESULTS_VIEW_ROLES } from "@/server/access/roles";
-import { hasRole } from "@/server/access/scope";
-import { Forbidden } from "../../../../../../_components/Forbidden";
+import { guardPage, pageMetadata } from "../../../../../../_components/guard";
 import { TargetResultView } from "../../../../../../_components/results/TargetResultView";
 import { parseId } from "@/server/kernel/ids";
 
-export async function generateMetadata() {
-  return { title: (await getTranslations("nav"))("results") };
-}
+export const generateMetadata = pageMetadata("targetResult");
 
-export default async function TargetResultPage({ params }: { params: Promise<{ policyId: string; targetId: string; group: string }> }) {
-  if (!hasRole(await currentUser(), ...RESULTS_VIEW_ROLES)) return <Forbidden />;
-  const p = await params;
-  const policyId = parseId(p.policyId) ?? notFound(), targetId = parseId(p.targetId) ?? notFound();
-  if (!/^[a-z]{3,12}$/.test(p.group)) notFound();
-  return <TargetResultView policyId={policyId} targetId={targetId} group={p.group} mine={false} />;
+export default function TargetResultPage({ params }: { params: Promise<{ policyId: string; targetId: string; group: string }> }) {
+  return guardPage("targetResult", async () => {
+    const p = await params;
+    const policyId = parseId(p.policyId) ?? notFound(), targetId = parseId(p.targetId) ?? notFound();
+    if (!/^[a-z]{3,12}$/.test(p.group)) notFound();
+    return <TargetResultView policyId={policyId} targetId={targetId} group={p.group} mine={false} />;
+  });
 }
