@@ -15,6 +15,11 @@ export default defineConfig({
     setupFiles: ["e2e/setup/csp.ts"],
     fileParallelism: false,
     testTimeout: 90_000,
+    // expect.poll waits 1 s by default: too short for a list a page loads by a client query
+    // after a navigation on a loaded machine (the shared 2-core machine at load 17 failed four
+    // such polls in admin, campaigns, officers-observations and results-guards whose pages
+    // answered in a few seconds). A poll that succeeds returns at once, so this costs nothing.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 600_000,
   },
 });
