@@ -9,7 +9,7 @@ import type { QuotaCheck } from "./band";
 import { correctedVersion, versionInForce, type VersionRow } from "./publish";
 import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
-import { idSchema } from "../kernel/ids";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 
 /**
  * 复核 then 申诉 (seed 000 第61条; 事业单位年度考核: 复核 within 10 days of the notice, a reply
@@ -27,7 +27,7 @@ export const DECISION_DAYS = 10;
 const id = idSchema;
 
 export const fileInput = z.object({
-  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  schoolYear: schoolYearSchema,
   subject: z.enum(["band", "figure"]),
   reason: z.string().trim().min(1).max(4000),
 }).strict();
@@ -59,6 +59,7 @@ export function checkAttachment(a: Attachment): { name: string; mime: string } {
 export function attachmentMime(name: string): string {
   return ATTACHMENT_TYPES.find((t) => t.ext.test(name))?.mime ?? "application/octet-stream";
 }
+export const appealListInput = z.object({ schoolYear: schoolYearSchema, open: z.boolean().optional() }).strict();
 export const assignInput = z.object({ appealId: id, reviewer: z.string().trim().min(1).max(64) }).strict();
 export const decideInput = z.object({
   appealId: id, decision: z.enum(["upheld", "rejected"]), note: z.string().trim().min(1).max(4000),

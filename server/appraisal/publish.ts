@@ -7,7 +7,7 @@ import { badRequest, DomainError } from "../kernel/errors";
 import { addDays, beijingDate, weekday } from "../kernel/time";
 import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
-import { idSchema } from "../kernel/ids";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 
 /**
  * Publishing a year's appraisal (公示) and its versions. A version is a frozen copy of the
@@ -23,7 +23,7 @@ import { idSchema } from "../kernel/ids";
  */
 
 export const NOTICE_WORKING_DAYS = 5;
-export const yearInput = z.object({ schoolYear: z.string().regex(/^\d{4}-\d{4}$/) }).strict();
+export const yearInput = z.object({ schoolYear: schoolYearSchema }).strict();
 export const prepareInput = yearInput.extend({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
 export const versionIdInput = z.object({ versionId: idSchema }).strict();
 

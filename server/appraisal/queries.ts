@@ -12,7 +12,7 @@ import type { QuotaCheck } from "./band";
 import { listAppeals } from "./appeals";
 import { rowHistory, versionInForce, versionsOf, type VersionRow } from "./publish";
 import { BANDS, rulesOf } from "./rules";
-import { idSchema } from "../kernel/ids";
+import { idSchema, schoolYearSchema } from "../kernel/ids";
 
 /**
  * What the appraisal pages read. The year's bands come from the version in force (on notice or
@@ -21,8 +21,11 @@ import { idSchema } from "../kernel/ids";
  * the teachers whose college or own unit is in their scope.
  */
 
+/** One teacher's appraisal page for HR and the others (logged in the teacher's view log). */
+export const teacherPageInput = z.object({ teacherId: idSchema, schoolYear: schoolYearSchema }).strict();
+
 export const tableInput = pageInput.extend({
-  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  schoolYear: schoolYearSchema,
   unitId: idSchema.optional(),
   band: z.enum([...BANDS, "none"]).optional(),
   reason: z.enum(["score", "quota", "veto", "insufficient_evidence", "exempt", "appeal"]).optional(),

@@ -7,7 +7,7 @@ import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
 import { EXEMPTION_KINDS } from "./rules";
-import { idSchema } from "../kernel/ids";
+import { idSchema, schoolYearSchema as schoolYear } from "../kernel/ids";
 
 /**
  * Vetoes (一票否决) and exemptions of a teacher's year, recorded by HR. A veto in force makes
@@ -25,7 +25,6 @@ export const VETO_LABELS: Record<VetoCode, string> = {
 };
 export const MIN_MONTHS: Record<VetoCode, number> = { ethics_misconduct: 24, teaching_accident: 1, academic_misconduct: 1, other: 1 };
 
-const schoolYear = z.string().regex(/^\d{4}-\d{4}$/).refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const vetoInput = z.object({

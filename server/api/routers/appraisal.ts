@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { APPRAISAL_APPROVE_ROLES, APPRAISAL_HR_ROLES, APPRAISAL_VIEW_ROLES } from "../../access/roles";
 import type { SessionUser } from "../../auth/users";
-import { assignInput, decideInput, fileAppeal, assignReviewer, decideAppeal, fileInput, listAppeals } from "../../appraisal/appeals";
+import { appealListInput, assignInput, decideInput, fileAppeal, assignReviewer, decideAppeal, fileInput, listAppeals } from "../../appraisal/appeals";
 import { approveVersion, lockVersion, prepareInput, prepareVersion, requestApproval, versionIdInput, yearInput } from "../../appraisal/publish";
-import { appraisalYears, tableInput, teacherAppraisal, yearSummary, yearTable } from "../../appraisal/queries";
+import { appraisalYears, tableInput, teacherAppraisal, teacherPageInput, yearSummary, yearTable } from "../../appraisal/queries";
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
 import { logView, viewsOf } from "../../appraisal/views";
 import { diagnosisInput, diagnosisPlan, diagnosisPlanInput, saveDiagnosis } from "../../appraisal/diagnosis";
@@ -17,7 +17,6 @@ const viewer = roleProcedure(...APPRAISAL_VIEW_ROLES);
 const hr = roleProcedure(...APPRAISAL_HR_ROLES);
 const quality = roleProcedure(...APPRAISAL_APPROVE_ROLES);
 const teacher = roleProcedure("teacher");
-const schoolYear = z.string().regex(/^\d{4}-\d{4}$/);
 
 /** The role a reader looks with (the view log names it): the first appraisal role they hold. */
 const roleOf = (user: SessionUser) => APPRAISAL_VIEW_ROLES.find((r) => user.roles.some((g) => g.role === r)) ?? "staff";
@@ -28,7 +27,7 @@ export const appraisalRouter = router({
   table: viewer.input(tableInput).query(({ ctx, input }) => yearTable(ctx.db, ctx.scope, input)),
   summary: viewer.input(yearInput).query(({ ctx, input }) => yearSummary(ctx.db, ctx.scope, input.schoolYear)),
   /** A teacher's page for HR and the others: logged in the teacher's view log. */
-  teacher: viewer.input(z.object({ teacherId: id, schoolYear }).strict()).query(async ({ ctx, input }) => {
+  teacher: viewer.input(teacherPageInput).query(async ({ ctx, input }) => {
     const page = await teacherAppraisal(ctx.db, { ...input, scope: ctx.scope, teacherView: false });
     await logView(ctx.db, ctx.now, { subjectId: input.teacherId, viewer: ctx.user, role: roleOf(ctx.user), what: "appraisal.teacher", detail: { schoolYear: input.schoolYear } });
     return page;
@@ -48,7 +47,7 @@ export const appraisalRouter = router({
     lock: hr.input(versionIdInput).mutation(({ ctx, input }) => lockVersion(ctx.db, ctx.user, ctx.now, input)),
   }),
   appeals: router({
-    list: quality.input(z.object({ schoolYear, open: z.boolean().optional() }).strict())
+    list: quality.input(appealListInput)
       .query(({ ctx, input }) => listAppeals(ctx.db, { schoolYear: input.schoolYear, open: input.open })),
     assign: quality.input(assignInput).mutation(({ ctx, input }) => assignReviewer(ctx.db, ctx.user, ctx.now, input)),
     /** Cases assigned to the caller as reviewer. */
