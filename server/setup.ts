@@ -8,6 +8,7 @@ import { importLibrary } from "./instruments/library";
 import { loadRegistry } from "./instruments/registry";
 import { seedDemoScores } from "./scoring/demo";
 import { seedDemoAttainment } from "./attainment/demo";
+import { seedDemoComments } from "./comments/demo";
 
 export type PrepareOptions = { demo: "auto" | "off"; log: (line: string) => void };
 
@@ -27,6 +28,7 @@ export async function seedDemoUniversity(db: Db, opts: { log: (line: string) => 
   await seedDemoCampaigns(db, anonSecret(), new Date(), opts.log);
   await seedDemoScores(db, opts.log);
   await seedDemoAttainment(db, opts.log);
+  await seedDemoComments(db, opts.log);
   return summary;
 }
 

@@ -1,5 +1,5 @@
 import {
-  AimOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined,
+  AimOutlined, ApartmentOutlined, MessageOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined,
   ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import type { ReactNode } from "react";
@@ -21,6 +21,7 @@ export const NAV_ICONS = {
   trophy: <TrophyOutlined />,
   aim: <AimOutlined />,
   audit: <AuditOutlined />,
+  message: <MessageOutlined />,
 } satisfies Record<string, ReactNode>;
 
 export type NavIcon = keyof typeof NAV_ICONS;

@@ -40,13 +40,13 @@ describe("the pages table", () => {
     }
   });
 
-  it("gives each role the menu it had before the table (same entries)", () => {
+  it("gives each role the menu it had before the table (same entries), and the comment pages to reviewers and teachers", () => {
     const before: Record<Role, string[]> = {
       student: ["home"], info_officer: ["home"], supervisor: ["home"],
-      teacher: ["home", "myAppraisal", "attainment"],
+      teacher: ["home", "myAppraisal", "myComments", "attainment"],
       leader: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "attainment"],
-      unit_admin: ["home", "campaigns", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment"],
-      quality_admin: ["home", "campaigns", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
+      unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment"],
+      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
       sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
     };

@@ -2,7 +2,7 @@ import "server-only";
 import type { Role } from "@/db/schema";
 import {
   BROWSE_ROLE_LIST, APPRAISAL_VIEW_ROLES, ATTAINMENT_PAGE_ROLES, IMPORT_ROLE_LIST, INSTRUMENT_VIEW_ROLES, PEOPLE_MANAGE_ROLES,
-  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES,
+  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
@@ -52,6 +52,10 @@ export const PAGES = {
   appraisal: { path: "/admin/appraisal", roles: APPRAISAL_VIEW_ROLES, title: "appraisal.page.title", nav: { icon: "trophy", group: "work" } },
   teacherAppraisal: { path: "/admin/appraisal/[teacherId]", roles: APPRAISAL_VIEW_ROLES, title: "appraisal.page.title" },
   myAppraisal: { path: "/self/appraisal", roles: TEACHER_ROLES, title: "appraisal.page.mineTitle", nav: { icon: "trophy", group: "work" } },
+  comments: { path: "/admin/comments", roles: COMMENT_REVIEW_ROLES, title: "comments.title", nav: { icon: "message", group: "work" } },
+  commentReview: { path: "/admin/comments/[campaignId]", roles: COMMENT_REVIEW_ROLES, title: "comments.title" },
+  commentWords: { path: "/admin/comments/words", roles: COMMENT_REVIEW_ROLES, title: "comments.words.title" },
+  myComments: { path: "/self/comments", roles: TEACHER_ROLES, title: "comments.mine.title", nav: { icon: "message", group: "work" } },
   myResult: { path: "/results/[policyId]/[targetId]/[group]", roles: TEACHER_ROLES, title: "results.mine.title" },
   attainment: { path: "/attainment", roles: ATTAINMENT_PAGE_ROLES, title: "nav.attainment", nav: { icon: "aim", group: "work" } },
   programmeAttainment: { path: "/attainment/programmes/[programmeId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.programmeTitle" },

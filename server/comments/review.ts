@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRows } from "@/db/query";
 import { COMMENT_DECISIONS, MARK_KINDS, type CommentDecision, type CommentMark } from "@/db/schema/comments";
-import type { Role } from "@/db/schema";
+import { COMMENT_REVIEW_ROLES, COMMENT_WORDS_ROLES } from "../access/roles";
 import { inScope, unitScope, type UnitScope } from "../access/scope";
 import { logViews } from "../appraisal/views";
 import type { SessionUser } from "../auth/users";
@@ -26,10 +26,7 @@ import { offsetOf } from "../kernel/paging";
 import { unitSubtreeSql } from "../org/tree";
 import type { GroupKey } from "../i18n/messages";
 
-/** Who reviews comments: the quality office (the school), a unit admin (its units' targets). */
-export const COMMENT_REVIEW_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
-/** Who edits the word list that marks abusive words. */
-export const COMMENT_WORDS_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+export { COMMENT_REVIEW_ROLES, COMMENT_WORDS_ROLES };
 /** Longest edited (redacted) text. */
 export const COMMENT_TEXT_MAX = 4000;
 /** Days an escalated comment's rectification order is given (its deadline). */
@@ -140,7 +137,7 @@ export type ReviewItem = {
   id: string; original: string; edited: string | null; decision: CommentDecision; marks: CommentMark[];
   question: string; questionTitle: { zh: string; en: string } | null;
   courseCode: string | null; courseName: string | null; courseNameEn: string | null; sectionCode: string | null;
-  teacherName: string | null; unitName: string | null; unitNameEn: string | null; subjectName: string | null;
+  teacherName: string | null; teacherNumber: string | null; unitName: string | null; unitNameEn: string | null; subjectName: string | null;
 };
 
 /** The campaign's free-text questions' titles (key → title), from its anonymous groups' versions. */
@@ -180,11 +177,11 @@ export async function listForReview(db: DbOrTx, now: () => Date, actor: SessionU
   const rows = await queryRows(db, {
     id: col.text, original: col.text, edited: col.text.nullable, decision: col.oneOf(COMMENT_DECISIONS), marks: col.json<CommentMark[]>(),
     question: col.text, course_code: col.text.nullable, course_name: col.text.nullable, course_name_en: col.text.nullable,
-    section_code: col.text.nullable, teacher_id: col.int.nullable, teacher_name: col.text.nullable,
+    section_code: col.text.nullable, teacher_id: col.int.nullable, teacher_name: col.text.nullable, teacher_number: col.text.nullable,
     unit_name: col.text.nullable, unit_name_en: col.text.nullable, subject_name: col.text.nullable,
   }, sql`
     select c.id::text as id, c.original, c.edited, c.decision, c.marks, c.question, co.code as course_code, co.name as course_name,
-      co.name_en as course_name_en, s.code as section_code, tp.id as teacher_id, tp.name as teacher_name,
+      co.name_en as course_name_en, s.code as section_code, tp.id as teacher_id, tp.name as teacher_name, tp.number as teacher_number,
       u.name as unit_name, u.name_en as unit_name_en, coalesce(pr.name || ' ' || gc.graduation_year::text, em.name) as subject_name
     ${visibleFrom(input.campaignId, min, where)}
     order by co.code nulls last, s.code nulls last, tp.number nulls last, c.target_id, c.question, c.id
@@ -196,7 +193,7 @@ export async function listForReview(db: DbOrTx, now: () => Date, actor: SessionU
   const items: ReviewItem[] = rows.map((r) => ({
     id: r.id, original: r.original, edited: r.edited, decision: r.decision, marks: r.marks, question: r.question,
     questionTitle: titles.get(r.question) ?? null, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-    sectionCode: r.section_code, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, subjectName: r.subject_name,
+    sectionCode: r.section_code, teacherName: r.teacher_name, teacherNumber: r.teacher_number, unitName: r.unit_name, unitNameEn: r.unit_name_en, subjectName: r.subject_name,
   }));
   return { items, total, page: input.page, pageSize: input.pageSize, counts, minRaters: min };
 }
@@ -316,3 +313,5 @@ export async function commentHistory(db: DbOrTx, actor: SessionUser, raw: z.inpu
     from comment_decisions d join persons p on p.id = d.actor_id
     where d.comment_id = ${input.id}::uuid order by d.at desc, d.id desc`);
 }
+
+export type { CommentDecision, CommentMark, MarkKind } from "@/db/schema/comments";
