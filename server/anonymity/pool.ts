@@ -16,10 +16,11 @@
 // - Free-text comments are taken out of the answers before a response is stored and written to
 //   student_comments after all of them, shuffled again, with random ids and no response id
 //   (server/comments/store.ts; README.md, "Comments").
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rowsOf } from "../access/scope";
+import { shuffled } from "../kernel/shuffle";
 import { beijingDate } from "../kernel/time";
 import { commentKeysOf, storeComments, takeComments, type NewComment } from "../comments/store";
 import { scoreColumnsOf, scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
@@ -105,14 +106,6 @@ export function storedTokenHash(secret: Secret, hash: string): string {
   return `p1:${createHmac("sha256", keysOf(secret).mac).update(hash).digest("base64url")}`;
 }
 
-function shuffled<T>(xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
 
 const BATCH = 1000;
 

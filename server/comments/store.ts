@@ -5,12 +5,13 @@
 // fresh shuffle), each with a fresh random id and nothing of the response: the response keeps
 // no copy, so no join, no position and no shared id ties a comment to its response's scores.
 // See server/anonymity/README.md, "Comments".
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRows } from "@/db/query";
 import type { CommentMark, MarkKind } from "@/db/schema/comments";
 import { planOfVersion } from "../instruments/versions";
+import { shuffled } from "../kernel/shuffle";
 import { kindsOf, markComment, type MarkLists } from "./marks";
 
 /** The data keys of a version's free-text questions (type "comment"). */
@@ -35,14 +36,6 @@ export function takeComments(keys: readonly string[], answers: Record<string, un
 
 export type NewComment = TakenComment & { targetId: number; raterGroup: string };
 
-function shuffled<T>(xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
 
 /** The school's word list (abusive words). */
 export async function wordList(db: DbOrTx): Promise<string[]> {
