@@ -57,10 +57,12 @@ type Props<T> = {
   query: { data?: { items: T[]; total: number }; isFetching: boolean; error: { message: string } | null };
   rowKey: keyof T & string;
   testid: string;
+  /** What the search box searches, when it is not the usual name, code or number. */
+  searchPlaceholder?: string;
 };
 
 /** A searchable, filterable, paged table: the shape of every browse page. */
-export function ListPage<T extends object>({ title, params, setParams, filters, columns, query, rowKey, testid }: Props<T>) {
+export function ListPage<T extends object>({ title, params, setParams, filters, columns, query, rowKey, testid, searchPlaceholder }: Props<T>) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   return (
@@ -69,7 +71,7 @@ export function ListPage<T extends object>({ title, params, setParams, filters, 
         <Input.Search
           allowClear
           defaultValue={params.q}
-          placeholder={t("searchPlaceholder")}
+          placeholder={searchPlaceholder ?? t("searchPlaceholder")}
           onSearch={(q) => setParams({ q: q.trim() || undefined })}
           style={{ width: 280, maxWidth: "100%" }}
           data-testid="list-search"

@@ -40,7 +40,7 @@ describe("the pages table", () => {
     }
   });
 
-  it("gives each role the menu it had before the table (same entries), and the comment pages to reviewers and teachers", () => {
+  it("gives each role the menu it had before the table (same entries), the comment pages to reviewers and teachers, the view log to the system administrator", () => {
     const before: Record<Role, string[]> = {
       student: ["home"], info_officer: ["home"], supervisor: ["home"],
       teacher: ["home", "myAppraisal", "myComments", "attainment"],
@@ -48,7 +48,7 @@ describe("the pages table", () => {
       unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment"],
       quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
-      sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
+      sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "viewLog"],
     };
     for (const role of ROLES) expect(navFor(user(role)).map((n) => n.key).sort(), role).toEqual([...before[role]].sort());
   });
@@ -78,5 +78,7 @@ describe("the pages table", () => {
     expect(mayOpen(user("teacher"), "campaigns")).toBe(false);
     expect(mayOpen(user("teacher"), "myResult")).toBe(true);
     expect(mayOpen(user("teacher", "unit_admin"), "campaign")).toBe(true);
+    // the whole view log: the system administrator only
+    expect(ROLES.filter((r) => mayOpen(user(r), "viewLog"))).toEqual(["sys_admin"]);
   });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import type { Role } from "@/db/schema";
 import {
   BROWSE_ROLE_LIST, APPRAISAL_VIEW_ROLES, ATTAINMENT_PAGE_ROLES, IMPORT_ROLE_LIST, INSTRUMENT_VIEW_ROLES, PEOPLE_MANAGE_ROLES,
-  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES,
+  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES, VIEW_LOG_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
@@ -77,6 +77,7 @@ export const PAGES = {
   instrumentEdit: { path: "/admin/instruments/[id]/edit", roles: INSTRUMENT_VIEW_ROLES, title: "instruments.title" },
   versionPreview: { path: "/admin/instruments/versions/[id]/preview", roles: INSTRUMENT_VIEW_ROLES, title: "respond.preview.title" },
   policies: { path: "/admin/policies", roles: POLICY_VIEW_ROLES, title: "nav.policies", nav: { icon: "sliders", group: "setup" } },
+  viewLog: { path: "/admin/view-log", roles: VIEW_LOG_ROLES, title: "appraisal.viewLog.title", nav: { icon: "audit", group: "setup" } },
 } as const satisfies Record<string, PageDef>;
 
 export type PageKey = keyof typeof PAGES;

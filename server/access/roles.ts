@@ -39,6 +39,9 @@ export const SCORING_ADMIN_ROLES = ["quality_admin"] as const satisfies readonly
 export const APPRAISAL_VIEW_ROLES = ["hr", "quality_admin", "unit_admin", "leader"] as const satisfies readonly Role[];
 export const APPRAISAL_HR_ROLES = ["hr"] as const satisfies readonly Role[];
 export const APPRAISAL_APPROVE_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// Who looked at a teacher's results (the view log): besides its subject, only the system
+// administrator reads it, and the whole log only they.
+export const VIEW_LOG_ROLES = ["sys_admin"] as const satisfies readonly Role[];
 // OBE attainment: who reads programmes' attainment and any section's (in their scope; teachers
 // always their own sections), who imports models and computes, who approves models.
 export const ATTAINMENT_VIEW_ROLES = ["quality_admin", "sys_admin", "unit_admin", "leader"] as const satisfies readonly Role[];

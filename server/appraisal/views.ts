@@ -1,8 +1,14 @@
-import { desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { alias, type PgColumn } from "drizzle-orm/pg-core";
+import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { persons, resultViews } from "@/db/schema";
+import { VIEW_LOG_ROLES } from "../access/roles";
+import { hasRole } from "../access/scope";
 import type { SessionUser } from "../auth/users";
-import { DomainError } from "../kernel/errors";
+import { badRequest, DomainError } from "../kernel/errors";
+import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
+import { beijingDayEnd, beijingDayStart } from "../kernel/time";
 
 /**
  * Who looked (result_views): every view of one teacher's results, appraisal or comments by
@@ -23,9 +29,57 @@ export async function logViews(db: DbOrTx, now: () => Date, subjectIds: readonly
 }
 
 export async function viewsOf(db: DbOrTx, reader: SessionUser, subjectId: number) {
-  const admin = reader.roles.some((g) => g.role === "sys_admin");
-  if (reader.id !== subjectId && !admin) throw new DomainError("FORBIDDEN", "errors.forbidden");
+  if (reader.id !== subjectId && !hasRole(reader, ...VIEW_LOG_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
   return db.select({ at: resultViews.at, role: resultViews.viewerRole, what: resultViews.what, viewer: persons.name, viewerNumber: persons.number })
     .from(resultViews).leftJoin(persons, eq(persons.id, resultViews.viewerId))
     .where(eq(resultViews.subjectId, subjectId)).orderBy(desc(resultViews.at), desc(resultViews.id)).limit(500);
 }
+
+/** A Beijing calendar day, "YYYY-MM-DD", that exists. */
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => { const t = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d); });
+
+/**
+ * The whole log, for the system administrator's page (/admin/view-log): newest first, paged,
+ * filtered by the teacher looked at (`q`: staff number or a part of the name), the viewer (the
+ * same) and a range of Beijing days (`from`, `to`, both included).
+ */
+export const viewLogInput = pageInput.extend({
+  viewer: z.string().trim().max(100).optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
+}).strict();
+export type ViewLogInput = z.input<typeof viewLogInput>;
+
+export type ViewLogRow = {
+  id: number; at: Date; what: string; role: string;
+  subjectId: number; subjectNumber: string; subjectName: string;
+  viewerId: number | null; viewerNumber: string | null; viewerName: string | null;
+};
+
+export async function viewLog(db: DbOrTx, reader: SessionUser, raw: ViewLogInput): Promise<Page<ViewLogRow>> {
+  if (!hasRole(reader, ...VIEW_LOG_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
+  const input = viewLogInput.parse(raw);
+  if (input.from && input.to && input.from > input.to) throw badRequest("appraisal.errors.viewLogDates", { from: input.from, to: input.to });
+  const subject = alias(persons, "subject");
+  const viewer = alias(persons, "viewer");
+  const who = (p: { number: PgColumn; name: PgColumn }, q: string) => or(eq(p.number, q), ilike(p.name, containsPattern(q)));
+  const where: (SQL | undefined)[] = [
+    input.q ? who(subject, input.q) : undefined,
+    input.viewer ? who(viewer, input.viewer) : undefined,
+    input.from ? gte(resultViews.at, beijingDayStart(input.from)) : undefined,
+    input.to ? lte(resultViews.at, beijingDayEnd(input.to)) : undefined,
+  ];
+  const cond = and(...where);
+  const [items, [total]] = await Promise.all([
+    db.select({
+      id: resultViews.id, at: resultViews.at, what: resultViews.what, role: resultViews.viewerRole,
+      subjectId: resultViews.subjectId, subjectNumber: subject.number, subjectName: subject.name,
+      viewerId: resultViews.viewerId, viewerNumber: viewer.number, viewerName: viewer.name,
+    }).from(resultViews).innerJoin(subject, eq(subject.id, resultViews.subjectId)).leftJoin(viewer, eq(viewer.id, resultViews.viewerId))
+      .where(cond).orderBy(desc(resultViews.at), desc(resultViews.id)).limit(input.pageSize).offset(offsetOf(input)),
+    db.select({ n: count() }).from(resultViews).innerJoin(subject, eq(subject.id, resultViews.subjectId)).leftJoin(viewer, eq(viewer.id, resultViews.viewerId)).where(cond),
+  ]);
+  return { items, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+}
+

@@ -19,6 +19,12 @@ export function useNum() {
     x === null || x === undefined || !Number.isFinite(x) ? "—" : format.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** What a view-log row says was looked at ("appraisal.teacher", "appraisal.export"), in words. */
+export function useWhatLabel() {
+  const t = useTranslations("appraisal.page");
+  return (what: string) => (what === "appraisal.teacher" ? t("whatKinds.teacher") : what === "appraisal.export" ? t("whatKinds.export") : what);
+}
+
 export function BandTag({ band }: { band: string | null }) {
   const t = useTranslations("appraisal");
   return <Tag color={band ? BAND_COLOUR[band] : undefined} data-testid="band-tag">{t(`bands.${(band ?? "none") as GroupKey<"appraisal.bands">}`)}</Tag>;

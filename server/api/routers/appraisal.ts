@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { APPRAISAL_APPROVE_ROLES, APPRAISAL_HR_ROLES, APPRAISAL_VIEW_ROLES } from "../../access/roles";
+import { APPRAISAL_APPROVE_ROLES, APPRAISAL_HR_ROLES, APPRAISAL_VIEW_ROLES, VIEW_LOG_ROLES } from "../../access/roles";
 import type { SessionUser } from "../../auth/users";
 import { appealListInput, assignInput, decideInput, fileAppeal, assignReviewer, decideAppeal, fileInput, listAppeals } from "../../appraisal/appeals";
 import { approveVersion, lockVersion, prepareInput, prepareVersion, requestApproval, versionIdInput, yearInput } from "../../appraisal/publish";
 import { appraisalYears, tableInput, teacherAppraisal, teacherPageInput, yearSummary, yearTable } from "../../appraisal/queries";
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
-import { logView, viewsOf } from "../../appraisal/views";
+import { logView, viewLog, viewLogInput, viewsOf } from "../../appraisal/views";
 import { diagnosisInput, diagnosisPlan, diagnosisPlanInput, saveDiagnosis } from "../../appraisal/diagnosis";
 import { indicatorView, indicatorViewInput } from "../../appraisal/indicators";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
@@ -69,4 +69,6 @@ export const appraisalRouter = router({
   /** Who looked at a teacher's results: the teacher's own list, or any teacher's for the system administrator. */
   views: signedInProcedure.input(z.object({ teacherId: id.optional() }).strict())
     .query(({ ctx, input }) => viewsOf(ctx.db, ctx.user, input.teacherId ?? ctx.user.id)),
+  /** The whole view log, paged and filtered (teacher, viewer, Beijing days): the system administrator's page. */
+  viewLog: roleProcedure(...VIEW_LOG_ROLES).input(viewLogInput).query(({ ctx, input }) => viewLog(ctx.db, ctx.user, input)),
 });

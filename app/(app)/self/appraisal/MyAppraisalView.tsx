@@ -5,7 +5,7 @@ import { Alert, App, Button, Card, Empty, Input, Select, Space, Spin, Table, Tag
 import { useFormatter, useTranslations } from "next-intl";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { AppealsList, BandTag, BorderlineTag, Breakdown, HowReached } from "../../../_components/appraisal/parts";
+import { AppealsList, BandTag, BorderlineTag, Breakdown, HowReached, useWhatLabel } from "../../../_components/appraisal/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { IndicatorsView } from "./IndicatorsView";
 import type { GroupKey } from "@/server/i18n/messages";
@@ -22,6 +22,7 @@ export function MyAppraisalView() {
   const router = useRouter();
   const pathname = usePathname();
   const format = useFormatter();
+  const whatLabel = useWhatLabel();
   const qc = useQueryClient();
   const { message } = App.useApp();
   const years = useQuery(trpc.appraisal.years.queryOptions());
@@ -105,7 +106,7 @@ export function MyAppraisalView() {
             { title: t("when"), dataIndex: "at", render: (d: Date) => format.dateTime(new Date(d), { dateStyle: "medium", timeStyle: "short" }) },
             { title: t("viewer"), dataIndex: "viewer", render: (n: string | null, v) => `${n ?? "—"}（${v.viewerNumber ?? ""}）` },
             { title: t("role"), dataIndex: "role", render: (r: string) => tc(`roles.${r as GroupKey<"common.roles">}`) },
-            { title: t("what"), dataIndex: "what", render: (w: string) => (w === "appraisal.teacher" ? t("whatKinds.teacher") : w === "appraisal.export" ? t("whatKinds.export") : w) },
+            { title: t("what"), dataIndex: "what", render: (w: string) => whatLabel(w) },
           ]} />
         )}
       </Card>
