@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 export const DEMO_PASSWORD = "Demo@2026";
 export const ARTIFACTS = path.join(process.cwd(), "e2e", "artifacts");
@@ -91,4 +91,31 @@ export async function visit(page: Page, path: string, name: string) {
   const res = await page.goto(path);
   expect(res?.status(), path).toBeLessThan(400);
   await settle(page, name);
+}
+
+/**
+ * A journey file's browser and sign-ins: launches one browser for the file and closes it (and
+ * every context) after; `as(number, size, locale)` signs a new context in and collects its page
+ * errors and console errors into `problems` (a journey ends by expecting none).
+ */
+export function signedInPages() {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  beforeAll(async () => { browser = await launch(); });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+  });
+  async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
+    if (!browser) throw new Error("signedInPages: as() before the browser started");
+    const ctx = await newContext(browser, size, locale);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+    await signInHome(page, number);
+    return page;
+  }
+  return { as, problems };
 }

@@ -1,31 +1,14 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { addDays, beijingDate } from "@/server/kernel/time";
-import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit } from "./browser";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
 
 // The system administrator's view log (/admin/view-log): HR opens a teacher's appraisal page,
 // and the log shows that look, found by the teacher, by the viewer and by the day; nobody
 // else opens the page (the quality office, HR, the teacher get the 403 page and no menu entry).
 // The demo database is shared with the other journeys: counts are taken before and after.
 const YEAR = "2025-2026";
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
-  const ctx = await newContext(browser, size, locale);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  await signInHome(page, number);
-  return page;
-}
+const { as, problems } = signedInPages();
 
 const rows = (page: Page) => page.getByTestId("view-log-table").locator("tbody tr.ant-table-row");
 type Log = { total: number; items: { at: string; subjectNumber: string; viewerNumber: string | null; what: string }[] };
