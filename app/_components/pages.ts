@@ -2,7 +2,7 @@ import "server-only";
 import type { Role } from "@/db/schema";
 import {
   BROWSE_ROLE_LIST, APPRAISAL_VIEW_ROLES, ATTAINMENT_PAGE_ROLES, IMPORT_ROLE_LIST, INSTRUMENT_VIEW_ROLES, PEOPLE_MANAGE_ROLES,
-  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES, VIEW_LOG_ROLES,
+  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES, ORDER_PAGE_ROLES, ORDER_VIEW_ROLES, VIEW_LOG_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
@@ -60,6 +60,9 @@ export const PAGES = {
   attainment: { path: "/attainment", roles: ATTAINMENT_PAGE_ROLES, title: "nav.attainment", nav: { icon: "aim", group: "work" } },
   programmeAttainment: { path: "/attainment/programmes/[programmeId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.programmeTitle" },
   sectionAttainment: { path: "/attainment/sections/[sectionId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.courseTitle" },
+  improvement: { path: "/improvement", roles: ORDER_PAGE_ROLES, title: "nav.improvement", nav: { icon: "audit", group: "work" } },
+  improvementDashboard: { path: "/improvement/dashboard", roles: ORDER_VIEW_ROLES, title: "improvement.page.dashboard" },
+  improvementOrder: { path: "/improvement/[id]", roles: ORDER_PAGE_ROLES, title: "improvement.page.detail" },
   selfEvaluation: { path: "/self/[targetId]", roles: SIGNED_IN, title: "respond.self.title" },
   observe: { path: "/observe/[assignmentId]", roles: SIGNED_IN, title: "respond.observe.title" },
   report: { path: "/report/[campaignId]", roles: SIGNED_IN, title: "respond.report.title" },

@@ -11,10 +11,12 @@ import { PendingList, type PendingTexts } from "./PendingList";
  */
 export async function StudentHome() {
   const api = await serverApi();
-  const [user, home, pending, locale, messages, t, tc, tp, fmt] = await Promise.all([
+  const [user, home, pending, locale, messages, t, tc, tp, fmt, youSaid, ti] = await Promise.all([
     currentUser(), api.me.home(), api.respond.pending(), getLocale(), getMessages(),
     getTranslations("home"), getTranslations("common"), getTranslations("respond.pending"), getFormatter(),
+    api.improvement.youSaidWeDid(), getTranslations("improvement.page"),
   ]);
+  const fixed = [...youSaid.courses, ...youSaid.programmes];
   const roles = [...new Set(user?.roles.map((r) => r.role) ?? [])];
   const { pending: texts, transfer: transferTexts } = (messages as { respond: { pending: PendingTexts; transfer: TransferTexts } }).respond;
   const campaigns = pending.map((c) => ({
@@ -37,6 +39,23 @@ export async function StudentHome() {
       <PendingList campaigns={campaigns} texts={texts} locale={locale === "en" ? "en" : "zh"} />
 
       <TokenTransfer texts={transferTexts} />
+
+      {fixed.length > 0 && (
+        <section className="s-card" data-testid="you-said">
+          <h2 className="s-card__title">{ti("youSaid")}</h2>
+          <p className="s-muted">{ti("youSaidHint")}</p>
+          <ul className="s-list">
+            {fixed.map((g) => (
+              <li key={g.name} className="s-item">
+                <div className="s-item__main">
+                  <div className="s-item__title">{localName(locale, g.name, g.nameEn)}</div>
+                  {g.items.map((i, k) => <div key={k} className="s-muted s-item__meta"><span>{i.summary}</span><span>{i.closedOn}</span></div>)}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="s-card">
         <h2 className="s-card__title">{t("studying")} <span className="s-tag">{home.studying.length}</span></h2>

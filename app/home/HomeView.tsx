@@ -12,6 +12,7 @@ import { SectionRates } from "./SectionRates";
 import { ObservationTasks, ObservedMe, SelfEvaluations } from "./Observations";
 import { useLocalName } from "../_components/localName";
 import { InfoOfficerReports } from "./InfoOfficerReports";
+import { OfficerFeedback, YouSaidWeDid } from "./LoopFeedback";
 
 type Out = inferRouterOutputs<AppRouter>;
 type Props = { user: Out["me"]["whoami"]; home: Out["me"]["home"] };
@@ -91,6 +92,8 @@ export function HomeView({ user, home }: Props) {
 
       {has("student") && <PendingEvaluations />}
       {has("info_officer") && <InfoOfficerReports />}
+      {has("info_officer") && <OfficerFeedback />}
+      {has("student") && <YouSaidWeDid />}
       {has("student") && <TokenTransfer texts={messages.respond.transfer} />}
       {has("student") && (
         <Card title={t("studying")} extra={<Tag>{home.studying.length}</Tag>}>

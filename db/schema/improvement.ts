@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { customType, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { IMPROVEMENT_SOURCES, IMPROVEMENT_STATUSES } from "./enums";
 import { courses, programmes, units } from "./org";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
@@ -10,24 +11,7 @@ import { persons } from "./people";
 // change between them are its transition table (server/improvement/states.ts), which the
 // trigger improvement_items_status_forward of the migration repeats; events are append-only
 // (a trigger refuses their update and delete) and orders are never deleted.
-export const IMPROVEMENT_SOURCES = [
-  "student_evaluation", // 学生评教
-  "observation", // 听课/督导
-  "info_officer", // 学生信息员
-  "inspection", // 教学检查
-  "survey_indicator", // 调查指标
-  "attainment", // 达成度
-  "programme_warning", // 专业预警
-  "employer_feedback", // 用人单位反馈
-  "comment", // 学生评语
-  "self_diagnosis", // 教师自我诊断
-  "warning", // 教学质量预警
-  "manual", // 其他
-] as const;
-export type ImprovementSource = (typeof IMPROVEMENT_SOURCES)[number];
-
-export const IMPROVEMENT_STATUSES = ["issued", "answered", "verifying", "closed", "continuing", "reopened", "cancelled"] as const;
-export type ImprovementStatus = (typeof IMPROVEMENT_STATUSES)[number];
+export { IMPROVEMENT_SOURCES, IMPROVEMENT_STATUSES, type ImprovementSource, type ImprovementStatus } from "./enums";
 
 /** The evidence an order links to (typed; server/improvement/orders.ts validates it). */
 export type ImprovementSourceRef =

@@ -56,6 +56,8 @@ export const ATTAINMENT_APPROVE_ROLES = ["quality_admin"] as const satisfies rea
 export const ORDER_ISSUE_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const ORDER_VERIFY_ROLES = ["quality_admin"] as const satisfies readonly Role[];
 export const ORDER_VIEW_ROLES = ["quality_admin", "unit_admin", "leader", "sys_admin"] as const satisfies readonly Role[];
+/** Who opens the orders pages: those who see a unit's orders, and teachers answering their own (self-diagnosis, a course's order). */
+export const ORDER_PAGE_ROLES = ["teacher", ...ORDER_VIEW_ROLES] as const satisfies readonly Role[];
 // Students' comments: who reviews them (the quality office the school, a unit admin the targets
 // of its units) and who edits the abusive-word list that marks them (the quality office).
 export const COMMENT_REVIEW_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
