@@ -40,15 +40,15 @@ describe("the pages table", () => {
     }
   });
 
-  it("gives each role the menu it had before the table (same entries), the comment pages to reviewers and teachers, the view log to the system administrator", () => {
+  it("gives each role the menu it had before the table (same entries), the comment pages to reviewers and teachers, the view log to the system administrator, and the orders to those who answer or follow them", () => {
     const before: Record<Role, string[]> = {
       student: ["home"], info_officer: ["home"], supervisor: ["home"],
-      teacher: ["home", "myAppraisal", "myComments", "attainment"],
-      leader: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "attainment"],
-      unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment"],
-      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment"],
+      teacher: ["home", "myAppraisal", "myComments", "attainment", "improvement"],
+      leader: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "attainment", "improvement"],
+      unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment", "improvement"],
+      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "improvement"],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
-      sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "viewLog"],
+      sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "viewLog", "improvement"],
     };
     for (const role of ROLES) expect(navFor(user(role)).map((n) => n.key).sort(), role).toEqual([...before[role]].sort());
   });
