@@ -96,9 +96,11 @@ export async function visit(page: Page, path: string, name: string) {
 /**
  * A journey file's browser and sign-ins: launches one browser for the file and closes it (and
  * every context) after; `as(number, size, locale)` signs a new context in and collects its page
- * errors and console errors into `problems` (a journey ends by expecting none).
+ * errors and console errors into `problems` (a journey ends by expecting none); `signedOut(size)`
+ * gives a page of a new context that has not signed in. Console errors matching `ignoreConsole`
+ * (e.g. a refusal the journey provokes on purpose) are not collected.
  */
-export function signedInPages() {
+export function signedInPages(options: { ignoreConsole?: RegExp } = {}) {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -107,15 +109,21 @@ export function signedInPages() {
     for (const c of contexts) await c.close();
     await browser?.close();
   });
-  async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
-    if (!browser) throw new Error("signedInPages: as() before the browser started");
+  async function signedOut(size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
+    if (!browser) throw new Error("signedInPages: a page before the browser started");
     const ctx = await newContext(browser, size, locale);
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+    page.on("console", (m) => {
+      if (m.type() === "error" && !options.ignoreConsole?.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    return page;
+  }
+  async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
+    const page = await signedOut(size, locale);
     await signInHome(page, number);
     return page;
   }
-  return { as, problems };
+  return { as, signedOut, problems };
 }

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, DESKTOP, PHONE, launch, newContext, settle, signIn, signInHome, trpc, visit } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, DESKTOP, PHONE, settle, signIn, signedInPages, trpc, visit } from "./browser";
 import { complete, fillIn } from "./fill";
 
 // Students' personal records and the administration of people, results and comments:
@@ -14,24 +14,7 @@ import { complete, fillIn } from "./fill";
 //   refuses it, in Chinese and in English;
 // - in English, course names are English wherever they are shown;
 // - the response-rate help does not call a count of targets "人数".
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
-  const ctx = await newContext(browser, size, locale);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
-  await signInHome(page, number);
-  return page;
-}
+const { as, signedOut, problems } = signedInPages({ ignoreConsole: /status of 4\d\d/ });
 
 type PersonRow = { id: number; number: string; name: string; roles: string[]; active: boolean };
 async function findPerson(page: Page, q: string, extra: Record<string, unknown> = {}): Promise<PersonRow> {
@@ -100,9 +83,7 @@ describe("revoking a role and deactivating a person", () => {
     await expect.poll(() => quality.getByTestId("person-status").innerText(), { timeout: 15_000 }).toContain("停用");
     expect((await findPerson(quality, "T0071")).active).toBe(false);
     // Deactivated: the person can no longer sign in.
-    const ctx = await newContext(browser, DESKTOP);
-    contexts.push(ctx);
-    const gone = await ctx.newPage();
+    const gone = await signedOut();
     await signIn(gone, "T0071", DEMO_PASSWORD);
     await gone.getByTestId("signin-error").waitFor({ timeout: 15_000 });
 

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
 import { complete, fillIn } from "./fill";
 
 // The results' guards on the demo: the results open on the last year with published
@@ -9,28 +9,11 @@ import { complete, fillIn } from "./fill";
 // what a running campaign shows in practice); and the statistics keep to their guard rails
 // (intervals inside the scale, a negative ICC read as "not reliable", item means on the
 // scores' scale, percentiles and ranks only where reliable, plain words for no data).
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const { as, problems } = signedInPages();
 
 const LAST = "2025-2026";
 const CURRENT = "2026-2027";
 const rows = (page: Page, testid: string) => page.getByTestId(testid).locator("tbody tr.ant-table-row");
-
-async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
-  const ctx = await newContext(browser, size, locale);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  await signInHome(page, number);
-  return page;
-}
 
 type Overview = { schoolYear: string; policy: { id: number } | null }[];
 type Target = { targetId: number; raterGroup: string; teacherNumber: string | null; reported: boolean; n: number; reliability: number | null;
