@@ -28,6 +28,21 @@ export type ImprovementSourceRef =
   | { kind: "person"; id: number }
   | { kind: "document"; title: string; url?: string };
 
+/**
+ * The figure an order was raised from (server/improvement/figures.ts measures it again): which
+ * figure of whom, in which term, its value and n then, and the target the next measurement
+ * must reach for the order to be closed as effective.
+ */
+export type OrderFigure = {
+  figure: "teacher_composite" | "response_rate" | "observation_score";
+  teacherId: number;
+  courseId?: number | null;
+  termId: number;
+  value: number;
+  n: number;
+  target: number;
+};
+
 export const improvementItems = pgTable("improvement_items", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   source: text("source", { enum: IMPROVEMENT_SOURCES }).notNull(), // 信息来源
@@ -55,6 +70,8 @@ export const improvementItems = pgTable("improvement_items", {
   closedAt: timestamp("closed_at", { withTimezone: true }),
   // "You said, we did": the short public text shown to students once closed.
   publicSummary: text("public_summary"),
+  // Effectiveness: the figure before (null when the order was not raised from a figure).
+  figure: jsonb("figure").$type<OrderFigure>(),
   createdBy: integer("created_by").references(() => persons.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [

@@ -11,3 +11,4 @@ export * from "./improvement";
 export * from "./appraisal";
 export * from "./attainment";
 export * from "./comments";
+export * from "./warnings";

@@ -62,3 +62,6 @@ export const ORDER_PAGE_ROLES = ["teacher", ...ORDER_VIEW_ROLES] as const satisf
 // of its units) and who edits the abusive-word list that marks them (the quality office).
 export const COMMENT_REVIEW_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];
 export const COMMENT_WORDS_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// 教学质量预警 (server/warnings): the quality office writes and approves the rules and reviews
+// the warnings (turns them into orders or dismisses them).
+export const WARNING_ROLES = ["quality_admin"] as const satisfies readonly Role[];

@@ -11,6 +11,7 @@ import { appraisalRouter } from "./routers/appraisal";
 import { attainmentRouter } from "./routers/attainment";
 import { improvementRouter } from "./routers/improvement";
 import { commentsRouter } from "./routers/comments";
+import { warningsRouter } from "./routers/warnings";
 
 export const appRouter = router({
   me: meRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   attainment: attainmentRouter,
   improvement: improvementRouter,
   comments: commentsRouter,
+  warnings: warningsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import type { DbOrTx } from "@/db/client";
 import { col, queryOne, queryRow } from "@/db/query";
 import {
   courses, improvementAttachments, improvementEvents, improvementItems, IMPROVEMENT_SOURCES, persons, programmes, sections, units,
-  type ImprovementSourceRef,
+  type ImprovementSourceRef, type OrderFigure,
 } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
 import { ORDER_VERIFY_ROLES } from "../access/roles";
@@ -63,6 +63,17 @@ export const sourceRefSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("document"), title: text(200), url: z.string().url().max(1000).optional() }).strict(),
 ]) satisfies z.ZodType<ImprovementSourceRef>;
 
+/** The figure an order is raised from (effectiveness: figures.ts measures it again next term). */
+export const orderFigureSchema = z.object({
+  figure: z.enum(["teacher_composite", "response_rate", "observation_score"]),
+  teacherId: idSchema,
+  courseId: idSchema.nullish(),
+  termId: idSchema,
+  value: z.number().finite(),
+  n: z.number().int().min(0),
+  target: z.number().finite(),
+}).strict() satisfies z.ZodType<OrderFigure>;
+
 export const createOrderInput = z.object({
   source: z.enum(IMPROVEMENT_SOURCES),
   sourceRef: sourceRefSchema.nullish(),
@@ -77,6 +88,7 @@ export const createOrderInput = z.object({
   /** The day the finding was made (default: today). */
   reportedOn: dayText.optional(),
   dedupeKey: z.string().trim().min(1).max(DEDUPE_KEY_MAX).nullish(),
+  figure: orderFigureSchema.nullish(),
 }).strict();
 export type CreateOrderInput = z.input<typeof createOrderInput>;
 
@@ -134,10 +146,11 @@ export async function createOrder(db: DbOrTx, now: Date, actor: { id: number } |
   const run = async (tx: DbOrTx): Promise<CreatedOrder> => {
     const row = await queryRow(tx, { id: col.int }, sql`
       insert into improvement_items (source, source_ref, reported_on, unit_id, owner_id, course_id, programme_id, subject_person_id,
-        content, deadline, status, dedupe_key, created_by, created_at)
+        content, deadline, status, dedupe_key, figure, created_by, created_at)
       values (${input.source}, ${input.sourceRef ? JSON.stringify(input.sourceRef) : null}::jsonb, ${input.reportedOn ?? today}::date,
         ${input.unitId}, ${input.ownerId ?? null}, ${subject.courseId}, ${subject.programmeId}, ${input.subjectPersonId ?? null},
-        ${input.content}, ${input.deadline}::date, 'issued', ${input.dedupeKey ?? null}, ${actor?.id ?? null}, ${now.toISOString()}::timestamptz)
+        ${input.content}, ${input.deadline}::date, 'issued', ${input.dedupeKey ?? null},
+        ${input.figure ? JSON.stringify(input.figure) : null}::jsonb, ${actor?.id ?? null}, ${now.toISOString()}::timestamptz)
       on conflict (dedupe_key) where dedupe_key is not null and status not in ('closed', 'cancelled') do nothing
       returning id`);
     if (!row) {

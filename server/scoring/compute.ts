@@ -9,6 +9,7 @@ import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from 
 import type { RaterGroup, ScoringPolicy } from "./policy";
 import { perRule, QUALITY_RULE_IDS, QUALITY_RULES, type PerRule } from "./quality";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
+import { evaluateWarnings, type EvaluationResult } from "../warnings/warnings";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 
 /**
@@ -330,7 +331,9 @@ export type RunTrigger = "scheduler" | "command" | "manual" | "approval" | "impo
 export type RunResult = {
   runId: number; responses: number; targets: number; results: number; ms: number; summary: RunSummary; skipped?: boolean;
   /** Where the time went: folding the queued scores, reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
-  phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number };
+  phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number; warningsMs?: number };
+  /** The warning rules in force, evaluated over the new figures (server/warnings/). */
+  warnings?: EvaluationResult;
 };
 export type RunSummary = {
   excluded: number; capExceeded: number; unscored: number; reported: number;
@@ -397,7 +400,8 @@ const LOCK_WAIT_MS = 120_000;
  * Computes and stores every figure of the policy's school year, in one transaction that reads a
  * single snapshot (repeatable read) and writes the results, under a per-year advisory lock
  * taken first: two recomputes of a year never interleave, and a later one always reads what
- * the earlier one saw and more. With `ifChanged` (the scheduler) it returns { skipped: true }
+ * the earlier one saw and more. After a run (not a skip) the warning rules in force are evaluated
+ * over its figures (server/warnings/warnings.ts evaluateWarnings). With `ifChanged` (the scheduler) it returns { skipped: true }
  * when the fingerprint equals the last run's, or when another recompute of the year is busy;
  * otherwise it waits for that one to finish.
  */
@@ -422,6 +426,10 @@ export async function recompute(db: Db, p: { id: number; schoolYear: string; pol
         await db.execute(sql`vacuum target_results, reliability_results, teacher_composites`);
         r.ms += Math.round(performance.now() - t);
         if (r.phases) r.phases.vacuumMs = Math.round(performance.now() - t);
+        // every recompute re-evaluates the warning rules over the figures it wrote
+        r.warnings = await evaluateWarnings(db, now(), { policyId: p.id, schoolYear: p.schoolYear, outOf: p.policy.outOf });
+        r.ms += r.warnings.ms;
+        if (r.phases) r.phases.warningsMs = r.warnings.ms;
       }
       return r;
     }
