@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attainmentDocument, blended, computeAttainment, isAttained, shortfalls } from "./compute";
+import { attainmentDocument, computeAttainment, computeIndirect, isAttained, shortfalls, trainingObjectiveValues, type SurveyLink } from "./compute";
 import { EXAMPLE, PARAMS } from "./testing";
 
 const objective = (r: ReturnType<typeof computeAttainment>, course: string, code: string) =>
@@ -149,26 +149,80 @@ describe("shortfalls and the next year", () => {
     // without a next year: no value, no verdict
     expect(shortfalls(now).every((s) => s.next === null && s.recovered === null)).toBe(true);
   });
-
-  it("blends direct and indirect only where α is set: 0.8·0.64 + 0.2·0.9 = 0.692", () => {
-    expect(blended(0.64, 0.9, 0.8)).toBeCloseTo(0.692, 12);
-    expect(blended(0.64, 0.9, null)).toBe(0.64);
-    expect(blended(0.64, null, 0.8)).toBe(0.64);
-  });
 });
 
 describe("indirect values from survey items", () => {
-  it("the mean of the mapped items' scores on 0–1; requirements without answered items get none", async () => {
-    const { indirectValues, trainingObjectiveValues } = await import("./compute");
-    // q1 mean 4.2 on a 1–5 scale read as /5 = 0.84; q2 mean 3.6/5 = 0.72; q3 mean 0.9 on 0–1
-    const means = new Map([["q1", { mean: 4.2, top: 5, n: 40 }], ["q2", { mean: 3.6, top: 5, n: 38 }], ["q3", { mean: 0.9, top: 1, n: 12 }], ["q4", { mean: 0, top: 5, n: 0 }]]);
-    const v = indirectValues([{ item: "q1", target: "GR1" }, { item: "q2", target: "GR1" }, { item: "q3", target: "GR2" }, { item: "q4", target: "GR3" }], means);
-    // GR1 = (0.84 + 0.72)/2 = 0.78; GR2 = 0.9; GR3: its only item has no answers
-    expect(v.get("GR1")!.value).toBeCloseTo(0.78, 12);
-    expect(v.get("GR1")!.items).toBe(2);
-    expect(v.get("GR2")!.value).toBeCloseTo(0.9, 12);
-    expect(v.has("GR3")).toBe(false);
-    // training objectives through the matrix: PO1 ← GR1, GR2 → (0.78 + 0.9)/2 = 0.84
+  // Direct values of the example (see above): a(C1.CO1) = 0.64, a(C1.CO2) = 115/150, a(C2.CO1) = 0.8;
+  // 1.1 = (3·0.64 + 2·0.8)/5 = 0.704, 1.2 = (1·0.7667 + 3·0.8)/4 = 0.7917 → R1 = 0.704; R2 = 2.1 = 0.64.
+  const links: SurveyLink[] = [
+    { source: "graduating", item: "q1", requirement: "R1" },
+    { source: "graduating", item: "q2", requirement: "R1" },
+    { source: "employer", item: "e1", requirement: "R1" },
+    { source: "alumni", item: "a1", requirement: "R2" },
+    { source: "employer", item: "e2", requirement: "R2" },
+    { source: "alumni", item: "a5", objective: "PO1" },
+  ];
+  const matrix = [{ requirement: "R1", objective: "PO1" }, { requirement: "R2", objective: "PO2" }];
+  // Item scores on 0–1 (value / the scale's top, pooled over the reported groups); e2 had no answer.
+  // Requirements read the graduating survey, the recent alumni wave and the employers;
+  // training objectives the five-year wave and the employers.
+  const evidence = {
+    requirements: {
+      items: [
+        { source: "graduating" as const, item: "q1", value: 0.84, n: 40 }, { source: "graduating" as const, item: "q2", value: 0.72, n: 38 },
+        { source: "employer" as const, item: "e1", value: 0.9, n: 11 }, { source: "alumni" as const, item: "a1", value: 0.6, n: 12 },
+      ],
+      respondents: { graduating: 40, employer: 11, alumni: 12 },
+    },
+    objectives: {
+      items: [{ source: "alumni" as const, item: "a5", value: 0.7, n: 9 }, { source: "employer" as const, item: "e1", value: 0.9, n: 11 }],
+      respondents: { alumni: 9, employer: 11 },
+    },
+  };
+  const direct = computeAttainment(EXAMPLE, PARAMS);
+
+  it("a requirement's value is the mean of its mapped items' scores, with the respondents behind it as n", () => {
+    const r = computeIndirect(direct, { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null }, evidence);
+    const r1 = r.requirements.find((x) => x.requirement === "R1")!;
+    // R1 = (0.84 + 0.72 + 0.9)/3 = 2.46/3 = 0.82; n = 40 graduating + 11 employer respondents = 51
+    expect(r1.direct).toBeCloseTo(0.704, 12);
+    expect(r1.indirect!.value).toBeCloseTo(0.82, 12);
+    expect(r1.indirect!.n).toBe(51);
+    expect(r1.indirect!.items.map((i) => i.item)).toEqual(["q1", "q2", "e1"]);
+    // R2: e2 has no answer, so a1 alone: 0.6, n = 12 alumni
+    const r2 = r.requirements.find((x) => x.requirement === "R2")!;
+    expect(r2.indirect!.value).toBeCloseTo(0.6, 12);
+    expect(r2.indirect!.n).toBe(12);
+    // no α: never blended, and the result records it
+    expect(r.alpha).toBeNull();
+    expect(r.requirements.every((x) => x.blended === null)).toBe(true);
+  });
+
+  it("blends α·direct + (1 − α)·indirect only where the programme set α", () => {
+    const r = computeIndirect(direct, { links, requirementObjectives: matrix, trainingObjectives: [], alpha: 0.8 }, evidence);
+    expect(r.alpha).toBe(0.8);
+    // R1: 0.8·0.704 + 0.2·0.82 = 0.5632 + 0.164 = 0.7272; R2: 0.8·0.64 + 0.2·0.6 = 0.512 + 0.12 = 0.632
+    expect(r.requirements[0].blended).toBeCloseTo(0.7272, 12);
+    expect(r.requirements[1].blended).toBeCloseTo(0.632, 12);
+    // a requirement without any answered item has nothing to blend
+    const none = computeIndirect(direct, { links: [], requirementObjectives: [], trainingObjectives: [], alpha: 0.8 }, evidence);
+    expect(none.requirements.map((x) => [x.indirect, x.blended])).toEqual([[null, null], [null, null]]);
+  });
+
+  it("training objectives from the five-year wave and the employers, directly or through the requirement → objective matrix", () => {
+    const r = computeIndirect(direct, { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null }, evidence);
+    const [po1, po2, po3] = r.objectives;
+    // PO1 ← a5 (mapped to PO1) and, through R1, e1 (q1, q2 are the graduating survey's: not read for objectives)
+    //   = (0.7 + 0.9)/2 = 0.8; n = 9 alumni + 11 employer = 20; direct = mean of R1 = 0.704
+    expect(po1.indirect!.value).toBeCloseTo(0.8, 12);
+    expect(po1.indirect!.n).toBe(20);
+    expect(po1.direct).toBeCloseTo(0.704, 12);
+    // PO2 ← R2's a1 (the recent wave: not read for objectives) and e2 (no answer): none; direct = R2 = 0.64
+    expect(po2.indirect).toBeNull();
+    expect(po2.direct).toBeCloseTo(0.64, 12);
+    // PO3: no requirement, no item
+    expect(po3).toEqual({ objective: "PO3", direct: null, indirect: null });
+    // through the matrix alone, direct: PO1 ← R1, R2 → (0.78 + 0.9)/2 = 0.84
     const po = trainingObjectiveValues([{ requirement: "GR1", objective: "PO1" }, { requirement: "GR2", objective: "PO1" }, { requirement: "GR9", objective: "PO2" }], new Map([["GR1", 0.78], ["GR2", 0.9]]));
     expect(po.get("PO1")).toBeCloseTo(0.84, 12);
     expect(po.has("PO2")).toBe(false);

@@ -80,6 +80,8 @@ export type AttainmentResult = {
   courses: CourseResult[];
   points: PointResult[];
   requirements: RequirementResult[];
+  /** The survey-based values beside the direct ones, when the model maps survey items (computeIndirect). */
+  indirect?: IndirectResult;
 };
 
 export const isAttained = (value: number, threshold: number) => value >= threshold - EPS;
@@ -249,32 +251,74 @@ export function shortfalls(current: AttainmentResult, next?: AttainmentResult): 
   ];
 }
 
-/** α·direct + (1 − α)·indirect where both exist and the programme set α; otherwise the direct value. */
-export function blended(direct: number, indirect: number | null, alpha: number | null): number {
-  if (indirect === null || alpha === null) return direct;
-  return alpha * direct + (1 - alpha) * indirect;
+// Indirect attainment (间接评价) from the surveys, a pure function of the model's survey mapping
+// and the item scores the store read from the surveys' reported groups (server/attainment/
+// surveys.ts: only groups at or above the scoring policy's minimum of raters enter).
+//
+//   an item's score on 0–1: the mean over its answers of value / the scale's top (score.ts
+//     itemScore with full mark 1), answers of every reported group of the source pooled
+//   requirement r (indirect):  I(r) = mean of the scores of the items mapped to r, from the
+//     graduating survey, the alumni waves before the fifth year and the employer survey
+//   training objective o (indirect): the mean of the scores of the items mapped to o, or to a
+//     requirement linked to o in the requirement → objective matrix, from the five-year alumni
+//     wave and the employer survey (each item once)
+//   training objective o (direct): the mean of the direct values of o's requirements
+//   blended (only where the programme sets α):  α · direct + (1 − α) · indirect
+//   n: the respondents of the reported groups of the sources behind the value
+export const SURVEY_SOURCES = ["graduating", "alumni", "employer"] as const;
+export type SurveySource = (typeof SURVEY_SOURCES)[number];
+/** A survey item mapped to a requirement or to a training objective (exactly one of the two). */
+export type SurveyLink = { source: SurveySource; item: string; title?: string; requirement?: string; objective?: string };
+/** An item's pooled score on 0–1 and how many answered it. */
+export type SurveyItemScore = { source: SurveySource; item: string; value: number; n: number };
+/** What the surveys give for one purpose: item scores and the respondents of each source's reported groups. */
+export type SurveyEvidence = { items: SurveyItemScore[]; respondents: Partial<Record<SurveySource, number>> };
+
+export type IndirectValue = { value: number; n: number; items: { source: SurveySource; item: string; value: number; n: number }[] };
+export type IndirectRequirement = { requirement: string; direct: number; indirect: IndirectValue | null; blended: number | null };
+export type IndirectObjective = { objective: string; direct: number | null; indirect: IndirectValue | null };
+export type IndirectResult = {
+  /** α as the model set it when computed (null: never blended). */
+  alpha: number | null;
+  requirements: IndirectRequirement[];
+  objectives: IndirectObjective[];
+  /** Groups of the surveys withheld (below the minimum of raters), per source: counted, never shown. */
+  withheld: Partial<Record<SurveySource, number>>;
+};
+
+const itemKey = (source: string, item: string) => `${source}\u0000${item}`;
+
+function meanOf(keys: Iterable<string>, scores: Map<string, SurveyItemScore>, respondents: SurveyEvidence["respondents"]): IndirectValue | null {
+  const items = [...new Set(keys)].map((k) => scores.get(k)).filter((x): x is SurveyItemScore => !!x && x.n > 0);
+  if (!items.length) return null;
+  const sources = new Set(items.map((i) => i.source));
+  return {
+    value: items.reduce((a, i) => a + i.value, 0) / items.length,
+    n: [...sources].reduce((a, s) => a + (respondents[s] ?? 0), 0),
+    items: items.map((i) => ({ source: i.source, item: i.item, value: i.value, n: i.n })),
+  };
 }
 
-/**
- * Indirect attainment of requirements (or training objectives) from survey items: each mapped
- * item's mean score on 0–1 (its mean option value divided by the scale's top), and per target
- * the mean over its mapped items; targets without a mapped item with answers get none.
- */
-export function indirectValues(
-  mappings: { item: string; target: string }[],
-  itemMeans: Map<string, { mean: number; top: number; n: number }>,
-): Map<string, { value: number; items: number; n: number }> {
-  const acc = new Map<string, { sum: number; items: number; n: number }>();
-  for (const m of mappings) {
-    const it = itemMeans.get(m.item);
-    if (!it || it.n === 0 || it.top <= 0) continue;
-    const a = acc.get(m.target) ?? { sum: 0, items: 0, n: 0 };
-    acc.set(m.target, a);
-    a.sum += it.mean / it.top;
-    a.items++;
-    a.n = Math.max(a.n, it.n);
-  }
-  return new Map([...acc].map(([k, a]) => [k, { value: a.sum / a.items, items: a.items, n: a.n }]));
+/** Indirect values of requirements and training objectives beside the direct ones (see above). */
+export function computeIndirect(
+  direct: AttainmentResult,
+  model: { links: SurveyLink[]; requirementObjectives: { requirement: string; objective: string }[]; trainingObjectives: string[]; alpha: number | null },
+  evidence: { requirements: SurveyEvidence; objectives: SurveyEvidence },
+  withheld: IndirectResult["withheld"] = {},
+): IndirectResult {
+  const forReq = new Map(evidence.requirements.items.map((i) => [itemKey(i.source, i.item), i]));
+  const forObj = new Map(evidence.objectives.items.map((i) => [itemKey(i.source, i.item), i]));
+  const requirements = direct.requirements.map((r): IndirectRequirement => {
+    const indirect = meanOf(model.links.filter((l) => l.requirement === r.requirement).map((l) => itemKey(l.source, l.item)), forReq, evidence.requirements.respondents);
+    return { requirement: r.requirement, direct: r.attainment, indirect, blended: indirect && model.alpha !== null ? model.alpha * r.attainment + (1 - model.alpha) * indirect.value : null };
+  });
+  const directOf = trainingObjectiveValues(model.requirementObjectives, new Map(direct.requirements.map((r) => [r.requirement, r.attainment])));
+  const objectives = model.trainingObjectives.map((o): IndirectObjective => {
+    const reqs = new Set(model.requirementObjectives.filter((l) => l.objective === o).map((l) => l.requirement));
+    const keys = model.links.filter((l) => l.objective === o || (l.requirement !== undefined && reqs.has(l.requirement))).map((l) => itemKey(l.source, l.item));
+    return { objective: o, direct: directOf.get(o) ?? null, indirect: meanOf(keys, forObj, evidence.objectives.respondents) };
+  });
+  return { alpha: model.alpha, requirements, objectives, withheld };
 }
 
 /** Training objectives (培养目标) through the requirement → objective matrix: the mean of their requirements' values. */

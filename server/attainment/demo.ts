@@ -5,14 +5,23 @@
  * objectives per programme course and their support matrix), approved by the quality office,
  * and one school year (the current term's offerings) of gradebooks: per objective a homework,
  * a lab or project report and an exam question, every enrolled student scored (generated,
- * deterministic). The year's attainment is then computed. Repeatable: nothing is done when the
+ * deterministic), with a survey mapping and the year's graduating, alumni and employer surveys
+ * (seedDemoSurveys) behind the indirect values. The year's attainment is then computed. Repeatable: nothing is done when the
  * programme already has a model.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { courses, enrolments, outcomeModels, persons, programmes, sections, terms } from "@/db/schema";
+import { col, queryRows } from "@/db/query";
+import { courses, employers, enrolments, graduateCohorts, outcomeModels, persons, programmes, sections, terms } from "@/db/schema";
 import { DEMO_TERMS, mulberry32 } from "@/server/demo/seed";
-import type { AssessmentItem, ScoreRow, Strength } from "./compute";
+import type { RaterGroup } from "../campaigns/kinds";
+import type { InstrumentFile } from "../instruments/format";
+import { recompute } from "../scoring/compute";
+import { loadHistory } from "../scoring/history";
+import type { LongData, LongGroup, LongTarget } from "../scoring/longformat";
+import { currentPolicy } from "../scoring/policies";
+import { answersFor, rng } from "../scoring/simulate";
+import type { AssessmentItem, ScoreRow, Strength, SurveyLink } from "./compute";
 import { approveModelVersion, createModelVersion, type OutcomeModel } from "./model";
 import { computeProgrammeRun, writeGradebook } from "./store";
 
@@ -73,7 +82,84 @@ export function demoModel(courseCodes: string[], courseNames: Map<string, string
     method: "item_ratio",
     courseAggregate: "min",
     alpha: null,
+    surveyMapping: DEMO_SURVEY_MAPPING,
   };
+}
+
+/**
+ * The programme's survey mapping: items of the graduating survey, the graduate tracking
+ * survey and the employer survey mapped to requirements (GR…) or training objectives (PO…);
+ * GR6 and GR7 have none (they get no indirect value).
+ */
+export const DEMO_SURVEY_MAPPING: SurveyLink[] = [
+  { source: "graduating", item: "curriculum", title: "课程设置与培养方案", requirement: "GR1" },
+  { source: "graduating", item: "classroom_teaching", title: "课堂教学质量", requirement: "GR1" },
+  { source: "graduating", item: "professional_growth", title: "专业能力的提升", requirement: "GR2" },
+  { source: "graduating", item: "practical_teaching", title: "实验、实习与实践教学", requirement: "GR3" },
+  { source: "graduating", item: "thesis", title: "毕业设计（论文）指导", requirement: "GR4" },
+  { source: "graduating", item: "learning_resources", title: "图书、网络等学习资源", requirement: "GR5" },
+  { source: "graduating", item: "overall_development", title: "综合素质的提升", requirement: "GR8" },
+  { source: "graduating", item: "career_guidance", title: "就业指导与服务", requirement: "GR11" },
+  { source: "graduating", item: "academic_advising", title: "学业指导与答疑", requirement: "GR12" },
+  { source: "alumni", item: "teaching_satisfaction", title: "对母校教育教学的满意度", requirement: "GR1" },
+  { source: "alumni", item: "job_major_relevance", title: "工作与所学专业的相关程度", objective: "PO1" },
+  { source: "alumni", item: "career_fit", title: "工作与职业期待的吻合程度", objective: "PO5" },
+  { source: "employer", item: "competencies/knowledge", title: "专业知识", requirement: "GR1" },
+  { source: "employer", item: "competencies/innovation", title: "创新能力", requirement: "GR3" },
+  { source: "employer", item: "competencies/practical", title: "实践动手能力", requirement: "GR5" },
+  { source: "employer", item: "competencies/ethics", title: "职业道德", requirement: "GR8" },
+  { source: "employer", item: "competencies/teamwork", title: "团队合作", requirement: "GR9" },
+  { source: "employer", item: "competencies/communication", title: "沟通表达", requirement: "GR10" },
+  { source: "employer", item: "competencies/learning", title: "学习能力", requirement: "GR12" },
+  { source: "employer", item: "competencies/political", title: "思想政治素质", objective: "PO3" },
+];
+
+export const DEMO_SURVEYS = {
+  graduating: "2027 届毕业生学习与成长满意度调查（示范，原系统导入）",
+  alumni: "2026-2027 学年毕业生跟踪调查（示范，原系统导入）",
+  employer: "2026-2027 学年用人单位跟踪调查（示范，原系统导入）",
+  /** The day the surveys are dated (in the school year of DEMO_ATTAINMENT, before the demo's today). */
+  on: new Date("2026-11-20T04:00:00Z"),
+} as const;
+
+/**
+ * The school year's surveys of the programme as the previous system would hand them over
+ * (loaded like past terms, server/scoring/history.ts): the graduating class of 2027 (48
+ * answers), the alumni of 2025 (12, one year out), 2023 (3: below the minimum, withheld) and
+ * 2021 (9, five years out), and five employers (four with 5–7 answers, one with 2: withheld);
+ * then the year's figures are computed under the policy in force. Nothing without one.
+ */
+export async function seedDemoSurveys(db: Db, programme: string, actorId: number | null): Promise<number> {
+  const policy = await currentPolicy(db, DEMO_ATTAINMENT.schoolYear);
+  if (!policy) return 0;
+  const files = await queryRows(db, { kind: col.text, key: col.text, version: col.int, definition: col.json<InstrumentFile>() }, sql`
+    select distinct on (i.kind) i.kind::text as kind, i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id
+    where v.status = 'approved' and i.kind in ('graduating_satisfaction', 'graduate_tracking', 'employer_tracking') order by i.kind, v.version desc`);
+  const byKind = new Map(files.map((f) => [f.kind, { label: `${f.key}@${f.version}`, file: f.definition }]));
+  const graduating = byKind.get("graduating_satisfaction"), alumni = byKind.get("graduate_tracking"), employer = byKind.get("employer_tracking");
+  if (!graduating || !alumni || !employer) return 0;
+  const [prog] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, programme));
+  await db.insert(graduateCohorts).values({ programmeId: prog.id, graduationYear: 2027 }).onConflictDoNothing();
+  const employerCodes = (await db.select({ code: employers.code }).from(employers).orderBy(employers.code).limit(5)).map((e) => e.code);
+  const random = rng(20270620);
+  const group = (g: RaterGroup, v: { label: string; file: InstrumentFile }, n: number, level: number): LongGroup => ({
+    group: g, versionLabel: v.label, eligible: null,
+    responses: Array.from({ length: n }, (_, i) => ({ response: String(i + 1), answers: answersFor(v.file, level + (random() - 0.5) * 0.2, random, { noise: 0.2, na: 0.03 }) })),
+  });
+  const target = (campaign: string, t: string, groups: LongGroup[]): LongTarget => ({
+    campaign, section: "", teacher: "", target: t, term: "", unit: "", courseType: "", level: "", teacherUnit: "", teacherOffice: "", groups,
+  });
+  const targets: LongTarget[] = [
+    target(DEMO_SURVEYS.graduating, `cohort:${programme}/2027`, [group("student", graduating, 48, 0.78)]),
+    target(DEMO_SURVEYS.alumni, `cohort:${programme}/2025`, [group("alumni", alumni, 12, 0.76)]),
+    target(DEMO_SURVEYS.alumni, `cohort:${programme}/2023`, [group("alumni", alumni, 3, 0.7)]),
+    target(DEMO_SURVEYS.alumni, `cohort:${programme}/2021`, [group("alumni", alumni, 9, 0.8)]),
+    ...employerCodes.map((code, i) => target(DEMO_SURVEYS.employer, `employer:${code}`, [group("employer", employer, [6, 5, 7, 5, 2][i], 0.72 + 0.03 * i)])),
+  ];
+  const data: LongData = { targets, rows: 0, columns: [], versionLabels: [graduating.label, alumni.label, employer.label] };
+  const loaded = await loadHistory(db, data, { mode: "existing", actorId, now: DEMO_SURVEYS.on });
+  await recompute(db, policy, { trigger: "import", actorId });
+  return loaded.responses;
 }
 
 /** A course's demo items: per objective homework (w 0.2), a report (w 0.3) and an exam question (w 0.5). */
@@ -128,7 +214,8 @@ export async function seedDemoAttainment(db: Db, log: (line: string) => void, no
     await writeGradebook(db, s.id, items, scores, students);
     scoreCount += scores.length;
   }
+  const answers = await seedDemoSurveys(db, DEMO_ATTAINMENT.programme, quality?.id ?? null);
   const run = await computeProgrammeRun(db, created.id, DEMO_ATTAINMENT.schoolYear, quality?.id ?? null, now);
   const short = run.result.requirements.filter((r) => !r.attained).length;
-  log(`Attainment: 080902 outcome model v${created.version} approved, ${secs.length} offering gradebooks (${scoreCount} scores), ${DEMO_ATTAINMENT.schoolYear} computed (${short} of ${run.result.requirements.length} requirements below ${model.threshold}).`);
+  log(`Attainment: 080902 outcome model v${created.version} approved, ${secs.length} offering gradebooks (${scoreCount} scores), ${DEMO_ATTAINMENT.schoolYear} computed (${short} of ${run.result.requirements.length} requirements below ${model.threshold}; ${answers} survey answers behind the indirect values).`);
 }

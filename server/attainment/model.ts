@@ -23,7 +23,7 @@ import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { lifecycle } from "../kernel/lifecycle";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
-  COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS,
+  COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS, SURVEY_SOURCES,
   type AttainmentParams, type RequirementDef, type SupportLink,
 } from "./compute";
 import { checkAttainmentFiles, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
@@ -42,6 +42,14 @@ export const outcomeModelSchema = z.object({
   method: z.enum(OBJECTIVE_METHODS).default("item_ratio"),
   courseAggregate: z.enum(COURSE_AGGREGATES).default("min"),
   alpha: z.number().min(0).max(1).nullable().default(null),
+  // Survey items (an instrument's scored item: "question" or "question/row") of the graduating,
+  // alumni (graduate tracking) and employer surveys, each mapped to one requirement or one
+  // training objective (compute.ts computeIndirect). Optional, so that models stored before it
+  // keep their hash.
+  surveyMapping: z.array(z.object({
+    source: z.enum(SURVEY_SOURCES), item: z.string().trim().min(1).max(100), title,
+    requirement: code.optional(), objective: code.optional(),
+  }).refine((l) => (l.requirement === undefined) !== (l.objective === undefined), { message: "requirement or objective" })).max(500).optional(),
 });
 export type OutcomeModel = z.infer<typeof outcomeModelSchema>;
 
@@ -65,6 +73,10 @@ export function checkModel(m: OutcomeModel): AttainmentIssue[] {
   for (const l of m.requirementObjectives) {
     if (!requirements.has(l.requirement)) at("attainment.check.unknownRequirement", { value: l.requirement });
     if (!objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
+  }
+  for (const l of m.surveyMapping ?? []) {
+    if (l.requirement !== undefined && !requirements.has(l.requirement)) at("attainment.check.unknownRequirement", { value: l.requirement });
+    if (l.objective !== undefined && !objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
   }
   return issues;
 }

@@ -7,6 +7,9 @@ import type { Db } from "@/db/client";
 import { assessmentItems, assessmentScores, attainmentRuns, courses, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
 import { col, queryRows } from "@/db/query";
+import { importLibrary } from "../instruments/library";
+import { loadRegistry } from "../instruments/registry";
+import { approvePolicy, createPolicy, defaultPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
 import { runCli } from "./cli";
 import { attainmentDocument, type AttainmentResult } from "./compute";
@@ -24,9 +27,13 @@ beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   await seedDemo(db, { log: () => {} });
+  [{ id: quality }] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  await importLibrary(db, loadRegistry(), { approvedBy: quality, note: "test" });
+  // the year's scoring policy: the surveys' figures (and their minimum of raters) are computed under it
+  const policy = await createPolicy(db, defaultPolicy(DEMO_ATTAINMENT.schoolYear), quality);
+  await approvePolicy(db, policy.id, quality, "test", NOW);
   await seedDemoAttainment(db, () => {}, NOW);
   [{ id: programmeId }] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, DEMO_ATTAINMENT.programme));
-  [{ id: quality }] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
 }, 180_000);
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -65,6 +72,52 @@ describe("the demo's engineering programme", () => {
     const app = JSON.parse(JSON.stringify(attainmentDocument(run.result)));
     expect(cli.objectives.length).toBeGreaterThanOrEqual(45);
     expect(cli).toEqual(app);
+  });
+});
+
+describe("indirect attainment from the demo's surveys", () => {
+  it("each requirement's survey value beside the direct one, with its n; groups below the minimum of raters never enter", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const ind = run.result.indirect!;
+    expect(ind.alpha).toBeNull();
+    expect(ind.requirements.map((r) => r.requirement)).toEqual(run.result.requirements.map((r) => r.requirement));
+    for (const r of ind.requirements) expect(r.direct).toBe(run.result.requirements.find((x) => x.requirement === r.requirement)!.attainment);
+    // GR6 and GR7 have no mapped item
+    expect(ind.requirements.filter((r) => r.indirect === null).map((r) => r.requirement)).toEqual(["GR6", "GR7"]);
+    // Respondents of the reported groups only: the graduating class 48; alumni one year out 12 (the 2023
+    // cohort's 3 answers are below the minimum of 5); employers 6 + 5 + 7 + 5 = 23 (the one with 2 withheld).
+    const gr1 = ind.requirements.find((r) => r.requirement === "GR1")!.indirect!;
+    expect(gr1.n).toBe(48 + 12 + 23);
+    expect(gr1.items.map((i) => `${i.source}:${i.item}`).sort()).toEqual(["alumni:teaching_satisfaction", "employer:competencies/knowledge", "graduating:classroom_teaching", "graduating:curriculum"]);
+    // the value is the mean of its items' scores, each on 0–1
+    expect(gr1.value).toBeCloseTo(gr1.items.reduce((a, i) => a + i.value, 0) / 4, 12);
+    for (const r of ind.requirements) if (r.indirect) {
+      expect(r.indirect.value).toBeGreaterThan(0);
+      expect(r.indirect.value).toBeLessThanOrEqual(1);
+      expect(r.indirect.n).toBeGreaterThanOrEqual(5);
+    }
+    expect(ind.requirements.find((r) => r.requirement === "GR9")!.indirect!.n).toBe(23);
+    expect(ind.withheld).toEqual({ alumni: 1, employer: 1 });
+    // training objectives: the five-year wave (2021, 9 answers) and the employers
+    const po1 = ind.objectives.find((o) => o.objective === "PO1")!;
+    expect(po1.indirect!.n).toBe(9 + 23);
+    expect(po1.indirect!.items.some((i) => i.source === "graduating")).toBe(false);
+    expect(ind.objectives).toHaveLength(5);
+  });
+
+  it("α set in a new model version blends, and the run records it", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const v = await createModelVersion(db, { programmeId, cohorts: m.cohorts, model: { ...m.model, alpha: 0.8 } }, quality, NOW);
+    const run = await computeProgrammeRun(db, v.id, DEMO_ATTAINMENT.schoolYear, quality, NOW);
+    const ind = run.result.indirect!;
+    expect(ind.alpha).toBe(0.8);
+    for (const r of ind.requirements) {
+      if (r.indirect) expect(r.blended).toBeCloseTo(0.8 * r.direct + 0.2 * r.indirect.value, 12);
+      else expect(r.blended).toBeNull();
+    }
+    await db.delete(attainmentRuns).where(eq(attainmentRuns.id, run.id));
+    await db.delete(outcomeModels).where(eq(outcomeModels.id, v.id));
   });
 });
 

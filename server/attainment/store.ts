@@ -19,10 +19,11 @@ import { recordAudit } from "../kernel/audit";
 import { DomainError, notFound } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import {
-  computeAttainment, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, type AssessmentItem, type AttainmentInput,
+  computeAttainment, computeIndirect, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, type AssessmentItem, type AttainmentInput,
   type AttainmentParams, type AttainmentResult, type ScoreRow,
 } from "./compute";
 import { checkGradebookFiles, readAttainmentFile, type AttainmentIssue, type ParsedFile } from "./files";
+import { surveyEvidence } from "./surveys";
 import { currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
 
 export type SectionInfo = { id: number; code: string; courseId: number; courseCode: string; courseName: string; programmeId: number | null; unitId: number; termCode: string; schoolYear: string };
@@ -221,6 +222,14 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
   const missing = missingObjectives(input);
   if (missing.length) throw new DomainError("BAD_REQUEST", "attainment.errors.missingData", { year: schoolYear, list: missing.slice(0, 20).join("、") }, { missing });
   const result = computeAttainment(input, modelParams(model.model));
+  const links = model.model.surveyMapping ?? [];
+  if (links.length) {
+    const evidence = await surveyEvidence(db, model.programmeId, schoolYear);
+    result.indirect = computeIndirect(result, {
+      links, requirementObjectives: model.model.requirementObjectives,
+      trainingObjectives: model.model.trainingObjectives.map((o) => o.code), alpha: model.model.alpha,
+    }, evidence, evidence.withheld);
+  }
   const [row] = await db.insert(attainmentRuns).values({
     modelId, schoolYear, params: { ...result.params }, result: result, computedBy: actorId, computedAt: now,
   }).returning({ id: attainmentRuns.id });

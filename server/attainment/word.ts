@@ -104,11 +104,24 @@ export async function programmeReportDocx(r: ProgrammeReport, locale: Locale): P
   const result = r.run?.result;
   if (result) {
     const titles = new Map(r.model.requirements.map((q) => [q.code, q.title ?? ""]));
+    const ind = new Map((result.indirect?.requirements ?? []).map((x) => [x.requirement, x]));
+    const alpha = result.indirect?.alpha ?? null;
     children.push(
       heading(t(locale, "requirements")),
-      new Paragraph({ children: [chartRun(requirementsRadarOption(result.requirements.map((q) => ({ code: q.requirement, direct: q.attainment })), r.model.threshold, l), 560, 420)] }),
-      table([t(locale, "requirement"), t(locale, "attainment"), t(locale, "weakestPoint"), t(locale, "verdict")],
-        result.requirements.map((q) => [`${q.requirement} ${titles.get(q.requirement) ?? ""}`.trim(), f3(q.attainment), q.weakestPoint, q.attained ? t(locale, "attained") : t(locale, "notAttained")])),
+      new Paragraph({ children: [chartRun(requirementsRadarOption(result.requirements.map((q) => ({ code: q.requirement, direct: q.attainment, indirect: ind.get(q.requirement)?.indirect?.value ?? null })), r.model.threshold, l), 560, 420)] }),
+      table([t(locale, "requirement"), t(locale, result.indirect ? "direct" : "attainment"), ...(result.indirect ? [t(locale, "indirect")] : []),
+        ...(alpha !== null ? [t(locale, "blended", { alpha })] : []), t(locale, "weakestPoint"), t(locale, "verdict")],
+        result.requirements.map((q) => {
+          const x = ind.get(q.requirement);
+          return [`${q.requirement} ${titles.get(q.requirement) ?? ""}`.trim(), f3(q.attainment),
+            ...(result.indirect ? [x?.indirect ? `${f3(x.indirect.value)} (n=${x.indirect.n})` : "—"] : []),
+            ...(alpha !== null ? [x?.blended == null ? "—" : f3(x.blended)] : []),
+            q.weakestPoint, q.attained ? t(locale, "attained") : t(locale, "notAttained")];
+        })),
+      ...(result.indirect ? [para(t(locale, "indirectNote", { withheld: Object.values(result.indirect.withheld).reduce((a, b) => a + (b ?? 0), 0) })),
+        heading(t(locale, "trainingObjectives")),
+        table([t(locale, "trainingObjective"), t(locale, "directViaMatrix"), t(locale, "indirect")],
+          result.indirect.objectives.map((o) => [o.objective, o.direct === null ? "—" : f3(o.direct), o.indirect ? `${f3(o.indirect.value)} (n=${o.indirect.n})` : "—"]))] : []),
       heading(t(locale, "points")),
       table([t(locale, "point"), t(locale, "attainment"), t(locale, "supportedBy")],
         result.points.map((p) => [p.point, f3(p.attainment), p.contributions.map((c) => `${c.course} ${c.objective} (${c.strength}) ${f3(c.attainment)}`).join("; ")])),

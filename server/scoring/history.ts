@@ -51,9 +51,11 @@ export type LoadResult = { campaigns: { id: number; name: string; targets: numbe
 
 const one = <T>(r: unknown): T | undefined => rowsOf<T>(r)[0];
 
+/** A section's targets are an end-of-term campaign's; a cohort answered by students is a graduating survey, by alumni a tracking wave. */
 function kindOf(t: LongTarget): CampaignKind {
   if (t.section !== "") return "end_of_term";
-  return t.target.startsWith("cohort:") ? "graduate_tracking" : "employer_tracking";
+  if (!t.target.startsWith("cohort:")) return "employer_tracking";
+  return t.groups.some((g) => g.group === "student") ? "graduating_satisfaction" : "graduate_tracking";
 }
 
 export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions): Promise<LoadResult> {

@@ -34,6 +34,7 @@ import { compileScoring, type ScoringModel } from "./score";
  *   eligible            eligible raters of the target in this rater group (for the response rate
  *                       and the finite-population correction); the same on every row of a target
  *   target              tracking targets: cohort:<programme code>/<graduation year> or employer:<code>
+ *                       (a cohort rated by the student group: the graduating survey of that class)
  * Cells may be quoted; a value Excel would treat as a formula is exported with a leading ',
  * which readers drop. Files are CSV (UTF-8, with or without BOM, or GBK) or XLSX (first sheet).
  */

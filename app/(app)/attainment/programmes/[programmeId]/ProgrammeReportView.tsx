@@ -36,7 +36,13 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const labels = useMemo(() => ({ attainment: r("attainment"), threshold: r("threshold"), students: r("students"), direct: r("direct"), indirect: r("indirect") }), [r]);
   const d = q.data;
   const result = d?.run?.result;
-  const radar = useMemo(() => requirementsRadarOption((result?.requirements ?? []).map((x) => ({ code: x.requirement, direct: x.attainment })), d?.model.threshold ?? 0.7, labels), [result, d?.model.threshold, labels]);
+  const indirect = result?.indirect;
+  const indirectOf = useMemo(() => new Map((indirect?.requirements ?? []).map((x) => [x.requirement, x])), [indirect]);
+  const radar = useMemo(() => requirementsRadarOption((result?.requirements ?? []).map((x) => ({ code: x.requirement, direct: x.attainment, indirect: indirectOf.get(x.requirement)?.indirect?.value ?? null })), d?.model.threshold ?? 0.7, labels), [result, indirectOf, d?.model.threshold, labels]);
+  const objectiveTitles = new Map((d?.model.trainingObjectives ?? []).map((x) => [x.code, x.title ?? ""]));
+  const itemTitles = new Map((d?.model.surveyMapping ?? []).map((x) => [`${x.source}:${x.item}`, x.title ?? x.item]));
+  const withheld = Object.values(indirect?.withheld ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+  const valueN = (v: { value: number; n: number } | null | undefined) => (v ? <span>{v.value.toFixed(3)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("n", { n: v.n })}</Typography.Text></span> : "—");
   const titles = new Map((d?.model.requirements ?? []).map((x) => [x.code, x.title ?? ""]));
   const pointTitles = new Map((d?.model.requirements ?? []).flatMap((x) => x.points.map((p) => [p.code, p.title ?? ""] as const)));
   const objectiveItems = new Map((result?.objectives ?? []).map((o) => [`${o.course} ${o.objective}`, o]));
@@ -74,16 +80,35 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
                 rowClassName={(x) => (x.requirement === selected ? "ant-table-row-selected" : "")}
                 columns={[
                   { title: r("requirement"), render: (_, x) => <a data-testid={`req-${x.requirement}`}>{x.requirement} {titles.get(x.requirement)}</a> },
-                  { title: r("attainment"), render: (_, x) => <b>{x.attainment.toFixed(3)}</b> },
-                  { title: r("weakestPoint"), dataIndex: "weakestPoint", responsive: ["sm"] },
+                  { title: indirect ? r("direct") : r("attainment"), render: (_, x) => <b>{x.attainment.toFixed(3)}</b> },
+                  ...(indirect ? [{ title: r("indirect"), key: "indirect", render: (_: unknown, x: { requirement: string }) => valueN(indirectOf.get(x.requirement)?.indirect) }] : []),
+                  ...(indirect && indirect.alpha !== null ? [{ title: r("blended", { alpha: indirect.alpha }), key: "blended", render: (_: unknown, x: { requirement: string }) => {
+                    const b = indirectOf.get(x.requirement)?.blended;
+                    return b === null || b === undefined ? "—" : b.toFixed(3);
+                  } }] : []),
+                  { title: r("weakestPoint"), dataIndex: "weakestPoint", responsive: ["md"] },
                   { title: r("verdict"), render: (_, x) => <Tag color={x.attained ? "green" : "red"}>{x.attained ? r("attained") : r("notAttained")}</Tag> },
                 ]} />
             </Card>
           </Col>
         </Row>
       )}
+      {indirect && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r("indirectNote", { withheld })}</Typography.Text>
+      )}
       {req && (
         <Card size="small" title={`${req.requirement} ${titles.get(req.requirement)} · ${req.attainment.toFixed(3)}`} data-testid="requirement-detail">
+          {indirectOf.get(req.requirement)?.indirect && (
+            <div style={{ marginBottom: 12 }}>
+              <Typography.Text strong>{r("indirectItems")} · {valueN(indirectOf.get(req.requirement)?.indirect)}</Typography.Text>
+              <Table size="small" pagination={false} rowKey={(i) => `${i.source}:${i.item}`} dataSource={indirectOf.get(req.requirement)!.indirect!.items} scroll={{ x: true }} data-testid="indirect-items"
+                columns={[
+                  { title: r("source"), render: (_, i) => r(`sources.${i.source}`) },
+                  { title: r("item"), render: (_, i) => itemTitles.get(`${i.source}:${i.item}`) ?? i.item },
+                  { title: r("indirect"), render: (_, i) => valueN(i) },
+                ]} />
+            </div>
+          )}
           {points.map((p) => (
             <div key={p.point} style={{ marginBottom: 12 }}>
               <Typography.Text strong>{r("point")} {p.point} · {p.attainment.toFixed(3)}</Typography.Text> <Typography.Text type="secondary">{pointTitles.get(p.point)}</Typography.Text>
@@ -102,6 +127,16 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
                 ]} />
             </div>
           ))}
+        </Card>
+      )}
+      {indirect && indirect.objectives.length > 0 && (
+        <Card size="small" title={r("trainingObjectives")} data-testid="training-objectives">
+          <Table size="small" rowKey="objective" pagination={false} dataSource={indirect.objectives} scroll={{ x: true }}
+            columns={[
+              { title: r("trainingObjective"), render: (_, o) => <span><b>{o.objective}</b> <Typography.Text type="secondary">{objectiveTitles.get(o.objective)}</Typography.Text></span> },
+              { title: r("directViaMatrix"), render: (_, o) => (o.direct === null ? "—" : o.direct.toFixed(3)) },
+              { title: r("indirect"), render: (_, o) => valueN(o.indirect) },
+            ]} />
         </Card>
       )}
       {result && (
