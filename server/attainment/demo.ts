@@ -23,7 +23,7 @@ import { currentPolicy } from "../scoring/policies";
 import { answersFor, rng } from "../scoring/simulate";
 import type { AssessmentItem, ScoreRow, Strength, SurveyLink } from "./compute";
 import { approveModelVersion, createModelVersion, type OutcomeModel } from "./model";
-import { computeProgrammeRun, writeGradebook } from "./store";
+import { computeYear, writeGradebook } from "./store";
 
 export const DEMO_ATTAINMENT = { programme: "080902", schoolYear: "2026-2027", cohorts: [2023, 2024, 2025, 2026] } as const;
 
@@ -215,7 +215,7 @@ export async function seedDemoAttainment(db: Db, log: (line: string) => void, no
     scoreCount += scores.length;
   }
   const answers = await seedDemoSurveys(db, DEMO_ATTAINMENT.programme, quality?.id ?? null);
-  const run = await computeProgrammeRun(db, created.id, DEMO_ATTAINMENT.schoolYear, quality?.id ?? null, now);
+  const run = await computeYear(db, created.id, DEMO_ATTAINMENT.schoolYear, quality?.id ?? null, now);
   const short = run.result.requirements.filter((r) => !r.attained).length;
   log(`Attainment: 080902 outcome model v${created.version} approved, ${secs.length} offering gradebooks (${scoreCount} scores), ${DEMO_ATTAINMENT.schoolYear} computed (${short} of ${run.result.requirements.length} requirements below ${model.threshold}; ${answers} survey answers behind the indirect values).`);
 }

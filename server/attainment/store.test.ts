@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { assessmentItems, assessmentScores, attainmentRuns, courses, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
+import { assessmentItems, assessmentScores, attainmentRuns, courses, improvementItems, outcomeModels, persons, programmes, sections, sectionTeachers } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
 import { col, queryRows } from "@/db/query";
 import { importLibrary } from "../instruments/library";
@@ -12,10 +12,12 @@ import { loadRegistry } from "../instruments/registry";
 import { approvePolicy, createPolicy, defaultPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
 import { runCli } from "./cli";
-import { attainmentDocument, type AttainmentResult } from "./compute";
+import { attainmentDocument, shortfalls, type AttainmentResult } from "./compute";
+import { shortfallKey } from "./orders";
+import { programmeReport } from "./views";
 import { DEMO_ATTAINMENT, demoModel, seedDemoAttainment } from "./demo";
 import { approveModelVersion, createModelVersion, currentModel, retireModelVersion } from "./model";
-import { computeProgrammeRun, exportProgrammeFiles, importGradebook, latestRun, sectionReport } from "./store";
+import { computeProgrammeRun, computeYear, exportProgrammeFiles, importGradebook, latestRun, sectionReport } from "./store";
 
 // The demo university with its engineering programme's outcome model and a year of gradebooks.
 let db: Db;
@@ -118,6 +120,42 @@ describe("indirect attainment from the demo's surveys", () => {
     }
     await db.delete(attainmentRuns).where(eq(attainmentRuns.id, run.id));
     await db.delete(outcomeModels).where(eq(outcomeModels.id, v.id));
+  });
+});
+
+describe("shortfalls into the improvement loop", () => {
+  it("every requirement, point and course objective below the threshold has one order, for the course's teacher or the programme's unit; computing again adds none", async () => {
+    const m = (await currentModel(db, programmeId))!;
+    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const short = shortfalls(run.result);
+    expect(short.length).toBeGreaterThan(0);
+    const orders = async () => db.select().from(improvementItems).where(like(improvementItems.dedupeKey, `attainment:m${m.id}:%`));
+    const before = await orders();
+    expect(before).toHaveLength(short.length);
+    expect(before.every((o) => o.source === "attainment" && o.programmeId === programmeId && o.status === "issued")).toBe(true);
+    const [prog] = await db.select({ unitId: programmes.unitId }).from(programmes).where(eq(programmes.id, programmeId));
+    const req = short.find((s) => s.level === "requirement")!;
+    const reqOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, req))!;
+    expect(reqOrder).toMatchObject({ unitId: prog.unitId, ownerId: null, courseId: null, sourceRef: { kind: "attainment_run", id: run.id } });
+    expect(reqOrder.content).toContain(`毕业要求 ${req.code}`);
+    // a course objective's order: the lead teacher of the course's first section of the year with a gradebook, the course's unit
+    const obj = short.find((s) => s.level === "objective")!;
+    const objOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, obj))!;
+    const [lead] = await queryRows(db, { person_id: col.int, unit_id: col.int, course_id: col.int }, sql`
+      select st.person_id, c.unit_id, c.id as course_id from sections s join courses c on c.id = s.course_id join terms tm on tm.id = s.term_id
+        join section_teachers st on st.section_id = s.id and st.role = 'lead'
+      where c.code = ${obj.course!} and tm.school_year = ${DEMO_ATTAINMENT.schoolYear} and exists (select 1 from assessment_items i where i.section_id = s.id)
+      order by s.code, st.person_id limit 1`);
+    expect(objOrder).toMatchObject({ ownerId: lead.person_id, unitId: lead.unit_id, courseId: lead.course_id });
+    expect(objOrder.content).toContain(`${obj.course} ${obj.code}`);
+    // the same model version again: no second order
+    const again = await computeYear(db, m.id, DEMO_ATTAINMENT.schoolYear, quality, NOW);
+    expect(again.orders).toEqual({ created: 0, existing: short.length });
+    expect(await orders()).toHaveLength(short.length);
+    // the programme report lists each shortfall with its order
+    const report = await programmeReport(db, programmeId);
+    expect(report.shortfalls.map((s) => s.order?.id).sort()).toEqual(before.map((o) => o.id).sort());
+    await db.delete(attainmentRuns).where(eq(attainmentRuns.id, again.id));
   });
 });
 

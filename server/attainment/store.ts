@@ -23,6 +23,7 @@ import {
   type AttainmentParams, type AttainmentResult, type ScoreRow,
 } from "./compute";
 import { checkGradebookFiles, readAttainmentFile, type AttainmentIssue, type ParsedFile } from "./files";
+import { raiseShortfallOrders } from "./orders";
 import { surveyEvidence } from "./surveys";
 import { currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
 
@@ -234,7 +235,18 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
     modelId, schoolYear, params: { ...result.params }, result: result, computedBy: actorId, computedAt: now,
   }).returning({ id: attainmentRuns.id });
   await recordAudit(db, { actorId, action: "attainment.compute", subject: `model ${modelId} ${schoolYear}`, detail: { runId: row.id } });
-  return { id: row.id, result };
+  return { id: row.id, result, model };
+}
+
+/**
+ * What computing a year means in the app: the run (computeProgrammeRun) and an order for every
+ * shortfall (orders.ts; none twice under one model version). The benchmark times the run alone.
+ */
+export async function computeYear(db: DbOrTx, modelId: number, schoolYear: string, actorId: number | null, now: Date) {
+  const run = await computeProgrammeRun(db, modelId, schoolYear, actorId, now);
+  const orders = await raiseShortfallOrders(db, now, actorId === null ? null : { id: actorId },
+    { id: run.id, modelId, version: run.model.version, programmeId: run.model.programmeId, schoolYear, result: run.result });
+  return { id: run.id, result: run.result, orders };
 }
 
 export type RunRow = { id: number; modelId: number; schoolYear: string; computedAt: Date; result: AttainmentResult };

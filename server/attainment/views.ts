@@ -17,7 +17,8 @@ import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { DomainError, forbidden, notFound } from "../kernel/errors";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
-import { shortfalls, type AttainmentResult } from "./compute";
+import { shortfalls, type AttainmentResult, type Shortfall } from "./compute";
+import { ordersOf, shortfallKey } from "./orders";
 import { currentModel } from "./model";
 import { isSectionTeacher, latestRun, sectionInfo } from "./store";
 
@@ -111,10 +112,16 @@ export async function programmeReport(db: DbOrTx, programmeId: number, schoolYea
   return {
     programme, model: { id: model.id, version: model.version, cohorts: model.cohorts, ...model.model },
     versions, years, year, run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
-    shortfalls: run ? shortfalls(run.result, next?.result) : [],
+    shortfalls: run ? await withOrders(db, run.modelId, shortfalls(run.result, next?.result)) : [],
     nextYear: next ? nextYear : null,
     trend, sections: secs,
   };
+}
+
+/** Each shortfall with the order it raised (orders.ts), if any. */
+async function withOrders(db: DbOrTx, modelId: number, list: Shortfall[]) {
+  const orders = await ordersOf(db, list.map((s) => shortfallKey(modelId, s)));
+  return list.map((s) => ({ ...s, order: orders.get(shortfallKey(modelId, s)) ?? null }));
 }
 
 /** A run's result without the per-student values (the programme page needs the objectives' figures only). */

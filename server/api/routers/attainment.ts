@@ -1,5 +1,5 @@
 import { approveModelInput, approveModelVersion, computeRunInput, getModelVersion, modelIdInput, retireModelVersion } from "../../attainment/model";
-import { computeProgrammeRun, saveSectionNotes, sectionReport } from "../../attainment/store";
+import { computeYear, saveSectionNotes, sectionReport } from "../../attainment/store";
 import {
   assertProgrammeAccess, assertSectionAccess, ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, mySections, programmeInput, programmeReport,
   programmesWithModels, sectionInput, sectionNotesInput,
@@ -32,7 +32,7 @@ export const attainmentRouter = router({
   compute: roleProcedure(...ATTAINMENT_EDIT_ROLES).input(computeRunInput).mutation(async ({ ctx, input }) => {
     const m = await getModelVersion(ctx.db, input.modelId);
     await assertProgrammeAccess(ctx.db, ctx.user, m.programmeId, ATTAINMENT_EDIT_ROLES);
-    const run = await computeProgrammeRun(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
+    const run = await computeYear(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
     return { id: run.id };
   }),
   approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(approveModelInput)

@@ -148,6 +148,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               { title: r("what"), render: (_, s) => (s.course ? `${s.course} ${s.code}` : s.code) },
               { title: r("attainment"), render: (_, s) => s.attainment.toFixed(3) },
               { title: d.nextYear ? `${r("nextYear")} ${d.nextYear}` : r("nextYear"), render: (_, s) => (s.next === null ? "—" : <span>{s.next.toFixed(3)} <Tag color={s.recovered ? "green" : "red"}>{s.recovered ? t("recovered") : t("notRecovered")}</Tag></span>) },
+              { title: r("order"), render: (_, s) => (s.order ? <Link href={`/improvement/${s.order.id}`} data-testid={`order-${s.order.id}`}>#{s.order.id}</Link> : "—") },
             ]} />
         </Card>
       )}
