@@ -12,7 +12,7 @@ import * as echarts from "echarts";
 import type { EChartsOption } from "echarts";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
-import { distributionOption, objectivesBarOption, requirementsRadarOption, type ChartLabels } from "@/server/shared/attainment/charts";
+import { distributionOption, objectivesBarOption, requirementsRadarOption, trendOption, type ChartLabels } from "@/server/shared/attainment/charts";
 import type { Shortfall } from "./compute";
 import type { SectionReport } from "./store";
 import type { programmeReport } from "./views";
@@ -122,6 +122,8 @@ export async function programmeReportDocx(r: ProgrammeReport, locale: Locale): P
         heading(t(locale, "trainingObjectives")),
         table([t(locale, "trainingObjective"), t(locale, "directViaMatrix"), t(locale, "indirect")],
           result.indirect.objectives.map((o) => [o.objective, o.direct === null ? "—" : f3(o.direct), o.indirect ? `${f3(o.indirect.value)} (n=${o.indirect.n})` : "—"]))] : []),
+      ...(r.trend.length ? [heading(t(locale, "trend")),
+        new Paragraph({ children: [chartRun(trendOption(r.trend, r.model.threshold, l, (y) => t(locale, "cohortOf", { year: y.slice(5) })), 560, 300)] })] : []),
       heading(t(locale, "points")),
       table([t(locale, "point"), t(locale, "attainment"), t(locale, "supportedBy")],
         result.points.map((p) => [p.point, f3(p.attainment), p.contributions.map((c) => `${c.course} ${c.objective} (${c.strength}) ${f3(c.attainment)}`).join("; ")])),

@@ -59,9 +59,38 @@ export function requirementsRadarOption(rows: { code: string; direct: number; in
       type: "radar",
       data: [
         { name: l.direct, value: rows.map((r) => pct(r.direct)), areaStyle: { opacity: 0.15 } },
-        ...(withIndirect ? [{ name: l.indirect, value: rows.map((r) => pct(r.indirect ?? 0)) }] : []),
+        // a requirement without an indirect value is a gap ("-"), not a zero
+        ...(withIndirect ? [{ name: l.indirect, value: rows.map((r) => (r.indirect == null ? "-" : pct(r.indirect))) }] : []),
         { name: `${l.threshold} ${threshold}`, value: rows.map(() => threshold), lineStyle: { type: "dashed" as const, color: "#fa8c16" }, itemStyle: { color: "#fa8c16" }, symbol: "none" },
       ],
     }],
+  };
+}
+
+/**
+ * Requirements over the cohorts: a school year's run evaluates the class graduating in it, so
+ * each computed year is a cohort on the x axis (labelled by `cohortOf`), one line per
+ * requirement (a gap where a year lacks it), the threshold as a dashed line.
+ */
+export function trendOption(
+  years: { year: string; requirements: { requirement: string; attainment: number }[] }[],
+  threshold: number, l: ChartLabels, cohortOf: (year: string) => string,
+): EChartsOption {
+  const codes = [...new Set(years.flatMap((y) => y.requirements.map((r) => r.requirement)))];
+  return {
+    animation: false,
+    grid: { left: 44, right: 16, top: 24, bottom: 64 },
+    tooltip: { trigger: "axis" },
+    legend: { type: "scroll", bottom: 0 },
+    xAxis: { type: "category", data: years.map((y) => cohortOf(y.year)), boundaryGap: years.length === 1 },
+    yAxis: { type: "value", min: 0, max: 1, name: l.attainment },
+    series: codes.map((code, i) => ({
+      type: "line" as const, name: code, symbolSize: 6, connectNulls: false,
+      data: years.map((y) => {
+        const r = y.requirements.find((x) => x.requirement === code);
+        return r ? pct(r.attainment) : null;
+      }),
+      ...(i === 0 ? { markLine: { silent: true, symbol: "none", lineStyle: { color: "#fa8c16", type: "dashed" as const }, label: { position: "insideEndTop" as const, formatter: `${l.threshold} ${threshold}` }, data: [{ yAxis: threshold }] } } : {}),
+    })),
   };
 }

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Col, Input, Row, Select, Space, Table, Tag, Typogr
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { requirementsRadarOption } from "@/server/shared/attainment/charts";
+import { requirementsRadarOption, trendOption } from "@/server/shared/attainment/charts";
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 
@@ -39,6 +39,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const indirect = result?.indirect;
   const indirectOf = useMemo(() => new Map((indirect?.requirements ?? []).map((x) => [x.requirement, x])), [indirect]);
   const radar = useMemo(() => requirementsRadarOption((result?.requirements ?? []).map((x) => ({ code: x.requirement, direct: x.attainment, indirect: indirectOf.get(x.requirement)?.indirect?.value ?? null })), d?.model.threshold ?? 0.7, labels), [result, indirectOf, d?.model.threshold, labels]);
+  const trend = useMemo(() => trendOption(d?.trend ?? [], d?.model.threshold ?? 0.7, labels, (y) => r("cohortOf", { year: y.slice(5) })), [d?.trend, d?.model.threshold, labels, r]);
   const objectiveTitles = new Map((d?.model.trainingObjectives ?? []).map((x) => [x.code, x.title ?? ""]));
   const itemTitles = new Map((d?.model.surveyMapping ?? []).map((x) => [`${x.source}:${x.item}`, x.title ?? x.item]));
   const withheld = Object.values(indirect?.withheld ?? {}).reduce((a, b) => a + (b ?? 0), 0);
@@ -92,6 +93,11 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
             </Card>
           </Col>
         </Row>
+      )}
+      {d && d.trend.length > 0 && (
+        <Card size="small" title={r("trend")}>
+          <EChart option={trend} height={300} testid="requirements-trend" />
+        </Card>
       )}
       {indirect && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r("indirectNote", { withheld })}</Typography.Text>
