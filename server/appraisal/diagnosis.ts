@@ -1,12 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { diagnosisTargets } from "@/db/schema";
+import { diagnosisTargets, improvementItems, persons } from "@/db/schema";
 import { RATER_GROUPS } from "@/db/schema/campaigns";
 import type { RaterGroup } from "../campaigns/kinds";
+import { translate } from "../i18n/translate";
+import { createOrder } from "../improvement/orders";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
+import { addDays, beijingDate } from "../kernel/time";
 import { teacherTerms, termIndicators, type Figure, type IndicatorBlock, type TermRef } from "./indicators";
 
 /**
@@ -24,7 +27,30 @@ import { teacherTerms, termIndicators, type Figure, type IndicatorBlock, type Te
  *   diagnosisTargetsOf(db, teacherId, termId)     the stored rows only
  * A target is keyed by (teacher, term, rater group, instrument key, indicator id): the instrument
  * key, not its version, so that a new version of the instrument next term still matches.
+ *
+ * 教师层面诊改 follows the same loop as every finding: the first plan a teacher saves in a
+ * school year becomes a teacher-level rectification order (source self_diagnosis) of the
+ * teacher's unit, the teacher responsible, due DIAGNOSIS_ORDER_DAYS later; one per teacher and
+ * year (dedupe key self_diagnosis:<teacher>:<year>, and never a second one once closed).
  */
+
+export const DIAGNOSIS_ORDER_DAYS = 180;
+const diagnosisKey = (teacherId: number, schoolYear: string) => `self_diagnosis:${teacherId}:${schoolYear}`;
+
+/** The teacher's self-diagnosis order of the year: the existing one, or a new one (none when the teacher has no unit). */
+async function diagnosisOrder(db: DbOrTx, now: Date, actor: Actor, term: TermRef, items: number): Promise<number | null> {
+  const key = diagnosisKey(actor.id, term.schoolYear);
+  const [had] = await db.select({ id: improvementItems.id }).from(improvementItems).where(eq(improvementItems.dedupeKey, key)).limit(1);
+  if (had) return had.id;
+  const [me] = await db.select({ unitId: persons.unitId }).from(persons).where(eq(persons.id, actor.id));
+  if (!me?.unitId) return null;
+  const made = await createOrder(db, now, actor, {
+    source: "self_diagnosis", sourceRef: { kind: "person", id: actor.id }, unitId: me.unitId, ownerId: actor.id, subjectPersonId: actor.id,
+    content: translate("zh", "appraisal.diagnosis.orderContent", { term: term.code, items }),
+    deadline: addDays(beijingDate(now), DIAGNOSIS_ORDER_DAYS), dedupeKey: key,
+  });
+  return made.id;
+}
 
 export const diagnosisPlanInput = z.object({ termId: idSchema }).strict();
 const text = z.string().trim().max(2000);
@@ -88,7 +114,8 @@ export async function diagnosisPlan(db: DbOrTx, teacherId: number, termId: numbe
 /**
  * Saves the teacher's targets of a term. Every item must name a 一级 indicator of that term's
  * view and a target within the full mark; otherwise nothing is written
- * (appraisal.errors.diagnosisIndicator / diagnosisTarget).
+ * (appraisal.errors.diagnosisIndicator / diagnosisTarget). The plan's order (one per teacher
+ * and year) is issued in the same transaction.
  */
 export async function saveDiagnosis(db: DbOrTx, now: Date, actor: Actor, raw: z.input<typeof diagnosisInput>) {
   const input = diagnosisInput.parse(raw);
@@ -105,13 +132,16 @@ export async function saveDiagnosis(db: DbOrTx, now: Date, actor: Actor, raw: z.
       causes: item.causes || null, measures: item.measures || null, updatedAt: now,
     };
   });
-  await db.insert(diagnosisTargets).values(rows).onConflictDoUpdate({
-    target: [diagnosisTargets.teacherId, diagnosisTargets.termId, diagnosisTargets.raterGroup, diagnosisTargets.instrument, diagnosisTargets.indicator],
-    set: {
-      current: sql`excluded.current`, norm: sql`excluded.norm`, target: sql`excluded.target`,
-      causes: sql`excluded.causes`, measures: sql`excluded.measures`, updatedAt: sql`excluded.updated_at`,
-    },
+  return db.transaction(async (tx) => {
+    await tx.insert(diagnosisTargets).values(rows).onConflictDoUpdate({
+      target: [diagnosisTargets.teacherId, diagnosisTargets.termId, diagnosisTargets.raterGroup, diagnosisTargets.instrument, diagnosisTargets.indicator],
+      set: {
+        current: sql`excluded.current`, norm: sql`excluded.norm`, target: sql`excluded.target`,
+        causes: sql`excluded.causes`, measures: sql`excluded.measures`, updatedAt: sql`excluded.updated_at`,
+      },
+    });
+    const orderId = await diagnosisOrder(tx, now, actor, term, rows.length);
+    await recordAudit(tx, { actorId: actor.id, action: "appraisal.diagnosis.save", subject: `person:${actor.id}`, detail: { term: term.code, items: rows.length, orderId } });
+    return { saved: rows.length, orderId };
   });
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.diagnosis.save", subject: `person:${actor.id}`, detail: { term: term.code, items: rows.length } });
-  return { saved: rows.length };
 }

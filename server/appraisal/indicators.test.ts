@@ -159,9 +159,22 @@ describe("self-diagnosis", () => {
     expect(await queryValue(db, col.int, sql`select count(*)::int from diagnosis_targets`)).toBe(0);
 
     const target = Math.min(100, Math.round((i5.current!.mean + 3) * 10) / 10);
-    await me.appraisal.diagnosis.save({ termId: term.id, items: [
+    const first = await me.appraisal.diagnosis.save({ termId: term.id, items: [
       { group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" },
     ] });
+    // the plan is the teacher's own rectification order of the year, once however often it is saved
+    expect(first.orderId).not.toBeNull();
+    const again = await me.appraisal.diagnosis.save({ termId: term.id, items: [
+      { group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" },
+    ] });
+    expect(again.orderId).toBe(first.orderId);
+    const orders = await queryRows(db, { source: col.text, owner_id: col.int, subject_person_id: col.int, unit_id: col.int, dedupe_key: col.text, content: col.text }, sql`
+      select source, owner_id, subject_person_id, unit_id, dedupe_key, content from improvement_items where source = 'self_diagnosis' and owner_id = ${teacher.id}`);
+    const [{ unitId }] = await db.select({ unitId: persons.unitId }).from(persons).where(eq(persons.id, teacher.id));
+    expect(orders).toEqual([{
+      source: "self_diagnosis", owner_id: teacher.id, subject_person_id: teacher.id, unit_id: unitId, dedupe_key: `self_diagnosis:${teacher.id}:2025-2026`,
+      content: expect.stringContaining("教师自我诊断改进计划") as string,
+    }]);
     const saved = (await me.appraisal.diagnosis.plan({ termId: term.id })).rows.find((r) => r.group === "student" && r.indicator === "I5")!;
     expect(saved).toMatchObject({ saved: true, target, causes: "课后辅导少", measures: "每周两次答疑" });
     const [row] = await db.select().from(diagnosisTargets).where(eq(diagnosisTargets.teacherId, teacher.id));

@@ -16,6 +16,7 @@ import { DomainError } from "../kernel/errors";
 import { invitationCounts } from "../invitations/invitations";
 import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";
+import { commentReviewState } from "../comments/review";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
 import { assertCanManageCampaign, closeCampaign, deleteCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
 import {
@@ -337,8 +338,17 @@ export function deleteCampaignFor(db: DbOrTx, actor: SessionUser, campaignId: nu
   return deleteCampaign(db, actor, campaignId);
 }
 
+/**
+ * Publishes the results, once the students' comments of the campaign are reviewed (every
+ * comment that may be released decided on: server/comments/review.ts commentReviewState);
+ * while some are pending, refused with campaigns.errors.commentsPending {pending}.
+ */
 export function publishFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
-  return managed(db, actor, campaignId, () => publishCampaign(db, campaignId, now, actor.id));
+  return managed(db, actor, campaignId, async () => {
+    const review = await commentReviewState(db, campaignId);
+    if (review.state === "pending") throw new DomainError("CONFLICT", "campaigns.errors.commentsPending", { pending: review.counts.pending, total: review.counts.total });
+    return publishCampaign(db, campaignId, now, actor.id);
+  });
 }
 
 export function outboxFor(db: DbOrTx, actor: SessionUser, campaignId: number) {

@@ -224,3 +224,19 @@ describe("who reviews", () => {
   });
 });
 
+
+describe("publication waits for the review", () => {
+  it("refuses to publish results while comments are pending, in the user's language, and publishes once all are decided", async () => {
+    const zh = createCaller({ db, user: await as(s.people.quality), locale: "zh", now: clock });
+    const en = createCaller({ db, user: await as(s.people.quality), locale: "en", now: clock });
+    await expectDomainError(zh.campaigns.publish({ id: setup.campaignId }), { code: "campaigns.errors.commentsPending", kind: "CONFLICT", params: { pending: 10, total: 10 } });
+    expect(await refusalOf(zh.campaigns.publish({ id: setup.campaignId })))
+      .toEqual({ code: "CONFLICT", message: "学生评语尚未审核完毕（10 条中还有 10 条待审核），审核完成后才能发布结果。" });
+    expect((await refusalOf(en.campaigns.publish({ id: setup.campaignId }))).message).toContain("10 of 10 pending");
+    const [{ state }] = await queryRows(db, { state: col.text }, sql`select state from campaigns where id = ${setup.campaignId}`);
+    expect(state).toBe("closed");
+    const ids = (await list(s.people.quality)).items.map((c) => c.id);
+    await decideComments(db, NOW, await as(s.people.quality), { campaignId: setup.campaignId, ids, decision: "released" });
+    expect(await zh.campaigns.publish({ id: setup.campaignId })).toMatchObject({ state: "published" });
+  });
+});

@@ -16,6 +16,7 @@ import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";
 import { beijingDate } from "../kernel/time";
 import { attachmentInput, decodeAttachments, MAX_ATTACHMENTS } from "./attachments";
+import { effectOf } from "./figures";
 import { checkStep, type OrderStep } from "./states";
 
 /**
@@ -199,6 +200,11 @@ export const answerInput = z.object({
 export const verifyInput = z.object({ orderId, note: z.string().trim().max(NOTE_MAX).optional(), attachments }).strict();
 export const closeInput = z.object({
   orderId, note: z.string().trim().max(NOTE_MAX).optional(),
+  /**
+   * An order raised from a figure closes as effective only once the next measurement reaches
+   * its target; the quality office may close it before (or below) with this reason.
+   */
+  overrideReason: z.string().trim().max(NOTE_MAX).optional(),
   /** "You said, we did": a short public text for the students (orders from students). */
   publicSummary: z.string().trim().max(500).optional(),
 }).strict();
@@ -260,12 +266,30 @@ export async function verifyOrder(db: DbOrTx, now: Date, actor: SessionUser, raw
   return takeStep(db, now, actor, i.orderId, "verify", { note: i.note || null, files: i.attachments });
 }
 
-/** 销号. */
+/**
+ * 销号. An order raised from a figure (effectiveness) is refused unless the figure's next
+ * measurement exists and is at or above its target (improvement.errors.notEffectivePending /
+ * notEffectiveBelow), or the quality office gives an overrideReason; the close event keeps the
+ * measurement and the reason.
+ */
 export async function closeOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof closeInput>) {
   const i = parse(closeInput, raw);
+  const o = await getOrder(db, i.orderId);
+  const effect = await effectOf(db, o.figure);
+  const override = i.overrideReason || null;
+  if (effect && !effect.met && !override && o.status === "verifying" && isQualityOffice(actor)) {
+    const shown = (x: number) => String(Math.round(x * 100) / 100);
+    const p = { before: shown(effect.before.value), target: shown(effect.before.target) };
+    throw effect.next
+      ? err("CONFLICT", "notEffectiveBelow", { ...p, term: effect.next.termCode, value: shown(effect.next.value) })
+      : err("CONFLICT", "notEffectivePending", p);
+  }
+  const data: Record<string, unknown> = {};
+  if (i.publicSummary) data.publicSummary = i.publicSummary;
+  if (effect) data.effect = { next: effect.next, met: effect.met, ...(override && !effect.met ? { overrideReason: override } : {}) };
   return takeStep(db, now, actor, i.orderId, "close", {
-    note: i.note || null, set: { closedAt: now, publicSummary: i.publicSummary || null, escalation: 0 },
-    data: i.publicSummary ? { publicSummary: i.publicSummary } : undefined,
+    note: i.note || (effect && !effect.met ? override : null), set: { closedAt: now, publicSummary: i.publicSummary || null, escalation: 0 },
+    data: Object.keys(data).length ? data : undefined,
   });
 }
 

@@ -2,13 +2,14 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
-import { improvementAttachments, IMPROVEMENT_SOURCES, IMPROVEMENT_STATUSES, type ImprovementSource, type ImprovementSourceRef, type ImprovementStatus } from "@/db/schema";
+import { improvementAttachments, IMPROVEMENT_SOURCES, IMPROVEMENT_STATUSES, type ImprovementSource, type ImprovementSourceRef, type ImprovementStatus, type OrderFigure } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
 import { ORDER_VIEW_ROLES } from "../access/roles";
 import { hasRole, unitScope, type UnitScope } from "../access/scope";
 import { idSchema } from "../kernel/ids";
 import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
 import { beijingDate } from "../kernel/time";
+import { effectOf, type Effect } from "./figures";
 import { err, isQualityOffice, isResponsible, parse } from "./orders";
 import { AWAITING_ANSWER, stepsFrom, type OrderStep } from "./states";
 
@@ -104,6 +105,8 @@ export type OrderDetail = OrderListRow & {
   steps: OrderStep[];
   /** An information officer's report: the officer, for the quality office only. */
   officer: { name: string; number: string } | null;
+  /** An order raised from a figure: the figure before and at its next measurement, and whether it reached the target. */
+  effect: Effect | null;
 };
 
 /** One order with its timeline, for anyone who may see it (else NOT_FOUND, which says nothing of its existence). */
@@ -112,12 +115,12 @@ export async function orderDetail(db: DbOrTx, now: Date, user: SessionUser, id: 
   const o = await queryRow(db, {
     ...ROW_SPEC, source_ref: col.json<ImprovementSourceRef>().nullable, response: col.text.nullable, measures: col.text.nullable,
     expected_effect: col.text.nullable, public_summary: col.text.nullable, course_name: col.text.nullable, programme_name: col.text.nullable,
-    created_at: col.date, closed_at: col.date.nullable, escalation: col.int, owner_id: col.int.nullable,
+    created_at: col.date, closed_at: col.date.nullable, escalation: col.int, owner_id: col.int.nullable, figure: col.json<OrderFigure>().nullable,
   }, sql`
     select o.id, o.source, o.status, o.content, o.reported_on::text as reported_on, o.deadline::text as deadline, o.unit_id,
       u.name as unit_name, u.name_en as unit_name_en, p.name as owner_name, ${overdueDaysSql(today)} as overdue_days, o.reopen_count,
       o.source_ref, o.response, o.measures, o.expected_effect, o.public_summary, co.name as course_name, pr.name as programme_name,
-      o.created_at, o.closed_at, o.escalation, o.owner_id
+      o.created_at, o.closed_at, o.escalation, o.owner_id, o.figure
     from improvement_items o join units u on u.id = o.unit_id left join persons p on p.id = o.owner_id
       left join courses co on co.id = o.course_id left join programmes pr on pr.id = o.programme_id
     where o.id = ${id} and ${await visibleSql(db, user)}`);
@@ -143,7 +146,7 @@ export async function orderDetail(db: DbOrTx, now: Date, user: SessionUser, id: 
     unitName: o.unit_name, unitNameEn: o.unit_name_en, ownerName: o.owner_name, overdueDays: o.overdue_days, reopenCount: o.reopen_count,
     sourceRef: o.source_ref, response: o.response, measures: o.measures, expectedEffect: o.expected_effect, publicSummary: o.public_summary,
     courseName: o.course_name, programmeName: o.programme_name, createdAt: o.created_at, closedAt: o.closed_at, escalation: o.escalation,
-    steps, officer,
+    steps, officer, effect: await effectOf(db, o.figure),
     events: events.map((e) => ({
       id: e.id, kind: e.kind, at: e.at, actorName: e.actor_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, data: e.data,
       attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ id: f.id, name: f.name, size: f.size })),
