@@ -97,7 +97,7 @@ export async function visit(page: Page, path: string, name: string) {
  * A journey file's browser and sign-ins: launches one browser for the file and closes it (and
  * every context) after; `as(number, size, locale)` signs a new context in and collects its page
  * errors and console errors into `problems` (a journey ends by expecting none); `signedOut(size)`
- * gives a page of a new context that has not signed in. Console errors matching `ignoreConsole`
+ * gives a page of a new context that has not signed in (on another server when given its base URL). Console errors matching `ignoreConsole`
  * (e.g. a refusal the journey provokes on purpose) are not collected.
  */
 export function signedInPages(options: { ignoreConsole?: RegExp } = {}) {
@@ -109,9 +109,9 @@ export function signedInPages(options: { ignoreConsole?: RegExp } = {}) {
     for (const c of contexts) await c.close();
     await browser?.close();
   });
-  async function signedOut(size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh"): Promise<Page> {
+  async function signedOut(size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh", base = baseURL()): Promise<Page> {
     if (!browser) throw new Error("signedInPages: a page before the browser started");
-    const ctx = await newContext(browser, size, locale);
+    const ctx = await newContext(browser, size, locale, base);
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));

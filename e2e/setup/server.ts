@@ -91,10 +91,16 @@ export default async function setup(project: TestProject) {
   const planted = path.join(dataDir, "planted");
   cpSync(path.join(dataDir, "pglite"), planted, { recursive: true });
   run(process.execPath, ["--import", "tsx", "e2e/setup/plant.ts", planted], env);
+  // A plain copy, for journeys that change it behind a second server's back (e2e/loop.e2e.ts
+  // lets time pass for an order there).
+  const spare = path.join(dataDir, "spare");
+  cpSync(path.join(dataDir, "pglite"), spare, { recursive: true });
 
   const { base, stop } = await startApp(env);
   project.provide("baseURL", base);
-  project.provide("plantedApp", { pgliteDir: planted, env: { NEXTAUTH_SECRET: env.NEXTAUTH_SECRET!, LOGIN_MAX_FAILURES: env.LOGIN_MAX_FAILURES! } });
+  const appEnv = { NEXTAUTH_SECRET: env.NEXTAUTH_SECRET!, LOGIN_MAX_FAILURES: env.LOGIN_MAX_FAILURES! };
+  project.provide("plantedApp", { pgliteDir: planted, env: appEnv });
+  project.provide("spareApp", { pgliteDir: spare, env: appEnv });
   return async () => {
     stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -102,5 +108,9 @@ export default async function setup(project: TestProject) {
 }
 
 declare module "vitest" {
-  export interface ProvidedContext { baseURL: string; plantedApp: { pgliteDir: string; env: Record<string, string> } }
+  export interface ProvidedContext {
+    baseURL: string;
+    plantedApp: { pgliteDir: string; env: Record<string, string> };
+    spareApp: { pgliteDir: string; env: Record<string, string> };
+  }
 }
