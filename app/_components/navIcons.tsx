@@ -1,5 +1,5 @@
 import {
-  AimOutlined, ApartmentOutlined, MessageOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined,
+  AimOutlined, AlertOutlined, ApartmentOutlined, MessageOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined,
   ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
 } from "@ant-design/icons";
 import type { ReactNode } from "react";
@@ -22,6 +22,7 @@ export const NAV_ICONS = {
   aim: <AimOutlined />,
   audit: <AuditOutlined />,
   message: <MessageOutlined />,
+  alert: <AlertOutlined />,
 } satisfies Record<string, ReactNode>;
 
 export type NavIcon = keyof typeof NAV_ICONS;

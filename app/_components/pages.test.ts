@@ -46,7 +46,7 @@ describe("the pages table", () => {
       teacher: ["home", "myAppraisal", "myComments", "attainment", "improvement"],
       leader: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "attainment", "improvement"],
       unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment", "improvement"],
-      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "improvement"],
+      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "improvement", "warnings"],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
       sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "viewLog", "improvement"],
     };

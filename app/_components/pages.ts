@@ -3,6 +3,7 @@ import type { Role } from "@/db/schema";
 import {
   BROWSE_ROLE_LIST, APPRAISAL_VIEW_ROLES, ATTAINMENT_PAGE_ROLES, IMPORT_ROLE_LIST, INSTRUMENT_VIEW_ROLES, PEOPLE_MANAGE_ROLES,
   PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES, ORDER_PAGE_ROLES, ORDER_VIEW_ROLES, VIEW_LOG_ROLES,
+  WARNING_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
@@ -63,6 +64,7 @@ export const PAGES = {
   improvement: { path: "/improvement", roles: ORDER_PAGE_ROLES, title: "nav.improvement", nav: { icon: "audit", group: "work" } },
   improvementDashboard: { path: "/improvement/dashboard", roles: ORDER_VIEW_ROLES, title: "improvement.page.dashboard" },
   improvementOrder: { path: "/improvement/[id]", roles: ORDER_PAGE_ROLES, title: "improvement.page.detail" },
+  warnings: { path: "/admin/warnings", roles: WARNING_ROLES, title: "improvement.warnings.title", nav: { icon: "alert", group: "work" } },
   selfEvaluation: { path: "/self/[targetId]", roles: SIGNED_IN, title: "respond.self.title" },
   observe: { path: "/observe/[assignmentId]", roles: SIGNED_IN, title: "respond.observe.title" },
   report: { path: "/report/[campaignId]", roles: SIGNED_IN, title: "respond.report.title" },

@@ -133,6 +133,8 @@ export type InfoReportRow = {
   answers: ReadableAnswer[];
   /** Only for the quality office. */
   officer: { name: string; number: string; className: string | null; programme: string | null } | null;
+  /** The order the report was turned into (improvement.fromReport), if any. */
+  orderId: number | null;
 };
 
 /**
@@ -146,11 +148,12 @@ export async function listReports(db: DbOrTx, campaignId: number, opts: { units:
   const rows = await queryRows(db, {
     id: col.int, submitted_at: col.date, unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable, section_code: col.text.nullable,
     course_code: col.text.nullable, course_name: col.text.nullable, course_name_en: col.text.nullable, version_id: col.int, answers: col.json<unknown>(),
-    officer_name: col.text, officer_number: col.text, class_name: col.text.nullable, programme: col.text.nullable,
+    officer_name: col.text, officer_number: col.text, class_name: col.text.nullable, programme: col.text.nullable, order_id: col.int.nullable,
   }, sql`
     select r.id, r.submitted_at, r.unit_id, u.name as unit_name, u.name_en as unit_name_en, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, r.instrument_version_id as version_id, r.answers,
-      p.name as officer_name, p.number as officer_number, p.class_name, pr.name as programme
+      p.name as officer_name, p.number as officer_number, p.class_name, pr.name as programme,
+      (select max(o.id) from improvement_items o where o.dedupe_key = 'info_report:' || r.id) as order_id
     from info_reports r join units u on u.id = r.unit_id join persons p on p.id = r.officer_id
       left join programmes pr on pr.id = p.programme_id
       left join sections s on s.id = r.section_id left join courses co on co.id = s.course_id
@@ -162,5 +165,6 @@ export async function listReports(db: DbOrTx, campaignId: number, opts: { units:
     sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
     answers: readableAnswers(surveys.get(r.version_id), r.answers, opts.locale),
     officer: opts.named ? { name: r.officer_name, number: r.officer_number, className: r.class_name, programme: r.programme } : null,
+    orderId: r.order_id,
   }));
 }

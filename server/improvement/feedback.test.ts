@@ -9,6 +9,7 @@ import { officerFeedback, orderFromReport, youSaidWeDid } from "./feedback";
 import { answerOrder, closeOrder, createOrder, verifyOrder } from "./orders";
 import { orderDetail } from "./queries";
 import { officerReport } from "./testing";
+import { listReports } from "../campaigns/reports";
 
 const NOW = new Date("2026-10-10T02:00:00Z");
 let db: Db;
@@ -48,6 +49,9 @@ describe("information officers: a report becomes an order and the officer sees w
       { code: "improvement.errors.reportHasOrder", kind: "CONFLICT", params: { id: first.id } });
     const callerB = createCaller({ db, user: await sessionOf(db, s.people.adminB), now: () => NOW });
     await expectDomainError(callerB.improvement.fromReport({ reportId: report.id, content: "x", deadline: "2026-10-20" }), { code: "errors.otherUnit", kind: "FORBIDDEN" });
+    // the campaign's reports tab shows the report's order
+    const rows = await listReports(db, report.campaignId, { units: "all", named: false, locale: "zh" });
+    expect(rows.map((r) => [r.id, r.orderId])).toEqual([[report.id, first.id]]);
   });
 });
 

@@ -14,7 +14,7 @@ import { STATUS_COLOR } from "../OrdersView";
 
 type Files = { name: string; mime: string; data: string }[];
 type Values = {
-  response?: string; measures?: string; expectedEffect?: string; note?: string; reason?: string; publicSummary?: string;
+  response?: string; measures?: string; expectedEffect?: string; note?: string; reason?: string; publicSummary?: string; overrideReason?: string;
   nextReviewOn?: { format: (f: string) => string }; deadline?: { format: (f: string) => string };
 };
 
@@ -60,7 +60,7 @@ export function OrderView({ id }: { id: number }) {
     const v = await form.validateFields();
     if (step === "answer") answer.mutate({ orderId: id, response: v.response ?? "", measures: v.measures ?? "", expectedEffect: v.expectedEffect ?? "", attachments: await attachments() });
     if (step === "verify") verify.mutate({ orderId: id, note: v.note, attachments: await attachments() });
-    if (step === "close") close.mutate({ orderId: id, note: v.note, publicSummary: v.publicSummary });
+    if (step === "close") close.mutate({ orderId: id, note: v.note, publicSummary: v.publicSummary, overrideReason: v.overrideReason });
     if (step === "continue") cont.mutate({ orderId: id, reason: v.reason ?? "", nextReviewOn: v.nextReviewOn?.format("YYYY-MM-DD") ?? "" });
     if (step === "reopen") reopen.mutate({ orderId: id, reason: v.reason ?? "", deadline: v.deadline?.format("YYYY-MM-DD") });
     if (step === "cancel") cancel.mutate({ orderId: id, reason: v.reason ?? "" });
@@ -98,6 +98,18 @@ export function OrderView({ id }: { id: number }) {
           {o.measures && <Descriptions.Item label={t("page.measures")} span={2}><span style={{ whiteSpace: "pre-wrap" }} data-testid="detail-measures">{o.measures}</span></Descriptions.Item>}
           {o.expectedEffect && <Descriptions.Item label={t("page.expectedEffect")} span={2}>{o.expectedEffect}</Descriptions.Item>}
           {o.publicSummary && <Descriptions.Item label={t("page.publicSummary")} span={2}>{o.publicSummary}</Descriptions.Item>}
+          {o.effect && (
+            <Descriptions.Item label={t("page.effect")} span={2}>
+              <Space wrap data-testid="order-effect">
+                <span>{t("page.before")}: <b>{o.effect.before.value}</b> (n = {o.effect.before.n})</span>
+                <span>{t("page.target")}: {o.effect.before.target}</span>
+                {o.effect.next
+                  ? <span>{t("page.atNext")} ({o.effect.next.termCode}): <b>{Math.round(o.effect.next.value * 100) / 100}</b> (n = {o.effect.next.n})</span>
+                  : <Typography.Text type="secondary">{t("page.pending")}</Typography.Text>}
+                {o.effect.met !== null && <Tag color={o.effect.met ? "green" : "red"}>{t(o.effect.met ? "page.met" : "page.notMet")}</Tag>}
+              </Space>
+            </Descriptions.Item>
+          )}
         </Descriptions>
         <Space wrap style={{ marginTop: 16 }} data-testid="steps">
           {o.steps.length === 0 && <Typography.Text type="secondary">{t("page.noSteps")}</Typography.Text>}
@@ -112,7 +124,8 @@ export function OrderView({ id }: { id: number }) {
             <Form form={form} layout="vertical">
               {step === "answer" && <>{text("response", t("page.response"))}{text("measures", t("page.measures"))}{text("expectedEffect", t("page.expectedEffect"))}{upload}</>}
               {step === "verify" && <>{text("note", t("page.note"), false)}{upload}</>}
-              {step === "close" && <>{text("note", t("page.note"), false)}{text("publicSummary", t("page.publicSummary"), false)}</>}
+              {step === "close" && <>{text("note", t("page.note"), false)}{text("publicSummary", t("page.publicSummary"), false)}
+                {o.effect && !o.effect.met && text("overrideReason", t("page.overrideReason"), false)}</>}
               {(step === "continue" || step === "reopen" || step === "cancel") && text("reason", t("page.reason"))}
               {step === "continue" && <Form.Item name="nextReviewOn" label={t("page.nextReviewOn")} rules={[{ required: true }]}><DatePicker style={{ width: "100%" }} /></Form.Item>}
               {step === "reopen" && <Form.Item name="deadline" label={t("page.newDeadline")}><DatePicker style={{ width: "100%" }} data-testid="field-deadline" /></Form.Item>}
