@@ -16,7 +16,7 @@ import { teacherTerms, termIndicators, type Figure, type IndicatorBlock, type Te
  * 教师层面诊改 (seed 004 五(五)3): a teacher's self-diagnosis plan on the figures of one term.
  * For each 一级 indicator of the term's indicator view (server/appraisal/indicators.ts) the
  * teacher sets a target value for the next term (by default the norm group's mean, else the
- * current value), and writes the causes and the measures. The plan keeps the value and the
+ * current value, rounded to the one decimal figures are shown with), and writes the causes and the measures. The plan keeps the value and the
  * norm mean it was made on. The next term (the teacher's next term with published results)
  * shows against each target the value reached there and whether it was met (value ≥ target;
  * unknown while that term has no reported figure of the indicator).
@@ -101,7 +101,8 @@ export async function diagnosisPlan(db: DbOrTx, teacherId: number, termId: numbe
   const later = next ? new Map(planIndicators((await termIndicators(db, teacherId, next)).blocks).map((r) => [keyOf(r), r.current])) : null;
   const rows: DiagnosisRow[] = planIndicators(now.blocks).map((r) => {
     const s = saved.get(keyOf(r));
-    const target = s?.target ?? r.norm?.mean ?? r.current?.mean ?? 0;
+    // the default is the figure shown beside it (one decimal), so an untouched target reads 86.7, not 86.7333…
+    const target = s?.target ?? Math.round((r.norm?.mean ?? r.current?.mean ?? 0) * 10) / 10;
     const value = later?.get(keyOf(r)) ?? null;
     return {
       ...r, target, saved: !!s, causes: s?.causes ?? null, measures: s?.measures ?? null,

@@ -96,6 +96,12 @@ function Trend({ points, cutoffs }: { points: View["trend"]; cutoffs: Cutoffs })
   return <EChart testid="trend-chart" height={240} option={option} />;
 }
 
+/**
+ * A target reads as typed: 88 stays "88" and 87.5 "87.5" (without a formatter antd pads to the
+ * step's decimals, "88.0"); the default is already rounded to one decimal by the server.
+ */
+const targetText = (value: number | string | undefined, info: { userTyping: boolean; input: string }) => (info.userTyping ? info.input : value === undefined ? "" : String(value));
+
 type Draft = Record<string, { target?: number | null; causes?: string; measures?: string }>;
 const keyOf = (r: Plan["rows"][number]) => `${r.group}|${r.instrument}|${r.indicator}`;
 
@@ -137,6 +143,7 @@ function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string 
                 <span>{t("current")}: {r.current ? ti("figure", { mean: num(r.current.mean), n: r.current.n }) : "—"}</span>
                 <span>{t("normMean")}: {r.norm ? ti("normFigure", { mean: num(r.norm.mean), n: r.norm.n }) : "—"}</span>
                 <span>{t("target")}: <InputNumber size="small" min={0} max={p.outOf} step={0.5} value={d.target} data-testid="diagnosis-target"
+                  formatter={targetText}
                   aria-label={t("target")} onChange={(x) => set(r, { target: x })} style={{ width: 90 }} /></span>
               </Space>
               <Input.TextArea rows={2} maxLength={2000} placeholder={t("causes")} aria-label={t("causes")} value={d.causes} data-testid="diagnosis-causes"
