@@ -29,9 +29,12 @@ export function ViewLogView() {
       filters={<>
         <Input.Search allowClear defaultValue={viewer} placeholder={t("viewer")} style={{ width: 240, maxWidth: "100%" }} data-testid="view-log-viewer"
           onSearch={(v) => setParams({ viewer: v.trim() || undefined })} />
-        <DatePicker.RangePicker data-testid="view-log-dates" placeholder={[t("from"), t("to")]} style={{ maxWidth: "100%" }}
-          value={[from ? dayjs(from) : null, to ? dayjs(to) : null]} allowEmpty={[true, true]}
-          onChange={(range) => setParams({ from: range?.[0]?.format("YYYY-MM-DD"), to: range?.[1]?.format("YYYY-MM-DD") })} />
+        {/* the test id on a wrapper: antd copies a RangePicker's data-* attributes onto both of its inputs */}
+        <span data-testid="view-log-dates" style={{ display: "inline-flex", maxWidth: "100%" }}>
+          <DatePicker.RangePicker placeholder={[t("from"), t("to")]} style={{ maxWidth: "100%" }}
+            value={[from ? dayjs(from) : null, to ? dayjs(to) : null]} allowEmpty={[true, true]}
+            onChange={(range) => setParams({ from: range?.[0]?.format("YYYY-MM-DD"), to: range?.[1]?.format("YYYY-MM-DD") })} />
+        </span>
         <Typography.Text type="secondary" data-testid="view-log-intro">{t("intro")}</Typography.Text>
       </>}
       columns={[
