@@ -69,6 +69,19 @@ describe("scoring router", () => {
     expect((await teacherB.scoring.mine()).targets.find((x) => x.sectionCode === "EN102-01")).toMatchObject({ reported: false, figures: null });
   });
 
+  it("a look at one teacher's result page by anyone but the teacher is in the teacher's view log; the teacher's own look and a refused one are not", async () => {
+    const t = c.targets["CS101-01"], en = c.targets["EN101-01"];
+    const before = (await (await as(s.people.teacherA)).appraisal.views({})).length;
+    const beforeB = (await (await as(s.people.teacherB)).appraisal.views({})).length;
+    await (await as(s.people.quality)).scoring.target({ policyId, targetId: t.id, raterGroup: "student" });
+    await (await as(s.people.teacherA)).scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" });
+    expect(await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    const views = await (await as(s.people.teacherA)).appraisal.views({});
+    expect(views.length).toBe(before + 1);
+    expect(views[0]).toMatchObject({ role: "quality_admin", what: "results.target", viewerNumber: "Q001", at: NOW });
+    expect((await (await as(s.people.teacherB)).appraisal.views({})).length).toBe(beforeB);
+  });
+
   it("policies: the live check names the problem in the caller's language; only the quality office creates and approves", async () => {
     const hr = await as(s.people.hr);
     expect((await hr.scoring.policies.list()).length).toBe(1);

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { auditLog, courses } from "@/db/schema";
+import { auditLog, courses, persons, resultViews } from "@/db/schema";
 import { createCaller } from "../api/root";
 import { defaultPolicy } from "./policies";
 import { resultsWorkbook } from "./results-export";
@@ -39,7 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 async function read(who: { id: number }, locale: "zh" | "en" = "zh") {
-  const { stream, name } = await resultsWorkbook(db, await sessionOf(db, who), policyId, locale);
+  const { stream, name } = await resultsWorkbook(db, () => NOW, await sessionOf(db, who), policyId, locale);
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   const wb = new ExcelJS.Workbook();
@@ -87,6 +87,17 @@ describe("the results workbook", () => {
     expect(quality.teachers.every((r) => r["工号"] !== null && r["说明"] === "临时（评价进行中）")).toBe(true);
   });
 
+  it("puts every teacher whose figures are in the file in that teacher's view log, once per file, and nobody else", async () => {
+    const before = (await db.select({ id: resultViews.id }).from(resultViews)).map((r) => r.id);
+    const file = await read(s.people.adminA);
+    const numbers = [...new Set([...file.targets, ...file.teachers].map((r) => r["工号"]).filter((x) => x !== null))].sort();
+    expect(numbers.length).toBeGreaterThan(0);
+    const rows = (await db.select().from(resultViews)).filter((r) => !before.includes(r.id));
+    expect(rows.every((r) => r.viewerId === s.people.adminA.id && r.viewerRole === "unit_admin" && r.what === "results.export" && r.at.getTime() === NOW.getTime())).toBe(true);
+    const byId = new Map((await db.select({ id: persons.id, number: persons.number }).from(persons)).map((p) => [p.id, p.number]));
+    expect(rows.map((r) => byId.get(r.subjectId)).sort()).toEqual(numbers);
+  });
+
   it("in English: English headers, and the English course name where there is one (the Chinese otherwise)", async () => {
     const en = await read(s.people.hr, "en");
     const courseOf = Object.fromEntries(en.targets.filter((r) => r["Rater group"] === "Students").map((r) => [r.Section, r.Course]));
@@ -96,7 +107,7 @@ describe("the results workbook", () => {
 
   it("is refused to a teacher and a student", async () => {
     for (const who of [s.people.teacherA, s.people.studentA]) {
-      await expect(resultsWorkbook(db, await sessionOf(db, who), policyId, "zh")).rejects.toMatchObject({ code: "errors.forbidden" });
+      await expect(resultsWorkbook(db, () => NOW, await sessionOf(db, who), policyId, "zh")).rejects.toMatchObject({ code: "errors.forbidden" });
     }
   });
 });

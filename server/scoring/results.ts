@@ -2,7 +2,11 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { RATER_GROUPS } from "@/db/schema/campaigns";
-import { rowsOf, type UnitScope } from "../access/scope";
+import { col, queryValue } from "@/db/query";
+import { RESULTS_VIEW_ROLES } from "../access/roles";
+import { hasRole, rowsOf, type UnitScope } from "../access/scope";
+import { logView } from "../appraisal/views";
+import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { NA_VALUE } from "../instruments/format";
@@ -155,7 +159,7 @@ export const targetListInput = z.object({
 export type TargetListRow = {
   targetId: number; raterGroup: string; campaignId: number; campaign: string; term: string | null;
   sectionCode: string | null; courseCode: string | null; courseName: string | null; courseNameEn: string | null; courseType: string | null;
-  teacherNumber: string | null; teacherName: string | null; unitName: string | null; unitNameEn: string | null; targetLabel: string | null;
+  teacherId: number | null; teacherNumber: string | null; teacherName: string | null; unitName: string | null; unitNameEn: string | null; targetLabel: string | null;
   reported: boolean; n: number; eligible: number | null; responseRate: number | null;
   mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null; ci95: { low: number; high: number } | null;
   reliability: number | null; reliabilityLow: number | null; ebScore: number | null; norm: TargetFigures["norm"]; quality: TargetFigures["quality"];
@@ -194,11 +198,11 @@ export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.inp
   const rows = rowsOf<{
     target_id: number; rater_group: string; campaign_id: number; campaign: string; term: string | null; section_code: string | null;
     course_code: string | null; course_name: string | null; course_name_en: string | null; course_type: string | null;
-    teacher_number: string | null; teacher_name: string | null; unit_name: string | null; unit_name_en: string | null; target_label: string | null;
+    teacher_id: number | null; teacher_number: string | null; teacher_name: string | null; unit_name: string | null; unit_name_en: string | null; target_label: string | null;
   } & Record<string, unknown>>(await db.execute(sql`
     select r.*, r.rater_group::text as rater_group, c.id as campaign_id, c.state as campaign_state, c.term_id, c.name as campaign, tm.code as term, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.type::text as course_type,
-      p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
+      t.teacher_id, p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
       case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label
     ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`));
   const open = rows.length ? await openFigures(db, input.policyId) : [];
@@ -212,7 +216,7 @@ export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.inp
       return {
         targetId: Number(r.target_id), raterGroup: r.rater_group, campaignId: Number(r.campaign_id), campaign: r.campaign, term: r.term,
         sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, courseType: r.course_type,
-        teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
+        teacherId: r.teacher_id === null ? null : Number(r.teacher_id), teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
         reported: f.reported, n: f.valid.n, eligible: f.valid.eligible, responseRate: f.valid.responseRate,
         mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, sd: f.valid.sd, ci95: f.valid.ci95,
         reliability: f.reliability, reliabilityLow: f.reliabilityLow, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
@@ -319,6 +323,23 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
       return { id, name: names.get(id)?.name ?? { zh: id, en: id }, level: names.get(id)?.level ?? 1, mean: m === null || m === undefined ? null : Number(m) * scale };
     }),
   };
+}
+
+/**
+ * A target's result on the results pages for a reader other than its teacher (the checks are
+ * targetResultDetail's): the page is one teacher's results, so the look is logged in that
+ * teacher's view log (server/appraisal/views.ts, "results.target") like their appraisal page,
+ * once the detail has been allowed. A target without a teacher (a cohort, an employer) is nobody's.
+ */
+export async function readTargetResult(db: DbOrTx, now: () => Date, actor: SessionUser, access: { scope: UnitScope; view?: ResultsView }, raw: z.input<typeof targetDetailInput>) {
+  const input = targetDetailInput.parse(raw);
+  const detail = await targetResultDetail(db, access, input.policyId, input.targetId, input.raterGroup);
+  const teacherId = await queryValue(db, col.int.nullable, sql`select teacher_id from campaign_targets where id = ${input.targetId}`);
+  if (teacherId !== null) {
+    await logView(db, now, { subjectId: teacherId, viewer: actor, role: RESULTS_VIEW_ROLES.find((r) => hasRole(actor, r)) ?? "staff", what: "results.target",
+      detail: { policyId: input.policyId, targetId: input.targetId, raterGroup: input.raterGroup } });
+  }
+  return detail;
 }
 
 /** The reliability groups of a policy within scope; those with an open campaign's classes are provisional (quality office only). */

@@ -19,10 +19,14 @@ export function useNum() {
     x === null || x === undefined || !Number.isFinite(x) ? "—" : format.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** What a view-log row says was looked at ("appraisal.teacher", "appraisal.export"), in words. */
+/** The view log's kinds of look (server: appraisal, scoring/results, comments/review) and their words. */
+const WHAT_KINDS = { "appraisal.teacher": "teacher", "appraisal.export": "export", "results.target": "results", "results.export": "resultsExport",
+  "comments.review": "comments" } as const;
+
+/** What a view-log row says was looked at ("appraisal.teacher", "results.target", …), in words. */
 export function useWhatLabel() {
   const t = useTranslations("appraisal.page");
-  return (what: string) => (what === "appraisal.teacher" ? t("whatKinds.teacher") : what === "appraisal.export" ? t("whatKinds.export") : what);
+  return (what: string) => (what in WHAT_KINDS ? t(`whatKinds.${WHAT_KINDS[what as keyof typeof WHAT_KINDS]}`) : what);
 }
 
 export function BandTag({ band }: { band: string | null }) {

@@ -10,8 +10,8 @@ import {
 } from "../../scoring/policies";
 import { parsePolicy } from "../../scoring/policy";
 import {
-  compositeListInput, listComposites, listTargetResults, myResults, reliabilityInput, reliabilityOf, resultsOverview, targetDetailInput, targetListInput,
-  targetResultDetail,
+  compositeListInput, listComposites, listTargetResults, myResults, readTargetResult, reliabilityInput, reliabilityOf, resultsOverview, targetDetailInput,
+  targetListInput, targetResultDetail,
 } from "../../scoring/results";
 import { roleProcedure, router } from "../trpc";
 
@@ -28,8 +28,9 @@ const viewOf = (user: SessionUser) => ({ provisional: hasRole(user, ...PROVISION
 export const scoringRouter = router({
   overview: viewer.query(({ ctx }) => resultsOverview(ctx.db, ctx.scope, viewOf(ctx.user))),
   targets: viewer.input(targetListInput).query(({ ctx, input }) => listTargetResults(ctx.db, ctx.scope, input, viewOf(ctx.user))),
+  /** One teacher's result: logged in the teacher's view log. */
   target: viewer.input(targetDetailInput)
-    .query(({ ctx, input }) => targetResultDetail(ctx.db, { scope: ctx.scope, view: viewOf(ctx.user) }, input.policyId, input.targetId, input.raterGroup)),
+    .query(({ ctx, input }) => readTargetResult(ctx.db, ctx.now, ctx.user, { scope: ctx.scope, view: viewOf(ctx.user) }, input)),
   reliability: viewer.input(reliabilityInput).query(({ ctx, input }) => reliabilityOf(ctx.db, ctx.scope, input.policyId, viewOf(ctx.user))),
   composites: viewer.input(compositeListInput).query(({ ctx, input }) => listComposites(ctx.db, ctx.scope, input, viewOf(ctx.user))),
   /** Recomputes a school year now under its policy in force (the scheduler does it when responses arrive). */
