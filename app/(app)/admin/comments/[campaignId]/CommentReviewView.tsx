@@ -74,8 +74,11 @@ export function CommentReviewView({ campaignId }: { campaignId: number }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (editing || historyOf || e.ctrlKey || e.metaKey || e.altKey) return;
+      // typing in a field is not a shortcut; a ticked checkbox keeps the focus but takes no text
+      // (select two with the mouse, then p keeps them private)
       const el = e.target as HTMLElement | null;
-      if (el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable)) return;
+      const typing = el && ((el.tagName === "INPUT" && !["checkbox", "radio"].includes((el as HTMLInputElement).type)) || el.tagName === "TEXTAREA" || el.isContentEditable);
+      if (typing) return;
       const k = e.key.toLowerCase();
       if (k === "j") setFocus((f) => Math.min(items.length - 1, f + 1));
       else if (k === "k") setFocus((f) => Math.max(0, f - 1));
