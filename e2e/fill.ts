@@ -5,10 +5,19 @@ import { expect } from "vitest";
 
 export const TEXT = "课堂组织有序，讲解清楚，建议多安排讨论。";
 
+/**
+ * SurveyJS's page, once SurveyJS has mounted (SurveyFormImpl's data-survey-ready). The answer
+ * page shows a plain copy of its first page before that (server/instruments/plain.ts), in
+ * SurveyJS's classes: a journey that waits for the form waits for this, not for the copy.
+ */
+export const SURVEY_PAGE = "[data-survey-ready] .sd-root-modern .sd-body__page";
+/** The mounted form (see SURVEY_PAGE), for its buttons. */
+const MOUNTED = "[data-survey-ready]";
+
 
 /** Names of the questions shown on the current page (not the cells of matrices). */
 export async function shownQuestions(p: Page): Promise<string[]> {
-  return p.evaluate(() => [...document.querySelectorAll(".sd-body__page .sd-question[data-name]")]
+  return p.evaluate(() => [...document.querySelectorAll("[data-survey-ready] .sd-body__page .sd-question[data-name]")]
     .filter((q) => !q.closest(".sd-table") && (q as HTMLElement).offsetParent !== null)
     .map((q) => q.getAttribute("data-name")!));
 }
@@ -102,12 +111,12 @@ export async function fillIn(p: Page): Promise<string[]> {
       const todo = (await shownQuestions(p)).filter((n) => !done.has(n));
       if (!todo.length) break;
       for (const name of todo) {
-        await answer(p, p.locator(`.sd-body__page .sd-question[data-name="${name}"]`).first());
+        await answer(p, p.locator(`${SURVEY_PAGE} .sd-question[data-name="${name}"]`).first());
         done.add(name);
         answered.push(name);
       }
     }
-    const next = p.locator(".sd-navigation__next-btn:visible");
+    const next = p.locator(`${MOUNTED} .sd-navigation__next-btn:visible`);
     if (!(await next.count())) return answered;
     await next.click();
     const errors = await p.locator(".sd-question--error .sd-error:visible").allInnerTexts();
@@ -122,5 +131,5 @@ export async function buttonText(b: Locator) {
 }
 
 export async function complete(p: Page) {
-  await p.locator(".sd-navigation__complete-btn:visible").click();
+  await p.locator(`${MOUNTED} .sd-navigation__complete-btn:visible`).click();
 }

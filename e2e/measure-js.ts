@@ -21,8 +21,12 @@
  *              is on screen (the page's own scripts and the survey bundle it loads);
  *      bare  = the bare page, once the survey's first page is on screen.
  *    Then the answer form again with the CPU slowed 4× (CDP Emulation.setCPUThrottlingRate):
- *    interactive_ms = from the start of navigation until the survey's first page, tapped as
- *    soon as it shows (and again until it takes), shows the answer selected.
+ *    interactive_ms = from the start of navigation until the first question shows an answer
+ *    tapped on it: its first option is tapped as soon as it is on screen (and again until it
+ *    takes), on whichever form is there, the plain first page the server renders
+ *    (server/instruments/plain.ts) or SurveyJS's. It counts only if the answer survives: the
+ *    measurement waits for SurveyJS to mount (still at 4×) and fails unless SurveyJS shows that
+ *    same option chosen in its first question. The time SurveyJS mounted is printed too.
  *
  * Prints every script, then one line (kB = 1024 bytes, compressed):
  *   respondent-js: home_kb=<n> form_kb=<n> bare_kb=<n> ratio=<form/bare> interactive_ms=<n>
@@ -38,6 +42,8 @@ import { startApp } from "./setup/server";
 const root = process.cwd();
 const kb = (n: number) => Math.round(n / 102.4) / 10;
 const SURVEY_PAGE = ".sd-root-modern .sd-body__page";
+/** The answer page's plain first page, shown until SurveyJS mounts (app/_student/RespondForm.tsx). */
+const PLAIN_PAGE = '[data-testid="plain-form"]';
 
 type Script = { url: string; wire: number; raw: number; encoding: string; initial: boolean };
 
@@ -172,49 +178,74 @@ function report(title: string, scripts: Script[]) {
 }
 
 /**
- * Milliseconds from the start of navigation until the survey's first page takes an answer,
- * CPU 4× slower. The first choice of the first question is tapped (CDP mouse events at its
- * place, no automation script in the page) as soon as it exists, and again every 50 ms until
- * SurveyJS shows it selected: a tap before hydration is lost, as a person's would be, on a
- * page whose survey is rendered on the server (the bare page). The time is the page's own
- * clock at the moment the selection shows (a MutationObserver set up before the page's
- * scripts, through CDP, outside the page's Content-Security-Policy).
+ * Milliseconds from the start of navigation until the form's first question takes an answer,
+ * CPU 4× slower. The first option of the first question is tapped (CDP mouse events at its
+ * place, no automation script in the page) as soon as it exists, on the plain first page or
+ * on SurveyJS's (whichever is on screen), and again every 50 ms until it shows chosen: a tap
+ * before hydration is lost on a page whose controls need script, as a person's would be. The
+ * time is the page's own clock at the frame the choice shows (SurveyJS: its "selected" class
+ * appears, seen by a MutationObserver; the plain page: the native radio's change event, then
+ * the next animation frame, the frame that paints it). Both are set up before the page's
+ * scripts, through CDP, outside the page's Content-Security-Policy.
+ *
+ * An answer that SurveyJS would then drop is no answer: after the tap the measurement waits
+ * (still at 4×) for SurveyJS's first page and throws unless its first question shows the first
+ * option chosen. Returns the time the answer showed and the time SurveyJS's page appeared.
  */
-async function interactive(ctx: BrowserContext, url: string): Promise<number> {
+async function interactive(ctx: BrowserContext, url: string): Promise<{ answered: number; mounted: number }> {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-  const item = `${SURVEY_PAGE} :is(.sd-rating__item, .sd-item__control-label, .sd-selectbase__label)`;
+  const options = ":is(.sd-rating__item, .sd-item__control-label, .sd-selectbase__label)";
+  const item = `:is(${SURVEY_PAGE}, ${PLAIN_PAGE}) ${options}`;
   const selected = `${SURVEY_PAGE} :is(.sd-rating__item--selected, .sd-item--checked)`;
-  await page.addInitScript((sel) => {
-    const w = window as unknown as { __tapTaken?: number };
+  await page.addInitScript(({ selected, surveyPage, plainPage }) => {
+    const w = window as unknown as { __tapTaken?: number; __surveyShown?: number };
     new MutationObserver((_, obs) => {
-      if (!w.__tapTaken && document.querySelector(sel)) { w.__tapTaken = performance.now(); obs.disconnect(); }
+      if (!w.__surveyShown && document.querySelector(surveyPage)) w.__surveyShown = performance.now();
+      if (!w.__tapTaken && document.querySelector(selected)) w.__tapTaken = performance.now();
+      if (w.__tapTaken && w.__surveyShown) obs.disconnect();
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
-  }, selected);
+    document.addEventListener("change", (e) => {
+      const t = e.target as HTMLInputElement;
+      if (t.type === "radio" && t.checked && t.closest(plainPage)) requestAnimationFrame(() => { w.__tapTaken ??= performance.now(); });
+    }, true);
+  }, { selected, surveyPage: SURVEY_PAGE, plainPage: PLAIN_PAGE });
   await page.goto(url, { waitUntil: "commit" });
   const probe = `(() => { const w = window; if (w.__tapTaken) return { at: w.__tapTaken };
-    const el = document.querySelector(${JSON.stringify(item)}); if (!el) return null;
+    const el = [...document.querySelectorAll(${JSON.stringify(item)})].find((e) => e.getClientRects().length > 0); if (!el) return null;
     el.scrollIntoView({ block: "center" }); const b = el.getBoundingClientRect();
     return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; })()`;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const r = await cdp.send("Runtime.evaluate", { expression: probe, returnByValue: true }).catch(() => null);
-    const v = r?.result.value as { at?: number; x?: number; y?: number } | null | undefined;
-    if (v?.at) {
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-      await page.close();
-      return Math.round(v.at);
-    }
-    if (v?.x !== undefined && v.y !== undefined) {
-      for (const type of ["mousePressed", "mouseReleased"] as const) {
-        await cdp.send("Input.dispatchMouseEvent", { type, x: v.x, y: v.y, button: "left", clickCount: 1 }).catch(() => {});
+  // SurveyJS's first question: whether its first option is the one chosen, once it is there.
+  const kept = `(() => { const w = window; const q = document.querySelector(${JSON.stringify(`${SURVEY_PAGE} .sd-question:not(.sd-question--html)`)});
+    const first = q && q.querySelector(${JSON.stringify(`:is(.sd-rating__item, .sd-selectbase__item)`)});
+    return w.__surveyShown && first ? { kept: first.matches(".sd-rating__item--selected, .sd-item--checked"), mounted: w.__surveyShown } : null; })()`;
+  const evaluate = async <T,>(expression: string) =>
+    (await cdp.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => null))?.result.value as T | null | undefined;
+  let answered: number | null = null;
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
+    if (answered === null) {
+      const v = await evaluate<{ at?: number; x?: number; y?: number }>(probe);
+      if (v?.at) answered = Math.round(v.at);
+      else if (v?.x !== undefined && v.y !== undefined) {
+        for (const type of ["mousePressed", "mouseReleased"] as const) {
+          await cdp.send("Input.dispatchMouseEvent", { type, x: v.x, y: v.y, button: "left", clickCount: 1 }).catch(() => {});
+        }
+      }
+    } else {
+      const k = await evaluate<{ kept: boolean; mounted: number }>(kept);
+      if (k) {
+        await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+        await page.close();
+        if (!k.kept) throw new Error(`${url}: the answer tapped at ${answered} ms was lost when SurveyJS mounted`);
+        return { answered, mounted: Math.round(k.mounted) };
       }
     }
     await new Promise((res) => setTimeout(res, 50));
   }
-  throw new Error(`${url}: the survey never took an answer`);
+  throw new Error(`${url}: ${answered === null ? "the form never took an answer" : "SurveyJS never mounted"}`);
 }
 
 async function main() {
@@ -253,10 +284,11 @@ async function main() {
     report(`${formPath} (student's answer form)`, form);
     report("bare SurveyJS page (.data/measure-bare)", barePage);
     console.log(`\nencodings: ${[...new Set([...home, ...form, ...barePage].map((s) => s.encoding))].join(",")}`);
-    console.log(`interactive (CPU 4x slower): form ${ms} ms, bare page ${bareMs} ms`);
+    console.log(`interactive (CPU 4x slower): form answered at ${ms.answered} ms (SurveyJS mounted at ${ms.mounted} ms, the answer kept), `
+      + `bare page answered at ${bareMs.answered} ms (mounted at ${bareMs.mounted} ms)`);
     console.log(`form: initial ${kb(sum(form.filter((s) => s.initial)))} kB + loaded by the page ${kb(sum(form.filter((s) => !s.initial)))} kB`);
     const [h, f, b] = [kb(sum(home)), kb(sum(form)), kb(sum(barePage))];
-    console.log(`respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms}`);
+    console.log(`respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms.answered}`);
     await ctx.close();
   } finally {
     await browser.close();

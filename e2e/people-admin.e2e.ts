@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DESKTOP, PHONE, settle, signIn, signedInPages, trpc, visit } from "./browser";
-import { complete, fillIn } from "./fill";
+import { SURVEY_PAGE, complete, fillIn } from "./fill";
 
 // Students' personal records and the administration of people, results and comments:
 // - a student's record (email, class, enrolments) opens for the system administrator, the
@@ -147,7 +147,7 @@ describe("comments longer than the form allows", () => {
       await student.goto("/home");
       await student.locator(`[data-testid="target-${c.targets[0].targetId}"] a`).click();
       await student.waitForURL(/\/respond\//);
-      await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+      await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
       await fillIn(student);
       const q = student.locator('.sd-question[data-name="strengths"]');
       const area = q.locator("textarea");
@@ -160,7 +160,7 @@ describe("comments longer than the form allows", () => {
       const error = q.locator(".sd-error");
       await expect.poll(() => error.count(), { timeout: 15_000 }).toBeGreaterThan(0);
       expect(await error.first().innerText()).toContain(locale === "zh" ? "最多 500 字" : "at most 500");
-      expect(await student.locator(".sd-root-modern .sd-body__page").count()).toBe(1);
+      expect(await student.locator(SURVEY_PAGE).count()).toBe(1);
       await settle(student, `respond-comment-too-long-${locale}`);
       await area.fill("很".repeat(500));
       await area.evaluate((el) => (el as HTMLElement).blur());

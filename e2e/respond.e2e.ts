@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
-import { complete, fillIn } from "./fill";
+import { SURVEY_PAGE, complete, fillIn } from "./fill";
 
 // Anonymous collection from the respondent's side, on the demo's open campaigns:
 // a student on a phone completes two evaluations, declines one, and sees "3 of N done"
@@ -95,7 +95,7 @@ describe("a student evaluates their courses anonymously", () => {
     };
     const home = await load("/home", (p) => p.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status="todo"]`).first().waitFor());
     const form = await load(`/respond/${campaign.campaignId}/${campaign.targets[0].targetId}`,
-      (p) => p.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 }));
+      (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 }));
     for (const [label, page] of [["home", home], ["form", form]] as const) {
       for (const [lib, marker] of Object.entries(MARKERS)) {
         expect(page.scripts.filter((x) => x.body.includes(marker)).map((x) => x.url), `${lib} on the ${label}`).toEqual([]);
@@ -110,7 +110,7 @@ describe("a student evaluates their courses anonymously", () => {
   it("completes two evaluations, the second from the 'next' button", async () => {
     await card().locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
     await student.waitForURL(/\/respond\//);
-    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await expect.poll(() => student.getByTestId("respond-course").innerText()).toBe(campaign.targets[0].courseName);
     await shot(student, "respond-form-phone");
     await fillIn(student);
@@ -119,7 +119,7 @@ describe("a student evaluates their courses anonymously", () => {
     await shot(student, "respond-done-phone");
     await student.getByText("继续评价下一门").click();
     await expect.poll(() => student.getByTestId("respond-course").innerText(), { timeout: 30_000 }).toBe(campaign.targets[1].courseName);
-    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(student);
     await complete(student);
     await student.getByTestId("respond-done").waitFor({ timeout: 30_000 });
@@ -197,7 +197,7 @@ describe("a student evaluates their courses anonymously", () => {
     await shot(teacher, "teacher-home-phone");
     await self.getByRole("button", { name: "去自评" }).first().click();
     await teacher.waitForURL(/\/self\//);
-    await teacher.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await teacher.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(teacher);
     await complete(teacher);
     await teacher.getByText("自评已提交").waitFor({ timeout: 30_000 });
@@ -215,7 +215,7 @@ describe("a student evaluates their courses anonymously", () => {
       expect(overflow, "the home is no wider than the screen").toBeLessThanOrEqual(0);
       await shot(p, `respond-home-${label}`);
       await p.locator('[data-status="todo"] a').first().click();
-      await p.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+      await p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
       await shot(p, `respond-form-${label}`);
       await p.context().close();
     }
@@ -241,7 +241,7 @@ describe("an alumnus answers through a personal link", () => {
 
     const alumnus = await open(PHONE);
     await alumnus.goto(path);
-    await alumnus.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await alumnus.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await shot(alumnus, "invitation-form-phone");
     await fillIn(alumnus);
     await complete(alumnus);

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
-import { complete, fillIn } from "./fill";
+import { SURVEY_PAGE, complete, fillIn } from "./fill";
 
 // The results' guards on the demo: the results open on the last year with published
 // results although the current year has figures; a running campaign's figures reach the
@@ -36,7 +36,7 @@ describe("results of the current year while its campaign runs", () => {
     const selfs = await trpc<{ targetId: number; done: boolean }[]>(teacher, "respond.selfEvaluations", undefined, "query");
     const target = selfs.data!.find((x) => !x.done)!;
     await teacher.goto(`/self/${target.targetId}`);
-    await teacher.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await teacher.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(teacher);
     await complete(teacher);
     await teacher.getByText("自评已提交").waitFor({ timeout: 30_000 });

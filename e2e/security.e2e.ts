@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signInHome, takeCspViolations, trpc } from "./browser";
-import { complete, fillIn } from "./fill";
+import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { startApp } from "./setup/server";
 import { PAYLOAD, PLANTED_TEXT } from "./setup/planted";
 
@@ -112,7 +112,7 @@ describe("a version stored before the fix, on the student's answer page (second 
       .toEqual(campaign.targets.map(() => "todo"));
     await card.locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
     const response = await student.waitForResponse((r) => /\/respond\//.test(r.url()) && r.request().resourceType() === "document").catch(() => null);
-    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
 
     // The page runs under the policy: scripts by nonce only, no inline handlers, no eval, requests to the app only.
     const policy = (await (response ?? await student.reload())!.headerValue("content-security-policy")) ?? "";
@@ -121,7 +121,7 @@ describe("a version stored before the fix, on the student's answer page (second 
     expect(policy).toContain("connect-src 'self'");
     expect(policy).not.toContain("unsafe-eval");
 
-    await student.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await expect.poll(() => student.getByTestId("survey-form").innerText()).toContain(PLANTED_TEXT.zh);
     expect(await student.getByTestId("survey-form").locator("img, [onerror]").count()).toBe(0);
     await student.waitForTimeout(500);
@@ -148,7 +148,7 @@ describe("a version stored before the fix, on the student's answer page (second 
     await office.waitForURL(/\/admin\/instruments\/\d+$/);
     await office.getByTestId("preview-1").click();
     await office.waitForURL(/\/preview$/);
-    await office.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await office.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await expect.poll(() => office.getByTestId("survey-form").innerText()).toContain(PLANTED_TEXT.zh);
     await fillIn(office);
     await complete(office);

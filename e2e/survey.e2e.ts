@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
-import { buttonText, complete, fillIn } from "./fill";
+import { SURVEY_PAGE, buttonText, complete, fillIn } from "./fill";
 
 // Respondent rendering, proven on every instrument of the library: the quality office
 // opens each approved version's preview on a phone, fills the form in like a person
@@ -65,7 +65,7 @@ async function openPreview(p: Page, key: string) {
   expect(id, `approved version of ${key}`).toBeDefined();
   const res = await p.goto(`/admin/instruments/versions/${id}/preview`);
   expect(res?.status()).toBe(200);
-  await p.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+  await p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
   return id!;
 }
 
@@ -207,7 +207,7 @@ describe("survey-core only where a survey is rendered", () => {
     expect(home.filter((s) => s.survey).map((s) => s.url)).toEqual([]);
 
     const preview = await scripts(page, `/admin/instruments/versions/${versions.get("student_evaluation")}/preview`,
-      () => page.locator(".sd-root-modern .sd-body__page").waitFor());
+      () => page.locator(SURVEY_PAGE).waitFor());
     const withSurvey = preview.filter((s) => s.survey);
     expect(withSurvey.length, "the preview loads survey-core").toBeGreaterThan(0);
     expect(withSurvey.filter((s) => s.initial).map((s) => s.url), "not among the page's own scripts").toEqual([]);

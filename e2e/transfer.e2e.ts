@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
-import { complete, fillIn } from "./fill";
+import { SURVEY_PAGE, complete, fillIn } from "./fill";
 
 // Changing device: a student who opened their list on a phone moves their evaluations to a
 // computer with a transfer code (the server sees ciphertext only) and finishes there; the
@@ -80,9 +80,11 @@ describe("a student moves their evaluations to another device", () => {
     const first = campaign.targets[0];
     await computer.locator(`[data-testid="target-${first.targetId}"] a`).click();
     await computer.waitForURL(/\/respond\//);
-    await computer.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await computer.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(computer);
     await complete(computer);
+    // As a student would: the confirmation first (leaving at once could cut the submission off).
+    await computer.getByTestId("respond-done").waitFor({ timeout: 30_000 });
     await computer.goto("/home");
     await expect.poll(async () => (await statuses(computer))[0], { timeout: 30_000 }).toBe("submitted");
 
@@ -119,12 +121,12 @@ describe("an alumnus opens the link on one device and answers on another", () =>
 
     const phone = await open(PHONE);
     await phone.goto(path);
-    await phone.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await phone.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await shot(phone, "invitation-opened-phone");
 
     const computer = await open(DESKTOP);
     await computer.goto(path);
-    await computer.locator(".sd-root-modern .sd-body__page").waitFor({ timeout: 30_000 });
+    await computer.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(computer);
     await complete(computer);
     await computer.getByText("已提交，感谢您的参与").waitFor({ timeout: 30_000 });

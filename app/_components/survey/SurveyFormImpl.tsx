@@ -6,10 +6,9 @@
 // renders in the browser only. Plain React around SurveyJS (no UI kit,
 // no message catalogue: the caller passes its few texts), so the student's answer page
 // costs little more than SurveyJS itself.
-import { useEffect, useRef, useState } from "react";
-import { CustomError, Model, Serializer, surveyLocalization, type ITheme, type Question, type SurveyError, type SurveyModel } from "survey-core";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { CustomError, Model, Serializer, surveyLocalization, type Question, type SurveyError, type SurveyModel } from "survey-core";
 import "survey-core/i18n/simplified-chinese";
-import { DefaultLight } from "survey-core/themes";
 import { Survey } from "survey-react-ui";
 import { safeMarkup, safeSurvey } from "@/server/shared/instruments/markup";
 import "survey-core/survey-core.fontless.css";
@@ -17,7 +16,8 @@ import "./survey.css";
 import { clearDraft, readDraft, writeDraft } from "./draft";
 import { refuseOverLongText } from "./lengthLimit";
 import { SurveySkeleton } from "./SurveySkeleton";
-import type { ServerQuestionError, SurveyFormProps, SurveyLocale } from "./types";
+import { SURVEY_THEME } from "./theme";
+import type { ServerQuestionError, SurveyAnswers, SurveyFormProps, SurveyLocale } from "./types";
 
 // Our instrument files keep Chinese under "default" (and English under "en"). SurveyJS
 // reads "default" for its default locale, which is English unless told otherwise: with
@@ -53,28 +53,6 @@ class SafeModel extends Model {
   }
 }
 
-const FONT = '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
-  + '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
-
-// SurveyJS's Default Light theme in the app's colours (#1d4e89 = rgb 29 78 137) and font,
-// on the app's page background.
-export const SURVEY_THEME: ITheme = {
-  ...DefaultLight,
-  cssVariables: {
-    ...DefaultLight.cssVariables,
-    "--sjs-primary-backcolor": "rgba(29, 78, 137, 1)",
-    "--sjs-primary-backcolor-light": "rgba(29, 78, 137, 0.1)",
-    "--sjs-primary-backcolor-dark": "rgba(22, 61, 108, 1)",
-    "--sjs-special-green": "rgba(29, 78, 137, 1)",
-    "--sjs-special-green-light": "rgba(29, 78, 137, 0.1)",
-    "--sjs-general-backcolor-dim": "rgba(243, 245, 248, 1)",
-    "--sjs-general-backcolor-dim-light": "rgba(248, 249, 251, 1)",
-    "--sjs-general-backcolor-dim-dark": "rgba(236, 239, 244, 1)",
-    "--sjs-corner-radius": "6px",
-    "--sjs-font-family": FONT,
-  },
-};
-
 /** The question a server error points at: "q", "q-Comment", "q.row", "q/row", "q[row]" all name question "q". */
 function findQuestion(survey: SurveyModel, ref: string): Question | null {
   for (const name of [ref, ref.replace(/-Comment$/, ""), ref.split(/[./[]/)[0]]) {
@@ -84,7 +62,15 @@ function findQuestion(survey: SurveyModel, ref: string): Question | null {
   return null;
 }
 
-export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete, texts }: SurveyFormProps) {
+/** Gives the model the answers it does not have yet (or has otherwise): each goes through onValueChanged, so it is kept in the draft too. */
+function takeAnswers(model: SurveyModel, answers: SurveyAnswers) {
+  for (const [name, value] of Object.entries(answers)) {
+    if (!model.getQuestionByName(name)) continue;
+    if (JSON.stringify(model.getValue(name)) !== JSON.stringify(value)) model.setValue(name, value);
+  }
+}
+
+export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete, texts, early }: SurveyFormProps) {
   const textsRef = useRef(texts);
   textsRef.current = texts;
   const t = (key: "draftRestored" | "submitFailed" | "serverRejected" | "tooLong", values: { count?: number; max?: number; length?: number } = {}) =>
@@ -98,6 +84,9 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
   const tRef = useRef(t);
   tRef.current = t;
   const keepDraft = mode === "respond" && draftKey ? draftKey : null;
+  const earlyRef = useRef(early);
+  earlyRef.current = early;
+  const rootRef = useRef<HTMLDivElement>(null);
 
   // One model per survey JSON (and draft key); the language is switched on the live model below.
   useEffect(() => {
@@ -120,6 +109,8 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
       m.onValueChanged.add(save);
       m.onCurrentPageChanged.add(save);
     }
+    // What was answered on the plain first page comes after the draft: it is newer.
+    if (earlyRef.current) takeAnswers(m, earlyRef.current.read());
 
     // Errors the server reported last time: removed before the next attempt.
     let shown: { question: Question; error: SurveyError }[] = [];
@@ -170,14 +161,42 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
      
   }, [json, keepDraft]);
 
+  // The frame the form first shows in: whatever was tapped on the plain copy since the model
+  // was made is taken too, the copy hides (its owner's state update in a layout effect is
+  // applied before the browser paints, so the two never show together and no tap falls
+  // between them), and the control that had the focus has it again. A tap on the copy's
+  // "next" or "complete" (kept by the page, shown as pending) is carried out as SurveyJS's
+  // button would: the page is validated first, and an answer missing shows its error.
+  useLayoutEffect(() => {
+    const e = earlyRef.current;
+    if (!model || !e) return;
+    takeAnswers(model, e.read());
+    const focused = e.focused();
+    // Only from the page the copy showed (a kept draft may open SurveyJS on a later one).
+    const nav = model.currentPageNo === 0 ? e.navRequested() : null;
+    e.onShown();
+    if (focused) {
+      const q = `.sd-question[data-name="${CSS.escape(focused)}"]`;
+      const control = rootRef.current?.querySelector<HTMLTextAreaElement | HTMLInputElement>(
+        `${q} textarea, ${q} .sd-item--checked input, ${q} .sd-rating__item--selected input`);
+      control?.focus({ preventScroll: true });
+      if (control instanceof HTMLTextAreaElement) control.setSelectionRange(control.value.length, control.value.length);
+    }
+    if (nav === "next") model.performNext();
+    else if (nav === "complete") model.tryComplete();
+  }, [model]);
+
   useEffect(() => {
     if (!model || model.locale === SURVEY_LOCALE[locale] || (locale === "zh" && !model.locale)) return;
     model.locale = SURVEY_LOCALE[locale];
     model.updateProgressText(); // "第 1 页, 共 2 页" is cached and not redone by the locale change
   }, [model, locale]);
 
+  // data-survey-ready: SurveyJS has mounted and shows the form (the plain copy, if any, is
+  // hidden and its answers taken): what the journeys wait for (e2e/fill.ts).
   return (
-    <div className="tqe-survey" data-testid="survey-form" data-mode={mode} data-locale={locale}>
+    <div className="tqe-survey" data-testid="survey-form" data-mode={mode} data-locale={locale} ref={rootRef}
+      data-survey-ready={model ? "true" : undefined}>
       {banner && (
         <div role={banner.type === "error" ? "alert" : "status"} className={`tqe-survey-banner tqe-survey-banner--${banner.type}`}
           data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"}>
@@ -185,7 +204,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
           <button type="button" aria-label="×" onClick={() => setBanner(null)}>×</button>
         </div>
       )}
-      {model ? <Survey model={model} /> : <SurveySkeleton />}
+      {model ? <Survey model={model} /> : early ? null : <SurveySkeleton />}
     </div>
   );
 }

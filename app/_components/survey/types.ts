@@ -18,6 +18,22 @@ export type CompleteResult = { ok: true } | { ok: false; errors: ServerQuestionE
 /** The form's own texts, in the page's language (respond.draftRestored, .submitFailed, .serverRejected with {count}, .tooLong with {max} and {length}). */
 export type SurveyTexts = { draftRestored: string; submitFailed: string; serverRejected: string; tooLong: string };
 
+/**
+ * Answers given before the form mounted, on a plain copy of its first page (the answer page's,
+ * server/instruments/plain.ts). The form takes them as answers when it makes its model, and
+ * again in the frame it shows, so that nothing tapped in between is lost; then the copy hides.
+ */
+export type EarlyAnswers = {
+  /** What was answered so far (question name → value). */
+  read: () => SurveyAnswers;
+  /** The question whose control has the focus, if any: the form gives the same control the focus. */
+  focused: () => string | null;
+  /** The copy's navigation button the respondent tapped ("next page" or "complete"), if any: the form carries it out, validating as SurveyJS does. */
+  navRequested: () => "next" | "complete" | null;
+  /** Called in the frame the form shows (before it is painted): the copy hides then. */
+  onShown: () => void;
+};
+
 export type SurveyFormProps = {
   /** Texts the form shows around SurveyJS (useSurveyTexts() in pages with the message catalogue). */
   texts: SurveyTexts;
@@ -40,4 +56,6 @@ export type SurveyFormProps = {
    * a thrown error is shown above the form and the form stays open.
    */
   onComplete: (answers: SurveyAnswers) => Promise<CompleteResult>;
+  /** Answers given on a plain copy of the first page before the form mounted (no skeleton is shown meanwhile: the copy is). */
+  early?: EarlyAnswers;
 };
