@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { col, queryRows, queryValue } from "@/db/query";
-import { improvementItems, scoringPolicies, teacherComposites, terms, warnings, type WarningEvidence } from "@/db/schema";
+import { improvementItems, persons, scoringPolicies, teacherComposites, terms, warnings, type WarningEvidence } from "@/db/schema";
 import { createCaller } from "../api/root";
 import { recompute } from "../scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "../scoring/policies";
@@ -131,6 +131,13 @@ describe("evaluation after a recompute", () => {
     const orders = await queryRows(db, { dedupe_key: col.text }, sql`select dedupe_key from improvement_items where dedupe_key like 'warning:direct-low:%'`);
     expect(orders).toHaveLength(r1.warnings!.sent);
     expect(orders.map((o) => o.dedupe_key)).toContain(`warning:direct-low:teacher:${s.people.teacherA.id}:term:${s.term.id}`);
+    // a teacher no longer active: the order is refused, the warning stays open, the evaluation goes on
+    await db.update(persons).set({ active: false }).where(eq(persons.id, s.people.teacherA.id));
+    await db.execute(sql`update warnings set status = 'open', order_id = null where rule_key = 'direct-low' and teacher_id = ${s.people.teacherA.id}`);
+    await db.execute(sql`update improvement_items set status = 'cancelled' where dedupe_key like 'warning:direct-low:%'`);
+    const r3 = await recompute(db, p, { trigger: "command", now: () => NOW });
+    expect(r3.warnings).toMatchObject({ unsent: 1 });
+    expect((await allWarnings()).find((x) => x.ruleKey === "direct-low" && x.teacherId === s.people.teacherA.id)!.status).toBe("open");
     // the earlier rule is no longer in force: its converted warning stays converted
     expect((await allWarnings()).find((x) => x.id === w.id)!.status).toBe("converted");
   });

@@ -24,14 +24,18 @@ import { rulesInForce } from "./rules";
  * the dedupe key warning:<rule>:<subject>, so a rule and subject never have two open orders.
  */
 
-export type EvaluationResult = { ruleSetId: number | null; hits: number; raised: number; cleared: number; sent: number; ms: number };
+export type EvaluationResult = {
+  ruleSetId: number | null; hits: number; raised: number; cleared: number;
+  /** orders issued by direct rules; unsent: refused by the domain, left open for review */
+  sent: number; unsent: number; ms: number;
+};
 
 const dedupeKeyOf = (w: { ruleKey: string; subjectKey: string }) => `warning:${w.ruleKey}:${w.subjectKey}`;
 
 export async function evaluateWarnings(db: DbOrTx, now: Date, ctx: EvalContext): Promise<EvaluationResult> {
   const t0 = performance.now();
   const set = await rulesInForce(db);
-  if (!set) return { ruleSetId: null, hits: 0, raised: 0, cleared: 0, sent: 0, ms: 0 };
+  if (!set) return { ruleSetId: null, hits: 0, raised: 0, cleared: 0, sent: 0, unsent: 0, ms: 0 };
   const rows: (Hit & { ruleKey: string; kind: string })[] = [];
   for (const rule of set.rules) {
     const kind = kindOf(rule.kind);
@@ -62,18 +66,26 @@ export async function evaluateWarnings(db: DbOrTx, now: Date, ctx: EvalContext):
       returning 1)
     select count(*)::int from c`);
   let sent = 0;
+  let unsent = 0;
   const direct = set.rules.filter((r) => r.action === "direct").map((r) => r.key);
   if (direct.length) {
     const open = await queryRows(db, { id: col.int }, sql`
       select id from warnings where status = 'open' and school_year = ${ctx.schoolYear}
         and rule_key = any(${`{${direct.map((k) => `"${k}"`).join(",")}}`}::text[]) order by id`);
     for (const w of open) {
-      await convert(db, now, null, w.id, set.rules);
-      sent++;
+      // an order the domain refuses (its teacher no longer active, …) leaves the warning open
+      // for the quality office; it does not stop the evaluation, nor the recompute behind it
+      try {
+        await convert(db, now, null, w.id, set.rules);
+        sent++;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        unsent++;
+      }
     }
   }
   return {
-    ruleSetId: set.id, hits: rows.length, raised: upserted.filter((u) => u.inserted).length, cleared, sent, ms: Math.round(performance.now() - t0),
+    ruleSetId: set.id, hits: rows.length, raised: upserted.filter((u) => u.inserted).length, cleared, sent, unsent, ms: Math.round(performance.now() - t0),
   };
 }
 
