@@ -60,7 +60,11 @@ export function HowReached({ row, rules }: { row: NonNullable<TeacherPage["row"]
   return <Typography.Paragraph data-testid="how-reached">{text}{row.annualFail ? ` ${t("annualFail")}` : ""}</Typography.Paragraph>;
 }
 
-/** Composite → rater groups (weight, n, response rate, 95 % interval) → sections; the history chart. */
+/**
+ * Composite → rater groups (weight, n, response rate, 95 % interval) → sections; the history chart.
+ * The tables keep each cell on one line and scroll sideways on a phone (squeezed, "评价主体" and
+ * "2025-2026-2" broke one character a line).
+ */
 export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | undefined }) {
   const t = useTranslations("appraisal.page");
   const tr = useTranslations("campaigns.raterGroups");
@@ -76,7 +80,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
             {page.row?.ciLow != null && <> · {t("cols.ci")} {num(page.row.ciLow)} – {num(page.row.ciHigh)}</>}
           </Typography.Paragraph>
         ) : <Empty description={t("empty")} />}
-        <Table size="small" rowKey={(g) => `${g.courseType}-${g.group}`} pagination={false} dataSource={page.groups.filter((g) => g.weight > 0)} scroll={{ x: true }}
+        <Table size="small" rowKey={(g) => `${g.courseType}-${g.group}`} pagination={false} dataSource={page.groups.filter((g) => g.weight > 0)} scroll={{ x: "max-content" }}
           data-testid="groups-table" columns={[
             { title: t("group"), dataIndex: "group", render: (g: string) => groupName(g) },
             { title: t("weight"), dataIndex: "weight", render: (w: number) => `${num(w * 100, 0)}%` },
@@ -87,7 +91,7 @@ export function Breakdown({ page, rules }: { page: TeacherPage; rules: Rules | u
           ]} />
       </Card>
       <Card title={t("sections")} size="small">
-        <Table size="small" rowKey={(s) => `${s.term}-${s.section}-${s.group}`} pagination={false} dataSource={page.sections} scroll={{ x: true }}
+        <Table size="small" rowKey={(s) => `${s.term}-${s.section}-${s.group}`} pagination={false} dataSource={page.sections} scroll={{ x: "max-content" }}
           columns={[
             { title: t("term"), dataIndex: "term" },
             { title: t("course"), dataIndex: "course", render: (c: string | null, s) => `${c ?? ""} ${s.section ?? ""}` },

@@ -87,7 +87,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
           <Input.Search allowClear placeholder={t("filters.search")} style={{ width: 200 }} data-testid="filter-search"
             onSearch={(q) => { setFilters({ ...filters, q: q || undefined }); setPage({ ...page, page: 1 }); }} />
         </Space>
-        <Table<Row> size="small" rowKey="teacherId" loading={table.isLoading} dataSource={table.data?.page.items ?? []} scroll={{ x: 1000 }}
+        <Table<Row> size="small" rowKey="teacherId" loading={table.isLoading} dataSource={table.data?.page.items ?? []} scroll={{ x: "max-content" }}
           data-testid="appraisal-table"
           pagination={{ current: page.page, pageSize: page.pageSize, total: table.data?.page.total ?? 0, showSizeChanger: true,
             onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
@@ -134,13 +134,15 @@ function VersionActions({ year, canHr, canApprove, inForce, preparing }: { year:
   const lock = useMutation(trpc.appraisal.versions.lock.mutationOptions(opts));
   const [reason, setReason] = useState("");
   return (
-    <Space wrap style={{ marginTop: 12 }}>
+    // a line of its own under the version's status (two inline Spaces ran into each other)
+    <Space wrap style={{ marginTop: 12, display: "flex" }}>
       {canHr && !preparing && !inForce && <Button type="primary" data-testid="prepare" loading={prepare.isPending} onClick={() => prepare.mutate({ schoolYear: year })}>{t("actions.prepare")}</Button>}
       {canHr && !preparing && inForce && (
-        <Space.Compact>
-          <Input placeholder={t("actions.reason")} value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 220 }} />
+        // the button goes under the reason where both do not fit (a phone)
+        <div style={{ display: "flex", flexWrap: "wrap", gap: 8 }}>
+          <Input placeholder={t("actions.reason")} value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 220, maxWidth: "100%" }} />
           <Button disabled={!reason.trim()} onClick={() => prepare.mutate({ schoolYear: year, reason })}>{t("actions.newVersion")}</Button>
-        </Space.Compact>
+        </div>
       )}
       {canHr && preparing?.status === "draft" && <Button data-testid="request" onClick={() => request.mutate({ versionId: preparing.id })}>{t("actions.request")}</Button>}
       {canApprove && preparing?.status === "pending" && <Button type="primary" data-testid="approve" onClick={() => approve.mutate({ versionId: preparing.id })}>{t("actions.approve")}</Button>}

@@ -22,7 +22,7 @@ export function TeacherAppraisalView({ teacherId, canHr }: { teacherId: number; 
   const p = page.data;
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
-      <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t("teacherTitle", { name: p.teacher.name, number: p.teacher.number, year: p.schoolYear })}</Typography.Title>}>
+      <Card title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: "normal", paddingBlock: 8 }}>{t("teacherTitle", { name: p.teacher.name, number: p.teacher.number, year: p.schoolYear })}</Typography.Title>}>
         {p.row ? (
           <Space orientation="vertical">
             <Space wrap><BandTag band={p.row.band} />{p.row.borderline && <BorderlineTag />}
