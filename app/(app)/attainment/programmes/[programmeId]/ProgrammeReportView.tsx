@@ -9,6 +9,9 @@ import { requirementsRadarOption, trendOption } from "@/server/shared/attainment
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 
+/** A button whose long label wraps on a phone instead of widening the page. */
+const WRAPPING = { whiteSpace: "normal", height: "auto", textAlign: "start" } as const;
+
 export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -75,8 +78,9 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
             </Card>
           </Col>
           <Col xs={24} lg={13}>
-            <Card size="small" title={r("requirements")} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t("drill")}</Typography.Text>}>
-              <Table size="small" rowKey="requirement" pagination={false} dataSource={result.requirements} data-testid="requirements-table"
+            <Card size="small" title={r("requirements")}>
+              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t("drill")}</Typography.Paragraph>
+              <Table size="small" rowKey="requirement" pagination={false} dataSource={result.requirements} data-testid="requirements-table" scroll={{ x: "max-content" }}
                 onRow={(x) => ({ onClick: () => setSelected(x.requirement), style: { cursor: "pointer" } })}
                 rowClassName={(x) => (x.requirement === selected ? "ant-table-row-selected" : "")}
                 columns={[
@@ -110,7 +114,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               <Table size="small" pagination={false} rowKey={(i) => `${i.source}:${i.item}`} dataSource={indirectOf.get(req.requirement)!.indirect!.items} scroll={{ x: true }} data-testid="indirect-items"
                 columns={[
                   { title: r("source"), render: (_, i) => r(`sources.${i.source}`) },
-                  { title: r("item"), render: (_, i) => itemTitles.get(`${i.source}:${i.item}`) ?? i.item },
+                  { title: r("surveyItem"), render: (_, i) => itemTitles.get(`${i.source}:${i.item}`) ?? i.item },
                   { title: r("indirect"), render: (_, i) => valueN(i) },
                 ]} />
             </div>
@@ -147,7 +151,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
       )}
       {result && (
         <Card size="small" title={r("shortfalls")}>
-          <Table size="small" rowKey={(s) => `${s.level}:${s.course ?? ""}:${s.code}`} dataSource={d.shortfalls} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="shortfalls"
+          <Table size="small" rowKey={(s) => `${s.level}:${s.course ?? ""}:${s.code}`} dataSource={d.shortfalls} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="shortfalls" scroll={{ x: "max-content" }}
             locale={{ emptyText: r("noShortfalls") }}
             columns={[
               { title: r("level"), render: (_, s) => r(`levels.${s.level}`) },
@@ -160,7 +164,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
       )}
       {d && (
         <Card size="small" title={t("model")} data-testid="model-versions">
-          <Table size="small" rowKey="id" pagination={false} dataSource={d.versions}
+          <Table size="small" rowKey="id" pagination={false} dataSource={d.versions} scroll={{ x: "max-content" }}
             columns={[
               { title: t("model"), render: (_, v) => t("version", { version: v.version }) },
               { title: r("verdict"), render: (_, v) => <Tag color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>{v.status}</Tag> },
@@ -173,10 +177,10 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
           {approve.error && <Typography.Text type="danger">{approve.error.message}</Typography.Text>}
           <Space wrap style={{ marginTop: 8 }}>
             <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, requirements: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, requirements: undefined }))}>
-              <Button size="small" icon={<UploadOutlined />}>{t("requirementsFile")}</Button>
+              <Button size="small" icon={<UploadOutlined />} style={WRAPPING}>{t("requirementsFile")}</Button>
             </Upload>
             <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setModelFiles((x) => ({ ...x, support: f })); return false; }} onRemove={() => setModelFiles((x) => ({ ...x, support: undefined }))}>
-              <Button size="small" icon={<UploadOutlined />}>{t("supportFile")}</Button>
+              <Button size="small" icon={<UploadOutlined />} style={WRAPPING}>{t("supportFile")}</Button>
             </Upload>
             <Button size="small" type="primary" disabled={!modelFiles.requirements || !modelFiles.support} onClick={uploadModel}>{t("upload")}</Button>
           </Space>

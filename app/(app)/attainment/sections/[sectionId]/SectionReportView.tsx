@@ -11,6 +11,9 @@ import type { GroupKey } from "@/server/i18n/messages";
 
 type Issue = { file: string; row: number; column: string | null; message: string };
 
+/** A button whose long label wraps on a phone instead of widening the page. */
+const WRAPPING = { whiteSpace: "normal", height: "auto", textAlign: "start" } as const;
+
 export function SectionReportView({ sectionId }: { sectionId: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -65,17 +68,17 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
         <Space orientation="vertical" style={{ width: "100%" }}>
           <Space wrap>
             <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setFiles((x) => ({ ...x, assessments: f })); return false; }} onRemove={() => setFiles((x) => ({ ...x, assessments: undefined }))}>
-              <Button icon={<UploadOutlined />} data-testid="pick-assessments">{t("assessmentsFile")}</Button>
+              <Button icon={<UploadOutlined />} data-testid="pick-assessments" style={WRAPPING}>{t("assessmentsFile")}</Button>
             </Upload>
             <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setFiles((x) => ({ ...x, scores: f })); return false; }} onRemove={() => setFiles((x) => ({ ...x, scores: undefined }))}>
-              <Button icon={<UploadOutlined />} data-testid="pick-scores">{t("scoresFile")}</Button>
+              <Button icon={<UploadOutlined />} data-testid="pick-scores" style={WRAPPING}>{t("scoresFile")}</Button>
             </Upload>
           </Space>
           <Button type="primary" loading={busy} disabled={!files.assessments || !files.scores} onClick={upload} data-testid="gradebook-upload">{t("upload")}</Button>
           {outcome?.ok && <Alert type="success" title={outcome.text} data-testid="gradebook-ok" />}
           {outcome && !outcome.ok && (
             <Alert type="error" title={outcome.text} data-testid="gradebook-refused" description={
-              <Table size="small" rowKey={(i) => `${i.file}:${i.row}:${i.column}:${i.message}`} pagination={false} dataSource={outcome.issues} data-testid="gradebook-issues"
+              <Table size="small" rowKey={(i) => `${i.file}:${i.row}:${i.column}:${i.message}`} pagination={false} dataSource={outcome.issues} data-testid="gradebook-issues" scroll={{ x: "max-content" }}
                 columns={[
                   { title: t("file"), render: (_, i) => tf(i.file as GroupKey<"attainment.files">) },
                   { title: t("row"), dataIndex: "row" },
