@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryValue } from "@/db/query";
 import { resetDb, testDb } from "../test/db";
 import { getImportJob, startImportJob } from "./jobs";
 import { runImport, type ImportProgress } from "./run";
@@ -23,7 +23,7 @@ describe("large imports", () => {
     const progress: ImportProgress[] = [];
     const first = await runImport(db, { kind: "enrolments", fileName: "e.csv", bytes, actorId: null }, (p) => { progress.push(p); });
     expect(first).toMatchObject({ ok: true, total: 50_000, inserted: 50_000, updated: 0, unchanged: 0, errorCount: 0 });
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from enrolments`));
+    const n = await queryValue(db, col.int, sql`select count(*)::int as n from enrolments`);
     expect(n).toBe(50_000);
     // Progress advanced through validation and writing.
     expect(progress.filter((p) => p.status === "validating").map((p) => p.processed)).toEqual(expect.arrayContaining([10_000, 50_000]));

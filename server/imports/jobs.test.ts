@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { createCaller } from "../api/root";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { handleImportUpload, templateResponse } from "./http";
@@ -44,7 +44,7 @@ describe("import jobs", () => {
     const job = await finished;
     expect(job).toMatchObject({ id: jobId, kind: "programmes", fileName: "专业.csv", status: "done", total: 2, processed: 2, inserted: 1, updated: 0, unchanged: 1, errorCount: 0, errors: [] });
     expect(job.finishedAt).toBeInstanceOf(Date);
-    const audit = rowsOf<{ action: string; subject: string }>(await db.execute(sql`select action, subject from audit_log where action = 'import'`));
+    const audit = await queryRows(db, { action: col.text, subject: col.text }, sql`select action, subject from audit_log where action = 'import'`);
     expect(audit).toEqual([{ action: "import", subject: "programmes" }]);
   });
 

@@ -5,9 +5,11 @@
 // database and returns the writer that runImport (run.ts) calls inside one transaction.
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
+import { col, queryRows } from "@/db/query";
+import { personKind } from "@/db/schema";
 import type { Locale } from "../i18n/messages";
 import { headerOf, type ColumnDef, type Layout } from "./columns";
-import { query, textArray, type ColSpec, type Returned } from "./sql";
+import { textArray, type ColSpec } from "./sql";
 
 const MAX_KEPT_ISSUES = 20_000;
 
@@ -78,9 +80,9 @@ export async function idsByCode(db: DbOrTx, table: "units" | "programmes" | "cou
   const list = [...new Set(codes)];
   const m = new Map<string, number>();
   if (!list.length) return m;
-  const rows = await query<{ id: number; code: string }>(db,
+  const rows = await queryRows(db, { id: col.int, code: col.text },
     sql`select id, code from ${sql.raw(table)} where code in ${textArray(list)}`);
-  for (const r of rows) m.set(r.code, Number(r.id));
+  for (const r of rows) m.set(r.code, r.id);
   return m;
 }
 
@@ -88,9 +90,9 @@ export async function personsByNumber(db: DbOrTx, numbers: Iterable<string>) {
   const list = [...new Set(numbers)];
   const m = new Map<string, { id: number; kind: "staff" | "student" }>();
   if (!list.length) return m;
-  const rows = await query<{ id: number; number: string; kind: "staff" | "student" }>(db,
+  const rows = await queryRows(db, { id: col.int, number: col.text, kind: col.oneOf(personKind.enumValues) },
     sql`select id, number, kind from persons where number in ${textArray(list)}`);
-  for (const r of rows) m.set(r.number, { id: Number(r.id), kind: r.kind });
+  for (const r of rows) m.set(r.number, { id: r.id, kind: r.kind });
   return m;
 }
 
@@ -124,7 +126,7 @@ export function tally(states: ("ins" | "upd" | "same")[]) {
   }
   return { inserted, updated };
 }
-export const stateOf = (r: Returned | undefined): "ins" | "upd" | "same" => (r ? (r.ins ? "ins" : "upd") : "same");
+export const stateOf = (r: { ins: boolean } | undefined): "ins" | "upd" | "same" => (r ? (r.ins ? "ins" : "upd") : "same");
 
 /**
  * One kind of import: its file layout (columns with their cell schemas, natural key,

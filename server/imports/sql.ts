@@ -5,7 +5,7 @@
 // Identifiers passed here are constants of this module's callers, never user input.
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryOne, queryRows, type RowOf, type RowSpec } from "@/db/query";
 
 /** [column name, SQL type] as declared for jsonb_to_recordset. */
 export type ColSpec = readonly [name: string, type: string];
@@ -30,10 +30,6 @@ export function textArray(values: Iterable<string>): SQL {
   return sql`(select jsonb_array_elements_text(${JSON.stringify([...new Set(values)])}::jsonb))`;
 }
 
-export async function query<T>(db: DbOrTx, statement: SQL): Promise<T[]> {
-  return rowsOf<T>(await db.execute(statement));
-}
-
 export type UpsertSpec = {
   table: string;
   /** Columns written, with the types the JSON values are read as. */
@@ -46,7 +42,8 @@ export type UpsertSpec = {
   touch: boolean;
 };
 
-export type Returned = Record<string, unknown> & { ins: boolean };
+/** A row returned by upsertReturning: the requested columns, and whether the statement inserted it. */
+export type Returned<S extends RowSpec> = RowOf<S> & { ins: boolean };
 
 function upsertSql(spec: UpsertSpec, rows: readonly object[], returning: readonly string[] | null): SQL {
   const names = spec.cols.map(([n]) => q(n)).join(", ");
@@ -84,24 +81,25 @@ export async function upsertCount(
   let updated = 0;
   let done = 0;
   for (const part of chunks(rows as object[])) {
-    const [r] = await query<{ inserted: number | string; updated: number | string }>(db, upsertSql(spec, part, null));
-    inserted += Number(r?.inserted ?? 0);
-    updated += Number(r?.updated ?? 0);
+    const r = await queryOne(db, { inserted: col.int, updated: col.int }, upsertSql(spec, part, null));
+    inserted += r.inserted;
+    updated += r.updated;
     done += part.length;
     await onChunk?.(done);
   }
   return { inserted, updated };
 }
 
-/** Like upsertCount, returning the given columns of the inserted and changed rows. */
-export async function upsertReturning(
-  db: DbOrTx, spec: UpsertSpec, rows: readonly object[], returning: readonly string[],
+/** Like upsertCount, returning the columns of the inserted and changed rows named (and typed) by `returning`. */
+export async function upsertReturning<S extends RowSpec>(
+  db: DbOrTx, spec: UpsertSpec, rows: readonly object[], returning: S,
   onChunk?: (done: number) => Promise<void> | void,
-): Promise<Returned[]> {
-  const out: Returned[] = [];
+): Promise<Returned<S>[]> {
+  const out: Returned<S>[] = [];
+  const rowSpec = { ...returning, ins: col.bool };
   let done = 0;
   for (const part of chunks(rows as object[])) {
-    for (const r of await query<Returned>(db, upsertSql(spec, part, returning))) out.push(r);
+    for (const r of await queryRows(db, rowSpec, upsertSql(spec, part, Object.keys(returning)))) out.push(r as Returned<S>);
     done += part.length;
     await onChunk?.(done);
   }

@@ -1,8 +1,9 @@
 // Import kind: 用人单位 employers and their contacts, one contact per row.
 import { sql } from "drizzle-orm";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, email, phone } from "../columns";
 import { val, bad, short, checkDuplicates, K, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
-import { query, textArray, upsertReturning } from "../sql";
+import { textArray, upsertReturning } from "../sql";
 
 const EMPLOYER_FIELDS = ["name", "industry", "region"] as const;
 const CONTACT_FIELDS = ["contact_position", "contact_email", "contact_phone"] as const;
@@ -37,10 +38,10 @@ const validate: Handler = async (ctx, _db, rows) => {
     const edata = [...emps.values()].map((e) => ({
       code: e.code, name: e.fields.name?.value, industry: e.fields.industry?.value ?? null, region: e.fields.region?.value ?? null,
     }));
-    const eret = await upsertReturning(tx, { table: "employers", cols: ecols, key: ["code"], update: ecols.map(([n]) => n).filter((n) => n !== "code"), touch: true }, edata, ["code"]);
-    const empState = new Map(eret.map((x) => [x.code as string, stateOf(x)]));
-    const idRows = await query<{ id: number; code: string }>(tx, sql`select id, code from employers where code in ${textArray(emps.keys())}`);
-    const empIds = new Map(idRows.map((x) => [x.code, Number(x.id)]));
+    const eret = await upsertReturning(tx, { table: "employers", cols: ecols, key: ["code"], update: ecols.map(([n]) => n).filter((n) => n !== "code"), touch: true }, edata, { code: dbCol.text });
+    const empState = new Map(eret.map((x) => [x.code, stateOf(x)]));
+    const idRows = await queryRows(tx, { id: dbCol.int, code: dbCol.text }, sql`select id, code from employers where code in ${textArray(emps.keys())}`);
+    const empIds = new Map(idRows.map((x) => [x.code, x.id]));
 
     const withContact = rows.filter((r) => val(r, "contact_name") !== undefined);
     const ccols = pick(ctx, [["employer_id", "integer"], ["name", "text"], ["position", "text"], ["email", "text"], ["phone", "text"]],
@@ -51,8 +52,8 @@ const validate: Handler = async (ctx, _db, rows) => {
     }));
     const cret = await upsertReturning(tx, {
       table: "employer_contacts", cols: ccols, key: ["employer_id", "name"], update: ccols.map(([n]) => n).filter((n) => n !== "employer_id" && n !== "name"), touch: true,
-    }, cdata, ["employer_id", "name"], progress);
-    const contactState = new Map(cret.map((x) => [K(Number(x.employer_id), x.name as string), stateOf(x)]));
+    }, cdata, { employer_id: dbCol.int, name: dbCol.text }, progress);
+    const contactState = new Map(cret.map((x) => [K(x.employer_id, x.name), stateOf(x)]));
 
     // A row counts as inserted/updated by its contact; the employer's own change counts
     // on the employer's first row.

@@ -1,8 +1,9 @@
 // Import kind: 选课 enrolments: student × section.
 import { sql } from "drizzle-orm";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, code, term, choice, ENROLMENT_STATUS, type TermCode } from "../columns";
 import { val, short, checkDuplicates, K, personsByNumber, type Handler, defineImportKind } from "../kit";
-import { query, recordset, upsertCount, type ColSpec } from "../sql";
+import { recordset, upsertCount, type ColSpec } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
   checkDuplicates(ctx, rows, ["term", "section_code", "student_number"],
@@ -15,10 +16,10 @@ const validate: Handler = async (ctx, db, rows) => {
   }
   const sectionIds = new Map<string, number>();
   if (pairs.size) {
-    const found = await query<{ id: number; term: string; code: string }>(db, sql`
+    const found = await queryRows(db, { id: dbCol.int, term: dbCol.text, code: dbCol.text }, sql`
       select s.id, t.code as term, s.code from sections s join terms t on t.id = s.term_id
       join ${recordset([["term", "text"], ["code", "text"]], [...pairs.values()])} on x.term = t.code and x.code = s.code`);
-    for (const s of found) sectionIds.set(K(s.term, s.code), Number(s.id));
+    for (const s of found) sectionIds.set(K(s.term, s.code), s.id);
   }
   const students = await personsByNumber(db, rows.map((r) => val<string>(r, "student_number")).filter((c): c is string => !!c));
   for (const r of rows) {

@@ -1,8 +1,9 @@
 // Import kind: 毕业生 graduates by programme cohort (missing cohorts created).
 import { sql } from "drizzle-orm";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, int, email, phone, YEAR_MIN, YEAR_MAX } from "../columns";
 import { val, checkDuplicates, K, idsByCode, checkRefs, pick, type Handler, defineImportKind } from "../kit";
-import { query, recordset, upsertCount } from "../sql";
+import { recordset, upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
   checkDuplicates(ctx, rows, ["student_number"], (r) => val<string>(r, "student_number") ?? null);
@@ -17,10 +18,10 @@ const validate: Handler = async (ctx, db, rows) => {
     const cohortRs = recordset([["programme_id", "integer"], ["graduation_year", "smallint"]], [...cohorts.values()]);
     await tx.execute(sql`insert into graduate_cohorts (programme_id, graduation_year)
       select programme_id, graduation_year from ${cohortRs} on conflict do nothing`);
-    const found = await query<{ id: number; programme_id: number; graduation_year: number }>(tx, sql`
+    const found = await queryRows(tx, { id: dbCol.int, programme_id: dbCol.int, graduation_year: dbCol.int }, sql`
       select c.id, c.programme_id, c.graduation_year from graduate_cohorts c
       join ${cohortRs} on x.programme_id = c.programme_id and x.graduation_year = c.graduation_year`);
-    const cohortIds = new Map(found.map((c) => [K(Number(c.programme_id), Number(c.graduation_year)), Number(c.id)]));
+    const cohortIds = new Map(found.map((c) => [K(c.programme_id, c.graduation_year), c.id]));
     const cols = pick(ctx, [["student_number", "text"], ["cohort_id", "integer"], ["name", "text"], ["email", "text"], ["phone", "text"], ["wechat", "text"]],
       { cohort_id: "programme_code" });
     const data = rows.map((r) => ({

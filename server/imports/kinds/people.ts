@@ -1,12 +1,13 @@
 // Import kind: 人员 staff and students with their roles (roles only added; the system administrator protected).
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import type { Role } from "@/db/schema";
+import { ROLES, type Role } from "@/db/schema";
 import { UNGRANTABLE_ROLES } from "../../access/roles";
 import { translate } from "../../i18n/translate";
+import { col as dbCol, queryRows, type Decoder } from "@/db/query";
 import { col, text, code, int, email, phone, bool, roleList, choice, PERSON_KINDS, GENDERS, YEAR_MIN, YEAR_MAX } from "../columns";
 import { type Row, type Params, Ctx, val, bad, checkDuplicates, K, idsByCode, personsByNumber, checkRefs, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
-import { query, textArray, upsertReturning, type ColSpec, type UpsertSpec } from "../sql";
+import { textArray, upsertReturning, type ColSpec, type UpsertSpec } from "../sql";
 
 const UNIT_ROLES: Role[] = ["supervisor", "leader", "unit_admin"];
 const STUDENT_ROLES: Role[] = ["student", "info_officer"];
@@ -26,7 +27,14 @@ async function checkProtectedPeople(
   const numbers = rows.map((r) => val<string>(r, "number")).filter((n): n is string => n !== undefined);
   if (!numbers.length) return;
   const names = cols.map(([n]) => n).filter((n) => n !== "number");
-  const found = await query<Record<string, unknown> & { id: number; number: string; protected_role: Role; grants: { role: Role; unit_id: number | null }[] }>(db, sql`
+  // The compared columns vary with the file; their values are compared as text, as read.
+  const asRead: Decoder<unknown> = (v) => v;
+  const compared: Record<string, Decoder<unknown>> = Object.fromEntries(names.map((n) => [n, asRead]));
+  const spec = Object.assign({}, compared, {
+    id: dbCol.int, number: dbCol.text, protected_role: dbCol.oneOf(ROLES),
+    grants: dbCol.json<{ role: Role; unit_id: number | null }[]>(),
+  });
+  const found = await queryRows(db, spec, sql`
     select p.id, p.number, ${sql.raw(names.map((n) => `p."${n}"`).join(", "))},
       (select g.role from role_grants g where g.person_id = p.id and g.role::text in ${textArray(NOT_IMPORTABLE)} order by g.role limit 1) as protected_role,
       (select coalesce(jsonb_agg(jsonb_build_object('role', g.role, 'unit_id', g.unit_id)), '[]'::jsonb) from role_grants g where g.person_id = p.id) as grants
@@ -47,7 +55,7 @@ async function checkProtectedPeople(
       if (bad(r, key) || same(rec[n], p[n])) continue;
       ctx.err(r.row, key, "protectedPerson", params);
     }
-    const held = (p.grants ?? []).map((g) => K(g.role, g.unit_id === null ? null : Number(g.unit_id)));
+    const held = (p.grants ?? []).map((g) => K(g.role, g.unit_id));
     if (!bad(r, "roles", "role_unit_code") && grantsOf(r).some((g) => !held.includes(K(g.role, g.unitId)))) {
       ctx.err(r.row, "roles", "protectedPerson", params);
     }
@@ -108,8 +116,8 @@ const validate: Handler = async (ctx, db, rows) => {
   return async (tx, progress) => {
     const data = rows.map(record);
     const spec: UpsertSpec = { table: "persons", cols, key: ["number"], update: cols.map(([n]) => n).filter((n) => n !== "number"), touch: true };
-    const ret = await upsertReturning(tx, spec, data, ["number"], progress);
-    const changed = new Map(ret.map((x) => [x.number as string, x]));
+    const ret = await upsertReturning(tx, spec, data, { number: dbCol.text }, progress);
+    const changed = new Map(ret.map((x) => [x.number, x]));
     const ids = await personsByNumber(tx, rows.map((r) => val<string>(r, "number")!));
 
     // Role grants are only added.
@@ -121,8 +129,8 @@ const validate: Handler = async (ctx, db, rows) => {
     const granted = await upsertReturning(tx, {
       table: "role_grants", cols: [["person_id", "integer"], ["role", "role"], ["unit_id", "integer"]],
       key: { constraint: "role_grants_uq" }, update: [], touch: false,
-    }, grants, ["person_id"]);
-    const gotRole = new Set(granted.map((g) => Number(g.person_id)));
+    }, grants, { person_id: dbCol.int });
+    const gotRole = new Set(granted.map((g) => g.person_id));
     return tally(rows.map((r) => {
       const number = val<string>(r, "number")!;
       const s = stateOf(changed.get(number));

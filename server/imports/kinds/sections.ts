@@ -1,9 +1,10 @@
 // Import kind: 教学班 sections of a term and their teachers (missing terms created).
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, int, numberList, term, type TermCode, termDates } from "../columns";
 import { type Row, Ctx, val, short, checkDuplicates, K, idsByCode, personsByNumber, checkRefs, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
-import { query, recordset, textArray, upsertReturning, type UpsertSpec } from "../sql";
+import { recordset, textArray, upsertReturning, type UpsertSpec } from "../sql";
 
 /** Checks the file's term codes against existing terms; returns those to create. */
 async function checkTerms(ctx: Ctx, db: DbOrTx, rows: Row[]): Promise<TermCode[]> {
@@ -13,13 +14,13 @@ async function checkTerms(ctx: Ctx, db: DbOrTx, rows: Row[]): Promise<TermCode[]
     if (t) wanted.set(t.code, t);
   }
   if (!wanted.size) return [];
-  const existing = await query<{ code: string; school_year: string; semester: number }>(db, sql`
+  const existing = await queryRows(db, { code: dbCol.text, school_year: dbCol.text, semester: dbCol.int }, sql`
     select t.code, t.school_year, t.semester from terms t
     where t.code in ${textArray(wanted.keys())}
        or (t.school_year, t.semester) in (select school_year, semester from ${recordset([["school_year", "text"], ["semester", "smallint"]],
          [...wanted.values()].map((t) => ({ school_year: t.schoolYear, semester: t.semester })))})`);
   const byCode = new Set(existing.map((t) => t.code));
-  const byYear = new Map(existing.map((t) => [K(t.school_year, Number(t.semester)), t.code]));
+  const byYear = new Map(existing.map((t) => [K(t.school_year, t.semester), t.code]));
   const conflicting = new Map<string, string>();
   const create: TermCode[] = [];
   for (const t of wanted.values()) {
@@ -36,8 +37,8 @@ async function checkTerms(ctx: Ctx, db: DbOrTx, rows: Row[]): Promise<TermCode[]
 }
 
 async function termIds(db: DbOrTx, codes: Iterable<string>) {
-  const rows = await query<{ id: number; code: string }>(db, sql`select id, code from terms where code in ${textArray(codes)}`);
-  return new Map(rows.map((t) => [t.code, Number(t.id)]));
+  const rows = await queryRows(db, { id: dbCol.int, code: dbCol.text }, sql`select id, code from terms where code in ${textArray(codes)}`);
+  return new Map(rows.map((t) => [t.code, t.id]));
 }
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -72,32 +73,32 @@ const validate: Handler = async (ctx, db, rows) => {
       name: val(r, "name") ?? null, schedule: val(r, "schedule") ?? null, capacity: val(r, "capacity") ?? null,
     }));
     const spec: UpsertSpec = { table: "sections", cols, key: ["term_id", "code"], update: cols.map(([n]) => n).filter((n) => n !== "term_id" && n !== "code"), touch: true };
-    const ret = await upsertReturning(tx, spec, data, ["term_id", "code"], progress);
-    const changed = new Map(ret.map((x) => [K(Number(x.term_id), x.code as string), x]));
+    const ret = await upsertReturning(tx, spec, data, { term_id: dbCol.int, code: dbCol.text }, progress);
+    const changed = new Map(ret.map((x) => [K(x.term_id, x.code), x]));
     const teachersChanged = new Set<number>();
     const sectionIds = new Map<string, number>();
     if (hasTeachers) {
-      const idRows = await query<{ id: number; term_id: number; code: string }>(tx, sql`
+      const idRows = await queryRows(tx, { id: dbCol.int, term_id: dbCol.int, code: dbCol.text }, sql`
         select s.id, s.term_id, s.code from sections s
         join ${recordset([["term_id", "integer"], ["code", "text"]], data.map((d) => ({ term_id: d.term_id, code: d.code })))}
           on s.term_id = x.term_id and s.code = x.code`);
-      for (const s of idRows) sectionIds.set(K(Number(s.term_id), s.code), Number(s.id));
+      for (const s of idRows) sectionIds.set(K(s.term_id, s.code), s.id);
       // The file's list replaces each section's teachers: first lead, the others co.
       const wanted = rows.flatMap((r) => {
         const sectionId = sectionIds.get(K(terms.get(val<TermCode>(r, "term")!.code), val<string>(r, "code")))!;
         return (val<string[]>(r, "teachers") ?? []).map((n, i) => ({ section_id: sectionId, person_id: teachers.get(n)!.id, role: i === 0 ? "lead" : "co" }));
       });
-      const removed = await query<{ section_id: number }>(tx, sql`
+      const removed = await queryRows(tx, { section_id: dbCol.int }, sql`
         delete from section_teachers st
         where st.section_id in (select (jsonb_array_elements_text(${JSON.stringify([...sectionIds.values()])}::jsonb))::int)
           and (st.section_id, st.person_id) not in (select section_id, person_id from ${recordset([["section_id", "integer"], ["person_id", "integer"]], wanted)})
         returning st.section_id`);
-      for (const x of removed) teachersChanged.add(Number(x.section_id));
+      for (const x of removed) teachersChanged.add(x.section_id);
       const added = await upsertReturning(tx, {
         table: "section_teachers", cols: [["section_id", "integer"], ["person_id", "integer"], ["role", "section_teacher_role"]],
         key: ["section_id", "person_id"], update: ["role"], touch: false,
-      }, wanted, ["section_id"]);
-      for (const x of added) teachersChanged.add(Number(x.section_id));
+      }, wanted, { section_id: dbCol.int });
+      for (const x of added) teachersChanged.add(x.section_id);
     }
     return tally(rows.map((r) => {
       const key = K(terms.get(val<TermCode>(r, "term")!.code), val<string>(r, "code"));

@@ -1,9 +1,10 @@
 // Import kind: 学期 terms with the school's own calendar (the sections import creates a missing
 // term with standard dates; this sets the real first and last day, before or after).
 import { sql } from "drizzle-orm";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, date, term, type TermCode } from "../columns";
 import { checkDuplicates, defineImportKind, K, val, type Handler } from "../kit";
-import { query, recordset, upsertCount } from "../sql";
+import { recordset, upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
   checkDuplicates(ctx, rows, ["term"], (r) => val<TermCode>(r, "term")?.code ?? null);
@@ -15,12 +16,12 @@ const validate: Handler = async (ctx, db, rows) => {
   // A term of the same school year and semester under another code is a conflict (as in sections).
   const wanted = rows.map((r) => val<TermCode>(r, "term")).filter((t): t is TermCode => t !== undefined);
   if (wanted.length) {
-    const other = await query<{ code: string; school_year: string; semester: number }>(db, sql`
+    const other = await queryRows(db, { code: dbCol.text, school_year: dbCol.text, semester: dbCol.int }, sql`
       select t.code, t.school_year, t.semester from terms t
       join ${recordset([["school_year", "text"], ["semester", "smallint"], ["code", "text"]],
         wanted.map((t) => ({ school_year: t.schoolYear, semester: t.semester, code: t.code })))}
         on x.school_year = t.school_year and x.semester = t.semester and x.code <> t.code`);
-    const conflicting = new Map(other.map((t) => [K(t.school_year, Number(t.semester)), t.code]));
+    const conflicting = new Map(other.map((t) => [K(t.school_year, t.semester), t.code]));
     for (const r of rows) {
       const t = val<TermCode>(r, "term");
       const code = t && conflicting.get(K(t.schoolYear, t.semester));

@@ -1,12 +1,13 @@
 // Import kind: 教学单位 units: the organisation tree (parents before children, no cycles).
 import { sql } from "drizzle-orm";
+import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, choice, UNIT_KINDS } from "../columns";
 import { type Row, val, bad, short, checkDuplicates, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
-import { query, upsertReturning, type UpsertSpec } from "../sql";
+import { upsertReturning, type UpsertSpec } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
   checkDuplicates(ctx, rows, ["code"], (r) => val<string>(r, "code") ?? null);
-  const all = await query<{ id: number; code: string; parent_code: string | null }>(db,
+  const all = await queryRows(db, { id: dbCol.int, code: dbCol.text, parent_code: dbCol.text.nullable },
     sql`select u.id, u.code, p.code as parent_code from units u left join units p on p.id = u.parent_id`);
   const inDb = new Map(all.map((u) => [u.code, u]));
   const inFile = new Map<string, Row>();
@@ -54,7 +55,7 @@ const validate: Handler = async (ctx, db, rows) => {
     };
     const layers: Row[][] = [];
     for (const r of rows) (layers[depthOf(val<string>(r, "code")!)] ??= []).push(r);
-    const ids = new Map<string, number>(all.map((u) => [u.code, Number(u.id)]));
+    const ids = new Map<string, number>(all.map((u) => [u.code, u.id]));
     const cols = pick(ctx, [["code", "text"], ["name", "text"], ["name_en", "text"], ["kind", "unit_kind"], ["parent_id", "integer"]], { parent_id: "parent_code" });
     const spec: UpsertSpec = { table: "units", cols, key: ["code"], update: cols.map(([n]) => n).filter((n) => n !== "code"), touch: true };
     const states: ("ins" | "upd" | "same")[] = [];
@@ -68,9 +69,9 @@ const validate: Handler = async (ctx, db, rows) => {
           parent_id: parent === undefined ? null : ids.get(parent),
         };
       });
-      const ret = await upsertReturning(tx, spec, data, ["id", "code"]);
-      const byCode = new Map(ret.map((x) => [x.code as string, x]));
-      for (const x of ret) ids.set(x.code as string, Number(x.id));
+      const ret = await upsertReturning(tx, spec, data, { id: dbCol.int, code: dbCol.text });
+      const byCode = new Map(ret.map((x) => [x.code, x]));
+      for (const x of ret) ids.set(x.code, x.id);
       for (const r of layer) states.push(stateOf(byCode.get(val<string>(r, "code")!)));
       done += layer.length;
       await progress(done);
