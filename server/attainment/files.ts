@@ -20,13 +20,15 @@ import {
 
 export const ATTAINMENT_FILES = ["requirements", "support", "assessments", "scores"] as const;
 export type AttainmentFile = (typeof ATTAINMENT_FILES)[number];
+/** The files a model is imported from (the model's own, not the computation's): the four and the survey mapping. */
+export type ModelFile = AttainmentFile | "surveyMapping";
 /** Where a problem is: a file (or the threshold option), its row (0: the file as a whole) and column header. */
-export type AttainmentIssue = { file: AttainmentFile | "threshold" | "model"; row: number; column: string | null; code: MessageKey; params?: Record<string, string | number> };
+export type AttainmentIssue = { file: ModelFile | "threshold" | "model"; row: number; column: string | null; code: MessageKey; params?: Record<string, string | number> };
 
 type Column = { key: string; zh: string; en: string; aliases: string[]; required: boolean };
 const col = (key: string, zh: string, en: string, aliases: string[], required = true): Column => ({ key, zh, en, aliases, required });
 
-export const FILE_COLUMNS: Record<AttainmentFile, Column[]> = {
+export const FILE_COLUMNS: Record<ModelFile, Column[]> = {
   requirements: [
     col("requirement", "毕业要求", "Requirement", ["毕业要求编号", "requirement_code"]),
     col("point", "指标点", "Point", ["指标点编号", "indicator_point", "point_code"]),
@@ -51,6 +53,14 @@ export const FILE_COLUMNS: Record<AttainmentFile, Column[]> = {
     col("item", "考核项", "Item", ["考核项目", "题目", "考核内容"]),
     col("score", "得分", "Score", ["成绩", "分数"]),
   ],
+  // survey: graduating | alumni | employer (also 应届毕业生/毕业生跟踪/用人单位); exactly one of requirement, objective
+  surveyMapping: [
+    col("survey", "问卷", "Survey", ["调查", "问卷类型", "source"]),
+    col("item", "题目", "Item", ["题目编号", "问卷题目", "question"]),
+    col("requirement", "毕业要求", "Requirement", ["毕业要求编号", "requirement_code"], false),
+    col("objective", "培养目标", "Objective", ["培养目标编号", "training_objective"], false),
+    col("title", "名称", "Title", ["题目名称", "说明", "description"], false),
+  ],
 };
 
 /** A file's rows as text by column key, with the file's row number and the header each column had. */
@@ -60,7 +70,7 @@ const issue = (file: AttainmentIssue["file"], row: number, column: string | null
   ({ file, row, column, code, ...(params ? { params } : {}) });
 
 /** Reads one file and matches its header; problems are issues, never thrown. */
-export async function readAttainmentFile(file: AttainmentFile, bytes: Uint8Array, locale: Locale): Promise<{ parsed?: ParsedFile; issues: AttainmentIssue[] }> {
+export async function readAttainmentFile(file: ModelFile, bytes: Uint8Array, locale: Locale): Promise<{ parsed?: ParsedFile; issues: AttainmentIssue[] }> {
   let table: RawTable;
   try {
     table = await readTable(bytes);
@@ -71,7 +81,7 @@ export async function readAttainmentFile(file: AttainmentFile, bytes: Uint8Array
   return matchColumns(file, table, locale);
 }
 
-export function matchColumns(file: AttainmentFile, table: RawTable, locale: Locale): { parsed?: ParsedFile; issues: AttainmentIssue[] } {
+export function matchColumns(file: ModelFile, table: RawTable, locale: Locale): { parsed?: ParsedFile; issues: AttainmentIssue[] } {
   const columns = FILE_COLUMNS[file];
   const names = new Map<string, Column>();
   for (const c of columns) for (const n of [c.key, c.zh, c.en, ...c.aliases]) names.set(normHeader(n), c);
@@ -350,7 +360,7 @@ function checkScores(
   return out;
 }
 
-const FILE_ORDER: Record<AttainmentIssue["file"], number> = { model: 0, threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4 };
+const FILE_ORDER: Record<AttainmentIssue["file"], number> = { model: 0, threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4, surveyMapping: 5 };
 export function sortIssues(list: AttainmentIssue[]): AttainmentIssue[] {
   return [...list].sort((a, b) => FILE_ORDER[a.file] - FILE_ORDER[b.file] || a.row - b.row);
 }

@@ -8,7 +8,7 @@ import { MAX_FILE_BYTES } from "../imports/parse";
 import { describeIssue } from "./files";
 import { importGradebook, sectionReport } from "./store";
 import { assertProgrammeAccess, assertSectionAccess, ATTAINMENT_EDIT_ROLES, programmeReport } from "./views";
-import { createModelVersion, currentModel, modelFromFiles } from "./model";
+import { createModelVersion, currentModel, importSurveyMapping, modelFromFiles } from "./model";
 import { programmeReportDocx, sectionReportDocx } from "./word";
 import { idTextSchema, schoolYearSchema as yearSchema } from "../kernel/ids";
 
@@ -97,4 +97,21 @@ export async function handleModelUpload(input: { db: Db; user: SessionUser | nul
     requirementObjectives: model.requirementObjectives.filter((l) => requirementCodes.has(l.requirement)),
   };
   return createModelVersion(db, { programmeId: programmeId.data, cohorts: current?.cohorts ?? [], model: withTitles }, user.id, new Date());
+}
+
+/**
+ * Multipart fields programmeId, surveyMapping (survey, item, requirement, objective): a new
+ * draft version of the programme's latest model version with this survey mapping, the rest
+ * kept. Refused: 400 with every problem (file, row, column, reason); nothing stored.
+ */
+export async function handleSurveyMappingUpload(input: { db: Db; user: SessionUser | null; locale: Locale; formData: FormData }) {
+  const { db, user, locale, formData } = input;
+  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+  const programmeId = idTextSchema.safeParse(formData.get("programmeId"));
+  if (!programmeId.success) throw badRequest("attainment.errors.programmeNotFound");
+  await assertProgrammeAccess(db, user, programmeId.data, ATTAINMENT_EDIT_ROLES);
+  const f = fileOf(formData.get("surveyMapping"));
+  if (!f) throw badRequest("imports.upload.noFile");
+  if (f.size > MAX_FILE_BYTES) throw badRequest("imports.upload.tooLarge", { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+  return importSurveyMapping(db, programmeId.data, new Uint8Array(await f.arrayBuffer()), user.id, locale, new Date());
 }

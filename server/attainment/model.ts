@@ -13,7 +13,7 @@
  * version, and results keep the version they used.
  */
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { outcomeModels, programmes } from "@/db/schema";
@@ -24,9 +24,9 @@ import { lifecycle } from "../kernel/lifecycle";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
   COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS, SURVEY_SOURCES,
-  type AttainmentParams, type RequirementDef, type SupportLink,
+  type AttainmentParams, type RequirementDef, type SupportLink, type SurveySource,
 } from "./compute";
-import { checkAttainmentFiles, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
+import { checkAttainmentFiles, describeIssue, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
 
 const code = z.string().trim().min(1).max(40);
 const title = z.string().trim().max(500).optional();
@@ -134,6 +134,97 @@ export async function modelFromFiles(
   const courseObjectives = rest.courseObjectives ?? [...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values()];
   const model = outcomeModelSchema.parse({ ...rest, requirements, support, courseObjectives });
   return { model, issues: [] };
+}
+
+const SURVEY_WORDS: Record<string, SurveySource> = {
+  graduating: "graduating", 应届毕业生: "graduating", 毕业生: "graduating", 学习与成长满意度调查: "graduating",
+  alumni: "alumni", 毕业生跟踪: "alumni", 校友: "alumni", 毕业生跟踪调查: "alumni",
+  employer: "employer", 用人单位: "employer", 用人单位调查: "employer",
+};
+/** The survey a cell names (graduating | alumni | employer, or its Chinese name), or null. */
+export const parseSurveySource = (s: string): SurveySource | null => SURVEY_WORDS[s.normalize("NFKC").trim().toLowerCase()] ?? null;
+
+export type SurveyMapping = NonNullable<OutcomeModel["surveyMapping"]>;
+
+/**
+ * The survey mapping file (survey, item, requirement, objective [, title]) checked against the
+ * model it goes into: the survey is graduating, alumni or employer; exactly one of requirement
+ * and objective is given and names one of the model's; a row (survey and item mapped to the
+ * same requirement or objective) appears once. Every problem with its row and column; no
+ * mapping when there is any.
+ */
+export async function surveyMappingFromFile(
+  bytes: Uint8Array, model: Pick<OutcomeModel, "requirements" | "trainingObjectives">, locale: Locale,
+): Promise<{ mapping?: SurveyMapping; issues: AttainmentIssue[] }> {
+  const read = await readAttainmentFile("surveyMapping", bytes, locale);
+  if (!read.parsed) return { issues: sortIssues(read.issues) };
+  const issues = [...read.issues];
+  const h = read.parsed.headers;
+  const at = (row: number, column: string | null, code: MessageKey, params?: Record<string, string | number>) =>
+    issues.push({ file: "surveyMapping", row, column, code, ...(params ? { params } : {}) });
+  const requirements = new Set(model.requirements.map((r) => r.code));
+  const objectives = new Set(model.trainingObjectives.map((o) => o.code));
+  const seen = new Map<string, number>();
+  const mapping: SurveyMapping = [];
+  for (const { row, cells } of read.parsed.rows) {
+    if (!cells.survey || !cells.item) continue; // reported as required
+    let ok = true;
+    const source = parseSurveySource(cells.survey);
+    if (!source) {
+      at(row, h.survey, "attainment.check.badSurvey", { value: cells.survey, allowed: SURVEY_SOURCES.join("/") });
+      ok = false;
+    }
+    if (cells.item.length > 100) {
+      at(row, h.item, "attainment.cell.tooLong", { max: 100 });
+      ok = false;
+    }
+    const requirement = cells.requirement || undefined;
+    const objective = cells.objective || undefined;
+    if ((requirement === undefined) === (objective === undefined)) {
+      at(row, requirement ? h.objective : (h.requirement ?? h.objective ?? null), requirement ? "attainment.check.mappingBoth" : "attainment.check.mappingNeither");
+      ok = false;
+    } else if (requirement !== undefined && !requirements.has(requirement)) {
+      at(row, h.requirement, "attainment.check.unknownRequirement", { value: requirement });
+      ok = false;
+    } else if (objective !== undefined && !objectives.has(objective)) {
+      at(row, h.objective, "attainment.check.unknownTrainingObjective", { value: objective });
+      ok = false;
+    }
+    if (!ok) continue;
+    const k = JSON.stringify([source, cells.item, requirement ?? null, objective ?? null]);
+    if (seen.has(k)) {
+      at(row, h.item, "attainment.check.duplicate", { value: `${cells.survey} ${cells.item} → ${requirement ?? objective}`, first: seen.get(k)! });
+      continue;
+    }
+    seen.set(k, row);
+    mapping.push({ source: source!, item: cells.item, ...(cells.title ? { title: cells.title } : {}), ...(requirement ? { requirement } : { objective }) });
+  }
+  if (read.parsed.rows.length === 0) at(0, null, "attainment.check.noRows");
+  if (mapping.length > 500) at(0, null, "attainment.check.tooManyRows", { max: 500 });
+  if (issues.length) return { issues: sortIssues(issues) };
+  return { mapping, issues: [] };
+}
+
+/**
+ * The programme's survey mapping from a file into its model: a new draft version of its latest
+ * version not retired (draft or approved), the rest of the model kept as it is (the same
+ * mapping again is "unchanged"). Refused (BAD_REQUEST attainment.errors.modelProblems with every
+ * problem as details) when the file has any; nothing is stored then.
+ */
+export async function importSurveyMapping(
+  db: DbOrTx, programmeId: number, bytes: Uint8Array, actorId: number | null, locale: Locale, now: Date,
+) {
+  const [base] = await db.select().from(outcomeModels)
+    .where(and(eq(outcomeModels.programmeId, programmeId), ne(outcomeModels.status, "retired")))
+    .orderBy(desc(outcomeModels.version)).limit(1);
+  if (!base) throw notFound("attainment.errors.noModelVersion");
+  const row = toRow(base);
+  const { mapping, issues } = await surveyMappingFromFile(bytes, row.model, locale);
+  if (!mapping) {
+    throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: issues.length },
+      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })));
+  }
+  return createModelVersion(db, { programmeId, cohorts: row.cohorts, model: { ...row.model, surveyMapping: mapping } }, actorId, now);
 }
 
 function dedupe(list: AttainmentIssue[]): AttainmentIssue[] {

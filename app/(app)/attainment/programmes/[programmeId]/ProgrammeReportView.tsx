@@ -17,6 +17,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
   const qc = useQueryClient();
   const t = useTranslations("attainment.page");
   const r = useTranslations("attainment.report");
+  const a = useTranslations("attainment");
   const [year, setYear] = useState<string | undefined>(undefined);
   const q = useQuery(trpc.attainment.programme.queryOptions({ programmeId, schoolYear: year }));
   const compute = useMutation(trpc.attainment.compute.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() }) }));
@@ -32,6 +33,17 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
     body.set("requirements", modelFiles.requirements);
     body.set("support", modelFiles.support);
     const res = await fetch("/api/attainment/model", { method: "POST", body });
+    const json = await res.json();
+    setModelOutcome(res.ok ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] } : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] });
+    if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
+  }
+  const [mappingFile, setMappingFile] = useState<File | undefined>(undefined);
+  async function uploadMapping() {
+    if (!mappingFile) return;
+    const body = new FormData();
+    body.set("programmeId", String(programmeId));
+    body.set("surveyMapping", mappingFile);
+    const res = await fetch("/api/attainment/survey-mapping", { method: "POST", body });
     const json = await res.json();
     setModelOutcome(res.ok ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] } : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] });
     if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
@@ -183,6 +195,21 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               <Button size="small" icon={<UploadOutlined />} style={WRAPPING}>{t("supportFile")}</Button>
             </Upload>
             <Button size="small" type="primary" disabled={!modelFiles.requirements || !modelFiles.support} onClick={uploadModel}>{t("upload")}</Button>
+          </Space>
+          <Space wrap style={{ marginTop: 8 }} data-testid="survey-mapping-upload">
+            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setMappingFile(f); return false; }} onRemove={() => setMappingFile(undefined)}>
+              <Button size="small" icon={<UploadOutlined />} style={WRAPPING}>{t("surveyMappingFile")}</Button>
+            </Upload>
+            <Button size="small" type="primary" disabled={!mappingFile} onClick={uploadMapping} style={WRAPPING}>{t("uploadSurveyMapping")}</Button>
+          </Space>
+          <Space wrap size={[4, 4]} style={{ marginTop: 8 }} data-testid="model-templates">
+            <Typography.Text type="secondary">{t("templates")}:</Typography.Text>
+            {(["requirements", "support", "surveyMapping"] as const).map((f) => (
+              <Space.Compact key={f}>
+                <Button size="small" icon={<DownloadOutlined />} href={`/api/attainment/template?file=${f}&format=xlsx`} style={WRAPPING}>{a(`files.${f}`)} XLSX</Button>
+                <Button size="small" href={`/api/attainment/template?file=${f}&format=csv`}>CSV</Button>
+              </Space.Compact>
+            ))}
           </Space>
           {modelOutcome && <Alert style={{ marginTop: 8 }} type={modelOutcome.ok ? "success" : "error"} title={modelOutcome.text}
             description={modelOutcome.issues.length ? <ul style={{ margin: 0 }}>{modelOutcome.issues.map((i) => <li key={`${i.file}:${i.row}:${i.column}:${i.message}`}>{i.message}</li>)}</ul> : undefined} />}
