@@ -7,19 +7,19 @@ import type { Db } from "@/db/client";
 import { outcomeModels, programmes, units } from "@/db/schema";
 import { resetDb, testDb } from "../test/db";
 import { describeIssue } from "./files";
-import { approveModelVersion, createModelVersion, getModelVersion, importSurveyMapping, surveyMappingFromFile, type OutcomeModel } from "./model";
+import { approveModelVersion, createModelVersion, getModelVersion, importSurveyMapping, outcomeModelSchema, surveyMappingFromFile, type OutcomeModel } from "./model";
 import { attainmentTemplate } from "./templates";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const where = (issues: { file: string; row: number; column: string | null; code: string }[]) =>
   issues.map((i) => [i.file, i.row, i.column, i.code.replace(/^attainment\./, "")]);
 
-const MODEL = {
+const MODEL = outcomeModelSchema.parse({
   trainingObjectives: [{ code: "PO1", title: "工程能力" }, { code: "PO2" }],
   requirements: [{ code: "R1", points: [{ code: "1.1" }] }, { code: "R2", points: [{ code: "2.1" }] }],
   support: [{ course: "C1", objective: "CO1", point: "1.1", strength: "H" }, { course: "C1", objective: "CO1", point: "2.1", strength: "M" }],
   requirementObjectives: [{ requirement: "R1", objective: "PO1" }],
-} as const;
+});
 
 describe("the survey mapping file", () => {
   it("a good file in English headers gives the mapping; the Chinese survey names are read too", async () => {
