@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import type { Secret } from "../anonymity/keys";
 import { hideLinks, renderLinks } from "../invitations/invitations";
 
@@ -28,15 +28,16 @@ export async function deliverOutbox(
 ): Promise<DeliveryResult> {
   // Claim the due rows first (a lease: not_before moves past this run), so an overlapping
   // run, here or in another instance, skips them; a run that dies leaves them to be retried.
-  const due = rowsOf<{ id: string; channel: string; kind: string; recipient: string; subject: string | null; body: string; attempts: number }>(
-    await db.execute(sql`
+  const due = await queryRows(db,
+    { id: col.text, channel: col.text, kind: col.text, recipient: col.text, subject: col.text.nullable, body: col.text, attempts: col.int },
+    sql`
       update outbox o set not_before = ${new Date(opts.now.getTime() + LEASE_MS).toISOString()}::timestamptz
       from (
         select id from outbox where status = 'pending' and not_before <= ${opts.now.toISOString()}::timestamptz
         order by not_before, id limit ${opts.limit ?? 200} for update skip locked
       ) d
       where o.id = d.id
-      returning o.id, o.channel, o.kind, o.recipient, o.subject, o.body, o.attempts`));
+      returning o.id, o.channel, o.kind, o.recipient, o.subject, o.body, o.attempts`);
   const res: DeliveryResult = { sent: 0, recorded: 0, failed: 0, retried: 0 };
   for (const m of due) {
     const clear = m.kind === "reminder" ? sql`, recipient = ''` : sql``;
@@ -72,17 +73,19 @@ export type OutboxView = {
 
 /** What the quality office sees of a campaign's outbox. */
 export async function campaignOutbox(db: DbOrTx, campaignId: number, limit = 200): Promise<OutboxView> {
-  const counts = rowsOf<{ kind: string; status: string; n: number }>(await db.execute(sql`
-    select kind, status, count(*)::int as n from outbox where campaign_id = ${campaignId} group by 1, 2 order by 1, 2`));
-  const rows = rowsOf<{ id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; created_at: Date | string; last_error: string | null }>(
-    await db.execute(sql`
+  const counts = await queryRows(db, { kind: col.text, status: col.text, n: col.int }, sql`
+    select kind, status, count(*)::int as n from outbox where campaign_id = ${campaignId} group by 1, 2 order by 1, 2`);
+  const rows = await queryRows(db, {
+    id: col.text, channel: col.text, recipient: col.text, subject: col.text.nullable, body: col.text, status: col.text,
+    created_at: col.date, last_error: col.text.nullable,
+  }, sql`
       select id, channel, recipient, subject, body, status, created_at, last_error from outbox
-      where campaign_id = ${campaignId} and kind = 'invitation' order by created_at desc, recipient limit ${limit}`));
+      where campaign_id = ${campaignId} and kind = 'invitation' order by created_at desc, recipient limit ${limit}`);
   return {
-    counts: counts.map((c) => ({ ...c, n: Number(c.n) })),
+    counts,
     messages: rows.map((r) => ({
       id: r.id, channel: r.channel, recipient: r.recipient, subject: r.subject, body: hideLinks(r.body), status: r.status,
-      createdAt: new Date(r.created_at), lastError: r.last_error,
+      createdAt: r.created_at, lastError: r.last_error,
     })),
   };
 }
