@@ -1,6 +1,7 @@
 import { aliasedTable, and, desc, eq, gt, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable, PgUpdateSetSource, SelectedFields } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
+import { col } from "@/db/query";
 import { persons } from "@/db/schema";
 import type { LifecycleStatus } from "@/db/schema/lifecycle";
 import { recordAudit } from "./audit";
@@ -163,13 +164,13 @@ export function lifecycle<
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`${cfg.lockKey}:${p.series}`}))`);
     const [same] = await db.select({ id: table.id, version: table.version }).from(source)
       .where(and(eq(series, p.series), eq(table.hash, p.hash)));
-    if (same) return { status: "unchanged", id: Number(same.id), version: Number(same.version) };
-    const [{ max }] = await db.select({ max: sql<number | null>`max(${table.version})` }).from(source).where(eq(series, p.series));
-    const version = Number(max ?? 0) + 1;
+    if (same) return { status: "unchanged", id: col.int(same.id, "id"), version: col.int(same.version, "version") };
+    const [{ max }] = await db.select({ max: sql<unknown>`max(${table.version})` }).from(source).where(eq(series, p.series));
+    const version = (col.int.nullable(max, "max") ?? 0) + 1;
     const values = { ...p.values, [cfg.series]: p.series, version, hash: p.hash, createdBy: p.actorId };
     const [row] = await db.insert(table as PgTable).values(values)
       .returning({ id: table.id });
-    const id = Number(row.id);
+    const id = col.int(row.id, "id");
     await recordAudit(db, {
       actorId: p.actorId, action: action("create"), subject: p.subject ? p.subject(version) : `${p.series} v${version}`,
       detail: { [idKey]: id, hash: p.hash },
@@ -188,7 +189,7 @@ export function lifecycle<
         const [newer] = await tx.select({ version: table.version }).from(source)
           .where(and(eq(series, v[cfg.series]), gt(table.version, v.version), isNotNull(table.approvedAt)))
           .orderBy(desc(table.version)).limit(1);
-        if (newer) throw new DomainError("CONFLICT", codes.newerApproved, { version: v.version, newer: Number(newer.version) });
+        if (newer) throw new DomainError("CONFLICT", codes.newerApproved, { version: v.version, newer: col.int(newer.version, "version") });
       }
       const [row] = (await tx.update(table).set(set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }))
         .where(and(eq(table.id, id), eq(table.status, "draft"))).returning()) as R[];
