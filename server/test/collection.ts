@@ -5,10 +5,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "@/db/client";
+import { col, queryRows } from "@/db/query";
 import {
   alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations,
 } from "@/db/schema";
-import { rowsOf } from "../access/scope";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { issueForInvitation, issueTokens } from "../anonymity/issue";
 import { submitResponse, type SubmitInput } from "../anonymity/submit";
@@ -178,7 +178,7 @@ export async function invitationsOf(db: Db, campaignId: number) {
 
 /** Every row of a table as text (to look for a value anywhere in it). */
 export async function tableText(db: Db, table: string): Promise<string> {
-  return JSON.stringify(rowsOf(await db.execute(sql.raw(`select t::text as row from "${table}" t`))));
+  return JSON.stringify(await queryRows(db, { row: col.text }, sql.raw(`select t::text as row from "${table}" t`)));
 }
 
 /** A mailer that keeps what it was given, optionally failing. */

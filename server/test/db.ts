@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDb, type Db, type DbHandle } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { submitTargetCache } from "../anonymity/submit";
 import { planCache } from "../instruments/validate";
 import { scoringModelCache } from "../scoring/store";
@@ -52,7 +52,7 @@ export async function resetDb(db: Db): Promise<void> {
   planCache.clear();
   scoringModelCache.clear();
   submitTargetCache.clear();
-  const res = await db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
-  const names = rowsOf<{ tablename: string }>(res).map((r) => `"${r.tablename}"`);
+  const tables = await queryRows(db, { tablename: col.text }, sql`select tablename from pg_tables where schemaname = 'public'`);
+  const names = tables.map((r) => `"${r.tablename}"`);
   if (names.length) await db.execute(sql.raw(`truncate ${names.join(", ")} restart identity cascade`));
 }
