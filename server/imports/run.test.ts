@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { col, queryRows, queryValue, type RowSpec } from "@/db/query";
 import type { ImportKind } from "./kinds";
-import { rowsOf } from "../access/scope";
 import { freshSchool, type School } from "../test/fixtures";
 import { runImport, type ImportProgress } from "./run";
 import { csvBytes, xlsxBytes } from "./testing";
@@ -18,13 +18,11 @@ const imp = (kind: ImportKind, rows: (string | number)[][], opts: { locale?: "zh
   runImport(db, { kind, fileName: opts.fileName ?? `${kind}.csv`, bytes: csvBytes(rows), actorId: s.people.quality.id, locale: opts.locale },
     opts.progress ? (p) => { opts.progress!.push(p); } : undefined);
 
-async function q<T = Record<string, unknown>>(statement: ReturnType<typeof sql>): Promise<T[]> {
-  return rowsOf<T>(await db.execute(statement));
-}
-const count = async (table: string) => Number((await q<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)}`))[0].n);
+const q = <S extends RowSpec>(spec: S, statement: ReturnType<typeof sql>) => queryRows(db, spec, statement);
+const count = (table: string) => queryValue(db, col.int, sql`select count(*)::int as n from ${sql.raw(table)}`);
 /** updated_at as text (microseconds) by natural key. */
 const stamps = async (table: string, key = "code") =>
-  new Map((await q<{ k: string; t: string }>(sql`select ${sql.raw(key)} as k, updated_at::text as t from ${sql.raw(table)}`)).map((r) => [r.k, r.t]));
+  new Map((await q({ k: col.text, t: col.text }, sql`select ${sql.raw(key)} as k, updated_at::text as t from ${sql.raw(table)}`)).map((r) => [r.k, r.t]));
 
 describe("units", () => {
   const file = [
@@ -40,7 +38,7 @@ describe("units", () => {
     const r1 = await imp("units", file, { progress });
     expect(r1).toMatchObject({ ok: true, total: 4, inserted: 4, updated: 0, unchanged: 0, errorCount: 0 });
     expect(progress.map((p) => p.status)).toEqual(expect.arrayContaining(["parsing", "validating", "writing"]));
-    const tree = await q<{ code: string; parent: string | null; kind: string }>(sql`
+    const tree = await q({ code: col.text, parent: col.text.nullable, kind: col.text }, sql`
       select u.code, p.code as parent, u.kind from units u left join units p on p.id = u.parent_id where u.code like 'C1%' or u.code = 'D9' order by u.code`);
     expect(tree).toEqual([
       { code: "C1", parent: "S", kind: "college" }, { code: "C1-1", parent: "C1", kind: "office" },
@@ -86,7 +84,7 @@ describe("programmes and courses", () => {
       ["GE101", "大学语文", "S", "", "公共基础课", "2", ""],
     ]);
     expect(c).toMatchObject({ ok: true, inserted: 3, updated: 0 });
-    const rows = await q<{ code: string; type: string; credits: string; hours: number | null; programme: string | null }>(sql`
+    const rows = await q({ code: col.text, type: col.text, credits: col.text, hours: col.int.nullable, programme: col.text.nullable }, sql`
       select c.code, c.type, c.credits::text as credits, c.hours, p.code as programme from courses c left join programmes p on p.id = c.programme_id
       where c.code in ('CS201', 'PE101', 'GE101') order by c.code`);
     expect(rows).toEqual([
@@ -96,7 +94,7 @@ describe("programmes and courses", () => {
     ]);
     // Re-import, and a column left out of the file does not touch existing data.
     expect(await imp("courses", [["code", "name", "unit_code"], ["CS201", "数据结构", "A"]])).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
-    expect((await q<{ hours: number }>(sql`select hours from courses where code = 'CS201'`))[0].hours).toBe(56);
+    expect((await q({ hours: col.int }, sql`select hours from courses where code = 'CS201'`))[0].hours).toBe(56);
   });
 
   it("reports unknown unit and programme codes", async () => {
@@ -117,7 +115,7 @@ describe("people", () => {
   it("imports people and adds role grants; re-import changes nothing", async () => {
     const r = await imp("people", file);
     expect(r).toMatchObject({ ok: true, total: 4, inserted: 4, updated: 0, unchanged: 0 });
-    const grants = await q<{ number: string; role: string; unit: string | null }>(sql`
+    const grants = await q({ number: col.text, role: col.text, unit: col.text.nullable }, sql`
       select p.number, g.role, u.code as unit from role_grants g join persons p on p.id = g.person_id left join units u on u.id = g.unit_id
       where p.number in ('T100', 'T101', '2024001', '2024002') order by p.number, g.role`);
     expect(grants).toEqual([
@@ -128,7 +126,7 @@ describe("people", () => {
       { number: "T100", role: "supervisor", unit: "A" },
       { number: "T101", role: "teacher", unit: null },
     ]);
-    const [p] = await q<{ gender: string; admission_year: number; programme: string; class_name: string }>(sql`
+    const [p] = await q({ gender: col.text, admission_year: col.int, programme: col.text, class_name: col.text }, sql`
       select p.gender, p.admission_year, g.code as programme, p.class_name from persons p join programmes g on g.id = p.programme_id where p.number = '2024001'`);
     expect(p).toEqual({ gender: "F", admission_year: 2024, programme: "080902", class_name: "软件2401" });
 
@@ -148,7 +146,7 @@ describe("people", () => {
     withoutRoles[1][10] = "";
     withoutRoles[1][11] = "";
     expect(await imp("people", withoutRoles)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
-    const roles = await q<{ role: string }>(sql`select g.role from role_grants g join persons p on p.id = g.person_id where p.number = 'T100' order by g.role`);
+    const roles = await q({ role: col.text }, sql`select g.role from role_grants g join persons p on p.id = g.person_id where p.number = 'T100' order by g.role`);
     expect(roles.map((r) => r.role).sort()).toEqual(["supervisor", "teacher"]);
   });
 
@@ -198,7 +196,7 @@ describe("people", () => {
     ]);
     const r = await runImport(db, { kind: "people", fileName: "people.xlsx", bytes, actorId: null });
     expect(r).toMatchObject({ ok: true, inserted: 2 });
-    const rows = await q<{ number: string; name: string; active: boolean; admission_year: number | null }>(sql`
+    const rows = await q({ number: col.text, name: col.text, active: col.bool, admission_year: col.int.nullable }, sql`
       select number, name, active, admission_year from persons where number in ('2025001', 'T900') order by number`);
     expect(rows).toEqual([{ number: "2025001", name: "吴同学", active: true, admission_year: 2025 }, { number: "T900", name: "周老师", active: false, admission_year: null }]);
   });
@@ -209,7 +207,9 @@ describe("people holding a role an import cannot grant", () => {
   // The system administrator's role cannot be granted by import, so an import cannot
   // deactivate, rename or otherwise change its holder either (the quality office imports).
   const header = ["学号/工号", "姓名", "人员类别", "所属单位代码", "角色", "是否有效"];
-  const snapshot = async () => q(sql`select p.number, p.name, p.kind::text, p.active, p.unit_id, p.updated_at::text,
+  const snapshot = async () => q({
+    number: col.text, name: col.text, kind: col.text, active: col.bool, unit_id: col.int.nullable, updated_at: col.text, roles: col.array(col.text),
+  }, sql`select p.number, p.name, p.kind::text, p.active, p.unit_id, p.updated_at::text,
     coalesce((select array_agg(g.role::text order by g.role) from role_grants g where g.person_id = p.id), '{}') as roles
     from persons p order by p.number`);
 
@@ -276,7 +276,7 @@ describe("terms", () => {
     ["2026-2027-1", "2026-09-07", "2027-01-17"],
     ["2026-2027-2", "2027/2/27", "2027年7月9日"],
   ];
-  const calendar = () => q<{ code: string; starts_on: string; ends_on: string; is_current: boolean }>(sql`
+  const calendar = () => q({ code: col.text, starts_on: col.text, ends_on: col.text, is_current: col.bool }, sql`
     select code, starts_on::text, ends_on::text, is_current from terms order by code`);
 
   it("sets the calendar of existing terms, creates new ones, and is idempotent", async () => {
@@ -318,10 +318,10 @@ describe("sections", () => {
   it("creates missing terms, replaces teachers, and is idempotent", async () => {
     const r = await imp("sections", file);
     expect(r).toMatchObject({ ok: true, inserted: 2, updated: 0, unchanged: 1 }); // EN101-01 exists, same teacher
-    const [term] = await q<{ school_year: string; semester: number; starts_on: string; ends_on: string }>(sql`
+    const [term] = await q({ school_year: col.text, semester: col.int, starts_on: col.text, ends_on: col.text }, sql`
       select school_year, semester, starts_on::text, ends_on::text from terms where code = '2027-2028-2'`);
     expect(term).toEqual({ school_year: "2027-2028", semester: 2, starts_on: "2028-02-20", ends_on: "2028-07-10" });
-    const teachers = async () => q<{ section: string; number: string; role: string }>(sql`
+    const teachers = async () => q({ section: col.text, number: col.text, role: col.text }, sql`
       select s.code as section, p.number, st.role from section_teachers st join sections s on s.id = st.section_id
       join persons p on p.id = st.person_id join terms t on t.id = s.term_id where t.code = '2027-2028-2' order by s.code, p.number`);
     expect(await teachers()).toEqual([
@@ -374,7 +374,7 @@ describe("enrolments", () => {
     expect(await imp("enrolments", file)).toMatchObject({ ok: true, inserted: 0, updated: 0, unchanged: 3 });
     const withStatus = [["学期", "教学班代码", "学号", "选课状态"], ["2026-2027-1", "CS101-01", "2024101", "退课"], ["2026-2027-1", "CS101-01", "2024102", ""]];
     expect(await imp("enrolments", withStatus)).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 1 });
-    const [e] = await q<{ status: string }>(sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`);
+    const [e] = await q({ status: col.text }, sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`);
     expect(e.status).toBe("withdrawn");
 
     const before = await count("enrolments");
@@ -426,7 +426,7 @@ describe("employers", () => {
 
   it("upserts employers from any of their rows and one contact per row", async () => {
     expect(await imp("employers", file)).toMatchObject({ ok: true, inserted: 3, updated: 0, unchanged: 0 });
-    expect(await q(sql`select code, name, industry, region from employers order by code`)).toEqual([
+    expect(await q({ code: col.text, name: col.text, industry: col.text.nullable, region: col.text.nullable }, sql`select code, name, industry, region from employers order by code`)).toEqual([
       { code: "E1", name: "甲公司", industry: "信息技术", region: "北京" },
       { code: "E2", name: "乙公司", industry: "制造业", region: "上海" },
     ]);
