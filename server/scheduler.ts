@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbHandle } from "@/db/client";
 import { col, queryRows } from "@/db/query";
-import { rowsOf } from "./access/scope";
 import { flushClosedPools } from "./anonymity/pool";
 import type { Secret } from "./anonymity/keys";
 import { closeCampaign } from "./campaigns/campaigns";
@@ -34,11 +33,11 @@ export type TickDeps = { mailer: Mailer | null; baseUrl: string; secret: Secret 
 
 /** One round of the work, on this node, now. */
 export async function tick(db: Db, deps: TickDeps, now = new Date()): Promise<void> {
-  const over = rowsOf<{ id: number }>(await db.execute(sql`
-    select id from campaigns where state = 'open' and closes_at <= ${now.toISOString()}::timestamptz`));
+  const over = await queryRows(db, { id: col.int }, sql`
+    select id from campaigns where state = 'open' and closes_at <= ${now.toISOString()}::timestamptz`);
   for (const c of over) {
     try {
-      await closeCampaign(db, Number(c.id), now, null, deps.secret);
+      await closeCampaign(db, c.id, now, null, deps.secret);
     } catch {
       // closed meanwhile by someone else
     }
