@@ -66,17 +66,26 @@ describe("results of the current year while its campaign runs", () => {
   });
 
   it("HR and a leader open on last year too, and see nothing of the running campaign", async () => {
+    // The current year also holds closed campaigns (the attainment demo's imported surveys),
+    // which HR and leaders may read: the guard is about the running ones.
+    const quality = await as("quality");
+    const campaigns = await trpc<{ id: number; name: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
+    const running = campaigns.data!.filter((c) => c.state === "open");
+    expect(running.length).toBeGreaterThan(0);
+    const runningIds = new Set(running.map((c) => c.id));
     for (const [number, label] of [["hr", "hr"], ["L0001", "leader"]] as const) {
       const page = await as(number);
       await visit(page, "/admin/results", `results-opens-${label}-zh-desktop`);
       expect(await page.getByTestId("policy-line").textContent()).toContain(LAST);
       await expect.poll(() => rows(page, "targets-table").count()).toBeGreaterThan(5);
       const current = await policyOf(page, CURRENT);
-      expect((await allTargets(page, current)).filter((x) => x.n > 0)).toEqual([]);
+      expect((await allTargets(page, current)).filter((x) => runningIds.has(x.campaignId) && x.n > 0)).toEqual([]);
       await visit(page, `/admin/results?year=${CURRENT}`, `results-current-${label}-zh-desktop`);
       expect(await page.getByTestId("running-note").textContent()).toContain("结束后");
       expect(await page.getByTestId("provisional-tag").count()).toBe(0);
-      expect(await rows(page, "targets-table").count()).toBe(0);
+      // The table lists what the API gives HR: no figure of the running campaign.
+      const visible = await allTargets(page, current);
+      await expect.poll(() => rows(page, "targets-table").count()).toBe(Math.min(visible.length, 20));
       await page.goto(`/admin/results?year=${CURRENT}&tab=composites`);
       await page.getByTestId("composites-withheld").waitFor();
       await settle(page, `results-current-composites-${label}-zh-desktop`);
