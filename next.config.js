@@ -18,21 +18,23 @@ const nextConfig = {
   async headers() {
     // Pages get their Content-Security-Policy with a nonce from proxy.ts; route handlers
     // (which the proxy does not run on) this one (server/http/csp.ts API_CONTENT_SECURITY_POLICY).
-    return [{
-      source: "/api/:path*",
-      headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
-    }, {
-      source: "/(.*)",
-      headers: [
-        { key: "X-Frame-Options", value: "DENY" },
-        { key: "X-Content-Type-Options", value: "nosniff" },
-        // Invitation links will carry tokens: never leak a URL to another site.
-        { key: "Referrer-Policy", value: "same-origin" },
-        { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-      ],
-    }];
+    return [
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
+      },
+      {
+        source: "/(.*)",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          // Invitation links will carry tokens: never leak a URL to another site.
+          { key: "Referrer-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
   },
-
 };
 
 module.exports = withNextIntl(nextConfig);

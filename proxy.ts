@@ -15,15 +15,17 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{
-    // Not the route handlers: Next.js buffers the body of every request the proxy runs on
-    // (up to 10 MB, silently cut beyond), which would undo their body limits
-    // (server/http/body.ts). Their responses get API_CONTENT_SECURITY_POLICY from
-    // next.config.js. Not static files, nor prefetches (no document is made from them).
-    source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)",
-    missing: [
-      { type: "header", key: "next-router-prefetch" },
-      { type: "header", key: "purpose", value: "prefetch" },
-    ],
-  }],
+  matcher: [
+    {
+      // Not the route handlers: Next.js buffers the body of every request the proxy runs on
+      // (up to 10 MB, silently cut beyond), which would undo their body limits
+      // (server/http/body.ts). Their responses get API_CONTENT_SECURITY_POLICY from
+      // next.config.js. Not static files, nor prefetches (no document is made from them).
+      source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
 };

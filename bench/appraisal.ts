@@ -29,7 +29,7 @@ const log = (s: string) => console.log(s);
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function main() {
@@ -56,19 +56,36 @@ async function main() {
   await db.execute(sql`insert into persons (number, name, kind) values ('hr', '人事处', 'staff')`);
   await db.execute(sql`insert into role_grants (person_id, role) select id, 'hr' from persons where number = 'hr'`);
   const policy = defaultPolicy(YEAR);
-  const [p] = rowsOf<{ id: number }>(await db.execute(sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
-    values (${YEAR}, 1, ${JSON.stringify(policy)}::jsonb, ${policyHash(policy)}, 'approved', now()) returning id`));
+  const [p] = rowsOf<{ id: number }>(
+    await db.execute(sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
+    values (${YEAR}, 1, ${JSON.stringify(policy)}::jsonb, ${policyHash(policy)}, 'approved', now()) returning id`),
+  );
   const policyId = Number(p.id);
-  const people = rowsOf<{ id: number; unit_id: number }>(await db.execute(sql`select id, unit_id from persons where number like 'T%' order by id`));
+  const people = rowsOf<{ id: number; unit_id: number }>(
+    await db.execute(sql`select id, unit_id from persons where number like 'T%' order by id`),
+  );
   const r = rng(16);
   const composites: CompositeFigures[] = people.map((t) => {
     const score = 55 + 45 * Math.sqrt(r());
-    const groups = { student: { score, n: 30, targets: 3, se: 1.2 }, supervisor: { score: score - 2, n: 3, targets: 3, se: 2.5 }, peer: { score: score + 1, n: 3, targets: 2, se: 3 } };
+    const groups = {
+      student: { score, n: 30, targets: 3, se: 1.2 },
+      supervisor: { score: score - 2, n: 3, targets: 3, se: 2.5 },
+      peer: { score: score + 1, n: 3, targets: 2, se: 3 },
+    };
     return {
-      teacherId: Number(t.id), termId: null, schoolYear: YEAR, score, se: 0.5 + r() * 2,
+      teacherId: Number(t.id),
+      termId: null,
+      schoolYear: YEAR,
+      score,
+      se: 0.5 + r() * 2,
       parts: [{ courseType: "core", score, weight: 36, groups, used: { student: 0.5, supervisor: 0.3, peer: 0.2 }, missing: [] }],
-      missing: [], renormalised: false, reliability: 0.8, reliabilityLow: 0.72, norm: null,
-      ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null }, rankWithheld: false,
+      missing: [],
+      renormalised: false,
+      reliability: 0.8,
+      reliabilityLow: 0.72,
+      norm: null,
+      ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
+      rankWithheld: false,
     };
   });
   await db.execute(sql`insert into scoring_runs (policy_id, school_year, trigger, fingerprint, responses, targets, summary, started_at, finished_at)
@@ -79,10 +96,28 @@ async function main() {
       select ${policyId}, 1, (x->>'teacherId')::int, null, ${YEAR}, (x->>'score')::float8, x::json from json_array_elements(${JSON.stringify(part)}::json) x`);
   }
   const inputs: TargetInput[] = people.map((t) => ({
-    key: String(t.id), targetId: Number(t.id), group: "student", campaignId: 1, periodKey: "t1", termId: 1, schoolYear: YEAR, versionId: 1,
-    unitId: Number(t.unit_id), courseType: "core", level: "undergraduate", teacherId: Number(t.id), sectionId: 1, teacherOfficeId: null,
-    teacherCollegeId: Number(t.unit_id), totals: [], excludable: [], unscored: 0, ...perRule(() => 0), eligible: 40,
-    counts: {}, countsExcludable: {},
+    key: String(t.id),
+    targetId: Number(t.id),
+    group: "student",
+    campaignId: 1,
+    periodKey: "t1",
+    termId: 1,
+    schoolYear: YEAR,
+    versionId: 1,
+    unitId: Number(t.unit_id),
+    courseType: "core",
+    level: "undergraduate",
+    teacherId: Number(t.id),
+    sectionId: 1,
+    teacherOfficeId: null,
+    teacherCollegeId: Number(t.unit_id),
+    totals: [],
+    excludable: [],
+    unscored: 0,
+    ...perRule(() => 0),
+    eligible: 40,
+    counts: {},
+    countsExcludable: {},
   }));
   const figures: Figures = { targets: [], reliability: [], composites };
 
@@ -109,7 +144,9 @@ async function main() {
     const cookie = `next-auth.session-token=${token}`;
     const get = async (proc: string, input: unknown) => {
       const t = performance.now();
-      const res = await fetch(`${app.origin}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers: { cookie } });
+      const res = await fetch(`${app.origin}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+        headers: { cookie },
+      });
       await res.text();
       if (res.status !== 200) throw new Error(`${proc}: HTTP ${res.status}`);
       return performance.now() - t;
@@ -118,20 +155,29 @@ async function main() {
       for (let i = 0; i < 10; i++) await f(i); // warm-up
       const out: number[] = [];
       let next = 0;
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (next < n) out.push(await f(next++));
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < n) out.push(await f(next++));
+        }),
+      );
       return out.sort((a, b) => a - b);
     };
     const table = await load(200, () => get("appraisal.table", { schoolYear: YEAR, page: 1, pageSize: 20 }));
-    const teacher = await load(200, (i) => get("appraisal.teacher", { teacherId: Number(people[(i * 37) % people.length].id), schoolYear: YEAR }));
-    console.log(`bench-appraisal: teachers=${TEACHERS} band_ms=${bandMs.toFixed(0)} table_p95_ms=${percentile(table, 95).toFixed(0)} teacher_p95_ms=${percentile(teacher, 95).toFixed(0)}`);
+    const teacher = await load(200, (i) =>
+      get("appraisal.teacher", { teacherId: Number(people[(i * 37) % people.length].id), schoolYear: YEAR }),
+    );
+    console.log(
+      `bench-appraisal: teachers=${TEACHERS} band_ms=${bandMs.toFixed(0)} table_p95_ms=${percentile(table, 95).toFixed(0)} teacher_p95_ms=${percentile(teacher, 95).toFixed(0)}`,
+    );
   } finally {
     await app.kill();
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -47,44 +47,90 @@ async function main() {
     const t0 = performance.now();
     const [school] = await db.insert(units).values({ code: "S", name: "基准大学", kind: "school" }).returning();
     const [prog] = await db.insert(programmes).values({ code: "BENCH", name: "基准工程专业", unitId: school.id }).returning();
-    const [term] = await db.insert(terms).values({ code: `${YEAR}-1`, schoolYear: YEAR, semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20" }).returning();
-    const courseRows = await db.insert(courses).values(Array.from({ length: OFFERINGS }, (_, i) => ({
-      code: `C${String(i + 1).padStart(2, "0")}`, name: `课程${i + 1}`, unitId: school.id, programmeId: prog.id,
-    }))).returning({ id: courses.id, code: courses.code });
-    const secRows = await db.insert(sections).values(courseRows.map((c) => ({ code: `${c.code}-01`, termId: term.id, courseId: c.id })))
+    const [term] = await db
+      .insert(terms)
+      .values({ code: `${YEAR}-1`, schoolYear: YEAR, semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20" })
+      .returning();
+    const courseRows = await db
+      .insert(courses)
+      .values(
+        Array.from({ length: OFFERINGS }, (_, i) => ({
+          code: `C${String(i + 1).padStart(2, "0")}`,
+          name: `课程${i + 1}`,
+          unitId: school.id,
+          programmeId: prog.id,
+        })),
+      )
+      .returning({ id: courses.id, code: courses.code });
+    const secRows = await db
+      .insert(sections)
+      .values(courseRows.map((c) => ({ code: `${c.code}-01`, termId: term.id, courseId: c.id })))
       .returning({ id: sections.id, courseId: sections.courseId });
     // 1,200 students (10 intakes' worth); offering i takes 120 of them.
-    const people = await db.insert(persons).values(Array.from({ length: 1200 }, (_, i) => ({
-      number: `S${String(i + 1).padStart(6, "0")}`, name: `学生${i + 1}`, kind: "student" as const, unitId: school.id,
-    }))).returning({ id: persons.id, number: persons.number });
+    const people = await db
+      .insert(persons)
+      .values(
+        Array.from({ length: 1200 }, (_, i) => ({
+          number: `S${String(i + 1).padStart(6, "0")}`,
+          name: `学生${i + 1}`,
+          kind: "student" as const,
+          unitId: school.id,
+        })),
+      )
+      .returning({ id: persons.id, number: persons.number });
     const roster = (i: number) => Array.from({ length: STUDENTS }, (_, k) => people[(i * 37 + k) % people.length]);
     await db.insert(enrolments).values(secRows.flatMap((s, i) => roster(i).map((p) => ({ sectionId: s.id, personId: p.id }))));
 
-    const requirements = Array.from({ length: 12 }, (_, r) => ({ code: `GR${r + 1}`, points: [1, 2, 3].map((k) => ({ code: `${r + 1}.${k}` })) }));
+    const requirements = Array.from({ length: 12 }, (_, r) => ({
+      code: `GR${r + 1}`,
+      points: [1, 2, 3].map((k) => ({ code: `${r + 1}.${k}` })),
+    }));
     const points = requirements.flatMap((r) => r.points.map((p) => p.code));
     const objectives = courseRows.flatMap((c) => [1, 2, 3].map((k) => ({ course: c.code, code: `CO${k}` })));
     const strengths: Strength[] = ["H", "M", "L"];
     const model: OutcomeModel = {
-      trainingObjectives: [], requirements, courseObjectives: objectives, requirementObjectives: [],
-      support: objectives.map((o, j) => ({ course: o.course, objective: o.code, point: points[j % points.length], strength: strengths[j % 3] })),
-      strengthValues: { H: 3, M: 2, L: 1 }, threshold: 0.7, method: "item_ratio", courseAggregate: "min", alpha: null,
+      trainingObjectives: [],
+      requirements,
+      courseObjectives: objectives,
+      requirementObjectives: [],
+      support: objectives.map((o, j) => ({
+        course: o.course,
+        objective: o.code,
+        point: points[j % points.length],
+        strength: strengths[j % 3],
+      })),
+      strengthValues: { H: 3, M: 2, L: 1 },
+      threshold: 0.7,
+      method: "item_ratio",
+      courseAggregate: "min",
+      alpha: null,
     };
     const { id: modelId } = await createModelVersion(db, { programmeId: prog.id, cohorts: [2026], model }, null, new Date());
     const [admin] = await db.insert(persons).values({ number: "quality", name: "质量办", kind: "staff", unitId: school.id }).returning();
     await approveModelVersion(db, modelId, admin.id, "基准", new Date());
-    log(`seed: ${OFFERINGS} offerings, ${people.length} students, model v1 (${points.length} points, ${model.support.length} links) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    log(
+      `seed: ${OFFERINGS} offerings, ${people.length} students, model v1 (${points.length} points, ${model.support.length} links) in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    );
 
     // The gradebooks, as teachers upload them (CSV), generated before the clock starts.
     const enc = new TextEncoder();
     const random = rng(7);
     const files = secRows.map((s, i) => {
       const code = courseRows.find((c) => c.id === s.courseId)!.code;
-      const items = Array.from({ length: ITEMS }, (_, k) => ({ item: `Q${k + 1}`, full: 10 + 5 * (k % 3), objective: `CO${Math.floor(k / 4) + 1}` }));
-      const assessments = ["course,item,full_marks,objective,weight", ...items.map((it) => `${code},${it.item},${it.full},${it.objective},0.25`)].join("\n");
+      const items = Array.from({ length: ITEMS }, (_, k) => ({
+        item: `Q${k + 1}`,
+        full: 10 + 5 * (k % 3),
+        objective: `CO${Math.floor(k / 4) + 1}`,
+      }));
+      const assessments = [
+        "course,item,full_marks,objective,weight",
+        ...items.map((it) => `${code},${it.item},${it.full},${it.objective},0.25`),
+      ].join("\n");
       const lines = ["course,student,item,score"];
       for (const p of roster(i)) {
         const ability = 0.55 + 0.4 * random();
-        for (const it of items) lines.push(`${code},${p.number},${it.item},${Math.round(Math.min(1, ability + 0.2 * (random() - 0.5)) * it.full * 2) / 2}`);
+        for (const it of items)
+          lines.push(`${code},${p.number},${it.item},${Math.round(Math.min(1, ability + 0.2 * (random() - 0.5)) * it.full * 2) / 2}`);
       }
       return { sectionId: s.id, assessments: enc.encode(assessments), scores: enc.encode(lines.join("\n")) };
     });
@@ -107,8 +153,11 @@ async function main() {
     // The stored run equals the pure function on the same input.
     const m = await getModelVersion(db, modelId);
     const again = computeAttainment(await programmeInput(db, m, YEAR), modelParams(m.model));
-    if (JSON.stringify(again.requirements) !== JSON.stringify(run.result.requirements)) throw new Error("the run differs from the pure computation");
-    log(`computed: ${run.result.objectives.length} objectives, ${run.result.points.length} points, ${run.result.requirements.length} requirements (${run.result.requirements.filter((r) => !r.attained).length} below 0.7)`);
+    if (JSON.stringify(again.requirements) !== JSON.stringify(run.result.requirements))
+      throw new Error("the run differs from the pure computation");
+    log(
+      `computed: ${run.result.objectives.length} objectives, ${run.result.points.length} points, ${run.result.requirements.length} requirements (${run.result.requirements.filter((r) => !r.attained).length} below 0.7)`,
+    );
     log(`bench-attainment: scores=${scores} import_s=${importS.toFixed(2)} compute_ms=${Math.round(computeMs)}`);
   } finally {
     await handle.close();

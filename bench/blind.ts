@@ -51,12 +51,20 @@ async function main() {
   if (ok !== N) throw new Error(`verification failed ${N - ok} times`);
 
   const suite = RSABSSA.SHA384.PSS.Randomized();
-  const webSk = await crypto.subtle.importKey("pkcs8", sk.export({ format: "der", type: "pkcs8" }), { name: "RSA-PSS", hash: "SHA-384" }, true, ["sign"]);
+  const webSk = await crypto.subtle.importKey(
+    "pkcs8",
+    sk.export({ format: "der", type: "pkcs8" }),
+    { name: "RSA-PSS", hash: "SHA-384" },
+    true,
+    ["sign"],
+  );
   t = performance.now();
   for (let i = 0; i < PACKAGE_RUNS; i++) await suite.blindSign(webSk, clients[i].blindedMsg);
   const packageMs = (performance.now() - t) / PACKAGE_RUNS;
 
-  console.log(`bench-blind: keygen_ms=${fmt(keygenMs)} sign_ms=${fmt(signMs)} verify_ms=${fmt(verifyMs)} package_sign_ms=${fmt(packageMs)}`);
+  console.log(
+    `bench-blind: keygen_ms=${fmt(keygenMs)} sign_ms=${fmt(signMs)} verify_ms=${fmt(verifyMs)} package_sign_ms=${fmt(packageMs)}`,
+  );
 }
 
 main().catch((e) => {

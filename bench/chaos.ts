@@ -16,7 +16,16 @@ import { openDb } from "@/db/client";
 import { App, buildApp, defaultPgUrl, freePort, numberSetting, request, resetConnections, setting, sleep } from "./harness";
 import { mainCluster, privateCluster, type Cluster } from "./pgcluster";
 import {
-  answerMaker, checkAnswers, closeAndReadStored, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token,
+  answerMaker,
+  checkAnswers,
+  closeAndReadStored,
+  databaseUrl,
+  durabilitySettings,
+  issueBenchTokens,
+  recreateDatabase,
+  seed,
+  surveyOf,
+  type Token,
 } from "./seed";
 
 const log = (s: string) => console.log(s);
@@ -53,8 +62,11 @@ async function main() {
       log("chaos: CONTROL RUN: synchronous_commit=off for the app's sessions (lost > 0 expected)");
     } else if (control) throw new Error("CHAOS_CONTROL must be async-commit or unset");
     const d = await durabilitySettings(handle.db);
-    log(`postgres ${d.version}: synchronous_commit=${control ? "off (control run, the app's sessions)" : d.synchronous_commit} fsync=${d.fsync} wal_sync_method=${d.wal_sync_method}`);
-    if (!control && (d.synchronous_commit === "off" || d.fsync !== "on")) throw new Error("refusing to run without durable commits (synchronous_commit and fsync must be on)");
+    log(
+      `postgres ${d.version}: synchronous_commit=${control ? "off (control run, the app's sessions)" : d.synchronous_commit} fsync=${d.fsync} wal_sync_method=${d.wal_sync_method}`,
+    );
+    if (!control && (d.synchronous_commit === "off" || d.fsync !== "on"))
+      throw new Error("refusing to run without durable commits (synchronous_commit and fsync must be on)");
     await handle.db.execute(sql`create table bench_bare (id bigserial primary key, body jsonb not null)`);
     const makeAnswers = answerMaker(surveyOf());
     checkAnswers(seeded.plan, makeAnswers);
@@ -103,7 +115,9 @@ async function main() {
           if (r.status === 200) {
             try {
               status = (JSON.parse(r.body) as { status?: string }).status ?? "";
-            } catch { /* not an acknowledgement */ }
+            } catch {
+              /* not an acknowledgement */
+            }
           }
           if (status === "stored" || status === "duplicate") {
             acks.set(t.hash, { at: performance.now(), status });
@@ -148,7 +162,10 @@ async function main() {
     const gapEnd = Math.min(loadEnd, exhaustedAt ?? Infinity);
 
     // ---- gaps: between successive acknowledgements inside the measured window ----
-    const times = [...acks.values()].map((a) => a.at).filter((t) => t >= windowStart && t <= gapEnd).sort((a, b) => a - b);
+    const times = [...acks.values()]
+      .map((a) => a.at)
+      .filter((t) => t >= windowStart && t <= gapEnd)
+      .sort((a, b) => a - b);
     let longest = 0;
     let longestAt = 0;
     let prev = windowStart;
@@ -171,7 +188,9 @@ async function main() {
       ({ stored, rows } = r);
       let unspent = 0;
       for (const h of acks.keys()) if (!r.spent.has(h)) unspent++;
-      log(`chaos: before the close: ${r.pool.spent} spent tokens, ${r.pool.sealed} sealed submissions; acknowledged but not spent: ${unspent}`);
+      log(
+        `chaos: before the close: ${r.pool.spent} spent tokens, ${r.pool.sealed} sealed submissions; acknowledged but not spent: ${unspent}`,
+      );
     } finally {
       await check.close();
     }
@@ -186,19 +205,38 @@ async function main() {
     }
     const unresolved = [...sent].filter((h) => !acks.has(h)).length;
     const byStatus = [...acks.values()].reduce((m, a) => m.set(a.status, (m.get(a.status) ?? 0) + 1), new Map<string, number>());
-    log(`chaos: ${attempts} requests for ${sent.size} tokens; acknowledged ${[...byStatus].map(([k, v]) => `${k}=${v}`).join(" ")}; unresolved ${unresolved} (${unresolvedStored} of them stored)`);
-    log(`chaos: failed attempts (then retried): ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v}× ${k}`).join(", ") || "none"}`);
-    if (timeouts.length) log(`chaos: requests that got no answer within ${REQUEST_TIMEOUT_MS / 1000} s were sent at t=${timeouts.map((t) => t.toFixed(1)).join(", ")} s`);
-    log(`chaos: longest gap ${(longest / 1000).toFixed(2)} s from t=${((longestAt - windowStart) / 1000).toFixed(1)} s; app exits not caused by the test: ${app.unexpectedExits}`);
+    log(
+      `chaos: ${attempts} requests for ${sent.size} tokens; acknowledged ${[...byStatus].map(([k, v]) => `${k}=${v}`).join(" ")}; unresolved ${unresolved} (${unresolvedStored} of them stored)`,
+    );
+    log(
+      `chaos: failed attempts (then retried): ${
+        [...failures]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${v}× ${k}`)
+          .join(", ") || "none"
+      }`,
+    );
+    if (timeouts.length)
+      log(
+        `chaos: requests that got no answer within ${REQUEST_TIMEOUT_MS / 1000} s were sent at t=${timeouts.map((t) => t.toFixed(1)).join(", ")} s`,
+      );
+    log(
+      `chaos: longest gap ${(longest / 1000).toFixed(2)} s from t=${((longestAt - windowStart) / 1000).toFixed(1)} s; app exits not caused by the test: ${app.unexpectedExits}`,
+    );
     // What the app logged for its 500s (the submit route logs only the error's name and code).
-    const logged = app.log.split("\n").filter((l) => l.includes("/api/submit:")).reduce((m, l) => {
-      const k = l.slice(l.indexOf("/api/submit:") + 12).trim();
-      return m.set(k, (m.get(k) ?? 0) + 1);
-    }, new Map<string, number>());
+    const logged = app.log
+      .split("\n")
+      .filter((l) => l.includes("/api/submit:"))
+      .reduce((m, l) => {
+        const k = l.slice(l.indexOf("/api/submit:") + 12).trim();
+        return m.set(k, (m.get(k) ?? 0) + 1);
+      }, new Map<string, number>());
     log(`chaos: app errors logged: ${[...logged].map(([k, v]) => `${v}× ${k}`).join(", ") || "none"}`);
     const crashLines = app.log.split("\n").filter((l) => /uncaught|unhandled/i.test(l));
     if (crashLines.length) log(`chaos: app log: ${crashLines.slice(0, 5).join(" | ")}`);
-    console.log(`chaos-submit: acked=${acks.size} stored=${rows} lost=${lost} duplicated=${duplicated} longest_gap_s=${(longest / 1000).toFixed(2)}`);
+    console.log(
+      `chaos-submit: acked=${acks.size} stored=${rows} lost=${lost} duplicated=${duplicated} longest_gap_s=${(longest / 1000).toFixed(2)}`,
+    );
     ok = true;
   } finally {
     await app?.kill("SIGKILL").catch(() => {});
@@ -207,7 +245,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

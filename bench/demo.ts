@@ -33,7 +33,8 @@ async function signInWorks(base: string): Promise<boolean> {
   keep(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
     body: new URLSearchParams({ csrfToken, number: "quality", password: "Demo@2026", json: "true", callbackUrl: `${base}/home` }),
   });
@@ -58,33 +59,51 @@ async function main() {
   const log = createWriteStream(path.join(dir, "demo.log"));
   console.log(`npm ci took ${npmCi.toFixed(1)} s; npm run demo on port ${port}…`);
   t = performance.now();
-  const demo = spawn("npm", ["run", "demo"], { cwd: clone, env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const demo = spawn("npm", ["run", "demo"], {
+    cwd: clone,
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   demo.stdout.pipe(log);
   demo.stderr.pipe(log);
   let firstAnswer: number | null = null;
   let page: number | null = null;
   let ready: number | null = null;
   let failed: string | null = null;
-  demo.on("close", (code) => { if (ready === null) failed = `npm run demo exited with code ${code}`; });
+  demo.on("close", (code) => {
+    if (ready === null) failed = `npm run demo exited with code ${code}`;
+  });
   const deadline = t + 600_000;
   while (ready === null && failed === null && performance.now() < deadline) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/signin`, { redirect: "manual" });
       const starting = r.headers.get("x-tqe-starting") === "1";
       if (firstAnswer === null) firstAnswer = (performance.now() - t) / 1000;
-      if (page === null && !starting && r.status === 200 && (await r.text()).includes('type="password"')) page = (performance.now() - t) / 1000;
-      if (page !== null && await signInWorks(`http://127.0.0.1:${port}`)) ready = (performance.now() - t) / 1000;
-    } catch { /* nothing on the port yet, or the moment of the handover */ }
+      if (page === null && !starting && r.status === 200 && (await r.text()).includes('type="password"'))
+        page = (performance.now() - t) / 1000;
+      if (page !== null && (await signInWorks(`http://127.0.0.1:${port}`))) ready = (performance.now() - t) / 1000;
+    } catch {
+      /* nothing on the port yet, or the moment of the handover */
+    }
     if (ready === null) await new Promise((r) => setTimeout(r, 200));
   }
-  try { process.kill(-demo.pid!, "SIGTERM"); } catch { /* gone */ }
+  try {
+    process.kill(-demo.pid!, "SIGTERM");
+  } catch {
+    /* gone */
+  }
   await new Promise((r) => setTimeout(r, 1000));
   if (process.env.KEEP !== "1") rmSync(dir, { recursive: true, force: true });
   if (ready === null) {
-    console.error(`first start failed: ${failed ?? "no sign-in page within 10 minutes"}${process.env.KEEP === "1" ? ` (see ${dir}/demo.log)` : ""}`);
+    console.error(
+      `first start failed: ${failed ?? "no sign-in page within 10 minutes"}${process.env.KEEP === "1" ? ` (see ${dir}/demo.log)` : ""}`,
+    );
     process.exit(1);
   }
-  console.log(`first-start: seconds=${ready.toFixed(1)} signin_page_s=${page!.toFixed(1)} starting_page_s=${firstAnswer === null ? "none" : firstAnswer.toFixed(1)} npm_ci_s=${npmCi.toFixed(1)} commit=${commit}`);
+  console.log(
+    `first-start: seconds=${ready.toFixed(1)} signin_page_s=${page!.toFixed(1)} starting_page_s=${firstAnswer === null ? "none" : firstAnswer.toFixed(1)} npm_ci_s=${npmCi.toFixed(1)} commit=${commit}`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -36,7 +36,11 @@ describe("buildsInCheckout", () => {
     const other = mkdtempSync(path.join(os.tmpdir(), "tqe-harness-other-"));
     dirs.push(mine, other);
     const script = path.join(mine, "node_modules", "next", "dist", "bin", "next");
-    const build = spawn("sh", ["-c", `mkdir -p ${path.dirname(script)} && echo 'setTimeout(() => {}, 60000)' > ${script} && exec node ${script} build`], { cwd: mine, stdio: "ignore" });
+    const build = spawn(
+      "sh",
+      ["-c", `mkdir -p ${path.dirname(script)} && echo 'setTimeout(() => {}, 60000)' > ${script} && exec node ${script} build`],
+      { cwd: mine, stdio: "ignore" },
+    );
     children.push(build);
     const elsewhere = spawn("sh", ["-c", `sleep 0.5; exec node ${script} build`], { cwd: other, stdio: "ignore" });
     children.push(elsewhere);
@@ -86,7 +90,12 @@ describe("the bare benchmark route is built only for benchmarks", () => {
   });
 
   it("the benchmarks' build is a production build with TQE_BENCH_BUILD=1", () => {
-    expect(benchBuildEnv({ PATH: "/bin" })).toEqual({ PATH: "/bin", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", TQE_BENCH_BUILD: "1" });
+    expect(benchBuildEnv({ PATH: "/bin" })).toEqual({
+      PATH: "/bin",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TQE_BENCH_BUILD: "1",
+    });
   });
 
   it("tells a build with the route from one without, by its route manifest", () => {
@@ -96,7 +105,10 @@ describe("the bare benchmark route is built only for benchmarks", () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, "app-path-routes-manifest.json"), JSON.stringify({ "/api/submit/route": "/api/submit" }));
       expect(hasBareRoute(dir)).toBe(false);
-      writeFileSync(path.join(dir, "app-path-routes-manifest.json"), JSON.stringify({ "/api/submit/route": "/api/submit", "/api/bench/bare/route": BARE_ROUTE }));
+      writeFileSync(
+        path.join(dir, "app-path-routes-manifest.json"),
+        JSON.stringify({ "/api/submit/route": "/api/submit", "/api/bench/bare/route": BARE_ROUTE }),
+      );
       expect(hasBareRoute(dir)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

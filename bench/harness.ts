@@ -63,7 +63,9 @@ export function buildsInCheckout(root = ROOT): number[] {
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8")
+        .split("\0")
+        .filter((a) => a !== "");
       if (isNextBuild(argv) && realpathSync(`/proc/${name}/cwd`) === real) out.push(Number(name));
     } catch {
       // gone meanwhile, or another user's
@@ -158,7 +160,9 @@ async function runtimeDir(log: (s: string) => void, bareRoute: boolean): Promise
   mkdirSync(dir, { recursive: true });
   const cache = path.join(ROOT, ".next", "cache");
   cpSync(path.join(ROOT, ".next"), path.join(dir, ".next"), {
-    recursive: true, verbatimSymlinks: true, filter: (src) => src !== cache && !src.startsWith(cache + path.sep),
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => src !== cache && !src.startsWith(cache + path.sep),
   });
   for (const name of ["node_modules", "surveys", "db", "server"]) symlinkSync(path.join(ROOT, name), path.join(dir, name));
   for (const name of ["next.config.js", "package.json"]) copyFileSync(path.join(ROOT, name), path.join(dir, name));
@@ -187,16 +191,26 @@ export class App {
     const e = this.env;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: e.databaseUrl, NEXTAUTH_SECRET: e.secret, ANON_KEY_SECRET: e.secret,
-      APP_URL: this.origin, SCHEDULER: "off", DEMO_SEED: "off", BENCH_BARE: "1", PORT: String(e.port),
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: e.databaseUrl,
+      NEXTAUTH_SECRET: e.secret,
+      ANON_KEY_SECRET: e.secret,
+      APP_URL: this.origin,
+      SCHEDULER: "off",
+      DEMO_SEED: "off",
+      BENCH_BARE: "1",
+      PORT: String(e.port),
     };
     if (e.poolMax) env.DB_POOL_MAX = String(e.poolMax);
     // BENCH_PROFILE=<dir>: a V8 CPU profile of the app process, written when it exits.
     const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     this.killing = false;
     const proc = spawn(process.execPath, [...profile, NEXT_BIN, "start", "-p", String(e.port), "-H", "127.0.0.1"], {
-      cwd: e.dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true,
+      cwd: e.dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     this.proc = proc;
     const keep = (d: Buffer) => {
@@ -217,7 +231,8 @@ export class App {
       const r = await request(this.origin, "GET", BARE_ROUTE, undefined, { timeoutMs: 2000 });
       if (r.status > 0) return;
       if (Date.now() > deadline) throw new Error(`the app did not start:\n${this.log.slice(-4000)}`);
-      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined) throw new Error(`the app exited (${this.proc.exitCode}):\n${this.log.slice(-4000)}`);
+      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined)
+        throw new Error(`the app exited (${this.proc.exitCode}):\n${this.log.slice(-4000)}`);
       await sleep(100);
     }
   }
@@ -288,7 +303,13 @@ export function resetConnections(): void {
 export type Reply = { status: number; body: string; ms: number; error?: string };
 
 /** One request; status 0 with `error` for a network failure or a timeout. Never throws. */
-export function request(origin: string, method: string, pathName: string, body: string | undefined, opts: { timeoutMs?: number } = {}): Promise<Reply> {
+export function request(
+  origin: string,
+  method: string,
+  pathName: string,
+  body: string | undefined,
+  opts: { timeoutMs?: number } = {},
+): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve) => {
     let done = false;
@@ -298,18 +319,25 @@ export function request(origin: string, method: string, pathName: string, body: 
       resolve({ ...r, ms: performance.now() - started });
     };
     const u = new URL(pathName, origin);
-    const req = http.request({
-      host: u.hostname, port: u.port, path: u.pathname, method, agent,
-      headers: {
-        Origin: origin,
-        ...(body === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) }),
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method,
+        agent,
+        headers: {
+          Origin: origin,
+          ...(body === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) }),
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => finish({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on("error", (e) => finish({ status: 0, body: "", error: (e as NodeJS.ErrnoException).code ?? e.message }));
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => finish({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on("error", (e) => finish({ status: 0, body: "", error: (e as NodeJS.ErrnoException).code ?? e.message }));
+      },
+    );
     req.setTimeout(opts.timeoutMs ?? 30_000, () => {
       req.destroy(new Error("timeout"));
     });
@@ -325,11 +353,13 @@ export function request(origin: string, method: string, pathName: string, body: 
  * until `until()` says stop or `work()` returns false (no more work).
  */
 export async function closedLoop(clients: number, work: (client: number) => Promise<boolean>, until: () => boolean): Promise<void> {
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    while (!until()) {
-      if (!(await work(c))) return;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (!until()) {
+        if (!(await work(c))) return;
+      }
+    }),
+  );
 }
 
 export function percentile(sorted: number[], p: number): number {

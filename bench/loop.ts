@@ -59,7 +59,9 @@ async function main() {
     select 'T' || lpad(g::text, 5, '0'), '教师' || g, 'staff', (select id from units where code = 'C' || (1 + g % ${UNITS}))
     from generate_series(1, ${TEACHERS}) g`);
   await db.execute(sql`insert into role_grants (person_id, role) select id, 'teacher' from persons`);
-  await db.execute(sql`insert into persons (number, name, kind, unit_id) values ('quality', '质量监控中心', 'staff', (select id from units where code = 'S'))`);
+  await db.execute(
+    sql`insert into persons (number, name, kind, unit_id) values ('quality', '质量监控中心', 'staff', (select id from units where code = 'S'))`,
+  );
   await db.execute(sql`insert into role_grants (person_id, role) select id, 'quality_admin' from persons where number = 'quality'`);
   const quality = await queryOne(db, { id: col.int }, sql`select id from persons where number = 'quality'`);
   await db.execute(sql`insert into terms (code, school_year, semester, starts_on, ends_on, is_current) values
@@ -68,8 +70,12 @@ async function main() {
     from generate_series(1, ${UNITS}) g`);
   const policyOf = async (year: string) => {
     const p = defaultPolicy(year);
-    return queryOne(db, { id: col.int }, sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
-      values (${year}, 1, ${JSON.stringify(p)}::jsonb, ${policyHash(p)}, 'approved', now()) returning id`);
+    return queryOne(
+      db,
+      { id: col.int },
+      sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
+      values (${year}, 1, ${JSON.stringify(p)}::jsonb, ${policyHash(p)}, 'approved', now()) returning id`,
+    );
   };
   const prevPolicy = await policyOf(PREVIOUS);
   const policy = await policyOf(YEAR);
@@ -127,16 +133,20 @@ async function main() {
   await db.execute(sql`vacuum analyze`);
   const orders = await queryValue(db, col.int, sql`select count(*)::int from improvement_items`);
   const events = await queryValue(db, col.int, sql`select count(*)::int from improvement_events`);
-  log(`seed: ${orders} orders, ${events} events, ${TEACHERS} teachers, ${SECTIONS} sections in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `seed: ${orders} orders, ${events} events, ${TEACHERS} teachers, ${SECTIONS} sections in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   // ---- the rule set: the five kinds
-  const set = await createRuleSet(db, NOW, quality, { rules: [
-    { key: "low", name: "综合得分低于70", kind: "composite_below", params: { threshold: 70 } },
-    { key: "bottom", name: "综合得分全校后5%", kind: "composite_bottom_share", params: { share: 0.05 } },
-    { key: "drop", name: "较上学期下降超过5分", kind: "composite_drop", params: { amount: 5 } },
-    { key: "rate", name: "参评率低于50%", kind: "response_rate_below", params: { floor: 0.5 } },
-    { key: "observation", name: "听课评价低于62", kind: "observation_below", params: { threshold: 62 } },
-  ] });
+  const set = await createRuleSet(db, NOW, quality, {
+    rules: [
+      { key: "low", name: "综合得分低于70", kind: "composite_below", params: { threshold: 70 } },
+      { key: "bottom", name: "综合得分全校后5%", kind: "composite_bottom_share", params: { share: 0.05 } },
+      { key: "drop", name: "较上学期下降超过5分", kind: "composite_drop", params: { amount: 5 } },
+      { key: "rate", name: "参评率低于50%", kind: "response_rate_below", params: { floor: 0.5 } },
+      { key: "observation", name: "听课评价低于62", kind: "observation_below", params: { threshold: 62 } },
+    ],
+  });
   await approveRuleSet(db, NOW, quality, { id: set.id, note: "基准测试" });
 
   // ---- rules_ms
@@ -175,21 +185,28 @@ async function main() {
       for (let i = 0; i < 10; i++) await f(i); // warm-up
       const out: number[] = [];
       let next = 0;
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (next < n) out.push(await f(next++));
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < n) out.push(await f(next++));
+        }),
+      );
       return out.sort((a, b) => a - b);
     };
     const dashboard = await load(200, () => get("improvement.dashboard", undefined));
     const list = await load(200, (i) => get("improvement.list", { page: 1 + (i % 5), pageSize: 20 }));
     log(`dashboard: p50 ${percentile(dashboard, 50).toFixed(0)} ms; list: p50 ${percentile(list, 50).toFixed(0)} ms`);
-    console.log(`bench-loop: orders=${orders} rules_ms=${rulesMs.toFixed(0)} dashboard_p95_ms=${percentile(dashboard, 95).toFixed(0)} list_p95_ms=${percentile(list, 95).toFixed(0)}`);
+    console.log(
+      `bench-loop: orders=${orders} rules_ms=${rulesMs.toFixed(0)} dashboard_p95_ms=${percentile(dashboard, 95).toFixed(0)} list_p95_ms=${percentile(list, 95).toFixed(0)}`,
+    );
   } finally {
     await app.kill();
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -24,7 +24,9 @@ export type Cluster = {
 
 function binDir(): string {
   if (process.env.CHAOS_PG_BIN) return process.env.CHAOS_PG_BIN;
-  const versions = readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync("/usr/lib/postgresql")
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   if (!versions.length) throw new Error("no PostgreSQL binaries in /usr/lib/postgresql (set CHAOS_PG_BIN)");
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
@@ -40,8 +42,12 @@ function runAsync(cmd: string, args: string[]): Promise<{ code: number | null; o
   return new Promise((resolve) => {
     const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    p.stdout.on("data", (d) => { out += d; });
-    p.stderr.on("data", (d) => { out += d; });
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    p.stderr.on("data", (d) => {
+      out += d;
+    });
     p.on("close", (code) => resolve({ code, out }));
   });
 }
@@ -67,8 +73,13 @@ export async function privateCluster(): Promise<Cluster> {
   const init = tool("initdb", ["-D", data, "-U", user, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   runSync(init.cmd, init.args);
   const opts = [
-    `-c port=${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${base}`,
-    "-c fsync=on", "-c synchronous_commit=on", "-c full_page_writes=on", "-c max_connections=100",
+    `-c port=${port}`,
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=${base}`,
+    "-c fsync=on",
+    "-c synchronous_commit=on",
+    "-c full_page_writes=on",
+    "-c max_connections=100",
   ].join(" ");
   const ctl = (args: string[]) => tool("pg_ctl", ["-D", data, "-l", path.join(base, "server.log"), "-o", opts, ...args]);
   const start = ctl(["-w", "-t", "60", "start"]);
@@ -122,4 +133,3 @@ export async function mainCluster(url: string): Promise<Cluster> {
     },
   };
 }
-

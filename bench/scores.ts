@@ -68,7 +68,17 @@ import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
 import { QUALITY_RULES } from "@/server/scoring/quality";
 import { rng } from "@/server/scoring/simulate";
-import { arrayLiteral, foldTallies, rebuildTallies, SCORE_COLUMN_NAMES, scoreColumnsOf, scoreForVersion, scoringModelOfVersion, storedScore, type StoredScore } from "@/server/scoring/store";
+import {
+  arrayLiteral,
+  foldTallies,
+  rebuildTallies,
+  SCORE_COLUMN_NAMES,
+  scoreColumnsOf,
+  scoreForVersion,
+  scoringModelOfVersion,
+  storedScore,
+  type StoredScore,
+} from "@/server/scoring/store";
 
 const SCHOOL_YEAR = "2026-2027";
 const COLLEGES = 20;
@@ -85,7 +95,11 @@ const secs = (ms: number) => (ms / 1000).toFixed(3);
 
 const SCALE = [1, 0.8, 0.6, 0.4, 0.2];
 const SCALE_TEXT = [
-  ["完全符合", "Strongly agree"], ["比较符合", "Agree"], ["一般", "Neutral"], ["不太符合", "Disagree"], ["完全不符合", "Strongly disagree"],
+  ["完全符合", "Strongly agree"],
+  ["比较符合", "Agree"],
+  ["一般", "Neutral"],
+  ["不太符合", "Disagree"],
+  ["完全不符合", "Strongly disagree"],
 ];
 const NA_ITEMS = new Set(["q6", "q9", "q12"]);
 const QUESTIONS: [name: string, zh: string, en: string][] = [
@@ -114,50 +128,85 @@ const INSTRUMENT: InstrumentFile = {
   kind: "student_evaluation",
   name: name("学生评教表（基准测试）", "Student evaluation of teaching (benchmark)"),
   indicators: [
-    { id: "A", name: name("教学态度", "Attitude"), weight: 0.2, children: [
-      { id: "A1", name: name("师德师风", "Ethics"), weight: 0.5 },
-      { id: "A2", name: name("教学投入", "Commitment"), weight: 0.5 },
-    ] },
-    { id: "B", name: name("教学内容", "Content"), weight: 0.25, children: [
-      { id: "B1", name: name("内容组织", "Organisation"), weight: 0.6 },
-      { id: "B2", name: name("联系实际", "Relevance"), weight: 0.4 },
-    ] },
-    { id: "C", name: name("教学方法", "Methods"), weight: 0.2, children: [
-      { id: "C1", name: name("方法与手段", "Methods and tools"), weight: 0.6 },
-      { id: "C2", name: name("实践环节", "Practical work"), weight: 0.4 },
-    ] },
-    { id: "D", name: name("课堂管理", "Classroom"), weight: 0.1, children: [
-      { id: "D1", name: name("课堂秩序与参与", "Order and participation"), weight: 1 },
-    ] },
-    { id: "E", name: name("教学效果", "Effectiveness"), weight: 0.25, children: [
-      { id: "E1", name: name("考核与收获", "Assessment and gains"), weight: 0.6 },
-      { id: "E2", name: name("能力与总体", "Abilities and overall"), weight: 0.4 },
-    ] },
+    {
+      id: "A",
+      name: name("教学态度", "Attitude"),
+      weight: 0.2,
+      children: [
+        { id: "A1", name: name("师德师风", "Ethics"), weight: 0.5 },
+        { id: "A2", name: name("教学投入", "Commitment"), weight: 0.5 },
+      ],
+    },
+    {
+      id: "B",
+      name: name("教学内容", "Content"),
+      weight: 0.25,
+      children: [
+        { id: "B1", name: name("内容组织", "Organisation"), weight: 0.6 },
+        { id: "B2", name: name("联系实际", "Relevance"), weight: 0.4 },
+      ],
+    },
+    {
+      id: "C",
+      name: name("教学方法", "Methods"),
+      weight: 0.2,
+      children: [
+        { id: "C1", name: name("方法与手段", "Methods and tools"), weight: 0.6 },
+        { id: "C2", name: name("实践环节", "Practical work"), weight: 0.4 },
+      ],
+    },
+    {
+      id: "D",
+      name: name("课堂管理", "Classroom"),
+      weight: 0.1,
+      children: [{ id: "D1", name: name("课堂秩序与参与", "Order and participation"), weight: 1 }],
+    },
+    {
+      id: "E",
+      name: name("教学效果", "Effectiveness"),
+      weight: 0.25,
+      children: [
+        { id: "E1", name: name("考核与收获", "Assessment and gains"), weight: 0.6 },
+        { id: "E2", name: name("能力与总体", "Abilities and overall"), weight: 0.4 },
+      ],
+    },
   ],
   items: [
-    { question: "q1", indicator: "A1", weight: 0.5 }, { question: "q2", indicator: "A1", weight: 0.5 },
+    { question: "q1", indicator: "A1", weight: 0.5 },
+    { question: "q2", indicator: "A1", weight: 0.5 },
     { question: "q3", indicator: "A2", weight: 1 },
-    { question: "q4", indicator: "B1", weight: 0.5 }, { question: "q5", indicator: "B1", weight: 0.5 },
+    { question: "q4", indicator: "B1", weight: 0.5 },
+    { question: "q5", indicator: "B1", weight: 0.5 },
     { question: "q6", indicator: "B2", weight: 1 },
-    { question: "q7", indicator: "C1", weight: 0.5 }, { question: "q8", indicator: "C1", weight: 0.5 },
+    { question: "q7", indicator: "C1", weight: 0.5 },
+    { question: "q8", indicator: "C1", weight: 0.5 },
     { question: "q9", indicator: "C2", weight: 1 },
-    { question: "q10", indicator: "D1", weight: 0.5 }, { question: "q11", indicator: "D1", weight: 0.5 },
-    { question: "q12", indicator: "E1", weight: 0.4 }, { question: "q13", indicator: "E1", weight: 0.6 },
-    { question: "q14", indicator: "E2", weight: 0.5 }, { question: "q15", indicator: "E2", weight: 0.5 },
+    { question: "q10", indicator: "D1", weight: 0.5 },
+    { question: "q11", indicator: "D1", weight: 0.5 },
+    { question: "q12", indicator: "E1", weight: 0.4 },
+    { question: "q13", indicator: "E1", weight: 0.6 },
+    { question: "q14", indicator: "E2", weight: 0.5 },
+    { question: "q15", indicator: "E2", weight: 0.5 },
   ],
   unscored: [],
   survey: {
-    pages: [{
-      name: "ratings",
-      title: text("课程教学评价", "Rating of the teaching"),
-      elements: QUESTIONS.map(([q, zh, en]) => ({
-        type: "radiogroup", name: q, title: text(zh, en), isRequired: true, colCount: 5,
-        choices: [
-          ...SCALE.map((value, i) => ({ value, text: text(SCALE_TEXT[i][0], SCALE_TEXT[i][1]) })),
-          ...(NA_ITEMS.has(q) ? [{ value: "na", text: text("无法评估", "Cannot judge") }] : []),
-        ],
-      })),
-    }],
+    pages: [
+      {
+        name: "ratings",
+        title: text("课程教学评价", "Rating of the teaching"),
+        elements: QUESTIONS.map(([q, zh, en]) => ({
+          type: "radiogroup",
+          name: q,
+          title: text(zh, en),
+          isRequired: true,
+          colCount: 5,
+          choices: [
+            ...SCALE.map((value, i) => ({ value, text: text(SCALE_TEXT[i][0], SCALE_TEXT[i][1]) })),
+            ...(NA_ITEMS.has(q) ? [{ value: "na", text: text("无法评估", "Cannot judge") }] : []),
+          ],
+        })),
+      },
+    ],
   },
 };
 
@@ -170,7 +219,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 /** One respondent's answers for a target of quality `level` (0 worst … 1 best). */
 function answersOf(level: number, r: Rnd): Record<string, unknown> {
   const a: Record<string, unknown> = {};
-  if (r() < 0.03) { // a straight-liner: the same option everywhere
+  if (r() < 0.03) {
+    // a straight-liner: the same option everywhere
     const v = r() < 0.8 ? 1 : r() < 0.5 ? 0.2 : 0.6;
     for (const [q] of QUESTIONS) a[q] = v;
     return a;
@@ -205,14 +255,19 @@ function responseCounts(targets: number, total: number, big: number, r: Rnd): In
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
-const copyText = (s: string) => (/[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : s);
+const copyText = (s: string) =>
+  /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : s;
 const copyValue = (x: number | null) => (x === null ? "\\N" : String(x));
 
 // ---- seed ----
 
 type Seeded = { versionId: number; policy: PolicyRow; responses: number; targets: number };
 
-async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sections: number; teachers: number; big: number; seed: number }): Promise<Seeded> {
+async function seed(
+  db: Db,
+  client: postgres.Sql,
+  opts: { responses: number; sections: number; teachers: number; big: number; seed: number },
+): Promise<Seeded> {
   const x = (q: ReturnType<typeof sql>) => db.execute(q);
   const r = rng(opts.seed);
   let t = performance.now();
@@ -244,7 +299,9 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
     select 'T' || lpad(i::text, 5, '0'), '教师' || i, 'staff', u.id, '讲师'
     from generate_series(0, ${opts.teachers - 1}) i
       join units u on u.code = 'C' || (i % ${COLLEGES} + 1) || '-O' || ((i / ${COLLEGES}) % ${OFFICES_PER_COLLEGE} + 1)`);
-  await x(sql`insert into persons (number, name, kind, unit_id) values ('Q001', '质量办', 'staff', (select id from units where code = 'S'))`);
+  await x(
+    sql`insert into persons (number, name, kind, unit_id) values ('Q001', '质量办', 'staff', (select id from units where code = 'S'))`,
+  );
   await x(sql`insert into role_grants (person_id, role) select id, 'quality_admin' from persons where number = 'Q001'`);
   await x(sql`insert into role_grants (person_id, role) select id, 'teacher' from persons where number like 'T%'`);
   // Section s (0-based): college c = s mod 20 + 1, course (s / 20) mod 60 of it, taught by a
@@ -269,20 +326,25 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
   if (!model || model.items.length !== QUESTIONS.length) throw new Error("the bench instrument does not score 15 items");
 
   // The campaign: draft with its instrument, targets, then open, then closed.
-  const [c] = rowsOf<{ id: number }>(await x(sql`
+  const [c] = rowsOf<{ id: number }>(
+    await x(sql`
     insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, generated_at)
     values ('end_of_term', '基准测试 期末学生评教', (select id from terms where code = '2026-2027-1'),
       '2026-12-25T00:00:00Z', '2027-01-15T00:00:00Z', 'draft', ${actorId}, now())
-    returning id`));
+    returning id`),
+  );
   const campaignId = Number(c.id);
-  await x(sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id) values (${campaignId}, 'student', ${versionId})`);
+  await x(
+    sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id) values (${campaignId}, 'student', ${versionId})`,
+  );
   await x(sql`insert into campaign_targets (campaign_id, section_id, teacher_id)
     select ${campaignId}, st.section_id, st.person_id from section_teachers st order by st.section_id`);
   await x(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${campaignId}`);
   await x(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${campaignId}`);
-  const targets = rowsOf<{ id: number; teacher_id: number }>(await x(sql`
-    select id, teacher_id from campaign_targets where campaign_id = ${campaignId} order by section_id`))
-    .map((row) => ({ id: Number(row.id), teacher: Number(row.teacher_id) }));
+  const targets = rowsOf<{ id: number; teacher_id: number }>(
+    await x(sql`
+    select id, teacher_id from campaign_targets where campaign_id = ${campaignId} order by section_id`),
+  ).map((row) => ({ id: Number(row.id), teacher: Number(row.teacher_id) }));
 
   // Per target: responses, eligible raters, quality level (teacher's + the section's own).
   const counts = responseCounts(targets.length, opts.responses, opts.big, r);
@@ -322,17 +384,23 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
         scoreMs += performance.now() - t0;
         const id = randomUUID();
         const hash = createHash("sha256").update(id).digest("hex");
-        lines.push(`${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${days[Math.floor(r() * days.length)]}\t${hash}\n`);
-        scores.push(`${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}${QUALITY_RULES.map((rule) => (s[rule.id] ? "\tt" : "\tf")).join("")}\n`);
+        lines.push(
+          `${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${days[Math.floor(r() * days.length)]}\t${hash}\n`,
+        );
+        scores.push(
+          `${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}${QUALITY_RULES.map((rule) => (s[rule.id] ? "\tt" : "\tf")).join("")}\n`,
+        );
       }
       scoreLines.push(scores.join(""));
       yield lines.join("");
     }
   }
-  const writable = await client`copy responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash) from stdin`.writable();
+  const writable =
+    await client`copy responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash) from stdin`.writable();
   await pipeline(Readable.from(responseChunks()), writable);
   step(`${opts.responses} responses made, scored (storedScore ${secs(scoreMs)} s) and copied into responses`);
-  const scoreWritable = await client`copy response_scores (response_id, observation_id, target_id, rater_group, version_id, ${client.unsafe(SCORE_COLUMN_NAMES.join(", "))}) from stdin`.writable();
+  const scoreWritable =
+    await client`copy response_scores (response_id, observation_id, target_id, rater_group, version_id, ${client.unsafe(SCORE_COLUMN_NAMES.join(", "))}) from stdin`.writable();
   await pipeline(Readable.from(scoreLines), scoreWritable);
   scoreLines.length = 0;
   step(`${opts.responses} response_scores copied`);
@@ -353,20 +421,29 @@ async function seed(db: Db, client: postgres.Sql, opts: { responses: number; sec
 async function checkScores(db: Db): Promise<void> {
   const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select reltuples as n from pg_class where relname = 'responses'`));
   const percent = Math.min(100, (200 * CHECK_SAMPLE) / Math.max(1, Number(n))); // twice the sample, expected
-  const rows = rowsOf<{ answers: unknown; version_id: number; total: number | null; indicators: (number | null)[]; options: (number | null)[] } & Record<string, unknown>>(
+  const rows = rowsOf<
+    { answers: unknown; version_id: number; total: number | null; indicators: (number | null)[]; options: (number | null)[] } & Record<
+      string,
+      unknown
+    >
+  >(
     await db.execute(sql`select r.answers, s.version_id, ${scoreColumnsOf("s")}
       from (select * from responses tablesample bernoulli (${percent}) repeatable (1) limit ${CHECK_SAMPLE}) r
-      join response_scores s on s.response_id = r.id`));
+      join response_scores s on s.response_id = r.id`),
+  );
   if (rows.length < CHECK_SAMPLE / 2) throw new Error(`check: only ${rows.length} responses sampled`);
   // postgres.js hands the NULL elements of a float8[] or smallint[] to parseFloat/parseInt: NaN.
-  const same = (a: readonly (number | null)[], b: readonly (number | null)[]) => a.length === b.length
-    && a.every((v, i) => (v === null ? b[i] === null || Number.isNaN(b[i]) : Number(b[i]) === v));
+  const same = (a: readonly (number | null)[], b: readonly (number | null)[]) =>
+    a.length === b.length && a.every((v, i) => (v === null ? b[i] === null || Number.isNaN(b[i]) : Number(b[i]) === v));
   for (const row of rows) {
     const answers = (typeof row.answers === "string" ? JSON.parse(row.answers) : row.answers) as Record<string, unknown>;
     const want = await scoreForVersion(db, Number(row.version_id), answers);
-    const ok = want !== null && (want.total === null ? row.total === null : Number(row.total) === want.total)
-      && same(want.indicators, row.indicators) && same(want.options, row.options)
-      && QUALITY_RULES.every((rule) => want[rule.id] === row[rule.column]);
+    const ok =
+      want !== null &&
+      (want.total === null ? row.total === null : Number(row.total) === want.total) &&
+      same(want.indicators, row.indicators) &&
+      same(want.options, row.options) &&
+      QUALITY_RULES.every((rule) => want[rule.id] === row[rule.column]);
     if (!ok) throw new Error(`check: stored score differs from the app's scorer: ${JSON.stringify({ answers, want, row })}`);
   }
   log(`check: ${rows.length} stored responses scored again from their answers: every response_scores row matches`);
@@ -374,9 +451,12 @@ async function checkScores(db: Db): Promise<void> {
 
 /** The queued scores folded into the tallies (timed), which then equal a rebuild from response_scores (timed). */
 async function checkTallies(db: Db): Promise<void> {
-  const digest = async () => rowsOf<{ d: string; rows: number; n: number }>(await db.execute(sql`
+  const digest = async () =>
+    rowsOf<{ d: string; rows: number; n: number }>(
+      await db.execute(sql`
     select md5(string_agg(target_id || '|' || rater_group || '|' || kind || '|' || n || '|' || totals::text || '|' || counts::text, ';'
-      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind = any(${ONCE}::int[])) as n from target_tallies`))[0];
+      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind = any(${ONCE}::int[])) as n from target_tallies`),
+    )[0];
   const [{ queued }] = rowsOf<{ queued: number }>(await db.execute(sql`select count(*) as queued from tally_queue`));
   const f0 = performance.now();
   await foldTallies(db);
@@ -387,14 +467,17 @@ async function checkTallies(db: Db): Promise<void> {
   const ms = performance.now() - t0;
   const rebuilt = await digest();
   if (kept.d !== rebuilt.d) throw new Error(`check: the folded tallies differ from a rebuild (${kept.rows} vs ${rebuilt.rows} rows)`);
-  log(`check: ${Number(queued)} queued scores folded in ${secs(foldMs)} s; the ${rebuilt.rows} tallies (${rebuilt.n} responses) equal a rebuild from response_scores (${secs(ms)} s)`);
+  log(
+    `check: ${Number(queued)} queued scores folded in ${secs(foldMs)} s; the ${rebuilt.rows} tallies (${rebuilt.n} responses) equal a rebuild from response_scores (${secs(ms)} s)`,
+  );
   await db.execute(sql`vacuum analyze target_tallies, tally_queue`);
 }
 
 // ---- measurement ----
 
 const ITEMS = QUESTIONS.length;
-const FLOOR = sql.raw(`select count(*) as groups, sum(n) as n, sum(t) as t, ${Array.from({ length: ITEMS }, (_, i) => `sum(o${i + 1})`).join(" + ")} as o
+const FLOOR =
+  sql.raw(`select count(*) as groups, sum(n) as n, sum(t) as t, ${Array.from({ length: ITEMS }, (_, i) => `sum(o${i + 1})`).join(" + ")} as o
   from (select target_id, rater_group, count(*) as n, avg(total) as t, ${Array.from({ length: ITEMS }, (_, i) => `avg(options[${i + 1}]) as o${i + 1}`).join(", ")}
     from response_scores group by target_id, rater_group) x`);
 
@@ -418,16 +501,23 @@ const median = (xs: number[]) => {
 function describeRun(label: string, r: { ms: number; run: RunResult }): string {
   const p = r.run.phases;
   const other = p ? r.run.ms - (p.foldMs ?? 0) - p.gatherMs - p.figuresMs - p.writeMs - (p.vacuumMs ?? 0) : 0;
-  return `${label}: recompute ${secs(r.ms)} s (responses=${r.run.responses} targets=${r.run.targets} results=${r.run.results}`
-    + (p ? `; fold ${secs(p.foldMs ?? 0)} s, scope+fingerprint ${secs(other)} s, gather ${secs(p.gatherMs)} s, figures ${secs(p.figuresMs)} s, write ${secs(p.writeMs)} s, vacuum ${secs(p.vacuumMs ?? 0)} s)` : ")");
+  return (
+    `${label}: recompute ${secs(r.ms)} s (responses=${r.run.responses} targets=${r.run.targets} results=${r.run.results}` +
+    (p
+      ? `; fold ${secs(p.foldMs ?? 0)} s, scope+fingerprint ${secs(other)} s, gather ${secs(p.gatherMs)} s, figures ${secs(p.figuresMs)} s, write ${secs(p.writeMs)} s, vacuum ${secs(p.vacuumMs ?? 0)} s)`
+      : ")")
+  );
 }
 
 async function main() {
   const baseUrl = setting("BENCH_PG_URL", defaultPgUrl());
   const dbName = setting("BENCH_DB", "bench_scores");
   const opts = {
-    responses: numberSetting("BENCH_RESPONSES", 1_000_000), sections: numberSetting("BENCH_SECTIONS", 25_000),
-    teachers: numberSetting("BENCH_TEACHERS", 2_500), big: numberSetting("BENCH_BIG", 2), seed: numberSetting("BENCH_SEED", 42),
+    responses: numberSetting("BENCH_RESPONSES", 1_000_000),
+    sections: numberSetting("BENCH_SECTIONS", 25_000),
+    teachers: numberSetting("BENCH_TEACHERS", 2_500),
+    big: numberSetting("BENCH_BIG", 2),
+    seed: numberSetting("BENCH_SEED", 42),
   };
   const reps = numberSetting("BENCH_REPS", 5);
   const reuse = process.env.BENCH_REUSE === "1";
@@ -452,14 +542,20 @@ async function main() {
     await checkScores(db);
     await checkTallies(db);
 
-    const [settings] = rowsOf<Record<string, string>>(await db.execute(sql`select current_setting('server_version') as version,
+    const [settings] = rowsOf<Record<string, string>>(
+      await db.execute(sql`select current_setting('server_version') as version,
       current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem, current_setting('jit') as jit,
       current_setting('max_parallel_workers_per_gather') as parallel_workers, current_setting('effective_cache_size') as effective_cache_size,
       pg_size_pretty(pg_table_size('response_scores')) as heap, pg_size_pretty(pg_indexes_size('response_scores')) as indexes,
-      pg_size_pretty(pg_total_relation_size('target_tallies')) as tallies, (select count(*) from target_tallies) as tally_rows`));
-    log(`server: PostgreSQL ${settings.version}, shared_buffers=${settings.shared_buffers} work_mem=${settings.work_mem} jit=${settings.jit} `
-      + `max_parallel_workers_per_gather=${settings.parallel_workers} effective_cache_size=${settings.effective_cache_size}`);
-    log(`response_scores: heap ${settings.heap}, indexes ${settings.indexes}; target_tallies: ${settings.tally_rows} rows, ${settings.tallies}`);
+      pg_size_pretty(pg_total_relation_size('target_tallies')) as tallies, (select count(*) from target_tallies) as tally_rows`),
+    );
+    log(
+      `server: PostgreSQL ${settings.version}, shared_buffers=${settings.shared_buffers} work_mem=${settings.work_mem} jit=${settings.jit} ` +
+        `max_parallel_workers_per_gather=${settings.parallel_workers} effective_cache_size=${settings.effective_cache_size}`,
+    );
+    log(
+      `response_scores: heap ${settings.heap}, indexes ${settings.indexes}; target_tallies: ${settings.tally_rows} rows, ${settings.tallies}`,
+    );
     const plan = rowsOf<{ "QUERY PLAN": string }>(await db.execute(sql`explain ${FLOOR}`)).map((row) => row["QUERY PLAN"]);
     log(`floor plan:\n  ${plan.join("\n  ")}`);
 
@@ -480,7 +576,8 @@ async function main() {
       recomputes.push(last.ms);
       log(describeRun(`rep ${i}`, last));
     }
-    const rec = median(recomputes), flo = median(floors);
+    const rec = median(recomputes),
+      flo = median(floors);
     log(`bench-scores: responses=${last.run.responses} recompute_s=${secs(rec)} floor_s=${secs(flo)} ratio=${(rec / flo).toFixed(2)}`);
   } finally {
     await client.end({ timeout: 5 });

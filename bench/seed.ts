@@ -69,9 +69,11 @@ export async function recreateDatabase(baseUrl: string, name: string): Promise<v
 export type DurabilitySettings = { synchronous_commit: string; fsync: string; wal_sync_method: string; version: string };
 
 export async function durabilitySettings(db: Db): Promise<DurabilitySettings> {
-  const [r] = rowsOf<DurabilitySettings>(await db.execute(sql`
+  const [r] = rowsOf<DurabilitySettings>(
+    await db.execute(sql`
     select current_setting('synchronous_commit') as synchronous_commit, current_setting('fsync') as fsync,
-      current_setting('wal_sync_method') as wal_sync_method, current_setting('server_version') as version`));
+      current_setting('wal_sync_method') as wal_sync_method, current_setting('server_version') as version`),
+  );
   return r;
 }
 
@@ -92,7 +94,12 @@ export type Seeded = {
  * Migrates `url` (through openDb, as the app does) and seeds it. The returned handle stays
  * open for the caller (token marking, final counts).
  */
-export async function seed(url: string, secret: string, log: (s: string) => void, now = new Date()): Promise<{ handle: DbHandle; seeded: Seeded }> {
+export async function seed(
+  url: string,
+  secret: string,
+  log: (s: string) => void,
+  now = new Date(),
+): Promise<{ handle: DbHandle; seeded: Seeded }> {
   const started = performance.now();
   const handle = await openDb({ url });
   const { db } = handle;
@@ -121,7 +128,9 @@ export async function seed(url: string, secret: string, log: (s: string) => void
   await x(sql`insert into persons (number, name, kind, unit_id, title)
     select 'T' || lpad(i::text, 5, '0'), '教师' || i, 'staff', u.id, '讲师'
     from generate_series(0, ${TEACHERS - 1}) i join units u on u.code = 'C' || (i % ${COLLEGES} + 1)`);
-  await x(sql`insert into persons (number, name, kind, unit_id) values ('Q001', '质量办', 'staff', (select id from units where code = 'S'))`);
+  await x(
+    sql`insert into persons (number, name, kind, unit_id) values ('Q001', '质量办', 'staff', (select id from units where code = 'S'))`,
+  );
   await x(sql`insert into role_grants (person_id, role) select id, 'quality_admin' from persons where number = 'Q001'`);
   await x(sql`insert into role_grants (person_id, role) select id, 'student' from persons where kind = 'student'`);
   await x(sql`insert into role_grants (person_id, role) select id, 'teacher' from persons where number like 'T%'`);
@@ -149,13 +158,28 @@ export async function seed(url: string, secret: string, log: (s: string) => void
   const versionId = lib.versionId;
 
   // The campaign through the app's own code.
-  const actor: SessionUser = { id: qualityId, number: "Q001", name: "质量办", kind: "staff", unitId: null, roles: [{ role: "quality_admin", unitId: null }] };
+  const actor: SessionUser = {
+    id: qualityId,
+    number: "Q001",
+    name: "质量办",
+    kind: "staff",
+    unitId: null,
+    roles: [{ role: "quality_admin", unitId: null }],
+  };
   const [term] = rowsOf<{ id: number }>(await x(sql`select id from terms where code = '2026-2027-1'`));
-  const c = await createCampaign(db, actor, {
-    kind: "end_of_term", name: "基准测试 期末学生评教", termId: Number(term.id),
-    opensAt: new Date(now.getTime() - 86_400_000), closesAt: new Date(now.getTime() + 30 * 86_400_000),
-    instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
-  }, now);
+  const c = await createCampaign(
+    db,
+    actor,
+    {
+      kind: "end_of_term",
+      name: "基准测试 期末学生评教",
+      termId: Number(term.id),
+      opensAt: new Date(now.getTime() - 86_400_000),
+      closesAt: new Date(now.getTime() + 30 * 86_400_000),
+      instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
+    },
+    now,
+  );
   const gen = await generateAssignments(db, c.id);
   log(`seed: campaign ${c.id}: ${gen.targets} targets, ${gen.eligibility} eligibility rows (${gen.seconds} s)`);
 
@@ -166,15 +190,19 @@ export async function seed(url: string, secret: string, log: (s: string) => void
     spki: k.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
     pkcs8: k.privateKey.export({ type: "pkcs8", format: "der" }),
   }));
-  const targetIds = rowsOf<{ id: number }>(await x(sql`select id from campaign_targets where campaign_id = ${c.id} order by id`)).map((r) => Number(r.id));
+  const targetIds = rowsOf<{ id: number }>(await x(sql`select id from campaign_targets where campaign_id = ${c.id} order by id`)).map((r) =>
+    Number(r.id),
+  );
   const keyOf = new Map<number, number>();
   for (let i = 0; i < targetIds.length; i += 1000) {
     const batch = targetIds.slice(i, i + 1000);
-    await db.insert(targetKeys).values(batch.map((targetId) => {
-      const k = targetId % KEY_POOL;
-      keyOf.set(targetId, k);
-      return { targetId, publicKey: der[k].spki, privateKey: encryptTargetKey(der[k].pkcs8, targetId, secret) };
-    }));
+    await db.insert(targetKeys).values(
+      batch.map((targetId) => {
+        const k = targetId % KEY_POOL;
+        keyOf.set(targetId, k);
+        return { targetId, publicKey: der[k].spki, privateKey: encryptTargetKey(der[k].pkcs8, targetId, secret) };
+      }),
+    );
   }
   log(`seed: ${KEY_POOL} key pairs for ${targetIds.length} targets (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
@@ -188,17 +216,26 @@ export async function seed(url: string, secret: string, log: (s: string) => void
   return {
     handle,
     seeded: {
-      campaignId: c.id, versionId, plan, keyOf, keys: pool.map((k) => k.privateKey),
-      targets: gen.targets, eligibility: gen.eligibility, seconds,
+      campaignId: c.id,
+      versionId,
+      plan,
+      keyOf,
+      keys: pool.map((k) => k.privateKey),
+      targets: gen.targets,
+      eligibility: gen.eligibility,
+      seconds,
     },
   };
 }
 
 export type Token = { targetId: number; token: string; signature: string; hash: string };
 
-const signAsync = (key: KeyObject, data: Buffer) => new Promise<Buffer>((resolve, reject) => {
-  sign("sha384", data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH }, (err, sig) => (err ? reject(err) : resolve(sig)));
-});
+const signAsync = (key: KeyObject, data: Buffer) =>
+  new Promise<Buffer>((resolve, reject) => {
+    sign("sha384", data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH }, (err, sig) =>
+      err ? reject(err) : resolve(sig),
+    );
+  });
 
 /**
  * Tokens for the first `count` pending eligibility rows (whole students, in person order),
@@ -207,31 +244,39 @@ const signAsync = (key: KeyObject, data: Buffer) => new Promise<Buffer>((resolve
  */
 export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = new Date()): Promise<Token[]> {
   const students = Math.min(STUDENTS, Math.ceil(count / SECTIONS_PER_CLASS));
-  const rows = rowsOf<{ target_id: number; person_id: number }>(await db.execute(sql`
+  const rows = rowsOf<{ target_id: number; person_id: number }>(
+    await db.execute(sql`
     with chosen as (
       select distinct e.person_id from eligibility e
       where e.rater_group = 'student' and e.token_issued_on is null order by e.person_id limit ${students})
     update eligibility e set token_issued_on = ${beijingDate(now)}::date
     from chosen where e.person_id = chosen.person_id and e.rater_group = 'student'
-    returning e.target_id, e.person_id`));
+    returning e.target_id, e.person_id`),
+  );
   rows.sort((a, b) => Number(a.person_id) - Number(b.person_id) || Number(a.target_id) - Number(b.target_id));
   const out: Token[] = new Array(rows.length);
   const CONC = 16;
   let next = 0;
-  await Promise.all(Array.from({ length: CONC }, async () => {
-    for (let i = next++; i < rows.length; i = next++) {
-      const targetId = Number(rows[i].target_id);
-      const token = randomBytes(TOKEN_BYTES);
-      const signature = await signAsync(s.keys[s.keyOf.get(targetId)!], token);
-      out[i] = {
-        targetId, token: token.toString("base64"), signature: signature.toString("base64"),
-        hash: createHash("sha256").update(token).digest("hex"),
-      };
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONC }, async () => {
+      for (let i = next++; i < rows.length; i = next++) {
+        const targetId = Number(rows[i].target_id);
+        const token = randomBytes(TOKEN_BYTES);
+        const signature = await signAsync(s.keys[s.keyOf.get(targetId)!], token);
+        out[i] = {
+          targetId,
+          token: token.toString("base64"),
+          signature: signature.toString("base64"),
+          hash: createHash("sha256").update(token).digest("hex"),
+        };
+      }
+    }),
+  );
   if (out.length) {
     const t = out[0];
-    if (!verifyToken(createPublicKey(s.keys[s.keyOf.get(t.targetId)!]), Buffer.from(t.token, "base64"), Buffer.from(t.signature, "base64"))) {
+    if (
+      !verifyToken(createPublicKey(s.keys[s.keyOf.get(t.targetId)!]), Buffer.from(t.token, "base64"), Buffer.from(t.signature, "base64"))
+    ) {
       throw new Error("verifyToken refuses the bench tokens");
     }
   }
@@ -245,7 +290,16 @@ export function surveyOf(): unknown {
   return getRegistry()[INSTRUMENT_KEY].survey;
 }
 
-type Element = { type: string; name: string; isRequired?: boolean; choices?: unknown[]; maxLength?: number; rateMin?: number; rateMax?: number; elements?: Element[] };
+type Element = {
+  type: string;
+  name: string;
+  isRequired?: boolean;
+  choices?: unknown[];
+  maxLength?: number;
+  rateMin?: number;
+  rateMax?: number;
+  elements?: Element[];
+};
 
 const COMMENTS = [
   "老师讲课认真，条理清楚，作业反馈及时。",
@@ -274,9 +328,10 @@ function elementsOf(survey: { pages?: { elements?: Element[] }[] }): Element[] {
  */
 export function answerMaker(survey: unknown, rnd: () => number = Math.random): () => Record<string, unknown> {
   const els = elementsOf(survey as { pages?: { elements?: Element[] }[] });
-  const choiceValue = (c: unknown) => (typeof c === "object" && c !== null && "value" in c ? (c).value : c);
+  const choiceValue = (c: unknown) => (typeof c === "object" && c !== null && "value" in c ? c.value : c);
   for (const e of els) {
-    if (!["radiogroup", "comment", "rating", "html"].includes(e.type)) throw new Error(`answerMaker: question type ${e.type} not supported`);
+    if (!["radiogroup", "comment", "rating", "html"].includes(e.type))
+      throw new Error(`answerMaker: question type ${e.type} not supported`);
   }
   return () => {
     const a: Record<string, unknown> = {};
@@ -313,16 +368,27 @@ export function checkAnswers(plan: Plan, make: () => Record<string, unknown>, n 
  * every acknowledged token must be spent, and there must be one sealed box per spent token.
  */
 export async function closeAndReadStored(db: Db, seeded: Seeded, secret: string, sentHashes: Iterable<string>, log: (s: string) => void) {
-  const [before] = rowsOf<{ spent: number; sealed: number }>(await db.execute(sql`
-    select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed`));
+  const [before] = rowsOf<{ spent: number; sealed: number }>(
+    await db.execute(sql`
+    select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed`),
+  );
   const spent = new Set(rowsOf<{ hash: string }>(await db.execute(sql`select hash from spent_tokens`)).map((r) => r.hash));
   const t = performance.now();
   await closeCampaign(db, seeded.campaignId, new Date(), null, secret);
-  log(`close: ${before.sealed} sealed submissions (${before.spent} spent tokens) stored as responses in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `close: ${before.sealed} sealed submissions (${before.spent} spent tokens) stored as responses in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   const back = new Map<string, string>();
   for (const h of sentHashes) back.set(storedTokenHash(secret, h), h);
-  const stored = rowsOf<{ h: string; n: number }>(await db.execute(sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`));
+  const stored = rowsOf<{ h: string; n: number }>(
+    await db.execute(sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`),
+  );
   const [{ rows }] = rowsOf<{ rows: number }>(await db.execute(sql`select count(*)::int as rows from responses`));
   // A stored hash that maps to no sent token stays as it is (counted as never sent).
-  return { stored: stored.map((r) => ({ h: back.get(r.h) ?? r.h, n: Number(r.n) })), rows: Number(rows), spent, pool: { spent: Number(before.spent), sealed: Number(before.sealed) } };
+  return {
+    stored: stored.map((r) => ({ h: back.get(r.h) ?? r.h, n: Number(r.n) })),
+    rows: Number(rows),
+    spent,
+    pool: { spent: Number(before.spent), sealed: Number(before.sealed) },
+  };
 }

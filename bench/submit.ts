@@ -14,10 +14,32 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/server/access/scope";
 import {
-  App, BARE_ROUTE, buildApp, closedLoop, cpuMs, defaultPgUrl, freePort, groupPids, numberSetting, percentile, request, resetConnections, setting, sleep,
+  App,
+  BARE_ROUTE,
+  buildApp,
+  closedLoop,
+  cpuMs,
+  defaultPgUrl,
+  freePort,
+  groupPids,
+  numberSetting,
+  percentile,
+  request,
+  resetConnections,
+  setting,
+  sleep,
 } from "./harness";
 import {
-  answerMaker, checkAnswers, closeAndReadStored, databaseUrl, durabilitySettings, issueBenchTokens, recreateDatabase, seed, surveyOf, type Token,
+  answerMaker,
+  checkAnswers,
+  closeAndReadStored,
+  databaseUrl,
+  durabilitySettings,
+  issueBenchTokens,
+  recreateDatabase,
+  seed,
+  surveyOf,
+  type Token,
 } from "./seed";
 
 const log = (s: string) => console.log(s);
@@ -32,18 +54,35 @@ const SECRET = setting("BENCH_SECRET", "bench-secret-0123456789abcdef-0123456789
 type Outcome = { ok: boolean; ms: number; kind?: string };
 type Send = (client: number) => Promise<Outcome | null>;
 type Tally = {
-  ok: number; errors: number; seconds: number; latencies: number[]; errorKinds: Map<string, number>; exhausted: boolean;
+  ok: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+  errorKinds: Map<string, number>;
+  exhausted: boolean;
   /** CPU ms used during the slices: the app's processes, the database's backends, this load generator. */
   cpu: { app: number; pg: number; gen: number };
   /** Transactions committed or rolled back in the database during the slices (each statement outside a transaction is one). */
   xacts: number;
 };
 
-const tally = (): Tally => ({ ok: 0, errors: 0, seconds: 0, latencies: [], errorKinds: new Map(), exhausted: false, cpu: { app: 0, pg: 0, gen: 0 }, xacts: 0 });
+const tally = (): Tally => ({
+  ok: 0,
+  errors: 0,
+  seconds: 0,
+  latencies: [],
+  errorKinds: new Map(),
+  exhausted: false,
+  cpu: { app: 0, pg: 0, gen: 0 },
+  xacts: 0,
+});
 
 /** Where the CPU goes: set once the app runs. */
 const cpuSources = { app: [] as number[], pg: async (): Promise<number[]> => [], xacts: async (): Promise<number> => 0 };
-const genCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const genCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /**
  * Runs `send` from CLIENTS closed loops for `seconds`. With `into`, what completes inside
@@ -57,19 +96,23 @@ async function slice(send: Send, seconds: number, into: Tally): Promise<void> {
   const before = { app: cpuMs(cpuSources.app), pg: cpuMs(pgPids), gen: genCpu() };
   const start = performance.now();
   const to = start + seconds * 1000;
-  await closedLoop(CLIENTS, async (c) => {
-    const r = await send(c);
-    if (!r) {
-      into.exhausted = true;
-      return false;
-    }
-    if (!r.ok) {
-      into.errors++;
-      into.errorKinds.set(r.kind ?? "?", (into.errorKinds.get(r.kind ?? "?") ?? 0) + 1);
-    } else if (performance.now() < to) into.ok++;
-    into.latencies.push(r.ms);
-    return true;
-  }, () => performance.now() >= to);
+  await closedLoop(
+    CLIENTS,
+    async (c) => {
+      const r = await send(c);
+      if (!r) {
+        into.exhausted = true;
+        return false;
+      }
+      if (!r.ok) {
+        into.errors++;
+        into.errorKinds.set(r.kind ?? "?", (into.errorKinds.get(r.kind ?? "?") ?? 0) + 1);
+      } else if (performance.now() < to) into.ok++;
+      into.latencies.push(r.ms);
+      return true;
+    },
+    () => performance.now() >= to,
+  );
   into.seconds += seconds;
   into.cpu.app += cpuMs(cpuSources.app) - before.app;
   into.cpu.pg += cpuMs(pgPids) - before.pg;
@@ -91,7 +134,8 @@ async function main() {
   try {
     const d = await durabilitySettings(db);
     log(`postgres ${d.version}: synchronous_commit=${d.synchronous_commit} fsync=${d.fsync} wal_sync_method=${d.wal_sync_method}`);
-    if (d.synchronous_commit === "off" || d.fsync !== "on") throw new Error("refusing to measure without durable commits (synchronous_commit and fsync must be on)");
+    if (d.synchronous_commit === "off" || d.fsync !== "on")
+      throw new Error("refusing to measure without durable commits (synchronous_commit and fsync must be on)");
     log(`seed: done in ${seeded.seconds.toFixed(1)} s (${seeded.eligibility} pending evaluations)`);
     await db.execute(sql`create table bench_bare (id bigserial primary key, body jsonb not null)`);
 
@@ -102,19 +146,28 @@ async function main() {
     app.start();
     await app.ready();
     cpuSources.app = groupPids(app.proc!.pid!);
-    cpuSources.pg = async () => rowsOf<{ pid: number }>(await db.execute(sql`
+    cpuSources.pg = async () =>
+      rowsOf<{ pid: number }>(
+        await db.execute(sql`
       select pid from pg_stat_activity
-      where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`)).map((r) => Number(r.pid));
+      where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`),
+      ).map((r) => Number(r.pid));
     cpuSources.xacts = async () => {
-      const [r] = rowsOf<{ n: number }>(await db.execute(sql`
-        select (xact_commit + xact_rollback)::float8 as n from pg_stat_database where datname = current_database()`));
+      const [r] = rowsOf<{ n: number }>(
+        await db.execute(sql`
+        select (xact_commit + xact_rollback)::float8 as n from pg_stat_database where datname = current_database()`),
+      );
       return Number(r.n);
     };
     log(`app: next start on ${app.origin}, ${CLIENTS} clients, ${WARMUP} s warm-up + ${SECONDS} s per phase`);
 
     // 1. bare: the same body as a submission, one INSERT.
     const bareBody = JSON.stringify({
-      targetId: 1, token: randomBytes(64).toString("base64"), signature: randomBytes(256).toString("base64"), answers: makeAnswers(), locale: "zh",
+      targetId: 1,
+      token: randomBytes(64).toString("base64"),
+      signature: randomBytes(256).toString("base64"),
+      answers: makeAnswers(),
+      locale: "zh",
     });
     const origin = app.origin;
     const sendBare: Send = async () => {
@@ -129,7 +182,9 @@ async function main() {
     const want = Math.min(seeded.eligibility, Math.ceil(estimate * (WARMUP + SECONDS) * 1.5) + 2000);
     const t0 = performance.now();
     const tokens: Token[] = await issueBenchTokens(db, seeded, want);
-    log(`tokens: ${tokens.length} issued (token_issued_on set for ${tokens.length / 8} students) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `tokens: ${tokens.length} issued (token_issued_on set for ${tokens.length / 8} students) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     await sleep(1000);
     resetConnections();
 
@@ -147,10 +202,12 @@ async function main() {
       if (r.status === 200) {
         try {
           status = (JSON.parse(r.body) as { status?: string }).status ?? "";
-        } catch { /* counted below */ }
+        } catch {
+          /* counted below */
+        }
       }
       const ok = status === "stored" || status === "duplicate";
-      statuses.set(ok ? status : r.error ?? `http ${r.status}`, (statuses.get(ok ? status : r.error ?? `http ${r.status}`) ?? 0) + 1);
+      statuses.set(ok ? status : (r.error ?? `http ${r.status}`), (statuses.get(ok ? status : (r.error ?? `http ${r.status}`)) ?? 0) + 1);
       state.set(t.hash, ok ? "acked" : r.status >= 400 && r.status < 500 ? "refused" : "unknown");
       return { ok, ms: r.ms, kind: r.error ?? `${r.status} ${r.body.slice(0, 120)}` };
     };
@@ -167,26 +224,33 @@ async function main() {
     bare.latencies.sort((a, b) => a - b);
     submit.latencies.sort((a, b) => a - b);
     const bareRate = bare.ok / bare.seconds;
-    const dist = (l: number[]) => [50, 90, 99, 99.9].map((p) => `p${p} ${percentile(l, p).toFixed(1)}`).join(", ") + `, max ${l[l.length - 1]?.toFixed(1)} ms`;
-    log(`bare: ${bare.ok} in ${bare.seconds} s = ${bareRate.toFixed(0)}/s, ${dist(bare.latencies)}, errors ${bare.errors + warmBare.errors}`);
+    const dist = (l: number[]) =>
+      [50, 90, 99, 99.9].map((p) => `p${p} ${percentile(l, p).toFixed(1)}`).join(", ") + `, max ${l[l.length - 1]?.toFixed(1)} ms`;
+    log(
+      `bare: ${bare.ok} in ${bare.seconds} s = ${bareRate.toFixed(0)}/s, ${dist(bare.latencies)}, errors ${bare.errors + warmBare.errors}`,
+    );
     if (submit.exhausted) log("submit: WARNING: ran out of tokens before the end of the window (raise the margin)");
     const rate = submit.ok / submit.seconds;
     const p99 = percentile(submit.latencies, 99);
-    log(`submit: ${submit.ok} in ${submit.seconds} s = ${rate.toFixed(0)}/s, ${dist(submit.latencies)}, errors ${submit.errors + warmSubmit.errors}`);
+    log(
+      `submit: ${submit.ok} in ${submit.seconds} s = ${rate.toFixed(0)}/s, ${dist(submit.latencies)}, errors ${submit.errors + warmSubmit.errors}`,
+    );
     const perReq = (t: Tally) => {
       const n = t.latencies.length;
       return `app ${(t.cpu.app / n).toFixed(2)} ms, postgres backends ${(t.cpu.pg / n).toFixed(2)} ms, load generator ${(t.cpu.gen / n).toFixed(2)} ms, ~${(t.xacts / n).toFixed(2)} statements (pg_stat_database)`;
     };
     log(`cpu per request: bare: ${perReq(bare)}; submit: ${perReq(submit)}`);
     log(`submit: answers ${[...statuses].map(([k, v]) => `${k}=${v}`).join(" ")}`);
-    for (const [k, v] of [...warmBare.errorKinds, ...bare.errorKinds, ...warmSubmit.errorKinds, ...submit.errorKinds]) log(`  error ${v}× ${k}`);
+    for (const [k, v] of [...warmBare.errorKinds, ...bare.errorKinds, ...warmSubmit.errorKinds, ...submit.errorKinds])
+      log(`  error ${v}× ${k}`);
 
     // 3. acknowledged vs stored.
     const { stored, rows: rowCount, spent, pool } = await closeAndReadStored(db, seeded, SECRET, state.keys(), log);
     const storedSet = new Set(stored.map((r) => r.h));
     let unspent = 0;
     for (const [h, s] of state) if (s === "acked" && !spent.has(h)) unspent++;
-    if (unspent || pool.spent !== pool.sealed) log(`check: WARNING: before the close ${unspent} acknowledged token(s) were not spent; ${pool.spent} spent vs ${pool.sealed} sealed`);
+    if (unspent || pool.spent !== pool.sealed)
+      log(`check: WARNING: before the close ${unspent} acknowledged token(s) were not spent; ${pool.spent} spent vs ${pool.sealed} sealed`);
     let lost = 0;
     let acked = 0;
     let ambiguousStored = 0;
@@ -199,13 +263,18 @@ async function main() {
     let duplicated = Number(rowCount) - storedSet.size; // several rows for one token
     for (const h of storedSet) {
       const s = state.get(h);
-      if (s === undefined || s === "refused") duplicated++; // never sent, or refused and yet stored
+      if (s === undefined || s === "refused")
+        duplicated++; // never sent, or refused and yet stored
       else if (s === "unknown") ambiguousStored++; // in flight when it failed: may or may not be stored
     }
-    log(`check: sent=${state.size} acked=${acked} stored_rows=${rowCount} distinct_stored=${storedSet.size} stored_but_failed_in_flight=${ambiguousStored}`);
+    log(
+      `check: sent=${state.size} acked=${acked} stored_rows=${rowCount} distinct_stored=${storedSet.size} stored_but_failed_in_flight=${ambiguousStored}`,
+    );
     const errors = warmBare.errors + bare.errors + submit.errors + warmSubmit.errors;
     const ratio = rate / bareRate;
-    console.log(`bench-submit: rate=${rate.toFixed(0)} bare=${bareRate.toFixed(0)} ratio=${ratio.toFixed(2)} p99_ms=${p99.toFixed(1)} errors=${errors} lost=${lost} duplicated=${duplicated}`);
+    console.log(
+      `bench-submit: rate=${rate.toFixed(0)} bare=${bareRate.toFixed(0)} ratio=${ratio.toFixed(2)} p99_ms=${p99.toFixed(1)} errors=${errors} lost=${lost} duplicated=${duplicated}`,
+    );
     if (app.unexpectedExits) throw new Error(`the app exited unexpectedly:\n${app.log.slice(-4000)}`);
   } finally {
     await app?.kill("SIGTERM");
@@ -213,7 +282,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

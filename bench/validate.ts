@@ -62,11 +62,15 @@ for (const { name, survey } of loadInstruments()) {
   scCount += scN;
   model.dispose();
 
-  console.log(`${name}: questions=${plan.questions.length} compile_ms=${compileMs.toFixed(1)} plan_us=${planUs.toFixed(2)} `
-    + `surveycore_us=${scUs.toFixed(0)} ratio=${(scUs / planUs).toFixed(0)} accepted=${accepted}/${N} surveycore_ok=${scOk}/${scN}`);
+  console.log(
+    `${name}: questions=${plan.questions.length} compile_ms=${compileMs.toFixed(1)} plan_us=${planUs.toFixed(2)} ` +
+      `surveycore_us=${scUs.toFixed(0)} ratio=${(scUs / planUs).toFixed(0)} accepted=${accepted}/${N} surveycore_ok=${scOk}/${scN}`,
+  );
 }
 
 const planMean = planTotalUs / planCount;
 const scMean = scTotalUs / scCount;
-console.log(`bench-validate: per_submission_us=${planMean.toFixed(2)} surveycore_us=${scMean.toFixed(0)} ratio=${(scMean / planMean).toFixed(0)}`);
+console.log(
+  `bench-validate: per_submission_us=${planMean.toFixed(2)} surveycore_us=${scMean.toFixed(0)} ratio=${(scMean / planMean).toFixed(0)}`,
+);
 if (refused > 0) process.exit(1);

@@ -22,21 +22,51 @@ async function bareDb(): Promise<{ db: Executor; close: () => Promise<unknown> }
 describe("queryRows", () => {
   let db: Executor;
   let close: () => Promise<unknown>;
-  beforeAll(async () => { ({ db, close } = await bareDb()); });
+  beforeAll(async () => {
+    ({ db, close } = await bareDb());
+  });
   afterAll(() => close());
 
   it("normalises ints, bigints, numerics, timestamps, booleans, JSON and arrays on either driver", async () => {
-    const rows = await queryRows(db, {
-      i4: col.int, i8: col.int, n: col.int, num: col.num, f8: col.num, at: col.date, plain: col.date, day: col.text,
-      yes: col.bool, doc: col.json<{ a: number }>(), ids: col.array(col.int), none: col.int.nullable, kind: col.oneOf(["a", "b"]),
-    }, sql`select 1::int as i4, 9007199254740991::int8 as i8, count(*) as n, 1.5::numeric as num, 2.5::float8 as f8,
+    const rows = await queryRows(
+      db,
+      {
+        i4: col.int,
+        i8: col.int,
+        n: col.int,
+        num: col.num,
+        f8: col.num,
+        at: col.date,
+        plain: col.date,
+        day: col.text,
+        yes: col.bool,
+        doc: col.json<{ a: number }>(),
+        ids: col.array(col.int),
+        none: col.int.nullable,
+        kind: col.oneOf(["a", "b"]),
+      },
+      sql`select 1::int as i4, 9007199254740991::int8 as i8, count(*) as n, 1.5::numeric as num, 2.5::float8 as f8,
       '2026-03-01 08:30:00.123456+08'::timestamptz as at, '2026-03-01 00:30:00.5'::timestamp as plain, '2026-03-01'::date as day,
       true as yes, '{"a":1}'::jsonb as doc, array[1,2]::int8[] as ids, null::int as none, 'b' as kind
-      from (values (1), (2)) v(x)`);
-    expect(rows).toEqual([{
-      i4: 1, i8: 9007199254740991, n: 2, num: 1.5, f8: 2.5, at: new Date("2026-03-01T00:30:00.123Z"),
-      plain: new Date("2026-03-01T00:30:00.500Z"), day: "2026-03-01", yes: true, doc: { a: 1 }, ids: [1, 2], none: null, kind: "b",
-    }]);
+      from (values (1), (2)) v(x)`,
+    );
+    expect(rows).toEqual([
+      {
+        i4: 1,
+        i8: 9007199254740991,
+        n: 2,
+        num: 1.5,
+        f8: 2.5,
+        at: new Date("2026-03-01T00:30:00.123Z"),
+        plain: new Date("2026-03-01T00:30:00.500Z"),
+        day: "2026-03-01",
+        yes: true,
+        doc: { a: 1 },
+        ids: [1, 2],
+        none: null,
+        kind: "b",
+      },
+    ]);
   });
 
   it("names the column whose value does not fit its declared type", async () => {

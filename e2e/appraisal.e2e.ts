@@ -10,7 +10,9 @@ const YEAR = "2025-2026";
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const problems: string[] = [];
-beforeAll(async () => { browser = await launch(); });
+beforeAll(async () => {
+  browser = await launch();
+});
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
@@ -22,7 +24,9 @@ async function as(number: string, size: typeof DESKTOP | typeof PHONE = DESKTOP)
   const page = await ctx.newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   // a refusal the journey provokes (an unknown staff number) is logged by the browser as a 400: not a problem
-  page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
   await signInHome(page, number);
   return page;
 }
@@ -57,7 +61,9 @@ describe("teacher appraisal", () => {
     await hr.reload();
     await hr.getByTestId("filter-search").locator("input").fill(vetoed.number);
     await hr.getByTestId("filter-search").locator("input").press("Enter");
-    await expect.poll(() => hr.getByTestId("appraisal-table").locator("tbody tr.ant-table-row").first().textContent()).toContain("师德一票否决");
+    await expect
+      .poll(() => hr.getByTestId("appraisal-table").locator("tbody tr.ant-table-row").first().textContent())
+      .toContain("师德一票否决");
     await settle(hr, "appraisal-hr-veto-zh-desktop");
 
     // the teacher sees nothing before the notice
@@ -124,11 +130,18 @@ describe("teacher appraisal", () => {
     await settle(me, "appraisal-teacher-diagnosis-zh-phone");
     await me.reload();
     await me.getByTestId("diagnosis-student-I5").waitFor();
-    expect(await me.getByTestId("diagnosis-student-I5").locator('[data-testid="diagnosis-target"] input, input[data-testid="diagnosis-target"]').inputValue()).toBe("88");
+    expect(
+      await me
+        .getByTestId("diagnosis-student-I5")
+        .locator('[data-testid="diagnosis-target"] input, input[data-testid="diagnosis-target"]')
+        .inputValue(),
+    ).toBe("88");
     // an attachment of another type is refused with a clear message; a PDF is taken
     await me.locator("input[type=file]").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("x") });
     await me.getByText("附件只能是 PDF、JPG、PNG 或 Word 文档").first().waitFor();
-    await me.locator("input[type=file]").setInputFiles({ name: "听课记录.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n%%EOF\n") });
+    await me
+      .locator("input[type=file]")
+      .setInputFiles({ name: "听课记录.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n%%EOF\n") });
     await me.getByTestId("appeal-reason").fill("督导听课次数统计有误，请复核。");
     await me.getByTestId("appeal-file").click();
     await me.getByTestId("appeals-list").waitFor();

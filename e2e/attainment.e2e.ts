@@ -3,24 +3,44 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
 
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 // The demo teacher's 软件需求工程 (SE3101) has the 2024 intake of 软件工程; seats 01–30 of class 01
 // exist in every demo (classes hold 33–34). Students without a score count 0.
 const STUDENTS = Array.from({ length: 30 }, (_, i) => `20240201${String(i + 1).padStart(2, "0")}`);
-const ASSESSMENTS = "\uFEFF课程,考核项,满分,课程目标,权重\nSE3101,需求文档,20,CO1,0.4\nSE3101,期末一,50,CO1,0.6\nSE3101,建模作业,30,CO2,1\nSE3101,期末二,50,CO3,1\n";
-const scoreLines = STUDENTS.flatMap((s, i) => [`SE3101,${s},需求文档,${12 + (i % 8)}`, `SE3101,${s},期末一,${30 + (i % 18)}`, `SE3101,${s},建模作业,${18 + (i % 12)}`, `SE3101,${s},期末二,${28 + (i % 20)}`]);
+const ASSESSMENTS =
+  "\uFEFF课程,考核项,满分,课程目标,权重\nSE3101,需求文档,20,CO1,0.4\nSE3101,期末一,50,CO1,0.6\nSE3101,建模作业,30,CO2,1\nSE3101,期末二,50,CO3,1\n";
+const scoreLines = STUDENTS.flatMap((s, i) => [
+  `SE3101,${s},需求文档,${12 + (i % 8)}`,
+  `SE3101,${s},期末一,${30 + (i % 18)}`,
+  `SE3101,${s},建模作业,${18 + (i % 12)}`,
+  `SE3101,${s},期末二,${28 + (i % 20)}`,
+]);
 const GOOD = ["\uFEFF课程,学号,考核项,得分", ...scoreLines].join("\n");
 // Row 3 (the second data row): 55 above the full marks of 50; the last row: a student not in the section.
-const BAD = ["\uFEFF课程,学号,考核项,得分", scoreLines[0], scoreLines[1].replace(/,\d+$/, ",55"), ...scoreLines.slice(2), "SE3101,2099000001,期末二,40"].join("\n");
+const BAD = [
+  "\uFEFF课程,学号,考核项,得分",
+  scoreLines[0],
+  scoreLines[1].replace(/,\d+$/, ",55"),
+  ...scoreLines.slice(2),
+  "SE3101,2099000001,期末二,40",
+].join("\n");
 
 async function uploadGradebook(page: Page, scores: string) {
   const inputs = page.locator("input[type=file]");
   await inputs.nth(0).setInputFiles({ name: "考核项.csv", mimeType: "text/csv", buffer: Buffer.from(ASSESSMENTS, "utf8") });
   await inputs.nth(1).setInputFiles({ name: "成绩.csv", mimeType: "text/csv", buffer: Buffer.from(scores, "utf8") });
   await page.getByTestId("gradebook-upload").click();
-  await expect.poll(async () => (await page.getByTestId("gradebook-ok").count()) + (await page.getByTestId("gradebook-refused").count()), { timeout: 30_000 }).toBe(1);
+  await expect
+    .poll(async () => (await page.getByTestId("gradebook-ok").count()) + (await page.getByTestId("gradebook-refused").count()), {
+      timeout: 30_000,
+    })
+    .toBe(1);
 }
 
 describe("OBE attainment", () => {
@@ -29,7 +49,11 @@ describe("OBE attainment", () => {
     const page = await ctx.newPage();
     await signInHome(page, "T0001");
     await page.goto("/attainment");
-    await page.getByTestId("attainment-sections").getByRole("link", { name: /软件需求工程/ }).first().click();
+    await page
+      .getByTestId("attainment-sections")
+      .getByRole("link", { name: /软件需求工程/ })
+      .first()
+      .click();
     await page.waitForURL(/\/attainment\/sections\/\d+/);
 
     await uploadGradebook(page, BAD);
@@ -70,7 +94,10 @@ describe("OBE attainment", () => {
     const page = await ctx.newPage();
     await signInHome(page, "UA-CS");
     await page.goto("/attainment");
-    await page.getByTestId("attainment-programmes").getByRole("link", { name: /080902/ }).click();
+    await page
+      .getByTestId("attainment-programmes")
+      .getByRole("link", { name: /080902/ })
+      .click();
     await page.waitForURL(/\/attainment\/programmes\/\d+/);
     await page.getByTestId("requirements-radar").locator("svg").waitFor();
     const requirements = await page.getByTestId("requirements-table").innerText();

@@ -16,7 +16,15 @@ export function baseURL(): string {
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -30,7 +38,12 @@ export function takeCspViolations(): string[] {
   return cspViolations.splice(0);
 }
 
-export async function newContext(browser: Browser, size: typeof DESKTOP | typeof PHONE = DESKTOP, locale: "zh" | "en" = "zh", base = baseURL()): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  size: typeof DESKTOP | typeof PHONE = DESKTOP,
+  locale: "zh" | "en" = "zh",
+  base = baseURL(),
+): Promise<BrowserContext> {
   const ctx = await browser.newContext({ ...size, baseURL: base, locale: locale === "zh" ? "zh-CN" : "en-US" });
   ctx.on("console", (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.page()?.url() ?? "?"}: ${m.text()}`);
@@ -58,22 +71,33 @@ export async function shot(page: Page, name: string) {
 }
 
 /** tRPC over HTTP from inside the page (same origin, with the session cookie). */
-export async function trpc<T>(p: Page, proc: string, input: unknown, kind: "query" | "mutation"): Promise<{ status: number; data?: T; error?: Record<string, unknown> }> {
-  return p.evaluate(async ({ proc, input, kind }) => {
-    const body = JSON.stringify({ json: input });
-    const res = kind === "query"
-      ? await fetch(`/api/trpc/${proc}${input === undefined ? "" : `?input=${encodeURIComponent(body)}`}`)
-      : await fetch(`/api/trpc/${proc}`, { method: "POST", headers: { "content-type": "application/json" }, body });
-    const j = await res.json();
-    return { status: res.status, data: j.result?.data?.json, error: j.error?.json };
-  }, { proc, input, kind });
+export async function trpc<T>(
+  p: Page,
+  proc: string,
+  input: unknown,
+  kind: "query" | "mutation",
+): Promise<{ status: number; data?: T; error?: Record<string, unknown> }> {
+  return p.evaluate(
+    async ({ proc, input, kind }) => {
+      const body = JSON.stringify({ json: input });
+      const res =
+        kind === "query"
+          ? await fetch(`/api/trpc/${proc}${input === undefined ? "" : `?input=${encodeURIComponent(body)}`}`)
+          : await fetch(`/api/trpc/${proc}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const j = await res.json();
+      return { status: res.status, data: j.result?.data?.json, error: j.error?.json };
+    },
+    { proc, input, kind },
+  );
 }
 
 /** Collects script errors and console errors (hydration mismatches included) of a page. */
 export function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   return problems;
 }
 
@@ -107,7 +131,9 @@ export function signedInPages(options: { ignoreConsole?: RegExp } = {}) {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  beforeAll(async () => { browser = await launch(); });
+  beforeAll(async () => {
+    browser = await launch();
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();

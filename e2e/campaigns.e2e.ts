@@ -7,8 +7,12 @@ import { launch, newContext, shot, signInHome } from "./browser";
 // the signing keys) and follows its response rate; a unit admin follows the same campaign
 // and sees its own unit only. Desktop (1280) and phone (375), Chinese and English.
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 const DESKTOP_1280 = { viewport: { width: 1280, height: 860 } };
 const PHONE_375 = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -16,7 +20,11 @@ const NAME = "E2E 2026-2027-1 全校期末学生评教";
 const TABS = ["overview", "assignment", "observations", "rates"] as const;
 // The table each tab shows once its data is in.
 const READY: Record<string, string> = {
-  overview: "instruments-table", assignment: "units-table", observations: "observations-table", rates: "rates-table", invitations: "outbox-table",
+  overview: "instruments-table",
+  assignment: "units-table",
+  observations: "observations-table",
+  rates: "rates-table",
+  invitations: "outbox-table",
 };
 let campaignId = 0;
 
@@ -46,7 +54,9 @@ describe("campaigns", () => {
   it("the quality office creates an end-of-term campaign, generates, plans, opens it and sees 0%", async () => {
     const ctx = await newContext(browser, DESKTOP_1280);
     const page = await ctx.newPage();
-    page.on("console", (m) => { if (m.type() === "error") console.log(`console: ${m.text()}`); });
+    page.on("console", (m) => {
+      if (m.type() === "error") console.log(`console: ${m.text()}`);
+    });
     page.on("pageerror", (e) => console.log(`pageerror: ${e.message}`));
     await signInHome(page, "quality");
     await page.getByRole("link", { name: "评价活动", exact: true }).first().click();
@@ -71,8 +81,13 @@ describe("campaigns", () => {
 
     await page.getByTestId("generate").click();
     await page.getByTestId("generate-ok").click();
-    await expect.poll(() => page.getByTestId("generate").innerText(), { timeout: 30_000 }).toContain("重新生成")
-      .catch(async (e) => { await shot(page, "FAILED-generate"); throw e; });
+    await expect
+      .poll(() => page.getByTestId("generate").innerText(), { timeout: 30_000 })
+      .toContain("重新生成")
+      .catch(async (e) => {
+        await shot(page, "FAILED-generate");
+        throw e;
+      });
     await look(page, "campaign-overview");
 
     await tab(page, "assignment");
@@ -90,7 +105,10 @@ describe("campaigns", () => {
     await tab(page, "overview");
     // Settings: a reminder on the last day too, observers named to the teacher.
     await page.getByTestId("reminder-days").click();
-    await page.locator(".ant-select-item-option").filter({ hasText: /^结束前 1 天$/ }).click();
+    await page
+      .locator(".ant-select-item-option")
+      .filter({ hasText: /^结束前 1 天$/ })
+      .click();
     await page.keyboard.press("Escape");
     await page.getByTestId("observers-named").click();
     await page.getByTestId("save-settings").click();
@@ -154,12 +172,13 @@ describe("campaigns", () => {
     // Read-only: overview and rates, no assignment or observers.
     expect(await page.getByTestId("tab-assignment").count()).toBe(0);
     expect(await page.getByTestId("tab-observations").count()).toBe(0);
-    expect(await page.getByTestId("open-campaign").count() + await page.getByTestId("close-campaign").count()).toBe(0);
+    expect((await page.getByTestId("open-campaign").count()) + (await page.getByTestId("close-campaign").count())).toBe(0);
     await tab(page, "rates");
     await expect.poll(() => rows(page, "rates-table").count()).toBeGreaterThan(0);
     const text = await page.getByTestId("rates-table").innerText();
     expect(text).toContain("计算机与信息工程学院");
-    for (const other of ["外国语学院", "经济管理学院", "机械与电气工程学院", "马克思主义学院", "公共基础教学部"]) expect(text).not.toContain(other);
+    for (const other of ["外国语学院", "经济管理学院", "机械与电气工程学院", "马克思主义学院", "公共基础教学部"])
+      expect(text).not.toContain(other);
     await look(page, "campaign-rates-unit-admin-phone");
 
     // Its own campaigns: scoped to its unit; a graduate tracking wave takes graduating years, prefilled.
@@ -176,7 +195,10 @@ describe("campaigns", () => {
   });
 
   it("the quality office follows a tracking wave's invitations and exports their links", async () => {
-    for (const [size, label] of [[DESKTOP_1280, "desktop"], [PHONE_375, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP_1280, "desktop"],
+      [PHONE_375, "phone"],
+    ] as const) {
       const ctx = await newContext(browser, size);
       const page = await ctx.newPage();
       await signInHome(page, "quality");
@@ -195,7 +217,9 @@ describe("campaigns", () => {
       expect(res.status()).toBe(200);
       expect(res.headers()["content-type"]).toBe("text/csv; charset=utf-8");
       expect(res.headers()["cache-control"]).toBe("no-store");
-      expect(res.headers()["content-disposition"]).toMatch(/^attachment; filename="campaign-\d+-invitations\.csv"; filename\*=UTF-8''.+%E9%82%80%E8%AF%B7%E9%93%BE%E6%8E%A5\.csv$/);
+      expect(res.headers()["content-disposition"]).toMatch(
+        /^attachment; filename="campaign-\d+-invitations\.csv"; filename\*=UTF-8''.+%E9%82%80%E8%AF%B7%E9%93%BE%E6%8E%A5\.csv$/,
+      );
       const csv = await res.text();
       expect(csv.startsWith("\uFEFF类型,姓名")).toBe(true);
       expect(csv).toContain("/i/");
@@ -213,7 +237,10 @@ describe("campaigns", () => {
   });
 
   it("in English, on a desktop and a phone", async () => {
-    for (const [size, label] of [[DESKTOP_1280, "desktop"], [PHONE_375, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP_1280, "desktop"],
+      [PHONE_375, "phone"],
+    ] as const) {
       const ctx = await newContext(browser, size, "en");
       const page = await ctx.newPage();
       await signInHome(page, "quality");

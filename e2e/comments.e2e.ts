@@ -10,10 +10,21 @@ import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, wa
 // rectification order. The teacher then reads exactly the released ones (the redacted text, not
 // its original) on their own page; a teacher cannot decide on comments (403 in Chinese).
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
-type Item = { id: string; original: string; edited: string | null; decision: string; teacherNumber: string | null; sectionCode: string | null };
+type Item = {
+  id: string;
+  original: string;
+  edited: string | null;
+  decision: string;
+  teacherNumber: string | null;
+  sectionCode: string | null;
+};
 const REDACTED = "老师讲课很有激情，谢谢老师！【姓名已删除】";
 
 async function as(number: string, size = DESKTOP, locale: "zh" | "en" = "zh") {
@@ -30,7 +41,12 @@ describe("comments", () => {
   it("the quality office reviews a closed campaign's comments with the keyboard and the teacher reads exactly the released ones", async () => {
     const { ctx, page, problems } = await as("quality");
     await visit(page, "/admin/comments", "comments-campaigns-zh-desktop");
-    const campaigns = await trpc<{ id: number; counts: { total: number; pending: number } }[]>(page, "comments.campaigns", undefined, "query");
+    const campaigns = await trpc<{ id: number; counts: { total: number; pending: number } }[]>(
+      page,
+      "comments.campaigns",
+      undefined,
+      "query",
+    );
     expect(campaigns.data!.length).toBe(1);
     const campaignId = campaigns.data![0].id;
     expect(campaigns.data![0].counts.pending).toBeGreaterThan(10);
@@ -41,7 +57,12 @@ describe("comments", () => {
     expect(await page.locator("mark[data-mark]").count()).toBeGreaterThan(0);
 
     // the first target's comments head the page (pending first); take four of one section
-    const listed = await trpc<{ items: Item[] }>(page, "comments.list", { campaignId, decision: "pending", page: 1, pageSize: 50 }, "query");
+    const listed = await trpc<{ items: Item[] }>(
+      page,
+      "comments.list",
+      { campaignId, decision: "pending", page: 1, pageSize: 50 },
+      "query",
+    );
     const first = listed.data!.items.slice(0, 4);
     expect(new Set(first.map((i) => i.sectionCode)).size).toBe(1);
     const teacher = first[0].teacherNumber!;
@@ -69,7 +90,12 @@ describe("comments", () => {
     expect(decided(toRedact)).toMatchObject({ decision: "released", edited: REDACTED });
     expect(decided(toHide).decision).toBe("hidden");
     expect(decided(toEscalate).decision).toBe("escalated");
-    const history = await trpc<{ decision: string; order_id: number | null }[]>(page, "comments.history", { campaignId, id: toEscalate.id }, "query");
+    const history = await trpc<{ decision: string; order_id: number | null }[]>(
+      page,
+      "comments.history",
+      { campaignId, id: toEscalate.id },
+      "query",
+    );
     expect(history.data![0].decision).toBe("escalated");
     expect(history.data![0].order_id).toBeGreaterThan(0);
 

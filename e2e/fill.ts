@@ -14,12 +14,13 @@ export const SURVEY_PAGE = "[data-survey-ready] .sd-root-modern .sd-body__page";
 /** The mounted form (see SURVEY_PAGE), for its buttons. */
 const MOUNTED = "[data-survey-ready]";
 
-
 /** Names of the questions shown on the current page (not the cells of matrices). */
 export async function shownQuestions(p: Page): Promise<string[]> {
-  return p.evaluate(() => [...document.querySelectorAll("[data-survey-ready] .sd-body__page .sd-question[data-name]")]
-    .filter((q) => !q.closest(".sd-table") && (q as HTMLElement).offsetParent !== null)
-    .map((q) => q.getAttribute("data-name")!));
+  return p.evaluate(() =>
+    [...document.querySelectorAll("[data-survey-ready] .sd-body__page .sd-question[data-name]")]
+      .filter((q) => !q.closest(".sd-table") && (q as HTMLElement).offsetParent !== null)
+      .map((q) => q.getAttribute("data-name")!),
+  );
 }
 
 export async function pickInDropdown(p: Page, dropdown: Locator) {
@@ -33,7 +34,9 @@ export async function pickInDropdown(p: Page, dropdown: Locator) {
       await items.first().click({ timeout: 3_000 });
       await p.locator(".sv-popup .sv-list__item:visible").first().waitFor({ state: "hidden" });
       return;
-    } catch { /* the list closed before the tap */ }
+    } catch {
+      /* the list closed before the tap */
+    }
   }
   throw new Error("could not choose in a dropdown");
 }
@@ -63,33 +66,38 @@ export async function typeInto(input: Locator) {
 export async function answer(p: Page, q: Locator) {
   const has = async (sel: string) => (await q.locator(sel).count()) > 0;
   if (await q.evaluate((el) => el.classList.contains("sd-question--html"))) return; // text, nothing to answer
-  if (await has(".sd-matrixdropdown")) { // every cell of every row
+  if (await has(".sd-matrixdropdown")) {
+    // every cell of every row
     const rows = q.locator("tr.sd-table__row");
-    for (let r = 0; r < await rows.count(); r++) {
+    for (let r = 0; r < (await rows.count()); r++) {
       const row = rows.nth(r);
       const dropdowns = row.locator(".sd-dropdown");
-      for (let i = 0; i < await dropdowns.count(); i++) await pickInDropdown(p, dropdowns.nth(i));
+      for (let i = 0; i < (await dropdowns.count()); i++) await pickInDropdown(p, dropdowns.nth(i));
       const ratings = row.locator(".sd-rating");
-      for (let i = 0; i < await ratings.count(); i++) {
+      for (let i = 0; i < (await ratings.count()); i++) {
         const items = ratings.nth(i).locator(".sd-rating__item");
         await items.nth(Math.floor((await items.count()) / 2)).click();
       }
       const radios = row.locator(".sd-selectbase").filter({ has: p.locator(".sd-selectbase__item") });
-      for (let i = 0; i < await radios.count(); i++) await radios.nth(i).locator(".sd-selectbase__item label").first().click();
+      for (let i = 0; i < (await radios.count()); i++) await radios.nth(i).locator(".sd-selectbase__item label").first().click();
       const inputs = row.locator("input.sd-input, textarea");
-      for (let i = 0; i < await inputs.count(); i++) await typeInto(inputs.nth(i));
+      for (let i = 0; i < (await inputs.count()); i++) await typeInto(inputs.nth(i));
     }
-  } else if (await has(".sd-matrix__table")) { // every row: its first column
+  } else if (await has(".sd-matrix__table")) {
+    // every row: its first column
     const rows = q.locator("tr.sd-table__row");
-    for (let r = 0; r < await rows.count(); r++) await rows.nth(r).locator("label").first().click();
-  } else if (await has(".sd-rating")) { // the middle of the scale
+    for (let r = 0; r < (await rows.count()); r++) await rows.nth(r).locator("label").first().click();
+  } else if (await has(".sd-rating")) {
+    // the middle of the scale
     const items = q.locator(".sd-rating__item");
     await items.nth(Math.floor((await items.count()) / 2)).click();
   } else if (await has(".sd-dropdown")) {
     await pickInDropdown(p, q.locator(".sd-dropdown").first());
-  } else if (await has(".sd-boolean")) { // "yes"
+  } else if (await has(".sd-boolean")) {
+    // "yes"
     await q.locator(".sd-boolean__label").last().click();
-  } else if (await has(".sd-radio, .sd-checkbox")) { // the first option
+  } else if (await has(".sd-radio, .sd-checkbox")) {
+    // the first option
     await q.locator(".sd-selectbase__item label").first().click();
     const other = q.locator("textarea:visible");
     if (await other.count()) await typeInto(other.first());
@@ -127,7 +135,7 @@ export async function fillIn(p: Page): Promise<string[]> {
 
 /** A navigation button's label (SurveyJS renders them as <input type="button">). */
 export async function buttonText(b: Locator) {
-  return b.evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.textContent ?? "").trim());
+  return b.evaluate((el) => (el instanceof HTMLInputElement ? el.value : (el.textContent ?? "")).trim());
 }
 
 export async function complete(p: Page) {

@@ -3,10 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
 
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
-const GOOD = "\uFEFF工号/学号,姓名,人员类别,单位代码,职称,角色\nT9001,欧阳明远,教职工,S,副教授,教师\nT9002,司马静,教职工,S,讲师,\"教师,督导\"\n";
+const GOOD =
+  '\uFEFF工号/学号,姓名,人员类别,单位代码,职称,角色\nT9001,欧阳明远,教职工,S,副教授,教师\nT9002,司马静,教职工,S,讲师,"教师,督导"\n';
 
 async function uploadCsv(page: Page, name: string, text: string) {
   await page.locator("input[type=file]").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
@@ -38,7 +43,8 @@ describe("data import", () => {
     expect(await peopleMatching(page, "T900")).toBe(2);
 
     await page.goto("/admin/import");
-    const bad = "\uFEFF工号/学号,姓名,人员类别,单位代码,入学年份\nT9003,新来的,教职工,S,\n2026999,坏行,学生,NOPE,2026\n2026998,另一坏行,学生,S,二〇二六\n";
+    const bad =
+      "\uFEFF工号/学号,姓名,人员类别,单位代码,入学年份\nT9003,新来的,教职工,S,\n2026999,坏行,学生,NOPE,2026\n2026998,另一坏行,学生,S,二〇二六\n";
     await uploadCsv(page, "有错误的名单.csv", bad);
     const errors = await page.getByTestId("import-errors").innerText();
     expect(await page.getByTestId("import-errors-summary").innerText()).toContain("未导入任何数据");

@@ -8,8 +8,12 @@ import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser"
 // approves it with the committee's note, edits weights in the app, and is shown the
 // problems of a bad file.
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON responses, walked freely by the assertions
 const original: Json = JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "student_evaluation.json"), "utf8"));
@@ -43,7 +47,7 @@ async function openStudentEvaluation(page: Page, locale: "zh" | "en" = "zh"): Pr
   await page.goto("/admin/instruments");
   await settle(page);
   const link = page.getByTestId("instruments-table").getByRole("link", { name: original.name[locale] });
-  if (await link.count() === 0) {
+  if ((await link.count()) === 0) {
     await upload(page, "student_evaluation.json", original);
     await page.waitForURL(/\/admin\/instruments\/\d+/);
   } else {
@@ -145,7 +149,9 @@ describe("instrument versions", () => {
     await settle(page);
     expect(await latestVersion(page)).toBe(before);
 
-    await page.locator("input[type=file]").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ broken", "utf8") });
+    await page
+      .locator("input[type=file]")
+      .setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ broken", "utf8") });
     await expect.poll(() => page.getByTestId("upload-problems").innerText()).toContain("不是有效的 JSON");
     await ctx.close();
   });

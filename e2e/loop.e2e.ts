@@ -44,7 +44,9 @@ describe("the improvement loop", () => {
     await rule.getByTestId("rule-name").fill(name);
     await rule.getByTestId("rule-kind").click();
     await quality.locator(".ant-select-item-option:visible").filter({ hasText: "教师综合评价位于全校后若干比例" }).click();
-    expect(await rule.locator('input[data-testid="rule-param-share"], [data-testid="rule-param-share"] input').first().inputValue()).toBe("0.05");
+    expect(await rule.locator('input[data-testid="rule-param-share"], [data-testid="rule-param-share"] input').first().inputValue()).toBe(
+      "0.05",
+    );
     await quality.getByTestId("rules-save").click();
     await quality.getByTestId("rules-approve").click();
     await quality.getByTestId("rules-note").fill("本学年预警规则，经教学质量监控与评估中心审议。");
@@ -60,7 +62,11 @@ describe("the improvement loop", () => {
     await quality.goto("/admin/warnings");
     await settle(quality, "loop-warnings");
     const open = await trpc<{ items: { id: number; rule_key: string; evidence: { n: number; threshold: number } }[]; total: number }>(
-      quality, "warnings.list", { status: "open", ruleKey: key, page: 1, pageSize: 200 }, "query");
+      quality,
+      "warnings.list",
+      { status: "open", ruleKey: key, page: 1, pageSize: 200 },
+      "query",
+    );
     expect(open.status, JSON.stringify(open.error)).toBe(200);
     expect(open.data!.total).toBeGreaterThan(0);
     expect(open.data!.items.every((w) => w.rule_key === key && w.evidence.n > 0)).toBe(true);
@@ -71,7 +77,12 @@ describe("the improvement loop", () => {
     await mine.first().getByTestId("warning-convert").click();
     await quality.locator(".ant-popconfirm:visible .ant-btn-primary").click();
     await quality.locator(".ant-message-notice-success").filter({ hasText: "已转为整改通知" }).waitFor({ timeout: 15_000 });
-    const converted = await trpc<{ items: { id: number; order_id: number | null }[] }>(quality, "warnings.list", { status: "converted", ruleKey: key, page: 1, pageSize: 50 }, "query");
+    const converted = await trpc<{ items: { id: number; order_id: number | null }[] }>(
+      quality,
+      "warnings.list",
+      { status: "converted", ruleKey: key, page: 1, pageSize: 50 },
+      "query",
+    );
     const orderId = converted.data!.items[0]?.order_id;
     expect(orderId, "the warning's order").toBeTruthy();
     // Converted, it leaves the open warnings (one open order per subject and rule: server/warnings/warnings.test.ts).
@@ -83,7 +94,12 @@ describe("the improvement loop", () => {
     expect(order.data!.status).toBe("issued");
     // The order goes to the teacher's teaching office; the unit admin of its college (or
     // department: the units just below the school) answers for it.
-    const units = await trpc<{ id: number; code: string; kind: string; parentId: number | null }[]>(quality, "org.units", undefined, "query");
+    const units = await trpc<{ id: number; code: string; kind: string; parentId: number | null }[]>(
+      quality,
+      "org.units",
+      undefined,
+      "query",
+    );
     const byId = new Map(units.data!.map((u) => [u.id, u]));
     let unit = byId.get(order.data!.unitId)!;
     while (unit.parentId !== null && byId.get(unit.parentId)!.kind !== "school") unit = byId.get(unit.parentId)!;
@@ -93,7 +109,11 @@ describe("the improvement loop", () => {
     const college = await as(`UA-${unit.code}`, PHONE);
     await college.goto(`/improvement/${orderId}`);
     await settle(college, "loop-order-issued-phone");
-    await step(college, "answer", { response: "已与教师面谈，分析了学生评价意见。", measures: "安排督导随堂听课，教师参加教学工作坊。", expectedEffect: "下学期综合评价回到全校中位以上。" });
+    await step(college, "answer", {
+      response: "已与教师面谈，分析了学生评价意见。",
+      measures: "安排督导随堂听课，教师参加教学工作坊。",
+      expectedEffect: "下学期综合评价回到全校中位以上。",
+    });
     await expect.poll(() => status(college), { timeout: 15_000 }).toBe("已答复");
 
     // The quality office feeds it back: the measures name no owner.
@@ -105,7 +125,11 @@ describe("the improvement loop", () => {
 
     await college.reload();
     await settle(college, "loop-order-reopened-phone");
-    await step(college, "answer", { response: "已补充责任人。", measures: "由系主任负责安排听课，教学办每月跟踪。", expectedEffect: "下学期综合评价回到全校中位以上。" });
+    await step(college, "answer", {
+      response: "已补充责任人。",
+      measures: "由系主任负责安排听课，教学办每月跟踪。",
+      expectedEffect: "下学期综合评价回到全校中位以上。",
+    });
     await expect.poll(() => status(college), { timeout: 15_000 }).toBe("已答复");
     // The college cannot close its own order.
     expect(await college.getByTestId("step-close").count()).toBe(0);
@@ -139,7 +163,10 @@ describe("the improvement loop", () => {
     const form = quality.getByTestId("new-order-form");
     await form.getByTestId("unit-select").click();
     await quality.keyboard.type("计算机与信息工程学院");
-    await quality.locator(".ant-select-item-option:visible").filter({ hasText: /^计算机与信息工程学院$/ }).click();
+    await quality
+      .locator(".ant-select-item-option:visible")
+      .filter({ hasText: /^计算机与信息工程学院$/ })
+      .click();
     await form.getByTestId("new-order-content").fill(content);
     const deadline = addDays(beijingDate(new Date()), 30);
     await form.getByTestId("new-order-deadline").click();
@@ -152,7 +179,11 @@ describe("the improvement loop", () => {
     await college.goto("/improvement?toAnswer=1");
     await settle(college, "loop-to-answer-phone");
     const mine = await trpc<{ items: { id: number; content: string; deadline: string; status: string }[] }>(
-      college, "improvement.list", { page: 1, pageSize: 20, q: "e2e", toAnswer: true }, "query");
+      college,
+      "improvement.list",
+      { page: 1, pageSize: 20, q: "e2e", toAnswer: true },
+      "query",
+    );
     expect(mine.status, JSON.stringify(mine.error)).toBe(200);
     const order = mine.data!.items.find((o) => o.content === content);
     expect(order, "the new order is the college's to answer").toBeDefined();
@@ -168,7 +199,14 @@ describe("the improvement loop", () => {
     const content = "期中教学检查：部分课程教学日历未按时提交。";
     beforeAll(async () => {
       const { pgliteDir, env } = inject("spareApp");
-      const e: NodeJS.ProcessEnv = { ...process.env, ...env, PGLITE_DIR: pgliteDir, DEMO_SEED: "off", SCHEDULER: "off", NEXT_TELEMETRY_DISABLED: "1" };
+      const e: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...env,
+        PGLITE_DIR: pgliteDir,
+        DEMO_SEED: "off",
+        SCHEDULER: "off",
+        NEXT_TELEMETRY_DISABLED: "1",
+      };
       delete e.DATABASE_URL;
       const r = spawnSync(process.execPath, ["--import", "tsx", "e2e/setup/overdue.ts", pgliteDir, content], { env: e, encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);

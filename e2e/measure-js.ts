@@ -103,16 +103,35 @@ function buildBare() {
 async function startBare(): Promise<{ base: string; stop: () => void }> {
   const port = await new Promise<number>((resolve) => {
     const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
   const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: BARE_DIR, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "ignore", detached: true,
+    cwd: BARE_DIR,
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "ignore",
+    detached: true,
   });
-  const stop = () => { try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ } };
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  };
   const base = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; ;) {
-    try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }
-    if (Date.now() > deadline) { stop(); throw new Error("the bare app did not start"); }
+    try {
+      if ((await fetch(base)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error("the bare app did not start");
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   return { base, stop };
@@ -125,14 +144,23 @@ async function startOwnApp(): Promise<{ base: string; stop: () => void }> {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_SEED: "auto", NEXT_TELEMETRY_DISABLED: "1",
+    ...process.env,
+    PGLITE_DIR: path.join(dataDir, "pglite"),
+    DEMO_SEED: "auto",
+    NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "measure-secret-measure-secret-measure-0000",
   };
   delete env.DATABASE_URL;
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) run("npx", ["next", "build"], { env: { ...env, NODE_ENV: "production" } });
   run(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], { env });
   const app = await startApp(env);
-  return { base: app.base, stop: () => { app.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return {
+    base: app.base,
+    stop: () => {
+      app.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 // ---- Measuring ----
@@ -144,16 +172,23 @@ async function measure(page: Page, url: string, ready: (p: Page) => Promise<unkn
   const pending: Promise<Script>[] = [];
   page.on("response", (r) => {
     if (r.request().resourceType() !== "script") return;
-    pending.push((async () => {
-      const body = await r.body().catch(() => Buffer.alloc(0));
-      const headers = await r.allHeaders();
-      const sizes = await r.request().sizes().catch(() => null);
-      return {
-        url: r.url(),
-        wire: sizes?.responseBodySize || Number(headers["content-length"] ?? 0) || body.length,
-        raw: body.length, encoding: headers["content-encoding"] ?? "identity", initial: false,
-      };
-    })());
+    pending.push(
+      (async () => {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        const headers = await r.allHeaders();
+        const sizes = await r
+          .request()
+          .sizes()
+          .catch(() => null);
+        return {
+          url: r.url(),
+          wire: sizes?.responseBodySize || Number(headers["content-length"] ?? 0) || body.length,
+          raw: body.length,
+          encoding: headers["content-encoding"] ?? "identity",
+          initial: false,
+        };
+      })(),
+    );
   });
   const doc = await page.goto(url);
   if (!doc || doc.status() >= 400) throw new Error(`${url}: HTTP ${doc?.status()}`);
@@ -172,8 +207,10 @@ const sum = (xs: Script[], k: "wire" | "raw" = "wire") => xs.reduce((n, s) => n 
 function report(title: string, scripts: Script[]) {
   console.log(`\n${title}: ${scripts.length} scripts, ${kb(sum(scripts))} kB wire, ${kb(sum(scripts, "raw"))} kB raw`);
   for (const s of [...scripts].sort((a, b) => b.wire - a.wire)) {
-    console.log(`  ${kb(s.wire).toFixed(1).padStart(7)} kB wire ${kb(s.raw).toFixed(1).padStart(8)} kB raw  ${s.encoding.padEnd(8)} `
-      + `${s.initial ? "initial" : "lazy   "} ${new URL(s.url).pathname}`);
+    console.log(
+      `  ${kb(s.wire).toFixed(1).padStart(7)} kB wire ${kb(s.raw).toFixed(1).padStart(8)} kB raw  ${s.encoding.padEnd(8)} ` +
+        `${s.initial ? "initial" : "lazy   "} ${new URL(s.url).pathname}`,
+    );
   }
 }
 
@@ -201,18 +238,28 @@ async function interactive(ctx: BrowserContext, url: string): Promise<{ answered
   const options = ":is(.sd-rating__item, .sd-item__control-label, .sd-selectbase__label)";
   const item = `:is(${SURVEY_PAGE}, ${PLAIN_PAGE}) ${options}`;
   const selected = `${SURVEY_PAGE} :is(.sd-rating__item--selected, .sd-item--checked)`;
-  await page.addInitScript(({ selected, surveyPage, plainPage }) => {
-    const w = window as unknown as { __tapTaken?: number; __surveyShown?: number };
-    new MutationObserver((_, obs) => {
-      if (!w.__surveyShown && document.querySelector(surveyPage)) w.__surveyShown = performance.now();
-      if (!w.__tapTaken && document.querySelector(selected)) w.__tapTaken = performance.now();
-      if (w.__tapTaken && w.__surveyShown) obs.disconnect();
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
-    document.addEventListener("change", (e) => {
-      const t = e.target as HTMLInputElement;
-      if (t.type === "radio" && t.checked && t.closest(plainPage)) requestAnimationFrame(() => { w.__tapTaken ??= performance.now(); });
-    }, true);
-  }, { selected, surveyPage: SURVEY_PAGE, plainPage: PLAIN_PAGE });
+  await page.addInitScript(
+    ({ selected, surveyPage, plainPage }) => {
+      const w = window as unknown as { __tapTaken?: number; __surveyShown?: number };
+      new MutationObserver((_, obs) => {
+        if (!w.__surveyShown && document.querySelector(surveyPage)) w.__surveyShown = performance.now();
+        if (!w.__tapTaken && document.querySelector(selected)) w.__tapTaken = performance.now();
+        if (w.__tapTaken && w.__surveyShown) obs.disconnect();
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+      document.addEventListener(
+        "change",
+        (e) => {
+          const t = e.target as HTMLInputElement;
+          if (t.type === "radio" && t.checked && t.closest(plainPage))
+            requestAnimationFrame(() => {
+              w.__tapTaken ??= performance.now();
+            });
+        },
+        true,
+      );
+    },
+    { selected, surveyPage: SURVEY_PAGE, plainPage: PLAIN_PAGE },
+  );
   await page.goto(url, { waitUntil: "commit" });
   const probe = `(() => { const w = window; if (w.__tapTaken) return { at: w.__tapTaken };
     const el = [...document.querySelectorAll(${JSON.stringify(item)})].find((e) => e.getClientRects().length > 0); if (!el) return null;
@@ -222,7 +269,7 @@ async function interactive(ctx: BrowserContext, url: string): Promise<{ answered
   const kept = `(() => { const w = window; const q = document.querySelector(${JSON.stringify(`${SURVEY_PAGE} .sd-question:not(.sd-question--html)`)});
     const first = q && q.querySelector(${JSON.stringify(`:is(.sd-rating__item, .sd-selectbase__item)`)});
     return w.__surveyShown && first ? { kept: first.matches(".sd-rating__item--selected, .sd-item--checked"), mounted: w.__surveyShown } : null; })()`;
-  const evaluate = async <T,>(expression: string) =>
+  const evaluate = async <T>(expression: string) =>
     (await cdp.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => null))?.result.value as T | null | undefined;
   let answered: number | null = null;
   for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
@@ -267,8 +314,13 @@ async function main() {
     await signin.locator("button[type=submit]").click();
     await signin.waitForURL(/\/home/);
     // The first visit obtains this device's anonymous tokens; the measured visits come after.
-    await signin.locator('[data-status="todo"]').first().waitFor({ timeout: 60_000 })
-      .catch(() => { throw new Error("no evaluation to do on this device for this student (a fresh database, or MEASURE_STUDENT=…)"); });
+    await signin
+      .locator('[data-status="todo"]')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(() => {
+        throw new Error("no evaluation to do on this device for this student (a fresh database, or MEASURE_STUDENT=…)");
+      });
     const formPath = await signin.locator('[data-status="todo"] a[href^="/respond/"]').first().getAttribute("href");
     await signin.close();
 
@@ -284,11 +336,17 @@ async function main() {
     report(`${formPath} (student's answer form)`, form);
     report("bare SurveyJS page (.data/measure-bare)", barePage);
     console.log(`\nencodings: ${[...new Set([...home, ...form, ...barePage].map((s) => s.encoding))].join(",")}`);
-    console.log(`interactive (CPU 4x slower): form answered at ${ms.answered} ms (SurveyJS mounted at ${ms.mounted} ms, the answer kept), `
-      + `bare page answered at ${bareMs.answered} ms (mounted at ${bareMs.mounted} ms)`);
-    console.log(`form: initial ${kb(sum(form.filter((s) => s.initial)))} kB + loaded by the page ${kb(sum(form.filter((s) => !s.initial)))} kB`);
+    console.log(
+      `interactive (CPU 4x slower): form answered at ${ms.answered} ms (SurveyJS mounted at ${ms.mounted} ms, the answer kept), ` +
+        `bare page answered at ${bareMs.answered} ms (mounted at ${bareMs.mounted} ms)`,
+    );
+    console.log(
+      `form: initial ${kb(sum(form.filter((s) => s.initial)))} kB + loaded by the page ${kb(sum(form.filter((s) => !s.initial)))} kB`,
+    );
     const [h, f, b] = [kb(sum(home)), kb(sum(form)), kb(sum(barePage))];
-    console.log(`respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms.answered}`);
+    console.log(
+      `respondent-js: home_kb=${h} form_kb=${f} bare_kb=${b} ratio=${(sum(form) / sum(barePage)).toFixed(2)} interactive_ms=${ms.answered}`,
+    );
     await ctx.close();
   } finally {
     await browser.close();
@@ -297,7 +355,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -11,8 +11,12 @@ import { beijingDate } from "@/server/kernel/time";
 // supervisor fills in a record whose one date is the form's own; the quality office follows
 // visits, observers, units, the named records and the rates. Desktop and phone.
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 const OFFICER = "2025020102";
 const INFO = "E2E 学生信息员反馈";
@@ -87,7 +91,10 @@ describe("information officers", () => {
 
   it("an officer reports from their home, twice, about a section and not", async () => {
     expect(infoId).toBeGreaterThan(0);
-    for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
       const ctx = await newContext(browser, size);
       const page = await ctx.newPage();
       const problems = watch(page);
@@ -98,7 +105,10 @@ describe("information officers", () => {
       await card.getByText(INFO).waitFor();
       officerName = /^(.+?)，您好/.exec(await page.locator("h4").filter({ hasText: "，您好" }).first().innerText())![1];
       await settle(page, `info-officer-home-${label}`);
-      if (label === "phone") { await ctx.close(); continue; }
+      if (label === "phone") {
+        await ctx.close();
+        continue;
+      }
       await card.getByTestId("report-go").click();
       await page.waitForURL(new RegExp(`/report/${infoId}$`));
       await page.getByTestId("survey-form").locator(".sd-question").first().waitFor();
@@ -132,7 +142,10 @@ describe("information officers", () => {
 
   it("the quality office reads the reports with the officer's name, the unit admin without", async () => {
     expect(officerName).not.toBe("");
-    for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
       const ctx = await newContext(browser, size);
       const page = await ctx.newPage();
       await signInHome(page, "quality");
@@ -241,7 +254,10 @@ describe("observation rounds", () => {
   }, 180_000);
 
   it("the quality office follows visits, observers, units, the named records and the rates", async () => {
-    for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
       const ctx = await newContext(browser, size);
       const page = await ctx.newPage();
       const problems = watch(page);

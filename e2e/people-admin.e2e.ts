@@ -71,7 +71,10 @@ describe("revoking a role and deactivating a person", () => {
     const grants = quality.getByTestId("grants");
     await expect.poll(() => grants.innerText()).toContain("督导");
     await grants.getByTestId("revoke-supervisor").first().click();
-    await quality.locator(".ant-popconfirm").getByRole("button", { name: /撤\s*销/ }).click();
+    await quality
+      .locator(".ant-popconfirm")
+      .getByRole("button", { name: /撤\s*销/ })
+      .click();
     await expect.poll(() => grants.innerText(), { timeout: 15_000 }).not.toContain("督导");
     expect((await findPerson(quality, target.number)).roles).not.toContain("supervisor");
 
@@ -79,7 +82,10 @@ describe("revoking a role and deactivating a person", () => {
     await quality.goto(`/admin/people/${teacher.id}/access`);
     await settle(quality, "person-access-teacher");
     await quality.getByTestId("deactivate").click();
-    await quality.locator(".ant-popconfirm").getByRole("button", { name: /停\s*用/ }).click();
+    await quality
+      .locator(".ant-popconfirm")
+      .getByRole("button", { name: /停\s*用/ })
+      .click();
     await expect.poll(() => quality.getByTestId("person-status").innerText(), { timeout: 15_000 }).toContain("停用");
     expect((await findPerson(quality, "T0071")).active).toBe(false);
     // Deactivated: the person can no longer sign in.

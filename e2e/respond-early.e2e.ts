@@ -32,9 +32,13 @@ const CHUNKS = "**/_next/static/chunks/**";
 async function heldPage(from: Page): Promise<{ page: Page; release: () => Promise<void>; held: () => number }> {
   const page = await from.context().newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   let open!: () => void;
-  const gate = new Promise<void>((res) => { open = res; });
+  const gate = new Promise<void>((res) => {
+    open = res;
+  });
   let held = 0;
   const handler = async (route: Route) => {
     const response = await route.fetch();
@@ -67,22 +71,25 @@ async function view(p: Page, name: string) {
 
 /** Each question's box and the navigation button's, in page coordinates, on the copy or on SurveyJS's form. */
 async function layout(p: Page, which: "plain" | "survey") {
-  return p.evaluate(({ which, plain, survey }) => {
-    const root = document.querySelector(which === "plain" ? plain : survey.replace(/ \.sd-body__page$/, ""))!;
-    const questions = [...root.querySelectorAll(which === "plain" ? "[data-plain-question]" : ".sd-body__page .sd-question[data-name]")];
-    const box = (el: Element | null) => {
-      if (!el) return null;
-      const r = el.getBoundingClientRect();
-      return [Math.round(r.left), Math.round(r.top + window.scrollY), Math.round(r.width), Math.round(r.height)];
-    };
-    const name = (q: Element) => q.getAttribute(which === "plain" ? "data-plain-question" : "data-name");
-    return {
-      questions: Object.fromEntries(questions.map((q) => [name(q), box(q)])),
-      titles: Object.fromEntries(questions.map((q) => [name(q), box(q.querySelector(".sd-question__title"))])),
-      nav: box(root.querySelector(".sd-navigation__next-btn, .sd-navigation__complete-btn")),
-      scrollY: Math.round(window.scrollY),
-    };
-  }, { which, plain: PLAIN, survey: SURVEY_PAGE });
+  return p.evaluate(
+    ({ which, plain, survey }) => {
+      const root = document.querySelector(which === "plain" ? plain : survey.replace(/ \.sd-body__page$/, ""))!;
+      const questions = [...root.querySelectorAll(which === "plain" ? "[data-plain-question]" : ".sd-body__page .sd-question[data-name]")];
+      const box = (el: Element | null) => {
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.top + window.scrollY), Math.round(r.width), Math.round(r.height)];
+      };
+      const name = (q: Element) => q.getAttribute(which === "plain" ? "data-plain-question" : "data-name");
+      return {
+        questions: Object.fromEntries(questions.map((q) => [name(q), box(q)])),
+        titles: Object.fromEntries(questions.map((q) => [name(q), box(q.querySelector(".sd-question__title"))])),
+        nav: box(root.querySelector(".sd-navigation__next-btn, .sd-navigation__complete-btn")),
+        scrollY: Math.round(window.scrollY),
+      };
+    },
+    { which, plain: PLAIN, survey: SURVEY_PAGE },
+  );
 }
 
 /** Taps an option of a question on the plain copy (the n-th label, as a person would). */
@@ -113,7 +120,9 @@ async function expectSameLayout(p: Page, before: Awaited<ReturnType<typeof layou
   expect(after.scrollY, "the swap scrolled the page").toBe(before.scrollY);
   const close = (a: number[] | null, b: number[] | null, what: string) => {
     expect(a && b, what).toBeTruthy();
-    a!.forEach((v, i) => expect(Math.abs(v - b![i]), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1));
+    a!.forEach((v, i) =>
+      expect(Math.abs(v - b![i]), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1),
+    );
   };
   expect(Object.keys(after.questions)).toEqual(Object.keys(before.questions));
   for (const q of Object.keys(before.questions)) {
@@ -133,8 +142,10 @@ describe("a student answers before SurveyJS has loaded", () => {
     expect(r.status, JSON.stringify(r.error)).toBe(200);
     return r.data!.total.answered;
   };
-  const statuses = () => student.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status]`)
-    .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+  const statuses = () =>
+    student
+      .locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status]`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
 
   it("the answers given on the copy survive the swap, which moves nothing; the evaluation is submitted and counted once", async () => {
     quality = await as("quality");
@@ -150,12 +161,19 @@ describe("a student answers before SurveyJS has loaded", () => {
 
     const { page, release } = await openCopy(student, campaign.targets[0].targetId, campaign.campaignId);
     // Every question of the first page but the last, on the copy: the n-th option of the n-th (mod 5).
-    const names = await page.locator(`${PLAIN} [data-plain-question]`).evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
+    const names = await page
+      .locator(`${PLAIN} [data-plain-question]`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
     expect(names.length).toBeGreaterThan(3);
     const labels: Record<string, string> = {};
     for (const [i, q] of names.slice(0, -1).entries()) {
       await tapOnCopy(page, q, i % 5);
-      labels[q] = (await page.locator(`${PLAIN} [data-plain-question="${q}"] .sd-selectbase__label`).nth(i % 5).innerText()).trim();
+      labels[q] = (
+        await page
+          .locator(`${PLAIN} [data-plain-question="${q}"] .sd-selectbase__label`)
+          .nth(i % 5)
+          .innerText()
+      ).trim();
     }
     // Halfway down the page, where a student would be when SurveyJS arrives.
     await page.evaluate(() => window.scrollTo(0, Math.round(document.documentElement.scrollHeight / 3)));
@@ -172,7 +190,10 @@ describe("a student answers before SurveyJS has loaded", () => {
     for (const q of names.slice(0, -1)) expect((await chosenInSurvey(page, q)).trim(), `answer to ${q}`).toBe(labels[q]);
 
     // SurveyJS carries on from there: the last question, the second page, complete.
-    await page.locator(`${SURVEY_PAGE} .sd-question[data-name="${names.at(-1)}"] .sd-selectbase__item label`).first().click();
+    await page
+      .locator(`${SURVEY_PAGE} .sd-question[data-name="${names.at(-1)}"] .sd-selectbase__item label`)
+      .first()
+      .click();
     await page.locator("[data-survey-ready] .sd-navigation__next-btn:visible").click();
     await fillIn(page);
     await complete(page);
@@ -189,7 +210,9 @@ describe("a student answers before SurveyJS has loaded", () => {
 
     // Everything answered: the tap takes the student to the second page, with the answers kept.
     const { page, release } = await openCopy(student, campaign.targets[1].targetId, campaign.campaignId);
-    const names = await page.locator(`${PLAIN} [data-plain-question]`).evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
+    const names = await page
+      .locator(`${PLAIN} [data-plain-question]`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
     for (const q of names) await tapOnCopy(page, q, 1);
     const next = page.locator(`${PLAIN} .tqe-plain__nav`);
     await next.click();
@@ -201,7 +224,9 @@ describe("a student answers before SurveyJS has loaded", () => {
     await expect.poll(() => page.locator(`${SURVEY_PAGE} .sd-question[data-name="strengths"]`).count(), { timeout: 30_000 }).toBe(1);
     await page.locator("[data-survey-ready] .sd-navigation__prev-btn:visible").click();
     for (const q of names) {
-      const second = (await page.locator(`${SURVEY_PAGE} .sd-question[data-name="${q}"] .sd-item__control-label`).nth(1).innerText()).trim();
+      const second = (
+        await page.locator(`${SURVEY_PAGE} .sd-question[data-name="${q}"] .sd-item__control-label`).nth(1).innerText()
+      ).trim();
       expect((await chosenInSurvey(page, q)).trim(), `answer to ${q}`).toBe(second);
     }
     await page.locator("[data-survey-ready] .sd-navigation__next-btn:visible").click();
@@ -228,8 +253,15 @@ describe("a student answers before SurveyJS has loaded", () => {
     const desk = await as(STUDENT_DESKTOP, DESKTOP_1280);
     const pending = await trpc<Pending>(desk, "respond.pending", undefined, "query");
     const c = pending.data!.find((x) => x.campaignId === eotId)!;
-    await expect.poll(() => desk.locator(`[data-testid="campaign-${c.campaignId}"] [data-status]`)
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 }).toEqual(c.targets.map(() => "todo"));
+    await expect
+      .poll(
+        () =>
+          desk
+            .locator(`[data-testid="campaign-${c.campaignId}"] [data-status]`)
+            .evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))),
+        { timeout: 30_000 },
+      )
+      .toEqual(c.targets.map(() => "todo"));
     const { page, release } = await openCopy(desk, c.targets[0].targetId, c.campaignId);
     await tapOnCopy(page, "q1", 0);
     await page.evaluate(() => window.scrollTo(0, 300));

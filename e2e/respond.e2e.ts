@@ -21,11 +21,15 @@ async function open(size: typeof DESKTOP | typeof PHONE, locale: "zh" | "en" = "
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
   return page;
 }
 
-beforeAll(async () => { browser = await launch(); });
+beforeAll(async () => {
+  browser = await launch();
+});
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
@@ -44,7 +48,10 @@ describe("a student evaluates their courses anonymously", () => {
 
   const card = () => student.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
   const progress = () => card().locator('[data-testid="progress"]').innerText();
-  const statuses = () => card().locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+  const statuses = () =>
+    card()
+      .locator("[data-status]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
 
   it("sees the pending list with progress and gets all tokens at once", async () => {
     // The office's figures before the student comes (opening the list obtains the tokens).
@@ -73,8 +80,10 @@ describe("a student evaluates their courses anonymously", () => {
   it("the home and the form are light: no UI kit, tRPC client or message catalogue, the home within 150 kB", async () => {
     // What each library leaves in its code whatever the minifier does (strings it uses).
     const MARKERS = {
-      "Ant Design": "__cssinjs_instance__", "tRPC client": "TRPCClientError",
-      "react-query": "No QueryClient set", "next-intl in the browser": "MISSING_MESSAGE",
+      "Ant Design": "__cssinjs_instance__",
+      "tRPC client": "TRPCClientError",
+      "react-query": "No QueryClient set",
+      "next-intl in the browser": "MISSING_MESSAGE",
     };
     const load = async (path: string, ready: (p: Page) => Promise<unknown>) => {
       const p = await student.context().newPage();
@@ -84,7 +93,9 @@ describe("a student evaluates their courses anonymously", () => {
       const scripts: Promise<{ url: string; body: string; wire: number }>[] = [];
       p.on("response", (r) => {
         if (r.request().resourceType() !== "script") return;
-        scripts.push((async () => ({ url: r.url(), body: await r.text().catch(() => ""), wire: (await r.request().sizes()).responseBodySize }))());
+        scripts.push(
+          (async () => ({ url: r.url(), body: await r.text().catch(() => ""), wire: (await r.request().sizes()).responseBodySize }))(),
+        );
       });
       const doc = await p.goto(path);
       await ready(p);
@@ -93,12 +104,21 @@ describe("a student evaluates their courses anonymously", () => {
       await p.close();
       return out;
     };
-    const home = await load("/home", (p) => p.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status="todo"]`).first().waitFor());
-    const form = await load(`/respond/${campaign.campaignId}/${campaign.targets[0].targetId}`,
-      (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 }));
-    for (const [label, page] of [["home", home], ["form", form]] as const) {
+    const home = await load("/home", (p) =>
+      p.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status="todo"]`).first().waitFor(),
+    );
+    const form = await load(`/respond/${campaign.campaignId}/${campaign.targets[0].targetId}`, (p) =>
+      p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 }),
+    );
+    for (const [label, page] of [
+      ["home", home],
+      ["form", form],
+    ] as const) {
       for (const [lib, marker] of Object.entries(MARKERS)) {
-        expect(page.scripts.filter((x) => x.body.includes(marker)).map((x) => x.url), `${lib} on the ${label}`).toEqual([]);
+        expect(
+          page.scripts.filter((x) => x.body.includes(marker)).map((x) => x.url),
+          `${lib} on the ${label}`,
+        ).toEqual([]);
       }
       // The admin catalogue is not handed to the page either (admin.searchPlaceholder).
       expect(page.html.includes("输入名称、代码或姓名搜索"), `the message catalogue in the ${label}'s HTML`).toBe(false);
@@ -143,13 +163,18 @@ describe("a student evaluates their courses anonymously", () => {
     // A second submission with the same token is acknowledged as a duplicate, never stored twice.
     const again = await student.evaluate(async (targetId) => {
       const req = indexedDB.open("tqe-respond", 1);
-      const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error ?? new Error("indexedDB.open failed")); });
+      const db: IDBDatabase = await new Promise((res, rej) => {
+        req.onsuccess = () => res(req.result);
+        req.onerror = () => rej(req.error ?? new Error("indexedDB.open failed"));
+      });
       const rec = await new Promise<{ token: string; signature: string }>((res) => {
         const g = db.transaction("tokens").objectStore("tokens").get(targetId);
         g.onsuccess = () => res(g.result);
       });
       const r = await fetch("/api/submit", {
-        method: "POST", credentials: "omit", headers: { "content-type": "application/json" },
+        method: "POST",
+        credentials: "omit",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
       });
       return { status: r.status, body: await r.json() };
@@ -159,7 +184,10 @@ describe("a student evaluates their courses anonymously", () => {
     const other = await open(DESKTOP);
     await signInHome(other, STUDENT);
     const otherCard = other.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
-    await expect.poll(() => otherCard.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
+    await expect
+      .poll(() => otherCard.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), {
+        timeout: 30_000,
+      })
       .toEqual(campaign.targets.map(() => "elsewhere"));
     await otherCard.getByText("已在其他设备或浏览器上领取").first().waitFor();
     await shot(other, "respond-elsewhere-desktop");
@@ -190,7 +218,12 @@ describe("a student evaluates their courses anonymously", () => {
       expect(row.declined ?? null).toBeNull();
       expect(row.started ?? null).toBeNull();
     }
-    const direct = await trpc<{ rows: Record<string, unknown>[] }>(teacher, "campaigns.rates", { campaignId: campaign.campaignId }, "query");
+    const direct = await trpc<{ rows: Record<string, unknown>[] }>(
+      teacher,
+      "campaigns.rates",
+      { campaignId: campaign.campaignId },
+      "query",
+    );
     for (const row of direct.data!.rows) expect(row.declined ?? null).toBeNull();
     const self = teacher.getByTestId("self-evaluations");
     await self.waitFor();
@@ -202,12 +235,17 @@ describe("a student evaluates their courses anonymously", () => {
     await complete(teacher);
     await teacher.getByText("自评已提交").waitFor({ timeout: 30_000 });
     await teacher.goto("/home");
-    await expect.poll(async () => (await teacher.getByTestId("self-evaluations").innerText()).includes("已提交"), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await teacher.getByTestId("self-evaluations").innerText()).includes("已提交"), { timeout: 30_000 })
+      .toBe(true);
   });
 
   // After the office's count of obtained tokens above: these two students obtain theirs too.
   it("the student's home and form on a desktop (Chinese) and on a phone in English", async () => {
-    for (const [number, size, locale, label] of [["2024020111", DESKTOP, "zh", "desktop"], ["2024020112", PHONE, "en", "phone-en"]] as const) {
+    for (const [number, size, locale, label] of [
+      ["2024020111", DESKTOP, "zh", "desktop"],
+      ["2024020112", PHONE, "en", "phone-en"],
+    ] as const) {
       const p = await open(size, locale);
       await signInHome(p, number);
       await p.locator('[data-status="todo"]').first().waitFor({ timeout: 30_000 });
@@ -235,7 +273,10 @@ describe("an alumnus answers through a personal link", () => {
     const wave = list.data!.find((c) => c.kind === "graduate_tracking");
     expect(wave).toBeDefined();
     const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave!.id);
-    const link = csv.split(/\r?\n/).map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0]).find(Boolean);
+    const link = csv
+      .split(/\r?\n/)
+      .map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0])
+      .find(Boolean);
     expect(link).toBeDefined();
     const path = new URL(link!).pathname;
 

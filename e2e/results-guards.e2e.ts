@@ -16,14 +16,27 @@ const CURRENT = "2026-2027";
 const rows = (page: Page, testid: string) => page.getByTestId(testid).locator("tbody tr.ant-table-row");
 
 type Overview = { schoolYear: string; policy: { id: number } | null }[];
-type Target = { targetId: number; raterGroup: string; teacherNumber: string | null; reported: boolean; n: number; reliability: number | null;
-  ci95: { low: number; high: number } | null; campaignId: number };
+type Target = {
+  targetId: number;
+  raterGroup: string;
+  teacherNumber: string | null;
+  reported: boolean;
+  n: number;
+  reliability: number | null;
+  ci95: { low: number; high: number } | null;
+  campaignId: number;
+};
 const policyOf = async (page: Page, year: string) =>
   (await trpc<Overview>(page, "scoring.overview", undefined, "query")).data!.find((y) => y.schoolYear === year)!.policy!.id;
 async function allTargets(page: Page, policyId: number, extra: Record<string, unknown> = {}): Promise<Target[]> {
   const out: Target[] = [];
   for (let p = 1; ; p++) {
-    const r = await trpc<{ items: Target[]; total: number }>(page, "scoring.targets", { policyId, pageSize: 200, page: p, ...extra }, "query");
+    const r = await trpc<{ items: Target[]; total: number }>(
+      page,
+      "scoring.targets",
+      { policyId, pageSize: 200, page: p, ...extra },
+      "query",
+    );
     expect(r.status, JSON.stringify(r.error)).toBe(200);
     out.push(...r.data!.items);
     if (out.length >= r.data!.total) return out;
@@ -73,7 +86,10 @@ describe("results of the current year while its campaign runs", () => {
     const running = campaigns.data!.filter((c) => c.state === "open");
     expect(running.length).toBeGreaterThan(0);
     const runningIds = new Set(running.map((c) => c.id));
-    for (const [number, label] of [["hr", "hr"], ["L0001", "leader"]] as const) {
+    for (const [number, label] of [
+      ["hr", "hr"],
+      ["L0001", "leader"],
+    ] as const) {
       const page = await as(number);
       await visit(page, "/admin/results", `results-opens-${label}-zh-desktop`);
       expect(await page.getByTestId("policy-line").textContent()).toContain(LAST);
@@ -161,13 +177,19 @@ describe("statistics with guard rails", () => {
   it("a teacher sees no percentile from three observers, and does from a reliable class of students", async () => {
     const quality = await as("quality");
     const last = await policyOf(quality, LAST);
-    const observers = (await allTargets(quality, last, { raterGroup: "supervisor", reportedOnly: true }))
-      .filter((x) => x.n === 3 && x.reliability !== null && x.reliability < 0.7);
+    const observers = (await allTargets(quality, last, { raterGroup: "supervisor", reportedOnly: true })).filter(
+      (x) => x.n === 3 && x.reliability !== null && x.reliability < 0.7,
+    );
     expect(observers.length).toBeGreaterThan(0);
     const students = await allTargets(quality, last, { raterGroup: "student", reportedOnly: true });
-    const number = observers.map((x) => x.teacherNumber!).find((n) => students.some((s) => s.teacherNumber === n && (s.reliability ?? 0) >= 0.7))!;
+    const number = observers
+      .map((x) => x.teacherNumber!)
+      .find((n) => students.some((s) => s.teacherNumber === n && (s.reliability ?? 0) >= 0.7))!;
     expect(number).toBeTruthy();
-    for (const [size, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]] as const) {
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
       const teacher = await as(number, size);
       await expect.poll(() => teacher.getByTestId("my-result").count()).toBeGreaterThan(0);
       const results = teacher.getByTestId("my-result");

@@ -10,8 +10,12 @@ import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, wa
 // is refused with the problem named, a good one approved and in force at once); a teacher reads
 // their own results on their home page; the export answers in the long format.
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 const YEAR = "2025-2026";
 const rows = (page: Page, testid: string) => page.getByTestId(testid).locator("tbody tr.ant-table-row");
@@ -88,12 +92,17 @@ describe("results", () => {
       return { status: r.status, head: (await r.text()).slice(0, 200) };
     }, YEAR);
     expect(csv.status).toBe(200);
-    expect(csv.head.replace(/^\uFEFF/, "").startsWith("campaign,instrument_version,section,teacher,rater_group,response,question,value")).toBe(true);
+    expect(
+      csv.head.replace(/^\uFEFF/, "").startsWith("campaign,instrument_version,section,teacher,rater_group,response,question,value"),
+    ).toBe(true);
 
     // a past term's file with a value outside the item's options: refused, the row and column named, nothing imported
     const campaignsBefore = (await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).data!.length;
     const bad = path.join(tmpdir(), "history-bad.csv");
-    writeFileSync(bad, "campaign,instrument_version,section,teacher,rater_group,response,question,value\n旧系统 2024-2025-1,student_evaluation@1,GE1002-01,T0047,student,r1,q1,9\n");
+    writeFileSync(
+      bad,
+      "campaign,instrument_version,section,teacher,rater_group,response,question,value\n旧系统 2024-2025-1,student_evaluation@1,GE1002-01,T0047,student,r1,q1,9\n",
+    );
     await page.getByTestId("history-open").click();
     const chooser = page.waitForEvent("filechooser");
     await page.getByTestId("history-file").click();
@@ -113,18 +122,26 @@ describe("results", () => {
     const editor = page.getByTestId("policy-json");
     await expect.poll(() => editor.inputValue()).toContain('"schoolYear"');
     const current = JSON.parse(await editor.inputValue());
-    await editor.fill(JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.3, peer: 0.2 } } }, null, 2));
+    await editor.fill(
+      JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.3, peer: 0.2 } } }, null, 2),
+    );
     await expect.poll(() => page.getByTestId("policy-problem").textContent()).toContain("weights.default 的权重之和须为 1，当前为 1.1");
     expect(await page.getByTestId("save-policy").isDisabled()).toBe(true);
     await settle(page, "policies-editor-refused-zh-desktop");
-    await editor.fill(JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.25, peer: 0.15 } } }, null, 2));
+    await editor.fill(
+      JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.25, peer: 0.15 } } }, null, 2),
+    );
     await expect.poll(() => page.getByTestId("policy-ok").count()).toBe(1);
     await page.getByTestId("save-policy").click();
     await expect.poll(() => page.getByTestId(`versions-${YEAR}`).textContent()).toContain("第 2 版");
     await page.getByTestId(`versions-${YEAR}`).getByTestId("approve").click();
     await page.getByTestId("approve-note").fill("调整学生评教权重（E2E）");
     await page.getByTestId("approve-ok").click();
-    await expect.poll(() => page.getByTestId(`versions-${YEAR}`).locator("tr", { hasText: "第 2 版" }).getByTestId("policy-current").count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByTestId(`versions-${YEAR}`).locator("tr", { hasText: "第 2 版" }).getByTestId("policy-current").count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
     await settle(page, "policies-approved-zh-desktop");
     await page.goto(`/admin/results?year=${YEAR}`);
     await expect.poll(() => page.getByTestId("policy-line").textContent()).toContain("第 2 版");
@@ -138,11 +155,18 @@ describe("results", () => {
     await q.page.goto("/admin/results");
     const overview = await trpc<{ schoolYear: string; policy: { id: number } | null }[]>(q.page, "scoring.overview", undefined, "query");
     const policyId = overview.data!.find((y) => y.schoolYear === YEAR)!.policy!.id;
-    const list = await trpc<{ items: { teacherNumber: string; reported: boolean }[] }>(q.page, "scoring.targets",
-      { policyId, raterGroup: "student", reportedOnly: true, pageSize: 5 }, "query");
+    const list = await trpc<{ items: { teacherNumber: string; reported: boolean }[] }>(
+      q.page,
+      "scoring.targets",
+      { policyId, raterGroup: "student", reportedOnly: true, pageSize: 5 },
+      "query",
+    );
     const number = list.data!.items[0].teacherNumber;
     await q.ctx.close();
-    for (const [size, label] of [[PHONE, "phone"], [DESKTOP, "desktop"]] as const) {
+    for (const [size, label] of [
+      [PHONE, "phone"],
+      [DESKTOP, "desktop"],
+    ] as const) {
       const ctx = await newContext(browser, size, "zh");
       const page = await ctx.newPage();
       const problems = watch(page);

@@ -24,7 +24,9 @@ type Pending = { campaignId: number; targets: { targetId: number; courseName: st
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-beforeAll(async () => { browser = await launch(); });
+beforeAll(async () => {
+  browser = await launch();
+});
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
@@ -40,7 +42,11 @@ const pwned = (p: Page) => p.evaluate(() => (window as unknown as { __pwned?: nu
 
 function attackFile(): Json {
   const f: Json = JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "student_evaluation.json"), "utf8"));
-  f.survey.pages[0].elements.unshift({ type: "html", name: "notice", html: { default: `<p>${PLANTED_TEXT.zh}</p>${PAYLOAD}`, en: `<p>${PLANTED_TEXT.en}</p>` } });
+  f.survey.pages[0].elements.unshift({
+    type: "html",
+    name: "notice",
+    html: { default: `<p>${PLANTED_TEXT.zh}</p>${PAYLOAD}`, en: `<p>${PLANTED_TEXT.en}</p>` },
+  });
   f.survey.completedHtml = { default: `<h3>提交成功</h3>${PAYLOAD}`, en: "<h3>Submitted</h3>" };
   return f;
 }
@@ -55,7 +61,11 @@ describe("a questionnaire with script in it", () => {
     await page.getByTestId("version-row").first().waitFor();
     const versions = await page.getByTestId("version-row").count();
 
-    await page.locator("input[type=file]").setInputFiles({ name: "student_evaluation.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(attackFile(), null, 2)) });
+    await page.locator("input[type=file]").setInputFiles({
+      name: "student_evaluation.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(attackFile(), null, 2)),
+    });
     await page.getByTestId("upload-problems").waitFor();
     const problems = await page.getByTestId("upload-problems").innerText();
     expect(problems).toContain("未保存");
@@ -92,7 +102,14 @@ describe("a version stored before the fix, on the student's answer page (second 
 
   beforeAll(async () => {
     const { pgliteDir, env } = inject("plantedApp");
-    const e: NodeJS.ProcessEnv = { ...process.env, ...env, PGLITE_DIR: pgliteDir, DEMO_SEED: "off", SCHEDULER: "off", NEXT_TELEMETRY_DISABLED: "1" };
+    const e: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...env,
+      PGLITE_DIR: pgliteDir,
+      DEMO_SEED: "off",
+      SCHEDULER: "off",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
     delete e.DATABASE_URL;
     planted = await startApp(e);
   }, 120_000);
@@ -108,14 +125,17 @@ describe("a version stored before the fix, on the student's answer page (second 
     const pending = await trpc<Pending>(student, "respond.pending", undefined, "query");
     const campaign = pending.data!.find((c) => c.targets.length > 0)!;
     const card = student.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
-    await expect.poll(() => card.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
+    await expect
+      .poll(() => card.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
       .toEqual(campaign.targets.map(() => "todo"));
     await card.locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
-    const response = await student.waitForResponse((r) => /\/respond\//.test(r.url()) && r.request().resourceType() === "document").catch(() => null);
+    const response = await student
+      .waitForResponse((r) => /\/respond\//.test(r.url()) && r.request().resourceType() === "document")
+      .catch(() => null);
     await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
 
     // The page runs under the policy: scripts by nonce only, no inline handlers, no eval, requests to the app only.
-    const policy = (await (response ?? await student.reload())!.headerValue("content-security-policy")) ?? "";
+    const policy = (await (response ?? (await student.reload()))!.headerValue("content-security-policy")) ?? "";
     expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'(;|$)/);
     expect(policy).toContain("script-src-attr 'none'");
     expect(policy).toContain("connect-src 'self'");
@@ -169,7 +189,8 @@ describe("a version stored before the fix, on the student's answer page (second 
       const box = document.createElement("div");
       document.body.append(box);
       // What the attack's markup does, as if a sanitiser had let it through.
-      box.innerHTML = '<img src="data:," onerror="window.__pwned=(window.__pwned||0)+1"><a id="js" href="javascript:window.__pwned=(window.__pwned||0)+1">x</a>';
+      box.innerHTML =
+        '<img src="data:," onerror="window.__pwned=(window.__pwned||0)+1"><a id="js" href="javascript:window.__pwned=(window.__pwned||0)+1">x</a>';
       (document.getElementById("js") as HTMLAnchorElement).click();
       let fetched = "sent";
       try {
@@ -192,11 +213,15 @@ describe("a version stored before the fix, on the student's answer page (second 
   it("a locked-out address stays locked out when the client adds X-Forwarded-For", async () => {
     const base = planted.base;
     const csrf = await fetch(`${base}/api/auth/csrf`);
-    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const { csrfToken } = await csrf.json() as { csrfToken: string };
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const signIn = async (number: string, password: string, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}/api/auth/callback/credentials`, {
-        method: "POST", redirect: "manual",
+        method: "POST",
+        redirect: "manual",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: base, ...headers },
         body: new URLSearchParams({ csrfToken, number, password, json: "true" }),
       });
@@ -208,7 +233,13 @@ describe("a version stored before the fix, on the student's answer page (second 
     for (let i = 0; i < 50; i++) await signIn(`NOBODY${i}`, "wrong-password");
     expect(await signIn("2024020103", "Demo@2026")).toMatch(/^throttled:/);
     for (const xff of ["198.51.100.1", "198.51.100.1, 127.0.0.1"]) {
-      expect(await signIn("2024020103", "Demo@2026", { "x-forwarded-for": xff, "x-real-ip": "198.51.100.2", "x-tqe-peer-address": "198.51.100.3" })).toMatch(/^throttled:/);
+      expect(
+        await signIn("2024020103", "Demo@2026", {
+          "x-forwarded-for": xff,
+          "x-real-ip": "198.51.100.2",
+          "x-tqe-peer-address": "198.51.100.3",
+        }),
+      ).toMatch(/^throttled:/);
     }
   });
 });
@@ -241,15 +272,28 @@ function flood(url: string, headers: Record<string, string> = {}): Promise<Flood
       clearTimeout(giveUp);
       if (!answer) return reject(new Error("the connection ended without an answer"));
       let code: string | null = null;
-      try { code = JSON.parse(answer.body).code ?? null; } catch { /* not JSON */ }
+      try {
+        code = JSON.parse(answer.body).code ?? null;
+      } catch {
+        /* not JSON */
+      }
       resolve({ status: answer.status, code, sent: answer.at, after: sent - answer.at });
     };
     // A server that answers but keeps the connection (401 before reading) is left after 5 s.
-    const giveUp = setTimeout(() => { req.destroy(); end(); }, 5000);
+    const giveUp = setTimeout(() => {
+      req.destroy();
+      end();
+    }, 5000);
     req.on("response", (res) => {
       answer = { status: res.statusCode ?? 0, at: sent, body: "" };
-      res.on("data", (d) => { answer!.body += d; });
-      if (res.statusCode !== 413) res.on("end", () => { req.destroy(); end(); });
+      res.on("data", (d) => {
+        answer!.body += d;
+      });
+      if (res.statusCode !== 413)
+        res.on("end", () => {
+          req.destroy();
+          end();
+        });
     });
     req.on("error", end);
     req.on("close", end);
@@ -294,8 +338,15 @@ describe("request bodies", () => {
 
     // A Content-Length above the limit: refused before anything is read.
     const announced = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${baseURL()}/api/submit`, { method: "POST", headers: { origin: baseURL(), "content-type": "application/json", "content-length": String(200 * MB) } });
-      req.on("response", (res) => { resolve(res.statusCode ?? 0); res.resume(); req.destroy(); });
+      const req = http.request(`${baseURL()}/api/submit`, {
+        method: "POST",
+        headers: { origin: baseURL(), "content-type": "application/json", "content-length": String(200 * MB) },
+      });
+      req.on("response", (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        req.destroy();
+      });
       req.on("error", reject);
       req.write("{");
     });
@@ -304,7 +355,8 @@ describe("request bodies", () => {
 
   it("text that cannot be stored is a 400 with a message, not a 500", async () => {
     const res = await fetch(`${baseURL()}/api/submit`, {
-      method: "POST", headers: { origin: baseURL(), "content-type": "application/json" },
+      method: "POST",
+      headers: { origin: baseURL(), "content-type": "application/json" },
       body: '{"targetId":1,"token":"x","signature":"y","answers":{"comment":"a\\u0000b"}}',
     });
     expect(res.status).toBe(400);
@@ -321,11 +373,15 @@ describe("the bare benchmark route", () => {
   it("is not in the production build: absent from the build's routes, and the server answers 404", async () => {
     // Only the benchmark harness's build (TQE_BENCH_BUILD=1, bench/harness.ts) builds
     // app/api/bench/bare/route.bench.ts; the tests' build is a production build.
-    const routes = Object.values(JSON.parse(readFileSync(path.join(process.cwd(), ".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>);
+    const routes = Object.values(
+      JSON.parse(readFileSync(path.join(process.cwd(), ".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>,
+    );
     expect(routes).toContain("/api/submit");
     expect(routes).not.toContain("/api/bench/bare");
     const res = await fetch(`${baseURL()}/api/bench/bare`, {
-      method: "POST", headers: { origin: baseURL(), "content-type": "application/json" }, body: "{}",
+      method: "POST",
+      headers: { origin: baseURL(), "content-type": "application/json" },
+      body: "{}",
     });
     expect(res.status).toBe(404);
   });

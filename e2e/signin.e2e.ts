@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signIn, signInHome } from "./browser";
 
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 describe("signing in", () => {
   it("a student signs in on a phone and sees this term's courses", async () => {
@@ -67,14 +71,20 @@ describe("signing in", () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
     // next-auth's own answers name the request's origin.
-    const providers = await (await fetch(`${base.origin}/api/auth/providers`)).json() as Record<string, { signinUrl: string; callbackUrl: string }>;
+    const providers = (await (await fetch(`${base.origin}/api/auth/providers`)).json()) as Record<
+      string,
+      { signinUrl: string; callbackUrl: string }
+    >;
     expect(new URL(providers.credentials.callbackUrl).origin).toBe(base.origin);
     await signInHome(page, "T0011");
     expect(new URL(page.url()).origin).toBe(base.origin);
     // The menu opens once the page has hydrated: a click that came before it is tried again.
     for (let i = 0; i < 10 && !(await page.getByText("退出登录").isVisible()); i++) {
       await page.locator(".ant-layout-header .ant-avatar").click();
-      await page.getByText("退出登录").waitFor({ timeout: 3_000 }).catch(() => undefined);
+      await page
+        .getByText("退出登录")
+        .waitFor({ timeout: 3_000 })
+        .catch(() => undefined);
     }
     await page.getByText("退出登录").click();
     await page.waitForURL((u) => u.pathname === "/signin", { timeout: 30_000 });
@@ -98,7 +108,11 @@ describe("signing in", () => {
     expect(res?.status()).toBe(404);
     expect(await page.getByRole("heading", { name: "页面不存在" }).count()).toBe(1);
     await ctx.close();
-    const forged = await fetch(`${baseURL()}/api/trpc/me.whoami`, { method: "POST", headers: { origin: "http://evil.example.com", "content-type": "application/json" }, body: "{}" });
+    const forged = await fetch(`${baseURL()}/api/trpc/me.whoami`, {
+      method: "POST",
+      headers: { origin: "http://evil.example.com", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(forged.status).toBe(403);
   });
 });

@@ -12,8 +12,12 @@ import { DESKTOP, PHONE, launch, newContext, shot } from "./browser";
 // lands on the sign-in page by itself. The launcher's server is the one here (startingHandler),
 // fed the lines a real start prints; the app is a stand-in that answers /signin.
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 function serve(port: number, handler: http.RequestListener): Promise<http.Server> {
   return new Promise((resolve) => {
@@ -54,7 +58,10 @@ describe("the starting page of npm run demo", () => {
     const progress = new Progress(start);
     progress.dataLine("Opening the embedded database in .data/pglite and applying migrations…", start);
     progress.buildLine("  Creating an optimized production build ...", start);
-    let placeholder = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
+    let placeholder = await serve(
+      port,
+      startingHandler(() => progress.snapshot(Date.now())),
+    );
 
     const { ctx, page, problems, res } = await open(port, DESKTOP, "zh");
     expect(res.status()).toBe(503);
@@ -72,7 +79,10 @@ describe("the starting page of npm run demo", () => {
 
     // the seed goes on: the page follows without a reload
     progress.dataLine("Seeding the demo university (示范大学)…", Date.now());
-    progress.dataLine("Demo campaign \"计算机与信息工程学院 2026-2027-1 学期期末学生评教\": 44 targets, 2373 raters; making signing keys…", Date.now());
+    progress.dataLine(
+      'Demo campaign "计算机与信息工程学院 2026-2027-1 学期期末学生评教": 44 targets, 2373 raters; making signing keys…',
+      Date.now(),
+    );
     await expect.poll(() => stateOf(page, "demo"), { timeout: 5_000 }).toBe("running");
     await expect.poll(() => stateOf(page, "database")).toBe("done");
     expect(await page.locator('li[data-step="demo"] .detail').innerText()).toContain("学期期末学生评教 · 44");
@@ -83,14 +93,25 @@ describe("the starting page of npm run demo", () => {
     await close(placeholder);
     await new Promise((r) => setTimeout(r, 1500));
     const app = await serve(port, (req, res) => {
-      if (req.url === "/") { res.writeHead(307, { Location: "/signin" }); res.end(); return; }
-      if (req.url === "/favicon.ico") { res.writeHead(204); res.end(); return; }
-      if (req.url?.startsWith("/signin")) {
-        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-        res.end('<!doctype html><html lang="zh-CN"><title>登录</title><form><input id="number"><input id="password" type="password"></form></html>');
+      if (req.url === "/") {
+        res.writeHead(307, { Location: "/signin" });
+        res.end();
         return;
       }
-      res.writeHead(404); res.end();
+      if (req.url === "/favicon.ico") {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      if (req.url?.startsWith("/signin")) {
+        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+        res.end(
+          '<!doctype html><html lang="zh-CN"><title>登录</title><form><input id="number"><input id="password" type="password"></form></html>',
+        );
+        return;
+      }
+      res.writeHead(404);
+      res.end();
     });
     await page.waitForURL(/\/signin$/, { timeout: 15_000 });
     expect(await page.locator("#password").count()).toBe(1);
@@ -99,7 +120,10 @@ describe("the starting page of npm run demo", () => {
     await close(app);
 
     // a phone, in English (the language chosen in the app: its cookie)
-    placeholder = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
+    placeholder = await serve(
+      port,
+      startingHandler(() => progress.snapshot(Date.now())),
+    );
     const phone = await open(port, PHONE, "en");
     expect(await phone.page.locator("h1").innerText()).toBe("Starting");
     expect(await percent(phone.page)).toMatch(/^about \d+%$/);
@@ -126,7 +150,10 @@ describe("the starting page of npm run demo", () => {
     const port = await freePort();
     const progress = new Progress(Date.now());
     progress.buildLine("  Creating an optimized production build ...", Date.now());
-    const server = await serve(port, startingHandler(() => progress.snapshot(Date.now())));
+    const server = await serve(
+      port,
+      startingHandler(() => progress.snapshot(Date.now())),
+    );
     const { ctx, page, problems } = await open(port, DESKTOP, "zh");
     progress.buildDone(false, Date.now(), "next build 以代码 1 退出");
     await expect.poll(() => page.locator("#line").innerText(), { timeout: 5_000 }).toContain("启动失败：next build 以代码 1 退出");

@@ -13,8 +13,15 @@ import { SURVEY_PAGE, buttonText, complete, fillIn } from "./fill";
 
 type Json = Record<string, unknown>;
 const SURVEYS_DIR = path.join(process.cwd(), "surveys");
-const LIBRARY: Record<string, Json> = Object.fromEntries(readdirSync(SURVEYS_DIR).filter((f) => f.endsWith(".json")).sort()
-  .map((f) => { const j = JSON.parse(readFileSync(path.join(SURVEYS_DIR, f), "utf8")) as Json; return [j.key as string, j]; }));
+const LIBRARY: Record<string, Json> = Object.fromEntries(
+  readdirSync(SURVEYS_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => {
+      const j = JSON.parse(readFileSync(path.join(SURVEYS_DIR, f), "utf8")) as Json;
+      return [j.key as string, j];
+    }),
+);
 const KEYS = Object.keys(LIBRARY);
 
 /** A string that survives minification and is in survey-core's code, not in the app's own (a CSS class name in its class table). */
@@ -28,7 +35,6 @@ const problems: string[] = [];
 const versions = new Map<string, number>();
 let uploadedByTest = false;
 
-
 type ListRow = { key: string; approved: { id: number } | null };
 
 beforeAll(async () => {
@@ -36,7 +42,9 @@ beforeAll(async () => {
   ctx = await newContext(browser, PHONE, "zh");
   page = await ctx.newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   await signInHome(page, "quality");
   let list = await trpc<ListRow[]>(page, "instruments.list", undefined, "query");
   expect(list.status, JSON.stringify(list.error)).toBe(200);
@@ -56,7 +64,10 @@ beforeAll(async () => {
   }
   for (const r of list.data!) if (r.approved) versions.set(r.key, r.approved.id);
 });
-afterAll(async () => { await ctx?.close(); await browser?.close(); });
+afterAll(async () => {
+  await ctx?.close();
+  await browser?.close();
+});
 
 // ---- Opening a version's preview (the filling itself: fill.ts) ----
 
@@ -125,12 +136,16 @@ describe("what respondents are told", () => {
     const p = await enCtx.newPage();
     const errors: string[] = [];
     p.on("pageerror", (e) => errors.push(e.message));
-    p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    p.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await signInHome(p, "quality");
     const file = LIBRARY.graduate_tracking as { name: { en: string }; survey: { title: { en: string } } };
     await openPreview(p, "graduate_tracking");
     expect(await p.getByTestId("preview-name").innerText()).toBe(file.name.en);
-    await expect.poll(() => p.locator(".sd-container-modern__title .sd-header__text .sd-title").first().innerText()).toBe(file.survey.title.en);
+    await expect
+      .poll(() => p.locator(".sd-container-modern__title .sd-header__text .sd-title").first().innerText())
+      .toBe(file.survey.title.en);
     expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await shot(p, "survey-graduate_tracking-en-desktop");
     expect(errors).toEqual([]);
@@ -139,8 +154,12 @@ describe("what respondents are told", () => {
 
   it("the server refuses an answer out of the scale: respond.checkPreview names the question", async () => {
     const id = await openPreview(page, "graduating_satisfaction");
-    const r = await trpc<{ ok: boolean; errors: { question: string; code: string; message: string }[] }>(page, "respond.checkPreview",
-      { versionId: id, answers: { curriculum: 9 } }, "mutation");
+    const r = await trpc<{ ok: boolean; errors: { question: string; code: string; message: string }[] }>(
+      page,
+      "respond.checkPreview",
+      { versionId: id, answers: { curriculum: 9 } },
+      "mutation",
+    );
     expect(r.status).toBe(200);
     expect(r.data!.ok).toBe(false);
     const err = r.data!.errors.find((e) => e.question === "curriculum");
@@ -148,8 +167,12 @@ describe("what respondents are told", () => {
     expect(err?.message).toMatch(/9/);
     expect(err?.message).toMatch(/[\u4e00-\u9fff]/); // in Chinese, the caller's language
 
-    const en = await trpc<{ ok: boolean; errors: { question: string; message: string }[] }>(page, "respond.checkPreview",
-      { versionId: id, answers: { curriculum: 9 }, locale: "en" }, "mutation");
+    const en = await trpc<{ ok: boolean; errors: { question: string; message: string }[] }>(
+      page,
+      "respond.checkPreview",
+      { versionId: id, answers: { curriculum: 9 }, locale: "en" },
+      "mutation",
+    );
     expect(en.data!.errors.find((e) => e.question === "curriculum")?.message).toMatch(/not an allowed value/);
   });
 
@@ -186,13 +209,15 @@ describe("survey-core only where a survey is rendered", () => {
   /** The scripts a page loads; `initial` if the page's HTML names it (else loaded later, by the page's code). */
   async function scripts(p: Page, url: string, ready: () => Promise<unknown>) {
     const seen: Response[] = [];
-    const onResponse = (r: Response) => { if (r.request().resourceType() === "script") seen.push(r); };
+    const onResponse = (r: Response) => {
+      if (r.request().resourceType() === "script") seen.push(r);
+    };
     p.on("response", onResponse);
     const doc = await p.goto(url);
     await ready();
     await p.waitForLoadState("networkidle");
     p.off("response", onResponse);
-    const html = (await doc!.text());
+    const html = await doc!.text();
     const out: { url: string; initial: boolean; survey: boolean }[] = [];
     for (const r of seen) {
       const body = await r.text().catch(() => "");
@@ -206,10 +231,14 @@ describe("survey-core only where a survey is rendered", () => {
     expect(home.length).toBeGreaterThan(0);
     expect(home.filter((s) => s.survey).map((s) => s.url)).toEqual([]);
 
-    const preview = await scripts(page, `/admin/instruments/versions/${versions.get("student_evaluation")}/preview`,
-      () => page.locator(SURVEY_PAGE).waitFor());
+    const preview = await scripts(page, `/admin/instruments/versions/${versions.get("student_evaluation")}/preview`, () =>
+      page.locator(SURVEY_PAGE).waitFor(),
+    );
     const withSurvey = preview.filter((s) => s.survey);
     expect(withSurvey.length, "the preview loads survey-core").toBeGreaterThan(0);
-    expect(withSurvey.filter((s) => s.initial).map((s) => s.url), "not among the page's own scripts").toEqual([]);
+    expect(
+      withSurvey.filter((s) => s.initial).map((s) => s.url),
+      "not among the page's own scripts",
+    ).toEqual([]);
   });
 });

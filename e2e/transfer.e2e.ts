@@ -19,11 +19,15 @@ async function open(size: typeof DESKTOP | typeof PHONE): Promise<Page> {
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
   return page;
 }
 
-beforeAll(async () => { browser = await launch(); });
+beforeAll(async () => {
+  browser = await launch();
+});
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
@@ -36,8 +40,10 @@ describe("a student moves their evaluations to another device", () => {
   let phone: Page;
   let computer: Page;
   let campaign: Pending[number];
-  const statuses = (p: Page) => p.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status]`)
-    .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+  const statuses = (p: Page) =>
+    p
+      .locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status]`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
 
   it("the phone obtains the tokens; the computer sees them started elsewhere, then takes them with the code", async () => {
     phone = await open(PHONE);
@@ -90,13 +96,18 @@ describe("a student moves their evaluations to another device", () => {
 
     const sent = await phone.evaluate(async (targetId) => {
       const req = indexedDB.open("tqe-respond", 1);
-      const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error ?? new Error("indexedDB.open failed")); });
+      const db: IDBDatabase = await new Promise((res, rej) => {
+        req.onsuccess = () => res(req.result);
+        req.onerror = () => rej(req.error ?? new Error("indexedDB.open failed"));
+      });
       const rec = await new Promise<{ token: string; signature: string }>((res) => {
         const g = db.transaction("tokens").objectStore("tokens").get(targetId);
         g.onsuccess = () => res(g.result);
       });
       const r = await fetch("/api/submit", {
-        method: "POST", credentials: "omit", headers: { "content-type": "application/json" },
+        method: "POST",
+        credentials: "omit",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
       });
       return { status: r.status, body: await r.json() };
@@ -116,7 +127,10 @@ describe("an alumnus opens the link on one device and answers on another", () =>
     const list = await trpc<{ id: number; kind: string }[]>(quality, "campaigns.list", undefined, "query");
     const wave = list.data!.find((c) => c.kind === "graduate_tracking")!;
     const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave.id);
-    const links = csv.split(/\r?\n/).map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0]).filter(Boolean) as string[];
+    const links = csv
+      .split(/\r?\n/)
+      .map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0])
+      .filter(Boolean) as string[];
     const path = new URL(links[links.length - 1]).pathname; // not the link the respond journey uses
 
     const phone = await open(PHONE);

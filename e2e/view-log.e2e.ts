@@ -21,7 +21,12 @@ const logOf = async (page: Page, input: Record<string, unknown>) => {
 describe("the view log", () => {
   it("shows HR's look at a teacher's appraisal, found by teacher, viewer and day", async () => {
     const hr = await as("hr");
-    const table = await trpc<{ page: { items: { teacherId: number; number: string; name: string }[] } }>(hr, "appraisal.table", { schoolYear: YEAR, pageSize: 50 }, "query");
+    const table = await trpc<{ page: { items: { teacherId: number; number: string; name: string }[] } }>(
+      hr,
+      "appraisal.table",
+      { schoolYear: YEAR, pageSize: 50 },
+      "query",
+    );
     const teacher = table.data!.page.items.find((r) => /^T\d+$/.test(r.number))!;
     const admin = await as("admin");
     const before = (await logOf(admin, { q: teacher.number })).total;
@@ -70,7 +75,11 @@ describe("the view log", () => {
   });
 
   it("is closed to everyone but the system administrator: the 403 page, no menu entry, a refused procedure", async () => {
-    for (const [number, size, label] of [["quality", DESKTOP, "quality-desktop"], ["hr", PHONE, "hr-phone"], ["T0004", DESKTOP, "teacher-desktop"]] as const) {
+    for (const [number, size, label] of [
+      ["quality", DESKTOP, "quality-desktop"],
+      ["hr", PHONE, "hr-phone"],
+      ["T0004", DESKTOP, "teacher-desktop"],
+    ] as const) {
       const page = await as(number, size);
       expect(await page.getByRole("link", { name: "查阅记录", exact: true }).count()).toBe(0);
       await page.goto("/admin/view-log");
@@ -78,7 +87,9 @@ describe("the view log", () => {
       expect(await page.getByTestId("view-log-table").count()).toBe(0);
       await settle(page, `view-log-forbidden-${label}`);
       // asked outside the page (the context's cookies): a refusal provoked on purpose, not a console error of the page
-      expect((await page.request.get(`/api/trpc/appraisal.viewLog?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).status()).toBe(403);
+      expect(
+        (await page.request.get(`/api/trpc/appraisal.viewLog?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).status(),
+      ).toBe(403);
     }
   });
 

@@ -21,16 +21,22 @@ describe("warning rules", () => {
     expect(JSON.stringify(await bad.json())).toContain("不可能达到");
     const key = `e2e${Date.now() % 1_000_000}`;
     const name = `综合得分预警 ${key}`;
-    const made = await trpc<{ id: number; version: number }>(quality, "warnings.createRules", { rules: [
-      { key, name, kind: "composite_below", params: { threshold: 100 } },
-    ] }, "mutation");
+    const made = await trpc<{ id: number; version: number }>(
+      quality,
+      "warnings.createRules",
+      { rules: [{ key, name, kind: "composite_below", params: { threshold: 100 } }] },
+      "mutation",
+    );
     expect(made.status, JSON.stringify(made.error)).toBe(200);
 
     // the menu leads to the page; the draft is approved there with a note
     await quality.getByRole("link", { name: "教学质量预警", exact: true }).click();
     await quality.waitForURL(/\/admin\/warnings/);
     await quality.getByRole("tab", { name: "预警规则" }).click();
-    const row = quality.getByTestId("rule-versions").locator("tr.ant-table-row").filter({ hasText: `v${made.data!.version}` });
+    const row = quality
+      .getByTestId("rule-versions")
+      .locator("tr.ant-table-row")
+      .filter({ hasText: `v${made.data!.version}` });
     await row.getByTestId("rules-approve").click();
     await quality.getByTestId("rules-note").fill("质量办审定（e2e）");
     await quality.locator(".ant-modal-footer .ant-btn-primary").click();
@@ -50,7 +56,9 @@ describe("warning rules", () => {
     await settle(quality, "warnings-list-zh-desktop");
     await warnings.first().getByTestId("warning-convert").click();
     await quality.locator(".ant-popconfirm .ant-btn-primary").click();
-    await expect.poll(async () => (await trpc<Warnings>(quality, "warnings.list", { status: "converted", ruleKey: key }, "query")).data!.total).toBe(1);
+    await expect
+      .poll(async () => (await trpc<Warnings>(quality, "warnings.list", { status: "converted", ruleKey: key }, "query")).data!.total)
+      .toBe(1);
     await quality.locator(".ant-segmented").getByText("已转整改", { exact: true }).click();
     const link = quality.getByTestId("warnings").locator("tr.ant-table-row").filter({ hasText: name }).getByTestId("warning-order");
     await link.click();
@@ -64,7 +72,10 @@ describe("warning rules", () => {
   });
 
   it("is closed to everyone but the quality office", async () => {
-    for (const [number, size, label] of [["hr", DESKTOP, "hr-desktop"], ["T0004", PHONE, "teacher-phone"]] as const) {
+    for (const [number, size, label] of [
+      ["hr", DESKTOP, "hr-desktop"],
+      ["T0004", PHONE, "teacher-phone"],
+    ] as const) {
       const page = await as(number, size);
       expect(await page.getByRole("link", { name: "教学质量预警", exact: true }).count()).toBe(0);
       await page.goto("/admin/warnings");

@@ -83,7 +83,9 @@ async function main(argv: string[]): Promise<number> {
 
   // Checked here too so that production is refused before anything is migrated.
   if (command === "seed-demo" && e.NODE_ENV === "production" && e.DATABASE_URL && !flags.has("--force")) {
-    console.error("error: refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override");
+    console.error(
+      "error: refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override",
+    );
     return 1;
   }
 
@@ -113,7 +115,11 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // Drizzle wraps driver errors ("Failed query: …"); the cause says what went wrong.
     let message = err instanceof Error ? err.message : String(err);
-    for (let c = err instanceof Error ? err.cause : undefined, depth = 0; c && depth < 3; c = c instanceof Error ? c.cause : undefined, depth++) {
+    for (
+      let c = err instanceof Error ? err.cause : undefined, depth = 0;
+      c && depth < 3;
+      c = c instanceof Error ? c.cause : undefined, depth++
+    ) {
       message += `\n  caused by: ${c instanceof Error ? c.message || c.name : String(c)}`;
     }
     console.error(`error: ${message}`);

@@ -32,14 +32,30 @@ beforeEach(async () => {
 
 /** Work for the scheduler: due e-mails, and responses under an approved policy (one recompute due). */
 async function queueWork() {
-  await db.insert(outbox).values(recipients.map((r) => ({ channel: "email" as const, kind: "notice" as const, recipient: r, subject: "通知", body: "测试", notBefore: new Date(Date.now() - 60_000) })));
-  await respond(db, c, "CS101-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, rng(3))));
+  await db.insert(outbox).values(
+    recipients.map((r) => ({
+      channel: "email" as const,
+      kind: "notice" as const,
+      recipient: r,
+      subject: "通知",
+      body: "测试",
+      notBefore: new Date(Date.now() - 60_000),
+    })),
+  );
+  await respond(
+    db,
+    c,
+    "CS101-01",
+    "student",
+    Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, rng(3))),
+  );
   const p = await createPolicy(db, defaultPolicy("2026-2027"), s.people.quality.id);
   await approvePolicy(db, p.id, s.people.quality.id, "测试", new Date());
 }
 
 const pending = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from outbox where status <> 'sent'`))[0].n;
-const schedulerRuns = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`))[0].n;
+const schedulerRuns = async () =>
+  (await queryRows(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`))[0].n;
 
 describe("the scheduler on several nodes", () => {
   let dir: string | undefined;
@@ -65,17 +81,23 @@ describe("the scheduler on several nodes", () => {
       const outputs: string[] = ["", ""];
       const node = (i: number) => {
         const child = spawn(process.execPath, ["--import", "tsx", "server/test/scheduler-node.ts", mailLog], {
-          env: { ...process.env, DATABASE_URL: url, SCHEDULER_TICK_MS: "50", DB_POOL_MAX: "4" }, stdio: ["ignore", "pipe", "inherit"],
+          env: { ...process.env, DATABASE_URL: url, SCHEDULER_TICK_MS: "50", DB_POOL_MAX: "4" },
+          stdio: ["ignore", "pipe", "inherit"],
         });
-        child.stdout.on("data", (b: Buffer) => { outputs[i] += b.toString(); });
-        child.once("exit", (code) => { outputs[i] += `\n(exited ${code})`; });
+        child.stdout.on("data", (b: Buffer) => {
+          outputs[i] += b.toString();
+        });
+        child.once("exit", (code) => {
+          outputs[i] += `\n(exited ${code})`;
+        });
         children.push(child);
         return child;
       };
       const nodes = [node(0), node(1)];
       const until = async (what: () => boolean | Promise<boolean>, ms: number) => {
         for (const end = Date.now() + ms; !(await what()); await new Promise((r) => setTimeout(r, 50))) {
-          if (Date.now() > end || outputs.some((o) => o.includes("(exited"))) throw new Error(`timed out; nodes said: ${JSON.stringify(outputs)}`);
+          if (Date.now() > end || outputs.some((o) => o.includes("(exited")))
+            throw new Error(`timed out; nodes said: ${JSON.stringify(outputs)}`);
         }
       };
       await until(() => outputs.every((o) => o.includes("ready")), 120_000);

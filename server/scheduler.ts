@@ -33,8 +33,12 @@ export type TickDeps = { mailer: Mailer | null; baseUrl: string; secret: Secret 
 
 /** One round of the work, on this node, now. */
 export async function tick(db: Db, deps: TickDeps, now = new Date()): Promise<void> {
-  const over = await queryRows(db, { id: col.int }, sql`
-    select id from campaigns where state = 'open' and closes_at <= ${now.toISOString()}::timestamptz`);
+  const over = await queryRows(
+    db,
+    { id: col.int },
+    sql`
+    select id from campaigns where state = 'open' and closes_at <= ${now.toISOString()}::timestamptz`,
+  );
   for (const c of over) {
     try {
       await closeCampaign(db, c.id, now, null, deps.secret);

@@ -39,12 +39,16 @@ function isFile(p) {
 export function resolveImport(root, fromFile, spec) {
   let base;
   if (spec.startsWith("@/")) base = path.join(root, spec.slice(2));
-  else if (spec === "." || spec === ".." || spec.startsWith("./") || spec.startsWith("../")) base = path.resolve(path.dirname(fromFile), spec);
+  else if (spec === "." || spec === ".." || spec.startsWith("./") || spec.startsWith("../"))
+    base = path.resolve(path.dirname(fromFile), spec);
   else return null;
   const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, "index" + e))];
   if (/\.js$/.test(base)) candidates.push(...EXTENSIONS.map((e) => base.replace(/\.js$/, e)));
   const found = candidates.find(isFile);
-  return path.relative(root, found ?? base).split(path.sep).join("/");
+  return path
+    .relative(root, found ?? base)
+    .split(path.sep)
+    .join("/");
 }
 
 function listSources(root) {
@@ -69,7 +73,13 @@ function listSources(root) {
 /** A file's imports, parsed without type information: [{ target, typeOnly }] for project files. */
 function importsOf(root, file) {
   const abs = path.join(root, file);
-  const sf = ts.createSourceFile(abs, fs.readFileSync(abs, "utf8"), ts.ScriptTarget.Latest, false, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    abs,
+    fs.readFileSync(abs, "utf8"),
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const out = [];
   let useClient = false;
   for (const st of sf.statements) {
@@ -79,10 +89,22 @@ function importsOf(root, file) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
       spec = st.moduleSpecifier.text;
       const c = st.importClause;
-      typeOnly = !!c && (c.isTypeOnly || (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      typeOnly =
+        !!c &&
+        (c.isTypeOnly ||
+          (!c.name &&
+            !!c.namedBindings &&
+            ts.isNamedImports(c.namedBindings) &&
+            c.namedBindings.elements.length > 0 &&
+            c.namedBindings.elements.every((e) => e.isTypeOnly)));
     } else if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
       spec = st.moduleSpecifier.text;
-      typeOnly = st.isTypeOnly || (!!st.exportClause && ts.isNamedExports(st.exportClause) && st.exportClause.elements.length > 0 && st.exportClause.elements.every((e) => e.isTypeOnly));
+      typeOnly =
+        st.isTypeOnly ||
+        (!!st.exportClause &&
+          ts.isNamedExports(st.exportClause) &&
+          st.exportClause.elements.length > 0 &&
+          st.exportClause.elements.every((e) => e.isTypeOnly));
     }
     if (spec === null) continue;
     const target = resolveImport(root, abs, spec);
@@ -102,7 +124,10 @@ function graphOf(root) {
   const clientRoots = [];
   for (const f of files) {
     const { useClient, imports } = importsOf(root, f);
-    edges.set(f, imports.filter((i) => !i.typeOnly).map((i) => i.target));
+    edges.set(
+      f,
+      imports.filter((i) => !i.typeOnly).map((i) => i.target),
+    );
     if (useClient) clientRoots.push(f);
   }
   // Client code: the "use client" files and the app/ modules they import as values.
@@ -174,14 +199,16 @@ function cyclePath(g, from, to) {
 /** Calls check(node, spec, typeOnly) for every static import, re-export and dynamic import(). */
 function eachImport(check) {
   const typeOnlyImport = (node) =>
-    node.importKind === "type" || (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === "ImportSpecifier" && s.importKind === "type"));
+    node.importKind === "type" ||
+    (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === "ImportSpecifier" && s.importKind === "type"));
   const typeOnlyExport = (node) =>
     node.exportKind === "type" || (node.specifiers?.length > 0 && node.specifiers.every((s) => s.exportKind === "type"));
   return {
     ImportDeclaration: (node) => check(node, node.source.value, typeOnlyImport(node)),
     ExportNamedDeclaration: (node) => node.source && check(node, node.source.value, typeOnlyExport(node)),
     ExportAllDeclaration: (node) => check(node, node.source.value, node.exportKind === "type"),
-    ImportExpression: (node) => node.source.type === "Literal" && typeof node.source.value === "string" && check(node, node.source.value, false),
+    ImportExpression: (node) =>
+      node.source.type === "Literal" && typeof node.source.value === "string" && check(node, node.source.value, false),
   };
 }
 
@@ -224,7 +251,8 @@ const layers = {
     // server/*.ts and the test helpers wire the layers together).
     // Tests stand above the layers too (an integration test may call through the router).
     const isTest = /\.test\.tsx?$/.test(file);
-    const isDomain = inDir(file, "server") && !inDir(file, "server/api") && !inDir(file, "server/test") && file.split("/").length > 2 && !isTest;
+    const isDomain =
+      inDir(file, "server") && !inDir(file, "server/api") && !inDir(file, "server/test") && file.split("/").length > 2 && !isTest;
     return eachImport((node, spec, typeOnly) => {
       if (inDir(file, "server/shared")) {
         if (spec.startsWith("node:") || builtinModules.includes(spec) || spec === "server-only") {
@@ -234,10 +262,14 @@ const layers = {
       }
       const target = resolveImport(root, context.filename, spec);
       if (!target) return;
-      if (isDomain && (inDir(target, "server/api") || inDir(target, "app"))) context.report({ node, messageId: "domainUp", data: { target } });
-      else if (inDir(file, "db") && (inDir(target, "server") || inDir(target, "app"))) context.report({ node, messageId: "dbUp", data: { target } });
-      else if (BROWSER_SAFE.has(file) && !typeOnly) context.report({ node, messageId: "browserSafeValue", data: { file, reason: BROWSER_SAFE.get(file), target } });
-      else if (inDir(file, "server/shared") && !typeOnly && !inDir(target, "server/shared")) context.report({ node, messageId: "sharedValue", data: { target } });
+      if (isDomain && (inDir(target, "server/api") || inDir(target, "app")))
+        context.report({ node, messageId: "domainUp", data: { target } });
+      else if (inDir(file, "db") && (inDir(target, "server") || inDir(target, "app")))
+        context.report({ node, messageId: "dbUp", data: { target } });
+      else if (BROWSER_SAFE.has(file) && !typeOnly)
+        context.report({ node, messageId: "browserSafeValue", data: { file, reason: BROWSER_SAFE.get(file), target } });
+      else if (inDir(file, "server/shared") && !typeOnly && !inDir(target, "server/shared"))
+        context.report({ node, messageId: "sharedValue", data: { target } });
     });
   },
 };
@@ -250,7 +282,7 @@ const client = {
     schema: [],
     messages: {
       serverValue:
-        "client code (a \"use client\" file or an app/ module one imports) must not import values from {{target}}: use `import type`, or move isomorphic code to server/shared/.",
+        'client code (a "use client" file or an app/ module one imports) must not import values from {{target}}: use `import type`, or move isomorphic code to server/shared/.',
     },
   },
   create(context) {
@@ -262,7 +294,8 @@ const client = {
       if (typeOnly) return;
       const target = resolveImport(root, context.filename, spec);
       if (!target) return;
-      if (((inDir(target, "server") && !inDir(target, "server/shared")) || inDir(target, "db")) && !BROWSER_SAFE.has(target)) context.report({ node, messageId: "serverValue", data: { target } });
+      if (((inDir(target, "server") && !inDir(target, "server/shared")) || inDir(target, "db")) && !BROWSER_SAFE.has(target))
+        context.report({ node, messageId: "serverValue", data: { target } });
     });
   },
 };

@@ -28,15 +28,7 @@ export function AppShell({ user, nav, children }: Props) {
     { key: n.key, icon: NAV_ICONS[n.icon], label: <Link href={n.href}>{tAll(n.label)}</Link> },
   ]);
 
-  const menu = (
-    <Menu
-      mode="inline"
-      selectedKeys={selected}
-      onClick={() => setOpen(false)}
-      items={items}
-      style={{ borderInlineEnd: 0 }}
-    />
-  );
+  const menu = <Menu mode="inline" selectedKeys={selected} onClick={() => setOpen(false)} items={items} style={{ borderInlineEnd: 0 }} />;
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -47,11 +39,28 @@ export function AppShell({ user, nav, children }: Props) {
         </Layout.Sider>
       )}
       <Layout>
-        <Layout.Header style={{ background: "#fff", padding: mobile ? "0 8px" : "0 24px", display: "flex", alignItems: "center",
-          justifyContent: "space-between", borderBottom: "1px solid #e5e7eb", position: "sticky", top: 0, zIndex: 10, height: 56, lineHeight: "56px" }}>
+        <Layout.Header
+          style={{
+            background: "#fff",
+            padding: mobile ? "0 8px" : "0 24px",
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "space-between",
+            borderBottom: "1px solid #e5e7eb",
+            position: "sticky",
+            top: 0,
+            zIndex: 10,
+            height: 56,
+            lineHeight: "56px",
+          }}
+        >
           <Space>
             {mobile && <Button type="text" aria-label={t("menu")} icon={<MenuOutlined />} onClick={() => setOpen(true)} />}
-            {mobile && <Typography.Text strong style={{ color: "#1d4e89" }}>{tc("appShort")}</Typography.Text>}
+            {mobile && (
+              <Typography.Text strong style={{ color: "#1d4e89" }}>
+                {tc("appShort")}
+              </Typography.Text>
+            )}
           </Space>
           <Space size={mobile ? 0 : "middle"}>
             <LocaleSwitch />
@@ -59,23 +68,48 @@ export function AppShell({ user, nav, children }: Props) {
               trigger={["click"]}
               menu={{
                 items: [
-                  { key: "who", disabled: true, label: <div><div>{user.name}（{user.number}）</div>
-                    <div style={{ marginTop: 4 }}>{user.roles.map((r) => <Tag key={r}>{tc(`roles.${r as GroupKey<"common.roles">}`)}</Tag>)}</div></div> },
+                  {
+                    key: "who",
+                    disabled: true,
+                    label: (
+                      <div>
+                        <div>
+                          {user.name}（{user.number}）
+                        </div>
+                        <div style={{ marginTop: 4 }}>
+                          {user.roles.map((r) => (
+                            <Tag key={r}>{tc(`roles.${r as GroupKey<"common.roles">}`)}</Tag>
+                          ))}
+                        </div>
+                      </div>
+                    ),
+                  },
                   { type: "divider" },
                   { key: "out", icon: <LogoutOutlined />, label: tc("signOut"), onClick: () => void signOut({ callbackUrl: "/signin" }) },
                 ],
               }}
             >
               <Button type="text" data-testid="user-menu">
-                <Space><Avatar size="small" style={{ background: "#1d4e89" }}>{user.name.slice(-2)}</Avatar>{!mobile && user.name}</Space>
+                <Space>
+                  <Avatar size="small" style={{ background: "#1d4e89" }}>
+                    {user.name.slice(-2)}
+                  </Avatar>
+                  {!mobile && user.name}
+                </Space>
               </Button>
             </Dropdown>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: mobile ? 12 : 24 }}>{children}</Layout.Content>
       </Layout>
-      <Drawer open={mobile && open} onClose={() => setOpen(false)} placement="left" size={260} title={tc("appName")}
-        styles={{ body: { padding: 0 } }}>
+      <Drawer
+        open={mobile && open}
+        onClose={() => setOpen(false)}
+        placement="left"
+        size={260}
+        title={tc("appName")}
+        styles={{ body: { padding: 0 } }}
+      >
         {menu}
       </Drawer>
     </Layout>

@@ -7,7 +7,17 @@ import { useEffect, useRef } from "react";
  * box and following its width; options come from server/shared (appraisal, attainment charts),
  * the same definitions the server renders as SVG for reports.
  */
-export function EChart({ option, height = 320, testid, onClick }: { option: EChartsOption; height?: number; testid?: string; onClick?: (name: string, dataIndex: number) => void }) {
+export function EChart({
+  option,
+  height = 320,
+  testid,
+  onClick,
+}: {
+  option: EChartsOption;
+  height?: number;
+  testid?: string;
+  onClick?: (name: string, dataIndex: number) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let disposed = false;

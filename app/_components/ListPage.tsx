@@ -13,8 +13,16 @@ export function useListParams(extra: string[] = []): [ListParams, (patch: Partia
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const num = (k: string) => { const v = Number(sp.get(k)); return Number.isInteger(v) && v > 0 ? v : undefined; };
-  const params: ListParams = { page: num("page") ?? 1, pageSize: Math.min(num("pageSize") ?? 20, 200), q: sp.get("q") || undefined, unitId: num("unitId") };
+  const num = (k: string) => {
+    const v = Number(sp.get(k));
+    return Number.isInteger(v) && v > 0 ? v : undefined;
+  };
+  const params: ListParams = {
+    page: num("page") ?? 1,
+    pageSize: Math.min(num("pageSize") ?? 20, 200),
+    q: sp.get("q") || undefined,
+    unitId: num("unitId"),
+  };
   for (const k of extra) params[k] = sp.get(k) || undefined;
   const set = (patch: Partial<ListParams>) => {
     const next = new URLSearchParams(sp.toString());
@@ -62,11 +70,28 @@ type Props<T> = {
 };
 
 /** A searchable, filterable, paged table: the shape of every browse page. */
-export function ListPage<T extends object>({ title, params, setParams, filters, columns, query, rowKey, testid, searchPlaceholder }: Props<T>) {
+export function ListPage<T extends object>({
+  title,
+  params,
+  setParams,
+  filters,
+  columns,
+  query,
+  rowKey,
+  testid,
+  searchPlaceholder,
+}: Props<T>) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   return (
-    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{title}</Typography.Title>} styles={{ body: { paddingTop: 12 } }}>
+    <Card
+      title={
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
+      }
+      styles={{ body: { paddingTop: 12 } }}
+    >
       <Space wrap style={{ marginBottom: 12, width: "100%" }}>
         <Input.Search
           allowClear
@@ -79,7 +104,11 @@ export function ListPage<T extends object>({ title, params, setParams, filters, 
         />
         {filters}
       </Space>
-      {query.error && <Typography.Text type="danger" data-testid="list-error">{query.error.message}</Typography.Text>}
+      {query.error && (
+        <Typography.Text type="danger" data-testid="list-error">
+          {query.error.message}
+        </Typography.Text>
+      )}
       <Table<T>
         data-testid={testid}
         rowKey={rowKey}

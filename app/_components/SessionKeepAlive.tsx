@@ -9,9 +9,12 @@ export function SessionKeepAlive() {
     const onActivity = () => {
       if (Date.now() - last < 60_000) return;
       last = Date.now();
-      fetch("/api/auth/session", { cache: "no-store" }).then((r) => r.json()).then((s) => {
-        if (!s || !s.user) window.location.assign("/signin?error=expired");
-      }).catch(() => {});
+      fetch("/api/auth/session", { cache: "no-store" })
+        .then((r) => r.json())
+        .then((s) => {
+          if (!s || !s.user) window.location.assign("/signin?error=expired");
+        })
+        .catch(() => {});
     };
     const events = ["pointerdown", "keydown"] as const;
     events.forEach((e) => window.addEventListener(e, onActivity, { passive: true }));

@@ -10,7 +10,10 @@ export function UiProviders({ locale, children }: { locale: "zh" | "en"; childre
   return (
     <ConfigProvider
       locale={locale === "en" ? enUS : zhCN}
-      theme={{ token: { colorPrimary: "#1d4e89", borderRadius: 6 }, components: { Menu: { itemSelectedBg: "#e6eef8", itemSelectedColor: "#1d4e89" } } }}
+      theme={{
+        token: { colorPrimary: "#1d4e89", borderRadius: 6 },
+        components: { Menu: { itemSelectedBg: "#e6eef8", itemSelectedColor: "#1d4e89" } },
+      }}
     >
       <App>
         <TrpcProviders>{children}</TrpcProviders>

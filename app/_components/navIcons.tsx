@@ -1,6 +1,20 @@
 import {
-  AimOutlined, AlertOutlined, ApartmentOutlined, MessageOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CloudUploadOutlined, FormOutlined, HomeOutlined,
-  ReadOutlined, ScheduleOutlined, SlidersOutlined, TeamOutlined, TrophyOutlined, UnorderedListOutlined,
+  AimOutlined,
+  AlertOutlined,
+  ApartmentOutlined,
+  MessageOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  CloudUploadOutlined,
+  FormOutlined,
+  HomeOutlined,
+  ReadOutlined,
+  ScheduleOutlined,
+  SlidersOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+  UnorderedListOutlined,
 } from "@ant-design/icons";
 import type { ReactNode } from "react";
 

@@ -7,7 +7,14 @@ import type { SessionUser } from "@/server/auth/users";
 import { mayOpen, navFor, PAGES, type PageKey } from "./pages";
 
 const APP = path.join(process.cwd(), "app");
-const user = (...roles: Role[]): SessionUser => ({ id: 1, number: "x", name: "x", kind: "staff", unitId: null, roles: roles.map((role) => ({ role, unitId: null })) });
+const user = (...roles: Role[]): SessionUser => ({
+  id: 1,
+  number: "x",
+  name: "x",
+  kind: "staff",
+  unitId: null,
+  roles: roles.map((role) => ({ role, unitId: null })),
+});
 
 /** The folder of a path's page files: app/(app)/<path>, except /home (app/home, outside the admin shell's layout). */
 const folderOf = (p: string) => (p === "/home" ? path.join(APP, "home") : path.join(APP, "(app)", ...p.split("/").filter(Boolean)));
@@ -17,13 +24,16 @@ const SHELLS = [path.join(APP, "(app)", "layout.tsx"), path.join(APP, "home", "l
 
 function pageFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? pageFiles(path.join(dir, e.name)) : /^(page|layout)\.tsx$/.test(e.name) ? [path.join(dir, e.name)] : []);
+    e.isDirectory() ? pageFiles(path.join(dir, e.name)) : /^(page|layout)\.tsx$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 }
 
 describe("the pages table", () => {
   it("has a page or an area layout for every entry, which guards with that entry", () => {
     for (const [key, p] of Object.entries(PAGES)) {
-      const files = ["page.tsx", "layout.tsx"].map((f) => path.join(folderOf(p.path), f)).filter((f) => existsSync(f) && !SHELLS.includes(f));
+      const files = ["page.tsx", "layout.tsx"]
+        .map((f) => path.join(folderOf(p.path), f))
+        .filter((f) => existsSync(f) && !SHELLS.includes(f));
       expect(files, `${key}: no page.tsx or layout.tsx in ${folderOf(p.path)}`).not.toEqual([]);
       for (const f of files) expect(readFileSync(f, "utf8"), f).toContain(`guardPage("${key}"`);
     }
@@ -42,15 +52,67 @@ describe("the pages table", () => {
 
   it("gives each role the menu it had before the table (same entries), the comment pages to reviewers and teachers, the view log to the system administrator, and the orders to those who answer or follow them", () => {
     const before: Record<Role, string[]> = {
-      student: ["home"], info_officer: ["home"], supervisor: ["home"],
+      student: ["home"],
+      info_officer: ["home"],
+      supervisor: ["home"],
       teacher: ["home", "myAppraisal", "myComments", "attainment", "improvement"],
       leader: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "attainment", "improvement"],
-      unit_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "attainment", "improvement"],
-      quality_admin: ["home", "campaigns", "comments", "results", "appraisal", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "improvement", "warnings"],
+      unit_admin: [
+        "home",
+        "campaigns",
+        "comments",
+        "results",
+        "appraisal",
+        "units",
+        "programmes",
+        "courses",
+        "sections",
+        "people",
+        "attainment",
+        "improvement",
+      ],
+      quality_admin: [
+        "home",
+        "campaigns",
+        "comments",
+        "results",
+        "appraisal",
+        "units",
+        "programmes",
+        "courses",
+        "sections",
+        "people",
+        "import",
+        "instruments",
+        "policies",
+        "attainment",
+        "improvement",
+        "warnings",
+      ],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
-      sys_admin: ["home", "results", "units", "programmes", "courses", "sections", "people", "import", "instruments", "policies", "attainment", "viewLog", "improvement"],
+      sys_admin: [
+        "home",
+        "results",
+        "units",
+        "programmes",
+        "courses",
+        "sections",
+        "people",
+        "import",
+        "instruments",
+        "policies",
+        "attainment",
+        "viewLog",
+        "improvement",
+      ],
     };
-    for (const role of ROLES) expect(navFor(user(role)).map((n) => n.key).sort(), role).toEqual([...before[role]].sort());
+    for (const role of ROLES)
+      expect(
+        navFor(user(role))
+          .map((n) => n.key)
+          .sort(),
+        role,
+      ).toEqual([...before[role]].sort());
   });
 
   it("shows in the menu exactly the entries the guard opens", () => {

@@ -1,8 +1,20 @@
 import "server-only";
 import type { Role } from "@/db/schema";
 import {
-  BROWSE_ROLE_LIST, APPRAISAL_VIEW_ROLES, ATTAINMENT_PAGE_ROLES, IMPORT_ROLE_LIST, INSTRUMENT_VIEW_ROLES, PEOPLE_MANAGE_ROLES,
-  PEOPLE_VIEW_ROLES, POLICY_VIEW_ROLES, RESULTS_VIEW_ROLES, TEACHER_ROLES, COMMENT_REVIEW_ROLES, ORDER_PAGE_ROLES, ORDER_VIEW_ROLES, VIEW_LOG_ROLES,
+  BROWSE_ROLE_LIST,
+  APPRAISAL_VIEW_ROLES,
+  ATTAINMENT_PAGE_ROLES,
+  IMPORT_ROLE_LIST,
+  INSTRUMENT_VIEW_ROLES,
+  PEOPLE_MANAGE_ROLES,
+  PEOPLE_VIEW_ROLES,
+  POLICY_VIEW_ROLES,
+  RESULTS_VIEW_ROLES,
+  TEACHER_ROLES,
+  COMMENT_REVIEW_ROLES,
+  ORDER_PAGE_ROLES,
+  ORDER_VIEW_ROLES,
+  VIEW_LOG_ROLES,
   WARNING_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
@@ -50,7 +62,12 @@ export const PAGES = {
   campaign: { path: "/admin/campaigns/[id]", roles: CAMPAIGN_MANAGE_ROLES, title: "nav.campaigns" },
   results: { path: "/admin/results", roles: RESULTS_VIEW_ROLES, title: "nav.results", nav: { icon: "barChart", group: "work" } },
   targetResult: { path: "/admin/results/[policyId]/[targetId]/[group]", roles: RESULTS_VIEW_ROLES, title: "nav.results" },
-  appraisal: { path: "/admin/appraisal", roles: APPRAISAL_VIEW_ROLES, title: "appraisal.page.title", nav: { icon: "trophy", group: "work" } },
+  appraisal: {
+    path: "/admin/appraisal",
+    roles: APPRAISAL_VIEW_ROLES,
+    title: "appraisal.page.title",
+    nav: { icon: "trophy", group: "work" },
+  },
   teacherAppraisal: { path: "/admin/appraisal/[teacherId]", roles: APPRAISAL_VIEW_ROLES, title: "appraisal.page.title" },
   myAppraisal: { path: "/self/appraisal", roles: TEACHER_ROLES, title: "appraisal.page.mineTitle", nav: { icon: "trophy", group: "work" } },
   comments: { path: "/admin/comments", roles: COMMENT_REVIEW_ROLES, title: "comments.title", nav: { icon: "message", group: "work" } },
@@ -59,7 +76,11 @@ export const PAGES = {
   myComments: { path: "/self/comments", roles: TEACHER_ROLES, title: "comments.mine.title", nav: { icon: "message", group: "work" } },
   myResult: { path: "/results/[policyId]/[targetId]/[group]", roles: TEACHER_ROLES, title: "results.mine.title" },
   attainment: { path: "/attainment", roles: ATTAINMENT_PAGE_ROLES, title: "nav.attainment", nav: { icon: "aim", group: "work" } },
-  programmeAttainment: { path: "/attainment/programmes/[programmeId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.programmeTitle" },
+  programmeAttainment: {
+    path: "/attainment/programmes/[programmeId]",
+    roles: ATTAINMENT_PAGE_ROLES,
+    title: "attainment.report.programmeTitle",
+  },
   sectionAttainment: { path: "/attainment/sections/[sectionId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.courseTitle" },
   improvement: { path: "/improvement", roles: ORDER_PAGE_ROLES, title: "nav.improvement", nav: { icon: "audit", group: "work" } },
   improvementDashboard: { path: "/improvement/dashboard", roles: ORDER_VIEW_ROLES, title: "improvement.page.dashboard" },
@@ -77,7 +98,12 @@ export const PAGES = {
   personAccess: { path: "/admin/people/[id]/access", roles: PEOPLE_MANAGE_ROLES, title: "admin.access.link" },
   import: { path: "/admin/import", roles: IMPORT_ROLE_LIST, title: "nav.import", nav: { icon: "cloudUpload", group: "org" } },
 
-  instruments: { path: "/admin/instruments", roles: INSTRUMENT_VIEW_ROLES, title: "instruments.title", nav: { icon: "form", group: "setup" } },
+  instruments: {
+    path: "/admin/instruments",
+    roles: INSTRUMENT_VIEW_ROLES,
+    title: "instruments.title",
+    nav: { icon: "form", group: "setup" },
+  },
   instrument: { path: "/admin/instruments/[id]", roles: INSTRUMENT_VIEW_ROLES, title: "instruments.title" },
   instrumentEdit: { path: "/admin/instruments/[id]/edit", roles: INSTRUMENT_VIEW_ROLES, title: "instruments.title" },
   versionPreview: { path: "/admin/instruments/versions/[id]/preview", roles: INSTRUMENT_VIEW_ROLES, title: "respond.preview.title" },
@@ -90,7 +116,8 @@ const ENTRIES = Object.entries(PAGES) as [PageKey, PageDef][];
 
 const segments = (path: string) => path.split("/").filter(Boolean);
 const isPrefix = (outer: string, inner: string) => {
-  const o = segments(outer), i = segments(inner);
+  const o = segments(outer),
+    i = segments(inner);
   return o.length <= i.length && o.every((s, k) => s === i[k]);
 };
 

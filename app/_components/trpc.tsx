@@ -13,20 +13,27 @@ function isUnauthorized(err: unknown) {
 }
 
 export function TrpcProviders({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(() => new QueryClient({
-    defaultOptions: {
-      queries: {
-        staleTime: 30_000,
-        retry: (n, err) => !isUnauthorized(err) && !(err instanceof TRPCClientError && err.data?.httpStatus < 500) && n < 2,
-      },
-    },
-  }));
-  const [client] = useState(() => createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
-  }));
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 30_000,
+            retry: (n, err) => !isUnauthorized(err) && !(err instanceof TRPCClientError && err.data?.httpStatus < 500) && n < 2,
+          },
+        },
+      }),
+  );
+  const [client] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+    }),
+  );
   return (
     <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={client} queryClient={queryClient}>{children}</TRPCProvider>
+      <TRPCProvider trpcClient={client} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
     </QueryClientProvider>
   );
 }

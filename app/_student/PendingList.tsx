@@ -11,12 +11,30 @@ import { fill } from "./fill";
 
 /** The messages of respond.pending, as written (placeholders filled here). */
 export type PendingTexts = Record<
-  "title" | "progress" | "declinedCount" | "anonymous" | "preparing" | "prepareFailed" | "retry" | "evaluate" | "decline"
-  | "declineConfirm" | "declineHelp" | "declineOk" | "cancel" | "elsewhereHelp" | "memoryOnly" | "allDone" | "empty", string
+  | "title"
+  | "progress"
+  | "declinedCount"
+  | "anonymous"
+  | "preparing"
+  | "prepareFailed"
+  | "retry"
+  | "evaluate"
+  | "decline"
+  | "declineConfirm"
+  | "declineHelp"
+  | "declineOk"
+  | "cancel"
+  | "elsewhereHelp"
+  | "memoryOnly"
+  | "allDone"
+  | "empty",
+  string
 > & { states: Record<TargetStatus, string> };
 
 export type PendingCampaignView = {
-  campaignId: number; name: string; closes: string;
+  campaignId: number;
+  name: string;
+  closes: string;
   targets: { targetId: number; issued: boolean; courseName: string; teacherName: string; sectionCode: string }[];
 };
 
@@ -31,7 +49,13 @@ export function PendingList({ campaigns, texts, locale }: Props) {
       </section>
     );
   }
-  return <>{campaigns.map((c) => <CampaignCard key={c.campaignId} campaign={c} texts={texts} locale={locale} />)}</>;
+  return (
+    <>
+      {campaigns.map((c) => (
+        <CampaignCard key={c.campaignId} campaign={c} texts={texts} locale={locale} />
+      ))}
+    </>
+  );
 }
 
 function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignView; texts: PendingTexts; locale: "zh" | "en" }) {
@@ -70,7 +94,9 @@ function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignVi
 
   return (
     <section className="s-card" data-testid={`campaign-${campaign.campaignId}`}>
-      <h2 className="s-card__title">{campaign.name} <span className="s-muted s-small">{campaign.closes}</span></h2>
+      <h2 className="s-card__title">
+        {campaign.name} <span className="s-muted s-small">{campaign.closes}</span>
+      </h2>
       <div data-testid="progress" className="s-progress">
         <strong>{fill(texts.progress, { done, total })}</strong>
         {declined > 0 && <span className="s-muted"> {fill(texts.declinedCount, { count: declined })}</span>}
@@ -81,13 +107,19 @@ function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignVi
       {s.error && (
         <div className="s-note s-note--error" role="alert">
           <span>{fill(texts.prepareFailed, { error: s.error })}</span>
-          <button type="button" className="s-btn s-btn--small" onClick={() => void s.retry()}>{texts.retry}</button>
+          <button type="button" className="s-btn s-btn--small" onClick={() => void s.retry()}>
+            {texts.retry}
+          </button>
         </div>
       )}
       {s.memoryOnly && <p className="s-note s-note--warning">{texts.memoryOnly}</p>}
       {statuses.includes("elsewhere") && <p className="s-note s-note--warning">{texts.elsewhereHelp}</p>}
       {done === total && <p className="s-note s-note--success">{texts.allDone}</p>}
-      {failure && <p className="s-note s-note--error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="s-note s-note--error" role="alert">
+          {failure}
+        </p>
+      )}
       <ul className="s-list">
         {campaign.targets.map((x, i) => {
           const st = statuses[i];
@@ -98,12 +130,21 @@ function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignVi
                   {x.courseName}
                   {st !== "pending" && <span className={`s-tag s-tag--${st}`}>{texts.states[st]}</span>}
                 </div>
-                <div className="s-muted s-item__meta"><span>{x.teacherName}</span><span>{x.sectionCode}</span></div>
+                <div className="s-muted s-item__meta">
+                  <span>{x.teacherName}</span>
+                  <span>{x.sectionCode}</span>
+                </div>
               </div>
               {st === "todo" && (
                 <div className="s-item__actions">
-                  <Link href={`/respond/${campaign.campaignId}/${x.targetId}`} className="s-btn s-btn--primary">{texts.evaluate}</Link>
-                  <button type="button" className="s-btn" onClick={() => setConfirm({ targetId: x.targetId, label: `${x.courseName}（${x.teacherName}）` })}>
+                  <Link href={`/respond/${campaign.campaignId}/${x.targetId}`} className="s-btn s-btn--primary">
+                    {texts.evaluate}
+                  </Link>
+                  <button
+                    type="button"
+                    className="s-btn"
+                    onClick={() => setConfirm({ targetId: x.targetId, label: `${x.courseName}（${x.teacherName}）` })}
+                  >
                     {texts.decline}
                   </button>
                 </div>
@@ -113,12 +154,20 @@ function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignVi
         })}
       </ul>
       <dialog ref={dialog} className="s-dialog" aria-labelledby={`decline-${campaign.campaignId}`} onClose={() => setConfirm(null)}>
-        <h3 id={`decline-${campaign.campaignId}`} className="s-card__title">{texts.declineConfirm}</h3>
-        <p><strong>{confirm?.label}</strong></p>
+        <h3 id={`decline-${campaign.campaignId}`} className="s-card__title">
+          {texts.declineConfirm}
+        </h3>
+        <p>
+          <strong>{confirm?.label}</strong>
+        </p>
         <p className="s-muted">{texts.declineHelp}</p>
         <div className="s-dialog__actions">
-          <button type="button" className="s-btn" onClick={() => setConfirm(null)} disabled={declining}>{texts.cancel}</button>
-          <button type="button" className="s-btn s-btn--danger" onClick={() => void decline()} disabled={declining}>{texts.declineOk}</button>
+          <button type="button" className="s-btn" onClick={() => setConfirm(null)} disabled={declining}>
+            {texts.cancel}
+          </button>
+          <button type="button" className="s-btn s-btn--danger" onClick={() => void decline()} disabled={declining}>
+            {texts.declineOk}
+          </button>
         </div>
       </dialog>
     </section>

@@ -31,7 +31,9 @@ export type RespondTexts = {
 type Props = {
   campaign: { campaignId: number; versionId: number; targets: { targetId: number; issued: boolean; courseName: string }[] };
   target: { targetId: number; courseName: string; teacherName: string; sectionCode: string };
-  survey: SurveyJson; texts: RespondTexts; locale: "zh" | "en";
+  survey: SurveyJson;
+  texts: RespondTexts;
+  locale: "zh" | "en";
   /** The survey's first page as plain HTML (server/instruments/plain.ts), or null when it cannot be shown exactly. */
   plainHtml: string | null;
 };
@@ -41,7 +43,11 @@ export function RespondForm({ campaign, target, survey, texts, locale, plainHtml
   const t = texts.form;
   const tokens = useCampaignTokens(campaign);
   const [done, setDone] = useState(false);
-  const back = <Link href="/home" className="s-back">← {t.back}</Link>;
+  const back = (
+    <Link href="/home" className="s-back">
+      ← {t.back}
+    </Link>
+  );
   const status = tokens.statusOf(targetId);
   const draftKey = `${campaignId}:${campaign.versionId}:${targetId}`;
 
@@ -55,57 +61,106 @@ export function RespondForm({ campaign, target, survey, texts, locale, plainHtml
     const draft = plainRef.current && readDraft(draftKey);
     if (draft && plainRef.current) showDraftOnPlain(plainRef.current, draft.data);
   }, [draftKey]);
-  const early = useMemo<EarlyAnswers | undefined>(() => (plainMarkup ? {
-    read: () => (plainRef.current ? readPlainAnswers(plainRef.current) : {}),
-    focused: () => (plainRef.current ? focusedPlainQuestion(plainRef.current) : null),
-    navRequested: () => (plainRef.current ? plainNavRequested(plainRef.current) : null),
-    onShown: () => setSurveyShown(true),
-  } : undefined), [plainMarkup]);
+  const early = useMemo<EarlyAnswers | undefined>(
+    () =>
+      plainMarkup
+        ? {
+            read: () => (plainRef.current ? readPlainAnswers(plainRef.current) : {}),
+            focused: () => (plainRef.current ? focusedPlainQuestion(plainRef.current) : null),
+            navRequested: () => (plainRef.current ? plainNavRequested(plainRef.current) : null),
+            onShown: () => setSurveyShown(true),
+          }
+        : undefined,
+    [plainMarkup],
+  );
 
   if (tokens.loaded && (done || status === "submitted" || status === "declined")) {
     const next = campaign.targets.find((x) => x.targetId !== targetId && tokens.statusOf(x.targetId) === "todo");
     return (
       <section className="s-card s-result" data-testid="respond-done">
-        <div className="s-result__icon" aria-hidden="true">✓</div>
-        <h1 className="s-title">{done ? texts.pending.states.submitted : status === "declined" ? t.alreadyDeclined : t.alreadySubmitted}</h1>
-        <p className="s-muted">{target.courseName}（{target.teacherName}）</p>
-        {next
-          ? <Link href={`/respond/${campaignId}/${next.targetId}`} className="s-btn s-btn--primary">{t.next}（{next.courseName}）</Link>
-          : <Link href="/home" className="s-btn s-btn--primary">{t.doneAll}</Link>}
+        <div className="s-result__icon" aria-hidden="true">
+          ✓
+        </div>
+        <h1 className="s-title">
+          {done ? texts.pending.states.submitted : status === "declined" ? t.alreadyDeclined : t.alreadySubmitted}
+        </h1>
+        <p className="s-muted">
+          {target.courseName}（{target.teacherName}）
+        </p>
+        {next ? (
+          <Link href={`/respond/${campaignId}/${next.targetId}`} className="s-btn s-btn--primary">
+            {t.next}（{next.courseName}）
+          </Link>
+        ) : (
+          <Link href="/home" className="s-btn s-btn--primary">
+            {t.doneAll}
+          </Link>
+        )}
       </section>
     );
   }
 
-  const onComplete = completeWith<SurveyAnswers>((answers) => submitWithToken(targetId, { answers, locale }), async () => {
-    await tokens.reload();
-    setDone(true);
-  });
+  const onComplete = completeWith<SurveyAnswers>(
+    (answers) => submitWithToken(targetId, { answers, locale }),
+    async () => {
+      await tokens.reload();
+      setDone(true);
+    },
+  );
 
   return (
     <div className="s-stack s-form">
       {back}
       <section className="s-card">
-        <h1 className="s-title" data-testid="respond-course">{target.courseName}</h1>
+        <h1 className="s-title" data-testid="respond-course">
+          {target.courseName}
+        </h1>
         <div className="s-muted s-item__meta">
-          <span>{t.teacher}：{target.teacherName}</span>
-          <span>{t.section}：{target.sectionCode}</span>
+          <span>
+            {t.teacher}：{target.teacherName}
+          </span>
+          <span>
+            {t.section}：{target.sectionCode}
+          </span>
         </div>
         <p className="s-muted s-small">{texts.pending.anonymous}</p>
       </section>
       {tokens.busy && <p className="s-note s-note--info">{texts.pending.preparing}</p>}
-      {tokens.error && <p className="s-note s-note--error" role="alert">{texts.pending.prepareFailed.replace("{error}", tokens.error)}</p>}
-      {tokens.loaded && (status === "elsewhere" || (status === "pending" && !tokens.busy))
-        ? <p className="s-note s-note--warning" role="alert">{t.noToken}</p>
-        : <>
+      {tokens.error && (
+        <p className="s-note s-note--error" role="alert">
+          {texts.pending.prepareFailed.replace("{error}", tokens.error)}
+        </p>
+      )}
+      {tokens.loaded && (status === "elsewhere" || (status === "pending" && !tokens.busy)) ? (
+        <p className="s-note s-note--warning" role="alert">
+          {t.noToken}
+        </p>
+      ) : (
+        <>
           {plainMarkup && (
-            <div ref={plainRef} className="tqe-survey tqe-plain" data-testid="plain-form" hidden={surveyShown}
-              dangerouslySetInnerHTML={plainMarkup} />
+            <div
+              ref={plainRef}
+              className="tqe-survey tqe-plain"
+              data-testid="plain-form"
+              hidden={surveyShown}
+              dangerouslySetInnerHTML={plainMarkup}
+            />
           )}
-          {tokens.loaded && status === "todo"
-            ? <SurveyForm survey={survey} locale={locale} mode="respond" texts={texts.survey}
-                draftKey={draftKey} onComplete={onComplete} early={early} />
-            : !plainMarkup && <SurveySkeleton />}
-        </>}
+          {tokens.loaded && status === "todo" ? (
+            <SurveyForm
+              survey={survey}
+              locale={locale}
+              mode="respond"
+              texts={texts.survey}
+              draftKey={draftKey}
+              onComplete={onComplete}
+              early={early}
+            />
+          ) : (
+            !plainMarkup && <SurveySkeleton />
+          )}
+        </>
+      )}
     </div>
   );
 }

@@ -20,18 +20,30 @@ export async function StudentShell({ children }: { children: ReactNode }) {
   return (
     <div className="s-app">
       <header className="s-header">
-        <Link href="/home" className="s-brand">{tc("appShort")}</Link>
+        <Link href="/home" className="s-brand">
+          {tc("appShort")}
+        </Link>
         <div className="s-tools">
           <LocaleButton label={tc("language")} next={locale === "zh" ? "en" : "zh"} />
           {user && (
             <details className="s-user">
               <summary data-testid="user-menu" aria-label={user.name}>
-                <span className="s-avatar" aria-hidden="true">{user.name.slice(-2)}</span>
+                <span className="s-avatar" aria-hidden="true">
+                  {user.name.slice(-2)}
+                </span>
                 <span className="s-user__name">{user.name}</span>
               </summary>
               <div className="s-user__panel">
-                <div>{user.name}（{user.number}）</div>
-                <div className="s-tags">{roles.map((r) => <span key={r} className="s-tag">{tc(`roles.${r}`)}</span>)}</div>
+                <div>
+                  {user.name}（{user.number}）
+                </div>
+                <div className="s-tags">
+                  {roles.map((r) => (
+                    <span key={r} className="s-tag">
+                      {tc(`roles.${r}`)}
+                    </span>
+                  ))}
+                </div>
                 <SignOutButton label={tc("signOut")} />
               </div>
             </details>

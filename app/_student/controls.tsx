@@ -7,10 +7,14 @@ import { useState } from "react";
 export function LocaleButton({ label, next }: { label: string; next: "zh" | "en" }) {
   const router = useRouter();
   return (
-    <button type="button" className="s-btn s-btn--text" onClick={() => {
-      document.cookie = `NEXT_LOCALE=${next}; path=/; max-age=31536000; samesite=lax`;
-      router.refresh();
-    }}>
+    <button
+      type="button"
+      className="s-btn s-btn--text"
+      onClick={() => {
+        document.cookie = `NEXT_LOCALE=${next}; path=/; max-age=31536000; samesite=lax`;
+        router.refresh();
+      }}
+    >
       {label}
     </button>
   );
@@ -23,18 +27,24 @@ export function LocaleButton({ label, next }: { label: string; next: "zh" | "en"
 export function SignOutButton({ label }: { label: string }) {
   const [busy, setBusy] = useState(false);
   return (
-    <button type="button" className="s-btn" disabled={busy} onClick={async () => {
-      setBusy(true);
-      try {
-        const { csrfToken } = await (await fetch("/api/auth/csrf", { cache: "no-store" })).json() as { csrfToken: string };
-        await fetch("/api/auth/signout", {
-          method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ csrfToken, callbackUrl: "/signin", json: "true" }),
-        });
-      } finally {
-        window.location.assign("/signin");
-      }
-    }}>
+    <button
+      type="button"
+      className="s-btn"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
+          await fetch("/api/auth/signout", {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ csrfToken, callbackUrl: "/signin", json: "true" }),
+          });
+        } finally {
+          window.location.assign("/signin");
+        }
+      }}
+    >
       {label}
     </button>
   );

@@ -38,7 +38,13 @@ export function HomeView({ user, home }: Props) {
         <List.Item extra={<Tag>{t("enrolled", { count: s.enrolled })}</Tag>}>
           <List.Item.Meta
             title={cn(s.courseName, s.courseNameEn)}
-            description={<Space wrap size={[12, 0]}><span>{s.code}</span>{s.teachers && <span>{s.teachers}</span>}{s.schedule && <span>{s.schedule}</span>}</Space>}
+            description={
+              <Space wrap size={[12, 0]}>
+                <span>{s.code}</span>
+                {s.teachers && <span>{s.teachers}</span>}
+                {s.schedule && <span>{s.schedule}</span>}
+              </Space>
+            }
           />
         </List.Item>
       )}
@@ -48,10 +54,19 @@ export function HomeView({ user, home }: Props) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Card>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t("greeting", { name: user.name })}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t("greeting", { name: user.name })}
+        </Typography.Title>
         <Space wrap style={{ marginTop: 8 }}>
-          <Typography.Text type="secondary">{t("rolesLine")}{tc("colon")}</Typography.Text>
-          {roles.map((r) => <Tag color="blue" key={r}>{tc(`roles.${r}`)}</Tag>)}
+          <Typography.Text type="secondary">
+            {t("rolesLine")}
+            {tc("colon")}
+          </Typography.Text>
+          {roles.map((r) => (
+            <Tag color="blue" key={r}>
+              {tc(`roles.${r}`)}
+            </Tag>
+          ))}
         </Space>
         <div style={{ marginTop: 8 }}>
           <Typography.Text type="secondary">{home.term ? t("currentTerm", { term: home.term.code }) : t("noTerm")}</Typography.Text>
@@ -59,17 +74,32 @@ export function HomeView({ user, home }: Props) {
       </Card>
 
       {home.overview && (
-        <Card title={t("overview")} extra={<Typography.Text type="secondary">
-          {home.overview.scopeUnits.length ? t("overviewScope", { units: home.overview.scopeUnits.join("、") }) : t("overviewSchool")}
-        </Typography.Text>}>
+        <Card
+          title={t("overview")}
+          extra={
+            <Typography.Text type="secondary">
+              {home.overview.scopeUnits.length ? t("overviewScope", { units: home.overview.scopeUnits.join("、") }) : t("overviewSchool")}
+            </Typography.Text>
+          }
+        >
           <Row gutter={[16, 16]} data-testid="overview">
-            {([
-              ["units", home.overview.units, "/admin/units"], ["programmes", home.overview.programmes, "/admin/programmes"],
-              ["teachers", home.overview.teachers, people ? "/admin/people?kind=staff" : null], ["students", home.overview.students, people ? "/admin/people?kind=student" : null],
-              ["sections", home.overview.sections, "/admin/sections"],
-            ] as const).map(([k, v, href]) => (
+            {(
+              [
+                ["units", home.overview.units, "/admin/units"],
+                ["programmes", home.overview.programmes, "/admin/programmes"],
+                ["teachers", home.overview.teachers, people ? "/admin/people?kind=staff" : null],
+                ["students", home.overview.students, people ? "/admin/people?kind=student" : null],
+                ["sections", home.overview.sections, "/admin/sections"],
+              ] as const
+            ).map(([k, v, href]) => (
               <Col xs={12} sm={8} md={4} key={k} style={{ minWidth: 120 }}>
-                {href ? <Link href={href}><Statistic title={t(k)} value={v} /></Link> : <Statistic title={t(k)} value={v} />}
+                {href ? (
+                  <Link href={href}>
+                    <Statistic title={t(k)} value={v} />
+                  </Link>
+                ) : (
+                  <Statistic title={t(k)} value={v} />
+                )}
               </Col>
             ))}
           </Row>
@@ -79,11 +109,33 @@ export function HomeView({ user, home }: Props) {
       {has("sys_admin", "quality_admin", "unit_admin") && (
         <Card title={t("quickLinks")}>
           <Space wrap>
-            <Link href="/admin/sections"><Tag icon={<UnorderedListOutlined />} style={{ padding: "4px 10px" }}>{tn("sections")}</Tag></Link>
-            <Link href="/admin/people"><Tag icon={<TeamOutlined />} style={{ padding: "4px 10px" }}>{tn("people")}</Tag></Link>
-            <Link href="/admin/courses"><Tag icon={<BookOutlined />} style={{ padding: "4px 10px" }}>{tn("courses")}</Tag></Link>
-            <Link href="/admin/units"><Tag icon={<ApartmentOutlined />} style={{ padding: "4px 10px" }}>{tn("units")}</Tag></Link>
-            {has("sys_admin", "quality_admin") && <Link href="/admin/import"><Tag icon={<CloudUploadOutlined />} style={{ padding: "4px 10px" }}>{tn("import")}</Tag></Link>}
+            <Link href="/admin/sections">
+              <Tag icon={<UnorderedListOutlined />} style={{ padding: "4px 10px" }}>
+                {tn("sections")}
+              </Tag>
+            </Link>
+            <Link href="/admin/people">
+              <Tag icon={<TeamOutlined />} style={{ padding: "4px 10px" }}>
+                {tn("people")}
+              </Tag>
+            </Link>
+            <Link href="/admin/courses">
+              <Tag icon={<BookOutlined />} style={{ padding: "4px 10px" }}>
+                {tn("courses")}
+              </Tag>
+            </Link>
+            <Link href="/admin/units">
+              <Tag icon={<ApartmentOutlined />} style={{ padding: "4px 10px" }}>
+                {tn("units")}
+              </Tag>
+            </Link>
+            {has("sys_admin", "quality_admin") && (
+              <Link href="/admin/import">
+                <Tag icon={<CloudUploadOutlined />} style={{ padding: "4px 10px" }}>
+                  {tn("import")}
+                </Tag>
+              </Link>
+            )}
           </Space>
         </Card>
       )}

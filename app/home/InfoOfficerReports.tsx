@@ -14,18 +14,43 @@ export function InfoOfficerReports() {
   const q = useQuery(trpc.respond.reportCampaigns.queryOptions());
   return (
     <Card title={t("infoOfficer")} data-testid="info-officer">
-      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t("infoOfficerText")}</Typography.Paragraph>
-      {q.data && q.data.length === 0 && <Typography.Text type="secondary" data-testid="info-officer-none">{t("infoOfficerNone")}</Typography.Text>}
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+        {t("infoOfficerText")}
+      </Typography.Paragraph>
+      {q.data && q.data.length === 0 && (
+        <Typography.Text type="secondary" data-testid="info-officer-none">
+          {t("infoOfficerNone")}
+        </Typography.Text>
+      )}
       {(q.data?.length ?? 0) > 0 && (
-        <List dataSource={q.data} renderItem={(c) => (
-          <List.Item actions={[<Link key="go" href={`/report/${c.campaignId}`}><Button type="primary" size="small" data-testid="report-go">{t("report")}</Button></Link>]}>
-            <List.Item.Meta title={c.name}
-              description={<Space wrap size={[12, 0]}>
-                <span>{t("reportCloses", { date: format.dateTime(new Date(c.closesAt), { dateStyle: "medium", timeZone: BEIJING_TIME_ZONE }) })}</span>
-                <Tag data-testid="reports-mine">{t("reportsMine", { count: c.reports })}</Tag>
-              </Space>} />
-          </List.Item>
-        )} />
+        <List
+          dataSource={q.data}
+          renderItem={(c) => (
+            <List.Item
+              actions={[
+                <Link key="go" href={`/report/${c.campaignId}`}>
+                  <Button type="primary" size="small" data-testid="report-go">
+                    {t("report")}
+                  </Button>
+                </Link>,
+              ]}
+            >
+              <List.Item.Meta
+                title={c.name}
+                description={
+                  <Space wrap size={[12, 0]}>
+                    <span>
+                      {t("reportCloses", {
+                        date: format.dateTime(new Date(c.closesAt), { dateStyle: "medium", timeZone: BEIJING_TIME_ZONE }),
+                      })}
+                    </span>
+                    <Tag data-testid="reports-mine">{t("reportsMine", { count: c.reports })}</Tag>
+                  </Space>
+                }
+              />
+            </List.Item>
+          )}
+        />
       )}
     </Card>
   );

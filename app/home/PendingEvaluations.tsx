@@ -20,11 +20,26 @@ export function PendingEvaluations() {
   const t = useTranslations("respond.pending");
   const trpc = useTRPC();
   const q = useQuery(trpc.respond.pending.queryOptions());
-  if (q.isLoading) return <Card title={t("title")}><Spin /></Card>;
+  if (q.isLoading)
+    return (
+      <Card title={t("title")}>
+        <Spin />
+      </Card>
+    );
   if (!q.data || q.data.length === 0) {
-    return <Card title={t("title")} data-testid="pending-empty"><Empty description={t("empty")} image={Empty.PRESENTED_IMAGE_SIMPLE} /></Card>;
+    return (
+      <Card title={t("title")} data-testid="pending-empty">
+        <Empty description={t("empty")} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+      </Card>
+    );
   }
-  return <>{q.data.map((c) => <CampaignCard key={c.campaignId} campaign={c} />)}</>;
+  return (
+    <>
+      {q.data.map((c) => (
+        <CampaignCard key={c.campaignId} campaign={c} />
+      ))}
+    </>
+  );
 }
 
 function CampaignCard({ campaign }: { campaign: Campaign }) {
@@ -42,29 +57,41 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
   const total = campaign.targets.length;
   const elsewhere = statuses.includes("elsewhere");
 
-  const decline = (targetId: number, label: string) => modal.confirm({
-    title: t("declineConfirm"),
-    icon: <ExclamationCircleOutlined />,
-    content: <><Typography.Paragraph strong>{label}</Typography.Paragraph><Typography.Paragraph type="secondary">{t("declineHelp")}</Typography.Paragraph></>,
-    okText: t("declineOk"), cancelText: t("cancel"), okButtonProps: { danger: true },
-    onOk: async () => {
-      try {
-        await submitWithToken(targetId, { answers: {}, declined: true, locale: locale === "en" ? "en" : "zh" });
-        await s.reload();
-      } catch (e) {
-        message.error(e instanceof CollectError ? e.message : String(e));
-      }
-    },
-  });
+  const decline = (targetId: number, label: string) =>
+    modal.confirm({
+      title: t("declineConfirm"),
+      icon: <ExclamationCircleOutlined />,
+      content: (
+        <>
+          <Typography.Paragraph strong>{label}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t("declineHelp")}</Typography.Paragraph>
+        </>
+      ),
+      okText: t("declineOk"),
+      cancelText: t("cancel"),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await submitWithToken(targetId, { answers: {}, declined: true, locale: locale === "en" ? "en" : "zh" });
+          await s.reload();
+        } catch (e) {
+          message.error(e instanceof CollectError ? e.message : String(e));
+        }
+      },
+    });
 
   return (
     <Card
       data-testid={`campaign-${campaign.campaignId}`}
       styles={{ title: { whiteSpace: "normal", padding: "10px 0" } }}
-      title={<Space wrap size={[8, 0]}><span>{campaign.name}</span>
-        <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: "normal" }}>
-          {t("closes", { date: fmt.dateTime(campaign.closesAt, { dateStyle: "medium", timeStyle: "short" }) })}
-        </Typography.Text></Space>}
+      title={
+        <Space wrap size={[8, 0]}>
+          <span>{campaign.name}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: "normal" }}>
+            {t("closes", { date: fmt.dateTime(campaign.closesAt, { dateStyle: "medium", timeStyle: "short" }) })}
+          </Typography.Text>
+        </Space>
+      }
     >
       <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
         <div data-testid="progress">
@@ -72,10 +99,22 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
           {declined > 0 && <Typography.Text type="secondary"> {t("declinedCount", { count: declined })}</Typography.Text>}
           <Progress percent={Math.round((100 * done) / total)} showInfo={false} status={done === total ? "success" : "active"} />
         </div>
-        <Typography.Text type="secondary" style={{ fontSize: 13 }}><SafetyCertificateOutlined /> {t("anonymous")}</Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+          <SafetyCertificateOutlined /> {t("anonymous")}
+        </Typography.Text>
         {s.busy && <Alert type="info" showIcon title={t("preparing")} />}
-        {s.error && <Alert type="error" showIcon title={t("prepareFailed", { error: s.error })}
-          action={<Button size="small" onClick={() => void s.retry()}>{t("retry")}</Button>} />}
+        {s.error && (
+          <Alert
+            type="error"
+            showIcon
+            title={t("prepareFailed", { error: s.error })}
+            action={
+              <Button size="small" onClick={() => void s.retry()}>
+                {t("retry")}
+              </Button>
+            }
+          />
+        )}
         {s.memoryOnly && <Alert type="warning" showIcon title={t("memoryOnly")} />}
         {elsewhere && <Alert type="warning" showIcon title={t("elsewhereHelp")} />}
         {done === total && <Alert type="success" showIcon icon={<CheckCircleFilled />} title={t("allDone")} />}
@@ -85,14 +124,37 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
             const st = s.statusOf(x.targetId);
             const label = `${cn(x.courseName, x.courseNameEn)}（${x.teacherName}）`;
             return (
-              <List.Item data-testid={`target-${x.targetId}`} data-status={st}
-                actions={st === "todo" ? [
-                  <Link key="go" href={`/respond/${campaign.campaignId}/${x.targetId}`}><Button type="primary" size="small">{t("evaluate")}</Button></Link>,
-                  <Button key="no" size="small" onClick={() => decline(x.targetId, label)}>{t("decline")}</Button>,
-                ] : undefined}>
+              <List.Item
+                data-testid={`target-${x.targetId}`}
+                data-status={st}
+                actions={
+                  st === "todo"
+                    ? [
+                        <Link key="go" href={`/respond/${campaign.campaignId}/${x.targetId}`}>
+                          <Button type="primary" size="small">
+                            {t("evaluate")}
+                          </Button>
+                        </Link>,
+                        <Button key="no" size="small" onClick={() => decline(x.targetId, label)}>
+                          {t("decline")}
+                        </Button>,
+                      ]
+                    : undefined
+                }
+              >
                 <List.Item.Meta
-                  title={<Space wrap size={[8, 0]}><span>{cn(x.courseName, x.courseNameEn)}</span>{st !== "pending" && <Tag color={COLOR[st]}>{t(`states.${st}`)}</Tag>}</Space>}
-                  description={<Space wrap size={[12, 0]}><span>{x.teacherName}</span><span>{x.sectionCode}</span></Space>}
+                  title={
+                    <Space wrap size={[8, 0]}>
+                      <span>{cn(x.courseName, x.courseNameEn)}</span>
+                      {st !== "pending" && <Tag color={COLOR[st]}>{t(`states.${st}`)}</Tag>}
+                    </Space>
+                  }
+                  description={
+                    <Space wrap size={[12, 0]}>
+                      <span>{x.teacherName}</span>
+                      <span>{x.sectionCode}</span>
+                    </Space>
+                  }
                 />
               </List.Item>
             );

@@ -18,11 +18,18 @@ export function SectionRates() {
   return (
     <>
       {q.data.map((c) => (
-        <Card key={c.campaignId} data-testid={`rates-${c.campaignId}`}
+        <Card
+          key={c.campaignId}
+          data-testid={`rates-${c.campaignId}`}
           title={t("title")}
-          extra={<Tag color={c.state === "open" ? "green" : "default"}>{tc(c.state as GroupKey<"campaigns.states">)}</Tag>}>
+          extra={<Tag color={c.state === "open" ? "green" : "default"}>{tc(c.state as GroupKey<"campaigns.states">)}</Tag>}
+        >
           <Typography.Paragraph style={{ marginBottom: 4 }}>{c.name}</Typography.Paragraph>
-          {c.live && <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t("hint", { min: c.minRaters })}</Typography.Paragraph>}
+          {c.live && (
+            <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+              {t("hint", { min: c.minRaters })}
+            </Typography.Paragraph>
+          )}
           <List
             dataSource={c.rows}
             renderItem={(r) => (
@@ -33,7 +40,9 @@ export function SectionRates() {
                     <Typography.Text type="secondary">{r.code}</Typography.Text>
                   </Space>
                   {r.withheld ? (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="rate-withheld">{t("withheld", { min: c.minRaters })}</Typography.Text>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="rate-withheld">
+                      {t("withheld", { min: c.minRaters })}
+                    </Typography.Text>
                   ) : (
                     <>
                       <Progress percent={r.rate === null ? 0 : Math.round(r.rate * 100)} size="small" />

@@ -12,9 +12,17 @@ const Chrome = lazy(() => import("./StaffChromeImpl"));
 const Home = lazy(() => import("./HomeView").then((m) => ({ default: m.HomeView })));
 
 export function StaffChrome(props: ComponentProps<typeof Chrome>) {
-  return <Suspense fallback={null}><Chrome {...props} /></Suspense>;
+  return (
+    <Suspense fallback={null}>
+      <Chrome {...props} />
+    </Suspense>
+  );
 }
 
 export function StaffHome(props: ComponentProps<typeof Home>) {
-  return <Suspense fallback={null}><Home {...props} /></Suspense>;
+  return (
+    <Suspense fallback={null}>
+      <Home {...props} />
+    </Suspense>
+  );
 }

@@ -9,8 +9,11 @@ import { SessionKeepAlive } from "../_components/SessionKeepAlive";
 import { UiProviders } from "../_components/UiProviders";
 
 type Props = {
-  locale: Locale; messages: AbstractIntlMessages;
-  user: { name: string; number: string; roles: string[] }; nav: NavItem[]; children: ReactNode;
+  locale: Locale;
+  messages: AbstractIntlMessages;
+  user: { name: string; number: string; roles: string[] };
+  nav: NavItem[];
+  children: ReactNode;
 };
 
 /** AdminRoot and the (app) layout's shell, as one client component (loaded by StaffChrome.tsx). */

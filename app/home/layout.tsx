@@ -16,8 +16,12 @@ export default async function HomeLayout({ children }: { children: ReactNode }) 
   if (studentOnly(user)) return <StudentShell>{children}</StudentShell>;
   const [locale, messages] = await Promise.all([getLocale(), getMessages()]);
   return (
-    <StaffChrome locale={locale} messages={messages} nav={navFor(user)}
-      user={{ name: user.name, number: user.number, roles: [...new Set(user.roles.map((r) => r.role))] }}>
+    <StaffChrome
+      locale={locale}
+      messages={messages}
+      nav={navFor(user)}
+      user={{ name: user.name, number: user.number, roles: [...new Set(user.roles.map((r) => r.role))] }}
+    >
       {children}
     </StaffChrome>
   );

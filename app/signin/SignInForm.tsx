@@ -33,14 +33,26 @@ export function SignInForm({ callbackUrl, initialError, sso }: Props) {
   }
 
   return (
-    <main style={{ minHeight: "100vh", display: "flex", alignItems: "center", justifyContent: "center", padding: 16,
-      background: "linear-gradient(160deg, #1d4e89 0%, #2f6db3 45%, #f3f5f8 45%)" }}>
+    <main
+      style={{
+        minHeight: "100vh",
+        display: "flex",
+        alignItems: "center",
+        justifyContent: "center",
+        padding: 16,
+        background: "linear-gradient(160deg, #1d4e89 0%, #2f6db3 45%, #f3f5f8 45%)",
+      }}
+    >
       <Card style={{ width: "100%", maxWidth: 400, boxShadow: "0 8px 24px rgba(0,0,0,.12)" }}>
         <div style={{ display: "flex", justifyContent: "flex-end", marginTop: -8, marginRight: -8 }}>
           <LocaleSwitch />
         </div>
-        <Typography.Title level={3} style={{ textAlign: "center", marginTop: 0 }}>{tc("appName")}</Typography.Title>
-        <Typography.Paragraph type="secondary" style={{ textAlign: "center" }}>{t("subtitle")}</Typography.Paragraph>
+        <Typography.Title level={3} style={{ textAlign: "center", marginTop: 0 }}>
+          {tc("appName")}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: "center" }}>
+          {t("subtitle")}
+        </Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="signin-error" />}
         <Form layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
           <Form.Item name="number" label={t("number")} rules={[{ required: true, whitespace: true, message: t("numberRequired") }]}>
@@ -49,12 +61,16 @@ export function SignInForm({ callbackUrl, initialError, sso }: Props) {
           <Form.Item name="password" label={t("password")} rules={[{ required: true, message: t("passwordRequired") }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>{t("submit")}</Button>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t("submit")}
+          </Button>
         </Form>
         {sso && (
           <>
             <Divider plain />
-            <Button block onClick={() => signIn("oidc", { callbackUrl })}>{t("sso", { name: sso.name })}</Button>
+            <Button block onClick={() => signIn("oidc", { callbackUrl })}>
+              {t("sso", { name: sso.name })}
+            </Button>
           </>
         )}
       </Card>

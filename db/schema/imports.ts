@@ -11,7 +11,8 @@ export const importJobs = pgTable("import_jobs", {
   kind: text("kind").notNull(),
   fileName: text("file_name").notNull(),
   status: text("status", { enum: ["queued", "parsing", "validating", "writing", "done", "failed"] })
-    .notNull().default("queued"),
+    .notNull()
+    .default("queued"),
   total: integer("total").notNull().default(0),
   processed: integer("processed").notNull().default(0),
   inserted: integer("inserted").notNull().default(0),

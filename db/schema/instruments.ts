@@ -34,21 +34,27 @@ export type InstrumentVersionStatus = LifecycleStatus;
 // draft (once: who, when, note) before any campaign uses it; an approved version may later
 // be retired (no new campaigns; those that use it keep it). A draft may be retired too
 // (withdrawn without approval).
-export const instrumentVersions = pgTable("instrument_versions", {
-  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-  instrumentId: integer("instrument_id").notNull().references(() => instruments.id, { onDelete: "restrict" }),
-  // version, hash (sha256 of the definition's canonical JSON, keys sorted: the same file
-  // again is "unchanged", not a new version), status and approval (db/schema/lifecycle.ts)
-  ...lifecycleColumns(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  // The whole instrument file (server/instruments/format.ts), as checked: key, kind, name,
-  // indicators, items, unscored and the SurveyJS JSON under "survey". json, not jsonb: the
-  // approved text keeps its order of keys (jsonb would sort them), as people wrote it.
-  definition: json("definition").notNull().$type<Record<string, unknown>>(),
-  // What scoring reads, copied from the file: { indicators (tree with weights), items, unscored }.
-  indicators: jsonb("indicators").notNull().$type<{ indicators: unknown[]; items: unknown[]; unscored: string[] }>(),
-}, (t) => [
-  unique("instrument_versions_uq").on(t.instrumentId, t.version),
-  unique("instrument_versions_hash_uq").on(t.instrumentId, t.hash),
-  index("instrument_versions_status_idx").on(t.status),
-]);
+export const instrumentVersions = pgTable(
+  "instrument_versions",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    instrumentId: integer("instrument_id")
+      .notNull()
+      .references(() => instruments.id, { onDelete: "restrict" }),
+    // version, hash (sha256 of the definition's canonical JSON, keys sorted: the same file
+    // again is "unchanged", not a new version), status and approval (db/schema/lifecycle.ts)
+    ...lifecycleColumns(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The whole instrument file (server/instruments/format.ts), as checked: key, kind, name,
+    // indicators, items, unscored and the SurveyJS JSON under "survey". json, not jsonb: the
+    // approved text keeps its order of keys (jsonb would sort them), as people wrote it.
+    definition: json("definition").notNull().$type<Record<string, unknown>>(),
+    // What scoring reads, copied from the file: { indicators (tree with weights), items, unscored }.
+    indicators: jsonb("indicators").notNull().$type<{ indicators: unknown[]; items: unknown[]; unscored: string[] }>(),
+  },
+  (t) => [
+    unique("instrument_versions_uq").on(t.instrumentId, t.version),
+    unique("instrument_versions_hash_uq").on(t.instrumentId, t.hash),
+    index("instrument_versions_status_idx").on(t.status),
+  ],
+);

@@ -22,16 +22,17 @@ export type WarningRule = {
   deadlineDays: number;
 };
 
-export const warningRuleSets = pgTable("warning_rule_sets", {
-  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-  series: text("series").notNull(),
-  ...lifecycleColumns(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-  rules: jsonb("rules").notNull().$type<WarningRule[]>(),
-}, (t) => [
-  unique("warning_rule_sets_version_uq").on(t.series, t.version),
-  unique("warning_rule_sets_hash_uq").on(t.series, t.hash),
-]);
+export const warningRuleSets = pgTable(
+  "warning_rule_sets",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    series: text("series").notNull(),
+    ...lifecycleColumns(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    rules: jsonb("rules").notNull().$type<WarningRule[]>(),
+  },
+  (t) => [unique("warning_rule_sets_version_uq").on(t.series, t.version), unique("warning_rule_sets_hash_uq").on(t.series, t.hash)],
+);
 
 /** What a warning shows: the figure, its n, the threshold and what else the kind measured. */
 export type WarningEvidence = {
@@ -49,29 +50,39 @@ export type WarningStatus = (typeof WARNING_STATUSES)[number];
 // section target): every evaluation updates its evidence; an open warning whose condition no
 // longer holds after a recompute of its school year is cleared. Converted: an order was
 // issued (order_id); dismissed: the quality office decided against one (note).
-export const warnings = pgTable("warnings", {
-  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-  ruleKey: text("rule_key").notNull(),
-  ruleSetId: integer("rule_set_id").notNull().references(() => warningRuleSets.id, { onDelete: "restrict" }),
-  kind: text("kind").notNull(),
-  subjectKey: text("subject_key").notNull(),
-  schoolYear: text("school_year").notNull(),
-  policyId: integer("policy_id").notNull().references(() => scoringPolicies.id, { onDelete: "restrict" }),
-  termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
-  unitId: integer("unit_id").notNull().references(() => units.id, { onDelete: "restrict" }),
-  teacherId: integer("teacher_id").references(() => persons.id, { onDelete: "restrict" }),
-  sectionId: integer("section_id").references(() => sections.id, { onDelete: "restrict" }),
-  courseId: integer("course_id").references(() => courses.id, { onDelete: "restrict" }),
-  evidence: jsonb("evidence").notNull().$type<WarningEvidence>(),
-  status: text("status", { enum: WARNING_STATUSES }).notNull().default("open"),
-  orderId: integer("order_id").references(() => improvementItems.id, { onDelete: "restrict" }),
-  decidedBy: integer("decided_by").references(() => persons.id, { onDelete: "set null" }),
-  decidedAt: timestamp("decided_at", { withTimezone: true }),
-  note: text("note"),
-  raisedAt: timestamp("raised_at", { withTimezone: true }).notNull(),
-  seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
-}, (t) => [
-  unique("warnings_rule_subject_uq").on(t.ruleKey, t.subjectKey),
-  index("warnings_status_idx").on(t.status, t.schoolYear),
-  check("warnings_order_ck", sql`(${t.status} = 'converted') = (${t.orderId} is not null)`),
-]);
+export const warnings = pgTable(
+  "warnings",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    ruleKey: text("rule_key").notNull(),
+    ruleSetId: integer("rule_set_id")
+      .notNull()
+      .references(() => warningRuleSets.id, { onDelete: "restrict" }),
+    kind: text("kind").notNull(),
+    subjectKey: text("subject_key").notNull(),
+    schoolYear: text("school_year").notNull(),
+    policyId: integer("policy_id")
+      .notNull()
+      .references(() => scoringPolicies.id, { onDelete: "restrict" }),
+    termId: integer("term_id").references(() => terms.id, { onDelete: "restrict" }),
+    unitId: integer("unit_id")
+      .notNull()
+      .references(() => units.id, { onDelete: "restrict" }),
+    teacherId: integer("teacher_id").references(() => persons.id, { onDelete: "restrict" }),
+    sectionId: integer("section_id").references(() => sections.id, { onDelete: "restrict" }),
+    courseId: integer("course_id").references(() => courses.id, { onDelete: "restrict" }),
+    evidence: jsonb("evidence").notNull().$type<WarningEvidence>(),
+    status: text("status", { enum: WARNING_STATUSES }).notNull().default("open"),
+    orderId: integer("order_id").references(() => improvementItems.id, { onDelete: "restrict" }),
+    decidedBy: integer("decided_by").references(() => persons.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    note: text("note"),
+    raisedAt: timestamp("raised_at", { withTimezone: true }).notNull(),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    unique("warnings_rule_subject_uq").on(t.ruleKey, t.subjectKey),
+    index("warnings_status_idx").on(t.status, t.schoolYear),
+    check("warnings_order_ck", sql`(${t.status} = 'converted') = (${t.orderId} is not null)`),
+  ],
+);

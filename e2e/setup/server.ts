@@ -37,14 +37,25 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<{ base: string; 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true,
+    env: { ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let log = "";
-  child.stdout?.on("data", (d) => { log += d; });
-  child.stderr?.on("data", (d) => { log += d; process.stderr.write(d); });
+  child.stdout?.on("data", (d) => {
+    log += d;
+  });
+  child.stderr?.on("data", (d) => {
+    log += d;
+    process.stderr.write(d);
+  });
   const stop = () => {
     if (child.pid) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
     }
   };
   const deadline = Date.now() + 60_000;
@@ -52,7 +63,9 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<{ base: string; 
     try {
       const r = await fetch(`${base}/signin`);
       if (r.ok) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > deadline || child.exitCode !== null) {
       stop();
       throw new Error(`e2e: the app did not start:\n${log}`);
@@ -70,8 +83,12 @@ export default async function setup(project: TestProject) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATABASE_URL: "", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_SEED: "auto",
-    NEXT_TELEMETRY_DISABLED: "1", LOGIN_MAX_FAILURES: "5",
+    ...process.env,
+    DATABASE_URL: "",
+    PGLITE_DIR: path.join(dataDir, "pglite"),
+    DEMO_SEED: "auto",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOGIN_MAX_FAILURES: "5",
     // One secret for the seeding process and the server: vitest runs this with
     // NODE_ENV=test, whose built-in secret the production server would not share, and the
     // demo's campaign keys are encrypted under it.

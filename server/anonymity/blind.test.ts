@@ -3,7 +3,12 @@ import { constants, publicEncrypt, type KeyObject } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BlindSignError, blindSign, tokenHash, verifyToken } from "./blind";
 import {
-  blindToken, finalizeToken, fromBase64, importTargetPublicKey as importWebKey, prepareToken, toBase64,
+  blindToken,
+  finalizeToken,
+  fromBase64,
+  importTargetPublicKey as importWebKey,
+  prepareToken,
+  toBase64,
   verifyTokenWebCrypto,
 } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "./keys";
@@ -24,7 +29,11 @@ async function makeTarget(id: number): Promise<Target> {
 
 const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString("hex") || "0"}`);
 const bytes = (x: bigint, len: number) => Uint8Array.from(Buffer.from(x.toString(16).padStart(len * 2, "0"), "hex"));
-const flip = (b: Uint8Array, i: number) => { const c = Uint8Array.from(b); c[i] ^= 0x01; return c; };
+const flip = (b: Uint8Array, i: number) => {
+  const c = Uint8Array.from(b);
+  c[i] ^= 0x01;
+  return c;
+};
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 function modPow(b: bigint, e: bigint, m: bigint): bigint {
@@ -90,10 +99,12 @@ describe("round trip (package client ↔ node:crypto server)", () => {
 
   it("one request can carry all of a student's targets", async () => {
     const targets = [A, B, A, B, A, B];
-    const prepared = await Promise.all(targets.map(async (t) => {
-      const token = prepareToken();
-      return { t, token, ...(await blindToken(t.web, token)) };
-    }));
+    const prepared = await Promise.all(
+      targets.map(async (t) => {
+        const token = prepareToken();
+        return { t, token, ...(await blindToken(t.web, token)) };
+      }),
+    );
     const blindSigs = prepared.map((p) => blindSign(p.t.sk, p.blindedMsg)); // the server's batch
     for (const [i, p] of prepared.entries()) {
       const sig = await finalizeToken(p.t.web, p.token, blindSigs[i], p.inv);
@@ -175,8 +186,11 @@ describe("unlinkability sanity", () => {
 
     // No 8-byte run of any final token or signature occurs in anything the server saw.
     const windows = new Set<string>();
-    for (const x of issued) for (const b of [x.blindedMsg, x.blindSig]) for (let i = 0; i + 8 <= b.length; i++) windows.add(hex(b.subarray(i, i + 8)));
-    for (const x of issued) for (const b of [x.token, x.signature]) for (let i = 0; i + 8 <= b.length; i++) expect(windows.has(hex(b.subarray(i, i + 8)))).toBe(false);
+    for (const x of issued)
+      for (const b of [x.blindedMsg, x.blindSig]) for (let i = 0; i + 8 <= b.length; i++) windows.add(hex(b.subarray(i, i + 8)));
+    for (const x of issued)
+      for (const b of [x.token, x.signature])
+        for (let i = 0; i + 8 <= b.length; i++) expect(windows.has(hex(b.subarray(i, i + 8)))).toBe(false);
 
     // Whatever the server recomputes from a final pair with its key does not reproduce its view.
     for (const x of issued) {

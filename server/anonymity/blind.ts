@@ -6,7 +6,14 @@
 // the package's pure-JS blindSign (~320 ms); the result is checked with the public exponent
 // before it leaves (RFC 9474 §4.3 step 3–4, against fault attacks that would leak the key).
 import {
-  constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, timingSafeEqual, verify, type KeyObject,
+  constants,
+  createHash,
+  createPublicKey,
+  privateDecrypt,
+  publicEncrypt,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
 } from "node:crypto";
 import { PSS_SALT_LENGTH, RSABSSA_VARIANT, TOKEN_BYTES } from "@/server/shared/anonymity/params";
 import { importTargetPublicKey } from "./keys";
@@ -75,9 +82,16 @@ export function verifyToken(publicKey: KeyObject | string, token: Uint8Array, si
     const { bytes } = modulusOf(key);
     if (!(token instanceof Uint8Array) || token.length !== TOKEN_BYTES) return false;
     if (!(signature instanceof Uint8Array) || signature.length !== bytes) return false;
-    return verify("sha384", token, {
-      key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH,
-    }, signature);
+    return verify(
+      "sha384",
+      token,
+      {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: PSS_SALT_LENGTH,
+      },
+      signature,
+    );
   } catch {
     return false;
   }

@@ -13,7 +13,6 @@ import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";
 import { OPENS, CLOSES, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
 
-
 let db: Db;
 let s: School;
 let campaignId: number;
@@ -24,7 +23,13 @@ async function tokenFor(personId: number, targetId: number): Promise<Token> {
   return (await studentTokens(db, campaignId, personId)).find((t) => t.targetId === targetId)!;
 }
 
-const submission = (t: Token): SubmitInput => ({ targetId: t.targetId, token: t.token, signature: t.signature, answers: { q1: 5 }, locale: "zh" });
+const submission = (t: Token): SubmitInput => ({
+  targetId: t.targetId,
+  token: t.token,
+  signature: t.signature,
+  answers: { q1: 5 },
+  locale: "zh",
+});
 /** Submissions accepted (spent tokens: the campaign runs, so they wait sealed, not yet responses). */
 const count = async () => (await db.select().from(spentTokens)).length;
 
@@ -52,7 +57,9 @@ describe("submit hot path", () => {
     const b = await tokenFor(s.people.studentB.id, tA);
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
     await expect(submitResponse(db, submission(b), CLOSES, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
-    await expect(submitResponse(db, submission(b), new Date(OPENS.getTime() - 1), SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
+    await expect(submitResponse(db, submission(b), new Date(OPENS.getTime() - 1), SECRET)).rejects.toMatchObject({
+      code: "respond.submit.errors.campaignClosed",
+    });
     await closeCampaign(db, campaignId, LATER);
     await expect(submitResponse(db, submission(b), LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.campaignClosed" });
     expect(await count()).toBe(1);
@@ -64,7 +71,9 @@ describe("submit hot path", () => {
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
     // The key is replaced behind the process's back (never done while open; the database must still win).
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    await db.execute(sql`update target_keys set public_key = ${other.publicKey.export({ type: "spki", format: "der" }).toString("base64")} where target_id = ${tA}`);
+    await db.execute(
+      sql`update target_keys set public_key = ${other.publicKey.export({ type: "spki", format: "der" }).toString("base64")} where target_id = ${tA}`,
+    );
     // b verifies under the kept (old) key, but the statement sees another key: refused by the full path.
     await expect(submitResponse(db, submission(b), LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
     expect(await count()).toBe(1);
@@ -81,9 +90,15 @@ describe("submit hot path", () => {
     const a = await tokenFor(s.people.studentA.id, tA);
     const b = await tokenFor(s.people.studentB.id, tA);
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
-    await expect(submitResponse(db, { ...submission(b), answers: { q1: 4 } }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidAnswers" });
-    await expect(submitResponse(db, { ...submission(b), signature: a.signature }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.invalidToken" });
-    await expect(submitResponse(db, { ...submission(b), declined: true }, LATER, SECRET)).rejects.toMatchObject({ code: "respond.submit.errors.declinedWithAnswers" });
+    await expect(submitResponse(db, { ...submission(b), answers: { q1: 4 } }, LATER, SECRET)).rejects.toMatchObject({
+      code: "respond.submit.errors.invalidAnswers",
+    });
+    await expect(submitResponse(db, { ...submission(b), signature: a.signature }, LATER, SECRET)).rejects.toMatchObject({
+      code: "respond.submit.errors.invalidToken",
+    });
+    await expect(submitResponse(db, { ...submission(b), declined: true }, LATER, SECRET)).rejects.toMatchObject({
+      code: "respond.submit.errors.declinedWithAnswers",
+    });
     expect(await count()).toBe(1);
     expect(await submitResponse(db, submission(b), LATER, SECRET)).toEqual({ status: "stored" });
   });

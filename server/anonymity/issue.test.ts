@@ -13,7 +13,6 @@ import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 import { expectDomainError } from "../test/errors";
 
-
 let db: Db;
 let s: School;
 let campaignId: number;
@@ -32,26 +31,38 @@ beforeEach(async () => {
 /** The browser's side: a token per target, blinded with the target's published key. */
 async function prepare(targetIds: number[]) {
   const keys = await publicKeysFor(db, targetIds);
-  return Promise.all(targetIds.map(async (targetId) => {
-    const pk = keys.get(targetId)!;
-    const token = prepareToken();
-    const { blindedMsg, inv } = await blindToken(pk, token);
-    return { targetId, pk, token, blindedMsg, inv };
-  }));
+  return Promise.all(
+    targetIds.map(async (targetId) => {
+      const pk = keys.get(targetId)!;
+      const token = prepareToken();
+      const { blindedMsg, inv } = await blindToken(pk, token);
+      return { targetId, pk, token, blindedMsg, inv };
+    }),
+  );
 }
 const request = (personId: number, prepared: Awaited<ReturnType<typeof prepare>>) => ({
-  personId, campaignId, blinded: prepared.map((p) => ({ targetId: p.targetId, blindedMsg: toBase64(p.blindedMsg) })),
+  personId,
+  campaignId,
+  blinded: prepared.map((p) => ({ targetId: p.targetId, blindedMsg: toBase64(p.blindedMsg) })),
 });
 async function finalize(prepared: Awaited<ReturnType<typeof prepare>>, res: IssueResult) {
-  return Promise.all(prepared.map(async (p, i) => {
-    expect(res.signatures[i].targetId).toBe(p.targetId);
-    const signature = await finalizeToken(p.pk, p.token, fromBase64(res.signatures[i].blindSig), p.inv);
-    return { targetId: p.targetId, token: p.token, signature };
-  }));
+  return Promise.all(
+    prepared.map(async (p, i) => {
+      expect(res.signatures[i].targetId).toBe(p.targetId);
+      const signature = await finalizeToken(p.pk, p.token, fromBase64(res.signatures[i].blindSig), p.inv);
+      return { targetId: p.targetId, token: p.token, signature };
+    }),
+  );
 }
-const issuedDays = async () => (await db.select({ t: eligibility.targetId, p: eligibility.personId, d: eligibility.tokenIssuedOn })
-  .from(eligibility).where(isNotNull(eligibility.tokenIssuedOn))).map((r) => `${r.t}/${r.p}/${r.d}`).sort();
-
+const issuedDays = async () =>
+  (
+    await db
+      .select({ t: eligibility.targetId, p: eligibility.personId, d: eligibility.tokenIssuedOn })
+      .from(eligibility)
+      .where(isNotNull(eligibility.tokenIssuedOn))
+  )
+    .map((r) => `${r.t}/${r.p}/${r.d}`)
+    .sort();
 
 describe("target keys", () => {
   it("one key pair per target, idempotent; the private key decrypts and matches", async () => {
@@ -95,19 +106,78 @@ describe("issueTokens", () => {
   it("refuses a request that omits a target, includes someone else's, or repeats one; nothing is marked", async () => {
     const B = s.people.studentB.id;
     const A = s.people.studentA.id;
-    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
-    await expectDomainError(issueTokens(db, request(A, await prepare([tA, tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
-    await expectDomainError(issueTokens(db, request(A, await prepare([tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.targetsMismatch",
+    });
+    await expectDomainError(issueTokens(db, request(A, await prepare([tA, tB])), DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.targetsMismatch",
+    });
+    await expectDomainError(issueTokens(db, request(A, await prepare([tB])), DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.targetsMismatch",
+    });
     // A target of another campaign / that does not exist, and a teacher (no student eligibility).
-    await expectDomainError(issueTokens(db, { ...request(A, await prepare([tA])), blinded: [...request(A, await prepare([tA])).blinded, { targetId: 999_999, blindedMsg: "AAAA" }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
-    await expectDomainError(issueTokens(db, request(s.people.teacherA.id, await prepare([tA])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await expectDomainError(
+      issueTokens(
+        db,
+        {
+          ...request(A, await prepare([tA])),
+          blinded: [...request(A, await prepare([tA])).blinded, { targetId: 999_999, blindedMsg: "AAAA" }],
+        },
+        DURING,
+        SECRET,
+      ),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" },
+    );
+    await expectDomainError(issueTokens(db, request(s.people.teacherA.id, await prepare([tA])), DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.targetsMismatch",
+    });
     const twice = request(B, await prepare([tA, tB]));
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [...twice.blinded, twice.blinded[0]] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [...twice.blinded, twice.blinded[0]] }, DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.invalidRequest",
+    });
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [] }, DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.invalidRequest",
+    });
     // Malformed blinded messages: not base64, wrong length, ≥ n. The marking rolls back.
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: "not base64!" }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) }] }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
+    await expectDomainError(
+      issueTokens(
+        db,
+        { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: "not base64!" }] },
+        DURING,
+        SECRET,
+      ),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" },
+    );
+    await expectDomainError(
+      issueTokens(
+        db,
+        {
+          ...twice,
+          blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }],
+        },
+        DURING,
+        SECRET,
+      ),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" },
+    );
+    await expectDomainError(
+      issueTokens(
+        db,
+        {
+          ...twice,
+          blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) }],
+        },
+        DURING,
+        SECRET,
+      ),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" },
+    );
     expect(await issuedDays()).toEqual([]);
     // and the right request still works afterwards
     await issueTokens(db, twice, DURING, SECRET);
@@ -118,17 +188,29 @@ describe("issueTokens", () => {
     const B = s.people.studentB.id;
     await issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET);
     const before = await issuedDays();
-    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), new Date("2026-12-29T03:00:00Z"), SECRET), { kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
-    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), new Date("2026-12-29T03:00:00Z"), SECRET), {
+      kind: "CONFLICT",
+      code: "respond.submit.errors.alreadyIssued",
+    });
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA])), DURING, SECRET), {
+      kind: "CONFLICT",
+      code: "respond.submit.errors.alreadyIssued",
+    });
     expect(await issuedDays()).toEqual(before);
   });
 
   it("refuses outside the window and when the campaign is not open", async () => {
     const B = s.people.studentB.id;
     const req = request(B, await prepare([tA, tB]));
-    await expectDomainError(issueTokens(db, req, new Date("2026-12-24T23:59:59Z"), SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(issueTokens(db, req, new Date("2026-12-24T23:59:59Z"), SECRET), {
+      kind: "CONFLICT",
+      code: "respond.submit.errors.campaignClosed",
+    });
     await expectDomainError(issueTokens(db, req, CLOSES, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
-    await expectDomainError(issueTokens(db, { ...req, campaignId: 999_999 }, DURING, SECRET), { kind: "NOT_FOUND", code: "respond.submit.errors.campaignNotFound" });
+    await expectDomainError(issueTokens(db, { ...req, campaignId: 999_999 }, DURING, SECRET), {
+      kind: "NOT_FOUND",
+      code: "respond.submit.errors.campaignNotFound",
+    });
     await closeCampaign(db, campaignId, DURING);
     await expectDomainError(issueTokens(db, req, DURING, SECRET), { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
     expect(await issuedDays()).toEqual([]);
@@ -142,8 +224,14 @@ describe("issueTokens", () => {
 
   it("excluded eligibility is not the student's to request", async () => {
     const B = s.people.studentB.id;
-    await db.update(eligibility).set({ excluded: true }).where(and(eq(eligibility.targetId, tB), eq(eligibility.personId, B)));
-    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.targetsMismatch" });
+    await db
+      .update(eligibility)
+      .set({ excluded: true })
+      .where(and(eq(eligibility.targetId, tB), eq(eligibility.personId, B)));
+    await expectDomainError(issueTokens(db, request(B, await prepare([tA, tB])), DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.targetsMismatch",
+    });
     await issueTokens(db, request(B, await prepare([tA])), DURING, SECRET);
     expect(await issuedDays()).toEqual([`${tA}/${B}/2026-12-28`]);
   });
@@ -162,13 +250,13 @@ describe("issueTokens", () => {
     expect(bad[0].reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
     expect(await issuedDays()).toHaveLength(2);
     const winner = results[0].status === "fulfilled" ? p1 : p2;
-    await finalize(winner, (ok[0]).value);
+    await finalize(winner, ok[0].value);
   });
 
   it("stores nothing of the blinded messages", async () => {
     const prepared = await prepare([tA, tB]);
     const res = await issueTokens(db, request(s.people.studentB.id, prepared), DURING, SECRET);
-    const dump = JSON.stringify((await db.execute(sql`select * from eligibility`)));
+    const dump = JSON.stringify(await db.execute(sql`select * from eligibility`));
     for (const p of prepared) {
       const b64 = toBase64(p.blindedMsg);
       expect(dump).not.toContain(b64.slice(0, 40));

@@ -19,18 +19,31 @@ export const MAX_ISSUE_TARGETS = 100;
 /** base64 of a 4096-bit blinded message is 684 characters; ours are 2048-bit (344). */
 const MAX_BLINDED_B64 = 700;
 
-const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">, params?: Record<string, string | number>, details?: unknown) =>
-  new DomainError(kind, `respond.submit.errors.${code}`, params, details);
+const err = (
+  kind: DomainError["kind"],
+  code: GroupKey<"respond.submit.errors">,
+  params?: Record<string, string | number>,
+  details?: unknown,
+) => new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
 const id = idSchema;
-const issueInput = z.object({
-  personId: id,
-  campaignId: id,
-  blinded: z.array(z.object({
-    targetId: id,
-    blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
-  }).strict()).min(1).max(MAX_ISSUE_TARGETS),
-}).strict();
+const issueInput = z
+  .object({
+    personId: id,
+    campaignId: id,
+    blinded: z
+      .array(
+        z
+          .object({
+            targetId: id,
+            blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_ISSUE_TARGETS),
+  })
+  .strict();
 
 export type IssueRequest = z.input<typeof issueInput>;
 export type IssueResult = { signatures: { targetId: number; blindSig: string }[] };
@@ -62,16 +75,20 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
   const day = beijingDate(now);
 
   return db.transaction(async (tx) => {
-    const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(await tx.execute(sql`
-      select state, opens_at, closes_at from campaigns where id = ${campaignId}`));
+    const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(
+      await tx.execute(sql`
+      select state, opens_at, closes_at from campaigns where id = ${campaignId}`),
+    );
     assertOpen(c && { state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
 
     // The person's own student-group targets in this campaign; nothing about anyone else.
-    const own = rowsOf<{ target_id: number; issued: boolean }>(await tx.execute(sql`
+    const own = rowsOf<{ target_id: number; issued: boolean }>(
+      await tx.execute(sql`
       select e.target_id, (e.token_issued_on is not null) as issued
       from eligibility e join campaign_targets t on t.id = e.target_id
       where t.campaign_id = ${campaignId} and e.person_id = ${personId}
-        and e.rater_group = 'student' and not e.excluded`));
+        and e.rater_group = 'student' and not e.excluded`),
+    );
     const issued = new Set(own.filter((r) => r.issued).map((r) => Number(r.target_id)));
     const pending = new Set(own.filter((r) => !r.issued).map((r) => Number(r.target_id)));
     if (targetIds.some((t) => issued.has(t))) throw err("CONFLICT", "alreadyIssued");
@@ -83,11 +100,16 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
 
     // One statement marks them all, only where still null; a concurrent request that got
     // here first leaves fewer rows, and this transaction rolls back without signing.
-    const marked = rowsOf<{ target_id: number }>(await tx.execute(sql`
+    const marked = rowsOf<{ target_id: number }>(
+      await tx.execute(sql`
       update eligibility set token_issued_on = ${day}::date
       where person_id = ${personId} and rater_group = 'student' and not excluded and token_issued_on is null
-        and target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})
-      returning target_id`));
+        and target_id in (${sql.join(
+          targetIds.map((t) => sql`${t}`),
+          sql`, `,
+        )})
+      returning target_id`),
+    );
     if (marked.length !== targetIds.length) throw err("CONFLICT", "alreadyIssued");
 
     const signatures = signAll(keys, blinded, messages, secret);
@@ -108,9 +130,14 @@ function decodeBlinded(blinded: readonly Blinded[]): Uint8Array[] {
 
 /** The targets' key rows; refuses (notReady) unless every target has one. */
 async function loadKeys(tx: DbOrTx, targetIds: readonly number[]): Promise<Map<number, KeyRow>> {
-  const keys = rowsOf<KeyRow>(await tx.execute(sql`
+  const keys = rowsOf<KeyRow>(
+    await tx.execute(sql`
     select target_id, public_key, private_key from target_keys
-    where target_id in (${sql.join(targetIds.map((t) => sql`${t}`), sql`, `)})`));
+    where target_id in (${sql.join(
+      targetIds.map((t) => sql`${t}`),
+      sql`, `,
+    )})`),
+  );
   const keyOf = new Map(keys.map((k) => [Number(k.target_id), k]));
   if (targetIds.some((t) => !keyOf.has(t))) throw err("CONFLICT", "notReady");
   return keyOf;
@@ -132,10 +159,12 @@ function signAll(keyOf: Map<number, KeyRow>, blinded: readonly Blinded[], messag
   });
 }
 
-const invitationIssueInput = z.object({
-  invitationId: id,
-  blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
-}).strict();
+const invitationIssueInput = z
+  .object({
+    invitationId: id,
+    blindedMsg: z.string().min(1).max(MAX_BLINDED_B64),
+  })
+  .strict();
 
 /**
  * The invitation path (alumni, employer contacts): the personal link stands in for the
@@ -144,25 +173,41 @@ const invitationIssueInput = z.object({
  * expired, and the campaign is open. The answers are then submitted like a student's, with
  * no link back to the invitation.
  */
-export async function issueForInvitation(db: Db, raw: { invitationId: number; blindedMsg: string }, now: Date, secret: Secret): Promise<IssueResult> {
+export async function issueForInvitation(
+  db: Db,
+  raw: { invitationId: number; blindedMsg: string },
+  now: Date,
+  secret: Secret,
+): Promise<IssueResult> {
   const parsed = invitationIssueInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const { invitationId, blindedMsg } = parsed.data;
   const [message] = decodeBlinded([{ targetId: 0, blindedMsg }]);
   return db.transaction(async (tx) => {
-    const [inv] = rowsOf<{ target_id: number; state: string; opens_at: Date | string; closes_at: Date | string; expires_at: Date | string; issued: boolean }>(await tx.execute(sql`
+    const [inv] = rowsOf<{
+      target_id: number;
+      state: string;
+      opens_at: Date | string;
+      closes_at: Date | string;
+      expires_at: Date | string;
+      issued: boolean;
+    }>(
+      await tx.execute(sql`
       select i.target_id, c.state, c.opens_at, c.closes_at, i.expires_at, (i.token_issued_on is not null) as issued
       from invitations i join campaign_targets t on t.id = i.target_id join campaigns c on c.id = t.campaign_id
-      where i.id = ${invitationId}`));
+      where i.id = ${invitationId}`),
+    );
     if (!inv) throw err("NOT_FOUND", "invitationNotFound");
     assertOpen({ state: inv.state, opensAt: inv.opens_at, closesAt: inv.closes_at }, now);
     if (now >= new Date(inv.expires_at)) throw err("CONFLICT", "campaignClosed");
     if (inv.issued) throw err("CONFLICT", "invitationUsed");
     const targetId = Number(inv.target_id);
     const keys = await loadKeys(tx, [targetId]);
-    const marked = rowsOf<{ id: number }>(await tx.execute(sql`
+    const marked = rowsOf<{ id: number }>(
+      await tx.execute(sql`
       update invitations set token_issued_on = ${beijingDate(now)}::date
-      where id = ${invitationId} and token_issued_on is null returning id`));
+      where id = ${invitationId} and token_issued_on is null returning id`),
+    );
     if (marked.length !== 1) throw err("CONFLICT", "invitationUsed");
     return { signatures: signAll(keys, [{ targetId, blindedMsg }], [message], secret) };
   });

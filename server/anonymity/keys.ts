@@ -7,8 +7,14 @@
 // Anonymity does not rest on this secrecy (blinding is information-theoretic); it protects
 // integrity: whoever holds a private key can mint valid tokens for that target.
 import {
-  createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPair, hkdfSync,
-  randomBytes, type KeyObject,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
 } from "node:crypto";
 
 export const TARGET_KEY_BITS = 2048;
@@ -47,12 +53,16 @@ export async function generateTargetKey(targetId: number, secret: Secret): Promi
   checkTargetId(targetId);
   const key = encryptionKey(secret); // fail before spending 90 ms on a bad secret
   const { publicKey, privateKey } = await new Promise<{ publicKey: Buffer; privateKey: Buffer }>((resolve, reject) => {
-    generateKeyPair("rsa", {
-      modulusLength: TARGET_KEY_BITS,
-      publicExponent: 0x10001,
-      publicKeyEncoding: { type: "spki", format: "der" },
-      privateKeyEncoding: { type: "pkcs8", format: "der" },
-    }, (err, pub, priv) => (err ? reject(err) : resolve({ publicKey: pub, privateKey: priv })));
+    generateKeyPair(
+      "rsa",
+      {
+        modulusLength: TARGET_KEY_BITS,
+        publicExponent: 0x10001,
+        publicKeyEncoding: { type: "spki", format: "der" },
+        privateKeyEncoding: { type: "pkcs8", format: "der" },
+      },
+      (err, pub, priv) => (err ? reject(err) : resolve({ publicKey: pub, privateKey: priv })),
+    );
   });
   try {
     return {

@@ -73,19 +73,46 @@ let students: number[] = [];
 /** 120 students, 48 sections of CS101 with a teacher each; each student takes 4. 40 programmes with a 2026 cohort of 6 alumni each. */
 async function cohortSchool() {
   const r = rng(7);
-  const teachers = await db.insert(persons).values(Array.from({ length: N_SECTIONS }, (_, i) => ({
-    number: `LT${i}`, name: `教师${i}`, kind: "staff" as const, unitId: s.officeA.id,
-  }))).returning();
-  const secs = await db.insert(sections).values(Array.from({ length: N_SECTIONS }, (_, i) => ({
-    code: `CS101-L${i}`, termId: s.term.id, courseId: s.courseA.id,
-  }))).returning();
+  const teachers = await db
+    .insert(persons)
+    .values(
+      Array.from({ length: N_SECTIONS }, (_, i) => ({
+        number: `LT${i}`,
+        name: `教师${i}`,
+        kind: "staff" as const,
+        unitId: s.officeA.id,
+      })),
+    )
+    .returning();
+  const secs = await db
+    .insert(sections)
+    .values(
+      Array.from({ length: N_SECTIONS }, (_, i) => ({
+        code: `CS101-L${i}`,
+        termId: s.term.id,
+        courseId: s.courseA.id,
+      })),
+    )
+    .returning();
   await db.insert(sectionTeachers).values(secs.map((sec, i) => ({ sectionId: sec.id, personId: teachers[i].id })));
-  const people = await db.insert(persons).values(Array.from({ length: N_STUDENTS }, (_, i) => ({
-    number: `2024${String(i).padStart(3, "0")}`, name: `学生${i}`, kind: "student" as const, unitId: s.unitA.id, programmeId: s.progA.id,
-  }))).returning();
+  const people = await db
+    .insert(persons)
+    .values(
+      Array.from({ length: N_STUDENTS }, (_, i) => ({
+        number: `2024${String(i).padStart(3, "0")}`,
+        name: `学生${i}`,
+        kind: "student" as const,
+        unitId: s.unitA.id,
+        programmeId: s.progA.id,
+      })),
+    )
+    .returning();
   students = people.map((p) => p.id);
   // Every section gets PER_STUDENT × N_STUDENTS / N_SECTIONS students (10): a balanced random design.
-  const seats = shuffle(secs.flatMap((sec) => Array.from({ length: (PER_STUDENT * N_STUDENTS) / N_SECTIONS }, () => sec.id)), r);
+  const seats = shuffle(
+    secs.flatMap((sec) => Array.from({ length: (PER_STUDENT * N_STUDENTS) / N_SECTIONS }, () => sec.id)),
+    r,
+  );
   const rows: { sectionId: number; personId: number }[] = [];
   for (const [i, p] of people.entries()) {
     const mine = new Set<number>();
@@ -99,13 +126,29 @@ async function cohortSchool() {
     void i;
   }
   await db.insert(enrolments).values(rows);
-  const progs = await db.insert(programmes).values(Array.from({ length: N_PROGRAMMES }, (_, i) => ({
-    code: `P${String(i).padStart(2, "0")}`, name: `专业${i}`, unitId: s.unitA.id,
-  }))).returning();
-  const cohorts = await db.insert(graduateCohorts).values(progs.map((p) => ({ programmeId: p.id, graduationYear: 2026 }))).returning();
-  await db.insert(alumni).values(cohorts.flatMap((c, i) => Array.from({ length: PER_COHORT }, (_, k) => ({
-    cohortId: c.id, studentNumber: `2022${String(i).padStart(2, "0")}${k}`, name: `校友${i}-${k}`,
-  }))));
+  const progs = await db
+    .insert(programmes)
+    .values(
+      Array.from({ length: N_PROGRAMMES }, (_, i) => ({
+        code: `P${String(i).padStart(2, "0")}`,
+        name: `专业${i}`,
+        unitId: s.unitA.id,
+      })),
+    )
+    .returning();
+  const cohorts = await db
+    .insert(graduateCohorts)
+    .values(progs.map((p) => ({ programmeId: p.id, graduationYear: 2026 })))
+    .returning();
+  await db.insert(alumni).values(
+    cohorts.flatMap((c, i) =>
+      Array.from({ length: PER_COHORT }, (_, k) => ({
+        cohortId: c.id,
+        studentNumber: `2022${String(i).padStart(2, "0")}${k}`,
+        name: `校友${i}-${k}`,
+      })),
+    ),
+  );
 }
 
 type Scenario = {
@@ -134,7 +177,12 @@ async function signIn(personId: number, now: Date) {
 }
 
 async function submitted(truth: Truth, person: number, tok: Token, q1: number, now: Date) {
-  const res = await submitResponse(db, { targetId: tok.targetId, token: tok.token, signature: tok.signature, answers: { q1 }, locale: "zh" }, now, SECRET);
+  const res = await submitResponse(
+    db,
+    { targetId: tok.targetId, token: tok.token, signature: tok.signature, answers: { q1 }, locale: "zh" },
+    now,
+    SECRET,
+  );
   expect(res).toEqual({ status: "stored" });
   // The response will carry the HMAC of the token's hash under the server secret (pool.ts).
   truth.set(storedTokenHash(SECRET, tokenHash(fromBase64(tok.token))), person);
@@ -150,7 +198,11 @@ async function studentScenario(sc: Scenario, seed: number) {
   const r = rng(seed);
   const v = await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id);
   const c = await openedCampaign(db, s, {
-    kind: "end_of_term", name: sc.name, termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+    kind: "end_of_term",
+    name: sc.name,
+    termId: s.term.id,
+    opensAt: OPENS,
+    closesAt: CLOSES,
     instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
   });
   const truth: Truth = new Map();
@@ -209,13 +261,18 @@ async function alumniScenario(seed: number) {
   const r = rng(seed);
   const v = await tinyVersions(db, ["graduate_tracking"] as const, s.people.quality.id);
   const c = await openedCampaign(db, s, {
-    kind: "graduate_tracking", name: "跟踪调查", opensAt: OPENS, closesAt: CLOSES,
+    kind: "graduate_tracking",
+    name: "跟踪调查",
+    opensAt: OPENS,
+    closesAt: CLOSES,
     cohorts: [{ graduationYear: 2026, offsetYears: 0.5 }],
     instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
   });
   await createInvitations(db, c.id, SECRET);
-  const invs = rowsOf<{ id: number; alumnus_id: number }>(await db.execute(sql`
-    select i.id, i.alumnus_id from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${c.id}`));
+  const invs = rowsOf<{ id: number; alumnus_id: number }>(
+    await db.execute(sql`
+    select i.id, i.alumnus_id from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${c.id}`),
+  );
   const truth: Truth = new Map();
   const events: Event[] = [];
   let at = 0;
@@ -226,7 +283,10 @@ async function alumniScenario(seed: number) {
     const q1 = [1, 3, 5][Math.floor(r() * 3)];
     // Opening the link writes nothing; the token is obtained when the answers are sent, right
     // before them (the closest an identified write can come to a response).
-    events.push({ at: answerAt, run: async (now) => submitted(truth, Number(inv.alumnus_id), await invitationTokenFor(db, Number(inv.id), now), q1, now) });
+    events.push({
+      at: answerAt,
+      run: async (now) => submitted(truth, Number(inv.alumnus_id), await invitationTokenFor(db, Number(inv.id), now), q1, now),
+    });
   }
   await play(events);
   await closeCampaign(db, c.id, CLOSES, null, SECRET);
@@ -244,22 +304,29 @@ const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const cmpResp = (a: Resp, b: Resp) => cmpBig(a.xmin, b.xmin) || a.ctid[0] - b.ctid[0] || a.ctid[1] - b.ctid[1];
 
 async function operatorView(campaignId: number) {
-  const resp = rowsOf<{ hash: string; target: number; xmin: string; ctid: string }>(await db.execute(sql`
+  const resp = rowsOf<{ hash: string; target: number; xmin: string; ctid: string }>(
+    await db.execute(sql`
     select r.spent_token_hash as hash, r.target_id as target, r.xmin::text as xmin, r.ctid::text as ctid
-    from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = ${campaignId}`))
-    .map((x): Resp => ({ hash: x.hash, target: Number(x.target), xmin: BigInt(x.xmin), ctid: parseCtid(x.ctid) }));
-  const issued = rowsOf<{ person: number; target: number; xmin: string }>(await db.execute(sql`
+    from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = ${campaignId}`),
+  ).map((x): Resp => ({ hash: x.hash, target: Number(x.target), xmin: BigInt(x.xmin), ctid: parseCtid(x.ctid) }));
+  const issued = rowsOf<{ person: number; target: number; xmin: string }>(
+    await db.execute(sql`
     select e.person_id as person, e.target_id as target, e.xmin::text as xmin
     from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${campaignId} and e.token_issued_on is not null
     union all
     select i.alumnus_id, i.target_id, i.xmin::text
-    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId} and i.token_issued_on is not null`));
-  const signins = rowsOf<{ actor: number; xmin: string }>(await db.execute(sql`
-    select actor_id as actor, xmin::text as xmin from audit_log where action = 'signin'`));
+    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId} and i.token_issued_on is not null`),
+  );
+  const signins = rowsOf<{ actor: number; xmin: string }>(
+    await db.execute(sql`
+    select actor_id as actor, xmin::text as xmin from audit_log where action = 'signin'`),
+  );
   const sessionsOf = new Map<number, bigint[]>();
   for (const x of signins) sessionsOf.set(Number(x.actor), [...(sessionsOf.get(Number(x.actor)) ?? []), BigInt(x.xmin)]);
   const holders: Holder[] = issued.map((x) => ({
-    person: Number(x.person), target: Number(x.target), issued: BigInt(x.xmin),
+    person: Number(x.person),
+    target: Number(x.target),
+    issued: BigInt(x.xmin),
     sessions: [...(sessionsOf.get(Number(x.person)) ?? []), BigInt(x.xmin)].sort(cmpBig),
   }));
   return { resp, holders };
@@ -280,7 +347,9 @@ const LINKERS: Record<string, Linker> = {
     const hs = byTarget(view.holders);
     for (const [target, rs] of byTarget(view.resp)) {
       const es = [...(hs.get(target) ?? [])].sort((a, b) => cmpBig(a.issued, b.issued));
-      [...rs].sort(cmpResp).forEach((x, i) => { if (es[i]) guess.set(x.hash, es[i].person); });
+      [...rs].sort(cmpResp).forEach((x, i) => {
+        if (es[i]) guess.set(x.hash, es[i].person);
+      });
     }
     return guess;
   },
@@ -339,7 +408,10 @@ function printTable() {
   const lines = [
     `| scenario | responses | chance | ${names.join(" | ")} |`,
     `|---|---|---|${names.map(() => "---").join("|")}|`,
-    ...table.map((r) => `| ${r.scenario} | ${r.responses} | ${r.chance.toFixed(1)} | ${names.map((n) => `${r.hits[n]} (${(r.hits[n] / r.chance).toFixed(2)} × chance)`).join(" | ")} |`),
+    ...table.map(
+      (r) =>
+        `| ${r.scenario} | ${r.responses} | ${r.chance.toFixed(1)} | ${names.map((n) => `${r.hits[n]} (${(r.hits[n] / r.chance).toFixed(2)} × chance)`).join(" | ")} |`,
+    ),
   ];
   console.log(`linkage: correct links per linker beside chance (bound 1.5 × chance)\n${lines.join("\n")}`);
 }

@@ -24,8 +24,12 @@ beforeEach(async () => {
   tB = eot.targets.find((t) => t.sectionId === s.secB.id)!.id;
 });
 
-const sealedRows = async () => rowsOf<{ id: string; campaign_id: number; sealed: string }>(await db.execute(sql`select id::text as id, campaign_id, sealed from sealed_submissions`));
-const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
+const sealedRows = async () =>
+  rowsOf<{ id: string; campaign_id: number; sealed: string }>(
+    await db.execute(sql`select id::text as id, campaign_id, sealed from sealed_submissions`),
+  );
+const count = async (table: string) =>
+  Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
 
 describe("sealed pool", () => {
   it("a box opens only with the server secret and for its campaign; every box of a size class has one length", () => {
@@ -68,14 +72,22 @@ describe("sealed pool", () => {
     expect(await count("sealed_submissions")).toBe(0);
     expect(await count("spent_tokens")).toBe(0);
     const rows = await db.select().from(responses);
-    expect(rows.map((r) => ({ t: r.targetId, d: r.declined, a: r.answers, day: r.day })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
-      { t: tA, d: false, a: { q1: 1 }, day: "2027-01-03" },
-      { t: tA, d: false, a: { q1: 5 }, day: "2027-01-03" },
-      { t: tB, d: true, a: {}, day: "2027-01-03" },
-    ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
+    expect(
+      rows
+        .map((r) => ({ t: r.targetId, d: r.declined, a: r.answers, day: r.day }))
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    ).toEqual(
+      [
+        { t: tA, d: false, a: { q1: 1 }, day: "2027-01-03" },
+        { t: tA, d: false, a: { q1: 5 }, day: "2027-01-03" },
+        { t: tB, d: true, a: {}, day: "2027-01-03" },
+      ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    );
     // The stored hash is no spent token's hash: a copy of spent_tokens taken while the campaign ran matches nothing.
     for (const r of rows) expect(spent.map((x) => x.hash)).not.toContain(r.spentTokenHash);
-    expect(new Set(rows.map((r) => r.spentTokenHash))).toEqual(new Set([a, b, c].map((t) => storedTokenHash(SECRET, tokenHash(fromBase64(t.token))))));
+    expect(new Set(rows.map((r) => r.spentTokenHash))).toEqual(
+      new Set([a, b, c].map((t) => storedTokenHash(SECRET, tokenHash(fromBase64(t.token))))),
+    );
     // Scores of the answered ones (declined have none), as if stored at submission.
     const scores = await db.select().from(responseScores);
     expect(scores.map((x) => x.total).sort((x, y) => x! - y!)).toEqual([20, 100]);
@@ -118,26 +130,68 @@ describe("sealed pool", () => {
 
 describe("what the tables say", () => {
   it("no column links a response to a person, a time or a submission", async () => {
-    const columns = async (table: string) => rowsOf<{ column_name: string; data_type: string }>(await db.execute(sql`
-      select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = ${table} order by column_name`));
-    const fks = async (table: string) => rowsOf<{ ref: string }>(await db.execute(sql`
-      select confrelid::regclass::text as ref from pg_constraint where contype = 'f' and conrelid = ${table}::regclass order by 1`)).map((x) => x.ref);
-    expect((await columns("responses")).map((c) => c.column_name)).toEqual(
-      ["answers", "day", "declined", "id", "instrument_version_id", "rater_group", "spent_token_hash", "target_id"]);
+    const columns = async (table: string) =>
+      rowsOf<{ column_name: string; data_type: string }>(
+        await db.execute(sql`
+      select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = ${table} order by column_name`),
+      );
+    const fks = async (table: string) =>
+      rowsOf<{ ref: string }>(
+        await db.execute(sql`
+      select confrelid::regclass::text as ref from pg_constraint where contype = 'f' and conrelid = ${table}::regclass order by 1`),
+      ).map((x) => x.ref);
+    expect((await columns("responses")).map((c) => c.column_name)).toEqual([
+      "answers",
+      "day",
+      "declined",
+      "id",
+      "instrument_version_id",
+      "rater_group",
+      "spent_token_hash",
+      "target_id",
+    ]);
     expect(await fks("responses")).toEqual(["campaign_targets", "instrument_versions"]);
-    expect((await columns("eligibility")).map((c) => c.column_name)).toEqual(["excluded", "person_id", "rater_group", "target_id", "token_issued_on"]);
-    expect((await columns("response_scores")).map((c) => c.column_name)).toEqual(
-      ["all_lowest", "indicators", "observation_id", "options", "rater_group", "response_id", "straight_lining", "target_id", "total", "version_id"]);
+    expect((await columns("eligibility")).map((c) => c.column_name)).toEqual([
+      "excluded",
+      "person_id",
+      "rater_group",
+      "target_id",
+      "token_issued_on",
+    ]);
+    expect((await columns("response_scores")).map((c) => c.column_name)).toEqual([
+      "all_lowest",
+      "indicators",
+      "observation_id",
+      "options",
+      "rater_group",
+      "response_id",
+      "straight_lining",
+      "target_id",
+      "total",
+      "version_id",
+    ]);
     // The pool: a spent token names its target only; a box its campaign only.
     expect((await columns("spent_tokens")).map((c) => c.column_name)).toEqual(["hash", "target_id"]);
     expect((await columns("sealed_submissions")).map((c) => c.column_name)).toEqual(["campaign_id", "id", "sealed"]);
     for (const t of ["responses", "eligibility", "response_scores", "spent_tokens", "sealed_submissions"]) {
-      expect((await columns(t)).filter((c) => c.data_type.startsWith("timestamp")), t).toEqual([]);
+      expect(
+        (await columns(t)).filter((c) => c.data_type.startsWith("timestamp")),
+        t,
+      ).toEqual([]);
     }
-    expect(rowsOf<{ t: string }>(await db.execute(sql`select conrelid::regclass::text as t from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`)))
-      .toEqual([{ t: "response_scores" }]);
+    expect(
+      rowsOf<{ t: string }>(
+        await db.execute(
+          sql`select conrelid::regclass::text as t from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`,
+        ),
+      ),
+    ).toEqual([{ t: "response_scores" }]);
     // No sequence numbers the pool's rows.
-    expect(rowsOf(await db.execute(sql`select 1 from pg_class c join pg_depend d on d.objid = c.oid
-      where c.relkind = 'S' and d.refobjid in ('spent_tokens'::regclass, 'sealed_submissions'::regclass, 'responses'::regclass)`))).toEqual([]);
+    expect(
+      rowsOf(
+        await db.execute(sql`select 1 from pg_class c join pg_depend d on d.objid = c.oid
+      where c.relkind = 'S' and d.refobjid in ('spent_tokens'::regclass, 'sealed_submissions'::regclass, 'responses'::regclass)`),
+      ),
+    ).toEqual([]);
   });
 });

@@ -52,7 +52,11 @@ function keysOf(secret: Secret) {
 
 /** What a box holds. */
 export type Sealed = {
-  targetId: number; raterGroup: string; versionId: number; answers: Record<string, unknown>; declined: boolean;
+  targetId: number;
+  raterGroup: string;
+  versionId: number;
+  answers: Record<string, unknown>;
+  declined: boolean;
   /** tokenHash(token), hex */
   hash: string;
 };
@@ -68,7 +72,10 @@ export function paddedLength(n: number): number {
 
 /** Seals a submission for its campaign (the campaign id is bound as associated data). */
 export function seal(x: Sealed, campaignId: number, secret: Secret): string {
-  const json = Buffer.from(JSON.stringify({ t: x.targetId, g: x.raterGroup, v: x.versionId, a: x.answers, d: x.declined, h: x.hash }), "utf8");
+  const json = Buffer.from(
+    JSON.stringify({ t: x.targetId, g: x.raterGroup, v: x.versionId, a: x.answers, d: x.declined, h: x.hash }),
+    "utf8",
+  );
   const plain = Buffer.alloc(paddedLength(json.length), 0x20); // JSON ignores trailing spaces
   json.copy(plain);
   const iv = randomBytes(IV_BYTES);
@@ -106,7 +113,6 @@ export function storedTokenHash(secret: Secret, hash: string): string {
   return `p1:${createHmac("sha256", keysOf(secret).mac).update(hash).digest("base64url")}`;
 }
 
-
 const BATCH = 1000;
 
 /**
@@ -118,8 +124,12 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
   return db.transaction(async (tx) => {
     // The boxes' ids (locked) in a random order; the boxes themselves are read and stored a
     // batch at a time in that order, so a campaign of 240,000 never sits in memory at once.
-    const ids = shuffled(rowsOf<{ id: string }>(await tx.execute(sql`
-      select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`)).map((r) => r.id));
+    const ids = shuffled(
+      rowsOf<{ id: string }>(
+        await tx.execute(sql`
+      select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`),
+      ).map((r) => r.id),
+    );
     // The campaign no longer takes submissions (flushed only once it is not open): its spent rows have done their work.
     await tx.execute(sql`delete from spent_tokens where target_id in (select id from campaign_targets where campaign_id = ${campaignId})`);
     const day = beijingDate(now);
@@ -130,9 +140,15 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
     const keysOf = new Map<number, string[]>();
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const boxes = new Map(rowsOf<{ id: string; sealed: string }>(await tx.execute(sql`
-        select id::text as id, sealed from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`))
-        .map((b) => [b.id, b.sealed]));
+      const boxes = new Map(
+        rowsOf<{ id: string; sealed: string }>(
+          await tx.execute(sql`
+        select id::text as id, sealed from sealed_submissions where id in (${sql.join(
+          batch.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`),
+        ).map((b) => [b.id, b.sealed]),
+      );
       const part: { x: Sealed; id: string; score: StoredScore | null; comments: NewComment[] }[] = [];
       for (const boxId of batch) {
         const x = unseal(boxes.get(boxId)!, campaignId, secret);
@@ -142,24 +158,37 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
         const own = x.declined ? [] : taken.comments.map((c) => ({ ...c, targetId: x.targetId, raterGroup: x.raterGroup }));
         part.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined), comments: own });
       }
-      const values = part.map(({ x, id }) => sql`(${id}::uuid, ${x.targetId}::int, ${x.raterGroup}::rater_group, ${x.versionId}::int,
-        ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`);
+      const values = part.map(
+        ({ x, id }) => sql`(${id}::uuid, ${x.targetId}::int, ${x.raterGroup}::rater_group, ${x.versionId}::int,
+        ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`,
+      );
       const scores = part.filter((p) => p.score !== null).map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
-      const inserted = rowsOf<{ id: string }>(await tx.execute(sql`
+      const inserted = rowsOf<{ id: string }>(
+        await tx.execute(sql`
         with v (id, target_id, rater_group, version_id, answers, declined, hash) as (values ${sql.join(values, sql`, `)}),
         r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
           select id, target_id, rater_group, version_id, answers, declined, ${day}::date, hash from v
           on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id)
-        ${scores.length ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
+        ${
+          scores.length
+            ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
         w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
           select r.id, r.target_id, r.rater_group, r.instrument_version_id, ${scoreColumnsOf("s")}
-          from r join s on s.id = r.id)` : sql``}
-        select id::text as id from r`));
+          from r join s on s.id = r.id)`
+            : sql``
+        }
+        select id::text as id from r`),
+      );
       stored += inserted.length;
       // Only the comments of responses stored now (a box whose response exists already brings none).
       const fresh = new Set(inserted.map((r) => r.id));
       for (const p of part) if (fresh.has(p.id)) comments.push(...p.comments);
-      await tx.execute(sql`delete from sealed_submissions where id in (${sql.join(batch.map((id) => sql`${id}::uuid`), sql`, `)})`);
+      await tx.execute(
+        sql`delete from sealed_submissions where id in (${sql.join(
+          batch.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      );
     }
     await storeComments(tx, campaignId, comments);
     return stored;
@@ -171,8 +200,10 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
  * submission that raced its close is stored a minute later). Returns campaign id → stored.
  */
 export async function flushClosedPools(db: DbOrTx, secret: Secret, now: Date): Promise<Map<number, number>> {
-  const ids = rowsOf<{ id: number }>(await db.execute(sql`
-    select distinct p.campaign_id as id from sealed_submissions p join campaigns c on c.id = p.campaign_id where c.state <> 'open'`));
+  const ids = rowsOf<{ id: number }>(
+    await db.execute(sql`
+    select distinct p.campaign_id as id from sealed_submissions p join campaigns c on c.id = p.campaign_id where c.state <> 'open'`),
+  );
   const out = new Map<number, number>();
   for (const { id } of ids) out.set(Number(id), await flushPool(db, Number(id), secret, now));
   return out;

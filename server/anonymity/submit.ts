@@ -46,19 +46,27 @@ const MAX_SIGNATURE_B64 = 700; // 4096-bit: 684
  * The rater group whose answers a target collects anonymously, from the target row `t`:
  * a programme cohort's alumni, an employer's contacts, or a section's students.
  */
-export const ANONYMOUS_GROUP_SQL = sql.raw(`(case when t.cohort_id is not null then 'alumni' when t.employer_id is not null then 'employer' else 'student' end)`);
+export const ANONYMOUS_GROUP_SQL = sql.raw(
+  `(case when t.cohort_id is not null then 'alumni' when t.employer_id is not null then 'employer' else 'student' end)`,
+);
 
-const err = (kind: DomainError["kind"], code: GroupKey<"respond.submit.errors">, params?: Record<string, string | number>, details?: unknown) =>
-  new DomainError(kind, `respond.submit.errors.${code}`, params, details);
+const err = (
+  kind: DomainError["kind"],
+  code: GroupKey<"respond.submit.errors">,
+  params?: Record<string, string | number>,
+  details?: unknown,
+) => new DomainError(kind, `respond.submit.errors.${code}`, params, details);
 
-const submitInput = z.object({
-  targetId: idSchema,
-  token: z.string().min(1).max(MAX_TOKEN_B64),
-  signature: z.string().min(1).max(MAX_SIGNATURE_B64),
-  answers: z.unknown(),
-  declined: z.boolean().optional(),
-  locale: z.enum(LOCALES),
-}).strict();
+const submitInput = z
+  .object({
+    targetId: idSchema,
+    token: z.string().min(1).max(MAX_TOKEN_B64),
+    signature: z.string().min(1).max(MAX_SIGNATURE_B64),
+    answers: z.unknown(),
+    declined: z.boolean().optional(),
+    locale: z.enum(LOCALES),
+  })
+  .strict();
 
 export type SubmitInput = z.input<typeof submitInput>;
 export type SubmitResult = { status: "stored" | "duplicate" };
@@ -80,7 +88,13 @@ function jsonBytes(v: unknown): number {
 export const TARGET_CACHE_LIMIT = 50_000;
 /** The target's stored public key, as a KeyObject too, its rater group's version and that version's compiled plan (versions are immutable). */
 type TargetInfo = {
-  publicKey: string; key: KeyObject; campaignId: number; raterGroup: string; versionId: number; plan?: Plan; model?: ScoringModel | null;
+  publicKey: string;
+  key: KeyObject;
+  campaignId: number;
+  raterGroup: string;
+  versionId: number;
+  plan?: Plan;
+  model?: ScoringModel | null;
 };
 const targets = new Map<number, TargetInfo>();
 
@@ -129,7 +143,11 @@ const ph = (name: string) => sql.placeholder(name);
  * or nothing (a spent token, or anything changed).
  */
 function buildInsertKept(db: DbOrTx) {
-  const spent = db.$with("s", { targetId: spentTokens.targetId }).as(db.insert(spentTokens).select(sql`
+  const spent = db.$with("s", { targetId: spentTokens.targetId }).as(
+    db
+      .insert(spentTokens)
+      .select(
+        sql`
     select ${ph("hash")}::text, t.id
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
@@ -138,9 +156,16 @@ function buildInsertKept(db: DbOrTx) {
       join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
     where t.id = ${ph("targetId")}::int and t.campaign_id = ${ph("campaignId")}::int and c.state = 'open'
       and c.opens_at <= ${ph("at")}::timestamptz and ${ph("at")}::timestamptz < c.closes_at
-      and k.public_key = ${ph("publicKey")}::text and ci.instrument_version_id = ${ph("versionId")}::int`)
-    .onConflictDoNothing({ target: spentTokens.hash }).returning({ targetId: spentTokens.targetId }).getSQL());
-  return db.with(spent).insert(sealedSubmissions).select(sql`select gen_random_uuid(), ${ph("campaignId")}::int, ${ph("sealed")}::text from s`)
+      and k.public_key = ${ph("publicKey")}::text and ci.instrument_version_id = ${ph("versionId")}::int`,
+      )
+      .onConflictDoNothing({ target: spentTokens.hash })
+      .returning({ targetId: spentTokens.targetId })
+      .getSQL(),
+  );
+  return db
+    .with(spent)
+    .insert(sealedSubmissions)
+    .select(sql`select gen_random_uuid(), ${ph("campaignId")}::int, ${ph("sealed")}::text from s`)
     .returning({ id: sealedSubmissions.id })
     .prepare("submit_kept");
 }
@@ -168,7 +193,14 @@ async function checkedAnswers(db: DbOrTx, info: TargetInfo, answersIn: unknown, 
  * that spends and pools only if the database agrees right now (target, open window, same key,
  * same version). Null whenever anything is off, duplicates included: the full path decides.
  */
-async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: boolean, now: Date, secret: Secret): Promise<SubmitResult | null> {
+async function submitKept(
+  db: DbOrTx,
+  p: Parsed,
+  answersIn: unknown,
+  declined: boolean,
+  now: Date,
+  secret: Secret,
+): Promise<SubmitResult | null> {
   const kept = targets.get(p.targetId);
   if (!kept) return null;
   const bytes = decode(p);
@@ -183,9 +215,19 @@ async function submitKept(db: DbOrTx, p: Parsed, answersIn: unknown, declined: b
     answers = result.answers;
   }
   const hash = tokenHash(bytes.token);
-  const sealed = seal({ targetId: p.targetId, raterGroup: kept.raterGroup, versionId: kept.versionId, answers, declined, hash }, kept.campaignId, secret);
+  const sealed = seal(
+    { targetId: p.targetId, raterGroup: kept.raterGroup, versionId: kept.versionId, answers, declined, hash },
+    kept.campaignId,
+    secret,
+  );
   const inserted = await insertKept(db).execute({
-    targetId: p.targetId, campaignId: kept.campaignId, at: now.toISOString(), publicKey: kept.publicKey, versionId: kept.versionId, hash, sealed,
+    targetId: p.targetId,
+    campaignId: kept.campaignId,
+    at: now.toISOString(),
+    publicKey: kept.publicKey,
+    versionId: kept.versionId,
+    hash,
+    sealed,
   });
   return inserted.length === 1 ? { status: "stored" } : null;
 }
@@ -212,16 +254,23 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, se
   // The full path: read the target, check in order, insert.
 
   const [t] = rowsOf<{
-    state: string; opens_at: Date | string; closes_at: Date | string; public_key: string | null; version_id: number | null;
-    rater_group: string; campaign_id: number;
-  }>(await db.execute(sql`
+    state: string;
+    opens_at: Date | string;
+    closes_at: Date | string;
+    public_key: string | null;
+    version_id: number | null;
+    rater_group: string;
+    campaign_id: number;
+  }>(
+    await db.execute(sql`
     select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id, g.rater_group, c.id as campaign_id
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
       cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
       left join target_keys k on k.target_id = t.id
       left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
-    where t.id = ${targetId}`));
+    where t.id = ${targetId}`),
+  );
   if (!t) throw err("NOT_FOUND", "targetNotFound");
   assertOpen({ state: t.state, opensAt: t.opens_at, closesAt: t.closes_at }, now);
 
@@ -245,16 +294,22 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, se
     info.model = undefined;
     const result = await checkedAnswers(db, info, answersIn, locale);
     if (!result.ok) {
-      throw err("BAD_REQUEST", "invalidAnswers", { count: result.errors.length },
-        result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })));
+      throw err(
+        "BAD_REQUEST",
+        "invalidAnswers",
+        { count: result.errors.length },
+        result.errors.map((e) => ({ question: e.question, code: e.code, message: e.message })),
+      );
     }
     answers = result.answers;
   }
 
   const hash = tokenHash(token);
   const sealed = seal({ targetId, raterGroup: t.rater_group, versionId, answers, declined, hash }, info.campaignId, secret);
-  const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+  const inserted = rowsOf<{ id: string }>(
+    await db.execute(sql`
     with s as (insert into spent_tokens (hash, target_id) values (${hash}, ${targetId}) on conflict (hash) do nothing returning target_id)
-    insert into sealed_submissions (id, campaign_id, sealed) select gen_random_uuid(), ${info.campaignId}, ${sealed} from s returning id`));
+    insert into sealed_submissions (id, campaign_id, sealed) select gen_random_uuid(), ${info.campaignId}, ${sealed} from s returning id`),
+  );
   return { status: inserted.length === 1 ? "stored" : "duplicate" };
 }

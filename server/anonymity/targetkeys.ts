@@ -16,12 +16,17 @@ export const KEYGEN_CONCURRENCY = 4;
  * were created and how many targets already had one.
  */
 export async function ensureTargetKeys(
-  db: DbOrTx, campaignId: number, secret: Secret, opts: { concurrency?: number } = {},
+  db: DbOrTx,
+  campaignId: number,
+  secret: Secret,
+  opts: { concurrency?: number } = {},
 ): Promise<{ created: number; existing: number }> {
-  const rows = rowsOf<{ id: number; has: boolean }>(await db.execute(sql`
+  const rows = rowsOf<{ id: number; has: boolean }>(
+    await db.execute(sql`
     select t.id, (k.target_id is not null) as has
     from campaign_targets t left join target_keys k on k.target_id = t.id
-    where t.campaign_id = ${campaignId} order by t.id`));
+    where t.campaign_id = ${campaignId} order by t.id`),
+  );
   const missing = rows.filter((r) => !r.has).map((r) => Number(r.id));
   const existing = rows.length - missing.length;
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? KEYGEN_CONCURRENCY, 16));
@@ -29,7 +34,8 @@ export async function ensureTargetKeys(
   for (let i = 0; i < missing.length; i += concurrency) {
     const batch = missing.slice(i, i + concurrency);
     const recs = await Promise.all(batch.map((id) => generateTargetKey(id, secret)));
-    const inserted = await db.insert(targetKeys)
+    const inserted = await db
+      .insert(targetKeys)
       .values(batch.map((targetId, j) => ({ targetId, publicKey: recs[j].publicKeySpki, privateKey: recs[j].privateKeyEncrypted })))
       .onConflictDoNothing({ target: targetKeys.targetId })
       .returning({ targetId: targetKeys.targetId });
@@ -42,7 +48,9 @@ export async function ensureTargetKeys(
 export async function publicKeysFor(db: DbOrTx, targetIds: readonly number[]): Promise<Map<number, string>> {
   const ids = [...new Set(targetIds)];
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ targetId: targetKeys.targetId, publicKey: targetKeys.publicKey })
-    .from(targetKeys).where(inArray(targetKeys.targetId, ids));
+  const rows = await db
+    .select({ targetId: targetKeys.targetId, publicKey: targetKeys.publicKey })
+    .from(targetKeys)
+    .where(inArray(targetKeys.targetId, ids));
   return new Map(rows.map((r) => [r.targetId, r.publicKey]));
 }

@@ -47,15 +47,26 @@ describe("token transfer", () => {
     expect(parseTransferCode("not a code")).toBeNull();
 
     // Another person with the code gets nothing, and does not use it up.
-    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, DURING), {
+      kind: "NOT_FOUND",
+      code: "respond.transfer.errors.notFound",
+    });
     const got = await takeTransfer(db, s.people.studentB.id, { id }, DURING);
     expect(await openBundle(got.ciphertext, key)).toEqual(mine);
     // Once only.
-    await expectDomainError(takeTransfer(db, s.people.studentB.id, { id }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
+    await expectDomainError(takeTransfer(db, s.people.studentB.id, { id }, DURING), {
+      kind: "NOT_FOUND",
+      code: "respond.transfer.errors.notFound",
+    });
 
     // Both devices hold the tokens: the first to send stores, the other gets "duplicate".
     expect(await submit(db, toks[0])).toEqual({ status: "stored" });
-    expect(await submit(db, (await openBundle(got.ciphertext, key)).find((r) => r.targetId === toks[0].targetId)!)).toEqual({ status: "duplicate" });
+    expect(
+      await submit(
+        db,
+        (await openBundle(got.ciphertext, key)).find((r) => r.targetId === toks[0].targetId)!,
+      ),
+    ).toEqual({ status: "duplicate" });
     await closeCampaign(db, eot.id, LATER, null, SECRET);
     expect(Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from responses`))[0].n)).toBe(1);
   });
@@ -63,14 +74,26 @@ describe("token transfer", () => {
   it("expires after 10 minutes; a wrong key or altered ciphertext does not open; bad input is refused", async () => {
     const { ciphertext, key } = await sealBundle(records(await studentTokens(db, eot.id, s.people.studentA.id)));
     const { id } = await putTransfer(db, s.people.studentA.id, { ciphertext }, DURING);
-    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, new Date(DURING.getTime() + TRANSFER_MINUTES * 60_000)), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id }, new Date(DURING.getTime() + TRANSFER_MINUTES * 60_000)), {
+      kind: "NOT_FOUND",
+      code: "respond.transfer.errors.notFound",
+    });
     const other = await sealBundle([]);
     await expect(openBundle(ciphertext, other.key)).rejects.toThrow();
     const flipped = ciphertext.slice(0, 30) + (ciphertext[30] === "A" ? "B" : "A") + ciphertext.slice(31);
     await expect(openBundle(flipped, key)).rejects.toThrow();
-    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "x".repeat(10) }, DURING), { kind: "BAD_REQUEST", code: "respond.transfer.errors.invalid" });
-    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "<script>".repeat(10) }, DURING), { kind: "BAD_REQUEST", code: "respond.transfer.errors.invalid" });
-    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id: "'; drop table x; --" }, DURING), { kind: "NOT_FOUND", code: "respond.transfer.errors.notFound" });
+    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "x".repeat(10) }, DURING), {
+      kind: "BAD_REQUEST",
+      code: "respond.transfer.errors.invalid",
+    });
+    await expectDomainError(putTransfer(db, s.people.studentA.id, { ciphertext: "<script>".repeat(10) }, DURING), {
+      kind: "BAD_REQUEST",
+      code: "respond.transfer.errors.invalid",
+    });
+    await expectDomainError(takeTransfer(db, s.people.studentA.id, { id: "'; drop table x; --" }, DURING), {
+      kind: "NOT_FOUND",
+      code: "respond.transfer.errors.notFound",
+    });
   });
 
   it("a person keeps at most three live transfers; expired ones are cleared", async () => {
@@ -83,8 +106,21 @@ describe("token transfer", () => {
   });
 
   it("merging keeps what this device already did with a token", () => {
-    const r = (targetId: number, state: TokenRecord["state"]): TokenRecord => ({ targetId, campaignId: 1, token: `t${targetId}`, signature: "s", state });
-    const mine = new Map([[1, r(1, "submitted")], [2, r(2, "ready")]]);
-    expect(mergeRecords(mine, [r(1, "ready"), r(2, "declined"), r(3, "ready")])).toEqual([r(1, "submitted"), r(2, "declined"), r(3, "ready")]);
+    const r = (targetId: number, state: TokenRecord["state"]): TokenRecord => ({
+      targetId,
+      campaignId: 1,
+      token: `t${targetId}`,
+      signature: "s",
+      state,
+    });
+    const mine = new Map([
+      [1, r(1, "submitted")],
+      [2, r(2, "ready")],
+    ]);
+    expect(mergeRecords(mine, [r(1, "ready"), r(2, "declined"), r(3, "ready")])).toEqual([
+      r(1, "submitted"),
+      r(2, "declined"),
+      r(3, "ready"),
+    ]);
   });
 });

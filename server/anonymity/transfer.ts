@@ -18,10 +18,19 @@ export const MAX_TRANSFER_CHARS = 200_000;
 /** Live transfers kept per person (the oldest go first). */
 const PER_PERSON = 3;
 
-const err = (kind: DomainError["kind"], code: GroupKey<"respond.transfer.errors">) => new DomainError(kind, `respond.transfer.errors.${code}`);
+const err = (kind: DomainError["kind"], code: GroupKey<"respond.transfer.errors">) =>
+  new DomainError(kind, `respond.transfer.errors.${code}`);
 
 const ID_RE = /^[A-Za-z0-9_-]{22}$/;
-export const transferPutInput = z.object({ ciphertext: z.string().regex(/^[A-Za-z0-9_-]+$/).min(40).max(MAX_TRANSFER_CHARS) }).strict();
+export const transferPutInput = z
+  .object({
+    ciphertext: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .min(40)
+      .max(MAX_TRANSFER_CHARS),
+  })
+  .strict();
 export const transferTakeInput = z.object({ id: z.string().max(64) }).strict();
 
 /** Keeps a ciphertext for `personId`; returns its id (128 random bits) and when it expires. */
@@ -47,9 +56,11 @@ export async function putTransfer(db: DbOrTx, personId: number, raw: z.input<typ
 export async function takeTransfer(db: DbOrTx, personId: number, raw: z.input<typeof transferTakeInput>, now: Date) {
   const parsed = transferTakeInput.safeParse(raw);
   if (!parsed.success || !ID_RE.test(parsed.data.id)) throw err("NOT_FOUND", "notFound");
-  const [row] = rowsOf<{ ciphertext: string }>(await db.execute(sql`
+  const [row] = rowsOf<{ ciphertext: string }>(
+    await db.execute(sql`
     delete from token_transfers where id = ${parsed.data.id} and person_id = ${personId} and expires_at > ${now.toISOString()}::timestamptz
-    returning ciphertext`));
+    returning ciphertext`),
+  );
   if (!row) throw err("NOT_FOUND", "notFound");
   return { ciphertext: row.ciphertext };
 }

@@ -25,9 +25,15 @@ beforeAll(async () => {
   ({ db, s } = await freshSchool());
   // One person per role holding that role only (unit roles in unit A, school roles school-wide).
   for (const role of ROLES) {
-    const [p] = await db.insert(persons).values({
-      number: `M-${role}`, name: role, kind: role === "student" || role === "info_officer" ? "student" : "staff", unitId: s.unitA.id,
-    }).returning();
+    const [p] = await db
+      .insert(persons)
+      .values({
+        number: `M-${role}`,
+        name: role,
+        kind: role === "student" || role === "info_officer" ? "student" : "staff",
+        unitId: s.unitA.id,
+      })
+      .returning();
     await db.insert(roleGrants).values({ personId: p.id, role, unitId: role === "unit_admin" || role === "leader" ? s.unitA.id : null });
     users.set(role, await sessionOf(db, p));
   }
@@ -41,11 +47,25 @@ function expected(allow: Access["allow"], who: Caller): Outcome {
 }
 
 async function outcome(who: Caller, path: string): Promise<Outcome> {
-  const caller = createCaller({ db, user: who === "anonymous" ? null : users.get(who)!, locale: "zh", now: () => new Date("2026-12-28T03:00:00Z") });
-  const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
-  const settled = await call(undefined).then(() => null, (e: unknown) => e);
+  const caller = createCaller({
+    db,
+    user: who === "anonymous" ? null : users.get(who)!,
+    locale: "zh",
+    now: () => new Date("2026-12-28T03:00:00Z"),
+  });
+  const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input?: unknown,
+  ) => Promise<unknown>;
+  const settled = await call(undefined).then(
+    () => null,
+    (e: unknown) => e,
+  );
   // The gate refuses with a bare TRPCError; anything else happened past it.
-  if (settled instanceof TRPCError && !(settled.cause instanceof DomainError) && (settled.code === "UNAUTHORIZED" || settled.code === "FORBIDDEN")) {
+  if (
+    settled instanceof TRPCError &&
+    !(settled.cause instanceof DomainError) &&
+    (settled.code === "UNAUTHORIZED" || settled.code === "FORBIDDEN")
+  ) {
     return settled.code;
   }
   return "allowed";

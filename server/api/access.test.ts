@@ -37,7 +37,10 @@ describe("access control", () => {
     const units = await adminA.org.units();
     expect(units.map((u) => u.code).sort()).toEqual(["A", "A1"]);
     // Counts belong to each unit: A has the programme, its office the teacher.
-    expect(units.map((u) => [u.code, u.programmes, u.staff])).toEqual([["A", 1, 1], ["A1", 0, 1]]);
+    expect(units.map((u) => [u.code, u.programmes, u.staff])).toEqual([
+      ["A", 1, 1],
+      ["A1", 0, 1],
+    ]);
     const sections = await adminA.org.sections({});
     expect(sections.items.map((x) => x.code)).toEqual(["CS101-01"]);
     const people = await adminA.people.list({ pageSize: 100 });
@@ -84,8 +87,11 @@ describe("access control", () => {
 });
 
 describe("students' personal records", () => {
-  const views = async () => (await db.select().from(auditLog).where(eq(auditLog.action, "person.view")).orderBy(asc(auditLog.id)))
-    .map((a) => ({ actorId: a.actorId, subject: a.subject }));
+  const views = async () =>
+    (await db.select().from(auditLog).where(eq(auditLog.action, "person.view")).orderBy(asc(auditLog.id))).map((a) => ({
+      actorId: a.actorId,
+      subject: a.subject,
+    }));
 
   it("HR and leaders are refused a student's record and the list of people", async () => {
     const [leader] = await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning();
@@ -109,8 +115,9 @@ describe("students' personal records", () => {
     }
     // Another unit's admin: refused, and nothing is logged for it.
     expect((await refusalOf((await as(s.people.adminB)).people.get({ id: s.people.studentA.id }))).code).toBe("FORBIDDEN");
-    expect((await views()).slice(before.length)).toEqual([s.people.sysAdmin, s.people.quality, s.people.adminA]
-      .map((p) => ({ actorId: p.id, subject: `person ${s.people.studentA.id}` })));
+    expect((await views()).slice(before.length)).toEqual(
+      [s.people.sysAdmin, s.people.quality, s.people.adminA].map((p) => ({ actorId: p.id, subject: `person ${s.people.studentA.id}` })),
+    );
   });
 });
 

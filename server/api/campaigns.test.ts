@@ -19,12 +19,23 @@ const as = async (p: { id: number }, locale: "zh" | "en" = "zh") =>
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
   v = await tinyVersions(db, ["student_evaluation", "self_evaluation"] as const, s.people.quality.id);
-  const create = async (admin: { id: number }, scopeUnitId: number, name: string) => (await as(admin)).campaigns.create({
-    kind: "end_of_term", name, termId: s.term.id, scopeUnitId,
-    opensAt: new Date("2026-12-25T00:00:00Z"), closesAt: new Date("2027-01-15T00:00:00Z"),
-    instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }, { raterGroup: "self", instrumentVersionId: v.self_evaluation }],
-  });
-  ids = { a: (await create(s.people.adminA, s.unitA.id, "计算机学院评教")).id, b: (await create(s.people.adminB, s.unitB.id, "外国语学院评教")).id };
+  const create = async (admin: { id: number }, scopeUnitId: number, name: string) =>
+    (await as(admin)).campaigns.create({
+      kind: "end_of_term",
+      name,
+      termId: s.term.id,
+      scopeUnitId,
+      opensAt: new Date("2026-12-25T00:00:00Z"),
+      closesAt: new Date("2027-01-15T00:00:00Z"),
+      instruments: [
+        { raterGroup: "student", instrumentVersionId: v.student_evaluation },
+        { raterGroup: "self", instrumentVersionId: v.self_evaluation },
+      ],
+    });
+  ids = {
+    a: (await create(s.people.adminA, s.unitA.id, "计算机学院评教")).id,
+    b: (await create(s.people.adminB, s.unitB.id, "外国语学院评教")).id,
+  };
   await (await as(s.people.adminB)).campaigns.generate({ id: ids.b });
 });
 
@@ -36,7 +47,9 @@ describe("campaigns router", () => {
     const id = ids.b;
     expect(await refusalOf(adminA.campaigns.detail({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.generate({ id, options: { minEnrolment: 5 } }))).toEqual(forbidden);
-    expect(await refusalOf(adminA.campaigns.planObservations({ id, options: { perSection: 1, quotaPerObserver: 1, groups: ["peer"] } }))).toEqual(forbidden);
+    expect(
+      await refusalOf(adminA.campaigns.planObservations({ id, options: { perSection: 1, quotaPerObserver: 1, groups: ["peer"] } })),
+    ).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.observations({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.observationProgress({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.observationRecords({ id }))).toEqual(forbidden);
@@ -44,8 +57,14 @@ describe("campaigns router", () => {
     expect(await refusalOf(adminA.campaigns.open({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.keyProgress({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.close({ id }))).toEqual(forbidden);
-    expect(await refusalOf(adminA.campaigns.settings({ id, settings: { reminderDays: [], observersNamedToTeacher: true } }))).toEqual(forbidden);
-    expect(await refusalOf(adminA.campaigns.setInstruments({ id, instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }] }))).toEqual(forbidden);
+    expect(await refusalOf(adminA.campaigns.settings({ id, settings: { reminderDays: [], observersNamedToTeacher: true } }))).toEqual(
+      forbidden,
+    );
+    expect(
+      await refusalOf(
+        adminA.campaigns.setInstruments({ id, instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }] }),
+      ),
+    ).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.sendInvitations({ id }))).toEqual(forbidden);
     expect(await refusalOf(adminA.campaigns.outbox({ id }))).toEqual(forbidden);
     expect((await refusalOf(adminA.campaigns.rates({ campaignId: id }))).code).toBe("FORBIDDEN");
@@ -68,8 +87,10 @@ describe("campaigns router", () => {
 
   it("answers bad input in the user's language", async () => {
     const q = await as(s.people.quality);
-    expect(await refusalOf(q.campaigns.settings({ id: ids.a, settings: { reminderDays: [99], observersNamedToTeacher: false } })))
-      .toEqual({ code: "BAD_REQUEST", message: "提醒时间须为结束前 0–60 天的整数天。" });
+    expect(await refusalOf(q.campaigns.settings({ id: ids.a, settings: { reminderDays: [99], observersNamedToTeacher: false } }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "提醒时间须为结束前 0–60 天的整数天。",
+    });
     expect((await refusalOf(q.campaigns.detail({ id: -1 }))).code).toBe("BAD_REQUEST");
     expect((await refusalOf(q.campaigns.open({ id: ids.a }))).code).toBe("CONFLICT"); // no targets yet
   });
@@ -77,8 +98,12 @@ describe("campaigns router", () => {
   it("deletes a draft through the router, in the caller's language when refused", async () => {
     const adminA = await as(s.people.adminA);
     const extra = await adminA.campaigns.create({
-      kind: "end_of_term", name: "要删除的草稿", termId: s.term.id, scopeUnitId: s.unitA.id,
-      opensAt: new Date("2026-12-25T00:00:00Z"), closesAt: new Date("2027-01-15T00:00:00Z"),
+      kind: "end_of_term",
+      name: "要删除的草稿",
+      termId: s.term.id,
+      scopeUnitId: s.unitA.id,
+      opensAt: new Date("2026-12-25T00:00:00Z"),
+      closesAt: new Date("2027-01-15T00:00:00Z"),
       instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
     });
     expect(await adminA.campaigns.delete({ id: extra.id })).toEqual({ id: extra.id });

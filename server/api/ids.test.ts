@@ -18,7 +18,10 @@ describe("ids at the procedure boundary", () => {
     const quality = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "en" });
     const refused = quality.instruments.get({ id: 3_000_000_000 });
     await expect(refused).rejects.toBeInstanceOf(TRPCError);
-    await expect(refused).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { issues: [expect.objectContaining({ path: ["id"], code: "too_big" })] } });
+    await expect(refused).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { issues: [expect.objectContaining({ path: ["id"], code: "too_big" })] },
+    });
   });
 });
 
@@ -29,7 +32,10 @@ describe("school years at the procedure boundary", () => {
     const quality = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "zh" });
     for (const schoolYear of ["2026-2028", "2026-2026", "2026-27"]) {
       const refused = quality.scoring.policies.defaults({ schoolYear });
-      await expect(refused).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { issues: [expect.objectContaining({ path: ["schoolYear"] })] } });
+      await expect(refused).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        cause: { issues: [expect.objectContaining({ path: ["schoolYear"] })] },
+      });
     }
     await expect(quality.scoring.policies.defaults({ schoolYear: "2026-2027" })).resolves.toMatchObject({ schoolYear: "2026-2027" });
   });
@@ -49,7 +55,13 @@ function idFields(schema: Schema, path: string, out: [string, Schema][]) {
         idFields(v, at, out);
       }
       break;
-    case "optional": case "nullable": case "default": case "prefault": case "readonly": case "nonoptional": case "catch":
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+    case "nonoptional":
+    case "catch":
       idFields(inner("innerType"), path, out);
       break;
     case "array":

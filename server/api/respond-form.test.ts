@@ -36,7 +36,10 @@ describe("respond.form", () => {
   });
 
   it("someone eligible for nothing in the campaign reads nothing of it", async () => {
-    const [outsider] = await db.insert(persons).values({ number: "2099001", name: "外人", kind: "student", unitId: s.unitA.id }).returning();
+    const [outsider] = await db
+      .insert(persons)
+      .values({ number: "2099001", name: "外人", kind: "student", unitId: s.unitA.id })
+      .returning();
     expect((await refusalOf((await as(outsider)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
     // HR reads results, not instruments.
     expect((await refusalOf((await as(s.people.hr)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
@@ -50,8 +53,15 @@ describe("respond.form", () => {
     expect((await refusalOf((await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation }))).code).toBe("NOT_FOUND");
     // Once the campaign has peers answer that version and teacherB observes a class, it is theirs.
     const peers = await openedCampaign(db, s, {
-      kind: "end_of_term", name: "同行听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-      instruments: [{ raterGroup: "student", instrumentVersionId: eot.versionId }, { raterGroup: "peer", instrumentVersionId: other.peer_evaluation }],
+      kind: "end_of_term",
+      name: "同行听课",
+      termId: s.term.id,
+      opensAt: OPENS,
+      closesAt: CLOSES,
+      instruments: [
+        { raterGroup: "student", instrumentVersionId: eot.versionId },
+        { raterGroup: "peer", instrumentVersionId: other.peer_evaluation },
+      ],
     });
     await db.insert(observationAssignments).values({ targetId: peers.targets[0].id, observerId: s.people.teacherB.id, raterGroup: "peer" });
     expect((await (await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation })).versionId).toBe(other.peer_evaluation);

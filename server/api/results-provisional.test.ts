@@ -27,8 +27,18 @@ beforeAll(async () => {
   ({ db, s } = await freshSchool());
   done = await scoringCampaign(db, s, { name: "上半程评教（已结束）" });
   const r = rng(8);
-  for (const [code, level] of [["CS101-01", 0.9], ["CS102-01", 0.5], ["EN101-01", 0.7]] as const) {
-    await respond(db, done, code, "student", Array.from({ length: 8 }, () => answersFor(fileOfGroup("student"), level, r, { noise: 0.05 })));
+  for (const [code, level] of [
+    ["CS101-01", 0.9],
+    ["CS102-01", 0.5],
+    ["EN101-01", 0.7],
+  ] as const) {
+    await respond(
+      db,
+      done,
+      code,
+      "student",
+      Array.from({ length: 8 }, () => answersFor(fileOfGroup("student"), level, r, { noise: 0.05 })),
+    );
   }
   const quality = await as(s.people.quality);
   policyId = (await quality.scoring.policies.create({ policy: defaultPolicy("2026-2027") })).id;
@@ -37,7 +47,13 @@ beforeAll(async () => {
   running = await anotherCampaign(db, s, done, { name: "下半程评教（进行中）" });
   // what a running campaign holds in practice: named self-evaluations (and, here, students)
   await respond(db, running, "CS101-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
-  await respond(db, running, "CS103-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.6, r)));
+  await respond(
+    db,
+    running,
+    "CS103-01",
+    "student",
+    Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.6, r)),
+  );
   await quality.scoring.recompute({ schoolYear: "2026-2027" });
   const [p] = await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning();
   await db.insert(credentials).values({ personId: p.id, passwordHash: "x" });
@@ -64,7 +80,10 @@ describe("figures of a running campaign", () => {
     expect(comps.provisional).toBe(true);
     expect(comps.items.length).toBeGreaterThan(0);
     const overview = await quality.scoring.overview();
-    expect(overview.find((y) => y.schoolYear === "2026-2027")!.campaigns.find((x) => x.id === running.id)).toMatchObject({ state: "open", provisional: true });
+    expect(overview.find((y) => y.schoolYear === "2026-2027")!.campaigns.find((x) => x.id === running.id)).toMatchObject({
+      state: "open",
+      provisional: true,
+    });
   });
 
   it("HR, a leader and a unit admin see none of them: not the running campaign's rows, nor what is pooled with it", async () => {
@@ -79,8 +98,10 @@ describe("figures of a running campaign", () => {
         expect(x).toMatchObject({ provisional: false, pending: true, reliability: null, ebScore: null, norm: null });
       }
       const target = running.targets["CS101-01"];
-      expect(await refusalOf(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" })))
-        .toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("尚未结束") });
+      expect(await refusalOf(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" }))).toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringContaining("尚未结束"),
+      });
       const detail = await caller.scoring.target({ policyId, targetId: done.targets["CS101-01"].id, raterGroup: "student" });
       expect(detail.figures).toMatchObject({ reliability: null, ebScore: null, norm: null });
       expect(detail.pending).toBe(true);
@@ -96,7 +117,9 @@ describe("figures of a running campaign", () => {
     const list = await hr.scoring.targets({ policyId, pageSize: 100 });
     expect(list.items.filter((x) => x.campaignId === running.id && x.n > 0).length).toBe(2);
     expect(list.items.every((x) => !x.provisional && !x.pending)).toBe(true);
-    expect(list.items.find((x) => x.campaignId === done.id && x.sectionCode === "CS101-01" && x.raterGroup === "student")!.reliability).not.toBeNull();
+    expect(
+      list.items.find((x) => x.campaignId === done.id && x.sectionCode === "CS101-01" && x.raterGroup === "student")!.reliability,
+    ).not.toBeNull();
     const comps = await hr.scoring.composites({ policyId, period: s.term.id });
     expect(comps).toMatchObject({ provisional: false, withheld: false });
     expect(comps.items.length).toBeGreaterThan(0);
@@ -105,9 +128,19 @@ describe("figures of a running campaign", () => {
 
 describe("the year the results open on", () => {
   const year = (schoolYear: string, states: string[], responses = 0, policy = true): YearOverview => ({
-    schoolYear, policy: policy ? { id: 1, version: 1, key: "k", approvedAt: null, minReliability: 0.7 } : null,
+    schoolYear,
+    policy: policy ? { id: 1, version: 1, key: "k", approvedAt: null, minReliability: 0.7 } : null,
     lastRun: policy ? { id: 1, finishedAt: NOW, trigger: "scheduler", responses, targets: 1, summary: {} } : null,
-    campaigns: states.map((state, i) => ({ id: i + 1, name: `c${i}`, term: null, state, source: "platform", targets: 1, responses, provisional: state === "open" })),
+    campaigns: states.map((state, i) => ({
+      id: i + 1,
+      name: `c${i}`,
+      term: null,
+      state,
+      source: "platform",
+      targets: 1,
+      responses,
+      provisional: state === "open",
+    })),
     opens: false,
   });
 
@@ -119,7 +152,9 @@ describe("the year the results open on", () => {
 
   it("without published results: the latest closed year, then (quality office) the latest with responses, then the latest with a policy", () => {
     expect(openingYear([year("2026-2027", ["open"], 3), year("2025-2026", ["closed"], 10)], { provisional: false })).toBe("2025-2026");
-    expect(openingYear([year("2027-2028", [], 0), year("2026-2027", ["open"], 3), year("2025-2026", [], 0)], { provisional: true })).toBe("2026-2027");
+    expect(openingYear([year("2027-2028", [], 0), year("2026-2027", ["open"], 3), year("2025-2026", [], 0)], { provisional: true })).toBe(
+      "2026-2027",
+    );
     expect(openingYear([year("2027-2028", [], 0, false), year("2026-2027", ["open"], 3)], { provisional: false })).toBe("2026-2027");
     expect(openingYear([], { provisional: true })).toBeNull();
   });

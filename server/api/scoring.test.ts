@@ -12,13 +12,21 @@ let s: School;
 let c: ScoringCampaign;
 let policyId: number;
 const NOW = new Date("2027-01-20T08:00:00Z");
-const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale, now: () => NOW });
+const as = async (p: { id: number }, locale: "zh" | "en" = "zh") =>
+  createCaller({ db, user: await sessionOf(db, p), locale, now: () => NOW });
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
   c = await scoringCampaign(db, s);
   const r = rng(3);
-  for (const code of ["CS101-01", "CS102-01", "EN101-01"]) await respond(db, c, code, "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+  for (const code of ["CS101-01", "CS102-01", "EN101-01"])
+    await respond(
+      db,
+      c,
+      code,
+      "student",
+      Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)),
+    );
   await respond(db, c, "EN102-01", "student", [answersFor(fileOfGroup("student"), 0.7, r)]); // below the minimum
   const quality = await as(s.people.quality);
   const created = await quality.scoring.policies.create({ policy: defaultPolicy("2026-2027") });
@@ -37,8 +45,9 @@ describe("scoring router", () => {
     expect(small).toMatchObject({ reported: false, n: 1 });
     // another unit's target detail is refused to a unit admin
     const en = all.items.find((x) => x.sectionCode === "EN101-01")!;
-    expect(await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })))
-      .toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })),
+    ).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusalOf((await as(s.people.studentA)).scoring.targets({ policyId }))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusalOf((await as(s.people.teacherA)).scoring.overview())).toMatchObject({ code: "FORBIDDEN" });
   });
@@ -47,7 +56,9 @@ describe("scoring router", () => {
     const teacherA = await as(s.people.teacherA);
     expect((await teacherA.scoring.mine()).targets).toEqual([]);
     const t = c.targets["CS101-01"];
-    expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({
+      code: "FORBIDDEN",
+    });
     await (await as(s.people.quality)).campaigns.publish({ id: c.id });
     const own = await teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" });
     expect(own).toMatchObject({ reported: true, n: 6 });
@@ -62,20 +73,28 @@ describe("scoring router", () => {
       expect(it.mean!).toBeGreaterThan(10);
     }
     // teacher B's section is not teacher A's
-    expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" })),
+    ).toMatchObject({ code: "FORBIDDEN" });
     const teacherB = await as(s.people.teacherB);
     const small = await teacherB.scoring.myTarget({ policyId, targetId: c.targets["EN102-01"].id, raterGroup: "student" });
     expect(small).toMatchObject({ reported: false, n: 1, figures: null, items: [] });
-    expect((await teacherB.scoring.mine()).targets.find((x) => x.sectionCode === "EN102-01")).toMatchObject({ reported: false, figures: null });
+    expect((await teacherB.scoring.mine()).targets.find((x) => x.sectionCode === "EN102-01")).toMatchObject({
+      reported: false,
+      figures: null,
+    });
   });
 
   it("a look at one teacher's result page by anyone but the teacher is in the teacher's view log; the teacher's own look and a refused one are not", async () => {
-    const t = c.targets["CS101-01"], en = c.targets["EN101-01"];
+    const t = c.targets["CS101-01"],
+      en = c.targets["EN101-01"];
     const before = (await (await as(s.people.teacherA)).appraisal.views({})).length;
     const beforeB = (await (await as(s.people.teacherB)).appraisal.views({})).length;
     await (await as(s.people.quality)).scoring.target({ policyId, targetId: t.id, raterGroup: "student" });
     await (await as(s.people.teacherA)).scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" });
-    expect(await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.id, raterGroup: "student" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.id, raterGroup: "student" }))).toMatchObject(
+      { code: "FORBIDDEN" },
+    );
     const views = await (await as(s.people.teacherA)).appraisal.views({});
     expect(views.length).toBe(before + 1);
     expect(views[0]).toMatchObject({ role: "quality_admin", what: "results.target", viewerNumber: "Q001", at: NOW });
@@ -86,11 +105,21 @@ describe("scoring router", () => {
     const hr = await as(s.people.hr);
     expect((await hr.scoring.policies.list()).length).toBe(1);
     const bad = { ...defaultPolicy("2026-2027"), weights: { default: { student: 0.5, supervisor: 0.3 } } };
-    expect(await hr.scoring.policies.check({ policy: bad })).toEqual({ ok: false, policy: null, problem: "weights.default 的权重之和须为 1，当前为 0.8。" });
-    expect((await (await as(s.people.hr, "en")).scoring.policies.check({ policy: { ...bad, trim: 0.7 } })).problem)
-      .toBe("The trim fraction must be in [0, 0.5); it is 0.7.");
+    expect(await hr.scoring.policies.check({ policy: bad })).toEqual({
+      ok: false,
+      policy: null,
+      problem: "weights.default 的权重之和须为 1，当前为 0.8。",
+    });
+    expect((await (await as(s.people.hr, "en")).scoring.policies.check({ policy: { ...bad, trim: 0.7 } })).problem).toBe(
+      "The trim fraction must be in [0, 0.5); it is 0.7.",
+    );
     expect(await refusalOf(hr.scoring.policies.create({ policy: defaultPolicy("2026-2027") }))).toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusalOf((await as(s.people.quality)).scoring.policies.create({ policy: bad }))).toEqual({ code: "BAD_REQUEST", message: "weights.default 的权重之和须为 1，当前为 0.8。" });
-    expect(await refusalOf((await as(s.people.quality)).scoring.recompute({ schoolYear: "2030-2031" }))).toMatchObject({ code: "CONFLICT" });
+    expect(await refusalOf((await as(s.people.quality)).scoring.policies.create({ policy: bad }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "weights.default 的权重之和须为 1，当前为 0.8。",
+    });
+    expect(await refusalOf((await as(s.people.quality)).scoring.recompute({ schoolYear: "2030-2031" }))).toMatchObject({
+      code: "CONFLICT",
+    });
   });
 });

@@ -18,26 +18,31 @@ export type Context = { db: Db; user: SessionUser | null; locale: Locale; now: (
 // Who may call a procedure. Every procedure declares it; one without is refused.
 export type Access = { allow: "public" } | { allow: "signed-in" } | { allow: readonly Role[] };
 
-const t = initTRPC.context<Context>().meta<Access>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, ctx }) {
-    const locale = ctx?.locale ?? "zh";
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
-    const { stack: _stack, ...data } = shape.data; // never send server stacks to the browser
-    return {
-      ...shape,
-      message: zodError
-        ? translate(locale, "errors.invalidInput", { detail: describeZod(zodError, locale) })
-        : error.code === "INTERNAL_SERVER_ERROR" ? translate(locale, "errors.internal") : shape.message,
-      data: {
-        ...data,
-        // Per-field messages so forms can show them beside the field.
-        fields: zodError ? zodFields(zodError) : null,
-        details: error.cause instanceof DomainError ? error.cause.details ?? null : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<Access>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      const locale = ctx?.locale ?? "zh";
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      const { stack: _stack, ...data } = shape.data; // never send server stacks to the browser
+      return {
+        ...shape,
+        message: zodError
+          ? translate(locale, "errors.invalidInput", { detail: describeZod(zodError, locale) })
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? translate(locale, "errors.internal")
+            : shape.message,
+        data: {
+          ...data,
+          // Per-field messages so forms can show them beside the field.
+          fields: zodError ? zodFields(zodError) : null,
+          details: error.cause instanceof DomainError ? (error.cause.details ?? null) : null,
+        },
+      };
+    },
+  });
 
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
@@ -58,7 +63,7 @@ const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
   if (!meta?.allow) throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
   if (meta.allow === "public") return next();
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: translate(ctx.locale, "errors.unauthorized") });
-  if (meta.allow !== "signed-in" && !ctx.user.roles.some((g) => (meta.allow).includes(g.role))) {
+  if (meta.allow !== "signed-in" && !ctx.user.roles.some((g) => meta.allow.includes(g.role))) {
     throw new TRPCError({ code: "FORBIDDEN", message: translate(ctx.locale, "errors.forbidden") });
   }
   return next({ ctx: { ...ctx, user: ctx.user } });
@@ -68,15 +73,17 @@ const accessCheck = t.middleware(async ({ ctx, meta, next }) => {
 // with 400 and its path (server/kernel/text.ts), whatever the procedure's own schema says.
 const storableText = t.middleware(async ({ ctx, getRawInput, next }) => {
   const bad = unstorableTextPath(await getRawInput());
-  if (bad !== null) throw new TRPCError({ code: "BAD_REQUEST", message: translate(ctx.locale, "errors.badText", { field: showPath(bad) }) });
+  if (bad !== null)
+    throw new TRPCError({ code: "BAD_REQUEST", message: translate(ctx.locale, "errors.badText", { field: showPath(bad) }) });
   return next();
 });
 
 const base = t.procedure.use(errorMapping).use(accessCheck).use(storableText);
 
 export const publicProcedure = base.meta({ allow: "public" });
-export const signedInProcedure = base.meta({ allow: "signed-in" }).use(({ ctx, next }) =>
-  next({ ctx: { ...ctx, user: ctx.user as SessionUser } }));
+export const signedInProcedure = base
+  .meta({ allow: "signed-in" })
+  .use(({ ctx, next }) => next({ ctx: { ...ctx, user: ctx.user as SessionUser } }));
 
 /** A procedure only the given roles may call; ctx.scope is what of the school those roles see. */
 export function roleProcedure(...roles: Role[]) {
@@ -86,4 +93,3 @@ export function roleProcedure(...roles: Role[]) {
     return next({ ctx: { ...ctx, user, scope } });
   });
 }
-

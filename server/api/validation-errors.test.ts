@@ -22,10 +22,14 @@ async function overHttp(path: string, input: unknown, locale: Locale) {
   const user = await sessionOf(db, s.people.quality);
   const url = `http://pj.example.edu.cn/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   const res = await fetchRequestHandler({
-    endpoint: "/api/trpc", req: new Request(url), router: appRouter,
+    endpoint: "/api/trpc",
+    req: new Request(url),
+    router: appRouter,
     createContext: () => ({ db, user, locale, now: () => new Date("2026-12-28T03:00:00Z") }),
   });
-  const body = await res.json() as { error: { json: { message: string; data: { code: string; httpStatus: number; fields: Record<string, string> | null } } } };
+  const body = (await res.json()) as {
+    error: { json: { message: string; data: { code: string; httpStatus: number; fields: Record<string, string> | null } } };
+  };
   return { status: res.status, ...body.error.json };
 }
 
@@ -47,15 +51,16 @@ describe("validation errors in the user's language", () => {
       const q = z.object({ year: z.string().regex(/^\d{4}-\d{4}$/) }).parse(Object.fromEntries(new URL(req.url).searchParams));
       return Response.json(q);
     });
-    const get = (locale: Locale) => handler(new Request("http://pj.example.edu.cn/api/x?year=2026", { headers: { cookie: `NEXT_LOCALE=${locale}` } }));
+    const get = (locale: Locale) =>
+      handler(new Request("http://pj.example.edu.cn/api/x?year=2026", { headers: { cookie: `NEXT_LOCALE=${locale}` } }));
     const zh = await get("zh");
     expect(zh.status).toBe(400);
-    const zb = await zh.json() as { error: string; code: string; details: { fields: Record<string, string> } };
+    const zb = (await zh.json()) as { error: string; code: string; details: { fields: Record<string, string> } };
     expect(zb.code).toBe("errors.invalidInput");
     expect(zb.error).toMatch(/^输入有误：year: /);
     expect(Object.keys(zb.details.fields)).toEqual(["year"]);
     const en = await get("en");
     expect(en.status).toBe(400);
-    expect((await en.json() as { error: string }).error).toMatch(/^Invalid input: year: /);
+    expect(((await en.json()) as { error: string }).error).toMatch(/^Invalid input: year: /);
   });
 });

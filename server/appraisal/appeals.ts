@@ -26,11 +26,13 @@ export const APPEAL_WINDOW_DAYS = 10;
 export const DECISION_DAYS = 10;
 const id = idSchema;
 
-export const fileInput = z.object({
-  schoolYear: schoolYearSchema,
-  subject: z.enum(["band", "figure"]),
-  reason: z.string().trim().min(1).max(4000),
-}).strict();
+export const fileInput = z
+  .object({
+    schoolYear: schoolYearSchema,
+    subject: z.enum(["band", "figure"]),
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
 
 /**
  * An appeal's optional attachment (evidence: a scanned document, a photo, a letter): at most
@@ -49,7 +51,8 @@ export type Attachment = { name: string; bytes: Uint8Array };
 
 export function checkAttachment(a: Attachment): { name: string; mime: string } {
   const name = a.name.trim().slice(-200) || "attachment";
-  if (a.bytes.byteLength > ATTACHMENT_MAX_BYTES) throw badRequest("appraisal.errors.attachmentTooLarge", { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
+  if (a.bytes.byteLength > ATTACHMENT_MAX_BYTES)
+    throw badRequest("appraisal.errors.attachmentTooLarge", { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
   const type = ATTACHMENT_TYPES.find((t) => t.ext.test(name) && t.magic.every((b, i) => a.bytes[i] === b));
   if (!type) throw badRequest("appraisal.errors.attachmentType", { name });
   return { name, mime: type.mime };
@@ -61,10 +64,14 @@ export function attachmentMime(name: string): string {
 }
 export const appealListInput = z.object({ schoolYear: schoolYearSchema, open: z.boolean().optional() }).strict();
 export const assignInput = z.object({ appealId: id, reviewer: z.string().trim().min(1).max(64) }).strict();
-export const decideInput = z.object({
-  appealId: id, decision: z.enum(["upheld", "rejected"]), note: z.string().trim().min(1).max(4000),
-  band: z.enum(BANDS).nullable().optional(),
-}).strict();
+export const decideInput = z
+  .object({
+    appealId: id,
+    decision: z.enum(["upheld", "rejected"]),
+    note: z.string().trim().min(1).max(4000),
+    band: z.enum(BANDS).nullable().optional(),
+  })
+  .strict();
 
 export type AppealRow = typeof appraisalAppeals.$inferSelect;
 
@@ -74,18 +81,30 @@ async function appealById(db: DbOrTx, appealId: number): Promise<AppealRow> {
   return a;
 }
 
-export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.input<typeof fileInput>, attachment?: Attachment): Promise<AppealRow> {
+export async function fileAppeal(
+  db: DbOrTx,
+  teacher: Actor,
+  now: Clock,
+  raw: z.input<typeof fileInput>,
+  attachment?: Attachment,
+): Promise<AppealRow> {
   const input = fileInput.parse(raw);
   const checked = attachment ? checkAttachment(attachment) : null;
   const y = input.schoolYear;
   const version = await versionInForce(db, y);
   if (!version || !version.noticeFrom) throw badRequest("appraisal.errors.notPublished", { year: y });
-  const [row] = await db.select({ teacherId: appraisalVersionRows.teacherId }).from(appraisalVersionRows)
+  const [row] = await db
+    .select({ teacherId: appraisalVersionRows.teacherId })
+    .from(appraisalVersionRows)
     .where(and(eq(appraisalVersionRows.versionId, version.id), eq(appraisalVersionRows.teacherId, teacher.id)));
   if (!row) throw badRequest("appraisal.errors.notPublished", { year: y });
-  const mine = await db.select().from(appraisalAppeals)
-    .where(and(eq(appraisalAppeals.teacherId, teacher.id), eq(appraisalAppeals.schoolYear, y))).orderBy(desc(appraisalAppeals.id));
-  if (mine.some((a) => a.status === "submitted" || a.status === "assigned")) throw new DomainError("CONFLICT", "appraisal.errors.appealOpen", { year: y });
+  const mine = await db
+    .select()
+    .from(appraisalAppeals)
+    .where(and(eq(appraisalAppeals.teacherId, teacher.id), eq(appraisalAppeals.schoolYear, y)))
+    .orderBy(desc(appraisalAppeals.id));
+  if (mine.some((a) => a.status === "submitted" || a.status === "assigned"))
+    throw new DomainError("CONFLICT", "appraisal.errors.appealOpen", { year: y });
   const today = beijingDate(now());
   let stage: "review" | "appeal" = "review";
   let parentId: number | null = null;
@@ -100,26 +119,56 @@ export async function fileAppeal(db: DbOrTx, teacher: Actor, now: Clock, raw: z.
   }
   const until = addDays(opened, APPEAL_WINDOW_DAYS);
   if (today > until) throw badRequest("appraisal.errors.appealWindow", { days: APPEAL_WINDOW_DAYS, until });
-  const [a] = await db.insert(appraisalAppeals).values({
-    teacherId: teacher.id, schoolYear: y, versionId: version.id, stage, parentId, subject: input.subject, reason: input.reason,
-    attachmentName: checked?.name ?? null,
-    attachment: attachment && checked ? attachment.bytes : null,
-    filedAt: now(),
-  }).returning();
-  await recordAudit(db, { actorId: teacher.id, action: `appraisal.appeal.file`, subject: `person:${teacher.id}`, detail: { appeal: a.id, stage, schoolYear: y } });
+  const [a] = await db
+    .insert(appraisalAppeals)
+    .values({
+      teacherId: teacher.id,
+      schoolYear: y,
+      versionId: version.id,
+      stage,
+      parentId,
+      subject: input.subject,
+      reason: input.reason,
+      attachmentName: checked?.name ?? null,
+      attachment: attachment && checked ? attachment.bytes : null,
+      filedAt: now(),
+    })
+    .returning();
+  await recordAudit(db, {
+    actorId: teacher.id,
+    action: `appraisal.appeal.file`,
+    subject: `person:${teacher.id}`,
+    detail: { appeal: a.id, stage, schoolYear: y },
+  });
   return a;
 }
 
 export async function assignReviewer(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof assignInput>) {
   const input = assignInput.parse(raw);
   const a = await appealById(db, input.appealId);
-  if (a.status !== "submitted" && a.status !== "assigned") throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
-  const [reviewer] = await db.select({ id: persons.id }).from(persons).where(and(eq(persons.number, input.reviewer), eq(persons.kind, "staff")));
+  if (a.status !== "submitted" && a.status !== "assigned")
+    throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
+  const [reviewer] = await db
+    .select({ id: persons.id })
+    .from(persons)
+    .where(and(eq(persons.number, input.reviewer), eq(persons.kind, "staff")));
   if (!reviewer) throw badRequest("appraisal.errors.unknownTeacher", { teacher: input.reviewer });
-  await db.update(appraisalAppeals).set({
-    status: "assigned", reviewerId: reviewer.id, assignedBy: actor.id, assignedAt: now(), dueOn: addDays(beijingDate(now()), DECISION_DAYS),
-  }).where(eq(appraisalAppeals.id, a.id));
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.appeal.assign", subject: `person:${a.teacherId}`, detail: { appeal: a.id, reviewer: reviewer.id } });
+  await db
+    .update(appraisalAppeals)
+    .set({
+      status: "assigned",
+      reviewerId: reviewer.id,
+      assignedBy: actor.id,
+      assignedAt: now(),
+      dueOn: addDays(beijingDate(now()), DECISION_DAYS),
+    })
+    .where(eq(appraisalAppeals.id, a.id));
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.appeal.assign",
+    subject: `person:${a.teacherId}`,
+    detail: { appeal: a.id, reviewer: reviewer.id },
+  });
 }
 
 export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof decideInput>) {
@@ -132,15 +181,32 @@ export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.
     const from = await versionInForce(db, a.schoolYear);
     if (!from) throw badRequest("appraisal.errors.notPublished", { year: a.schoolYear });
     if (input.band === "excellent") await assertQuotaRoom(db, from, a.teacherId);
-    const v = await correctedVersion(db, actor, now, { from, teacherId: a.teacherId, band: input.band, reason: input.note, appealId: a.id });
+    const v = await correctedVersion(db, actor, now, {
+      from,
+      teacherId: a.teacherId,
+      band: input.band,
+      reason: input.note,
+      appealId: a.id,
+    });
     resultVersionId = v.id;
   }
-  await db.update(appraisalAppeals).set({
-    status: input.decision, decidedBy: actor.id, decidedAt: now(), decisionNote: input.note,
-    correction: input.band !== undefined ? { band: input.band } : null, resultVersionId,
-  }).where(eq(appraisalAppeals.id, a.id));
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.appeal.decide", subject: `person:${a.teacherId}`,
-    detail: { appeal: a.id, decision: input.decision, version: resultVersionId } });
+  await db
+    .update(appraisalAppeals)
+    .set({
+      status: input.decision,
+      decidedBy: actor.id,
+      decidedAt: now(),
+      decisionNote: input.note,
+      correction: input.band !== undefined ? { band: input.band } : null,
+      resultVersionId,
+    })
+    .where(eq(appraisalAppeals.id, a.id));
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.appeal.decide",
+    subject: `person:${a.teacherId}`,
+    detail: { appeal: a.id, decision: input.decision, version: resultVersionId },
+  });
 }
 
 /**
@@ -153,14 +219,24 @@ export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.
  */
 async function assertQuotaRoom(db: DbOrTx, from: VersionRow, teacherId: number) {
   const checks = from.quota as QuotaCheck[];
-  const [me] = await db.select({ unitId: appraisalVersionRows.unitId, band: appraisalVersionRows.band }).from(appraisalVersionRows)
+  const [me] = await db
+    .select({ unitId: appraisalVersionRows.unitId, band: appraisalVersionRows.band })
+    .from(appraisalVersionRows)
     .where(and(eq(appraisalVersionRows.versionId, from.id), eq(appraisalVersionRows.teacherId, teacherId)));
   if (!me || me.band === "excellent") return;
   const check = checks.find((q) => q.scope === "school") ?? checks.find((q) => q.unitId === me.unitId);
   if (!check) return;
-  const conds = [eq(appraisalVersionRows.versionId, from.id), eq(appraisalVersionRows.band, "excellent"), ne(appraisalVersionRows.teacherId, teacherId)];
-  if (check.scope === "unit") conds.push(me.unitId === null ? isNull(appraisalVersionRows.unitId) : eq(appraisalVersionRows.unitId, me.unitId));
-  const [{ used }] = await db.select({ used: count() }).from(appraisalVersionRows).where(and(...conds));
+  const conds = [
+    eq(appraisalVersionRows.versionId, from.id),
+    eq(appraisalVersionRows.band, "excellent"),
+    ne(appraisalVersionRows.teacherId, teacherId),
+  ];
+  if (check.scope === "unit")
+    conds.push(me.unitId === null ? isNull(appraisalVersionRows.unitId) : eq(appraisalVersionRows.unitId, me.unitId));
+  const [{ used }] = await db
+    .select({ used: count() })
+    .from(appraisalVersionRows)
+    .where(and(...conds));
   if (used >= check.quota) throw badRequest("appraisal.errors.correctionOverQuota", { used, quota: check.quota });
 }
 
@@ -169,10 +245,18 @@ async function assertQuotaRoom(db: DbOrTx, from: VersionRow, teacherId: number) 
  * none attached: 404).
  */
 export async function appealAttachment(db: DbOrTx, reader: { id: number; qualityOffice: boolean }, appealId: number) {
-  const [a] = await db.select({ teacherId: appraisalAppeals.teacherId, reviewerId: appraisalAppeals.reviewerId,
-    name: appraisalAppeals.attachmentName, bytes: appraisalAppeals.attachment }).from(appraisalAppeals).where(eq(appraisalAppeals.id, appealId));
+  const [a] = await db
+    .select({
+      teacherId: appraisalAppeals.teacherId,
+      reviewerId: appraisalAppeals.reviewerId,
+      name: appraisalAppeals.attachmentName,
+      bytes: appraisalAppeals.attachment,
+    })
+    .from(appraisalAppeals)
+    .where(eq(appraisalAppeals.id, appealId));
   if (!a) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
-  if (a.teacherId !== reader.id && a.reviewerId !== reader.id && !reader.qualityOffice) throw new DomainError("FORBIDDEN", "errors.forbidden");
+  if (a.teacherId !== reader.id && a.reviewerId !== reader.id && !reader.qualityOffice)
+    throw new DomainError("FORBIDDEN", "errors.forbidden");
   if (!a.bytes || !a.name) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
   return { name: a.name, mime: attachmentMime(a.name), bytes: a.bytes };
 }
@@ -184,13 +268,29 @@ export async function listAppeals(db: DbOrTx, where: { teacherId?: number; revie
   if (where.reviewerId !== undefined) conds.push(eq(appraisalAppeals.reviewerId, where.reviewerId));
   if (where.schoolYear !== undefined) conds.push(eq(appraisalAppeals.schoolYear, where.schoolYear));
   if (where.open) conds.push(inArray(appraisalAppeals.status, ["submitted", "assigned"]));
-  return db.select({
-    id: appraisalAppeals.id, teacherId: appraisalAppeals.teacherId, teacherName: persons.name, teacherNumber: persons.number,
-    schoolYear: appraisalAppeals.schoolYear, stage: appraisalAppeals.stage, subject: appraisalAppeals.subject, reason: appraisalAppeals.reason,
-    attachmentName: appraisalAppeals.attachmentName, status: appraisalAppeals.status, filedAt: appraisalAppeals.filedAt,
-    reviewerId: appraisalAppeals.reviewerId, assignedAt: appraisalAppeals.assignedAt, dueOn: appraisalAppeals.dueOn,
-    decidedAt: appraisalAppeals.decidedAt, decisionNote: appraisalAppeals.decisionNote, correction: appraisalAppeals.correction,
-    resultVersionId: appraisalAppeals.resultVersionId,
-  }).from(appraisalAppeals).innerJoin(persons, eq(persons.id, appraisalAppeals.teacherId))
-    .where(conds.length ? and(...conds) : undefined).orderBy(desc(appraisalAppeals.id));
+  return db
+    .select({
+      id: appraisalAppeals.id,
+      teacherId: appraisalAppeals.teacherId,
+      teacherName: persons.name,
+      teacherNumber: persons.number,
+      schoolYear: appraisalAppeals.schoolYear,
+      stage: appraisalAppeals.stage,
+      subject: appraisalAppeals.subject,
+      reason: appraisalAppeals.reason,
+      attachmentName: appraisalAppeals.attachmentName,
+      status: appraisalAppeals.status,
+      filedAt: appraisalAppeals.filedAt,
+      reviewerId: appraisalAppeals.reviewerId,
+      assignedAt: appraisalAppeals.assignedAt,
+      dueOn: appraisalAppeals.dueOn,
+      decidedAt: appraisalAppeals.decidedAt,
+      decisionNote: appraisalAppeals.decisionNote,
+      correction: appraisalAppeals.correction,
+      resultVersionId: appraisalAppeals.resultVersionId,
+    })
+    .from(appraisalAppeals)
+    .innerJoin(persons, eq(persons.id, appraisalAppeals.teacherId))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(appraisalAppeals.id));
 }

@@ -31,7 +31,10 @@ let instrumentArgs: string[];
 const now = () => new Date("2026-09-10T02:00:00Z");
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "server/scoring/cli.ts", "compute", ...args], { encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "server/scoring/cli.ts", "compute", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "" },
+  });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 async function recomputeYear() {
@@ -61,9 +64,14 @@ describe("appraisal computed with the figures", () => {
   it("every recompute bands the year's teachers: one row per school-year composite, the bands those of the rules over the stored composites", async () => {
     const p = await recomputeYear();
     const bands = await bandsOf(p.id);
-    const comps = (await queryRows(db, { teacher_id: col.int, composite: col.json<CompositeFigures>() }, sql`
-      select teacher_id, composite from teacher_composites where policy_id = ${p.id} and term_id is null`))
-      .map((r) => r.composite);
+    const comps = (
+      await queryRows(
+        db,
+        { teacher_id: col.int, composite: col.json<CompositeFigures>() },
+        sql`
+      select teacher_id, composite from teacher_composites where policy_id = ${p.id} and term_id is null`,
+      )
+    ).map((r) => r.composite);
     expect(comps.length).toBeGreaterThan(10);
     expect(bands.size).toBe(comps.length);
     for (const c of comps) {
@@ -83,9 +91,17 @@ describe("appraisal computed with the figures", () => {
     expect(quota).toMatchObject([{ scope: "school", banded, quota: Math.floor(0.2 * banded) }]);
     expect([...bands.values()].filter((b) => b.band === "excellent").length).toBeLessThanOrEqual(Math.floor(0.2 * banded));
     // the same rules over the stored composites give the same bands
-    const again = bandTeachers(rulesOf(p.policy), comps.map((c) => ({
-      teacherId: c.teacherId, unitId: bands.get(c.teacherId)!.unitId, score: c.score, se: c.se, terms: 1, responseRate: null,
-    })));
+    const again = bandTeachers(
+      rulesOf(p.policy),
+      comps.map((c) => ({
+        teacherId: c.teacherId,
+        unitId: bands.get(c.teacherId)!.unitId,
+        score: c.score,
+        se: c.se,
+        terms: 1,
+        responseRate: null,
+      })),
+    );
     for (const r of again.teachers) expect(bands.get(r.teacherId)!.band).toBe(r.band);
   }, 60_000);
 
@@ -94,7 +110,14 @@ describe("appraisal computed with the figures", () => {
     const before = await bandsOf(p.id);
     const best = [...before.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!)[0];
     const [t] = await db.select({ number: persons.number }).from(persons).where(eq(persons.id, best.teacherId));
-    const veto = await recordVeto(db, { id: hr }, now, { teacher: t.number, schoolYear: YEAR, code: "ethics_misconduct", reason: "师德失范", documentNo: "人字〔2026〕12号", decidedOn: "2026-07-01" });
+    const veto = await recordVeto(db, { id: hr }, now, {
+      teacher: t.number,
+      schoolYear: YEAR,
+      code: "ethics_misconduct",
+      reason: "师德失范",
+      documentNo: "人字〔2026〕12号",
+      decidedOn: "2026-07-01",
+    });
     p = await recomputeYear();
     const after = await bandsOf(p.id);
     expect(after.get(best.teacherId)).toMatchObject({ band: "fail", reason: "veto", vetoCode: "ethics_misconduct", annualFail: true });
@@ -102,7 +125,11 @@ describe("appraisal computed with the figures", () => {
     const doc = await resultsDocument(db, p.id);
     expect(doc.teachers.find((x) => x.teacher === t.number && x.term === null)).toMatchObject({ band: "fail", band_reason: "veto" });
     // the audit log has it
-    const log = await queryRows(db, { action: col.text }, sql`select action from audit_log where action like 'appraisal.veto.%' order by id`);
+    const log = await queryRows(
+      db,
+      { action: col.text },
+      sql`select action from audit_log where action like 'appraisal.veto.%' order by id`,
+    );
     expect(log.map((l) => l.action)).toEqual(["appraisal.veto.record"]);
     await revokeVeto(db, { id: hr }, now, { id: veto.id, reason: "复议撤销" });
     p = await recomputeYear();
@@ -124,7 +151,9 @@ describe("appraisal computed with the figures", () => {
   it("refuses a veto for an unknown teacher, a year not in the data, a second veto in force, a 师德失范 shorter than 24 months, changing nothing", async () => {
     const base = { teacher: "T0005", schoolYear: YEAR, code: "ethics_misconduct" as const, reason: "x", decidedOn: "2026-07-01" };
     await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, teacher: "NOBODY" }), { code: "appraisal.errors.unknownTeacher" });
-    await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, schoolYear: "2001-2002" }), { code: "appraisal.errors.yearNotInData" });
+    await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, schoolYear: "2001-2002" }), {
+      code: "appraisal.errors.yearNotInData",
+    });
     await expectDomainError(recordVeto(db, { id: hr }, now, { ...base, months: 12 }), { code: "appraisal.errors.vetoDuration" });
     const v = await recordVeto(db, { id: hr }, now, base);
     await expectDomainError(recordVeto(db, { id: hr }, now, base), { code: "appraisal.errors.vetoExists" });
@@ -135,7 +164,9 @@ describe("appraisal computed with the figures", () => {
 
   it("the view log is append-only: the database refuses update and delete", async () => {
     const t = await idOf("T0005");
-    await db.execute(sql`insert into result_views (subject_id, viewer_id, viewer_role, at, what) values (${t}, ${hr}, 'hr', now(), 'appraisal.teacher')`);
+    await db.execute(
+      sql`insert into result_views (subject_id, viewer_id, viewer_role, at, what) values (${t}, ${hr}, 'hr', now(), 'appraisal.teacher')`,
+    );
     await expect(db.execute(sql`update result_views set what = 'x'`)).rejects.toThrow();
     await expect(db.execute(sql`delete from result_views`)).rejects.toThrow();
     expect(await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.teacher'`)).toBe(1);
@@ -151,9 +182,13 @@ describe("npm run scores bands the year too", () => {
     writeFileSync(path.join(dir, "responses.csv"), csv);
     const p = (await currentPolicy(db, YEAR))!;
     writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
-    const defs = await queryRows(db, { key: col.text, definition: col.text }, sql`
+    const defs = await queryRows(
+      db,
+      { key: col.text, definition: col.text },
+      sql`
       select distinct i.key, v.definition::text as definition from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id
-      join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`);
+      join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`,
+    );
     instrumentArgs = defs.flatMap((d) => {
       const f = path.join(dir, `${d.key}.json`);
       writeFileSync(f, d.definition);
@@ -166,12 +201,28 @@ describe("npm run scores bands the year too", () => {
     const bands = await bandsOf(p.id);
     const victim = [...bands.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!)[0];
     const [t] = await db.select({ number: persons.number }).from(persons).where(eq(persons.id, victim.teacherId));
-    await recordVeto(db, { id: hr }, now, { teacher: t.number, schoolYear: YEAR, code: "ethics_misconduct", reason: "师德失范", decidedOn: "2026-07-01" });
+    await recordVeto(db, { id: hr }, now, {
+      teacher: t.number,
+      schoolYear: YEAR,
+      code: "ethics_misconduct",
+      reason: "师德失范",
+      decidedOn: "2026-07-01",
+    });
     await recomputeYear();
     const appDoc: ResultsDocument = await resultsDocument(db, p.id);
     writeFileSync(path.join(dir, "vetoes.csv"), `teacher,reason\r\n${t.number},师德失范\r\n`);
     const out = path.join(dir, "out.json");
-    const r = cli(["--input", path.join(dir, "responses.csv"), ...instrumentArgs, "--policy", path.join(dir, "policy.json"), "--output", out, "--vetoes", path.join(dir, "vetoes.csv")]);
+    const r = cli([
+      "--input",
+      path.join(dir, "responses.csv"),
+      ...instrumentArgs,
+      "--policy",
+      path.join(dir, "policy.json"),
+      "--output",
+      out,
+      "--vetoes",
+      path.join(dir, "vetoes.csv"),
+    ]);
     expect(r.err).toBe("");
     expect(r.status).toBe(0);
     const cliDoc = JSON.parse(readFileSync(out, "utf8")) as ResultsDocument;
@@ -189,7 +240,19 @@ describe("npm run scores bands the year too", () => {
     // an unknown teacher in the list: refused with the message, nothing written
     writeFileSync(path.join(dir, "bad.csv"), "teacher,reason\r\nNOBODY,师德失范\r\n");
     const bad = path.join(dir, "bad.json");
-    const r2 = cli(["--input", path.join(dir, "responses.csv"), ...instrumentArgs, "--policy", path.join(dir, "policy.json"), "--output", bad, "--vetoes", path.join(dir, "bad.csv"), "--locale", "en"]);
+    const r2 = cli([
+      "--input",
+      path.join(dir, "responses.csv"),
+      ...instrumentArgs,
+      "--policy",
+      path.join(dir, "policy.json"),
+      "--output",
+      bad,
+      "--vetoes",
+      path.join(dir, "bad.csv"),
+      "--locale",
+      "en",
+    ]);
     expect(r2.status).toBe(1);
     expect(r2.err).toContain("There is no teacher with staff number NOBODY.");
     expect(existsSync(bad)).toBe(false);

@@ -55,9 +55,13 @@ export type EvidenceFailure =
   | { failed: "response_rate"; have: number | null; need: number };
 
 export type BandResult = {
-  teacherId: number; unitId: number | null; score: number | null; se: number | null;
+  teacherId: number;
+  unitId: number | null;
+  score: number | null;
+  se: number | null;
   ci95: [number, number] | null;
-  band: Band | null; reason: BandReason;
+  band: Band | null;
+  reason: BandReason;
   /** the band of the score alone (null without a score) */
   scoreBand: Band | null;
   evidence: EvidenceFailure | null;
@@ -68,19 +72,25 @@ export type BandResult = {
   crossed: number[];
   annualFail: boolean;
   /** competition rank by composite within the quota scope (ties within 1e-9 share it) */
-  rank: number | null; rankOf: number | null;
+  rank: number | null;
+  rankOf: number | null;
 };
 
 export type QuotaCheck = {
-  scope: "school" | "unit"; unitId: number | null;
-  banded: number; share: number; quota: number;
+  scope: "school" | "unit";
+  unitId: number | null;
+  banded: number;
+  share: number;
+  quota: number;
   /** 优秀 by score alone (vetoed teachers excluded) */
   byScore: number;
   excellent: number;
   /** teachers moved down one band by the quota, best first, and which of them tied at the boundary */
-  moved: number[]; tied: number[];
+  moved: number[];
+  tied: number[];
   /** the optional caps: the largest number of excellent + good allowed, and who went to 合格 */
-  capLimit: number | null; cappedMoved: number[];
+  capLimit: number | null;
+  cappedMoved: number[];
 };
 
 export type BandOutcome = { teachers: BandResult[]; quota: QuotaCheck[] };
@@ -115,26 +125,46 @@ export function bandTeachers(
 ): BandOutcome {
   const outOf = opts.outOf ?? 100;
   const cuts = [rules.cutoffs.excellent, rules.cutoffs.good, rules.cutoffs.pass];
-  const results: BandResult[] = [...teachers].sort((a, b) => a.teacherId - b.teacherId).map((t) => {
-    const veto = opts.vetoes?.get(t.teacherId) ?? null;
-    const exemption = veto === null ? opts.exemptions?.get(t.teacherId) ?? null : null;
-    const ci95 = t.score === null ? null : interval(t.score, t.se, outOf);
-    const crossed = ci95 === null ? [] : cuts.filter((c) => ci95[0] < c && c < ci95[1]);
-    const scoreBand = t.score === null ? null : bandOf(rules, t.score);
-    const base = { teacherId: t.teacherId, unitId: t.unitId, score: t.score, se: t.se, ci95, scoreBand, veto, exemption,
-      crossed, rank: null, rankOf: null };
-    if (veto !== null) return { ...base, band: "fail", reason: "veto", evidence: null, borderline: false, annualFail: true };
-    if (exemption !== null) return { ...base, band: null, reason: "exempt", evidence: null, borderline: false, annualFail: false };
-    let evidence: EvidenceFailure | null = null;
-    const ev = rules.evidence;
-    if (t.score === null) evidence = { failed: "composite" };
-    else if (ev.minTerms !== null && t.terms < ev.minTerms) evidence = { failed: "terms", have: t.terms, need: ev.minTerms };
-    else if (ev.minResponseRate !== null && !(t.responseRate !== null && t.responseRate >= ev.minResponseRate)) {
-      evidence = { failed: "response_rate", have: t.responseRate, need: ev.minResponseRate };
-    }
-    if (evidence) return { ...base, band: null, reason: "insufficient_evidence", evidence, borderline: false, annualFail: false };
-    return { ...base, band: scoreBand, reason: "score", evidence: null, borderline: crossed.length > 0, annualFail: scoreBand === "fail" };
-  });
+  const results: BandResult[] = [...teachers]
+    .sort((a, b) => a.teacherId - b.teacherId)
+    .map((t) => {
+      const veto = opts.vetoes?.get(t.teacherId) ?? null;
+      const exemption = veto === null ? (opts.exemptions?.get(t.teacherId) ?? null) : null;
+      const ci95 = t.score === null ? null : interval(t.score, t.se, outOf);
+      const crossed = ci95 === null ? [] : cuts.filter((c) => ci95[0] < c && c < ci95[1]);
+      const scoreBand = t.score === null ? null : bandOf(rules, t.score);
+      const base = {
+        teacherId: t.teacherId,
+        unitId: t.unitId,
+        score: t.score,
+        se: t.se,
+        ci95,
+        scoreBand,
+        veto,
+        exemption,
+        crossed,
+        rank: null,
+        rankOf: null,
+      };
+      if (veto !== null) return { ...base, band: "fail", reason: "veto", evidence: null, borderline: false, annualFail: true };
+      if (exemption !== null) return { ...base, band: null, reason: "exempt", evidence: null, borderline: false, annualFail: false };
+      let evidence: EvidenceFailure | null = null;
+      const ev = rules.evidence;
+      if (t.score === null) evidence = { failed: "composite" };
+      else if (ev.minTerms !== null && t.terms < ev.minTerms) evidence = { failed: "terms", have: t.terms, need: ev.minTerms };
+      else if (ev.minResponseRate !== null && !(t.responseRate !== null && t.responseRate >= ev.minResponseRate)) {
+        evidence = { failed: "response_rate", have: t.responseRate, need: ev.minResponseRate };
+      }
+      if (evidence) return { ...base, band: null, reason: "insufficient_evidence", evidence, borderline: false, annualFail: false };
+      return {
+        ...base,
+        band: scoreBand,
+        reason: "score",
+        evidence: null,
+        borderline: crossed.length > 0,
+        annualFail: scoreBand === "fail",
+      };
+    });
 
   const scopeKey = (t: BandResult) => (rules.quota.scope === "school" ? "school" : String(t.unitId ?? ""));
   const scopes = new Map<string, BandResult[]>();
@@ -150,7 +180,10 @@ export function bandTeachers(
     const q = floorOf(rules.quota.share, banded.length);
     const excellent = banded.filter((t) => t.band === "excellent").sort(best);
     const { out, tied } = pastLimit(excellent, q);
-    for (const t of out) { t.band = "good"; t.reason = "quota"; }
+    for (const t of out) {
+      t.band = "good";
+      t.reason = "quota";
+    }
     // optional caps on excellent + good
     const limits: number[] = [];
     if (rules.caps.goodOrBetterMax !== null) limits.push(floorOf(rules.caps.goodOrBetterMax, banded.length));
@@ -160,7 +193,10 @@ export function bandTeachers(
     if (capLimit !== null) {
       const upper = banded.filter((t) => t.band === "excellent" || t.band === "good").sort(best);
       cappedMoved = pastLimit(upper, capLimit).out;
-      for (const t of cappedMoved) { t.band = "pass"; t.reason = "quota"; }
+      for (const t of cappedMoved) {
+        t.band = "pass";
+        t.reason = "quota";
+      }
     }
     // ranks by composite within the scope
     const scored = members.filter((t) => t.score !== null).sort(best);
@@ -171,10 +207,17 @@ export function bandTeachers(
     });
     const unitId = k === "school" || k === "" ? null : Number(k);
     quota.push({
-      scope: rules.quota.scope, unitId, banded: banded.length, share: rules.quota.share, quota: q,
-      byScore: excellent.length, excellent: banded.filter((t) => t.band === "excellent").length,
-      moved: out.map((t) => t.teacherId), tied: tied.map((t) => t.teacherId),
-      capLimit, cappedMoved: cappedMoved.map((t) => t.teacherId),
+      scope: rules.quota.scope,
+      unitId,
+      banded: banded.length,
+      share: rules.quota.share,
+      quota: q,
+      byScore: excellent.length,
+      excellent: banded.filter((t) => t.band === "excellent").length,
+      moved: out.map((t) => t.teacherId),
+      tied: tied.map((t) => t.teacherId),
+      capLimit,
+      cappedMoved: cappedMoved.map((t) => t.teacherId),
     });
   }
   return { teachers: results, quota };

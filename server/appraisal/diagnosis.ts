@@ -45,32 +45,53 @@ async function diagnosisOrder(db: DbOrTx, now: Date, actor: Actor, term: TermRef
   const [me] = await db.select({ unitId: persons.unitId }).from(persons).where(eq(persons.id, actor.id));
   if (!me?.unitId) return null;
   const made = await createOrder(db, now, actor, {
-    source: "self_diagnosis", sourceRef: { kind: "person", id: actor.id }, unitId: me.unitId, ownerId: actor.id, subjectPersonId: actor.id,
+    source: "self_diagnosis",
+    sourceRef: { kind: "person", id: actor.id },
+    unitId: me.unitId,
+    ownerId: actor.id,
+    subjectPersonId: actor.id,
     content: translate("zh", "appraisal.diagnosis.orderContent", { term: term.code, items }),
-    deadline: addDays(beijingDate(now), DIAGNOSIS_ORDER_DAYS), dedupeKey: key,
+    deadline: addDays(beijingDate(now), DIAGNOSIS_ORDER_DAYS),
+    dedupeKey: key,
   });
   return made.id;
 }
 
 export const diagnosisPlanInput = z.object({ termId: idSchema }).strict();
 const text = z.string().trim().max(2000);
-export const diagnosisInput = z.object({
-  termId: idSchema,
-  items: z.array(z.object({
-    group: z.enum(RATER_GROUPS),
-    instrument: z.string().trim().min(1).max(100),
-    indicator: z.string().trim().min(1).max(100),
-    target: z.number().finite().min(0),
-    causes: text.optional(),
-    measures: text.optional(),
-  }).strict()).min(1).max(200),
-}).strict();
+export const diagnosisInput = z
+  .object({
+    termId: idSchema,
+    items: z
+      .array(
+        z
+          .object({
+            group: z.enum(RATER_GROUPS),
+            instrument: z.string().trim().min(1).max(100),
+            indicator: z.string().trim().min(1).max(100),
+            target: z.number().finite().min(0),
+            causes: text.optional(),
+            measures: text.optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
+  })
+  .strict();
 
 type Actor = { id: number };
 export type DiagnosisRow = {
-  group: RaterGroup; instrument: string; indicator: string; name: { zh: string; en: string };
-  current: Figure | null; norm: Figure | null;
-  target: number; saved: boolean; causes: string | null; measures: string | null;
+  group: RaterGroup;
+  instrument: string;
+  indicator: string;
+  name: { zh: string; en: string };
+  current: Figure | null;
+  norm: Figure | null;
+  target: number;
+  saved: boolean;
+  causes: string | null;
+  measures: string | null;
   /** the next term's value and whether it reached the target (null while unknown) */
   next: { term: string; value: Figure | null; met: boolean | null } | null;
 };
@@ -78,8 +99,11 @@ export type DiagnosisRow = {
 const keyOf = (r: { group: string; instrument: string; indicator: string }) => `${r.group}\u0001${r.instrument}\u0001${r.indicator}`;
 
 function planIndicators(blocks: IndicatorBlock[]) {
-  return blocks.flatMap((b) => b.indicators.filter((i) => i.level === 1)
-    .map((i) => ({ group: b.group, instrument: b.instrument, indicator: i.id, name: i.name, current: i.teacher, norm: i.norm })));
+  return blocks.flatMap((b) =>
+    b.indicators
+      .filter((i) => i.level === 1)
+      .map((i) => ({ group: b.group, instrument: b.instrument, indicator: i.id, name: i.name, current: i.teacher, norm: i.norm })),
+  );
 }
 
 async function termOf(db: DbOrTx, teacherId: number, termId: number): Promise<{ term: TermRef; next: TermRef | null }> {
@@ -90,14 +114,22 @@ async function termOf(db: DbOrTx, teacherId: number, termId: number): Promise<{ 
 }
 
 export async function diagnosisTargetsOf(db: DbOrTx, teacherId: number, termId: number) {
-  return db.select().from(diagnosisTargets).where(and(eq(diagnosisTargets.teacherId, teacherId), eq(diagnosisTargets.termId, termId)));
+  return db
+    .select()
+    .from(diagnosisTargets)
+    .where(and(eq(diagnosisTargets.teacherId, teacherId), eq(diagnosisTargets.termId, termId)));
 }
 
 /** The plan of a term: every 一级 indicator with its current value, norm, target (saved or the default) and the next term's outcome. */
 export async function diagnosisPlan(db: DbOrTx, teacherId: number, termId: number) {
   const { term, next } = await termOf(db, teacherId, termId);
   const now = await termIndicators(db, teacherId, term);
-  const saved = new Map((await diagnosisTargetsOf(db, teacherId, term.id)).map((r) => [keyOf({ group: r.raterGroup, instrument: r.instrument, indicator: r.indicator }), r]));
+  const saved = new Map(
+    (await diagnosisTargetsOf(db, teacherId, term.id)).map((r) => [
+      keyOf({ group: r.raterGroup, instrument: r.instrument, indicator: r.indicator }),
+      r,
+    ]),
+  );
   const later = next ? new Map(planIndicators((await termIndicators(db, teacherId, next)).blocks).map((r) => [keyOf(r), r.current])) : null;
   const rows: DiagnosisRow[] = planIndicators(now.blocks).map((r) => {
     const s = saved.get(keyOf(r));
@@ -105,7 +137,11 @@ export async function diagnosisPlan(db: DbOrTx, teacherId: number, termId: numbe
     const target = s?.target ?? Math.round((r.norm?.mean ?? r.current?.mean ?? 0) * 10) / 10;
     const value = later?.get(keyOf(r)) ?? null;
     return {
-      ...r, target, saved: !!s, causes: s?.causes ?? null, measures: s?.measures ?? null,
+      ...r,
+      target,
+      saved: !!s,
+      causes: s?.causes ?? null,
+      measures: s?.measures ?? null,
       next: next && s ? { term: next.code, value, met: value ? value.mean >= target : null } : null,
     };
   });
@@ -128,21 +164,48 @@ export async function saveDiagnosis(db: DbOrTx, now: Date, actor: Actor, raw: z.
     if (!r) throw badRequest("appraisal.errors.diagnosisIndicator", { indicator: item.indicator });
     if (item.target > view.outOf) throw badRequest("appraisal.errors.diagnosisTarget", { indicator: item.indicator, max: view.outOf });
     return {
-      teacherId: actor.id, schoolYear: term.schoolYear, termId: term.id, raterGroup: item.group, instrument: item.instrument, indicator: item.indicator,
-      current: r.current?.mean ?? null, norm: r.norm?.mean ?? null, target: item.target,
-      causes: item.causes || null, measures: item.measures || null, updatedAt: now,
+      teacherId: actor.id,
+      schoolYear: term.schoolYear,
+      termId: term.id,
+      raterGroup: item.group,
+      instrument: item.instrument,
+      indicator: item.indicator,
+      current: r.current?.mean ?? null,
+      norm: r.norm?.mean ?? null,
+      target: item.target,
+      causes: item.causes || null,
+      measures: item.measures || null,
+      updatedAt: now,
     };
   });
   return db.transaction(async (tx) => {
-    await tx.insert(diagnosisTargets).values(rows).onConflictDoUpdate({
-      target: [diagnosisTargets.teacherId, diagnosisTargets.termId, diagnosisTargets.raterGroup, diagnosisTargets.instrument, diagnosisTargets.indicator],
-      set: {
-        current: sql`excluded.current`, norm: sql`excluded.norm`, target: sql`excluded.target`,
-        causes: sql`excluded.causes`, measures: sql`excluded.measures`, updatedAt: sql`excluded.updated_at`,
-      },
-    });
+    await tx
+      .insert(diagnosisTargets)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [
+          diagnosisTargets.teacherId,
+          diagnosisTargets.termId,
+          diagnosisTargets.raterGroup,
+          diagnosisTargets.instrument,
+          diagnosisTargets.indicator,
+        ],
+        set: {
+          current: sql`excluded.current`,
+          norm: sql`excluded.norm`,
+          target: sql`excluded.target`,
+          causes: sql`excluded.causes`,
+          measures: sql`excluded.measures`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
     const orderId = await diagnosisOrder(tx, now, actor, term, rows.length);
-    await recordAudit(tx, { actorId: actor.id, action: "appraisal.diagnosis.save", subject: `person:${actor.id}`, detail: { term: term.code, items: rows.length, orderId } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "appraisal.diagnosis.save",
+      subject: `person:${actor.id}`,
+      detail: { term: term.code, items: rows.length, orderId },
+    });
     return { saved: rows.length, orderId };
   });
 }

@@ -23,7 +23,13 @@ describe("indicator figures (hand-worked)", () => {
     // class A: n 4, mean 80, sd 10; class B: n 6, mean 90, sd 5
     // mean = (320 + 540) / 10 = 86; SS = 3·100 + 5·25 + 4·36 + 6·16 = 300 + 125 + 144 + 96 = 665
     // SD = √(665/9) = 8.5959; SE = 2.7183; t(0.975, 9) = 2.2622 → half-width 6.1493
-    const f = pooledFigure([{ n: 4, mean: 80, sd: 10 }, { n: 6, mean: 90, sd: 5 }], 100)!;
+    const f = pooledFigure(
+      [
+        { n: 4, mean: 80, sd: 10 },
+        { n: 6, mean: 90, sd: 5 },
+      ],
+      100,
+    )!;
     expect(f.n).toBe(10);
     expect(f.mean).toBeCloseTo(86, 10);
     expect(f.ci95![0]).toBeCloseTo(79.851, 2);
@@ -70,13 +76,17 @@ beforeAll(async () => {
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
   // a teacher with a teacher account, two reported student classes last term and sections this term
-  teacher = await queryOne(db, { id: col.int, number: col.text }, sql`
+  teacher = await queryOne(
+    db,
+    { id: col.int, number: col.text },
+    sql`
     select p.id, p.number from persons p join role_grants g on g.person_id = p.id and g.role = 'teacher'
     where (select count(*) from target_results r join campaign_targets t on t.id = r.target_id
              where t.teacher_id = p.id and r.reported and r.rater_group = 'student') >= 2
       and exists (select 1 from section_teachers st join sections s on s.id = st.section_id join terms tm on tm.id = s.term_id
              where st.person_id = p.id and st.role = 'lead' and tm.code = ${DEMO_TERMS.current})
-    order by p.number limit 1`);
+    order by p.number limit 1`,
+  );
 }, 240_000);
 
 describe("the teacher's indicator view", () => {
@@ -88,7 +98,22 @@ describe("the teacher's indicator view", () => {
     const student = v.blocks.find((b) => b.group === "student")!;
     expect(student.targets).toBeGreaterThanOrEqual(2);
     expect(student.normClasses).toBeGreaterThanOrEqual(student.targets);
-    expect(student.indicators.map((i) => i.id)).toEqual(["I1", "I1.1", "I1.2", "I2", "I2.1", "I2.2", "I3", "I3.1", "I3.2", "I4", "I4.1", "I5", "I5.1", "I5.2"]);
+    expect(student.indicators.map((i) => i.id)).toEqual([
+      "I1",
+      "I1.1",
+      "I1.2",
+      "I2",
+      "I2.1",
+      "I2.2",
+      "I3",
+      "I3.1",
+      "I3.2",
+      "I4",
+      "I4.1",
+      "I5",
+      "I5.1",
+      "I5.2",
+    ]);
     expect(student.indicators.filter((i) => i.level === 2).every((i) => i.parent !== null)).toBe(true);
     for (const i of student.indicators) {
       expect(i.teacher!.n).toBeGreaterThanOrEqual(5);
@@ -97,10 +122,14 @@ describe("the teacher's indicator view", () => {
     }
     // the teacher's figure is the pooled valid responses of the reported targets, by hand in SQL
     const p = (await currentPolicy(db, "2025-2026"))!;
-    const direct = await queryOne(db, { m: col.num, n: col.int }, sql`
+    const direct = await queryOne(
+      db,
+      { m: col.num, n: col.int },
+      sql`
       select avg(rs.indicators[1]) as m, count(rs.indicators[1])::int as n from response_scores rs
         join campaign_targets t on t.id = rs.target_id join target_results r on r.policy_id = ${p.id} and r.target_id = t.id and r.rater_group = rs.rater_group
-      where t.teacher_id = ${teacher.id} and rs.rater_group = 'student' and r.reported and rs.total is not null`);
+      where t.teacher_id = ${teacher.id} and rs.rater_group = 'student' and r.reported and rs.total is not null`,
+    );
     expect(student.indicators[0].teacher!.n).toBe(direct.n);
     expect(student.indicators[0].teacher!.mean).toBeCloseTo(direct.m, 9);
     expect(v.trend.map((t) => t.term)).toEqual([DEMO_TERMS.previous]);
@@ -112,16 +141,24 @@ describe("the teacher's indicator view", () => {
     const before = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student")!;
     const p = (await currentPolicy(db, "2025-2026"))!;
     // one of the teacher's student classes falls below the minimum (as if fewer had answered)
-    const target = await queryValue(db, col.int, sql`select r.target_id from target_results r join campaign_targets t on t.id = r.target_id
-      where r.policy_id = ${p.id} and t.teacher_id = ${teacher.id} and r.rater_group = 'student' and r.reported order by r.target_id limit 1`);
-    await db.execute(sql`update target_results set reported = false where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`);
+    const target = await queryValue(
+      db,
+      col.int,
+      sql`select r.target_id from target_results r join campaign_targets t on t.id = r.target_id
+      where r.policy_id = ${p.id} and t.teacher_id = ${teacher.id} and r.rater_group = 'student' and r.reported order by r.target_id limit 1`,
+    );
+    await db.execute(
+      sql`update target_results set reported = false where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`,
+    );
     try {
       const after = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student")!;
       expect(after.targets).toBe(before.targets - 1);
       expect(after.normClasses).toBe(before.normClasses - 1);
       expect(after.indicators[0].teacher!.n).toBeLessThan(before.indicators[0].teacher!.n);
     } finally {
-      await db.execute(sql`update target_results set reported = true where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`);
+      await db.execute(
+        sql`update target_results set reported = true where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`,
+      );
     }
   });
 
@@ -146,36 +183,62 @@ describe("self-diagnosis", () => {
       expect(r.next).toBeNull();
     }
     const i5 = student.find((r) => r.indicator === "I5")!;
-    const mixed = { termId: term.id, items: [
-      { group: "student" as const, instrument: i5.instrument, indicator: "I5", target: 90 },
-      { group: "student" as const, instrument: i5.instrument, indicator: "I5.1", target: 90 },
-    ] };
-    await expectDomainError(me.appraisal.diagnosis.save(mixed), { code: "appraisal.errors.diagnosisIndicator", params: { indicator: "I5.1" } });
-    expect(await refusalOf(me.appraisal.diagnosis.save(mixed)))
-      .toEqual({ code: "BAD_REQUEST", message: "Indicator I5.1 is not a first-level indicator of that term: no target can be set for it." });
+    const mixed = {
+      termId: term.id,
+      items: [
+        { group: "student" as const, instrument: i5.instrument, indicator: "I5", target: 90 },
+        { group: "student" as const, instrument: i5.instrument, indicator: "I5.1", target: 90 },
+      ],
+    };
+    await expectDomainError(me.appraisal.diagnosis.save(mixed), {
+      code: "appraisal.errors.diagnosisIndicator",
+      params: { indicator: "I5.1" },
+    });
+    expect(await refusalOf(me.appraisal.diagnosis.save(mixed))).toEqual({
+      code: "BAD_REQUEST",
+      message: "Indicator I5.1 is not a first-level indicator of that term: no target can be set for it.",
+    });
     const zh = await as(teacher.number, "zh");
-    expect(await refusalOf(zh.appraisal.diagnosis.save({ termId: term.id, items: [{ group: "student", instrument: i5.instrument, indicator: "I5", target: 101 }] })))
-      .toEqual({ code: "BAD_REQUEST", message: "指标 I5 的目标值须在 0 到 100 之间。" });
+    expect(
+      await refusalOf(
+        zh.appraisal.diagnosis.save({
+          termId: term.id,
+          items: [{ group: "student", instrument: i5.instrument, indicator: "I5", target: 101 }],
+        }),
+      ),
+    ).toEqual({ code: "BAD_REQUEST", message: "指标 I5 的目标值须在 0 到 100 之间。" });
     await expectDomainError(me.appraisal.diagnosis.plan({ termId: 999_999 }), { code: "appraisal.errors.diagnosisTerm" });
     expect(await queryValue(db, col.int, sql`select count(*)::int from diagnosis_targets`)).toBe(0);
 
     const target = Math.min(100, Math.round((i5.current!.mean + 3) * 10) / 10);
-    const first = await me.appraisal.diagnosis.save({ termId: term.id, items: [
-      { group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" },
-    ] });
+    const first = await me.appraisal.diagnosis.save({
+      termId: term.id,
+      items: [{ group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" }],
+    });
     // the plan is the teacher's own rectification order of the year, once however often it is saved
     expect(first.orderId).not.toBeNull();
-    const again = await me.appraisal.diagnosis.save({ termId: term.id, items: [
-      { group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" },
-    ] });
+    const again = await me.appraisal.diagnosis.save({
+      termId: term.id,
+      items: [{ group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" }],
+    });
     expect(again.orderId).toBe(first.orderId);
-    const orders = await queryRows(db, { source: col.text, owner_id: col.int, subject_person_id: col.int, unit_id: col.int, dedupe_key: col.text, content: col.text }, sql`
-      select source, owner_id, subject_person_id, unit_id, dedupe_key, content from improvement_items where source = 'self_diagnosis' and owner_id = ${teacher.id}`);
+    const orders = await queryRows(
+      db,
+      { source: col.text, owner_id: col.int, subject_person_id: col.int, unit_id: col.int, dedupe_key: col.text, content: col.text },
+      sql`
+      select source, owner_id, subject_person_id, unit_id, dedupe_key, content from improvement_items where source = 'self_diagnosis' and owner_id = ${teacher.id}`,
+    );
     const [{ unitId }] = await db.select({ unitId: persons.unitId }).from(persons).where(eq(persons.id, teacher.id));
-    expect(orders).toEqual([{
-      source: "self_diagnosis", owner_id: teacher.id, subject_person_id: teacher.id, unit_id: unitId, dedupe_key: `self_diagnosis:${teacher.id}:2025-2026`,
-      content: expect.stringContaining("教师自我诊断改进计划") as string,
-    }]);
+    expect(orders).toEqual([
+      {
+        source: "self_diagnosis",
+        owner_id: teacher.id,
+        subject_person_id: teacher.id,
+        unit_id: unitId,
+        dedupe_key: `self_diagnosis:${teacher.id}:2025-2026`,
+        content: expect.stringContaining("教师自我诊断改进计划") as string,
+      },
+    ]);
     const saved = (await me.appraisal.diagnosis.plan({ termId: term.id })).rows.find((r) => r.group === "student" && r.indicator === "I5")!;
     expect(saved).toMatchObject({ saved: true, target, causes: "课后辅导少", measures: "每周两次答疑" });
     const [row] = await db.select().from(diagnosisTargets).where(eq(diagnosisTargets.teacherId, teacher.id));
@@ -185,22 +248,49 @@ describe("self-diagnosis", () => {
 
   it("next term shows whether each target was met", async () => {
     // the teacher's sections of this term, rated and published (as an import of results would)
-    const sections = await queryRows(db, { code: col.text, enrolled: col.int }, sql`
+    const sections = await queryRows(
+      db,
+      { code: col.text, enrolled: col.int },
+      sql`
       select s.code, (select count(*)::int from enrolments e where e.section_id = s.id and e.status = 'enrolled') as enrolled
       from sections s join terms tm on tm.id = s.term_id join section_teachers st on st.section_id = s.id and st.role = 'lead'
-      where st.person_id = ${teacher.id} and tm.code = ${DEMO_TERMS.current} order by s.code`);
+      where st.person_id = ${teacher.id} and tm.code = ${DEMO_TERMS.current} order by s.code`,
+    );
     const file = fileOf("student_evaluation");
     const label = `${file.key}@${await queryValue(db, col.int, sql`select max(v.version)::int from instrument_versions v join instruments i on i.id = v.instrument_id where i.key = ${file.key} and v.status = 'approved'`)}`;
     const random = rng(7);
-    const loaded = await loadHistory(db, {
-      rows: 0, columns: [], versionLabels: [label],
-      targets: sections.map((s) => ({
-        campaign: "本学期导入", section: s.code, teacher: teacher.number, target: "", term: DEMO_TERMS.current,
-        unit: "", courseType: "", level: "", teacherUnit: "", teacherOffice: "",
-        groups: [{ group: "student", versionLabel: label, eligible: Math.max(s.enrolled, 12),
-          responses: Array.from({ length: 12 }, (_, i) => ({ response: String(i + 1), answers: answersFor(file, 0.99, random, { noise: 0.02 }) })) }],
-      })),
-    }, { mode: "existing", actorId: null });
+    const loaded = await loadHistory(
+      db,
+      {
+        rows: 0,
+        columns: [],
+        versionLabels: [label],
+        targets: sections.map((s) => ({
+          campaign: "本学期导入",
+          section: s.code,
+          teacher: teacher.number,
+          target: "",
+          term: DEMO_TERMS.current,
+          unit: "",
+          courseType: "",
+          level: "",
+          teacherUnit: "",
+          teacherOffice: "",
+          groups: [
+            {
+              group: "student",
+              versionLabel: label,
+              eligible: Math.max(s.enrolled, 12),
+              responses: Array.from({ length: 12 }, (_, i) => ({
+                response: String(i + 1),
+                answers: answersFor(file, 0.99, random, { noise: 0.02 }),
+              })),
+            },
+          ],
+        })),
+      },
+      { mode: "existing", actorId: null },
+    );
     for (const c of loaded.campaigns) await publishCampaign(db, c.id, clock, null);
     await recompute(db, (await currentPolicy(db, "2026-2027"))!, { trigger: "manual" });
 

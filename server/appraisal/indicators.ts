@@ -45,13 +45,22 @@ export type Interval = [number, number];
 export type Figure = { mean: number; n: number; ci95: Interval | null };
 export type Difference = "above" | "below" | null;
 export type IndicatorRow = {
-  id: string; name: { zh: string; en: string }; level: number; parent: string | null;
-  teacher: Figure | null; norm: Figure | null; difference: Difference;
+  id: string;
+  name: { zh: string; en: string };
+  level: number;
+  parent: string | null;
+  teacher: Figure | null;
+  norm: Figure | null;
+  difference: Difference;
 };
 export type IndicatorBlock = {
-  group: RaterGroup; versionId: number; instrument: string; instrumentName: { zh: string; en: string };
+  group: RaterGroup;
+  versionId: number;
+  instrument: string;
+  instrumentName: { zh: string; en: string };
   /** the teacher's valid responses and reported targets in this block */
-  n: number; targets: number;
+  n: number;
+  targets: number;
   /** classes in the norm group */
   normClasses: number;
   indicators: IndicatorRow[];
@@ -91,11 +100,15 @@ export function differenceOf(teacher: Figure | null, norm: Figure | null): Diffe
 
 /** The terms in which the teacher has a target of a published campaign, latest first. */
 export async function teacherTerms(db: DbOrTx, teacherId: number): Promise<TermRef[]> {
-  return queryRows(db, { id: col.int, code: col.text, schoolYear: col.text }, sql`
+  return queryRows(
+    db,
+    { id: col.int, code: col.text, schoolYear: col.text },
+    sql`
     select distinct tm.id, tm.code, tm.school_year as "schoolYear", tm.starts_on
     from campaign_targets t join campaigns c on c.id = t.campaign_id join terms tm on tm.id = c.term_id
     where t.teacher_id = ${teacherId} and c.state = 'published'
-    order by tm.starts_on desc`);
+    order by tm.starts_on desc`,
+  );
 }
 
 type Localized = { zh: string; en: string };
@@ -106,19 +119,32 @@ const localized = (v: unknown): Localized => {
 };
 
 /** The indicator blocks of one term for a teacher (see the module comment); empty when nothing is reported. */
-export async function termIndicators(db: DbOrTx, teacherId: number, term: TermRef): Promise<{ policyVersion: number | null; outOf: number; blocks: IndicatorBlock[] }> {
+export async function termIndicators(
+  db: DbOrTx,
+  teacherId: number,
+  term: TermRef,
+): Promise<{ policyVersion: number | null; outOf: number; blocks: IndicatorBlock[] }> {
   const policy = await currentPolicy(db, term.schoolYear);
   if (!policy) return { policyVersion: null, outOf: 100, blocks: [] };
   const outOf = policy.policy.outOf;
-  const targets = await queryRows(db, {
-    target_id: col.int, teacher_id: col.int.nullable, g: col.oneOf(RATER_GROUPS), version_id: col.int, unit_id: col.int.nullable,
-    course_type: col.text.nullable, level: col.text.nullable,
-  }, sql`
+  const targets = await queryRows(
+    db,
+    {
+      target_id: col.int,
+      teacher_id: col.int.nullable,
+      g: col.oneOf(RATER_GROUPS),
+      version_id: col.int,
+      unit_id: col.int.nullable,
+      course_type: col.text.nullable,
+      level: col.text.nullable,
+    },
+    sql`
     select r.target_id, t.teacher_id, r.rater_group::text as g, r.version_id, uc.college_id as unit_id, co.type::text as course_type, co.level::text as level
     from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
       join sections s on s.id = t.section_id join courses co on co.id = s.course_id
       left join (${unitCollegesSql()}) uc on uc.unit_id = co.unit_id
-    where r.policy_id = ${policy.id} and r.reported and r.rater_group <> 'self' and c.term_id = ${term.id} and c.state = 'published'`);
+    where r.policy_id = ${policy.id} and r.reported and r.rater_group <> 'self' and c.term_id = ${term.id} and c.state = 'published'`,
+  );
   const normKey = (t: (typeof targets)[number]) =>
     String(policy.policy.normGroup === "unit" ? t.unit_id : policy.policy.normGroup === "course_type" ? t.course_type : t.level);
   const blockKey = (t: { g: string; version_id: number }) => `${t.g}\u0001${t.version_id}`;
@@ -130,14 +156,18 @@ export async function termIndicators(db: DbOrTx, teacherId: number, term: TermRe
   const members = targets.filter((t) => keysOf.get(blockKey(t))?.has(normKey(t)));
   const excluding = QUALITY_RULES.filter((r) => policy.policy.quality[r.id] === "exclude").map((r) => sql.raw(`rs.${r.column}`));
   // per member target and indicator (its position in the version's depth-first order): the valid responses' n, mean, SD
-  const stats = await queryRows(db, { target_id: col.int, g: col.text, ord: col.int, n: col.int, m: col.num, sd: col.num.nullable }, sql`
+  const stats = await queryRows(
+    db,
+    { target_id: col.int, g: col.text, ord: col.int, n: col.int, m: col.num, sd: col.num.nullable },
+    sql`
     select rs.target_id, rs.rater_group::text as g, u.ord::int as ord, count(*)::int as n, avg(u.v) as m, stddev_samp(u.v) as sd
     from response_scores rs join target_results r on r.policy_id = ${policy.id} and r.target_id = rs.target_id and r.rater_group = rs.rater_group
       cross join lateral unnest(rs.indicators) with ordinality as u(v, ord)
     where rs.target_id = any(${`{${members.map((t) => t.target_id).join(",")}}`}::int[]) and rs.rater_group <> 'self' and r.reported
       and rs.total is not null and u.v is not null
       ${excluding.length ? sql`and (r.cap_exceeded or not (${sql.join(excluding, sql` or `)}))` : sql``}
-    group by rs.target_id, rs.rater_group, u.ord`);
+    group by rs.target_id, rs.rater_group, u.ord`,
+  );
   const scale = outOf / 100;
   // keyed by target × rater group (a class has its students' and its observers' scores)
   const byTarget = new Map<string, Map<number, { n: number; mean: number; sd: number | null }>>();
@@ -148,9 +178,17 @@ export async function termIndicators(db: DbOrTx, teacherId: number, term: TermRe
     byTarget.set(tg(s), m);
   }
   const versions = [...new Set(mine.map((t) => t.version_id))];
-  const defs = new Map((await queryRows(db, { id: col.int, key: col.text, name: col.text, name_en: col.text.nullable, definition: col.json<InstrumentFile>() }, sql`
+  const defs = new Map(
+    (
+      await queryRows(
+        db,
+        { id: col.int, key: col.text, name: col.text, name_en: col.text.nullable, definition: col.json<InstrumentFile>() },
+        sql`
     select v.id, i.key, i.name, i.name_en, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id
-    where v.id = any(${`{${versions.join(",")}}`}::int[])`)).map((d) => [d.id, d]));
+    where v.id = any(${`{${versions.join(",")}}`}::int[])`,
+      )
+    ).map((d) => [d.id, d]),
+  );
   const blocks: IndicatorBlock[] = [];
   for (const [key] of keysOf) {
     const g = groupOf.get(key)!;
@@ -159,24 +197,48 @@ export async function termIndicators(db: DbOrTx, teacherId: number, term: TermRe
     const model = await scoringModelOfVersion(db, versionId);
     if (!def || !model) continue;
     const info = new Map<string, { name: Localized; level: number; parent: string | null }>();
-    const walk = (list: InstrumentFile["indicators"], level: number, parent: string | null) => list.forEach((ind) => {
-      info.set(ind.id, { name: localized(ind.name), level, parent });
-      if (ind.children) walk(ind.children, level + 1, ind.id);
-    });
+    const walk = (list: InstrumentFile["indicators"], level: number, parent: string | null) =>
+      list.forEach((ind) => {
+        info.set(ind.id, { name: localized(ind.name), level, parent });
+        if (ind.children) walk(ind.children, level + 1, ind.id);
+      });
     walk(def.definition.indicators, 1, null);
     const own = mine.filter((t) => blockKey(t) === key);
     const group = members.filter((t) => blockKey(t) === key);
     const indicators = model.indicatorIds.map((id, i): IndicatorRow => {
       const ord = i + 1;
-      const teacher = pooledFigure(own.flatMap((t) => byTarget.get(tg(t))?.get(ord) ?? []), outOf);
-      const norm = normFigure(group.flatMap((t) => { const s = byTarget.get(tg(t))?.get(ord); return s ? [s.mean] : []; }), outOf);
+      const teacher = pooledFigure(
+        own.flatMap((t) => byTarget.get(tg(t))?.get(ord) ?? []),
+        outOf,
+      );
+      const norm = normFigure(
+        group.flatMap((t) => {
+          const s = byTarget.get(tg(t))?.get(ord);
+          return s ? [s.mean] : [];
+        }),
+        outOf,
+      );
       const meta = info.get(id);
-      return { id, name: meta?.name ?? { zh: id, en: id }, level: meta?.level ?? 1, parent: meta?.parent ?? null, teacher, norm, difference: differenceOf(teacher, norm) };
+      return {
+        id,
+        name: meta?.name ?? { zh: id, en: id },
+        level: meta?.level ?? 1,
+        parent: meta?.parent ?? null,
+        teacher,
+        norm,
+        difference: differenceOf(teacher, norm),
+      };
     });
     const n = own.reduce((a, t) => a + Math.max(0, ...[...(byTarget.get(tg(t))?.values() ?? [])].map((s) => s.n)), 0);
     blocks.push({
-      group: g, versionId, instrument: def.key, instrumentName: { zh: def.name, en: def.name_en ?? def.name },
-      n, targets: own.length, normClasses: group.length, indicators,
+      group: g,
+      versionId,
+      instrument: def.key,
+      instrumentName: { zh: def.name, en: def.name_en ?? def.name },
+      n,
+      targets: own.length,
+      normClasses: group.length,
+      indicators,
     });
   }
   const order = ["student", "supervisor", "peer", "leader", "alumni", "employer"];
@@ -186,7 +248,10 @@ export async function termIndicators(db: DbOrTx, teacherId: number, term: TermRe
 
 /** The teacher's composite per term with published results (see the module comment), oldest first. */
 export async function termTrend(db: DbOrTx, teacherId: number) {
-  const rows = await queryRows(db, { code: col.text, school_year: col.text, composite: col.json<CompositeFigures>() }, sql`
+  const rows = await queryRows(
+    db,
+    { code: col.text, school_year: col.text, composite: col.json<CompositeFigures>() },
+    sql`
     with cur as (select distinct on (school_year) id, school_year from scoring_policies where status = 'approved' order by school_year, version desc)
     select tm.code, tm.school_year, tc.composite
     from teacher_composites tc join cur on cur.id = tc.policy_id join terms tm on tm.id = tc.term_id
@@ -195,14 +260,18 @@ export async function termTrend(db: DbOrTx, teacherId: number) {
         where t.teacher_id = ${teacherId} and c.term_id = tm.id and c.state = 'published')
       and not exists (select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id
         where t.teacher_id = ${teacherId} and c.term_id = tm.id and c.state = 'closed')
-    order by tm.starts_on`);
+    order by tm.starts_on`,
+  );
   return rows.map((r) => {
     const c = r.composite;
     const n = c.parts.reduce((a, p) => a + Object.values(p.groups).reduce((b, g) => b + (g?.n ?? 0), 0), 0);
     const score = c.score ?? 0;
     return {
-      term: r.code, schoolYear: r.school_year, score, n,
-      ci95: c.se === null || c.se === undefined ? null : [Math.max(0, score - Z95 * c.se), Math.min(100, score + Z95 * c.se)] as Interval,
+      term: r.code,
+      schoolYear: r.school_year,
+      score,
+      n,
+      ci95: c.se === null || c.se === undefined ? null : ([Math.max(0, score - Z95 * c.se), Math.min(100, score + Z95 * c.se)] as Interval),
     };
   });
 }
@@ -211,7 +280,7 @@ export async function termTrend(db: DbOrTx, teacherId: number) {
 export async function indicatorView(db: DbOrTx, teacherId: number, raw: z.input<typeof indicatorViewInput>) {
   const input = indicatorViewInput.parse(raw);
   const terms = await teacherTerms(db, teacherId);
-  const term = input.termId === undefined ? terms[0] ?? null : terms.find((t) => t.id === input.termId) ?? null;
+  const term = input.termId === undefined ? (terms[0] ?? null) : (terms.find((t) => t.id === input.termId) ?? null);
   const figures = term ? await termIndicators(db, teacherId, term) : { policyVersion: null, outOf: 100, blocks: [] };
   return { terms, term, ...figures, trend: await termTrend(db, teacherId) };
 }

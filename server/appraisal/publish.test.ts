@@ -41,14 +41,20 @@ beforeAll(async () => {
   const p = (await currentPolicy(db, YEAR))!;
   await recompute(db, p, { trigger: "manual" });
   // a banded teacher with a teacher account; UA-CS also administers that teacher's college here
-  const t = await queryOne(db, { id: col.int, number: col.text, unit_id: col.int }, sql`
+  const t = await queryOne(
+    db,
+    { id: col.int, number: col.text, unit_id: col.int },
+    sql`
     select p.id, p.number, a.unit_id from appraisal_results a join persons p on p.id = a.teacher_id
     join role_grants g on g.person_id = p.id and g.role = 'teacher'
-    where a.policy_id = ${p.id} and a.band in ('good', 'pass') order by p.number limit 1`);
+    where a.policy_id = ${p.id} and a.band in ('good', 'pass') order by p.number limit 1`,
+  );
   teacherId = t.id;
   teacherNumber = t.number;
   unitId = t.unit_id;
-  await db.execute(sql`insert into role_grants (person_id, role, unit_id) select id, 'unit_admin', ${unitId} from persons where number = 'UA-CS'`);
+  await db.execute(
+    sql`insert into role_grants (person_id, role, unit_id) select id, 'unit_admin', ${unitId} from persons where number = 'UA-CS'`,
+  );
 }, 180_000);
 
 describe("publishing an appraisal", () => {
@@ -76,7 +82,13 @@ describe("publishing an appraisal", () => {
     const band = mine.row!.band;
     expect(["good", "pass"]).toContain(band);
     // frozen: a recompute after a veto changes the live bands, not the version on notice
-    await hr.appraisal.vetoes.record({ teacher: teacherNumber, schoolYear: YEAR, code: "ethics_misconduct", reason: "测试", decidedOn: "2026-09-07" });
+    await hr.appraisal.vetoes.record({
+      teacher: teacherNumber,
+      schoolYear: YEAR,
+      code: "ethics_misconduct",
+      reason: "测试",
+      decidedOn: "2026-09-07",
+    });
     const p = (await currentPolicy(db, YEAR))!;
     await recompute(db, p, { trigger: "manual" });
     const [live] = await db.select().from(appraisalResults).where(eq(appraisalResults.teacherId, teacherId));
@@ -94,29 +106,44 @@ describe("publishing an appraisal", () => {
     clock = new Date("2026-09-09T02:00:00Z");
     const a = await teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "学生评教人数统计有误" });
     expect(a).toMatchObject({ stage: "review", status: "submitted" });
-    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "figure", reason: "again" }), { code: "appraisal.errors.appealOpen" });
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "figure", reason: "again" }), {
+      code: "appraisal.errors.appealOpen",
+    });
     await quality.appraisal.appeals.assign({ appealId: a.id, reviewer: "quality" });
-    await expectDomainError((teacher).appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "x" }), { code: "appraisal.errors.notReviewer" });
+    await expectDomainError(teacher.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "x" }), {
+      code: "appraisal.errors.notReviewer",
+    });
     await quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "核实后更正为良好", band: "good" });
     const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
     expect(mine.published).toMatchObject({ version: 2, status: "notice", noticeFrom: "2026-09-07" });
     expect(mine.row).toMatchObject({ band: "good", reason: "appeal" });
     expect(mine.appeals[0]).toMatchObject({ status: "upheld", decisionNote: "核实后更正为良好", dueOn: "2026-09-19" });
-    expect(mine.versions.map((v) => [v.version, v.status])).toEqual([[1, "superseded"], [2, "notice"]]);
+    expect(mine.versions.map((v) => [v.version, v.status])).toEqual([
+      [1, "superseded"],
+      [2, "notice"],
+    ]);
     // the first version's rows are untouched (append-only)
     await expect(db.execute(sql`update appraisal_version_rows set band = 'fail'`)).rejects.toThrow();
     // only a rejected review goes on to 申诉
-    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "申诉" }), { code: "appraisal.errors.appealStage" });
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "申诉" }), {
+      code: "appraisal.errors.appealStage",
+    });
   }, 60_000);
 
   it("an appeal after the window is refused", async () => {
-    const other = await queryOne(db, { number: col.text }, sql`
+    const other = await queryOne(
+      db,
+      { number: col.text },
+      sql`
       select p.number from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
       join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
-      where r.teacher_id <> ${teacherId} order by p.number limit 1`);
+      where r.teacher_id <> ${teacherId} order by p.number limit 1`,
+    );
     clock = new Date("2026-09-18T02:00:00Z");
     const teacher = await as(other.number);
-    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }), { code: "appraisal.errors.appealWindow" });
+    await expectDomainError(teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "late" }), {
+      code: "appraisal.errors.appealWindow",
+    });
   });
 
   it("HR's look at a teacher's page is in the teacher's access list, which only the teacher and the system administrator read; out of scope refused", async () => {
@@ -131,9 +158,13 @@ describe("publishing an appraisal", () => {
     // a unit admin of the teacher's college reads the page; a teacher of another college is refused
     const ua = await as("UA-CS");
     await ua.appraisal.teacher({ teacherId, schoolYear: YEAR });
-    const outside = await queryOne(db, { id: col.int }, sql`
+    const outside = await queryOne(
+      db,
+      { id: col.int },
+      sql`
       select r.teacher_id as id from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
-      join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`);
+      join persons p on p.id = r.teacher_id where r.unit_id <> ${unitId} and p.unit_id <> ${unitId} limit 1`,
+    );
     await expectDomainError(ua.appraisal.teacher({ teacherId: outside.id, schoolYear: YEAR }), { code: "appraisal.errors.outOfScope" });
     const table = await ua.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
     expect(table.page.items.length).toBeGreaterThan(0);
@@ -195,14 +226,20 @@ describe("publishing an appraisal", () => {
     const check = (await hr.appraisal.summary({ schoolYear: YEAR })).quota[0];
     expect(check.excellent).toBe(check.quota);
     expect(check.moved.length).toBeGreaterThan(0);
-    const moved = await queryOne(db, { number: col.text }, sql`
+    const moved = await queryOne(
+      db,
+      { number: col.text },
+      sql`
       select p.number from appraisal_version_rows r join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
-      where r.version_id = ${v.id} and r.reason = 'quota' and r.teacher_id <> ${teacherId} order by p.number limit 1`);
+      where r.version_id = ${v.id} and r.reason = 'quota' and r.teacher_id <> ${teacherId} order by p.number limit 1`,
+    );
     const teacher = await as(moved.number);
     const a = await teacher.appraisal.appeals.file({ schoolYear: YEAR, subject: "band", reason: "名额分配有误" });
     await quality.appraisal.appeals.assign({ appealId: a.id, reviewer: "quality" });
-    await expectDomainError(quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "更正为优秀", band: "excellent" }),
-      { code: "appraisal.errors.correctionOverQuota", params: { used: check.quota, quota: check.quota } });
+    await expectDomainError(
+      quality.appraisal.appeals.decide({ appealId: a.id, decision: "upheld", note: "更正为优秀", band: "excellent" }),
+      { code: "appraisal.errors.correctionOverQuota", params: { used: check.quota, quota: check.quota } },
+    );
     const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
     expect(mine.appeals[0]).toMatchObject({ status: "assigned" });
     expect(mine.published).toMatchObject({ id: v.id });
@@ -215,38 +252,71 @@ describe("publishing an appraisal", () => {
   it("HR revokes a veto with a reason and records an exemption; bad input is refused in the user's language and changes nothing", async () => {
     const hr = await as("hr");
     const hrZh = await as("hr", "zh");
-    const other = await queryOne(db, { id: col.int, number: col.text }, sql`
+    const other = await queryOne(
+      db,
+      { id: col.int, number: col.text },
+      sql`
       select p.id, p.number from appraisal_results a join persons p on p.id = a.teacher_id
-      where a.teacher_id <> ${teacherId} and a.band is not null order by p.number desc limit 1`);
-    const veto = await hr.appraisal.vetoes.record({ teacher: other.number, schoolYear: YEAR, code: "teaching_accident", reason: "教学事故", decidedOn: "2026-09-01" });
+      where a.teacher_id <> ${teacherId} and a.band is not null order by p.number desc limit 1`,
+    );
+    const veto = await hr.appraisal.vetoes.record({
+      teacher: other.number,
+      schoolYear: YEAR,
+      code: "teaching_accident",
+      reason: "教学事故",
+      decidedOn: "2026-09-01",
+    });
     expect((await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "  " }))).code).toBe("BAD_REQUEST");
     await hr.appraisal.vetoes.revoke({ id: veto.id, reason: "复查后撤销" });
     const page = await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR });
     expect(page.vetoes.find((v) => v.id === veto.id)).toMatchObject({ revokeReason: "复查后撤销" });
     expect(page.vetoes.find((v) => v.id === veto.id)!.revokedAt).not.toBeNull();
-    expect(await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "again" }))).toEqual({ code: "NOT_FOUND", message: "No such veto, or it has been revoked." });
-    expect(await refusalOf(hrZh.appraisal.exemptions.record({ teacher: "NOPE-1", schoolYear: YEAR, kind: "visiting" })))
-      .toEqual({ code: "BAD_REQUEST", message: "没有工号为 NOPE-1 的教师。" });
+    expect(await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "again" }))).toEqual({
+      code: "NOT_FOUND",
+      message: "No such veto, or it has been revoked.",
+    });
+    expect(await refusalOf(hrZh.appraisal.exemptions.record({ teacher: "NOPE-1", schoolYear: YEAR, kind: "visiting" }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "没有工号为 NOPE-1 的教师。",
+    });
     await hr.appraisal.exemptions.record({ teacher: other.number, schoolYear: YEAR, kind: "maternity", note: "产假 2026-03 至 2026-08" });
-    expect(await refusalOf(hr.appraisal.exemptions.record({ teacher: other.number, schoolYear: YEAR, kind: "training" })))
-      .toEqual({ code: "CONFLICT", message: `This teacher already has an exemption recorded for ${YEAR}.` });
+    expect(await refusalOf(hr.appraisal.exemptions.record({ teacher: other.number, schoolYear: YEAR, kind: "training" }))).toEqual({
+      code: "CONFLICT",
+      message: `This teacher already has an exemption recorded for ${YEAR}.`,
+    });
     expect((await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR })).exemptions).toMatchObject([{ kind: "maternity" }]);
     expect(await queryValue(db, col.int, sql`select count(*)::int from appraisal_exemptions where teacher_id = ${other.id}`)).toBe(1);
   });
 
   it("an appeal's attachment is stored with the case and read by its teacher and the quality office only", async () => {
-    const [first, second] = await queryRows(db, { id: col.int, number: col.text }, sql`
+    const [first, second] = await queryRows(
+      db,
+      { id: col.int, number: col.text },
+      sql`
       select p.id, p.number from appraisal_version_rows r join appraisal_versions v on v.id = r.version_id and v.status = 'notice'
       join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
-      where not exists (select 1 from appraisal_appeals a where a.teacher_id = p.id) order by p.number limit 2`);
+      where not exists (select 1 from appraisal_appeals a where a.teacher_id = p.id) order by p.number limit 2`,
+    );
     const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37]);
-    await expectDomainError(fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "附件有误" }, { name: "证明.exe", bytes }),
-      { code: "appraisal.errors.attachmentType" });
+    await expectDomainError(
+      fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "附件有误" }, { name: "证明.exe", bytes }),
+      { code: "appraisal.errors.attachmentType" },
+    );
     expect(await queryValue(db, col.int, sql`select count(*)::int from appraisal_appeals where teacher_id = ${first.id}`)).toBe(0);
-    const a = await fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "听课记录见附件" }, { name: "听课记录.pdf", bytes });
+    const a = await fileAppeal(
+      db,
+      first,
+      now,
+      { schoolYear: YEAR, subject: "figure", reason: "听课记录见附件" },
+      { name: "听课记录.pdf", bytes },
+    );
     expect(a.attachmentName).toBe("听课记录.pdf");
     const own = await appealAttachment(db, { id: first.id, qualityOffice: false }, a.id);
-    expect({ name: own.name, mime: own.mime, bytes: [...own.bytes] }).toEqual({ name: "听课记录.pdf", mime: "application/pdf", bytes: [...bytes] });
+    expect({ name: own.name, mime: own.mime, bytes: [...own.bytes] }).toEqual({
+      name: "听课记录.pdf",
+      mime: "application/pdf",
+      bytes: [...bytes],
+    });
     const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
     expect([...(await appealAttachment(db, { id: q.id, qualityOffice: true }, a.id)).bytes]).toEqual([...bytes]);
     await expectDomainError(appealAttachment(db, { id: second.id, qualityOffice: false }, a.id), { code: "errors.forbidden" });

@@ -29,7 +29,8 @@ export const versionIdInput = z.object({ versionId: idSchema }).strict();
 
 /** The last day of n working days (Monday–Friday) starting on `date` (counted if a working day). */
 export function workingDaysFrom(date: string, n: number): string {
-  let d = date, left = n;
+  let d = date,
+    left = n;
   for (;;) {
     const day = weekday(d);
     if (day !== 0 && day !== 6) left--;
@@ -45,7 +46,9 @@ export async function versionsOf(db: DbOrTx, schoolYear: string): Promise<Versio
 }
 /** The version in force (on notice or locked), or null: before it teachers see nothing. */
 export async function versionInForce(db: DbOrTx, schoolYear: string): Promise<VersionRow | null> {
-  const [v] = await db.select().from(appraisalVersions)
+  const [v] = await db
+    .select()
+    .from(appraisalVersions)
     .where(and(eq(appraisalVersions.schoolYear, schoolYear), inArray(appraisalVersions.status, ["notice", "locked"])));
   return v ?? null;
 }
@@ -55,7 +58,9 @@ async function versionById(db: DbOrTx, id: number): Promise<VersionRow> {
   return v;
 }
 async function nextNumber(db: DbOrTx, schoolYear: string): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`coalesce(max(${appraisalVersions.version}), 0)` }).from(appraisalVersions)
+  const [r] = await db
+    .select({ n: sql<number>`coalesce(max(${appraisalVersions.version}), 0)` })
+    .from(appraisalVersions)
     .where(eq(appraisalVersions.schoolYear, schoolYear));
   return Number(r.n) + 1;
 }
@@ -71,15 +76,31 @@ export async function prepareVersion(db: DbOrTx, actor: Actor, now: Clock, raw: 
     throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: "draft" });
   }
   if (existing.length > 0 && !input.reason) throw badRequest("appraisal.errors.frozen", { year: y });
-  const [v] = await db.insert(appraisalVersions).values({
-    schoolYear: y, version: await nextNumber(db, y), policyId: policy.id, runId: run.runId, status: "draft", reason: input.reason ?? null,
-    rules: run.rules, quota: run.quota, createdBy: actor.id, createdAt: now(),
-  }).returning();
+  const [v] = await db
+    .insert(appraisalVersions)
+    .values({
+      schoolYear: y,
+      version: await nextNumber(db, y),
+      policyId: policy.id,
+      runId: run.runId,
+      status: "draft",
+      reason: input.reason ?? null,
+      rules: run.rules,
+      quota: run.quota,
+      createdBy: actor.id,
+      createdAt: now(),
+    })
+    .returning();
   await db.execute(sql`insert into appraisal_version_rows (version_id, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason,
       veto_code, borderline, annual_fail, rank, rank_of, detail)
     select ${v.id}, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason, veto_code, borderline, annual_fail, rank, rank_of, detail
     from appraisal_results where policy_id = ${policy.id}`);
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.version.prepare", subject: `appraisal:${y}`, detail: { version: v.version, reason: v.reason } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.version.prepare",
+    subject: `appraisal:${y}`,
+    detail: { version: v.version, reason: v.reason },
+  });
   return v;
 }
 
@@ -87,8 +108,16 @@ export async function requestApproval(db: DbOrTx, actor: Actor, now: Clock, raw:
   const { versionId } = versionIdInput.parse(raw);
   const v = await versionById(db, versionId);
   if (v.status !== "draft") throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: v.status });
-  await db.update(appraisalVersions).set({ status: "pending", requestedBy: actor.id, requestedAt: now() }).where(eq(appraisalVersions.id, v.id));
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.version.request", subject: `appraisal:${v.schoolYear}`, detail: { version: v.version } });
+  await db
+    .update(appraisalVersions)
+    .set({ status: "pending", requestedBy: actor.id, requestedAt: now() })
+    .where(eq(appraisalVersions.id, v.id));
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.version.request",
+    subject: `appraisal:${v.schoolYear}`,
+    detail: { version: v.version },
+  });
 }
 
 export async function approveVersion(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof versionIdInput>) {
@@ -97,37 +126,83 @@ export async function approveVersion(db: DbOrTx, actor: Actor, now: Clock, raw: 
   if (v.status !== "pending") throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: v.status });
   const from = beijingDate(now());
   const before = await versionInForce(db, v.schoolYear);
-  if (before) await db.update(appraisalVersions).set({ status: "superseded", supersededBy: v.id }).where(eq(appraisalVersions.id, before.id));
-  await db.update(appraisalVersions).set({
-    status: "notice", approvedBy: actor.id, approvedAt: now(), noticeFrom: from, noticeUntil: workingDaysFrom(from, NOTICE_WORKING_DAYS),
-  }).where(eq(appraisalVersions.id, v.id));
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.version.approve", subject: `appraisal:${v.schoolYear}`, detail: { version: v.version } });
+  if (before)
+    await db.update(appraisalVersions).set({ status: "superseded", supersededBy: v.id }).where(eq(appraisalVersions.id, before.id));
+  await db
+    .update(appraisalVersions)
+    .set({
+      status: "notice",
+      approvedBy: actor.id,
+      approvedAt: now(),
+      noticeFrom: from,
+      noticeUntil: workingDaysFrom(from, NOTICE_WORKING_DAYS),
+    })
+    .where(eq(appraisalVersions.id, v.id));
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.version.approve",
+    subject: `appraisal:${v.schoolYear}`,
+    detail: { version: v.version },
+  });
 }
 
 export async function lockVersion(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof versionIdInput>) {
   const { versionId } = versionIdInput.parse(raw);
   const v = await versionById(db, versionId);
   if (v.status !== "notice" || !v.noticeUntil || beijingDate(now()) <= v.noticeUntil) {
-    throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: v.status === "notice" ? `notice → ${v.noticeUntil}` : v.status });
+    throw new DomainError("CONFLICT", "appraisal.errors.publishState", {
+      state: v.status === "notice" ? `notice → ${v.noticeUntil}` : v.status,
+    });
   }
   await db.update(appraisalVersions).set({ status: "locked", lockedBy: actor.id, lockedAt: now() }).where(eq(appraisalVersions.id, v.id));
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.version.lock", subject: `appraisal:${v.schoolYear}`, detail: { version: v.version } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.version.lock",
+    subject: `appraisal:${v.schoolYear}`,
+    detail: { version: v.version },
+  });
 }
 
 /**
  * A new version in force from the one in force, with one teacher's row replaced (an upheld
  * appeal's correction): same state and notice dates; the one before superseded.
  */
-export async function correctedVersion(db: DbOrTx, actor: Actor, now: Clock, p: {
-  from: VersionRow; teacherId: number; band: "excellent" | "good" | "pass" | "fail" | null; reason: string; appealId: number;
-}): Promise<VersionRow> {
+export async function correctedVersion(
+  db: DbOrTx,
+  actor: Actor,
+  now: Clock,
+  p: {
+    from: VersionRow;
+    teacherId: number;
+    band: "excellent" | "good" | "pass" | "fail" | null;
+    reason: string;
+    appealId: number;
+  },
+): Promise<VersionRow> {
   await db.update(appraisalVersions).set({ status: "superseded" }).where(eq(appraisalVersions.id, p.from.id));
-  const [v] = await db.insert(appraisalVersions).values({
-    schoolYear: p.from.schoolYear, version: await nextNumber(db, p.from.schoolYear), policyId: p.from.policyId, runId: p.from.runId,
-    status: p.from.status, reason: p.reason, rules: p.from.rules, quota: p.from.quota, createdBy: actor.id, createdAt: now(),
-    requestedBy: p.from.requestedBy, requestedAt: p.from.requestedAt, approvedBy: p.from.approvedBy, approvedAt: p.from.approvedAt,
-    noticeFrom: p.from.noticeFrom, noticeUntil: p.from.noticeUntil, lockedBy: p.from.lockedBy, lockedAt: p.from.lockedAt,
-  }).returning();
+  const [v] = await db
+    .insert(appraisalVersions)
+    .values({
+      schoolYear: p.from.schoolYear,
+      version: await nextNumber(db, p.from.schoolYear),
+      policyId: p.from.policyId,
+      runId: p.from.runId,
+      status: p.from.status,
+      reason: p.reason,
+      rules: p.from.rules,
+      quota: p.from.quota,
+      createdBy: actor.id,
+      createdAt: now(),
+      requestedBy: p.from.requestedBy,
+      requestedAt: p.from.requestedAt,
+      approvedBy: p.from.approvedBy,
+      approvedAt: p.from.approvedAt,
+      noticeFrom: p.from.noticeFrom,
+      noticeUntil: p.from.noticeUntil,
+      lockedBy: p.from.lockedBy,
+      lockedAt: p.from.lockedAt,
+    })
+    .returning();
   await db.update(appraisalVersions).set({ supersededBy: v.id }).where(eq(appraisalVersions.id, p.from.id));
   await db.execute(sql`insert into appraisal_version_rows (version_id, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason,
       veto_code, borderline, annual_fail, rank, rank_of, detail)
@@ -139,17 +214,30 @@ export async function correctedVersion(db: DbOrTx, actor: Actor, now: Clock, p: 
       rank, rank_of,
       case when teacher_id = ${p.teacherId} then detail || jsonb_build_object('appeal', ${p.appealId}::int, 'previousBand', band) else detail end
     from appraisal_version_rows where version_id = ${p.from.id}`);
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.version.correct", subject: `appraisal:${v.schoolYear}`,
-    detail: { version: v.version, teacher: p.teacherId, appeal: p.appealId } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.version.correct",
+    subject: `appraisal:${v.schoolYear}`,
+    detail: { version: v.version, teacher: p.teacherId, appeal: p.appealId },
+  });
   return v;
 }
 
 /** One teacher's row in every version of a year (history), oldest first. */
 export async function rowHistory(db: DbOrTx, schoolYear: string, teacherId: number) {
-  return db.select({
-    version: appraisalVersions.version, status: appraisalVersions.status, reason: appraisalVersions.reason, createdAt: appraisalVersions.createdAt,
-    noticeFrom: appraisalVersions.noticeFrom, band: appraisalVersionRows.band, bandReason: appraisalVersionRows.reason, score: appraisalVersionRows.score,
-  }).from(appraisalVersionRows).innerJoin(appraisalVersions, eq(appraisalVersions.id, appraisalVersionRows.versionId))
+  return db
+    .select({
+      version: appraisalVersions.version,
+      status: appraisalVersions.status,
+      reason: appraisalVersions.reason,
+      createdAt: appraisalVersions.createdAt,
+      noticeFrom: appraisalVersions.noticeFrom,
+      band: appraisalVersionRows.band,
+      bandReason: appraisalVersionRows.reason,
+      score: appraisalVersionRows.score,
+    })
+    .from(appraisalVersionRows)
+    .innerJoin(appraisalVersions, eq(appraisalVersions.id, appraisalVersionRows.versionId))
     .where(and(eq(appraisalVersions.schoolYear, schoolYear), eq(appraisalVersionRows.teacherId, teacherId)))
     .orderBy(appraisalVersions.version);
 }

@@ -35,28 +35,43 @@ export const DEFAULT_APPRAISAL = {
 
 const finite = z.number().finite();
 
-export const appraisalRulesSchema = z.object({
-  cutoffs: z.object({ excellent: finite, good: finite, pass: finite }).strict().default(DEFAULT_APPRAISAL.cutoffs),
-  quota: z.object({ share: finite.default(0.2), scope: z.enum(["school", "unit"]).default("school") }).strict()
-    .default({ share: 0.2, scope: "school" }),
-  caps: z.object({ goodOrBetterMax: finite.nullable().default(null), passOrFailMin: finite.nullable().default(null) }).strict()
-    .default({ goodOrBetterMax: null, passOrFailMin: null }),
-  evidence: z.object({ minTerms: z.number().int().min(1).max(4).nullable().default(null), minResponseRate: finite.nullable().default(null) }).strict()
-    .default({ minTerms: null, minResponseRate: null }),
-  confidence: z.literal(0.95).default(0.95),
-}).strict();
+export const appraisalRulesSchema = z
+  .object({
+    cutoffs: z.object({ excellent: finite, good: finite, pass: finite }).strict().default(DEFAULT_APPRAISAL.cutoffs),
+    quota: z
+      .object({ share: finite.default(0.2), scope: z.enum(["school", "unit"]).default("school") })
+      .strict()
+      .default({ share: 0.2, scope: "school" }),
+    caps: z
+      .object({ goodOrBetterMax: finite.nullable().default(null), passOrFailMin: finite.nullable().default(null) })
+      .strict()
+      .default({ goodOrBetterMax: null, passOrFailMin: null }),
+    evidence: z
+      .object({ minTerms: z.number().int().min(1).max(4).nullable().default(null), minResponseRate: finite.nullable().default(null) })
+      .strict()
+      .default({ minTerms: null, minResponseRate: null }),
+    confidence: z.literal(0.95).default(0.95),
+  })
+  .strict();
 
 export type AppraisalRules = z.output<typeof appraisalRulesSchema>;
 
 /** The rules with every default filled, checked; throws appraisal.errors.* on the first problem. */
 export function checkAppraisalRules(r: AppraisalRules): AppraisalRules {
   const { excellent, good, pass } = r.cutoffs;
-  for (const [name, v] of [["excellent", excellent], ["good", good], ["pass", pass]] as const) {
+  for (const [name, v] of [
+    ["excellent", excellent],
+    ["good", good],
+    ["pass", pass],
+  ] as const) {
     if (v < 0 || v > 100) throw badRequest("appraisal.errors.cutoffRange", { band: name, value: v });
   }
   if (!(excellent > good && good > pass)) throw badRequest("appraisal.errors.cutoffsOrder", { excellent, good, pass });
   if (!(r.quota.share > 0 && r.quota.share <= 1)) throw badRequest("appraisal.errors.quotaShare", { share: r.quota.share });
-  for (const [name, v] of [["goodOrBetterMax", r.caps.goodOrBetterMax], ["passOrFailMin", r.caps.passOrFailMin]] as const) {
+  for (const [name, v] of [
+    ["goodOrBetterMax", r.caps.goodOrBetterMax],
+    ["passOrFailMin", r.caps.passOrFailMin],
+  ] as const) {
     if (v !== null && !(v > 0 && v <= 1)) throw badRequest("appraisal.errors.capShare", { cap: name, share: v });
   }
   const rate = r.evidence.minResponseRate;

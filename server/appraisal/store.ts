@@ -39,26 +39,43 @@ export function bandTeachersOf(figures: Figures, inputs: readonly TargetInput[])
   }
   const terms = new Map<number, number>();
   for (const c of figures.composites) if (c.termId !== null && c.score !== null) terms.set(c.teacherId, (terms.get(c.teacherId) ?? 0) + 1);
-  return figures.composites.filter((c) => c.termId === null).map((c) => {
-    const r = rate.get(c.teacherId);
-    return {
-      teacherId: c.teacherId, unitId: college.get(c.teacherId) ?? null, score: c.score, se: c.se ?? null,
-      terms: terms.get(c.teacherId) ?? 0, responseRate: r && r.eligible > 0 ? r.n / r.eligible : null,
-    };
-  });
+  return figures.composites
+    .filter((c) => c.termId === null)
+    .map((c) => {
+      const r = rate.get(c.teacherId);
+      return {
+        teacherId: c.teacherId,
+        unitId: college.get(c.teacherId) ?? null,
+        score: c.score,
+        se: c.se ?? null,
+        terms: terms.get(c.teacherId) ?? 0,
+        responseRate: r && r.eligible > 0 ? r.n / r.eligible : null,
+      };
+    });
 }
 
 /** The vetoes and exemptions in force for a year, and the vetoed teachers the figures do not hold (with their college). */
 export async function recordedFor(db: DbOrTx, schoolYear: string, have: ReadonlySet<number>) {
-  const vetoes = await db.select({ teacherId: appraisalVetoes.teacherId, code: appraisalVetoes.code }).from(appraisalVetoes)
+  const vetoes = await db
+    .select({ teacherId: appraisalVetoes.teacherId, code: appraisalVetoes.code })
+    .from(appraisalVetoes)
     .where(and(eq(appraisalVetoes.schoolYear, schoolYear), isNull(appraisalVetoes.revokedAt)));
-  const exemptions = await db.select({ teacherId: appraisalExemptions.teacherId, kind: appraisalExemptions.kind }).from(appraisalExemptions)
+  const exemptions = await db
+    .select({ teacherId: appraisalExemptions.teacherId, kind: appraisalExemptions.kind })
+    .from(appraisalExemptions)
     .where(and(eq(appraisalExemptions.schoolYear, schoolYear), isNull(appraisalExemptions.revokedAt)));
   const extra = vetoes.map((v) => v.teacherId).filter((id) => !have.has(id));
-  const colleges = extra.length === 0 ? [] : await queryRows(db, { id: col.int, college: col.int.nullable }, sql`
+  const colleges =
+    extra.length === 0
+      ? []
+      : await queryRows(
+          db,
+          { id: col.int, college: col.int.nullable },
+          sql`
     select p.id, uc.college_id as college
     from persons p left join (${unitCollegesSql()}) uc on uc.unit_id = p.unit_id
-    where p.id = any(${`{${extra.join(",")}}`}::int[])`);
+    where p.id = any(${`{${extra.join(",")}}`}::int[])`,
+        );
   return {
     vetoes: new Map(vetoes.map((v) => [v.teacherId, v.code])),
     exemptions: new Map(exemptions.map((e) => [e.teacherId, e.kind])),
@@ -71,22 +88,47 @@ export function detailOf(r: BandResult, groups?: { used: string[]; missing: stri
   return { scoreBand: r.scoreBand, evidence: r.evidence, crossed: r.crossed, exemption: r.exemption, groups: groups ?? null };
 }
 
-export async function storeBands(tx: DbOrTx, p: { id: number; schoolYear: string; policy: ScoringPolicy }, runId: number,
-  figures: Figures, inputs: readonly TargetInput[]): Promise<BandOutcome> {
+export async function storeBands(
+  tx: DbOrTx,
+  p: { id: number; schoolYear: string; policy: ScoringPolicy },
+  runId: number,
+  figures: Figures,
+  inputs: readonly TargetInput[],
+): Promise<BandOutcome> {
   const rules = rulesOf(p.policy);
   const teachers = bandTeachersOf(figures, inputs);
   const recorded = await recordedFor(tx, p.schoolYear, new Set(teachers.map((t) => t.teacherId)));
-  for (const e of recorded.extra) teachers.push({ teacherId: e.teacherId, unitId: e.unitId, score: null, se: null, terms: 0, responseRate: null });
+  for (const e of recorded.extra)
+    teachers.push({ teacherId: e.teacherId, unitId: e.unitId, score: null, se: null, terms: 0, responseRate: null });
   const outcome = bandTeachers(rules, teachers, { vetoes: recorded.vetoes, exemptions: recorded.exemptions, outOf: p.policy.outOf });
-  const groupsOf = new Map(figures.composites.filter((c) => c.termId === null).map((c) => [c.teacherId, {
-    used: [...new Set(c.parts.flatMap((pt) => Object.keys(pt.used)))], missing: c.missing,
-  }]));
+  const groupsOf = new Map(
+    figures.composites
+      .filter((c) => c.termId === null)
+      .map((c) => [
+        c.teacherId,
+        {
+          used: [...new Set(c.parts.flatMap((pt) => Object.keys(pt.used)))],
+          missing: c.missing,
+        },
+      ]),
+  );
   await tx.delete(appraisalResults).where(eq(appraisalResults.policyId, p.id));
   // One statement with one parameter (the rows as JSON, read back by jsonb_to_recordset): a bulk
   // insert of 2,000 rows × 17 bound values costs the driver and the planner far more.
   const rows = outcome.teachers.map((r) => ({
-    teacher_id: r.teacherId, unit_id: r.unitId, score: r.score, se: r.se, ci_low: r.ci95?.[0] ?? null, ci_high: r.ci95?.[1] ?? null,
-    band: r.band, reason: r.reason, veto_code: r.veto, borderline: r.borderline, annual_fail: r.annualFail, rank: r.rank, rank_of: r.rankOf,
+    teacher_id: r.teacherId,
+    unit_id: r.unitId,
+    score: r.score,
+    se: r.se,
+    ci_low: r.ci95?.[0] ?? null,
+    ci_high: r.ci95?.[1] ?? null,
+    band: r.band,
+    reason: r.reason,
+    veto_code: r.veto,
+    borderline: r.borderline,
+    annual_fail: r.annualFail,
+    rank: r.rank,
+    rank_of: r.rankOf,
     detail: detailOf(r, groupsOf.get(r.teacherId)),
   }));
   if (rows.length > 0) {
@@ -97,7 +139,9 @@ export async function storeBands(tx: DbOrTx, p: { id: number; schoolYear: string
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(teacher_id int, unit_id int, score float8, se float8, ci_low float8,
         ci_high float8, band text, reason text, veto_code text, borderline boolean, annual_fail boolean, rank int, rank_of int, detail jsonb)`);
   }
-  await tx.insert(appraisalRuns).values({ policyId: p.id, runId, schoolYear: p.schoolYear, rules, quota: outcome.quota })
+  await tx
+    .insert(appraisalRuns)
+    .values({ policyId: p.id, runId, schoolYear: p.schoolYear, rules, quota: outcome.quota })
     .onConflictDoUpdate({ target: appraisalRuns.policyId, set: { runId, schoolYear: p.schoolYear, rules, quota: outcome.quota } });
   return outcome;
 }

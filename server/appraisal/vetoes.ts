@@ -21,28 +21,44 @@ import { idSchema, schoolYearSchema as schoolYear } from "../kernel/ids";
 export const VETO_CODES = ["ethics_misconduct", "teaching_accident", "academic_misconduct", "other"] as const;
 export type VetoCode = (typeof VETO_CODES)[number];
 export const VETO_LABELS: Record<VetoCode, string> = {
-  ethics_misconduct: "师德失范", teaching_accident: "重大教学事故", academic_misconduct: "学术不端", other: "其他",
+  ethics_misconduct: "师德失范",
+  teaching_accident: "重大教学事故",
+  academic_misconduct: "学术不端",
+  other: "其他",
 };
 export const MIN_MONTHS: Record<VetoCode, number> = { ethics_misconduct: 24, teaching_accident: 1, academic_misconduct: 1, other: 1 };
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const vetoInput = z.object({
-  teacher: text(64), schoolYear, code: z.enum(VETO_CODES), reason: text(2000),
-  documentNo: z.string().trim().max(200).optional(), decidedOn: z.iso.date(),
-  months: z.number().int().min(1).max(240).optional(),
-}).strict();
+export const vetoInput = z
+  .object({
+    teacher: text(64),
+    schoolYear,
+    code: z.enum(VETO_CODES),
+    reason: text(2000),
+    documentNo: z.string().trim().max(200).optional(),
+    decidedOn: z.iso.date(),
+    months: z.number().int().min(1).max(240).optional(),
+  })
+  .strict();
 export const revokeInput = z.object({ id: idSchema, reason: text(2000) }).strict();
-export const exemptionInput = z.object({
-  teacher: text(64), schoolYear, kind: z.enum(EXEMPTION_KINDS), note: z.string().trim().max(2000).optional(),
-}).strict();
+export const exemptionInput = z
+  .object({
+    teacher: text(64),
+    schoolYear,
+    kind: z.enum(EXEMPTION_KINDS),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
 
 export type Actor = { id: number };
 export type Clock = () => Date;
 
 /** A staff member by number (the teacher), or the error the pages and the CLI show. */
 export async function teacherByNumber(db: DbOrTx, number: string): Promise<{ id: number; unitId: number | null; name: string }> {
-  const [p] = await db.select({ id: persons.id, unitId: persons.unitId, name: persons.name }).from(persons)
+  const [p] = await db
+    .select({ id: persons.id, unitId: persons.unitId, name: persons.name })
+    .from(persons)
     .where(and(eq(persons.number, number), eq(persons.kind, "staff")));
   if (!p) throw badRequest("appraisal.errors.unknownTeacher", { teacher: number });
   return p;
@@ -50,8 +66,12 @@ export async function teacherByNumber(db: DbOrTx, number: string): Promise<{ id:
 
 /** A school year the data know: one of its terms, or a scoring policy for it. */
 export async function assertYearInData(db: DbOrTx, year: string) {
-  const known = await queryValue(db, col.bool, sql`
-    select exists(select 1 from terms where school_year = ${year}) or exists(select 1 from scoring_policies where school_year = ${year}) as ok`);
+  const known = await queryValue(
+    db,
+    col.bool,
+    sql`
+    select exists(select 1 from terms where school_year = ${year}) or exists(select 1 from scoring_policies where school_year = ${year}) as ok`,
+  );
   if (!known) throw badRequest("appraisal.errors.yearNotInData", { year });
 }
 
@@ -61,26 +81,50 @@ export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.in
   await assertYearInData(db, input.schoolYear);
   const months = input.months ?? MIN_MONTHS[input.code];
   if (months < MIN_MONTHS[input.code]) throw badRequest("appraisal.errors.vetoDuration", { months });
-  const [open] = await db.select({ id: appraisalVetoes.id }).from(appraisalVetoes)
-    .where(and(eq(appraisalVetoes.teacherId, teacher.id), eq(appraisalVetoes.schoolYear, input.schoolYear), isNull(appraisalVetoes.revokedAt)));
+  const [open] = await db
+    .select({ id: appraisalVetoes.id })
+    .from(appraisalVetoes)
+    .where(
+      and(eq(appraisalVetoes.teacherId, teacher.id), eq(appraisalVetoes.schoolYear, input.schoolYear), isNull(appraisalVetoes.revokedAt)),
+    );
   if (open) throw new DomainError("CONFLICT", "appraisal.errors.vetoExists", { year: input.schoolYear });
-  const [row] = await db.insert(appraisalVetoes).values({
-    teacherId: teacher.id, schoolYear: input.schoolYear, code: input.code, reason: input.reason, documentNo: input.documentNo ?? null,
-    decidedOn: input.decidedOn, months, recordedBy: actor.id, recordedAt: now(),
-  }).returning({ id: appraisalVetoes.id });
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.veto.record", subject: `person:${teacher.id}`,
-    detail: { veto: row.id, schoolYear: input.schoolYear, code: input.code, documentNo: input.documentNo ?? null, months } });
+  const [row] = await db
+    .insert(appraisalVetoes)
+    .values({
+      teacherId: teacher.id,
+      schoolYear: input.schoolYear,
+      code: input.code,
+      reason: input.reason,
+      documentNo: input.documentNo ?? null,
+      decidedOn: input.decidedOn,
+      months,
+      recordedBy: actor.id,
+      recordedAt: now(),
+    })
+    .returning({ id: appraisalVetoes.id });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.veto.record",
+    subject: `person:${teacher.id}`,
+    detail: { veto: row.id, schoolYear: input.schoolYear, code: input.code, documentNo: input.documentNo ?? null, months },
+  });
   return { id: row.id, teacherId: teacher.id };
 }
 
 export async function revokeVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof revokeInput>) {
   const input = revokeInput.parse(raw);
-  const [row] = await db.update(appraisalVetoes).set({ revokedAt: now(), revokedBy: actor.id, revokeReason: input.reason })
+  const [row] = await db
+    .update(appraisalVetoes)
+    .set({ revokedAt: now(), revokedBy: actor.id, revokeReason: input.reason })
     .where(and(eq(appraisalVetoes.id, input.id), isNull(appraisalVetoes.revokedAt)))
     .returning({ teacherId: appraisalVetoes.teacherId, schoolYear: appraisalVetoes.schoolYear });
   if (!row) throw new DomainError("NOT_FOUND", "appraisal.errors.vetoNotFound");
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.veto.revoke", subject: `person:${row.teacherId}`,
-    detail: { veto: input.id, schoolYear: row.schoolYear, reason: input.reason } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.veto.revoke",
+    subject: `person:${row.teacherId}`,
+    detail: { veto: input.id, schoolYear: row.schoolYear, reason: input.reason },
+  });
   return row;
 }
 
@@ -88,14 +132,34 @@ export async function recordExemption(db: DbOrTx, actor: Actor, now: Clock, raw:
   const input = exemptionInput.parse(raw);
   const teacher = await teacherByNumber(db, input.teacher);
   await assertYearInData(db, input.schoolYear);
-  const [open] = await db.select({ id: appraisalExemptions.id }).from(appraisalExemptions)
-    .where(and(eq(appraisalExemptions.teacherId, teacher.id), eq(appraisalExemptions.schoolYear, input.schoolYear), isNull(appraisalExemptions.revokedAt)));
+  const [open] = await db
+    .select({ id: appraisalExemptions.id })
+    .from(appraisalExemptions)
+    .where(
+      and(
+        eq(appraisalExemptions.teacherId, teacher.id),
+        eq(appraisalExemptions.schoolYear, input.schoolYear),
+        isNull(appraisalExemptions.revokedAt),
+      ),
+    );
   if (open) throw new DomainError("CONFLICT", "appraisal.errors.exemptionExists", { year: input.schoolYear });
-  const [row] = await db.insert(appraisalExemptions).values({
-    teacherId: teacher.id, schoolYear: input.schoolYear, kind: input.kind, note: input.note ?? null, recordedBy: actor.id, recordedAt: now(),
-  }).returning({ id: appraisalExemptions.id });
-  await recordAudit(db, { actorId: actor.id, action: "appraisal.exemption.record", subject: `person:${teacher.id}`,
-    detail: { exemption: row.id, schoolYear: input.schoolYear, kind: input.kind } });
+  const [row] = await db
+    .insert(appraisalExemptions)
+    .values({
+      teacherId: teacher.id,
+      schoolYear: input.schoolYear,
+      kind: input.kind,
+      note: input.note ?? null,
+      recordedBy: actor.id,
+      recordedAt: now(),
+    })
+    .returning({ id: appraisalExemptions.id });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "appraisal.exemption.record",
+    subject: `person:${teacher.id}`,
+    detail: { exemption: row.id, schoolYear: input.schoolYear, kind: input.kind },
+  });
   return { id: row.id, teacherId: teacher.id };
 }
 
@@ -120,7 +184,8 @@ export async function readVetoList(bytes: Uint8Array): Promise<{ row: number; te
     throw e;
   }
   const header = table.header.map((h) => h.trim().toLowerCase());
-  const ti = header.indexOf("teacher"), ri = header.indexOf("reason");
+  const ti = header.indexOf("teacher"),
+    ri = header.indexOf("reason");
   if (ti < 0 || ri < 0) throw badRequest("appraisal.errors.csvColumns", { problem: `header ${header.join(",")}` });
   return table.rows.map((r) => {
     const teacher = (r.cells[ti] ?? "").trim();

@@ -22,8 +22,15 @@ const DEC2_EARLY = new Date("2026-12-01T23:00:00Z");
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
   [admin, hr, quality, teacherA, teacherB] = await Promise.all(
-    [s.people.sysAdmin, s.people.hr, s.people.quality, s.people.teacherA, s.people.teacherB].map((p) => sessionOf(db, p)));
-  await logView(db, () => DEC1_MORNING, { subjectId: teacherA.id, viewer: hr, role: "hr", what: "appraisal.teacher", detail: { schoolYear: "2025-2026" } });
+    [s.people.sysAdmin, s.people.hr, s.people.quality, s.people.teacherA, s.people.teacherB].map((p) => sessionOf(db, p)),
+  );
+  await logView(db, () => DEC1_MORNING, {
+    subjectId: teacherA.id,
+    viewer: hr,
+    role: "hr",
+    what: "appraisal.teacher",
+    detail: { schoolYear: "2025-2026" },
+  });
   await logView(db, () => DEC1_NIGHT, { subjectId: teacherB.id, viewer: quality, role: "quality_admin", what: "appraisal.teacher" });
   await logViews(db, () => DEC2_EARLY, [teacherA.id, teacherB.id], hr, "hr", "appraisal.export");
   // a teacher's look at their own page is not logged
@@ -66,18 +73,28 @@ describe("the view log page's list", () => {
   });
 
   it("refuses a range that ends before it starts, and a day that does not exist", async () => {
-    await expectDomainError(viewLog(db, admin, { from: "2026-12-02", to: "2026-12-01" }), { code: "appraisal.errors.viewLogDates", kind: "BAD_REQUEST" });
+    await expectDomainError(viewLog(db, admin, { from: "2026-12-02", to: "2026-12-01" }), {
+      code: "appraisal.errors.viewLogDates",
+      kind: "BAD_REQUEST",
+    });
     const api = createCaller({ db, user: admin, locale: "en", now: () => DEC2_EARLY });
     expect((await refusalOf(api.appraisal.viewLog({ from: "2026-02-30" }))).code).toBe("BAD_REQUEST");
-    expect(await refusalOf(api.appraisal.viewLog({ from: "2026-12-02", to: "2026-12-01" })))
-      .toEqual({ code: "BAD_REQUEST", message: "Date range is wrong: the start 2026-12-02 is after the end 2026-12-01." });
+    expect(await refusalOf(api.appraisal.viewLog({ from: "2026-12-02", to: "2026-12-01" }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "Date range is wrong: the start 2026-12-02 is after the end 2026-12-01.",
+    });
   });
 });
 
 describe("who reads the log", () => {
   // (every role at the procedure's gate: server/api/access-matrix.test.ts)
   it("the whole log: the system administrator only, through the procedure and the domain alike", async () => {
-    const users = new Map<string, SessionUser>([["sys_admin", admin], ["hr", hr], ["quality_admin", quality], ["teacher", teacherA]]);
+    const users = new Map<string, SessionUser>([
+      ["sys_admin", admin],
+      ["hr", hr],
+      ["quality_admin", quality],
+      ["teacher", teacherA],
+    ]);
     for (const [role, user] of users) {
       const api = createCaller({ db, user, locale: "zh", now: () => DEC2_EARLY });
       if (role === "sys_admin") {

@@ -14,12 +14,21 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { toLocale, type Locale } from "../i18n/messages";
 import {
-  attainmentDocument, computeAttainment, COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS,
-  type AttainmentParams, type CourseAggregate, type ObjectiveMethod, type StrengthValues,
+  attainmentDocument,
+  computeAttainment,
+  COURSE_AGGREGATES,
+  DEFAULT_STRENGTH_VALUES,
+  DEFAULT_THRESHOLD,
+  OBJECTIVE_METHODS,
+  type AttainmentParams,
+  type CourseAggregate,
+  type ObjectiveMethod,
+  type StrengthValues,
 } from "./compute";
 import { ATTAINMENT_FILES, describeIssue, loadAttainmentFiles, type AttainmentFile } from "./files";
 
-const USAGE = "usage: npm run attainment -- --requirements <file> --support <file> --assessments <file> --scores <file> [--threshold 0.7] [--method item_ratio|weighted_marks] [--course min|weighted_mean] [--strengths H=3,M=2,L=1] [--locale zh|en] --output <attainment.json>";
+const USAGE =
+  "usage: npm run attainment -- --requirements <file> --support <file> --assessments <file> --scores <file> [--threshold 0.7] [--method item_ratio|weighted_marks] [--course min|weighted_mean] [--strengths H=3,M=2,L=1] [--locale zh|en] --output <attainment.json>";
 
 export type CliIo = { out: (s: string) => void; err: (s: string) => void };
 
@@ -41,9 +50,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        requirements: { type: "string" }, support: { type: "string" }, assessments: { type: "string" }, scores: { type: "string" },
-        threshold: { type: "string" }, method: { type: "string" }, course: { type: "string" }, strengths: { type: "string" },
-        locale: { type: "string" }, output: { type: "string" },
+        requirements: { type: "string" },
+        support: { type: "string" },
+        assessments: { type: "string" },
+        scores: { type: "string" },
+        threshold: { type: "string" },
+        method: { type: "string" },
+        course: { type: "string" },
+        strengths: { type: "string" },
+        locale: { type: "string" },
+        output: { type: "string" },
       },
       strict: true,
     }));
@@ -60,7 +76,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(USAGE);
     return 2;
   }
-  const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD : /^\s*[\d.]+\s*$/.test(values.threshold) ? Number(values.threshold) : NaN;
+  const threshold =
+    values.threshold === undefined ? DEFAULT_THRESHOLD : /^\s*[\d.]+\s*$/.test(values.threshold) ? Number(values.threshold) : NaN;
   const bytes = {} as Record<AttainmentFile, Uint8Array>;
   for (const f of ATTAINMENT_FILES) {
     try {
@@ -79,7 +96,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const doc = attainmentDocument(computeAttainment(input, params));
   writeFileSync(values.output!, JSON.stringify(doc, null, 2) + "\n");
   const short = doc.requirements.filter((r) => !r.attained).length;
-  io.out(`attainment: objectives=${doc.objectives.length} courses=${doc.courses.length} points=${doc.points.length} requirements=${doc.requirements.length} below_threshold=${short} → ${values.output}`);
+  io.out(
+    `attainment: objectives=${doc.objectives.length} courses=${doc.courses.length} points=${doc.points.length} requirements=${doc.requirements.length} below_threshold=${short} → ${values.output}`,
+  );
   return 0;
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { attainmentDocument, computeAttainment, computeIndirect, isAttained, shortfalls, trainingObjectiveValues, type SurveyLink } from "./compute";
+import {
+  attainmentDocument,
+  computeAttainment,
+  computeIndirect,
+  isAttained,
+  shortfalls,
+  trainingObjectiveValues,
+  type SurveyLink,
+} from "./compute";
 import { EXAMPLE, PARAMS } from "./testing";
 
 const objective = (r: ReturnType<typeof computeAttainment>, course: string, code: string) =>
@@ -12,7 +20,10 @@ describe("course objective attainment", () => {
     // a(C1.CO1) = 0.6·0.8 + 0.4·0.4 = 0.48 + 0.16 = 0.64
     const co1 = objective(r, "C1", "CO1");
     expect(co1.attainment).toBeCloseTo(0.64, 12);
-    expect(co1.items.map((i) => [i.item, i.mean, i.ratio])).toEqual([["Q1", 8, 0.8], ["Q2", 8, 0.4]]);
+    expect(co1.items.map((i) => [i.item, i.mean, i.ratio])).toEqual([
+      ["Q1", 8, 0.8],
+      ["Q2", 8, 0.4],
+    ]);
     expect(co1.students).toBe(3);
     expect(co1.attained).toBe(false);
     // mean Q3 = (40 + 30 + 45)/3 = 115/3 → a(C1.CO2) = 115/150 = 0.7666…
@@ -91,7 +102,10 @@ describe("indicator points and requirements", () => {
     expect(point("1.2").attainment).toBeCloseTo((115 / 150 + 2.4) / 4, 12);
     // 2.1: 3·0.64/3 = 0.64
     expect(point("2.1").attainment).toBeCloseTo(0.64, 12);
-    expect(point("1.1").contributions.map((c) => [c.course, c.objective, c.value])).toEqual([["C1", "CO1", 3], ["C2", "CO1", 2]]);
+    expect(point("1.1").contributions.map((c) => [c.course, c.objective, c.value])).toEqual([
+      ["C1", "CO1", 3],
+      ["C2", "CO1", 2],
+    ]);
   });
 
   it("the programme's own strength values (H 0.7, M 0.25, L 0.05)", () => {
@@ -125,7 +139,9 @@ describe("indicator points and requirements", () => {
 describe("the output document", () => {
   it("has the documented fields", () => {
     const doc = attainmentDocument(computeAttainment(EXAMPLE, PARAMS));
-    expect(Object.keys(doc.objectives[0])).toEqual(expect.arrayContaining(["course", "objective", "attainment", "students", "share_at_threshold"]));
+    expect(Object.keys(doc.objectives[0])).toEqual(
+      expect.arrayContaining(["course", "objective", "attainment", "students", "share_at_threshold"]),
+    );
     expect(doc.courses[0]).toEqual({ course: "C1", attainment: expect.closeTo(0.64, 12), weakest_objective: "CO1", attained: false });
     expect(doc.points.map((p) => p.point)).toEqual(["1.1", "1.2", "2.1"]);
     expect(doc.requirements[1]).toEqual({ requirement: "R2", attainment: expect.closeTo(0.64, 12), weakest_point: "2.1", attained: false });
@@ -140,11 +156,13 @@ describe("shortfalls and the next year", () => {
     const next = computeAttainment({ ...EXAMPLE, scores: nextScores }, PARAMS);
     const list = shortfalls(now, next);
     expect(list.map((s) => [s.level, s.course ?? null, s.code])).toEqual([
-      ["requirement", null, "R2"], ["point", null, "2.1"], ["objective", "C1", "CO1"],
+      ["requirement", null, "R2"],
+      ["point", null, "2.1"],
+      ["objective", "C1", "CO1"],
     ]);
     const co1 = list.find((s) => s.level === "objective")!;
     expect(co1.attainment).toBeCloseTo(0.64, 12);
-    expect(co1.next).toBeCloseTo(0.48 + 0.4 * (32 / 3) / 20, 12);
+    expect(co1.next).toBeCloseTo(0.48 + (0.4 * (32 / 3)) / 20, 12);
     expect(co1.recovered).toBe(false); // 0.6933… < 0.7
     // without a next year: no value, no verdict
     expect(shortfalls(now).every((s) => s.next === null && s.recovered === null)).toBe(true);
@@ -162,27 +180,39 @@ describe("indirect values from survey items", () => {
     { source: "employer", item: "e2", requirement: "R2" },
     { source: "alumni", item: "a5", objective: "PO1" },
   ];
-  const matrix = [{ requirement: "R1", objective: "PO1" }, { requirement: "R2", objective: "PO2" }];
+  const matrix = [
+    { requirement: "R1", objective: "PO1" },
+    { requirement: "R2", objective: "PO2" },
+  ];
   // Item scores on 0–1 (value / the scale's top, pooled over the reported groups); e2 had no answer.
   // Requirements read the graduating survey, the recent alumni wave and the employers;
   // training objectives the five-year wave and the employers.
   const evidence = {
     requirements: {
       items: [
-        { source: "graduating" as const, item: "q1", value: 0.84, n: 40 }, { source: "graduating" as const, item: "q2", value: 0.72, n: 38 },
-        { source: "employer" as const, item: "e1", value: 0.9, n: 11 }, { source: "alumni" as const, item: "a1", value: 0.6, n: 12 },
+        { source: "graduating" as const, item: "q1", value: 0.84, n: 40 },
+        { source: "graduating" as const, item: "q2", value: 0.72, n: 38 },
+        { source: "employer" as const, item: "e1", value: 0.9, n: 11 },
+        { source: "alumni" as const, item: "a1", value: 0.6, n: 12 },
       ],
       respondents: { graduating: 40, employer: 11, alumni: 12 },
     },
     objectives: {
-      items: [{ source: "alumni" as const, item: "a5", value: 0.7, n: 9 }, { source: "employer" as const, item: "e1", value: 0.9, n: 11 }],
+      items: [
+        { source: "alumni" as const, item: "a5", value: 0.7, n: 9 },
+        { source: "employer" as const, item: "e1", value: 0.9, n: 11 },
+      ],
       respondents: { alumni: 9, employer: 11 },
     },
   };
   const direct = computeAttainment(EXAMPLE, PARAMS);
 
   it("a requirement's value is the mean of its mapped items' scores, with the respondents behind it as n", () => {
-    const r = computeIndirect(direct, { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null }, evidence);
+    const r = computeIndirect(
+      direct,
+      { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null },
+      evidence,
+    );
     const r1 = r.requirements.find((x) => x.requirement === "R1")!;
     // R1 = (0.84 + 0.72 + 0.9)/3 = 2.46/3 = 0.82; n = 40 graduating + 11 employer respondents = 51
     expect(r1.direct).toBeCloseTo(0.704, 12);
@@ -206,11 +236,18 @@ describe("indirect values from survey items", () => {
     expect(r.requirements[1].blended).toBeCloseTo(0.632, 12);
     // a requirement without any answered item has nothing to blend
     const none = computeIndirect(direct, { links: [], requirementObjectives: [], trainingObjectives: [], alpha: 0.8 }, evidence);
-    expect(none.requirements.map((x) => [x.indirect, x.blended])).toEqual([[null, null], [null, null]]);
+    expect(none.requirements.map((x) => [x.indirect, x.blended])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
   });
 
   it("training objectives from the five-year wave and the employers, directly or through the requirement → objective matrix", () => {
-    const r = computeIndirect(direct, { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null }, evidence);
+    const r = computeIndirect(
+      direct,
+      { links, requirementObjectives: matrix, trainingObjectives: ["PO1", "PO2", "PO3"], alpha: null },
+      evidence,
+    );
     const [po1, po2, po3] = r.objectives;
     // PO1 ← a5 (mapped to PO1) and, through R1, e1 (q1, q2 are the graduating survey's: not read for objectives)
     //   = (0.7 + 0.9)/2 = 0.8; n = 9 alumni + 11 employer = 20; direct = mean of R1 = 0.704
@@ -223,7 +260,17 @@ describe("indirect values from survey items", () => {
     // PO3: no requirement, no item
     expect(po3).toEqual({ objective: "PO3", direct: null, indirect: null });
     // through the matrix alone, direct: PO1 ← R1, R2 → (0.78 + 0.9)/2 = 0.84
-    const po = trainingObjectiveValues([{ requirement: "GR1", objective: "PO1" }, { requirement: "GR2", objective: "PO1" }, { requirement: "GR9", objective: "PO2" }], new Map([["GR1", 0.78], ["GR2", 0.9]]));
+    const po = trainingObjectiveValues(
+      [
+        { requirement: "GR1", objective: "PO1" },
+        { requirement: "GR2", objective: "PO1" },
+        { requirement: "GR9", objective: "PO2" },
+      ],
+      new Map([
+        ["GR1", 0.78],
+        ["GR2", 0.9],
+      ]),
+    );
     expect(po.get("PO1")).toBeCloseTo(0.84, 12);
     expect(po.has("PO2")).toBe(false);
   });

@@ -147,14 +147,18 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
         const m = n ? sum / n : 0;
         return { item: it.item, fullMarks: it.fullMarks, weight: it.weight, mean: m, ratio: m / it.fullMarks };
       });
-      const attainment = method === "item_ratio"
-        ? itemResults.reduce((a, r) => a + r.weight * r.ratio, 0)
-        : itemResults.reduce((a, r) => a + r.weight * r.mean, 0) / marksDenominator;
+      const attainment =
+        method === "item_ratio"
+          ? itemResults.reduce((a, r) => a + r.weight * r.ratio, 0)
+          : itemResults.reduce((a, r) => a + r.weight * r.mean, 0) / marksDenominator;
       const sorted = Array.from(values).sort((a, b) => a - b);
       let at = 0;
       for (const v of sorted) if (isAttained(v, threshold)) at++;
       const result: ObjectiveResult = {
-        course, objective, attainment, students: n,
+        course,
+        objective,
+        attainment,
+        students: n,
         shareAtThreshold: n ? at / n : 0,
         quartiles: n ? [quantile(sorted, 0.25), quantile(sorted, 0.5), quantile(sorted, 0.75)] : [0, 0, 0],
         studentValues: sorted,
@@ -167,9 +171,10 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
     }
     objectives.push(...perCourse);
     const weakest = perCourse.reduce((w, o) => (o.attainment < w.attainment ? o : w));
-    const attainment = params.courseAggregate === "min"
-      ? weakest.attainment
-      : perCourse.reduce((a, o) => a + o.marks * o.attainment, 0) / perCourse.reduce((a, o) => a + o.marks, 0);
+    const attainment =
+      params.courseAggregate === "min"
+        ? weakest.attainment
+        : perCourse.reduce((a, o) => a + o.marks * o.attainment, 0) / perCourse.reduce((a, o) => a + o.marks, 0);
     courses.push({ course, attainment, weakestObjective: weakest.objective, attained: isAttained(attainment, threshold) });
   }
 
@@ -186,7 +191,9 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
     const own: PointResult[] = [];
     for (const p of req.points) {
       const contributions: PointContribution[] = (linksByPoint.get(p.code) ?? []).map((l) => ({
-        course: l.course, objective: l.objective, strength: l.strength,
+        course: l.course,
+        objective: l.objective,
+        strength: l.strength,
         value: params.strengthValues[l.strength],
         attainment: objectiveValue.get(key(l.course, l.objective)) ?? 0,
       }));
@@ -197,8 +204,11 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
     points.push(...own);
     const weakest = own.reduce((w, p) => (p.attainment < w.attainment ? p : w));
     requirements.push({
-      requirement: req.code, ...(req.title ? { title: req.title } : {}),
-      attainment: weakest.attainment, weakestPoint: weakest.point, attained: isAttained(weakest.attainment, threshold),
+      requirement: req.code,
+      ...(req.title ? { title: req.title } : {}),
+      attainment: weakest.attainment,
+      weakestPoint: weakest.point,
+      attained: isAttained(weakest.attainment, threshold),
     });
   }
 
@@ -214,18 +224,41 @@ export function attainmentDocument(r: AttainmentResult) {
     course_aggregate: r.params.courseAggregate,
     strength_values: r.params.strengthValues,
     objectives: r.objectives.map((o) => ({
-      course: o.course, objective: o.objective, attainment: o.attainment, students: o.students,
-      share_at_threshold: o.shareAtThreshold, quartiles: o.quartiles, attained: o.attained,
+      course: o.course,
+      objective: o.objective,
+      attainment: o.attainment,
+      students: o.students,
+      share_at_threshold: o.shareAtThreshold,
+      quartiles: o.quartiles,
+      attained: o.attained,
     })),
-    courses: r.courses.map((c) => ({ course: c.course, attainment: c.attainment, weakest_objective: c.weakestObjective, attained: c.attained })),
+    courses: r.courses.map((c) => ({
+      course: c.course,
+      attainment: c.attainment,
+      weakest_objective: c.weakestObjective,
+      attained: c.attained,
+    })),
     points: r.points.map((p) => ({ point: p.point, requirement: p.requirement, attainment: p.attainment, attained: p.attained })),
-    requirements: r.requirements.map((q) => ({ requirement: q.requirement, attainment: q.attainment, weakest_point: q.weakestPoint, attained: q.attained })),
+    requirements: r.requirements.map((q) => ({
+      requirement: q.requirement,
+      attainment: q.attainment,
+      weakest_point: q.weakestPoint,
+      attained: q.attained,
+    })),
   };
 }
 export type AttainmentDocument = ReturnType<typeof attainmentDocument>;
 
 export type ShortfallLevel = "objective" | "point" | "requirement";
-export type Shortfall = { level: ShortfallLevel; course?: string; code: string; attainment: number; threshold: number; next: number | null; recovered: boolean | null };
+export type Shortfall = {
+  level: ShortfallLevel;
+  course?: string;
+  code: string;
+  attainment: number;
+  threshold: number;
+  next: number | null;
+  recovered: boolean | null;
+};
 
 /**
  * What fell short of the threshold (requirements, points, course objectives), each with the
@@ -242,7 +275,15 @@ export function shortfalls(current: AttainmentResult, next?: AttainmentResult): 
   };
   const entry = (level: ShortfallLevel, code: string, attainment: number, course?: string): Shortfall => {
     const n = nextValue(level, code, course);
-    return { level, ...(course ? { course } : {}), code, attainment, threshold: t, next: n, recovered: n === null ? null : isAttained(n, next!.params.threshold) };
+    return {
+      level,
+      ...(course ? { course } : {}),
+      code,
+      attainment,
+      threshold: t,
+      next: n,
+      recovered: n === null ? null : isAttained(n, next!.params.threshold),
+    };
   };
   return [
     ...current.requirements.filter((r) => !r.attained).map((r) => entry("requirement", r.requirement, r.attainment)),
@@ -288,7 +329,11 @@ export type IndirectResult = {
 
 const itemKey = (source: string, item: string) => `${source}\u0000${item}`;
 
-function meanOf(keys: Iterable<string>, scores: Map<string, SurveyItemScore>, respondents: SurveyEvidence["respondents"]): IndirectValue | null {
+function meanOf(
+  keys: Iterable<string>,
+  scores: Map<string, SurveyItemScore>,
+  respondents: SurveyEvidence["respondents"],
+): IndirectValue | null {
   const items = [...new Set(keys)].map((k) => scores.get(k)).filter((x): x is SurveyItemScore => !!x && x.n > 0);
   if (!items.length) return null;
   const sources = new Set(items.map((i) => i.source));
@@ -302,27 +347,49 @@ function meanOf(keys: Iterable<string>, scores: Map<string, SurveyItemScore>, re
 /** Indirect values of requirements and training objectives beside the direct ones (see above). */
 export function computeIndirect(
   direct: AttainmentResult,
-  model: { links: SurveyLink[]; requirementObjectives: { requirement: string; objective: string }[]; trainingObjectives: string[]; alpha: number | null },
+  model: {
+    links: SurveyLink[];
+    requirementObjectives: { requirement: string; objective: string }[];
+    trainingObjectives: string[];
+    alpha: number | null;
+  },
   evidence: { requirements: SurveyEvidence; objectives: SurveyEvidence },
   withheld: IndirectResult["withheld"] = {},
 ): IndirectResult {
   const forReq = new Map(evidence.requirements.items.map((i) => [itemKey(i.source, i.item), i]));
   const forObj = new Map(evidence.objectives.items.map((i) => [itemKey(i.source, i.item), i]));
   const requirements = direct.requirements.map((r): IndirectRequirement => {
-    const indirect = meanOf(model.links.filter((l) => l.requirement === r.requirement).map((l) => itemKey(l.source, l.item)), forReq, evidence.requirements.respondents);
-    return { requirement: r.requirement, direct: r.attainment, indirect, blended: indirect && model.alpha !== null ? model.alpha * r.attainment + (1 - model.alpha) * indirect.value : null };
+    const indirect = meanOf(
+      model.links.filter((l) => l.requirement === r.requirement).map((l) => itemKey(l.source, l.item)),
+      forReq,
+      evidence.requirements.respondents,
+    );
+    return {
+      requirement: r.requirement,
+      direct: r.attainment,
+      indirect,
+      blended: indirect && model.alpha !== null ? model.alpha * r.attainment + (1 - model.alpha) * indirect.value : null,
+    };
   });
-  const directOf = trainingObjectiveValues(model.requirementObjectives, new Map(direct.requirements.map((r) => [r.requirement, r.attainment])));
+  const directOf = trainingObjectiveValues(
+    model.requirementObjectives,
+    new Map(direct.requirements.map((r) => [r.requirement, r.attainment])),
+  );
   const objectives = model.trainingObjectives.map((o): IndirectObjective => {
     const reqs = new Set(model.requirementObjectives.filter((l) => l.objective === o).map((l) => l.requirement));
-    const keys = model.links.filter((l) => l.objective === o || (l.requirement !== undefined && reqs.has(l.requirement))).map((l) => itemKey(l.source, l.item));
+    const keys = model.links
+      .filter((l) => l.objective === o || (l.requirement !== undefined && reqs.has(l.requirement)))
+      .map((l) => itemKey(l.source, l.item));
     return { objective: o, direct: directOf.get(o) ?? null, indirect: meanOf(keys, forObj, evidence.objectives.respondents) };
   });
   return { alpha: model.alpha, requirements, objectives, withheld };
 }
 
 /** Training objectives (培养目标) through the requirement → objective matrix: the mean of their requirements' values. */
-export function trainingObjectiveValues(links: { requirement: string; objective: string }[], requirementValue: Map<string, number>): Map<string, number> {
+export function trainingObjectiveValues(
+  links: { requirement: string; objective: string }[],
+  requirementValue: Map<string, number>,
+): Map<string, number> {
   const acc = new Map<string, number[]>();
   for (const l of links) {
     const v = requirementValue.get(l.requirement);

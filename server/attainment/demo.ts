@@ -53,10 +53,16 @@ const TRAINING_OBJECTIVES = [
 /** The demo model for the programme's courses (codes in order). */
 export function demoModel(courseCodes: string[], courseNames: Map<string, string>): OutcomeModel {
   const requirements = REQUIREMENTS.map(([title, p1, p2], i) => ({
-    code: `GR${i + 1}`, title,
-    points: [{ code: `${i + 1}.1`, title: p1 }, { code: `${i + 1}.2`, title: p2 }],
+    code: `GR${i + 1}`,
+    title,
+    points: [
+      { code: `${i + 1}.1`, title: p1 },
+      { code: `${i + 1}.2`, title: p2 },
+    ],
   }));
-  const objectives = courseCodes.flatMap((course) => [1, 2, 3].map((k) => ({ course, code: `CO${k}`, title: `${courseNames.get(course) ?? course} 课程目标${k}` })));
+  const objectives = courseCodes.flatMap((course) =>
+    [1, 2, 3].map((k) => ({ course, code: `CO${k}`, title: `${courseNames.get(course) ?? course} 课程目标${k}` })),
+  );
   const points = requirements.flatMap((r) => r.points.map((p) => p.code));
   // Each point is supported by two objectives (H and M) and every third by one more (L);
   // objectives taken round the course list so every course supports several requirements.
@@ -76,7 +82,10 @@ export function demoModel(courseCodes: string[], courseNames: Map<string, string
     requirements,
     courseObjectives: objectives,
     support,
-    requirementObjectives: requirements.flatMap((r, i) => [{ requirement: r.code, objective: `PO${(i % 5) + 1}` }, ...(i % 2 ? [{ requirement: r.code, objective: `PO${((i + 2) % 5) + 1}` }] : [])]),
+    requirementObjectives: requirements.flatMap((r, i) => [
+      { requirement: r.code, objective: `PO${(i % 5) + 1}` },
+      ...(i % 2 ? [{ requirement: r.code, objective: `PO${((i + 2) % 5) + 1}` }] : []),
+    ]),
     strengthValues: { H: 3, M: 2, L: 1 },
     threshold: 0.7,
     method: "item_ratio",
@@ -132,29 +141,52 @@ export const DEMO_SURVEYS = {
 export async function seedDemoSurveys(db: Db, programme: string, actorId: number | null): Promise<number> {
   const policy = await currentPolicy(db, DEMO_ATTAINMENT.schoolYear);
   if (!policy) return 0;
-  const files = await queryRows(db, { kind: col.text, key: col.text, version: col.int, definition: col.json<InstrumentFile>() }, sql`
+  const files = await queryRows(
+    db,
+    { kind: col.text, key: col.text, version: col.int, definition: col.json<InstrumentFile>() },
+    sql`
     select distinct on (i.kind) i.kind::text as kind, i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id
-    where v.status = 'approved' and i.kind in ('graduating_satisfaction', 'graduate_tracking', 'employer_tracking') order by i.kind, v.version desc`);
+    where v.status = 'approved' and i.kind in ('graduating_satisfaction', 'graduate_tracking', 'employer_tracking') order by i.kind, v.version desc`,
+  );
   const byKind = new Map(files.map((f) => [f.kind, { label: `${f.key}@${f.version}`, file: f.definition }]));
-  const graduating = byKind.get("graduating_satisfaction"), alumni = byKind.get("graduate_tracking"), employer = byKind.get("employer_tracking");
+  const graduating = byKind.get("graduating_satisfaction"),
+    alumni = byKind.get("graduate_tracking"),
+    employer = byKind.get("employer_tracking");
   if (!graduating || !alumni || !employer) return 0;
   const [prog] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, programme));
   await db.insert(graduateCohorts).values({ programmeId: prog.id, graduationYear: 2027 }).onConflictDoNothing();
   const employerCodes = (await db.select({ code: employers.code }).from(employers).orderBy(employers.code).limit(5)).map((e) => e.code);
   const random = rng(20270620);
   const group = (g: RaterGroup, v: { label: string; file: InstrumentFile }, n: number, level: number): LongGroup => ({
-    group: g, versionLabel: v.label, eligible: null,
-    responses: Array.from({ length: n }, (_, i) => ({ response: String(i + 1), answers: answersFor(v.file, level + (random() - 0.5) * 0.2, random, { noise: 0.2, na: 0.03 }) })),
+    group: g,
+    versionLabel: v.label,
+    eligible: null,
+    responses: Array.from({ length: n }, (_, i) => ({
+      response: String(i + 1),
+      answers: answersFor(v.file, level + (random() - 0.5) * 0.2, random, { noise: 0.2, na: 0.03 }),
+    })),
   });
   const target = (campaign: string, t: string, groups: LongGroup[]): LongTarget => ({
-    campaign, section: "", teacher: "", target: t, term: "", unit: "", courseType: "", level: "", teacherUnit: "", teacherOffice: "", groups,
+    campaign,
+    section: "",
+    teacher: "",
+    target: t,
+    term: "",
+    unit: "",
+    courseType: "",
+    level: "",
+    teacherUnit: "",
+    teacherOffice: "",
+    groups,
   });
   const targets: LongTarget[] = [
     target(DEMO_SURVEYS.graduating, `cohort:${programme}/2027`, [group("student", graduating, 48, 0.78)]),
     target(DEMO_SURVEYS.alumni, `cohort:${programme}/2025`, [group("alumni", alumni, 12, 0.76)]),
     target(DEMO_SURVEYS.alumni, `cohort:${programme}/2023`, [group("alumni", alumni, 3, 0.7)]),
     target(DEMO_SURVEYS.alumni, `cohort:${programme}/2021`, [group("alumni", alumni, 9, 0.8)]),
-    ...employerCodes.map((code, i) => target(DEMO_SURVEYS.employer, `employer:${code}`, [group("employer", employer, [6, 5, 7, 5, 2][i], 0.72 + 0.03 * i)])),
+    ...employerCodes.map((code, i) =>
+      target(DEMO_SURVEYS.employer, `employer:${code}`, [group("employer", employer, [6, 5, 7, 5, 2][i], 0.72 + 0.03 * i)]),
+    ),
   ];
   const data: LongData = { targets, rows: 0, columns: [], versionLabels: [graduating.label, alumni.label, employer.label] };
   const loaded = await loadHistory(db, data, { mode: "existing", actorId, now: DEMO_SURVEYS.on });
@@ -194,17 +226,36 @@ export async function seedDemoAttainment(db: Db, log: (line: string) => void, no
   const [existing] = await db.select({ id: outcomeModels.id }).from(outcomeModels).where(eq(outcomeModels.programmeId, prog.id)).limit(1);
   if (existing) return;
   const [quality] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
-  const secs = await db.select({ id: sections.id, code: sections.code, course: courses.code, name: courses.name })
-    .from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
-    .where(and(eq(courses.programmeId, prog.id), eq(terms.code, DEMO_TERMS.current))).orderBy(sections.code);
+  const secs = await db
+    .select({ id: sections.id, code: sections.code, course: courses.code, name: courses.name })
+    .from(sections)
+    .innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId))
+    .where(and(eq(courses.programmeId, prog.id), eq(terms.code, DEMO_TERMS.current)))
+    .orderBy(sections.code);
   if (!secs.length) return;
   const courseCodes = [...new Set(secs.map((s) => s.course))].sort();
   const model = demoModel(courseCodes, new Map(secs.map((s) => [s.course, s.name])));
-  const created = await createModelVersion(db, { programmeId: prog.id, cohorts: [...DEMO_ATTAINMENT.cohorts], model }, quality?.id ?? null, now);
+  const created = await createModelVersion(
+    db,
+    { programmeId: prog.id, cohorts: [...DEMO_ATTAINMENT.cohorts], model },
+    quality?.id ?? null,
+    now,
+  );
   if (quality) await approveModelVersion(db, created.id, quality.id, "示范数据：2023 版培养方案成果模型（专业认证工作组审议通过）", now);
-  const enrolled = await db.select({ sectionId: enrolments.sectionId, id: persons.id, number: persons.number }).from(enrolments)
+  const enrolled = await db
+    .select({ sectionId: enrolments.sectionId, id: persons.id, number: persons.number })
+    .from(enrolments)
     .innerJoin(persons, eq(persons.id, enrolments.personId))
-    .where(and(inArray(enrolments.sectionId, secs.map((s) => s.id)), eq(enrolments.status, "enrolled")));
+    .where(
+      and(
+        inArray(
+          enrolments.sectionId,
+          secs.map((s) => s.id),
+        ),
+        eq(enrolments.status, "enrolled"),
+      ),
+    );
   let scoreCount = 0;
   for (const s of secs) {
     const students = new Map(enrolled.filter((e) => e.sectionId === s.id).map((e) => [e.number, e.id]));
@@ -217,5 +268,7 @@ export async function seedDemoAttainment(db: Db, log: (line: string) => void, no
   const answers = await seedDemoSurveys(db, DEMO_ATTAINMENT.programme, quality?.id ?? null);
   const run = await computeYear(db, created.id, DEMO_ATTAINMENT.schoolYear, quality?.id ?? null, now);
   const short = run.result.requirements.filter((r) => !r.attained).length;
-  log(`Attainment: 080902 outcome model v${created.version} approved, ${secs.length} offering gradebooks (${scoreCount} scores), ${DEMO_ATTAINMENT.schoolYear} computed (${short} of ${run.result.requirements.length} requirements below ${model.threshold}; ${answers} survey answers behind the indirect values).`);
+  log(
+    `Attainment: 080902 outcome model v${created.version} approved, ${secs.length} offering gradebooks (${scoreCount} scores), ${DEMO_ATTAINMENT.schoolYear} computed (${short} of ${run.result.requirements.length} requirements below ${model.threshold}; ${answers} survey answers behind the indirect values).`,
+  );
 }

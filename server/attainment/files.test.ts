@@ -39,7 +39,11 @@ describe("reading the four files", () => {
       requirements: "\uFEFF指标点,毕业要求\n1.1,R1\n1.2,R1\n2.1,R2\n",
       support: "课程,课程目标,指标点,支撑强度\nC1,CO1,1.1,高\nC2,CO1,1.1,中\nC1,CO2,1.2,低\nC2,CO1,1.2,h\nC1,CO1,2.1,H\n",
     });
-    const lines = EXAMPLE_FILES.scores.trim().split("\n").slice(1).map((l) => l.split(","));
+    const lines = EXAMPLE_FILES.scores
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     files.scores = await xlsx([["课程", "学号", "考核项", "得分"], ...lines.map(([c, s, i, v]) => [c, s, i, Number(v)])]);
     const { input, issues } = await loadAttainmentFiles(files, "zh");
     expect(issues).toEqual([]);
@@ -72,13 +76,18 @@ describe("bad input: every problem with its file, row and column; nothing comput
       ["scores", 11, "item", "check.unknownItem"],
     ]);
     // in the user's language, with file, row and column
-    expect(describeIssue("zh", issues[3])).toBe("考核项文件 第 2 行“weight”列：课程 C1 的课程目标 CO1 的考核项权重之和为 1.1，应为 1（第 2, 3 行）。");
+    expect(describeIssue("zh", issues[3])).toBe(
+      "考核项文件 第 2 行“weight”列：课程 C1 的课程目标 CO1 的考核项权重之和为 1.1，应为 1（第 2, 3 行）。",
+    );
     expect(describeIssue("en", issues[1])).toBe('support matrix file, row 4, column "strength": Strength "X" is not valid: use H, M or L.');
     expect(describeIssue("zh", issues[4])).toBe("成绩文件 第 2 行“score”列：得分“11”超出范围（0–10）。");
   });
 
   it("an unknown student (given the offering's roster), an objective without items, a threshold outside (0, 1]", async () => {
-    const rosters = new Map([["C1", ["s1", "s2", "s3"]], ["C2", ["t1"]]]);
+    const rosters = new Map([
+      ["C1", ["s1", "s2", "s3"]],
+      ["C2", ["t1"]],
+    ]);
     const files = bytesOf({ ...EXAMPLE_FILES, support: EXAMPLE_FILES.support + "C2,CO7,2.1,L\n" });
     const { issues } = await loadAttainmentFiles(files, "en", { rosters, threshold: 1.2 });
     expect(where(issues)).toEqual([
@@ -87,7 +96,10 @@ describe("bad input: every problem with its file, row and column; nothing comput
       ["scores", 11, "student", "check.unknownStudent"],
     ]);
     expect(describeIssue("en", issues[2])).toBe('scores file, row 11, column "student": Student "t2" is not on the roster of course C2.');
-    for (const t of [0, -0.1, Number.NaN]) expect(where((await loadAttainmentFiles(bytesOf(EXAMPLE_FILES), "zh", { threshold: t })).issues)).toEqual([["threshold", 0, "threshold", "check.badThreshold"]]);
+    for (const t of [0, -0.1, Number.NaN])
+      expect(where((await loadAttainmentFiles(bytesOf(EXAMPLE_FILES), "zh", { threshold: t })).issues)).toEqual([
+        ["threshold", 0, "threshold", "check.badThreshold"],
+      ]);
     expect((await loadAttainmentFiles(bytesOf(EXAMPLE_FILES), "zh", { threshold: 1 })).issues).toEqual([]);
   });
 
@@ -115,7 +127,12 @@ describe("bad input: every problem with its file, row and column; nothing comput
     files.scores = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 1, 2]);
     files.support = new Uint8Array();
     const { issues } = await loadAttainmentFiles(files, "zh");
-    expect(where(issues)).toEqual([["support", 0, null, "imports.file.empty"], ["scores", 0, null, "imports.file.notSupported"]].map(([f, r, c, code]) => [f, r, c, code]));
+    expect(where(issues)).toEqual(
+      [
+        ["support", 0, null, "imports.file.empty"],
+        ["scores", 0, null, "imports.file.notSupported"],
+      ].map(([f, r, c, code]) => [f, r, c, code]),
+    );
     expect(describeIssue("zh", issues[1])).toMatch(/^成绩文件：无法识别文件格式/);
   });
 });
@@ -151,7 +168,22 @@ describe("npm run attainment", () => {
 
   it("the method, the course aggregate and the strength values are options, recorded in the document", async () => {
     const output = path.join(dir, "wm.json");
-    expect(await runCli([...write(EXAMPLE_FILES), "--method", "weighted_marks", "--course", "weighted_mean", "--strengths", "H=0.7,M=0.25,L=0.05", "--output", output], io().io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          ...write(EXAMPLE_FILES),
+          "--method",
+          "weighted_marks",
+          "--course",
+          "weighted_mean",
+          "--strengths",
+          "H=0.7,M=0.25,L=0.05",
+          "--output",
+          output,
+        ],
+        io().io,
+      ),
+    ).toBe(0);
     const doc = JSON.parse(readFileSync(output, "utf8"));
     expect(doc.method).toBe("weighted_marks");
     expect(doc.course_aggregate).toBe("weighted_mean");
@@ -175,20 +207,35 @@ describe("npm run attainment", () => {
 describe("the outcome model from the requirements and support files", () => {
   it("builds the model (course objectives from the support matrix) with the programme's settings", async () => {
     const { modelFromFiles } = await import("./model");
-    const { model, issues } = await modelFromFiles({ requirements: enc(EXAMPLE_FILES.requirements), support: enc(EXAMPLE_FILES.support) }, { threshold: 0.65 }, "zh");
+    const { model, issues } = await modelFromFiles(
+      { requirements: enc(EXAMPLE_FILES.requirements), support: enc(EXAMPLE_FILES.support) },
+      { threshold: 0.65 },
+      "zh",
+    );
     expect(issues).toEqual([]);
-    expect(model!.requirements.map((r) => [r.code, r.points.map((p) => p.code)])).toEqual([["R1", ["1.1", "1.2"]], ["R2", ["2.1"]]]);
-    expect(model!.courseObjectives).toEqual([{ course: "C1", code: "CO1" }, { course: "C2", code: "CO1" }, { course: "C1", code: "CO2" }]);
+    expect(model!.requirements.map((r) => [r.code, r.points.map((p) => p.code)])).toEqual([
+      ["R1", ["1.1", "1.2"]],
+      ["R2", ["2.1"]],
+    ]);
+    expect(model!.courseObjectives).toEqual([
+      { course: "C1", code: "CO1" },
+      { course: "C2", code: "CO1" },
+      { course: "C1", code: "CO2" },
+    ]);
     expect(model!.threshold).toBe(0.65);
     expect(model!.strengthValues).toEqual({ H: 3, M: 2, L: 1 });
   });
 
   it("refuses a point nobody supports and a strength other than H/M/L, with row and column", async () => {
     const { modelFromFiles } = await import("./model");
-    const { model, issues } = await modelFromFiles({
-      requirements: enc(EXAMPLE_FILES.requirements + "R3,3.1,\n"),
-      support: enc(EXAMPLE_FILES.support.replace("C1,CO2,1.2,L", "C1,CO2,1.2,强弱")),
-    }, {}, "zh");
+    const { model, issues } = await modelFromFiles(
+      {
+        requirements: enc(EXAMPLE_FILES.requirements + "R3,3.1,\n"),
+        support: enc(EXAMPLE_FILES.support.replace("C1,CO2,1.2,L", "C1,CO2,1.2,强弱")),
+      },
+      {},
+      "zh",
+    );
     expect(model).toBeUndefined();
     expect(where(issues)).toEqual([
       ["requirements", 5, "point", "check.unsupportedPoint"],

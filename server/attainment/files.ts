@@ -15,7 +15,13 @@ import { isStorableText } from "../kernel/text";
 import { translate } from "../i18n/translate";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
-  STRENGTHS, type AssessmentItem, type AttainmentInput, type RequirementDef, type ScoreRow, type Strength, type SupportLink,
+  STRENGTHS,
+  type AssessmentItem,
+  type AttainmentInput,
+  type RequirementDef,
+  type ScoreRow,
+  type Strength,
+  type SupportLink,
 } from "./compute";
 
 export const ATTAINMENT_FILES = ["requirements", "support", "assessments", "scores"] as const;
@@ -23,7 +29,13 @@ export type AttainmentFile = (typeof ATTAINMENT_FILES)[number];
 /** The files a model is imported from (the model's own, not the computation's): the four and the survey mapping. */
 export type ModelFile = AttainmentFile | "surveyMapping";
 /** Where a problem is: a file (or the threshold option), its row (0: the file as a whole) and column header. */
-export type AttainmentIssue = { file: ModelFile | "threshold" | "model"; row: number; column: string | null; code: MessageKey; params?: Record<string, string | number> };
+export type AttainmentIssue = {
+  file: ModelFile | "threshold" | "model";
+  row: number;
+  column: string | null;
+  code: MessageKey;
+  params?: Record<string, string | number>;
+};
 
 type Column = { key: string; zh: string; en: string; aliases: string[]; required: boolean };
 const col = (key: string, zh: string, en: string, aliases: string[], required = true): Column => ({ key, zh, en, aliases, required });
@@ -66,11 +78,20 @@ export const FILE_COLUMNS: Record<ModelFile, Column[]> = {
 /** A file's rows as text by column key, with the file's row number and the header each column had. */
 export type ParsedFile = { rows: { row: number; cells: Record<string, string> }[]; headers: Record<string, string> };
 
-const issue = (file: AttainmentIssue["file"], row: number, column: string | null, code: MessageKey, params?: Record<string, string | number>): AttainmentIssue =>
-  ({ file, row, column, code, ...(params ? { params } : {}) });
+const issue = (
+  file: AttainmentIssue["file"],
+  row: number,
+  column: string | null,
+  code: MessageKey,
+  params?: Record<string, string | number>,
+): AttainmentIssue => ({ file, row, column, code, ...(params ? { params } : {}) });
 
 /** Reads one file and matches its header; problems are issues, never thrown. */
-export async function readAttainmentFile(file: ModelFile, bytes: Uint8Array, locale: Locale): Promise<{ parsed?: ParsedFile; issues: AttainmentIssue[] }> {
+export async function readAttainmentFile(
+  file: ModelFile,
+  bytes: Uint8Array,
+  locale: Locale,
+): Promise<{ parsed?: ParsedFile; issues: AttainmentIssue[] }> {
   let table: RawTable;
   try {
     table = await readTable(bytes);
@@ -92,7 +113,12 @@ export function matchColumns(file: ModelFile, table: RawTable, locale: Locale): 
     if (h === "") return;
     const c = names.get(normHeader(h));
     if (!c) {
-      issues.push(issue(file, table.headerRow, h, "attainment.file.unknownColumn", { column: h, expected: columns.map((x) => (locale === "zh" ? x.zh : x.en)).join(locale === "zh" ? "、" : ", ") }));
+      issues.push(
+        issue(file, table.headerRow, h, "attainment.file.unknownColumn", {
+          column: h,
+          expected: columns.map((x) => (locale === "zh" ? x.zh : x.en)).join(locale === "zh" ? "、" : ", "),
+        }),
+      );
       return;
     }
     if (index.has(c.key)) {
@@ -152,7 +178,10 @@ export type CheckOptions = {
  * Checks the four parsed files against each other and builds the computation's input; every
  * problem is listed (no input is returned when there is any).
  */
-export function checkAttainmentFiles(files: Record<AttainmentFile, ParsedFile>, opts: CheckOptions = {}): { input?: AttainmentInput; issues: AttainmentIssue[] } {
+export function checkAttainmentFiles(
+  files: Record<AttainmentFile, ParsedFile>,
+  opts: CheckOptions = {},
+): { input?: AttainmentInput; issues: AttainmentIssue[] } {
   const issues: AttainmentIssue[] = [];
   if (opts.threshold !== undefined) issues.push(...thresholdIssues(opts.threshold));
   const broken = opts.broken ?? new Set<AttainmentFile>();
@@ -163,12 +192,16 @@ export function checkAttainmentFiles(files: Record<AttainmentFile, ParsedFile>, 
   if (!broken.has("support") && !broken.has("assessments")) {
     const supported = new Set(support.map((s) => s.point));
     for (const [point, at] of req.pointRows) {
-      if (!supported.has(point)) issues.push(issue("requirements", at, files.requirements.headers.point, "attainment.check.unsupportedPoint", { point }));
+      if (!supported.has(point))
+        issues.push(issue("requirements", at, files.requirements.headers.point, "attainment.check.unsupportedPoint", { point }));
     }
   }
   const scores = checkScores(files.scores, assessments.items, issues, opts.rosters, broken.has("assessments"));
   if (issues.length) return { issues: sortIssues(issues) };
-  return { input: { requirements: req.defs, support, assessments: assessments.list, scores, ...(opts.rosters ? { rosters: opts.rosters } : {}) }, issues };
+  return {
+    input: { requirements: req.defs, support, assessments: assessments.list, scores, ...(opts.rosters ? { rosters: opts.rosters } : {}) },
+    issues,
+  };
 }
 
 /**
@@ -186,7 +219,12 @@ export function checkGradebookFiles(
   if (opts.objectives && !broken.has("assessments")) {
     for (const { row, cells } of files.assessments.rows) {
       if (cells.objective && cells.course === opts.course && !opts.objectives.has(cells.objective)) {
-        issues.push(issue("assessments", row, files.assessments.headers.objective, "attainment.check.unknownObjective", { value: cells.objective, course: opts.course }));
+        issues.push(
+          issue("assessments", row, files.assessments.headers.objective, "attainment.check.unknownObjective", {
+            value: cells.objective,
+            course: opts.course,
+          }),
+        );
       }
     }
   }
@@ -196,7 +234,9 @@ export function checkGradebookFiles(
 }
 
 export function thresholdIssues(threshold: number): AttainmentIssue[] {
-  return Number.isFinite(threshold) && threshold > 0 && threshold <= 1 ? [] : [issue("threshold", 0, "threshold", "attainment.check.badThreshold", { value: String(threshold) })];
+  return Number.isFinite(threshold) && threshold > 0 && threshold <= 1
+    ? []
+    : [issue("threshold", 0, "threshold", "attainment.check.badThreshold", { value: String(threshold) })];
 }
 
 function checkRequirements(f: ParsedFile, issues: AttainmentIssue[]) {
@@ -249,7 +289,9 @@ function checkAssessments(f: ParsedFile, issues: AttainmentIssue[], courses?: Se
     }
     const k = itemKey(course, item);
     if (items.has(k)) {
-      issues.push(issue("assessments", row, h.item, "attainment.check.duplicate", { value: `${course} ${item}`, first: items.get(k)!.row }));
+      issues.push(
+        issue("assessments", row, h.item, "attainment.check.duplicate", { value: `${course} ${item}`, first: items.get(k)!.row }),
+      );
       continue;
     }
     if (!ok) continue;
@@ -264,9 +306,14 @@ function checkAssessments(f: ParsedFile, issues: AttainmentIssue[], courses?: Se
   }
   for (const o of objectives.values()) {
     if (Math.abs(o.sum - 1) > WEIGHT_SUM_TOLERANCE) {
-      issues.push(issue("assessments", o.firstRow, h.weight, "attainment.check.weightSum", {
-        course: o.course, objective: o.objective, sum: +o.sum.toFixed(6), rows: o.rows.join(", "),
-      }));
+      issues.push(
+        issue("assessments", o.firstRow, h.weight, "attainment.check.weightSum", {
+          course: o.course,
+          objective: o.objective,
+          sum: +o.sum.toFixed(6),
+          rows: o.rows.join(", "),
+        }),
+      );
     }
   }
   if (f.rows.length === 0 && f.headers.course) issues.push(issue("assessments", 0, null, "attainment.check.noRows"));
@@ -289,7 +336,9 @@ function checkSupport(
     let ok = true;
     const strength = parseStrength(cells.strength);
     if (!strength) {
-      issues.push(issue("support", row, h.strength, "attainment.check.badStrength", { value: cells.strength, allowed: STRENGTHS.join("/") }));
+      issues.push(
+        issue("support", row, h.strength, "attainment.check.badStrength", { value: cells.strength, allowed: STRENGTHS.join("/") }),
+      );
       ok = false;
     }
     if (!req.pointRows.has(point) && !broken.has("requirements")) {
@@ -302,7 +351,9 @@ function checkSupport(
     }
     const k = JSON.stringify([course, objective, point]);
     if (seen.has(k)) {
-      issues.push(issue("support", row, h.point, "attainment.check.duplicate", { value: `${course} ${objective} → ${point}`, first: seen.get(k)! }));
+      issues.push(
+        issue("support", row, h.point, "attainment.check.duplicate", { value: `${course} ${objective} → ${point}`, first: seen.get(k)! }),
+      );
       continue;
     }
     seen.set(k, row);
@@ -360,13 +411,25 @@ function checkScores(
   return out;
 }
 
-const FILE_ORDER: Record<AttainmentIssue["file"], number> = { model: 0, threshold: 0, requirements: 1, support: 2, assessments: 3, scores: 4, surveyMapping: 5 };
+const FILE_ORDER: Record<AttainmentIssue["file"], number> = {
+  model: 0,
+  threshold: 0,
+  requirements: 1,
+  support: 2,
+  assessments: 3,
+  scores: 4,
+  surveyMapping: 5,
+};
 export function sortIssues(list: AttainmentIssue[]): AttainmentIssue[] {
   return [...list].sort((a, b) => FILE_ORDER[a.file] - FILE_ORDER[b.file] || a.row - b.row);
 }
 
 /** Reads and checks the four files (bytes by file); nothing is computed when any problem is found. */
-export async function loadAttainmentFiles(bytes: Record<AttainmentFile, Uint8Array>, locale: Locale, opts: CheckOptions = {}): Promise<{ input?: AttainmentInput; issues: AttainmentIssue[] }> {
+export async function loadAttainmentFiles(
+  bytes: Record<AttainmentFile, Uint8Array>,
+  locale: Locale,
+  opts: CheckOptions = {},
+): Promise<{ input?: AttainmentInput; issues: AttainmentIssue[] }> {
   const issues: AttainmentIssue[] = [];
   const parsed = {} as Record<AttainmentFile, ParsedFile>;
   for (const file of ATTAINMENT_FILES) {

@@ -35,8 +35,12 @@ export async function handleGradebookUpload(input: { db: Db; user: SessionUser |
   }
   const r = await importGradebook(db, sectionId.data, files, user.id, locale);
   if (r.status === "refused") {
-    throw new DomainError("BAD_REQUEST", "attainment.errors.gradebookProblems", { count: r.issues.length },
-      r.issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })));
+    throw new DomainError(
+      "BAD_REQUEST",
+      "attainment.errors.gradebookProblems",
+      { count: r.issues.length },
+      r.issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })),
+    );
   }
   return r;
 }
@@ -82,18 +86,36 @@ export async function handleModelUpload(input: { db: Db; user: SessionUser | nul
   }
   const current = await currentModel(db, programmeId.data);
   const titles = new Map((current?.model.courseObjectives ?? []).map((o) => [`${o.course}\u0000${o.code}`, o.title]));
-  const { model, issues } = await modelFromFiles(files, current ? {
-    trainingObjectives: current.model.trainingObjectives, requirementObjectives: current.model.requirementObjectives, strengthValues: current.model.strengthValues,
-    threshold: current.model.threshold, method: current.model.method, courseAggregate: current.model.courseAggregate, alpha: current.model.alpha,
-  } : {}, locale);
+  const { model, issues } = await modelFromFiles(
+    files,
+    current
+      ? {
+          trainingObjectives: current.model.trainingObjectives,
+          requirementObjectives: current.model.requirementObjectives,
+          strengthValues: current.model.strengthValues,
+          threshold: current.model.threshold,
+          method: current.model.method,
+          courseAggregate: current.model.courseAggregate,
+          alpha: current.model.alpha,
+        }
+      : {},
+    locale,
+  );
   if (!model) {
-    throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: issues.length },
-      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })));
+    throw new DomainError(
+      "BAD_REQUEST",
+      "attainment.errors.modelProblems",
+      { count: issues.length },
+      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })),
+    );
   }
   const requirementCodes = new Set(model.requirements.map((r) => r.code));
   const withTitles = {
     ...model,
-    courseObjectives: model.courseObjectives.map((o) => ({ ...o, ...(titles.get(`${o.course}\u0000${o.code}`) ? { title: titles.get(`${o.course}\u0000${o.code}`) } : {}) })),
+    courseObjectives: model.courseObjectives.map((o) => ({
+      ...o,
+      ...(titles.get(`${o.course}\u0000${o.code}`) ? { title: titles.get(`${o.course}\u0000${o.code}`) } : {}),
+    })),
     requirementObjectives: model.requirementObjectives.filter((l) => requirementCodes.has(l.requirement)),
   };
   return createModelVersion(db, { programmeId: programmeId.data, cohorts: current?.cohorts ?? [], model: withTitles }, user.id, new Date());

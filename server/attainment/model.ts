@@ -23,21 +23,51 @@ import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { lifecycle } from "../kernel/lifecycle";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
-  COURSE_AGGREGATES, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, OBJECTIVE_METHODS, STRENGTHS, SURVEY_SOURCES,
-  type AttainmentParams, type RequirementDef, type SupportLink, type SurveySource,
+  COURSE_AGGREGATES,
+  DEFAULT_STRENGTH_VALUES,
+  DEFAULT_THRESHOLD,
+  OBJECTIVE_METHODS,
+  STRENGTHS,
+  SURVEY_SOURCES,
+  type AttainmentParams,
+  type RequirementDef,
+  type SupportLink,
+  type SurveySource,
 } from "./compute";
-import { checkAttainmentFiles, describeIssue, parseStrength, readAttainmentFile, sortIssues, type AttainmentIssue, type ParsedFile } from "./files";
+import {
+  checkAttainmentFiles,
+  describeIssue,
+  parseStrength,
+  readAttainmentFile,
+  sortIssues,
+  type AttainmentIssue,
+  type ParsedFile,
+} from "./files";
 
 const code = z.string().trim().min(1).max(40);
 const title = z.string().trim().max(500).optional();
 
 export const outcomeModelSchema = z.object({
   trainingObjectives: z.array(z.object({ code, title })).max(50).default([]),
-  requirements: z.array(z.object({ code, title, points: z.array(z.object({ code, title })).min(1).max(50) })).min(1).max(50),
-  courseObjectives: z.array(z.object({ course: code, code, title })).max(2000).default([]),
-  support: z.array(z.object({ course: code, objective: code, point: code, strength: z.enum(STRENGTHS) })).min(1).max(20000),
-  requirementObjectives: z.array(z.object({ requirement: code, objective: code })).max(2500).default([]),
-  strengthValues: z.object({ H: z.number().positive().max(100), M: z.number().positive().max(100), L: z.number().positive().max(100) }).default(DEFAULT_STRENGTH_VALUES),
+  requirements: z
+    .array(z.object({ code, title, points: z.array(z.object({ code, title })).min(1).max(50) }))
+    .min(1)
+    .max(50),
+  courseObjectives: z
+    .array(z.object({ course: code, code, title }))
+    .max(2000)
+    .default([]),
+  support: z
+    .array(z.object({ course: code, objective: code, point: code, strength: z.enum(STRENGTHS) }))
+    .min(1)
+    .max(20000),
+  requirementObjectives: z
+    .array(z.object({ requirement: code, objective: code }))
+    .max(2500)
+    .default([]),
+  strengthValues: z
+    .object({ H: z.number().positive().max(100), M: z.number().positive().max(100), L: z.number().positive().max(100) })
+    .default(DEFAULT_STRENGTH_VALUES),
   threshold: z.number().gt(0).max(1).default(DEFAULT_THRESHOLD),
   method: z.enum(OBJECTIVE_METHODS).default("item_ratio"),
   courseAggregate: z.enum(COURSE_AGGREGATES).default("min"),
@@ -46,25 +76,41 @@ export const outcomeModelSchema = z.object({
   // alumni (graduate tracking) and employer surveys, each mapped to one requirement or one
   // training objective (compute.ts computeIndirect). Optional, so that models stored before it
   // keep their hash.
-  surveyMapping: z.array(z.object({
-    source: z.enum(SURVEY_SOURCES), item: z.string().trim().min(1).max(100), title,
-    requirement: code.optional(), objective: code.optional(),
-  }).refine((l) => (l.requirement === undefined) !== (l.objective === undefined), { message: "requirement or objective" })).max(500).optional(),
+  surveyMapping: z
+    .array(
+      z
+        .object({
+          source: z.enum(SURVEY_SOURCES),
+          item: z.string().trim().min(1).max(100),
+          title,
+          requirement: code.optional(),
+          objective: code.optional(),
+        })
+        .refine((l) => (l.requirement === undefined) !== (l.objective === undefined), { message: "requirement or objective" }),
+    )
+    .max(500)
+    .optional(),
 });
 export type OutcomeModel = z.infer<typeof outcomeModelSchema>;
 
-export const modelParams = (m: OutcomeModel): AttainmentParams =>
-  ({ threshold: m.threshold, method: m.method, courseAggregate: m.courseAggregate, strengthValues: m.strengthValues });
+export const modelParams = (m: OutcomeModel): AttainmentParams => ({
+  threshold: m.threshold,
+  method: m.method,
+  courseAggregate: m.courseAggregate,
+  strengthValues: m.strengthValues,
+});
 
 /** Problems of a model as a whole (each a code of the attainment namespace and its parameters). */
 export function checkModel(m: OutcomeModel): AttainmentIssue[] {
   const issues: AttainmentIssue[] = [];
-  const at = (code: MessageKey, params: Record<string, string | number>) => issues.push({ file: "model", row: 0, column: null, code, params });
+  const at = (code: MessageKey, params: Record<string, string | number>) =>
+    issues.push({ file: "model", row: 0, column: null, code, params });
   const points = new Set<string>();
-  for (const r of m.requirements) for (const p of r.points) {
-    if (points.has(p.code)) at("attainment.check.duplicate", { value: p.code, first: 0 });
-    points.add(p.code);
-  }
+  for (const r of m.requirements)
+    for (const p of r.points) {
+      if (points.has(p.code)) at("attainment.check.duplicate", { value: p.code, first: 0 });
+      points.add(p.code);
+    }
   const supported = new Set(m.support.map((s) => s.point));
   for (const p of points) if (!supported.has(p)) at("attainment.check.unsupportedPoint", { point: p });
   for (const s of m.support) if (!points.has(s.point)) at("attainment.check.unknownPoint", { value: s.point });
@@ -75,7 +121,8 @@ export function checkModel(m: OutcomeModel): AttainmentIssue[] {
     if (!objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
   }
   for (const l of m.surveyMapping ?? []) {
-    if (l.requirement !== undefined && !requirements.has(l.requirement)) at("attainment.check.unknownRequirement", { value: l.requirement });
+    if (l.requirement !== undefined && !requirements.has(l.requirement))
+      at("attainment.check.unknownRequirement", { value: l.requirement });
     if (l.objective !== undefined && !objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
   }
   return issues;
@@ -84,7 +131,11 @@ export function checkModel(m: OutcomeModel): AttainmentIssue[] {
 /** The model's requirements and support in the computation's terms. */
 export function modelInput(m: OutcomeModel): { requirements: RequirementDef[]; support: SupportLink[] } {
   return {
-    requirements: m.requirements.map((r) => ({ code: r.code, ...(r.title ? { title: r.title } : {}), points: r.points.map((p) => ({ code: p.code, ...(p.title ? { title: p.title } : {}) })) })),
+    requirements: m.requirements.map((r) => ({
+      code: r.code,
+      ...(r.title ? { title: r.title } : {}),
+      points: r.points.map((p) => ({ code: p.code, ...(p.title ? { title: p.title } : {}) })),
+    })),
     support: m.support,
   };
 }
@@ -114,14 +165,22 @@ export async function modelFromFiles(
   if (sup.parsed) {
     for (const { cells } of sup.parsed.rows) {
       const strength = cells.strength ? parseStrength(cells.strength) : null;
-      if (cells.course && cells.objective && cells.point && strength) support.push({ course: cells.course, objective: cells.objective, point: cells.point, strength });
+      if (cells.course && cells.objective && cells.point && strength)
+        support.push({ course: cells.course, objective: cells.objective, point: cells.point, strength });
     }
   }
   issues.push(...checked.issues);
   if (req.parsed && sup.parsed) {
     const supported = new Set(support.map((s) => s.point));
     for (const { row, cells } of req.parsed.rows) {
-      if (cells.point && !supported.has(cells.point)) issues.push({ file: "requirements", row, column: req.parsed.headers.point, code: "attainment.check.unsupportedPoint", params: { point: cells.point } });
+      if (cells.point && !supported.has(cells.point))
+        issues.push({
+          file: "requirements",
+          row,
+          column: req.parsed.headers.point,
+          code: "attainment.check.unsupportedPoint",
+          params: { point: cells.point },
+        });
     }
   }
   if (issues.length || !req.parsed) return { issues: sortIssues(dedupe(issues)) };
@@ -131,15 +190,25 @@ export async function modelFromFiles(
     if (!r) requirements.push((r = { code: cells.requirement, points: [] }));
     r.points.push({ code: cells.point, ...(cells.title ? { title: cells.title } : {}) });
   }
-  const courseObjectives = rest.courseObjectives ?? [...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values()];
+  const courseObjectives = rest.courseObjectives ?? [
+    ...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values(),
+  ];
   const model = outcomeModelSchema.parse({ ...rest, requirements, support, courseObjectives });
   return { model, issues: [] };
 }
 
 const SURVEY_WORDS: Record<string, SurveySource> = {
-  graduating: "graduating", 应届毕业生: "graduating", 毕业生: "graduating", 学习与成长满意度调查: "graduating",
-  alumni: "alumni", 毕业生跟踪: "alumni", 校友: "alumni", 毕业生跟踪调查: "alumni",
-  employer: "employer", 用人单位: "employer", 用人单位调查: "employer",
+  graduating: "graduating",
+  应届毕业生: "graduating",
+  毕业生: "graduating",
+  学习与成长满意度调查: "graduating",
+  alumni: "alumni",
+  毕业生跟踪: "alumni",
+  校友: "alumni",
+  毕业生跟踪调查: "alumni",
+  employer: "employer",
+  用人单位: "employer",
+  用人单位调查: "employer",
 };
 /** The survey a cell names (graduating | alumni | employer, or its Chinese name), or null. */
 export const parseSurveySource = (s: string): SurveySource | null => SURVEY_WORDS[s.normalize("NFKC").trim().toLowerCase()] ?? null;
@@ -154,7 +223,9 @@ export type SurveyMapping = NonNullable<OutcomeModel["surveyMapping"]>;
  * mapping when there is any.
  */
 export async function surveyMappingFromFile(
-  bytes: Uint8Array, model: Pick<OutcomeModel, "requirements" | "trainingObjectives">, locale: Locale,
+  bytes: Uint8Array,
+  model: Pick<OutcomeModel, "requirements" | "trainingObjectives">,
+  locale: Locale,
 ): Promise<{ mapping?: SurveyMapping; issues: AttainmentIssue[] }> {
   const read = await readAttainmentFile("surveyMapping", bytes, locale);
   if (!read.parsed) return { issues: sortIssues(read.issues) };
@@ -181,7 +252,11 @@ export async function surveyMappingFromFile(
     const requirement = cells.requirement || undefined;
     const objective = cells.objective || undefined;
     if ((requirement === undefined) === (objective === undefined)) {
-      at(row, requirement ? h.objective : (h.requirement ?? h.objective ?? null), requirement ? "attainment.check.mappingBoth" : "attainment.check.mappingNeither");
+      at(
+        row,
+        requirement ? h.objective : (h.requirement ?? h.objective ?? null),
+        requirement ? "attainment.check.mappingBoth" : "attainment.check.mappingNeither",
+      );
       ok = false;
     } else if (requirement !== undefined && !requirements.has(requirement)) {
       at(row, h.requirement, "attainment.check.unknownRequirement", { value: requirement });
@@ -193,11 +268,19 @@ export async function surveyMappingFromFile(
     if (!ok) continue;
     const k = JSON.stringify([source, cells.item, requirement ?? null, objective ?? null]);
     if (seen.has(k)) {
-      at(row, h.item, "attainment.check.duplicate", { value: `${cells.survey} ${cells.item} → ${requirement ?? objective}`, first: seen.get(k)! });
+      at(row, h.item, "attainment.check.duplicate", {
+        value: `${cells.survey} ${cells.item} → ${requirement ?? objective}`,
+        first: seen.get(k)!,
+      });
       continue;
     }
     seen.set(k, row);
-    mapping.push({ source: source!, item: cells.item, ...(cells.title ? { title: cells.title } : {}), ...(requirement ? { requirement } : { objective }) });
+    mapping.push({
+      source: source!,
+      item: cells.item,
+      ...(cells.title ? { title: cells.title } : {}),
+      ...(requirement ? { requirement } : { objective }),
+    });
   }
   if (read.parsed.rows.length === 0) at(0, null, "attainment.check.noRows");
   if (mapping.length > 500) at(0, null, "attainment.check.tooManyRows", { max: 500 });
@@ -212,17 +295,29 @@ export async function surveyMappingFromFile(
  * problem as details) when the file has any; nothing is stored then.
  */
 export async function importSurveyMapping(
-  db: DbOrTx, programmeId: number, bytes: Uint8Array, actorId: number | null, locale: Locale, now: Date,
+  db: DbOrTx,
+  programmeId: number,
+  bytes: Uint8Array,
+  actorId: number | null,
+  locale: Locale,
+  now: Date,
 ) {
-  const [base] = await db.select().from(outcomeModels)
+  const [base] = await db
+    .select()
+    .from(outcomeModels)
     .where(and(eq(outcomeModels.programmeId, programmeId), ne(outcomeModels.status, "retired")))
-    .orderBy(desc(outcomeModels.version)).limit(1);
+    .orderBy(desc(outcomeModels.version))
+    .limit(1);
   if (!base) throw notFound("attainment.errors.noModelVersion");
   const row = toRow(base);
   const { mapping, issues } = await surveyMappingFromFile(bytes, row.model, locale);
   if (!mapping) {
-    throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: issues.length },
-      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })));
+    throw new DomainError(
+      "BAD_REQUEST",
+      "attainment.errors.modelProblems",
+      { count: issues.length },
+      issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })),
+    );
   }
   return createModelVersion(db, { programmeId, cohorts: row.cohorts, model: { ...row.model, surveyMapping: mapping } }, actorId, now);
 }
@@ -238,7 +333,9 @@ function dedupe(list: AttainmentIssue[]): AttainmentIssue[] {
 }
 
 export function modelHash(model: OutcomeModel, cohorts: number[]): string {
-  return createHash("sha256").update(canonicalJson({ model, cohorts: [...cohorts].sort((a, b) => a - b) })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ model, cohorts: [...cohorts].sort((a, b) => a - b) }))
+    .digest("hex");
 }
 
 export const MODEL_NOTE_MAX = 2000;
@@ -252,18 +349,33 @@ export const modelLifecycle = lifecycle({
   table: outcomeModels,
   series: "programmeId",
   codes: {
-    notFound: "attainment.errors.modelNotFound", noteRequired: "attainment.errors.noteRequired",
-    alreadyApproved: "attainment.errors.alreadyApproved", alreadyRetired: "attainment.errors.alreadyRetired",
+    notFound: "attainment.errors.modelNotFound",
+    noteRequired: "attainment.errors.noteRequired",
+    alreadyApproved: "attainment.errors.alreadyApproved",
+    alreadyRetired: "attainment.errors.alreadyRetired",
   },
   audit: { action: "attainment.model", subject: (m) => `programme ${m.programmeId} v${m.version}` },
   noteMax: MODEL_NOTE_MAX,
   lockKey: "outcome-model",
 });
 
-export type ModelVersionRow = { id: number; programmeId: number; version: number; status: "draft" | "approved" | "retired"; cohorts: number[]; model: OutcomeModel };
+export type ModelVersionRow = {
+  id: number;
+  programmeId: number;
+  version: number;
+  status: "draft" | "approved" | "retired";
+  cohorts: number[];
+  model: OutcomeModel;
+};
 
-const toRow = (r: typeof outcomeModels.$inferSelect): ModelVersionRow =>
-  ({ id: r.id, programmeId: r.programmeId, version: r.version, status: r.status, cohorts: r.cohorts, model: outcomeModelSchema.parse(r.model) });
+const toRow = (r: typeof outcomeModels.$inferSelect): ModelVersionRow => ({
+  id: r.id,
+  programmeId: r.programmeId,
+  version: r.version,
+  status: r.status,
+  cohorts: r.cohorts,
+  model: outcomeModelSchema.parse(r.model),
+});
 
 /** Stores a checked model as the programme's next version (a draft); the same model again is "unchanged". */
 export async function createModelVersion(
@@ -273,17 +385,26 @@ export async function createModelVersion(
   now: Date,
 ) {
   const parsed = outcomeModelSchema.safeParse(input.model);
-  if (!parsed.success) throw new DomainError("BAD_REQUEST", "attainment.errors.badModel", { detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+  if (!parsed.success)
+    throw new DomainError("BAD_REQUEST", "attainment.errors.badModel", {
+      detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    });
   const model = parsed.data;
   const problems = checkModel(model);
   if (problems.length) throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: problems.length }, problems);
   const cohorts = [...new Set(input.cohorts)].sort((a, b) => a - b);
   const hash = modelHash(model, cohorts);
   return db.transaction(async (tx) => {
-    const [prog] = await tx.select({ id: programmes.id, code: programmes.code }).from(programmes).where(eq(programmes.id, input.programmeId));
+    const [prog] = await tx
+      .select({ id: programmes.id, code: programmes.code })
+      .from(programmes)
+      .where(eq(programmes.id, input.programmeId));
     if (!prog) throw notFound("attainment.errors.programmeNotFound");
     return modelLifecycle.create(tx, {
-      series: prog.id, hash, actorId, subject: (version) => `${prog.code} v${version}`,
+      series: prog.id,
+      hash,
+      actorId,
+      subject: (version) => `${prog.code} v${version}`,
       values: { cohorts, model: model, createdAt: now },
     });
   });

@@ -27,12 +27,18 @@ export const shortfallKey = (modelId: number, s: Pick<Shortfall, "level" | "cour
 export type RaisedOrders = { created: number; existing: number };
 
 export async function raiseShortfallOrders(
-  db: DbOrTx, now: Date, actor: { id: number } | null,
+  db: DbOrTx,
+  now: Date,
+  actor: { id: number } | null,
   run: { id: number; modelId: number; version: number; programmeId: number; schoolYear: string; result: AttainmentResult },
 ): Promise<RaisedOrders> {
   const list = shortfalls(run.result);
   if (!list.length) return { created: 0, existing: 0 };
-  const prog = await queryRow(db, { unit_id: col.int, code: col.text, name: col.text }, sql`select unit_id, code, name from programmes where id = ${run.programmeId}`);
+  const prog = await queryRow(
+    db,
+    { unit_id: col.int, code: col.text, name: col.text },
+    sql`select unit_id, code, name from programmes where id = ${run.programmeId}`,
+  );
   if (!prog) return { created: 0, existing: 0 };
   const codes = [...new Set(list.filter((s) => s.course).map((s) => s.course!))];
   const teacher = sql<number | null>`(select st.person_id from sections s join terms tm on tm.id = s.term_id
@@ -40,21 +46,36 @@ export async function raiseShortfallOrders(
     where s.course_id = courses.id and tm.school_year = ${run.schoolYear} and exists (select 1 from assessment_items i where i.section_id = s.id)
     order by s.code, st.person_id limit 1)`.mapWith((v: unknown) => (v === null ? null : Number(v)));
   const courseRows = codes.length
-    ? await db.select({ id: courses.id, code: courses.code, unitId: courses.unitId, teacherId: teacher }).from(courses).where(inArray(courses.code, codes))
+    ? await db
+        .select({ id: courses.id, code: courses.code, unitId: courses.unitId, teacherId: teacher })
+        .from(courses)
+        .where(inArray(courses.code, codes))
     : [];
   const course = new Map(courseRows.map((c) => [c.code, c]));
   const deadline = addDays(beijingDate(now), ATTAINMENT_ORDER_DAYS);
-  let created = 0, existing = 0;
+  let created = 0,
+    existing = 0;
   for (const s of list) {
     const c = s.course ? course.get(s.course) : undefined;
     const what = `${translate("zh", `attainment.report.levels.${s.level}`)} ${s.course ? `${s.course} ` : ""}${s.code}`;
     const content = translate("zh", "attainment.orders.content", {
-      programme: `${prog.code} ${prog.name}`, year: run.schoolYear, what, value: s.attainment.toFixed(3), threshold: s.threshold, version: run.version,
+      programme: `${prog.code} ${prog.name}`,
+      year: run.schoolYear,
+      what,
+      value: s.attainment.toFixed(3),
+      threshold: s.threshold,
+      version: run.version,
     });
     const made = await createOrder(db, now, actor, {
-      source: "attainment", sourceRef: { kind: "attainment_run", id: run.id },
-      unitId: c?.unitId ?? prog.unit_id, ownerId: c?.teacherId ?? null, courseId: c?.id ?? null, programmeId: run.programmeId,
-      content, deadline, dedupeKey: shortfallKey(run.modelId, s),
+      source: "attainment",
+      sourceRef: { kind: "attainment_run", id: run.id },
+      unitId: c?.unitId ?? prog.unit_id,
+      ownerId: c?.teacherId ?? null,
+      courseId: c?.id ?? null,
+      programmeId: run.programmeId,
+      content,
+      deadline,
+      dedupeKey: shortfallKey(run.modelId, s),
     });
     if (made.created) created++;
     else existing++;
@@ -65,8 +86,11 @@ export async function raiseShortfallOrders(
 /** The latest order (any state) of each shortfall key given. */
 export async function ordersOf(db: DbOrTx, keys: string[]): Promise<Map<string, { id: number; status: string }>> {
   if (!keys.length) return new Map();
-  const rows = await db.select({ key: improvementItems.dedupeKey, id: improvementItems.id, status: improvementItems.status }).from(improvementItems)
-    .where(inArray(improvementItems.dedupeKey, keys)).orderBy(desc(improvementItems.id));
+  const rows = await db
+    .select({ key: improvementItems.dedupeKey, id: improvementItems.id, status: improvementItems.status })
+    .from(improvementItems)
+    .where(inArray(improvementItems.dedupeKey, keys))
+    .orderBy(desc(improvementItems.id));
   const out = new Map<string, { id: number; status: string }>();
   for (const r of rows) if (r.key && !out.has(r.key)) out.set(r.key, { id: r.id, status: r.status });
   return out;

@@ -13,34 +13,73 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { col, queryRows } from "@/db/query";
 import type { DbOrTx } from "@/db/client";
 import {
-  assessmentItems, assessmentScores, attainmentRuns, courses, enrolments, persons, sectionAttainmentNotes, sections, sectionTeachers, terms,
+  assessmentItems,
+  assessmentScores,
+  attainmentRuns,
+  courses,
+  enrolments,
+  persons,
+  sectionAttainmentNotes,
+  sections,
+  sectionTeachers,
+  terms,
 } from "@/db/schema";
 import { recordAudit } from "../kernel/audit";
 import { DomainError, notFound } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import {
-  computeAttainment, computeIndirect, DEFAULT_STRENGTH_VALUES, DEFAULT_THRESHOLD, type AssessmentItem, type AttainmentInput,
-  type AttainmentParams, type AttainmentResult, type ScoreRow,
+  computeAttainment,
+  computeIndirect,
+  DEFAULT_STRENGTH_VALUES,
+  DEFAULT_THRESHOLD,
+  type AssessmentItem,
+  type AttainmentInput,
+  type AttainmentParams,
+  type AttainmentResult,
+  type ScoreRow,
 } from "./compute";
 import { checkGradebookFiles, readAttainmentFile, type AttainmentIssue, type ParsedFile } from "./files";
 import { raiseShortfallOrders } from "./orders";
 import { surveyEvidence } from "./surveys";
 import { currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
 
-export type SectionInfo = { id: number; code: string; courseId: number; courseCode: string; courseName: string; programmeId: number | null; unitId: number; termCode: string; schoolYear: string };
+export type SectionInfo = {
+  id: number;
+  code: string;
+  courseId: number;
+  courseCode: string;
+  courseName: string;
+  programmeId: number | null;
+  unitId: number;
+  termCode: string;
+  schoolYear: string;
+};
 
 export async function sectionInfo(db: DbOrTx, sectionId: number): Promise<SectionInfo> {
-  const [s] = await db.select({
-    id: sections.id, code: sections.code, courseId: courses.id, courseCode: courses.code, courseName: courses.name,
-    programmeId: courses.programmeId, unitId: courses.unitId, termCode: terms.code, schoolYear: terms.schoolYear,
-  }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
+  const [s] = await db
+    .select({
+      id: sections.id,
+      code: sections.code,
+      courseId: courses.id,
+      courseCode: courses.code,
+      courseName: courses.name,
+      programmeId: courses.programmeId,
+      unitId: courses.unitId,
+      termCode: terms.code,
+      schoolYear: terms.schoolYear,
+    })
+    .from(sections)
+    .innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId))
     .where(eq(sections.id, sectionId));
   if (!s) throw notFound("attainment.errors.sectionNotFound");
   return s;
 }
 
 export async function isSectionTeacher(db: DbOrTx, sectionId: number, personId: number): Promise<boolean> {
-  const [t] = await db.select({ p: sectionTeachers.personId }).from(sectionTeachers)
+  const [t] = await db
+    .select({ p: sectionTeachers.personId })
+    .from(sectionTeachers)
     .where(and(eq(sectionTeachers.sectionId, sectionId), eq(sectionTeachers.personId, personId)));
   return !!t;
 }
@@ -49,7 +88,9 @@ export async function isSectionTeacher(db: DbOrTx, sectionId: number, personId: 
 async function roster(db: DbOrTx, sectionIds: number[]): Promise<Map<number, Map<string, number>>> {
   const out = new Map<number, Map<string, number>>(sectionIds.map((id) => [id, new Map()]));
   if (!sectionIds.length) return out;
-  const rows = await db.select({ sectionId: enrolments.sectionId, id: persons.id, number: persons.number }).from(enrolments)
+  const rows = await db
+    .select({ sectionId: enrolments.sectionId, id: persons.id, number: persons.number })
+    .from(enrolments)
     .innerJoin(persons, eq(persons.id, enrolments.personId))
     .where(and(inArray(enrolments.sectionId, sectionIds), eq(enrolments.status, "enrolled")));
   for (const r of rows) out.get(r.sectionId)!.set(r.number, r.id);
@@ -93,19 +134,40 @@ export async function importGradebook(
   const issues = [...a.issues, ...sc.issues, ...checked.issues];
   if (issues.length || !checked.assessments || !checked.scores) return { status: "refused", issues };
   await writeGradebook(db, sectionId, checked.assessments, checked.scores, students);
-  await recordAudit(db, { actorId, action: "attainment.gradebook.import", subject: s.code, detail: { sectionId, items: checked.assessments.length, scores: checked.scores.length } });
+  await recordAudit(db, {
+    actorId,
+    action: "attainment.gradebook.import",
+    subject: s.code,
+    detail: { sectionId, items: checked.assessments.length, scores: checked.scores.length },
+  });
   return { status: "imported", items: checked.assessments.length, scores: checked.scores.length };
 }
 
 const CHUNK = 5000;
 
 /** Replaces a section's items and scores (rows already checked). */
-export async function writeGradebook(db: DbOrTx, sectionId: number, items: AssessmentItem[], scores: ScoreRow[], students: Map<string, number>) {
+export async function writeGradebook(
+  db: DbOrTx,
+  sectionId: number,
+  items: AssessmentItem[],
+  scores: ScoreRow[],
+  students: Map<string, number>,
+) {
   await db.transaction(async (tx) => {
     await tx.delete(assessmentItems).where(eq(assessmentItems.sectionId, sectionId));
-    const inserted = await tx.insert(assessmentItems).values(items.map((it, i) => ({
-      sectionId, position: i + 1, code: it.item, fullMarks: it.fullMarks, objective: it.objective, weight: it.weight,
-    }))).returning({ id: assessmentItems.id, code: assessmentItems.code });
+    const inserted = await tx
+      .insert(assessmentItems)
+      .values(
+        items.map((it, i) => ({
+          sectionId,
+          position: i + 1,
+          code: it.item,
+          fullMarks: it.fullMarks,
+          objective: it.objective,
+          weight: it.weight,
+        })),
+      )
+      .returning({ id: assessmentItems.id, code: assessmentItems.code });
     const itemId = new Map(inserted.map((r) => [r.code, r.id]));
     // One statement over three arrays (unnest): a gradebook of thousands of scores is one round trip of three parameters.
     for (let i = 0; i < scores.length; i += CHUNK * 10) {
@@ -121,17 +183,33 @@ export async function writeGradebook(db: DbOrTx, sectionId: number, items: Asses
 
 /** Items and scores of sections, by section (students by number). */
 async function gradebooks(db: DbOrTx, sectionIds: number[]) {
-  const items = sectionIds.length ? await db.select().from(assessmentItems).where(inArray(assessmentItems.sectionId, sectionIds))
-    .orderBy(asc(assessmentItems.sectionId), asc(assessmentItems.position)) : [];
+  const items = sectionIds.length
+    ? await db
+        .select()
+        .from(assessmentItems)
+        .where(inArray(assessmentItems.sectionId, sectionIds))
+        .orderBy(asc(assessmentItems.sectionId), asc(assessmentItems.position))
+    : [];
   // Plain rows straight from the driver (tens of thousands of scores for a programme's year).
-  const scores = sectionIds.length ? await queryRows(db, { itemId: col.int, number: col.text, score: col.num }, sql`
+  const scores = sectionIds.length
+    ? await queryRows(
+        db,
+        { itemId: col.int, number: col.text, score: col.num },
+        sql`
     select s.item_id as "itemId", p.number, s.score from ${assessmentScores} s
       join ${assessmentItems} i on i.id = s.item_id join ${persons} p on p.id = s.person_id
-     where i.section_id = any(${`{${sectionIds.join(",")}}`}::int[])`) : [];
+     where i.section_id = any(${`{${sectionIds.join(",")}}`}::int[])`,
+      )
+    : [];
   return { items, scores };
 }
 
-const defaultParams: AttainmentParams = { threshold: DEFAULT_THRESHOLD, method: "item_ratio", courseAggregate: "min", strengthValues: DEFAULT_STRENGTH_VALUES };
+const defaultParams: AttainmentParams = {
+  threshold: DEFAULT_THRESHOLD,
+  method: "item_ratio",
+  courseAggregate: "min",
+  strengthValues: DEFAULT_STRENGTH_VALUES,
+};
 
 export type SectionReport = {
   section: SectionInfo;
@@ -151,21 +229,48 @@ export async function sectionReport(db: DbOrTx, sectionId: number): Promise<Sect
   const students = (await roster(db, [sectionId])).get(sectionId)!;
   const codeOf = new Map(items.map((i) => [i.id, i.code]));
   const [n] = await db.select().from(sectionAttainmentNotes).where(eq(sectionAttainmentNotes.sectionId, sectionId));
-  const objectiveTitles = Object.fromEntries((model?.model.courseObjectives ?? []).filter((o) => o.course === s.courseCode && o.title).map((o) => [o.code, o.title!]));
+  const objectiveTitles = Object.fromEntries(
+    (model?.model.courseObjectives ?? []).filter((o) => o.course === s.courseCode && o.title).map((o) => [o.code, o.title!]),
+  );
   const result = items.length
-    ? computeAttainment({
-      requirements: [], support: [],
-      assessments: items.map((i) => ({ course: s.courseCode, item: i.code, fullMarks: i.fullMarks, objective: i.objective, weight: i.weight })),
-      scores: scores.map((x) => ({ course: s.courseCode, student: x.number, item: codeOf.get(x.itemId)!, score: x.score })),
-      rosters: new Map([[s.courseCode, [...students.keys()]]]),
-    }, params)
+    ? computeAttainment(
+        {
+          requirements: [],
+          support: [],
+          assessments: items.map((i) => ({
+            course: s.courseCode,
+            item: i.code,
+            fullMarks: i.fullMarks,
+            objective: i.objective,
+            weight: i.weight,
+          })),
+          scores: scores.map((x) => ({ course: s.courseCode, student: x.number, item: codeOf.get(x.itemId)!, score: x.score })),
+          rosters: new Map([[s.courseCode, [...students.keys()]]]),
+        },
+        params,
+      )
     : null;
-  return { section: s, params, modelVersion: model?.version ?? null, result, notes: { analysis: n?.analysis ?? "", measures: n?.measures ?? "" }, objectiveTitles };
+  return {
+    section: s,
+    params,
+    modelVersion: model?.version ?? null,
+    result,
+    notes: { analysis: n?.analysis ?? "", measures: n?.measures ?? "" },
+    objectiveTitles,
+  };
 }
 
-export async function saveSectionNotes(db: DbOrTx, sectionId: number, notes: { analysis: string; measures: string }, actorId: number, now: Date) {
+export async function saveSectionNotes(
+  db: DbOrTx,
+  sectionId: number,
+  notes: { analysis: string; measures: string },
+  actorId: number,
+  now: Date,
+) {
   await sectionInfo(db, sectionId);
-  await db.insert(sectionAttainmentNotes).values({ sectionId, ...notes, updatedBy: actorId, updatedAt: now })
+  await db
+    .insert(sectionAttainmentNotes)
+    .values({ sectionId, ...notes, updatedBy: actorId, updatedAt: now })
     .onConflictDoUpdate({ target: sectionAttainmentNotes.sectionId, set: { ...notes, updatedBy: actorId, updatedAt: now } });
 }
 
@@ -173,10 +278,19 @@ export async function saveSectionNotes(db: DbOrTx, sectionId: number, notes: { a
 export async function programmeInput(db: DbOrTx, model: ModelVersionRow, schoolYear: string): Promise<AttainmentInput> {
   const { requirements, support } = modelInput(model.model);
   const codes = [...new Set([...support.map((l) => l.course), ...model.model.courseObjectives.map((o) => o.course)])];
-  const secs = codes.length ? await db.select({ id: sections.id, course: courses.code }).from(sections)
-    .innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
-    .where(and(inArray(courses.code, codes), eq(terms.schoolYear, schoolYear))).orderBy(asc(courses.code), asc(sections.code)) : [];
-  const { items, scores } = await gradebooks(db, secs.map((s) => s.id));
+  const secs = codes.length
+    ? await db
+        .select({ id: sections.id, course: courses.code })
+        .from(sections)
+        .innerJoin(courses, eq(courses.id, sections.courseId))
+        .innerJoin(terms, eq(terms.id, sections.termId))
+        .where(and(inArray(courses.code, codes), eq(terms.schoolYear, schoolYear)))
+        .orderBy(asc(courses.code), asc(sections.code))
+    : [];
+  const { items, scores } = await gradebooks(
+    db,
+    secs.map((s) => s.id),
+  );
   const courseOf = new Map(secs.map((s) => [s.id, s.course]));
   const graded = new Set(items.map((i) => i.sectionId));
   const rosters = await roster(db, [...graded]);
@@ -213,7 +327,9 @@ export async function programmeInput(db: DbOrTx, model: ModelVersionRow, schoolY
 /** Course objectives of the support matrix without any assessment item in the input. */
 export function missingObjectives(input: AttainmentInput): string[] {
   const have = new Set(input.assessments.map((a) => JSON.stringify([a.course, a.objective])));
-  return [...new Set(input.support.filter((l) => !have.has(JSON.stringify([l.course, l.objective]))).map((l) => `${l.course} ${l.objective}`))];
+  return [
+    ...new Set(input.support.filter((l) => !have.has(JSON.stringify([l.course, l.objective]))).map((l) => `${l.course} ${l.objective}`)),
+  ];
 }
 
 /** Computes a programme's attainment for a school year under a model version and stores it as a run. */
@@ -221,19 +337,40 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
   const model = await getModelVersion(db, modelId);
   const input = await programmeInput(db, model, schoolYear);
   const missing = missingObjectives(input);
-  if (missing.length) throw new DomainError("BAD_REQUEST", "attainment.errors.missingData", { year: schoolYear, list: missing.slice(0, 20).join("、") }, { missing });
+  if (missing.length)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "attainment.errors.missingData",
+      { year: schoolYear, list: missing.slice(0, 20).join("、") },
+      { missing },
+    );
   const result = computeAttainment(input, modelParams(model.model));
   const links = model.model.surveyMapping ?? [];
   if (links.length) {
     const evidence = await surveyEvidence(db, model.programmeId, schoolYear);
-    result.indirect = computeIndirect(result, {
-      links, requirementObjectives: model.model.requirementObjectives,
-      trainingObjectives: model.model.trainingObjectives.map((o) => o.code), alpha: model.model.alpha,
-    }, evidence, evidence.withheld);
+    result.indirect = computeIndirect(
+      result,
+      {
+        links,
+        requirementObjectives: model.model.requirementObjectives,
+        trainingObjectives: model.model.trainingObjectives.map((o) => o.code),
+        alpha: model.model.alpha,
+      },
+      evidence,
+      evidence.withheld,
+    );
   }
-  const [row] = await db.insert(attainmentRuns).values({
-    modelId, schoolYear, params: { ...result.params }, result: result, computedBy: actorId, computedAt: now,
-  }).returning({ id: attainmentRuns.id });
+  const [row] = await db
+    .insert(attainmentRuns)
+    .values({
+      modelId,
+      schoolYear,
+      params: { ...result.params },
+      result: result,
+      computedBy: actorId,
+      computedAt: now,
+    })
+    .returning({ id: attainmentRuns.id });
   await recordAudit(db, { actorId, action: "attainment.compute", subject: `model ${modelId} ${schoolYear}`, detail: { runId: row.id } });
   return { id: row.id, result, model };
 }
@@ -244,8 +381,14 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
  */
 export async function computeYear(db: DbOrTx, modelId: number, schoolYear: string, actorId: number | null, now: Date) {
   const run = await computeProgrammeRun(db, modelId, schoolYear, actorId, now);
-  const orders = await raiseShortfallOrders(db, now, actorId === null ? null : { id: actorId },
-    { id: run.id, modelId, version: run.model.version, programmeId: run.model.programmeId, schoolYear, result: run.result });
+  const orders = await raiseShortfallOrders(db, now, actorId === null ? null : { id: actorId }, {
+    id: run.id,
+    modelId,
+    version: run.model.version,
+    programmeId: run.model.programmeId,
+    schoolYear,
+    result: run.result,
+  });
   return { id: run.id, result: run.result, orders };
 }
 
@@ -254,10 +397,15 @@ export type RunRow = { id: number; modelId: number; schoolYear: string; computed
 /** The latest run of a programme for a school year (any model version), or null. */
 export async function latestRun(db: DbOrTx, modelIds: number[], schoolYear: string): Promise<RunRow | null> {
   if (!modelIds.length) return null;
-  const [r] = await db.select().from(attainmentRuns)
+  const [r] = await db
+    .select()
+    .from(attainmentRuns)
     .where(and(inArray(attainmentRuns.modelId, modelIds), eq(attainmentRuns.schoolYear, schoolYear)))
-    .orderBy(desc(attainmentRuns.computedAt), desc(attainmentRuns.id)).limit(1);
-  return r ? { id: r.id, modelId: r.modelId, schoolYear: r.schoolYear, computedAt: r.computedAt, result: r.result as unknown as AttainmentResult } : null;
+    .orderBy(desc(attainmentRuns.computedAt), desc(attainmentRuns.id))
+    .limit(1);
+  return r
+    ? { id: r.id, modelId: r.modelId, schoolYear: r.schoolYear, computedAt: r.computedAt, result: r.result as unknown as AttainmentResult }
+    : null;
 }
 
 const csvCell = (v: string | number) => {
@@ -274,9 +422,18 @@ export async function exportProgrammeFiles(db: DbOrTx, modelId: number, schoolYe
   return {
     params: modelParams(model.model),
     files: {
-      requirements: csv(["requirement", "point", "title"], model.model.requirements.flatMap((r) => r.points.map((p) => [r.code, p.code, p.title ?? ""]))),
-      support: csv(["course", "objective", "point", "strength"], input.support.map((l) => [l.course, l.objective, l.point, l.strength])),
-      assessments: csv(["course", "item", "full_marks", "objective", "weight"], input.assessments.map((a) => [a.course, a.item, a.fullMarks, a.objective, a.weight])),
+      requirements: csv(
+        ["requirement", "point", "title"],
+        model.model.requirements.flatMap((r) => r.points.map((p) => [r.code, p.code, p.title ?? ""])),
+      ),
+      support: csv(
+        ["course", "objective", "point", "strength"],
+        input.support.map((l) => [l.course, l.objective, l.point, l.strength]),
+      ),
+      assessments: csv(
+        ["course", "item", "full_marks", "objective", "weight"],
+        input.assessments.map((a) => [a.course, a.item, a.fullMarks, a.objective, a.weight]),
+      ),
       scores: csv(["course", "student", "item", "score"], scoreRows),
     },
   };

@@ -7,7 +7,15 @@ import type { Db } from "@/db/client";
 import { outcomeModels, programmes, units } from "@/db/schema";
 import { resetDb, testDb } from "../test/db";
 import { describeIssue } from "./files";
-import { approveModelVersion, createModelVersion, getModelVersion, importSurveyMapping, outcomeModelSchema, surveyMappingFromFile, type OutcomeModel } from "./model";
+import {
+  approveModelVersion,
+  createModelVersion,
+  getModelVersion,
+  importSurveyMapping,
+  outcomeModelSchema,
+  surveyMappingFromFile,
+  type OutcomeModel,
+} from "./model";
 import { attainmentTemplate } from "./templates";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -16,8 +24,14 @@ const where = (issues: { file: string; row: number; column: string | null; code:
 
 const MODEL = outcomeModelSchema.parse({
   trainingObjectives: [{ code: "PO1", title: "工程能力" }, { code: "PO2" }],
-  requirements: [{ code: "R1", points: [{ code: "1.1" }] }, { code: "R2", points: [{ code: "2.1" }] }],
-  support: [{ course: "C1", objective: "CO1", point: "1.1", strength: "H" }, { course: "C1", objective: "CO1", point: "2.1", strength: "M" }],
+  requirements: [
+    { code: "R1", points: [{ code: "1.1" }] },
+    { code: "R2", points: [{ code: "2.1" }] },
+  ],
+  support: [
+    { course: "C1", objective: "CO1", point: "1.1", strength: "H" },
+    { course: "C1", objective: "CO1", point: "2.1", strength: "M" },
+  ],
   requirementObjectives: [{ requirement: "R1", objective: "PO1" }],
 });
 
@@ -36,14 +50,14 @@ describe("the survey mapping file", () => {
   it("every bad row is refused with its file, row and column, in zh and en", async () => {
     const csv = [
       "问卷,题目,毕业要求,培养目标",
-      "graduating,q1,R1,",   // 2 ok
-      "survey,q1,R1,",       // 3 unknown survey
-      "alumni,q2,R9,",       // 4 unknown requirement
-      "employer,q3,,PO9",    // 5 unknown objective
-      "employer,q4,R1,PO1",  // 6 both
-      "employer,q5,,",       // 7 neither
-      "graduating,q1,R1,",   // 8 duplicate of 2
-      ",q6,R1,",             // 9 survey missing
+      "graduating,q1,R1,", // 2 ok
+      "survey,q1,R1,", // 3 unknown survey
+      "alumni,q2,R9,", // 4 unknown requirement
+      "employer,q3,,PO9", // 5 unknown objective
+      "employer,q4,R1,PO1", // 6 both
+      "employer,q5,,", // 7 neither
+      "graduating,q1,R1,", // 8 duplicate of 2
+      ",q6,R1,", // 9 survey missing
     ].join("\n");
     const { mapping, issues } = await surveyMappingFromFile(enc(csv), MODEL, "zh");
     expect(mapping).toBeUndefined();
@@ -56,14 +70,21 @@ describe("the survey mapping file", () => {
       ["surveyMapping", 8, "题目", "check.duplicate"],
       ["surveyMapping", 9, "问卷", "cell.required"],
     ]);
-    expect(describeIssue("zh", issues[0])).toBe("问卷题目映射文件 第 3 行“问卷”列：问卷“survey”无效，只能填 graduating/alumni/employer（应届毕业生、毕业生跟踪、用人单位）。");
-    expect(describeIssue("en", issues[3])).toBe("survey mapping file, row 6, column \"培养目标\": Give either a requirement or a training objective, not both.");
+    expect(describeIssue("zh", issues[0])).toBe(
+      "问卷题目映射文件 第 3 行“问卷”列：问卷“survey”无效，只能填 graduating/alumni/employer（应届毕业生、毕业生跟踪、用人单位）。",
+    );
+    expect(describeIssue("en", issues[3])).toBe(
+      'survey mapping file, row 6, column "培养目标": Give either a requirement or a training objective, not both.',
+    );
     expect(describeIssue("en", issues[5])).toMatch(/first on row 2/);
   });
 
   it("a missing column and an unknown one are refused; an empty file too", async () => {
     const r = await surveyMappingFromFile(enc("survey,requirement,objective,extra\ngraduating,R1,,x\n"), MODEL, "en");
-    expect(where(r.issues)).toEqual([["surveyMapping", 1, "extra", "file.unknownColumn"], ["surveyMapping", 1, "Item", "file.missingColumn"]]);
+    expect(where(r.issues)).toEqual([
+      ["surveyMapping", 1, "extra", "file.unknownColumn"],
+      ["surveyMapping", 1, "Item", "file.missingColumn"],
+    ]);
     const e = await surveyMappingFromFile(enc("survey,item,requirement,objective\n"), MODEL, "en");
     expect(where(e.issues)).toEqual([["surveyMapping", 0, null, "check.noRows"]]);
   });
@@ -76,7 +97,10 @@ describe("the survey mapping file", () => {
     ws.addRow(["毕业生跟踪", "q4", "R1", ""]);
     const { mapping, issues } = await surveyMappingFromFile(new Uint8Array(await wb.xlsx.writeBuffer()), MODEL, "en");
     expect(issues).toEqual([]);
-    expect(mapping).toEqual([{ source: "employer", item: "q3", objective: "PO2" }, { source: "alumni", item: "q4", requirement: "R1" }]);
+    expect(mapping).toEqual([
+      { source: "employer", item: "q3", objective: "PO2" },
+      { source: "alumni", item: "q4", requirement: "R1" },
+    ]);
     for (const locale of ["zh", "en"] as const) {
       for (const format of ["csv", "xlsx"]) {
         const t = await attainmentTemplate("surveyMapping", format, locale);
@@ -97,19 +121,32 @@ describe("importing the survey mapping into the programme's model", () => {
     db = await testDb();
     await resetDb(db);
     const [u] = await db.insert(units).values({ code: "SM-U", name: "学院", kind: "college" }).returning({ id: units.id });
-    [{ id: programmeId }] = await db.insert(programmes).values({ code: "SM-P", name: "专业", unitId: u.id }).returning({ id: programmes.id });
+    [{ id: programmeId }] = await db
+      .insert(programmes)
+      .values({ code: "SM-P", name: "专业", unitId: u.id })
+      .returning({ id: programmes.id });
   }, 120_000);
-  const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels).where(eq(outcomeModels.programmeId, programmeId)))[0].n;
+  const count = async () =>
+    (
+      await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outcomeModels)
+        .where(eq(outcomeModels.programmeId, programmeId))
+    )[0].n;
 
   it("needs a model version first; a bad file stores nothing; a good one is a new draft keeping the rest; the same again is unchanged", async () => {
     const good = enc("survey,item,requirement,objective\ngraduating,q1,R1,\nemployer,q3,,PO1\n");
-    await expect(importSurveyMapping(db, programmeId, good, null, "zh", NOW)).rejects.toMatchObject({ code: "attainment.errors.noModelVersion" });
+    await expect(importSurveyMapping(db, programmeId, good, null, "zh", NOW)).rejects.toMatchObject({
+      code: "attainment.errors.noModelVersion",
+    });
     const v1 = await createModelVersion(db, { programmeId, cohorts: [2027], model: MODEL }, null, NOW);
     await approveModelVersion(db, v1.id, await personId(db), "ok", NOW);
     const bad = enc("survey,item,requirement,objective\ngraduating,q1,R1,\nemployer,q3,R1,PO1\n");
     await expect(importSurveyMapping(db, programmeId, bad, null, "en", NOW)).rejects.toMatchObject({
       code: "attainment.errors.modelProblems",
-      details: [expect.objectContaining({ file: "surveyMapping", row: 3, column: "objective", message: expect.stringContaining("not both") })],
+      details: [
+        expect.objectContaining({ file: "surveyMapping", row: 3, column: "objective", message: expect.stringContaining("not both") }),
+      ],
     });
     expect(await count()).toBe(1);
     const r = await importSurveyMapping(db, programmeId, good, null, "zh", NOW);
@@ -118,7 +155,13 @@ describe("importing the survey mapping into the programme's model", () => {
     expect(v2.status).toBe("draft");
     expect(v2.cohorts).toEqual([2027]);
     const base = (await getModelVersion(db, v1.id)).model;
-    expect(v2.model).toEqual({ ...base, surveyMapping: [{ source: "graduating", item: "q1", requirement: "R1" }, { source: "employer", item: "q3", objective: "PO1" }] } satisfies OutcomeModel);
+    expect(v2.model).toEqual({
+      ...base,
+      surveyMapping: [
+        { source: "graduating", item: "q1", requirement: "R1" },
+        { source: "employer", item: "q3", objective: "PO1" },
+      ],
+    } satisfies OutcomeModel);
     expect(await importSurveyMapping(db, programmeId, good, null, "zh", NOW)).toMatchObject({ status: "unchanged", id: r.id });
     // a further change builds on the latest draft, as a new version (the approved one is untouched)
     const r3 = await importSurveyMapping(db, programmeId, enc("survey,item,requirement,objective\nalumni,q2,R2,\n"), null, "zh", NOW);

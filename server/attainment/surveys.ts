@@ -35,7 +35,10 @@ export const SURVEY_SOURCE_KINDS = {
 /** The alumni wave that evaluates training objectives: this many years after graduation or more. */
 export const OBJECTIVE_WAVE_YEARS = 5;
 
-type Acc = { sums: Map<string, { source: SurveySource; item: string; sum: number; n: number }>; respondents: Partial<Record<SurveySource, number>> };
+type Acc = {
+  sums: Map<string, { source: SurveySource; item: string; sum: number; n: number }>;
+  respondents: Partial<Record<SurveySource, number>>;
+};
 const acc = (): Acc => ({ sums: new Map(), respondents: {} });
 const evidenceOf = (a: Acc): SurveyEvidence => ({
   items: [...a.sums.values()].map((s) => ({ source: s.source, item: s.item, value: s.n ? s.sum / s.n : 0, n: s.n })),
@@ -45,15 +48,24 @@ const evidenceOf = (a: Acc): SurveyEvidence => ({
 export type ProgrammeSurveyEvidence = { requirements: SurveyEvidence; objectives: SurveyEvidence; withheld: IndirectResult["withheld"] };
 
 export async function surveyEvidence(db: DbOrTx, programmeId: number, schoolYear: string): Promise<ProgrammeSurveyEvidence> {
-  const req = acc(), obj = acc();
+  const req = acc(),
+    obj = acc();
   const withheld: IndirectResult["withheld"] = {};
   const policy = await currentPolicy(db, schoolYear);
   if (!policy) return { requirements: evidenceOf(req), objectives: evidenceOf(obj), withheld };
   const [prog] = await queryRows(db, { unit_id: col.int }, sql`select unit_id from programmes where id = ${programmeId}`);
   if (!prog) return { requirements: evidenceOf(req), objectives: evidenceOf(obj), withheld };
-  const rows = await queryRows(db, {
-    kind: col.text, version_id: col.int, n: col.int, reported: col.bool, counts: col.array(col.int), graduation_year: col.int.nullable,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      kind: col.text,
+      version_id: col.int,
+      n: col.int,
+      reported: col.bool,
+      counts: col.array(col.int),
+      graduation_year: col.int.nullable,
+    },
+    sql`
     select c.kind::text as kind, r.version_id, r.n, r.reported, r.counts, gc.graduation_year
     from campaigns c left join terms tm on tm.id = c.term_id
       join campaign_targets t on t.campaign_id = c.id
@@ -64,7 +76,8 @@ export async function surveyEvidence(db: DbOrTx, programmeId: number, schoolYear
         or (c.kind = 'graduate_tracking' and r.rater_group = 'alumni' and gc.programme_id = ${programmeId})
         or (c.kind = 'employer_tracking' and r.rater_group = 'employer' and t.employer_id is not null
           and (c.scope_unit_id is null or c.scope_unit_id in (${unitAncestorsSql(prog.unit_id)}))))
-    order by t.id`);
+    order by t.id`,
+  );
   const firstYear = Number(schoolYear.slice(0, 4));
   for (const r of rows) {
     const source = (Object.keys(SURVEY_SOURCE_KINDS) as SurveySource[]).find((s) => SURVEY_SOURCE_KINDS[s].kind === r.kind)!;
@@ -72,9 +85,14 @@ export async function surveyEvidence(db: DbOrTx, programmeId: number, schoolYear
       withheld[source] = (withheld[source] ?? 0) + 1;
       continue;
     }
-    const targets: Acc[] = source === "employer" ? [req, obj]
-      : source === "graduating" ? [req]
-      : firstYear - (r.graduation_year ?? firstYear) >= OBJECTIVE_WAVE_YEARS ? [obj] : [req];
+    const targets: Acc[] =
+      source === "employer"
+        ? [req, obj]
+        : source === "graduating"
+          ? [req]
+          : firstYear - (r.graduation_year ?? firstYear) >= OBJECTIVE_WAVE_YEARS
+            ? [obj]
+            : [req];
     const model = await scoringModelOfVersion(db, r.version_id);
     if (!model) continue;
     for (const a of targets) a.respondents[source] = (a.respondents[source] ?? 0) + r.n;
@@ -82,7 +100,8 @@ export async function surveyEvidence(db: DbOrTx, programmeId: number, schoolYear
     let at = 0;
     for (const it of model.items) {
       const id = it.row === null ? it.question : `${it.question}/${it.row}`;
-      let sum = 0, n = 0;
+      let sum = 0,
+        n = 0;
       it.scale.forEach((v, i) => {
         const c = r.counts[at + i] ?? 0;
         sum += c * itemScore(v, it.scale, 1);

@@ -14,9 +14,19 @@ export const TEMPLATE_FILES = ["requirements", "support", "surveyMapping"] as co
 export type TemplateFile = (typeof TEMPLATE_FILES)[number];
 
 const EXAMPLES: Record<TemplateFile, string[][]> = {
-  requirements: [["R1", "1.1", "工程知识"], ["R1", "1.2", ""]],
-  support: [["SE3101", "CO1", "1.1", "H"], ["SE3101", "CO2", "1.2", "M"]],
-  surveyMapping: [["graduating", "q1/r1", "R1", "", ""], ["alumni", "q2", "R2", "", ""], ["employer", "q3", "", "PO1", ""]],
+  requirements: [
+    ["R1", "1.1", "工程知识"],
+    ["R1", "1.2", ""],
+  ],
+  support: [
+    ["SE3101", "CO1", "1.1", "H"],
+    ["SE3101", "CO2", "1.2", "M"],
+  ],
+  surveyMapping: [
+    ["graduating", "q1/r1", "R1", "", ""],
+    ["alumni", "q2", "R2", "", ""],
+    ["employer", "q3", "", "PO1", ""],
+  ],
 };
 
 const BOM = "\uFEFF";
@@ -25,7 +35,11 @@ function headers(file: TemplateFile, locale: Locale): string[] {
   return FILE_COLUMNS[file].map((c) => (locale === "zh" ? c.zh : c.en));
 }
 
-export async function attainmentTemplate(file: string, format: string, locale: Locale): Promise<{ body: Uint8Array; contentType: string; fileName: string; fallback: string }> {
+export async function attainmentTemplate(
+  file: string,
+  format: string,
+  locale: Locale,
+): Promise<{ body: Uint8Array; contentType: string; fileName: string; fallback: string }> {
   const f = z.enum(TEMPLATE_FILES).safeParse(file);
   if (!f.success) throw badRequest("imports.template.badFormat");
   const fmt = z.enum(["csv", "xlsx"]).safeParse(format);
@@ -41,9 +55,19 @@ export async function attainmentTemplate(file: string, format: string, locale: L
   const wb = new ExcelJS.Workbook();
   wb.creator = translate(locale, "common.appName");
   const ws = wb.addWorksheet(translate(locale, `attainment.files.${f.data}`).slice(0, 31));
-  ws.columns = head.map((h, i) => ({ header: h, key: String(i), width: Math.max(12, h.length * (locale === "zh" ? 2.2 : 1.2) + 2), style: { numFmt: "@" } }));
+  ws.columns = head.map((h, i) => ({
+    header: h,
+    key: String(i),
+    width: Math.max(12, h.length * (locale === "zh" ? 2.2 : 1.2) + 2),
+    style: { numFmt: "@" },
+  }));
   for (const r of rows) ws.addRow(r);
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: "frozen", ySplit: 1 }];
-  return { body: new Uint8Array(await wb.xlsx.writeBuffer()), contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName: name, fallback };
+  return {
+    body: new Uint8Array(await wb.xlsx.writeBuffer()),
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    fileName: name,
+    fallback,
+  };
 }

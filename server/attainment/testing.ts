@@ -31,20 +31,31 @@ export const EXAMPLE: AttainmentInput = {
     { course: "C2", item: "E1", fullMarks: 100, objective: "CO1", weight: 1 },
   ],
   scores: [
-    { course: "C1", student: "s1", item: "Q1", score: 8 }, { course: "C1", student: "s1", item: "Q2", score: 14 }, { course: "C1", student: "s1", item: "Q3", score: 40 },
-    { course: "C1", student: "s2", item: "Q1", score: 6 }, { course: "C1", student: "s2", item: "Q2", score: 10 }, { course: "C1", student: "s2", item: "Q3", score: 30 },
-    { course: "C1", student: "s3", item: "Q1", score: 10 }, { course: "C1", student: "s3", item: "Q3", score: 45 },
-    { course: "C2", student: "t1", item: "E1", score: 90 }, { course: "C2", student: "t2", item: "E1", score: 70 },
+    { course: "C1", student: "s1", item: "Q1", score: 8 },
+    { course: "C1", student: "s1", item: "Q2", score: 14 },
+    { course: "C1", student: "s1", item: "Q3", score: 40 },
+    { course: "C1", student: "s2", item: "Q1", score: 6 },
+    { course: "C1", student: "s2", item: "Q2", score: 10 },
+    { course: "C1", student: "s2", item: "Q3", score: 30 },
+    { course: "C1", student: "s3", item: "Q1", score: 10 },
+    { course: "C1", student: "s3", item: "Q3", score: 45 },
+    { course: "C2", student: "t1", item: "E1", score: 90 },
+    { course: "C2", student: "t2", item: "E1", score: 70 },
   ],
 };
 
-export const PARAMS: AttainmentParams = { threshold: 0.7, method: "item_ratio", courseAggregate: "min", strengthValues: DEFAULT_STRENGTH_VALUES };
+export const PARAMS: AttainmentParams = {
+  threshold: 0.7,
+  method: "item_ratio",
+  courseAggregate: "min",
+  strengthValues: DEFAULT_STRENGTH_VALUES,
+};
 
 // The hand-worked programme of compute.test.ts as the four files.
 export const EXAMPLE_FILES: Record<AttainmentFile, string> = {
   requirements: "requirement,point,title\nR1,1.1,工程知识\nR1,1.2,\nR2,2.1,问题分析\n",
   support: "course,objective,point,strength\nC1,CO1,1.1,H\nC2,CO1,1.1,M\nC1,CO2,1.2,L\nC2,CO1,1.2,H\nC1,CO1,2.1,H\n",
   assessments: "course,item,full_marks,objective,weight\nC1,Q1,10,CO1,0.6\nC1,Q2,20,CO1,0.4\nC1,Q3,50,CO2,1\nC2,E1,100,CO1,1\n",
-  scores: "course,student,item,score\nC1,s1,Q1,8\nC1,s1,Q2,14\nC1,s1,Q3,40\nC1,s2,Q1,6\nC1,s2,Q2,10\nC1,s2,Q3,30\nC1,s3,Q1,10\nC1,s3,Q3,45\nC2,t1,E1,90\nC2,t2,E1,70\n",
+  scores:
+    "course,student,item,score\nC1,s1,Q1,8\nC1,s1,Q2,14\nC1,s1,Q3,40\nC1,s2,Q1,6\nC1,s2,Q2,10\nC1,s2,Q3,30\nC1,s3,Q1,10\nC1,s3,Q3,45\nC2,t1,E1,90\nC2,t2,E1,70\n",
 };
-

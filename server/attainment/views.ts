@@ -11,7 +11,18 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { assessmentItems, attainmentRuns, courses, outcomeModels, programmes, sections, sectionTeachers, terms, units, type Role } from "@/db/schema";
+import {
+  assessmentItems,
+  attainmentRuns,
+  courses,
+  outcomeModels,
+  programmes,
+  sections,
+  sectionTeachers,
+  terms,
+  units,
+  type Role,
+} from "@/db/schema";
 import { ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, ATTAINMENT_VIEW_ROLES } from "../access/roles";
 import { assertInScope, hasRole, inScope, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
@@ -40,13 +51,20 @@ export async function assertSectionAccess(db: DbOrTx, user: SessionUser, section
 }
 
 async function programmeRow(db: DbOrTx, programmeId: number) {
-  const [p] = await db.select({ id: programmes.id, code: programmes.code, name: programmes.name, nameEn: programmes.nameEn, unitId: programmes.unitId })
-    .from(programmes).where(eq(programmes.id, programmeId));
+  const [p] = await db
+    .select({ id: programmes.id, code: programmes.code, name: programmes.name, nameEn: programmes.nameEn, unitId: programmes.unitId })
+    .from(programmes)
+    .where(eq(programmes.id, programmeId));
   if (!p) throw notFound("attainment.errors.programmeNotFound");
   return p;
 }
 
-export async function assertProgrammeAccess(db: DbOrTx, user: SessionUser, programmeId: number, roles: readonly Role[] = ATTAINMENT_VIEW_ROLES) {
+export async function assertProgrammeAccess(
+  db: DbOrTx,
+  user: SessionUser,
+  programmeId: number,
+  roles: readonly Role[] = ATTAINMENT_VIEW_ROLES,
+) {
   const p = await programmeRow(db, programmeId);
   if (!hasRole(user, ...roles)) throw forbidden();
   assertInScope(await unitScope(db, user, roles), p.unitId);
@@ -55,12 +73,36 @@ export async function assertProgrammeAccess(db: DbOrTx, user: SessionUser, progr
 
 /** The sections a teacher teaches, with whether a gradebook is in (newest term first). */
 export async function mySections(db: DbOrTx, personId: number) {
-  const rows = await db.select({
-    id: sections.id, code: sections.code, name: sections.name, course: courses.code, courseName: courses.name, term: terms.code,
-  }).from(sectionTeachers).innerJoin(sections, eq(sections.id, sectionTeachers.sectionId)).innerJoin(courses, eq(courses.id, sections.courseId))
-    .innerJoin(terms, eq(terms.id, sections.termId)).where(eq(sectionTeachers.personId, personId)).orderBy(desc(terms.code), asc(sections.code));
-  const graded = rows.length ? new Set((await db.selectDistinct({ s: assessmentItems.sectionId }).from(assessmentItems)
-    .where(inArray(assessmentItems.sectionId, rows.map((r) => r.id)))).map((r) => r.s)) : new Set<number>();
+  const rows = await db
+    .select({
+      id: sections.id,
+      code: sections.code,
+      name: sections.name,
+      course: courses.code,
+      courseName: courses.name,
+      term: terms.code,
+    })
+    .from(sectionTeachers)
+    .innerJoin(sections, eq(sections.id, sectionTeachers.sectionId))
+    .innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId))
+    .where(eq(sectionTeachers.personId, personId))
+    .orderBy(desc(terms.code), asc(sections.code));
+  const graded = rows.length
+    ? new Set(
+        (
+          await db
+            .selectDistinct({ s: assessmentItems.sectionId })
+            .from(assessmentItems)
+            .where(
+              inArray(
+                assessmentItems.sectionId,
+                rows.map((r) => r.id),
+              ),
+            )
+        ).map((r) => r.s),
+      )
+    : new Set<number>();
   return rows.map((r) => ({ ...r, graded: graded.has(r.id) }));
 }
 
@@ -68,12 +110,24 @@ export async function mySections(db: DbOrTx, personId: number) {
 export async function programmesWithModels(db: DbOrTx, user: SessionUser) {
   if (!hasRole(user, ...ATTAINMENT_VIEW_ROLES)) return [];
   const scope = await unitScope(db, user, ATTAINMENT_VIEW_ROLES);
-  const rows = await db.select({
-    id: programmes.id, code: programmes.code, name: programmes.name, unitId: programmes.unitId, unitName: units.name,
-    version: outcomeModels.version, status: outcomeModels.status,
-  }).from(outcomeModels).innerJoin(programmes, eq(programmes.id, outcomeModels.programmeId)).innerJoin(units, eq(units.id, programmes.unitId))
+  const rows = await db
+    .select({
+      id: programmes.id,
+      code: programmes.code,
+      name: programmes.name,
+      unitId: programmes.unitId,
+      unitName: units.name,
+      version: outcomeModels.version,
+      status: outcomeModels.status,
+    })
+    .from(outcomeModels)
+    .innerJoin(programmes, eq(programmes.id, outcomeModels.programmeId))
+    .innerJoin(units, eq(units.id, programmes.unitId))
     .orderBy(asc(programmes.code), desc(outcomeModels.version));
-  const out = new Map<number, { id: number; code: string; name: string; unitName: string; versions: { version: number; status: string }[] }>();
+  const out = new Map<
+    number,
+    { id: number; code: string; name: string; unitName: string; versions: { version: number; status: string }[] }
+  >();
   for (const r of rows) {
     if (!inScope(scope, r.unitId)) continue;
     const p = out.get(r.id) ?? { id: r.id, code: r.code, name: r.name, unitName: r.unitName, versions: [] };
@@ -88,12 +142,24 @@ export async function programmeReport(db: DbOrTx, programmeId: number, schoolYea
   const programme = await programmeRow(db, programmeId);
   const model = await currentModel(db, programmeId);
   if (!model) throw new DomainError("NOT_FOUND", "attainment.errors.noModel");
-  const versions = await db.select({
-    id: outcomeModels.id, version: outcomeModels.version, status: outcomeModels.status, createdAt: outcomeModels.createdAt,
-    approvedAt: outcomeModels.approvedAt, approvalNote: outcomeModels.approvalNote,
-  }).from(outcomeModels).where(eq(outcomeModels.programmeId, programmeId)).orderBy(desc(outcomeModels.version));
+  const versions = await db
+    .select({
+      id: outcomeModels.id,
+      version: outcomeModels.version,
+      status: outcomeModels.status,
+      createdAt: outcomeModels.createdAt,
+      approvedAt: outcomeModels.approvedAt,
+      approvalNote: outcomeModels.approvalNote,
+    })
+    .from(outcomeModels)
+    .where(eq(outcomeModels.programmeId, programmeId))
+    .orderBy(desc(outcomeModels.version));
   const ids = versions.map((v) => v.id);
-  const years = [...new Set((await db.select({ y: attainmentRuns.schoolYear }).from(attainmentRuns).where(inArray(attainmentRuns.modelId, ids))).map((r) => r.y))].sort();
+  const years = [
+    ...new Set(
+      (await db.select({ y: attainmentRuns.schoolYear }).from(attainmentRuns).where(inArray(attainmentRuns.modelId, ids))).map((r) => r.y),
+    ),
+  ].sort();
   const year = schoolYear ?? years.at(-1) ?? null;
   const run = year ? await latestRun(db, ids, year) : null;
   const nextYear = year ? years.find((y) => y > year) : undefined;
@@ -102,25 +168,41 @@ export async function programmeReport(db: DbOrTx, programmeId: number, schoolYea
   const trend = [];
   for (const y of years) {
     const r = await latestRun(db, ids, y);
-    if (r) trend.push({ year: y, requirements: r.result.requirements.map((q) => ({ requirement: q.requirement, attainment: q.attainment })) });
+    if (r)
+      trend.push({ year: y, requirements: r.result.requirements.map((q) => ({ requirement: q.requirement, attainment: q.attainment })) });
   }
   // Sections behind each course of the year (for the drill-down to a course report).
   const courseCodes = [...new Set(model.model.support.map((s) => s.course))];
-  const secs = year && courseCodes.length ? await db.select({ id: sections.id, code: sections.code, course: courses.code, courseName: courses.name })
-    .from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
-    .where(and(inArray(courses.code, courseCodes), eq(terms.schoolYear, year))).orderBy(asc(sections.code)) : [];
+  const secs =
+    year && courseCodes.length
+      ? await db
+          .select({ id: sections.id, code: sections.code, course: courses.code, courseName: courses.name })
+          .from(sections)
+          .innerJoin(courses, eq(courses.id, sections.courseId))
+          .innerJoin(terms, eq(terms.id, sections.termId))
+          .where(and(inArray(courses.code, courseCodes), eq(terms.schoolYear, year)))
+          .orderBy(asc(sections.code))
+      : [];
   return {
-    programme, model: { id: model.id, version: model.version, cohorts: model.cohorts, ...model.model },
-    versions, years, year, run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
+    programme,
+    model: { id: model.id, version: model.version, cohorts: model.cohorts, ...model.model },
+    versions,
+    years,
+    year,
+    run: run ? { id: run.id, modelId: run.modelId, computedAt: run.computedAt, result: slim(run.result) } : null,
     shortfalls: run ? await withOrders(db, run.modelId, shortfalls(run.result, next?.result)) : [],
     nextYear: next ? nextYear : null,
-    trend, sections: secs,
+    trend,
+    sections: secs,
   };
 }
 
 /** Each shortfall with the order it raised (orders.ts), if any. */
 async function withOrders(db: DbOrTx, modelId: number, list: Shortfall[]) {
-  const orders = await ordersOf(db, list.map((s) => shortfallKey(modelId, s)));
+  const orders = await ordersOf(
+    db,
+    list.map((s) => shortfallKey(modelId, s)),
+  );
   return list.map((s) => ({ ...s, order: orders.get(shortfallKey(modelId, s)) ?? null }));
 }
 

@@ -45,22 +45,34 @@ describe("sign-in", () => {
 
   it("locks an account after repeated failures, even for the right password, until the lock ends", async () => {
     for (let i = 0; i < 4; i++) {
-      expect(await authenticate(db, { number: "2023001", password: "bad", ip: null }, later(i), cfg)).toEqual({ ok: false, reason: "invalid" });
+      expect(await authenticate(db, { number: "2023001", password: "bad", ip: null }, later(i), cfg)).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
     }
-    expect(await authenticate(db, { number: "2023001", password: "bad", ip: null }, later(4), cfg))
-      .toEqual({ ok: false, reason: "throttled", minutes: 15 });
-    expect(await authenticate(db, { number: "2023001", password: FIXTURE_PASSWORD, ip: null }, later(5), cfg))
-      .toMatchObject({ ok: false, reason: "throttled" });
+    expect(await authenticate(db, { number: "2023001", password: "bad", ip: null }, later(4), cfg)).toEqual({
+      ok: false,
+      reason: "throttled",
+      minutes: 15,
+    });
+    expect(await authenticate(db, { number: "2023001", password: FIXTURE_PASSWORD, ip: null }, later(5), cfg)).toMatchObject({
+      ok: false,
+      reason: "throttled",
+    });
     // Other accounts are not affected.
     expect((await authenticate(db, { number: "2023002", password: FIXTURE_PASSWORD, ip: null }, later(5), cfg)).ok).toBe(true);
-    expect(await authenticate(db, { number: "2023001", password: FIXTURE_PASSWORD, ip: null }, later(20), cfg))
-      .toEqual({ ok: true, personId: s.people.studentA.id });
+    expect(await authenticate(db, { number: "2023001", password: FIXTURE_PASSWORD, ip: null }, later(20), cfg)).toEqual({
+      ok: true,
+      personId: s.people.studentA.id,
+    });
   });
 
   it("throttles an address trying many accounts", async () => {
     for (let i = 0; i < 50; i++) await authenticate(db, { number: `X${i}`, password: "bad", ip: "203.0.113.9" }, t0, cfg);
-    expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.9" }, later(1), cfg))
-      .toMatchObject({ ok: false, reason: "throttled" });
+    expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.9" }, later(1), cfg)).toMatchObject({
+      ok: false,
+      reason: "throttled",
+    });
     expect((await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.10" }, later(1), cfg)).ok).toBe(true);
   });
 
@@ -70,14 +82,19 @@ describe("sign-in", () => {
     for (let i = 0; i < 50; i++) await authenticate(db, { number: `Y${i}`, password: "bad", ip: clientIp(direct) }, t0, cfg);
     for (const xff of ["198.51.100.1", "198.51.100.1, 203.0.113.50", "unknown"]) {
       const spoofed = new Headers({ "x-tqe-peer-address": "203.0.113.50", "x-forwarded-for": xff, "x-real-ip": "198.51.100.2" });
-      expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: clientIp(spoofed) }, later(1), cfg))
-        .toMatchObject({ ok: false, reason: "throttled" });
+      expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: clientIp(spoofed) }, later(1), cfg)).toMatchObject({
+        ok: false,
+        reason: "throttled",
+      });
     }
   });
 
   it("refuses deactivated people and drops them from sessions", async () => {
     await db.update(persons).set({ active: false }).where(eq(persons.id, s.people.hr.id));
-    expect(await authenticate(db, { number: "H001", password: FIXTURE_PASSWORD, ip: null }, t0, cfg)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(db, { number: "H001", password: FIXTURE_PASSWORD, ip: null }, t0, cfg)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
     expect(await loadSessionUser(db, s.people.hr.id)).toBeNull();
     await db.update(persons).set({ active: true }).where(eq(persons.id, s.people.hr.id));
     expect((await loadSessionUser(db, s.people.hr.id))?.roles).toEqual([{ role: "hr", unitId: null }]);

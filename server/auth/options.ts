@@ -9,11 +9,19 @@ import { recordAudit } from "../kernel/audit";
 import { isStorableText } from "../kernel/text";
 
 declare module "next-auth" {
-  interface Session { user: SessionUser; loginAt: number }
-  interface User { personId?: number }
+  interface Session {
+    user: SessionUser;
+    loginAt: number;
+  }
+  interface User {
+    personId?: number;
+  }
 }
 declare module "next-auth/jwt" {
-  interface JWT { pid?: number; loginAt?: number }
+  interface JWT {
+    pid?: number;
+    loginAt?: number;
+  }
 }
 
 /**
@@ -25,7 +33,10 @@ export function sessionAlive(token: { pid?: number; loginAt?: number }, now: num
 }
 
 // A number the database could not store (NUL, lone surrogate) is a wrong number, not a 500.
-const credentialsInput = z.object({ number: z.string().trim().min(1).max(64).refine(isStorableText), password: z.string().min(1).max(256) });
+const credentialsInput = z.object({
+  number: z.string().trim().min(1).max(64).refine(isStorableText),
+  password: z.string().min(1).max(256),
+});
 
 // Sign-in errors are codes the sign-in page translates; "throttled:<minutes>".
 /** `now` is the clock of sign-in throttling and session lifetimes (tests fix it). */
@@ -41,8 +52,10 @@ export function authOptions(now: () => Date = () => new Date()): NextAuthOptions
         if (!parsed.success) throw new Error("invalid");
         const db = await getDb();
         const ip = clientIp(new Headers(req?.headers as Record<string, string> | undefined));
-        const result = await authenticate(db, { ...parsed.data, ip }, now(),
-          { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES });
+        const result = await authenticate(db, { ...parsed.data, ip }, now(), {
+          maxFailures: e.LOGIN_MAX_FAILURES,
+          lockMinutes: e.LOGIN_LOCK_MINUTES,
+        });
         if (!result.ok) {
           await recordAudit(db, { actorId: null, action: "signin.failed", subject: parsed.data.number, detail: { reason: result.reason } });
           throw new Error(result.reason === "throttled" ? `throttled:${result.minutes}` : "invalid");
@@ -97,7 +110,9 @@ export function authOptions(now: () => Date = () => new Date()): NextAuthOptions
         if (user?.personId) {
           token.pid = user.personId;
           token.loginAt = now().getTime();
-          delete token.name; delete token.email; delete token.picture;
+          delete token.name;
+          delete token.email;
+          delete token.picture;
         }
         // Throwing here makes next-auth clear the cookie.
         if (!sessionAlive(token, now().getTime(), e.SESSION_MAX_HOURS)) throw new Error("session expired");

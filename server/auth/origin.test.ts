@@ -25,16 +25,30 @@ afterEach(() => {
 // itself needs Next's request scope; e2e/signin.e2e.ts goes through it on a real port).
 async function route() {
   // next-auth's core handler (not in its package exports; the route's NextAuth() calls it).
-  const { AuthHandler } = await import(path.join(process.cwd(), "node_modules/next-auth/core/index.js")) as { AuthHandler: (p: unknown) => Promise<unknown> };
+  const { AuthHandler } = (await import(path.join(process.cwd(), "node_modules/next-auth/core/index.js"))) as {
+    AuthHandler: (p: unknown) => Promise<unknown>;
+  };
   const { authOptions } = await import("./options");
   const { addressedToOwnOrigin } = await import("../http/guard");
-  return async (path: string, init: { method: "GET" | "POST"; host: string; headers?: Record<string, string>; body?: Record<string, string> }) => {
+  return async (
+    path: string,
+    init: { method: "GET" | "POST"; host: string; headers?: Record<string, string>; body?: Record<string, string> },
+  ) => {
     const raw = new Request(`http://${init.host}/api/auth/${path}`, {
-      method: init.method, headers: { host: init.host, ...init.headers, ...(init.body ? { "content-type": "application/json" } : {}) },
+      method: init.method,
+      headers: { host: init.host, ...init.headers, ...(init.body ? { "content-type": "application/json" } : {}) },
       body: init.body ? JSON.stringify(init.body) : undefined,
     });
-    const req = new Request(raw.url, { method: raw.method, headers: addressedToOwnOrigin(raw), body: init.body ? JSON.stringify(init.body) : undefined });
-    const res = await AuthHandler({ req, options: authOptions() }) as { body?: unknown; cookies?: { name: string; value: string }[]; redirect?: string };
+    const req = new Request(raw.url, {
+      method: raw.method,
+      headers: addressedToOwnOrigin(raw),
+      body: init.body ? JSON.stringify(init.body) : undefined,
+    });
+    const res = (await AuthHandler({ req, options: authOptions() })) as {
+      body?: unknown;
+      cookies?: { name: string; value: string }[];
+      redirect?: string;
+    };
     return res;
   };
 }

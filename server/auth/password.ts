@@ -9,7 +9,8 @@ const KEYLEN = 32;
 function derive(password: string, salt: Buffer, o: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password.normalize("NFKC"), salt, KEYLEN, { ...o, maxmem: 128 * (o.N ?? 1) * (o.r ?? 8) * 2 }, (err, key) =>
-      err ? reject(err) : resolve(key)),
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 

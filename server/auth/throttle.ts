@@ -15,7 +15,15 @@ export function throttleKeys(number: string, ip: string | null) {
 
 /** Minutes left on the longest lock among the keys, or 0 when none is locked. */
 export async function lockedMinutes(db: DbOrTx, keys: { key: string }[], now: Date): Promise<number> {
-  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys.map((k) => k.key)));
+  const rows = await db
+    .select()
+    .from(loginThrottle)
+    .where(
+      inArray(
+        loginThrottle.key,
+        keys.map((k) => k.key),
+      ),
+    );
   let ms = 0;
   for (const r of rows) if (r.lockedUntil && r.lockedUntil > now) ms = Math.max(ms, r.lockedUntil.getTime() - now.getTime());
   return Math.ceil(ms / 60000);
@@ -29,7 +37,9 @@ export async function recordFailure(db: DbOrTx, keys: { key: string; factor: num
   for (const { key, factor } of keys) {
     const limit = cfg.maxFailures * factor;
     // One statement per key: restart the count when the window has passed, lock on reaching the limit.
-    await db.insert(loginThrottle).values({ key, failures: 1, windowStart: now, lockedUntil: limit <= 1 ? lockUntil : null })
+    await db
+      .insert(loginThrottle)
+      .values({ key, failures: 1, windowStart: now, lockedUntil: limit <= 1 ? lockUntil : null })
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {

@@ -2,8 +2,18 @@ import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import {
-  campaignCohorts, campaignInstruments, campaignReminders, campaigns, courses, employers, instrumentVersions, instruments,
-  persons, sections, terms, units,
+  campaignCohorts,
+  campaignInstruments,
+  campaignReminders,
+  campaigns,
+  courses,
+  employers,
+  instrumentVersions,
+  instruments,
+  persons,
+  sections,
+  terms,
+  units,
 } from "@/db/schema";
 import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
 import { col, queryOne, queryRows, queryValue } from "@/db/query";
@@ -18,10 +28,26 @@ import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";
 import { commentReviewState } from "../comments/review";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
-import { assertCanManageCampaign, closeCampaign, deleteCampaign, getCampaignRow, openCampaign, parseInput, publishCampaign } from "./campaigns";
 import {
-  CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, TERM_KINDS, cohortYearFor,
-  type CampaignKind, type InstrumentKind, type RaterGroup,
+  assertCanManageCampaign,
+  closeCampaign,
+  deleteCampaign,
+  getCampaignRow,
+  openCampaign,
+  parseInput,
+  publishCampaign,
+} from "./campaigns";
+import {
+  CAMPAIGN_MANAGE_ROLES,
+  COHORT_OFFSETS,
+  INSTRUMENT_KIND_FOR,
+  OBSERVER_GROUPS,
+  SECTION_KINDS,
+  TERM_KINDS,
+  cohortYearFor,
+  type CampaignKind,
+  type InstrumentKind,
+  type RaterGroup,
 } from "./kinds";
 import { listObservations, planObservations, type PlanObservationsOptions } from "./observe";
 import { RATE_DIMENSIONS, ratesForActor, teacherRates, type RateReport, type TeacherRateReport } from "./rates";
@@ -56,8 +82,7 @@ async function visibility(db: DbOrTx, actor: SessionUser): Promise<Visibility> {
   return { scope, above };
 }
 
-const manages = (v: Visibility, scopeUnitId: number | null) =>
-  v.scope === "all" || (scopeUnitId !== null && v.scope.includes(scopeUnitId));
+const manages = (v: Visibility, scopeUnitId: number | null) => v.scope === "all" || (scopeUnitId !== null && v.scope.includes(scopeUnitId));
 const follows = (v: Visibility, scopeUnitId: number | null) =>
   manages(v, scopeUnitId) || scopeUnitId === null || v.above.includes(scopeUnitId);
 
@@ -85,11 +110,23 @@ async function managed<T>(db: DbOrTx, actor: SessionUser, campaignId: number, fn
 // List
 
 export type CampaignListRow = {
-  id: number; kind: CampaignKind; name: string; state: string; manage: boolean;
-  termId: number | null; termCode: string | null;
-  scopeUnitId: number | null; scopeUnitName: string | null; scopeUnitNameEn: string | null;
-  opensAt: Date; closesAt: Date; createdAt: Date;
-  targets: number; eligible: number; responded: number; rate: number | null;
+  id: number;
+  kind: CampaignKind;
+  name: string;
+  state: string;
+  manage: boolean;
+  termId: number | null;
+  termCode: string | null;
+  scopeUnitId: number | null;
+  scopeUnitName: string | null;
+  scopeUnitNameEn: string | null;
+  opensAt: Date;
+  closesAt: Date;
+  createdAt: Date;
+  targets: number;
+  eligible: number;
+  responded: number;
+  rate: number | null;
 };
 
 /**
@@ -99,15 +136,27 @@ export type CampaignListRow = {
  */
 async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns: number[]; units: number[] }) {
   if (ids.length === 0) return new Map<number, { targets: number; eligible: number; responded: number }>();
-  const list = (xs: number[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`), sql`, `) : sql`null`);
-  const rows = await queryRows(db, { id: col.int, targets: col.int, eligible: col.int, responded: col.int }, sql`
+  const list = (xs: number[]) =>
+    xs.length
+      ? sql.join(
+          xs.map((x) => sql`${x}`),
+          sql`, `,
+        )
+      : sql`null`;
+  const rows = await queryRows(
+    db,
+    { id: col.int, targets: col.int, eligible: col.int, responded: col.int },
+    sql`
     with tg as (
       select t.id, t.campaign_id from campaign_targets t
         left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
         left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes p on p.id = gc.programme_id
       where t.campaign_id in (${list(ids)})
-        ${unitsOnly.campaigns.length === 0 ? sql``
-    : sql`and (t.campaign_id not in (${list(unitsOnly.campaigns)}) or coalesce(co.unit_id, p.unit_id) in (${list(unitsOnly.units)}))`}
+        ${
+          unitsOnly.campaigns.length === 0
+            ? sql``
+            : sql`and (t.campaign_id not in (${list(unitsOnly.campaigns)}) or coalesce(co.unit_id, p.unit_id) in (${list(unitsOnly.units)}))`
+        }
     ),
     nt as (select campaign_id, count(*)::int as n from tg group by 1),
     el as (
@@ -125,21 +174,40 @@ async function campaignCounts(db: DbOrTx, ids: number[], unitsOnly: { campaigns:
       ) x join tg on tg.id = x.target_id group by 1)
     select c.id, coalesce(nt.n, 0) as targets, coalesce(el.n, 0) as eligible, coalesce(rs.n, 0) as responded
     from campaigns c left join nt on nt.campaign_id = c.id left join el on el.campaign_id = c.id left join rs on rs.campaign_id = c.id
-    where c.id in (${list(ids)})`);
+    where c.id in (${list(ids)})`,
+  );
   return new Map(rows.map((r) => [r.id, { targets: r.targets, eligible: r.eligible, responded: r.responded }]));
 }
 
 /** The campaigns the actor may see, newest window first, with their targets and overall response rate. */
 export async function listCampaigns(db: DbOrTx, actor: SessionUser): Promise<CampaignListRow[]> {
   const v = await visibility(db, actor);
-  const rows = await db.select({
-    id: campaigns.id, kind: campaigns.kind, name: campaigns.name, state: campaigns.state,
-    termId: campaigns.termId, termCode: terms.code, scopeUnitId: campaigns.scopeUnitId, scopeUnitName: units.name, scopeUnitNameEn: units.nameEn,
-    opensAt: campaigns.opensAt, closesAt: campaigns.closesAt, createdAt: campaigns.createdAt,
-  }).from(campaigns).leftJoin(terms, eq(terms.id, campaigns.termId)).leftJoin(units, eq(units.id, campaigns.scopeUnitId))
-    .where(visibleWhere(v)).orderBy(desc(campaigns.opensAt), desc(campaigns.id));
+  const rows = await db
+    .select({
+      id: campaigns.id,
+      kind: campaigns.kind,
+      name: campaigns.name,
+      state: campaigns.state,
+      termId: campaigns.termId,
+      termCode: terms.code,
+      scopeUnitId: campaigns.scopeUnitId,
+      scopeUnitName: units.name,
+      scopeUnitNameEn: units.nameEn,
+      opensAt: campaigns.opensAt,
+      closesAt: campaigns.closesAt,
+      createdAt: campaigns.createdAt,
+    })
+    .from(campaigns)
+    .leftJoin(terms, eq(terms.id, campaigns.termId))
+    .leftJoin(units, eq(units.id, campaigns.scopeUnitId))
+    .where(visibleWhere(v))
+    .orderBy(desc(campaigns.opensAt), desc(campaigns.id));
   const followed = rows.filter((r) => !manages(v, r.scopeUnitId)).map((r) => r.id);
-  const counts = await campaignCounts(db, rows.map((r) => r.id), { campaigns: followed, units: v.scope === "all" ? [] : v.scope });
+  const counts = await campaignCounts(
+    db,
+    rows.map((r) => r.id),
+    { campaigns: followed, units: v.scope === "all" ? [] : v.scope },
+  );
   return rows.map((r) => {
     const n = counts.get(r.id) ?? { targets: 0, eligible: 0, responded: 0 };
     return { ...r, manage: manages(v, r.scopeUnitId), ...n, rate: n.eligible > 0 ? Math.min(1, n.responded / n.eligible) : null };
@@ -151,7 +219,10 @@ export async function listCampaigns(db: DbOrTx, actor: SessionUser): Promise<Cam
 
 /** The rater groups a kind of campaign has, each with the instrument kind it answers. */
 export function groupsOfKind(kind: CampaignKind): { group: RaterGroup; instrumentKind: InstrumentKind }[] {
-  return Object.entries(INSTRUMENT_KIND_FOR[kind]).map(([group, instrumentKind]) => ({ group: group as RaterGroup, instrumentKind: instrumentKind }));
+  return Object.entries(INSTRUMENT_KIND_FOR[kind]).map(([group, instrumentKind]) => ({
+    group: group as RaterGroup,
+    instrumentKind: instrumentKind,
+  }));
 }
 
 /**
@@ -161,33 +232,68 @@ export function groupsOfKind(kind: CampaignKind): { group: RaterGroup; instrumen
 export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId: number) {
   const { campaign: c, manage } = await assertCanSeeCampaign(db, actor, campaignId);
   const [term] = c.termId === null ? [] : await db.select({ code: terms.code }).from(terms).where(eq(terms.id, c.termId));
-  const [unit] = c.scopeUnitId === null ? [] : await db.select({ name: units.name, nameEn: units.nameEn }).from(units).where(eq(units.id, c.scopeUnitId));
+  const [unit] =
+    c.scopeUnitId === null
+      ? []
+      : await db.select({ name: units.name, nameEn: units.nameEn }).from(units).where(eq(units.id, c.scopeUnitId));
   const [creator] = c.createdBy === null ? [] : await db.select({ name: persons.name }).from(persons).where(eq(persons.id, c.createdBy));
-  const instrumentRows = await db.select({
-    raterGroup: campaignInstruments.raterGroup, versionId: instrumentVersions.id, version: instrumentVersions.version,
-    instrumentId: instruments.id, key: instruments.key, name: instruments.name, nameEn: instruments.nameEn,
-  }).from(campaignInstruments)
+  const instrumentRows = await db
+    .select({
+      raterGroup: campaignInstruments.raterGroup,
+      versionId: instrumentVersions.id,
+      version: instrumentVersions.version,
+      instrumentId: instruments.id,
+      key: instruments.key,
+      name: instruments.name,
+      nameEn: instruments.nameEn,
+    })
+    .from(campaignInstruments)
     .innerJoin(instrumentVersions, eq(instrumentVersions.id, campaignInstruments.instrumentVersionId))
     .innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
     .where(eq(campaignInstruments.campaignId, c.id));
   const order = groupsOfKind(c.kind).map((g) => g.group);
   instrumentRows.sort((a, b) => order.indexOf(a.raterGroup) - order.indexOf(b.raterGroup));
-  const reminders = await db.select({ daysBefore: campaignReminders.daysBefore, sentOn: campaignReminders.sentOn, recipients: campaignReminders.recipients })
-    .from(campaignReminders).where(eq(campaignReminders.campaignId, c.id)).orderBy(desc(campaignReminders.daysBefore));
-  const cohorts = (await db.select({ graduationYear: campaignCohorts.graduationYear, offsetYears: campaignCohorts.offsetYears })
-    .from(campaignCohorts).where(eq(campaignCohorts.campaignId, c.id)).orderBy(desc(campaignCohorts.graduationYear)))
-    .map((k) => ({ graduationYear: k.graduationYear, offsetYears: Number(k.offsetYears) }));
-  const employerCount = await queryValue(db, col.int, sql`
-    select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`);
+  const reminders = await db
+    .select({ daysBefore: campaignReminders.daysBefore, sentOn: campaignReminders.sentOn, recipients: campaignReminders.recipients })
+    .from(campaignReminders)
+    .where(eq(campaignReminders.campaignId, c.id))
+    .orderBy(desc(campaignReminders.daysBefore));
+  const cohorts = (
+    await db
+      .select({ graduationYear: campaignCohorts.graduationYear, offsetYears: campaignCohorts.offsetYears })
+      .from(campaignCohorts)
+      .where(eq(campaignCohorts.campaignId, c.id))
+      .orderBy(desc(campaignCohorts.graduationYear))
+  ).map((k) => ({ graduationYear: k.graduationYear, offsetYears: Number(k.offsetYears) }));
+  const employerCount = await queryValue(
+    db,
+    col.int,
+    sql`
+    select count(*)::int as employers from campaign_employers where campaign_id = ${c.id}`,
+  );
   const tracking = TRACKING_KINDS.includes(c.kind);
   const observerInstrument = instrumentRows.some((i) => (OBSERVER_GROUPS as readonly string[]).includes(i.raterGroup));
   return {
     campaign: {
-      id: c.id, kind: c.kind, name: c.name, state: c.state, termId: c.termId, termCode: term?.code ?? null,
-      scopeUnitId: c.scopeUnitId, scopeUnitName: unit?.name ?? null, scopeUnitNameEn: unit?.nameEn ?? null,
-      opensAt: c.opensAt, closesAt: c.closesAt, createdAt: c.createdAt, createdByName: creator?.name ?? null,
-      generatedAt: c.generatedAt, generationOptions: c.generationOptions, openedAt: c.openedAt, closedAt: c.closedAt,
-      source: c.source, schoolYear: await schoolYearOfCampaign(db, c.id),
+      id: c.id,
+      kind: c.kind,
+      name: c.name,
+      state: c.state,
+      termId: c.termId,
+      termCode: term?.code ?? null,
+      scopeUnitId: c.scopeUnitId,
+      scopeUnitName: unit?.name ?? null,
+      scopeUnitNameEn: unit?.nameEn ?? null,
+      opensAt: c.opensAt,
+      closesAt: c.closesAt,
+      createdAt: c.createdAt,
+      createdByName: creator?.name ?? null,
+      generatedAt: c.generatedAt,
+      generationOptions: c.generationOptions,
+      openedAt: c.openedAt,
+      closedAt: c.closedAt,
+      source: c.source,
+      schoolYear: await schoolYearOfCampaign(db, c.id),
     },
     manage,
     groups: groupsOfKind(c.kind),
@@ -198,8 +304,10 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     // observation round collected here (an imported term has no assignments), or an
     // end-of-term campaign with an observers' instrument that is still a draft (observers
     // may be planned) or has planned observations.
-    observationsTab: SECTION_KINDS.includes(c.kind) && c.source !== "import"
-      && (c.kind === "observation_round" || (observerInstrument && (c.state === "draft" || await hasObservations(db, c.id)))),
+    observationsTab:
+      SECTION_KINDS.includes(c.kind) &&
+      c.source !== "import" &&
+      (c.kind === "observation_round" || (observerInstrument && (c.state === "draft" || (await hasObservations(db, c.id))))),
     // Information officers' reports: the campaign's reports tab, and who may report.
     reports: c.kind === "info_officer",
     officers: c.kind === "info_officer" ? await officerCount(db, c) : null,
@@ -218,14 +326,22 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
 export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;
 
 async function hasObservations(db: DbOrTx, campaignId: number) {
-  return await queryValue(db, col.bool, sql`
-    select exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}) as found`);
+  return await queryValue(
+    db,
+    col.bool,
+    sql`
+    select exists (select 1 from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${campaignId}) as found`,
+  );
 }
 
 async function keyProgressOf(db: DbOrTx, campaignId: number) {
-  return queryOne(db, { targets: col.int, ready: col.int }, sql`
+  return queryOne(
+    db,
+    { targets: col.int, ready: col.int },
+    sql`
     select count(*)::int as targets, count(k.target_id)::int as ready
-    from campaign_targets t left join target_keys k on k.target_id = t.id where t.campaign_id = ${campaignId}`);
+    from campaign_targets t left join target_keys k on k.target_id = t.id where t.campaign_id = ${campaignId}`,
+  );
 }
 
 /** How many of the campaign's targets have their signing key (the page polls it while opening). */
@@ -243,32 +359,66 @@ export async function keyProgress(db: DbOrTx, actor: SessionUser, campaignId: nu
  */
 export async function campaignFormOptions(db: DbOrTx, actor: SessionUser, now: Date = new Date()) {
   const { scope } = await visibility(db, actor);
-  const termRows = await db.select({ id: terms.id, code: terms.code, isCurrent: terms.isCurrent, startsOn: terms.startsOn, endsOn: terms.endsOn })
-    .from(terms).orderBy(desc(terms.startsOn));
-  const versionRows = await db.select({
-    id: instrumentVersions.id, version: instrumentVersions.version, approvedAt: instrumentVersions.approvedAt,
-    instrumentId: instruments.id, kind: instruments.kind, key: instruments.key, name: instruments.name, nameEn: instruments.nameEn,
-  }).from(instrumentVersions).innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
+  const termRows = await db
+    .select({ id: terms.id, code: terms.code, isCurrent: terms.isCurrent, startsOn: terms.startsOn, endsOn: terms.endsOn })
+    .from(terms)
+    .orderBy(desc(terms.startsOn));
+  const versionRows = await db
+    .select({
+      id: instrumentVersions.id,
+      version: instrumentVersions.version,
+      approvedAt: instrumentVersions.approvedAt,
+      instrumentId: instruments.id,
+      kind: instruments.kind,
+      key: instruments.key,
+      name: instruments.name,
+      nameEn: instruments.nameEn,
+    })
+    .from(instrumentVersions)
+    .innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
     .where(eq(instrumentVersions.status, "approved"))
     .orderBy(desc(instrumentVersions.approvedAt), desc(instrumentVersions.id));
-  const versions = Object.fromEntries(INSTRUMENT_KINDS.map((k) => [k, versionRows.filter((r) => r.kind === k)])) as
-    Record<InstrumentKind, typeof versionRows>;
-  const unitRows = await db.select({ id: units.id, code: units.code, name: units.name, nameEn: units.nameEn, kind: units.kind, parentId: units.parentId })
-    .from(units).where(and(eq(units.active, true), scope === "all" ? undefined : scope.length ? inArray(units.id, scope) : sql`false`))
+  const versions = Object.fromEntries(INSTRUMENT_KINDS.map((k) => [k, versionRows.filter((r) => r.kind === k)])) as Record<
+    InstrumentKind,
+    typeof versionRows
+  >;
+  const unitRows = await db
+    .select({ id: units.id, code: units.code, name: units.name, nameEn: units.nameEn, kind: units.kind, parentId: units.parentId })
+    .from(units)
+    .where(and(eq(units.active, true), scope === "all" ? undefined : scope.length ? inArray(units.id, scope) : sql`false`))
     .orderBy(asc(units.code));
-  const unitCond = scope === "all" ? sql`` : scope.length ? sql`where p.unit_id in (${sql.join(scope.map((u) => sql`${u}`), sql`, `)})` : sql`where false`;
-  const cohortYears = await queryRows(db, { year: col.int, cohorts: col.int, alumni: col.int }, sql`
+  const unitCond =
+    scope === "all"
+      ? sql``
+      : scope.length
+        ? sql`where p.unit_id in (${sql.join(
+            scope.map((u) => sql`${u}`),
+            sql`, `,
+          )})`
+        : sql`where false`;
+  const cohortYears = await queryRows(
+    db,
+    { year: col.int, cohorts: col.int, alumni: col.int },
+    sql`
     select gc.graduation_year as year, count(distinct gc.id)::int as cohorts, count(a.id)::int as alumni
     from graduate_cohorts gc join programmes p on p.id = gc.programme_id left join alumni a on a.cohort_id = gc.id
-    ${unitCond} group by 1 order by 1 desc`);
-  const employerRows = await db.select({ id: employers.id, code: employers.code, name: employers.name }).from(employers)
-    .orderBy(asc(employers.name)).limit(EMPLOYER_CHOICES + 1);
+    ${unitCond} group by 1 order by 1 desc`,
+  );
+  const employerRows = await db
+    .select({ id: employers.id, code: employers.code, name: employers.name })
+    .from(employers)
+    .orderBy(asc(employers.name))
+    .limit(EMPLOYER_CHOICES + 1);
   const employerCount = await queryValue(db, col.int, sql`select count(*)::int as n from employers`);
   return {
     now,
     terms: termRows,
     kinds: (Object.keys(INSTRUMENT_KIND_FOR) as CampaignKind[]).map((kind) => ({
-      kind, groups: groupsOfKind(kind), term: TERM_KINDS.includes(kind), cohorts: kind === "graduate_tracking", employers: kind === "employer_tracking",
+      kind,
+      groups: groupsOfKind(kind),
+      term: TERM_KINDS.includes(kind),
+      cohorts: kind === "graduate_tracking",
+      employers: kind === "employer_tracking",
     })),
     versions,
     wholeSchool: scope === "all",
@@ -291,12 +441,21 @@ export function cohortYearsFor(opensAt: Date) {
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-export const settingsInput = z.object({
-  reminderDays: z.array(z.number("campaigns.errors.badReminderDay").int("campaigns.errors.badReminderDay")
-    .min(0, "campaigns.errors.badReminderDay").max(60, "campaigns.errors.badReminderDay"), "campaigns.errors.badReminderDay")
-    .max(5, "campaigns.errors.tooManyReminders"),
-  observersNamedToTeacher: z.boolean("campaigns.errors.invalidInput"),
-}).strict();
+export const settingsInput = z
+  .object({
+    reminderDays: z
+      .array(
+        z
+          .number("campaigns.errors.badReminderDay")
+          .int("campaigns.errors.badReminderDay")
+          .min(0, "campaigns.errors.badReminderDay")
+          .max(60, "campaigns.errors.badReminderDay"),
+        "campaigns.errors.badReminderDay",
+      )
+      .max(5, "campaigns.errors.tooManyReminders"),
+    observersNamedToTeacher: z.boolean("campaigns.errors.invalidInput"),
+  })
+  .strict();
 
 export type CampaignSettings = z.input<typeof settingsInput>;
 
@@ -306,8 +465,11 @@ export async function updateCampaignSettings(db: DbOrTx, actor: SessionUser, cam
   const c = await assertCanManageCampaign(db, actor, campaignId);
   if (c.state !== "draft" && c.state !== "open") throw new DomainError("CONFLICT", "campaigns.errors.settingsFrozen", { state: c.state });
   const reminderDays = [...new Set(input.reminderDays)].sort((a, b) => b - a);
-  const [row] = await db.update(campaigns).set({ reminderDays, observersNamedToTeacher: input.observersNamedToTeacher })
-    .where(eq(campaigns.id, campaignId)).returning({ reminderDays: campaigns.reminderDays, observersNamedToTeacher: campaigns.observersNamedToTeacher });
+  const [row] = await db
+    .update(campaigns)
+    .set({ reminderDays, observersNamedToTeacher: input.observersNamedToTeacher })
+    .where(eq(campaigns.id, campaignId))
+    .returning({ reminderDays: campaigns.reminderDays, observersNamedToTeacher: campaigns.observersNamedToTeacher });
   await recordAudit(db, { actorId: actor.id, action: "campaign.settings", subject: `campaign ${campaignId}`, detail: row });
   return row;
 }
@@ -346,7 +508,8 @@ export function deleteCampaignFor(db: DbOrTx, actor: SessionUser, campaignId: nu
 export function publishFor(db: DbOrTx, actor: SessionUser, campaignId: number, now: Date) {
   return managed(db, actor, campaignId, async () => {
     const review = await commentReviewState(db, campaignId);
-    if (review.state === "pending") throw new DomainError("CONFLICT", "campaigns.errors.commentsPending", { pending: review.counts.pending, total: review.counts.total });
+    if (review.state === "pending")
+      throw new DomainError("CONFLICT", "campaigns.errors.commentsPending", { pending: review.counts.pending, total: review.counts.total });
     return publishCampaign(db, campaignId, now, actor.id);
   });
 }
@@ -356,25 +519,53 @@ export function outboxFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
 }
 
 export type ObservationRow = {
-  targetId: number; sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null;
-  teacherId: number; teacherName: string; observerId: number; observerNumber: string; observerName: string; raterGroup: string;
+  targetId: number;
+  sectionId: number;
+  sectionCode: string;
+  courseCode: string;
+  courseName: string;
+  courseNameEn: string | null;
+  teacherId: number;
+  teacherName: string;
+  observerId: number;
+  observerNumber: string;
+  observerName: string;
+  raterGroup: string;
 };
 
 /** The observation assignments with the names of sections, teachers and observers (for the quality office's review). */
 export async function observationsFor(db: DbOrTx, actor: SessionUser, campaignId: number): Promise<ObservationRow[]> {
   const list = await managed(db, actor, campaignId, () => listObservations(db, campaignId));
   if (list.length === 0) return [];
-  const people = new Map((await db.select({ id: persons.id, number: persons.number, name: persons.name }).from(persons)
-    .where(inArray(persons.id, [...new Set(list.flatMap((o) => [o.teacherId, o.observerId]))]))).map((p) => [p.id, p]));
-  const secs = new Map((await db.select({ id: sections.id, code: sections.code, courseCode: courses.code, courseName: courses.name, courseNameEn: courses.nameEn })
-    .from(sections).innerJoin(courses, eq(courses.id, sections.courseId))
-    .where(inArray(sections.id, [...new Set(list.map((o) => o.sectionId))]))).map((s) => [s.id, s]));
+  const people = new Map(
+    (
+      await db
+        .select({ id: persons.id, number: persons.number, name: persons.name })
+        .from(persons)
+        .where(inArray(persons.id, [...new Set(list.flatMap((o) => [o.teacherId, o.observerId]))]))
+    ).map((p) => [p.id, p]),
+  );
+  const secs = new Map(
+    (
+      await db
+        .select({ id: sections.id, code: sections.code, courseCode: courses.code, courseName: courses.name, courseNameEn: courses.nameEn })
+        .from(sections)
+        .innerJoin(courses, eq(courses.id, sections.courseId))
+        .where(inArray(sections.id, [...new Set(list.map((o) => o.sectionId))]))
+    ).map((s) => [s.id, s]),
+  );
   return list.map((o) => {
     const s = secs.get(o.sectionId);
     const observer = people.get(o.observerId);
     return {
-      ...o, sectionCode: s?.code ?? "", courseCode: s?.courseCode ?? "", courseName: s?.courseName ?? "", courseNameEn: s?.courseNameEn ?? null,
-      teacherName: people.get(o.teacherId)?.name ?? "", observerNumber: observer?.number ?? "", observerName: observer?.name ?? "",
+      ...o,
+      sectionCode: s?.code ?? "",
+      courseCode: s?.courseCode ?? "",
+      courseName: s?.courseName ?? "",
+      courseNameEn: s?.courseNameEn ?? null,
+      teacherName: people.get(o.teacherId)?.name ?? "",
+      observerNumber: observer?.number ?? "",
+      observerName: observer?.name ?? "",
     };
   });
 }
@@ -398,7 +589,6 @@ export async function ratesFor(db: DbOrTx, actor: SessionUser, raw: z.input<type
   return ratesForActor(db, actor, input);
 }
 
-
 /**
  * An information-officer campaign's reports for the reader: the quality office reads them
  * all with the officer's name; a unit admin (managing or following the campaign) reads the
@@ -415,9 +605,23 @@ export async function reportsFor(db: DbOrTx, actor: SessionUser, campaignId: num
 // Observation rounds: progress and the named records
 
 const assignmentRow = {
-  id: col.int, observer_id: col.int, observer_name: col.text, observer_number: col.text, rater_group: col.text,
-  section_id: col.int, section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, teacher_name: col.text.nullable,
-  unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable, planned_on: col.text.nullable, done: col.bool, observed_on: col.text.nullable,
+  id: col.int,
+  observer_id: col.int,
+  observer_name: col.text,
+  observer_number: col.text,
+  rater_group: col.text,
+  section_id: col.int,
+  section_code: col.text,
+  course_code: col.text,
+  course_name: col.text,
+  course_name_en: col.text.nullable,
+  teacher_name: col.text.nullable,
+  unit_id: col.int,
+  unit_name: col.text,
+  unit_name_en: col.text.nullable,
+  planned_on: col.text.nullable,
+  done: col.bool,
+  observed_on: col.text.nullable,
 };
 
 export type VisitStatus = "done" | "partial" | "pending";
@@ -432,7 +636,10 @@ const rate = (done: number, due: number) => (due > 0 ? done / due : null);
  */
 export async function observationProgressFor(db: DbOrTx, actor: SessionUser, campaignId: number) {
   await assertCanManageCampaign(db, actor, campaignId);
-  const rows = await queryRows(db, assignmentRow, sql`
+  const rows = await queryRows(
+    db,
+    assignmentRow,
+    sql`
     select o.id, o.observer_id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group,
       t.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, te.name as teacher_name,
       co.unit_id, u.name as unit_name, u.name_en as unit_name_en, o.planned_on::text as planned_on,
@@ -441,24 +648,59 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
       join sections s on s.id = t.section_id join courses co on co.id = s.course_id join units u on u.id = co.unit_id
       left join persons te on te.id = t.teacher_id left join observation_records r on r.assignment_id = o.id
     where t.campaign_id = ${campaignId}
-    order by co.code, s.code, ob.number, te.name`);
+    order by co.code, s.code, ob.number, te.name`,
+  );
   type Visit = {
-    key: string; sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null; teachers: string[];
-    observerId: number; observerName: string; observerNumber: string; raterGroup: string; unitId: number;
-    plannedOn: string | null; due: number; done: number; lastOn: string | null; status: VisitStatus;
+    key: string;
+    sectionId: number;
+    sectionCode: string;
+    courseCode: string;
+    courseName: string;
+    courseNameEn: string | null;
+    teachers: string[];
+    observerId: number;
+    observerName: string;
+    observerNumber: string;
+    raterGroup: string;
+    unitId: number;
+    plannedOn: string | null;
+    due: number;
+    done: number;
+    lastOn: string | null;
+    status: VisitStatus;
   };
   const visits = new Map<string, Visit>();
-  const observers = new Map<number, { observerId: number; observerName: string; observerNumber: string; raterGroup: string; due: number; done: number; rate: number | null }>();
-  const unitsMap = new Map<number, { unitId: number; unitName: string; unitNameEn: string | null; due: number; done: number; rate: number | null }>();
+  const observers = new Map<
+    number,
+    { observerId: number; observerName: string; observerNumber: string; raterGroup: string; due: number; done: number; rate: number | null }
+  >();
+  const unitsMap = new Map<
+    number,
+    { unitId: number; unitName: string; unitNameEn: string | null; due: number; done: number; rate: number | null }
+  >();
   let done = 0;
   for (const r of rows) {
     const key = `${r.section_id}|${r.observer_id}`;
     let v = visits.get(key);
     if (!v) {
       v = {
-        key, sectionId: r.section_id, sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, teachers: [],
-        observerId: r.observer_id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
-        unitId: r.unit_id, plannedOn: r.planned_on, due: 0, done: 0, lastOn: null, status: "pending",
+        key,
+        sectionId: r.section_id,
+        sectionCode: r.section_code,
+        courseCode: r.course_code,
+        courseName: r.course_name,
+        courseNameEn: r.course_name_en,
+        teachers: [],
+        observerId: r.observer_id,
+        observerName: r.observer_name,
+        observerNumber: r.observer_number,
+        raterGroup: r.rater_group,
+        unitId: r.unit_id,
+        plannedOn: r.planned_on,
+        due: 0,
+        done: 0,
+        lastOn: null,
+        status: "pending",
       };
       visits.set(key, v);
     }
@@ -469,24 +711,42 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
       done++;
       if (r.observed_on && (v.lastOn === null || r.observed_on > v.lastOn)) v.lastOn = r.observed_on;
     }
-    const o = observers.get(r.observer_id) ?? { observerId: r.observer_id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group, due: 0, done: 0, rate: null };
+    const o = observers.get(r.observer_id) ?? {
+      observerId: r.observer_id,
+      observerName: r.observer_name,
+      observerNumber: r.observer_number,
+      raterGroup: r.rater_group,
+      due: 0,
+      done: 0,
+      rate: null,
+    };
     o.due++;
     if (r.done) o.done++;
     observers.set(o.observerId, o);
-    const u = unitsMap.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.unit_name, unitNameEn: r.unit_name_en, due: 0, done: 0, rate: null };
+    const u = unitsMap.get(r.unit_id) ?? {
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      unitNameEn: r.unit_name_en,
+      due: 0,
+      done: 0,
+      rate: null,
+    };
     u.due++;
     if (r.done) u.done++;
     unitsMap.set(u.unitId, u);
   }
   for (const v of visits.values()) v.status = v.done === v.due ? "done" : v.done > 0 ? "partial" : "pending";
   const byVisit = [...visits.values()];
-  const byObserver = [...observers.values()].map((o) => ({ ...o, rate: rate(o.done, o.due) }))
+  const byObserver = [...observers.values()]
+    .map((o) => ({ ...o, rate: rate(o.done, o.due) }))
     .sort((a, b) => a.observerNumber.localeCompare(b.observerNumber));
   const byUnit = [...unitsMap.values()].map((u) => ({ ...u, rate: rate(u.done, u.due) })).sort((a, b) => a.unitId - b.unitId);
   return {
     records: { due: rows.length, done },
     visits: { due: byVisit.length, done: byVisit.filter((v) => v.status === "done").length },
-    byVisit, byObserver, byUnit,
+    byVisit,
+    byObserver,
+    byUnit,
   };
 }
 
@@ -497,11 +757,26 @@ export async function observationProgressFor(db: DbOrTx, actor: SessionUser, cam
  */
 export async function observationRecordsFor(db: DbOrTx, actor: SessionUser, campaignId: number, locale: "zh" | "en") {
   await assertCanManageCampaign(db, actor, campaignId);
-  const rows = await queryRows(db, {
-    id: col.int, observer_name: col.text, observer_number: col.text, rater_group: col.text, teacher_name: col.text.nullable,
-    section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, observed_on: col.text, submitted_at: col.date,
-    comment: col.text.nullable, version_id: col.int, answers: col.json<unknown>(), score: col.num.nullable,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      id: col.int,
+      observer_name: col.text,
+      observer_number: col.text,
+      rater_group: col.text,
+      teacher_name: col.text.nullable,
+      section_code: col.text,
+      course_code: col.text,
+      course_name: col.text,
+      course_name_en: col.text.nullable,
+      observed_on: col.text,
+      submitted_at: col.date,
+      comment: col.text.nullable,
+      version_id: col.int,
+      answers: col.json<unknown>(),
+      score: col.num.nullable,
+    },
+    sql`
     select r.id, ob.name as observer_name, ob.number as observer_number, o.rater_group::text as rater_group, te.name as teacher_name,
       s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, r.observed_on::text as observed_on, r.submitted_at,
       r.comment, r.instrument_version_id as version_id, r.answers,
@@ -510,12 +785,25 @@ export async function observationRecordsFor(db: DbOrTx, actor: SessionUser, camp
       join persons ob on ob.id = r.observer_id left join persons te on te.id = t.teacher_id
       join sections s on s.id = t.section_id join courses co on co.id = s.course_id
     where t.campaign_id = ${campaignId}
-    order by r.observed_on desc, r.id desc`);
-  const surveys = await surveysOf(db, rows.map((r) => r.version_id));
+    order by r.observed_on desc, r.id desc`,
+  );
+  const surveys = await surveysOf(
+    db,
+    rows.map((r) => r.version_id),
+  );
   return rows.map((r) => ({
-    recordId: r.id, observerName: r.observer_name, observerNumber: r.observer_number, raterGroup: r.rater_group,
-    teacherName: r.teacher_name ?? "", sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-    observedOn: r.observed_on, submittedAt: r.submitted_at, comment: r.comment,
+    recordId: r.id,
+    observerName: r.observer_name,
+    observerNumber: r.observer_number,
+    raterGroup: r.rater_group,
+    teacherName: r.teacher_name ?? "",
+    sectionCode: r.section_code,
+    courseCode: r.course_code,
+    courseName: r.course_name,
+    courseNameEn: r.course_name_en,
+    observedOn: r.observed_on,
+    submittedAt: r.submitted_at,
+    comment: r.comment,
     /** 0–100 (the instrument's weighted score); null when it scores nothing */
     score: r.score === null ? null : Math.round(r.score * 10) / 10,
     answers: readableAnswers(surveys.get(r.version_id), r.answers, locale),

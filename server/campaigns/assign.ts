@@ -27,14 +27,19 @@ import { officerCount } from "./reports";
  *   Their invitations come later.
  */
 
-export const generateOptionsInput = z.object({
-  // Sections with fewer enrolled students are left out (too small to report anonymously).
-  minEnrolment: z.number().int().min(0).max(10_000).default(0),
-  excludedCourseTypes: z.array(z.enum(courseType.enumValues, "campaigns.errors.badCourseType")).max(10).default([]),
-  excludedCourseCodes: z.array(z.string().trim().min(1).max(64)).max(10_000).default([]),
-  // end_of_term: which eligibility to generate; default: those of student/self the campaign has an instrument for.
-  raterGroups: z.array(z.enum(["student", "self"], "campaigns.errors.badRaterGroup")).min(1).optional(),
-}).strict();
+export const generateOptionsInput = z
+  .object({
+    // Sections with fewer enrolled students are left out (too small to report anonymously).
+    minEnrolment: z.number().int().min(0).max(10_000).default(0),
+    excludedCourseTypes: z.array(z.enum(courseType.enumValues, "campaigns.errors.badCourseType")).max(10).default([]),
+    excludedCourseCodes: z.array(z.string().trim().min(1).max(64)).max(10_000).default([]),
+    // end_of_term: which eligibility to generate; default: those of student/self the campaign has an instrument for.
+    raterGroups: z
+      .array(z.enum(["student", "self"], "campaigns.errors.badRaterGroup"))
+      .min(1)
+      .optional(),
+  })
+  .strict();
 
 export type GenerateOptions = z.input<typeof generateOptionsInput>;
 type Options = z.output<typeof generateOptionsInput>;
@@ -45,12 +50,22 @@ type Options = z.output<typeof generateOptionsInput>;
  * campaign has now; for information-officer campaigns the officers who may report.
  */
 export type GenerateResult = {
-  targets: number; eligibility: number; excludedSections: number; seconds: number;
-  sections: number; observations: number; officers?: number;
+  targets: number;
+  eligibility: number;
+  excludedSections: number;
+  seconds: number;
+  sections: number;
+  observations: number;
+  officers?: number;
 };
 
 function list(values: readonly string[]): SQL {
-  return values.length ? sql.join(values.map((v) => sql`${v}`), sql`, `) : sql`null`;
+  return values.length
+    ? sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )
+    : sql`null`;
 }
 
 /**
@@ -108,7 +123,13 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
       // The draft's eligibility is rebuilt from scratch (no token can have been issued yet).
       await tx.execute(sql`delete from eligibility e using campaign_targets t where t.id = e.target_id and t.campaign_id = ${c.id}`);
       if (c.kind === "end_of_term") {
-        const have = (await queryRows(tx, { g: col.oneOf(RATER_GROUPS) }, sql`select rater_group::text as g from campaign_instruments where campaign_id = ${c.id}`)).map((r) => r.g);
+        const have = (
+          await queryRows(
+            tx,
+            { g: col.oneOf(RATER_GROUPS) },
+            sql`select rater_group::text as g from campaign_instruments where campaign_id = ${c.id}`,
+          )
+        ).map((r) => r.g);
         const groups = o.raterGroups ?? (["student", "self"] as const).filter((g) => have.includes(g));
         if (groups.length === 0) throw new DomainError("BAD_REQUEST", "campaigns.errors.noRaterGroups");
         if (groups.includes("student")) {
@@ -135,12 +156,16 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
           join campaign_cohorts cc on cc.campaign_id = ${c.id} and cc.graduation_year = gc.graduation_year
           join programmes p on p.id = gc.programme_id
         ${c.scopeUnitId === null ? sql`` : sql`where p.unit_id in (${unitSubtreeSql(c.scopeUnitId)})`}`;
-      await tx.execute(sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.cohort_id is null or t.cohort_id not in (${wanted}))`);
+      await tx.execute(
+        sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.cohort_id is null or t.cohort_id not in (${wanted}))`,
+      );
       await tx.execute(sql`insert into campaign_targets (campaign_id, cohort_id) select ${c.id}, cohort_id from (${wanted}) w
         on conflict on constraint campaign_targets_uq do nothing`);
     } else if (c.kind === "employer_tracking") {
       const wanted = sql`select employer_id from campaign_employers where campaign_id = ${c.id}`;
-      await tx.execute(sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.employer_id is null or t.employer_id not in (${wanted}))`);
+      await tx.execute(
+        sql`delete from campaign_targets t where t.campaign_id = ${c.id} and (t.employer_id is null or t.employer_id not in (${wanted}))`,
+      );
       await tx.execute(sql`insert into campaign_targets (campaign_id, employer_id) select ${c.id}, employer_id from (${wanted}) w
         on conflict on constraint campaign_targets_uq do nothing`);
     } else if (c.kind === "info_officer") {
@@ -149,16 +174,23 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
     } else {
       throw new DomainError("BAD_REQUEST", "campaigns.errors.kindNotGenerated", { kind: c.kind });
     }
-    const counts = await queryOne(tx, { targets: col.int, excluded: col.int, eligibility: col.int, sections: col.int, observations: col.int }, sql`
+    const counts = await queryOne(
+      tx,
+      { targets: col.int, excluded: col.int, eligibility: col.int, sections: col.int, observations: col.int },
+      sql`
       select (select count(*)::int from campaign_targets where campaign_id = ${c.id}) as targets,
              (select count(*)::int from campaign_exclusions where campaign_id = ${c.id}) as excluded,
              (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${c.id}) as eligibility,
              (select count(distinct section_id)::int from campaign_targets where campaign_id = ${c.id}) as sections,
-             (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id}) as observations`);
+             (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id where t.campaign_id = ${c.id}) as observations`,
+    );
     await tx.update(campaigns).set({ generationOptions: o, generatedAt: new Date() }).where(eq(campaigns.id, c.id));
     return {
-      targets: counts.targets, eligibility: counts.eligibility, excludedSections: counts.excluded,
-      sections: counts.sections, observations: counts.observations,
+      targets: counts.targets,
+      eligibility: counts.eligibility,
+      excludedSections: counts.excluded,
+      sections: counts.sections,
+      observations: counts.observations,
       ...(officers === undefined ? {} : { officers }),
       seconds: Math.round(performance.now() - started) / 1000,
     };
@@ -166,16 +198,36 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
 }
 
 export type UnitSummary = {
-  unitId: number; unitCode: string; unitName: string;
-  sections: number; targets: number; eligibleStudents: number; eligibilityRows: number; excludedSections: number;
+  unitId: number;
+  unitCode: string;
+  unitName: string;
+  sections: number;
+  targets: number;
+  eligibleStudents: number;
+  eligibilityRows: number;
+  excludedSections: number;
 };
 
 export type AssignmentSummary = {
-  campaignId: number; state: string; generatedAt: Date | null; options: Record<string, unknown> | null;
-  sections: number; targets: number; eligibleStudents: number; eligibilityRows: number;
+  campaignId: number;
+  state: string;
+  generatedAt: Date | null;
+  options: Record<string, unknown> | null;
+  sections: number;
+  targets: number;
+  eligibleStudents: number;
+  eligibilityRows: number;
   byGroup: Partial<Record<RaterGroup, number>>;
   observations: number;
-  excluded: { sectionId: number; sectionCode: string; courseCode: string; courseName: string; courseNameEn: string | null; unitId: number; reason: string }[];
+  excluded: {
+    sectionId: number;
+    sectionCode: string;
+    courseCode: string;
+    courseName: string;
+    courseNameEn: string | null;
+    unitId: number;
+    reason: string;
+  }[];
   excludedByReason: Record<string, number>;
   units: UnitSummary[];
 };
@@ -188,7 +240,10 @@ export type AssignmentSummary = {
  */
 export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise<AssignmentSummary> {
   const c = await getCampaignRow(db, campaignId);
-  const tot = await queryOne(db, { targets: col.int, sections: col.int, students: col.int, rows: col.int, observations: col.int }, sql`
+  const tot = await queryOne(
+    db,
+    { targets: col.int, sections: col.int, students: col.int, rows: col.int, observations: col.int },
+    sql`
     select (select count(*)::int from campaign_targets where campaign_id = ${c.id}) as targets,
       (select count(distinct section_id)::int from campaign_targets where campaign_id = ${c.id}) as sections,
       (select count(distinct e.person_id)::int from eligibility e join campaign_targets t on t.id = e.target_id
@@ -196,19 +251,44 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
       (select count(*)::int from eligibility e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = ${c.id} and not e.excluded) as rows,
       (select count(*)::int from observation_assignments o join campaign_targets t on t.id = o.target_id
-        where t.campaign_id = ${c.id}) as observations`);
-  const groups = await queryRows(db, { g: col.oneOf(RATER_GROUPS), n: col.int }, sql`
+        where t.campaign_id = ${c.id}) as observations`,
+  );
+  const groups = await queryRows(
+    db,
+    { g: col.oneOf(RATER_GROUPS), n: col.int },
+    sql`
     select e.rater_group::text as g, count(*)::int as n from eligibility e join campaign_targets t on t.id = e.target_id
-    where t.campaign_id = ${c.id} and not e.excluded group by 1`);
-  const excluded = await queryRows(db, {
-    section_id: col.int, section_code: col.text, course_code: col.text, course_name: col.text, course_name_en: col.text.nullable, unit_id: col.int, reason: col.text,
-  }, sql`
+    where t.campaign_id = ${c.id} and not e.excluded group by 1`,
+  );
+  const excluded = await queryRows(
+    db,
+    {
+      section_id: col.int,
+      section_code: col.text,
+      course_code: col.text,
+      course_name: col.text,
+      course_name_en: col.text.nullable,
+      unit_id: col.int,
+      reason: col.text,
+    },
+    sql`
     select x.section_id, s.code as section_code, co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.unit_id, x.reason
     from campaign_exclusions x join sections s on s.id = x.section_id join courses co on co.id = s.course_id
-    where x.campaign_id = ${c.id} order by co.code, s.code`);
-  const perUnit = await queryRows(db, {
-    unit_id: col.int, code: col.text, name: col.text, sections: col.int, targets: col.int, students: col.int, rows: col.int, excluded: col.int,
-  }, sql`
+    where x.campaign_id = ${c.id} order by co.code, s.code`,
+  );
+  const perUnit = await queryRows(
+    db,
+    {
+      unit_id: col.int,
+      code: col.text,
+      name: col.text,
+      sections: col.int,
+      targets: col.int,
+      students: col.int,
+      rows: col.int,
+      excluded: col.int,
+    },
+    sql`
     with t as (
       select t.id, t.section_id, coalesce(co.unit_id, p.unit_id) as unit_id
       from campaign_targets t
@@ -227,22 +307,40 @@ export async function assignmentSummary(db: DbOrTx, campaignId: number): Promise
       (select count(distinct person_id)::int from e where e.unit_id = u.id and e.rater_group = 'student') as students,
       (select count(*)::int from e where e.unit_id = u.id) as rows,
       coalesce((select n from x where x.unit_id = u.id), 0) as excluded
-    from ids join units u on u.id = ids.unit_id order by u.code`);
+    from ids join units u on u.id = ids.unit_id order by u.code`,
+  );
   const excludedByReason: Record<string, number> = {};
   for (const x of excluded) excludedByReason[x.reason] = (excludedByReason[x.reason] ?? 0) + 1;
   return {
-    campaignId: c.id, state: c.state, generatedAt: c.generatedAt, options: c.generationOptions,
-    sections: tot.sections, targets: tot.targets, eligibleStudents: tot.students,
-    eligibilityRows: tot.rows, observations: tot.observations,
+    campaignId: c.id,
+    state: c.state,
+    generatedAt: c.generatedAt,
+    options: c.generationOptions,
+    sections: tot.sections,
+    targets: tot.targets,
+    eligibleStudents: tot.students,
+    eligibilityRows: tot.rows,
+    observations: tot.observations,
     byGroup: Object.fromEntries(groups.map((g) => [g.g, g.n])),
     excluded: excluded.map((x) => ({
-      sectionId: x.section_id, sectionCode: x.section_code, courseCode: x.course_code, courseName: x.course_name, courseNameEn: x.course_name_en,
-      unitId: x.unit_id, reason: x.reason,
+      sectionId: x.section_id,
+      sectionCode: x.section_code,
+      courseCode: x.course_code,
+      courseName: x.course_name,
+      courseNameEn: x.course_name_en,
+      unitId: x.unit_id,
+      reason: x.reason,
     })),
     excludedByReason,
     units: perUnit.map((u) => ({
-      unitId: u.unit_id, unitCode: u.code, unitName: u.name, sections: u.sections, targets: u.targets,
-      eligibleStudents: u.students, eligibilityRows: u.rows, excludedSections: u.excluded,
+      unitId: u.unit_id,
+      unitCode: u.code,
+      unitName: u.name,
+      sections: u.sections,
+      targets: u.targets,
+      eligibleStudents: u.students,
+      eligibilityRows: u.rows,
+      excludedSections: u.excluded,
     })),
   };
 }

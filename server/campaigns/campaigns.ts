@@ -2,8 +2,17 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import {
-  campaignCohorts, campaignEmployers, campaignInstruments, campaignTargets, campaigns, employers, graduateCohorts,
-  instruments, programmes, terms, units,
+  campaignCohorts,
+  campaignEmployers,
+  campaignInstruments,
+  campaignTargets,
+  campaigns,
+  employers,
+  graduateCohorts,
+  instruments,
+  programmes,
+  terms,
+  units,
 } from "@/db/schema";
 import { CAMPAIGN_KINDS, RATER_GROUPS } from "@/db/schema/campaigns";
 import { col, queryRows, queryValue } from "@/db/query";
@@ -17,8 +26,14 @@ import type { Secret } from "../anonymity/keys";
 import { flushPool } from "../anonymity/pool";
 import { ensureTargetKeys } from "../anonymity/targetkeys";
 import {
-  ANONYMOUS_GROUPS, CAMPAIGN_MANAGE_ROLES, COHORT_OFFSETS, INSTRUMENT_KIND_FOR, TERM_KINDS, cohortYearFor,
-  type CampaignKind, type RaterGroup,
+  ANONYMOUS_GROUPS,
+  CAMPAIGN_MANAGE_ROLES,
+  COHORT_OFFSETS,
+  INSTRUMENT_KIND_FOR,
+  TERM_KINDS,
+  cohortYearFor,
+  type CampaignKind,
+  type RaterGroup,
 } from "./kinds";
 import { officerCount } from "./reports";
 import { checkStep, moveCampaign } from "./states";
@@ -41,7 +56,10 @@ const conflict = (code: GroupKey<"campaigns.errors">, params?: Record<string, st
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const res = schema.safeParse(input);
   if (res.success) return res.data;
-  const issues = res.error.issues.map((i) => ({ path: i.path.join("."), code: (i.message.startsWith("campaigns.") ? i.message : "campaigns.errors.invalidInput") as MessageKey }));
+  const issues = res.error.issues.map((i) => ({
+    path: i.path.join("."),
+    code: (i.message.startsWith("campaigns.") ? i.message : "campaigns.errors.invalidInput") as MessageKey,
+  }));
   const first = issues[0];
   const path = first?.path ?? "";
   throw new DomainError("BAD_REQUEST", first?.code ?? "campaigns.errors.invalidInput", { path }, issues);
@@ -50,30 +68,44 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 const id = idSchema;
 const date = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), "campaigns.errors.badDate");
 
-const instrumentList = z.array(z.object({
-  raterGroup: z.enum(RATER_GROUPS, "campaigns.errors.badRaterGroup"),
-  instrumentVersionId: id,
-}), "campaigns.errors.instrumentsRequired")
+const instrumentList = z
+  .array(
+    z.object({
+      raterGroup: z.enum(RATER_GROUPS, "campaigns.errors.badRaterGroup"),
+      instrumentVersionId: id,
+    }),
+    "campaigns.errors.instrumentsRequired",
+  )
   .min(1, "campaigns.errors.instrumentsRequired")
   .refine((xs) => new Set(xs.map((x) => x.raterGroup)).size === xs.length, "campaigns.errors.duplicateRaterGroup");
 
-export const createCampaignInput = z.object({
-  kind: z.enum(CAMPAIGN_KINDS, "campaigns.errors.badKind"),
-  name: z.string("campaigns.errors.nameRequired").trim().min(1, "campaigns.errors.nameRequired").max(200, "campaigns.errors.nameTooLong"),
-  termId: id.nullish(),
-  // null or absent: the whole school (quality office only).
-  scopeUnitId: id.nullish(),
-  opensAt: date,
-  closesAt: date,
-  instruments: instrumentList,
-  // graduate_tracking: the graduating years surveyed, each 0.5, 3 or 5 years after graduation.
-  cohorts: z.array(z.object({
-    graduationYear: z.number().int().min(1950).max(2200),
-    offsetYears: z.union(COHORT_OFFSETS.map((o) => z.literal(o)) as [z.ZodLiteral<0.5>, z.ZodLiteral<3>, z.ZodLiteral<5>], "campaigns.errors.badOffset"),
-  })).max(10).optional(),
-  // employer_tracking: the employers surveyed, or "all" (every employer on record now).
-  employers: z.union([z.literal("all"), z.array(id).min(1, "campaigns.errors.employersRequired").max(100_000)]).optional(),
-}).strict()
+export const createCampaignInput = z
+  .object({
+    kind: z.enum(CAMPAIGN_KINDS, "campaigns.errors.badKind"),
+    name: z.string("campaigns.errors.nameRequired").trim().min(1, "campaigns.errors.nameRequired").max(200, "campaigns.errors.nameTooLong"),
+    termId: id.nullish(),
+    // null or absent: the whole school (quality office only).
+    scopeUnitId: id.nullish(),
+    opensAt: date,
+    closesAt: date,
+    instruments: instrumentList,
+    // graduate_tracking: the graduating years surveyed, each 0.5, 3 or 5 years after graduation.
+    cohorts: z
+      .array(
+        z.object({
+          graduationYear: z.number().int().min(1950).max(2200),
+          offsetYears: z.union(
+            COHORT_OFFSETS.map((o) => z.literal(o)) as [z.ZodLiteral<0.5>, z.ZodLiteral<3>, z.ZodLiteral<5>],
+            "campaigns.errors.badOffset",
+          ),
+        }),
+      )
+      .max(10)
+      .optional(),
+    // employer_tracking: the employers surveyed, or "all" (every employer on record now).
+    employers: z.union([z.literal("all"), z.array(id).min(1, "campaigns.errors.employersRequired").max(100_000)]).optional(),
+  })
+  .strict()
   .refine((v) => v.opensAt < v.closesAt, { message: "campaigns.errors.windowOrder", path: ["closesAt"] });
 
 export type CreateCampaignInput = z.input<typeof createCampaignInput>;
@@ -113,7 +145,10 @@ async function checkInstruments(db: DbOrTx, kind: CampaignKind, list: { raterGro
     const want = allowed[raterGroup];
     if (!want) throw bad("groupNotForKind", { group: raterGroup, kind });
     const v = await requireApprovedVersion(db, instrumentVersionId);
-    const [inst] = await db.select({ kind: instruments.kind, key: instruments.key }).from(instruments).where(eq(instruments.id, v.instrumentId));
+    const [inst] = await db
+      .select({ kind: instruments.kind, key: instruments.key })
+      .from(instruments)
+      .where(eq(instruments.id, v.instrumentId));
     if (inst.kind !== want) throw bad("wrongInstrumentKind", { group: raterGroup, want, got: inst.kind, key: inst.key });
   }
 }
@@ -153,13 +188,26 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
     for (const c of cohorts) {
       // The wave surveys the cohort about `offsetYears` after it graduated (a year's leeway).
       if (Math.abs(c.graduationYear - cohortYearFor(input.opensAt, c.offsetYears)) > 1) {
-        throw bad("cohortOffsetMismatch", { year: c.graduationYear, offset: c.offsetYears, expected: cohortYearFor(input.opensAt, c.offsetYears) });
+        throw bad("cohortOffsetMismatch", {
+          year: c.graduationYear,
+          offset: c.offsetYears,
+          expected: cohortYearFor(input.opensAt, c.offsetYears),
+        });
       }
     }
-    const found = await db.select({ n: count() }).from(graduateCohorts)
+    const found = await db
+      .select({ n: count() })
+      .from(graduateCohorts)
       .innerJoin(programmes, eq(programmes.id, graduateCohorts.programmeId))
-      .where(and(inArray(graduateCohorts.graduationYear, cohorts.map((c) => c.graduationYear)),
-        scopeUnitId === null ? undefined : sql`${programmes.unitId} in (${unitSubtreeSql(scopeUnitId)})`));
+      .where(
+        and(
+          inArray(
+            graduateCohorts.graduationYear,
+            cohorts.map((c) => c.graduationYear),
+          ),
+          scopeUnitId === null ? undefined : sql`${programmes.unitId} in (${unitSubtreeSql(scopeUnitId)})`,
+        ),
+      );
     if (found[0].n === 0) throw bad("noCohorts");
   } else if (input.cohorts !== undefined) throw bad("cohortsNotAllowed");
 
@@ -179,24 +227,40 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
   await checkInstruments(db, input.kind, input.instruments);
 
   return db.transaction(async (tx) => {
-    const [c] = await tx.insert(campaigns).values({
-      kind: input.kind, name: input.name, termId, scopeUnitId, opensAt: input.opensAt, closesAt: input.closesAt,
-      createdBy: actor.id,
-    }).returning();
+    const [c] = await tx
+      .insert(campaigns)
+      .values({
+        kind: input.kind,
+        name: input.name,
+        termId,
+        scopeUnitId,
+        opensAt: input.opensAt,
+        closesAt: input.closesAt,
+        createdBy: actor.id,
+      })
+      .returning();
     await tx.insert(campaignInstruments).values(input.instruments.map((i) => ({ campaignId: c.id, ...i })));
     if (input.kind === "graduate_tracking") {
-      await tx.insert(campaignCohorts).values(input.cohorts!.map((k) => ({
-        campaignId: c.id, graduationYear: k.graduationYear, offsetYears: String(k.offsetYears),
-      })));
+      await tx.insert(campaignCohorts).values(
+        input.cohorts!.map((k) => ({
+          campaignId: c.id,
+          graduationYear: k.graduationYear,
+          offsetYears: String(k.offsetYears),
+        })),
+      );
     }
     for (let i = 0; i < employerIds.length; i += 5000) {
       await tx.insert(campaignEmployers).values(employerIds.slice(i, i + 5000).map((e) => ({ campaignId: c.id, employerId: e })));
     }
-    await recordAudit(tx, { actorId: actor.id, action: "campaign.create", subject: `campaign ${c.id}`, detail: { kind: c.kind, name: c.name, scopeUnitId, instruments: input.instruments } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "campaign.create",
+      subject: `campaign ${c.id}`,
+      detail: { kind: c.kind, name: c.name, scopeUnitId, instruments: input.instruments },
+    });
     return c;
   });
 }
-
 
 /**
  * Replaces a draft campaign's instrument versions (same checks as at creation). Refused
@@ -217,13 +281,17 @@ export async function setCampaignInstruments(db: DbOrTx, actor: SessionUser, cam
 
 /** The rater groups a campaign's assignment needs an instrument for (eligibility, observations, invitations' targets). */
 export async function groupsInUse(db: DbOrTx, campaignId: number): Promise<RaterGroup[]> {
-  const rows = await queryRows(db, { g: col.oneOf(RATER_GROUPS) }, sql`
+  const rows = await queryRows(
+    db,
+    { g: col.oneOf(RATER_GROUPS) },
+    sql`
     select distinct e.rater_group::text as g from eligibility e join campaign_targets t on t.id = e.target_id
       where t.campaign_id = ${campaignId} and not e.excluded
     union select distinct o.rater_group::text from observation_assignments o join campaign_targets t on t.id = o.target_id
       where t.campaign_id = ${campaignId}
     union select 'alumni' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and cohort_id is not null)
-    union select 'employer' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and employer_id is not null)`);
+    union select 'employer' where exists (select 1 from campaign_targets where campaign_id = ${campaignId} and employer_id is not null)`,
+  );
   return rows.map((r) => r.g).sort();
 }
 
@@ -250,8 +318,14 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
     checkStep(c, "open");
     if (now < c.opensAt) throw conflict("notYetOpen");
     if (now >= c.closesAt) throw conflict("windowOver");
-    const have = new Set((await tx.select({ g: campaignInstruments.raterGroup }).from(campaignInstruments)
-      .where(eq(campaignInstruments.campaignId, campaignId))).map((r) => r.g));
+    const have = new Set(
+      (
+        await tx
+          .select({ g: campaignInstruments.raterGroup })
+          .from(campaignInstruments)
+          .where(eq(campaignInstruments.campaignId, campaignId))
+      ).map((r) => r.g),
+    );
     if (c.kind === "info_officer") {
       // No targets: the officers in scope report, named, through the students' instrument.
       const officers = await officerCount(tx, c);
@@ -266,9 +340,13 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
     const missing = (await groupsInUse(tx, campaignId)).filter((g) => !have.has(g));
     if (missing.length) throw conflict("missingInstrument", { groups: missing.join(", ") });
     if ((await anonymousGroups(tx, campaignId)).length > 0) {
-      const k = await queryValue(tx, col.int, sql`
+      const k = await queryValue(
+        tx,
+        col.int,
+        sql`
         select count(*)::int as k from campaign_targets t left join target_keys tk on tk.target_id = t.id
-        where t.campaign_id = ${campaignId} and tk.target_id is null`);
+        where t.campaign_id = ${campaignId} and tk.target_id is null`,
+      );
       if (k > 0) throw conflict("keysNotReady", { count: k });
     }
     const row = await moveCampaign(tx, campaignId, "open", now);
@@ -283,7 +361,13 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
  * while it ran) becomes responses in the same transaction (anonymity/pool.ts); without it, or
  * for a submission that raced the close, the scheduler's sweep does so within a minute.
  */
-export async function closeCampaign(db: DbOrTx, campaignId: number, now: Date = new Date(), actorId: number | null = null, secret?: Secret) {
+export async function closeCampaign(
+  db: DbOrTx,
+  campaignId: number,
+  now: Date = new Date(),
+  actorId: number | null = null,
+  secret?: Secret,
+) {
   return db.transaction(async (tx) => {
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     checkStep(c, "close");
@@ -319,7 +403,12 @@ export async function deleteCampaign(db: DbOrTx, actor: SessionUser, campaignId:
     const c = await getCampaignRow(tx, campaignId, { lock: true });
     checkStep(c, "delete");
     await tx.delete(campaigns).where(eq(campaigns.id, campaignId));
-    await recordAudit(tx, { actorId: actor.id, action: "campaign.delete", subject: `campaign ${campaignId}`, detail: { kind: c.kind, name: c.name, scopeUnitId: c.scopeUnitId } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "campaign.delete",
+      subject: `campaign ${campaignId}`,
+      detail: { kind: c.kind, name: c.name, scopeUnitId: c.scopeUnitId },
+    });
     return { id: campaignId };
   });
 }

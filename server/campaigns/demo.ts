@@ -9,13 +9,19 @@ import { generateAssignments } from "./assign";
 import { createCampaign, openCampaign } from "./campaigns";
 import { cohortYearFor, type InstrumentKind } from "./kinds";
 
-export const DEMO_CAMPAIGNS = { endOfTerm: "计算机与信息工程学院 2026-2027-1 学期期末学生评教", tracking: "毕业生跟踪调查（示范）" } as const;
+export const DEMO_CAMPAIGNS = {
+  endOfTerm: "计算机与信息工程学院 2026-2027-1 学期期末学生评教",
+  tracking: "毕业生跟踪调查（示范）",
+} as const;
 
 async function latestApproved(db: Db, kind: InstrumentKind): Promise<number> {
-  const [v] = await db.select({ id: instrumentVersions.id }).from(instrumentVersions)
+  const [v] = await db
+    .select({ id: instrumentVersions.id })
+    .from(instrumentVersions)
     .innerJoin(instruments, eq(instruments.id, instrumentVersions.instrumentId))
     .where(and(eq(instruments.kind, kind), eq(instrumentVersions.status, "approved")))
-    .orderBy(desc(instrumentVersions.version)).limit(1);
+    .orderBy(desc(instrumentVersions.version))
+    .limit(1);
   if (!v) throw new Error(`demo: no approved ${kind} instrument`);
   return v.id;
 }
@@ -34,7 +40,7 @@ export async function seedDemoCampaigns(db: Db, secret: Secret, now: Date, log: 
   if (existing.length) return;
   const account = async (number: string) => {
     const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
-    const u = p && await loadSessionUser(db, p.id);
+    const u = p && (await loadSessionUser(db, p.id));
     if (!u) throw new Error(`demo: no ${number} account`);
     return u;
   };
@@ -46,13 +52,23 @@ export async function seedDemoCampaigns(db: Db, secret: Secret, now: Date, log: 
   const closesAt = new Date(now.getTime() + 21 * 24 * 3600_000);
 
   const started = performance.now();
-  const eot = await createCampaign(db, unitAdmin, {
-    kind: "end_of_term", name: DEMO_CAMPAIGNS.endOfTerm, termId: term.id, scopeUnitId: cs.id, opensAt, closesAt,
-    instruments: [
-      { raterGroup: "student", instrumentVersionId: await latestApproved(db, "student_evaluation") },
-      { raterGroup: "self", instrumentVersionId: await latestApproved(db, "self_evaluation") },
-    ],
-  }, now);
+  const eot = await createCampaign(
+    db,
+    unitAdmin,
+    {
+      kind: "end_of_term",
+      name: DEMO_CAMPAIGNS.endOfTerm,
+      termId: term.id,
+      scopeUnitId: cs.id,
+      opensAt,
+      closesAt,
+      instruments: [
+        { raterGroup: "student", instrumentVersionId: await latestApproved(db, "student_evaluation") },
+        { raterGroup: "self", instrumentVersionId: await latestApproved(db, "self_evaluation") },
+      ],
+    },
+    now,
+  );
   const g = await generateAssignments(db, eot.id);
   log(`Demo campaign "${eot.name}": ${g.targets} targets, ${g.eligibility} raters; making signing keys…`);
   await openCampaign(db, eot.id, now, unitAdmin.id, secret);
@@ -60,13 +76,25 @@ export async function seedDemoCampaigns(db: Db, secret: Secret, now: Date, log: 
   const years = await db.selectDistinct({ y: graduateCohorts.graduationYear }).from(graduateCohorts);
   const have = new Set(years.map((r) => r.y));
   const cohorts = ([0.5, 3, 5] as const)
-    .map((offsetYears) => ({ offsetYears, graduationYear: [0, -1, 1].map((d) => cohortYearFor(opensAt, offsetYears) + d).find((y) => have.has(y)) }))
+    .map((offsetYears) => ({
+      offsetYears,
+      graduationYear: [0, -1, 1].map((d) => cohortYearFor(opensAt, offsetYears) + d).find((y) => have.has(y)),
+    }))
     .filter((c): c is { offsetYears: 0.5 | 3 | 5; graduationYear: number } => c.graduationYear !== undefined);
   if (cohorts.length) {
-    const wave = await createCampaign(db, quality, {
-      kind: "graduate_tracking", name: DEMO_CAMPAIGNS.tracking, opensAt, closesAt, cohorts,
-      instruments: [{ raterGroup: "alumni", instrumentVersionId: await latestApproved(db, "graduate_tracking") }],
-    }, now);
+    const wave = await createCampaign(
+      db,
+      quality,
+      {
+        kind: "graduate_tracking",
+        name: DEMO_CAMPAIGNS.tracking,
+        opensAt,
+        closesAt,
+        cohorts,
+        instruments: [{ raterGroup: "alumni", instrumentVersionId: await latestApproved(db, "graduate_tracking") }],
+      },
+      now,
+    );
     await generateAssignments(db, wave.id);
     await openCampaign(db, wave.id, now, quality.id, secret);
     const inv = await sendInvitations(db, quality, wave.id, secret, now);

@@ -28,8 +28,11 @@ export const CAMPAIGN_MANAGE_ROLES = ["quality_admin", "unit_admin"] as const sa
  */
 export const INSTRUMENT_KIND_FOR: Record<CampaignKind, Partial<Record<RaterGroup, InstrumentKind>>> = {
   end_of_term: {
-    student: "student_evaluation", self: "self_evaluation", peer: "peer_evaluation",
-    supervisor: "supervisor_observation", leader: "leader_observation",
+    student: "student_evaluation",
+    self: "self_evaluation",
+    peer: "peer_evaluation",
+    supervisor: "supervisor_observation",
+    leader: "leader_observation",
   },
   observation_round: { peer: "peer_evaluation", supervisor: "supervisor_observation", leader: "leader_observation" },
   self_evaluation: { self: "self_evaluation" },

@@ -28,15 +28,19 @@ import { INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, type ObserverGroup
  * Replanning replaces the draft's observation assignments; refused once the campaign opens.
  */
 
-export const planObservationsInput = z.object({
-  perSection: z.number().int().min(1, "campaigns.errors.badPerSection").max(20, "campaigns.errors.badPerSection"),
-  quotaPerObserver: z.number().int().min(1, "campaigns.errors.badQuota").max(1000, "campaigns.errors.badQuota"),
-  groups: z.array(z.enum(OBSERVER_GROUPS, "campaigns.errors.badRaterGroup")).min(1, "campaigns.errors.badRaterGroup")
-    .refine((g) => new Set(g).size === g.length, "campaigns.errors.duplicateRaterGroup"),
-  seed: z.number().int().default(1),
-  // When the campaign has no targets yet: the exclusions to make them with.
-  exclusions: generateOptionsInput.omit({ raterGroups: true }).optional(),
-}).strict();
+export const planObservationsInput = z
+  .object({
+    perSection: z.number().int().min(1, "campaigns.errors.badPerSection").max(20, "campaigns.errors.badPerSection"),
+    quotaPerObserver: z.number().int().min(1, "campaigns.errors.badQuota").max(1000, "campaigns.errors.badQuota"),
+    groups: z
+      .array(z.enum(OBSERVER_GROUPS, "campaigns.errors.badRaterGroup"))
+      .min(1, "campaigns.errors.badRaterGroup")
+      .refine((g) => new Set(g).size === g.length, "campaigns.errors.duplicateRaterGroup"),
+    seed: z.number().int().default(1),
+    // When the campaign has no targets yet: the exclusions to make them with.
+    exclusions: generateOptionsInput.omit({ raterGroups: true }).optional(),
+  })
+  .strict();
 
 export type PlanObservationsOptions = z.input<typeof planObservationsInput>;
 
@@ -72,7 +76,8 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     assertDraft(c);
     if (!SECTION_KINDS.includes(c.kind)) throw new DomainError("BAD_REQUEST", "campaigns.errors.kindNotObserved", { kind: c.kind });
     for (const g of o.groups) {
-      if (!INSTRUMENT_KIND_FOR[c.kind][g]) throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
+      if (!INSTRUMENT_KIND_FOR[c.kind][g])
+        throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
     }
     const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
     if (n === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
@@ -85,19 +90,32 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       for (let u = id === null ? undefined : byId.get(id); u; u = u.parentId === null ? undefined : byId.get(u.parentId)) out.push(u.id);
       return out;
     };
-    const collegeOf = (id: number | null) => ancestors(id).find((a) => byId.get(a)!.kind === "college" || byId.get(a)!.kind === "department") ?? null;
+    const collegeOf = (id: number | null) =>
+      ancestors(id).find((a) => byId.get(a)!.kind === "college" || byId.get(a)!.kind === "department") ?? null;
 
-    const sectionRows = await queryRows(tx, { section_id: col.int, code: col.text, unit_id: col.int }, sql`
+    const sectionRows = await queryRows(
+      tx,
+      { section_id: col.int, code: col.text, unit_id: col.int },
+      sql`
       select distinct t.section_id, s.code, co.unit_id from campaign_targets t
         join sections s on s.id = t.section_id join courses co on co.id = s.course_id
-      where t.campaign_id = ${c.id} order by t.section_id`);
-    const teacherRows = await queryRows(tx, { section_id: col.int, person_id: col.int, unit_id: col.int.nullable }, sql`
+      where t.campaign_id = ${c.id} order by t.section_id`,
+    );
+    const teacherRows = await queryRows(
+      tx,
+      { section_id: col.int, person_id: col.int, unit_id: col.int.nullable },
+      sql`
       select st.section_id, st.person_id, p.unit_id from section_teachers st join persons p on p.id = st.person_id
-      where st.section_id in (select section_id from campaign_targets where campaign_id = ${c.id})`);
-    const grantRows = await queryRows(tx, { person_id: col.int, role: col.text, grant_unit: col.int.nullable, person_unit: col.int.nullable }, sql`
+      where st.section_id in (select section_id from campaign_targets where campaign_id = ${c.id})`,
+    );
+    const grantRows = await queryRows(
+      tx,
+      { person_id: col.int, role: col.text, grant_unit: col.int.nullable, person_unit: col.int.nullable },
+      sql`
       select g.person_id, g.role::text as role, g.unit_id as grant_unit, p.unit_id as person_unit
       from role_grants g join persons p on p.id = g.person_id and p.active and p.kind = 'staff'
-      where g.role in ('supervisor', 'leader', 'teacher') order by g.person_id`);
+      where g.role in ('supervisor', 'leader', 'teacher') order by g.person_id`,
+    );
 
     const teachersOf = new Map<number, { person: number; unit: number | null }[]>();
     for (const r of teacherRows) {
@@ -151,8 +169,9 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       load.set(person, load.get(person)! - 1);
       sectionsOf.get(person)!.delete(sid);
     };
-    const order = [...sections].sort((a, b) => candidates.get(a.id)!.length - candidates.get(b.id)!.length
-      || hash(o.seed, a.id) - hash(o.seed, b.id) || a.id - b.id);
+    const order = [...sections].sort(
+      (a, b) => candidates.get(a.id)!.length - candidates.get(b.id)!.length || hash(o.seed, a.id) - hash(o.seed, b.id) || a.id - b.id,
+    );
     for (let round = 1; round <= N; round++) {
       for (const s of order) {
         const here = on.get(s.id)!;
@@ -163,7 +182,11 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
           const l = load.get(cand.person) ?? 0;
           if (l >= Q || here.has(cand.person)) continue;
           const key: [number, number, number] = [l, cand.tier, hash(o.seed, s.id, cand.person)];
-          if (!pickKey || key[0] < pickKey[0] || (key[0] === pickKey[0] && (key[1] < pickKey[1] || (key[1] === pickKey[1] && key[2] < pickKey[2])))) {
+          if (
+            !pickKey ||
+            key[0] < pickKey[0] ||
+            (key[0] === pickKey[0] && (key[1] < pickKey[1] || (key[1] === pickKey[1] && key[2] < pickKey[2])))
+          ) {
             pick = cand;
             pickKey = key;
           }
@@ -178,7 +201,8 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       while (on.get(s.id)!.size < N) {
         const parent = new Map<number, { section: number; prev: number | null }>();
         const queue: number[] = [];
-        const sortedCands = (sid: number) => [...candidates.get(sid)!].sort((a, b) => hash(o.seed, sid, a.person) - hash(o.seed, sid, b.person));
+        const sortedCands = (sid: number) =>
+          [...candidates.get(sid)!].sort((a, b) => hash(o.seed, sid, a.person) - hash(o.seed, sid, b.person));
         for (const cand of sortedCands(s.id)) {
           if (on.get(s.id)!.has(cand.person)) continue;
           parent.set(cand.person, { section: s.id, prev: null });
@@ -187,7 +211,10 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
         let end: number | null = null;
         while (queue.length && end === null) {
           const p = queue.shift()!;
-          if ((load.get(p) ?? 0) < Q) { end = p; break; }
+          if ((load.get(p) ?? 0) < Q) {
+            end = p;
+            break;
+          }
           for (const s2 of [...(sectionsOf.get(p) ?? [])].sort((a, b) => a - b)) {
             if (s2 === s.id) continue;
             for (const cand of sortedCands(s2)) {
@@ -206,7 +233,9 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
           if (prev !== null) moves.push({ person: prev, to: -1, from: section });
           cur = prev;
         }
-        const ok = moves.every((m) => m.to === -1 || !on.get(m.to)!.has(m.person) || moves.some((x) => x.person === m.person && x.from === m.to));
+        const ok = moves.every(
+          (m) => m.to === -1 || !on.get(m.to)!.has(m.person) || moves.some((x) => x.person === m.person && x.from === m.to),
+        );
         if (!ok) break;
         for (const m of moves) if (m.to === -1) unplace(m.from!, m.person);
         for (const m of moves) if (m.to !== -1) place(m.to, candOf(m.to, m.person));
@@ -214,9 +243,14 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     }
 
     // Store: one row per observer × teacher target of the section.
-    await tx.execute(sql`delete from observation_assignments o using campaign_targets t where t.id = o.target_id and t.campaign_id = ${c.id}`);
-    const targets = await tx.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId }).from(campaignTargets)
-      .where(eq(campaignTargets.campaignId, c.id)).orderBy(asc(campaignTargets.id));
+    await tx.execute(
+      sql`delete from observation_assignments o using campaign_targets t where t.id = o.target_id and t.campaign_id = ${c.id}`,
+    );
+    const targets = await tx
+      .select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId })
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, c.id))
+      .orderBy(asc(campaignTargets.id));
     const targetsOf = new Map<number, number[]>();
     for (const t of targets) {
       if (t.sectionId === null) continue;
@@ -236,9 +270,13 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     for (let i = 0; i < rows.length; i += 2000) await tx.insert(observationAssignments).values(rows.slice(i, i + 2000));
     const loads = [...load.values()].filter((l) => l > 0);
     return {
-      sections: sections.length, visits, assignments: rows.length, byGroup,
+      sections: sections.length,
+      visits,
+      assignments: rows.length,
+      byGroup,
       load: { observers: loads.length, min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 },
-      short: sections.filter((s) => on.get(s.id)!.size < N)
+      short: sections
+        .filter((s) => on.get(s.id)!.size < N)
         .map((s) => ({ sectionId: s.id, sectionCode: s.code, assigned: on.get(s.id)!.size, candidates: candidates.get(s.id)!.length })),
     };
   });
@@ -246,8 +284,12 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
 
 /** The observation assignments of a campaign (for review). */
 export async function listObservations(db: DbOrTx, campaignId: number) {
-  return queryRows(db, { targetId: col.int, sectionId: col.int, teacherId: col.int, observerId: col.int, raterGroup: col.oneOf(OBSERVER_GROUPS) }, sql`
+  return queryRows(
+    db,
+    { targetId: col.int, sectionId: col.int, teacherId: col.int, observerId: col.int, raterGroup: col.oneOf(OBSERVER_GROUPS) },
+    sql`
     select o.target_id as "targetId", t.section_id as "sectionId", t.teacher_id as "teacherId", o.observer_id as "observerId", o.rater_group::text as "raterGroup"
     from observation_assignments o join campaign_targets t on t.id = o.target_id
-    where t.campaign_id = ${campaignId} order by t.section_id, o.observer_id, o.target_id`);
+    where t.campaign_id = ${campaignId} order by t.section_id, o.observer_id, o.target_id`,
+  );
 }

@@ -5,11 +5,29 @@ import { campaigns, courses, eligibility, enrolments, persons, roleGrants, secti
 import { createInvitations } from "../invitations/invitations";
 import { closeCampaign } from "./campaigns";
 import {
-  endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER, SECRET, studentTokens, submit, trackingData,
+  endOfTermCampaign,
+  graduateCampaign,
+  invitationTokenFor,
+  invitationsOf,
+  LATER,
+  SECRET,
+  studentTokens,
+  submit,
+  trackingData,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { approvePolicy, createPolicy, defaultPolicy, retirePolicy } from "../scoring/policies";
-import { ratesForActor, ratesForTeacher, responseRates, roundRate, teacherRow, type RateDimension, type RateRow, type TeacherRateReport, type TeacherRateRow } from "./rates";
+import {
+  ratesForActor,
+  ratesForTeacher,
+  responseRates,
+  roundRate,
+  teacherRow,
+  type RateDimension,
+  type RateRow,
+  type TeacherRateReport,
+  type TeacherRateRow,
+} from "./rates";
 import { expectDomainError } from "../test/errors";
 
 let db: Db;
@@ -45,21 +63,38 @@ let targetsOf: Record<string, number[]>;
 async function extend(db: Db, s: School) {
   const [teacherA2] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
   await db.insert(roleGrants).values({ personId: teacherA2.id, role: "teacher" });
-  const [cs102] = await db.insert(courses).values({ code: "CS102", name: "数据结构", unitId: s.officeA.id, programmeId: s.progA.id }).returning();
+  const [cs102] = await db
+    .insert(courses)
+    .values({ code: "CS102", name: "数据结构", unitId: s.officeA.id, programmeId: s.progA.id })
+    .returning();
   const [secC] = await db.insert(sections).values({ code: "CS102-01", termId: s.term.id, courseId: cs102.id }).returning();
   await db.insert(sectionTeachers).values([
     { sectionId: s.secA.id, personId: teacherA2.id, role: "co", share: "0.5" },
     { sectionId: secC.id, personId: s.people.teacherA.id },
   ]);
-  const more = await db.insert(persons).values(["s3", "s4", "s5", "s6", "s7", "s8"].map((n, i) => ({
-    number: `2023${String(i + 10)}`, name: `学生${n}`, kind: "student" as const, unitId: s.unitA.id, programmeId: s.progA.id,
-  }))).returning();
+  const more = await db
+    .insert(persons)
+    .values(
+      ["s3", "s4", "s5", "s6", "s7", "s8"].map((n, i) => ({
+        number: `2023${String(i + 10)}`,
+        name: `学生${n}`,
+        kind: "student" as const,
+        unitId: s.unitA.id,
+        programmeId: s.progA.id,
+      })),
+    )
+    .returning();
   ids = { studentA: s.people.studentA.id, studentB: s.people.studentB.id, ...Object.fromEntries(more.map((p, i) => [`s${i + 3}`, p.id])) };
   const sectionId: Record<string, number> = { secA: s.secA.id, secB: s.secB.id, secC: secC.id };
   // The fixture already enrols studentA in secA, studentB in secA and secB.
   const have = new Set([`studentA/secA`, `studentB/secA`, `studentB/secB`]);
-  await db.insert(enrolments).values(PLAN.flatMap((p) => Object.keys(p.acts).filter((sec) => !have.has(`${p.student}/${sec}`))
-    .map((sec) => ({ sectionId: sectionId[sec], personId: ids[p.student] }))));
+  await db.insert(enrolments).values(
+    PLAN.flatMap((p) =>
+      Object.keys(p.acts)
+        .filter((sec) => !have.has(`${p.student}/${sec}`))
+        .map((sec) => ({ sectionId: sectionId[sec], personId: ids[p.student] })),
+    ),
+  );
   // A student who withdrew is not eligible at all.
   await db.insert(enrolments).values({ sectionId: secC.id, personId: s.people.studentB.id, status: "withdrawn" });
   return { teacherA2, cs102, secC, sectionId };
@@ -76,7 +111,9 @@ beforeAll(async () => {
     secB: [t(s.secB.id, s.people.teacherB.id)],
     secC: [t(x.secC.id, s.people.teacherA.id)],
   };
-  await db.update(eligibility).set({ excluded: true })
+  await db
+    .update(eligibility)
+    .set({ excluded: true })
     .where(and(eq(eligibility.personId, ids[EXCLUDED.student]), eq(eligibility.targetId, targetsOf[EXCLUDED.section][0])));
   for (const p of PLAN.filter((q) => q.tokens)) {
     const tokens = await studentTokens(db, campaign.id, ids[p.student]);
@@ -93,7 +130,8 @@ beforeAll(async () => {
   live = await responseRates(db, campaign.id, "unit");
   // What teachers read while it runs (counted from the spent tokens), under the default
   // minimum (5) and under a year's policy asking for 2.
-  const teacherView = async (p: { id: number }) => ratesForActor(db, await sessionOf(db, p), { campaignId: campaign.id, by: "unit" }) as Promise<TeacherRateReport>;
+  const teacherView = async (p: { id: number }) =>
+    ratesForActor(db, await sessionOf(db, p), { campaignId: campaign.id, by: "unit" }) as Promise<TeacherRateReport>;
   for (const p of [s.people.teacherA, x.teacherA2, s.people.teacherB]) liveTeacher.set(p.id, await teacherView(p));
   liveHome = await ratesForTeacher(db, s.people.teacherA.id);
   const term = await db.query.terms.findFirst({ where: (t, { eq: e }) => e(t.id, s.term.id) });
@@ -133,16 +171,32 @@ function expected(keyOf: (section: string, teacherIndex: number) => string | nul
   return out;
 }
 const withRate = (c: Counts) => ({ ...c, rate: c.eligible ? (c.answered + c.declined) / c.eligible : null });
-const counts = (r: RateRow | TeacherRateRow) => ({ eligible: r.eligible, started: r.started, answered: r.answered, declined: r.declined, rate: r.rate });
-const sum = (cs: Iterable<Counts>) => [...cs].reduce((a, c) => ({
-  eligible: a.eligible + c.eligible, started: a.started + c.started, answered: a.answered + c.answered, declined: a.declined + c.declined,
-}), { eligible: 0, started: 0, answered: 0, declined: 0 });
+const counts = (r: RateRow | TeacherRateRow) => ({
+  eligible: r.eligible,
+  started: r.started,
+  answered: r.answered,
+  declined: r.declined,
+  rate: r.rate,
+});
+const sum = (cs: Iterable<Counts>) =>
+  [...cs].reduce(
+    (a, c) => ({
+      eligible: a.eligible + c.eligible,
+      started: a.started + c.started,
+      answered: a.answered + c.answered,
+      declined: a.declined + c.declined,
+    }),
+    { eligible: 0, started: 0, answered: 0, declined: 0 },
+  );
 
 describe("responseRates", () => {
   it("counts per section, course, programme and unit match the plan; the total is their sum", async () => {
     const dims: Record<RateDimension, { key: (sec: string) => string; idOf: Record<string, number> }> = {
       section: { key: (sec) => sec, idOf: { secA: s.secA.id, secB: s.secB.id, secC: x.secC.id } },
-      course: { key: (sec) => ({ secA: "CS101", secB: "EN101", secC: "CS102" })[sec]!, idOf: { CS101: s.courseA.id, EN101: s.courseB.id, CS102: x.cs102.id } },
+      course: {
+        key: (sec) => ({ secA: "CS101", secB: "EN101", secC: "CS102" })[sec]!,
+        idOf: { CS101: s.courseA.id, EN101: s.courseB.id, CS102: x.cs102.id },
+      },
       programme: { key: (sec) => (sec === "secB" ? "050201" : "080902"), idOf: { "080902": s.progA.id, "050201": s.progB.id } },
       unit: { key: (sec) => ({ secA: "A", secB: "B", secC: "A1" })[sec]!, idOf: { A: s.unitA.id, B: s.unitB.id, A1: s.officeA.id } },
     };
@@ -167,7 +221,12 @@ describe("responseRates", () => {
   it("a section taught by two teachers: its row sums both teachers' targets; labels name the course and both teachers", async () => {
     const r = await responseRates(db, campaign.id, "section");
     const secA = r.rows.find((row) => row.id === s.secA.id)!;
-    const perTeacher = [0, 1].map((i) => expected((sec) => sec, (sec, j) => sec === "secA" && j === i).get("secA")!);
+    const perTeacher = [0, 1].map((i) =>
+      expected(
+        (sec) => sec,
+        (sec, j) => sec === "secA" && j === i,
+      ).get("secA")!,
+    );
     expect(counts(secA)).toEqual(withRate(sum(perTeacher)));
     expect(secA.eligible).toBe(10); // 5 students × 2 teachers
     expect(secA).toMatchObject({ code: "CS101-01", course: "CS101 程序设计基础" });
@@ -189,7 +248,8 @@ describe("responseRates", () => {
 });
 
 describe("ratesForActor", () => {
-  const as = async (person: { id: number }, by: RateDimension = "unit") => ratesForActor(db, await sessionOf(db, person), { campaignId: campaign.id, by });
+  const as = async (person: { id: number }, by: RateDimension = "unit") =>
+    ratesForActor(db, await sessionOf(db, person), { campaignId: campaign.id, by });
 
   it("the quality office sees the whole campaign", async () => {
     const r = await as(s.people.quality);
@@ -218,18 +278,32 @@ describe("ratesForActor", () => {
       expect(a.live).toBe(true);
       expect(a.minRaters).toBe(5);
       for (const row of a.rows) {
-        expect({ answered: row.answered, declined: row.declined, started: row.started, rate: row.rate, withheld: row.withheld })
-          .toEqual({ answered: null, declined: null, started: null, rate: null, withheld: true });
+        expect({ answered: row.answered, declined: row.declined, started: row.started, rate: row.rate, withheld: row.withheld }).toEqual({
+          answered: null,
+          declined: null,
+          started: null,
+          rate: null,
+          withheld: true,
+        });
         expect(row.eligible).toBeGreaterThan(0);
       }
-      const total = teacher.id === s.people.teacherA.id
-        ? { answered: null, declined: null, started: null, rate: roundRate(5 / 8), withheld: false }
-        : { answered: null, declined: null, started: null, rate: null, withheld: true };
-      expect({ answered: a.total.answered, declined: a.total.declined, started: a.total.started, rate: a.total.rate, withheld: a.total.withheld }).toEqual(total);
+      const total =
+        teacher.id === s.people.teacherA.id
+          ? { answered: null, declined: null, started: null, rate: roundRate(5 / 8), withheld: false }
+          : { answered: null, declined: null, started: null, rate: null, withheld: true };
+      expect({
+        answered: a.total.answered,
+        declined: a.total.declined,
+        started: a.total.started,
+        rate: a.total.rate,
+        withheld: a.total.withheld,
+      }).toEqual(total);
     }
-    expect(liveHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null)).toBe(true);
+    expect(
+      liveHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null),
+    ).toBe(true);
     // Once closed, the teacher reads the counts.
-    const closed = await as(s.people.teacherA) as TeacherRateReport;
+    const closed = (await as(s.people.teacherA)) as TeacherRateReport;
     expect(closed.live).toBe(false);
     expect(closed.rows.every((r) => r.answered !== null && r.declined !== null && !r.rounded)).toBe(true);
   });
@@ -253,7 +327,10 @@ describe("ratesForActor", () => {
   it("refuses an unknown campaign and a bad dimension", async () => {
     const q = await sessionOf(db, s.people.quality);
     await expectDomainError(ratesForActor(db, q, { campaignId: 999_999 }), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
-    await expectDomainError(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), { kind: "BAD_REQUEST", code: "campaigns.errors.invalidInput" });
+    await expectDomainError(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), {
+      kind: "BAD_REQUEST",
+      code: "campaigns.errors.invalidInput",
+    });
   });
   it("once the campaign has closed, the teacher sees the exact counts of their own targets, by section, whatever is asked", async () => {
     // Campaigns only move forward: this test comes last among those reading the open campaign.
@@ -262,19 +339,28 @@ describe("ratesForActor", () => {
       const a = await as(s.people.teacherA, "unit");
       expect(a.by).toBe("section");
       expect(a.rows.map((row) => row.id).sort()).toEqual([s.secA.id, x.secC.id].sort());
-      const mineA = expected((sec) => sec, (sec, i) => (sec === "secA" && i === 0) || sec === "secC");
+      const mineA = expected(
+        (sec) => sec,
+        (sec, i) => (sec === "secA" && i === 0) || sec === "secC",
+      );
       for (const row of a.rows) expect(counts(row)).toEqual(withRate(mineA.get(row.id === s.secA.id ? "secA" : "secC")!));
 
       const a2 = await as(x.teacherA2, "programme");
       expect(a2.rows.map((row) => row.id)).toEqual([s.secA.id]);
-      expect(counts(a2.rows[0])).toEqual(withRate(expected((sec) => sec, (sec, i) => sec === "secA" && i === 1).get("secA")!));
+      expect(counts(a2.rows[0])).toEqual(
+        withRate(
+          expected(
+            (sec) => sec,
+            (sec, i) => sec === "secA" && i === 1,
+          ).get("secA")!,
+        ),
+      );
 
       // 刘老师 is also a supervisor of college B: still only her own section.
       const b = await as(s.people.teacherB);
       expect(b.rows.map((row) => row.id)).toEqual([s.secB.id]);
     }
   });
-
 });
 
 describe("tracking campaigns", () => {
@@ -305,8 +391,21 @@ describe("tracking campaigns", () => {
 describe("teacherRow", () => {
   const row: RateRow = { id: 1, code: "S1", name: "课程", eligible: 40, started: 30, answered: 17, declined: 1, rate: 18 / 40 };
   it("while the campaign runs: no counts, the rate to the nearest 10 %, nothing below the minimum", () => {
-    expect(teacherRow(row, true, 5)).toMatchObject({ eligible: 40, started: null, answered: null, declined: null, rate: 0.5, rounded: true, withheld: false });
-    expect(teacherRow({ ...row, answered: 4, declined: 9, rate: 13 / 40 }, true, 5)).toMatchObject({ answered: null, declined: null, rate: null, withheld: true });
+    expect(teacherRow(row, true, 5)).toMatchObject({
+      eligible: 40,
+      started: null,
+      answered: null,
+      declined: null,
+      rate: 0.5,
+      rounded: true,
+      withheld: false,
+    });
+    expect(teacherRow({ ...row, answered: 4, declined: 9, rate: 13 / 40 }, true, 5)).toMatchObject({
+      answered: null,
+      declined: null,
+      rate: null,
+      withheld: true,
+    });
     expect([0.04, 0.05, 0.449, 0.45, 0.96, 1].map(roundRate)).toEqual([0, 0.1, 0.4, 0.5, 1, 1]);
   });
   it("once it has closed: the exact counts", () => {

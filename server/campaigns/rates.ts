@@ -51,9 +51,15 @@ export type RateReport = { campaignId: number; by: RateDimension; total: RateRow
 export type RateFilter = { units?: UnitScope; teacherId?: number };
 
 function targetsOf(campaignId: number, f: RateFilter): SQL {
-  const unitCond = f.units === undefined || f.units === "all" ? sql``
-    : f.units.length === 0 ? sql`and false`
-    : sql`and coalesce(co.unit_id, p.unit_id) in (${sql.join(f.units.map((u) => sql`${u}`), sql`, `)})`;
+  const unitCond =
+    f.units === undefined || f.units === "all"
+      ? sql``
+      : f.units.length === 0
+        ? sql`and false`
+        : sql`and coalesce(co.unit_id, p.unit_id) in (${sql.join(
+            f.units.map((u) => sql`${u}`),
+            sql`, `,
+          )})`;
   const teacherCond = f.teacherId === undefined ? sql`` : sql`and t.teacher_id = ${f.teacherId}`;
   return sql`
     select t.id, t.section_id, co.id as course_id, coalesce(co.programme_id, gc.programme_id) as programme_id,
@@ -79,17 +85,31 @@ const LABEL: Record<RateDimension, SQL> = {
 
 /** A group's counts with its label (the total has no label columns: they decode as null). */
 const rawRow = {
-  key: col.int.nullable, code: col.text.nullable, name: col.text.nullable, course: col.text.nullable, teachers: col.text.nullable,
-  name_en: col.text.nullable, course_en: col.text.nullable,
-  eligible: col.int, started: col.int, answered: col.int, declined: col.int,
+  key: col.int.nullable,
+  code: col.text.nullable,
+  name: col.text.nullable,
+  course: col.text.nullable,
+  teachers: col.text.nullable,
+  name_en: col.text.nullable,
+  course_en: col.text.nullable,
+  eligible: col.int,
+  started: col.int,
+  answered: col.int,
+  declined: col.int,
 };
 
 function toRow(r: RowOf<typeof rawRow>, by: RateDimension | null): RateRow {
   const { eligible, answered, declined } = r;
   return {
-    id: r.key, code: r.code, name: r.name, ...(by === null ? {} : { nameEn: r.name_en ?? null }),
+    id: r.key,
+    code: r.code,
+    name: r.name,
+    ...(by === null ? {} : { nameEn: r.name_en ?? null }),
     ...(by === "section" ? { course: r.course ?? undefined, courseEn: r.course_en ?? null, teachers: r.teachers ?? undefined } : {}),
-    eligible, started: r.started, answered, declined,
+    eligible,
+    started: r.started,
+    answered,
+    declined,
     rate: eligible > 0 ? Math.min(1, (answered + declined) / eligible) : null,
   };
 }
@@ -131,22 +151,32 @@ export async function responseRates(db: DbOrTx, campaignId: number, by: RateDime
       from tg left join (select target_id, sum(eligible)::int as eligible, sum(started)::int as started from el group by 1) el on el.target_id = tg.id
         left join rs on rs.target_id = tg.id
     )`;
-  const grouped = await queryRows(db, rawRow, sql`${per},
+  const grouped = await queryRows(
+    db,
+    rawRow,
+    sql`${per},
     g as (select ${key} as key, sum(eligible)::int as eligible, sum(started)::int as started,
       sum(answered)::int as answered, sum(declined)::int as declined from per group by 1)
     select g.*, l.* from g left join lateral (${LABEL[by]}) l(code, name, course, teachers, name_en, course_en) on true
-    order by l.code nulls last, g.key`);
-  const total = await queryOne(db, rawRow, sql`${per}
+    order by l.code nulls last, g.key`,
+  );
+  const total = await queryOne(
+    db,
+    rawRow,
+    sql`${per}
     select null::int as key, null::text as code, null::text as name, null::text as course, null::text as teachers,
       coalesce(sum(eligible), 0)::int as eligible, coalesce(sum(started), 0)::int as started,
-      coalesce(sum(answered), 0)::int as answered, coalesce(sum(declined), 0)::int as declined from per`);
+      coalesce(sum(answered), 0)::int as answered, coalesce(sum(declined), 0)::int as declined from per`,
+  );
   return { campaignId, by, total: toRow(total, null), rows: grouped.map((r) => toRow(r, by)) };
 }
 
-export const ratesInput = z.object({
-  campaignId: idSchema,
-  by: z.enum(RATE_DIMENSIONS).default("unit"),
-}).strict();
+export const ratesInput = z
+  .object({
+    campaignId: idSchema,
+    by: z.enum(RATE_DIMENSIONS).default("unit"),
+  })
+  .strict();
 
 /**
  * What a teacher may read of their own sections' rates (TeacherRateRow): once the campaign has
@@ -156,13 +186,22 @@ export const ratesInput = z.object({
  * anonymous groups these rates count) have answered; below it, nothing (`withheld`).
  */
 export type TeacherRateRow = Omit<RateRow, "started" | "answered" | "declined"> & {
-  started: number | null; answered: number | null; declined: number | null;
+  started: number | null;
+  answered: number | null;
+  declined: number | null;
   /** running campaign, fewer answers than the minimum: no rate either */
   withheld: boolean;
   /** running campaign: the rate is rounded to 10 % */
   rounded: boolean;
 };
-export type TeacherRateReport = { campaignId: number; by: RateDimension; total: TeacherRateRow; rows: TeacherRateRow[]; live: boolean; minRaters: number };
+export type TeacherRateReport = {
+  campaignId: number;
+  by: RateDimension;
+  total: TeacherRateRow;
+  rows: TeacherRateRow[];
+  live: boolean;
+  minRaters: number;
+};
 
 /** The rate a running campaign shows a teacher: to the nearest 10 %. */
 export const roundRate = (rate: number) => Math.round(rate * 10) / 10;
@@ -170,13 +209,25 @@ export const roundRate = (rate: number) => Math.round(rate * 10) / 10;
 export function teacherRow(r: RateRow, live: boolean, minRaters: number): TeacherRateRow {
   if (!live) return { ...r, withheld: false, rounded: false };
   const withheld = r.answered < minRaters;
-  return { ...r, started: null, answered: null, declined: null, rate: withheld || r.rate === null ? null : roundRate(r.rate), withheld, rounded: !withheld };
+  return {
+    ...r,
+    started: null,
+    answered: null,
+    declined: null,
+    rate: withheld || r.rate === null ? null : roundRate(r.rate),
+    withheld,
+    rounded: !withheld,
+  };
 }
 
 /** The minimum of raters for the anonymous groups under the policy in force for the campaign's school year (default 5). */
 export async function anonymousMinimum(db: DbOrTx, campaignId: number): Promise<number> {
-  const row = await queryRow(db, { school_year: col.text }, sql`
-    select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`);
+  const row = await queryRow(
+    db,
+    { school_year: col.text },
+    sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`,
+  );
   const p = row ? await currentPolicy(db, row.school_year) : null;
   return minRatersFor(p?.policy ?? defaultPolicy(row?.school_year ?? "2000-2001"), "student");
 }
@@ -187,14 +238,25 @@ export async function teacherRates(db: DbOrTx, campaignId: number, teacherId: nu
   const live = c.state === "open" || c.state === "draft";
   const minRaters = await anonymousMinimum(db, campaignId);
   const r = await responseRates(db, campaignId, "section", { teacherId });
-  return { campaignId, by: "section", total: teacherRow(r.total, live, minRaters), rows: r.rows.map((x) => teacherRow(x, live, minRaters)), live, minRaters };
+  return {
+    campaignId,
+    by: "section",
+    total: teacherRow(r.total, live, minRaters),
+    rows: r.rows.map((x) => teacherRow(x, live, minRaters)),
+    live,
+    minRaters,
+  };
 }
 
 /**
  * Rates as the actor may see them: the quality office the whole campaign, a unit admin the
  * targets of its units, a teacher only their own sections (always by section); nobody else.
  */
-export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input<typeof ratesInput>): Promise<RateReport | TeacherRateReport> {
+export async function ratesForActor(
+  db: DbOrTx,
+  actor: SessionUser,
+  raw: z.input<typeof ratesInput>,
+): Promise<RateReport | TeacherRateReport> {
   const input = parseInput(ratesInput, raw);
   await getCampaignRow(db, input.campaignId);
   if (actor.roles.some((g) => (CAMPAIGN_MANAGE_ROLES as readonly string[]).includes(g.role))) {
@@ -214,16 +276,29 @@ export async function ratesForActor(db: DbOrTx, actor: SessionUser, raw: z.input
  * are in the teacher's results).
  */
 export async function ratesForTeacher(db: DbOrTx, teacherId: number) {
-  const cs = await queryRows(db, { id: col.int, name: col.text, state: col.text, closes_at: col.date }, sql`
+  const cs = await queryRows(
+    db,
+    { id: col.int, name: col.text, state: col.text, closes_at: col.date },
+    sql`
     select c.id, c.name, c.state, c.closes_at from campaigns c
     where c.state in ('open', 'closed', 'published') and c.source <> 'import'
       and exists (select 1 from campaign_targets t join eligibility e on e.target_id = t.id and e.rater_group = 'student'
         where t.campaign_id = c.id and t.teacher_id = ${teacherId})
-    order by c.closes_at desc limit 5`);
+    order by c.closes_at desc limit 5`,
+  );
   const out = [];
   for (const c of cs) {
     const r = await teacherRates(db, c.id, teacherId);
-    out.push({ campaignId: c.id, name: c.name, state: c.state, closesAt: c.closes_at, total: r.total, rows: r.rows, live: r.live, minRaters: r.minRaters });
+    out.push({
+      campaignId: c.id,
+      name: c.name,
+      state: c.state,
+      closesAt: c.closes_at,
+      total: r.total,
+      rows: r.rows,
+      live: r.live,
+      minRaters: r.minRaters,
+    });
   }
   return out;
 }

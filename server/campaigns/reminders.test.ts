@@ -5,8 +5,18 @@ import { alumni, campaignReminders, campaigns, eligibility, enrolments, outbox, 
 import { createInvitations, resolveInvitation, sendInvitations } from "../invitations/invitations";
 import { deliverOutbox } from "../outbox/outbox";
 import {
-  BASE_URL, CLOSES, endOfTermCampaign, fakeMailer, graduateCampaign, invitationTokenFor, invitationsOf, linkTokens, SECRET,
-  studentTokens, trackingData, type Tracking,
+  BASE_URL,
+  CLOSES,
+  endOfTermCampaign,
+  fakeMailer,
+  graduateCampaign,
+  invitationTokenFor,
+  invitationsOf,
+  linkTokens,
+  SECRET,
+  studentTokens,
+  trackingData,
+  type Tracking,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { closeCampaign } from "./campaigns";
@@ -34,14 +44,25 @@ beforeEach(async () => {
   t = await trackingData(db, s);
   await db.update(persons).set({ email: "a@stu.example.edu.cn" }).where(eq(persons.id, s.people.studentA.id));
   await db.update(persons).set({ email: "b@stu.example.edu.cn" }).where(eq(persons.id, s.people.studentB.id));
-  const more = await db.insert(persons).values((["s3", "s4", "s5", "s6"] as const).map((n, i) => ({
-    number: `20239${i}`, name: `学生${n}`, kind: "student" as const, unitId: s.unitA.id, programmeId: s.progA.id,
-    email: n === "s4" ? null : `${n}@stu.example.edu.cn`,
-  }))).returning();
+  const more = await db
+    .insert(persons)
+    .values(
+      (["s3", "s4", "s5", "s6"] as const).map((n, i) => ({
+        number: `20239${i}`,
+        name: `学生${n}`,
+        kind: "student" as const,
+        unitId: s.unitA.id,
+        programmeId: s.progA.id,
+        email: n === "s4" ? null : `${n}@stu.example.edu.cn`,
+      })),
+    )
+    .returning();
   extra = { s3: more[0], s4: more[1], s5: more[2], s6: more[3] };
   await db.insert(enrolments).values([
-    { sectionId: s.secA.id, personId: extra.s3.id }, { sectionId: s.secB.id, personId: extra.s3.id },
-    { sectionId: s.secA.id, personId: extra.s4.id }, { sectionId: s.secB.id, personId: extra.s5.id },
+    { sectionId: s.secA.id, personId: extra.s3.id },
+    { sectionId: s.secB.id, personId: extra.s3.id },
+    { sectionId: s.secA.id, personId: extra.s4.id },
+    { sectionId: s.secB.id, personId: extra.s5.id },
     { sectionId: s.secB.id, personId: extra.s6.id },
   ]);
   eot = await endOfTermCampaign(db, s);
@@ -56,8 +77,10 @@ beforeEach(async () => {
   await createInvitations(db, grad.id, SECRET);
 });
 
-const reminders = async (campaignId?: number) => (await db.select().from(outbox).where(eq(outbox.kind, "reminder")))
-  .filter((r) => campaignId === undefined || r.campaignId === campaignId);
+const reminders = async (campaignId?: number) =>
+  (await db.select().from(outbox).where(eq(outbox.kind, "reminder"))).filter(
+    (r) => campaignId === undefined || r.campaignId === campaignId,
+  );
 const recipients = async (campaignId: number) => (await reminders(campaignId)).map((r) => `${r.channel}:${r.recipient}`).sort();
 
 const STUDENTS_REMINDED = ["email:a@stu.example.edu.cn", "email:s3@stu.example.edu.cn"];
@@ -69,10 +92,12 @@ describe("runDueReminders", () => {
     expect(await reminders()).toEqual([]);
 
     const round = await runDueReminders(db, daysBefore(3));
-    expect(round.sort((a, b) => a.campaignId - b.campaignId)).toEqual([
-      { campaignId: eot.id, daysBefore: 3, recipients: STUDENTS_REMINDED.length },
-      { campaignId: grad.id, daysBefore: 3, recipients: ALUMNI_REMINDED.length },
-    ].sort((a, b) => a.campaignId - b.campaignId));
+    expect(round.sort((a, b) => a.campaignId - b.campaignId)).toEqual(
+      [
+        { campaignId: eot.id, daysBefore: 3, recipients: STUDENTS_REMINDED.length },
+        { campaignId: grad.id, daysBefore: 3, recipients: ALUMNI_REMINDED.length },
+      ].sort((a, b) => a.campaignId - b.campaignId),
+    );
     expect(await recipients(eot.id)).toEqual(STUDENTS_REMINDED);
     expect(await recipients(grad.id)).toEqual(ALUMNI_REMINDED);
     const rows = await reminders();
@@ -89,10 +114,12 @@ describe("runDueReminders", () => {
       const mine = inv.find((i) => emailOf.get(i.alumnusId!) === r.recipient)!;
       expect(r.body).toContain(`{{link:${mine.nonce}}}`);
     }
-    expect(await db.select().from(campaignReminders).orderBy(campaignReminders.campaignId)).toEqual([
-      { campaignId: eot.id, daysBefore: 3, sentOn: "2027-01-12", recipients: 2 },
-      { campaignId: grad.id, daysBefore: 3, sentOn: "2027-01-12", recipients: 3 },
-    ].sort((a, b) => a.campaignId - b.campaignId));
+    expect(await db.select().from(campaignReminders).orderBy(campaignReminders.campaignId)).toEqual(
+      [
+        { campaignId: eot.id, daysBefore: 3, sentOn: "2027-01-12", recipients: 2 },
+        { campaignId: grad.id, daysBefore: 3, sentOn: "2027-01-12", recipients: 3 },
+      ].sort((a, b) => a.campaignId - b.campaignId),
+    );
 
     expect(await runDueReminders(db, daysBefore(3, 6 * 3600_000))).toEqual([]);
     expect(await runDueReminders(db, daysBefore(1))).toEqual([]);
@@ -100,16 +127,23 @@ describe("runDueReminders", () => {
   });
 
   it("two rounds: the later one reminds only those who still have not taken part", async () => {
-    await db.update(campaigns).set({ reminderDays: [7, 3] }).where(eq(campaigns.id, eot.id));
+    await db
+      .update(campaigns)
+      .set({ reminderDays: [7, 3] })
+      .where(eq(campaigns.id, eot.id));
     expect(await runDueReminders(db, daysBefore(7))).toEqual([{ campaignId: eot.id, daysBefore: 7, recipients: 2 }]);
     await studentTokens(db, eot.id, s.people.studentA.id, daysBefore(5));
-    expect(await runDueReminders(db, daysBefore(3)))
-      .toEqual(expect.arrayContaining([{ campaignId: eot.id, daysBefore: 3, recipients: 1 }]));
+    expect(await runDueReminders(db, daysBefore(3))).toEqual(
+      expect.arrayContaining([{ campaignId: eot.id, daysBefore: 3, recipients: 1 }]),
+    );
     expect(await recipients(eot.id)).toEqual([...STUDENTS_REMINDED, "email:s3@stu.example.edu.cn"].sort());
   });
 
   it("several rounds due at once (the scheduler was down) send one, the latest; later runs send nothing", async () => {
-    await db.update(campaigns).set({ reminderDays: [7, 5, 3] }).where(eq(campaigns.id, eot.id));
+    await db
+      .update(campaigns)
+      .set({ reminderDays: [7, 5, 3] })
+      .where(eq(campaigns.id, eot.id));
     const res = (await runDueReminders(db, daysBefore(2))).filter((r) => r.campaignId === eot.id);
     expect(res.filter((r) => r.recipients > 0)).toEqual([{ campaignId: eot.id, daysBefore: 3, recipients: 2 }]);
     expect(await recipients(eot.id)).toEqual(STUDENTS_REMINDED);
@@ -119,7 +153,12 @@ describe("runDueReminders", () => {
 
   it("two runs at once send one round", async () => {
     const results = await Promise.all([runDueReminders(db, daysBefore(3)), runDueReminders(db, daysBefore(3))]);
-    expect(results.flat().filter((r) => r.campaignId === eot.id).reduce((n, r) => n + r.recipients, 0)).toBe(2);
+    expect(
+      results
+        .flat()
+        .filter((r) => r.campaignId === eot.id)
+        .reduce((n, r) => n + r.recipients, 0),
+    ).toBe(2);
     expect(await recipients(eot.id)).toEqual(STUDENTS_REMINDED);
     expect(await recipients(grad.id)).toEqual(ALUMNI_REMINDED);
   });
@@ -144,7 +183,10 @@ describe("runDueReminders", () => {
       const [token] = linkTokens(msg.text);
       expect(await resolveInvitation(db, token, daysBefore(3))).toMatchObject({ invitationId: a4.id, state: "ready" });
     }
-    const delivered = await db.select().from(outbox).where(and(eq(outbox.kind, "reminder"), inArray(outbox.status, ["sent", "recorded"])));
+    const delivered = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "reminder"), inArray(outbox.status, ["sent", "recorded"])));
     expect(delivered).toHaveLength(STUDENTS_REMINDED.length + ALUMNI_REMINDED.length);
     expect(delivered.every((r) => r.recipient === "")).toBe(true);
   });

@@ -17,14 +17,32 @@ let version: number;
 const bi = (zh: string, en: string) => ({ default: zh, en });
 /** A report form shaped like the library's: a category, a required description. */
 const reportInstrument = {
-  key: "info_officer_report_t", kind: "info_officer_report",
+  key: "info_officer_report_t",
+  kind: "info_officer_report",
   name: { zh: "学生信息员反馈表", en: "Student information officer report" },
-  indicators: [], items: [], unscored: [],
-  survey: { pages: [{ name: "p1", elements: [
-    { type: "radiogroup", name: "category", title: bi("反馈类别", "Category"), isRequired: true,
-      choices: [{ value: "teaching", text: bi("课堂教学", "Classroom teaching") }, { value: "other", text: bi("其他", "Other") }] },
-    { type: "comment", name: "description", title: bi("问题描述", "Description"), isRequired: true, maxLength: 1000 },
-  ] }] },
+  indicators: [],
+  items: [],
+  unscored: [],
+  survey: {
+    pages: [
+      {
+        name: "p1",
+        elements: [
+          {
+            type: "radiogroup",
+            name: "category",
+            title: bi("反馈类别", "Category"),
+            isRequired: true,
+            choices: [
+              { value: "teaching", text: bi("课堂教学", "Classroom teaching") },
+              { value: "other", text: bi("其他", "Other") },
+            ],
+          },
+          { type: "comment", name: "description", title: bi("问题描述", "Description"), isRequired: true, maxLength: 1000 },
+        ],
+      },
+    ],
+  },
 };
 
 beforeEach(async () => {
@@ -37,8 +55,13 @@ beforeEach(async () => {
 
 const as = (p: { id: number }) => sessionOf(db, p);
 const infoCampaign = (patch: Partial<CreateCampaignInput> = {}): CreateCampaignInput => ({
-  kind: "info_officer", name: "学生信息员反馈", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-  instruments: [{ raterGroup: "student", instrumentVersionId: version }], ...patch,
+  kind: "info_officer",
+  name: "学生信息员反馈",
+  termId: s.term.id,
+  opensAt: OPENS,
+  closesAt: CLOSES,
+  instruments: [{ raterGroup: "student", instrumentVersionId: version }],
+  ...patch,
 });
 
 /** Creates, generates and opens the school's information-officer campaign as the quality office. */
@@ -80,33 +103,59 @@ describe("information officer campaigns", () => {
     expect(await myReportCampaigns(db, s.people.studentA.id, DURING)).toEqual([]);
 
     await submitReport(db, s.people.studentB.id, { campaignId: id, sectionId: s.secA.id, answers }, "zh", DURING);
-    await submitReport(db, s.people.studentB.id, { campaignId: id, answers: { category: "other", description: "图书馆晚间开放时间不足" } }, "zh", LATER);
+    await submitReport(
+      db,
+      s.people.studentB.id,
+      { campaignId: id, answers: { category: "other", description: "图书馆晚间开放时间不足" } },
+      "zh",
+      LATER,
+    );
     expect((await myReportCampaigns(db, s.people.studentB.id, LATER))[0].reports).toBe(2);
 
     // The responsible unit: the course's unit for a section, else the officer's programme's unit.
-    const rows = await db.select({ unitId: infoReports.unitId, sectionId: infoReports.sectionId }).from(infoReports)
-      .where(eq(infoReports.campaignId, id)).orderBy(asc(infoReports.id));
-    expect(rows.map((r) => [r.unitId, r.sectionId]))
-      .toEqual([[s.unitA.id, s.secA.id], [s.unitB.id, null]]);
+    const rows = await db
+      .select({ unitId: infoReports.unitId, sectionId: infoReports.sectionId })
+      .from(infoReports)
+      .where(eq(infoReports.campaignId, id))
+      .orderBy(asc(infoReports.id));
+    expect(rows.map((r) => [r.unitId, r.sectionId])).toEqual([
+      [s.unitA.id, s.secA.id],
+      [s.unitB.id, null],
+    ]);
   });
 
   it("refuses a student who is not an officer, bad answers, a section not theirs, and outside the window; nothing stored", async () => {
     const { id } = await openInfo();
-    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, answers }, "zh", DURING), { kind: "NOT_FOUND", code: "respond.report.errors.notFound" });
-    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers: { category: "teaching" } }, "zh", DURING),
-      { kind: "BAD_REQUEST", code: "respond.report.errors.invalidAnswers" });
+    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, answers }, "zh", DURING), {
+      kind: "NOT_FOUND",
+      code: "respond.report.errors.notFound",
+    });
+    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers: { category: "teaching" } }, "zh", DURING), {
+      kind: "BAD_REQUEST",
+      code: "respond.report.errors.invalidAnswers",
+    });
     await db.insert(roleGrants).values({ personId: s.people.studentA.id, role: "info_officer" });
-    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, sectionId: s.secB.id, answers }, "zh", DURING),
-      { kind: "BAD_REQUEST", code: "respond.report.errors.notYourSection" });
-    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers }, "zh", new Date("2027-02-01T00:00:00Z")),
-      { kind: "CONFLICT", code: "respond.submit.errors.campaignClosed" });
+    await expectDomainError(submitReport(db, s.people.studentA.id, { campaignId: id, sectionId: s.secB.id, answers }, "zh", DURING), {
+      kind: "BAD_REQUEST",
+      code: "respond.report.errors.notYourSection",
+    });
+    await expectDomainError(submitReport(db, s.people.studentB.id, { campaignId: id, answers }, "zh", new Date("2027-02-01T00:00:00Z")), {
+      kind: "CONFLICT",
+      code: "respond.submit.errors.campaignClosed",
+    });
     expect(await db.$count(infoReports)).toBe(0);
   });
 
   it("the quality office reads every report with the officer's name; the responsible unit's admin reads its own without it", async () => {
     const { id } = await openInfo();
     await submitReport(db, s.people.studentB.id, { campaignId: id, sectionId: s.secA.id, answers }, "zh", DURING);
-    await submitReport(db, s.people.studentB.id, { campaignId: id, sectionId: s.secB.id, answers: { category: "other", description: "语音室耳机损坏" } }, "zh", DURING);
+    await submitReport(
+      db,
+      s.people.studentB.id,
+      { campaignId: id, sectionId: s.secB.id, answers: { category: "other", description: "语音室耳机损坏" } },
+      "zh",
+      DURING,
+    );
 
     const q = await reportsFor(db, await as(s.people.quality), id, "zh");
     expect(q.named).toBe(true);
@@ -119,8 +168,9 @@ describe("information officer campaigns", () => {
       { name: "description", title: "问题描述", text: "第三周起多次调课未通知" },
     ]);
     // English titles and choices for an English reader.
-    expect((await reportsFor(db, await as(s.people.quality), id, "en")).rows.find((r) => r.sectionCode === "CS101-01")!.answers[0])
-      .toEqual({ name: "category", title: "Category", text: "Classroom teaching" });
+    expect((await reportsFor(db, await as(s.people.quality), id, "en")).rows.find((r) => r.sectionCode === "CS101-01")!.answers[0]).toEqual(
+      { name: "category", title: "Category", text: "Classroom teaching" },
+    );
 
     const a = await reportsFor(db, await as(s.people.adminA), id, "zh");
     expect(a.named).toBe(false);
@@ -132,8 +182,14 @@ describe("information officer campaigns", () => {
     expect(b.rows.map((r) => r.sectionCode)).toEqual(["EN101-01"]);
 
     // Nobody else reads them.
-    await expectDomainError(reportsFor(db, await as(s.people.teacherA), id, "zh"), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
-    await expectDomainError(reportsFor(db, await as(s.people.studentB), id, "zh"), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
+    await expectDomainError(reportsFor(db, await as(s.people.teacherA), id, "zh"), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.forbidden",
+    });
+    await expectDomainError(reportsFor(db, await as(s.people.studentB), id, "zh"), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.forbidden",
+    });
   });
 
   it("the campaign page says it has reports and how many officers may report", async () => {
@@ -147,14 +203,26 @@ describe("deleting a draft campaign", () => {
   it("deletes a draft of any kind with what was generated for it, audited; refused once opened or for someone else's", async () => {
     const quality = await as(s.people.quality);
     const v = await tinyVersions(db, ["student_evaluation"] as const, s.people.quality.id);
-    const eot = await createCampaign(db, quality, {
-      kind: "end_of_term", name: "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-      instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
-    }, NOW);
+    const eot = await createCampaign(
+      db,
+      quality,
+      {
+        kind: "end_of_term",
+        name: "期末评教",
+        termId: s.term.id,
+        opensAt: OPENS,
+        closesAt: CLOSES,
+        instruments: [{ raterGroup: "student", instrumentVersionId: v.student_evaluation }],
+      },
+      NOW,
+    );
     await generateFor(db, quality, eot.id);
     const info = await createCampaign(db, quality, infoCampaign(), NOW);
 
-    await expectDomainError(deleteCampaignFor(db, await as(s.people.adminA), eot.id), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(deleteCampaignFor(db, await as(s.people.adminA), eot.id), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.outsideScope",
+    });
     await deleteCampaignFor(db, quality, eot.id);
     await deleteCampaignFor(db, quality, info.id);
     expect(await db.select().from(campaigns)).toEqual([]);

@@ -32,17 +32,29 @@ const STEPS: Record<CampaignStep, (id: number) => Promise<unknown>> = {
 
 /** An observation round (named observers: no signing keys) brought to `state` through the table's own steps. */
 async function campaignIn(state: CampaignState): Promise<number> {
-  const c = await createCampaign(db, await sessionOf(db, s.people.quality), {
-    kind: "observation_round", name: `听课 ${state}`, termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
-    instruments: [{ raterGroup: "supervisor", instrumentVersionId: supervisorVersion }],
-  }, NOW);
+  const c = await createCampaign(
+    db,
+    await sessionOf(db, s.people.quality),
+    {
+      kind: "observation_round",
+      name: `听课 ${state}`,
+      termId: s.term.id,
+      opensAt: OPENS,
+      closesAt: CLOSES,
+      instruments: [{ raterGroup: "supervisor", instrumentVersionId: supervisorVersion }],
+    },
+    NOW,
+  );
   await planObservations(db, c.id, { perSection: 1, quotaPerObserver: 5, groups: ["supervisor"] });
-  const path: CampaignStep[] = { draft: [], open: ["open"], closed: ["open", "close"], published: ["open", "close", "publish"] }[state] as CampaignStep[];
+  const path: CampaignStep[] = { draft: [], open: ["open"], closed: ["open", "close"], published: ["open", "close", "publish"] }[
+    state
+  ] as CampaignStep[];
   for (const step of path) await STEPS[step](c.id);
   return c.id;
 }
 
-const stateOf = async (id: number) => (await db.select({ state: campaigns.state }).from(campaigns).where(eq(campaigns.id, id)))[0]?.state ?? null;
+const stateOf = async (id: number) =>
+  (await db.select({ state: campaigns.state }).from(campaigns).where(eq(campaigns.id, id)))[0]?.state ?? null;
 
 describe("campaign states", () => {
   for (const from of CAMPAIGN_STATES) {
@@ -59,7 +71,10 @@ describe("campaign states", () => {
           }
         } else {
           await expect(STEPS[t.step](id)).rejects.toMatchObject({
-            name: "DomainError", kind: "CONFLICT", code: `campaigns.errors.${t.refused}`, params: { state: from },
+            name: "DomainError",
+            kind: "CONFLICT",
+            code: `campaigns.errors.${t.refused}`,
+            params: { state: from },
           });
           expect(await stateOf(id)).toBe(from);
         }

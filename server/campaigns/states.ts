@@ -42,19 +42,39 @@ export type CampaignTransition = {
 
 export const CAMPAIGN_TRANSITIONS = [
   {
-    step: "open", from: "draft", to: "open", stamp: "openedAt", refused: "notDraft", by: "manager",
+    step: "open",
+    from: "draft",
+    to: "open",
+    stamp: "openedAt",
+    refused: "notDraft",
+    by: "manager",
     effects: ["signing keys", "campaign.open audit", "instruments frozen"],
   },
   {
-    step: "close", from: "open", to: "closed", stamp: "closedAt", refused: "notOpen", by: "manager or scheduler",
+    step: "close",
+    from: "open",
+    to: "closed",
+    stamp: "closedAt",
+    refused: "notOpen",
+    by: "manager or scheduler",
     effects: ["sealed pool flushed", "campaign.close audit"],
   },
   {
-    step: "publish", from: "closed", to: "published", stamp: "publishedAt", refused: "notClosed", by: "manager",
+    step: "publish",
+    from: "closed",
+    to: "published",
+    stamp: "publishedAt",
+    refused: "notClosed",
+    by: "manager",
     effects: ["teachers see their figures", "campaign.publish audit"],
   },
   {
-    step: "delete", from: "draft", to: null, stamp: null, refused: "notDraft", by: "manager",
+    step: "delete",
+    from: "draft",
+    to: null,
+    stamp: null,
+    refused: "notDraft",
+    by: "manager",
     effects: ["campaign deleted with all made for it", "campaign.delete audit"],
   },
 ] as const satisfies readonly CampaignTransition[];
@@ -82,8 +102,11 @@ export async function moveCampaign(tx: DbOrTx, campaignId: number, step: Exclude
   const t = transitionOf(step);
   const to = t.to as CampaignState;
   const stamp = t.stamp as "openedAt" | "closedAt" | "publishedAt";
-  const [row] = await tx.update(campaigns).set({ state: to, [stamp]: at })
-    .where(and(eq(campaigns.id, campaignId), eq(campaigns.state, t.from))).returning();
+  const [row] = await tx
+    .update(campaigns)
+    .set({ state: to, [stamp]: at })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.state, t.from)))
+    .returning();
   if (!row) {
     const [c] = await tx.select({ state: campaigns.state }).from(campaigns).where(eq(campaigns.id, campaignId));
     throw new DomainError("CONFLICT", `campaigns.errors.${t.refused}`, { state: c?.state ?? "" });

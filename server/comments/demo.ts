@@ -32,14 +32,20 @@ export async function seedDemoComments(db: Db, log: (line: string) => void) {
   const campaign = await queryRow(db, { id: col.int }, sql`select id from campaigns where name = ${DEMO_HISTORY_CAMPAIGN}`);
   if (!campaign) return;
   const quality = await queryRow(db, { id: col.int }, sql`select id from persons where number = 'quality'`);
-  await db.insert(commentWords).values(DEMO_WORDS.map((word) => ({ word, createdBy: quality?.id ?? null, createdAt: new Date("2026-09-01T00:00:00Z") })))
+  await db
+    .insert(commentWords)
+    .values(DEMO_WORDS.map((word) => ({ word, createdBy: quality?.id ?? null, createdAt: new Date("2026-09-01T00:00:00Z") })))
     .onConflictDoNothing();
-  const targets = await queryRows(db, { id: col.int, teacher: col.text, student: col.text.nullable, n: col.int }, sql`
+  const targets = await queryRows(
+    db,
+    { id: col.int, teacher: col.text, student: col.text.nullable, n: col.int },
+    sql`
     select t.id, p.name as teacher,
       (select sp.number from enrolments e join persons sp on sp.id = e.person_id where e.section_id = t.section_id order by sp.number limit 1) as student,
       (select count(*)::int from responses r where r.target_id = t.id and r.rater_group = 'student' and not r.declined) as n
     from campaign_targets t join persons p on p.id = t.teacher_id join sections s on s.id = t.section_id
-    where t.campaign_id = ${campaign.id} order by s.code, t.id`);
+    where t.campaign_id = ${campaign.id} order by s.code, t.id`,
+  );
   const random = rng(20270110);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const list: NewComment[] = [];

@@ -21,10 +21,7 @@ const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
 /** The text with full-width digits as ASCII (same length: offsets stay valid). */
 const asciiDigits = (s: string) => s.replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 
-const PHONE = [
-  /(?<![\d])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/g,
-  /(?<![\d])0\d{2,3}-\d{7,8}(?!\d)/g,
-];
+const PHONE = [/(?<![\d])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/g, /(?<![\d])0\d{2,3}-\d{7,8}(?!\d)/g];
 const DIGIT_RUN = /(?<!\d)\d{8,13}(?!\d)/g;
 const LATIN = /^[A-Za-z][A-Za-z .'-]*$/;
 
@@ -51,7 +48,10 @@ export function markComment(text: string, lists: MarkLists): CommentMark[] {
     for (const m of digits.matchAll(re)) runs.push({ start: m.index, end: m.index + m[0].length });
   }
   for (const span of runs) {
-    if (!phones.some((p) => overlaps(p, span)) && !out.some((o) => o.kind === "student_number" && o.start === span.start && o.end === span.end)) {
+    if (
+      !phones.some((p) => overlaps(p, span)) &&
+      !out.some((o) => o.kind === "student_number" && o.start === span.start && o.end === span.end)
+    ) {
       add("student_number", span.start, span.end);
     }
   }

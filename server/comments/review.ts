@@ -47,7 +47,10 @@ async function reviewScope(db: DbOrTx, actor: SessionUser): Promise<UnitScope> {
 function scopeSql(scope: UnitScope): SQL {
   if (scope === "all") return sql`true`;
   if (!scope.length) return sql`false`;
-  return sql`coalesce(co.unit_id, pr.unit_id) in (${sql.join(scope.map((u) => sql`${u}::int`), sql`, `)})`;
+  return sql`coalesce(co.unit_id, pr.unit_id) in (${sql.join(
+    scope.map((u) => sql`${u}::int`),
+    sql`, `,
+  )})`;
 }
 
 /**
@@ -98,8 +101,12 @@ const stateOf = (c: ReviewCounts): ReviewState => (c.total === 0 ? "none" : c.pe
  */
 export async function commentReviewState(db: DbOrTx, campaignId: number): Promise<{ state: ReviewState; counts: ReviewCounts }> {
   const min = await anonymousMinimum(db, campaignId);
-  const rows = await queryRows(db, { decision: col.text, n: col.int }, sql`
-    select c.decision, count(*)::int as n ${visibleFrom(campaignId, min, sql`true`)} group by c.decision`);
+  const rows = await queryRows(
+    db,
+    { decision: col.text, n: col.int },
+    sql`
+    select c.decision, count(*)::int as n ${visibleFrom(campaignId, min, sql`true`)} group by c.decision`,
+  );
   const counts = countsOf(rows);
   return { state: stateOf(counts), counts };
 }
@@ -107,44 +114,74 @@ export async function commentReviewState(db: DbOrTx, campaignId: number): Promis
 /** Closed and published campaigns with comments the actor may review, with their counts in the actor's scope. */
 export async function reviewCampaigns(db: DbOrTx, actor: SessionUser) {
   const scope = await reviewScope(db, actor);
-  const cs = await queryRows(db, { id: col.int, name: col.text, state: col.text, closed_at: col.date.nullable }, sql`
+  const cs = await queryRows(
+    db,
+    { id: col.int, name: col.text, state: col.text, closed_at: col.date.nullable },
+    sql`
     select c.id, c.name, c.state, c.closed_at from campaigns c
     where c.state in ('closed', 'published') and exists (select 1 from student_comments sc where sc.campaign_id = c.id)
-    order by c.closes_at desc, c.id desc`);
+    order by c.closes_at desc, c.id desc`,
+  );
   const out = [];
   for (const c of cs) {
     const min = await anonymousMinimum(db, c.id);
-    const rows = await queryRows(db, { decision: col.text, n: col.int }, sql`
-      select c.decision, count(*)::int as n ${visibleFrom(c.id, min, scopeSql(scope))} group by c.decision`);
+    const rows = await queryRows(
+      db,
+      { decision: col.text, n: col.int },
+      sql`
+      select c.decision, count(*)::int as n ${visibleFrom(c.id, min, scopeSql(scope))} group by c.decision`,
+    );
     const counts = countsOf(rows);
-    if (counts.total > 0) out.push({ id: c.id, name: c.name, state: c.state, closedAt: c.closed_at, counts, reviewState: stateOf(counts), minRaters: min });
+    if (counts.total > 0)
+      out.push({ id: c.id, name: c.name, state: c.state, closedAt: c.closed_at, counts, reviewState: stateOf(counts), minRaters: min });
   }
   return out;
 }
 
-export const listInput = z.object({
-  campaignId: idSchema,
-  unitId: idSchema.optional(),
-  courseId: idSchema.optional(),
-  /** A kind of mark, "any" (some mark) or "none" (no mark). */
-  mark: z.enum([...MARK_KINDS, "any", "none"]).optional(),
-  decision: z.enum(COMMENT_DECISIONS).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-}).strict();
+export const listInput = z
+  .object({
+    campaignId: idSchema,
+    unitId: idSchema.optional(),
+    courseId: idSchema.optional(),
+    /** A kind of mark, "any" (some mark) or "none" (no mark). */
+    mark: z.enum([...MARK_KINDS, "any", "none"]).optional(),
+    decision: z.enum(COMMENT_DECISIONS).optional(),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
 
 export type ReviewItem = {
-  id: string; original: string; edited: string | null; decision: CommentDecision; marks: CommentMark[];
-  question: string; questionTitle: { zh: string; en: string } | null;
-  courseCode: string | null; courseName: string | null; courseNameEn: string | null; sectionCode: string | null;
-  teacherName: string | null; teacherNumber: string | null; unitName: string | null; unitNameEn: string | null; subjectName: string | null;
+  id: string;
+  original: string;
+  edited: string | null;
+  decision: CommentDecision;
+  marks: CommentMark[];
+  question: string;
+  questionTitle: { zh: string; en: string } | null;
+  courseCode: string | null;
+  courseName: string | null;
+  courseNameEn: string | null;
+  sectionCode: string | null;
+  teacherName: string | null;
+  teacherNumber: string | null;
+  unitName: string | null;
+  unitNameEn: string | null;
+  subjectName: string | null;
 };
 
 /** The campaign's free-text questions' titles (key → title), from its anonymous groups' versions. */
 async function questionTitles(db: DbOrTx, campaignId: number): Promise<Map<string, { zh: string; en: string }>> {
-  const versions = await queryRows(db, { id: col.int }, sql`
+  const versions = await queryRows(
+    db,
+    { id: col.int },
+    sql`
     select instrument_version_id as id from campaign_instruments
-    where campaign_id = ${campaignId} and rater_group::text in (${sql.join(ANONYMOUS_GROUPS.map((g) => sql`${g}`), sql`, `)})`);
+    where campaign_id = ${campaignId} and rater_group::text in (${sql.join(
+      ANONYMOUS_GROUPS.map((g) => sql`${g}`),
+      sql`, `,
+    )})`,
+  );
   const out = new Map<string, { zh: string; en: string }>();
   for (const v of versions) {
     for (const q of (await planOfVersion(db, v.id)).questions) if (q.type === "comment" && !out.has(q.name)) out.set(q.name, q.title);
@@ -171,29 +208,64 @@ export async function listForReview(db: DbOrTx, now: () => Date, actor: SessionU
   else if (input.mark === "none") filters.push(sql`cardinality(c.mark_kinds) = 0`);
   else if (input.mark) filters.push(sql`${input.mark}::text = any(c.mark_kinds)`);
   const base = sql.join(filters, sql` and `);
-  const counts = countsOf(await queryRows(db, { decision: col.text, n: col.int }, sql`
-    select c.decision, count(*)::int as n ${visibleFrom(input.campaignId, min, base)} group by c.decision`));
+  const counts = countsOf(
+    await queryRows(
+      db,
+      { decision: col.text, n: col.int },
+      sql`
+    select c.decision, count(*)::int as n ${visibleFrom(input.campaignId, min, base)} group by c.decision`,
+    ),
+  );
   const where = input.decision ? sql`${base} and c.decision = ${input.decision}` : base;
-  const rows = await queryRows(db, {
-    id: col.text, original: col.text, edited: col.text.nullable, decision: col.oneOf(COMMENT_DECISIONS), marks: col.json<CommentMark[]>(),
-    question: col.text, course_code: col.text.nullable, course_name: col.text.nullable, course_name_en: col.text.nullable,
-    section_code: col.text.nullable, teacher_id: col.int.nullable, teacher_name: col.text.nullable, teacher_number: col.text.nullable,
-    unit_name: col.text.nullable, unit_name_en: col.text.nullable, subject_name: col.text.nullable,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      id: col.text,
+      original: col.text,
+      edited: col.text.nullable,
+      decision: col.oneOf(COMMENT_DECISIONS),
+      marks: col.json<CommentMark[]>(),
+      question: col.text,
+      course_code: col.text.nullable,
+      course_name: col.text.nullable,
+      course_name_en: col.text.nullable,
+      section_code: col.text.nullable,
+      teacher_id: col.int.nullable,
+      teacher_name: col.text.nullable,
+      teacher_number: col.text.nullable,
+      unit_name: col.text.nullable,
+      unit_name_en: col.text.nullable,
+      subject_name: col.text.nullable,
+    },
+    sql`
     select c.id::text as id, c.original, c.edited, c.decision, c.marks, c.question, co.code as course_code, co.name as course_name,
       co.name_en as course_name_en, s.code as section_code, tp.id as teacher_id, tp.name as teacher_name, tp.number as teacher_number,
       u.name as unit_name, u.name_en as unit_name_en, coalesce(pr.name || ' ' || gc.graduation_year::text, em.name) as subject_name
     ${visibleFrom(input.campaignId, min, where)}
     order by co.code nulls last, s.code nulls last, tp.number nulls last, c.target_id, c.question, c.id
-    limit ${input.pageSize} offset ${offsetOf(input)}`);
+    limit ${input.pageSize} offset ${offsetOf(input)}`,
+  );
   const titles = await questionTitles(db, input.campaignId);
   const teachers = [...new Set(rows.map((r) => r.teacher_id).filter((x): x is number => x !== null))];
   if (teachers.length) await logViews(db, now, teachers, actor, roleOf(actor), "comments.review");
   const total = input.decision ? counts[input.decision] : counts.total;
   const items: ReviewItem[] = rows.map((r) => ({
-    id: r.id, original: r.original, edited: r.edited, decision: r.decision, marks: r.marks, question: r.question,
-    questionTitle: titles.get(r.question) ?? null, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-    sectionCode: r.section_code, teacherName: r.teacher_name, teacherNumber: r.teacher_number, unitName: r.unit_name, unitNameEn: r.unit_name_en, subjectName: r.subject_name,
+    id: r.id,
+    original: r.original,
+    edited: r.edited,
+    decision: r.decision,
+    marks: r.marks,
+    question: r.question,
+    questionTitle: titles.get(r.question) ?? null,
+    courseCode: r.course_code,
+    courseName: r.course_name,
+    courseNameEn: r.course_name_en,
+    sectionCode: r.section_code,
+    teacherName: r.teacher_name,
+    teacherNumber: r.teacher_number,
+    unitName: r.unit_name,
+    unitNameEn: r.unit_name_en,
+    subjectName: r.subject_name,
   }));
   return { items, total, page: input.page, pageSize: input.pageSize, counts, minRaters: min };
 }
@@ -204,10 +276,18 @@ export async function reviewFilters(db: DbOrTx, actor: SessionUser, campaignId: 
   const scope = await reviewScope(db, actor);
   const min = await anonymousMinimum(db, campaignId);
   const from = visibleFrom(campaignId, min, scopeSql(scope));
-  const units = await queryRows(db, { id: col.int, name: col.text, name_en: col.text.nullable }, sql`
-    select distinct u.id, u.name, u.name_en ${from} and u.id is not null order by u.name`);
-  const courses = await queryRows(db, { id: col.int, code: col.text, name: col.text, name_en: col.text.nullable }, sql`
-    select distinct co.id, co.code, co.name, co.name_en ${from} and co.id is not null order by co.code`);
+  const units = await queryRows(
+    db,
+    { id: col.int, name: col.text, name_en: col.text.nullable },
+    sql`
+    select distinct u.id, u.name, u.name_en ${from} and u.id is not null order by u.name`,
+  );
+  const courses = await queryRows(
+    db,
+    { id: col.int, code: col.text, name: col.text, name_en: col.text.nullable },
+    sql`
+    select distinct co.id, co.code, co.name, co.name_en ${from} and co.id is not null order by co.code`,
+  );
   const c = await getCampaignRow(db, campaignId);
   return {
     campaign: { id: c.id, name: c.name, state: c.state },
@@ -224,13 +304,15 @@ function roleOf(actor: SessionUser): string {
 
 export const DECIDABLE = ["released", "private", "hidden", "escalated"] as const satisfies readonly CommentDecision[];
 
-export const decideInput = z.object({
-  campaignId: idSchema,
-  ids: z.array(z.string().uuid()).min(1).max(BULK_MAX),
-  decision: z.enum(DECIDABLE),
-  /** An edited (redacted) text, for one comment released or kept private: released instead of the original. */
-  text: z.string().trim().min(1).max(COMMENT_TEXT_MAX).optional(),
-}).strict();
+export const decideInput = z
+  .object({
+    campaignId: idSchema,
+    ids: z.array(z.string().uuid()).min(1).max(BULK_MAX),
+    decision: z.enum(DECIDABLE),
+    /** An edited (redacted) text, for one comment released or kept private: released instead of the original. */
+    text: z.string().trim().min(1).max(COMMENT_TEXT_MAX).optional(),
+  })
+  .strict();
 
 export type DecideInput = z.input<typeof decideInput>;
 
@@ -254,14 +336,32 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
     await reviewableCampaign(tx, input.campaignId);
     const scope = await reviewScope(tx, actor);
     const min = await anonymousMinimum(tx, input.campaignId);
-    const found = await queryRows(tx, {
-      id: col.text, unit_id: col.int.nullable, original: col.text, edited: col.text.nullable, course_id: col.int.nullable,
-      course: col.text.nullable, section: col.text.nullable, teacher: col.text.nullable, subject: col.text.nullable,
-    }, sql`
+    const found = await queryRows(
+      tx,
+      {
+        id: col.text,
+        unit_id: col.int.nullable,
+        original: col.text,
+        edited: col.text.nullable,
+        course_id: col.int.nullable,
+        course: col.text.nullable,
+        section: col.text.nullable,
+        teacher: col.text.nullable,
+        subject: col.text.nullable,
+      },
+      sql`
       select c.id::text as id, coalesce(co.unit_id, pr.unit_id) as unit_id, c.original, c.edited, co.id as course_id,
         co.name as course, s.code as section, tp.name as teacher, coalesce(pr.name || ' ' || gc.graduation_year::text, em.name) as subject
-      ${visibleFrom(input.campaignId, min, sql`c.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`)}
-      for update of c`);
+      ${visibleFrom(
+        input.campaignId,
+        min,
+        sql`c.id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      )}
+      for update of c`,
+    );
     if (found.length !== ids.length) throw err("NOT_FOUND", "notFound");
     if (found.some((c) => !inScope(scope, c.unit_id))) throw err("FORBIDDEN", "otherUnit");
     const rows = found.map((c) => {
@@ -271,11 +371,17 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
     const values = rows.map((r) => sql`(${r.id}::uuid, ${r.edited}::text)`);
     await tx.execute(sql`update student_comments c set decision = ${input.decision}, edited = v.edited
       from (values ${sql.join(values, sql`, `)}) as v (id, edited) where c.id = v.id`);
-    const log = rows.map((r) => sql`(${r.id}::uuid, ${actor.id}::int, ${now.toISOString()}::timestamptz, ${input.decision}::text,
-      ${input.decision === "released" || input.decision === "private" ? r.edited : null}::text)`);
-    const logged = await queryRows(tx, { id: col.int, comment_id: col.text }, sql`
+    const log = rows.map(
+      (r) => sql`(${r.id}::uuid, ${actor.id}::int, ${now.toISOString()}::timestamptz, ${input.decision}::text,
+      ${input.decision === "released" || input.decision === "private" ? r.edited : null}::text)`,
+    );
+    const logged = await queryRows(
+      tx,
+      { id: col.int, comment_id: col.text },
+      sql`
       insert into comment_decisions (comment_id, actor_id, at, decision, text) values ${sql.join(log, sql`, `)}
-      returning id, comment_id::text as comment_id`);
+      returning id, comment_id::text as comment_id`,
+    );
     const orders: number[] = [];
     if (input.decision === "escalated") {
       const deadline = beijingDate(now.getTime() + ESCALATION_DAYS * 86_400_000);
@@ -283,8 +389,12 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
         if (c.unit_id === null) throw err("BAD_REQUEST", "noUnit");
         const where = [c.course, c.section, c.teacher].filter(Boolean).join(" ") || c.subject || "";
         const order = await createOrder(tx, now, actor, {
-          source: "comment", sourceRef: { kind: "comment", id: logged.find((l) => l.comment_id === c.id)!.id },
-          unitId: c.unit_id, courseId: c.course_id, deadline, dedupeKey: `comment:${c.id}`,
+          source: "comment",
+          sourceRef: { kind: "comment", id: logged.find((l) => l.comment_id === c.id)!.id },
+          unitId: c.unit_id,
+          courseId: c.course_id,
+          deadline,
+          dedupeKey: `comment:${c.id}`,
           content: translate("zh", "comments.orderContent", { where, text: c.edited ?? c.original }),
         });
         orders.push(order.id);
@@ -302,16 +412,24 @@ export async function commentHistory(db: DbOrTx, actor: SessionUser, raw: z.inpu
   await reviewableCampaign(db, input.campaignId);
   const scope = await reviewScope(db, actor);
   const min = await anonymousMinimum(db, input.campaignId);
-  const c = await queryRows(db, { unit_id: col.int.nullable }, sql`
-    select coalesce(co.unit_id, pr.unit_id) as unit_id ${visibleFrom(input.campaignId, min, sql`c.id = ${input.id}::uuid`)}`);
+  const c = await queryRows(
+    db,
+    { unit_id: col.int.nullable },
+    sql`
+    select coalesce(co.unit_id, pr.unit_id) as unit_id ${visibleFrom(input.campaignId, min, sql`c.id = ${input.id}::uuid`)}`,
+  );
   if (!c.length) throw err("NOT_FOUND", "notFound");
   if (!inScope(scope, c[0].unit_id)) throw err("FORBIDDEN", "otherUnit");
-  return queryRows(db, { at: col.date, decision: col.text, text: col.text.nullable, actor: col.text, order_id: col.int.nullable }, sql`
+  return queryRows(
+    db,
+    { at: col.date, decision: col.text, text: col.text.nullable, actor: col.text, order_id: col.int.nullable },
+    sql`
     select d.at, d.decision, d.text, p.name as actor,
       (select o.id from improvement_items o where o.source = 'comment' and o.source_ref->>'kind' = 'comment'
         and (o.source_ref->>'id')::int = d.id) as order_id
     from comment_decisions d join persons p on p.id = d.actor_id
-    where d.comment_id = ${input.id}::uuid order by d.at desc, d.id desc`);
+    where d.comment_id = ${input.id}::uuid order by d.at desc, d.id desc`,
+  );
 }
 
 export type { CommentDecision, CommentMark, MarkKind } from "@/db/schema/comments";

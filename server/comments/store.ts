@@ -23,7 +23,10 @@ export async function commentKeysOf(db: DbOrTx, versionId: number): Promise<stri
 export type TakenComment = { question: string; text: string };
 
 /** Splits answers into the answers without their free texts and the non-blank texts. Pure. */
-export function takeComments(keys: readonly string[], answers: Record<string, unknown>): { answers: Record<string, unknown>; comments: TakenComment[] } {
+export function takeComments(
+  keys: readonly string[],
+  answers: Record<string, unknown>,
+): { answers: Record<string, unknown>; comments: TakenComment[] } {
   if (!keys.some((k) => k in answers)) return { answers, comments: [] };
   const rest: Record<string, unknown> = {};
   const comments: TakenComment[] = [];
@@ -36,7 +39,6 @@ export function takeComments(keys: readonly string[], answers: Record<string, un
 
 export type NewComment = TakenComment & { targetId: number; raterGroup: string };
 
-
 /** The school's word list (abusive words). */
 export async function wordList(db: DbOrTx): Promise<string[]> {
   return (await queryRows(db, { word: col.text }, sql`select word from comment_words order by word`)).map((r) => r.word);
@@ -44,18 +46,22 @@ export async function wordList(db: DbOrTx): Promise<string[]> {
 
 /** Target → the names and numbers of its section's people (teachers and enrolled students), for a campaign. */
 export async function sectionPeople(db: DbOrTx, campaignId: number): Promise<Map<number, { names: string[]; numbers: string[] }>> {
-  const rows = await queryRows(db, { target_id: col.int, name: col.text, number: col.text }, sql`
+  const rows = await queryRows(
+    db,
+    { target_id: col.int, name: col.text, number: col.text },
+    sql`
     select t.id as target_id, p.name, p.number from campaign_targets t
       join section_teachers st on st.section_id = t.section_id join persons p on p.id = st.person_id
     where t.campaign_id = ${campaignId}
     union
     select t.id, p.name, p.number from campaign_targets t
       join enrolments e on e.section_id = t.section_id join persons p on p.id = e.person_id
-    where t.campaign_id = ${campaignId}`);
+    where t.campaign_id = ${campaignId}`,
+  );
   const out = new Map<number, { names: string[]; numbers: string[] }>();
   for (const r of rows) {
     let entry = out.get(r.target_id);
-    if (!entry) out.set(r.target_id, entry = { names: [], numbers: [] });
+    if (!entry) out.set(r.target_id, (entry = { names: [], numbers: [] }));
     entry.names.push(r.name);
     entry.numbers.push(r.number);
   }
@@ -91,7 +97,12 @@ export async function storeComments(db: DbOrTx, campaignId: number, list: readon
 const markKey = (marks: readonly CommentMark[]) => JSON.stringify(marks.map((m) => [m.kind, m.start, m.end]));
 
 function sqlTextArray(xs: readonly string[]) {
-  return xs.length ? sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+  return xs.length
+    ? sql`array[${sql.join(
+        xs.map((x) => sql`${x}`),
+        sql`, `,
+      )}]::text[]`
+    : sql`'{}'::text[]`;
 }
 
 /**
@@ -99,21 +110,35 @@ function sqlTextArray(xs: readonly string[]) {
  * campaign with comments still pending when none are given. Only rows whose marks change are written.
  */
 export async function refreshMarks(db: DbOrTx, campaignIds?: readonly number[]): Promise<number> {
-  const ids = campaignIds ?? (await queryRows(db, { id: col.int }, sql`
-    select distinct campaign_id as id from student_comments where decision = 'pending'`)).map((r) => r.id);
+  const ids =
+    campaignIds ??
+    (
+      await queryRows(
+        db,
+        { id: col.int },
+        sql`
+    select distinct campaign_id as id from student_comments where decision = 'pending'`,
+      )
+    ).map((r) => r.id);
   const words = await wordList(db);
   let changed = 0;
   for (const campaignId of ids) {
     const people = await sectionPeople(db, campaignId);
-    const rows = await queryRows(db, { id: col.text, target_id: col.int, original: col.text, marks: col.json<CommentMark[]>() }, sql`
-      select id::text as id, target_id, original, marks from student_comments where campaign_id = ${campaignId}`);
+    const rows = await queryRows(
+      db,
+      { id: col.text, target_id: col.int, original: col.text, marks: col.json<CommentMark[]>() },
+      sql`
+      select id::text as id, target_id, original, marks from student_comments where campaign_id = ${campaignId}`,
+    );
     const updates: { id: string; marks: CommentMark[]; kinds: MarkKind[] }[] = [];
     for (const r of rows) {
       const marks = markComment(r.original, { ...(people.get(r.target_id) ?? NOBODY), words } satisfies MarkLists);
       if (markKey(marks) !== markKey(r.marks)) updates.push({ id: r.id, marks, kinds: kindsOf(marks) });
     }
     for (let i = 0; i < updates.length; i += BATCH) {
-      const values = updates.slice(i, i + BATCH).map((u) => sql`(${u.id}::uuid, ${JSON.stringify(u.marks)}::jsonb, ${sqlTextArray(u.kinds)})`);
+      const values = updates
+        .slice(i, i + BATCH)
+        .map((u) => sql`(${u.id}::uuid, ${JSON.stringify(u.marks)}::jsonb, ${sqlTextArray(u.kinds)})`);
       await db.execute(sql`update student_comments c set marks = v.marks, mark_kinds = v.kinds
         from (values ${sql.join(values, sql`, `)}) as v (id, marks, kinds) where c.id = v.id`);
     }

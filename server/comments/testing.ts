@@ -28,7 +28,10 @@ export async function moreStudents(db: Db, s: School, n: number) {
   const out: { id: number; number: string; name: string }[] = [];
   for (let i = 1; i <= n; i++) {
     const number = `2024${String(i).padStart(4, "0")}`;
-    const [p] = await db.insert(persons).values({ number, name: `学生${"甲乙丙丁戊己庚辛壬癸"[i - 1]}`, kind: "student", unitId: s.unitA.id }).returning();
+    const [p] = await db
+      .insert(persons)
+      .values({ number, name: `学生${"甲乙丙丁戊己庚辛壬癸"[i - 1]}`, kind: "student", unitId: s.unitA.id })
+      .returning();
     await db.insert(roleGrants).values({ personId: p.id, role: "student" });
     await db.insert(credentials).values({ personId: p.id, passwordHash: "x" });
     await db.insert(enrolments).values({ sectionId: s.secA.id, personId: p.id });
@@ -49,7 +52,11 @@ export async function closedWithComments(db: Db, s: School, answersA: Answer[], 
   const versionId = await commentVersion(db, s.people.quality.id);
   const students = await moreStudents(db, s, extra);
   const c = await openedCampaign(db, s, {
-    kind: "end_of_term", name: "期末评教（评语）", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+    kind: "end_of_term",
+    name: "期末评教（评语）",
+    termId: s.term.id,
+    opensAt: OPENS,
+    closesAt: CLOSES,
     instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
   });
   const targetA = c.targets.find((t) => t.sectionId === s.secA.id)!;
@@ -58,7 +65,12 @@ export async function closedWithComments(db: Db, s: School, answersA: Answer[], 
   for (let i = 0; i < raters.length; i++) {
     for (const t of await studentTokens(db, c.id, raters[i])) {
       const a = t.targetId === targetA.id ? answersA[i % answersA.length] : answerB;
-      await submitResponse(db, { targetId: t.targetId, token: t.token, signature: t.signature, locale: "zh", answers: { q1: 5, ...a } }, LATER, SECRET);
+      await submitResponse(
+        db,
+        { targetId: t.targetId, token: t.token, signature: t.signature, locale: "zh", answers: { q1: 5, ...a } },
+        LATER,
+        SECRET,
+      );
     }
   }
   await closeCampaign(db, c.id, AFTER_CLOSE, null, SECRET);

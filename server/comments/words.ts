@@ -18,7 +18,10 @@ export const addWordInput = z.object({ word: z.string().trim().min(1).max(WORD_M
 export const removeWordInput = z.object({ id: idSchema }).strict();
 
 export async function listWords(db: DbOrTx) {
-  return db.select({ id: commentWords.id, word: commentWords.word, createdAt: commentWords.createdAt }).from(commentWords).orderBy(asc(commentWords.word));
+  return db
+    .select({ id: commentWords.id, word: commentWords.word, createdAt: commentWords.createdAt })
+    .from(commentWords)
+    .orderBy(asc(commentWords.word));
 }
 
 /** Adds a word (the same word again, in any case, is refused); returns it and how many comments' marks changed. */

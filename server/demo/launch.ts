@@ -29,12 +29,19 @@ const STAMP = path.join(root, ".next", "tqe-demo-sources");
 const isTty = Boolean(process.stdout.isTTY);
 let statusShown = false;
 const STEP_LABEL: Record<string, string> = {
-  database: "数据库 database", demo: "示范数据 demo data", compile: "编译 compiling", pages: "收集页面 pages",
-  finalize: "收尾 finishing", start: "启动服务 starting the server",
+  database: "数据库 database",
+  demo: "示范数据 demo data",
+  compile: "编译 compiling",
+  pages: "收集页面 pages",
+  finalize: "收尾 finishing",
+  start: "启动服务 starting the server",
 };
 
 function statusLine(s: Snapshot): string {
-  const running = s.steps.filter((x) => x.state === "running").map((x) => STEP_LABEL[x.key]).join(" + ");
+  const running = s.steps
+    .filter((x) => x.state === "running")
+    .map((x) => STEP_LABEL[x.key])
+    .join(" + ");
   const left = s.remainingS === null ? "" : `，约还需 ${s.remainingS} 秒 (~${s.remainingS} s to go)`;
   return `… 约 ${s.percent}% (about ${s.percent}%)，已用 ${Math.round(s.elapsedS)} 秒${left}${running ? ` · ${running}` : ""}`;
 }
@@ -59,14 +66,17 @@ function lines(child: ChildProcess, onLine: (line: string) => void) {
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+const exited = (child: ChildProcess) =>
+  new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 
 async function signInAnswers(port: number): Promise<boolean> {
   for (const host of ["127.0.0.1", "localhost"]) {
     try {
       const r = await fetch(`http://${host}:${port}/signin`, { redirect: "manual" });
       if (r.status === 200 && r.headers.get("x-tqe-starting") !== "1") return true;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
   }
   return false;
 }
@@ -104,9 +114,17 @@ async function main(): Promise<number> {
   const current = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === hash;
   const prepareLines: string[] = [];
   const buildLines: string[] = [];
-  const prepare = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const prepare = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "prepare"], {
+    cwd: root,
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(prepare);
-  lines(prepare, (l) => { prepareLines.push(l); progress.dataLine(l, Date.now()); say(l); });
+  lines(prepare, (l) => {
+    prepareLines.push(l);
+    progress.dataLine(l, Date.now());
+    say(l);
+  });
   const prepared = exited(prepare).then((code) => {
     children.delete(prepare);
     progress.dataDone(code === 0, Date.now(), code === 0 ? undefined : `server/cli.ts prepare exited with code ${code}`);
@@ -120,7 +138,9 @@ async function main(): Promise<number> {
   } else {
     const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
     const build = spawn(process.execPath, [nextBin, "build"], {
-      cwd: root, env: { ...process.env, NODE_ENV: "production", TQE_DEMO_BUILD: "1" }, stdio: ["ignore", "pipe", "pipe"],
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", TQE_DEMO_BUILD: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     children.add(build);
     lines(build, (l) => {
@@ -143,7 +163,10 @@ async function main(): Promise<number> {
   // A failed database job stops the build (nothing to serve); a failed build lets the database
   // job finish (stopping it halfway would leave a half-seeded database behind).
   const [dataCode, buildCode] = await Promise.all([
-    prepared.then((c) => { if (c !== 0) for (const ch of children) ch.kill("SIGTERM"); return c; }),
+    prepared.then((c) => {
+      if (c !== 0) for (const ch of children) ch.kill("SIGTERM");
+      return c;
+    }),
     built,
   ]);
   if (dataCode !== 0 || buildCode !== 0) {
@@ -159,9 +182,16 @@ async function main(): Promise<number> {
 
   // 3. the app on the same port
   progress.starting(Date.now());
-  await new Promise<void>((resolve) => { placeholder.close(() => resolve()); placeholder.closeAllConnections(); });
+  await new Promise<void>((resolve) => {
+    placeholder.close(() => resolve());
+    placeholder.closeAllConnections();
+  });
   const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port)], { cwd: root, env: { ...process.env, NODE_ENV: "production" }, stdio: "inherit" });
+  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: "inherit",
+  });
   children.add(server);
   const serverExit = exited(server);
   let up = false;
@@ -180,13 +210,22 @@ async function main(): Promise<number> {
   const took = (key: string) => s.steps.find((x) => x.key === key)!;
   const secs = (k: string) => (took(k).seconds === null ? "—" : `${Math.round(took(k).seconds!)} s`);
   const accounts = prepareLines.findIndex((l) => l.startsWith("Demo accounts"));
-  if (accounts >= 0) say(["", ...prepareLines.slice(accounts, prepareLines.findIndex((l, i) => i > accounts && /^\s*Every teacher/.test(l)) + 1)].join("\n"));
-  say(`\n✓ 已就绪 Ready in ${Math.round(s.elapsedS)} s (数据库 database ${secs("database")} + 示范数据 demo ${secs("demo")} ‖ 构建 build ${
-    current ? "—" : `${secs("compile")} + ${secs("pages")} + ${secs("finalize")}`}; 启动 start ${secs("start")}): http://localhost:${port}/signin`);
+  if (accounts >= 0)
+    say(
+      ["", ...prepareLines.slice(accounts, prepareLines.findIndex((l, i) => i > accounts && /^\s*Every teacher/.test(l)) + 1)].join("\n"),
+    );
+  say(
+    `\n✓ 已就绪 Ready in ${Math.round(s.elapsedS)} s (数据库 database ${secs("database")} + 示范数据 demo ${secs("demo")} ‖ 构建 build ${
+      current ? "—" : `${secs("compile")} + ${secs("pages")} + ${secs("finalize")}`
+    }; 启动 start ${secs("start")}): http://localhost:${port}/signin`,
+  );
   return serverExit;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -31,7 +31,8 @@ function localeOf(req: IncomingMessage): Locale {
 
 function translator(locale: Locale) {
   const t = createTranslator({ locale, messages: startingMessages[locale], namespace: "starting" });
-  return (key: string, params?: Record<string, string | number>) => (t as (k: string, p?: Record<string, string | number>) => string)(key, params);
+  return (key: string, params?: Record<string, string | number>) =>
+    (t as (k: string, p?: Record<string, string | number>) => string)(key, params);
 }
 
 const ICON: Record<string, string> = { waiting: "○", running: "◔", done: "✓", skipped: "–", failed: "✗" };
@@ -40,21 +41,30 @@ const ICON: Record<string, string> = { waiting: "○", running: "◔", done: "�
 export function startingPage(s: Snapshot, locale: Locale, nonce: string): string {
   const t = translator(locale);
   const templates = {
-    percent: t("percent", { percent: "{percent}" }), elapsed: t("elapsed", { elapsed: "{elapsed}", remaining: "{remaining}" }),
-    elapsedOnly: t("elapsedOnly", { elapsed: "{elapsed}" }), seconds: t("seconds", { seconds: "{seconds}" }),
-    handover: t("handover"), failed: t("failed", { error: "{error}" }), unchanged: t("unchanged"),
+    percent: t("percent", { percent: "{percent}" }),
+    elapsed: t("elapsed", { elapsed: "{elapsed}", remaining: "{remaining}" }),
+    elapsedOnly: t("elapsedOnly", { elapsed: "{elapsed}" }),
+    seconds: t("seconds", { seconds: "{seconds}" }),
+    handover: t("handover"),
+    failed: t("failed", { error: "{error}" }),
+    unchanged: t("unchanged"),
     states: Object.fromEntries(["waiting", "running", "done", "skipped", "failed"].map((k) => [k, t(`states.${k}`)])),
   };
   const secs = (x: number | null) => (x === null ? "" : t("seconds", { seconds: x.toFixed(0) }));
-  const line = s.state === "failed" ? t("failed", { error: s.error ?? "" })
-    : s.remainingS === null ? t("elapsedOnly", { elapsed: s.elapsedS.toFixed(0) })
-      : t("elapsed", { elapsed: s.elapsedS.toFixed(0), remaining: String(s.remainingS) });
+  const line =
+    s.state === "failed"
+      ? t("failed", { error: s.error ?? "" })
+      : s.remainingS === null
+        ? t("elapsedOnly", { elapsed: s.elapsedS.toFixed(0) })
+        : t("elapsed", { elapsed: s.elapsedS.toFixed(0), remaining: String(s.remainingS) });
   const steps = STEP_KEYS.map((key) => {
     const st = s.steps.find((x) => x.key === key)!;
-    const detail = st.detail === "unchanged" ? t("unchanged") : st.detail ?? "";
-    return `<li data-step="${key}" data-state="${st.state}"><span class="icon" aria-hidden="true">${ICON[st.state]}</span>`
-      + `<span class="label">${esc(t(`steps.${key}`))}</span><span class="state">${esc(t(`states.${st.state}`))}</span>`
-      + `<span class="sec">${esc(secs(st.seconds))}</span><span class="detail">${esc(detail)}</span></li>`;
+    const detail = st.detail === "unchanged" ? t("unchanged") : (st.detail ?? "");
+    return (
+      `<li data-step="${key}" data-state="${st.state}"><span class="icon" aria-hidden="true">${ICON[st.state]}</span>` +
+      `<span class="label">${esc(t(`steps.${key}`))}</span><span class="state">${esc(t(`states.${st.state}`))}</span>` +
+      `<span class="sec">${esc(secs(st.seconds))}</span><span class="detail">${esc(detail)}</span></li>`
+    );
   }).join("");
   return `<!doctype html>
 <html lang="${locale === "zh" ? "zh-CN" : "en"}">
@@ -165,12 +175,20 @@ export function startingHandler(snapshot: () => Snapshot) {
       return;
     }
     const nonce = randomBytes(16).toString("base64");
-    res.setHeader("Content-Security-Policy", [
-      "default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, "connect-src 'self'",
-      "img-src 'self' data:", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-    ].join("; "));
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        `style-src 'nonce-${nonce}'`,
+        "connect-src 'self'",
+        "img-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+      ].join("; "),
+    );
     res.writeHead(503, { "Content-Type": "text/html; charset=utf-8" });
     res.end(startingPage(s, locale, nonce));
   };
 }
-

@@ -10,8 +10,8 @@ const PREPARE = [
   "Demo accounts (演示账号) — every demo account's password is Demo@2026:",
   "  admin         Demo@2026      田洁安     系统管理员 System administrator         示范大学",
   "Instrument library: 12 instrument version(s) imported and approved.",
-  "Demo campaign \"计算机与信息工程学院 2026-2027-1 学期期末学生评教\": 44 targets, 2373 raters; making signing keys…",
-  "Demo campaign \"毕业生跟踪调查（示范）\": 480 invitations (469 queued, 11 without contact).",
+  'Demo campaign "计算机与信息工程学院 2026-2027-1 学期期末学生评教": 44 targets, 2373 raters; making signing keys…',
+  'Demo campaign "毕业生跟踪调查（示范）": 480 invitations (469 queued, 11 without contact).',
   "Demo campaigns opened in 6.8 s.",
   "Demo scores: 1973 responses of 2025-2026-2 imported, 212 target results computed (0.9 s).",
   "Database ready.",
@@ -40,7 +40,12 @@ describe("the demo's start, step by step", () => {
     p.buildLine(BUILD[1], at(1));
     let s = p.snapshot(at(2));
     expect(s.steps.map((x) => [x.key, x.state])).toEqual([
-      ["database", "running"], ["demo", "waiting"], ["compile", "running"], ["pages", "waiting"], ["finalize", "waiting"], ["start", "waiting"],
+      ["database", "running"],
+      ["demo", "waiting"],
+      ["compile", "running"],
+      ["pages", "waiting"],
+      ["finalize", "waiting"],
+      ["start", "waiting"],
     ]);
     PREPARE.slice(1, 7).forEach((l, i) => p.dataLine(l, at(3 + i)));
     s = p.snapshot(at(9));
@@ -81,8 +86,12 @@ describe("the demo's start, step by step", () => {
   });
 
   it("on a machine slower than usual the estimate slows down with it", () => {
-    const quick = new Progress(T0), slow = new Progress(T0);
-    for (const [p, end] of [[quick, 13], [slow, 26]] as const) {
+    const quick = new Progress(T0),
+      slow = new Progress(T0);
+    for (const [p, end] of [
+      [quick, 13],
+      [slow, 26],
+    ] as const) {
       p.dataLine(PREPARE[0], at(0));
       p.buildLine(BUILD[1], at(0));
       p.dataLine(PREPARE[1], at(1));
@@ -90,7 +99,10 @@ describe("the demo's start, step by step", () => {
     }
     // the database and the demo took twice their typical 13 s: the build will too
     expect(slow.snapshot(at(26)).remainingS).toBeGreaterThan(quick.snapshot(at(26)).remainingS! + 30);
-    expect(slow.snapshot(at(26)).remainingS).toBeCloseTo(2 * (EXPECTED_S.compile + EXPECTED_S.pages + EXPECTED_S.finalize + EXPECTED_S.start) - 26, -1);
+    expect(slow.snapshot(at(26)).remainingS).toBeCloseTo(
+      2 * (EXPECTED_S.compile + EXPECTED_S.pages + EXPECTED_S.finalize + EXPECTED_S.start) - 26,
+      -1,
+    );
   });
 
   it("a second start: the database is there (no demo to seed) and the build is current", () => {

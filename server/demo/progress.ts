@@ -20,7 +20,12 @@ export type StepState = "waiting" | "running" | "done" | "skipped" | "failed";
 type Job = "data" | "build";
 
 const JOB_OF: Record<StepKey, Job | "start"> = {
-  database: "data", demo: "data", compile: "build", pages: "build", finalize: "build", start: "start",
+  database: "data",
+  demo: "data",
+  compile: "build",
+  pages: "build",
+  finalize: "build",
+  start: "start",
 };
 
 /** Typical seconds of each step on the project's machine (2 cores, quiet), first start. */
@@ -69,7 +74,10 @@ export class Progress {
   private error: string | null = null;
   private readyAt: number | null = null;
 
-  constructor(private readonly startedAt: number, private readonly expected: Record<StepKey, number> = EXPECTED_S) {
+  constructor(
+    private readonly startedAt: number,
+    private readonly expected: Record<StepKey, number> = EXPECTED_S,
+  ) {
     for (const key of STEP_KEYS) this.steps.set(key, { key, state: "waiting", startedAt: null, endedAt: null, detail: null });
   }
 
@@ -141,7 +149,9 @@ export class Progress {
     }
   }
 
-  starting(now: number) { this.begin("start", now); }
+  starting(now: number) {
+    this.begin("start", now);
+  }
 
   ready(now: number) {
     this.end("start", now);
@@ -154,11 +164,14 @@ export class Progress {
     this.error = error;
   }
 
-  get failed() { return this.error !== null; }
+  get failed() {
+    return this.error !== null;
+  }
 
   /** How much slower (> 1) or faster than typical the finished steps went. */
   private pace(): number {
-    let actual = 0, typical = 0;
+    let actual = 0,
+      typical = 0;
     for (const s of this.steps.values()) {
       if (s.state !== "done" || s.startedAt === null || s.endedAt === null) continue;
       actual += (s.endedAt - s.startedAt) / 1000;

@@ -64,9 +64,18 @@ describe("demo seed", () => {
     expect(c.without_password).toBe(0);
     // The summary reports what is in the database.
     expect(summary.counts).toMatchObject({
-      colleges: c.colleges, offices: c.offices, programmes: c.programmes, teachers: c.teachers, students: c.students,
-      currentSections: c.current_sections, sections: c.sections, enrolments: c.enrolments, cohorts: c.cohorts,
-      alumni: c.alumni, employers: c.employers, contacts: c.contacts,
+      colleges: c.colleges,
+      offices: c.offices,
+      programmes: c.programmes,
+      teachers: c.teachers,
+      students: c.students,
+      currentSections: c.current_sections,
+      sections: c.sections,
+      enrolments: c.enrolments,
+      cohorts: c.cohorts,
+      alumni: c.alumni,
+      employers: c.employers,
+      contacts: c.contacts,
     });
 
     const [current] = rowsOf<{ code: string; starts_on: string; ends_on: string }>(
@@ -76,10 +85,12 @@ describe("demo seed", () => {
   });
 
   it("gives every programme three graduate cohorts (5, 3 and 1 years ago) of alumni", async () => {
-    const rows = rowsOf<{ code: string; years: number[]; alumni: number }>(await db.execute(sql`
+    const rows = rowsOf<{ code: string; years: number[]; alumni: number }>(
+      await db.execute(sql`
       select p.code, array_agg(distinct g.graduation_year order by g.graduation_year) as years, count(a.id)::int as alumni
       from programmes p left join graduate_cohorts g on g.programme_id = p.id left join alumni a on a.cohort_id = g.id
-      group by p.code`));
+      group by p.code`),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const r of rows) {
       expect(r.years.map(Number)).toEqual([2021, 2023, 2025]);
@@ -88,13 +99,15 @@ describe("demo seed", () => {
   });
 
   it("enrols every student in 5–7 current-term sections of their programme and year, and staffs every section", async () => {
-    const dist = rowsOf<{ n: number; students: number }>(await db.execute(sql`
+    const dist = rowsOf<{ n: number; students: number }>(
+      await db.execute(sql`
       select n, count(*)::int as students from (
         select p.id, count(s.id)::int as n from persons p
         left join enrolments e on e.person_id = p.id
         left join sections s on s.id = e.section_id and s.term_id = (select id from terms where is_current)
         where p.kind = 'student' group by p.id) x
-      group by n order by n`));
+      group by n order by n`),
+    );
     expect(dist.length).toBeGreaterThan(0);
     for (const d of dist) {
       expect(d.n).toBeGreaterThanOrEqual(5);
@@ -140,7 +153,10 @@ describe("demo seed", () => {
       const r = await authenticate(db, { number: a.number, password: DEMO_PASSWORD, ip: null }, SIGN_IN_AT, cfg);
       expect(r, a.number).toMatchObject({ ok: true });
       const user = await loadSessionUser(db, (r as { personId: number }).personId);
-      expect(user?.roles.map((g) => g.role), a.number).toContain(a.role);
+      expect(
+        user?.roles.map((g) => g.role),
+        a.number,
+      ).toContain(a.role);
     }
     const wrong = await authenticate(db, { number: DEMO_ACCOUNTS.student, password: "wrong", ip: null }, SIGN_IN_AT, cfg);
     expect(wrong.ok).toBe(false);
@@ -151,13 +167,18 @@ describe("demo seed", () => {
   });
 
   it("gives the demo student current sections taught by the demo teacher", async () => {
-    const rows = rowsOf<{ n: number }>(await db.execute(sql`
+    const rows = rowsOf<{ n: number }>(
+      await db.execute(sql`
       select count(*)::int as n from enrolments e
       join persons st on st.id = e.person_id and st.number = ${DEMO_ACCOUNTS.student}
       join sections s on s.id = e.section_id join terms t on t.id = s.term_id and t.is_current
-      join section_teachers x on x.section_id = s.id join persons te on te.id = x.person_id and te.number = ${DEMO_ACCOUNTS.teacher}`));
+      join section_teachers x on x.section_id = s.id join persons te on te.id = x.person_id and te.number = ${DEMO_ACCOUNTS.teacher}`),
+    );
     expect(rows[0].n).toBeGreaterThanOrEqual(1);
-    const [s] = await db.select({ unitId: persons.unitId, className: persons.className }).from(persons).where(eq(persons.number, DEMO_ACCOUNTS.student));
+    const [s] = await db
+      .select({ unitId: persons.unitId, className: persons.className })
+      .from(persons)
+      .where(eq(persons.number, DEMO_ACCOUNTS.student));
     expect(s.className).toBe("软件工程2401");
   });
 });

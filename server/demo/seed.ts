@@ -12,8 +12,22 @@ import { eq, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import {
-  alumni, courses, credentials, employerContacts, employers, enrolments, graduateCohorts, meta, persons,
-  programmes, roleGrants, sectionTeachers, sections, terms, units, type Role,
+  alumni,
+  courses,
+  credentials,
+  employerContacts,
+  employers,
+  enrolments,
+  graduateCohorts,
+  meta,
+  persons,
+  programmes,
+  roleGrants,
+  sectionTeachers,
+  sections,
+  terms,
+  units,
+  type Role,
 } from "@/db/schema";
 import { hashPassword } from "../auth/password";
 
@@ -41,14 +55,35 @@ export type DemoAccountKey = keyof typeof DEMO_ACCOUNTS;
 export const DEMO_TERMS = { previous: "2025-2026-2", current: "2026-2027-1" } as const;
 
 export type DemoCounts = {
-  units: number; colleges: number; offices: number; programmes: number; terms: number; courses: number;
-  staff: number; teachers: number; students: number; sections: number; currentSections: number;
-  sectionTeachers: number; enrolments: number; currentEnrolments: number; roleGrants: number;
-  cohorts: number; alumni: number; employers: number; contacts: number;
+  units: number;
+  colleges: number;
+  offices: number;
+  programmes: number;
+  terms: number;
+  courses: number;
+  staff: number;
+  teachers: number;
+  students: number;
+  sections: number;
+  currentSections: number;
+  sectionTeachers: number;
+  enrolments: number;
+  currentEnrolments: number;
+  roleGrants: number;
+  cohorts: number;
+  alumni: number;
+  employers: number;
+  contacts: number;
 };
 export type DemoAccount = {
-  key: DemoAccountKey; number: string; name: string; role: Role; roleZh: string; roleEn: string;
-  scope: string; password: string;
+  key: DemoAccountKey;
+  number: string;
+  name: string;
+  role: Role;
+  roleZh: string;
+  roleEn: string;
+  scope: string;
+  password: string;
 };
 export type DemoSummary = { version: number; password: string; counts: DemoCounts; accounts: DemoAccount[] };
 
@@ -90,24 +125,26 @@ const SURNAMES: [string, string, number][] = (
   "孟meng2 熊xiong2 秦qin2 邱qiu2 江jiang2 尹yin2 薛xue2 闫yan2 段duan2 雷lei1 侯hou1 龙long1 史shi1 陶tao1 " +
   "黎li1 贺he1 顾gu1 毛mao1 郝hao1 龚gong1 邵shao1 万wan1 钱qian1 严yan1 覃qin1 武wu1 戴dai1 莫mo1 孔kong1 " +
   "向xiang1 汤tang1 欧阳ouyang1"
-).split(" ").map((s) => {
-  const m = /^(\p{Script=Han}+)([a-z]+)(\d+)$/u.exec(s)!;
-  return [m[1], m[2], Number(m[3])];
-});
+)
+  .split(" ")
+  .map((s) => {
+    const m = /^(\p{Script=Han}+)([a-z]+)(\d+)$/u.exec(s)!;
+    return [m[1], m[2], Number(m[3])];
+  });
 const SURNAME_TOTAL = SURNAMES.reduce((s, [, , w]) => s + w, 0);
 
 const charPool = (s: string) => s.split(" ").map((x) => [x[0], x.slice(1)] as [string, string]);
 const MALE = charPool(
   "伟wei 强qiang 磊lei 军jun 勇yong 杰jie 涛tao 斌bin 超chao 明ming 刚gang 辉hui 鹏peng 华hua 飞fei 鑫xin " +
-  "波bo 宇yu 浩hao 凯kai 健jian 俊jun 帆fan 旭xu 宁ning 龙long 阳yang 晨chen 博bo 文wen 志zhi 建jian 国guo " +
-  "峰feng 轩xuan 然ran 睿rui 泽ze 铭ming 昊hao 航hang 子zi 梓zi 天tian 一yi 嘉jia 煜yu 锐rui 诚cheng 哲zhe " +
-  "思si 远yuan 彬bin 亮liang 成cheng 海hai 毅yi 坤kun 晟sheng 豪hao 翔xiang 锦jin 安an 恩en",
+    "波bo 宇yu 浩hao 凯kai 健jian 俊jun 帆fan 旭xu 宁ning 龙long 阳yang 晨chen 博bo 文wen 志zhi 建jian 国guo " +
+    "峰feng 轩xuan 然ran 睿rui 泽ze 铭ming 昊hao 航hang 子zi 梓zi 天tian 一yi 嘉jia 煜yu 锐rui 诚cheng 哲zhe " +
+    "思si 远yuan 彬bin 亮liang 成cheng 海hai 毅yi 坤kun 晟sheng 豪hao 翔xiang 锦jin 安an 恩en",
 );
 const FEMALE = charPool(
   "芳fang 娜na 敏min 静jing 丽li 艳yan 娟juan 霞xia 秀xiu 玲ling 婷ting 雪xue 慧hui 莹ying 颖ying 琳lin 欣xin " +
-  "怡yi 佳jia 雨yu 涵han 萱xuan 梦meng 晴qing 悦yue 思si 琪qi 璐lu 瑶yao 楠nan 妍yan 诗shi 婉wan 可ke 馨xin " +
-  "蕾lei 倩qian 月yue 菲fei 雯wen 琦qi 彤tong 蓉rong 洁jie 燕yan 丹dan 茜qian 璇xuan 安an 晓xiao 梓zi 子zi " +
-  "一yi 嘉jia 婧jing 薇wei 媛yuan 爱ai",
+    "怡yi 佳jia 雨yu 涵han 萱xuan 梦meng 晴qing 悦yue 思si 琪qi 璐lu 瑶yao 楠nan 妍yan 诗shi 婉wan 可ke 馨xin " +
+    "蕾lei 倩qian 月yue 菲fei 雯wen 琦qi 彤tong 蓉rong 洁jie 燕yan 丹dan 茜qian 璇xuan 安an 晓xiao 梓zi 子zi " +
+    "一yi 嘉jia 婧jing 薇wei 媛yuan 爱ai",
 );
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -120,15 +157,24 @@ function makeName(rng: Rng, gender: "M" | "F", singleChance: number): Name {
   let sur = SURNAMES[0];
   for (const s of SURNAMES) {
     r -= s[2];
-    if (r < 0) { sur = s; break; }
+    if (r < 0) {
+      sur = s;
+      break;
+    }
   }
   const pool = gender === "M" ? MALE : FEMALE;
   const first = pick(rng, pool);
-  const given = rng() < singleChance ? [first] : [first, (() => {
-    let second = pick(rng, pool);
-    while (second[0] === first[0] && rng() < 0.9) second = pick(rng, pool);
-    return second;
-  })()];
+  const given =
+    rng() < singleChance
+      ? [first]
+      : [
+          first,
+          (() => {
+            let second = pick(rng, pool);
+            while (second[0] === first[0] && rng() < 0.9) second = pick(rng, pool);
+            return second;
+          })(),
+        ];
   return {
     name: sur[0] + given.map((g) => g[0]).join(""),
     nameEn: `${cap(sur[1])} ${cap(joinPinyin(given.map((g) => g[1])))}`,
@@ -143,55 +189,125 @@ const SCHOOL: UnitSpec = { code: "S", name: "示范大学", nameEn: "Demo Univer
 
 // Teaching units with their teaching offices (and how many teachers each office has).
 const COLLEGES: {
-  code: string; name: string; nameEn: string; kind: "college" | "department"; building: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: "college" | "department";
+  building: string;
   offices: { code: string; name: string; nameEn: string; teachers: number }[];
 }[] = [
-  { code: "CS", name: "计算机与信息工程学院", nameEn: "School of Computer and Information Engineering", kind: "college", building: "教A", offices: [
-    { code: "CS01", name: "软件工程教研室", nameEn: "Software Engineering Teaching Office", teachers: 5 },
-    { code: "CS02", name: "计算机科学与技术教研室", nameEn: "Computer Science Teaching Office", teachers: 5 },
-  ] },
-  { code: "FL", name: "外国语学院", nameEn: "School of Foreign Languages", kind: "college", building: "教B", offices: [
-    { code: "FL01", name: "英语与翻译教研室", nameEn: "English and Translation Teaching Office", teachers: 10 },
-    { code: "FL02", name: "大学英语教研室", nameEn: "College English Teaching Office", teachers: 6 },
-  ] },
-  { code: "EM", name: "经济管理学院", nameEn: "School of Economics and Management", kind: "college", building: "教C", offices: [
-    { code: "EM01", name: "工商管理教研室", nameEn: "Business Administration Teaching Office", teachers: 5 },
-    { code: "EM02", name: "金融学教研室", nameEn: "Finance Teaching Office", teachers: 5 },
-  ] },
-  { code: "ME", name: "机械与电气工程学院", nameEn: "School of Mechanical and Electrical Engineering", kind: "college", building: "教D", offices: [
-    { code: "ME01", name: "机械工程教研室", nameEn: "Mechanical Engineering Teaching Office", teachers: 5 },
-    { code: "ME02", name: "电气工程教研室", nameEn: "Electrical Engineering Teaching Office", teachers: 5 },
-  ] },
-  { code: "MA", name: "马克思主义学院", nameEn: "School of Marxism", kind: "college", building: "教E", offices: [
-    { code: "MA01", name: "思想政治理论课教研室", nameEn: "Ideological and Political Theory Teaching Office", teachers: 9 },
-  ] },
-  { code: "BS", name: "公共基础教学部", nameEn: "Department of General Studies", kind: "department", building: "教A", offices: [
-    { code: "BS01", name: "数学教研室", nameEn: "Mathematics Teaching Office", teachers: 5 },
-    { code: "BS02", name: "体育教研室", nameEn: "Physical Education Teaching Office", teachers: 6 },
-  ] },
+  {
+    code: "CS",
+    name: "计算机与信息工程学院",
+    nameEn: "School of Computer and Information Engineering",
+    kind: "college",
+    building: "教A",
+    offices: [
+      { code: "CS01", name: "软件工程教研室", nameEn: "Software Engineering Teaching Office", teachers: 5 },
+      { code: "CS02", name: "计算机科学与技术教研室", nameEn: "Computer Science Teaching Office", teachers: 5 },
+    ],
+  },
+  {
+    code: "FL",
+    name: "外国语学院",
+    nameEn: "School of Foreign Languages",
+    kind: "college",
+    building: "教B",
+    offices: [
+      { code: "FL01", name: "英语与翻译教研室", nameEn: "English and Translation Teaching Office", teachers: 10 },
+      { code: "FL02", name: "大学英语教研室", nameEn: "College English Teaching Office", teachers: 6 },
+    ],
+  },
+  {
+    code: "EM",
+    name: "经济管理学院",
+    nameEn: "School of Economics and Management",
+    kind: "college",
+    building: "教C",
+    offices: [
+      { code: "EM01", name: "工商管理教研室", nameEn: "Business Administration Teaching Office", teachers: 5 },
+      { code: "EM02", name: "金融学教研室", nameEn: "Finance Teaching Office", teachers: 5 },
+    ],
+  },
+  {
+    code: "ME",
+    name: "机械与电气工程学院",
+    nameEn: "School of Mechanical and Electrical Engineering",
+    kind: "college",
+    building: "教D",
+    offices: [
+      { code: "ME01", name: "机械工程教研室", nameEn: "Mechanical Engineering Teaching Office", teachers: 5 },
+      { code: "ME02", name: "电气工程教研室", nameEn: "Electrical Engineering Teaching Office", teachers: 5 },
+    ],
+  },
+  {
+    code: "MA",
+    name: "马克思主义学院",
+    nameEn: "School of Marxism",
+    kind: "college",
+    building: "教E",
+    offices: [{ code: "MA01", name: "思想政治理论课教研室", nameEn: "Ideological and Political Theory Teaching Office", teachers: 9 }],
+  },
+  {
+    code: "BS",
+    name: "公共基础教学部",
+    nameEn: "Department of General Studies",
+    kind: "department",
+    building: "教A",
+    offices: [
+      { code: "BS01", name: "数学教研室", nameEn: "Mathematics Teaching Office", teachers: 5 },
+      { code: "BS02", name: "体育教研室", nameEn: "Physical Education Teaching Office", teachers: 6 },
+    ],
+  },
 ];
 
 type Category = "cs" | "fl" | "em" | "me";
 type CourseSpec = {
-  code: string; name: string; nameEn: string; type: "general" | "foundation" | "core" | "elective" | "practice" | "pe";
-  credits: number; grade: number; perClass?: boolean;
+  code: string;
+  name: string;
+  nameEn: string;
+  type: "general" | "foundation" | "core" | "elective" | "practice" | "pe";
+  credits: number;
+  grade: number;
+  perClass?: boolean;
 };
 type ProgrammeSpec = {
-  idx: string; code: string; name: string; nameEn: string; short: string; college: string; office: string;
-  cat: Category; femaleShare: number; courses: CourseSpec[];
+  idx: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  short: string;
+  college: string;
+  office: string;
+  cat: Category;
+  femaleShare: number;
+  courses: CourseSpec[];
 };
 
 // "code|name|English name|type|credits|grade|perClass?" — the autumn-semester courses of each year.
 function courseList(lines: string): CourseSpec[] {
   const types: Record<string, CourseSpec["type"]> = { F: "foundation", C: "core", E: "elective", P: "practice" };
-  return lines.trim().split("\n").map((l) => {
-    const [code, name, nameEn, t, credits, grade, per] = l.trim().split("|");
-    return { code, name, nameEn, type: types[t], credits: Number(credits), grade: Number(grade), perClass: per === "c" };
-  });
+  return lines
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const [code, name, nameEn, t, credits, grade, per] = l.trim().split("|");
+      return { code, name, nameEn, type: types[t], credits: Number(credits), grade: Number(grade), perClass: per === "c" };
+    });
 }
 
 const PROGRAMMES: ProgrammeSpec[] = [
-  { idx: "01", code: "080901", name: "计算机科学与技术", nameEn: "Computer Science and Technology", short: "计科", college: "CS", office: "CS02", cat: "cs", femaleShare: 0.3, courses: courseList(`
+  {
+    idx: "01",
+    code: "080901",
+    name: "计算机科学与技术",
+    nameEn: "Computer Science and Technology",
+    short: "计科",
+    college: "CS",
+    office: "CS02",
+    cat: "cs",
+    femaleShare: 0.3,
+    courses: courseList(`
     CST1101|程序设计基础|Fundamentals of Programming|F|4|1
     CST1102|离散数学|Discrete Mathematics|F|3|1
     CST2101|数据结构|Data Structures|C|4|2
@@ -206,8 +322,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     CST4104|专业综合实训|Integrated Professional Practicum|P|3|4|c
     CST4201|机器学习|Machine Learning|E|2|4
     CST4202|信息安全技术|Information Security Technology|E|2|4
-    CST4203|云计算技术|Cloud Computing|E|2|4`) },
-  { idx: "02", code: "080902", name: "软件工程", nameEn: "Software Engineering", short: "软件工程", college: "CS", office: "CS01", cat: "cs", femaleShare: 0.3, courses: courseList(`
+    CST4203|云计算技术|Cloud Computing|E|2|4`),
+  },
+  {
+    idx: "02",
+    code: "080902",
+    name: "软件工程",
+    nameEn: "Software Engineering",
+    short: "软件工程",
+    college: "CS",
+    office: "CS01",
+    cat: "cs",
+    femaleShare: 0.3,
+    courses: courseList(`
     SE1101|高级语言程序设计|High-Level Language Programming|F|4|1
     SE1102|软件工程导论|Introduction to Software Engineering|F|2|1
     SE2101|数据结构与算法|Data Structures and Algorithms|C|4|2
@@ -222,8 +349,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     SE4104|软件工程综合实践|Software Engineering Capstone Practice|P|3|4|c
     SE4201|软件项目管理|Software Project Management|E|2|4
     SE4202|微服务架构|Microservice Architecture|E|2|4
-    SE4203|DevOps与持续交付|DevOps and Continuous Delivery|E|2|4`) },
-  { idx: "03", code: "050201", name: "英语", nameEn: "English", short: "英语", college: "FL", office: "FL01", cat: "fl", femaleShare: 0.8, courses: courseList(`
+    SE4203|DevOps与持续交付|DevOps and Continuous Delivery|E|2|4`),
+  },
+  {
+    idx: "03",
+    code: "050201",
+    name: "英语",
+    nameEn: "English",
+    short: "英语",
+    college: "FL",
+    office: "FL01",
+    cat: "fl",
+    femaleShare: 0.8,
+    courses: courseList(`
     ENG1101|综合英语Ⅰ|Integrated English I|F|4|1|c
     ENG1102|英语听力Ⅰ|English Listening I|F|2|1|c
     ENG1103|英语语音|English Phonetics|F|2|1
@@ -240,8 +378,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     ENG4104|英语教育实习|English Teaching Practicum|P|4|4|c
     ENG4201|英语教学法|English Teaching Methodology|E|2|4
     ENG4202|美国文学选读|Selected Readings in American Literature|E|2|4
-    ENG4203|第二外语(日语)|Second Foreign Language (Japanese)|E|2|4`) },
-  { idx: "04", code: "050261", name: "翻译", nameEn: "Translation", short: "翻译", college: "FL", office: "FL01", cat: "fl", femaleShare: 0.78, courses: courseList(`
+    ENG4203|第二外语(日语)|Second Foreign Language (Japanese)|E|2|4`),
+  },
+  {
+    idx: "04",
+    code: "050261",
+    name: "翻译",
+    nameEn: "Translation",
+    short: "翻译",
+    college: "FL",
+    office: "FL01",
+    cat: "fl",
+    femaleShare: 0.78,
+    courses: courseList(`
     TRA1101|基础英语Ⅰ|Basic English I|F|4|1|c
     TRA1102|英语视听说Ⅰ|English Viewing, Listening and Speaking I|F|2|1|c
     TRA1103|翻译概论|Introduction to Translation|F|2|1
@@ -258,8 +407,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     TRA4104|翻译专业实习|Translation Internship|P|4|4|c
     TRA4201|法律翻译|Legal Translation|E|2|4
     TRA4202|科技翻译|Scientific and Technical Translation|E|2|4
-    TRA4203|本地化项目管理|Localization Project Management|E|2|4`) },
-  { idx: "05", code: "120201K", name: "工商管理", nameEn: "Business Administration", short: "工商", college: "EM", office: "EM01", cat: "em", femaleShare: 0.55, courses: courseList(`
+    TRA4203|本地化项目管理|Localization Project Management|E|2|4`),
+  },
+  {
+    idx: "05",
+    code: "120201K",
+    name: "工商管理",
+    nameEn: "Business Administration",
+    short: "工商",
+    college: "EM",
+    office: "EM01",
+    cat: "em",
+    femaleShare: 0.55,
+    courses: courseList(`
     BA1101|管理学原理|Principles of Management|F|3|1
     BA1102|微观经济学|Microeconomics|F|3|1
     BA2101|会计学|Accounting|F|3|2
@@ -274,8 +434,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     BA4104|毕业实习|Graduation Internship|P|4|4|c
     BA4201|创业管理|Entrepreneurship Management|E|2|4
     BA4202|供应链管理|Supply Chain Management|E|2|4
-    BA4203|商业数据分析|Business Data Analytics|E|2|4`) },
-  { idx: "06", code: "020301K", name: "金融学", nameEn: "Finance", short: "金融", college: "EM", office: "EM02", cat: "em", femaleShare: 0.55, courses: courseList(`
+    BA4203|商业数据分析|Business Data Analytics|E|2|4`),
+  },
+  {
+    idx: "06",
+    code: "020301K",
+    name: "金融学",
+    nameEn: "Finance",
+    short: "金融",
+    college: "EM",
+    office: "EM02",
+    cat: "em",
+    femaleShare: 0.55,
+    courses: courseList(`
     FIN1101|经济学原理|Principles of Economics|F|3|1
     FIN1102|金融学导论|Introduction to Finance|F|2|1
     FIN2101|货币银行学|Money and Banking|C|3|2
@@ -290,8 +461,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     FIN4104|金融机构实习|Financial Institution Internship|P|4|4|c
     FIN4201|金融衍生工具|Financial Derivatives|E|2|4
     FIN4202|商业银行经营管理|Commercial Bank Management|E|2|4
-    FIN4203|证券投资分析|Securities Investment Analysis|E|2|4`) },
-  { idx: "07", code: "080202", name: "机械设计制造及其自动化", nameEn: "Mechanical Design, Manufacturing and Automation", short: "机制", college: "ME", office: "ME01", cat: "me", femaleShare: 0.15, courses: courseList(`
+    FIN4203|证券投资分析|Securities Investment Analysis|E|2|4`),
+  },
+  {
+    idx: "07",
+    code: "080202",
+    name: "机械设计制造及其自动化",
+    nameEn: "Mechanical Design, Manufacturing and Automation",
+    short: "机制",
+    college: "ME",
+    office: "ME01",
+    cat: "me",
+    femaleShare: 0.15,
+    courses: courseList(`
     MEC1101|机械制图|Mechanical Drawing|F|3|1
     MEC1102|工程训练|Engineering Training|P|2|1|c
     MEC2101|理论力学|Theoretical Mechanics|F|3|2
@@ -306,8 +488,19 @@ const PROGRAMMES: ProgrammeSpec[] = [
     MEC4104|生产实习|Production Internship|P|3|4|c
     MEC4201|数控技术|CNC Technology|E|2|4
     MEC4202|工业机器人|Industrial Robotics|E|2|4
-    MEC4203|智能制造系统|Intelligent Manufacturing Systems|E|2|4`) },
-  { idx: "08", code: "080601", name: "电气工程及其自动化", nameEn: "Electrical Engineering and Automation", short: "电气", college: "ME", office: "ME02", cat: "me", femaleShare: 0.2, courses: courseList(`
+    MEC4203|智能制造系统|Intelligent Manufacturing Systems|E|2|4`),
+  },
+  {
+    idx: "08",
+    code: "080601",
+    name: "电气工程及其自动化",
+    nameEn: "Electrical Engineering and Automation",
+    short: "电气",
+    college: "ME",
+    office: "ME02",
+    cat: "me",
+    femaleShare: 0.2,
+    courses: courseList(`
     EE1101|电气工程导论|Introduction to Electrical Engineering|F|2|1
     EE1102|C语言程序设计|C Programming|F|3|1
     EE2101|电路原理|Circuit Theory|F|4|2
@@ -322,38 +515,254 @@ const PROGRAMMES: ProgrammeSpec[] = [
     EE4104|电气工程综合实习|Electrical Engineering Internship|P|3|4|c
     EE4201|新能源发电技术|Renewable Energy Generation|E|2|4
     EE4202|供配电技术|Power Supply and Distribution|E|2|4
-    EE4203|电力系统继电保护|Power System Protective Relaying|E|2|4`) },
+    EE4203|电力系统继电保护|Power System Protective Relaying|E|2|4`),
+  },
 ];
 
 // School-wide courses: owning unit (a college, or the school itself), the office whose
 // teachers teach it (null: the students' own programme office), and who takes it when.
 type GeneralSpec = {
-  code: string; name: string; nameEn: string; type: "general" | "pe"; credits: number; hours: number;
-  unit: string; office: string | null; term: "previous" | "current"; admission: number;
-  cats: Category[]; perClass?: boolean;
+  code: string;
+  name: string;
+  nameEn: string;
+  type: "general" | "pe";
+  credits: number;
+  hours: number;
+  unit: string;
+  office: string | null;
+  term: "previous" | "current";
+  admission: number;
+  cats: Category[];
+  perClass?: boolean;
 };
 const ALL: Category[] = ["cs", "fl", "em", "me"];
 const NON_FL: Category[] = ["cs", "em", "me"];
 const GENERAL: GeneralSpec[] = [
   // current term 2026-2027-1 (autumn): 2026 intake is in year 1, 2023 intake in year 4
-  { code: "GE1001", name: "思想道德与法治", nameEn: "Morality and Rule of Law", type: "general", credits: 3, hours: 48, unit: "MA", office: "MA01", term: "current", admission: 2026, cats: ALL },
-  { code: "GE1003", name: "马克思主义基本原理", nameEn: "Basic Principles of Marxism", type: "general", credits: 3, hours: 48, unit: "MA", office: "MA01", term: "current", admission: 2025, cats: ALL },
-  { code: "GE1004", name: "毛泽东思想和中国特色社会主义理论体系概论", nameEn: "Introduction to Mao Zedong Thought and Socialism with Chinese Characteristics", type: "general", credits: 3, hours: 48, unit: "MA", office: "MA01", term: "current", admission: 2024, cats: ALL },
-  { code: "GE2001", name: "大学英语Ⅰ", nameEn: "College English I", type: "general", credits: 3, hours: 48, unit: "FL", office: "FL02", term: "current", admission: 2026, cats: NON_FL },
-  { code: "GE2003", name: "大学英语Ⅲ", nameEn: "College English III", type: "general", credits: 3, hours: 48, unit: "FL", office: "FL02", term: "current", admission: 2025, cats: NON_FL },
-  { code: "GE3001", name: "高等数学A(上)", nameEn: "Advanced Mathematics A (I)", type: "general", credits: 5, hours: 80, unit: "BS", office: "BS01", term: "current", admission: 2026, cats: ["cs", "me"] },
-  { code: "GE3003", name: "高等数学B(上)", nameEn: "Advanced Mathematics B (I)", type: "general", credits: 4, hours: 64, unit: "BS", office: "BS01", term: "current", admission: 2026, cats: ["em"] },
-  { code: "GE3005", name: "概率论与数理统计", nameEn: "Probability and Statistics", type: "general", credits: 3, hours: 48, unit: "BS", office: "BS01", term: "current", admission: 2025, cats: NON_FL },
-  { code: "GE4001", name: "体育Ⅰ", nameEn: "Physical Education I", type: "pe", credits: 1, hours: 32, unit: "BS", office: "BS02", term: "current", admission: 2026, cats: ALL, perClass: true },
-  { code: "GE4003", name: "体育Ⅲ", nameEn: "Physical Education III", type: "pe", credits: 1, hours: 32, unit: "BS", office: "BS02", term: "current", admission: 2025, cats: ALL, perClass: true },
-  { code: "GE5001", name: "大学生职业发展与就业指导", nameEn: "Career Development and Employment Guidance", type: "general", credits: 1, hours: 16, unit: "S", office: null, term: "current", admission: 2023, cats: ALL },
+  {
+    code: "GE1001",
+    name: "思想道德与法治",
+    nameEn: "Morality and Rule of Law",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "MA",
+    office: "MA01",
+    term: "current",
+    admission: 2026,
+    cats: ALL,
+  },
+  {
+    code: "GE1003",
+    name: "马克思主义基本原理",
+    nameEn: "Basic Principles of Marxism",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "MA",
+    office: "MA01",
+    term: "current",
+    admission: 2025,
+    cats: ALL,
+  },
+  {
+    code: "GE1004",
+    name: "毛泽东思想和中国特色社会主义理论体系概论",
+    nameEn: "Introduction to Mao Zedong Thought and Socialism with Chinese Characteristics",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "MA",
+    office: "MA01",
+    term: "current",
+    admission: 2024,
+    cats: ALL,
+  },
+  {
+    code: "GE2001",
+    name: "大学英语Ⅰ",
+    nameEn: "College English I",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "FL",
+    office: "FL02",
+    term: "current",
+    admission: 2026,
+    cats: NON_FL,
+  },
+  {
+    code: "GE2003",
+    name: "大学英语Ⅲ",
+    nameEn: "College English III",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "FL",
+    office: "FL02",
+    term: "current",
+    admission: 2025,
+    cats: NON_FL,
+  },
+  {
+    code: "GE3001",
+    name: "高等数学A(上)",
+    nameEn: "Advanced Mathematics A (I)",
+    type: "general",
+    credits: 5,
+    hours: 80,
+    unit: "BS",
+    office: "BS01",
+    term: "current",
+    admission: 2026,
+    cats: ["cs", "me"],
+  },
+  {
+    code: "GE3003",
+    name: "高等数学B(上)",
+    nameEn: "Advanced Mathematics B (I)",
+    type: "general",
+    credits: 4,
+    hours: 64,
+    unit: "BS",
+    office: "BS01",
+    term: "current",
+    admission: 2026,
+    cats: ["em"],
+  },
+  {
+    code: "GE3005",
+    name: "概率论与数理统计",
+    nameEn: "Probability and Statistics",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "BS",
+    office: "BS01",
+    term: "current",
+    admission: 2025,
+    cats: NON_FL,
+  },
+  {
+    code: "GE4001",
+    name: "体育Ⅰ",
+    nameEn: "Physical Education I",
+    type: "pe",
+    credits: 1,
+    hours: 32,
+    unit: "BS",
+    office: "BS02",
+    term: "current",
+    admission: 2026,
+    cats: ALL,
+    perClass: true,
+  },
+  {
+    code: "GE4003",
+    name: "体育Ⅲ",
+    nameEn: "Physical Education III",
+    type: "pe",
+    credits: 1,
+    hours: 32,
+    unit: "BS",
+    office: "BS02",
+    term: "current",
+    admission: 2025,
+    cats: ALL,
+    perClass: true,
+  },
+  {
+    code: "GE5001",
+    name: "大学生职业发展与就业指导",
+    nameEn: "Career Development and Employment Guidance",
+    type: "general",
+    credits: 1,
+    hours: 16,
+    unit: "S",
+    office: null,
+    term: "current",
+    admission: 2023,
+    cats: ALL,
+  },
   // previous term 2025-2026-2 (spring)
-  { code: "GE1002", name: "中国近现代史纲要", nameEn: "Outline of Modern and Contemporary Chinese History", type: "general", credits: 3, hours: 48, unit: "MA", office: "MA01", term: "previous", admission: 2025, cats: ALL },
-  { code: "GE1005", name: "习近平新时代中国特色社会主义思想概论", nameEn: "Introduction to Xi Jinping Thought on Socialism with Chinese Characteristics for a New Era", type: "general", credits: 3, hours: 48, unit: "MA", office: "MA01", term: "previous", admission: 2024, cats: ALL },
-  { code: "GE2002", name: "大学英语Ⅱ", nameEn: "College English II", type: "general", credits: 3, hours: 48, unit: "FL", office: "FL02", term: "previous", admission: 2025, cats: NON_FL },
-  { code: "GE2004", name: "大学英语Ⅳ", nameEn: "College English IV", type: "general", credits: 3, hours: 48, unit: "FL", office: "FL02", term: "previous", admission: 2024, cats: NON_FL },
-  { code: "GE3002", name: "高等数学A(下)", nameEn: "Advanced Mathematics A (II)", type: "general", credits: 5, hours: 80, unit: "BS", office: "BS01", term: "previous", admission: 2025, cats: ["cs", "me"] },
-  { code: "GE3004", name: "高等数学B(下)", nameEn: "Advanced Mathematics B (II)", type: "general", credits: 4, hours: 64, unit: "BS", office: "BS01", term: "previous", admission: 2025, cats: ["em"] },
+  {
+    code: "GE1002",
+    name: "中国近现代史纲要",
+    nameEn: "Outline of Modern and Contemporary Chinese History",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "MA",
+    office: "MA01",
+    term: "previous",
+    admission: 2025,
+    cats: ALL,
+  },
+  {
+    code: "GE1005",
+    name: "习近平新时代中国特色社会主义思想概论",
+    nameEn: "Introduction to Xi Jinping Thought on Socialism with Chinese Characteristics for a New Era",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "MA",
+    office: "MA01",
+    term: "previous",
+    admission: 2024,
+    cats: ALL,
+  },
+  {
+    code: "GE2002",
+    name: "大学英语Ⅱ",
+    nameEn: "College English II",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "FL",
+    office: "FL02",
+    term: "previous",
+    admission: 2025,
+    cats: NON_FL,
+  },
+  {
+    code: "GE2004",
+    name: "大学英语Ⅳ",
+    nameEn: "College English IV",
+    type: "general",
+    credits: 3,
+    hours: 48,
+    unit: "FL",
+    office: "FL02",
+    term: "previous",
+    admission: 2024,
+    cats: NON_FL,
+  },
+  {
+    code: "GE3002",
+    name: "高等数学A(下)",
+    nameEn: "Advanced Mathematics A (II)",
+    type: "general",
+    credits: 5,
+    hours: 80,
+    unit: "BS",
+    office: "BS01",
+    term: "previous",
+    admission: 2025,
+    cats: ["cs", "me"],
+  },
+  {
+    code: "GE3004",
+    name: "高等数学B(下)",
+    nameEn: "Advanced Mathematics B (II)",
+    type: "general",
+    credits: 4,
+    hours: 64,
+    unit: "BS",
+    office: "BS01",
+    term: "previous",
+    admission: 2025,
+    cats: ["em"],
+  },
 ];
 
 const TERMS = [
@@ -415,30 +824,63 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 // ─── the plan: every row, with references by code/number instead of ids ─────────────
 
 type PersonPlan = {
-  number: string; name: string; nameEn: string; kind: "staff" | "student"; gender: "M" | "F";
-  unit: string; programme: string | null; className: string | null; admissionYear: number | null;
-  title: string | null; email: string | null; phone: string | null;
+  number: string;
+  name: string;
+  nameEn: string;
+  kind: "staff" | "student";
+  gender: "M" | "F";
+  unit: string;
+  programme: string | null;
+  className: string | null;
+  admissionYear: number | null;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
 };
 type GrantPlan = { number: string; role: Role; unit: string | null };
 type CoursePlan = {
-  code: string; name: string; nameEn: string; unit: string; programme: string | null;
-  type: CourseSpec["type"]; credits: number; hours: number;
+  code: string;
+  name: string;
+  nameEn: string;
+  unit: string;
+  programme: string | null;
+  type: CourseSpec["type"];
+  credits: number;
+  hours: number;
 };
 type SectionPlan = {
-  term: string; code: string; course: string; name: string; schedule: string; capacity: number;
-  teachers: { number: string; role: "lead" | "co"; share: string }[]; students: string[];
+  term: string;
+  code: string;
+  course: string;
+  name: string;
+  schedule: string;
+  capacity: number;
+  teachers: { number: string; role: "lead" | "co"; share: string }[];
+  students: string[];
 };
 type CohortPlan = {
-  programme: string; year: number;
+  programme: string;
+  year: number;
   alumni: { studentNumber: string; name: string; email: string | null; phone: string | null; wechat: string | null }[];
 };
 type EmployerPlan = {
-  code: string; name: string; industry: string; region: string;
+  code: string;
+  name: string;
+  industry: string;
+  region: string;
   contacts: { name: string; position: string; email: string; phone: string }[];
 };
 type Plan = {
-  units: UnitSpec[]; programmes: ProgrammeSpec[]; courses: CoursePlan[]; persons: PersonPlan[]; grants: GrantPlan[];
-  sections: SectionPlan[]; cohorts: CohortPlan[]; employers: EmployerPlan[]; accounts: DemoAccount[]; counts: DemoCounts;
+  units: UnitSpec[];
+  programmes: ProgrammeSpec[];
+  courses: CoursePlan[];
+  persons: PersonPlan[];
+  grants: GrantPlan[];
+  sections: SectionPlan[];
+  cohorts: CohortPlan[];
+  employers: EmployerPlan[];
+  accounts: DemoAccount[];
+  counts: DemoCounts;
 };
 
 const DAYS = ["周一", "周二", "周三", "周四", "周五"];
@@ -465,7 +907,12 @@ function buildPlan(): Plan {
   const grant = (number: string, role: Role, unit: string | null = null) => grants.push({ number, role, unit });
 
   // Teachers: T0001… office by office, then the deans (unit = the college itself).
-  const TITLES: [string, number][] = [["教授", 0.1], ["副教授", 0.35], ["讲师", 0.45], ["助教", 0.1]];
+  const TITLES: [string, number][] = [
+    ["教授", 0.1],
+    ["副教授", 0.35],
+    ["讲师", 0.45],
+    ["助教", 0.1],
+  ];
   const randomTitle = () => {
     let r = rng();
     for (const [t, w] of TITLES) if ((r -= w) < 0) return t;
@@ -474,8 +921,16 @@ function buildPlan(): Plan {
   const staff = (number: string, unit: string, title: string | null): PersonPlan => {
     const n = makeName(rng, rng() < 0.45 ? "F" : "M", 0.3);
     const p: PersonPlan = {
-      number, ...n, kind: "staff", unit, programme: null, className: null, admissionYear: null, title,
-      email: `${number.toLowerCase()}@staff.example.com`, phone: null,
+      number,
+      ...n,
+      kind: "staff",
+      unit,
+      programme: null,
+      className: null,
+      admissionYear: null,
+      title,
+      email: `${number.toLowerCase()}@staff.example.com`,
+      phone: null,
     };
     people.push(p);
     return p;
@@ -554,8 +1009,16 @@ function buildPlan(): Plan {
           const number = `${intake}${prog.idx}${pad(ci + 1, 2)}${pad(s, 2)}`;
           const n = makeName(rng, rng() < prog.femaleShare ? "F" : "M", 0.15);
           people.push({
-            number, ...n, kind: "student", unit: prog.college, programme: prog.code, className, admissionYear: intake,
-            title: null, email: `${number}@stu.example.com`, phone: null,
+            number,
+            ...n,
+            kind: "student",
+            unit: prog.college,
+            programme: prog.code,
+            className,
+            admissionYear: intake,
+            title: null,
+            email: `${number}@stu.example.com`,
+            phone: null,
           });
           grant(number, "student");
           members.push(number);
@@ -573,12 +1036,30 @@ function buildPlan(): Plan {
   // Courses.
   const courseList: CoursePlan[] = [];
   for (const gspec of GENERAL) {
-    courseList.push({ code: gspec.code, name: gspec.name, nameEn: gspec.nameEn, unit: gspec.unit, programme: null, type: gspec.type, credits: gspec.credits, hours: gspec.hours });
+    courseList.push({
+      code: gspec.code,
+      name: gspec.name,
+      nameEn: gspec.nameEn,
+      unit: gspec.unit,
+      programme: null,
+      type: gspec.type,
+      credits: gspec.credits,
+      hours: gspec.hours,
+    });
   }
   for (const prog of PROGRAMMES) {
     for (const c of prog.courses) {
       const hours = c.type === "practice" ? c.credits * 24 : c.credits * 16;
-      courseList.push({ code: c.code, name: c.name, nameEn: c.nameEn, unit: prog.college, programme: prog.code, type: c.type, credits: c.credits, hours });
+      courseList.push({
+        code: c.code,
+        name: c.name,
+        nameEn: c.nameEn,
+        unit: prog.college,
+        programme: prog.code,
+        type: c.type,
+        credits: c.credits,
+        hours,
+      });
     }
   }
   const buildingOf = new Map(COLLEGES.map((c) => [c.code, c.building]));
@@ -596,13 +1077,22 @@ function buildPlan(): Plan {
   const leastLoaded = (pool: string[], except: string[] = []) => {
     const candidates = pool.filter((n) => !except.includes(n));
     const min = Math.min(...candidates.map((n) => load.get(n) ?? 0));
-    return pick(rng, candidates.filter((n) => (load.get(n) ?? 0) === min));
+    return pick(
+      rng,
+      candidates.filter((n) => (load.get(n) ?? 0) === min),
+    );
   };
   const sectionList: SectionPlan[] = [];
   const sectionSeq = new Map<string, number>();
   function addSection(o: {
-    term: string; course: CoursePlan; office: string; group: Group; name: string; students: string[];
-    coChance: number; lead?: string;
+    term: string;
+    course: CoursePlan;
+    office: string;
+    group: Group;
+    name: string;
+    students: string[];
+    coChance: number;
+    lead?: string;
   }) {
     const pool = pools.get(o.office)!;
     const lead = o.lead ?? leastLoaded(pool);
@@ -611,17 +1101,22 @@ function buildPlan(): Plan {
     for (const n of teachers) load.set(n, (load.get(n) ?? 0) + 1);
     const groupKey = `G:${o.group.prog.code}:${o.group.intake}`;
     const slots = shuffle(rng, [...SLOTS]);
-    const slot = slots.find((s) => !isBusy(o.term, s, groupKey) && teachers.every((n) => !isBusy(o.term, s, n)))
-      ?? slots.find((s) => !isBusy(o.term, s, groupKey)) ?? slots[0];
+    const slot =
+      slots.find((s) => !isBusy(o.term, s, groupKey) && teachers.every((n) => !isBusy(o.term, s, n))) ??
+      slots.find((s) => !isBusy(o.term, s, groupKey)) ??
+      slots[0];
     markBusy(o.term, slot, groupKey);
     for (const n of teachers) markBusy(o.term, slot, n);
     let room: string;
     if (o.course.type === "pe") {
       room = pick(rng, ["田径场", "体育馆", "篮球场", "风雨操场"]);
     } else {
-      const building = o.course.type === "practice"
-        ? (o.group.prog.cat === "me" ? "工程训练中心" : "实验楼")
-        : buildingOf.get(o.course.unit) ?? buildingOf.get(o.group.prog.college)!;
+      const building =
+        o.course.type === "practice"
+          ? o.group.prog.cat === "me"
+            ? "工程训练中心"
+            : "实验楼"
+          : (buildingOf.get(o.course.unit) ?? buildingOf.get(o.group.prog.college)!);
       const big = o.students.length > 70;
       do {
         room = `${building}-${big ? 1 : int(rng, 2, 5)}${pad(int(rng, 1, big ? 8 : 20), 2)}`;
@@ -632,11 +1127,19 @@ function buildPlan(): Plan {
     const seq = (sectionSeq.get(seqKey) ?? 0) + 1;
     sectionSeq.set(seqKey, seq);
     sectionList.push({
-      term: o.term, code: `${o.course.code}-${pad(seq, 2)}`, course: o.course.code, name: o.name,
-      schedule: `${slot} ${room}`, capacity: Math.ceil(o.students.length / 10) * 10 + 10,
-      teachers: teachers.length === 1
-        ? [{ number: lead, role: "lead", share: "1.000" }]
-        : [{ number: lead, role: "lead", share: "0.500" }, { number: teachers[1], role: "co", share: "0.500" }],
+      term: o.term,
+      code: `${o.course.code}-${pad(seq, 2)}`,
+      course: o.course.code,
+      name: o.name,
+      schedule: `${slot} ${room}`,
+      capacity: Math.ceil(o.students.length / 10) * 10 + 10,
+      teachers:
+        teachers.length === 1
+          ? [{ number: lead, role: "lead", share: "1.000" }]
+          : [
+              { number: lead, role: "lead", share: "0.500" },
+              { number: teachers[1], role: "co", share: "0.500" },
+            ],
       students: [...o.students].sort(),
     });
   }
@@ -653,7 +1156,9 @@ function buildPlan(): Plan {
         const termCode = DEMO_TERMS[term];
         const office = gspec.office ?? grp.prog.office;
         if (gspec.perClass) {
-          grp.classes.forEach((members, ci) => addSection({ term: termCode, course, office, group: grp, name: grp.classNames[ci], students: members, coChance: 0 }));
+          grp.classes.forEach((members, ci) =>
+            addSection({ term: termCode, course, office, group: grp, name: grp.classNames[ci], students: members, coChance: 0 }),
+          );
         } else {
           addSection({ term: termCode, course, office, group: grp, name: groupLabel(grp), students: everyone, coChance: 0 });
         }
@@ -676,15 +1181,22 @@ function buildPlan(): Plan {
     if (electives.length) {
       const chosen = new Map<string, string[]>(electives.map((e) => [e.code, []]));
       for (const number of everyone) {
-        const k = grp.grade === 3 ? (rng() < 0.15 ? 2 : 1) : (rng() < 0.3 ? 3 : 2);
-        const order = electives.map((e) => ({ code: e.code, w: chosen.get(e.code)!.length + rng() * 4 }))
-          .sort((a, b) => a.w - b.w).slice(0, k);
+        const k = grp.grade === 3 ? (rng() < 0.15 ? 2 : 1) : rng() < 0.3 ? 3 : 2;
+        const order = electives
+          .map((e) => ({ code: e.code, w: chosen.get(e.code)!.length + rng() * 4 }))
+          .sort((a, b) => a.w - b.w)
+          .slice(0, k);
         for (const o of order) chosen.get(o.code)!.push(number);
       }
       for (const e of electives) {
         addSection({
-          term: DEMO_TERMS.current, course: courseByCode.get(e.code)!, office: grp.prog.office, group: grp,
-          name: `${grp.prog.short}${grp.intake}级`, students: chosen.get(e.code)!, coChance: 0.12,
+          term: DEMO_TERMS.current,
+          course: courseByCode.get(e.code)!,
+          office: grp.prog.office,
+          group: grp,
+          name: `${grp.prog.short}${grp.intake}级`,
+          students: chosen.get(e.code)!,
+          coChance: 0.12,
         });
       }
     }
@@ -696,14 +1208,21 @@ function buildPlan(): Plan {
   let wechat = 0;
   for (const prog of PROGRAMMES) {
     for (const year of GRADUATION_YEARS) {
-      const seats = shuffle(rng, Array.from({ length: 2 * 34 }, (_, i) => i)).slice(0, 20).sort((a, b) => a - b);
+      const seats = shuffle(
+        rng,
+        Array.from({ length: 2 * 34 }, (_, i) => i),
+      )
+        .slice(0, 20)
+        .sort((a, b) => a - b);
       cohorts.push({
-        programme: prog.code, year,
+        programme: prog.code,
+        year,
         alumni: seats.map((seat) => {
           const studentNumber = `${year - 4}${prog.idx}${pad(Math.floor(seat / 34) + 1, 2)}${pad((seat % 34) + 1, 2)}`;
           const n = makeName(rng, rng() < prog.femaleShare ? "F" : "M", 0.2);
           return {
-            studentNumber, name: n.name,
+            studentNumber,
+            name: n.name,
             email: rng() < 0.9 ? `${studentNumber}@alumni.example.com` : null,
             phone: rng() < 0.8 ? `1380000${pad(++phone, 4)}` : null,
             wechat: rng() < 0.5 ? `wxid_demo${pad(++wechat, 4)}` : null,
@@ -723,7 +1242,8 @@ function buildPlan(): Plan {
       const n = makeName(rng, rng() < 0.5 ? "F" : "M", 0.25);
       if (contacts.some((c) => c.name === n.name)) continue;
       contacts.push({
-        name: n.name, position: positions[contacts.length],
+        name: n.name,
+        position: positions[contacts.length],
         email: `contact${contacts.length + 1}@employer${pad(i + 1, 2)}.example.com`,
         phone: `1390000${pad(++contactPhone, 4)}`,
       });
@@ -740,13 +1260,20 @@ function buildPlan(): Plan {
     }
     const level = role === "supervisor" || role === "leader" ? (scopeUnit ? "（学院）" : "（校级）") : "";
     const levelEn = role === "supervisor" || role === "leader" ? (scopeUnit ? " (college)" : " (school)") : "";
-    const scope = scopeUnit ? unitName.get(scopeUnit)!
+    const scope = scopeUnit
+      ? unitName.get(scopeUnit)!
       : role === "student" || role === "info_officer" || role === "teacher"
         ? unitName.get(p.unit)! + (p.className ? ` ${p.className}` : "")
         : SCHOOL.name;
     return {
-      key, number, name: p.name, role, roleZh: ROLE_LABELS[role].zh + level, roleEn: ROLE_LABELS[role].en + levelEn,
-      scope, password: DEMO_PASSWORD,
+      key,
+      number,
+      name: p.name,
+      role,
+      roleZh: ROLE_LABELS[role].zh + level,
+      roleEn: ROLE_LABELS[role].en + levelEn,
+      scope,
+      password: DEMO_PASSWORD,
     };
   };
   const accounts = [
@@ -789,8 +1316,16 @@ function buildPlan(): Plan {
     contacts: employerList.reduce((s, e) => s + e.contacts.length, 0),
   };
   return {
-    units: unitList, programmes: PROGRAMMES, courses: courseList, persons: people, grants, sections: sectionList,
-    cohorts, employers: employerList, accounts, counts,
+    units: unitList,
+    programmes: PROGRAMMES,
+    courses: courseList,
+    persons: people,
+    grants,
+    sections: sectionList,
+    cohorts,
+    employers: employerList,
+    accounts,
+    counts,
   };
 }
 
@@ -808,7 +1343,10 @@ async function eachChunk<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>):
 }
 
 async function hasRows(db: DbOrTx, table: PgTable): Promise<boolean> {
-  const rows = await db.select({ one: sql<number>`1` }).from(table).limit(1);
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(table)
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -835,7 +1373,9 @@ export async function readMarker(db: DbOrTx): Promise<{ version?: number; seeded
  */
 export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; force?: boolean }): Promise<DemoSummary> {
   if (process.env.NODE_ENV === "production" && process.env.DATABASE_URL && !opts.force) {
-    throw new Error("refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override");
+    throw new Error(
+      "refusing to seed the demo into a production database (NODE_ENV=production with DATABASE_URL); pass --force to override",
+    );
   }
   const plan = buildPlan();
   const summary: DemoSummary = { version: DEMO_VERSION, password: DEMO_PASSWORD, counts: plan.counts, accounts: plan.accounts };
@@ -857,81 +1397,185 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
 
   await db.transaction(async (tx) => {
     if (!(await isEmpty(tx))) throw new Error("refusing to seed the demo into a non-empty database that was not created by the demo seed");
-    await tx.insert(meta).values({ key: DEMO_MARKER_KEY, value: { version: DEMO_VERSION, seededAt: new Date().toISOString() } })
-      .onConflictDoUpdate({ target: meta.key, set: { value: { version: DEMO_VERSION, seededAt: new Date().toISOString() }, updatedAt: new Date() } });
+    await tx
+      .insert(meta)
+      .values({ key: DEMO_MARKER_KEY, value: { version: DEMO_VERSION, seededAt: new Date().toISOString() } })
+      .onConflictDoUpdate({
+        target: meta.key,
+        set: { value: { version: DEMO_VERSION, seededAt: new Date().toISOString() }, updatedAt: new Date() },
+      });
 
     // Units, level by level (parents first).
     const unitId = new Map<string, number>();
     const levels = [["school"], ["college", "department"], ["office"]];
     for (const kinds of levels) {
       const batch = plan.units.filter((u) => kinds.includes(u.kind));
-      const ins = await tx.insert(units).values(batch.map((u) => ({
-        code: u.code, name: u.name, nameEn: u.nameEn, kind: u.kind, parentId: u.parent ? unitId.get(u.parent)! : null,
-      }))).returning({ id: units.id, code: units.code });
+      const ins = await tx
+        .insert(units)
+        .values(
+          batch.map((u) => ({
+            code: u.code,
+            name: u.name,
+            nameEn: u.nameEn,
+            kind: u.kind,
+            parentId: u.parent ? unitId.get(u.parent)! : null,
+          })),
+        )
+        .returning({ id: units.id, code: units.code });
       for (const r of ins) unitId.set(r.code, r.id);
     }
 
-    const progIns = await tx.insert(programmes).values(plan.programmes.map((p) => ({
-      code: p.code, name: p.name, nameEn: p.nameEn, unitId: unitId.get(p.college)!,
-    }))).returning({ id: programmes.id, code: programmes.code });
+    const progIns = await tx
+      .insert(programmes)
+      .values(
+        plan.programmes.map((p) => ({
+          code: p.code,
+          name: p.name,
+          nameEn: p.nameEn,
+          unitId: unitId.get(p.college)!,
+        })),
+      )
+      .returning({ id: programmes.id, code: programmes.code });
     const programmeId = new Map(progIns.map((r) => [r.code, r.id]));
 
     const termIns = await tx.insert(terms).values(TERMS).returning({ id: terms.id, code: terms.code });
     const termId = new Map(termIns.map((r) => [r.code, r.id]));
 
-    const courseIns = await inChunks(plan.courses, (chunk) => tx.insert(courses).values(chunk.map((c) => ({
-      code: c.code, name: c.name, nameEn: c.nameEn, unitId: unitId.get(c.unit)!,
-      programmeId: c.programme ? programmeId.get(c.programme)! : null, type: c.type, credits: c.credits.toFixed(1), hours: c.hours,
-    }))).returning({ id: courses.id, code: courses.code }));
+    const courseIns = await inChunks(plan.courses, (chunk) =>
+      tx
+        .insert(courses)
+        .values(
+          chunk.map((c) => ({
+            code: c.code,
+            name: c.name,
+            nameEn: c.nameEn,
+            unitId: unitId.get(c.unit)!,
+            programmeId: c.programme ? programmeId.get(c.programme)! : null,
+            type: c.type,
+            credits: c.credits.toFixed(1),
+            hours: c.hours,
+          })),
+        )
+        .returning({ id: courses.id, code: courses.code }),
+    );
     const courseId = new Map(courseIns.map((r) => [r.code, r.id]));
 
-    const personIns = await inChunks(plan.persons, (chunk) => tx.insert(persons).values(chunk.map((p) => ({
-      number: p.number, name: p.name, nameEn: p.nameEn, kind: p.kind, gender: p.gender, unitId: unitId.get(p.unit)!,
-      programmeId: p.programme ? programmeId.get(p.programme)! : null, className: p.className, admissionYear: p.admissionYear,
-      title: p.title, email: p.email, phone: p.phone,
-    }))).returning({ id: persons.id, number: persons.number }));
+    const personIns = await inChunks(plan.persons, (chunk) =>
+      tx
+        .insert(persons)
+        .values(
+          chunk.map((p) => ({
+            number: p.number,
+            name: p.name,
+            nameEn: p.nameEn,
+            kind: p.kind,
+            gender: p.gender,
+            unitId: unitId.get(p.unit)!,
+            programmeId: p.programme ? programmeId.get(p.programme)! : null,
+            className: p.className,
+            admissionYear: p.admissionYear,
+            title: p.title,
+            email: p.email,
+            phone: p.phone,
+          })),
+        )
+        .returning({ id: persons.id, number: persons.number }),
+    );
     const personId = new Map(personIns.map((r) => [r.number, r.id]));
 
     await eachChunk(personIns, (chunk) => tx.insert(credentials).values(chunk.map((p) => ({ personId: p.id, passwordHash: hash }))));
-    await eachChunk(plan.grants, (chunk) => tx.insert(roleGrants).values(chunk.map((g) => ({
-      personId: personId.get(g.number)!, role: g.role, unitId: g.unit ? unitId.get(g.unit)! : null,
-    }))));
+    await eachChunk(plan.grants, (chunk) =>
+      tx.insert(roleGrants).values(
+        chunk.map((g) => ({
+          personId: personId.get(g.number)!,
+          role: g.role,
+          unitId: g.unit ? unitId.get(g.unit)! : null,
+        })),
+      ),
+    );
 
-    const sectionIns = await inChunks(plan.sections, (chunk) => tx.insert(sections).values(chunk.map((s) => ({
-      code: s.code, termId: termId.get(s.term)!, courseId: courseId.get(s.course)!, name: s.name, schedule: s.schedule, capacity: s.capacity,
-    }))).returning({ id: sections.id, termId: sections.termId, code: sections.code }));
+    const sectionIns = await inChunks(plan.sections, (chunk) =>
+      tx
+        .insert(sections)
+        .values(
+          chunk.map((s) => ({
+            code: s.code,
+            termId: termId.get(s.term)!,
+            courseId: courseId.get(s.course)!,
+            name: s.name,
+            schedule: s.schedule,
+            capacity: s.capacity,
+          })),
+        )
+        .returning({ id: sections.id, termId: sections.termId, code: sections.code }),
+    );
     const sectionId = new Map(sectionIns.map((r) => [`${r.termId}|${r.code}`, r.id]));
     const sid = (s: SectionPlan) => sectionId.get(`${termId.get(s.term)!}|${s.code}`)!;
 
-    await eachChunk(plan.sections.flatMap((s) => s.teachers.map((t) => ({
-      sectionId: sid(s), personId: personId.get(t.number)!, role: t.role, share: t.share,
-    }))), (chunk) => tx.insert(sectionTeachers).values(chunk));
-    await eachChunk(plan.sections.flatMap((s) => s.students.map((n) => ({ sectionId: sid(s), personId: personId.get(n)! }))),
-      (chunk) => tx.insert(enrolments).values(chunk));
+    await eachChunk(
+      plan.sections.flatMap((s) =>
+        s.teachers.map((t) => ({
+          sectionId: sid(s),
+          personId: personId.get(t.number)!,
+          role: t.role,
+          share: t.share,
+        })),
+      ),
+      (chunk) => tx.insert(sectionTeachers).values(chunk),
+    );
+    await eachChunk(
+      plan.sections.flatMap((s) => s.students.map((n) => ({ sectionId: sid(s), personId: personId.get(n)! }))),
+      (chunk) => tx.insert(enrolments).values(chunk),
+    );
 
-    const cohortIns = await tx.insert(graduateCohorts).values(plan.cohorts.map((c) => ({
-      programmeId: programmeId.get(c.programme)!, graduationYear: c.year,
-    }))).returning({ id: graduateCohorts.id, programmeId: graduateCohorts.programmeId, year: graduateCohorts.graduationYear });
+    const cohortIns = await tx
+      .insert(graduateCohorts)
+      .values(
+        plan.cohorts.map((c) => ({
+          programmeId: programmeId.get(c.programme)!,
+          graduationYear: c.year,
+        })),
+      )
+      .returning({ id: graduateCohorts.id, programmeId: graduateCohorts.programmeId, year: graduateCohorts.graduationYear });
     const cohortId = new Map(cohortIns.map((r) => [`${r.programmeId}|${r.year}`, r.id]));
-    await eachChunk(plan.cohorts.flatMap((c) => c.alumni.map((a) => ({
-      cohortId: cohortId.get(`${programmeId.get(c.programme)!}|${c.year}`)!, ...a,
-    }))), (chunk) => tx.insert(alumni).values(chunk));
+    await eachChunk(
+      plan.cohorts.flatMap((c) =>
+        c.alumni.map((a) => ({
+          cohortId: cohortId.get(`${programmeId.get(c.programme)!}|${c.year}`)!,
+          ...a,
+        })),
+      ),
+      (chunk) => tx.insert(alumni).values(chunk),
+    );
 
-    const employerIns = await tx.insert(employers).values(plan.employers.map((e) => ({
-      code: e.code, name: e.name, industry: e.industry, region: e.region,
-    }))).returning({ id: employers.id, code: employers.code });
+    const employerIns = await tx
+      .insert(employers)
+      .values(
+        plan.employers.map((e) => ({
+          code: e.code,
+          name: e.name,
+          industry: e.industry,
+          region: e.region,
+        })),
+      )
+      .returning({ id: employers.id, code: employers.code });
     const employerId = new Map(employerIns.map((r) => [r.code, r.id]));
-    await tx.insert(employerContacts).values(plan.employers.flatMap((e) => e.contacts.map((c) => ({
-      employerId: employerId.get(e.code)!, ...c,
-    }))));
+    await tx.insert(employerContacts).values(
+      plan.employers.flatMap((e) =>
+        e.contacts.map((c) => ({
+          employerId: employerId.get(e.code)!,
+          ...c,
+        })),
+      ),
+    );
   });
 
   const c = plan.counts;
   opts.log(
     `Demo university seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.units} units (${c.colleges} colleges, ${c.offices} offices), ` +
-    `${c.programmes} programmes, ${c.courses} courses, ${c.teachers} teachers, ${c.students} students, ` +
-    `${c.sections} sections (${c.currentSections} in ${DEMO_TERMS.current}), ${c.enrolments} enrolments, ` +
-    `${c.cohorts} graduate cohorts with ${c.alumni} alumni, ${c.employers} employers with ${c.contacts} contacts.`,
+      `${c.programmes} programmes, ${c.courses} courses, ${c.teachers} teachers, ${c.students} students, ` +
+      `${c.sections} sections (${c.currentSections} in ${DEMO_TERMS.current}), ${c.enrolments} enrolments, ` +
+      `${c.cohorts} graduate cohorts with ${c.alumni} alumni, ${c.employers} employers with ${c.contacts} contacts.`,
   );
   printAccounts(summary, opts.log);
   return summary;
@@ -941,18 +1585,28 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
 
 // Display width: CJK and full-width characters take two columns in a terminal.
 const displayWidth = (s: string) =>
-  [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  [...s].reduce(
+    (w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1),
+    0,
+  );
 const padCell = (s: string, w: number) => s + " ".repeat(Math.max(0, w - displayWidth(s)));
 
 export function formatAccounts(summary: DemoSummary): string[] {
   const head = ["账号 Account", "密码 Password", "姓名 Name", "角色 Role", "范围 Scope"];
   const rows = summary.accounts.map((a) => [a.number, a.password, a.name, `${a.roleZh} ${a.roleEn}`, a.scope]);
   const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => padCell(c, widths[i])).join("  ").trimEnd()}`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => padCell(c, widths[i]))
+      .join("  ")
+      .trimEnd()}`;
   const rule = `  ${widths.map((w) => "─".repeat(w)).join("  ")}`;
   return [
     `Demo accounts (演示账号) — every demo account's password is ${summary.password}:`,
-    line(head), rule, ...rows.map(line), rule,
+    line(head),
+    rule,
+    ...rows.map(line),
+    rule,
     `  Every teacher (T0001–T${pad(summary.counts.teachers, 4)}) and every student can sign in with the same password.`,
   ];
 }

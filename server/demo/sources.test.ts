@@ -21,8 +21,15 @@ describe("the sources' hash", () => {
     tree({ "package.json": "{}", "app/page.tsx": "a", "server/x.ts": "x", "surveys/s.json": "{}" });
     const first = sourcesHash(dir);
     expect(sourcesHash(dir)).toBe(first);
-    tree({ ".data/pglite/base": "db", "node_modules/m/index.js": "m", ".next/BUILD_ID": "b", "e2e/artifacts/x.png": "p", "demo.log": "x", "notes.txt": "n",
-      "next-env.d.ts": "/// <reference types=\"next\" />" }); // the build writes next-env.d.ts
+    tree({
+      ".data/pglite/base": "db",
+      "node_modules/m/index.js": "m",
+      ".next/BUILD_ID": "b",
+      "e2e/artifacts/x.png": "p",
+      "demo.log": "x",
+      "notes.txt": "n",
+      "next-env.d.ts": '/// <reference types="next" />',
+    }); // the build writes next-env.d.ts
     expect(sourcesHash(dir)).toBe(first);
     tree({ "server/x.ts": "y" });
     const second = sourcesHash(dir);

@@ -30,7 +30,8 @@ export function sourcesHash(dir: string): string {
   };
   for (const name of readdirSync(dir).sort()) {
     const file = path.join(dir, name);
-    if (ROOT_FILE.test(name) && !SKIP.has(name) && statSync(file).isFile()) h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
+    if (ROOT_FILE.test(name) && !SKIP.has(name) && statSync(file).isFile())
+      h.update(`${name}\0${statSync(file).size}\0`).update(readFileSync(file));
   }
   for (const d of SOURCE_DIRS) if (existsSync(path.join(dir, d))) walk(d);
   return h.digest("hex");

@@ -23,19 +23,25 @@ const FAR = 256 * 1024 * 1024;
 function endless(byte = 0x20): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let pulled = 0;
   const chunk = new Uint8Array(CHUNK).fill(byte);
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (pulled >= FAR) return controller.error(new Error("the handler read the whole body"));
-      pulled += chunk.byteLength;
-      controller.enqueue(chunk);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (pulled >= FAR) return controller.error(new Error("the handler read the whole body"));
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, pulled: () => pulled };
 }
 
 function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
   return new Request(`${ORIGIN}${path}`, {
-    method: "POST", body, duplex: "half", headers: { origin: ORIGIN, host: "pj.example.edu.cn", ...headers },
+    method: "POST",
+    body,
+    duplex: "half",
+    headers: { origin: ORIGIN, host: "pj.example.edu.cn", ...headers },
   } as RequestInit);
 }
 
@@ -49,22 +55,30 @@ const routes: [string, string, Handler, number][] = [
 const ctx = { params: Promise.resolve({ nextauth: ["callback", "credentials"], trpc: "instruments.check" }) } as never;
 
 describe("request bodies are read up to a limit", () => {
-  it.each(routes)("%s: a chunked body without Content-Length gets 413 once the limit is passed, and no more is read", async (path, type, handler, limit) => {
-    const body = endless();
-    const res = await handler(post(path, body.stream, { "content-type": type }), ctx);
-    expect(res.status).toBe(413);
-    expect((await res.json()).code).toMatch(/tooLarge$/);
-    // Read up to the limit, then stopped: at most the limit plus the chunk that crossed it.
-    expect(body.pulled()).toBeGreaterThan(limit);
-    expect(body.pulled()).toBeLessThanOrEqual(limit + 2 * CHUNK);
-  }, 30_000);
+  it.each(routes)(
+    "%s: a chunked body without Content-Length gets 413 once the limit is passed, and no more is read",
+    async (path, type, handler, limit) => {
+      const body = endless();
+      const res = await handler(post(path, body.stream, { "content-type": type }), ctx);
+      expect(res.status).toBe(413);
+      expect((await res.json()).code).toMatch(/tooLarge$/);
+      // Read up to the limit, then stopped: at most the limit plus the chunk that crossed it.
+      expect(body.pulled()).toBeGreaterThan(limit);
+      expect(body.pulled()).toBeLessThanOrEqual(limit + 2 * CHUNK);
+    },
+    30_000,
+  );
 
-  it.each(routes)("%s: a Content-Length that lies does not let more through", async (path, type, handler, limit) => {
-    const body = endless();
-    const res = await handler(post(path, body.stream, { "content-type": type, "content-length": "100" }), ctx);
-    expect(res.status).toBe(413);
-    expect(body.pulled()).toBeLessThanOrEqual(limit + 2 * CHUNK);
-  }, 30_000);
+  it.each(routes)(
+    "%s: a Content-Length that lies does not let more through",
+    async (path, type, handler, limit) => {
+      const body = endless();
+      const res = await handler(post(path, body.stream, { "content-type": type, "content-length": "100" }), ctx);
+      expect(res.status).toBe(413);
+      expect(body.pulled()).toBeLessThanOrEqual(limit + 2 * CHUNK);
+    },
+    30_000,
+  );
 
   it.each(routes)("%s: a Content-Length above the limit is refused before anything is read", async (path, type, handler, limit) => {
     const body = endless();
@@ -77,7 +91,9 @@ describe("request bodies are read up to a limit", () => {
 describe("text that cannot be stored is refused with 400 at the route", () => {
   it("a NUL or a lone surrogate in a JSON body (the anonymous submit's answers)", async () => {
     for (const bad of ['"\\u0000"', '"a\\ud800b"', '"\\udc00"']) {
-      const res = await submitPost(post("/api/submit", `{"targetId":1,"token":"x","signature":"y","answers":{"c":${bad}}}`, { "content-type": "application/json" }));
+      const res = await submitPost(
+        post("/api/submit", `{"targetId":1,"token":"x","signature":"y","answers":{"c":${bad}}}`, { "content-type": "application/json" }),
+      );
       expect(res.status).toBe(400);
       const j = await res.json();
       expect(j.code).toBe("errors.badText");
@@ -106,9 +122,16 @@ describe("the shared reader", () => {
     const text = "评教".repeat(50_000);
     const bytes = new TextEncoder().encode(text);
     expect(new TextDecoder().decode(await readBody(new Request(`${ORIGIN}/x`, { method: "POST", body: text }), bytes.length))).toBe(text);
-    const chunked = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.slice(i, i + 1000)); c.close(); } });
+    const chunked = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.slice(i, i + 1000));
+        c.close();
+      },
+    });
     const got = await readBody(new Request(`${ORIGIN}/x`, { method: "POST", body: chunked, duplex: "half" } as RequestInit), bytes.length);
     expect(new TextDecoder().decode(got)).toBe(text);
-    await expect(readBody(new Request(`${ORIGIN}/x`, { method: "POST", body: text }), bytes.length - 1)).rejects.toMatchObject({ kind: "PAYLOAD_TOO_LARGE" });
+    await expect(readBody(new Request(`${ORIGIN}/x`, { method: "POST", body: text }), bytes.length - 1)).rejects.toMatchObject({
+      kind: "PAYLOAD_TOO_LARGE",
+    });
   });
 });

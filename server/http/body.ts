@@ -107,7 +107,7 @@ export function requestBody(req: Request, limit: number, tooLarge?: TooLarge): R
     json: async (invalid?: MessageKey) => parseJson(await bytes(), invalid),
     formData: async () => {
       const type = req.headers.get("content-type") ?? "";
-      return new Response(await bytes() as BodyInit, { headers: { "content-type": type } }).formData();
+      return new Response((await bytes()) as BodyInit, { headers: { "content-type": type } }).formData();
     },
   };
 }
@@ -117,7 +117,12 @@ export function requestBody(req: Request, limit: number, tooLarge?: TooLarge): R
  * themselves (tRPC's fetch adapter, next-auth): they get a NextRequest with the same URL,
  * method and headers, whose body can no longer be larger than the limit.
  */
-export async function bufferedRequest(req: Request, limit: number, tooLarge?: TooLarge, headers: Headers = req.headers): Promise<NextRequest> {
+export async function bufferedRequest(
+  req: Request,
+  limit: number,
+  tooLarge?: TooLarge,
+  headers: Headers = req.headers,
+): Promise<NextRequest> {
   const method = req.method.toUpperCase();
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, limit, tooLarge);
   return new NextRequest(req.url, { method, headers, body: body as BodyInit | undefined, signal: req.signal });

@@ -5,7 +5,13 @@ import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from "./
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS, loaded as Next loads it
 const nextConfig = require("../../next.config.js");
 
-const directives = (policy: string) => new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
 
 describe("Content-Security-Policy", () => {
   it("runs only scripts with this response's nonce: no inline handlers, no eval, requests to the app only", () => {
@@ -34,9 +40,13 @@ describe("Content-Security-Policy", () => {
 
   it("covers every page but not the route handlers (whose bodies the proxy would buffer), which get a policy of their own", async () => {
     const source = new RegExp(`^${proxyConfig.matcher[0].source.replace("/(", "/(?:")}$`);
-    for (const path of ["/", "/home", "/signin", "/respond/1/2", "/i/abc", "/admin/instruments/3/edit", "/no-such-page"]) expect(path, path).toMatch(source);
-    for (const path of ["/api/submit", "/api/trpc/me.whoami", "/api/auth/session", "/_next/static/chunks/x.js"]) expect(path, path).not.toMatch(source);
+    for (const path of ["/", "/home", "/signin", "/respond/1/2", "/i/abc", "/admin/instruments/3/edit", "/no-such-page"])
+      expect(path, path).toMatch(source);
+    for (const path of ["/api/submit", "/api/trpc/me.whoami", "/api/auth/session", "/_next/static/chunks/x.js"])
+      expect(path, path).not.toMatch(source);
     const headers = await nextConfig.headers();
-    expect(headers.find((h: { source: string }) => h.source === "/api/:path*").headers).toEqual([{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }]);
+    expect(headers.find((h: { source: string }) => h.source === "/api/:path*").headers).toEqual([
+      { key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY },
+    ]);
   });
 });

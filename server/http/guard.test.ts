@@ -23,9 +23,11 @@ describe("Origin check on state-changing requests", () => {
 describe("the client address (sign-in throttling)", () => {
   // x-tqe-peer-address is the socket's address, stamped by the server (server/http/incoming.ts)
   // over anything a client sends under that name.
-  const h = (peer: string | null, xff?: string) => new Headers({
-    ...(peer ? { "x-tqe-peer-address": peer } : {}), ...(xff ? { "x-forwarded-for": xff } : {}),
-  });
+  const h = (peer: string | null, xff?: string) =>
+    new Headers({
+      ...(peer ? { "x-tqe-peer-address": peer } : {}),
+      ...(xff ? { "x-forwarded-for": xff } : {}),
+    });
 
   it("is the socket's address by default, whatever X-Forwarded-For says", () => {
     expect(clientIp(h("203.0.113.9"))).toBe("203.0.113.9");
@@ -53,7 +55,16 @@ describe("where sign-in sends the browser (localPath)", () => {
     expect(localPath("/respond/1/2#top")).toBe("/respond/1/2#top");
   });
   it("sends anything a browser would read as another site home", () => {
-    for (const raw of ["//evil.example.com/", "/\\evil.example.com/", "/\\/evil.example.com", "https://evil.example.com/", "javascript:alert(1)", "", undefined, null]) {
+    for (const raw of [
+      "//evil.example.com/",
+      "/\\evil.example.com/",
+      "/\\/evil.example.com",
+      "https://evil.example.com/",
+      "javascript:alert(1)",
+      "",
+      undefined,
+      null,
+    ]) {
       expect(localPath(raw), String(raw)).toBe("/home");
     }
   });

@@ -3,7 +3,11 @@ import { PEER_ADDRESS_HEADER } from "./incoming";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-const bare = (a: string) => a.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").slice(0, 100);
+const bare = (a: string) =>
+  a
+    .trim()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "")
+    .slice(0, 100);
 
 /**
  * The client's address, for sign-in throttling. With `hops` trusted proxies in front of
@@ -17,7 +21,13 @@ const bare = (a: string) => a.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i,
  */
 export function clientIp(headers: Headers, hops: number = env().TRUSTED_PROXY_HOPS): string | null {
   const peer = headers.get(PEER_ADDRESS_HEADER)?.trim() || null;
-  const forwarded = hops > 0 ? (headers.get("x-forwarded-for") ?? "").split(",").map((a) => a.trim()).filter(Boolean) : [];
+  const forwarded =
+    hops > 0
+      ? (headers.get("x-forwarded-for") ?? "")
+          .split(",")
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : [];
   const chain = peer ? [...forwarded, peer] : forwarded;
   if (chain.length === 0 || (!peer && hops === 0)) return null;
   const at = Math.max(0, chain.length - 1 - (peer ? hops : hops - 1));

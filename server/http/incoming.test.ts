@@ -19,7 +19,9 @@ beforeAll(async () => {
       // As a route handler does past its body limit: one read, then 413, the rest unread.
       req.once("data", () => {
         req.pause();
-        req.socket.once("close", () => { closed = true; });
+        req.socket.once("close", () => {
+          closed = true;
+        });
         res.writeHead(413, { "content-type": "application/json" }).end('{"code":"errors.tooLarge"}');
       });
       return;
@@ -36,7 +38,12 @@ afterAll(async () => {
 
 function get(headers: Record<string, string>) {
   return new Promise<void>((resolve, reject) => {
-    http.get({ host: "127.0.0.1", port, path: "/", headers }, (res) => { res.resume(); res.on("end", resolve); }).on("error", reject);
+    http
+      .get({ host: "127.0.0.1", port, path: "/", headers }, (res) => {
+        res.resume();
+        res.on("end", resolve);
+      })
+      .on("error", reject);
   });
 }
 

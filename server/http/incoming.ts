@@ -33,7 +33,9 @@ export function onRequest(req: IncomingMessage, res: ServerResponse): void {
 /** Patches http(s).Server so that onRequest runs before any listener. Idempotent. */
 export function installRequestHooks(): void {
   for (const Server of [http.Server, https.Server]) {
-    const proto = Server.prototype as unknown as Record<symbol, unknown> & { emit: (event: string | symbol, ...args: unknown[]) => boolean };
+    const proto = Server.prototype as unknown as Record<symbol, unknown> & {
+      emit: (event: string | symbol, ...args: unknown[]) => boolean;
+    };
     if (proto[INSTALLED]) continue;
     const emit = proto.emit;
     proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {

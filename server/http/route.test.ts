@@ -26,7 +26,7 @@ describe("ids in route parameters and query strings", () => {
     }
     const r = await get("/api/x/1?policy=2147483648", "zh");
     expect(r.status).toBe(400);
-    const body = await r.json() as { code: string; error: string };
+    const body = (await r.json()) as { code: string; error: string };
     expect(body.code).toBe("scoring.errors.policyNotFound");
     expect(body.error).toMatch(/[\u4e00-\u9fff]/);
   });

@@ -28,7 +28,13 @@ export function idParam(raw: string | null | undefined, code: MessageKey): numbe
   return id;
 }
 
-export function errorResponse(locale: Locale, status: number, code: MessageKey, params?: Record<string, string | number>, details?: unknown): Response {
+export function errorResponse(
+  locale: Locale,
+  status: number,
+  code: MessageKey,
+  params?: Record<string, string | number>,
+  details?: unknown,
+): Response {
   // `code` lets a client react to a kind of refusal without parsing the message.
   return Response.json({ error: translate(locale, code, params), code, ...(details === undefined ? {} : { details }) }, { status });
 }
@@ -45,7 +51,8 @@ function unstorableQuery(req: Request): string | null {
  * read) and query strings with text that cannot be stored (400). Null: go on.
  */
 export async function refuseAtTheDoor(
-  req: Request, opts: { maxBodyBytes: number; tooLarge?: TooLarge; checkOrigin?: boolean },
+  req: Request,
+  opts: { maxBodyBytes: number; tooLarge?: TooLarge; checkOrigin?: boolean },
 ): Promise<Response | null> {
   const { maxBodyBytes, tooLarge } = opts;
   const locale = localeOf(req);
@@ -134,7 +141,8 @@ export function routeHandler(
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params, e.details);
       // Input a handler validated with a zod schema (`schema.parse`): 400, as tRPC answers it.
-      if (e instanceof ZodError) return errorResponse(locale, 400, "errors.invalidInput", { detail: describeZod(e, locale) }, { fields: zodFields(e) });
+      if (e instanceof ZodError)
+        return errorResponse(locale, 400, "errors.invalidInput", { detail: describeZod(e, locale) }, { fields: zodFields(e) });
       // "name": the anonymous submit path logs only what failed, never a message that
       // could carry the request's data (a database error may quote its parameters).
       const what = opts.logErrors === "name" ? `${(e as Error)?.name ?? "Error"} ${(e as { code?: string })?.code ?? ""}`.trim() : e;

@@ -14,10 +14,12 @@ describe("message catalogue", () => {
     expect(keys(checkMessages.en).sort()).toEqual(keys(checkMessages.zh).sort());
   });
   it("has no empty message", () => {
-    for (const l of ["zh", "en"] as const) for (const catalogue of [messages[l], checkMessages[l]]) for (const k of keys(catalogue)) {
-      const v = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], catalogue);
-      expect(v, `${l}:${k}`).not.toBe("");
-    }
+    for (const l of ["zh", "en"] as const)
+      for (const catalogue of [messages[l], checkMessages[l]])
+        for (const k of keys(catalogue)) {
+          const v = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], catalogue);
+          expect(v, `${l}:${k}`).not.toBe("");
+        }
   });
   it("checks keys: a wrong one fails to compile, a code read back as text is looked up", () => {
     expect(translate("en", "errors.forbidden")).toBe(messages.en.errors.forbidden);

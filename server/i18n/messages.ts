@@ -43,12 +43,42 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
-const zh = { common: zhCommon, errors: zhErrors, auth: zhAuth, nav: zhNav, home: zhHome, admin: zhAdmin, imports: zhImports,
-  instruments: zhInstruments, respond: zhRespond, campaigns: zhCampaigns, scoring: zhScoring, results: zhResults,
-  appraisal: zhAppraisal, attainment: zhAttainment, improvement: zhImprovement, comments: zhComments };
-const en: typeof zh = { common: enCommon, errors: enErrors, auth: enAuth, nav: enNav, home: enHome, admin: enAdmin, imports: enImports,
-  instruments: enInstruments, respond: enRespond, campaigns: enCampaigns, scoring: enScoring, results: enResults,
-  appraisal: enAppraisal, attainment: enAttainment, improvement: enImprovement, comments: enComments };
+const zh = {
+  common: zhCommon,
+  errors: zhErrors,
+  auth: zhAuth,
+  nav: zhNav,
+  home: zhHome,
+  admin: zhAdmin,
+  imports: zhImports,
+  instruments: zhInstruments,
+  respond: zhRespond,
+  campaigns: zhCampaigns,
+  scoring: zhScoring,
+  results: zhResults,
+  appraisal: zhAppraisal,
+  attainment: zhAttainment,
+  improvement: zhImprovement,
+  comments: zhComments,
+};
+const en: typeof zh = {
+  common: enCommon,
+  errors: enErrors,
+  auth: enAuth,
+  nav: enNav,
+  home: enHome,
+  admin: enAdmin,
+  imports: enImports,
+  instruments: enInstruments,
+  respond: enRespond,
+  campaigns: enCampaigns,
+  scoring: enScoring,
+  results: enResults,
+  appraisal: enAppraisal,
+  attainment: enAttainment,
+  improvement: enImprovement,
+  comments: enComments,
+};
 
 export const messages: Record<Locale, typeof zh> = { zh, en };
 export type Messages = typeof zh;
@@ -82,7 +112,10 @@ export function toLocale(value: string | undefined | null): Locale {
 
 // Texts used outside the app's pages, kept out of the catalogue every page sends to the
 // browser: the page `npm run demo` serves while the app starts (server/demo/page.ts).
-export const startingMessages: Record<Locale, { starting: typeof zhStarting }> = { zh: { starting: zhStarting }, en: { starting: enStarting } };
+export const startingMessages: Record<Locale, { starting: typeof zhStarting }> = {
+  zh: { starting: zhStarting },
+  en: { starting: enStarting },
+};
 
 // The texts of the instrument checker and of the answer validator (server/instruments/check.ts,
 // validate.ts): server-side only, so kept out of the catalogue every page sends to the browser,

@@ -10,11 +10,13 @@ const zodLocales = { zh: z.locales.zhCN(), en: z.locales.en() };
 /** Every issue of `error` as "path: message" in the user's language, joined by "; ". */
 export function describeZod(error: ZodError, locale: Locale): string {
   const fmt = zodLocales[locale].localeError;
-  return error.issues.map((i) => {
-    const msg = typeof fmt === "function" ? (fmt(i as never) as string | { message: string } | undefined) : undefined;
-    const text = typeof msg === "string" ? msg : msg?.message ?? i.message;
-    return i.path.length ? `${i.path.join(".")}: ${text}` : text;
-  }).join("; ");
+  return error.issues
+    .map((i) => {
+      const msg = typeof fmt === "function" ? (fmt(i as never) as string | { message: string } | undefined) : undefined;
+      const text = typeof msg === "string" ? msg : (msg?.message ?? i.message);
+      return i.path.length ? `${i.path.join(".")}: ${text}` : text;
+    })
+    .join("; ");
 }
 
 /** Per-field messages (by dotted path), so forms can show them beside the field. */

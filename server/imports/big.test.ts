@@ -21,7 +21,9 @@ describe("large imports", () => {
     expect(rows).toHaveLength(50_000);
     const bytes = csvBytes([["term", "section_code", "student_number"], ...rows]);
     const progress: ImportProgress[] = [];
-    const first = await runImport(db, { kind: "enrolments", fileName: "e.csv", bytes, actorId: null }, (p) => { progress.push(p); });
+    const first = await runImport(db, { kind: "enrolments", fileName: "e.csv", bytes, actorId: null }, (p) => {
+      progress.push(p);
+    });
     expect(first).toMatchObject({ ok: true, total: 50_000, inserted: 50_000, updated: 0, unchanged: 0, errorCount: 0 });
     const n = await queryValue(db, col.int, sql`select count(*)::int as n from enrolments`);
     expect(n).toBe(50_000);
@@ -36,14 +38,19 @@ describe("large imports", () => {
     const { jobId, finished } = await startImportJob(db, { kind: "enrolments", fileName: "e.csv", bytes, actorId: null, locale: "zh" });
     const seen: string[] = [];
     let done = false;
-    void finished.then(() => { done = true; });
+    void finished.then(() => {
+      done = true;
+    });
     while (!done) {
       const job = await getImportJob(db, jobId);
       seen.push(`${job.status}:${job.processed > 0 && job.processed < 50_000 ? "partial" : job.processed}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     // Timing-dependent in detail; some intermediate state is always seen with 50,000 rows.
-    expect(seen.some((x) => /^(parsing|validating|writing):/.test(x)), seen.join(" ")).toBe(true);
+    expect(
+      seen.some((x) => /^(parsing|validating|writing):/.test(x)),
+      seen.join(" "),
+    ).toBe(true);
     expect(await finished).toMatchObject({ status: "done", processed: 50_000, unchanged: 50_000 });
   }, 120_000);
 });

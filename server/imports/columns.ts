@@ -42,7 +42,10 @@ export type Layout = {
 
 /** Header normalisation: NFKC, lower case, without spaces, "_", "-" and "*". */
 export function normHeader(s: string): string {
-  return s.normalize("NFKC").toLowerCase().replace(/[\s_\-*]/g, "");
+  return s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s_\-*]/g, "");
 }
 
 /** Choice normalisation: NFKC, lower case, without spaces. */
@@ -71,54 +74,66 @@ const blankToUndefined = (v: unknown) => {
  * be stored (a NUL, a lone surrogate: server/kernel/text.ts) is refused in every kind of cell.
  */
 function cell<T>(required: boolean, parse: (s: string, ctx: Ctx) => T) {
-  return z.preprocess(blankToUndefined, z.string().optional().transform((s, ctx): T | undefined => {
-    if (s === undefined) return required ? fail(ctx, "required") : undefined;
-    if (!isStorableText(s)) return fail(ctx, "badText");
-    return parse(s, ctx);
-  }));
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s, ctx): T | undefined => {
+        if (s === undefined) return required ? fail(ctx, "required") : undefined;
+        if (!isStorableText(s)) return fail(ctx, "badText");
+        return parse(s, ctx);
+      }),
+  );
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export const text = (required: boolean, max = 200) => cell(required, (s, ctx) => {
-  if (s.length > max) return fail(ctx, "tooLong", { max });
-  return s;
-});
+export const text = (required: boolean, max = 200) =>
+  cell(required, (s, ctx) => {
+    if (s.length > max) return fail(ctx, "tooLong", { max });
+    return s;
+  });
 
-export const code = (required: boolean, max = 64) => cell(required, (s, ctx) => {
-  if (s.length > max) return fail(ctx, "tooLong", { max });
-  if (CONTROL.test(s)) return fail(ctx, "badCode");
-  return s;
-});
+export const code = (required: boolean, max = 64) =>
+  cell(required, (s, ctx) => {
+    if (s.length > max) return fail(ctx, "tooLong", { max });
+    if (CONTROL.test(s)) return fail(ctx, "badCode");
+    return s;
+  });
 
-export const int = (required: boolean, min: number, max: number) => cell(required, (s, ctx) => {
-  // Excel may hand over whole numbers as "2023.0".
-  if (!/^[+-]?\d+(\.0+)?$/.test(s)) return fail(ctx, "notInteger");
-  const n = Number.parseInt(s, 10);
-  if (n < min || n > max) return fail(ctx, "outOfRange", { min, max });
-  return n;
-});
+export const int = (required: boolean, min: number, max: number) =>
+  cell(required, (s, ctx) => {
+    // Excel may hand over whole numbers as "2023.0".
+    if (!/^[+-]?\d+(\.0+)?$/.test(s)) return fail(ctx, "notInteger");
+    const n = Number.parseInt(s, 10);
+    if (n < min || n > max) return fail(ctx, "outOfRange", { min, max });
+    return n;
+  });
 
-export const decimal = (required: boolean, min: number, max: number, scale: number) => cell(required, (s, ctx) => {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) return fail(ctx, "notNumber");
-  const n = Number(s);
-  if (n < min || n > max) return fail(ctx, "outOfRange", { min, max });
-  const f = 10 ** scale;
-  if (Math.abs(Math.round(n * f) - n * f) > 1e-6) return fail(ctx, "tooManyDecimals", { scale });
-  return Math.round(n * f) / f;
-});
+export const decimal = (required: boolean, min: number, max: number, scale: number) =>
+  cell(required, (s, ctx) => {
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) return fail(ctx, "notNumber");
+    const n = Number(s);
+    if (n < min || n > max) return fail(ctx, "outOfRange", { min, max });
+    const f = 10 ** scale;
+    if (Math.abs(Math.round(n * f) - n * f) > 1e-6) return fail(ctx, "tooManyDecimals", { scale });
+    return Math.round(n * f) / f;
+  });
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const email = () => cell(false, (s, ctx) => {
-  if (s.length > 254 || !EMAIL.test(s)) return fail(ctx, "badEmail");
-  return s;
-});
+export const email = () =>
+  cell(false, (s, ctx) => {
+    if (s.length > 254 || !EMAIL.test(s)) return fail(ctx, "badEmail");
+    return s;
+  });
 
 const PHONE = /^[0-9+\-() ]{3,32}$/;
-export const phone = () => cell(false, (s, ctx) => {
-  if (!PHONE.test(s)) return fail(ctx, "badPhone");
-  return s;
-});
+export const phone = () =>
+  cell(false, (s, ctx) => {
+    if (!PHONE.test(s)) return fail(ctx, "badPhone");
+    return s;
+  });
 
 export type Choice<T extends string> = { value: T; zh: string; en: string; aliases?: string[] };
 
@@ -146,38 +161,42 @@ export const bool = () => {
 export const LIST_SEPARATORS = /[,，、;；\s]+/;
 
 const roleChoices: Choice<Role>[] = ROLES.map((r) => ({
-  value: r, zh: messages.zh.common.roles[r], en: messages.en.common.roles[r],
+  value: r,
+  zh: messages.zh.common.roles[r],
+  en: messages.en.common.roles[r],
 }));
 const roleMap = new Map<string, Role>();
 for (const c of roleChoices) for (const a of [c.value, c.zh, c.en]) roleMap.set(normChoice(a), c.value);
 
-export const roleList = () => cell(false, (s, ctx) => {
-  const out: Role[] = [];
-  for (const part of s.split(LIST_SEPARATORS)) {
-    if (!part) continue;
-    const r = roleMap.get(normChoice(part));
-    if (!r) {
-      return fail(ctx, "badRole", {
-        value: part,
-        allowedZh: roleChoices.map((c) => c.zh).join("、"),
-        allowedEn: roleChoices.map((c) => c.value).join(", "),
-      });
+export const roleList = () =>
+  cell(false, (s, ctx) => {
+    const out: Role[] = [];
+    for (const part of s.split(LIST_SEPARATORS)) {
+      if (!part) continue;
+      const r = roleMap.get(normChoice(part));
+      if (!r) {
+        return fail(ctx, "badRole", {
+          value: part,
+          allowedZh: roleChoices.map((c) => c.zh).join("、"),
+          allowedEn: roleChoices.map((c) => c.value).join(", "),
+        });
+      }
+      if (!out.includes(r)) out.push(r);
     }
-    if (!out.includes(r)) out.push(r);
-  }
-  return out;
-});
+    return out;
+  });
 
-export const numberList = () => cell(false, (s, ctx) => {
-  const out: string[] = [];
-  for (const part of s.split(LIST_SEPARATORS)) {
-    if (!part) continue;
-    if (part.length > 64) return fail(ctx, "tooLong", { max: 64 });
-    if (out.includes(part)) return fail(ctx, "duplicateInList", { value: part });
-    out.push(part);
-  }
-  return out;
-});
+export const numberList = () =>
+  cell(false, (s, ctx) => {
+    const out: string[] = [];
+    for (const part of s.split(LIST_SEPARATORS)) {
+      if (!part) continue;
+      if (part.length > 64) return fail(ctx, "tooLong", { max: 64 });
+      if (out.includes(part)) return fail(ctx, "duplicateInList", { value: part });
+      out.push(part);
+    }
+    return out;
+  });
 
 export type TermCode = { code: string; schoolYear: string; semester: 1 | 2 | 3 };
 const TERM = /^(\d{4})\s*[-–—~至]\s*(\d{4})\s*[-–—]\s*([123])$/;
@@ -196,21 +215,28 @@ export const term = () => cell(true, (s, ctx) => parseTermCode(s) ?? fail(ctx, "
 
 const DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
 /** A calendar day: 2026-09-01, 2026/9/1, 2026.9.1 or 2026年9月1日 (an Excel date cell is read as 2026-09-01); as YYYY-MM-DD. */
-export const date = (required: boolean) => cell(required, (s, ctx) => {
-  const m = DATE.exec(s.normalize("NFKC").replace(/\s/g, ""));
-  if (!m) return fail(ctx, "badDate");
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  if (y < 1950 || y > 2100 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return fail(ctx, "badDate");
-  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-});
+export const date = (required: boolean) =>
+  cell(required, (s, ctx) => {
+    const m = DATE.exec(s.normalize("NFKC").replace(/\s/g, ""));
+    if (!m) return fail(ctx, "badDate");
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const t = new Date(Date.UTC(y, mo - 1, d));
+    if (y < 1950 || y > 2100 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return fail(ctx, "badDate");
+    return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  });
 
 // ---------------------------------------------------------------------------------------
 // Columns and the choices several kinds share
 
 export function col(
-  key: string, zh: string, en: string, required: boolean, schema: z.ZodType<unknown, unknown>,
-  description: Bilingual, example: string, aliases: string[] = [],
+  key: string,
+  zh: string,
+  en: string,
+  required: boolean,
+  schema: z.ZodType<unknown, unknown>,
+  description: Bilingual,
+  example: string,
+  aliases: string[] = [],
 ): ColumnDef {
   return { key, zh, en, aliases, required, schema, description, example };
 }

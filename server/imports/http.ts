@@ -32,7 +32,12 @@ function fileOf(value: FormDataEntryValue | null): (Blob & { name?: string }) | 
  * or XLSX, at most 20 MB): checks the user may import, starts the job and returns its id
  * at once. Domain errors: UNAUTHORIZED, FORBIDDEN, BAD_REQUEST (imports.upload.*).
  */
-export async function handleImportUpload(input: { db: Db; user: SessionUser | null; locale: Locale; formData: FormData }): Promise<{ jobId: string }> {
+export async function handleImportUpload(input: {
+  db: Db;
+  user: SessionUser | null;
+  locale: Locale;
+  formData: FormData;
+}): Promise<{ jobId: string }> {
   const { db, user, locale, formData } = input;
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   if (!canImport(user)) throw forbidden();
@@ -53,7 +58,11 @@ export async function handleImportUpload(input: { db: Db; user: SessionUser | nu
  * (BAD_REQUEST imports.upload.badKind / imports.template.badFormat). The file name may
  * be Chinese: send it with `filename*=UTF-8''…` (encodeURIComponent).
  */
-export async function templateResponse(kind: string, format: string, locale: Locale): Promise<{ body: Uint8Array; contentType: string; fileName: string }> {
+export async function templateResponse(
+  kind: string,
+  format: string,
+  locale: Locale,
+): Promise<{ body: Uint8Array; contentType: string; fileName: string }> {
   const k = kindSchema.safeParse(kind);
   if (!k.success) throw badRequest("imports.upload.badKind");
   const f = formatSchema.safeParse(format);

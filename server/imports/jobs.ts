@@ -38,7 +38,10 @@ class ProgressWriter {
   private inflight: Promise<void> | null = null;
   private closed = false;
 
-  constructor(private readonly db: Db, private readonly jobId: string) {}
+  constructor(
+    private readonly db: Db,
+    private readonly jobId: string,
+  ) {}
 
   push(p: ImportProgress) {
     if (this.closed) return;
@@ -55,7 +58,9 @@ class ProgressWriter {
         this.lastStatus = p.status;
         this.lastWrite = Date.now();
         try {
-          await this.db.update(importJobs).set({ status: p.status, processed: p.processed, total: p.total })
+          await this.db
+            .update(importJobs)
+            .set({ status: p.status, processed: p.processed, total: p.total })
             .where(eq(importJobs.id, this.jobId));
         } catch (err) {
           console.error("import job progress", this.jobId, err);
@@ -80,9 +85,15 @@ class ProgressWriter {
  * tests and scripts await it.
  */
 export async function startImportJob(db: Db, input: StartImportInput): Promise<{ jobId: string; finished: Promise<ImportJob> }> {
-  const [job] = await db.insert(importJobs).values({
-    kind: input.kind, fileName: input.fileName, status: "queued", createdBy: input.actorId,
-  }).returning({ id: importJobs.id });
+  const [job] = await db
+    .insert(importJobs)
+    .values({
+      kind: input.kind,
+      fileName: input.fileName,
+      status: "queued",
+      createdBy: input.actorId,
+    })
+    .returning({ id: importJobs.id });
   const finished = runJob(db, job.id, input);
   return { jobId: job.id, finished };
 }
@@ -94,9 +105,17 @@ async function runJob(db: Db, jobId: string, input: StartImportInput): Promise<I
   let result: ImportResult | null = null;
   let crash: unknown = null;
   try {
-    result = await runImport(db, {
-      kind: input.kind, fileName: input.fileName, bytes: input.bytes, actorId: input.actorId, locale: input.locale,
-    }, (p) => progress.push(p));
+    result = await runImport(
+      db,
+      {
+        kind: input.kind,
+        fileName: input.fileName,
+        bytes: input.bytes,
+        actorId: input.actorId,
+        locale: input.locale,
+      },
+      (p) => progress.push(p),
+    );
   } catch (err) {
     crash = err;
     console.error("import job failed", jobId, err);
@@ -105,28 +124,50 @@ async function runJob(db: Db, jobId: string, input: StartImportInput): Promise<I
 
   const final = result
     ? {
-      status: result.ok ? "done" as const : "failed" as const,
-      total: result.total, processed: result.ok ? result.total : 0,
-      inserted: result.inserted, updated: result.updated, unchanged: result.unchanged,
-      errors: result.errors, errorCount: result.errorCount,
-    }
+        status: result.ok ? ("done" as const) : ("failed" as const),
+        total: result.total,
+        processed: result.ok ? result.total : 0,
+        inserted: result.inserted,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        errors: result.errors,
+        errorCount: result.errorCount,
+      }
     : {
-      status: "failed" as const,
-      errors: [{ file: input.fileName, row: 0, column: null, reason: translate(input.locale, "imports.job.internal") }] satisfies ImportRowError[],
-      errorCount: 1,
-    };
+        status: "failed" as const,
+        errors: [
+          { file: input.fileName, row: 0, column: null, reason: translate(input.locale, "imports.job.internal") },
+        ] satisfies ImportRowError[],
+        errorCount: 1,
+      };
   try {
-    await db.update(importJobs).set({ ...final, finishedAt: sql`now()` }).where(eq(importJobs.id, jobId));
+    await db
+      .update(importJobs)
+      .set({ ...final, finishedAt: sql`now()` })
+      .where(eq(importJobs.id, jobId));
     if (result?.ok) {
       await recordAudit(db, {
-        actorId: input.actorId, action: "import", subject: input.kind,
-        detail: { jobId, fileName: input.fileName, total: result.total, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged },
+        actorId: input.actorId,
+        action: "import",
+        subject: input.kind,
+        detail: {
+          jobId,
+          fileName: input.fileName,
+          total: result.total,
+          inserted: result.inserted,
+          updated: result.updated,
+          unchanged: result.unchanged,
+        },
       });
     }
   } catch (err) {
     console.error("import job final state", jobId, crash ?? "", err);
   }
-  const [row] = await db.select().from(importJobs).where(eq(importJobs.id, jobId)).catch(() => [] as ImportJob[]);
+  const [row] = await db
+    .select()
+    .from(importJobs)
+    .where(eq(importJobs.id, jobId))
+    .catch(() => [] as ImportJob[]);
   return row;
 }
 
@@ -143,13 +184,27 @@ export async function getImportJob(db: Db, id: string): Promise<ImportJob> {
 /** The most recent jobs, newest first, without their error lists. */
 export async function listImportJobs(db: Db, limit = 20): Promise<ImportJobSummary[]> {
   const n = Math.max(1, Math.min(200, Math.trunc(limit) || 20));
-  return db.select({
-    id: importJobs.id, kind: importJobs.kind, fileName: importJobs.fileName, status: importJobs.status,
-    total: importJobs.total, processed: importJobs.processed, inserted: importJobs.inserted, updated: importJobs.updated,
-    unchanged: importJobs.unchanged, errorCount: importJobs.errorCount, createdBy: importJobs.createdBy,
-    createdAt: importJobs.createdAt, finishedAt: importJobs.finishedAt, createdByName: persons.name,
-  }).from(importJobs).leftJoin(persons, eq(persons.id, importJobs.createdBy))
-    .orderBy(desc(importJobs.createdAt)).limit(n);
+  return db
+    .select({
+      id: importJobs.id,
+      kind: importJobs.kind,
+      fileName: importJobs.fileName,
+      status: importJobs.status,
+      total: importJobs.total,
+      processed: importJobs.processed,
+      inserted: importJobs.inserted,
+      updated: importJobs.updated,
+      unchanged: importJobs.unchanged,
+      errorCount: importJobs.errorCount,
+      createdBy: importJobs.createdBy,
+      createdAt: importJobs.createdAt,
+      finishedAt: importJobs.finishedAt,
+      createdByName: persons.name,
+    })
+    .from(importJobs)
+    .leftJoin(persons, eq(persons.id, importJobs.createdBy))
+    .orderBy(desc(importJobs.createdAt))
+    .limit(n);
 }
 
 /**
@@ -158,7 +213,9 @@ export async function listImportJobs(db: Db, limit = 20): Promise<ImportJobSumma
  * database, pass a cut-off older than any import could take.
  */
 export async function failInterruptedImportJobs(db: Db, startedBefore: Date = new Date()): Promise<number> {
-  const rows = await db.update(importJobs).set({ status: "failed", finishedAt: sql`now()` })
+  const rows = await db
+    .update(importJobs)
+    .set({ status: "failed", finishedAt: sql`now()` })
     .where(sql`${importJobs.finishedAt} is null and ${importJobs.createdAt} < ${startedBefore.toISOString()}`)
     .returning({ id: importJobs.id });
   return rows.length;

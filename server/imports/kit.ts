@@ -26,7 +26,10 @@ export class Ctx {
   private readonly order = new Map<string, number>();
   private readonly label = new Map<string, string>();
 
-  constructor(readonly table: { layout: Layout; columns: { def: ColumnDef; header: string }[] }, readonly locale: Locale) {
+  constructor(
+    readonly table: { layout: Layout; columns: { def: ColumnDef; header: string }[] },
+    readonly locale: Locale,
+  ) {
     table.layout.columns.forEach((c, i) => {
       this.order.set(c.key, i);
       this.label.set(c.key, headerOf(c, locale));
@@ -43,8 +46,11 @@ export class Ctx {
     this.count++;
     if (this.issues.length >= MAX_KEPT_ISSUES) return;
     this.issues.push({
-      row, order: key ? this.order.get(key) ?? -1 : -1, column: key ? this.label.get(key) ?? key : null,
-      code: code.startsWith("imports.") ? code : `imports.row.${code}`, params,
+      row,
+      order: key ? (this.order.get(key) ?? -1) : -1,
+      column: key ? (this.label.get(key) ?? key) : null,
+      code: code.startsWith("imports.") ? code : `imports.row.${code}`,
+      params,
     });
   }
 }
@@ -80,8 +86,11 @@ export async function idsByCode(db: DbOrTx, table: "units" | "programmes" | "cou
   const list = [...new Set(codes)];
   const m = new Map<string, number>();
   if (!list.length) return m;
-  const rows = await queryRows(db, { id: col.int, code: col.text },
-    sql`select id, code from ${sql.raw(table)} where code in ${textArray(list)}`);
+  const rows = await queryRows(
+    db,
+    { id: col.int, code: col.text },
+    sql`select id, code from ${sql.raw(table)} where code in ${textArray(list)}`,
+  );
   for (const r of rows) m.set(r.code, r.id);
   return m;
 }
@@ -90,8 +99,11 @@ export async function personsByNumber(db: DbOrTx, numbers: Iterable<string>) {
   const list = [...new Set(numbers)];
   const m = new Map<string, { id: number; kind: "staff" | "student" }>();
   if (!list.length) return m;
-  const rows = await queryRows(db, { id: col.int, number: col.text, kind: col.oneOf(personKind.enumValues) },
-    sql`select id, number, kind from persons where number in ${textArray(list)}`);
+  const rows = await queryRows(
+    db,
+    { id: col.int, number: col.text, kind: col.oneOf(personKind.enumValues) },
+    sql`select id, number, kind from persons where number in ${textArray(list)}`,
+  );
   for (const r of rows) m.set(r.number, { id: r.id, kind: r.kind });
   return m;
 }

@@ -5,7 +5,16 @@ import type { Locale } from "../i18n/messages";
 import { acceptedHeadersOf, headerOf, type Bilingual, type ColumnDef, type Layout } from "./columns";
 import { IMPORT_KIND_REGISTRY, IMPORT_KINDS, type ImportKind } from "./kinds";
 
-export { LIST_SEPARATORS, normHeader, parseTermCode, headerOf, type Bilingual, type ColumnDef, type Layout, type TermCode } from "./columns";
+export {
+  LIST_SEPARATORS,
+  normHeader,
+  parseTermCode,
+  headerOf,
+  type Bilingual,
+  type ColumnDef,
+  type Layout,
+  type TermCode,
+} from "./columns";
 
 export const LAYOUTS: Record<ImportKind, Layout> = IMPORT_KIND_REGISTRY;
 
@@ -38,7 +47,15 @@ export type LayoutView = {
   kind: ImportKind;
   description: string;
   naturalKey: string[];
-  columns: { key: string; header: string; headers: Bilingual; aliases: string[]; required: boolean; description: string; example: string }[];
+  columns: {
+    key: string;
+    header: string;
+    headers: Bilingual;
+    aliases: string[];
+    required: boolean;
+    description: string;
+    example: string;
+  }[];
 };
 
 /** A layout for display in one language. */
@@ -49,8 +66,13 @@ export function describeLayout(kind: ImportKind, locale: Locale): LayoutView {
     description: l.description[locale],
     naturalKey: l.naturalKey,
     columns: l.columns.map((c) => ({
-      key: c.key, header: headerOf(c, locale), headers: { zh: c.zh, en: c.en }, aliases: c.aliases,
-      required: c.required, description: c.description[locale], example: c.example,
+      key: c.key,
+      header: headerOf(c, locale),
+      headers: { zh: c.zh, en: c.en },
+      aliases: c.aliases,
+      required: c.required,
+      description: c.description[locale],
+      example: c.example,
     })),
   };
 }

@@ -80,7 +80,12 @@ describe("layouts", () => {
 
 describe("reading files", () => {
   it("reads a UTF-8 CSV with BOM and Chinese headers, keeping file row numbers", async () => {
-    const bytes = csvBytes([["单位代码", "单位名称", "单位类型"], ["A", "计算机学院", "学院"], ["", "", ""], ["B", "外国语学院", "学院"]]);
+    const bytes = csvBytes([
+      ["单位代码", "单位名称", "单位类型"],
+      ["A", "计算机学院", "学院"],
+      ["", "", ""],
+      ["B", "外国语学院", "学院"],
+    ]);
     const t = await readTable(bytes);
     expect(t.format).toBe("csv");
     expect(t.header).toEqual(["单位代码", "单位名称", "单位类型"]);
@@ -91,7 +96,10 @@ describe("reading files", () => {
   it("reads UTF-8 without BOM, quoted fields with commas and newlines", async () => {
     const text = 'code,name,kind\r\nA,"计算机学院, 软件",college\r\n"B","多行\n名称",college\r\n';
     const t = await readTable(new TextEncoder().encode(text));
-    expect(t.rows).toEqual([{ row: 2, cells: ["A", "计算机学院, 软件", "college"] }, { row: 3, cells: ["B", "多行\n名称", "college"] }]);
+    expect(t.rows).toEqual([
+      { row: 2, cells: ["A", "计算机学院, 软件", "college"] },
+      { row: 3, cells: ["B", "多行\n名称", "college"] },
+    ]);
   });
 
   it("detects GBK (GB18030) CSV as saved by Excel in China", async () => {
@@ -117,7 +125,14 @@ describe("reading files", () => {
   it("reads the first worksheet of an XLSX: rich text, numbers, dates, formulas, hyperlinks", async () => {
     const bytes = await xlsxBytes([
       [{ richText: [{ text: "学号", font: { bold: true } }, { text: "/工号" }] }, "Name", "KIND", "入学年份", "email", "class name"],
-      [2023001, "陈同学", "学生", { formula: "2020+3", result: 2023 }, { text: "chen@example.com", hyperlink: "mailto:chen@example.com" }, new Date(Date.UTC(2023, 8, 1))],
+      [
+        2023001,
+        "陈同学",
+        "学生",
+        { formula: "2020+3", result: 2023 },
+        { text: "chen@example.com", hyperlink: "mailto:chen@example.com" },
+        new Date(Date.UTC(2023, 8, 1)),
+      ],
       [],
       ["T001", { richText: [{ text: "张" }, { text: "老师" }] }, "教职工", null, null, 0.1 + 0.2],
     ]);
@@ -149,29 +164,70 @@ describe("reading files", () => {
 
 describe("matching headers", () => {
   it("accepts English and Chinese headers, mixed, ignoring case and spaces", async () => {
-    const t = await readTable(csvBytes([["UNIT CODE", "名称", "Kind", "parent_code", " English  Name "], ["A", "计算机学院", "学院", "S", "School of Computing"]]));
+    const t = await readTable(
+      csvBytes([
+        ["UNIT CODE", "名称", "Kind", "parent_code", " English  Name "],
+        ["A", "计算机学院", "学院", "S", "School of Computing"],
+      ]),
+    );
     const m = matchHeader("units", t, "en");
     expect(m.issues).toEqual([]);
-    expect(m.table!.columns.map((c) => [c.def.key, c.index])).toEqual([["code", 0], ["name", 1], ["name_en", 4], ["kind", 2], ["parent_code", 3]]);
+    expect(m.table!.columns.map((c) => [c.def.key, c.index])).toEqual([
+      ["code", 0],
+      ["name", 1],
+      ["name_en", 4],
+      ["kind", 2],
+      ["parent_code", 3],
+    ]);
   });
 
   it("names unknown, missing and duplicate columns", async () => {
-    const t = await readTable(csvBytes([["单位代码", "Code", "名字", "备注", "单位类型"], ["A", "A", "x", "y", "学院"]]));
+    const t = await readTable(
+      csvBytes([
+        ["单位代码", "Code", "名字", "备注", "单位类型"],
+        ["A", "A", "x", "y", "学院"],
+      ]),
+    );
     const { issues, table } = matchHeader("units", t, "zh");
     expect(table).toBeUndefined();
-    expect(issues).toEqual(expect.arrayContaining([
-      expect.objectContaining({ row: 1, column: "Code", code: "imports.file.duplicateColumn", params: { column: "Code", other: "单位代码" } }),
-      expect.objectContaining({ row: 1, column: "名字", code: "imports.file.unknownColumn" }),
-      expect.objectContaining({ row: 1, column: "备注", code: "imports.file.unknownColumn" }),
-      expect.objectContaining({ row: 1, column: "单位名称", code: "imports.file.missingColumn" }),
-    ]));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          row: 1,
+          column: "Code",
+          code: "imports.file.duplicateColumn",
+          params: { column: "Code", other: "单位代码" },
+        }),
+        expect.objectContaining({ row: 1, column: "名字", code: "imports.file.unknownColumn" }),
+        expect.objectContaining({ row: 1, column: "备注", code: "imports.file.unknownColumn" }),
+        expect.objectContaining({ row: 1, column: "单位名称", code: "imports.file.missingColumn" }),
+      ]),
+    );
     expect(issues).toHaveLength(4);
   });
 
   it("ignores empty header cells unless their column has data", async () => {
-    const ok = matchHeader("units", await readTable(csvBytes([["code", "name", "kind", ""], ["A", "a", "学院", ""]])), "zh");
+    const ok = matchHeader(
+      "units",
+      await readTable(
+        csvBytes([
+          ["code", "name", "kind", ""],
+          ["A", "a", "学院", ""],
+        ]),
+      ),
+      "zh",
+    );
     expect(ok.issues).toEqual([]);
-    const bad = matchHeader("units", await readTable(csvBytes([["code", "name", "kind", ""], ["A", "a", "学院", "x"]])), "zh");
+    const bad = matchHeader(
+      "units",
+      await readTable(
+        csvBytes([
+          ["code", "name", "kind", ""],
+          ["A", "a", "学院", "x"],
+        ]),
+      ),
+      "zh",
+    );
     expect(bad.issues[0]).toMatchObject({ code: "imports.file.unnamedColumn", params: { index: 4, row: 2 } });
   });
 });

@@ -85,7 +85,11 @@ function readCsv(text: string, maxRows: number): RawTable {
   const res = Papa.parse<string[]>(text, { delimitersToGuess: [",", "\t", ";", "|"], skipEmptyLines: false });
   const quoteError = res.errors.find((e) => e.type === "Quotes");
   if (quoteError) throw fileError("badCsv", {}, (quoteError.row ?? 0) + 1);
-  return toTable("csv", res.data.map((cells, i) => ({ row: i + 1, cells })), maxRows);
+  return toTable(
+    "csv",
+    res.data.map((cells, i) => ({ row: i + 1, cells })),
+    maxRows,
+  );
 }
 
 function toTable(format: "csv" | "xlsx", all: RawRow[], maxRows: number): RawTable {
@@ -201,7 +205,11 @@ export function matchHeader(kind: ImportKind, table: RawTable, locale: Locale): 
 }
 
 /** readTable + matchHeader; file problems are returned as issues, never thrown. */
-export async function parseImportFile(kind: ImportKind, bytes: Uint8Array, locale: Locale): Promise<{ table?: MatchedTable; issues: FileIssue[] }> {
+export async function parseImportFile(
+  kind: ImportKind,
+  bytes: Uint8Array,
+  locale: Locale,
+): Promise<{ table?: MatchedTable; issues: FileIssue[] }> {
   let raw: RawTable;
   try {
     raw = await readTable(bytes);

@@ -14,15 +14,31 @@ beforeEach(async () => {
   ({ db, s } = await freshSchool());
 });
 
-const imp = (kind: ImportKind, rows: (string | number)[][], opts: { locale?: "zh" | "en"; fileName?: string; progress?: ImportProgress[] } = {}) =>
-  runImport(db, { kind, fileName: opts.fileName ?? `${kind}.csv`, bytes: csvBytes(rows), actorId: s.people.quality.id, locale: opts.locale },
-    opts.progress ? (p) => { opts.progress!.push(p); } : undefined);
+const imp = (
+  kind: ImportKind,
+  rows: (string | number)[][],
+  opts: { locale?: "zh" | "en"; fileName?: string; progress?: ImportProgress[] } = {},
+) =>
+  runImport(
+    db,
+    { kind, fileName: opts.fileName ?? `${kind}.csv`, bytes: csvBytes(rows), actorId: s.people.quality.id, locale: opts.locale },
+    opts.progress
+      ? (p) => {
+          opts.progress!.push(p);
+        }
+      : undefined,
+  );
 
 const q = <S extends RowSpec>(spec: S, statement: ReturnType<typeof sql>) => queryRows(db, spec, statement);
 const count = (table: string) => queryValue(db, col.int, sql`select count(*)::int as n from ${sql.raw(table)}`);
 /** updated_at as text (microseconds) by natural key. */
 const stamps = async (table: string, key = "code") =>
-  new Map((await q({ k: col.text, t: col.text }, sql`select ${sql.raw(key)} as k, updated_at::text as t from ${sql.raw(table)}`)).map((r) => [r.k, r.t]));
+  new Map(
+    (await q({ k: col.text, t: col.text }, sql`select ${sql.raw(key)} as k, updated_at::text as t from ${sql.raw(table)}`)).map((r) => [
+      r.k,
+      r.t,
+    ]),
+  );
 
 describe("units", () => {
   const file = [
@@ -38,11 +54,16 @@ describe("units", () => {
     const r1 = await imp("units", file, { progress });
     expect(r1).toMatchObject({ ok: true, total: 4, inserted: 4, updated: 0, unchanged: 0, errorCount: 0 });
     expect(progress.map((p) => p.status)).toEqual(expect.arrayContaining(["parsing", "validating", "writing"]));
-    const tree = await q({ code: col.text, parent: col.text.nullable, kind: col.text }, sql`
-      select u.code, p.code as parent, u.kind from units u left join units p on p.id = u.parent_id where u.code like 'C1%' or u.code = 'D9' order by u.code`);
+    const tree = await q(
+      { code: col.text, parent: col.text.nullable, kind: col.text },
+      sql`
+      select u.code, p.code as parent, u.kind from units u left join units p on p.id = u.parent_id where u.code like 'C1%' or u.code = 'D9' order by u.code`,
+    );
     expect(tree).toEqual([
-      { code: "C1", parent: "S", kind: "college" }, { code: "C1-1", parent: "C1", kind: "office" },
-      { code: "C1-2", parent: "C1", kind: "office" }, { code: "D9", parent: "S", kind: "department" },
+      { code: "C1", parent: "S", kind: "college" },
+      { code: "C1-1", parent: "C1", kind: "office" },
+      { code: "C1-2", parent: "C1", kind: "office" },
+      { code: "D9", parent: "S", kind: "department" },
     ]);
 
     const before = await stamps("units");
@@ -62,11 +83,30 @@ describe("units", () => {
   });
 
   it("accepts a parent that appears later in the file, and refuses cycles and unknown parents", async () => {
-    const ok = await imp("units", [["code", "name", "kind", "parent_code"], ["X1", "x1", "office", "X"], ["X", "x", "college", "S"]]);
+    const ok = await imp("units", [
+      ["code", "name", "kind", "parent_code"],
+      ["X1", "x1", "office", "X"],
+      ["X", "x", "college", "S"],
+    ]);
     expect(ok).toMatchObject({ ok: true, inserted: 2 });
-    const bad = await imp("units", [["code", "name", "kind", "parent_code"], ["P", "p", "college", "Q"], ["Q", "q", "college", "P"], ["R", "r", "college", "NOPE"], ["Z", "z", "college", "Z"]], { locale: "en" });
+    const bad = await imp(
+      "units",
+      [
+        ["code", "name", "kind", "parent_code"],
+        ["P", "p", "college", "Q"],
+        ["Q", "q", "college", "P"],
+        ["R", "r", "college", "NOPE"],
+        ["Z", "z", "college", "Z"],
+      ],
+      { locale: "en" },
+    );
     expect(bad.ok).toBe(false);
-    expect(bad.errors.map((e) => [e.row, e.column])).toEqual([[2, "parent_code"], [3, "parent_code"], [4, "parent_code"], [5, "parent_code"]]);
+    expect(bad.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, "parent_code"],
+      [3, "parent_code"],
+      [4, "parent_code"],
+      [5, "parent_code"],
+    ]);
     expect(bad.errors[2].reason).toContain("NOPE");
     expect(bad.errors[3].reason).toBe("A unit cannot be its own parent.");
     expect(await count("units")).toBe(6);
@@ -75,7 +115,11 @@ describe("units", () => {
 
 describe("programmes and courses", () => {
   it("imports programmes and courses with Chinese choices", async () => {
-    const p = await imp("programmes", [["专业代码", "专业名称", "所属单位代码", "层次"], ["080901", "计算机科学与技术", "A", "本科"], ["510201", "计算机应用技术", "A", "专科"]]);
+    const p = await imp("programmes", [
+      ["专业代码", "专业名称", "所属单位代码", "层次"],
+      ["080901", "计算机科学与技术", "A", "本科"],
+      ["510201", "计算机应用技术", "A", "专科"],
+    ]);
     expect(p).toMatchObject({ ok: true, inserted: 2 });
     const c = await imp("courses", [
       ["课程代码", "课程名称", "开课单位代码", "专业代码", "课程类型", "学分", "学时"],
@@ -84,28 +128,56 @@ describe("programmes and courses", () => {
       ["GE101", "大学语文", "S", "", "公共基础课", "2", ""],
     ]);
     expect(c).toMatchObject({ ok: true, inserted: 3, updated: 0 });
-    const rows = await q({ code: col.text, type: col.text, credits: col.text, hours: col.int.nullable, programme: col.text.nullable }, sql`
+    const rows = await q(
+      { code: col.text, type: col.text, credits: col.text, hours: col.int.nullable, programme: col.text.nullable },
+      sql`
       select c.code, c.type, c.credits::text as credits, c.hours, p.code as programme from courses c left join programmes p on p.id = c.programme_id
-      where c.code in ('CS201', 'PE101', 'GE101') order by c.code`);
+      where c.code in ('CS201', 'PE101', 'GE101') order by c.code`,
+    );
     expect(rows).toEqual([
       { code: "CS201", type: "foundation", credits: "3.5", hours: 56, programme: "080901" },
       { code: "GE101", type: "general", credits: "2.0", hours: null, programme: null },
       { code: "PE101", type: "pe", credits: "1.0", hours: 32, programme: null },
     ]);
     // Re-import, and a column left out of the file does not touch existing data.
-    expect(await imp("courses", [["code", "name", "unit_code"], ["CS201", "数据结构", "A"]])).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    expect(
+      await imp("courses", [
+        ["code", "name", "unit_code"],
+        ["CS201", "数据结构", "A"],
+      ]),
+    ).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
     expect((await q({ hours: col.int }, sql`select hours from courses where code = 'CS201'`))[0].hours).toBe(56);
   });
 
   it("reports unknown unit and programme codes", async () => {
-    const r = await imp("courses", [["code", "name", "unit_code", "programme_code"], ["X1", "x", "NOPE", ""], ["X2", "y", "A", "999999"]]);
-    expect(r.errors.map((e) => [e.row, e.column])).toEqual([[2, "unit_code"], [3, "programme_code"]]);
+    const r = await imp("courses", [
+      ["code", "name", "unit_code", "programme_code"],
+      ["X1", "x", "NOPE", ""],
+      ["X2", "y", "A", "999999"],
+    ]);
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, "unit_code"],
+      [3, "programme_code"],
+    ]);
   });
 });
 
 describe("people", () => {
   const file = [
-    ["学号/工号", "姓名", "人员类别", "所属单位代码", "专业代码", "行政班", "入学年份", "职称", "性别", "电子邮箱", "角色", "角色所属单位代码"],
+    [
+      "学号/工号",
+      "姓名",
+      "人员类别",
+      "所属单位代码",
+      "专业代码",
+      "行政班",
+      "入学年份",
+      "职称",
+      "性别",
+      "电子邮箱",
+      "角色",
+      "角色所属单位代码",
+    ],
     ["T100", "王老师", "教职工", "A1", "", "", "", "副教授", "男", "wang@example.com", "教师,督导", "A"],
     ["T101", "赵老师", "staff", "B", "", "", "", "讲师", "F", "", "teacher", ""],
     ["2024001", "孙同学", "学生", "A", "080902", "软件2401", "2024", "", "女", "", "", ""],
@@ -115,9 +187,12 @@ describe("people", () => {
   it("imports people and adds role grants; re-import changes nothing", async () => {
     const r = await imp("people", file);
     expect(r).toMatchObject({ ok: true, total: 4, inserted: 4, updated: 0, unchanged: 0 });
-    const grants = await q({ number: col.text, role: col.text, unit: col.text.nullable }, sql`
+    const grants = await q(
+      { number: col.text, role: col.text, unit: col.text.nullable },
+      sql`
       select p.number, g.role, u.code as unit from role_grants g join persons p on p.id = g.person_id left join units u on u.id = g.unit_id
-      where p.number in ('T100', 'T101', '2024001', '2024002') order by p.number, g.role`);
+      where p.number in ('T100', 'T101', '2024001', '2024002') order by p.number, g.role`,
+    );
     expect(grants).toEqual([
       { number: "2024001", role: "student", unit: null },
       { number: "2024002", role: "student", unit: null },
@@ -126,8 +201,11 @@ describe("people", () => {
       { number: "T100", role: "supervisor", unit: "A" },
       { number: "T101", role: "teacher", unit: null },
     ]);
-    const [p] = await q({ gender: col.text, admission_year: col.int, programme: col.text, class_name: col.text }, sql`
-      select p.gender, p.admission_year, g.code as programme, p.class_name from persons p join programmes g on g.id = p.programme_id where p.number = '2024001'`);
+    const [p] = await q(
+      { gender: col.text, admission_year: col.int, programme: col.text, class_name: col.text },
+      sql`
+      select p.gender, p.admission_year, g.code as programme, p.class_name from persons p join programmes g on g.id = p.programme_id where p.number = '2024001'`,
+    );
     expect(p).toEqual({ gender: "F", admission_year: 2024, programme: "080902", class_name: "软件2401" });
 
     const before = await stamps("persons", "number");
@@ -146,7 +224,10 @@ describe("people", () => {
     withoutRoles[1][10] = "";
     withoutRoles[1][11] = "";
     expect(await imp("people", withoutRoles)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
-    const roles = await q({ role: col.text }, sql`select g.role from role_grants g join persons p on p.id = g.person_id where p.number = 'T100' order by g.role`);
+    const roles = await q(
+      { role: col.text },
+      sql`select g.role from role_grants g join persons p on p.id = g.person_id where p.number = 'T100' order by g.role`,
+    );
     expect(roles.map((r) => r.role).sort()).toEqual(["supervisor", "teacher"]);
   });
 
@@ -167,23 +248,32 @@ describe("people", () => {
 
     const en = await imp("people", bad, { locale: "en" });
     expect(en.errors.map((e) => e.reason)).toEqual([
-      "Unit code \"NOPE\" does not exist (neither in the system nor in this file).",
-      "\"20x4\" is not a whole number.",
+      'Unit code "NOPE" does not exist (neither in the system nor in this file).',
+      '"20x4" is not a whole number.',
     ]);
   });
 
   it("checks roles against the kind of person and the role unit", async () => {
-    const r = await imp("people", [
-      ["number", "name", "kind", "roles", "role_unit_code"],
-      ["X1", "a", "staff", "sys_admin", ""],
-      ["X2", "b", "student", "teacher", ""],
-      ["X3", "c", "staff", "unit_admin", ""],
-      ["X4", "d", "staff", "teacher", "A"],
-      ["X5", "e", "staff", "校长", ""],
-      ["X5", "f", "staff", "", ""],
-    ], { locale: "en" });
+    const r = await imp(
+      "people",
+      [
+        ["number", "name", "kind", "roles", "role_unit_code"],
+        ["X1", "a", "staff", "sys_admin", ""],
+        ["X2", "b", "student", "teacher", ""],
+        ["X3", "c", "staff", "unit_admin", ""],
+        ["X4", "d", "staff", "teacher", "A"],
+        ["X5", "e", "staff", "校长", ""],
+        ["X5", "f", "staff", "", ""],
+      ],
+      { locale: "en" },
+    );
     expect(r.errors.map((e) => [e.row, e.column])).toEqual([
-      [2, "roles"], [3, "roles"], [4, "role_unit_code"], [5, "role_unit_code"], [6, "roles"], [7, "number"],
+      [2, "roles"],
+      [3, "roles"],
+      [4, "role_unit_code"],
+      [5, "role_unit_code"],
+      [6, "roles"],
+      [7, "number"],
     ]);
     expect(r.errors[5].reason).toBe("Repeats row 6.");
   });
@@ -196,45 +286,68 @@ describe("people", () => {
     ]);
     const r = await runImport(db, { kind: "people", fileName: "people.xlsx", bytes, actorId: null });
     expect(r).toMatchObject({ ok: true, inserted: 2 });
-    const rows = await q({ number: col.text, name: col.text, active: col.bool, admission_year: col.int.nullable }, sql`
-      select number, name, active, admission_year from persons where number in ('2025001', 'T900') order by number`);
-    expect(rows).toEqual([{ number: "2025001", name: "吴同学", active: true, admission_year: 2025 }, { number: "T900", name: "周老师", active: false, admission_year: null }]);
+    const rows = await q(
+      { number: col.text, name: col.text, active: col.bool, admission_year: col.int.nullable },
+      sql`
+      select number, name, active, admission_year from persons where number in ('2025001', 'T900') order by number`,
+    );
+    expect(rows).toEqual([
+      { number: "2025001", name: "吴同学", active: true, admission_year: 2025 },
+      { number: "T900", name: "周老师", active: false, admission_year: null },
+    ]);
   });
 });
-
 
 describe("people holding a role an import cannot grant", () => {
   // The system administrator's role cannot be granted by import, so an import cannot
   // deactivate, rename or otherwise change its holder either (the quality office imports).
   const header = ["学号/工号", "姓名", "人员类别", "所属单位代码", "角色", "是否有效"];
-  const snapshot = async () => q({
-    number: col.text, name: col.text, kind: col.text, active: col.bool, unit_id: col.int.nullable, updated_at: col.text, roles: col.array(col.text),
-  }, sql`select p.number, p.name, p.kind::text, p.active, p.unit_id, p.updated_at::text,
+  const snapshot = async () =>
+    q(
+      {
+        number: col.text,
+        name: col.text,
+        kind: col.text,
+        active: col.bool,
+        unit_id: col.int.nullable,
+        updated_at: col.text,
+        roles: col.array(col.text),
+      },
+      sql`select p.number, p.name, p.kind::text, p.active, p.unit_id, p.updated_at::text,
     coalesce((select array_agg(g.role::text order by g.role) from role_grants g where g.person_id = p.id), '{}') as roles
-    from persons p order by p.number`);
+    from persons p order by p.number`,
+    );
 
   it("refuses to deactivate the system administrator, naming the row and column, and writes nothing", async () => {
     const before = await snapshot();
-    const r = await imp("people", [
-      header,
-      ["T001", "张老师（新）", "教职工", "A1", "教师", "是"],
-      ["admin", "系统管理员", "教职工", "S", "", "否"],
-    ], { fileName: "人员.csv" });
+    const r = await imp(
+      "people",
+      [header, ["T001", "张老师（新）", "教职工", "A1", "教师", "是"], ["admin", "系统管理员", "教职工", "S", "", "否"]],
+      { fileName: "人员.csv" },
+    );
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual([
-      { file: "人员.csv", row: 3, column: "是否有效", reason: "“admin”持有“系统管理员”角色，导入不能授予该角色，因此也不能更改或停用此人；请由系统管理员在系统中修改。" },
+      {
+        file: "人员.csv",
+        row: 3,
+        column: "是否有效",
+        reason: "“admin”持有“系统管理员”角色，导入不能授予该角色，因此也不能更改或停用此人；请由系统管理员在系统中修改。",
+      },
     ]);
     expect(await snapshot()).toEqual(before);
   });
 
   it("refuses any change to them (name, unit, a new role), in the user's language", async () => {
     const before = await snapshot();
-    const r = await imp("people", [
-      header,
-      ["admin", "管理员甲", "教职工", "A", "督导", ""],
-    ], { locale: "en" });
-    expect(r.errors.map((e) => [e.row, e.column])).toEqual([[2, "姓名"], [2, "所属单位代码"], [2, "角色"]]);
-    expect(r.errors[0].reason).toBe("\"admin\" holds the role System administrator, which an import cannot grant, so an import cannot change or deactivate them either; the system administrator changes it in the app.");
+    const r = await imp("people", [header, ["admin", "管理员甲", "教职工", "A", "督导", ""]], { locale: "en" });
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, "姓名"],
+      [2, "所属单位代码"],
+      [2, "角色"],
+    ]);
+    expect(r.errors[0].reason).toBe(
+      '"admin" holds the role System administrator, which an import cannot grant, so an import cannot change or deactivate them either; the system administrator changes it in the app.',
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -257,13 +370,21 @@ describe("text that cannot be stored, in cells", () => {
       ["T301", "李老师", "教职工"],
     ]);
     expect(r.ok).toBe(false);
-    expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([[2, "姓名", "单元格中含有无法保存的字符（空字符 NUL 或不成对的代理项），请删除后重新导入。"]]);
+    expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [2, "姓名", "单元格中含有无法保存的字符（空字符 NUL 或不成对的代理项），请删除后重新导入。"],
+    ]);
     expect(await count("persons")).toBe(before);
   });
 
   it("likewise past the first 64 KB of a CSV without BOM (the binary sniff looks no further)", async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => [`T${3000 + i}`, i === 2999 ? "周\u0000老师" : "周老师".repeat(4), "staff"]);
-    const r = await runImport(db, { kind: "people", fileName: "people.csv", bytes: csvBytes([["Number", "Name", "Kind"], ...rows], { bom: false }), actorId: null, locale: "en" });
+    const r = await runImport(db, {
+      kind: "people",
+      fileName: "people.csv",
+      bytes: csvBytes([["Number", "Name", "Kind"], ...rows], { bom: false }),
+      actorId: null,
+      locale: "en",
+    });
     expect(r.errors.map((e) => [e.row, e.column])).toEqual([[3001, "Name"]]);
     expect(r.errors[0].reason).toContain("cannot be stored");
     // (Lone surrogates cannot come out of a file: decoding bytes never makes one.)
@@ -276,8 +397,12 @@ describe("terms", () => {
     ["2026-2027-1", "2026-09-07", "2027-01-17"],
     ["2026-2027-2", "2027/2/27", "2027年7月9日"],
   ];
-  const calendar = () => q({ code: col.text, starts_on: col.text, ends_on: col.text, is_current: col.bool }, sql`
-    select code, starts_on::text, ends_on::text, is_current from terms order by code`);
+  const calendar = () =>
+    q(
+      { code: col.text, starts_on: col.text, ends_on: col.text, is_current: col.bool },
+      sql`
+    select code, starts_on::text, ends_on::text, is_current from terms order by code`,
+    );
 
   it("sets the calendar of existing terms, creates new ones, and is idempotent", async () => {
     expect(await imp("terms", file)).toMatchObject({ ok: true, inserted: 1, updated: 1, unchanged: 0 });
@@ -289,16 +414,22 @@ describe("terms", () => {
   });
 
   it("reports bad dates, a last day not after the first, repeats and a term under another code, and writes nothing", async () => {
-    await db.execute(sql`insert into terms (code, school_year, semester, starts_on, ends_on) values ('2027-2028-1-old', '2027-2028', 1, '2027-09-01', '2028-01-20')`);
-    const r = await imp("terms", [
-      ["term", "starts_on", "ends_on"],
-      ["2026-2027-1", "2026-02-30", "2027-01-17"],
-      ["2026-2027-2", "2027-07-09", "2027-02-27"],
-      ["2026-2027-1", "2026-09-07", "2027-01-17"],
-      ["2027-2028-1", "2027-09-06", "2028-01-16"],
-    ], { locale: "en" });
+    await db.execute(
+      sql`insert into terms (code, school_year, semester, starts_on, ends_on) values ('2027-2028-1-old', '2027-2028', 1, '2027-09-01', '2028-01-20')`,
+    );
+    const r = await imp(
+      "terms",
+      [
+        ["term", "starts_on", "ends_on"],
+        ["2026-2027-1", "2026-02-30", "2027-01-17"],
+        ["2026-2027-2", "2027-07-09", "2027-02-27"],
+        ["2026-2027-1", "2026-09-07", "2027-01-17"],
+        ["2027-2028-1", "2027-09-06", "2028-01-16"],
+      ],
+      { locale: "en" },
+    );
     expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
-      [2, "starts_on", "\"2026-02-30\" is not a date; use e.g. 2026-09-07."],
+      [2, "starts_on", '"2026-02-30" is not a date; use e.g. 2026-09-07.'],
       [3, "ends_on", "The last day 2027-02-27 must come after the first day 2027-07-09."],
       [4, "term", "Repeats row 2."],
       [5, "term", expect.stringContaining("2027-2028-1-old")],
@@ -318,12 +449,19 @@ describe("sections", () => {
   it("creates missing terms, replaces teachers, and is idempotent", async () => {
     const r = await imp("sections", file);
     expect(r).toMatchObject({ ok: true, inserted: 2, updated: 0, unchanged: 1 }); // EN101-01 exists, same teacher
-    const [term] = await q({ school_year: col.text, semester: col.int, starts_on: col.text, ends_on: col.text }, sql`
-      select school_year, semester, starts_on::text, ends_on::text from terms where code = '2027-2028-2'`);
+    const [term] = await q(
+      { school_year: col.text, semester: col.int, starts_on: col.text, ends_on: col.text },
+      sql`
+      select school_year, semester, starts_on::text, ends_on::text from terms where code = '2027-2028-2'`,
+    );
     expect(term).toEqual({ school_year: "2027-2028", semester: 2, starts_on: "2028-02-20", ends_on: "2028-07-10" });
-    const teachers = async () => q({ section: col.text, number: col.text, role: col.text }, sql`
+    const teachers = async () =>
+      q(
+        { section: col.text, number: col.text, role: col.text },
+        sql`
       select s.code as section, p.number, st.role from section_teachers st join sections s on s.id = st.section_id
-      join persons p on p.id = st.person_id join terms t on t.id = s.term_id where t.code = '2027-2028-2' order by s.code, p.number`);
+      join persons p on p.id = st.person_id join terms t on t.id = s.term_id where t.code = '2027-2028-2' order by s.code, p.number`,
+      );
     expect(await teachers()).toEqual([
       { section: "CS101-01", number: "T001", role: "lead" },
       { section: "CS101-02", number: "T001", role: "lead" },
@@ -348,17 +486,21 @@ describe("sections", () => {
   });
 
   it("reports unknown courses, teachers and students as teachers, and bad terms", async () => {
-    const r = await imp("sections", [
-      ["term", "code", "course_code", "teachers"],
-      ["2026-2027-1", "N1", "NOPE", "T001"],
-      ["2026-2027-1", "N2", "CS101", "T999, 2023001"],
-      ["2026-2027", "N3", "CS101", ""],
-      ["2026-2027-1", "N1", "CS101", ""],
-    ], { locale: "en" });
+    const r = await imp(
+      "sections",
+      [
+        ["term", "code", "course_code", "teachers"],
+        ["2026-2027-1", "N1", "NOPE", "T001"],
+        ["2026-2027-1", "N2", "CS101", "T999, 2023001"],
+        ["2026-2027", "N3", "CS101", ""],
+        ["2026-2027-1", "N1", "CS101", ""],
+      ],
+      { locale: "en" },
+    );
     expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
-      [2, "course_code", "Course code \"NOPE\" does not exist."],
-      [3, "teachers", "Number \"T999\" does not exist."],
-      [3, "teachers", "\"2023001\" is not a staff member."],
+      [2, "course_code", 'Course code "NOPE" does not exist.'],
+      [3, "teachers", 'Number "T999" does not exist.'],
+      [3, "teachers", '"2023001" is not a staff member.'],
       [4, "term", expect.stringContaining("is not a term code")],
       [5, "code", "Repeats row 2."],
     ]);
@@ -368,27 +510,47 @@ describe("sections", () => {
 
 describe("enrolments", () => {
   it("imports enrolments, updates status, and reports unknown students, staff and sections", async () => {
-    await imp("people", [["number", "name", "kind", "unit_code"], ["2024101", "甲", "学生", "A"], ["2024102", "乙", "学生", "A"]]);
-    const file = [["学期", "教学班代码", "学号"], ["2026-2027-1", "CS101-01", "2024101"], ["2026-2027-1", "CS101-01", "2024102"], ["2026-2027-1", "CS101-01", "2023001"]];
+    await imp("people", [
+      ["number", "name", "kind", "unit_code"],
+      ["2024101", "甲", "学生", "A"],
+      ["2024102", "乙", "学生", "A"],
+    ]);
+    const file = [
+      ["学期", "教学班代码", "学号"],
+      ["2026-2027-1", "CS101-01", "2024101"],
+      ["2026-2027-1", "CS101-01", "2024102"],
+      ["2026-2027-1", "CS101-01", "2023001"],
+    ];
     expect(await imp("enrolments", file)).toMatchObject({ ok: true, inserted: 2, updated: 0, unchanged: 1 });
     expect(await imp("enrolments", file)).toMatchObject({ ok: true, inserted: 0, updated: 0, unchanged: 3 });
-    const withStatus = [["学期", "教学班代码", "学号", "选课状态"], ["2026-2027-1", "CS101-01", "2024101", "退课"], ["2026-2027-1", "CS101-01", "2024102", ""]];
+    const withStatus = [
+      ["学期", "教学班代码", "学号", "选课状态"],
+      ["2026-2027-1", "CS101-01", "2024101", "退课"],
+      ["2026-2027-1", "CS101-01", "2024102", ""],
+    ];
     expect(await imp("enrolments", withStatus)).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 1 });
-    const [e] = await q({ status: col.text }, sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`);
+    const [e] = await q(
+      { status: col.text },
+      sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`,
+    );
     expect(e.status).toBe("withdrawn");
 
     const before = await count("enrolments");
-    const bad = await imp("enrolments", [
-      ["term", "section_code", "student_number"],
-      ["2026-2027-1", "CS101-01", "2099999"],
-      ["2026-2027-1", "CS101-01", "T001"],
-      ["2026-2027-1", "NOPE-01", "2024101"],
-      ["2026-2027-1", "EN101-01", "2024101"],
-    ], { locale: "en" });
+    const bad = await imp(
+      "enrolments",
+      [
+        ["term", "section_code", "student_number"],
+        ["2026-2027-1", "CS101-01", "2099999"],
+        ["2026-2027-1", "CS101-01", "T001"],
+        ["2026-2027-1", "NOPE-01", "2024101"],
+        ["2026-2027-1", "EN101-01", "2024101"],
+      ],
+      { locale: "en" },
+    );
     expect(bad.errors.map((x) => [x.row, x.column, x.reason])).toEqual([
-      [2, "student_number", "Number \"2099999\" does not exist."],
-      [3, "student_number", "\"T001\" is not a student."],
-      [4, "section_code", "Term 2026-2027-1 has no section \"NOPE-01\"."],
+      [2, "student_number", 'Number "2099999" does not exist.'],
+      [3, "student_number", '"T001" is not a student.'],
+      [4, "section_code", 'Term 2026-2027-1 has no section "NOPE-01".'],
     ]);
     expect(await count("enrolments")).toBe(before);
   });
@@ -411,8 +573,14 @@ describe("graduates", () => {
     moved[2][1] = "2027"; // new cohort for that row
     expect(await imp("graduates", moved)).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
     expect(await count("graduate_cohorts")).toBe(3);
-    const bad = await imp("graduates", [["programme_code", "graduation_year", "student_number", "name", "email"], ["999", "2026", "X", "x", "not-an-email"]]);
-    expect(bad.errors.map((e) => [e.row, e.column])).toEqual([[2, "programme_code"], [2, "email"]]);
+    const bad = await imp("graduates", [
+      ["programme_code", "graduation_year", "student_number", "name", "email"],
+      ["999", "2026", "X", "x", "not-an-email"],
+    ]);
+    expect(bad.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, "programme_code"],
+      [2, "email"],
+    ]);
   });
 });
 
@@ -426,7 +594,12 @@ describe("employers", () => {
 
   it("upserts employers from any of their rows and one contact per row", async () => {
     expect(await imp("employers", file)).toMatchObject({ ok: true, inserted: 3, updated: 0, unchanged: 0 });
-    expect(await q({ code: col.text, name: col.text, industry: col.text.nullable, region: col.text.nullable }, sql`select code, name, industry, region from employers order by code`)).toEqual([
+    expect(
+      await q(
+        { code: col.text, name: col.text, industry: col.text.nullable, region: col.text.nullable },
+        sql`select code, name, industry, region from employers order by code`,
+      ),
+    ).toEqual([
       { code: "E1", name: "甲公司", industry: "信息技术", region: "北京" },
       { code: "E2", name: "乙公司", industry: "制造业", region: "上海" },
     ]);
@@ -444,7 +617,7 @@ describe("employers", () => {
     bad.push(["E2", "乙公司", "", "", "", "经理", "", ""]);
     const r = await imp("employers", bad, { locale: "en" });
     expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
-      [3, "地区", "\"上海\" differs from \"北京\" given for the same employer in row 2."],
+      [3, "地区", '"上海" differs from "北京" given for the same employer in row 2.'],
       [5, "联系人职务", "Contact details are given without a contact name."],
     ]);
     expect(await count("employers")).toBe(0);
@@ -453,9 +626,16 @@ describe("employers", () => {
 
 describe("file problems through runImport", () => {
   it("reports header problems on row 1 and writes nothing", async () => {
-    const r = await imp("units", [["code", "名字", "kind", "备注"], ["Q", "q", "学院", ""]]);
+    const r = await imp("units", [
+      ["code", "名字", "kind", "备注"],
+      ["Q", "q", "学院", ""],
+    ]);
     expect(r.ok).toBe(false);
-    expect(r.errors.map((e) => [e.row, e.column])).toEqual([[1, "名字"], [1, "备注"], [1, "单位名称"]]);
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
+      [1, "名字"],
+      [1, "备注"],
+      [1, "单位名称"],
+    ]);
     expect(r.errors[0].reason).toContain("无法识别的列“名字”");
   });
 

@@ -65,8 +65,13 @@ function translateIssues(fileName: string, issues: Issue[], locale: Locale): Imp
 function failed(fileName: string, issues: Issue[], count: number, total: number, locale: Locale): ImportResult {
   const sorted = [...issues].sort((a, b) => a.row - b.row || a.order - b.order);
   return {
-    ok: false, total, inserted: 0, updated: 0, unchanged: 0,
-    errors: translateIssues(fileName, sorted.slice(0, MAX_STORED_ERRORS), locale), errorCount: count,
+    ok: false,
+    total,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: translateIssues(fileName, sorted.slice(0, MAX_STORED_ERRORS), locale),
+    errorCount: count,
   };
 }
 
@@ -126,5 +131,13 @@ export async function runImport(db: Db, input: ImportInput, onProgress?: OnProgr
   await report("writing", 0, total);
   const counts = await db.transaction(async (tx) => write(tx, (done) => report("writing", Math.min(done, total), total)));
   await report("writing", total, total);
-  return { ok: true, total, inserted: counts.inserted, updated: counts.updated, unchanged: total - counts.inserted - counts.updated, errors: [], errorCount: 0 };
+  return {
+    ok: true,
+    total,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: total - counts.inserted - counts.updated,
+    errors: [],
+    errorCount: 0,
+  };
 }

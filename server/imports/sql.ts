@@ -47,7 +47,9 @@ export type Returned<S extends RowSpec> = RowOf<S> & { ins: boolean };
 
 function upsertSql(spec: UpsertSpec, rows: readonly object[], returning: readonly string[] | null): SQL {
   const names = spec.cols.map(([n]) => q(n)).join(", ");
-  const target = Array.isArray(spec.key) ? `(${spec.key.map(q).join(", ")})` : `on constraint ${q((spec.key as { constraint: string }).constraint)}`;
+  const target = Array.isArray(spec.key)
+    ? `(${spec.key.map(q).join(", ")})`
+    : `on constraint ${q((spec.key as { constraint: string }).constraint)}`;
   let action = "do nothing";
   if (spec.update.length) {
     const sets = spec.update.map((c) => `${q(c)} = excluded.${q(c)}`);
@@ -75,7 +77,10 @@ function upsertSql(spec: UpsertSpec, rows: readonly object[], returning: readonl
  * key within one call.
  */
 export async function upsertCount(
-  db: DbOrTx, spec: UpsertSpec, rows: readonly object[], onChunk?: (done: number) => Promise<void> | void,
+  db: DbOrTx,
+  spec: UpsertSpec,
+  rows: readonly object[],
+  onChunk?: (done: number) => Promise<void> | void,
 ): Promise<{ inserted: number; updated: number }> {
   let inserted = 0;
   let updated = 0;
@@ -92,7 +97,10 @@ export async function upsertCount(
 
 /** Like upsertCount, returning the columns of the inserted and changed rows named (and typed) by `returning`. */
 export async function upsertReturning<S extends RowSpec>(
-  db: DbOrTx, spec: UpsertSpec, rows: readonly object[], returning: S,
+  db: DbOrTx,
+  spec: UpsertSpec,
+  rows: readonly object[],
+  returning: S,
   onChunk?: (done: number) => Promise<void> | void,
 ): Promise<Returned<S>[]> {
   const out: Returned<S>[] = [];

@@ -25,7 +25,9 @@ export async function templateXlsx(kind: ImportKind, locale: Locale): Promise<Ui
   wb.creator = translate(locale, "common.appName");
   const ws = wb.addWorksheet(translate(locale, `imports.kinds.${kind}`));
   ws.columns = layout.columns.map((c) => ({
-    header: headerOf(c, locale), key: c.key, width: Math.max(12, headerOf(c, locale).length * (locale === "zh" ? 2.2 : 1.2) + 2),
+    header: headerOf(c, locale),
+    key: c.key,
+    width: Math.max(12, headerOf(c, locale).length * (locale === "zh" ? 2.2 : 1.2) + 2),
     style: { numFmt: "@" },
   }));
   ws.addRow(Object.fromEntries(layout.columns.map((c) => [c.key, c.example])));

@@ -7,7 +7,10 @@ import type { DbOrTx } from "@/db/client";
 
 /** A CSV file (UTF-8 with BOM unless bom is false) from rows of cells. */
 export function csvBytes(rows: (string | number)[][], opts: { bom?: boolean } = {}): Uint8Array {
-  const text = Papa.unparse(rows.map((r) => r.map(String)), { newline: "\r\n" });
+  const text = Papa.unparse(
+    rows.map((r) => r.map(String)),
+    { newline: "\r\n" },
+  );
   return new TextEncoder().encode(`${opts.bom === false ? "" : "\uFEFF"}${text}\r\n`);
 }
 
@@ -16,7 +19,7 @@ export async function xlsxBytes(rows: ExcelJS.CellValue[][], sheetName = "Sheet1
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(sheetName);
   for (const r of rows) ws.addRow(r);
-  return new Uint8Array((await wb.xlsx.writeBuffer()));
+  return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
 export type BulkSchool = { term: string; sections: string[]; students: string[] };
@@ -27,7 +30,9 @@ export type BulkSchool = { term: string; sections: string[]; students: string[] 
  */
 export async function bulkSchool(db: DbOrTx, sectionCount: number, studentCount: number): Promise<BulkSchool> {
   await db.execute(sql`insert into units (code, name, kind) values ('BULK', '批量学院', 'college') on conflict do nothing`);
-  await db.execute(sql`insert into courses (code, name, unit_id) select 'BULK101', '批量课程', id from units where code = 'BULK' on conflict do nothing`);
+  await db.execute(
+    sql`insert into courses (code, name, unit_id) select 'BULK101', '批量课程', id from units where code = 'BULK' on conflict do nothing`,
+  );
   await db.execute(sql`insert into terms (code, school_year, semester, starts_on, ends_on)
     values ('2026-2027-1', '2026-2027', 1, '2026-09-01', '2027-01-20') on conflict do nothing`);
   await db.execute(sql`insert into sections (code, term_id, course_id)

@@ -11,18 +11,26 @@ import { DomainError } from "../kernel/errors";
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 2;
 export const ATTACHMENT_TYPES = [
-  "application/pdf", "image/png", "image/jpeg", "text/plain",
+  "application/pdf",
+  "image/png",
+  "image/jpeg",
+  "text/plain",
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ] as const;
 
-export const attachmentInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  mime: z.string().max(200),
-  /** The file's bytes, base64. */
-  // Bounded loosely here so that an oversized file is refused by its size (decodeAttachments), by name.
-  data: z.string().max(4 * MAX_ATTACHMENT_BYTES).regex(/^[A-Za-z0-9+/=\s]*$/),
-}).strict();
+export const attachmentInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    mime: z.string().max(200),
+    /** The file's bytes, base64. */
+    // Bounded loosely here so that an oversized file is refused by its size (decodeAttachments), by name.
+    data: z
+      .string()
+      .max(4 * MAX_ATTACHMENT_BYTES)
+      .regex(/^[A-Za-z0-9+/=\s]*$/),
+  })
+  .strict();
 
 export type DecodedAttachment = { name: string; mime: string; size: number; content: Uint8Array };
 
@@ -31,7 +39,8 @@ const tooLarge = (name: string) =>
 
 /** Checks the type and size of each file; PAYLOAD_TOO_LARGE or BAD_REQUEST naming the first refused file. */
 export function decodeAttachments(files: { name: string; mime: string; data: string }[]): DecodedAttachment[] {
-  if (files.length > MAX_ATTACHMENTS) throw new DomainError("BAD_REQUEST", "improvement.errors.tooManyAttachments", { max: MAX_ATTACHMENTS });
+  if (files.length > MAX_ATTACHMENTS)
+    throw new DomainError("BAD_REQUEST", "improvement.errors.tooManyAttachments", { max: MAX_ATTACHMENTS });
   return files.map((f) => {
     if (!(ATTACHMENT_TYPES as readonly string[]).includes(f.mime)) {
       throw new DomainError("BAD_REQUEST", "improvement.errors.attachmentType", { name: f.name });

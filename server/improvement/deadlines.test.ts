@@ -17,17 +17,27 @@ beforeEach(async () => {
   ({ db, s } = await freshSchool());
   await db.update(persons).set({ email: "zhang@example.edu.cn" }).where(eq(persons.id, s.people.teacherA.id));
   await db.update(persons).set({ email: "quality@example.edu.cn" }).where(eq(persons.id, s.people.quality.id));
-  const [leader] = await db.insert(persons).values({ number: "L001", name: "计算机学院院长", kind: "staff", unitId: s.unitA.id, email: "dean@example.edu.cn" }).returning();
+  const [leader] = await db
+    .insert(persons)
+    .values({ number: "L001", name: "计算机学院院长", kind: "staff", unitId: s.unitA.id, email: "dean@example.edu.cn" })
+    .returning();
   await db.insert(roleGrants).values({ personId: leader.id, role: "leader", unitId: s.unitA.id });
 });
 
 async function issue() {
-  return (await createOrder(db, at("2026-10-10"), s.people.quality, {
-    source: "manual", unitId: s.officeA.id, ownerId: s.people.teacherA.id, content: "实验课安全检查未落实", deadline: "2026-10-20",
-  })).id;
+  return (
+    await createOrder(db, at("2026-10-10"), s.people.quality, {
+      source: "manual",
+      unitId: s.officeA.id,
+      ownerId: s.people.teacherA.id,
+      content: "实验课安全检查未落实",
+      deadline: "2026-10-20",
+    })
+  ).id;
 }
 const mail = () => db.select({ to: outbox.recipient, subject: outbox.subject }).from(outbox).orderBy(outbox.createdAt, outbox.subject);
-const kinds = async (id: number) => (await db.select().from(improvementEvents).where(eq(improvementEvents.itemId, id)).orderBy(improvementEvents.id)).map((e) => e.kind);
+const kinds = async (id: number) =>
+  (await db.select().from(improvementEvents).where(eq(improvementEvents.itemId, id)).orderBy(improvementEvents.id)).map((e) => e.kind);
 
 describe("deadlines: remind, then escalate to the unit's leader, then to the quality office", () => {
   it("sends each level once when its day comes, shows overdue days, and stops once answered", async () => {
@@ -50,7 +60,12 @@ describe("deadlines: remind, then escalate to the unit's leader, then to the qua
     const quality = await sessionOf(db, s.people.quality);
     const page = await listOrders(db, at("2026-10-27"), quality, { overdue: true });
     expect(page.items.map((o) => [o.id, o.overdueDays])).toEqual([[id, 7]]);
-    await answerOrder(db, at("2026-10-28"), await sessionOf(db, s.people.teacherA), { orderId: id, response: "a", measures: "b", expectedEffect: "c" });
+    await answerOrder(db, at("2026-10-28"), await sessionOf(db, s.people.teacherA), {
+      orderId: id,
+      response: "a",
+      measures: "b",
+      expectedEffect: "c",
+    });
     expect((await listOrders(db, at("2026-10-28"), quality, { overdue: true })).total).toBe(0);
   });
 
@@ -59,6 +74,12 @@ describe("deadlines: remind, then escalate to the unit's leader, then to the qua
     await tick(db, { mailer: null, baseUrl: "http://localhost", secret: "loop-test-secret-0123456789abcdef" }, at("2026-10-22"));
     expect(await kinds(id)).toEqual(["issue", "escalate_leader"]);
     // No mailer: the round's delivery records the message for the quality office to see.
-    expect(await queryValue(db, col.int, sql`select count(*)::int as n from outbox where status = 'recorded' and recipient = 'dean@example.edu.cn'`)).toBe(1);
+    expect(
+      await queryValue(
+        db,
+        col.int,
+        sql`select count(*)::int as n from outbox where status = 'recorded' and recipient = 'dean@example.edu.cn'`,
+      ),
+    ).toBe(1);
   });
 });

@@ -25,9 +25,16 @@ describe("information officers: a report becomes an order and the officer sees w
     const quality = await sessionOf(db, s.people.quality);
     const { id } = await orderFromReport(db, NOW, quality, { reportId: report.id, content: "调课未通知学生", deadline: "2026-10-20" });
     const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
-    expect(o).toMatchObject({ source: "info_officer", unitId: s.unitA.id, courseId: s.courseA.id, sourceRef: { kind: "info_report", id: report.id } });
+    expect(o).toMatchObject({
+      source: "info_officer",
+      unitId: s.unitA.id,
+      courseId: s.courseA.id,
+      sourceRef: { kind: "info_report", id: report.id },
+    });
 
-    expect((await officerFeedback(db, s.people.studentB.id)).map((f) => [f.reportId, f.order?.status, f.order?.response])).toEqual([[report.id, "issued", null]]);
+    expect((await officerFeedback(db, s.people.studentB.id)).map((f) => [f.reportId, f.order?.status, f.order?.response])).toEqual([
+      [report.id, "issued", null],
+    ]);
     await answerOrder(db, NOW, await sessionOf(db, s.people.adminA), { orderId: id, ...answer });
     await verifyOrder(db, NOW, quality, { orderId: id });
     await closeOrder(db, NOW, quality, { orderId: id });
@@ -45,10 +52,16 @@ describe("information officers: a report becomes an order and the officer sees w
     const report = await officerReport(db, s);
     const quality = await sessionOf(db, s.people.quality);
     const first = await orderFromReport(db, NOW, quality, { reportId: report.id, content: "x", deadline: "2026-10-20" });
-    await expectDomainError(orderFromReport(db, NOW, quality, { reportId: report.id, content: "x", deadline: "2026-10-20" }),
-      { code: "improvement.errors.reportHasOrder", kind: "CONFLICT", params: { id: first.id } });
+    await expectDomainError(orderFromReport(db, NOW, quality, { reportId: report.id, content: "x", deadline: "2026-10-20" }), {
+      code: "improvement.errors.reportHasOrder",
+      kind: "CONFLICT",
+      params: { id: first.id },
+    });
     const callerB = createCaller({ db, user: await sessionOf(db, s.people.adminB), now: () => NOW });
-    await expectDomainError(callerB.improvement.fromReport({ reportId: report.id, content: "x", deadline: "2026-10-20" }), { code: "errors.otherUnit", kind: "FORBIDDEN" });
+    await expectDomainError(callerB.improvement.fromReport({ reportId: report.id, content: "x", deadline: "2026-10-20" }), {
+      code: "errors.otherUnit",
+      kind: "FORBIDDEN",
+    });
     // the campaign's reports tab shows the report's order
     const rows = await listReports(db, report.campaignId, { units: "all", named: false, locale: "zh" });
     expect(rows.map((r) => [r.id, r.orderId])).toEqual([[report.id, first.id]]);
@@ -60,7 +73,14 @@ describe("you said, we did", () => {
     const quality = await sessionOf(db, s.people.quality);
     const teacher = await sessionOf(db, s.people.teacherA);
     const mk = async (source: "student_evaluation" | "observation", summary: string | undefined, close = true) => {
-      const { id } = await createOrder(db, NOW, quality, { source, unitId: s.unitA.id, ownerId: s.people.teacherA.id, content: "内部描述：某同学说……", deadline: "2026-10-20", courseId: s.courseA.id });
+      const { id } = await createOrder(db, NOW, quality, {
+        source,
+        unitId: s.unitA.id,
+        ownerId: s.people.teacherA.id,
+        content: "内部描述：某同学说……",
+        deadline: "2026-10-20",
+        courseId: s.courseA.id,
+      });
       if (!close) return;
       await answerOrder(db, NOW, teacher, { orderId: id, ...answer });
       await verifyOrder(db, NOW, quality, { orderId: id });
@@ -72,7 +92,14 @@ describe("you said, we did", () => {
     await mk("student_evaluation", "未关闭的不显示", false);
     const later = new Date("2027-03-01T02:00:00Z");
     const got = await youSaidWeDid(db, later, s.people.studentA.id);
-    expect(got.courses).toEqual([{ courseId: s.courseA.id, name: "程序设计基础", nameEn: null, items: [{ summary: "作业反馈改为每周一次。", closedOn: "2026-10-10" }] }]);
+    expect(got.courses).toEqual([
+      {
+        courseId: s.courseA.id,
+        name: "程序设计基础",
+        nameEn: null,
+        items: [{ summary: "作业反馈改为每周一次。", closedOn: "2026-10-10" }],
+      },
+    ]);
     expect(JSON.stringify(got)).not.toContain("内部描述");
     // studentB takes EN101 and CS101; a student of neither course sees nothing of it.
     await db.insert(roleGrants).values({ personId: s.people.teacherB.id, role: "student" });

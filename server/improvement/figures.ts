@@ -48,10 +48,14 @@ const measures: Record<OrderFigure["figure"], (f: OrderFigure) => SQL> = {
 
 /** The figure's first measurement in a term after the order's, or null while there is none. */
 export async function nextMeasurement(db: DbOrTx, f: OrderFigure): Promise<Measurement | null> {
-  const row = await queryRow(db, { term_id: col.int, term_code: col.text, value: col.num, n: col.int }, sql`
+  const row = await queryRow(
+    db,
+    { term_id: col.int, term_code: col.text, value: col.num, n: col.int },
+    sql`
     select m.term_id, m.term_code, m.value, m.n from (${measures[f.figure](f)}) m
     where m.value is not null and m.starts_on > (select starts_on from terms where id = ${f.termId})
-    order by m.starts_on limit 1`);
+    order by m.starts_on limit 1`,
+  );
   return row ? { termId: row.term_id, termCode: row.term_code, value: row.value, n: row.n } : null;
 }
 

@@ -5,9 +5,7 @@ import { auditLog, improvementAttachments, improvementEvents, improvementItems }
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { expectDomainError } from "../test/errors";
 import { MAX_ATTACHMENT_BYTES } from "./attachments";
-import {
-  answerOrder, cancelOrder, closeOrder, continueOrder, createOrder, reopenOrder, verifyOrder,
-} from "./orders";
+import { answerOrder, cancelOrder, closeOrder, continueOrder, createOrder, reopenOrder, verifyOrder } from "./orders";
 import { ORDER_TRANSITIONS, stepsFrom } from "./states";
 import { IMPROVEMENT_STATUSES } from "@/db/schema";
 
@@ -23,8 +21,13 @@ const answer = { response: "已检视：课堂互动不足。", measures: "每�
 
 async function issue(extra: Partial<Parameters<typeof createOrder>[3]> = {}) {
   return createOrder(db, NOW, s.people.quality, {
-    source: "student_evaluation", unitId: s.unitA.id, ownerId: s.people.teacherA.id, content: "学生反映课堂互动少。", deadline: "2026-10-20",
-    sourceRef: { kind: "section", id: s.secA.id }, ...extra,
+    source: "student_evaluation",
+    unitId: s.unitA.id,
+    ownerId: s.people.teacherA.id,
+    content: "学生反映课堂互动少。",
+    deadline: "2026-10-20",
+    sourceRef: { kind: "section", id: s.secA.id },
+    ...extra,
   });
 }
 
@@ -39,7 +42,13 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
     const { id, created } = await issue();
     expect(created).toBe(true);
     const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
-    expect(o).toMatchObject({ status: "issued", courseId: s.courseA.id, programmeId: s.progA.id, reportedOn: "2026-10-10", deadline: "2026-10-20" });
+    expect(o).toMatchObject({
+      status: "issued",
+      courseId: s.courseA.id,
+      programmeId: s.progA.id,
+      reportedOn: "2026-10-10",
+      deadline: "2026-10-20",
+    });
 
     await answerOrder(db, NOW, teacher, { orderId: id, ...answer });
     await verifyOrder(db, NOW, quality, { orderId: id });
@@ -49,7 +58,13 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
     await closeOrder(db, NOW, quality, { orderId: id, publicSummary: "增加了课堂讨论。" });
 
     const [done] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
-    expect(done).toMatchObject({ status: "closed", reopenCount: 1, measures: "已调整教学设计并附教案。", deadline: "2026-10-30", publicSummary: "增加了课堂讨论。" });
+    expect(done).toMatchObject({
+      status: "closed",
+      reopenCount: 1,
+      measures: "已调整教学设计并附教案。",
+      deadline: "2026-10-30",
+      publicSummary: "增加了课堂讨论。",
+    });
     expect(done.closedAt?.toISOString()).toBe(NOW.toISOString());
     const evs = await events(id);
     expect(evs.map((e) => [e.kind, e.fromStatus, e.toStatus, e.actorId])).toEqual([
@@ -62,9 +77,18 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
       ["close", "verifying", "closed", s.people.quality.id],
     ]);
     expect(evs[3].note).toBe("证据不足");
-    const audits = await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.subject, `improvement_item ${id}`));
+    const audits = await db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.subject, `improvement_item ${id}`));
     expect(audits.map((a) => a.action)).toEqual([
-      "improvement.issue", "improvement.answer", "improvement.verify", "improvement.reopen", "improvement.answer", "improvement.verify", "improvement.close",
+      "improvement.issue",
+      "improvement.answer",
+      "improvement.verify",
+      "improvement.reopen",
+      "improvement.answer",
+      "improvement.verify",
+      "improvement.close",
     ]);
   });
 
@@ -74,8 +98,10 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
     const { id } = await issue();
     await answerOrder(db, NOW, admin, { orderId: id, ...answer });
     await verifyOrder(db, NOW, quality, { orderId: id });
-    await expectDomainError(continueOrder(db, NOW, quality, { orderId: id, reason: "跟踪", nextReviewOn: "2026-10-01" }),
-      { code: "improvement.errors.reviewPast", kind: "BAD_REQUEST" });
+    await expectDomainError(continueOrder(db, NOW, quality, { orderId: id, reason: "跟踪", nextReviewOn: "2026-10-01" }), {
+      code: "improvement.errors.reviewPast",
+      kind: "BAD_REQUEST",
+    });
     await continueOrder(db, NOW, quality, { orderId: id, reason: "需下学期复查", nextReviewOn: "2027-03-15" });
     const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
     expect(o).toMatchObject({ status: "continuing", deadline: "2027-03-15" });
@@ -89,18 +115,28 @@ describe("orders: bad input changes nothing", () => {
     const quality = await sessionOf(db, s.people.quality);
     const teacher = await sessionOf(db, s.people.teacherA);
     const { id } = await issue();
-    await expectDomainError(closeOrder(db, NOW, quality, { orderId: id }), { code: "improvement.errors.badStep", kind: "CONFLICT", params: { step: "close", status: "issued" } });
+    await expectDomainError(closeOrder(db, NOW, quality, { orderId: id }), {
+      code: "improvement.errors.badStep",
+      kind: "CONFLICT",
+      params: { step: "close", status: "issued" },
+    });
     await answerOrder(db, NOW, teacher, { orderId: id, ...answer });
     await verifyOrder(db, NOW, quality, { orderId: id });
     await closeOrder(db, NOW, quality, { orderId: id });
-    await expectDomainError(answerOrder(db, NOW, teacher, { orderId: id, ...answer }), { code: "improvement.errors.badStep", params: { step: "answer", status: "closed" } });
+    await expectDomainError(answerOrder(db, NOW, teacher, { orderId: id, ...answer }), {
+      code: "improvement.errors.badStep",
+      params: { step: "answer", status: "closed" },
+    });
     expect((await events(id)).length).toBe(4);
   });
 
   it("refuses an answer by someone not responsible: another unit's admin, another teacher, a student", async () => {
     const { id } = await issue();
     for (const p of [s.people.adminB, s.people.teacherB, s.people.studentA]) {
-      await expectDomainError(answerOrder(db, NOW, await sessionOf(db, p), { orderId: id, ...answer }), { code: "improvement.errors.notResponsible", kind: "FORBIDDEN" });
+      await expectDomainError(answerOrder(db, NOW, await sessionOf(db, p), { orderId: id, ...answer }), {
+        code: "improvement.errors.notResponsible",
+        kind: "FORBIDDEN",
+      });
     }
     const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
     expect(o.status).toBe("issued");
@@ -118,7 +154,10 @@ describe("orders: bad input changes nothing", () => {
 
   it("refuses a deadline in the past, an unknown unit, a blank reason", async () => {
     const quality = await sessionOf(db, s.people.quality);
-    await expectDomainError(issue({ deadline: "2026-10-09" }), { code: "improvement.errors.deadlinePast", params: { deadline: "2026-10-09" } });
+    await expectDomainError(issue({ deadline: "2026-10-09" }), {
+      code: "improvement.errors.deadlinePast",
+      params: { deadline: "2026-10-09" },
+    });
     await expectDomainError(issue({ unitId: 999999 }), { code: "improvement.errors.unitNotFound" });
     await expectDomainError(issue({ deadline: "2026-02-30" }), { code: "errors.invalidInput" });
     const { id } = await issue({ deadline: "2026-10-10" }); // today is allowed
@@ -130,12 +169,24 @@ describe("orders: bad input changes nothing", () => {
     const teacher = await sessionOf(db, s.people.teacherA);
     const { id } = await issue();
     const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1, 1).toString("base64");
-    await expectDomainError(answerOrder(db, NOW, teacher, { orderId: id, ...answer, attachments: [{ name: "big.pdf", mime: "application/pdf", data: big }] }),
-      { code: "improvement.errors.attachmentTooLarge", kind: "PAYLOAD_TOO_LARGE", params: { name: "big.pdf", maxMb: 2 } });
-    await expectDomainError(answerOrder(db, NOW, teacher, { orderId: id, ...answer, attachments: [{ name: "x.exe", mime: "application/x-msdownload", data: "AAAA" }] }),
-      { code: "improvement.errors.attachmentType", params: { name: "x.exe" } });
+    await expectDomainError(
+      answerOrder(db, NOW, teacher, { orderId: id, ...answer, attachments: [{ name: "big.pdf", mime: "application/pdf", data: big }] }),
+      { code: "improvement.errors.attachmentTooLarge", kind: "PAYLOAD_TOO_LARGE", params: { name: "big.pdf", maxMb: 2 } },
+    );
+    await expectDomainError(
+      answerOrder(db, NOW, teacher, {
+        orderId: id,
+        ...answer,
+        attachments: [{ name: "x.exe", mime: "application/x-msdownload", data: "AAAA" }],
+      }),
+      { code: "improvement.errors.attachmentType", params: { name: "x.exe" } },
+    );
     expect(await db.select().from(improvementAttachments)).toHaveLength(0);
-    await answerOrder(db, NOW, teacher, { orderId: id, ...answer, attachments: [{ name: "教案.pdf", mime: "application/pdf", data: Buffer.from("%PDF-1.4").toString("base64") }] });
+    await answerOrder(db, NOW, teacher, {
+      orderId: id,
+      ...answer,
+      attachments: [{ name: "教案.pdf", mime: "application/pdf", data: Buffer.from("%PDF-1.4").toString("base64") }],
+    });
     const files = await db.select().from(improvementAttachments);
     expect(files.map((f) => [f.name, f.size])).toEqual([["教案.pdf", 8]]);
   });
@@ -155,8 +206,10 @@ describe("orders: one open order per dedupe key", () => {
 
   it("the database refuses a second open order of the same key", async () => {
     const a = await issue({ dedupeKey: "k" });
-    await expect(db.execute(sql`insert into improvement_items (source, reported_on, unit_id, content, deadline, dedupe_key)
-      values ('warning', '2026-10-10', ${s.unitA.id}, 'x', '2026-10-20', 'k')`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`insert into improvement_items (source, reported_on, unit_id, content, deadline, dedupe_key)
+      values ('warning', '2026-10-10', ${s.unitA.id}, 'x', '2026-10-20', 'k')`),
+    ).rejects.toThrow();
     expect(a.created).toBe(true);
   });
 });

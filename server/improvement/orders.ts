@@ -4,8 +4,17 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { col, queryOne, queryRow } from "@/db/query";
 import {
-  courses, improvementAttachments, improvementEvents, improvementItems, IMPROVEMENT_SOURCES, persons, programmes, sections, units,
-  type ImprovementSourceRef, type OrderFigure,
+  courses,
+  improvementAttachments,
+  improvementEvents,
+  improvementItems,
+  IMPROVEMENT_SOURCES,
+  persons,
+  programmes,
+  sections,
+  units,
+  type ImprovementSourceRef,
+  type OrderFigure,
 } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
 import { ORDER_VERIFY_ROLES } from "../access/roles";
@@ -45,7 +54,10 @@ export const NOTE_MAX = 2000;
 export const CONTENT_MAX = 5000;
 export const DEDUPE_KEY_MAX = 200;
 
-const dayText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "invalid date");
+const dayText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "invalid date");
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** The evidence an order links to (db/schema/improvement.ts ImprovementSourceRef). */
@@ -65,32 +77,36 @@ export const sourceRefSchema = z.discriminatedUnion("kind", [
 ]) satisfies z.ZodType<ImprovementSourceRef>;
 
 /** The figure an order is raised from (effectiveness: figures.ts measures it again next term). */
-export const orderFigureSchema = z.object({
-  figure: z.enum(["teacher_composite", "response_rate", "observation_score"]),
-  teacherId: idSchema,
-  courseId: idSchema.nullish(),
-  termId: idSchema,
-  value: z.number().finite(),
-  n: z.number().int().min(0),
-  target: z.number().finite(),
-}).strict() satisfies z.ZodType<OrderFigure>;
+export const orderFigureSchema = z
+  .object({
+    figure: z.enum(["teacher_composite", "response_rate", "observation_score"]),
+    teacherId: idSchema,
+    courseId: idSchema.nullish(),
+    termId: idSchema,
+    value: z.number().finite(),
+    n: z.number().int().min(0),
+    target: z.number().finite(),
+  })
+  .strict() satisfies z.ZodType<OrderFigure>;
 
-export const createOrderInput = z.object({
-  source: z.enum(IMPROVEMENT_SOURCES),
-  sourceRef: sourceRefSchema.nullish(),
-  unitId: idSchema,
-  ownerId: idSchema.nullish(),
-  courseId: idSchema.nullish(),
-  programmeId: idSchema.nullish(),
-  subjectPersonId: idSchema.nullish(),
-  content: text(CONTENT_MAX),
-  /** 时限: a Beijing day, today or later. */
-  deadline: dayText,
-  /** The day the finding was made (default: today). */
-  reportedOn: dayText.optional(),
-  dedupeKey: z.string().trim().min(1).max(DEDUPE_KEY_MAX).nullish(),
-  figure: orderFigureSchema.nullish(),
-}).strict();
+export const createOrderInput = z
+  .object({
+    source: z.enum(IMPROVEMENT_SOURCES),
+    sourceRef: sourceRefSchema.nullish(),
+    unitId: idSchema,
+    ownerId: idSchema.nullish(),
+    courseId: idSchema.nullish(),
+    programmeId: idSchema.nullish(),
+    subjectPersonId: idSchema.nullish(),
+    content: text(CONTENT_MAX),
+    /** 时限: a Beijing day, today or later. */
+    deadline: dayText,
+    /** The day the finding was made (default: today). */
+    reportedOn: dayText.optional(),
+    dedupeKey: z.string().trim().min(1).max(DEDUPE_KEY_MAX).nullish(),
+    figure: orderFigureSchema.nullish(),
+  })
+  .strict();
 export type CreateOrderInput = z.input<typeof createOrderInput>;
 
 export function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
@@ -100,7 +116,10 @@ export function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> 
 }
 
 /** The course and programme an order is about, from its input or its evidence (a section, course or programme). */
-async function subjectOf(db: DbOrTx, input: z.infer<typeof createOrderInput>): Promise<{ courseId: number | null; programmeId: number | null }> {
+async function subjectOf(
+  db: DbOrTx,
+  input: z.infer<typeof createOrderInput>,
+): Promise<{ courseId: number | null; programmeId: number | null }> {
   let courseId = input.courseId ?? null;
   let programmeId = input.programmeId ?? null;
   const ref = input.sourceRef;
@@ -145,7 +164,10 @@ export async function createOrder(db: DbOrTx, now: Date, actor: { id: number } |
   }
   const subject = await subjectOf(db, input);
   const run = async (tx: DbOrTx): Promise<CreatedOrder> => {
-    const row = await queryRow(tx, { id: col.int }, sql`
+    const row = await queryRow(
+      tx,
+      { id: col.int },
+      sql`
       insert into improvement_items (source, source_ref, reported_on, unit_id, owner_id, course_id, programme_id, subject_person_id,
         content, deadline, status, dedupe_key, figure, created_by, created_at)
       values (${input.source}, ${input.sourceRef ? JSON.stringify(input.sourceRef) : null}::jsonb, ${input.reportedOn ?? today}::date,
@@ -153,17 +175,33 @@ export async function createOrder(db: DbOrTx, now: Date, actor: { id: number } |
         ${input.content}, ${input.deadline}::date, 'issued', ${input.dedupeKey ?? null},
         ${input.figure ? JSON.stringify(input.figure) : null}::jsonb, ${actor?.id ?? null}, ${now.toISOString()}::timestamptz)
       on conflict (dedupe_key) where dedupe_key is not null and status not in ('closed', 'cancelled') do nothing
-      returning id`);
+      returning id`,
+    );
     if (!row) {
-      const open = await queryOne(tx, { id: col.int }, sql`
-        select id from improvement_items where dedupe_key = ${input.dedupeKey ?? null} and status not in ('closed', 'cancelled')`);
+      const open = await queryOne(
+        tx,
+        { id: col.int },
+        sql`
+        select id from improvement_items where dedupe_key = ${input.dedupeKey ?? null} and status not in ('closed', 'cancelled')`,
+      );
       return { id: open.id, created: false };
     }
     await tx.insert(improvementEvents).values({
-      itemId: row.id, at: now, actorId: actor?.id ?? null, kind: "issue", fromStatus: null, toStatus: "issued",
-      note: null, data: { deadline: input.deadline, unitId: input.unitId, ownerId: input.ownerId ?? null },
+      itemId: row.id,
+      at: now,
+      actorId: actor?.id ?? null,
+      kind: "issue",
+      fromStatus: null,
+      toStatus: "issued",
+      note: null,
+      data: { deadline: input.deadline, unitId: input.unitId, ownerId: input.ownerId ?? null },
     });
-    await recordAudit(tx, { actorId: actor?.id ?? null, action: "improvement.issue", subject: `improvement_item ${row.id}`, detail: { source: input.source } });
+    await recordAudit(tx, {
+      actorId: actor?.id ?? null,
+      action: "improvement.issue",
+      subject: `improvement_item ${row.id}`,
+      detail: { source: input.source },
+    });
     return { id: row.id, created: true };
   };
   return db.transaction(run);
@@ -190,24 +228,29 @@ export const isQualityOffice = (user: SessionUser) => hasRole(user, ...ORDER_VER
 const orderId = idSchema;
 const attachments = z.array(attachmentInput).max(MAX_ATTACHMENTS).optional();
 
-export const answerInput = z.object({
-  orderId,
-  response: text(CONTENT_MAX), // 问题检视答复
-  measures: text(CONTENT_MAX), // 整改措施
-  expectedEffect: text(CONTENT_MAX), // 预期效果
-  attachments,
-}).strict();
+export const answerInput = z
+  .object({
+    orderId,
+    response: text(CONTENT_MAX), // 问题检视答复
+    measures: text(CONTENT_MAX), // 整改措施
+    expectedEffect: text(CONTENT_MAX), // 预期效果
+    attachments,
+  })
+  .strict();
 export const verifyInput = z.object({ orderId, note: z.string().trim().max(NOTE_MAX).optional(), attachments }).strict();
-export const closeInput = z.object({
-  orderId, note: z.string().trim().max(NOTE_MAX).optional(),
-  /**
-   * An order raised from a figure closes as effective only once the next measurement reaches
-   * its target; the quality office may close it before (or below) with this reason.
-   */
-  overrideReason: z.string().trim().max(NOTE_MAX).optional(),
-  /** "You said, we did": a short public text for the students (orders from students). */
-  publicSummary: z.string().trim().max(500).optional(),
-}).strict();
+export const closeInput = z
+  .object({
+    orderId,
+    note: z.string().trim().max(NOTE_MAX).optional(),
+    /**
+     * An order raised from a figure closes as effective only once the next measurement reaches
+     * its target; the quality office may close it before (or below) with this reason.
+     */
+    overrideReason: z.string().trim().max(NOTE_MAX).optional(),
+    /** "You said, we did": a short public text for the students (orders from students). */
+    publicSummary: z.string().trim().max(500).optional(),
+  })
+  .strict();
 export const continueInput = z.object({ orderId, reason: text(NOTE_MAX), nextReviewOn: dayText }).strict();
 export const reasonInput = z.object({ orderId, reason: text(NOTE_MAX) }).strict();
 /** Reopening may give a new deadline (today or later) for the next answer. */
@@ -236,16 +279,36 @@ async function takeStep(db: DbOrTx, now: Date, actor: SessionUser, id: number, s
       throw err("FORBIDDEN", t.by === "responsible" ? "notResponsible" : "qualityOnly");
     }
     if (t.reason && !p.note) throw err("BAD_REQUEST", "reasonRequired");
-    const [moved] = await tx.update(improvementItems).set({ ...p.set, status: t.to })
-      .where(and(eq(improvementItems.id, id), eq(improvementItems.status, o.status))).returning({ id: improvementItems.id });
+    const [moved] = await tx
+      .update(improvementItems)
+      .set({ ...p.set, status: t.to })
+      .where(and(eq(improvementItems.id, id), eq(improvementItems.status, o.status)))
+      .returning({ id: improvementItems.id });
     if (!moved) throw new DomainError("CONFLICT", "improvement.errors.badStep", { step, status: o.status });
-    const [ev] = await tx.insert(improvementEvents).values({
-      itemId: id, at: now, actorId: actor.id, kind: step, fromStatus: o.status, toStatus: t.to, note: p.note, data: p.data ?? null,
-    }).returning({ id: improvementEvents.id });
+    const [ev] = await tx
+      .insert(improvementEvents)
+      .values({
+        itemId: id,
+        at: now,
+        actorId: actor.id,
+        kind: step,
+        fromStatus: o.status,
+        toStatus: t.to,
+        note: p.note,
+        data: p.data ?? null,
+      })
+      .returning({ id: improvementEvents.id });
     if (files.length) {
-      await tx.insert(improvementAttachments).values(files.map((f) => ({ itemId: id, eventId: ev.id, name: f.name, mime: f.mime, size: f.size, content: f.content })));
+      await tx
+        .insert(improvementAttachments)
+        .values(files.map((f) => ({ itemId: id, eventId: ev.id, name: f.name, mime: f.mime, size: f.size, content: f.content })));
     }
-    await recordAudit(tx, { actorId: actor.id, action: `improvement.${step}`, subject: `improvement_item ${id}`, detail: { from: o.status, to: t.to } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: `improvement.${step}`,
+      subject: `improvement_item ${id}`,
+      detail: { from: o.status, to: t.to },
+    });
     return { id, status: t.to, eventId: ev.id };
   });
 }
@@ -254,7 +317,8 @@ async function takeStep(db: DbOrTx, now: Date, actor: SessionUser, id: number, s
 export async function answerOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof answerInput>) {
   const i = parse(answerInput, raw);
   return takeStep(db, now, actor, i.orderId, "answer", {
-    note: null, files: i.attachments,
+    note: null,
+    files: i.attachments,
     set: { response: i.response, measures: i.measures, expectedEffect: i.expectedEffect, answeredAt: now },
     data: { response: i.response, measures: i.measures, expectedEffect: i.expectedEffect },
   });
@@ -288,7 +352,8 @@ export async function closeOrder(db: DbOrTx, now: Date, actor: SessionUser, raw:
   if (i.publicSummary) data.publicSummary = i.publicSummary;
   if (effect) data.effect = { next: effect.next, met: effect.met, ...(override && !effect.met ? { overrideReason: override } : {}) };
   return takeStep(db, now, actor, i.orderId, "close", {
-    note: i.note || (effect && !effect.met ? override : null), set: { closedAt: now, publicSummary: i.publicSummary || null, escalation: 0 },
+    note: i.note || (effect && !effect.met ? override : null),
+    set: { closedAt: now, publicSummary: i.publicSummary || null, escalation: 0 },
     data: Object.keys(data).length ? data : undefined,
   });
 }
@@ -298,7 +363,9 @@ export async function continueOrder(db: DbOrTx, now: Date, actor: SessionUser, r
   const i = parse(continueInput, raw);
   if (i.nextReviewOn < beijingDate(now)) throw err("BAD_REQUEST", "reviewPast", { date: i.nextReviewOn });
   return takeStep(db, now, actor, i.orderId, "continue", {
-    note: i.reason, set: { deadline: i.nextReviewOn, escalation: 0 }, data: { nextReviewOn: i.nextReviewOn },
+    note: i.reason,
+    set: { deadline: i.nextReviewOn, escalation: 0 },
+    data: { nextReviewOn: i.nextReviewOn },
   });
 }
 
@@ -307,7 +374,8 @@ export async function reopenOrder(db: DbOrTx, now: Date, actor: SessionUser, raw
   const i = parse(reopenInput, raw);
   if (i.deadline && i.deadline < beijingDate(now)) throw err("BAD_REQUEST", "deadlinePast", { deadline: i.deadline });
   return takeStep(db, now, actor, i.orderId, "reopen", {
-    note: i.reason, set: { reopenCount: sql`${improvementItems.reopenCount} + 1`, escalation: 0, ...(i.deadline ? { deadline: i.deadline } : {}) },
+    note: i.reason,
+    set: { reopenCount: sql`${improvementItems.reopenCount} + 1`, escalation: 0, ...(i.deadline ? { deadline: i.deadline } : {}) },
     data: i.deadline ? { deadline: i.deadline } : undefined,
   });
 }

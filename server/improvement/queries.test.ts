@@ -44,7 +44,10 @@ describe("the order list, the detail and the dashboard", () => {
     expect((await listOrders(db, LATER, q, {})).total).toBe(4);
     const page = await listOrders(db, LATER, q, { pageSize: 2, page: 2 });
     expect(page.items.map((x) => x.id)).toEqual([o.continuing, o.closed]);
-    expect((await listOrders(db, LATER, q, { overdue: true })).items.map((x) => [x.id, x.overdueDays])).toEqual([[o.other, 5], [o.overdue, 5]]);
+    expect((await listOrders(db, LATER, q, { overdue: true })).items.map((x) => [x.id, x.overdueDays])).toEqual([
+      [o.other, 5],
+      [o.overdue, 5],
+    ]);
     expect((await listOrders(db, LATER, q, { status: ["continuing"] })).items.map((x) => x.id)).toEqual([o.continuing]);
     expect((await listOrders(db, LATER, q, { source: ["student_evaluation"] })).items.map((x) => x.id)).toEqual([o.closed]);
     expect((await listOrders(db, LATER, q, { q: "大纲" })).items.map((x) => x.id)).toEqual([o.overdue]);
@@ -69,8 +72,14 @@ describe("the order list, the detail and the dashboard", () => {
     const d = await orderDashboard(db, LATER, await sessionOf(db, s.people.quality));
     expect(d.term?.code).toBe("2026-2027-1");
     expect(d.total).toEqual({ open: 3, overdue: 2, closedThisTerm: 1, medianDaysToClose: 2, reopenRate: 0.5, n: 4 });
-    expect(d.byUnit.map((u) => [u.unitName, u.open, u.overdue, u.closedThisTerm])).toEqual([["外国语学院", 1, 1, 0], ["计算机学院", 2, 1, 1]]);
-    expect(d.bySource.map((x) => [x.source, x.n])).toEqual([["manual", 3], ["student_evaluation", 1]]);
+    expect(d.byUnit.map((u) => [u.unitName, u.open, u.overdue, u.closedThisTerm])).toEqual([
+      ["外国语学院", 1, 1, 0],
+      ["计算机学院", 2, 1, 1],
+    ]);
+    expect(d.bySource.map((x) => [x.source, x.n])).toEqual([
+      ["manual", 3],
+      ["student_evaluation", 1],
+    ]);
   });
 });
 
@@ -82,7 +91,10 @@ describe("the register (整改台账)", () => {
     await wb.xlsx.load(new Uint8Array(buf).buffer);
     const ws = wb.worksheets[0];
     expect(ws.name).toBe("整改台账");
-    const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+    const rows = ws
+      .getSheetValues()
+      .slice(1)
+      .map((r) => (r as unknown[]).slice(1));
     expect(rows[0]).toEqual(["序号", "信息来源", "问题", "责任单位/责任人", "措施", "时限", "状态", "证据"]);
     expect(rows.slice(1).map((r) => [r[2], r[3], r[6], r[7]])).toEqual([
       ["教材更新滞后", "计算机学院", "已整改", "已核查教学日历"],

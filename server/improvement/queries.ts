@@ -2,7 +2,15 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
-import { improvementAttachments, IMPROVEMENT_SOURCES, IMPROVEMENT_STATUSES, type ImprovementSource, type ImprovementSourceRef, type ImprovementStatus, type OrderFigure } from "@/db/schema";
+import {
+  improvementAttachments,
+  IMPROVEMENT_SOURCES,
+  IMPROVEMENT_STATUSES,
+  type ImprovementSource,
+  type ImprovementSourceRef,
+  type ImprovementStatus,
+  type OrderFigure,
+} from "@/db/schema";
 import type { SessionUser } from "../auth/users";
 import { ORDER_VIEW_ROLES } from "../access/roles";
 import { hasRole, unitScope, type UnitScope } from "../access/scope";
@@ -21,36 +29,66 @@ import { AWAITING_ANSWER, stepsFrom, type OrderStep } from "./states";
  * responsible side (AWAITING_ANSWER) past its deadline; overdue days count Beijing days.
  */
 
-const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+const list = (xs: readonly string[]) =>
+  sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  );
 const AWAITING = list(AWAITING_ANSWER);
 
 /** The SQL condition on `o` (improvement_items) for the orders the user may see. */
 async function visibleSql(db: DbOrTx, user: SessionUser): Promise<SQL> {
   const scope: UnitScope = await unitScope(db, user, ORDER_VIEW_ROLES);
   if (scope === "all") return sql`true`;
-  const units = scope.length ? sql`o.unit_id in (${sql.join(scope.map((u) => sql`${u}`), sql`, `)})` : sql`false`;
+  const units = scope.length
+    ? sql`o.unit_id in (${sql.join(
+        scope.map((u) => sql`${u}`),
+        sql`, `,
+      )})`
+    : sql`false`;
   return sql`(${units} or o.owner_id = ${user.id} or o.subject_person_id = ${user.id})`;
 }
 
-export const listOrdersInput = pageInput.extend({
-  status: z.array(z.enum(IMPROVEMENT_STATUSES)).max(IMPROVEMENT_STATUSES.length).optional(),
-  source: z.array(z.enum(IMPROVEMENT_SOURCES)).max(IMPROVEMENT_SOURCES.length).optional(),
-  unitId: idSchema.optional(),
-  overdue: z.boolean().optional(),
-  /** Only orders whose answer is awaited from the caller's side (the unit's view). */
-  toAnswer: z.boolean().optional(),
-}).strict();
+export const listOrdersInput = pageInput
+  .extend({
+    status: z.array(z.enum(IMPROVEMENT_STATUSES)).max(IMPROVEMENT_STATUSES.length).optional(),
+    source: z.array(z.enum(IMPROVEMENT_SOURCES)).max(IMPROVEMENT_SOURCES.length).optional(),
+    unitId: idSchema.optional(),
+    overdue: z.boolean().optional(),
+    /** Only orders whose answer is awaited from the caller's side (the unit's view). */
+    toAnswer: z.boolean().optional(),
+  })
+  .strict();
 export type ListOrdersInput = z.input<typeof listOrdersInput>;
 
 export type OrderListRow = {
-  id: number; source: ImprovementSource; status: ImprovementStatus; content: string; reportedOn: string; deadline: string;
-  unitId: number; unitName: string; unitNameEn: string | null; ownerName: string | null; overdueDays: number; reopenCount: number;
+  id: number;
+  source: ImprovementSource;
+  status: ImprovementStatus;
+  content: string;
+  reportedOn: string;
+  deadline: string;
+  unitId: number;
+  unitName: string;
+  unitNameEn: string | null;
+  ownerName: string | null;
+  overdueDays: number;
+  reopenCount: number;
 };
 
 const ROW_SPEC = {
-  id: col.int, source: col.oneOf(IMPROVEMENT_SOURCES), status: col.oneOf(IMPROVEMENT_STATUSES), content: col.text, reported_on: col.text,
-  deadline: col.text, unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable, owner_name: col.text.nullable,
-  overdue_days: col.int, reopen_count: col.int,
+  id: col.int,
+  source: col.oneOf(IMPROVEMENT_SOURCES),
+  status: col.oneOf(IMPROVEMENT_STATUSES),
+  content: col.text,
+  reported_on: col.text,
+  deadline: col.text,
+  unit_id: col.int,
+  unit_name: col.text,
+  unit_name_en: col.text.nullable,
+  owner_name: col.text.nullable,
+  overdue_days: col.int,
+  reopen_count: col.int,
 };
 
 function overdueDaysSql(today: string): SQL {
@@ -76,29 +114,59 @@ export async function listOrders(db: DbOrTx, now: Date, user: SessionUser, raw: 
   const today = beijingDate(now);
   const where = await visibleOrdersSql(db, now, user, input);
   const total = await queryValue(db, col.int, sql`select count(*)::int as n from improvement_items o where ${where}`);
-  const rows = await queryRows(db, ROW_SPEC, sql`
+  const rows = await queryRows(
+    db,
+    ROW_SPEC,
+    sql`
     select o.id, o.source, o.status, left(o.content, 200) as content, o.reported_on::text as reported_on, o.deadline::text as deadline,
       o.unit_id, u.name as unit_name, u.name_en as unit_name_en, p.name as owner_name, ${overdueDaysSql(today)} as overdue_days, o.reopen_count
     from improvement_items o join units u on u.id = o.unit_id left join persons p on p.id = o.owner_id
     where ${where}
-    order by o.id desc limit ${input.pageSize} offset ${offsetOf(input)}`);
+    order by o.id desc limit ${input.pageSize} offset ${offsetOf(input)}`,
+  );
   return {
-    total, page: input.page, pageSize: input.pageSize,
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
     items: rows.map((r) => ({
-      id: r.id, source: r.source, status: r.status, content: r.content, reportedOn: r.reported_on, deadline: r.deadline, unitId: r.unit_id,
-      unitName: r.unit_name, unitNameEn: r.unit_name_en, ownerName: r.owner_name, overdueDays: r.overdue_days, reopenCount: r.reopen_count,
+      id: r.id,
+      source: r.source,
+      status: r.status,
+      content: r.content,
+      reportedOn: r.reported_on,
+      deadline: r.deadline,
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      unitNameEn: r.unit_name_en,
+      ownerName: r.owner_name,
+      overdueDays: r.overdue_days,
+      reopenCount: r.reopen_count,
     })),
   };
 }
 
 export type OrderEvent = {
-  id: number; kind: string; at: Date; actorName: string | null; fromStatus: string | null; toStatus: string | null; note: string | null;
-  data: Record<string, unknown> | null; attachments: { id: number; name: string; size: number }[];
+  id: number;
+  kind: string;
+  at: Date;
+  actorName: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  data: Record<string, unknown> | null;
+  attachments: { id: number; name: string; size: number }[];
 };
 
 export type OrderDetail = OrderListRow & {
-  sourceRef: ImprovementSourceRef | null; response: string | null; measures: string | null; expectedEffect: string | null;
-  publicSummary: string | null; courseName: string | null; programmeName: string | null; createdAt: Date; closedAt: Date | null;
+  sourceRef: ImprovementSourceRef | null;
+  response: string | null;
+  measures: string | null;
+  expectedEffect: string | null;
+  publicSummary: string | null;
+  courseName: string | null;
+  programmeName: string | null;
+  createdAt: Date;
+  closedAt: Date | null;
   escalation: number;
   events: OrderEvent[];
   /** The steps the caller may take now. */
@@ -112,43 +180,103 @@ export type OrderDetail = OrderListRow & {
 /** One order with its timeline, for anyone who may see it (else NOT_FOUND, which says nothing of its existence). */
 export async function orderDetail(db: DbOrTx, now: Date, user: SessionUser, id: number): Promise<OrderDetail> {
   const today = beijingDate(now);
-  const o = await queryRow(db, {
-    ...ROW_SPEC, source_ref: col.json<ImprovementSourceRef>().nullable, response: col.text.nullable, measures: col.text.nullable,
-    expected_effect: col.text.nullable, public_summary: col.text.nullable, course_name: col.text.nullable, programme_name: col.text.nullable,
-    created_at: col.date, closed_at: col.date.nullable, escalation: col.int, owner_id: col.int.nullable, figure: col.json<OrderFigure>().nullable,
-  }, sql`
+  const o = await queryRow(
+    db,
+    {
+      ...ROW_SPEC,
+      source_ref: col.json<ImprovementSourceRef>().nullable,
+      response: col.text.nullable,
+      measures: col.text.nullable,
+      expected_effect: col.text.nullable,
+      public_summary: col.text.nullable,
+      course_name: col.text.nullable,
+      programme_name: col.text.nullable,
+      created_at: col.date,
+      closed_at: col.date.nullable,
+      escalation: col.int,
+      owner_id: col.int.nullable,
+      figure: col.json<OrderFigure>().nullable,
+    },
+    sql`
     select o.id, o.source, o.status, o.content, o.reported_on::text as reported_on, o.deadline::text as deadline, o.unit_id,
       u.name as unit_name, u.name_en as unit_name_en, p.name as owner_name, ${overdueDaysSql(today)} as overdue_days, o.reopen_count,
       o.source_ref, o.response, o.measures, o.expected_effect, o.public_summary, co.name as course_name, pr.name as programme_name,
       o.created_at, o.closed_at, o.escalation, o.owner_id, o.figure
     from improvement_items o join units u on u.id = o.unit_id left join persons p on p.id = o.owner_id
       left join courses co on co.id = o.course_id left join programmes pr on pr.id = o.programme_id
-    where o.id = ${id} and ${await visibleSql(db, user)}`);
+    where o.id = ${id} and ${await visibleSql(db, user)}`,
+  );
   if (!o) throw err("NOT_FOUND", "notFound");
-  const events = await queryRows(db, {
-    id: col.int, kind: col.text, at: col.date, actor_name: col.text.nullable, from_status: col.text.nullable, to_status: col.text.nullable,
-    note: col.text.nullable, data: col.json<Record<string, unknown>>().nullable,
-  }, sql`
+  const events = await queryRows(
+    db,
+    {
+      id: col.int,
+      kind: col.text,
+      at: col.date,
+      actor_name: col.text.nullable,
+      from_status: col.text.nullable,
+      to_status: col.text.nullable,
+      note: col.text.nullable,
+      data: col.json<Record<string, unknown>>().nullable,
+    },
+    sql`
     select e.id, e.kind, e.at, p.name as actor_name, e.from_status, e.to_status, e.note, e.data
-    from improvement_events e left join persons p on p.id = e.actor_id where e.item_id = ${id} order by e.at, e.id`);
-  const files = await queryRows(db, { id: col.int, event_id: col.int, name: col.text, size: col.int }, sql`
-    select id, event_id, name, size from improvement_attachments where item_id = ${id} order by id`);
+    from improvement_events e left join persons p on p.id = e.actor_id where e.item_id = ${id} order by e.at, e.id`,
+  );
+  const files = await queryRows(
+    db,
+    { id: col.int, event_id: col.int, name: col.text, size: col.int },
+    sql`
+    select id, event_id, name, size from improvement_attachments where item_id = ${id} order by id`,
+  );
   const quality = isQualityOffice(user);
   const responsible = await isResponsible(db, user, { ownerId: o.owner_id, unitId: o.unit_id });
   const steps = stepsFrom(o.status).filter((s) => (s === "answer" ? responsible : quality));
   let officer: OrderDetail["officer"] = null;
   if (quality && o.source_ref?.kind === "info_report") {
-    officer = (await queryRow(db, { name: col.text, number: col.text }, sql`
-      select p.name, p.number from info_reports r join persons p on p.id = r.officer_id where r.id = ${o.source_ref.id}`)) ?? null;
+    officer =
+      (await queryRow(
+        db,
+        { name: col.text, number: col.text },
+        sql`
+      select p.name, p.number from info_reports r join persons p on p.id = r.officer_id where r.id = ${o.source_ref.id}`,
+      )) ?? null;
   }
   return {
-    id: o.id, source: o.source, status: o.status, content: o.content, reportedOn: o.reported_on, deadline: o.deadline, unitId: o.unit_id,
-    unitName: o.unit_name, unitNameEn: o.unit_name_en, ownerName: o.owner_name, overdueDays: o.overdue_days, reopenCount: o.reopen_count,
-    sourceRef: o.source_ref, response: o.response, measures: o.measures, expectedEffect: o.expected_effect, publicSummary: o.public_summary,
-    courseName: o.course_name, programmeName: o.programme_name, createdAt: o.created_at, closedAt: o.closed_at, escalation: o.escalation,
-    steps, officer, effect: await effectOf(db, o.figure),
+    id: o.id,
+    source: o.source,
+    status: o.status,
+    content: o.content,
+    reportedOn: o.reported_on,
+    deadline: o.deadline,
+    unitId: o.unit_id,
+    unitName: o.unit_name,
+    unitNameEn: o.unit_name_en,
+    ownerName: o.owner_name,
+    overdueDays: o.overdue_days,
+    reopenCount: o.reopen_count,
+    sourceRef: o.source_ref,
+    response: o.response,
+    measures: o.measures,
+    expectedEffect: o.expected_effect,
+    publicSummary: o.public_summary,
+    courseName: o.course_name,
+    programmeName: o.programme_name,
+    createdAt: o.created_at,
+    closedAt: o.closed_at,
+    escalation: o.escalation,
+    steps,
+    officer,
+    effect: await effectOf(db, o.figure),
     events: events.map((e) => ({
-      id: e.id, kind: e.kind, at: e.at, actorName: e.actor_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, data: e.data,
+      id: e.id,
+      kind: e.kind,
+      at: e.at,
+      actorName: e.actor_name,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      note: e.note,
+      data: e.data,
       attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ id: f.id, name: f.name, size: f.size })),
     })),
   };
@@ -157,7 +285,13 @@ export async function orderDetail(db: DbOrTx, now: Date, user: SessionUser, id: 
 /** An attachment's bytes, for whoever may see its order (else NOT_FOUND). */
 export async function orderAttachment(db: DbOrTx, user: SessionUser, attachmentId: number) {
   const [a] = await db.select().from(improvementAttachments).where(eq(improvementAttachments.id, attachmentId));
-  const visible = a && await queryRow(db, { id: col.int }, sql`select o.id from improvement_items o where o.id = ${a.itemId} and ${await visibleSql(db, user)}`);
+  const visible =
+    a &&
+    (await queryRow(
+      db,
+      { id: col.int },
+      sql`select o.id from improvement_items o where o.id = ${a.itemId} and ${await visibleSql(db, user)}`,
+    ));
   if (!a || !visible) throw err("NOT_FOUND", "notFound");
   return { name: a.name, mime: a.mime, content: a.content };
 }
@@ -165,7 +299,9 @@ export async function orderAttachment(db: DbOrTx, user: SessionUser, attachmentI
 // ---- the dashboard ----------------------------------------------------------------------
 
 export type DashboardCell = {
-  open: number; overdue: number; closedThisTerm: number;
+  open: number;
+  overdue: number;
+  closedThisTerm: number;
   /** Median days from issue to closing, over all closed orders; null when none closed. */
   medianDaysToClose: number | null;
   /** Share of orders ever reopened among the orders ever answered; null when none answered. */
@@ -180,11 +316,28 @@ export type Dashboard = {
   bySource: (DashboardCell & { source: ImprovementSource })[];
 };
 
-const CELL_SPEC = { open: col.int, overdue: col.int, closed_term: col.int, median_days: col.num.nullable, reopen_rate: col.num.nullable, n: col.int };
-const cellOf = (r: { open: number; overdue: number; closed_term: number; median_days: number | null; reopen_rate: number | null; n: number }): DashboardCell => ({
-  open: r.open, overdue: r.overdue, closedThisTerm: r.closed_term,
+const CELL_SPEC = {
+  open: col.int,
+  overdue: col.int,
+  closed_term: col.int,
+  median_days: col.num.nullable,
+  reopen_rate: col.num.nullable,
+  n: col.int,
+};
+const cellOf = (r: {
+  open: number;
+  overdue: number;
+  closed_term: number;
+  median_days: number | null;
+  reopen_rate: number | null;
+  n: number;
+}): DashboardCell => ({
+  open: r.open,
+  overdue: r.overdue,
+  closedThisTerm: r.closed_term,
   medianDaysToClose: r.median_days === null ? null : Math.round(r.median_days * 10) / 10,
-  reopenRate: r.reopen_rate === null ? null : Math.round(r.reopen_rate * 1000) / 1000, n: r.n,
+  reopenRate: r.reopen_rate === null ? null : Math.round(r.reopen_rate * 1000) / 1000,
+  n: r.n,
 });
 
 /**
@@ -194,8 +347,12 @@ const cellOf = (r: { open: number; overdue: number; closed_term: number; median_
  */
 export async function orderDashboard(db: DbOrTx, now: Date, user: SessionUser): Promise<Dashboard> {
   const today = beijingDate(now);
-  const term = await queryRow(db, { code: col.text, starts_on: col.text, ends_on: col.text }, sql`
-    select code, starts_on::text as starts_on, ends_on::text as ends_on from terms where is_current order by starts_on desc limit 1`);
+  const term = await queryRow(
+    db,
+    { code: col.text, starts_on: col.text, ends_on: col.text },
+    sql`
+    select code, starts_on::text as starts_on, ends_on::text as ends_on from terms where is_current order by starts_on desc limit 1`,
+  );
   const from = term ? sql`(${term.starts_on}::date::timestamp at time zone 'Asia/Shanghai')` : sql`null::timestamptz`;
   const to = term ? sql`((${term.ends_on}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : sql`null::timestamptz`;
   const cells = sql`
@@ -207,12 +364,20 @@ export async function orderDashboard(db: DbOrTx, now: Date, user: SessionUser): 
     count(*)::int as n`;
   const where = await visibleSql(db, user);
   const total = await queryOne(db, CELL_SPEC, sql`select ${cells} from improvement_items o where ${where}`);
-  const byUnit = await queryRows(db, { ...CELL_SPEC, unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable }, sql`
+  const byUnit = await queryRows(
+    db,
+    { ...CELL_SPEC, unit_id: col.int, unit_name: col.text, unit_name_en: col.text.nullable },
+    sql`
     select o.unit_id, u.name as unit_name, u.name_en as unit_name_en, ${cells}
     from improvement_items o join units u on u.id = o.unit_id where ${where}
-    group by o.unit_id, u.name, u.name_en order by u.name`);
-  const bySource = await queryRows(db, { ...CELL_SPEC, source: col.oneOf(IMPROVEMENT_SOURCES) }, sql`
-    select o.source, ${cells} from improvement_items o where ${where} group by o.source order by o.source`);
+    group by o.unit_id, u.name, u.name_en order by u.name`,
+  );
+  const bySource = await queryRows(
+    db,
+    { ...CELL_SPEC, source: col.oneOf(IMPROVEMENT_SOURCES) },
+    sql`
+    select o.source, ${cells} from improvement_items o where ${where} group by o.source order by o.source`,
+  );
   return {
     term: term ? { code: term.code, startsOn: term.starts_on, endsOn: term.ends_on } : null,
     total: cellOf(total),

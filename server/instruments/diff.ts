@@ -13,8 +13,7 @@ export type BiText = { zh: string; en: string };
 /** A value as shown in a diff: plain values, a text in both languages, or compact JSON. */
 export type DiffValue = string | number | boolean | null | BiText;
 
-export type DiffEntity =
-  | "instrument" | "survey" | "page" | "question" | "option" | "row" | "column" | "indicator" | "item" | "unscored";
+export type DiffEntity = "instrument" | "survey" | "page" | "question" | "option" | "row" | "column" | "indicator" | "item" | "unscored";
 
 export type DiffChange = {
   op: "added" | "removed" | "changed";
@@ -61,7 +60,10 @@ export function biText(v: unknown): BiText | null {
   if (typeof v === "string" || typeof v === "number") return { zh: String(v), en: String(v) };
   if (isJsonObject(v)) {
     const str = (x: unknown) => (typeof x === "string" ? x : undefined);
-    const first = Object.values(v).map(str).find((x) => x !== undefined) ?? "";
+    const first =
+      Object.values(v)
+        .map(str)
+        .find((x) => x !== undefined) ?? "";
     const zh = str(v.zh) ?? str(v.default) ?? str(v["zh-cn"]) ?? first;
     const en = str(v.en) ?? str(v.default) ?? zh;
     return { zh, en };
@@ -70,8 +72,10 @@ export function biText(v: unknown): BiText | null {
 }
 
 const isLocalizedObject = (v: unknown): v is Json =>
-  isJsonObject(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === "string")
-  && Object.keys(v).every((k) => k === "default" || k === "zh" || k === "en" || /^[a-z]{2}(-[a-z]{2,4})?$/.test(k));
+  isJsonObject(v) &&
+  Object.keys(v).length > 0 &&
+  Object.values(v).every((x) => typeof x === "string") &&
+  Object.keys(v).every((k) => k === "default" || k === "zh" || k === "en" || /^[a-z]{2}(-[a-z]{2,4})?$/.test(k));
 
 function display(v: unknown): DiffValue {
   if (v === undefined || v === null) return null;
@@ -162,7 +166,14 @@ function diffSurvey(ctx: Ctx, a: Json, b: Json) {
   const common = [...qb.keys()].filter((n) => qa.has(n));
   const orderBefore = [...qa.keys()].filter((n) => qb.has(n));
   if (!same(orderBefore, common)) {
-    ctx.out.push({ op: "changed", entity: "survey", key: "survey", field: "questionOrder", before: orderBefore.join(", "), after: common.join(", ") });
+    ctx.out.push({
+      op: "changed",
+      entity: "survey",
+      key: "survey",
+      field: "questionOrder",
+      before: orderBefore.join(", "),
+      after: common.join(", "),
+    });
   }
   for (const [name, q] of qb) {
     const old = qa.get(name);
@@ -180,12 +191,20 @@ function diffSurvey(ctx: Ctx, a: Json, b: Json) {
     diffItemValues(ctx, name, "column", label, old.json.columns, q.json.columns);
   }
   for (const [name, q] of qa) {
-    if (!qb.has(name)) ctx.out.push({ op: "removed", entity: "question", key: name, label: biText(q.json.title), before: display(q.json.type) });
+    if (!qb.has(name))
+      ctx.out.push({ op: "removed", entity: "question", key: name, label: biText(q.json.title), before: display(q.json.type) });
   }
 }
 
 /** Choices, rate values, matrix rows or columns, matched by value (columns: by name). */
-function diffItemValues(ctx: Ctx, question: string, entity: "option" | "row" | "column", questionLabel: BiText | null, a: unknown, b: unknown) {
+function diffItemValues(
+  ctx: Ctx,
+  question: string,
+  entity: "option" | "row" | "column",
+  questionLabel: BiText | null,
+  a: unknown,
+  b: unknown,
+) {
   const list = (v: unknown) => {
     const m = new Map<string, Json>();
     if (Array.isArray(v)) {
@@ -199,10 +218,13 @@ function diffItemValues(ctx: Ctx, question: string, entity: "option" | "row" | "
   };
   const la = list(a);
   const lb = list(b);
-  const text = (j: Json | undefined) => (j ? biText(j.text ?? j.title) ?? biText(j.value ?? j.name) : null);
+  const text = (j: Json | undefined) => (j ? (biText(j.text ?? j.title) ?? biText(j.value ?? j.name)) : null);
   for (const [key, item] of lb) {
     const old = la.get(key);
-    if (!old) { ctx.out.push({ op: "added", entity, key: question, sub: key, label: questionLabel, after: text(item) }); continue; }
+    if (!old) {
+      ctx.out.push({ op: "added", entity, key: question, sub: key, label: questionLabel, after: text(item) });
+      continue;
+    }
     // A shorthand "a" and { value: "a", text: "a" } read the same to a respondent.
     const norm = (j: Json) => ({ ...j, text: j.text ?? (j.name === undefined ? j.value : undefined) });
     compareProps(ctx, { entity, key: question, sub: key, label: questionLabel }, norm(old), norm(item), new Set(["value", "name"]));
@@ -214,7 +236,15 @@ function diffItemValues(ctx: Ctx, question: string, entity: "option" | "row" | "
   const orderA = [...la.keys()].filter((k) => lb.has(k));
   const orderB = [...lb.keys()].filter((k) => la.has(k));
   if (!same(orderA, orderB)) {
-    ctx.out.push({ op: "changed", entity, key: question, label: questionLabel, field: "order", before: orderA.join(", "), after: orderB.join(", ") });
+    ctx.out.push({
+      op: "changed",
+      entity,
+      key: question,
+      label: questionLabel,
+      field: "order",
+      before: orderA.join(", "),
+      after: orderB.join(", "),
+    });
   }
 }
 
@@ -234,7 +264,10 @@ function diffIndicators(ctx: Ctx, a: Indicator[], b: Indicator[]) {
   for (const [id, x] of fb) {
     const old = fa.get(id);
     const label = biText(x.ind.name);
-    if (!old) { ctx.out.push({ op: "added", entity: "indicator", key: id, label, after: x.ind.weight }); continue; }
+    if (!old) {
+      ctx.out.push({ op: "added", entity: "indicator", key: id, label, after: x.ind.weight });
+      continue;
+    }
     const c = { entity: "indicator" as const, key: id, label };
     changed(ctx, { ...c, field: "name" }, old.ind.name, x.ind.name, (v) => biText(v));
     changed(ctx, { ...c, field: "weight" }, old.ind.weight, x.ind.weight);
@@ -253,12 +286,23 @@ function diffItems(ctx: Ctx, a: Item[], b: Item[], title: (q: string) => BiText 
   for (const [k, i] of mb) {
     const old = ma.get(k);
     const c = { entity: "item" as const, key: i.question, ...(i.row ? { sub: i.row } : {}), label: title(i.question) };
-    if (!old) { ctx.out.push({ op: "added", ...c, after: show(i) }); continue; }
+    if (!old) {
+      ctx.out.push({ op: "added", ...c, after: show(i) });
+      continue;
+    }
     changed(ctx, { ...c, field: "indicator" }, old.indicator, i.indicator);
     changed(ctx, { ...c, field: "weight" }, old.weight, i.weight);
   }
   for (const [k, i] of ma) {
-    if (!mb.has(k)) ctx.out.push({ op: "removed", entity: "item", key: i.question, ...(i.row ? { sub: i.row } : {}), label: title(i.question), before: show(i) });
+    if (!mb.has(k))
+      ctx.out.push({
+        op: "removed",
+        entity: "item",
+        key: i.question,
+        ...(i.row ? { sub: i.row } : {}),
+        label: title(i.question),
+        before: show(i),
+      });
   }
 }
 

@@ -34,12 +34,14 @@ export const NA_VALUE = "na";
 export const localizedName = z.object({ zh: z.string().trim().min(1), en: z.string().trim().min(1) });
 
 export type Indicator = { id: string; name: { zh: string; en: string }; weight: number; children?: Indicator[] };
-export const indicatorSchema: z.ZodType<Indicator> = z.lazy(() => z.object({
-  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "indicator id: letters, digits, . _ -"),
-  name: localizedName,
-  weight: z.number().gt(0).lte(1),
-  children: z.array(indicatorSchema).optional(),
-}));
+export const indicatorSchema: z.ZodType<Indicator> = z.lazy(() =>
+  z.object({
+    id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "indicator id: letters, digits, . _ -"),
+    name: localizedName,
+    weight: z.number().gt(0).lte(1),
+    children: z.array(indicatorSchema).optional(),
+  }),
+);
 
 export const itemSchema = z.object({
   question: z.string().min(1),

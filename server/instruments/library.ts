@@ -3,7 +3,8 @@ import { DomainError } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import { approveVersion, createVersion, getVersion, type CreateResult } from "./versions";
 
-export const LIBRARY_NOTE = "随平台评价工具库导入，视同专家组审议通过 / Imported with the platform's instrument library, as approved by the committee";
+export const LIBRARY_NOTE =
+  "随平台评价工具库导入，视同专家组审议通过 / Imported with the platform's instrument library, as approved by the committee";
 
 export type LibraryResult = CreateResult & { approved: boolean };
 

@@ -5,11 +5,23 @@ import "survey-core/i18n/simplified-chinese";
 import { describe, expect, it } from "vitest";
 import { PLAIN_NAME_PREFIX, plainFirstPage, SURVEYJS_TEXTS } from "./plain";
 
-const file = (key: string) => (JSON.parse(readFileSync(path.join(process.cwd(), "surveys", `${key}.json`), "utf8")) as { survey: Record<string, unknown> }).survey;
-const page = (elements: unknown[], extra: Record<string, unknown> = {}) => ({ showQuestionNumbers: "on", pages: [{ name: "p1", elements }], ...extra });
+const file = (key: string) =>
+  (JSON.parse(readFileSync(path.join(process.cwd(), "surveys", `${key}.json`), "utf8")) as { survey: Record<string, unknown> }).survey;
+const page = (elements: unknown[], extra: Record<string, unknown> = {}) => ({
+  showQuestionNumbers: "on",
+  pages: [{ name: "p1", elements }],
+  ...extra,
+});
 const radio = (name: string, extra: Record<string, unknown> = {}) => ({
-  type: "radiogroup", name, title: { default: "题目", en: "Question" }, isRequired: true,
-  choices: [{ value: 1, text: { default: "是", en: "Yes" } }, { value: 0.5, text: { default: "否", en: "No" } }], ...extra,
+  type: "radiogroup",
+  name,
+  title: { default: "题目", en: "Question" },
+  isRequired: true,
+  choices: [
+    { value: 1, text: { default: "是", en: "Yes" } },
+    { value: 0.5, text: { default: "否", en: "No" } },
+  ],
+  ...extra,
 });
 
 /** The controls of a rendered page, as a person meets them: [question, kind, value]. */
@@ -45,7 +57,10 @@ describe("the plain first page of a survey", () => {
     expect(html).toContain('value="Next"');
     expect(html).toContain(">Page 1 of 2<");
     expect(html).toContain('lang="en"');
-    for (const [loc, sjs] of [["zh", "zh-cn"], ["en", "en"]] as const) {
+    for (const [loc, sjs] of [
+      ["zh", "zh-cn"],
+      ["en", "en"],
+    ] as const) {
       expect(SURVEYJS_TEXTS[loc].next).toBe(surveyLocalization.getString("pageNextText", sjs));
       expect(SURVEYJS_TEXTS[loc].complete).toBe(surveyLocalization.getString("completeText", sjs));
       expect(SURVEYJS_TEXTS[loc].progress).toBe(surveyLocalization.getString("progressText", sjs));
@@ -53,10 +68,13 @@ describe("the plain first page of a survey", () => {
   });
 
   it("renders rating scales with their end labels and comment boxes with the limit's counter and no maxlength", () => {
-    const html = plainFirstPage(page([
-      { type: "rating", name: "r", title: "打分", rateMin: 1, rateMax: 5, minRateDescription: "很差", maxRateDescription: "很好" },
-      { type: "comment", name: "c", title: "意见", maxLength: 500, placeholder: { default: "选填" } },
-    ]), { locale: "zh" })!;
+    const html = plainFirstPage(
+      page([
+        { type: "rating", name: "r", title: "打分", rateMin: 1, rateMax: 5, minRateDescription: "很差", maxRateDescription: "很好" },
+        { type: "comment", name: "c", title: "意见", maxLength: 500, placeholder: { default: "选填" } },
+      ]),
+      { locale: "zh" },
+    )!;
     expect(controls(html)).toEqual([
       ...["1", "2", "3", "4", "5"].map((v) => [`${PLAIN_NAME_PREFIX}r`, "radio", v]),
       [`${PLAIN_NAME_PREFIX}c`, "textarea", ""],
@@ -74,7 +92,9 @@ describe("the plain first page of a survey", () => {
     expect(one).toHaveLength(1);
     expect(one[0]).toMatch(/^<input type="radio" [^>]*name="tqe-plain-nav" value="complete" data-plain-nav-request="complete"[^>]*\/>/);
     // SurveyJS's own button, out of the pointer's and the keyboard's way (the label and the radio take them).
-    expect(one[0]).toMatch(/<input class="sd-btn sd-btn--action sd-navigation__complete-btn" type="button" tabindex="-1" aria-hidden="true" data-plain-nav="complete" value="提交问卷"\/>$/);
+    expect(one[0]).toMatch(
+      /<input class="sd-btn sd-btn--action sd-navigation__complete-btn" type="button" tabindex="-1" aria-hidden="true" data-plain-nav="complete" value="提交问卷"\/>$/,
+    );
     const two = nav(plainFirstPage(file("student_evaluation"), { locale: "en" })!);
     expect(two).toHaveLength(1);
     expect(two[0]).toContain('data-plain-nav-request="next"');
@@ -89,20 +109,38 @@ describe("the plain first page of a survey", () => {
 
   it("escapes every text, and html elements keep only the allow-list", () => {
     const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>"\'&';
-    const html = plainFirstPage({
-      title: evil, description: evil,
-      pages: [{ name: "p", title: evil, elements: [
-        radio("a", { title: evil, choices: [{ value: '"><script>alert(3)</script>', text: evil }] }),
-        { type: "comment", name: "c", title: evil, placeholder: evil },
-        { type: "html", name: "h", html: '<p class="x">好<b>的</b></p><script>alert(4)</script><img src=x onerror=alert(5)><a href="javascript:alert(6)">链接</a>' },
-      ] }],
-    }, { locale: "zh", cssVariables: { "--ok": "red", "--bad": 'x"><script>alert(7)</script>', "not-a-var": "1" } })!;
+    const html = plainFirstPage(
+      {
+        title: evil,
+        description: evil,
+        pages: [
+          {
+            name: "p",
+            title: evil,
+            elements: [
+              radio("a", { title: evil, choices: [{ value: '"><script>alert(3)</script>', text: evil }] }),
+              { type: "comment", name: "c", title: evil, placeholder: evil },
+              {
+                type: "html",
+                name: "h",
+                html: '<p class="x">好<b>的</b></p><script>alert(4)</script><img src=x onerror=alert(5)><a href="javascript:alert(6)">链接</a>',
+              },
+            ],
+          },
+        ],
+      },
+      { locale: "zh", cssVariables: { "--ok": "red", "--bad": 'x"><script>alert(7)</script>', "not-a-var": "1" } },
+    )!;
     expect(html).not.toBeNull();
     // Every "<" left is a tag of the renderer's own or of the allow-list; no handler, link or source on any of them.
     const tags = [...html.matchAll(/<([A-Za-z][\w-]*)((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*\/?>/g)];
     expect(tags.length).toBe((html.match(/<[A-Za-z]/g) ?? []).length);
     expect(new Set(tags.map((m) => m[1]))).toEqual(new Set(["div", "span", "fieldset", "label", "input", "textarea", "p", "b"]));
-    expect(tags.flatMap((m) => [...m[2].matchAll(/\s+([\w:-]+)(?:="[^"]*")?/g)].map((a) => a[1])).filter((a) => /^on|^(href|src|action|formaction)$/i.test(a))).toEqual([]);
+    expect(
+      tags
+        .flatMap((m) => [...m[2].matchAll(/\s+([\w:-]+)(?:="[^"]*")?/g)].map((a) => a[1]))
+        .filter((a) => /^on|^(href|src|action|formaction)$/i.test(a)),
+    ).toEqual([]);
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;&quot;&#39;&amp;");
     expect(html).toContain('<p class="x">好<b>的</b></p>链接');
     expect(html).toContain("--ok:red");
@@ -129,7 +167,15 @@ describe("the plain first page of a survey", () => {
       ["an other option", page([radio("a", { showOtherItem: true })])],
       ["a column layout not copied", page([radio("a", { colCount: 3 })])],
       ["a long scale", page([{ type: "rating", name: "r", rateMin: 0, rateMax: 10 }])],
-      ["a page condition", { pages: [{ name: "p", elements: [radio("a")] }, { name: "q", visibleIf: "{a} = 1", elements: [radio("b")] }] }],
+      [
+        "a page condition",
+        {
+          pages: [
+            { name: "p", elements: [radio("a")] },
+            { name: "q", visibleIf: "{a} = 1", elements: [radio("b")] },
+          ],
+        },
+      ],
       ["a start page", { ...page([radio("a")]), firstPageIsStartPage: true }],
       ["a survey setting it does not know", { ...page([radio("a")]), questionsOrder: "random" }],
       ["a survey without pages", { elements: [radio("a")] }],
@@ -139,9 +185,20 @@ describe("the plain first page of a survey", () => {
   });
 
   it("renders the first page of every instrument it can show exactly, and none of the others", () => {
-    const shown = ["employer_tracking", "graduate_tracking", "graduating_satisfaction", "info_officer_report", "leader_observation", "learning_experience",
-      "peer_evaluation", "self_evaluation", "student_evaluation", "supervisor_observation", "teacher_evaluates_learning", "teaching_experience"]
-      .filter((k) => plainFirstPage(file(k), { locale: "zh" }) !== null);
+    const shown = [
+      "employer_tracking",
+      "graduate_tracking",
+      "graduating_satisfaction",
+      "info_officer_report",
+      "leader_observation",
+      "learning_experience",
+      "peer_evaluation",
+      "self_evaluation",
+      "student_evaluation",
+      "supervisor_observation",
+      "teacher_evaluates_learning",
+      "teaching_experience",
+    ].filter((k) => plainFirstPage(file(k), { locale: "zh" }) !== null);
     expect(shown).toEqual(["graduating_satisfaction", "self_evaluation", "student_evaluation", "teacher_evaluates_learning"]);
   });
 });

@@ -1,6 +1,14 @@
 import { Model, type QuestionRatingModel } from "survey-core";
 import { describe, expect, it } from "vitest";
-import { compilePlan, DEFAULT_COMMENT_MAX_LENGTH, DEFAULT_TEXT_MAX_LENGTH, PlanError, type Plan, type PlanQuestion, type ValueSpec } from "./plan";
+import {
+  compilePlan,
+  DEFAULT_COMMENT_MAX_LENGTH,
+  DEFAULT_TEXT_MAX_LENGTH,
+  PlanError,
+  type Plan,
+  type PlanQuestion,
+  type ValueSpec,
+} from "./plan";
 import { FIXTURE_SURVEY } from "./testing/fixture";
 import { loadInstruments } from "./testing/instruments";
 
@@ -16,8 +24,27 @@ describe("compilePlan", () => {
   it("compiles the fixture: every question in document order, with titles in both languages", () => {
     const plan = compilePlan(FIXTURE_SURVEY);
     expect(plan.questions.map((q) => q.name)).toEqual([
-      "intro", "attitude", "overall", "nps", "attendance", "methods", "grade", "recommend", "consent", "why_not", "calc",
-      "hours", "started", "email", "student_no", "nickname", "score", "quality", "extras", "improve", "suggestion",
+      "intro",
+      "attitude",
+      "overall",
+      "nps",
+      "attendance",
+      "methods",
+      "grade",
+      "recommend",
+      "consent",
+      "why_not",
+      "calc",
+      "hours",
+      "started",
+      "email",
+      "student_no",
+      "nickname",
+      "score",
+      "quality",
+      "extras",
+      "improve",
+      "suggestion",
     ]);
     expect(byName(plan, "attitude").title).toEqual({ zh: "教学态度", en: "Teaching attitude" });
     expect(byName(plan, "intro")).toMatchObject({ answerable: false, spec: { kind: "none" }, title: { zh: "intro", en: "intro" } });
@@ -39,7 +66,12 @@ describe("compilePlan", () => {
     expect(spec(one({ type: "rating", rateValues: [1, 2, { value: 3, text: "c" }, "na"] }), "rating").values).toEqual([1, 2, 3, "na"]);
     // survey-core quirks the plan follows because the respondent's form follows them:
     // rateCount alone does not widen the default 1–5 scale; with rateMax it counts down from it.
-    for (const rating of [{ rateCount: 10 }, { rateCount: 3, rateMax: 10 }, { rateMin: 2, rateCount: 4 }, { rateType: "smileys", rateMax: 12 }]) {
+    for (const rating of [
+      { rateCount: 10 },
+      { rateCount: 3, rateMax: 10 },
+      { rateMin: 2, rateCount: 4 },
+      { rateType: "smileys", rateMax: 12 },
+    ]) {
       const model = new Model({ elements: [{ type: "rating", name: "q", ...rating }] });
       const expected = (model.getQuestionByName("q") as QuestionRatingModel).visibleRateValues.map((i) => i.value);
       expect(spec(one({ type: "rating", ...rating }), "rating").values, JSON.stringify(rating)).toEqual(expected);
@@ -47,16 +79,39 @@ describe("compilePlan", () => {
     expect(spec(one({ type: "rating", rateCount: 10 }), "rating").values).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("choices: item objects, \"value|text\" strings, built-in none/other/refused/dontknow, choicesMin/Max", () => {
-    const r = spec(one({ type: "radiogroup", choices: [{ value: 1, text: "一" }, "b|B", 3], showNoneItem: true, showOtherItem: true }), "single");
+  it('choices: item objects, "value|text" strings, built-in none/other/refused/dontknow, choicesMin/Max', () => {
+    const r = spec(
+      one({ type: "radiogroup", choices: [{ value: 1, text: "一" }, "b|B", 3], showNoneItem: true, showOtherItem: true }),
+      "single",
+    );
     expect(r.values).toEqual([1, "b", 3, "none", "other"]);
     expect(r.other).toBe("other");
-    const c = spec(one({ type: "checkbox", choices: ["a", { value: "x", isExclusive: true }], showNoneItem: true, showRefuseItem: true, showDontKnowItem: true, showSelectAllItem: true }), "multi");
+    const c = spec(
+      one({
+        type: "checkbox",
+        choices: ["a", { value: "x", isExclusive: true }],
+        showNoneItem: true,
+        showRefuseItem: true,
+        showDontKnowItem: true,
+        showSelectAllItem: true,
+      }),
+      "multi",
+    );
     expect(c.values).toEqual(["a", "x", "none", "refused", "dontknow"]);
     expect([...c.exclusive]).toEqual(["x", "none", "refused", "dontknow"]);
     expect(spec(one({ type: "dropdown", choicesMin: 10, choicesMax: 30, choicesStep: 10 }), "single").values).toEqual([10, 20, 30]);
-    expect(one({ type: "radiogroup", choices: [1], hasOther: true }).comment).toEqual({ key: "q-Comment", other: true, area: false, maxLength: DEFAULT_COMMENT_MAX_LENGTH });
-    expect(one({ type: "radiogroup", choices: [1], showCommentArea: true }, { maxCommentLength: 50 }).comment).toEqual({ key: "q-Comment", other: false, area: true, maxLength: 50 });
+    expect(one({ type: "radiogroup", choices: [1], hasOther: true }).comment).toEqual({
+      key: "q-Comment",
+      other: true,
+      area: false,
+      maxLength: DEFAULT_COMMENT_MAX_LENGTH,
+    });
+    expect(one({ type: "radiogroup", choices: [1], showCommentArea: true }, { maxCommentLength: 50 }).comment).toEqual({
+      key: "q-Comment",
+      other: false,
+      area: true,
+      maxLength: 50,
+    });
   });
 
   it("text: input types, limits and validators", () => {
@@ -67,22 +122,48 @@ describe("compilePlan", () => {
     expect(spec(one({ type: "text", inputType: "number", min: 1, max: "9" }), "number")).toMatchObject({ min: 1, max: 9 });
     expect(spec(one({ type: "text", inputType: "date", min: "2020-01-01" }), "date")).toMatchObject({ min: "2020-01-01", max: null });
     expect(spec(one({ type: "comment" }), "string").maxLength).toBe(DEFAULT_COMMENT_MAX_LENGTH);
-    const checks = spec(one({
-      type: "text",
-      validators: [{ type: "numeric", minValue: 1 }, { type: "text", minLength: 2, allowDigits: false }, { type: "regex", regex: "^a" }, { type: "email" }],
-    }), "string").checks;
+    const checks = spec(
+      one({
+        type: "text",
+        validators: [
+          { type: "numeric", minValue: 1 },
+          { type: "text", minLength: 2, allowDigits: false },
+          { type: "regex", regex: "^a" },
+          { type: "email" },
+        ],
+      }),
+      "string",
+    ).checks;
     expect(checks.map((c) => c.kind)).toEqual(["numeric", "digits", "length", "regex", "email"]);
   });
 
   it("matrices: rows, columns, eachRowRequired (alias isAllRowRequired), cells inheriting matrix choices", () => {
-    const m = spec(one({ type: "matrix", rows: [{ value: "r1", text: { default: "行一", en: "Row 1" } }, "r2"], columns: [1, 2], isAllRowRequired: true }), "matrix");
+    const m = spec(
+      one({
+        type: "matrix",
+        rows: [{ value: "r1", text: { default: "行一", en: "Row 1" } }, "r2"],
+        columns: [1, 2],
+        isAllRowRequired: true,
+      }),
+      "matrix",
+    );
     expect([...m.rows.keys()]).toEqual(["r1", "r2"]);
     expect(m.rows.get("r1")).toEqual({ zh: "行一", en: "Row 1" });
     expect(m).toMatchObject({ columns: [1, 2], eachRowRequired: true, multi: false });
-    const d = spec(one({
-      type: "matrixdropdown", rows: ["a"], choices: [1, 2], cellType: "radiogroup",
-      columns: [{ name: "x", isRequired: true }, { name: "y", cellType: "rating" }, { name: "z", cellType: "checkbox", choices: ["p"] }],
-    }), "matrixdropdown");
+    const d = spec(
+      one({
+        type: "matrixdropdown",
+        rows: ["a"],
+        choices: [1, 2],
+        cellType: "radiogroup",
+        columns: [
+          { name: "x", isRequired: true },
+          { name: "y", cellType: "rating" },
+          { name: "z", cellType: "checkbox", choices: ["p"] },
+        ],
+      }),
+      "matrixdropdown",
+    );
     expect(d.columns.get("x")).toMatchObject({ required: true, spec: { kind: "single", values: [1, 2] } });
     expect(d.columns.get("y")).toMatchObject({ required: false, spec: { kind: "rating", values: [1, 2, 3, 4, 5] } });
     expect(d.columns.get("z")).toMatchObject({ spec: { kind: "multi", values: ["p"] } });
@@ -90,13 +171,23 @@ describe("compilePlan", () => {
 
   it("conditions: a question carries its own, its panels' and its page's visibleIf, compiled once", () => {
     const plan = compilePlan({
-      pages: [{
-        name: "p", visibleIf: "{a} = 1",
-        elements: [
-          { type: "rating", name: "a" },
-          { type: "panel", name: "outer", visibleIf: "{a} = 1", elements: [{ type: "panel", name: "inner", enableIf: "{a} > 0", elements: [{ type: "text", name: "t", visibleIf: "{a} notempty" }] }] },
-        ],
-      }],
+      pages: [
+        {
+          name: "p",
+          visibleIf: "{a} = 1",
+          elements: [
+            { type: "rating", name: "a" },
+            {
+              type: "panel",
+              name: "outer",
+              visibleIf: "{a} = 1",
+              elements: [
+                { type: "panel", name: "inner", enableIf: "{a} > 0", elements: [{ type: "text", name: "t", visibleIf: "{a} notempty" }] },
+              ],
+            },
+          ],
+        },
+      ],
     });
     expect(plan.conditions.map((c) => c.expression)).toEqual(["{a} = 1", "{a} > 0", "{a} notempty"]);
     expect(byName(plan, "t")).toMatchObject({ visibleIf: [0, 0, 2], enableIf: [1], visible: true, enabled: true });
@@ -108,7 +199,14 @@ describe("compilePlan", () => {
     expect(one({ type: "text", readOnly: true })).toMatchObject({ enabled: false });
     expect(one({ type: "text", isRequired: true, requiredIf: "{q} empty" })).toMatchObject({ required: false, requiredIf: 0 });
     // A condition that is false on empty data must not leave the question hidden in the plan.
-    expect(compilePlan({ elements: [{ type: "text", name: "a" }, { type: "text", name: "b", visibleIf: "{a} = 1" }] }).questions[1].visible).toBe(true);
+    expect(
+      compilePlan({
+        elements: [
+          { type: "text", name: "a" },
+          { type: "text", name: "b", visibleIf: "{a} = 1" },
+        ],
+      }).questions[1].visible,
+    ).toBe(true);
   });
 
   it("refuses what the server could not check exactly", () => {
@@ -117,26 +215,80 @@ describe("compilePlan", () => {
       ["matrixdynamic", { elements: [{ type: "matrixdynamic", name: "m", columns: [{ name: "c" }] }] }],
       ["file", { elements: [{ type: "file", name: "f" }] }],
       ["choicesByUrl", { elements: [{ type: "dropdown", name: "d", choicesByUrl: { url: "https://example.com" } }] }],
-      ["choicesFromQuestion", { elements: [{ type: "checkbox", name: "a", choices: [1] }, { type: "dropdown", name: "d", choicesFromQuestion: "a" }] }],
+      [
+        "choicesFromQuestion",
+        {
+          elements: [
+            { type: "checkbox", name: "a", choices: [1] },
+            { type: "dropdown", name: "d", choicesFromQuestion: "a" },
+          ],
+        },
+      ],
       ["choicesVisibleIf", { elements: [{ type: "dropdown", name: "d", choices: [1], choicesVisibleIf: "{item} > 0" }] }],
       ["choice visibleIf", { elements: [{ type: "dropdown", name: "d", choices: [{ value: 1, visibleIf: "{x} = 1" }] }] }],
       ["valueName", { elements: [{ type: "text", name: "t", valueName: "u" }] }],
       ["inputType color", { elements: [{ type: "text", name: "t", inputType: "color" }] }],
       ["mask", { elements: [{ type: "text", name: "t", maskType: "numeric" }] }],
       ["minValueExpression", { elements: [{ type: "text", name: "t", inputType: "date", minValueExpression: "today()" }] }],
-      ["storeOthersAsComment", { storeOthersAsComment: false, elements: [{ type: "radiogroup", name: "r", choices: [1], showOtherItem: true }] }],
+      [
+        "storeOthersAsComment",
+        { storeOthersAsComment: false, elements: [{ type: "radiogroup", name: "r", choices: [1], showOtherItem: true }] },
+      ],
       ["calculatedValues", { calculatedValues: [{ name: "v", expression: "1" }], elements: [{ type: "text", name: "t" }] }],
-      ["triggers", { triggers: [{ type: "setvalue", expression: "{t} = 1", setToName: "u", setValue: 2 }], elements: [{ type: "text", name: "t" }, { type: "text", name: "u" }] }],
+      [
+        "triggers",
+        {
+          triggers: [{ type: "setvalue", expression: "{t} = 1", setToName: "u", setValue: 2 }],
+          elements: [
+            { type: "text", name: "t" },
+            { type: "text", name: "u" },
+          ],
+        },
+      ],
       ["unknown variable", { elements: [{ type: "text", name: "t", visibleIf: "{nobody} = 1" }] }],
-      ["variable holding no answer", { elements: [{ type: "expression", name: "e", expression: "1" }, { type: "text", name: "t", visibleIf: "{e} = 1" }] }],
+      [
+        "variable holding no answer",
+        {
+          elements: [
+            { type: "expression", name: "e", expression: "1" },
+            { type: "text", name: "t", visibleIf: "{e} = 1" },
+          ],
+        },
+      ],
       ["unparsable", { elements: [{ type: "text", name: "t", visibleIf: "{t} = = 1" }] }],
-      ["duplicate names", { elements: [{ type: "text", name: "t" }, { type: "text", name: "T" }] }],
+      [
+        "duplicate names",
+        {
+          elements: [
+            { type: "text", name: "t" },
+            { type: "text", name: "T" },
+          ],
+        },
+      ],
       ["__proto__ name", { elements: [{ type: "text", name: "__proto__" }] }],
       ["__proto__ row", { elements: [{ type: "matrix", name: "m", rows: ["__proto__"], columns: [1] }] }],
       ["name ending -Comment", { elements: [{ type: "text", name: "x-Comment" }] }],
-      ["column condition", { elements: [{ type: "matrixdropdown", name: "m", rows: ["a"], columns: [{ name: "c", visibleIf: "{x} = 1" }] }] }],
-      ["totals", { elements: [{ type: "matrixdropdown", name: "m", rows: ["a"], columns: [{ name: "c", cellType: "text", totalType: "sum" }] }] }],
-      ["other in cells", { elements: [{ type: "matrixdropdown", name: "m", rows: ["a"], columns: [{ name: "c", cellType: "dropdown", choices: [1], showOtherItem: true }] }] }],
+      [
+        "column condition",
+        { elements: [{ type: "matrixdropdown", name: "m", rows: ["a"], columns: [{ name: "c", visibleIf: "{x} = 1" }] }] },
+      ],
+      [
+        "totals",
+        { elements: [{ type: "matrixdropdown", name: "m", rows: ["a"], columns: [{ name: "c", cellType: "text", totalType: "sum" }] }] },
+      ],
+      [
+        "other in cells",
+        {
+          elements: [
+            {
+              type: "matrixdropdown",
+              name: "m",
+              rows: ["a"],
+              columns: [{ name: "c", cellType: "dropdown", choices: [1], showOtherItem: true }],
+            },
+          ],
+        },
+      ],
       ["unknown validator", { elements: [{ type: "text", name: "t", validators: [{ type: "answercount", minCount: 1 }] }] }],
       ["panel requiredIf", { elements: [{ type: "panel", name: "p", requiredIf: "{t} = 1", elements: [{ type: "text", name: "t" }] }] }],
     ];

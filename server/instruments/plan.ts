@@ -1,6 +1,13 @@
 import {
-  ConditionRunner, EmailValidator, ExpressionValidator, Model, NumericValidator, RegexValidator, TextValidator,
-  type ItemValue, type SurveyValidator,
+  ConditionRunner,
+  EmailValidator,
+  ExpressionValidator,
+  Model,
+  NumericValidator,
+  RegexValidator,
+  TextValidator,
+  type ItemValue,
+  type SurveyValidator,
 } from "survey-core";
 
 /**
@@ -53,7 +60,8 @@ export type Check = { text: Localized | null } & (
   | { kind: "digits" }
   | { kind: "regex"; re: RegExp; source: string }
   | { kind: "email" }
-  | { kind: "expression"; condition: number });
+  | { kind: "expression"; condition: number }
+);
 
 export type ValueSpec =
   /** radiogroup, dropdown: one of `values`; `other` is the value that asks for a text in `<name>-Comment`. */
@@ -62,18 +70,28 @@ export type ValueSpec =
   | { kind: "rating"; values: Primitive[]; allowed: Set<Primitive> }
   /** checkbox, tagbox: distinct values; an exclusive value ("none", …) stands alone. */
   | {
-    kind: "multi"; values: Primitive[]; allowed: Set<Primitive>; exclusive: Set<Primitive>; other: Primitive | null;
-    min: number; max: number;
-  }
+      kind: "multi";
+      values: Primitive[];
+      allowed: Set<Primitive>;
+      exclusive: Set<Primitive>;
+      other: Primitive | null;
+      min: number;
+      max: number;
+    }
   | { kind: "boolean"; valueTrue: Primitive; valueFalse: Primitive }
   | { kind: "number"; min: number | null; max: number | null; checks: Check[] }
   | { kind: "date"; min: string | null; max: string | null; checks: Check[] }
   | { kind: "string"; email: boolean; maxLength: number; checks: Check[] }
   /** matrix (single choice, or checkbox cells when `multi`): row → column value(s). */
   | {
-    kind: "matrix"; rows: Map<string, Localized>; columns: Primitive[]; allowed: Set<Primitive>; multi: boolean;
-    eachRowRequired: boolean; eachRowUnique: boolean;
-  }
+      kind: "matrix";
+      rows: Map<string, Localized>;
+      columns: Primitive[];
+      allowed: Set<Primitive>;
+      multi: boolean;
+      eachRowRequired: boolean;
+      eachRowUnique: boolean;
+    }
   /** matrixdropdown: row → { column → cell value }. */
   | { kind: "matrixdropdown"; rows: Map<string, Localized>; columns: Map<string, MatrixCell> }
   /** html, image, expression: holds no answer. */
@@ -117,7 +135,18 @@ export type Plan = {
   conditions: Condition[];
 };
 
-const ANSWERABLE = new Set(["radiogroup", "dropdown", "checkbox", "tagbox", "rating", "boolean", "text", "comment", "matrix", "matrixdropdown"]);
+const ANSWERABLE = new Set([
+  "radiogroup",
+  "dropdown",
+  "checkbox",
+  "tagbox",
+  "rating",
+  "boolean",
+  "text",
+  "comment",
+  "matrix",
+  "matrixdropdown",
+]);
 const NOT_ANSWERABLE = new Set(["html", "image", "expression"]);
 const TEXT_INPUT_TYPES = new Set(["text", "tel", "url", "password", "email", "number", "range", "date"]);
 /** Names that would be unsafe as plain-object keys or shadow Object.prototype members. */
@@ -129,7 +158,8 @@ export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"])
 type Loose = any;
 
 export function compilePlan(survey: Record<string, unknown>): Plan {
-  if (typeof survey !== "object" || survey === null || Array.isArray(survey)) throw new PlanError("the survey definition must be an object");
+  if (typeof survey !== "object" || survey === null || Array.isArray(survey))
+    throw new PlanError("the survey definition must be an object");
   let model: Model;
   try {
     model = new Model(survey);
@@ -157,7 +187,8 @@ class Compiler {
   compile(): Plan {
     const m = this.model;
     if (Array.isArray(m.calculatedValues) && m.calculatedValues.length > 0) throw new PlanError("calculatedValues are not supported");
-    if (Array.isArray(m.triggers) && m.triggers.length > 0) throw new PlanError("triggers are not supported (they change answers on the client)");
+    if (Array.isArray(m.triggers) && m.triggers.length > 0)
+      throw new PlanError("triggers are not supported (they change answers on the client)");
     for (const page of m.pages as Loose[]) this.container(page, [], true, [], true);
     const keys = new Map<string, PlanKey>();
     for (const q of this.questions) {
@@ -286,7 +317,8 @@ class Compiler {
         return { kind: "multi", values, allowed: new Set(values), exclusive, other, min, max: max > 0 ? max : values.length };
       }
       case "rating": {
-        if (q.rateValues?.some((i: Loose) => i.visibleIf || i.enableIf)) throw new PlanError(`${where}: conditions on rate values are not supported`);
+        if (q.rateValues?.some((i: Loose) => i.visibleIf || i.enableIf))
+          throw new PlanError(`${where}: conditions on rate values are not supported`);
         const values = (q.visibleRateValues as ItemValue[]).map((i) => itemPrimitive(i, where));
         if (values.length === 0) throw new PlanError(`${where}: the rating has no values`);
         return { kind: "rating", values, allowed: new Set(values) };
@@ -294,22 +326,33 @@ class Compiler {
       case "boolean": {
         const t = q.getValueTrue();
         const f = q.getValueFalse();
-        if (!isPrimitive(t) || !isPrimitive(f) || t === f) throw new PlanError(`${where}: valueTrue/valueFalse must be two different plain values`);
+        if (!isPrimitive(t) || !isPrimitive(f) || t === f)
+          throw new PlanError(`${where}: valueTrue/valueFalse must be two different plain values`);
         return { kind: "boolean", valueTrue: t, valueFalse: f };
       }
       case "text":
         return this.text(q, where);
       case "comment": {
         const max = q.getMaxLength();
-        return { kind: "string", email: false, maxLength: max && max > 0 ? max : DEFAULT_COMMENT_MAX_LENGTH, checks: this.checks(q, where) };
+        return {
+          kind: "string",
+          email: false,
+          maxLength: max && max > 0 ? max : DEFAULT_COMMENT_MAX_LENGTH,
+          checks: this.checks(q, where),
+        };
       }
       case "matrix": {
         this.noMatrixConditions(q, where);
         const columns = (q.columns as ItemValue[]).map((c) => itemPrimitive(c, where));
         if (columns.length === 0) throw new PlanError(`${where}: the matrix has no columns`);
         return {
-          kind: "matrix", rows: this.rows(q, where), columns, allowed: new Set(columns),
-          multi: !!q.isMultiSelect, eachRowRequired: !!q.eachRowRequired, eachRowUnique: !!q.eachRowUnique,
+          kind: "matrix",
+          rows: this.rows(q, where),
+          columns,
+          allowed: new Set(columns),
+          multi: !!q.isMultiSelect,
+          eachRowRequired: !!q.eachRowRequired,
+          eachRowUnique: !!q.eachRowUnique,
         };
       }
       case "matrixdropdown":
@@ -348,7 +391,8 @@ class Compiler {
     const inputType = String(q.inputType || "text").toLowerCase();
     if (!TEXT_INPUT_TYPES.has(inputType)) throw new PlanError(`${where}: inputType "${inputType}" is not supported`);
     if (q.maskType && q.maskType !== "none") throw new PlanError(`${where}: input masks are not supported`);
-    if (q.minValueExpression || q.maxValueExpression) throw new PlanError(`${where}: minValueExpression/maxValueExpression are not supported`);
+    if (q.minValueExpression || q.maxValueExpression)
+      throw new PlanError(`${where}: minValueExpression/maxValueExpression are not supported`);
     const checks = this.checks(q, where);
     if (inputType === "number" || inputType === "range") {
       return { kind: "number", min: numberOrNull(q.min, where), max: numberOrNull(q.max, where), checks };
@@ -369,7 +413,8 @@ class Compiler {
         out.push({ kind: "numeric", min: numOrNull(v.minValue), max: numOrNull(v.maxValue), text });
       } else if (v instanceof TextValidator) {
         if (!v.allowDigits) out.push({ kind: "digits", text });
-        if ((v.minLength ?? 0) > 0 || (v.maxLength ?? 0) > 0) out.push({ kind: "length", min: v.minLength ?? 0, max: v.maxLength ?? 0, text });
+        if ((v.minLength ?? 0) > 0 || (v.maxLength ?? 0) > 0)
+          out.push({ kind: "length", min: v.minLength ?? 0, max: v.maxLength ?? 0, text });
       } else if (v instanceof RegexValidator) {
         if (!v.regex) continue;
         let re: RegExp;
@@ -394,8 +439,11 @@ class Compiler {
   private noMatrixConditions(q: Loose, where: string) {
     if (q.rowsVisibleIf || q.columnsVisibleIf) throw new PlanError(`${where}: rowsVisibleIf/columnsVisibleIf are not supported`);
     if (q.hideIfRowsEmpty) throw new PlanError(`${where}: hideIfRowsEmpty is not supported`);
-    for (const r of q.rows as Loose[]) if (r.visibleIf || r.enableIf) throw new PlanError(`${where}: conditions on row "${r.value}" are not supported`);
-    for (const c of q.columns as Loose[]) if (c.visibleIf || c.enableIf || c.requiredIf) throw new PlanError(`${where}: conditions on column "${c.value ?? c.name}" are not supported`);
+    for (const r of q.rows as Loose[])
+      if (r.visibleIf || r.enableIf) throw new PlanError(`${where}: conditions on row "${r.value}" are not supported`);
+    for (const c of q.columns as Loose[])
+      if (c.visibleIf || c.enableIf || c.requiredIf)
+        throw new PlanError(`${where}: conditions on column "${c.value ?? c.name}" are not supported`);
   }
 
   private rows(q: Loose, where: string): Map<string, Localized> {
@@ -434,8 +482,10 @@ class Compiler {
       }
       if (cell.visibleIf || cell.enableIf || cell.requiredIf) throw new PlanError(`${cw}: cell conditions are not supported`);
       const spec = this.spec(cell, cellType, cw);
-      if ("checks" in spec && spec.checks.some((c) => c.kind === "expression")) throw new PlanError(`${cw}: expression validators in matrix cells are not supported`);
-      if ((spec.kind === "single" || spec.kind === "multi") && spec.other !== null) throw new PlanError(`${cw}: "other" in matrix cells is not supported`);
+      if ("checks" in spec && spec.checks.some((c) => c.kind === "expression"))
+        throw new PlanError(`${cw}: expression validators in matrix cells are not supported`);
+      if ((spec.kind === "single" || spec.kind === "multi") && spec.other !== null)
+        throw new PlanError(`${cw}: "other" in matrix cells is not supported`);
       if (cell.showCommentArea) throw new PlanError(`${cw}: comment areas in matrix cells are not supported`);
       columns.set(colName, { name: colName, title: localized(column.locTitle, colName), required: !!column.isRequired, spec });
     }

@@ -29,7 +29,8 @@ describe("readableAnswers", () => {
 
 describe("dateQuestionOf", () => {
   it("finds the visit date of every observation form of the library, and none in the student's form", () => {
-    for (const key of ["supervisor_observation", "peer_evaluation", "leader_observation"]) expect(dateQuestionOf(lib[key].survey), key).toBe("obs_date");
+    for (const key of ["supervisor_observation", "peer_evaluation", "leader_observation"])
+      expect(dateQuestionOf(lib[key].survey), key).toBe("obs_date");
     expect(dateQuestionOf(lib.student_evaluation.survey)).toBeNull();
   });
 });

@@ -19,7 +19,7 @@ function localized(v: unknown, locale: "zh" | "en"): string | null {
   if (isJsonObject(v)) {
     const en = typeof v.en === "string" ? v.en : null;
     const zh = typeof v.default === "string" ? v.default : typeof v.zh === "string" ? v.zh : null;
-    return locale === "en" ? en ?? zh : zh ?? en;
+    return locale === "en" ? (en ?? zh) : (zh ?? en);
   }
   return null;
 }
@@ -36,9 +36,14 @@ function choiceText(list: unknown, value: unknown, locale: "zh" | "en"): string 
 function answerText(q: Json, type: string, value: unknown, locale: "zh" | "en"): string {
   const sep = locale === "en" ? ", " : "、";
   switch (type) {
-    case "radiogroup": case "dropdown": case "rating": case "imagepicker":
+    case "radiogroup":
+    case "dropdown":
+    case "rating":
+    case "imagepicker":
       return choiceText(q.choices ?? q.rateValues, value, locale);
-    case "checkbox": case "tagbox": case "ranking":
+    case "checkbox":
+    case "tagbox":
+    case "ranking":
       return Array.isArray(value) ? value.map((v) => choiceText(q.choices, v, locale)).join(sep) : String(value);
     case "boolean":
       if (value === true) return localized(q.labelTrue, locale) ?? translate(locale, "common.yes");
@@ -46,8 +51,9 @@ function answerText(q: Json, type: string, value: unknown, locale: "zh" | "en"):
       return String(value);
     case "matrix":
       if (!isJsonObject(value)) return String(value);
-      return Object.entries(value).map(([row, col]) =>
-        `${choiceText(q.rows, row, locale)}${locale === "en" ? ": " : "："}${choiceText(q.columns, col, locale)}`).join(locale === "en" ? "; " : "；");
+      return Object.entries(value)
+        .map(([row, col]) => `${choiceText(q.rows, row, locale)}${locale === "en" ? ": " : "："}${choiceText(q.columns, col, locale)}`)
+        .join(locale === "en" ? "; " : "；");
     default:
       if (typeof value === "string" || typeof value === "number") return String(value);
       return JSON.stringify(value);
@@ -74,7 +80,9 @@ export function dateQuestionOf(survey: unknown): string | null {
 export async function surveysOf(db: DbOrTx, versionIds: number[]): Promise<Map<number, unknown>> {
   const ids = [...new Set(versionIds)];
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: instrumentVersions.id, definition: instrumentVersions.definition })
-    .from(instrumentVersions).where(inArray(instrumentVersions.id, ids));
+  const rows = await db
+    .select({ id: instrumentVersions.id, definition: instrumentVersions.definition })
+    .from(instrumentVersions)
+    .where(inArray(instrumentVersions.id, ids));
   return new Map(rows.map((r) => [r.id, (r.definition as { survey?: unknown }).survey]));
 }

@@ -12,7 +12,9 @@ import { expectFailure } from "../test/errors";
 // walking, independently of check.ts (which loadRegistry also runs).
 
 const dir = path.join(process.cwd(), "surveys");
-const fileNames = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+const fileNames = readdirSync(dir)
+  .filter((n) => n.endsWith(".json"))
+  .sort();
 const files: [string, InstrumentFile][] = fileNames.map((n) => [n, JSON.parse(readFileSync(path.join(dir, n), "utf8"))]);
 
 const CJK = /[\u3400-\u9fff]/;
@@ -29,11 +31,20 @@ function optionValues(q: Question): unknown[] | null {
   const vals = (items: ItemValue[]) => items.map((i) => i.value).filter((v) => v !== NA);
   const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
   switch (q.getType()) {
-    case "radiogroup": case "dropdown": case "checkbox": case "tagbox": case "ranking": return vals(any.choices);
-    case "rating": return any.rateValues.length > 0 ? vals(any.rateValues) : [any.rateMin, any.rateMax];
-    case "matrix": return vals(any.columns);
-    case "matrixdropdown": return any.columns.flatMap((c: { choices: ItemValue[] }) => vals(c.choices));
-    default: return null;
+    case "radiogroup":
+    case "dropdown":
+    case "checkbox":
+    case "tagbox":
+    case "ranking":
+      return vals(any.choices);
+    case "rating":
+      return any.rateValues.length > 0 ? vals(any.rateValues) : [any.rateMin, any.rateMax];
+    case "matrix":
+      return vals(any.columns);
+    case "matrixdropdown":
+      return any.columns.flatMap((c: { choices: ItemValue[] }) => vals(c.choices));
+    default:
+      return null;
   }
 }
 
@@ -42,8 +53,24 @@ function leaves(list: Indicator[]): Indicator[] {
 }
 
 /** Every [key, value] in the JSON whose key is a text shown to respondents. */
-const SHOWN = new Set(["title", "description", "completedHtml", "placeholder", "requiredErrorText", "otherText", "noneText",
-  "commentText", "labelTrue", "labelFalse", "minRateDescription", "maxRateDescription", "html", "text", "minErrorText", "maxErrorText"]);
+const SHOWN = new Set([
+  "title",
+  "description",
+  "completedHtml",
+  "placeholder",
+  "requiredErrorText",
+  "otherText",
+  "noneText",
+  "commentText",
+  "labelTrue",
+  "labelFalse",
+  "minRateDescription",
+  "maxRateDescription",
+  "html",
+  "text",
+  "minErrorText",
+  "maxErrorText",
+]);
 function shownTexts(v: unknown, p = "survey", out: [string, unknown][] = []): [string, unknown][] {
   if (Array.isArray(v)) v.forEach((x, i) => shownTexts(x, `${p}[${i}]`, out));
   else if (v && typeof v === "object") {
@@ -58,7 +85,8 @@ function shownTexts(v: unknown, p = "survey", out: [string, unknown][] = []): [s
 /** What a respondent reads for one question in the current locale. */
 function questionTexts(q: Question): string[] {
   const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
-  const items = (list: ItemValue[] | undefined) => (list ?? []).filter((i) => typeof i.value !== "number" || i.locText.textOrHtml !== String(i.value)).map((i) => i.text);
+  const items = (list: ItemValue[] | undefined) =>
+    (list ?? []).filter((i) => typeof i.value !== "number" || i.locText.textOrHtml !== String(i.value)).map((i) => i.text);
   const out = [q.title, ...(q.description ? [q.description] : [])];
   const type = q.getType();
   if (["radiogroup", "dropdown", "checkbox"].includes(type)) out.push(...items(any.choices));
@@ -174,17 +202,26 @@ describe("instrument library (surveys/*.json)", () => {
   });
 
   it("uses every question type the checks cover, and visibleIf", () => {
-    const types = new Set(files.flatMap(([, f]) => model(f).getAllQuestions().map((q) => q.getType())));
+    const types = new Set(
+      files.flatMap(([, f]) =>
+        model(f)
+          .getAllQuestions()
+          .map((q) => q.getType()),
+      ),
+    );
     for (const t of ["radiogroup", "rating", "checkbox", "dropdown", "comment", "text", "boolean", "matrix", "matrixdropdown"]) {
       expect(types, t).toContain(t);
     }
     const json = files.map(([, f]) => JSON.stringify(f.survey)).join("\n");
-    for (const s of ["\"visibleIf\"", "\"inputType\":\"date\"", "\"inputType\":\"number\"", "\"validators\""]) expect(json).toContain(s);
+    for (const s of ['"visibleIf"', '"inputType":"date"', '"inputType":"number"', '"validators"']) expect(json).toContain(s);
   });
 
   it("keeps 'na' apart from the 1–5 scale in the graduate tracking abilities grid", () => {
     const f = files.find(([, x]) => x.key === "graduate_tracking")![1];
-    const q = model(f).getQuestionByName("abilities") as unknown as { getType(): string; columns: { name: string; choices: ItemValue[] }[] };
+    const q = model(f).getQuestionByName("abilities") as unknown as {
+      getType(): string;
+      columns: { name: string; choices: ItemValue[] }[];
+    };
     expect(q.getType()).toBe("matrixdropdown");
     expect(q.columns.map((c) => c.name)).toEqual(["importance", "required_level", "own_level"]);
     for (const c of q.columns) expect(c.choices.map((i) => i.value)).toEqual([5, 4, 3, 2, 1, NA]);
@@ -227,7 +264,7 @@ describe("loadRegistry", () => {
     const d = mkdtempSync(path.join(tmp, "bad-"));
     writeFileSync(path.join(d, "student_evaluation.json"), JSON.stringify(good));
     writeFileSync(path.join(d, "renamed.json"), JSON.stringify(good));
-    writeFileSync(path.join(d, "broken.json"), "{ \"key\": ");
+    writeFileSync(path.join(d, "broken.json"), '{ "key": ');
     const bad = structuredClone(good);
     bad.key = "weights";
     bad.indicators[0].weight = 0.1;
@@ -238,7 +275,7 @@ describe("loadRegistry", () => {
       ["renamed.json", ["file_name_mismatch"]],
       ["weights.json", ["indicator_weights_sum"]],
     ]);
-    expect(e.message).toContain("renamed.json:\n  - key: the file name \"renamed.json\" does not match the key \"student_evaluation\"");
+    expect(e.message).toContain('renamed.json:\n  - key: the file name "renamed.json" does not match the key "student_evaluation"');
     expect(e.message).toContain("weights.json:\n  - indicators: the level-1 indicator weights sum to 0.9, not 1");
   });
 });

@@ -12,7 +12,10 @@ export type Registry = Record<string, InstrumentFile>;
 export type FileProblems = { file: string; problems: Problem[] };
 
 export class InstrumentRegistryError extends Error {
-  constructor(readonly dir: string, readonly files: FileProblems[]) {
+  constructor(
+    readonly dir: string,
+    readonly files: FileProblems[],
+  ) {
     super(
       `Instrument library ${dir}: ${files.length} file(s) failed the check\n` +
         files.map((f) => `${f.file}:\n${f.problems.map((p) => `  - ${describeProblem(p, "en")}  [${p.code}]`).join("\n")}`).join("\n"),
@@ -45,7 +48,9 @@ export function loadInstrumentFile(file: string): { ok: true; file: InstrumentFi
 export function loadRegistry(dir: string = defaultSurveysDir()): Registry {
   // Read at run time from the project folder (surveys/ ships beside the build); the
   // comments keep Next from tracing the whole project into the server bundle.
-  const names = readdirSync(/*turbopackIgnore: true*/ dir).filter((n) => n.endsWith(".json")).sort();
+  const names = readdirSync(/*turbopackIgnore: true*/ dir)
+    .filter((n) => n.endsWith(".json"))
+    .sort();
   const registry: Registry = {};
   const failed: FileProblems[] = [];
   for (const name of names) {

@@ -30,32 +30,44 @@ describe("validateAnswers, property-based", () => {
 
     it("accepts valid answer sets, as survey-core does, and both agree on what is shown", () => {
       let runs = 0;
-      fc.assert(fc.property(arbitraryAnswerCase(plan), fc.constantFrom("zh" as const, "en" as const), ({ answers }, locale) => {
-        const r = validateAnswers(plan, answers, locale);
-        expect(r).toEqual({ ok: true, answers });
-        if (runs++ >= SURVEY_CORE_RUNS) return;
-        expect(surveyCoreErrors(model, answers)).toEqual([]);
-        const st = questionStates(plan, answers);
-        for (const q of plan.questions) expect([q.name, st.visible[q.index]]).toEqual([q.name, surveyCoreVisible(model, q.name)]);
-      }), { numRuns: RUNS });
+      fc.assert(
+        fc.property(arbitraryAnswerCase(plan), fc.constantFrom("zh" as const, "en" as const), ({ answers }, locale) => {
+          const r = validateAnswers(plan, answers, locale);
+          expect(r).toEqual({ ok: true, answers });
+          if (runs++ >= SURVEY_CORE_RUNS) return;
+          expect(surveyCoreErrors(model, answers)).toEqual([]);
+          const st = questionStates(plan, answers);
+          for (const q of plan.questions) expect([q.name, st.visible[q.index]]).toEqual([q.name, surveyCoreVisible(model, q.name)]);
+        }),
+        { numRuns: RUNS },
+      );
     });
 
     it("rejects each invalid change, naming the question", () => {
       const seen = new Set<string>();
-      fc.assert(fc.property(arbitraryAnswerCase(plan), fc.nat(MUTATION_KINDS.length * 10), fc.nat(1000), (c, kindPick, pick) => {
-        const m = mutate(plan, c, kindPick, pick);
-        seen.add(m.kind);
-        const r = validateAnswers(plan, m.answers, "zh");
-        expect(r.ok).toBe(false);
-        if (r.ok) return;
-        const mine = r.errors.filter((e) => e.question === m.question);
-        expect(mine.map((e) => e.code).some((code) => m.codes.includes(code)), `${m.kind} on ${m.question}: ${JSON.stringify(r.errors)}`).toBe(true);
-        for (const e of r.errors) expect(e.message.length).toBeGreaterThan(0);
-        if (m.surveyCore) {
-          const sc = surveyCoreErrors(model, m.answers);
-          expect(sc.map((e) => e.question), `${m.kind} on ${m.question}`).toContain(m.question);
-        }
-      }), { numRuns: RUNS });
+      fc.assert(
+        fc.property(arbitraryAnswerCase(plan), fc.nat(MUTATION_KINDS.length * 10), fc.nat(1000), (c, kindPick, pick) => {
+          const m = mutate(plan, c, kindPick, pick);
+          seen.add(m.kind);
+          const r = validateAnswers(plan, m.answers, "zh");
+          expect(r.ok).toBe(false);
+          if (r.ok) return;
+          const mine = r.errors.filter((e) => e.question === m.question);
+          expect(
+            mine.map((e) => e.code).some((code) => m.codes.includes(code)),
+            `${m.kind} on ${m.question}: ${JSON.stringify(r.errors)}`,
+          ).toBe(true);
+          for (const e of r.errors) expect(e.message.length).toBeGreaterThan(0);
+          if (m.surveyCore) {
+            const sc = surveyCoreErrors(model, m.answers);
+            expect(
+              sc.map((e) => e.question),
+              `${m.kind} on ${m.question}`,
+            ).toContain(m.question);
+          }
+        }),
+        { numRuns: RUNS },
+      );
       expect(seen.has("unknown_key") && seen.has("forbidden_key") && seen.has("wrong_type")).toBe(true);
     });
   });

@@ -5,8 +5,14 @@ import { FIXTURE_SURVEY } from "./testing/fixture";
 import { loadRegistry } from "./registry";
 import { answersFor, rng } from "../scoring/simulate";
 import {
-  getPlan, MAX_ERRORS, PLAN_CACHE_LIMIT, planCache, validateAnswers,
-  type AnswerErrorCode, type Locale, type ValidationResult,
+  getPlan,
+  MAX_ERRORS,
+  PLAN_CACHE_LIMIT,
+  planCache,
+  validateAnswers,
+  type AnswerErrorCode,
+  type Locale,
+  type ValidationResult,
 } from "./validate";
 import { checkMessages } from "../i18n/messages";
 
@@ -46,7 +52,10 @@ function errorsOf(answers: unknown, locale: Locale = "zh", p: Plan = plan) {
 
 function expectError(answers: unknown, question: string, code: AnswerErrorCode, locale: Locale = "zh") {
   const errors = errorsOf(answers, locale);
-  expect(errors.map((e) => [e.question, e.code]), JSON.stringify(errors)).toContainEqual([question, code]);
+  expect(
+    errors.map((e) => [e.question, e.code]),
+    JSON.stringify(errors),
+  ).toContainEqual([question, code]);
   return errors.find((e) => e.question === question && e.code === code)!;
 }
 
@@ -71,18 +80,31 @@ describe("validateAnswers: valid answers", () => {
     expect(expectOk(withPage3())).toEqual(withPage3());
   });
 
-  it("leaves empty values (null, \"\", [], {}) out as unanswered", () => {
-    const out = expectOk({ ...base(), overall: null, nps: "", grade: undefined, student_no: "", nickname: null, extras: { materials: 1, feedback: null } });
+  it('leaves empty values (null, "", [], {}) out as unanswered', () => {
+    const out = expectOk({
+      ...base(),
+      overall: null,
+      nps: "",
+      grade: undefined,
+      student_no: "",
+      nickname: null,
+      extras: { materials: 1, feedback: null },
+    });
     expect(Object.keys(out)).not.toContain("overall");
     expect(Object.keys(out)).not.toContain("nps");
     expect(Object.keys(out)).not.toContain("nickname");
     expect(out.extras).toEqual({ materials: 1 });
-    const p = compilePlan({ elements: [{ type: "checkbox", name: "c", choices: [1, 2] }, { type: "matrix", name: "m", rows: ["a"], columns: [1] }] });
+    const p = compilePlan({
+      elements: [
+        { type: "checkbox", name: "c", choices: [1, 2] },
+        { type: "matrix", name: "m", rows: ["a"], columns: [1] },
+      ],
+    });
     expect(validateAnswers(p, { c: [], m: {} }, "zh")).toEqual({ ok: true, answers: {} });
     expect(validateAnswers(p, { c: [1], m: { a: null } }, "zh")).toEqual({ ok: true, answers: { c: [1] } });
   });
 
-  it("accepts \"other\" with its text, and \"none\" alone despite minSelectedChoices", () => {
+  it('accepts "other" with its text, and "none" alone despite minSelectedChoices', () => {
     expectOk({ ...base(), attendance: "other", "attendance-Comment": "线上", methods: ["none"] });
     expectOk({ ...base(), methods: ["lecture", "other"], "methods-Comment": "翻转课堂" });
   });
@@ -99,12 +121,14 @@ describe("validateAnswers: values", () => {
     expect(zh.message).toBe("「教学态度」的取值 9 不在允许的范围内（1–5）");
     const en = expectError({ ...base(), attitude: 9 }, "attitude", "not_allowed", "en");
     expect(en.message).toBe("“Teaching attitude”: 9 is not an allowed value (1–5)");
-    expect(expectError({ ...base(), overall: 6 }, "overall", "not_allowed", "en").message).toBe("“Overall”: 6 is not an allowed value (1–5, \"na\")");
+    expect(expectError({ ...base(), overall: 6 }, "overall", "not_allowed", "en").message).toBe(
+      '“Overall”: 6 is not an allowed value (1–5, "na")',
+    );
     expectError({ ...base(), nps: 11 }, "nps", "not_allowed");
     expectError({ ...base(), attitude: 2.5 }, "attitude", "not_allowed");
   });
 
-  it("rating and choices: the JSON type must match (\"4\" is not 4)", () => {
+  it('rating and choices: the JSON type must match ("4" is not 4)', () => {
     expectError({ ...base(), attitude: "4" }, "attitude", "wrong_type");
     expectError({ ...base(), grade: "2" }, "grade", "wrong_type");
     expectError({ ...base(), attitude: { value: 4 } }, "attitude", "wrong_type");
@@ -116,7 +140,7 @@ describe("validateAnswers: values", () => {
     expectError({ ...base(), grade: 5 }, "grade", "not_allowed");
   });
 
-  it("other: needs its text; a text without \"other\" or over the limit is refused", () => {
+  it('other: needs its text; a text without "other" or over the limit is refused', () => {
     expectError({ ...base(), attendance: "other" }, "attendance", "other_empty");
     expectError({ ...base(), attendance: "other", "attendance-Comment": "   " }, "attendance", "other_empty");
     expectError({ ...base(), "attendance-Comment": "线上" }, "attendance", "unexpected_comment");
@@ -127,7 +151,7 @@ describe("validateAnswers: values", () => {
     expect(errorsOf({ ...base(), attendance: "sometimes", "attendance-Comment": "x" }).map((e) => e.code)).toEqual(["not_allowed"]);
   });
 
-  it("checkbox: wrong type, unknown value, duplicates, too many, too few, \"none\" with others", () => {
+  it('checkbox: wrong type, unknown value, duplicates, too many, too few, "none" with others', () => {
     expectError({ ...base(), methods: { 0: "lecture" } }, "methods", "wrong_type");
     expectError({ ...base(), methods: "lecture" }, "methods", "wrong_type");
     expectError({ ...base(), methods: ["lecture", { x: 1 }] }, "methods", "wrong_type");
@@ -137,7 +161,7 @@ describe("validateAnswers: values", () => {
     expectError({ ...base(), methods: Array.from({ length: 10_000 }, () => "lecture") }, "methods", "too_many_selected");
     expectError({ ...base(), methods: ["lecture"] }, "methods", "too_few_selected");
     const e = expectError({ ...base(), methods: ["none", "lab"] }, "methods", "exclusive", "en");
-    expect(e.message).toBe("“Teaching methods”: \"none\" cannot be combined with other choices");
+    expect(e.message).toBe('“Teaching methods”: "none" cannot be combined with other choices');
   });
 
   it("checkbox with minSelectedChoices: unanswered counts as too few (as in survey-core)", () => {
@@ -150,7 +174,15 @@ describe("validateAnswers: values", () => {
     expectError({ ...base(), recommend: 1 }, "recommend", "wrong_type");
     expectError({ ...base(), consent: true }, "consent", "wrong_type");
     expectError({ ...base(), consent: "maybe" }, "consent", "not_allowed");
-    expectOk({ ...base(), consent: "no", hours: undefined, started: undefined, student_no: undefined, nickname: undefined, score: undefined });
+    expectOk({
+      ...base(),
+      consent: "no",
+      hours: undefined,
+      started: undefined,
+      student_no: undefined,
+      nickname: undefined,
+      score: undefined,
+    });
   });
 
   it("text number: a number within min/max", () => {
@@ -222,13 +254,26 @@ describe("validateAnswers: values", () => {
     expectError({ ...p3, improve: { content: { priority: 1, agree: "yes" }, delivery: { priority: 1 } } }, "improve", "wrong_type");
     expectError({ ...p3, improve: { content: { priority: 1, tags: ["a", "a"] }, delivery: { priority: 1 } } }, "improve", "duplicate");
     expectError({ ...p3, improve: { content: { priority: 1, color: "red" }, delivery: { priority: 1 } } }, "improve", "unknown_column");
-    expectError({ ...p3, improve: { content: { priority: 1 }, delivery: { priority: 1 }, price: { priority: 1 } } }, "improve", "unknown_row");
+    expectError(
+      { ...p3, improve: { content: { priority: 1 }, delivery: { priority: 1 }, price: { priority: 1 } } },
+      "improve",
+      "unknown_row",
+    );
     expectError({ ...p3, improve: { content: [1], delivery: { priority: 1 } } }, "improve", "wrong_type");
     expectError({ ...p3, improve: [{ priority: 1 }] }, "improve", "wrong_type");
-    expectError({ ...p3, improve: { content: { priority: { deep: { deeper: [1] } } }, delivery: { priority: 1 } } }, "improve", "wrong_type");
+    expectError(
+      { ...p3, improve: { content: { priority: { deep: { deeper: [1] } } }, delivery: { priority: 1 } } },
+      "improve",
+      "wrong_type",
+    );
     const e = expectError({ ...p3, improve: { content: { priority: 1 } } }, "improve", "cell_required", "en");
     expect(e.message).toBe("“Improvements”: “Priority” is not answered in these rows: Delivery");
-    const cell = expectError({ ...p3, improve: { content: { priority: 1, stars: 4 }, delivery: { priority: 1 } } }, "improve", "not_allowed", "en");
+    const cell = expectError(
+      { ...p3, improve: { content: { priority: 1, stars: 4 }, delivery: { priority: 1 } } },
+      "improve",
+      "not_allowed",
+      "en",
+    );
     expect(cell.message).toBe("“Improvements › Content › Stars”: 4 is not an allowed value (1–3)");
   });
 
@@ -241,7 +286,7 @@ describe("validateAnswers: values", () => {
 describe("validateAnswers: questions, visibility, required", () => {
   it("refuses unknown question names", () => {
     const e = expectError({ ...base(), q99: 5 }, "q99", "unknown_question", "en");
-    expect(e.message).toBe("There is no question \"q99\" in this questionnaire");
+    expect(e.message).toBe('There is no question "q99" in this questionnaire');
     expectError({ ...base(), "grade-Comment": "x" }, "grade-Comment", "unknown_question");
     expectError({ ...base(), ATTITUDE: 4 }, "ATTITUDE", "unknown_question");
   });
@@ -261,7 +306,15 @@ describe("validateAnswers: questions, visibility, required", () => {
     expectOk({ ...base(), recommend: true });
     expectError({ ...base(), recommend: false }, "why_not", "required");
     // The panel "about" shows only when consent = yes: hours (required) is then not asked.
-    expectOk({ ...base(), consent: "no", hours: undefined, started: undefined, student_no: undefined, nickname: undefined, score: undefined });
+    expectOk({
+      ...base(),
+      consent: "no",
+      hours: undefined,
+      started: undefined,
+      student_no: undefined,
+      nickname: undefined,
+      score: undefined,
+    });
     // Page 3 shows only when attitude <= 2: suggestion (required) and improve are not asked.
     expectOk(base());
   });
@@ -282,27 +335,45 @@ describe("validateAnswers: questions, visibility, required", () => {
     const e = expectError({ ...base(), why_not: "太难" }, "why_not", "hidden", "en");
     expect(e.message).toBe("“Why not” is not shown, so it cannot be answered");
     expectError({ ...base(), attendance: "rarely", grade: 2 }, "grade", "hidden");
-    expectError({ ...base(), consent: "no", nickname: undefined, student_no: undefined, score: undefined, started: undefined }, "hours", "hidden");
+    expectError(
+      { ...base(), consent: "no", nickname: undefined, student_no: undefined, score: undefined, started: undefined },
+      "hours",
+      "hidden",
+    );
     expectError({ ...base(), suggestion: "x" }, "suggestion", "hidden");
     expectError({ ...base(), improve: { content: { priority: 1 }, delivery: { priority: 1 } } }, "improve", "hidden");
     // …also a hidden question's "other" text.
-    const survey = { elements: [{ type: "boolean", name: "b" }, { type: "radiogroup", name: "r", choices: [1], showOtherItem: true, visibleIf: "{b} = true" }] };
+    const survey = {
+      elements: [
+        { type: "boolean", name: "b" },
+        { type: "radiogroup", name: "r", choices: [1], showOtherItem: true, visibleIf: "{b} = true" },
+      ],
+    };
     const p = compilePlan(survey);
-    expect(validateAnswers(p, { b: false, "r-Comment": "x" }, "en")).toMatchObject({ ok: false, errors: [{ question: "r", code: "hidden" }] });
+    expect(validateAnswers(p, { b: false, "r-Comment": "x" }, "en")).toMatchObject({
+      ok: false,
+      errors: [{ question: "r", code: "hidden" }],
+    });
   });
 });
 
 describe("validateAnswers: untrusted shapes", () => {
   it("refuses __proto__ and constructor keys as JSON.parse builds them, without polluting anything", () => {
-    const json = JSON.stringify(base()).replace(/^\{/, "{\"__proto__\": {\"polluted\": true}, \"constructor\": {\"prototype\": {\"polluted\": true}},");
+    const json = JSON.stringify(base()).replace(
+      /^\{/,
+      '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}},',
+    );
     const answers = JSON.parse(json) as unknown;
     const errors = errorsOf(answers);
-    expect(errors.map((e) => [e.question, e.code])).toEqual([["__proto__", "forbidden_key"], ["constructor", "forbidden_key"]]);
-    expect(errors[0].message).toBe("提交的答案中含有不允许的键 \"__proto__\"");
+    expect(errors.map((e) => [e.question, e.code])).toEqual([
+      ["__proto__", "forbidden_key"],
+      ["constructor", "forbidden_key"],
+    ]);
+    expect(errors[0].message).toBe('提交的答案中含有不允许的键 "__proto__"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const nested = JSON.parse(JSON.stringify(base()).replace("\"quality\":{", "\"quality\":{\"__proto__\":{\"polluted\":1},")) as unknown;
-    expect(expectError(nested, "quality", "forbidden_key", "en").message).toBe("Forbidden key \"__proto__\" in “Teaching quality”");
-    const cell = JSON.parse(JSON.stringify(withPage3()).replace("\"content\":{", "\"content\":{\"__proto__\":1,")) as unknown;
+    const nested = JSON.parse(JSON.stringify(base()).replace('"quality":{', '"quality":{"__proto__":{"polluted":1},')) as unknown;
+    expect(expectError(nested, "quality", "forbidden_key", "en").message).toBe('Forbidden key "__proto__" in “Teaching quality”');
+    const cell = JSON.parse(JSON.stringify(withPage3()).replace('"content":{', '"content":{"__proto__":1,')) as unknown;
     expectError(cell, "improve", "forbidden_key");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -315,7 +386,10 @@ describe("validateAnswers: untrusted shapes", () => {
 
   it("refuses non-plain objects and arrays inside", () => {
     expectError({ ...base(), quality: new Map([["clarity", 3]]) }, "quality", "wrong_type");
-    class Row { clarity = 3; pace = 1; }
+    class Row {
+      clarity = 3;
+      pace = 1;
+    }
     expectError({ ...base(), quality: new Row() }, "quality", "wrong_type");
     class List extends Array<string> {}
     const list = new List();
@@ -351,24 +425,50 @@ describe("messages", () => {
       elements: [
         { type: "text", name: "enrolled", inputType: "number", title: { default: "应到人数", en: "Enrolled" } },
         {
-          type: "text", name: "present", inputType: "number", title: { default: "实到人数", en: "Present" },
-          validators: [{ type: "expression", expression: "{present} <= {enrolled}", text: { default: "实到人数不能多于应到人数", en: "Cannot exceed enrolled" } }],
+          type: "text",
+          name: "present",
+          inputType: "number",
+          title: { default: "实到人数", en: "Present" },
+          validators: [
+            {
+              type: "expression",
+              expression: "{present} <= {enrolled}",
+              text: { default: "实到人数不能多于应到人数", en: "Cannot exceed enrolled" },
+            },
+          ],
         },
       ],
     };
     const p = compilePlan(survey);
     const r = validateAnswers(p, { enrolled: 30, present: 31 }, "zh");
-    expect(r).toEqual({ ok: false, errors: [{ question: "present", code: "expression_failed", message: "「实到人数」：实到人数不能多于应到人数" }] });
+    expect(r).toEqual({
+      ok: false,
+      errors: [{ question: "present", code: "expression_failed", message: "「实到人数」：实到人数不能多于应到人数" }],
+    });
     expect(validateAnswers(p, { enrolled: 30, present: 30 }, "en").ok).toBe(true);
   });
 });
 
 describe("survey-core alone", () => {
   // Why the server checks values itself: survey-core's validation accepts these.
-  it("accepts out-of-range ratings, unknown choices and rows, over-long text and mixed \"none\"", () => {
+  it('accepts out-of-range ratings, unknown choices and rows, over-long text and mixed "none"', () => {
     const model = new Model(FIXTURE_SURVEY);
-    model.data = { ...base(), attitude: 9, attendance: "sometimes", quality: { clarity: 3, pace: 1, speed: 2 }, methods: ["none", "lab", "lab"], nickname: "ok", recommend: "maybe" };
-    const flagged = model.getAllQuestions().filter((q) => { q.validate(true); return q.errors.length > 0; }).map((q) => q.name);
+    model.data = {
+      ...base(),
+      attitude: 9,
+      attendance: "sometimes",
+      quality: { clarity: 3, pace: 1, speed: 2 },
+      methods: ["none", "lab", "lab"],
+      nickname: "ok",
+      recommend: "maybe",
+    };
+    const flagged = model
+      .getAllQuestions()
+      .filter((q) => {
+        q.validate(true);
+        return q.errors.length > 0;
+      })
+      .map((q) => q.name);
     expect(flagged).not.toContain("attitude");
     expect(flagged).not.toContain("attendance");
     expect(flagged).not.toContain("quality");
@@ -392,7 +492,11 @@ describe("getPlan", () => {
     expect(a).toBe(b);
     expect(await getPlan(1, load)).toBe(a);
     expect(loads).toBe(1);
-    await expect(getPlan(2, async () => { throw new Error("db down"); })).rejects.toThrow("db down");
+    await expect(
+      getPlan(2, async () => {
+        throw new Error("db down");
+      }),
+    ).rejects.toThrow("db down");
     await expect(getPlan(3, async () => ({ elements: [{ type: "paneldynamic", name: "p" }] }))).rejects.toThrow(/not supported/);
     expect(planCache.size).toBe(1);
     expect((await getPlan(2, async () => tiny(2))).questions[0].name).toBe("q2");
@@ -407,7 +511,10 @@ describe("getPlan", () => {
     expect(planCache.size).toBe(PLAN_CACHE_LIMIT);
     expect(await getPlan(0, async () => tiny(0))).toBe(first);
     let reloaded = false;
-    await getPlan(1, async () => { reloaded = true; return tiny(1); });
+    await getPlan(1, async () => {
+      reloaded = true;
+      return tiny(1);
+    });
     expect(reloaded).toBe(true);
     planCache.clear();
   });
@@ -425,7 +532,11 @@ describe("the students' comment boxes (500 characters)", () => {
   it("refuses 501, naming the limit and the length, in Chinese and in English", () => {
     const zh = validateAnswers(studentPlan, { ...valid, strengths: "很".repeat(501) }, "zh");
     const en = validateAnswers(studentPlan, { ...valid, suggestions: "x".repeat(620) }, "en");
-    expect(zh.ok || zh.errors.map((e) => [e.question, e.code, e.message])).toEqual([["strengths", "too_long", "「该教师教学中最值得肯定的方面」的内容过长（501 字，最多 500 字）"]]);
-    expect(en.ok || en.errors.map((e) => [e.question, e.message])).toEqual([["suggestions", "“What could this teacher do to improve?”: the text is too long (620 characters; at most 500)"]]);
+    expect(zh.ok || zh.errors.map((e) => [e.question, e.code, e.message])).toEqual([
+      ["strengths", "too_long", "「该教师教学中最值得肯定的方面」的内容过长（501 字，最多 500 字）"],
+    ]);
+    expect(en.ok || en.errors.map((e) => [e.question, e.message])).toEqual([
+      ["suggestions", "“What could this teacher do to improve?”: the text is too long (620 characters; at most 500)"],
+    ]);
   });
 });

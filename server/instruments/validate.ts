@@ -1,6 +1,13 @@
 import {
-  compilePlan, EMAIL_RE, FORBIDDEN_KEYS, isIsoDate,
-  type Check, type Plan, type PlanQuestion, type Primitive, type ValueSpec,
+  compilePlan,
+  EMAIL_RE,
+  FORBIDDEN_KEYS,
+  isIsoDate,
+  type Check,
+  type Plan,
+  type PlanQuestion,
+  type Primitive,
+  type ValueSpec,
 } from "./plan";
 import { checkMessages } from "../i18n/messages";
 
@@ -34,9 +41,7 @@ import { checkMessages } from "../i18n/messages";
 
 export type Locale = "zh" | "en";
 export type AnswerError = { question: string; code: AnswerErrorCode; message: string };
-export type ValidationResult =
-  | { ok: true; answers: Record<string, unknown> }
-  | { ok: false; errors: AnswerError[] };
+export type ValidationResult = { ok: true; answers: Record<string, unknown> } | { ok: false; errors: AnswerError[] };
 
 /** At most this many errors are reported. */
 export const MAX_ERRORS = 100;
@@ -135,7 +140,11 @@ class Run {
   errors: AnswerError[] = [];
   /** Condition results: 0 not yet run, 1 true, 2 false. */
   private cache: Uint8Array;
-  constructor(readonly plan: Plan, readonly locale: Locale, readonly values: Record<string, unknown>) {
+  constructor(
+    readonly plan: Plan,
+    readonly locale: Locale,
+    readonly values: Record<string, unknown>,
+  ) {
     this.cache = new Uint8Array(plan.conditions.length);
   }
 
@@ -153,7 +162,7 @@ class Run {
     }
     if (w.column !== null) {
       const spec = w.q.spec;
-      t += ` › ${spec.kind === "matrixdropdown" ? spec.columns.get(w.column)?.title[l] ?? w.column : w.column}`;
+      t += ` › ${spec.kind === "matrixdropdown" ? (spec.columns.get(w.column)?.title[l] ?? w.column) : w.column}`;
     }
     return t;
   }
@@ -176,7 +185,11 @@ class Run {
       this.at(w, code, params);
       return;
     }
-    this.errors.push({ question: w.q.name, code, message: formatAnswerMessage("validator_text", this.locale, { title: this.title(w), text: check.text[this.locale] }) });
+    this.errors.push({
+      question: w.q.name,
+      code,
+      message: formatAnswerMessage("validator_text", this.locale, { title: this.title(w), text: check.text[this.locale] }),
+    });
   }
 
   wrongType(w: Where, expected: Expected) {
@@ -292,9 +305,13 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
     const s = sent[i];
     const cs = commentSent[i];
     const spec = q.spec;
-    const needsCompleteness = q.required || q.requiredIf !== null
-      || (spec.kind === "matrix" && spec.eachRowRequired) || spec.kind === "matrixdropdown" || (spec.kind === "multi" && spec.min > 0)
-      || q.expressionChecks.length > 0;
+    const needsCompleteness =
+      q.required ||
+      q.requiredIf !== null ||
+      (spec.kind === "matrix" && spec.eachRowRequired) ||
+      spec.kind === "matrixdropdown" ||
+      (spec.kind === "multi" && spec.min > 0) ||
+      q.expressionChecks.length > 0;
     if (s === 0 && cs === 0 && !needsCompleteness) continue;
     const w: Where = { q, row: null, column: null };
     if (!run.isVisible(q)) {
@@ -341,9 +358,10 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
 function checkComment(run: Run, q: PlanQuestion, w: Where, value: unknown, cs: number) {
   const c = q.comment!;
   if (cs === 2) return;
-  const otherSelected = c.other && value !== undefined && (q.spec.kind === "single"
-    ? value === q.spec.other
-    : q.spec.kind === "multi" && Array.isArray(value) && value.includes(q.spec.other));
+  const otherSelected =
+    c.other &&
+    value !== undefined &&
+    (q.spec.kind === "single" ? value === q.spec.other : q.spec.kind === "multi" && Array.isArray(value) && value.includes(q.spec.other));
   const text = own(run.values, c.key);
   if (otherSelected) {
     if (!isAnswered(text)) run.at(w, "other_empty");
@@ -361,7 +379,8 @@ function checkValue(run: Run, spec: ValueSpec, raw: unknown, w: Where): Checked 
         return BAD;
       }
       if (!spec.allowed.has(raw)) {
-        if (spec.values.some((x) => typeof x === typeof raw)) run.at(w, "not_allowed", { value: show(raw), allowed: showAllowed(spec.values, run.locale) });
+        if (spec.values.some((x) => typeof x === typeof raw))
+          run.at(w, "not_allowed", { value: show(raw), allowed: showAllowed(spec.values, run.locale) });
         else run.wrongType(w, "choice");
         return BAD;
       }
@@ -483,7 +502,12 @@ function checkMulti(run: Run, spec: Extract<ValueSpec, { kind: "multi" }>, raw: 
  * (plus a little slack), no prototype keys, no unknown rows; empty rows are left out.
  * Problems are reported; `ok` is false if there was any.
  */
-function answeredRows(run: Run, rows: { has(row: string): boolean; size: number }, raw: unknown, w: Where): { ok: boolean; rows: [string, unknown][] } | typeof BAD {
+function answeredRows(
+  run: Run,
+  rows: { has(row: string): boolean; size: number },
+  raw: unknown,
+  w: Where,
+): { ok: boolean; rows: [string, unknown][] } | typeof BAD {
   if (!isPlainObject(raw)) {
     run.wrongType(w, "object");
     return BAD;
@@ -673,7 +697,10 @@ function runChecks(run: Run, checks: Check[], v: string | number, w: Where): boo
  * For a candidate answer set (already type-correct), which questions show, are enabled and
  * are required — the same evaluation validateAnswers uses. For test data builders.
  */
-export function questionStates(plan: Plan, values: Record<string, unknown>): { visible: boolean[]; enabled: boolean[]; required: boolean[] } {
+export function questionStates(
+  plan: Plan,
+  values: Record<string, unknown>,
+): { visible: boolean[]; enabled: boolean[]; required: boolean[] } {
   const run = new Run(plan, "en", values);
   return {
     visible: plan.questions.map((q) => run.isVisible(q)),
@@ -699,7 +726,9 @@ export function getPlan(versionId: number, loadSurvey: () => Promise<Record<stri
     plans.set(versionId, hit);
     return hit;
   }
-  const p = Promise.resolve().then(loadSurvey).then((survey) => compilePlan(survey));
+  const p = Promise.resolve()
+    .then(loadSurvey)
+    .then((survey) => compilePlan(survey));
   plans.set(versionId, p);
   while (plans.size > PLAN_CACHE_LIMIT) plans.delete(plans.keys().next().value as number);
   p.catch(() => {

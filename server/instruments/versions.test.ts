@@ -8,8 +8,17 @@ import { checkInstrument } from "./check";
 import { validateAnswers } from "./validate";
 import { importLibrary } from "./library";
 import {
-  approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, instrumentHash, listInstruments,
-  planOfVersion, requireApprovedVersion, retireVersion,
+  approveVersion,
+  checkUpload,
+  createVersion,
+  diffVersion,
+  getInstrument,
+  getVersion,
+  instrumentHash,
+  listInstruments,
+  planOfVersion,
+  requireApprovedVersion,
+  retireVersion,
 } from "./versions";
 import { expectDomainError, refusalOf } from "../test/errors";
 
@@ -33,7 +42,12 @@ function base() {
     kind: "student_evaluation" as string,
     name: { zh: "测试评教表", en: "Test evaluation" },
     indicators: [
-      { id: "I1", name: { zh: "教学态度", en: "Attitude" }, weight: 0.4, children: [{ id: "I1.1", name: { zh: "备课", en: "Preparation" }, weight: 1 }] },
+      {
+        id: "I1",
+        name: { zh: "教学态度", en: "Attitude" },
+        weight: 0.4,
+        children: [{ id: "I1.1", name: { zh: "备课", en: "Preparation" }, weight: 1 }],
+      },
       { id: "I2", name: { zh: "教学效果", en: "Effect" }, weight: 0.6 },
     ],
     items: [
@@ -44,15 +58,29 @@ function base() {
     unscored: [] as string[],
     survey: {
       title: bi("课堂教学评价", "Teaching evaluation"),
-      pages: [{
-        name: "p1",
-        elements: [
-          { type: "radiogroup", name: "q1", title: bi("教师备课充分", "The teacher was well prepared"), isRequired: true, choices: structuredClone(agree) },
-          { type: "radiogroup", name: "q2", title: bi("讲解清楚", "Explanations were clear"), isRequired: true, choices: structuredClone(agree) },
-          { type: "radiogroup", name: "q3", title: bi("收获很大", "I learned a lot"), choices: structuredClone(agree) },
-          { type: "comment", name: "c1", title: bi("意见和建议", "Comments") },
-        ] as Record<string, unknown>[],
-      }],
+      pages: [
+        {
+          name: "p1",
+          elements: [
+            {
+              type: "radiogroup",
+              name: "q1",
+              title: bi("教师备课充分", "The teacher was well prepared"),
+              isRequired: true,
+              choices: structuredClone(agree),
+            },
+            {
+              type: "radiogroup",
+              name: "q2",
+              title: bi("讲解清楚", "Explanations were clear"),
+              isRequired: true,
+              choices: structuredClone(agree),
+            },
+            { type: "radiogroup", name: "q3", title: bi("收获很大", "I learned a lot"), choices: structuredClone(agree) },
+            { type: "comment", name: "c1", title: bi("意见和建议", "Comments") },
+          ] as Record<string, unknown>[],
+        },
+      ],
     },
   };
 }
@@ -79,7 +107,13 @@ describe("createVersion", () => {
     expect(v.file.survey).toEqual(sampleFile().survey);
     // Stored as json: the file keeps its order of keys (the checker's order at the top).
     expect(Object.keys(v.file)).toEqual(["key", "kind", "name", "indicators", "items", "unscored", "survey"]);
-    expect(Object.keys((v.file.survey as { pages: { elements: object[] }[] }).pages[0].elements[0])).toEqual(["type", "name", "title", "isRequired", "choices"]);
+    expect(Object.keys((v.file.survey as { pages: { elements: object[] }[] }).pages[0].elements[0])).toEqual([
+      "type",
+      "name",
+      "title",
+      "isRequired",
+      "choices",
+    ]);
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
     const [row] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, r.versionId));
     expect(row.indicators).toEqual({ indicators: sampleFile().indicators, items: sampleFile().items, unscored: [] });
@@ -90,7 +124,13 @@ describe("createVersion", () => {
     expect(again).toEqual({ ...r, status: "unchanged" });
     expect(await count()).toBe(1);
 
-    const r2 = await createVersion(db, sampleFile((f) => { f.survey.pages[0].elements[0].title = bi("教师备课非常充分", "Very well prepared"); }), s.people.quality.id);
+    const r2 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.survey.pages[0].elements[0].title = bi("教师备课非常充分", "Very well prepared");
+      }),
+      s.people.quality.id,
+    );
     expect(r2).toMatchObject({ status: "created", version: 2 });
     expect((await getVersion(db, r2.versionId)).previous).toEqual({ id: r.versionId, version: 1 });
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "instrument.version.create"));
@@ -106,26 +146,72 @@ describe("createVersion", () => {
     const api = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "en" });
     const verdict = await api.respond.checkPreview({ versionId, answers: { q1: 9 } });
     expect(verdict.ok).toBe(false);
-    expect(verdict.errors.map((e) => [e.question, e.code]).sort()).toEqual([["q1", "not_allowed"], ["q2", "required"]]);
+    expect(verdict.errors.map((e) => [e.question, e.code]).sort()).toEqual([
+      ["q1", "not_allowed"],
+      ["q2", "required"],
+    ]);
     await expect(planOfVersion(db, 999999)).rejects.toMatchObject({ kind: "NOT_FOUND" });
   });
 
   it("the hash ignores key order but not content", () => {
     const a = sampleFile() as never;
     expect(instrumentHash(a)).toBe(instrumentHash(Object.fromEntries(Object.entries(sampleFile()).reverse()) as never));
-    expect(instrumentHash(a)).not.toBe(instrumentHash(sampleFile((f) => { f.items[1].weight = 0.4; f.items[2].weight = 0.6; }) as never));
+    expect(instrumentHash(a)).not.toBe(
+      instrumentHash(
+        sampleFile((f) => {
+          f.items[1].weight = 0.4;
+          f.items[2].weight = 0.6;
+        }) as never,
+      ),
+    );
   });
 
   it.each([
-    ["weights not summing to 1", (f: ReturnType<typeof base>) => { f.indicators[0].weight = 0.5; }, "indicators", /0\.5|1\.1/],
-    ["a missing translation", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[1].title = { default: "讲解清楚" }; }, "survey.pages[0].elements[1].title.en", /英文/],
-    ["an unknown SurveyJS type (jsonErrors)", (f: ReturnType<typeof base>) => { f.survey.pages[0].elements[3].type = "commentx"; }, "survey.pages[0].elements[3].type", /commentx/],
-    ["an item for a missing question", (f: ReturnType<typeof base>) => { f.items[0].question = "q9"; }, "items[0].question", /q9/],
-    ["a feature the server cannot validate (triggers)", (f: ReturnType<typeof base>) => {
-      (f.survey as Record<string, unknown>).triggers = [{ type: "setvalue", expression: "{q1} = 5", setToName: "c1", setValue: "好" }];
-    }, "survey", /triggers/],
+    [
+      "weights not summing to 1",
+      (f: ReturnType<typeof base>) => {
+        f.indicators[0].weight = 0.5;
+      },
+      "indicators",
+      /0\.5|1\.1/,
+    ],
+    [
+      "a missing translation",
+      (f: ReturnType<typeof base>) => {
+        f.survey.pages[0].elements[1].title = { default: "讲解清楚" };
+      },
+      "survey.pages[0].elements[1].title.en",
+      /英文/,
+    ],
+    [
+      "an unknown SurveyJS type (jsonErrors)",
+      (f: ReturnType<typeof base>) => {
+        f.survey.pages[0].elements[3].type = "commentx";
+      },
+      "survey.pages[0].elements[3].type",
+      /commentx/,
+    ],
+    [
+      "an item for a missing question",
+      (f: ReturnType<typeof base>) => {
+        f.items[0].question = "q9";
+      },
+      "items[0].question",
+      /q9/,
+    ],
+    [
+      "a feature the server cannot validate (triggers)",
+      (f: ReturnType<typeof base>) => {
+        (f.survey as Record<string, unknown>).triggers = [{ type: "setvalue", expression: "{q1} = 5", setToName: "c1", setValue: "好" }];
+      },
+      "survey",
+      /triggers/,
+    ],
   ])("a file with %s is refused with its problems, and nothing is stored", async (_, patch, path, text) => {
-    const err = await expectDomainError(createVersion(db, sampleFile(patch), s.people.quality.id), { kind: "BAD_REQUEST", code: "instruments.errors.invalidFile" });
+    const err = await expectDomainError(createVersion(db, sampleFile(patch), s.people.quality.id), {
+      kind: "BAD_REQUEST",
+      code: "instruments.errors.invalidFile",
+    });
     const problems = err.details as { path: string; message: string }[];
     expect(problems.length).toBeGreaterThan(0);
     const p = problems.find((x) => x.path === path);
@@ -136,9 +222,13 @@ describe("createVersion", () => {
   });
 
   it("problems are described in the caller's language", async () => {
-    const bad = sampleFile((f) => { f.indicators[0].weight = 0.5; });
+    const bad = sampleFile((f) => {
+      f.indicators[0].weight = 0.5;
+    });
     const details = async (locale: "zh" | "en") =>
-      (await expectDomainError(createVersion(db, bad, null, locale), { code: "instruments.errors.invalidFile" })).details as { message: string }[];
+      (await expectDomainError(createVersion(db, bad, null, locale), { code: "instruments.errors.invalidFile" })).details as {
+        message: string;
+      }[];
     expect((await details("zh"))[0]?.message).toMatch(/权重/);
     expect((await details("en"))[0]?.message).toMatch(/weights/);
     // Through tRPC: the message is translated and the details carry the problems.
@@ -150,9 +240,25 @@ describe("createVersion", () => {
 
   it("refuses a file whose kind differs from the instrument with the same key", async () => {
     await createVersion(db, sampleFile(), s.people.quality.id);
-    await expectDomainError(createVersion(db, sampleFile((f) => { f.kind = "peer_evaluation"; f.name.zh = "改名"; }), s.people.quality.id), { kind: "CONFLICT", code: "instruments.errors.kindMismatch" });
+    await expectDomainError(
+      createVersion(
+        db,
+        sampleFile((f) => {
+          f.kind = "peer_evaluation";
+          f.name.zh = "改名";
+        }),
+        s.people.quality.id,
+      ),
+      { kind: "CONFLICT", code: "instruments.errors.kindMismatch" },
+    );
     expect(await count()).toBe(1);
-    const check = await checkUpload(db, sampleFile((f) => { f.kind = "peer_evaluation"; }), "zh");
+    const check = await checkUpload(
+      db,
+      sampleFile((f) => {
+        f.kind = "peer_evaluation";
+      }),
+      "zh",
+    );
     expect(check.ok).toBe(false);
     expect(check.problems[0].path).toBe("kind");
   });
@@ -168,7 +274,12 @@ describe("createVersion", () => {
 
   it("a version's content can never be updated (database trigger)", async () => {
     const r = await createVersion(db, sampleFile(), s.people.quality.id);
-    await expect(db.update(instrumentVersions).set({ definition: { changed: true } }).where(eq(instrumentVersions.id, r.versionId))).rejects.toThrow();
+    await expect(
+      db
+        .update(instrumentVersions)
+        .set({ definition: { changed: true } })
+        .where(eq(instrumentVersions.id, r.versionId)),
+    ).rejects.toThrow();
     await expect(db.update(instrumentVersions).set({ version: 7 }).where(eq(instrumentVersions.id, r.versionId))).rejects.toThrow();
     expect((await getVersion(db, r.versionId)).file.key).toBe("test_eval");
   });
@@ -182,28 +293,56 @@ describe("approval", () => {
     const v = await getVersion(db, r.versionId);
     expect(v).toMatchObject({ status: "approved", approvedByName: s.people.quality.name, approvalNote: "经教学指导委员会审议通过" });
     expect(v.approvedAt).toEqual(when);
-    await expect(approveVersion(db, r.versionId, s.people.quality.id, "again")).rejects.toMatchObject({ kind: "CONFLICT", code: "instruments.errors.alreadyApproved" });
+    await expect(approveVersion(db, r.versionId, s.people.quality.id, "again")).rejects.toMatchObject({
+      kind: "CONFLICT",
+      code: "instruments.errors.alreadyApproved",
+    });
     // The database refuses a second approval too.
-    await expect(db.update(instrumentVersions).set({ approvalNote: "changed" }).where(eq(instrumentVersions.id, r.versionId))).rejects.toThrow();
+    await expect(
+      db.update(instrumentVersions).set({ approvalNote: "changed" }).where(eq(instrumentVersions.id, r.versionId)),
+    ).rejects.toThrow();
     expect((await getVersion(db, r.versionId)).approvalNote).toBe("经教学指导委员会审议通过");
   });
 
   it("requires a note of 1–2000 characters", async () => {
     const r = await createVersion(db, sampleFile(), s.people.quality.id);
-    await expect(approveVersion(db, r.versionId, s.people.quality.id, "   ")).rejects.toMatchObject({ code: "instruments.errors.noteRequired" });
-    await expect(approveVersion(db, r.versionId, s.people.quality.id, "x".repeat(2001))).rejects.toMatchObject({ code: "instruments.errors.noteRequired" });
+    await expect(approveVersion(db, r.versionId, s.people.quality.id, "   ")).rejects.toMatchObject({
+      code: "instruments.errors.noteRequired",
+    });
+    await expect(approveVersion(db, r.versionId, s.people.quality.id, "x".repeat(2001))).rejects.toMatchObject({
+      code: "instruments.errors.noteRequired",
+    });
     expect((await getVersion(db, r.versionId)).status).toBe("draft");
   });
 
   it("refuses a draft older than an approved version; earlier approved versions stay approved", async () => {
     const v1 = await createVersion(db, sampleFile(), s.people.quality.id);
-    const v2 = await createVersion(db, sampleFile((f) => { f.name.zh = "测试评教表二"; }), s.people.quality.id);
-    const v3 = await createVersion(db, sampleFile((f) => { f.name.zh = "测试评教表三"; }), s.people.quality.id);
+    const v2 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.name.zh = "测试评教表二";
+      }),
+      s.people.quality.id,
+    );
+    const v3 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.name.zh = "测试评教表三";
+      }),
+      s.people.quality.id,
+    );
     await approveVersion(db, v1.versionId, s.people.quality.id, "v1 ok");
     await approveVersion(db, v3.versionId, s.people.quality.id, "v3 ok");
-    await expect(approveVersion(db, v2.versionId, s.people.quality.id, "late")).rejects.toMatchObject({ code: "instruments.errors.newerApproved", params: { version: 2, newer: 3 } });
+    await expect(approveVersion(db, v2.versionId, s.people.quality.id, "late")).rejects.toMatchObject({
+      code: "instruments.errors.newerApproved",
+      params: { version: 2, newer: 3 },
+    });
     const inst = await getInstrument(db, v1.instrumentId);
-    expect(inst.versions.map((v) => [v.version, v.status])).toEqual([[3, "approved"], [2, "draft"], [1, "approved"]]);
+    expect(inst.versions.map((v) => [v.version, v.status])).toEqual([
+      [3, "approved"],
+      [2, "draft"],
+      [1, "approved"],
+    ]);
     expect(inst.currentApprovedId).toBe(v3.versionId);
     expect(inst.name).toBe("测试评教表三");
     const [listed] = await listInstruments(db);
@@ -212,19 +351,31 @@ describe("approval", () => {
 
   it("requireApprovedVersion refuses drafts, retired and missing versions", async () => {
     const r = await createVersion(db, sampleFile(), s.people.quality.id);
-    await expect(requireApprovedVersion(db, r.versionId)).rejects.toMatchObject({ kind: "BAD_REQUEST", code: "instruments.errors.notApproved" });
+    await expect(requireApprovedVersion(db, r.versionId)).rejects.toMatchObject({
+      kind: "BAD_REQUEST",
+      code: "instruments.errors.notApproved",
+    });
     await expect(requireApprovedVersion(db, 999999)).rejects.toMatchObject({ kind: "NOT_FOUND" });
     await approveVersion(db, r.versionId, s.people.quality.id, "ok");
     const ok = await requireApprovedVersion(db, r.versionId);
     expect(ok).toMatchObject({ id: r.versionId, version: 1 });
     expect(ok.file.key).toBe("test_eval");
     await retireVersion(db, r.versionId, s.people.quality.id);
-    await expect(requireApprovedVersion(db, r.versionId)).rejects.toMatchObject({ code: "instruments.errors.notApproved", params: { status: "retired" } });
+    await expect(requireApprovedVersion(db, r.versionId)).rejects.toMatchObject({
+      code: "instruments.errors.notApproved",
+      params: { status: "retired" },
+    });
   });
 
   it("retires an approved version or withdraws a draft, for good", async () => {
     const v1 = await createVersion(db, sampleFile(), s.people.quality.id);
-    const v2 = await createVersion(db, sampleFile((f) => { f.name.en = "Second"; }), s.people.quality.id);
+    const v2 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.name.en = "Second";
+      }),
+      s.people.quality.id,
+    );
     await approveVersion(db, v1.versionId, s.people.quality.id, "ok");
     await retireVersion(db, v1.versionId, s.people.quality.id);
     await retireVersion(db, v2.versionId, s.people.quality.id);
@@ -232,7 +383,9 @@ describe("approval", () => {
     expect(a).toMatchObject({ status: "retired", retiredByName: s.people.quality.name, approvalNote: "ok" });
     expect(a.approvedAt).not.toBeNull();
     await expect(retireVersion(db, v1.versionId, s.people.quality.id)).rejects.toMatchObject({ code: "instruments.errors.alreadyRetired" });
-    await expect(approveVersion(db, v2.versionId, s.people.quality.id, "late")).rejects.toMatchObject({ code: "instruments.errors.alreadyRetired" });
+    await expect(approveVersion(db, v2.versionId, s.people.quality.id, "late")).rejects.toMatchObject({
+      code: "instruments.errors.alreadyRetired",
+    });
     await expect(db.update(instrumentVersions).set({ status: "draft" }).where(eq(instrumentVersions.id, v2.versionId))).rejects.toThrow();
   });
 });
@@ -240,36 +393,84 @@ describe("approval", () => {
 describe("diffVersion", () => {
   it("compares with the previous version by default, or with the one asked for", async () => {
     const v1 = await createVersion(db, sampleFile(), s.people.quality.id);
-    const v2 = await createVersion(db, sampleFile((f) => { f.items[1].weight = 0.3; f.items[2].weight = 0.7; }), s.people.quality.id);
-    const v3 = await createVersion(db, sampleFile((f) => { f.items[1].weight = 0.3; f.items[2].weight = 0.7; f.survey.pages[0].elements[2].isRequired = true; }), s.people.quality.id);
+    const v2 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.items[1].weight = 0.3;
+        f.items[2].weight = 0.7;
+      }),
+      s.people.quality.id,
+    );
+    const v3 = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.items[1].weight = 0.3;
+        f.items[2].weight = 0.7;
+        f.survey.pages[0].elements[2].isRequired = true;
+      }),
+      s.people.quality.id,
+    );
     expect(await diffVersion(db, v1.versionId)).toEqual({ base: null, target: { id: v1.versionId, version: 1 }, diff: null });
     const d3 = await diffVersion(db, v3.versionId);
     expect(d3.base).toEqual({ id: v2.versionId, version: 2 });
-    expect(d3.diff!.changes).toEqual([expect.objectContaining({ op: "changed", entity: "question", key: "q3", field: "isRequired", before: null, after: true })]);
+    expect(d3.diff!.changes).toEqual([
+      expect.objectContaining({ op: "changed", entity: "question", key: "q3", field: "isRequired", before: null, after: true }),
+    ]);
     const d31 = await diffVersion(db, v3.versionId, v1.versionId);
     expect(d31.diff!.counts).toEqual({ added: 0, removed: 0, changed: 3 });
-    const other = await createVersion(db, sampleFile((f) => { f.key = "other_eval"; }), s.people.quality.id);
+    const other = await createVersion(
+      db,
+      sampleFile((f) => {
+        f.key = "other_eval";
+      }),
+      s.people.quality.id,
+    );
     await expect(diffVersion(db, v3.versionId, other.versionId)).rejects.toMatchObject({ kind: "NOT_FOUND" });
   });
 });
 
 describe("importLibrary", () => {
   it("imports files as versions, approves them when asked, and is idempotent", async () => {
-    const files = [sampleFile(), sampleFile((f) => { f.key = "peer_test"; f.kind = "peer_evaluation"; })];
+    const files = [
+      sampleFile(),
+      sampleFile((f) => {
+        f.key = "peer_test";
+        f.kind = "peer_evaluation";
+      }),
+    ];
     const first = await importLibrary(db, files, { approvedBy: s.people.quality.id, note: "示范数据：视同专家组审议通过" });
-    expect(first.map((r) => [r.key, r.status, r.version, r.approved])).toEqual([["test_eval", "created", 1, true], ["peer_test", "created", 1, true]]);
+    expect(first.map((r) => [r.key, r.status, r.version, r.approved])).toEqual([
+      ["test_eval", "created", 1, true],
+      ["peer_test", "created", 1, true],
+    ]);
     const again = await importLibrary(db, files, { approvedBy: s.people.quality.id });
-    expect(again.map((r) => [r.status, r.approved])).toEqual([["unchanged", true], ["unchanged", true]]);
+    expect(again.map((r) => [r.status, r.approved])).toEqual([
+      ["unchanged", true],
+      ["unchanged", true],
+    ]);
     expect(await count()).toBe(2);
     const v = await getVersion(db, first[0].versionId);
     expect(v).toMatchObject({ status: "approved", approvalNote: "示范数据：视同专家组审议通过" });
     // Without approvedBy: drafts.
-    const drafts = await importLibrary(db, [sampleFile((f) => { f.name.en = "Changed"; })]);
+    const drafts = await importLibrary(db, [
+      sampleFile((f) => {
+        f.name.en = "Changed";
+      }),
+    ]);
     expect(drafts).toEqual([expect.objectContaining({ status: "created", version: 2, approved: false })]);
   });
 
   it("a bad file imports nothing", async () => {
-    await expectDomainError(importLibrary(db, [sampleFile(), sampleFile((f) => { f.key = "bad"; f.indicators[0].weight = 0.9; })]), { code: "instruments.errors.invalidFile" });
+    await expectDomainError(
+      importLibrary(db, [
+        sampleFile(),
+        sampleFile((f) => {
+          f.key = "bad";
+          f.indicators[0].weight = 0.9;
+        }),
+      ]),
+      { code: "instruments.errors.invalidFile" },
+    );
     expect(await count()).toBe(0);
   });
 });
@@ -292,7 +493,13 @@ describe("access through tRPC", () => {
 
     for (const p of [s.people.adminA, s.people.teacherA, s.people.hr, s.people.studentA]) {
       const api = await as(p);
-      await expect(api.instruments.upload({ file: sampleFile((f) => { f.name.zh = "x"; }) })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(
+        api.instruments.upload({
+          file: sampleFile((f) => {
+            f.name.zh = "x";
+          }),
+        }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(api.instruments.approve({ id: r.versionId, note: "ok" })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(api.instruments.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(api.instruments.check({ file: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });

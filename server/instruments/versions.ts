@@ -38,9 +38,12 @@ export const instrumentLifecycle = lifecycle({
   table: instrumentVersions,
   series: "instrumentId",
   codes: {
-    notFound: "instruments.errors.versionNotFound", noteRequired: "instruments.errors.noteRequired",
-    alreadyApproved: "instruments.errors.alreadyApproved", alreadyRetired: "instruments.errors.alreadyRetired",
-    newerApproved: "instruments.errors.newerApproved", notApproved: "instruments.errors.notApproved",
+    notFound: "instruments.errors.versionNotFound",
+    noteRequired: "instruments.errors.noteRequired",
+    alreadyApproved: "instruments.errors.alreadyApproved",
+    alreadyRetired: "instruments.errors.alreadyRetired",
+    newerApproved: "instruments.errors.newerApproved",
+    notApproved: "instruments.errors.notApproved",
   },
   audit: { action: "instrument.version", subject: (v) => `${v.instrumentId} v${v.version}`, idKey: "versionId" },
   noteMax: NOTE_MAX,
@@ -65,9 +68,14 @@ export function instrumentHash(file: InstrumentFile): string {
 }
 
 /** Checks a raw file: the checked file, or its problems described in `locale`. */
-export function checkFile(raw: unknown, locale: Locale):
-  { ok: true; file: InstrumentFile } | { ok: false; problems: DescribedProblem[] } {
-  const size = (() => { try { return JSON.stringify(raw)?.length ?? 0; } catch { return Infinity; } })();
+export function checkFile(raw: unknown, locale: Locale): { ok: true; file: InstrumentFile } | { ok: false; problems: DescribedProblem[] } {
+  const size = (() => {
+    try {
+      return JSON.stringify(raw)?.length ?? 0;
+    } catch {
+      return Infinity;
+    }
+  })();
   if (size > FILE_MAX_CHARS) {
     return { ok: false, problems: [{ path: "", message: translate(locale, "instruments.errors.tooLarge", { max: FILE_MAX_CHARS }) }] };
   }
@@ -78,7 +86,10 @@ export function checkFile(raw: unknown, locale: Locale):
       compilePlan(res.file.survey);
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
-      return { ok: false, problems: [{ path: "survey", message: translate(locale, "instruments.errors.notValidatable", { detail: e.message }) }] };
+      return {
+        ok: false,
+        problems: [{ path: "survey", message: translate(locale, "instruments.errors.notValidatable", { detail: e.message }) }],
+      };
     }
     return { ok: true, file: res.file };
   }
@@ -101,13 +112,26 @@ export async function checkUpload(db: DbOrTx, raw: unknown, locale: Locale) {
   const [inst] = await db.select().from(instruments).where(eq(instruments.key, file.key));
   if (inst && inst.kind !== file.kind) {
     return {
-      ok: false as const, sameAs: null,
-      problems: [{ path: "kind", message: translate(locale, "instruments.errors.kindMismatch", { key: file.key, kind: translate(locale, `instruments.kinds.${inst.kind}`) }) }],
+      ok: false as const,
+      sameAs: null,
+      problems: [
+        {
+          path: "kind",
+          message: translate(locale, "instruments.errors.kindMismatch", {
+            key: file.key,
+            kind: translate(locale, `instruments.kinds.${inst.kind}`),
+          }),
+        },
+      ],
     };
   }
   const same = inst
-    ? (await db.select({ id: instrumentVersions.id, version: instrumentVersions.version }).from(instrumentVersions)
-      .where(and(eq(instrumentVersions.instrumentId, inst.id), eq(instrumentVersions.hash, instrumentHash(file)))))[0]
+    ? (
+        await db
+          .select({ id: instrumentVersions.id, version: instrumentVersions.version })
+          .from(instrumentVersions)
+          .where(and(eq(instrumentVersions.instrumentId, inst.id), eq(instrumentVersions.hash, instrumentHash(file))))
+      )[0]
     : undefined;
   return { ok: true as const, problems: [] as DescribedProblem[], sameAs: same ?? null };
 }
@@ -119,22 +143,31 @@ export async function createVersion(db: DbOrTx, raw: unknown, actorId: number | 
   const file = res.file;
   const hash = instrumentHash(file);
   return db.transaction(async (tx) => {
-    await tx.insert(instruments).values({ key: file.key, kind: file.kind, name: file.name.zh, nameEn: file.name.en })
+    await tx
+      .insert(instruments)
+      .values({ key: file.key, kind: file.kind, name: file.name.zh, nameEn: file.name.en })
       .onConflictDoNothing({ target: instruments.key });
     // The lock serialises version numbers of one instrument.
     const [inst] = await tx.select().from(instruments).where(eq(instruments.key, file.key)).for("update");
     if (inst.kind !== file.kind) {
-      throw new DomainError("CONFLICT", "instruments.errors.kindMismatch", { key: file.key, kind: translate(locale, `instruments.kinds.${inst.kind}`) });
+      throw new DomainError("CONFLICT", "instruments.errors.kindMismatch", {
+        key: file.key,
+        kind: translate(locale, `instruments.kinds.${inst.kind}`),
+      });
     }
     const made = await instrumentLifecycle.create(tx, {
-      series: inst.id, hash, actorId, subject: (version) => `${file.key} v${version}`,
+      series: inst.id,
+      hash,
+      actorId,
+      subject: (version) => `${file.key} v${version}`,
       values: {
         definition: file,
         indicators: { indicators: file.indicators, items: file.items, unscored: file.unscored ?? [] },
       },
     });
     // The instrument is listed under its latest version's name.
-    if (made.status === "created") await tx.update(instruments).set({ name: file.name.zh, nameEn: file.name.en }).where(eq(instruments.id, inst.id));
+    if (made.status === "created")
+      await tx.update(instruments).set({ name: file.name.zh, nameEn: file.name.en }).where(eq(instruments.id, inst.id));
     return { status: made.status, instrumentId: inst.id, versionId: made.id, version: made.version, key: file.key };
   });
 }
@@ -162,15 +195,26 @@ export type VersionSummary = Awaited<ReturnType<typeof versionsQuery>>[number];
 /** Every instrument with its latest version and its current (latest approved) version. */
 export async function listInstruments(db: DbOrTx) {
   const list = await db.select().from(instruments).orderBy(asc(instruments.kind), asc(instruments.key));
-  const versions = await db.select({
-    id: instrumentVersions.id, instrumentId: instrumentVersions.instrumentId, version: instrumentVersions.version,
-    status: instrumentVersions.status, createdAt: instrumentVersions.createdAt, approvedAt: instrumentVersions.approvedAt,
-  }).from(instrumentVersions).orderBy(asc(instrumentVersions.version));
+  const versions = await db
+    .select({
+      id: instrumentVersions.id,
+      instrumentId: instrumentVersions.instrumentId,
+      version: instrumentVersions.version,
+      status: instrumentVersions.status,
+      createdAt: instrumentVersions.createdAt,
+      approvedAt: instrumentVersions.approvedAt,
+    })
+    .from(instrumentVersions)
+    .orderBy(asc(instrumentVersions.version));
   return list.map((i) => {
     const own = versions.filter((v) => v.instrumentId === i.id);
     const approved = own.filter((v) => v.status === "approved");
     return {
-      id: i.id, key: i.key, kind: i.kind, name: i.name, nameEn: i.nameEn,
+      id: i.id,
+      key: i.key,
+      kind: i.kind,
+      name: i.name,
+      nameEn: i.nameEn,
       versionCount: own.length,
       latest: own.at(-1) ?? null,
       approved: approved.at(-1) ?? null,
@@ -191,11 +235,17 @@ export async function getInstrument(db: DbOrTx, id: number) {
 export async function getVersion(db: DbOrTx, id: number) {
   const [v] = await versionsQuery(db).where(eq(instrumentVersions.id, id));
   if (!v) throw notFound("instruments.errors.versionNotFound");
-  const [row] = await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions).where(eq(instrumentVersions.id, id));
+  const [row] = await db
+    .select({ definition: instrumentVersions.definition })
+    .from(instrumentVersions)
+    .where(eq(instrumentVersions.id, id));
   const [inst] = await db.select().from(instruments).where(eq(instruments.id, v.instrumentId));
-  const [prev] = await db.select({ id: instrumentVersions.id, version: instrumentVersions.version }).from(instrumentVersions)
+  const [prev] = await db
+    .select({ id: instrumentVersions.id, version: instrumentVersions.version })
+    .from(instrumentVersions)
     .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), lt(instrumentVersions.version, v.version)))
-    .orderBy(desc(instrumentVersions.version)).limit(1);
+    .orderBy(desc(instrumentVersions.version))
+    .limit(1);
   return {
     ...v,
     instrument: { id: inst.id, key: inst.key, kind: inst.kind, name: inst.name, nameEn: inst.nameEn },
@@ -208,8 +258,14 @@ export async function getVersion(db: DbOrTx, id: number) {
  * The diff of a version against another version of the same instrument (default: the
  * previous one). `base` is null for a first version.
  */
-export async function diffVersion(db: DbOrTx, id: number, against?: number): Promise<{
-  base: { id: number; version: number } | null; target: { id: number; version: number }; diff: VersionDiff | null;
+export async function diffVersion(
+  db: DbOrTx,
+  id: number,
+  against?: number,
+): Promise<{
+  base: { id: number; version: number } | null;
+  target: { id: number; version: number };
+  diff: VersionDiff | null;
 }> {
   const [v] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, id));
   if (!v) throw notFound("instruments.errors.versionNotFound");
@@ -218,14 +274,18 @@ export async function diffVersion(db: DbOrTx, id: number, against?: number): Pro
     [base] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, against));
     if (!base || base.instrumentId !== v.instrumentId) throw notFound("instruments.errors.versionNotFound");
   } else {
-    [base] = await db.select().from(instrumentVersions)
+    [base] = await db
+      .select()
+      .from(instrumentVersions)
       .where(and(eq(instrumentVersions.instrumentId, v.instrumentId), lt(instrumentVersions.version, v.version)))
-      .orderBy(desc(instrumentVersions.version)).limit(1);
+      .orderBy(desc(instrumentVersions.version))
+      .limit(1);
   }
   const target = { id: v.id, version: v.version };
   if (!base) return { base: null, target, diff: null };
   return {
-    base: { id: base.id, version: base.version }, target,
+    base: { id: base.id, version: base.version },
+    target,
     diff: diffVersions(base.definition as unknown as InstrumentFile, v.definition as unknown as InstrumentFile),
   };
 }
@@ -245,7 +305,13 @@ export async function retireVersion(db: DbOrTx, versionId: number, actorId: numb
 /** The version a campaign may use: approved, or a DomainError (not found / not approved). */
 export async function requireApprovedVersion(db: DbOrTx, versionId: number) {
   const v = await instrumentLifecycle.requireApproved(db, versionId);
-  return { id: v.id, instrumentId: v.instrumentId, version: v.version, approvedAt: v.approvedAt as Date, file: v.definition as unknown as InstrumentFile };
+  return {
+    id: v.id,
+    instrumentId: v.instrumentId,
+    version: v.version,
+    approvedAt: v.approvedAt as Date,
+    file: v.definition as unknown as InstrumentFile,
+  };
 }
 
 /**
@@ -254,7 +320,9 @@ export async function requireApprovedVersion(db: DbOrTx, versionId: number) {
  */
 export async function planOfVersion(db: DbOrTx, versionId: number): Promise<Plan> {
   return getPlan(versionId, async () => {
-    const [row] = await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions)
+    const [row] = await db
+      .select({ definition: instrumentVersions.definition })
+      .from(instrumentVersions)
       .where(eq(instrumentVersions.id, versionId));
     if (!row) throw notFound("instruments.errors.versionNotFound");
     return (row.definition as unknown as InstrumentFile).survey;

@@ -61,8 +61,14 @@ export function walkSurvey(survey: Json, visit: (node: WalkNode) => void): void 
   walkObject(survey, "survey", "survey", undefined, undefined, visit);
 }
 
-function walkObject(obj: unknown, className: string, path: string, via: string | undefined, parent: WalkNode | undefined,
-  visit: (node: WalkNode) => void) {
+function walkObject(
+  obj: unknown,
+  className: string,
+  path: string,
+  via: string | undefined,
+  parent: WalkNode | undefined,
+  visit: (node: WalkNode) => void,
+) {
   const node: WalkNode = { value: obj, className, path, via, parent, localizable: [] };
   if (!isJsonObject(obj)) {
     visit(node);
@@ -125,7 +131,9 @@ export function surveyQuestions(survey: unknown): SurveyQuestion[] {
   };
   elements(survey, "survey");
   if (Array.isArray(survey.pages)) {
-    survey.pages.forEach((page, i) => { if (isJsonObject(page)) elements(page, `survey.pages[${i}]`); });
+    survey.pages.forEach((page, i) => {
+      if (isJsonObject(page)) elements(page, `survey.pages[${i}]`);
+    });
   }
   return out;
 }

@@ -9,13 +9,25 @@ import { issueForInvitation } from "../anonymity/issue";
 import { publicKeysFor } from "../anonymity/targetkeys";
 import { closeCampaign } from "../campaigns/campaigns";
 import {
-  BASE_URL, CLOSES, DURING, employerCampaign, endOfTermCampaign, graduateCampaign, invitationTokenFor, invitationsOf, LATER,
-  linkTokens, OPENS, SECRET, submit, tableText, trackingData, type Tracking,
+  BASE_URL,
+  CLOSES,
+  DURING,
+  employerCampaign,
+  endOfTermCampaign,
+  graduateCampaign,
+  invitationTokenFor,
+  invitationsOf,
+  LATER,
+  linkTokens,
+  OPENS,
+  SECRET,
+  submit,
+  tableText,
+  trackingData,
+  type Tracking,
 } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
-import {
-  createInvitations, exportInvitationLinks, invitationToken, resolveInvitation, sendInvitations,
-} from "./invitations";
+import { createInvitations, exportInvitationLinks, invitationToken, resolveInvitation, sendInvitations } from "./invitations";
 import { expectDomainError } from "../test/errors";
 
 let db: Db;
@@ -47,14 +59,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") { row.push(cell); cell = ""; } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell); rows.push(row); row = []; cell = ""; i++;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
     } else cell += ch;
   }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -121,8 +146,14 @@ describe("resolveInvitation and issueForInvitation", () => {
   it("a ready link gives the survey; obtaining the token uses it up; the answers are stored as the alumni group's", async () => {
     const i1 = of(t.a1);
     expect(await resolveInvitation(db, tokenOf(i1), DURING)).toEqual({
-      invitationId: i1.id, targetId: i1.targetId, campaignId: g.id, campaignName: "2026届毕业生跟踪调查", closesAt: CLOSES,
-      versionId: g.versionId, targetLabel: "软件工程 2026届", state: "ready",
+      invitationId: i1.id,
+      targetId: i1.targetId,
+      campaignId: g.id,
+      campaignName: "2026届毕业生跟踪调查",
+      closesAt: CLOSES,
+      versionId: g.versionId,
+      targetLabel: "软件工程 2026届",
+      state: "ready",
     });
     const tok = await invitationTokenFor(db, i1.id, DURING);
     expect((await resolveInvitation(db, tokenOf(i1), DURING)).state).toBe("used");
@@ -136,7 +167,13 @@ describe("resolveInvitation and issueForInvitation", () => {
     await closeCampaign(db, g.id, LATER, null, SECRET);
     const rows = await db.select().from(responses);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ targetId: i1.targetId, raterGroup: "alumni", instrumentVersionId: g.versionId, answers: { q1: 3 }, declined: false });
+    expect(rows[0]).toMatchObject({
+      targetId: i1.targetId,
+      raterGroup: "alumni",
+      instrumentVersionId: g.versionId,
+      answers: { q1: 3 },
+      declined: false,
+    });
     // Nothing on the invitation side names the response.
     expect(await tableText(db, "invitations")).not.toContain(rows[0].spentTokenHash);
   });
@@ -157,12 +194,15 @@ describe("resolveInvitation and issueForInvitation", () => {
   it("concurrent issuance for one link gives exactly one signature", async () => {
     const i1 = of(t.a1);
     const pk = (await publicKeysFor(db, [i1.targetId])).get(i1.targetId)!;
-    const attempts = await Promise.all([1, 2, 3, 4].map(async () => {
-      const token = prepareToken();
-      return { token, ...(await blindToken(pk, token)) };
-    }));
-    const results = await Promise.allSettled(attempts.map((a) =>
-      issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(a.blindedMsg) }, DURING, SECRET)));
+    const attempts = await Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        const token = prepareToken();
+        return { token, ...(await blindToken(pk, token)) };
+      }),
+    );
+    const results = await Promise.allSettled(
+      attempts.map((a) => issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(a.blindedMsg) }, DURING, SECRET)),
+    );
     const ok = results.flatMap((r, i) => (r.status === "fulfilled" ? [{ r: r.value, a: attempts[i] }] : []));
     expect(ok).toHaveLength(1);
     for (const r of results) {
@@ -174,11 +214,18 @@ describe("resolveInvitation and issueForInvitation", () => {
 
   it("a bad blinded message or an unknown invitation is refused and leaves the link usable", async () => {
     const i1 = of(t.a1);
-    await expectDomainError(issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(new Uint8Array(300).fill(255)) }, DURING, SECRET),
-      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" });
-    await expectDomainError(issueForInvitation(db, { invitationId: 999_999, blindedMsg: toBase64(new Uint8Array(256).fill(1)) }, DURING, SECRET),
-      { kind: "NOT_FOUND", code: "respond.submit.errors.invitationNotFound" });
-    await expectDomainError(issueForInvitation(db, { invitationId: i1.id, blindedMsg: "" }, DURING, SECRET), { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidRequest" });
+    await expectDomainError(
+      issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(new Uint8Array(300).fill(255)) }, DURING, SECRET),
+      { kind: "BAD_REQUEST", code: "respond.submit.errors.invalidBlindedMessage" },
+    );
+    await expectDomainError(
+      issueForInvitation(db, { invitationId: 999_999, blindedMsg: toBase64(new Uint8Array(256).fill(1)) }, DURING, SECRET),
+      { kind: "NOT_FOUND", code: "respond.submit.errors.invitationNotFound" },
+    );
+    await expectDomainError(issueForInvitation(db, { invitationId: i1.id, blindedMsg: "" }, DURING, SECRET), {
+      kind: "BAD_REQUEST",
+      code: "respond.submit.errors.invalidRequest",
+    });
     expect((await resolveInvitation(db, tokenOf(i1), DURING)).state).toBe("ready");
   });
 
@@ -191,7 +238,10 @@ describe("resolveInvitation and issueForInvitation", () => {
     await closed(new Date(OPENS.getTime() - 1000));
     await closed(CLOSES);
     // This link expired early (the campaign itself is still open).
-    await db.update(invitations).set({ expiresAt: new Date(DURING.getTime() - 1000) }).where(eq(invitations.id, i1.id));
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(DURING.getTime() - 1000) })
+      .where(eq(invitations.id, i1.id));
     await closed(DURING);
     expect((await resolveInvitation(db, tokenOf(of(t.a2)), DURING)).state).toBe("ready");
     await closeCampaign(db, g.id, LATER);
@@ -223,20 +273,31 @@ describe("sendInvitations", () => {
       expect(r.body).not.toContain("/i/");
       expect(r.subject).toBe(g.name);
     }
-    expect(inv.filter((i) => i.sentOn !== null).map((i) => i.alumnusId).sort()).toEqual([t.a1.id, t.a2.id, t.a4.id, t.b1.id].sort());
+    expect(
+      inv
+        .filter((i) => i.sentOn !== null)
+        .map((i) => i.alumnusId)
+        .sort(),
+    ).toEqual([t.a1.id, t.a2.id, t.a4.id, t.b1.id].sort());
     expect(inv.find((i) => i.alumnusId === t.a1.id)!.sentOn).toBe("2026-12-28");
     expect(inv.find((i) => i.alumnusId === t.a3.id)!.sentOn).toBeNull();
 
     expect(await sendInvitations(db, await quality(), g.id, SECRET, LATER)).toEqual({ created: 0, total: 5, queued: 0, noContact: 1 });
     expect(await outboxRows()).toHaveLength(4);
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "campaign.invitations.send"));
-    expect(audit.map((a) => [a.actorId, a.subject])).toEqual([[s.people.quality.id, `campaign ${g.id}`], [s.people.quality.id, `campaign ${g.id}`]]);
+    expect(audit.map((a) => [a.actorId, a.subject])).toEqual([
+      [s.people.quality.id, `campaign ${g.id}`],
+      [s.people.quality.id, `campaign ${g.id}`],
+    ]);
   });
 
   it("employer contacts: e-mail, else SMS, none without an address", async () => {
     const e = await employerCampaign(db, s, t);
     expect(await sendInvitations(db, await quality(), e.id, SECRET, DURING)).toMatchObject({ queued: 2, noContact: 1 });
-    expect((await outboxRows()).map((r) => [r.channel, r.recipient])).toEqual([["sms", "13900000002"], ["email", "hr@e1.example.com"]]);
+    expect((await outboxRows()).map((r) => [r.channel, r.recipient])).toEqual([
+      ["sms", "13900000002"],
+      ["email", "hr@e1.example.com"],
+    ]);
   });
 
   it("a link already used is not sent", async () => {
@@ -254,28 +315,59 @@ describe("sendInvitations", () => {
     const q = await quality();
     const results = await Promise.all([1, 2, 3].map(() => sendInvitations(db, q, g.id, SECRET, DURING)));
     expect(results.reduce((n, r) => n + r.queued, 0)).toBe(4);
-    expect((await outboxRows()).map((r) => r.recipient)).toEqual(["13800000002", "a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com"]);
+    expect((await outboxRows()).map((r) => r.recipient)).toEqual([
+      "13800000002",
+      "a1@alumni.example.com",
+      "a4@alumni.example.com",
+      "b1@alumni.example.com",
+    ]);
   });
 
   it("refuses other kinds, closed campaigns and actors outside the campaign's scope; nothing queued", async () => {
     const g = await graduateCampaign(db, s);
     const eot = await endOfTermCampaign(db, s);
-    await expectDomainError(sendInvitations(db, await quality(), eot.id, SECRET, DURING), { kind: "BAD_REQUEST", code: "campaigns.errors.noInvitations" });
-    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
-    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.teacherA), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
-    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.hr), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.forbidden" });
-    await expectDomainError(sendInvitations(db, await quality(), 999_999, SECRET, DURING), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
+    await expectDomainError(sendInvitations(db, await quality(), eot.id, SECRET, DURING), {
+      kind: "BAD_REQUEST",
+      code: "campaigns.errors.noInvitations",
+    });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.outsideScope",
+    });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.teacherA), g.id, SECRET, DURING), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.forbidden",
+    });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.hr), g.id, SECRET, DURING), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.forbidden",
+    });
+    await expectDomainError(sendInvitations(db, await quality(), 999_999, SECRET, DURING), {
+      kind: "NOT_FOUND",
+      code: "campaigns.errors.notFound",
+    });
     await closeCampaign(db, g.id, LATER);
-    await expectDomainError(sendInvitations(db, await quality(), g.id, SECRET, LATER), { kind: "CONFLICT", code: "campaigns.errors.notOpen" });
+    await expectDomainError(sendInvitations(db, await quality(), g.id, SECRET, LATER), {
+      kind: "CONFLICT",
+      code: "campaigns.errors.notOpen",
+    });
     expect(await outboxRows()).toEqual([]);
     expect(await db.select().from(invitations)).toEqual([]);
   });
 
   it("a unit admin sends its own unit's wave, and only its own", async () => {
     const g = await graduateCampaign(db, s, { actorId: s.people.adminA.id, scopeUnitId: s.unitA.id });
-    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminB), g.id, SECRET, DURING), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(sendInvitations(db, await sessionOf(db, s.people.adminB), g.id, SECRET, DURING), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.outsideScope",
+    });
     // Only 软件工程's cohort is in college A's wave.
-    expect(await sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING)).toEqual({ created: 4, total: 4, queued: 3, noContact: 1 });
+    expect(await sendInvitations(db, await sessionOf(db, s.people.adminA), g.id, SECRET, DURING)).toEqual({
+      created: 4,
+      total: 4,
+      queued: 3,
+      noContact: 1,
+    });
   });
 });
 
@@ -292,7 +384,14 @@ describe("exportInvitationLinks", () => {
     expect(rows).toHaveLength(inv.length);
     const byName = new Map(rows.map((r) => [r[1], r]));
     expect([...byName.keys()].sort()).toEqual([t.a1, t.a2, t.a3, t.a4, t.b1].map((a) => a.name).sort());
-    expect(byName.get(t.a1.name)!.slice(0, 6)).toEqual(["毕业生", "校友甲", "软件工程 2026届", "a1@alumni.example.com", "13800000001", "wx_a1"]);
+    expect(byName.get(t.a1.name)!.slice(0, 6)).toEqual([
+      "毕业生",
+      "校友甲",
+      "软件工程 2026届",
+      "a1@alumni.example.com",
+      "13800000001",
+      "wx_a1",
+    ]);
     for (const r of rows) {
       const [kind, name, , , , , link, sent, used] = r;
       expect(kind).toBe("毕业生");
@@ -310,7 +409,10 @@ describe("exportInvitationLinks", () => {
     }
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "campaign.invitations.export"));
     expect(audit).toMatchObject([{ actorId: s.people.quality.id, subject: `campaign ${g.id}`, detail: { rows: 5 } }]);
-    await expectDomainError(exportInvitationLinks(db, await sessionOf(db, s.people.adminB), g.id, SECRET, BASE_URL), { kind: "FORBIDDEN", code: "campaigns.errors.outsideScope" });
+    await expectDomainError(exportInvitationLinks(db, await sessionOf(db, s.people.adminB), g.id, SECRET, BASE_URL), {
+      kind: "FORBIDDEN",
+      code: "campaigns.errors.outsideScope",
+    });
     expect(await db.select().from(auditLog).where(eq(auditLog.action, "campaign.invitations.export"))).toHaveLength(1);
   });
 

@@ -29,7 +29,8 @@ export const INVITATION_PATH = "/i/";
 
 export function invitationToken(secret: Secret, nonce: string): string {
   return createHmac("sha256", typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret))
-    .update(`tqe/invitation:${nonce}`).digest("base64url");
+    .update(`tqe/invitation:${nonce}`)
+    .digest("base64url");
 }
 
 export function invitationTokenHash(token: string): string {
@@ -52,7 +53,10 @@ const invitee = { target_id: col.int, alumnus_id: col.int.nullable, contact_id: 
 export async function createInvitations(db: DbOrTx, campaignId: number, secret: Secret): Promise<{ created: number; total: number }> {
   const [c] = await db.select({ closes_at: campaigns.closesAt }).from(campaigns).where(eq(campaigns.id, campaignId));
   if (!c) throw new DomainError("NOT_FOUND", "campaigns.errors.notFound");
-  const missing = await queryRows(db, invitee, sql`
+  const missing = await queryRows(
+    db,
+    invitee,
+    sql`
     select t.id as target_id, a.id as alumnus_id, null::int as contact_id
     from campaign_targets t join alumni a on a.cohort_id = t.cohort_id
     where t.campaign_id = ${campaignId}
@@ -61,7 +65,8 @@ export async function createInvitations(db: DbOrTx, campaignId: number, secret: 
     select t.id, null, ec.id
     from campaign_targets t join employer_contacts ec on ec.employer_id = t.employer_id
     where t.campaign_id = ${campaignId}
-      and not exists (select 1 from invitations i where i.target_id = t.id and i.contact_id = ec.id)`);
+      and not exists (select 1 from invitations i where i.target_id = t.id and i.contact_id = ec.id)`,
+  );
   const expires = c.closes_at.toISOString();
   let created = 0;
   for (let i = 0; i < missing.length; i += 2000) {
@@ -69,27 +74,53 @@ export async function createInvitations(db: DbOrTx, campaignId: number, secret: 
       const nonce = randomBytes(16).toString("base64url");
       return sql`(${m.target_id}, ${m.alumnus_id}, ${m.contact_id}, ${invitationTokenHash(invitationToken(secret, nonce))}, ${nonce}, ${expires}::timestamptz)`;
     });
-    const r = await queryRows(db, { id: col.int }, sql`
+    const r = await queryRows(
+      db,
+      { id: col.int },
+      sql`
       insert into invitations (target_id, alumnus_id, contact_id, token_hash, nonce, expires_at)
-      values ${sql.join(batch, sql`, `)} on conflict do nothing returning id`);
+      values ${sql.join(batch, sql`, `)} on conflict do nothing returning id`,
+    );
     created += r.length;
   }
-  const total = await queryValue(db, col.int, sql`
-    select count(*)::int as n from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`);
+  const total = await queryValue(
+    db,
+    col.int,
+    sql`
+    select count(*)::int as n from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`,
+  );
   return { created, total };
 }
 
 export type InvitationListRow = {
-  invitationId: number; kind: "alumni" | "employer"; name: string; group: string;
-  email: string | null; phone: string | null; wechat: string | null; nonce: string;
-  sentOn: string | null; used: boolean;
+  invitationId: number;
+  kind: "alumni" | "employer";
+  name: string;
+  group: string;
+  email: string | null;
+  phone: string | null;
+  wechat: string | null;
+  nonce: string;
+  sentOn: string | null;
+  used: boolean;
 };
 
 async function invitationRows(db: DbOrTx, campaignId: number): Promise<InvitationListRow[]> {
-  const rows = await queryRows(db, {
-    id: col.int, kind: col.oneOf(["alumni", "employer"]), name: col.text, grp: col.text, email: col.text.nullable, phone: col.text.nullable,
-    wechat: col.text.nullable, nonce: col.text, sent_on: col.text.nullable, used: col.bool,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      id: col.int,
+      kind: col.oneOf(["alumni", "employer"]),
+      name: col.text,
+      grp: col.text,
+      email: col.text.nullable,
+      phone: col.text.nullable,
+      wechat: col.text.nullable,
+      nonce: col.text,
+      sent_on: col.text.nullable,
+      used: col.bool,
+    },
+    sql`
     select i.id, case when i.alumnus_id is not null then 'alumni' else 'employer' end as kind,
       coalesce(a.name, ec.name) as name,
       coalesce(p.name || ' ' || gc.graduation_year || '届', e.name) as grp,
@@ -99,10 +130,19 @@ async function invitationRows(db: DbOrTx, campaignId: number): Promise<Invitatio
       left join alumni a on a.id = i.alumnus_id left join graduate_cohorts gc on gc.id = a.cohort_id
       left join programmes p on p.id = gc.programme_id
       left join employer_contacts ec on ec.id = i.contact_id left join employers e on e.id = ec.employer_id
-    where t.campaign_id = ${campaignId} order by kind, grp, name, i.id`);
+    where t.campaign_id = ${campaignId} order by kind, grp, name, i.id`,
+  );
   return rows.map((r) => ({
-    invitationId: r.id, kind: r.kind, name: r.name, group: r.grp, email: r.email, phone: r.phone, wechat: r.wechat,
-    nonce: r.nonce, sentOn: r.sent_on, used: r.used,
+    invitationId: r.id,
+    kind: r.kind,
+    name: r.name,
+    group: r.grp,
+    email: r.email,
+    phone: r.phone,
+    wechat: r.wechat,
+    nonce: r.nonce,
+    sentOn: r.sent_on,
+    used: r.used,
   }));
 }
 
@@ -116,7 +156,8 @@ async function invitationRows(db: DbOrTx, campaignId: number): Promise<Invitatio
  */
 export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId: number, secret: Secret, now: Date) {
   const c = await assertCanManageCampaign(db, actor, campaignId);
-  if (c.kind !== "graduate_tracking" && c.kind !== "employer_tracking") throw new DomainError("BAD_REQUEST", "campaigns.errors.noInvitations");
+  if (c.kind !== "graduate_tracking" && c.kind !== "employer_tracking")
+    throw new DomainError("BAD_REQUEST", "campaigns.errors.noInvitations");
   if (c.state !== "open") throw new DomainError("CONFLICT", "campaigns.errors.notOpen", { state: c.state });
   const day = beijingDate(now);
   return db.transaction(async (tx) => {
@@ -130,9 +171,13 @@ export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId
         noContact++;
         continue;
       }
-      const claimed = await queryRows(tx, { id: col.int }, sql`
+      const claimed = await queryRows(
+        tx,
+        { id: col.int },
+        sql`
         update invitations set sent_on = ${day}::date
-        where id = ${r.invitationId} and sent_on is null and token_issued_on is null returning id`);
+        where id = ${r.invitationId} and sent_on is null and token_issued_on is null returning id`,
+      );
       if (claimed.length === 0) continue; // sent (or used) meanwhile
       await tx.execute(sql`
         insert into outbox (channel, kind, campaign_id, recipient, subject, body)
@@ -140,7 +185,12 @@ export async function sendInvitations(db: DbOrTx, actor: SessionUser, campaignId
           ${invitationBody(r.name, c.name, new Date(c.closesAt), r.nonce)})`);
       queued++;
     }
-    await recordAudit(tx, { actorId: actor.id, action: "campaign.invitations.send", subject: `campaign ${campaignId}`, detail: { created: made.created, queued, noContact } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "campaign.invitations.send",
+      subject: `campaign ${campaignId}`,
+      detail: { created: made.created, queued, noContact },
+    });
     return { created: made.created, total: made.total, queued, noContact };
   });
 }
@@ -164,31 +214,61 @@ export function hideLinks(body: string): string {
 }
 
 /** The campaign's invitations as CSV (UTF-8 with BOM, opens in Excel) with their links; audited. */
-export async function exportInvitationLinks(db: DbOrTx, actor: SessionUser, campaignId: number, secret: Secret, baseUrl: string): Promise<string> {
+export async function exportInvitationLinks(
+  db: DbOrTx,
+  actor: SessionUser,
+  campaignId: number,
+  secret: Secret,
+  baseUrl: string,
+): Promise<string> {
   await assertCanManageCampaign(db, actor, campaignId);
   const rows = await invitationRows(db, campaignId);
   // Names and addresses come from imports: a cell Excel would run as a formula is kept as text (csvCell).
   const lines = [csvLine(["类型", "姓名", "届别/单位", "邮箱", "手机", "微信", "个人链接", "已发送", "已使用"])];
   for (const r of rows) {
-    lines.push(csvLine([
-      r.kind === "alumni" ? "毕业生" : "用人单位", r.name, r.group, r.email, r.phone, r.wechat,
-      r.used ? "" : invitationLink(baseUrl, secret, r.nonce), r.sentOn ?? "", r.used ? "是" : "否",
-    ]));
+    lines.push(
+      csvLine([
+        r.kind === "alumni" ? "毕业生" : "用人单位",
+        r.name,
+        r.group,
+        r.email,
+        r.phone,
+        r.wechat,
+        r.used ? "" : invitationLink(baseUrl, secret, r.nonce),
+        r.sentOn ?? "",
+        r.used ? "是" : "否",
+      ]),
+    );
   }
-  await recordAudit(db, { actorId: actor.id, action: "campaign.invitations.export", subject: `campaign ${campaignId}`, detail: { rows: rows.length } });
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: "campaign.invitations.export",
+    subject: `campaign ${campaignId}`,
+    detail: { rows: rows.length },
+  });
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
 /** Counts for the campaign page: invitations made, sent, used (opened and token obtained). */
 export async function invitationCounts(db: DbOrTx, campaignId: number) {
-  return queryOne(db, { total: col.int, sent: col.int, used: col.int }, sql`
+  return queryOne(
+    db,
+    { total: col.int, sent: col.int, used: col.int },
+    sql`
     select count(*)::int as total, count(i.sent_on)::int as sent, count(i.token_issued_on)::int as used
-    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`);
+    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId}`,
+  );
 }
 
 export type ResolvedInvitation = {
-  invitationId: number; targetId: number; campaignId: number; campaignName: string; closesAt: Date;
-  versionId: number; targetLabel: string; state: "ready" | "used" | "closed";
+  invitationId: number;
+  targetId: number;
+  campaignId: number;
+  campaignName: string;
+  closesAt: Date;
+  versionId: number;
+  targetLabel: string;
+  state: "ready" | "used" | "closed";
 };
 
 /**
@@ -198,10 +278,22 @@ export type ResolvedInvitation = {
  */
 export async function resolveInvitation(db: DbOrTx, token: string, now: Date): Promise<ResolvedInvitation> {
   if (!TOKEN_RE.test(token)) throw new DomainError("NOT_FOUND", "respond.submit.errors.invitationNotFound");
-  const r = await queryRow(db, {
-    id: col.int, target_id: col.int, campaign_id: col.int, name: col.text, closes_at: col.date, opens_at: col.date,
-    state: col.text, expires_at: col.date, used: col.bool, version_id: col.int.nullable, label: col.text,
-  }, sql`
+  const r = await queryRow(
+    db,
+    {
+      id: col.int,
+      target_id: col.int,
+      campaign_id: col.int,
+      name: col.text,
+      closes_at: col.date,
+      opens_at: col.date,
+      state: col.text,
+      expires_at: col.date,
+      used: col.bool,
+      version_id: col.int.nullable,
+      label: col.text,
+    },
+    sql`
     select i.id, i.target_id, c.id as campaign_id, c.name, c.opens_at, c.closes_at, c.state, i.expires_at,
       (i.token_issued_on is not null) as used, ci.instrument_version_id as version_id,
       coalesce(p.name || ' ' || gc.graduation_year || '届', e.name, '') as label
@@ -210,12 +302,18 @@ export async function resolveInvitation(db: DbOrTx, token: string, now: Date): P
         and ci.rater_group = (case when t.cohort_id is not null then 'alumni' else 'employer' end)::rater_group
       left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes p on p.id = gc.programme_id
       left join employers e on e.id = t.employer_id
-    where i.token_hash = ${invitationTokenHash(token)}`);
+    where i.token_hash = ${invitationTokenHash(token)}`,
+  );
   if (!r || r.version_id === null) throw new DomainError("NOT_FOUND", "respond.submit.errors.invitationNotFound");
   const open = r.state === "open" && now >= r.opens_at && now < r.closes_at && now < r.expires_at;
   return {
-    invitationId: r.id, targetId: r.target_id, campaignId: r.campaign_id, campaignName: r.name,
-    closesAt: r.closes_at, versionId: r.version_id, targetLabel: r.label,
+    invitationId: r.id,
+    targetId: r.target_id,
+    campaignId: r.campaign_id,
+    campaignName: r.name,
+    closesAt: r.closes_at,
+    versionId: r.version_id,
+    targetLabel: r.label,
     state: !open ? "closed" : r.used ? "used" : "ready",
   };
 }

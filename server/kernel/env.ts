@@ -24,7 +24,12 @@ const baseSchema = z.object({
   // process runs it (one node of several at a time, elected in PostgreSQL); off, it does not.
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   // Milliseconds between two rounds of the background work.
-  SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(24 * 3600_000).default(60_000),
+  SCHEDULER_TICK_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(24 * 3600_000)
+    .default(60_000),
   // The port `next start` listens on, for links when APP_URL is unset.
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Command lines print the stack of a failure; the recompute prints its steps' times.
@@ -37,8 +42,18 @@ const schema = baseSchema.extend({
   // for links in invitations; unset, the request's own Host is taken.
   APP_URL: z.string().url().optional(),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   // Reverse proxies in front of the app that append the client's address to X-Forwarded-For:

@@ -2,11 +2,18 @@
 // parameters; server/api/trpc.ts turns them into tRPC errors in the user's language. The code is
 // a typed catalogue key, so an error without its message fails to compile.
 import type { MessageKey } from "../i18n/messages";
-export type DomainErrorKind = "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "PAYLOAD_TOO_LARGE";
+export type DomainErrorKind =
+  "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "PAYLOAD_TOO_LARGE";
 
 // The HTTP status each kind answers with in route handlers (tRPC maps its own codes alike).
 export const HTTP_STATUS: Record<DomainErrorKind, number> = {
-  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, TOO_MANY_REQUESTS: 429,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
 };
 
 export class DomainError extends Error {

@@ -5,7 +5,8 @@ describe("ids", () => {
   it("accepts 1…2^31−1 and nothing else", () => {
     expect(idSchema.safeParse(1).success).toBe(true);
     expect(idSchema.safeParse(MAX_ID).success).toBe(true);
-    for (const bad of [0, -1, 1.5, MAX_ID + 1, 3_000_000_000, Number.NaN, Infinity, "1"]) expect(idSchema.safeParse(bad).success, String(bad)).toBe(false);
+    for (const bad of [0, -1, 1.5, MAX_ID + 1, 3_000_000_000, Number.NaN, Infinity, "1"])
+      expect(idSchema.safeParse(bad).success, String(bad)).toBe(false);
   });
 
   it("reads an id from text: decimal digits in range only", () => {

@@ -13,7 +13,11 @@ export const idSchema = z.number().int().positive().max(MAX_ID);
  * A row id from text: a route parameter, a query-string value or a form field. Decimal digits
  * only (no sign, exponent, hex or spaces), then the same range as idSchema.
  */
-export const idTextSchema = z.string().regex(/^[0-9]{1,10}$/).transform(Number).pipe(idSchema);
+export const idTextSchema = z
+  .string()
+  .regex(/^[0-9]{1,10}$/)
+  .transform(Number)
+  .pipe(idSchema);
 
 /** The id a URL segment, query value or form field names, or null when it names none. */
 export function parseId(raw: unknown): number | null {
@@ -25,4 +29,7 @@ export function parseId(raw: unknown): number | null {
  * A school year ("2026-2027"), the key of policies, appraisals and attainment runs: two
  * consecutive years ("2026-2028" and "2026-27" name none). Every boundary checks it with this.
  */
-export const schoolYearSchema = z.string().regex(/^\d{4}-\d{4}$/, { abort: true }).refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1);
+export const schoolYearSchema = z
+  .string()
+  .regex(/^\d{4}-\d{4}$/, { abort: true })
+  .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1);

@@ -33,8 +33,16 @@ import type { MessageKey } from "../i18n/messages";
 
 /** The columns the lifecycle reads and writes: lifecycleColumns() and an id. */
 export type VersionedTable = PgTable & {
-  id: AnyPgColumn; version: AnyPgColumn; hash: AnyPgColumn; status: AnyPgColumn; createdBy: AnyPgColumn;
-  approvedBy: AnyPgColumn; approvedAt: AnyPgColumn; approvalNote: AnyPgColumn; retiredBy: AnyPgColumn; retiredAt: AnyPgColumn;
+  id: AnyPgColumn;
+  version: AnyPgColumn;
+  hash: AnyPgColumn;
+  status: AnyPgColumn;
+  createdBy: AnyPgColumn;
+  approvedBy: AnyPgColumn;
+  approvedAt: AnyPgColumn;
+  approvalNote: AnyPgColumn;
+  retiredBy: AnyPgColumn;
+  retiredAt: AnyPgColumn;
 };
 
 /** What the lifecycle knows of every row (the table's own row type carries the rest). */
@@ -77,7 +85,10 @@ export type LifecycleConfig<T extends VersionedTable, K extends string, R> = {
 export type CreateOutcome = { status: "created" | "unchanged"; id: number; version: number };
 
 /** What `create` takes besides the lifecycle's own values (and the series, given apart). */
-export type VersionValues<T extends VersionedTable, K extends string> = Omit<T["$inferInsert"], "version" | "hash" | "createdBy" | "status" | K>;
+export type VersionValues<T extends VersionedTable, K extends string> = Omit<
+  T["$inferInsert"],
+  "version" | "hash" | "createdBy" | "status" | K
+>;
 
 export type Lifecycle<T extends VersionedTable, K extends string, R> = {
   readonly table: T;
@@ -93,10 +104,16 @@ export type Lifecycle<T extends VersionedTable, K extends string, R> = {
    * "unchanged" when a version of the series has `hash`; in a transaction (a savepoint when
    * `db` is one already). The audit subject is `subject(version)`, by default `<series> v<n>`.
    */
-  create(db: DbOrTx, p: {
-    series: string | number; hash: string; values: VersionValues<T, K>; actorId: number | null;
-    subject?: (version: number) => string;
-  }): Promise<CreateOutcome>;
+  create(
+    db: DbOrTx,
+    p: {
+      series: string | number;
+      hash: string;
+      values: VersionValues<T, K>;
+      actorId: number | null;
+      subject?: (version: number) => string;
+    },
+  ): Promise<CreateOutcome>;
   /** Records the approval of a draft; returns the approved row. */
   approve(db: DbOrTx, id: number, actorId: number, note: string, now: Date): Promise<R>;
   /** Retires a version for good; returns the retired row. */
@@ -116,7 +133,8 @@ const retirer = aliasedTable(persons, "retirer");
  * version (createdByName, approvedByName, retiredByName; null when nobody), for lists.
  */
 export function selectWithPeople<F extends SelectedFields>(db: DbOrTx, table: VersionedTable, fields: F) {
-  return db.select({ ...fields, createdByName: creator.name, approvedByName: approver.name, retiredByName: retirer.name })
+  return db
+    .select({ ...fields, createdByName: creator.name, approvedByName: approver.name, retiredByName: retirer.name })
     .from(table as PgTable)
     .leftJoin(creator, eq(creator.id, table.createdBy))
     .leftJoin(approver, eq(approver.id, table.approvedBy))
@@ -124,7 +142,8 @@ export function selectWithPeople<F extends SelectedFields>(db: DbOrTx, table: Ve
 }
 
 export function lifecycle<
-  T extends VersionedTable & Record<K, AnyPgColumn>, K extends string,
+  T extends VersionedTable & Record<K, AnyPgColumn>,
+  K extends string,
   R extends LifecycleRow & Record<K, string | number> = T["$inferSelect"] & LifecycleRow & Record<K, string | number>,
 >(cfg: LifecycleConfig<T, K, R>): Lifecycle<T, K, R> {
   const { table, codes } = cfg;
@@ -162,17 +181,26 @@ export function lifecycle<
 
   async function create(db: DbOrTx, p: Parameters<Lifecycle<T, K, R>["create"]>[1]): Promise<CreateOutcome> {
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`${cfg.lockKey}:${p.series}`}))`);
-    const [same] = await db.select({ id: table.id, version: table.version }).from(source)
+    const [same] = await db
+      .select({ id: table.id, version: table.version })
+      .from(source)
       .where(and(eq(series, p.series), eq(table.hash, p.hash)));
     if (same) return { status: "unchanged", id: col.int(same.id, "id"), version: col.int(same.version, "version") };
-    const [{ max }] = await db.select({ max: sql<unknown>`max(${table.version})` }).from(source).where(eq(series, p.series));
+    const [{ max }] = await db
+      .select({ max: sql<unknown>`max(${table.version})` })
+      .from(source)
+      .where(eq(series, p.series));
     const version = (col.int.nullable(max, "max") ?? 0) + 1;
     const values = { ...p.values, [cfg.series]: p.series, version, hash: p.hash, createdBy: p.actorId };
-    const [row] = await db.insert(table as PgTable).values(values)
+    const [row] = await db
+      .insert(table as PgTable)
+      .values(values)
       .returning({ id: table.id });
     const id = col.int(row.id, "id");
     await recordAudit(db, {
-      actorId: p.actorId, action: action("create"), subject: p.subject ? p.subject(version) : `${p.series} v${version}`,
+      actorId: p.actorId,
+      action: action("create"),
+      subject: p.subject ? p.subject(version) : `${p.series} v${version}`,
       detail: { [idKey]: id, hash: p.hash },
     });
     return { status: "created", id, version };
@@ -186,13 +214,19 @@ export function lifecycle<
         throw new DomainError("CONFLICT", v.status === "approved" ? codes.alreadyApproved : codes.alreadyRetired, { version: v.version });
       }
       if (codes.newerApproved) {
-        const [newer] = await tx.select({ version: table.version }).from(source)
+        const [newer] = await tx
+          .select({ version: table.version })
+          .from(source)
           .where(and(eq(series, v[cfg.series]), gt(table.version, v.version), isNotNull(table.approvedAt)))
-          .orderBy(desc(table.version)).limit(1);
+          .orderBy(desc(table.version))
+          .limit(1);
         if (newer) throw new DomainError("CONFLICT", codes.newerApproved, { version: v.version, newer: col.int(newer.version, "version") });
       }
-      const [row] = (await tx.update(table).set(set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }))
-        .where(and(eq(table.id, id), eq(table.status, "draft"))).returning()) as R[];
+      const [row] = (await tx
+        .update(table)
+        .set(set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }))
+        .where(and(eq(table.id, id), eq(table.status, "draft")))
+        .returning()) as R[];
       await recordAudit(tx, { actorId, action: action("approve"), subject: cfg.audit.subject(v), detail: { [idKey]: id, note: text } });
       return row;
     });
@@ -202,10 +236,16 @@ export function lifecycle<
     return db.transaction(async (tx) => {
       const v = await lock(tx, id);
       if (v.status === "retired") throw new DomainError("CONFLICT", codes.alreadyRetired, { version: v.version });
-      const [row] = (await tx.update(table).set(set({ status: "retired", retiredBy: actorId, retiredAt: now }))
-        .where(eq(table.id, id)).returning()) as R[];
+      const [row] = (await tx
+        .update(table)
+        .set(set({ status: "retired", retiredBy: actorId, retiredAt: now }))
+        .where(eq(table.id, id))
+        .returning()) as R[];
       await recordAudit(tx, {
-        actorId, action: action("retire"), subject: cfg.audit.subject(v), detail: { [idKey]: id, wasApproved: v.status === "approved" },
+        actorId,
+        action: action("retire"),
+        subject: cfg.audit.subject(v),
+        detail: { [idKey]: id, wasApproved: v.status === "approved" },
       });
       return row;
     });
@@ -220,14 +260,25 @@ export function lifecycle<
   }
 
   async function current(db: DbOrTx, s: string | number): Promise<R | null> {
-    const rows = (await db.select().from(source)
+    const rows = (await db
+      .select()
+      .from(source)
       .where(and(eq(series, s), eq(table.status, "approved")))
-      .orderBy(desc(table.version)).limit(1)) as R[];
+      .orderBy(desc(table.version))
+      .limit(1)) as R[];
     return rows[0] ?? null;
   }
 
   return {
-    table, noteMax, checkNote, get, lock, approve, retire, requireApproved, current,
+    table,
+    noteMax,
+    checkNote,
+    get,
+    lock,
+    approve,
+    retire,
+    requireApproved,
+    current,
     create: (db, p) => db.transaction((tx) => create(tx, p)),
   };
 }

@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { col, queryRows } from "@/db/query";
 import { testDb } from "../test/db";
 import {
-  addDays, beijingDate, beijingDayEnd, beijingDayStart, beijingWallClock, beijingWallClockSql, fromBeijingWallClock, schoolYearOf, schoolYearSql, weekday,
+  addDays,
+  beijingDate,
+  beijingDayEnd,
+  beijingDayStart,
+  beijingWallClock,
+  beijingWallClockSql,
+  fromBeijingWallClock,
+  schoolYearOf,
+  schoolYearSql,
+  weekday,
 } from "./time";
 
 describe("Beijing time", () => {
@@ -19,7 +28,8 @@ describe("Beijing time", () => {
     expect(beijingDayEnd("2027-03-02").toISOString()).toBe("2027-03-02T15:59:59.000Z");
     expect(fromBeijingWallClock("2026-09-07T10:00:00").toISOString()).toBe("2026-09-07T02:00:00.000Z");
     expect(fromBeijingWallClock("2026-09-07T10:00").toISOString()).toBe("2026-09-07T02:00:00.000Z");
-    for (const t of ["2026-01-01T00:00:00", "2026-06-30T23:59:59", "2028-02-29T12:34:56"]) expect(beijingWallClock(fromBeijingWallClock(t))).toBe(t);
+    for (const t of ["2026-01-01T00:00:00", "2026-06-30T23:59:59", "2028-02-29T12:34:56"])
+      expect(beijingWallClock(fromBeijingWallClock(t))).toBe(t);
     expect(() => beijingDayStart("2027-3-2")).toThrow(RangeError);
     expect(() => fromBeijingWallClock("yesterday")).toThrow(RangeError);
   });
@@ -38,9 +48,13 @@ describe("Beijing time", () => {
     const db = await testDb();
     // 2026-08-31T16:30Z is 00:30 on 1 September in Beijing: the new school year
     const instants = ["2026-08-31T15:59:59Z", "2026-08-31T16:30:00Z", "2027-01-01T02:00:00Z"];
-    const rows = await queryRows(db, { d: col.text, y: col.text }, sql`
+    const rows = await queryRows(
+      db,
+      { d: col.text, y: col.text },
+      sql`
       select to_char(${sql.raw(beijingWallClockSql("t"))}, 'YYYY-MM-DD') as d, ${sql.raw(schoolYearSql(beijingWallClockSql("t")))} as y
-      from unnest(${`{${instants.join(",")}}`}::timestamptz[]) with ordinality as u(t, i) order by i`);
+      from unnest(${`{${instants.join(",")}}`}::timestamptz[]) with ordinality as u(t, i) order by i`,
+    );
     expect(rows).toEqual(instants.map((i) => ({ d: beijingDate(new Date(i)), y: schoolYearOf(beijingDate(new Date(i))) })));
   });
 });

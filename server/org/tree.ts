@@ -8,7 +8,10 @@ import { sql, type SQL } from "drizzle-orm";
 
 function idList(ids: number | readonly number[]): SQL {
   const list = typeof ids === "number" ? [ids] : ids;
-  return sql.join(list.map((id) => sql`${id}::int`), sql`, `);
+  return sql.join(
+    list.map((id) => sql`${id}::int`),
+    sql`, `,
+  );
 }
 
 /** Subquery of one column `id`: the given units and all their descendants. */

@@ -3,9 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, outbox } from "@/db/schema";
 import { resolveInvitation, sendInvitations } from "../invitations/invitations";
-import {
-  BASE_URL, DURING, fakeMailer, graduateCampaign, invitationsOf, linkTokens, SECRET, trackingData,
-} from "../test/collection";
+import { BASE_URL, DURING, fakeMailer, graduateCampaign, invitationsOf, linkTokens, SECRET, trackingData } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { campaignOutbox, deliverOutbox, MAX_ATTEMPTS } from "./outbox";
 
@@ -31,11 +29,15 @@ beforeEach(async () => {
     { channel: "email", kind: "notice", recipient: "later@example.edu.cn", body: "稍后" },
   ]);
   await db.update(outbox).set({ notBefore: DURING });
-  await db.update(outbox).set({ notBefore: new Date(T0.getTime() + 3600_000) }).where(eq(outbox.recipient, "later@example.edu.cn"));
+  await db
+    .update(outbox)
+    .set({ notBefore: new Date(T0.getTime() + 3600_000) })
+    .where(eq(outbox.recipient, "later@example.edu.cn"));
 });
 
 const opts = (mailer: Parameters<typeof deliverOutbox>[1]["mailer"], now = T0) => ({ mailer, baseUrl: BASE_URL, secret: SECRET, now });
-const rows = async () => (await db.select().from(outbox)).sort((a, b) => `${a.kind}${a.channel}${a.body}`.localeCompare(`${b.kind}${b.channel}${b.body}`));
+const rows = async () =>
+  (await db.select().from(outbox)).sort((a, b) => `${a.kind}${a.channel}${a.body}`.localeCompare(`${b.kind}${b.channel}${b.body}`));
 
 describe("deliverOutbox", () => {
   it("without a mailer every due message is recorded; reminders lose their recipient; nothing not yet due is touched", async () => {
@@ -46,8 +48,12 @@ describe("deliverOutbox", () => {
     const done = all.filter((r) => r.kind !== "notice");
     expect(done.every((r) => r.status === "recorded")).toBe(true);
     expect(done.filter((r) => r.kind === "reminder").map((r) => r.recipient)).toEqual(["", ""]);
-    expect(done.filter((r) => r.kind === "invitation").map((r) => r.recipient).sort())
-      .toEqual(["13800000002", "a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com"]);
+    expect(
+      done
+        .filter((r) => r.kind === "invitation")
+        .map((r) => r.recipient)
+        .sort(),
+    ).toEqual(["13800000002", "a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com"]);
     // The stored bodies still hold placeholders, never a link.
     expect(done.every((r) => linkTokens(r.body).length === 0)).toBe(true);
     expect(await deliverOutbox(db, opts(null))).toEqual({ sent: 0, recorded: 0, failed: 0, retried: 0 });
@@ -56,7 +62,12 @@ describe("deliverOutbox", () => {
   it("with a mailer e-mails are sent with their personal link rendered; SMS is recorded; reminders lose their recipient", async () => {
     const m = fakeMailer();
     expect(await deliverOutbox(db, opts(m.mailer))).toEqual({ sent: 4, recorded: 2, failed: 0, retried: 0 });
-    expect(m.sent.map((x) => x.to).sort()).toEqual(["a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com", "student@example.edu.cn"]);
+    expect(m.sent.map((x) => x.to).sort()).toEqual([
+      "a1@alumni.example.com",
+      "a4@alumni.example.com",
+      "b1@alumni.example.com",
+      "student@example.edu.cn",
+    ]);
     const inv = await invitationsOf(db, campaignId);
     const emails = new Map((await db.select().from(alumni)).map((a) => [a.id, a.email]));
     for (const msg of m.sent.filter((x) => x.to.includes("alumni"))) {
@@ -74,10 +85,22 @@ describe("deliverOutbox", () => {
     expect(sentRows).toHaveLength(4);
     expect(sentRows.every((r) => r.attempts === 1 && r.sentAt?.getTime() === T0.getTime())).toBe(true);
     expect(sentRows.filter((r) => r.kind === "reminder").map((r) => r.recipient)).toEqual([""]);
-    expect(after.filter((r) => r.status === "recorded").map((r) => [r.kind, r.recipient]).sort())
-      .toEqual([["invitation", "13800000002"], ["reminder", ""]]);
+    expect(
+      after
+        .filter((r) => r.status === "recorded")
+        .map((r) => [r.kind, r.recipient])
+        .sort(),
+    ).toEqual([
+      ["invitation", "13800000002"],
+      ["reminder", ""],
+    ]);
     // Delivered once.
-    expect(await deliverOutbox(db, opts(m.mailer, new Date(T0.getTime() + 10 * MINUTE)))).toEqual({ sent: 0, recorded: 0, failed: 0, retried: 0 });
+    expect(await deliverOutbox(db, opts(m.mailer, new Date(T0.getTime() + 10 * MINUTE)))).toEqual({
+      sent: 0,
+      recorded: 0,
+      failed: 0,
+      retried: 0,
+    });
     expect(m.sent).toHaveLength(4);
   });
 
@@ -96,7 +119,12 @@ describe("deliverOutbox", () => {
       const backoff = MINUTE * 2 ** (attempt - 1);
       expect(mine.every((r) => r.status === "pending" && r.notBefore.getTime() === now.getTime() + backoff)).toBe(true);
       // Not again before the back-off is over.
-      expect(await deliverOutbox(db, opts(m.mailer, new Date(now.getTime() + backoff - 1000)))).toEqual({ sent: 0, recorded: 0, failed: 0, retried: 0 });
+      expect(await deliverOutbox(db, opts(m.mailer, new Date(now.getTime() + backoff - 1000)))).toEqual({
+        sent: 0,
+        recorded: 0,
+        failed: 0,
+        retried: 0,
+      });
       now = new Date(now.getTime() + backoff);
     }
     const end = (await rows()).filter((r) => r.kind !== "notice");
@@ -104,7 +132,12 @@ describe("deliverOutbox", () => {
     expect(end.filter((r) => r.kind === "reminder").map((r) => r.recipient)).toEqual([""]);
     expect(end.filter((r) => r.kind === "invitation").every((r) => r.recipient.includes("@"))).toBe(true);
     // Failed messages are not tried again.
-    expect(await deliverOutbox(db, opts(m.mailer, new Date(now.getTime() + 30 * MINUTE)))).toEqual({ sent: 0, recorded: 0, failed: 0, retried: 0 });
+    expect(await deliverOutbox(db, opts(m.mailer, new Date(now.getTime() + 30 * MINUTE)))).toEqual({
+      sent: 0,
+      recorded: 0,
+      failed: 0,
+      retried: 0,
+    });
   });
 
   it("two deliveries at once (an overlapping scheduler tick) send each message once", async () => {
@@ -112,7 +145,12 @@ describe("deliverOutbox", () => {
     const results = await Promise.all([deliverOutbox(db, opts(m.mailer)), deliverOutbox(db, opts(m.mailer))]);
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(4);
     expect(results.reduce((n, r) => n + r.recorded, 0)).toBe(2);
-    expect(m.sent.map((x) => x.to).sort()).toEqual(["a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com", "student@example.edu.cn"]);
+    expect(m.sent.map((x) => x.to).sort()).toEqual([
+      "a1@alumni.example.com",
+      "a4@alumni.example.com",
+      "b1@alumni.example.com",
+      "student@example.edu.cn",
+    ]);
   });
 
   it("delivers at most `limit` messages a run", async () => {
@@ -129,7 +167,12 @@ describe("campaignOutbox", () => {
       { kind: "invitation", status: "recorded", n: 4 },
       { kind: "reminder", status: "recorded", n: 2 },
     ]);
-    expect(view.messages.map((r) => r.recipient).sort()).toEqual(["13800000002", "a1@alumni.example.com", "a4@alumni.example.com", "b1@alumni.example.com"]);
+    expect(view.messages.map((r) => r.recipient).sort()).toEqual([
+      "13800000002",
+      "a1@alumni.example.com",
+      "a4@alumni.example.com",
+      "b1@alumni.example.com",
+    ]);
     const inv = await invitationsOf(db, campaignId);
     for (const msg of view.messages) {
       expect(msg.body).toContain("[个人链接");
@@ -139,6 +182,6 @@ describe("campaignOutbox", () => {
     }
     expect(JSON.stringify(view)).not.toContain("student@example.edu.cn");
     expect(JSON.stringify(view)).not.toContain("您还没有参加");
-    expect((await campaignOutbox(db, 999_999))).toEqual({ counts: [], messages: [] });
+    expect(await campaignOutbox(db, 999_999)).toEqual({ counts: [], messages: [] });
   });
 });

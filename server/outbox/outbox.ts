@@ -24,11 +24,13 @@ const LEASE_MS = 10 * 60_000;
 export type DeliveryResult = { sent: number; recorded: number; failed: number; retried: number };
 
 export async function deliverOutbox(
-  db: DbOrTx, opts: { mailer: Mailer | null; baseUrl: string; secret: Secret; now: Date; limit?: number },
+  db: DbOrTx,
+  opts: { mailer: Mailer | null; baseUrl: string; secret: Secret; now: Date; limit?: number },
 ): Promise<DeliveryResult> {
   // Claim the due rows first (a lease: not_before moves past this run), so an overlapping
   // run, here or in another instance, skips them; a run that dies leaves them to be retried.
-  const due = await queryRows(db,
+  const due = await queryRows(
+    db,
     { id: col.text, channel: col.text, kind: col.text, recipient: col.text, subject: col.text.nullable, body: col.text, attempts: col.int },
     sql`
       update outbox o set not_before = ${new Date(opts.now.getTime() + LEASE_MS).toISOString()}::timestamptz
@@ -37,7 +39,8 @@ export async function deliverOutbox(
         order by not_before, id limit ${opts.limit ?? 200} for update skip locked
       ) d
       where o.id = d.id
-      returning o.id, o.channel, o.kind, o.recipient, o.subject, o.body, o.attempts`);
+      returning o.id, o.channel, o.kind, o.recipient, o.subject, o.body, o.attempts`,
+  );
   const res: DeliveryResult = { sent: 0, recorded: 0, failed: 0, retried: 0 };
   for (const m of due) {
     const clear = m.kind === "reminder" ? sql`, recipient = ''` : sql``;
@@ -48,7 +51,9 @@ export async function deliverOutbox(
     }
     try {
       await opts.mailer({ to: m.recipient, subject: m.subject ?? "", text: renderLinks(m.body, opts.baseUrl, opts.secret) });
-      await db.execute(sql`update outbox set status = 'sent', sent_at = ${opts.now.toISOString()}::timestamptz, attempts = attempts + 1 ${clear} where id = ${m.id}`);
+      await db.execute(
+        sql`update outbox set status = 'sent', sent_at = ${opts.now.toISOString()}::timestamptz, attempts = attempts + 1 ${clear} where id = ${m.id}`,
+      );
       res.sent++;
     } catch (e) {
       const attempts = m.attempts + 1;
@@ -68,24 +73,53 @@ export async function deliverOutbox(
 export type OutboxView = {
   counts: { kind: string; status: string; n: number }[];
   /** Invitation messages only (reminders are never listed), newest first, links hidden. */
-  messages: { id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; createdAt: Date; lastError: string | null }[];
+  messages: {
+    id: string;
+    channel: string;
+    recipient: string;
+    subject: string | null;
+    body: string;
+    status: string;
+    createdAt: Date;
+    lastError: string | null;
+  }[];
 };
 
 /** What the quality office sees of a campaign's outbox. */
 export async function campaignOutbox(db: DbOrTx, campaignId: number, limit = 200): Promise<OutboxView> {
-  const counts = await queryRows(db, { kind: col.text, status: col.text, n: col.int }, sql`
-    select kind, status, count(*)::int as n from outbox where campaign_id = ${campaignId} group by 1, 2 order by 1, 2`);
-  const rows = await queryRows(db, {
-    id: col.text, channel: col.text, recipient: col.text, subject: col.text.nullable, body: col.text, status: col.text,
-    created_at: col.date, last_error: col.text.nullable,
-  }, sql`
+  const counts = await queryRows(
+    db,
+    { kind: col.text, status: col.text, n: col.int },
+    sql`
+    select kind, status, count(*)::int as n from outbox where campaign_id = ${campaignId} group by 1, 2 order by 1, 2`,
+  );
+  const rows = await queryRows(
+    db,
+    {
+      id: col.text,
+      channel: col.text,
+      recipient: col.text,
+      subject: col.text.nullable,
+      body: col.text,
+      status: col.text,
+      created_at: col.date,
+      last_error: col.text.nullable,
+    },
+    sql`
       select id, channel, recipient, subject, body, status, created_at, last_error from outbox
-      where campaign_id = ${campaignId} and kind = 'invitation' order by created_at desc, recipient limit ${limit}`);
+      where campaign_id = ${campaignId} and kind = 'invitation' order by created_at desc, recipient limit ${limit}`,
+  );
   return {
     counts,
     messages: rows.map((r) => ({
-      id: r.id, channel: r.channel, recipient: r.recipient, subject: r.subject, body: hideLinks(r.body), status: r.status,
-      createdAt: r.created_at, lastError: r.last_error,
+      id: r.id,
+      channel: r.channel,
+      recipient: r.recipient,
+      subject: r.subject,
+      body: hideLinks(r.body),
+      status: r.status,
+      createdAt: r.created_at,
+      lastError: r.last_error,
     })),
   };
 }

@@ -15,7 +15,8 @@ let db: Db;
 let s: School;
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller({ db, user: await sessionOf(db, p), locale });
 
-const rolesOf = async (id: number) => (await db.select().from(roleGrants).where(eq(roleGrants.personId, id))).map((g) => `${g.role}@${g.unitId ?? "-"}`).sort();
+const rolesOf = async (id: number) =>
+  (await db.select().from(roleGrants).where(eq(roleGrants.personId, id))).map((g) => `${g.role}@${g.unitId ?? "-"}`).sort();
 const activeOf = async (id: number) => (await db.select().from(persons).where(eq(persons.id, id)))[0].active;
 
 beforeAll(async () => {
@@ -42,7 +43,9 @@ describe("revoking a role", () => {
       expect(r.code).toBe("FORBIDDEN");
       expect(r.message).toContain("“系统管理员”角色不能在系统内授予");
     }
-    const en = await refusalOf((await as(s.people.quality, "en")).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }));
+    const en = await refusalOf(
+      (await as(s.people.quality, "en")).people.revokeRole({ personId: s.people.sysAdmin.id, role: "sys_admin", unitId: null }),
+    );
     expect(en.message).toContain("cannot be granted in the app");
     expect(await rolesOf(s.people.sysAdmin.id)).toEqual(["sys_admin@-"]);
   });
@@ -50,7 +53,9 @@ describe("revoking a role", () => {
   it("HR, unit admins, teachers and students cannot revoke or deactivate", async () => {
     for (const who of [s.people.hr, s.people.adminA, s.people.teacherA, s.people.studentA]) {
       const c = await as(who);
-      expect((await refusalOf(c.people.revokeRole({ personId: s.people.studentB.id, role: "info_officer", unitId: null }))).code).toBe("FORBIDDEN");
+      expect((await refusalOf(c.people.revokeRole({ personId: s.people.studentB.id, role: "info_officer", unitId: null }))).code).toBe(
+        "FORBIDDEN",
+      );
       expect((await refusalOf(c.people.setActive({ personId: s.people.studentB.id, active: false }))).code).toBe("FORBIDDEN");
     }
     expect(await rolesOf(s.people.studentB.id)).toEqual(["info_officer@-", "student@-"]);
@@ -63,12 +68,21 @@ describe("deactivating a person", () => {
     const q = await as(s.people.quality);
     await q.people.setActive({ personId: s.people.teacherA.id, active: false });
     expect(await activeOf(s.people.teacherA.id)).toBe(false);
-    const signIn = await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: null }, SIGN_IN_AT, { maxFailures: 5, lockMinutes: 15 });
+    const signIn = await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: null }, SIGN_IN_AT, {
+      maxFailures: 5,
+      lockMinutes: 15,
+    });
     expect(signIn.ok).toBe(false);
     await q.people.setActive({ personId: s.people.teacherA.id, active: true });
     expect(await activeOf(s.people.teacherA.id)).toBe(true);
-    const actions = (await db.select().from(auditLog).where(and(eq(auditLog.subject, `person ${s.people.teacherA.id}`))))
-      .map((a) => a.action).filter((a) => a.startsWith("person.") && a !== "person.view");
+    const actions = (
+      await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.subject, `person ${s.people.teacherA.id}`)))
+    )
+      .map((a) => a.action)
+      .filter((a) => a.startsWith("person.") && a !== "person.view");
     expect(actions).toEqual(["person.deactivate", "person.activate"]);
   });
 

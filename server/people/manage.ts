@@ -18,20 +18,28 @@ import { idSchema } from "../kernel/ids";
  * audited; roles are read on every request, so it takes effect at once.
  */
 
-export const revokeInput = z.object({
-  personId: idSchema,
-  role: z.enum(ROLES),
-  unitId: idSchema.nullable(),
-}).strict();
+export const revokeInput = z
+  .object({
+    personId: idSchema,
+    role: z.enum(ROLES),
+    unitId: idSchema.nullable(),
+  })
+  .strict();
 
 export const setActiveInput = z.object({ personId: idSchema, active: z.boolean() }).strict();
 
 const roleNames = (role: Role) => ({ roleZh: translate("zh", `common.roles.${role}`), roleEn: translate("en", `common.roles.${role}`) });
 
 async function personWithRoles(db: DbOrTx, personId: number) {
-  const [p] = await db.select({ id: persons.id, number: persons.number, active: persons.active }).from(persons).where(eq(persons.id, personId));
+  const [p] = await db
+    .select({ id: persons.id, number: persons.number, active: persons.active })
+    .from(persons)
+    .where(eq(persons.id, personId));
   if (!p) throw notFound();
-  const grants = await db.select({ role: roleGrants.role, unitId: roleGrants.unitId }).from(roleGrants).where(eq(roleGrants.personId, personId));
+  const grants = await db
+    .select({ role: roleGrants.role, unitId: roleGrants.unitId })
+    .from(roleGrants)
+    .where(eq(roleGrants.personId, personId));
   return { ...p, grants };
 }
 
@@ -45,10 +53,23 @@ export async function revokeRole(db: DbOrTx, actor: SessionUser, raw: z.input<ty
   return db.transaction(async (tx) => {
     const p = await personWithRoles(tx, input.personId);
     refuseProtected([input.role]);
-    const deleted = await tx.delete(roleGrants).where(and(eq(roleGrants.personId, p.id), eq(roleGrants.role, input.role),
-      input.unitId === null ? isNull(roleGrants.unitId) : eq(roleGrants.unitId, input.unitId))).returning({ id: roleGrants.id });
+    const deleted = await tx
+      .delete(roleGrants)
+      .where(
+        and(
+          eq(roleGrants.personId, p.id),
+          eq(roleGrants.role, input.role),
+          input.unitId === null ? isNull(roleGrants.unitId) : eq(roleGrants.unitId, input.unitId),
+        ),
+      )
+      .returning({ id: roleGrants.id });
     if (!deleted.length) throw new DomainError("NOT_FOUND", "admin.errors.grantNotFound", roleNames(input.role));
-    await recordAudit(tx, { actorId: actor.id, action: "person.role.revoke", subject: `person ${p.id}`, detail: { number: p.number, role: input.role, unitId: input.unitId } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "person.role.revoke",
+      subject: `person ${p.id}`,
+      detail: { number: p.number, role: input.role, unitId: input.unitId },
+    });
     return { personId: p.id, role: input.role, unitId: input.unitId };
   });
 }
@@ -61,7 +82,12 @@ export async function setActive(db: DbOrTx, actor: SessionUser, raw: z.input<typ
     if (!input.active && p.id === actor.id) throw new DomainError("FORBIDDEN", "admin.errors.deactivateSelf");
     if (p.active !== input.active) {
       await tx.update(persons).set({ active: input.active, updatedAt: new Date() }).where(eq(persons.id, p.id));
-      await recordAudit(tx, { actorId: actor.id, action: input.active ? "person.activate" : "person.deactivate", subject: `person ${p.id}`, detail: { number: p.number } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: input.active ? "person.activate" : "person.deactivate",
+        subject: `person ${p.id}`,
+        detail: { number: p.number },
+      });
     }
     return { personId: p.id, active: input.active };
   });

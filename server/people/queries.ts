@@ -8,7 +8,8 @@ import { scopeFilter } from "../org/queries";
 import { containsPattern, offsetOf, type PageInput } from "../kernel/paging";
 
 export async function listPeople(
-  db: DbOrTx, scope: UnitScope,
+  db: DbOrTx,
+  scope: UnitScope,
   input: PageInput & { unitId?: number; role?: Role; kind?: "staff" | "student" },
 ) {
   if (input.unitId !== undefined) assertInScope(scope, input.unitId);
@@ -20,13 +21,27 @@ export async function listPeople(
     q ? or(ilike(persons.name, q), ilike(persons.number, q), ilike(persons.className, q)) : undefined,
   );
   const [{ total }] = await db.select({ total: count() }).from(persons).where(where);
-  const items = await db.select({
-    id: persons.id, number: persons.number, name: persons.name, kind: persons.kind, title: persons.title,
-    className: persons.className, active: persons.active, unitId: persons.unitId, unitName: units.name,
-    programmeName: programmes.name,
-    roles: sql<Role[]>`coalesce((select array_agg(distinct g.role::text) from ${roleGrants} g where g.person_id = ${persons.id}), '{}')`,
-  }).from(persons).leftJoin(units, eq(units.id, persons.unitId)).leftJoin(programmes, eq(programmes.id, persons.programmeId))
-    .where(where).orderBy(asc(persons.number)).limit(input.pageSize).offset(offsetOf(input));
+  const items = await db
+    .select({
+      id: persons.id,
+      number: persons.number,
+      name: persons.name,
+      kind: persons.kind,
+      title: persons.title,
+      className: persons.className,
+      active: persons.active,
+      unitId: persons.unitId,
+      unitName: units.name,
+      programmeName: programmes.name,
+      roles: sql<Role[]>`coalesce((select array_agg(distinct g.role::text) from ${roleGrants} g where g.person_id = ${persons.id}), '{}')`,
+    })
+    .from(persons)
+    .leftJoin(units, eq(units.id, persons.unitId))
+    .leftJoin(programmes, eq(programmes.id, persons.programmeId))
+    .where(where)
+    .orderBy(asc(persons.number))
+    .limit(input.pageSize)
+    .offset(offsetOf(input));
   return { items, total, page: input.page, pageSize: input.pageSize };
 }
 
@@ -35,23 +50,59 @@ export async function listPeople(
  * (who may call: PEOPLE_VIEW_ROLES). Every view of a student's record is logged (person.view).
  */
 export async function getPerson(db: DbOrTx, scope: UnitScope, id: number, viewer: { id: number }) {
-  const [p] = await db.select({
-    id: persons.id, number: persons.number, name: persons.name, nameEn: persons.nameEn, kind: persons.kind, gender: persons.gender,
-    title: persons.title, className: persons.className, admissionYear: persons.admissionYear, email: persons.email, phone: persons.phone,
-    active: persons.active, unitId: persons.unitId, unitName: units.name, programmeName: programmes.name,
-  }).from(persons).leftJoin(units, eq(units.id, persons.unitId)).leftJoin(programmes, eq(programmes.id, persons.programmeId))
+  const [p] = await db
+    .select({
+      id: persons.id,
+      number: persons.number,
+      name: persons.name,
+      nameEn: persons.nameEn,
+      kind: persons.kind,
+      gender: persons.gender,
+      title: persons.title,
+      className: persons.className,
+      admissionYear: persons.admissionYear,
+      email: persons.email,
+      phone: persons.phone,
+      active: persons.active,
+      unitId: persons.unitId,
+      unitName: units.name,
+      programmeName: programmes.name,
+    })
+    .from(persons)
+    .leftJoin(units, eq(units.id, persons.unitId))
+    .leftJoin(programmes, eq(programmes.id, persons.programmeId))
     .where(eq(persons.id, id));
   if (!p) throw notFound();
   assertInScope(scope, p.unitId);
-  if (p.kind === "student") await recordAudit(db, { actorId: viewer.id, action: "person.view", subject: `person ${p.id}`, detail: { number: p.number } });
-  const roles = await db.select({ role: roleGrants.role, unitId: roleGrants.unitId, unitName: units.name }).from(roleGrants)
-    .leftJoin(units, eq(units.id, roleGrants.unitId)).where(eq(roleGrants.personId, id));
-  const sectionCols = { id: sections.id, code: sections.code, courseName: courses.name, courseNameEn: courses.nameEn, termCode: terms.code };
-  const teaching = await db.select(sectionCols).from(sectionTeachers).innerJoin(sections, eq(sections.id, sectionTeachers.sectionId))
-    .innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
-    .where(eq(sectionTeachers.personId, id)).orderBy(asc(terms.code), asc(sections.code));
-  const enrolled = await db.select(sectionCols).from(enrolments).innerJoin(sections, eq(sections.id, enrolments.sectionId))
-    .innerJoin(courses, eq(courses.id, sections.courseId)).innerJoin(terms, eq(terms.id, sections.termId))
-    .where(eq(enrolments.personId, id)).orderBy(asc(terms.code), asc(sections.code));
+  if (p.kind === "student")
+    await recordAudit(db, { actorId: viewer.id, action: "person.view", subject: `person ${p.id}`, detail: { number: p.number } });
+  const roles = await db
+    .select({ role: roleGrants.role, unitId: roleGrants.unitId, unitName: units.name })
+    .from(roleGrants)
+    .leftJoin(units, eq(units.id, roleGrants.unitId))
+    .where(eq(roleGrants.personId, id));
+  const sectionCols = {
+    id: sections.id,
+    code: sections.code,
+    courseName: courses.name,
+    courseNameEn: courses.nameEn,
+    termCode: terms.code,
+  };
+  const teaching = await db
+    .select(sectionCols)
+    .from(sectionTeachers)
+    .innerJoin(sections, eq(sections.id, sectionTeachers.sectionId))
+    .innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId))
+    .where(eq(sectionTeachers.personId, id))
+    .orderBy(asc(terms.code), asc(sections.code));
+  const enrolled = await db
+    .select(sectionCols)
+    .from(enrolments)
+    .innerJoin(sections, eq(sections.id, enrolments.sectionId))
+    .innerJoin(courses, eq(courses.id, sections.courseId))
+    .innerJoin(terms, eq(terms.id, sections.termId))
+    .where(eq(enrolments.personId, id))
+    .orderBy(asc(terms.code), asc(sections.code));
   return { ...p, roles, teaching, enrolled };
 }

@@ -108,7 +108,8 @@ async function compute(argv: string[]) {
   const locale = (f.get("locale")?.[0] ?? "zh") as Locale;
   if (locale !== "zh" && locale !== "en") throw new UsageError(`--locale must be zh or en`);
   cliLocale = locale;
-  const input = need(f, "input"), output = need(f, "output");
+  const input = need(f, "input"),
+    output = need(f, "output");
   const instrumentFiles = f.get("instrument") ?? [];
   if (instrumentFiles.length === 0) throw new UsageError("--instrument is required (one per instrument in the export)");
   const policy = parsePolicy(readJson(need(f, "policy"), "policy"));
@@ -149,13 +150,19 @@ async function compute(argv: string[]) {
   try {
     const db = handle.db;
     const load = await loadHistory(db, data, {
-      mode: "create", locale, files: new Map(data.versionLabels.map((l) => [l, byKey.get(parseVersionLabel(l)!.key)!])),
+      mode: "create",
+      locale,
+      files: new Map(data.versionLabels.map((l) => [l, byKey.get(parseVersionLabel(l)!.key)!])),
       defaultTerm: `${policy.schoolYear}-1`,
     });
     const op = await operator(db);
     for (const v of vetoList) {
       await recordVeto(db, { id: op }, () => new Date(), {
-        teacher: v.teacher, schoolYear: policy.schoolYear, code: vetoCodeOf(v.reason), reason: v.reason, decidedOn: `${policy.schoolYear.slice(5)}-07-01`,
+        teacher: v.teacher,
+        schoolYear: policy.schoolYear,
+        code: vetoCodeOf(v.reason),
+        reason: v.reason,
+        decidedOn: `${policy.schoolYear.slice(5)}-07-01`,
       });
     }
     const created = await createPolicy(db, policy, null);
@@ -167,9 +174,11 @@ async function compute(argv: string[]) {
     const run = await recompute(db, { id: created.id, schoolYear: policy.schoolYear, policy }, { trigger: "command" });
     const doc = await resultsDocument(db, created.id);
     writeFileSync(output, `${JSON.stringify(doc, null, 2)}\n`);
-    console.log(`scores: ${data.rows} rows, ${load.responses} responses, ${doc.targets.length} target results, ` +
-      `${doc.reliability.length} reliability groups, ${doc.teachers.length} teacher composites → ${output} ` +
-      `(${((performance.now() - t0) / 1000).toFixed(1)} s; recompute ${run.ms} ms)`);
+    console.log(
+      `scores: ${data.rows} rows, ${load.responses} responses, ${doc.targets.length} target results, ` +
+        `${doc.reliability.length} reliability groups, ${doc.teachers.length} teacher composites → ${output} ` +
+        `(${((performance.now() - t0) / 1000).toFixed(1)} s; recompute ${run.ms} ms)`,
+    );
   } finally {
     await handle.close();
   }
@@ -177,9 +186,11 @@ async function compute(argv: string[]) {
 
 /** Someone to record as approver in the scratch database (approval needs a person). */
 async function operator(db: DbHandle["db"]): Promise<number> {
-  const [p] = rowsOf<{ id: number }>(await db.execute(sql`
+  const [p] = rowsOf<{ id: number }>(
+    await db.execute(sql`
     insert into persons (number, name, kind) values ('__scores_cli__', 'npm run scores', 'staff')
-    on conflict (number) do update set name = excluded.name returning id`));
+    on conflict (number) do update set name = excluded.name returning id`),
+  );
   return Number(p.id);
 }
 
@@ -194,7 +205,10 @@ async function recomputeCommand(argv: string[]) {
   try {
     const db = handle.db;
     const missing = await scoreMissing(db);
-    if (missing.scored || missing.failed) console.log(`scored ${missing.scored} response(s) stored without a score${missing.failed ? `; ${missing.failed} could not be scored` : ""}`);
+    if (missing.scored || missing.failed)
+      console.log(
+        `scored ${missing.scored} response(s) stored without a score${missing.failed ? `; ${missing.failed} could not be scored` : ""}`,
+      );
     // a full recompute: the tallies the recomputes read, counted again from every stored score
     const t0 = performance.now();
     await rebuildTallies(db);
@@ -204,9 +218,11 @@ async function recomputeCommand(argv: string[]) {
     if (year && policies.length === 0) throw new UsageError(`no approved scoring policy for ${year}`);
     for (const p of policies) {
       const r = await recompute(db, p, { trigger: "command" });
-      console.log(`${p.schoolYear} (policy v${p.version}): ${r.responses} responses, ${r.targets} targets, ${r.results} results in ${r.ms} ms ` +
-        `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms); ` +
-        `excluded ${r.summary.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${r.summary[rule.id]}`).join(", ")}`);
+      console.log(
+        `${p.schoolYear} (policy v${p.version}): ${r.responses} responses, ${r.targets} targets, ${r.results} results in ${r.ms} ms ` +
+          `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms); ` +
+          `excluded ${r.summary.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${r.summary[rule.id]}`).join(", ")}`,
+      );
     }
     if (policies.length === 0) console.log("no school year has an approved scoring policy: nothing to compute");
   } finally {
@@ -217,7 +233,8 @@ async function recomputeCommand(argv: string[]) {
 async function exportCommand(argv: string[]) {
   const f = flags(argv, { year: "one", campaign: "one", output: "one" });
   const dir = need(f, "output");
-  const year = f.get("year")?.[0], campaign = f.get("campaign")?.[0];
+  const year = f.get("year")?.[0],
+    campaign = f.get("campaign")?.[0];
   if ((year === undefined) === (campaign === undefined)) throw new UsageError("give either --year or --campaign");
   const handle = await appDb();
   try {
@@ -228,8 +245,10 @@ async function exportCommand(argv: string[]) {
       ids = (await scopeOf(db, year)).campaignIds;
       schoolYear = year;
     } else {
-      const [c] = rowsOf<{ id: number; school_year: string }>(await db.execute(sql`
-        select c.id, coalesce(tm.school_year, '') as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${Number(campaign)}`));
+      const [c] = rowsOf<{ id: number; school_year: string }>(
+        await db.execute(sql`
+        select c.id, coalesce(tm.school_year, '') as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${Number(campaign)}`),
+      );
       if (!c) throw new UsageError(`no campaign ${campaign}`);
       ids = [Number(c.id)];
       schoolYear = c.school_year;
@@ -240,13 +259,18 @@ async function exportCommand(argv: string[]) {
     writeFileSync(path.join(dir, "responses.csv"), csv);
     const p = schoolYear ? await currentPolicy(db, schoolYear) : null;
     if (p) writeFileSync(path.join(dir, "policy.json"), `${JSON.stringify(p.policy, null, 2)}\n`);
-    const versions = rowsOf<{ key: string; version: number; definition: unknown }>(await db.execute(sql`
+    const versions = rowsOf<{ key: string; version: number; definition: unknown }>(
+      await db.execute(sql`
       select distinct i.key, v.version, v.definition::text as definition from campaign_instruments ci
       join instrument_versions v on v.id = ci.instrument_version_id join instruments i on i.id = v.instrument_id
-      where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`));
-    for (const v of versions) writeFileSync(path.join(dir, "instruments", `${versionLabel(v.key, Number(v.version))}.json`), String(v.definition));
-    console.log(`export: ${ids.length} campaign(s), ${csv.split("\r\n").length - 2} rows → ${dir}/responses.csv` +
-      `${p ? `, policy.json (${p.schoolYear} v${p.version})` : " (no approved policy for its school year)"}, ${versions.length} instrument definition(s)`);
+      where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`),
+    );
+    for (const v of versions)
+      writeFileSync(path.join(dir, "instruments", `${versionLabel(v.key, Number(v.version))}.json`), String(v.definition));
+    console.log(
+      `export: ${ids.length} campaign(s), ${csv.split("\r\n").length - 2} rows → ${dir}/responses.csv` +
+        `${p ? `, policy.json (${p.schoolYear} v${p.version})` : " (no approved policy for its school year)"}, ${versions.length} instrument definition(s)`,
+    );
   } finally {
     await handle.close();
   }
@@ -261,16 +285,19 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  if (err instanceof UsageError) {
-    console.error(`error: ${err.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (err instanceof LongFormatError || err instanceof DomainError) {
-    console.error(`error: ${describe(err, cliLocale)}`);
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof LongFormatError || err instanceof DomainError) {
+      console.error(`error: ${describe(err, cliLocale)}`);
+      process.exit(1);
+    }
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (baseEnv().DEBUG && err instanceof Error) console.error(err.stack);
     process.exit(1);
-  }
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  if (baseEnv().DEBUG && err instanceof Error) console.error(err.stack);
-  process.exit(1);
-});
+  },
+);

@@ -35,24 +35,42 @@ async function policy(raw: Record<string, unknown> = {}) {
 
 /** The stored results of a policy, read back with the readers' own mapping (rows.ts). */
 async function stored(policyId: number) {
-  const rows = rowsOf<{ target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean } & Record<string, unknown>>(await db.execute(sql`
-    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`));
+  const rows = rowsOf<
+    { target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean } & Record<string, unknown>
+  >(
+    await db.execute(sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`),
+  );
   const out = new Map<string, { n: number; mean: number | null; reported: boolean; stats: StoredFigures }>();
   for (const r of rows) {
     const stats = figuresFromRow(r, itemShapes(await scoringModelOfVersion(db, Number(r.version_id))));
-    out.set(`${Number(r.target_id)}|${r.rater_group}`, { n: Number(r.n), mean: r.mean === null ? null : Number(r.mean), reported: Boolean(r.reported), stats });
+    out.set(`${Number(r.target_id)}|${r.rater_group}`, {
+      n: Number(r.n),
+      mean: r.mean === null ? null : Number(r.mean),
+      reported: Boolean(r.reported),
+      stats,
+    });
   }
   return out;
 }
 
-const eligible = async (section: string) => Number(rowsOf<{ n: number }>(await db.execute(sql`
-  select count(*) as n from enrolments e join sections s on s.id = e.section_id where s.code = ${section} and e.status = 'enrolled'`))[0].n);
+const eligible = async (section: string) =>
+  Number(
+    rowsOf<{ n: number }>(
+      await db.execute(sql`
+  select count(*) as n from enrolments e join sections s on s.id = e.section_id where s.code = ${section} and e.status = 'enrolled'`),
+    )[0].n,
+  );
 
 describe("recompute", () => {
   it("stores per target the statistics of the answers' scores, the option counts and N from the enrolment", async () => {
     const r = rng(7);
     const given: Record<string, Record<string, unknown>[]> = {};
-    for (const [code, level] of [["CS101-01", 0.8], ["CS102-01", 0.5], ["EN101-01", 0.65]] as const) {
+    for (const [code, level] of [
+      ["CS101-01", 0.8],
+      ["CS102-01", 0.5],
+      ["EN101-01", 0.65],
+    ] as const) {
       given[code] = Array.from({ length: 11 }, () => answersFor(fileOfGroup("student"), level, r, { na: 0.1 }));
       expect(await respond(db, c, code, "student", given[code])).toBe(11);
     }
@@ -74,7 +92,10 @@ describe("recompute", () => {
       for (const item of file.items) {
         const values = answers.map((a) => a[item.question]);
         const scale = [0.2, 0.4, 0.6, 0.8, 1];
-        expect(got.stats.counts[item.question], item.question).toEqual([...scale.map((v) => values.filter((x) => x === v).length), values.filter((x) => x === "na").length]);
+        expect(got.stats.counts[item.question], item.question).toEqual([
+          ...scale.map((v) => values.filter((x) => x === v).length),
+          values.filter((x) => x === "na").length,
+        ]);
       }
     }
     // targets with eligible raters and no responses still get a result: n = 0, rate 0
@@ -86,14 +107,21 @@ describe("recompute", () => {
   it("reliability per unit: the one-way ANOVA of the classes' totals, each class's Spearman–Brown reliability and its EB score", async () => {
     const r = rng(11);
     const answers: Record<string, Record<string, unknown>[]> = {};
-    for (const [code, level, n] of [["CS101-01", 0.9, 12], ["CS102-01", 0.5, 9], ["CS103-01", 0.7, 6], ["EN101-01", 0.6, 8], ["EN102-01", 0.8, 10]] as const) {
+    for (const [code, level, n] of [
+      ["CS101-01", 0.9, 12],
+      ["CS102-01", 0.5, 9],
+      ["CS103-01", 0.7, 6],
+      ["EN101-01", 0.6, 8],
+      ["EN102-01", 0.8, 10],
+    ] as const) {
       answers[code] = Array.from({ length: n }, () => answersFor(fileOfGroup("student"), level, r));
       await respond(db, c, code, "student", answers[code]);
     }
     const p = await policy();
     await recompute(db, p, { trigger: "command" });
-    const rel = rowsOf<{ unit_id: number; stats: unknown }>(await db.execute(sql`select unit_id, stats from reliability_results where policy_id = ${p.id} and rater_group = 'student'`))
-      .map((x) => ({ unit: Number(x.unit_id), f: (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures }));
+    const rel = rowsOf<{ unit_id: number; stats: unknown }>(
+      await db.execute(sql`select unit_id, stats from reliability_results where policy_id = ${p.id} and rater_group = 'student'`),
+    ).map((x) => ({ unit: Number(x.unit_id), f: (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures }));
     expect(rel.map((x) => x.unit).sort()).toEqual([s.unitA.id, s.unitB.id].sort());
     const file = fileOfGroup("student");
     const totals = (code: string) => answers[code].map((a) => scoreResponse(file, a)!.total!);
@@ -119,12 +147,14 @@ describe("recompute", () => {
     // the best class of the unit ranks 1 and sits above the middle
     const best = results.get(`${c.targets["CS101-01"].id}|student`)!.stats;
     expect(best.norm).toMatchObject({ rank: 1 });
-    expect(best.norm!.percentileRank).toBeCloseTo(100 * (2 + 0.5) / 3, 10); // mid-rank: 2 below, itself half
+    expect(best.norm!.percentileRank).toBeCloseTo((100 * (2 + 0.5)) / 3, 10); // mid-rank: 2 below, itself half
     // self-evaluations have one rater per class: no within-class variance, no ICC
     await respond(db, c, "CS101-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
     await respond(db, c, "CS102-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
     await recompute(db, p, { trigger: "command" });
-    const self = rowsOf<{ stats: ReliabilityFigures }>(await db.execute(sql`select stats from reliability_results where policy_id = ${p.id} and rater_group = 'self'`));
+    const self = rowsOf<{ stats: ReliabilityFigures }>(
+      await db.execute(sql`select stats from reliability_results where policy_id = ${p.id} and rater_group = 'self'`),
+    );
     expect(self.map((x) => (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats).unavailable)).toEqual(["noWithinClassDf"]);
   });
 
@@ -150,7 +180,12 @@ describe("recompute", () => {
     // both uniform responses are straight-lining; 2 of 12 ≤ 20 %: excluded from valid, kept in all
     expect(got.quality).toMatchObject({ straightLining: 2, excluded: 2, capExceeded: false });
     const totals = (list: Record<string, unknown>[]) => list.map((a) => scoreResponse(file, a)!.total!);
-    expect(got.valid).toEqual(summarize(totals(normal).sort((x, y) => x - y), await eligible("CS101-01")));
+    expect(got.valid).toEqual(
+      summarize(
+        totals(normal).sort((x, y) => x - y),
+        await eligible("CS101-01"),
+      ),
+    );
     expect(got.all.n).toBe(12);
     // the excluded responses' options are taken out of the counts too
     expect(got.counts.q1.reduce((x, y) => x + y, 0)).toBe(10);
@@ -159,7 +194,11 @@ describe("recompute", () => {
     expect(en.valid.n).toBe(8);
     // the run names the rules and what they caught
     const [run] = rowsOf<{ summary: unknown }>(await db.execute(sql`select summary from scoring_runs where policy_id = ${exclude.id}`));
-    expect(typeof run.summary === "string" ? JSON.parse(run.summary) : run.summary).toMatchObject({ excluded: 2, capExceeded: 1, straightLining: 5 });
+    expect(typeof run.summary === "string" ? JSON.parse(run.summary) : run.summary).toMatchObject({
+      excluded: 2,
+      capExceeded: 1,
+      straightLining: 5,
+    });
   });
 
   it("a response with every item 'na' is unscored: counted apart, in no figure", async () => {
@@ -185,11 +224,16 @@ describe("recompute", () => {
 
   it("composite per teacher: groups pooled over sections weighted by n, weights renormalised when a group is missing, ranks", async () => {
     const r = rng(5);
-    const make = (g: "student" | "supervisor" | "peer", level: number, n: number) => Array.from({ length: n }, () => answersFor(fileOfGroup(g), level, r));
+    const make = (g: "student" | "supervisor" | "peer", level: number, n: number) =>
+      Array.from({ length: n }, () => answersFor(fileOfGroup(g), level, r));
     const sets = {
-      A_cs101_student: make("student", 0.8, 10), A_cs102_student: make("student", 0.6, 6),
-      A_cs101_supervisor: make("supervisor", 0.7, 3), A_cs102_peer: make("peer", 0.9, 2),
-      C_cs103_student: make("student", 0.5, 7), C_cs103_supervisor: make("supervisor", 0.5, 3), C_cs103_peer: make("peer", 0.6, 3),
+      A_cs101_student: make("student", 0.8, 10),
+      A_cs102_student: make("student", 0.6, 6),
+      A_cs101_supervisor: make("supervisor", 0.7, 3),
+      A_cs102_peer: make("peer", 0.9, 2),
+      C_cs103_student: make("student", 0.5, 7),
+      C_cs103_supervisor: make("supervisor", 0.5, 3),
+      C_cs103_peer: make("peer", 0.6, 3),
     };
     await respond(db, c, "CS101-01", "student", sets.A_cs101_student);
     await respond(db, c, "CS102-01", "student", sets.A_cs102_student);
@@ -202,9 +246,17 @@ describe("recompute", () => {
     await recompute(db, p, { trigger: "command" });
     const mean = (g: "student" | "supervisor" | "peer", list: Record<string, unknown>[]) =>
       list.map((a) => scoreResponse(fileOfGroup(g), a)!.total!).reduce((x, y) => x + y, 0) / list.length;
-    const comps = rowsOf<{ teacher_id: number; term_id: number | null; score: number | null; composite: unknown }>(await db.execute(sql`
-      select teacher_id, term_id, score, composite from teacher_composites where policy_id = ${p.id}`))
-      .map((x) => ({ ...x, composite: (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as { parts: { courseType: string; score: number; used: Record<string, number>; missing: string[]; weight: number }[]; missing: string[]; ranks: Record<string, number | null> } }));
+    const comps = rowsOf<{ teacher_id: number; term_id: number | null; score: number | null; composite: unknown }>(
+      await db.execute(sql`
+      select teacher_id, term_id, score, composite from teacher_composites where policy_id = ${p.id}`),
+    ).map((x) => ({
+      ...x,
+      composite: (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as {
+        parts: { courseType: string; score: number; used: Record<string, number>; missing: string[]; weight: number }[];
+        missing: string[];
+        ranks: Record<string, number | null>;
+      },
+    }));
     const ofA = comps.filter((x) => x.teacher_id === s.people.teacherA.id);
     expect(ofA.map((x) => x.term_id).sort()).toEqual([null, s.term.id].sort());
     const a = ofA.find((x) => x.term_id === s.term.id)!;
@@ -215,7 +267,10 @@ describe("recompute", () => {
     expect(Object.keys(foundation.used).sort()).toEqual(["student", "supervisor"]);
     expect(foundation.used.student).toBeCloseTo(0.625, 12);
     expect(foundation.used.supervisor).toBeCloseTo(0.375, 12);
-    expect(foundation.score).toBeCloseTo(0.625 * mean("student", sets.A_cs101_student) + 0.375 * mean("supervisor", sets.A_cs101_supervisor), 10);
+    expect(foundation.score).toBeCloseTo(
+      0.625 * mean("student", sets.A_cs101_student) + 0.375 * mean("supervisor", sets.A_cs101_supervisor),
+      10,
+    );
     expect(foundation.weight).toBe(13);
     // core: students only (2 peers are below the minimum of 3)
     expect(core.used).toEqual({ student: 1 });
@@ -227,7 +282,12 @@ describe("recompute", () => {
     // teacher C: every group counts, no renormalisation
     const cc = comps.find((x) => x.teacher_id === c.teacherC.id && x.term_id === s.term.id)!;
     expect(cc.composite.missing).toEqual([]);
-    expect(cc.score).toBeCloseTo(0.5 * mean("student", sets.C_cs103_student) + 0.3 * mean("supervisor", sets.C_cs103_supervisor) + 0.2 * mean("peer", sets.C_cs103_peer), 10);
+    expect(cc.score).toBeCloseTo(
+      0.5 * mean("student", sets.C_cs103_student) +
+        0.3 * mean("supervisor", sets.C_cs103_supervisor) +
+        0.2 * mean("peer", sets.C_cs103_peer),
+      10,
+    );
     // ranks among the teachers with a composite: A and C (B has no responses) in the school
     const ranked = [a, cc].sort((x, y) => y.score! - x.score!);
     expect(ranked.map((x) => x.composite.ranks.school)).toEqual([1, 2]);
@@ -242,7 +302,11 @@ describe("recompute", () => {
     const make = (g: "student" | "supervisor" | "peer", level: number, n: number, spread = 0.5) =>
       Array.from({ length: n }, () => answersFor(fileOfGroup(g), level + (r() - 0.5) * spread, r));
     // students: many raters, classes far apart (reliable); three observers who disagree (not)
-    for (const [code, level] of [["CS101-01", 0.9], ["CS102-01", 0.45], ["CS103-01", 0.7]] as const) {
+    for (const [code, level] of [
+      ["CS101-01", 0.9],
+      ["CS102-01", 0.45],
+      ["CS103-01", 0.7],
+    ] as const) {
       await respond(db, c, code, "student", make("student", level, 12, 0.1));
       await respond(db, c, code, "supervisor", make("supervisor", 0.7, 3, 0.6));
     }
@@ -253,7 +317,8 @@ describe("recompute", () => {
     await recompute(db, p, { trigger: "command" });
     const results = [...(await stored(p.id)).values()].filter((x) => x.reported);
     // ranked by the reliability at the lower limit of the ICC's 95 % interval, never above the estimate
-    for (const x of results) if (x.stats.reliability !== null) expect(x.stats.reliabilityLow!).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
+    for (const x of results)
+      if (x.stats.reliability !== null) expect(x.stats.reliabilityLow!).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
     const reliable = results.filter((x) => x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7);
     const unreliable = results.filter((x) => !(x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7));
     expect(reliable.length).toBeGreaterThan(0);
@@ -264,22 +329,36 @@ describe("recompute", () => {
     expect(results.filter((x) => x.n === 3).every((x) => x.stats.rankWithheld)).toBe(true);
 
     // composites: reliability = 1 − (error variance of the weighted parts) / (variance of the composites in the norm group)
-    type Comp = { teacherId: number; termId: number | null; score: number | null; reliability: number | null; reliabilityLow: number | null; rankWithheld: boolean;
+    type Comp = {
+      teacherId: number;
+      termId: number | null;
+      score: number | null;
+      reliability: number | null;
+      reliabilityLow: number | null;
+      rankWithheld: boolean;
       parts: { score: number | null; weight: number; used: Record<string, number>; groups: Record<string, { n: number }> }[];
-      norm: unknown; ranks: Record<string, number | null> };
-    const comps = async (policyId: number) => rowsOf<{ composite: unknown }>(await db.execute(sql`
-      select composite from teacher_composites where policy_id = ${policyId} and term_id is not null`))
-      .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as Comp)
-      .filter((x) => x.score !== null);
+      norm: unknown;
+      ranks: Record<string, number | null>;
+    };
+    const comps = async (policyId: number) =>
+      rowsOf<{ composite: unknown }>(
+        await db.execute(sql`
+      select composite from teacher_composites where policy_id = ${policyId} and term_id is not null`),
+      )
+        .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as Comp)
+        .filter((x) => x.score !== null);
     const got = await comps(p.id);
     expect(got.map((x) => x.teacherId).sort()).toEqual([s.people.teacherA.id, c.teacherC.id].sort());
-    const msw = new Map(rowsOf<{ rater_group: string; stats: unknown }>(await db.execute(sql`
-      select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`))
-      .map((x) => [x.rater_group, ((typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures).msw!]));
+    const msw = new Map(
+      rowsOf<{ rater_group: string; stats: unknown }>(
+        await db.execute(sql`
+      select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`),
+      ).map((x) => [x.rater_group, ((typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures).msw!]),
+    );
     // each teacher has one course type here and one section per group: error variance Σ w² · MSW/n
     const errorVar = (x: Comp) => {
       const part = x.parts.find((pt) => pt.score !== null)!;
-      return Object.entries(part.used).reduce((a, [g, w]) => a + w * w * msw.get(g)! / part.groups[g].n, 0);
+      return Object.entries(part.used).reduce((a, [g, w]) => a + (w * w * msw.get(g)!) / part.groups[g].n, 0);
     };
     const scores = got.map((x) => x.score!);
     const m = (scores[0] + scores[1]) / 2;
@@ -293,7 +372,10 @@ describe("recompute", () => {
       else expect(x).toMatchObject({ rankWithheld: true, norm: null, ranks: { school: null, college: null, office: null } });
     }
     // a policy asking for no reliability at all ranks both; one asking for 1 ranks none
-    for (const [min, ranked] of [[0, 2], [1, 0]] as const) {
+    for (const [min, ranked] of [
+      [0, 2],
+      [1, 0],
+    ] as const) {
       const q = await policy({ compositeOf: "mean", minReliability: min });
       await recompute(db, q, { trigger: "command" });
       expect((await comps(q.id)).filter((x) => x.ranks.school !== null).length).toBe(ranked);
@@ -357,7 +439,13 @@ describe("recompute", () => {
 describe("the scheduler's step", () => {
   it("folds the queued scores every minute, whether or not a policy is in force (the queue keeps scores in their order of arrival)", async () => {
     const r = rng(5);
-    await respond(db, c, "CS101-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)));
+    await respond(
+      db,
+      c,
+      "CS101-01",
+      "student",
+      Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)),
+    );
     const queued = async () => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from tally_queue`))[0].n);
     expect(await queued()).toBe(6);
     expect(await refreshScores(db)).toEqual([]); // no policy approved: nothing to compute

@@ -40,15 +40,19 @@ export type Scope = { schoolYear: string; campaignIds: number[] };
 
 /** The school year whose figures a campaign belongs to (its term's, else that of its opening day in Beijing). */
 export async function schoolYearOfCampaign(db: DbOrTx, campaignId: number): Promise<string | null> {
-  const [r] = rowsOf<{ y: string }>(await db.execute(sql`
-    select ${CAMPAIGN_SCHOOL_YEAR} as y from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`));
+  const [r] = rowsOf<{ y: string }>(
+    await db.execute(sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as y from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`),
+  );
   return r?.y ?? null;
 }
 
 export async function scopeOf(db: DbOrTx, schoolYear: string): Promise<Scope> {
-  const rows = rowsOf<{ id: number }>(await db.execute(sql`
+  const rows = rowsOf<{ id: number }>(
+    await db.execute(sql`
     select c.id from campaigns c left join terms tm on tm.id = c.term_id
-    where c.state <> 'draft' and ${CAMPAIGN_SCHOOL_YEAR} = ${schoolYear} order by c.id`));
+    where c.state <> 'draft' and ${CAMPAIGN_SCHOOL_YEAR} = ${schoolYear} order by c.id`),
+  );
   return { schoolYear, campaignIds: rows.map((r) => Number(r.id)) };
 }
 
@@ -78,26 +82,43 @@ export const ONCE = arrayLiteral([TALLY.scored, TALLY.unscored]);
 
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
-  const [r] = rowsOf<{ responses: number; targets: number }>(await db.execute(sql`
+  const [r] = rowsOf<{ responses: number; targets: number }>(
+    await db.execute(sql`
     select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id
         where t.campaign_id = any(${ids}::int[]) and x.kind = any(${ONCE}::int[])) as responses,
-      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`));
+      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`),
+  );
   const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
   return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
 }
 
 type TargetRow = {
-  id: number; campaign_id: number; campaign: string; term_id: number | null; term_code: string | null; school_year: string;
-  section_id: number | null; section_code: string | null; teacher_id: number | null; teacher_number: string | null;
-  course_type: string | null; level: string | null; unit_id: number | null; office_id: number | null; teacher_college_id: number | null;
-  unit_code: string | null; office_code: string | null; teacher_college_code: string | null;
+  id: number;
+  campaign_id: number;
+  campaign: string;
+  term_id: number | null;
+  term_code: string | null;
+  school_year: string;
+  section_id: number | null;
+  section_code: string | null;
+  teacher_id: number | null;
+  teacher_number: string | null;
+  course_type: string | null;
+  level: string | null;
+  unit_id: number | null;
+  office_id: number | null;
+  teacher_college_id: number | null;
+  unit_code: string | null;
+  office_code: string | null;
+  teacher_college_code: string | null;
   target_label: string | null;
 };
 
 /** Every target of the scope with what grouping needs (college of the course, teacher's office and college). */
 export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[]> {
   const ids = arrayLiteral(scope.campaignIds);
-  return rowsOf<TargetRow>(await db.execute(sql`
+  return rowsOf<TargetRow>(
+    await db.execute(sql`
     with recursive up(unit_id, anc_id, anc_kind, depth) as (
       select id, id, kind::text, 0 from units
       union all select up.unit_id, u.parent_id, p.kind::text, up.depth + 1
@@ -121,17 +142,24 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
       left join college pc on pc.unit_id = pg.unit_id
       left join units uc on uc.id = coalesce(cc.anc_id, pc.anc_id) left join units utc on utc.id = tc.anc_id
       left join employers em on em.id = t.employer_id
-    where t.campaign_id = any(${ids}::int[])`));
+    where t.campaign_id = any(${ids}::int[])`),
+  );
 }
 
 /** The stable identity of a target across databases (what the long format carries). */
-export function targetKey(r: { campaign: string; section_code: string | null; teacher_number: string | null; target_label: string | null }): string {
+export function targetKey(r: {
+  campaign: string;
+  section_code: string | null;
+  teacher_number: string | null;
+  target_label: string | null;
+}): string {
   return [r.campaign, r.section_code ?? "", r.teacher_number ?? "", r.target_label ?? ""].join("\u0001");
 }
 
 /** Eligible raters per target × group: eligibility (not excluded), observers assigned, invitations, imported counts. */
 export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<string, number>> {
-  const rows = rowsOf<{ target_id: number; g: string; n: number }>(await db.execute(sql`
+  const rows = rowsOf<{ target_id: number; g: string; n: number }>(
+    await db.execute(sql`
     select target_id, g, sum(n) as n from (
       select e.target_id, e.rater_group::text as g, count(*) as n from eligibility e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = any(${ids}::int[]) and not e.excluded group by 1, 2
@@ -141,7 +169,8 @@ export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<strin
         from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = any(${ids}::int[]) group by 1, 2
       union all select e.target_id, e.rater_group::text, e.eligible from imported_eligible e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = any(${ids}::int[])
-    ) x group by 1, 2`));
+    ) x group by 1, 2`),
+  );
   return new Map(rows.map((r) => [`${Number(r.target_id)}|${r.g}`, Number(r.n)]));
 }
 
@@ -152,9 +181,11 @@ async function versionItems(db: DbOrTx, versionIds: number[]): Promise<Map<numbe
   return out;
 }
 
-
 export type Gathered = {
-  inputs: TargetInput[]; targets: TargetRow[]; responses: number; items: Map<number, ItemShape[]>;
+  inputs: TargetInput[];
+  targets: TargetRow[];
+  responses: number;
+  items: Map<number, ItemShape[]>;
   /** eligible raters in all (for the fingerprint) */
   eligible: number;
 };
@@ -220,8 +251,13 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     let unscored = 0;
     const flagged = perRule(() => 0);
     for (const r of talliesOf.get(k) ?? []) {
-      const kind = Number(r.kind), n = Number(r.n);
-      if (kind === TALLY.unscored) { unscored += n; responses += n; continue; }
+      const kind = Number(r.kind),
+        n = Number(r.n);
+      if (kind === TALLY.unscored) {
+        unscored += n;
+        responses += n;
+        continue;
+      }
       if (kind === TALLY.scored) {
         responses += n;
         totals = splitTotals(r.totals);
@@ -241,16 +277,28 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       if (excl) countsExcludable[it.id] = excludableList[i];
     });
     inputs.push({
-      key: targetKey(t), targetId: Number(t.id), group: g as RaterGroup, campaignId: Number(t.campaign_id),
-      periodKey: t.term_id !== null ? `t${t.term_id}` : `c${t.campaign_id}`, termId: t.term_id === null ? null : Number(t.term_id),
-      schoolYear: t.school_year, versionId,
-      unitId: t.unit_id === null ? null : Number(t.unit_id), courseType: t.course_type, level: t.level,
-      teacherId: t.teacher_id === null ? null : Number(t.teacher_id), sectionId: t.section_id === null ? null : Number(t.section_id),
+      key: targetKey(t),
+      targetId: Number(t.id),
+      group: g as RaterGroup,
+      campaignId: Number(t.campaign_id),
+      periodKey: t.term_id !== null ? `t${t.term_id}` : `c${t.campaign_id}`,
+      termId: t.term_id === null ? null : Number(t.term_id),
+      schoolYear: t.school_year,
+      versionId,
+      unitId: t.unit_id === null ? null : Number(t.unit_id),
+      courseType: t.course_type,
+      level: t.level,
+      teacherId: t.teacher_id === null ? null : Number(t.teacher_id),
+      sectionId: t.section_id === null ? null : Number(t.section_id),
       teacherOfficeId: t.office_id === null ? null : Number(t.office_id),
       teacherCollegeId: t.teacher_college_id === null ? null : Number(t.teacher_college_id),
-      totals, excludable: ascending(excludable),
-      unscored, ...flagged,
-      eligible: eligible.get(k) ?? null, counts, countsExcludable,
+      totals,
+      excludable: ascending(excludable),
+      unscored,
+      ...flagged,
+      eligible: eligible.get(k) ?? null,
+      counts,
+      countsExcludable,
     });
   }
   debug("inputs", t);
@@ -268,13 +316,21 @@ function addWords(words: string, out: number[][]) {
     let start = end;
     while (start > 0 && words.charCodeAt(start - 1) !== 44) start--;
     const slots = out[i];
-    let j = 0, value = 0, scale = 1, digits = 0;
+    let j = 0,
+      value = 0,
+      scale = 1,
+      digits = 0;
     for (let c = end - 1; c >= start; c--) {
       value += (words.charCodeAt(c) - 48) * scale;
       scale *= 10;
       if (++digits === 6) {
-        if (j >= slots.length) { if (value !== 0) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`); } else slots[j] += value;
-        j++; value = 0; scale = 1; digits = 0;
+        if (j >= slots.length) {
+          if (value !== 0) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`);
+        } else slots[j] += value;
+        j++;
+        value = 0;
+        scale = 1;
+        digits = 0;
       }
     }
     if (digits > 0 && value !== 0) {
@@ -299,12 +355,18 @@ export function splitTotals(text: string | null): number[] {
   if (!text) return out;
   let start = 0;
   while (start <= text.length) {
-    let end = start, m = 0, k = 0, dot = false, plain = true;
+    let end = start,
+      m = 0,
+      k = 0,
+      dot = false,
+      plain = true;
     for (; end < text.length; end++) {
       const c = text.charCodeAt(end);
       if (c === 44) break;
-      if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (dot) k++; }
-      else if (c === 46 && !dot) dot = true;
+      if (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        if (dot) k++;
+      } else if (c === 46 && !dot) dot = true;
       else plain = false;
     }
     out.push(plain && m <= Number.MAX_SAFE_INTEGER && k <= 22 ? m / POW10[k] : Number(text.slice(start, end)));
@@ -317,8 +379,12 @@ export function splitTotals(text: string | null): number[] {
 function ascending(lists: number[][]): number[] {
   let out = lists[0] ?? [];
   for (let l = 1; l < lists.length; l++) {
-    const a = out, b = lists[l], m: number[] = new Array(a.length + b.length);
-    let i = 0, j = 0, k = 0;
+    const a = out,
+      b = lists[l],
+      m: number[] = new Array(a.length + b.length);
+    let i = 0,
+      j = 0,
+      k = 0;
     while (i < a.length && j < b.length) m[k++] = a[i] <= b[j] ? a[i++] : b[j++];
     while (i < a.length) m[k++] = a[i++];
     while (j < b.length) m[k++] = b[j++];
@@ -329,14 +395,23 @@ function ascending(lists: number[][]): number[] {
 
 export type RunTrigger = "scheduler" | "command" | "manual" | "approval" | "import";
 export type RunResult = {
-  runId: number; responses: number; targets: number; results: number; ms: number; summary: RunSummary; skipped?: boolean;
+  runId: number;
+  responses: number;
+  targets: number;
+  results: number;
+  ms: number;
+  summary: RunSummary;
+  skipped?: boolean;
   /** Where the time went: folding the queued scores, reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
   phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number; warningsMs?: number };
   /** The warning rules in force, evaluated over the new figures (server/warnings/). */
   warnings?: EvaluationResult;
 };
 export type RunSummary = {
-  excluded: number; capExceeded: number; unscored: number; reported: number;
+  excluded: number;
+  capExceeded: number;
+  unscored: number;
+  reported: number;
   rules: ScoringPolicy["quality"];
 } & PerRule<number>;
 
@@ -379,11 +454,14 @@ async function insertColumns<T>(db: DbOrTx, table: string, columns: Column[], li
       if (c.type === "boolean") return sql`${`{${values.map((v) => (v ? "t" : "f")).join(",")}}`}::boolean[]`;
       if (c.type === "int[]") return sql`${textArray(values.map((v) => arrayLiteral(v as number[])))}::text[]`;
       // one JSON document per chunk, parsed by the server (no text[] escaping of every quote)
-      if (c.type === "json") return sql`array(select case when json_typeof(e) = 'null' then null else e end from json_array_elements(${JSON.stringify(values)}::json) with ordinality as x(e, i) order by i)`;
+      if (c.type === "json")
+        return sql`array(select case when json_typeof(e) = 'null' then null else e end from json_array_elements(${JSON.stringify(values)}::json) with ordinality as x(e, i) order by i)`;
       return sql`${textArray(values.map((v) => (v === null ? null : String(v))))}::text[]`;
     });
     const names = columns.map((c) => c.name).join(", ");
-    const casts = columns.map((c) => (c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`)).join(", ");
+    const casts = columns
+      .map((c) => (c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`))
+      .join(", ");
     const q = sql`insert into ${sql.raw(table)} (${sql.raw(names)})
       select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`;
     sent.push(Promise.resolve(db.execute(q)));
@@ -405,8 +483,11 @@ const LOCK_WAIT_MS = 120_000;
  * when the fingerprint equals the last run's, or when another recompute of the year is busy;
  * otherwise it waits for that one to finish.
  */
-export async function recompute(db: Db, p: { id: number; schoolYear: string; policy: ScoringPolicy },
-  opts: { trigger: RunTrigger; actorId?: number | null; now?: () => Date; ifChanged?: boolean }): Promise<RunResult> {
+export async function recompute(
+  db: Db,
+  p: { id: number; schoolYear: string; policy: ScoringPolicy },
+  opts: { trigger: RunTrigger; actorId?: number | null; now?: () => Date; ifChanged?: boolean },
+): Promise<RunResult> {
   const now = opts.now ?? (() => new Date());
   const waitUntil = Date.now() + LOCK_WAIT_MS;
   for (;;) {
@@ -439,9 +520,15 @@ export async function recompute(db: Db, p: { id: number; schoolYear: string; pol
   }
 }
 
-async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; policy: ScoringPolicy },
-  opts: { trigger: RunTrigger; actorId?: number | null; ifChanged?: boolean }, now: () => Date): Promise<RunResult | "busy"> {
-  const [{ locked }] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`})) as locked`));
+async function recomputeIn(
+  tx: DbOrTx,
+  p: { id: number; schoolYear: string; policy: ScoringPolicy },
+  opts: { trigger: RunTrigger; actorId?: number | null; ifChanged?: boolean },
+  now: () => Date,
+): Promise<RunResult | "busy"> {
+  const [{ locked }] = rowsOf<{ locked: boolean }>(
+    await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`})) as locked`),
+  );
   if (!locked) return "busy";
   // a handful of large statements, each run once: compiling them with JIT costs more than it
   // saves (pass 2 alone: 1.39 s with, 1.12–1.23 s without, in psql on the benchmark's data)
@@ -450,10 +537,20 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
   const t0 = performance.now();
   const scope = await scopeOf(tx, p.schoolYear);
   if (opts.ifChanged) {
-    const [last] = rowsOf<{ fingerprint: string; id: number; responses: number; targets: number }>(await tx.execute(sql`
-      select id, fingerprint, responses, targets from scoring_runs where policy_id = ${p.id} order by id desc limit 1`));
-    if (last && last.fingerprint === await fingerprintOf(tx, scope)) {
-      return { runId: Number(last.id), responses: Number(last.responses), targets: Number(last.targets), results: 0, ms: 0, summary: null as never, skipped: true };
+    const [last] = rowsOf<{ fingerprint: string; id: number; responses: number; targets: number }>(
+      await tx.execute(sql`
+      select id, fingerprint, responses, targets from scoring_runs where policy_id = ${p.id} order by id desc limit 1`),
+    );
+    if (last && last.fingerprint === (await fingerprintOf(tx, scope))) {
+      return {
+        runId: Number(last.id),
+        responses: Number(last.responses),
+        targets: Number(last.targets),
+        results: 0,
+        ms: 0,
+        summary: null as never,
+        skipped: true,
+      };
     }
   }
   const t1 = performance.now();
@@ -475,34 +572,72 @@ async function recomputeIn(tx: DbOrTx, p: { id: number; schoolYear: string; poli
   }
   const summary = summaryOf(p.policy, figures);
   const t3 = performance.now();
-  const [run] = rowsOf<{ id: number }>(await tx.execute(sql`
+  const [run] = rowsOf<{ id: number }>(
+    await tx.execute(sql`
     insert into scoring_runs (policy_id, school_year, trigger, fingerprint, responses, targets, summary, started_at, finished_at, actor_id)
     values (${p.id}, ${p.schoolYear}, ${opts.trigger}, ${fingerprint(scope, gathered.responses, gathered.targets.length, gathered.eligible)},
       ${gathered.responses}, ${gathered.targets.length}, ${JSON.stringify(summary)}::jsonb, ${started.toISOString()}::timestamptz,
       ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
-    returning id`));
+    returning id`),
+  );
   const id = Number(run.id);
   // the three tables' chunks interleave on the connection: one is built while another is parsed
   await Promise.all([
-    insertColumns(tx, "target_results", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "target_id", type: "int" }, { name: "rater_group", type: "rater_group" },
-      ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),
-    ], figures.targets, (t) => [p.id, id, t.targetId, t.group, ...figureValues(t, gathered.items.get(t.versionId) ?? [])]),
-    insertColumns(tx, "reliability_results", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "term_id", type: "int" }, { name: "campaign_id", type: "int" },
-      { name: "version_id", type: "int" }, { name: "unit_id", type: "int" }, { name: "rater_group", type: "rater_group" }, { name: "stats", type: "json" },
-    ], figures.reliability, (r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r]),
-    insertColumns(tx, "teacher_composites", [
-      { name: "policy_id", type: "int" }, { name: "run_id", type: "int" }, { name: "teacher_id", type: "int" }, { name: "term_id", type: "int" },
-      { name: "school_year", type: "text" }, { name: "score", type: "float8" }, { name: "composite", type: "json" },
-    ], figures.composites, (c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c]),
+    insertColumns(
+      tx,
+      "target_results",
+      [
+        { name: "policy_id", type: "int" },
+        { name: "run_id", type: "int" },
+        { name: "target_id", type: "int" },
+        { name: "rater_group", type: "rater_group" },
+        ...FIGURE_COLUMNS.map(([name, type]) => ({ name, type })),
+      ],
+      figures.targets,
+      (t) => [p.id, id, t.targetId, t.group, ...figureValues(t, gathered.items.get(t.versionId) ?? [])],
+    ),
+    insertColumns(
+      tx,
+      "reliability_results",
+      [
+        { name: "policy_id", type: "int" },
+        { name: "run_id", type: "int" },
+        { name: "term_id", type: "int" },
+        { name: "campaign_id", type: "int" },
+        { name: "version_id", type: "int" },
+        { name: "unit_id", type: "int" },
+        { name: "rater_group", type: "rater_group" },
+        { name: "stats", type: "json" },
+      ],
+      figures.reliability,
+      (r) => [p.id, id, r.termId, r.campaignId, r.versionId, r.unitId, r.group, r],
+    ),
+    insertColumns(
+      tx,
+      "teacher_composites",
+      [
+        { name: "policy_id", type: "int" },
+        { name: "run_id", type: "int" },
+        { name: "teacher_id", type: "int" },
+        { name: "term_id", type: "int" },
+        { name: "school_year", type: "text" },
+        { name: "score", type: "float8" },
+        { name: "composite", type: "json" },
+      ],
+      figures.composites,
+      (c) => [p.id, id, c.teacherId, c.termId, c.schoolYear, c.score, c],
+    ),
   ]);
   // the year's teachers banded with the figures (server/appraisal/store.ts)
   await storeBands(tx, p, id, figures, gathered.inputs);
   const t4 = performance.now();
   return {
-    runId: id, responses: gathered.responses, targets: gathered.targets.length, results: figures.targets.length,
-    ms: Math.round(t4 - t0), summary,
+    runId: id,
+    responses: gathered.responses,
+    targets: gathered.targets.length,
+    results: figures.targets.length,
+    ms: Math.round(t4 - t0),
+    summary,
     phases: { gatherMs: Math.round(t2 - t1), figuresMs: Math.round(t3 - t2), writeMs: Math.round(t4 - t3) },
   };
 }

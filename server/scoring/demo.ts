@@ -35,19 +35,33 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     if (actor !== null) await approvePolicy(db, created.id, actor, "示范数据：学年评分方案（教学质量评价委员会审议通过）", new Date());
   }
 
-  const files = rowsOf<{ kind: string; key: string; version: number; definition: unknown }>(await db.execute(sql`
+  const files = rowsOf<{ kind: string; key: string; version: number; definition: unknown }>(
+    await db.execute(sql`
     select distinct on (i.kind) i.kind::text as kind, i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id
-    where v.status = 'approved' order by i.kind, v.version desc`));
-  const byKind = new Map(files.map((f) => [f.kind, { label: `${f.key}@${f.version}`, file: (typeof f.definition === "string" ? JSON.parse(f.definition) : f.definition) as InstrumentFile }]));
-  const student = byKind.get("student_evaluation"), self = byKind.get("self_evaluation");
-  const supervisor = byKind.get("supervisor_observation"), peer = byKind.get("peer_evaluation");
+    where v.status = 'approved' order by i.kind, v.version desc`),
+  );
+  const byKind = new Map(
+    files.map((f) => [
+      f.kind,
+      {
+        label: `${f.key}@${f.version}`,
+        file: (typeof f.definition === "string" ? JSON.parse(f.definition) : f.definition) as InstrumentFile,
+      },
+    ]),
+  );
+  const student = byKind.get("student_evaluation"),
+    self = byKind.get("self_evaluation");
+  const supervisor = byKind.get("supervisor_observation"),
+    peer = byKind.get("peer_evaluation");
   if (!student || !self || !supervisor || !peer) return;
 
-  const sections = rowsOf<{ code: string; teacher: string; enrolled: number }>(await db.execute(sql`
+  const sections = rowsOf<{ code: string; teacher: string; enrolled: number }>(
+    await db.execute(sql`
     select s.code, p.number as teacher, (select count(*) from enrolments e where e.section_id = s.id and e.status = 'enrolled') as enrolled
     from sections s join terms tm on tm.id = s.term_id
       join section_teachers st on st.section_id = s.id and st.role = 'lead' join persons p on p.id = st.person_id
-    where tm.code = ${DEMO_TERMS.previous} order by s.code`));
+    where tm.code = ${DEMO_TERMS.previous} order by s.code`),
+  );
   const random = rng(20260701);
   // Teachers differ less than raters do (class-mean reliability of one student ≈ 0.1–0.3, as
   // published for student ratings): teacher level 0.6–0.85, each rater ±0.25 around it.
@@ -57,8 +71,16 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     const level = Math.min(0.95, teacherLevel(s.teacher) + (random() - 0.5) * 0.1);
     const enrolled = Number(s.enrolled);
     const groups: LongGroup[] = [];
-    const group = (g: RaterGroup, v: { label: string; file: InstrumentFile }, n: number, eligible: number | null, noise = 0.2): LongGroup => ({
-      group: g, versionLabel: v.label, eligible,
+    const group = (
+      g: RaterGroup,
+      v: { label: string; file: InstrumentFile },
+      n: number,
+      eligible: number | null,
+      noise = 0.2,
+    ): LongGroup => ({
+      group: g,
+      versionLabel: v.label,
+      eligible,
       responses: Array.from({ length: n }, (_, i) => {
         const straight = g === "student" && random() < 0.03;
         const rater = level + (random() - 0.5) * (g === "student" ? 0.5 : 0.2);
@@ -71,12 +93,23 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     if (random() < 0.5) groups.push(group("supervisor", supervisor, 3, null, 0.2));
     if (random() < 0.35) groups.push(group("peer", peer, 3, null, 0.2));
     targets.push({
-      campaign: DEMO_HISTORY_CAMPAIGN, section: s.code, teacher: s.teacher, target: "", term: DEMO_TERMS.previous,
-      unit: "", courseType: "", level: "", teacherUnit: "", teacherOffice: "", groups,
+      campaign: DEMO_HISTORY_CAMPAIGN,
+      section: s.code,
+      teacher: s.teacher,
+      target: "",
+      term: DEMO_TERMS.previous,
+      unit: "",
+      courseType: "",
+      level: "",
+      teacherUnit: "",
+      teacherOffice: "",
+      groups,
     });
   }
   const data: LongData = {
-    targets, rows: 0, columns: [],
+    targets,
+    rows: 0,
+    columns: [],
     versionLabels: [...new Set(targets.flatMap((t) => t.groups.map((g) => g.versionLabel)))].sort(),
   };
   const loaded = await loadHistory(db, data, { mode: "existing", actorId: actor });
@@ -87,6 +120,8 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     const p = await currentPolicy(db, schoolYearOf(term));
     if (p) computed += (await recompute(db, p, { trigger: "import", actorId: actor })).results;
   }
-  log(`Demo scores: ${loaded.responses} responses of ${DEMO_TERMS.previous} imported, ${computed} target results computed ` +
-    `(${((performance.now() - started) / 1000).toFixed(1)} s).`);
+  log(
+    `Demo scores: ${loaded.responses} responses of ${DEMO_TERMS.previous} imported, ${computed} target results computed ` +
+      `(${((performance.now() - started) / 1000).toFixed(1)} s).`,
+  );
 }

@@ -38,22 +38,40 @@ import { versionLabel } from "./export";
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function resultsDocument(db: DbOrTx, policyId: number) {
-  const [p] = rowsOf<{ school_year: string; policy: unknown }>(await db.execute(sql`
-    select school_year, policy from scoring_policies where id = ${policyId}`));
+  const [p] = rowsOf<{ school_year: string; policy: unknown }>(
+    await db.execute(sql`
+    select school_year, policy from scoring_policies where id = ${policyId}`),
+  );
   if (!p) throw notFound("scoring.errors.policyNotFound");
   const policy = parsePolicy(typeof p.policy === "string" ? JSON.parse(p.policy) : p.policy);
   const scope = await scopeOf(db, p.school_year);
   const targets = new Map((await scopeTargets(db, scope)).map((t) => [Number(t.id), t]));
-  const labels = new Map(rowsOf<{ id: number; key: string; version: number }>(await db.execute(sql`
-    select v.id, i.key, v.version from instrument_versions v join instruments i on i.id = v.instrument_id`))
-    .map((v) => [Number(v.id), versionLabel(v.key, Number(v.version))]));
-  const units = new Map(rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from units`)).map((u) => [Number(u.id), u.code]));
-  const terms = new Map(rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from terms`)).map((t) => [Number(t.id), t.code]));
-  const campaigns = new Map(rowsOf<{ id: number; name: string }>(await db.execute(sql`select id, name from campaigns`)).map((c) => [Number(c.id), c.name]));
-  const teachers = new Map(rowsOf<{ id: number; number: string }>(await db.execute(sql`select id, number from persons where kind = 'staff'`)).map((t) => [Number(t.id), t.number]));
+  const labels = new Map(
+    rowsOf<{ id: number; key: string; version: number }>(
+      await db.execute(sql`
+    select v.id, i.key, v.version from instrument_versions v join instruments i on i.id = v.instrument_id`),
+    ).map((v) => [Number(v.id), versionLabel(v.key, Number(v.version))]),
+  );
+  const units = new Map(
+    rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from units`)).map((u) => [Number(u.id), u.code]),
+  );
+  const terms = new Map(
+    rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from terms`)).map((t) => [Number(t.id), t.code]),
+  );
+  const campaigns = new Map(
+    rowsOf<{ id: number; name: string }>(await db.execute(sql`select id, name from campaigns`)).map((c) => [Number(c.id), c.name]),
+  );
+  const teachers = new Map(
+    rowsOf<{ id: number; number: string }>(await db.execute(sql`select id, number from persons where kind = 'staff'`)).map((t) => [
+      Number(t.id),
+      t.number,
+    ]),
+  );
 
-  const rows = rowsOf<{ target_id: number; rater_group: string } & Record<string, unknown>>(await db.execute(sql`
-    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`));
+  const rows = rowsOf<{ target_id: number; rater_group: string } & Record<string, unknown>>(
+    await db.execute(sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`),
+  );
   const out = [];
   for (const r of rows) {
     const t = targets.get(Number(r.target_id));
@@ -69,13 +87,34 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
     const v = f.valid;
     out.push({
       sortKey: `${targetKey(t)}\u0001${r.rater_group}`,
-      campaign: t.campaign, term: t.term_code, section: t.section_code, teacher: t.teacher_number, target: t.target_label,
-      rater_group: r.rater_group, instrument_version: labels.get(f.versionId) ?? null, unit: t.unit_code, course_type: t.course_type, level: t.level,
-      eligible: v.eligible, n: v.n, response_rate: v.responseRate, mean: v.mean, trimmed_mean: v.trimmedMean, median: v.median, sd: v.sd, se: v.se,
-      ci95: v.ci95 ? [v.ci95.low, v.ci95.high] : null, reliability: f.reliability, reliability_low: f.reliabilityLow, eb_score: f.ebScore, reported: f.reported,
+      campaign: t.campaign,
+      term: t.term_code,
+      section: t.section_code,
+      teacher: t.teacher_number,
+      target: t.target_label,
+      rater_group: r.rater_group,
+      instrument_version: labels.get(f.versionId) ?? null,
+      unit: t.unit_code,
+      course_type: t.course_type,
+      level: t.level,
+      eligible: v.eligible,
+      n: v.n,
+      response_rate: v.responseRate,
+      mean: v.mean,
+      trimmed_mean: v.trimmedMean,
+      median: v.median,
+      sd: v.sd,
+      se: v.se,
+      ci95: v.ci95 ? [v.ci95.low, v.ci95.high] : null,
+      reliability: f.reliability,
+      reliability_low: f.reliabilityLow,
+      eb_score: f.ebScore,
+      reported: f.reported,
       all: { n: f.all.n, mean: f.all.mean, trimmed_mean: f.all.trimmedMean, median: f.all.median, sd: f.all.sd },
       quality: { ...f.quality, eligible_below_n: f.eligibleBelowN },
-      norm: f.norm ? { z: f.norm.z, t: f.norm.t, percentile_rank: f.norm.percentileRank, rank: f.norm.rank, of: f.norm.of, mean: f.norm.mean } : null,
+      norm: f.norm
+        ? { z: f.norm.z, t: f.norm.t, percentile_rank: f.norm.percentileRank, rank: f.norm.rank, of: f.norm.of, mean: f.norm.mean }
+        : null,
       rank_withheld: f.rankWithheld,
       distribution,
     });
@@ -85,33 +124,72 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
   const rel = rowsOf<{ stats: unknown }>(await db.execute(sql`select stats from reliability_results where policy_id = ${policyId}`))
     .map((x) => (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures)
     .map((r) => ({
-      term: r.termId === null ? null : terms.get(r.termId) ?? null, campaign: r.campaignId === null ? null : campaigns.get(r.campaignId) ?? null,
-      instrument_version: labels.get(r.versionId) ?? null, unit: r.unitId === null ? null : units.get(r.unitId) ?? null, rater_group: r.group,
-      k: r.k, n: r.N, n0: r.n0, icc1: r.icc1, icck: r.icck, raters_for_0_7: r.ratersFor07, raters_for_0_8: r.ratersFor08, unavailable: r.unavailable,
+      term: r.termId === null ? null : (terms.get(r.termId) ?? null),
+      campaign: r.campaignId === null ? null : (campaigns.get(r.campaignId) ?? null),
+      instrument_version: labels.get(r.versionId) ?? null,
+      unit: r.unitId === null ? null : (units.get(r.unitId) ?? null),
+      rater_group: r.group,
+      k: r.k,
+      n: r.N,
+      n0: r.n0,
+      icc1: r.icc1,
+      icck: r.icck,
+      raters_for_0_7: r.ratersFor07,
+      raters_for_0_8: r.ratersFor08,
+      unavailable: r.unavailable,
     }))
-    .sort((a, b) => cmp([a.term, a.campaign, a.instrument_version, a.unit, a.rater_group].join("\u0001"), [b.term, b.campaign, b.instrument_version, b.unit, b.rater_group].join("\u0001")));
+    .sort((a, b) =>
+      cmp(
+        [a.term, a.campaign, a.instrument_version, a.unit, a.rater_group].join("\u0001"),
+        [b.term, b.campaign, b.instrument_version, b.unit, b.rater_group].join("\u0001"),
+      ),
+    );
 
-  const bands = new Map(rowsOf<{ teacher_id: number; band: string | null; reason: string; borderline: boolean; ci_low: number | null; ci_high: number | null }>(
-    await db.execute(sql`select teacher_id, band, reason, borderline, ci_low, ci_high from appraisal_results where policy_id = ${policyId}`))
-    .map((b) => [Number(b.teacher_id), b]));
+  const bands = new Map(
+    rowsOf<{ teacher_id: number; band: string | null; reason: string; borderline: boolean; ci_low: number | null; ci_high: number | null }>(
+      await db.execute(
+        sql`select teacher_id, band, reason, borderline, ci_low, ci_high from appraisal_results where policy_id = ${policyId}`,
+      ),
+    ).map((b) => [Number(b.teacher_id), b]),
+  );
   const appraisalOf = (teacherId: number) => {
     const b = bands.get(teacherId);
     return {
-      band: b?.band ?? null, band_reason: b?.reason ?? null, borderline: b?.borderline ?? false,
+      band: b?.band ?? null,
+      band_reason: b?.reason ?? null,
+      borderline: b?.borderline ?? false,
       ci95: b && b.ci_low !== null && b.ci_high !== null ? [Number(b.ci_low), Number(b.ci_high)] : null,
     };
   };
-  const comps = rowsOf<{ composite: unknown }>(await db.execute(sql`select composite from teacher_composites where policy_id = ${policyId}`))
+  const comps = rowsOf<{ composite: unknown }>(
+    await db.execute(sql`select composite from teacher_composites where policy_id = ${policyId}`),
+  )
     .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as CompositeFigures)
     .map((c) => ({
-      teacher: teachers.get(c.teacherId) ?? null, term: c.termId === null ? null : terms.get(c.termId) ?? null, school_year: c.schoolYear,
-      composite: c.score, reliability: c.reliability, reliability_low: c.reliabilityLow,
-      parts: c.parts.map((pt) => ({ course_type: pt.courseType, score: pt.score, weight: pt.weight, groups: pt.groups, used: pt.used, missing: pt.missing })),
-      missing: c.missing, renormalised: c.renormalised,
+      teacher: teachers.get(c.teacherId) ?? null,
+      term: c.termId === null ? null : (terms.get(c.termId) ?? null),
+      school_year: c.schoolYear,
+      composite: c.score,
+      reliability: c.reliability,
+      reliability_low: c.reliabilityLow,
+      parts: c.parts.map((pt) => ({
+        course_type: pt.courseType,
+        score: pt.score,
+        weight: pt.weight,
+        groups: pt.groups,
+        used: pt.used,
+        missing: pt.missing,
+      })),
+      missing: c.missing,
+      renormalised: c.renormalised,
       norm: c.norm ? { z: c.norm.z, t: c.norm.t, percentile_rank: c.norm.percentileRank, of: c.norm.of } : null,
       ranks: {
-        office: c.ranks.office, office_of: c.ranks.officeOf, college: c.ranks.college, college_of: c.ranks.collegeOf,
-        school: c.ranks.school, school_of: c.ranks.schoolOf,
+        office: c.ranks.office,
+        office_of: c.ranks.officeOf,
+        college: c.ranks.college,
+        college_of: c.ranks.collegeOf,
+        school: c.ranks.school,
+        school_of: c.ranks.schoolOf,
       },
       rank_withheld: c.rankWithheld,
       ...(c.termId === null ? appraisalOf(c.teacherId) : {}),

@@ -29,22 +29,27 @@ const TARGET_BATCH = 400;
 /** The export's rows (cells in ALL_COLUMNS order), campaign by campaign, target by target. */
 export async function* exportRows(db: DbOrTx, campaignIds: number[]): AsyncGenerator<(string | number)[]> {
   const scope: Scope = { schoolYear: "", campaignIds };
-  const targets = (await scopeTargets(db, scope)).sort((a, b) =>
-    Number(a.campaign_id) - Number(b.campaign_id) || (targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0));
+  const targets = (await scopeTargets(db, scope)).sort(
+    (a, b) => Number(a.campaign_id) - Number(b.campaign_id) || (targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0),
+  );
   const eligible = await eligibleCounts(db, arrayLiteral(campaignIds));
-  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number; key: string; version: number }>(await db.execute(sql`
+  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number; key: string; version: number }>(
+    await db.execute(sql`
     select ci.campaign_id, ci.rater_group::text as g, ci.instrument_version_id as version_id, i.key, v.version
     from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id join instruments i on i.id = v.instrument_id
-    where ci.campaign_id = any(${arrayLiteral(campaignIds)}::int[])`));
+    where ci.campaign_id = any(${arrayLiteral(campaignIds)}::int[])`),
+  );
   const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, v]));
   const counter = new Map<number, number>();
   for (let i = 0; i < targets.length; i += TARGET_BATCH) {
     const batch = targets.slice(i, i + TARGET_BATCH);
-    const rows = rowsOf<{ target_id: number; g: string; answers: unknown }>(await db.execute(sql`
+    const rows = rowsOf<{ target_id: number; g: string; answers: unknown }>(
+      await db.execute(sql`
       select s.target_id, s.rater_group::text as g, coalesce(r.answers, o.answers) as answers
       from response_scores s left join responses r on r.id = s.response_id left join observation_records o on o.id = s.observation_id
       where s.target_id = any(${arrayLiteral(batch.map((t) => Number(t.id)))}::int[])
-      order by s.target_id, s.rater_group, coalesce(s.response_id::text, md5('observation:' || s.observation_id))`));
+      order by s.target_id, s.rater_group, coalesce(s.response_id::text, md5('observation:' || s.observation_id))`),
+    );
     const byTarget = new Map<number, typeof rows>();
     for (const r of rows) {
       const list = byTarget.get(Number(r.target_id));
@@ -66,10 +71,22 @@ export async function* exportRows(db: DbOrTx, campaignIds: number[]): AsyncGener
           const value = item.row === null ? a : typeof a === "object" && a !== null ? (a as Record<string, unknown>)[item.row] : undefined;
           if (value === undefined || value === null) continue;
           yield [
-            t.campaign, versionLabel(v.key, Number(v.version)), t.section_code ?? "", t.teacher_number ?? "", r.g, n,
-            item.row === null ? item.question : `${item.question}/${item.row}`, value === NA_VALUE ? NA_VALUE : Number(value),
-            t.term_code ?? "", t.unit_code ?? "", t.course_type ?? "", t.level ?? "", t.teacher_college_code ?? "", t.office_code ?? "",
-            el === undefined ? "" : el, t.target_label ?? "",
+            t.campaign,
+            versionLabel(v.key, Number(v.version)),
+            t.section_code ?? "",
+            t.teacher_number ?? "",
+            r.g,
+            n,
+            item.row === null ? item.question : `${item.question}/${item.row}`,
+            value === NA_VALUE ? NA_VALUE : Number(value),
+            t.term_code ?? "",
+            t.unit_code ?? "",
+            t.course_type ?? "",
+            t.level ?? "",
+            t.teacher_college_code ?? "",
+            t.office_code ?? "",
+            el === undefined ? "" : el,
+            t.target_label ?? "",
           ];
         }
       }
@@ -127,7 +144,12 @@ export function exportXlsx(db: DbOrTx, campaignIds: number[]): PassThrough {
  * What an export request may cover, and its audit: the quality office any campaign or a whole
  * school year; a unit admin a campaign it manages. Returns the campaign ids and a file name.
  */
-export async function exportScope(db: DbOrTx, actor: SessionUser, req: { campaignId?: number; schoolYear?: string }, format: "csv" | "xlsx") {
+export async function exportScope(
+  db: DbOrTx,
+  actor: SessionUser,
+  req: { campaignId?: number; schoolYear?: string },
+  format: "csv" | "xlsx",
+) {
   const quality = hasRole(actor, ...SCORING_ADMIN_ROLES);
   let ids: number[];
   let name: string;

@@ -1,7 +1,19 @@
 import { COMPOSITE_GROUPS, composite, minRatersFor, type CompositeGroup, type RaterGroup, type ScoringPolicy } from "./policy";
 import {
-  chiSquareQuantile, classReliability, competitionRanks, iccLowerBound, normTable, oneWayAnova, percentileRanks, ratersNeeded, sampleSd, shrunkScore, summarize,
-  tScore, zScores, type TargetSummary,
+  chiSquareQuantile,
+  classReliability,
+  competitionRanks,
+  iccLowerBound,
+  normTable,
+  oneWayAnova,
+  percentileRanks,
+  ratersNeeded,
+  sampleSd,
+  shrunkScore,
+  summarize,
+  tScore,
+  zScores,
+  type TargetSummary,
 } from "./stats";
 import { perRule, type PerRule } from "./quality";
 
@@ -120,8 +132,12 @@ export type TargetInput = {
 export type Summary = TargetSummary;
 
 export type TargetFigures = {
-  key: string; targetId: number; group: RaterGroup; versionId: number;
-  valid: Summary; all: Summary;
+  key: string;
+  targetId: number;
+  group: RaterGroup;
+  versionId: number;
+  valid: Summary;
+  all: Summary;
   /** The unscored, per quality rule (quality.ts) the flagged, the excluded, whether the cap stopped exclusion. */
   quality: { unscored: number; excluded: number; capExceeded: boolean } & PerRule<number>;
   eligibleBelowN: boolean;
@@ -138,24 +154,43 @@ export type TargetFigures = {
 };
 
 export type ReliabilityFigures = {
-  key: string; group: RaterGroup; versionId: number; unitId: number | null; termId: number | null; campaignId: number | null;
-  k: number; N: number;
-  n0: number | null; msb: number | null; msw: number | null; icc1: number | null; icck: number | null;
-  ratersFor07: number | null; ratersFor08: number | null;
+  key: string;
+  group: RaterGroup;
+  versionId: number;
+  unitId: number | null;
+  termId: number | null;
+  campaignId: number | null;
+  k: number;
+  N: number;
+  n0: number | null;
+  msb: number | null;
+  msw: number | null;
+  icc1: number | null;
+  icck: number | null;
+  ratersFor07: number | null;
+  ratersFor08: number | null;
   /** why there is no ICC: fewer than 2 classes, or no class with more than one rating */
   unavailable: "tooFewClasses" | "noWithinClassDf" | null;
 };
 
 export type CompositePart = {
-  courseType: string | null; score: number | null; weight: number;
+  courseType: string | null;
+  score: number | null;
+  weight: number;
   /** se: the pooled figure's standard error, √Σ (n_t/n)²·SE_t² over its targets (null when one has none) */
   groups: Partial<Record<CompositeGroup, { score: number; n: number; targets: number; se?: number | null }>>;
-  used: Partial<Record<CompositeGroup, number>>; missing: CompositeGroup[];
+  used: Partial<Record<CompositeGroup, number>>;
+  missing: CompositeGroup[];
 };
 
 export type CompositeFigures = {
-  teacherId: number; termId: number | null; schoolYear: string; score: number | null;
-  parts: CompositePart[]; missing: CompositeGroup[]; renormalised: boolean;
+  teacherId: number;
+  termId: number | null;
+  schoolYear: string;
+  score: number | null;
+  parts: CompositePart[];
+  missing: CompositeGroup[];
+  renormalised: boolean;
   /**
    * standard error of the composite: √Σ (part share × group weight)²·SE_group² over the groups
    * used (parts' errors independent); null when a used group's SE is unknown (a single rating)
@@ -166,7 +201,14 @@ export type CompositeFigures = {
   /** the same with that variance at the lower limit of its 95 % interval: what ranks need */
   reliabilityLow: number | null;
   norm: { z: number | null; t: number | null; percentileRank: number; of: number } | null;
-  ranks: { office: number | null; officeOf: number | null; college: number | null; collegeOf: number | null; school: number | null; schoolOf: number | null };
+  ranks: {
+    office: number | null;
+    officeOf: number | null;
+    college: number | null;
+    collegeOf: number | null;
+    school: number | null;
+    schoolOf: number | null;
+  };
   /** a score, but its reliability is below the policy's minimum (or unknown): no norm, no ranks. */
   rankWithheld: boolean;
 };
@@ -227,14 +269,22 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const validSummary = summarize(valid, N, policy.trim, policy.outOf);
     validArrays.set(t, valid);
     const figure: TargetFigures = {
-      key: t.key, targetId: t.targetId, group: t.group, versionId: t.versionId,
+      key: t.key,
+      targetId: t.targetId,
+      group: t.group,
+      versionId: t.versionId,
       // nothing excluded: all is valid (the same numbers, computed once)
-      valid: validSummary, all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim, policy.outOf),
+      valid: validSummary,
+      all: excluded.length === 0 ? validSummary : summarize(all, N, policy.trim, policy.outOf),
       quality: { unscored: t.unscored, ...perRule((r) => t[r.id]), excluded: excluded.length, capExceeded: cap },
       eligibleBelowN,
       reported: valid.length >= minRatersFor(policy, t.group),
       counts,
-      reliability: null, reliabilityLow: null, ebScore: null, norm: null, rankWithheld: false,
+      reliability: null,
+      reliabilityLow: null,
+      ebScore: null,
+      norm: null,
+      rankWithheld: false,
     };
     inputOfFigure.set(figure, t);
     return figure;
@@ -248,12 +298,22 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     return `${t.group}|${t.versionId}|${t.periodKey}|${by ?? ""}`;
   };
   const normMeans = new Map<string, number>();
-  for (const [k, members] of groupBy(targets.filter((f) => f.reported), (f) => normKey(inputOf(f)))) {
+  for (const [k, members] of groupBy(
+    targets.filter((f) => f.reported),
+    (f) => normKey(inputOf(f)),
+  )) {
     const means = members.map((f) => f.valid.mean!);
     const table = normTable(means);
     normMeans.set(k, means.reduce((a, b) => a + b, 0) / means.length);
     members.forEach((f, i) => {
-      f.norm = { z: table[i].z, t: table[i].t, percentileRank: table[i].percentileRank, rank: table[i].rank, of: members.length, mean: normMeans.get(k)! };
+      f.norm = {
+        z: table[i].z,
+        t: table[i].t,
+        percentileRank: table[i].percentileRank,
+        rank: table[i].rank,
+        of: members.length,
+        mean: normMeans.get(k)!,
+      };
     });
   }
 
@@ -262,24 +322,49 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const reliability: ReliabilityFigures[] = [];
   /** MSW/n of every target in a reliability group with an ANOVA: the error variance of its mean. */
   const errorVariance = new Map<TargetFigures, number>();
-  for (const [k, members] of groupBy(targets.filter((f) => f.valid.n > 0), (f) => relKey(inputOf(f)))) {
+  for (const [k, members] of groupBy(
+    targets.filter((f) => f.valid.n > 0),
+    (f) => relKey(inputOf(f)),
+  )) {
     const first = inputOf(members[0]);
     const N = members.reduce((a, f) => a + f.valid.n, 0);
     const base = {
-      key: k, group: first.group, versionId: first.versionId, unitId: first.unitId, termId: first.termId,
-      campaignId: first.termId === null ? first.campaignId : null, k: members.length, N,
+      key: k,
+      group: first.group,
+      versionId: first.versionId,
+      unitId: first.unitId,
+      termId: first.termId,
+      campaignId: first.termId === null ? first.campaignId : null,
+      k: members.length,
+      N,
     };
     if (members.length < 2 || N <= members.length) {
-      reliability.push({ ...base, n0: null, msb: null, msw: null, icc1: null, icck: null, ratersFor07: null, ratersFor08: null,
-        unavailable: members.length < 2 ? "tooFewClasses" : "noWithinClassDf" });
+      reliability.push({
+        ...base,
+        n0: null,
+        msb: null,
+        msw: null,
+        icc1: null,
+        icck: null,
+        ratersFor07: null,
+        ratersFor08: null,
+        unavailable: members.length < 2 ? "tooFewClasses" : "noWithinClassDf",
+      });
       continue;
     }
     const anova = oneWayAnova(members.map(validScores));
     const icc = anova.icc1 ?? 0;
     const iccLow = iccLowerBound(anova) ?? 0;
     reliability.push({
-      ...base, n0: anova.n0, msb: anova.msb, msw: anova.msw, icc1: anova.icc1, icck: anova.iccK,
-      ratersFor07: ratersNeeded(icc, 0.7), ratersFor08: ratersNeeded(icc, 0.8), unavailable: null,
+      ...base,
+      n0: anova.n0,
+      msb: anova.msb,
+      msw: anova.msw,
+      icc1: anova.icc1,
+      icck: anova.iccK,
+      ratersFor07: ratersNeeded(icc, 0.7),
+      ratersFor08: ratersNeeded(icc, 0.8),
+      unavailable: null,
     });
     for (const f of members) {
       errorVariance.set(f, anova.msw / f.valid.n);
@@ -325,10 +410,12 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         const n = counted.reduce((a, f) => a + f.valid.n, 0);
         const score = counted.reduce((a, f) => a + f.valid.n * pick(policy, f)!, 0) / n;
         const se = counted.every((f) => f.valid.se !== null)
-          ? Math.sqrt(counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * f.valid.se! ** 2, 0)) : null;
+          ? Math.sqrt(counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * f.valid.se! ** 2, 0))
+          : null;
         groups[g] = { score, n, targets: counted.length, se };
         errors[g] = counted.every((f) => errorVariance.has(f))
-          ? counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * errorVariance.get(f)!, 0) : null;
+          ? counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * errorVariance.get(f)!, 0)
+          : null;
       }
       const courseType = type === "" ? null : type;
       const c = composite(policy, courseType, groups);
@@ -341,8 +428,17 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const score = w > 0 ? counting.reduce((a, p) => a + p.weight * p.score!, 0) / w : null;
     const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
     const figure: CompositeFigures = {
-      teacherId: first.teacherId!, termId, schoolYear: first.schoolYear, score, parts, missing,
-      renormalised: missing.length > 0, se: null, reliability: null, reliabilityLow: null, norm: null,
+      teacherId: first.teacherId!,
+      termId,
+      schoolYear: first.schoolYear,
+      score,
+      parts,
+      missing,
+      renormalised: missing.length > 0,
+      se: null,
+      reliability: null,
+      reliabilityLow: null,
+      norm: null,
       ranks: { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null },
       rankWithheld: false,
     };
@@ -353,7 +449,10 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         if (error === null || p.score === null || p.weight <= 0) return;
         for (const [g, wg] of Object.entries(p.used) as [CompositeGroup, number][]) {
           const e = partErrors[i][g];
-          if (e === null || e === undefined) { error = null; return; }
+          if (e === null || e === undefined) {
+            error = null;
+            return;
+          }
           error += ((p.weight / w) * wg) ** 2 * e;
         }
       });
@@ -362,7 +461,10 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       for (const p of counting) {
         for (const [g, wg] of Object.entries(p.used) as [CompositeGroup, number][]) {
           const se = p.groups[g]?.se;
-          if (variance === null || se === null || se === undefined) { variance = null; break; }
+          if (variance === null || se === null || se === undefined) {
+            variance = null;
+            break;
+          }
           variance += ((p.weight / w) * wg) ** 2 * se ** 2;
         }
       }
@@ -380,20 +482,35 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const t = inputOf(f);
     if (!teacherInfo.has(t.teacherId!)) teacherInfo.set(t.teacherId!, t);
   }
-  for (const inPeriod of groupBy(composites.filter((c) => c.score !== null), (c) => String(c.termId)).values()) {
+  for (const inPeriod of groupBy(
+    composites.filter((c) => c.score !== null),
+    (c) => String(c.termId),
+  ).values()) {
     const scoreOf = (c: CompositeFigures) => c.score!;
     const rank = (members: CompositeFigures[], set: (c: CompositeFigures, r: number, of: number) => void) => {
       const r = competitionRanks(members.map(scoreOf));
       members.forEach((c, i) => set(c, r[i], members.length));
     };
-    rank(inPeriod, (c, r, of) => { c.ranks.school = r; c.ranks.schoolOf = of; });
+    rank(inPeriod, (c, r, of) => {
+      c.ranks.school = r;
+      c.ranks.schoolOf = of;
+    });
     for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? ""))) {
-      if (k !== "") rank(members, (c, r, of) => { c.ranks.college = r; c.ranks.collegeOf = of; });
+      if (k !== "")
+        rank(members, (c, r, of) => {
+          c.ranks.college = r;
+          c.ranks.collegeOf = of;
+        });
     }
     for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherOfficeId ?? ""))) {
-      if (k !== "") rank(members, (c, r, of) => { c.ranks.office = r; c.ranks.officeOf = of; });
+      if (k !== "")
+        rank(members, (c, r, of) => {
+          c.ranks.office = r;
+          c.ranks.officeOf = of;
+        });
     }
-    const normBy = (c: CompositeFigures) => (policy.normGroup === "unit" ? String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? "") : "school");
+    const normBy = (c: CompositeFigures) =>
+      policy.normGroup === "unit" ? String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? "") : "school";
     for (const members of groupBy(inPeriod, normBy).values()) {
       const scores = members.map(scoreOf);
       const z = zScores(scores);

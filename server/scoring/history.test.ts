@@ -38,19 +38,44 @@ function file(rows: string[]) {
 /** n students of CS101-01 (teacher T001) answering every item with `value`. */
 function students(n: number, value: number, campaign = "2026-2027-1 原系统评教", section = "CS101-01", teacher = "T001", from = 0) {
   const items = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "overall"];
-  return Array.from({ length: n }, (_, i) => items.map((q) => `${campaign},student_evaluation@1,${section},${teacher},student,${section}-${from + i + 1},${q},${value},2026-2027-1,40`)).flat();
+  return Array.from({ length: n }, (_, i) =>
+    items.map(
+      (q) => `${campaign},student_evaluation@1,${section},${teacher},student,${section}-${from + i + 1},${q},${value},2026-2027-1,40`,
+    ),
+  ).flat();
 }
 
 describe("import of past terms", () => {
   it("makes a closed campaign with targets, eligible counts and scored responses, and computes its figures", async () => {
-    const r = await importHistoryFile(db, s.people.quality.id, file([...students(4, 0.8), ...students(2, 0.6, undefined, undefined, undefined, 4), ...students(6, 1, undefined, "EN101-01", "T002")]), "zh", NOW);
-    expect(r).toMatchObject({ responses: 12, campaigns: [{ name: "2026-2027-1 原系统评教", targets: 2, responses: 12 }], recomputed: [{ schoolYear: "2026-2027" }] });
-    const [c] = rowsOf<{ state: string; source: string; kind: string }>(await db.execute(sql`select state, source, kind::text as kind from campaigns where id = ${r.campaigns[0].id}`));
+    const r = await importHistoryFile(
+      db,
+      s.people.quality.id,
+      file([
+        ...students(4, 0.8),
+        ...students(2, 0.6, undefined, undefined, undefined, 4),
+        ...students(6, 1, undefined, "EN101-01", "T002"),
+      ]),
+      "zh",
+      NOW,
+    );
+    expect(r).toMatchObject({
+      responses: 12,
+      campaigns: [{ name: "2026-2027-1 原系统评教", targets: 2, responses: 12 }],
+      recomputed: [{ schoolYear: "2026-2027" }],
+    });
+    const [c] = rowsOf<{ state: string; source: string; kind: string }>(
+      await db.execute(sql`select state, source, kind::text as kind from campaigns where id = ${r.campaigns[0].id}`),
+    );
     expect(c).toEqual({ state: "closed", source: "import", kind: "end_of_term" });
-    const stats = rowsOf<{ section: string; n: number; mean: number; eligible: number; response_rate: number }>(await db.execute(sql`
+    const stats = rowsOf<{ section: string; n: number; mean: number; eligible: number; response_rate: number }>(
+      await db.execute(sql`
       select s.code as section, r.n, r.mean, r.eligible, r.response_rate from target_results r join campaign_targets t on t.id = r.target_id join sections s on s.id = t.section_id
-      where r.rater_group = 'student' order by s.code`));
-    expect(stats.map((x) => [x.section, Number(x.n)])).toEqual([["CS101-01", 6], ["EN101-01", 6]]);
+      where r.rater_group = 'student' order by s.code`),
+    );
+    expect(stats.map((x) => [x.section, Number(x.n)])).toEqual([
+      ["CS101-01", 6],
+      ["EN101-01", 6],
+    ]);
     expect(stats[0]).toMatchObject({ eligible: 40, response_rate: 0.15 });
     expect(Number(stats[0].mean)).toBeCloseTo((4 * 80 + 2 * 60) / 6, 10);
     expect(Number(stats[1].mean)).toBe(100);
@@ -60,13 +85,23 @@ describe("import of past terms", () => {
 
   it("refuses what does not resolve, naming it, and stores nothing", async () => {
     const attempt = async (rows: string[]) =>
-      (await expectFailure(importHistoryFile(db, s.people.quality.id, file(rows), "en", NOW), LongFormatError)).problems.map((p) => p.message);
-    expect(await attempt(students(1, 0.8, "X", "NO-SUCH"))).toEqual(["Term 2026-2027-1 has no section NO-SUCH: import the sections first."]);
+      (await expectFailure(importHistoryFile(db, s.people.quality.id, file(rows), "en", NOW), LongFormatError)).problems.map(
+        (p) => p.message,
+      );
+    expect(await attempt(students(1, 0.8, "X", "NO-SUCH"))).toEqual([
+      "Term 2026-2027-1 has no section NO-SUCH: import the sections first.",
+    ]);
     expect(await attempt(students(1, 0.8, "X", "CS101-01", "T999"))).toEqual(["No staff member has the number T999."]);
-    expect(await attempt(["X,student_evaluation@7,CS101-01,T001,student,1,q1,1,2026-2027-1,40"])).toEqual(['No definition was given for instrument version "student_evaluation@7".']);
-    expect(await attempt(["X,student_evaluation@1,CS101-01,T001,student,1,q1,1,2031-2032-1,40"])).toEqual(['Campaign "X": term 2031-2032-1 does not exist.']);
+    expect(await attempt(["X,student_evaluation@7,CS101-01,T001,student,1,q1,1,2026-2027-1,40"])).toEqual([
+      'No definition was given for instrument version "student_evaluation@7".',
+    ]);
+    expect(await attempt(["X,student_evaluation@1,CS101-01,T001,student,1,q1,1,2031-2032-1,40"])).toEqual([
+      'Campaign "X": term 2031-2032-1 does not exist.',
+    ]);
     // a supervisor form answered by students: not the instrument that group answers
-    expect((await attempt(["X,supervisor_observation@1,CS101-01,T001,student,1,s1,1,2026-2027-1,40"]))[0]).toContain("is not of the kind that group answers");
+    expect((await attempt(["X,supervisor_observation@1,CS101-01,T001,student,1,s1,1,2026-2027-1,40"]))[0]).toContain(
+      "is not of the kind that group answers",
+    );
     expect(rowsOf(await db.execute(sql`select id from campaigns`))).toEqual([]);
     expect(rowsOf(await db.execute(sql`select id from responses`))).toEqual([]);
     // the same campaign twice
@@ -78,32 +113,65 @@ describe("import of past terms", () => {
     await libraryVersions(db, s.people.quality.id, ["employer_tracking"]);
     await db.execute(sql`insert into employers (code, name) values ('E1', '甲公司')`);
     const at = new Date("2027-03-01T18:00:00Z"); // 2027-03-02 02:00 in Beijing
-    const bytes = enc(["campaign,instrument_version,section,teacher,rater_group,response,question,value,target",
-      "2026 用人单位调查,employer_tracking@1,,,employer,1,overall_graduates,5,employer:E1"].join("\n"));
+    const bytes = enc(
+      [
+        "campaign,instrument_version,section,teacher,rater_group,response,question,value,target",
+        "2026 用人单位调查,employer_tracking@1,,,employer,1,overall_graduates,5,employer:E1",
+      ].join("\n"),
+    );
     const r = await importHistoryFile(db, s.people.quality.id, bytes, "zh", at);
-    const [c] = await queryRows(db, { opens: col.text, closes: col.text, day: col.text }, sql`
+    const [c] = await queryRows(
+      db,
+      { opens: col.text, closes: col.text, day: col.text },
+      sql`
       select to_char(c.opens_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as opens, to_char(c.closes_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as closes,
         (select r.day::text from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = c.id) as day
-      from campaigns c where c.id = ${r.campaigns[0].id}`);
+      from campaigns c where c.id = ${r.campaigns[0].id}`,
+    );
     // the Beijing day 2027-03-02, 00:00:00 to 23:59:59, in UTC
     expect(c).toEqual({ opens: "2027-03-01T16:00:00", closes: "2027-03-02T15:59:59", day: "2027-03-02" });
   });
 
   it("the export writes what was stored in the long format, numbered responses, no free text; teachers see published results only", async () => {
-    const r = await importHistoryFile(db, s.people.quality.id, file([...students(5, 0.8), ...students(5, 0.4, undefined, "EN101-01", "T002")]), "zh", NOW);
+    const r = await importHistoryFile(
+      db,
+      s.people.quality.id,
+      file([...students(5, 0.8), ...students(5, 0.4, undefined, "EN101-01", "T002")]),
+      "zh",
+      NOW,
+    );
     const quality = await sessionOf(db, s.people.quality);
     const { ids } = await exportScope(db, quality, { schoolYear: "2026-2027" }, "csv");
     expect(ids).toEqual((await scopeOf(db, "2026-2027")).campaignIds);
     let csv = "";
     for await (const chunk of exportCsv(db, ids)) csv += chunk;
-    const lines = csv.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = csv
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).toBe(ALL_COLUMNS.join(","));
     expect(lines[0].startsWith("campaign,instrument_version,section,teacher,rater_group,response,question,value")).toBe(true);
     expect(lines).toHaveLength(1 + 10 * 12);
     const cells = lines.slice(1).map((l) => l.split(","));
     expect(new Set(cells.map((c) => c[5]))).toEqual(new Set(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]));
-    expect(cells.find((c) => c[2] === "CS101-01")).toEqual(["2026-2027-1 原系统评教", "student_evaluation@1", "CS101-01", "T001", "student", expect.any(String), expect.any(String), "0.8",
-      "2026-2027-1", "A", "foundation", "undergraduate", "A", "A1", "40", ""]);
+    expect(cells.find((c) => c[2] === "CS101-01")).toEqual([
+      "2026-2027-1 原系统评教",
+      "student_evaluation@1",
+      "CS101-01",
+      "T001",
+      "student",
+      expect.any(String),
+      expect.any(String),
+      "0.8",
+      "2026-2027-1",
+      "A",
+      "foundation",
+      "undergraduate",
+      "A",
+      "A1",
+      "40",
+      "",
+    ]);
     // a unit admin may export the campaigns it manages only; a year is the quality office's
     const adminA = await sessionOf(db, s.people.adminA);
     await expect(exportScope(db, adminA, { schoolYear: "2026-2027" }, "csv")).rejects.toMatchObject({ kind: "FORBIDDEN" });
@@ -129,10 +197,15 @@ describe("scoring policies", () => {
     expect((await currentPolicy(db, "2026-2027"))!.version).toBe(1);
     await expect(approvePolicy(db, v2.id, s.people.quality.id, " ", NOW)).rejects.toMatchObject({ code: "scoring.errors.noteRequired" });
     await approvePolicy(db, v2.id, s.people.quality.id, "调整截尾比例", NOW);
-    await expect(approvePolicy(db, v2.id, s.people.quality.id, "再次", NOW)).rejects.toMatchObject({ code: "scoring.errors.alreadyApproved" });
+    await expect(approvePolicy(db, v2.id, s.people.quality.id, "再次", NOW)).rejects.toMatchObject({
+      code: "scoring.errors.alreadyApproved",
+    });
     expect((await currentPolicy(db, "2026-2027"))!).toMatchObject({ version: 2, policy: { trim: 0.05 } });
     const list = await listPolicies(db);
-    expect(list.map((p) => [p.version, p.status, p.current])).toEqual([[2, "approved", true], [1, "approved", false]]);
+    expect(list.map((p) => [p.version, p.status, p.current])).toEqual([
+      [2, "approved", true],
+      [1, "approved", false],
+    ]);
     // a draft older than an approved version cannot be approved any more
     const v3 = await createPolicy(db, { ...defaultPolicy("2026-2027"), trim: 0.2 }, s.people.quality.id);
     const v4 = await createPolicy(db, { ...defaultPolicy("2026-2027"), trim: 0.15 }, s.people.quality.id);
@@ -141,8 +214,10 @@ describe("scoring policies", () => {
     await retirePolicy(db, v4.id, s.people.quality.id, NOW);
     expect((await currentPolicy(db, "2026-2027"))!.version).toBe(2);
     // a bad policy is refused with the problem named, nothing stored
-    await expect(createPolicy(db, { ...defaultPolicy("2026-2027"), weights: { default: { student: 0.5 } } }, null))
-      .rejects.toMatchObject({ code: "scoring.errors.weightsSum", params: { scope: "weights.default", sum: 0.5 } });
+    await expect(createPolicy(db, { ...defaultPolicy("2026-2027"), weights: { default: { student: 0.5 } } }, null)).rejects.toMatchObject({
+      code: "scoring.errors.weightsSum",
+      params: { scope: "weights.default", sum: 0.5 },
+    });
     expect((await listPolicies(db)).length).toBe(4);
   });
 
@@ -152,7 +227,12 @@ describe("scoring policies", () => {
     const v2 = await createPolicy(db, { ...defaultPolicy("2026-2027"), outOf: 10 }, s.people.quality.id);
     await approvePolicy(db, v2.id, s.people.quality.id, "十分制", NOW);
     await recompute(db, (await currentPolicy(db, "2026-2027"))!, { trigger: "command" });
-    const rows = rowsOf<{ policy_id: number; mean: number }>(await db.execute(sql`select policy_id, mean from target_results where rater_group = 'student' order by policy_id`));
-    expect(rows.map((r) => [Number(r.policy_id), Number(r.mean)])).toEqual([[v1.id, 80], [v2.id, 8]]);
+    const rows = rowsOf<{ policy_id: number; mean: number }>(
+      await db.execute(sql`select policy_id, mean from target_results where rater_group = 'student' order by policy_id`),
+    );
+    expect(rows.map((r) => [Number(r.policy_id), Number(r.mean)])).toEqual([
+      [v1.id, 80],
+      [v2.id, 8],
+    ]);
   });
 });

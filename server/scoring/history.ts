@@ -14,7 +14,15 @@ import type { GroupKey, Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { checkFile, instrumentHash } from "../instruments/versions";
 import { recompute } from "./compute";
-import { LongFormatError, parseLongFormat, parseVersionLabel, readLongTable, type LongData, type LongTarget, type Problem } from "./longformat";
+import {
+  LongFormatError,
+  parseLongFormat,
+  parseVersionLabel,
+  readLongTable,
+  type LongData,
+  type LongTarget,
+  type Problem,
+} from "./longformat";
 import { currentPolicy } from "./policies";
 import { storeResponses, type NewResponse } from "./store";
 
@@ -77,41 +85,69 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     for (const label of data.versionLabels) {
       const { key, version } = parseVersionLabel(label)!;
       if (opts.mode === "existing") {
-        const v = one<{ id: number; status: string; kind: string }>(await tx.execute(sql`
+        const v = one<{ id: number; status: string; kind: string }>(
+          await tx.execute(sql`
           select v.id, v.status, i.kind::text as kind from instrument_versions v join instruments i on i.id = v.instrument_id
-          where i.key = ${key} and v.version = ${version}`));
-        if (!v) { fail("versionNotInLibrary", { value: label }); continue; }
-        if (v.status === "draft") { fail("versionDraft", { value: label }); continue; }
+          where i.key = ${key} and v.version = ${version}`),
+        );
+        if (!v) {
+          fail("versionNotInLibrary", { value: label });
+          continue;
+        }
+        if (v.status === "draft") {
+          fail("versionDraft", { value: label });
+          continue;
+        }
         versionIds.set(label, Number(v.id));
         versionKinds.set(label, v.kind);
       } else {
         const file = opts.files?.get(label);
         const checked = file ? checkFile(file, locale) : null;
-        if (!checked || !checked.ok) { fail("unknownVersion", { value: label }); continue; }
+        if (!checked || !checked.ok) {
+          fail("unknownVersion", { value: label });
+          continue;
+        }
         const f = instrumentFileSchema.parse(checked.file);
-        const inst = one<{ id: number }>(await tx.execute(sql`
+        const inst = one<{ id: number }>(
+          await tx.execute(sql`
           insert into instruments (key, kind, name, name_en) values (${f.key}, ${f.kind}, ${f.name.zh}, ${f.name.en})
-          on conflict (key) do update set name = excluded.name returning id`))!;
-        const v = one<{ id: number }>(await tx.execute(sql`
+          on conflict (key) do update set name = excluded.name returning id`),
+        )!;
+        const v = one<{ id: number }>(
+          await tx.execute(sql`
           insert into instrument_versions (instrument_id, version, definition, indicators, hash, status, approved_at, approval_note)
           values (${inst.id}, ${version}, ${JSON.stringify(f)}::json,
             ${JSON.stringify({ indicators: f.indicators, items: f.items, unscored: f.unscored ?? [] })}::jsonb,
-            ${instrumentHash(f)}, 'approved', now(), 'npm run scores') returning id`))!;
+            ${instrumentHash(f)}, 'approved', now(), 'npm run scores') returning id`),
+        )!;
         versionIds.set(label, Number(v.id));
         versionKinds.set(label, f.kind);
       }
     }
 
     // --- org (create mode) and target resolution
-    const school = opts.mode === "create"
-      ? await memo("school", async () => Number(one<{ id: number }>(await tx.execute(sql`
-          insert into units (code, name, kind) values ('SCHOOL', '学校', 'school') on conflict (code) do update set name = excluded.name returning id`))!.id))
-      : null;
+    const school =
+      opts.mode === "create"
+        ? await memo("school", async () =>
+            Number(
+              one<{ id: number }>(
+                await tx.execute(sql`
+          insert into units (code, name, kind) values ('SCHOOL', '学校', 'school') on conflict (code) do update set name = excluded.name returning id`),
+              )!.id,
+            ),
+          )
+        : null;
     const unitId = async (code: string, kind: "college" | "office", parent: number | null): Promise<number | null> => {
       if (code === "") return null;
-      return memo(`unit:${code}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+      return memo(`unit:${code}`, async () =>
+        Number(
+          one<{ id: number }>(
+            await tx.execute(sql`
         insert into units (code, name, kind, parent_id) values (${code}, ${code}, ${kind}, ${parent ?? school})
-        on conflict (code) do update set name = units.name returning id`))!.id));
+        on conflict (code) do update set name = units.name returning id`),
+          )!.id,
+        ),
+      );
     };
     const termId = async (code: string): Promise<number | null> => {
       const tc = parseTermCode(code);
@@ -123,9 +159,15 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         });
       }
       const d = termDates(tc);
-      return memo(`term:${code}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+      return memo(`term:${code}`, async () =>
+        Number(
+          one<{ id: number }>(
+            await tx.execute(sql`
         insert into terms (code, school_year, semester, starts_on, ends_on) values (${tc.code}, ${tc.schoolYear}, ${tc.semester}, ${d.startsOn}::date, ${d.endsOn}::date)
-        on conflict (code) do update set code = excluded.code returning id`))!.id));
+        on conflict (code) do update set code = excluded.code returning id`),
+          )!.id,
+        ),
+      );
     };
 
     type Resolved = { sectionId: number | null; teacherId: number | null; cohortId: number | null; employerId: number | null };
@@ -134,10 +176,15 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         let sectionId: number | null;
         let teacherId: number | null;
         if (opts.mode === "existing") {
-          sectionId = term === null ? null : await memo(`sec:${term}:${t.section}`, async () => {
-            const r = one<{ id: number }>(await tx.execute(sql`select id from sections where term_id = ${term} and code = ${t.section}`));
-            return r ? Number(r.id) : null;
-          });
+          sectionId =
+            term === null
+              ? null
+              : await memo(`sec:${term}:${t.section}`, async () => {
+                  const r = one<{ id: number }>(
+                    await tx.execute(sql`select id from sections where term_id = ${term} and code = ${t.section}`),
+                  );
+                  return r ? Number(r.id) : null;
+                });
           teacherId = await memo(`tea:${t.teacher}`, async () => {
             const r = one<{ id: number }>(await tx.execute(sql`select id from persons where number = ${t.teacher} and kind = 'staff'`));
             return r ? Number(r.id) : null;
@@ -149,36 +196,68 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         const college = await unitId(t.unit, "college", null);
         const tCollege = await unitId(t.teacherUnit, "college", null);
         const office = await unitId(t.teacherOffice, "office", tCollege);
-        const course = await memo(`course:${t.section}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+        const course = await memo(`course:${t.section}`, async () =>
+          Number(
+            one<{ id: number }>(
+              await tx.execute(sql`
           insert into courses (code, name, unit_id, type, level) values (${t.section}, ${t.section}, ${college ?? school},
             ${t.courseType || "core"}, ${t.level || "undergraduate"})
-          on conflict (code) do update set code = excluded.code returning id`))!.id));
-        sectionId = await memo(`sec:${term}:${t.section}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          on conflict (code) do update set code = excluded.code returning id`),
+            )!.id,
+          ),
+        );
+        sectionId = await memo(`sec:${term}:${t.section}`, async () =>
+          Number(
+            one<{ id: number }>(
+              await tx.execute(sql`
           insert into sections (code, term_id, course_id) values (${t.section}, ${term}, ${course})
-          on conflict (term_id, code) do update set code = excluded.code returning id`))!.id));
-        teacherId = await memo(`tea:${t.teacher}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          on conflict (term_id, code) do update set code = excluded.code returning id`),
+            )!.id,
+          ),
+        );
+        teacherId = await memo(`tea:${t.teacher}`, async () =>
+          Number(
+            one<{ id: number }>(
+              await tx.execute(sql`
           insert into persons (number, name, kind, unit_id) values (${t.teacher}, ${t.teacher}, 'staff', ${office ?? tCollege})
-          on conflict (number) do update set number = excluded.number returning id`))!.id));
+          on conflict (number) do update set number = excluded.number returning id`),
+            )!.id,
+          ),
+        );
         return { sectionId, teacherId, cohortId: null, employerId: null };
       }
       if (t.target.startsWith("cohort:")) {
         const [programme, year] = t.target.slice("cohort:".length).split("/");
         if (opts.mode === "existing") {
           const id = await memo(`cohort:${t.target}`, async () => {
-            const r = one<{ id: number }>(await tx.execute(sql`select gc.id from graduate_cohorts gc join programmes p on p.id = gc.programme_id
-              where p.code = ${programme} and gc.graduation_year = ${Number(year)}`));
+            const r = one<{ id: number }>(
+              await tx.execute(sql`select gc.id from graduate_cohorts gc join programmes p on p.id = gc.programme_id
+              where p.code = ${programme} and gc.graduation_year = ${Number(year)}`),
+            );
             return r ? Number(r.id) : null;
           });
           if (id === null) fail("targetNotFound", { target: t.target });
           return id === null ? null : { sectionId: null, teacherId: null, cohortId: id, employerId: null };
         }
         const college = await unitId(t.unit, "college", null);
-        const prog = await memo(`prog:${programme}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+        const prog = await memo(`prog:${programme}`, async () =>
+          Number(
+            one<{ id: number }>(
+              await tx.execute(sql`
           insert into programmes (code, name, unit_id) values (${programme}, ${programme}, ${college ?? school})
-          on conflict (code) do update set code = excluded.code returning id`))!.id));
-        const id = await memo(`cohort:${t.target}`, async () => Number(one<{ id: number }>(await tx.execute(sql`
+          on conflict (code) do update set code = excluded.code returning id`),
+            )!.id,
+          ),
+        );
+        const id = await memo(`cohort:${t.target}`, async () =>
+          Number(
+            one<{ id: number }>(
+              await tx.execute(sql`
           insert into graduate_cohorts (programme_id, graduation_year) values (${prog}, ${Number(year)})
-          on conflict (programme_id, graduation_year) do update set graduation_year = excluded.graduation_year returning id`))!.id));
+          on conflict (programme_id, graduation_year) do update set graduation_year = excluded.graduation_year returning id`),
+            )!.id,
+          ),
+        );
         return { sectionId: null, teacherId: null, cohortId: id, employerId: null };
       }
       const code = t.target.slice("employer:".length);
@@ -187,8 +266,12 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
           const r = one<{ id: number }>(await tx.execute(sql`select id from employers where code = ${code}`));
           return r ? Number(r.id) : null;
         }
-        return Number(one<{ id: number }>(await tx.execute(sql`
-          insert into employers (code, name) values (${code}, ${code}) on conflict (code) do update set code = excluded.code returning id`))!.id);
+        return Number(
+          one<{ id: number }>(
+            await tx.execute(sql`
+          insert into employers (code, name) values (${code}, ${code}) on conflict (code) do update set code = excluded.code returning id`),
+          )!.id,
+        );
       });
       if (id === null) fail("targetNotFound", { target: t.target });
       return id === null ? null : { sectionId: null, teacherId: null, cohortId: null, employerId: id };
@@ -205,23 +288,35 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     const pending: { campaignId: number; name: string; responses: NewResponse[]; targets: number }[] = [];
     for (const [name, list] of byCampaign) {
       const kinds = new Set(list.map(kindOf));
-      if (kinds.size > 1) { fail("mixedTargets", { campaign: name }); continue; }
+      if (kinds.size > 1) {
+        fail("mixedTargets", { campaign: name });
+        continue;
+      }
       const kind = [...kinds][0];
-      const termCode = list[0].term || (opts.mode === "create" ? opts.defaultTerm ?? "" : "");
+      const termCode = list[0].term || (opts.mode === "create" ? (opts.defaultTerm ?? "") : "");
       const term = termCode ? await termId(termCode) : null;
-      if (kind === "end_of_term" && term === null) { fail(termCode ? "termNotFound" : "termRequired", { campaign: name, term: termCode }); continue; }
+      if (kind === "end_of_term" && term === null) {
+        fail(termCode ? "termNotFound" : "termRequired", { campaign: name, term: termCode });
+        continue;
+      }
       if (opts.mode === "existing") {
-        const dup = one<{ id: number }>(await tx.execute(sql`select id from campaigns where name = ${name} and source = 'import'
-          and term_id is not distinct from ${term}`));
-        if (dup) { fail("alreadyImported", { campaign: name }); continue; }
+        const dup = one<{ id: number }>(
+          await tx.execute(sql`select id from campaigns where name = ${name} and source = 'import'
+          and term_id is not distinct from ${term}`),
+        );
+        if (dup) {
+          fail("alreadyImported", { campaign: name });
+          continue;
+        }
       }
       // the instrument of each group must be of the kind the campaign kind takes for it
       const groupVersions = new Map<string, string>();
-      for (const t of list) for (const g of t.groups) {
-        const seen = groupVersions.get(g.group);
-        if (seen && seen !== g.versionLabel) fail("versionClash", { value: g.versionLabel, other: seen });
-        groupVersions.set(g.group, g.versionLabel);
-      }
+      for (const t of list)
+        for (const g of t.groups) {
+          const seen = groupVersions.get(g.group);
+          if (seen && seen !== g.versionLabel) fail("versionClash", { value: g.versionLabel, other: seen });
+          groupVersions.set(g.group, g.versionLabel);
+        }
       for (const [group, label] of groupVersions) {
         const want = INSTRUMENT_KIND_FOR[kind][group as keyof (typeof INSTRUMENT_KIND_FOR)[typeof kind]];
         const have = versionKinds.get(label);
@@ -229,14 +324,19 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       }
       // The term's dates, else the day of the import; both are Beijing calendar dates.
       const today = beijingDate(opts.now ?? new Date());
-      const window = term !== null
-        ? one<{ starts_on: string; ends_on: string }>(await tx.execute(sql`select starts_on::text, ends_on::text from terms where id = ${term}`))!
-        : { starts_on: today, ends_on: today };
+      const window =
+        term !== null
+          ? one<{ starts_on: string; ends_on: string }>(
+              await tx.execute(sql`select starts_on::text, ends_on::text from terms where id = ${term}`),
+            )!
+          : { starts_on: today, ends_on: today };
       if (problems.length) continue;
-      const c = one<{ id: number }>(await tx.execute(sql`
+      const c = one<{ id: number }>(
+        await tx.execute(sql`
         insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, source)
         values (${kind}, ${name}, ${term}, ${beijingDayStart(window.starts_on).toISOString()}::timestamptz, ${beijingDayEnd(window.ends_on).toISOString()}::timestamptz,
-          'draft', ${opts.actorId ?? null}, 'import') returning id`))!;
+          'draft', ${opts.actorId ?? null}, 'import') returning id`),
+      )!;
       const campaignId = Number(c.id);
       for (const [group, label] of groupVersions) {
         await tx.execute(sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id)
@@ -246,17 +346,25 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       for (const t of list) {
         const r = await resolve(t, term);
         if (!r) continue;
-        const target = one<{ id: number }>(await tx.execute(sql`
+        const target = one<{ id: number }>(
+          await tx.execute(sql`
           insert into campaign_targets (campaign_id, section_id, teacher_id, cohort_id, employer_id)
-          values (${campaignId}, ${r.sectionId}, ${r.teacherId}, ${r.cohortId}, ${r.employerId}) returning id`))!;
+          values (${campaignId}, ${r.sectionId}, ${r.teacherId}, ${r.cohortId}, ${r.employerId}) returning id`),
+        )!;
         const targetId = Number(target.id);
         for (const g of t.groups) {
           if (g.eligible !== null) {
-            await tx.execute(sql`insert into imported_eligible (target_id, rater_group, eligible) values (${targetId}, ${g.group}::rater_group, ${g.eligible})`);
+            await tx.execute(
+              sql`insert into imported_eligible (target_id, rater_group, eligible) values (${targetId}, ${g.group}::rater_group, ${g.eligible})`,
+            );
           }
           for (const resp of g.responses) {
             responses.push({
-              targetId, raterGroup: g.group, versionId: versionIds.get(g.versionLabel)!, answers: resp.answers, day: window.ends_on,
+              targetId,
+              raterGroup: g.group,
+              versionId: versionIds.get(g.versionLabel)!,
+              answers: resp.answers,
+              day: window.ends_on,
               spentTokenHash: `import:${createHash("sha256").update([name, t.section, t.teacher, t.target, g.group, resp.response].join("\u0001")).digest("hex")}`,
             });
           }
@@ -274,8 +382,12 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       result.responses += stored;
     }
     if (opts.mode === "existing") {
-      await recordAudit(tx, { actorId: opts.actorId ?? null, action: "scoring.history.import", subject: result.campaigns.map((c) => c.name).join(", "),
-        detail: { campaigns: result.campaigns } });
+      await recordAudit(tx, {
+        actorId: opts.actorId ?? null,
+        action: "scoring.history.import",
+        subject: result.campaigns.map((c) => c.name).join(", "),
+        detail: { campaigns: result.campaigns },
+      });
     }
     return result;
   });
@@ -291,13 +403,22 @@ export const HISTORY_MAX_BYTES = 100 * 1024 * 1024;
  */
 export async function importHistoryFile(db: Db, actorId: number, bytes: Uint8Array, locale: Locale, now: Date) {
   const table = await readLongTable(bytes, locale, HISTORY_MAX_BYTES);
-  const versions = rowsOf<{ key: string; version: number; definition: unknown }>(await db.execute(sql`
-    select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`));
-  const files = new Map(versions.map((v) => [`${v.key}@${v.version}`, (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as InstrumentFile]));
+  const versions = rowsOf<{ key: string; version: number; definition: unknown }>(
+    await db.execute(sql`
+    select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`),
+  );
+  const files = new Map(
+    versions.map((v) => [
+      `${v.key}@${v.version}`,
+      (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as InstrumentFile,
+    ]),
+  );
   const data = parseLongFormat(table, (label) => files.get(label) ?? null, locale);
   const loaded = await loadHistory(db, data, { mode: "existing", actorId, locale, now });
-  const years = rowsOf<{ y: string }>(await db.execute(sql`
-    select distinct tm.school_year as y from campaigns c join terms tm on tm.id = c.term_id where c.id = any(${`{${loaded.campaigns.map((c) => c.id).join(",")}}`}::int[])`));
+  const years = rowsOf<{ y: string }>(
+    await db.execute(sql`
+    select distinct tm.school_year as y from campaigns c join terms tm on tm.id = c.term_id where c.id = any(${`{${loaded.campaigns.map((c) => c.id).join(",")}}`}::int[])`),
+  );
   const recomputed: { schoolYear: string; results: number }[] = [];
   for (const { y } of years) {
     const p = await currentPolicy(db, y);

@@ -39,7 +39,16 @@ import { compileScoring, type ScoringModel } from "./score";
  * which readers drop. Files are CSV (UTF-8, with or without BOM, or GBK) or XLSX (first sheet).
  */
 
-export const LONG_COLUMNS = ["campaign", "instrument_version", "section", "teacher", "rater_group", "response", "question", "value"] as const;
+export const LONG_COLUMNS = [
+  "campaign",
+  "instrument_version",
+  "section",
+  "teacher",
+  "rater_group",
+  "response",
+  "question",
+  "value",
+] as const;
 export const CONTEXT_COLUMNS = ["term", "unit", "course_type", "level", "teacher_unit", "teacher_office", "eligible", "target"] as const;
 export const ALL_COLUMNS = [...LONG_COLUMNS, ...CONTEXT_COLUMNS] as const;
 type Column = (typeof ALL_COLUMNS)[number];
@@ -48,7 +57,10 @@ export type Problem = { row: number; column: string | null; message: string };
 const MAX_PROBLEMS = 50;
 
 export class LongFormatError extends DomainError {
-  constructor(readonly problems: Problem[], total: number) {
+  constructor(
+    readonly problems: Problem[],
+    total: number,
+  ) {
     super("BAD_REQUEST", "scoring.longFormat.invalid", { count: total }, problems);
     this.name = "LongFormatError";
   }
@@ -63,15 +75,26 @@ export async function readLongTable(bytes: Uint8Array, locale: Locale = "zh", ma
     return { header: table.header.map((c) => c.toLowerCase()), rows: table.rows };
   } catch (e) {
     if (!(e instanceof ImportFileError)) throw e;
-    throw new LongFormatError(e.issues.map((i) => ({ row: i.row, column: i.column, message: translate(locale, i.code, { row: i.row, ...i.params }) })), e.issues.length);
+    throw new LongFormatError(
+      e.issues.map((i) => ({ row: i.row, column: i.column, message: translate(locale, i.code, { row: i.row, ...i.params }) })),
+      e.issues.length,
+    );
   }
 }
 
 export type LongResponse = { response: string; answers: Record<string, unknown> };
 export type LongGroup = { group: RaterGroup; versionLabel: string; eligible: number | null; responses: LongResponse[] };
 export type LongTarget = {
-  campaign: string; section: string; teacher: string; target: string;
-  term: string; unit: string; courseType: string; level: string; teacherUnit: string; teacherOffice: string;
+  campaign: string;
+  section: string;
+  teacher: string;
+  target: string;
+  term: string;
+  unit: string;
+  courseType: string;
+  level: string;
+  teacherUnit: string;
+  teacherOffice: string;
   groups: LongGroup[];
 };
 export type LongData = { targets: LongTarget[]; versionLabels: string[]; rows: number; columns: Column[] };
@@ -88,7 +111,11 @@ const unquoteFormula = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
  * instrument_version) and groups it into targets, rater groups and responses. Every problem
  * is collected (the first 50 reported, with row and column); any problem refuses the whole file.
  */
-export function parseLongFormat(table: LongTable, instrumentFor: (label: string) => InstrumentFile | null, locale: Locale = "zh"): LongData {
+export function parseLongFormat(
+  table: LongTable,
+  instrumentFor: (label: string) => InstrumentFile | null,
+  locale: Locale = "zh",
+): LongData {
   const problems: Problem[] = [];
   let total = 0;
   const add = (row: number, column: string | null, code: GroupKey<"scoring.longFormat">, params?: Record<string, string | number>) => {
@@ -97,7 +124,8 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
   };
   const index = new Map<string, number>();
   table.header.forEach((h, i) => {
-    if (!(ALL_COLUMNS as readonly string[]).includes(h)) add(1, h, "unknownColumn", { column: h || `#${i + 1}`, known: ALL_COLUMNS.join(", ") });
+    if (!(ALL_COLUMNS as readonly string[]).includes(h))
+      add(1, h, "unknownColumn", { column: h || `#${i + 1}`, known: ALL_COLUMNS.join(", ") });
     else if (index.has(h)) add(1, h, "duplicateColumn", { column: h });
     else index.set(h, i);
   });
@@ -130,34 +158,74 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
   for (const { row, cells } of table.rows) {
     const v = Object.fromEntries(ALL_COLUMNS.map((c) => [c, cell(cells, c)])) as Record<Column, string>;
     const unstorable = ALL_COLUMNS.find((c) => !isStorableText(v[c]));
-    if (unstorable) { add(row, unstorable, "badText", { column: unstorable }); continue; }
+    if (unstorable) {
+      add(row, unstorable, "badText", { column: unstorable });
+      continue;
+    }
     let ok = true;
     for (const c of ["campaign", "instrument_version", "rater_group", "response", "question", "value"] as const) {
-      if (v[c] === "") { add(row, c, "required", { column: c }); ok = false; }
+      if (v[c] === "") {
+        add(row, c, "required", { column: c });
+        ok = false;
+      }
     }
     if (!ok) continue;
-    if (!(RATER_GROUPS as readonly string[]).includes(v.rater_group)) { add(row, "rater_group", "badGroup", { value: v.rater_group }); continue; }
-    if (!parseVersionLabel(v.instrument_version)) { add(row, "instrument_version", "badVersion", { value: v.instrument_version }); continue; }
+    if (!(RATER_GROUPS as readonly string[]).includes(v.rater_group)) {
+      add(row, "rater_group", "badGroup", { value: v.rater_group });
+      continue;
+    }
+    if (!parseVersionLabel(v.instrument_version)) {
+      add(row, "instrument_version", "badVersion", { value: v.instrument_version });
+      continue;
+    }
     const m = modelFor(v.instrument_version);
-    if (!m) { add(row, "instrument_version", "unknownVersion", { value: v.instrument_version }); continue; }
-    if ((v.section === "") !== (v.teacher === "")) { add(row, v.section === "" ? "section" : "teacher", "sectionTeacher"); continue; }
-    if (v.section === "" && !/^(cohort:[^/]+\/\d{4}|employer:.+)$/.test(v.target)) { add(row, "target", "noTarget", { value: v.target }); continue; }
-    if (v.course_type !== "" && !types.includes(v.course_type)) { add(row, "course_type", "badCourseType", { value: v.course_type }); continue; }
-    if (v.level !== "" && !levels.includes(v.level)) { add(row, "level", "badLevel", { value: v.level }); continue; }
-    if (v.term !== "" && !/^\d{4}-\d{4}-[123]$/.test(v.term)) { add(row, "term", "badTerm", { value: v.term }); continue; }
+    if (!m) {
+      add(row, "instrument_version", "unknownVersion", { value: v.instrument_version });
+      continue;
+    }
+    if ((v.section === "") !== (v.teacher === "")) {
+      add(row, v.section === "" ? "section" : "teacher", "sectionTeacher");
+      continue;
+    }
+    if (v.section === "" && !/^(cohort:[^/]+\/\d{4}|employer:.+)$/.test(v.target)) {
+      add(row, "target", "noTarget", { value: v.target });
+      continue;
+    }
+    if (v.course_type !== "" && !types.includes(v.course_type)) {
+      add(row, "course_type", "badCourseType", { value: v.course_type });
+      continue;
+    }
+    if (v.level !== "" && !levels.includes(v.level)) {
+      add(row, "level", "badLevel", { value: v.level });
+      continue;
+    }
+    if (v.term !== "" && !/^\d{4}-\d{4}-[123]$/.test(v.term)) {
+      add(row, "term", "badTerm", { value: v.term });
+      continue;
+    }
     let eligible: number | null = null;
     if (v.eligible !== "") {
-      if (!/^\d{1,7}$/.test(v.eligible)) { add(row, "eligible", "badEligible", { value: v.eligible }); continue; }
+      if (!/^\d{1,7}$/.test(v.eligible)) {
+        add(row, "eligible", "badEligible", { value: v.eligible });
+        continue;
+      }
       eligible = Number(v.eligible);
     }
     const item = m.items.get(v.question);
-    if (!item) { add(row, "question", "unknownQuestion", { question: v.question, instrument: v.instrument_version }); continue; }
+    if (!item) {
+      add(row, "question", "unknownQuestion", { question: v.question, instrument: v.instrument_version });
+      continue;
+    }
     let value: number | string;
     const x = Number(v.value);
     if (v.value === NA_VALUE && item.hasNa) value = NA_VALUE;
     else if (/^-?\d+(\.\d+)?$/.test(v.value) && item.scale.includes(x)) value = x;
     else {
-      add(row, "value", "valueOutsideScale", { question: v.question, value: v.value, allowed: [...item.scale.map(String), ...(item.hasNa ? [NA_VALUE] : [])].join(", ") });
+      add(row, "value", "valueOutsideScale", {
+        question: v.question,
+        value: v.value,
+        allowed: [...item.scale.map(String), ...(item.hasNa ? [NA_VALUE] : [])].join(", "),
+      });
       continue;
     }
 
@@ -165,23 +233,47 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
     let t = targets.get(tkey);
     if (!t) {
       t = {
-        campaign: v.campaign, section: v.section, teacher: v.teacher, target: v.section === "" ? v.target : "",
-        term: v.term, unit: v.unit, courseType: v.course_type, level: v.level, teacherUnit: v.teacher_unit, teacherOffice: v.teacher_office,
+        campaign: v.campaign,
+        section: v.section,
+        teacher: v.teacher,
+        target: v.section === "" ? v.target : "",
+        term: v.term,
+        unit: v.unit,
+        courseType: v.course_type,
+        level: v.level,
+        teacherUnit: v.teacher_unit,
+        teacherOffice: v.teacher_office,
         groups: [],
       };
       targets.set(tkey, t);
     } else {
-      const clash = contextCols.find((c) => v[c] !== ({ term: t!.term, unit: t!.unit, course_type: t!.courseType, level: t!.level, teacher_unit: t!.teacherUnit, teacher_office: t!.teacherOffice })[c]);
-      if (clash) { add(row, clash, "contextClash", { column: clash, value: v[clash] }); continue; }
+      const clash = contextCols.find(
+        (c) =>
+          v[c] !==
+          {
+            term: t!.term,
+            unit: t!.unit,
+            course_type: t!.courseType,
+            level: t!.level,
+            teacher_unit: t!.teacherUnit,
+            teacher_office: t!.teacherOffice,
+          }[c],
+      );
+      if (clash) {
+        add(row, clash, "contextClash", { column: clash, value: v[clash] });
+        continue;
+      }
     }
     let g = t.groups.find((x) => x.group === v.rater_group);
     if (!g) {
       g = { group: v.rater_group as RaterGroup, versionLabel: v.instrument_version, eligible, responses: [] };
       t.groups.push(g);
     } else if (g.versionLabel !== v.instrument_version) {
-      add(row, "instrument_version", "versionClash", { value: v.instrument_version, other: g.versionLabel }); continue;
+      add(row, "instrument_version", "versionClash", { value: v.instrument_version, other: g.versionLabel });
+      continue;
     } else if (g.eligible !== eligible) {
-      add(row, "eligible", "eligibleClash", { value: v.eligible, other: String(g.eligible ?? "") }); continue;
+      add(row, "eligible", "eligibleClash", { value: v.eligible, other: String(g.eligible ?? "") });
+      continue;
     }
     const rkey = `${tkey}\u0001${v.rater_group}\u0001${v.response}`;
     let r = responses.get(rkey);
@@ -190,7 +282,10 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
       g.responses.push(lr);
       responses.set(rkey, (r = { target: t, group: g, r: lr, seen: new Set() }));
     }
-    if (r.seen.has(v.question)) { add(row, "question", "duplicateAnswer", { question: v.question, response: v.response }); continue; }
+    if (r.seen.has(v.question)) {
+      add(row, "question", "duplicateAnswer", { question: v.question, response: v.response });
+      continue;
+    }
     r.seen.add(v.question);
     if (item.row === null) r.r.answers[item.question] = value;
     else r.r.answers[item.question] = { ...(r.r.answers[item.question] as Record<string, unknown> | undefined), [item.row]: value };
@@ -203,11 +298,15 @@ export function parseLongFormat(table: LongTable, instrumentFor: (label: string)
     const seen = termOf.get(t.campaign);
     if (seen === undefined) termOf.set(t.campaign, t.term);
     else if (seen !== t.term) {
-      throw new LongFormatError([{ row: 0, column: "term", message: translate(locale, "scoring.longFormat.campaignTerms", { campaign: t.campaign }) }], 1);
+      throw new LongFormatError(
+        [{ row: 0, column: "term", message: translate(locale, "scoring.longFormat.campaignTerms", { campaign: t.campaign }) }],
+        1,
+      );
     }
   }
   return {
-    targets: [...targets.values()], rows: table.rows.length,
+    targets: [...targets.values()],
+    rows: table.rows.length,
     versionLabels: [...new Set([...targets.values()].flatMap((t) => t.groups.map((g) => g.versionLabel)))].sort(),
     columns: ALL_COLUMNS.filter((c) => index.has(c)),
   };

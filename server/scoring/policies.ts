@@ -37,8 +37,10 @@ export const policyLifecycle = lifecycle({
   table: scoringPolicies,
   series: "schoolYear",
   codes: {
-    notFound: "scoring.errors.policyNotFound", noteRequired: "scoring.errors.noteRequired",
-    alreadyApproved: "scoring.errors.alreadyApproved", alreadyRetired: "scoring.errors.alreadyRetired",
+    notFound: "scoring.errors.policyNotFound",
+    noteRequired: "scoring.errors.noteRequired",
+    alreadyApproved: "scoring.errors.alreadyApproved",
+    alreadyRetired: "scoring.errors.alreadyRetired",
     newerApproved: "scoring.errors.newerApproved",
   },
   audit: { action: "scoring.policy", subject: (p) => `${p.schoolYear} v${p.version}` },
@@ -53,7 +55,8 @@ export function policyHash(p: ScoringPolicy): string {
 /** The documented defaults for a school year: students 50 %, supervisors 30 %, peers 20 %. */
 export function defaultPolicy(schoolYear: string): ScoringPolicy {
   return parsePolicy({
-    key: `${schoolYear} 学年评分方案`, schoolYear,
+    key: `${schoolYear} 学年评分方案`,
+    schoolYear,
     weights: { default: { student: 0.5, supervisor: 0.3, peer: 0.2 } },
   });
 }
@@ -62,9 +65,16 @@ export type PolicyRow = { id: number; schoolYear: string; version: number; statu
 
 function listQuery(db: DbOrTx) {
   return selectWithPeople(db, scoringPolicies, {
-    id: scoringPolicies.id, schoolYear: scoringPolicies.schoolYear, version: scoringPolicies.version, status: scoringPolicies.status,
-    policy: scoringPolicies.policy, hash: scoringPolicies.hash, createdAt: scoringPolicies.createdAt,
-    approvedAt: scoringPolicies.approvedAt, approvalNote: scoringPolicies.approvalNote, retiredAt: scoringPolicies.retiredAt,
+    id: scoringPolicies.id,
+    schoolYear: scoringPolicies.schoolYear,
+    version: scoringPolicies.version,
+    status: scoringPolicies.status,
+    policy: scoringPolicies.policy,
+    hash: scoringPolicies.hash,
+    createdAt: scoringPolicies.createdAt,
+    approvedAt: scoringPolicies.approvedAt,
+    approvalNote: scoringPolicies.approvalNote,
+    retiredAt: scoringPolicies.retiredAt,
   });
 }
 
@@ -98,7 +108,10 @@ export async function currentPolicy(db: DbOrTx, schoolYear: string): Promise<Pol
 
 /** Every school year's policy in force. */
 export async function currentPolicies(db: DbOrTx): Promise<PolicyRow[]> {
-  const years = await db.selectDistinct({ y: scoringPolicies.schoolYear }).from(scoringPolicies).where(eq(scoringPolicies.status, "approved"));
+  const years = await db
+    .selectDistinct({ y: scoringPolicies.schoolYear })
+    .from(scoringPolicies)
+    .where(eq(scoringPolicies.status, "approved"));
   const out: PolicyRow[] = [];
   for (const { y } of years) {
     const p = await currentPolicy(db, y);
@@ -110,7 +123,10 @@ export async function currentPolicies(db: DbOrTx): Promise<PolicyRow[]> {
 export async function createPolicy(db: DbOrTx, raw: unknown, actorId: number | null) {
   const policy = parsePolicy(raw);
   const made = await policyLifecycle.create(db, {
-    series: policy.schoolYear, hash: policyHash(policy), actorId, values: { policy: policy },
+    series: policy.schoolYear,
+    hash: policyHash(policy),
+    actorId,
+    values: { policy: policy },
   });
   return { ...made, schoolYear: policy.schoolYear };
 }

@@ -49,34 +49,47 @@ const qualityRules = perRule((r) => rule.default(r.defaultAction));
 const qualityDefaults = { ...perRule((r): QualityAction => r.defaultAction), maxExcludedShare: 0.2 };
 const weightTable = z.partialRecord(z.enum(COMPOSITE_GROUPS), z.number().min(0).max(1));
 
-export const policySchema = z.object({
-  key: z.string().trim().min(1).max(100),
-  schoolYear: schoolYearSchema,
-  trim: z.number().default(0.1),
-  outOf: z.number().positive().max(1000).default(100),
-  quality: z.object({
-    ...qualityRules,
-    maxExcludedShare: z.number().min(0).max(1).default(0.2),
-  }).strict().default(qualityDefaults),
-  minRaters: z.object({
-    student: z.number().int().min(1).max(1000).default(5),
-    observer: z.number().int().min(1).max(100).default(3),
-    self: z.number().int().min(1).max(1).default(1),
-  }).strict().default({ student: 5, observer: 3, self: 1 }),
-  weights: z.object({
-    default: weightTable,
-    byCourseType: z.partialRecord(z.enum(courseType.enumValues), weightTable).default({}),
-  }).strict(),
-  compositeOf: z.enum(["mean", "trimmed_mean", "eb_score"]).default("trimmed_mean"),
-  normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
-  minReliability: z.number().min(0).max(1).default(0.7),
-  appraisal: appraisalRulesSchema.optional(),
-}).strict();
+export const policySchema = z
+  .object({
+    key: z.string().trim().min(1).max(100),
+    schoolYear: schoolYearSchema,
+    trim: z.number().default(0.1),
+    outOf: z.number().positive().max(1000).default(100),
+    quality: z
+      .object({
+        ...qualityRules,
+        maxExcludedShare: z.number().min(0).max(1).default(0.2),
+      })
+      .strict()
+      .default(qualityDefaults),
+    minRaters: z
+      .object({
+        student: z.number().int().min(1).max(1000).default(5),
+        observer: z.number().int().min(1).max(100).default(3),
+        self: z.number().int().min(1).max(1).default(1),
+      })
+      .strict()
+      .default({ student: 5, observer: 3, self: 1 }),
+    weights: z
+      .object({
+        default: weightTable,
+        byCourseType: z.partialRecord(z.enum(courseType.enumValues), weightTable).default({}),
+      })
+      .strict(),
+    compositeOf: z.enum(["mean", "trimmed_mean", "eb_score"]).default("trimmed_mean"),
+    normGroup: z.enum(["unit", "course_type", "level"]).default("unit"),
+    minReliability: z.number().min(0).max(1).default(0.7),
+    appraisal: appraisalRulesSchema.optional(),
+  })
+  .strict();
 
 export type ScoringPolicy = z.output<typeof policySchema>;
 
 function checkWeights(scope: string, table: Partial<Record<CompositeGroup, number>>) {
-  checkSum(Object.values(table).map((w) => w ?? 0), scope);
+  checkSum(
+    Object.values(table).map((w) => w ?? 0),
+    scope,
+  );
 }
 
 export function parsePolicy(raw: unknown): ScoringPolicy {
@@ -119,7 +132,9 @@ export type Composite = {
  * count are renormalised to sum to 1 and the result is flagged when a weighted group is missing.
  */
 export function composite(
-  p: ScoringPolicy, type: string | null, groups: Partial<Record<CompositeGroup, { score: number; n: number }>>,
+  p: ScoringPolicy,
+  type: string | null,
+  groups: Partial<Record<CompositeGroup, { score: number; n: number }>>,
 ): Composite {
   const table = weightsFor(p, type);
   const weighted = COMPOSITE_GROUPS.filter((g) => (table[g] ?? 0) > 0);

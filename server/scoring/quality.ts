@@ -42,13 +42,19 @@ const defineRule = <const R extends QualityRule>(r: R) => r;
 
 /** 直线作答: at least 2 items answered, every one at the same relative place on its scale. */
 const straightLining = defineRule({
-  id: "straightLining", column: "straight_lining", bit: 1, defaultAction: "flag",
+  id: "straightLining",
+  column: "straight_lining",
+  bit: 1,
+  defaultAction: "flag",
   flags: ({ places }) => places.length >= 2 && Math.max(...places) - Math.min(...places) <= 1e-9,
 });
 
 /** 全选最低: at least 1 item answered, every one at the lowest value of its scale. */
 const allLowest = defineRule({
-  id: "allLowest", column: "all_lowest", bit: 2, defaultAction: "flag",
+  id: "allLowest",
+  column: "all_lowest",
+  bit: 2,
+  defaultAction: "flag",
   flags: ({ positions }) => positions.length >= 1 && positions.every((p) => p === 0),
 });
 

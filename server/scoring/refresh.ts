@@ -16,7 +16,8 @@ let backfilled = false;
 export async function refreshScores(db: Db, now: () => Date = () => new Date()): Promise<RunResult[]> {
   if (!backfilled) {
     const r = await scoreMissing(db);
-    if (r.scored || r.failed) console.log(`scores: ${r.scored} response(s) scored that were stored without a score${r.failed ? `, ${r.failed} could not be` : ""}`);
+    if (r.scored || r.failed)
+      console.log(`scores: ${r.scored} response(s) scored that were stored without a score${r.failed ? `, ${r.failed} could not be` : ""}`);
     backfilled = true;
   }
   await foldTallies(db);

@@ -25,7 +25,10 @@ let appDoc: ResultsDocument;
 let instrumentArgs: string[];
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "server/scoring/cli.ts", "compute", ...args], { encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "server/scoring/cli.ts", "compute", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "" },
+  });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -47,9 +50,11 @@ beforeAll(async () => {
   for await (const c of exportXlsx(db, ids)) chunks.push(c as Buffer);
   writeFileSync(path.join(dir, "responses.xlsx"), Buffer.concat(chunks));
   writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
-  const defs = rowsOf<{ key: string; definition: string }>(await db.execute(sql`
+  const defs = rowsOf<{ key: string; definition: string }>(
+    await db.execute(sql`
     select distinct i.key, v.definition::text as definition from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id
-    join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`));
+    join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`),
+  );
   instrumentArgs = defs.flatMap((d) => {
     const f = path.join(dir, `${d.key}.json`);
     writeFileSync(f, d.definition);
@@ -91,7 +96,18 @@ describe("npm run scores refuses bad input with the problem named, and writes no
     expect(unknown.status).toBe(1);
     expect(unknown.err).toContain('Unknown column "score"');
     expect(unknown.err).toContain('The required column "value" is missing.');
-    const missing = run(csv().split("\r\n").map((l) => l.split(",").filter((_, i) => i !== 4).join(",")).join("\r\n"), policy());
+    const missing = run(
+      csv()
+        .split("\r\n")
+        .map((l) =>
+          l
+            .split(",")
+            .filter((_, i) => i !== 4)
+            .join(","),
+        )
+        .join("\r\n"),
+      policy(),
+    );
     expect(missing.status).toBe(1);
     expect(missing.err).toContain("缺少必需的列“rater_group”");
   });

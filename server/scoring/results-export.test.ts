@@ -26,15 +26,32 @@ beforeAll(async () => {
   await db.update(courses).set({ nameEn: "Fundamentals of Programming" }).where(eq(courses.code, "CS101"));
   done = await scoringCampaign(db, s, { name: "期末评教（已发布）" });
   const r = rng(3);
-  for (const [code, n] of [["CS101-01", 8], ["CS102-01", 7], ["EN101-01", 6], ["CS103-01", 2]] as const) {
-    await respond(db, done, code, "student", Array.from({ length: n }, () => answersFor(fileOfGroup("student"), 0.8, r, { noise: 0.05 })));
+  for (const [code, n] of [
+    ["CS101-01", 8],
+    ["CS102-01", 7],
+    ["EN101-01", 6],
+    ["CS103-01", 2],
+  ] as const) {
+    await respond(
+      db,
+      done,
+      code,
+      "student",
+      Array.from({ length: n }, () => answersFor(fileOfGroup("student"), 0.8, r, { noise: 0.05 })),
+    );
   }
   const quality = await as(s.people.quality);
   policyId = (await quality.scoring.policies.create({ policy: defaultPolicy("2026-2027") })).id;
   await quality.scoring.policies.approve({ id: policyId, note: "委员会审议通过" });
   await quality.campaigns.publish({ id: done.id });
   running = await anotherCampaign(db, s, done, { name: "补充评教（进行中）" });
-  await respond(db, running, "EN102-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.6, r)));
+  await respond(
+    db,
+    running,
+    "EN102-01",
+    "student",
+    Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.6, r)),
+  );
   await quality.scoring.recompute({ schoolYear: "2026-2027" });
 }, 120_000);
 
@@ -63,10 +80,10 @@ describe("the results workbook", () => {
     expect(students.map((r) => r["教学班"]).sort()).toEqual(["CS101-01", "CS102-01", "CS103-01", "EN101-01", "EN102-01"]);
     expect(hr.targets.every((r) => r["评价活动"] === "期末评教（已发布）")).toBe(true);
     const by = Object.fromEntries(students.map((r) => [r["教学班"], r]));
-    expect(by["CS101-01"]).toMatchObject({ "有效答卷": 8, "课程": "程序设计基础" });
+    expect(by["CS101-01"]).toMatchObject({ 有效答卷: 8, 课程: "程序设计基础" });
     expect(Number(by["CS101-01"]["平均分"])).toBeGreaterThan(0);
     // Below the minimum of 5: n only, never a mean.
-    expect(by["CS103-01"]).toMatchObject({ "有效答卷": 2, "平均分": null, "中位数": null, "说明": "样本不足" });
+    expect(by["CS103-01"]).toMatchObject({ 有效答卷: 2, 平均分: null, 中位数: null, 说明: "样本不足" });
     // The same figures as the results page.
     const page = await (await as(s.people.hr)).scoring.targets({ policyId, pageSize: 200 });
     const mean = page.items.find((x) => x.sectionCode === "CS101-01" && x.raterGroup === "student")!.mean!;
@@ -93,7 +110,15 @@ describe("the results workbook", () => {
     const numbers = [...new Set([...file.targets, ...file.teachers].map((r) => r["工号"]).filter((x) => x !== null))].sort();
     expect(numbers.length).toBeGreaterThan(0);
     const rows = (await db.select().from(resultViews)).filter((r) => !before.includes(r.id));
-    expect(rows.every((r) => r.viewerId === s.people.adminA.id && r.viewerRole === "unit_admin" && r.what === "results.export" && r.at.getTime() === NOW.getTime())).toBe(true);
+    expect(
+      rows.every(
+        (r) =>
+          r.viewerId === s.people.adminA.id &&
+          r.viewerRole === "unit_admin" &&
+          r.what === "results.export" &&
+          r.at.getTime() === NOW.getTime(),
+      ),
+    ).toBe(true);
     const byId = new Map((await db.select({ id: persons.id, number: persons.number }).from(persons)).map((p) => [p.id, p.number]));
     expect(rows.map((r) => byId.get(r.subjectId)).sort()).toEqual(numbers);
   });
@@ -107,7 +132,9 @@ describe("the results workbook", () => {
 
   it("is refused to a teacher and a student", async () => {
     for (const who of [s.people.teacherA, s.people.studentA]) {
-      await expect(resultsWorkbook(db, () => NOW, await sessionOf(db, who), policyId, "zh")).rejects.toMatchObject({ code: "errors.forbidden" });
+      await expect(resultsWorkbook(db, () => NOW, await sessionOf(db, who), policyId, "zh")).rejects.toMatchObject({
+        code: "errors.forbidden",
+      });
     }
   });
 });

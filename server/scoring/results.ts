@@ -51,26 +51,50 @@ const FINAL_ONLY: ResultsView = { provisional: false };
 type OpenFigures = { campaignId: number; termId: number | null; schoolYear: string; group: string; versionId: number; teaching: boolean }[];
 
 async function openFigures(db: DbOrTx, policyId: number): Promise<OpenFigures> {
-  return rowsOf<{ campaign_id: number; term_id: number | null; school_year: string; rater_group: string; version_id: number; teaching: boolean }>(await db.execute(sql`
+  return rowsOf<{
+    campaign_id: number;
+    term_id: number | null;
+    school_year: string;
+    rater_group: string;
+    version_id: number;
+    teaching: boolean;
+  }>(
+    await db.execute(sql`
     select c.id as campaign_id, c.term_id, ${CAMPAIGN_SCHOOL_YEAR} as school_year, r.rater_group::text as rater_group, r.version_id,
       bool_or(t.teacher_id is not null and t.section_id is not null) as teaching
     from campaigns c left join terms tm on tm.id = c.term_id join campaign_targets t on t.campaign_id = c.id
       join target_results r on r.target_id = t.id and r.policy_id = ${policyId}
     where c.state = 'open' and r.n > 0
-    group by c.id, c.term_id, school_year, r.rater_group, r.version_id`))
-    .map((r) => ({ campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), schoolYear: r.school_year,
-      group: r.rater_group, versionId: Number(r.version_id), teaching: Boolean(r.teaching) }));
+    group by c.id, c.term_id, school_year, r.rater_group, r.version_id`),
+  ).map((r) => ({
+    campaignId: Number(r.campaign_id),
+    termId: r.term_id === null ? null : Number(r.term_id),
+    schoolYear: r.school_year,
+    group: r.rater_group,
+    versionId: Number(r.version_id),
+    teaching: Boolean(r.teaching),
+  }));
 }
 
 /** Whether figures of this period (term, or campaign without one), group and version are pooled with an open campaign's. */
-function pooledWithOpen(open: OpenFigures, x: { campaignId: number | null; termId: number | null; group: string; versionId: number }): boolean {
-  return open.some((o) => o.group === x.group && o.versionId === x.versionId && (x.termId === null ? o.campaignId === x.campaignId : o.termId === x.termId));
+function pooledWithOpen(
+  open: OpenFigures,
+  x: { campaignId: number | null; termId: number | null; group: string; versionId: number },
+): boolean {
+  return open.some(
+    (o) =>
+      o.group === x.group && o.versionId === x.versionId && (x.termId === null ? o.campaignId === x.campaignId : o.termId === x.termId),
+  );
 }
 
 /** Whether the teacher composites of a term (termId) or of a school year (termId null) include an open campaign's figures. */
 function periodOpen(open: OpenFigures, termId: number | null, schoolYear: string): boolean {
-  return open.some((o) => o.teaching && (COMPOSITE_GROUPS as readonly string[]).includes(o.group)
-    && (termId === null ? o.schoolYear === schoolYear : o.termId === termId));
+  return open.some(
+    (o) =>
+      o.teaching &&
+      (COMPOSITE_GROUPS as readonly string[]).includes(o.group) &&
+      (termId === null ? o.schoolYear === schoolYear : o.termId === termId),
+  );
 }
 
 const one = <T>(r: unknown) => rowsOf<T>(r)[0];
@@ -89,7 +113,16 @@ export type YearOverview = {
   policy: { id: number; version: number; key: string; approvedAt: Date | null; minReliability: number } | null;
   lastRun: { id: number; finishedAt: Date; trigger: string; responses: number; targets: number; summary: Record<string, unknown> } | null;
   /** provisional: the campaign has not closed (its figures reach the quality office only) */
-  campaigns: { id: number; name: string; term: string | null; state: string; source: string; targets: number; responses: number; provisional: boolean }[];
+  campaigns: {
+    id: number;
+    name: string;
+    term: string | null;
+    state: string;
+    source: string;
+    targets: number;
+    responses: number;
+    provisional: boolean;
+  }[];
   /** the year the results pages open on (openingYear) */
   opens: boolean;
 };
@@ -102,36 +135,78 @@ export type YearOverview = {
  */
 export function openingYear(years: readonly YearOverview[], view: ResultsView): string | null {
   const latest = (f: (y: YearOverview) => boolean) => years.find(f)?.schoolYear;
-  return latest((y) => y.campaigns.some((c) => c.state === "published"))
-    ?? latest((y) => y.campaigns.some((c) => c.state === "closed"))
-    ?? (view.provisional ? latest((y) => y.policy !== null && (y.lastRun?.responses ?? 0) > 0) : undefined)
-    ?? latest((y) => y.policy !== null)
-    ?? years[0]?.schoolYear ?? null;
+  return (
+    latest((y) => y.campaigns.some((c) => c.state === "published")) ??
+    latest((y) => y.campaigns.some((c) => c.state === "closed")) ??
+    (view.provisional ? latest((y) => y.policy !== null && (y.lastRun?.responses ?? 0) > 0) : undefined) ??
+    latest((y) => y.policy !== null) ??
+    years[0]?.schoolYear ??
+    null
+  );
 }
 
 /** Every school year with campaigns or policies, newest first: its policy in force, its last run, its campaigns (within scope). */
 export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: ResultsView = FINAL_ONLY): Promise<YearOverview[]> {
-  const campaigns = rowsOf<{ id: number; name: string; term: string | null; state: string; source: string; school_year: string; targets: number; responses: number }>(await db.execute(sql`
+  const campaigns = rowsOf<{
+    id: number;
+    name: string;
+    term: string | null;
+    state: string;
+    source: string;
+    school_year: string;
+    targets: number;
+    responses: number;
+  }>(
+    await db.execute(sql`
     select c.id, c.name, tm.code as term, c.state, c.source, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
       (select count(*) from campaign_targets t where t.campaign_id = c.id and ${targetInScope(scope)}) as targets,
       (select count(*) from response_scores s join campaign_targets t on t.id = s.target_id where t.campaign_id = c.id and ${targetInScope(scope)}) as responses
-    from campaigns c left join terms tm on tm.id = c.term_id where c.state <> 'draft' order by tm.code desc nulls last, c.id desc`));
+    from campaigns c left join terms tm on tm.id = c.term_id where c.state <> 'draft' order by tm.code desc nulls last, c.id desc`),
+  );
   const policies = await listPolicies(db);
   const years = [...new Set([...campaigns.map((c) => c.school_year), ...policies.map((p) => p.schoolYear)])].sort().reverse();
   const out: YearOverview[] = [];
   for (const y of years) {
     const p = policies.find((x) => x.schoolYear === y && x.current);
-    const run = p ? one<{ id: number; finished_at: Date; trigger: string; responses: number; targets: number; summary: unknown }>(await db.execute(sql`
-      select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`)) : undefined;
+    const run = p
+      ? one<{ id: number; finished_at: Date; trigger: string; responses: number; targets: number; summary: unknown }>(
+          await db.execute(sql`
+      select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`),
+        )
+      : undefined;
     out.push({
       schoolYear: y,
-      policy: p ? { id: p.id, version: p.version, key: String((p.policy as { key?: string }).key ?? ""), approvedAt: p.approvedAt,
-        minReliability: parsePolicy(p.policy).minReliability } : null,
-      lastRun: run ? { id: Number(run.id), finishedAt: new Date(run.finished_at), trigger: run.trigger, responses: Number(run.responses), targets: Number(run.targets), summary: parse(run.summary) } : null,
-      campaigns: campaigns.filter((c) => c.school_year === y).map((c) => ({
-        id: Number(c.id), name: c.name, term: c.term, state: c.state, source: c.source, targets: Number(c.targets), responses: Number(c.responses),
-        provisional: c.state === "open",
-      })),
+      policy: p
+        ? {
+            id: p.id,
+            version: p.version,
+            key: String((p.policy as { key?: string }).key ?? ""),
+            approvedAt: p.approvedAt,
+            minReliability: parsePolicy(p.policy).minReliability,
+          }
+        : null,
+      lastRun: run
+        ? {
+            id: Number(run.id),
+            finishedAt: new Date(run.finished_at),
+            trigger: run.trigger,
+            responses: Number(run.responses),
+            targets: Number(run.targets),
+            summary: parse(run.summary),
+          }
+        : null,
+      campaigns: campaigns
+        .filter((c) => c.school_year === y)
+        .map((c) => ({
+          id: Number(c.id),
+          name: c.name,
+          term: c.term,
+          state: c.state,
+          source: c.source,
+          targets: Number(c.targets),
+          responses: Number(c.responses),
+          provisional: c.state === "open",
+        })),
       opens: false,
     });
   }
@@ -144,26 +219,53 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
 export const targetDetailInput = z.object({ policyId: idSchema, targetId: idSchema, raterGroup: z.string().min(1).max(20) });
 export const reliabilityInput = z.object({ policyId: idSchema });
 
-export const targetListInput = z.object({
-  policyId: idSchema,
-  campaignId: idSchema.optional(),
-  raterGroup: z.enum(RATER_GROUPS).optional(),
-  reportedOnly: z.boolean().optional(),
-  q: z.string().trim().max(100).optional(),
-  sort: z.enum(["mean", "ebScore", "n", "responseRate", "course", "teacher"]).default("course"),
-  order: z.enum(["asc", "desc"]).default("asc"),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(20),
-}).strict();
+export const targetListInput = z
+  .object({
+    policyId: idSchema,
+    campaignId: idSchema.optional(),
+    raterGroup: z.enum(RATER_GROUPS).optional(),
+    reportedOnly: z.boolean().optional(),
+    q: z.string().trim().max(100).optional(),
+    sort: z.enum(["mean", "ebScore", "n", "responseRate", "course", "teacher"]).default("course"),
+    order: z.enum(["asc", "desc"]).default("asc"),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(200).default(20),
+  })
+  .strict();
 
 export type TargetListRow = {
-  targetId: number; raterGroup: string; campaignId: number; campaign: string; term: string | null;
-  sectionCode: string | null; courseCode: string | null; courseName: string | null; courseNameEn: string | null; courseType: string | null;
-  teacherId: number | null; teacherNumber: string | null; teacherName: string | null; unitName: string | null; unitNameEn: string | null; targetLabel: string | null;
-  reported: boolean; n: number; eligible: number | null; responseRate: number | null;
-  mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null; ci95: { low: number; high: number } | null;
-  reliability: number | null; reliabilityLow: number | null; ebScore: number | null; norm: TargetFigures["norm"]; quality: TargetFigures["quality"];
-  allN: number; allMean: number | null;
+  targetId: number;
+  raterGroup: string;
+  campaignId: number;
+  campaign: string;
+  term: string | null;
+  sectionCode: string | null;
+  courseCode: string | null;
+  courseName: string | null;
+  courseNameEn: string | null;
+  courseType: string | null;
+  teacherId: number | null;
+  teacherNumber: string | null;
+  teacherName: string | null;
+  unitName: string | null;
+  unitNameEn: string | null;
+  targetLabel: string | null;
+  reported: boolean;
+  n: number;
+  eligible: number | null;
+  responseRate: number | null;
+  mean: number | null;
+  trimmedMean: number | null;
+  median: number | null;
+  sd: number | null;
+  ci95: { low: number; high: number } | null;
+  reliability: number | null;
+  reliabilityLow: number | null;
+  ebScore: number | null;
+  norm: TargetFigures["norm"];
+  quality: TargetFigures["quality"];
+  allN: number;
+  allMean: number | null;
   /** reported, without a norm: its reliability is below the policy's minimum */
   rankWithheld: boolean;
   /** (quality office) derived from a campaign that has not closed */
@@ -173,11 +275,20 @@ export type TargetListRow = {
 };
 
 const SORTS: Record<z.infer<typeof targetListInput>["sort"], string> = {
-  mean: "r.mean", ebScore: "r.eb_score", n: "r.n", responseRate: "r.response_rate",
-  course: "co.code, s.code", teacher: "p.number",
+  mean: "r.mean",
+  ebScore: "r.eb_score",
+  n: "r.n",
+  responseRate: "r.response_rate",
+  course: "co.code, s.code",
+  teacher: "p.number",
 };
 
-export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.input<typeof targetListInput>, view: ResultsView = FINAL_ONLY): Promise<Page<TargetListRow>> {
+export async function listTargetResults(
+  db: DbOrTx,
+  scope: UnitScope,
+  raw: z.input<typeof targetListInput>,
+  view: ResultsView = FINAL_ONLY,
+): Promise<Page<TargetListRow>> {
   const input = targetListInput.parse(raw);
   const where: SQL[] = [sql`r.policy_id = ${input.policyId}`, targetInScope(scope)];
   if (!view.provisional) where.push(sql`c.state in ('closed', 'published')`);
@@ -195,32 +306,84 @@ export async function listTargetResults(db: DbOrTx, scope: UnitScope, raw: z.inp
     where ${sql.join(where, sql` and `)}`;
   const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
   const order = sql.raw(`${SORTS[input.sort]} ${input.order} nulls last, r.target_id, r.rater_group`);
-  const rows = rowsOf<{
-    target_id: number; rater_group: string; campaign_id: number; campaign: string; term: string | null; section_code: string | null;
-    course_code: string | null; course_name: string | null; course_name_en: string | null; course_type: string | null;
-    teacher_id: number | null; teacher_number: string | null; teacher_name: string | null; unit_name: string | null; unit_name_en: string | null; target_label: string | null;
-  } & Record<string, unknown>>(await db.execute(sql`
+  const rows = rowsOf<
+    {
+      target_id: number;
+      rater_group: string;
+      campaign_id: number;
+      campaign: string;
+      term: string | null;
+      section_code: string | null;
+      course_code: string | null;
+      course_name: string | null;
+      course_name_en: string | null;
+      course_type: string | null;
+      teacher_id: number | null;
+      teacher_number: string | null;
+      teacher_name: string | null;
+      unit_name: string | null;
+      unit_name_en: string | null;
+      target_label: string | null;
+    } & Record<string, unknown>
+  >(
+    await db.execute(sql`
     select r.*, r.rater_group::text as rater_group, c.id as campaign_id, c.state as campaign_state, c.term_id, c.name as campaign, tm.code as term, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.type::text as course_type,
       t.teacher_id, p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
       case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label
-    ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`));
+    ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`),
+  );
   const open = rows.length ? await openFigures(db, input.policyId) : [];
   return {
-    total: Number(total), page: input.page, pageSize: input.pageSize,
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
     items: rows.map((r) => {
       const f = figuresFromRow(r);
-      const pooled = pooledWithOpen(open, { campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), group: r.rater_group, versionId: f.versionId });
+      const pooled = pooledWithOpen(open, {
+        campaignId: Number(r.campaign_id),
+        termId: r.term_id === null ? null : Number(r.term_id),
+        group: r.rater_group,
+        versionId: f.versionId,
+      });
       const pending = !view.provisional && pooled;
       if (pending) Object.assign(f, { reliability: null, reliabilityLow: null, ebScore: null, norm: null });
       return {
-        targetId: Number(r.target_id), raterGroup: r.rater_group, campaignId: Number(r.campaign_id), campaign: r.campaign, term: r.term,
-        sectionCode: r.section_code, courseCode: r.course_code, courseName: r.course_name, courseNameEn: r.course_name_en, courseType: r.course_type,
-        teacherId: r.teacher_id === null ? null : Number(r.teacher_id), teacherNumber: r.teacher_number, teacherName: r.teacher_name, unitName: r.unit_name, unitNameEn: r.unit_name_en, targetLabel: r.target_label,
-        reported: f.reported, n: f.valid.n, eligible: f.valid.eligible, responseRate: f.valid.responseRate,
-        mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, sd: f.valid.sd, ci95: f.valid.ci95,
-        reliability: f.reliability, reliabilityLow: f.reliabilityLow, ebScore: f.ebScore, norm: f.norm, quality: f.quality, allN: f.all.n, allMean: f.all.mean,
-        rankWithheld: f.rankWithheld, provisional: view.provisional && (r.campaign_state === "open" || pooled), pending,
+        targetId: Number(r.target_id),
+        raterGroup: r.rater_group,
+        campaignId: Number(r.campaign_id),
+        campaign: r.campaign,
+        term: r.term,
+        sectionCode: r.section_code,
+        courseCode: r.course_code,
+        courseName: r.course_name,
+        courseNameEn: r.course_name_en,
+        courseType: r.course_type,
+        teacherId: r.teacher_id === null ? null : Number(r.teacher_id),
+        teacherNumber: r.teacher_number,
+        teacherName: r.teacher_name,
+        unitName: r.unit_name,
+        unitNameEn: r.unit_name_en,
+        targetLabel: r.target_label,
+        reported: f.reported,
+        n: f.valid.n,
+        eligible: f.valid.eligible,
+        responseRate: f.valid.responseRate,
+        mean: f.valid.mean,
+        trimmedMean: f.valid.trimmedMean,
+        median: f.valid.median,
+        sd: f.valid.sd,
+        ci95: f.valid.ci95,
+        reliability: f.reliability,
+        reliabilityLow: f.reliabilityLow,
+        ebScore: f.ebScore,
+        norm: f.norm,
+        quality: f.quality,
+        allN: f.all.n,
+        allMean: f.all.mean,
+        rankWithheld: f.rankWithheld,
+        provisional: view.provisional && (r.campaign_state === "open" || pooled),
+        pending,
       };
     }),
   };
@@ -242,36 +405,86 @@ const text = (v: unknown): Localized => {
  * to every reader but the quality office (`view`); figures pooled with an open campaign's are
  * `provisional` for it and `pending` (without reliability, EB score and norm) for the others.
  */
-export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope; view?: ResultsView } | { teacherId: number }, policyId: number, targetId: number, raterGroup: string) {
-  const r = one<{ reported: boolean; state: string; teacher_id: number | null; in_scope: boolean; campaign: string; term: string | null;
-    section_code: string | null; course_name: string | null; course_name_en: string | null; teacher_name: string | null; policy: unknown; policy_version: number; school_year: string }
-    & Record<string, unknown>>(await db.execute(sql`
+export async function targetResultDetail(
+  db: DbOrTx,
+  access: { scope: UnitScope; view?: ResultsView } | { teacherId: number },
+  policyId: number,
+  targetId: number,
+  raterGroup: string,
+) {
+  const r = one<
+    {
+      reported: boolean;
+      state: string;
+      teacher_id: number | null;
+      in_scope: boolean;
+      campaign: string;
+      term: string | null;
+      section_code: string | null;
+      course_name: string | null;
+      course_name_en: string | null;
+      teacher_name: string | null;
+      policy: unknown;
+      policy_version: number;
+      school_year: string;
+    } & Record<string, unknown>
+  >(
+    await db.execute(sql`
     select r.*, c.state, c.id as campaign_id, c.term_id, t.teacher_id, ${"scope" in access ? targetInScope(access.scope) : sql`false`} as in_scope,
       c.name as campaign, tm.code as term, s.code as section_code, co.name as course_name, co.name_en as course_name_en, p.name as teacher_name,
       sp.policy, sp.version as policy_version, sp.school_year
     from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
       left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id left join persons p on p.id = t.teacher_id
       join scoring_policies sp on sp.id = r.policy_id
-    where r.policy_id = ${policyId} and r.target_id = ${targetId} and r.rater_group = ${raterGroup}::rater_group`));
+    where r.policy_id = ${policyId} and r.target_id = ${targetId} and r.rater_group = ${raterGroup}::rater_group`),
+  );
   if (!r) throw notFound("scoring.errors.resultNotFound");
   const own = "teacherId" in access;
-  if (own ? Number(r.teacher_id) !== access.teacherId || r.state !== "published" : !r.in_scope) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const view = own ? FINAL_ONLY : access.view ?? FINAL_ONLY;
+  if (own ? Number(r.teacher_id) !== access.teacherId || r.state !== "published" : !r.in_scope)
+    throw new DomainError("FORBIDDEN", "errors.forbidden");
+  const view = own ? FINAL_ONLY : (access.view ?? FINAL_ONLY);
   if (r.state === "open" && !view.provisional) throw new DomainError("FORBIDDEN", "scoring.errors.provisional");
   const model = await scoringModelOfVersion(db, Number(r.version_id));
   const f = figuresFromRow(r, itemShapes(model));
   const policy = parsePolicy(parse(r.policy));
-  const pooled = pooledWithOpen(await openFigures(db, policyId),
-    { campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), group: raterGroup, versionId: f.versionId });
+  const pooled = pooledWithOpen(await openFigures(db, policyId), {
+    campaignId: Number(r.campaign_id),
+    termId: r.term_id === null ? null : Number(r.term_id),
+    group: raterGroup,
+    versionId: f.versionId,
+  });
   const provisional = view.provisional && (r.state === "open" || pooled);
   const pending = !view.provisional && pooled;
   if (pending) Object.assign(f, { reliability: null, reliabilityLow: null, ebScore: null, norm: null });
   if (own && !r.reported) {
-    return { header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
-      policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf, trim: policy.trim, minReliability: policy.minReliability },
-      reported: false, n: f.valid.n, provisional, pending, figures: null, items: [], indicators: [] };
+    return {
+      header: {
+        campaign: r.campaign,
+        term: r.term,
+        sectionCode: r.section_code,
+        courseName: r.course_name,
+        courseNameEn: r.course_name_en,
+        teacherName: r.teacher_name,
+      },
+      policy: {
+        version: r.policy_version,
+        schoolYear: r.school_year,
+        outOf: policy.outOf,
+        trim: policy.trim,
+        minReliability: policy.minReliability,
+      },
+      reported: false,
+      n: f.valid.n,
+      provisional,
+      pending,
+      figures: null,
+      items: [],
+      indicators: [],
+    };
   }
-  const [def] = rowsOf<{ definition: unknown }>(await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`));
+  const [def] = rowsOf<{ definition: unknown }>(
+    await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`),
+  );
   const file = parse<InstrumentFile>(def?.definition);
   const elements = ((file?.survey?.pages ?? []) as { elements?: Record<string, unknown>[] }[]).flatMap((p) => p.elements ?? []);
   const items = (model?.items ?? []).map((it) => {
@@ -286,13 +499,26 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
     const counts = f.counts[id] ?? [];
     const answered = counts.reduce((a, b) => a + b, 0);
     const title = text(q.title ?? it.question);
-    const rowTitle = it.row === null ? null : text((rows.find((x) => (typeof x === "object" ? x.value : x) === it.row) as { text?: unknown } | undefined)?.text ?? it.row);
+    const rowTitle =
+      it.row === null
+        ? null
+        : text((rows.find((x) => (typeof x === "object" ? x.value : x) === it.row) as { text?: unknown } | undefined)?.text ?? it.row);
     return {
-      id, title, row: rowTitle, indicator: it.indicator,
-      options: [...it.scale, NA_VALUE].map((value, i) => ({ value, label: value === NA_VALUE ? { zh: messages.zh.results.cannotJudge, en: messages.en.results.cannotJudge } : label(value), count: counts[i] ?? 0,
-        share: answered === 0 ? 0 : (counts[i] ?? 0) / answered })),
-      mean: answered - (counts[it.scale.length] ?? 0) > 0
-        ? it.scale.reduce((a, v, i) => a + itemScore(v, it.scale, policy.outOf) * (counts[i] ?? 0), 0) / (answered - (counts[it.scale.length] ?? 0)) : null,
+      id,
+      title,
+      row: rowTitle,
+      indicator: it.indicator,
+      options: [...it.scale, NA_VALUE].map((value, i) => ({
+        value,
+        label: value === NA_VALUE ? { zh: messages.zh.results.cannotJudge, en: messages.en.results.cannotJudge } : label(value),
+        count: counts[i] ?? 0,
+        share: answered === 0 ? 0 : (counts[i] ?? 0) / answered,
+      })),
+      mean:
+        answered - (counts[it.scale.length] ?? 0) > 0
+          ? it.scale.reduce((a, v, i) => a + itemScore(v, it.scale, policy.outOf) * (counts[i] ?? 0), 0) /
+            (answered - (counts[it.scale.length] ?? 0))
+          : null,
     };
   });
   // indicator means over the valid responses (the stored per-response indicator scores)
@@ -301,26 +527,56 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
     if (!f.quality.capExceeded && policy.quality[rule.id] === "exclude") excl.push(sql.raw(rule.column));
   }
   const ids = model?.indicatorIds ?? [];
-  const means = ids.length === 0 ? {} : one<Record<string, number | null>>(await db.execute(sql`
-    select ${sql.join(ids.map((_, i) => sql`avg(indicators[${sql.raw(String(i + 1))}]) as ${sql.raw(`i${i}`)}`), sql`, `)}
+  const means =
+    ids.length === 0
+      ? {}
+      : (one<Record<string, number | null>>(
+          await db.execute(sql`
+    select ${sql.join(
+      ids.map((_, i) => sql`avg(indicators[${sql.raw(String(i + 1))}]) as ${sql.raw(`i${i}`)}`),
+      sql`, `,
+    )}
     from response_scores where target_id = ${targetId} and rater_group = ${raterGroup}::rater_group and total is not null
-    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`)) ?? {};
+    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`),
+        ) ?? {});
   const scale = policy.outOf / 100;
   const names = new Map<string, { name: Localized; level: number }>();
-  const walk = (list: InstrumentFile["indicators"], level: number) => list.forEach((ind) => {
-    names.set(ind.id, { name: ind.name, level });
-    if (ind.children) walk(ind.children, level + 1);
-  });
+  const walk = (list: InstrumentFile["indicators"], level: number) =>
+    list.forEach((ind) => {
+      names.set(ind.id, { name: ind.name, level });
+      if (ind.children) walk(ind.children, level + 1);
+    });
   walk(file?.indicators ?? [], 1);
   return {
-    header: { campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en, teacherName: r.teacher_name },
-    policy: { version: r.policy_version, schoolYear: r.school_year, outOf: policy.outOf, trim: policy.trim, minReliability: policy.minReliability },
-    reported: r.reported, n: f.valid.n, provisional, pending,
+    header: {
+      campaign: r.campaign,
+      term: r.term,
+      sectionCode: r.section_code,
+      courseName: r.course_name,
+      courseNameEn: r.course_name_en,
+      teacherName: r.teacher_name,
+    },
+    policy: {
+      version: r.policy_version,
+      schoolYear: r.school_year,
+      outOf: policy.outOf,
+      trim: policy.trim,
+      minReliability: policy.minReliability,
+    },
+    reported: r.reported,
+    n: f.valid.n,
+    provisional,
+    pending,
     figures: f,
     items,
     indicators: ids.map((id, i) => {
       const m = (means as Record<string, unknown>)[`i${i}`];
-      return { id, name: names.get(id)?.name ?? { zh: id, en: id }, level: names.get(id)?.level ?? 1, mean: m === null || m === undefined ? null : Number(m) * scale };
+      return {
+        id,
+        name: names.get(id)?.name ?? { zh: id, en: id },
+        level: names.get(id)?.level ?? 1,
+        mean: m === null || m === undefined ? null : Number(m) * scale,
+      };
     }),
   };
 }
@@ -331,58 +587,109 @@ export async function targetResultDetail(db: DbOrTx, access: { scope: UnitScope;
  * teacher's view log (server/appraisal/views.ts, "results.target") like their appraisal page,
  * once the detail has been allowed. A target without a teacher (a cohort, an employer) is nobody's.
  */
-export async function readTargetResult(db: DbOrTx, now: () => Date, actor: SessionUser, access: { scope: UnitScope; view?: ResultsView }, raw: z.input<typeof targetDetailInput>) {
+export async function readTargetResult(
+  db: DbOrTx,
+  now: () => Date,
+  actor: SessionUser,
+  access: { scope: UnitScope; view?: ResultsView },
+  raw: z.input<typeof targetDetailInput>,
+) {
   const input = targetDetailInput.parse(raw);
   const detail = await targetResultDetail(db, access, input.policyId, input.targetId, input.raterGroup);
   const teacherId = await queryValue(db, col.int.nullable, sql`select teacher_id from campaign_targets where id = ${input.targetId}`);
   if (teacherId !== null) {
-    await logView(db, now, { subjectId: teacherId, viewer: actor, role: RESULTS_VIEW_ROLES.find((r) => hasRole(actor, r)) ?? "staff", what: "results.target",
-      detail: { policyId: input.policyId, targetId: input.targetId, raterGroup: input.raterGroup } });
+    await logView(db, now, {
+      subjectId: teacherId,
+      viewer: actor,
+      role: RESULTS_VIEW_ROLES.find((r) => hasRole(actor, r)) ?? "staff",
+      what: "results.target",
+      detail: { policyId: input.policyId, targetId: input.targetId, raterGroup: input.raterGroup },
+    });
   }
   return detail;
 }
 
 /** The reliability groups of a policy within scope; those with an open campaign's classes are provisional (quality office only). */
 export async function reliabilityOf(db: DbOrTx, scope: UnitScope, policyId: number, view: ResultsView = FINAL_ONLY) {
-  const rows = rowsOf<{ stats: unknown; term: string | null; campaign: string | null; unit_id: number | null; unit: string | null; unit_en: string | null; instrument: string; instrument_en: string | null; version: number }>(await db.execute(sql`
+  const rows = rowsOf<{
+    stats: unknown;
+    term: string | null;
+    campaign: string | null;
+    unit_id: number | null;
+    unit: string | null;
+    unit_en: string | null;
+    instrument: string;
+    instrument_en: string | null;
+    version: number;
+  }>(
+    await db.execute(sql`
     select rr.stats, tm.code as term, c.name as campaign, rr.unit_id, u.name as unit, u.name_en as unit_en, i.name as instrument, i.name_en as instrument_en, v.version
     from reliability_results rr left join terms tm on tm.id = rr.term_id left join campaigns c on c.id = rr.campaign_id left join units u on u.id = rr.unit_id
       join instrument_versions v on v.id = rr.version_id join instruments i on i.id = v.instrument_id
-    where rr.policy_id = ${policyId} order by tm.code, u.code, i.key, rr.rater_group`));
+    where rr.policy_id = ${policyId} order by tm.code, u.code, i.key, rr.rater_group`),
+  );
   const open = await openFigures(db, policyId);
   return rows
     .filter((r) => scope === "all" || (r.unit_id !== null && scope.includes(Number(r.unit_id))))
     .map((r) => {
       const f = parse<ReliabilityFigures>(r.stats);
       const provisional = pooledWithOpen(open, { campaignId: f.campaignId, termId: f.termId, group: f.group, versionId: f.versionId });
-      return { ...f, term: r.term, campaign: r.campaign, unit: r.unit, unitEn: r.unit_en, instrument: r.instrument, instrumentEn: r.instrument_en, version: Number(r.version), provisional };
+      return {
+        ...f,
+        term: r.term,
+        campaign: r.campaign,
+        unit: r.unit,
+        unitEn: r.unit_en,
+        instrument: r.instrument,
+        instrumentEn: r.instrument_en,
+        version: Number(r.version),
+        provisional,
+      };
     })
     .filter((r) => view.provisional || !r.provisional);
 }
 
-export const compositeListInput = z.object({
-  policyId: idSchema,
-  /** a term's id, or "year" for the school year */
-  period: z.union([z.literal("year"), idSchema]).default("year"),
-  q: z.string().trim().max(100).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(20),
-}).strict();
+export const compositeListInput = z
+  .object({
+    policyId: idSchema,
+    /** a term's id, or "year" for the school year */
+    period: z.union([z.literal("year"), idSchema]).default("year"),
+    q: z.string().trim().max(100).optional(),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(200).default(20),
+  })
+  .strict();
 
-export type CompositeRow = CompositeFigures & { teacherNumber: string; teacherName: string; unitName: string | null; unitNameEn: string | null; term: string | null };
+export type CompositeRow = CompositeFigures & {
+  teacherNumber: string;
+  teacherName: string;
+  unitName: string | null;
+  unitNameEn: string | null;
+  term: string | null;
+};
 
 /**
  * Teacher composites of a term or the school year. `provisional`: an open campaign has figures
  * of teachers' sections in that period; then only the quality office gets the list (`withheld`
  * for everyone else: composites of a period are ranked against each other).
  */
-export async function listComposites(db: DbOrTx, scope: UnitScope, raw: z.input<typeof compositeListInput>, view: ResultsView = FINAL_ONLY):
-  Promise<Page<CompositeRow> & { terms: { id: number; code: string }[]; provisional: boolean; withheld: boolean }> {
+export async function listComposites(
+  db: DbOrTx,
+  scope: UnitScope,
+  raw: z.input<typeof compositeListInput>,
+  view: ResultsView = FINAL_ONLY,
+): Promise<Page<CompositeRow> & { terms: { id: number; code: string }[]; provisional: boolean; withheld: boolean }> {
   const input = compositeListInput.parse(raw);
-  const [pol] = rowsOf<{ school_year: string }>(await db.execute(sql`select school_year from scoring_policies where id = ${input.policyId}`));
-  const provisional = pol !== undefined && periodOpen(await openFigures(db, input.policyId), input.period === "year" ? null : input.period, pol.school_year);
+  const [pol] = rowsOf<{ school_year: string }>(
+    await db.execute(sql`select school_year from scoring_policies where id = ${input.policyId}`),
+  );
+  const provisional =
+    pol !== undefined && periodOpen(await openFigures(db, input.policyId), input.period === "year" ? null : input.period, pol.school_year);
   const withheld = provisional && !view.provisional;
-  const where: SQL[] = [sql`tc.policy_id = ${input.policyId}`, input.period === "year" ? sql`tc.term_id is null` : sql`tc.term_id = ${input.period}`];
+  const where: SQL[] = [
+    sql`tc.policy_id = ${input.policyId}`,
+    input.period === "year" ? sql`tc.term_id is null` : sql`tc.term_id = ${input.period}`,
+  ];
   if (scope !== "all") where.push(sql`p.unit_id = any(${arrayLiteral(scope)}::int[])`);
   if (input.q) {
     const q = containsPattern(input.q);
@@ -390,18 +697,49 @@ export async function listComposites(db: DbOrTx, scope: UnitScope, raw: z.input<
   }
   const from = sql`from teacher_composites tc join persons p on p.id = tc.teacher_id left join units u on u.id = p.unit_id left join terms tm on tm.id = tc.term_id
     where ${sql.join(where, sql` and `)}`;
-  const terms = rowsOf<{ id: number; code: string }>(await db.execute(sql`
-    select distinct tm.id, tm.code from teacher_composites tc join terms tm on tm.id = tc.term_id where tc.policy_id = ${input.policyId} order by tm.code`));
+  const terms = rowsOf<{ id: number; code: string }>(
+    await db.execute(sql`
+    select distinct tm.id, tm.code from teacher_composites tc join terms tm on tm.id = tc.term_id where tc.policy_id = ${input.policyId} order by tm.code`),
+  );
   if (withheld) {
-    return { total: 0, page: input.page, pageSize: input.pageSize, terms: terms.map((t) => ({ id: Number(t.id), code: t.code })), provisional, withheld, items: [] };
+    return {
+      total: 0,
+      page: input.page,
+      pageSize: input.pageSize,
+      terms: terms.map((t) => ({ id: Number(t.id), code: t.code })),
+      provisional,
+      withheld,
+      items: [],
+    };
   }
   const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
-  const rows = rowsOf<{ composite: unknown; number: string; name: string; unit: string | null; unit_en: string | null; term: string | null }>(await db.execute(sql`
+  const rows = rowsOf<{
+    composite: unknown;
+    number: string;
+    name: string;
+    unit: string | null;
+    unit_en: string | null;
+    term: string | null;
+  }>(
+    await db.execute(sql`
     select tc.composite, p.number, p.name, u.name as unit, u.name_en as unit_en, tm.code as term ${from}
-    order by tc.score desc nulls last, p.number limit ${input.pageSize} offset ${offsetOf(input)}`));
+    order by tc.score desc nulls last, p.number limit ${input.pageSize} offset ${offsetOf(input)}`),
+  );
   return {
-    total: Number(total), page: input.page, pageSize: input.pageSize, terms: terms.map((t) => ({ id: Number(t.id), code: t.code })), provisional, withheld,
-    items: rows.map((r) => ({ ...parse<CompositeFigures>(r.composite), teacherNumber: r.number, teacherName: r.name, unitName: r.unit, unitNameEn: r.unit_en, term: r.term })),
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
+    terms: terms.map((t) => ({ id: Number(t.id), code: t.code })),
+    provisional,
+    withheld,
+    items: rows.map((r) => ({
+      ...parse<CompositeFigures>(r.composite),
+      teacherNumber: r.number,
+      teacherName: r.name,
+      unitName: r.unit,
+      unitNameEn: r.unit_en,
+      term: r.term,
+    })),
   };
 }
 
@@ -414,8 +752,23 @@ export async function listComposites(db: DbOrTx, scope: UnitScope, raw: z.input<
  * and ranks below the policy's minimum reliability (figures.ts).
  */
 export async function myResults(db: DbOrTx, teacherId: number) {
-  const rows = rowsOf<{ policy_id: number; policy_version: number; school_year: string; target_id: number; rater_group: string; campaign: string; term: string | null;
-    section_code: string | null; course_name: string | null; course_name_en: string | null; reported: boolean; n: number } & Record<string, unknown>>(await db.execute(sql`
+  const rows = rowsOf<
+    {
+      policy_id: number;
+      policy_version: number;
+      school_year: string;
+      target_id: number;
+      rater_group: string;
+      campaign: string;
+      term: string | null;
+      section_code: string | null;
+      course_name: string | null;
+      course_name_en: string | null;
+      reported: boolean;
+      n: number;
+    } & Record<string, unknown>
+  >(
+    await db.execute(sql`
     with cur as (
       select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
     )
@@ -424,8 +777,17 @@ export async function myResults(db: DbOrTx, teacherId: number) {
     from target_results r join cur on cur.id = r.policy_id join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
       left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
     where t.teacher_id = ${teacherId} and c.state = 'published' and r.rater_group <> 'self'
-    order by tm.code desc nulls last, co.code, s.code, r.rater_group`));
-  const composites = rowsOf<{ composite: unknown; policy_id: number; term_id: number | null; term: string | null; school_year: string; version: number }>(await db.execute(sql`
+    order by tm.code desc nulls last, co.code, s.code, r.rater_group`),
+  );
+  const composites = rowsOf<{
+    composite: unknown;
+    policy_id: number;
+    term_id: number | null;
+    term: string | null;
+    school_year: string;
+    version: number;
+  }>(
+    await db.execute(sql`
     with cur as (
       select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
     )
@@ -434,28 +796,62 @@ export async function myResults(db: DbOrTx, teacherId: number) {
       select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms t2 on t2.id = c.term_id
       where t.teacher_id = ${teacherId} and c.state <> 'published' and c.state <> 'draft'
         and (case when tc.term_id is null then t2.school_year = tc.school_year else c.term_id = tc.term_id end))
-    order by tc.school_year desc, tm.code desc nulls first`));
+    order by tc.school_year desc, tm.code desc nulls first`),
+  );
   const open = new Map<number, OpenFigures>();
   for (const id of new Set([...rows, ...composites].map((r) => Number(r.policy_id)))) open.set(id, await openFigures(db, id));
   return {
     targets: rows.map((r) => {
       const f = figuresFromRow(r);
-      const pending = pooledWithOpen(open.get(Number(r.policy_id))!,
-        { campaignId: Number(r.campaign_id), termId: r.term_id === null ? null : Number(r.term_id), group: r.rater_group, versionId: f.versionId });
+      const pending = pooledWithOpen(open.get(Number(r.policy_id))!, {
+        campaignId: Number(r.campaign_id),
+        termId: r.term_id === null ? null : Number(r.term_id),
+        group: r.rater_group,
+        versionId: f.versionId,
+      });
       return {
-        policyId: Number(r.policy_id), policyVersion: Number(r.policy_version), schoolYear: r.school_year, targetId: Number(r.target_id), raterGroup: r.rater_group,
-        campaign: r.campaign, term: r.term, sectionCode: r.section_code, courseName: r.course_name, courseNameEn: r.course_name_en,
-        reported: r.reported, n: Number(r.n), pending,
-        figures: r.reported ? { mean: f.valid.mean, trimmedMean: f.valid.trimmedMean, median: f.valid.median, ci95: f.valid.ci95,
-          ebScore: pending ? null : f.ebScore, responseRate: f.valid.responseRate, percentileRank: pending ? null : f.norm?.percentileRank ?? null } : null,
+        policyId: Number(r.policy_id),
+        policyVersion: Number(r.policy_version),
+        schoolYear: r.school_year,
+        targetId: Number(r.target_id),
+        raterGroup: r.rater_group,
+        campaign: r.campaign,
+        term: r.term,
+        sectionCode: r.section_code,
+        courseName: r.course_name,
+        courseNameEn: r.course_name_en,
+        reported: r.reported,
+        n: Number(r.n),
+        pending,
+        figures: r.reported
+          ? {
+              mean: f.valid.mean,
+              trimmedMean: f.valid.trimmedMean,
+              median: f.valid.median,
+              ci95: f.valid.ci95,
+              ebScore: pending ? null : f.ebScore,
+              responseRate: f.valid.responseRate,
+              percentileRank: pending ? null : (f.norm?.percentileRank ?? null),
+            }
+          : null,
       };
     }),
     composites: composites.map((c) => {
       const f = parse<CompositeFigures>(c.composite);
       const pending = periodOpen(open.get(Number(c.policy_id))!, c.term_id === null ? null : Number(c.term_id), c.school_year);
       const noRanks = { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null };
-      return { term: c.term, schoolYear: c.school_year, policyVersion: Number(c.version), score: f.score, missing: f.missing, renormalised: f.renormalised,
-        parts: f.parts, ranks: pending ? noRanks : f.ranks, norm: pending ? null : f.norm, pending };
+      return {
+        term: c.term,
+        schoolYear: c.school_year,
+        policyVersion: Number(c.version),
+        score: f.score,
+        missing: f.missing,
+        renormalised: f.renormalised,
+        parts: f.parts,
+        ranks: pending ? noRanks : f.ranks,
+        norm: pending ? null : f.norm,
+        pending,
+      };
     }),
   };
 }

@@ -31,30 +31,46 @@ export type ItemShape = { id: string; slots: number };
 
 /** The items of a scoring model as stored: id ("q" or "q/row") and option slots (the scale's values, then "na"). */
 export function itemShapes(model: ScoringModel | null): ItemShape[] {
-  return model ? model.items.map((it) => ({ id: it.row === null ? it.question : `${it.question}/${it.row}`, slots: it.scale.length + 1 })) : [];
+  return model
+    ? model.items.map((it) => ({ id: it.row === null ? it.question : `${it.question}/${it.row}`, slots: it.scale.length + 1 }))
+    : [];
 }
 
 type Getter = (f: TargetFigures, counts: number[]) => unknown;
 
 const summaryGetters = (prefix: string, of: (f: TargetFigures) => StoredFigures["valid"] | null): Record<string, Getter> => ({
-  [`${prefix}n`]: (f) => of(f)?.n ?? null, [`${prefix}eligible`]: (f) => of(f)?.eligible ?? null,
-  [`${prefix}response_rate`]: (f) => of(f)?.responseRate ?? null, [`${prefix}mean`]: (f) => of(f)?.mean ?? null,
-  [`${prefix}trimmed_mean`]: (f) => of(f)?.trimmedMean ?? null, [`${prefix}median`]: (f) => of(f)?.median ?? null,
-  [`${prefix}sd`]: (f) => of(f)?.sd ?? null, [`${prefix}se`]: (f) => of(f)?.se ?? null,
-  [`${prefix}ci_low`]: (f) => of(f)?.ci95?.low ?? null, [`${prefix}ci_high`]: (f) => of(f)?.ci95?.high ?? null,
+  [`${prefix}n`]: (f) => of(f)?.n ?? null,
+  [`${prefix}eligible`]: (f) => of(f)?.eligible ?? null,
+  [`${prefix}response_rate`]: (f) => of(f)?.responseRate ?? null,
+  [`${prefix}mean`]: (f) => of(f)?.mean ?? null,
+  [`${prefix}trimmed_mean`]: (f) => of(f)?.trimmedMean ?? null,
+  [`${prefix}median`]: (f) => of(f)?.median ?? null,
+  [`${prefix}sd`]: (f) => of(f)?.sd ?? null,
+  [`${prefix}se`]: (f) => of(f)?.se ?? null,
+  [`${prefix}ci_low`]: (f) => of(f)?.ci95?.low ?? null,
+  [`${prefix}ci_high`]: (f) => of(f)?.ci95?.high ?? null,
 });
 
 const GETTERS: Record<string, Getter> = {
-  version_id: (f) => f.versionId, reported: (f) => f.reported,
+  version_id: (f) => f.versionId,
+  reported: (f) => f.reported,
   ...summaryGetters("", (f) => f.valid),
   // all_… only when something was excluded (otherwise all is valid: figuresFromRow)
   ...summaryGetters("all_", (f) => (f.quality.excluded === 0 ? null : f.all)),
   unscored: (f) => f.quality.unscored,
   ...Object.fromEntries(QUALITY_RULES.map((r): [string, Getter] => [r.column, (f) => f.quality[r.id]])),
-  excluded: (f) => f.quality.excluded, cap_exceeded: (f) => f.quality.capExceeded,
-  eligible_below_n: (f) => f.eligibleBelowN, reliability: (f) => f.reliability, reliability_low: (f) => f.reliabilityLow, eb_score: (f) => f.ebScore,
-  norm_z: (f) => f.norm?.z ?? null, norm_t: (f) => f.norm?.t ?? null, norm_percentile: (f) => f.norm?.percentileRank ?? null,
-  norm_rank: (f) => f.norm?.rank ?? null, norm_of: (f) => f.norm?.of ?? null, norm_mean: (f) => f.norm?.mean ?? null,
+  excluded: (f) => f.quality.excluded,
+  cap_exceeded: (f) => f.quality.capExceeded,
+  eligible_below_n: (f) => f.eligibleBelowN,
+  reliability: (f) => f.reliability,
+  reliability_low: (f) => f.reliabilityLow,
+  eb_score: (f) => f.ebScore,
+  norm_z: (f) => f.norm?.z ?? null,
+  norm_t: (f) => f.norm?.t ?? null,
+  norm_percentile: (f) => f.norm?.percentileRank ?? null,
+  norm_rank: (f) => f.norm?.rank ?? null,
+  norm_of: (f) => f.norm?.of ?? null,
+  norm_mean: (f) => f.norm?.mean ?? null,
   counts: (_f, counts) => counts,
 };
 
@@ -79,17 +95,29 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function summaryOf(r: Row, prefix: string): StoredFigures["valid"] {
-  const low = num(r[`${prefix}ci_low`]), high = num(r[`${prefix}ci_high`]);
+  const low = num(r[`${prefix}ci_low`]),
+    high = num(r[`${prefix}ci_high`]);
   return {
-    n: Number(r[`${prefix}n`]), eligible: num(r[`${prefix}eligible`]), responseRate: num(r[`${prefix}response_rate`]),
-    mean: num(r[`${prefix}mean`]), trimmedMean: num(r[`${prefix}trimmed_mean`]), median: num(r[`${prefix}median`]),
-    sd: num(r[`${prefix}sd`]), se: num(r[`${prefix}se`]), ci95: low === null || high === null ? null : { low, high },
+    n: Number(r[`${prefix}n`]),
+    eligible: num(r[`${prefix}eligible`]),
+    responseRate: num(r[`${prefix}response_rate`]),
+    mean: num(r[`${prefix}mean`]),
+    trimmedMean: num(r[`${prefix}trimmed_mean`]),
+    median: num(r[`${prefix}median`]),
+    sd: num(r[`${prefix}sd`]),
+    se: num(r[`${prefix}se`]),
+    ci95: low === null || high === null ? null : { low, high },
   };
 }
 
 function intArray(v: unknown): number[] {
   if (Array.isArray(v)) return v.map(Number);
-  if (typeof v === "string") return v.replace(/[{}]/g, "").split(",").filter((x) => x !== "").map(Number);
+  if (typeof v === "string")
+    return v
+      .replace(/[{}]/g, "")
+      .split(",")
+      .filter((x) => x !== "")
+      .map(Number);
   return [];
 }
 
@@ -106,19 +134,33 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
   }
   const normOf = num(r.norm_of);
   return {
-    versionId: Number(r.version_id), reported: Boolean(r.reported),
+    versionId: Number(r.version_id),
+    reported: Boolean(r.reported),
     // all_… are null when nothing was excluded: all is valid
-    valid: summaryOf(r, ""), all: r.all_n === null || r.all_n === undefined ? summaryOf(r, "") : summaryOf(r, "all_"),
+    valid: summaryOf(r, ""),
+    all: r.all_n === null || r.all_n === undefined ? summaryOf(r, "") : summaryOf(r, "all_"),
     quality: {
-      unscored: Number(r.unscored), ...perRule((rule) => Number(r[rule.column])),
-      excluded: Number(r.excluded), capExceeded: Boolean(r.cap_exceeded),
+      unscored: Number(r.unscored),
+      ...perRule((rule) => Number(r[rule.column])),
+      excluded: Number(r.excluded),
+      capExceeded: Boolean(r.cap_exceeded),
     },
     eligibleBelowN: Boolean(r.eligible_below_n),
     counts,
-    reliability: num(r.reliability), reliabilityLow: num(r.reliability_low), ebScore: num(r.eb_score),
-    norm: normOf === null ? null : {
-      z: num(r.norm_z), t: num(r.norm_t), percentileRank: Number(r.norm_percentile), rank: Number(r.norm_rank), of: normOf, mean: Number(r.norm_mean),
-    },
+    reliability: num(r.reliability),
+    reliabilityLow: num(r.reliability_low),
+    ebScore: num(r.eb_score),
+    norm:
+      normOf === null
+        ? null
+        : {
+            z: num(r.norm_z),
+            t: num(r.norm_t),
+            percentileRank: Number(r.norm_percentile),
+            rank: Number(r.norm_rank),
+            of: normOf,
+            mean: Number(r.norm_mean),
+          },
     // every reported target is normed unless its reliability is below the policy's minimum (figures.ts)
     rankWithheld: Boolean(r.reported) && normOf === null,
   };

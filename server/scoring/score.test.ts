@@ -6,7 +6,6 @@ import { instrumentFileSchema, type InstrumentFile } from "@/server/instruments/
 import { compileScoring, scoreResponse } from "./score";
 import { expectDomainError } from "../test/errors";
 
-
 const name = (zh: string) => ({ zh, en: zh });
 const choices = (values: (number | string)[]) => values.map((value) => ({ value, text: String(value) }));
 
@@ -14,9 +13,20 @@ const choices = (values: (number | string)[]) => values.map((value) => ({ value,
 // q3 (coefficients 0.2–1.0) 0.6 → A2; the matrix m, rows r1 and r2 (columns 1–4), 0.5 each → B.
 function fixture(): InstrumentFile {
   return {
-    key: "fixture", kind: "student_evaluation", name: name("测试"), unscored: [],
+    key: "fixture",
+    kind: "student_evaluation",
+    name: name("测试"),
+    unscored: [],
     indicators: [
-      { id: "A", name: name("A"), weight: 0.6, children: [{ id: "A1", name: name("A1"), weight: 0.5 }, { id: "A2", name: name("A2"), weight: 0.5 }] },
+      {
+        id: "A",
+        name: name("A"),
+        weight: 0.6,
+        children: [
+          { id: "A1", name: name("A1"), weight: 0.5 },
+          { id: "A2", name: name("A2"), weight: 0.5 },
+        ],
+      },
       { id: "B", name: name("B"), weight: 0.4 },
     ],
     items: [
@@ -27,15 +37,18 @@ function fixture(): InstrumentFile {
       { question: "m", row: "r2", indicator: "B", weight: 0.5 },
     ],
     survey: {
-      pages: [{
-        name: "p", elements: [
-          { type: "radiogroup", name: "q1", choices: choices([5, 4, 3, 2, 1, "na"]) },
-          { type: "rating", name: "q2" },
-          { type: "dropdown", name: "q3", choices: choices([1, 0.8, 0.6, 0.4, 0.2]) },
-          { type: "matrix", name: "m", rows: ["r1", "r2"], columns: choices([1, 2, 3, 4]) },
-          { type: "comment", name: "remarks" },
-        ],
-      }],
+      pages: [
+        {
+          name: "p",
+          elements: [
+            { type: "radiogroup", name: "q1", choices: choices([5, 4, 3, 2, 1, "na"]) },
+            { type: "rating", name: "q2" },
+            { type: "dropdown", name: "q3", choices: choices([1, 0.8, 0.6, 0.4, 0.2]) },
+            { type: "matrix", name: "m", rows: ["r1", "r2"], columns: choices([1, 2, 3, 4]) },
+            { type: "comment", name: "remarks" },
+          ],
+        },
+      ],
     },
   };
 }
@@ -94,8 +107,14 @@ describe("scoreResponse", () => {
   });
 
   it("refuses answers that are not on the scale", async () => {
-    await expectDomainError(() => scoreResponse(fixture(), { q1: 6 }), { code: "scoring.errors.valueOutsideScale", params: { item: "q1", value: "6" } });
-    await expectDomainError(() => scoreResponse(fixture(), { m: { r2: "4" } }), { code: "scoring.errors.valueOutsideScale", params: { item: "m/r2" } });
+    await expectDomainError(() => scoreResponse(fixture(), { q1: 6 }), {
+      code: "scoring.errors.valueOutsideScale",
+      params: { item: "q1", value: "6" },
+    });
+    await expectDomainError(() => scoreResponse(fixture(), { m: { r2: "4" } }), {
+      code: "scoring.errors.valueOutsideScale",
+      params: { item: "m/r2" },
+    });
   });
 
   it("refuses weights that do not sum to 1, naming where", async () => {
@@ -141,19 +160,33 @@ describe("scoreResponse", () => {
       }
       return a;
     };
-    expect(scoreResponse(file, answer((s) => s[s.length - 1]))!.total).toBeCloseTo(100, 10);
-    const lowest = scoreResponse(file, answer((s) => s[0]))!;
+    expect(
+      scoreResponse(
+        file,
+        answer((s) => s[s.length - 1]),
+      )!.total,
+    ).toBeCloseTo(100, 10);
+    const lowest = scoreResponse(
+      file,
+      answer((s) => s[0]),
+    )!;
     expect(lowest.flags.allLowest).toBe(true);
     expect(lowest.total).toBeCloseTo(20, 10);
-    fc.assert(fc.property(fc.array(fc.nat(), { minLength: model.items.length, maxLength: model.items.length }), (picks) => {
-      let i = 0;
-      const s = scoreResponse(model, answer((scale) => scale[picks[i++] % scale.length]))!;
-      expect(s.total!).toBeGreaterThanOrEqual(0);
-      expect(s.total!).toBeLessThanOrEqual(100 + 1e-9);
-      for (const v of Object.values(s.indicators)) {
-        expect(v!).toBeGreaterThanOrEqual(0);
-        expect(v!).toBeLessThanOrEqual(100 + 1e-9);
-      }
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: model.items.length, maxLength: model.items.length }), (picks) => {
+        let i = 0;
+        const s = scoreResponse(
+          model,
+          answer((scale) => scale[picks[i++] % scale.length]),
+        )!;
+        expect(s.total!).toBeGreaterThanOrEqual(0);
+        expect(s.total!).toBeLessThanOrEqual(100 + 1e-9);
+        for (const v of Object.values(s.indicators)) {
+          expect(v!).toBeGreaterThanOrEqual(0);
+          expect(v!).toBeLessThanOrEqual(100 + 1e-9);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -49,7 +49,10 @@ export const DEFAULT_OUT_OF = 100;
 const TOLERANCE = 1e-6;
 
 export type ScoringItem = {
-  question: string; row: string | null; indicator: string; weight: number;
+  question: string;
+  row: string | null;
+  indicator: string;
+  weight: number;
   /** The numeric option values, ascending. */
   scale: number[];
   /** Whether the question offers "na" (无法评估). */
@@ -57,13 +60,23 @@ export type ScoringItem = {
 };
 
 export type ScoringModel = {
-  key: string; indicators: Indicator[]; items: ScoringItem[];
+  key: string;
+  indicators: Indicator[];
+  items: ScoringItem[];
   /** Every indicator id, parents before their children, in the file's order (response_scores.indicators). */
   indicatorIds: string[];
 };
 
 /** position: the value's place on the item's scale, lowest 0. */
-export type ItemScore = { question: string; row: string | null; indicator: string; weight: number; value: number; position: number; score: number };
+export type ItemScore = {
+  question: string;
+  row: string | null;
+  indicator: string;
+  weight: number;
+  value: number;
+  position: number;
+  score: number;
+};
 
 export type ResponseScore = {
   /** Answered items only, in the order of the instrument's `items`. */
@@ -90,7 +103,11 @@ export function checkSum(weights: number[], scope: string) {
   if (Math.abs(s - 1) > TOLERANCE) throw badRequest("scoring.errors.weightsSum", { scope, sum: Number(s.toFixed(6)) });
 }
 
-function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec"], row: string | null, where: string): { scale: number[]; hasNa: boolean } {
+function scaleOf(
+  spec: ReturnType<typeof compilePlan>["questions"][number]["spec"],
+  row: string | null,
+  where: string,
+): { scale: number[]; hasNa: boolean } {
   let values: unknown[];
   if ((spec.kind === "single" || spec.kind === "rating") && row === null) values = spec.values;
   else if (spec.kind === "matrix" && !spec.multi && row !== null && spec.rows.has(row)) values = spec.columns;
@@ -102,14 +119,20 @@ function scaleOf(spec: ReturnType<typeof compilePlan>["questions"][number]["spec
 
 /** Checks the weights and reads every item's scale; throws on a file that cannot be scored. */
 export function compileScoring(file: InstrumentFile): ScoringModel {
-  checkSum(file.indicators.map((i) => i.weight), "indicators");
+  checkSum(
+    file.indicators.map((i) => i.weight),
+    "indicators",
+  );
   const leaves = new Set<string>();
   const indicatorIds: string[] = [];
   const walk = (list: Indicator[]) => {
     for (const ind of list) {
       indicatorIds.push(ind.id);
       if (ind.children && ind.children.length > 0) {
-        checkSum(ind.children.map((c) => c.weight), ind.id);
+        checkSum(
+          ind.children.map((c) => c.weight),
+          ind.id,
+        );
         walk(ind.children);
       } else {
         leaves.add(ind.id);
@@ -127,7 +150,11 @@ export function compileScoring(file: InstrumentFile): ScoringModel {
     if (!q) throw badRequest("scoring.errors.itemNotScorable", { item: where });
     return { question: item.question, row, indicator: item.indicator, weight: item.weight, ...scaleOf(q.spec, row, where) };
   });
-  for (const leaf of leaves) checkSum(items.filter((i) => i.indicator === leaf).map((i) => i.weight), leaf);
+  for (const leaf of leaves)
+    checkSum(
+      items.filter((i) => i.indicator === leaf).map((i) => i.weight),
+      leaf,
+    );
   return { key: file.key, indicators: file.indicators, items, indicatorIds };
 }
 
@@ -145,7 +172,8 @@ function modelOf(instrument: InstrumentFile | ScoringModel): ScoringModel {
 
 /** Σ w·s / Σ w over the parts with a score; null when none has one. */
 function weightedMean(parts: { weight: number; score: number | null }[]): number | null {
-  let ws = 0, w = 0;
+  let ws = 0,
+    w = 0;
   for (const p of parts) {
     if (p.score === null) continue;
     ws += p.weight * p.score;
@@ -184,18 +212,30 @@ export function scoreResponse(
     }
     const position = typeof value === "number" ? item.scale.indexOf(value) : -1;
     if (position < 0) {
-      throw badRequest("scoring.errors.valueOutsideScale", { item: item.row === null ? item.question : `${item.question}/${item.row}`, value: String(value) });
+      throw badRequest("scoring.errors.valueOutsideScale", {
+        item: item.row === null ? item.question : `${item.question}/${item.row}`,
+        value: String(value),
+      });
     }
     const v = value as number;
     positions.push(position);
     places.push(position / (item.scale.length - 1));
-    items.push({ question: item.question, row: item.row, indicator: item.indicator, weight: item.weight, value: v, position, score: itemScore(v, item.scale, outOf) });
+    items.push({
+      question: item.question,
+      row: item.row,
+      indicator: item.indicator,
+      weight: item.weight,
+      value: v,
+      position,
+      score: itemScore(v, item.scale, outOf),
+    });
   }
   const indicators: Record<string, number | null> = {};
   const scoreOf = (ind: Indicator): number | null => {
-    const s = ind.children && ind.children.length > 0
-      ? weightedMean(ind.children.map((c) => ({ weight: c.weight, score: scoreOf(c) })))
-      : weightedMean(items.filter((it) => it.indicator === ind.id));
+    const s =
+      ind.children && ind.children.length > 0
+        ? weightedMean(ind.children.map((c) => ({ weight: c.weight, score: scoreOf(c) })))
+        : weightedMean(items.filter((it) => it.indicator === ind.id));
     indicators[ind.id] = s;
     return s;
   };

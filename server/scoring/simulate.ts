@@ -13,11 +13,16 @@ export const rng = mulberry32;
 export function answersFor(file: InstrumentFile, level: number, random: () => number, opts: { noise?: number; na?: number } = {}) {
   const noise = opts.noise ?? 0.25;
   const a: Record<string, unknown> = {};
-  const elements = (file.survey.pages as { elements: { name: string; choices?: { value: unknown }[]; rateMin?: number; rateMax?: number; columns?: { value: unknown }[] }[] }[])
-    .flatMap((p) => p.elements);
+  const elements = (
+    file.survey.pages as {
+      elements: { name: string; choices?: { value: unknown }[]; rateMin?: number; rateMax?: number; columns?: { value: unknown }[] }[];
+    }[]
+  ).flatMap((p) => p.elements);
   for (const item of file.items) {
     const q = elements.find((e) => e.name === item.question)!;
-    const values = (item.row ? q.columns! : q.choices ?? []).map((c) => (typeof c === "object" && c !== null && "value" in c ? c.value : c));
+    const values = (item.row ? q.columns! : (q.choices ?? [])).map((c) =>
+      typeof c === "object" && c !== null && "value" in c ? c.value : c,
+    );
     const numeric = (values.length ? values : [1, 2, 3, 4, 5]).filter((v): v is number => typeof v === "number").sort((x, y) => x - y);
     let value: unknown;
     if (values.includes("na") && random() < (opts.na ?? 0)) value = "na";
@@ -30,4 +35,3 @@ export function answersFor(file: InstrumentFile, level: number, random: () => nu
   }
   return a;
 }
-

@@ -1,9 +1,34 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  chiSquareQuantile, classReliability, competitionRanks, confidenceInterval, distribution, fQuantile, iccLowerBound, mean, median, normalCdf, oneWayAnova,
-  percentileRank, percentileRanks, quantile, ratersNeeded, sampleSd, shrunkScore, standardError, summarize, tCdf, tQuantile, trimCount,
-  normTable, reliabilityReport, trimmedMean, tScore, zScore, zScores,
+  chiSquareQuantile,
+  classReliability,
+  competitionRanks,
+  confidenceInterval,
+  distribution,
+  fQuantile,
+  iccLowerBound,
+  mean,
+  median,
+  normalCdf,
+  oneWayAnova,
+  percentileRank,
+  percentileRanks,
+  quantile,
+  ratersNeeded,
+  sampleSd,
+  shrunkScore,
+  standardError,
+  summarize,
+  tCdf,
+  tQuantile,
+  trimCount,
+  normTable,
+  reliabilityReport,
+  trimmedMean,
+  tScore,
+  zScore,
+  zScores,
 } from "./stats";
 import { expectDomainError } from "../test/errors";
 
@@ -56,7 +81,8 @@ describe("descriptives", () => {
   });
 
   it("trimmed mean: a fraction outside [0, 0.5) is refused, naming the problem", async () => {
-    for (const f of [-0.1, 0.5, 0.7, NaN]) await expectDomainError(() => trimmedMean([1, 2, 3], f), { code: "scoring.errors.trimFraction" });
+    for (const f of [-0.1, 0.5, 0.7, NaN])
+      await expectDomainError(() => trimmedMean([1, 2, 3], f), { code: "scoring.errors.trimFraction" });
     await expectDomainError(() => summarize([], 10, 0.5), { code: "scoring.errors.trimFraction" });
   });
 
@@ -72,10 +98,15 @@ describe("descriptives", () => {
 
   it("distribution per option, in the options' order, shares over all answers", async () => {
     expect(distribution([5, 4, 5, "na", 5], [5, 4, 3, "na"])).toEqual([
-      { value: 5, count: 3, share: 0.6 }, { value: 4, count: 1, share: 0.2 },
-      { value: 3, count: 0, share: 0 }, { value: "na", count: 1, share: 0.2 },
+      { value: 5, count: 3, share: 0.6 },
+      { value: 4, count: 1, share: 0.2 },
+      { value: 3, count: 0, share: 0 },
+      { value: "na", count: 1, share: 0.2 },
     ]);
-    expect(distribution([], [1, 2])).toEqual([{ value: 1, count: 0, share: 0 }, { value: 2, count: 0, share: 0 }]);
+    expect(distribution([], [1, 2])).toEqual([
+      { value: 1, count: 0, share: 0 },
+      { value: 2, count: 0, share: 0 },
+    ]);
     await expectDomainError(() => distribution([6], [1, 2, 3]), { code: "scoring.errors.valueNotAnOption" });
   });
 });
@@ -88,8 +119,14 @@ describe("Student t", () => {
   // (Abramowitz & Stegun 26.7.5, four terms, error < 1e-18 there; the integration loses digits to
   // lgamma cancellation at that df); df = ∞ from python's statistics.NormalDist().inv_cdf(0.975).
   const T975: [number, number][] = [
-    [1, 12.7062047362], [2, 4.3026527297], [5, 2.5705818356], [10, 2.228138852], [30, 2.0422724563],
-    [120, 1.9799304051], [1_000_000, 1.959966356814], [Infinity, 1.95996398454],
+    [1, 12.7062047362],
+    [2, 4.3026527297],
+    [5, 2.5705818356],
+    [10, 2.228138852],
+    [30, 2.0422724563],
+    [120, 1.9799304051],
+    [1_000_000, 1.959966356814],
+    [Infinity, 1.95996398454],
   ];
   it.each(T975)("t(0.975, %s) = %s", (df, t) => {
     expect(Math.abs(tQuantile(0.975, df) - t)).toBeLessThan(1e-9);
@@ -108,16 +145,22 @@ describe("Student t", () => {
   });
 
   it("closed forms: df = 1 (Cauchy) t = tan(π(p − ½)); df = 2 t = (2p − 1)/sqrt(2p(1 − p))", () => {
-    fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (p) => {
-      expect(Math.abs(tQuantile(p, 1) - Math.tan(Math.PI * (p - 0.5)))).toBeLessThan(1e-9 * Math.max(1, Math.abs(Math.tan(Math.PI * (p - 0.5)))));
-      expect(Math.abs(tQuantile(p, 2) - (2 * p - 1) / Math.sqrt(2 * p * (1 - p)))).toBeLessThan(1e-9);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (p) => {
+        expect(Math.abs(tQuantile(p, 1) - Math.tan(Math.PI * (p - 0.5)))).toBeLessThan(
+          1e-9 * Math.max(1, Math.abs(Math.tan(Math.PI * (p - 0.5)))),
+        );
+        expect(Math.abs(tQuantile(p, 2) - (2 * p - 1) / Math.sqrt(2 * p * (1 - p)))).toBeLessThan(1e-9);
+      }),
+    );
   });
 
   it("the quantile inverts the CDF (property)", () => {
-    fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 500 }), (p, df) => {
-      expect(Math.abs(tCdf(tQuantile(p, df), df) - p)).toBeLessThan(1e-10);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 500 }), (p, df) => {
+        expect(Math.abs(tCdf(tQuantile(p, df), df) - p)).toBeLessThan(1e-10);
+      }),
+    );
   });
 
   it("95 % CI: mean ± t(0.975, n − 1)·SE", () => {
@@ -157,30 +200,35 @@ describe("summarize (one target)", () => {
 
   it("property: on a bounded scale the CI lies within [0, full mark] and contains the mean", () => {
     const scores = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 2, maxLength: 12 });
-    fc.assert(fc.property(scores, fc.integer({ min: 0, max: 50 }), (xs, extra) => {
-      const s = summarize(xs, extra === 0 ? null : xs.length + extra, 0.1, 100);
-      if (!s.ci95) return;
-      expect(s.ci95.low).toBeGreaterThanOrEqual(0);
-      expect(s.ci95.high).toBeLessThanOrEqual(100);
-      expect(s.ci95.low).toBeLessThanOrEqual(s.mean! + 1e-9);
-      expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean! - 1e-9);
-    }));
+    fc.assert(
+      fc.property(scores, fc.integer({ min: 0, max: 50 }), (xs, extra) => {
+        const s = summarize(xs, extra === 0 ? null : xs.length + extra, 0.1, 100);
+        if (!s.ci95) return;
+        expect(s.ci95.low).toBeGreaterThanOrEqual(0);
+        expect(s.ci95.high).toBeLessThanOrEqual(100);
+        expect(s.ci95.low).toBeLessThanOrEqual(s.mean! + 1e-9);
+        expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean! - 1e-9);
+      }),
+    );
   });
 
   it("properties: min ≤ trimmed mean ≤ max, the CI contains the mean", () => {
     const scores = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 60 });
-    fc.assert(fc.property(scores, fc.double({ min: 0, max: 0.49, noNaN: true }), fc.integer({ min: 0, max: 200 }), (xs, f, extra) => {
-      const s = summarize(xs, xs.length + extra, f);
-      const lo = Math.min(...xs), hi = Math.max(...xs);
-      expect(s.trimmedMean!).toBeGreaterThanOrEqual(lo - 1e-9);
-      expect(s.trimmedMean!).toBeLessThanOrEqual(hi + 1e-9);
-      expect(s.median!).toBeGreaterThanOrEqual(lo);
-      expect(s.median!).toBeLessThanOrEqual(hi);
-      if (s.ci95) {
-        expect(s.ci95.low).toBeLessThanOrEqual(s.mean!);
-        expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean!);
-      }
-    }));
+    fc.assert(
+      fc.property(scores, fc.double({ min: 0, max: 0.49, noNaN: true }), fc.integer({ min: 0, max: 200 }), (xs, f, extra) => {
+        const s = summarize(xs, xs.length + extra, f);
+        const lo = Math.min(...xs),
+          hi = Math.max(...xs);
+        expect(s.trimmedMean!).toBeGreaterThanOrEqual(lo - 1e-9);
+        expect(s.trimmedMean!).toBeLessThanOrEqual(hi + 1e-9);
+        expect(s.median!).toBeGreaterThanOrEqual(lo);
+        expect(s.median!).toBeLessThanOrEqual(hi);
+        if (s.ci95) {
+          expect(s.ci95.low).toBeLessThanOrEqual(s.mean!);
+          expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean!);
+        }
+      }),
+    );
   });
 });
 
@@ -188,7 +236,14 @@ describe("reliability", () => {
   // Shrout & Fleiss (1979), Table 2: 6 targets × 4 judges. Published: BMS = 11.24, WMS = 6.26,
   // ICC(1,1) = .17, ICC(1,k) = .44. Exact fractions from the raw formulas in python3
   // (fractions.Fraction): MSB = 1349/120, MSW = 451/72, ICC(1) = 448/2703, ICC(k) = 1792/4047.
-  const SF = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]];
+  const SF = [
+    [9, 2, 5, 8],
+    [6, 1, 3, 2],
+    [8, 4, 6, 8],
+    [7, 1, 2, 6],
+    [10, 5, 6, 9],
+    [6, 2, 4, 7],
+  ];
 
   it("Shrout & Fleiss 1979, balanced", () => {
     const a = oneWayAnova(SF);
@@ -208,7 +263,12 @@ describe("reliability", () => {
   it("unbalanced groups (5, 3, 7, 4 raters): n0 and the ICCs against exact fractions", () => {
     // python3, fractions.Fraction, raw sums of squares: SSB = 25724/1995, SSW = 724/105,
     // n0 = (19 − 99/19)/3 = 262/57, ICC(1) = 43074/66785, ICC(k) = 28716/32155, grand mean 74/19.
-    const a = oneWayAnova([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    const a = oneWayAnova([
+      [4, 5, 5, 4, 3],
+      [2, 3, 3],
+      [5, 5, 4, 5, 5, 4, 5],
+      [3, 2, 4, 3],
+    ]);
     expect(a).toMatchObject({ k: 4, N: 19 });
     expect(a.grandMean).toBeCloseTo(74 / 19, 12);
     expect(a.ssb).toBeCloseTo(25724 / 1995, 12);
@@ -219,8 +279,16 @@ describe("reliability", () => {
   });
 
   it("degenerate and bad input", async () => {
-    expect(oneWayAnova([[3, 3], [3, 3]]).icc1).toBeNull(); // no variance at all
-    const same = oneWayAnova([[1, 5], [1, 5]]); // equal class means: MSB = 0
+    expect(
+      oneWayAnova([
+        [3, 3],
+        [3, 3],
+      ]).icc1,
+    ).toBeNull(); // no variance at all
+    const same = oneWayAnova([
+      [1, 5],
+      [1, 5],
+    ]); // equal class means: MSB = 0
     expect(same.iccK).toBeNull();
     expect(same.icc1!).toBeCloseTo(-1, 12); // −1/(n0 − 1) with n0 = 2
     await expectDomainError(() => oneWayAnova([[1, 2, 3]]), { code: "scoring.errors.tooFewGroups" });
@@ -230,12 +298,14 @@ describe("reliability", () => {
 
   it("property: ICC(1) ≤ 1 and ICC(k) ≤ 1", () => {
     const group = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 });
-    fc.assert(fc.property(fc.array(group, { minLength: 2, maxLength: 8 }), (groups) => {
-      fc.pre(groups.reduce((s, g) => s + g.length, 0) > groups.length);
-      const a = oneWayAnova(groups);
-      if (a.icc1 !== null) expect(a.icc1).toBeLessThanOrEqual(1 + 1e-12);
-      if (a.iccK !== null) expect(a.iccK).toBeLessThanOrEqual(1 + 1e-12);
-    }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 2, maxLength: 8 }), (groups) => {
+        fc.pre(groups.reduce((s, g) => s + g.length, 0) > groups.length);
+        const a = oneWayAnova(groups);
+        if (a.icc1 !== null) expect(a.icc1).toBeLessThanOrEqual(1 + 1e-12);
+        if (a.iccK !== null) expect(a.iccK).toBeLessThanOrEqual(1 + 1e-12);
+      }),
+    );
   });
 
   it("quantiles of F and χ² (scipy.stats 1.17: f.ppf, chi2.ppf)", () => {
@@ -255,14 +325,33 @@ describe("reliability", () => {
   it("the lower limit of the 95 % interval of ICC(1) (F-based, Shrout & Fleiss 1979 / McGraw & Wong 1996 case 1)", () => {
     // ICC_L = (F_L − 1)/(F_L + n0 − 1), F_L = (MSB/MSW)/F_0.975(k − 1, N − k); scipy for the quantile
     expect(iccLowerBound(oneWayAnova(SF))!).toBeCloseTo(-0.13293232487475098, 9);
-    const unbalanced = oneWayAnova([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    const unbalanced = oneWayAnova([
+      [4, 5, 5, 4, 3],
+      [2, 3, 3],
+      [5, 5, 4, 5, 5, 4, 5],
+      [3, 2, 4, 3],
+    ]);
     expect(iccLowerBound(unbalanced)!).toBeCloseTo(0.21400716412255624, 9);
     // its class reliability for 5 raters: 0.58 although the point estimate gives 0.90
     expect(classReliability(iccLowerBound(unbalanced)!, 5)).toBeCloseTo(0.5765190191816505, 9);
     expect(classReliability(unbalanced.icc1!, 5)).toBeGreaterThan(0.9);
     // nothing varies within classes: no bound short of the estimate; nothing varies at all: none
-    expect(iccLowerBound(oneWayAnova([[1, 1], [5, 5]]))).toBe(1);
-    expect(iccLowerBound(oneWayAnova([[3, 3], [3, 3]]))).toBeNull();
+    expect(
+      iccLowerBound(
+        oneWayAnova([
+          [1, 1],
+          [5, 5],
+        ]),
+      ),
+    ).toBe(1);
+    expect(
+      iccLowerBound(
+        oneWayAnova([
+          [3, 3],
+          [3, 3],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it("Spearman–Brown: class reliability and raters needed (hand-worked)", async () => {
@@ -285,13 +374,20 @@ describe("reliability", () => {
   it("the report of the unbalanced example: each class's reliability and shrunk score", () => {
     // python3 with exact fractions: ρ = 43074/66785; reliability n·ρ/(1 + (n − 1)ρ); shrunk =
     // 74/19 + reliability·(class mean − 74/19); raters for 0.7: 1.284 → 2, for 0.8: 2.202 → 3.
-    const r = reliabilityReport([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]]);
+    const r = reliabilityReport([
+      [4, 5, 5, 4, 3],
+      [2, 3, 3],
+      [5, 5, 4, 5, 5, 4, 5],
+      [3, 2, 4, 3],
+    ]);
     expect(r.ratersFor07).toBe(2);
     expect(r.ratersFor08).toBe(3);
     expect(r.normMean).toBeCloseTo(74 / 19, 12);
     const expected = [
-      [5, 4.2, 0.900824406791, 4.169725345231], [3, 8 / 3, 0.844958249691, 2.857068816169],
-      [7, 33 / 7, 0.927094447297, 4.654536050792], [4, 3, 0.879029830567, 3.108236467387],
+      [5, 4.2, 0.900824406791, 4.169725345231],
+      [3, 8 / 3, 0.844958249691, 2.857068816169],
+      [7, 33 / 7, 0.927094447297, 4.654536050792],
+      [4, 3, 0.879029830567, 3.108236467387],
     ];
     r.classes.forEach((c, i) => {
       expect(c.n).toBe(expected[i][0]);
@@ -300,10 +396,23 @@ describe("reliability", () => {
       expect(c.shrunk).toBeCloseTo(expected[i][3], 11);
     });
     // toward another norm group's mean, 4: 4 + 0.900824406791·(4.2 − 4) = 4.180164881358
-    const other = reliabilityReport([[4, 5, 5, 4, 3], [2, 3, 3], [5, 5, 4, 5, 5, 4, 5], [3, 2, 4, 3]], 4);
+    const other = reliabilityReport(
+      [
+        [4, 5, 5, 4, 3],
+        [2, 3, 3],
+        [5, 5, 4, 5, 5, 4, 5],
+        [3, 2, 4, 3],
+      ],
+      4,
+    );
     expect(other.classes[0].shrunk).toBeCloseTo(4.180164881358, 11);
     // no variance at all: reliability 0, everything shrunk to the norm mean
-    expect(reliabilityReport([[3, 3], [3, 3]]).classes[0]).toEqual({ n: 2, mean: 3, reliability: 0, shrunk: 3 });
+    expect(
+      reliabilityReport([
+        [3, 3],
+        [3, 3],
+      ]).classes[0],
+    ).toEqual({ n: 2, mean: 3, reliability: 0, shrunk: 3 });
   });
 
   it("empirical-Bayes shrinkage toward the norm-group mean", async () => {
@@ -330,7 +439,12 @@ describe("norms", () => {
     expect(competitionRanks([90, 85, 90, 70])).toEqual([1, 3, 1, 4]);
     expect(competitionRanks([90, 85, 90, 70], "asc")).toEqual([3, 2, 3, 1]);
     expect(competitionRanks([])).toEqual([]);
-    expect(normTable([60, 80, 80, 100]).map(({ rank, percentileRank: p }) => [rank, p])).toEqual([[4, 12.5], [2, 50], [2, 50], [1, 87.5]]);
+    expect(normTable([60, 80, 80, 100]).map(({ rank, percentileRank: p }) => [rank, p])).toEqual([
+      [4, 12.5],
+      [2, 50],
+      [2, 50],
+      [1, 87.5],
+    ]);
     // mean 80, sample SD sqrt(800/3) = 16.3299…: z(100) = 20/16.3299 = sqrt(1.5) = 1.2247448713915890
     expect(normTable([60, 80, 80, 100])[3].z!).toBeCloseTo(1.224744871391589, 12);
     expect(normTable([60, 80, 80, 100])[3].t!).toBeCloseTo(62.24744871391589, 10);
@@ -339,19 +453,21 @@ describe("norms", () => {
 
   it("properties: the z-scores of a group have mean 0; percentile ranks lie in [0, 100]", () => {
     const xs = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 2, maxLength: 40 });
-    fc.assert(fc.property(xs, (ys) => {
-      const z = zScores(ys);
-      if (z[0] !== null) expect(Math.abs(z.reduce((s, v) => s! + v!, 0)!)).toBeLessThan(1e-9);
-      for (const y of ys) {
-        const p = percentileRank(y, ys);
-        expect(p).toBeGreaterThan(0);
-        expect(p).toBeLessThan(100);
-      }
-      // the whole group at once gives each value's own percentile rank, to the last bit
-      expect(percentileRanks(ys)).toEqual(ys.map((y) => percentileRank(y, ys)));
-      // competition ranks: 1 + how many are strictly greater (the definition, counted directly)
-      const r = competitionRanks(ys);
-      ys.forEach((y, i) => expect(r[i]).toBe(1 + ys.filter((v) => v > y).length));
-    }));
+    fc.assert(
+      fc.property(xs, (ys) => {
+        const z = zScores(ys);
+        if (z[0] !== null) expect(Math.abs(z.reduce((s, v) => s! + v!, 0)!)).toBeLessThan(1e-9);
+        for (const y of ys) {
+          const p = percentileRank(y, ys);
+          expect(p).toBeGreaterThan(0);
+          expect(p).toBeLessThan(100);
+        }
+        // the whole group at once gives each value's own percentile rank, to the last bit
+        expect(percentileRanks(ys)).toEqual(ys.map((y) => percentileRank(y, ys)));
+        // competition ranks: 1 + how many are strictly greater (the definition, counted directly)
+        const r = competitionRanks(ys);
+        ys.forEach((y, i) => expect(r[i]).toBe(1 + ys.filter((v) => v > y).length));
+      }),
+    );
   });
 });

@@ -161,8 +161,10 @@ export function standardError(sd: number | null, n: number, eligible: number | n
 
 /** ln Γ(x) for x > 0: Lanczos approximation (g = 7, 9 coefficients), relative error ~1e-15. */
 export function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
   const z = x - 1;
   let a = c[0];
@@ -174,7 +176,9 @@ export function lnGamma(x: number): number {
 /** Continued fraction of the incomplete beta function (modified Lentz; Numerical Recipes betacf). */
 function betaContinuedFraction(x: number, a: number, b: number): number {
   const TINY = 1e-300;
-  const qab = a + b, qap = a + 1, qam = a - 1;
+  const qab = a + b,
+    qap = a + 1,
+    qam = a - 1;
   let c = 1;
   let d = 1 - (qab * x) / qap;
   if (Math.abs(d) < TINY) d = TINY;
@@ -183,12 +187,17 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   for (let m = 1; m <= 100_000; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d; h *= d * c;
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    h *= d * c;
     aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
     d = 1 / d;
     const del = d * c;
     h *= del;
@@ -211,17 +220,28 @@ function upperGamma(a: number, x: number): number {
   if (x <= 0) return 1;
   const front = Math.exp(-x + a * Math.log(x) - lnGamma(a));
   if (x < a + 1) {
-    let ap = a, del = 1 / a, s = del;
-    for (let i = 0; i < 10_000 && Math.abs(del) > Math.abs(s) * 1e-17; i++) { ap += 1; del *= x / ap; s += del; }
+    let ap = a,
+      del = 1 / a,
+      s = del;
+    for (let i = 0; i < 10_000 && Math.abs(del) > Math.abs(s) * 1e-17; i++) {
+      ap += 1;
+      del *= x / ap;
+      s += del;
+    }
     return 1 - s * front;
   }
   const TINY = 1e-300;
-  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / TINY,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 10_000; i++) {
     const an = -i * (i - a);
     b += 2;
-    d = an * d + b; if (Math.abs(d) < TINY) d = TINY;
-    c = b + an / c; if (Math.abs(c) < TINY) c = TINY;
+    d = an * d + b;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c;
+    if (Math.abs(c) < TINY) c = TINY;
     d = 1 / d;
     const del = d * c;
     h *= del;
@@ -241,7 +261,8 @@ function positiveQuantile(key: string, p: number, cdf: (x: number) => number): n
   let lo = 0;
   for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
     const mid = (lo + hi) / 2;
-    if (cdf(mid) < p) lo = mid; else hi = mid;
+    if (cdf(mid) < p) lo = mid;
+    else hi = mid;
   }
   if (quantileCache.size >= QUANTILE_CACHE_LIMIT) quantileCache.clear();
   quantileCache.set(key, (lo + hi) / 2);
@@ -299,12 +320,19 @@ function tQuantileUncached(p: number, df: number): number {
   let lo = 0;
   for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
     const mid = (lo + hi) / 2;
-    if (tCdf(mid, df) < p) lo = mid; else hi = mid;
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
   }
   return (lo + hi) / 2;
 }
 
-export function confidenceInterval(m: number, se: number | null, n: number, level = 0.95, top?: number): { low: number; high: number } | null {
+export function confidenceInterval(
+  m: number,
+  se: number | null,
+  n: number,
+  level = 0.95,
+  top?: number,
+): { low: number; high: number } | null {
   if (!(level > 0 && level < 1)) throw badRequest("scoring.errors.probability", { p: String(level) });
   if (se === null || n < 2) return null;
   const h = tQuantile((1 + level) / 2, n - 1) * se;
@@ -330,9 +358,15 @@ export function distribution(values: readonly OptionValue[], options: readonly O
 
 /** The descriptives of one target, as shown. */
 export type TargetSummary = {
-  n: number; eligible: number | null; responseRate: number | null;
-  mean: number | null; trimmedMean: number | null; median: number | null; sd: number | null;
-  se: number | null; ci95: { low: number; high: number } | null;
+  n: number;
+  eligible: number | null;
+  responseRate: number | null;
+  mean: number | null;
+  trimmedMean: number | null;
+  median: number | null;
+  sd: number | null;
+  se: number | null;
+  ci95: { low: number; high: number } | null;
 };
 
 /**
@@ -350,7 +384,14 @@ export function summarize(scores: readonly number[], eligible: number | null, tr
   const sd = sampleSd(scores);
   const se = standardError(sd, n, eligible);
   return {
-    n, eligible, responseRate, mean: m, trimmedMean: trimmedMean(scores, trim), median: median(scores), sd, se,
+    n,
+    eligible,
+    responseRate,
+    mean: m,
+    trimmedMean: trimmedMean(scores, trim),
+    median: median(scores),
+    sd,
+    se,
     ci95: confidenceInterval(m, se, n, 0.95, top),
   };
 }
@@ -358,8 +399,14 @@ export function summarize(scores: readonly number[], eligible: number | null, tr
 // ---------------------------------------------------------------- reliability
 
 export type OneWayAnova = {
-  k: number; N: number; n0: number; grandMean: number;
-  ssb: number; ssw: number; msb: number; msw: number;
+  k: number;
+  N: number;
+  n0: number;
+  grandMean: number;
+  ssb: number;
+  ssw: number;
+  msb: number;
+  msw: number;
   /** ICC(1): reliability of a single rater; null when MSB + (n0 − 1)·MSW = 0. */
   icc1: number | null;
   /** ICC(k): reliability of the mean of n0 raters; null when MSB = 0. */
@@ -392,7 +439,14 @@ export function oneWayAnova(groups: readonly (readonly number[])[]): OneWayAnova
   const n0 = (N - sum(sizes.map((s) => s * s)) / N) / (k - 1);
   const d1 = msb + (n0 - 1) * msw;
   return {
-    k, N, n0, grandMean, ssb, ssw, msb, msw,
+    k,
+    N,
+    n0,
+    grandMean,
+    ssb,
+    ssw,
+    msb,
+    msw,
     icc1: d1 === 0 ? null : (msb - msw) / d1,
     iccK: msb === 0 ? null : (msb - msw) / msb,
   };
@@ -424,7 +478,8 @@ export function ratersNeeded(icc1: number, target: number): number | null {
 }
 
 export function shrunkScore(classMean: number, normMean: number, reliability: number): number {
-  if (!(reliability >= 0 && reliability <= 1)) throw badRequest("scoring.errors.reliabilityOutOfRange", { reliability: String(reliability) });
+  if (!(reliability >= 0 && reliability <= 1))
+    throw badRequest("scoring.errors.reliabilityOutOfRange", { reliability: String(reliability) });
   return normMean + reliability * (classMean - normMean);
 }
 
@@ -446,7 +501,8 @@ export function zScores(xs: readonly number[]): (number | null)[] {
 
 export function percentileRank(x: number, norm: readonly number[]): number {
   finite(norm);
-  let below = 0, equal = 0;
+  let below = 0,
+    equal = 0;
   for (const y of norm) {
     if (y < x) below++;
     else if (y === x) equal++;
@@ -472,7 +528,11 @@ export function normTable(xs: readonly number[]): NormEntry[] {
   const ranks = competitionRanks(xs);
   const pr = percentileRanks(xs);
   return xs.map((value, i) => ({
-    value, z: z[i], t: z[i] === null ? null : tScore(z[i]), percentileRank: pr[i], rank: ranks[i],
+    value,
+    z: z[i],
+    t: z[i] === null ? null : tScore(z[i]),
+    percentileRank: pr[i],
+    rank: ranks[i],
   }));
 }
 

@@ -14,15 +14,26 @@ import { talliesBothWays } from "./testing";
 // and only then: declined responses, duplicates and refusals leave no score. The tallies the
 // recompute reads (target_tallies, kept by triggers) follow every one of those paths.
 
-type ScoreRow = { target_id: number; rater_group: string; total: number | null; indicators: number[]; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean };
+type ScoreRow = {
+  target_id: number;
+  rater_group: string;
+  total: number | null;
+  indicators: number[];
+  options: (number | null)[];
+  straight_lining: boolean;
+  all_lowest: boolean;
+};
 type Db = Awaited<ReturnType<typeof freshSchool>>["db"];
 async function expectTalliesFollow(db: Db) {
   const { expected, stored } = await talliesBothWays(db);
   expect(stored).toEqual(expected);
   return stored;
 }
-const scores = async (db: Db) => rowsOf<ScoreRow>(await db.execute(sql`
-  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`));
+const scores = async (db: Db) =>
+  rowsOf<ScoreRow>(
+    await db.execute(sql`
+  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`),
+  );
 
 describe("scores stored with the answers", () => {
   it("the anonymous submit (full path, then the hot path) stores the score at close; declined and duplicates store none", async () => {
@@ -39,13 +50,35 @@ describe("scores stored with the answers", () => {
     expect(await submit(db, tokens[1], { declined: true })).toEqual({ status: "stored" });
     const other = await studentTokens(db, c.id, s.people.studentA.id);
     // the same target again: the hot path (kept target)
-    expect(await submit(db, other.find((t) => t.targetId === tokens[0].targetId)!, { q1: 1 })).toEqual({ status: "stored" });
+    expect(
+      await submit(
+        db,
+        other.find((t) => t.targetId === tokens[0].targetId)!,
+        { q1: 1 },
+      ),
+    ).toEqual({ status: "stored" });
     // Sealed until the campaign closes; the close stores them with their scores.
     expect(await scores(db)).toEqual([]);
     await closeCampaign(db, c.id, LATER, null, SECRET);
     expect(await scores(db)).toEqual([
-      { target_id: tokens[0].targetId, rater_group: "student", total: 20, indicators: [20], options: [0], straight_lining: false, all_lowest: true },
-      { target_id: tokens[0].targetId, rater_group: "student", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false },
+      {
+        target_id: tokens[0].targetId,
+        rater_group: "student",
+        total: 20,
+        indicators: [20],
+        options: [0],
+        straight_lining: false,
+        all_lowest: true,
+      },
+      {
+        target_id: tokens[0].targetId,
+        rater_group: "student",
+        total: 60,
+        indicators: [60],
+        options: [1],
+        straight_lining: false,
+        all_lowest: false,
+      },
     ]);
     const [{ responses }] = rowsOf<{ responses: number }>(await db.execute(sql`select count(*)::int as responses from responses`));
     expect(responses).toBe(3); // with the declined one, which has no score
@@ -59,8 +92,12 @@ describe("scores stored with the answers", () => {
     // a self-evaluation (named, stored at once, in a campaign still open): once, with its score
     const c2 = await endOfTermCampaign(db, s, { self: true, name: "期末评教（二）" });
     const self = c2.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
-    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "stored" });
-    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({ status: "duplicate" });
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({
+      status: "stored",
+    });
+    expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({
+      status: "duplicate",
+    });
     expect((await scores(db)).filter((x) => x.rater_group === "self")).toEqual([
       { target_id: self.id, rater_group: "self", total: 100, indicators: [100], options: [2], straight_lining: false, all_lowest: false },
     ]);
@@ -71,13 +108,30 @@ describe("scores stored with the answers", () => {
     const { db, s } = await freshSchool();
     const v = await tinyVersions(db, ["supervisor_observation"] as const, s.people.quality.id);
     const c = await openedCampaign(db, s, {
-      kind: "observation_round", name: "听课", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES,
+      kind: "observation_round",
+      name: "听课",
+      termId: s.term.id,
+      opensAt: OPENS,
+      closesAt: CLOSES,
       instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
     });
     const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
-    const [a] = await db.insert(observationAssignments).values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" }).returning();
+    const [a] = await db
+      .insert(observationAssignments)
+      .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" })
+      .returning();
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 } }, "zh", DURING);
-    expect(await scores(db)).toEqual([{ target_id: target.id, rater_group: "supervisor", total: 60, indicators: [60], options: [1], straight_lining: false, all_lowest: false }]);
+    expect(await scores(db)).toEqual([
+      {
+        target_id: target.id,
+        rater_group: "supervisor",
+        total: 60,
+        indicators: [60],
+        options: [1],
+        straight_lining: false,
+        all_lowest: false,
+      },
+    ]);
     expect(await expectTalliesFollow(db)).toHaveLength(1);
     // data from before scores were stored: deleted here (the tallies go with them), scored
     // again from the answers
@@ -92,11 +146,12 @@ describe("scores stored with the answers", () => {
   it("submits queue their scores for the tallies; the tallies follow scores changed or removed by hand, are rebuilt whole on demand, and refuse a count beyond their words", async () => {
     const { db, s } = await freshSchool();
     const c = await endOfTermCampaign(db, s, { self: true });
-    const tokens = [...await studentTokens(db, c.id, s.people.studentA.id), ...await studentTokens(db, c.id, s.people.studentB.id)];
+    const tokens = [...(await studentTokens(db, c.id, s.people.studentA.id)), ...(await studentTokens(db, c.id, s.people.studentB.id))];
     for (const [i, t] of tokens.entries()) expect(await submit(db, t, { q1: [5, 3, 1][i % 3] })).toEqual({ status: "stored" });
     await closeCampaign(db, c.id, LATER, null, SECRET); // the pool becomes responses with their scores
     // a submit only queues its score; the fold (first step of every recompute) tallies it
-    const count = async (table: string) => Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
+    const count = async (table: string) =>
+      Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
     expect(await count("tally_queue")).toBe(tokens.length);
     expect(await count("target_tallies")).toBe(0);
     // a score touched by hand before the fold: its target is tallied from its scores at once and
@@ -120,7 +175,9 @@ describe("scores stored with the answers", () => {
     expect(await expectTalliesFollow(db)).toEqual([]);
     // six decimal digits per option and tally: a millionth response of one kind is refused, not miscounted
     const target = tokens[0].targetId;
-    await expect(db.execute(sql`insert into target_tallies (target_id, rater_group, kind, n, totals, counts)
-      values (${target}, 'student', 0, 1000000, '{}', '{}')`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`insert into target_tallies (target_id, rater_group, kind, n, totals, counts)
+      values (${target}, 'student', 0, 1000000, '{}', '{}')`),
+    ).rejects.toThrow();
   });
 });

@@ -49,7 +49,9 @@ export function scoringModelOfVersion(db: DbOrTx, versionId: number): Promise<Sc
   const hit = models.get(versionId);
   if (hit) return hit;
   const p = (async () => {
-    const [row] = await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions)
+    const [row] = await db
+      .select({ definition: instrumentVersions.definition })
+      .from(instrumentVersions)
       .where(eq(instrumentVersions.id, versionId));
     if (!row) throw notFound("instruments.errors.versionNotFound");
     const file = row.definition as unknown as InstrumentFile;
@@ -73,7 +75,10 @@ export function arrayLiteral(xs: readonly (number | null)[]): string {
 
 /** The score columns' values, in the order of SCORE_COLUMNS. */
 export function scoreValues(s: StoredScore): SQL {
-  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${sql.join(QUALITY_RULES.map((r) => sql`${s[r.id]}::boolean`), sql`, `)}`;
+  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${sql.join(
+    QUALITY_RULES.map((r) => sql`${s[r.id]}::boolean`),
+    sql`, `,
+  )}`;
 }
 
 export const SCORE_COLUMN_NAMES = ["total", "indicators", "options", ...QUALITY_RULES.map((r) => r.column)];
@@ -96,7 +101,12 @@ export function insertResponseWithScore(insertResponse: SQL, score: StoredScore 
 
 /** Stores the score of a named observation record (in the record's transaction). */
 export async function insertObservationScore(
-  db: DbOrTx, recordId: number, targetId: number, raterGroup: string, versionId: number, score: StoredScore | null,
+  db: DbOrTx,
+  recordId: number,
+  targetId: number,
+  raterGroup: string,
+  versionId: number,
+  score: StoredScore | null,
 ) {
   if (score === null) return;
   await db.execute(sql`insert into response_scores (observation_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
@@ -104,14 +114,22 @@ export async function insertObservationScore(
 }
 
 /** The stored score of answers to a version (null when the instrument scores nothing, or declined). */
-export async function scoreForVersion(db: DbOrTx, versionId: number, answers: Record<string, unknown>, declined = false): Promise<StoredScore | null> {
+export async function scoreForVersion(
+  db: DbOrTx,
+  versionId: number,
+  answers: Record<string, unknown>,
+  declined = false,
+): Promise<StoredScore | null> {
   if (declined) return null;
   const model = await scoringModelOfVersion(db, versionId);
   return model ? storedScore(model, answers) : null;
 }
 
 export type NewResponse = {
-  targetId: number; raterGroup: string; versionId: number; answers: Record<string, unknown>;
+  targetId: number;
+  raterGroup: string;
+  versionId: number;
+  answers: Record<string, unknown>;
   /** The response's day (YYYY-MM-DD). */
   day: string;
   /** What spends the row's unique spent_token_hash: a second row with the same one is not stored. */
@@ -129,20 +147,28 @@ export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): 
   for (const r of list) scored.push({ r, id: randomUUID(), score: await scoreForVersion(db, r.versionId, r.answers) });
   for (let i = 0; i < scored.length; i += BATCH) {
     const part = scored.slice(i, i + BATCH);
-    const values = part.map(({ r, id }) => sql`(${id}::uuid, ${r.targetId}::int, ${r.raterGroup}::rater_group, ${r.versionId}::int,
-      ${JSON.stringify(r.answers)}::jsonb, ${r.day}::date, ${r.spentTokenHash}::text)`);
+    const values = part.map(
+      ({ r, id }) => sql`(${id}::uuid, ${r.targetId}::int, ${r.raterGroup}::rater_group, ${r.versionId}::int,
+      ${JSON.stringify(r.answers)}::jsonb, ${r.day}::date, ${r.spentTokenHash}::text)`,
+    );
     const withScore = part.filter((x) => x.score !== null);
     const scores = withScore.map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
-    const inserted = rowsOf<{ id: string }>(await db.execute(sql`
+    const inserted = rowsOf<{ id: string }>(
+      await db.execute(sql`
       with v (id, target_id, rater_group, version_id, answers, day, hash) as (values ${sql.join(values, sql`, `)}),
       r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
         select id, target_id, rater_group, version_id, answers, false, day, hash from v
         on conflict (spent_token_hash) do nothing returning id, target_id, rater_group, instrument_version_id)
-      ${scores.length ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
+      ${
+        scores.length
+          ? sql`, s (id, ${SCORE_COLUMNS}) as (values ${sql.join(scores, sql`, `)}),
       w as (insert into response_scores (response_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})
         select r.id, r.target_id, r.rater_group, r.instrument_version_id, ${scoreColumnsOf("s")}
-        from r join s on s.id = r.id)` : sql``}
-      select id from r`));
+        from r join s on s.id = r.id)`
+          : sql``
+      }
+      select id from r`),
+    );
     stored += inserted.length;
   }
   return stored;
@@ -157,19 +183,23 @@ const BATCH = 2000;
  * counted and left unscored. Returns how many were scored and how many could not be.
  */
 export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed: number }> {
-  let scored = 0, failed = 0;
+  let scored = 0,
+    failed = 0;
   const bad = new Set<string>();
   for (const source of ["response", "observation"] as const) {
     for (;;) {
-      const rows = rowsOf<{ id: string; target_id: number; rater_group: string; version_id: number; answers: unknown }>(await db.execute(
-        source === "response"
-          ? sql`select r.id::text as id, r.target_id, r.rater_group::text as rater_group, r.instrument_version_id as version_id, r.answers
+      const rows = rowsOf<{ id: string; target_id: number; rater_group: string; version_id: number; answers: unknown }>(
+        await db.execute(
+          source === "response"
+            ? sql`select r.id::text as id, r.target_id, r.rater_group::text as rater_group, r.instrument_version_id as version_id, r.answers
               from responses r where not r.declined and not exists (select 1 from response_scores s where s.response_id = r.id)
               and r.id::text <> all(${arrayText(bad)}::text[]) limit ${BATCH}`
-          : sql`select o.id::text as id, a.target_id, a.rater_group::text as rater_group, o.instrument_version_id as version_id, o.answers
+            : sql`select o.id::text as id, a.target_id, a.rater_group::text as rater_group, o.instrument_version_id as version_id, o.answers
               from observation_records o join observation_assignments a on a.id = o.assignment_id
               where not exists (select 1 from response_scores s where s.observation_id = o.id)
-              and o.id::text <> all(${arrayText(bad)}::text[]) limit ${BATCH}`));
+              and o.id::text <> all(${arrayText(bad)}::text[]) limit ${BATCH}`,
+        ),
+      );
       if (rows.length === 0) break;
       const values: SQL[] = [];
       for (const r of rows) {
@@ -188,7 +218,9 @@ export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed
           continue;
         }
         const key = source === "response" ? sql`${r.id}::uuid, null::int` : sql`null::uuid, ${Number(r.id)}::int`;
-        values.push(sql`(${key}, ${Number(r.target_id)}::int, ${r.rater_group}::rater_group, ${Number(r.version_id)}::int, ${scoreValues(score)})`);
+        values.push(
+          sql`(${key}, ${Number(r.target_id)}::int, ${r.rater_group}::rater_group, ${Number(r.version_id)}::int, ${scoreValues(score)})`,
+        );
       }
       if (values.length) {
         await db.execute(sql`insert into response_scores (response_id, observation_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})

@@ -3,9 +3,7 @@
 // through the same write path imports use (storeResponses: answers and their scores).
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import {
-  campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections,
-} from "@/db/schema";
+import { campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
 import { rowsOf } from "../access/scope";
 import { generateAssignments } from "../campaigns/assign";
 import { createCampaign } from "../campaigns/campaigns";
@@ -45,19 +43,30 @@ export const SCORING_GROUPS = ["student", "self", "supervisor", "peer"] as const
  */
 export async function scoringCampaign(db: Db, s: School, opts: { perSection?: number; name?: string } = {}) {
   const perSection = opts.perSection ?? 12;
-  const v = await libraryVersions(db, s.people.quality.id, ["student_evaluation", "self_evaluation", "supervisor_observation", "peer_evaluation"]);
+  const v = await libraryVersions(db, s.people.quality.id, [
+    "student_evaluation",
+    "self_evaluation",
+    "supervisor_observation",
+    "peer_evaluation",
+  ]);
   const [teacherC] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
   await db.insert(roleGrants).values({ personId: teacherC.id, role: "teacher" });
-  const [cs102, cs103, en102] = await db.insert(courses).values([
-    { code: "CS102", name: "数据结构", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
-    { code: "CS103", name: "操作系统", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
-    { code: "EN102", name: "英语写作", unitId: s.unitB.id, programmeId: s.progB.id, type: "core" },
-  ]).returning();
-  const more = await db.insert(sections).values([
-    { code: "CS102-01", termId: s.term.id, courseId: cs102.id },
-    { code: "CS103-01", termId: s.term.id, courseId: cs103.id },
-    { code: "EN102-01", termId: s.term.id, courseId: en102.id },
-  ]).returning();
+  const [cs102, cs103, en102] = await db
+    .insert(courses)
+    .values([
+      { code: "CS102", name: "数据结构", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
+      { code: "CS103", name: "操作系统", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
+      { code: "EN102", name: "英语写作", unitId: s.unitB.id, programmeId: s.progB.id, type: "core" },
+    ])
+    .returning();
+  const more = await db
+    .insert(sections)
+    .values([
+      { code: "CS102-01", termId: s.term.id, courseId: cs102.id },
+      { code: "CS103-01", termId: s.term.id, courseId: cs103.id },
+      { code: "EN102-01", termId: s.term.id, courseId: en102.id },
+    ])
+    .returning();
   await db.insert(sectionTeachers).values([
     { sectionId: more[0].id, personId: s.people.teacherA.id },
     { sectionId: more[1].id, personId: teacherC.id },
@@ -65,30 +74,55 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
   ]);
   const all = [s.secA, s.secB, ...more];
   for (const [i, sec] of all.entries()) {
-    const students = await db.insert(persons).values(Array.from({ length: perSection }, (_, k) => ({
-      number: `S${i}${String(k).padStart(3, "0")}`, name: `学生${i}-${k}`, kind: "student" as const, unitId: s.unitA.id,
-    }))).returning({ id: persons.id });
-    await db.insert(enrolments).values(students.map((p) => ({ sectionId: sec.id, personId: p.id }))).onConflictDoNothing();
+    const students = await db
+      .insert(persons)
+      .values(
+        Array.from({ length: perSection }, (_, k) => ({
+          number: `S${i}${String(k).padStart(3, "0")}`,
+          name: `学生${i}-${k}`,
+          kind: "student" as const,
+          unitId: s.unitA.id,
+        })),
+      )
+      .returning({ id: persons.id });
+    await db
+      .insert(enrolments)
+      .values(students.map((p) => ({ sectionId: sec.id, personId: p.id })))
+      .onConflictDoNothing();
   }
   const quality = await sessionOf(db, s.people.quality);
-  const c = await createCampaign(db, quality, {
-    kind: "end_of_term", name: opts.name ?? "期末评教（测试）", termId: s.term.id,
-    opensAt: new Date("2026-12-25T00:00:00Z"), closesAt: new Date("2027-01-15T00:00:00Z"),
-    instruments: [
-      { raterGroup: "student", instrumentVersionId: v.student_evaluation },
-      { raterGroup: "self", instrumentVersionId: v.self_evaluation },
-      { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation },
-      { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
-    ],
-  }, new Date("2026-12-20T08:00:00Z"));
+  const c = await createCampaign(
+    db,
+    quality,
+    {
+      kind: "end_of_term",
+      name: opts.name ?? "期末评教（测试）",
+      termId: s.term.id,
+      opensAt: new Date("2026-12-25T00:00:00Z"),
+      closesAt: new Date("2027-01-15T00:00:00Z"),
+      instruments: [
+        { raterGroup: "student", instrumentVersionId: v.student_evaluation },
+        { raterGroup: "self", instrumentVersionId: v.self_evaluation },
+        { raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation },
+        { raterGroup: "peer", instrumentVersionId: v.peer_evaluation },
+      ],
+    },
+    new Date("2026-12-20T08:00:00Z"),
+  );
   await generateAssignments(db, c.id);
   await db.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${c.id}`);
   await db.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${c.id}`);
-  const targets = await db.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
-    .from(campaignTargets).innerJoin(sections, eq(sections.id, campaignTargets.sectionId)).where(eq(campaignTargets.campaignId, c.id));
+  const targets = await db
+    .select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
+    .from(campaignTargets)
+    .innerJoin(sections, eq(sections.id, campaignTargets.sectionId))
+    .where(eq(campaignTargets.campaignId, c.id));
   const bySection = Object.fromEntries(targets.map((t) => [t.code, t])) as Record<string, (typeof targets)[number]>;
   const versionOf: Record<RaterGroup, number> = {
-    student: v.student_evaluation, self: v.self_evaluation, supervisor: v.supervisor_observation, peer: v.peer_evaluation,
+    student: v.student_evaluation,
+    self: v.self_evaluation,
+    supervisor: v.supervisor_observation,
+    peer: v.peer_evaluation,
   } as Record<RaterGroup, number>;
   return { id: c.id, name: c.name, targets: bySection, teacherC, versions: v, versionOf };
 }
@@ -101,17 +135,36 @@ export type ScoringCampaign = Awaited<ReturnType<typeof scoringCampaign>>;
  */
 export async function anotherCampaign(db: Db, s: School, c: ScoringCampaign, opts: { name: string; state?: "open" | "closed" }) {
   const quality = await sessionOf(db, s.people.quality);
-  const created = await createCampaign(db, quality, {
-    kind: "end_of_term", name: opts.name, termId: s.term.id,
-    opensAt: new Date("2027-01-10T00:00:00Z"), closesAt: new Date("2027-02-15T00:00:00Z"),
-    instruments: (["student", "self", "supervisor", "peer"] as const).map((g) => ({ raterGroup: g, instrumentVersionId: c.versionOf[g] })),
-  }, new Date("2027-01-05T08:00:00Z"));
+  const created = await createCampaign(
+    db,
+    quality,
+    {
+      kind: "end_of_term",
+      name: opts.name,
+      termId: s.term.id,
+      opensAt: new Date("2027-01-10T00:00:00Z"),
+      closesAt: new Date("2027-02-15T00:00:00Z"),
+      instruments: (["student", "self", "supervisor", "peer"] as const).map((g) => ({
+        raterGroup: g,
+        instrumentVersionId: c.versionOf[g],
+      })),
+    },
+    new Date("2027-01-05T08:00:00Z"),
+  );
   await generateAssignments(db, created.id);
   await db.execute(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${created.id}`);
   if (opts.state === "closed") await db.execute(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${created.id}`);
-  const targets = await db.select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
-    .from(campaignTargets).innerJoin(sections, eq(sections.id, campaignTargets.sectionId)).where(eq(campaignTargets.campaignId, created.id));
-  return { ...c, id: created.id, name: created.name, targets: Object.fromEntries(targets.map((t) => [t.code, t])) as ScoringCampaign["targets"] };
+  const targets = await db
+    .select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId, code: sections.code })
+    .from(campaignTargets)
+    .innerJoin(sections, eq(sections.id, campaignTargets.sectionId))
+    .where(eq(campaignTargets.campaignId, created.id));
+  return {
+    ...c,
+    id: created.id,
+    name: created.name,
+    targets: Object.fromEntries(targets.map((t) => [t.code, t])) as ScoringCampaign["targets"],
+  };
 }
 
 let seq = 0;
@@ -119,13 +172,21 @@ let seq = 0;
 export async function respond(db: Db, c: ScoringCampaign, sectionCode: string, group: RaterGroup, answers: Record<string, unknown>[]) {
   const t = c.targets[sectionCode];
   const rows: NewResponse[] = answers.map((a) => ({
-    targetId: t.id, raterGroup: group, versionId: c.versionOf[group], answers: a, day: "2027-01-05", spentTokenHash: `test:${++seq}:${Math.random()}`,
+    targetId: t.id,
+    raterGroup: group,
+    versionId: c.versionOf[group],
+    answers: a,
+    day: "2027-01-05",
+    spentTokenHash: `test:${++seq}:${Math.random()}`,
   }));
   return storeResponses(db, rows);
 }
 
 const kindOf: Partial<Record<RaterGroup, InstrumentKind>> = {
-  student: "student_evaluation", self: "self_evaluation", supervisor: "supervisor_observation", peer: "peer_evaluation",
+  student: "student_evaluation",
+  self: "self_evaluation",
+  supervisor: "supervisor_observation",
+  peer: "peer_evaluation",
 };
 export const fileOfGroup = (g: RaterGroup) => fileOf(kindOf[g]!);
 
@@ -139,11 +200,18 @@ type Tally = { key: string; n: number; totals: number[]; counts: string[] };
  */
 export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stored: Tally[] }> {
   await foldTallies(db);
-  const scores = rowsOf<{ target_id: number; g: string; total: number | null; options: (number | null)[]; straight_lining: boolean; all_lowest: boolean }>(
-    await db.execute(sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`));
+  const scores = rowsOf<{
+    target_id: number;
+    g: string;
+    total: number | null;
+    options: (number | null)[];
+    straight_lining: boolean;
+    all_lowest: boolean;
+  }>(await db.execute(sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`));
   const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
   for (const r of scores) {
-    const kinds = r.total === null ? [4] : [0, ...(r.straight_lining || r.all_lowest ? [(r.straight_lining ? 1 : 0) + (r.all_lowest ? 2 : 0)] : [])];
+    const kinds =
+      r.total === null ? [4] : [0, ...(r.straight_lining || r.all_lowest ? [(r.straight_lining ? 1 : 0) + (r.all_lowest ? 2 : 0)] : [])];
     for (const kind of kinds) {
       const key = `${Number(r.target_id)}|${r.g}|${kind}`;
       let t = m.get(key);
@@ -157,9 +225,15 @@ export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stor
     }
   }
   const expected = [...m].map(([key, t]) => ({ key, n: t.n, totals: t.totals.sort((a, b) => a - b), counts: t.words.map(String) }));
-  const stored = rowsOf<{ target_id: number; g: string; kind: number; n: number; totals: number[]; counts: string[] }>(await db.execute(sql`
-    select target_id, rater_group::text as g, kind, n, totals, counts::text[] as counts from target_tallies`))
-    .map((r) => ({ key: `${Number(r.target_id)}|${r.g}|${Number(r.kind)}`, n: Number(r.n), totals: r.totals.map(Number), counts: r.counts.map(String) }));
+  const stored = rowsOf<{ target_id: number; g: string; kind: number; n: number; totals: number[]; counts: string[] }>(
+    await db.execute(sql`
+    select target_id, rater_group::text as g, kind, n, totals, counts::text[] as counts from target_tallies`),
+  ).map((r) => ({
+    key: `${Number(r.target_id)}|${r.g}|${Number(r.kind)}`,
+    n: Number(r.n),
+    totals: r.totals.map(Number),
+    counts: r.counts.map(String),
+  }));
   const order = (a: Tally, b: Tally) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return { expected: expected.sort(order), stored: stored.sort(order) };
 }

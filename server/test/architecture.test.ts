@@ -49,7 +49,10 @@ beforeAll(async () => {
     ],
   });
   for (const r of await eslint.lintFiles(["."])) {
-    problems.set(path.relative(root, r.filePath).split(path.sep).join("/"), r.messages.map((m) => `${m.ruleId ?? "fatal"}: ${m.message}`));
+    problems.set(
+      path.relative(root, r.filePath).split(path.sep).join("/"),
+      r.messages.map((m) => `${m.ruleId ?? "fatal"}: ${m.message}`),
+    );
   }
 }, 60_000);
 
@@ -69,8 +72,12 @@ describe("architecture lint rules", () => {
   });
 
   it("a domain imports neither server/api nor app/ (tests stand above the layers)", () => {
-    expect(of("server/scoring/uses-api.ts")).toEqual([expect.stringMatching(/^architecture\/layers: server\/<domain> must not import server\/api\/root\.ts/)]);
-    expect(of("server/scoring/uses-app.ts")).toEqual([expect.stringMatching(/^architecture\/layers: server\/<domain> must not import app\/page\.tsx/)]);
+    expect(of("server/scoring/uses-api.ts")).toEqual([
+      expect.stringMatching(/^architecture\/layers: server\/<domain> must not import server\/api\/root\.ts/),
+    ]);
+    expect(of("server/scoring/uses-app.ts")).toEqual([
+      expect.stringMatching(/^architecture\/layers: server\/<domain> must not import app\/page\.tsx/),
+    ]);
     expect(of("server/scoring/api-types-in-test.test.ts")).toEqual([]);
     expect(of("server/scoring/score.ts")).toEqual([]);
     expect(of("server/api/root.ts")).toEqual([]);
@@ -79,7 +86,9 @@ describe("architecture lint rules", () => {
   it("server/shared/ imports values only from itself and browser-safe packages", () => {
     expect(of("server/shared/leaks.ts")).toEqual([
       expect.stringMatching(/^architecture\/layers: server\/shared\/ runs in the browser too: no node:fs/),
-      expect.stringMatching(/^architecture\/layers: server\/shared\/ is isomorphic: import values only from server\/shared\/ and packages, not server\/scoring\/score\.ts/),
+      expect.stringMatching(
+        /^architecture\/layers: server\/shared\/ is isomorphic: import values only from server\/shared\/ and packages, not server\/scoring\/score\.ts/,
+      ),
     ]);
     expect(of("server/shared/format.ts")).toEqual([]);
   });
@@ -96,8 +105,12 @@ describe("architecture lint rules", () => {
   });
 
   it("no cycle of value imports; type-only imports do not count", () => {
-    expect(of("server/cycle/a.ts")).toEqual([expect.stringMatching(/^architecture\/no-cycle: import cycle: server\/cycle\/a\.ts → server\/cycle\/b\.ts → server\/cycle\/a\.ts/)]);
-    expect(of("server/cycle/b.ts")).toEqual([expect.stringMatching(/^architecture\/no-cycle: import cycle: server\/cycle\/b\.ts → server\/cycle\/a\.ts → server\/cycle\/b\.ts/)]);
+    expect(of("server/cycle/a.ts")).toEqual([
+      expect.stringMatching(/^architecture\/no-cycle: import cycle: server\/cycle\/a\.ts → server\/cycle\/b\.ts → server\/cycle\/a\.ts/),
+    ]);
+    expect(of("server/cycle/b.ts")).toEqual([
+      expect.stringMatching(/^architecture\/no-cycle: import cycle: server\/cycle\/b\.ts → server\/cycle\/a\.ts → server\/cycle\/b\.ts/),
+    ]);
     expect(of("server/cycle/types-only.ts")).toEqual([]);
     expect(of("server/cycle/types-only-2.ts")).toEqual([]);
   });

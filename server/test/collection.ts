@@ -6,9 +6,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "@/db/client";
 import { col, queryRows } from "@/db/query";
-import {
-  alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations,
-} from "@/db/schema";
+import { alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations } from "@/db/schema";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { issueForInvitation, issueTokens } from "../anonymity/issue";
 import { submitResponse, type SubmitInput } from "../anonymity/submit";
@@ -40,7 +38,11 @@ export async function openedCampaign(db: Db, s: School, input: CreateCampaignInp
   const c = await createCampaign(db, actor, input, NOW);
   await generateAssignments(db, c.id);
   await openCampaign(db, c.id, DURING, null, SECRET);
-  const targets: TargetRow[] = await db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, c.id)).orderBy(campaignTargets.id);
+  const targets: TargetRow[] = await db
+    .select()
+    .from(campaignTargets)
+    .where(eq(campaignTargets.campaignId, c.id))
+    .orderBy(campaignTargets.id);
   return { id: c.id, name: c.name, targets };
 }
 
@@ -53,7 +55,12 @@ export async function endOfTermCampaign(db: Db, s: School, opts: { self?: boolea
     ...(opts.self ? [{ raterGroup: "self" as const, instrumentVersionId: v.self_evaluation }] : []),
   ];
   const c = await openedCampaign(db, s, {
-    kind: "end_of_term", name: opts.name ?? "期末评教", termId: s.term.id, opensAt: OPENS, closesAt: CLOSES, instruments,
+    kind: "end_of_term",
+    name: opts.name ?? "期末评教",
+    termId: s.term.id,
+    opensAt: OPENS,
+    closesAt: CLOSES,
+    instruments,
   });
   return { ...c, versionId: v.student_evaluation };
 }
@@ -65,7 +72,8 @@ async function blinded(pk: string) {
 
 async function finalized(targetId: number, b: Awaited<ReturnType<typeof blinded>>, blindSig: string): Promise<Token> {
   return {
-    targetId, token: toBase64(b.token),
+    targetId,
+    token: toBase64(b.token),
     signature: toBase64(await finalizeToken(b.pk, b.token, fromBase64(blindSig), b.inv)),
   };
 }
@@ -76,21 +84,39 @@ async function finalized(targetId: number, b: Awaited<ReturnType<typeof blinded>
  * throws unless each signature verifies under the published key).
  */
 export async function studentTokens(db: Db, campaignId: number, personId: number, now = DURING, order?: number[]): Promise<Token[]> {
-  const own = await db.select({ t: eligibility.targetId }).from(eligibility)
+  const own = await db
+    .select({ t: eligibility.targetId })
+    .from(eligibility)
     .innerJoin(campaignTargets, eq(campaignTargets.id, eligibility.targetId))
-    .where(and(eq(campaignTargets.campaignId, campaignId), eq(eligibility.personId, personId), eq(eligibility.raterGroup, "student"),
-      eq(eligibility.excluded, false), isNull(eligibility.tokenIssuedOn)));
+    .where(
+      and(
+        eq(campaignTargets.campaignId, campaignId),
+        eq(eligibility.personId, personId),
+        eq(eligibility.raterGroup, "student"),
+        eq(eligibility.excluded, false),
+        isNull(eligibility.tokenIssuedOn),
+      ),
+    );
   // `order`: the targets in the order the request names them (they must be exactly the pending ones).
   const targetIds = order ?? own.map((r) => r.t);
   const keys = await publicKeysFor(db, targetIds);
   const prepared = await Promise.all(targetIds.map((t) => blinded(keys.get(t)!)));
-  const res = await issueTokens(db, {
-    personId, campaignId, blinded: prepared.map((p, i) => ({ targetId: targetIds[i], blindedMsg: toBase64(p.blindedMsg) })),
-  }, now, SECRET);
-  return Promise.all(prepared.map((p, i) => {
-    expect(res.signatures[i].targetId).toBe(targetIds[i]);
-    return finalized(targetIds[i], p, res.signatures[i].blindSig);
-  }));
+  const res = await issueTokens(
+    db,
+    {
+      personId,
+      campaignId,
+      blinded: prepared.map((p, i) => ({ targetId: targetIds[i], blindedMsg: toBase64(p.blindedMsg) })),
+    },
+    now,
+    SECRET,
+  );
+  return Promise.all(
+    prepared.map((p, i) => {
+      expect(res.signatures[i].targetId).toBe(targetIds[i]);
+      return finalized(targetIds[i], p, res.signatures[i].blindSig);
+    }),
+  );
 }
 
 /** The invitee's side: blind one token for the invitation's target, have it signed (uses the link up), finalize. */
@@ -106,7 +132,10 @@ export async function invitationTokenFor(db: Db, invitationId: number, now = DUR
 /** Submits answers (q1 of the tiny instruments) or a refusal with a token, anonymously. */
 export function submit(db: Db, t: Token, opts: { declined?: boolean; q1?: number; now?: Date } = {}) {
   const input: SubmitInput = {
-    targetId: t.targetId, token: t.token, signature: t.signature, locale: "zh",
+    targetId: t.targetId,
+    token: t.token,
+    signature: t.signature,
+    locale: "zh",
     ...(opts.declined ? { declined: true, answers: {} } : { answers: { q1: opts.q1 ?? 5 } }),
   };
   return submitResponse(db, input, opts.now ?? LATER, SECRET);
@@ -119,30 +148,49 @@ export function submit(db: Db, t: Token, opts: { declined?: boolean; q1?: number
  * (not surveyed). Alumni and contacts with an e-mail address, a phone only, or neither.
  */
 export async function trackingData(db: Db, s: School) {
-  const [cohortA, cohortB, cohortOld] = await db.insert(graduateCohorts).values([
-    { programmeId: s.progA.id, graduationYear: 2026 },
-    { programmeId: s.progB.id, graduationYear: 2026 },
-    { programmeId: s.progA.id, graduationYear: 2020 },
-  ]).returning();
-  const [a1, a2, a3, a4, b1, old1] = await db.insert(alumni).values([
-    { cohortId: cohortA.id, studentNumber: "2022001", name: "校友甲", email: "a1@alumni.example.com", phone: "13800000001", wechat: "wx_a1" },
-    { cohortId: cohortA.id, studentNumber: "2022002", name: "校友乙", phone: "13800000002" },
-    { cohortId: cohortA.id, studentNumber: "2022003", name: "校友丙" },
-    { cohortId: cohortA.id, studentNumber: "2022004", name: "校友丁", email: "a4@alumni.example.com" },
-    { cohortId: cohortB.id, studentNumber: "2022101", name: "校友戊", email: "b1@alumni.example.com" },
-    { cohortId: cohortOld.id, studentNumber: "2016001", name: "老校友", email: "old1@alumni.example.com" },
-  ]).returning();
-  const [e1, e2, e3] = await db.insert(employers).values([
-    { code: "91110000DEMO00001", name: "甲科技有限公司" },
-    { code: "91110000DEMO00002", name: "乙教育集团" },
-    { code: "91110000DEMO00003", name: "丙银行" },
-  ]).returning();
-  const [c1, c2, c3, c4] = await db.insert(employerContacts).values([
-    { employerId: e1.id, name: "人事经理", email: "hr@e1.example.com", phone: "13900000001" },
-    { employerId: e1.id, name: "技术总监", phone: "13900000002" },
-    { employerId: e2.id, name: "园长" },
-    { employerId: e3.id, name: "行长", email: "boss@e3.example.com" },
-  ]).returning();
+  const [cohortA, cohortB, cohortOld] = await db
+    .insert(graduateCohorts)
+    .values([
+      { programmeId: s.progA.id, graduationYear: 2026 },
+      { programmeId: s.progB.id, graduationYear: 2026 },
+      { programmeId: s.progA.id, graduationYear: 2020 },
+    ])
+    .returning();
+  const [a1, a2, a3, a4, b1, old1] = await db
+    .insert(alumni)
+    .values([
+      {
+        cohortId: cohortA.id,
+        studentNumber: "2022001",
+        name: "校友甲",
+        email: "a1@alumni.example.com",
+        phone: "13800000001",
+        wechat: "wx_a1",
+      },
+      { cohortId: cohortA.id, studentNumber: "2022002", name: "校友乙", phone: "13800000002" },
+      { cohortId: cohortA.id, studentNumber: "2022003", name: "校友丙" },
+      { cohortId: cohortA.id, studentNumber: "2022004", name: "校友丁", email: "a4@alumni.example.com" },
+      { cohortId: cohortB.id, studentNumber: "2022101", name: "校友戊", email: "b1@alumni.example.com" },
+      { cohortId: cohortOld.id, studentNumber: "2016001", name: "老校友", email: "old1@alumni.example.com" },
+    ])
+    .returning();
+  const [e1, e2, e3] = await db
+    .insert(employers)
+    .values([
+      { code: "91110000DEMO00001", name: "甲科技有限公司" },
+      { code: "91110000DEMO00002", name: "乙教育集团" },
+      { code: "91110000DEMO00003", name: "丙银行" },
+    ])
+    .returning();
+  const [c1, c2, c3, c4] = await db
+    .insert(employerContacts)
+    .values([
+      { employerId: e1.id, name: "人事经理", email: "hr@e1.example.com", phone: "13900000001" },
+      { employerId: e1.id, name: "技术总监", phone: "13900000002" },
+      { employerId: e2.id, name: "园长" },
+      { employerId: e3.id, name: "行长", email: "boss@e3.example.com" },
+    ])
+    .returning();
   return { cohortA, cohortB, cohortOld, a1, a2, a3, a4, b1, old1, e1, e2, e3, c1, c2, c3, c4 };
 }
 export type Tracking = Awaited<ReturnType<typeof trackingData>>;
@@ -150,11 +198,20 @@ export type Tracking = Awaited<ReturnType<typeof trackingData>>;
 /** A graduate tracking wave (the 2026 cohorts at half a year), opened at DURING with keys. */
 export async function graduateCampaign(db: Db, s: School, opts: { actorId?: number; scopeUnitId?: number } = {}) {
   const v = await tinyVersions(db, ["graduate_tracking"] as const, s.people.quality.id);
-  const c = await openedCampaign(db, s, {
-    kind: "graduate_tracking", name: "2026届毕业生跟踪调查", opensAt: OPENS, closesAt: CLOSES, scopeUnitId: opts.scopeUnitId,
-    cohorts: [{ graduationYear: 2026, offsetYears: 0.5 }],
-    instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
-  }, opts);
+  const c = await openedCampaign(
+    db,
+    s,
+    {
+      kind: "graduate_tracking",
+      name: "2026届毕业生跟踪调查",
+      opensAt: OPENS,
+      closesAt: CLOSES,
+      scopeUnitId: opts.scopeUnitId,
+      cohorts: [{ graduationYear: 2026, offsetYears: 0.5 }],
+      instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
+    },
+    opts,
+  );
   return { ...c, versionId: v.graduate_tracking };
 }
 
@@ -162,7 +219,10 @@ export async function graduateCampaign(db: Db, s: School, opts: { actorId?: numb
 export async function employerCampaign(db: Db, s: School, t: Tracking) {
   const v = await tinyVersions(db, ["employer_tracking"] as const, s.people.quality.id);
   const c = await openedCampaign(db, s, {
-    kind: "employer_tracking", name: "用人单位跟踪调查", opensAt: OPENS, closesAt: CLOSES,
+    kind: "employer_tracking",
+    name: "用人单位跟踪调查",
+    opensAt: OPENS,
+    closesAt: CLOSES,
     employers: [t.e1.id, t.e2.id],
     instruments: [{ raterGroup: "employer", instrumentVersionId: v.employer_tracking }],
   });
@@ -171,8 +231,12 @@ export async function employerCampaign(db: Db, s: School, t: Tracking) {
 
 /** The invitations of a campaign with who they are for. */
 export async function invitationsOf(db: Db, campaignId: number) {
-  return db.select().from(invitations).innerJoin(campaignTargets, eq(campaignTargets.id, invitations.targetId))
-    .where(eq(campaignTargets.campaignId, campaignId)).orderBy(invitations.id)
+  return db
+    .select()
+    .from(invitations)
+    .innerJoin(campaignTargets, eq(campaignTargets.id, invitations.targetId))
+    .where(eq(campaignTargets.campaignId, campaignId))
+    .orderBy(invitations.id)
     .then((rows) => rows.map((r) => r.invitations));
 }
 

@@ -13,7 +13,12 @@ const settle = (action: Action): Promise<unknown> => (typeof action === "functio
 export async function expectFailure<E extends Error>(action: Action, type: abstract new (...args: never[]) => E): Promise<E> {
   const p = settle(action);
   await expect(p).rejects.toBeInstanceOf(type);
-  return p.then(() => { throw new Error("unreachable"); }, (e: unknown) => e as E);
+  return p.then(
+    () => {
+      throw new Error("unreachable");
+    },
+    (e: unknown) => e as E,
+  );
 }
 
 /**
@@ -22,7 +27,8 @@ export async function expectFailure<E extends Error>(action: Action, type: abstr
  * Returns it.
  */
 export async function expectDomainError(
-  action: Action, expected: { code: string; kind?: DomainErrorKind; params?: Record<string, unknown> },
+  action: Action,
+  expected: { code: string; kind?: DomainErrorKind; params?: Record<string, unknown> },
 ): Promise<DomainError> {
   const p = settle(action).catch((e: unknown) => {
     throw e instanceof TRPCError && e.cause instanceof DomainError ? e.cause : e;

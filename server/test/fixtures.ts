@@ -1,6 +1,16 @@
 import type { Db } from "@/db/client";
 import {
-  courses, credentials, enrolments, persons, programmes, roleGrants, sectionTeachers, sections, terms, units, type Role,
+  courses,
+  credentials,
+  enrolments,
+  persons,
+  programmes,
+  roleGrants,
+  sectionTeachers,
+  sections,
+  terms,
+  units,
+  type Role,
 } from "@/db/schema";
 import { hashPassword } from "../auth/password";
 import { loadSessionUser, type SessionUser } from "../auth/users";
@@ -16,28 +26,53 @@ const cheapHash = hashPassword(FIXTURE_PASSWORD, { N: 1 << 10, r: 8, p: 1 });
  */
 export async function createSchool(db: Db) {
   const [school] = await db.insert(units).values({ code: "S", name: "测试大学", kind: "school" }).returning();
-  const [unitA, unitB] = await db.insert(units).values([
-    { code: "A", name: "计算机学院", nameEn: "School of Computing", kind: "college", parentId: school.id },
-    { code: "B", name: "外国语学院", nameEn: "School of Foreign Languages", kind: "college", parentId: school.id },
-  ]).returning();
+  const [unitA, unitB] = await db
+    .insert(units)
+    .values([
+      { code: "A", name: "计算机学院", nameEn: "School of Computing", kind: "college", parentId: school.id },
+      { code: "B", name: "外国语学院", nameEn: "School of Foreign Languages", kind: "college", parentId: school.id },
+    ])
+    .returning();
   const [officeA] = await db.insert(units).values({ code: "A1", name: "软件工程教研室", kind: "office", parentId: unitA.id }).returning();
-  const [progA, progB] = await db.insert(programmes).values([
-    { code: "080902", name: "软件工程", unitId: unitA.id },
-    { code: "050201", name: "英语", unitId: unitB.id },
-  ]).returning();
-  const [term] = await db.insert(terms).values({ code: "2026-2027-1", schoolYear: "2026-2027", semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20", isCurrent: true }).returning();
-  const [courseA, courseB] = await db.insert(courses).values([
-    { code: "CS101", name: "程序设计基础", unitId: unitA.id, programmeId: progA.id, type: "foundation" },
-    { code: "EN101", name: "综合英语", unitId: unitB.id, programmeId: progB.id, type: "core" },
-  ]).returning();
-  const [secA, secB] = await db.insert(sections).values([
-    { code: "CS101-01", termId: term.id, courseId: courseA.id },
-    { code: "EN101-01", termId: term.id, courseId: courseB.id },
-  ]).returning();
+  const [progA, progB] = await db
+    .insert(programmes)
+    .values([
+      { code: "080902", name: "软件工程", unitId: unitA.id },
+      { code: "050201", name: "英语", unitId: unitB.id },
+    ])
+    .returning();
+  const [term] = await db
+    .insert(terms)
+    .values({ code: "2026-2027-1", schoolYear: "2026-2027", semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20", isCurrent: true })
+    .returning();
+  const [courseA, courseB] = await db
+    .insert(courses)
+    .values([
+      { code: "CS101", name: "程序设计基础", unitId: unitA.id, programmeId: progA.id, type: "foundation" },
+      { code: "EN101", name: "综合英语", unitId: unitB.id, programmeId: progB.id, type: "core" },
+    ])
+    .returning();
+  const [secA, secB] = await db
+    .insert(sections)
+    .values([
+      { code: "CS101-01", termId: term.id, courseId: courseA.id },
+      { code: "EN101-01", termId: term.id, courseId: courseB.id },
+    ])
+    .returning();
 
   const hash = await cheapHash;
-  async function person(number: string, name: string, kind: "staff" | "student", unitId: number, grants: { role: Role; unitId?: number | null }[], extra: Partial<typeof persons.$inferInsert> = {}) {
-    const [p] = await db.insert(persons).values({ number, name, kind, unitId, ...extra }).returning();
+  async function person(
+    number: string,
+    name: string,
+    kind: "staff" | "student",
+    unitId: number,
+    grants: { role: Role; unitId?: number | null }[],
+    extra: Partial<typeof persons.$inferInsert> = {},
+  ) {
+    const [p] = await db
+      .insert(persons)
+      .values({ number, name, kind, unitId, ...extra })
+      .returning();
     await db.insert(credentials).values({ personId: p.id, passwordHash: hash });
     if (grants.length) await db.insert(roleGrants).values(grants.map((g) => ({ personId: p.id, role: g.role, unitId: g.unitId ?? null })));
     return p;
@@ -50,8 +85,16 @@ export async function createSchool(db: Db) {
     adminB: await person("UB01", "外国语学院教务员", "staff", unitB.id, [{ role: "unit_admin", unitId: unitB.id }]),
     teacherA: await person("T001", "张老师", "staff", officeA.id, [{ role: "teacher" }]),
     teacherB: await person("T002", "刘老师", "staff", unitB.id, [{ role: "teacher" }, { role: "supervisor", unitId: unitB.id }]),
-    studentA: await person("2023001", "陈同学", "student", unitA.id, [{ role: "student" }], { programmeId: progA.id, className: "软件2301", admissionYear: 2023 }),
-    studentB: await person("2023002", "周同学", "student", unitB.id, [{ role: "student" }, { role: "info_officer" }], { programmeId: progB.id, className: "英语2301", admissionYear: 2023 }),
+    studentA: await person("2023001", "陈同学", "student", unitA.id, [{ role: "student" }], {
+      programmeId: progA.id,
+      className: "软件2301",
+      admissionYear: 2023,
+    }),
+    studentB: await person("2023002", "周同学", "student", unitB.id, [{ role: "student" }, { role: "info_officer" }], {
+      programmeId: progB.id,
+      className: "英语2301",
+      admissionYear: 2023,
+    }),
   };
   await db.insert(sectionTeachers).values([
     { sectionId: secA.id, personId: people.teacherA.id },

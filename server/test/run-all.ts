@@ -15,10 +15,17 @@ let broken = false;
 function vitest(label: string, config: string, env: Record<string, string>, extra: string[] = []) {
   const file = path.join(out, `${label}.json`);
   console.log(`\n=== ${label} ===`);
-  const r = spawnSync("npx", ["vitest", "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...extra],
-    { stdio: "inherit", env: { ...process.env, ...env } });
+  const r = spawnSync(
+    "npx",
+    ["vitest", "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...extra],
+    { stdio: "inherit", env: { ...process.env, ...env } },
+  );
   let report: Report | null = null;
-  try { report = JSON.parse(readFileSync(file, "utf8")) as Report; } catch { /* runner crashed */ }
+  try {
+    report = JSON.parse(readFileSync(file, "utf8")) as Report;
+  } catch {
+    /* runner crashed */
+  }
   if (!report || report.numTotalTests === 0) {
     console.error(`${label}: the suite did not run (exit ${r.status})`);
     broken = true;

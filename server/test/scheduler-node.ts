@@ -13,8 +13,14 @@ async function main() {
   const log = process.argv[2];
   const e = baseEnv();
   const handle = await openDb({ url: e.DATABASE_URL!, poolMax: e.DB_POOL_MAX });
-  const deps: TickDeps = { mailer: async (m) => appendFileSync(log, `${m.to}\n`), baseUrl: "https://pj.example.edu.cn", secret: "scheduler-node-test-secret-0123456789abcdef" };
-  let led = 0, skipped = 0, busy = false;
+  const deps: TickDeps = {
+    mailer: async (m) => appendFileSync(log, `${m.to}\n`),
+    baseUrl: "https://pj.example.edu.cn",
+    secret: "scheduler-node-test-secret-0123456789abcdef",
+  };
+  let led = 0,
+    skipped = 0,
+    busy = false;
   const tick = async () => {
     if (busy) return;
     busy = true;

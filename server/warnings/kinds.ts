@@ -53,16 +53,33 @@ const composites = (ctx: EvalContext) => sql`
 
 const compositeRow = { teacher_id: col.int, term_id: col.int, value: col.num, n: col.int, unit_id: col.int };
 
-const teacherHit = (r: { teacher_id: number; term_id: number; unit_id: number; value: number; n: number }, evidence: WarningEvidence, target: number): Hit => ({
-  subjectKey: `teacher:${r.teacher_id}:term:${r.term_id}`, unitId: r.unit_id, teacherId: r.teacher_id, sectionId: null, courseId: null, termId: r.term_id,
-  evidence, figure: { figure: "teacher_composite", teacherId: r.teacher_id, termId: r.term_id, value: round(r.value), n: r.n, target: round(target) },
+const teacherHit = (
+  r: { teacher_id: number; term_id: number; unit_id: number; value: number; n: number },
+  evidence: WarningEvidence,
+  target: number,
+): Hit => ({
+  subjectKey: `teacher:${r.teacher_id}:term:${r.term_id}`,
+  unitId: r.unit_id,
+  teacherId: r.teacher_id,
+  sectionId: null,
+  courseId: null,
+  termId: r.term_id,
+  evidence,
+  figure: { figure: "teacher_composite", teacherId: r.teacher_id, termId: r.term_id, value: round(r.value), n: r.n, target: round(target) },
 });
 
 /** Section targets of the run's section campaigns that are closed or published. */
 const sectionTargets = sql`campaign_targets ct join campaigns c on c.id = ct.campaign_id and c.state in ('closed', 'published')
   join sections s on s.id = ct.section_id join courses co on co.id = s.course_id`;
 const sectionRow = {
-  target_id: col.int, teacher_id: col.int, section_id: col.int, course_id: col.int, unit_id: col.int, term_id: col.int, value: col.num, n: col.int,
+  target_id: col.int,
+  teacher_id: col.int,
+  section_id: col.int,
+  course_id: col.int,
+  unit_id: col.int,
+  term_id: col.int,
+  value: col.num,
+  n: col.int,
 };
 
 export const WARNING_KINDS = [
@@ -72,7 +89,9 @@ export const WARNING_KINDS = [
     params: [score("threshold", 70)],
     async evaluate(db, ctx, p) {
       const rows = await queryRows(db, compositeRow, sql`select * from (${composites(ctx)}) x where x.value < ${p.threshold}`);
-      return rows.map((r) => teacherHit(r, { figure: "teacher_composite", value: round(r.value), n: r.n, threshold: p.threshold }, p.threshold));
+      return rows.map((r) =>
+        teacherHit(r, { figure: "teacher_composite", value: round(r.value), n: r.n, threshold: p.threshold }, p.threshold),
+      );
     },
   },
   {
@@ -80,16 +99,31 @@ export const WARNING_KINDS = [
     id: "composite_bottom_share",
     params: [{ name: "share", min: 0, max: 0.5, minOpen: true, default: 0.05 }],
     async evaluate(db, ctx, p) {
-      const rows = await queryRows(db, { ...compositeRow, rank: col.int, of: col.int }, sql`
+      const rows = await queryRows(
+        db,
+        { ...compositeRow, rank: col.int, of: col.int },
+        sql`
         select * from (select x.*, rank() over w as rank, count(*) over (partition by x.term_id)::int as of
           from (${composites(ctx)}) x window w as (partition by x.term_id order by x.value)) y
-        where y.rank <= ceil(${p.share}::float8 * y.of)`);
+        where y.rank <= ceil(${p.share}::float8 * y.of)`,
+      );
       // the target of an order: the highest composite in the term's bottom share (its edge)
       const edge = new Map<number, number>();
       for (const r of rows) edge.set(r.term_id, Math.max(edge.get(r.term_id) ?? -Infinity, r.value));
-      return rows.map((r) => teacherHit(r, {
-        figure: "teacher_composite", value: round(r.value), n: r.n, threshold: p.share, rank: r.rank, of: r.of,
-      }, edge.get(r.term_id) ?? r.value));
+      return rows.map((r) =>
+        teacherHit(
+          r,
+          {
+            figure: "teacher_composite",
+            value: round(r.value),
+            n: r.n,
+            threshold: p.share,
+            rank: r.rank,
+            of: r.of,
+          },
+          edge.get(r.term_id) ?? r.value,
+        ),
+      );
     },
   },
   {
@@ -98,7 +132,10 @@ export const WARNING_KINDS = [
     id: "composite_drop",
     params: [{ name: "amount", min: 0, max: 100, minOpen: true, default: 5 }],
     async evaluate(db, ctx, p) {
-      const rows = await queryRows(db, { ...compositeRow, previous: col.num, drop: col.num, interval: col.num, previous_term: col.int }, sql`
+      const rows = await queryRows(
+        db,
+        { ...compositeRow, previous: col.num, drop: col.num, interval: col.num, previous_term: col.int },
+        sql`
         with pol as (select id, out_of from ${POLICIES_IN_FORCE} f where f.school_year <> ${ctx.schoolYear}
                      union all select ${ctx.policyId}::int, ${ctx.outOf}::float8),
         allc as (
@@ -113,11 +150,24 @@ export const WARNING_KINDS = [
         from seq s join persons pe on pe.id = s.teacher_id
         where s.policy_id = ${ctx.policyId} and pe.unit_id is not null and s.previous is not null
           and s.se is not null and s.previous_se is not null
-          and s.previous - s.value > ${p.amount} and s.previous - s.value > 1.959963984540054 * sqrt(s.se ^ 2 + s.previous_se ^ 2)`);
-      return rows.map((r) => teacherHit(r, {
-        figure: "teacher_composite", value: round(r.value), n: r.n, threshold: p.amount,
-        previous: round(r.previous), drop: round(r.drop), interval: round(r.interval), previousTermId: r.previous_term,
-      }, r.previous - p.amount));
+          and s.previous - s.value > ${p.amount} and s.previous - s.value > 1.959963984540054 * sqrt(s.se ^ 2 + s.previous_se ^ 2)`,
+      );
+      return rows.map((r) =>
+        teacherHit(
+          r,
+          {
+            figure: "teacher_composite",
+            value: round(r.value),
+            n: r.n,
+            threshold: p.amount,
+            previous: round(r.previous),
+            drop: round(r.drop),
+            interval: round(r.interval),
+            previousTermId: r.previous_term,
+          },
+          r.previous - p.amount,
+        ),
+      );
     },
   },
   {
@@ -125,16 +175,33 @@ export const WARNING_KINDS = [
     id: "response_rate_below",
     params: [{ name: "floor", min: 0, max: 1, minOpen: true, default: 0.6 }],
     async evaluate(db, ctx, p) {
-      const rows = await queryRows(db, { ...sectionRow, eligible: col.int }, sql`
+      const rows = await queryRows(
+        db,
+        { ...sectionRow, eligible: col.int },
+        sql`
         select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
           coalesce(tr.all_n, tr.n)::float8 / tr.eligible as value, coalesce(tr.all_n, tr.n) as n, tr.eligible
         from target_results tr join ${sectionTargets} on ct.id = tr.target_id
         where tr.policy_id = ${ctx.policyId} and tr.rater_group = 'student' and tr.eligible > 0 and ct.teacher_id is not null
-          and coalesce(tr.all_n, tr.n)::float8 / tr.eligible < ${p.floor}`);
+          and coalesce(tr.all_n, tr.n)::float8 / tr.eligible < ${p.floor}`,
+      );
       return rows.map((r) => ({
-        subjectKey: `target:${r.target_id}:student`, unitId: r.unit_id, teacherId: r.teacher_id, sectionId: r.section_id, courseId: r.course_id, termId: r.term_id,
+        subjectKey: `target:${r.target_id}:student`,
+        unitId: r.unit_id,
+        teacherId: r.teacher_id,
+        sectionId: r.section_id,
+        courseId: r.course_id,
+        termId: r.term_id,
         evidence: { figure: "response_rate", value: round(r.value, 4), n: r.n, eligible: r.eligible, threshold: p.floor },
-        figure: { figure: "response_rate", teacherId: r.teacher_id, courseId: r.course_id, termId: r.term_id, value: round(r.value, 4), n: r.n, target: p.floor },
+        figure: {
+          figure: "response_rate",
+          teacherId: r.teacher_id,
+          courseId: r.course_id,
+          termId: r.term_id,
+          value: round(r.value, 4),
+          n: r.n,
+          target: p.floor,
+        },
       }));
     },
   },
@@ -143,16 +210,33 @@ export const WARNING_KINDS = [
     id: "observation_below",
     params: [score("threshold", 70)],
     async evaluate(db, ctx, p) {
-      const rows = await queryRows(db, { ...sectionRow, group: col.text }, sql`
+      const rows = await queryRows(
+        db,
+        { ...sectionRow, group: col.text },
+        sql`
         select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
           tr.mean * 100 / ${ctx.outOf}::float8 as value, tr.n, tr.rater_group::text as group
         from target_results tr join ${sectionTargets} on ct.id = tr.target_id
         where tr.policy_id = ${ctx.policyId} and tr.rater_group in ('supervisor', 'peer', 'leader') and tr.reported
-          and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${p.threshold}`);
+          and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${p.threshold}`,
+      );
       return rows.map((r) => ({
-        subjectKey: `target:${r.target_id}:${r.group}`, unitId: r.unit_id, teacherId: r.teacher_id, sectionId: r.section_id, courseId: r.course_id, termId: r.term_id,
+        subjectKey: `target:${r.target_id}:${r.group}`,
+        unitId: r.unit_id,
+        teacherId: r.teacher_id,
+        sectionId: r.section_id,
+        courseId: r.course_id,
+        termId: r.term_id,
         evidence: { figure: "observation_score", value: round(r.value), n: r.n, threshold: p.threshold, group: r.group },
-        figure: { figure: "observation_score", teacherId: r.teacher_id, courseId: r.course_id, termId: r.term_id, value: round(r.value), n: r.n, target: p.threshold },
+        figure: {
+          figure: "observation_score",
+          teacherId: r.teacher_id,
+          courseId: r.course_id,
+          termId: r.term_id,
+          value: round(r.value),
+          n: r.n,
+          target: p.threshold,
+        },
       }));
     },
   },

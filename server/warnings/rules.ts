@@ -27,8 +27,10 @@ export const ruleSetLifecycle = lifecycle({
   table: warningRuleSets,
   series: "series",
   codes: {
-    notFound: "improvement.warnings.errors.ruleSetNotFound", noteRequired: "improvement.warnings.errors.noteRequired",
-    alreadyApproved: "improvement.warnings.errors.alreadyApproved", alreadyRetired: "improvement.warnings.errors.alreadyRetired",
+    notFound: "improvement.warnings.errors.ruleSetNotFound",
+    noteRequired: "improvement.warnings.errors.noteRequired",
+    alreadyApproved: "improvement.warnings.errors.alreadyApproved",
+    alreadyRetired: "improvement.warnings.errors.alreadyRetired",
     newerApproved: "improvement.warnings.errors.newerApproved",
   },
   audit: { action: "warnings.rules", subject: (r) => `warning rules v${r.version}` },
@@ -36,14 +38,19 @@ export const ruleSetLifecycle = lifecycle({
   lockKey: "warning-rules",
 });
 
-const ruleInput = z.object({
-  key: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
-  name: z.string().trim().min(1).max(100),
-  kind: z.string().trim().min(1).max(60),
-  params: z.record(z.string(), z.number().finite()).default({}),
-  action: z.enum(["review", "direct"]).default("review"),
-  deadlineDays: z.number().int().min(1).max(365).default(30),
-}).strict();
+const ruleInput = z
+  .object({
+    key: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
+    name: z.string().trim().min(1).max(100),
+    kind: z.string().trim().min(1).max(60),
+    params: z.record(z.string(), z.number().finite()).default({}),
+    action: z.enum(["review", "direct"]).default("review"),
+    deadlineDays: z.number().int().min(1).max(365).default(30),
+  })
+  .strict();
 
 export const ruleSetInput = z.object({ rules: z.array(ruleInput).min(1).max(RULES_MAX) }).strict();
 export type RuleSetInput = z.input<typeof ruleSetInput>;
@@ -106,8 +113,14 @@ export function rulesInForce(db: DbOrTx) {
 export async function ruleSets(db: DbOrTx) {
   const t = warningRuleSets;
   const versions = await selectWithPeople(db, t, {
-    id: t.id, version: t.version, status: t.status, createdAt: t.createdAt, approvedAt: t.approvedAt, approvalNote: t.approvalNote,
-    retiredAt: t.retiredAt, rules: t.rules,
+    id: t.id,
+    version: t.version,
+    status: t.status,
+    createdAt: t.createdAt,
+    approvedAt: t.approvedAt,
+    approvalNote: t.approvalNote,
+    retiredAt: t.retiredAt,
+    rules: t.rules,
   }).orderBy(desc(t.version));
   return { versions, kinds: WARNING_KINDS.map((k) => ({ id: k.id, params: k.params })) };
 }

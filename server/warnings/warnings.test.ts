@@ -31,9 +31,27 @@ async function rules(input: RuleSetInput) {
 /** Teacher A's CS101-01 low and half answered, teacher B's EN101-01 high; a policy of the year, recomputed. */
 async function scores() {
   const r = rng(11);
-  await respond(db, c, "CS101-01", "student", Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.25, r)));
-  await respond(db, c, "EN101-01", "student", Array.from({ length: 12 }, () => answersFor(fileOfGroup("student"), 0.95, r)));
-  await respond(db, c, "EN101-01", "supervisor", Array.from({ length: 3 }, () => answersFor(fileOfGroup("supervisor"), 0.2, r)));
+  await respond(
+    db,
+    c,
+    "CS101-01",
+    "student",
+    Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.25, r)),
+  );
+  await respond(
+    db,
+    c,
+    "EN101-01",
+    "student",
+    Array.from({ length: 12 }, () => answersFor(fileOfGroup("student"), 0.95, r)),
+  );
+  await respond(
+    db,
+    c,
+    "EN101-01",
+    "supervisor",
+    Array.from({ length: 3 }, () => answersFor(fileOfGroup("supervisor"), 0.2, r)),
+  );
   const p = await createPolicy(db, defaultPolicy("2026-2027"), s.people.quality.id);
   await approvePolicy(db, p.id, s.people.quality.id, "测试", NOW);
   return (await currentPolicy(db, "2026-2027"))!;
@@ -43,47 +61,83 @@ const allWarnings = () => db.select().from(warnings).orderBy(warnings.id);
 
 describe("warning rule sets", () => {
   it("refuses an unknown figure and an impossible threshold in the user's language, and writes nothing", async () => {
-    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "x", name: "x", kind: "gpa_below", params: {} }] }),
-      { code: "improvement.warnings.errors.unknownKind", kind: "BAD_REQUEST", params: { rule: "x", kind: "gpa_below" } });
-    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "low", name: "低分", kind: "composite_below", params: { threshold: 150 } }] }),
-      { code: "improvement.warnings.errors.badThreshold", params: { rule: "low", param: "threshold", value: 150 } });
-    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "share", name: "后5%", kind: "composite_bottom_share", params: { share: 0 } }] }),
-      { code: "improvement.warnings.errors.badThreshold", params: { param: "share" } });
-    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "rr", name: "参评率", kind: "response_rate_below", params: { floor: 60 } }] }),
-      { code: "improvement.warnings.errors.badThreshold", params: { param: "floor", value: 60 } });
-    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "a", name: "a", kind: "composite_below", params: { cutoff: 1 } }] }),
-      { code: "improvement.warnings.errors.unknownParam" });
+    await expectDomainError(createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "x", name: "x", kind: "gpa_below", params: {} }] }), {
+      code: "improvement.warnings.errors.unknownKind",
+      kind: "BAD_REQUEST",
+      params: { rule: "x", kind: "gpa_below" },
+    });
+    await expectDomainError(
+      createRuleSet(db, NOW, s.people.quality, {
+        rules: [{ key: "low", name: "低分", kind: "composite_below", params: { threshold: 150 } }],
+      }),
+      { code: "improvement.warnings.errors.badThreshold", params: { rule: "low", param: "threshold", value: 150 } },
+    );
+    await expectDomainError(
+      createRuleSet(db, NOW, s.people.quality, {
+        rules: [{ key: "share", name: "后5%", kind: "composite_bottom_share", params: { share: 0 } }],
+      }),
+      { code: "improvement.warnings.errors.badThreshold", params: { param: "share" } },
+    );
+    await expectDomainError(
+      createRuleSet(db, NOW, s.people.quality, {
+        rules: [{ key: "rr", name: "参评率", kind: "response_rate_below", params: { floor: 60 } }],
+      }),
+      { code: "improvement.warnings.errors.badThreshold", params: { param: "floor", value: 60 } },
+    );
+    await expectDomainError(
+      createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "a", name: "a", kind: "composite_below", params: { cutoff: 1 } }] }),
+      { code: "improvement.warnings.errors.unknownParam" },
+    );
     expect(await queryValue(db, col.int, sql`select count(*)::int from warning_rule_sets`)).toBe(0);
     // through the procedure: the message in the caller's language
     const zh = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "zh" } as never);
-    expect((await refusalOf(zh.warnings.createRules({ rules: [{ key: "x", name: "x", kind: "gpa_below", params: {} }] }))).message).toContain("预警指标“gpa_below”不存在");
+    expect(
+      (await refusalOf(zh.warnings.createRules({ rules: [{ key: "x", name: "x", kind: "gpa_below", params: {} }] }))).message,
+    ).toContain("预警指标“gpa_below”不存在");
   });
 
   it("is versioned and approved with the lifecycle: defaults filled in, the same rules again unchanged, the latest approved in force", async () => {
-    const a = await createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "low", name: "低分", kind: "composite_below", params: {} }] });
+    const a = await createRuleSet(db, NOW, s.people.quality, {
+      rules: [{ key: "low", name: "低分", kind: "composite_below", params: {} }],
+    });
     expect(a).toMatchObject({ status: "created", version: 1 });
-    expect(await createRuleSet(db, NOW, s.people.quality, { rules: [{ key: "low", name: "低分", kind: "composite_below", params: { threshold: 70 } }] }))
-      .toMatchObject({ status: "unchanged", version: 1 });
+    expect(
+      await createRuleSet(db, NOW, s.people.quality, {
+        rules: [{ key: "low", name: "低分", kind: "composite_below", params: { threshold: 70 } }],
+      }),
+    ).toMatchObject({ status: "unchanged", version: 1 });
     expect(await rulesInForce(db)).toBeNull();
     await approveRuleSet(db, NOW, s.people.quality, { id: a.id, note: "审定" });
-    expect((await rulesInForce(db))!.rules).toEqual([{ key: "low", name: "低分", kind: "composite_below", params: { threshold: 70 }, action: "review", deadlineDays: 30 }]);
-    await expectDomainError(approveRuleSet(db, NOW, s.people.quality, { id: a.id, note: "再审" }), { code: "improvement.warnings.errors.alreadyApproved" });
+    expect((await rulesInForce(db))!.rules).toEqual([
+      { key: "low", name: "低分", kind: "composite_below", params: { threshold: 70 }, action: "review", deadlineDays: 30 },
+    ]);
+    await expectDomainError(approveRuleSet(db, NOW, s.people.quality, { id: a.id, note: "再审" }), {
+      code: "improvement.warnings.errors.alreadyApproved",
+    });
   });
 });
 
 describe("evaluation after a recompute", () => {
   it("raises a warning per rule and subject with its evidence, updates it on the next recompute, never twice", async () => {
-    await rules({ rules: [
-      { key: "low", name: "综合得分低于80", kind: "composite_below", params: { threshold: 80 } },
-      { key: "rate", name: "参评率低于60%", kind: "response_rate_below", params: { floor: 0.6 } },
-      { key: "obs", name: "听课低于60", kind: "observation_below", params: { threshold: 60 } },
-    ] });
+    await rules({
+      rules: [
+        { key: "low", name: "综合得分低于80", kind: "composite_below", params: { threshold: 80 } },
+        { key: "rate", name: "参评率低于60%", kind: "response_rate_below", params: { floor: 0.6 } },
+        { key: "obs", name: "听课低于60", kind: "observation_below", params: { threshold: 60 } },
+      ],
+    });
     const p = await scores();
     const run = await recompute(db, p, { trigger: "command", now: () => NOW });
     expect(run.warnings).toMatchObject({ raised: run.warnings!.hits, cleared: 0, sent: 0 });
     const ws = await allWarnings();
     const low = ws.find((w) => w.ruleKey === "low")!;
-    expect(low).toMatchObject({ teacherId: s.people.teacherA.id, termId: s.term.id, unitId: s.officeA.id, status: "open", kind: "composite_below" });
+    expect(low).toMatchObject({
+      teacherId: s.people.teacherA.id,
+      termId: s.term.id,
+      unitId: s.officeA.id,
+      status: "open",
+      kind: "composite_below",
+    });
     expect(low.evidence).toMatchObject({ figure: "teacher_composite", threshold: 80, n: 6 });
     expect(low.evidence.value).toBeLessThan(80);
     // CS101-01: 6 of 14 enrolled answered
@@ -94,7 +148,11 @@ describe("evaluation after a recompute", () => {
     // sections nobody answered have a rate of 0 (n = 0 of their eligible)
     expect(ws.find((w) => w.ruleKey === "rate" && w.teacherId === c.teacherC.id)!.evidence).toMatchObject({ value: 0, n: 0, eligible: 12 });
     const obs = ws.find((w) => w.ruleKey === "obs")!;
-    expect(obs).toMatchObject({ teacherId: s.people.teacherB.id, sectionId: s.secB.id, subjectKey: `target:${c.targets["EN101-01"].id}:supervisor` });
+    expect(obs).toMatchObject({
+      teacherId: s.people.teacherB.id,
+      sectionId: s.secB.id,
+      subjectKey: `target:${c.targets["EN101-01"].id}:supervisor`,
+    });
     expect(obs.evidence).toMatchObject({ figure: "observation_score", n: 3, group: "supervisor" });
     // nobody rated teacher C: no composite, no composite warning
     expect(ws.some((w) => w.teacherId === c.teacherC.id && w.ruleKey !== "rate")).toBe(false);
@@ -113,13 +171,23 @@ describe("evaluation after a recompute", () => {
     expect(made.created).toBe(true);
     const [o] = await db.select().from(improvementItems);
     expect(o).toMatchObject({
-      source: "warning", sourceRef: { kind: "warning", id: w.id }, unitId: s.officeA.id, subjectPersonId: s.people.teacherA.id,
-      deadline: "2027-02-21", dedupeKey: `warning:low:teacher:${s.people.teacherA.id}:term:${s.term.id}`, status: "issued",
+      source: "warning",
+      sourceRef: { kind: "warning", id: w.id },
+      unitId: s.officeA.id,
+      subjectPersonId: s.people.teacherA.id,
+      deadline: "2027-02-21",
+      dedupeKey: `warning:low:teacher:${s.people.teacherA.id}:term:${s.term.id}`,
+      status: "issued",
     });
     expect(o.figure).toMatchObject({ figure: "teacher_composite", teacherId: s.people.teacherA.id, termId: s.term.id, target: 80, n: 6 });
     expect(o.content).toContain("综合得分低于80");
-    await expectDomainError(convertWarning(db, NOW, s.people.quality, { warningId: w.id }), { code: "improvement.warnings.errors.warningNotOpen", kind: "CONFLICT" });
-    await expectDomainError(dismissWarning(db, NOW, s.people.quality, { warningId: w.id, note: "x" }), { code: "improvement.warnings.errors.warningNotOpen" });
+    await expectDomainError(convertWarning(db, NOW, s.people.quality, { warningId: w.id }), {
+      code: "improvement.warnings.errors.warningNotOpen",
+      kind: "CONFLICT",
+    });
+    await expectDomainError(dismissWarning(db, NOW, s.people.quality, { warningId: w.id, note: "x" }), {
+      code: "improvement.warnings.errors.warningNotOpen",
+    });
 
     // a rule that sends directly: its warning is an order at once, and stays one order over recomputes
     await rules({ rules: [{ key: "direct-low", name: "直接下发", kind: "composite_below", params: { threshold: 80 }, action: "direct" }] });
@@ -128,12 +196,18 @@ describe("evaluation after a recompute", () => {
     expect(r1.warnings!.sent).toBe(r1.warnings!.hits);
     const r2 = await recompute(db, p, { trigger: "command", now: () => NOW });
     expect(r2.warnings).toMatchObject({ raised: 0, sent: 0 });
-    const orders = await queryRows(db, { dedupe_key: col.text }, sql`select dedupe_key from improvement_items where dedupe_key like 'warning:direct-low:%'`);
+    const orders = await queryRows(
+      db,
+      { dedupe_key: col.text },
+      sql`select dedupe_key from improvement_items where dedupe_key like 'warning:direct-low:%'`,
+    );
     expect(orders).toHaveLength(r1.warnings!.sent);
     expect(orders.map((o) => o.dedupe_key)).toContain(`warning:direct-low:teacher:${s.people.teacherA.id}:term:${s.term.id}`);
     // a teacher no longer active: the order is refused, the warning stays open, the evaluation goes on
     await db.update(persons).set({ active: false }).where(eq(persons.id, s.people.teacherA.id));
-    await db.execute(sql`update warnings set status = 'open', order_id = null where rule_key = 'direct-low' and teacher_id = ${s.people.teacherA.id}`);
+    await db.execute(
+      sql`update warnings set status = 'open', order_id = null where rule_key = 'direct-low' and teacher_id = ${s.people.teacherA.id}`,
+    );
     await db.execute(sql`update improvement_items set status = 'cancelled' where dedupe_key like 'warning:direct-low:%'`);
     const r3 = await recompute(db, p, { trigger: "command", now: () => NOW });
     expect(r3.warnings).toMatchObject({ unsent: 1 });
@@ -143,10 +217,12 @@ describe("evaluation after a recompute", () => {
   });
 
   it("clears an open warning that no rule finds any more, and dismisses with a note", async () => {
-    const first = await rules({ rules: [
-      { key: "low", name: "低于80", kind: "composite_below", params: { threshold: 80 } },
-      { key: "rate", name: "参评率", kind: "response_rate_below", params: { floor: 0.6 } },
-    ] });
+    const first = await rules({
+      rules: [
+        { key: "low", name: "低于80", kind: "composite_below", params: { threshold: 80 } },
+        { key: "rate", name: "参评率", kind: "response_rate_below", params: { floor: 0.6 } },
+      ],
+    });
     expect(first.version).toBe(1);
     const p = await scores();
     await recompute(db, p, { trigger: "command", now: () => NOW });
@@ -166,23 +242,44 @@ describe("evaluation after a recompute", () => {
   it("a drop from the previous term larger than the amount and the combined 95 % intervals", async () => {
     const p = await scores();
     await recompute(db, p, { trigger: "command", now: () => NOW });
-    const [mine] = await db.select().from(teacherComposites).where(sql`${teacherComposites.teacherId} = ${s.people.teacherA.id} and ${teacherComposites.termId} is not null`);
+    const [mine] = await db
+      .select()
+      .from(teacherComposites)
+      .where(sql`${teacherComposites.teacherId} = ${s.people.teacherA.id} and ${teacherComposites.termId} is not null`);
     const se = (mine.composite as { se: number | null }).se;
     expect(se).not.toBeNull();
     // the previous term under its own year's policy: well above, with the same standard error
-    const [prevTerm] = await db.insert(terms).values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" }).returning();
-    const [old] = await db.insert(scoringPolicies).values({
-      schoolYear: "2025-2026", version: 1, hash: "h", status: "approved", approvedAt: NOW, policy: defaultPolicy("2025-2026"),
-    }).returning();
+    const [prevTerm] = await db
+      .insert(terms)
+      .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
+      .returning();
+    const [old] = await db
+      .insert(scoringPolicies)
+      .values({
+        schoolYear: "2025-2026",
+        version: 1,
+        hash: "h",
+        status: "approved",
+        approvedAt: NOW,
+        policy: defaultPolicy("2025-2026"),
+      })
+      .returning();
     const before = mine.score! + 30;
     await db.insert(teacherComposites).values({
-      policyId: old.id, runId: 1, teacherId: s.people.teacherA.id, termId: prevTerm.id, schoolYear: "2025-2026", score: before,
+      policyId: old.id,
+      runId: 1,
+      teacherId: s.people.teacherA.id,
+      termId: prevTerm.id,
+      schoolYear: "2025-2026",
+      score: before,
       composite: { parts: [{ groups: { student: { n: 30 } } }], se },
     });
-    await rules({ rules: [
-      { key: "drop", name: "下降超过5分", kind: "composite_drop", params: { amount: 5 } },
-      { key: "drop-big", name: "下降超过40分", kind: "composite_drop", params: { amount: 40 } },
-    ] });
+    await rules({
+      rules: [
+        { key: "drop", name: "下降超过5分", kind: "composite_drop", params: { amount: 5 } },
+        { key: "drop-big", name: "下降超过40分", kind: "composite_drop", params: { amount: 40 } },
+      ],
+    });
     await evaluateWarnings(db, NOW, { policyId: p.id, schoolYear: "2026-2027", outOf: 100 });
     const ws = await allWarnings();
     expect(ws).toHaveLength(1);

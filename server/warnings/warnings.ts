@@ -25,9 +25,14 @@ import { rulesInForce } from "./rules";
  */
 
 export type EvaluationResult = {
-  ruleSetId: number | null; hits: number; raised: number; cleared: number;
+  ruleSetId: number | null;
+  hits: number;
+  raised: number;
+  cleared: number;
   /** orders issued by direct rules; unsent: refused by the domain, left open for review */
-  sent: number; unsent: number; ms: number;
+  sent: number;
+  unsent: number;
+  ms: number;
 };
 
 const dedupeKeyOf = (w: { ruleKey: string; subjectKey: string }) => `warning:${w.ruleKey}:${w.subjectKey}`;
@@ -43,11 +48,23 @@ export async function evaluateWarnings(db: DbOrTx, now: Date, ctx: EvalContext):
     for (const h of await kind.evaluate(db, ctx, rule.params)) rows.push({ ...h, ruleKey: rule.key, kind: rule.kind });
   }
   const at = now.toISOString();
-  const payload = JSON.stringify(rows.map((r) => ({
-    rule_key: r.ruleKey, kind: r.kind, subject_key: r.subjectKey, unit_id: r.unitId, teacher_id: r.teacherId, section_id: r.sectionId,
-    course_id: r.courseId, term_id: r.termId, evidence: { ...r.evidence, order: r.figure },
-  })));
-  const upserted = await queryRows(db, { id: col.int, inserted: col.bool }, sql`
+  const payload = JSON.stringify(
+    rows.map((r) => ({
+      rule_key: r.ruleKey,
+      kind: r.kind,
+      subject_key: r.subjectKey,
+      unit_id: r.unitId,
+      teacher_id: r.teacherId,
+      section_id: r.sectionId,
+      course_id: r.courseId,
+      term_id: r.termId,
+      evidence: { ...r.evidence, order: r.figure },
+    })),
+  );
+  const upserted = await queryRows(
+    db,
+    { id: col.int, inserted: col.bool },
+    sql`
     insert into warnings (rule_key, rule_set_id, kind, subject_key, school_year, policy_id, term_id, unit_id, teacher_id, section_id, course_id,
       evidence, status, raised_at, seen_at)
     select x.rule_key, ${set.id}, x.kind, x.subject_key, ${ctx.schoolYear}, ${ctx.policyId}, x.term_id, x.unit_id, x.teacher_id, x.section_id,
@@ -57,21 +74,30 @@ export async function evaluateWarnings(db: DbOrTx, now: Date, ctx: EvalContext):
     on conflict (rule_key, subject_key) do update set evidence = excluded.evidence, seen_at = excluded.seen_at,
       rule_set_id = excluded.rule_set_id, policy_id = excluded.policy_id,
       status = case when warnings.status = 'cleared' then 'open' else warnings.status end
-    returning id, (xmax = 0) as inserted`);
+    returning id, (xmax = 0) as inserted`,
+  );
   const ids = upserted.map((u) => u.id);
-  const cleared = await queryValue(db, col.int, sql`
+  const cleared = await queryValue(
+    db,
+    col.int,
+    sql`
     with c as (update warnings set status = 'cleared', seen_at = ${at}::timestamptz
       where school_year = ${ctx.schoolYear} and status = 'open'
         and not (id = any(${`{${ids.join(",")}}`}::int[]))
       returning 1)
-    select count(*)::int from c`);
+    select count(*)::int from c`,
+  );
   let sent = 0;
   let unsent = 0;
   const direct = set.rules.filter((r) => r.action === "direct").map((r) => r.key);
   if (direct.length) {
-    const open = await queryRows(db, { id: col.int }, sql`
+    const open = await queryRows(
+      db,
+      { id: col.int },
+      sql`
       select id from warnings where status = 'open' and school_year = ${ctx.schoolYear}
-        and rule_key = any(${`{${direct.map((k) => `"${k}"`).join(",")}}`}::text[]) order by id`);
+        and rule_key = any(${`{${direct.map((k) => `"${k}"`).join(",")}}`}::text[]) order by id`,
+    );
     for (const w of open) {
       // an order the domain refuses (its teacher no longer active, …) leaves the warning open
       // for the quality office; it does not stop the evaluation, nor the recompute behind it
@@ -85,25 +111,38 @@ export async function evaluateWarnings(db: DbOrTx, now: Date, ctx: EvalContext):
     }
   }
   return {
-    ruleSetId: set.id, hits: rows.length, raised: upserted.filter((u) => u.inserted).length, cleared, sent, unsent, ms: Math.round(performance.now() - t0),
+    ruleSetId: set.id,
+    hits: rows.length,
+    raised: upserted.filter((u) => u.inserted).length,
+    cleared,
+    sent,
+    unsent,
+    ms: Math.round(performance.now() - t0),
   };
 }
 
 // ---- the quality office's review ------------------------------------------------------------
 
-export const listWarningsInput = z.object({
-  status: z.enum(WARNING_STATUSES).optional(),
-  ruleKey: z.string().trim().max(40).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-}).strict();
+export const listWarningsInput = z
+  .object({
+    status: z.enum(WARNING_STATUSES).optional(),
+    ruleKey: z.string().trim().max(40).optional(),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
 
-export const convertWarningInput = z.object({
-  warningId: idSchema,
-  ownerId: idSchema.nullish(),
-  /** default: today + the rule's deadlineDays */
-  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-}).strict();
+export const convertWarningInput = z
+  .object({
+    warningId: idSchema,
+    ownerId: idSchema.nullish(),
+    /** default: today + the rule's deadlineDays */
+    deadline: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  })
+  .strict();
 export const dismissWarningInput = z.object({ warningId: idSchema, note: z.string().trim().min(1).max(2000) }).strict();
 
 const err = (kind: DomainError["kind"], code: "warningNotFound" | "warningNotOpen", params?: Record<string, string | number>) =>
@@ -113,28 +152,54 @@ export async function listWarnings(db: DbOrTx, raw: z.input<typeof listWarningsI
   const i = parse(listWarningsInput, raw);
   const where = sql`where true ${i.status ? sql`and w.status = ${i.status}` : sql``} ${i.ruleKey ? sql`and w.rule_key = ${i.ruleKey}` : sql``}`;
   const total = await queryValue(db, col.int, sql`select count(*)::int from warnings w ${where}`);
-  const rows = await queryRows(db, {
-    id: col.int, rule_key: col.text, kind: col.text, subject_key: col.text, school_year: col.text, status: col.text,
-    evidence: col.json<WarningEvidence>(), order_id: col.int.nullable, note: col.text.nullable, raised_at: col.date, seen_at: col.date,
-    unit_name: col.text, teacher_name: col.text.nullable, teacher_number: col.text.nullable, course_code: col.text.nullable,
-    course_name: col.text.nullable, section_code: col.text.nullable, term_code: col.text.nullable,
-  }, sql`
+  const rows = await queryRows(
+    db,
+    {
+      id: col.int,
+      rule_key: col.text,
+      kind: col.text,
+      subject_key: col.text,
+      school_year: col.text,
+      status: col.text,
+      evidence: col.json<WarningEvidence>(),
+      order_id: col.int.nullable,
+      note: col.text.nullable,
+      raised_at: col.date,
+      seen_at: col.date,
+      unit_name: col.text,
+      teacher_name: col.text.nullable,
+      teacher_number: col.text.nullable,
+      course_code: col.text.nullable,
+      course_name: col.text.nullable,
+      section_code: col.text.nullable,
+      term_code: col.text.nullable,
+    },
+    sql`
     select w.id, w.rule_key, w.kind, w.subject_key, w.school_year, w.status, w.evidence, w.order_id, w.note, w.raised_at, w.seen_at,
       u.name as unit_name, pe.name as teacher_name, pe.number as teacher_number, co.code as course_code, co.name as course_name,
       s.code as section_code, t.code as term_code
     from warnings w join units u on u.id = w.unit_id left join persons pe on pe.id = w.teacher_id
       left join courses co on co.id = w.course_id left join sections s on s.id = w.section_id left join terms t on t.id = w.term_id
-    ${where} order by w.id desc limit ${i.pageSize} offset ${offsetOf(i)}`);
+    ${where} order by w.id desc limit ${i.pageSize} offset ${offsetOf(i)}`,
+  );
   const set = await rulesInForce(db);
   const names = new Map((set?.rules ?? []).map((r) => [r.key, r.name]));
   return {
-    total, page: i.page, pageSize: i.pageSize,
+    total,
+    page: i.page,
+    pageSize: i.pageSize,
     items: rows.map((r) => ({ ...r, rule_name: names.get(r.rule_key) ?? r.rule_key })),
   };
 }
 
-async function convert(db: DbOrTx, now: Date, actor: { id: number } | null, warningId: number, rules: WarningRule[],
-  opts: { ownerId?: number | null; deadline?: string } = {}) {
+async function convert(
+  db: DbOrTx,
+  now: Date,
+  actor: { id: number } | null,
+  warningId: number,
+  rules: WarningRule[],
+  opts: { ownerId?: number | null; deadline?: string } = {},
+) {
   return db.transaction(async (tx) => {
     const [w] = await tx.select().from(warnings).where(eq(warnings.id, warningId)).for("update");
     if (!w) throw err("NOT_FOUND", "warningNotFound");
@@ -142,17 +207,34 @@ async function convert(db: DbOrTx, now: Date, actor: { id: number } | null, warn
     const rule = rules.find((r) => r.key === w.ruleKey);
     const { order, ...evidence } = w.evidence as WarningEvidence & { order?: OrderFigure | null };
     const content = translate("zh", "improvement.warnings.orderContent", {
-      rule: rule?.name ?? w.ruleKey, figure: evidence.figure, value: evidence.value, n: evidence.n, threshold: evidence.threshold,
+      rule: rule?.name ?? w.ruleKey,
+      figure: evidence.figure,
+      value: evidence.value,
+      n: evidence.n,
+      threshold: evidence.threshold,
     });
     const made = await createOrder(tx, now, actor, {
-      source: "warning", sourceRef: { kind: "warning", id: w.id }, unitId: w.unitId, ownerId: opts.ownerId ?? null,
-      courseId: w.courseId, subjectPersonId: w.teacherId, content,
+      source: "warning",
+      sourceRef: { kind: "warning", id: w.id },
+      unitId: w.unitId,
+      ownerId: opts.ownerId ?? null,
+      courseId: w.courseId,
+      subjectPersonId: w.teacherId,
+      content,
       deadline: opts.deadline ?? addDays(beijingDate(now), rule?.deadlineDays ?? 30),
-      dedupeKey: dedupeKeyOf(w), figure: order ?? null,
+      dedupeKey: dedupeKeyOf(w),
+      figure: order ?? null,
     });
-    await tx.update(warnings).set({ status: "converted", orderId: made.id, decidedBy: actor?.id ?? null, decidedAt: now })
+    await tx
+      .update(warnings)
+      .set({ status: "converted", orderId: made.id, decidedBy: actor?.id ?? null, decidedAt: now })
       .where(and(eq(warnings.id, w.id), eq(warnings.status, "open")));
-    await recordAudit(tx, { actorId: actor?.id ?? null, action: "warnings.convert", subject: `warning ${w.id}`, detail: { orderId: made.id, created: made.created } });
+    await recordAudit(tx, {
+      actorId: actor?.id ?? null,
+      action: "warnings.convert",
+      subject: `warning ${w.id}`,
+      detail: { orderId: made.id, created: made.created },
+    });
     return { warningId: w.id, orderId: made.id, created: made.created };
   });
 }
@@ -171,7 +253,10 @@ export async function dismissWarning(db: DbOrTx, now: Date, actor: { id: number 
     const [w] = await tx.select({ status: warnings.status }).from(warnings).where(eq(warnings.id, i.warningId)).for("update");
     if (!w) throw err("NOT_FOUND", "warningNotFound");
     if (w.status !== "open") throw err("CONFLICT", "warningNotOpen", { status: w.status });
-    await tx.update(warnings).set({ status: "dismissed", note: i.note, decidedBy: actor.id, decidedAt: now }).where(eq(warnings.id, i.warningId));
+    await tx
+      .update(warnings)
+      .set({ status: "dismissed", note: i.note, decidedBy: actor.id, decidedAt: now })
+      .where(eq(warnings.id, i.warningId));
     await recordAudit(tx, { actorId: actor.id, action: "warnings.dismiss", subject: `warning ${i.warningId}`, detail: { note: i.note } });
     return { warningId: i.warningId, status: "dismissed" as const };
   });

@@ -12,24 +12,62 @@ export function AttainmentHome() {
   const q = useQuery(trpc.attainment.overview.queryOptions());
   return (
     <Space orientation="vertical" style={{ width: "100%" }} size="large">
-      <Typography.Title level={3} style={{ margin: 0 }}>{tn("attainment")}</Typography.Title>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {tn("attainment")}
+      </Typography.Title>
       {(q.data?.programmes.length ?? 0) > 0 && (
         <Card title={t("programmes")} size="small">
-          <Table rowKey="id" size="small" pagination={false} dataSource={q.data!.programmes} data-testid="attainment-programmes"
+          <Table
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={q.data!.programmes}
+            data-testid="attainment-programmes"
             columns={[
-              { title: t("course"), render: (_, p) => <Link href={`/attainment/programmes/${p.id}`}>{p.code} {p.name}</Link> },
-              { title: t("model"), responsive: ["sm"], render: (_, p) => p.versions.map((v) => <Tag key={v.version}>{t("version", { version: v.version })} {v.status}</Tag>) },
-            ]} />
+              {
+                title: t("course"),
+                render: (_, p) => (
+                  <Link href={`/attainment/programmes/${p.id}`}>
+                    {p.code} {p.name}
+                  </Link>
+                ),
+              },
+              {
+                title: t("model"),
+                responsive: ["sm"],
+                render: (_, p) =>
+                  p.versions.map((v) => (
+                    <Tag key={v.version}>
+                      {t("version", { version: v.version })} {v.status}
+                    </Tag>
+                  )),
+              },
+            ]}
+          />
         </Card>
       )}
       <Card title={t("mySections")} size="small">
-        <Table rowKey="id" size="small" loading={q.isLoading} dataSource={q.data?.sections ?? []} locale={{ emptyText: t("noSections") }} data-testid="attainment-sections"
+        <Table
+          rowKey="id"
+          size="small"
+          loading={q.isLoading}
+          dataSource={q.data?.sections ?? []}
+          locale={{ emptyText: t("noSections") }}
+          data-testid="attainment-sections"
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           columns={[
-            { title: t("section"), render: (_, s) => <Link href={`/attainment/sections/${s.id}`}>{s.courseName}（{s.code}）</Link> },
+            {
+              title: t("section"),
+              render: (_, s) => (
+                <Link href={`/attainment/sections/${s.id}`}>
+                  {s.courseName}（{s.code}）
+                </Link>
+              ),
+            },
             { title: t("term"), dataIndex: "term", responsive: ["sm"] },
             { title: "", render: (_, s) => <Tag color={s.graded ? "green" : "default"}>{s.graded ? t("graded") : t("notGraded")}</Tag> },
-          ]} />
+          ]}
+        />
       </Card>
     </Space>
   );

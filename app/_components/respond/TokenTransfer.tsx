@@ -13,15 +13,44 @@ import { allTokens, getTokens, putTokens, TOKENS_CHANGED } from "./tokenStore";
 import { mergeRecords, openBundle, parseTransferCode, sealBundle, transferCode } from "./transfer";
 
 const box: CSSProperties = { border: "1px solid #d9d9d9", borderRadius: 8, padding: "12px 14px", background: "#fff", marginBottom: 16 };
-const button: CSSProperties = { padding: "6px 14px", borderRadius: 6, border: "1px solid #1677ff", background: "#fff", color: "#1677ff", cursor: "pointer", fontSize: 14 };
+const button: CSSProperties = {
+  padding: "6px 14px",
+  borderRadius: 6,
+  border: "1px solid #1677ff",
+  background: "#fff",
+  color: "#1677ff",
+  cursor: "pointer",
+  fontSize: 14,
+};
 const primary: CSSProperties = { ...button, background: "#1677ff", color: "#fff" };
-const code: CSSProperties = { display: "block", wordBreak: "break-all", fontFamily: "ui-monospace, Menlo, Consolas, monospace", fontSize: 15, background: "#f5f5f5", padding: "8px 10px", borderRadius: 6, margin: "6px 0" };
+const code: CSSProperties = {
+  display: "block",
+  wordBreak: "break-all",
+  fontFamily: "ui-monospace, Menlo, Consolas, monospace",
+  fontSize: 15,
+  background: "#f5f5f5",
+  padding: "8px 10px",
+  borderRadius: 6,
+  margin: "6px 0",
+};
 
 /** The messages of respond.transfer, as written (placeholders filled here). */
 export type TransferTexts = {
-  title: string; intro: string; send: string; sending: string; codeLabel: string; linkLabel: string; copy: string;
-  nothing: string; receive: string; receivePlaceholder: string; receiveOk: string; received: string; badCode: string;
-  failed: string; errors: { cannotOpen: string };
+  title: string;
+  intro: string;
+  send: string;
+  sending: string;
+  codeLabel: string;
+  linkLabel: string;
+  copy: string;
+  nothing: string;
+  receive: string;
+  receivePlaceholder: string;
+  receiveOk: string;
+  received: string;
+  badCode: string;
+  failed: string;
+  errors: { cannotOpen: string };
 };
 
 export function TokenTransfer({ texts }: { texts: TransferTexts }) {
@@ -65,7 +94,7 @@ export function TokenTransfer({ texts }: { texts: TransferTexts }) {
       history.replaceState(null, "", window.location.pathname + window.location.search);
       void receive(text);
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- once on mount: a link's fragment is read a single time
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once on mount: a link's fragment is read a single time
   }, []);
 
   const send = async () => {
@@ -97,25 +126,45 @@ export function TokenTransfer({ texts }: { texts: TransferTexts }) {
       {sent && (
         <div data-testid="transfer-sent">
           <div style={{ fontSize: 13 }}>{t("codeLabel", { minutes: 10 })}</div>
-          <code style={code} data-testid="transfer-code">{sent.code}</code>
+          <code style={code} data-testid="transfer-code">
+            {sent.code}
+          </code>
           <div style={{ fontSize: 13, marginTop: 8 }}>{t("linkLabel")}</div>
           <code style={{ ...code, fontSize: 12 }}>{sent.link}</code>
-          <button type="button" style={button} onClick={() => void navigator.clipboard?.writeText(sent.link)}>{t("copy")}</button>
+          <button type="button" style={button} onClick={() => void navigator.clipboard?.writeText(sent.link)}>
+            {t("copy")}
+          </button>
         </div>
       )}
       <form
         style={{ display: "flex", gap: 8, flexWrap: "wrap", alignItems: "center", marginTop: 12 }}
-        onSubmit={(e) => { e.preventDefault(); void receive(input); }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void receive(input);
+        }}
       >
-        <label htmlFor="transfer-code-input" style={{ fontSize: 13 }}>{t("receive")}</label>
+        <label htmlFor="transfer-code-input" style={{ fontSize: 13 }}>
+          {t("receive")}
+        </label>
         <input
-          id="transfer-code-input" data-testid="transfer-input" value={input} onChange={(e) => setInput(e.target.value)}
-          placeholder={t("receivePlaceholder")} autoComplete="off" spellCheck={false}
+          id="transfer-code-input"
+          data-testid="transfer-input"
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          placeholder={t("receivePlaceholder")}
+          autoComplete="off"
+          spellCheck={false}
           style={{ flex: "1 1 220px", minWidth: 0, padding: "6px 8px", border: "1px solid #d9d9d9", borderRadius: 6, fontSize: 14 }}
         />
-        <button type="submit" style={primary} disabled={busy || input.trim() === ""} data-testid="transfer-receive">{t("receiveOk")}</button>
+        <button type="submit" style={primary} disabled={busy || input.trim() === ""} data-testid="transfer-receive">
+          {t("receiveOk")}
+        </button>
       </form>
-      {note && <p role="status" data-testid="transfer-note" style={{ margin: "8px 0 0", fontSize: 13, color: note.ok ? "#389e0d" : "#cf1322" }}>{note.text}</p>}
+      {note && (
+        <p role="status" data-testid="transfer-note" style={{ margin: "8px 0 0", fontSize: 13, color: note.ok ? "#389e0d" : "#cf1322" }}>
+          {note.text}
+        </p>
+      )}
     </section>
   );
 }

@@ -7,7 +7,12 @@
 import { getTokens, setTokenState } from "./tokenStore";
 
 export class CollectError extends Error {
-  constructor(message: string, readonly code?: string, readonly details?: unknown, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly details?: unknown,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -20,17 +25,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * thrown as CollectError with the server's message, code and per-question details.
  */
 export async function submitWithToken(
-  targetId: number, body: { answers: Record<string, unknown>; declined?: boolean; locale: "zh" | "en" },
+  targetId: number,
+  body: { answers: Record<string, unknown>; declined?: boolean; locale: "zh" | "en" },
 ): Promise<"stored" | "duplicate"> {
   const rec = (await getTokens([targetId])).get(targetId);
   if (!rec) throw new CollectError("no token on this device", "noToken");
-  const payload = JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: body.answers, declined: body.declined ?? false, locale: body.locale });
+  const payload = JSON.stringify({
+    targetId,
+    token: rec.token,
+    signature: rec.signature,
+    answers: body.answers,
+    declined: body.declined ?? false,
+    locale: body.locale,
+  });
   let delay = 500;
   for (let attempt = 0; ; attempt++) {
     let res: Response | null;
     try {
       res = await fetch("/api/submit", {
-        method: "POST", credentials: "omit", cache: "no-store",
+        method: "POST",
+        credentials: "omit",
+        cache: "no-store",
         headers: { "content-type": "application/json", "x-tqe-locale": body.locale },
         body: payload,
       });
@@ -38,7 +53,7 @@ export async function submitWithToken(
       res = null; // network failure: retry with the same token
     }
     if (res && res.ok) {
-      const { status } = await res.json() as { status: "stored" | "duplicate" };
+      const { status } = (await res.json()) as { status: "stored" | "duplicate" };
       await setTokenState(targetId, body.declined ? "declined" : "submitted");
       return status;
     }

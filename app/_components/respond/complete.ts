@@ -5,8 +5,12 @@ import type { CompleteResult, ServerQuestionError } from "../survey/types";
 import { CollectError } from "./collect";
 
 export function refusal(e: unknown): CompleteResult {
-  const details = e instanceof CollectError ? e.details
-    : e instanceof Error && "data" in e ? (e.data as { details?: unknown } | undefined)?.details : undefined;
+  const details =
+    e instanceof CollectError
+      ? e.details
+      : e instanceof Error && "data" in e
+        ? (e.data as { details?: unknown } | undefined)?.details
+        : undefined;
   return {
     ok: false,
     errors: Array.isArray(details) ? (details as ServerQuestionError[]) : [],

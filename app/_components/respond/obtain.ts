@@ -4,9 +4,7 @@
 //     check every signature, keep the tokens on this device.
 // Submitting them is collect.ts. Pages import this file dynamically (import("./obtain")),
 // so the blind-RSA code is fetched only by a device that has tokens to obtain.
-import {
-  blindToken, finalizeToken, fromBase64, importTargetPublicKey, prepareToken, toBase64,
-} from "@/server/shared/anonymity/client";
+import { blindToken, finalizeToken, fromBase64, importTargetPublicKey, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { CollectError } from "./collect";
 import { putTokens, type TokenRecord } from "./tokenStore";
 
@@ -27,18 +25,22 @@ async function publishedKeys(campaignId: number): Promise<Map<number, string>> {
  * is missing or a signature does not verify.
  */
 export async function obtainTokens(
-  campaignId: number, targetIds: readonly number[], issue: (blinded: Blinded[]) => Promise<Signed[]>,
+  campaignId: number,
+  targetIds: readonly number[],
+  issue: (blinded: Blinded[]) => Promise<Signed[]>,
 ): Promise<void> {
   if (targetIds.length === 0) return;
   const keys = await publishedKeys(campaignId);
-  const prepared = await Promise.all(targetIds.map(async (targetId) => {
-    const spki = keys.get(targetId);
-    if (!spki) throw new CollectError("missing key", "notReady");
-    const pk = await importTargetPublicKey(spki);
-    const token = prepareToken();
-    const { blindedMsg, inv } = await blindToken(pk, token);
-    return { targetId, pk, token, inv, blindedMsg: toBase64(blindedMsg) };
-  }));
+  const prepared = await Promise.all(
+    targetIds.map(async (targetId) => {
+      const spki = keys.get(targetId);
+      if (!spki) throw new CollectError("missing key", "notReady");
+      const pk = await importTargetPublicKey(spki);
+      const token = prepareToken();
+      const { blindedMsg, inv } = await blindToken(pk, token);
+      return { targetId, pk, token, inv, blindedMsg: toBase64(blindedMsg) };
+    }),
+  );
   const signed = await issue(prepared.map((p) => ({ targetId: p.targetId, blindedMsg: p.blindedMsg })));
   const sigOf = new Map(signed.map((s) => [s.targetId, s.blindSig]));
   const records: TokenRecord[] = [];
@@ -50,4 +52,3 @@ export async function obtainTokens(
   }
   await putTokens(records);
 }
-

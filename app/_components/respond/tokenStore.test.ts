@@ -6,8 +6,13 @@ import type { TokenRecord } from "./tokenStore";
 // (the memory fallback). Each "page load" is a fresh instance of the module (it caches the
 // opened database and holds the memory fallback), so what survives a reload is what IndexedDB kept.
 
-const record = (targetId: number, state: TokenRecord["state"] = "ready"): TokenRecord =>
-  ({ targetId, campaignId: 7, token: `dG9rZW4${targetId}`, signature: `c2ln${targetId}`, state });
+const record = (targetId: number, state: TokenRecord["state"] = "ready"): TokenRecord => ({
+  targetId,
+  campaignId: 7,
+  token: `dG9rZW4${targetId}`,
+  signature: `c2ln${targetId}`,
+  state,
+});
 
 let loads = 0;
 /** A fresh instance of the module, as a new page gets (a distinct URL is a distinct module). */
@@ -36,7 +41,10 @@ describe("token store with IndexedDB", () => {
     expect(got.get(1)).toEqual(record(1));
     expect(got.get(2)).toEqual(record(2, "submitted"));
     expect(got.has(99)).toBe(false);
-    expect((await reloaded.allTokens()).map((r) => [r.targetId, r.state])).toEqual([[1, "ready"], [2, "submitted"]]);
+    expect((await reloaded.allTokens()).map((r) => [r.targetId, r.state])).toEqual([
+      [1, "ready"],
+      [2, "submitted"],
+    ]);
   });
 
   it("a put replaces the record of its target (tokens received from another device)", async () => {
@@ -63,7 +71,11 @@ describe("token store without IndexedDB (private windows)", () => {
   });
 
   it("falls back to memory when opening IndexedDB fails", async () => {
-    vi.stubGlobal("indexedDB", { open: () => { throw new Error("SecurityError"); } });
+    vi.stubGlobal("indexedDB", {
+      open: () => {
+        throw new Error("SecurityError");
+      },
+    });
     const page = await pageLoad();
     expect(await page.persistent()).toBe(false);
     await page.putTokens([record(3)]);

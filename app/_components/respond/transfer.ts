@@ -8,7 +8,11 @@ import type { TokenRecord, TokenState } from "./tokenStore";
 const AAD = new TextEncoder().encode("tqe-transfer/v1");
 const STATES: readonly TokenState[] = ["ready", "submitted", "declined"];
 
-const b64url = (b: Uint8Array) => btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64url = (b: Uint8Array) =>
+  btoa(String.fromCharCode(...b))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 function fromB64url(s: string): Uint8Array<ArrayBuffer> {
   const b = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
   return Uint8Array.from(b, (c) => c.charCodeAt(0));
@@ -34,9 +38,17 @@ export async function sealBundle(records: readonly TokenRecord[]): Promise<{ cip
 
 const isRecord = (r: unknown): r is TokenRecord => {
   const x = r as Record<string, unknown>;
-  return typeof x === "object" && x !== null && Number.isSafeInteger(x.targetId) && Number.isSafeInteger(x.campaignId)
-    && typeof x.token === "string" && x.token.length < 200 && typeof x.signature === "string" && x.signature.length < 1000
-    && STATES.includes(x.state as TokenState);
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    Number.isSafeInteger(x.targetId) &&
+    Number.isSafeInteger(x.campaignId) &&
+    typeof x.token === "string" &&
+    x.token.length < 200 &&
+    typeof x.signature === "string" &&
+    x.signature.length < 1000 &&
+    STATES.includes(x.state as TokenState)
+  );
 };
 
 /** Decrypts a bundle; throws on a wrong key or anything altered or malformed. */
@@ -56,7 +68,10 @@ export const transferCode = (id: string, key: string) => `${id}.${key}`;
 
 /** The id and key of a code as typed (spaces and line breaks ignored), or null. */
 export function parseTransferCode(text: string): { id: string; key: string } | null {
-  const m = text.replace(/\s+/g, "").replace(/^.*#transfer=/, "").match(/^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/);
+  const m = text
+    .replace(/\s+/g, "")
+    .replace(/^.*#transfer=/, "")
+    .match(/^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/);
   return m ? { id: m[1], key: m[2] } : null;
 }
 

@@ -36,9 +36,17 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
     setError(null);
     try {
       const { obtainTokens } = await import("./obtain");
-      await obtainTokens(campaign.campaignId, missing, async (blinded) =>
-        (await rpcMutation<{ signatures: { targetId: number; blindSig: string }[] }>("respond.issue",
-          { campaignId: campaign.campaignId, blinded })).signatures);
+      await obtainTokens(
+        campaign.campaignId,
+        missing,
+        async (blinded) =>
+          (
+            await rpcMutation<{ signatures: { targetId: number; blindSig: string }[] }>("respond.issue", {
+              campaignId: campaign.campaignId,
+              blinded,
+            })
+          ).signatures,
+      );
       onIssuedRef.current?.();
     } catch (e) {
       setError((e as Error).message);
@@ -57,7 +65,7 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
         void prepare();
       }
     });
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- prepare once per set of target ids, not on every new closure
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- prepare once per set of target ids, not on every new closure
   }, [ids]);
 
   // Tokens received from another device (TokenTransfer) show at once.

@@ -73,8 +73,10 @@ function takeAnswers(model: SurveyModel, answers: SurveyAnswers) {
 export default function SurveyFormImpl({ survey: json, locale, mode = "respond", draftKey, onComplete, texts, early }: SurveyFormProps) {
   const textsRef = useRef(texts);
   textsRef.current = texts;
-  const t = (key: "draftRestored" | "submitFailed" | "serverRejected" | "tooLong", values: { count?: number; max?: number; length?: number } = {}) =>
-    textsRef.current[key].replace(/\{(count|max|length)\}/g, (_, k: "count" | "max" | "length") => String(values[k] ?? 0));
+  const t = (
+    key: "draftRestored" | "submitFailed" | "serverRejected" | "tooLong",
+    values: { count?: number; max?: number; length?: number } = {},
+  ) => textsRef.current[key].replace(/\{(count|max|length)\}/g, (_, k: "count" | "max" | "length") => String(values[k] ?? 0));
   const [model, setModel] = useState<SurveyModel | null>(null);
   const [banner, setBanner] = useState<{ type: "error" | "info"; text: string } | null>(null);
   const onCompleteRef = useRef(onComplete);
@@ -105,7 +107,9 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
         if (draft.page > 0 && draft.page < m.visiblePages.length) m.currentPageNo = draft.page;
         setBanner({ type: "info", text: t("draftRestored") });
       }
-      const save = (s: SurveyModel) => { if (s.state !== "completed") writeDraft(keepDraft, s.data, s.currentPageNo); };
+      const save = (s: SurveyModel) => {
+        if (s.state !== "completed") writeDraft(keepDraft, s.data, s.currentPageNo);
+      };
       m.onValueChanged.add(save);
       m.onCurrentPageChanged.add(save);
     }
@@ -123,7 +127,10 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
       let first: Question | null = null;
       for (const e of errors) {
         const q = findQuestion(s, e.question);
-        if (!q || !q.isVisible) { unplaced.push(e.message); continue; }
+        if (!q || !q.isVisible) {
+          unplaced.push(e.message);
+          continue;
+        }
         const error = new CustomError(e.message, q);
         q.addError(error);
         shown.push({ question: q, error });
@@ -157,8 +164,9 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
     });
 
     setModel(m);
-    return () => { m.dispose(); };
-     
+    return () => {
+      m.dispose();
+    };
   }, [json, keepDraft]);
 
   // The frame the form first shows in: whatever was tapped on the plain copy since the model
@@ -178,7 +186,8 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
     if (focused) {
       const q = `.sd-question[data-name="${CSS.escape(focused)}"]`;
       const control = rootRef.current?.querySelector<HTMLTextAreaElement | HTMLInputElement>(
-        `${q} textarea, ${q} .sd-item--checked input, ${q} .sd-rating__item--selected input`);
+        `${q} textarea, ${q} .sd-item--checked input, ${q} .sd-rating__item--selected input`,
+      );
       control?.focus({ preventScroll: true });
       if (control instanceof HTMLTextAreaElement) control.setSelectionRange(control.value.length, control.value.length);
     }
@@ -195,13 +204,24 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
   // data-survey-ready: SurveyJS has mounted and shows the form (the plain copy, if any, is
   // hidden and its answers taken): what the journeys wait for (e2e/fill.ts).
   return (
-    <div className="tqe-survey" data-testid="survey-form" data-mode={mode} data-locale={locale} ref={rootRef}
-      data-survey-ready={model ? "true" : undefined}>
+    <div
+      className="tqe-survey"
+      data-testid="survey-form"
+      data-mode={mode}
+      data-locale={locale}
+      ref={rootRef}
+      data-survey-ready={model ? "true" : undefined}
+    >
       {banner && (
-        <div role={banner.type === "error" ? "alert" : "status"} className={`tqe-survey-banner tqe-survey-banner--${banner.type}`}
-          data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"}>
+        <div
+          role={banner.type === "error" ? "alert" : "status"}
+          className={`tqe-survey-banner tqe-survey-banner--${banner.type}`}
+          data-testid={banner.type === "error" ? "survey-server-errors" : "survey-draft-restored"}
+        >
           <span>{banner.text}</span>
-          <button type="button" aria-label="×" onClick={() => setBanner(null)}>×</button>
+          <button type="button" aria-label="×" onClick={() => setBanner(null)}>
+            ×
+          </button>
         </div>
       )}
       {model ? <Survey model={model} /> : early ? null : <SurveySkeleton />}

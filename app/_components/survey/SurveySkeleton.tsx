@@ -9,7 +9,9 @@ export function SurveySkeleton() {
       {[0, 1, 2].map((i) => (
         <div key={i} className="tqe-skeleton__question">
           <div className="tqe-skeleton__bar" style={{ width: "70%" }} />
-          {["40%", "45%", "35%"].map((w) => <div key={w} className="tqe-skeleton__bar tqe-skeleton__line" style={{ width: w }} />)}
+          {["40%", "45%", "35%"].map((w) => (
+            <div key={w} className="tqe-skeleton__bar tqe-skeleton__line" style={{ width: w }} />
+          ))}
         </div>
       ))}
       <div className="tqe-skeleton__bar tqe-skeleton__button" />

@@ -19,9 +19,15 @@ export function readDraft(key: string): Draft | null {
 export function writeDraft(key: string, data: SurveyAnswers, page: number) {
   try {
     window.localStorage.setItem(PREFIX + key, JSON.stringify({ data, page, savedAt: new Date().toISOString() } satisfies Draft));
-  } catch { /* storage full or blocked: the form works without drafts */ }
+  } catch {
+    /* storage full or blocked: the form works without drafts */
+  }
 }
 
 export function clearDraft(key: string) {
-  try { window.localStorage.removeItem(PREFIX + key); } catch { /* nothing to clear */ }
+  try {
+    window.localStorage.removeItem(PREFIX + key);
+  } catch {
+    /* nothing to clear */
+  }
 }

@@ -4,8 +4,9 @@
 import type { ITheme } from "survey-core";
 import { DefaultLight } from "survey-core/themes";
 
-const FONT = '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
-  + '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
+const FONT =
+  '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", ' +
+  '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, sans-serif';
 
 export const SURVEY_THEME: ITheme = {
   ...DefaultLight,

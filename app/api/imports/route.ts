@@ -11,10 +11,16 @@ export const runtime = "nodejs";
 // once; the page polls imports.job for progress and the result.
 // The body (the file and a field) is read after the session check, at most the file's
 // limit plus room for the multipart envelope: 413 beyond.
-export const POST = routeHandler(async (_req, locale, body) => {
-  const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
-  if (signedIn && !canImport(signedIn)) throw forbidden();
-  const { user, form: formData } = await readUpload(signedIn, body);
-  const { jobId } = await handleImportUpload({ db, user, locale, formData });
-  return Response.json({ jobId }, { status: 202 });
-}, { maxBodyBytes: MAX_FILE_BYTES + 64 * 1024, tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } } });
+export const POST = routeHandler(
+  async (_req, locale, body) => {
+    const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
+    if (signedIn && !canImport(signedIn)) throw forbidden();
+    const { user, form: formData } = await readUpload(signedIn, body);
+    const { jobId } = await handleImportUpload({ db, user, locale, formData });
+    return Response.json({ jobId }, { status: 202 });
+  },
+  {
+    maxBodyBytes: MAX_FILE_BYTES + 64 * 1024,
+    tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } },
+  },
+);

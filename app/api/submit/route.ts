@@ -14,8 +14,15 @@ const MAX_BODY_BYTES = MAX_ANSWERS_BYTES + 4096;
 
 // The body is read through the bounded reader (413 beyond the limit, 400 for text that
 // cannot be stored, e.g. a NUL in an answer).
-export const POST = routeHandler(async (_req, _locale, body) => {
-  const submission = await body.json("respond.submit.errors.invalidRequest");
-  const result = await submitResponse(await getDb(), submission as never, new Date(), anonSecret());
-  return Response.json(result, { headers: { "Cache-Control": "no-store" } });
-}, { logErrors: "name", maxBodyBytes: MAX_BODY_BYTES, tooLarge: { code: "respond.submit.errors.tooLarge", params: { max: MAX_ANSWERS_BYTES } } });
+export const POST = routeHandler(
+  async (_req, _locale, body) => {
+    const submission = await body.json("respond.submit.errors.invalidRequest");
+    const result = await submitResponse(await getDb(), submission as never, new Date(), anonSecret());
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  },
+  {
+    logErrors: "name",
+    maxBodyBytes: MAX_BODY_BYTES,
+    tooLarge: { code: "respond.submit.errors.tooLarge", params: { max: MAX_ANSWERS_BYTES } },
+  },
+);

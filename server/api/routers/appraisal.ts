@@ -1,8 +1,25 @@
 import { z } from "zod";
 import { APPRAISAL_APPROVE_ROLES, APPRAISAL_HR_ROLES, APPRAISAL_VIEW_ROLES, VIEW_LOG_ROLES } from "../../access/roles";
 import type { SessionUser } from "../../auth/users";
-import { appealListInput, assignInput, decideInput, fileAppeal, assignReviewer, decideAppeal, fileInput, listAppeals } from "../../appraisal/appeals";
-import { approveVersion, lockVersion, prepareInput, prepareVersion, requestApproval, versionIdInput, yearInput } from "../../appraisal/publish";
+import {
+  appealListInput,
+  assignInput,
+  decideInput,
+  fileAppeal,
+  assignReviewer,
+  decideAppeal,
+  fileInput,
+  listAppeals,
+} from "../../appraisal/appeals";
+import {
+  approveVersion,
+  lockVersion,
+  prepareInput,
+  prepareVersion,
+  requestApproval,
+  versionIdInput,
+  yearInput,
+} from "../../appraisal/publish";
 import { appraisalYears, tableInput, teacherAppraisal, teacherPageInput, yearSummary, yearTable } from "../../appraisal/queries";
 import { exemptionInput, recordExemption, recordVeto, revokeInput, revokeVeto, vetoInput } from "../../appraisal/vetoes";
 import { logView, viewLog, viewLogInput, viewsOf } from "../../appraisal/views";
@@ -29,7 +46,13 @@ export const appraisalRouter = router({
   /** A teacher's page for HR and the others: logged in the teacher's view log. */
   teacher: viewer.input(teacherPageInput).query(async ({ ctx, input }) => {
     const page = await teacherAppraisal(ctx.db, { ...input, scope: ctx.scope, teacherView: false });
-    await logView(ctx.db, ctx.now, { subjectId: input.teacherId, viewer: ctx.user, role: roleOf(ctx.user), what: "appraisal.teacher", detail: { schoolYear: input.schoolYear } });
+    await logView(ctx.db, ctx.now, {
+      subjectId: input.teacherId,
+      viewer: ctx.user,
+      role: roleOf(ctx.user),
+      what: "appraisal.teacher",
+      detail: { schoolYear: input.schoolYear },
+    });
     return page;
   }),
 
@@ -47,8 +70,7 @@ export const appraisalRouter = router({
     lock: hr.input(versionIdInput).mutation(({ ctx, input }) => lockVersion(ctx.db, ctx.user, ctx.now, input)),
   }),
   appeals: router({
-    list: quality.input(appealListInput)
-      .query(({ ctx, input }) => listAppeals(ctx.db, { schoolYear: input.schoolYear, open: input.open })),
+    list: quality.input(appealListInput).query(({ ctx, input }) => listAppeals(ctx.db, { schoolYear: input.schoolYear, open: input.open })),
     assign: quality.input(assignInput).mutation(({ ctx, input }) => assignReviewer(ctx.db, ctx.user, ctx.now, input)),
     /** Cases assigned to the caller as reviewer. */
     assigned: signedInProcedure.query(({ ctx }) => listAppeals(ctx.db, { reviewerId: ctx.user.id })),
@@ -57,8 +79,11 @@ export const appraisalRouter = router({
   }),
 
   /** The teacher's own appraisal: only a version on notice or locked; nothing before it. */
-  mine: teacher.input(yearInput).query(({ ctx, input }) =>
-    teacherAppraisal(ctx.db, { teacherId: ctx.user.id, schoolYear: input.schoolYear, scope: "all", teacherView: true })),
+  mine: teacher
+    .input(yearInput)
+    .query(({ ctx, input }) =>
+      teacherAppraisal(ctx.db, { teacherId: ctx.user.id, schoolYear: input.schoolYear, scope: "all", teacherView: true }),
+    ),
   /** The teacher's indicators against the norm group in a term (published results only) and the composite's trend over terms. */
   indicators: teacher.input(indicatorViewInput).query(({ ctx, input }) => indicatorView(ctx.db, ctx.user.id, input)),
   /** The teacher's self-diagnosis plan of a term (targets for the next term) and its outcome. */
@@ -67,8 +92,11 @@ export const appraisalRouter = router({
     save: teacher.input(diagnosisInput).mutation(({ ctx, input }) => saveDiagnosis(ctx.db, ctx.now(), ctx.user, input)),
   }),
   /** Who looked at a teacher's results: the teacher's own list, or any teacher's for the system administrator. */
-  views: signedInProcedure.input(z.object({ teacherId: id.optional() }).strict())
+  views: signedInProcedure
+    .input(z.object({ teacherId: id.optional() }).strict())
     .query(({ ctx, input }) => viewsOf(ctx.db, ctx.user, input.teacherId ?? ctx.user.id)),
   /** The whole view log, paged and filtered (teacher, viewer, Beijing days): the system administrator's page. */
-  viewLog: roleProcedure(...VIEW_LOG_ROLES).input(viewLogInput).query(({ ctx, input }) => viewLog(ctx.db, ctx.user, input)),
+  viewLog: roleProcedure(...VIEW_LOG_ROLES)
+    .input(viewLogInput)
+    .query(({ ctx, input }) => viewLog(ctx.db, ctx.user, input)),
 });

@@ -1,8 +1,23 @@
-import { approveModelInput, approveModelVersion, computeRunInput, getModelVersion, modelIdInput, retireModelVersion } from "../../attainment/model";
+import {
+  approveModelInput,
+  approveModelVersion,
+  computeRunInput,
+  getModelVersion,
+  modelIdInput,
+  retireModelVersion,
+} from "../../attainment/model";
 import { computeYear, saveSectionNotes, sectionReport } from "../../attainment/store";
 import {
-  assertProgrammeAccess, assertSectionAccess, ATTAINMENT_APPROVE_ROLES, ATTAINMENT_EDIT_ROLES, mySections, programmeInput, programmeReport,
-  programmesWithModels, sectionInput, sectionNotesInput,
+  assertProgrammeAccess,
+  assertSectionAccess,
+  ATTAINMENT_APPROVE_ROLES,
+  ATTAINMENT_EDIT_ROLES,
+  mySections,
+  programmeInput,
+  programmeReport,
+  programmesWithModels,
+  sectionInput,
+  sectionNotesInput,
 } from "../../attainment/views";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
 
@@ -29,14 +44,18 @@ export const attainmentRouter = router({
     await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId);
     return programmeReport(ctx.db, input.programmeId, input.schoolYear);
   }),
-  compute: roleProcedure(...ATTAINMENT_EDIT_ROLES).input(computeRunInput).mutation(async ({ ctx, input }) => {
-    const m = await getModelVersion(ctx.db, input.modelId);
-    await assertProgrammeAccess(ctx.db, ctx.user, m.programmeId, ATTAINMENT_EDIT_ROLES);
-    const run = await computeYear(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
-    return { id: run.id };
-  }),
-  approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(approveModelInput)
+  compute: roleProcedure(...ATTAINMENT_EDIT_ROLES)
+    .input(computeRunInput)
+    .mutation(async ({ ctx, input }) => {
+      const m = await getModelVersion(ctx.db, input.modelId);
+      await assertProgrammeAccess(ctx.db, ctx.user, m.programmeId, ATTAINMENT_EDIT_ROLES);
+      const run = await computeYear(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
+      return { id: run.id };
+    }),
+  approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES)
+    .input(approveModelInput)
     .mutation(({ ctx, input }) => approveModelVersion(ctx.db, input.modelId, ctx.user.id, input.note, ctx.now())),
-  retireModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES).input(modelIdInput)
+  retireModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES)
+    .input(modelIdInput)
     .mutation(({ ctx, input }) => retireModelVersion(ctx.db, input.modelId, ctx.user.id, ctx.now())),
 });

@@ -1,8 +1,24 @@
 import { z } from "zod";
 import {
-  campaignDetail, campaignFormOptions, closeFor, cohortYearsFor, deleteCampaignFor, generateFor, keyProgress, listCampaigns,
-  observationProgressFor, observationRecordsFor, observationsFor, openFor, outboxFor, planObservationsFor, publishFor, ratesFor,
-  reportsFor, updateCampaignSettings, type CampaignSettings,
+  campaignDetail,
+  campaignFormOptions,
+  closeFor,
+  cohortYearsFor,
+  deleteCampaignFor,
+  generateFor,
+  keyProgress,
+  listCampaigns,
+  observationProgressFor,
+  observationRecordsFor,
+  observationsFor,
+  openFor,
+  outboxFor,
+  planObservationsFor,
+  publishFor,
+  ratesFor,
+  reportsFor,
+  updateCampaignSettings,
+  type CampaignSettings,
 } from "../../campaigns/admin";
 import type { GenerateOptions } from "../../campaigns/assign";
 import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from "../../campaigns/campaigns";
@@ -28,11 +44,14 @@ export const campaignsRouter = router({
   /** The graduation year surveyed at each offset by a wave opening at `opensAt` (prefills the form). */
   cohortYears: manager.input(z.object({ opensAt: z.date() })).query(({ input }) => cohortYearsFor(input.opensAt)),
   create: manager.input(passed<CreateCampaignInput>()).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, ctx.now())),
-  setInstruments: manager.input(z.object({ id, instruments: passed<{ raterGroup: string; instrumentVersionId: number }[]>() }))
+  setInstruments: manager
+    .input(z.object({ id, instruments: passed<{ raterGroup: string; instrumentVersionId: number }[]>() }))
     .mutation(({ ctx, input }) => setCampaignInstruments(ctx.db, ctx.user, input.id, input.instruments)),
-  generate: manager.input(z.object({ id, options: passed<GenerateOptions>().optional() }))
+  generate: manager
+    .input(z.object({ id, options: passed<GenerateOptions>().optional() }))
     .mutation(({ ctx, input }) => generateFor(ctx.db, ctx.user, input.id, input.options ?? {})),
-  planObservations: manager.input(z.object({ id, options: passed<PlanObservationsOptions>() }))
+  planObservations: manager
+    .input(z.object({ id, options: passed<PlanObservationsOptions>() }))
     .mutation(({ ctx, input }) => planObservationsFor(ctx.db, ctx.user, input.id, input.options)),
   observations: manager.input(byId).query(({ ctx, input }) => observationsFor(ctx.db, ctx.user, input.id)),
   /** Status per visit, completion per observer and per unit. */
@@ -49,12 +68,14 @@ export const campaignsRouter = router({
   close: manager.input(byId).mutation(({ ctx, input }) => closeFor(ctx.db, ctx.user, input.id, ctx.now(), anonSecret())),
   /** Closed → published: teachers then see their own reported figures. */
   publish: manager.input(byId).mutation(({ ctx, input }) => publishFor(ctx.db, ctx.user, input.id, ctx.now())),
-  settings: manager.input(z.object({ id, settings: passed<CampaignSettings>() }))
+  settings: manager
+    .input(z.object({ id, settings: passed<CampaignSettings>() }))
     .mutation(({ ctx, input }) => updateCampaignSettings(ctx.db, ctx.user, input.id, input.settings)),
   sendInvitations: manager.input(byId).mutation(({ ctx, input }) => sendInvitations(ctx.db, ctx.user, input.id, anonSecret(), ctx.now())),
   /** Invitation messages (reminders are counted, never listed). */
   outbox: manager.input(byId).query(({ ctx, input }) => outboxFor(ctx.db, ctx.user, input.id)),
   /** The quality office all, a unit admin its units, a teacher their own sections; nobody else. */
-  rates: signedInProcedure.input(z.object({ campaignId: id, by: z.enum(RATE_DIMENSIONS).optional() }))
+  rates: signedInProcedure
+    .input(z.object({ campaignId: id, by: z.enum(RATE_DIMENSIONS).optional() }))
     .query(({ ctx, input }) => ratesFor(ctx.db, ctx.user, input)),
 });

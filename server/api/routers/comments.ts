@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { decideComments, decideInput, commentHistory, COMMENT_REVIEW_ROLES, COMMENT_WORDS_ROLES, historyInput, listForReview, listInput, reviewCampaigns, reviewFilters } from "../../comments/review";
+import {
+  decideComments,
+  decideInput,
+  commentHistory,
+  COMMENT_REVIEW_ROLES,
+  COMMENT_WORDS_ROLES,
+  historyInput,
+  listForReview,
+  listInput,
+  reviewCampaigns,
+  reviewFilters,
+} from "../../comments/review";
 import { releasedCommentsOf } from "../../comments/teacher";
 import { addWord, addWordInput, listWords, removeWord, removeWordInput } from "../../comments/words";
 import { idSchema } from "../../kernel/ids";
@@ -14,7 +25,9 @@ const teacher = roleProcedure("teacher");
 
 export const commentsRouter = router({
   campaigns: reviewer.query(({ ctx }) => reviewCampaigns(ctx.db, ctx.user)),
-  filters: reviewer.input(z.object({ campaignId: idSchema }).strict()).query(({ ctx, input }) => reviewFilters(ctx.db, ctx.user, input.campaignId)),
+  filters: reviewer
+    .input(z.object({ campaignId: idSchema }).strict())
+    .query(({ ctx, input }) => reviewFilters(ctx.db, ctx.user, input.campaignId)),
   list: reviewer.input(listInput).query(({ ctx, input }) => listForReview(ctx.db, ctx.now, ctx.user, input)),
   history: reviewer.input(historyInput).query(({ ctx, input }) => commentHistory(ctx.db, ctx.user, input)),
   decide: reviewer.input(decideInput).mutation(({ ctx, input }) => decideComments(ctx.db, ctx.now(), ctx.user, input)),

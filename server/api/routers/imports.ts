@@ -11,11 +11,13 @@ const importer = roleProcedure(...IMPORT_ROLE_LIST);
 
 export const importsRouter = router({
   /** Column layouts in the caller's language: all kinds, or one. */
-  layouts: importer.input(z.object({ kind: z.enum(IMPORT_KINDS).optional() }).optional())
+  layouts: importer
+    .input(z.object({ kind: z.enum(IMPORT_KINDS).optional() }).optional())
     .query(({ ctx, input }) => (input?.kind ? [describeLayout(input.kind, ctx.locale)] : describeLayouts(ctx.locale))),
   /** One job with its progress, counts and (first 1000) errors; poll while it runs. */
   job: importer.input(z.object({ id: z.string().uuid() })).query(({ ctx, input }) => getImportJob(ctx.db, input.id)),
   /** Recent jobs, newest first, without error lists. */
-  jobs: importer.input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).optional())
+  jobs: importer
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).optional())
     .query(({ ctx, input }) => listImportJobs(ctx.db, input?.limit ?? 20)),
 });

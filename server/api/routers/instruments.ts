@@ -1,7 +1,15 @@
 import { INSTRUMENT_APPROVE_ROLES, INSTRUMENT_VIEW_ROLES } from "../../access/roles";
 import { z } from "zod";
 import {
-  approveVersion, checkUpload, createVersion, diffVersion, getInstrument, getVersion, listInstruments, NOTE_MAX, retireVersion,
+  approveVersion,
+  checkUpload,
+  createVersion,
+  diffVersion,
+  getInstrument,
+  getVersion,
+  listInstruments,
+  NOTE_MAX,
+  retireVersion,
 } from "../../instruments/versions";
 import { roleProcedure, router } from "../trpc";
 import { idSchema as id } from "../../kernel/ids";
@@ -20,10 +28,13 @@ export const instrumentsRouter = router({
   /** Changes from `against` (default: the previous version) to this version. */
   diff: viewer.input(z.object({ id, against: id.optional() })).query(({ ctx, input }) => diffVersion(ctx.db, input.id, input.against)),
   /** A new draft version from an instrument file; the same content again is "unchanged". */
-  upload: viewer.input(z.object({ file: z.unknown() })).mutation(({ ctx, input }) => createVersion(ctx.db, input.file, ctx.user.id, ctx.locale)),
+  upload: viewer
+    .input(z.object({ file: z.unknown() }))
+    .mutation(({ ctx, input }) => createVersion(ctx.db, input.file, ctx.user.id, ctx.locale)),
   /** Problems of a file, for the live editor (a mutation: files are too big for a GET). */
   check: viewer.input(z.object({ file: z.unknown() })).mutation(({ ctx, input }) => checkUpload(ctx.db, input.file, ctx.locale)),
-  approve: approver.input(z.object({ id, note: z.string().trim().min(1).max(NOTE_MAX) }))
+  approve: approver
+    .input(z.object({ id, note: z.string().trim().min(1).max(NOTE_MAX) }))
     .mutation(({ ctx, input }) => approveVersion(ctx.db, input.id, ctx.user.id, input.note, ctx.now())),
   retire: approver.input(z.object({ id })).mutation(({ ctx, input }) => retireVersion(ctx.db, input.id, ctx.user.id, ctx.now())),
 });

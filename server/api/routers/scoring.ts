@@ -1,17 +1,41 @@
-import { POLICY_APPROVE_ROLES, POLICY_VIEW_ROLES, PROVISIONAL_RESULTS_ROLES, RESULTS_VIEW_ROLES, SCORING_ADMIN_ROLES } from "../../access/roles";
+import {
+  POLICY_APPROVE_ROLES,
+  POLICY_VIEW_ROLES,
+  PROVISIONAL_RESULTS_ROLES,
+  RESULTS_VIEW_ROLES,
+  SCORING_ADMIN_ROLES,
+} from "../../access/roles";
 import { hasRole } from "../../access/scope";
 import type { SessionUser } from "../../auth/users";
 import { DomainError } from "../../kernel/errors";
 import { translate } from "../../i18n/translate";
 import { recompute } from "../../scoring/compute";
 import {
-  approvePolicy, approvePolicyInput, createPolicy, currentPolicy, defaultPolicy, getPolicy, listPolicies, policyFileInput, policyIdInput, retirePolicy,
+  approvePolicy,
+  approvePolicyInput,
+  createPolicy,
+  currentPolicy,
+  defaultPolicy,
+  getPolicy,
+  listPolicies,
+  policyFileInput,
+  policyIdInput,
+  retirePolicy,
   schoolYearInput,
 } from "../../scoring/policies";
 import { parsePolicy } from "../../scoring/policy";
 import {
-  compositeListInput, listComposites, listTargetResults, myResults, readTargetResult, reliabilityInput, reliabilityOf, resultsOverview, targetDetailInput,
-  targetListInput, targetResultDetail,
+  compositeListInput,
+  listComposites,
+  listTargetResults,
+  myResults,
+  readTargetResult,
+  reliabilityInput,
+  reliabilityOf,
+  resultsOverview,
+  targetDetailInput,
+  targetListInput,
+  targetResultDetail,
 } from "../../scoring/results";
 import { roleProcedure, router } from "../trpc";
 
@@ -29,7 +53,8 @@ export const scoringRouter = router({
   overview: viewer.query(({ ctx }) => resultsOverview(ctx.db, ctx.scope, viewOf(ctx.user))),
   targets: viewer.input(targetListInput).query(({ ctx, input }) => listTargetResults(ctx.db, ctx.scope, input, viewOf(ctx.user))),
   /** One teacher's result: logged in the teacher's view log. */
-  target: viewer.input(targetDetailInput)
+  target: viewer
+    .input(targetDetailInput)
     .query(({ ctx, input }) => readTargetResult(ctx.db, ctx.now, ctx.user, { scope: ctx.scope, view: viewOf(ctx.user) }, input)),
   reliability: viewer.input(reliabilityInput).query(({ ctx, input }) => reliabilityOf(ctx.db, ctx.scope, input.policyId, viewOf(ctx.user))),
   composites: viewer.input(compositeListInput).query(({ ctx, input }) => listComposites(ctx.db, ctx.scope, input, viewOf(ctx.user))),
@@ -42,7 +67,8 @@ export const scoringRouter = router({
 
   /** A teacher's own results: published campaigns, reported figures only. */
   mine: teacher.query(({ ctx }) => myResults(ctx.db, ctx.user.id)),
-  myTarget: teacher.input(targetDetailInput)
+  myTarget: teacher
+    .input(targetDetailInput)
     .query(({ ctx, input }) => targetResultDetail(ctx.db, { teacherId: ctx.user.id }, input.policyId, input.targetId, input.raterGroup)),
 
   policies: router({

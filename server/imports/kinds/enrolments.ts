@@ -6,8 +6,9 @@ import { val, short, checkDuplicates, K, personsByNumber, type Handler, defineIm
 import { recordset, upsertCount, type ColSpec } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
-  checkDuplicates(ctx, rows, ["term", "section_code", "student_number"],
-    (r) => K(val<TermCode>(r, "term")?.code, val<string>(r, "section_code"), val<string>(r, "student_number")));
+  checkDuplicates(ctx, rows, ["term", "section_code", "student_number"], (r) =>
+    K(val<TermCode>(r, "term")?.code, val<string>(r, "section_code"), val<string>(r, "student_number")),
+  );
   const pairs = new Map<string, { term: string; code: string }>();
   for (const r of rows) {
     const t = val<TermCode>(r, "term");
@@ -16,16 +17,30 @@ const validate: Handler = async (ctx, db, rows) => {
   }
   const sectionIds = new Map<string, number>();
   if (pairs.size) {
-    const found = await queryRows(db, { id: dbCol.int, term: dbCol.text, code: dbCol.text }, sql`
+    const found = await queryRows(
+      db,
+      { id: dbCol.int, term: dbCol.text, code: dbCol.text },
+      sql`
       select s.id, t.code as term, s.code from sections s join terms t on t.id = s.term_id
-      join ${recordset([["term", "text"], ["code", "text"]], [...pairs.values()])} on x.term = t.code and x.code = s.code`);
+      join ${recordset(
+        [
+          ["term", "text"],
+          ["code", "text"],
+        ],
+        [...pairs.values()],
+      )} on x.term = t.code and x.code = s.code`,
+    );
     for (const s of found) sectionIds.set(K(s.term, s.code), s.id);
   }
-  const students = await personsByNumber(db, rows.map((r) => val<string>(r, "student_number")).filter((c): c is string => !!c));
+  const students = await personsByNumber(
+    db,
+    rows.map((r) => val<string>(r, "student_number")).filter((c): c is string => !!c),
+  );
   for (const r of rows) {
     const t = val<TermCode>(r, "term");
     const c = val<string>(r, "section_code");
-    if (t && c !== undefined && !sectionIds.has(K(t.code, c))) ctx.err(r.row, "section_code", "sectionNotFound", { term: t.code, code: short(c) });
+    if (t && c !== undefined && !sectionIds.has(K(t.code, c)))
+      ctx.err(r.row, "section_code", "sectionNotFound", { term: t.code, code: short(c) });
     const n = val<string>(r, "student_number");
     if (n === undefined) continue;
     const p = students.get(n);
@@ -40,7 +55,12 @@ const validate: Handler = async (ctx, db, rows) => {
       person_id: students.get(val<string>(r, "student_number")!)!.id,
       status: val(r, "status") ?? "enrolled",
     }));
-    return upsertCount(tx, { table: "enrolments", cols, key: ["section_id", "person_id"], update: hasStatus ? ["status"] : [], touch: false }, data, progress);
+    return upsertCount(
+      tx,
+      { table: "enrolments", cols, key: ["section_id", "person_id"], update: hasStatus ? ["status"] : [], touch: false },
+      data,
+      progress,
+    );
   };
 };
 
@@ -52,10 +72,37 @@ export const enrolments = defineImportKind({
   },
   naturalKey: ["term", "section_code", "student_number"],
   columns: [
-    col("term", "学期", "Term", true, term(), { zh: "学期代码，如 2026-2027-1。", en: "Term code, e.g. 2026-2027-1." }, "2026-2027-1", ["学期代码", "学年学期", "term code"]),
-    col("section_code", "教学班代码", "Section code", true, code(true), { zh: "教学班代码。", en: "Section code." }, "CS101-01", ["教学班号", "教学班编号", "课堂号", "选课课号"]),
-    col("student_number", "学号", "Student number", true, code(true, 32), { zh: "学生学号（须为学生）。", en: "Student number (must be a student)." }, "2023001", ["学生学号"]),
-    col("status", "选课状态", "Status", false, choice(false, ENROLMENT_STATUS), { zh: "在读或退课（enrolled/withdrawn）；留空为在读。", en: "enrolled or withdrawn (or 在读/退课); empty means enrolled." }, "在读", ["状态"]),
+    col("term", "学期", "Term", true, term(), { zh: "学期代码，如 2026-2027-1。", en: "Term code, e.g. 2026-2027-1." }, "2026-2027-1", [
+      "学期代码",
+      "学年学期",
+      "term code",
+    ]),
+    col("section_code", "教学班代码", "Section code", true, code(true), { zh: "教学班代码。", en: "Section code." }, "CS101-01", [
+      "教学班号",
+      "教学班编号",
+      "课堂号",
+      "选课课号",
+    ]),
+    col(
+      "student_number",
+      "学号",
+      "Student number",
+      true,
+      code(true, 32),
+      { zh: "学生学号（须为学生）。", en: "Student number (must be a student)." },
+      "2023001",
+      ["学生学号"],
+    ),
+    col(
+      "status",
+      "选课状态",
+      "Status",
+      false,
+      choice(false, ENROLMENT_STATUS),
+      { zh: "在读或退课（enrolled/withdrawn）；留空为在读。", en: "enrolled or withdrawn (or 在读/退课); empty means enrolled." },
+      "在读",
+      ["状态"],
+    ),
   ],
   validate,
 });

@@ -19,7 +19,15 @@ import { terms } from "./terms";
 import { units } from "./units";
 
 export const IMPORT_KIND_REGISTRY = {
-  units, programmes, people, courses, terms, sections, enrolments, graduates, employers,
+  units,
+  programmes,
+  people,
+  courses,
+  terms,
+  sections,
+  enrolments,
+  graduates,
+  employers,
 } satisfies { [K in string]: ImportKindDef<K> };
 
 export type ImportKind = keyof typeof IMPORT_KIND_REGISTRY;

@@ -24,7 +24,8 @@ type Candidate = { include: boolean; value: unknown; comment: string | null };
 
 export function arbitraryAnswerCase(plan: Plan): fc.Arbitrary<AnswerCase> {
   const perQuestion = plan.questions.map((q) => candidateArb(q));
-  return fc.tuple(...perQuestion)
+  return fc
+    .tuple(...perQuestion)
     .map((cands) => settle(plan, cands))
     .filter((c): c is AnswerCase => c !== null);
 }
@@ -144,15 +145,21 @@ export function valueArb(spec: ValueSpec): fc.Arbitrary<unknown> {
         : fc.constantFrom(...spec.columns);
       if (spec.eachRowUnique && !spec.multi) {
         // Distinct columns for the rows that are answered.
-        return fc.tuple(fc.shuffledSubarray(spec.columns, { minLength: Math.min(rows.length, spec.columns.length), maxLength: spec.columns.length }),
-          fc.array(fc.boolean(), { minLength: rows.length, maxLength: rows.length }))
+        return fc
+          .tuple(
+            fc.shuffledSubarray(spec.columns, { minLength: Math.min(rows.length, spec.columns.length), maxLength: spec.columns.length }),
+            fc.array(fc.boolean(), { minLength: rows.length, maxLength: rows.length }),
+          )
           .map(([cols, keep]) => {
             const out: Record<string, unknown> = {};
-            rows.forEach((r, i) => { if (i < cols.length && (spec.eachRowRequired || keep[i] || i === 0)) out[r] = cols[i]; });
+            rows.forEach((r, i) => {
+              if (i < cols.length && (spec.eachRowRequired || keep[i] || i === 0)) out[r] = cols[i];
+            });
             return out;
           });
       }
-      return fc.tuple(...rows.map((r) => (spec.eachRowRequired ? cell : fc.option(cell, { nil: undefined })).map((v) => [r, v] as const)))
+      return fc
+        .tuple(...rows.map((r) => (spec.eachRowRequired ? cell : fc.option(cell, { nil: undefined })).map((v) => [r, v] as const)))
         .map((pairs) => {
           const out: Record<string, unknown> = {};
           for (const [r, v] of pairs) if (v !== undefined) out[r] = v;
@@ -163,16 +170,21 @@ export function valueArb(spec: ValueSpec): fc.Arbitrary<unknown> {
     case "matrixdropdown": {
       const rows = [...spec.rows.keys()];
       const cols = [...spec.columns.values()];
-      const rowArb = fc.tuple(...cols.map((c) => (c.required ? valueArb(c.spec) : fc.option(valueArb(c.spec), { nil: undefined }))))
+      const rowArb = fc
+        .tuple(...cols.map((c) => (c.required ? valueArb(c.spec) : fc.option(valueArb(c.spec), { nil: undefined }))))
         .map((vals) => {
           const out: Record<string, unknown> = {};
-          cols.forEach((c, i) => { if (vals[i] !== undefined) out[c.name] = vals[i]; });
+          cols.forEach((c, i) => {
+            if (vals[i] !== undefined) out[c.name] = vals[i];
+          });
           return out;
         });
       const firstCol = cols[0];
       return fc.tuple(fc.tuple(...rows.map(() => rowArb)), valueArb(firstCol.spec)).map(([rowValues, first]) => {
         const out: Record<string, unknown> = {};
-        rows.forEach((r, i) => { if (Object.keys(rowValues[i]).length > 0) out[r] = rowValues[i]; });
+        rows.forEach((r, i) => {
+          if (Object.keys(rowValues[i]).length > 0) out[r] = rowValues[i];
+        });
         // At least one cell, so that the matrix is answered when drawn.
         if (Object.keys(out).length === 0) out[rows[0]] = { [firstCol.name]: first };
         return out;
@@ -193,13 +205,15 @@ function numberArb(min: number | null, max: number | null, checks: Check[]): fc.
     }
   }
   const ints = Math.ceil(lo) <= Math.floor(hi) ? [fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) })] : [];
-  return fc.oneof(...ints, fc.constantFrom(lo, hi), fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }))
+  return fc
+    .oneof(...ints, fc.constantFrom(lo, hi), fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }))
     .map((n) => (Object.is(n, -0) ? 0 : n));
 }
 
 function emailArb(maxLength: number): fc.Arbitrary<string> {
   const word = (n: number) => fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: n });
-  return fc.tuple(word(12), word(10), fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"), minLength: 2, maxLength: 4 }))
+  return fc
+    .tuple(word(12), word(10), fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"), minLength: 2, maxLength: 4 }))
     .map(([a, b, c]) => `${a}.${b}@${b}.${c}`)
     .filter((s) => s.length <= maxLength && EMAIL_RE.test(s));
 }
@@ -227,12 +241,21 @@ export function textArb(minLength: number, maxLength: number, checks: Check[]): 
     const shortMax = Math.min(hi, 40);
     base = fc.oneof(
       { weight: 4, arbitrary: fc.string({ minLength: lo, maxLength: Math.max(lo, shortMax) }) },
-      { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom(...CJK, "，", "。", " ", "\n"), minLength: lo, maxLength: Math.max(lo, shortMax) }) },
+      {
+        weight: 3,
+        arbitrary: fc.string({ unit: fc.constantFrom(...CJK, "，", "。", " ", "\n"), minLength: lo, maxLength: Math.max(lo, shortMax) }),
+      },
       { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: lo, maxLength: Math.max(lo, shortMax) }) },
       // Right at the limit.
       { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...CJK, "a"), minLength: hi, maxLength: hi }) },
     );
   }
-  return base.filter((s) => s.length >= lo && s.length <= hi && NON_BLANK.test(s)
-    && (!noDigits || !/\d+$/.test(s)) && checks.every((c) => c.kind !== "email" || EMAIL_RE.test(s)));
+  return base.filter(
+    (s) =>
+      s.length >= lo &&
+      s.length <= hi &&
+      NON_BLANK.test(s) &&
+      (!noDigits || !/\d+$/.test(s)) &&
+      checks.every((c) => c.kind !== "email" || EMAIL_RE.test(s)),
+  );
 }

@@ -11,7 +11,9 @@ export function loadInstruments(): { name: string; survey: Record<string, unknow
   const out: { name: string; survey: Record<string, unknown> }[] = [{ name: "fixture", survey: FIXTURE_SURVEY }];
   let files: string[];
   try {
-    files = readdirSync(SURVEYS_DIR).filter((f) => f.endsWith(".json")).sort();
+    files = readdirSync(SURVEYS_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
   } catch {
     files = [];
   }

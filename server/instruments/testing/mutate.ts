@@ -26,8 +26,9 @@ export function mutate(plan: Plan, c: AnswerCase, kindPick: number, pick: number
   const answers = c.answers;
   const st = questionStates(plan, answers);
   const answered: Target[] = plan.questions.filter((q) => Object.hasOwn(answers, q.name)).map((q) => ({ q, value: answers[q.name] }));
-  const droppable = answered.filter(({ q }) => st.visible[q.index] && st.enabled[q.index] && st.required[q.index]
-    && !dependsOnItself(plan, q));
+  const droppable = answered.filter(
+    ({ q }) => st.visible[q.index] && st.enabled[q.index] && st.required[q.index] && !dependsOnItself(plan, q),
+  );
   const hidden = plan.questions.filter((q) => q.answerable && !st.visible[q.index] && !Object.hasOwn(answers, q.name));
   const kinds = MUTATION_KINDS.filter((k) => {
     if (k === "out_of_set" || k === "wrong_type") return answered.length > 0;

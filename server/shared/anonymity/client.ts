@@ -28,9 +28,7 @@ function webcrypto(): Crypto {
 
 /** Imports a base64 SPKI (rsaEncryption) as an extractable RSA-PSS/SHA-384 verify key, as the package needs. */
 export async function importTargetPublicKey(publicKeySpki: string): Promise<CryptoKey> {
-  return webcrypto().subtle.importKey(
-    "spki", fromBase64(publicKeySpki), { name: "RSA-PSS", hash: "SHA-384" }, true, ["verify"],
-  );
+  return webcrypto().subtle.importKey("spki", fromBase64(publicKeySpki), { name: "RSA-PSS", hash: "SHA-384" }, true, ["verify"]);
 }
 
 async function asKey(key: TargetPublicKey): Promise<CryptoKey> {
@@ -56,7 +54,12 @@ export async function blindToken(publicKey: TargetPublicKey, token: Uint8Array):
  * Unblinds the server's blind signature. Throws if the result does not verify under the
  * target's public key (a server that signs with another key, or returns garbage, is caught here).
  */
-export async function finalizeToken(publicKey: TargetPublicKey, token: Uint8Array, blindSig: Uint8Array, inv: Uint8Array): Promise<Uint8Array> {
+export async function finalizeToken(
+  publicKey: TargetPublicKey,
+  token: Uint8Array,
+  blindSig: Uint8Array,
+  inv: Uint8Array,
+): Promise<Uint8Array> {
   return suite.finalize(await asKey(publicKey), token, blindSig, inv);
 }
 

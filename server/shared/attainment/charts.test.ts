@@ -14,10 +14,21 @@ const labels = { attainment: "达成度", threshold: "阈值", students: "学生
 
 describe("attainment charts", () => {
   it("trend: a line per requirement over the cohorts, a gap where a year lacks it, the threshold dashed", () => {
-    const option = trendOption([
-      { year: "2025-2026", requirements: [{ requirement: "GR1", attainment: 0.6834 }, { requirement: "GR2", attainment: 0.75 }] },
-      { year: "2026-2027", requirements: [{ requirement: "GR1", attainment: 0.7213 }] },
-    ], 0.7, labels, (y) => `${y.slice(5)}届`);
+    const option = trendOption(
+      [
+        {
+          year: "2025-2026",
+          requirements: [
+            { requirement: "GR1", attainment: 0.6834 },
+            { requirement: "GR2", attainment: 0.75 },
+          ],
+        },
+        { year: "2026-2027", requirements: [{ requirement: "GR1", attainment: 0.7213 }] },
+      ],
+      0.7,
+      labels,
+      (y) => `${y.slice(5)}届`,
+    );
     expect((option.xAxis as { data: string[] }).data).toEqual(["2026届", "2027届"]);
     const series = option.series as { name: string; data: (number | null)[]; markLine?: { data: { yAxis: number }[] } }[];
     expect(series.map((s) => s.name)).toEqual(["GR1", "GR2"]);
@@ -29,7 +40,14 @@ describe("attainment charts", () => {
   });
 
   it("radar: the direct values beside the indirect ones where there are any", () => {
-    const option = requirementsRadarOption([{ code: "GR1", direct: 0.72, indirect: 0.81 }, { code: "GR6", direct: 0.66, indirect: null }], 0.7, labels);
+    const option = requirementsRadarOption(
+      [
+        { code: "GR1", direct: 0.72, indirect: 0.81 },
+        { code: "GR6", direct: 0.66, indirect: null },
+      ],
+      0.7,
+      labels,
+    );
     const [radar] = option.series as { data: { name: string; value: (number | string)[] }[] }[];
     expect(radar.data.map((d) => d.name)).toEqual(["直接评价", "间接评价", "阈值 0.7"]);
     expect(radar.data[1].value).toEqual([0.81, "-"]);

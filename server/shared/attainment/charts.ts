@@ -15,12 +15,21 @@ export function objectivesBarOption(rows: { label: string; value: number }[], th
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0 } },
     yAxis: { type: "value", min: 0, max: 1, name: l.attainment },
-    series: [{
-      type: "bar", name: l.attainment, barMaxWidth: 48,
-      data: rows.map((r) => ({ value: pct(r.value), itemStyle: { color: r.value >= threshold - 1e-9 ? "#1677ff" : "#ff4d4f" } })),
-      label: { show: true, position: "top", formatter: (p: { value?: unknown }) => Number(p.value).toFixed(3) },
-      markLine: { symbol: "none", lineStyle: { color: "#fa8c16", type: "dashed" }, label: { position: "insideEndTop", formatter: `${l.threshold} ${threshold}` }, data: [{ yAxis: threshold }] },
-    }],
+    series: [
+      {
+        type: "bar",
+        name: l.attainment,
+        barMaxWidth: 48,
+        data: rows.map((r) => ({ value: pct(r.value), itemStyle: { color: r.value >= threshold - 1e-9 ? "#1677ff" : "#ff4d4f" } })),
+        label: { show: true, position: "top", formatter: (p: { value?: unknown }) => Number(p.value).toFixed(3) },
+        markLine: {
+          symbol: "none",
+          lineStyle: { color: "#fa8c16", type: "dashed" },
+          label: { position: "insideEndTop", formatter: `${l.threshold} ${threshold}` },
+          data: [{ yAxis: threshold }],
+        },
+      },
+    ],
   };
 }
 
@@ -48,22 +57,34 @@ export function distributionOption(series: { label: string; values: number[] }[]
 }
 
 /** Requirements on a radar: the direct value, the indirect one where there is one, and the threshold. */
-export function requirementsRadarOption(rows: { code: string; direct: number; indirect?: number | null }[], threshold: number, l: ChartLabels): EChartsOption {
+export function requirementsRadarOption(
+  rows: { code: string; direct: number; indirect?: number | null }[],
+  threshold: number,
+  l: ChartLabels,
+): EChartsOption {
   const withIndirect = rows.some((r) => r.indirect != null);
   return {
     animation: false,
     legend: { bottom: 0 },
     tooltip: {},
     radar: { indicator: rows.map((r) => ({ name: r.code, max: 1, min: 0 })), radius: "65%", center: ["50%", "48%"] },
-    series: [{
-      type: "radar",
-      data: [
-        { name: l.direct, value: rows.map((r) => pct(r.direct)), areaStyle: { opacity: 0.15 } },
-        // a requirement without an indirect value is a gap ("-"), not a zero
-        ...(withIndirect ? [{ name: l.indirect, value: rows.map((r) => (r.indirect == null ? "-" : pct(r.indirect))) }] : []),
-        { name: `${l.threshold} ${threshold}`, value: rows.map(() => threshold), lineStyle: { type: "dashed" as const, color: "#fa8c16" }, itemStyle: { color: "#fa8c16" }, symbol: "none" },
-      ],
-    }],
+    series: [
+      {
+        type: "radar",
+        data: [
+          { name: l.direct, value: rows.map((r) => pct(r.direct)), areaStyle: { opacity: 0.15 } },
+          // a requirement without an indirect value is a gap ("-"), not a zero
+          ...(withIndirect ? [{ name: l.indirect, value: rows.map((r) => (r.indirect == null ? "-" : pct(r.indirect))) }] : []),
+          {
+            name: `${l.threshold} ${threshold}`,
+            value: rows.map(() => threshold),
+            lineStyle: { type: "dashed" as const, color: "#fa8c16" },
+            itemStyle: { color: "#fa8c16" },
+            symbol: "none",
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -74,7 +95,9 @@ export function requirementsRadarOption(rows: { code: string; direct: number; in
  */
 export function trendOption(
   years: { year: string; requirements: { requirement: string; attainment: number }[] }[],
-  threshold: number, l: ChartLabels, cohortOf: (year: string) => string,
+  threshold: number,
+  l: ChartLabels,
+  cohortOf: (year: string) => string,
 ): EChartsOption {
   const codes = [...new Set(years.flatMap((y) => y.requirements.map((r) => r.requirement)))];
   return {
@@ -85,12 +108,25 @@ export function trendOption(
     xAxis: { type: "category", data: years.map((y) => cohortOf(y.year)), boundaryGap: years.length === 1 },
     yAxis: { type: "value", min: 0, max: 1, name: l.attainment },
     series: codes.map((code, i) => ({
-      type: "line" as const, name: code, symbolSize: 6, connectNulls: false,
+      type: "line" as const,
+      name: code,
+      symbolSize: 6,
+      connectNulls: false,
       data: years.map((y) => {
         const r = y.requirements.find((x) => x.requirement === code);
         return r ? pct(r.attainment) : null;
       }),
-      ...(i === 0 ? { markLine: { silent: true, symbol: "none", lineStyle: { color: "#fa8c16", type: "dashed" as const }, label: { position: "insideEndTop" as const, formatter: `${l.threshold} ${threshold}` }, data: [{ yAxis: threshold }] } } : {}),
+      ...(i === 0
+        ? {
+            markLine: {
+              silent: true,
+              symbol: "none",
+              lineStyle: { color: "#fa8c16", type: "dashed" as const },
+              label: { position: "insideEndTop" as const, formatter: `${l.threshold} ${threshold}` },
+              data: [{ yAxis: threshold }],
+            },
+          }
+        : {}),
     })),
   };
 }

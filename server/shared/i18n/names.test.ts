@@ -7,7 +7,8 @@ describe("localName: a name in the reader's language", () => {
     expect(localName("zh", "软件需求工程", "Software Requirements Engineering")).toBe("软件需求工程");
   });
   it("the Chinese name where there is no English one (none, empty or blank)", () => {
-    for (const en of [null, undefined, "", "  "]) expect(localName("en", "毛泽东思想和中国特色社会主义理论体系概论", en)).toBe("毛泽东思想和中国特色社会主义理论体系概论");
+    for (const en of [null, undefined, "", "  "])
+      expect(localName("en", "毛泽东思想和中国特色社会主义理论体系概论", en)).toBe("毛泽东思想和中国特色社会主义理论体系概论");
     expect(localName("en", null, null)).toBe("");
   });
 });

@@ -5,5 +5,5 @@
  */
 export function localName(locale: string, zh: string | null | undefined, en?: string | null): string {
   const english = en?.trim();
-  return locale === "en" && english ? english : zh ?? "";
+  return locale === "en" && english ? english : (zh ?? "");
 }

@@ -22,13 +22,49 @@
  */
 
 export const ALLOWED_TAGS: ReadonlySet<string> = new Set([
-  "p", "br", "hr", "b", "strong", "i", "em", "u", "s", "small", "sub", "sup", "span", "div",
-  "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
+  "p",
+  "br",
+  "hr",
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "s",
+  "small",
+  "sub",
+  "sup",
+  "span",
+  "div",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "ul",
+  "ol",
+  "li",
+  "blockquote",
 ]);
 const VOID_TAGS = new Set(["br", "hr"]);
 const CLASS_VALUE = /^[A-Za-z0-9 _-]*$/;
 /** Disallowed elements whose content is code or markup, not text: dropped with their content. */
-const DROP_CONTENT = new Set(["script", "style", "template", "iframe", "noscript", "noembed", "noframes", "textarea", "title", "xmp", "svg", "math", "object"]);
+const DROP_CONTENT = new Set([
+  "script",
+  "style",
+  "template",
+  "iframe",
+  "noscript",
+  "noembed",
+  "noframes",
+  "textarea",
+  "title",
+  "xmp",
+  "svg",
+  "math",
+  "object",
+]);
 
 type Attr = { name: string; value: string | null };
 type Token =
@@ -194,7 +230,15 @@ export function safeMarkup(html: string): string {
 // Properties
 
 /** SurveyJS properties that send answers elsewhere, navigate away or set cookies. */
-const FORBIDDEN_PROPERTIES = new Set(["navigateToUrl", "navigateToUrlOnCondition", "surveyId", "surveyPostId", "clientId", "cookieName", "choicesByUrl"]);
+const FORBIDDEN_PROPERTIES = new Set([
+  "navigateToUrl",
+  "navigateToUrlOnCondition",
+  "surveyId",
+  "surveyPostId",
+  "clientId",
+  "cookieName",
+  "choicesByUrl",
+]);
 /** Properties that load an image: only inline images (data:image/…), nothing from a server. */
 const IMAGE_PROPERTIES = new Set(["logo", "backgroundImage", "imageLink"]);
 /** Question types that render their own HTML outside SurveyJS's HTML hooks. */

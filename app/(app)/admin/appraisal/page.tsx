@@ -6,6 +6,7 @@ import { AppraisalView } from "./AppraisalView";
 export const generateMetadata = pageMetadata("appraisal");
 
 export default function AppraisalPage() {
-  return guardPage("appraisal", (user) =>
-    <AppraisalView canHr={hasRole(user, ...APPRAISAL_HR_ROLES)} canApprove={hasRole(user, ...APPRAISAL_APPROVE_ROLES)} />);
+  return guardPage("appraisal", (user) => (
+    <AppraisalView canHr={hasRole(user, ...APPRAISAL_HR_ROLES)} canApprove={hasRole(user, ...APPRAISAL_APPROVE_ROLES)} />
+  ));
 }

@@ -17,16 +17,30 @@ export function CoursesList() {
   const cn = useLocalName();
   const [params, setParams] = useListParams(["type"]);
   const type = TYPES.includes(params.type as CourseType) ? (params.type as CourseType) : undefined;
-  const query = useQuery(trpc.org.courses.queryOptions({ page: params.page, pageSize: params.pageSize, q: params.q, unitId: params.unitId, type }));
+  const query = useQuery(
+    trpc.org.courses.queryOptions({ page: params.page, pageSize: params.pageSize, q: params.q, unitId: params.unitId, type }),
+  );
   return (
     <ListPage
-      title={tn("courses")} params={params} setParams={setParams} query={query} rowKey="id" testid="courses-table"
-      filters={<>
-        <UnitSelect value={params.unitId} onChange={(unitId) => setParams({ unitId })} />
-        <Select allowClear placeholder={t("type")} style={{ minWidth: 160 }} value={type}
-          onChange={(v) => setParams({ type: v ?? undefined })}
-          options={TYPES.map((v) => ({ value: v, label: t(`courseTypes.${v as GroupKey<"admin.courseTypes">}`) }))} />
-      </>}
+      title={tn("courses")}
+      params={params}
+      setParams={setParams}
+      query={query}
+      rowKey="id"
+      testid="courses-table"
+      filters={
+        <>
+          <UnitSelect value={params.unitId} onChange={(unitId) => setParams({ unitId })} />
+          <Select
+            allowClear
+            placeholder={t("type")}
+            style={{ minWidth: 160 }}
+            value={type}
+            onChange={(v) => setParams({ type: v ?? undefined })}
+            options={TYPES.map((v) => ({ value: v, label: t(`courseTypes.${v as GroupKey<"admin.courseTypes">}`) }))}
+          />
+        </>
+      }
       columns={[
         { title: t("code"), dataIndex: "code" },
         { title: t("name"), dataIndex: "name", render: (v: string, r) => cn(v, r.nameEn) },

@@ -7,7 +7,11 @@ import { ResultsView } from "./ResultsView";
 export const generateMetadata = pageMetadata("results");
 
 export default function ResultsPage() {
-  return guardPage("results", (user) =>
-    <ResultsView canAdmin={hasRole(user, ...SCORING_ADMIN_ROLES)} canPublish={hasRole(user, ...CAMPAIGN_MANAGE_ROLES)}
-      seesProvisional={hasRole(user, ...PROVISIONAL_RESULTS_ROLES)} />);
+  return guardPage("results", (user) => (
+    <ResultsView
+      canAdmin={hasRole(user, ...SCORING_ADMIN_ROLES)}
+      canPublish={hasRole(user, ...CAMPAIGN_MANAGE_ROLES)}
+      seesProvisional={hasRole(user, ...PROVISIONAL_RESULTS_ROLES)}
+    />
+  ));
 }

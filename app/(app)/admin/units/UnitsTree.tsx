@@ -7,7 +7,16 @@ import { useMemo } from "react";
 import { useTRPC } from "../../../_components/trpc";
 import type { GroupKey } from "@/server/i18n/messages";
 
-type Unit = { id: number; code: string; name: string; nameEn: string | null; kind: string; parentId: number | null; programmes: number; staff: number };
+type Unit = {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: string;
+  parentId: number | null;
+  programmes: number;
+  staff: number;
+};
 type Node = Unit & { children?: Node[] };
 
 /** seesPeople: the staff counts link to the people list (PEOPLE_VIEW_ROLES only). */
@@ -22,12 +31,19 @@ export function UnitsTree({ seesPeople = false }: { seesPeople?: boolean }) {
     const roots: Node[] = [];
     for (const n of byId.values()) {
       const parent = n.parentId ? byId.get(n.parentId) : undefined;
-      if (parent) (parent.children ??= []).push(n); else roots.push(n);
+      if (parent) (parent.children ??= []).push(n);
+      else roots.push(n);
     }
     return roots;
   }, [q.data]);
   return (
-    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{tn("units")}</Typography.Title>}>
+    <Card
+      title={
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {tn("units")}
+        </Typography.Title>
+      }
+    >
       {q.error && <Typography.Text type="danger">{q.error.message}</Typography.Text>}
       {tree.length > 0 && (
         <Table<Node>
@@ -40,11 +56,34 @@ export function UnitsTree({ seesPeople = false }: { seesPeople?: boolean }) {
           scroll={{ x: "max-content" }}
           expandable={{ defaultExpandAllRows: true }}
           columns={[
-            { title: t("name"), dataIndex: "name", render: (v, u) => <span>{v}{u.nameEn && <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>{u.nameEn}</Typography.Text>}</span> },
+            {
+              title: t("name"),
+              dataIndex: "name",
+              render: (v, u) => (
+                <span>
+                  {v}
+                  {u.nameEn && (
+                    <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+                      {u.nameEn}
+                    </Typography.Text>
+                  )}
+                </span>
+              ),
+            },
             { title: t("code"), dataIndex: "code", responsive: ["sm"] },
             { title: t("kind"), dataIndex: "kind", render: (k: string) => <Tag>{t(`kinds.${k as GroupKey<"admin.kinds">}`)}</Tag> },
-            { title: t("programme"), dataIndex: "programmes", responsive: ["md"], render: (n: number, u) => n ? <Link href={`/admin/programmes?unitId=${u.id}`}>{n}</Link> : "—" },
-            { title: t("staff"), dataIndex: "staff", responsive: ["md"], render: (n: number, u) => !n ? "—" : seesPeople ? <Link href={`/admin/people?unitId=${u.id}&kind=staff`}>{n}</Link> : n },
+            {
+              title: t("programme"),
+              dataIndex: "programmes",
+              responsive: ["md"],
+              render: (n: number, u) => (n ? <Link href={`/admin/programmes?unitId=${u.id}`}>{n}</Link> : "—"),
+            },
+            {
+              title: t("staff"),
+              dataIndex: "staff",
+              responsive: ["md"],
+              render: (n: number, u) => (!n ? "—" : seesPeople ? <Link href={`/admin/people?unitId=${u.id}&kind=staff`}>{n}</Link> : n),
+            },
           ]}
         />
       )}

@@ -22,44 +22,94 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
   const trpc = useTRPC();
   const tasks = useQuery(trpc.respond.observations.queryOptions());
   const task = tasks.data?.find((x) => x.assignmentId === assignmentId);
-  const form = useQuery({ ...trpc.respond.form.queryOptions({ versionId: task?.versionId ?? 0 }), enabled: !!task?.versionId, staleTime: Infinity });
+  const form = useQuery({
+    ...trpc.respond.form.queryOptions({ versionId: task?.versionId ?? 0 }),
+    enabled: !!task?.versionId,
+    staleTime: Infinity,
+  });
   const submit = useMutation(trpc.respond.observe.mutationOptions());
   const [comment, setComment] = useState("");
   const [done, setDone] = useState(false);
   // The visit's date is the form's own question (听课日期): the browser refuses a future day
   // (max = today, Beijing time), as the server does.
-  const survey = useMemo(() => (form.data ? withMaxDate(form.data.survey, task?.dateQuestion ?? null, beijingToday()) : null),
-    [form.data, task?.dateQuestion]);
+  const survey = useMemo(
+    () => (form.data ? withMaxDate(form.data.survey, task?.dateQuestion ?? null, beijingToday()) : null),
+    [form.data, task?.dateQuestion],
+  );
 
-  const back = <Link href="/home"><Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>{t("back")}</Button></Link>;
+  const back = (
+    <Link href="/home">
+      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
+        {t("back")}
+      </Button>
+    </Link>
+  );
   if (tasks.isLoading) return <Spin />;
-  if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={t("errors.notFound")} /></Space>;
-  if (done || task.done) return <Card><Result status="success" title={t("submitted")} extra={back} /></Card>;
+  if (!task)
+    return (
+      <Space orientation="vertical">
+        {back}
+        <Alert type="warning" showIcon title={t("errors.notFound")} />
+      </Space>
+    );
+  if (done || task.done)
+    return (
+      <Card>
+        <Result status="success" title={t("submitted")} extra={back} />
+      </Card>
+    );
 
   const onComplete = completeWith<SurveyAnswers>(
     (answers) => submit.mutateAsync({ assignmentId, answers, comment: comment || undefined }),
-    () => setDone(true));
+    () => setDone(true),
+  );
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
       {back}
       <Card size="small">
-        <Typography.Title level={4} style={{ margin: 0 }}>{cn(task.courseName, task.courseNameEn)}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {cn(task.courseName, task.courseNameEn)}
+        </Typography.Title>
         <Space wrap size={[16, 4]} style={{ marginTop: 4 }}>
-          <Typography.Text type="secondary">{tf("teacher")}：{task.teacherName}</Typography.Text>
-          <Typography.Text type="secondary">{tf("section")}：{task.sectionCode}</Typography.Text>
+          <Typography.Text type="secondary">
+            {tf("teacher")}：{task.teacherName}
+          </Typography.Text>
+          <Typography.Text type="secondary">
+            {tf("section")}：{task.sectionCode}
+          </Typography.Text>
         </Space>
-        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0" }}>{t("named")}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0" }}>
+          {t("named")}
+        </Typography.Paragraph>
         <Form layout="vertical" style={{ maxWidth: 480 }}>
-          {task.dateQuestion && <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "0 0 8px" }} data-testid="date-in-form">{t("dateInForm")}</Typography.Paragraph>}
+          {task.dateQuestion && (
+            <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "0 0 8px" }} data-testid="date-in-form">
+              {t("dateInForm")}
+            </Typography.Paragraph>
+          )}
           <Form.Item label={t("comment")} style={{ marginBottom: 0 }}>
-            <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 6 }} />
+            <Input.TextArea
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              maxLength={2000}
+              autoSize={{ minRows: 2, maxRows: 6 }}
+            />
           </Form.Item>
         </Form>
       </Card>
-      {survey
-        ? <SurveyForm texts={surveyTexts} survey={survey} locale={locale} mode="respond" draftKey={`obs:${assignmentId}:${task.versionId}`} onComplete={onComplete} />
-        : <Spin />}
+      {survey ? (
+        <SurveyForm
+          texts={surveyTexts}
+          survey={survey}
+          locale={locale}
+          mode="respond"
+          draftKey={`obs:${assignmentId}:${task.versionId}`}
+          onComplete={onComplete}
+        />
+      ) : (
+        <Spin />
+      )}
     </Space>
   );
 }

@@ -25,24 +25,59 @@ export function SelfView({ targetId }: { targetId: number }) {
   const submit = useMutation(trpc.respond.selfEvaluate.mutationOptions());
   const [done, setDone] = useState(false);
 
-  const back = <Link href="/home"><Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>{tf("doneAll")}</Button></Link>;
+  const back = (
+    <Link href="/home">
+      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
+        {tf("doneAll")}
+      </Button>
+    </Link>
+  );
   if (tasks.isLoading) return <Spin />;
-  if (!task) return <Space orientation="vertical">{back}<Alert type="warning" showIcon title={tf("notFound")} /></Space>;
-  if (done || task.done) return <Card><Result status="success" title={t("submitted")} subTitle={cn(task.courseName, task.courseNameEn)} extra={back} /></Card>;
+  if (!task)
+    return (
+      <Space orientation="vertical">
+        {back}
+        <Alert type="warning" showIcon title={tf("notFound")} />
+      </Space>
+    );
+  if (done || task.done)
+    return (
+      <Card>
+        <Result status="success" title={t("submitted")} subTitle={cn(task.courseName, task.courseNameEn)} extra={back} />
+      </Card>
+    );
 
-  const onComplete = completeWith<SurveyAnswers>((answers) => submit.mutateAsync({ targetId, answers }), () => setDone(true));
+  const onComplete = completeWith<SurveyAnswers>(
+    (answers) => submit.mutateAsync({ targetId, answers }),
+    () => setDone(true),
+  );
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%", maxWidth: 900, margin: "0 auto", display: "flex" }}>
       {back}
       <Card size="small">
-        <Typography.Title level={4} style={{ margin: 0 }}>{t("title")}：{cn(task.courseName, task.courseNameEn)}</Typography.Title>
-        <Typography.Text type="secondary">{tf("section")}：{task.sectionCode} · {task.campaignName}</Typography.Text>
-        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0 0" }}>{t("named")}</Typography.Paragraph>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t("title")}：{cn(task.courseName, task.courseNameEn)}
+        </Typography.Title>
+        <Typography.Text type="secondary">
+          {tf("section")}：{task.sectionCode} · {task.campaignName}
+        </Typography.Text>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: "8px 0 0" }}>
+          {t("named")}
+        </Typography.Paragraph>
       </Card>
-      {form.data
-        ? <SurveyForm texts={surveyTexts} survey={form.data.survey} locale={locale} mode="respond" draftKey={`self:${task.campaignId}:${task.versionId}:${targetId}`} onComplete={onComplete} />
-        : <Spin />}
+      {form.data ? (
+        <SurveyForm
+          texts={surveyTexts}
+          survey={form.data.survey}
+          locale={locale}
+          mode="respond"
+          draftKey={`self:${task.campaignId}:${task.versionId}:${targetId}`}
+          onComplete={onComplete}
+        />
+      ) : (
+        <Spin />
+      )}
     </Space>
   );
 }

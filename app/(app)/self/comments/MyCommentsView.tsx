@@ -14,15 +14,39 @@ export function MyCommentsView() {
   const q = useQuery(trpc.comments.mine.queryOptions());
   return (
     <Space orientation="vertical" size={12} style={{ width: "100%", maxWidth: 900 }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>{t("mine.title")}</Typography.Title>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t("mine.intro")}</Typography.Paragraph>
-      {q.isLoading && <Card><Spin /></Card>}
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("mine.title")}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t("mine.intro")}
+      </Typography.Paragraph>
+      {q.isLoading && (
+        <Card>
+          <Spin />
+        </Card>
+      )}
       {q.error && <Alert type="error" showIcon title={q.error.message} />}
-      {q.data && q.data.length === 0 && <Card><Empty description={t("mine.empty")} /></Card>}
+      {q.data && q.data.length === 0 && (
+        <Card>
+          <Empty description={t("mine.empty")} />
+        </Card>
+      )}
       {q.data?.map((g) => (
-        <Card key={g.targetId} size="small" data-testid="my-comments"
-          title={<span style={{ whiteSpace: "normal" }}>{g.courseCode} {cn(g.courseName, g.courseNameEn)} · {g.sectionCode}</span>}
-          extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{g.campaignName}</Typography.Text>}>
+        <Card
+          key={g.targetId}
+          size="small"
+          data-testid="my-comments"
+          title={
+            <span style={{ whiteSpace: "normal" }}>
+              {g.courseCode} {cn(g.courseName, g.courseNameEn)} · {g.sectionCode}
+            </span>
+          }
+          extra={
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {g.campaignName}
+            </Typography.Text>
+          }
+        >
           {g.questions.map((qq) => (
             <div key={qq.question} style={{ marginBottom: 12 }}>
               <Space>
@@ -30,7 +54,11 @@ export function MyCommentsView() {
                 <Tag>{t("mine.count", { n: qq.texts.length })}</Tag>
               </Space>
               <ul style={{ margin: "6px 0 0", paddingInlineStart: 20 }}>
-                {qq.texts.map((text, i) => <li key={i} data-testid="my-comment" style={{ marginBottom: 4, wordBreak: "break-word" }}>{text}</li>)}
+                {qq.texts.map((text, i) => (
+                  <li key={i} data-testid="my-comment" style={{ marginBottom: 4, wordBreak: "break-word" }}>
+                    {text}
+                  </li>
+                ))}
               </ul>
             </div>
           ))}

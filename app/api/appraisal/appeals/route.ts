@@ -12,14 +12,24 @@ export const runtime = "nodejs";
 // the teacher files a 复核 (or, after a rejected one, a 申诉) with evidence attached. The
 // attachment's size and type are checked (server/appraisal/appeals.ts checkAttachment); the body
 // is refused beyond the attachment's limit plus room for the form (413).
-export const POST = routeHandler(async (_req, _locale, body) => {
-  const signedIn = await currentUser();
-  if (signedIn && !hasRole(signedIn, "teacher")) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const { user, form } = await readUpload(signedIn, body);
-  const field = (name: string) => { const v = form.get(name); return typeof v === "string" ? v : undefined; };
-  const input = fileInput.parse({ schoolYear: field("schoolYear"), subject: field("subject"), reason: field("reason") });
-  const file = form.get("attachment");
-  const attachment = file && typeof file !== "string" && file.size > 0 ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
-  const appeal = await fileAppeal(await getDb(), user, () => new Date(), input, attachment);
-  return Response.json({ id: appeal.id, stage: appeal.stage, status: appeal.status, attachmentName: appeal.attachmentName });
-}, { maxBodyBytes: ATTACHMENT_MAX_BYTES + 64 * 1024, tooLarge: { code: "appraisal.errors.attachmentTooLarge", params: { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 } } });
+export const POST = routeHandler(
+  async (_req, _locale, body) => {
+    const signedIn = await currentUser();
+    if (signedIn && !hasRole(signedIn, "teacher")) throw new DomainError("FORBIDDEN", "errors.forbidden");
+    const { user, form } = await readUpload(signedIn, body);
+    const field = (name: string) => {
+      const v = form.get(name);
+      return typeof v === "string" ? v : undefined;
+    };
+    const input = fileInput.parse({ schoolYear: field("schoolYear"), subject: field("subject"), reason: field("reason") });
+    const file = form.get("attachment");
+    const attachment =
+      file && typeof file !== "string" && file.size > 0 ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
+    const appeal = await fileAppeal(await getDb(), user, () => new Date(), input, attachment);
+    return Response.json({ id: appeal.id, stage: appeal.stage, status: appeal.status, attachmentName: appeal.attachmentName });
+  },
+  {
+    maxBodyBytes: ATTACHMENT_MAX_BYTES + 64 * 1024,
+    tooLarge: { code: "appraisal.errors.attachmentTooLarge", params: { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 } },
+  },
+);

@@ -9,8 +9,14 @@ export const runtime = "nodejs";
 // Multipart upload of an offering's gradebook (fields sectionId, assessments, scores): checked
 // in full, then the section's items and scores replaced in one transaction; 400 with every
 // problem (file, row, column, reason) and nothing changed otherwise.
-export const POST = routeHandler(async (_req, locale, body) => {
-  const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
-  const { user, form: formData } = await readUpload(signedIn, body);
-  return Response.json(await handleGradebookUpload({ db, user, locale, formData }));
-}, { maxBodyBytes: 2 * MAX_FILE_BYTES + 64 * 1024, tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } } });
+export const POST = routeHandler(
+  async (_req, locale, body) => {
+    const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
+    const { user, form: formData } = await readUpload(signedIn, body);
+    return Response.json(await handleGradebookUpload({ db, user, locale, formData }));
+  },
+  {
+    maxBodyBytes: 2 * MAX_FILE_BYTES + 64 * 1024,
+    tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } },
+  },
+);

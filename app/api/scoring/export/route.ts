@@ -25,10 +25,15 @@ export const GET = routeHandler(async (req) => {
   const campaignId = parseId(q.get("campaign")) ?? undefined;
   const db = await getDb();
   const { ids, name } = await exportScope(db, user, { campaignId, schoolYear: q.get("year") ?? undefined }, format);
-  const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || "export";
-  const body = format === "xlsx"
-    ? (Readable.toWeb(exportXlsx(db, ids)) as ReadableStream<Uint8Array>)
-    : (Readable.toWeb(Readable.from(bytes(exportCsv(db, ids)))) as ReadableStream<Uint8Array>);
+  const safe =
+    name
+      .replace(/[\\/:*?"<>|\r\n\t]+/g, "_")
+      .trim()
+      .slice(0, 80) || "export";
+  const body =
+    format === "xlsx"
+      ? (Readable.toWeb(exportXlsx(db, ids)) as ReadableStream<Uint8Array>)
+      : (Readable.toWeb(Readable.from(bytes(exportCsv(db, ids)))) as ReadableStream<Uint8Array>);
   return new Response(body, {
     headers: {
       "content-type": format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",

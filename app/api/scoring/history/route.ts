@@ -12,11 +12,17 @@ export const runtime = "nodejs";
 // POST /api/scoring/history (multipart, field file): past terms' responses from another system
 // in the long format; checked, imported as closed campaigns and the figures recomputed
 // (server/scoring/history.ts). Problems come back with row and column, and nothing is stored.
-export const POST = routeHandler(async (_req, locale, body) => {
-  const signedIn = await currentUser();
-  if (signedIn && !hasRole(signedIn, ...SCORING_ADMIN_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const { user, form } = await readUpload(signedIn, body);
-  const file = uploadedFile(form);
-  const result = await importHistoryFile(await getDb(), user.id, new Uint8Array(await file.arrayBuffer()), locale, new Date());
-  return Response.json(result);
-}, { maxBodyBytes: HISTORY_MAX_BYTES + 64 * 1024, tooLarge: { code: "scoring.longFormat.tooLarge", params: { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 } } });
+export const POST = routeHandler(
+  async (_req, locale, body) => {
+    const signedIn = await currentUser();
+    if (signedIn && !hasRole(signedIn, ...SCORING_ADMIN_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
+    const { user, form } = await readUpload(signedIn, body);
+    const file = uploadedFile(form);
+    const result = await importHistoryFile(await getDb(), user.id, new Uint8Array(await file.arrayBuffer()), locale, new Date());
+    return Response.json(result);
+  },
+  {
+    maxBodyBytes: HISTORY_MAX_BYTES + 64 * 1024,
+    tooLarge: { code: "scoring.longFormat.tooLarge", params: { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 } },
+  },
+);

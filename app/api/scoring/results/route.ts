@@ -15,7 +15,11 @@ export const GET = routeHandler(async (req) => {
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   const policyId = idParam(new URL(req.url).searchParams.get("policy"), "scoring.errors.resultsPolicy");
   const { stream, name } = await resultsWorkbook(await getDb(), () => new Date(), user, policyId, localeOf(req));
-  const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || "results";
+  const safe =
+    name
+      .replace(/[\\/:*?"<>|\r\n\t]+/g, "_")
+      .trim()
+      .slice(0, 80) || "results";
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
     headers: {
       "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -14,15 +14,17 @@ const MAX_BODY_BYTES = 3 * FILE_MAX_CHARS + 64 * 1024;
 async function handler(req: Request) {
   const refused = await refuseAtTheDoor(req, { maxBodyBytes: MAX_BODY_BYTES });
   if (refused) return refused;
-  return answeringDomainErrors(req, async () => fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: await bufferedRequest(req, MAX_BODY_BYTES),
-    router: appRouter,
-    createContext: createRequestContext,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path}:`, error.cause ?? error);
-    },
-  }));
+  return answeringDomainErrors(req, async () =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: await bufferedRequest(req, MAX_BODY_BYTES),
+      router: appRouter,
+      createContext: createRequestContext,
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path}:`, error.cause ?? error);
+      },
+    }),
+  );
 }
 
 export { handler as GET, handler as POST };

@@ -21,32 +21,54 @@ export default async function RespondPage({ params }: { params: Promise<{ campai
   const p = await params;
   const [campaignId, targetId] = [parseId(p.campaignId) ?? notFound(), parseId(p.targetId) ?? notFound()];
   const api = await serverApi();
-  const [pending, locale, messages, t] = await Promise.all([api.respond.pending(), getLocale(), getMessages(), getTranslations("respond.form")]);
+  const [pending, locale, messages, t] = await Promise.all([
+    api.respond.pending(),
+    getLocale(),
+    getMessages(),
+    getTranslations("respond.form"),
+  ]);
   const campaign = pending.find((c) => c.campaignId === campaignId);
   const target = campaign?.targets.find((x) => x.targetId === targetId);
   if (!campaign || !target) {
     return (
       <div className="s-stack">
-        <Link href="/home" className="s-back">← {t("back")}</Link>
-        <p className="s-note s-note--warning" role="alert">{t("notFound")}</p>
+        <Link href="/home" className="s-back">
+          ← {t("back")}
+        </Link>
+        <p className="s-note s-note--warning" role="alert">
+          {t("notFound")}
+        </p>
       </div>
     );
   }
   const form = await api.respond.form({ versionId: campaign.versionId });
   const r = (messages as { respond: Record<string, unknown> }).respond;
   const texts = {
-    form: r.form, pending: r.pending,
+    form: r.form,
+    pending: r.pending,
     survey: { draftRestored: r.draftRestored, submitFailed: r.submitFailed, serverRejected: r.serverRejected, tooLong: r.tooLong },
   } as RespondTexts;
   const lang = locale === "en" ? "en" : "zh";
   return (
     <RespondForm
       campaign={{
-        campaignId, versionId: campaign.versionId,
-        targets: campaign.targets.map((x) => ({ targetId: x.targetId, issued: x.issued, courseName: localName(locale, x.courseName, x.courseNameEn) })),
+        campaignId,
+        versionId: campaign.versionId,
+        targets: campaign.targets.map((x) => ({
+          targetId: x.targetId,
+          issued: x.issued,
+          courseName: localName(locale, x.courseName, x.courseNameEn),
+        })),
       }}
-      target={{ targetId, courseName: localName(locale, target.courseName, target.courseNameEn), teacherName: target.teacherName, sectionCode: target.sectionCode }}
-      survey={form.survey} texts={texts} locale={lang}
+      target={{
+        targetId,
+        courseName: localName(locale, target.courseName, target.courseNameEn),
+        teacherName: target.teacherName,
+        sectionCode: target.sectionCode,
+      }}
+      survey={form.survey}
+      texts={texts}
+      locale={lang}
       plainHtml={plainFirstPage(form.survey, { locale: lang, cssVariables: SURVEY_THEME.cssVariables })}
     />
   );

@@ -8,6 +8,7 @@ import { parseId } from "@/server/kernel/ids";
 export const generateMetadata = pageMetadata("teacherAppraisal");
 
 export default function TeacherAppraisalPage({ params }: { params: Promise<{ teacherId: string }> }) {
-  return guardPage("teacherAppraisal", async (user) =>
-    <TeacherAppraisalView teacherId={parseId((await params).teacherId) ?? notFound()} canHr={hasRole(user, ...APPRAISAL_HR_ROLES)} />);
+  return guardPage("teacherAppraisal", async (user) => (
+    <TeacherAppraisalView teacherId={parseId((await params).teacherId) ?? notFound()} canHr={hasRole(user, ...APPRAISAL_HR_ROLES)} />
+  ));
 }

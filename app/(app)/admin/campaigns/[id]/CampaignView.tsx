@@ -51,34 +51,53 @@ export function CampaignView({ id, initial }: { id: number; initial: Detail }) {
 
   const body = (key: TabKey) => {
     switch (key) {
-      case "overview": return <OverviewTab detail={d} onTab={go} />;
-      case "assignment": return <AssignmentTab detail={d} />;
-      case "observations": return <ObservationsTab detail={d} />;
-      case "records": return <RecordsTab detail={d} />;
-      case "reports": return <ReportsTab detail={d} />;
-      case "rates": return <RatesTab detail={d} />;
-      case "invitations": return <InvitationsTab detail={d} />;
+      case "overview":
+        return <OverviewTab detail={d} onTab={go} />;
+      case "assignment":
+        return <AssignmentTab detail={d} />;
+      case "observations":
+        return <ObservationsTab detail={d} />;
+      case "records":
+        return <RecordsTab detail={d} />;
+      case "reports":
+        return <ReportsTab detail={d} />;
+      case "rates":
+        return <RatesTab detail={d} />;
+      case "invitations":
+        return <InvitationsTab detail={d} />;
     }
   };
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Link href="/admin/campaigns"><ArrowLeftOutlined /> {t("admin.list.title")}</Link>
-      <Card styles={{ body: { paddingTop: 8 } }}
-        title={(
+      <Link href="/admin/campaigns">
+        <ArrowLeftOutlined /> {t("admin.list.title")}
+      </Link>
+      <Card
+        styles={{ body: { paddingTop: 8 } }}
+        title={
           <div style={{ whiteSpace: "normal", padding: "8px 0" }}>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="campaign-name">{c.name}</Typography.Title>
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="campaign-name">
+              {c.name}
+            </Typography.Title>
             <Space size={4} wrap style={{ marginTop: 4 }}>
               <StateTag state={c.state} />
               <Tag>{t(`kinds.${c.kind}`)}</Tag>
               {!d.manage && <Tag data-testid="follow-tag">{t("admin.list.follow")}</Tag>}
             </Space>
           </div>
-        )}>
+        }
+      >
         {!d.manage && <Typography.Paragraph type="secondary">{t("admin.detail.followIntro")}</Typography.Paragraph>}
-        <Tabs activeKey={active} onChange={go} data-testid="campaign-tabs" destroyOnHidden
-          size={mobile ? "small" : "middle"} tabBarGutter={mobile ? 16 : undefined}
-          items={shown.map((x) => ({ key: x.key, label: <span data-testid={`tab-${x.key}`}>{x.label}</span>, children: body(x.key) }))} />
+        <Tabs
+          activeKey={active}
+          onChange={go}
+          data-testid="campaign-tabs"
+          destroyOnHidden
+          size={mobile ? "small" : "middle"}
+          tabBarGutter={mobile ? 16 : undefined}
+          items={shown.map((x) => ({ key: x.key, label: <span data-testid={`tab-${x.key}`}>{x.label}</span>, children: body(x.key) }))}
+        />
       </Card>
     </Space>
   );

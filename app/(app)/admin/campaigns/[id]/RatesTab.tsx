@@ -37,7 +37,13 @@ export function RatesTab({ detail }: { detail: Detail }) {
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="rates">
       {detail.campaign.source === "import" && <Alert type="info" showIcon title={t("admin.rates.imported")} data-testid="rates-imported" />}
       <Space wrap size="large" align="center">
-        <Progress type="dashboard" percent={pct} size={110} format={(p) => (total?.rate == null ? "—" : `${p}%`)} data-testid="rate-total" />
+        <Progress
+          type="dashboard"
+          percent={pct}
+          size={110}
+          format={(p) => (total?.rate == null ? "—" : `${p}%`)}
+          data-testid="rate-total"
+        />
         {total && (
           <Space wrap size="large">
             <Figure label={eligibleLabel} value={total.eligible} testid="rate-eligible" />
@@ -49,31 +55,87 @@ export function RatesTab({ detail }: { detail: Detail }) {
       </Space>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {obs ? t("admin.rates.observationHelp") : t("admin.rates.help")}
-        {open && rates.dataUpdatedAt > 0 && ` ${t("admin.rates.updated", { when: format.dateTime(new Date(rates.dataUpdatedAt), { timeStyle: "medium" }) })}`}
+        {open &&
+          rates.dataUpdatedAt > 0 &&
+          ` ${t("admin.rates.updated", { when: format.dateTime(new Date(rates.dataUpdatedAt), { timeStyle: "medium" }) })}`}
       </Typography.Text>
-      <Segmented<Dim> value={by} onChange={setBy} data-testid="rates-by" options={dims.map((d) => ({ value: d, label: t(`admin.rates.by.${d}`) }))} />
+      <Segmented<Dim>
+        value={by}
+        onChange={setBy}
+        data-testid="rates-by"
+        options={dims.map((d) => ({ value: d, label: t(`admin.rates.by.${d}`) }))}
+      />
       {rates.error && <Typography.Text type="danger">{rates.error.message}</Typography.Text>}
-      <Table<Row> size="small" data-testid="rates-table" loading={rates.isLoading} dataSource={rates.data?.rows ?? []}
-        rowKey={(r) => String(r.id)} scroll={{ x: "max-content" }} locale={{ emptyText: t("admin.rates.empty") }}
+      <Table<Row>
+        size="small"
+        data-testid="rates-table"
+        loading={rates.isLoading}
+        dataSource={rates.data?.rows ?? []}
+        rowKey={(r) => String(r.id)}
+        scroll={{ x: "max-content" }}
+        locale={{ emptyText: t("admin.rates.empty") }}
         pagination={{ pageSize: 20, hideOnSinglePage: true, size: "small" }}
         columns={[
-          { title: t(`admin.rates.by.${by}`), key: "name", render: (_, r) => (
-            <div style={{ whiteSpace: "normal", minWidth: 120, maxWidth: 300 }}>
-              {by === "section" ? cn(r.course ?? r.name, r.courseEn) : by === "unit" ? unitName(r.id, r.name) : cn(r.name, r.nameEn) || "—"}
-              <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {[r.code, by === "section" ? r.teachers : null].filter(Boolean).join(" · ")}
-              </Typography.Text></div>
-            </div>
-          ) },
-          { title: t("admin.rates.rate"), key: "rate", sorter: (a, b) => (a.rate ?? -1) - (b.rate ?? -1),
-            render: (_, r) => <RateBar rate={r.rate} width={130} responded={r.answered === null || r.declined === null ? undefined : r.answered + r.declined} eligible={r.eligible} /> },
-          { title: eligibleLabel, dataIndex: "eligible", align: "right", render: num, sorter: (a, b) => a.eligible - b.eligible, responsive: ["md"] },
+          {
+            title: t(`admin.rates.by.${by}`),
+            key: "name",
+            render: (_, r) => (
+              <div style={{ whiteSpace: "normal", minWidth: 120, maxWidth: 300 }}>
+                {by === "section"
+                  ? cn(r.course ?? r.name, r.courseEn)
+                  : by === "unit"
+                    ? unitName(r.id, r.name)
+                    : cn(r.name, r.nameEn) || "—"}
+                <div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {[r.code, by === "section" ? r.teachers : null].filter(Boolean).join(" · ")}
+                  </Typography.Text>
+                </div>
+              </div>
+            ),
+          },
+          {
+            title: t("admin.rates.rate"),
+            key: "rate",
+            sorter: (a, b) => (a.rate ?? -1) - (b.rate ?? -1),
+            render: (_, r) => (
+              <RateBar
+                rate={r.rate}
+                width={130}
+                responded={r.answered === null || r.declined === null ? undefined : r.answered + r.declined}
+                eligible={r.eligible}
+              />
+            ),
+          },
+          {
+            title: eligibleLabel,
+            dataIndex: "eligible",
+            align: "right",
+            render: num,
+            sorter: (a, b) => a.eligible - b.eligible,
+            responsive: ["md"],
+          },
           { title: answeredLabel, dataIndex: "answered", align: "right", render: num, responsive: ["md"] },
-          ...(obs ? [] : [
-            { title: t("admin.rates.declined"), dataIndex: "declined", align: "right" as const, render: num, responsive: ["md" as const] },
-            { title: t("admin.rates.started"), dataIndex: "started", align: "right" as const, render: num, responsive: ["md" as const] },
-          ]),
-        ]} />
+          ...(obs
+            ? []
+            : [
+                {
+                  title: t("admin.rates.declined"),
+                  dataIndex: "declined",
+                  align: "right" as const,
+                  render: num,
+                  responsive: ["md" as const],
+                },
+                {
+                  title: t("admin.rates.started"),
+                  dataIndex: "started",
+                  align: "right" as const,
+                  render: num,
+                  responsive: ["md" as const],
+                },
+              ]),
+        ]}
+      />
     </Space>
   );
 }

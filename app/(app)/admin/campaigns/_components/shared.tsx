@@ -51,16 +51,32 @@ export function useMobile() {
 /** Errors of mutations as antd messages (the server words them in the user's language). */
 export function useErrorToast() {
   const { message } = App.useApp();
-  return (e: { message: string }) => { void message.error(e.message); };
+  return (e: { message: string }) => {
+    void message.error(e.message);
+  };
 }
 
 export function StateTag({ state }: { state: string }) {
   const t = useTranslations("campaigns");
-  return <Tag color={STATE_COLOR[state]} data-testid="campaign-state">{t(`states.${state as GroupKey<"campaigns.states">}`)}</Tag>;
+  return (
+    <Tag color={STATE_COLOR[state]} data-testid="campaign-state">
+      {t(`states.${state as GroupKey<"campaigns.states">}`)}
+    </Tag>
+  );
 }
 
 /** A rate as a bar with its percentage ("—" when nobody is eligible), and "responded / eligible" under it. */
-export function RateBar({ rate, width = 140, responded, eligible }: { rate: number | null; width?: number; responded?: number; eligible?: number }) {
+export function RateBar({
+  rate,
+  width = 140,
+  responded,
+  eligible,
+}: {
+  rate: number | null;
+  width?: number;
+  responded?: number;
+  eligible?: number;
+}) {
   const format = useFormatter();
   if (rate === null) return <Typography.Text type="secondary">—</Typography.Text>;
   const pct = Math.round(rate * 1000) / 10;
@@ -68,7 +84,10 @@ export function RateBar({ rate, width = 140, responded, eligible }: { rate: numb
     <div style={{ width }}>
       <Progress percent={pct} size="small" style={{ margin: 0 }} format={(p) => `${p}%`} status={pct >= 100 ? "success" : "normal"} />
       {eligible !== undefined && responded !== undefined && (
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{`${format.number(responded)} / ${format.number(eligible)}`}</Typography.Text>
+        <Typography.Text
+          type="secondary"
+          style={{ fontSize: 12 }}
+        >{`${format.number(responded)} / ${format.number(eligible)}`}</Typography.Text>
       )}
     </div>
   );
@@ -88,10 +107,18 @@ export function InstrumentFields({ groups, versions }: { groups: GroupOfKind[]; 
       {groups.map((g) => {
         const list = versions[g.instrumentKind] ?? [];
         return (
-          <Form.Item key={g.group} name={["instruments", g.group]} label={t(`raterGroups.${g.group}`)}
-            extra={list.length === 0 ? t("admin.form.noApproved") : undefined}>
-            <Select allowClear placeholder={t("admin.form.noInstrument")} data-testid={`instrument-${g.group}`}
-              options={list.map((v) => ({ value: v.id, label: versionLabel(v, name) }))} />
+          <Form.Item
+            key={g.group}
+            name={["instruments", g.group]}
+            label={t(`raterGroups.${g.group}`)}
+            extra={list.length === 0 ? t("admin.form.noApproved") : undefined}
+          >
+            <Select
+              allowClear
+              placeholder={t("admin.form.noInstrument")}
+              data-testid={`instrument-${g.group}`}
+              options={list.map((v) => ({ value: v.id, label: versionLabel(v, name) }))}
+            />
           </Form.Item>
         );
       })}
@@ -106,7 +133,8 @@ export function defaultInstruments(groups: GroupOfKind[], versions: FormOptions[
 
 /** The chosen versions as the API takes them (groups left empty are left out). */
 export function chosenInstruments(value: Record<string, number | undefined> | undefined) {
-  return Object.entries(value ?? {}).filter(([, id]) => id !== undefined && id !== null)
+  return Object.entries(value ?? {})
+    .filter(([, id]) => id !== undefined && id !== null)
     .map(([raterGroup, instrumentVersionId]) => ({ raterGroup: raterGroup as never, instrumentVersionId: instrumentVersionId as number }));
 }
 
@@ -115,8 +143,12 @@ export function Figure({ label, value, testid }: { label: string; value: number 
   const format = useFormatter();
   return (
     <Space orientation="vertical" size={0} style={{ minWidth: 80 }} data-testid={testid}>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{label}</Typography.Text>
-      <Typography.Text strong style={{ fontSize: 20 }}>{typeof value === "number" ? format.number(value) : value}</Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {label}
+      </Typography.Text>
+      <Typography.Text strong style={{ fontSize: 20 }}>
+        {typeof value === "number" ? format.number(value) : value}
+      </Typography.Text>
     </Space>
   );
 }

@@ -8,8 +8,12 @@ import { parseId } from "@/server/kernel/ids";
 
 export const generateMetadata = pageMetadata("instrument");
 
-export default function InstrumentPage({ params, searchParams }: {
-  params: Promise<{ id: string }>; searchParams: Promise<{ v?: string }>;
+export default function InstrumentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ v?: string }>;
 }) {
   return guardPage("instrument", async (user) => {
     const id = parseId((await params).id) ?? notFound();

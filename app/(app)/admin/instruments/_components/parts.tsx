@@ -29,15 +29,29 @@ export function problemsOf(error: unknown): Problem[] {
 /** Problems with their JSON path, one per line. */
 export function ProblemList({ problems, title, testid = "problems" }: { problems: Problem[]; title?: ReactNode; testid?: string }) {
   return (
-    <Alert type="error" showIcon data-testid={testid} title={title}
-      description={(
-        <List size="small" dataSource={problems} style={{ maxHeight: 360, overflow: "auto" }}
+    <Alert
+      type="error"
+      showIcon
+      data-testid={testid}
+      title={title}
+      description={
+        <List
+          size="small"
+          dataSource={problems}
+          style={{ maxHeight: 360, overflow: "auto" }}
           renderItem={(p) => (
             <List.Item style={{ paddingInline: 0, display: "block" }}>
-              {p.path && <Typography.Text code style={{ wordBreak: "break-all" }}>{p.path}</Typography.Text>} <span>{p.message}</span>
+              {p.path && (
+                <Typography.Text code style={{ wordBreak: "break-all" }}>
+                  {p.path}
+                </Typography.Text>
+              )}{" "}
+              <span>{p.message}</span>
             </List.Item>
-          )} />
-      )} />
+          )}
+        />
+      }
+    />
   );
 }
 
@@ -48,14 +62,16 @@ export function UploadInstrument({ label, onDone }: { label: string; onDone?: (r
   const t = useTranslations("instruments");
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [result, setResult] = useState<UploadResult | null>(null);
-  const upload = useMutation(trpc.instruments.upload.mutationOptions({
-    onSuccess: (r) => {
-      setResult(r);
-      void qc.invalidateQueries({ queryKey: trpc.instruments.pathKey() });
-      onDone?.(r);
-    },
-    onError: (e) => setProblems(problemsOf(e)),
-  }));
+  const upload = useMutation(
+    trpc.instruments.upload.mutationOptions({
+      onSuccess: (r) => {
+        setResult(r);
+        void qc.invalidateQueries({ queryKey: trpc.instruments.pathKey() });
+        onDone?.(r);
+      },
+      onError: (e) => setProblems(problemsOf(e)),
+    }),
+  );
 
   async function read(file: File) {
     setProblems(null);
@@ -72,13 +88,33 @@ export function UploadInstrument({ label, onDone }: { label: string; onDone?: (r
 
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
-      <Upload accept=".json,application/json" showUploadList={false} multiple={false} disabled={upload.isPending}
-        beforeUpload={(f) => { void read(f); return false; }} data-testid="instrument-upload">
-        <Button icon={<UploadOutlined />} loading={upload.isPending}>{upload.isPending ? t("upload.uploading") : label}</Button>
+      <Upload
+        accept=".json,application/json"
+        showUploadList={false}
+        multiple={false}
+        disabled={upload.isPending}
+        beforeUpload={(f) => {
+          void read(f);
+          return false;
+        }}
+        data-testid="instrument-upload"
+      >
+        <Button icon={<UploadOutlined />} loading={upload.isPending}>
+          {upload.isPending ? t("upload.uploading") : label}
+        </Button>
       </Upload>
       {result && (
-        <Alert type={result.status === "created" ? "success" : "info"} showIcon data-testid="upload-result" data-status={result.status}
-          title={result.status === "created" ? t("upload.created", { key: result.key, version: result.version }) : t("upload.unchanged", { version: result.version })} />
+        <Alert
+          type={result.status === "created" ? "success" : "info"}
+          showIcon
+          data-testid="upload-result"
+          data-status={result.status}
+          title={
+            result.status === "created"
+              ? t("upload.created", { key: result.key, version: result.version })
+              : t("upload.unchanged", { version: result.version })
+          }
+        />
       )}
       {problems && problems.length > 0 && (
         <ProblemList testid="upload-problems" problems={problems} title={t("upload.problems", { count: problems.length })} />
@@ -101,9 +137,18 @@ function Value({ v, other }: { v: Change["before"]; other?: Change["before"] }) 
   if (typeof v === "boolean") return <>{v ? t("yes") : t("no")}</>;
   if (isBi(v)) {
     // Show the language that changed: the reader's, or the other one when only it did.
-    const lang = isBi(other) && other[locale] === v[locale] && other.en !== v.en ? "en"
-      : isBi(other) && other[locale] === v[locale] && other.zh !== v.zh ? "zh" : locale;
-    return <>{lang !== locale && <Tag>{lang === "en" ? "EN" : "中"}</Tag>}{v[lang]}</>;
+    const lang =
+      isBi(other) && other[locale] === v[locale] && other.en !== v.en
+        ? "en"
+        : isBi(other) && other[locale] === v[locale] && other.zh !== v.zh
+          ? "zh"
+          : locale;
+    return (
+      <>
+        {lang !== locale && <Tag>{lang === "en" ? "EN" : "中"}</Tag>}
+        {v[lang]}
+      </>
+    );
   }
   return <span style={{ wordBreak: "break-word" }}>{String(v)}</span>;
 }
@@ -116,19 +161,34 @@ export function DiffList({ result }: { result: DiffResult }) {
   const t = useTranslations("instruments");
   const text = useBiText();
   if (!result.diff || !result.base) {
-    return <Typography.Text type="secondary" data-testid="diff-first">{t("diff.first", { version: result.target.version })}</Typography.Text>;
+    return (
+      <Typography.Text type="secondary" data-testid="diff-first">
+        {t("diff.first", { version: result.target.version })}
+      </Typography.Text>
+    );
   }
   const { changes, counts } = result.diff;
-  if (changes.length === 0) return <Typography.Text type="secondary" data-testid="diff-none">{t("diff.none")}</Typography.Text>;
-  const field = (f: string) => (t.has(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) ? t(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) : f);
+  if (changes.length === 0)
+    return (
+      <Typography.Text type="secondary" data-testid="diff-none">
+        {t("diff.none")}
+      </Typography.Text>
+    );
+  const field = (f: string) =>
+    t.has(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) ? t(`diff.fields.${f as GroupKey<"instruments.diff.fields">}`) : f;
   return (
     <div data-testid="diff">
       <Typography.Paragraph type="secondary">{t("diff.summary", counts)}</Typography.Paragraph>
-      <List size="small" dataSource={changes} rowKey={(c) => `${c.op}|${c.entity}|${c.key}|${c.sub ?? ""}|${c.field ?? ""}`}
+      <List
+        size="small"
+        dataSource={changes}
+        rowKey={(c) => `${c.op}|${c.entity}|${c.key}|${c.sub ?? ""}|${c.field ?? ""}`}
         renderItem={(c) => (
           <List.Item data-testid="diff-change" data-op={c.op} style={{ background: OP_BG[c.op], display: "block", paddingInline: 8 }}>
             <Space wrap size={[6, 2]}>
-              <Tag color={OP_COLOR[c.op]} style={{ marginInlineEnd: 0 }}>{t(`diff.ops.${c.op}`)}</Tag>
+              <Tag color={OP_COLOR[c.op]} style={{ marginInlineEnd: 0 }}>
+                {t(`diff.ops.${c.op}`)}
+              </Tag>
               <Typography.Text type="secondary">{t(`diff.entities.${c.entity}`)}</Typography.Text>
               <Typography.Text code>{c.sub !== undefined ? `${c.key} › ${c.sub}` : c.key}</Typography.Text>
               {c.label && <Typography.Text>{text(c.label)}</Typography.Text>}
@@ -137,16 +197,29 @@ export function DiffList({ result }: { result: DiffResult }) {
               {c.op === "changed" && (
                 <Space wrap size={[6, 2]}>
                   <Typography.Text strong>{field(c.field ?? "")}:</Typography.Text>
-                  <Typography.Text delete type="danger"><Value v={c.before} other={c.after} /></Typography.Text>
+                  <Typography.Text delete type="danger">
+                    <Value v={c.before} other={c.after} />
+                  </Typography.Text>
                   <span>→</span>
-                  <Typography.Text type="success"><Value v={c.after} other={c.before} /></Typography.Text>
+                  <Typography.Text type="success">
+                    <Value v={c.after} other={c.before} />
+                  </Typography.Text>
                 </Space>
               )}
-              {c.op === "added" && c.after !== undefined && c.after !== null && <Typography.Text type="success"><Value v={c.after} /></Typography.Text>}
-              {c.op === "removed" && c.before !== undefined && c.before !== null && <Typography.Text type="danger" delete><Value v={c.before} /></Typography.Text>}
+              {c.op === "added" && c.after !== undefined && c.after !== null && (
+                <Typography.Text type="success">
+                  <Value v={c.after} />
+                </Typography.Text>
+              )}
+              {c.op === "removed" && c.before !== undefined && c.before !== null && (
+                <Typography.Text type="danger" delete>
+                  <Value v={c.before} />
+                </Typography.Text>
+              )}
             </div>
           </List.Item>
-        )} />
+        )}
+      />
     </div>
   );
 }

@@ -17,18 +17,39 @@ function SetPassword({ personId }: { personId: number }) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<{ password: string }>();
-  const mutation = useMutation(trpc.people.setPassword.mutationOptions({
-    onSuccess: () => { setOpen(false); form.resetFields(); void message.success(t("passwordSet")); },
-  }));
+  const mutation = useMutation(
+    trpc.people.setPassword.mutationOptions({
+      onSuccess: () => {
+        setOpen(false);
+        form.resetFields();
+        void message.success(t("passwordSet"));
+      },
+    }),
+  );
   return (
     <>
-      <Button onClick={() => setOpen(true)} data-testid="set-password">{t("setPassword")}</Button>
-      <Modal open={open} title={t("setPassword")} okText={t("save")} cancelText={t("cancel")} confirmLoading={mutation.isPending}
-        onCancel={() => setOpen(false)} onOk={() => form.submit()} destroyOnHidden>
+      <Button onClick={() => setOpen(true)} data-testid="set-password">
+        {t("setPassword")}
+      </Button>
+      <Modal
+        open={open}
+        title={t("setPassword")}
+        okText={t("save")}
+        cancelText={t("cancel")}
+        confirmLoading={mutation.isPending}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate({ id: personId, password: v.password })}>
-          <Form.Item name="password" label={t("newPassword")} extra={t("passwordRule")}
-            validateStatus={mutation.error ? "error" : undefined} help={mutation.error?.message}
-            rules={[{ required: true, min: 8, max: 128, pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: t("passwordRule") }]}>
+          <Form.Item
+            name="password"
+            label={t("newPassword")}
+            extra={t("passwordRule")}
+            validateStatus={mutation.error ? "error" : undefined}
+            help={mutation.error?.message}
+            rules={[{ required: true, min: 8, max: 128, pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: t("passwordRule") }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         </Form>
@@ -43,18 +64,42 @@ export function PersonView({ person: p, canSetPassword, canManage }: { person: P
   const tc = useTranslations("common");
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "—" : v);
   const sections = (rows: Person["teaching"]) => (
-    <List size="small" dataSource={rows} locale={{ emptyText: t("none") }}
-      renderItem={(s) => <List.Item><Space wrap><Tag>{s.termCode}</Tag>{cn(s.courseName, s.courseNameEn)}<Typography.Text type="secondary">{s.code}</Typography.Text></Space></List.Item>} />
+    <List
+      size="small"
+      dataSource={rows}
+      locale={{ emptyText: t("none") }}
+      renderItem={(s) => (
+        <List.Item>
+          <Space wrap>
+            <Tag>{s.termCode}</Tag>
+            {cn(s.courseName, s.courseNameEn)}
+            <Typography.Text type="secondary">{s.code}</Typography.Text>
+          </Space>
+        </List.Item>
+      )}
+    />
   );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Card title={<Typography.Title level={4} style={{ margin: 0 }} data-testid="person-name">{p.name}</Typography.Title>}
-        extra={(canSetPassword || canManage) ? (
-          <Space wrap>
-            {canManage && <Link href={`/admin/people/${p.id}/access`} data-testid="person-access"><Button>{t("access.link")}</Button></Link>}
-            {canSetPassword && <SetPassword personId={p.id} />}
-          </Space>
-        ) : null}>
+      <Card
+        title={
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="person-name">
+            {p.name}
+          </Typography.Title>
+        }
+        extra={
+          canSetPassword || canManage ? (
+            <Space wrap>
+              {canManage && (
+                <Link href={`/admin/people/${p.id}/access`} data-testid="person-access">
+                  <Button>{t("access.link")}</Button>
+                </Link>
+              )}
+              {canSetPassword && <SetPassword personId={p.id} />}
+            </Space>
+          ) : null
+        }
+      >
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
           <Descriptions.Item label={t("number")}>{p.number}</Descriptions.Item>
           <Descriptions.Item label={t("personKind")}>{t(`personKinds.${p.kind}`)}</Descriptions.Item>
@@ -66,9 +111,18 @@ export function PersonView({ person: p, canSetPassword, canManage }: { person: P
           <Descriptions.Item label={t("gender")}>{p.gender ? t(`genders.${p.gender}`) : "—"}</Descriptions.Item>
           <Descriptions.Item label={t("email")}>{dash(p.email)}</Descriptions.Item>
           <Descriptions.Item label={t("phone")}>{dash(p.phone)}</Descriptions.Item>
-          <Descriptions.Item label={t("status")}>{p.active ? <Tag color="green">{t("active")}</Tag> : <Tag>{t("inactive")}</Tag>}</Descriptions.Item>
+          <Descriptions.Item label={t("status")}>
+            {p.active ? <Tag color="green">{t("active")}</Tag> : <Tag>{t("inactive")}</Tag>}
+          </Descriptions.Item>
           <Descriptions.Item label={t("roles")}>
-            <Space wrap>{p.roles.map((r) => <Tag key={`${r.role}-${r.unitId}`} color="blue">{tc(`roles.${r.role}`)}{r.unitName ? ` · ${r.unitName}` : ""}</Tag>)}</Space>
+            <Space wrap>
+              {p.roles.map((r) => (
+                <Tag key={`${r.role}-${r.unitId}`} color="blue">
+                  {tc(`roles.${r.role}`)}
+                  {r.unitName ? ` · ${r.unitName}` : ""}
+                </Tag>
+              ))}
+            </Space>
           </Descriptions.Item>
         </Descriptions>
       </Card>

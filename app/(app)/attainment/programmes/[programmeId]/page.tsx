@@ -6,5 +6,7 @@ import { parseId } from "@/server/kernel/ids";
 export const generateMetadata = pageMetadata("programmeAttainment");
 
 export default function ProgrammeAttainmentPage({ params }: { params: Promise<{ programmeId: string }> }) {
-  return guardPage("programmeAttainment", async () => <ProgrammeReportView programmeId={parseId((await params).programmeId) ?? notFound()} />);
+  return guardPage("programmeAttainment", async () => (
+    <ProgrammeReportView programmeId={parseId((await params).programmeId) ?? notFound()} />
+  ));
 }

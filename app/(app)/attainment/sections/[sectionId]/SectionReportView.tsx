@@ -25,14 +25,40 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: true; text: string } | { ok: false; text: string; issues: Issue[] } | null>(null);
   const [notes, setNotes] = useState({ analysis: "", measures: "" });
-  useEffect(() => { if (q.data) setNotes(q.data.notes); }, [q.data]);
+  useEffect(() => {
+    if (q.data) setNotes(q.data.notes);
+  }, [q.data]);
   const save = useMutation(trpc.attainment.saveNotes.mutationOptions());
 
-  const labels = useMemo(() => ({ attainment: r("attainment"), threshold: r("threshold"), students: r("students"), direct: r("direct"), indirect: r("indirect") }), [r]);
+  const labels = useMemo(
+    () => ({
+      attainment: r("attainment"),
+      threshold: r("threshold"),
+      students: r("students"),
+      direct: r("direct"),
+      indirect: r("indirect"),
+    }),
+    [r],
+  );
   const result = q.data?.result;
   const threshold = q.data?.params.threshold ?? 0.7;
-  const bar = useMemo(() => objectivesBarOption((result?.objectives ?? []).map((o) => ({ label: o.objective, value: o.attainment })), threshold, labels), [result, threshold, labels]);
-  const dist = useMemo(() => distributionOption((result?.objectives ?? []).map((o) => ({ label: o.objective, values: o.studentValues })), labels), [result, labels]);
+  const bar = useMemo(
+    () =>
+      objectivesBarOption(
+        (result?.objectives ?? []).map((o) => ({ label: o.objective, value: o.attainment })),
+        threshold,
+        labels,
+      ),
+    [result, threshold, labels],
+  );
+  const dist = useMemo(
+    () =>
+      distributionOption(
+        (result?.objectives ?? []).map((o) => ({ label: o.objective, values: o.studentValues })),
+        labels,
+      ),
+    [result, labels],
+  );
 
   async function upload() {
     if (!files.assessments || !files.scores) return;
@@ -60,66 +86,174 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
   return (
     <Space orientation="vertical" style={{ width: "100%" }} size="middle">
       <div>
-        <Typography.Title level={3} style={{ margin: 0 }}>{r("courseTitle")}</Typography.Title>
-        {s && <Typography.Text type="secondary">{s.courseCode} {s.courseName} · {s.code} · {s.termCode}</Typography.Text>}
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {r("courseTitle")}
+        </Typography.Title>
+        {s && (
+          <Typography.Text type="secondary">
+            {s.courseCode} {s.courseName} · {s.code} · {s.termCode}
+          </Typography.Text>
+        )}
       </div>
       {q.error && <Alert type="error" title={q.error.message} />}
       <Card size="small" title={t("gradebook")}>
         <Space orientation="vertical" style={{ width: "100%" }}>
           <Space wrap>
-            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setFiles((x) => ({ ...x, assessments: f })); return false; }} onRemove={() => setFiles((x) => ({ ...x, assessments: undefined }))}>
-              <Button icon={<UploadOutlined />} data-testid="pick-assessments" style={WRAPPING}>{t("assessmentsFile")}</Button>
+            <Upload
+              accept=".csv,.xlsx"
+              maxCount={1}
+              beforeUpload={(f) => {
+                setFiles((x) => ({ ...x, assessments: f }));
+                return false;
+              }}
+              onRemove={() => setFiles((x) => ({ ...x, assessments: undefined }))}
+            >
+              <Button icon={<UploadOutlined />} data-testid="pick-assessments" style={WRAPPING}>
+                {t("assessmentsFile")}
+              </Button>
             </Upload>
-            <Upload accept=".csv,.xlsx" maxCount={1} beforeUpload={(f) => { setFiles((x) => ({ ...x, scores: f })); return false; }} onRemove={() => setFiles((x) => ({ ...x, scores: undefined }))}>
-              <Button icon={<UploadOutlined />} data-testid="pick-scores" style={WRAPPING}>{t("scoresFile")}</Button>
+            <Upload
+              accept=".csv,.xlsx"
+              maxCount={1}
+              beforeUpload={(f) => {
+                setFiles((x) => ({ ...x, scores: f }));
+                return false;
+              }}
+              onRemove={() => setFiles((x) => ({ ...x, scores: undefined }))}
+            >
+              <Button icon={<UploadOutlined />} data-testid="pick-scores" style={WRAPPING}>
+                {t("scoresFile")}
+              </Button>
             </Upload>
           </Space>
-          <Button type="primary" loading={busy} disabled={!files.assessments || !files.scores} onClick={upload} data-testid="gradebook-upload">{t("upload")}</Button>
+          <Button
+            type="primary"
+            loading={busy}
+            disabled={!files.assessments || !files.scores}
+            onClick={upload}
+            data-testid="gradebook-upload"
+          >
+            {t("upload")}
+          </Button>
           {outcome?.ok && <Alert type="success" title={outcome.text} data-testid="gradebook-ok" />}
           {outcome && !outcome.ok && (
-            <Alert type="error" title={outcome.text} data-testid="gradebook-refused" description={
-              <Table size="small" rowKey={(i) => `${i.file}:${i.row}:${i.column}:${i.message}`} pagination={false} dataSource={outcome.issues} data-testid="gradebook-issues" scroll={{ x: "max-content" }}
-                columns={[
-                  { title: t("file"), render: (_, i) => tf(i.file as GroupKey<"attainment.files">) },
-                  { title: t("row"), dataIndex: "row" },
-                  { title: t("column"), dataIndex: "column" },
-                  { title: t("reason"), dataIndex: "message" },
-                ]} />
-            } />
+            <Alert
+              type="error"
+              title={outcome.text}
+              data-testid="gradebook-refused"
+              description={
+                <Table
+                  size="small"
+                  rowKey={(i) => `${i.file}:${i.row}:${i.column}:${i.message}`}
+                  pagination={false}
+                  dataSource={outcome.issues}
+                  data-testid="gradebook-issues"
+                  scroll={{ x: "max-content" }}
+                  columns={[
+                    { title: t("file"), render: (_, i) => tf(i.file as GroupKey<"attainment.files">) },
+                    { title: t("row"), dataIndex: "row" },
+                    { title: t("column"), dataIndex: "column" },
+                    { title: t("reason"), dataIndex: "message" },
+                  ]}
+                />
+              }
+            />
           )}
         </Space>
       </Card>
       {result ? (
         <>
-          <Card size="small" title={r("objectives")} extra={<Button icon={<DownloadOutlined />} href={`/api/attainment/report?section=${sectionId}`} data-testid="section-docx">{t("download")}</Button>}>
-            <Typography.Paragraph type="secondary">{r("courseValue", { value: result.courses[0].attainment.toFixed(3), weakest: result.courses[0].weakestObjective })}</Typography.Paragraph>
+          <Card
+            size="small"
+            title={r("objectives")}
+            extra={
+              <Button icon={<DownloadOutlined />} href={`/api/attainment/report?section=${sectionId}`} data-testid="section-docx">
+                {t("download")}
+              </Button>
+            }
+          >
+            <Typography.Paragraph type="secondary">
+              {r("courseValue", { value: result.courses[0].attainment.toFixed(3), weakest: result.courses[0].weakestObjective })}
+            </Typography.Paragraph>
             <EChart option={bar} testid="objectives-chart" />
-            <Table size="small" rowKey="objective" pagination={false} dataSource={result.objectives} data-testid="objectives-table" scroll={{ x: true }}
-              expandable={{ expandedRowRender: (o) => (
-                <Table size="small" rowKey="item" pagination={false} dataSource={o.items} columns={[
-                  { title: r("item"), dataIndex: "item" }, { title: r("fullMarks"), dataIndex: "fullMarks" }, { title: r("weight"), dataIndex: "weight" },
-                  { title: r("mean"), dataIndex: "mean", render: (v: number) => v.toFixed(2) }, { title: r("ratio"), dataIndex: "ratio", render: (v: number) => v.toFixed(3) },
-                ]} />
-              ) }}
+            <Table
+              size="small"
+              rowKey="objective"
+              pagination={false}
+              dataSource={result.objectives}
+              data-testid="objectives-table"
+              scroll={{ x: true }}
+              expandable={{
+                expandedRowRender: (o) => (
+                  <Table
+                    size="small"
+                    rowKey="item"
+                    pagination={false}
+                    dataSource={o.items}
+                    columns={[
+                      { title: r("item"), dataIndex: "item" },
+                      { title: r("fullMarks"), dataIndex: "fullMarks" },
+                      { title: r("weight"), dataIndex: "weight" },
+                      { title: r("mean"), dataIndex: "mean", render: (v: number) => v.toFixed(2) },
+                      { title: r("ratio"), dataIndex: "ratio", render: (v: number) => v.toFixed(3) },
+                    ]}
+                  />
+                ),
+              }}
               columns={[
-                { title: r("objective"), render: (_, o) => <span>{o.objective} <Typography.Text type="secondary">{q.data?.objectiveTitles[o.objective] ?? ""}</Typography.Text></span> },
+                {
+                  title: r("objective"),
+                  render: (_, o) => (
+                    <span>
+                      {o.objective} <Typography.Text type="secondary">{q.data?.objectiveTitles[o.objective] ?? ""}</Typography.Text>
+                    </span>
+                  ),
+                },
                 { title: r("attainment"), render: (_, o) => <b>{o.attainment.toFixed(3)}</b> },
                 { title: r("students"), render: (_, o) => t("n", { n: o.students }) },
                 { title: r("share"), responsive: ["sm"], render: (_, o) => `${(o.shareAtThreshold * 100).toFixed(1)}%` },
                 { title: r("quartiles"), responsive: ["md"], render: (_, o) => o.quartiles.map((v) => v.toFixed(2)).join(" / ") },
-                { title: r("verdict"), render: (_, o) => <Tag color={o.attained ? "green" : "red"}>{o.attained ? r("attained") : r("notAttained")}</Tag> },
-              ]} />
+                {
+                  title: r("verdict"),
+                  render: (_, o) => <Tag color={o.attained ? "green" : "red"}>{o.attained ? r("attained") : r("notAttained")}</Tag>,
+                },
+              ]}
+            />
           </Card>
-          <Card size="small" title={r("distribution")}><EChart option={dist} height={280} testid="distribution-chart" /></Card>
+          <Card size="small" title={r("distribution")}>
+            <EChart option={dist} height={280} testid="distribution-chart" />
+          </Card>
         </>
-      ) : q.data && <Alert type="info" title={r("noData")} />}
+      ) : (
+        q.data && <Alert type="info" title={r("noData")} />
+      )}
       <Card size="small" title={`${r("analysis")} · ${r("measures")}`}>
         <Row gutter={[12, 12]}>
-          <Col xs={24} md={12}><Typography.Text strong>{r("analysis")}</Typography.Text><Input.TextArea rows={4} maxLength={5000} value={notes.analysis} onChange={(e) => setNotes({ ...notes, analysis: e.target.value })} data-testid="notes-analysis" /></Col>
-          <Col xs={24} md={12}><Typography.Text strong>{r("measures")}</Typography.Text><Input.TextArea rows={4} maxLength={5000} value={notes.measures} onChange={(e) => setNotes({ ...notes, measures: e.target.value })} data-testid="notes-measures" /></Col>
+          <Col xs={24} md={12}>
+            <Typography.Text strong>{r("analysis")}</Typography.Text>
+            <Input.TextArea
+              rows={4}
+              maxLength={5000}
+              value={notes.analysis}
+              onChange={(e) => setNotes({ ...notes, analysis: e.target.value })}
+              data-testid="notes-analysis"
+            />
+          </Col>
+          <Col xs={24} md={12}>
+            <Typography.Text strong>{r("measures")}</Typography.Text>
+            <Input.TextArea
+              rows={4}
+              maxLength={5000}
+              value={notes.measures}
+              onChange={(e) => setNotes({ ...notes, measures: e.target.value })}
+              data-testid="notes-measures"
+            />
+          </Col>
         </Row>
         <Space style={{ marginTop: 8 }}>
-          <Button onClick={() => save.mutate({ sectionId, ...notes })} loading={save.isPending}>{t("save")}</Button>
+          <Button onClick={() => save.mutate({ sectionId, ...notes })} loading={save.isPending}>
+            {t("save")}
+          </Button>
           {save.isSuccess && <Tag color="green">{t("saved")}</Tag>}
           {save.error && <Typography.Text type="danger">{save.error.message}</Typography.Text>}
         </Space>

@@ -21,7 +21,11 @@ export const GET = routeHandler(async (req) => {
   // ownOrigin: APP_URL when configured, otherwise the origin the request came to.
   const csv = await exportInvitationLinks(db, user, id, anonSecret(), ownOrigin(req));
   const { name } = await getCampaignRow(db, id);
-  const safe = name.replace(/[\\/:*?"<>|\r\n\t]+/g, "_").trim().slice(0, 80) || `campaign-${id}`;
+  const safe =
+    name
+      .replace(/[\\/:*?"<>|\r\n\t]+/g, "_")
+      .trim()
+      .slice(0, 80) || `campaign-${id}`;
   return new Response(csv, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

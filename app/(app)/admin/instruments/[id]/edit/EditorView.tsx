@@ -20,13 +20,20 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 function questionTitles(survey: unknown, locale: string): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (v: unknown) => {
-    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     if (typeof v !== "object" || v === null) return;
     const o = v as Record<string, unknown>;
     if (typeof o.name === "string" && typeof o.type === "string") {
       const title = o.title;
-      const text = typeof title === "string" ? title
-        : typeof title === "object" && title !== null ? String((title as Record<string, unknown>)[locale === "en" ? "en" : "default"] ?? "") : "";
+      const text =
+        typeof title === "string"
+          ? title
+          : typeof title === "object" && title !== null
+            ? String((title as Record<string, unknown>)[locale === "en" ? "en" : "default"] ?? "")
+            : "";
       if (text) out.set(o.name, text);
     }
     for (const k of ["pages", "elements", "questions", "templateElements"]) if (k in o) visit(o[k]);
@@ -38,7 +45,11 @@ function questionTitles(survey: unknown, locale: string): Map<string, string> {
 function SumTag({ sum }: { sum: number }) {
   const t = useTranslations("instruments.editor");
   const ok = Math.abs(sum - 1) < 1e-6;
-  return <Typography.Text type={ok ? "success" : "danger"} data-testid="weight-sum">{t("sum", { sum: round(sum) })}</Typography.Text>;
+  return (
+    <Typography.Text type={ok ? "success" : "danger"} data-testid="weight-sum">
+      {t("sum", { sum: round(sum) })}
+    </Typography.Text>
+  );
 }
 
 /** Indicator and item weights of the file, as number inputs; changes go back into the JSON. */
@@ -54,7 +65,10 @@ function WeightsForm({ file, onChange }: { file: FileShape; onChange: (f: FileSh
     const next = structuredClone(file);
     let list = next.indicators as Indicator[];
     let node: Indicator | undefined;
-    for (const i of path) { node = list[i]; list = node.children ?? []; }
+    for (const i of path) {
+      node = list[i];
+      list = node.children ?? [];
+    }
     if (node) node.weight = w;
     onChange(next);
   };
@@ -73,8 +87,16 @@ function WeightsForm({ file, onChange }: { file: FileShape; onChange: (f: FileSh
           <div key={ind.id} style={{ marginBottom: 6 }}>
             <Space wrap size={[8, 4]}>
               <span data-testid={`weight-${ind.id}`}>
-                <InputNumber size="small" min={0} max={1} step={0.05} value={ind.weight} style={{ width: 96 }} aria-label={ind.id}
-                  onChange={(v) => setIndicatorWeight([...path, i], typeof v === "number" ? v : 0)} />
+                <InputNumber
+                  size="small"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={ind.weight}
+                  style={{ width: 96 }}
+                  aria-label={ind.id}
+                  onChange={(v) => setIndicatorWeight([...path, i], typeof v === "number" ? v : 0)}
+                />
               </span>
               <Typography.Text code>{ind.id}</Typography.Text>
               <span>{name(ind.name)}</span>
@@ -108,8 +130,16 @@ function WeightsForm({ file, onChange }: { file: FileShape; onChange: (f: FileSh
                 <div key={index} style={{ paddingInlineStart: 16, marginBottom: 4 }}>
                   <Space wrap size={[8, 4]}>
                     <span data-testid={`item-weight-${it.question}${it.row ? `-${it.row}` : ""}`}>
-                      <InputNumber size="small" min={0} max={1} step={0.05} value={it.weight} style={{ width: 96 }} aria-label={it.question}
-                        onChange={(v) => setItemWeight(index, typeof v === "number" ? v : 0)} />
+                      <InputNumber
+                        size="small"
+                        min={0}
+                        max={1}
+                        step={0.05}
+                        value={it.weight}
+                        style={{ width: 96 }}
+                        aria-label={it.question}
+                        onChange={(v) => setItemWeight(index, typeof v === "number" ? v : 0)}
+                      />
                     </span>
                     <Typography.Text code>{it.row ? `${it.question} › ${it.row}` : it.question}</Typography.Text>
                     <Typography.Text type="secondary">{titles.get(it.question) ?? ""}</Typography.Text>
@@ -140,7 +170,11 @@ export function EditorView({ instrumentId, versionId }: { instrumentId: number; 
   const value = text ?? original ?? "";
 
   const parsed = useMemo((): { ok: true; file: FileShape } | { ok: false; error: string } => {
-    try { return { ok: true, file: JSON.parse(value) as FileShape }; } catch (e) { return { ok: false, error: (e as Error).message }; }
+    try {
+      return { ok: true, file: JSON.parse(value) as FileShape };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
   }, [value]);
 
   // Live check, debounced; answers to older texts are dropped.
@@ -154,57 +188,126 @@ export function EditorView({ instrumentId, versionId }: { instrumentId: number; 
     const timer = setTimeout(() => {
       setCheck({ state: "checking" });
       runCheck({ file: parsed.file }).then(
-        (r) => { if (n === seq.current) setCheck({ state: "done", problems: r.problems, sameAs: r.sameAs }); },
-        (e) => { if (n === seq.current) setCheck({ state: "done", problems: problemsOf(e), sameAs: null }); },
+        (r) => {
+          if (n === seq.current) setCheck({ state: "done", problems: r.problems, sameAs: r.sameAs });
+        },
+        (e) => {
+          if (n === seq.current) setCheck({ state: "done", problems: problemsOf(e), sameAs: null });
+        },
       );
     }, CHECK_DELAY_MS);
     return () => clearTimeout(timer);
   }, [parsed, value, runCheck]);
 
-  const save = useMutation(trpc.instruments.upload.mutationOptions({
-    onSuccess: (r) => {
-      void qc.invalidateQueries({ queryKey: trpc.instruments.pathKey() });
-      if (r.status === "unchanged") { void message.info(t("upload.unchanged", { version: r.version })); return; }
-      void message.success(t("upload.created", { key: r.key, version: r.version }));
-      router.push(`/admin/instruments/${r.instrumentId}?v=${r.versionId}`);
-    },
-  }));
+  const save = useMutation(
+    trpc.instruments.upload.mutationOptions({
+      onSuccess: (r) => {
+        void qc.invalidateQueries({ queryKey: trpc.instruments.pathKey() });
+        if (r.status === "unchanged") {
+          void message.info(t("upload.unchanged", { version: r.version }));
+          return;
+        }
+        void message.success(t("upload.created", { key: r.key, version: r.version }));
+        router.push(`/admin/instruments/${r.instrumentId}?v=${r.versionId}`);
+      },
+    }),
+  );
   const saveProblems = save.error ? problemsOf(save.error) : [];
 
   const d = version.data;
-  const name = d ? (locale === "en" ? d.instrument.nameEn ?? d.instrument.name : d.instrument.name) : "";
-  const problems = !parsed.ok ? [{ path: "", message: t("errors.notJson", { detail: parsed.error }) }]
-    : check.state === "done" ? check.problems : [];
+  const name = d ? (locale === "en" ? (d.instrument.nameEn ?? d.instrument.name) : d.instrument.name) : "";
+  const problems = !parsed.ok
+    ? [{ path: "", message: t("errors.notJson", { detail: parsed.error }) }]
+    : check.state === "done"
+      ? check.problems
+      : [];
   const canSave = parsed.ok && check.state === "done" && check.problems.length === 0 && !check.sameAs;
 
   return (
-    <Card loading={!d}
-      title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: "normal" }}>{t("editor.title", { name })}</Typography.Title>}
-      extra={<Button icon={<ArrowLeftOutlined />} href={`/admin/instruments/${instrumentId}`}>{t("editor.back")}</Button>}>
+    <Card
+      loading={!d}
+      title={
+        <Typography.Title level={4} style={{ margin: 0, whiteSpace: "normal" }}>
+          {t("editor.title", { name })}
+        </Typography.Title>
+      }
+      extra={
+        <Button icon={<ArrowLeftOutlined />} href={`/admin/instruments/${instrumentId}`}>
+          {t("editor.back")}
+        </Button>
+      }
+    >
       {d && (
         <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-          <Typography.Text type="secondary">{t("editor.intro")} {t("editor.basedOn", { version: d.version })}</Typography.Text>
-          <div data-testid="editor-status" data-state={!parsed.ok ? "invalid" : check.state === "done" ? (problems.length ? "problems" : "ok") : "checking"}>
+          <Typography.Text type="secondary">
+            {t("editor.intro")} {t("editor.basedOn", { version: d.version })}
+          </Typography.Text>
+          <div
+            data-testid="editor-status"
+            data-state={!parsed.ok ? "invalid" : check.state === "done" ? (problems.length ? "problems" : "ok") : "checking"}
+          >
             {check.state !== "done" && parsed.ok && <Alert type="info" title={t("editor.checking")} />}
-            {check.state === "done" && parsed.ok && problems.length === 0 && !check.sameAs && <Alert type="success" showIcon title={t("editor.ok")} />}
-            {check.state === "done" && check.sameAs && <Alert type="info" showIcon title={t("editor.sameAs", { version: check.sameAs.version })} />}
-            {problems.length > 0 && <ProblemList testid="editor-problems" problems={problems} title={t("editor.problems", { count: problems.length })} />}
+            {check.state === "done" && parsed.ok && problems.length === 0 && !check.sameAs && (
+              <Alert type="success" showIcon title={t("editor.ok")} />
+            )}
+            {check.state === "done" && check.sameAs && (
+              <Alert type="info" showIcon title={t("editor.sameAs", { version: check.sameAs.version })} />
+            )}
+            {problems.length > 0 && (
+              <ProblemList testid="editor-problems" problems={problems} title={t("editor.problems", { count: problems.length })} />
+            )}
           </div>
-          <Tabs activeKey={tab} onChange={setTab} items={[
-            { key: "json", label: t("editor.json"), children: (
-              <Input.TextArea value={value} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="editor-json"
-                autoSize={{ minRows: 16, maxRows: 40 }}
-                style={{ fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace", fontSize: 13, whiteSpace: "pre", overflowX: "auto" }} />
-            ) },
-            { key: "weights", label: t("editor.weights"), children: parsed.ok
-              ? <WeightsForm file={parsed.file} onChange={(f) => setText(JSON.stringify(f, null, 2))} />
-              : <Alert type="warning" title={t("editor.invalidJson")} /> },
-          ]} />
+          <Tabs
+            activeKey={tab}
+            onChange={setTab}
+            items={[
+              {
+                key: "json",
+                label: t("editor.json"),
+                children: (
+                  <Input.TextArea
+                    value={value}
+                    onChange={(e) => setText(e.target.value)}
+                    spellCheck={false}
+                    data-testid="editor-json"
+                    autoSize={{ minRows: 16, maxRows: 40 }}
+                    style={{
+                      fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
+                      fontSize: 13,
+                      whiteSpace: "pre",
+                      overflowX: "auto",
+                    }}
+                  />
+                ),
+              },
+              {
+                key: "weights",
+                label: t("editor.weights"),
+                children: parsed.ok ? (
+                  <WeightsForm file={parsed.file} onChange={(f) => setText(JSON.stringify(f, null, 2))} />
+                ) : (
+                  <Alert type="warning" title={t("editor.invalidJson")} />
+                ),
+              },
+            ]}
+          />
           {saveProblems.length > 0 && <ProblemList testid="save-problems" problems={saveProblems} title={save.error?.message} />}
           <Space wrap>
-            <Button type="primary" icon={<SaveOutlined />} disabled={!canSave} loading={save.isPending} data-testid="editor-save"
-              onClick={() => { if (parsed.ok) save.mutate({ file: parsed.file }); }}>{t("editor.save")}</Button>
-            <Button disabled={text === null || text === original} onClick={() => setText(null)}>{t("editor.reset", { version: d.version })}</Button>
+            <Button
+              type="primary"
+              icon={<SaveOutlined />}
+              disabled={!canSave}
+              loading={save.isPending}
+              data-testid="editor-save"
+              onClick={() => {
+                if (parsed.ok) save.mutate({ file: parsed.file });
+              }}
+            >
+              {t("editor.save")}
+            </Button>
+            <Button disabled={text === null || text === original} onClick={() => setText(null)}>
+              {t("editor.reset", { version: d.version })}
+            </Button>
           </Space>
         </Space>
       )}

@@ -9,7 +9,8 @@ export const generateMetadata = pageMetadata("myResult");
 export default function MyResultPage({ params }: { params: Promise<{ policyId: string; targetId: string; group: string }> }) {
   return guardPage("myResult", async () => {
     const p = await params;
-    const policyId = parseId(p.policyId) ?? notFound(), targetId = parseId(p.targetId) ?? notFound();
+    const policyId = parseId(p.policyId) ?? notFound(),
+      targetId = parseId(p.targetId) ?? notFound();
     if (!/^[a-z]{3,12}$/.test(p.group)) notFound();
     return <TargetResultView policyId={policyId} targetId={targetId} group={p.group} mine />;
   });

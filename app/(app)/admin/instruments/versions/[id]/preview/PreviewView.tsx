@@ -44,22 +44,38 @@ export function PreviewView({ version: v }: { version: PreviewVersion }) {
       <Card size="small" styles={{ body: { padding: "12px 16px" } }}>
         <Space orientation="vertical" size={8} style={{ width: "100%" }}>
           <Space align="start" style={{ width: "100%", justifyContent: "space-between" }}>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="preview-name">{v.name[locale] || v.name.zh}</Typography.Title>
-            <Button type="link" size="small" icon={<ArrowLeftOutlined />} href={`/admin/instruments/${v.instrumentId}?v=${v.id}`}
-              style={{ paddingInline: 0 }}>{t("backToInstrument")}</Button>
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="preview-name">
+              {v.name[locale] || v.name.zh}
+            </Typography.Title>
+            <Button
+              type="link"
+              size="small"
+              icon={<ArrowLeftOutlined />}
+              href={`/admin/instruments/${v.instrumentId}?v=${v.id}`}
+              style={{ paddingInline: 0 }}
+            >
+              {t("backToInstrument")}
+            </Button>
           </Space>
           <Space wrap size={[8, 8]}>
             <Tag data-testid="preview-version">{t("version", { version: v.version })}</Tag>
-            <Tag color={STATUS_COLOR[v.status]} data-testid="preview-status">{t(`statuses.${v.status}`)}</Tag>
+            <Tag color={STATUS_COLOR[v.status]} data-testid="preview-status">
+              {t(`statuses.${v.status}`)}
+            </Tag>
             <Segmented<SurveyLocale>
               aria-label={t("language")}
               data-testid="preview-locale"
               value={locale}
               onChange={setLocale}
-              options={[{ value: "zh", label: "中文" }, { value: "en", label: "English" }]}
+              options={[
+                { value: "zh", label: "中文" },
+                { value: "en", label: "English" },
+              ]}
             />
           </Space>
-          <Typography.Text type="secondary" style={{ fontSize: 13 }}>{t("nothingStored")}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            {t("nothingStored")}
+          </Typography.Text>
         </Space>
       </Card>
 
@@ -70,12 +86,24 @@ export function PreviewView({ version: v }: { version: PreviewVersion }) {
         <Card size="small" data-testid="preview-verdict" data-verdict={verdict.ok ? "valid" : "invalid"}>
           {verdict.ok ? (
             <Space wrap style={{ width: "100%", justifyContent: "space-between" }}>
-              <Typography.Text strong style={{ color: "#389e0d" }}><CheckCircleFilled /> {t("verdictValid")}</Typography.Text>
-              <Button onClick={() => { setVerdict(null); setRun((n) => n + 1); }} data-testid="preview-again">{t("fillAgain")}</Button>
+              <Typography.Text strong style={{ color: "#389e0d" }}>
+                <CheckCircleFilled /> {t("verdictValid")}
+              </Typography.Text>
+              <Button
+                onClick={() => {
+                  setVerdict(null);
+                  setRun((n) => n + 1);
+                }}
+                data-testid="preview-again"
+              >
+                {t("fillAgain")}
+              </Button>
             </Space>
           ) : (
             <>
-              <Typography.Text strong type="danger"><CloseCircleFilled /> {t("verdictInvalid", { count: verdict.errors.length })}</Typography.Text>
+              <Typography.Text strong type="danger">
+                <CloseCircleFilled /> {t("verdictInvalid", { count: verdict.errors.length })}
+              </Typography.Text>
               <ul data-testid="preview-errors" style={{ margin: "8px 0 0", paddingInlineStart: 20 }}>
                 {verdict.errors.map((e, i) => (
                   <li key={i} style={{ marginBottom: 4, overflowWrap: "anywhere" }}>

@@ -13,14 +13,16 @@ export default function PreviewPage({ params }: { params: Promise<{ id: string }
     const id = parseId((await params).id) ?? notFound();
     const v = await (await serverApi()).instruments.version({ id });
     return (
-      <PreviewView version={{
-        id: v.id,
-        version: v.version,
-        status: v.status,
-        instrumentId: v.instrument.id,
-        name: v.file.name ?? { zh: v.instrument.name, en: v.instrument.nameEn ?? v.instrument.name },
-        survey: v.file.survey,
-      }} />
+      <PreviewView
+        version={{
+          id: v.id,
+          version: v.version,
+          status: v.status,
+          instrumentId: v.instrument.id,
+          name: v.file.name ?? { zh: v.instrument.name, en: v.instrument.nameEn ?? v.instrument.name },
+          survey: v.file.survey,
+        }}
+      />
     );
   });
 }
