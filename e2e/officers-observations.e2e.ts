@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, shot, signInHome, trpc, watch } from "./browser";
 import { complete, fillIn } from "./fill";
-import { beijingDate } from "@/server/kernel/time";
+import { addDays, beijingDate } from "@/server/kernel/time";
 
 // Two kinds of campaign end to end. Information officers: the quality office creates and
 // opens the campaign, an officer reports twice from their home, the quality office reads
@@ -182,6 +182,60 @@ describe("information officers", () => {
       await settle(p2, `info-reports-unit-${label}`);
       await ctx2.close();
     }
+  }, 180_000);
+  it("a report becomes an order of its college; the college answers; the officer sees the status and the answer on their home", async () => {
+    expect(infoId).toBeGreaterThan(0);
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    const problems = watch(page);
+    await signInHome(page, "quality");
+    await page.goto(`/admin/campaigns/${infoId}?tab=reports`);
+    await page.getByTestId("reports-named").waitFor();
+    const report = page.getByTestId("report").filter({ hasText: "计算机与信息工程学院" }).first();
+    await report.getByTestId("report-to-order").click();
+    const modal = page.locator(".ant-modal:visible");
+    await modal.locator("textarea").fill("学生信息员反映的问题，请核实并答复。");
+    await modal.locator(".ant-picker").click();
+    await page.keyboard.type(addDays(beijingDate(new Date()), 14));
+    await page.keyboard.press("Enter");
+    await modal.locator(".ant-btn-primary").click();
+    const link = report.getByTestId("report-order");
+    await link.waitFor({ timeout: 15_000 });
+    const orderId = Number(/\/improvement\/(\d+)/.exec((await link.getAttribute("href")) ?? "")?.[1]);
+    expect(orderId).toBeGreaterThan(0);
+    await settle(page, "info-report-order");
+    expect(problems).toEqual([]);
+    await ctx.close();
+
+    // The college answers the order on a phone.
+    const ctx2 = await newContext(browser, PHONE);
+    const college = await ctx2.newPage();
+    const problems2 = watch(college);
+    await signInHome(college, "UA-CS");
+    await college.goto(`/improvement/${orderId}`);
+    await college.getByTestId("step-answer").click();
+    await college.getByTestId("field-response").fill("已与任课教师沟通，下周起按时上课。");
+    await college.getByTestId("field-measures").fill("学院教学办抽查课堂考勤。");
+    await college.getByTestId("field-expectedEffect").fill("不再出现迟到。");
+    await college.getByTestId("step-submit").click();
+    await expect.poll(() => college.getByTestId("detail-status").innerText()).toBe("已答复");
+    expect(problems2).toEqual([]);
+    await ctx2.close();
+
+    // The officer sees it on their home: the status and the college's answer.
+    const ctx3 = await newContext(browser, PHONE);
+    const officer = await ctx3.newPage();
+    const problems3 = watch(officer);
+    await signInHome(officer, OFFICER);
+    const feedback = officer.getByTestId("officer-feedback");
+    await feedback.waitFor();
+    await expect
+      .poll(() => feedback.getByTestId("officer-answer").allInnerTexts())
+      .toContainEqual(expect.stringContaining("已与任课教师沟通，下周起按时上课。"));
+    expect(await feedback.getByTestId("officer-status").allInnerTexts()).toContain("已答复");
+    await settle(officer, "info-officer-feedback-phone");
+    expect(problems3).toEqual([]);
+    await ctx3.close();
   }, 180_000);
 });
 
