@@ -180,6 +180,8 @@ describe("evaluation after a recompute", () => {
       status: "issued",
     });
     expect(o.figure).toMatchObject({ figure: "teacher_composite", teacherId: s.people.teacherA.id, termId: s.term.id, target: 80, n: 6 });
+    // the order says what was found in words: the figure's name and the rule's condition, not their codes
+    expect(o.content).toMatch(/^教学质量预警（.+）：教师综合评价为 [\d.]+（n = 6）；预警条件：教师综合评价得分低于阈值：阈值 80。/);
     expect(o.content).toContain("综合得分低于80");
     await expectDomainError(convertWarning(db, NOW, s.people.quality, { warningId: w.id }), {
       code: "improvement.warnings.errors.warningNotOpen",

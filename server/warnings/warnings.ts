@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRows, queryValue } from "@/db/query";
 import { warnings, WARNING_STATUSES, type OrderFigure, type WarningEvidence, type WarningRule } from "@/db/schema";
-import { translate } from "../i18n/translate";
+import { translate, translateCode } from "../i18n/translate";
 import { createOrder, parse } from "../improvement/orders";
 import { DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
@@ -192,6 +192,14 @@ export async function listWarnings(db: DbOrTx, raw: z.input<typeof listWarningsI
   };
 }
 
+/** A rule's condition in words (Chinese, as orders are written): its kind and its parameters without their ranges. */
+function conditionOf(rule: WarningRule): string {
+  const params = Object.entries(rule.params).map(
+    ([name, v]) => `${translateCode("zh", `improvement.warnings.params.${name}`).replace(/（[^）]*）$/, "")} ${v}`,
+  );
+  return `${translateCode("zh", `improvement.warnings.kinds.${rule.kind}`)}：${params.join("，")}`;
+}
+
 async function convert(
   db: DbOrTx,
   now: Date,
@@ -208,10 +216,10 @@ async function convert(
     const { order, ...evidence } = w.evidence as WarningEvidence & { order?: OrderFigure | null };
     const content = translate("zh", "improvement.warnings.orderContent", {
       rule: rule?.name ?? w.ruleKey,
-      figure: evidence.figure,
+      figure: translateCode("zh", `improvement.warnings.figures.${evidence.figure}`),
       value: evidence.value,
       n: evidence.n,
-      threshold: evidence.threshold,
+      condition: rule ? conditionOf(rule) : String(evidence.threshold),
     });
     const made = await createOrder(tx, now, actor, {
       source: "warning",
