@@ -96,7 +96,7 @@ export function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    if (m.type() === "error") problems.push(`console: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
   });
   return problems;
 }
@@ -145,7 +145,8 @@ export function signedInPages(options: { ignoreConsole?: RegExp } = {}) {
     const page = await ctx.newPage();
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
-      if (m.type() === "error" && !options.ignoreConsole?.test(m.text())) problems.push(`console: ${m.text()}`);
+      if (m.type() === "error" && !options.ignoreConsole?.test(m.text()))
+        problems.push(`console: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
     });
     return page;
   }
