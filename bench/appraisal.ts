@@ -13,10 +13,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { openDb } from "@/db/client";
 import { rowsOf } from "@/server/access/scope";
-import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting } from "./harness";
+import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting, timedQueries } from "./harness";
 import type { CompositeFigures, Figures, TargetInput } from "@/server/scoring/figures";
 import { defaultPolicy, policyHash } from "@/server/scoring/policies";
 import { perRule } from "@/server/scoring/quality";
@@ -140,28 +139,7 @@ async function main() {
   app.start();
   try {
     await app.ready(120_000);
-    const token = await encode({ token: { pid: Number(hr.id), loginAt: Date.now() }, secret, maxAge: 3600 });
-    const cookie = `next-auth.session-token=${token}`;
-    const get = async (proc: string, input: unknown) => {
-      const t = performance.now();
-      const res = await fetch(`${app.origin}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-        headers: { cookie },
-      });
-      await res.text();
-      if (res.status !== 200) throw new Error(`${proc}: HTTP ${res.status}`);
-      return performance.now() - t;
-    };
-    const load = async (n: number, f: (i: number) => Promise<number>) => {
-      for (let i = 0; i < 10; i++) await f(i); // warm-up
-      const out: number[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < n) out.push(await f(next++));
-        }),
-      );
-      return out.sort((a, b) => a - b);
-    };
+    const { get, load } = await timedQueries(app.origin, Number(hr.id), secret);
     const table = await load(200, () => get("appraisal.table", { schoolYear: YEAR, page: 1, pageSize: 20 }));
     const teacher = await load(200, (i) =>
       get("appraisal.teacher", { teacherId: Number(people[(i * 37) % people.length].id), schoolYear: YEAR }),

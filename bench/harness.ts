@@ -367,3 +367,35 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
 }
+
+/**
+ * tRPC queries over HTTP as one signed-in person (a session cookie made with the app's secret),
+ * each timed: `get(proc, input)` answers its milliseconds (refusing anything but 200), and
+ * `load(n, f)` runs f 10 times to warm up, then n times from 4 clients at once, and answers the
+ * sorted milliseconds (for percentile()).
+ */
+export async function timedQueries(origin: string, personId: number, secret: string) {
+  const { encode } = await import("next-auth/jwt");
+  const token = await encode({ token: { pid: personId, loginAt: Date.now() }, secret, maxAge: 3600 });
+  const cookie = `next-auth.session-token=${token}`;
+  const get = async (proc: string, input: unknown): Promise<number> => {
+    const t = performance.now();
+    const q = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const res = await fetch(`${origin}/api/trpc/${proc}${q}`, { headers: { cookie } });
+    await res.text();
+    if (res.status !== 200) throw new Error(`${proc}: HTTP ${res.status}`);
+    return performance.now() - t;
+  };
+  const load = async (n: number, f: (i: number) => Promise<number>): Promise<number[]> => {
+    for (let i = 0; i < 10; i++) await f(i); // warm-up
+    const out: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < n) out.push(await f(next++));
+      }),
+    );
+    return out.sort((a, b) => a - b);
+  };
+  return { get, load };
+}

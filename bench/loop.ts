@@ -19,13 +19,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { openDb } from "@/db/client";
 import { col, queryOne, queryValue } from "@/db/query";
 import { defaultPolicy, policyHash } from "@/server/scoring/policies";
 import { approveRuleSet, createRuleSet } from "@/server/warnings/rules";
 import { evaluateWarnings } from "@/server/warnings/warnings";
-import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting } from "./harness";
+import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting, timedQueries } from "./harness";
 
 const TEACHERS = numberSetting("BENCH_TEACHERS", 2000);
 const ORDERS = numberSetting("BENCH_ORDERS", 30000);
@@ -171,27 +170,7 @@ async function main() {
   app.start();
   try {
     await app.ready(120_000);
-    const token = await encode({ token: { pid: quality.id, loginAt: Date.now() }, secret, maxAge: 3600 });
-    const cookie = `next-auth.session-token=${token}`;
-    const get = async (proc: string, input: unknown) => {
-      const t = performance.now();
-      const q = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-      const res = await fetch(`${app.origin}/api/trpc/${proc}${q}`, { headers: { cookie } });
-      await res.text();
-      if (res.status !== 200) throw new Error(`${proc}: HTTP ${res.status}`);
-      return performance.now() - t;
-    };
-    const load = async (n: number, f: (i: number) => Promise<number>) => {
-      for (let i = 0; i < 10; i++) await f(i); // warm-up
-      const out: number[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < n) out.push(await f(next++));
-        }),
-      );
-      return out.sort((a, b) => a - b);
-    };
+    const { get, load } = await timedQueries(app.origin, quality.id, secret);
     const dashboard = await load(200, () => get("improvement.dashboard", undefined));
     const list = await load(200, (i) => get("improvement.list", { page: 1 + (i % 5), pageSize: 20 }));
     log(`dashboard: p50 ${percentile(dashboard, 50).toFixed(0)} ms; list: p50 ${percentile(list, 50).toFixed(0)} ms`);

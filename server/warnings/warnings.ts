@@ -192,11 +192,9 @@ export async function listWarnings(db: DbOrTx, raw: z.input<typeof listWarningsI
   };
 }
 
-/** A rule's condition in words (Chinese, as orders are written): its kind and its parameters without their ranges. */
+/** A rule's condition in words (Chinese, as orders are written): its kind and its parameters by name. */
 function conditionOf(rule: WarningRule): string {
-  const params = Object.entries(rule.params).map(
-    ([name, v]) => `${translateCode("zh", `improvement.warnings.params.${name}`).replace(/（[^）]*）$/, "")} ${v}`,
-  );
+  const params = Object.entries(rule.params).map(([name, v]) => `${translateCode("zh", `improvement.warnings.paramNames.${name}`)} ${v}`);
   return `${translateCode("zh", `improvement.warnings.kinds.${rule.kind}`)}：${params.join("，")}`;
 }
 
