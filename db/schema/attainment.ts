@@ -4,6 +4,64 @@ import { lifecycleColumns } from "./lifecycle";
 import { programmes, sections } from "./org";
 import { persons } from "./people";
 
+// The stored run's JSON (attainment_runs.params and .result), written by server/attainment/
+// compute.ts (computeAttainment, computeIndirect), which re-exports these types: they live here
+// so that the columns are typed ($type) without db/ importing server/.
+export type Strength = "H" | "M" | "L";
+export type StrengthValues = Record<Strength, number>;
+export type ObjectiveMethod = "item_ratio" | "weighted_marks";
+export type CourseAggregate = "min" | "weighted_mean";
+export type SurveySource = "graduating" | "alumni" | "employer";
+
+export type AttainmentParams = {
+  threshold: number;
+  method: ObjectiveMethod;
+  courseAggregate: CourseAggregate;
+  strengthValues: StrengthValues;
+};
+
+export type ItemResult = { item: string; fullMarks: number; weight: number; mean: number; ratio: number };
+export type ObjectiveResult = {
+  course: string;
+  objective: string;
+  attainment: number;
+  students: number;
+  shareAtThreshold: number;
+  /** Quartiles of the per-student values a(s, j): [Q1, median, Q3]. */
+  quartiles: [number, number, number];
+  /** The per-student values a(s, j), ascending (for the distribution chart; no student named). */
+  studentValues: number[];
+  marks: number;
+  items: ItemResult[];
+  attained: boolean;
+};
+export type CourseResult = { course: string; attainment: number; weakestObjective: string; attained: boolean };
+export type PointContribution = { course: string; objective: string; strength: Strength; value: number; attainment: number };
+export type PointResult = { point: string; requirement: string; attainment: number; contributions: PointContribution[]; attained: boolean };
+export type RequirementResult = { requirement: string; title?: string; attainment: number; weakestPoint: string; attained: boolean };
+
+export type IndirectValue = { value: number; n: number; items: { source: SurveySource; item: string; value: number; n: number }[] };
+export type IndirectRequirement = { requirement: string; direct: number; indirect: IndirectValue | null; blended: number | null };
+export type IndirectObjective = { objective: string; direct: number | null; indirect: IndirectValue | null };
+export type IndirectResult = {
+  /** α as the model set it when computed (null: never blended). */
+  alpha: number | null;
+  requirements: IndirectRequirement[];
+  objectives: IndirectObjective[];
+  /** Groups of the surveys withheld (below the minimum of raters), per source: counted, never shown. */
+  withheld: Partial<Record<SurveySource, number>>;
+};
+
+export type AttainmentResult = {
+  params: AttainmentParams;
+  objectives: ObjectiveResult[];
+  courses: CourseResult[];
+  points: PointResult[];
+  requirements: RequirementResult[];
+  /** The survey-based values beside the direct ones, when the model maps survey items (computeIndirect). */
+  indirect?: IndirectResult;
+};
+
 // OBE attainment (达成度). A programme's outcome model (培养方案的成果模型: 培养目标, 毕业要求 and
 // their 指标点, the courses' 课程目标, the support matrix with H/M/L strengths and their numeric
 // values, the requirement → training-objective matrix, the threshold and methods) is one
@@ -76,8 +134,8 @@ export const attainmentRuns = pgTable(
       .notNull()
       .references(() => outcomeModels.id, { onDelete: "restrict" }),
     schoolYear: text("school_year").notNull(),
-    params: jsonb("params").notNull().$type<Record<string, unknown>>(),
-    result: jsonb("result").notNull().$type<Record<string, unknown>>(),
+    params: jsonb("params").notNull().$type<AttainmentParams>(),
+    result: jsonb("result").notNull().$type<AttainmentResult>(),
     computedBy: integer("computed_by").references(() => persons.id, { onDelete: "set null" }),
     computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
   },

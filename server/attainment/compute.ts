@@ -19,17 +19,53 @@
 //     v_j the numeric value of the link's strength (H/M/L, per programme, default 3/2/1)
 //   graduation requirement (毕业要求): min over its points, the weakest named
 //   attained: value ≥ threshold (within 1e-9, so that 0.7 computed as 0.6999999999999999 counts)
+import type {
+  AttainmentParams,
+  AttainmentResult,
+  CourseAggregate,
+  CourseResult,
+  IndirectObjective,
+  IndirectRequirement,
+  IndirectResult,
+  IndirectValue,
+  ItemResult,
+  ObjectiveMethod,
+  ObjectiveResult,
+  PointContribution,
+  PointResult,
+  RequirementResult,
+  Strength,
+  StrengthValues,
+  SurveySource,
+} from "@/db/schema/attainment";
 import { quantile } from "../scoring/stats";
 
-export const STRENGTHS = ["H", "M", "L"] as const;
-export type Strength = (typeof STRENGTHS)[number];
-export type StrengthValues = Record<Strength, number>;
+// The stored result's types live with its column (db/schema/attainment.ts, typed there with $type).
+export type {
+  AttainmentParams,
+  AttainmentResult,
+  CourseAggregate,
+  CourseResult,
+  IndirectObjective,
+  IndirectRequirement,
+  IndirectResult,
+  IndirectValue,
+  ItemResult,
+  ObjectiveMethod,
+  ObjectiveResult,
+  PointContribution,
+  PointResult,
+  RequirementResult,
+  Strength,
+  StrengthValues,
+  SurveySource,
+};
+
+export const STRENGTHS = ["H", "M", "L"] as const satisfies readonly Strength[];
 export const DEFAULT_STRENGTH_VALUES: StrengthValues = { H: 3, M: 2, L: 1 };
 
-export const OBJECTIVE_METHODS = ["item_ratio", "weighted_marks"] as const;
-export type ObjectiveMethod = (typeof OBJECTIVE_METHODS)[number];
-export const COURSE_AGGREGATES = ["min", "weighted_mean"] as const;
-export type CourseAggregate = (typeof COURSE_AGGREGATES)[number];
+export const OBJECTIVE_METHODS = ["item_ratio", "weighted_marks"] as const satisfies readonly ObjectiveMethod[];
+export const COURSE_AGGREGATES = ["min", "weighted_mean"] as const satisfies readonly CourseAggregate[];
 export const DEFAULT_THRESHOLD = 0.7;
 const EPS = 1e-9;
 
@@ -38,13 +74,6 @@ export type SupportLink = { course: string; objective: string; point: string; st
 export type AssessmentItem = { course: string; item: string; fullMarks: number; objective: string; weight: number };
 export type ScoreRow = { course: string; student: string; item: string; score: number };
 
-export type AttainmentParams = {
-  threshold: number;
-  method: ObjectiveMethod;
-  courseAggregate: CourseAggregate;
-  strengthValues: StrengthValues;
-};
-
 export type AttainmentInput = {
   requirements: RequirementDef[];
   support: SupportLink[];
@@ -52,36 +81,6 @@ export type AttainmentInput = {
   scores: ScoreRow[];
   /** The students of each offering (course code → student ids); default: those with a score in the offering. */
   rosters?: Map<string, string[]>;
-};
-
-export type ItemResult = { item: string; fullMarks: number; weight: number; mean: number; ratio: number };
-export type ObjectiveResult = {
-  course: string;
-  objective: string;
-  attainment: number;
-  students: number;
-  shareAtThreshold: number;
-  /** Quartiles of the per-student values a(s, j): [Q1, median, Q3]. */
-  quartiles: [number, number, number];
-  /** The per-student values a(s, j), ascending (for the distribution chart; no student named). */
-  studentValues: number[];
-  marks: number;
-  items: ItemResult[];
-  attained: boolean;
-};
-export type CourseResult = { course: string; attainment: number; weakestObjective: string; attained: boolean };
-export type PointContribution = { course: string; objective: string; strength: Strength; value: number; attainment: number };
-export type PointResult = { point: string; requirement: string; attainment: number; contributions: PointContribution[]; attained: boolean };
-export type RequirementResult = { requirement: string; title?: string; attainment: number; weakestPoint: string; attained: boolean };
-
-export type AttainmentResult = {
-  params: AttainmentParams;
-  objectives: ObjectiveResult[];
-  courses: CourseResult[];
-  points: PointResult[];
-  requirements: RequirementResult[];
-  /** The survey-based values beside the direct ones, when the model maps survey items (computeIndirect). */
-  indirect?: IndirectResult;
 };
 
 export const isAttained = (value: number, threshold: number) => value >= threshold - EPS;
@@ -306,26 +305,13 @@ export function shortfalls(current: AttainmentResult, next?: AttainmentResult): 
 //   training objective o (direct): the mean of the direct values of o's requirements
 //   blended (only where the programme sets α):  α · direct + (1 − α) · indirect
 //   n: the respondents of the reported groups of the sources behind the value
-export const SURVEY_SOURCES = ["graduating", "alumni", "employer"] as const;
-export type SurveySource = (typeof SURVEY_SOURCES)[number];
+export const SURVEY_SOURCES = ["graduating", "alumni", "employer"] as const satisfies readonly SurveySource[];
 /** A survey item mapped to a requirement or to a training objective (exactly one of the two). */
 export type SurveyLink = { source: SurveySource; item: string; title?: string; requirement?: string; objective?: string };
 /** An item's pooled score on 0–1 and how many answered it. */
 export type SurveyItemScore = { source: SurveySource; item: string; value: number; n: number };
 /** What the surveys give for one purpose: item scores and the respondents of each source's reported groups. */
 export type SurveyEvidence = { items: SurveyItemScore[]; respondents: Partial<Record<SurveySource, number>> };
-
-export type IndirectValue = { value: number; n: number; items: { source: SurveySource; item: string; value: number; n: number }[] };
-export type IndirectRequirement = { requirement: string; direct: number; indirect: IndirectValue | null; blended: number | null };
-export type IndirectObjective = { objective: string; direct: number | null; indirect: IndirectValue | null };
-export type IndirectResult = {
-  /** α as the model set it when computed (null: never blended). */
-  alpha: number | null;
-  requirements: IndirectRequirement[];
-  objectives: IndirectObjective[];
-  /** Groups of the surveys withheld (below the minimum of raters), per source: counted, never shown. */
-  withheld: Partial<Record<SurveySource, number>>;
-};
 
 const itemKey = (source: string, item: string) => `${source}\u0000${item}`;
 

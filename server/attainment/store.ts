@@ -403,9 +403,7 @@ export async function latestRun(db: DbOrTx, modelIds: number[], schoolYear: stri
     .where(and(inArray(attainmentRuns.modelId, modelIds), eq(attainmentRuns.schoolYear, schoolYear)))
     .orderBy(desc(attainmentRuns.computedAt), desc(attainmentRuns.id))
     .limit(1);
-  return r
-    ? { id: r.id, modelId: r.modelId, schoolYear: r.schoolYear, computedAt: r.computedAt, result: r.result as unknown as AttainmentResult }
-    : null;
+  return r ? { id: r.id, modelId: r.modelId, schoolYear: r.schoolYear, computedAt: r.computedAt, result: r.result } : null;
 }
 
 const csvCell = (v: string | number) => {
