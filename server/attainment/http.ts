@@ -118,7 +118,15 @@ export async function handleModelUpload(input: { db: Db; user: SessionUser | nul
     })),
     requirementObjectives: model.requirementObjectives.filter((l) => requirementCodes.has(l.requirement)),
   };
-  return createModelVersion(db, { programmeId: programmeId.data, cohorts: current?.cohorts ?? [], model: withTitles }, user.id, new Date());
+  return createModelVersion(
+    db,
+    { programmeId: programmeId.data, cohorts: current?.cohorts ?? [], model: withTitles },
+    user.id,
+    new Date(),
+    {
+      locale,
+    },
+  );
 }
 
 /**

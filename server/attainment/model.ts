@@ -13,14 +13,14 @@
  * version, and results keep the version they used.
  */
 import { createHash } from "node:crypto";
-import { and, desc, eq, ne } from "drizzle-orm";
+import { and, count, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { outcomeModels, programmes } from "@/db/schema";
+import { attainmentRuns, outcomeModels, programmes } from "@/db/schema";
 import { DomainError, notFound } from "../kernel/errors";
 import { canonicalJson } from "../instruments/diff";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
-import { lifecycle } from "../kernel/lifecycle";
+import { lifecycle, selectWithPeople } from "../kernel/lifecycle";
 import type { Locale, MessageKey } from "../i18n/messages";
 import {
   COURSE_AGGREGATES,
@@ -49,18 +49,12 @@ const title = z.string().trim().max(500).optional();
 
 export const outcomeModelSchema = z.object({
   trainingObjectives: z.array(z.object({ code, title })).max(50).default([]),
-  requirements: z
-    .array(z.object({ code, title, points: z.array(z.object({ code, title })).min(1).max(50) }))
-    .min(1)
-    .max(50),
+  requirements: z.array(z.object({ code, title, points: z.array(z.object({ code, title })).max(50) })).max(50),
   courseObjectives: z
     .array(z.object({ course: code, code, title }))
     .max(2000)
     .default([]),
-  support: z
-    .array(z.object({ course: code, objective: code, point: code, strength: z.enum(STRENGTHS) }))
-    .min(1)
-    .max(20000),
+  support: z.array(z.object({ course: code, objective: code, point: code, strength: z.enum(STRENGTHS) })).max(20000),
   requirementObjectives: z
     .array(z.object({ requirement: code, objective: code }))
     .max(2500)
@@ -100,22 +94,44 @@ export const modelParams = (m: OutcomeModel): AttainmentParams => ({
   strengthValues: m.strengthValues,
 });
 
-/** Problems of a model as a whole (each a code of the attainment namespace and its parameters). */
-export function checkModel(m: OutcomeModel): AttainmentIssue[] {
+/**
+ * The one check of a model, whichever way it came (the editor, the files, the demo). Two kinds
+ * of problem:
+ *
+ * - incoherent: a code twice (a requirement, a point, a training objective, a course objective,
+ *   a support link), a link naming a point, course objective, requirement or training objective
+ *   the model does not have. Nothing is stored with one of these (modelIntegrityIssues).
+ * - incomplete: no requirement, a requirement without points, a point no course objective
+ *   supports. A draft saved from the editor may be incomplete while it is being written; a
+ *   version is approved only without any (checkModel), and files are imported only complete.
+ *
+ * Strengths are H/M/L and the strength values, threshold and α are in range by the schema
+ * (outcomeModelSchema). Each problem is a code of the attainment namespace and its parameters.
+ */
+export function modelIntegrityIssues(m: OutcomeModel): AttainmentIssue[] {
   const issues: AttainmentIssue[] = [];
   const at = (code: MessageKey, params: Record<string, string | number>) =>
     issues.push({ file: "model", row: 0, column: null, code, params });
-  const points = new Set<string>();
-  for (const r of m.requirements)
-    for (const p of r.points) {
-      if (points.has(p.code)) at("attainment.check.duplicate", { value: p.code, first: 0 });
-      points.add(p.code);
+  const once = (values: string[]) => {
+    const seen = new Set<string>();
+    for (const v of values) {
+      if (seen.has(v)) at("attainment.check.duplicateCode", { value: v });
+      seen.add(v);
     }
-  const supported = new Set(m.support.map((s) => s.point));
-  for (const p of points) if (!supported.has(p)) at("attainment.check.unsupportedPoint", { point: p });
-  for (const s of m.support) if (!points.has(s.point)) at("attainment.check.unknownPoint", { value: s.point });
-  const requirements = new Set(m.requirements.map((r) => r.code));
-  const objectives = new Set(m.trainingObjectives.map((o) => o.code));
+    return seen;
+  };
+  const requirements = once(m.requirements.map((r) => r.code));
+  const points = once(m.requirements.flatMap((r) => r.points.map((p) => p.code)));
+  const objectives = once(m.trainingObjectives.map((o) => o.code));
+  const courseObjectives = once(m.courseObjectives.map((o) => `${o.course} ${o.code}`));
+  once(m.support.map((s) => `${s.course} ${s.objective} → ${s.point}`));
+  once(m.requirementObjectives.map((l) => `${l.requirement} → ${l.objective}`));
+  for (const s of m.support) {
+    if (!points.has(s.point)) at("attainment.check.unknownPoint", { value: s.point });
+    // Models imported before course objectives were listed name them only in the support.
+    if (m.courseObjectives.length && !courseObjectives.has(`${s.course} ${s.objective}`))
+      at("attainment.check.unknownObjective", { value: s.objective, course: s.course });
+  }
   for (const l of m.requirementObjectives) {
     if (!requirements.has(l.requirement)) at("attainment.check.unknownRequirement", { value: l.requirement });
     if (!objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
@@ -126,6 +142,29 @@ export function checkModel(m: OutcomeModel): AttainmentIssue[] {
     if (l.objective !== undefined && !objectives.has(l.objective)) at("attainment.check.unknownTrainingObjective", { value: l.objective });
   }
   return issues;
+}
+
+/** Every problem of a model (incoherent and incomplete): what approval and a file import refuse. */
+export function checkModel(m: OutcomeModel): AttainmentIssue[] {
+  const issues = modelIntegrityIssues(m);
+  const at = (code: MessageKey, params: Record<string, string | number> = {}) =>
+    issues.push({ file: "model", row: 0, column: null, code, params });
+  if (!m.requirements.length) at("attainment.check.noRequirements");
+  for (const r of m.requirements) if (!r.points.length) at("attainment.check.requirementWithoutPoints", { requirement: r.code });
+  const supported = new Set(m.support.map((s) => s.point));
+  for (const r of m.requirements)
+    for (const p of r.points) if (!supported.has(p.code)) at("attainment.check.unsupportedPoint", { point: p.code });
+  return issues;
+}
+
+/** A refusal listing every problem, each with its sentence in the user's language (at most 200). */
+export function modelProblems(code: MessageKey, params: Record<string, string | number>, issues: AttainmentIssue[], locale: Locale) {
+  return new DomainError(
+    "BAD_REQUEST",
+    code,
+    { ...params, count: issues.length },
+    issues.slice(0, 200).map((i) => ({ ...i, message: describeIssue(locale, i) })),
+  );
 }
 
 /** The model's requirements and support in the computation's terms. */
@@ -377,12 +416,17 @@ const toRow = (r: typeof outcomeModels.$inferSelect): ModelVersionRow => ({
   model: outcomeModelSchema.parse(r.model),
 });
 
-/** Stores a checked model as the programme's next version (a draft); the same model again is "unchanged". */
+/**
+ * Stores a checked model as the programme's next version (a draft); the same model again is
+ * "unchanged". A complete model by default (checkModel: files, the demo); `draft: true` (the
+ * editor) lets an incomplete one through, which approval then refuses.
+ */
 export async function createModelVersion(
   db: DbOrTx,
   input: { programmeId: number; cohorts: number[]; model: unknown },
   actorId: number | null,
   now: Date,
+  opts: { draft?: boolean; locale?: Locale } = {},
 ) {
   const parsed = outcomeModelSchema.safeParse(input.model);
   if (!parsed.success)
@@ -390,8 +434,8 @@ export async function createModelVersion(
       detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
     });
   const model = parsed.data;
-  const problems = checkModel(model);
-  if (problems.length) throw new DomainError("BAD_REQUEST", "attainment.errors.modelProblems", { count: problems.length }, problems);
+  const problems = opts.draft ? modelIntegrityIssues(model) : checkModel(model);
+  if (problems.length) throw modelProblems("attainment.errors.modelProblems", {}, problems, opts.locale ?? "zh");
   const cohorts = [...new Set(input.cohorts)].sort((a, b) => a - b);
   const hash = modelHash(model, cohorts);
   return db.transaction(async (tx) => {
@@ -410,7 +454,16 @@ export async function createModelVersion(
   });
 }
 
-export async function approveModelVersion(db: DbOrTx, id: number, actorId: number, note: string, now: Date) {
+/**
+ * Approves a draft once its model passes every check (checkModel): refused with every problem
+ * listed otherwise, and nothing recorded.
+ */
+export async function approveModelVersion(db: DbOrTx, id: number, actorId: number, note: string, now: Date, locale: Locale = "zh") {
+  const draft = await getModelVersion(db, id);
+  if (draft.status === "draft") {
+    const problems = checkModel(draft.model);
+    if (problems.length) throw modelProblems("attainment.errors.approvalProblems", { version: draft.version }, problems, locale);
+  }
   const m = await modelLifecycle.approve(db, id, actorId, note, now);
   return { id, version: m.version };
 }
@@ -428,4 +481,136 @@ export async function getModelVersion(db: DbOrTx, id: number): Promise<ModelVers
 export async function currentModel(db: DbOrTx, programmeId: number): Promise<ModelVersionRow | null> {
   const m = await modelLifecycle.current(db, programmeId);
   return m ? toRow(m) : null;
+}
+
+/** A model as the editor sends it: every code and title trimmed by the schema, an empty title left out (so that it hashes as imported). */
+const withoutEmptyTitles = (m: OutcomeModel): OutcomeModel => {
+  const t = <T extends { title?: string | undefined }>(x: T): T => {
+    if (x.title !== undefined && x.title !== "") return x;
+    const { title: _omit, ...rest } = x;
+    return rest as T;
+  };
+  return {
+    ...m,
+    trainingObjectives: m.trainingObjectives.map(t),
+    requirements: m.requirements.map((r) => ({ ...t(r), points: r.points.map(t) })),
+    courseObjectives: m.courseObjectives.map(t),
+    ...(m.surveyMapping ? { surveyMapping: m.surveyMapping.map(t) } : {}),
+  };
+};
+
+/** The intake years a 培养方案 applies to. */
+const cohortsSchema = z.array(z.number().int().min(1990).max(2100)).max(30);
+
+/**
+ * What the editor saves: the whole model, the cohorts, and the version it was edited from
+ * (null when the programme has none yet), so that an edit made on an outdated version is
+ * refused instead of overwriting a newer one.
+ */
+export const saveModelInput = z.object({
+  programmeId: idSchema,
+  baseId: idSchema.nullable(),
+  cohorts: cohortsSchema,
+  model: outcomeModelSchema,
+});
+export type SaveModelInput = z.input<typeof saveModelInput>;
+
+/** The version the editor works on: the programme's latest version not retired (draft or approved), or null. */
+export async function workingVersion(db: DbOrTx, programmeId: number): Promise<ModelVersionRow | null> {
+  const [row] = await db
+    .select()
+    .from(outcomeModels)
+    .where(and(eq(outcomeModels.programmeId, programmeId), ne(outcomeModels.status, "retired")))
+    .orderBy(desc(outcomeModels.version))
+    .limit(1);
+  return row ? toRow(row) : null;
+}
+
+/**
+ * The editor's save. Versions never change (the lifecycle and the database's
+ * lifecycle_version_immutable trigger), so an edit is always the programme's next version, a
+ * draft: an approved version stays in force, and the results computed under it keep it, until
+ * the draft is approved. A draft the edit was made from, superseded by it, is retired in the
+ * same transaction (withdrawn without approval), so a programme has one draft at a time.
+ *
+ * Refused with every problem (nothing stored): a model the schema refuses (strengths other
+ * than H/M/L, a threshold outside (0, 1], …), an incoherent model (modelIntegrityIssues), an
+ * edit of a version that is no longer the working one (staleBase). An incomplete model (a point
+ * nobody supports) is saved: approval lists what is missing.
+ */
+export async function saveModelDraft(db: DbOrTx, now: Date, actor: { id: number }, raw: unknown, locale: Locale) {
+  const parsed = saveModelInput.safeParse(raw);
+  if (!parsed.success)
+    throw new DomainError("BAD_REQUEST", "attainment.errors.badModel", {
+      detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    });
+  const input = parsed.data;
+  const model = withoutEmptyTitles(input.model);
+  const problems = modelIntegrityIssues(model);
+  if (problems.length) throw modelProblems("attainment.errors.modelProblems", {}, problems, locale);
+  return db.transaction(async (tx) => {
+    // Serialise saves of a programme: the working version read here is still the working one at the insert.
+    const [prog] = await tx.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, input.programmeId)).for("update");
+    if (!prog) throw notFound("attainment.errors.programmeNotFound");
+    const base = await workingVersion(tx, prog.id);
+    if ((base?.id ?? null) !== input.baseId)
+      throw new DomainError("CONFLICT", "attainment.errors.staleBase", { version: base?.version ?? 0 });
+    const made = await createModelVersion(tx, { programmeId: prog.id, cohorts: input.cohorts, model }, actor.id, now, {
+      draft: true,
+      locale,
+    });
+    let replaced: number | null = null;
+    if (made.status === "created" && base && base.status === "draft") {
+      await modelLifecycle.retire(tx, base.id, actor.id, now);
+      replaced = base.version;
+    }
+    return { ...made, replaced };
+  });
+}
+
+export const modelEditorInput = z.object({ programmeId: idSchema });
+
+/**
+ * What the editor opens: the working version (its model, cohorts and status), whether results
+ * were computed under it, the problems approval would refuse it for, and every version.
+ */
+export async function modelEditor(db: DbOrTx, programmeId: number, locale: Locale) {
+  const working = await workingVersion(db, programmeId);
+  const runs = working
+    ? await db.select({ id: attainmentRuns.id }).from(attainmentRuns).where(eq(attainmentRuns.modelId, working.id)).limit(1)
+    : [];
+  const versions = await selectWithPeople(db, outcomeModels, {
+    id: outcomeModels.id,
+    version: outcomeModels.version,
+    status: outcomeModels.status,
+    createdAt: outcomeModels.createdAt,
+    approvedAt: outcomeModels.approvedAt,
+    approvalNote: outcomeModels.approvalNote,
+  })
+    .where(eq(outcomeModels.programmeId, programmeId))
+    .orderBy(desc(outcomeModels.version));
+  const runCounts = new Map(
+    (
+      await db
+        .select({ modelId: attainmentRuns.modelId, n: count() })
+        .from(attainmentRuns)
+        .innerJoin(outcomeModels, eq(outcomeModels.id, attainmentRuns.modelId))
+        .where(eq(outcomeModels.programmeId, programmeId))
+        .groupBy(attainmentRuns.modelId)
+    ).map((r) => [r.modelId, r.n]),
+  );
+  return {
+    working: working
+      ? {
+          id: working.id,
+          version: working.version,
+          status: working.status,
+          cohorts: working.cohorts,
+          model: working.model,
+          hasResults: runs.length > 0,
+          problems: checkModel(working.model).map((i) => ({ ...i, message: describeIssue(locale, i) })),
+        }
+      : null,
+    versions: versions.map((v) => ({ ...v, runs: runCounts.get(v.id) ?? 0 })),
+  };
 }

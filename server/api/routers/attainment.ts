@@ -3,8 +3,12 @@ import {
   approveModelVersion,
   computeRunInput,
   getModelVersion,
+  modelEditor,
+  modelEditorInput,
   modelIdInput,
   retireModelVersion,
+  saveModelDraft,
+  saveModelInput,
 } from "../../attainment/model";
 import { computeYear, saveSectionNotes, sectionReport } from "../../attainment/store";
 import {
@@ -52,9 +56,22 @@ export const attainmentRouter = router({
       const run = await computeYear(ctx.db, input.modelId, input.schoolYear, ctx.user.id, ctx.now());
       return { id: run.id };
     }),
+  /** The model editor (app/(app)/attainment/programmes/[programmeId]/model): those who import the model edit it. */
+  modelEditor: roleProcedure(...ATTAINMENT_EDIT_ROLES)
+    .input(modelEditorInput)
+    .query(async ({ ctx, input }) => {
+      await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId, ATTAINMENT_EDIT_ROLES);
+      return modelEditor(ctx.db, input.programmeId, ctx.locale);
+    }),
+  saveModel: roleProcedure(...ATTAINMENT_EDIT_ROLES)
+    .input(saveModelInput)
+    .mutation(async ({ ctx, input }) => {
+      await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId, ATTAINMENT_EDIT_ROLES);
+      return saveModelDraft(ctx.db, ctx.now(), ctx.user, input, ctx.locale);
+    }),
   approveModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES)
     .input(approveModelInput)
-    .mutation(({ ctx, input }) => approveModelVersion(ctx.db, input.modelId, ctx.user.id, input.note, ctx.now())),
+    .mutation(({ ctx, input }) => approveModelVersion(ctx.db, input.modelId, ctx.user.id, input.note, ctx.now(), ctx.locale)),
   retireModel: roleProcedure(...ATTAINMENT_APPROVE_ROLES)
     .input(modelIdInput)
     .mutation(({ ctx, input }) => retireModelVersion(ctx.db, input.modelId, ctx.user.id, ctx.now())),
