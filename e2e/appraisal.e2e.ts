@@ -85,9 +85,14 @@ describe("teacher appraisal", () => {
     await hr.getByTestId("veto-revoke").click();
     expect(await hr.locator("#veto-revoke-save").isDisabled()).toBe(true);
     await hr.getByTestId("veto-revoke-reason").fill("经复查，事实不成立");
+    // The revocation's answer is asserted, not only the page after it: this poll timed out twice in
+    // full e2e runs (the line still unrevoked after 30 s) and passed alone; a refusal (a 4xx the
+    // console filter above lets through) or a request never sent now fails here with what happened.
+    const answered = hr.waitForResponse((r) => r.url().includes("appraisal.vetoes.revoke"), { timeout: 30_000 });
     await hr.locator("#veto-revoke-save").click();
-    // (30 s: this poll timed out at 15 s once in a full e2e run at load ~11, and passed alone; cause not found)
-    await expect.poll(() => hr.getByTestId("veto-line").first().textContent(), { timeout: 30_000 }).toContain("已撤销：经复查，事实不成立");
+    const answer = await answered;
+    expect(answer.status(), await answer.text()).toBe(200);
+    await expect.poll(() => hr.getByTestId("veto-line").first().textContent()).toContain("已撤销：经复查，事实不成立");
     await settle(hr, "appraisal-hr-veto-revoked-zh-desktop");
     await hr.goto(`/admin/appraisal?year=${YEAR}`);
     await hr.getByTestId("exemption-open").click();
