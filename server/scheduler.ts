@@ -6,6 +6,7 @@ import type { Secret } from "./anonymity/keys";
 import { closeCampaign } from "./campaigns/campaigns";
 import { runDueReminders } from "./campaigns/reminders";
 import { runOrderDeadlines } from "./improvement/deadlines";
+import { runInspectionReminders } from "./inspections/reminders";
 import { anonSecret, env } from "./kernel/env";
 import { deliverOutbox, smtpMailer, type Mailer } from "./outbox/outbox";
 import { refreshScores } from "./scoring/refresh";
@@ -13,8 +14,8 @@ import { refreshScores } from "./scoring/refresh";
 /**
  * Background work, every SCHEDULER_TICK_MS (a minute by default): close campaigns whose
  * window is over (their sealed pools become responses), store what is left in the pools of
- * closed campaigns, queue due reminders (of campaigns, and of rectification orders with their
- * escalation: server/improvement/deadlines.ts), deliver the outbox, recompute the scores of school
+ * closed campaigns, queue due reminders (of campaigns, of rectification orders with their
+ * escalation: server/improvement/deadlines.ts, of inspection checklists not yet submitted), deliver the outbox, recompute the scores of school
  * years whose responses changed (server/scoring/refresh.ts).
  *
  * Started by the runtime, not by opening the database: the app's Next.js instrumentation
@@ -51,6 +52,8 @@ export async function tick(db: Db, deps: TickDeps, now = new Date()): Promise<vo
   await runDueReminders(db, now);
   // Rectification orders: reminders before the deadline, escalation once overdue.
   await runOrderDeadlines(db, now);
+  // Teaching inspections: the units that have not submitted, a few days before the deadline.
+  await runInspectionReminders(db, now);
   await deliverOutbox(db, { mailer: deps.mailer, baseUrl: deps.baseUrl, secret: deps.secret, now });
   await refreshScores(db, () => now);
 }

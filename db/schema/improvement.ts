@@ -18,6 +18,7 @@ export type ImprovementSourceRef =
   | { kind: "info_report"; id: number }
   | { kind: "comment"; id: number }
   | { kind: "warning"; id: number }
+  | { kind: "inspection"; id: number; unitId: number; item: string }
   | { kind: "campaign"; id: number; targetId?: number }
   | { kind: "observation"; id: number }
   | { kind: "appraisal"; id: number }

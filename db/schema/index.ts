@@ -12,3 +12,4 @@ export * from "./appraisal";
 export * from "./attainment";
 export * from "./comments";
 export * from "./warnings";
+export * from "./inspections";

@@ -14,6 +14,7 @@ export const INSTRUMENT_KINDS = [
   "graduating_satisfaction", // 学习与成长满意度调查
   "graduate_tracking", // 毕业生跟踪调查
   "employer_tracking", // 用人单位跟踪调查
+  "inspection", // 教学检查表 (filled in by a unit, named: server/inspections)
 ] as const;
 export const instrumentKind = pgEnum("instrument_kind", INSTRUMENT_KINDS);
 

@@ -65,3 +65,9 @@ export const COMMENT_WORDS_ROLES = ["quality_admin"] as const satisfies readonly
 // 教学质量预警 (server/warnings): the quality office writes and approves the rules and reviews
 // the warnings (turns them into orders or dismisses them).
 export const WARNING_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+// 教学检查 (server/inspections): the quality office runs inspections, reviews the checklists and
+// turns their problems into orders; a unit admin fills in their units' checklists. Both read
+// the inspections (the unit admin their units' part).
+export const INSPECTION_RUN_ROLES = ["quality_admin"] as const satisfies readonly Role[];
+export const INSPECTION_FILL_ROLES = ["unit_admin"] as const satisfies readonly Role[];
+export const INSPECTION_VIEW_ROLES = ["quality_admin", "unit_admin"] as const satisfies readonly Role[];

@@ -12,6 +12,7 @@ import { attainmentRouter } from "./routers/attainment";
 import { improvementRouter } from "./routers/improvement";
 import { commentsRouter } from "./routers/comments";
 import { warningsRouter } from "./routers/warnings";
+import { inspectionsRouter } from "./routers/inspections";
 
 export const appRouter = router({
   me: meRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   improvement: improvementRouter,
   comments: commentsRouter,
   warnings: warningsRouter,
+  inspections: inspectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

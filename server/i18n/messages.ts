@@ -19,6 +19,7 @@ import zhAppraisal from "./messages/zh/appraisal.json";
 import zhAttainment from "./messages/zh/attainment.json";
 import zhImprovement from "./messages/zh/improvement.json";
 import zhComments from "./messages/zh/comments.json";
+import zhInspections from "./messages/zh/inspections.json";
 import enCommon from "./messages/en/common.json";
 import enErrors from "./messages/en/errors.json";
 import enAuth from "./messages/en/auth.json";
@@ -37,6 +38,7 @@ import enAppraisal from "./messages/en/appraisal.json";
 import enAttainment from "./messages/en/attainment.json";
 import enImprovement from "./messages/en/improvement.json";
 import enComments from "./messages/en/comments.json";
+import enInspections from "./messages/en/inspections.json";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -60,6 +62,7 @@ const zh = {
   attainment: zhAttainment,
   improvement: zhImprovement,
   comments: zhComments,
+  inspections: zhInspections,
 };
 const en: typeof zh = {
   common: enCommon,
@@ -78,6 +81,7 @@ const en: typeof zh = {
   attainment: enAttainment,
   improvement: enImprovement,
   comments: enComments,
+  inspections: enInspections,
 };
 
 export const messages: Record<Locale, typeof zh> = { zh, en };

@@ -54,7 +54,7 @@ export const NOTE_MAX = 2000;
 export const CONTENT_MAX = 5000;
 export const DEDUPE_KEY_MAX = 200;
 
-const dayText = z
+export const dayText = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "invalid date");
@@ -65,6 +65,7 @@ export const sourceRefSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("info_report"), id: idSchema }).strict(),
   z.object({ kind: z.literal("comment"), id: idSchema }).strict(),
   z.object({ kind: z.literal("warning"), id: idSchema }).strict(),
+  z.object({ kind: z.literal("inspection"), id: idSchema, unitId: idSchema, item: z.string().min(1).max(100) }).strict(),
   z.object({ kind: z.literal("campaign"), id: idSchema, targetId: idSchema.optional() }).strict(),
   z.object({ kind: z.literal("observation"), id: idSchema }).strict(),
   z.object({ kind: z.literal("appraisal"), id: idSchema }).strict(),

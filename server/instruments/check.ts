@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { instrumentFileSchema, NA_VALUE, type Indicator, type InstrumentFile, type Item } from "./format";
 import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "@/server/shared/instruments/markup";
 import { checkMessages, keysOf } from "../i18n/messages";
+import { checklistProblems } from "./checklist";
 import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
@@ -527,6 +528,7 @@ export function checkInstrument(raw: unknown): CheckResult {
   const file = parsed.data;
   const survey = checkSurvey(file.survey);
   problems.push(...survey.problems, ...checkScoring(file, survey.questions));
+  if (file.kind === "inspection") problems.push(...checklistProblems(file.survey));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, file };
 }
 
