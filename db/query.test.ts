@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { col, type Executor, queryRow, queryRows, queryValue } from "./query";
+import { col, type Executor, one, queryRow, queryRows, queryValue } from "./query";
 
 // Runs on PGlite and, with TEST_DATABASE_URL, on PostgreSQL: the same statement must
 // decode to the same values on both. The statements read no table, so the driver is
@@ -78,5 +78,12 @@ describe("queryRows", () => {
   it("reads one row or one value", async () => {
     expect(await queryRow(db, { x: col.int }, sql`select 1 as x where false`)).toBeUndefined();
     expect(await queryValue(db, col.int, sql`select count(*) from (values (1), (2), (3)) v(x)`)).toBe(3);
+  });
+});
+
+describe("one", () => {
+  it("gives the row a statement returns by construction, and throws when there is none", () => {
+    expect(one([{ id: 7 }])).toEqual({ id: 7 });
+    expect(() => one([])).toThrow(/returned no row/);
   });
 });

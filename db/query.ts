@@ -117,10 +117,10 @@ export function resultRows(result: unknown): Record<string, unknown>[] {
 
 /** Decodes driver rows with a spec (for results obtained elsewhere, e.g. a cursor). */
 export function decodeRows<S extends RowSpec>(spec: S, raw: readonly Record<string, unknown>[]): RowOf<S>[] {
-  const keys = Object.keys(spec);
+  const columns = Object.entries(spec);
   return raw.map((r) => {
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = spec[k](r[k], k);
+    for (const [k, decode] of columns) out[k] = decode(r[k], k);
     return out as RowOf<S>;
   });
 }
@@ -148,4 +148,16 @@ export async function queryValue<T>(db: Executor, type: Decoder<T>, statement: S
   if (!raw) throw new TypeError("queryValue: the statement returned no row");
   const [name, value] = Object.entries(raw)[0] ?? ["?", undefined];
   return type(value, name);
+}
+
+/**
+ * The one row a query-builder statement returns by construction: an insert of one row with
+ * `returning()`, or a select of a row that a foreign key or the statement just before
+ * guarantees. Throws when there is none instead of letting `undefined` through. A row that
+ * may be missing (an id from input) is a guard and a domain error, not this.
+ */
+export function one<T>(rows: readonly T[]): T {
+  const row = rows[0];
+  if (row === undefined) throw new TypeError("one: the statement returned no row");
+  return row;
 }
