@@ -5,6 +5,7 @@ import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "@/server/shared/
 import { checkMessages, keysOf } from "../i18n/messages";
 import { checklistProblems } from "./checklist";
 import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
+import { at } from "@/server/shared/indexed";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
 
@@ -359,7 +360,7 @@ function checkTexts(survey: Json, questionNames: Set<string>): Problem[] {
       for (const [k, expr] of Object.entries(obj)) {
         if (!EXPRESSION_KEYS.has(k) || typeof expr !== "string") continue;
         for (const m of expr.matchAll(/\{([^{}]+)\}/g)) {
-          const name = m[1].trim().split(/[.[]/)[0];
+          const name = at(at(m, 1).trim().split(/[.[]/), 0);
           if (!questionNames.has(name) && !variables.has(name) && !EXPRESSION_CONTEXT.has(name)) {
             out.push({ path: `${node.path}.${k}`, code: "expression_unknown_question", params: { expression: expr, question: name } });
           }

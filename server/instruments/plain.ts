@@ -23,6 +23,7 @@
  * their names are prefixed so they never join SurveyJS's radio groups.
  */
 import { safeMarkup } from "@/server/shared/instruments/markup";
+import { at } from "@/server/shared/indexed";
 
 export type PlainLocale = "zh" | "en";
 
@@ -232,7 +233,7 @@ function render(survey: unknown, { locale, cssVariables = {} }: PlainOptions): s
   const pages = survey.pages;
   if (!Array.isArray(pages) || pages.length === 0 || !pages.every(isObject)) return unsupported("pages");
   for (const p of pages) onlyKeys(p, PAGE_KEYS, "page");
-  const page = pages[0];
+  const page = at(pages, 0);
   const elements = page.elements;
   if (!Array.isArray(elements) || elements.length === 0) return unsupported("elements");
 
@@ -243,8 +244,9 @@ function render(survey: unknown, { locale, cssVariables = {} }: PlainOptions): s
     .map((e) => {
       if (!isObject(e) || typeof e.type !== "string" || typeof e.name !== "string") return unsupported("element");
       const draw = RENDER[e.type];
-      if (!draw) return unsupported(`type ${e.type}`);
-      onlyKeys(e, QUESTION_KEYS[e.type], e.type);
+      const keys = QUESTION_KEYS[e.type];
+      if (!draw || !keys) return unsupported(`type ${e.type}`);
+      onlyKeys(e, keys, e.type);
       return draw(e, ctx);
     })
     .join("");

@@ -9,6 +9,7 @@ import {
   type ItemValue,
   type SurveyValidator,
 } from "survey-core";
+import { at } from "@/server/shared/indexed";
 
 /**
  * Compiles a SurveyJS definition ONCE into a plain validation plan: for every question, its
@@ -207,7 +208,7 @@ class Compiler {
     for (const [k, v] of keys) lowerKeys.set(k.toLowerCase(), v);
     for (const { expression, variables } of this.references) {
       for (const v of variables) {
-        const base = v.split(/[.[]/)[0].toLowerCase();
+        const base = at(v.split(/[.[]/), 0).toLowerCase();
         const hit = lowerKeys.get(base);
         if (!hit) throw new PlanError(`condition "${expression}" refers to "${v}", which is not a question of this survey`);
         if (!hit.question.answerable) throw new PlanError(`condition "${expression}" refers to "${v}", which holds no answer`);
@@ -542,6 +543,6 @@ export function isIsoDate(s: string): boolean {
   const m = Number(s.slice(5, 7));
   const d = Number(s.slice(8, 10));
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  const days = at([31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], m - 1);
   return d <= days;
 }

@@ -10,6 +10,7 @@ import {
   type ValueSpec,
 } from "./plan";
 import { checkMessages } from "../i18n/messages";
+import { at } from "@/server/shared/indexed";
 
 /**
  * Strict server-side validation of one answer set against the compiled plan of the exact
@@ -201,7 +202,7 @@ class Run {
     if (c !== 0) return c === 1;
     let r: boolean;
     try {
-      r = this.plan.conditions[i].runner.runValues(this.values);
+      r = at(this.plan.conditions, i).runner.runValues(this.values);
     } catch {
       r = false;
     }
@@ -210,7 +211,7 @@ class Run {
   }
 
   all(indexes: number[]): boolean {
-    for (let i = 0; i < indexes.length; i++) if (!this.condition(indexes[i])) return false;
+    for (const i of indexes) if (!this.condition(i)) return false;
     return true;
   }
 
@@ -256,8 +257,8 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
   const sent = new Uint8Array(n);
   const commentSent = new Uint8Array(n);
 
-  for (let k = 0; k < keys.length && !run.full; k++) {
-    const key = keys[k];
+  for (const key of keys) {
+    if (run.full) break;
     if (FORBIDDEN_KEYS.has(key)) {
       run.add(key, "forbidden_key", { place: locale === "zh" ? "提交的答案" : "the answers", key: show(key) });
       continue;
@@ -299,11 +300,11 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
   }
 
   // Visibility, required answers and what depends on the whole answer set.
-  for (let i = 0; i < n && !run.full; i++) {
-    const q = plan.questions[i];
+  for (const [i, q] of plan.questions.entries()) {
+    if (run.full) break;
     if (!q.answerable) continue;
-    const s = sent[i];
-    const cs = commentSent[i];
+    const s = at(sent, i);
+    const cs = at(commentSent, i);
     const spec = q.spec;
     const needsCompleteness =
       q.required ||
@@ -640,8 +641,7 @@ function checkMatrixDropdown(run: Run, spec: Extract<ValueSpec, { kind: "matrixd
 
 /** The checks of `validators`, but expression validators, which need the whole answer set. */
 function runChecks(run: Run, checks: Check[], v: string | number, w: Where): boolean {
-  for (let i = 0; i < checks.length; i++) {
-    const c = checks[i];
+  for (const c of checks) {
     switch (c.kind) {
       case "numeric": {
         const num = typeof v === "number" ? v : /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) ? Number(v) : NaN;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { one } from "@/db/query";
 import { instrumentVersions, instruments } from "@/db/schema";
 import { DomainError, notFound } from "../kernel/errors";
 import { lifecycle, selectWithPeople } from "../kernel/lifecycle";
@@ -148,7 +149,7 @@ export async function createVersion(db: DbOrTx, raw: unknown, actorId: number | 
       .values({ key: file.key, kind: file.kind, name: file.name.zh, nameEn: file.name.en })
       .onConflictDoNothing({ target: instruments.key });
     // The lock serialises version numbers of one instrument.
-    const [inst] = await tx.select().from(instruments).where(eq(instruments.key, file.key)).for("update");
+    const inst = one(await tx.select().from(instruments).where(eq(instruments.key, file.key)).for("update"));
     if (inst.kind !== file.kind) {
       throw new DomainError("CONFLICT", "instruments.errors.kindMismatch", {
         key: file.key,
@@ -235,11 +236,10 @@ export async function getInstrument(db: DbOrTx, id: number) {
 export async function getVersion(db: DbOrTx, id: number) {
   const [v] = await versionsQuery(db).where(eq(instrumentVersions.id, id));
   if (!v) throw notFound("instruments.errors.versionNotFound");
-  const [row] = await db
-    .select({ definition: instrumentVersions.definition })
-    .from(instrumentVersions)
-    .where(eq(instrumentVersions.id, id));
-  const [inst] = await db.select().from(instruments).where(eq(instruments.id, v.instrumentId));
+  const row = one(
+    await db.select({ definition: instrumentVersions.definition }).from(instrumentVersions).where(eq(instrumentVersions.id, id)),
+  );
+  const inst = one(await db.select().from(instruments).where(eq(instruments.id, v.instrumentId)));
   const [prev] = await db
     .select({ id: instrumentVersions.id, version: instrumentVersions.version })
     .from(instrumentVersions)

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { EMAIL_RE, type Check, type Plan, type PlanQuestion, type Primitive, type ValueSpec } from "../plan";
 import { questionStates } from "../validate";
+import { at } from "@/server/shared/indexed";
 
 /**
  * fast-check builders for VALID answer sets of a compiled plan. Every answerable question
@@ -86,7 +87,7 @@ function settle(plan: Plan, cands: (Candidate | null)[]): AnswerCase | null {
     plan.questions.forEach((q, i) => {
       if (!cands[i] || !st2.visible[i] || !st2.enabled[i] || expressionsHold(plan, q, next)) return;
       if (Object.hasOwn(next, q.name)) {
-        if (!mustAnswer(q, st2.required[i]) && !forced.has(i)) dropped.add(i);
+        if (!mustAnswer(q, at(st2.required, i)) && !forced.has(i)) dropped.add(i);
       } else if (!dropped.has(i)) {
         forced.add(i);
       }
@@ -109,7 +110,7 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
 }
 
 function expressionsHold(plan: Plan, q: PlanQuestion, values: Record<string, unknown>): boolean {
-  return q.expressionChecks.every((c) => plan.conditions[c.condition].runner.runValues(values));
+  return q.expressionChecks.every((c) => at(plan.conditions, c.condition).runner.runValues(values));
 }
 
 /** A type-correct value for a question of this spec. */
@@ -165,7 +166,7 @@ export function valueArb(spec: ValueSpec): fc.Arbitrary<unknown> {
           for (const [r, v] of pairs) if (v !== undefined) out[r] = v;
           return out;
         })
-        .chain((o) => (Object.keys(o).length > 0 ? fc.constant(o) : cell.map((v) => ({ [rows[0]]: v }))));
+        .chain((o) => (Object.keys(o).length > 0 ? fc.constant(o) : cell.map((v) => ({ [at(rows, 0)]: v }))));
     }
     case "matrixdropdown": {
       const rows = [...spec.rows.keys()];
@@ -179,14 +180,15 @@ export function valueArb(spec: ValueSpec): fc.Arbitrary<unknown> {
           });
           return out;
         });
-      const firstCol = cols[0];
+      const firstCol = at(cols, 0);
       return fc.tuple(fc.tuple(...rows.map(() => rowArb)), valueArb(firstCol.spec)).map(([rowValues, first]) => {
         const out: Record<string, unknown> = {};
         rows.forEach((r, i) => {
-          if (Object.keys(rowValues[i]).length > 0) out[r] = rowValues[i];
+          const cells = at(rowValues, i);
+          if (Object.keys(cells).length > 0) out[r] = cells;
         });
         // At least one cell, so that the matrix is answered when drawn.
-        if (Object.keys(out).length === 0) out[rows[0]] = { [firstCol.name]: first };
+        if (Object.keys(out).length === 0) out[at(rows, 0)] = { [firstCol.name]: first };
         return out;
       });
     }

@@ -2,6 +2,7 @@ import type { Plan, PlanQuestion, Primitive, ValueSpec } from "../plan";
 import type { AnswerErrorCode } from "../validate";
 import { questionStates } from "../validate";
 import type { AnswerCase } from "./arbitrary";
+import { at } from "@/server/shared/indexed";
 
 /**
  * One invalid change to a valid answer set, with the question validateAnswers must then name
@@ -36,22 +37,22 @@ export function mutate(plan: Plan, c: AnswerCase, kindPick: number, pick: number
     if (k === "hidden_answer") return hidden.length > 0;
     return true;
   });
-  const kind = kinds[kindPick % kinds.length];
+  const kind = at(kinds, kindPick % kinds.length);
   const copy = { ...answers };
   switch (kind) {
     case "out_of_set": {
-      const t = answered[pick % answered.length];
+      const t = at(answered, pick % answered.length);
       const [value, codes, surveyCore] = outOfSet(t.q.spec, t.value, pick);
       copy[t.q.name] = value;
       return { kind, answers: copy, question: t.q.name, codes, surveyCore };
     }
     case "wrong_type": {
-      const t = answered[pick % answered.length];
+      const t = at(answered, pick % answered.length);
       copy[t.q.name] = wrongType(t.q.spec, t.value);
       return { kind, answers: copy, question: t.q.name, codes: ["wrong_type"], surveyCore: false };
     }
     case "drop_required": {
-      const t = droppable[pick % droppable.length];
+      const t = at(droppable, pick % droppable.length);
       delete copy[t.q.name];
       if (t.q.comment) delete copy[t.q.comment.key];
       return { kind, answers: copy, question: t.q.name, codes: ["required"], surveyCore: true };
@@ -63,7 +64,7 @@ export function mutate(plan: Plan, c: AnswerCase, kindPick: number, pick: number
       return { kind, answers: copy, question: key, codes: ["unknown_question"], surveyCore: false };
     }
     case "hidden_answer": {
-      const q = hidden[pick % hidden.length];
+      const q = at(hidden, pick % hidden.length);
       copy[q.name] = c.candidates[q.index];
       return { kind, answers: copy, question: q.name, codes: ["hidden"], surveyCore: false };
     }
@@ -80,7 +81,11 @@ export function mutate(plan: Plan, c: AnswerCase, kindPick: number, pick: number
 function dependsOnItself(plan: Plan, q: PlanQuestion): boolean {
   const conds = [...q.visibleIf, ...q.enableIf, ...(q.requiredIf === null ? [] : [q.requiredIf])];
   const name = q.name.toLowerCase();
-  return conds.some((i) => plan.conditions[i].runner.getVariables().some((v) => v.toLowerCase().split(/[.[]/)[0] === name));
+  return conds.some((i) =>
+    at(plan.conditions, i)
+      .runner.getVariables()
+      .some((v) => at(v.toLowerCase().split(/[.[]/), 0) === name),
+  );
 }
 
 function badPrimitive(values: readonly Primitive[]): Primitive {
@@ -124,12 +129,12 @@ function outOfSet(spec: ValueSpec, value: unknown, pick: number): [unknown, Answ
       const rows = [...spec.rows.keys()];
       if (pick % 2 === 0) return [{ ...(value as object), zz_no_such_row: spec.columns[0] }, ["unknown_row"], false];
       const bad = badPrimitive(spec.columns);
-      return [{ ...(value as object), [rows[pick % rows.length]]: spec.multi ? [bad] : bad }, ["unknown_column"], false];
+      return [{ ...(value as object), [at(rows, pick % rows.length)]: spec.multi ? [bad] : bad }, ["unknown_column"], false];
     }
     case "matrixdropdown": {
       const rows = [...spec.rows.keys()];
       if (pick % 2 === 0) return [{ ...(value as object), zz_no_such_row: {} }, ["unknown_row"], false];
-      const row = rows[pick % rows.length];
+      const row = at(rows, pick % rows.length);
       const old = (value as Record<string, object>)[row] ?? {};
       return [{ ...(value as object), [row]: { ...old, zz_no_such_column: 1 } }, ["unknown_column"], false];
     }
