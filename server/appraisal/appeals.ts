@@ -10,6 +10,7 @@ import { correctedVersion, versionInForce, type VersionRow } from "./publish";
 import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
+import { one } from "@/db/query";
 
 /**
  * 复核 then 申诉 (seed 000 第61条; 事业单位年度考核: 复核 within 10 days of the notice, a reply
@@ -119,21 +120,23 @@ export async function fileAppeal(
   }
   const until = addDays(opened, APPEAL_WINDOW_DAYS);
   if (today > until) throw badRequest("appraisal.errors.appealWindow", { days: APPEAL_WINDOW_DAYS, until });
-  const [a] = await db
-    .insert(appraisalAppeals)
-    .values({
-      teacherId: teacher.id,
-      schoolYear: y,
-      versionId: version.id,
-      stage,
-      parentId,
-      subject: input.subject,
-      reason: input.reason,
-      attachmentName: checked?.name ?? null,
-      attachment: attachment && checked ? attachment.bytes : null,
-      filedAt: now(),
-    })
-    .returning();
+  const a = one(
+    await db
+      .insert(appraisalAppeals)
+      .values({
+        teacherId: teacher.id,
+        schoolYear: y,
+        versionId: version.id,
+        stage,
+        parentId,
+        subject: input.subject,
+        reason: input.reason,
+        attachmentName: checked?.name ?? null,
+        attachment: attachment && checked ? attachment.bytes : null,
+        filedAt: now(),
+      })
+      .returning(),
+  );
   await recordAudit(db, {
     actorId: teacher.id,
     action: `appraisal.appeal.file`,
@@ -233,10 +236,12 @@ async function assertQuotaRoom(db: DbOrTx, from: VersionRow, teacherId: number) 
   ];
   if (check.scope === "unit")
     conds.push(me.unitId === null ? isNull(appraisalVersionRows.unitId) : eq(appraisalVersionRows.unitId, me.unitId));
-  const [{ used }] = await db
-    .select({ used: count() })
-    .from(appraisalVersionRows)
-    .where(and(...conds));
+  const { used } = one(
+    await db
+      .select({ used: count() })
+      .from(appraisalVersionRows)
+      .where(and(...conds)),
+  );
   if (used >= check.quota) throw badRequest("appraisal.errors.correctionOverQuota", { used, quota: check.quota });
 }
 

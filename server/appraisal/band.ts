@@ -1,4 +1,5 @@
 import { BANDS, type AppraisalRules, type Band, type ExemptionKind } from "./rules";
+import { at } from "@/server/shared/indexed";
 
 /**
  * Banding of one school year's teachers (pure: the recompute and `npm run scores` call it with
@@ -108,7 +109,7 @@ function interval(score: number, se: number | null, outOf: number): [number, num
 /** Those past `limit` in `ranked` (best first) with those within 1e-9 of the first of them; `tied` when that tie crosses the limit. */
 function pastLimit(ranked: BandResult[], limit: number): { out: BandResult[]; tied: BandResult[] } {
   if (ranked.length <= limit) return { out: [], tied: [] };
-  const boundary = ranked[limit].score!;
+  const boundary = at(ranked, limit).score!;
   const atBoundary = (t: BandResult) => Math.abs(t.score! - boundary) <= TIE;
   const out = ranked.filter((t, i) => i >= limit || atBoundary(t));
   // a tie across the boundary: someone within the limit shares the first excluded score

@@ -11,6 +11,7 @@ import { badRequest, DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
 import { addDays, beijingDate } from "../kernel/time";
 import { teacherTerms, termIndicators, type Figure, type IndicatorBlock, type TermRef } from "./indicators";
+import { at } from "@/server/shared/indexed";
 
 /**
  * 教师层面诊改 (seed 004 五(五)3): a teacher's self-diagnosis plan on the figures of one term.
@@ -110,7 +111,7 @@ async function termOf(db: DbOrTx, teacherId: number, termId: number): Promise<{ 
   const terms = await teacherTerms(db, teacherId); // latest first
   const i = terms.findIndex((t) => t.id === termId);
   if (i < 0) throw new DomainError("NOT_FOUND", "appraisal.errors.diagnosisTerm");
-  return { term: terms[i], next: i > 0 ? terms[i - 1] : null };
+  return { term: at(terms, i), next: i > 0 ? at(terms, i - 1) : null };
 }
 
 export async function diagnosisTargetsOf(db: DbOrTx, teacherId: number, termId: number) {

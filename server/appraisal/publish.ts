@@ -8,6 +8,7 @@ import { addDays, beijingDate, weekday } from "../kernel/time";
 import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
+import { one } from "@/db/query";
 
 /**
  * Publishing a year's appraisal (公示) and its versions. A version is a frozen copy of the
@@ -58,10 +59,12 @@ async function versionById(db: DbOrTx, id: number): Promise<VersionRow> {
   return v;
 }
 async function nextNumber(db: DbOrTx, schoolYear: string): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`coalesce(max(${appraisalVersions.version}), 0)` })
-    .from(appraisalVersions)
-    .where(eq(appraisalVersions.schoolYear, schoolYear));
+  const r = one(
+    await db
+      .select({ n: sql<number>`coalesce(max(${appraisalVersions.version}), 0)` })
+      .from(appraisalVersions)
+      .where(eq(appraisalVersions.schoolYear, schoolYear)),
+  );
   return Number(r.n) + 1;
 }
 
@@ -76,21 +79,23 @@ export async function prepareVersion(db: DbOrTx, actor: Actor, now: Clock, raw: 
     throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: "draft" });
   }
   if (existing.length > 0 && !input.reason) throw badRequest("appraisal.errors.frozen", { year: y });
-  const [v] = await db
-    .insert(appraisalVersions)
-    .values({
-      schoolYear: y,
-      version: await nextNumber(db, y),
-      policyId: policy.id,
-      runId: run.runId,
-      status: "draft",
-      reason: input.reason ?? null,
-      rules: run.rules,
-      quota: run.quota,
-      createdBy: actor.id,
-      createdAt: now(),
-    })
-    .returning();
+  const v = one(
+    await db
+      .insert(appraisalVersions)
+      .values({
+        schoolYear: y,
+        version: await nextNumber(db, y),
+        policyId: policy.id,
+        runId: run.runId,
+        status: "draft",
+        reason: input.reason ?? null,
+        rules: run.rules,
+        quota: run.quota,
+        createdBy: actor.id,
+        createdAt: now(),
+      })
+      .returning(),
+  );
   await db.execute(sql`insert into appraisal_version_rows (version_id, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason,
       veto_code, borderline, annual_fail, rank, rank_of, detail)
     select ${v.id}, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason, veto_code, borderline, annual_fail, rank, rank_of, detail
@@ -180,29 +185,31 @@ export async function correctedVersion(
   },
 ): Promise<VersionRow> {
   await db.update(appraisalVersions).set({ status: "superseded" }).where(eq(appraisalVersions.id, p.from.id));
-  const [v] = await db
-    .insert(appraisalVersions)
-    .values({
-      schoolYear: p.from.schoolYear,
-      version: await nextNumber(db, p.from.schoolYear),
-      policyId: p.from.policyId,
-      runId: p.from.runId,
-      status: p.from.status,
-      reason: p.reason,
-      rules: p.from.rules,
-      quota: p.from.quota,
-      createdBy: actor.id,
-      createdAt: now(),
-      requestedBy: p.from.requestedBy,
-      requestedAt: p.from.requestedAt,
-      approvedBy: p.from.approvedBy,
-      approvedAt: p.from.approvedAt,
-      noticeFrom: p.from.noticeFrom,
-      noticeUntil: p.from.noticeUntil,
-      lockedBy: p.from.lockedBy,
-      lockedAt: p.from.lockedAt,
-    })
-    .returning();
+  const v = one(
+    await db
+      .insert(appraisalVersions)
+      .values({
+        schoolYear: p.from.schoolYear,
+        version: await nextNumber(db, p.from.schoolYear),
+        policyId: p.from.policyId,
+        runId: p.from.runId,
+        status: p.from.status,
+        reason: p.reason,
+        rules: p.from.rules,
+        quota: p.from.quota,
+        createdBy: actor.id,
+        createdAt: now(),
+        requestedBy: p.from.requestedBy,
+        requestedAt: p.from.requestedAt,
+        approvedBy: p.from.approvedBy,
+        approvedAt: p.from.approvedAt,
+        noticeFrom: p.from.noticeFrom,
+        noticeUntil: p.from.noticeUntil,
+        lockedBy: p.from.lockedBy,
+        lockedAt: p.from.lockedAt,
+      })
+      .returning(),
+  );
   await db.update(appraisalVersions).set({ supersededBy: v.id }).where(eq(appraisalVersions.id, p.from.id));
   await db.execute(sql`insert into appraisal_version_rows (version_id, teacher_id, unit_id, score, se, ci_low, ci_high, band, reason,
       veto_code, borderline, annual_fail, rank, rank_of, detail)

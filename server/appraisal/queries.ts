@@ -150,7 +150,7 @@ export async function yearTable(db: DbOrTx, scope: UnitScope, raw: z.input<typeo
   return {
     source: source.kind,
     version: source.kind === "version" ? publicVersion(source.version) : null,
-    page: { items: rows.map(toRow), total: rows.length ? rows[0].total : 0, page: input.page, pageSize: input.pageSize } as Page<TableRow>,
+    page: { items: rows.map(toRow), total: rows[0]?.total ?? 0, page: input.page, pageSize: input.pageSize } as Page<TableRow>,
   };
 }
 

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalExemptions, appraisalVetoes, persons } from "@/db/schema";
-import { col, queryValue } from "@/db/query";
+import { col, queryValue, one } from "@/db/query";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
@@ -88,20 +88,22 @@ export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.in
       and(eq(appraisalVetoes.teacherId, teacher.id), eq(appraisalVetoes.schoolYear, input.schoolYear), isNull(appraisalVetoes.revokedAt)),
     );
   if (open) throw new DomainError("CONFLICT", "appraisal.errors.vetoExists", { year: input.schoolYear });
-  const [row] = await db
-    .insert(appraisalVetoes)
-    .values({
-      teacherId: teacher.id,
-      schoolYear: input.schoolYear,
-      code: input.code,
-      reason: input.reason,
-      documentNo: input.documentNo ?? null,
-      decidedOn: input.decidedOn,
-      months,
-      recordedBy: actor.id,
-      recordedAt: now(),
-    })
-    .returning({ id: appraisalVetoes.id });
+  const row = one(
+    await db
+      .insert(appraisalVetoes)
+      .values({
+        teacherId: teacher.id,
+        schoolYear: input.schoolYear,
+        code: input.code,
+        reason: input.reason,
+        documentNo: input.documentNo ?? null,
+        decidedOn: input.decidedOn,
+        months,
+        recordedBy: actor.id,
+        recordedAt: now(),
+      })
+      .returning({ id: appraisalVetoes.id }),
+  );
   await recordAudit(db, {
     actorId: actor.id,
     action: "appraisal.veto.record",
@@ -143,17 +145,19 @@ export async function recordExemption(db: DbOrTx, actor: Actor, now: Clock, raw:
       ),
     );
   if (open) throw new DomainError("CONFLICT", "appraisal.errors.exemptionExists", { year: input.schoolYear });
-  const [row] = await db
-    .insert(appraisalExemptions)
-    .values({
-      teacherId: teacher.id,
-      schoolYear: input.schoolYear,
-      kind: input.kind,
-      note: input.note ?? null,
-      recordedBy: actor.id,
-      recordedAt: now(),
-    })
-    .returning({ id: appraisalExemptions.id });
+  const row = one(
+    await db
+      .insert(appraisalExemptions)
+      .values({
+        teacherId: teacher.id,
+        schoolYear: input.schoolYear,
+        kind: input.kind,
+        note: input.note ?? null,
+        recordedBy: actor.id,
+        recordedAt: now(),
+      })
+      .returning({ id: appraisalExemptions.id }),
+  );
   await recordAudit(db, {
     actorId: actor.id,
     action: "appraisal.exemption.record",
