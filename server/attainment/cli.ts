@@ -26,6 +26,7 @@ import {
   type StrengthValues,
 } from "./compute";
 import { ATTAINMENT_FILES, describeIssue, loadAttainmentFiles, type AttainmentFile } from "./files";
+import { at } from "@/server/shared/indexed";
 
 const USAGE =
   "usage: npm run attainment -- --requirements <file> --support <file> --assessments <file> --scores <file> [--threshold 0.7] [--method item_ratio|weighted_marks] [--course min|weighted_mean] [--strengths H=3,M=2,L=1] [--locale zh|en] --output <attainment.json>";
@@ -38,7 +39,7 @@ function parseStrengths(s: string | undefined): StrengthValues | null {
   for (const part of s.split(",")) {
     const m = /^\s*([HML])\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(part);
     if (!m || Number(m[2]) <= 0) return null;
-    out[m[1].toUpperCase() as keyof StrengthValues] = Number(m[2]);
+    out[at(m, 1).toUpperCase() as keyof StrengthValues] = Number(m[2]);
   }
   return out.H !== undefined && out.M !== undefined && out.L !== undefined ? (out as StrengthValues) : null;
 }

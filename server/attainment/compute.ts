@@ -39,6 +39,7 @@ import type {
   SurveySource,
 } from "@/db/schema/attainment";
 import { quantile } from "../scoring/stats";
+import { at } from "@/server/shared/indexed";
 
 // The stored result's types live with its column (db/schema/attainment.ts, typed there with $type).
 export type {
@@ -126,9 +127,7 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
     // An item's scores in roster order (missing: 0).
     const column = (item: string): Float64Array => {
       const byStudent = courseScores?.get(item);
-      const out = new Float64Array(n);
-      if (byStudent) for (let i = 0; i < n; i++) out[i] = byStudent.get(students[i]) ?? 0;
-      return out;
+      return byStudent ? Float64Array.from(students, (s) => byStudent.get(s) ?? 0) : new Float64Array(n);
     };
     const perCourse: ObjectiveResult[] = [];
     for (const [objective, items] of objs) {
@@ -140,8 +139,9 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
         const factor = method === "item_ratio" ? it.weight / it.fullMarks : it.weight / marksDenominator;
         let sum = 0;
         for (let i = 0; i < n; i++) {
-          sum += col[i];
-          values[i] += factor * col[i];
+          const v = at(col, i);
+          sum += v;
+          values[i] = at(values, i) + factor * v;
         }
         const m = n ? sum / n : 0;
         return { item: it.item, fullMarks: it.fullMarks, weight: it.weight, mean: m, ratio: m / it.fullMarks };
@@ -151,14 +151,14 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
           ? itemResults.reduce((a, r) => a + r.weight * r.ratio, 0)
           : itemResults.reduce((a, r) => a + r.weight * r.mean, 0) / marksDenominator;
       const sorted = Array.from(values).sort((a, b) => a - b);
-      let at = 0;
-      for (const v of sorted) if (isAttained(v, threshold)) at++;
+      let attained = 0;
+      for (const v of sorted) if (isAttained(v, threshold)) attained++;
       const result: ObjectiveResult = {
         course,
         objective,
         attainment,
         students: n,
-        shareAtThreshold: n ? at / n : 0,
+        shareAtThreshold: n ? attained / n : 0,
         quartiles: n ? [quantile(sorted, 0.25), quantile(sorted, 0.5), quantile(sorted, 0.75)] : [0, 0, 0],
         studentValues: sorted,
         marks: items.reduce((a, it) => a + it.fullMarks, 0),

@@ -11,7 +11,7 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { courses, employers, enrolments, graduateCohorts, outcomeModels, persons, programmes, sections, terms } from "@/db/schema";
 import { DEMO_TERMS, mulberry32 } from "@/server/demo/seed";
 import type { RaterGroup } from "../campaigns/kinds";
@@ -24,6 +24,7 @@ import { answersFor, rng } from "../scoring/simulate";
 import type { AssessmentItem, ScoreRow, Strength, SurveyLink } from "./compute";
 import { approveModelVersion, createModelVersion, type OutcomeModel } from "./model";
 import { computeYear, writeGradebook } from "./store";
+import { at } from "@/server/shared/indexed";
 
 export const DEMO_ATTAINMENT = { programme: "080902", schoolYear: "2026-2027", cohorts: [2023, 2024, 2025, 2026] } as const;
 
@@ -71,9 +72,9 @@ export function demoModel(courseCodes: string[], courseNames: Map<string, string
   points.forEach((point, i) => {
     const n = i % 3 === 2 ? 3 : 2;
     for (let j = 0; j < n; j++) {
-      const o = objectives[(i * 2 + j * 7) % objectives.length];
+      const o = at(objectives, (i * 2 + j * 7) % objectives.length);
       if (!support.some((s) => s.course === o.course && s.objective === o.code && s.point === point)) {
-        support.push({ course: o.course, objective: o.code, point, strength: strengths[j] });
+        support.push({ course: o.course, objective: o.code, point, strength: at(strengths, j) });
       }
     }
   });
@@ -153,7 +154,7 @@ export async function seedDemoSurveys(db: Db, programme: string, actorId: number
     alumni = byKind.get("graduate_tracking"),
     employer = byKind.get("employer_tracking");
   if (!graduating || !alumni || !employer) return 0;
-  const [prog] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, programme));
+  const prog = one(await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.code, programme)));
   await db.insert(graduateCohorts).values({ programmeId: prog.id, graduationYear: 2027 }).onConflictDoNothing();
   const employerCodes = (await db.select({ code: employers.code }).from(employers).orderBy(employers.code).limit(5)).map((e) => e.code);
   const random = rng(20270620);
@@ -185,7 +186,7 @@ export async function seedDemoSurveys(db: Db, programme: string, actorId: number
     target(DEMO_SURVEYS.alumni, `cohort:${programme}/2023`, [group("alumni", alumni, 3, 0.7)]),
     target(DEMO_SURVEYS.alumni, `cohort:${programme}/2021`, [group("alumni", alumni, 9, 0.8)]),
     ...employerCodes.map((code, i) =>
-      target(DEMO_SURVEYS.employer, `employer:${code}`, [group("employer", employer, [6, 5, 7, 5, 2][i], 0.72 + 0.03 * i)]),
+      target(DEMO_SURVEYS.employer, `employer:${code}`, [group("employer", employer, at([6, 5, 7, 5, 2], i), 0.72 + 0.03 * i)]),
     ),
   ];
   const data: LongData = { targets, rows: 0, columns: [], versionLabels: [graduating.label, alumni.label, employer.label] };

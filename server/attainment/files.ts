@@ -75,16 +75,20 @@ export const FILE_COLUMNS: Record<ModelFile, Column[]> = {
   ],
 };
 
-/** A file's rows as text by column key, with the file's row number and the header each column had. */
+/**
+ * A file's rows as text by column key, with the file's row number and the header each column had.
+ * An optional column the file does not have has neither cells nor a header (undefined).
+ */
 export type ParsedFile = { rows: { row: number; cells: Record<string, string> }[]; headers: Record<string, string> };
 
+/** An issue; `column` is the header, null (or undefined: a column the file lacks) for the row or file as a whole. */
 const issue = (
   file: AttainmentIssue["file"],
   row: number,
-  column: string | null,
+  column: string | null | undefined,
   code: MessageKey,
   params?: Record<string, string | number>,
-): AttainmentIssue => ({ file, row, column, code, ...(params ? { params } : {}) });
+): AttainmentIssue => ({ file, row, column: column ?? null, code, ...(params ? { params } : {}) });
 
 /** Reads one file and matches its header; problems are issues, never thrown. */
 export async function readAttainmentFile(

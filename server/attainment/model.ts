@@ -216,7 +216,7 @@ export async function modelFromFiles(
         issues.push({
           file: "requirements",
           row,
-          column: req.parsed.headers.point,
+          column: req.parsed.headers.point ?? null,
           code: "attainment.check.unsupportedPoint",
           params: { point: cells.point },
         });
@@ -225,9 +225,11 @@ export async function modelFromFiles(
   if (issues.length || !req.parsed) return { issues: sortIssues(dedupe(issues)) };
   const requirements: OutcomeModel["requirements"] = [];
   for (const { cells } of req.parsed.rows) {
-    let r = requirements.find((x) => x.code === cells.requirement);
-    if (!r) requirements.push((r = { code: cells.requirement, points: [] }));
-    r.points.push({ code: cells.point, ...(cells.title ? { title: cells.title } : {}) });
+    const { requirement, point } = cells;
+    if (!requirement || !point) continue; // required cells, reported above
+    let r = requirements.find((x) => x.code === requirement);
+    if (!r) requirements.push((r = { code: requirement, points: [] }));
+    r.points.push({ code: point, ...(cells.title ? { title: cells.title } : {}) });
   }
   const courseObjectives = rest.courseObjectives ?? [
     ...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values(),
@@ -270,8 +272,9 @@ export async function surveyMappingFromFile(
   if (!read.parsed) return { issues: sortIssues(read.issues) };
   const issues = [...read.issues];
   const h = read.parsed.headers;
-  const at = (row: number, column: string | null, code: MessageKey, params?: Record<string, string | number>) =>
-    issues.push({ file: "surveyMapping", row, column, code, ...(params ? { params } : {}) });
+  // column: the header, or undefined for an optional column the file lacks (the issue then names none)
+  const at = (row: number, column: string | null | undefined, code: MessageKey, params?: Record<string, string | number>) =>
+    issues.push({ file: "surveyMapping", row, column: column ?? null, code, ...(params ? { params } : {}) });
   const requirements = new Set(model.requirements.map((r) => r.code));
   const objectives = new Set(model.trainingObjectives.map((o) => o.code));
   const seen = new Map<string, number>();

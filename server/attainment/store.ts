@@ -10,7 +10,7 @@
  * objective and weight); its students are those enrolled in these sections.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { col, queryRows } from "@/db/query";
+import { col, queryRows, one } from "@/db/query";
 import type { DbOrTx } from "@/db/client";
 import {
   assessmentItems,
@@ -360,17 +360,19 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
       evidence.withheld,
     );
   }
-  const [row] = await db
-    .insert(attainmentRuns)
-    .values({
-      modelId,
-      schoolYear,
-      params: { ...result.params },
-      result: result,
-      computedBy: actorId,
-      computedAt: now,
-    })
-    .returning({ id: attainmentRuns.id });
+  const row = one(
+    await db
+      .insert(attainmentRuns)
+      .values({
+        modelId,
+        schoolYear,
+        params: { ...result.params },
+        result: result,
+        computedBy: actorId,
+        computedAt: now,
+      })
+      .returning({ id: attainmentRuns.id }),
+  );
   await recordAudit(db, { actorId, action: "attainment.compute", subject: `model ${modelId} ${schoolYear}`, detail: { runId: row.id } });
   return { id: row.id, result, model };
 }

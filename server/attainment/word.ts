@@ -21,6 +21,7 @@ import type { Shortfall } from "./compute";
 import type { SectionReport } from "./store";
 import type { programmeReport } from "./views";
 import type { GroupKey } from "../i18n/messages";
+import { at } from "@/server/shared/indexed";
 
 /** An ECharts option as an SVG string (server-side rendering, explicit size). */
 export function renderSvg(option: EChartsOption, width: number, height: number): string {
@@ -95,7 +96,7 @@ export async function sectionReportDocx(r: SectionReport, locale: Locale): Promi
     ),
   ];
   if (r.result) {
-    const course = r.result.courses[0];
+    const course = at(r.result.courses, 0); // a course's report: its one course
     children.push(
       heading(t(locale, "objectives")),
       new Paragraph({

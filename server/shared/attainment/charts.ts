@@ -2,6 +2,7 @@
 // browser) and the Word reports (rendered to SVG on the server, server/attainment/word.ts).
 // Pure data → option; no DOM, no Node APIs, so client components import it too.
 import type { EChartsOption } from "echarts";
+import { at } from "../indexed";
 
 export type ChartLabels = { attainment: string; threshold: string; students: string; direct: string; indirect: string };
 
@@ -38,7 +39,10 @@ export const BINS = 10;
 /** Counts of per-student values in ten bins [0, 0.1), …, [0.9, 1.0]. */
 export function histogram(values: number[]): number[] {
   const out = new Array<number>(BINS).fill(0);
-  for (const v of values) out[Math.min(BINS - 1, Math.max(0, Math.floor(v * BINS)))]++;
+  for (const v of values) {
+    const bin = Math.min(BINS - 1, Math.max(0, Math.floor(v * BINS)));
+    out[bin] = at(out, bin) + 1;
+  }
   return out;
 }
 
