@@ -15,7 +15,7 @@ import {
   units,
 } from "@/db/schema";
 import { CAMPAIGN_KINDS, RATER_GROUPS } from "@/db/schema/campaigns";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, queryRows, queryValue, one } from "@/db/query";
 import { inScope, unitScope } from "../access/scope";
 import { unitSubtreeSql } from "../org/tree";
 import { recordAudit } from "../kernel/audit";
@@ -145,10 +145,9 @@ async function checkInstruments(db: DbOrTx, kind: CampaignKind, list: { raterGro
     const want = allowed[raterGroup];
     if (!want) throw bad("groupNotForKind", { group: raterGroup, kind });
     const v = await requireApprovedVersion(db, instrumentVersionId);
-    const [inst] = await db
-      .select({ kind: instruments.kind, key: instruments.key })
-      .from(instruments)
-      .where(eq(instruments.id, v.instrumentId));
+    const inst = one(
+      await db.select({ kind: instruments.kind, key: instruments.key }).from(instruments).where(eq(instruments.id, v.instrumentId)),
+    );
     if (inst.kind !== want) throw bad("wrongInstrumentKind", { group: raterGroup, want, got: inst.kind, key: inst.key });
   }
 }
@@ -208,7 +207,7 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
           scopeUnitId === null ? undefined : sql`${programmes.unitId} in (${unitSubtreeSql(scopeUnitId)})`,
         ),
       );
-    if (found[0].n === 0) throw bad("noCohorts");
+    if (one(found).n === 0) throw bad("noCohorts");
   } else if (input.cohorts !== undefined) throw bad("cohortsNotAllowed");
 
   let employerIds: number[] = [];
@@ -227,18 +226,20 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
   await checkInstruments(db, input.kind, input.instruments);
 
   return db.transaction(async (tx) => {
-    const [c] = await tx
-      .insert(campaigns)
-      .values({
-        kind: input.kind,
-        name: input.name,
-        termId,
-        scopeUnitId,
-        opensAt: input.opensAt,
-        closesAt: input.closesAt,
-        createdBy: actor.id,
-      })
-      .returning();
+    const c = one(
+      await tx
+        .insert(campaigns)
+        .values({
+          kind: input.kind,
+          name: input.name,
+          termId,
+          scopeUnitId,
+          opensAt: input.opensAt,
+          closesAt: input.closesAt,
+          createdBy: actor.id,
+        })
+        .returning(),
+    );
     await tx.insert(campaignInstruments).values(input.instruments.map((i) => ({ campaignId: c.id, ...i })));
     if (input.kind === "graduate_tracking") {
       await tx.insert(campaignCohorts).values(
@@ -335,7 +336,7 @@ export async function openCampaign(db: DbOrTx, campaignId: number, now: Date = n
       await recordAudit(tx, { actorId, action: "campaign.open", subject: `campaign ${campaignId}`, detail: { officers } });
       return row;
     }
-    const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, campaignId));
+    const { n } = one(await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, campaignId)));
     if (n === 0) throw conflict("noTargets");
     const missing = (await groupsInUse(tx, campaignId)).filter((g) => !have.has(g));
     if (missing.length) throw conflict("missingInstrument", { groups: missing.join(", ") });

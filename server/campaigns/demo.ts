@@ -8,6 +8,7 @@ import { sendInvitations } from "../invitations/invitations";
 import { generateAssignments } from "./assign";
 import { createCampaign, openCampaign } from "./campaigns";
 import { cohortYearFor, type InstrumentKind } from "./kinds";
+import { one } from "@/db/query";
 
 export const DEMO_CAMPAIGNS = {
   endOfTerm: "计算机与信息工程学院 2026-2027-1 学期期末学生评教",
@@ -46,8 +47,8 @@ export async function seedDemoCampaigns(db: Db, secret: Secret, now: Date, log: 
   };
   const quality = await account("quality");
   const unitAdmin = await account("UA-CS");
-  const [cs] = await db.select({ id: units.id }).from(units).where(eq(units.code, "CS"));
-  const [term] = await db.select({ id: terms.id }).from(terms).where(eq(terms.code, DEMO_TERMS.current));
+  const cs = one(await db.select({ id: units.id }).from(units).where(eq(units.code, "CS")));
+  const term = one(await db.select({ id: terms.id }).from(terms).where(eq(terms.code, DEMO_TERMS.current)));
   const opensAt = new Date(now.getTime() - 24 * 3600_000);
   const closesAt = new Date(now.getTime() + 21 * 24 * 3600_000);
 

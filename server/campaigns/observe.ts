@@ -2,7 +2,7 @@ import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { campaignTargets, observationAssignments, units } from "@/db/schema";
-import { col, queryRows } from "@/db/query";
+import { col, queryRows, one } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import { generateOptionsInput, syncSectionTargets } from "./assign";
 import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
@@ -79,7 +79,7 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       if (!INSTRUMENT_KIND_FOR[c.kind][g])
         throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
     }
-    const [{ n }] = await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, c.id));
+    const { n } = one(await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, c.id)));
     if (n === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
 
     // The unit tree: each unit's ancestors (itself included) and its college.

@@ -1,7 +1,7 @@
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
+import { col, queryOne, queryRow, queryRows, queryValue, one } from "@/db/query";
 import { campaigns, infoReports } from "@/db/schema";
 import type { UnitScope } from "../access/scope";
 import { unitSubtreeSql } from "../org/tree";
@@ -86,10 +86,12 @@ export async function myReportCampaigns(db: DbOrTx, personId: number, now: Date)
         ${scope.scopeUnitId === null ? sql`` : sql`and co.unit_id in (${unitSubtreeSql(scope.scopeUnitId)})`}
       order by co.code, s.code`,
     );
-    const [{ n }] = await db
-      .select({ n: count() })
-      .from(infoReports)
-      .where(and(eq(infoReports.campaignId, c.id), eq(infoReports.officerId, personId)));
+    const { n } = one(
+      await db
+        .select({ n: count() })
+        .from(infoReports)
+        .where(and(eq(infoReports.campaignId, c.id), eq(infoReports.officerId, personId))),
+    );
     out.push({
       campaignId: c.id,
       name: c.name,

@@ -9,6 +9,7 @@ import { commentWords } from "@/db/schema";
 import { DEMO_HISTORY_CAMPAIGN } from "../scoring/demo";
 import { rng } from "../scoring/simulate";
 import { storeComments, type NewComment } from "./store";
+import { at } from "@/server/shared/indexed";
 
 export const DEMO_WORDS = ["垃圾", "废物", "滚蛋"];
 
@@ -47,7 +48,7 @@ export async function seedDemoComments(db: Db, log: (line: string) => void) {
     where t.campaign_id = ${campaign.id} order by s.code, t.id`,
   );
   const random = rng(20270110);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => at(xs, Math.floor(random() * xs.length));
   const list: NewComment[] = [];
   targets.forEach((t, i) => {
     if (t.n === 0) return;

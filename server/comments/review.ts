@@ -418,8 +418,9 @@ export async function commentHistory(db: DbOrTx, actor: SessionUser, raw: z.inpu
     sql`
     select coalesce(co.unit_id, pr.unit_id) as unit_id ${visibleFrom(input.campaignId, min, sql`c.id = ${input.id}::uuid`)}`,
   );
-  if (!c.length) throw err("NOT_FOUND", "notFound");
-  if (!inScope(scope, c[0].unit_id)) throw err("FORBIDDEN", "otherUnit");
+  const [found] = c;
+  if (!found) throw err("NOT_FOUND", "notFound");
+  if (!inScope(scope, found.unit_id)) throw err("FORBIDDEN", "otherUnit");
   return queryRows(
     db,
     { at: col.date, decision: col.text, text: col.text.nullable, actor: col.text, order_id: col.int.nullable },

@@ -8,6 +8,7 @@ import { approveVersion, createVersion } from "../instruments/versions";
 import { CLOSES, LATER, OPENS, SECRET, openedCampaign, studentTokens } from "../test/collection";
 import type { School } from "../test/fixtures";
 import { submitResponse } from "../anonymity/submit";
+import { one } from "@/db/query";
 
 export const AFTER_CLOSE = new Date("2027-01-16T02:00:00Z");
 
@@ -28,10 +29,12 @@ export async function moreStudents(db: Db, s: School, n: number) {
   const out: { id: number; number: string; name: string }[] = [];
   for (let i = 1; i <= n; i++) {
     const number = `2024${String(i).padStart(4, "0")}`;
-    const [p] = await db
-      .insert(persons)
-      .values({ number, name: `学生${"甲乙丙丁戊己庚辛壬癸"[i - 1]}`, kind: "student", unitId: s.unitA.id })
-      .returning();
+    const p = one(
+      await db
+        .insert(persons)
+        .values({ number, name: `学生${"甲乙丙丁戊己庚辛壬癸"[i - 1]}`, kind: "student", unitId: s.unitA.id })
+        .returning(),
+    );
     await db.insert(roleGrants).values({ personId: p.id, role: "student" });
     await db.insert(credentials).values({ personId: p.id, passwordHash: "x" });
     await db.insert(enrolments).values({ sectionId: s.secA.id, personId: p.id });

@@ -3,7 +3,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { col, queryRow } from "@/db/query";
+import { col, queryRow, one } from "@/db/query";
 import { commentWords } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
 import { parseInput } from "../campaigns/campaigns";
@@ -30,7 +30,7 @@ export async function addWord(db: DbOrTx, now: Date, actor: SessionUser, raw: z.
   return db.transaction(async (tx) => {
     const dup = await queryRow(tx, { id: col.int }, sql`select id from comment_words where lower(word) = lower(${word})`);
     if (dup) throw new DomainError("CONFLICT", "comments.errors.wordExists", { word });
-    const [row] = await tx.insert(commentWords).values({ word, createdBy: actor.id, createdAt: now }).returning();
+    const row = one(await tx.insert(commentWords).values({ word, createdBy: actor.id, createdAt: now }).returning());
     await recordAudit(tx, { actorId: actor.id, action: "comments.word.add", subject: `comment_word ${row.id}`, detail: { word } });
     return { id: row.id, word, remarked: await refreshMarks(tx) };
   });

@@ -62,7 +62,7 @@ describe("import jobs", () => {
       errorCount: 0,
       errors: [],
     });
-    expect(job.finishedAt).toBeInstanceOf(Date);
+    expect(job?.finishedAt).toBeInstanceOf(Date);
     const audit = await queryRows(
       db,
       { action: col.text, subject: col.text },
@@ -84,7 +84,7 @@ describe("import jobs", () => {
     });
     const job = await finished;
     expect(job).toMatchObject({ status: "failed", errorCount: 1, inserted: 0 });
-    expect(job.errors).toEqual([
+    expect(job?.errors).toEqual([
       { file: "bad.csv", row: 2, column: "unit_code", reason: 'Unit code "NOPE" does not exist (neither in the system nor in this file).' },
     ]);
   });
@@ -111,7 +111,7 @@ describe("import jobs", () => {
       });
       const job = await finished;
       expect(job).toMatchObject({ status: "failed", errorCount: 1 });
-      expect(job.errors[0].reason).toContain("服务器出错");
+      expect(job?.errors[0]?.reason).toContain("服务器出错");
     } finally {
       console.error = errors;
     }

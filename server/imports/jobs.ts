@@ -16,6 +16,7 @@ import { notFound } from "../kernel/errors";
 import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { runImport, type ImportProgress, type ImportResult } from "./run";
+import { one } from "@/db/query";
 
 export type ImportJob = typeof importJobs.$inferSelect;
 export type ImportJobSummary = Omit<ImportJob, "errors"> & { createdByName: string | null };
@@ -81,24 +82,30 @@ class ProgressWriter {
 
 /**
  * Creates the job row and starts the import without waiting for it. `finished` settles
- * when the job row holds its final state (it never rejects); request handlers ignore it,
+ * when the job row holds its final state (it never rejects; it gives undefined when the
+ * database can no longer be read, e.g. closed under it); request handlers ignore it,
  * tests and scripts await it.
  */
-export async function startImportJob(db: Db, input: StartImportInput): Promise<{ jobId: string; finished: Promise<ImportJob> }> {
-  const [job] = await db
-    .insert(importJobs)
-    .values({
-      kind: input.kind,
-      fileName: input.fileName,
-      status: "queued",
-      createdBy: input.actorId,
-    })
-    .returning({ id: importJobs.id });
+export async function startImportJob(
+  db: Db,
+  input: StartImportInput,
+): Promise<{ jobId: string; finished: Promise<ImportJob | undefined> }> {
+  const job = one(
+    await db
+      .insert(importJobs)
+      .values({
+        kind: input.kind,
+        fileName: input.fileName,
+        status: "queued",
+        createdBy: input.actorId,
+      })
+      .returning({ id: importJobs.id }),
+  );
   const finished = runJob(db, job.id, input);
   return { jobId: job.id, finished };
 }
 
-async function runJob(db: Db, jobId: string, input: StartImportInput): Promise<ImportJob> {
+async function runJob(db: Db, jobId: string, input: StartImportInput): Promise<ImportJob | undefined> {
   // Let the request that started the job finish first.
   await new Promise<void>((resolve) => setImmediate(resolve));
   const progress = new ProgressWriter(db, jobId);

@@ -74,7 +74,7 @@ export function checkDuplicates(ctx: Ctx, rows: Row[], keys: string[], keyOf: (r
     const k = keyOf(r);
     if (k === null) continue;
     const prev = first.get(k);
-    if (prev !== undefined) ctx.err(r.row, keys[keys.length - 1], "duplicateKey", { row: prev });
+    if (prev !== undefined) ctx.err(r.row, keys.at(-1) ?? null, "duplicateKey", { row: prev });
     else first.set(k, r.row);
   }
   return first;

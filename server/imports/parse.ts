@@ -93,9 +93,8 @@ function readCsv(text: string, maxRows: number): RawTable {
 }
 
 function toTable(format: "csv" | "xlsx", all: RawRow[], maxRows: number): RawTable {
-  const nonBlank = all.filter((r) => !isBlank(r.cells));
-  if (nonBlank.length === 0) throw fileError("empty");
-  const [head, ...rows] = nonBlank;
+  const [head, ...rows] = all.filter((r) => !isBlank(r.cells));
+  if (!head) throw fileError("empty");
   if (rows.length > maxRows) throw fileError("tooManyRows", { max: maxRows, count: rows.length });
   return { format, headerRow: head.row, header: head.cells.map((c) => c.trim()), rows };
 }

@@ -23,6 +23,7 @@ import { translateCode } from "../i18n/translate";
 import { IMPORT_KIND_REGISTRY, type ImportKind } from "./kinds";
 import { Ctx, INVALID, short, yieldToLoop, type Issue, type Params, type Row } from "./kit";
 import { parseImportFile, type FileIssue } from "./parse";
+import { at } from "@/server/shared/indexed";
 
 export { termDates } from "./columns";
 
@@ -98,7 +99,7 @@ export async function runImport(db: Db, input: ImportInput, onProgress?: OnProgr
   await report("validating", 0, total);
   const rows: Row[] = new Array(total);
   for (let i = 0; i < total; i++) {
-    const raw = table.rows[i];
+    const raw = at(table.rows, i);
     const v: Record<string, unknown> = {};
     for (const c of table.columns) {
       const text = raw.cells[c.index];
@@ -108,7 +109,7 @@ export async function runImport(db: Db, input: ImportInput, onProgress?: OnProgr
         continue;
       }
       v[c.def.key] = INVALID;
-      const issue = res.error.issues[0];
+      const issue = at(res.error.issues, 0); // a failed parse has an issue
       const value = short((text ?? "").trim());
       if (issue.message.startsWith("imports.")) {
         ctx.err(raw.row, c.def.key, issue.message, { value, ...((issue as { params?: Params }).params ?? {}) });

@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { at } from "@/server/shared/indexed";
 
 /** A CSV file (UTF-8 with BOM unless bom is false) from rows of cells. */
 export function csvBytes(rows: (string | number)[][], opts: { bom?: boolean } = {}): Uint8Array {
@@ -54,7 +55,7 @@ export function enrolmentRows(s: BulkSchool, perStudent: number): string[][] {
   const rows: string[][] = [];
   const step = Math.max(1, Math.floor(s.sections.length / perStudent));
   s.students.forEach((student, i) => {
-    for (let k = 0; k < perStudent; k++) rows.push([s.term, s.sections[(i + k * step) % s.sections.length], student]);
+    for (let k = 0; k < perStudent; k++) rows.push([s.term, at(s.sections, (i + k * step) % s.sections.length), student]);
   });
   return rows;
 }

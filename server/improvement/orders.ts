@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { col, queryOne, queryRow } from "@/db/query";
+import { col, queryOne, queryRow, one } from "@/db/query";
 import {
   courses,
   improvementAttachments,
@@ -286,19 +286,21 @@ async function takeStep(db: DbOrTx, now: Date, actor: SessionUser, id: number, s
       .where(and(eq(improvementItems.id, id), eq(improvementItems.status, o.status)))
       .returning({ id: improvementItems.id });
     if (!moved) throw new DomainError("CONFLICT", "improvement.errors.badStep", { step, status: o.status });
-    const [ev] = await tx
-      .insert(improvementEvents)
-      .values({
-        itemId: id,
-        at: now,
-        actorId: actor.id,
-        kind: step,
-        fromStatus: o.status,
-        toStatus: t.to,
-        note: p.note,
-        data: p.data ?? null,
-      })
-      .returning({ id: improvementEvents.id });
+    const ev = one(
+      await tx
+        .insert(improvementEvents)
+        .values({
+          itemId: id,
+          at: now,
+          actorId: actor.id,
+          kind: step,
+          fromStatus: o.status,
+          toStatus: t.to,
+          note: p.note,
+          data: p.data ?? null,
+        })
+        .returning({ id: improvementEvents.id }),
+    );
     if (files.length) {
       await tx
         .insert(improvementAttachments)

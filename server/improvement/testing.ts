@@ -3,6 +3,7 @@ import { infoReports } from "@/db/schema";
 import { createCampaign } from "../campaigns/campaigns";
 import { sessionOf, type School } from "../test/fixtures";
 import { approveVersion, createVersion } from "../instruments/versions";
+import { one } from "@/db/query";
 
 const bi = (zh: string, en: string) => ({ default: zh, en });
 /** An information officer's report form: one required description. */
@@ -43,17 +44,19 @@ export async function officerReport(db: Db, s: School, description = "第三周�
     },
     new Date("2026-08-20T00:00:00Z"),
   );
-  const [row] = await db
-    .insert(infoReports)
-    .values({
-      campaignId: c.id,
-      officerId: s.people.studentB.id,
-      unitId: s.unitA.id,
-      sectionId: s.secA.id,
-      instrumentVersionId: r.versionId,
-      answers: { description },
-      submittedAt: at,
-    })
-    .returning();
+  const row = one(
+    await db
+      .insert(infoReports)
+      .values({
+        campaignId: c.id,
+        officerId: s.people.studentB.id,
+        unitId: s.unitA.id,
+        sectionId: s.secA.id,
+        instrumentVersionId: r.versionId,
+        answers: { description },
+        submittedAt: at,
+      })
+      .returning(),
+  );
   return row;
 }

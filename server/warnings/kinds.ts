@@ -43,7 +43,32 @@ export type WarningKind = {
 };
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const score = (name: string, def: number): ParamSpec => ({ name, min: 0, max: 100, default: def });
+const score = <const N extends string>(name: N, def: number) => ({ name, min: 0, max: 100, default: def });
+
+/**
+ * A kind whose `evaluate` reads its own parameters by name. A stored rule holds every
+ * parameter its kind declares (rules.ts fills the defaults when the rule set is saved), so
+ * each is read once here, present, and a rule without one is a broken rule set (thrown).
+ */
+function defineKind<const I extends string, const N extends string>(k: {
+  id: I;
+  params: readonly (ParamSpec & { name: N })[];
+  evaluate(db: DbOrTx, ctx: EvalContext, params: Record<N, number>): Promise<Hit[]>;
+}): WarningKind & { id: I } {
+  return {
+    id: k.id,
+    params: k.params,
+    evaluate(db, ctx, stored) {
+      const params = {} as Record<N, number>;
+      for (const { name } of k.params) {
+        const v = stored[name];
+        if (v === undefined) throw new TypeError(`warning kind ${k.id}: the rule has no parameter "${name}"`);
+        params[name] = v;
+      }
+      return k.evaluate(db, ctx, params);
+    },
+  };
+}
 
 /** A teacher's term composites of the run, on the 百分制, with n and the teacher's unit. */
 const composites = (ctx: EvalContext) => sql`
@@ -83,7 +108,7 @@ const sectionRow = {
 };
 
 export const WARNING_KINDS = [
-  {
+  defineKind({
     // 教师综合评价得分低于某值
     id: "composite_below",
     params: [score("threshold", 70)],
@@ -93,8 +118,8 @@ export const WARNING_KINDS = [
         teacherHit(r, { figure: "teacher_composite", value: round(r.value), n: r.n, threshold: p.threshold }, p.threshold),
       );
     },
-  },
-  {
+  }),
+  defineKind({
     // 教师综合评价位于全校后 x%: rank (lowest first) within the term ≤ ⌈share · teachers⌉
     id: "composite_bottom_share",
     params: [{ name: "share", min: 0, max: 0.5, minOpen: true, default: 0.05 }],
@@ -125,8 +150,8 @@ export const WARNING_KINDS = [
         ),
       );
     },
-  },
-  {
+  }),
+  defineKind({
     // 较上学期下降: more than the set amount and more than the combined 95 % intervals
     // (1.96 · √(se² + se_prev²)); the previous term's composite is under its year's policy in force
     id: "composite_drop",
@@ -169,8 +194,8 @@ export const WARNING_KINDS = [
         ),
       );
     },
-  },
-  {
+  }),
+  defineKind({
     // 教学班参评率低于下限 (students; closed or published campaigns only)
     id: "response_rate_below",
     params: [{ name: "floor", min: 0, max: 1, minOpen: true, default: 0.6 }],
@@ -204,8 +229,8 @@ export const WARNING_KINDS = [
         },
       }));
     },
-  },
-  {
+  }),
+  defineKind({
     // 听课评价得分低于某值 (supervisors, peers, leaders; reported targets)
     id: "observation_below",
     params: [score("threshold", 70)],
@@ -239,7 +264,7 @@ export const WARNING_KINDS = [
         },
       }));
     },
-  },
+  }),
 ] as const satisfies readonly WarningKind[];
 
 export type WarningKindId = (typeof WARNING_KINDS)[number]["id"];
