@@ -64,11 +64,12 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const known: Record<string, string[]> = { migrate: [], "seed-demo": ["--force"], prepare: [], library: [], scheduler: [] };
-  if (!(command in known)) {
+  const allowed = Object.hasOwn(known, command) ? known[command] : undefined;
+  if (!allowed) {
     console.error(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const unknown = [...flags].filter((f) => !known[command].includes(f));
+  const unknown = [...flags].filter((f) => !allowed.includes(f));
   if (unknown.length) {
     console.error(`error: unknown option ${unknown.join(", ")} for ${command}\n\n${USAGE}`);
     return 2;

@@ -22,8 +22,17 @@ export async function hashPassword(password: string, params = DEFAULT): Promise<
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split("$");
-  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
-  const [, N, r, p, salt, hash] = parts;
+  const [kind, N, r, p, salt, hash] = parts;
+  if (
+    parts.length !== 6 ||
+    kind !== "scrypt" ||
+    N === undefined ||
+    r === undefined ||
+    p === undefined ||
+    salt === undefined ||
+    hash === undefined
+  )
+    return false;
   const expected = Buffer.from(hash, "base64url");
   const key = await derive(password, Buffer.from(salt, "base64url"), { N: Number(N), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);

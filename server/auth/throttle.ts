@@ -7,8 +7,10 @@ export type ThrottleConfig = { maxFailures: number; lockMinutes: number };
 // Failures are counted per account and per client address within a window of
 // lockMinutes; reaching the limit locks the key for lockMinutes. An address gets ten
 // times the account limit (many students share a campus NAT).
+const accountKey = (number: string) => `acct:${number.trim().toLowerCase()}`;
+
 export function throttleKeys(number: string, ip: string | null) {
-  const keys = [{ key: `acct:${number.trim().toLowerCase()}`, factor: 1 }];
+  const keys = [{ key: accountKey(number), factor: 1 }];
   if (ip) keys.push({ key: `ip:${ip}`, factor: 10 });
   return keys;
 }
@@ -52,5 +54,5 @@ export async function recordFailure(db: DbOrTx, keys: { key: string; factor: num
 }
 
 export async function clearFailures(db: DbOrTx, number: string) {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [throttleKeys(number, null)[0].key]));
+  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [accountKey(number)]));
 }

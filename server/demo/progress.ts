@@ -13,6 +13,7 @@
  * start, and the percentage is elapsed / (elapsed + remaining): an estimate, said to be one
  * ("约"), that reaches 100 % only when the sign-in page answers.
  */
+import { at } from "@/server/shared/indexed";
 
 export const STEP_KEYS = ["database", "demo", "compile", "pages", "finalize", "start"] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
@@ -61,7 +62,7 @@ const DATA_MARKS: { re: RegExp; step: "database" | "demo"; part: number; detail?
 /** Next.js's build stages, told apart by the lines `next build` prints (Next 16, Turbopack). */
 const BUILD_MARKS: { re: RegExp; step: "compile" | "pages" | "finalize"; end?: boolean; detail?: (m: RegExpMatchArray) => string }[] = [
   { re: /Creating an optimized production build/, step: "compile" },
-  { re: /Compiled successfully in ([\d.]+\s*m?s)/, step: "compile", end: true, detail: (m) => m[1] },
+  { re: /Compiled successfully in ([\d.]+\s*m?s)/, step: "compile", end: true, detail: (m) => at(m, 1) },
   { re: /Compiled with warnings/, step: "compile", end: true },
   { re: /Skipping validation of types|Running TypeScript|Finished TypeScript|Collecting page data/, step: "pages" },
   { re: /Generating static pages[^(]*\((\d+)\/(\d+)\)/, step: "pages", detail: (m) => `${m[1]}/${m[2]}` },
@@ -159,7 +160,7 @@ export class Progress {
   }
 
   private fail(keys: StepKey[], now: number, error: string) {
-    const running = keys.find((k) => this.steps.get(k)!.state === "running") ?? keys[0];
+    const running = keys.find((k) => this.steps.get(k)!.state === "running") ?? at(keys, 0);
     this.end(running, now, "failed");
     this.error = error;
   }

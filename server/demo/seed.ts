@@ -30,6 +30,7 @@ import {
   type Role,
 } from "@/db/schema";
 import { hashPassword } from "../auth/password";
+import { at } from "@/server/shared/indexed";
 
 export const DEMO_VERSION = 1;
 export const DEMO_MARKER_KEY = "demo_seed";
@@ -103,11 +104,11 @@ export function mulberry32(seed: number) {
 
 type Rng = ReturnType<typeof mulberry32>;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+const pick = <T>(rng: Rng, xs: readonly T[]): T => at(xs, Math.floor(rng() * xs.length));
 function shuffle<T>(rng: Rng, xs: T[]): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
+    [xs[i], xs[j]] = [at(xs, j), at(xs, i)];
   }
   return xs;
 }
@@ -129,7 +130,7 @@ const SURNAMES: [string, string, number][] = (
   .split(" ")
   .map((s) => {
     const m = /^(\p{Script=Han}+)([a-z]+)(\d+)$/u.exec(s)!;
-    return [m[1], m[2], Number(m[3])];
+    return [at(m, 1), at(m, 2), Number(m[3])];
   });
 const SURNAME_TOTAL = SURNAMES.reduce((s, [, , w]) => s + w, 0);
 
@@ -147,14 +148,14 @@ const FEMALE = charPool(
     "一yi 嘉jia 婧jing 薇wei 媛yuan 爱ai",
 );
 
-const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 // Pinyin joins syllables with an apostrophe before a, o, e (Xi'an, Jia'en).
 const joinPinyin = (syl: string[]) => syl.reduce((acc, s, i) => acc + (i > 0 && /^[aoe]/.test(s) ? "'" : "") + s, "");
 
 type Name = { name: string; nameEn: string; gender: "M" | "F" };
 function makeName(rng: Rng, gender: "M" | "F", singleChance: number): Name {
   let r = rng() * SURNAME_TOTAL;
-  let sur = SURNAMES[0];
+  let sur = at(SURNAMES, 0);
   for (const s of SURNAMES) {
     r -= s[2];
     if (r < 0) {
@@ -292,7 +293,9 @@ function courseList(lines: string): CourseSpec[] {
     .split("\n")
     .map((l) => {
       const [code, name, nameEn, t, credits, grade, per] = l.trim().split("|");
-      return { code, name, nameEn, type: types[t], credits: Number(credits), grade: Number(grade), perClass: per === "c" };
+      const type = t === undefined ? undefined : types[t];
+      if (!code || !name || !nameEn || !type || !credits || !grade) throw new Error(`demo seed: bad course line "${l}"`);
+      return { code, name, nameEn, type, credits: Number(credits), grade: Number(grade), perClass: per === "c" };
     });
 }
 
@@ -959,17 +962,17 @@ function buildPlan(): Plan {
     grant(number, "teacher");
     grant(number, "leader", c.code);
     deans.set(c.code, number);
-    pools.get(c.offices[0].code)!.push(number); // deans teach too
+    pools.get(at(c.offices, 0).code)!.push(number); // deans teach too
   }
   // School supervisors: senior professors, the 2nd teacher of the first office of the
   // four programme colleges. Unit supervisors: the 3rd teacher of each unit's first office.
   for (const c of COLLEGES.slice(0, 4)) {
-    const number = `T${pad(firstOfOffice.get(c.offices[0].code)! + 1, 4)}`;
+    const number = `T${pad(firstOfOffice.get(at(c.offices, 0).code)! + 1, 4)}`;
     byNumber.get(number)!.title = "教授";
     grant(number, "supervisor");
   }
   for (const c of COLLEGES) {
-    const number = `T${pad(firstOfOffice.get(c.offices[0].code)! + 2, 4)}`;
+    const number = `T${pad(firstOfOffice.get(at(c.offices, 0).code)! + 2, 4)}`;
     byNumber.get(number)!.title = rng() < 0.5 ? "教授" : "副教授";
     grant(number, "supervisor", c.code);
   }
@@ -1104,7 +1107,7 @@ function buildPlan(): Plan {
     const slot =
       slots.find((s) => !isBusy(o.term, s, groupKey) && teachers.every((n) => !isBusy(o.term, s, n))) ??
       slots.find((s) => !isBusy(o.term, s, groupKey)) ??
-      slots[0];
+      at(slots, 0);
     markBusy(o.term, slot, groupKey);
     for (const n of teachers) markBusy(o.term, slot, n);
     let room: string;
@@ -1138,13 +1141,13 @@ function buildPlan(): Plan {
           ? [{ number: lead, role: "lead", share: "1.000" }]
           : [
               { number: lead, role: "lead", share: "0.500" },
-              { number: teachers[1], role: "co", share: "0.500" },
+              { number: at(teachers, 1), role: "co", share: "0.500" },
             ],
       students: [...o.students].sort(),
     });
   }
   const courseByCode = new Map(courseList.map((c) => [c.code, c]));
-  const groupLabel = (grp: Group) => `${grp.classNames[0]}-${grp.classNames[1].slice(-2)}`;
+  const groupLabel = (grp: Group) => `${at(grp.classNames, 0)}-${at(grp.classNames, 1).slice(-2)}`;
   const demoCourse = "SE3101"; // taught by the demo teacher to the demo student
 
   for (const grp of groups) {
@@ -1157,7 +1160,7 @@ function buildPlan(): Plan {
         const office = gspec.office ?? grp.prog.office;
         if (gspec.perClass) {
           grp.classes.forEach((members, ci) =>
-            addSection({ term: termCode, course, office, group: grp, name: grp.classNames[ci], students: members, coChance: 0 }),
+            addSection({ term: termCode, course, office, group: grp, name: at(grp.classNames, ci), students: members, coChance: 0 }),
           );
         } else {
           addSection({ term: termCode, course, office, group: grp, name: groupLabel(grp), students: everyone, coChance: 0 });
@@ -1170,7 +1173,7 @@ function buildPlan(): Plan {
       const course = courseByCode.get(c.code)!;
       const base = { term: DEMO_TERMS.current, course, office: grp.prog.office, group: grp, coChance: 0.12 };
       if (c.perClass) {
-        grp.classes.forEach((members, ci) => addSection({ ...base, name: grp.classNames[ci], students: members }));
+        grp.classes.forEach((members, ci) => addSection({ ...base, name: at(grp.classNames, ci), students: members }));
       } else {
         const lead = c.code === demoCourse ? DEMO_ACCOUNTS.teacher : undefined;
         addSection({ ...base, name: groupLabel(grp), students: everyone, lead, coChance: lead ? 0 : base.coChance });
@@ -1243,7 +1246,7 @@ function buildPlan(): Plan {
       if (contacts.some((c) => c.name === n.name)) continue;
       contacts.push({
         name: n.name,
-        position: positions[contacts.length],
+        position: at(positions, contacts.length),
         email: `contact${contacts.length + 1}@employer${pad(i + 1, 2)}.example.com`,
         phone: `1390000${pad(++contactPhone, 4)}`,
       });
@@ -1291,7 +1294,8 @@ function buildPlan(): Plan {
   ];
   if (deans.get("CS") !== DEMO_ACCOUNTS.collegeLeader) throw new Error("demo seed: college leader number drifted");
   const demoSection = sectionList.find((s) => s.course === demoCourse && s.students.includes(DEMO_ACCOUNTS.student));
-  if (demoSection?.teachers[0].number !== DEMO_ACCOUNTS.teacher) throw new Error("demo seed: demo teacher does not teach the demo student");
+  if (demoSection?.teachers[0]?.number !== DEMO_ACCOUNTS.teacher)
+    throw new Error("demo seed: demo teacher does not teach the demo student");
 
   const current = sectionList.filter((s) => s.term === DEMO_TERMS.current);
   const counts: DemoCounts = {
@@ -1594,10 +1598,10 @@ const padCell = (s: string, w: number) => s + " ".repeat(Math.max(0, w - display
 export function formatAccounts(summary: DemoSummary): string[] {
   const head = ["账号 Account", "密码 Password", "姓名 Name", "角色 Role", "范围 Scope"];
   const rows = summary.accounts.map((a) => [a.number, a.password, a.name, `${a.roleZh} ${a.roleEn}`, a.scope]);
-  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(at(r, i)))));
   const line = (cells: string[]) =>
     `  ${cells
-      .map((c, i) => padCell(c, widths[i]))
+      .map((c, i) => padCell(c, at(widths, i)))
       .join("  ")
       .trimEnd()}`;
   const rule = `  ${widths.map((w) => "─".repeat(w)).join("  ")}`;

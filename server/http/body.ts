@@ -2,6 +2,7 @@ import { NextRequest } from "next/server";
 import { badRequest, DomainError } from "../kernel/errors";
 import { showPath, unstorableTextPath, isStorableText } from "../kernel/text";
 import type { MessageKey } from "../i18n/messages";
+import { at } from "@/server/shared/indexed";
 
 /**
  * The one way route handlers read a request body: at most `limit` bytes are taken from the
@@ -46,12 +47,12 @@ export async function readBody(req: Request, limit: number, tooLarge?: TooLarge)
   } finally {
     reader.releaseLock();
   }
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1) return at(chunks, 0);
   const out = new Uint8Array(total);
-  let at = 0;
+  let offset = 0;
   for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
+    out.set(c, offset);
+    offset += c.byteLength;
   }
   return out;
 }

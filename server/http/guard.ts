@@ -1,5 +1,6 @@
 import { env } from "../kernel/env";
 import { PEER_ADDRESS_HEADER } from "./incoming";
+import { at } from "@/server/shared/indexed";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -30,8 +31,8 @@ export function clientIp(headers: Headers, hops: number = env().TRUSTED_PROXY_HO
       : [];
   const chain = peer ? [...forwarded, peer] : forwarded;
   if (chain.length === 0 || (!peer && hops === 0)) return null;
-  const at = Math.max(0, chain.length - 1 - (peer ? hops : hops - 1));
-  return bare(chain[at]) || null;
+  const index = Math.max(0, chain.length - 1 - (peer ? hops : hops - 1));
+  return bare(at(chain, index)) || null;
 }
 
 /** The app's own origin: APP_URL when configured, otherwise what the request was addressed to. */

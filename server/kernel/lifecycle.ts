@@ -1,7 +1,7 @@
 import { aliasedTable, and, desc, eq, gt, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable, PgUpdateSetSource, SelectedFields } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
-import { col } from "@/db/query";
+import { col, one } from "@/db/query";
 import { persons } from "@/db/schema";
 import type { LifecycleStatus } from "@/db/schema/lifecycle";
 import { recordAudit } from "./audit";
@@ -186,16 +186,20 @@ export function lifecycle<
       .from(source)
       .where(and(eq(series, p.series), eq(table.hash, p.hash)));
     if (same) return { status: "unchanged", id: col.int(same.id, "id"), version: col.int(same.version, "version") };
-    const [{ max }] = await db
-      .select({ max: sql<unknown>`max(${table.version})` })
-      .from(source)
-      .where(eq(series, p.series));
+    const { max } = one(
+      await db
+        .select({ max: sql<unknown>`max(${table.version})` })
+        .from(source)
+        .where(eq(series, p.series)),
+    );
     const version = (col.int.nullable(max, "max") ?? 0) + 1;
     const values = { ...p.values, [cfg.series]: p.series, version, hash: p.hash, createdBy: p.actorId };
-    const [row] = await db
-      .insert(table as PgTable)
-      .values(values)
-      .returning({ id: table.id });
+    const row = one(
+      await db
+        .insert(table as PgTable)
+        .values(values)
+        .returning({ id: table.id }),
+    );
     const id = col.int(row.id, "id");
     await recordAudit(db, {
       actorId: p.actorId,
@@ -222,11 +226,13 @@ export function lifecycle<
           .limit(1);
         if (newer) throw new DomainError("CONFLICT", codes.newerApproved, { version: v.version, newer: col.int(newer.version, "version") });
       }
-      const [row] = (await tx
-        .update(table)
-        .set(set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }))
-        .where(and(eq(table.id, id), eq(table.status, "draft")))
-        .returning()) as R[];
+      const row = one(
+        (await tx
+          .update(table)
+          .set(set({ status: "approved", approvedBy: actorId, approvedAt: now, approvalNote: text }))
+          .where(and(eq(table.id, id), eq(table.status, "draft")))
+          .returning()) as R[],
+      ); // the draft is locked above
       await recordAudit(tx, { actorId, action: action("approve"), subject: cfg.audit.subject(v), detail: { [idKey]: id, note: text } });
       return row;
     });
@@ -236,11 +242,13 @@ export function lifecycle<
     return db.transaction(async (tx) => {
       const v = await lock(tx, id);
       if (v.status === "retired") throw new DomainError("CONFLICT", codes.alreadyRetired, { version: v.version });
-      const [row] = (await tx
-        .update(table)
-        .set(set({ status: "retired", retiredBy: actorId, retiredAt: now }))
-        .where(eq(table.id, id))
-        .returning()) as R[];
+      const row = one(
+        (await tx
+          .update(table)
+          .set(set({ status: "retired", retiredBy: actorId, retiredAt: now }))
+          .where(eq(table.id, id))
+          .returning()) as R[],
+      ); // locked above
       await recordAudit(tx, {
         actorId,
         action: action("retire"),

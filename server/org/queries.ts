@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { courses, enrolments, persons, programmes, sectionTeachers, sections, terms, units } from "@/db/schema";
 import { assertInScope, type UnitScope } from "../access/scope";
 import { containsPattern, offsetOf, type Page, type PageInput } from "../kernel/paging";
+import { one } from "@/db/query";
 
 // Restricts a unit column to the scope; undefined when the whole school is visible.
 export function scopeFilter(column: AnyPgColumn, scope: UnitScope): SQL | undefined {
@@ -54,7 +55,7 @@ export async function listProgrammes(db: DbOrTx, scope: UnitScope, input: PageIn
     unitFilter(programmes.unitId, scope, input.unitId),
     input.q ? or(ilike(programmes.name, containsPattern(input.q)), ilike(programmes.code, containsPattern(input.q))) : undefined,
   );
-  const [{ total }] = await db.select({ total: count() }).from(programmes).where(where);
+  const { total } = one(await db.select({ total: count() }).from(programmes).where(where));
   const items = await db
     .select({
       id: programmes.id,
@@ -85,7 +86,7 @@ export async function listCourses(
     input.type ? eq(courses.type, input.type) : undefined,
     input.q ? or(ilike(courses.name, containsPattern(input.q)), ilike(courses.code, containsPattern(input.q))) : undefined,
   );
-  const [{ total }] = await db.select({ total: count() }).from(courses).where(where);
+  const { total } = one(await db.select({ total: count() }).from(courses).where(where));
   const items = await db
     .select({
       id: courses.id,
@@ -125,7 +126,9 @@ export async function listSections(db: DbOrTx, scope: UnitScope, input: PageInpu
         )
       : undefined,
   );
-  const [{ total }] = await db.select({ total: count() }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).where(where);
+  const { total } = one(
+    await db.select({ total: count() }).from(sections).innerJoin(courses, eq(courses.id, sections.courseId)).where(where),
+  );
   const items = await db
     .select({
       id: sections.id,

@@ -5,6 +5,7 @@ import { hasRole, unitScope } from "../access/scope";
 import type { SessionUser } from "../auth/users";
 import { currentTerm, scopeFilter } from "../org/queries";
 import { BROWSE_ROLE_LIST } from "../access/roles";
+import { one } from "@/db/query";
 
 /** What a person's home page shows: their sections this term and, for staff who manage, counts in their scope. */
 export async function homeSummary(db: DbOrTx, user: SessionUser) {
@@ -44,23 +45,29 @@ export async function homeSummary(db: DbOrTx, user: SessionUser) {
     null;
   if (hasRole(user, ...BROWSE_ROLE_LIST)) {
     const scope = await unitScope(db, user, BROWSE_ROLE_LIST);
-    const [u] = await db.select({ n: count() }).from(units).where(scopeFilter(units.id, scope));
-    const [p] = await db.select({ n: count() }).from(programmes).where(scopeFilter(programmes.unitId, scope));
-    const [t] = await db
-      .select({ n: count() })
-      .from(persons)
-      .where(and(eq(persons.kind, "staff"), eq(persons.active, true), scopeFilter(persons.unitId, scope)));
-    const [s] = await db
-      .select({ n: count() })
-      .from(persons)
-      .where(and(eq(persons.kind, "student"), eq(persons.active, true), scopeFilter(persons.unitId, scope)));
-    const [sec] = term
-      ? await db
-          .select({ n: count() })
-          .from(sections)
-          .innerJoin(courses, eq(courses.id, sections.courseId))
-          .where(and(eq(sections.termId, term.id), scopeFilter(courses.unitId, scope)))
-      : [{ n: 0 }];
+    const u = one(await db.select({ n: count() }).from(units).where(scopeFilter(units.id, scope)));
+    const p = one(await db.select({ n: count() }).from(programmes).where(scopeFilter(programmes.unitId, scope)));
+    const t = one(
+      await db
+        .select({ n: count() })
+        .from(persons)
+        .where(and(eq(persons.kind, "staff"), eq(persons.active, true), scopeFilter(persons.unitId, scope))),
+    );
+    const s = one(
+      await db
+        .select({ n: count() })
+        .from(persons)
+        .where(and(eq(persons.kind, "student"), eq(persons.active, true), scopeFilter(persons.unitId, scope))),
+    );
+    const sec = one(
+      term
+        ? await db
+            .select({ n: count() })
+            .from(sections)
+            .innerJoin(courses, eq(courses.id, sections.courseId))
+            .where(and(eq(sections.termId, term.id), scopeFilter(courses.unitId, scope)))
+        : [{ n: 0 }],
+    );
     const scopeUnits =
       scope === "all"
         ? []

@@ -6,6 +6,7 @@ import { recordAudit } from "../kernel/audit";
 import { notFound } from "../kernel/errors";
 import { scopeFilter } from "../org/queries";
 import { containsPattern, offsetOf, type PageInput } from "../kernel/paging";
+import { one } from "@/db/query";
 
 export async function listPeople(
   db: DbOrTx,
@@ -20,7 +21,7 @@ export async function listPeople(
     input.role ? sql`exists (select 1 from ${roleGrants} g where g.person_id = ${persons.id} and g.role = ${input.role})` : undefined,
     q ? or(ilike(persons.name, q), ilike(persons.number, q), ilike(persons.className, q)) : undefined,
   );
-  const [{ total }] = await db.select({ total: count() }).from(persons).where(where);
+  const { total } = one(await db.select({ total: count() }).from(persons).where(where));
   const items = await db
     .select({
       id: persons.id,

@@ -15,6 +15,7 @@ import {
 import { hashPassword } from "../auth/password";
 import { loadSessionUser, type SessionUser } from "../auth/users";
 import { resetDb, testDb } from "./db";
+import { one } from "@/db/query";
 
 export const FIXTURE_PASSWORD = "Test@12345";
 // Low scrypt cost keeps tests fast; verifyPassword reads the cost from the hash.
@@ -25,7 +26,7 @@ const cheapHash = hashPassword(FIXTURE_PASSWORD, { N: 1 << 10, r: 8, p: 1 });
  * each, one current term, a section per course, and one person per role.
  */
 export async function createSchool(db: Db) {
-  const [school] = await db.insert(units).values({ code: "S", name: "测试大学", kind: "school" }).returning();
+  const school = one(await db.insert(units).values({ code: "S", name: "测试大学", kind: "school" }).returning());
   const [unitA, unitB] = await db
     .insert(units)
     .values([
@@ -33,7 +34,9 @@ export async function createSchool(db: Db) {
       { code: "B", name: "外国语学院", nameEn: "School of Foreign Languages", kind: "college", parentId: school.id },
     ])
     .returning();
-  const [officeA] = await db.insert(units).values({ code: "A1", name: "软件工程教研室", kind: "office", parentId: unitA.id }).returning();
+  const officeA = one(
+    await db.insert(units).values({ code: "A1", name: "软件工程教研室", kind: "office", parentId: unitA.id }).returning(),
+  );
   const [progA, progB] = await db
     .insert(programmes)
     .values([
@@ -41,10 +44,12 @@ export async function createSchool(db: Db) {
       { code: "050201", name: "英语", unitId: unitB.id },
     ])
     .returning();
-  const [term] = await db
-    .insert(terms)
-    .values({ code: "2026-2027-1", schoolYear: "2026-2027", semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20", isCurrent: true })
-    .returning();
+  const term = one(
+    await db
+      .insert(terms)
+      .values({ code: "2026-2027-1", schoolYear: "2026-2027", semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20", isCurrent: true })
+      .returning(),
+  );
   const [courseA, courseB] = await db
     .insert(courses)
     .values([
@@ -69,10 +74,12 @@ export async function createSchool(db: Db) {
     grants: { role: Role; unitId?: number | null }[],
     extra: Partial<typeof persons.$inferInsert> = {},
   ) {
-    const [p] = await db
-      .insert(persons)
-      .values({ number, name, kind, unitId, ...extra })
-      .returning();
+    const p = one(
+      await db
+        .insert(persons)
+        .values({ number, name, kind, unitId, ...extra })
+        .returning(),
+    );
     await db.insert(credentials).values({ personId: p.id, passwordHash: hash });
     if (grants.length) await db.insert(roleGrants).values(grants.map((g) => ({ personId: p.id, role: g.role, unitId: g.unitId ?? null })));
     return p;
