@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { CollectError, submitWithToken } from "../_components/respond/collect";
 import { useCampaignTokens, type TargetStatus } from "../_components/respond/useCampaignTokens";
 import { fill } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 /** The messages of respond.pending, as written (placeholders filled here). */
 export type PendingTexts = Record<
@@ -122,7 +123,7 @@ function CampaignCard({ campaign, texts, locale }: { campaign: PendingCampaignVi
       )}
       <ul className="s-list">
         {campaign.targets.map((x, i) => {
-          const st = statuses[i];
+          const st = at(statuses, i);
           return (
             <li key={x.targetId} className="s-item" data-testid={`target-${x.targetId}`} data-status={st}>
               <div className="s-item__main">

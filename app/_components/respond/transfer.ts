@@ -4,6 +4,7 @@
 // carries over, never in a request: "<id>.<key>" typed in, or the link /home#transfer=<id>.<key>
 // (a fragment is not sent to the server).
 import type { TokenRecord, TokenState } from "./tokenStore";
+import { at } from "@/server/shared/indexed";
 
 const AAD = new TextEncoder().encode("tqe-transfer/v1");
 const STATES: readonly TokenState[] = ["ready", "submitted", "declined"];
@@ -72,7 +73,7 @@ export function parseTransferCode(text: string): { id: string; key: string } | n
     .replace(/\s+/g, "")
     .replace(/^.*#transfer=/, "")
     .match(/^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/);
-  return m ? { id: m[1], key: m[2] } : null;
+  return m ? { id: at(m, 1), key: at(m, 2) } : null;
 }
 
 /** What this device keeps when it already has some of the records: the furthest state wins. */

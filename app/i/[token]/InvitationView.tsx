@@ -12,6 +12,7 @@ import { getTokens, type TokenState } from "../../_components/respond/tokenStore
 import { SurveyForm, type SurveyAnswers } from "../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../_components/trpc";
+import { at } from "@/server/shared/indexed";
 
 export function InvitationView({ token }: { token: string }) {
   const t = useTranslations("respond.invitation");
@@ -44,7 +45,7 @@ export function InvitationView({ token }: { token: string }) {
         await obtainTokens(
           d!.campaignId,
           [d!.targetId],
-          async (blinded) => (await issue.mutateAsync({ token, blindedMsg: blinded[0].blindedMsg })).signatures,
+          async (blinded) => (await issue.mutateAsync({ token, blindedMsg: at(blinded, 0).blindedMsg })).signatures,
         );
       }
       return submitWithToken(d!.targetId, { answers, locale });

@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { readBody } from "@/server/http/body";
 import { env } from "@/server/kernel/env";
+import { one } from "@/db/query";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -29,6 +30,6 @@ export async function POST(req: Request): Promise<Response> {
   } catch {
     return new Response(null, { status: 413 });
   }
-  const [row] = await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`;
+  const row = one(await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`);
   return Response.json({ id: String(row.id) }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -19,6 +19,7 @@ import {
 } from "../_components/shared";
 import type { GroupKey } from "@/server/i18n/messages";
 import { fromBeijingWallClock } from "@/server/kernel/time";
+import { at } from "@/server/shared/indexed";
 
 type Values = {
   kind: string;
@@ -54,7 +55,7 @@ function Fields({ options }: { options: FormOptions }) {
   const termId = Form.useWatch("termId", form);
   const opensAt = Form.useWatch("opensAt", form);
   const employerMode = Form.useWatch("employerMode", form);
-  const meta = options.kinds.find((k) => k.kind === kind) ?? options.kinds[0];
+  const meta = options.kinds.find((k) => k.kind === kind) ?? at(options.kinds, 0); // every kind is offered
   const nameTouched = useRef(false);
   const cohortsTouched = useRef(false);
   const [error, setError] = useState<string | null>(null);

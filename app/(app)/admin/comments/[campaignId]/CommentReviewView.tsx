@@ -121,11 +121,11 @@ export function CommentReviewView({ campaignId }: { campaignId: number }) {
           el.isContentEditable);
       if (typing) return;
       const k = e.key.toLowerCase();
+      const item = items[focus];
       if (k === "j") setFocus((f) => Math.min(items.length - 1, f + 1));
       else if (k === "k") setFocus((f) => Math.max(0, f - 1));
-      else if (k === "x" && items[focus])
-        setSelected((s) => (s.includes(items[focus].id) ? s.filter((x) => x !== items[focus].id) : [...s, items[focus].id]));
-      else if (k === "e" && items[focus]) setEditing({ id: items[focus].id, text: items[focus].edited ?? items[focus].original });
+      else if (k === "x" && item) setSelected((s) => (s.includes(item.id) ? s.filter((x) => x !== item.id) : [...s, item.id]));
+      else if (k === "e" && item) setEditing({ id: item.id, text: item.edited ?? item.original });
       else if (KEYS[k]) run(KEYS[k], targets());
       else return;
       e.preventDefault();

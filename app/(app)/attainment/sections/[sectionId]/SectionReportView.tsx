@@ -8,6 +8,7 @@ import { distributionOption, objectivesBarOption } from "@/server/shared/attainm
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 import type { GroupKey } from "@/server/i18n/messages";
+import { at } from "@/server/shared/indexed";
 
 type Issue = { file: string; row: number; column: string | null; message: string };
 
@@ -173,7 +174,7 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
             }
           >
             <Typography.Paragraph type="secondary">
-              {r("courseValue", { value: result.courses[0].attainment.toFixed(3), weakest: result.courses[0].weakestObjective })}
+              {r("courseValue", { value: at(result.courses, 0).attainment.toFixed(3), weakest: at(result.courses, 0).weakestObjective })}
             </Typography.Paragraph>
             <EChart option={bar} testid="objectives-chart" />
             <Table

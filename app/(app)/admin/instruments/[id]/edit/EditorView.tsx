@@ -67,6 +67,7 @@ function WeightsForm({ file, onChange }: { file: FileShape; onChange: (f: FileSh
     let node: Indicator | undefined;
     for (const i of path) {
       node = list[i];
+      if (!node) break;
       list = node.children ?? [];
     }
     if (node) node.weight = w;
@@ -74,7 +75,8 @@ function WeightsForm({ file, onChange }: { file: FileShape; onChange: (f: FileSh
   };
   const setItemWeight = (index: number, w: number) => {
     const next = structuredClone(file);
-    (next.items as Item[])[index].weight = w;
+    const item = (next.items as Item[])[index];
+    if (item) item.weight = w;
     onChange(next);
   };
 
