@@ -20,6 +20,7 @@
  * HTML, so "分数 < 60" or "a<=b" pass. No DOM is needed: the tokenizer follows the HTML
  * tokenizer's tag-open rules, and safeMarkup writes tags back in a canonical form.
  */
+import { at as element } from "../indexed"; // `at` here is the match at a position
 
 export const ALLOWED_TAGS: ReadonlySet<string> = new Set([
   "p",
@@ -111,7 +112,7 @@ function tokenize(html: string): Token[] {
     } else if (kind === "close") {
       const m = at(END_TAG, html, lt);
       if (m) {
-        out.push({ kind: "close", name: m[1].toLowerCase() });
+        out.push({ kind: "close", name: element(m, 1).toLowerCase() });
         i = lt + m[0].length;
       } else {
         const gt = html.indexOf(">", lt);
