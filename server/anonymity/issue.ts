@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows, type RowOf } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import { beijingDate } from "../kernel/time";
 import { BlindSignError, blindSign } from "./blind";
@@ -71,26 +71,30 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
   const { personId, campaignId, blinded } = parsed.data;
   const targetIds = blinded.map((b) => b.targetId);
   if (new Set(targetIds).size !== targetIds.length) throw err("BAD_REQUEST", "invalidRequest");
-  const messages = decodeBlinded(blinded);
+  const decoded = decodeBlinded(blinded);
   const day = beijingDate(now);
 
   return db.transaction(async (tx) => {
-    const [c] = rowsOf<{ state: string; opens_at: Date | string; closes_at: Date | string }>(
-      await tx.execute(sql`
-      select state, opens_at, closes_at from campaigns where id = ${campaignId}`),
+    const c = await queryRow(
+      tx,
+      { state: col.text, opens_at: col.date, closes_at: col.date },
+      sql`
+      select state, opens_at, closes_at from campaigns where id = ${campaignId}`,
     );
     assertOpen(c && { state: c.state, opensAt: c.opens_at, closesAt: c.closes_at }, now);
 
     // The person's own student-group targets in this campaign; nothing about anyone else.
-    const own = rowsOf<{ target_id: number; issued: boolean }>(
-      await tx.execute(sql`
+    const own = await queryRows(
+      tx,
+      { target_id: col.int, issued: col.bool },
+      sql`
       select e.target_id, (e.token_issued_on is not null) as issued
       from eligibility e join campaign_targets t on t.id = e.target_id
       where t.campaign_id = ${campaignId} and e.person_id = ${personId}
-        and e.rater_group = 'student' and not e.excluded`),
+        and e.rater_group = 'student' and not e.excluded`,
     );
-    const issued = new Set(own.filter((r) => r.issued).map((r) => Number(r.target_id)));
-    const pending = new Set(own.filter((r) => !r.issued).map((r) => Number(r.target_id)));
+    const issued = new Set(own.filter((r) => r.issued).map((r) => r.target_id));
+    const pending = new Set(own.filter((r) => !r.issued).map((r) => r.target_id));
     if (targetIds.some((t) => issued.has(t))) throw err("CONFLICT", "alreadyIssued");
     if (targetIds.length !== pending.size || !targetIds.every((t) => pending.has(t))) {
       throw err("BAD_REQUEST", "targetsMismatch");
@@ -100,56 +104,67 @@ export async function issueTokens(db: Db, raw: IssueRequest, now: Date, secret: 
 
     // One statement marks them all, only where still null; a concurrent request that got
     // here first leaves fewer rows, and this transaction rolls back without signing.
-    const marked = rowsOf<{ target_id: number }>(
-      await tx.execute(sql`
+    const marked = await queryRows(
+      tx,
+      { target_id: col.int },
+      sql`
       update eligibility set token_issued_on = ${day}::date
       where person_id = ${personId} and rater_group = 'student' and not excluded and token_issued_on is null
         and target_id in (${sql.join(
           targetIds.map((t) => sql`${t}`),
           sql`, `,
         )})
-      returning target_id`),
+      returning target_id`,
     );
     if (marked.length !== targetIds.length) throw err("CONFLICT", "alreadyIssued");
 
-    const signatures = signAll(keys, blinded, messages, secret);
+    const signatures = signAll(keys, decoded, secret);
     return { signatures };
   });
 }
 
 type Blinded = { targetId: number; blindedMsg: string };
-type KeyRow = { target_id: number; public_key: string; private_key: string };
+const KEY_ROW = { target_id: col.int, public_key: col.text, private_key: col.text };
+type KeyRow = RowOf<typeof KEY_ROW>;
 
-function decodeBlinded(blinded: readonly Blinded[]): Uint8Array[] {
+type Decoded = { targetId: number; message: Uint8Array };
+
+function decodeMessage(blindedMsg: string): Uint8Array {
   try {
-    return blinded.map((b) => fromBase64(b.blindedMsg));
+    return fromBase64(blindedMsg);
   } catch {
     throw err("BAD_REQUEST", "invalidBlindedMessage");
   }
 }
 
+function decodeBlinded(blinded: readonly Blinded[]): Decoded[] {
+  return blinded.map((b) => ({ targetId: b.targetId, message: decodeMessage(b.blindedMsg) }));
+}
+
 /** The targets' key rows; refuses (notReady) unless every target has one. */
 async function loadKeys(tx: DbOrTx, targetIds: readonly number[]): Promise<Map<number, KeyRow>> {
-  const keys = rowsOf<KeyRow>(
-    await tx.execute(sql`
+  const keys = await queryRows(
+    tx,
+    KEY_ROW,
+    sql`
     select target_id, public_key, private_key from target_keys
     where target_id in (${sql.join(
       targetIds.map((t) => sql`${t}`),
       sql`, `,
-    )})`),
+    )})`,
   );
-  const keyOf = new Map(keys.map((k) => [Number(k.target_id), k]));
+  const keyOf = new Map(keys.map((k) => [k.target_id, k]));
   if (targetIds.some((t) => !keyOf.has(t))) throw err("CONFLICT", "notReady");
   return keyOf;
 }
 
 /** Blind-signs each message with its target's key (a bad message: invalidBlindedMessage, which rolls back). */
-function signAll(keyOf: Map<number, KeyRow>, blinded: readonly Blinded[], messages: Uint8Array[], secret: Secret) {
-  return blinded.map((b, i) => {
+function signAll(keyOf: Map<number, KeyRow>, blinded: readonly Decoded[], secret: Secret) {
+  return blinded.map((b) => {
     const k = keyOf.get(b.targetId)!;
     const sk = decryptTargetKey(k.private_key, b.targetId, secret, k.public_key); // once per target per request
     try {
-      return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, messages[i])) };
+      return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, b.message)) };
     } catch (e) {
       if (e instanceof BlindSignError && (e.reason === "bad_length" || e.reason === "out_of_range")) {
         throw err("BAD_REQUEST", "invalidBlindedMessage");
@@ -182,33 +197,30 @@ export async function issueForInvitation(
   const parsed = invitationIssueInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const { invitationId, blindedMsg } = parsed.data;
-  const [message] = decodeBlinded([{ targetId: 0, blindedMsg }]);
+  const message = decodeMessage(blindedMsg);
   return db.transaction(async (tx) => {
-    const [inv] = rowsOf<{
-      target_id: number;
-      state: string;
-      opens_at: Date | string;
-      closes_at: Date | string;
-      expires_at: Date | string;
-      issued: boolean;
-    }>(
-      await tx.execute(sql`
+    const inv = await queryRow(
+      tx,
+      { target_id: col.int, state: col.text, opens_at: col.date, closes_at: col.date, expires_at: col.date, issued: col.bool },
+      sql`
       select i.target_id, c.state, c.opens_at, c.closes_at, i.expires_at, (i.token_issued_on is not null) as issued
       from invitations i join campaign_targets t on t.id = i.target_id join campaigns c on c.id = t.campaign_id
-      where i.id = ${invitationId}`),
+      where i.id = ${invitationId}`,
     );
     if (!inv) throw err("NOT_FOUND", "invitationNotFound");
     assertOpen({ state: inv.state, opensAt: inv.opens_at, closesAt: inv.closes_at }, now);
-    if (now >= new Date(inv.expires_at)) throw err("CONFLICT", "campaignClosed");
+    if (now >= inv.expires_at) throw err("CONFLICT", "campaignClosed");
     if (inv.issued) throw err("CONFLICT", "invitationUsed");
-    const targetId = Number(inv.target_id);
+    const targetId = inv.target_id;
     const keys = await loadKeys(tx, [targetId]);
-    const marked = rowsOf<{ id: number }>(
-      await tx.execute(sql`
+    const marked = await queryRows(
+      tx,
+      { id: col.int },
+      sql`
       update invitations set token_issued_on = ${beijingDate(now)}::date
-      where id = ${invitationId} and token_issued_on is null returning id`),
+      where id = ${invitationId} and token_issued_on is null returning id`,
     );
     if (marked.length !== 1) throw err("CONFLICT", "invitationUsed");
-    return { signatures: signAll(keys, [{ targetId, blindedMsg }], [message], secret) };
+    return { signatures: signAll(keys, [{ targetId, message }], secret) };
   });
 }

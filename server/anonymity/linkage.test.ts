@@ -25,7 +25,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, auditLog, enrolments, graduateCohorts, persons, programmes, sectionTeachers, sections } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { tinyVersions } from "../campaigns/testing";
 import { createInvitations } from "../invitations/invitations";
@@ -269,9 +269,11 @@ async function alumniScenario(seed: number) {
     instruments: [{ raterGroup: "alumni", instrumentVersionId: v.graduate_tracking }],
   });
   await createInvitations(db, c.id, SECRET);
-  const invs = rowsOf<{ id: number; alumnus_id: number }>(
-    await db.execute(sql`
-    select i.id, i.alumnus_id from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${c.id}`),
+  const invs = await queryRows(
+    db,
+    { id: col.int, alumnus_id: col.int },
+    sql`
+    select i.id, i.alumnus_id from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${c.id}`,
   );
   const truth: Truth = new Map();
   const events: Event[] = [];
@@ -285,7 +287,7 @@ async function alumniScenario(seed: number) {
     // before them (the closest an identified write can come to a response).
     events.push({
       at: answerAt,
-      run: async (now) => submitted(truth, Number(inv.alumnus_id), await invitationTokenFor(db, Number(inv.id), now), q1, now),
+      run: async (now) => submitted(truth, inv.alumnus_id, await invitationTokenFor(db, inv.id, now), q1, now),
     });
   }
   await play(events);
@@ -304,30 +306,38 @@ const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const cmpResp = (a: Resp, b: Resp) => cmpBig(a.xmin, b.xmin) || a.ctid[0] - b.ctid[0] || a.ctid[1] - b.ctid[1];
 
 async function operatorView(campaignId: number) {
-  const resp = rowsOf<{ hash: string; target: number; xmin: string; ctid: string }>(
-    await db.execute(sql`
+  const resp = (
+    await queryRows(
+      db,
+      { hash: col.text, target: col.int, xmin: col.text, ctid: col.text },
+      sql`
     select r.spent_token_hash as hash, r.target_id as target, r.xmin::text as xmin, r.ctid::text as ctid
-    from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = ${campaignId}`),
-  ).map((x): Resp => ({ hash: x.hash, target: Number(x.target), xmin: BigInt(x.xmin), ctid: parseCtid(x.ctid) }));
-  const issued = rowsOf<{ person: number; target: number; xmin: string }>(
-    await db.execute(sql`
+    from responses r join campaign_targets t on t.id = r.target_id where t.campaign_id = ${campaignId}`,
+    )
+  ).map((x): Resp => ({ hash: x.hash, target: x.target, xmin: BigInt(x.xmin), ctid: parseCtid(x.ctid) }));
+  const issued = await queryRows(
+    db,
+    { person: col.int, target: col.int, xmin: col.text },
+    sql`
     select e.person_id as person, e.target_id as target, e.xmin::text as xmin
     from eligibility e join campaign_targets t on t.id = e.target_id where t.campaign_id = ${campaignId} and e.token_issued_on is not null
     union all
     select i.alumnus_id, i.target_id, i.xmin::text
-    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId} and i.token_issued_on is not null`),
+    from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = ${campaignId} and i.token_issued_on is not null`,
   );
-  const signins = rowsOf<{ actor: number; xmin: string }>(
-    await db.execute(sql`
-    select actor_id as actor, xmin::text as xmin from audit_log where action = 'signin'`),
+  const signins = await queryRows(
+    db,
+    { actor: col.int, xmin: col.text },
+    sql`
+    select actor_id as actor, xmin::text as xmin from audit_log where action = 'signin'`,
   );
   const sessionsOf = new Map<number, bigint[]>();
-  for (const x of signins) sessionsOf.set(Number(x.actor), [...(sessionsOf.get(Number(x.actor)) ?? []), BigInt(x.xmin)]);
+  for (const x of signins) sessionsOf.set(x.actor, [...(sessionsOf.get(x.actor) ?? []), BigInt(x.xmin)]);
   const holders: Holder[] = issued.map((x) => ({
-    person: Number(x.person),
-    target: Number(x.target),
+    person: x.person,
+    target: x.target,
     issued: BigInt(x.xmin),
-    sessions: [...(sessionsOf.get(Number(x.person)) ?? []), BigInt(x.xmin)].sort(cmpBig),
+    sessions: [...(sessionsOf.get(x.person) ?? []), BigInt(x.xmin)].sort(cmpBig),
   }));
   return { resp, holders };
 }

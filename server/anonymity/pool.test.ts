@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, responses, responseScores } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { responseRates } from "../campaigns/rates";
 import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
@@ -25,11 +25,12 @@ beforeEach(async () => {
 });
 
 const sealedRows = async () =>
-  rowsOf<{ id: string; campaign_id: number; sealed: string }>(
-    await db.execute(sql`select id::text as id, campaign_id, sealed from sealed_submissions`),
+  queryRows(
+    db,
+    { id: col.text, campaign_id: col.int, sealed: col.text },
+    sql`select id::text as id, campaign_id, sealed from sealed_submissions`,
   );
-const count = async (table: string) =>
-  Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
+const count = async (table: string) => queryValue(db, col.int, sql.raw(`select count(*)::int as n from ${table}`));
 
 describe("sealed pool", () => {
   it("a box opens only with the server secret and for its campaign; every box of a size class has one length", () => {
@@ -61,7 +62,7 @@ describe("sealed pool", () => {
     for (const x of boxes) expect(Buffer.from(x.sealed.slice(3), "base64url").toString("latin1")).not.toMatch(/"q1"|student|declined/);
     expect(await count("responses")).toBe(0);
     expect(await count("response_scores")).toBe(0);
-    const spent = rowsOf<{ hash: string; target_id: number }>(await db.execute(sql`select hash, target_id from spent_tokens`));
+    const spent = await queryRows(db, { hash: col.text, target_id: col.int }, sql`select hash, target_id from spent_tokens`);
     expect(spent.map((x) => x.hash).sort()).toEqual([a, b, c].map((t) => tokenHash(fromBase64(t.token))).sort());
 
     // Live rates count them (answered until stored: the spent token does not say declined).
@@ -131,14 +132,20 @@ describe("sealed pool", () => {
 describe("what the tables say", () => {
   it("no column links a response to a person, a time or a submission", async () => {
     const columns = async (table: string) =>
-      rowsOf<{ column_name: string; data_type: string }>(
-        await db.execute(sql`
-      select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = ${table} order by column_name`),
+      queryRows(
+        db,
+        { column_name: col.text, data_type: col.text },
+        sql`
+      select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = ${table} order by column_name`,
       );
     const fks = async (table: string) =>
-      rowsOf<{ ref: string }>(
-        await db.execute(sql`
-      select confrelid::regclass::text as ref from pg_constraint where contype = 'f' and conrelid = ${table}::regclass order by 1`),
+      (
+        await queryRows(
+          db,
+          { ref: col.text },
+          sql`
+      select confrelid::regclass::text as ref from pg_constraint where contype = 'f' and conrelid = ${table}::regclass order by 1`,
+        )
       ).map((x) => x.ref);
     expect((await columns("responses")).map((c) => c.column_name)).toEqual([
       "answers",
@@ -180,17 +187,19 @@ describe("what the tables say", () => {
       ).toEqual([]);
     }
     expect(
-      rowsOf<{ t: string }>(
-        await db.execute(
-          sql`select conrelid::regclass::text as t from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`,
-        ),
+      await queryRows(
+        db,
+        { t: col.text },
+        sql`select conrelid::regclass::text as t from pg_constraint where contype = 'f' and confrelid = 'responses'::regclass`,
       ),
     ).toEqual([{ t: "response_scores" }]);
     // No sequence numbers the pool's rows.
     expect(
-      rowsOf(
-        await db.execute(sql`select 1 from pg_class c join pg_depend d on d.objid = c.oid
-      where c.relkind = 'S' and d.refobjid in ('spent_tokens'::regclass, 'sealed_submissions'::regclass, 'responses'::regclass)`),
+      await queryRows(
+        db,
+        { sequence: col.text },
+        sql`select c.relname::text as sequence from pg_class c join pg_depend d on d.objid = c.oid
+      where c.relkind = 'S' and d.refobjid in ('spent_tokens'::regclass, 'sealed_submissions'::regclass, 'responses'::regclass)`,
       ),
     ).toEqual([]);
   });

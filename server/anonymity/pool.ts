@@ -19,7 +19,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { shuffled } from "../kernel/shuffle";
 import { beijingDate } from "../kernel/time";
 import { commentKeysOf, storeComments, takeComments, type NewComment } from "../comments/store";
@@ -125,9 +125,13 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
     // The boxes' ids (locked) in a random order; the boxes themselves are read and stored a
     // batch at a time in that order, so a campaign of 240,000 never sits in memory at once.
     const ids = shuffled(
-      rowsOf<{ id: string }>(
-        await tx.execute(sql`
-      select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`),
+      (
+        await queryRows(
+          tx,
+          { id: col.text },
+          sql`
+      select id::text as id from sealed_submissions where campaign_id = ${campaignId} for update`,
+        )
       ).map((r) => r.id),
     );
     // The campaign no longer takes submissions (flushed only once it is not open): its spent rows have done their work.
@@ -141,12 +145,16 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
       const boxes = new Map(
-        rowsOf<{ id: string; sealed: string }>(
-          await tx.execute(sql`
+        (
+          await queryRows(
+            tx,
+            { id: col.text, sealed: col.text },
+            sql`
         select id::text as id, sealed from sealed_submissions where id in (${sql.join(
           batch.map((id) => sql`${id}::uuid`),
           sql`, `,
-        )})`),
+        )})`,
+          )
         ).map((b) => [b.id, b.sealed]),
       );
       const part: { x: Sealed; id: string; score: StoredScore | null; comments: NewComment[] }[] = [];
@@ -163,8 +171,10 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
         ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`,
       );
       const scores = part.filter((p) => p.score !== null).map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
-      const inserted = rowsOf<{ id: string }>(
-        await tx.execute(sql`
+      const inserted = await queryRows(
+        tx,
+        { id: col.text },
+        sql`
         with v (id, target_id, rater_group, version_id, answers, declined, hash) as (values ${sql.join(values, sql`, `)}),
         r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
           select id, target_id, rater_group, version_id, answers, declined, ${day}::date, hash from v
@@ -177,7 +187,7 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
           from r join s on s.id = r.id)`
             : sql``
         }
-        select id::text as id from r`),
+        select id::text as id from r`,
       );
       stored += inserted.length;
       // Only the comments of responses stored now (a box whose response exists already brings none).
@@ -200,11 +210,13 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
  * submission that raced its close is stored a minute later). Returns campaign id → stored.
  */
 export async function flushClosedPools(db: DbOrTx, secret: Secret, now: Date): Promise<Map<number, number>> {
-  const ids = rowsOf<{ id: number }>(
-    await db.execute(sql`
-    select distinct p.campaign_id as id from sealed_submissions p join campaigns c on c.id = p.campaign_id where c.state <> 'open'`),
+  const ids = await queryRows(
+    db,
+    { id: col.int },
+    sql`
+    select distinct p.campaign_id as id from sealed_submissions p join campaigns c on c.id = p.campaign_id where c.state <> 'open'`,
   );
   const out = new Map<number, number>();
-  for (const { id } of ids) out.set(Number(id), await flushPool(db, Number(id), secret, now));
+  for (const { id } of ids) out.set(id, await flushPool(db, id, secret, now));
   return out;
 }

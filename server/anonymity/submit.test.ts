@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { responses } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryOne } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { freshSchool, type School } from "../test/fixtures";
 import { CLOSES, DURING, LATER, SECRET, endOfTermCampaign, studentTokens, type Token } from "../test/collection";
@@ -44,12 +44,13 @@ const submission = (t: Token, patch: Partial<SubmitInput> = {}): SubmitInput => 
 const allResponses = () => db.select().from(responses);
 /** What a running campaign holds: spent tokens and sealed boxes, never a response. */
 const pool = async () => {
-  const [x] = rowsOf<{ spent: number; sealed: number; responses: number }>(
-    await db.execute(sql`
+  return queryOne(
+    db,
+    { spent: col.int, sealed: col.int, responses: col.int },
+    sql`
     select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed,
-      (select count(*)::int from responses) as responses`),
+      (select count(*)::int from responses) as responses`,
   );
-  return { spent: Number(x.spent), sealed: Number(x.sealed), responses: Number(x.responses) };
 };
 const closeAndFlush = (at = LATER) => closeCampaign(db, campaignId, at, null, SECRET);
 

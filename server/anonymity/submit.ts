@@ -20,7 +20,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { sealedSubmissions, spentTokens } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import { LOCALES } from "../i18n/messages";
 import type { Plan } from "../instruments/plan";
@@ -253,23 +253,25 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, se
 
   // The full path: read the target, check in order, insert.
 
-  const [t] = rowsOf<{
-    state: string;
-    opens_at: Date | string;
-    closes_at: Date | string;
-    public_key: string | null;
-    version_id: number | null;
-    rater_group: string;
-    campaign_id: number;
-  }>(
-    await db.execute(sql`
+  const t = await queryRow(
+    db,
+    {
+      state: col.text,
+      opens_at: col.date,
+      closes_at: col.date,
+      public_key: col.text.nullable,
+      version_id: col.int.nullable,
+      rater_group: col.text,
+      campaign_id: col.int,
+    },
+    sql`
     select c.state, c.opens_at, c.closes_at, k.public_key, ci.instrument_version_id as version_id, g.rater_group, c.id as campaign_id
     from campaign_targets t
       join campaigns c on c.id = t.campaign_id
       cross join lateral (select ${ANONYMOUS_GROUP_SQL} as rater_group) g
       left join target_keys k on k.target_id = t.id
       left join campaign_instruments ci on ci.campaign_id = c.id and ci.rater_group::text = g.rater_group
-    where t.id = ${targetId}`),
+    where t.id = ${targetId}`,
   );
   if (!t) throw err("NOT_FOUND", "targetNotFound");
   assertOpen({ state: t.state, opensAt: t.opens_at, closesAt: t.closes_at }, now);
@@ -280,9 +282,9 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, se
   const key = t.public_key ? keyOf(targetId, t.public_key) : null;
   if (!t.public_key || !key || !verifyToken(key, token, signature)) throw err("FORBIDDEN", "invalidToken");
   if (t.version_id === null) throw err("CONFLICT", "notReady");
-  const versionId = Number(t.version_id);
+  const versionId = t.version_id;
   // Open, keyed and versioned: the next submissions for this target take the hot path.
-  const info: TargetInfo = { publicKey: t.public_key, key, campaignId: Number(t.campaign_id), raterGroup: t.rater_group, versionId };
+  const info: TargetInfo = { publicKey: t.public_key, key, campaignId: t.campaign_id, raterGroup: t.rater_group, versionId };
   remember(targetId, info);
 
   let answers: Record<string, unknown>;
@@ -306,10 +308,12 @@ export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, se
 
   const hash = tokenHash(token);
   const sealed = seal({ targetId, raterGroup: t.rater_group, versionId, answers, declined, hash }, info.campaignId, secret);
-  const inserted = rowsOf<{ id: string }>(
-    await db.execute(sql`
+  const inserted = await queryRows(
+    db,
+    { id: col.text },
+    sql`
     with s as (insert into spent_tokens (hash, target_id) values (${hash}, ${targetId}) on conflict (hash) do nothing returning target_id)
-    insert into sealed_submissions (id, campaign_id, sealed) select gen_random_uuid(), ${info.campaignId}, ${sealed} from s returning id`),
+    insert into sealed_submissions (id, campaign_id, sealed) select gen_random_uuid(), ${info.campaignId}, ${sealed} from s returning id`,
   );
   return { status: inserted.length === 1 ? "stored" : "duplicate" };
 }

@@ -4,7 +4,7 @@
 import { inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { targetKeys } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { generateTargetKey, type Secret } from "./keys";
 
 /** Key pairs generated at once (each ~90 ms in libuv's thread pool, default 4 threads). */
@@ -21,22 +21,24 @@ export async function ensureTargetKeys(
   secret: Secret,
   opts: { concurrency?: number } = {},
 ): Promise<{ created: number; existing: number }> {
-  const rows = rowsOf<{ id: number; has: boolean }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    { id: col.int, has: col.bool },
+    sql`
     select t.id, (k.target_id is not null) as has
     from campaign_targets t left join target_keys k on k.target_id = t.id
-    where t.campaign_id = ${campaignId} order by t.id`),
+    where t.campaign_id = ${campaignId} order by t.id`,
   );
-  const missing = rows.filter((r) => !r.has).map((r) => Number(r.id));
+  const missing = rows.filter((r) => !r.has).map((r) => r.id);
   const existing = rows.length - missing.length;
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? KEYGEN_CONCURRENCY, 16));
   let created = 0;
   for (let i = 0; i < missing.length; i += concurrency) {
     const batch = missing.slice(i, i + concurrency);
-    const recs = await Promise.all(batch.map((id) => generateTargetKey(id, secret)));
+    const recs = await Promise.all(batch.map(async (targetId) => ({ targetId, key: await generateTargetKey(targetId, secret) })));
     const inserted = await db
       .insert(targetKeys)
-      .values(batch.map((targetId, j) => ({ targetId, publicKey: recs[j].publicKeySpki, privateKey: recs[j].privateKeyEncrypted })))
+      .values(recs.map(({ targetId, key }) => ({ targetId, publicKey: key.publicKeySpki, privateKey: key.privateKeyEncrypted })))
       .onConflictDoNothing({ target: targetKeys.targetId })
       .returning({ targetId: targetKeys.targetId });
     created += inserted.length;

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { mergeRecords, openBundle, parseTransferCode, sealBundle, transferCode } from "@/app/_components/respond/transfer";
 import type { TokenRecord } from "@/app/_components/respond/tokenStore";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
@@ -33,7 +33,7 @@ describe("token transfer", () => {
     const { id, expiresAt } = await putTransfer(db, s.people.studentB.id, { ciphertext }, DURING);
     expect(expiresAt).toEqual(new Date(DURING.getTime() + TRANSFER_MINUTES * 60_000));
     // What the server holds says nothing of the tokens.
-    const stored = JSON.stringify(rowsOf(await db.execute(sql`select t::text from token_transfers t`)));
+    const stored = JSON.stringify(await queryRows(db, { t: col.text }, sql`select t::text as t from token_transfers t`));
     for (const x of toks) {
       expect(stored).not.toContain(x.token);
       expect(stored).not.toContain(x.signature);
@@ -68,7 +68,7 @@ describe("token transfer", () => {
       ),
     ).toEqual({ status: "duplicate" });
     await closeCampaign(db, eot.id, LATER, null, SECRET);
-    expect(Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from responses`))[0].n)).toBe(1);
+    expect(await queryValue(db, col.int, sql`select count(*)::int as n from responses`)).toBe(1);
   });
 
   it("expires after 10 minutes; a wrong key or altered ciphertext does not open; bad input is refused", async () => {
@@ -99,7 +99,7 @@ describe("token transfer", () => {
   it("a person keeps at most three live transfers; expired ones are cleared", async () => {
     const { ciphertext } = await sealBundle(records(await studentTokens(db, eot.id, s.people.studentA.id)));
     for (let i = 0; i < 5; i++) await putTransfer(db, s.people.studentA.id, { ciphertext }, new Date(DURING.getTime() + i * 1000));
-    const n = async () => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from token_transfers`))[0].n);
+    const n = async () => queryValue(db, col.int, sql`select count(*)::int as n from token_transfers`);
     expect(await n()).toBe(3);
     await putTransfer(db, s.people.studentB.id, { ciphertext }, new Date(DURING.getTime() + 3600_000));
     expect(await n()).toBe(1);

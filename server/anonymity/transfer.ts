@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRow } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import type { GroupKey } from "../i18n/messages";
 
@@ -56,10 +56,12 @@ export async function putTransfer(db: DbOrTx, personId: number, raw: z.input<typ
 export async function takeTransfer(db: DbOrTx, personId: number, raw: z.input<typeof transferTakeInput>, now: Date) {
   const parsed = transferTakeInput.safeParse(raw);
   if (!parsed.success || !ID_RE.test(parsed.data.id)) throw err("NOT_FOUND", "notFound");
-  const [row] = rowsOf<{ ciphertext: string }>(
-    await db.execute(sql`
+  const row = await queryRow(
+    db,
+    { ciphertext: col.text },
+    sql`
     delete from token_transfers where id = ${parsed.data.id} and person_id = ${personId} and expires_at > ${now.toISOString()}::timestamptz
-    returning ciphertext`),
+    returning ciphertext`,
   );
   if (!row) throw err("NOT_FOUND", "notFound");
   return { ciphertext: row.ciphertext };
