@@ -1,8 +1,8 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { credentials, meta, persons, ROLES, units } from "@/db/schema";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
 import { authenticate, loadSessionUser } from "@/server/auth/users";
 import { resetDb, testDb } from "@/server/test/db";
 import { DEMO_ACCOUNTS, DEMO_MARKER_KEY, DEMO_PASSWORD, isEmpty, seedDemo, type DemoSummary } from "./seed";
@@ -15,18 +15,14 @@ let summary: DemoSummary;
 const seedLog: string[] = [];
 const cfg = { maxFailures: 5, lockMinutes: 15 };
 
-async function one<T>(query: SQL): Promise<T> {
-  return rowsOf<T>(await db.execute(query))[0];
-}
-
 /** Row count of every table in the public schema. */
 async function tableCounts(): Promise<Record<string, number>> {
-  const names = rowsOf<{ tablename: string }>(
-    await db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`),
+  const names = (
+    await queryRows(db, { tablename: col.text }, sql`select tablename from pg_tables where schemaname = 'public' order by tablename`)
   ).map((r) => r.tablename);
   const out: Record<string, number> = {};
   for (const n of names) {
-    out[n] = Number((await one<{ n: number }>(sql.raw(`select count(*)::int as n from "${n}"`))).n);
+    out[n] = await queryValue(db, col.int, sql.raw(`select count(*)::int as n from "${n}"`));
   }
   return out;
 }
@@ -41,7 +37,24 @@ beforeAll(async () => {
 describe("demo seed", () => {
   // How long it takes is a benchmark (npm run bench:seed-demo), not an assertion here.
   it("seeds a university of realistic size", async () => {
-    const c = await one<Record<string, number>>(sql`select
+    const c = await queryOne(
+      db,
+      {
+        colleges: col.int,
+        offices: col.int,
+        programmes: col.int,
+        teachers: col.int,
+        students: col.int,
+        current_sections: col.int,
+        sections: col.int,
+        enrolments: col.int,
+        cohorts: col.int,
+        alumni: col.int,
+        employers: col.int,
+        contacts: col.int,
+        without_password: col.int,
+      },
+      sql`select
       (select count(*)::int from units where kind = 'college') as colleges,
       (select count(*)::int from units where kind = 'office') as offices,
       (select count(*)::int from programmes) as programmes,
@@ -54,7 +67,8 @@ describe("demo seed", () => {
       (select count(*)::int from alumni) as alumni,
       (select count(*)::int from employers) as employers,
       (select count(*)::int from employer_contacts) as contacts,
-      (select count(*)::int from persons p where not exists (select 1 from credentials c where c.person_id = p.id)) as without_password`);
+      (select count(*)::int from persons p where not exists (select 1 from credentials c where c.person_id = p.id)) as without_password`,
+    );
     expect(c.colleges).toBeGreaterThanOrEqual(3);
     expect(c.programmes).toBeGreaterThanOrEqual(6);
     expect(c.teachers).toBeGreaterThanOrEqual(60);
@@ -78,18 +92,22 @@ describe("demo seed", () => {
       contacts: c.contacts,
     });
 
-    const [current] = rowsOf<{ code: string; starts_on: string; ends_on: string }>(
-      await db.execute(sql`select code, starts_on::text, ends_on::text from terms where is_current`),
+    const [current] = await queryRows(
+      db,
+      { code: col.text, starts_on: col.text, ends_on: col.text },
+      sql`select code, starts_on::text, ends_on::text from terms where is_current`,
     );
     expect(current).toEqual({ code: "2026-2027-1", starts_on: "2026-09-01", ends_on: "2027-01-17" });
   });
 
   it("gives every programme three graduate cohorts (5, 3 and 1 years ago) of alumni", async () => {
-    const rows = rowsOf<{ code: string; years: number[]; alumni: number }>(
-      await db.execute(sql`
+    const rows = await queryRows(
+      db,
+      { code: col.text, years: col.array(col.int), alumni: col.int },
+      sql`
       select p.code, array_agg(distinct g.graduation_year order by g.graduation_year) as years, count(a.id)::int as alumni
       from programmes p left join graduate_cohorts g on g.programme_id = p.id left join alumni a on a.cohort_id = g.id
-      group by p.code`),
+      group by p.code`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const r of rows) {
@@ -99,14 +117,16 @@ describe("demo seed", () => {
   });
 
   it("enrols every student in 5–7 current-term sections of their programme and year, and staffs every section", async () => {
-    const dist = rowsOf<{ n: number; students: number }>(
-      await db.execute(sql`
+    const dist = await queryRows(
+      db,
+      { n: col.int, students: col.int },
+      sql`
       select n, count(*)::int as students from (
         select p.id, count(s.id)::int as n from persons p
         left join enrolments e on e.person_id = p.id
         left join sections s on s.id = e.section_id and s.term_id = (select id from terms where is_current)
         where p.kind = 'student' group by p.id) x
-      group by n order by n`),
+      group by n order by n`,
     );
     expect(dist.length).toBeGreaterThan(0);
     for (const d of dist) {
@@ -114,15 +134,23 @@ describe("demo seed", () => {
       expect(d.n).toBeLessThanOrEqual(7);
     }
     // Programme courses only go to students of that programme.
-    const foreign = await one<{ n: number }>(sql`
+    const foreign = await queryOne(
+      db,
+      { n: col.int },
+      sql`
       select count(*)::int as n from enrolments e join persons p on p.id = e.person_id
       join sections s on s.id = e.section_id join courses c on c.id = s.course_id
-      where c.programme_id is not null and c.programme_id <> p.programme_id`);
+      where c.programme_id is not null and c.programme_id <> p.programme_id`,
+    );
     expect(foreign.n).toBe(0);
-    const sizes = await one<{ min: number; max: number; unstaffed: number }>(sql`
+    const sizes = await queryOne(
+      db,
+      { min: col.int, max: col.int, unstaffed: col.int },
+      sql`
       select min(n)::int as min, max(n)::int as max,
         (select count(*)::int from sections s where not exists (select 1 from section_teachers st where st.section_id = s.id and st.role = 'lead')) as unstaffed
-      from (select s.id, count(e.person_id) as n from sections s left join enrolments e on e.section_id = s.id group by s.id) x`);
+      from (select s.id, count(e.person_id) as n from sections s left join enrolments e on e.section_id = s.id group by s.id) x`,
+    );
     expect(sizes.min).toBeGreaterThanOrEqual(25);
     expect(sizes.max).toBeLessThanOrEqual(90);
     expect(sizes.unstaffed).toBe(0);
@@ -141,7 +169,7 @@ describe("demo seed", () => {
   });
 
   it("has an account for every role, prints them all, and they sign in with the demo password", async () => {
-    const roles = rowsOf<{ role: string }>(await db.execute(sql`select distinct role::text as role from role_grants`)).map((r) => r.role);
+    const roles = (await queryRows(db, { role: col.text }, sql`select distinct role::text as role from role_grants`)).map((r) => r.role);
     expect(roles.sort()).toEqual([...ROLES].sort());
     expect(new Set(summary.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
     expect(summary.accounts.map((a) => a.number)).toEqual(expect.arrayContaining(Object.values(DEMO_ACCOUNTS)));
@@ -162,17 +190,19 @@ describe("demo seed", () => {
     expect(wrong.ok).toBe(false);
 
     // One hash for all (demo only).
-    const hashes = await one<{ n: number }>(sql`select count(distinct password_hash)::int as n from credentials`);
+    const hashes = await queryOne(db, { n: col.int }, sql`select count(distinct password_hash)::int as n from credentials`);
     expect(hashes.n).toBe(1);
   });
 
   it("gives the demo student current sections taught by the demo teacher", async () => {
-    const rows = rowsOf<{ n: number }>(
-      await db.execute(sql`
+    const rows = await queryRows(
+      db,
+      { n: col.int },
+      sql`
       select count(*)::int as n from enrolments e
       join persons st on st.id = e.person_id and st.number = ${DEMO_ACCOUNTS.student}
       join sections s on s.id = e.section_id join terms t on t.id = s.term_id and t.is_current
-      join section_teachers x on x.section_id = s.id join persons te on te.id = x.person_id and te.number = ${DEMO_ACCOUNTS.teacher}`),
+      join section_teachers x on x.section_id = s.id join persons te on te.id = x.person_id and te.number = ${DEMO_ACCOUNTS.teacher}`,
     );
     expect(rows[0].n).toBeGreaterThanOrEqual(1);
     const [s] = await db

@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDb, type DbHandle } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows, queryValue } from "@/db/query";
 import { baseEnv } from "../kernel/env";
 import { DomainError } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
@@ -186,12 +186,13 @@ async function compute(argv: string[]) {
 
 /** Someone to record as approver in the scratch database (approval needs a person). */
 async function operator(db: DbHandle["db"]): Promise<number> {
-  const [p] = rowsOf<{ id: number }>(
-    await db.execute(sql`
+  return queryValue(
+    db,
+    col.int,
+    sql`
     insert into persons (number, name, kind) values ('__scores_cli__', 'npm run scores', 'staff')
-    on conflict (number) do update set name = excluded.name returning id`),
+    on conflict (number) do update set name = excluded.name returning id`,
   );
-  return Number(p.id);
 }
 
 async function appDb(): Promise<DbHandle> {
@@ -245,12 +246,14 @@ async function exportCommand(argv: string[]) {
       ids = (await scopeOf(db, year)).campaignIds;
       schoolYear = year;
     } else {
-      const [c] = rowsOf<{ id: number; school_year: string }>(
-        await db.execute(sql`
-        select c.id, coalesce(tm.school_year, '') as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${Number(campaign)}`),
+      const c = await queryRow(
+        db,
+        { id: col.int, school_year: col.text },
+        sql`
+        select c.id, coalesce(tm.school_year, '') as school_year from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${Number(campaign)}`,
       );
       if (!c) throw new UsageError(`no campaign ${campaign}`);
-      ids = [Number(c.id)];
+      ids = [c.id];
       schoolYear = c.school_year;
     }
     mkdirSync(path.join(dir, "instruments"), { recursive: true });
@@ -259,14 +262,15 @@ async function exportCommand(argv: string[]) {
     writeFileSync(path.join(dir, "responses.csv"), csv);
     const p = schoolYear ? await currentPolicy(db, schoolYear) : null;
     if (p) writeFileSync(path.join(dir, "policy.json"), `${JSON.stringify(p.policy, null, 2)}\n`);
-    const versions = rowsOf<{ key: string; version: number; definition: unknown }>(
-      await db.execute(sql`
+    const versions = await queryRows(
+      db,
+      { key: col.text, version: col.int, definition: col.text },
+      sql`
       select distinct i.key, v.version, v.definition::text as definition from campaign_instruments ci
       join instrument_versions v on v.id = ci.instrument_version_id join instruments i on i.id = v.instrument_id
-      where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`),
+      where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`,
     );
-    for (const v of versions)
-      writeFileSync(path.join(dir, "instruments", `${versionLabel(v.key, Number(v.version))}.json`), String(v.definition));
+    for (const v of versions) writeFileSync(path.join(dir, "instruments", `${versionLabel(v.key, v.version)}.json`), v.definition);
     console.log(
       `export: ${ids.length} campaign(s), ${csv.split("\r\n").length - 2} rows → ${dir}/responses.csv` +
         `${p ? `, policy.json (${p.schoolYear} v${p.version})` : " (no approved policy for its school year)"}, ${versions.length} instrument definition(s)`,

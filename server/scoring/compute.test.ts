@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { freshSchool, type School } from "../test/fixtures";
 import { recompute, splitTotals } from "./compute";
 import { refreshScores } from "./refresh";
 import type { ReliabilityFigures } from "./figures";
-import { figuresFromRow, itemShapes, type StoredFigures } from "./rows";
+import { figuresFromRow, itemShapes, TARGET_RESULT_SPEC, type StoredFigures } from "./rows";
 import { scoringModelOfVersion } from "./store";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "./policies";
 import { parsePolicy } from "./policy";
@@ -35,31 +35,26 @@ async function policy(raw: Record<string, unknown> = {}) {
 
 /** The stored results of a policy, read back with the readers' own mapping (rows.ts). */
 async function stored(policyId: number) {
-  const rows = rowsOf<
-    { target_id: number; rater_group: string; n: number; mean: number | null; reported: boolean } & Record<string, unknown>
-  >(
-    await db.execute(sql`
-    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`),
+  const rows = await queryRows(
+    db,
+    { ...TARGET_RESULT_SPEC, mean: col.num.nullable },
+    sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`,
   );
   const out = new Map<string, { n: number; mean: number | null; reported: boolean; stats: StoredFigures }>();
   for (const r of rows) {
-    const stats = figuresFromRow(r, itemShapes(await scoringModelOfVersion(db, Number(r.version_id))));
-    out.set(`${Number(r.target_id)}|${r.rater_group}`, {
-      n: Number(r.n),
-      mean: r.mean === null ? null : Number(r.mean),
-      reported: Boolean(r.reported),
-      stats,
-    });
+    const stats = figuresFromRow(r, itemShapes(await scoringModelOfVersion(db, r.version_id)));
+    out.set(`${r.target_id}|${r.rater_group}`, { n: r.n, mean: r.mean, reported: r.reported, stats });
   }
   return out;
 }
 
 const eligible = async (section: string) =>
-  Number(
-    rowsOf<{ n: number }>(
-      await db.execute(sql`
-  select count(*) as n from enrolments e join sections s on s.id = e.section_id where s.code = ${section} and e.status = 'enrolled'`),
-    )[0].n,
+  queryValue(
+    db,
+    col.int,
+    sql`
+  select count(*) as n from enrolments e join sections s on s.id = e.section_id where s.code = ${section} and e.status = 'enrolled'`,
   );
 
 describe("recompute", () => {
@@ -119,9 +114,13 @@ describe("recompute", () => {
     }
     const p = await policy();
     await recompute(db, p, { trigger: "command" });
-    const rel = rowsOf<{ unit_id: number; stats: unknown }>(
-      await db.execute(sql`select unit_id, stats from reliability_results where policy_id = ${p.id} and rater_group = 'student'`),
-    ).map((x) => ({ unit: Number(x.unit_id), f: (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures }));
+    const rel = (
+      await queryRows(
+        db,
+        { unit_id: col.int, stats: col.json<ReliabilityFigures>() },
+        sql`select unit_id, stats from reliability_results where policy_id = ${p.id} and rater_group = 'student'`,
+      )
+    ).map((x) => ({ unit: x.unit_id, f: x.stats }));
     expect(rel.map((x) => x.unit).sort()).toEqual([s.unitA.id, s.unitB.id].sort());
     const file = fileOfGroup("student");
     const totals = (code: string) => answers[code].map((a) => scoreResponse(file, a)!.total!);
@@ -152,10 +151,12 @@ describe("recompute", () => {
     await respond(db, c, "CS101-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
     await respond(db, c, "CS102-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
     await recompute(db, p, { trigger: "command" });
-    const self = rowsOf<{ stats: ReliabilityFigures }>(
-      await db.execute(sql`select stats from reliability_results where policy_id = ${p.id} and rater_group = 'self'`),
+    const self = await queryRows(
+      db,
+      { stats: col.json<ReliabilityFigures>() },
+      sql`select stats from reliability_results where policy_id = ${p.id} and rater_group = 'self'`,
     );
-    expect(self.map((x) => (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats).unavailable)).toEqual(["noWithinClassDf"]);
+    expect(self.map((x) => x.stats.unavailable)).toEqual(["noWithinClassDf"]);
   });
 
   it("quality rules: excluded only when set to exclude and within the cap; all and valid both kept", async () => {
@@ -193,8 +194,12 @@ describe("recompute", () => {
     expect(en.quality).toMatchObject({ straightLining: 3, excluded: 0, capExceeded: true });
     expect(en.valid.n).toBe(8);
     // the run names the rules and what they caught
-    const [run] = rowsOf<{ summary: unknown }>(await db.execute(sql`select summary from scoring_runs where policy_id = ${exclude.id}`));
-    expect(typeof run.summary === "string" ? JSON.parse(run.summary) : run.summary).toMatchObject({
+    const summary = await queryValue(
+      db,
+      col.json<Record<string, unknown>>(),
+      sql`select summary from scoring_runs where policy_id = ${exclude.id}`,
+    );
+    expect(summary).toMatchObject({
       excluded: 2,
       capExceeded: 1,
       straightLining: 5,
@@ -246,17 +251,21 @@ describe("recompute", () => {
     await recompute(db, p, { trigger: "command" });
     const mean = (g: "student" | "supervisor" | "peer", list: Record<string, unknown>[]) =>
       list.map((a) => scoreResponse(fileOfGroup(g), a)!.total!).reduce((x, y) => x + y, 0) / list.length;
-    const comps = rowsOf<{ teacher_id: number; term_id: number | null; score: number | null; composite: unknown }>(
-      await db.execute(sql`
-      select teacher_id, term_id, score, composite from teacher_composites where policy_id = ${p.id}`),
-    ).map((x) => ({
-      ...x,
-      composite: (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as {
-        parts: { courseType: string; score: number; used: Record<string, number>; missing: string[]; weight: number }[];
-        missing: string[];
-        ranks: Record<string, number | null>;
+    const comps = await queryRows(
+      db,
+      {
+        teacher_id: col.int,
+        term_id: col.int.nullable,
+        score: col.num.nullable,
+        composite: col.json<{
+          parts: { courseType: string; score: number; used: Record<string, number>; missing: string[]; weight: number }[];
+          missing: string[];
+          ranks: Record<string, number | null>;
+        }>(),
       },
-    }));
+      sql`
+      select teacher_id, term_id, score, composite from teacher_composites where policy_id = ${p.id}`,
+    );
     const ofA = comps.filter((x) => x.teacher_id === s.people.teacherA.id);
     expect(ofA.map((x) => x.term_id).sort()).toEqual([null, s.term.id].sort());
     const a = ofA.find((x) => x.term_id === s.term.id)!;
@@ -341,19 +350,27 @@ describe("recompute", () => {
       ranks: Record<string, number | null>;
     };
     const comps = async (policyId: number) =>
-      rowsOf<{ composite: unknown }>(
-        await db.execute(sql`
-      select composite from teacher_composites where policy_id = ${policyId} and term_id is not null`),
+      (
+        await queryRows(
+          db,
+          { composite: col.json<Comp>() },
+          sql`
+      select composite from teacher_composites where policy_id = ${policyId} and term_id is not null`,
+        )
       )
-        .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as Comp)
+        .map((x) => x.composite)
         .filter((x) => x.score !== null);
     const got = await comps(p.id);
     expect(got.map((x) => x.teacherId).sort()).toEqual([s.people.teacherA.id, c.teacherC.id].sort());
     const msw = new Map(
-      rowsOf<{ rater_group: string; stats: unknown }>(
-        await db.execute(sql`
-      select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`),
-      ).map((x) => [x.rater_group, ((typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures).msw!]),
+      (
+        await queryRows(
+          db,
+          { rater_group: col.text, stats: col.json<ReliabilityFigures>() },
+          sql`
+      select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`,
+        )
+      ).map((x) => [x.rater_group, x.stats.msw!]),
     );
     // each teacher has one course type here and one section per group: error variance Σ w² · MSW/n
     const errorVar = (x: Comp) => {
@@ -396,8 +413,8 @@ describe("recompute", () => {
     expect(again.skipped).toBeUndefined();
     expect((await stored(p.id)).get(`${c.targets["CS101-01"].id}|student`)!.n).toBe(6);
     // the results name the latest run; older runs stay in the log
-    const runs = rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from scoring_runs where policy_id = ${p.id}`));
-    expect(Number(runs[0].n)).toBe(2);
+    const runs = await queryValue(db, col.int, sql`select count(*) as n from scoring_runs where policy_id = ${p.id}`);
+    expect(runs).toBe(2);
   });
 
   it("counts options exactly for a large target (1,100 responses: counts past 1,023, words of several positions)", async () => {
@@ -446,7 +463,7 @@ describe("the scheduler's step", () => {
       "student",
       Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.7, r)),
     );
-    const queued = async () => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*) as n from tally_queue`))[0].n);
+    const queued = async () => queryValue(db, col.int, sql`select count(*) as n from tally_queue`);
     expect(await queued()).toBe(6);
     expect(await refreshScores(db)).toEqual([]); // no policy approved: nothing to compute
     expect(await queued()).toBe(0);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
+import { col, queryOne, queryRow, queryRows, queryValue, type RowOf } from "@/db/query";
 import { storeBands } from "../appraisal/store";
-import { rowsOf } from "../access/scope";
 import { baseEnv } from "../kernel/env";
 import { DomainError } from "../kernel/errors";
 import { beijingWallClockSql, schoolYearSql } from "../kernel/time";
@@ -10,6 +10,7 @@ import type { RaterGroup, ScoringPolicy } from "./policy";
 import { perRule, QUALITY_RULE_IDS, QUALITY_RULES, type PerRule } from "./quality";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
 import { evaluateWarnings, type EvaluationResult } from "../warnings/warnings";
+import { unitCollegesSql } from "../org/tree";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 
 /**
@@ -40,20 +41,24 @@ export type Scope = { schoolYear: string; campaignIds: number[] };
 
 /** The school year whose figures a campaign belongs to (its term's, else that of its opening day in Beijing). */
 export async function schoolYearOfCampaign(db: DbOrTx, campaignId: number): Promise<string | null> {
-  const [r] = rowsOf<{ y: string }>(
-    await db.execute(sql`
-    select ${CAMPAIGN_SCHOOL_YEAR} as y from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`),
+  const r = await queryRow(
+    db,
+    { y: col.text },
+    sql`
+    select ${CAMPAIGN_SCHOOL_YEAR} as y from campaigns c left join terms tm on tm.id = c.term_id where c.id = ${campaignId}`,
   );
   return r?.y ?? null;
 }
 
 export async function scopeOf(db: DbOrTx, schoolYear: string): Promise<Scope> {
-  const rows = rowsOf<{ id: number }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    { id: col.int },
+    sql`
     select c.id from campaigns c left join terms tm on tm.id = c.term_id
-    where c.state <> 'draft' and ${CAMPAIGN_SCHOOL_YEAR} = ${schoolYear} order by c.id`),
+    where c.state <> 'draft' and ${CAMPAIGN_SCHOOL_YEAR} = ${schoolYear} order by c.id`,
   );
-  return { schoolYear, campaignIds: rows.map((r) => Number(r.id)) };
+  return { schoolYear, campaignIds: rows.map((r) => r.id) };
 }
 
 /**
@@ -82,56 +87,55 @@ export const ONCE = arrayLiteral([TALLY.scored, TALLY.unscored]);
 
 export async function fingerprintOf(db: DbOrTx, scope: Scope): Promise<string> {
   const ids = arrayLiteral(scope.campaignIds);
-  const [r] = rowsOf<{ responses: number; targets: number }>(
-    await db.execute(sql`
+  const r = await queryOne(
+    db,
+    { responses: col.int, targets: col.int },
+    sql`
     select (select coalesce(sum(x.n), 0) from target_tallies x join campaign_targets t on t.id = x.target_id
         where t.campaign_id = any(${ids}::int[]) and x.kind = any(${ONCE}::int[])) as responses,
-      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`),
+      (select count(*) from campaign_targets t where t.campaign_id = any(${ids}::int[])) as targets`,
   );
   const eligible = [...(await eligibleCounts(db, ids)).values()].reduce((a, b) => a + b, 0);
-  return fingerprint(scope, Number(r.responses), Number(r.targets), eligible);
+  return fingerprint(scope, r.responses, r.targets, eligible);
 }
 
-type TargetRow = {
-  id: number;
-  campaign_id: number;
-  campaign: string;
-  term_id: number | null;
-  term_code: string | null;
-  school_year: string;
-  section_id: number | null;
-  section_code: string | null;
-  teacher_id: number | null;
-  teacher_number: string | null;
-  course_type: string | null;
-  level: string | null;
-  unit_id: number | null;
-  office_id: number | null;
-  teacher_college_id: number | null;
-  unit_code: string | null;
-  office_code: string | null;
-  teacher_college_code: string | null;
-  target_label: string | null;
+const TARGET_ROW = {
+  id: col.int,
+  campaign_id: col.int,
+  campaign: col.text,
+  term_id: col.int.nullable,
+  term_code: col.text.nullable,
+  school_year: col.text,
+  section_id: col.int.nullable,
+  section_code: col.text.nullable,
+  teacher_id: col.int.nullable,
+  teacher_number: col.text.nullable,
+  course_type: col.text.nullable,
+  level: col.text.nullable,
+  unit_id: col.int.nullable,
+  office_id: col.int.nullable,
+  teacher_college_id: col.int.nullable,
+  unit_code: col.text.nullable,
+  office_code: col.text.nullable,
+  teacher_college_code: col.text.nullable,
+  target_label: col.text.nullable,
 };
+type TargetRow = RowOf<typeof TARGET_ROW>;
 
 /** Every target of the scope with what grouping needs (college of the course, teacher's office and college). */
 export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[]> {
   const ids = arrayLiteral(scope.campaignIds);
-  return rowsOf<TargetRow>(
-    await db.execute(sql`
-    with recursive up(unit_id, anc_id, anc_kind, depth) as (
-      select id, id, kind::text, 0 from units
-      union all select up.unit_id, u.parent_id, p.kind::text, up.depth + 1
-      from up join units u on u.id = up.anc_id join units p on p.id = u.parent_id
-    ), college as (
-      select distinct on (unit_id) unit_id, anc_id from up where anc_kind in ('college', 'department') order by unit_id, depth
-    )
+  return queryRows(
+    db,
+    TARGET_ROW,
+    sql`
+    with college as (${unitCollegesSql()})
     select t.id, t.campaign_id, c.name as campaign, c.term_id, tm.code as term_code, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
       t.section_id, s.code as section_code, t.teacher_id, p.number as teacher_number,
       co.type::text as course_type, co.level::text as level,
-      coalesce(cc.anc_id, pc.anc_id) as unit_id, uc.code as unit_code,
+      coalesce(cc.college_id, pc.college_id) as unit_id, uc.code as unit_code,
       case when pu.kind = 'office' then pu.id end as office_id, case when pu.kind = 'office' then pu.code end as office_code,
-      tc.anc_id as teacher_college_id, utc.code as teacher_college_code,
+      tc.college_id as teacher_college_id, utc.code as teacher_college_code,
       case when t.cohort_id is not null then 'cohort:' || pg.code || '/' || gc.graduation_year
         when t.employer_id is not null then 'employer:' || em.code end as target_label
     from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
@@ -140,9 +144,9 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
       left join persons p on p.id = t.teacher_id left join units pu on pu.id = p.unit_id left join college tc on tc.unit_id = p.unit_id
       left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes pg on pg.id = gc.programme_id
       left join college pc on pc.unit_id = pg.unit_id
-      left join units uc on uc.id = coalesce(cc.anc_id, pc.anc_id) left join units utc on utc.id = tc.anc_id
+      left join units uc on uc.id = coalesce(cc.college_id, pc.college_id) left join units utc on utc.id = tc.college_id
       left join employers em on em.id = t.employer_id
-    where t.campaign_id = any(${ids}::int[])`),
+    where t.campaign_id = any(${ids}::int[])`,
   );
 }
 
@@ -158,8 +162,10 @@ export function targetKey(r: {
 
 /** Eligible raters per target × group: eligibility (not excluded), observers assigned, invitations, imported counts. */
 export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<string, number>> {
-  const rows = rowsOf<{ target_id: number; g: string; n: number }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    { target_id: col.int, g: col.text, n: col.int },
+    sql`
     select target_id, g, sum(n) as n from (
       select e.target_id, e.rater_group::text as g, count(*) as n from eligibility e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = any(${ids}::int[]) and not e.excluded group by 1, 2
@@ -169,9 +175,9 @@ export async function eligibleCounts(db: DbOrTx, ids: string): Promise<Map<strin
         from invitations i join campaign_targets t on t.id = i.target_id where t.campaign_id = any(${ids}::int[]) group by 1, 2
       union all select e.target_id, e.rater_group::text, e.eligible from imported_eligible e join campaign_targets t on t.id = e.target_id
         where t.campaign_id = any(${ids}::int[])
-    ) x group by 1, 2`),
+    ) x group by 1, 2`,
   );
-  return new Map(rows.map((r) => [`${Number(r.target_id)}|${r.g}`, Number(r.n)]));
+  return new Map(rows.map((r) => [`${r.target_id}|${r.g}`, r.n]));
 }
 
 /** Items per instrument version (id and option slots incl. "na"), for the versions in the scope. */
@@ -202,32 +208,37 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
   const excludedKinds = FLAGGED_KINDS.filter(excludes);
   let t = performance.now();
   // four independent reads sent at once: the server runs the next while the last one is parsed
-  type TallyRow = { target_id: number; g: string; kind: number; n: number; totals: string | null; counts: string | null };
-  const [targets, eligible, versionRows, tallyRows] = await Promise.all([
+  const [targets, eligible, versions, tallies] = await Promise.all([
     scopeTargets(db, scope),
     eligibleCounts(db, ids),
     // the instrument version of each campaign's rater groups
-    db.execute(sql`select campaign_id, rater_group::text as g, instrument_version_id as version_id
-      from campaign_instruments where campaign_id = any(${ids}::int[])`),
+    queryRows(
+      db,
+      { campaign_id: col.int, g: col.text, version_id: col.int },
+      sql`select campaign_id, rater_group::text as g, instrument_version_id as version_id
+      from campaign_instruments where campaign_id = any(${ids}::int[])`,
+    ),
     // the tallies (db/schema/results.ts, targetTallies): per target × group every scored response
     // (kind 0), the unscored (4), and the flagged by flag (1–3), whose totals and counts only
     // matter when the policy excludes them (arrays as text: split here faster than the drivers' parsers)
-    db.execute(sql`select x.target_id, x.rater_group::text as g, x.kind, x.n,
+    queryRows(
+      db,
+      { target_id: col.int, g: col.text, kind: col.int, n: col.int, totals: col.text.nullable, counts: col.text.nullable },
+      sql`select x.target_id, x.rater_group::text as g, x.kind, x.n,
         case when x.kind = any(${arrayLiteral([TALLY.scored, ...excludedKinds])}::int[]) then array_to_string(x.totals, ',') end as totals,
         case when x.kind = any(${arrayLiteral([TALLY.scored, ...excludedKinds])}::int[]) then array_to_string(x.counts, ',') end as counts
-      from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])`),
+      from target_tallies x join campaign_targets t on t.id = x.target_id where t.campaign_id = any(${ids}::int[])`,
+    ),
   ]);
   const eligibleTotal = [...eligible.values()].reduce((a, b) => a + b, 0);
   if (targets.length === 0) return { inputs: [], targets, responses: 0, items: new Map(), eligible: eligibleTotal };
   const excl = excludedKinds.length > 0;
-  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number }>(versionRows);
-  const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, Number(v.version_id)]));
-  const shapes = await versionItems(db, [...new Set(versions.map((v) => Number(v.version_id)))]);
-  const tallies = rowsOf<TallyRow>(tallyRows);
+  const versionOf = new Map(versions.map((v) => [`${v.campaign_id}|${v.g}`, v.version_id]));
+  const shapes = await versionItems(db, [...new Set(versions.map((v) => v.version_id))]);
   t = debug("reads", t);
   const talliesOf = new Map<string, typeof tallies>();
   for (const r of tallies) {
-    const k = `${Number(r.target_id)}|${r.g}`;
+    const k = `${r.target_id}|${r.g}`;
     const list = talliesOf.get(k);
     if (list) list.push(r);
     else talliesOf.set(k, [r]);
@@ -235,13 +246,13 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
 
   // which target × group pairs get a result: any eligible rater or any response
   const pairs = new Set<string>([...eligible.keys(), ...talliesOf.keys()]);
-  const byId = new Map(targets.map((t) => [Number(t.id), t]));
+  const byId = new Map(targets.map((t) => [t.id, t]));
   const inputs: TargetInput[] = [];
   let responses = 0;
   for (const k of pairs) {
     const [tid, g] = k.split("|");
     const t = byId.get(Number(tid));
-    const versionId = t ? versionOf.get(`${Number(t.campaign_id)}|${g}`) : undefined;
+    const versionId = t ? versionOf.get(`${t.campaign_id}|${g}`) : undefined;
     if (!t || versionId === undefined) continue; // a group the campaign has no instrument for
     const items = shapes.get(versionId) ?? [];
     const countsList = items.map((it) => new Array<number>(it.slots).fill(0));
@@ -251,8 +262,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     let unscored = 0;
     const flagged = perRule(() => 0);
     for (const r of talliesOf.get(k) ?? []) {
-      const kind = Number(r.kind),
-        n = Number(r.n);
+      const { kind, n } = r;
       if (kind === TALLY.unscored) {
         unscored += n;
         responses += n;
@@ -278,20 +288,20 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     });
     inputs.push({
       key: targetKey(t),
-      targetId: Number(t.id),
+      targetId: t.id,
       group: g as RaterGroup,
-      campaignId: Number(t.campaign_id),
+      campaignId: t.campaign_id,
       periodKey: t.term_id !== null ? `t${t.term_id}` : `c${t.campaign_id}`,
-      termId: t.term_id === null ? null : Number(t.term_id),
+      termId: t.term_id,
       schoolYear: t.school_year,
       versionId,
-      unitId: t.unit_id === null ? null : Number(t.unit_id),
+      unitId: t.unit_id,
       courseType: t.course_type,
       level: t.level,
-      teacherId: t.teacher_id === null ? null : Number(t.teacher_id),
-      sectionId: t.section_id === null ? null : Number(t.section_id),
-      teacherOfficeId: t.office_id === null ? null : Number(t.office_id),
-      teacherCollegeId: t.teacher_college_id === null ? null : Number(t.teacher_college_id),
+      teacherId: t.teacher_id,
+      sectionId: t.section_id,
+      teacherOfficeId: t.office_id,
+      teacherCollegeId: t.teacher_college_id,
       totals,
       excludable: ascending(excludable),
       unscored,
@@ -526,9 +536,7 @@ async function recomputeIn(
   opts: { trigger: RunTrigger; actorId?: number | null; ifChanged?: boolean },
   now: () => Date,
 ): Promise<RunResult | "busy"> {
-  const [{ locked }] = rowsOf<{ locked: boolean }>(
-    await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`})) as locked`),
-  );
+  const locked = await queryValue(tx, col.bool, sql`select pg_try_advisory_xact_lock(hashtext(${`scores:${p.schoolYear}`})) as locked`);
   if (!locked) return "busy";
   // a handful of large statements, each run once: compiling them with JIT costs more than it
   // saves (pass 2 alone: 1.39 s with, 1.12–1.23 s without, in psql on the benchmark's data)
@@ -537,15 +545,17 @@ async function recomputeIn(
   const t0 = performance.now();
   const scope = await scopeOf(tx, p.schoolYear);
   if (opts.ifChanged) {
-    const [last] = rowsOf<{ fingerprint: string; id: number; responses: number; targets: number }>(
-      await tx.execute(sql`
-      select id, fingerprint, responses, targets from scoring_runs where policy_id = ${p.id} order by id desc limit 1`),
+    const last = await queryRow(
+      tx,
+      { fingerprint: col.text, id: col.int, responses: col.int, targets: col.int },
+      sql`
+      select id, fingerprint, responses, targets from scoring_runs where policy_id = ${p.id} order by id desc limit 1`,
     );
     if (last && last.fingerprint === (await fingerprintOf(tx, scope))) {
       return {
-        runId: Number(last.id),
-        responses: Number(last.responses),
-        targets: Number(last.targets),
+        runId: last.id,
+        responses: last.responses,
+        targets: last.targets,
         results: 0,
         ms: 0,
         summary: null as never,
@@ -572,15 +582,16 @@ async function recomputeIn(
   }
   const summary = summaryOf(p.policy, figures);
   const t3 = performance.now();
-  const [run] = rowsOf<{ id: number }>(
-    await tx.execute(sql`
+  const id = await queryValue(
+    tx,
+    col.int,
+    sql`
     insert into scoring_runs (policy_id, school_year, trigger, fingerprint, responses, targets, summary, started_at, finished_at, actor_id)
     values (${p.id}, ${p.schoolYear}, ${opts.trigger}, ${fingerprint(scope, gathered.responses, gathered.targets.length, gathered.eligible)},
       ${gathered.responses}, ${gathered.targets.length}, ${JSON.stringify(summary)}::jsonb, ${started.toISOString()}::timestamptz,
       ${now().toISOString()}::timestamptz, ${opts.actorId ?? null})
-    returning id`),
+    returning id`,
   );
-  const id = Number(run.id);
   // the three tables' chunks interleave on the connection: one is built while another is parsed
   await Promise.all([
     insertColumns(

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { DEMO_TERMS } from "@/server/demo/seed";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows } from "@/db/query";
 import { publishCampaign } from "../campaigns/campaigns";
 import type { RaterGroup } from "../campaigns/kinds";
 import type { InstrumentFile } from "../instruments/format";
@@ -25,27 +25,28 @@ const schoolYearOf = (term: string) => term.slice(0, 9);
  * random numbers). Skipped when a policy exists.
  */
 export async function seedDemoScores(db: Db, log: (line: string) => void) {
-  const [any] = rowsOf<{ id: number }>(await db.execute(sql`select id from scoring_policies limit 1`));
-  if (any) return;
-  const [quality] = rowsOf<{ id: number }>(await db.execute(sql`select id from persons where number = 'quality'`));
-  const actor = quality ? Number(quality.id) : null;
+  if (await queryRow(db, { id: col.int }, sql`select id from scoring_policies limit 1`)) return;
+  const quality = await queryRow(db, { id: col.int }, sql`select id from persons where number = 'quality'`);
+  const actor = quality?.id ?? null;
   const started = performance.now();
   for (const term of [DEMO_TERMS.previous, DEMO_TERMS.current]) {
     const created = await createPolicy(db, defaultPolicy(schoolYearOf(term)), actor);
     if (actor !== null) await approvePolicy(db, created.id, actor, "示范数据：学年评分方案（教学质量评价委员会审议通过）", new Date());
   }
 
-  const files = rowsOf<{ kind: string; key: string; version: number; definition: unknown }>(
-    await db.execute(sql`
+  const files = await queryRows(
+    db,
+    { kind: col.text, key: col.text, version: col.int, definition: col.json<InstrumentFile>() },
+    sql`
     select distinct on (i.kind) i.kind::text as kind, i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id
-    where v.status = 'approved' order by i.kind, v.version desc`),
+    where v.status = 'approved' order by i.kind, v.version desc`,
   );
   const byKind = new Map(
     files.map((f) => [
       f.kind,
       {
         label: `${f.key}@${f.version}`,
-        file: (typeof f.definition === "string" ? JSON.parse(f.definition) : f.definition) as InstrumentFile,
+        file: f.definition,
       },
     ]),
   );
@@ -55,21 +56,23 @@ export async function seedDemoScores(db: Db, log: (line: string) => void) {
     peer = byKind.get("peer_evaluation");
   if (!student || !self || !supervisor || !peer) return;
 
-  const sections = rowsOf<{ code: string; teacher: string; enrolled: number }>(
-    await db.execute(sql`
+  const sections = await queryRows(
+    db,
+    { code: col.text, teacher: col.text, enrolled: col.int },
+    sql`
     select s.code, p.number as teacher, (select count(*) from enrolments e where e.section_id = s.id and e.status = 'enrolled') as enrolled
     from sections s join terms tm on tm.id = s.term_id
       join section_teachers st on st.section_id = s.id and st.role = 'lead' join persons p on p.id = st.person_id
-    where tm.code = ${DEMO_TERMS.previous} order by s.code`),
+    where tm.code = ${DEMO_TERMS.previous} order by s.code`,
   );
   const random = rng(20260701);
   // Teachers differ less than raters do (class-mean reliability of one student ≈ 0.1–0.3, as
   // published for student ratings): teacher level 0.6–0.85, each rater ±0.25 around it.
-  const teacherLevel = (number: string) => 0.6 + (createHash("sha256").update(number).digest()[0] / 255) * 0.25;
+  const teacherLevel = (number: string) => 0.6 + (createHash("sha256").update(number).digest().readUInt8(0) / 255) * 0.25;
   const targets: LongTarget[] = [];
   for (const s of sections) {
     const level = Math.min(0.95, teacherLevel(s.teacher) + (random() - 0.5) * 0.1);
-    const enrolled = Number(s.enrolled);
+    const enrolled = s.enrolled;
     const groups: LongGroup[] = [];
     const group = (
       g: RaterGroup,

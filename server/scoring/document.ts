@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows } from "@/db/query";
 import { notFound } from "../kernel/errors";
 import { NA_VALUE } from "../instruments/format";
 import { scopeOf, scopeTargets, targetKey } from "./compute";
 import type { CompositeFigures, ReliabilityFigures } from "./figures";
-import { figuresFromRow, itemShapes } from "./rows";
+import { figuresFromRow, itemShapes, TARGET_RESULT_SPEC } from "./rows";
 import { parsePolicy } from "./policy";
 import { policyHash } from "./policies";
 import { scoringModelOfVersion } from "./store";
@@ -38,45 +38,50 @@ import { versionLabel } from "./export";
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function resultsDocument(db: DbOrTx, policyId: number) {
-  const [p] = rowsOf<{ school_year: string; policy: unknown }>(
-    await db.execute(sql`
-    select school_year, policy from scoring_policies where id = ${policyId}`),
+  const p = await queryRow(
+    db,
+    { school_year: col.text, policy: col.json<unknown>() },
+    sql`
+    select school_year, policy from scoring_policies where id = ${policyId}`,
   );
   if (!p) throw notFound("scoring.errors.policyNotFound");
-  const policy = parsePolicy(typeof p.policy === "string" ? JSON.parse(p.policy) : p.policy);
+  const policy = parsePolicy(p.policy);
   const scope = await scopeOf(db, p.school_year);
-  const targets = new Map((await scopeTargets(db, scope)).map((t) => [Number(t.id), t]));
+  const targets = new Map((await scopeTargets(db, scope)).map((t) => [t.id, t]));
+  const ID_CODE = { id: col.int, code: col.text };
   const labels = new Map(
-    rowsOf<{ id: number; key: string; version: number }>(
-      await db.execute(sql`
-    select v.id, i.key, v.version from instrument_versions v join instruments i on i.id = v.instrument_id`),
-    ).map((v) => [Number(v.id), versionLabel(v.key, Number(v.version))]),
+    (
+      await queryRows(
+        db,
+        { id: col.int, key: col.text, version: col.int },
+        sql`
+    select v.id, i.key, v.version from instrument_versions v join instruments i on i.id = v.instrument_id`,
+      )
+    ).map((v) => [v.id, versionLabel(v.key, v.version)]),
   );
-  const units = new Map(
-    rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from units`)).map((u) => [Number(u.id), u.code]),
-  );
-  const terms = new Map(
-    rowsOf<{ id: number; code: string }>(await db.execute(sql`select id, code from terms`)).map((t) => [Number(t.id), t.code]),
-  );
+  const units = new Map((await queryRows(db, ID_CODE, sql`select id, code from units`)).map((u) => [u.id, u.code]));
+  const terms = new Map((await queryRows(db, ID_CODE, sql`select id, code from terms`)).map((t) => [t.id, t.code]));
   const campaigns = new Map(
-    rowsOf<{ id: number; name: string }>(await db.execute(sql`select id, name from campaigns`)).map((c) => [Number(c.id), c.name]),
+    (await queryRows(db, { id: col.int, name: col.text }, sql`select id, name from campaigns`)).map((c) => [c.id, c.name]),
   );
   const teachers = new Map(
-    rowsOf<{ id: number; number: string }>(await db.execute(sql`select id, number from persons where kind = 'staff'`)).map((t) => [
-      Number(t.id),
+    (await queryRows(db, { id: col.int, number: col.text }, sql`select id, number from persons where kind = 'staff'`)).map((t) => [
+      t.id,
       t.number,
     ]),
   );
 
-  const rows = rowsOf<{ target_id: number; rater_group: string } & Record<string, unknown>>(
-    await db.execute(sql`
-    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`),
+  const rows = await queryRows(
+    db,
+    TARGET_RESULT_SPEC,
+    sql`
+    select *, rater_group::text as rater_group from target_results where policy_id = ${policyId}`,
   );
   const out = [];
   for (const r of rows) {
-    const t = targets.get(Number(r.target_id));
+    const t = targets.get(r.target_id);
     if (!t) continue;
-    const model = await scoringModelOfVersion(db, Number(r.version_id));
+    const model = await scoringModelOfVersion(db, r.version_id);
     const f = figuresFromRow(r, itemShapes(model));
     const distribution: Record<string, { value: number | string; count: number }[]> = {};
     for (const item of model?.items ?? []) {
@@ -121,8 +126,10 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
   }
   out.sort((a, b) => cmp(a.sortKey, b.sortKey));
 
-  const rel = rowsOf<{ stats: unknown }>(await db.execute(sql`select stats from reliability_results where policy_id = ${policyId}`))
-    .map((x) => (typeof x.stats === "string" ? JSON.parse(x.stats) : x.stats) as ReliabilityFigures)
+  const rel = (
+    await queryRows(db, { stats: col.json<ReliabilityFigures>() }, sql`select stats from reliability_results where policy_id = ${policyId}`)
+  )
+    .map((x) => x.stats)
     .map((r) => ({
       term: r.termId === null ? null : (terms.get(r.termId) ?? null),
       campaign: r.campaignId === null ? null : (campaigns.get(r.campaignId) ?? null),
@@ -146,11 +153,20 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
     );
 
   const bands = new Map(
-    rowsOf<{ teacher_id: number; band: string | null; reason: string; borderline: boolean; ci_low: number | null; ci_high: number | null }>(
-      await db.execute(
+    (
+      await queryRows(
+        db,
+        {
+          teacher_id: col.int,
+          band: col.text.nullable,
+          reason: col.text,
+          borderline: col.bool,
+          ci_low: col.num.nullable,
+          ci_high: col.num.nullable,
+        },
         sql`select teacher_id, band, reason, borderline, ci_low, ci_high from appraisal_results where policy_id = ${policyId}`,
-      ),
-    ).map((b) => [Number(b.teacher_id), b]),
+      )
+    ).map((b) => [b.teacher_id, b]),
   );
   const appraisalOf = (teacherId: number) => {
     const b = bands.get(teacherId);
@@ -158,13 +174,17 @@ export async function resultsDocument(db: DbOrTx, policyId: number) {
       band: b?.band ?? null,
       band_reason: b?.reason ?? null,
       borderline: b?.borderline ?? false,
-      ci95: b && b.ci_low !== null && b.ci_high !== null ? [Number(b.ci_low), Number(b.ci_high)] : null,
+      ci95: b && b.ci_low !== null && b.ci_high !== null ? [b.ci_low, b.ci_high] : null,
     };
   };
-  const comps = rowsOf<{ composite: unknown }>(
-    await db.execute(sql`select composite from teacher_composites where policy_id = ${policyId}`),
+  const comps = (
+    await queryRows(
+      db,
+      { composite: col.json<CompositeFigures>() },
+      sql`select composite from teacher_composites where policy_id = ${policyId}`,
+    )
   )
-    .map((x) => (typeof x.composite === "string" ? JSON.parse(x.composite) : x.composite) as CompositeFigures)
+    .map((x) => x.composite)
     .map((c) => ({
       teacher: teachers.get(c.teacherId) ?? null,
       term: c.termId === null ? null : (terms.get(c.termId) ?? null),

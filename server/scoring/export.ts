@@ -3,7 +3,8 @@ import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { SCORING_ADMIN_ROLES } from "../access/roles";
-import { hasRole, rowsOf } from "../access/scope";
+import { hasRole } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
 import { assertCanManageCampaign, getCampaignRow } from "../campaigns/campaigns";
@@ -30,49 +31,53 @@ const TARGET_BATCH = 400;
 export async function* exportRows(db: DbOrTx, campaignIds: number[]): AsyncGenerator<(string | number)[]> {
   const scope: Scope = { schoolYear: "", campaignIds };
   const targets = (await scopeTargets(db, scope)).sort(
-    (a, b) => Number(a.campaign_id) - Number(b.campaign_id) || (targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0),
+    (a, b) => a.campaign_id - b.campaign_id || (targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0),
   );
   const eligible = await eligibleCounts(db, arrayLiteral(campaignIds));
-  const versions = rowsOf<{ campaign_id: number; g: string; version_id: number; key: string; version: number }>(
-    await db.execute(sql`
+  const versions = await queryRows(
+    db,
+    { campaign_id: col.int, g: col.text, version_id: col.int, key: col.text, version: col.int },
+    sql`
     select ci.campaign_id, ci.rater_group::text as g, ci.instrument_version_id as version_id, i.key, v.version
     from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id join instruments i on i.id = v.instrument_id
-    where ci.campaign_id = any(${arrayLiteral(campaignIds)}::int[])`),
+    where ci.campaign_id = any(${arrayLiteral(campaignIds)}::int[])`,
   );
-  const versionOf = new Map(versions.map((v) => [`${Number(v.campaign_id)}|${v.g}`, v]));
+  const versionOf = new Map(versions.map((v) => [`${v.campaign_id}|${v.g}`, v]));
   const counter = new Map<number, number>();
   for (let i = 0; i < targets.length; i += TARGET_BATCH) {
     const batch = targets.slice(i, i + TARGET_BATCH);
-    const rows = rowsOf<{ target_id: number; g: string; answers: unknown }>(
-      await db.execute(sql`
+    const rows = await queryRows(
+      db,
+      { target_id: col.int, g: col.text, answers: col.json<Record<string, unknown>>() },
+      sql`
       select s.target_id, s.rater_group::text as g, coalesce(r.answers, o.answers) as answers
       from response_scores s left join responses r on r.id = s.response_id left join observation_records o on o.id = s.observation_id
-      where s.target_id = any(${arrayLiteral(batch.map((t) => Number(t.id)))}::int[])
-      order by s.target_id, s.rater_group, coalesce(s.response_id::text, md5('observation:' || s.observation_id))`),
+      where s.target_id = any(${arrayLiteral(batch.map((t) => t.id))}::int[])
+      order by s.target_id, s.rater_group, coalesce(s.response_id::text, md5('observation:' || s.observation_id))`,
     );
     const byTarget = new Map<number, typeof rows>();
     for (const r of rows) {
-      const list = byTarget.get(Number(r.target_id));
+      const list = byTarget.get(r.target_id);
       if (list) list.push(r);
-      else byTarget.set(Number(r.target_id), [r]);
+      else byTarget.set(r.target_id, [r]);
     }
     for (const t of batch) {
-      for (const r of byTarget.get(Number(t.id)) ?? []) {
-        const v = versionOf.get(`${Number(t.campaign_id)}|${r.g}`);
+      for (const r of byTarget.get(t.id) ?? []) {
+        const v = versionOf.get(`${t.campaign_id}|${r.g}`);
         if (!v) continue;
-        const model = await scoringModelOfVersion(db, Number(v.version_id));
+        const model = await scoringModelOfVersion(db, v.version_id);
         if (!model) continue;
-        const n = (counter.get(Number(t.campaign_id)) ?? 0) + 1;
-        counter.set(Number(t.campaign_id), n);
-        const answers = (typeof r.answers === "string" ? JSON.parse(r.answers) : r.answers) as Record<string, unknown>;
-        const el = eligible.get(`${Number(t.id)}|${r.g}`);
+        const n = (counter.get(t.campaign_id) ?? 0) + 1;
+        counter.set(t.campaign_id, n);
+        const answers = r.answers;
+        const el = eligible.get(`${t.id}|${r.g}`);
         for (const item of model.items) {
           const a = answers[item.question];
           const value = item.row === null ? a : typeof a === "object" && a !== null ? (a as Record<string, unknown>)[item.row] : undefined;
           if (value === undefined || value === null) continue;
           yield [
             t.campaign,
-            versionLabel(v.key, Number(v.version)),
+            versionLabel(v.key, v.version),
             t.section_code ?? "",
             t.teacher_number ?? "",
             r.g,

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
-import { rowsOf } from "../access/scope";
+import { col, queryRow, queryRows } from "@/db/query";
 import { publishCampaign } from "../campaigns/campaigns";
 import { ratesForTeacher } from "../campaigns/rates";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
@@ -63,22 +62,26 @@ describe("import of past terms", () => {
       campaigns: [{ name: "2026-2027-1 原系统评教", targets: 2, responses: 12 }],
       recomputed: [{ schoolYear: "2026-2027" }],
     });
-    const [c] = rowsOf<{ state: string; source: string; kind: string }>(
-      await db.execute(sql`select state, source, kind::text as kind from campaigns where id = ${r.campaigns[0].id}`),
+    const c = await queryRow(
+      db,
+      { state: col.text, source: col.text, kind: col.text },
+      sql`select state, source, kind::text as kind from campaigns where id = ${r.campaigns[0].id}`,
     );
     expect(c).toEqual({ state: "closed", source: "import", kind: "end_of_term" });
-    const stats = rowsOf<{ section: string; n: number; mean: number; eligible: number; response_rate: number }>(
-      await db.execute(sql`
+    const stats = await queryRows(
+      db,
+      { section: col.text, n: col.int, mean: col.num, eligible: col.int, response_rate: col.num },
+      sql`
       select s.code as section, r.n, r.mean, r.eligible, r.response_rate from target_results r join campaign_targets t on t.id = r.target_id join sections s on s.id = t.section_id
-      where r.rater_group = 'student' order by s.code`),
+      where r.rater_group = 'student' order by s.code`,
     );
-    expect(stats.map((x) => [x.section, Number(x.n)])).toEqual([
+    expect(stats.map((x) => [x.section, x.n])).toEqual([
       ["CS101-01", 6],
       ["EN101-01", 6],
     ]);
     expect(stats[0]).toMatchObject({ eligible: 40, response_rate: 0.15 });
-    expect(Number(stats[0].mean)).toBeCloseTo((4 * 80 + 2 * 60) / 6, 10);
-    expect(Number(stats[1].mean)).toBe(100);
+    expect(stats[0]?.mean).toBeCloseTo((4 * 80 + 2 * 60) / 6, 10);
+    expect(stats[1]?.mean).toBe(100);
     // not collected here: no response-rate card for the teacher (its n and N are in the results)
     expect((await ratesForTeacher(db, s.people.teacherA.id)).map((x) => x.campaignId)).not.toContain(r.campaigns[0].id);
   });
@@ -102,8 +105,8 @@ describe("import of past terms", () => {
     expect((await attempt(["X,supervisor_observation@1,CS101-01,T001,student,1,s1,1,2026-2027-1,40"]))[0]).toContain(
       "is not of the kind that group answers",
     );
-    expect(rowsOf(await db.execute(sql`select id from campaigns`))).toEqual([]);
-    expect(rowsOf(await db.execute(sql`select id from responses`))).toEqual([]);
+    expect(await queryRows(db, { id: col.int }, sql`select id from campaigns`)).toEqual([]);
+    expect(await queryRows(db, { id: col.text }, sql`select id from responses`)).toEqual([]);
     // the same campaign twice
     await importHistoryFile(db, s.people.quality.id, file(students(1, 0.8, "Y")), "en", NOW);
     expect(await attempt(students(1, 0.8, "Y"))).toEqual(['Campaign "Y" has been imported already.']);
@@ -176,7 +179,7 @@ describe("import of past terms", () => {
     const adminA = await sessionOf(db, s.people.adminA);
     await expect(exportScope(db, adminA, { schoolYear: "2026-2027" }, "csv")).rejects.toMatchObject({ kind: "FORBIDDEN" });
     await expect(exportScope(db, adminA, { campaignId: r.campaigns[0].id }, "csv")).rejects.toMatchObject({ kind: "FORBIDDEN" });
-    const audit = rowsOf<{ action: string }>(await db.execute(sql`select action from audit_log where action = 'scoring.export'`));
+    const audit = await queryRows(db, { action: col.text }, sql`select action from audit_log where action = 'scoring.export'`);
     expect(audit).toHaveLength(1);
 
     // teacher T001 sees nothing until the campaign is published, then their own figures only
@@ -227,10 +230,12 @@ describe("scoring policies", () => {
     const v2 = await createPolicy(db, { ...defaultPolicy("2026-2027"), outOf: 10 }, s.people.quality.id);
     await approvePolicy(db, v2.id, s.people.quality.id, "十分制", NOW);
     await recompute(db, (await currentPolicy(db, "2026-2027"))!, { trigger: "command" });
-    const rows = rowsOf<{ policy_id: number; mean: number }>(
-      await db.execute(sql`select policy_id, mean from target_results where rater_group = 'student' order by policy_id`),
+    const rows = await queryRows(
+      db,
+      { policy_id: col.int, mean: col.num },
+      sql`select policy_id, mean from target_results where rater_group = 'student' order by policy_id`,
     );
-    expect(rows.map((r) => [Number(r.policy_id), Number(r.mean)])).toEqual([
+    expect(rows.map((r) => [r.policy_id, r.mean])).toEqual([
       [v1.id, 80],
       [v2.id, 8],
     ]);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { campaigns } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryOne, queryRow, queryRows, type Executor } from "@/db/query";
 import { recordAudit } from "../kernel/audit";
 import { beijingDate, beijingDayEnd, beijingDayStart } from "../kernel/time";
 import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
@@ -57,7 +57,11 @@ export type LoadOptions = {
 
 export type LoadResult = { campaigns: { id: number; name: string; targets: number; responses: number }[]; responses: number };
 
-const one = <T>(r: unknown): T | undefined => rowsOf<T>(r)[0];
+const ID = { id: col.int };
+/** The id an upsert `… returning id` gives (it always returns its row). */
+const idOf = async (db: Executor, statement: SQL): Promise<number> => (await queryOne(db, ID, statement)).id;
+/** The id of the row a lookup finds, or null. */
+const idOrNull = async (db: Executor, statement: SQL): Promise<number | null> => (await queryRow(db, ID, statement))?.id ?? null;
 
 /** A section's targets are an end-of-term campaign's; a cohort answered by students is a graduating survey, by alumni a tracking wave. */
 function kindOf(t: LongTarget): CampaignKind {
@@ -85,10 +89,12 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     for (const label of data.versionLabels) {
       const { key, version } = parseVersionLabel(label)!;
       if (opts.mode === "existing") {
-        const v = one<{ id: number; status: string; kind: string }>(
-          await tx.execute(sql`
+        const v = await queryRow(
+          tx,
+          { id: col.int, status: col.text, kind: col.text },
+          sql`
           select v.id, v.status, i.kind::text as kind from instrument_versions v join instruments i on i.id = v.instrument_id
-          where i.key = ${key} and v.version = ${version}`),
+          where i.key = ${key} and v.version = ${version}`,
         );
         if (!v) {
           fail("versionNotInLibrary", { value: label });
@@ -98,7 +104,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
           fail("versionDraft", { value: label });
           continue;
         }
-        versionIds.set(label, Number(v.id));
+        versionIds.set(label, v.id);
         versionKinds.set(label, v.kind);
       } else {
         const file = opts.files?.get(label);
@@ -108,19 +114,21 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
           continue;
         }
         const f = instrumentFileSchema.parse(checked.file);
-        const inst = one<{ id: number }>(
-          await tx.execute(sql`
+        const instrumentId = await idOf(
+          tx,
+          sql`
           insert into instruments (key, kind, name, name_en) values (${f.key}, ${f.kind}, ${f.name.zh}, ${f.name.en})
-          on conflict (key) do update set name = excluded.name returning id`),
-        )!;
-        const v = one<{ id: number }>(
-          await tx.execute(sql`
+          on conflict (key) do update set name = excluded.name returning id`,
+        );
+        const versionId = await idOf(
+          tx,
+          sql`
           insert into instrument_versions (instrument_id, version, definition, indicators, hash, status, approved_at, approval_note)
-          values (${inst.id}, ${version}, ${JSON.stringify(f)}::json,
+          values (${instrumentId}, ${version}, ${JSON.stringify(f)}::json,
             ${JSON.stringify({ indicators: f.indicators, items: f.items, unscored: f.unscored ?? [] })}::jsonb,
-            ${instrumentHash(f)}, 'approved', now(), 'npm run scores') returning id`),
-        )!;
-        versionIds.set(label, Number(v.id));
+            ${instrumentHash(f)}, 'approved', now(), 'npm run scores') returning id`,
+        );
+        versionIds.set(label, versionId);
         versionKinds.set(label, f.kind);
       }
     }
@@ -129,23 +137,21 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     const school =
       opts.mode === "create"
         ? await memo("school", async () =>
-            Number(
-              one<{ id: number }>(
-                await tx.execute(sql`
-          insert into units (code, name, kind) values ('SCHOOL', '学校', 'school') on conflict (code) do update set name = excluded.name returning id`),
-              )!.id,
+            idOf(
+              tx,
+              sql`
+          insert into units (code, name, kind) values ('SCHOOL', '学校', 'school') on conflict (code) do update set name = excluded.name returning id`,
             ),
           )
         : null;
     const unitId = async (code: string, kind: "college" | "office", parent: number | null): Promise<number | null> => {
       if (code === "") return null;
       return memo(`unit:${code}`, async () =>
-        Number(
-          one<{ id: number }>(
-            await tx.execute(sql`
+        idOf(
+          tx,
+          sql`
         insert into units (code, name, kind, parent_id) values (${code}, ${code}, ${kind}, ${parent ?? school})
-        on conflict (code) do update set name = units.name returning id`),
-          )!.id,
+        on conflict (code) do update set name = units.name returning id`,
         ),
       );
     };
@@ -154,18 +160,16 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       if (!tc) return null;
       if (opts.mode === "existing") {
         return memo(`term:${code}`, async () => {
-          const r = one<{ id: number }>(await tx.execute(sql`select id from terms where code = ${tc.code}`));
-          return r ? Number(r.id) : null;
+          return idOrNull(tx, sql`select id from terms where code = ${tc.code}`);
         });
       }
       const d = termDates(tc);
       return memo(`term:${code}`, async () =>
-        Number(
-          one<{ id: number }>(
-            await tx.execute(sql`
+        idOf(
+          tx,
+          sql`
         insert into terms (code, school_year, semester, starts_on, ends_on) values (${tc.code}, ${tc.schoolYear}, ${tc.semester}, ${d.startsOn}::date, ${d.endsOn}::date)
-        on conflict (code) do update set code = excluded.code returning id`),
-          )!.id,
+        on conflict (code) do update set code = excluded.code returning id`,
         ),
       );
     };
@@ -180,14 +184,10 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
             term === null
               ? null
               : await memo(`sec:${term}:${t.section}`, async () => {
-                  const r = one<{ id: number }>(
-                    await tx.execute(sql`select id from sections where term_id = ${term} and code = ${t.section}`),
-                  );
-                  return r ? Number(r.id) : null;
+                  return idOrNull(tx, sql`select id from sections where term_id = ${term} and code = ${t.section}`);
                 });
           teacherId = await memo(`tea:${t.teacher}`, async () => {
-            const r = one<{ id: number }>(await tx.execute(sql`select id from persons where number = ${t.teacher} and kind = 'staff'`));
-            return r ? Number(r.id) : null;
+            return idOrNull(tx, sql`select id from persons where number = ${t.teacher} and kind = 'staff'`);
           });
           if (sectionId === null) fail("sectionNotFound", { section: t.section, term: t.term });
           if (teacherId === null) fail("teacherNotFound", { teacher: t.teacher });
@@ -197,31 +197,28 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         const tCollege = await unitId(t.teacherUnit, "college", null);
         const office = await unitId(t.teacherOffice, "office", tCollege);
         const course = await memo(`course:${t.section}`, async () =>
-          Number(
-            one<{ id: number }>(
-              await tx.execute(sql`
+          idOf(
+            tx,
+            sql`
           insert into courses (code, name, unit_id, type, level) values (${t.section}, ${t.section}, ${college ?? school},
             ${t.courseType || "core"}, ${t.level || "undergraduate"})
-          on conflict (code) do update set code = excluded.code returning id`),
-            )!.id,
+          on conflict (code) do update set code = excluded.code returning id`,
           ),
         );
         sectionId = await memo(`sec:${term}:${t.section}`, async () =>
-          Number(
-            one<{ id: number }>(
-              await tx.execute(sql`
+          idOf(
+            tx,
+            sql`
           insert into sections (code, term_id, course_id) values (${t.section}, ${term}, ${course})
-          on conflict (term_id, code) do update set code = excluded.code returning id`),
-            )!.id,
+          on conflict (term_id, code) do update set code = excluded.code returning id`,
           ),
         );
         teacherId = await memo(`tea:${t.teacher}`, async () =>
-          Number(
-            one<{ id: number }>(
-              await tx.execute(sql`
+          idOf(
+            tx,
+            sql`
           insert into persons (number, name, kind, unit_id) values (${t.teacher}, ${t.teacher}, 'staff', ${office ?? tCollege})
-          on conflict (number) do update set number = excluded.number returning id`),
-            )!.id,
+          on conflict (number) do update set number = excluded.number returning id`,
           ),
         );
         return { sectionId, teacherId, cohortId: null, employerId: null };
@@ -230,32 +227,30 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         const [programme, year] = t.target.slice("cohort:".length).split("/");
         if (opts.mode === "existing") {
           const id = await memo(`cohort:${t.target}`, async () => {
-            const r = one<{ id: number }>(
-              await tx.execute(sql`select gc.id from graduate_cohorts gc join programmes p on p.id = gc.programme_id
-              where p.code = ${programme} and gc.graduation_year = ${Number(year)}`),
+            return idOrNull(
+              tx,
+              sql`select gc.id from graduate_cohorts gc join programmes p on p.id = gc.programme_id
+              where p.code = ${programme} and gc.graduation_year = ${Number(year)}`,
             );
-            return r ? Number(r.id) : null;
           });
           if (id === null) fail("targetNotFound", { target: t.target });
           return id === null ? null : { sectionId: null, teacherId: null, cohortId: id, employerId: null };
         }
         const college = await unitId(t.unit, "college", null);
         const prog = await memo(`prog:${programme}`, async () =>
-          Number(
-            one<{ id: number }>(
-              await tx.execute(sql`
+          idOf(
+            tx,
+            sql`
           insert into programmes (code, name, unit_id) values (${programme}, ${programme}, ${college ?? school})
-          on conflict (code) do update set code = excluded.code returning id`),
-            )!.id,
+          on conflict (code) do update set code = excluded.code returning id`,
           ),
         );
         const id = await memo(`cohort:${t.target}`, async () =>
-          Number(
-            one<{ id: number }>(
-              await tx.execute(sql`
+          idOf(
+            tx,
+            sql`
           insert into graduate_cohorts (programme_id, graduation_year) values (${prog}, ${Number(year)})
-          on conflict (programme_id, graduation_year) do update set graduation_year = excluded.graduation_year returning id`),
-            )!.id,
+          on conflict (programme_id, graduation_year) do update set graduation_year = excluded.graduation_year returning id`,
           ),
         );
         return { sectionId: null, teacherId: null, cohortId: id, employerId: null };
@@ -263,14 +258,12 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       const code = t.target.slice("employer:".length);
       const id = await memo(`emp:${code}`, async () => {
         if (opts.mode === "existing") {
-          const r = one<{ id: number }>(await tx.execute(sql`select id from employers where code = ${code}`));
-          return r ? Number(r.id) : null;
+          return idOrNull(tx, sql`select id from employers where code = ${code}`);
         }
-        return Number(
-          one<{ id: number }>(
-            await tx.execute(sql`
-          insert into employers (code, name) values (${code}, ${code}) on conflict (code) do update set code = excluded.code returning id`),
-          )!.id,
+        return idOf(
+          tx,
+          sql`
+          insert into employers (code, name) values (${code}, ${code}) on conflict (code) do update set code = excluded.code returning id`,
         );
       });
       if (id === null) fail("targetNotFound", { target: t.target });
@@ -292,19 +285,22 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
         fail("mixedTargets", { campaign: name });
         continue;
       }
-      const kind = [...kinds][0];
-      const termCode = list[0].term || (opts.mode === "create" ? (opts.defaultTerm ?? "") : "");
+      const [kind] = kinds;
+      const [first] = list;
+      if (kind === undefined || first === undefined) continue; // a campaign is listed with its first target
+      const termCode = first.term || (opts.mode === "create" ? (opts.defaultTerm ?? "") : "");
       const term = termCode ? await termId(termCode) : null;
       if (kind === "end_of_term" && term === null) {
         fail(termCode ? "termNotFound" : "termRequired", { campaign: name, term: termCode });
         continue;
       }
       if (opts.mode === "existing") {
-        const dup = one<{ id: number }>(
-          await tx.execute(sql`select id from campaigns where name = ${name} and source = 'import'
-          and term_id is not distinct from ${term}`),
+        const dup = await idOrNull(
+          tx,
+          sql`select id from campaigns where name = ${name} and source = 'import'
+          and term_id is not distinct from ${term}`,
         );
-        if (dup) {
+        if (dup !== null) {
           fail("alreadyImported", { campaign: name });
           continue;
         }
@@ -326,18 +322,20 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       const today = beijingDate(opts.now ?? new Date());
       const window =
         term !== null
-          ? one<{ starts_on: string; ends_on: string }>(
-              await tx.execute(sql`select starts_on::text, ends_on::text from terms where id = ${term}`),
-            )!
+          ? await queryOne(
+              tx,
+              { starts_on: col.text, ends_on: col.text },
+              sql`select starts_on::text, ends_on::text from terms where id = ${term}`,
+            )
           : { starts_on: today, ends_on: today };
       if (problems.length) continue;
-      const c = one<{ id: number }>(
-        await tx.execute(sql`
+      const campaignId = await idOf(
+        tx,
+        sql`
         insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, source)
         values (${kind}, ${name}, ${term}, ${beijingDayStart(window.starts_on).toISOString()}::timestamptz, ${beijingDayEnd(window.ends_on).toISOString()}::timestamptz,
-          'draft', ${opts.actorId ?? null}, 'import') returning id`),
-      )!;
-      const campaignId = Number(c.id);
+          'draft', ${opts.actorId ?? null}, 'import') returning id`,
+      );
       for (const [group, label] of groupVersions) {
         await tx.execute(sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id)
           values (${campaignId}, ${group}::rater_group, ${versionIds.get(label)!})`);
@@ -346,12 +344,12 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       for (const t of list) {
         const r = await resolve(t, term);
         if (!r) continue;
-        const target = one<{ id: number }>(
-          await tx.execute(sql`
+        const targetId = await idOf(
+          tx,
+          sql`
           insert into campaign_targets (campaign_id, section_id, teacher_id, cohort_id, employer_id)
-          values (${campaignId}, ${r.sectionId}, ${r.teacherId}, ${r.cohortId}, ${r.employerId}) returning id`),
-        )!;
-        const targetId = Number(target.id);
+          values (${campaignId}, ${r.sectionId}, ${r.teacherId}, ${r.cohortId}, ${r.employerId}) returning id`,
+        );
         for (const g of t.groups) {
           if (g.eligible !== null) {
             await tx.execute(
@@ -403,21 +401,20 @@ export const HISTORY_MAX_BYTES = 100 * 1024 * 1024;
  */
 export async function importHistoryFile(db: Db, actorId: number, bytes: Uint8Array, locale: Locale, now: Date) {
   const table = await readLongTable(bytes, locale, HISTORY_MAX_BYTES);
-  const versions = rowsOf<{ key: string; version: number; definition: unknown }>(
-    await db.execute(sql`
-    select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`),
+  const versions = await queryRows(
+    db,
+    { key: col.text, version: col.int, definition: col.json<InstrumentFile>() },
+    sql`
+    select i.key, v.version, v.definition from instrument_versions v join instruments i on i.id = v.instrument_id where v.status <> 'draft'`,
   );
-  const files = new Map(
-    versions.map((v) => [
-      `${v.key}@${v.version}`,
-      (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as InstrumentFile,
-    ]),
-  );
+  const files = new Map(versions.map((v) => [`${v.key}@${v.version}`, v.definition]));
   const data = parseLongFormat(table, (label) => files.get(label) ?? null, locale);
   const loaded = await loadHistory(db, data, { mode: "existing", actorId, locale, now });
-  const years = rowsOf<{ y: string }>(
-    await db.execute(sql`
-    select distinct tm.school_year as y from campaigns c join terms tm on tm.id = c.term_id where c.id = any(${`{${loaded.campaigns.map((c) => c.id).join(",")}}`}::int[])`),
+  const years = await queryRows(
+    db,
+    { y: col.text },
+    sql`
+    select distinct tm.school_year as y from campaigns c join terms tm on tm.id = c.term_id where c.id = any(${`{${loaded.campaigns.map((c) => c.id).join(",")}}`}::int[])`,
   );
   const recomputed: { schoolYear: string; results: number }[] = [];
   for (const { y } of years) {

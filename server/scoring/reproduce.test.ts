@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { resetDb, testDb } from "../test/db";
@@ -50,10 +50,12 @@ beforeAll(async () => {
   for await (const c of exportXlsx(db, ids)) chunks.push(c as Buffer);
   writeFileSync(path.join(dir, "responses.xlsx"), Buffer.concat(chunks));
   writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
-  const defs = rowsOf<{ key: string; definition: string }>(
-    await db.execute(sql`
+  const defs = await queryRows(
+    db,
+    { key: col.text, definition: col.text },
+    sql`
     select distinct i.key, v.definition::text as definition from campaign_instruments ci join instrument_versions v on v.id = ci.instrument_version_id
-    join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`),
+    join instruments i on i.id = v.instrument_id where ci.campaign_id = any(${`{${ids.join(",")}}`}::int[])`,
   );
   instrumentArgs = defs.flatMap((d) => {
     const f = path.join(dir, `${d.key}.json`);

@@ -2,9 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { RATER_GROUPS } from "@/db/schema/campaigns";
-import { col, queryValue } from "@/db/query";
+import { col, queryOne, queryRow, queryRows, queryValue } from "@/db/query";
 import { RESULTS_VIEW_ROLES } from "../access/roles";
-import { hasRole, rowsOf, type UnitScope } from "../access/scope";
+import { hasRole, type UnitScope } from "../access/scope";
 import { logView } from "../appraisal/views";
 import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
@@ -15,7 +15,7 @@ import { containsPattern, offsetOf, type Page } from "../kernel/paging";
 import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
 import { COMPOSITE_GROUPS } from "./policy";
 import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
-import { figuresFromRow, itemShapes } from "./rows";
+import { figuresFromRow, itemShapes, TARGET_RESULT_SPEC } from "./rows";
 import { listPolicies } from "./policies";
 import { parsePolicy } from "./policy";
 import { itemScore } from "./score";
@@ -51,28 +51,31 @@ const FINAL_ONLY: ResultsView = { provisional: false };
 type OpenFigures = { campaignId: number; termId: number | null; schoolYear: string; group: string; versionId: number; teaching: boolean }[];
 
 async function openFigures(db: DbOrTx, policyId: number): Promise<OpenFigures> {
-  return rowsOf<{
-    campaign_id: number;
-    term_id: number | null;
-    school_year: string;
-    rater_group: string;
-    version_id: number;
-    teaching: boolean;
-  }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    {
+      campaign_id: col.int,
+      term_id: col.int.nullable,
+      school_year: col.text,
+      rater_group: col.text,
+      version_id: col.int,
+      teaching: col.bool,
+    },
+    sql`
     select c.id as campaign_id, c.term_id, ${CAMPAIGN_SCHOOL_YEAR} as school_year, r.rater_group::text as rater_group, r.version_id,
       bool_or(t.teacher_id is not null and t.section_id is not null) as teaching
     from campaigns c left join terms tm on tm.id = c.term_id join campaign_targets t on t.campaign_id = c.id
       join target_results r on r.target_id = t.id and r.policy_id = ${policyId}
     where c.state = 'open' and r.n > 0
-    group by c.id, c.term_id, school_year, r.rater_group, r.version_id`),
-  ).map((r) => ({
-    campaignId: Number(r.campaign_id),
-    termId: r.term_id === null ? null : Number(r.term_id),
+    group by c.id, c.term_id, school_year, r.rater_group, r.version_id`,
+  );
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    termId: r.term_id,
     schoolYear: r.school_year,
     group: r.rater_group,
-    versionId: Number(r.version_id),
-    teaching: Boolean(r.teaching),
+    versionId: r.version_id,
+    teaching: r.teaching,
   }));
 }
 
@@ -96,9 +99,6 @@ function periodOpen(open: OpenFigures, termId: number | null, schoolYear: string
       (termId === null ? o.schoolYear === schoolYear : o.termId === termId),
   );
 }
-
-const one = <T>(r: unknown) => rowsOf<T>(r)[0];
-const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 
 /** The unit (course's, or the cohort's programme's) of target `t` inside the scope. */
 function targetInScope(scope: UnitScope): SQL {
@@ -147,21 +147,23 @@ export function openingYear(years: readonly YearOverview[], view: ResultsView): 
 
 /** Every school year with campaigns or policies, newest first: its policy in force, its last run, its campaigns (within scope). */
 export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: ResultsView = FINAL_ONLY): Promise<YearOverview[]> {
-  const campaigns = rowsOf<{
-    id: number;
-    name: string;
-    term: string | null;
-    state: string;
-    source: string;
-    school_year: string;
-    targets: number;
-    responses: number;
-  }>(
-    await db.execute(sql`
+  const campaigns = await queryRows(
+    db,
+    {
+      id: col.int,
+      name: col.text,
+      term: col.text.nullable,
+      state: col.text,
+      source: col.text,
+      school_year: col.text,
+      targets: col.int,
+      responses: col.int,
+    },
+    sql`
     select c.id, c.name, tm.code as term, c.state, c.source, ${CAMPAIGN_SCHOOL_YEAR} as school_year,
       (select count(*) from campaign_targets t where t.campaign_id = c.id and ${targetInScope(scope)}) as targets,
       (select count(*) from response_scores s join campaign_targets t on t.id = s.target_id where t.campaign_id = c.id and ${targetInScope(scope)}) as responses
-    from campaigns c left join terms tm on tm.id = c.term_id where c.state <> 'draft' order by tm.code desc nulls last, c.id desc`),
+    from campaigns c left join terms tm on tm.id = c.term_id where c.state <> 'draft' order by tm.code desc nulls last, c.id desc`,
   );
   const policies = await listPolicies(db);
   const years = [...new Set([...campaigns.map((c) => c.school_year), ...policies.map((p) => p.schoolYear)])].sort().reverse();
@@ -169,9 +171,18 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
   for (const y of years) {
     const p = policies.find((x) => x.schoolYear === y && x.current);
     const run = p
-      ? one<{ id: number; finished_at: Date; trigger: string; responses: number; targets: number; summary: unknown }>(
-          await db.execute(sql`
-      select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`),
+      ? await queryRow(
+          db,
+          {
+            id: col.int,
+            finished_at: col.date,
+            trigger: col.text,
+            responses: col.int,
+            targets: col.int,
+            summary: col.json<Record<string, unknown>>(),
+          },
+          sql`
+      select id, finished_at, trigger, responses, targets, summary from scoring_runs where policy_id = ${p.id} order by id desc limit 1`,
         )
       : undefined;
     out.push({
@@ -187,24 +198,24 @@ export async function resultsOverview(db: DbOrTx, scope: UnitScope, view: Result
         : null,
       lastRun: run
         ? {
-            id: Number(run.id),
-            finishedAt: new Date(run.finished_at),
+            id: run.id,
+            finishedAt: run.finished_at,
             trigger: run.trigger,
-            responses: Number(run.responses),
-            targets: Number(run.targets),
-            summary: parse(run.summary),
+            responses: run.responses,
+            targets: run.targets,
+            summary: run.summary,
           }
         : null,
       campaigns: campaigns
         .filter((c) => c.school_year === y)
         .map((c) => ({
-          id: Number(c.id),
+          id: c.id,
           name: c.name,
           term: c.term,
           state: c.state,
           source: c.source,
-          targets: Number(c.targets),
-          responses: Number(c.responses),
+          targets: c.targets,
+          responses: c.responses,
           provisional: c.state === "open",
         })),
       opens: false,
@@ -304,54 +315,50 @@ export async function listTargetResults(
     left join units u on u.id = co.unit_id left join persons p on p.id = t.teacher_id
     left join graduate_cohorts gc on gc.id = t.cohort_id left join programmes pg on pg.id = gc.programme_id left join employers em on em.id = t.employer_id
     where ${sql.join(where, sql` and `)}`;
-  const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
+  const total = await queryValue(db, col.int, sql`select count(*) as total ${from}`);
   const order = sql.raw(`${SORTS[input.sort]} ${input.order} nulls last, r.target_id, r.rater_group`);
-  const rows = rowsOf<
+  const rows = await queryRows(
+    db,
     {
-      target_id: number;
-      rater_group: string;
-      campaign_id: number;
-      campaign: string;
-      term: string | null;
-      section_code: string | null;
-      course_code: string | null;
-      course_name: string | null;
-      course_name_en: string | null;
-      course_type: string | null;
-      teacher_id: number | null;
-      teacher_number: string | null;
-      teacher_name: string | null;
-      unit_name: string | null;
-      unit_name_en: string | null;
-      target_label: string | null;
-    } & Record<string, unknown>
-  >(
-    await db.execute(sql`
+      ...TARGET_RESULT_SPEC,
+      campaign_id: col.int,
+      campaign_state: col.text,
+      term_id: col.int.nullable,
+      campaign: col.text,
+      term: col.text.nullable,
+      section_code: col.text.nullable,
+      course_code: col.text.nullable,
+      course_name: col.text.nullable,
+      course_name_en: col.text.nullable,
+      course_type: col.text.nullable,
+      teacher_id: col.int.nullable,
+      teacher_number: col.text.nullable,
+      teacher_name: col.text.nullable,
+      unit_name: col.text.nullable,
+      unit_name_en: col.text.nullable,
+      target_label: col.text.nullable,
+    },
+    sql`
     select r.*, r.rater_group::text as rater_group, c.id as campaign_id, c.state as campaign_state, c.term_id, c.name as campaign, tm.code as term, s.code as section_code,
       co.code as course_code, co.name as course_name, co.name_en as course_name_en, co.type::text as course_type,
       t.teacher_id, p.number as teacher_number, p.name as teacher_name, u.name as unit_name, u.name_en as unit_name_en,
       case when gc.id is not null then pg.name || ' ' || gc.graduation_year when em.id is not null then em.name end as target_label
-    ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`),
+    ${from} order by ${order} limit ${input.pageSize} offset ${offsetOf(input)}`,
   );
   const open = rows.length ? await openFigures(db, input.policyId) : [];
   return {
-    total: Number(total),
+    total,
     page: input.page,
     pageSize: input.pageSize,
     items: rows.map((r) => {
       const f = figuresFromRow(r);
-      const pooled = pooledWithOpen(open, {
-        campaignId: Number(r.campaign_id),
-        termId: r.term_id === null ? null : Number(r.term_id),
-        group: r.rater_group,
-        versionId: f.versionId,
-      });
+      const pooled = pooledWithOpen(open, { campaignId: r.campaign_id, termId: r.term_id, group: r.rater_group, versionId: f.versionId });
       const pending = !view.provisional && pooled;
       if (pending) Object.assign(f, { reliability: null, reliabilityLow: null, ebScore: null, norm: null });
       return {
-        targetId: Number(r.target_id),
+        targetId: r.target_id,
         raterGroup: r.rater_group,
-        campaignId: Number(r.campaign_id),
+        campaignId: r.campaign_id,
         campaign: r.campaign,
         term: r.term,
         sectionCode: r.section_code,
@@ -359,7 +366,7 @@ export async function listTargetResults(
         courseName: r.course_name,
         courseNameEn: r.course_name_en,
         courseType: r.course_type,
-        teacherId: r.teacher_id === null ? null : Number(r.teacher_id),
+        teacherId: r.teacher_id,
         teacherNumber: r.teacher_number,
         teacherName: r.teacher_name,
         unitName: r.unit_name,
@@ -412,44 +419,46 @@ export async function targetResultDetail(
   targetId: number,
   raterGroup: string,
 ) {
-  const r = one<
+  const r = await queryRow(
+    db,
     {
-      reported: boolean;
-      state: string;
-      teacher_id: number | null;
-      in_scope: boolean;
-      campaign: string;
-      term: string | null;
-      section_code: string | null;
-      course_name: string | null;
-      course_name_en: string | null;
-      teacher_name: string | null;
-      policy: unknown;
-      policy_version: number;
-      school_year: string;
-    } & Record<string, unknown>
-  >(
-    await db.execute(sql`
+      ...TARGET_RESULT_SPEC,
+      state: col.text,
+      campaign_id: col.int,
+      term_id: col.int.nullable,
+      teacher_id: col.int.nullable,
+      in_scope: col.bool,
+      campaign: col.text,
+      term: col.text.nullable,
+      section_code: col.text.nullable,
+      course_name: col.text.nullable,
+      course_name_en: col.text.nullable,
+      teacher_name: col.text.nullable,
+      policy: col.json<unknown>(),
+      policy_version: col.int,
+      school_year: col.text,
+    },
+    sql`
     select r.*, c.state, c.id as campaign_id, c.term_id, t.teacher_id, ${"scope" in access ? targetInScope(access.scope) : sql`false`} as in_scope,
       c.name as campaign, tm.code as term, s.code as section_code, co.name as course_name, co.name_en as course_name_en, p.name as teacher_name,
       sp.policy, sp.version as policy_version, sp.school_year
     from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
       left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id left join persons p on p.id = t.teacher_id
       join scoring_policies sp on sp.id = r.policy_id
-    where r.policy_id = ${policyId} and r.target_id = ${targetId} and r.rater_group = ${raterGroup}::rater_group`),
+    where r.policy_id = ${policyId} and r.target_id = ${targetId} and r.rater_group = ${raterGroup}::rater_group`,
   );
   if (!r) throw notFound("scoring.errors.resultNotFound");
   const own = "teacherId" in access;
-  if (own ? Number(r.teacher_id) !== access.teacherId || r.state !== "published" : !r.in_scope)
+  if (own ? r.teacher_id !== access.teacherId || r.state !== "published" : !r.in_scope)
     throw new DomainError("FORBIDDEN", "errors.forbidden");
   const view = own ? FINAL_ONLY : (access.view ?? FINAL_ONLY);
   if (r.state === "open" && !view.provisional) throw new DomainError("FORBIDDEN", "scoring.errors.provisional");
-  const model = await scoringModelOfVersion(db, Number(r.version_id));
+  const model = await scoringModelOfVersion(db, r.version_id);
   const f = figuresFromRow(r, itemShapes(model));
-  const policy = parsePolicy(parse(r.policy));
+  const policy = parsePolicy(r.policy);
   const pooled = pooledWithOpen(await openFigures(db, policyId), {
-    campaignId: Number(r.campaign_id),
-    termId: r.term_id === null ? null : Number(r.term_id),
+    campaignId: r.campaign_id,
+    termId: r.term_id,
     group: raterGroup,
     versionId: f.versionId,
   });
@@ -482,10 +491,12 @@ export async function targetResultDetail(
       indicators: [],
     };
   }
-  const [def] = rowsOf<{ definition: unknown }>(
-    await db.execute(sql`select definition from instrument_versions where id = ${f.versionId}`),
+  const def = await queryRow(
+    db,
+    { definition: col.json<InstrumentFile>() },
+    sql`select definition from instrument_versions where id = ${f.versionId}`,
   );
-  const file = parse<InstrumentFile>(def?.definition);
+  const file = def?.definition;
   const elements = ((file?.survey?.pages ?? []) as { elements?: Record<string, unknown>[] }[]).flatMap((p) => p.elements ?? []);
   const items = (model?.items ?? []).map((it) => {
     const id = it.row === null ? it.question : `${it.question}/${it.row}`;
@@ -527,18 +538,20 @@ export async function targetResultDetail(
     if (!f.quality.capExceeded && policy.quality[rule.id] === "exclude") excl.push(sql.raw(rule.column));
   }
   const ids = model?.indicatorIds ?? [];
-  const means =
+  const means: Record<string, number | null> =
     ids.length === 0
       ? {}
-      : (one<Record<string, number | null>>(
-          await db.execute(sql`
+      : await queryOne(
+          db,
+          Object.fromEntries(ids.map((_, i) => [`i${i}`, col.num.nullable])),
+          sql`
     select ${sql.join(
       ids.map((_, i) => sql`avg(indicators[${sql.raw(String(i + 1))}]) as ${sql.raw(`i${i}`)}`),
       sql`, `,
     )}
     from response_scores where target_id = ${targetId} and rater_group = ${raterGroup}::rater_group and total is not null
-    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`),
-        ) ?? {});
+    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`,
+        );
   const scale = policy.outOf / 100;
   const names = new Map<string, { name: Localized; level: number }>();
   const walk = (list: InstrumentFile["indicators"], level: number) =>
@@ -570,12 +583,12 @@ export async function targetResultDetail(
     figures: f,
     items,
     indicators: ids.map((id, i) => {
-      const m = (means as Record<string, unknown>)[`i${i}`];
+      const m = means[`i${i}`];
       return {
         id,
         name: names.get(id)?.name ?? { zh: id, en: id },
         level: names.get(id)?.level ?? 1,
-        mean: m === null || m === undefined ? null : Number(m) * scale,
+        mean: m === null || m === undefined ? null : m * scale,
       };
     }),
   };
@@ -611,28 +624,30 @@ export async function readTargetResult(
 
 /** The reliability groups of a policy within scope; those with an open campaign's classes are provisional (quality office only). */
 export async function reliabilityOf(db: DbOrTx, scope: UnitScope, policyId: number, view: ResultsView = FINAL_ONLY) {
-  const rows = rowsOf<{
-    stats: unknown;
-    term: string | null;
-    campaign: string | null;
-    unit_id: number | null;
-    unit: string | null;
-    unit_en: string | null;
-    instrument: string;
-    instrument_en: string | null;
-    version: number;
-  }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    {
+      stats: col.json<ReliabilityFigures>(),
+      term: col.text.nullable,
+      campaign: col.text.nullable,
+      unit_id: col.int.nullable,
+      unit: col.text.nullable,
+      unit_en: col.text.nullable,
+      instrument: col.text,
+      instrument_en: col.text.nullable,
+      version: col.int,
+    },
+    sql`
     select rr.stats, tm.code as term, c.name as campaign, rr.unit_id, u.name as unit, u.name_en as unit_en, i.name as instrument, i.name_en as instrument_en, v.version
     from reliability_results rr left join terms tm on tm.id = rr.term_id left join campaigns c on c.id = rr.campaign_id left join units u on u.id = rr.unit_id
       join instrument_versions v on v.id = rr.version_id join instruments i on i.id = v.instrument_id
-    where rr.policy_id = ${policyId} order by tm.code, u.code, i.key, rr.rater_group`),
+    where rr.policy_id = ${policyId} order by tm.code, u.code, i.key, rr.rater_group`,
   );
   const open = await openFigures(db, policyId);
   return rows
-    .filter((r) => scope === "all" || (r.unit_id !== null && scope.includes(Number(r.unit_id))))
+    .filter((r) => scope === "all" || (r.unit_id !== null && scope.includes(r.unit_id)))
     .map((r) => {
-      const f = parse<ReliabilityFigures>(r.stats);
+      const f = r.stats;
       const provisional = pooledWithOpen(open, { campaignId: f.campaignId, termId: f.termId, group: f.group, versionId: f.versionId });
       return {
         ...f,
@@ -642,7 +657,7 @@ export async function reliabilityOf(db: DbOrTx, scope: UnitScope, policyId: numb
         unitEn: r.unit_en,
         instrument: r.instrument,
         instrumentEn: r.instrument_en,
-        version: Number(r.version),
+        version: r.version,
         provisional,
       };
     })
@@ -680,9 +695,7 @@ export async function listComposites(
   view: ResultsView = FINAL_ONLY,
 ): Promise<Page<CompositeRow> & { terms: { id: number; code: string }[]; provisional: boolean; withheld: boolean }> {
   const input = compositeListInput.parse(raw);
-  const [pol] = rowsOf<{ school_year: string }>(
-    await db.execute(sql`select school_year from scoring_policies where id = ${input.policyId}`),
-  );
+  const pol = await queryRow(db, { school_year: col.text }, sql`select school_year from scoring_policies where id = ${input.policyId}`);
   const provisional =
     pol !== undefined && periodOpen(await openFigures(db, input.policyId), input.period === "year" ? null : input.period, pol.school_year);
   const withheld = provisional && !view.provisional;
@@ -697,43 +710,47 @@ export async function listComposites(
   }
   const from = sql`from teacher_composites tc join persons p on p.id = tc.teacher_id left join units u on u.id = p.unit_id left join terms tm on tm.id = tc.term_id
     where ${sql.join(where, sql` and `)}`;
-  const terms = rowsOf<{ id: number; code: string }>(
-    await db.execute(sql`
-    select distinct tm.id, tm.code from teacher_composites tc join terms tm on tm.id = tc.term_id where tc.policy_id = ${input.policyId} order by tm.code`),
+  const terms = await queryRows(
+    db,
+    { id: col.int, code: col.text },
+    sql`
+    select distinct tm.id, tm.code from teacher_composites tc join terms tm on tm.id = tc.term_id where tc.policy_id = ${input.policyId} order by tm.code`,
   );
   if (withheld) {
     return {
       total: 0,
       page: input.page,
       pageSize: input.pageSize,
-      terms: terms.map((t) => ({ id: Number(t.id), code: t.code })),
+      terms,
       provisional,
       withheld,
       items: [],
     };
   }
-  const [{ total }] = rowsOf<{ total: number }>(await db.execute(sql`select count(*) as total ${from}`));
-  const rows = rowsOf<{
-    composite: unknown;
-    number: string;
-    name: string;
-    unit: string | null;
-    unit_en: string | null;
-    term: string | null;
-  }>(
-    await db.execute(sql`
+  const total = await queryValue(db, col.int, sql`select count(*) as total ${from}`);
+  const rows = await queryRows(
+    db,
+    {
+      composite: col.json<CompositeFigures>(),
+      number: col.text,
+      name: col.text,
+      unit: col.text.nullable,
+      unit_en: col.text.nullable,
+      term: col.text.nullable,
+    },
+    sql`
     select tc.composite, p.number, p.name, u.name as unit, u.name_en as unit_en, tm.code as term ${from}
-    order by tc.score desc nulls last, p.number limit ${input.pageSize} offset ${offsetOf(input)}`),
+    order by tc.score desc nulls last, p.number limit ${input.pageSize} offset ${offsetOf(input)}`,
   );
   return {
-    total: Number(total),
+    total,
     page: input.page,
     pageSize: input.pageSize,
-    terms: terms.map((t) => ({ id: Number(t.id), code: t.code })),
+    terms,
     provisional,
     withheld,
     items: rows.map((r) => ({
-      ...parse<CompositeFigures>(r.composite),
+      ...r.composite,
       teacherNumber: r.number,
       teacherName: r.name,
       unitName: r.unit,
@@ -752,23 +769,21 @@ export async function listComposites(
  * and ranks below the policy's minimum reliability (figures.ts).
  */
 export async function myResults(db: DbOrTx, teacherId: number) {
-  const rows = rowsOf<
+  const rows = await queryRows(
+    db,
     {
-      policy_id: number;
-      policy_version: number;
-      school_year: string;
-      target_id: number;
-      rater_group: string;
-      campaign: string;
-      term: string | null;
-      section_code: string | null;
-      course_name: string | null;
-      course_name_en: string | null;
-      reported: boolean;
-      n: number;
-    } & Record<string, unknown>
-  >(
-    await db.execute(sql`
+      ...TARGET_RESULT_SPEC,
+      policy_version: col.int,
+      school_year: col.text,
+      campaign_id: col.int,
+      term_id: col.int.nullable,
+      campaign: col.text,
+      term: col.text.nullable,
+      section_code: col.text.nullable,
+      course_name: col.text.nullable,
+      course_name_en: col.text.nullable,
+    },
+    sql`
     with cur as (
       select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
     )
@@ -777,17 +792,19 @@ export async function myResults(db: DbOrTx, teacherId: number) {
     from target_results r join cur on cur.id = r.policy_id join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
       left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
     where t.teacher_id = ${teacherId} and c.state = 'published' and r.rater_group <> 'self'
-    order by tm.code desc nulls last, co.code, s.code, r.rater_group`),
+    order by tm.code desc nulls last, co.code, s.code, r.rater_group`,
   );
-  const composites = rowsOf<{
-    composite: unknown;
-    policy_id: number;
-    term_id: number | null;
-    term: string | null;
-    school_year: string;
-    version: number;
-  }>(
-    await db.execute(sql`
+  const composites = await queryRows(
+    db,
+    {
+      composite: col.json<CompositeFigures>(),
+      policy_id: col.int,
+      term_id: col.int.nullable,
+      term: col.text.nullable,
+      school_year: col.text,
+      version: col.int,
+    },
+    sql`
     with cur as (
       select distinct on (school_year) id, version, school_year from scoring_policies where status = 'approved' order by school_year, version desc
     )
@@ -796,24 +813,25 @@ export async function myResults(db: DbOrTx, teacherId: number) {
       select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms t2 on t2.id = c.term_id
       where t.teacher_id = ${teacherId} and c.state <> 'published' and c.state <> 'draft'
         and (case when tc.term_id is null then t2.school_year = tc.school_year else c.term_id = tc.term_id end))
-    order by tc.school_year desc, tm.code desc nulls first`),
+    order by tc.school_year desc, tm.code desc nulls first`,
   );
   const open = new Map<number, OpenFigures>();
-  for (const id of new Set([...rows, ...composites].map((r) => Number(r.policy_id)))) open.set(id, await openFigures(db, id));
+  for (const id of new Set([...rows, ...composites].map((r) => r.policy_id))) open.set(id, await openFigures(db, id));
+  const openOf = (policyId: number) => open.get(policyId) ?? [];
   return {
     targets: rows.map((r) => {
       const f = figuresFromRow(r);
-      const pending = pooledWithOpen(open.get(Number(r.policy_id))!, {
-        campaignId: Number(r.campaign_id),
-        termId: r.term_id === null ? null : Number(r.term_id),
+      const pending = pooledWithOpen(openOf(r.policy_id), {
+        campaignId: r.campaign_id,
+        termId: r.term_id,
         group: r.rater_group,
         versionId: f.versionId,
       });
       return {
-        policyId: Number(r.policy_id),
-        policyVersion: Number(r.policy_version),
+        policyId: r.policy_id,
+        policyVersion: r.policy_version,
         schoolYear: r.school_year,
-        targetId: Number(r.target_id),
+        targetId: r.target_id,
         raterGroup: r.rater_group,
         campaign: r.campaign,
         term: r.term,
@@ -821,7 +839,7 @@ export async function myResults(db: DbOrTx, teacherId: number) {
         courseName: r.course_name,
         courseNameEn: r.course_name_en,
         reported: r.reported,
-        n: Number(r.n),
+        n: r.n,
         pending,
         figures: r.reported
           ? {
@@ -837,13 +855,13 @@ export async function myResults(db: DbOrTx, teacherId: number) {
       };
     }),
     composites: composites.map((c) => {
-      const f = parse<CompositeFigures>(c.composite);
-      const pending = periodOpen(open.get(Number(c.policy_id))!, c.term_id === null ? null : Number(c.term_id), c.school_year);
+      const f = c.composite;
+      const pending = periodOpen(openOf(c.policy_id), c.term_id, c.school_year);
       const noRanks = { office: null, officeOf: null, college: null, collegeOf: null, school: null, schoolOf: null };
       return {
         term: c.term,
         schoolYear: c.school_year,
-        policyVersion: Number(c.version),
+        policyVersion: c.version,
         score: f.score,
         missing: f.missing,
         renormalised: f.renormalised,

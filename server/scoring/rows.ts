@@ -1,5 +1,6 @@
 import { getTableColumns } from "drizzle-orm";
 import { targetResults } from "@/db/schema/results";
+import { col, type Decoder } from "@/db/query";
 import type { TargetFigures } from "./figures";
 import type { ScoringModel } from "./score";
 import { perRule, QUALITY_RULES } from "./quality";
@@ -26,6 +27,31 @@ export const FIGURE_COLUMNS: [string, Type][] = Object.values(getTableColumns(ta
     if (!type) throw new Error(`target_results.${c.name}: no bulk-insert type for ${c.columnType}`);
     return [c.name, type];
   });
+
+/** An int[] column as numbers: an array from the driver, or its text form `{1,2}` (null stays null). */
+const intArrayColumn: Decoder<number[] | null> = (v) => (v === null || v === undefined ? null : intArray(v));
+const DECODERS: Record<Type, Decoder<unknown>> = {
+  int: col.int.nullable,
+  float8: col.num.nullable,
+  boolean: col.bool.nullable,
+  "int[]": intArrayColumn,
+};
+
+/**
+ * The column spec (db/query.ts) of a `select r.*` of target_results: every figure column decoded
+ * by its type (null allowed), and the columns callers read by name typed; figuresFromRow turns
+ * such a row into figures.
+ */
+export const TARGET_RESULT_SPEC = {
+  ...Object.fromEntries<Decoder<unknown>>(FIGURE_COLUMNS.map(([name, type]) => [name, DECODERS[type]])),
+  policy_id: col.int,
+  run_id: col.int,
+  target_id: col.int,
+  rater_group: col.text,
+  version_id: col.int,
+  reported: col.bool,
+  n: col.int,
+};
 
 export type ItemShape = { id: string; slots: number };
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { observationAssignments } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import { tinyVersions } from "../campaigns/testing";
 import { submitObservation, submitSelfEvaluation } from "../respond/observations";
 import { closeCampaign } from "../campaigns/campaigns";
@@ -14,15 +14,6 @@ import { talliesBothWays } from "./testing";
 // and only then: declined responses, duplicates and refusals leave no score. The tallies the
 // recompute reads (target_tallies, kept by triggers) follow every one of those paths.
 
-type ScoreRow = {
-  target_id: number;
-  rater_group: string;
-  total: number | null;
-  indicators: number[];
-  options: (number | null)[];
-  straight_lining: boolean;
-  all_lowest: boolean;
-};
 type Db = Awaited<ReturnType<typeof freshSchool>>["db"];
 async function expectTalliesFollow(db: Db) {
   const { expected, stored } = await talliesBothWays(db);
@@ -30,9 +21,19 @@ async function expectTalliesFollow(db: Db) {
   return stored;
 }
 const scores = async (db: Db) =>
-  rowsOf<ScoreRow>(
-    await db.execute(sql`
-  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`),
+  queryRows(
+    db,
+    {
+      target_id: col.int,
+      rater_group: col.text,
+      total: col.num.nullable,
+      indicators: col.array(col.num.nullable),
+      options: col.array(col.int.nullable),
+      straight_lining: col.bool,
+      all_lowest: col.bool,
+    },
+    sql`
+  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`,
   );
 
 describe("scores stored with the answers", () => {
@@ -80,7 +81,7 @@ describe("scores stored with the answers", () => {
         all_lowest: false,
       },
     ]);
-    const [{ responses }] = rowsOf<{ responses: number }>(await db.execute(sql`select count(*)::int as responses from responses`));
+    const responses = await queryValue(db, col.int, sql`select count(*)::int as responses from responses`);
     expect(responses).toBe(3); // with the declined one, which has no score
     // the target's tallies: both scored (kind 0, totals sorted, counts 20 → position 0, 60 → 1),
     // and the all-lowest one again by its flag (kind 2)
@@ -150,8 +151,7 @@ describe("scores stored with the answers", () => {
     for (const [i, t] of tokens.entries()) expect(await submit(db, t, { q1: [5, 3, 1][i % 3] })).toEqual({ status: "stored" });
     await closeCampaign(db, c.id, LATER, null, SECRET); // the pool becomes responses with their scores
     // a submit only queues its score; the fold (first step of every recompute) tallies it
-    const count = async (table: string) =>
-      Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*) as n from ${table}`)))[0].n);
+    const count = async (table: string) => queryValue(db, col.int, sql.raw(`select count(*) as n from ${table}`));
     expect(await count("tally_queue")).toBe(tokens.length);
     expect(await count("target_tallies")).toBe(0);
     // a score touched by hand before the fold: its target is tallied from its scores at once and

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { instrumentVersions } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { compileScoring, scoreResponse, type ScoringModel } from "./score";
@@ -153,8 +153,10 @@ export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): 
     );
     const withScore = part.filter((x) => x.score !== null);
     const scores = withScore.map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
-    const inserted = rowsOf<{ id: string }>(
-      await db.execute(sql`
+    const inserted = await queryRows(
+      db,
+      { id: col.text },
+      sql`
       with v (id, target_id, rater_group, version_id, answers, day, hash) as (values ${sql.join(values, sql`, `)}),
       r as (insert into responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash)
         select id, target_id, rater_group, version_id, answers, false, day, hash from v
@@ -167,7 +169,7 @@ export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): 
         from r join s on s.id = r.id)`
           : sql``
       }
-      select id from r`),
+      select id from r`,
     );
     stored += inserted.length;
   }
@@ -188,39 +190,36 @@ export async function scoreMissing(db: DbOrTx): Promise<{ scored: number; failed
   const bad = new Set<string>();
   for (const source of ["response", "observation"] as const) {
     for (;;) {
-      const rows = rowsOf<{ id: string; target_id: number; rater_group: string; version_id: number; answers: unknown }>(
-        await db.execute(
-          source === "response"
-            ? sql`select r.id::text as id, r.target_id, r.rater_group::text as rater_group, r.instrument_version_id as version_id, r.answers
+      const rows = await queryRows(
+        db,
+        { id: col.text, target_id: col.int, rater_group: col.text, version_id: col.int, answers: col.json<Record<string, unknown>>() },
+        source === "response"
+          ? sql`select r.id::text as id, r.target_id, r.rater_group::text as rater_group, r.instrument_version_id as version_id, r.answers
               from responses r where not r.declined and not exists (select 1 from response_scores s where s.response_id = r.id)
               and r.id::text <> all(${arrayText(bad)}::text[]) limit ${BATCH}`
-            : sql`select o.id::text as id, a.target_id, a.rater_group::text as rater_group, o.instrument_version_id as version_id, o.answers
+          : sql`select o.id::text as id, a.target_id, a.rater_group::text as rater_group, o.instrument_version_id as version_id, o.answers
               from observation_records o join observation_assignments a on a.id = o.assignment_id
               where not exists (select 1 from response_scores s where s.observation_id = o.id)
               and o.id::text <> all(${arrayText(bad)}::text[]) limit ${BATCH}`,
-        ),
       );
       if (rows.length === 0) break;
       const values: SQL[] = [];
       for (const r of rows) {
-        const answers = (typeof r.answers === "string" ? JSON.parse(r.answers) : r.answers) as Record<string, unknown>;
         let score: StoredScore | null;
         try {
-          score = await scoreForVersion(db, Number(r.version_id), answers);
+          score = await scoreForVersion(db, r.version_id, r.answers);
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           score = null;
         }
         if (score === null) {
           bad.add(r.id); // unscored instrument, or answers off the scale: not asked again in this run
-          const model = await scoringModelOfVersion(db, Number(r.version_id));
+          const model = await scoringModelOfVersion(db, r.version_id);
           if (model) failed++;
           continue;
         }
         const key = source === "response" ? sql`${r.id}::uuid, null::int` : sql`null::uuid, ${Number(r.id)}::int`;
-        values.push(
-          sql`(${key}, ${Number(r.target_id)}::int, ${r.rater_group}::rater_group, ${Number(r.version_id)}::int, ${scoreValues(score)})`,
-        );
+        values.push(sql`(${key}, ${r.target_id}::int, ${r.rater_group}::rater_group, ${r.version_id}::int, ${scoreValues(score)})`);
       }
       if (values.length) {
         await db.execute(sql`insert into response_scores (response_id, observation_id, target_id, rater_group, version_id, ${SCORE_COLUMNS})

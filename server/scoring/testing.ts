@@ -4,7 +4,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
-import { rowsOf } from "../access/scope";
+import { col, queryRows } from "@/db/query";
 import { generateAssignments } from "../campaigns/assign";
 import { createCampaign } from "../campaigns/campaigns";
 import type { InstrumentKind, RaterGroup } from "../campaigns/kinds";
@@ -200,40 +200,43 @@ type Tally = { key: string; n: number; totals: number[]; counts: string[] };
  */
 export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stored: Tally[] }> {
   await foldTallies(db);
-  const scores = rowsOf<{
-    target_id: number;
-    g: string;
-    total: number | null;
-    options: (number | null)[];
-    straight_lining: boolean;
-    all_lowest: boolean;
-  }>(await db.execute(sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`));
+  const scores = await queryRows(
+    db,
+    {
+      target_id: col.int,
+      g: col.text,
+      total: col.num.nullable,
+      options: col.array(col.int.nullable),
+      straight_lining: col.bool,
+      all_lowest: col.bool,
+    },
+    sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`,
+  );
   const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
   for (const r of scores) {
     const kinds =
       r.total === null ? [4] : [0, ...(r.straight_lining || r.all_lowest ? [(r.straight_lining ? 1 : 0) + (r.all_lowest ? 2 : 0)] : [])];
     for (const kind of kinds) {
-      const key = `${Number(r.target_id)}|${r.g}|${kind}`;
+      const key = `${r.target_id}|${r.g}|${kind}`;
       let t = m.get(key);
       if (!t) m.set(key, (t = { n: 0, totals: [], words: [] }));
       t.n++;
       if (kind === 4) continue;
-      t.totals.push(Number(r.total));
+      if (r.total !== null) t.totals.push(r.total);
       r.options.forEach((o, i) => {
-        t.words[i] = (t.words[i] ?? 0n) + (o === null ? 0n : 10n ** BigInt(6 * Number(o)));
+        t.words[i] = (t.words[i] ?? 0n) + (o === null ? 0n : 10n ** BigInt(6 * o));
       });
     }
   }
   const expected = [...m].map(([key, t]) => ({ key, n: t.n, totals: t.totals.sort((a, b) => a - b), counts: t.words.map(String) }));
-  const stored = rowsOf<{ target_id: number; g: string; kind: number; n: number; totals: number[]; counts: string[] }>(
-    await db.execute(sql`
-    select target_id, rater_group::text as g, kind, n, totals, counts::text[] as counts from target_tallies`),
-  ).map((r) => ({
-    key: `${Number(r.target_id)}|${r.g}|${Number(r.kind)}`,
-    n: Number(r.n),
-    totals: r.totals.map(Number),
-    counts: r.counts.map(String),
-  }));
+  const stored = (
+    await queryRows(
+      db,
+      { target_id: col.int, g: col.text, kind: col.int, n: col.int, totals: col.array(col.num), counts: col.array(col.text) },
+      sql`
+    select target_id, rater_group::text as g, kind, n, totals, counts::text[] as counts from target_tallies`,
+    )
+  ).map((r) => ({ key: `${r.target_id}|${r.g}|${r.kind}`, n: r.n, totals: r.totals, counts: r.counts }));
   const order = (a: Tally, b: Tally) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return { expected: expected.sort(order), stored: stored.sort(order) };
 }
