@@ -16,6 +16,7 @@ import {
   type TargetSummary,
 } from "./stats";
 import { perRule, type PerRule } from "./quality";
+import { at } from "@/server/shared/indexed";
 
 /**
  * Every figure of a school year under one policy (statistics, reliability, norms, composites), from what the database
@@ -306,11 +307,12 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const table = normTable(means);
     normMeans.set(k, means.reduce((a, b) => a + b, 0) / means.length);
     members.forEach((f, i) => {
+      const entry = at(table, i);
       f.norm = {
-        z: table[i].z,
-        t: table[i].t,
-        percentileRank: table[i].percentileRank,
-        rank: table[i].rank,
+        z: entry.z,
+        t: entry.t,
+        percentileRank: entry.percentileRank,
+        rank: entry.rank,
         of: members.length,
         mean: normMeans.get(k)!,
       };
@@ -326,7 +328,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     targets.filter((f) => f.valid.n > 0),
     (f) => relKey(inputOf(f)),
   )) {
-    const first = inputOf(members[0]);
+    const first = inputOf(at(members, 0)); // a group has members
     const N = members.reduce((a, f) => a + f.valid.n, 0);
     const base = {
       key: k,
@@ -397,7 +399,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   });
   const years = groupBy(teacherTargets, (f) => `${inputOf(f).teacherId}|year`);
   const compositeOf = (members: TargetFigures[], termId: number | null): CompositeFigures => {
-    const first = inputOf(members[0]);
+    const first = inputOf(at(members, 0)); // a group has members
     const parts: CompositePart[] = [];
     /** per part, the error variance of each group's pooled figure (null: unknown) */
     const partErrors: Partial<Record<CompositeGroup, number | null>>[] = [];
@@ -448,7 +450,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       parts.forEach((p, i) => {
         if (error === null || p.score === null || p.weight <= 0) return;
         for (const [g, wg] of Object.entries(p.used) as [CompositeGroup, number][]) {
-          const e = partErrors[i][g];
+          const e = at(partErrors, i)[g];
           if (e === null || e === undefined) {
             error = null;
             return;
@@ -472,7 +474,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     }
     return figure;
   };
-  for (const members of periods.values()) composites.push(compositeOf(members, inputOf(members[0]).termId));
+  for (const members of periods.values()) composites.push(compositeOf(members, inputOf(at(members, 0)).termId));
   for (const members of years.values()) composites.push(compositeOf(members, null));
   composites.sort((a, b) => (a.termId ?? -1) - (b.termId ?? -1) || a.teacherId - b.teacherId);
 
@@ -489,7 +491,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     const scoreOf = (c: CompositeFigures) => c.score!;
     const rank = (members: CompositeFigures[], set: (c: CompositeFigures, r: number, of: number) => void) => {
       const r = competitionRanks(members.map(scoreOf));
-      members.forEach((c, i) => set(c, r[i], members.length));
+      members.forEach((c, i) => set(c, at(r, i), members.length));
     };
     rank(inPeriod, (c, r, of) => {
       c.ranks.school = r;
@@ -521,7 +523,8 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const varianceLow = variance === null ? null : ((members.length - 1) * variance) / chiSquareQuantile(0.975, members.length - 1);
       const reliabilityOf = (error: number, v: number | null) => (v === null ? null : Math.min(1, Math.max(0, 1 - error / v)));
       members.forEach((c, i) => {
-        c.norm = { z: z[i], t: z[i] === null ? null : tScore(z[i]), percentileRank: pr[i], of: members.length };
+        const zi = at(z, i);
+        c.norm = { z: zi, t: zi === null ? null : tScore(zi), percentileRank: at(pr, i), of: members.length };
         const error = compositeError.get(c) ?? null;
         c.reliability = error === null ? null : reliabilityOf(error, variance);
         c.reliabilityLow = error === null ? null : reliabilityOf(error, varianceLow);

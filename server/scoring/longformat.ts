@@ -8,6 +8,7 @@ import { isStorableText } from "../kernel/text";
 import type { GroupKey, Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
+import { at } from "@/server/shared/indexed";
 
 /**
  * The long format of responses: one row per answered scored item of one
@@ -101,7 +102,7 @@ export type LongData = { targets: LongTarget[]; versionLabels: string[]; rows: n
 
 export function parseVersionLabel(label: string): { key: string; version: number } | null {
   const m = /^([a-z][a-z0-9_]*)@([1-9][0-9]{0,5})$/.exec(label);
-  return m ? { key: m[1], version: Number(m[2]) } : null;
+  return m ? { key: at(m, 1), version: Number(m[2]) } : null;
 }
 
 const unquoteFormula = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);

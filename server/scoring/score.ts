@@ -2,6 +2,7 @@ import { badRequest } from "@/server/kernel/errors";
 import { NA_VALUE, type Indicator, type InstrumentFile } from "@/server/instruments/format";
 import { compilePlan } from "@/server/instruments/plan";
 import { qualityFlags, type PerRule } from "./quality";
+import { at } from "@/server/shared/indexed";
 
 /**
  * Response scores: item → indicator → instrument score of ONE response, from
@@ -95,7 +96,7 @@ export type ResponseScore = {
 /** Refuses weights that do not sum to 1 (within 1e-6): scoring.errors.weightsSum {scope, sum}. */
 /** An item's score: value / the highest value of its scale (ascending) · outOf (see the header). */
 export function itemScore(value: number, scale: readonly number[], outOf = DEFAULT_OUT_OF): number {
-  return (value / scale[scale.length - 1]) * outOf;
+  return (value / at(scale, scale.length - 1)) * outOf; // a scale has at least two values (scaleOf)
 }
 
 export function checkSum(weights: number[], scope: string) {
@@ -113,7 +114,7 @@ function scaleOf(
   else if (spec.kind === "matrix" && !spec.multi && row !== null && spec.rows.has(row)) values = spec.columns;
   else throw badRequest("scoring.errors.itemNotScorable", { item: where });
   const scale = [...new Set(values.filter((v): v is number => typeof v === "number" && Number.isFinite(v)))].sort((a, b) => a - b);
-  if (scale.length < 2 || scale[0] < 0) throw badRequest("scoring.errors.degenerateScale", { item: where });
+  if (scale.length < 2 || at(scale, 0) < 0) throw badRequest("scoring.errors.degenerateScale", { item: where });
   return { scale, hasNa: values.includes(NA_VALUE) };
 }
 

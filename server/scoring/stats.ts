@@ -1,4 +1,5 @@
 import { badRequest } from "@/server/kernel/errors";
+import { at } from "@/server/shared/indexed";
 
 /**
  * The statistics core of the scoring engine (descriptives, reliability, norms): plain functions on
@@ -94,7 +95,7 @@ function finite(xs: readonly number[], nonEmpty = true): void {
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 /** The values in ascending order (the array itself when it already is: the recompute's totals come sorted). */
 function sorted(xs: readonly number[]): readonly number[] {
-  for (let i = 1; i < xs.length; i++) if (xs[i - 1] > xs[i]) return [...xs].sort((a, b) => a - b);
+  for (let i = 1; i < xs.length; i++) if (at(xs, i - 1) > at(xs, i)) return [...xs].sort((a, b) => a - b);
   return xs;
 }
 
@@ -107,7 +108,7 @@ export function median(xs: readonly number[]): number {
   finite(xs);
   const s = sorted(xs);
   const h = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+  return s.length % 2 === 1 ? at(s, h) : (at(s, h - 1) + at(s, h)) / 2; // s is not empty (finite)
 }
 
 /**
@@ -119,7 +120,7 @@ export function quantile(xs: readonly number[], p: number): number {
   const s = sorted(xs);
   const h = (s.length - 1) * Math.min(1, Math.max(0, p));
   const lo = Math.floor(h);
-  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
+  return lo + 1 < s.length ? at(s, lo) + (h - lo) * (at(s, lo + 1) - at(s, lo)) : at(s, lo);
 }
 
 export function sampleSd(xs: readonly number[]): number | null {
@@ -167,9 +168,9 @@ export function lnGamma(x: number): number {
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
   const z = x - 1;
-  let a = c[0];
   const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
+  let a = at(c, 0);
+  for (let i = 1; i < c.length; i++) a += at(c, i) / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
@@ -426,12 +427,13 @@ export function oneWayAnova(groups: readonly (readonly number[])[]): OneWayAnova
   // plain loops, summing in the same order as sum() would (no arrays of squares for 10^6 scores)
   const sums = groups.map(sum);
   const grandMean = sum(sums) / N;
-  const means = groups.map((g, i) => sums[i] / g.length);
-  const ssb = sum(groups.map((g, i) => g.length * (means[i] - grandMean) ** 2));
+  const means = groups.map((g, i) => at(sums, i) / g.length);
+  const ssb = sum(groups.map((g, i) => g.length * (at(means, i) - grandMean) ** 2));
   let ssw = 0;
   groups.forEach((g, i) => {
+    const m = at(means, i);
     let s = 0;
-    for (const x of g) s += (x - means[i]) ** 2;
+    for (const x of g) s += (x - m) ** 2;
     ssw += s;
   });
   const msb = ssb / (k - 1);
@@ -512,10 +514,11 @@ export function percentileRank(x: number, norm: readonly number[]): number {
 
 export function competitionRanks(xs: readonly number[], order: "desc" | "asc" = "desc"): number[] {
   finite(xs, false);
-  const idx = xs.map((_, i) => i).sort((a, b) => (order === "desc" ? xs[b] - xs[a] : xs[a] - xs[b]));
+  const idx = xs.map((_, i) => i).sort((a, b) => (order === "desc" ? at(xs, b) - at(xs, a) : at(xs, a) - at(xs, b)));
   const ranks = new Array<number>(xs.length);
   idx.forEach((i, pos) => {
-    ranks[i] = pos > 0 && xs[idx[pos - 1]] === xs[i] ? ranks[idx[pos - 1]] : pos + 1;
+    const prev = pos > 0 ? at(idx, pos - 1) : null;
+    ranks[i] = prev !== null && at(xs, prev) === at(xs, i) ? at(ranks, prev) : pos + 1;
   });
   return ranks;
 }
@@ -527,13 +530,10 @@ export function normTable(xs: readonly number[]): NormEntry[] {
   const z = zScores(xs);
   const ranks = competitionRanks(xs);
   const pr = percentileRanks(xs);
-  return xs.map((value, i) => ({
-    value,
-    z: z[i],
-    t: z[i] === null ? null : tScore(z[i]),
-    percentileRank: pr[i],
-    rank: ranks[i],
-  }));
+  return xs.map((value, i) => {
+    const zi = at(z, i);
+    return { value, z: zi, t: zi === null ? null : tScore(zi), percentileRank: at(pr, i), rank: at(ranks, i) };
+  });
 }
 
 /**

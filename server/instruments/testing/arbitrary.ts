@@ -74,7 +74,7 @@ function settle(plan: Plan, cands: (Candidate | null)[]): AnswerCase | null {
     plan.questions.forEach((q, i) => {
       const c = cands[i];
       if (!c || !st.visible[i]) return;
-      const must = st.enabled[i] && mustAnswer(q, st.required[i]);
+      const must = st.enabled[i] && mustAnswer(q, at(st.required, i));
       if (!must && !forced.has(i) && (!c.include || dropped.has(i))) return;
       next[q.name] = c.value;
       if (q.comment) {
