@@ -46,6 +46,7 @@ import { approvePolicy, createPolicy, currentPolicies, currentPolicy } from "./p
 import { rebuildTallies, scoreMissing } from "./store";
 import { readVetoList, recordVeto, vetoCodeOf } from "../appraisal/vetoes";
 import { QUALITY_RULES } from "./quality";
+import { at } from "@/server/shared/indexed";
 
 const USAGE = `usage:
   npm run scores -- --input <export.csv|xlsx> --instrument <definition.json> [--instrument …] --policy <policy.json> --output <results.json> [--vetoes <list.csv|xlsx>] [--locale zh|en]
@@ -59,7 +60,7 @@ let cliLocale: Locale = "zh";
 function flags(argv: string[], allowed: Record<string, "one" | "many">): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
-    const name = argv[i];
+    const name = at(argv, i);
     if (!name.startsWith("--") || !(name.slice(2) in allowed)) throw new UsageError(`unknown argument "${name}"`);
     const value = argv[i + 1];
     if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value`);

@@ -12,6 +12,7 @@ import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows
 import { evaluateWarnings, type EvaluationResult } from "../warnings/warnings";
 import { unitCollegesSql } from "../org/tree";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
+import { at } from "@/server/shared/indexed";
 
 /**
  * The recompute of a school year under one policy: the database does the
@@ -283,8 +284,8 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
     const counts: Record<string, number[]> = {};
     const countsExcludable: Record<string, number[]> = {};
     items.forEach((it, i) => {
-      counts[it.id] = countsList[i];
-      if (excl) countsExcludable[it.id] = excludableList[i];
+      counts[it.id] = at(countsList, i); // one list per item
+      if (excl) countsExcludable[it.id] = at(excludableList, i);
     });
     inputs.push({
       key: targetKey(t),
@@ -325,7 +326,7 @@ function addWords(words: string, out: number[][]) {
   for (let i = out.length - 1; i >= 0; i--) {
     let start = end;
     while (start > 0 && words.charCodeAt(start - 1) !== 44) start--;
-    const slots = out[i];
+    const slots = at(out, i);
     let j = 0,
       value = 0,
       scale = 1,
@@ -336,7 +337,7 @@ function addWords(words: string, out: number[][]) {
       if (++digits === 6) {
         if (j >= slots.length) {
           if (value !== 0) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`);
-        } else slots[j] += value;
+        } else slots[j] = at(slots, j) + value;
         j++;
         value = 0;
         scale = 1;
@@ -345,7 +346,7 @@ function addWords(words: string, out: number[][]) {
     }
     if (digits > 0 && value !== 0) {
       if (j >= slots.length) throw new Error(`a count word has more positions than item ${i + 1}'s ${slots.length}`);
-      slots[j] += value;
+      slots[j] = at(slots, j) + value;
     }
     end = start - 1;
   }
@@ -379,7 +380,7 @@ export function splitTotals(text: string | null): number[] {
       } else if (c === 46 && !dot) dot = true;
       else plain = false;
     }
-    out.push(plain && m <= Number.MAX_SAFE_INTEGER && k <= 22 ? m / POW10[k] : Number(text.slice(start, end)));
+    out.push(plain && m <= Number.MAX_SAFE_INTEGER && k <= 22 ? m / at(POW10, k) : Number(text.slice(start, end)));
     start = end + 1;
   }
   return out;
@@ -390,14 +391,24 @@ function ascending(lists: number[][]): number[] {
   let out = lists[0] ?? [];
   for (let l = 1; l < lists.length; l++) {
     const a = out,
-      b = lists[l],
+      b = at(lists, l),
       m: number[] = new Array(a.length + b.length);
     let i = 0,
       j = 0,
       k = 0;
-    while (i < a.length && j < b.length) m[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-    while (i < a.length) m[k++] = a[i++];
-    while (j < b.length) m[k++] = b[j++];
+    while (i < a.length && j < b.length) {
+      const x = at(a, i),
+        y = at(b, j);
+      if (x <= y) {
+        m[k++] = x;
+        i++;
+      } else {
+        m[k++] = y;
+        j++;
+      }
+    }
+    while (i < a.length) m[k++] = at(a, i++);
+    while (j < b.length) m[k++] = at(b, j++);
     out = m;
   }
   return out;
