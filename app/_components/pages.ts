@@ -3,6 +3,7 @@ import type { Role } from "@/db/schema";
 import {
   BROWSE_ROLE_LIST,
   APPRAISAL_VIEW_ROLES,
+  ATTAINMENT_EDIT_ROLES,
   ATTAINMENT_PAGE_ROLES,
   IMPORT_ROLE_LIST,
   INSTRUMENT_VIEW_ROLES,
@@ -80,6 +81,11 @@ export const PAGES = {
     path: "/attainment/programmes/[programmeId]",
     roles: ATTAINMENT_PAGE_ROLES,
     title: "attainment.report.programmeTitle",
+  },
+  programmeModel: {
+    path: "/attainment/programmes/[programmeId]/model",
+    roles: ATTAINMENT_EDIT_ROLES,
+    title: "attainment.editor.title",
   },
   sectionAttainment: { path: "/attainment/sections/[sectionId]", roles: ATTAINMENT_PAGE_ROLES, title: "attainment.report.courseTitle" },
   improvement: { path: "/improvement", roles: ORDER_PAGE_ROLES, title: "nav.improvement", nav: { icon: "audit", group: "work" } },

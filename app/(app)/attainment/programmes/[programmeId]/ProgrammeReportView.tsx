@@ -12,12 +12,13 @@ import { useTRPC } from "../../../../_components/trpc";
 /** A button whose long label wraps on a phone instead of widening the page. */
 const WRAPPING = { whiteSpace: "normal", height: "auto", textAlign: "start" } as const;
 
-export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
+export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: number; canEdit: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useTranslations("attainment.page");
   const r = useTranslations("attainment.report");
   const a = useTranslations("attainment");
+  const e = useTranslations("attainment.editor");
   const [year, setYear] = useState<string | undefined>(undefined);
   const q = useQuery(trpc.attainment.programme.queryOptions({ programmeId, schoolYear: year }));
   const compute = useMutation(
@@ -158,6 +159,11 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
             </Button>
           )}
           {compute.error && <Typography.Text type="danger">{compute.error.message}</Typography.Text>}
+          {d.run && (
+            <Typography.Text type="secondary" data-testid="run-version">
+              {t("computedUnder", { version: d.versions.find((v) => v.id === d.run?.modelId)?.version ?? "?" })}
+            </Typography.Text>
+          )}
         </Space>
       )}
       {d && !result && <Alert type="info" title={t("noRun")} />}
@@ -380,7 +386,18 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
         </Card>
       )}
       {d && (
-        <Card size="small" title={t("model")} data-testid="model-versions">
+        <Card
+          size="small"
+          title={t("model")}
+          data-testid="model-versions"
+          extra={
+            canEdit ? (
+              <Link href={`/attainment/programmes/${programmeId}/model`} data-testid="edit-model">
+                {e("edit")}
+              </Link>
+            ) : null
+          }
+        >
           <Table
             size="small"
             rowKey="id"
@@ -392,7 +409,7 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               {
                 title: r("verdict"),
                 render: (_, v) => (
-                  <Tag color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>{v.status}</Tag>
+                  <Tag color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>{e(`status.${v.status}`)}</Tag>
                 ),
               },
               { title: "", responsive: ["sm"], render: (_, v) => v.approvalNote ?? "" },
@@ -410,7 +427,21 @@ export function ProgrammeReportView({ programmeId }: { programmeId: number }) {
               },
             ]}
           />
-          {approve.error && <Typography.Text type="danger">{approve.error.message}</Typography.Text>}
+          {approve.error && (
+            <Alert
+              type="error"
+              title={approve.error.message}
+              description={
+                Array.isArray(approve.error.data?.details) ? (
+                  <ul style={{ margin: 0 }}>
+                    {(approve.error.data.details as { message?: unknown }[]).map((i, k) => (
+                      <li key={k}>{String(i.message ?? "")}</li>
+                    ))}
+                  </ul>
+                ) : undefined
+              }
+            />
+          )}
           <Space wrap style={{ marginTop: 8 }}>
             <Upload
               accept=".csv,.xlsx"
