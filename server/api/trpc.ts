@@ -5,7 +5,8 @@ import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { DomainError } from "../kernel/errors";
 import { translate } from "../i18n/translate";
-import { describeZod, zodFields } from "../i18n/zod";
+import { zodFields } from "../i18n/zod";
+import { errorParams, inputFields, inputRefusal } from "../kernel/validate";
 import type { Locale } from "../i18n/messages";
 import type { SessionUser } from "../auth/users";
 import { unitScope, type UnitScope } from "../access/scope";
@@ -26,18 +27,19 @@ const t = initTRPC
     errorFormatter({ shape, error, ctx }) {
       const locale = ctx?.locale ?? "zh";
       const zodError = error.cause instanceof ZodError ? error.cause : null;
+      const refusal = zodError ? inputRefusal(zodError, locale) : null;
       const { stack: _stack, ...data } = shape.data; // never send server stacks to the browser
       return {
         ...shape,
-        message: zodError
-          ? translate(locale, "errors.invalidInput", { detail: describeZod(zodError, locale) })
+        message: refusal
+          ? translate(locale, refusal.code, refusal.params)
           : error.code === "INTERNAL_SERVER_ERROR"
             ? translate(locale, "errors.internal")
             : shape.message,
         data: {
           ...data,
           // Per-field messages so forms can show them beside the field.
-          fields: zodError ? zodFields(zodError) : null,
+          fields: zodError ? zodFields(zodError) : inputFields(error.cause),
           details: error.cause instanceof DomainError ? (error.cause.details ?? null) : null,
         },
       };
@@ -52,7 +54,7 @@ const errorMapping = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const d = result.error.cause;
-    throw new TRPCError({ code: d.kind, message: translate(ctx.locale, d.code, d.params), cause: d });
+    throw new TRPCError({ code: d.kind, message: translate(ctx.locale, d.code, errorParams(d, ctx.locale)), cause: d });
   }
   return result;
 });

@@ -28,15 +28,8 @@ import { schoolYearOfCampaign } from "../scoring/compute";
 import { campaignOutbox } from "../outbox/outbox";
 import { commentReviewState } from "../comments/review";
 import { assignmentSummary, generateAssignments, type GenerateOptions } from "./assign";
-import {
-  assertCanManageCampaign,
-  closeCampaign,
-  deleteCampaign,
-  getCampaignRow,
-  openCampaign,
-  parseInput,
-  publishCampaign,
-} from "./campaigns";
+import { assertCanManageCampaign, closeCampaign, deleteCampaign, getCampaignRow, openCampaign, publishCampaign } from "./campaigns";
+import { parseInput } from "../kernel/validate";
 import {
   CAMPAIGN_MANAGE_ROLES,
   COHORT_OFFSETS,

@@ -6,7 +6,8 @@ import { courseType } from "@/db/schema/org";
 import { col, queryOne, queryRows } from "@/db/query";
 import { unitSubtreeSql } from "../org/tree";
 import { DomainError } from "../kernel/errors";
-import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
+import { parseInput } from "../kernel/validate";
+import { assertDraft, getCampaignRow } from "./campaigns";
 import { SECTION_KINDS, type RaterGroup } from "./kinds";
 import { officerCount } from "./reports";
 

@@ -170,7 +170,7 @@ describe("createCampaign", () => {
     });
     await expectDomainError(createCampaign(db, q, { ...endOfTerm(), extra: 1 } as never, NOW), {
       kind: "BAD_REQUEST",
-      code: "campaigns.errors.invalidInput",
+      code: "errors.invalidInput",
     });
     // A draft (not approved) version.
     await expectDomainError(

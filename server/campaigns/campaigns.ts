@@ -21,6 +21,7 @@ import { unitSubtreeSql } from "../org/tree";
 import { recordAudit } from "../kernel/audit";
 import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
+import { parseInput } from "../kernel/validate";
 import { requireApprovedVersion } from "../instruments/versions";
 import type { Secret } from "../anonymity/keys";
 import { flushPool } from "../anonymity/pool";
@@ -37,7 +38,7 @@ import {
 } from "./kinds";
 import { officerCount } from "./reports";
 import { checkStep, moveCampaign } from "./states";
-import type { GroupKey, MessageKey } from "../i18n/messages";
+import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";
 
 /**
@@ -52,23 +53,10 @@ const bad = (code: GroupKey<"campaigns.errors">, params?: Record<string, string 
 const conflict = (code: GroupKey<"campaigns.errors">, params?: Record<string, string | number>) =>
   new DomainError("CONFLICT", `campaigns.errors.${code}`, params);
 
-/** Parses with zod; the first issue's message code (ours) or invalidInput, with all issues as details. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const res = schema.safeParse(input);
-  if (res.success) return res.data;
-  const issues = res.error.issues.map((i) => ({
-    path: i.path.join("."),
-    code: (i.message.startsWith("campaigns.") ? i.message : "campaigns.errors.invalidInput") as MessageKey,
-  }));
-  const first = issues[0];
-  const path = first?.path ?? "";
-  throw new DomainError("BAD_REQUEST", first?.code ?? "campaigns.errors.invalidInput", { path }, issues);
-}
-
 const id = idSchema;
 const date = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), "campaigns.errors.badDate");
 
-const instrumentList = z
+export const instrumentList = z
   .array(
     z.object({
       raterGroup: z.enum(RATER_GROUPS, "campaigns.errors.badRaterGroup"),

@@ -5,7 +5,8 @@ import { campaignTargets, observationAssignments, units } from "@/db/schema";
 import { col, queryRows, one } from "@/db/query";
 import { DomainError } from "../kernel/errors";
 import { generateOptionsInput, syncSectionTargets } from "./assign";
-import { assertDraft, getCampaignRow, parseInput } from "./campaigns";
+import { parseInput } from "../kernel/validate";
+import { assertDraft, getCampaignRow } from "./campaigns";
 import { INSTRUMENT_KIND_FOR, OBSERVER_GROUPS, SECTION_KINDS, type ObserverGroup } from "./kinds";
 
 /**

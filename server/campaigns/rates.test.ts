@@ -329,7 +329,7 @@ describe("ratesForActor", () => {
     await expectDomainError(ratesForActor(db, q, { campaignId: 999_999 }), { kind: "NOT_FOUND", code: "campaigns.errors.notFound" });
     await expectDomainError(ratesForActor(db, q, { campaignId: campaign.id, by: "teacher" as never }), {
       kind: "BAD_REQUEST",
-      code: "campaigns.errors.invalidInput",
+      code: "errors.invalidInput",
     });
   });
   it("once the campaign has closed, the teacher sees the exact counts of their own targets, by section, whatever is asked", async () => {

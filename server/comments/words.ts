@@ -6,7 +6,7 @@ import type { DbOrTx } from "@/db/client";
 import { col, queryRow, one } from "@/db/query";
 import { commentWords } from "@/db/schema";
 import type { SessionUser } from "../auth/users";
-import { parseInput } from "../campaigns/campaigns";
+import { parseInput } from "../kernel/validate";
 import { recordAudit } from "../kernel/audit";
 import { DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";

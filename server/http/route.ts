@@ -2,7 +2,8 @@ import { ZodError } from "zod";
 import { badRequest, DomainError, HTTP_STATUS } from "../kernel/errors";
 import { LOCALE_COOKIE, toLocale, type Locale, type MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
-import { describeZod, zodFields } from "../i18n/zod";
+import { zodFields } from "../i18n/zod";
+import { errorParams, inputRefusal } from "../kernel/validate";
 import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
@@ -139,10 +140,12 @@ export function routeHandler(
     try {
       return await fn(req, locale, requestBody(req, limit, opts.tooLarge));
     } catch (e) {
-      if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, e.params, e.details);
+      if (e instanceof DomainError) return errorResponse(locale, HTTP_STATUS[e.kind], e.code, errorParams(e, locale), e.details);
       // Input a handler validated with a zod schema (`schema.parse`): 400, as tRPC answers it.
-      if (e instanceof ZodError)
-        return errorResponse(locale, 400, "errors.invalidInput", { detail: describeZod(e, locale) }, { fields: zodFields(e) });
+      if (e instanceof ZodError) {
+        const r = inputRefusal(e, locale);
+        return errorResponse(locale, 400, r.code, r.params, { fields: zodFields(e) });
+      }
       // "name": the anonymous submit path logs only what failed, never a message that
       // could carry the request's data (a database error may quote its parameters).
       const what = opts.logErrors === "name" ? `${(e as Error)?.name ?? "Error"} ${(e as { code?: string })?.code ?? ""}`.trim() : e;

@@ -5,7 +5,8 @@ import { col, queryRow, queryRows } from "@/db/query";
 import { IMPROVEMENT_STATUSES, type ImprovementSource } from "@/db/schema";
 import { addDays, beijingDate } from "../kernel/time";
 import { idSchema } from "../kernel/ids";
-import { CONTENT_MAX, createOrder, err, parse, type CreatedOrder } from "./orders";
+import { parseInput } from "../kernel/validate";
+import { CONTENT_MAX, createOrder, err, type CreatedOrder } from "./orders";
 
 /**
  * The loop back to those who raised a problem.
@@ -49,7 +50,7 @@ export async function orderFromReport(
   actor: { id: number },
   raw: z.input<typeof orderFromReportInput>,
 ): Promise<CreatedOrder & { unitId: number }> {
-  const i = parse(orderFromReportInput, raw);
+  const i = parseInput(orderFromReportInput, raw);
   const r = await queryRow(
     db,
     { unit_id: col.int, section_id: col.int.nullable },

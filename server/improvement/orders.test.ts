@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { auditLog, improvementAttachments, improvementEvents, improvementItems } from "@/db/schema";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { expectDomainError } from "../test/errors";
+import { errorParams } from "../kernel/validate";
 import { MAX_ATTACHMENT_BYTES } from "./attachments";
 import { answerOrder, cancelOrder, closeOrder, continueOrder, createOrder, reopenOrder, verifyOrder } from "./orders";
 import { ORDER_TRANSITIONS, stepsFrom } from "./states";
@@ -161,7 +162,10 @@ describe("orders: bad input changes nothing", () => {
     await expectDomainError(issue({ unitId: 999999 }), { code: "improvement.errors.unitNotFound" });
     await expectDomainError(issue({ deadline: "2026-02-30" }), { code: "errors.invalidInput" });
     const { id } = await issue({ deadline: "2026-10-10" }); // today is allowed
-    await expectDomainError(cancelOrder(db, NOW, quality, { orderId: id, reason: "  " }), { code: "errors.invalidInput" });
+    const blank = await expectDomainError(cancelOrder(db, NOW, quality, { orderId: id, reason: "  " }), { code: "errors.invalidInput" });
+    // the detail in the caller's language, as every input refusal (server/kernel/validate.ts)
+    expect(String(errorParams(blank, "zh").detail)).toMatch(/^reason: .*[\u4e00-\u9fff]/);
+    expect(String(errorParams(blank, "en").detail)).toMatch(/^reason: Too small/);
     expect(await db.select().from(improvementItems)).toHaveLength(1);
   });
 

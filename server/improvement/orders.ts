@@ -20,10 +20,11 @@ import type { SessionUser } from "../auth/users";
 import { ORDER_VERIFY_ROLES } from "../access/roles";
 import { hasRole, inScope, unitScope } from "../access/scope";
 import { recordAudit } from "../kernel/audit";
-import { badRequest, DomainError } from "../kernel/errors";
+import { DomainError } from "../kernel/errors";
 import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";
 import { beijingDate } from "../kernel/time";
+import { parseInput } from "../kernel/validate";
 import { attachmentInput, decodeAttachments, MAX_ATTACHMENTS } from "./attachments";
 import { effectOf } from "./figures";
 import { checkStep, type OrderStep } from "./states";
@@ -110,12 +111,6 @@ export const createOrderInput = z
   .strict();
 export type CreateOrderInput = z.input<typeof createOrderInput>;
 
-export function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const res = schema.safeParse(raw);
-  if (res.success) return res.data;
-  throw badRequest("errors.invalidInput", { detail: res.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-}
-
 /** The course and programme an order is about, from its input or its evidence (a section, course or programme). */
 async function subjectOf(
   db: DbOrTx,
@@ -153,7 +148,7 @@ export type CreatedOrder = { id: number; created: boolean };
  * router lets the quality office issue anywhere and a unit admin within their units.
  */
 export async function createOrder(db: DbOrTx, now: Date, actor: { id: number } | null, raw: CreateOrderInput): Promise<CreatedOrder> {
-  const input = parse(createOrderInput, raw);
+  const input = parseInput(createOrderInput, raw);
   const today = beijingDate(now);
   if (input.deadline < today) throw err("BAD_REQUEST", "deadlinePast", { deadline: input.deadline });
   const [u] = await db.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
@@ -318,7 +313,7 @@ async function takeStep(db: DbOrTx, now: Date, actor: SessionUser, id: number, s
 
 /** 答复: the responsible side's 问题检视答复, 整改措施 and 预期效果 (with evidence). */
 export async function answerOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof answerInput>) {
-  const i = parse(answerInput, raw);
+  const i = parseInput(answerInput, raw);
   return takeStep(db, now, actor, i.orderId, "answer", {
     note: null,
     files: i.attachments,
@@ -329,7 +324,7 @@ export async function answerOrder(db: DbOrTx, now: Date, actor: SessionUser, raw
 
 /** The quality office starts checking the answer's evidence (its own evidence may be attached). */
 export async function verifyOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof verifyInput>) {
-  const i = parse(verifyInput, raw);
+  const i = parseInput(verifyInput, raw);
   return takeStep(db, now, actor, i.orderId, "verify", { note: i.note || null, files: i.attachments });
 }
 
@@ -340,7 +335,7 @@ export async function verifyOrder(db: DbOrTx, now: Date, actor: SessionUser, raw
  * measurement and the reason.
  */
 export async function closeOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof closeInput>) {
-  const i = parse(closeInput, raw);
+  const i = parseInput(closeInput, raw);
   const o = await getOrder(db, i.orderId);
   const effect = await effectOf(db, o.figure);
   const override = i.overrideReason || null;
@@ -363,7 +358,7 @@ export async function closeOrder(db: DbOrTx, now: Date, actor: SessionUser, raw:
 
 /** 持续整改: the reason, and the next review date, which becomes the order's deadline. */
 export async function continueOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof continueInput>) {
-  const i = parse(continueInput, raw);
+  const i = parseInput(continueInput, raw);
   if (i.nextReviewOn < beijingDate(now)) throw err("BAD_REQUEST", "reviewPast", { date: i.nextReviewOn });
   return takeStep(db, now, actor, i.orderId, "continue", {
     note: i.reason,
@@ -374,7 +369,7 @@ export async function continueOrder(db: DbOrTx, now: Date, actor: SessionUser, r
 
 /** 重新反馈: the answer falls short; the responsible side answers again. */
 export async function reopenOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof reopenInput>) {
-  const i = parse(reopenInput, raw);
+  const i = parseInput(reopenInput, raw);
   if (i.deadline && i.deadline < beijingDate(now)) throw err("BAD_REQUEST", "deadlinePast", { deadline: i.deadline });
   return takeStep(db, now, actor, i.orderId, "reopen", {
     note: i.reason,
@@ -385,6 +380,6 @@ export async function reopenOrder(db: DbOrTx, now: Date, actor: SessionUser, raw
 
 /** 撤销, with a reason; the order and its events stay. */
 export async function cancelOrder(db: DbOrTx, now: Date, actor: SessionUser, raw: z.input<typeof reasonInput>) {
-  const i = parse(reasonInput, raw);
+  const i = parseInput(reasonInput, raw);
   return takeStep(db, now, actor, i.orderId, "cancel", { note: i.reason });
 }

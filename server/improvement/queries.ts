@@ -18,7 +18,8 @@ import { idSchema } from "../kernel/ids";
 import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
 import { beijingDate } from "../kernel/time";
 import { effectOf, type Effect } from "./figures";
-import { err, isQualityOffice, isResponsible, parse } from "./orders";
+import { parseInput } from "../kernel/validate";
+import { err, isQualityOffice, isResponsible } from "./orders";
 import { AWAITING_ANSWER, stepsFrom, type OrderStep } from "./states";
 
 /**
@@ -110,7 +111,7 @@ export async function visibleOrdersSql(db: DbOrTx, now: Date, user: SessionUser,
 
 /** A page of the orders the user may see, newest first, with the filters of the list. */
 export async function listOrders(db: DbOrTx, now: Date, user: SessionUser, raw: ListOrdersInput): Promise<Page<OrderListRow>> {
-  const input = parse(listOrdersInput, raw);
+  const input = parseInput(listOrdersInput, raw);
   const today = beijingDate(now);
   const where = await visibleOrdersSql(db, now, user, input);
   const total = await queryValue(db, col.int, sql`select count(*)::int as n from improvement_items o where ${where}`);

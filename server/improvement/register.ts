@@ -8,7 +8,7 @@ import type { Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { recordAudit } from "../kernel/audit";
 import { listOrdersInput, visibleOrdersSql, type ListOrdersInput } from "./queries";
-import { parse } from "./orders";
+import { parseInput } from "../kernel/validate";
 
 /**
  * The register (整改台账) in the audit layout, one XLSX sheet, one row per order the reader
@@ -39,7 +39,7 @@ export function registerQuery(params: URLSearchParams): ListOrdersInput {
 }
 
 export async function registerXlsx(db: DbOrTx, now: Date, user: SessionUser, raw: ListOrdersInput, locale: Locale): Promise<Buffer> {
-  const input = parse(listOrdersInput, raw);
+  const input = parseInput(listOrdersInput, raw);
   const where = await visibleOrdersSql(db, now, user, input);
   const rows = await queryRows(
     db,

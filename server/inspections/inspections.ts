@@ -12,7 +12,8 @@ import { checklistItems, PROBLEM_ANSWER, type ChecklistItem } from "../instrumen
 import { readableAnswers, type ReadableAnswer } from "../instruments/readable";
 import { validateAnswers } from "../instruments/validate";
 import { getVersion, planOfVersion, requireApprovedVersion } from "../instruments/versions";
-import { createOrder, dayText, parse } from "../improvement/orders";
+import { parseInput } from "../kernel/validate";
+import { createOrder, dayText } from "../improvement/orders";
 import { recordAudit } from "../kernel/audit";
 import { DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
@@ -83,7 +84,7 @@ export const problemKey = (inspectionId: number, unitId: number, item: string) =
 
 /** Creates an inspection and its units' empty checklists, audited inspection.create. */
 export async function createInspection(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof createInspectionInput>) {
-  const i = parse(createInspectionInput, raw);
+  const i = parseInput(createInspectionInput, raw);
   if (i.deadline < beijingDate(now)) throw err("BAD_REQUEST", "deadlinePast", { deadline: i.deadline });
   const unitIds = [...new Set(i.unitIds)];
   if (unitIds.length === 0) throw err("BAD_REQUEST", "noUnits");
@@ -398,7 +399,7 @@ async function assertFills(db: DbOrTx, user: SessionUser, unitId: number) {
 
 /** A unit's checklist to fill in (or as submitted): the form, the deadline, the status and the answers. */
 export async function unitChecklist(db: DbOrTx, now: Date, user: SessionUser, raw: z.input<typeof unitChecklistInput>) {
-  const input = parse(unitChecklistInput, raw);
+  const input = parseInput(unitChecklistInput, raw);
   const i = await inspectionRow(db, input.inspectionId);
   const u = await unitRow(db, i.id, input.unitId);
   await assertFills(db, user, input.unitId);
@@ -434,7 +435,7 @@ export async function submitChecklist(
   raw: z.input<typeof submitChecklistInput>,
   locale: Locale,
 ) {
-  const input = parse(submitChecklistInput, raw);
+  const input = parseInput(submitChecklistInput, raw);
   const i = await inspectionRow(db, input.inspectionId);
   const u = await unitRow(db, i.id, input.unitId);
   await assertFills(db, actor, input.unitId);
@@ -514,7 +515,7 @@ async function unitName(db: DbOrTx, unitId: number) {
  * in the past (improvement.errors.deadlinePast).
  */
 export async function orderFromProblem(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof problemToOrderInput>) {
-  const input = parse(problemToOrderInput, raw);
+  const input = parseInput(problemToOrderInput, raw);
   const i = await inspectionRow(db, input.inspectionId);
   const u = await unitRow(db, i.id, input.unitId);
   if (!u.submittedAt || !u.answers) throw err("BAD_REQUEST", "notSubmitted");
@@ -536,7 +537,7 @@ export async function orderFromProblem(db: DbOrTx, now: Date, actor: { id: numbe
  * one, in one transaction; those with an order are skipped. Returns how many were made.
  */
 export async function ordersFromProblems(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof problemsToOrdersInput>) {
-  const input = parse(problemsToOrdersInput, raw);
+  const input = parseInput(problemsToOrdersInput, raw);
   const i = await inspectionRow(db, input.inspectionId);
   if (input.unitId !== undefined) await unitRow(db, i.id, input.unitId);
   const survey = (await getVersion(db, i.version_id)).file.survey;

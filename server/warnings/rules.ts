@@ -7,7 +7,7 @@ import { canonicalJson } from "../instruments/diff";
 import { DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
 import { lifecycle, selectWithPeople } from "../kernel/lifecycle";
-import { parse } from "../improvement/orders";
+import { parseInput } from "../kernel/validate";
 import { kindOf, WARNING_KINDS } from "./kinds";
 
 /**
@@ -62,7 +62,7 @@ const bad = (code: "unknownKind" | "unknownParam" | "badThreshold" | "duplicateK
 
 /** The rules, complete (every parameter given or defaulted) and checked against their kinds. */
 export function checkRules(raw: unknown): WarningRule[] {
-  const input = parse(ruleSetInput, raw);
+  const input = parseInput(ruleSetInput, raw);
   const seen = new Set<string>();
   return input.rules.map((r) => {
     if (seen.has(r.key)) throw bad("duplicateKey", { rule: r.key });
@@ -95,12 +95,12 @@ export async function createRuleSet(db: DbOrTx, now: Date, actor: { id: number }
 }
 
 export async function approveRuleSet(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof approveRuleSetInput>) {
-  const i = parse(approveRuleSetInput, raw);
+  const i = parseInput(approveRuleSetInput, raw);
   return ruleSetLifecycle.approve(db, i.id, actor.id, i.note, now);
 }
 
 export async function retireRuleSet(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof ruleSetIdInput>) {
-  const i = parse(ruleSetIdInput, raw);
+  const i = parseInput(ruleSetIdInput, raw);
   return ruleSetLifecycle.retire(db, i.id, actor.id, now);
 }
 

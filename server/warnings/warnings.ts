@@ -4,7 +4,8 @@ import type { DbOrTx } from "@/db/client";
 import { col, queryRows, queryValue } from "@/db/query";
 import { warnings, WARNING_STATUSES, type OrderFigure, type WarningEvidence, type WarningRule } from "@/db/schema";
 import { translate, translateCode } from "../i18n/translate";
-import { createOrder, parse } from "../improvement/orders";
+import { parseInput } from "../kernel/validate";
+import { createOrder } from "../improvement/orders";
 import { DomainError } from "../kernel/errors";
 import { idSchema } from "../kernel/ids";
 import { offsetOf } from "../kernel/paging";
@@ -149,7 +150,7 @@ const err = (kind: DomainError["kind"], code: "warningNotFound" | "warningNotOpe
   new DomainError(kind, `improvement.warnings.errors.${code}`, params);
 
 export async function listWarnings(db: DbOrTx, raw: z.input<typeof listWarningsInput>) {
-  const i = parse(listWarningsInput, raw);
+  const i = parseInput(listWarningsInput, raw);
   const where = sql`where true ${i.status ? sql`and w.status = ${i.status}` : sql``} ${i.ruleKey ? sql`and w.rule_key = ${i.ruleKey}` : sql``}`;
   const total = await queryValue(db, col.int, sql`select count(*)::int from warnings w ${where}`);
   const rows = await queryRows(
@@ -247,14 +248,14 @@ async function convert(
 
 /** The quality office turns an open warning into an order (one open order per rule and subject). */
 export async function convertWarning(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof convertWarningInput>) {
-  const i = parse(convertWarningInput, raw);
+  const i = parseInput(convertWarningInput, raw);
   const set = await rulesInForce(db);
   return convert(db, now, actor, i.warningId, set?.rules ?? [], { ownerId: i.ownerId, deadline: i.deadline });
 }
 
 /** The quality office decides an open warning needs no order (with a note); it stays, dismissed, for the rest of its period. */
 export async function dismissWarning(db: DbOrTx, now: Date, actor: { id: number }, raw: z.input<typeof dismissWarningInput>) {
-  const i = parse(dismissWarningInput, raw);
+  const i = parseInput(dismissWarningInput, raw);
   return db.transaction(async (tx) => {
     const [w] = await tx.select({ status: warnings.status }).from(warnings).where(eq(warnings.id, i.warningId)).for("update");
     if (!w) throw err("NOT_FOUND", "warningNotFound");

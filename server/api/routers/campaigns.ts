@@ -17,25 +17,25 @@ import {
   publishFor,
   ratesFor,
   reportsFor,
+  settingsInput,
   updateCampaignSettings,
-  type CampaignSettings,
 } from "../../campaigns/admin";
-import type { GenerateOptions } from "../../campaigns/assign";
-import { createCampaign, setCampaignInstruments, type CreateCampaignInput } from "../../campaigns/campaigns";
+import { generateOptionsInput } from "../../campaigns/assign";
+import { createCampaign, createCampaignInput, instrumentList, setCampaignInstruments } from "../../campaigns/campaigns";
 import { CAMPAIGN_MANAGE_ROLES } from "../../campaigns/kinds";
-import type { PlanObservationsOptions } from "../../campaigns/observe";
+import { planObservationsInput } from "../../campaigns/observe";
 import { RATE_DIMENSIONS } from "../../campaigns/rates";
 import { anonSecret } from "../../kernel/env";
 import { sendInvitations } from "../../invitations/invitations";
 import { roleProcedure, router, signedInProcedure } from "../trpc";
 import { idSchema as id } from "../../kernel/ids";
+import { inputOf } from "../../kernel/validate";
 
 // The quality office's (and unit admins') campaign pages: app/(app)/admin/campaigns.
-// Thin: the domain functions check the actor and validate their input themselves (with
-// messages of their own), so the bodies pass through typed but unchecked here.
+// Thin: the domain's schemas parse the input (inputOf: refused with the schemas' own messages,
+// as the domain functions refuse it), the domain functions check the actor.
 const manager = roleProcedure(...CAMPAIGN_MANAGE_ROLES);
 const byId = z.object({ id });
-const passed = <T>() => z.custom<T>(() => true);
 
 export const campaignsRouter = router({
   list: manager.query(({ ctx }) => listCampaigns(ctx.db, ctx.user)),
@@ -43,15 +43,15 @@ export const campaignsRouter = router({
   formOptions: manager.query(({ ctx }) => campaignFormOptions(ctx.db, ctx.user, ctx.now())),
   /** The graduation year surveyed at each offset by a wave opening at `opensAt` (prefills the form). */
   cohortYears: manager.input(z.object({ opensAt: z.date() })).query(({ input }) => cohortYearsFor(input.opensAt)),
-  create: manager.input(passed<CreateCampaignInput>()).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, ctx.now())),
+  create: manager.input(inputOf(createCampaignInput)).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, ctx.now())),
   setInstruments: manager
-    .input(z.object({ id, instruments: passed<{ raterGroup: string; instrumentVersionId: number }[]>() }))
+    .input(inputOf(z.object({ id, instruments: instrumentList })))
     .mutation(({ ctx, input }) => setCampaignInstruments(ctx.db, ctx.user, input.id, input.instruments)),
   generate: manager
-    .input(z.object({ id, options: passed<GenerateOptions>().optional() }))
+    .input(inputOf(z.object({ id, options: generateOptionsInput.optional() })))
     .mutation(({ ctx, input }) => generateFor(ctx.db, ctx.user, input.id, input.options ?? {})),
   planObservations: manager
-    .input(z.object({ id, options: passed<PlanObservationsOptions>() }))
+    .input(inputOf(z.object({ id, options: planObservationsInput })))
     .mutation(({ ctx, input }) => planObservationsFor(ctx.db, ctx.user, input.id, input.options)),
   observations: manager.input(byId).query(({ ctx, input }) => observationsFor(ctx.db, ctx.user, input.id)),
   /** Status per visit, completion per observer and per unit. */
@@ -69,7 +69,7 @@ export const campaignsRouter = router({
   /** Closed → published: teachers then see their own reported figures. */
   publish: manager.input(byId).mutation(({ ctx, input }) => publishFor(ctx.db, ctx.user, input.id, ctx.now())),
   settings: manager
-    .input(z.object({ id, settings: passed<CampaignSettings>() }))
+    .input(inputOf(z.object({ id, settings: settingsInput })))
     .mutation(({ ctx, input }) => updateCampaignSettings(ctx.db, ctx.user, input.id, input.settings)),
   sendInvitations: manager.input(byId).mutation(({ ctx, input }) => sendInvitations(ctx.db, ctx.user, input.id, anonSecret(), ctx.now())),
   /** Invitation messages (reminders are counted, never listed). */
