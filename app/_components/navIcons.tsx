@@ -7,6 +7,7 @@ import {
   BarChartOutlined,
   BookOutlined,
   CloudUploadOutlined,
+  FileSearchOutlined,
   FormOutlined,
   HomeOutlined,
   ReadOutlined,
@@ -37,6 +38,7 @@ export const NAV_ICONS = {
   audit: <AuditOutlined />,
   message: <MessageOutlined />,
   alert: <AlertOutlined />,
+  fileSearch: <FileSearchOutlined />,
 } satisfies Record<string, ReactNode>;
 
 export type NavIcon = keyof typeof NAV_ICONS;

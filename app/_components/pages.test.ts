@@ -70,6 +70,7 @@ describe("the pages table", () => {
         "people",
         "attainment",
         "improvement",
+        "myInspections",
       ],
       quality_admin: [
         "home",
@@ -88,6 +89,7 @@ describe("the pages table", () => {
         "attainment",
         "improvement",
         "warnings",
+        "inspections",
       ],
       hr: ["home", "results", "appraisal", "units", "programmes", "courses", "sections", "policies"],
       sys_admin: [
@@ -142,5 +144,8 @@ describe("the pages table", () => {
     expect(mayOpen(user("teacher", "unit_admin"), "campaign")).toBe(true);
     // the whole view log: the system administrator only
     expect(ROLES.filter((r) => mayOpen(user(r), "viewLog"))).toEqual(["sys_admin"]);
+    // inspections: the quality office runs them, a unit admin fills in their unit's checklist
+    expect(ROLES.filter((r) => mayOpen(user(r), "inspection"))).toEqual(["quality_admin"]);
+    expect(ROLES.filter((r) => mayOpen(user(r), "inspectionChecklist"))).toEqual(["unit_admin"]);
   });
 });

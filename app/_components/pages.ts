@@ -17,6 +17,8 @@ import {
   ORDER_VIEW_ROLES,
   VIEW_LOG_ROLES,
   WARNING_ROLES,
+  INSPECTION_FILL_ROLES,
+  INSPECTION_RUN_ROLES,
 } from "@/server/access/roles";
 import type { SessionUser } from "@/server/auth/users";
 import { CAMPAIGN_MANAGE_ROLES } from "@/server/campaigns/kinds";
@@ -92,6 +94,20 @@ export const PAGES = {
   improvementDashboard: { path: "/improvement/dashboard", roles: ORDER_VIEW_ROLES, title: "improvement.page.dashboard" },
   improvementOrder: { path: "/improvement/[id]", roles: ORDER_PAGE_ROLES, title: "improvement.page.detail" },
   warnings: { path: "/admin/warnings", roles: WARNING_ROLES, title: "improvement.warnings.title", nav: { icon: "alert", group: "work" } },
+  inspections: {
+    path: "/admin/inspections",
+    roles: INSPECTION_RUN_ROLES,
+    title: "inspections.title",
+    nav: { icon: "fileSearch", group: "work" },
+  },
+  inspection: { path: "/admin/inspections/[id]", roles: INSPECTION_RUN_ROLES, title: "inspections.title" },
+  myInspections: {
+    path: "/inspections",
+    roles: INSPECTION_FILL_ROLES,
+    title: "inspections.mineTitle",
+    nav: { icon: "fileSearch", group: "work" },
+  },
+  inspectionChecklist: { path: "/inspections/[inspectionId]/[unitId]", roles: INSPECTION_FILL_ROLES, title: "inspections.mineTitle" },
   selfEvaluation: { path: "/self/[targetId]", roles: SIGNED_IN, title: "respond.self.title" },
   observe: { path: "/observe/[assignmentId]", roles: SIGNED_IN, title: "respond.observe.title" },
   report: { path: "/report/[campaignId]", roles: SIGNED_IN, title: "respond.report.title" },

@@ -32,3 +32,7 @@ export type ImprovementSource = (typeof IMPROVEMENT_SOURCES)[number];
 
 export const IMPROVEMENT_STATUSES = ["issued", "answered", "verifying", "closed", "continuing", "reopened", "cancelled"] as const;
 export type ImprovementStatus = (typeof IMPROVEMENT_STATUSES)[number];
+
+// 教学检查 (db/schema/inspections.ts): 期初 / 期中 / 期末.
+export const INSPECTION_PHASES = ["start", "mid", "end"] as const;
+export type InspectionPhase = (typeof INSPECTION_PHASES)[number];

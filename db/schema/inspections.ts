@@ -1,3 +1,4 @@
+import { INSPECTION_PHASES } from "./enums";
 import { index, integer, jsonb, pgTable, text, timestamp, date, unique } from "drizzle-orm/pg-core";
 import { instrumentVersions } from "./instruments";
 import { terms, units } from "./org";
@@ -8,8 +9,7 @@ import { persons } from "./people";
 // deadline; the items a unit marks as a problem become rectification orders to that unit
 // (server/inspections/). A unit's checklist is a named report of the unit (who submitted it is
 // kept), not an anonymous answer.
-export const INSPECTION_PHASES = ["start", "mid", "end"] as const; // 期初 / 期中 / 期末
-export type InspectionPhase = (typeof INSPECTION_PHASES)[number];
+export { INSPECTION_PHASES, type InspectionPhase } from "./enums";
 
 export const inspections = pgTable(
   "inspections",

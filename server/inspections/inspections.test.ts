@@ -110,14 +110,14 @@ describe("starting an inspection", () => {
 describe("a unit fills in its checklist", () => {
   it("once, named; another unit's checklist and a second submission are refused with nothing changed", async () => {
     const { id, quality, adminA, adminB } = await started();
-    const form = await unitChecklist(db, NOW, adminA, { inspectionId: id, unitId: s.unitA.id });
+    const form = await unitChecklist(db, NOW, adminA, { inspectionId: id, unitId: s.unitA.id }, "zh");
     expect(form).toMatchObject({ unitName: "计算机学院", status: "not_started", answers: null, versionId });
 
     await expectDomainError(submitChecklist(db, NOW, adminB, { inspectionId: id, unitId: s.unitA.id, answers: ANSWERS_A }, "zh"), {
       code: "inspections.errors.otherUnit",
       kind: "FORBIDDEN",
     });
-    await expectDomainError(unitChecklist(db, NOW, adminB, { inspectionId: id, unitId: s.unitA.id }), {
+    await expectDomainError(unitChecklist(db, NOW, adminB, { inspectionId: id, unitId: s.unitA.id }, "zh"), {
       code: "inspections.errors.otherUnit",
     });
     // 不符合 needs its problem written down (the form's requiredIf, checked on the server too).

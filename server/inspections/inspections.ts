@@ -398,7 +398,7 @@ async function assertFills(db: DbOrTx, user: SessionUser, unitId: number) {
 }
 
 /** A unit's checklist to fill in (or as submitted): the form, the deadline, the status and the answers. */
-export async function unitChecklist(db: DbOrTx, now: Date, user: SessionUser, raw: z.input<typeof unitChecklistInput>) {
+export async function unitChecklist(db: DbOrTx, now: Date, user: SessionUser, raw: z.input<typeof unitChecklistInput>, locale: Locale) {
   const input = parseInput(unitChecklistInput, raw);
   const i = await inspectionRow(db, input.inspectionId);
   const u = await unitRow(db, i.id, input.unitId);
@@ -417,6 +417,8 @@ export async function unitChecklist(db: DbOrTx, now: Date, user: SessionUser, ra
     status: unitStatus(u.submittedAt, i.deadline, beijingDate(now)),
     submittedAt: u.submittedAt,
     answers: u.answers,
+    /** The submitted answers in words (empty until submitted). */
+    readable: u.answers ? readableAnswers(version.file.survey, u.answers, locale) : [],
     versionId: version.id,
     survey: version.file.survey,
   };

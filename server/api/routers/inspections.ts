@@ -35,7 +35,7 @@ export const inspectionsRouter = router({
     .query(({ ctx, input }) => inspectionDetail(ctx.db, ctx.now(), ctx.user, input.id, ctx.locale)),
   /** A unit admin's checklists, to fill in and filled in. */
   mine: fill.query(({ ctx }) => myChecklists(ctx.db, ctx.now(), ctx.user)),
-  checklist: fill.input(unitChecklistInput).query(({ ctx, input }) => unitChecklist(ctx.db, ctx.now(), ctx.user, input)),
+  checklist: fill.input(unitChecklistInput).query(({ ctx, input }) => unitChecklist(ctx.db, ctx.now(), ctx.user, input, ctx.locale)),
   submit: fill.input(submitChecklistInput).mutation(({ ctx, input }) => submitChecklist(ctx.db, ctx.now(), ctx.user, input, ctx.locale)),
   /** One problem becomes an order to its unit. */
   toOrder: run.input(problemToOrderInput).mutation(({ ctx, input }) => orderFromProblem(ctx.db, ctx.now(), ctx.user, input)),

@@ -32,7 +32,7 @@ async function base64Of(f: File): Promise<string> {
   return btoa(bin);
 }
 
-export function OrderView({ id }: { id: number }) {
+export function OrderView({ id, inspectionLink = null }: { id: number; inspectionLink?: "quality" | "unit" | null }) {
   const t = useTranslations("improvement");
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -117,7 +117,24 @@ export function OrderView({ id }: { id: number }) {
         }
       >
         <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
-          <Descriptions.Item label={t("page.source")}>{t(`sources.${o.source}`)}</Descriptions.Item>
+          <Descriptions.Item label={t("page.source")}>
+            {t(`sources.${o.source}`)}
+            {o.sourceRef?.kind === "inspection" && inspectionLink && (
+              <>
+                {" · "}
+                <Link
+                  href={
+                    inspectionLink === "quality"
+                      ? `/admin/inspections/${o.sourceRef.id}`
+                      : `/inspections/${o.sourceRef.id}/${o.sourceRef.unitId}`
+                  }
+                  data-testid="order-evidence"
+                >
+                  {t("page.inspectionEvidence")}
+                </Link>
+              </>
+            )}
+          </Descriptions.Item>
           <Descriptions.Item label={t("page.reportedOn")}>{o.reportedOn}</Descriptions.Item>
           <Descriptions.Item label={t("page.unit")}>{cn(o.unitName, o.unitNameEn)}</Descriptions.Item>
           <Descriptions.Item label={t("page.owner")}>{o.ownerName ?? t("page.none")}</Descriptions.Item>
