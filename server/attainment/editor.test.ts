@@ -111,6 +111,14 @@ describe("the outcome model editor", () => {
       cause: { details: expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('"1.3"') })]) },
     });
     expect(await getModelVersion(db, v2.id)).toMatchObject({ status: "draft" });
+    // a draft computes nothing: attainment (and the orders its shortfalls raise) comes from approved models only
+    await expect(call(lead).attainment.compute({ modelId: v2.id, schoolYear: "2026-2027" })).rejects.toMatchObject({
+      message: "第 2 版成果模型尚未审核通过（草稿），不能用于计算达成度。",
+    });
+    await expect(call(lead, "en").attainment.compute({ modelId: v2.id, schoolYear: "2026-2027" })).rejects.toMatchObject({
+      message: "Version 2 of the outcome model is not approved (draft) and cannot be used to compute attainment.",
+    });
+    expect(await db.select().from(attainmentRuns).where(eq(attainmentRuns.modelId, v2.id))).toEqual([]);
     const approvals = await db.select().from(auditLog).where(eq(auditLog.action, "attainment.model.approve"));
     expect(approvals).toHaveLength(1); // v1's only
 

@@ -395,6 +395,7 @@ export const modelLifecycle = lifecycle({
     noteRequired: "attainment.errors.noteRequired",
     alreadyApproved: "attainment.errors.alreadyApproved",
     alreadyRetired: "attainment.errors.alreadyRetired",
+    notApproved: "attainment.errors.modelNotApproved",
   },
   audit: { action: "attainment.model", subject: (m) => `programme ${m.programmeId} v${m.version}` },
   noteMax: MODEL_NOTE_MAX,
@@ -478,6 +479,11 @@ export async function retireModelVersion(db: DbOrTx, id: number, actorId: number
 
 export async function getModelVersion(db: DbOrTx, id: number): Promise<ModelVersionRow> {
   return toRow(await modelLifecycle.get(db, id));
+}
+
+/** A version to compute with: refused (BAD_REQUEST attainment.errors.modelNotApproved) unless approved. */
+export async function approvedModelVersion(db: DbOrTx, id: number): Promise<ModelVersionRow> {
+  return toRow(await modelLifecycle.requireApproved(db, id));
 }
 
 /** The programme's model in force: its latest approved version (null when none). */

@@ -41,7 +41,7 @@ import {
 import { checkGradebookFiles, readAttainmentFile, type AttainmentIssue, type ParsedFile } from "./files";
 import { raiseShortfallOrders } from "./orders";
 import { surveyEvidence } from "./surveys";
-import { currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
+import { approvedModelVersion, currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
 
 export type SectionInfo = {
   id: number;
@@ -382,6 +382,9 @@ export async function computeProgrammeRun(db: DbOrTx, modelId: number, schoolYea
  * shortfall (orders.ts; none twice under one model version). The benchmark times the run alone.
  */
 export async function computeYear(db: DbOrTx, modelId: number, schoolYear: string, actorId: number | null, now: Date) {
+  // Only an approved model computes a year: a draft's figures, and the orders its shortfalls raise,
+  // would stand on rules nobody approved. A version later superseded stays approved and may recompute.
+  await approvedModelVersion(db, modelId);
   const run = await computeProgrammeRun(db, modelId, schoolYear, actorId, now);
   const orders = await raiseShortfallOrders(db, now, actorId === null ? null : { id: actorId }, {
     id: run.id,
