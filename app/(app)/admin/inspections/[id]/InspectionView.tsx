@@ -5,7 +5,8 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Popconfirm, Space, 
 import type { TableColumnsType } from "antd";
 import type { inferRouterOutputs } from "@trpc/server";
 import dayjs, { type Dayjs } from "dayjs";
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
+import { BEIJING_TIME_ZONE } from "@/server/kernel/time";
 import Link from "next/link";
 import { useState } from "react";
 import type { AppRouter } from "@/server/api/root";
@@ -24,6 +25,7 @@ export function InspectionView({ id }: { id: number }) {
   const t = useTranslations("inspections");
   const ti = useTranslations("improvement");
   const cn = useLocalName();
+  const format = useFormatter();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -70,7 +72,10 @@ export function InspectionView({ id }: { id: number }) {
       title: t("page.submitted"),
       key: "submitted",
       responsive: ["md"],
-      render: (_: unknown, u) => (u.submittedAt ? `${dayjs(u.submittedAt).format("YYYY-MM-DD HH:mm")} · ${u.submittedByName ?? ""}` : "—"),
+      render: (_: unknown, u) =>
+        u.submittedAt
+          ? `${format.dateTime(new Date(u.submittedAt), { dateStyle: "medium", timeStyle: "short", timeZone: BEIJING_TIME_ZONE })} · ${u.submittedByName ?? ""}`
+          : "—",
     },
     { title: t("page.problems"), dataIndex: "problems", render: (n: number) => (n ? <Tag color="red">{n}</Tag> : n) },
   ];

@@ -2,7 +2,8 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Descriptions, Result, Space, Spin, Tag, Typography } from "antd";
-import { useLocale, useTranslations } from "next-intl";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { BEIJING_TIME_ZONE } from "@/server/kernel/time";
 import Link from "next/link";
 import { completeWith } from "../../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../../_components/survey/SurveyForm";
@@ -20,6 +21,7 @@ export function ChecklistView({ inspectionId, unitId }: { inspectionId: number; 
   const cn = useLocalName();
   const surveyTexts = useSurveyTexts();
   const locale = useLocale() === "en" ? "en" : "zh";
+  const format = useFormatter();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const checklist = useQuery(trpc.inspections.checklist.queryOptions({ inspectionId, unitId }));
@@ -68,7 +70,12 @@ export function ChecklistView({ inspectionId, unitId }: { inspectionId: number; 
       </Card>
       {c.status === "submitted" ? (
         <Card size="small" data-testid="checklist-submitted">
-          <Result status="success" title={t("mine.submittedAt", { at: new Date(c.submittedAt ?? 0).toLocaleString(locale) })} />
+          <Result
+            status="success"
+            title={t("mine.submittedAt", {
+              at: format.dateTime(new Date(c.submittedAt ?? 0), { dateStyle: "medium", timeStyle: "short", timeZone: BEIJING_TIME_ZONE }),
+            })}
+          />
           <Descriptions size="small" column={1} bordered>
             {c.readable.map((a) => (
               <Descriptions.Item key={a.name} label={a.title}>
