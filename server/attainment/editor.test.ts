@@ -47,6 +47,20 @@ beforeAll(async () => {
 });
 
 describe("the outcome model editor", () => {
+  it("the attainment home lists the programmes in scope without a model too: an editor gets the way to write one", async () => {
+    const lead0 = await call(lead).attainment.overview();
+    expect(lead0.programmes.map((p) => [p.code, p.versions, p.approved, p.canEdit])).toEqual([[s.progA.code, [], false, true]]);
+    // the quality office sees every programme and may write each model; a teacher sees none
+    const q0 = await call(quality).attainment.overview();
+    expect(q0.programmes.map((p) => [p.code, p.canEdit])).toEqual(
+      [
+        [s.progA.code, true],
+        [s.progB.code, true],
+      ].sort(),
+    );
+    expect((await call(teacher).attainment.overview()).programmes).toEqual([]);
+  });
+
   it("writes a programme's first model as a draft, which the quality office approves", async () => {
     const opened = await call(lead).attainment.modelEditor({ programmeId: s.progA.id });
     expect(opened.working).toBeNull();

@@ -106,10 +106,16 @@ export async function mySections(db: DbOrTx, personId: number) {
   return rows.map((r) => ({ ...r, graded: graded.has(r.id) }));
 }
 
-/** Programmes with an outcome model the user may see, with their versions' states. */
-export async function programmesWithModels(db: DbOrTx, user: SessionUser) {
+/**
+ * The programmes the attainment home lists for the caller: every active programme in their view
+ * scope, with its model versions (none yet for a programme whose model is still to be written),
+ * whether one is approved (the report needs it) and whether the caller may edit the model (the
+ * import's roles in scope: the way into the editor for a programme without a model).
+ */
+export async function attainmentProgrammes(db: DbOrTx, user: SessionUser) {
   if (!hasRole(user, ...ATTAINMENT_VIEW_ROLES)) return [];
   const scope = await unitScope(db, user, ATTAINMENT_VIEW_ROLES);
+  const editScope = hasRole(user, ...ATTAINMENT_EDIT_ROLES) ? await unitScope(db, user, ATTAINMENT_EDIT_ROLES) : null;
   const rows = await db
     .select({
       id: programmes.id,
@@ -120,19 +126,37 @@ export async function programmesWithModels(db: DbOrTx, user: SessionUser) {
       version: outcomeModels.version,
       status: outcomeModels.status,
     })
-    .from(outcomeModels)
-    .innerJoin(programmes, eq(programmes.id, outcomeModels.programmeId))
+    .from(programmes)
     .innerJoin(units, eq(units.id, programmes.unitId))
+    .leftJoin(outcomeModels, eq(outcomeModels.programmeId, programmes.id))
+    .where(eq(programmes.active, true))
     .orderBy(asc(programmes.code), desc(outcomeModels.version));
-  const out = new Map<
-    number,
-    { id: number; code: string; name: string; unitName: string; versions: { version: number; status: string }[] }
-  >();
+  type Listed = {
+    id: number;
+    code: string;
+    name: string;
+    unitName: string;
+    versions: { version: number; status: "draft" | "approved" | "retired" }[];
+    approved: boolean;
+    canEdit: boolean;
+  };
+  const out = new Map<number, Listed>();
   for (const r of rows) {
     if (!inScope(scope, r.unitId)) continue;
-    const p = out.get(r.id) ?? { id: r.id, code: r.code, name: r.name, unitName: r.unitName, versions: [] };
+    const p = out.get(r.id) ?? {
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      unitName: r.unitName,
+      versions: [],
+      approved: false,
+      canEdit: editScope !== null && inScope(editScope, r.unitId),
+    };
     out.set(r.id, p);
-    p.versions.push({ version: r.version, status: r.status });
+    if (r.version !== null && r.status !== null) {
+      p.versions.push({ version: r.version, status: r.status });
+      if (r.status === "approved") p.approved = true;
+    }
   }
   return [...out.values()];
 }

@@ -9,6 +9,7 @@ export function AttainmentHome() {
   const trpc = useTRPC();
   const t = useTranslations("attainment.page");
   const tn = useTranslations("nav");
+  const te = useTranslations("attainment.editor");
   const q = useQuery(trpc.attainment.overview.queryOptions());
   return (
     <Space orientation="vertical" style={{ width: "100%" }} size="large">
@@ -20,27 +21,40 @@ export function AttainmentHome() {
           <Table
             rowKey="id"
             size="small"
-            pagination={false}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
             dataSource={q.data!.programmes}
             data-testid="attainment-programmes"
             columns={[
               {
-                title: t("course"),
-                render: (_, p) => (
-                  <Link href={`/attainment/programmes/${p.id}`}>
-                    {p.code} {p.name}
-                  </Link>
-                ),
+                title: t("programme"),
+                render: (_, p) =>
+                  p.approved ? (
+                    <Link href={`/attainment/programmes/${p.id}`}>
+                      {p.code} {p.name}
+                    </Link>
+                  ) : (
+                    <Typography.Text>
+                      {p.code} {p.name}
+                    </Typography.Text>
+                  ),
               },
               {
                 title: t("model"),
-                responsive: ["sm"],
-                render: (_, p) =>
-                  p.versions.map((v) => (
-                    <Tag key={v.version}>
-                      {t("version", { version: v.version })} {v.status}
-                    </Tag>
-                  )),
+                render: (_, p) => (
+                  <Space wrap size={4}>
+                    {p.versions.length === 0 && <Typography.Text type="secondary">{t("noModelYet")}</Typography.Text>}
+                    {p.versions.map((v) => (
+                      <Tag key={v.version} color={v.status === "approved" ? "green" : v.status === "draft" ? "blue" : "default"}>
+                        {t("version", { version: v.version })} {te(`status.${v.status}`)}
+                      </Tag>
+                    ))}
+                    {p.canEdit && (
+                      <Link href={`/attainment/programmes/${p.id}/model`} data-testid={`model-edit-${p.code}`}>
+                        {p.versions.length ? te("title") : t("writeModel")}
+                      </Link>
+                    )}
+                  </Space>
+                ),
               },
             ]}
           />

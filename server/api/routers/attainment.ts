@@ -19,7 +19,7 @@ import {
   mySections,
   programmeInput,
   programmeReport,
-  programmesWithModels,
+  attainmentProgrammes,
   sectionInput,
   sectionNotesInput,
 } from "../../attainment/views";
@@ -33,7 +33,7 @@ export const attainmentRouter = router({
   /** What the attainment page lists for the caller: their sections, and the programmes they may see. */
   overview: signedInProcedure.query(async ({ ctx }) => ({
     sections: await mySections(ctx.db, ctx.user.id),
-    programmes: await programmesWithModels(ctx.db, ctx.user),
+    programmes: await attainmentProgrammes(ctx.db, ctx.user),
   })),
   section: signedInProcedure.input(sectionInput).query(async ({ ctx, input }) => {
     await assertSectionAccess(ctx.db, ctx.user, input.sectionId, "view");
