@@ -44,6 +44,9 @@ describe("school years at the procedure boundary", () => {
 // Every id field of every procedure's input (a number field named `id` or `…Id`, at any depth)
 // is bounded as a PostgreSQL integer: found by walking the input schemas of the router.
 type Schema = { _zod: { def: { type: string; [k: string]: unknown } }; safeParse(v: unknown): { success: boolean } };
+/** A procedure's input: a zod schema, or the parser inputOf() wraps around one (server/kernel/validate.ts). */
+type Input = Schema | { schema: Schema };
+const zodOf = (input: Input): Schema => ("_zod" in input ? input : input.schema);
 function idFields(schema: Schema, path: string, out: [string, Schema][]) {
   const def = schema._zod.def;
   const inner = (k: string) => def[k] as Schema;
@@ -79,12 +82,12 @@ function idFields(schema: Schema, path: string, out: [string, Schema][]) {
 describe("every procedure's id fields", () => {
   it("refuse an id beyond 2^31−1", async () => {
     const { appRouter } = await import("./root");
-    const procs = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: Schema[] } }>);
+    const procs = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: Input[] } }>);
     const found: string[] = [];
     for (const [name, proc] of procs) {
       for (const input of proc._def.inputs) {
         const fields: [string, Schema][] = [];
-        idFields(input, "", fields);
+        idFields(zodOf(input), "", fields);
         for (const [at, field] of fields) {
           found.push(`${name}:${at}`);
           expect(field.safeParse(2_147_483_648).success, `${name} ${at}`).toBe(false);
@@ -92,6 +95,7 @@ describe("every procedure's id fields", () => {
       }
     }
     expect(found).toContain("instruments.get:id");
+    expect(found).toContain("campaigns.generate:id"); // an input through inputOf()
     expect(found.length).toBeGreaterThan(40);
   });
 });

@@ -52,11 +52,12 @@ export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.outp
  * every domain error): for domains whose schemas name their own messages, so a refusal reads the
  * same through a procedure as from the function.
  */
-export function inputOf<T extends z.ZodType>(schema: T): ProcedureInput<z.input<T>, z.output<T>> {
-  // `_input`/`_output` exist as types only: what tRPC reads to type the client's input and the procedure's
-  return { parse: (raw: unknown) => parseInput(schema, raw) } as ProcedureInput<z.input<T>, z.output<T>>;
+export function inputOf<T extends z.ZodType>(schema: T): ProcedureInput<z.input<T>, z.output<T>, T> {
+  // `_input`/`_output` exist as types only: what tRPC reads to type the client's input and the procedure's.
+  // `schema` keeps the zod schema readable by what walks the router's inputs (the id bounds test).
+  return { parse: (raw: unknown) => parseInput(schema, raw), schema } as ProcedureInput<z.input<T>, z.output<T>, T>;
 }
-type ProcedureInput<I, O> = { readonly _input: I; readonly _output: O; parse(raw: unknown): O };
+type ProcedureInput<I, O, T> = { readonly _input: I; readonly _output: O; readonly schema: T; parse(raw: unknown): O };
 
 /** A domain error's parameters in the caller's language (an InputError's detail is zod's words in that language). */
 export function errorParams(e: DomainError, locale: Locale): Record<string, string | number> {
