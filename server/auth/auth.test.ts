@@ -67,27 +67,38 @@ describe("sign-in", () => {
     });
   });
 
-  it("throttles an address trying many accounts", async () => {
-    for (let i = 0; i < 50; i++) await authenticate(db, { number: `X${i}`, password: "bad", ip: "203.0.113.9" }, t0, cfg);
-    expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.9" }, later(1), cfg)).toMatchObject({
-      ok: false,
-      reason: "throttled",
-    });
-    expect((await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.10" }, later(1), cfg)).ok).toBe(true);
-  });
-
-  it("a locked-out address stays locked out when the client adds X-Forwarded-For", async () => {
-    // Directly connected (no proxy: TRUSTED_PROXY_HOPS=0), as the attack found it.
-    const direct = new Headers({ "x-tqe-peer-address": "203.0.113.50" });
-    for (let i = 0; i < 50; i++) await authenticate(db, { number: `Y${i}`, password: "bad", ip: clientIp(direct) }, t0, cfg);
-    for (const xff of ["198.51.100.1", "198.51.100.1, 203.0.113.50", "unknown"]) {
-      const spoofed = new Headers({ "x-tqe-peer-address": "203.0.113.50", "x-forwarded-for": xff, "x-real-ip": "198.51.100.2" });
-      expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: clientIp(spoofed) }, later(1), cfg)).toMatchObject({
+  // Fifty sign-ins, each hashing a password at the production cost: about 20 s on a quiet
+  // 2-core machine, beyond the default 30 s once the machine is loaded.
+  const SLOW_HASHES = 120_000;
+  it(
+    "throttles an address trying many accounts",
+    async () => {
+      for (let i = 0; i < 50; i++) await authenticate(db, { number: `X${i}`, password: "bad", ip: "203.0.113.9" }, t0, cfg);
+      expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.9" }, later(1), cfg)).toMatchObject({
         ok: false,
         reason: "throttled",
       });
-    }
-  });
+      expect((await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: "203.0.113.10" }, later(1), cfg)).ok).toBe(true);
+    },
+    SLOW_HASHES,
+  );
+
+  it(
+    "a locked-out address stays locked out when the client adds X-Forwarded-For",
+    async () => {
+      // Directly connected (no proxy: TRUSTED_PROXY_HOPS=0), as the attack found it.
+      const direct = new Headers({ "x-tqe-peer-address": "203.0.113.50" });
+      for (let i = 0; i < 50; i++) await authenticate(db, { number: `Y${i}`, password: "bad", ip: clientIp(direct) }, t0, cfg);
+      for (const xff of ["198.51.100.1", "198.51.100.1, 203.0.113.50", "unknown"]) {
+        const spoofed = new Headers({ "x-tqe-peer-address": "203.0.113.50", "x-forwarded-for": xff, "x-real-ip": "198.51.100.2" });
+        expect(await authenticate(db, { number: "T001", password: FIXTURE_PASSWORD, ip: clientIp(spoofed) }, later(1), cfg)).toMatchObject({
+          ok: false,
+          reason: "throttled",
+        });
+      }
+    },
+    SLOW_HASHES,
+  );
 
   it("refuses deactivated people and drops them from sessions", async () => {
     await db.update(persons).set({ active: false }).where(eq(persons.id, s.people.hr.id));
