@@ -2,6 +2,7 @@
 // (and those an answer reveals), page after page, through the DOM. Shared by the e2e suites.
 import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
+import { beijingDate } from "@/server/kernel/time";
 
 export const TEXT = "课堂组织有序，讲解清楚，建议多安排讨论。";
 
@@ -51,7 +52,9 @@ export async function typeInto(input: Locator) {
     await input.fill(String(Math.floor((min + (maxAttr === null ? min + 10 : Number(maxAttr))) / 2)));
   } else if (type === "date") {
     const [min, max] = [await input.getAttribute("min"), await input.getAttribute("max")];
-    let v = new Date().toISOString().slice(0, 10);
+    // today as a person in China has it (the forms' max is the Beijing date): after 16:00 UTC
+    // the UTC date is yesterday there, and a journey comparing the record with today failed
+    let v = beijingDate(new Date());
     if (max && v > max) v = max;
     if (min && v < min) v = min;
     await input.fill(v);
