@@ -66,7 +66,9 @@ async function signOutUrl(host: string, callbackUrl = "/signin"): Promise<string
 async function credentialsCallback(host: string): Promise<string> {
   const call = await route();
   const providers = (await call("providers", { method: "GET", host })).body as Record<string, { callbackUrl: string }>;
-  return providers.credentials.callbackUrl;
+  const credentials = providers.credentials;
+  if (!credentials) throw new Error("next-auth lists no credentials provider");
+  return credentials.callbackUrl;
 }
 
 describe("next-auth's origin", () => {

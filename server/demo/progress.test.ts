@@ -15,7 +15,7 @@ const PREPARE = [
   "Demo campaigns opened in 6.8 s.",
   "Demo scores: 1973 responses of 2025-2026-2 imported, 212 target results computed (0.9 s).",
   "Database ready.",
-];
+] as const;
 const BUILD = [
   "▲ Next.js 16.4.6 (Turbopack)",
   "  Creating an optimized production build ...",
@@ -26,7 +26,7 @@ const BUILD = [
   "✓ Generating static pages using 1 worker (3/3) in 165ms",
   "  Finalizing page optimization ...",
   "Route (app)",
-];
+] as const;
 
 const T0 = 1_000_000;
 const at = (s: number) => T0 + s * 1000;
@@ -60,7 +60,7 @@ describe("the demo's start, step by step", () => {
     BUILD.slice(3).forEach((l, i) => p.buildLine(l, at(39 + i)));
     s = p.snapshot(at(44));
     expect(s.steps[3]).toMatchObject({ state: "done", detail: "3/3" });
-    expect(s.steps[4].state).toBe("running");
+    expect(s.steps[4]?.state).toBe("running");
     p.buildDone(true, at(47));
     p.starting(at(47));
     expect(p.snapshot(at(48)).percent).toBeLessThan(100);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { config as proxyConfig, proxy } from "@/proxy";
+import { at } from "@/server/shared/indexed";
 import { NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from "./csp";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS, loaded as Next loads it
@@ -39,7 +40,7 @@ describe("Content-Security-Policy", () => {
   });
 
   it("covers every page but not the route handlers (whose bodies the proxy would buffer), which get a policy of their own", async () => {
-    const source = new RegExp(`^${proxyConfig.matcher[0].source.replace("/(", "/(?:")}$`);
+    const source = new RegExp(`^${at(proxyConfig.matcher, 0).source.replace("/(", "/(?:")}$`);
     for (const path of ["/", "/home", "/signin", "/respond/1/2", "/i/abc", "/admin/instruments/3/edit", "/no-such-page"])
       expect(path, path).toMatch(source);
     for (const path of ["/api/submit", "/api/trpc/me.whoami", "/api/auth/session", "/_next/static/chunks/x.js"])

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, outbox } from "@/db/schema";
+import { at } from "@/server/shared/indexed";
 import { resolveInvitation, sendInvitations } from "../invitations/invitations";
 import { BASE_URL, DURING, fakeMailer, graduateCampaign, invitationsOf, linkTokens, SECRET, trackingData } from "../test/collection";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
@@ -75,7 +76,7 @@ describe("deliverOutbox", () => {
       expect(msg.subject).toBe("2026届毕业生跟踪调查");
       const tokens = linkTokens(msg.text);
       expect(tokens).toHaveLength(1);
-      const r = await resolveInvitation(db, tokens[0], T0);
+      const r = await resolveInvitation(db, at(tokens, 0), T0);
       expect(r.state).toBe("ready");
       // The link is the recipient's own.
       expect(emails.get(inv.find((i) => i.id === r.invitationId)!.alumnusId!)).toBe(msg.to);

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog, persons, roleGrants } from "@/db/schema";
+import { one } from "@/db/query";
 import { createCaller } from "../api/root";
 import { authenticate } from "../auth/users";
 import { FIXTURE_PASSWORD, freshSchool, type School, sessionOf } from "../test/fixtures";
@@ -17,7 +18,7 @@ const as = async (p: { id: number }, locale: "zh" | "en" = "zh") => createCaller
 
 const rolesOf = async (id: number) =>
   (await db.select().from(roleGrants).where(eq(roleGrants.personId, id))).map((g) => `${g.role}@${g.unitId ?? "-"}`).sort();
-const activeOf = async (id: number) => (await db.select().from(persons).where(eq(persons.id, id)))[0].active;
+const activeOf = async (id: number) => one(await db.select().from(persons).where(eq(persons.id, id))).active;
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());

@@ -25,8 +25,8 @@ describe("appraisal charts", () => {
     );
     const series = option.series as { name: string; data: { value: number }[] }[];
     expect(series.map((s) => s.name)).toEqual(["优秀", "良好", "合格", "不合格", "不定等次"]);
-    expect(series[1].data.map((d) => d.value)).toEqual([2, 7]);
-    expect(series[4].data.map((d) => d.value)).toEqual([0, 3]);
+    expect(series[1]?.data.map((d) => d.value)).toEqual([2, 7]);
+    expect(series[4]?.data.map((d) => d.value)).toEqual([0, 3]);
     const svg = svgOf(option);
     expect(svg).toContain("<svg");
     expect(svg).toContain("马克思主义学院");
@@ -42,7 +42,7 @@ describe("appraisal charts", () => {
       (b) => (b === "good" ? "良好" : "优秀"),
     );
     const [line] = option.series as { data: { value: number | null }[] }[];
-    expect(line.data.map((d) => d.value)).toEqual([81.3, 91]);
+    expect(line?.data.map((d) => d.value)).toEqual([81.3, 91]);
     expect(svgOf(option)).toContain("2025-2026");
   });
 });

@@ -33,9 +33,9 @@ describe("attainment charts", () => {
     const series = option.series as { name: string; data: (number | null)[]; markLine?: { data: { yAxis: number }[] } }[];
     expect(series.map((s) => s.name)).toEqual(["GR1", "GR2"]);
     // values to three decimals: 0.6834 → 0.683, 0.7213 → 0.721
-    expect(series[0].data).toEqual([0.683, 0.721]);
-    expect(series[1].data).toEqual([0.75, null]);
-    expect(series[0].markLine!.data).toEqual([{ yAxis: 0.7 }]);
+    expect(series[0]?.data).toEqual([0.683, 0.721]);
+    expect(series[1]?.data).toEqual([0.75, null]);
+    expect(series[0]?.markLine?.data).toEqual([{ yAxis: 0.7 }]);
     expect(svgOf(option)).toContain("2027届");
   });
 
@@ -49,8 +49,8 @@ describe("attainment charts", () => {
       labels,
     );
     const [radar] = option.series as { data: { name: string; value: (number | string)[] }[] }[];
-    expect(radar.data.map((d) => d.name)).toEqual(["直接评价", "间接评价", "阈值 0.7"]);
-    expect(radar.data[1].value).toEqual([0.81, "-"]);
+    expect(radar?.data.map((d) => d.name)).toEqual(["直接评价", "间接评价", "阈值 0.7"]);
+    expect(radar?.data[1]?.value).toEqual([0.81, "-"]);
     expect(svgOf(option)).toContain("<svg");
   });
 });
