@@ -23,7 +23,8 @@ describe("appeal attachments", () => {
   it("refuses a file over the limit, another type, or a name that lies about its bytes", async () => {
     await expectDomainError(() => checkAttachment({ name: "big.pdf", bytes: pdf(ATTACHMENT_MAX_BYTES + 1) }), {
       code: "appraisal.errors.attachmentTooLarge",
-      kind: "BAD_REQUEST",
+      // 413 since the one attachment check (server/kernel/attachments.ts): as the upload route's body limit answered already
+      kind: "PAYLOAD_TOO_LARGE",
       params: { max: 2 },
     });
     await expectDomainError(() => checkAttachment({ name: "run.exe", bytes: new Uint8Array([0x4d, 0x5a]) }), {

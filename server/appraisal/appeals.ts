@@ -2,6 +2,12 @@ import { and, count, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { appraisalAppeals, appraisalVersionRows, persons } from "@/db/schema";
+import {
+  ATTACHMENT_MAX_BYTES as KERNEL_ATTACHMENT_MAX_BYTES,
+  checkAttachment as checkKernelAttachment,
+  storedAttachmentType,
+  type AttachmentPolicy,
+} from "../kernel/attachments";
 import { recordAudit } from "../kernel/audit";
 import { badRequest, DomainError } from "../kernel/errors";
 import { addDays, beijingDate } from "../kernel/time";
@@ -36,33 +42,27 @@ export const fileInput = z
   .strict();
 
 /**
- * An appeal's optional attachment (evidence: a scanned document, a photo, a letter): at most
- * ATTACHMENT_MAX_BYTES, and a PDF, JPEG, PNG or Word (.docx) file, by its name's extension and
- * by its first bytes alike (appraisal.errors.attachmentTooLarge / attachmentType). The upload
- * route (app/api/appraisal/appeals) reads it; the bytes are stored with the case.
+ * An appeal's optional attachment (evidence: a scanned document, a photo, a letter), checked by
+ * the one attachment check (server/kernel/attachments.ts): at most ATTACHMENT_MAX_BYTES (413,
+ * appraisal.errors.attachmentTooLarge), and a PDF, JPEG, PNG or Word (.docx) file by its name's
+ * extension and by its first bytes alike (400, appraisal.errors.attachmentType), stored under its
+ * safe name. The upload route (app/api/appraisal/appeals) reads it; the bytes are stored with the
+ * case.
  */
-export const ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024;
-const ATTACHMENT_TYPES: { ext: RegExp; magic: number[]; mime: string }[] = [
-  { ext: /\.pdf$/i, magic: [0x25, 0x50, 0x44, 0x46], mime: "application/pdf" },
-  { ext: /\.jpe?g$/i, magic: [0xff, 0xd8, 0xff], mime: "image/jpeg" },
-  { ext: /\.png$/i, magic: [0x89, 0x50, 0x4e, 0x47], mime: "image/png" },
-  { ext: /\.docx$/i, magic: [0x50, 0x4b, 0x03, 0x04], mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-];
+export const ATTACHMENT_MAX_BYTES = KERNEL_ATTACHMENT_MAX_BYTES;
+const ATTACHMENT_POLICY: AttachmentPolicy = {
+  kinds: ["pdf", "jpeg", "png", "docx"],
+  maxBytes: ATTACHMENT_MAX_BYTES,
+  tooLarge: "appraisal.errors.attachmentTooLarge",
+  wrongType: "appraisal.errors.attachmentType",
+};
 export type Attachment = { name: string; bytes: Uint8Array };
 
 export function checkAttachment(a: Attachment): { name: string; mime: string } {
-  const name = a.name.trim().slice(-200) || "attachment";
-  if (a.bytes.byteLength > ATTACHMENT_MAX_BYTES)
-    throw badRequest("appraisal.errors.attachmentTooLarge", { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
-  const type = ATTACHMENT_TYPES.find((t) => t.ext.test(name) && t.magic.every((b, i) => a.bytes[i] === b));
-  if (!type) throw badRequest("appraisal.errors.attachmentType", { name });
-  return { name, mime: type.mime };
+  const { name, mime } = checkKernelAttachment(a, ATTACHMENT_POLICY);
+  return { name, mime };
 }
 
-/** The content type of a stored attachment, by its name (checked when it was filed). */
-export function attachmentMime(name: string): string {
-  return ATTACHMENT_TYPES.find((t) => t.ext.test(name))?.mime ?? "application/octet-stream";
-}
 export const appealListInput = z.object({ schoolYear: schoolYearSchema, open: z.boolean().optional() }).strict();
 export const assignInput = z.object({ appealId: id, reviewer: z.string().trim().min(1).max(64) }).strict();
 export const decideInput = z
@@ -263,7 +263,7 @@ export async function appealAttachment(db: DbOrTx, reader: { id: number; quality
   if (a.teacherId !== reader.id && a.reviewerId !== reader.id && !reader.qualityOffice)
     throw new DomainError("FORBIDDEN", "errors.forbidden");
   if (!a.bytes || !a.name) throw new DomainError("NOT_FOUND", "appraisal.errors.appealNotFound");
-  return { name: a.name, mime: attachmentMime(a.name), bytes: a.bytes };
+  return { name: a.name, mime: storedAttachmentType(a.name, a.bytes), bytes: a.bytes };
 }
 
 /** Appeals without the attachment's bytes: a teacher's own, a reviewer's, or all of a year (quality office). */

@@ -194,6 +194,50 @@ describe("orders: bad input changes nothing", () => {
     const files = await db.select().from(improvementAttachments);
     expect(files.map((f) => [f.name, f.size])).toEqual([["教案.pdf", 8]]);
   });
+
+  it("checks an attachment by its name's extension and its first bytes, never by the type the browser declares", async () => {
+    const teacher = await sessionOf(db, s.people.teacherA);
+    const { id } = await issue();
+    const b64 = (bytes: number[] | string) => Buffer.from(typeof bytes === "string" ? bytes : Uint8Array.from(bytes)).toString("base64");
+    // an executable named and declared as a PDF
+    await expectDomainError(
+      answerOrder(db, NOW, teacher, {
+        orderId: id,
+        ...answer,
+        attachments: [{ name: "整改报告.pdf", mime: "application/pdf", data: b64([0x4d, 0x5a, 0x90, 0x00]) }],
+      }),
+      { code: "improvement.errors.attachmentType", kind: "BAD_REQUEST", params: { name: "整改报告.pdf" } },
+    );
+    // a "text" file that is binary
+    await expectDomainError(
+      answerOrder(db, NOW, teacher, {
+        orderId: id,
+        ...answer,
+        attachments: [{ name: "说明.txt", mime: "text/plain", data: b64([0x00, 0x01, 0x02, 0xff]) }],
+      }),
+      { code: "improvement.errors.attachmentType", kind: "BAD_REQUEST", params: { name: "说明.txt" } },
+    );
+    // an empty file
+    await expectDomainError(
+      answerOrder(db, NOW, teacher, { orderId: id, ...answer, attachments: [{ name: "空.pdf", mime: "application/pdf", data: "" }] }),
+      { code: "improvement.errors.attachmentType", kind: "BAD_REQUEST" },
+    );
+    expect(await db.select().from(improvementAttachments)).toHaveLength(0);
+    // a PNG the browser called a PDF is taken, stored as what its bytes are; the name loses its path and control characters
+    await answerOrder(db, NOW, teacher, {
+      orderId: id,
+      ...answer,
+      attachments: [
+        { name: "C:\\照片\\现场\u0007.png", mime: "application/pdf", data: b64([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+        { name: "说明.txt", mime: "application/octet-stream", data: b64("已整改。\n") },
+      ],
+    });
+    const files = await db.select().from(improvementAttachments).orderBy(improvementAttachments.id);
+    expect(files.map((f) => [f.name, f.mime])).toEqual([
+      ["现场.png", "image/png"],
+      ["说明.txt", "text/plain; charset=utf-8"],
+    ]);
+  });
 });
 
 describe("orders: one open order per dedupe key", () => {

@@ -299,7 +299,7 @@ async function takeStep(db: DbOrTx, now: Date, actor: SessionUser, id: number, s
     if (files.length) {
       await tx
         .insert(improvementAttachments)
-        .values(files.map((f) => ({ itemId: id, eventId: ev.id, name: f.name, mime: f.mime, size: f.size, content: f.content })));
+        .values(files.map((f) => ({ itemId: id, eventId: ev.id, name: f.name, mime: f.mime, size: f.size, content: f.bytes })));
     }
     await recordAudit(tx, {
       actorId: actor.id,

@@ -12,7 +12,8 @@ import { useLocalName } from "../../../_components/localName";
 import { useTRPC } from "../../../_components/trpc";
 import { STATUS_COLOR } from "../OrdersView";
 
-type Files = { name: string; mime: string; data: string }[];
+// The server checks each file by its extension and bytes; the type the browser declares is not sent.
+type Files = { name: string; data: string }[];
 type Values = {
   response?: string;
   measures?: string;
@@ -65,7 +66,7 @@ export function OrderView({ id, inspectionLink = null }: { id: number; inspectio
   if (!o) return <Card loading />;
 
   const attachments = async (): Promise<Files> =>
-    Promise.all(files.map(async (f) => ({ name: f.name, mime: f.type ?? "", data: await base64Of(f.originFileObj as File) })));
+    Promise.all(files.map(async (f) => ({ name: f.name, data: await base64Of(f.originFileObj as File) })));
   const submit = async () => {
     const v = await form.validateFields();
     if (step === "answer")
