@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { idParam, routeHandler } from "./route";
+import { forbidden } from "../kernel/errors";
+import { attachmentRoute, idParam, routeHandler } from "./route";
 
 // A handler reading an id from its path and one from its query, as the app's route handlers do.
 const handler = routeHandler(async (req) => {
@@ -29,5 +30,54 @@ describe("ids in route parameters and query strings", () => {
     const body = (await r.json()) as { code: string; error: string };
     expect(body.code).toBe("scoring.errors.policyNotFound");
     expect(body.error).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe("the one attachment download route", () => {
+  const PDF = Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0x2d]);
+  const files: Record<number, { name: string; bytes: Uint8Array }> = {
+    1: { name: "整改报告 (终稿)'s.pdf", bytes: PDF },
+    // a file stored before its bytes were checked: named .png, bytes of HTML
+    2: { name: "photo.png", bytes: new TextEncoder().encode("<script>alert(1)</script>") },
+  };
+  const route = (user: { id: number } | null) =>
+    attachmentRoute({
+      user: async () => user,
+      idAt: 2,
+      badId: "appraisal.errors.appealNotFound",
+      fallback: "appeal",
+      read: async (u, id) => {
+        if (u.id !== 7) throw forbidden();
+        const f = files[id];
+        if (!f) throw new Error("no such file");
+        return f;
+      },
+    });
+  const get = (user: { id: number } | null, path: string) =>
+    route(user)(new Request(`http://pj.example.edu.cn${path}`, { headers: { cookie: "NEXT_LOCALE=en" } }));
+
+  it("sends the file as a download: RFC 5987 name, ASCII fallback with the extension, the type of its bytes, nosniff, no-store", async () => {
+    const r = await get({ id: 7 }, "/api/appraisal/appeals/1/attachment");
+    expect(r.status).toBe(200);
+    expect(Object.fromEntries(r.headers)).toMatchObject({
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="appeal-1.pdf"; filename*=UTF-8''%E6%95%B4%E6%94%B9%E6%8A%A5%E5%91%8A%20%28%E7%BB%88%E7%A8%BF%29%27s.pdf`,
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+    });
+    expect([...new Uint8Array(await r.arrayBuffer())]).toEqual([...PDF]);
+  });
+
+  it("never sends a type its bytes are not", async () => {
+    const r = await get({ id: 7 }, "/api/appraisal/appeals/2/attachment");
+    expect(r.headers.get("content-type")).toBe("application/octet-stream");
+  });
+
+  it("answers 401 signed out, 400 for a bad id, and the domain's refusal", async () => {
+    expect((await get(null, "/api/appraisal/appeals/1/attachment")).status).toBe(401);
+    const bad = await get({ id: 7 }, "/api/appraisal/appeals/x/attachment");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "appraisal.errors.appealNotFound" });
+    expect((await get({ id: 8 }, "/api/appraisal/appeals/1/attachment")).status).toBe(403);
   });
 });

@@ -8,6 +8,7 @@ import { showPath, isStorableText } from "../kernel/text";
 import { announcesMoreThan, requestBody, type RequestBody, type TooLarge, tooLargeError } from "./body";
 import { isSameOriginRequest } from "./guard";
 import { parseId } from "../kernel/ids";
+import { storedAttachmentType } from "../kernel/attachments";
 
 /** The language chosen by the cookie on a raw request (route handlers). */
 export function localeOf(req: Request): Locale {
@@ -100,18 +101,55 @@ export function uploadedFile(form: FormData, field = "file"): File {
   return file;
 }
 
+/** A value of a Content-Disposition `filename*` parameter (RFC 5987/8187): UTF-8, every byte outside attr-char percent-encoded. */
+export function rfc5987(value: string): string {
+  return `UTF-8''${encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
 /**
  * A stored file sent back as a download: its type, an ASCII `fallback` file name with the real
- * one in UTF-8 (RFC 6266), never cached, never sniffed into another type.
+ * one in UTF-8 (RFC 6266, `filename*` encoded per RFC 5987), never cached, never sniffed into
+ * another type.
  */
 export function downloadResponse(f: { bytes: Uint8Array; mime: string; name: string; fallback: string }): Response {
   return new Response(new Uint8Array(f.bytes), {
     headers: {
       "content-type": f.mime,
-      "content-disposition": `attachment; filename="${f.fallback}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+      "content-disposition": `attachment; filename="${f.fallback}"; filename*=${rfc5987(f.name)}`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     },
+  });
+}
+
+/**
+ * The one download route of an uploaded attachment (a rectification order's, an appraisal
+ * appeal's), GET with the attachment's id in the path: a signed-in caller (else 401); the id from
+ * the path segment `idAt` places from the end (none: 400 with `badId`); the domain's `read`,
+ * which checks who may see it (its 403 or 404); and the file as a download (`downloadResponse`)
+ * named `<fallback>-<id><.ext>` in ASCII and by its stored safe name in UTF-8, with the type its
+ * name and bytes are (server/kernel/attachments.ts, storedAttachmentType), never a type stored
+ * from the browser.
+ */
+export function attachmentRoute<U>(o: {
+  user: () => Promise<U | null>;
+  idAt: number;
+  badId: MessageKey;
+  fallback: string;
+  read: (user: U, id: number) => Promise<{ name: string; bytes: Uint8Array }>;
+}) {
+  return routeHandler(async (req) => {
+    const user = await o.user();
+    if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
+    const id = idParam(new URL(req.url).pathname.split("/").at(-o.idAt), o.badId);
+    const a = await o.read(user, id);
+    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(a.name)?.[0].toLowerCase() ?? "";
+    return downloadResponse({
+      bytes: a.bytes,
+      mime: storedAttachmentType(a.name, a.bytes),
+      name: a.name,
+      fallback: `${o.fallback}-${id}${ext}`,
+    });
   });
 }
 

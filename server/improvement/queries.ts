@@ -14,6 +14,7 @@ import {
 import type { SessionUser } from "../auth/users";
 import { ORDER_VIEW_ROLES } from "../access/roles";
 import { hasRole, unitScope, type UnitScope } from "../access/scope";
+import { storedAttachmentType } from "../kernel/attachments";
 import { idSchema } from "../kernel/ids";
 import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
 import { beijingDate } from "../kernel/time";
@@ -283,7 +284,11 @@ export async function orderDetail(db: DbOrTx, now: Date, user: SessionUser, id: 
   };
 }
 
-/** An attachment's bytes, for whoever may see its order (else NOT_FOUND). */
+/**
+ * An attachment's bytes, for whoever may see its order (else NOT_FOUND), with the type its name
+ * and bytes are (server/kernel/attachments.ts): the type stored for files taken before their bytes
+ * were checked came from the browser and is not sent.
+ */
 export async function orderAttachment(db: DbOrTx, user: SessionUser, attachmentId: number) {
   const [a] = await db.select().from(improvementAttachments).where(eq(improvementAttachments.id, attachmentId));
   const visible =
@@ -294,7 +299,7 @@ export async function orderAttachment(db: DbOrTx, user: SessionUser, attachmentI
       sql`select o.id from improvement_items o where o.id = ${a.itemId} and ${await visibleSql(db, user)}`,
     ));
   if (!a || !visible) throw err("NOT_FOUND", "notFound");
-  return { name: a.name, mime: a.mime, content: a.content };
+  return { name: a.name, mime: storedAttachmentType(a.name, a.content), bytes: a.content };
 }
 
 // ---- the dashboard ----------------------------------------------------------------------

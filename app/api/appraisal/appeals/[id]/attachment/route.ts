@@ -3,18 +3,18 @@ import { APPRAISAL_APPROVE_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { appealAttachment } from "@/server/appraisal/appeals";
 import { getDb } from "@/server/db";
-import { DomainError } from "@/server/kernel/errors";
-import { downloadResponse, idParam, routeHandler } from "@/server/http/route";
+import { attachmentRoute } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 // GET /api/appraisal/appeals/<id>/attachment: the appeal's attachment, for its teacher, its
-// reviewer and the quality office.
-export const GET = routeHandler(async (req) => {
-  const user = await currentUser();
-  if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
-  const id = idParam(new URL(req.url).pathname.split("/").at(-2), "appraisal.errors.appealNotFound");
-  const a = await appealAttachment(await getDb(), { id: user.id, qualityOffice: hasRole(user, ...APPRAISAL_APPROVE_ROLES) }, id);
-  return downloadResponse({ bytes: a.bytes, mime: a.mime, name: a.name, fallback: `appeal-${id}` });
+// reviewer and the quality office (anyone else: 403), through the one attachment download route
+// (server/http/route.ts attachmentRoute).
+export const GET = attachmentRoute({
+  user: currentUser,
+  idAt: 2,
+  badId: "appraisal.errors.appealNotFound",
+  fallback: "appeal",
+  read: async (user, id) => appealAttachment(await getDb(), { id: user.id, qualityOffice: hasRole(user, ...APPRAISAL_APPROVE_ROLES) }, id),
 });
