@@ -5,9 +5,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations } from "@/db/schema";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
+import { at } from "@/server/shared/indexed";
 import { issueForInvitation, issueTokens } from "../anonymity/issue";
 import { submitResponse, type SubmitInput } from "../anonymity/submit";
 import { publicKeysFor } from "../anonymity/targetkeys";
@@ -48,8 +49,10 @@ export async function openedCampaign(db: Db, s: School, input: CreateCampaignInp
 
 /** An end-of-term campaign of the fixture term (students, and self when asked) opened at DURING. */
 export async function endOfTermCampaign(db: Db, s: School, opts: { self?: boolean; name?: string } = {}) {
-  const kinds = opts.self ? (["student_evaluation", "self_evaluation"] as const) : (["student_evaluation"] as const);
-  const v: Record<string, number> = await tinyVersions(db, kinds, s.people.quality.id);
+  const kinds: ("student_evaluation" | "self_evaluation")[] = opts.self
+    ? ["student_evaluation", "self_evaluation"]
+    : ["student_evaluation"];
+  const v = await tinyVersions(db, kinds, s.people.quality.id);
   const instruments: CreateCampaignInput["instruments"] = [
     { raterGroup: "student", instrumentVersionId: v.student_evaluation },
     ...(opts.self ? [{ raterGroup: "self" as const, instrumentVersionId: v.self_evaluation }] : []),
@@ -106,27 +109,28 @@ export async function studentTokens(db: Db, campaignId: number, personId: number
     {
       personId,
       campaignId,
-      blinded: prepared.map((p, i) => ({ targetId: targetIds[i], blindedMsg: toBase64(p.blindedMsg) })),
+      blinded: prepared.map((p, i) => ({ targetId: at(targetIds, i), blindedMsg: toBase64(p.blindedMsg) })),
     },
     now,
     SECRET,
   );
   return Promise.all(
     prepared.map((p, i) => {
-      expect(res.signatures[i].targetId).toBe(targetIds[i]);
-      return finalized(targetIds[i], p, res.signatures[i].blindSig);
+      const signature = at(res.signatures, i);
+      expect(signature.targetId).toBe(targetIds[i]);
+      return finalized(at(targetIds, i), p, signature.blindSig);
     }),
   );
 }
 
 /** The invitee's side: blind one token for the invitation's target, have it signed (uses the link up), finalize. */
 export async function invitationTokenFor(db: Db, invitationId: number, now = DURING): Promise<Token> {
-  const [inv] = await db.select({ t: invitations.targetId }).from(invitations).where(eq(invitations.id, invitationId));
+  const inv = one(await db.select({ t: invitations.targetId }).from(invitations).where(eq(invitations.id, invitationId)));
   const pk = (await publicKeysFor(db, [inv.t])).get(inv.t)!;
   const b = await blinded(pk);
   const res = await issueForInvitation(db, { invitationId, blindedMsg: toBase64(b.blindedMsg) }, now, SECRET);
   expect(res.signatures).toHaveLength(1);
-  return finalized(inv.t, b, res.signatures[0].blindSig);
+  return finalized(inv.t, b, at(res.signatures, 0).blindSig);
 }
 
 /** Submits answers (q1 of the tiny instruments) or a refusal with a token, anonymously. */
@@ -148,7 +152,7 @@ export function submit(db: Db, t: Token, opts: { declined?: boolean; q1?: number
  * (not surveyed). Alumni and contacts with an e-mail address, a phone only, or neither.
  */
 export async function trackingData(db: Db, s: School) {
-  const [cohortA, cohortB, cohortOld] = await db
+  const cohorts = await db
     .insert(graduateCohorts)
     .values([
       { programmeId: s.progA.id, graduationYear: 2026 },
@@ -156,7 +160,10 @@ export async function trackingData(db: Db, s: School) {
       { programmeId: s.progA.id, graduationYear: 2020 },
     ])
     .returning();
-  const [a1, a2, a3, a4, b1, old1] = await db
+  const cohortA = at(cohorts, 0);
+  const cohortB = at(cohorts, 1);
+  const cohortOld = at(cohorts, 2);
+  const alumniRows = await db
     .insert(alumni)
     .values([
       {
@@ -174,7 +181,13 @@ export async function trackingData(db: Db, s: School) {
       { cohortId: cohortOld.id, studentNumber: "2016001", name: "老校友", email: "old1@alumni.example.com" },
     ])
     .returning();
-  const [e1, e2, e3] = await db
+  const a1 = at(alumniRows, 0);
+  const a2 = at(alumniRows, 1);
+  const a3 = at(alumniRows, 2);
+  const a4 = at(alumniRows, 3);
+  const b1 = at(alumniRows, 4);
+  const old1 = at(alumniRows, 5);
+  const employerRows = await db
     .insert(employers)
     .values([
       { code: "91110000DEMO00001", name: "甲科技有限公司" },
@@ -182,7 +195,10 @@ export async function trackingData(db: Db, s: School) {
       { code: "91110000DEMO00003", name: "丙银行" },
     ])
     .returning();
-  const [c1, c2, c3, c4] = await db
+  const e1 = at(employerRows, 0);
+  const e2 = at(employerRows, 1);
+  const e3 = at(employerRows, 2);
+  const contactRows = await db
     .insert(employerContacts)
     .values([
       { employerId: e1.id, name: "人事经理", email: "hr@e1.example.com", phone: "13900000001" },
@@ -191,6 +207,10 @@ export async function trackingData(db: Db, s: School) {
       { employerId: e3.id, name: "行长", email: "boss@e3.example.com" },
     ])
     .returning();
+  const c1 = at(contactRows, 0);
+  const c2 = at(contactRows, 1);
+  const c3 = at(contactRows, 2);
+  const c4 = at(contactRows, 3);
   return { cohortA, cohortB, cohortOld, a1, a2, a3, a4, b1, old1, e1, e2, e3, c1, c2, c3, c4 };
 }
 export type Tracking = Awaited<ReturnType<typeof trackingData>>;
@@ -259,5 +279,5 @@ export function fakeMailer(opts: { fail?: boolean } = {}) {
 /** The invitation tokens in a text (links of the form …/i/<token>). */
 export function linkTokens(text: string, baseUrl = BASE_URL): string[] {
   const re = new RegExp(`${baseUrl.replace(/[.]/g, "\\.")}/i/([A-Za-z0-9_-]+)`, "g");
-  return [...text.matchAll(re)].map((m) => m[1]);
+  return [...text.matchAll(re)].map((m) => at(m, 1));
 }

@@ -16,6 +16,7 @@ import { hashPassword } from "../auth/password";
 import { loadSessionUser, type SessionUser } from "../auth/users";
 import { resetDb, testDb } from "./db";
 import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 export const FIXTURE_PASSWORD = "Test@12345";
 // Low scrypt cost keeps tests fast; verifyPassword reads the cost from the hash.
@@ -27,43 +28,51 @@ const cheapHash = hashPassword(FIXTURE_PASSWORD, { N: 1 << 10, r: 8, p: 1 });
  */
 export async function createSchool(db: Db) {
   const school = one(await db.insert(units).values({ code: "S", name: "测试大学", kind: "school" }).returning());
-  const [unitA, unitB] = await db
+  const colleges = await db
     .insert(units)
     .values([
       { code: "A", name: "计算机学院", nameEn: "School of Computing", kind: "college", parentId: school.id },
       { code: "B", name: "外国语学院", nameEn: "School of Foreign Languages", kind: "college", parentId: school.id },
     ])
     .returning();
+  const unitA = at(colleges, 0);
+  const unitB = at(colleges, 1);
   const officeA = one(
     await db.insert(units).values({ code: "A1", name: "软件工程教研室", kind: "office", parentId: unitA.id }).returning(),
   );
-  const [progA, progB] = await db
+  const progs = await db
     .insert(programmes)
     .values([
       { code: "080902", name: "软件工程", unitId: unitA.id },
       { code: "050201", name: "英语", unitId: unitB.id },
     ])
     .returning();
+  const progA = at(progs, 0);
+  const progB = at(progs, 1);
   const term = one(
     await db
       .insert(terms)
       .values({ code: "2026-2027-1", schoolYear: "2026-2027", semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20", isCurrent: true })
       .returning(),
   );
-  const [courseA, courseB] = await db
+  const courseRows = await db
     .insert(courses)
     .values([
       { code: "CS101", name: "程序设计基础", unitId: unitA.id, programmeId: progA.id, type: "foundation" },
       { code: "EN101", name: "综合英语", unitId: unitB.id, programmeId: progB.id, type: "core" },
     ])
     .returning();
-  const [secA, secB] = await db
+  const courseA = at(courseRows, 0);
+  const courseB = at(courseRows, 1);
+  const sectionRows = await db
     .insert(sections)
     .values([
       { code: "CS101-01", termId: term.id, courseId: courseA.id },
       { code: "EN101-01", termId: term.id, courseId: courseB.id },
     ])
     .returning();
+  const secA = at(sectionRows, 0);
+  const secB = at(sectionRows, 1);
 
   const hash = await cheapHash;
   async function person(

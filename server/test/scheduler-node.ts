@@ -11,6 +11,7 @@ import { leaderTick, type TickDeps } from "../scheduler";
 
 async function main() {
   const log = process.argv[2];
+  if (log === undefined) throw new Error("usage: scheduler-node.ts <mail log>");
   const e = baseEnv();
   const handle = await openDb({ url: e.DATABASE_URL!, poolMax: e.DB_POOL_MAX });
   const deps: TickDeps = {
