@@ -12,6 +12,7 @@ import { issueTokens, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -48,8 +49,9 @@ const request = (personId: number, prepared: Awaited<ReturnType<typeof prepare>>
 async function finalize(prepared: Awaited<ReturnType<typeof prepare>>, res: IssueResult) {
   return Promise.all(
     prepared.map(async (p, i) => {
-      expect(res.signatures[i].targetId).toBe(p.targetId);
-      const signature = await finalizeToken(p.pk, p.token, fromBase64(res.signatures[i].blindSig), p.inv);
+      const issued = at(res.signatures, i);
+      expect(issued.targetId).toBe(p.targetId);
+      const signature = await finalizeToken(p.pk, p.token, fromBase64(issued.blindSig), p.inv);
       return { targetId: p.targetId, token: p.token, signature };
     }),
   );
@@ -136,7 +138,7 @@ describe("issueTokens", () => {
       code: "respond.submit.errors.targetsMismatch",
     });
     const twice = request(B, await prepare([tA, tB]));
-    await expectDomainError(issueTokens(db, { ...twice, blinded: [...twice.blinded, twice.blinded[0]] }, DURING, SECRET), {
+    await expectDomainError(issueTokens(db, { ...twice, blinded: [...twice.blinded, at(twice.blinded, 0)] }, DURING, SECRET), {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.invalidRequest",
     });
@@ -148,7 +150,7 @@ describe("issueTokens", () => {
     await expectDomainError(
       issueTokens(
         db,
-        { ...twice, blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: "not base64!" }] },
+        { ...twice, blinded: [at(twice.blinded, 0), { targetId: at(twice.blinded, 1).targetId, blindedMsg: "not base64!" }] },
         DURING,
         SECRET,
       ),
@@ -159,7 +161,7 @@ describe("issueTokens", () => {
         db,
         {
           ...twice,
-          blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }],
+          blinded: [at(twice.blinded, 0), { targetId: at(twice.blinded, 1).targetId, blindedMsg: toBase64(new Uint8Array(255).fill(1)) }],
         },
         DURING,
         SECRET,
@@ -171,7 +173,10 @@ describe("issueTokens", () => {
         db,
         {
           ...twice,
-          blinded: [twice.blinded[0], { targetId: twice.blinded[1].targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) }],
+          blinded: [
+            at(twice.blinded, 0),
+            { targetId: at(twice.blinded, 1).targetId, blindedMsg: toBase64(new Uint8Array(256).fill(0xff)) },
+          ],
         },
         DURING,
         SECRET,
@@ -247,10 +252,10 @@ describe("issueTokens", () => {
     const bad = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(ok).toHaveLength(1);
     expect(bad).toHaveLength(1);
-    expect(bad[0].reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
+    expect(bad[0]?.reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
     expect(await issuedDays()).toHaveLength(2);
-    const winner = results[0].status === "fulfilled" ? p1 : p2;
-    await finalize(winner, ok[0].value);
+    const winner = results[0]?.status === "fulfilled" ? p1 : p2;
+    await finalize(winner, at(ok, 0).value);
   });
 
   it("stores nothing of the blinded messages", async () => {

@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publicKeyFingerprint, importTargetPublicKey as importWebKey } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, encryptTargetKey, generateTargetKey, importTargetPublicKey, type TargetKeyRecord } from "./keys";
+import { at } from "@/server/shared/indexed";
 
 const SECRET = "nextauth-secret-for-tests-0123456789";
 const OTHER = "another-secret-for-tests-0123456789";
@@ -42,7 +43,7 @@ describe("target keys", () => {
     const raw = Buffer.from(rec.privateKeyEncrypted.slice(3), "base64url");
     for (const i of [0, 20, raw.length - 1]) {
       const bad = Buffer.from(raw);
-      bad[i] ^= 1;
+      bad[i] = at(bad, i) ^ 1;
       expect(() => decryptTargetKey(`v1.${bad.toString("base64url")}`, 7, SECRET)).toThrow(/cannot decrypt/);
     }
     expect(() => decryptTargetKey(`v2.${raw.toString("base64url")}`, 7, SECRET)).toThrow(/format/);

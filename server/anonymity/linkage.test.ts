@@ -35,6 +35,7 @@ import { tokenHash } from "./blind";
 import { fromBase64 } from "@/server/shared/anonymity/client";
 import { storedTokenHash } from "./pool";
 import { submitResponse } from "./submit";
+import { at } from "@/server/shared/indexed";
 
 /** Deterministic PRNG (mulberry32): the scenarios are reproducible. */
 function rng(seed: number) {
@@ -50,7 +51,7 @@ function shuffle<T>(xs: readonly T[], r: () => number): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
+    [a[i], a[j]] = [at(a, j), at(a, i)];
   }
   return a;
 }
@@ -94,7 +95,7 @@ async function cohortSchool() {
       })),
     )
     .returning();
-  await db.insert(sectionTeachers).values(secs.map((sec, i) => ({ sectionId: sec.id, personId: teachers[i].id })));
+  await db.insert(sectionTeachers).values(secs.map((sec, i) => ({ sectionId: sec.id, personId: at(teachers, i).id })));
   const people = await db
     .insert(persons)
     .values(
@@ -119,7 +120,7 @@ async function cohortSchool() {
     for (let k = 0; k < PER_STUDENT; k++) {
       let j = seats.findIndex((x) => !mine.has(x));
       if (j < 0) j = 0;
-      mine.add(seats[j]);
+      mine.add(at(seats, j));
       seats.splice(j, 1);
     }
     for (const sectionId of mine) rows.push({ sectionId, personId: p.id });
@@ -207,15 +208,15 @@ async function studentScenario(sc: Scenario, seed: number) {
   });
   const truth: Truth = new Map();
   const events: Event[] = [];
-  let at = 0;
+  let elapsed = 0;
   for (const person of shuffle(students, r)) {
-    at += uniform(r, ...sc.gap);
-    const arrive = at;
+    elapsed += uniform(r, ...sc.gap);
+    const arrive = elapsed;
     const answerIn = (when: number, toks: Token[]) => {
       let t = when;
       for (const tok of toks) {
         t += uniform(r, ...sc.answer);
-        const q1 = [1, 3, 5][Math.floor(r() * 3)];
+        const q1 = at([1, 3, 5], Math.floor(r() * 3));
         events.push({ at: t, run: (now) => submitted(truth, person, tok, q1, now) });
       }
     };
@@ -277,12 +278,12 @@ async function alumniScenario(seed: number) {
   );
   const truth: Truth = new Map();
   const events: Event[] = [];
-  let at = 0;
+  let elapsed = 0;
   for (const inv of shuffle(invs, r)) {
-    at += uniform(r, 5, 40);
+    elapsed += uniform(r, 5, 40);
     if (r() >= ANSWERED) continue;
-    const answerAt = at + uniform(r, 60, 300);
-    const q1 = [1, 3, 5][Math.floor(r() * 3)];
+    const answerAt = elapsed + uniform(r, 60, 300);
+    const q1 = at([1, 3, 5], Math.floor(r() * 3));
     // Opening the link writes nothing; the token is obtained when the answers are sent, right
     // before them (the closest an identified write can come to a response).
     events.push({
@@ -383,7 +384,7 @@ const LINKERS: Record<string, Linker> = {
       for (const x of rs) {
         for (const h of hs.get(target) ?? []) {
           const starts = h.sessions.filter((at) => at <= x.xmin);
-          if (starts.length) pairs.push({ hash: x.hash, person: h.person, gap: x.xmin - starts[starts.length - 1] });
+          if (starts.length) pairs.push({ hash: x.hash, person: h.person, gap: x.xmin - at(starts, starts.length - 1) });
         }
       }
       pairs.sort((a, b) => cmpBig(a.gap, b.gap));
@@ -420,7 +421,9 @@ function printTable() {
     `|---|---|---|${names.map(() => "---").join("|")}|`,
     ...table.map(
       (r) =>
-        `| ${r.scenario} | ${r.responses} | ${r.chance.toFixed(1)} | ${names.map((n) => `${r.hits[n]} (${(r.hits[n] / r.chance).toFixed(2)} × chance)`).join(" | ")} |`,
+        `| ${r.scenario} | ${r.responses} | ${r.chance.toFixed(1)} | ${Object.values(r.hits)
+          .map((hits) => `${hits} (${(hits / r.chance).toFixed(2)} × chance)`)
+          .join(" | ")} |`,
     ),
   ];
   console.log(`linkage: correct links per linker beside chance (bound 1.5 × chance)\n${lines.join("\n")}`);

@@ -10,6 +10,7 @@ import { freshSchool, type School } from "../test/fixtures";
 import { tokenHash } from "./blind";
 import { fromBase64 } from "@/server/shared/anonymity/client";
 import { flushClosedPools, flushPool, paddedLength, seal, storedTokenHash, unseal } from "./pool";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -52,7 +53,7 @@ describe("sealed pool", () => {
     const own = await studentTokens(db, eot.id, s.people.studentB.id);
     const a = own.find((t) => t.targetId === tA)!;
     const b = own.find((t) => t.targetId === tB)!;
-    const [c] = await studentTokens(db, eot.id, s.people.studentA.id);
+    const c = at(await studentTokens(db, eot.id, s.people.studentA.id), 0);
     await submit(db, a, { q1: 5 });
     await submit(db, b, { declined: true });
     await submit(db, c, { q1: 1 });
@@ -97,7 +98,9 @@ describe("sealed pool", () => {
   });
 
   it("a flush that cannot open a box stores nothing and keeps the pool; the next one stores everything once", async () => {
-    const [a, b] = await studentTokens(db, eot.id, s.people.studentB.id);
+    const tokens = await studentTokens(db, eot.id, s.people.studentB.id);
+    const a = at(tokens, 0);
+    const b = at(tokens, 1);
     await submit(db, a);
     await submit(db, b);
     await db.update(campaigns).set({ state: "closed" }).where(eq(campaigns.id, eot.id));
@@ -110,7 +113,7 @@ describe("sealed pool", () => {
   });
 
   it("the scheduler's sweep stores what reached the pool of a campaign closed without the secret (or racing the close)", async () => {
-    const [a] = await studentTokens(db, eot.id, s.people.studentA.id);
+    const a = at(await studentTokens(db, eot.id, s.people.studentA.id), 0);
     await submit(db, a);
     await closeCampaign(db, eot.id, LATER); // no secret: the pool stays
     expect(await count("sealed_submissions")).toBe(1);
@@ -120,7 +123,7 @@ describe("sealed pool", () => {
   });
 
   it("a token spent before its campaign closed stays spent: a retry is a duplicate, never a second response", async () => {
-    const [a] = await studentTokens(db, eot.id, s.people.studentA.id, DURING);
+    const a = at(await studentTokens(db, eot.id, s.people.studentA.id, DURING), 0);
     expect(await submit(db, a)).toEqual({ status: "stored" });
     expect(await submit(db, a, { q1: 1 })).toEqual({ status: "duplicate" });
     await closeCampaign(db, eot.id, LATER, null, SECRET);

@@ -12,6 +12,7 @@ import { storedTokenHash } from "./pool";
 import { fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { MAX_ANSWERS_BYTES, submitResponse, type SubmitInput } from "./submit";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -32,6 +33,8 @@ async function setupCampaign(extra?: (db: Db, s: School) => Promise<void>) {
 
 /** The whole student side of issuance, the targets requested in this order. */
 const tokensFor = (personId: number, targetIds: number[], now = DURING) => studentTokens(db, campaignId, personId, now, targetIds);
+/** The same for one target: its token. */
+const tokenFor = async (personId: number, targetId: number) => at(await tokensFor(personId, [targetId]), 0);
 
 const submission = (t: Token, patch: Partial<SubmitInput> = {}): SubmitInput => ({
   targetId: t.targetId,
@@ -56,7 +59,7 @@ const closeAndFlush = (at = LATER) => closeCampaign(db, campaignId, at, null, SE
 
 const flipB64 = (b64: string, i: number) => {
   const b = fromBase64(b64);
-  b[i] ^= 1;
+  b[i] = at(b, i) ^ 1;
   return toBase64(b);
 };
 
@@ -64,7 +67,9 @@ describe("submitResponse", () => {
   beforeEach(() => setupCampaign());
 
   it("full flow: a student with two targets gets both tokens at once and submits both; a retry is a duplicate", async () => {
-    const [a, b] = await tokensFor(s.people.studentB.id, [tA, tB]);
+    const tokens = await tokensFor(s.people.studentB.id, [tA, tB]);
+    const a = at(tokens, 0);
+    const b = at(tokens, 1);
     expect(await submitResponse(db, submission(b, { answers: { q1: 3 } }), LATER, SECRET)).toEqual({ status: "stored" });
     expect(await submitResponse(db, submission(a), LATER, SECRET)).toEqual({ status: "stored" });
     // The same token again (a retry after a network failure, even with other answers): done, no second row.
@@ -92,7 +97,7 @@ describe("submitResponse", () => {
   });
 
   it("concurrent submissions of one token store one row", async () => {
-    const [a] = await tokensFor(s.people.studentA.id, [tA]);
+    const a = await tokenFor(s.people.studentA.id, tA);
     const results = await Promise.all([1, 2, 3].map(() => submitResponse(db, submission(a), LATER, SECRET)));
     expect(results.map((r) => r.status).sort()).toEqual(["duplicate", "duplicate", "stored"]);
     expect(await pool()).toEqual({ spent: 1, sealed: 1, responses: 0 });
@@ -101,7 +106,7 @@ describe("submitResponse", () => {
   });
 
   it("refuses outside the window and when the campaign is closed", async () => {
-    const [a] = await tokensFor(s.people.studentA.id, [tA]);
+    const a = await tokenFor(s.people.studentA.id, tA);
     await expectDomainError(submitResponse(db, submission(a), new Date("2026-12-24T12:00:00Z"), SECRET), {
       kind: "CONFLICT",
       code: "respond.submit.errors.campaignClosed",
@@ -123,7 +128,9 @@ describe("submitResponse", () => {
   });
 
   it("refuses forged, tampered and misdirected tokens with 'invalid token' only; the real token stays usable", async () => {
-    const [a, b] = await tokensFor(s.people.studentB.id, [tA, tB]);
+    const tokens = await tokensFor(s.people.studentB.id, [tA, tB]);
+    const a = at(tokens, 0);
+    const b = at(tokens, 1);
     const invalid = (p: SubmitInput) =>
       expectDomainError(submitResponse(db, p, LATER, SECRET), { kind: "FORBIDDEN", code: "respond.submit.errors.invalidToken" });
     await invalid(submission(a, { targetId: tB })); // a token for another target
@@ -150,7 +157,7 @@ describe("submitResponse", () => {
   });
 
   it("refuses invalid answers with per-question errors and stores nothing; the token is not spent", async () => {
-    const [a] = await tokensFor(s.people.studentA.id, [tA]);
+    const a = await tokenFor(s.people.studentA.id, tA);
     for (const [answers, question] of [
       [{ q1: 4 }, "q1"],
       [{ q1: 99 }, "q1"],
@@ -168,7 +175,7 @@ describe("submitResponse", () => {
       const details = (e as { details: { question: string; code: string; message: string }[] }).details;
       expect(details.length).toBeGreaterThan(0);
       expect(details.map((d) => d.question)).toContain(question);
-      expect(details[0].message).toBeTruthy();
+      expect(details[0]?.message).toBeTruthy();
     }
     await expectDomainError(submitResponse(db, submission(a, { answers: [5] }), LATER, SECRET), {
       kind: "BAD_REQUEST",
@@ -183,7 +190,7 @@ describe("submitResponse", () => {
   });
 
   it("declined: stored as declined with empty answers; answers with declined are refused", async () => {
-    const [a] = await tokensFor(s.people.studentA.id, [tA]);
+    const a = await tokenFor(s.people.studentA.id, tA);
     await expectDomainError(submitResponse(db, submission(a, { declined: true }), LATER, SECRET), {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.declinedWithAnswers",
@@ -199,7 +206,7 @@ describe("submitResponse", () => {
   });
 
   it("enforces size limits and the input shape", async () => {
-    const [a] = await tokensFor(s.people.studentA.id, [tA]);
+    const a = await tokenFor(s.people.studentA.id, tA);
     await expectDomainError(submitResponse(db, submission(a, { answers: { q1: 5, c: "x".repeat(MAX_ANSWERS_BYTES) } }), LATER, SECRET), {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.tooLarge",

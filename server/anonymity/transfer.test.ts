@@ -9,6 +9,7 @@ import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from 
 import { freshSchool, type School } from "../test/fixtures";
 import { putTransfer, takeTransfer, TRANSFER_MINUTES } from "./transfer";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 // Moving a student's evaluations to another device: the server holds ciphertext for the same
 // person, once, for minutes; the key stays in the code. Both devices then hold the same
@@ -60,11 +61,11 @@ describe("token transfer", () => {
     });
 
     // Both devices hold the tokens: the first to send stores, the other gets "duplicate".
-    expect(await submit(db, toks[0])).toEqual({ status: "stored" });
+    expect(await submit(db, at(toks, 0))).toEqual({ status: "stored" });
     expect(
       await submit(
         db,
-        (await openBundle(got.ciphertext, key)).find((r) => r.targetId === toks[0].targetId)!,
+        (await openBundle(got.ciphertext, key)).find((r) => r.targetId === at(toks, 0).targetId)!,
       ),
     ).toEqual({ status: "duplicate" });
     await closeCampaign(db, eot.id, LATER, null, SECRET);

