@@ -15,7 +15,7 @@ import {
   sectionTeachers,
   sections,
 } from "@/db/schema";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { assignmentSummary, generateAssignments } from "./assign";
 import { closeCampaign, createCampaign, openCampaign, setCampaignInstruments, type CreateCampaignInput } from "./campaigns";
@@ -23,6 +23,7 @@ import { cohortYearFor } from "./kinds";
 import { listObservations, planObservations } from "./observe";
 import { tinyVersions } from "./testing";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 const NOW = new Date("2026-12-20T08:00:00Z");
 const OPENS = new Date("2026-12-25T00:00:00Z");
@@ -48,7 +49,7 @@ async function extend(db: Db, s: School) {
     unitId: number,
     grants: { role: "teacher" | "supervisor" | "leader"; unitId?: number }[],
   ) => {
-    const [p] = await db.insert(persons).values({ number, name, kind: "staff", unitId }).returning();
+    const p = one(await db.insert(persons).values({ number, name, kind: "staff", unitId }).returning());
     await db.insert(roleGrants).values(grants.map((g) => ({ personId: p.id, role: g.role, unitId: g.unitId ?? null })));
     return p;
   };
@@ -57,11 +58,13 @@ async function extend(db: Db, s: School) {
   const deanA = await staff("T005", "孙院长", s.unitA.id, [{ role: "teacher" }, { role: "leader", unitId: s.unitA.id }]);
   const schoolSup = await staff("T006", "钱督导", s.school.id, [{ role: "supervisor" }]);
   const schoolLeader = await staff("L001", "李校长", s.school.id, [{ role: "leader" }]);
-  const [student3] = await db
-    .insert(persons)
-    .values({ number: "2023003", name: "吴同学", kind: "student", unitId: s.unitA.id, programmeId: s.progA.id })
-    .returning();
-  const [cs102, cs103, cs104] = await db
+  const student3 = one(
+    await db
+      .insert(persons)
+      .values({ number: "2023003", name: "吴同学", kind: "student", unitId: s.unitA.id, programmeId: s.progA.id })
+      .returning(),
+  );
+  const newCourses = await db
     .insert(courses)
     .values([
       { code: "CS102", name: "人工智能导论", unitId: s.unitA.id, programmeId: s.progA.id, type: "elective" },
@@ -69,7 +72,10 @@ async function extend(db: Db, s: School) {
       { code: "CS104", name: "学科前沿讲座", unitId: s.unitA.id, programmeId: s.progA.id, type: "core" },
     ])
     .returning();
-  const [secA2, secA3, secNoTeacher] = await db
+  const cs102 = at(newCourses, 0);
+  const cs103 = at(newCourses, 1);
+  const cs104 = at(newCourses, 2);
+  const newSections = await db
     .insert(sections)
     .values([
       { code: "CS102-01", termId: s.term.id, courseId: cs102.id },
@@ -77,6 +83,9 @@ async function extend(db: Db, s: School) {
       { code: "CS104-01", termId: s.term.id, courseId: cs104.id },
     ])
     .returning();
+  const secA2 = at(newSections, 0);
+  const secA3 = at(newSections, 1);
+  const secNoTeacher = at(newSections, 2);
   await db.insert(sectionTeachers).values([
     { sectionId: s.secA.id, personId: teacherA2.id, role: "co", share: "0.5" },
     { sectionId: secA2.id, personId: teacherA3.id },

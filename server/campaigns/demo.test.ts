@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons, terms } from "@/db/schema";
 import { DEMO_TERMS, seedDemo } from "@/server/demo/seed";
-import { col, queryOne, queryRows } from "@/db/query";
+import { col, one, queryOne, queryRows } from "@/db/query";
 import { sessionOf } from "../test/fixtures";
 import { resetDb, testDb } from "../test/db";
 import { assignmentSummary, generateAssignments } from "./assign";
@@ -15,19 +15,21 @@ import { tinyVersions } from "./testing";
 let db: Db;
 let quality: { id: number };
 let termId: number;
-let v: Record<string, number>;
+let v: Awaited<ReturnType<typeof demoVersions>>;
+const demoVersions = (db: Db, approverId: number) =>
+  tinyVersions(
+    db,
+    ["student_evaluation", "self_evaluation", "peer_evaluation", "supervisor_observation", "leader_observation"] as const,
+    approverId,
+  );
 
 beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   await seedDemo(db, { log: () => {} });
-  [quality] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
-  [{ id: termId }] = await db.select({ id: terms.id }).from(terms).where(eq(terms.code, DEMO_TERMS.current));
-  v = await tinyVersions(
-    db,
-    ["student_evaluation", "self_evaluation", "peer_evaluation", "supervisor_observation", "leader_observation"] as const,
-    quality.id,
-  );
+  quality = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
+  ({ id: termId } = one(await db.select({ id: terms.id }).from(terms).where(eq(terms.code, DEMO_TERMS.current))));
+  v = await demoVersions(db, quality.id);
 }, 120_000);
 
 const OPENS = new Date("2026-12-25T00:00:00Z");

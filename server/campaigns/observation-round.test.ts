@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaignTargets, campaigns, observationAssignments, persons, roleGrants, sectionTeachers } from "@/db/schema";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { approveVersion, createVersion } from "../instruments/versions";
 import { myObservations, observationsOfTeacher, submitObservation } from "../respond/observations";
 import { CLOSES, DURING, LATER, NOW, OPENS, SECRET, endOfTermCampaign } from "../test/collection";
@@ -11,6 +11,7 @@ import { campaignDetail, generateFor, observationProgressFor, observationRecords
 import { createCampaign } from "./campaigns";
 import { ratesForTeacher, responseRates } from "./rates";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -57,7 +58,7 @@ beforeEach(async () => {
   const r = await createVersion(db, observationInstrument, s.people.quality.id);
   if (r.status === "created") await approveVersion(db, r.versionId, s.people.quality.id, "测试");
   version = r.versionId;
-  [teacherC] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.unitA.id }).returning();
+  teacherC = one(await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.unitA.id }).returning());
   await db.insert(roleGrants).values({ personId: teacherC.id, role: "teacher" });
   await db.insert(sectionTeachers).values({ sectionId: s.secA.id, personId: teacherC.id, role: "co" });
   const quality = await sessionOf(db, s.people.quality);
@@ -89,7 +90,7 @@ beforeEach(async () => {
       { targetId: target(s.secB.id, s.people.teacherB.id), observerId: s.people.adminA.id, raterGroup: "supervisor" },
     ])
     .returning({ id: observationAssignments.id });
-  a = { bA: rows[0].id, bC: rows[1].id, adminB: rows[2].id };
+  a = { bA: at(rows, 0).id, bC: at(rows, 1).id, adminB: at(rows, 2).id };
   await openFor(db, quality, c.id, DURING, SECRET);
 });
 
@@ -116,7 +117,7 @@ describe("one visit date: the form's own", () => {
       { kind: "BAD_REQUEST", code: "respond.observe.errors.invalidRequest" },
     );
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.bA, answers: { obs_date: "2026-12-27", q1: 5 } }, "zh", DURING);
-    const [row] = await queryRows(db, { observed_on: col.text }, sql`select observed_on::text as observed_on from observation_records`);
+    const row = one(await queryRows(db, { observed_on: col.text }, sql`select observed_on::text as observed_on from observation_records`));
     expect(row.observed_on).toBe("2026-12-27");
     expect(await observationsOfTeacher(db, s.people.teacherA.id)).toMatchObject([{ observedOn: "2026-12-27" }]);
   });
@@ -182,7 +183,7 @@ describe("progress of an observation round", () => {
       raterGroup: "supervisor",
       comment: "讲解清楚",
     });
-    expect(list[0].answers).toEqual([
+    expect(list[0]?.answers).toEqual([
       { name: "obs_date", title: "Date of the visit", text: "2026-12-27" },
       { name: "q1", title: "Overall", text: "Excellent" },
     ]);

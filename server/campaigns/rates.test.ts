@@ -29,6 +29,8 @@ import {
   type TeacherRateRow,
 } from "./rates";
 import { expectDomainError } from "../test/errors";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -59,15 +61,22 @@ let x: Awaited<ReturnType<typeof extend>>;
 let campaign: Awaited<ReturnType<typeof endOfTermCampaign>>;
 /** section key → its targets, in the order of PLAN's per-teacher actions */
 let targetsOf: Record<string, number[]>;
+/** The value of a key the plan names (a student, a section), which the setup has filled in. */
+function planned<T>(record: Record<string, T>, key: string): T {
+  const value = record[key];
+  if (value === undefined) throw new Error(`nothing for ${key} in the plan`);
+  return value;
+}
 
 async function extend(db: Db, s: School) {
-  const [teacherA2] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
+  const teacherA2 = one(
+    await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning(),
+  );
   await db.insert(roleGrants).values({ personId: teacherA2.id, role: "teacher" });
-  const [cs102] = await db
-    .insert(courses)
-    .values({ code: "CS102", name: "数据结构", unitId: s.officeA.id, programmeId: s.progA.id })
-    .returning();
-  const [secC] = await db.insert(sections).values({ code: "CS102-01", termId: s.term.id, courseId: cs102.id }).returning();
+  const cs102 = one(
+    await db.insert(courses).values({ code: "CS102", name: "数据结构", unitId: s.officeA.id, programmeId: s.progA.id }).returning(),
+  );
+  const secC = one(await db.insert(sections).values({ code: "CS102-01", termId: s.term.id, courseId: cs102.id }).returning());
   await db.insert(sectionTeachers).values([
     { sectionId: s.secA.id, personId: teacherA2.id, role: "co", share: "0.5" },
     { sectionId: secC.id, personId: s.people.teacherA.id },
@@ -92,7 +101,7 @@ async function extend(db: Db, s: School) {
     PLAN.flatMap((p) =>
       Object.keys(p.acts)
         .filter((sec) => !have.has(`${p.student}/${sec}`))
-        .map((sec) => ({ sectionId: sectionId[sec], personId: ids[p.student] })),
+        .map((sec) => ({ sectionId: planned(sectionId, sec), personId: planned(ids, p.student) })),
     ),
   );
   // A student who withdrew is not eligible at all.
@@ -114,13 +123,15 @@ beforeAll(async () => {
   await db
     .update(eligibility)
     .set({ excluded: true })
-    .where(and(eq(eligibility.personId, ids[EXCLUDED.student]), eq(eligibility.targetId, targetsOf[EXCLUDED.section][0])));
+    .where(
+      and(eq(eligibility.personId, planned(ids, EXCLUDED.student)), eq(eligibility.targetId, at(planned(targetsOf, EXCLUDED.section), 0))),
+    );
   for (const p of PLAN.filter((q) => q.tokens)) {
-    const tokens = await studentTokens(db, campaign.id, ids[p.student]);
+    const tokens = await studentTokens(db, campaign.id, planned(ids, p.student));
     for (const [sec, acts] of Object.entries(p.acts)) {
       for (const [i, act] of acts.entries()) {
         if (act === null) continue;
-        const tok = tokens.find((k) => k.targetId === targetsOf[sec][i]);
+        const tok = tokens.find((k) => k.targetId === at(planned(targetsOf, sec), i));
         if (!tok) throw new Error(`no token for ${p.student} ${sec}`);
         expect(await submit(db, tok, act === "decline" ? { declined: true } : { q1: 3 })).toEqual({ status: "stored" });
       }
@@ -347,7 +358,7 @@ describe("ratesForActor", () => {
 
       const a2 = await as(x.teacherA2, "programme");
       expect(a2.rows.map((row) => row.id)).toEqual([s.secA.id]);
-      expect(counts(a2.rows[0])).toEqual(
+      expect(counts(at<RateRow | TeacherRateRow>(a2.rows, 0))).toEqual(
         withRate(
           expected(
             (sec) => sec,

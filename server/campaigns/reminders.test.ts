@@ -21,6 +21,7 @@ import {
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { closeCampaign } from "./campaigns";
 import { runDueReminders } from "./reminders";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -57,7 +58,7 @@ beforeEach(async () => {
       })),
     )
     .returning();
-  extra = { s3: more[0], s4: more[1], s5: more[2], s6: more[3] };
+  extra = { s3: at(more, 0), s4: at(more, 1), s5: at(more, 2), s6: at(more, 3) };
   await db.insert(enrolments).values([
     { sectionId: s.secA.id, personId: extra.s3.id },
     { sectionId: s.secB.id, personId: extra.s3.id },
@@ -180,7 +181,7 @@ describe("runDueReminders", () => {
     expect(toA4).toHaveLength(2); // the invitation and the reminder
     const a4 = (await invitationsOf(db, grad.id)).find((i) => i.alumnusId === t.a4.id)!;
     for (const msg of toA4) {
-      const [token] = linkTokens(msg.text);
+      const token = at(linkTokens(msg.text), 0);
       expect(await resolveInvitation(db, token, daysBefore(3))).toMatchObject({ invitationId: a4.id, state: "ready" });
     }
     const delivered = await db

@@ -99,7 +99,7 @@ describe("information officer campaigns", () => {
     const mine = await myReportCampaigns(db, s.people.studentB.id, DURING);
     expect(mine).toMatchObject([{ campaignId: id, versionId: version, reports: 0 }]);
     // studentB is enrolled in CS101-01 (unit A) and EN101-01 (unit B).
-    expect(mine[0].sections.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "EN101-01"]);
+    expect(mine[0]?.sections.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "EN101-01"]);
     expect(await myReportCampaigns(db, s.people.studentA.id, DURING)).toEqual([]);
 
     await submitReport(db, s.people.studentB.id, { campaignId: id, sectionId: s.secA.id, answers }, "zh", DURING);
@@ -110,7 +110,7 @@ describe("information officer campaigns", () => {
       "zh",
       LATER,
     );
-    expect((await myReportCampaigns(db, s.people.studentB.id, LATER))[0].reports).toBe(2);
+    expect((await myReportCampaigns(db, s.people.studentB.id, LATER))[0]?.reports).toBe(2);
 
     // The responsible unit: the course's unit for a section, else the officer's programme's unit.
     const rows = await db
@@ -175,7 +175,7 @@ describe("information officer campaigns", () => {
     const a = await reportsFor(db, await as(s.people.adminA), id, "zh");
     expect(a.named).toBe(false);
     expect(a.rows.map((r) => r.sectionCode)).toEqual(["CS101-01"]);
-    expect(a.rows[0].officer).toBeNull();
+    expect(a.rows[0]?.officer).toBeNull();
     expect(JSON.stringify(a)).not.toContain("周同学");
     expect(JSON.stringify(a)).not.toContain("2023002");
     const b = await reportsFor(db, await as(s.people.adminB), id, "zh");

@@ -8,6 +8,7 @@ import type { CampaignState } from "./kinds";
 import { CAMPAIGN_STATES, CAMPAIGN_TRANSITIONS, type CampaignStep } from "./states";
 import { planObservations } from "./observe";
 import { tinyVersions } from "./testing";
+import { one } from "@/db/query";
 
 const NOW = new Date("2026-12-20T08:00:00Z");
 const OPENS = new Date("2026-12-25T00:00:00Z");
@@ -66,7 +67,7 @@ describe("campaign states", () => {
           await STEPS[t.step](id);
           expect(await stateOf(id)).toBe(t.to);
           if (t.stamp) {
-            const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+            const row = one(await db.select().from(campaigns).where(eq(campaigns.id, id)));
             expect(row[t.stamp]).toEqual(DURING);
           }
         } else {
