@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkInstrument } from "./check";
 import { checklistItems } from "./checklist";
+import { at } from "@/server/shared/indexed";
 
 // The inspection checklist's own rules (server/instruments/checklist.ts), on the library's file.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey JSON fixture, walked freely by the tests
@@ -29,7 +30,7 @@ describe("inspection checklist", () => {
 
   it("refuses an item with other answers, an item without its problem text, a checklist without items", () => {
     const other = copy();
-    firstItem(other)[0].choices.pop();
+    at(firstItem(other), 0).choices.pop();
     expect(codes(other)).toContain("checklist_choices");
     const noProblem = copy();
     firstItem(noProblem).pop();

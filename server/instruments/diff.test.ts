@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { biText, canonicalJson, diffVersions, type DiffChange } from "./diff";
 import type { InstrumentFile } from "./format";
+import { at } from "@/server/shared/indexed";
 
 const bi = (zh: string, en: string) => ({ default: zh, en });
 const opts = () => [
@@ -65,7 +66,7 @@ function file(): InstrumentFile {
 }
 
 type Q = Record<string, unknown> & { choices?: Record<string, unknown>[]; rows?: Record<string, unknown>[] };
-const q = (f: InstrumentFile, page: number, i: number) => (f.survey.pages as { elements: Q[] }[])[page].elements[i];
+const q = (f: InstrumentFile, page: number, i: number) => at(at(f.survey.pages as { elements: Q[] }[], page).elements, i);
 const pick = (changes: DiffChange[]) =>
   changes.map(({ op, entity, key, sub, field, before, after }) => ({
     op,
@@ -89,8 +90,8 @@ describe("diffVersions", () => {
     q(b, 1, 1).visibleIf = "{q1} <= 3";
     // q2 moves to page p2, comment c is removed, a new question n is added.
     const pages = b.survey.pages as { elements: Q[] }[];
-    pages[1].elements.splice(1, 1);
-    pages[1].elements.push({ type: "text", name: "n", title: bi("学号后两位", "Last digits") });
+    at(pages, 1).elements.splice(1, 1);
+    at(pages, 1).elements.push({ type: "text", name: "n", title: bi("学号后两位", "Last digits") });
     const d = diffVersions(file(), b);
     expect(pick(d.changes)).toEqual(
       expect.arrayContaining([
@@ -119,7 +120,7 @@ describe("diffVersions", () => {
 
     const moved = file();
     const mp = moved.survey.pages as { elements: Q[] }[];
-    mp[1].elements.unshift(mp[0].elements.splice(1, 1)[0]);
+    at(mp, 1).elements.unshift(at(at(mp, 0).elements.splice(1, 1), 0));
     expect(pick(diffVersions(file(), moved).changes)).toEqual([
       { op: "changed", entity: "question", key: "q2", field: "page", before: "p1", after: "p2" },
     ]);
@@ -129,7 +130,7 @@ describe("diffVersions", () => {
     const b = file();
     q(b, 0, 0).choices!.push({ value: 0, text: bi("很不同意", "Strongly disagree") });
     q(b, 0, 1).choices!.splice(1, 1);
-    q(b, 0, 1).choices![0].text = bi("完全同意", "Strongly agree");
+    at(q(b, 0, 1).choices!, 0).text = bi("完全同意", "Strongly agree");
     q(b, 1, 0).rows!.push({ value: "r3", text: bi("行三", "Row 3") });
     const d = pick(diffVersions(file(), b).changes);
     expect(d).toEqual(
@@ -163,14 +164,14 @@ describe("diffVersions", () => {
 
   it("indicators added, removed, renamed, reweighted and moved; item mappings and weights", () => {
     const b = file();
-    b.indicators[0].weight = 0.3;
-    b.indicators[1].weight = 0.7;
-    b.indicators[0].children![1].name = { zh: "按时上下课", en: "Punctuality" };
-    b.indicators[0].children!.push({ id: "I1.3", name: { zh: "仪表", en: "Appearance" }, weight: 0 });
-    b.indicators[1].children = undefined;
-    b.items[2].weight = 0.4;
-    b.items[3].weight = 0.6;
-    b.items[1].indicator = "I1.3";
+    at(b.indicators, 0).weight = 0.3;
+    at(b.indicators, 1).weight = 0.7;
+    at(at(b.indicators, 0).children!, 1).name = { zh: "按时上下课", en: "Punctuality" };
+    at(b.indicators, 0).children!.push({ id: "I1.3", name: { zh: "仪表", en: "Appearance" }, weight: 0 });
+    at(b.indicators, 1).children = undefined;
+    at(b.items, 2).weight = 0.4;
+    at(b.items, 3).weight = 0.6;
+    at(b.items, 1).indicator = "I1.3";
     b.items.push({ question: "q3", indicator: "I1.2", weight: 1 });
     b.items.splice(0, 1);
     b.unscored = ["c"];
@@ -197,7 +198,7 @@ describe("diffVersions", () => {
       ]),
     );
     const c = file();
-    c.indicators[0].children!.splice(1, 1);
+    at(c.indicators, 0).children!.splice(1, 1);
     c.indicators.push({ id: "I1.2", name: { zh: "守时", en: "Punctuality" }, weight: 0.5 });
     expect(pick(diffVersions(file(), c).changes)).toEqual([
       { op: "changed", entity: "indicator", key: "I1.2", field: "parent", before: "I1", after: null },
@@ -213,7 +214,7 @@ describe("diffVersions", () => {
     b.survey.title = bi("学生评教", "Evaluation");
     b.survey.showProgressBar = "top";
     (b.survey.pages as Q[]).push({ name: "p3", elements: [] });
-    (b.survey.pages as Q[])[0].title = bi("第一部分", "Part 1");
+    at(b.survey.pages as Q[], 0).title = bi("第一部分", "Part 1");
     const d = pick(diffVersions(file(), b).changes);
     expect(d).toEqual([
       {
@@ -241,8 +242,8 @@ describe("diffVersions", () => {
   it("counts each kind of change", () => {
     const b = file();
     q(b, 0, 0).isRequired = false;
-    (b.survey.pages as { elements: Q[] }[])[1].elements.pop();
-    b.items[0].weight = 1;
+    at(b.survey.pages as { elements: Q[] }[], 1).elements.pop();
+    at(b.items, 0).weight = 1;
     expect(diffVersions(file(), b).counts).toEqual({ added: 0, removed: 1, changed: 1 });
   });
 });

@@ -4,6 +4,7 @@ import { surveyLocalization } from "survey-core";
 import "survey-core/i18n/simplified-chinese";
 import { describe, expect, it } from "vitest";
 import { PLAIN_NAME_PREFIX, plainFirstPage, SURVEYJS_TEXTS } from "./plain";
+import { at } from "@/server/shared/indexed";
 
 const file = (key: string) =>
   (JSON.parse(readFileSync(path.join(process.cwd(), "surveys", `${key}.json`), "utf8")) as { survey: Record<string, unknown> }).survey;
@@ -28,7 +29,7 @@ const radio = (name: string, extra: Record<string, unknown> = {}) => ({
 function controls(html: string): [string, string, string][] {
   const out: [string, string, string][] = [];
   for (const m of html.matchAll(/<(input|textarea)\b([^>]*)>/g)) {
-    const attr = (n: string) => m[2].match(new RegExp(`\\b${n}="([^"]*)"`))?.[1] ?? "";
+    const attr = (n: string) => at(m, 2).match(new RegExp(`\\b${n}="([^"]*)"`))?.[1] ?? "";
     if (attr("type") === "button" || attr("data-plain-nav-request")) continue;
     out.push([attr("name"), m[1] === "textarea" ? "textarea" : attr("type"), attr("value")]);
   }
@@ -138,7 +139,7 @@ describe("the plain first page of a survey", () => {
     expect(new Set(tags.map((m) => m[1]))).toEqual(new Set(["div", "span", "fieldset", "label", "input", "textarea", "p", "b"]));
     expect(
       tags
-        .flatMap((m) => [...m[2].matchAll(/\s+([\w:-]+)(?:="[^"]*")?/g)].map((a) => a[1]))
+        .flatMap((m) => [...at(m, 2).matchAll(/\s+([\w:-]+)(?:="[^"]*")?/g)].map((a) => at(a, 1)))
         .filter((a) => /^on|^(href|src|action|formaction)$/i.test(a)),
     ).toEqual([]);
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;&quot;&#39;&amp;");

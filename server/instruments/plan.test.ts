@@ -11,9 +11,10 @@ import {
 } from "./plan";
 import { FIXTURE_SURVEY } from "./testing/fixture";
 import { loadInstruments } from "./testing/instruments";
+import { at } from "@/server/shared/indexed";
 
 const one = (question: Record<string, unknown>, survey: Record<string, unknown> = {}) =>
-  compilePlan({ ...survey, elements: [{ name: "q", ...question }] }).questions[0];
+  at(compilePlan({ ...survey, elements: [{ name: "q", ...question }] }).questions, 0);
 const spec = <K extends ValueSpec["kind"]>(q: PlanQuestion, kind: K) => {
   expect(q.spec.kind).toBe(kind);
   return q.spec as Extract<ValueSpec, { kind: K }>;
@@ -205,7 +206,7 @@ describe("compilePlan", () => {
           { type: "text", name: "a" },
           { type: "text", name: "b", visibleIf: "{a} = 1" },
         ],
-      }).questions[1].visible,
+      }).questions[1]?.visible,
     ).toBe(true);
   });
 

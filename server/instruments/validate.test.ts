@@ -369,7 +369,7 @@ describe("validateAnswers: untrusted shapes", () => {
       ["__proto__", "forbidden_key"],
       ["constructor", "forbidden_key"],
     ]);
-    expect(errors[0].message).toBe('提交的答案中含有不允许的键 "__proto__"');
+    expect(errors[0]?.message).toBe('提交的答案中含有不允许的键 "__proto__"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const nested = JSON.parse(JSON.stringify(base()).replace('"quality":{', '"quality":{"__proto__":{"polluted":1},')) as unknown;
     expect(expectError(nested, "quality", "forbidden_key", "en").message).toBe('Forbidden key "__proto__" in “Teaching quality”');
@@ -499,7 +499,7 @@ describe("getPlan", () => {
     ).rejects.toThrow("db down");
     await expect(getPlan(3, async () => ({ elements: [{ type: "paneldynamic", name: "p" }] }))).rejects.toThrow(/not supported/);
     expect(planCache.size).toBe(1);
-    expect((await getPlan(2, async () => tiny(2))).questions[0].name).toBe("q2");
+    expect((await getPlan(2, async () => tiny(2))).questions[0]?.name).toBe("q2");
   });
 
   it("keeps at most PLAN_CACHE_LIMIT plans, least recently used out first", async () => {

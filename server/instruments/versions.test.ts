@@ -21,6 +21,8 @@ import {
   retireVersion,
 } from "./versions";
 import { expectDomainError, refusalOf } from "../test/errors";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 const bi = (zh: string, en: string) => ({ default: zh, en });
 const agree = [
@@ -107,7 +109,7 @@ describe("createVersion", () => {
     expect(v.file.survey).toEqual(sampleFile().survey);
     // Stored as json: the file keeps its order of keys (the checker's order at the top).
     expect(Object.keys(v.file)).toEqual(["key", "kind", "name", "indicators", "items", "unscored", "survey"]);
-    expect(Object.keys((v.file.survey as { pages: { elements: object[] }[] }).pages[0].elements[0])).toEqual([
+    expect(Object.keys(at(at((v.file.survey as { pages: { elements: object[] }[] }).pages, 0).elements, 0))).toEqual([
       "type",
       "name",
       "title",
@@ -115,7 +117,7 @@ describe("createVersion", () => {
       "choices",
     ]);
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
-    const [row] = await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, r.versionId));
+    const row = one(await db.select().from(instrumentVersions).where(eq(instrumentVersions.id, r.versionId)));
     expect(row.indicators).toEqual({ indicators: sampleFile().indicators, items: sampleFile().items, unscored: [] });
 
     // Same content with keys in another order: unchanged.
@@ -127,7 +129,7 @@ describe("createVersion", () => {
     const r2 = await createVersion(
       db,
       sampleFile((f) => {
-        f.survey.pages[0].elements[0].title = bi("教师备课非常充分", "Very well prepared");
+        at(at(f.survey.pages, 0).elements, 0).title = bi("教师备课非常充分", "Very well prepared");
       }),
       s.people.quality.id,
     );
@@ -159,8 +161,8 @@ describe("createVersion", () => {
     expect(instrumentHash(a)).not.toBe(
       instrumentHash(
         sampleFile((f) => {
-          f.items[1].weight = 0.4;
-          f.items[2].weight = 0.6;
+          at(f.items, 1).weight = 0.4;
+          at(f.items, 2).weight = 0.6;
         }) as never,
       ),
     );
@@ -170,7 +172,7 @@ describe("createVersion", () => {
     [
       "weights not summing to 1",
       (f: ReturnType<typeof base>) => {
-        f.indicators[0].weight = 0.5;
+        at(f.indicators, 0).weight = 0.5;
       },
       "indicators",
       /0\.5|1\.1/,
@@ -178,7 +180,7 @@ describe("createVersion", () => {
     [
       "a missing translation",
       (f: ReturnType<typeof base>) => {
-        f.survey.pages[0].elements[1].title = { default: "讲解清楚" };
+        at(at(f.survey.pages, 0).elements, 1).title = { default: "讲解清楚" };
       },
       "survey.pages[0].elements[1].title.en",
       /英文/,
@@ -186,7 +188,7 @@ describe("createVersion", () => {
     [
       "an unknown SurveyJS type (jsonErrors)",
       (f: ReturnType<typeof base>) => {
-        f.survey.pages[0].elements[3].type = "commentx";
+        at(at(f.survey.pages, 0).elements, 3).type = "commentx";
       },
       "survey.pages[0].elements[3].type",
       /commentx/,
@@ -194,7 +196,7 @@ describe("createVersion", () => {
     [
       "an item for a missing question",
       (f: ReturnType<typeof base>) => {
-        f.items[0].question = "q9";
+        at(f.items, 0).question = "q9";
       },
       "items[0].question",
       /q9/,
@@ -223,7 +225,7 @@ describe("createVersion", () => {
 
   it("problems are described in the caller's language", async () => {
     const bad = sampleFile((f) => {
-      f.indicators[0].weight = 0.5;
+      at(f.indicators, 0).weight = 0.5;
     });
     const details = async (locale: "zh" | "en") =>
       (await expectDomainError(createVersion(db, bad, null, locale), { code: "instruments.errors.invalidFile" })).details as {
@@ -260,7 +262,7 @@ describe("createVersion", () => {
       "zh",
     );
     expect(check.ok).toBe(false);
-    expect(check.problems[0].path).toBe("kind");
+    expect(check.problems[0]?.path).toBe("kind");
   });
 
   it("checkUpload reports problems, or the version an identical file equals", async () => {
@@ -396,17 +398,17 @@ describe("diffVersion", () => {
     const v2 = await createVersion(
       db,
       sampleFile((f) => {
-        f.items[1].weight = 0.3;
-        f.items[2].weight = 0.7;
+        at(f.items, 1).weight = 0.3;
+        at(f.items, 2).weight = 0.7;
       }),
       s.people.quality.id,
     );
     const v3 = await createVersion(
       db,
       sampleFile((f) => {
-        f.items[1].weight = 0.3;
-        f.items[2].weight = 0.7;
-        f.survey.pages[0].elements[2].isRequired = true;
+        at(f.items, 1).weight = 0.3;
+        at(f.items, 2).weight = 0.7;
+        at(at(f.survey.pages, 0).elements, 2).isRequired = true;
       }),
       s.people.quality.id,
     );
@@ -449,7 +451,7 @@ describe("importLibrary", () => {
       ["unchanged", true],
     ]);
     expect(await count()).toBe(2);
-    const v = await getVersion(db, first[0].versionId);
+    const v = await getVersion(db, at(first, 0).versionId);
     expect(v).toMatchObject({ status: "approved", approvalNote: "示范数据：视同专家组审议通过" });
     // Without approvedBy: drafts.
     const drafts = await importLibrary(db, [
@@ -466,7 +468,7 @@ describe("importLibrary", () => {
         sampleFile(),
         sampleFile((f) => {
           f.key = "bad";
-          f.indicators[0].weight = 0.9;
+          at(f.indicators, 0).weight = 0.9;
         }),
       ]),
       { code: "instruments.errors.invalidFile" },
