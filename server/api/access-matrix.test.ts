@@ -6,6 +6,7 @@ import { DomainError } from "../kernel/errors";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { appRouter, createCaller } from "./root";
 import type { Access } from "./trpc";
+import { one } from "@/db/query";
 
 // Every role (and an anonymous caller) against every procedure of the router, generated from
 // appRouter: the access gate lets through exactly the roles the procedure declares (its meta),
@@ -25,15 +26,17 @@ beforeAll(async () => {
   ({ db, s } = await freshSchool());
   // One person per role holding that role only (unit roles in unit A, school roles school-wide).
   for (const role of ROLES) {
-    const [p] = await db
-      .insert(persons)
-      .values({
-        number: `M-${role}`,
-        name: role,
-        kind: role === "student" || role === "info_officer" ? "student" : "staff",
-        unitId: s.unitA.id,
-      })
-      .returning();
+    const p = one(
+      await db
+        .insert(persons)
+        .values({
+          number: `M-${role}`,
+          name: role,
+          kind: role === "student" || role === "info_officer" ? "student" : "staff",
+          unitId: s.unitA.id,
+        })
+        .returning(),
+    );
     await db.insert(roleGrants).values({ personId: p.id, role, unitId: role === "unit_admin" || role === "leader" ? s.unitA.id : null });
     users.set(role, await sessionOf(db, p));
   }

@@ -6,6 +6,8 @@ import { tinyInstrument } from "../campaigns/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { appRouter, createCaller } from "./root";
 import { refusalOf } from "../test/errors";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 // Sign-in attempts at a fixed instant: the throttle counts failures in a window before it.
 const SIGN_IN_AT = new Date("2026-11-22T08:00:00Z");
@@ -94,9 +96,9 @@ describe("students' personal records", () => {
     }));
 
   it("HR and leaders are refused a student's record and the list of people", async () => {
-    const [leader] = await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning();
+    const leader = one(await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning());
     await db.insert(roleGrants).values({ personId: leader.id, role: "leader" });
-    const [dean] = await db.insert(persons).values({ number: "L002", name: "院长", kind: "staff", unitId: s.unitA.id }).returning();
+    const dean = one(await db.insert(persons).values({ number: "L002", name: "院长", kind: "staff", unitId: s.unitA.id }).returning());
     await db.insert(roleGrants).values({ personId: dean.id, role: "leader", unitId: s.unitA.id });
     const before = await views();
     for (const p of [s.people.hr, leader, dean]) {
@@ -153,12 +155,12 @@ describe("text that cannot be stored, in tRPC inputs", () => {
 
   it("a lone surrogate anywhere in an uploaded instrument is a 400 naming its path", async () => {
     const file = tinyInstrument("student_evaluation", "_x");
-    file.survey.pages[0].elements[0].title = { default: "总体\ud800满意", en: "Satisfied" };
+    at(at(file.survey.pages, 0).elements, 0).title = { default: "总体\ud800满意", en: "Satisfied" };
     const r = await refusalOf((await as(s.people.quality)).instruments.upload({ file }));
     expect(r.code).toBe("BAD_REQUEST");
     expect(r.message).toContain("file.survey.pages[0].elements[0].title.default");
     // The same file with the text mended goes through.
-    file.survey.pages[0].elements[0].title = { default: "总体满意", en: "Satisfied" };
+    at(at(file.survey.pages, 0).elements, 0).title = { default: "总体满意", en: "Satisfied" };
     expect((await (await as(s.people.quality)).instruments.upload({ file })).status).toBe("created");
   });
 });

@@ -6,6 +6,8 @@ import { CLOSES, DURING, endOfTermCampaign, OPENS, openedCampaign } from "../tes
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
 import { refusalOf } from "../test/errors";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 // respond.form hands out an instrument version's survey: only a version the caller answers
 // in an open campaign (their own eligibility or observation assignment), any version to
@@ -36,17 +38,16 @@ describe("respond.form", () => {
   });
 
   it("someone eligible for nothing in the campaign reads nothing of it", async () => {
-    const [outsider] = await db
-      .insert(persons)
-      .values({ number: "2099001", name: "外人", kind: "student", unitId: s.unitA.id })
-      .returning();
+    const outsider = one(
+      await db.insert(persons).values({ number: "2099001", name: "外人", kind: "student", unitId: s.unitA.id }).returning(),
+    );
     expect((await refusalOf((await as(outsider)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
     // HR reads results, not instruments.
     expect((await refusalOf((await as(s.people.hr)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
   });
 
   it("a teacher reads the self-evaluation version of their campaign; an observer the version of their group", async () => {
-    const selfVersion = (await (await as(s.people.teacherA)).respond.selfEvaluations())[0].versionId;
+    const selfVersion = at(await (await as(s.people.teacherA)).respond.selfEvaluations(), 0).versionId;
     expect((await (await as(s.people.teacherA)).respond.form({ versionId: selfVersion })).versionId).toBe(selfVersion);
     // The teacher is no student of the campaign: its student version is not theirs.
     expect((await refusalOf((await as(s.people.teacherA)).respond.form({ versionId: eot.versionId }))).code).toBe("NOT_FOUND");
@@ -63,7 +64,9 @@ describe("respond.form", () => {
         { raterGroup: "peer", instrumentVersionId: other.peer_evaluation },
       ],
     });
-    await db.insert(observationAssignments).values({ targetId: peers.targets[0].id, observerId: s.people.teacherB.id, raterGroup: "peer" });
+    await db
+      .insert(observationAssignments)
+      .values({ targetId: at(peers.targets, 0).id, observerId: s.people.teacherB.id, raterGroup: "peer" });
     expect((await (await as(s.people.teacherB)).respond.form({ versionId: other.peer_evaluation })).versionId).toBe(other.peer_evaluation);
     expect((await refusalOf((await as(s.people.teacherA)).respond.form({ versionId: other.peer_evaluation }))).code).toBe("NOT_FOUND");
   });

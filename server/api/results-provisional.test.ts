@@ -8,6 +8,7 @@ import { anotherCampaign, answersFor, fileOfGroup, respond, rng, scoringCampaign
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
 import { refusalOf } from "../test/errors";
+import { one } from "@/db/query";
 
 // Figures derived from a campaign that has not closed are provisional: the quality office
 // sees them, marked so; HR, leaders and unit admins see none of them.
@@ -18,6 +19,13 @@ let db: Db;
 let s: School;
 let done: ScoringCampaign;
 let running: ScoringCampaign;
+
+/** The campaign's target in a section the scoring fixture has. */
+function targetOf(campaign: ScoringCampaign, sectionCode: string) {
+  const target = campaign.targets[sectionCode];
+  if (!target) throw new Error(`no target in section ${sectionCode}`);
+  return target;
+}
 let policyId: number;
 let leader: { id: number };
 const NOW = new Date("2027-01-20T08:00:00Z");
@@ -55,7 +63,7 @@ beforeAll(async () => {
     Array.from({ length: 6 }, () => answersFor(fileOfGroup("student"), 0.6, r)),
   );
   await quality.scoring.recompute({ schoolYear: "2026-2027" });
-  const [p] = await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning();
+  const p = one(await db.insert(persons).values({ number: "L001", name: "校领导", kind: "staff", unitId: s.school.id }).returning());
   await db.insert(credentials).values({ personId: p.id, passwordHash: "x" });
   await db.insert(roleGrants).values({ personId: p.id, role: "leader" });
   leader = p;
@@ -97,12 +105,12 @@ describe("figures of a running campaign", () => {
         expect(x.mean).not.toBeNull(); // its own figures are final
         expect(x).toMatchObject({ provisional: false, pending: true, reliability: null, ebScore: null, norm: null });
       }
-      const target = running.targets["CS101-01"];
+      const target = targetOf(running, "CS101-01");
       expect(await refusalOf(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" }))).toMatchObject({
         code: "FORBIDDEN",
         message: expect.stringContaining("尚未结束"),
       });
-      const detail = await caller.scoring.target({ policyId, targetId: done.targets["CS101-01"].id, raterGroup: "student" });
+      const detail = await caller.scoring.target({ policyId, targetId: targetOf(done, "CS101-01").id, raterGroup: "student" });
       expect(detail.figures).toMatchObject({ reliability: null, ebScore: null, norm: null });
       expect(detail.pending).toBe(true);
       expect((await caller.scoring.reliability({ policyId })).filter((x) => x.group === "student")).toEqual([]);

@@ -10,6 +10,13 @@ import { refusalOf } from "../test/errors";
 let db: Db;
 let s: School;
 let c: ScoringCampaign;
+
+/** The campaign's target in a section the scoring fixture has. */
+function targetOf(campaign: ScoringCampaign, sectionCode: string) {
+  const target = campaign.targets[sectionCode];
+  if (!target) throw new Error(`no target in section ${sectionCode}`);
+  return target;
+}
 let policyId: number;
 const NOW = new Date("2027-01-20T08:00:00Z");
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") =>
@@ -55,7 +62,7 @@ describe("scoring router", () => {
   it("a teacher reads only their own results, once the campaign is published, and small groups show n only", async () => {
     const teacherA = await as(s.people.teacherA);
     expect((await teacherA.scoring.mine()).targets).toEqual([]);
-    const t = c.targets["CS101-01"];
+    const t = targetOf(c, "CS101-01");
     expect(await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: t.id, raterGroup: "student" }))).toMatchObject({
       code: "FORBIDDEN",
     });
@@ -74,10 +81,10 @@ describe("scoring router", () => {
     }
     // teacher B's section is not teacher A's
     expect(
-      await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: c.targets["EN101-01"].id, raterGroup: "student" })),
+      await refusalOf(teacherA.scoring.myTarget({ policyId, targetId: targetOf(c, "EN101-01").id, raterGroup: "student" })),
     ).toMatchObject({ code: "FORBIDDEN" });
     const teacherB = await as(s.people.teacherB);
-    const small = await teacherB.scoring.myTarget({ policyId, targetId: c.targets["EN102-01"].id, raterGroup: "student" });
+    const small = await teacherB.scoring.myTarget({ policyId, targetId: targetOf(c, "EN102-01").id, raterGroup: "student" });
     expect(small).toMatchObject({ reported: false, n: 1, figures: null, items: [] });
     expect((await teacherB.scoring.mine()).targets.find((x) => x.sectionCode === "EN102-01")).toMatchObject({
       reported: false,
@@ -86,8 +93,8 @@ describe("scoring router", () => {
   });
 
   it("a look at one teacher's result page by anyone but the teacher is in the teacher's view log; the teacher's own look and a refused one are not", async () => {
-    const t = c.targets["CS101-01"],
-      en = c.targets["EN101-01"];
+    const t = targetOf(c, "CS101-01"),
+      en = targetOf(c, "EN101-01");
     const before = (await (await as(s.people.teacherA)).appraisal.views({})).length;
     const beforeB = (await (await as(s.people.teacherB)).appraisal.views({})).length;
     await (await as(s.people.quality)).scoring.target({ policyId, targetId: t.id, raterGroup: "student" });
