@@ -1,8 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryOne, queryRows } from "@/db/query";
 import { commentDecisions, improvementItems, resultViews, studentComments } from "@/db/schema";
+import { at } from "@/server/shared/indexed";
 import { createCaller } from "../api/root";
 import { publishCampaign } from "../campaigns/campaigns";
 import { expectDomainError, refusalOf } from "../test/errors";
@@ -108,10 +109,9 @@ describe("the minimum of raters", () => {
     expect(all.total).toBe(10); // section A only
     expect(all.items.some((i) => i.original === "刘老师的课很好")).toBe(false);
     expect((await list(s.people.adminB)).total).toBe(0);
-    const [hiddenB] = await db
-      .select({ id: studentComments.id })
-      .from(studentComments)
-      .where(eq(studentComments.targetId, setup.targetB.id));
+    const hiddenB = one(
+      await db.select({ id: studentComments.id }).from(studentComments).where(eq(studentComments.targetId, setup.targetB.id)),
+    );
     await expectDomainError(decideComments(db, NOW, quality, { campaignId: setup.campaignId, ids: [hiddenB.id], decision: "released" }), {
       code: "comments.errors.notFound",
       kind: "NOT_FOUND",
@@ -164,7 +164,11 @@ describe("decisions", () => {
     ]);
     // the escalation issued a rectification order for unit A's course, linked to its decision row
     expect(esc.orders).toHaveLength(1);
-    const [order] = await db.select().from(improvementItems).where(eq(improvementItems.id, esc.orders[0]));
+    const [order] = await db
+      .select()
+      .from(improvementItems)
+      .where(eq(improvementItems.id, at(esc.orders, 0)));
+    if (!order) throw new Error("the escalation's order is not stored");
     const escalation = log.find((l) => l.decision === "escalated")!;
     expect(order).toMatchObject({
       source: "comment",
@@ -200,7 +204,8 @@ describe("decisions", () => {
     await publishCampaign(db, c, NOW);
     const mine = await releasedCommentsOf(db, s.people.teacherA.id);
     expect(mine).toHaveLength(1);
-    const texts = mine[0].questions.flatMap((q) => q.texts).sort();
+    const { questions } = at(mine, 0);
+    const texts = questions.flatMap((q) => q.texts).sort();
     expect(texts).toEqual(
       [
         "作业太多了，有事打我电话13812345678",
@@ -212,7 +217,7 @@ describe("decisions", () => {
         "讲解清楚，例题丰富",
       ].sort(),
     );
-    expect(mine[0].questions.map((q) => q.question).sort()).toEqual(["strengths", "suggestions"]);
+    expect(questions.map((q) => q.question).sort()).toEqual(["strengths", "suggestions"]);
     expect(JSON.stringify(mine)).not.toMatch(/这门课太垃圾了|20240003/);
   });
 
@@ -223,7 +228,7 @@ describe("decisions", () => {
       code: "comments.errors.editOne",
     });
     await expectDomainError(
-      decideComments(db, NOW, quality, { campaignId: setup.campaignId, ids: [ids[0]], decision: "hidden", text: "改" }),
+      decideComments(db, NOW, quality, { campaignId: setup.campaignId, ids: [at(ids, 0)], decision: "hidden", text: "改" }),
       { code: "comments.errors.editOne" },
     );
     expect(await db.select().from(commentDecisions)).toEqual([]);
@@ -243,7 +248,7 @@ describe("who reviews", () => {
     expect((await list(s.people.adminB)).total).toBe(0);
     expect(await reviewCampaigns(db, await as(s.people.adminB))).toEqual([]);
     expect((await reviewCampaigns(db, await as(s.people.adminA))).map((c) => c.counts.total)).toEqual([10]);
-    const id = (await list(s.people.quality)).items[0].id;
+    const id = at((await list(s.people.quality)).items, 0).id;
     await expectDomainError(
       decideComments(db, NOW, await as(s.people.adminB), { campaignId: setup.campaignId, ids: [id], decision: "hidden" }),
       { code: "comments.errors.otherUnit", kind: "FORBIDDEN" },
@@ -258,14 +263,14 @@ describe("who reviews", () => {
       /your unit/,
     );
     expect(await db.select().from(commentDecisions)).toEqual([]);
-    expect((await db.select().from(studentComments).where(eq(studentComments.id, id)))[0].decision).toBe("pending");
+    expect((await db.select().from(studentComments).where(eq(studentComments.id, id)))[0]?.decision).toBe("pending");
     // unit A's admin may
     await decideComments(db, NOW, await as(s.people.adminA), { campaignId: setup.campaignId, ids: [id], decision: "hidden" });
   });
 
   it("a bulk decision with one comment out of scope changes nothing", async () => {
     const a = (await list(s.people.quality)).items.map((i) => i.id).slice(0, 3);
-    const [b] = await db.select({ id: studentComments.id }).from(studentComments).where(eq(studentComments.targetId, setup.targetB.id));
+    const b = one(await db.select({ id: studentComments.id }).from(studentComments).where(eq(studentComments.targetId, setup.targetB.id)));
     await expectDomainError(
       decideComments(db, NOW, await as(s.people.adminA), { campaignId: setup.campaignId, ids: [...a, b.id], decision: "released" }),
       { code: "comments.errors.notFound", kind: "NOT_FOUND" },
@@ -305,7 +310,7 @@ describe("publication waits for the review", () => {
       message: "学生评语尚未审核完毕（10 条中还有 10 条待审核），审核完成后才能发布结果。",
     });
     expect((await refusalOf(en.campaigns.publish({ id: setup.campaignId }))).message).toContain("10 of 10 pending");
-    const [{ state }] = await queryRows(db, { state: col.text }, sql`select state from campaigns where id = ${setup.campaignId}`);
+    const { state } = await queryOne(db, { state: col.text }, sql`select state from campaigns where id = ${setup.campaignId}`);
     expect(state).toBe("closed");
     const ids = (await list(s.people.quality)).items.map((c) => c.id);
     await decideComments(db, NOW, await as(s.people.quality), { campaignId: setup.campaignId, ids, decision: "released" });

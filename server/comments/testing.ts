@@ -9,13 +9,14 @@ import { CLOSES, LATER, OPENS, SECRET, openedCampaign, studentTokens } from "../
 import type { School } from "../test/fixtures";
 import { submitResponse } from "../anonymity/submit";
 import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 export const AFTER_CLOSE = new Date("2027-01-16T02:00:00Z");
 
 /** The tiny student instrument with the free-text questions "strengths" and "suggestions". */
 export async function commentVersion(db: Db, approverId: number): Promise<number> {
   const file = tinyInstrument("student_evaluation", "_comments");
-  file.survey.pages[0].elements.push(
+  at(file.survey.pages, 0).elements.push(
     { type: "comment", name: "strengths", title: { default: "最值得肯定的方面", en: "Strengths" } } as never,
     { type: "comment", name: "suggestions", title: { default: "改进建议", en: "Suggestions" } } as never,
   );
@@ -65,8 +66,8 @@ export async function closedWithComments(db: Db, s: School, answersA: Answer[], 
   const targetA = c.targets.find((t) => t.sectionId === s.secA.id)!;
   const targetB = c.targets.find((t) => t.sectionId === s.secB.id)!;
   const raters = [s.people.studentA.id, ...students.map((x) => x.id), s.people.studentB.id];
-  for (let i = 0; i < raters.length; i++) {
-    for (const t of await studentTokens(db, c.id, raters[i])) {
+  for (const [i, rater] of raters.entries()) {
+    for (const t of await studentTokens(db, c.id, rater)) {
       const a = t.targetId === targetA.id ? answersA[i % answersA.length] : answerB;
       await submitResponse(
         db,

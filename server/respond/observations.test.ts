@@ -2,7 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, observationAssignments, observationRecords } from "@/db/schema";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 import { responseRates } from "../campaigns/rates";
 import { tinyVersions } from "../campaigns/testing";
 import { CLOSES, DURING, LATER, OPENS, endOfTermCampaign, openedCampaign } from "../test/collection";
@@ -29,10 +30,12 @@ beforeEach(async () => {
   });
   campaignId = c.id;
   const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
-  [{ id: assignmentId }] = await db
-    .insert(observationAssignments)
-    .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor", plannedOn: "2026-12-29" })
-    .returning({ id: observationAssignments.id });
+  ({ id: assignmentId } = one(
+    await db
+      .insert(observationAssignments)
+      .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor", plannedOn: "2026-12-29" })
+      .returning({ id: observationAssignments.id }),
+  ));
 });
 
 // The tiny form has no date question: the record's day is the day of submission (DURING: 2026-12-28).
@@ -66,7 +69,7 @@ describe("class observation records (named)", () => {
       select observer_id, observed_on::text as observed_on, answers, comment from observation_records where id = ${r.recordId}`,
     );
     expect(row).toMatchObject({ observer_id: s.people.teacherB.id, observed_on: "2026-12-28", answers: { q1: 5 }, comment: "讲解清楚" });
-    expect((await myObservations(db, s.people.teacherB.id, DURING))[0].done).toBe(true);
+    expect((await myObservations(db, s.people.teacherB.id, DURING))[0]?.done).toBe(true);
     await expectDomainError(submitObservation(db, s.people.teacherB.id, record(), "zh", LATER), {
       kind: "CONFLICT",
       code: "respond.observe.errors.alreadyDone",
@@ -97,7 +100,7 @@ describe("self-evaluation (named: it is about the teacher)", () => {
     const c = await endOfTermCampaign(db, s, { self: true, name: "期末评教（含自评）" });
     const tasks = await mySelfEvaluations(db, s.people.teacherA.id, DURING);
     expect(tasks.map((x) => [x.campaignId, x.courseName, x.done])).toEqual([[c.id, "程序设计基础", false]]);
-    const targetId = tasks[0].targetId;
+    const targetId = at(tasks, 0).targetId;
     await expectDomainError(submitSelfEvaluation(db, s.people.teacherB.id, { targetId, answers: { q1: 5 } }, "zh", DURING), {
       kind: "NOT_FOUND",
       code: "respond.observe.errors.notFound",
@@ -118,7 +121,7 @@ describe("self-evaluation (named: it is about the teacher)", () => {
       sql`select rater_group::text as rater_group, answers from responses where target_id = ${targetId}`,
     );
     expect(rows).toEqual([{ rater_group: "self", answers: { q1: 5 } }]);
-    expect((await mySelfEvaluations(db, s.people.teacherA.id, DURING))[0].done).toBe(true);
+    expect((await mySelfEvaluations(db, s.people.teacherA.id, DURING))[0]?.done).toBe(true);
     expect(await mySelfEvaluations(db, s.people.teacherA.id, CLOSES)).toEqual([]);
     // A self-evaluation is not a student's response: the rates do not count it.
     const rates = await responseRates(db, c.id, "section");

@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaignTargets, eligibility, persons, sectionTeachers, targetKeys } from "@/db/schema";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 import { verifyToken } from "../anonymity/blind";
 import { fromBase64 } from "@/server/shared/anonymity/client";
 import { generateAssignments } from "../campaigns/assign";
@@ -19,7 +21,7 @@ let teacherA2: { id: number };
 /** secA is co-taught by 王老师 (two targets); the campaign has self-evaluation too (teachers' own eligibility). */
 beforeEach(async () => {
   ({ db, s } = await freshSchool());
-  [teacherA2] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
+  teacherA2 = one(await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning());
   await db.insert(sectionTeachers).values({ sectionId: s.secA.id, personId: teacherA2.id, role: "co" });
   eot = await endOfTermCampaign(db, s, { self: true });
 });
@@ -42,8 +44,8 @@ describe("pendingForPerson", () => {
       versionId: eot.versionId,
     });
     // By course and section (teachers of one section in the database's collation order).
-    expect(b[0].targets.map((x) => x.courseCode)).toEqual(["CS101", "CS101", "EN101"]);
-    expect([...b[0].targets].sort((x, y) => x.targetId - y.targetId)).toEqual(
+    expect(b[0]?.targets.map((x) => x.courseCode)).toEqual(["CS101", "CS101", "EN101"]);
+    expect([...at(b, 0).targets].sort((x, y) => x.targetId - y.targetId)).toEqual(
       [
         {
           targetId: target(s.secA.id, s.people.teacherA.id),

@@ -4,7 +4,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { campaignTargets, courses, enrolments, persons, roleGrants, sectionTeachers, sections } from "@/db/schema";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 import { generateAssignments } from "../campaigns/assign";
 import { createCampaign } from "../campaigns/campaigns";
 import type { InstrumentKind, RaterGroup } from "../campaigns/kinds";
@@ -49,7 +50,9 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
     "supervisor_observation",
     "peer_evaluation",
   ]);
-  const [teacherC] = await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning();
+  const teacherC = one(
+    await db.insert(persons).values({ number: "T003", name: "王老师", kind: "staff", unitId: s.officeA.id }).returning(),
+  );
   await db.insert(roleGrants).values({ personId: teacherC.id, role: "teacher" });
   const [cs102, cs103, en102] = await db
     .insert(courses)
@@ -59,6 +62,7 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
       { code: "EN102", name: "英语写作", unitId: s.unitB.id, programmeId: s.progB.id, type: "core" },
     ])
     .returning();
+  if (!cs102 || !cs103 || !en102) throw new Error("the three courses were not all stored");
   const more = await db
     .insert(sections)
     .values([
@@ -68,9 +72,9 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
     ])
     .returning();
   await db.insert(sectionTeachers).values([
-    { sectionId: more[0].id, personId: s.people.teacherA.id },
-    { sectionId: more[1].id, personId: teacherC.id },
-    { sectionId: more[2].id, personId: s.people.teacherB.id },
+    { sectionId: at(more, 0).id, personId: s.people.teacherA.id },
+    { sectionId: at(more, 1).id, personId: teacherC.id },
+    { sectionId: at(more, 2).id, personId: s.people.teacherB.id },
   ]);
   const all = [s.secA, s.secB, ...more];
   for (const [i, sec] of all.entries()) {
@@ -129,6 +133,13 @@ export async function scoringCampaign(db: Db, s: School, opts: { perSection?: nu
 
 export type ScoringCampaign = Awaited<ReturnType<typeof scoringCampaign>>;
 
+/** The campaign's target of a section (one teacher per section), by the section's code; throws if there is none. */
+export function targetOf(c: Pick<ScoringCampaign, "targets">, sectionCode: string) {
+  const target = c.targets[sectionCode];
+  if (!target) throw new Error(`no target for section ${sectionCode}`);
+  return target;
+}
+
 /**
  * Another end-of-term campaign of the same term, sections and instrument versions as `c`,
  * generated and left open (or closed): a campaign still running beside a finished one.
@@ -170,7 +181,7 @@ export async function anotherCampaign(db: Db, s: School, c: ScoringCampaign, opt
 let seq = 0;
 /** Stores answers as responses of a target and group through storeResponses; returns how many were stored. */
 export async function respond(db: Db, c: ScoringCampaign, sectionCode: string, group: RaterGroup, answers: Record<string, unknown>[]) {
-  const t = c.targets[sectionCode];
+  const t = targetOf(c, sectionCode);
   const rows: NewResponse[] = answers.map((a) => ({
     targetId: t.id,
     raterGroup: group,

@@ -1,12 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { improvementItems, persons, scoringPolicies, teacherComposites, terms, warnings, type WarningEvidence } from "@/db/schema";
+import { at } from "@/server/shared/indexed";
 import { createCaller } from "../api/root";
 import { recompute } from "../scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "../scoring/policies";
-import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
+import { answersFor, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
 import { refusalOf, expectDomainError } from "../test/errors";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { approveRuleSet, createRuleSet, rulesInForce, type RuleSetInput } from "./rules";
@@ -151,7 +152,7 @@ describe("evaluation after a recompute", () => {
     expect(obs).toMatchObject({
       teacherId: s.people.teacherB.id,
       sectionId: s.secB.id,
-      subjectKey: `target:${c.targets["EN101-01"].id}:supervisor`,
+      subjectKey: `target:${targetOf(c, "EN101-01").id}:supervisor`,
     });
     expect(obs.evidence).toMatchObject({ figure: "observation_score", n: 3, group: "supervisor" });
     // nobody rated teacher C: no composite, no composite warning
@@ -166,10 +167,10 @@ describe("evaluation after a recompute", () => {
     await rules({ rules: [{ key: "low", name: "综合得分低于80", kind: "composite_below", params: { threshold: 80 }, deadlineDays: 20 }] });
     const p = await scores();
     await recompute(db, p, { trigger: "command", now: () => NOW });
-    const [w] = await allWarnings();
+    const w = at(await allWarnings(), 0);
     const made = await convertWarning(db, NOW, s.people.quality, { warningId: w.id });
     expect(made.created).toBe(true);
-    const [o] = await db.select().from(improvementItems);
+    const o = one(await db.select().from(improvementItems));
     expect(o).toMatchObject({
       source: "warning",
       sourceRef: { kind: "warning", id: w.id },
@@ -244,28 +245,34 @@ describe("evaluation after a recompute", () => {
   it("a drop from the previous term larger than the amount and the combined 95 % intervals", async () => {
     const p = await scores();
     await recompute(db, p, { trigger: "command", now: () => NOW });
-    const [mine] = await db
-      .select()
-      .from(teacherComposites)
-      .where(sql`${teacherComposites.teacherId} = ${s.people.teacherA.id} and ${teacherComposites.termId} is not null`);
+    const mine = one(
+      await db
+        .select()
+        .from(teacherComposites)
+        .where(sql`${teacherComposites.teacherId} = ${s.people.teacherA.id} and ${teacherComposites.termId} is not null`),
+    );
     const se = (mine.composite as { se: number | null }).se;
     expect(se).not.toBeNull();
     // the previous term under its own year's policy: well above, with the same standard error
-    const [prevTerm] = await db
-      .insert(terms)
-      .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
-      .returning();
-    const [old] = await db
-      .insert(scoringPolicies)
-      .values({
-        schoolYear: "2025-2026",
-        version: 1,
-        hash: "h",
-        status: "approved",
-        approvedAt: NOW,
-        policy: defaultPolicy("2025-2026"),
-      })
-      .returning();
+    const prevTerm = one(
+      await db
+        .insert(terms)
+        .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
+        .returning(),
+    );
+    const old = one(
+      await db
+        .insert(scoringPolicies)
+        .values({
+          schoolYear: "2025-2026",
+          version: 1,
+          hash: "h",
+          status: "approved",
+          approvedAt: NOW,
+          policy: defaultPolicy("2025-2026"),
+        })
+        .returning(),
+    );
     const before = mine.score! + 30;
     await db.insert(teacherComposites).values({
       policyId: old.id,
@@ -285,7 +292,7 @@ describe("evaluation after a recompute", () => {
     await evaluateWarnings(db, NOW, { policyId: p.id, schoolYear: "2026-2027", outOf: 100 });
     const ws = await allWarnings();
     expect(ws).toHaveLength(1);
-    const e: WarningEvidence = ws[0].evidence;
+    const e: WarningEvidence = at(ws, 0).evidence;
     expect(ws[0]).toMatchObject({ ruleKey: "drop", teacherId: s.people.teacherA.id });
     expect(e).toMatchObject({ figure: "teacher_composite", threshold: 5, previousTermId: prevTerm.id });
     expect(e.drop).toBeCloseTo(30, 1);
