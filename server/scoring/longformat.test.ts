@@ -34,7 +34,7 @@ describe("long format", () => {
     expect(d.targets).toHaveLength(2);
     const [a, b] = d.targets;
     expect(a).toMatchObject({ campaign: "期末评教", section: "CS101-01", teacher: "T001", term: "2026-2027-1" });
-    expect(a.groups).toEqual([
+    expect(a?.groups).toEqual([
       {
         group: "student",
         versionLabel: "student_evaluation@1",
@@ -45,7 +45,7 @@ describe("long format", () => {
         ],
       },
     ]);
-    expect(b.groups[0]).toMatchObject({ eligible: null, responses: [{ response: "3", answers: { overall: 0.2 } }] });
+    expect(b?.groups[0]).toMatchObject({ eligible: null, responses: [{ response: "3", answers: { overall: 0.2 } }] });
     expect(d.versionLabels).toEqual(["student_evaluation@1"]);
     expect(d.columns).toEqual([
       "campaign",
@@ -69,7 +69,7 @@ describe("long format", () => {
       'The required column "value" is missing.',
     ]);
     const zh = await problems(`${HEAD},value\n`, "zh");
-    expect(zh[0].message).toBe("列“value”出现了两次。");
+    expect(zh[0]?.message).toBe("列“value”出现了两次。");
   });
 
   it("refuses values outside the instrument's options, unknown items and versions, bad groups; row and column given", async () => {
@@ -128,7 +128,7 @@ describe("long format", () => {
         "C,student_evaluation@1,S2,T1,student,2,q1,1,2026-2027-1",
       ].join("\n"),
     );
-    expect(terms[0].message).toContain("different terms");
+    expect(terms[0]?.message).toContain("different terms");
   });
 
   it("reads XLSX and GBK CSV alike; drops the ' that keeps a formula-like name as text", async () => {
@@ -146,19 +146,19 @@ describe("long format", () => {
       0xa9,
       ...Buffer.from(",student_evaluation@1,S1,T1,student,1,q1,1\n"),
     ]); // "期末" in GBK
-    expect(parseLongFormat(await readLongTable(new Uint8Array(gbk)), instruments).targets[0].campaign).toBe("期末");
+    expect(parseLongFormat(await readLongTable(new Uint8Array(gbk)), instruments).targets[0]?.campaign).toBe("期末");
   });
 
   it("an empty file, one with only a header, an old .xls file are refused (read as the import reads files)", async () => {
-    expect((await problems(""))[0].message).toBe("The file is empty.");
-    expect((await problems(`${HEAD}\n`))[0].message).toBe("The file holds no data.");
+    expect((await problems(""))[0]?.message).toBe("The file is empty.");
+    expect((await problems(`${HEAD}\n`))[0]?.message).toBe("The file holds no data.");
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
-    expect((await expectFailure(readLongTable(xls, "zh"), LongFormatError)).problems[0].message).toContain("不支持旧版 Excel（.xls）文件");
+    expect((await expectFailure(readLongTable(xls, "zh"), LongFormatError)).problems[0]?.message).toContain("不支持旧版 Excel（.xls）文件");
   });
 
   it("a file over the caller's byte limit is refused with the limit named", async () => {
     const big = new Uint8Array(1024 * 1024 + 1).fill(0x61);
-    expect((await expectFailure(readLongTable(big, "en", 1024 * 1024), LongFormatError)).problems[0].message).toBe(
+    expect((await expectFailure(readLongTable(big, "en", 1024 * 1024), LongFormatError)).problems[0]?.message).toBe(
       "The file is larger than the 1 MB limit.",
     );
   });

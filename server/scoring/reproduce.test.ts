@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { resetDb, testDb } from "../test/db";
@@ -16,6 +16,7 @@ import { DEMO_HISTORY_CAMPAIGN, seedDemoScores } from "./demo";
 import { resultsDocument, type ResultsDocument } from "./document";
 import { exportCsv, exportXlsx } from "./export";
 import { currentPolicy } from "./policies";
+import { at } from "@/server/shared/indexed";
 
 // The demo university's last term ("imported from the previous system"), its figures computed
 // in the app, exported, and recomputed by `npm run scores` in a process of its own.
@@ -36,7 +37,7 @@ beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   await seedDemo(db, { log: () => {} });
-  const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
   const p = (await currentPolicy(db, "2025-2026"))!;
@@ -117,7 +118,7 @@ describe("npm run scores refuses bad input with the problem named, and writes no
   it("a value outside the instrument's options, with its row", () => {
     const lines = csv().split("\r\n");
     const i = lines.findIndex((l) => l.includes(",student,") && /,q1,1,/.test(l));
-    lines[i] = lines[i].replace(/,q1,1,/, ",q1,0.9,");
+    lines[i] = at(lines, i).replace(/,q1,1,/, ",q1,0.9,");
     const r = run(lines.join("\r\n"), policy(), ["--locale", "en"]);
     expect(r.status).toBe(1);
     expect(r.err).toContain(`row ${i + 1}, column value: The answer "0.9" to q1 is not one of its options`);

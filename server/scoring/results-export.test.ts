@@ -8,6 +8,7 @@ import { defaultPolicy } from "./policies";
 import { resultsWorkbook } from "./results-export";
 import { anotherCampaign, answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "./testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
+import { at } from "@/server/shared/indexed";
 
 // The results a reader sees, as an Excel workbook: HR gets the school's published results
 // (it read them, and got 403 on the only export there was), a unit admin its units', nobody a
@@ -62,10 +63,11 @@ async function read(who: { id: number }, locale: "zh" | "en" = "zh") {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.concat(chunks) as never);
   const sheet = (i: number) => {
-    const ws = wb.worksheets[i];
+    const ws = at(wb.worksheets, i);
     const rows: (string | number | null)[][] = [];
     ws.eachRow((row) => rows.push((row.values as (string | number | null)[]).slice(1)));
     const [header, ...body] = rows;
+    if (!header) throw new Error(`sheet ${i} is empty`);
     return body.map((r) => Object.fromEntries(header.map((h, k) => [String(h), r[k] ?? null])));
   };
   return { name, sheets: wb.worksheets.map((w) => w.name), targets: sheet(0), teachers: sheet(1) };

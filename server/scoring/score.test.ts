@@ -3,11 +3,14 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { instrumentFileSchema, type InstrumentFile } from "@/server/instruments/format";
+import { at } from "@/server/shared/indexed";
 import { compileScoring, scoreResponse } from "./score";
 import { expectDomainError } from "../test/errors";
 
 const name = (zh: string) => ({ zh, en: zh });
 const choices = (values: (number | string)[]) => values.map((value) => ({ value, text: String(value) }));
+/** The first question of an instrument's first page, to change its choices. */
+const firstQuestion = (f: InstrumentFile) => at(at(f.survey.pages as { elements: { choices?: unknown }[] }[], 0).elements, 0);
 
 // A: 0.6 (A1 0.5, A2 0.5), B: 0.4. q1 → A1 (1–5 and na); q2 (rating 1–5, optional) 0.4 and
 // q3 (coefficients 0.2–1.0) 0.6 → A2; the matrix m, rows r1 and r2 (columns 1–4), 0.5 each → B.
@@ -119,31 +122,31 @@ describe("scoreResponse", () => {
 
   it("refuses weights that do not sum to 1, naming where", async () => {
     const f1 = fixture();
-    f1.indicators[1].weight = 0.5;
+    at(f1.indicators, 1).weight = 0.5;
     await expectDomainError(() => compileScoring(f1), { code: "scoring.errors.weightsSum", params: { scope: "indicators", sum: 1.1 } });
     const f2 = fixture();
-    f2.indicators[0].children![1].weight = 0.4;
+    at(at(f2.indicators, 0).children ?? [], 1).weight = 0.4;
     await expectDomainError(() => compileScoring(f2), { code: "scoring.errors.weightsSum", params: { scope: "A", sum: 0.9 } });
     const f3 = fixture();
-    f3.items[2].weight = 0.5;
+    at(f3.items, 2).weight = 0.5;
     await expectDomainError(() => scoreResponse(f3, { q1: 4 }), { code: "scoring.errors.weightsSum", params: { scope: "A2", sum: 0.9 } });
   });
 
   it("refuses items it cannot score", async () => {
     const f1 = fixture();
-    f1.items[0].indicator = "A";
+    at(f1.items, 0).indicator = "A";
     await expectDomainError(() => compileScoring(f1), { code: "scoring.errors.itemIndicator", params: { item: "q1", indicator: "A" } });
     const f2 = fixture();
-    f2.items[0].question = "remarks";
+    at(f2.items, 0).question = "remarks";
     await expectDomainError(() => compileScoring(f2), { code: "scoring.errors.itemNotScorable", params: { item: "remarks" } });
     const f3 = fixture();
-    f3.items[4].row = "r9";
+    at(f3.items, 4).row = "r9";
     await expectDomainError(() => compileScoring(f3), { code: "scoring.errors.itemNotScorable", params: { item: "m/r9" } });
     const f4 = fixture();
-    (f4.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([3, "na"]);
+    firstQuestion(f4).choices = choices([3, "na"]);
     await expectDomainError(() => compileScoring(f4), { code: "scoring.errors.degenerateScale", params: { item: "q1" } });
     const f5 = fixture();
-    (f5.survey.pages as { elements: { choices?: unknown }[] }[])[0].elements[0].choices = choices([-1, 0, 1]);
+    firstQuestion(f5).choices = choices([-1, 0, 1]);
     await expectDomainError(() => compileScoring(f5), { code: "scoring.errors.degenerateScale", params: { item: "q1" } });
   });
 
@@ -163,12 +166,12 @@ describe("scoreResponse", () => {
     expect(
       scoreResponse(
         file,
-        answer((s) => s[s.length - 1]),
+        answer((s) => at(s, s.length - 1)),
       )!.total,
     ).toBeCloseTo(100, 10);
     const lowest = scoreResponse(
       file,
-      answer((s) => s[0]),
+      answer((s) => at(s, 0)),
     )!;
     expect(lowest.flags.allLowest).toBe(true);
     expect(lowest.total).toBeCloseTo(20, 10);
@@ -177,7 +180,7 @@ describe("scoreResponse", () => {
         let i = 0;
         const s = scoreResponse(
           model,
-          answer((scale) => scale[picks[i++] % scale.length]),
+          answer((scale) => at(scale, at(picks, i++) % scale.length)),
         )!;
         expect(s.total!).toBeGreaterThanOrEqual(0);
         expect(s.total!).toBeLessThanOrEqual(100 + 1e-9);

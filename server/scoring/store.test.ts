@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { observationAssignments } from "@/db/schema";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { tinyVersions } from "../campaigns/testing";
 import { submitObservation, submitSelfEvaluation } from "../respond/observations";
 import { closeCampaign } from "../campaigns/campaigns";
@@ -9,6 +9,7 @@ import { CLOSES, DURING, LATER, OPENS, SECRET, endOfTermCampaign, openedCampaign
 import { freshSchool } from "../test/fixtures";
 import { rebuildTallies, scoreMissing } from "./store";
 import { talliesBothWays } from "./testing";
+import { at } from "@/server/shared/indexed";
 
 // Every path that stores answers stores their score in the same statement (response_scores),
 // and only then: declined responses, duplicates and refusals leave no score. The tallies the
@@ -44,7 +45,7 @@ describe("scores stored with the answers", () => {
     const both = await studentTokens(db, c.id, s.people.studentB.id);
     expect(both).toHaveLength(2);
     const secA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
-    const tokens = [both.find((t) => t.targetId === secA)!, both.find((t) => t.targetId !== secA)!];
+    const tokens = [both.find((t) => t.targetId === secA)!, both.find((t) => t.targetId !== secA)!] as const;
     // tiny instrument: q1 on 5/3/1 → 100, 60, 20
     expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "stored" });
     expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "duplicate" });
@@ -117,10 +118,12 @@ describe("scores stored with the answers", () => {
       instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
     });
     const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
-    const [a] = await db
-      .insert(observationAssignments)
-      .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" })
-      .returning();
+    const a = one(
+      await db
+        .insert(observationAssignments)
+        .values({ targetId: target.id, observerId: s.people.teacherB.id, raterGroup: "supervisor" })
+        .returning(),
+    );
     await submitObservation(db, s.people.teacherB.id, { assignmentId: a.id, answers: { q1: 3 } }, "zh", DURING);
     expect(await scores(db)).toEqual([
       {
@@ -174,7 +177,7 @@ describe("scores stored with the answers", () => {
     await db.execute(sql`truncate response_scores`);
     expect(await expectTalliesFollow(db)).toEqual([]);
     // six decimal digits per option and tally: a millionth response of one kind is refused, not miscounted
-    const target = tokens[0].targetId;
+    const target = at(tokens, 0).targetId;
     await expect(
       db.execute(sql`insert into target_tallies (target_id, rater_group, kind, n, totals, counts)
       values (${target}, 'student', 0, 1000000, '{}', '{}')`),
