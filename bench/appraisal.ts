@@ -14,12 +14,13 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
 import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting, timedQueries } from "./harness";
 import type { CompositeFigures, Figures, TargetInput } from "@/server/scoring/figures";
 import { defaultPolicy, policyHash } from "@/server/scoring/policies";
 import { perRule } from "@/server/scoring/quality";
 import { storeBands } from "@/server/appraisal/store";
+import { at } from "@/server/shared/indexed";
 
 const TEACHERS = numberSetting("BENCH_TEACHERS", 2000);
 const UNITS = 40;
@@ -55,13 +56,16 @@ async function main() {
   await db.execute(sql`insert into persons (number, name, kind) values ('hr', '人事处', 'staff')`);
   await db.execute(sql`insert into role_grants (person_id, role) select id, 'hr' from persons where number = 'hr'`);
   const policy = defaultPolicy(YEAR);
-  const [p] = rowsOf<{ id: number }>(
-    await db.execute(sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
-    values (${YEAR}, 1, ${JSON.stringify(policy)}::jsonb, ${policyHash(policy)}, 'approved', now()) returning id`),
+  const policyId = await queryValue(
+    db,
+    col.int,
+    sql`insert into scoring_policies (school_year, version, policy, hash, status, approved_at)
+    values (${YEAR}, 1, ${JSON.stringify(policy)}::jsonb, ${policyHash(policy)}, 'approved', now()) returning id`,
   );
-  const policyId = Number(p.id);
-  const people = rowsOf<{ id: number; unit_id: number }>(
-    await db.execute(sql`select id, unit_id from persons where number like 'T%' order by id`),
+  const people = await queryRows(
+    db,
+    { id: col.int, unit_id: col.int },
+    sql`select id, unit_id from persons where number like 'T%' order by id`,
   );
   const r = rng(16);
   const composites: CompositeFigures[] = people.map((t) => {
@@ -72,7 +76,7 @@ async function main() {
       peer: { score: score + 1, n: 3, targets: 2, se: 3 },
     };
     return {
-      teacherId: Number(t.id),
+      teacherId: t.id,
       termId: null,
       schoolYear: YEAR,
       score,
@@ -96,20 +100,20 @@ async function main() {
   }
   const inputs: TargetInput[] = people.map((t) => ({
     key: String(t.id),
-    targetId: Number(t.id),
+    targetId: t.id,
     group: "student",
     campaignId: 1,
     periodKey: "t1",
     termId: 1,
     schoolYear: YEAR,
     versionId: 1,
-    unitId: Number(t.unit_id),
+    unitId: t.unit_id,
     courseType: "core",
     level: "undergraduate",
-    teacherId: Number(t.id),
+    teacherId: t.id,
     sectionId: 1,
     teacherOfficeId: null,
-    teacherCollegeId: Number(t.unit_id),
+    teacherCollegeId: t.unit_id,
     totals: [],
     excludable: [],
     unscored: 0,
@@ -127,9 +131,12 @@ async function main() {
     await db.transaction((tx) => storeBands(tx, { id: policyId, schoolYear: YEAR, policy }, 1, figures, inputs));
     times.push(performance.now() - t);
   }
-  const bandMs = [...times].sort((a, b) => a - b)[2];
+  const bandMs = at(
+    [...times].sort((a, b) => a - b),
+    2,
+  );
   log(`band: ${times.map((x) => x.toFixed(0)).join(", ")} ms`);
-  const [hr] = rowsOf<{ id: number }>(await db.execute(sql`select id from persons where number = 'hr'`));
+  const hr = await queryOne(db, { id: col.int }, sql`select id from persons where number = 'hr'`);
   await handle.close();
 
   // ---- over HTTP
@@ -139,10 +146,10 @@ async function main() {
   app.start();
   try {
     await app.ready(120_000);
-    const { get, load } = await timedQueries(app.origin, Number(hr.id), secret);
+    const { get, load } = await timedQueries(app.origin, hr.id, secret);
     const table = await load(200, () => get("appraisal.table", { schoolYear: YEAR, page: 1, pageSize: 20 }));
     const teacher = await load(200, (i) =>
-      get("appraisal.teacher", { teacherId: Number(people[(i * 37) % people.length].id), schoolYear: YEAR }),
+      get("appraisal.teacher", { teacherId: at(people, (i * 37) % people.length).id, schoolYear: YEAR }),
     );
     console.log(
       `bench-appraisal: teachers=${TEACHERS} band_ms=${bandMs.toFixed(0)} table_p95_ms=${percentile(table, 95).toFixed(0)} teacher_p95_ms=${percentile(teacher, 95).toFixed(0)}`,

@@ -14,7 +14,8 @@
 import { sql } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { courses, enrolments, persons, programmes, sections, terms, units } from "@/db/schema";
-import { rowsOf } from "@/server/access/scope";
+import { col, one, queryValue } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 import { defaultPgUrl, setting } from "./harness";
 import { databaseUrl, recreateDatabase } from "./seed";
 import { computeAttainment, type Strength } from "@/server/attainment/compute";
@@ -45,12 +46,14 @@ async function main() {
   const { db } = handle;
   try {
     const t0 = performance.now();
-    const [school] = await db.insert(units).values({ code: "S", name: "基准大学", kind: "school" }).returning();
-    const [prog] = await db.insert(programmes).values({ code: "BENCH", name: "基准工程专业", unitId: school.id }).returning();
-    const [term] = await db
-      .insert(terms)
-      .values({ code: `${YEAR}-1`, schoolYear: YEAR, semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20" })
-      .returning();
+    const school = one(await db.insert(units).values({ code: "S", name: "基准大学", kind: "school" }).returning());
+    const prog = one(await db.insert(programmes).values({ code: "BENCH", name: "基准工程专业", unitId: school.id }).returning());
+    const term = one(
+      await db
+        .insert(terms)
+        .values({ code: `${YEAR}-1`, schoolYear: YEAR, semester: 1, startsOn: "2026-09-01", endsOn: "2027-01-20" })
+        .returning(),
+    );
     const courseRows = await db
       .insert(courses)
       .values(
@@ -78,7 +81,7 @@ async function main() {
         })),
       )
       .returning({ id: persons.id, number: persons.number });
-    const roster = (i: number) => Array.from({ length: STUDENTS }, (_, k) => people[(i * 37 + k) % people.length]);
+    const roster = (i: number) => Array.from({ length: STUDENTS }, (_, k) => at(people, (i * 37 + k) % people.length));
     await db.insert(enrolments).values(secRows.flatMap((s, i) => roster(i).map((p) => ({ sectionId: s.id, personId: p.id }))));
 
     const requirements = Array.from({ length: 12 }, (_, r) => ({
@@ -96,8 +99,8 @@ async function main() {
       support: objectives.map((o, j) => ({
         course: o.course,
         objective: o.code,
-        point: points[j % points.length],
-        strength: strengths[j % 3],
+        point: at(points, j % points.length),
+        strength: at(strengths, j % 3),
       })),
       strengthValues: { H: 3, M: 2, L: 1 },
       threshold: 0.7,
@@ -106,7 +109,7 @@ async function main() {
       alpha: null,
     };
     const { id: modelId } = await createModelVersion(db, { programmeId: prog.id, cohorts: [2026], model }, null, new Date());
-    const [admin] = await db.insert(persons).values({ number: "quality", name: "质量办", kind: "staff", unitId: school.id }).returning();
+    const admin = one(await db.insert(persons).values({ number: "quality", name: "质量办", kind: "staff", unitId: school.id }).returning());
     await approveModelVersion(db, modelId, admin.id, "基准", new Date());
     log(
       `seed: ${OFFERINGS} offerings, ${people.length} students, model v1 (${points.length} points, ${model.support.length} links) in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
@@ -143,7 +146,7 @@ async function main() {
       scores += r.scores;
     }
     const importS = (performance.now() - i0) / 1000;
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from assessment_scores`));
+    const n = await queryValue(db, col.int, sql`select count(*)::int as n from assessment_scores`);
     if (n !== scores) throw new Error(`stored ${n} scores, imported ${scores}`);
 
     await computeProgrammeRun(db, modelId, YEAR, admin.id, new Date()); // warm-up

@@ -59,7 +59,7 @@ import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDb, type Db } from "@/db/client";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
 import { defaultPgUrl, numberSetting, setting } from "./harness";
 import { databaseUrl, recreateDatabase } from "./seed";
 import type { InstrumentFile } from "@/server/instruments/format";
@@ -68,6 +68,7 @@ import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
 import { QUALITY_RULES } from "@/server/scoring/quality";
 import { rng } from "@/server/scoring/simulate";
+import { at } from "@/server/shared/indexed";
 import {
   arrayLiteral,
   foldTallies,
@@ -94,7 +95,7 @@ const secs = (ms: number) => (ms / 1000).toFixed(3);
 // ---- the instrument (inline: 15 scored radiogroup items) ----
 
 const SCALE = [1, 0.8, 0.6, 0.4, 0.2];
-const SCALE_TEXT = [
+const SCALE_TEXT: [zh: string, en: string][] = [
   ["完全符合", "Strongly agree"],
   ["比较符合", "Agree"],
   ["一般", "Neutral"],
@@ -201,7 +202,7 @@ const INSTRUMENT: InstrumentFile = {
           isRequired: true,
           colCount: 5,
           choices: [
-            ...SCALE.map((value, i) => ({ value, text: text(SCALE_TEXT[i][0], SCALE_TEXT[i][1]) })),
+            ...SCALE.map((value, i) => ({ value, text: text(...at(SCALE_TEXT, i)) })),
             ...(NA_ITEMS.has(q) ? [{ value: "na", text: text("无法评估", "Cannot judge") }] : []),
           ],
         })),
@@ -247,8 +248,9 @@ function responseCounts(targets: number, total: number, big: number, r: Rnd): In
   while (diff !== 0) {
     const i = big + Math.floor(r() * small);
     const step = diff > 0 ? 1 : -1;
-    if (n[i] + step < 1 || n[i] + step > 1000) continue;
-    n[i] += step;
+    const next = at(n, i) + step;
+    if (next < 1 || next > 1000) continue;
+    n[i] = next;
     diff -= step;
   }
   return n;
@@ -317,8 +319,7 @@ async function seed(
   step(`${COLLEGES} colleges, ${COLLEGES * COURSES_PER_COLLEGE} courses, ${perCollege * COLLEGES} teachers, ${opts.sections} sections`);
 
   // The instrument, through the app's checker, approved.
-  const [quality] = rowsOf<{ id: number }>(await x(sql`select id from persons where number = 'Q001'`));
-  const actorId = Number(quality.id);
+  const actorId = await queryValue(db, col.int, sql`select id from persons where number = 'Q001'`);
   const v = await createVersion(db, INSTRUMENT, actorId);
   await approveVersion(db, v.versionId, actorId, "基准测试");
   const versionId = v.versionId;
@@ -326,14 +327,15 @@ async function seed(
   if (!model || model.items.length !== QUESTIONS.length) throw new Error("the bench instrument does not score 15 items");
 
   // The campaign: draft with its instrument, targets, then open, then closed.
-  const [c] = rowsOf<{ id: number }>(
-    await x(sql`
+  const campaignId = await queryValue(
+    db,
+    col.int,
+    sql`
     insert into campaigns (kind, name, term_id, opens_at, closes_at, state, created_by, generated_at)
     values ('end_of_term', '基准测试 期末学生评教', (select id from terms where code = '2026-2027-1'),
       '2026-12-25T00:00:00Z', '2027-01-15T00:00:00Z', 'draft', ${actorId}, now())
-    returning id`),
+    returning id`,
   );
-  const campaignId = Number(c.id);
   await x(
     sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id) values (${campaignId}, 'student', ${versionId})`,
   );
@@ -341,10 +343,13 @@ async function seed(
     select ${campaignId}, st.section_id, st.person_id from section_teachers st order by st.section_id`);
   await x(sql`update campaigns set state = 'open', opened_at = opens_at where id = ${campaignId}`);
   await x(sql`update campaigns set state = 'closed', closed_at = closes_at where id = ${campaignId}`);
-  const targets = rowsOf<{ id: number; teacher_id: number }>(
-    await x(sql`
-    select id, teacher_id from campaign_targets where campaign_id = ${campaignId} order by section_id`),
-  ).map((row) => ({ id: Number(row.id), teacher: Number(row.teacher_id) }));
+  const targets = (
+    await queryRows(
+      db,
+      { id: col.int, teacher_id: col.int },
+      sql`select id, teacher_id from campaign_targets where campaign_id = ${campaignId} order by section_id`,
+    )
+  ).map((row) => ({ id: row.id, teacher: row.teacher_id }));
 
   // Per target: responses, eligible raters, quality level (teacher's + the section's own).
   const counts = responseCounts(targets.length, opts.responses, opts.big, r);
@@ -361,11 +366,11 @@ async function seed(
 
   // Responses in random target order (as submissions arrive), scored by the app's scorer.
   const order = new Int32Array(opts.responses);
-  for (let i = 0, k = 0; i < counts.length; i++) for (let j = 0; j < counts[i]; j++) order[k++] = i;
+  for (let i = 0, k = 0; i < counts.length; i++) for (let j = 0; j < at(counts, i); j++) order[k++] = i;
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    const tmp = order[i];
-    order[i] = order[j];
+    const tmp = at(order, i);
+    order[i] = at(order, j);
     order[j] = tmp;
   }
   const days = Array.from({ length: 21 }, (_, d) => new Date(Date.UTC(2026, 11, 25 + d)).toISOString().slice(0, 10));
@@ -377,15 +382,15 @@ async function seed(
       const lines: string[] = [];
       const scores: string[] = [];
       for (let k = start; k < Math.min(order.length, start + CHUNK); k++) {
-        const target = targets[order[k]].id;
-        const answers = answersOf(level[order[k]], r);
+        const target = at(targets, at(order, k)).id;
+        const answers = answersOf(at(level, at(order, k)), r);
         const t0 = performance.now();
         const s: StoredScore = storedScore(model!, answers);
         scoreMs += performance.now() - t0;
         const id = randomUUID();
         const hash = createHash("sha256").update(id).digest("hex");
         lines.push(
-          `${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${days[Math.floor(r() * days.length)]}\t${hash}\n`,
+          `${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${at(days, Math.floor(r() * days.length))}\t${hash}\n`,
         );
         scores.push(
           `${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}${QUALITY_RULES.map((rule) => (s[rule.id] ? "\tt" : "\tf")).join("")}\n`,
@@ -417,30 +422,44 @@ async function seed(
   return { versionId, policy, responses: opts.responses, targets: targets.length };
 }
 
+/** An element of a float8[] or smallint[]: postgres.js hands its NULL elements to parseFloat/parseInt, which make NaN. */
+const elementOrNull = (value: unknown, column: string): number | null => {
+  const n = col.num.nullable(value, column);
+  return n !== null && Number.isNaN(n) ? null : n;
+};
+
+/** The quality rules' flag columns of response_scores, as booleans. */
+const FLAG_COLUMNS = Object.fromEntries(QUALITY_RULES.map((rule) => [rule.column, col.bool])) as Record<
+  (typeof QUALITY_RULES)[number]["column"],
+  typeof col.bool
+>;
+
 /** Scores stored answers again with the app's scorer and compares them with their stored rows. */
 async function checkScores(db: Db): Promise<void> {
-  const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select reltuples as n from pg_class where relname = 'responses'`));
-  const percent = Math.min(100, (200 * CHECK_SAMPLE) / Math.max(1, Number(n))); // twice the sample, expected
-  const rows = rowsOf<
-    { answers: unknown; version_id: number; total: number | null; indicators: (number | null)[]; options: (number | null)[] } & Record<
-      string,
-      unknown
-    >
-  >(
-    await db.execute(sql`select r.answers, s.version_id, ${scoreColumnsOf("s")}
+  const n = await queryValue(db, col.num, sql`select reltuples as n from pg_class where relname = 'responses'`);
+  const percent = Math.min(100, (200 * CHECK_SAMPLE) / Math.max(1, n)); // twice the sample, expected
+  const rows = await queryRows(
+    db,
+    {
+      answers: col.json<Record<string, unknown>>(),
+      version_id: col.int,
+      total: col.num.nullable,
+      indicators: col.array(elementOrNull),
+      options: col.array(elementOrNull),
+      ...FLAG_COLUMNS,
+    },
+    sql`select r.answers, s.version_id, ${scoreColumnsOf("s")}
       from (select * from responses tablesample bernoulli (${percent}) repeatable (1) limit ${CHECK_SAMPLE}) r
-      join response_scores s on s.response_id = r.id`),
+      join response_scores s on s.response_id = r.id`,
   );
   if (rows.length < CHECK_SAMPLE / 2) throw new Error(`check: only ${rows.length} responses sampled`);
-  // postgres.js hands the NULL elements of a float8[] or smallint[] to parseFloat/parseInt: NaN.
-  const same = (a: readonly (number | null)[], b: readonly (number | null)[]) =>
-    a.length === b.length && a.every((v, i) => (v === null ? b[i] === null || Number.isNaN(b[i]) : Number(b[i]) === v));
+  const same = (a: readonly (number | null)[], b: readonly (number | null)[]) => a.length === b.length && a.every((v, i) => b[i] === v);
   for (const row of rows) {
-    const answers = (typeof row.answers === "string" ? JSON.parse(row.answers) : row.answers) as Record<string, unknown>;
-    const want = await scoreForVersion(db, Number(row.version_id), answers);
+    const answers = row.answers;
+    const want = await scoreForVersion(db, row.version_id, answers);
     const ok =
       want !== null &&
-      (want.total === null ? row.total === null : Number(row.total) === want.total) &&
+      (want.total === null ? row.total === null : row.total === want.total) &&
       same(want.indicators, row.indicators) &&
       same(want.options, row.options) &&
       QUALITY_RULES.every((rule) => want[rule.id] === row[rule.column]);
@@ -452,12 +471,14 @@ async function checkScores(db: Db): Promise<void> {
 /** The queued scores folded into the tallies (timed), which then equal a rebuild from response_scores (timed). */
 async function checkTallies(db: Db): Promise<void> {
   const digest = async () =>
-    rowsOf<{ d: string; rows: number; n: number }>(
-      await db.execute(sql`
+    queryOne(
+      db,
+      { d: col.text.nullable, rows: col.int, n: col.int.nullable },
+      sql`
     select md5(string_agg(target_id || '|' || rater_group || '|' || kind || '|' || n || '|' || totals::text || '|' || counts::text, ';'
-      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind = any(${ONCE}::int[])) as n from target_tallies`),
-    )[0];
-  const [{ queued }] = rowsOf<{ queued: number }>(await db.execute(sql`select count(*) as queued from tally_queue`));
+      order by target_id, rater_group, kind)) as d, count(*) as rows, sum(n) filter (where kind = any(${ONCE}::int[])) as n from target_tallies`,
+    );
+  const queued = await queryValue(db, col.int, sql`select count(*) as queued from tally_queue`);
   const f0 = performance.now();
   await foldTallies(db);
   const foldMs = performance.now() - f0;
@@ -468,7 +489,7 @@ async function checkTallies(db: Db): Promise<void> {
   const rebuilt = await digest();
   if (kept.d !== rebuilt.d) throw new Error(`check: the folded tallies differ from a rebuild (${kept.rows} vs ${rebuilt.rows} rows)`);
   log(
-    `check: ${Number(queued)} queued scores folded in ${secs(foldMs)} s; the ${rebuilt.rows} tallies (${rebuilt.n} responses) equal a rebuild from response_scores (${secs(ms)} s)`,
+    `check: ${queued} queued scores folded in ${secs(foldMs)} s; the ${rebuilt.rows} tallies (${rebuilt.n} responses) equal a rebuild from response_scores (${secs(ms)} s)`,
   );
   await db.execute(sql`vacuum analyze target_tallies, tally_queue`);
 }
@@ -483,8 +504,8 @@ const FLOOR =
 
 async function floorOnce(db: Db): Promise<{ ms: number; groups: number; n: number }> {
   const t0 = performance.now();
-  const [row] = rowsOf<{ groups: number; n: number; t: number; o: number }>(await db.execute(FLOOR));
-  return { ms: performance.now() - t0, groups: Number(row.groups), n: Number(row.n) };
+  const row = await queryOne(db, { groups: col.int, n: col.int.nullable }, FLOOR);
+  return { ms: performance.now() - t0, groups: row.groups, n: row.n ?? 0 };
 }
 
 async function recomputeOnce(db: Db, policy: PolicyRow): Promise<{ ms: number; run: RunResult }> {
@@ -495,7 +516,7 @@ async function recomputeOnce(db: Db, policy: PolicyRow): Promise<{ ms: number; r
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2 ? at(s, (s.length - 1) / 2) : (at(s, s.length / 2 - 1) + at(s, s.length / 2)) / 2;
 };
 
 function describeRun(label: string, r: { ms: number; run: RunResult }): string {
@@ -542,12 +563,25 @@ async function main() {
     await checkScores(db);
     await checkTallies(db);
 
-    const [settings] = rowsOf<Record<string, string>>(
-      await db.execute(sql`select current_setting('server_version') as version,
+    const settings = await queryOne(
+      db,
+      {
+        version: col.text,
+        shared_buffers: col.text,
+        work_mem: col.text,
+        jit: col.text,
+        parallel_workers: col.text,
+        effective_cache_size: col.text,
+        heap: col.text,
+        indexes: col.text,
+        tallies: col.text,
+        tally_rows: col.int,
+      },
+      sql`select current_setting('server_version') as version,
       current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem, current_setting('jit') as jit,
       current_setting('max_parallel_workers_per_gather') as parallel_workers, current_setting('effective_cache_size') as effective_cache_size,
       pg_size_pretty(pg_table_size('response_scores')) as heap, pg_size_pretty(pg_indexes_size('response_scores')) as indexes,
-      pg_size_pretty(pg_total_relation_size('target_tallies')) as tallies, (select count(*) from target_tallies) as tally_rows`),
+      pg_size_pretty(pg_total_relation_size('target_tallies')) as tallies, (select count(*) from target_tallies) as tally_rows`,
     );
     log(
       `server: PostgreSQL ${settings.version}, shared_buffers=${settings.shared_buffers} work_mem=${settings.work_mem} jit=${settings.jit} ` +
@@ -556,7 +590,7 @@ async function main() {
     log(
       `response_scores: heap ${settings.heap}, indexes ${settings.indexes}; target_tallies: ${settings.tally_rows} rows, ${settings.tallies}`,
     );
-    const plan = rowsOf<{ "QUERY PLAN": string }>(await db.execute(sql`explain ${FLOOR}`)).map((row) => row["QUERY PLAN"]);
+    const plan = (await queryRows(db, { "QUERY PLAN": col.text }, sql`explain ${FLOOR}`)).map((row) => row["QUERY PLAN"]);
     log(`floor plan:\n  ${plan.join("\n  ")}`);
 
     const f0 = await floorOnce(db);

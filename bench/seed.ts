@@ -23,7 +23,8 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { targetKeys } from "@/db/schema";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryOne, queryRows, queryValue } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 import { verifyToken } from "@/server/anonymity/blind";
 import { beijingDate } from "@/server/kernel/time";
 import { storedTokenHash } from "@/server/anonymity/pool";
@@ -34,6 +35,7 @@ import { generateAssignments } from "@/server/campaigns/assign";
 import { closeCampaign, createCampaign, openCampaign } from "@/server/campaigns/campaigns";
 import { importLibrary } from "@/server/instruments/library";
 import { compilePlan, type Plan } from "@/server/instruments/plan";
+import type { InstrumentFile } from "@/server/instruments/format";
 import { getRegistry } from "@/server/instruments/registry";
 import { validateAnswers } from "@/server/instruments/validate";
 
@@ -69,12 +71,20 @@ export async function recreateDatabase(baseUrl: string, name: string): Promise<v
 export type DurabilitySettings = { synchronous_commit: string; fsync: string; wal_sync_method: string; version: string };
 
 export async function durabilitySettings(db: Db): Promise<DurabilitySettings> {
-  const [r] = rowsOf<DurabilitySettings>(
-    await db.execute(sql`
+  return queryOne(
+    db,
+    { synchronous_commit: col.text, fsync: col.text, wal_sync_method: col.text, version: col.text },
+    sql`
     select current_setting('synchronous_commit') as synchronous_commit, current_setting('fsync') as fsync,
-      current_setting('wal_sync_method') as wal_sync_method, current_setting('server_version') as version`),
+      current_setting('wal_sync_method') as wal_sync_method, current_setting('server_version') as version`,
   );
-  return r;
+}
+
+/** The bench instrument, from the library (surveys/). */
+function benchInstrument(): InstrumentFile {
+  const file = getRegistry()[INSTRUMENT_KEY];
+  if (!file) throw new Error(`the instrument library has no ${INSTRUMENT_KEY}`);
+  return file;
 }
 
 export type Seeded = {
@@ -150,10 +160,10 @@ export async function seed(
   log(`seed: ${STUDENTS} students, ${classes * SECTIONS_PER_CLASS} sections, ${TEACHERS} teachers`);
 
   // The instrument, imported and approved as the library is (server/setup.ts).
-  const file = getRegistry()[INSTRUMENT_KEY];
-  const [quality] = rowsOf<{ id: number }>(await x(sql`select id from persons where number = 'Q001'`));
-  const qualityId = Number(quality.id);
-  const [lib] = await importLibrary(db, [file], { approvedBy: qualityId, note: "基准测试：评价工具库" });
+  const file = benchInstrument();
+  const qualityId = await queryValue(db, col.int, sql`select id from persons where number = 'Q001'`);
+  // One result per file imported.
+  const lib = at(await importLibrary(db, [file], { approvedBy: qualityId, note: "基准测试：评价工具库" }), 0);
   if (!lib.approved) throw new Error("the instrument version was not approved");
   const versionId = lib.versionId;
 
@@ -166,14 +176,14 @@ export async function seed(
     unitId: null,
     roles: [{ role: "quality_admin", unitId: null }],
   };
-  const [term] = rowsOf<{ id: number }>(await x(sql`select id from terms where code = '2026-2027-1'`));
+  const termId = await queryValue(db, col.int, sql`select id from terms where code = '2026-2027-1'`);
   const c = await createCampaign(
     db,
     actor,
     {
       kind: "end_of_term",
       name: "基准测试 期末学生评教",
-      termId: Number(term.id),
+      termId,
       opensAt: new Date(now.getTime() - 86_400_000),
       closesAt: new Date(now.getTime() + 30 * 86_400_000),
       instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
@@ -190,9 +200,9 @@ export async function seed(
     spki: k.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
     pkcs8: k.privateKey.export({ type: "pkcs8", format: "der" }),
   }));
-  const targetIds = rowsOf<{ id: number }>(await x(sql`select id from campaign_targets where campaign_id = ${c.id} order by id`)).map((r) =>
-    Number(r.id),
-  );
+  const targetIds = (
+    await queryRows(db, { id: col.int }, sql`select id from campaign_targets where campaign_id = ${c.id} order by id`)
+  ).map((r) => r.id);
   const keyOf = new Map<number, number>();
   for (let i = 0; i < targetIds.length; i += 1000) {
     const batch = targetIds.slice(i, i + 1000);
@@ -200,7 +210,8 @@ export async function seed(
       batch.map((targetId) => {
         const k = targetId % KEY_POOL;
         keyOf.set(targetId, k);
-        return { targetId, publicKey: der[k].spki, privateKey: encryptTargetKey(der[k].pkcs8, targetId, secret) };
+        const pair = at(der, k);
+        return { targetId, publicKey: pair.spki, privateKey: encryptTargetKey(pair.pkcs8, targetId, secret) };
       }),
     );
   }
@@ -228,6 +239,13 @@ export async function seed(
   };
 }
 
+/** The pool's private key of a target (every target of the campaign has one, see seed). */
+function keyOf(s: Seeded, targetId: number): KeyObject {
+  const k = s.keyOf.get(targetId);
+  if (k === undefined) throw new Error(`target ${targetId} has no key in the pool`);
+  return at(s.keys, k);
+}
+
 export type Token = { targetId: number; token: string; signature: string; hash: string };
 
 const signAsync = (key: KeyObject, data: Buffer) =>
@@ -244,25 +262,27 @@ const signAsync = (key: KeyObject, data: Buffer) =>
  */
 export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = new Date()): Promise<Token[]> {
   const students = Math.min(STUDENTS, Math.ceil(count / SECTIONS_PER_CLASS));
-  const rows = rowsOf<{ target_id: number; person_id: number }>(
-    await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    { target_id: col.int, person_id: col.int },
+    sql`
     with chosen as (
       select distinct e.person_id from eligibility e
       where e.rater_group = 'student' and e.token_issued_on is null order by e.person_id limit ${students})
     update eligibility e set token_issued_on = ${beijingDate(now)}::date
     from chosen where e.person_id = chosen.person_id and e.rater_group = 'student'
-    returning e.target_id, e.person_id`),
+    returning e.target_id, e.person_id`,
   );
-  rows.sort((a, b) => Number(a.person_id) - Number(b.person_id) || Number(a.target_id) - Number(b.target_id));
+  rows.sort((a, b) => a.person_id - b.person_id || a.target_id - b.target_id);
   const out: Token[] = new Array(rows.length);
   const CONC = 16;
   let next = 0;
   await Promise.all(
     Array.from({ length: CONC }, async () => {
       for (let i = next++; i < rows.length; i = next++) {
-        const targetId = Number(rows[i].target_id);
+        const targetId = at(rows, i).target_id;
         const token = randomBytes(TOKEN_BYTES);
-        const signature = await signAsync(s.keys[s.keyOf.get(targetId)!], token);
+        const signature = await signAsync(keyOf(s, targetId), token);
         out[i] = {
           targetId,
           token: token.toString("base64"),
@@ -272,11 +292,9 @@ export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = n
       }
     }),
   );
-  if (out.length) {
-    const t = out[0];
-    if (
-      !verifyToken(createPublicKey(s.keys[s.keyOf.get(t.targetId)!]), Buffer.from(t.token, "base64"), Buffer.from(t.signature, "base64"))
-    ) {
+  const t = out[0];
+  if (t) {
+    if (!verifyToken(createPublicKey(keyOf(s, t.targetId)), Buffer.from(t.token, "base64"), Buffer.from(t.signature, "base64"))) {
       throw new Error("verifyToken refuses the bench tokens");
     }
   }
@@ -287,7 +305,7 @@ export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = n
 
 /** The bench instrument's SurveyJS definition. */
 export function surveyOf(): unknown {
-  return getRegistry()[INSTRUMENT_KEY].survey;
+  return benchInstrument().survey;
 }
 
 type Element = {
@@ -345,7 +363,7 @@ export function answerMaker(survey: unknown, rnd: () => number = Math.random): (
         const max = e.rateMax ?? 5;
         a[e.name] = max - Math.floor(rnd() * rnd() * (max - min + 1));
       } else if (e.type === "comment" && (e.isRequired || rnd() < 0.3)) {
-        a[e.name] = COMMENTS[Math.floor(rnd() * COMMENTS.length)].slice(0, e.maxLength ?? 500);
+        a[e.name] = at(COMMENTS, Math.floor(rnd() * COMMENTS.length)).slice(0, e.maxLength ?? 500);
       }
     }
     return a;
@@ -368,11 +386,13 @@ export function checkAnswers(plan: Plan, make: () => Record<string, unknown>, n 
  * every acknowledged token must be spent, and there must be one sealed box per spent token.
  */
 export async function closeAndReadStored(db: Db, seeded: Seeded, secret: string, sentHashes: Iterable<string>, log: (s: string) => void) {
-  const [before] = rowsOf<{ spent: number; sealed: number }>(
-    await db.execute(sql`
-    select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed`),
+  const before = await queryOne(
+    db,
+    { spent: col.int, sealed: col.int },
+    sql`
+    select (select count(*)::int from spent_tokens) as spent, (select count(*)::int from sealed_submissions) as sealed`,
   );
-  const spent = new Set(rowsOf<{ hash: string }>(await db.execute(sql`select hash from spent_tokens`)).map((r) => r.hash));
+  const spent = new Set((await queryRows(db, { hash: col.text }, sql`select hash from spent_tokens`)).map((r) => r.hash));
   const t = performance.now();
   await closeCampaign(db, seeded.campaignId, new Date(), null, secret);
   log(
@@ -380,15 +400,17 @@ export async function closeAndReadStored(db: Db, seeded: Seeded, secret: string,
   );
   const back = new Map<string, string>();
   for (const h of sentHashes) back.set(storedTokenHash(secret, h), h);
-  const stored = rowsOf<{ h: string; n: number }>(
-    await db.execute(sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`),
+  const stored = await queryRows(
+    db,
+    { h: col.text, n: col.int },
+    sql`select spent_token_hash as h, count(*)::int as n from responses group by 1`,
   );
-  const [{ rows }] = rowsOf<{ rows: number }>(await db.execute(sql`select count(*)::int as rows from responses`));
+  const rows = await queryValue(db, col.int, sql`select count(*)::int as rows from responses`);
   // A stored hash that maps to no sent token stays as it is (counted as never sent).
   return {
-    stored: stored.map((r) => ({ h: back.get(r.h) ?? r.h, n: Number(r.n) })),
-    rows: Number(rows),
+    stored: stored.map((r) => ({ h: back.get(r.h) ?? r.h, n: r.n })),
+    rows,
     spent,
-    pool: { spent: Number(before.spent), sealed: Number(before.sealed) },
+    pool: { spent: before.spent, sealed: before.sealed },
   };
 }

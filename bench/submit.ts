@@ -12,7 +12,7 @@
 //   bench-submit: rate=<submissions/s> bare=<requests/s> ratio=<rate/bare> p99_ms=<ms> errors=<n> lost=<n> duplicated=<n>
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryRows, queryValue } from "@/db/query";
 import {
   App,
   BARE_ROUTE,
@@ -147,18 +147,22 @@ async function main() {
     await app.ready();
     cpuSources.app = groupPids(app.proc!.pid!);
     cpuSources.pg = async () =>
-      rowsOf<{ pid: number }>(
-        await db.execute(sql`
+      (
+        await queryRows(
+          db,
+          { pid: col.int },
+          sql`
       select pid from pg_stat_activity
-      where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`),
-      ).map((r) => Number(r.pid));
-    cpuSources.xacts = async () => {
-      const [r] = rowsOf<{ n: number }>(
-        await db.execute(sql`
-        select (xact_commit + xact_rollback)::float8 as n from pg_stat_database where datname = current_database()`),
+      where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+        )
+      ).map((r) => r.pid);
+    cpuSources.xacts = () =>
+      queryValue(
+        db,
+        col.num,
+        sql`
+        select (xact_commit + xact_rollback)::float8 as n from pg_stat_database where datname = current_database()`,
       );
-      return Number(r.n);
-    };
     log(`app: next start on ${app.origin}, ${CLIENTS} clients, ${WARMUP} s warm-up + ${SECONDS} s per phase`);
 
     // 1. bare: the same body as a submission, one INSERT.

@@ -6,22 +6,26 @@
 // Usage: node --import tsx e2e/setup/plant.ts <pglite dir>
 import { sql } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { rowsOf } from "@/server/access/scope";
+import { col, queryRow } from "@/db/query";
 import { PAYLOAD, PLANTED_TEXT } from "./planted";
 
 type Definition = { survey: { pages: { elements: unknown[] }[]; completedHtml?: { default?: string; en?: string } } };
 
 async function main(dir: string) {
   const { db, close } = await openDb({ pgliteDir: dir });
-  const [v] = rowsOf<{ id: number; definition: Definition }>(
-    await db.execute(sql`
+  const v = await queryRow(
+    db,
+    { id: col.int, definition: col.json<Definition>() },
+    sql`
     select v.id, v.definition from campaign_instruments ci
       join campaigns c on c.id = ci.campaign_id join instrument_versions v on v.id = ci.instrument_version_id
-    where c.kind = 'end_of_term' and c.state = 'open' and ci.rater_group = 'student' limit 1`),
+    where c.kind = 'end_of_term' and c.state = 'open' and ci.rater_group = 'student' limit 1`,
   );
   if (!v) throw new Error("plant: no open end-of-term campaign");
   const def = v.definition;
-  def.survey.pages[0].elements.unshift({
+  const [first] = def.survey.pages;
+  if (!first) throw new Error(`plant: version ${v.id}'s survey has no page`);
+  first.elements.unshift({
     type: "html",
     name: "planted_notice",
     html: { default: `<p class="planted">${PLANTED_TEXT.zh}</p>${PAYLOAD}`, en: `<p class="planted">${PLANTED_TEXT.en}</p>${PAYLOAD}` },

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import { col, queryRows, resultRows } from "@/db/query";
+import { col, queryRows } from "@/db/query";
 import type { Role } from "@/db/schema";
 import { DomainError } from "../kernel/errors";
 import type { SessionUser } from "../auth/users";
@@ -32,12 +32,4 @@ export function inScope(scope: UnitScope, unitId: number | null | undefined): bo
 
 export function assertInScope(scope: UnitScope, unitId: number | null | undefined) {
   if (!inScope(scope, unitId)) throw new DomainError("FORBIDDEN", "errors.otherUnit");
-}
-
-/**
- * The untyped rows of a driver result. Superseded by `queryRows` (db/query.ts), which types
- * and normalises them; kept for the modules not yet moved to it.
- */
-export function rowsOf<T>(result: unknown): T[] {
-  return resultRows(result) as T[];
 }
