@@ -9,6 +9,7 @@ import { RSABSSA } from "@cloudflare/blindrsa-ts";
 import { blindSign, verifyToken } from "@/server/anonymity/blind";
 import { blindToken, finalizeToken, importTargetPublicKey as importWebKey, prepareToken } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, generateTargetKey, importTargetPublicKey } from "@/server/anonymity/keys";
+import { at } from "@/server/shared/indexed";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 5);
 const N = Number(process.env.BENCH_N ?? 500);
@@ -22,7 +23,7 @@ async function main() {
   for (let i = 0; i < KEYS; i++) records.push(await generateTargetKey(i + 1, SECRET));
   const keygenMs = (performance.now() - t) / KEYS;
 
-  const rec = records[0];
+  const rec = at(records, 0); // the first of KEYS
   const sk = decryptTargetKey(rec.privateKeyEncrypted, 1, SECRET, rec.publicKeySpki);
   const pk = importTargetPublicKey(rec.publicKeySpki);
   const web = await importWebKey(rec.publicKeySpki);
@@ -33,18 +34,18 @@ async function main() {
     const token = prepareToken();
     clients.push({ token, ...(await blindToken(web, token)) });
   }
-  blindSign(sk, clients[0].blindedMsg); // warm-up
+  blindSign(sk, at(clients, 0).blindedMsg); // warm-up
   const blindSigs: Uint8Array[] = [];
   t = performance.now();
-  for (let i = 0; i < N; i++) blindSigs.push(blindSign(sk, clients[i % clients.length].blindedMsg));
+  for (let i = 0; i < N; i++) blindSigs.push(blindSign(sk, at(clients, i % clients.length).blindedMsg));
   const signMs = (performance.now() - t) / N;
 
   const finals = [];
-  for (const [i, c] of clients.entries()) finals.push({ token: c.token, sig: await finalizeToken(web, c.token, blindSigs[i], c.inv) });
+  for (const [i, c] of clients.entries()) finals.push({ token: c.token, sig: await finalizeToken(web, c.token, at(blindSigs, i), c.inv) });
   t = performance.now();
   let ok = 0;
   for (let i = 0; i < N; i++) {
-    const f = finals[i % finals.length];
+    const f = at(finals, i % finals.length);
     if (verifyToken(pk, f.token, f.sig)) ok++;
   }
   const verifyMs = (performance.now() - t) / N;
@@ -59,7 +60,7 @@ async function main() {
     ["sign"],
   );
   t = performance.now();
-  for (let i = 0; i < PACKAGE_RUNS; i++) await suite.blindSign(webSk, clients[i].blindedMsg);
+  for (let i = 0; i < PACKAGE_RUNS; i++) await suite.blindSign(webSk, at(clients, i).blindedMsg);
   const packageMs = (performance.now() - t) / PACKAGE_RUNS;
 
   console.log(

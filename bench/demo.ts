@@ -17,13 +17,14 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./harness";
+import { at } from "@/server/shared/indexed";
 
 /** Signs the demo's quality office in through next-auth's own routes; true when the session opens /home. */
 async function signInWorks(base: string): Promise<boolean> {
   const cookies = new Map<string, string>();
   const keep = (r: Response) => {
     for (const c of r.headers.getSetCookie()) {
-      const [pair] = c.split(";");
+      const pair = at(c.split(";"), 0);
       const i = pair.indexOf("=");
       cookies.set(pair.slice(0, i), pair.slice(i + 1));
     }

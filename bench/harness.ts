@@ -8,6 +8,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { at } from "@/server/shared/indexed";
 
 export const ROOT = process.cwd();
 
@@ -365,7 +366,7 @@ export async function closedLoop(clients: number, work: (client: number) => Prom
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+  return at(sorted, i);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit } from "./browser";
+import { at } from "@/server/shared/indexed";
 
 // The appraisal journey on the demo's last school year: HR opens the year and sees the bands
 // per unit, records a veto, publishes (the quality office approves the notice); the teacher, on
@@ -41,7 +42,7 @@ describe("teacher appraisal", () => {
     expect(await hr.getByTestId("quota-check").textContent()).toContain("名额");
     const table = await trpc<{ page: { items: Row[] } }>(hr, "appraisal.table", { schoolYear: YEAR, pageSize: 200 }, "query");
     const banded = table.data!.page.items.filter((r) => r.band !== null && /^T\d+$/.test(r.number));
-    const teacher = banded.find((r) => r.band === "good") ?? banded[0];
+    const teacher = banded.find((r) => r.band === "good") ?? at(banded, 0);
     const vetoed = banded.find((r) => r.teacherId !== teacher.teacherId)!;
 
     // a veto through the form

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
+import { at } from "@/server/shared/indexed";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -25,8 +26,8 @@ const GOOD = ["\uFEFF课程,学号,考核项,得分", ...scoreLines].join("\n");
 // Row 3 (the second data row): 55 above the full marks of 50; the last row: a student not in the section.
 const BAD = [
   "\uFEFF课程,学号,考核项,得分",
-  scoreLines[0],
-  scoreLines[1].replace(/,\d+$/, ",55"),
+  at(scoreLines, 0),
+  at(scoreLines, 1).replace(/,\d+$/, ",55"),
   ...scoreLines.slice(2),
   "SE3101,2099000001,期末二,40",
 ].join("\n");

@@ -18,8 +18,9 @@ const DESKTOP_1280 = { viewport: { width: 1280, height: 860 } };
 const PHONE_375 = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const NAME = "E2E 2026-2027-1 全校期末学生评教";
 const TABS = ["overview", "assignment", "observations", "rates"] as const;
+type TabKey = (typeof TABS)[number] | "invitations";
 // The table each tab shows once its data is in.
-const READY: Record<string, string> = {
+const READY: Record<TabKey, string> = {
   overview: "instruments-table",
   assignment: "units-table",
   observations: "observations-table",
@@ -43,7 +44,7 @@ async function look(page: Page, name: string) {
   await shot(page, name);
 }
 
-async function tab(page: Page, key: string, waitForRows = true) {
+async function tab(page: Page, key: TabKey, waitForRows = true) {
   await page.getByTestId(`tab-${key}`).click();
   await page.waitForURL(key === "overview" ? /\/admin\/campaigns\/\d+$/ : new RegExp(`tab=${key}`));
   if (waitForRows) await expect.poll(() => rows(page, READY[key]).count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, shot, signInHome, trpc, watch } from "./browser";
 import { complete, fillIn } from "./fill";
 import { addDays, beijingDate } from "@/server/kernel/time";
+import { at } from "@/server/shared/indexed";
 
 // Two kinds of campaign end to end. Information officers: the quality office creates and
 // opens the campaign, an officer reports twice from their home, the quality office reads
@@ -103,7 +104,7 @@ describe("information officers", () => {
       await card.waitFor();
       expect(await page.locator("body").innerText()).not.toContain("即将开放");
       await card.getByText(INFO).waitFor();
-      officerName = /^(.+?)，您好/.exec(await page.locator("h4").filter({ hasText: "，您好" }).first().innerText())![1];
+      officerName = at(/^(.+?)，您好/.exec(await page.locator("h4").filter({ hasText: "，您好" }).first().innerText())!, 1);
       await settle(page, `info-officer-home-${label}`);
       if (label === "phone") {
         await ctx.close();
@@ -259,7 +260,8 @@ describe("observation rounds", () => {
     await expect.poll(async () => num(await page.getByTestId("observations-title").innerText()), { timeout: 15_000 }).toBeGreaterThan(0);
     // The heading's visits are the table's rows (co-taught sections: one row per visit, its teachers listed).
     const title = await page.getByTestId("observations-title").innerText();
-    const [visits, records] = [...title.matchAll(/([\d,]+) (?:次听课|份听课记录)/g)].map((m) => num(m[1]));
+    const figures = [...title.matchAll(/([\d,]+) (?:次听课|份听课记录)/g)].map((m) => num(at(m, 1)));
+    const [visits, records] = [at(figures, 0), at(figures, 1)];
     expect(visits).toBeGreaterThan(0);
     expect(records).toBeGreaterThanOrEqual(visits);
     const total = page.getByTestId("observations").locator(".ant-pagination-total-text");

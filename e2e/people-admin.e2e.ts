@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DESKTOP, PHONE, settle, signIn, signedInPages, trpc, visit } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 // Students' personal records and the administration of people, results and comments:
 // - a student's record (email, class, enrolments) opens for the system administrator, the
@@ -132,7 +133,7 @@ describe("HR exports the results it reads", () => {
     const res = await hr.evaluate(async (h) => {
       const r = await fetch(h!);
       const b = new Uint8Array(await r.arrayBuffer());
-      return { status: r.status, type: r.headers.get("content-type"), size: b.length, magic: String.fromCharCode(b[0], b[1]) };
+      return { status: r.status, type: r.headers.get("content-type"), size: b.length, magic: String.fromCharCode(...b.subarray(0, 2)) };
     }, href);
     expect(res.status).toBe(200);
     expect(res.type).toContain("spreadsheetml");
@@ -151,7 +152,7 @@ describe("comments longer than the form allows", () => {
       const pending = await trpc<{ campaignId: number; targets: { targetId: number }[] }[]>(student, "respond.pending", undefined, "query");
       const c = pending.data!.find((x) => x.targets.length > 0)!;
       await student.goto("/home");
-      await student.locator(`[data-testid="target-${c.targets[0].targetId}"] a`).click();
+      await student.locator(`[data-testid="target-${at(c.targets, 0).targetId}"] a`).click();
       await student.waitForURL(/\/respond\//);
       await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
       await fillIn(student);

@@ -4,6 +4,7 @@ import type { Page, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ARTIFACTS, PHONE, signedInPages, trpc } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 // Answering before SurveyJS has loaded: the answer page shows its first page as plain HTML
 // (server/instruments/plain.ts) until SurveyJS mounts. On a slow phone a student answers
@@ -121,7 +122,7 @@ async function expectSameLayout(p: Page, before: Awaited<ReturnType<typeof layou
   const close = (a: number[] | null, b: number[] | null, what: string) => {
     expect(a && b, what).toBeTruthy();
     a!.forEach((v, i) =>
-      expect(Math.abs(v - b![i]), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1),
+      expect(Math.abs(v - at(b!, i)), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1),
     );
   };
   expect(Object.keys(after.questions)).toEqual(Object.keys(before.questions));
@@ -159,7 +160,7 @@ describe("a student answers before SurveyJS has loaded", () => {
     await expect.poll(statuses, { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
     const before = await answered();
 
-    const { page, release } = await openCopy(student, campaign.targets[0].targetId, campaign.campaignId);
+    const { page, release } = await openCopy(student, at(campaign.targets, 0).targetId, campaign.campaignId);
     // Every question of the first page but the last, on the copy: the n-th option of the n-th (mod 5).
     const names = await page
       .locator(`${PLAIN} [data-plain-question]`)
@@ -209,7 +210,7 @@ describe("a student answers before SurveyJS has loaded", () => {
     const before = await answered();
 
     // Everything answered: the tap takes the student to the second page, with the answers kept.
-    const { page, release } = await openCopy(student, campaign.targets[1].targetId, campaign.campaignId);
+    const { page, release } = await openCopy(student, at(campaign.targets, 1).targetId, campaign.campaignId);
     const names = await page
       .locator(`${PLAIN} [data-plain-question]`)
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
@@ -237,7 +238,7 @@ describe("a student answers before SurveyJS has loaded", () => {
     await expect.poll(answered).toBe(before + 1);
 
     // One answer missing: SurveyJS shows its error there and stays on the first page.
-    const held = await openCopy(student, campaign.targets[2].targetId, campaign.campaignId);
+    const held = await openCopy(student, at(campaign.targets, 2).targetId, campaign.campaignId);
     for (const q of names.slice(0, -1)) await tapOnCopy(held.page, q, 0);
     await held.page.locator(`${PLAIN} .tqe-plain__nav`).click();
     await held.release();
@@ -262,7 +263,7 @@ describe("a student answers before SurveyJS has loaded", () => {
         { timeout: 30_000 },
       )
       .toEqual(c.targets.map(() => "todo"));
-    const { page, release } = await openCopy(desk, c.targets[0].targetId, c.campaignId);
+    const { page, release } = await openCopy(desk, at(c.targets, 0).targetId, c.campaignId);
     await tapOnCopy(page, "q1", 0);
     await page.evaluate(() => window.scrollTo(0, 300));
     await page.waitForTimeout(200);

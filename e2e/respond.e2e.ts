@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 // Anonymous collection from the respondent's side, on the demo's open campaigns:
 // a student on a phone completes two evaluations, declines one, and sees "3 of N done"
@@ -107,7 +108,7 @@ describe("a student evaluates their courses anonymously", () => {
     const home = await load("/home", (p) =>
       p.locator(`[data-testid="campaign-${campaign.campaignId}"] [data-status="todo"]`).first().waitFor(),
     );
-    const form = await load(`/respond/${campaign.campaignId}/${campaign.targets[0].targetId}`, (p) =>
+    const form = await load(`/respond/${campaign.campaignId}/${at(campaign.targets, 0).targetId}`, (p) =>
       p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 }),
     );
     for (const [label, page] of [
@@ -128,17 +129,21 @@ describe("a student evaluates their courses anonymously", () => {
   });
 
   it("completes two evaluations, the second from the 'next' button", async () => {
-    await card().locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
+    await card()
+      .locator(`[data-testid="target-${at(campaign.targets, 0).targetId}"] a`)
+      .click();
     await student.waitForURL(/\/respond\//);
     await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
-    await expect.poll(() => student.getByTestId("respond-course").innerText()).toBe(campaign.targets[0].courseName);
+    await expect.poll(() => student.getByTestId("respond-course").innerText()).toBe(at(campaign.targets, 0).courseName);
     await shot(student, "respond-form-phone");
     await fillIn(student);
     await complete(student);
     await student.getByText("继续评价下一门").waitFor({ timeout: 30_000 });
     await shot(student, "respond-done-phone");
     await student.getByText("继续评价下一门").click();
-    await expect.poll(() => student.getByTestId("respond-course").innerText(), { timeout: 30_000 }).toBe(campaign.targets[1].courseName);
+    await expect
+      .poll(() => student.getByTestId("respond-course").innerText(), { timeout: 30_000 })
+      .toBe(at(campaign.targets, 1).courseName);
     await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(student);
     await complete(student);
@@ -147,7 +152,7 @@ describe("a student evaluates their courses anonymously", () => {
 
   it("declines a third, which counts as done; progress survives a reload", async () => {
     await student.goto("/home");
-    const third = card().locator(`[data-testid="target-${campaign.targets[2].targetId}"]`);
+    const third = card().locator(`[data-testid="target-${at(campaign.targets, 2).targetId}"]`);
     await third.getByRole("button", { name: "不评价" }).click();
     await student.getByRole("dialog").getByRole("button", { name: "确定不评价" }).click();
     await expect.poll(() => third.getAttribute("data-status"), { timeout: 30_000 }).toBe("declined");
@@ -178,7 +183,7 @@ describe("a student evaluates their courses anonymously", () => {
         body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
       });
       return { status: r.status, body: await r.json() };
-    }, campaign.targets[2].targetId);
+    }, at(campaign.targets, 2).targetId);
     expect(again).toEqual({ status: 200, body: { status: "duplicate" } });
 
     const other = await open(DESKTOP);

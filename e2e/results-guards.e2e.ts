@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 // The results' guards on the demo: the results open on the last year with published
 // results although the current year has figures; a running campaign's figures reach the
@@ -70,7 +71,7 @@ describe("results of the current year while its campaign runs", () => {
     await expect.poll(() => quality.getByTestId("targets-table").getByTestId("provisional-tag").count()).toBeGreaterThan(0);
     await settle(quality, "results-current-provisional-quality-zh-desktop");
     // its detail says so
-    await quality.goto(`/admin/results/${current}/${mine[0].targetId}/self`);
+    await quality.goto(`/admin/results/${current}/${at(mine, 0).targetId}/self`);
     await quality.getByTestId("provisional-note").waitFor();
     await settle(quality, "results-detail-provisional-quality-zh-desktop");
     const phone = await as("quality", PHONE);

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch } from "./browser";
+import { at } from "@/server/shared/indexed";
 
 // The quality office reads last term's results (the demo's past term, imported and published),
 // opens a target, the composites and the reliability; changes the scoring policy (a bad version
@@ -161,7 +162,7 @@ describe("results", () => {
       { policyId, raterGroup: "student", reportedOnly: true, pageSize: 5 },
       "query",
     );
-    const number = list.data!.items[0].teacherNumber;
+    const number = at(list.data!.items, 0).teacherNumber;
     await q.ctx.close();
     for (const [size, label] of [
       [PHONE, "phone"],

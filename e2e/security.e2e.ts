@@ -7,6 +7,7 @@ import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signInHome, takeCspV
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { startApp } from "./setup/server";
 import { PAYLOAD, PLANTED_TEXT } from "./setup/planted";
+import { at } from "@/server/shared/indexed";
 
 // Script planted in a questionnaire, against the running app, and the smaller holes that
 // attack found:
@@ -128,7 +129,7 @@ describe("a version stored before the fix, on the student's answer page (second 
     await expect
       .poll(() => card.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
       .toEqual(campaign.targets.map(() => "todo"));
-    await card.locator(`[data-testid="target-${campaign.targets[0].targetId}"] a`).click();
+    await card.locator(`[data-testid="target-${at(campaign.targets, 0).targetId}"] a`).click();
     const response = await student
       .waitForResponse((r) => /\/respond\//.test(r.url()) && r.request().resourceType() === "document")
       .catch(() => null);

@@ -71,10 +71,9 @@ describe("signing in", () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
     // next-auth's own answers name the request's origin.
-    const providers = (await (await fetch(`${base.origin}/api/auth/providers`)).json()) as Record<
-      string,
-      { signinUrl: string; callbackUrl: string }
-    >;
+    const providers = (await (await fetch(`${base.origin}/api/auth/providers`)).json()) as {
+      credentials: { signinUrl: string; callbackUrl: string };
+    };
     expect(new URL(providers.credentials.callbackUrl).origin).toBe(base.origin);
     await signInHome(page, "T0011");
     expect(new URL(page.url()).origin).toBe(base.origin);

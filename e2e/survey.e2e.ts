@@ -24,6 +24,13 @@ const LIBRARY: Record<string, Json> = Object.fromEntries(
 );
 const KEYS = Object.keys(LIBRARY);
 
+/** A file of the library by its key. */
+function libraryFile(key: string): Json {
+  const file = LIBRARY[key];
+  if (!file) throw new Error(`surveys/ has no ${key}.json`);
+  return file;
+}
+
 /** A string that survives minification and is in survey-core's code, not in the app's own (a CSS class name in its class table). */
 const SURVEY_CORE_MARKER = "sd-root-modern";
 
@@ -119,7 +126,7 @@ describe("what respondents are told", () => {
     await shot(page, "survey-required-zh-phone");
 
     // The language switch re-renders the same form in English: the file's "en" strings and SurveyJS's English texts.
-    const survey = LIBRARY.student_evaluation.survey as { title: { default: string; en: string } };
+    const survey = libraryFile("student_evaluation").survey as { title: { default: string; en: string } };
     const title = page.locator(".sd-container-modern__title .sd-header__text .sd-title").first();
     await page.getByTestId("preview-locale").getByText("English").click();
     await expect.poll(() => title.innerText()).toBe(survey.title.en);
@@ -140,7 +147,7 @@ describe("what respondents are told", () => {
       if (m.type() === "error") errors.push(m.text());
     });
     await signInHome(p, "quality");
-    const file = LIBRARY.graduate_tracking as { name: { en: string }; survey: { title: { en: string } } };
+    const file = libraryFile("graduate_tracking") as { name: { en: string }; survey: { title: { en: string } } };
     await openPreview(p, "graduate_tracking");
     expect(await p.getByTestId("preview-name").innerText()).toBe(file.name.en);
     await expect

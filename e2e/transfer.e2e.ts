@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
+import { at } from "@/server/shared/indexed";
 
 // Changing device: a student who opened their list on a phone moves their evaluations to a
 // computer with a transfer code (the server sees ciphertext only) and finishes there; the
@@ -50,7 +51,7 @@ describe("a student moves their evaluations to another device", () => {
     await signInHome(phone, STUDENT);
     const pending = await trpc<Pending>(phone, "respond.pending", undefined, "query");
     expect(pending.status).toBe(200);
-    campaign = pending.data![0];
+    campaign = at(pending.data!, 0);
     await expect.poll(() => statuses(phone), { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
 
     computer = await open(DESKTOP);
@@ -83,7 +84,7 @@ describe("a student moves their evaluations to another device", () => {
   });
 
   it("the computer finishes an evaluation; the phone's copy of that token is refused as a duplicate", async () => {
-    const first = campaign.targets[0];
+    const first = at(campaign.targets, 0);
     await computer.locator(`[data-testid="target-${first.targetId}"] a`).click();
     await computer.waitForURL(/\/respond\//);
     await computer.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
@@ -131,7 +132,7 @@ describe("an alumnus opens the link on one device and answers on another", () =>
       .split(/\r?\n/)
       .map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0])
       .filter(Boolean) as string[];
-    const path = new URL(links[links.length - 1]).pathname; // not the link the respond journey uses
+    const path = new URL(at(links, links.length - 1)).pathname; // not the link the respond journey uses
 
     const phone = await open(PHONE);
     await phone.goto(path);
