@@ -100,6 +100,16 @@ describe("signing in", () => {
     await ctx.close();
   });
 
+  it("answers the browser's own /favicon.ico request with the app's icon", async () => {
+    // Chromium asks for /favicon.ico on its own (not only through <link rel=icon>); a 404
+    // there is a console error on whatever page happened to trigger it
+    const res = await fetch(`${baseURL()}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+  });
+
   it("shows a 404 page for unknown pages and refuses cross-site state changes", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
