@@ -134,7 +134,18 @@ describe("OBE attainment", () => {
     expect(bytes.subarray(0, 2).toString()).toBe("PK");
     expect(bytes.includes(Buffer.from("word/media/"))).toBe(true);
     const programmeUrl = page.url();
+    // the programme's unit admin may recompute the year; the system administrator reads the
+    // same report without an action the server would refuse
+    expect(await page.getByTestId("programme-compute").count()).toBe(1);
     await ctx.close();
+    const sys = await newContext(browser, DESKTOP);
+    const sp = await sys.newPage();
+    await signInHome(sp, "admin");
+    await sp.goto(programmeUrl);
+    await sp.getByTestId("requirements-table").waitFor();
+    expect(await sp.getByTestId("programme-docx").count()).toBe(1);
+    expect(await sp.getByTestId("programme-compute").count()).toBe(0);
+    await sys.close();
 
     const phone = await newContext(browser, PHONE);
     const p2 = await phone.newPage();

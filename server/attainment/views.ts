@@ -106,6 +106,17 @@ export async function mySections(db: DbOrTx, personId: number) {
   return rows.map((r) => ({ ...r, graded: graded.has(r.id) }));
 }
 
+/** Where the caller may edit models and compute years (the import's roles), or null: nowhere. */
+async function editScopeOf(db: DbOrTx, user: SessionUser) {
+  return hasRole(user, ...ATTAINMENT_EDIT_ROLES) ? unitScope(db, user, ATTAINMENT_EDIT_ROLES) : null;
+}
+
+/** Whether the caller may edit the model of, and compute years for, a programme of this unit. */
+export async function mayEditProgramme(db: DbOrTx, user: SessionUser, unitId: number) {
+  const scope = await editScopeOf(db, user);
+  return scope !== null && inScope(scope, unitId);
+}
+
 /**
  * The programmes the attainment home lists for the caller: every active programme in their view
  * scope, with its model versions (none yet for a programme whose model is still to be written),
@@ -115,7 +126,7 @@ export async function mySections(db: DbOrTx, personId: number) {
 export async function attainmentProgrammes(db: DbOrTx, user: SessionUser) {
   if (!hasRole(user, ...ATTAINMENT_VIEW_ROLES)) return [];
   const scope = await unitScope(db, user, ATTAINMENT_VIEW_ROLES);
-  const editScope = hasRole(user, ...ATTAINMENT_EDIT_ROLES) ? await unitScope(db, user, ATTAINMENT_EDIT_ROLES) : null;
+  const editScope = await editScopeOf(db, user);
   const rows = await db
     .select({
       id: programmes.id,

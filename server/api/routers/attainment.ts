@@ -20,6 +20,7 @@ import {
   programmeInput,
   programmeReport,
   attainmentProgrammes,
+  mayEditProgramme,
   sectionInput,
   sectionNotesInput,
 } from "../../attainment/views";
@@ -45,8 +46,12 @@ export const attainmentRouter = router({
     return { ok: true };
   }),
   programme: signedInProcedure.input(programmeInput).query(async ({ ctx, input }) => {
-    await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId);
-    return programmeReport(ctx.db, input.programmeId, input.schoolYear);
+    const p = await assertProgrammeAccess(ctx.db, ctx.user, input.programmeId);
+    // the compute action is offered only to those attainment.compute accepts
+    return {
+      ...(await programmeReport(ctx.db, input.programmeId, input.schoolYear)),
+      canCompute: await mayEditProgramme(ctx.db, ctx.user, p.unitId),
+    };
   }),
   compute: roleProcedure(...ATTAINMENT_EDIT_ROLES)
     .input(computeRunInput)

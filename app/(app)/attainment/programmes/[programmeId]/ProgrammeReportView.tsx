@@ -149,8 +149,9 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
           >
             {t("download")}
           </Button>
-          {d.year && (
+          {d.year && d.canCompute && (
             <Button
+              data-testid="programme-compute"
               icon={<ReloadOutlined />}
               loading={compute.isPending}
               onClick={() => compute.mutate({ modelId: d.model.id, schoolYear: d.year! })}
