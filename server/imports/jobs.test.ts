@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { createCaller } from "../api/root";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { handleImportUpload, templateResponse } from "./http";
@@ -10,6 +10,7 @@ import { importJobs } from "@/db/schema";
 import { failInterruptedImportJobs, getImportJob, listImportJobs, startImportJob } from "./jobs";
 import { csvBytes } from "./testing";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -128,10 +129,9 @@ describe("import jobs", () => {
 
   it("marks jobs interrupted by a restart as failed", async () => {
     const startedAt = new Date("2026-11-22T08:00:00Z");
-    const [stale] = await db
-      .insert(importJobs)
-      .values({ kind: "units", fileName: "old.csv", status: "writing", createdAt: startedAt })
-      .returning();
+    const stale = one(
+      await db.insert(importJobs).values({ kind: "units", fileName: "old.csv", status: "writing", createdAt: startedAt }).returning(),
+    );
     expect(await failInterruptedImportJobs(db, new Date(startedAt.getTime() + 60_000))).toBe(1);
     expect(await getImportJob(db, stale.id)).toMatchObject({ status: "failed" });
   });
@@ -228,14 +228,14 @@ describe("imports router", () => {
       "employers",
     ]);
     const people = (await q.imports.layouts({ kind: "people" }))[0];
-    expect(people.columns.find((c) => c.key === "number")).toMatchObject({
+    expect(people?.columns.find((c) => c.key === "number")).toMatchObject({
       header: "Number",
       headers: { zh: "学号/工号", en: "Number" },
       required: true,
     });
     const jobs = await q.imports.jobs({ limit: 2 });
     expect(jobs).toHaveLength(2);
-    expect((await q.imports.job({ id: jobs[0].id })).id).toBe(jobs[0].id);
+    expect((await q.imports.job({ id: at(jobs, 0).id })).id).toBe(at(jobs, 0).id);
     await expect(q.imports.job({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: "No such import job.",

@@ -72,8 +72,8 @@ describe("layouts", () => {
     expect(col("people", "admission_year").parse("2023.0")).toBe(2023);
     const bad = col("people", "admission_year").safeParse("二〇二三");
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues[0].message).toBe("imports.cell.notInteger");
-    expect(col("people", "number").safeParse("").error!.issues[0].message).toBe("imports.cell.required");
+    expect(bad.error!.issues[0]?.message).toBe("imports.cell.notInteger");
+    expect(col("people", "number").safeParse("").error!.issues[0]?.message).toBe("imports.cell.required");
     expect(col("sections", "teachers").parse("T001，T002、T003")).toEqual(["T001", "T002", "T003"]);
   });
 });
@@ -90,7 +90,7 @@ describe("reading files", () => {
     expect(t.format).toBe("csv");
     expect(t.header).toEqual(["单位代码", "单位名称", "单位类型"]);
     expect(t.rows.map((r) => r.row)).toEqual([2, 4]);
-    expect(t.rows[1].cells).toEqual(["B", "外国语学院", "学院"]);
+    expect(t.rows[1]?.cells).toEqual(["B", "外国语学院", "学院"]);
   });
 
   it("reads UTF-8 without BOM, quoted fields with commas and newlines", async () => {
@@ -107,7 +107,7 @@ describe("reading files", () => {
     expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow();
     const t = await readTable(bytes);
     expect(t.header).toEqual(["单位代码", "单位名称", "单位类型"]);
-    expect(t.rows[0].cells).toEqual(["A", "计算机学院", "学院"]);
+    expect(t.rows[0]?.cells).toEqual(["A", "计算机学院", "学院"]);
   });
 
   it("reads UTF-16 with BOM and tab separators (Excel Unicode text)", async () => {
@@ -119,7 +119,7 @@ describe("reading files", () => {
     }
     expect(decodeText(bytes).startsWith("学号")).toBe(true);
     const t = await readTable(bytes);
-    expect(t.rows[0].cells).toEqual(["2023001", "陈同学", "学生"]);
+    expect(t.rows[0]?.cells).toEqual(["2023001", "陈同学", "学生"]);
   });
 
   it("reads the first worksheet of an XLSX: rich text, numbers, dates, formulas, hyperlinks", async () => {
@@ -140,25 +140,25 @@ describe("reading files", () => {
     expect(t.format).toBe("xlsx");
     expect(t.header).toEqual(["学号/工号", "Name", "KIND", "入学年份", "email", "class name"]);
     expect(t.rows[0]).toEqual({ row: 2, cells: ["2023001", "陈同学", "学生", "2023", "chen@example.com", "2023-09-01"] });
-    expect(t.rows[1].row).toBe(4);
-    expect(t.rows[1].cells.slice(0, 3)).toEqual(["T001", "张老师", "教职工"]);
-    expect(t.rows[1].cells[5]).toBe("0.3");
+    expect(t.rows[1]?.row).toBe(4);
+    expect(t.rows[1]?.cells.slice(0, 3)).toEqual(["T001", "张老师", "教职工"]);
+    expect(t.rows[1]?.cells[5]).toBe("0.3");
     const m = matchHeader("people", t, "zh");
     expect(m.issues).toEqual([]);
     expect(m.table!.columns.map((c) => c.def.key)).toEqual(["number", "name", "kind", "class_name", "admission_year", "email"]);
   });
 
   it("rejects empty, binary, legacy .xls and oversized files", async () => {
-    expect((await issuesOf(readTable(new Uint8Array())))[0].code).toBe("imports.file.empty");
-    expect((await issuesOf(readTable(csvBytes([[""], [""]]))))[0].code).toBe("imports.file.empty");
+    expect((await issuesOf(readTable(new Uint8Array())))[0]?.code).toBe("imports.file.empty");
+    expect((await issuesOf(readTable(csvBytes([[""], [""]]))))[0]?.code).toBe("imports.file.empty");
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-    expect((await issuesOf(readTable(png)))[0].code).toBe("imports.file.notSupported");
+    expect((await issuesOf(readTable(png)))[0]?.code).toBe("imports.file.notSupported");
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
-    expect((await issuesOf(readTable(xls)))[0].code).toBe("imports.file.legacyXls");
+    expect((await issuesOf(readTable(xls)))[0]?.code).toBe("imports.file.legacyXls");
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]);
-    expect((await issuesOf(readTable(zip)))[0].code).toBe("imports.file.notSupported");
+    expect((await issuesOf(readTable(zip)))[0]?.code).toBe("imports.file.notSupported");
     const big = new Uint8Array(20 * 1024 * 1024 + 1).fill(0x41);
-    expect((await issuesOf(readTable(big)))[0].code).toBe("imports.file.tooLarge");
+    expect((await issuesOf(readTable(big)))[0]?.code).toBe("imports.file.tooLarge");
   });
 });
 

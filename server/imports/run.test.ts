@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows, queryValue, type RowSpec } from "@/db/query";
+import { col, one, queryRows, queryValue, type RowSpec } from "@/db/query";
 import type { ImportKind } from "./kinds";
 import { freshSchool, type School } from "../test/fixtures";
 import { runImport, type ImportProgress } from "./run";
 import { csvBytes, xlsxBytes } from "./testing";
+import { at } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -72,7 +73,7 @@ describe("units", () => {
     expect(await stamps("units")).toEqual(before);
 
     const changed = file.map((r) => [...r]);
-    changed[3][1] = "公共基础部";
+    at(changed, 3)[1] = "公共基础部";
     const r3 = await imp("units", changed);
     expect(r3).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 3 });
     const after = await stamps("units");
@@ -107,8 +108,8 @@ describe("units", () => {
       [4, "parent_code"],
       [5, "parent_code"],
     ]);
-    expect(bad.errors[2].reason).toContain("NOPE");
-    expect(bad.errors[3].reason).toBe("A unit cannot be its own parent.");
+    expect(bad.errors[2]?.reason).toContain("NOPE");
+    expect(bad.errors[3]?.reason).toBe("A unit cannot be its own parent.");
     expect(await count("units")).toBe(6);
   });
 });
@@ -146,7 +147,7 @@ describe("programmes and courses", () => {
         ["CS201", "数据结构", "A"],
       ]),
     ).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
-    expect((await q({ hours: col.int }, sql`select hours from courses where code = 'CS201'`))[0].hours).toBe(56);
+    expect((await q({ hours: col.int }, sql`select hours from courses where code = 'CS201'`))[0]?.hours).toBe(56);
   });
 
   it("reports unknown unit and programme codes", async () => {
@@ -218,11 +219,11 @@ describe("people", () => {
   it("counts a person as updated when only a role was added, and never removes roles", async () => {
     await imp("people", file);
     const withRole = file.map((r) => [...r]);
-    withRole[2][10] = "教师、领导干部"; // T101 becomes a school-level leader too
+    at(withRole, 2)[10] = "教师、领导干部"; // T101 becomes a school-level leader too
     expect(await imp("people", withRole)).toMatchObject({ inserted: 0, updated: 1, unchanged: 3 });
     const withoutRoles = file.map((r) => [...r]);
-    withoutRoles[1][10] = "";
-    withoutRoles[1][11] = "";
+    at(withoutRoles, 1)[10] = "";
+    at(withoutRoles, 1)[11] = "";
     expect(await imp("people", withoutRoles)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
     const roles = await q(
       { role: col.text },
@@ -234,8 +235,8 @@ describe("people", () => {
   it("a bad file reports every problem with file, row, column and reason, and writes nothing", async () => {
     const bad = file.map((r) => [...r]);
     bad.push(["2024003", "李同学", "学生", "A", "080902", "软件2401", "2024", "", "", "", "", ""]);
-    bad[2][3] = "NOPE"; // row 3: unknown unit code
-    bad[4][6] = "20x4"; // row 5: bad admission year
+    at(bad, 2)[3] = "NOPE"; // row 3: unknown unit code
+    at(bad, 4)[6] = "20x4"; // row 5: bad admission year
     const before = { persons: await count("persons"), grants: await count("role_grants") };
     const r = await imp("people", bad, { fileName: "人员.csv" });
     expect(r.ok).toBe(false);
@@ -275,7 +276,7 @@ describe("people", () => {
       [6, "roles"],
       [7, "number"],
     ]);
-    expect(r.errors[5].reason).toBe("Repeats row 6.");
+    expect(r.errors[5]?.reason).toBe("Repeats row 6.");
   });
 
   it("imports an XLSX file with English headers", async () => {
@@ -345,7 +346,7 @@ describe("people holding a role an import cannot grant", () => {
       [2, "所属单位代码"],
       [2, "角色"],
     ]);
-    expect(r.errors[0].reason).toBe(
+    expect(r.errors[0]?.reason).toBe(
       '"admin" holds the role System administrator, which an import cannot grant, so an import cannot change or deactivate them either; the system administrator changes it in the app.',
     );
     expect(await snapshot()).toEqual(before);
@@ -386,7 +387,7 @@ describe("text that cannot be stored, in cells", () => {
       locale: "en",
     });
     expect(r.errors.map((e) => [e.row, e.column])).toEqual([[3001, "Name"]]);
-    expect(r.errors[0].reason).toContain("cannot be stored");
+    expect(r.errors[0]?.reason).toContain("cannot be stored");
     // (Lone surrogates cannot come out of a file: decoding bytes never makes one.)
   });
 });
@@ -473,8 +474,8 @@ describe("sections", () => {
     expect(await stamps("sections", "code || '@' || term_id")).toEqual(before);
 
     const changed = file.map((r) => [...r]);
-    changed[1][6] = "T002"; // CS101-01: another teacher
-    changed[2][6] = "T002、T001"; // CS101-02: lead and co swapped
+    at(changed, 1)[6] = "T002"; // CS101-01: another teacher
+    at(changed, 2)[6] = "T002、T001"; // CS101-02: lead and co swapped
     expect(await imp("sections", changed)).toMatchObject({ inserted: 0, updated: 2, unchanged: 1 });
     expect(await teachers()).toEqual([
       { section: "CS101-01", number: "T002", role: "lead" },
@@ -529,9 +530,8 @@ describe("enrolments", () => {
       ["2026-2027-1", "CS101-01", "2024102", ""],
     ];
     expect(await imp("enrolments", withStatus)).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 1 });
-    const [e] = await q(
-      { status: col.text },
-      sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`,
+    const e = one(
+      await q({ status: col.text }, sql`select e.status from enrolments e join persons p on p.id = e.person_id where p.number = '2024101'`),
     );
     expect(e.status).toBe("withdrawn");
 
@@ -570,7 +570,7 @@ describe("graduates", () => {
     expect(await imp("graduates", file)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
     expect(await stamps("alumni", "student_number")).toEqual(before);
     const moved = file.map((r) => [...r]);
-    moved[2][1] = "2027"; // new cohort for that row
+    at(moved, 2)[1] = "2027"; // new cohort for that row
     expect(await imp("graduates", moved)).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
     expect(await count("graduate_cohorts")).toBe(3);
     const bad = await imp("graduates", [
@@ -606,14 +606,14 @@ describe("employers", () => {
     expect(await count("employer_contacts")).toBe(2);
     expect(await imp("employers", file)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
     const changed = file.map((r) => [...r]);
-    changed[1][3] = "天津"; // employer field on its first row
-    changed[2][7] = "13900000000"; // a contact's phone
+    at(changed, 1)[3] = "天津"; // employer field on its first row
+    at(changed, 2)[7] = "13900000000"; // a contact's phone
     expect(await imp("employers", changed)).toMatchObject({ inserted: 0, updated: 2, unchanged: 1 });
   });
 
   it("requires the rows of an employer to agree", async () => {
     const bad = file.map((r) => [...r]);
-    bad[2][3] = "上海";
+    at(bad, 2)[3] = "上海";
     bad.push(["E2", "乙公司", "", "", "", "经理", "", ""]);
     const r = await imp("employers", bad, { locale: "en" });
     expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
@@ -636,7 +636,7 @@ describe("file problems through runImport", () => {
       [1, "备注"],
       [1, "单位名称"],
     ]);
-    expect(r.errors[0].reason).toContain("无法识别的列“名字”");
+    expect(r.errors[0]?.reason).toContain("无法识别的列“名字”");
   });
 
   it("caps the stored errors but keeps the full count", async () => {

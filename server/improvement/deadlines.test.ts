@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryValue } from "@/db/query";
+import { col, one, queryValue } from "@/db/query";
 import { improvementEvents, outbox, persons, roleGrants } from "@/db/schema";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { tick } from "../scheduler";
@@ -17,10 +17,12 @@ beforeEach(async () => {
   ({ db, s } = await freshSchool());
   await db.update(persons).set({ email: "zhang@example.edu.cn" }).where(eq(persons.id, s.people.teacherA.id));
   await db.update(persons).set({ email: "quality@example.edu.cn" }).where(eq(persons.id, s.people.quality.id));
-  const [leader] = await db
-    .insert(persons)
-    .values({ number: "L001", name: "计算机学院院长", kind: "staff", unitId: s.unitA.id, email: "dean@example.edu.cn" })
-    .returning();
+  const leader = one(
+    await db
+      .insert(persons)
+      .values({ number: "L001", name: "计算机学院院长", kind: "staff", unitId: s.unitA.id, email: "dean@example.edu.cn" })
+      .returning(),
+  );
   await db.insert(roleGrants).values({ personId: leader.id, role: "leader", unitId: s.unitA.id });
 });
 

@@ -10,6 +10,7 @@ import { answerOrder, closeOrder, createOrder, verifyOrder } from "./orders";
 import { orderDetail } from "./queries";
 import { officerReport } from "./testing";
 import { listReports } from "../campaigns/reports";
+import { one } from "@/db/query";
 
 const NOW = new Date("2026-10-10T02:00:00Z");
 let db: Db;
@@ -38,7 +39,7 @@ describe("information officers: a report becomes an order and the officer sees w
     await answerOrder(db, NOW, await sessionOf(db, s.people.adminA), { orderId: id, ...answer });
     await verifyOrder(db, NOW, quality, { orderId: id });
     await closeOrder(db, NOW, quality, { orderId: id });
-    const [mine] = await officerFeedback(db, s.people.studentB.id);
+    const mine = one(await officerFeedback(db, s.people.studentB.id));
     expect(mine.order).toMatchObject({ status: "closed", response: answer.response, measures: answer.measures });
     expect(await officerFeedback(db, s.people.studentA.id)).toEqual([]);
 

@@ -7,6 +7,7 @@ import { expectDomainError } from "../test/errors";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { answerOrder, closeOrder, createOrder, verifyOrder } from "./orders";
 import { orderDetail } from "./queries";
+import { one } from "@/db/query";
 
 // Effectiveness: an order raised from a figure keeps the figure before; it closes as effective
 // only once the next measurement reaches the target, unless the quality office gives a reason.
@@ -19,10 +20,12 @@ let before: { id: number };
 beforeEach(async () => {
   ({ db, s } = await freshSchool());
   // the order's term, before the fixture's term 2026-2027-1
-  [before] = await db
-    .insert(terms)
-    .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
-    .returning();
+  before = one(
+    await db
+      .insert(terms)
+      .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
+      .returning(),
+  );
 });
 
 async function orderInVerification() {
@@ -48,17 +51,19 @@ async function orderInVerification() {
 
 /** The teacher's composite of the fixture term (the next one) under the year's policy in force. */
 async function nextComposite(score: number) {
-  const [p] = await db
-    .insert(scoringPolicies)
-    .values({
-      schoolYear: "2026-2027",
-      version: 1,
-      hash: "h",
-      status: "approved",
-      approvedAt: NOW,
-      policy: defaultPolicy("2026-2027"),
-    })
-    .returning();
+  const p = one(
+    await db
+      .insert(scoringPolicies)
+      .values({
+        schoolYear: "2026-2027",
+        version: 1,
+        hash: "h",
+        status: "approved",
+        approvedAt: NOW,
+        policy: defaultPolicy("2026-2027"),
+      })
+      .returning(),
+  );
   await db.insert(teacherComposites).values({
     policyId: p.id,
     runId: 1,
@@ -95,12 +100,14 @@ describe("effectiveness of an order raised from a figure", () => {
     });
     // the quality office closes it anyway, with a reason kept on the close event
     await closeOrder(db, NOW, quality, { orderId: id, overrideReason: "教师已调离该课程，转入持续跟踪。" });
-    const [closed] = await db
-      .select()
-      .from(improvementEvents)
-      .where(eq(improvementEvents.itemId, id))
-      .orderBy(improvementEvents.id)
-      .then((e) => e.slice(-1));
+    const closed = one(
+      await db
+        .select()
+        .from(improvementEvents)
+        .where(eq(improvementEvents.itemId, id))
+        .orderBy(improvementEvents.id)
+        .then((e) => e.slice(-1)),
+    );
     expect(closed).toMatchObject({ kind: "close", note: "教师已调离该课程，转入持续跟踪。" });
     expect(closed.data).toMatchObject({ effect: { met: false, overrideReason: "教师已调离该课程，转入持续跟踪。", next: { value: 68 } } });
   });

@@ -9,6 +9,7 @@ import { MAX_ATTACHMENT_BYTES } from "./attachments";
 import { answerOrder, cancelOrder, closeOrder, continueOrder, createOrder, reopenOrder, verifyOrder } from "./orders";
 import { ORDER_TRANSITIONS, stepsFrom } from "./states";
 import { IMPROVEMENT_STATUSES } from "@/db/schema";
+import { one } from "@/db/query";
 
 const NOW = new Date("2026-10-10T02:00:00Z"); // 2026-10-10 10:00 in Beijing
 let db: Db;
@@ -42,7 +43,7 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
     const teacher = await sessionOf(db, s.people.teacherA);
     const { id, created } = await issue();
     expect(created).toBe(true);
-    const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
+    const o = one(await db.select().from(improvementItems).where(eq(improvementItems.id, id)));
     expect(o).toMatchObject({
       status: "issued",
       courseId: s.courseA.id,
@@ -58,7 +59,7 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
     await verifyOrder(db, NOW, quality, { orderId: id, note: "已核查教案" });
     await closeOrder(db, NOW, quality, { orderId: id, publicSummary: "增加了课堂讨论。" });
 
-    const [done] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
+    const done = one(await db.select().from(improvementItems).where(eq(improvementItems.id, id)));
     expect(done).toMatchObject({
       status: "closed",
       reopenCount: 1,
@@ -77,7 +78,7 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
       ["verify", "answered", "verifying", s.people.quality.id],
       ["close", "verifying", "closed", s.people.quality.id],
     ]);
-    expect(evs[3].note).toBe("证据不足");
+    expect(evs[3]?.note).toBe("证据不足");
     const audits = await db
       .select({ action: auditLog.action })
       .from(auditLog)
@@ -104,7 +105,7 @@ describe("orders: issue → answer → verify → reopen → answer → verify �
       kind: "BAD_REQUEST",
     });
     await continueOrder(db, NOW, quality, { orderId: id, reason: "需下学期复查", nextReviewOn: "2027-03-15" });
-    const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
+    const o = one(await db.select().from(improvementItems).where(eq(improvementItems.id, id)));
     expect(o).toMatchObject({ status: "continuing", deadline: "2027-03-15" });
     await answerOrder(db, NOW, admin, { orderId: id, ...answer });
     expect((await events(id)).at(-1)).toMatchObject({ kind: "answer", fromStatus: "continuing" });
@@ -139,7 +140,7 @@ describe("orders: bad input changes nothing", () => {
         kind: "FORBIDDEN",
       });
     }
-    const [o] = await db.select().from(improvementItems).where(eq(improvementItems.id, id));
+    const o = one(await db.select().from(improvementItems).where(eq(improvementItems.id, id)));
     expect(o.status).toBe("issued");
     expect(o.response).toBeNull();
   });

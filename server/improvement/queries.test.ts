@@ -6,6 +6,7 @@ import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { answerOrder, closeOrder, continueOrder, createOrder, reopenOrder, verifyOrder } from "./orders";
 import { listOrders, orderDashboard, orderDetail } from "./queries";
 import { registerXlsx } from "./register";
+import { at } from "@/server/shared/indexed";
 
 const NOW = new Date("2026-10-10T02:00:00Z");
 const LATER = new Date("2026-10-25T02:00:00Z");
@@ -89,7 +90,7 @@ describe("the register (整改台账)", () => {
     const buf = await registerXlsx(db, LATER, await sessionOf(db, s.people.quality), {}, "zh");
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(buf).buffer);
-    const ws = wb.worksheets[0];
+    const ws = at(wb.worksheets, 0);
     expect(ws.name).toBe("整改台账");
     const rows = ws
       .getSheetValues()
