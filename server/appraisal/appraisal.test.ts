@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, appraisalRuns, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute, scopeOf } from "../scoring/compute";
@@ -21,6 +21,7 @@ import { bandTeachers, type QuotaCheck } from "./band";
 import { rulesOf } from "./rules";
 import { recordExemption, recordVeto, revokeVeto } from "./vetoes";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 // The demo university's last school year banded with its figures, in the app and by `npm run scores`.
 const YEAR = "2025-2026";
@@ -46,7 +47,7 @@ async function bandsOf(policyId: number) {
   return new Map((await db.select().from(appraisalResults).where(eq(appraisalResults.policyId, policyId))).map((r) => [r.teacherId, r]));
 }
 async function idOf(number: string) {
-  const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
+  const p = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number)));
   return p.id;
 }
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   await seedDemo(db, { log: () => {} });
-  const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
   hr = await idOf("hr");
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
@@ -85,7 +86,7 @@ describe("appraisal computed with the figures", () => {
       }
     }
     // the quota of the school holds, and the stored check says so
-    const [run] = await db.select().from(appraisalRuns).where(eq(appraisalRuns.policyId, p.id));
+    const run = one(await db.select().from(appraisalRuns).where(eq(appraisalRuns.policyId, p.id)));
     const quota = run.quota as QuotaCheck[];
     const banded = [...bands.values()].filter((b) => b.band !== null).length;
     expect(quota).toMatchObject([{ scope: "school", banded, quota: Math.floor(0.2 * banded) }]);
@@ -108,8 +109,11 @@ describe("appraisal computed with the figures", () => {
   it("a veto recorded by HR makes the teacher 不合格 (veto) at the next recompute, counted among the banded; revoked, the band returns", async () => {
     let p = await recomputeYear();
     const before = await bandsOf(p.id);
-    const best = [...before.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!)[0];
-    const [t] = await db.select({ number: persons.number }).from(persons).where(eq(persons.id, best.teacherId));
+    const best = at(
+      [...before.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!),
+      0,
+    );
+    const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, best.teacherId)));
     const veto = await recordVeto(db, { id: hr }, now, {
       teacher: t.number,
       schoolYear: YEAR,
@@ -140,7 +144,7 @@ describe("appraisal computed with the figures", () => {
     let p = await recomputeYear();
     const before = await bandsOf(p.id);
     const some = [...before.values()].find((b) => b.band === "good" || b.band === "pass")!;
-    const [t] = await db.select({ number: persons.number }).from(persons).where(eq(persons.id, some.teacherId));
+    const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, some.teacherId)));
     await recordExemption(db, { id: hr }, now, { teacher: t.number, schoolYear: YEAR, kind: "maternity" });
     p = await recomputeYear();
     const after = await bandsOf(p.id);
@@ -199,8 +203,11 @@ describe("npm run scores bands the year too", () => {
   it("--vetoes (teacher,reason): the document's school-year entries carry band, band_reason, borderline, ci95, equal to the app's", async () => {
     const p = await recomputeYear();
     const bands = await bandsOf(p.id);
-    const victim = [...bands.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!)[0];
-    const [t] = await db.select({ number: persons.number }).from(persons).where(eq(persons.id, victim.teacherId));
+    const victim = at(
+      [...bands.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!),
+      0,
+    );
+    const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, victim.teacherId)));
     await recordVeto(db, { id: hr }, now, {
       teacher: t.number,
       schoolYear: YEAR,

@@ -4,6 +4,7 @@ import { bandTeachers, type BandTeacher } from "./band";
 import { quotaSummary } from "./explain";
 import { parseAppraisalRules } from "./rules";
 import { expectDomainError } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 const rules = (over: Record<string, unknown> = {}) => parseAppraisalRules(over);
 const t = (teacherId: number, score: number | null, over: Partial<BandTeacher> = {}): BandTeacher => ({
@@ -49,10 +50,12 @@ describe("appraisal bands", () => {
     expect(m.get(13)).toMatchObject({ band: "good", reason: "quota", scoreBand: "excellent" });
     expect(m.get(14)).toMatchObject({ band: "good", reason: "quota" });
     const names = (id: number) => `T${id}`;
-    expect(quotaSummary("en", out.quota[0], names)).toBe(
+    expect(quotaSummary("en", at(out.quota, 0), names)).toBe(
       "优秀 by score 14, quota 12 (= floor(0.2 × 62)), 2 moved to 良好; moved: T13, T14",
     );
-    expect(quotaSummary("zh", out.quota[0], names)).toBe("按分数优秀 14 人，名额 12（= floor(0.2 × 62)），2 人调为良好；调整：T13、T14");
+    expect(quotaSummary("zh", at(out.quota, 0), names)).toBe(
+      "按分数优秀 14 人，名额 12（= floor(0.2 × 62)），2 人调为良好；调整：T13、T14",
+    );
   });
 
   it("ties across the quota boundary (equal within 1e-9): none of the tied teachers is 优秀", () => {
@@ -65,7 +68,7 @@ describe("appraisal bands", () => {
     expect(m.get(3)).toMatchObject({ band: "good", reason: "quota" });
     expect(m.get(4)).toMatchObject({ band: "good", reason: "quota" });
     expect(out.quota[0]).toMatchObject({ quota: 2, byScore: 4, excellent: 1, moved: [2, 3, 4], tied: [2, 3] });
-    expect(quotaSummary("en", out.quota[0], (id) => `T${id}`)).toContain("2 of them tied at the quota boundary");
+    expect(quotaSummary("en", at(out.quota, 0), (id) => `T${id}`)).toContain("2 of them tied at the quota boundary");
     // the same tie just inside the quota (places 1 and 2) keeps both
     const inside = byId(
       bandTeachers(rules(), [t(1, 98), t(2, 98 - 5e-10), t(3, 95), ...Array.from({ length: 7 }, (_, i) => t(10 + i, 70))]),
@@ -193,7 +196,7 @@ describe("appraisal bands", () => {
     ]);
     expect(tie.quota[0]).toMatchObject({ capLimit: 6, cappedMoved: [6, 7, 8] });
     // off by default
-    expect(bandTeachers(rules(), list).quota[0].capLimit).toBeNull();
+    expect(bandTeachers(rules(), list).quota[0]?.capLimit).toBeNull();
   });
 
   it("refuses bad rules with a message in both languages: cut-offs not decreasing or outside 0–100, quota outside (0, 1]", async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
-import { col, queryOne, queryRows, queryValue } from "@/db/query";
+import { col, one, queryOne, queryRows, queryValue } from "@/db/query";
 import { createCaller } from "../api/root";
 import { loadSessionUser } from "../auth/users";
 import { importLibrary } from "../instruments/library";
@@ -17,6 +17,7 @@ import { appealAttachment, fileAppeal } from "./appeals";
 import { appraisalXlsx, EXPORT_COLUMNS } from "./export";
 import { workingDaysFrom } from "./publish";
 import { expectDomainError, refusalOf } from "../test/errors";
+import { at } from "@/server/shared/indexed";
 
 // Publishing, appeals and the view log through the router, on the demo university's last year.
 const YEAR = "2025-2026";
@@ -24,7 +25,7 @@ let db: Db;
 let clock = new Date("2026-09-07T02:00:00Z"); // a Monday, 10:00 in Beijing
 const now = () => clock;
 const as = async (number: string, locale: "zh" | "en" = "en") => {
-  const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number));
+  const p = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number)));
   return createCaller({ db, user: await loadSessionUser(db, p.id), now, locale });
 };
 let teacherNumber: string;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   db = await testDb();
   await resetDb(db);
   await seedDemo(db, { log: () => {} });
-  const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+  const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
   const p = (await currentPolicy(db, YEAR))!;
@@ -91,7 +92,7 @@ describe("publishing an appraisal", () => {
     });
     const p = (await currentPolicy(db, YEAR))!;
     await recompute(db, p, { trigger: "manual" });
-    const [live] = await db.select().from(appraisalResults).where(eq(appraisalResults.teacherId, teacherId));
+    const live = one(await db.select().from(appraisalResults).where(eq(appraisalResults.teacherId, teacherId)));
     expect(live.band).toBe("fail");
     expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row!.band).toBe(band);
     // a change needs a new version with a reason
@@ -193,7 +194,7 @@ describe("publishing an appraisal", () => {
   });
 
   it("the XLSX export: the documented columns, one row per teacher in scope, each logged as viewed", async () => {
-    const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr"));
+    const p = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr")));
     const hrUser = (await loadSessionUser(db, p.id))!;
     const before = await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.export'`);
     const buf = await appraisalXlsx(db, "all", YEAR, hrUser, "hr", now);
@@ -213,7 +214,7 @@ describe("publishing an appraisal", () => {
 
   it("an upheld review that corrects to 优秀 is refused when the version's quota is full, and nothing changes", async () => {
     // a policy whose cut-off puts nearly everyone at 优秀 by score: the quota binds
-    const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+    const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
     const base = (await currentPolicy(db, YEAR))!;
     const created = await createPolicy(db, { ...base.policy, appraisal: { cutoffs: { excellent: 60, good: 50, pass: 40 } } }, q.id);
     await approvePolicy(db, created.id, q.id, "测试：名额约束", clock);
@@ -223,7 +224,7 @@ describe("publishing an appraisal", () => {
     const v = await hr.appraisal.versions.prepare({ schoolYear: YEAR, reason: "按新评分方案重新定等" });
     await hr.appraisal.versions.request({ versionId: v.id });
     await quality.appraisal.versions.approve({ versionId: v.id });
-    const check = (await hr.appraisal.summary({ schoolYear: YEAR })).quota[0];
+    const check = at((await hr.appraisal.summary({ schoolYear: YEAR })).quota, 0);
     expect(check.excellent).toBe(check.quota);
     expect(check.moved.length).toBeGreaterThan(0);
     const moved = await queryOne(
@@ -289,7 +290,7 @@ describe("publishing an appraisal", () => {
   });
 
   it("an appeal's attachment is stored with the case and read by its teacher and the quality office only", async () => {
-    const [first, second] = await queryRows(
+    const appellants = await queryRows(
       db,
       { id: col.int, number: col.text },
       sql`
@@ -297,6 +298,7 @@ describe("publishing an appraisal", () => {
       join persons p on p.id = r.teacher_id join role_grants g on g.person_id = p.id and g.role = 'teacher'
       where not exists (select 1 from appraisal_appeals a where a.teacher_id = p.id) order by p.number limit 2`,
     );
+    const [first, second] = [at(appellants, 0), at(appellants, 1)];
     const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37]);
     await expectDomainError(
       fileAppeal(db, first, now, { schoolYear: YEAR, subject: "figure", reason: "附件有误" }, { name: "证明.exe", bytes }),
@@ -317,7 +319,7 @@ describe("publishing an appraisal", () => {
       mime: "application/pdf",
       bytes: [...bytes],
     });
-    const [q] = await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality"));
+    const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
     expect([...(await appealAttachment(db, { id: q.id, qualityOffice: true }, a.id)).bytes]).toEqual([...bytes]);
     await expectDomainError(appealAttachment(db, { id: second.id, qualityOffice: false }, a.id), { code: "errors.forbidden" });
   });

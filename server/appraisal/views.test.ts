@@ -21,9 +21,13 @@ const DEC2_EARLY = new Date("2026-12-01T23:00:00Z");
 
 beforeAll(async () => {
   ({ db, s } = await freshSchool());
-  [admin, hr, quality, teacherA, teacherB] = await Promise.all(
-    [s.people.sysAdmin, s.people.hr, s.people.quality, s.people.teacherA, s.people.teacherB].map((p) => sessionOf(db, p)),
-  );
+  [admin, hr, quality, teacherA, teacherB] = await Promise.all([
+    sessionOf(db, s.people.sysAdmin),
+    sessionOf(db, s.people.hr),
+    sessionOf(db, s.people.quality),
+    sessionOf(db, s.people.teacherA),
+    sessionOf(db, s.people.teacherB),
+  ]);
   await logView(db, () => DEC1_MORNING, {
     subjectId: teacherA.id,
     viewer: hr,

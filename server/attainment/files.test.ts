@@ -7,6 +7,7 @@ import { attainmentDocument, computeAttainment } from "./compute";
 import { runCli } from "./cli";
 import { describeIssue, loadAttainmentFiles, type AttainmentFile } from "./files";
 import { EXAMPLE, EXAMPLE_FILES, PARAMS } from "./testing";
+import { at } from "@/server/shared/indexed";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const bytesOf = (files: Record<AttainmentFile, string>) =>
@@ -44,7 +45,10 @@ describe("reading the four files", () => {
       .split("\n")
       .slice(1)
       .map((l) => l.split(","));
-    files.scores = await xlsx([["课程", "学号", "考核项", "得分"], ...lines.map(([c, s, i, v]) => [c, s, i, Number(v)])]);
+    files.scores = await xlsx([
+      ["课程", "学号", "考核项", "得分"],
+      ...lines.map((cells) => [at(cells, 0), at(cells, 1), at(cells, 2), Number(at(cells, 3))]),
+    ]);
     const { input, issues } = await loadAttainmentFiles(files, "zh");
     expect(issues).toEqual([]);
     expect(attainmentDocument(computeAttainment(input!, PARAMS))).toEqual(attainmentDocument(computeAttainment(EXAMPLE, PARAMS)));
@@ -76,11 +80,13 @@ describe("bad input: every problem with its file, row and column; nothing comput
       ["scores", 11, "item", "check.unknownItem"],
     ]);
     // in the user's language, with file, row and column
-    expect(describeIssue("zh", issues[3])).toBe(
+    expect(describeIssue("zh", at(issues, 3))).toBe(
       "考核项文件 第 2 行“weight”列：课程 C1 的课程目标 CO1 的考核项权重之和为 1.1，应为 1（第 2, 3 行）。",
     );
-    expect(describeIssue("en", issues[1])).toBe('support matrix file, row 4, column "strength": Strength "X" is not valid: use H, M or L.');
-    expect(describeIssue("zh", issues[4])).toBe("成绩文件 第 2 行“score”列：得分“11”超出范围（0–10）。");
+    expect(describeIssue("en", at(issues, 1))).toBe(
+      'support matrix file, row 4, column "strength": Strength "X" is not valid: use H, M or L.',
+    );
+    expect(describeIssue("zh", at(issues, 4))).toBe("成绩文件 第 2 行“score”列：得分“11”超出范围（0–10）。");
   });
 
   it("an unknown student (given the offering's roster), an objective without items, a threshold outside (0, 1]", async () => {
@@ -95,7 +101,9 @@ describe("bad input: every problem with its file, row and column; nothing comput
       ["support", 7, "objective", "check.objectiveWithoutItems"],
       ["scores", 11, "student", "check.unknownStudent"],
     ]);
-    expect(describeIssue("en", issues[2])).toBe('scores file, row 11, column "student": Student "t2" is not on the roster of course C2.');
+    expect(describeIssue("en", at(issues, 2))).toBe(
+      'scores file, row 11, column "student": Student "t2" is not on the roster of course C2.',
+    );
     for (const t of [0, -0.1, Number.NaN])
       expect(where((await loadAttainmentFiles(bytesOf(EXAMPLE_FILES), "zh", { threshold: t })).issues)).toEqual([
         ["threshold", 0, "threshold", "check.badThreshold"],
@@ -133,7 +141,7 @@ describe("bad input: every problem with its file, row and column; nothing comput
         ["scores", 0, null, "imports.file.notSupported"],
       ].map(([f, r, c, code]) => [f, r, c, code]),
     );
-    expect(describeIssue("zh", issues[1])).toMatch(/^成绩文件：无法识别文件格式/);
+    expect(describeIssue("zh", at(issues, 1))).toMatch(/^成绩文件：无法识别文件格式/);
   });
 });
 

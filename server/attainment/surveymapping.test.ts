@@ -17,6 +17,8 @@ import {
   type OutcomeModel,
 } from "./model";
 import { attainmentTemplate } from "./templates";
+import { one } from "@/db/query";
+import { at } from "@/server/shared/indexed";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const where = (issues: { file: string; row: number; column: string | null; code: string }[]) =>
@@ -70,13 +72,13 @@ describe("the survey mapping file", () => {
       ["surveyMapping", 8, "题目", "check.duplicate"],
       ["surveyMapping", 9, "问卷", "cell.required"],
     ]);
-    expect(describeIssue("zh", issues[0])).toBe(
+    expect(describeIssue("zh", at(issues, 0))).toBe(
       "问卷题目映射文件 第 3 行“问卷”列：问卷“survey”无效，只能填 graduating/alumni/employer（应届毕业生、毕业生跟踪、用人单位）。",
     );
-    expect(describeIssue("en", issues[3])).toBe(
+    expect(describeIssue("en", at(issues, 3))).toBe(
       'survey mapping file, row 6, column "培养目标": Give either a requirement or a training objective, not both.',
     );
-    expect(describeIssue("en", issues[5])).toMatch(/first on row 2/);
+    expect(describeIssue("en", at(issues, 5))).toMatch(/first on row 2/);
   });
 
   it("a missing column and an unknown one are refused; an empty file too", async () => {
@@ -120,19 +122,18 @@ describe("importing the survey mapping into the programme's model", () => {
   beforeAll(async () => {
     db = await testDb();
     await resetDb(db);
-    const [u] = await db.insert(units).values({ code: "SM-U", name: "学院", kind: "college" }).returning({ id: units.id });
-    [{ id: programmeId }] = await db
-      .insert(programmes)
-      .values({ code: "SM-P", name: "专业", unitId: u.id })
-      .returning({ id: programmes.id });
+    const u = one(await db.insert(units).values({ code: "SM-U", name: "学院", kind: "college" }).returning({ id: units.id }));
+    ({ id: programmeId } = one(
+      await db.insert(programmes).values({ code: "SM-P", name: "专业", unitId: u.id }).returning({ id: programmes.id }),
+    ));
   }, 120_000);
   const count = async () =>
-    (
+    one(
       await db
         .select({ n: sql<number>`count(*)::int` })
         .from(outcomeModels)
-        .where(eq(outcomeModels.programmeId, programmeId))
-    )[0].n;
+        .where(eq(outcomeModels.programmeId, programmeId)),
+    ).n;
 
   it("needs a model version first; a bad file stores nothing; a good one is a new draft keeping the rest; the same again is unchanged", async () => {
     const good = enc("survey,item,requirement,objective\ngraduating,q1,R1,\nemployer,q3,,PO1\n");
@@ -173,6 +174,6 @@ describe("importing the survey mapping into the programme's model", () => {
 
 async function personId(db: Db): Promise<number> {
   const { persons } = await import("@/db/schema");
-  const [p] = await db.insert(persons).values({ number: "SM-Q", name: "质量办", kind: "staff" }).returning({ id: persons.id });
+  const p = one(await db.insert(persons).values({ number: "SM-Q", name: "质量办", kind: "staff" }).returning({ id: persons.id }));
   return p.id;
 }
