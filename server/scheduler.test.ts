@@ -5,8 +5,9 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { col, queryRows } from "@/db/query";
+import { col, queryOne } from "@/db/query";
 import { outbox } from "@/db/schema";
+import { at } from "@/server/shared/indexed";
 import { leaderTick } from "./scheduler";
 import { approvePolicy, createPolicy, defaultPolicy } from "./scoring/policies";
 import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "./scoring/testing";
@@ -53,9 +54,9 @@ async function queueWork() {
   await approvePolicy(db, p.id, s.people.quality.id, "测试", new Date());
 }
 
-const pending = async () => (await queryRows(db, { n: col.int }, sql`select count(*) as n from outbox where status <> 'sent'`))[0].n;
+const pending = async () => (await queryOne(db, { n: col.int }, sql`select count(*) as n from outbox where status <> 'sent'`)).n;
 const schedulerRuns = async () =>
-  (await queryRows(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`))[0].n;
+  (await queryOne(db, { n: col.int }, sql`select count(*) as n from scoring_runs where trigger = 'scheduler'`)).n;
 
 describe("the scheduler on several nodes", () => {
   let dir: string | undefined;
@@ -107,7 +108,10 @@ describe("the scheduler on several nodes", () => {
       const exited = nodes.map((n) => new Promise((r) => n.once("exit", r)));
       for (const n of nodes) n.kill("SIGTERM");
       await Promise.all(exited);
-      const rounds = outputs.map((o) => /led (\d+) skipped (\d+)/.exec(o)!.slice(1).map(Number));
+      const rounds = outputs.map((o) => {
+        const m = /led (\d+) skipped (\d+)/.exec(o)!;
+        return [Number(at(m, 1)), Number(at(m, 2))] as const;
+      });
       console.log(`rounds per node (led, skipped): ${JSON.stringify(rounds)}`);
       // both nodes ran rounds; every round had one leader at a time (led + skipped = all attempts)
       expect(rounds.every(([led, skipped]) => led + skipped > 0)).toBe(true);
