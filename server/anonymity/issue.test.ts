@@ -254,7 +254,7 @@ describe("issueTokens", () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]?.reason).toMatchObject({ kind: "CONFLICT", code: "respond.submit.errors.alreadyIssued" });
     expect(await issuedDays()).toHaveLength(2);
-    const winner = results[0]?.status === "fulfilled" ? p1 : p2;
+    const winner = at(results, 0).status === "fulfilled" ? p1 : p2;
     await finalize(winner, at(ok, 0).value);
   });
 
