@@ -4,7 +4,16 @@ import type { Db } from "@/db/client";
 import { credentials, persons, roleGrants } from "@/db/schema";
 import { openingYear, type YearOverview } from "../scoring/results";
 import { defaultPolicy } from "../scoring/policies";
-import { anotherCampaign, answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
+import {
+  anotherCampaign,
+  answersFor,
+  fileOfGroup,
+  respond,
+  rng,
+  scoringCampaign,
+  targetOf,
+  type ScoringCampaign,
+} from "../scoring/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
 import { refusalOf } from "../test/errors";
@@ -19,13 +28,6 @@ let db: Db;
 let s: School;
 let done: ScoringCampaign;
 let running: ScoringCampaign;
-
-/** The campaign's target in a section the scoring fixture has. */
-function targetOf(campaign: ScoringCampaign, sectionCode: string) {
-  const target = campaign.targets[sectionCode];
-  if (!target) throw new Error(`no target in section ${sectionCode}`);
-  return target;
-}
 let policyId: number;
 let leader: { id: number };
 const NOW = new Date("2027-01-20T08:00:00Z");

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { defaultPolicy } from "../scoring/policies";
-import { answersFor, fileOfGroup, respond, rng, scoringCampaign, type ScoringCampaign } from "../scoring/testing";
+import { answersFor, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createCaller } from "./root";
 import { refusalOf } from "../test/errors";
@@ -10,13 +10,6 @@ import { refusalOf } from "../test/errors";
 let db: Db;
 let s: School;
 let c: ScoringCampaign;
-
-/** The campaign's target in a section the scoring fixture has. */
-function targetOf(campaign: ScoringCampaign, sectionCode: string) {
-  const target = campaign.targets[sectionCode];
-  if (!target) throw new Error(`no target in section ${sectionCode}`);
-  return target;
-}
 let policyId: number;
 const NOW = new Date("2027-01-20T08:00:00Z");
 const as = async (p: { id: number }, locale: "zh" | "en" = "zh") =>
