@@ -17,6 +17,7 @@ import { BANDS } from "./rules";
 import type { Actor, Clock } from "./vetoes";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { one } from "@/db/query";
+import { parseInput } from "../kernel/validate";
 
 /**
  * 复核 then 申诉 (seed 000 第61条; 事业单位年度考核: 复核 within 10 days of the notice, a reply
@@ -89,7 +90,7 @@ export async function fileAppeal(
   raw: z.input<typeof fileInput>,
   attachment?: Attachment,
 ): Promise<AppealRow> {
-  const input = fileInput.parse(raw);
+  const input = parseInput(fileInput, raw);
   const checked = attachment ? checkAttachment(attachment) : null;
   const y = input.schoolYear;
   const version = await versionInForce(db, y);
@@ -147,7 +148,7 @@ export async function fileAppeal(
 }
 
 export async function assignReviewer(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof assignInput>) {
-  const input = assignInput.parse(raw);
+  const input = parseInput(assignInput, raw);
   const a = await appealById(db, input.appealId);
   if (a.status !== "submitted" && a.status !== "assigned")
     throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
@@ -175,7 +176,7 @@ export async function assignReviewer(db: DbOrTx, actor: Actor, now: Clock, raw: 
 }
 
 export async function decideAppeal(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof decideInput>) {
-  const input = decideInput.parse(raw);
+  const input = parseInput(decideInput, raw);
   const a = await appealById(db, input.appealId);
   if (a.status !== "assigned") throw new DomainError("CONFLICT", "appraisal.errors.appealState", { state: a.status });
   if (a.reviewerId !== actor.id) throw new DomainError("FORBIDDEN", "appraisal.errors.notReviewer");

@@ -12,6 +12,7 @@ import { idSchema } from "../kernel/ids";
 import { addDays, beijingDate } from "../kernel/time";
 import { teacherTerms, termIndicators, type Figure, type IndicatorBlock, type TermRef } from "./indicators";
 import { at } from "@/server/shared/indexed";
+import { parseInput } from "../kernel/validate";
 
 /**
  * 教师层面诊改 (seed 004 五(五)3): a teacher's self-diagnosis plan on the figures of one term.
@@ -156,7 +157,7 @@ export async function diagnosisPlan(db: DbOrTx, teacherId: number, termId: numbe
  * and year) is issued in the same transaction.
  */
 export async function saveDiagnosis(db: DbOrTx, now: Date, actor: Actor, raw: z.input<typeof diagnosisInput>) {
-  const input = diagnosisInput.parse(raw);
+  const input = parseInput(diagnosisInput, raw);
   const { term } = await termOf(db, actor.id, input.termId);
   const view = await termIndicators(db, actor.id, term);
   const known = new Map(planIndicators(view.blocks).map((r) => [keyOf(r), r]));

@@ -12,6 +12,7 @@ import { currentPolicy } from "../scoring/policies";
 import { QUALITY_RULES } from "../scoring/quality";
 import { confidenceInterval, mean, sampleSd } from "../scoring/stats";
 import { scoringModelOfVersion } from "../scoring/store";
+import { parseInput } from "../kernel/validate";
 
 /**
  * A teacher's own indicator view ("why is my score 87.3", one level down): per term, for each
@@ -278,7 +279,7 @@ export async function termTrend(db: DbOrTx, teacherId: number) {
 
 /** The teacher's own indicator view of a term (the latest with published results by default), the terms to choose from, and the trend. */
 export async function indicatorView(db: DbOrTx, teacherId: number, raw: z.input<typeof indicatorViewInput>) {
-  const input = indicatorViewInput.parse(raw);
+  const input = parseInput(indicatorViewInput, raw);
   const terms = await teacherTerms(db, teacherId);
   const term = input.termId === undefined ? (terms[0] ?? null) : (terms.find((t) => t.id === input.termId) ?? null);
   const figures = term ? await termIndicators(db, teacherId, term) : { policyVersion: null, outOf: 100, blocks: [] };

@@ -9,6 +9,7 @@ import { currentPolicy } from "../scoring/policies";
 import type { Actor, Clock } from "./vetoes";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
 import { one } from "@/db/query";
+import { parseInput } from "../kernel/validate";
 
 /**
  * Publishing a year's appraisal (公示) and its versions. A version is a frozen copy of the
@@ -69,7 +70,7 @@ async function nextNumber(db: DbOrTx, schoolYear: string): Promise<number> {
 }
 
 export async function prepareVersion(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof prepareInput>): Promise<VersionRow> {
-  const input = prepareInput.parse(raw);
+  const input = parseInput(prepareInput, raw);
   const y = input.schoolYear;
   const policy = await currentPolicy(db, y);
   const [run] = policy ? await db.select().from(appraisalRuns).where(eq(appraisalRuns.policyId, policy.id)) : [];
@@ -110,7 +111,7 @@ export async function prepareVersion(db: DbOrTx, actor: Actor, now: Clock, raw: 
 }
 
 export async function requestApproval(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof versionIdInput>) {
-  const { versionId } = versionIdInput.parse(raw);
+  const { versionId } = parseInput(versionIdInput, raw);
   const v = await versionById(db, versionId);
   if (v.status !== "draft") throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: v.status });
   await db
@@ -126,7 +127,7 @@ export async function requestApproval(db: DbOrTx, actor: Actor, now: Clock, raw:
 }
 
 export async function approveVersion(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof versionIdInput>) {
-  const { versionId } = versionIdInput.parse(raw);
+  const { versionId } = parseInput(versionIdInput, raw);
   const v = await versionById(db, versionId);
   if (v.status !== "pending") throw new DomainError("CONFLICT", "appraisal.errors.publishState", { state: v.status });
   const from = beijingDate(now());
@@ -152,7 +153,7 @@ export async function approveVersion(db: DbOrTx, actor: Actor, now: Clock, raw: 
 }
 
 export async function lockVersion(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof versionIdInput>) {
-  const { versionId } = versionIdInput.parse(raw);
+  const { versionId } = parseInput(versionIdInput, raw);
   const v = await versionById(db, versionId);
   if (v.status !== "notice" || !v.noticeUntil || beijingDate(now()) <= v.noticeUntil) {
     throw new DomainError("CONFLICT", "appraisal.errors.publishState", {

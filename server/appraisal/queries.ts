@@ -13,6 +13,7 @@ import { listAppeals } from "./appeals";
 import { rowHistory, versionInForce, versionsOf, type VersionRow } from "./publish";
 import { BANDS, rulesOf } from "./rules";
 import { idSchema, schoolYearSchema } from "../kernel/ids";
+import { parseInput } from "../kernel/validate";
 
 /**
  * What the appraisal pages read. The year's bands come from the version in force (on notice or
@@ -124,7 +125,7 @@ function toRow(r: RowOf<typeof rawRow>): TableRow {
 }
 
 export async function yearTable(db: DbOrTx, scope: UnitScope, raw: z.input<typeof tableInput>) {
-  const input = tableInput.parse(raw);
+  const input = parseInput(tableInput, raw);
   const source = await sourceOf(db, input.schoolYear);
   const empty = { items: [], total: 0, page: input.page, pageSize: input.pageSize };
   if (!source) return { source: null, version: null, page: empty as Page<TableRow> };

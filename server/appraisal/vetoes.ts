@@ -8,6 +8,7 @@ import { badRequest, DomainError } from "../kernel/errors";
 import { ImportFileError, readTable } from "../imports/parse";
 import { EXEMPTION_KINDS } from "./rules";
 import { idSchema, schoolYearSchema as schoolYear } from "../kernel/ids";
+import { parseInput } from "../kernel/validate";
 
 /**
  * Vetoes (一票否决) and exemptions of a teacher's year, recorded by HR. A veto in force makes
@@ -76,7 +77,7 @@ export async function assertYearInData(db: DbOrTx, year: string) {
 }
 
 export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof vetoInput>) {
-  const input = vetoInput.parse(raw);
+  const input = parseInput(vetoInput, raw);
   const teacher = await teacherByNumber(db, input.teacher);
   await assertYearInData(db, input.schoolYear);
   const months = input.months ?? MIN_MONTHS[input.code];
@@ -114,7 +115,7 @@ export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.in
 }
 
 export async function revokeVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof revokeInput>) {
-  const input = revokeInput.parse(raw);
+  const input = parseInput(revokeInput, raw);
   const [row] = await db
     .update(appraisalVetoes)
     .set({ revokedAt: now(), revokedBy: actor.id, revokeReason: input.reason })
@@ -131,7 +132,7 @@ export async function revokeVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.in
 }
 
 export async function recordExemption(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof exemptionInput>) {
-  const input = exemptionInput.parse(raw);
+  const input = parseInput(exemptionInput, raw);
   const teacher = await teacherByNumber(db, input.teacher);
   await assertYearInData(db, input.schoolYear);
   const [open] = await db

@@ -9,6 +9,7 @@ import type { SessionUser } from "../auth/users";
 import { badRequest, DomainError } from "../kernel/errors";
 import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
 import { beijingDayEnd, beijingDayStart } from "../kernel/time";
+import { parseInput } from "../kernel/validate";
 
 /**
  * Who looked (result_views): every view of one teacher's results, appraisal or comments by
@@ -98,7 +99,7 @@ export type ViewLogRow = {
 
 export async function viewLog(db: DbOrTx, reader: SessionUser, raw: ViewLogInput): Promise<Page<ViewLogRow>> {
   if (!hasRole(reader, ...VIEW_LOG_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
-  const input = viewLogInput.parse(raw);
+  const input = parseInput(viewLogInput, raw);
   if (input.from && input.to && input.from > input.to)
     throw badRequest("appraisal.errors.viewLogDates", { from: input.from, to: input.to });
   const subject = alias(persons, "subject");

@@ -43,6 +43,7 @@ import {
   type AttainmentIssue,
   type ParsedFile,
 } from "./files";
+import { parseInput } from "../kernel/validate";
 
 const code = z.string().trim().min(1).max(40);
 const title = z.string().trim().max(500).optional();
@@ -234,7 +235,7 @@ export async function modelFromFiles(
   const courseObjectives = rest.courseObjectives ?? [
     ...new Map(support.map((s) => [`${s.course}\u0000${s.objective}`, { course: s.course, code: s.objective }])).values(),
   ];
-  const model = outcomeModelSchema.parse({ ...rest, requirements, support, courseObjectives });
+  const model = parseInput(outcomeModelSchema, { ...rest, requirements, support, courseObjectives });
   return { model, issues: [] };
 }
 

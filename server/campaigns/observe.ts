@@ -81,7 +81,7 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
         throw new DomainError("BAD_REQUEST", "campaigns.errors.groupNotForKind", { group: g, kind: c.kind });
     }
     const { n } = one(await tx.select({ n: count() }).from(campaignTargets).where(eq(campaignTargets.campaignId, c.id)));
-    if (n === 0) await syncSectionTargets(tx, c, generateOptionsInput.parse(o.exclusions ?? {}));
+    if (n === 0) await syncSectionTargets(tx, c, parseInput(generateOptionsInput, o.exclusions ?? {}));
 
     // The unit tree: each unit's ancestors (itself included) and its college.
     const unitRows = await tx.select({ id: units.id, parentId: units.parentId, kind: units.kind }).from(units);

@@ -8,6 +8,7 @@ import type { SessionUser } from "../auth/users";
 import { DomainError, notFound } from "../kernel/errors";
 import { translate } from "../i18n/translate";
 import { idSchema } from "../kernel/ids";
+import { parseInput } from "../kernel/validate";
 
 /**
  * Revoking a role and deactivating (or reactivating) a person, from the person page (who may:
@@ -49,7 +50,7 @@ function refuseProtected(roles: Role[]) {
 }
 
 export async function revokeRole(db: DbOrTx, actor: SessionUser, raw: z.input<typeof revokeInput>) {
-  const input = revokeInput.parse(raw);
+  const input = parseInput(revokeInput, raw);
   return db.transaction(async (tx) => {
     const p = await personWithRoles(tx, input.personId);
     refuseProtected([input.role]);
@@ -75,7 +76,7 @@ export async function revokeRole(db: DbOrTx, actor: SessionUser, raw: z.input<ty
 }
 
 export async function setActive(db: DbOrTx, actor: SessionUser, raw: z.input<typeof setActiveInput>) {
-  const input = setActiveInput.parse(raw);
+  const input = parseInput(setActiveInput, raw);
   return db.transaction(async (tx) => {
     const p = await personWithRoles(tx, input.personId);
     refuseProtected(p.grants.map((g) => g.role));

@@ -25,6 +25,7 @@ import {
 } from "./longformat";
 import { currentPolicy } from "./policies";
 import { storeResponses, type NewResponse } from "./store";
+import { parseInput } from "../kernel/validate";
 
 /**
  * Loads long-format data (longformat.ts) into a database as closed campaigns of source
@@ -113,7 +114,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
           fail("unknownVersion", { value: label });
           continue;
         }
-        const f = instrumentFileSchema.parse(checked.file);
+        const f = parseInput(instrumentFileSchema, checked.file);
         const instrumentId = await idOf(
           tx,
           sql`

@@ -22,6 +22,7 @@ import { itemScore } from "./score";
 import { QUALITY_RULES } from "./quality";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
 import { idSchema } from "../kernel/ids";
+import { parseInput } from "../kernel/validate";
 
 /**
  * What the results pages read (stored figures only: the recompute writes them). Scope: the
@@ -300,7 +301,7 @@ export async function listTargetResults(
   raw: z.input<typeof targetListInput>,
   view: ResultsView = FINAL_ONLY,
 ): Promise<Page<TargetListRow>> {
-  const input = targetListInput.parse(raw);
+  const input = parseInput(targetListInput, raw);
   const where: SQL[] = [sql`r.policy_id = ${input.policyId}`, targetInScope(scope)];
   if (!view.provisional) where.push(sql`c.state in ('closed', 'published')`);
   if (input.campaignId) where.push(sql`t.campaign_id = ${input.campaignId}`);
@@ -607,7 +608,7 @@ export async function readTargetResult(
   access: { scope: UnitScope; view?: ResultsView },
   raw: z.input<typeof targetDetailInput>,
 ) {
-  const input = targetDetailInput.parse(raw);
+  const input = parseInput(targetDetailInput, raw);
   const detail = await targetResultDetail(db, access, input.policyId, input.targetId, input.raterGroup);
   const teacherId = await queryValue(db, col.int.nullable, sql`select teacher_id from campaign_targets where id = ${input.targetId}`);
   if (teacherId !== null) {
@@ -694,7 +695,7 @@ export async function listComposites(
   raw: z.input<typeof compositeListInput>,
   view: ResultsView = FINAL_ONLY,
 ): Promise<Page<CompositeRow> & { terms: { id: number; code: string }[]; provisional: boolean; withheld: boolean }> {
-  const input = compositeListInput.parse(raw);
+  const input = parseInput(compositeListInput, raw);
   const pol = await queryRow(db, { school_year: col.text }, sql`select school_year from scoring_policies where id = ${input.policyId}`);
   const provisional =
     pol !== undefined && periodOpen(await openFigures(db, input.policyId), input.period === "year" ? null : input.period, pol.school_year);

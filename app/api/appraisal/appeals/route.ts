@@ -3,6 +3,7 @@ import { hasRole } from "@/server/access/scope";
 import { ATTACHMENT_MAX_BYTES, fileAppeal, fileInput } from "@/server/appraisal/appeals";
 import { getDb } from "@/server/db";
 import { DomainError } from "@/server/kernel/errors";
+import { parseInput } from "@/server/kernel/validate";
 import { readUpload, routeHandler } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +22,7 @@ export const POST = routeHandler(
       const v = form.get(name);
       return typeof v === "string" ? v : undefined;
     };
-    const input = fileInput.parse({ schoolYear: field("schoolYear"), subject: field("subject"), reason: field("reason") });
+    const input = parseInput(fileInput, { schoolYear: field("schoolYear"), subject: field("subject"), reason: field("reason") });
     const file = form.get("attachment");
     const attachment =
       file && typeof file !== "string" && file.size > 0 ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
