@@ -78,94 +78,103 @@ export async function assertYearInData(db: DbOrTx, year: string) {
 
 export async function recordVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof vetoInput>) {
   const input = parseInput(vetoInput, raw);
-  const teacher = await teacherByNumber(db, input.teacher);
-  await assertYearInData(db, input.schoolYear);
-  const months = input.months ?? MIN_MONTHS[input.code];
-  if (months < MIN_MONTHS[input.code]) throw badRequest("appraisal.errors.vetoDuration", { months });
-  const [open] = await db
-    .select({ id: appraisalVetoes.id })
-    .from(appraisalVetoes)
-    .where(
-      and(eq(appraisalVetoes.teacherId, teacher.id), eq(appraisalVetoes.schoolYear, input.schoolYear), isNull(appraisalVetoes.revokedAt)),
+  // one fact: the decision is recorded together with its audit row, or not at all
+  return db.transaction(async (tx) => {
+    const teacher = await teacherByNumber(tx, input.teacher);
+    await assertYearInData(tx, input.schoolYear);
+    const months = input.months ?? MIN_MONTHS[input.code];
+    if (months < MIN_MONTHS[input.code]) throw badRequest("appraisal.errors.vetoDuration", { months });
+    const [open] = await tx
+      .select({ id: appraisalVetoes.id })
+      .from(appraisalVetoes)
+      .where(
+        and(eq(appraisalVetoes.teacherId, teacher.id), eq(appraisalVetoes.schoolYear, input.schoolYear), isNull(appraisalVetoes.revokedAt)),
+      );
+    if (open) throw new DomainError("CONFLICT", "appraisal.errors.vetoExists", { year: input.schoolYear });
+    const row = one(
+      await tx
+        .insert(appraisalVetoes)
+        .values({
+          teacherId: teacher.id,
+          schoolYear: input.schoolYear,
+          code: input.code,
+          reason: input.reason,
+          documentNo: input.documentNo ?? null,
+          decidedOn: input.decidedOn,
+          months,
+          recordedBy: actor.id,
+          recordedAt: now(),
+        })
+        .returning({ id: appraisalVetoes.id }),
     );
-  if (open) throw new DomainError("CONFLICT", "appraisal.errors.vetoExists", { year: input.schoolYear });
-  const row = one(
-    await db
-      .insert(appraisalVetoes)
-      .values({
-        teacherId: teacher.id,
-        schoolYear: input.schoolYear,
-        code: input.code,
-        reason: input.reason,
-        documentNo: input.documentNo ?? null,
-        decidedOn: input.decidedOn,
-        months,
-        recordedBy: actor.id,
-        recordedAt: now(),
-      })
-      .returning({ id: appraisalVetoes.id }),
-  );
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "appraisal.veto.record",
-    subject: `person:${teacher.id}`,
-    detail: { veto: row.id, schoolYear: input.schoolYear, code: input.code, documentNo: input.documentNo ?? null, months },
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "appraisal.veto.record",
+      subject: `person:${teacher.id}`,
+      detail: { veto: row.id, schoolYear: input.schoolYear, code: input.code, documentNo: input.documentNo ?? null, months },
+    });
+    return { id: row.id, teacherId: teacher.id };
   });
-  return { id: row.id, teacherId: teacher.id };
 }
 
 export async function revokeVeto(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof revokeInput>) {
   const input = parseInput(revokeInput, raw);
-  const [row] = await db
-    .update(appraisalVetoes)
-    .set({ revokedAt: now(), revokedBy: actor.id, revokeReason: input.reason })
-    .where(and(eq(appraisalVetoes.id, input.id), isNull(appraisalVetoes.revokedAt)))
-    .returning({ teacherId: appraisalVetoes.teacherId, schoolYear: appraisalVetoes.schoolYear });
-  if (!row) throw new DomainError("NOT_FOUND", "appraisal.errors.vetoNotFound");
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "appraisal.veto.revoke",
-    subject: `person:${row.teacherId}`,
-    detail: { veto: input.id, schoolYear: row.schoolYear, reason: input.reason },
+  // one fact: the decision is recorded together with its audit row, or not at all
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(appraisalVetoes)
+      .set({ revokedAt: now(), revokedBy: actor.id, revokeReason: input.reason })
+      .where(and(eq(appraisalVetoes.id, input.id), isNull(appraisalVetoes.revokedAt)))
+      .returning({ teacherId: appraisalVetoes.teacherId, schoolYear: appraisalVetoes.schoolYear });
+    if (!row) throw new DomainError("NOT_FOUND", "appraisal.errors.vetoNotFound");
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "appraisal.veto.revoke",
+      subject: `person:${row.teacherId}`,
+      detail: { veto: input.id, schoolYear: row.schoolYear, reason: input.reason },
+    });
+    return row;
   });
-  return row;
 }
 
 export async function recordExemption(db: DbOrTx, actor: Actor, now: Clock, raw: z.input<typeof exemptionInput>) {
   const input = parseInput(exemptionInput, raw);
-  const teacher = await teacherByNumber(db, input.teacher);
-  await assertYearInData(db, input.schoolYear);
-  const [open] = await db
-    .select({ id: appraisalExemptions.id })
-    .from(appraisalExemptions)
-    .where(
-      and(
-        eq(appraisalExemptions.teacherId, teacher.id),
-        eq(appraisalExemptions.schoolYear, input.schoolYear),
-        isNull(appraisalExemptions.revokedAt),
-      ),
+  // one fact: the decision is recorded together with its audit row, or not at all
+  return db.transaction(async (tx) => {
+    const teacher = await teacherByNumber(tx, input.teacher);
+    await assertYearInData(tx, input.schoolYear);
+    const [open] = await tx
+      .select({ id: appraisalExemptions.id })
+      .from(appraisalExemptions)
+      .where(
+        and(
+          eq(appraisalExemptions.teacherId, teacher.id),
+          eq(appraisalExemptions.schoolYear, input.schoolYear),
+          isNull(appraisalExemptions.revokedAt),
+        ),
+      );
+    if (open) throw new DomainError("CONFLICT", "appraisal.errors.exemptionExists", { year: input.schoolYear });
+    const row = one(
+      await tx
+        .insert(appraisalExemptions)
+        .values({
+          teacherId: teacher.id,
+          schoolYear: input.schoolYear,
+          kind: input.kind,
+          note: input.note ?? null,
+          recordedBy: actor.id,
+          recordedAt: now(),
+        })
+        .returning({ id: appraisalExemptions.id }),
     );
-  if (open) throw new DomainError("CONFLICT", "appraisal.errors.exemptionExists", { year: input.schoolYear });
-  const row = one(
-    await db
-      .insert(appraisalExemptions)
-      .values({
-        teacherId: teacher.id,
-        schoolYear: input.schoolYear,
-        kind: input.kind,
-        note: input.note ?? null,
-        recordedBy: actor.id,
-        recordedAt: now(),
-      })
-      .returning({ id: appraisalExemptions.id }),
-  );
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "appraisal.exemption.record",
-    subject: `person:${teacher.id}`,
-    detail: { exemption: row.id, schoolYear: input.schoolYear, kind: input.kind },
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "appraisal.exemption.record",
+      subject: `person:${teacher.id}`,
+      detail: { exemption: row.id, schoolYear: input.schoolYear, kind: input.kind },
+    });
+    return { id: row.id, teacherId: teacher.id };
   });
-  return { id: row.id, teacherId: teacher.id };
 }
 
 /** The code of a veto list's reason cell: a code, or its Chinese name; anything else is "other". */
