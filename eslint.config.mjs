@@ -9,17 +9,6 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 import { architecture } from "./.ci/lint/architecture.mjs";
 
-/** Test code: tests, their fixtures and the domains' test support, journeys and benchmarks (tsconfig.tests.json). */
-const TEST_CODE = [
-  "**/*.test.ts",
-  "**/*.test.tsx",
-  "server/test/**/*.ts",
-  "**/testing.ts",
-  "**/testing/**/*.ts",
-  "e2e/**/*.ts",
-  "bench/**/*.ts",
-];
-
 export default defineConfig(
   { ignores: [".next/**", ".data/**", "node_modules/**", "db/migrations/**", "next-env.d.ts", "public/**"] },
   {
@@ -62,13 +51,6 @@ export default defineConfig(
     files: ["**/*.tsx", "app/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
-  },
-  {
-    // Test code is not in tsconfig.json's project (it is checked without noUncheckedIndexedAccess,
-    // see CONTRIBUTING "Indexed access"): its type information comes from tsconfig.tests.json,
-    // whose include lists the same files.
-    files: TEST_CODE,
-    languageOptions: { parserOptions: { projectService: false, project: ["./tsconfig.tests.json"], tsconfigRootDir: import.meta.dirname } },
   },
   architecture(import.meta.dirname),
   // Scripts and configs outside the TypeScript project (.mjs, .mts, next.config.js):
