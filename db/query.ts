@@ -111,7 +111,7 @@ function oneOf<const T extends string>(values: readonly T[]): Column<T> {
 export const col = { int, num, text, bool, date, json, array, oneOf };
 
 /** The rows of a driver's `execute` result (postgres.js: an array; PGlite: `{ rows }`). */
-export function resultRows(result: unknown): Record<string, unknown>[] {
+function resultRows(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }
 

@@ -220,10 +220,13 @@ async function recomputeCommand(argv: string[]) {
     if (year && policies.length === 0) throw new UsageError(`no approved scoring policy for ${year}`);
     for (const p of policies) {
       const r = await recompute(db, p, { trigger: "command" });
+      const s = r.summary; // a command run is not skipped (no ifChanged): its counts are there
       console.log(
         `${p.schoolYear} (policy v${p.version}): ${r.responses} responses, ${r.targets} targets, ${r.results} results in ${r.ms} ms ` +
-          `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms); ` +
-          `excluded ${r.summary.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${r.summary[rule.id]}`).join(", ")}`,
+          `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms)` +
+          (s
+            ? `; excluded ${s.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${s[rule.id]}`).join(", ")}`
+            : ""),
       );
     }
     if (policies.length === 0) console.log("no school year has an approved scoring policy: nothing to compute");

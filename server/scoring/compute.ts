@@ -421,7 +421,8 @@ export type RunResult = {
   targets: number;
   results: number;
   ms: number;
-  summary: RunSummary;
+  /** What the run counted; null when it was skipped (the data had not changed since the last run). */
+  summary: RunSummary | null;
   skipped?: boolean;
   /** Where the time went: folding the queued scores, reading, arithmetic, writing, vacuuming the replaced rows (after the commit). */
   phases?: { foldMs?: number; gatherMs: number; figuresMs: number; writeMs: number; vacuumMs?: number; warningsMs?: number };
@@ -535,7 +536,7 @@ export async function recompute(
       }
       return r;
     }
-    if (opts.ifChanged) return { runId: 0, responses: 0, targets: 0, results: 0, ms: 0, summary: null as never, skipped: true };
+    if (opts.ifChanged) return { runId: 0, responses: 0, targets: 0, results: 0, ms: 0, summary: null, skipped: true };
     if (Date.now() > waitUntil) throw new DomainError("CONFLICT", "scoring.errors.busy", { schoolYear: p.schoolYear });
     await new Promise((res) => setTimeout(res, 250));
   }
@@ -569,7 +570,7 @@ async function recomputeIn(
         targets: last.targets,
         results: 0,
         ms: 0,
-        summary: null as never,
+        summary: null,
         skipped: true,
       };
     }
