@@ -35,7 +35,7 @@ export type ImprovementSourceRef =
  * must reach for the order to be closed as effective.
  */
 export type OrderFigure = {
-  figure: "teacher_composite" | "response_rate" | "observation_score";
+  figure: "teacher_composite" | "response_rate" | "observation_score" | "student_score";
   teacherId: number;
   courseId?: number | null;
   termId: number;

@@ -5,10 +5,10 @@ import type { OrderFigure } from "@/db/schema";
 
 /**
  * Effectiveness (反馈与持续改进): an order raised from a figure (a teacher's composite, a
- * course's response rate, an observation score) keeps that figure as it was (value, n, term)
- * and the target the next measurement must reach (OrderFigure). nextMeasurement finds that
- * measurement: the same figure of the same teacher (and course) in the first later term that
- * has it, under each school year's policy in force. Score figures are on the 百分制 (the
+ * course's response rate, an observation score, a course's student score) keeps that figure
+ * as it was (value, n, term) and the target the next measurement must reach (OrderFigure).
+ * nextMeasurement finds that measurement: the same figure of the same teacher (and course) in
+ * the first later term that has it, under each school year's policy in force. Score figures are on the 百分制 (the
  * figure × 100 / the policy's full mark), rates are shares (0–1); only reported targets (at or
  * above the policy's minimum of raters) count, as in every figure anyone sees.
  *
@@ -43,6 +43,14 @@ const measures: Record<OrderFigure["figure"], (f: OrderFigure) => SQL> = {
     from target_results tr join ${POLICIES_IN_FORCE} p on p.id = tr.policy_id join campaign_targets ct on ct.id = tr.target_id
       join sections s on s.id = ct.section_id join terms t on t.id = s.term_id
     where ct.teacher_id = ${f.teacherId} and tr.rater_group in ('supervisor', 'peer', 'leader') and tr.reported and tr.mean is not null
+    group by t.id, t.code, t.starts_on`,
+  // the students' score of the teacher's reported classes (of the course, when the order names one), n-weighted
+  student_score: (f) => sql`
+    select t.id as term_id, t.code as term_code, sum(tr.n * tr.mean * 100 / p.out_of) / sum(tr.n) as value, sum(tr.n)::int as n, t.starts_on
+    from target_results tr join ${POLICIES_IN_FORCE} p on p.id = tr.policy_id join campaign_targets ct on ct.id = tr.target_id
+      join campaigns c on c.id = ct.campaign_id join sections s on s.id = ct.section_id join terms t on t.id = s.term_id
+    where ct.teacher_id = ${f.teacherId} and tr.rater_group = 'student' and tr.reported and tr.mean is not null
+      and c.state in ('closed', 'published') ${f.courseId ? sql`and s.course_id = ${f.courseId}` : sql``}
     group by t.id, t.code, t.starts_on`,
 };
 

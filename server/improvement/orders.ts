@@ -81,7 +81,7 @@ export const sourceRefSchema = z.discriminatedUnion("kind", [
 /** The figure an order is raised from (effectiveness: figures.ts measures it again next term). */
 export const orderFigureSchema = z
   .object({
-    figure: z.enum(["teacher_composite", "response_rate", "observation_score"]),
+    figure: z.enum(["teacher_composite", "response_rate", "observation_score", "student_score"]),
     teacherId: idSchema,
     courseId: idSchema.nullish(),
     termId: idSchema,

@@ -265,6 +265,43 @@ export const WARNING_KINDS = [
       }));
     },
   }),
+  defineKind({
+    // 教学班学生评教得分低于某值: a section target's student score (the valid responses' mean,
+    // on the 百分制) under its policy; reported targets only, so a class below the policy's
+    // minimum of student raters is never a hit (nor a figure anyone sees)
+    id: "section_score_below",
+    params: [score("threshold", 70)],
+    async evaluate(db, ctx, p) {
+      const rows = await queryRows(
+        db,
+        sectionRow,
+        sql`
+        select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
+          tr.mean * 100 / ${ctx.outOf}::float8 as value, tr.n
+        from target_results tr join ${sectionTargets} on ct.id = tr.target_id
+        where tr.policy_id = ${ctx.policyId} and tr.rater_group = 'student' and tr.reported
+          and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${p.threshold}`,
+      );
+      return rows.map((r) => ({
+        subjectKey: `target:${r.target_id}:student`,
+        unitId: r.unit_id,
+        teacherId: r.teacher_id,
+        sectionId: r.section_id,
+        courseId: r.course_id,
+        termId: r.term_id,
+        evidence: { figure: "student_score", value: round(r.value), n: r.n, threshold: p.threshold },
+        figure: {
+          figure: "student_score",
+          teacherId: r.teacher_id,
+          courseId: r.course_id,
+          termId: r.term_id,
+          value: round(r.value),
+          n: r.n,
+          target: p.threshold,
+        },
+      }));
+    },
+  }),
 ] as const satisfies readonly WarningKind[];
 
 export type WarningKindId = (typeof WARNING_KINDS)[number]["id"];

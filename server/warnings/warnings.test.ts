@@ -5,12 +5,13 @@ import { col, one, queryRows, queryValue } from "@/db/query";
 import { improvementItems, persons, scoringPolicies, teacherComposites, terms, warnings, type WarningEvidence } from "@/db/schema";
 import { at } from "@/server/shared/indexed";
 import { createCaller } from "../api/root";
+import { nextMeasurement } from "../improvement/figures";
 import { recompute } from "../scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "../scoring/policies";
 import { answersFor, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
 import { refusalOf, expectDomainError } from "../test/errors";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
-import { approveRuleSet, createRuleSet, rulesInForce, type RuleSetInput } from "./rules";
+import { approveRuleSet, createRuleSet, rulesInForce, ruleSets, type RuleSetInput } from "./rules";
 import { convertWarning, dismissWarning, evaluateWarnings, listWarnings } from "./warnings";
 
 let db: Db;
@@ -297,5 +298,113 @@ describe("evaluation after a recompute", () => {
     expect(e).toMatchObject({ figure: "teacher_composite", threshold: 5, previousTermId: prevTerm.id });
     expect(e.drop).toBeCloseTo(30, 1);
     expect(e.interval).toBeCloseTo(1.959963984540054 * Math.sqrt(2) * se!, 1);
+  });
+});
+
+describe("section_score_below: a class's student score below a threshold", () => {
+  it("hits a reported class with its evidence and n, never a class below the minimum of student raters; its order is measured by the student score", async () => {
+    await rules({ rules: [{ key: "class", name: "学生评教低于80", kind: "section_score_below", params: { threshold: 80 } }] });
+    const p = await scores();
+    // teacher C's CS103-01: 3 students answered, lower still, below the policy's minimum of 5 student raters
+    const r = rng(5);
+    await respond(
+      db,
+      c,
+      "CS103-01",
+      "student",
+      Array.from({ length: 3 }, () => answersFor(fileOfGroup("student"), 0.1, r)),
+    );
+    await recompute(db, p, { trigger: "command", now: () => NOW });
+    const result = (code: string) =>
+      queryRows(
+        db,
+        { reported: col.bool, n: col.int, value: col.num.nullable },
+        sql`select reported, n, mean * 100 / ${p.policy.outOf}::float8 as value from target_results
+          where policy_id = ${p.id} and target_id = ${targetOf(c, code).id} and rater_group = 'student'`,
+      );
+    const ws = (await allWarnings()).filter((w) => w.ruleKey === "class");
+    // CS101-01 (6 students, low) only: EN101-01 is above, the classes nobody answered have no score
+    expect(ws).toHaveLength(1);
+    const hit = at(ws, 0);
+    expect(hit).toMatchObject({
+      kind: "section_score_below",
+      subjectKey: `target:${targetOf(c, "CS101-01").id}:student`,
+      teacherId: s.people.teacherA.id,
+      sectionId: s.secA.id,
+      courseId: s.courseA.id,
+      termId: s.term.id,
+      unitId: s.unitA.id,
+      status: "open",
+    });
+    const reported = one(await result("CS101-01"));
+    expect(reported).toMatchObject({ reported: true, n: 6 });
+    expect(hit.evidence).toMatchObject({ figure: "student_score", n: 6, threshold: 80 });
+    expect(hit.evidence.value).toBeCloseTo(reported.value ?? Number.NaN, 2);
+    expect(hit.evidence.value).toBeLessThan(80);
+    const figure = {
+      figure: "student_score" as const,
+      teacherId: s.people.teacherA.id,
+      courseId: s.courseA.id,
+      termId: s.term.id,
+      value: hit.evidence.value,
+      n: 6,
+      target: 80,
+    };
+    expect((hit.evidence as WarningEvidence & { order?: unknown }).order).toEqual(figure);
+
+    // below the minimum: a score exists, lower than the threshold, and is not reported, so no hit
+    const small = one(await result("CS103-01"));
+    expect(small).toMatchObject({ reported: false, n: 3 });
+    expect(small.value).toBeLessThan(80);
+    expect((await allWarnings()).some((w) => w.teacherId === c.teacherC.id)).toBe(false);
+
+    // the order: the figure and the condition in words, the figure kept for its next measurement
+    const made = await convertWarning(db, NOW, s.people.quality, { warningId: hit.id });
+    const o = one(await db.select().from(improvementItems).where(eq(improvementItems.id, made.orderId)));
+    expect(o.figure).toEqual(figure);
+    expect(o.content).toContain(`学生评教得分为 ${hit.evidence.value}（n = 6）；预警条件：教学班学生评教得分低于阈值：阈值 80。`);
+    // measured from the term before, the next measurement is this term's student score; teacher C's
+    // class, below the minimum, measures nothing
+    const prev = one(
+      await db
+        .insert(terms)
+        .values({ code: "2025-2026-2", schoolYear: "2025-2026", semester: 2, startsOn: "2026-02-20", endsOn: "2026-07-10" })
+        .returning(),
+    );
+    const next = await nextMeasurement(db, { ...figure, termId: prev.id });
+    expect(next).toMatchObject({ termId: s.term.id, termCode: s.term.code, n: 6 });
+    expect(next?.value).toBeCloseTo(hit.evidence.value, 1);
+    expect(
+      await nextMeasurement(db, { figure: "student_score", teacherId: c.teacherC.id, termId: prev.id, value: 0, n: 0, target: 80 }),
+    ).toBeNull();
+  });
+
+  it("refuses an impossible threshold in the caller's language; the rules page's form gets its bounds and default", async () => {
+    const input = (threshold: number) => ({
+      rules: [{ key: "class", name: "学生评教", kind: "section_score_below", params: { threshold } }],
+    });
+    await expectDomainError(createRuleSet(db, NOW, s.people.quality, input(101)), {
+      code: "improvement.warnings.errors.badThreshold",
+      kind: "BAD_REQUEST",
+      params: { rule: "class", param: "threshold", value: 101, min: 0, max: 100 },
+    });
+    await expectDomainError(createRuleSet(db, NOW, s.people.quality, input(-1)), {
+      code: "improvement.warnings.errors.badThreshold",
+      params: { param: "threshold", value: -1 },
+    });
+    const user = await sessionOf(db, s.people.quality);
+    const zh = createCaller({ db, user, locale: "zh" } as never);
+    const en = createCaller({ db, user, locale: "en" } as never);
+    expect((await refusalOf(zh.warnings.createRules(input(101)))).message).toBe(
+      "规则“class”的参数“threshold”为 101，不可能达到：应在 [0, 100] 之间。",
+    );
+    expect((await refusalOf(en.warnings.createRules(input(101)))).message).toBe(
+      'Rule "class": threshold = 101 is impossible; it must be within [0, 100].',
+    );
+    expect(await queryValue(db, col.int, sql`select count(*)::int from warning_rule_sets`)).toBe(0);
+    expect((await ruleSets(db)).kinds).toContainEqual({
+      id: "section_score_below",
+      params: [{ name: "threshold", min: 0, max: 100, default: 70 }],
+    });
   });
 });

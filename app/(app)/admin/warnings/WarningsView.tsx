@@ -23,6 +23,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import type { OrderFigure } from "@/db/schema/improvement";
 import type { WarningRule, WarningStatus } from "@/db/schema/warnings";
 import type { WarningKindId } from "@/server/warnings/kinds";
 import { useTRPC } from "../../../_components/trpc";
@@ -33,8 +34,15 @@ type Version = Out["rules"]["versions"][number];
 
 const STATUSES = ["open", "converted", "dismissed", "cleared"] as const satisfies readonly WarningStatus[];
 const STATUS_COLOR: Record<WarningStatus, string> = { open: "red", converted: "blue", dismissed: "default", cleared: "green" };
-const FIGURES = ["teacher_composite", "response_rate", "observation_score"] as const;
-type Figure = (typeof FIGURES)[number];
+// Every figure a warning's evidence and an order are measured by (OrderFigure), named by
+// figures.<figure>: a figure added to OrderFigure does not compile until it is listed here.
+const FIGURES = {
+  teacher_composite: true,
+  response_rate: true,
+  observation_score: true,
+  student_score: true,
+} as const satisfies Record<OrderFigure["figure"], true>;
+type Figure = keyof typeof FIGURES;
 const PARAMS = ["threshold", "share", "amount", "floor"] as const;
 type Param = (typeof PARAMS)[number];
 
@@ -122,8 +130,7 @@ function WarningList() {
         return (
           <Space orientation="vertical" size={0} data-testid="warning-evidence">
             <span>
-              {(FIGURES as readonly string[]).includes(e.figure) ? t(`figures.${e.figure as Figure}`) : e.figure}: <b>{e.value}</b> (n ={" "}
-              {e.n}
+              {Object.hasOwn(FIGURES, e.figure) ? t(`figures.${e.figure as Figure}`) : e.figure}: <b>{e.value}</b> (n = {e.n}
               {e.eligible != null ? `, ${t("page.eligible", { eligible: num(e.eligible) })}` : ""})
             </span>
             <Typography.Text type="secondary">
