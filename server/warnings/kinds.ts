@@ -8,8 +8,8 @@ import { compositeNSql, POLICIES_IN_FORCE } from "../improvement/figures";
  * The kinds of warning rule (教学质量预警, seed 003 第40条), one registry: a rule names its
  * kind and gives the kind's parameters; everything else (the rule set's check, evaluation
  * after a recompute, the warnings, the orders, the page's form) reads this table, so a new
- * kind (attainment, a programme indicator) is one entry here and its messages
- * (improvement.warnings.kinds.<id>, .params.<name>).
+ * kind (attainment, a programme indicator) is one entry here, its messages and its tests, plus
+ * a new figure where its orders need one (CONTRIBUTING.md, "A new warning kind").
  *
  * Each kind measures one figure of the recompute's school year under its policy, over
  * reported figures only (never a group below its minimum of raters), and returns a hit per
