@@ -92,7 +92,7 @@ describe("warning rule sets", () => {
     );
     expect(await queryValue(db, col.int, sql`select count(*)::int from warning_rule_sets`)).toBe(0);
     // through the procedure: the message in the caller's language
-    const zh = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "zh" } as never);
+    const zh = createCaller({ db, user: await sessionOf(db, s.people.quality), locale: "zh" });
     expect(
       (await refusalOf(zh.warnings.createRules({ rules: [{ key: "x", name: "x", kind: "gpa_below", params: {} }] }))).message,
     ).toContain("预警指标“gpa_below”不存在");
@@ -393,8 +393,8 @@ describe("section_score_below: a class's student score below a threshold", () =>
       params: { param: "threshold", value: -1 },
     });
     const user = await sessionOf(db, s.people.quality);
-    const zh = createCaller({ db, user, locale: "zh" } as never);
-    const en = createCaller({ db, user, locale: "en" } as never);
+    const zh = createCaller({ db, user, locale: "zh" });
+    const en = createCaller({ db, user, locale: "en" });
     expect((await refusalOf(zh.warnings.createRules(input(101)))).message).toBe(
       "规则“class”的参数“threshold”为 101，不可能达到：应在 [0, 100] 之间。",
     );
