@@ -41,6 +41,9 @@ describe("warning rules", () => {
     await quality.getByTestId("rules-note").fill("质量办审定（e2e）");
     await quality.locator(".ant-modal-footer .ant-btn-primary").click();
     await expect.poll(() => row.innerText()).toContain("生效中");
+    // the version's state in words, not the stored code
+    expect(await row.innerText()).toContain("已批准");
+    expect(await row.innerText()).not.toContain("approved");
     await settle(quality, "warnings-rules-zh-desktop");
 
     // a recompute of every year with a policy evaluates the rules in force

@@ -224,6 +224,7 @@ type Draft = { key: string; name: string; kind: string; params: Record<string, n
 
 function RuleSets() {
   const t = useTranslations("improvement.warnings");
+  const tc = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -277,7 +278,11 @@ function RuleSets() {
         </Space>
       ),
     },
-    { title: t("page.status"), dataIndex: "status" },
+    {
+      title: t("page.status"),
+      dataIndex: "status",
+      render: (s: Version["status"]) => <span style={{ whiteSpace: "nowrap" }}>{tc(`lifecycle.${s}`)}</span>,
+    },
     { title: t("page.approvedBy"), dataIndex: "approvedByName" },
     { title: t("page.approvedAt"), dataIndex: "approvedAt", render: (d: Date | null) => (d ? new Date(d).toLocaleString() : "") },
     { title: t("page.note"), dataIndex: "approvalNote" },
