@@ -107,6 +107,43 @@ const sectionRow = {
   n: col.int,
 };
 
+/**
+ * The section targets whose score from these rater groups (the valid responses' mean, on the
+ * 百分制) is under the threshold: reported targets only, one hit per target and group. An
+ * observation hit names its rater group in the evidence; a student hit needs not.
+ */
+async function sectionScoresBelow(
+  db: DbOrTx,
+  ctx: EvalContext,
+  groups: readonly string[],
+  threshold: number,
+  figure: "observation_score" | "student_score",
+): Promise<Hit[]> {
+  const rows = await queryRows(
+    db,
+    { ...sectionRow, group: col.text },
+    sql`
+    select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
+      tr.mean * 100 / ${ctx.outOf}::float8 as value, tr.n, tr.rater_group::text as group
+    from target_results tr join ${sectionTargets} on ct.id = tr.target_id
+    where tr.policy_id = ${ctx.policyId} and tr.rater_group::text in (${sql.join(
+      groups.map((g) => sql`${g}`),
+      sql`, `,
+    )}) and tr.reported
+      and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${threshold}`,
+  );
+  return rows.map((r) => ({
+    subjectKey: `target:${r.target_id}:${r.group}`,
+    unitId: r.unit_id,
+    teacherId: r.teacher_id,
+    sectionId: r.section_id,
+    courseId: r.course_id,
+    termId: r.term_id,
+    evidence: { figure, value: round(r.value), n: r.n, threshold, ...(figure === "observation_score" ? { group: r.group } : {}) },
+    figure: { figure, teacherId: r.teacher_id, courseId: r.course_id, termId: r.term_id, value: round(r.value), n: r.n, target: threshold },
+  }));
+}
+
 export const WARNING_KINDS = [
   defineKind({
     // 教师综合评价得分低于某值
@@ -234,36 +271,7 @@ export const WARNING_KINDS = [
     // 听课评价得分低于某值 (supervisors, peers, leaders; reported targets)
     id: "observation_below",
     params: [score("threshold", 70)],
-    async evaluate(db, ctx, p) {
-      const rows = await queryRows(
-        db,
-        { ...sectionRow, group: col.text },
-        sql`
-        select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
-          tr.mean * 100 / ${ctx.outOf}::float8 as value, tr.n, tr.rater_group::text as group
-        from target_results tr join ${sectionTargets} on ct.id = tr.target_id
-        where tr.policy_id = ${ctx.policyId} and tr.rater_group in ('supervisor', 'peer', 'leader') and tr.reported
-          and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${p.threshold}`,
-      );
-      return rows.map((r) => ({
-        subjectKey: `target:${r.target_id}:${r.group}`,
-        unitId: r.unit_id,
-        teacherId: r.teacher_id,
-        sectionId: r.section_id,
-        courseId: r.course_id,
-        termId: r.term_id,
-        evidence: { figure: "observation_score", value: round(r.value), n: r.n, threshold: p.threshold, group: r.group },
-        figure: {
-          figure: "observation_score",
-          teacherId: r.teacher_id,
-          courseId: r.course_id,
-          termId: r.term_id,
-          value: round(r.value),
-          n: r.n,
-          target: p.threshold,
-        },
-      }));
-    },
+    evaluate: (db, ctx, p) => sectionScoresBelow(db, ctx, ["supervisor", "peer", "leader"], p.threshold, "observation_score"),
   }),
   defineKind({
     // 教学班学生评教得分低于某值: a section target's student score (the valid responses' mean,
@@ -271,36 +279,7 @@ export const WARNING_KINDS = [
     // minimum of student raters is never a hit (nor a figure anyone sees)
     id: "section_score_below",
     params: [score("threshold", 70)],
-    async evaluate(db, ctx, p) {
-      const rows = await queryRows(
-        db,
-        sectionRow,
-        sql`
-        select ct.id as target_id, ct.teacher_id, ct.section_id, s.course_id, co.unit_id, s.term_id,
-          tr.mean * 100 / ${ctx.outOf}::float8 as value, tr.n
-        from target_results tr join ${sectionTargets} on ct.id = tr.target_id
-        where tr.policy_id = ${ctx.policyId} and tr.rater_group = 'student' and tr.reported
-          and tr.mean is not null and ct.teacher_id is not null and tr.mean * 100 / ${ctx.outOf}::float8 < ${p.threshold}`,
-      );
-      return rows.map((r) => ({
-        subjectKey: `target:${r.target_id}:student`,
-        unitId: r.unit_id,
-        teacherId: r.teacher_id,
-        sectionId: r.section_id,
-        courseId: r.course_id,
-        termId: r.term_id,
-        evidence: { figure: "student_score", value: round(r.value), n: r.n, threshold: p.threshold },
-        figure: {
-          figure: "student_score",
-          teacherId: r.teacher_id,
-          courseId: r.course_id,
-          termId: r.term_id,
-          value: round(r.value),
-          n: r.n,
-          target: p.threshold,
-        },
-      }));
-    },
+    evaluate: (db, ctx, p) => sectionScoresBelow(db, ctx, ["student"], p.threshold, "student_score"),
   }),
 ] as const satisfies readonly WarningKind[];
 
