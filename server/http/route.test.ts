@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { forbidden } from "../kernel/errors";
-import { attachmentRoute, idParam, routeHandler } from "./route";
+import { attachmentRoute, idParam, routeHandler, uploadedFile, uploadRoute } from "./route";
 
 // A handler reading an id from its path and one from its query, as the app's route handlers do.
 const handler = routeHandler(async (req) => {
@@ -79,5 +79,63 @@ describe("the one attachment download route", () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: "appraisal.errors.appealNotFound" });
     expect((await get({ id: 8 }, "/api/appraisal/appeals/1/attachment")).status).toBe(403);
+  });
+});
+
+describe("the one upload route", () => {
+  type User = { id: number; admin: boolean };
+  const handled: string[] = [];
+  const route = (user: User | null) =>
+    uploadRoute({
+      user: async () => user,
+      may: (u) => u.admin,
+      fileBytes: 1024,
+      tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: 1 } },
+      handle: async ({ user, form, locale }) => {
+        const file = uploadedFile(form);
+        handled.push(`${user.id}:${file.name}:${locale}`);
+        return Response.json({ size: file.size, note: form.get("note") });
+      },
+    });
+  const post = (user: User | null, body: BodyInit, headers: Record<string, string> = {}) =>
+    route(user)(
+      new Request("http://pj.example.edu.cn/api/upload", {
+        method: "POST",
+        body,
+        headers: { origin: "http://pj.example.edu.cn", cookie: "NEXT_LOCALE=zh", ...headers },
+      }),
+    );
+  const form = (bytes: number) => {
+    const f = new FormData();
+    f.set("note", "期中");
+    f.set("file", new File([new Uint8Array(bytes)], "名单.xlsx"));
+    return f;
+  };
+
+  it("hands the signed-in, allowed caller's form to the domain, in the caller's language", async () => {
+    handled.length = 0;
+    const r = await post({ id: 7, admin: true }, form(100));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ size: 100, note: "期中" });
+    expect(handled).toEqual(["7:名单.xlsx:zh"]);
+  });
+
+  it("refuses signed out (401), not allowed (403), not a form or no file (400), too large (413), from another site (403), and never calls the domain", async () => {
+    handled.length = 0;
+    expect((await post(null, form(10))).status).toBe(401);
+    expect((await post({ id: 8, admin: false }, form(10))).status).toBe(403);
+    const notForm = await post({ id: 7, admin: true }, "plain text", { "content-type": "text/plain" });
+    expect(notForm.status).toBe(400);
+    expect(await notForm.json()).toMatchObject({ code: "imports.upload.noFile" });
+    const big = await post({ id: 7, admin: true }, form(1024 + 65 * 1024));
+    expect(big.status).toBe(413);
+    const bigBody = (await big.json()) as { code: string; error: string };
+    expect(bigBody.code).toBe("imports.upload.tooLarge");
+    expect(bigBody.error).toMatch(/[\u4e00-\u9fff]/);
+    expect((await post({ id: 7, admin: true }, form(10), { origin: "https://evil.example" })).status).toBe(403);
+    expect(handled).toEqual([]);
+    const noFile = new FormData();
+    noFile.set("note", "x");
+    expect((await post({ id: 7, admin: true }, noFile)).status).toBe(400);
   });
 });

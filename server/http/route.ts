@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { badRequest, DomainError, HTTP_STATUS } from "../kernel/errors";
+import { badRequest, DomainError, forbidden, HTTP_STATUS } from "../kernel/errors";
 import { LOCALE_COOKIE, toLocale, type Locale, type MessageKey } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { zodFields } from "../i18n/zod";
@@ -84,7 +84,7 @@ export async function answeringDomainErrors(req: Request, fn: () => Promise<Resp
  * form of the body, read through the bounded reader (its 413 passes through); a body that is
  * not a form is a 400 (imports.upload.noFile). `uploadedFile` takes a file field out of it.
  */
-export async function readUpload<U>(user: U | null, body: RequestBody): Promise<{ user: U; form: FormData }> {
+async function readUpload<U>(user: U | null, body: RequestBody): Promise<{ user: U; form: FormData }> {
   if (!user) throw new DomainError("UNAUTHORIZED", "errors.unauthorized");
   try {
     return { user, form: await body.formData() };
@@ -92,6 +92,33 @@ export async function readUpload<U>(user: U | null, body: RequestBody): Promise<
     if (e instanceof DomainError) throw e;
     throw badRequest("imports.upload.noFile");
   }
+}
+
+/** Room for a multipart envelope and its text fields beside the files. */
+const FORM_ROOM = 64 * 1024;
+
+/**
+ * The one multipart upload route (POST): the body bounded at `fileBytes` plus room for the form
+ * (413 with `tooLarge` beyond, before anything is read); a signed-in caller (401) whom `may`,
+ * when given, allows (403) — both before the body is read; the form (400 when the body is not
+ * one); then the domain's `handle`, whose domain errors answer in the caller's language.
+ */
+export function uploadRoute<U>(o: {
+  user: () => Promise<U | null>;
+  may?: (user: U) => boolean;
+  fileBytes: number;
+  tooLarge: TooLarge;
+  handle: (upload: { user: U; form: FormData; locale: Locale }) => Promise<Response>;
+}) {
+  return routeHandler(
+    async (_req, locale, body) => {
+      const signedIn = await o.user();
+      if (signedIn && o.may && !o.may(signedIn)) throw forbidden();
+      const { user, form } = await readUpload(signedIn, body);
+      return o.handle({ user, form, locale });
+    },
+    { maxBodyBytes: o.fileBytes + FORM_ROOM, tooLarge: o.tooLarge },
+  );
 }
 
 /** The file of a form field, or a 400 (imports.upload.noFile) when there is none. */

@@ -2,9 +2,8 @@ import { currentUser } from "@/server/api/server";
 import { hasRole } from "@/server/access/scope";
 import { ATTACHMENT_MAX_BYTES, fileAppeal, fileInput } from "@/server/appraisal/appeals";
 import { getDb } from "@/server/db";
-import { DomainError } from "@/server/kernel/errors";
 import { parseInput } from "@/server/kernel/validate";
-import { readUpload, routeHandler } from "@/server/http/route";
+import { uploadRoute } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -13,11 +12,12 @@ export const runtime = "nodejs";
 // the teacher files a 复核 (or, after a rejected one, a 申诉) with evidence attached. The
 // attachment's size and type are checked (server/appraisal/appeals.ts checkAttachment); the body
 // is refused beyond the attachment's limit plus room for the form (413).
-export const POST = routeHandler(
-  async (_req, _locale, body) => {
-    const signedIn = await currentUser();
-    if (signedIn && !hasRole(signedIn, "teacher")) throw new DomainError("FORBIDDEN", "errors.forbidden");
-    const { user, form } = await readUpload(signedIn, body);
+export const POST = uploadRoute({
+  user: currentUser,
+  may: (user) => hasRole(user, "teacher"),
+  fileBytes: ATTACHMENT_MAX_BYTES,
+  tooLarge: { code: "appraisal.errors.attachmentTooLarge", params: { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 } },
+  handle: async ({ user, form }) => {
     const field = (name: string) => {
       const v = form.get(name);
       return typeof v === "string" ? v : undefined;
@@ -29,8 +29,4 @@ export const POST = routeHandler(
     const appeal = await fileAppeal(await getDb(), user, () => new Date(), input, attachment);
     return Response.json({ id: appeal.id, stage: appeal.stage, status: appeal.status, attachmentName: appeal.attachmentName });
   },
-  {
-    maxBodyBytes: ATTACHMENT_MAX_BYTES + 64 * 1024,
-    tooLarge: { code: "appraisal.errors.attachmentTooLarge", params: { max: ATTACHMENT_MAX_BYTES / 1024 / 1024 } },
-  },
-);
+});

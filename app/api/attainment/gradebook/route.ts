@@ -1,7 +1,7 @@
 import { currentUser } from "@/server/api/server";
 import { getDb } from "@/server/db";
 import { handleGradebookUpload, MAX_FILE_BYTES } from "@/server/attainment/http";
-import { readUpload, routeHandler } from "@/server/http/route";
+import { uploadRoute } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -9,14 +9,9 @@ export const runtime = "nodejs";
 // Multipart upload of an offering's gradebook (fields sectionId, assessments, scores): checked
 // in full, then the section's items and scores replaced in one transaction; 400 with every
 // problem (file, row, column, reason) and nothing changed otherwise.
-export const POST = routeHandler(
-  async (_req, locale, body) => {
-    const [db, signedIn] = await Promise.all([getDb(), currentUser()]);
-    const { user, form: formData } = await readUpload(signedIn, body);
-    return Response.json(await handleGradebookUpload({ db, user, locale, formData }));
-  },
-  {
-    maxBodyBytes: 2 * MAX_FILE_BYTES + 64 * 1024,
-    tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } },
-  },
-);
+export const POST = uploadRoute({
+  user: currentUser,
+  fileBytes: 2 * MAX_FILE_BYTES,
+  tooLarge: { code: "imports.upload.tooLarge", params: { maxMb: MAX_FILE_BYTES / 1024 / 1024 } },
+  handle: async ({ user, form, locale }) => Response.json(await handleGradebookUpload({ db: await getDb(), user, locale, formData: form })),
+});

@@ -2,8 +2,7 @@ import { currentUser } from "@/server/api/server";
 import { SCORING_ADMIN_ROLES } from "@/server/access/roles";
 import { hasRole } from "@/server/access/scope";
 import { getDb } from "@/server/db";
-import { DomainError } from "@/server/kernel/errors";
-import { readUpload, routeHandler, uploadedFile } from "@/server/http/route";
+import { uploadedFile, uploadRoute } from "@/server/http/route";
 import { HISTORY_MAX_BYTES, importHistoryFile } from "@/server/scoring/history";
 
 export const dynamic = "force-dynamic";
@@ -12,17 +11,14 @@ export const runtime = "nodejs";
 // POST /api/scoring/history (multipart, field file): past terms' responses from another system
 // in the long format; checked, imported as closed campaigns and the figures recomputed
 // (server/scoring/history.ts). Problems come back with row and column, and nothing is stored.
-export const POST = routeHandler(
-  async (_req, locale, body) => {
-    const signedIn = await currentUser();
-    if (signedIn && !hasRole(signedIn, ...SCORING_ADMIN_ROLES)) throw new DomainError("FORBIDDEN", "errors.forbidden");
-    const { user, form } = await readUpload(signedIn, body);
+export const POST = uploadRoute({
+  user: currentUser,
+  may: (user) => hasRole(user, ...SCORING_ADMIN_ROLES),
+  fileBytes: HISTORY_MAX_BYTES,
+  tooLarge: { code: "scoring.longFormat.tooLarge", params: { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 } },
+  handle: async ({ user, form, locale }) => {
     const file = uploadedFile(form);
     const result = await importHistoryFile(await getDb(), user.id, new Uint8Array(await file.arrayBuffer()), locale, new Date());
     return Response.json(result);
   },
-  {
-    maxBodyBytes: HISTORY_MAX_BYTES + 64 * 1024,
-    tooLarge: { code: "scoring.longFormat.tooLarge", params: { maxMb: HISTORY_MAX_BYTES / 1024 / 1024 } },
-  },
-);
+});
