@@ -5,40 +5,46 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useTRPC } from "../_components/trpc";
 import { useLocalName } from "../_components/localName";
+import type { ReactNode } from "react";
 import type { GroupKey } from "@/server/i18n/messages";
 
-/** An observer's class observations in open campaigns (named records). */
-export function ObservationTasks() {
-  const t = useTranslations("respond.observe");
+/** One task of a list: a course section to answer for, done or still to do. */
+type Task = { key: string | number; href: string; courseName: string; courseNameEn: string | null; done: boolean; details: ReactNode[] };
+
+/**
+ * A card of tasks (observations to record, self-evaluations to write): done of all in its
+ * corner, each task with its state and, while not done, a button to it.
+ */
+function TaskCard(p: { title: string; testId: string; intro?: string; labels: { go: string; done: string; todo: string }; tasks: Task[] }) {
   const cn = useLocalName();
-  const trpc = useTRPC();
-  const q = useQuery(trpc.respond.observations.queryOptions());
-  if (!q.data?.length) return null;
-  const done = q.data.filter((x) => x.done).length;
+  const done = p.tasks.filter((x) => x.done).length;
   return (
     <Card
-      title={t("title")}
+      title={p.title}
       extra={
         <Tag>
-          {done}/{q.data.length}
+          {done}/{p.tasks.length}
         </Tag>
       }
-      data-testid="observation-tasks"
+      data-testid={p.testId}
     >
-      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
-        {t("named")}
-      </Typography.Paragraph>
+      {p.intro && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {p.intro}
+        </Typography.Paragraph>
+      )}
       <List
-        dataSource={q.data}
+        dataSource={p.tasks}
+        rowKey="key"
         renderItem={(x) => (
           <List.Item
             actions={
               x.done
                 ? undefined
                 : [
-                    <Link key="go" href={`/observe/${x.assignmentId}`}>
+                    <Link key="go" href={x.href}>
                       <Button type="primary" size="small">
-                        {t("go")}
+                        {p.labels.go}
                       </Button>
                     </Link>,
                   ]
@@ -48,15 +54,14 @@ export function ObservationTasks() {
               title={
                 <Space wrap size={[8, 0]}>
                   <span>{cn(x.courseName, x.courseNameEn)}</span>
-                  <Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag>
+                  <Tag color={x.done ? "green" : "blue"}>{x.done ? p.labels.done : p.labels.todo}</Tag>
                 </Space>
               }
               description={
                 <Space wrap size={[12, 0]}>
-                  <span>{x.teacherName}</span>
-                  <span>{x.sectionCode}</span>
-                  <span>{t(`groups.${x.raterGroup as GroupKey<"respond.observe.groups">}`)}</span>
-                  {x.plannedOn && <span>{t("planned", { date: x.plannedOn })}</span>}
+                  {x.details.map((d, i) => (
+                    <span key={i}>{d}</span>
+                  ))}
                 </Space>
               }
             />
@@ -64,6 +69,35 @@ export function ObservationTasks() {
         )}
       />
     </Card>
+  );
+}
+
+/** An observer's class observations in open campaigns (named records). */
+export function ObservationTasks() {
+  const t = useTranslations("respond.observe");
+  const trpc = useTRPC();
+  const q = useQuery(trpc.respond.observations.queryOptions());
+  if (!q.data?.length) return null;
+  return (
+    <TaskCard
+      title={t("title")}
+      testId="observation-tasks"
+      intro={t("named")}
+      labels={{ go: t("go"), done: t("done"), todo: t("todo") }}
+      tasks={q.data.map((x) => ({
+        key: x.assignmentId,
+        href: `/observe/${x.assignmentId}`,
+        courseName: x.courseName,
+        courseNameEn: x.courseNameEn,
+        done: x.done,
+        details: [
+          x.teacherName,
+          x.sectionCode,
+          t(`groups.${x.raterGroup as GroupKey<"respond.observe.groups">}`),
+          ...(x.plannedOn ? [t("planned", { date: x.plannedOn })] : []),
+        ],
+      }))}
+    />
   );
 }
 
@@ -102,54 +136,22 @@ export function ObservedMe() {
 /** A teacher's self-evaluations in open campaigns. */
 export function SelfEvaluations() {
   const t = useTranslations("respond.self");
-  const cn = useLocalName();
   const trpc = useTRPC();
   const q = useQuery(trpc.respond.selfEvaluations.queryOptions());
   if (!q.data?.length) return null;
-  const done = q.data.filter((x) => x.done).length;
   return (
-    <Card
+    <TaskCard
       title={t("title")}
-      extra={
-        <Tag>
-          {done}/{q.data.length}
-        </Tag>
-      }
-      data-testid="self-evaluations"
-    >
-      <List
-        dataSource={q.data}
-        renderItem={(x) => (
-          <List.Item
-            actions={
-              x.done
-                ? undefined
-                : [
-                    <Link key="go" href={`/self/${x.targetId}`}>
-                      <Button type="primary" size="small">
-                        {t("go")}
-                      </Button>
-                    </Link>,
-                  ]
-            }
-          >
-            <List.Item.Meta
-              title={
-                <Space wrap size={[8, 0]}>
-                  <span>{cn(x.courseName, x.courseNameEn)}</span>
-                  <Tag color={x.done ? "green" : "blue"}>{x.done ? t("done") : t("todo")}</Tag>
-                </Space>
-              }
-              description={
-                <Space wrap size={[12, 0]}>
-                  <span>{x.sectionCode}</span>
-                  <span>{x.campaignName}</span>
-                </Space>
-              }
-            />
-          </List.Item>
-        )}
-      />
-    </Card>
+      testId="self-evaluations"
+      labels={{ go: t("go"), done: t("done"), todo: t("todo") }}
+      tasks={q.data.map((x) => ({
+        key: x.targetId,
+        href: `/self/${x.targetId}`,
+        courseName: x.courseName,
+        courseNameEn: x.courseNameEn,
+        done: x.done,
+        details: [x.sectionCode, x.campaignName],
+      }))}
+    />
   );
 }
