@@ -1,11 +1,11 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Space, Spin } from "antd";
+import { Alert, Card, Space, Spin } from "antd";
 import { useTranslations } from "next-intl";
-import Link from "next/link";
 import { useTRPC } from "../trpc";
 import { TargetDetail } from "./parts";
+import { BackLink } from "../BackLink";
 
 /** One target's results page, for the results office (scoring.target) or its own teacher (scoring.myTarget). */
 export function TargetResultView({
@@ -25,11 +25,7 @@ export function TargetResultView({
   const q = useQuery(mine ? trpc.scoring.myTarget.queryOptions(input) : trpc.scoring.target.queryOptions(input));
   return (
     <Space orientation="vertical" size={12} style={{ width: "100%" }}>
-      <Link href={mine ? "/home" : "/admin/results"}>
-        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-          {t("detail.back")}
-        </Button>
-      </Link>
+      <BackLink href={mine ? "/home" : "/admin/results"}>{t("detail.back")}</BackLink>
       {q.isLoading && (
         <Card>
           <Spin />

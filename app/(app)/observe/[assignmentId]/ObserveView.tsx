@@ -1,9 +1,8 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Input, Result, Space, Spin, Typography } from "antd";
+import { Alert, Card, Form, Input, Result, Space, Spin, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
-import Link from "next/link";
 import { useMemo, useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers, type SurveyJson } from "../../../_components/survey/SurveyForm";
@@ -11,6 +10,7 @@ import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { beijingDate } from "@/server/kernel/time";
 import { useLocalName } from "../../../_components/localName";
+import { BackLink } from "../../../_components/BackLink";
 
 /** A signed class observation record: the campaign's instrument for the observer's group. */
 export function ObserveView({ assignmentId }: { assignmentId: number }) {
@@ -37,13 +37,7 @@ export function ObserveView({ assignmentId }: { assignmentId: number }) {
     [form.data, task?.dateQuestion],
   );
 
-  const back = (
-    <Link href="/home">
-      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-        {t("back")}
-      </Button>
-    </Link>
-  );
+  const back = <BackLink href={"/home"}>{t("back")}</BackLink>;
   if (tasks.isLoading) return <Spin />;
   if (!task)
     return (

@@ -1,15 +1,15 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Form, Result, Select, Space, Spin, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
-import Link from "next/link";
 import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { useLocalName } from "../../../_components/localName";
+import { BackLink } from "../../../_components/BackLink";
 
 /**
  * An information officer's report (named): optionally about one of their sections (the
@@ -35,13 +35,7 @@ export function ReportView({ campaignId }: { campaignId: number }) {
   const [done, setDone] = useState(0);
   const [showing, setShowing] = useState<"form" | "done">("form");
 
-  const back = (
-    <Link href="/home">
-      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-        {t("back")}
-      </Button>
-    </Link>
-  );
+  const back = <BackLink href={"/home"}>{t("back")}</BackLink>;
   if (campaigns.isLoading) return <Spin />;
   if (!c)
     return (

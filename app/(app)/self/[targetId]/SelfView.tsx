@@ -1,15 +1,15 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Result, Space, Spin, Typography } from "antd";
+import { Alert, Card, Result, Space, Spin, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
-import Link from "next/link";
 import { useState } from "react";
 import { completeWith } from "../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../../_components/survey/useSurveyTexts";
 import { useTRPC } from "../../../_components/trpc";
 import { useLocalName } from "../../../_components/localName";
+import { BackLink } from "../../../_components/BackLink";
 
 /** A teacher's self-evaluation of one section (named: it is about the teacher). */
 export function SelfView({ targetId }: { targetId: number }) {
@@ -25,13 +25,7 @@ export function SelfView({ targetId }: { targetId: number }) {
   const submit = useMutation(trpc.respond.selfEvaluate.mutationOptions());
   const [done, setDone] = useState(false);
 
-  const back = (
-    <Link href="/home">
-      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-        {tf("doneAll")}
-      </Button>
-    </Link>
-  );
+  const back = <BackLink href={"/home"}>{tf("doneAll")}</BackLink>;
   if (tasks.isLoading) return <Spin />;
   if (!task)
     return (

@@ -1,13 +1,13 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Checkbox, Input, Modal, Pagination, Select, Space, Spin, Table, Tag, Typography } from "antd";
 import { useLocale, useTranslations } from "next-intl";
-import Link from "next/link";
 import { Fragment, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { useTRPC } from "../../../../_components/trpc";
 import { useLocalName } from "../../../../_components/localName";
 import type { CommentMark, CommentDecision, MarkKind } from "@/server/comments/review";
+import { BackLink } from "../../../../_components/BackLink";
 
 type Decidable = "released" | "private" | "hidden" | "escalated";
 const DECISION_COLOR: Record<CommentDecision, string> = {
@@ -156,11 +156,7 @@ export function CommentReviewView({ campaignId }: { campaignId: number }) {
 
   return (
     <Space orientation="vertical" size={12} style={{ width: "100%" }}>
-      <Link href="/admin/comments">
-        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-          {t("list.back")}
-        </Button>
-      </Link>
+      <BackLink href={"/admin/comments"}>{t("list.back")}</BackLink>
       <Typography.Title level={4} style={{ margin: 0 }}>
         {t("title")}：{filters.data?.campaign.name}
       </Typography.Title>

@@ -1,11 +1,11 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Input, Space, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
-import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../../../../_components/trpc";
+import { BackLink } from "../../../../_components/BackLink";
 
 export function WordsView({ canEdit }: { canEdit: boolean }) {
   const t = useTranslations("comments");
@@ -39,11 +39,7 @@ export function WordsView({ canEdit }: { canEdit: boolean }) {
   );
   return (
     <Space orientation="vertical" size={12} style={{ width: "100%", maxWidth: 800 }}>
-      <Link href="/admin/comments">
-        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-          {t("list.back")}
-        </Button>
-      </Link>
+      <BackLink href={"/admin/comments"}>{t("list.back")}</BackLink>
       <Typography.Title level={4} style={{ margin: 0 }}>
         {t("words.title")}
       </Typography.Title>

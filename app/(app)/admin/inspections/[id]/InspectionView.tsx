@@ -1,5 +1,5 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, DatePicker, Descriptions, Popconfirm, Space, Spin, Table, Tag, Typography } from "antd";
 import type { TableColumnsType } from "antd";
@@ -13,6 +13,7 @@ import type { AppRouter } from "@/server/api/root";
 import { useLocalName } from "../../../../_components/localName";
 import { useTRPC } from "../../../../_components/trpc";
 import { Completion } from "../InspectionsView";
+import { BackLink } from "../../../../_components/BackLink";
 
 type Detail = inferRouterOutputs<AppRouter>["inspections"]["detail"];
 type UnitRow = Detail["units"][number];
@@ -118,11 +119,7 @@ export function InspectionView({ id }: { id: number }) {
 
   return (
     <Space orientation="vertical" size={12} style={{ width: "100%" }}>
-      <Link href="/admin/inspections">
-        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-          {t("page.back")}
-        </Button>
-      </Link>
+      <BackLink href={"/admin/inspections"}>{t("page.back")}</BackLink>
       <Card size="small">
         <Typography.Title level={4} style={{ marginTop: 0 }} data-testid="inspection-title">
           {d.name}

@@ -1,15 +1,15 @@
 "use client";
-import { ArrowLeftOutlined } from "@ant-design/icons";
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Descriptions, Result, Space, Spin, Tag, Typography } from "antd";
+import { Alert, Card, Descriptions, Result, Space, Spin, Tag, Typography } from "antd";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { BEIJING_TIME_ZONE } from "@/server/kernel/time";
-import Link from "next/link";
 import { completeWith } from "../../../../_components/respond/complete";
 import { SurveyForm, type SurveyAnswers } from "../../../../_components/survey/SurveyForm";
 import { useSurveyTexts } from "../../../../_components/survey/useSurveyTexts";
 import { useLocalName } from "../../../../_components/localName";
 import { useTRPC } from "../../../../_components/trpc";
+import { BackLink } from "../../../../_components/BackLink";
 
 /**
  * A unit's checklist (named: the unit's report, submitted by its admin): the respondent form
@@ -26,13 +26,7 @@ export function ChecklistView({ inspectionId, unitId }: { inspectionId: number; 
   const qc = useQueryClient();
   const checklist = useQuery(trpc.inspections.checklist.queryOptions({ inspectionId, unitId }));
   const submit = useMutation(trpc.inspections.submit.mutationOptions());
-  const back = (
-    <Link href="/inspections">
-      <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
-        {t("mine.back")}
-      </Button>
-    </Link>
-  );
+  const back = <BackLink href={"/inspections"}>{t("mine.back")}</BackLink>;
   if (checklist.error)
     return (
       <Space orientation="vertical">
