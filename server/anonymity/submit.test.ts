@@ -223,11 +223,11 @@ describe("submitResponse", () => {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.invalidRequest",
     });
-    await expectDomainError(submitResponse(db, { ...submission(a), personId: 1 } as never, LATER, SECRET), {
+    await expectDomainError(submitResponse(db, { ...submission(a), personId: 1 }, LATER, SECRET), {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.invalidRequest",
     });
-    await expectDomainError(submitResponse(db, submission(a, { locale: "fr" as never }), LATER, SECRET), {
+    await expectDomainError(submitResponse(db, { ...submission(a), locale: "fr" }, LATER, SECRET), {
       kind: "BAD_REQUEST",
       code: "respond.submit.errors.invalidRequest",
     });

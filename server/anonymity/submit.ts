@@ -233,14 +233,15 @@ async function submitKept(
 }
 
 /**
- * Stores one anonymous response. Refusals, in order: invalidRequest (shape), tooLarge,
+ * Stores one anonymous response. `raw` is whatever the browser sent (the public endpoint passes
+ * its JSON body as it came): its shape is checked here first. Refusals, in order: invalidRequest (shape), tooLarge,
  * targetNotFound, campaignClosed (not open or `now` outside the window), invalidToken (the
  * signature does not verify under this target's key; says nothing more), declinedWithAnswers,
  * invalidAnswers (details: the per-question errors of validateAnswers). A token already spent
  * gives { status: "duplicate" } and no second row, so a retry after a network failure is
  * acknowledged as done.
  */
-export async function submitResponse(db: DbOrTx, raw: SubmitInput, now: Date, secret: Secret): Promise<SubmitResult> {
+export async function submitResponse(db: DbOrTx, raw: unknown, now: Date, secret: Secret): Promise<SubmitResult> {
   const parsed = submitInput.safeParse(raw);
   if (!parsed.success) throw err("BAD_REQUEST", "invalidRequest");
   const { targetId, locale } = parsed.data;
