@@ -18,7 +18,7 @@ import { col, queryOne, queryRows, queryValue } from "@/db/query";
 import { App, buildApp, defaultPgUrl, freePort, numberSetting, percentile, setting, timedQueries } from "./harness";
 import type { CompositeFigures, Figures, TargetInput } from "@/server/scoring/figures";
 import { defaultPolicy, policyHash } from "@/server/scoring/policies";
-import { perRule } from "@/server/scoring/quality";
+import { perRule } from "@/server/shared/scoring/quality";
 import { storeBands } from "@/server/appraisal/store";
 import { at } from "@/server/shared/indexed";
 

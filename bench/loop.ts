@@ -103,9 +103,9 @@ async function main() {
     from sections s`);
   const result = (group: string, n: string, mean: string, reported: string, where: string) => sql`
     insert into target_results (policy_id, run_id, target_id, rater_group, version_id, reported, n, eligible, response_rate, mean,
-      unscored, straight_lining, all_lowest, excluded, cap_exceeded, eligible_below_n, counts)
+      unscored, excluded, cap_exceeded, eligible_below_n, counts)
     select ${policy.id}, 1, x.id, ${group}::rater_group, 1, ${sql.raw(reported)}, ${sql.raw(n)}, 40, ${sql.raw(n)}::float8 / 40, ${sql.raw(mean)},
-      0, 0, 0, 0, false, false, '{}'::int[]
+      0, 0, false, false, '{}'::int[]
     from (select ct.id, row_number() over (order by ct.id) as k from campaign_targets ct) x where ${sql.raw(where)}`;
   await db.execute(result("student", "case when x.k % 40 < 11 then 12 else 32 end", "80", "true", "true"));
   await db.execute(result("supervisor", "3", "case when x.k % 20 = 0 then 60 else 85 end", "true", `x.k <= ${TEACHERS}`));

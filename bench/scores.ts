@@ -66,7 +66,7 @@ import type { InstrumentFile } from "@/server/instruments/format";
 import { approveVersion, createVersion } from "@/server/instruments/versions";
 import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
-import { QUALITY_RULES } from "@/server/scoring/quality";
+import { flagBits } from "@/server/shared/scoring/quality";
 import { rng } from "@/server/scoring/simulate";
 import { at } from "@/server/shared/indexed";
 import {
@@ -393,7 +393,7 @@ async function seed(
           `${id}\t${target}\tstudent\t${versionId}\t${copyText(JSON.stringify(answers))}\tf\t${at(days, Math.floor(r() * days.length))}\t${hash}\n`,
         );
         scores.push(
-          `${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}${QUALITY_RULES.map((rule) => (s[rule.id] ? "\tt" : "\tf")).join("")}\n`,
+          `${id}\t\\N\t${target}\tstudent\t${versionId}\t${copyValue(s.total)}\t${arrayLiteral(s.indicators)}\t${arrayLiteral(s.options)}\t${flagBits(s)}\n`,
         );
       }
       scoreLines.push(scores.join(""));
@@ -428,12 +428,6 @@ const elementOrNull = (value: unknown, column: string): number | null => {
   return n !== null && Number.isNaN(n) ? null : n;
 };
 
-/** The quality rules' flag columns of response_scores, as booleans. */
-const FLAG_COLUMNS = Object.fromEntries(QUALITY_RULES.map((rule) => [rule.column, col.bool])) as Record<
-  (typeof QUALITY_RULES)[number]["column"],
-  typeof col.bool
->;
-
 /** Scores stored answers again with the app's scorer and compares them with their stored rows. */
 async function checkScores(db: Db): Promise<void> {
   const n = await queryValue(db, col.num, sql`select reltuples as n from pg_class where relname = 'responses'`);
@@ -446,7 +440,7 @@ async function checkScores(db: Db): Promise<void> {
       total: col.num.nullable,
       indicators: col.array(elementOrNull),
       options: col.array(elementOrNull),
-      ...FLAG_COLUMNS,
+      quality_flags: col.int,
     },
     sql`select r.answers, s.version_id, ${scoreColumnsOf("s")}
       from (select * from responses tablesample bernoulli (${percent}) repeatable (1) limit ${CHECK_SAMPLE}) r
@@ -462,7 +456,7 @@ async function checkScores(db: Db): Promise<void> {
       (want.total === null ? row.total === null : row.total === want.total) &&
       same(want.indicators, row.indicators) &&
       same(want.options, row.options) &&
-      QUALITY_RULES.every((rule) => want[rule.id] === row[rule.column]);
+      flagBits(want) === row.quality_flags;
     if (!ok) throw new Error(`check: stored score differs from the app's scorer: ${JSON.stringify({ answers, want, row })}`);
   }
   log(`check: ${rows.length} stored responses scored again from their answers: every response_scores row matches`);

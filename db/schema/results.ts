@@ -31,6 +31,8 @@ import { observationRecords, responses } from "./responses";
 //   indicators  every indicator's score in the depth-first order of the version's tree
 //   options     per item (the version's `items` order) the chosen option's position on the
 //               item's scale, lowest 0 … highest k−1; k = "na"; null = not answered
+//   quality_flags  the quality rules that flag the response, one bit each (the rule's `bit` in
+//               the registry server/shared/scoring/quality.ts): a new rule needs no column
 export const responseScores = pgTable(
   "response_scores",
   {
@@ -50,8 +52,7 @@ export const responseScores = pgTable(
     total: doublePrecision("total"),
     indicators: doublePrecision("indicators").array().notNull(),
     options: smallint("options").array().notNull(),
-    straightLining: boolean("straight_lining").notNull(),
-    allLowest: boolean("all_lowest").notNull(),
+    qualityFlags: smallint("quality_flags").notNull().default(0),
   },
   (t) => [
     check("response_scores_source_ck", sql`num_nonnulls(${t.responseId}, ${t.observationId}) = 1`),
@@ -68,9 +69,10 @@ export const responseScores = pgTable(
 // one statement: a submit pays one queue row, not a tally update. A delete or an update of
 // scores rebuilds the tallies of their targets; `npm run scores:recompute` rebuilds them all.
 // Invariant: the tallies and the queue together are the aggregate of response_scores.
-//   kind     0 every scored response; the flagged ones again by flag: 1 straight-lining only,
-//            2 all-lowest only, 3 both (the quality rules exclude by flag, so every policy finds
-//            its excludable responses here); 4 unscored (no total)
+//   kind     0 every scored response; the flagged ones again by their quality_flags (1
+//            straight-lining only, 2 all-lowest only, 3 both, …: any combination of the rules'
+//            bits, so a new rule needs no migration; the quality rules exclude by flag, so every
+//            policy finds its excludable responses here); -1 unscored (no total)
 //   n        responses of this kind (a check keeps it below 10^6, the base of `counts`)
 //   totals   their totals, ascending: sorted, so that the tallies keep no order of arrival
 //   counts   per item (the version's `items` order) one word Σ count(position) · 10^(6·position):
@@ -89,7 +91,7 @@ export const targetTallies = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.targetId, t.raterGroup, t.kind] }),
-    check("target_tallies_kind_ck", sql`${t.kind} between 0 and 4`),
+    check("target_tallies_kind_ck", sql`${t.kind} between -1 and 32767`),
     check("target_tallies_n_ck", sql`${t.n} between 0 and 999999`),
   ],
 );
@@ -137,7 +139,9 @@ export const scoringRuns = pgTable(
 // server/scoring/figures.ts, one typed column each (server/scoring/rows.ts maps them both
 // ways): for the valid responses n, N eligible, response rate, mean, trimmed mean, median, SD,
 // SE, 95 % CI; the same for all responses (all_…, null when nothing was excluded: then all is
-// valid, and half the figures need not be written again); the quality counts; reliability (and its
+// valid, and half the figures need not be written again); the unscored, the excluded, and in
+// quality_counts the responses each quality rule flagged (keyed by the rule's id, only the
+// rules that flagged any: a missing key reads 0, a new rule needs no column); reliability (and its
 // value at the lower limit of the ICC's 95 % interval), EB score,
 // norm (z, T, percentile, rank of `norm_of`, the group's mean); the option counts of every item.
 // `reported` is false below the policy's minimum of raters (small groups are never shown).
@@ -171,8 +175,8 @@ export const targetResults = pgTable(
     ...summaryColumns(""),
     ...summaryColumns("all_"),
     unscored: integer("unscored").notNull(),
-    straightLining: integer("straight_lining").notNull(),
-    allLowest: integer("all_lowest").notNull(),
+    // db/ imports nothing from server/: the keys are the rule ids (PerRule of the registry)
+    qualityCounts: jsonb("quality_counts").notNull().default({}).$type<Record<string, number>>(),
     excluded: integer("excluded").notNull(),
     capExceeded: boolean("cap_exceeded").notNull(),
     eligibleBelowN: boolean("eligible_below_n").notNull(),
@@ -199,8 +203,7 @@ export const tallyQueue = pgTable("tally_queue", {
   raterGroup: raterGroup("rater_group").notNull(),
   total: doublePrecision("total"),
   options: smallint("options").array().notNull(),
-  straightLining: boolean("straight_lining").notNull(),
-  allLowest: boolean("all_lowest").notNull(),
+  qualityFlags: smallint("quality_flags").notNull().default(0),
 });
 
 // Reliability of class means per group of classes (instrument version × unit × term, or the

@@ -169,13 +169,12 @@ describe("what the tables say", () => {
       "token_issued_on",
     ]);
     expect((await columns("response_scores")).map((c) => c.column_name)).toEqual([
-      "all_lowest",
       "indicators",
       "observation_id",
       "options",
+      "quality_flags",
       "rater_group",
       "response_id",
-      "straight_lining",
       "target_id",
       "total",
       "version_id",

@@ -9,7 +9,7 @@ import { idSchema } from "../kernel/ids";
 import { unitCollegesSql } from "../org/tree";
 import type { CompositeFigures } from "../scoring/figures";
 import { currentPolicy } from "../scoring/policies";
-import { QUALITY_RULES } from "../scoring/quality";
+import { QUALITY_RULES } from "@/server/shared/scoring/quality";
 import { confidenceInterval, mean, sampleSd } from "../scoring/stats";
 import { scoringModelOfVersion } from "../scoring/store";
 import { parseInput } from "../kernel/validate";
@@ -155,7 +155,8 @@ export async function termIndicators(
   const keysOf = new Map<string, Set<string>>();
   for (const t of mine) keysOf.set(blockKey(t), (keysOf.get(blockKey(t)) ?? new Set()).add(normKey(t)));
   const members = targets.filter((t) => keysOf.get(blockKey(t))?.has(normKey(t)));
-  const excluding = QUALITY_RULES.filter((r) => policy.policy.quality[r.id] === "exclude").map((r) => sql.raw(`rs.${r.column}`));
+  // the bits of the rules that exclude (response_scores.quality_flags, quality.ts)
+  const excluding = QUALITY_RULES.reduce((m, r) => (policy.policy.quality[r.id] === "exclude" ? m | r.bit : m), 0);
   // per member target and indicator (its position in the version's depth-first order): the valid responses' n, mean, SD
   const stats = await queryRows(
     db,
@@ -166,7 +167,7 @@ export async function termIndicators(
       cross join lateral unnest(rs.indicators) with ordinality as u(v, ord)
     where rs.target_id = any(${`{${members.map((t) => t.target_id).join(",")}}`}::int[]) and rs.rater_group <> 'self' and r.reported
       and rs.total is not null and u.v is not null
-      ${excluding.length ? sql`and (r.cap_exceeded or not (${sql.join(excluding, sql` or `)}))` : sql``}
+      ${excluding ? sql`and (r.cap_exceeded or (rs.quality_flags & ${excluding}::smallint) = 0)` : sql``}
     group by rs.target_id, rs.rater_group, u.ord`,
   );
   const scale = outOf / 100;

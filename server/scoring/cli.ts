@@ -45,7 +45,7 @@ import { parsePolicy } from "./policy";
 import { approvePolicy, createPolicy, currentPolicies, currentPolicy } from "./policies";
 import { rebuildTallies, scoreMissing } from "./store";
 import { readVetoList, recordVeto, vetoCodeOf } from "../appraisal/vetoes";
-import { QUALITY_RULES } from "./quality";
+import { QUALITY_RULES } from "@/server/shared/scoring/quality";
 import { at } from "@/server/shared/indexed";
 
 const USAGE = `usage:
@@ -225,7 +225,7 @@ async function recomputeCommand(argv: string[]) {
         `${p.schoolYear} (policy v${p.version}): ${r.responses} responses, ${r.targets} targets, ${r.results} results in ${r.ms} ms ` +
           `(read ${r.phases?.gatherMs} ms, figures ${r.phases?.figuresMs} ms, write ${r.phases?.writeMs} ms)` +
           (s
-            ? `; excluded ${s.excluded}, ${QUALITY_RULES.map((rule) => `${rule.column.replace(/_/g, "-")} ${s[rule.id]}`).join(", ")}`
+            ? `; excluded ${s.excluded}, ${QUALITY_RULES.map((rule) => `${rule.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${s[rule.id]}`).join(", ")}`
             : ""),
       );
     }

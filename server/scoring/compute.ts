@@ -7,7 +7,7 @@ import { DomainError } from "../kernel/errors";
 import { beijingWallClockSql, schoolYearSql } from "../kernel/time";
 import { computeFigures, FIGURES_VERSION, type Figures, type TargetInput } from "./figures";
 import type { RaterGroup, ScoringPolicy } from "./policy";
-import { perRule, QUALITY_RULE_IDS, QUALITY_RULES, type PerRule } from "./quality";
+import { perRule, QUALITY_RULE_IDS, QUALITY_RULES, type PerRule } from "@/server/shared/scoring/quality";
 import { FIGURE_COLUMNS, figureValues, itemShapes, type ItemShape } from "./rows";
 import { evaluateWarnings, type EvaluationResult } from "../warnings/warnings";
 import { unitCollegesSql } from "../org/tree";
@@ -76,11 +76,12 @@ export function fingerprint(scope: Scope, responses: number, targets: number, el
 
 /**
  * target_tallies.kind (db/schema/results.ts; the migration's scoring_tally_sql): every scored
- * response, the flagged ones again by the bits of their quality rules (quality.ts: straight-lining
- * 1, all-lowest 2, both 3), the unscored. ONCE: the kinds that hold every response exactly once
- * (the run's count and the change check's must agree).
+ * response, the flagged ones again by their quality_flags (the bits of their quality rules,
+ * quality.ts: straight-lining 1, all-lowest 2, both 3, …), the unscored (-1, outside the bits).
+ * ONCE: the kinds that hold every response exactly once (the run's count and the change check's
+ * must agree).
  */
-export const TALLY = { scored: 0, ...perRule((r) => r.bit), unscored: 4 } as const;
+export const TALLY = { scored: 0, ...perRule((r) => r.bit), unscored: -1 } as const;
 /** Every kind of flagged responses: each non-empty combination of the rules' bits. */
 const RULE_BITS = QUALITY_RULES.reduce((m, r) => m | r.bit, 0);
 const FLAGGED_KINDS = Array.from({ length: RULE_BITS }, (_, i) => i + 1).filter((k) => (k & ~RULE_BITS) === 0);
@@ -220,7 +221,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       from campaign_instruments where campaign_id = any(${ids}::int[])`,
     ),
     // the tallies (db/schema/results.ts, targetTallies): per target × group every scored response
-    // (kind 0), the unscored (4), and the flagged by flag (1–3), whose totals and counts only
+    // (kind 0), the unscored (-1), and the flagged by their flags (1, 2, 3, …), whose totals and counts only
     // matter when the policy excludes them (arrays as text: split here faster than the drivers' parsers)
     queryRows(
       db,
@@ -456,7 +457,7 @@ function textArray(xs: readonly (string | null)[]): string {
   return `{${xs.map((x) => (x === null ? "NULL" : `"${x.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
 }
 
-type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "json" | "rater_group" | "int[]" };
+type Column = { name: string; type: "int" | "float8" | "boolean" | "text" | "json" | "jsonb" | "rater_group" | "int[]" };
 
 /**
  * Bulk insert: one statement per CHUNK rows, each column passed as one array literal and
@@ -476,13 +477,13 @@ async function insertColumns<T>(db: DbOrTx, table: string, columns: Column[], li
       if (c.type === "boolean") return sql`${`{${values.map((v) => (v ? "t" : "f")).join(",")}}`}::boolean[]`;
       if (c.type === "int[]") return sql`${textArray(values.map((v) => arrayLiteral(v as number[])))}::text[]`;
       // one JSON document per chunk, parsed by the server (no text[] escaping of every quote)
-      if (c.type === "json")
+      if (c.type === "json" || c.type === "jsonb")
         return sql`array(select case when json_typeof(e) = 'null' then null else e end from json_array_elements(${JSON.stringify(values)}::json) with ordinality as x(e, i) order by i)`;
       return sql`${textArray(values.map((v) => (v === null ? null : String(v))))}::text[]`;
     });
     const names = columns.map((c) => c.name).join(", ");
     const casts = columns
-      .map((c) => (c.type === "rater_group" || c.type === "int[]" ? `u.${c.name}::${c.type}` : `u.${c.name}`))
+      .map((c) => (c.type === "rater_group" || c.type === "int[]" || c.type === "jsonb" ? `u.${c.name}::${c.type}` : `u.${c.name}`))
       .join(", ");
     const q = sql`insert into ${sql.raw(table)} (${sql.raw(names)})
       select ${sql.raw(casts)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(names)})`;

@@ -15,7 +15,7 @@ import {
   zScores,
   type TargetSummary,
 } from "./stats";
-import { perRule, type PerRule } from "./quality";
+import { perRule, type PerRule } from "@/server/shared/scoring/quality";
 import { at } from "@/server/shared/indexed";
 
 /**

@@ -4,7 +4,7 @@ import { courseType } from "@/db/schema/org";
 import { badRequest } from "@/server/kernel/errors";
 import { appraisalRulesSchema, checkAppraisalRules } from "../appraisal/rules";
 import type { RaterGroup } from "../campaigns/kinds";
-import { perRule, QUALITY_ACTIONS, type QualityAction } from "./quality";
+import { perRule, QUALITY_ACTIONS, type QualityAction } from "@/server/shared/scoring/quality";
 import { checkSum } from "./score";
 import { trimCount } from "./stats";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { messages } from "../i18n/messages";
 import { parsePolicy } from "./policy";
-import { QUALITY_RULES, qualityFlags } from "./quality";
+import { countsOfStored, flagBits, flagsOfBits, perRule, QUALITY_RULES, qualityFlags, storedCounts } from "@/server/shared/scoring/quality";
 import { TALLY } from "./compute";
 
 // The registry of quality rules: each rule is named in both languages where the pages show it,
@@ -13,13 +13,24 @@ describe("quality rule registry", () => {
       expect((m.policies.ruleNames as Record<string, string>)[id], `results.policies.ruleNames.${id}`).toBeTruthy();
     }
     expect(parsePolicy({ key: "p", schoolYear: "2026-2027", weights: { default: { student: 1 } } }).quality[id]).toBe(rule.defaultAction);
+    // a power of two that fits quality_flags (smallint) and target_tallies_kind_ck (-1 … 32767)
     expect(Number.isInteger(Math.log2(rule.bit))).toBe(true);
+    expect(rule.bit).toBeGreaterThanOrEqual(1);
+    expect(rule.bit).toBeLessThanOrEqual(16384);
     expect(rule.bit).not.toBe(TALLY.unscored);
   });
 
-  it("gives every rule its own bit and column", () => {
+  it("gives every rule its own bit; the stored bitmask and counts read back", () => {
     expect(new Set(QUALITY_RULES.map((r) => r.bit)).size).toBe(QUALITY_RULES.length);
-    expect(new Set(QUALITY_RULES.map((r) => r.column)).size).toBe(QUALITY_RULES.length);
+    const all = perRule(() => true);
+    expect(flagsOfBits(flagBits(all))).toEqual(all);
+    expect(flagBits(perRule(() => false))).toBe(0);
+    for (const rule of QUALITY_RULES) expect(flagBits(perRule((r) => r.id === rule.id))).toBe(rule.bit);
+    // counts: only the rules that flagged any are stored; a missing key (a rule added since) reads 0
+    const counts = perRule((r) => (r.bit === 1 ? 3 : 0));
+    expect(storedCounts(counts)).toEqual({ [QUALITY_RULES[0].id]: 3 });
+    expect(countsOfStored(storedCounts(counts))).toEqual(counts);
+    expect(countsOfStored({})).toEqual(perRule(() => 0));
   });
 
   it("flags a response by every rule", () => {

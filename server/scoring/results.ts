@@ -19,7 +19,7 @@ import { figuresFromRow, itemShapes, TARGET_RESULT_SPEC } from "./rows";
 import { listPolicies } from "./policies";
 import { parsePolicy } from "./policy";
 import { itemScore } from "./score";
-import { QUALITY_RULES } from "./quality";
+import { QUALITY_RULES } from "@/server/shared/scoring/quality";
 import { arrayLiteral, scoringModelOfVersion } from "./store";
 import { idSchema } from "../kernel/ids";
 import { parseInput } from "../kernel/validate";
@@ -534,10 +534,8 @@ export async function targetResultDetail(
     };
   });
   // indicator means over the valid responses (the stored per-response indicator scores)
-  const excl: SQL[] = [];
-  for (const rule of QUALITY_RULES) {
-    if (!f.quality.capExceeded && policy.quality[rule.id] === "exclude") excl.push(sql.raw(rule.column));
-  }
+  // the bits of the rules that exclude (quality_flags, quality.ts), none when the cap stopped exclusion
+  const excl = f.quality.capExceeded ? 0 : QUALITY_RULES.reduce((m, rule) => (policy.quality[rule.id] === "exclude" ? m | rule.bit : m), 0);
   const ids = model?.indicatorIds ?? [];
   const means: Record<string, number | null> =
     ids.length === 0
@@ -551,7 +549,7 @@ export async function targetResultDetail(
       sql`, `,
     )}
     from response_scores where target_id = ${targetId} and rater_group = ${raterGroup}::rater_group and total is not null
-    ${excl.length ? sql`and not (${sql.join(excl, sql` or `)})` : sql``}`,
+    ${excl ? sql`and (quality_flags & ${excl}::smallint) = 0` : sql``}`,
         );
   const scale = policy.outOf / 100;
   const names = new Map<string, { name: Localized; level: number }>();

@@ -3,20 +3,27 @@ import { targetResults } from "@/db/schema/results";
 import { col, type Decoder } from "@/db/query";
 import type { TargetFigures } from "./figures";
 import type { ScoringModel } from "./score";
-import { perRule, QUALITY_RULES } from "./quality";
+import { countsOfStored, storedCounts } from "@/server/shared/scoring/quality";
 
 /**
  * How a target's figures (figures.ts TargetFigures) are stored in target_results: one typed
  * column per figure (written in bulk by every recompute: numbers in typed arrays cost a
  * fraction of JSON, and the pages sort and filter on them), the option counts as one int[]
- * (every item of the version in its order, its scale's positions then "na"). The one mapping
+ * (every item of the version in its order, its scale's positions then "na"), the quality rules'
+ * counts as one jsonb keyed by rule id (only the rules that flagged any: no column per rule). The one mapping
  * both ways, for the recompute and for every reader.
  */
 
 export type StoredFigures = Omit<TargetFigures, "key" | "targetId" | "group">;
 
-type Type = "int" | "float8" | "boolean" | "int[]";
-const TYPES: Record<string, Type> = { PgInteger: "int", PgDoublePrecision: "float8", PgBoolean: "boolean", PgArray: "int[]" };
+type Type = "int" | "float8" | "boolean" | "int[]" | "jsonb";
+const TYPES: Record<string, Type> = {
+  PgInteger: "int",
+  PgDoublePrecision: "float8",
+  PgBoolean: "boolean",
+  PgArray: "int[]",
+  PgJsonb: "jsonb",
+};
 const KEY_COLUMNS = new Set(["policy_id", "run_id", "target_id", "rater_group"]);
 
 /** The figure columns of target_results after (policy_id, run_id, target_id, rater_group), read off its schema. */
@@ -35,6 +42,7 @@ const DECODERS: Record<Type, Decoder<unknown>> = {
   float8: col.num.nullable,
   boolean: col.bool.nullable,
   "int[]": intArrayColumn,
+  jsonb: col.json<Record<string, unknown>>().nullable,
 };
 
 /**
@@ -84,7 +92,7 @@ const GETTERS: Record<string, Getter> = {
   // all_… only when something was excluded (otherwise all is valid: figuresFromRow)
   ...summaryGetters("all_", (f) => (f.quality.excluded === 0 ? null : f.all)),
   unscored: (f) => f.quality.unscored,
-  ...Object.fromEntries(QUALITY_RULES.map((r): [string, Getter] => [r.column, (f) => f.quality[r.id]])),
+  quality_counts: (f) => storedCounts(f.quality),
   excluded: (f) => f.quality.excluded,
   cap_exceeded: (f) => f.quality.capExceeded,
   eligible_below_n: (f) => f.eligibleBelowN,
@@ -147,6 +155,12 @@ function intArray(v: unknown): number[] {
   return [];
 }
 
+/** A jsonb object as the driver gives it (PGlite and postgres.js parse it; its text form otherwise). */
+function jsonObject(v: unknown): Record<string, unknown> | null {
+  const o: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  return typeof o === "object" && o !== null ? Object.fromEntries(Object.entries(o)) : null;
+}
+
 /** A stored row back as figures (items: the version's items, to split the counts; omit to skip them). */
 export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigures {
   const counts: Record<string, number[]> = {};
@@ -167,7 +181,7 @@ export function figuresFromRow(r: Row, items?: readonly ItemShape[]): StoredFigu
     all: r.all_n === null || r.all_n === undefined ? summaryOf(r, "") : summaryOf(r, "all_"),
     quality: {
       unscored: Number(r.unscored),
-      ...perRule((rule) => Number(r[rule.column])),
+      ...countsOfStored(jsonObject(r.quality_counts)),
       excluded: Number(r.excluded),
       capExceeded: Boolean(r.cap_exceeded),
     },

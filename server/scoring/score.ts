@@ -1,7 +1,7 @@
 import { badRequest } from "@/server/kernel/errors";
 import { NA_VALUE, type Indicator, type InstrumentFile } from "@/server/instruments/format";
 import { compilePlan } from "@/server/instruments/plan";
-import { qualityFlags, type PerRule } from "./quality";
+import { qualityFlags, type PerRule } from "@/server/shared/scoring/quality";
 import { at } from "@/server/shared/indexed";
 
 /**
@@ -28,7 +28,7 @@ import { at } from "@/server/shared/indexed";
  *     level-1 indicators for the total) whose score is not null, weights renormalised; null
  *     when none has a score. (So an optional question left out, or answered "na", neither
  *     counts as 0 nor changes the weight of the other indicators' parts.)
- *   Flags (the quality rules of quality.ts; these two today): straightLining = at least 2 items answered and every answered item sits at the same
+ *   Flags (the quality rules of server/shared/scoring/quality.ts, e.g.): straightLining = at least 2 items answered and every answered item sits at the same
  *     relative place on its scale, position/(k − 1) with positions 0 (lowest) … k − 1 (highest)
  *     (no variance across the scored items: the same option everywhere, also across scales of
  *     different lengths for the lowest, middle and highest options); allLowest = at least 1

@@ -30,11 +30,10 @@ const scores = async (db: Db) =>
       total: col.num.nullable,
       indicators: col.array(col.num.nullable),
       options: col.array(col.int.nullable),
-      straight_lining: col.bool,
-      all_lowest: col.bool,
+      quality_flags: col.int,
     },
     sql`
-  select target_id, rater_group::text as rater_group, total, indicators, options, straight_lining, all_lowest from response_scores order by target_id, total`,
+  select target_id, rater_group::text as rater_group, total, indicators, options, quality_flags from response_scores order by target_id, total`,
   );
 
 describe("scores stored with the answers", () => {
@@ -69,8 +68,7 @@ describe("scores stored with the answers", () => {
         total: 20,
         indicators: [20],
         options: [0],
-        straight_lining: false,
-        all_lowest: true,
+        quality_flags: 2, // all-lowest's bit
       },
       {
         target_id: tokens[0].targetId,
@@ -78,8 +76,7 @@ describe("scores stored with the answers", () => {
         total: 60,
         indicators: [60],
         options: [1],
-        straight_lining: false,
-        all_lowest: false,
+        quality_flags: 0,
       },
     ]);
     const responses = await queryValue(db, col.int, sql`select count(*)::int as responses from responses`);
@@ -101,7 +98,7 @@ describe("scores stored with the answers", () => {
       status: "duplicate",
     });
     expect((await scores(db)).filter((x) => x.rater_group === "self")).toEqual([
-      { target_id: self.id, rater_group: "self", total: 100, indicators: [100], options: [2], straight_lining: false, all_lowest: false },
+      { target_id: self.id, rater_group: "self", total: 100, indicators: [100], options: [2], quality_flags: 0 },
     ]);
     await expectTalliesFollow(db);
   });
@@ -132,8 +129,7 @@ describe("scores stored with the answers", () => {
         total: 60,
         indicators: [60],
         options: [1],
-        straight_lining: false,
-        all_lowest: false,
+        quality_flags: 0,
       },
     ]);
     expect(await expectTalliesFollow(db)).toHaveLength(1);
@@ -165,7 +161,7 @@ describe("scores stored with the answers", () => {
     expect((await expectTalliesFollow(db)).length).toBeGreaterThan(1);
     expect(await count("tally_queue")).toBe(0);
     // a repair by hand: one score changed (the all-lowest one made plain), one removed
-    await db.execute(sql`update response_scores set total = 100, options = '{2}', all_lowest = false where total = 20`);
+    await db.execute(sql`update response_scores set total = 100, options = '{2}', quality_flags = 0 where total = 20`);
     await expectTalliesFollow(db);
     await db.execute(sql`delete from response_scores where total = 60`);
     await expectTalliesFollow(db);

@@ -6,7 +6,7 @@ import { col, queryRows } from "@/db/query";
 import { DomainError, notFound } from "../kernel/errors";
 import type { InstrumentFile } from "../instruments/format";
 import { compileScoring, scoreResponse, type ScoringModel } from "./score";
-import { QUALITY_RULES, type PerRule } from "./quality";
+import { flagBits, type PerRule } from "@/server/shared/scoring/quality";
 
 /**
  * Per-response scores as stored (response_scores, see db/schema/results.ts): written in the
@@ -75,13 +75,11 @@ export function arrayLiteral(xs: readonly (number | null)[]): string {
 
 /** The score columns' values, in the order of SCORE_COLUMNS. */
 export function scoreValues(s: StoredScore): SQL {
-  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${sql.join(
-    QUALITY_RULES.map((r) => sql`${s[r.id]}::boolean`),
-    sql`, `,
-  )}`;
+  return sql`${s.total}::float8, ${arrayLiteral(s.indicators)}::float8[], ${arrayLiteral(s.options)}::smallint[], ${flagBits(s)}::smallint`;
 }
 
-export const SCORE_COLUMN_NAMES = ["total", "indicators", "options", ...QUALITY_RULES.map((r) => r.column)];
+/** The quality rules' flags are one bitmask, quality_flags (the rules' bits, quality.ts). */
+export const SCORE_COLUMN_NAMES = ["total", "indicators", "options", "quality_flags"];
 export const SCORE_COLUMNS = sql.raw(SCORE_COLUMN_NAMES.join(", "));
 /** The score columns of a relation named `alias` (s.total, s.indicators, …). */
 export const scoreColumnsOf = (alias: string) => sql.raw(SCORE_COLUMN_NAMES.map((c) => `${alias}.${c}`).join(", "));

@@ -13,6 +13,7 @@ import type { InstrumentFile } from "../instruments/format";
 import { loadRegistry } from "../instruments/registry";
 import { approveVersion, createVersion } from "../instruments/versions";
 import { type School, sessionOf } from "../test/fixtures";
+import { TALLY } from "./compute";
 import { foldTallies, storeResponses, type NewResponse } from "./store";
 
 export { answersFor, rng } from "./simulate";
@@ -205,9 +206,9 @@ type Tally = { key: string; n: number; totals: number[]; counts: string[] };
 
 /**
  * The tallies that response_scores implies, worked out here without the migration's SQL (kind
- * 0 every scored response, 1–3 the flagged by flag, 4 the unscored; counts as decimal words
- * Σ count · 10^(6·position) per item), beside the tallies stored after folding the queue (as
- * every recompute does first): tests assert they are equal.
+ * 0 every scored response, the flagged again by their quality_flags, -1 the unscored; counts as
+ * decimal words Σ count · 10^(6·position) per item), beside the tallies stored after folding the
+ * queue (as every recompute does first): tests assert they are equal.
  */
 export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stored: Tally[] }> {
   await foldTallies(db);
@@ -218,21 +219,19 @@ export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stor
       g: col.text,
       total: col.num.nullable,
       options: col.array(col.int.nullable),
-      straight_lining: col.bool,
-      all_lowest: col.bool,
+      quality_flags: col.int,
     },
-    sql`select target_id, rater_group::text as g, total, options, straight_lining, all_lowest from response_scores`,
+    sql`select target_id, rater_group::text as g, total, options, quality_flags from response_scores`,
   );
   const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
   for (const r of scores) {
-    const kinds =
-      r.total === null ? [4] : [0, ...(r.straight_lining || r.all_lowest ? [(r.straight_lining ? 1 : 0) + (r.all_lowest ? 2 : 0)] : [])];
+    const kinds = r.total === null ? [TALLY.unscored] : [TALLY.scored, ...(r.quality_flags !== 0 ? [r.quality_flags] : [])];
     for (const kind of kinds) {
       const key = `${r.target_id}|${r.g}|${kind}`;
       let t = m.get(key);
       if (!t) m.set(key, (t = { n: 0, totals: [], words: [] }));
       t.n++;
-      if (kind === 4) continue;
+      if (kind === TALLY.unscored) continue;
       if (r.total !== null) t.totals.push(r.total);
       r.options.forEach((o, i) => {
         t.words[i] = (t.words[i] ?? 0n) + (o === null ? 0n : 10n ** BigInt(6 * o));
