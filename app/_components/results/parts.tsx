@@ -6,6 +6,7 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { localName } from "@/server/shared/i18n/names";
+import { QUALITY_RULES, type PerRule } from "@/server/shared/scoring/quality";
 import type { GroupKey } from "@/server/i18n/messages";
 
 export type ScoringOut = inferRouterOutputs<AppRouter>["scoring"];
@@ -110,21 +111,26 @@ export function GroupTag({ group }: { group: string }) {
   return <Tag color={color[group]}>{t(group as GroupKey<"campaigns.raterGroups">)}</Tag>;
 }
 
-type Quality = { unscored: number; straightLining: number; allLowest: number; excluded: number; capExceeded: boolean };
+type Quality = { unscored: number; excluded: number; capExceeded: boolean } & PerRule<number>;
 
-/** The quality flags of a target; `none` says so when there are none (on the detail page). */
+/** The quality flags of a target (one tag per rule of the registry that flagged any); `none` says so when there are none (on the detail page). */
 export function QualityTags({ q, none = false }: { q: Quality; none?: boolean }) {
   const t = useTranslations("results.flags");
+  const flagged = QUALITY_RULES.reduce((a, r) => a + q[r.id], 0);
   return (
     <Space size={[4, 4]} wrap>
-      {q.straightLining > 0 && <Tag color="orange">{t("straightLining", { n: q.straightLining })}</Tag>}
-      {q.allLowest > 0 && <Tag color="orange">{t("allLowest", { n: q.allLowest })}</Tag>}
+      {QUALITY_RULES.map(
+        (r) =>
+          q[r.id] > 0 && (
+            <Tag key={r.id} color="orange">
+              {t(r.id, { n: q[r.id] })}
+            </Tag>
+          ),
+      )}
       {q.excluded > 0 && <Tag color="red">{t("excluded", { n: q.excluded })}</Tag>}
       {q.capExceeded && <Tag color="red">{t("capExceeded")}</Tag>}
       {q.unscored > 0 && <Tag>{t("unscored", { n: q.unscored })}</Tag>}
-      {none && q.straightLining + q.allLowest + q.excluded + q.unscored === 0 && !q.capExceeded && (
-        <Typography.Text type="secondary">{t("none")}</Typography.Text>
-      )}
+      {none && flagged + q.excluded + q.unscored === 0 && !q.capExceeded && <Typography.Text type="secondary">{t("none")}</Typography.Text>}
     </Space>
   );
 }

@@ -22,6 +22,7 @@ import {
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useState } from "react";
 import type { ScoringPolicy } from "@/server/scoring/policy";
+import { QUALITY_RULES } from "@/server/shared/scoring/quality";
 import type { ScoringOut } from "../../../_components/results/parts";
 import { useTRPC } from "../../../_components/trpc";
 import { useMobile, useWhen } from "../campaigns/_components/shared";
@@ -331,7 +332,10 @@ export function PolicySummary({ policy }: { policy: ScoringPolicy }) {
         </Descriptions.Item>
         <Descriptions.Item label={t("summary.outOf")}>{policy.outOf}</Descriptions.Item>
         <Descriptions.Item label={t("summary.quality")}>
-          {`${t("ruleNames.straightLining")}：${t(`rules.${policy.quality.straightLining}`)}；${t("ruleNames.allLowest")}：${t(`rules.${policy.quality.allLowest}`)}；${t("summary.maxExcluded", { pct: Math.round(policy.quality.maxExcludedShare * 100) })}`}
+          {[
+            ...QUALITY_RULES.map((r) => `${t(`ruleNames.${r.id}`)}：${t(`rules.${policy.quality[r.id]}`)}`),
+            t("summary.maxExcluded", { pct: Math.round(policy.quality.maxExcludedShare * 100) }),
+          ].join("；")}
         </Descriptions.Item>
         <Descriptions.Item label={t("summary.minRaters")}>{t("summary.minRatersValue", policy.minRaters)}</Descriptions.Item>
         <Descriptions.Item label={t("summary.compositeOf")}>{t(`compositeOf.${policy.compositeOf}`)}</Descriptions.Item>

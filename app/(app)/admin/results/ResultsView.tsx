@@ -38,6 +38,7 @@ import {
 import { useTRPC } from "../../../_components/trpc";
 import { StateTag, useMobile, useWhen } from "../campaigns/_components/shared";
 import { localName } from "@/server/shared/i18n/names";
+import { QUALITY_RULES, type PerRule } from "@/server/shared/scoring/quality";
 import type { GroupKey } from "@/server/i18n/messages";
 
 type Year = ScoringOut["overview"][number];
@@ -54,6 +55,7 @@ export function ResultsView({
 }) {
   const trpc = useTRPC();
   const t = useTranslations("results");
+  const locale = useLocale();
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -84,7 +86,8 @@ export function ResultsView({
         <Typography.Text type="secondary">{t("noYears")}</Typography.Text>
       </Card>
     );
-  const summary = (year.lastRun?.summary ?? {}) as { straightLining?: number; allLowest?: number; excluded?: number };
+  // per rule of the registry its count (a rule added since the run reads 0)
+  const summary = (year.lastRun?.summary ?? {}) as Partial<PerRule<number>> & { excluded?: number };
   const running = year.campaigns.filter((c) => c.provisional).length;
 
   return (
@@ -125,8 +128,7 @@ export function ResultsView({
             {year.lastRun && (
               <Typography.Text type="secondary">
                 {t("qualityLine", {
-                  straight: summary.straightLining ?? 0,
-                  lowest: summary.allLowest ?? 0,
+                  rules: QUALITY_RULES.map((r) => t(`flags.${r.id}`, { n: summary[r.id] ?? 0 })).join(locale === "en" ? ", " : "，"),
                   excluded: summary.excluded ?? 0,
                 })}
               </Typography.Text>
