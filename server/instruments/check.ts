@@ -4,7 +4,7 @@ import { instrumentFileSchema, NA_VALUE, type Indicator, type InstrumentFile, ty
 import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "@/server/shared/instruments/markup";
 import { checkMessages, keysOf } from "../i18n/messages";
 import { checklistProblems } from "./checklist";
-import { columnCellType, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
+import { columnCellType, isJsonArray, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
 import { at } from "@/server/shared/indexed";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
@@ -183,7 +183,8 @@ function surveyCoreProblems(survey: Json): Problem[] {
     return [{ path: "survey", code: "survey_json_error", params: { message: e instanceof Error ? e.message : String(e) } }];
   }
   return errors.map((e): Problem => {
-    const path = (e.jsonObj && paths.get(e.jsonObj)) || "survey";
+    const jsonObj: unknown = e.jsonObj;
+    const path = (typeof jsonObj === "object" && jsonObj !== null && paths.get(jsonObj)) || "survey";
     const err = e as JsonError & { propertyName?: string; className?: string; property?: { name: string }; value?: unknown };
     const property = err.propertyName ?? err.property?.name ?? "";
     const className = err.className ?? (isJsonObject(e.jsonObj) && typeof e.jsonObj.type === "string" ? e.jsonObj.type : "");
@@ -232,7 +233,7 @@ function optionLists(q: SurveyQuestion): OptionList[] {
   if (q.type === "matrix") add("columns", `${q.path}.columns`, j.columns);
   if (q.type === "matrixdropdown" || q.type === "matrixdynamic") {
     add("choices", `${q.path}.choices`, j.choices);
-    if (Array.isArray(j.columns)) {
+    if (isJsonArray(j.columns)) {
       out.push({ list: "columns", path: `${q.path}.columns`, values: j.columns.map((c) => (isJsonObject(c) ? c.name : c)) });
       j.columns.forEach((c, i) => {
         if (isJsonObject(c)) add(`columns[${String(c.name)}].choices`, `${q.path}.columns[${i}].choices`, c.choices);

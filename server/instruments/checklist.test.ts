@@ -3,17 +3,18 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkInstrument } from "./check";
 import { checklistItems } from "./checklist";
+import { list, node } from "./testing/json";
+import type { Json } from "./walk";
 import { at } from "@/server/shared/indexed";
 
 // The inspection checklist's own rules (server/instruments/checklist.ts), on the library's file.
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey JSON fixture, walked freely by the tests
-const FILE: Json = JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "inspection.json"), "utf8"));
+const FILE = node(JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "inspection.json"), "utf8")));
 const copy = () => structuredClone(FILE);
 const codes = (raw: unknown) => {
   const r = checkInstrument(raw);
   return r.ok ? [] : r.problems.map((p) => p.code);
 };
-const firstItem = (f: Json) => f.survey.pages[0].elements[0].elements as Json[];
+const firstItem = (f: Json) => list(f, "survey.pages.0.elements.0.elements");
 
 describe("inspection checklist", () => {
   it("reads the library's checklist: six items, each with its problem question", () => {
@@ -30,13 +31,13 @@ describe("inspection checklist", () => {
 
   it("refuses an item with other answers, an item without its problem text, a checklist without items", () => {
     const other = copy();
-    at(firstItem(other), 0).choices.pop();
+    list(at(firstItem(other), 0), "choices").pop();
     expect(codes(other)).toContain("checklist_choices");
     const noProblem = copy();
     firstItem(noProblem).pop();
     expect(codes(noProblem)).toEqual(["checklist_problem_missing"]);
     const empty = copy();
-    empty.survey.pages[0].elements = [{ type: "text", name: "checked_by", title: { default: "检查人", en: "Checked by" } }];
+    node(empty, "survey.pages.0").elements = [{ type: "text", name: "checked_by", title: { default: "检查人", en: "Checked by" } }];
     expect(codes(empty)).toEqual(["checklist_no_items"]);
     // The same form under another kind is not held to these rules.
     expect(codes({ ...empty, kind: "info_officer_report", key: "x" })).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Indicator, InstrumentFile, Item } from "./format";
-import { isJsonObject, itemValue, surveyQuestions, type Json } from "./walk";
+import { isJsonArray, isJsonObject, itemValue, surveyQuestions, type Json } from "./walk";
 
 /**
  * What changed between two versions of an instrument file, as a flat list a reader can
@@ -207,7 +207,7 @@ function diffItemValues(
 ) {
   const list = (v: unknown) => {
     const m = new Map<string, Json>();
-    if (Array.isArray(v)) {
+    if (isJsonArray(v)) {
       for (const x of v) {
         const key = isJsonObject(x) && x.value === undefined && typeof x.name === "string" ? x.name : itemValue(x);
         const json = isJsonObject(x) ? x : { value: x };

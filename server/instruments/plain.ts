@@ -118,7 +118,7 @@ const valueAttr = (v: unknown) => esc(JSON.stringify(v));
 
 function radiogroup(q: Record<string, unknown>, ctx: Ctx): string {
   if (!Array.isArray(q.choices) || q.choices.length === 0) return unsupported("choices");
-  const choices = q.choices.map((c) => {
+  const choices = q.choices.map((c: unknown) => {
     const value = isObject(c) ? c.value : c;
     if (typeof value !== "string" && typeof value !== "number") return unsupported("choice value");
     if (isObject(c)) onlyKeys(c, new Set(["value", "text"]), "choice");

@@ -74,7 +74,7 @@ describe("compilePlan", () => {
       { rateType: "smileys", rateMax: 12 },
     ]) {
       const model = new Model({ elements: [{ type: "rating", name: "q", ...rating }] });
-      const expected = (model.getQuestionByName("q") as QuestionRatingModel).visibleRateValues.map((i) => i.value);
+      const expected = (model.getQuestionByName("q") as QuestionRatingModel).visibleRateValues.map((i): unknown => i.value);
       expect(spec(one({ type: "rating", ...rating }), "rating").values, JSON.stringify(rating)).toEqual(expected);
     }
     expect(spec(one({ type: "rating", rateCount: 10 }), "rating").values).toEqual([1, 2, 3, 4, 5]);

@@ -6,7 +6,6 @@ import {
   NumericValidator,
   RegexValidator,
   TextValidator,
-  type ItemValue,
   type SurveyValidator,
 } from "survey-core";
 import { at } from "@/server/shared/indexed";
@@ -154,9 +153,101 @@ const TEXT_INPUT_TYPES = new Set(["text", "tel", "url", "password", "email", "nu
 export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 // survey-core's classes are read through their public properties; the typings do not cover
-// every property the JSON may set, so the walk goes through this loose view.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
-type Loose = any;
+// every property the JSON may set (a property of another question type reads as undefined),
+// so the walk reads the model through these views: what it only tests for presence is
+// `unknown`, what it walks or calls is typed as survey-core gives it.
+
+/** survey-core's localizable strings (`locTitle`, `locText`). */
+type LocView = { getLocaleText?: (locale: string) => unknown } | undefined;
+
+/** An item value (choice, rate value, matrix row or column) or a matrixdropdown column. */
+type ItemView = {
+  value?: unknown;
+  name?: unknown;
+  visibleIf?: unknown;
+  enableIf?: unknown;
+  requiredIf?: unknown;
+  showCommentArea?: unknown;
+  isExclusive?: unknown;
+  isRequired?: unknown;
+  totalType?: unknown;
+  locText?: LocView;
+  locTitle?: LocView;
+};
+
+/** A page, panel or question (also a matrix cell's question). */
+type ElementView = {
+  getType(): string;
+  name?: unknown;
+  isPage?: unknown;
+  isPanel?: unknown;
+  elements?: ElementView[];
+  visible?: unknown;
+  visibleIf?: unknown;
+  enableIf?: unknown;
+  requiredIf?: unknown;
+  readOnly?: unknown;
+  isRequired?: unknown;
+  locTitle?: LocView;
+  valueName?: unknown;
+  defaultValueExpression?: unknown;
+  setValueExpression?: unknown;
+  resetValueIf?: unknown;
+  setValueIf?: unknown;
+  showCommentArea?: unknown;
+  getStoreOthersAsComment?: () => boolean;
+  getOthersMaxLength?: () => number;
+  // choices
+  choices?: ItemView[];
+  visibleChoices?: ItemView[];
+  choicesByUrl?: { url?: unknown };
+  choicesFromQuestion?: unknown;
+  choicesVisibleIf?: unknown;
+  choicesEnableIf?: unknown;
+  choicesLazyLoadEnabled?: unknown;
+  hideIfChoicesEmpty?: unknown;
+  selectAllItem?: unknown;
+  otherItem?: unknown;
+  minSelectedChoices?: unknown;
+  maxSelectedChoices?: unknown;
+  // rating, boolean, text, comment
+  rateValues?: ItemView[];
+  visibleRateValues?: ItemView[];
+  getValueTrue?: () => unknown;
+  getValueFalse?: () => unknown;
+  getMaxLength?: () => number | null;
+  inputType?: unknown;
+  maskType?: unknown;
+  minValueExpression?: unknown;
+  maxValueExpression?: unknown;
+  min?: unknown;
+  max?: unknown;
+  validators?: SurveyValidator[];
+  // matrices
+  rows?: ItemView[];
+  columns?: ItemView[];
+  visibleRows?: { getQuestionByColumnName?: (name: string) => ElementView | null }[];
+  rowsVisibleIf?: unknown;
+  columnsVisibleIf?: unknown;
+  hideIfRowsEmpty?: unknown;
+  isMultiSelect?: unknown;
+  eachRowRequired?: unknown;
+  eachRowUnique?: unknown;
+  detailPanelMode?: unknown;
+};
+
+/** The survey model. */
+type SurveyView = { pages: ElementView[]; calculatedValues?: unknown; triggers?: unknown };
+
+/**
+ * A property or method survey-core always has on the class the question's type names (the
+ * views above cannot say which): its absence is a TypeError, which compilePlan reports as
+ * "cannot compile the definition".
+ */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new TypeError(`${what} is undefined`);
+  return value;
+}
 
 export function compilePlan(survey: Record<string, unknown>): Plan {
   if (typeof survey !== "object" || survey === null || Array.isArray(survey))
@@ -168,7 +259,7 @@ export function compilePlan(survey: Record<string, unknown>): Plan {
     throw new PlanError(`survey-core cannot load the definition: ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    return new Compiler(model as Loose).compile();
+    return new Compiler(model as SurveyView).compile();
   } catch (e) {
     if (e instanceof PlanError) throw e;
     throw new PlanError(`cannot compile the definition: ${e instanceof Error ? e.message : String(e)}`);
@@ -183,14 +274,14 @@ class Compiler {
   private questions: PlanQuestion[] = [];
   private references: { expression: string; variables: string[] }[] = [];
 
-  constructor(private model: Loose) {}
+  constructor(private model: SurveyView) {}
 
   compile(): Plan {
     const m = this.model;
     if (Array.isArray(m.calculatedValues) && m.calculatedValues.length > 0) throw new PlanError("calculatedValues are not supported");
     if (Array.isArray(m.triggers) && m.triggers.length > 0)
       throw new PlanError("triggers are not supported (they change answers on the client)");
-    for (const page of m.pages as Loose[]) this.container(page, [], true, [], true);
+    for (const page of m.pages) this.container(page, [], true, [], true);
     const keys = new Map<string, PlanKey>();
     for (const q of this.questions) {
       const lower = q.name.toLowerCase();
@@ -231,8 +322,8 @@ class Compiler {
   }
 
   /** A page or panel: its visibility and enabling pass on to everything inside. */
-  private container(el: Loose, visibleIf: number[], visible: boolean, enableIf: number[], enabled: boolean) {
-    const where = `${el.isPage ? "page" : "panel"} "${el.name}"`;
+  private container(el: ElementView, visibleIf: number[], visible: boolean, enableIf: number[], enabled: boolean) {
+    const where = `${el.isPage ? "page" : "panel"} "${String(el.name)}"`;
     if (el.requiredIf) throw new PlanError(`${where}: requiredIf on a panel is not supported`);
     if (el.isPanel && el.isRequired) throw new PlanError(`${where}: isRequired on a panel is not supported`);
     const v = this.condition(el.visibleIf, where);
@@ -244,9 +335,9 @@ class Compiler {
     // property only counts without its condition.
     const isVisible = visible && (v !== null || el.visible !== false);
     const isEnabled = enabled && (e !== null || !el.readOnly);
-    for (const child of el.elements as Loose[]) {
+    for (const child of present(el.elements, "elements")) {
       if (child.isPanel) {
-        if (child.getType() !== "panel") throw new PlanError(`${child.getType()} "${child.name}" is not supported`);
+        if (child.getType() !== "panel") throw new PlanError(`${child.getType()} "${String(child.name)}" is not supported`);
         this.container(child, vis, isVisible, en, isEnabled);
       } else {
         this.question(child, vis, isVisible, en, isEnabled);
@@ -254,7 +345,7 @@ class Compiler {
     }
   }
 
-  private question(q: Loose, visibleIf: number[], visible: boolean, enableIf: number[], enabled: boolean) {
+  private question(q: ElementView, visibleIf: number[], visible: boolean, enableIf: number[], enabled: boolean) {
     const type = String(q.getType()).toLowerCase();
     const name = String(q.name);
     const where = `question "${name}" (${type})`;
@@ -292,7 +383,7 @@ class Compiler {
     this.questions.push(pq);
   }
 
-  private commentOf(q: Loose, spec: ValueSpec, where: string): PlanQuestion["comment"] {
+  private commentOf(q: ElementView, spec: ValueSpec, where: string): PlanQuestion["comment"] {
     const other = (spec.kind === "single" || spec.kind === "multi") && spec.other !== null;
     const area = !!q.showCommentArea;
     if (!other && !area) return null;
@@ -303,7 +394,7 @@ class Compiler {
     return { key: name(q) + COMMENT_SUFFIX, other, area, maxLength: max && max > 0 ? max : DEFAULT_COMMENT_MAX_LENGTH };
   }
 
-  private spec(q: Loose, type: string, where: string): ValueSpec {
+  private spec(q: ElementView, type: string, where: string): ValueSpec {
     switch (type) {
       case "radiogroup":
       case "dropdown": {
@@ -318,15 +409,15 @@ class Compiler {
         return { kind: "multi", values, allowed: new Set(values), exclusive, other, min, max: max > 0 ? max : values.length };
       }
       case "rating": {
-        if (q.rateValues?.some((i: Loose) => i.visibleIf || i.enableIf))
+        if (q.rateValues?.some((i) => i.visibleIf || i.enableIf))
           throw new PlanError(`${where}: conditions on rate values are not supported`);
-        const values = (q.visibleRateValues as ItemValue[]).map((i) => itemPrimitive(i, where));
+        const values = present(q.visibleRateValues, "visibleRateValues").map((i) => itemPrimitive(i, where));
         if (values.length === 0) throw new PlanError(`${where}: the rating has no values`);
         return { kind: "rating", values, allowed: new Set(values) };
       }
       case "boolean": {
-        const t = q.getValueTrue();
-        const f = q.getValueFalse();
+        const t = present(q.getValueTrue, "getValueTrue").call(q);
+        const f = present(q.getValueFalse, "getValueFalse").call(q);
         if (!isPrimitive(t) || !isPrimitive(f) || t === f)
           throw new PlanError(`${where}: valueTrue/valueFalse must be two different plain values`);
         return { kind: "boolean", valueTrue: t, valueFalse: f };
@@ -334,7 +425,7 @@ class Compiler {
       case "text":
         return this.text(q, where);
       case "comment": {
-        const max = q.getMaxLength();
+        const max = present(q.getMaxLength, "getMaxLength").call(q);
         return {
           kind: "string",
           email: false,
@@ -344,7 +435,7 @@ class Compiler {
       }
       case "matrix": {
         this.noMatrixConditions(q, where);
-        const columns = (q.columns as ItemValue[]).map((c) => itemPrimitive(c, where));
+        const columns = present(q.columns, "columns").map((c) => itemPrimitive(c, where));
         if (columns.length === 0) throw new PlanError(`${where}: the matrix has no columns`);
         return {
           kind: "matrix",
@@ -363,20 +454,20 @@ class Compiler {
     }
   }
 
-  private choices(q: Loose, where: string) {
+  private choices(q: ElementView, where: string) {
     if (q.choicesByUrl?.url) throw new PlanError(`${where}: choicesByUrl is not supported`);
     if (q.choicesFromQuestion) throw new PlanError(`${where}: choicesFromQuestion is not supported`);
     if (q.choicesVisibleIf || q.choicesEnableIf) throw new PlanError(`${where}: choicesVisibleIf/choicesEnableIf are not supported`);
     if (q.choicesLazyLoadEnabled) throw new PlanError(`${where}: lazily loaded choices are not supported`);
     if (q.hideIfChoicesEmpty) throw new PlanError(`${where}: hideIfChoicesEmpty is not supported`);
-    for (const item of q.choices as Loose[]) {
-      if (item.visibleIf || item.enableIf) throw new PlanError(`${where}: conditions on choice "${item.value}" are not supported`);
-      if (item.showCommentArea) throw new PlanError(`${where}: comment areas on choice "${item.value}" are not supported`);
+    for (const item of present(q.choices, "choices")) {
+      if (item.visibleIf || item.enableIf) throw new PlanError(`${where}: conditions on choice "${String(item.value)}" are not supported`);
+      if (item.showCommentArea) throw new PlanError(`${where}: comment areas on choice "${String(item.value)}" are not supported`);
     }
     const values: Primitive[] = [];
     const exclusive = new Set<Primitive>();
     let other: Primitive | null = null;
-    for (const item of q.visibleChoices as Loose[]) {
+    for (const item of present(q.visibleChoices, "visibleChoices")) {
       if (q.selectAllItem && item === q.selectAllItem) continue;
       const value = itemPrimitive(item, where);
       if (values.includes(value)) throw new PlanError(`${where}: choice value ${JSON.stringify(value)} appears twice`);
@@ -388,7 +479,7 @@ class Compiler {
     return { values, other, exclusive };
   }
 
-  private text(q: Loose, where: string): ValueSpec {
+  private text(q: ElementView, where: string): ValueSpec {
     const inputType = String(q.inputType || "text").toLowerCase();
     if (!TEXT_INPUT_TYPES.has(inputType)) throw new PlanError(`${where}: inputType "${inputType}" is not supported`);
     if (q.maskType && q.maskType !== "none") throw new PlanError(`${where}: input masks are not supported`);
@@ -401,13 +492,13 @@ class Compiler {
     if (inputType === "date") {
       return { kind: "date", min: dateOrNull(q.min, where), max: dateOrNull(q.max, where), checks };
     }
-    const max = q.getMaxLength();
+    const max = present(q.getMaxLength, "getMaxLength").call(q);
     return { kind: "string", email: inputType === "email", maxLength: max && max > 0 ? max : DEFAULT_TEXT_MAX_LENGTH, checks };
   }
 
-  private checks(q: Loose, where: string): Check[] {
+  private checks(q: ElementView, where: string): Check[] {
     const out: Check[] = [];
-    for (const v of (q.validators ?? []) as SurveyValidator[]) {
+    for (const v of q.validators ?? []) {
       const own = localized(v.locText, "");
       const text = own.zh ? own : null;
       if (v instanceof NumericValidator) {
@@ -437,19 +528,19 @@ class Compiler {
     return out;
   }
 
-  private noMatrixConditions(q: Loose, where: string) {
+  private noMatrixConditions(q: ElementView, where: string) {
     if (q.rowsVisibleIf || q.columnsVisibleIf) throw new PlanError(`${where}: rowsVisibleIf/columnsVisibleIf are not supported`);
     if (q.hideIfRowsEmpty) throw new PlanError(`${where}: hideIfRowsEmpty is not supported`);
-    for (const r of q.rows as Loose[])
-      if (r.visibleIf || r.enableIf) throw new PlanError(`${where}: conditions on row "${r.value}" are not supported`);
-    for (const c of q.columns as Loose[])
+    for (const r of present(q.rows, "rows"))
+      if (r.visibleIf || r.enableIf) throw new PlanError(`${where}: conditions on row "${String(r.value)}" are not supported`);
+    for (const c of present(q.columns, "columns"))
       if (c.visibleIf || c.enableIf || c.requiredIf)
-        throw new PlanError(`${where}: conditions on column "${c.value ?? c.name}" are not supported`);
+        throw new PlanError(`${where}: conditions on column "${String(c.value ?? c.name)}" are not supported`);
   }
 
-  private rows(q: Loose, where: string): Map<string, Localized> {
+  private rows(q: ElementView, where: string): Map<string, Localized> {
     const rows = new Map<string, Localized>();
-    for (const r of q.rows as ItemValue[]) {
+    for (const r of present(q.rows, "rows")) {
       const key = String(r.value);
       if (FORBIDDEN_KEYS.has(key)) throw new PlanError(`${where}: "${key}" cannot be a row value`);
       if (rows.has(key)) throw new PlanError(`${where}: row "${key}" appears twice`);
@@ -459,14 +550,14 @@ class Compiler {
     return rows;
   }
 
-  private matrixDropdown(q: Loose, where: string): ValueSpec {
+  private matrixDropdown(q: ElementView, where: string): ValueSpec {
     this.noMatrixConditions(q, where);
     if (q.detailPanelMode && q.detailPanelMode !== "none") throw new PlanError(`${where}: detail panels are not supported`);
     const rows = this.rows(q, where);
-    const visibleRows = q.visibleRows as Loose[];
+    const visibleRows = q.visibleRows;
     if (!visibleRows?.length) throw new PlanError(`${where}: the matrix has no rows`);
     const columns = new Map<string, MatrixCell>();
-    for (const column of q.columns as Loose[]) {
+    for (const column of present(q.columns, "columns")) {
       const colName = String(column.name);
       const cw = `${where} column "${colName}"`;
       if (FORBIDDEN_KEYS.has(colName) || colName.endsWith(COMMENT_SUFFIX)) throw new PlanError(`${cw}: not a usable column name`);
@@ -475,7 +566,8 @@ class Compiler {
       if (column.visibleIf || column.enableIf || column.requiredIf) throw new PlanError(`${cw}: column conditions are not supported`);
       // The cell question of the first row carries what every row renders (choices
       // inherited from the matrix, cell type, validators).
-      const cell = visibleRows[0].getQuestionByColumnName(colName);
+      const firstRow = at(visibleRows, 0);
+      const cell = present(firstRow.getQuestionByColumnName, "getQuestionByColumnName").call(firstRow, colName);
       if (!cell) throw new PlanError(`${cw}: no cell question`);
       const cellType = String(cell.getType()).toLowerCase();
       if (!ANSWERABLE.has(cellType) || cellType === "matrix" || cellType === "matrixdropdown") {
@@ -495,11 +587,11 @@ class Compiler {
   }
 }
 
-function name(q: Loose): string {
+function name(q: ElementView): string {
   return String(q.name);
 }
 
-function localized(loc: Loose, fallback: string): Localized {
+function localized(loc: LocView, fallback: string): Localized {
   const get = (l: string): string => {
     const t = loc && typeof loc.getLocaleText === "function" ? loc.getLocaleText(l) : "";
     return typeof t === "string" ? t.trim() : "";
@@ -513,7 +605,7 @@ function isPrimitive(v: unknown): v is Primitive {
   return typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
 }
 
-function itemPrimitive(item: ItemValue, where: string): Primitive {
+function itemPrimitive(item: ItemView, where: string): Primitive {
   const v = item.value;
   if (!isPrimitive(v)) throw new PlanError(`${where}: item value ${JSON.stringify(v)} is not a string, number or boolean`);
   return v;

@@ -2,9 +2,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ItemValue, Model, surveyLocalization, type Question } from "survey-core";
+import {
+  ItemValue,
+  MatrixDropdownColumn,
+  Model,
+  surveyLocalization,
+  type Question,
+  type QuestionBooleanModel,
+  type QuestionMatrixDropdownModel,
+  type QuestionMatrixModel,
+  type QuestionRatingModel,
+  type QuestionSelectBase,
+} from "survey-core";
 import { INSTRUMENT_KINDS } from "@/db/schema/instruments";
-import type { Indicator, InstrumentFile } from "./format";
+import { instrumentFileSchema, type Indicator, type InstrumentFile } from "./format";
+import { node } from "./testing/json";
 import { InstrumentRegistryError, loadRegistry } from "./registry";
 import { expectFailure } from "../test/errors";
 
@@ -15,7 +27,10 @@ const dir = path.join(process.cwd(), "surveys");
 const fileNames = readdirSync(dir)
   .filter((n) => n.endsWith(".json"))
   .sort();
-const files: [string, InstrumentFile][] = fileNames.map((n) => [n, JSON.parse(readFileSync(path.join(dir, n), "utf8"))]);
+const files: [string, InstrumentFile][] = fileNames.map((n) => [
+  n,
+  instrumentFileSchema.parse(JSON.parse(readFileSync(path.join(dir, n), "utf8"))),
+]);
 
 const CJK = /[\u3400-\u9fff]/;
 const NA = "na";
@@ -28,25 +43,41 @@ function model(f: InstrumentFile) {
 
 /** Values a respondent can choose that could carry a number (without "na"); null = not an option question. */
 function optionValues(q: Question): unknown[] | null {
-  const vals = (items: ItemValue[]) => items.map((i) => i.value).filter((v) => v !== NA);
-  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
+  const vals = (items: unknown) =>
+    itemValues(items)
+      .map((i): unknown => i.value)
+      .filter((v) => v !== NA);
+  // The question's class is the one its type names (survey-core's typings say `any[]` for
+  // its item lists, which itemValues checks).
   switch (q.getType()) {
     case "radiogroup":
     case "dropdown":
     case "checkbox":
     case "tagbox":
     case "ranking":
-      return vals(any.choices);
-    case "rating":
-      return any.rateValues.length > 0 ? vals(any.rateValues) : [any.rateMin, any.rateMax];
+      return vals((q as QuestionSelectBase).choices);
+    case "rating": {
+      const r = q as QuestionRatingModel;
+      return r.rateValues.length > 0 ? vals(r.rateValues) : [r.rateMin, r.rateMax];
+    }
     case "matrix":
-      return vals(any.columns);
+      return vals((q as QuestionMatrixModel).columns);
     case "matrixdropdown":
-      return any.columns.flatMap((c: { choices: ItemValue[] }) => vals(c.choices));
+      return matrixColumns(q).flatMap((c) => vals(columnChoices(c)));
     default:
       return null;
   }
 }
+
+/** A list survey-core's typings give as `any[]`, checked to hold instances of `cls`. */
+function listOf<T>(list: unknown, cls: abstract new (...args: never[]) => T): T[] {
+  if (!Array.isArray(list) || !list.every((i): i is T => i instanceof cls)) throw new TypeError(`not a list of ${cls.name}`);
+  return list;
+}
+const itemValues = (list: unknown) => listOf(list, ItemValue);
+const matrixColumns = (q: Question) => listOf((q as QuestionMatrixDropdownModel).columns, MatrixDropdownColumn);
+/** A matrix column's choices: a property survey-core adds to columns at run time (not in its typings). */
+const columnChoices = (c: MatrixDropdownColumn) => itemValues(Reflect.get(c, "choices"));
 
 function leaves(list: Indicator[]): Indicator[] {
   return list.flatMap((i) => (i.children && i.children.length > 0 ? leaves(i.children) : [i]));
@@ -84,19 +115,21 @@ function shownTexts(v: unknown, p = "survey", out: [string, unknown][] = []): [s
 
 /** What a respondent reads for one question in the current locale. */
 function questionTexts(q: Question): string[] {
-  const any = q as Question & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- survey-core typings omit properties the JSON may set
-  const items = (list: ItemValue[] | undefined) =>
-    (list ?? []).filter((i) => typeof i.value !== "number" || i.locText.textOrHtml !== String(i.value)).map((i) => i.text);
+  const items = (list: unknown) =>
+    itemValues(list ?? [])
+      .filter((i) => typeof i.value !== "number" || i.locText.textOrHtml !== String(i.value))
+      .map((i) => i.text);
   const out = [q.title, ...(q.description ? [q.description] : [])];
   const type = q.getType();
-  if (["radiogroup", "dropdown", "checkbox"].includes(type)) out.push(...items(any.choices));
-  if (type === "rating") out.push(any.minRateDescription, any.maxRateDescription);
-  if (type === "matrix") out.push(...items(any.rows), ...items(any.columns));
+  if (["radiogroup", "dropdown", "checkbox"].includes(type)) out.push(...items((q as QuestionSelectBase).choices));
+  if (type === "rating") out.push((q as QuestionRatingModel).minRateDescription, (q as QuestionRatingModel).maxRateDescription);
+  if (type === "matrix") out.push(...items((q as QuestionMatrixModel).rows), ...items((q as QuestionMatrixModel).columns));
   if (type === "matrixdropdown") {
-    out.push(...items(any.rows));
-    for (const c of any.columns) out.push(c.title, ...items(c.choices));
+    const md = q as QuestionMatrixDropdownModel;
+    out.push(...items(md.rows));
+    for (const c of matrixColumns(md)) out.push(c.title, ...items(columnChoices(c)));
   }
-  if (type === "boolean") out.push(any.labelTrue, any.labelFalse);
+  if (type === "boolean") out.push((q as QuestionBooleanModel).labelTrue, (q as QuestionBooleanModel).labelFalse);
   return out;
 }
 
@@ -141,7 +174,7 @@ describe("instrument library (surveys/*.json)", () => {
         expect(values.length, it.question).toBeGreaterThan(0);
         for (const v of values) expect(typeof v, `${it.question}: ${String(v)}`).toBe("number");
         if (q.getType() === "matrix") {
-          expect((q as unknown as { rows: ItemValue[] }).rows.map((r) => r.value)).toContain(it.row);
+          expect(itemValues((q as QuestionMatrixModel).rows).map((r): unknown => r.value)).toContain(it.row);
         }
       }
       const scored = new Set(f.items.map((it) => it.question));
@@ -154,16 +187,17 @@ describe("instrument library (surveys/*.json)", () => {
       for (const name of scored) {
         const q = m.getQuestionByName(name);
         if (q.getType() !== "matrix") continue;
-        const rows = (q as unknown as { rows: ItemValue[] }).rows.map((r) => r.value);
+        const rows = itemValues((q as QuestionMatrixModel).rows).map((r): unknown => r.value);
         expect(new Set(f.items.filter((it) => it.question === name).map((it) => it.row))).toEqual(new Set(rows));
       }
     });
 
     it("has every respondent-facing text in Chinese (default) and English", () => {
+      const aString: unknown = expect.any(String);
       const texts = shownTexts(f.survey);
       expect(texts.length).toBeGreaterThan(0);
       for (const [where, v] of texts) {
-        expect(v, where).toEqual({ default: expect.any(String), en: expect.any(String) });
+        expect(v, where).toEqual({ default: aString, en: aString });
         const { default: zh, en } = v as { default: string; en: string };
         expect(zh, where).toMatch(CJK);
         expect(en.trim().length, where).toBeGreaterThan(0);
@@ -218,16 +252,13 @@ describe("instrument library (surveys/*.json)", () => {
 
   it("keeps 'na' apart from the 1–5 scale in the graduate tracking abilities grid", () => {
     const f = files.find(([, x]) => x.key === "graduate_tracking")![1];
-    const q = model(f).getQuestionByName("abilities") as unknown as {
-      getType(): string;
-      columns: { name: string; choices: ItemValue[] }[];
-    };
+    const q = model(f).getQuestionByName("abilities");
     expect(q.getType()).toBe("matrixdropdown");
-    expect(q.columns.map((c) => c.name)).toEqual(["importance", "required_level", "own_level"]);
-    for (const c of q.columns) expect(c.choices.map((i) => i.value)).toEqual([5, 4, 3, 2, 1, NA]);
+    expect(matrixColumns(q).map((c) => c.name)).toEqual(["importance", "required_level", "own_level"]);
+    for (const c of matrixColumns(q)) expect(columnChoices(c).map((i): unknown => i.value)).toEqual([5, 4, 3, 2, 1, NA]);
     expect(f.unscored).toContain("abilities");
-    const status = model(f).getQuestionByName("employment_status") as unknown as { choices: ItemValue[] };
-    expect(status.choices.map((c) => typeof c.value)).not.toContain("number");
+    const status = model(f).getQuestionByName("employment_status") as QuestionSelectBase;
+    expect(itemValues(status.choices).map((c) => typeof c.value)).not.toContain("number");
     // shown only to those in work
     const m = model(f);
     m.setValue("employment_status", "further_study");
@@ -251,7 +282,7 @@ describe("instrument library (surveys/*.json)", () => {
 describe("loadRegistry", () => {
   const tmp = mkdtempSync(path.join(tmpdir(), "instruments-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  const good = JSON.parse(readFileSync(path.join(dir, "student_evaluation.json"), "utf8"));
+  const good: unknown = JSON.parse(readFileSync(path.join(dir, "student_evaluation.json"), "utf8"));
 
   it("reads a directory of valid files keyed by key", () => {
     const d = mkdtempSync(path.join(tmp, "ok-"));
@@ -265,9 +296,9 @@ describe("loadRegistry", () => {
     writeFileSync(path.join(d, "student_evaluation.json"), JSON.stringify(good));
     writeFileSync(path.join(d, "renamed.json"), JSON.stringify(good));
     writeFileSync(path.join(d, "broken.json"), '{ "key": ');
-    const bad = structuredClone(good);
+    const bad = node(structuredClone(good));
     bad.key = "weights";
-    bad.indicators[0].weight = 0.1;
+    node(bad, "indicators.0").weight = 0.1;
     writeFileSync(path.join(d, "weights.json"), JSON.stringify(bad));
     const e = await expectFailure(() => loadRegistry(d), InstrumentRegistryError);
     expect(e.files.map((x) => [x.file, x.problems.map((p) => p.code)])).toEqual([

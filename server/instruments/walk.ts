@@ -26,6 +26,11 @@ export function isJsonObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Array.isArray, narrowing to `unknown[]` (JSON's elements are not known yet), not `any[]`. */
+export function isJsonArray(v: unknown): v is unknown[] {
+  return Array.isArray(v);
+}
+
 const hasClass = (name: string) => !!Serializer.findClass(name);
 
 function findProperty(className: string, key: string, node: Json, parent?: WalkNode): JsonObjectProperty | null {

@@ -150,7 +150,7 @@ function wrongType(spec: ValueSpec, value: unknown): unknown {
     case "boolean":
       return { value };
     case "multi":
-      return { 0: Array.isArray(value) ? value[0] : value };
+      return { 0: Array.isArray(value) ? (value as unknown[])[0] : value };
     case "number":
       return String(value);
     case "date":
