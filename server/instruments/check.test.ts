@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkInstrument, describeProblem, PROBLEM_CODES, surveyQuestions, type Problem, type ProblemCode } from "./check";
 import { list, node } from "./testing/json";
 import { isJsonObject, type Json } from "./walk";
+import { one } from "@/db/query";
 
 // A small valid instrument; each test breaks one thing in a fresh copy.
 const t = (zh: string, en: string) => ({ default: zh, en });
@@ -105,19 +106,20 @@ function expectProblem(f: Json, code: ProblemCode, match: Partial<Problem> = {})
   const all = r.ok ? [] : r.problems;
   const found = all.find((p) => p.code === code && (match.path === undefined || p.path === match.path));
   expect(found, `expected ${code}; got ${JSON.stringify(all)}`).toBeDefined();
-  if (match.params) expect(found!.params).toMatchObject(match.params);
-  const zh = describeProblem(found!, "zh");
-  const en = describeProblem(found!, "en");
+  if (found === undefined) throw new Error(`expected ${code}`);
+  if (match.params) expect(found.params).toMatchObject(match.params);
+  const zh = describeProblem(found, "zh");
+  const en = describeProblem(found, "en");
   expect(zh).toMatch(/[\u4e00-\u9fff]/);
   const unfilled = new RegExp(
-    `\\{(${Object.keys(found!.params ?? {})
+    `\\{(${Object.keys(found.params ?? {})
       .concat("question", "indicator", "sum", "value", "property", "lang", "row")
       .join("|")})\\}`,
   );
   expect(en).not.toMatch(unfilled);
   expect(zh).not.toMatch(unfilled);
-  expect(en).toContain(found!.path);
-  return { problem: found!, zh, en, all };
+  expect(en).toContain(found.path);
+  return { problem: found, zh, en, all };
 }
 
 describe("checkInstrument", () => {
@@ -140,12 +142,7 @@ describe("checkInstrument", () => {
         expect.objectContaining({ path: "items[0].weight", code: "schema_too_small" }),
       ]),
     );
-    expect(
-      describeProblem(
-        all.find((p) => p.path === "kind")!,
-        "zh",
-      ),
-    ).toContain("student_evaluation");
+    expect(describeProblem(one(all.filter((p) => p.path === "kind")), "zh")).toContain("student_evaluation");
   });
 
   it("reports unknown fields that zod would silently drop", () => {

@@ -5,7 +5,7 @@ import { ALLOWED_TAGS, forbiddenProperty, markupProblem } from "@/server/shared/
 import { checkMessages, keysOf } from "../i18n/messages";
 import { checklistProblems } from "./checklist";
 import { columnCellType, isJsonArray, isJsonObject, itemValue, surveyQuestions, walkSurvey, type Json, type SurveyQuestion } from "./walk";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 export { surveyQuestions, type SurveyQuestion } from "./walk";
 
@@ -466,8 +466,9 @@ function checkScoring(file: InstrumentFile, questions: SurveyQuestion[]): Proble
       problems.push({ path: `${p}.question`, code: "item_question_missing", params: { question: item.question } });
       return;
     }
-    if (!scored.has(q.name)) scored.set(q.name, new Set());
-    scored.get(q.name)!.add(item.row ?? "");
+    let rowsScored = scored.get(q.name);
+    if (rowsScored === undefined) scored.set(q.name, (rowsScored = new Set()));
+    rowsScored.add(item.row ?? "");
     if (!SCORABLE_TYPES.has(q.type)) {
       problems.push({ path: `${p}.question`, code: "item_question_not_scorable", params: { question: q.name, type: q.type } });
       return;
@@ -491,7 +492,7 @@ function checkScoring(file: InstrumentFile, questions: SurveyQuestion[]): Proble
   }
 
   for (const [name, rows] of scored) {
-    const q = byName.get(name)!;
+    const q = atKey(byName, name);
     if (!SCORABLE_TYPES.has(q.type)) continue;
     problems.push(...checkScoredOptions(q));
     if (q.type === "matrix" && Array.isArray(q.json.rows)) {

@@ -67,6 +67,11 @@ function file(): InstrumentFile {
 
 type Q = Record<string, unknown> & { choices?: Record<string, unknown>[]; rows?: Record<string, unknown>[] };
 const q = (f: InstrumentFile, page: number, i: number) => at(at(f.survey.pages as { elements: Q[] }[], page).elements, i);
+/** A list the fixture has (a question's choices or rows, an indicator's children), for a test to edit. */
+function listed<T>(list: T[] | undefined): T[] {
+  if (list === undefined) throw new Error("the fixture lacks the list the test edits");
+  return list;
+}
 const pick = (changes: DiffChange[]) =>
   changes.map(({ op, entity, key, sub, field, before, after }) => ({
     op,
@@ -108,7 +113,7 @@ describe("diffVersions", () => {
         { op: "removed", entity: "question", key: "c", before: "comment" },
       ]),
     );
-    expect(d.changes.find((c) => c.key === "n")!.label).toEqual({ zh: "学号后两位", en: "Last digits" });
+    expect(d.changes.find((c) => c.key === "n")?.label).toEqual({ zh: "学号后两位", en: "Last digits" });
 
     const c = file();
     q(c, 1, 1).visibleIf = "{q1} <= 3";
@@ -128,10 +133,10 @@ describe("diffVersions", () => {
 
   it("options and matrix rows added, removed, changed and reordered", () => {
     const b = file();
-    q(b, 0, 0).choices!.push({ value: 0, text: bi("很不同意", "Strongly disagree") });
-    q(b, 0, 1).choices!.splice(1, 1);
-    at(q(b, 0, 1).choices!, 0).text = bi("完全同意", "Strongly agree");
-    q(b, 1, 0).rows!.push({ value: "r3", text: bi("行三", "Row 3") });
+    listed(q(b, 0, 0).choices).push({ value: 0, text: bi("很不同意", "Strongly disagree") });
+    listed(q(b, 0, 1).choices).splice(1, 1);
+    at(listed(q(b, 0, 1).choices), 0).text = bi("完全同意", "Strongly agree");
+    listed(q(b, 1, 0).rows).push({ value: "r3", text: bi("行三", "Row 3") });
     const d = pick(diffVersions(file(), b).changes);
     expect(d).toEqual(
       expect.arrayContaining([
@@ -150,7 +155,7 @@ describe("diffVersions", () => {
       ]),
     );
     const r = file();
-    q(r, 0, 0).choices!.reverse();
+    listed(q(r, 0, 0).choices).reverse();
     expect(pick(diffVersions(file(), r).changes)).toEqual([
       { op: "changed", entity: "option", key: "q1", field: "order", before: "5, 3, 1", after: "1, 3, 5" },
     ]);
@@ -166,8 +171,8 @@ describe("diffVersions", () => {
     const b = file();
     at(b.indicators, 0).weight = 0.3;
     at(b.indicators, 1).weight = 0.7;
-    at(at(b.indicators, 0).children!, 1).name = { zh: "按时上下课", en: "Punctuality" };
-    at(b.indicators, 0).children!.push({ id: "I1.3", name: { zh: "仪表", en: "Appearance" }, weight: 0 });
+    at(listed(at(b.indicators, 0).children), 1).name = { zh: "按时上下课", en: "Punctuality" };
+    listed(at(b.indicators, 0).children).push({ id: "I1.3", name: { zh: "仪表", en: "Appearance" }, weight: 0 });
     at(b.indicators, 1).children = undefined;
     at(b.items, 2).weight = 0.4;
     at(b.items, 3).weight = 0.6;
@@ -198,7 +203,7 @@ describe("diffVersions", () => {
       ]),
     );
     const c = file();
-    at(c.indicators, 0).children!.splice(1, 1);
+    listed(at(c.indicators, 0).children).splice(1, 1);
     c.indicators.push({ id: "I1.2", name: { zh: "守时", en: "Punctuality" }, weight: 0.5 });
     expect(pick(diffVersions(file(), c).changes)).toEqual([
       { op: "changed", entity: "indicator", key: "I1.2", field: "parent", before: "I1", after: null },

@@ -3,7 +3,7 @@ import path from "node:path";
 import { surveyLocalization } from "survey-core";
 import "survey-core/i18n/simplified-chinese";
 import { describe, expect, it } from "vitest";
-import { PLAIN_NAME_PREFIX, plainFirstPage, SURVEYJS_TEXTS } from "./plain";
+import { PLAIN_NAME_PREFIX, plainFirstPage, SURVEYJS_TEXTS, type PlainOptions } from "./plain";
 import { at } from "@/server/shared/indexed";
 
 const file = (key: string) =>
@@ -25,6 +25,13 @@ const radio = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** The plain first page of a survey the test expects it to render (nothing rendered is an error here). */
+function rendered(survey: unknown, opts: PlainOptions): string {
+  const html = plainFirstPage(survey, opts);
+  if (html === null) throw new Error("plainFirstPage rendered nothing");
+  return html;
+}
+
 /** The controls of a rendered page, as a person meets them: [question, kind, value]. */
 function controls(html: string): [string, string, string][] {
   const out: [string, string, string][] = [];
@@ -38,7 +45,7 @@ function controls(html: string): [string, string, string][] {
 
 describe("the plain first page of a survey", () => {
   it("renders the student evaluation's first page: every question, numbered, with its five options as radio buttons, and 下一页", () => {
-    const html = plainFirstPage(file("student_evaluation"), { locale: "zh" })!;
+    const html = rendered(file("student_evaluation"), { locale: "zh" });
     expect(html).not.toBeNull();
     const names = [...html.matchAll(/data-plain-question="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual(["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "overall"]);
@@ -52,7 +59,7 @@ describe("the plain first page of a survey", () => {
   });
 
   it("speaks English where the survey has it, and uses SurveyJS's own navigation texts", () => {
-    const html = plainFirstPage(file("student_evaluation"), { locale: "en" })!;
+    const html = rendered(file("student_evaluation"), { locale: "en" });
     expect(html).toContain("The teacher sets a good example");
     expect(html).toContain("Strongly agree");
     expect(html).toContain('value="Next"');
@@ -69,13 +76,13 @@ describe("the plain first page of a survey", () => {
   });
 
   it("renders rating scales with their end labels and comment boxes with the limit's counter and no maxlength", () => {
-    const html = plainFirstPage(
+    const html = rendered(
       page([
         { type: "rating", name: "r", title: "打分", rateMin: 1, rateMax: 5, minRateDescription: "很差", maxRateDescription: "很好" },
         { type: "comment", name: "c", title: "意见", maxLength: 500, placeholder: { default: "选填" } },
       ]),
       { locale: "zh" },
-    )!;
+    );
     expect(controls(html)).toEqual([
       ...["1", "2", "3", "4", "5"].map((v) => [`${PLAIN_NAME_PREFIX}r`, "radio", v]),
       [`${PLAIN_NAME_PREFIX}c`, "textarea", ""],
@@ -89,14 +96,14 @@ describe("the plain first page of a survey", () => {
 
   it("puts the navigation button in a label with a radio, so a tap is kept before any script runs", () => {
     const nav = (html: string) => [...html.matchAll(/<label class="tqe-plain__nav">(.*?)<\/label>/g)].map((m) => m[1]);
-    const one = nav(plainFirstPage(page([radio("a")]), { locale: "zh" })!);
+    const one = nav(rendered(page([radio("a")]), { locale: "zh" }));
     expect(one).toHaveLength(1);
     expect(one[0]).toMatch(/^<input type="radio" [^>]*name="tqe-plain-nav" value="complete" data-plain-nav-request="complete"[^>]*\/>/);
     // SurveyJS's own button, out of the pointer's and the keyboard's way (the label and the radio take them).
     expect(one[0]).toMatch(
       /<input class="sd-btn sd-btn--action sd-navigation__complete-btn" type="button" tabindex="-1" aria-hidden="true" data-plain-nav="complete" value="提交问卷"\/>$/,
     );
-    const two = nav(plainFirstPage(file("student_evaluation"), { locale: "en" })!);
+    const two = nav(rendered(file("student_evaluation"), { locale: "en" }));
     expect(two).toHaveLength(1);
     expect(two[0]).toContain('data-plain-nav-request="next"');
     expect(two[0]).toContain('aria-label="Next"');
@@ -104,13 +111,13 @@ describe("the plain first page of a survey", () => {
   });
 
   it("keeps a choice's value exactly: numbers as numbers, text as text (JSON in the control)", () => {
-    const html = plainFirstPage(page([radio("g", { choices: ["甲", { value: 2, text: "乙" }] })]), { locale: "zh" })!;
+    const html = rendered(page([radio("g", { choices: ["甲", { value: 2, text: "乙" }] })]), { locale: "zh" });
     expect(controls(html).map(([, , v]) => v)).toEqual(["&quot;甲&quot;", "2"]);
   });
 
   it("escapes every text, and html elements keep only the allow-list", () => {
     const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>"\'&';
-    const html = plainFirstPage(
+    const html = rendered(
       {
         title: evil,
         description: evil,
@@ -131,7 +138,7 @@ describe("the plain first page of a survey", () => {
         ],
       },
       { locale: "zh", cssVariables: { "--ok": "red", "--bad": 'x"><script>alert(7)</script>', "not-a-var": "1" } },
-    )!;
+    );
     expect(html).not.toBeNull();
     // Every "<" left is a tag of the renderer's own or of the allow-list; no handler, link or source on any of them.
     const tags = [...html.matchAll(/<([A-Za-z][\w-]*)((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*\/?>/g)];
@@ -149,9 +156,9 @@ describe("the plain first page of a survey", () => {
   });
 
   it("numbers questions as SurveyJS does: not html elements, and not at all when numbers are off", () => {
-    const on = plainFirstPage(page([{ type: "html", name: "h", html: "<p>说明</p>" }, radio("a"), radio("b")]), { locale: "zh" })!;
+    const on = rendered(page([{ type: "html", name: "h", html: "<p>说明</p>" }, radio("a"), radio("b")]), { locale: "zh" });
     expect([...on.matchAll(/sd-element__num[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(["1.", "2."]);
-    const off = plainFirstPage(page([radio("a")], { showQuestionNumbers: "off" }), { locale: "zh" })!;
+    const off = rendered(page([radio("a")], { showQuestionNumbers: "off" }), { locale: "zh" });
     expect(off).not.toContain("sd-element__num");
   });
 

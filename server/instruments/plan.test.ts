@@ -19,7 +19,11 @@ const spec = <K extends ValueSpec["kind"]>(q: PlanQuestion, kind: K) => {
   expect(q.spec.kind).toBe(kind);
   return q.spec as Extract<ValueSpec, { kind: K }>;
 };
-const byName = (plan: Plan, name: string) => plan.questions.find((q) => q.name === name)!;
+const byName = (plan: Plan, name: string) => {
+  const q = plan.questions.find((x) => x.name === name);
+  if (q === undefined) throw new Error(`no question ${name} in the plan`);
+  return q;
+};
 
 describe("compilePlan", () => {
   it("compiles the fixture: every question in document order, with titles in both languages", () => {

@@ -19,6 +19,7 @@ import { instrumentFileSchema, type Indicator, type InstrumentFile } from "./for
 import { node } from "./testing/json";
 import { InstrumentRegistryError, loadRegistry } from "./registry";
 import { expectFailure } from "../test/errors";
+import { one } from "@/db/query";
 
 // These tests prove the library's properties directly with survey-core and plain JSON
 // walking, independently of check.ts (which loadRegistry also runs).
@@ -170,7 +171,8 @@ describe("instrument library (surveys/*.json)", () => {
         expect(leafIds.has(it.indicator), `${it.question} → ${it.indicator}`).toBe(true);
         const q = m.getQuestionByName(it.question);
         expect(q, it.question).toBeTruthy();
-        const values = optionValues(q)!;
+        const values = optionValues(q);
+        if (values === null) throw new Error(`${it.question}: a scored question without options`);
         expect(values.length, it.question).toBeGreaterThan(0);
         for (const v of values) expect(typeof v, `${it.question}: ${String(v)}`).toBe("number");
         if (q.getType() === "matrix") {
@@ -251,7 +253,7 @@ describe("instrument library (surveys/*.json)", () => {
   });
 
   it("keeps 'na' apart from the 1–5 scale in the graduate tracking abilities grid", () => {
-    const f = files.find(([, x]) => x.key === "graduate_tracking")![1];
+    const f = one(files.filter(([, x]) => x.key === "graduate_tracking"))[1];
     const q = model(f).getQuestionByName("abilities");
     expect(q.getType()).toBe("matrixdropdown");
     expect(matrixColumns(q).map((c) => c.name)).toEqual(["importance", "required_level", "own_level"]);
@@ -268,7 +270,7 @@ describe("instrument library (surveys/*.json)", () => {
   });
 
   it("keeps the information officer report unscored", () => {
-    const f = files.find(([, x]) => x.key === "info_officer_report")![1];
+    const f = one(files.filter(([, x]) => x.key === "info_officer_report"))[1];
     expect(f.indicators).toEqual([]);
     expect(f.items).toEqual([]);
     const m = model(f);

@@ -15,6 +15,7 @@ import {
   type ValidationResult,
 } from "./validate";
 import { checkMessages } from "../i18n/messages";
+import { one } from "@/db/query";
 
 const plan = compilePlan(FIXTURE_SURVEY);
 
@@ -56,7 +57,7 @@ function expectError(answers: unknown, question: string, code: AnswerErrorCode, 
     errors.map((e) => [e.question, e.code]),
     JSON.stringify(errors),
   ).toContainEqual([question, code]);
-  return errors.find((e) => e.question === question && e.code === code)!;
+  return one(errors.filter((e) => e.question === question && e.code === code));
 }
 
 function expectOk(answers: unknown, p: Plan = plan): Record<string, unknown> {
@@ -523,7 +524,7 @@ describe("getPlan", () => {
 describe("the students' comment boxes (500 characters)", () => {
   // The form refuses longer text rather than letting the browser cut it
   // (app/_components/survey/lengthLimit.ts); the server refuses it too, saying the limit.
-  const file = Object.values(loadRegistry()).find((f) => f.kind === "student_evaluation")!;
+  const file = one(Object.values(loadRegistry()).filter((f) => f.kind === "student_evaluation"));
   const studentPlan = compilePlan(file.survey);
   const valid = answersFor(file, 0.8, rng(1), { noise: 0 });
   it("accepts 500 characters", () => {

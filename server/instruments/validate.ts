@@ -277,7 +277,7 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
       continue;
     }
     if (entry.comment) {
-      const c = q.comment!;
+      const c = commentOf(q);
       commentSent[q.index] = 1;
       if (typeof raw !== "string") {
         run.wrongType(w, "text");
@@ -321,7 +321,7 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
     }
     if (s === 2) continue;
     const value = own(values, q.name);
-    if (q.comment) checkComment(run, q, w, value, cs);
+    if (q.comment) checkComment(run, q, q.comment, w, value, cs);
     const enabled = run.isEnabled(q);
     if (!enabled) continue;
     if (!(s === 1 && isAnswered(value)) && run.isRequired(q)) {
@@ -356,8 +356,15 @@ export function validateAnswers(plan: Plan, answers: unknown, locale: Locale): V
   return { ok: true, answers: values };
 }
 
-function checkComment(run: Run, q: PlanQuestion, w: Where, value: unknown, cs: number) {
-  const c = q.comment!;
+/** The comment of a question a comment key names: compilePlan keys a comment only for a question with one. */
+function commentOf(q: PlanQuestion): PlanComment {
+  if (q.comment === null) throw new TypeError(`the plan keys a comment for ${q.name}, which has none`);
+  return q.comment;
+}
+
+type PlanComment = NonNullable<PlanQuestion["comment"]>;
+
+function checkComment(run: Run, q: PlanQuestion, c: PlanComment, w: Where, value: unknown, cs: number) {
   if (cs === 2) return;
   const otherSelected =
     c.other &&

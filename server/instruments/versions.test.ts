@@ -218,7 +218,7 @@ describe("createVersion", () => {
     expect(problems.length).toBeGreaterThan(0);
     const p = problems.find((x) => x.path === path);
     expect(p, JSON.stringify(problems)).toBeDefined();
-    expect(p!.message).toMatch(text);
+    expect(p?.message).toMatch(text);
     expect(await count()).toBe(0);
     expect(await db.select().from(instruments)).toHaveLength(0);
   });
@@ -415,11 +415,11 @@ describe("diffVersion", () => {
     expect(await diffVersion(db, v1.versionId)).toEqual({ base: null, target: { id: v1.versionId, version: 1 }, diff: null });
     const d3 = await diffVersion(db, v3.versionId);
     expect(d3.base).toEqual({ id: v2.versionId, version: 2 });
-    expect(d3.diff!.changes).toEqual([
+    expect(d3.diff?.changes).toEqual([
       expect.objectContaining({ op: "changed", entity: "question", key: "q3", field: "isRequired", before: null, after: true }),
     ]);
     const d31 = await diffVersion(db, v3.versionId, v1.versionId);
-    expect(d31.diff!.counts).toEqual({ added: 0, removed: 0, changed: 3 });
+    expect(d31.diff?.counts).toEqual({ added: 0, removed: 0, changed: 3 });
     const other = await createVersion(
       db,
       sampleFile((f) => {
