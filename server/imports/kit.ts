@@ -60,6 +60,15 @@ export function val<T>(r: Row, key: string): T | undefined {
   const v = r.v[key];
   return v === INVALID ? undefined : (v as T | undefined);
 }
+/**
+ * The parsed value of a required cell, read by a kind's writer: runImport writes only when
+ * validation found no problem, so the cell holds a valid value; throws if it does not after all.
+ */
+export function required<T>(r: Row, key: string): T {
+  const v = val<T>(r, key);
+  if (v === undefined) throw new TypeError(`imports: row ${r.row} has no valid ${key} after validation`);
+  return v;
+}
 export const bad = (r: Row, ...keys: string[]) => keys.some((k) => r.v[k] === INVALID);
 
 export function short(s: string): string {

@@ -199,7 +199,10 @@ export function matchHeader(kind: ImportKind, table: RawTable, locale: Locale): 
     for (const i of issues) if (i.code === "imports.file.unknownColumn") i.params = { ...i.params, expected };
   }
   if (issues.length) return { issues };
-  const columns = layout.columns.filter((c) => found.has(c.key)).map((c) => found.get(c.key)!);
+  const columns = layout.columns.flatMap((c) => {
+    const column = found.get(c.key);
+    return column === undefined ? [] : [column];
+  });
   return { issues, table: { layout, format: table.format, headerRow: row, columns, rows: table.rows } };
 }
 

@@ -6,7 +6,7 @@ import type { ImportKind } from "./kinds";
 import { freshSchool, type School } from "../test/fixtures";
 import { runImport, type ImportProgress } from "./run";
 import { csvBytes, xlsxBytes } from "./testing";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -19,16 +19,18 @@ const imp = (
   kind: ImportKind,
   rows: (string | number)[][],
   opts: { locale?: "zh" | "en"; fileName?: string; progress?: ImportProgress[] } = {},
-) =>
-  runImport(
+) => {
+  const { progress } = opts;
+  return runImport(
     db,
     { kind, fileName: opts.fileName ?? `${kind}.csv`, bytes: csvBytes(rows), actorId: s.people.quality.id, locale: opts.locale },
-    opts.progress
+    progress
       ? (p) => {
-          opts.progress!.push(p);
+          progress.push(p);
         }
       : undefined,
   );
+};
 
 const q = <S extends RowSpec>(spec: S, statement: ReturnType<typeof sql>) => queryRows(db, spec, statement);
 const count = (table: string) => queryValue(db, col.int, sql`select count(*)::int as n from ${sql.raw(table)}`);
@@ -78,7 +80,7 @@ describe("units", () => {
     expect(r3).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 3 });
     const after = await stamps("units");
     for (const [code, t] of before) {
-      if (code === "D9") expect(t < after.get(code)!).toBe(true);
+      if (code === "D9") expect(t < atKey(after, code)).toBe(true);
       else expect(after.get(code), code).toBe(t);
     }
   });

@@ -1,6 +1,6 @@
 // Import kind: 课程 courses of a unit.
 import { col, text, code, int, decimal, choice, LEVELS, COURSE_TYPES } from "../columns";
-import { val, checkDuplicates, idsByCode, checkRefs, pick, type Handler, defineImportKind } from "../kit";
+import { val, checkDuplicates, idsByCode, checkRefs, pick, type Handler, defineImportKind, required } from "../kit";
 import { upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -39,7 +39,7 @@ const validate: Handler = async (ctx, db, rows) => {
         code: val(r, "code"),
         name: val(r, "name"),
         name_en: val(r, "name_en") ?? null,
-        unit_id: unitIds.get(val<string>(r, "unit_code")!),
+        unit_id: unitIds.get(required<string>(r, "unit_code")),
         programme_id: prog === undefined ? null : progIds.get(prog),
         type: val(r, "type") ?? "core",
         level: val(r, "level") ?? "undergraduate",

@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, email, phone } from "../columns";
-import { val, bad, short, checkDuplicates, K, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
+import { val, bad, short, checkDuplicates, K, pick, type Handler, tally, stateOf, defineImportKind, required } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { textArray, upsertReturning } from "../sql";
 
 const EMPLOYER_FIELDS = ["name", "industry", "region"] as const;
@@ -73,7 +74,7 @@ const validate: Handler = async (ctx, _db, rows) => {
       { employer_id: "code", name: "contact_name", position: "contact_position", email: "contact_email", phone: "contact_phone" },
     );
     const cdata = withContact.map((r) => ({
-      employer_id: empIds.get(val<string>(r, "code")!),
+      employer_id: empIds.get(required<string>(r, "code")),
       name: val(r, "contact_name"),
       position: val(r, "contact_position") ?? null,
       email: val(r, "contact_email") ?? null,
@@ -99,10 +100,10 @@ const validate: Handler = async (ctx, _db, rows) => {
     const rank = { same: 0, upd: 1, ins: 2 } as const;
     return tally(
       rows.map((r) => {
-        const code = val<string>(r, "code")!;
+        const code = required<string>(r, "code");
         const name = val<string>(r, "contact_name");
         const c = name === undefined ? "same" : (contactState.get(K(empIds.get(code), name)) ?? "same");
-        const e = emps.get(code)!.firstRow === r.row ? (empState.get(code) ?? "same") : "same";
+        const e = atKey(emps, code).firstRow === r.row ? (empState.get(code) ?? "same") : "same";
         return rank[c] >= rank[e] ? c : e;
       }),
     );

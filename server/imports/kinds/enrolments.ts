@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { col as dbCol, queryRows } from "@/db/query";
 import { col, code, term, choice, ENROLMENT_STATUS, type TermCode } from "../columns";
-import { val, short, checkDuplicates, K, personsByNumber, type Handler, defineImportKind } from "../kit";
+import { val, short, checkDuplicates, K, personsByNumber, type Handler, defineImportKind, required } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { recordset, upsertCount, type ColSpec } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -51,8 +52,8 @@ const validate: Handler = async (ctx, db, rows) => {
     const hasStatus = ctx.has("status");
     const cols: ColSpec[] = [["section_id", "integer"], ["person_id", "integer"], ...(hasStatus ? [["status", "text"] as const] : [])];
     const data = rows.map((r) => ({
-      section_id: sectionIds.get(K(val<TermCode>(r, "term")!.code, val<string>(r, "section_code"))),
-      person_id: students.get(val<string>(r, "student_number")!)!.id,
+      section_id: sectionIds.get(K(required<TermCode>(r, "term").code, val<string>(r, "section_code"))),
+      person_id: atKey(students, required<string>(r, "student_number")).id,
       status: val(r, "status") ?? "enrolled",
     }));
     return upsertCount(

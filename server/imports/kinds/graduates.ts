@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, int, email, phone, YEAR_MIN, YEAR_MAX } from "../columns";
-import { val, checkDuplicates, K, idsByCode, checkRefs, pick, type Handler, defineImportKind } from "../kit";
+import { val, checkDuplicates, K, idsByCode, checkRefs, pick, type Handler, defineImportKind, required } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { recordset, upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -16,7 +17,10 @@ const validate: Handler = async (ctx, db, rows) => {
   return async (tx, progress) => {
     const cohorts = new Map<string, { programme_id: number; graduation_year: number }>();
     for (const r of rows) {
-      const c = { programme_id: progIds.get(val<string>(r, "programme_code")!)!, graduation_year: val<number>(r, "graduation_year")! };
+      const c = {
+        programme_id: atKey(progIds, required<string>(r, "programme_code")),
+        graduation_year: required<number>(r, "graduation_year"),
+      };
       cohorts.set(K(c.programme_id, c.graduation_year), c);
     }
     const cohortRs = recordset(
@@ -50,7 +54,7 @@ const validate: Handler = async (ctx, db, rows) => {
     );
     const data = rows.map((r) => ({
       student_number: val(r, "student_number"),
-      cohort_id: cohortIds.get(K(progIds.get(val<string>(r, "programme_code")!), val<number>(r, "graduation_year"))),
+      cohort_id: cohortIds.get(K(progIds.get(required<string>(r, "programme_code")), val<number>(r, "graduation_year"))),
       name: val(r, "name"),
       email: val(r, "email") ?? null,
       phone: val(r, "phone") ?? null,

@@ -22,7 +22,9 @@ import {
   tally,
   stateOf,
   defineImportKind,
+  required,
 } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { textArray, upsertReturning, type ColSpec, type UpsertSpec } from "../sql";
 
 const UNIT_ROLES: Role[] = ["supervisor", "leader", "unit_admin"];
@@ -184,13 +186,13 @@ const validate: Handler = async (ctx, db, rows) => {
     const changed = new Map(ret.map((x) => [x.number, x]));
     const ids = await personsByNumber(
       tx,
-      rows.map((r) => val<string>(r, "number")!),
+      rows.map((r) => required<string>(r, "number")),
     );
 
     // Role grants are only added.
     const grants: { person_id: number; role: Role; unit_id: number | null }[] = [];
     for (const r of rows) {
-      const personId = ids.get(val<string>(r, "number")!)!.id;
+      const personId = atKey(ids, required<string>(r, "number")).id;
       for (const g of grantsOf(r)) grants.push({ person_id: personId, role: g.role, unit_id: g.unitId });
     }
     const granted = await upsertReturning(
@@ -212,9 +214,9 @@ const validate: Handler = async (ctx, db, rows) => {
     const gotRole = new Set(granted.map((g) => g.person_id));
     return tally(
       rows.map((r) => {
-        const number = val<string>(r, "number")!;
+        const number = required<string>(r, "number");
         const s = stateOf(changed.get(number));
-        return s === "same" && gotRole.has(ids.get(number)!.id) ? "upd" : s;
+        return s === "same" && gotRole.has(atKey(ids, number).id) ? "upd" : s;
       }),
     );
   };

@@ -1,6 +1,6 @@
 // Import kind: 专业 programmes of a unit.
 import { col, text, code, choice, LEVELS } from "../columns";
-import { val, checkDuplicates, idsByCode, checkRefs, pick, type Handler, defineImportKind } from "../kit";
+import { val, checkDuplicates, idsByCode, checkRefs, pick, type Handler, defineImportKind, required } from "../kit";
 import { upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -27,7 +27,7 @@ const validate: Handler = async (ctx, db, rows) => {
       code: val(r, "code"),
       name: val(r, "name"),
       name_en: val(r, "name_en") ?? null,
-      unit_id: unitIds.get(val<string>(r, "unit_code")!),
+      unit_id: unitIds.get(required<string>(r, "unit_code")),
       level: val(r, "level") ?? "undergraduate",
     }));
     return upsertCount(

@@ -18,7 +18,9 @@ import {
   tally,
   stateOf,
   defineImportKind,
+  required,
 } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { recordset, textArray, upsertReturning, type UpsertSpec } from "../sql";
 
 /** Checks the file's term codes against existing terms; returns those to create. */
@@ -55,7 +57,8 @@ async function checkTerms(ctx: Ctx, db: DbOrTx, rows: Row[]): Promise<TermCode[]
   }
   for (const r of rows) {
     const t = val<TermCode>(r, "term");
-    if (t && conflicting.has(t.code)) ctx.err(r.row, "term", "termConflict", { code: t.code, other: conflicting.get(t.code)! });
+    const other = t === undefined ? undefined : conflicting.get(t.code);
+    if (t && other !== undefined) ctx.err(r.row, "term", "termConflict", { code: t.code, other });
   }
   return create;
 }
@@ -105,7 +108,7 @@ const validate: Handler = async (ctx, db, rows) => {
     }
     const terms = await termIds(
       tx,
-      rows.map((r) => val<TermCode>(r, "term")!.code),
+      rows.map((r) => required<TermCode>(r, "term").code),
     );
     const cols = pick(
       ctx,
@@ -120,9 +123,9 @@ const validate: Handler = async (ctx, db, rows) => {
       { term_id: "term", course_id: "course_code" },
     );
     const data = rows.map((r) => ({
-      term_id: terms.get(val<TermCode>(r, "term")!.code),
+      term_id: terms.get(required<TermCode>(r, "term").code),
       code: val(r, "code"),
-      course_id: courseIds.get(val<string>(r, "course_code")!),
+      course_id: courseIds.get(required<string>(r, "course_code")),
       name: val(r, "name") ?? null,
       schedule: val(r, "schedule") ?? null,
       capacity: val(r, "capacity") ?? null,
@@ -156,10 +159,10 @@ const validate: Handler = async (ctx, db, rows) => {
       for (const s of idRows) sectionIds.set(K(s.term_id, s.code), s.id);
       // The file's list replaces each section's teachers: first lead, the others co.
       const wanted = rows.flatMap((r) => {
-        const sectionId = sectionIds.get(K(terms.get(val<TermCode>(r, "term")!.code), val<string>(r, "code")))!;
+        const sectionId = atKey(sectionIds, K(terms.get(required<TermCode>(r, "term").code), val<string>(r, "code")));
         return (val<string[]>(r, "teachers") ?? []).map((n, i) => ({
           section_id: sectionId,
-          person_id: teachers.get(n)!.id,
+          person_id: atKey(teachers, n).id,
           role: i === 0 ? "lead" : "co",
         }));
       });
@@ -199,7 +202,7 @@ const validate: Handler = async (ctx, db, rows) => {
     }
     return tally(
       rows.map((r) => {
-        const key = K(terms.get(val<TermCode>(r, "term")!.code), val<string>(r, "code"));
+        const key = K(terms.get(required<TermCode>(r, "term").code), val<string>(r, "code"));
         const s = stateOf(changed.get(key));
         return s === "same" && teachersChanged.has(sectionIds.get(key) ?? -1) ? "upd" : s;
       }),

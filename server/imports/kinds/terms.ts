@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { col as dbCol, queryRows } from "@/db/query";
 import { col, date, term, type TermCode } from "../columns";
-import { checkDuplicates, defineImportKind, K, val, type Handler } from "../kit";
+import { checkDuplicates, defineImportKind, K, val, type Handler, required } from "../kit";
 import { recordset, upsertCount } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -40,7 +40,7 @@ const validate: Handler = async (ctx, db, rows) => {
   }
   return async (tx, progress) => {
     const data = rows.map((r) => {
-      const t = val<TermCode>(r, "term")!;
+      const t = required<TermCode>(r, "term");
       return { code: t.code, school_year: t.schoolYear, semester: t.semester, starts_on: val(r, "starts_on"), ends_on: val(r, "ends_on") };
     });
     return upsertCount(

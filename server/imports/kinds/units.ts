@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { col as dbCol, queryRows } from "@/db/query";
 import { col, text, code, choice, UNIT_KINDS } from "../columns";
-import { type Row, val, bad, short, checkDuplicates, pick, type Handler, tally, stateOf, defineImportKind } from "../kit";
+import { type Row, val, bad, short, checkDuplicates, pick, type Handler, tally, stateOf, defineImportKind, required } from "../kit";
+import { atKey } from "@/server/shared/indexed";
 import { upsertReturning, type UpsertSpec } from "../sql";
 
 const validate: Handler = async (ctx, db, rows) => {
@@ -51,13 +52,13 @@ const validate: Handler = async (ctx, db, rows) => {
     const depthOf = (code: string, guard = 0): number => {
       const known = depth.get(code);
       if (known !== undefined) return known;
-      const parent = hasParent ? val<string>(inFile.get(code)!, "parent_code") : undefined;
+      const parent = hasParent ? val<string>(atKey(inFile, code), "parent_code") : undefined;
       const d = parent && inFile.has(parent) && guard < inFile.size ? depthOf(parent, guard + 1) + 1 : 0;
       depth.set(code, d);
       return d;
     };
     const layers: Row[][] = [];
-    for (const r of rows) (layers[depthOf(val<string>(r, "code")!)] ??= []).push(r);
+    for (const r of rows) (layers[depthOf(required<string>(r, "code"))] ??= []).push(r);
     const ids = new Map<string, number>(all.map((u) => [u.code, u.id]));
     const cols = pick(
       ctx,
@@ -88,7 +89,7 @@ const validate: Handler = async (ctx, db, rows) => {
       const ret = await upsertReturning(tx, spec, data, { id: dbCol.int, code: dbCol.text });
       const byCode = new Map(ret.map((x) => [x.code, x]));
       for (const x of ret) ids.set(x.code, x.id);
-      for (const r of layer) states.push(stateOf(byCode.get(val<string>(r, "code")!)));
+      for (const r of layer) states.push(stateOf(byCode.get(required<string>(r, "code"))));
       done += layer.length;
       await progress(done);
     }
