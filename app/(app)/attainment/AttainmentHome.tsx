@@ -11,18 +11,19 @@ export function AttainmentHome() {
   const tn = useTranslations("nav");
   const te = useTranslations("attainment.editor");
   const q = useQuery(trpc.attainment.overview.queryOptions());
+  const programmes = q.data?.programmes ?? [];
   return (
     <Space orientation="vertical" style={{ width: "100%" }} size="large">
       <Typography.Title level={3} style={{ margin: 0 }}>
         {tn("attainment")}
       </Typography.Title>
-      {(q.data?.programmes.length ?? 0) > 0 && (
+      {programmes.length > 0 && (
         <Card title={t("programmes")} size="small">
           <Table
             rowKey="id"
             size="small"
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
-            dataSource={q.data!.programmes}
+            dataSource={programmes}
             data-testid="attainment-programmes"
             columns={[
               {

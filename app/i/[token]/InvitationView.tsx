@@ -41,14 +41,15 @@ export function InvitationView({ token }: { token: string }) {
 
   const onComplete = completeWith<SurveyAnswers>(
     async (answers) => {
-      if (!(await getTokens([d!.targetId])).has(d!.targetId)) {
+      if (!d) throw new Error("the invitation is not loaded");
+      if (!(await getTokens([d.targetId])).has(d.targetId)) {
         await obtainTokens(
-          d!.campaignId,
-          [d!.targetId],
+          d.campaignId,
+          [d.targetId],
           async (blinded) => (await issue.mutateAsync({ token, blindedMsg: at(blinded, 0).blindedMsg })).signatures,
         );
       }
-      return submitWithToken(d!.targetId, { answers, locale });
+      return submitWithToken(d.targetId, { answers, locale });
     },
     () => setLocal("submitted"),
   );

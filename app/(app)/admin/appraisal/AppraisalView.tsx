@@ -43,7 +43,8 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
   const router = useRouter();
   const pathname = usePathname();
   const years = useQuery(trpc.appraisal.years.queryOptions());
-  const year = years.data?.find((y) => y.schoolYear === sp.get("year")) ?? years.data?.[0];
+  const yearList = years.data ?? [];
+  const year = yearList.find((y) => y.schoolYear === sp.get("year")) ?? yearList[0];
   const [filters, setFilters] = useState<{
     unitId?: number;
     band?: (typeof BANDS)[number];
@@ -91,7 +92,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             style={{ width: 130 }}
             aria-label={t("year")}
             onChange={(v) => router.replace(`${pathname}?year=${v}`)}
-            options={years.data!.map((y) => ({ value: y.schoolYear, label: y.schoolYear }))}
+            options={yearList.map((y) => ({ value: y.schoolYear, label: y.schoolYear }))}
           />
         }
       >
@@ -164,8 +165,8 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             placeholder={t("filters.unit")}
             style={{ width: 180 }}
             data-testid="filter-unit"
-            options={[...new Map((s?.units ?? []).filter((u) => u.unitId !== null).map((u) => [u.unitId, u.unit])).entries()].map(
-              ([value, label]) => ({ value: value!, label }),
+            options={[...new Map((s?.units ?? []).flatMap((u) => (u.unitId === null ? [] : [[u.unitId, u.unit] as const]))).entries()].map(
+              ([value, label]) => ({ value, label }),
             )}
             onChange={(v) => {
               setFilters({ ...filters, unitId: v });

@@ -44,15 +44,16 @@ export function IndicatorsView({ cutoffs }: { cutoffs: Cutoffs }) {
   const t = useTranslations("appraisal.indicators");
   const [termId, setTermId] = useState<number | undefined>(undefined);
   const view = useQuery(trpc.appraisal.indicators.queryOptions({ termId }));
-  if (view.isLoading)
+  if (view.error) return <Alert type="error" title={view.error.message} />;
+  const v = view.data;
+  if (view.isLoading || v === undefined)
     return (
       <Card>
         <Spin />
       </Card>
     );
-  if (view.error) return <Alert type="error" title={view.error.message} />;
-  const v = view.data!;
-  const index = v.term ? v.terms.findIndex((x) => x.id === v.term!.id) : -1;
+  const term = v.term;
+  const index = term ? v.terms.findIndex((x) => x.id === term.id) : -1;
   const previous = index >= 0 ? (v.terms[index + 1] ?? null) : null;
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
@@ -202,14 +203,14 @@ function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string 
       },
     }),
   );
-  if (plan.isLoading)
+  if (plan.error) return <Alert type="error" title={plan.error.message} />;
+  const p = plan.data;
+  if (plan.isLoading || p === undefined)
     return (
       <Card>
         <Spin />
       </Card>
     );
-  if (plan.error) return <Alert type="error" title={plan.error.message} />;
-  const p = plan.data!;
   const value = (r: Plan["rows"][number]) => ({ target: r.target, causes: r.causes ?? "", measures: r.measures ?? "", ...draft[keyOf(r)] });
   const set = (r: Plan["rows"][number], patch: Draft[string]) => setDraft({ ...draft, [keyOf(r)]: { ...draft[keyOf(r)], ...patch } });
   return (
@@ -309,8 +310,9 @@ function DiagnosisCard({ termId, termCode }: { termId: number; termCode: string 
 
 function OutcomeCard({ termId, termCode }: { termId: number; termCode: string }) {
   const { plan, t, ti, tg, locale, num } = usePlan(termId);
-  if (plan.isLoading || plan.error) return null;
-  const rows = plan.data!.rows.filter((r) => r.saved);
+  const data = plan.data;
+  if (plan.isLoading || plan.error || data === undefined) return null;
+  const rows = data.rows.filter((r) => r.saved);
   return (
     <Card size="small" title={t("outcomeTitle", { term: termCode })} data-testid="diagnosis-outcome">
       {rows.length === 0 ? (
@@ -330,7 +332,7 @@ function OutcomeCard({ termId, termCode }: { termId: number; termCode: string })
             },
             { title: t("target"), dataIndex: "target", render: (x: number) => num(x) },
             {
-              title: t("reached", { term: plan.data!.next?.code ?? "", value: "" }).trim(),
+              title: t("reached", { term: data.next?.code ?? "", value: "" }).trim(),
               key: "value",
               render: (_, r) => (r.next?.value ? ti("figure", { mean: num(r.next.value.mean), n: r.next.value.n }) : "—"),
             },

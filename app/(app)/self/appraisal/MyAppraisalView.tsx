@@ -26,7 +26,8 @@ export function MyAppraisalView() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const years = useQuery(trpc.appraisal.years.queryOptions());
-  const year = years.data?.find((y) => y.schoolYear === sp.get("year")) ?? years.data?.[0];
+  const yearList = years.data ?? [];
+  const year = yearList.find((y) => y.schoolYear === sp.get("year")) ?? yearList[0];
   const page = useQuery({ ...trpc.appraisal.mine.queryOptions({ schoolYear: year?.schoolYear ?? "0000-0001" }), enabled: !!year });
   const views = useQuery(trpc.appraisal.views.queryOptions({}));
   const [subject, setSubject] = useState<"band" | "figure">("band");
@@ -89,7 +90,7 @@ export function MyAppraisalView() {
             style={{ width: 130 }}
             aria-label={t("year")}
             onChange={(v) => router.replace(`${pathname}?year=${v}`)}
-            options={years.data!.map((y) => ({ value: y.schoolYear, label: y.schoolYear }))}
+            options={yearList.map((y) => ({ value: y.schoolYear, label: y.schoolYear }))}
           />
         }
       >

@@ -16,20 +16,20 @@ export const runtime = "nodejs";
 // read through the same bounded reader as every route (server/http/body.ts).
 const g = globalThis as unknown as { __tqeBenchBare?: postgres.Sql };
 
-function pool(): postgres.Sql {
-  const e = env();
-  g.__tqeBenchBare ??= postgres(e.DATABASE_URL!, { max: e.DB_POOL_MAX, onnotice: () => {} });
+function pool(url: string): postgres.Sql {
+  g.__tqeBenchBare ??= postgres(url, { max: env().DB_POOL_MAX, onnotice: () => {} });
   return g.__tqeBenchBare;
 }
 
 export async function POST(req: Request): Promise<Response> {
-  if (env().BENCH_BARE !== "1" || !env().DATABASE_URL) return new Response(null, { status: 404 });
+  const url = env().DATABASE_URL;
+  if (env().BENCH_BARE !== "1" || !url) return new Response(null, { status: 404 });
   let body: string;
   try {
     body = new TextDecoder().decode(await readBody(req, 128 * 1024));
   } catch {
     return new Response(null, { status: 413 });
   }
-  const row = one(await pool()`insert into bench_bare (body) values (${body}::jsonb) returning id`);
+  const row = one(await pool(url)`insert into bench_bare (body) values (${body}::jsonb) returning id`);
   return Response.json({ id: String(row.id) }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -117,6 +117,9 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
   const objectiveItems = new Map((result?.objectives ?? []).map((o) => [`${o.course} ${o.objective}`, o]));
   const sectionsOf = (course: string) => (d?.sections ?? []).filter((s) => s.course === course);
   const req = selected ? result?.requirements.find((x) => x.requirement === selected) : null;
+  const reqIndirect = req ? indirectOf.get(req.requirement)?.indirect : undefined;
+  /** The year a compute would be for: the one shown, when the reader may compute. */
+  const computeYear = d?.canCompute ? d.year : null;
   const points = selected ? (result?.points ?? []).filter((p) => p.requirement === selected) : [];
 
   return (
@@ -149,12 +152,12 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
           >
             {t("download")}
           </Button>
-          {d.year && d.canCompute && (
+          {computeYear && (
             <Button
               data-testid="programme-compute"
               icon={<ReloadOutlined />}
               loading={compute.isPending}
-              onClick={() => compute.mutate({ modelId: d.model.id, schoolYear: d.year! })}
+              onClick={() => compute.mutate({ modelId: d.model.id, schoolYear: computeYear })}
             >
               {t("compute")}
             </Button>
@@ -247,16 +250,16 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
           title={`${req.requirement} ${titles.get(req.requirement)} · ${req.attainment.toFixed(3)}`}
           data-testid="requirement-detail"
         >
-          {indirectOf.get(req.requirement)?.indirect && (
+          {reqIndirect && (
             <div style={{ marginBottom: 12 }}>
               <Typography.Text strong>
-                {r("indirectItems")} · {valueN(indirectOf.get(req.requirement)?.indirect)}
+                {r("indirectItems")} · {valueN(reqIndirect)}
               </Typography.Text>
               <Table
                 size="small"
                 pagination={false}
                 rowKey={(i) => `${i.source}:${i.item}`}
-                dataSource={indirectOf.get(req.requirement)!.indirect!.items}
+                dataSource={reqIndirect.items}
                 scroll={{ x: true }}
                 data-testid="indirect-items"
                 columns={[
