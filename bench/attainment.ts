@@ -119,7 +119,7 @@ async function main() {
     const enc = new TextEncoder();
     const random = rng(7);
     const files = secRows.map((s, i) => {
-      const code = courseRows.find((c) => c.id === s.courseId)!.code;
+      const code = one(courseRows.filter((c) => c.id === s.courseId)).code;
       const items = Array.from({ length: ITEMS }, (_, k) => ({
         item: `Q${k + 1}`,
         full: 10 + 5 * (k % 3),

@@ -90,20 +90,20 @@ async function main() {
     if (ready === null) await new Promise((r) => setTimeout(r, 200));
   }
   try {
-    process.kill(-demo.pid!, "SIGTERM");
+    if (demo.pid !== undefined) process.kill(-demo.pid, "SIGTERM");
   } catch {
     /* gone */
   }
   await new Promise((r) => setTimeout(r, 1000));
   if (process.env.KEEP !== "1") rmSync(dir, { recursive: true, force: true });
-  if (ready === null) {
+  if (ready === null || page === null) {
     console.error(
       `first start failed: ${failed ?? "no sign-in page within 10 minutes"}${process.env.KEEP === "1" ? ` (see ${dir}/demo.log)` : ""}`,
     );
     process.exit(1);
   }
   console.log(
-    `first-start: seconds=${ready.toFixed(1)} signin_page_s=${page!.toFixed(1)} starting_page_s=${firstAnswer === null ? "none" : firstAnswer.toFixed(1)} npm_ci_s=${npmCi.toFixed(1)} commit=${commit}`,
+    `first-start: seconds=${ready.toFixed(1)} signin_page_s=${page.toFixed(1)} starting_page_s=${firstAnswer === null ? "none" : firstAnswer.toFixed(1)} npm_ci_s=${npmCi.toFixed(1)} commit=${commit}`,
   );
 }
 

@@ -68,7 +68,7 @@ import { ONCE, recompute, type RunResult } from "@/server/scoring/compute";
 import { approvePolicy, createPolicy, currentPolicy, defaultPolicy, type PolicyRow } from "@/server/scoring/policies";
 import { flagBits } from "@/server/shared/scoring/quality";
 import { rng } from "@/server/scoring/simulate";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 import {
   arrayLiteral,
   foldTallies,
@@ -257,8 +257,13 @@ function responseCounts(targets: number, total: number, big: number, r: Rnd): In
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
-const copyText = (s: string) =>
-  /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : s;
+const COPY_ESCAPES = new Map([
+  ["\\", "\\\\"],
+  ["\t", "\\t"],
+  ["\n", "\\n"],
+  ["\r", "\\r"],
+]);
+const copyText = (s: string) => (/[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => atKey(COPY_ESCAPES, c)) : s);
 const copyValue = (x: number | null) => (x === null ? "\\N" : String(x));
 
 // ---- seed ----
@@ -377,7 +382,7 @@ async function seed(
   const scoreLines: string[] = [];
   const CHUNK = 10_000;
   let scoreMs = 0;
-  function* responseChunks(): Generator<string> {
+  const responseChunks = function* (): Generator<string> {
     for (let start = 0; start < order.length; start += CHUNK) {
       const lines: string[] = [];
       const scores: string[] = [];
@@ -385,7 +390,7 @@ async function seed(
         const target = at(targets, at(order, k)).id;
         const answers = answersOf(at(level, at(order, k)), r);
         const t0 = performance.now();
-        const s: StoredScore = storedScore(model!, answers);
+        const s: StoredScore = storedScore(model, answers);
         scoreMs += performance.now() - t0;
         const id = randomUUID();
         const hash = createHash("sha256").update(id).digest("hex");
@@ -399,7 +404,7 @@ async function seed(
       scoreLines.push(scores.join(""));
       yield lines.join("");
     }
-  }
+  };
   const writable =
     await client`copy responses (id, target_id, rater_group, instrument_version_id, answers, declined, day, spent_token_hash) from stdin`.writable();
   await pipeline(Readable.from(responseChunks()), writable);

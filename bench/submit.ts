@@ -145,7 +145,9 @@ async function main() {
     app = new App({ dir: appDir, databaseUrl: url, port: await freePort(), secret: SECRET });
     app.start();
     await app.ready();
-    cpuSources.app = groupPids(app.proc!.pid!);
+    const appPid = app.proc?.pid;
+    if (appPid === undefined) throw new Error("the app started without a process");
+    cpuSources.app = groupPids(appPid);
     cpuSources.pg = async () =>
       (
         await queryRows(
