@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, dataOf, found } from "./browser";
 import { at } from "@/server/shared/indexed";
 
 // The appraisal journey on the demo's last school year: HR opens the year and sees the bands
@@ -41,9 +41,9 @@ describe("teacher appraisal", () => {
     await hr.getByTestId("bands-chart").locator("svg").waitFor();
     expect(await hr.getByTestId("quota-check").textContent()).toContain("名额");
     const table = await trpc<{ page: { items: Row[] } }>(hr, "appraisal.table", { schoolYear: YEAR, pageSize: 200 }, "query");
-    const banded = table.data!.page.items.filter((r) => r.band !== null && /^T\d+$/.test(r.number));
+    const banded = dataOf(table).page.items.filter((r) => r.band !== null && /^T\d+$/.test(r.number));
     const teacher = banded.find((r) => r.band === "good") ?? at(banded, 0);
-    const vetoed = banded.find((r) => r.teacherId !== teacher.teacherId)!;
+    const vetoed = found(banded, (r) => r.teacherId !== teacher.teacherId, "a banded teacher other than the first");
 
     // a veto through the form
     await hr.getByTestId("veto-open").click();

@@ -91,6 +91,26 @@ export async function trpc<T>(
   );
 }
 
+/** The data of a tRPC call that must have answered with some: throws, with the status and error, when it has none. */
+export function dataOf<T>(r: { status: number; data?: T; error?: Record<string, unknown> }): T {
+  if (r.data === undefined) throw new Error(`the call answered no data (status ${r.status}): ${JSON.stringify(r.error ?? null)}`);
+  return r.data;
+}
+
+/** The match of a pattern the test needs to match: throws, with the text, when it does not. */
+export function matched(pattern: RegExp, text: string): RegExpExecArray {
+  const m = pattern.exec(text);
+  if (m === null) throw new Error(`${JSON.stringify(text)} does not match ${pattern}`);
+  return m;
+}
+
+/** The first item that matches, which the test needs: throws, naming what, when there is none. */
+export function found<T>(items: readonly T[], match: (item: T) => boolean, what: string): T {
+  const item = items.find(match);
+  if (item === undefined) throw new Error(`not found: ${what}`);
+  return item;
+}
+
 /** Collects script errors and console errors (hydration mismatches included) of a page. */
 export function watch(page: Page): string[] {
   const problems: string[] = [];

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, newContext, shot, signInHome } from "./browser";
+import { launch, newContext, shot, signInHome, matched } from "./browser";
+import { at } from "@/server/shared/indexed";
 
 // The quality office's campaign pages: it creates an end-of-term campaign for the current
 // term that starts now, generates the assignment, plans observations, opens it (making
@@ -76,7 +77,7 @@ describe("campaigns", () => {
     await look(page, "campaign-form");
     await page.getByTestId("create-campaign").click();
     await page.waitForURL(/\/admin\/campaigns\/\d+/);
-    campaignId = Number(/\/admin\/campaigns\/(\d+)/.exec(page.url())![1]);
+    campaignId = Number(at(matched(/\/admin\/campaigns\/(\d+)/, page.url()), 1));
     expect(await page.getByTestId("campaign-name").innerText()).toBe(NAME);
     expect(await page.getByTestId("campaign-state").innerText()).toBe("草稿");
 
@@ -214,7 +215,8 @@ describe("campaigns", () => {
       await look(page, `campaign-invitations-${label}`);
       const href = await page.getByTestId("export-links").getAttribute("href");
       expect(href).toMatch(/^\/api\/campaigns\/\d+\/invitations$/);
-      const res = await page.request.get(href!);
+      if (href === null) throw new Error("the export link has no href");
+      const res = await page.request.get(href);
       expect(res.status()).toBe(200);
       expect(res.headers()["content-type"]).toBe("text/csv; charset=utf-8");
       expect(res.headers()["cache-control"]).toBe("no-store");

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch, dataOf, found } from "./browser";
 import { at } from "@/server/shared/indexed";
 
 // Students' comments of a closed demo campaign (last term's, imported and published, with its
@@ -48,8 +48,8 @@ describe("comments", () => {
       undefined,
       "query",
     );
-    expect(campaigns.data!.length).toBe(1);
-    const campaign = at(campaigns.data!, 0);
+    expect(dataOf(campaigns).length).toBe(1);
+    const campaign = at(dataOf(campaigns), 0);
     const campaignId = campaign.id;
     expect(campaign.counts.pending).toBeGreaterThan(10);
     await page.getByTestId("review-link").first().click();
@@ -65,10 +65,11 @@ describe("comments", () => {
       { campaignId, decision: "pending", page: 1, pageSize: 50 },
       "query",
     );
-    const first = listed.data!.items.slice(0, 4);
+    const first = dataOf(listed).items.slice(0, 4);
     expect(new Set(first.map((i) => i.sectionCode)).size).toBe(1);
     const [toRelease, toRedact, toHide, toEscalate] = [at(first, 0), at(first, 1), at(first, 2), at(first, 3)];
-    const teacher = toRelease.teacherNumber!;
+    const teacher = toRelease.teacherNumber;
+    if (teacher === null) throw new Error("the first pending comment's teacher has no number");
     expect((await texts(page)).slice(0, 4)).toEqual(first.map((i) => i.original));
 
     // r: release the focused one; it leaves the pending list and the next is focused
@@ -87,7 +88,7 @@ describe("comments", () => {
     await expect.poll(async () => (await texts(page))[0]).not.toBe(toEscalate.original);
 
     const all = await trpc<{ items: Item[] }>(page, "comments.list", { campaignId, page: 1, pageSize: 50 }, "query");
-    const decided = (x: Item) => all.data!.items.find((i) => i.id === x.id)!;
+    const decided = (x: Item) => found(dataOf(all).items, (i) => i.id === x.id, `comment ${x.id}`);
     expect(decided(toRelease)).toMatchObject({ decision: "released", edited: null });
     expect(decided(toRedact)).toMatchObject({ decision: "released", edited: REDACTED });
     expect(decided(toHide).decision).toBe("hidden");
@@ -98,7 +99,7 @@ describe("comments", () => {
       { campaignId, id: toEscalate.id },
       "query",
     );
-    const latest = at(history.data!, 0);
+    const latest = at(dataOf(history), 0);
     expect(latest.decision).toBe("escalated");
     expect(latest.order_id).toBeGreaterThan(0);
 

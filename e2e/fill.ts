@@ -20,7 +20,11 @@ export async function shownQuestions(p: Page): Promise<string[]> {
   return p.evaluate(() =>
     [...document.querySelectorAll("[data-survey-ready] .sd-body__page .sd-question[data-name]")]
       .filter((q) => !q.closest(".sd-table") && (q as HTMLElement).offsetParent !== null)
-      .map((q) => q.getAttribute("data-name")!),
+      .map((q) => {
+        const name = q.getAttribute("data-name");
+        if (name === null) throw new Error("a question selected by its data-name has none");
+        return name;
+      }),
   );
 }
 

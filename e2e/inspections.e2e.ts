@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { addDays, beijingDate } from "@/server/kernel/time";
-import { DESKTOP, PHONE, settle, signedInPages, trpc } from "./browser";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, dataOf } from "./browser";
 import { complete, fillIn, SURVEY_PAGE } from "./fill";
 
 // 期中教学检查 followed through in the browser:
@@ -44,7 +44,7 @@ describe("teaching inspections", () => {
     await quality.locator(".ant-message-notice-error").filter({ hasText: "早于今天" }).waitFor({ timeout: 15_000 });
     expect(await quality.locator(".ant-modal:visible").count()).toBe(1);
     const none = await trpc<{ name: string }[]>(quality, "inspections.list", undefined, "query");
-    expect(none.data!.some((i) => i.name === name)).toBe(false);
+    expect(dataOf(none).some((i) => i.name === name)).toBe(false);
 
     await pickDate(quality, "inspection-deadline", addDays(today, 14));
     await quality.locator("#inspection-submit").click();
@@ -104,7 +104,7 @@ describe("teaching inspections", () => {
       "query",
     );
     expect(order.data).toMatchObject({ source: "inspection", unitId, status: "issued" });
-    expect(order.data!.content).toContain(problem);
+    expect(dataOf(order).content).toContain(problem);
 
     // The college finds it in its list to answer, and the order links back to the checklist.
     await college.goto("/improvement?toAnswer=1");

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signInHome } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome, matched } from "./browser";
+import { at } from "@/server/shared/indexed";
 
 // The quality office uploads a new version of an instrument, reads the diff, previews it,
 // approves it with the committee's note, edits weights in the app, and is shown the
@@ -55,12 +56,12 @@ async function openStudentEvaluation(page: Page, locale: "zh" | "en" = "zh"): Pr
     await page.waitForURL(/\/admin\/instruments\/\d+/);
   }
   await settle(page);
-  return Number(/\/admin\/instruments\/(\d+)/.exec(page.url())![1]);
+  return Number(at(matched(/\/admin\/instruments\/(\d+)/, page.url()), 1));
 }
 
 async function latestVersion(page: Page): Promise<number> {
   const first = page.getByTestId("version-row").first();
-  return Number(/v(\d+)/.exec(await first.innerText())![1]);
+  return Number(at(matched(/v(\d+)/, await first.innerText()), 1));
 }
 
 describe("instrument versions", () => {
@@ -97,7 +98,8 @@ describe("instrument versions", () => {
     // Preview (helper page): the link leads to the version's preview.
     const href = await page.getByTestId(`preview-${v}`).getAttribute("href");
     expect(href).toMatch(/^\/admin\/instruments\/versions\/\d+\/preview$/);
-    const res = await page.goto(href!);
+    if (href === null) throw new Error(`preview-${v} has no href`);
+    const res = await page.goto(href);
     expect(res?.status()).toBeLessThan(400);
     await settle(page);
     await shot(page, "instruments-preview");

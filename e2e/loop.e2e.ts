@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addDays, beijingDate } from "@/server/kernel/time";
-import { DESKTOP, PHONE, settle, signInHome, signedInPages, trpc } from "./browser";
+import { DESKTOP, PHONE, settle, signInHome, signedInPages, trpc, dataOf } from "./browser";
+import { atKey } from "@/server/shared/indexed";
 import { startApp } from "./setup/server";
 
 // The improvement loop (反馈与持续改进) followed to the end in the browser:
@@ -68,8 +69,8 @@ describe("the improvement loop", () => {
       "query",
     );
     expect(open.status, JSON.stringify(open.error)).toBe(200);
-    expect(open.data!.total).toBeGreaterThan(0);
-    expect(open.data!.items.every((w) => w.rule_key === key && w.evidence.n > 0)).toBe(true);
+    expect(dataOf(open).total).toBeGreaterThan(0);
+    expect(dataOf(open).items.every((w) => w.rule_key === key && w.evidence.n > 0)).toBe(true);
     // Newest first: this run's warnings head the list.
     const mine = quality.getByTestId("warnings").locator("tr.ant-table-row").filter({ hasText: name });
     await expect.poll(() => mine.count()).toBeGreaterThan(0);
@@ -83,15 +84,15 @@ describe("the improvement loop", () => {
       { status: "converted", ruleKey: key, page: 1, pageSize: 50 },
       "query",
     );
-    const orderId = converted.data!.items[0]?.order_id;
+    const orderId = dataOf(converted).items[0]?.order_id;
     expect(orderId, "the warning's order").toBeTruthy();
     // Converted, it leaves the open warnings (one open order per subject and rule: server/warnings/warnings.test.ts).
     const left = await trpc<{ total: number }>(quality, "warnings.list", { status: "open", ruleKey: key, page: 1, pageSize: 1 }, "query");
-    expect(left.data!.total).toBe(open.data!.total - 1);
+    expect(dataOf(left).total).toBe(dataOf(open).total - 1);
 
     const order = await trpc<{ unitId: number; source: string; status: string }>(quality, "improvement.detail", { id: orderId }, "query");
-    expect(order.data!.source).toBe("warning");
-    expect(order.data!.status).toBe("issued");
+    expect(dataOf(order).source).toBe("warning");
+    expect(dataOf(order).status).toBe("issued");
     // The order goes to the teacher's teaching office; the unit admin of its college (or
     // department: the units just below the school) answers for it.
     const units = await trpc<{ id: number; code: string; kind: string; parentId: number | null }[]>(
@@ -100,9 +101,9 @@ describe("the improvement loop", () => {
       undefined,
       "query",
     );
-    const byId = new Map(units.data!.map((u) => [u.id, u]));
-    let unit = byId.get(order.data!.unitId)!;
-    while (unit.parentId !== null && byId.get(unit.parentId)!.kind !== "school") unit = byId.get(unit.parentId)!;
+    const byId = new Map(dataOf(units).map((u) => [u.id, u]));
+    let unit = atKey(byId, dataOf(order).unitId);
+    while (unit.parentId !== null && atKey(byId, unit.parentId).kind !== "school") unit = atKey(byId, unit.parentId);
     expect(["college", "department"]).toContain(unit.kind);
 
     // The teacher's college answers on a phone.
@@ -185,11 +186,12 @@ describe("the improvement loop", () => {
       "query",
     );
     expect(mine.status, JSON.stringify(mine.error)).toBe(200);
-    const order = mine.data!.items.find((o) => o.content === content);
+    const order = dataOf(mine).items.find((o) => o.content === content);
     expect(order, "the new order is the college's to answer").toBeDefined();
-    expect(order!.deadline).toBe(deadline);
-    expect(order!.status).toBe("issued");
-    await expect.poll(() => college.getByTestId(`order-${order!.id}`).count()).toBe(1);
+    if (order === undefined) throw new Error("the new order is not the college's");
+    expect(order.deadline).toBe(deadline);
+    expect(order.status).toBe("issued");
+    await expect.poll(() => college.getByTestId(`order-${order.id}`).count()).toBe(1);
     expect(problems).toEqual([]);
   });
 

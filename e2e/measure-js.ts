@@ -116,7 +116,7 @@ async function startBare(): Promise<{ base: string; stop: () => void }> {
   });
   const stop = () => {
     try {
-      process.kill(-child.pid!, "SIGTERM");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
     } catch {
       /* gone */
     }
@@ -323,12 +323,13 @@ async function main() {
       });
     const formPath = await signin.locator('[data-status="todo"] a[href^="/respond/"]').first().getAttribute("href");
     await signin.close();
+    if (formPath === null) throw new Error("the student's evaluation link has no href");
 
     const home = await measure(await ctx.newPage(), "/home", (p) => p.locator("[data-status]").first().waitFor());
-    const form = await measure(await ctx.newPage(), formPath!, (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
+    const form = await measure(await ctx.newPage(), formPath, (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
     const bareCtx = await browser.newContext({ ...phone });
     const barePage = await measure(await bareCtx.newPage(), bare.base + "/", (p) => p.locator(SURVEY_PAGE).waitFor({ timeout: 60_000 }));
-    const ms = await interactive(ctx, formPath!);
+    const ms = await interactive(ctx, formPath);
     const bareMs = await interactive(bareCtx, bare.base + "/");
     await bareCtx.close();
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, settle, shot, signInHome, trpc, watch } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, settle, shot, signInHome, trpc, watch, dataOf, matched } from "./browser";
 import { complete, fillIn } from "./fill";
 import { addDays, beijingDate } from "@/server/kernel/time";
 import { at } from "@/server/shared/indexed";
@@ -43,7 +43,7 @@ async function create(page: Page, kindLabel: string, name: string) {
   await page.getByTestId("name-input").fill(name);
   await page.getByTestId("create-campaign").click();
   await page.waitForURL(/\/admin\/campaigns\/\d+/);
-  return Number(/\/admin\/campaigns\/(\d+)/.exec(page.url())![1]);
+  return Number(at(matched(/\/admin\/campaigns\/(\d+)/, page.url()), 1));
 }
 
 async function tab(page: Page, key: string) {
@@ -104,7 +104,7 @@ describe("information officers", () => {
       await card.waitFor();
       expect(await page.locator("body").innerText()).not.toContain("即将开放");
       await card.getByText(INFO).waitFor();
-      officerName = at(/^(.+?)，您好/.exec(await page.locator("h4").filter({ hasText: "，您好" }).first().innerText())!, 1);
+      officerName = at(matched(/^(.+?)，您好/, await page.locator("h4").filter({ hasText: "，您好" }).first().innerText()), 1);
       await settle(page, `info-officer-home-${label}`);
       if (label === "phone") {
         await ctx.close();
@@ -353,15 +353,15 @@ describe("observation rounds", () => {
     await signInHome(page, "quality");
     const list = await trpc<{ id: number; kind: string; name: string }[]>(page, "campaigns.list", undefined, "query");
     const checked: string[] = [];
-    for (const c of list.data!) {
+    for (const c of dataOf(list)) {
       if (c.kind !== "end_of_term") continue;
       const d = await trpc<{ campaign: { source: string; state: string } }>(page, "campaigns.detail", { id: c.id }, "query");
-      if (d.data!.campaign.state === "draft") continue;
+      if (dataOf(d).campaign.state === "draft") continue;
       await page.goto(`/admin/campaigns/${c.id}`);
       await page.getByTestId("tab-overview").waitFor();
       expect(await page.getByTestId("tab-observations").count(), c.name).toBe(0);
       expect(await page.getByTestId("tab-records").count(), c.name).toBe(0);
-      checked.push(d.data!.campaign.source);
+      checked.push(dataOf(d).campaign.source);
     }
     expect(checked).toContain("import");
     expect(checked).toContain("platform");

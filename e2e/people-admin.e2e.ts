@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, DESKTOP, PHONE, settle, signIn, signedInPages, trpc, visit } from "./browser";
+import { DEMO_PASSWORD, DESKTOP, PHONE, settle, signIn, signedInPages, trpc, visit, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { at } from "@/server/shared/indexed";
 
@@ -21,9 +21,10 @@ type PersonRow = { id: number; number: string; name: string; roles: string[]; ac
 async function findPerson(page: Page, q: string, extra: Record<string, unknown> = {}): Promise<PersonRow> {
   const r = await trpc<{ items: PersonRow[] }>(page, "people.list", { page: 1, pageSize: 20, q, ...extra }, "query");
   expect(r.status, JSON.stringify(r.error)).toBe(200);
-  const p = r.data!.items.find((x) => x.number === q);
+  const p = dataOf(r).items.find((x) => x.number === q);
   expect(p, q).toBeDefined();
-  return p!;
+  if (p === undefined) throw new Error(`no person ${q}`);
+  return p;
 }
 
 const STUDENT = "2024020101"; // 软件工程2401, 计算机与信息工程学院
@@ -63,8 +64,11 @@ describe("revoking a role and deactivating a person", () => {
   it("the quality office revokes a supervisor's role and deactivates a teacher from the person page", async () => {
     const quality = await as("quality");
     const supervisors = await trpc<{ items: PersonRow[] }>(quality, "people.list", { page: 1, pageSize: 50, role: "supervisor" }, "query");
-    const target = supervisors.data!.items.filter((p) => !["T0002", "T0003"].includes(p.number)).at(-1)!;
+    const target = dataOf(supervisors)
+      .items.filter((p) => !["T0002", "T0003"].includes(p.number))
+      .at(-1);
     expect(target).toBeDefined();
+    if (target === undefined) throw new Error("no supervisor besides T0002 and T0003");
     await visit(quality, `/admin/people/${target.id}`, "person-page-desktop");
     await quality.getByTestId("person-access").click();
     await quality.waitForURL(new RegExp(`/admin/people/${target.id}/access`));
@@ -130,8 +134,9 @@ describe("HR exports the results it reads", () => {
     await link.waitFor();
     const href = await link.getAttribute("href");
     expect(href).toMatch(/^\/api\/scoring\/results\?/);
+    if (href === null) throw new Error("the results link has no href");
     const res = await hr.evaluate(async (h) => {
-      const r = await fetch(h!);
+      const r = await fetch(h);
       const b = new Uint8Array(await r.arrayBuffer());
       return { status: r.status, type: r.headers.get("content-type"), size: b.length, magic: String.fromCharCode(...b.subarray(0, 2)) };
     }, href);
@@ -150,7 +155,7 @@ describe("comments longer than the form allows", () => {
       // Students no other file uses (transfer.e2e.ts takes 2024020108's tokens on its own devices).
       const student = await as(locale === "zh" ? "2024020113" : "2024020114", PHONE, locale);
       const pending = await trpc<{ campaignId: number; targets: { targetId: number }[] }[]>(student, "respond.pending", undefined, "query");
-      const c = pending.data!.find((x) => x.targets.length > 0)!;
+      const c = found(dataOf(pending), (x) => x.targets.length > 0, "a pending campaign with targets");
       await student.goto("/home");
       await student.locator(`[data-testid="target-${at(c.targets, 0).targetId}"] a`).click();
       await student.waitForURL(/\/respond\//);
@@ -201,7 +206,7 @@ describe("the response-rate help", () => {
   it("counts targets, not people", async () => {
     const quality = await as("quality");
     const list = await trpc<{ id: number; kind: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
-    const eot = list.data!.find((c) => c.kind === "end_of_term" && c.state === "open")!;
+    const eot = found(dataOf(list), (c) => c.kind === "end_of_term" && c.state === "open", "an open end-of-term campaign");
     await quality.goto(`/admin/campaigns/${eot.id}?tab=rates`);
     const rates = quality.getByTestId("rates");
     await rates.waitFor();

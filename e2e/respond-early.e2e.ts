@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Page, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, PHONE, signedInPages, trpc } from "./browser";
+import { ARTIFACTS, PHONE, signedInPages, trpc, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { at } from "@/server/shared/indexed";
 
@@ -74,7 +74,8 @@ async function view(p: Page, name: string) {
 async function layout(p: Page, which: "plain" | "survey") {
   return p.evaluate(
     ({ which, plain, survey }) => {
-      const root = document.querySelector(which === "plain" ? plain : survey.replace(/ \.sd-body__page$/, ""))!;
+      const root = document.querySelector(which === "plain" ? plain : survey.replace(/ \.sd-body__page$/, ""));
+      if (root === null) throw new Error(`no ${which} form on the page`);
       const questions = [...root.querySelectorAll(which === "plain" ? "[data-plain-question]" : ".sd-body__page .sd-question[data-name]")];
       const box = (el: Element | null) => {
         if (!el) return null;
@@ -121,8 +122,9 @@ async function expectSameLayout(p: Page, before: Awaited<ReturnType<typeof layou
   expect(after.scrollY, "the swap scrolled the page").toBe(before.scrollY);
   const close = (a: number[] | null, b: number[] | null, what: string) => {
     expect(a && b, what).toBeTruthy();
-    a!.forEach((v, i) =>
-      expect(Math.abs(v - at(b!, i)), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1),
+    if (a === null || b === null) throw new Error(`${what}: a box is missing`);
+    a.forEach((v, i) =>
+      expect(Math.abs(v - at(b, i)), `${what}: ${JSON.stringify(b)} on the copy, ${JSON.stringify(a)} on SurveyJS`).toBeLessThanOrEqual(1),
     );
   };
   expect(Object.keys(after.questions)).toEqual(Object.keys(before.questions));
@@ -141,7 +143,7 @@ describe("a student answers before SurveyJS has loaded", () => {
   const answered = async () => {
     const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: eotId, by: "unit" }, "query");
     expect(r.status, JSON.stringify(r.error)).toBe(200);
-    return r.data!.total.answered;
+    return dataOf(r).total.answered;
   };
   const statuses = () =>
     student
@@ -151,20 +153,24 @@ describe("a student answers before SurveyJS has loaded", () => {
   it("the answers given on the copy survive the swap, which moves nothing; the evaluation is submitted and counted once", async () => {
     quality = await as("quality");
     const list = await trpc<{ id: number; kind: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
-    eotId = list.data!.find((c) => c.kind === "end_of_term" && c.state === "open")!.id;
+    eotId = found(dataOf(list), (c) => c.kind === "end_of_term" && c.state === "open", "an open end-of-term campaign").id;
 
     student = await as(STUDENT, PHONE);
     const pending = await trpc<Pending>(student, "respond.pending", undefined, "query");
-    campaign = pending.data!.find((c) => c.campaignId === eotId)!;
+    campaign = found(dataOf(pending), (c) => c.campaignId === eotId, "the student's end-of-term campaign");
     expect(campaign.targets.length).toBeGreaterThanOrEqual(3);
     await expect.poll(statuses, { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
     const before = await answered();
 
     const { page, release } = await openCopy(student, at(campaign.targets, 0).targetId, campaign.campaignId);
     // Every question of the first page but the last, on the copy: the n-th option of the n-th (mod 5).
-    const names = await page
-      .locator(`${PLAIN} [data-plain-question]`)
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
+    const names = await page.locator(`${PLAIN} [data-plain-question]`).evaluateAll((els) =>
+      els.map((e) => {
+        const name = e.getAttribute("data-plain-question");
+        if (name === null) throw new Error("a plain question without its name");
+        return name;
+      }),
+    );
     expect(names.length).toBeGreaterThan(3);
     const labels: Record<string, string> = {};
     for (const [i, q] of names.slice(0, -1).entries()) {
@@ -211,9 +217,13 @@ describe("a student answers before SurveyJS has loaded", () => {
 
     // Everything answered: the tap takes the student to the second page, with the answers kept.
     const { page, release } = await openCopy(student, at(campaign.targets, 1).targetId, campaign.campaignId);
-    const names = await page
-      .locator(`${PLAIN} [data-plain-question]`)
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-plain-question")!));
+    const names = await page.locator(`${PLAIN} [data-plain-question]`).evaluateAll((els) =>
+      els.map((e) => {
+        const name = e.getAttribute("data-plain-question");
+        if (name === null) throw new Error("a plain question without its name");
+        return name;
+      }),
+    );
     for (const q of names) await tapOnCopy(page, q, 1);
     const next = page.locator(`${PLAIN} .tqe-plain__nav`);
     await next.click();
@@ -253,7 +263,7 @@ describe("a student answers before SurveyJS has loaded", () => {
   it("on a desktop screen too, the form takes the copy's place exactly", async () => {
     const desk = await as(STUDENT_DESKTOP, DESKTOP_1280);
     const pending = await trpc<Pending>(desk, "respond.pending", undefined, "query");
-    const c = pending.data!.find((x) => x.campaignId === eotId)!;
+    const c = found(dataOf(pending), (x) => x.campaignId === eotId, "the student's end-of-term campaign");
     await expect
       .poll(
         () =>

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { at } from "@/server/shared/indexed";
 
@@ -60,17 +60,17 @@ describe("a student evaluates their courses anonymously", () => {
     await signInHome(quality, "quality");
     const list = await trpc<{ id: number; kind: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
     expect(list.status, JSON.stringify(list.error)).toBe(200);
-    const eot = list.data!.find((c) => c.kind === "end_of_term" && c.state === "open");
+    const eot = found(dataOf(list), (c) => c.kind === "end_of_term" && c.state === "open", "an open end-of-term campaign");
     expect(eot).toBeDefined();
-    const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: eot!.id, by: "unit" }, "query");
+    const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: eot.id, by: "unit" }, "query");
     expect(r.status, JSON.stringify(r.error)).toBe(200);
-    before = r.data!;
+    before = dataOf(r);
 
     student = await open(PHONE);
     await signInHome(student, STUDENT);
     const pending = await trpc<Pending>(student, "respond.pending", undefined, "query");
     expect(pending.status).toBe(200);
-    campaign = pending.data!.find((c) => c.campaignId === eot!.id)!;
+    campaign = found(dataOf(pending), (c) => c.campaignId === eot.id, "the student's end-of-term campaign");
     expect(campaign.targets.length).toBeGreaterThanOrEqual(3);
 
     await expect.poll(statuses, { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
@@ -101,7 +101,8 @@ describe("a student evaluates their courses anonymously", () => {
       const doc = await p.goto(path);
       await ready(p);
       await p.waitForLoadState("networkidle");
-      const out = { html: await doc!.text(), scripts: await Promise.all(scripts) };
+      if (doc === null) throw new Error(`${path} answered no document`);
+      const out = { html: await doc.text(), scripts: await Promise.all(scripts) };
       await p.close();
       return out;
     };
@@ -200,10 +201,10 @@ describe("a student evaluates their courses anonymously", () => {
 
   it("the quality office sees the rate move by exactly three (answers and the decline wait sealed until the close, counted as answered)", async () => {
     const r = await trpc<Rates>(quality, "campaigns.rates", { campaignId: campaign.campaignId, by: "unit" }, "query");
-    expect(r.data!.total.answered).toBe(before.total.answered + 3);
-    expect(r.data!.total.declined).toBe(before.total.declined);
-    expect(r.data!.total.eligible).toBe(before.total.eligible);
-    expect(r.data!.total.started).toBe(before.total.started + campaign.targets.length);
+    expect(dataOf(r).total.answered).toBe(before.total.answered + 3);
+    expect(dataOf(r).total.declined).toBe(before.total.declined);
+    expect(dataOf(r).total.eligible).toBe(before.total.eligible);
+    expect(dataOf(r).total.started).toBe(before.total.started + campaign.targets.length);
   });
 
   it("the teacher of a running campaign sees no counts, only a rate once enough have answered, and evaluates themselves once", async () => {
@@ -218,7 +219,7 @@ describe("a student evaluates their courses anonymously", () => {
     expect(text).toContain("至少 5 人作答后显示");
     expect(text).not.toContain(STUDENT);
     const fromApi = await trpc<{ campaignId: number; rows: Record<string, unknown>[] }[]>(teacher, "me.sectionRates", undefined, "query");
-    for (const row of fromApi.data!.find((c) => c.campaignId === campaign.campaignId)!.rows) {
+    for (const row of found(dataOf(fromApi), (c) => c.campaignId === campaign.campaignId, "the campaign's rates").rows) {
       expect(row.answered ?? null).toBeNull();
       expect(row.declined ?? null).toBeNull();
       expect(row.started ?? null).toBeNull();
@@ -229,7 +230,7 @@ describe("a student evaluates their courses anonymously", () => {
       { campaignId: campaign.campaignId },
       "query",
     );
-    for (const row of direct.data!.rows) expect(row.declined ?? null).toBeNull();
+    for (const row of dataOf(direct).rows) expect(row.declined ?? null).toBeNull();
     const self = teacher.getByTestId("self-evaluations");
     await self.waitFor();
     await shot(teacher, "teacher-home-phone");
@@ -275,15 +276,16 @@ describe("an alumnus answers through a personal link", () => {
     await signInHome(quality, "quality");
     const list = await trpc<{ id: number; kind: string }[]>(quality, "campaigns.list", undefined, "query");
     expect(list.status, JSON.stringify(list.error)).toBe(200);
-    const wave = list.data!.find((c) => c.kind === "graduate_tracking");
+    const wave = found(dataOf(list), (c) => c.kind === "graduate_tracking", "a graduate tracking wave");
     expect(wave).toBeDefined();
-    const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave!.id);
+    const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave.id);
     const link = csv
       .split(/\r?\n/)
       .map((l) => l.match(/https?:\/\/\S+?\/i\/[A-Za-z0-9_-]{43}/)?.[0])
       .find(Boolean);
     expect(link).toBeDefined();
-    const path = new URL(link!).pathname;
+    if (link === undefined) throw new Error("no invitation link in the export");
+    const path = new URL(link).pathname;
 
     const alumnus = await open(PHONE);
     await alumnus.goto(path);

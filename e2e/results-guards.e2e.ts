@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, visit, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { at } from "@/server/shared/indexed";
 
@@ -27,8 +27,11 @@ type Target = {
   ci95: { low: number; high: number } | null;
   campaignId: number;
 };
-const policyOf = async (page: Page, year: string) =>
-  (await trpc<Overview>(page, "scoring.overview", undefined, "query")).data!.find((y) => y.schoolYear === year)!.policy!.id;
+const policyOf = async (page: Page, year: string) => {
+  const { policy } = found(dataOf(await trpc<Overview>(page, "scoring.overview", undefined, "query")), (y) => y.schoolYear === year, year);
+  if (policy === null) throw new Error(`no scoring policy for ${year}`);
+  return policy.id;
+};
 async function allTargets(page: Page, policyId: number, extra: Record<string, unknown> = {}): Promise<Target[]> {
   const out: Target[] = [];
   for (let p = 1; ; p++) {
@@ -39,8 +42,8 @@ async function allTargets(page: Page, policyId: number, extra: Record<string, un
       "query",
     );
     expect(r.status, JSON.stringify(r.error)).toBe(200);
-    out.push(...r.data!.items);
-    if (out.length >= r.data!.total) return out;
+    out.push(...dataOf(r).items);
+    if (out.length >= dataOf(r).total) return out;
   }
 }
 
@@ -48,7 +51,7 @@ describe("results of the current year while its campaign runs", () => {
   it("a teacher's self-evaluation gives the current year figures; the page still opens on last year's published results", async () => {
     const teacher = await as("T0004", PHONE);
     const selfs = await trpc<{ targetId: number; done: boolean }[]>(teacher, "respond.selfEvaluations", undefined, "query");
-    const target = selfs.data!.find((x) => !x.done)!;
+    const target = found(dataOf(selfs), (x) => !x.done, "a self-evaluation to do");
     await teacher.goto(`/self/${target.targetId}`);
     await teacher.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
     await fillIn(teacher);
@@ -84,7 +87,7 @@ describe("results of the current year while its campaign runs", () => {
     // which HR and leaders may read: the guard is about the running ones.
     const quality = await as("quality");
     const campaigns = await trpc<{ id: number; name: string; state: string }[]>(quality, "campaigns.list", undefined, "query");
-    const running = campaigns.data!.filter((c) => c.state === "open");
+    const running = dataOf(campaigns).filter((c) => c.state === "open");
     expect(running.length).toBeGreaterThan(0);
     const runningIds = new Set(running.map((c) => c.id));
     for (const [number, label] of [
@@ -117,11 +120,11 @@ describe("statistics with guard rails", () => {
     const quality = await as("quality");
     const last = await policyOf(quality, LAST);
     const all = await allTargets(quality, last);
-    const intervals = all.filter((x) => x.ci95);
+    const intervals = all.flatMap((x) => (x.ci95 ? [x.ci95] : []));
     expect(intervals.length).toBeGreaterThan(50);
-    for (const x of intervals) {
-      expect(x.ci95!.low).toBeGreaterThanOrEqual(0);
-      expect(x.ci95!.high).toBeLessThanOrEqual(100);
+    for (const ci95 of intervals) {
+      expect(ci95.low).toBeGreaterThanOrEqual(0);
+      expect(ci95.high).toBeLessThanOrEqual(100);
     }
     // the observers of three near the top: their intervals end at 100.0 on the page
     await visit(quality, `/admin/results?year=${LAST}`, "results-targets-guarded-zh-desktop");
@@ -183,9 +186,11 @@ describe("statistics with guard rails", () => {
     );
     expect(observers.length).toBeGreaterThan(0);
     const students = await allTargets(quality, last, { raterGroup: "student", reportedOnly: true });
-    const number = observers
-      .map((x) => x.teacherNumber!)
-      .find((n) => students.some((s) => s.teacherNumber === n && (s.reliability ?? 0) >= 0.7))!;
+    const number = found(
+      observers.flatMap((x) => (x.teacherNumber === null ? [] : [x.teacherNumber])),
+      (n) => students.some((s) => s.teacherNumber === n && (s.reliability ?? 0) >= 0.7),
+      "an observed teacher whose students' figure is reliable",
+    );
     expect(number).toBeTruthy();
     for (const [size, label] of [
       [DESKTOP, "desktop"],

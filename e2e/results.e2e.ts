@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch, dataOf, found } from "./browser";
 import { at } from "@/server/shared/indexed";
 
 // The quality office reads last term's results (the demo's past term, imported and published),
@@ -60,7 +60,7 @@ describe("results", () => {
 
     // the imported term's campaign: its page links to the results, and its rates tab says why it has none
     const list = await trpc<{ id: number; state: string }[]>(page, "campaigns.list", undefined, "query");
-    const imported = list.data!.find((c) => c.state === "published")!;
+    const imported = found(dataOf(list), (c) => c.state === "published", "the imported (published) campaign");
     await visit(page, `/admin/campaigns/${imported.id}`, "results-imported-campaign-zh-desktop");
     expect(await page.getByTestId("go-results").getAttribute("href")).toBe(`/admin/results?year=${YEAR}&tab=campaigns`);
     await visit(page, `/admin/campaigns/${imported.id}?tab=rates`, "results-imported-rates-zh-desktop");
@@ -98,7 +98,7 @@ describe("results", () => {
     ).toBe(true);
 
     // a past term's file with a value outside the item's options: refused, the row and column named, nothing imported
-    const campaignsBefore = (await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).data!.length;
+    const campaignsBefore = dataOf(await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).length;
     const bad = path.join(tmpdir(), "history-bad.csv");
     writeFileSync(
       bad,
@@ -112,7 +112,7 @@ describe("results", () => {
     expect(await page.getByTestId("history-problems").locator("tbody tr.ant-table-row").first().textContent()).toMatch(/^2value/);
     await settle(page, "results-history-refused-zh-desktop");
     await page.keyboard.press("Escape");
-    expect((await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).data!.length).toBe(campaignsBefore);
+    expect(dataOf(await trpc<unknown[]>(page, "campaigns.list", undefined, "query")).length).toBe(campaignsBefore);
     // the refusal is a 400 answer, which the browser logs; that one line is expected, nothing else
     const refusal = problems.findIndex((p) => /status of 400/.test(p));
     expect(refusal).toBeGreaterThanOrEqual(0);
@@ -155,14 +155,16 @@ describe("results", () => {
     const q = await quality();
     await q.page.goto("/admin/results");
     const overview = await trpc<{ schoolYear: string; policy: { id: number } | null }[]>(q.page, "scoring.overview", undefined, "query");
-    const policyId = overview.data!.find((y) => y.schoolYear === YEAR)!.policy!.id;
+    const { policy } = found(dataOf(overview), (y) => y.schoolYear === YEAR, YEAR);
+    if (policy === null) throw new Error(`no scoring policy for ${YEAR}`);
+    const policyId = policy.id;
     const list = await trpc<{ items: { teacherNumber: string; reported: boolean }[] }>(
       q.page,
       "scoring.targets",
       { policyId, raterGroup: "student", reportedOnly: true, pageSize: 5 },
       "query",
     );
-    const number = at(list.data!.items, 0).teacherNumber;
+    const number = at(dataOf(list).items, 0).teacherNumber;
     await q.ctx.close();
     for (const [size, label] of [
       [PHONE, "phone"],

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signInHome, takeCspViolations, trpc } from "./browser";
+import { DESKTOP, PHONE, baseURL, launch, newContext, shot, signInHome, takeCspViolations, trpc, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { startApp } from "./setup/server";
 import { PAYLOAD, PLANTED_TEXT } from "./setup/planted";
@@ -124,7 +124,7 @@ describe("a version stored before the fix, on the student's answer page (second 
     });
     await signInHome(student, "2024020101");
     const pending = await trpc<Pending>(student, "respond.pending", undefined, "query");
-    const campaign = pending.data!.find((c) => c.targets.length > 0)!;
+    const campaign = found(dataOf(pending), (c) => c.targets.length > 0, "a pending campaign with targets");
     const card = student.locator(`[data-testid="campaign-${campaign.campaignId}"]`);
     await expect
       .poll(() => card.locator("[data-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))), { timeout: 30_000 })
@@ -136,7 +136,9 @@ describe("a version stored before the fix, on the student's answer page (second 
     await student.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
 
     // The page runs under the policy: scripts by nonce only, no inline handlers, no eval, requests to the app only.
-    const policy = (await (response ?? (await student.reload()))!.headerValue("content-security-policy")) ?? "";
+    const doc = response ?? (await student.reload());
+    if (doc === null) throw new Error("the survey page answered no document");
+    const policy = (await doc.headerValue("content-security-policy")) ?? "";
     expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'(;|$)/);
     expect(policy).toContain("script-src-attr 'none'");
     expect(policy).toContain("connect-src 'self'");
@@ -286,9 +288,10 @@ function flood(url: string, headers: Record<string, string> = {}): Promise<Flood
       end();
     }, 5000);
     req.on("response", (res) => {
-      answer = { status: res.statusCode ?? 0, at: sent, body: "" };
+      const got = { status: res.statusCode ?? 0, at: sent, body: "" };
+      answer = got;
       res.on("data", (d) => {
-        answer!.body += d;
+        got.body += d;
       });
       if (res.statusCode !== 413)
         res.on("end", () => {

@@ -45,7 +45,8 @@ async function open(port: number, size: typeof DESKTOP | typeof PHONE, locale: "
     if (m.type() === "error" && !/status of 503|ERR_CONNECTION_REFUSED/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   const res = await page.goto("/");
-  return { ctx, page, problems, res: res! };
+  if (res === null) throw new Error("the start page answered no document");
+  return { ctx, page, problems, res };
 }
 
 const percent = (page: Page) => page.locator("#percent").innerText();

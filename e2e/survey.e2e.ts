@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc, dataOf } from "./browser";
 import { SURVEY_PAGE, buttonText, complete, fillIn } from "./fill";
 
 // Respondent rendering, proven on every instrument of the library: the quality office
@@ -57,19 +57,19 @@ beforeAll(async () => {
   expect(list.status, JSON.stringify(list.error)).toBe(200);
   // The demo seed imports and approves the library; without it, bring it in the way the
   // quality office would (upload, approve) so that the rendering is still proven.
-  const missing = KEYS.filter((k) => !list.data!.find((r) => r.key === k)?.approved);
+  const missing = KEYS.filter((k) => !dataOf(list).find((r) => r.key === k)?.approved);
   for (const key of missing) {
     uploadedByTest = true;
     const up = await trpc<{ versionId: number }>(page, "instruments.upload", { file: LIBRARY[key] }, "mutation");
     expect(up.status, `upload ${key}: ${JSON.stringify(up.error)}`).toBe(200);
-    const ap = await trpc(page, "instruments.approve", { id: up.data!.versionId, note: "e2e: survey rendering" }, "mutation");
+    const ap = await trpc(page, "instruments.approve", { id: dataOf(up).versionId, note: "e2e: survey rendering" }, "mutation");
     expect(ap.status, `approve ${key}: ${JSON.stringify(ap.error)}`).toBe(200);
   }
   if (missing.length) {
     console.warn(`survey.e2e: the demo seed has no approved version of ${missing.join(", ")}; uploaded and approved them here`);
     list = await trpc<ListRow[]>(page, "instruments.list", undefined, "query");
   }
-  for (const r of list.data!) if (r.approved) versions.set(r.key, r.approved.id);
+  for (const r of dataOf(list)) if (r.approved) versions.set(r.key, r.approved.id);
 });
 afterAll(async () => {
   await ctx?.close();
@@ -81,10 +81,11 @@ afterAll(async () => {
 async function openPreview(p: Page, key: string) {
   const id = versions.get(key);
   expect(id, `approved version of ${key}`).toBeDefined();
+  if (id === undefined) throw new Error(`no approved version of ${key}`);
   const res = await p.goto(`/admin/instruments/versions/${id}/preview`);
   expect(res?.status()).toBe(200);
   await p.locator(SURVEY_PAGE).waitFor({ timeout: 30_000 });
-  return id!;
+  return id;
 }
 
 // ---- Tests ----
@@ -168,8 +169,8 @@ describe("what respondents are told", () => {
       "mutation",
     );
     expect(r.status).toBe(200);
-    expect(r.data!.ok).toBe(false);
-    const err = r.data!.errors.find((e) => e.question === "curriculum");
+    expect(dataOf(r).ok).toBe(false);
+    const err = dataOf(r).errors.find((e) => e.question === "curriculum");
     expect(err?.code).toBe("not_allowed");
     expect(err?.message).toMatch(/9/);
     expect(err?.message).toMatch(/[\u4e00-\u9fff]/); // in Chinese, the caller's language
@@ -180,7 +181,7 @@ describe("what respondents are told", () => {
       { versionId: id, answers: { curriculum: 9 }, locale: "en" },
       "mutation",
     );
-    expect(en.data!.errors.find((e) => e.question === "curriculum")?.message).toMatch(/not an allowed value/);
+    expect(dataOf(en).errors.find((e) => e.question === "curriculum")?.message).toMatch(/not an allowed value/);
   });
 
   it("a server refusal keeps the form open and shows the error at its question", async () => {
@@ -224,7 +225,8 @@ describe("survey-core only where a survey is rendered", () => {
     await ready();
     await p.waitForLoadState("networkidle");
     p.off("response", onResponse);
-    const html = await doc!.text();
+    if (doc === null) throw new Error(`${url} answered no document`);
+    const html = await doc.text();
     const out: { url: string; initial: boolean; survey: boolean }[] = [];
     for (const r of seen) {
       const body = await r.text().catch(() => "");

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc } from "./browser";
+import { DESKTOP, PHONE, launch, newContext, shot, signInHome, trpc, dataOf, found } from "./browser";
 import { SURVEY_PAGE, complete, fillIn } from "./fill";
 import { at } from "@/server/shared/indexed";
 
@@ -51,7 +51,7 @@ describe("a student moves their evaluations to another device", () => {
     await signInHome(phone, STUDENT);
     const pending = await trpc<Pending>(phone, "respond.pending", undefined, "query");
     expect(pending.status).toBe(200);
-    campaign = at(pending.data!, 0);
+    campaign = at(dataOf(pending), 0);
     await expect.poll(() => statuses(phone), { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
 
     computer = await open(DESKTOP);
@@ -70,7 +70,7 @@ describe("a student moves their evaluations to another device", () => {
     await computer.getByTestId("transfer-input").fill(code);
     await computer.getByTestId("transfer-receive").click();
     await computer.getByText(/已接收 \d+ 门课程的匿名凭证/).waitFor({ timeout: 30_000 });
-    const all = (await trpc<Pending>(phone, "respond.pending", undefined, "query")).data!.flatMap((c) => c.targets).length;
+    const all = dataOf(await trpc<Pending>(phone, "respond.pending", undefined, "query")).flatMap((c) => c.targets).length;
     expect(await computer.getByTestId("transfer-note").innerText()).toContain(`已接收 ${all} 门课程`);
     await expect.poll(() => statuses(computer), { timeout: 30_000 }).toEqual(campaign.targets.map(() => "todo"));
     await shot(computer, "transfer-received-desktop");
@@ -126,7 +126,7 @@ describe("an alumnus opens the link on one device and answers on another", () =>
     const quality = await open(DESKTOP);
     await signInHome(quality, "quality");
     const list = await trpc<{ id: number; kind: string }[]>(quality, "campaigns.list", undefined, "query");
-    const wave = list.data!.find((c) => c.kind === "graduate_tracking")!;
+    const wave = found(dataOf(list), (c) => c.kind === "graduate_tracking", "a graduate tracking wave");
     const csv = await quality.evaluate(async (id) => (await fetch(`/api/campaigns/${id}/invitations`)).text(), wave.id);
     const links = csv
       .split(/\r?\n/)

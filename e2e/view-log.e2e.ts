@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { addDays, beijingDate } from "@/server/kernel/time";
-import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, visit, dataOf, found } from "./browser";
 
 // The system administrator's view log (/admin/view-log): HR opens a teacher's appraisal page,
 // and the log shows that look, found by the teacher, by the viewer and by the day; nobody
@@ -15,7 +15,7 @@ type Log = { total: number; items: { at: string; subjectNumber: string; viewerNu
 const logOf = async (page: Page, input: Record<string, unknown>) => {
   const r = await trpc<Log>(page, "appraisal.viewLog", input, "query");
   expect(r.status, JSON.stringify(r.error)).toBe(200);
-  return r.data!;
+  return dataOf(r);
 };
 
 describe("the view log", () => {
@@ -27,7 +27,7 @@ describe("the view log", () => {
       { schoolYear: YEAR, pageSize: 50 },
       "query",
     );
-    const teacher = table.data!.page.items.find((r) => /^T\d+$/.test(r.number))!;
+    const teacher = found(dataOf(table).page.items, (r) => /^T\d+$/.test(r.number), "a teacher in the appraisal table");
     const admin = await as("admin");
     const before = (await logOf(admin, { q: teacher.number })).total;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DESKTOP, PHONE, settle, signedInPages, trpc, visit } from "./browser";
+import { DESKTOP, PHONE, settle, signedInPages, trpc, visit, dataOf } from "./browser";
 
 // 教学质量预警 (/admin/warnings): the quality office's rule set and warnings. An impossible
 // threshold is refused in Chinese; a new version of the rules is approved on the page; a
@@ -36,7 +36,7 @@ describe("warning rules", () => {
     const row = quality
       .getByTestId("rule-versions")
       .locator("tr.ant-table-row")
-      .filter({ hasText: `v${made.data!.version}` });
+      .filter({ hasText: `v${dataOf(made).version}` });
     await row.getByTestId("rules-approve").click();
     await quality.getByTestId("rules-note").fill("质量办审定（e2e）");
     await quality.locator(".ant-modal-footer .ant-btn-primary").click();
@@ -50,7 +50,7 @@ describe("warning rules", () => {
     for (const schoolYear of ["2025-2026", "2026-2027"]) await trpc(quality, "scoring.recompute", { schoolYear }, "mutation");
     type Warnings = { total: number; items: { id: number; rule_key: string }[] };
     const open = await trpc<Warnings>(quality, "warnings.list", { status: "open", ruleKey: key, pageSize: 200 }, "query");
-    expect(open.data!.total).toBeGreaterThan(0);
+    expect(dataOf(open).total).toBeGreaterThan(0);
 
     await quality.reload();
     const warnings = quality.getByTestId("warnings").locator("tr.ant-table-row").filter({ hasText: name });
@@ -60,7 +60,7 @@ describe("warning rules", () => {
     await warnings.first().getByTestId("warning-convert").click();
     await quality.locator(".ant-popconfirm .ant-btn-primary").click();
     await expect
-      .poll(async () => (await trpc<Warnings>(quality, "warnings.list", { status: "converted", ruleKey: key }, "query")).data!.total)
+      .poll(async () => dataOf(await trpc<Warnings>(quality, "warnings.list", { status: "converted", ruleKey: key }, "query")).total)
       .toBe(1);
     await quality.locator(".ant-segmented").getByText("已转整改", { exact: true }).click();
     const link = quality.getByTestId("warnings").locator("tr.ant-table-row").filter({ hasText: name }).getByTestId("warning-order");

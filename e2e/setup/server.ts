@@ -82,17 +82,17 @@ export default async function setup(project: TestProject) {
   const dataDir = path.join(root, ".data", "e2e", String(process.pid));
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  // One secret for the seeding process and the server: vitest runs this with
+  // NODE_ENV=test, whose built-in secret the production server would not share, and the
+  // demo's campaign keys are encrypted under it.
+  const appEnv = { NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0000000", LOGIN_MAX_FAILURES: "5" };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: "",
     PGLITE_DIR: path.join(dataDir, "pglite"),
     DEMO_SEED: "auto",
     NEXT_TELEMETRY_DISABLED: "1",
-    LOGIN_MAX_FAILURES: "5",
-    // One secret for the seeding process and the server: vitest runs this with
-    // NODE_ENV=test, whose built-in secret the production server would not share, and the
-    // demo's campaign keys are encrypted under it.
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0000000",
+    ...appEnv,
   };
   delete env.DATABASE_URL;
   delete env.TQE_BENCH_BUILD;
@@ -115,7 +115,6 @@ export default async function setup(project: TestProject) {
 
   const { base, stop } = await startApp(env);
   project.provide("baseURL", base);
-  const appEnv = { NEXTAUTH_SECRET: env.NEXTAUTH_SECRET!, LOGIN_MAX_FAILURES: env.LOGIN_MAX_FAILURES! };
   project.provide("plantedApp", { pgliteDir: planted, env: appEnv });
   project.provide("spareApp", { pgliteDir: spare, env: appEnv });
   return async () => {
