@@ -29,6 +29,7 @@ export const CAMPAIGN_KINDS = [
   "graduating_satisfaction", // 学习与成长满意度调查
   "graduate_tracking", // 毕业生跟踪调查
   "employer_tracking", // 用人单位跟踪调查
+  "mid_term", // 期中教学反馈 (formative: server/campaigns/kinds.ts FORMATIVE_KINDS)
 ] as const;
 export const campaignKind = pgEnum("campaign_kind", CAMPAIGN_KINDS);
 

@@ -15,6 +15,7 @@ export const INSTRUMENT_KINDS = [
   "graduate_tracking", // 毕业生跟踪调查
   "employer_tracking", // 用人单位跟踪调查
   "inspection", // 教学检查表 (filled in by a unit, named: server/inspections)
+  "mid_term_feedback", // 期中教学反馈
 ] as const;
 export const instrumentKind = pgEnum("instrument_kind", INSTRUMENT_KINDS);
 

@@ -5,6 +5,7 @@ import { RATER_GROUPS } from "@/db/schema/campaigns";
 import { col, queryRows } from "@/db/query";
 import type { RaterGroup } from "../campaigns/kinds";
 import type { InstrumentFile } from "../instruments/format";
+import { formativeSql } from "../campaigns/kinds";
 import { idSchema } from "../kernel/ids";
 import { unitCollegesSql } from "../org/tree";
 import type { CompositeFigures } from "../scoring/figures";
@@ -38,6 +39,7 @@ import { parseInput } from "../kernel/validate";
  *   trend        per term with published results the composite of that term under its year's
  *                policy in force, with its n (the ratings counted) and 95 % interval; a term in
  *                which a campaign of the teacher is closed but not yet published is left out
+ *                (not for a formative one, which enters no composite: FORMATIVE_KINDS)
  */
 
 export const indicatorViewInput = z.object({ termId: idSchema.optional() }).strict();
@@ -261,7 +263,7 @@ export async function termTrend(db: DbOrTx, teacherId: number) {
       and exists (select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id
         where t.teacher_id = ${teacherId} and c.term_id = tm.id and c.state = 'published')
       and not exists (select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id
-        where t.teacher_id = ${teacherId} and c.term_id = tm.id and c.state = 'closed')
+        where t.teacher_id = ${teacherId} and c.term_id = tm.id and c.state = 'closed' and not ${formativeSql()})
     order by tm.starts_on`,
   );
   return rows.map((r) => {

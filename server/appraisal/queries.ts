@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { appraisalExemptions, appraisalRuns, appraisalVetoes, persons } from "@/db/schema";
 import { col, queryRow, queryRows, type RowOf } from "@/db/query";
 import type { UnitScope } from "../access/scope";
+import { formativeSql } from "../campaigns/kinds";
 import { DomainError } from "../kernel/errors";
 import { containsPattern, offsetOf, pageInput, type Page } from "../kernel/paging";
 import type { CompositeFigures } from "../scoring/figures";
@@ -279,7 +280,7 @@ export async function teacherAppraisal(db: DbOrTx, p: { teacherId: number; schoo
     from target_results r join campaign_targets t on t.id = r.target_id join campaigns c on c.id = t.campaign_id
       left join terms tm on tm.id = c.term_id left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
     where r.policy_id = ${policyId} and t.teacher_id = ${p.teacherId} and r.reported and r.rater_group <> 'self'
-      and c.state in ('closed', 'published')
+      and c.state in ('closed', 'published') and not ${formativeSql()}
     order by tm.code, s.code, r.rater_group`,
         );
   // per rater group: n, eligible (response rate), weight used, the pooled figure and its interval

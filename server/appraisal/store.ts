@@ -19,6 +19,7 @@ import { rulesOf, type ExemptionKind } from "./rules";
  *   unitId          the teacher's college (quota scope "unit")
  *   terms           terms of the year in which the teacher has a composite with a score
  *   responseRate    Σ valid n ÷ Σ eligible over the teacher's student targets of the year
+ *                   (not those of a formative campaign: server/campaigns/kinds.ts FORMATIVE_KINDS)
  */
 
 export type BandInputs = { teachers: BandTeacher[]; vetoes: Map<number, string>; exemptions: Map<number, ExemptionKind> };
@@ -31,7 +32,7 @@ export function bandTeachersOf(figures: Figures, inputs: readonly TargetInput[])
   for (const f of figures.targets) {
     if (f.group !== "student") continue;
     const t = inputOf.get(`${f.targetId}|${f.group}`);
-    if (!t || t.teacherId === null || t.sectionId === null || f.valid.eligible === null) continue;
+    if (!t || t.teacherId === null || t.sectionId === null || t.formative === true || f.valid.eligible === null) continue;
     const r = rate.get(t.teacherId) ?? { n: 0, eligible: 0 };
     r.n += f.valid.n;
     r.eligible += f.valid.eligible;

@@ -33,6 +33,7 @@ import { parseInput } from "../kernel/validate";
 import {
   CAMPAIGN_MANAGE_ROLES,
   COHORT_OFFSETS,
+  ENROLMENT_KINDS,
   INSTRUMENT_KIND_FOR,
   OBSERVER_GROUPS,
   SECTION_KINDS,
@@ -293,6 +294,8 @@ export async function campaignDetail(db: DbOrTx, actor: SessionUser, campaignId:
     // In the planner's order of preference (a person eligible in several groups observes in the first).
     observerGroups: OBSERVER_GROUPS.filter((g) => INSTRUMENT_KIND_FOR[c.kind][g] !== undefined),
     sectionKind: SECTION_KINDS.includes(c.kind),
+    // Eligibility from enrolment (students, self): the assignment shows its students and rows.
+    enrolmentKind: ENROLMENT_KINDS.includes(c.kind),
     // The observation tabs (plan, progress, records) only where observers take part: an
     // observation round collected here (an imported term has no assignments), or an
     // end-of-term campaign with an observers' instrument that is still a draft (observers

@@ -8,7 +8,7 @@ import { unitSubtreeSql } from "../org/tree";
 import { DomainError } from "../kernel/errors";
 import { parseInput } from "../kernel/validate";
 import { assertDraft, getCampaignRow } from "./campaigns";
-import { SECTION_KINDS, type RaterGroup } from "./kinds";
+import { ENROLMENT_KINDS, SECTION_KINDS, type RaterGroup } from "./kinds";
 import { officerCount } from "./reports";
 
 /**
@@ -20,6 +20,8 @@ import { officerCount } from "./reports";
  *   target per lead/co-teacher; assistants are not rated), minus the exclusions. Every
  *   enrolled (not withdrawn), active student of a section is eligible as "student" for
  *   each of its targets; each teacher is eligible as "self" for their own target.
+ * - mid_term: the same targets and student eligibility as end_of_term (ENROLMENT_KINDS: the
+ *   groups it has an instrument for, students only in practice).
  * - observation_round: the same targets, no eligibility (planObservations assigns observers).
  * - info_officer: nothing is stored (reports are named, any number per officer, no
  *   targets); it counts the active officers in scope and is refused when there are none.
@@ -34,7 +36,7 @@ export const generateOptionsInput = z
     minEnrolment: z.number().int().min(0).max(10_000).default(0),
     excludedCourseTypes: z.array(z.enum(courseType.enumValues, "campaigns.errors.badCourseType")).max(10).default([]),
     excludedCourseCodes: z.array(z.string().trim().min(1).max(64)).max(10_000).default([]),
-    // end_of_term: which eligibility to generate; default: those of student/self the campaign has an instrument for.
+    // end_of_term, mid_term (ENROLMENT_KINDS): which eligibility to generate; default: those of student/self the campaign has an instrument for.
     raterGroups: z
       .array(z.enum(["student", "self"], "campaigns.errors.badRaterGroup"))
       .min(1)
@@ -123,7 +125,7 @@ export async function generateAssignments(db: DbOrTx, campaignId: number, raw: G
       await syncSectionTargets(tx, c, o);
       // The draft's eligibility is rebuilt from scratch (no token can have been issued yet).
       await tx.execute(sql`delete from eligibility e using campaign_targets t where t.id = e.target_id and t.campaign_id = ${c.id}`);
-      if (c.kind === "end_of_term") {
+      if (ENROLMENT_KINDS.includes(c.kind)) {
         const have = (
           await queryRows(
             tx,

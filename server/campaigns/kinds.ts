@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import type { Role } from "@/db/schema";
 import { CAMPAIGN_KINDS, RATER_GROUPS } from "@/db/schema/campaigns";
 import type { INSTRUMENT_KINDS } from "@/db/schema/instruments";
@@ -25,6 +26,7 @@ export const CAMPAIGN_MANAGE_ROLES = ["quality_admin", "unit_admin"] as const sa
  * | graduating_satisfaction | student → graduating_satisfaction |
  * | graduate_tracking | alumni → graduate_tracking |
  * | employer_tracking | employer → employer_tracking |
+ * | mid_term | student → mid_term_feedback (its own short questionnaire: its figures never pool with end-of-term ones) |
  */
 export const INSTRUMENT_KIND_FOR: Record<CampaignKind, Partial<Record<RaterGroup, InstrumentKind>>> = {
   end_of_term: {
@@ -42,6 +44,7 @@ export const INSTRUMENT_KIND_FOR: Record<CampaignKind, Partial<Record<RaterGroup
   graduating_satisfaction: { student: "graduating_satisfaction" },
   graduate_tracking: { alumni: "graduate_tracking" },
   employer_tracking: { employer: "employer_tracking" },
+  mid_term: { student: "mid_term_feedback" },
 };
 
 /** Rater groups that answer anonymously (blind-signed tokens); the others are named. */
@@ -51,7 +54,26 @@ export const ANONYMOUS_GROUPS = ["student", "alumni", "employer"] as const satis
 export const TERM_KINDS: readonly CampaignKind[] = CAMPAIGN_KINDS.filter((k) => k !== "graduate_tracking" && k !== "employer_tracking");
 
 /** Campaign kinds whose targets are teacher × section. */
-export const SECTION_KINDS: readonly CampaignKind[] = ["end_of_term", "observation_round"];
+export const SECTION_KINDS: readonly CampaignKind[] = ["end_of_term", "observation_round", "mid_term"];
+
+/**
+ * Section kinds whose eligibility generateAssignments makes from the term's teaching: the
+ * enrolled students of each section ("student"), each teacher for their own target ("self"),
+ * for the groups the campaign has an instrument for. (An observation round plans observers instead.)
+ */
+export const ENROLMENT_KINDS: readonly CampaignKind[] = ["end_of_term", "mid_term"];
+
+/**
+ * Formative kinds: their figures are computed and shown (the teacher sees their own results
+ * on the results pages, with the minimum of raters) but feed no judgement of the teacher: no
+ * teacher composite (figures.ts), no appraisal band or dossier (server/appraisal), no warning
+ * (server/warnings/kinds.ts), no improvement measurement (server/improvement/figures.ts), and
+ * an open one leaves the composites final (server/scoring/results.ts).
+ */
+export const FORMATIVE_KINDS: readonly CampaignKind[] = ["mid_term"];
+
+/** SQL: whether the campaign row `c` (a table alias) is of a formative kind. */
+export const formativeSql = (c: SQL = sql.raw("c")) => sql`(${c}.kind::text = any(${`{${FORMATIVE_KINDS.join(",")}}`}::text[]))`;
 
 /** Distances from graduation a graduate tracking wave may survey (years). */
 export const COHORT_OFFSETS = [0.5, 3, 5] as const;

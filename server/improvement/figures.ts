@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRow } from "@/db/query";
 import type { OrderFigure } from "@/db/schema";
+import { formativeSql } from "../campaigns/kinds";
 
 /**
  * Effectiveness (反馈与持续改进): an order raised from a figure (a teacher's composite, a
@@ -10,7 +11,8 @@ import type { OrderFigure } from "@/db/schema";
  * nextMeasurement finds that measurement: the same figure of the same teacher (and course) in
  * the first later term that has it, under each school year's policy in force. Score figures are on the 百分制 (the
  * figure × 100 / the policy's full mark), rates are shares (0–1); only reported targets (at or
- * above the policy's minimum of raters) count, as in every figure anyone sees.
+ * above the policy's minimum of raters) count, as in every figure anyone sees; a formative
+ * campaign's (server/campaigns/kinds.ts FORMATIVE_KINDS) do not (its classes enter no composite).
  *
  * The warning rules (server/warnings/kinds.ts) measure with the same fragments.
  */
@@ -35,7 +37,7 @@ const measures: Record<OrderFigure["figure"], (f: OrderFigure) => SQL> = {
       sum(coalesce(tr.all_n, tr.n))::int as n, t.starts_on
     from target_results tr join ${POLICIES_IN_FORCE} p on p.id = tr.policy_id join campaign_targets ct on ct.id = tr.target_id
       join campaigns c on c.id = ct.campaign_id join sections s on s.id = ct.section_id join terms t on t.id = s.term_id
-    where ct.teacher_id = ${f.teacherId} and tr.rater_group = 'student' and tr.eligible > 0 and c.state in ('closed', 'published')
+    where ct.teacher_id = ${f.teacherId} and tr.rater_group = 'student' and tr.eligible > 0 and c.state in ('closed', 'published') and not ${formativeSql()}
       ${f.courseId ? sql`and s.course_id = ${f.courseId}` : sql``}
     group by t.id, t.code, t.starts_on`,
   observation_score: (f) => sql`
@@ -50,7 +52,7 @@ const measures: Record<OrderFigure["figure"], (f: OrderFigure) => SQL> = {
     from target_results tr join ${POLICIES_IN_FORCE} p on p.id = tr.policy_id join campaign_targets ct on ct.id = tr.target_id
       join campaigns c on c.id = ct.campaign_id join sections s on s.id = ct.section_id join terms t on t.id = s.term_id
     where ct.teacher_id = ${f.teacherId} and tr.rater_group = 'student' and tr.reported and tr.mean is not null
-      and c.state in ('closed', 'published') ${f.courseId ? sql`and s.course_id = ${f.courseId}` : sql``}
+      and c.state in ('closed', 'published') and not ${formativeSql()} ${f.courseId ? sql`and s.course_id = ${f.courseId}` : sql``}
     group by t.id, t.code, t.starts_on`,
 };
 

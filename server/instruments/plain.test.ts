@@ -200,6 +200,7 @@ describe("the plain first page of a survey", () => {
       "info_officer_report",
       "leader_observation",
       "learning_experience",
+      "mid_term_feedback",
       "peer_evaluation",
       "self_evaluation",
       "student_evaluation",
@@ -207,6 +208,12 @@ describe("the plain first page of a survey", () => {
       "teacher_evaluates_learning",
       "teaching_experience",
     ].filter((k) => plainFirstPage(file(k), { locale: "zh" }) !== null);
-    expect(shown).toEqual(["graduating_satisfaction", "self_evaluation", "student_evaluation", "teacher_evaluates_learning"]);
+    expect(shown).toEqual([
+      "graduating_satisfaction",
+      "mid_term_feedback",
+      "self_evaluation",
+      "student_evaluation",
+      "teacher_evaluates_learning",
+    ]);
   });
 });

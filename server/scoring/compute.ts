@@ -13,6 +13,7 @@ import { evaluateWarnings, type EvaluationResult } from "../warnings/warnings";
 import { unitCollegesSql } from "../org/tree";
 import { arrayLiteral, foldTallies, scoringModelOfVersion } from "./store";
 import { at } from "@/server/shared/indexed";
+import { formativeSql } from "../campaigns/kinds";
 
 /**
  * The recompute of a school year under one policy: the database does the
@@ -121,6 +122,7 @@ const TARGET_ROW = {
   office_code: col.text.nullable,
   teacher_college_code: col.text.nullable,
   target_label: col.text.nullable,
+  formative: col.bool,
 };
 type TargetRow = RowOf<typeof TARGET_ROW>;
 
@@ -139,7 +141,8 @@ export async function scopeTargets(db: DbOrTx, scope: Scope): Promise<TargetRow[
       case when pu.kind = 'office' then pu.id end as office_id, case when pu.kind = 'office' then pu.code end as office_code,
       tc.college_id as teacher_college_id, utc.code as teacher_college_code,
       case when t.cohort_id is not null then 'cohort:' || pg.code || '/' || gc.graduation_year
-        when t.employer_id is not null then 'employer:' || em.code end as target_label
+        when t.employer_id is not null then 'employer:' || em.code end as target_label,
+      ${formativeSql()} as formative
     from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms tm on tm.id = c.term_id
       left join sections s on s.id = t.section_id left join courses co on co.id = s.course_id
       left join college cc on cc.unit_id = co.unit_id
@@ -304,6 +307,7 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
       sectionId: t.section_id,
       teacherOfficeId: t.office_id,
       teacherCollegeId: t.teacher_college_id,
+      ...(t.formative ? { formative: true } : {}),
       totals,
       excludable: ascending(excludable),
       unscored,

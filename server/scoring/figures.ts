@@ -64,7 +64,7 @@ import { at } from "@/server/shared/indexed";
  * ICC(1) 0.16 do (limit about 0.75).
  *
  * Composites, per teacher per term and per school year, over the teacher's section targets of
- * that period: for each course type taught, each composite group's figure (policy.compositeOf:
+ * that period (not those of a formative campaign, TargetInput.formative): for each course type taught, each composite group's figure (policy.compositeOf:
  * mean, trimmed mean or EB score) pooled over the reported targets weighted by their n; the
  * course type's weight table applied with composite() (renormalised over the groups present,
  * missing ones flagged); several course types combined weighted by the valid n that counted
@@ -118,6 +118,11 @@ export type TargetInput = {
   sectionId: number | null;
   teacherOfficeId: number | null;
   teacherCollegeId: number | null;
+  /**
+   * Its campaign is of a formative kind (server/campaigns/kinds.ts FORMATIVE_KINDS, e.g. the
+   * mid-term feedback): its figures are computed like any other, but it enters no composite.
+   */
+  formative?: boolean;
   /** Scored totals (0–100), ascending. */
   totals: number[];
   /** The totals of the responses a rule set to "exclude" catches, ascending (a sub-multiset of totals). */
@@ -391,7 +396,9 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const compositeError = new Map<CompositeFigures, number | null>();
   const teacherTargets = targets.filter((f) => {
     const t = inputOf(f);
-    return t.teacherId !== null && t.sectionId !== null && (COMPOSITE_GROUPS as readonly string[]).includes(f.group);
+    return (
+      t.teacherId !== null && t.sectionId !== null && t.formative !== true && (COMPOSITE_GROUPS as readonly string[]).includes(f.group)
+    );
   });
   const periods = groupBy(teacherTargets, (f) => {
     const t = inputOf(f);

@@ -5,7 +5,7 @@ import { campaigns } from "@/db/schema";
 import { col, queryOne, queryRow, queryRows, type Executor } from "@/db/query";
 import { recordAudit } from "../kernel/audit";
 import { beijingDate, beijingDayEnd, beijingDayStart } from "../kernel/time";
-import { INSTRUMENT_KIND_FOR, type CampaignKind } from "../campaigns/kinds";
+import { INSTRUMENT_KIND_FOR, SECTION_KINDS, type CampaignKind } from "../campaigns/kinds";
 import { moveCampaign } from "../campaigns/states";
 import { instrumentFileSchema, type InstrumentFile } from "../instruments/format";
 import { parseTermCode } from "../imports/layouts";
@@ -64,9 +64,16 @@ const idOf = async (db: Executor, statement: SQL): Promise<number> => (await que
 /** The id of the row a lookup finds, or null. */
 const idOrNull = async (db: Executor, statement: SQL): Promise<number | null> => (await queryRow(db, ID, statement))?.id ?? null;
 
-/** A section's targets are an end-of-term campaign's; a cohort answered by students is a graduating survey, by alumni a tracking wave. */
-function kindOf(t: LongTarget): CampaignKind {
-  if (t.section !== "") return "end_of_term";
+/**
+ * A section's targets are an end-of-term campaign's, or a mid-term feedback's when its students
+ * answered the mid-term instrument (`versionKinds`: a version label's instrument kind); a cohort
+ * answered by students is a graduating survey, by alumni a tracking wave.
+ */
+function kindOf(t: LongTarget, versionKinds: ReadonlyMap<string, string>): CampaignKind {
+  if (t.section !== "") {
+    const student = t.groups.find((g) => g.group === "student");
+    return student && versionKinds.get(student.versionLabel) === INSTRUMENT_KIND_FOR.mid_term.student ? "mid_term" : "end_of_term";
+  }
   if (!t.target.startsWith("cohort:")) return "employer_tracking";
   return t.groups.some((g) => g.group === "student") ? "graduating_satisfaction" : "graduate_tracking";
 }
@@ -281,7 +288,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     const result: LoadResult = { campaigns: [], responses: 0 };
     const pending: { campaignId: number; name: string; responses: NewResponse[]; targets: number }[] = [];
     for (const [name, list] of byCampaign) {
-      const kinds = new Set(list.map(kindOf));
+      const kinds = new Set(list.map((t) => kindOf(t, versionKinds)));
       if (kinds.size > 1) {
         fail("mixedTargets", { campaign: name });
         continue;
@@ -291,7 +298,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       if (kind === undefined || first === undefined) continue; // a campaign is listed with its first target
       const termCode = first.term || (opts.mode === "create" ? (opts.defaultTerm ?? "") : "");
       const term = termCode ? await termId(termCode) : null;
-      if (kind === "end_of_term" && term === null) {
+      if (SECTION_KINDS.includes(kind) && term === null) {
         fail(termCode ? "termNotFound" : "termRequired", { campaign: name, term: termCode });
         continue;
       }

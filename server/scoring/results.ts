@@ -12,6 +12,7 @@ import type { InstrumentFile } from "../instruments/format";
 import { NA_VALUE } from "../instruments/format";
 import { messages } from "../i18n/messages";
 import { containsPattern, offsetOf, type Page } from "../kernel/paging";
+import { formativeSql } from "../campaigns/kinds";
 import { CAMPAIGN_SCHOOL_YEAR } from "./compute";
 import { COMPOSITE_GROUPS } from "./policy";
 import type { CompositeFigures, ReliabilityFigures, TargetFigures } from "./figures";
@@ -39,7 +40,8 @@ import { parseInput } from "../kernel/validate";
  * version: the reliability and norm groups of figures.ts lie within these), whose own
  * descriptive figures are final but those three wait (`pending`); a reliability group of such
  * classes; and every teacher composite of a term (or school year) in which an open campaign has
- * figures of teachers' sections (composites of one period are ranked against each other).
+ * figures of teachers' sections (composites of one period are ranked against each other), unless
+ * the campaign is formative (server/campaigns/kinds.ts FORMATIVE_KINDS: it enters no composite).
  * Decided when read, from the campaigns' states: closing a campaign makes its figures final at
  * once, without a recompute.
  */
@@ -64,7 +66,7 @@ async function openFigures(db: DbOrTx, policyId: number): Promise<OpenFigures> {
     },
     sql`
     select c.id as campaign_id, c.term_id, ${CAMPAIGN_SCHOOL_YEAR} as school_year, r.rater_group::text as rater_group, r.version_id,
-      bool_or(t.teacher_id is not null and t.section_id is not null) as teaching
+      bool_or(t.teacher_id is not null and t.section_id is not null) and not ${formativeSql()} as teaching
     from campaigns c left join terms tm on tm.id = c.term_id join campaign_targets t on t.campaign_id = c.id
       join target_results r on r.target_id = t.id and r.policy_id = ${policyId}
     where c.state = 'open' and r.n > 0
@@ -762,7 +764,8 @@ export async function listComposites(
 /**
  * A teacher's own results: every target of theirs in a published campaign under the policy
  * in force of its school year (figures only where reported; otherwise n and "too few"), and
- * their composites of the terms and years whose campaigns are all published. What is pooled
+ * their composites of the terms and years whose campaigns are all published (formative ones,
+ * which enter no composite, aside: FORMATIVE_KINDS). What is pooled
  * with an open campaign's figures (a target's EB score and percentile; the ranks and norm of a
  * period's composites) is left out until that campaign closes (`pending`), as are percentiles
  * and ranks below the policy's minimum reliability (figures.ts).
@@ -810,7 +813,7 @@ export async function myResults(db: DbOrTx, teacherId: number) {
     select tc.composite, tc.policy_id, tc.term_id, tm.code as term, tc.school_year, cur.version from teacher_composites tc join cur on cur.id = tc.policy_id left join terms tm on tm.id = tc.term_id
     where tc.teacher_id = ${teacherId} and not exists (
       select 1 from campaign_targets t join campaigns c on c.id = t.campaign_id left join terms t2 on t2.id = c.term_id
-      where t.teacher_id = ${teacherId} and c.state <> 'published' and c.state <> 'draft'
+      where t.teacher_id = ${teacherId} and c.state <> 'published' and c.state <> 'draft' and not ${formativeSql()}
         and (case when tc.term_id is null then t2.school_year = tc.school_year else c.term_id = tc.term_id end))
     order by tc.school_year desc, tm.code desc nulls first`,
   );

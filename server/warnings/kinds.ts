@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { col, queryRows } from "@/db/query";
 import type { OrderFigure, WarningEvidence } from "@/db/schema";
+import { formativeSql } from "../campaigns/kinds";
 import { compositeNSql, POLICIES_IN_FORCE } from "../improvement/figures";
 
 /**
@@ -93,8 +94,9 @@ const teacherHit = (
   figure: { figure: "teacher_composite", teacherId: r.teacher_id, termId: r.term_id, value: round(r.value), n: r.n, target: round(target) },
 });
 
-/** Section targets of the run's section campaigns that are closed or published. */
+/** Section targets of the run's section campaigns that are closed or published (not formative ones: FORMATIVE_KINDS). */
 const sectionTargets = sql`campaign_targets ct join campaigns c on c.id = ct.campaign_id and c.state in ('closed', 'published')
+  and not ${formativeSql()}
   join sections s on s.id = ct.section_id join courses co on co.id = s.course_id`;
 const sectionRow = {
   target_id: col.int,

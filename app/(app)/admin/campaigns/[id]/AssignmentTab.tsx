@@ -100,10 +100,8 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
       <Space wrap size="large">
         {detail.sectionKind && <Figure label={t("admin.assignment.sections")} value={s.sections} testid="fig-sections" />}
         <Figure label={t("admin.fields.targets")} value={s.targets} testid="fig-targets" />
-        {detail.campaign.kind === "end_of_term" && (
-          <Figure label={t("admin.assignment.students")} value={s.eligibleStudents} testid="fig-students" />
-        )}
-        {detail.campaign.kind === "end_of_term" && <Figure label={t("admin.assignment.rows")} value={s.eligibilityRows} />}
+        {detail.enrolmentKind && <Figure label={t("admin.assignment.students")} value={s.eligibleStudents} testid="fig-students" />}
+        {detail.enrolmentKind && <Figure label={t("admin.assignment.rows")} value={s.eligibilityRows} />}
         {detail.sectionKind && <Figure label={t("admin.assignment.observations")} value={s.observations} />}
       </Space>
       {byGroup.length > 0 && (
@@ -145,7 +143,7 @@ export function AssignmentTab({ detail }: { detail: Detail }) {
             ? [{ title: t("admin.assignment.sections"), dataIndex: "sections", align: "right" as const, render: num }]
             : []),
           { title: t("admin.fields.targets"), dataIndex: "targets", align: "right" as const, render: num },
-          ...(detail.campaign.kind === "end_of_term"
+          ...(detail.enrolmentKind
             ? [{ title: t("admin.assignment.students"), dataIndex: "eligibleStudents", align: "right" as const, render: num }]
             : []),
           ...(detail.sectionKind
