@@ -176,7 +176,7 @@ describe("recompute", () => {
     const flag = await policy();
     await recompute(db, flag, { trigger: "command" });
     let got = (await stored(flag.id)).get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
-    expect(got.quality).toEqual({ unscored: 0, straightLining: 2, allLowest: 1, excluded: 0, capExceeded: false });
+    expect(got.quality).toEqual({ unscored: 0, straightLining: 2, allLowest: 1, sparse: 0, excluded: 0, capExceeded: false });
     expect(got.valid.n).toBe(12);
 
     const exclude = await policy({ quality: { straightLining: "exclude", allLowest: "flag", maxExcludedShare: 0.2 } });
@@ -209,6 +209,49 @@ describe("recompute", () => {
       capExceeded: 1,
       straightLining: 5,
     });
+  });
+
+  it("too few answered (sparse): flagged below half of the scored items, not at half; off by default, excluded when the policy says so", async () => {
+    const file = fileOfGroup("student");
+    const r = rng(7);
+    // the first k items of a full response (a matrix row is an item of its own)
+    const firstItems = (a: Record<string, unknown>, k: number) => {
+      const out: Record<string, unknown> = {};
+      for (const it of file.items.slice(0, k)) {
+        const v = a[it.question];
+        if (it.row) {
+          const rows = (out[it.question] ?? {}) as Record<string, unknown>;
+          out[it.question] = { ...rows, [it.row]: (v as Record<string, unknown>)[it.row] };
+        } else out[it.question] = v;
+      }
+      return out;
+    };
+    const half = Math.ceil(file.items.length / 2);
+    const normal = Array.from({ length: 10 }, () => answersFor(file, 0.6, r));
+    const under = firstItems(answersFor(file, 0.6, r), half - 1); // fewer than half: flagged
+    const atHalf = firstItems(answersFor(file, 0.6, r), half); // half (or just over): not flagged
+    await respond(db, c, "CS101-01", "student", [...normal, under, atHalf]);
+    const key = `${targetOf(c, "CS101-01").id}|student`;
+    const byDefault = await policy();
+    await recompute(db, byDefault, { trigger: "command" });
+    let got = (await stored(byDefault.id)).get(key)!.stats;
+    expect(got.quality).toMatchObject({ sparse: 1, excluded: 0 });
+    expect(got.valid.n).toBe(12);
+
+    const exclude = await policy({ quality: { sparse: "exclude", maxExcludedShare: 0.2 } });
+    await recompute(db, exclude, { trigger: "command" });
+    got = (await stored(exclude.id)).get(key)!.stats;
+    expect(got.quality).toMatchObject({ sparse: 1, excluded: 1, capExceeded: false });
+    const totals = (list: Record<string, unknown>[]) => list.map((a) => scoreResponse(file, a)!.total!);
+    expect(got.valid).toEqual(
+      summarize(
+        totals([...normal, atHalf]).sort((x, y) => x - y),
+        await eligible("CS101-01"),
+      ),
+    );
+    expect(got.all.n).toBe(12);
+    const tallies = await talliesBothWays(db);
+    expect(tallies.stored).toEqual(tallies.expected);
   });
 
   it("a response with every item 'na' is unscored: counted apart, in no figure", async () => {

@@ -34,7 +34,22 @@ describe("quality rule registry", () => {
   });
 
   it("flags a response by every rule", () => {
-    expect(qualityFlags({ positions: [0, 0], places: [0, 0] })).toEqual({ straightLining: true, allLowest: true });
-    expect(qualityFlags({ positions: [4, 3], places: [1, 0.75] })).toEqual({ straightLining: false, allLowest: false });
+    expect(qualityFlags({ positions: [0, 0], places: [0, 0], items: 5 })).toEqual({ straightLining: true, allLowest: true, sparse: true });
+    expect(qualityFlags({ positions: [4, 3], places: [1, 0.75], items: 4 })).toEqual({
+      straightLining: false,
+      allLowest: false,
+      sparse: false,
+    });
+  });
+
+  it("sparse: fewer than half of the scored items answered, not half", () => {
+    const answered = (n: number, items: number) =>
+      qualityFlags({ positions: Array<number>(n).fill(1), places: Array<number>(n).fill(0.5), items }).sparse;
+    expect(answered(2, 4)).toBe(false); // exactly half
+    expect(answered(1, 4)).toBe(true);
+    expect(answered(3, 5)).toBe(false);
+    expect(answered(2, 5)).toBe(true); // 2 of 5 < 2.5
+    expect(answered(1, 1)).toBe(false);
+    expect(answered(0, 1)).toBe(true);
   });
 });

@@ -66,7 +66,7 @@ describe("scoreResponse", () => {
     expect(s.indicators.A!).toBeCloseTo(76, 10); // 0.5·80 + 0.5·72
     expect(s.indicators.B!).toBeCloseTo(75, 10); // (100 + 50)/2
     expect(s.total!).toBeCloseTo(75.6, 10); // 0.6·76 + 0.4·75 = 45.6 + 30
-    expect(s.flags).toEqual({ straightLining: false, allLowest: false });
+    expect(s.flags).toEqual({ straightLining: false, allLowest: false, sparse: false });
     // positions on each scale (lowest 0), the remarks are not an item
     expect(s.options).toEqual([3, 2, 3, 3, 1]);
   });
@@ -83,7 +83,7 @@ describe("scoreResponse", () => {
     expect(s.options).toEqual([5, null, 3, 3, null]);
     const none = scoreResponse(fixture(), {})!;
     expect(none.total).toBeNull();
-    expect(none.flags).toEqual({ straightLining: false, allLowest: false });
+    expect(none.flags).toEqual({ straightLining: false, allLowest: false, sparse: true });
   });
 
   it("another scale (outOf = 5) is the 百分制 score divided by 20", async () => {
@@ -95,18 +95,26 @@ describe("scoreResponse", () => {
   it("flags straight-lining and all-lowest; declined responses are not scored", () => {
     const top = scoreResponse(fixture(), { q1: 5, q2: 5, q3: 1, m: { r1: 4, r2: 4 } })!;
     expect(top.total).toBe(100);
-    expect(top.flags).toEqual({ straightLining: true, allLowest: false });
+    expect(top.flags).toEqual({ straightLining: true, allLowest: false, sparse: false });
     const low = scoreResponse(fixture(), { q1: 1, q2: 1, q3: 0.2, m: { r1: 1, r2: 1 } })!;
     // the lowest option earns its share of the full mark: 1/5, 0.2/1.0 → 20; 1/4 → 25
     expect(low.total!).toBeCloseTo(22, 10); // 0.6·20 + 0.4·25
-    expect(low.flags).toEqual({ straightLining: true, allLowest: true });
+    expect(low.flags).toEqual({ straightLining: true, allLowest: true, sparse: false });
     // straight-lining is the same place on every scale, not the same score: 4 of 5 and 3 of 4 differ
     expect(scoreResponse(fixture(), { q1: 5, m: { r1: 4 } })!.flags.straightLining).toBe(true);
     expect(scoreResponse(fixture(), { q1: 4, m: { r1: 3 } })!.flags.straightLining).toBe(false);
     // the same middle option everywhere is straight-lining, not all-lowest
-    expect(scoreResponse(fixture(), { q1: 3, q2: 3, q3: 0.6 })!.flags).toEqual({ straightLining: true, allLowest: false });
-    expect(scoreResponse(fixture(), { q1: 1 })!.flags).toEqual({ straightLining: false, allLowest: true });
+    expect(scoreResponse(fixture(), { q1: 3, q2: 3, q3: 0.6 })!.flags).toEqual({ straightLining: true, allLowest: false, sparse: false });
+    expect(scoreResponse(fixture(), { q1: 1 })!.flags).toEqual({ straightLining: false, allLowest: true, sparse: true });
     expect(scoreResponse(fixture(), {}, { declined: true })).toBeNull();
+  });
+
+  it("flags too few answered: fewer than half of the scored items, 'na' and left out counting as not answered", () => {
+    // the fixture has 5 scored items (q1, q2, q3, m/r1, m/r2): 3 answered is enough, 2 is not
+    expect(scoreResponse(fixture(), { q1: 4, q3: 0.8, m: { r1: 4 } })!.flags.sparse).toBe(false);
+    expect(scoreResponse(fixture(), { q1: 4, q3: 0.8 })!.flags.sparse).toBe(true);
+    expect(scoreResponse(fixture(), { q1: "na", q3: 0.8, m: { r1: 4 } })!.flags.sparse).toBe(true);
+    expect(scoreResponse(fixture(), { q1: 4, q2: 3, q3: 0.8, m: { r1: 4, r2: 2 } })!.flags.sparse).toBe(false);
   });
 
   it("refuses answers that are not on the scale", async () => {

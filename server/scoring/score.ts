@@ -246,6 +246,6 @@ export function scoreResponse(
     indicators,
     total,
     options: positions,
-    flags: qualityFlags({ positions: items.map((i) => i.position), places }),
+    flags: qualityFlags({ positions: items.map((i) => i.position), places, items: model.items.length }),
   };
 }

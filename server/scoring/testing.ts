@@ -218,10 +218,11 @@ export async function talliesBothWays(db: Db): Promise<{ expected: Tally[]; stor
       target_id: col.int,
       g: col.text,
       total: col.num.nullable,
-      options: col.array(col.int.nullable),
+      // as JSON: postgres.js reads the NULL elements of a smallint[] (items not answered) as NaN
+      options: col.json<(number | null)[]>(),
       quality_flags: col.int,
     },
-    sql`select target_id, rater_group::text as g, total, options, quality_flags from response_scores`,
+    sql`select target_id, rater_group::text as g, total, to_json(options) as options, quality_flags from response_scores`,
   );
   const m = new Map<string, { n: number; totals: number[]; words: bigint[] }>();
   for (const r of scores) {

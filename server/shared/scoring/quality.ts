@@ -17,12 +17,14 @@
 //
 // Completion times are not kept (by design, for anonymity), so there is no speeder rule.
 
-/** What a rule sees of one scored response: each answered item's option. */
+/** What a rule sees of one scored response: each answered item's option, and how many items it had. */
 export type RuleInput = {
   /** Per answered item (not "na"): the chosen option's position, 0 = lowest … k − 1. */
   positions: readonly number[];
   /** Per answered item: its relative place on its scale, position / (k − 1), 0 … 1. */
   places: readonly number[];
+  /** The scored items of the instrument version (answered or not; a matrix row counts as one). */
+  items: number;
 };
 
 export type QualityRule = {
@@ -57,7 +59,19 @@ const allLowest = defineRule({
   flags: ({ positions }) => positions.length >= 1 && positions.every((p) => p === 0),
 });
 
-export const QUALITY_RULES = [straightLining, allLowest] as const;
+/**
+ * 作答过少: fewer than half of the instrument's scored items answered ("无法评估" / "na" and
+ * items left out count as not answered). Off unless a policy turns it on: an instrument with
+ * many optional items would flag most of its responses.
+ */
+const sparse = defineRule({
+  id: "sparse",
+  bit: 4,
+  defaultAction: "off",
+  flags: ({ positions, items }) => positions.length * 2 < items,
+});
+
+export const QUALITY_RULES = [straightLining, allLowest, sparse] as const;
 
 export type QualityRuleId = (typeof QUALITY_RULES)[number]["id"];
 /** One value per rule (flags of a response, counts of a target, actions of a policy). */
