@@ -24,7 +24,9 @@ async function makeTarget(id: number): Promise<Target> {
   const rec = await generateTargetKey(id, SECRET);
   const sk = decryptTargetKey(rec.privateKeyEncrypted, id, SECRET, rec.publicKeySpki);
   const pk = importTargetPublicKey(rec.publicKeySpki);
-  const n = big(Buffer.from(pk.export({ format: "jwk" }).n!, "base64url"));
+  const { n: modulus } = pk.export({ format: "jwk" });
+  if (modulus === undefined) throw new Error("an RSA public key has a modulus n");
+  const n = big(Buffer.from(modulus, "base64url"));
   return { id, spki: rec.publicKeySpki, sk, pk, web: await importWebKey(rec.publicKeySpki), n };
 }
 

@@ -5,6 +5,7 @@ import { constants, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { one } from "@/db/query";
 import { spentTokens } from "@/db/schema";
 import { tokenHash } from "./blind";
 import { fromBase64, toBase64 } from "@/server/shared/anonymity/client";
@@ -20,7 +21,7 @@ let tA: number;
 
 /** The whole student side of issuance (all the person's targets at once, as required); the token for `targetId`. */
 async function tokenFor(personId: number, targetId: number): Promise<Token> {
-  return (await studentTokens(db, campaignId, personId)).find((t) => t.targetId === targetId)!;
+  return one((await studentTokens(db, campaignId, personId)).filter((t) => t.targetId === targetId));
 }
 
 const submission = (t: Token): SubmitInput => ({
@@ -39,7 +40,7 @@ describe("submit hot path", () => {
     submitTargetCache.clear();
     const c = await endOfTermCampaign(db, s);
     campaignId = c.id;
-    tA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
+    tA = one(c.targets.filter((t) => t.sectionId === s.secA.id)).id;
   });
 
   it("keeps a target once stored, then stores through it; a retry is still a duplicate", async () => {

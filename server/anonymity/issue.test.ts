@@ -12,7 +12,8 @@ import { issueTokens, type IssueResult } from "./issue";
 import { decryptTargetKey } from "./keys";
 import { ensureTargetKeys, publicKeysFor } from "./targetkeys";
 import { expectDomainError } from "../test/errors";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
+import { one } from "@/db/query";
 
 let db: Db;
 let s: School;
@@ -25,8 +26,8 @@ beforeEach(async () => {
   ({ db, s } = await freshSchool());
   const c = await endOfTermCampaign(db, s);
   campaignId = c.id;
-  tA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
-  tB = c.targets.find((t) => t.sectionId === s.secB.id)!.id;
+  tA = one(c.targets.filter((t) => t.sectionId === s.secA.id)).id;
+  tB = one(c.targets.filter((t) => t.sectionId === s.secB.id)).id;
 });
 
 /** The browser's side: a token per target, blinded with the target's published key. */
@@ -34,7 +35,7 @@ async function prepare(targetIds: number[]) {
   const keys = await publicKeysFor(db, targetIds);
   return Promise.all(
     targetIds.map(async (targetId) => {
-      const pk = keys.get(targetId)!;
+      const pk = atKey(keys, targetId);
       const token = prepareToken();
       const { blindedMsg, inv } = await blindToken(pk, token);
       return { targetId, pk, token, blindedMsg, inv };
@@ -75,7 +76,7 @@ describe("target keys", () => {
     for (const k of before) expect(decryptTargetKey(k.privateKey, k.targetId, SECRET, k.publicKey).type).toBe("private");
     const pks = await publicKeysFor(db, [tA, tB, tA, 999_999]);
     expect([...pks.keys()].sort()).toEqual([tA, tB].sort());
-    expect(pks.get(tA)).toBe(before.find((k) => k.targetId === tA)!.publicKey);
+    expect(pks.get(tA)).toBe(one(before.filter((k) => k.targetId === tA)).publicKey);
     expect((await publicKeysFor(db, [])).size).toBe(0);
   });
 
@@ -93,7 +94,7 @@ describe("issueTokens", () => {
     const res = await issueTokens(db, request(s.people.studentB.id, prepared), DURING, SECRET);
     const tokens = await finalize(prepared, res); // throws unless each verifies under the published key
     const pks = await publicKeysFor(db, [tA, tB]);
-    for (const t of tokens) expect(verifyToken(pks.get(t.targetId)!, t.token, t.signature)).toBe(true);
+    for (const t of tokens) expect(verifyToken(atKey(pks, t.targetId), t.token, t.signature)).toBe(true);
     expect(await issuedDays()).toEqual([`${tA}/${s.people.studentB.id}/2026-12-28`, `${tB}/${s.people.studentB.id}/2026-12-28`].sort());
   });
 

@@ -13,6 +13,7 @@ import { fromBase64, toBase64 } from "@/server/shared/anonymity/client";
 import { decryptTargetKey, type Secret } from "./keys";
 import type { GroupKey } from "../i18n/messages";
 import { idSchema } from "../kernel/ids";
+import { atKey } from "@/server/shared/indexed";
 
 /** At most this many targets in one request (a student has a handful of sections). */
 export const MAX_ISSUE_TARGETS = 100;
@@ -161,7 +162,7 @@ async function loadKeys(tx: DbOrTx, targetIds: readonly number[]): Promise<Map<n
 /** Blind-signs each message with its target's key (a bad message: invalidBlindedMessage, which rolls back). */
 function signAll(keyOf: Map<number, KeyRow>, blinded: readonly Decoded[], secret: Secret) {
   return blinded.map((b) => {
-    const k = keyOf.get(b.targetId)!;
+    const k = atKey(keyOf, b.targetId);
     const sk = decryptTargetKey(k.private_key, b.targetId, secret, k.public_key); // once per target per request
     try {
       return { targetId: b.targetId, blindSig: toBase64(blindSign(sk, b.message)) };

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, responses, responseScores } from "@/db/schema";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { responseRates } from "../campaigns/rates";
 import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
@@ -21,8 +21,8 @@ let tB: number;
 beforeEach(async () => {
   ({ db, s } = await freshSchool());
   eot = await endOfTermCampaign(db, s);
-  tA = eot.targets.find((t) => t.sectionId === s.secA.id)!.id;
-  tB = eot.targets.find((t) => t.sectionId === s.secB.id)!.id;
+  tA = one(eot.targets.filter((t) => t.sectionId === s.secA.id)).id;
+  tB = one(eot.targets.filter((t) => t.sectionId === s.secB.id)).id;
 });
 
 const sealedRows = async () =>
@@ -51,8 +51,8 @@ describe("sealed pool", () => {
 
   it("while the campaign runs the database holds spent tokens and sealed boxes, no answers; the close stores them with their scores", async () => {
     const own = await studentTokens(db, eot.id, s.people.studentB.id);
-    const a = own.find((t) => t.targetId === tA)!;
-    const b = own.find((t) => t.targetId === tB)!;
+    const a = one(own.filter((t) => t.targetId === tA));
+    const b = one(own.filter((t) => t.targetId === tB));
     const c = at(await studentTokens(db, eot.id, s.people.studentA.id), 0);
     await submit(db, a, { q1: 5 });
     await submit(db, b, { declined: true });
@@ -92,7 +92,7 @@ describe("sealed pool", () => {
     );
     // Scores of the answered ones (declined have none), as if stored at submission.
     const scores = await db.select().from(responseScores);
-    expect(scores.map((x) => x.total).sort((x, y) => x! - y!)).toEqual([20, 100]);
+    expect(scores.map((x) => x.total).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([20, 100]);
     const after = await responseRates(db, eot.id, "section");
     expect(after.total).toMatchObject({ eligible: 3, answered: 2, declined: 1 });
   });

@@ -25,6 +25,7 @@ import { beijingDate } from "../kernel/time";
 import { commentKeysOf, storeComments, takeComments, type NewComment } from "../comments/store";
 import { scoreColumnsOf, scoreForVersion, SCORE_COLUMNS, scoreValues, type StoredScore } from "../scoring/store";
 import type { Secret } from "./keys";
+import { atKey } from "@/server/shared/indexed";
 
 const FORMAT = "p1";
 const IV_BYTES = 12;
@@ -159,9 +160,13 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
       );
       const part: { x: Sealed; id: string; score: StoredScore | null; comments: NewComment[] }[] = [];
       for (const boxId of batch) {
-        const x = unseal(boxes.get(boxId)!, campaignId, secret);
-        if (!keysOf.has(x.versionId)) keysOf.set(x.versionId, await commentKeysOf(tx, x.versionId));
-        const taken = takeComments(keysOf.get(x.versionId)!, x.answers);
+        const x = unseal(atKey(boxes, boxId), campaignId, secret);
+        let keys = keysOf.get(x.versionId);
+        if (keys === undefined) {
+          keys = await commentKeysOf(tx, x.versionId);
+          keysOf.set(x.versionId, keys);
+        }
+        const taken = takeComments(keys, x.answers);
         x.answers = taken.answers;
         const own = x.declined ? [] : taken.comments.map((c) => ({ ...c, targetId: x.targetId, raterGroup: x.raterGroup }));
         part.push({ x, id: randomUUID(), score: await scoreForVersion(tx, x.versionId, x.answers, x.declined), comments: own });
@@ -170,7 +175,7 @@ export async function flushPool(db: DbOrTx, campaignId: number, secret: Secret, 
         ({ x, id }) => sql`(${id}::uuid, ${x.targetId}::int, ${x.raterGroup}::rater_group, ${x.versionId}::int,
         ${JSON.stringify(x.answers)}::jsonb, ${x.declined}::boolean, ${storedTokenHash(secret, x.hash)}::text)`,
       );
-      const scores = part.filter((p) => p.score !== null).map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
+      const scores = part.flatMap(({ id, score }) => (score === null ? [] : [sql`(${id}::uuid, ${scoreValues(score)})`]));
       const inserted = await queryRows(
         tx,
         { id: col.text },

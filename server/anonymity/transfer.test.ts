@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { mergeRecords, openBundle, parseTransferCode, sealBundle, transferCode } from "@/app/_components/respond/transfer";
 import type { TokenRecord } from "@/app/_components/respond/tokenStore";
-import { col, queryRows, queryValue } from "@/db/query";
+import { col, one, queryRows, queryValue } from "@/db/query";
 import { closeCampaign } from "../campaigns/campaigns";
 import { DURING, LATER, SECRET, endOfTermCampaign, studentTokens, submit } from "../test/collection";
 import { freshSchool, type School } from "../test/fixtures";
@@ -42,7 +42,7 @@ describe("token transfer", () => {
     expect(stored).not.toContain(key);
 
     const code = transferCode(id, key);
-    const parsed = parseTransferCode(` ${code.slice(0, 30)}\n${code.slice(30)} `)!;
+    const parsed = parseTransferCode(` ${code.slice(0, 30)}\n${code.slice(30)} `);
     expect(parsed).toEqual({ id, key });
     expect(parseTransferCode(`https://pj.example.edu.cn/home#transfer=${code}`)).toEqual({ id, key });
     expect(parseTransferCode("not a code")).toBeNull();
@@ -62,12 +62,9 @@ describe("token transfer", () => {
 
     // Both devices hold the tokens: the first to send stores, the other gets "duplicate".
     expect(await submit(db, at(toks, 0))).toEqual({ status: "stored" });
-    expect(
-      await submit(
-        db,
-        (await openBundle(got.ciphertext, key)).find((r) => r.targetId === at(toks, 0).targetId)!,
-      ),
-    ).toEqual({ status: "duplicate" });
+    expect(await submit(db, one((await openBundle(got.ciphertext, key)).filter((r) => r.targetId === at(toks, 0).targetId)))).toEqual({
+      status: "duplicate",
+    });
     await closeCampaign(db, eot.id, LATER, null, SECRET);
     expect(await queryValue(db, col.int, sql`select count(*)::int as n from responses`)).toBe(1);
   });
