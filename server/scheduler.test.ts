@@ -109,7 +109,8 @@ describe("the scheduler on several nodes", () => {
       for (const n of nodes) n.kill("SIGTERM");
       await Promise.all(exited);
       const rounds = outputs.map((o) => {
-        const m = /led (\d+) skipped (\d+)/.exec(o)!;
+        const m = /led (\d+) skipped (\d+)/.exec(o);
+        if (m === null) throw new Error(`a node's output without its rounds: ${o}`);
         return [Number(at(m, 1)), Number(at(m, 2))] as const;
       });
       console.log(`rounds per node (led, skipped): ${JSON.stringify(rounds)}`);
