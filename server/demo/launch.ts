@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import readline from "node:readline";
 import { startingHandler } from "./page";
-import { Progress, type Snapshot } from "./progress";
+import { Progress, stepOf, type Snapshot, type StepKey } from "./progress";
 import { sourcesHash } from "./sources";
 
 const root = process.cwd();
@@ -207,8 +207,10 @@ async function main(): Promise<number> {
   progress.ready(Date.now());
   clearInterval(ticker);
   const s = progress.snapshot(Date.now());
-  const took = (key: string) => s.steps.find((x) => x.key === key)!;
-  const secs = (k: string) => (took(k).seconds === null ? "—" : `${Math.round(took(k).seconds!)} s`);
+  const secs = (k: StepKey) => {
+    const { seconds } = stepOf(s, k);
+    return seconds === null ? "—" : `${Math.round(seconds)} s`;
+  };
   const accounts = prepareLines.findIndex((l) => l.startsWith("Demo accounts"));
   if (accounts >= 0)
     say(

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createTranslator } from "next-intl";
 import { LOCALE_COOKIE, startingMessages, toLocale, type Locale } from "../i18n/messages";
-import { STEP_KEYS, type Snapshot } from "./progress";
+import { STEP_KEYS, stepOf, type Snapshot } from "./progress";
 
 /**
  * What answers on the app's port while `npm run demo` prepares the data and builds the app
@@ -58,7 +58,7 @@ export function startingPage(s: Snapshot, locale: Locale, nonce: string): string
         ? t("elapsedOnly", { elapsed: s.elapsedS.toFixed(0) })
         : t("elapsed", { elapsed: s.elapsedS.toFixed(0), remaining: String(s.remainingS) });
   const steps = STEP_KEYS.map((key) => {
-    const st = s.steps.find((x) => x.key === key)!;
+    const st = stepOf(s, key);
     const detail = st.detail === "unchanged" ? t("unchanged") : (st.detail ?? "");
     return (
       `<li data-step="${key}" data-state="${st.state}"><span class="icon" aria-hidden="true">${ICON[st.state]}</span>` +

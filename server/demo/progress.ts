@@ -13,7 +13,7 @@
  * start, and the percentage is elapsed / (elapsed + remaining): an estimate, said to be one
  * ("约"), that reaches 100 % only when the sign-in page answers.
  */
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 export const STEP_KEYS = ["database", "demo", "compile", "pages", "finalize", "start"] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
@@ -43,6 +43,13 @@ export type Snapshot = {
   steps: { key: StepKey; state: StepState; seconds: number | null; detail: string | null }[];
   error: string | null;
 };
+
+/** A step of a snapshot, which has every step (STEP_KEYS). */
+export function stepOf(s: Snapshot, key: StepKey): Snapshot["steps"][number] {
+  const step = s.steps.find((x) => x.key === key);
+  if (step === undefined) throw new RangeError(`the snapshot has no step ${key}`);
+  return step;
+}
 
 /**
  * The demo's data steps, told apart by the lines `server/cli.ts prepare` prints (server/setup.ts
@@ -82,8 +89,13 @@ export class Progress {
     for (const key of STEP_KEYS) this.steps.set(key, { key, state: "waiting", startedAt: null, endedAt: null, detail: null });
   }
 
+  /** A step's state: the constructor sets one for every key. */
+  private step(key: StepKey): Step {
+    return atKey(this.steps, key);
+  }
+
   private begin(key: StepKey, now: number) {
-    const s = this.steps.get(key)!;
+    const s = this.step(key);
     if (s.state !== "waiting") return;
     // steps of one job run in order: starting one ends the ones before it
     for (const k of STEP_KEYS) {
@@ -95,7 +107,7 @@ export class Progress {
   }
 
   private end(key: StepKey, now: number, state: StepState = "done") {
-    const s = this.steps.get(key)!;
+    const s = this.step(key);
     if (s.state === "done" || s.state === "skipped" || s.state === "failed") return;
     if (s.startedAt === null) s.startedAt = now;
     s.state = state;
@@ -109,7 +121,7 @@ export class Progress {
       if (!hit) continue;
       this.begin(m.step, now);
       if (m.step === "demo") this.demoPart = Math.max(this.demoPart, m.part);
-      if (m.detail) this.steps.get(m.step)!.detail = m.detail(hit);
+      if (m.detail) this.step(m.step).detail = m.detail(hit);
       return true;
     }
     return false;
@@ -119,7 +131,7 @@ export class Progress {
   dataDone(ok: boolean, now: number, error?: string) {
     if (!ok) return this.fail(["database", "demo"], now, error ?? "database");
     this.end("database", now);
-    const demo = this.steps.get("demo")!;
+    const demo = this.step("demo");
     this.end("demo", now, demo.state === "waiting" ? "skipped" : "done");
     demo.detail = null; // what it was doing last is done
   }
@@ -130,7 +142,7 @@ export class Progress {
       const hit = line.match(m.re);
       if (!hit) continue;
       this.begin(m.step, now);
-      if (m.detail) this.steps.get(m.step)!.detail = m.detail(hit);
+      if (m.detail) this.step(m.step).detail = m.detail(hit);
       if (m.end) this.end(m.step, now);
       return true;
     }
@@ -146,7 +158,7 @@ export class Progress {
   buildSkipped(now: number, detail: string) {
     for (const k of ["compile", "pages", "finalize"] as const) {
       this.end(k, now, "skipped");
-      this.steps.get(k)!.detail = detail;
+      this.step(k).detail = detail;
     }
   }
 
@@ -160,7 +172,7 @@ export class Progress {
   }
 
   private fail(keys: StepKey[], now: number, error: string) {
-    const running = keys.find((k) => this.steps.get(k)!.state === "running") ?? at(keys, 0);
+    const running = keys.find((k) => this.step(k).state === "running") ?? at(keys, 0);
     this.end(running, now, "failed");
     this.error = error;
   }
@@ -185,20 +197,20 @@ export class Progress {
   private left(s: Step, now: number): number {
     const typical = this.expected[s.key] * this.pace();
     if (s.state === "done" || s.state === "skipped" || s.state === "failed") return 0;
-    if (s.state === "waiting") return typical;
+    if (s.state === "waiting" || s.startedAt === null) return typical;
     if (s.key === "demo") return Math.max(typical * (1 - this.demoPart), typical * 0.05);
-    return Math.max(typical - (now - s.startedAt!) / 1000, typical * 0.05);
+    return Math.max(typical - (now - s.startedAt) / 1000, typical * 0.05);
   }
 
   snapshot(now: number): Snapshot {
-    const steps = STEP_KEYS.map((k) => this.steps.get(k)!);
+    const steps = STEP_KEYS.map((k) => this.step(k));
     const elapsedS = ((this.readyAt ?? now) - this.startedAt) / 1000;
     const seconds = (s: Step) => (s.startedAt === null ? null : ((s.endedAt ?? now) - s.startedAt) / 1000);
     const out = steps.map((s) => ({ key: s.key, state: s.state, seconds: seconds(s), detail: s.detail }));
     if (this.error !== null) return { state: "failed", percent: 0, elapsedS, remainingS: null, steps: out, error: this.error };
     if (this.readyAt !== null) return { state: "ready", percent: 100, elapsedS, remainingS: null, steps: out, error: null };
     const job = (j: Job) => steps.filter((s) => JOB_OF[s.key] === j).reduce((a, s) => a + this.left(s, now), 0);
-    const remainingS = Math.max(job("data"), job("build")) + this.left(this.steps.get("start")!, now);
+    const remainingS = Math.max(job("data"), job("build")) + this.left(this.step("start"), now);
     const percent = Math.min(99, Math.floor((elapsedS / (elapsedS + remainingS)) * 100));
     return { state: "running", percent, elapsedS, remainingS: Math.ceil(remainingS), steps: out, error: null };
   }

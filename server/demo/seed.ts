@@ -30,7 +30,7 @@ import {
   type Role,
 } from "@/db/schema";
 import { hashPassword } from "../auth/password";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 export const DEMO_VERSION = 1;
 export const DEMO_MARKER_KEY = "demo_seed";
@@ -129,7 +129,8 @@ const SURNAMES: [string, string, number][] = (
 )
   .split(" ")
   .map((s) => {
-    const m = /^(\p{Script=Han}+)([a-z]+)(\d+)$/u.exec(s)!;
+    const m = /^(\p{Script=Han}+)([a-z]+)(\d+)$/u.exec(s);
+    if (m === null) throw new Error(`not a surname entry (characters, pinyin, weight): ${s}`);
     return [at(m, 1), at(m, 2), Number(m[3])];
   });
 const SURNAME_TOTAL = SURNAMES.reduce((s, [, , w]) => s + w, 0);
@@ -962,21 +963,21 @@ function buildPlan(): Plan {
     grant(number, "teacher");
     grant(number, "leader", c.code);
     deans.set(c.code, number);
-    pools.get(at(c.offices, 0).code)!.push(number); // deans teach too
+    atKey(pools, at(c.offices, 0).code).push(number); // deans teach too
   }
   // School supervisors: senior professors, the 2nd teacher of the first office of the
   // four programme colleges. Unit supervisors: the 3rd teacher of each unit's first office.
   for (const c of COLLEGES.slice(0, 4)) {
-    const number = `T${pad(firstOfOffice.get(at(c.offices, 0).code)! + 1, 4)}`;
-    byNumber.get(number)!.title = "教授";
+    const number = `T${pad(atKey(firstOfOffice, at(c.offices, 0).code) + 1, 4)}`;
+    atKey(byNumber, number).title = "教授";
     grant(number, "supervisor");
   }
   for (const c of COLLEGES) {
-    const number = `T${pad(firstOfOffice.get(at(c.offices, 0).code)! + 2, 4)}`;
-    byNumber.get(number)!.title = rng() < 0.5 ? "教授" : "副教授";
+    const number = `T${pad(atKey(firstOfOffice, at(c.offices, 0).code) + 2, 4)}`;
+    atKey(byNumber, number).title = rng() < 0.5 ? "教授" : "副教授";
     grant(number, "supervisor", c.code);
   }
-  byNumber.get(DEMO_ACCOUNTS.teacher)!.title = "讲师";
+  atKey(byNumber, DEMO_ACCOUNTS.teacher).title = "讲师";
 
   // School leaders, administrators.
   for (const number of ["L0001", "L0002"]) {
@@ -1074,8 +1075,9 @@ function buildPlan(): Plan {
   const isBusy = (term: string, slot: string, key: string) => busy.get(`${term}|${slot}`)?.has(key) ?? false;
   const markBusy = (term: string, slot: string, key: string) => {
     const k = `${term}|${slot}`;
-    if (!busy.has(k)) busy.set(k, new Set());
-    busy.get(k)!.add(key);
+    let taken = busy.get(k);
+    if (taken === undefined) busy.set(k, (taken = new Set()));
+    taken.add(key);
   };
   const leastLoaded = (pool: string[], except: string[] = []) => {
     const candidates = pool.filter((n) => !except.includes(n));
@@ -1097,7 +1099,7 @@ function buildPlan(): Plan {
     coChance: number;
     lead?: string;
   }) {
-    const pool = pools.get(o.office)!;
+    const pool = atKey(pools, o.office);
     const lead = o.lead ?? leastLoaded(pool);
     const teachers = [lead];
     if (rng() < o.coChance && pool.length > 1) teachers.push(leastLoaded(pool, [lead]));
@@ -1119,7 +1121,7 @@ function buildPlan(): Plan {
           ? o.group.prog.cat === "me"
             ? "工程训练中心"
             : "实验楼"
-          : (buildingOf.get(o.course.unit) ?? buildingOf.get(o.group.prog.college)!);
+          : (buildingOf.get(o.course.unit) ?? atKey(buildingOf, o.group.prog.college));
       const big = o.students.length > 70;
       do {
         room = `${building}-${big ? 1 : int(rng, 2, 5)}${pad(int(rng, 1, big ? 8 : 20), 2)}`;
@@ -1155,7 +1157,7 @@ function buildPlan(): Plan {
     for (const term of ["current", "previous"] as const) {
       for (const gspec of GENERAL) {
         if (gspec.term !== term || gspec.admission !== grp.intake || !gspec.cats.includes(grp.prog.cat)) continue;
-        const course = courseByCode.get(gspec.code)!;
+        const course = atKey(courseByCode, gspec.code);
         const termCode = DEMO_TERMS[term];
         const office = gspec.office ?? grp.prog.office;
         if (gspec.perClass) {
@@ -1170,7 +1172,7 @@ function buildPlan(): Plan {
     // The programme's own courses of this year.
     const own = grp.prog.courses.filter((c) => c.grade === grp.grade);
     for (const c of own.filter((x) => x.type !== "elective")) {
-      const course = courseByCode.get(c.code)!;
+      const course = atKey(courseByCode, c.code);
       const base = { term: DEMO_TERMS.current, course, office: grp.prog.office, group: grp, coChance: 0.12 };
       if (c.perClass) {
         grp.classes.forEach((members, ci) => addSection({ ...base, name: at(grp.classNames, ci), students: members }));
@@ -1186,19 +1188,19 @@ function buildPlan(): Plan {
       for (const number of everyone) {
         const k = grp.grade === 3 ? (rng() < 0.15 ? 2 : 1) : rng() < 0.3 ? 3 : 2;
         const order = electives
-          .map((e) => ({ code: e.code, w: chosen.get(e.code)!.length + rng() * 4 }))
+          .map((e) => ({ code: e.code, w: atKey(chosen, e.code).length + rng() * 4 }))
           .sort((a, b) => a.w - b.w)
           .slice(0, k);
-        for (const o of order) chosen.get(o.code)!.push(number);
+        for (const o of order) atKey(chosen, o.code).push(number);
       }
       for (const e of electives) {
         addSection({
           term: DEMO_TERMS.current,
-          course: courseByCode.get(e.code)!,
+          course: atKey(courseByCode, e.code),
           office: grp.prog.office,
           group: grp,
           name: `${grp.prog.short}${grp.intake}级`,
-          students: chosen.get(e.code)!,
+          students: atKey(chosen, e.code),
           coChance: 0.12,
         });
       }
@@ -1264,9 +1266,9 @@ function buildPlan(): Plan {
     const level = role === "supervisor" || role === "leader" ? (scopeUnit ? "（学院）" : "（校级）") : "";
     const levelEn = role === "supervisor" || role === "leader" ? (scopeUnit ? " (college)" : " (school)") : "";
     const scope = scopeUnit
-      ? unitName.get(scopeUnit)!
+      ? atKey(unitName, scopeUnit)
       : role === "student" || role === "info_officer" || role === "teacher"
-        ? unitName.get(p.unit)! + (p.className ? ` ${p.className}` : "")
+        ? atKey(unitName, p.unit) + (p.className ? ` ${p.className}` : "")
         : SCHOOL.name;
     return {
       key,
@@ -1422,7 +1424,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
             name: u.name,
             nameEn: u.nameEn,
             kind: u.kind,
-            parentId: u.parent ? unitId.get(u.parent)! : null,
+            parentId: u.parent ? atKey(unitId, u.parent) : null,
           })),
         )
         .returning({ id: units.id, code: units.code });
@@ -1436,7 +1438,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
           code: p.code,
           name: p.name,
           nameEn: p.nameEn,
-          unitId: unitId.get(p.college)!,
+          unitId: atKey(unitId, p.college),
         })),
       )
       .returning({ id: programmes.id, code: programmes.code });
@@ -1453,8 +1455,8 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
             code: c.code,
             name: c.name,
             nameEn: c.nameEn,
-            unitId: unitId.get(c.unit)!,
-            programmeId: c.programme ? programmeId.get(c.programme)! : null,
+            unitId: atKey(unitId, c.unit),
+            programmeId: c.programme ? atKey(programmeId, c.programme) : null,
             type: c.type,
             credits: c.credits.toFixed(1),
             hours: c.hours,
@@ -1474,8 +1476,8 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
             nameEn: p.nameEn,
             kind: p.kind,
             gender: p.gender,
-            unitId: unitId.get(p.unit)!,
-            programmeId: p.programme ? programmeId.get(p.programme)! : null,
+            unitId: atKey(unitId, p.unit),
+            programmeId: p.programme ? atKey(programmeId, p.programme) : null,
             className: p.className,
             admissionYear: p.admissionYear,
             title: p.title,
@@ -1491,9 +1493,9 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
     await eachChunk(plan.grants, (chunk) =>
       tx.insert(roleGrants).values(
         chunk.map((g) => ({
-          personId: personId.get(g.number)!,
+          personId: atKey(personId, g.number),
           role: g.role,
-          unitId: g.unit ? unitId.get(g.unit)! : null,
+          unitId: g.unit ? atKey(unitId, g.unit) : null,
         })),
       ),
     );
@@ -1504,8 +1506,8 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
         .values(
           chunk.map((s) => ({
             code: s.code,
-            termId: termId.get(s.term)!,
-            courseId: courseId.get(s.course)!,
+            termId: atKey(termId, s.term),
+            courseId: atKey(courseId, s.course),
             name: s.name,
             schedule: s.schedule,
             capacity: s.capacity,
@@ -1514,13 +1516,13 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
         .returning({ id: sections.id, termId: sections.termId, code: sections.code }),
     );
     const sectionId = new Map(sectionIns.map((r) => [`${r.termId}|${r.code}`, r.id]));
-    const sid = (s: SectionPlan) => sectionId.get(`${termId.get(s.term)!}|${s.code}`)!;
+    const sid = (s: SectionPlan) => atKey(sectionId, `${atKey(termId, s.term)}|${s.code}`);
 
     await eachChunk(
       plan.sections.flatMap((s) =>
         s.teachers.map((t) => ({
           sectionId: sid(s),
-          personId: personId.get(t.number)!,
+          personId: atKey(personId, t.number),
           role: t.role,
           share: t.share,
         })),
@@ -1528,7 +1530,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
       (chunk) => tx.insert(sectionTeachers).values(chunk),
     );
     await eachChunk(
-      plan.sections.flatMap((s) => s.students.map((n) => ({ sectionId: sid(s), personId: personId.get(n)! }))),
+      plan.sections.flatMap((s) => s.students.map((n) => ({ sectionId: sid(s), personId: atKey(personId, n) }))),
       (chunk) => tx.insert(enrolments).values(chunk),
     );
 
@@ -1536,7 +1538,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
       .insert(graduateCohorts)
       .values(
         plan.cohorts.map((c) => ({
-          programmeId: programmeId.get(c.programme)!,
+          programmeId: atKey(programmeId, c.programme),
           graduationYear: c.year,
         })),
       )
@@ -1545,7 +1547,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
     await eachChunk(
       plan.cohorts.flatMap((c) =>
         c.alumni.map((a) => ({
-          cohortId: cohortId.get(`${programmeId.get(c.programme)!}|${c.year}`)!,
+          cohortId: atKey(cohortId, `${atKey(programmeId, c.programme)}|${c.year}`),
           ...a,
         })),
       ),
@@ -1567,7 +1569,7 @@ export async function seedDemo(db: DbOrTx, opts: { log: (line: string) => void; 
     await tx.insert(employerContacts).values(
       plan.employers.flatMap((e) =>
         e.contacts.map((c) => ({
-          employerId: employerId.get(e.code)!,
+          employerId: atKey(employerId, e.code),
           ...c,
         })),
       ),
