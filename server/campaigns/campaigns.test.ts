@@ -339,10 +339,10 @@ describe("generateAssignments (end of term)", () => {
       ["B", 1, 1, 1, 0],
     ]);
     const withdrawn = await db.select().from(eligibility).where(eq(eligibility.personId, x.student3.id));
-    expect(withdrawn.map((e) => e.targetId)).toEqual([targets.find((t) => t.sectionId === x.secA3.id)!.id]);
+    expect(withdrawn.map((e) => e.targetId)).toEqual([one(targets.filter((t) => t.sectionId === x.secA3.id)).id]);
     const self = await db.select().from(eligibility).where(eq(eligibility.personId, x.teacherA2.id));
     expect(self).toEqual([
-      expect.objectContaining({ raterGroup: "self", targetId: targets.find((t) => t.teacherId === x.teacherA2.id)!.id }),
+      expect.objectContaining({ raterGroup: "self", targetId: one(targets.filter((t) => t.teacherId === x.teacherA2.id)).id }),
     ]);
   });
 

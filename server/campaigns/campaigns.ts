@@ -168,8 +168,8 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
     termId = t.id;
   } else if (input.termId != null) throw bad("termNotAllowed");
 
+  const cohorts = input.cohorts ?? [];
   if (input.kind === "graduate_tracking") {
-    const cohorts = input.cohorts ?? [];
     if (cohorts.length === 0) throw bad("cohortsRequired");
     if (new Set(cohorts.map((c) => c.graduationYear)).size !== cohorts.length) throw bad("duplicateCohortYear");
     for (const c of cohorts) {
@@ -231,7 +231,7 @@ export async function createCampaign(db: DbOrTx, actor: SessionUser, raw: Create
     await tx.insert(campaignInstruments).values(input.instruments.map((i) => ({ campaignId: c.id, ...i })));
     if (input.kind === "graduate_tracking") {
       await tx.insert(campaignCohorts).values(
-        input.cohorts!.map((k) => ({
+        cohorts.map((k) => ({
           campaignId: c.id,
           graduationYear: k.graduationYear,
           offsetYears: String(k.offsetYears),

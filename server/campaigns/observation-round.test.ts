@@ -81,7 +81,7 @@ beforeEach(async () => {
     .select({ id: campaignTargets.id, sectionId: campaignTargets.sectionId, teacherId: campaignTargets.teacherId })
     .from(campaignTargets)
     .where(eq(campaignTargets.campaignId, c.id));
-  const target = (section: number, teacher: number) => targets.find((t) => t.sectionId === section && t.teacherId === teacher)!.id;
+  const target = (section: number, teacher: number) => one(targets.filter((t) => t.sectionId === section && t.teacherId === teacher)).id;
   const rows = await db
     .insert(observationAssignments)
     .values([

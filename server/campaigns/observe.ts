@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { campaignTargets, observationAssignments, units } from "@/db/schema";
 import { col, queryRows, one } from "@/db/query";
+import { atKey } from "@/server/shared/indexed";
 import { DomainError } from "../kernel/errors";
 import { generateOptionsInput, syncSectionTargets } from "./assign";
 import { parseInput } from "../kernel/validate";
@@ -92,7 +93,10 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       return out;
     };
     const collegeOf = (id: number | null) =>
-      ancestors(id).find((a) => byId.get(a)!.kind === "college" || byId.get(a)!.kind === "department") ?? null;
+      ancestors(id).find((a) => {
+        const { kind } = atKey(byId, a);
+        return kind === "college" || kind === "department";
+      }) ?? null;
 
     const sectionRows = await queryRows(
       tx,
@@ -121,8 +125,9 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     const teachersOf = new Map<number, { person: number; unit: number | null }[]>();
     for (const r of teacherRows) {
       const sid = r.section_id;
-      if (!teachersOf.has(sid)) teachersOf.set(sid, []);
-      teachersOf.get(sid)!.push({ person: r.person_id, unit: r.unit_id });
+      let teachers = teachersOf.get(sid);
+      if (teachers === undefined) teachersOf.set(sid, (teachers = []));
+      teachers.push({ person: r.person_id, unit: r.unit_id });
     }
 
     // Candidates per section, the first listed group winning for a person in several.
@@ -160,26 +165,27 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     const on = new Map<number, Map<number, Candidate>>(sections.map((s) => [s.id, new Map()])); // section → observer → candidate
     const sectionsOf = new Map<number, Set<number>>(); // observer → sections
     const place = (sid: number, cand: Candidate) => {
-      on.get(sid)!.set(cand.person, cand);
+      atKey(on, sid).set(cand.person, cand);
       load.set(cand.person, (load.get(cand.person) ?? 0) + 1);
-      if (!sectionsOf.has(cand.person)) sectionsOf.set(cand.person, new Set());
-      sectionsOf.get(cand.person)!.add(sid);
+      let observed = sectionsOf.get(cand.person);
+      if (observed === undefined) sectionsOf.set(cand.person, (observed = new Set()));
+      observed.add(sid);
     };
     const unplace = (sid: number, person: number) => {
-      on.get(sid)!.delete(person);
-      load.set(person, load.get(person)! - 1);
-      sectionsOf.get(person)!.delete(sid);
+      atKey(on, sid).delete(person);
+      load.set(person, atKey(load, person) - 1);
+      atKey(sectionsOf, person).delete(sid);
     };
     const order = [...sections].sort(
-      (a, b) => candidates.get(a.id)!.length - candidates.get(b.id)!.length || hash(o.seed, a.id) - hash(o.seed, b.id) || a.id - b.id,
+      (a, b) => atKey(candidates, a.id).length - atKey(candidates, b.id).length || hash(o.seed, a.id) - hash(o.seed, b.id) || a.id - b.id,
     );
     for (let round = 1; round <= N; round++) {
       for (const s of order) {
-        const here = on.get(s.id)!;
+        const here = atKey(on, s.id);
         if (here.size >= round) continue;
         let pick: Candidate | null = null;
         let pickKey: [number, number, number] | null = null;
-        for (const cand of candidates.get(s.id)!) {
+        for (const cand of atKey(candidates, s.id)) {
           const l = load.get(cand.person) ?? 0;
           if (l >= Q || here.has(cand.person)) continue;
           const key: [number, number, number] = [l, cand.tier, hash(o.seed, s.id, cand.person)];
@@ -197,21 +203,26 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     }
 
     // Repair: for a section still short, an augmenting path s ← o1 (moved from s2) ← o2 … ← ok (spare quota).
-    const candOf = (sid: number, person: number) => candidates.get(sid)!.find((x) => x.person === person)!;
+    const candOf = (sid: number, person: number) => {
+      const cand = atKey(candidates, sid).find((x) => x.person === person);
+      if (cand === undefined) throw new RangeError(`observer ${person} is no candidate of section ${sid}`);
+      return cand;
+    };
     for (const s of order) {
-      while (on.get(s.id)!.size < N) {
+      while (atKey(on, s.id).size < N) {
         const parent = new Map<number, { section: number; prev: number | null }>();
         const queue: number[] = [];
         const sortedCands = (sid: number) =>
-          [...candidates.get(sid)!].sort((a, b) => hash(o.seed, sid, a.person) - hash(o.seed, sid, b.person));
+          [...atKey(candidates, sid)].sort((a, b) => hash(o.seed, sid, a.person) - hash(o.seed, sid, b.person));
         for (const cand of sortedCands(s.id)) {
-          if (on.get(s.id)!.has(cand.person)) continue;
+          if (atKey(on, s.id).has(cand.person)) continue;
           parent.set(cand.person, { section: s.id, prev: null });
           queue.push(cand.person);
         }
         let end: number | null = null;
         while (queue.length && end === null) {
-          const p = queue.shift()!;
+          const p = queue.shift();
+          if (p === undefined) break;
           if ((load.get(p) ?? 0) < Q) {
             end = p;
             break;
@@ -219,27 +230,27 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
           for (const s2 of [...(sectionsOf.get(p) ?? [])].sort((a, b) => a - b)) {
             if (s2 === s.id) continue;
             for (const cand of sortedCands(s2)) {
-              if (parent.has(cand.person) || on.get(s2)!.has(cand.person)) continue;
+              if (parent.has(cand.person) || atKey(on, s2).has(cand.person)) continue;
               parent.set(cand.person, { section: s2, prev: p });
               queue.push(cand.person);
             }
           }
         }
         if (end === null) break;
-        // Apply the path on a copy of the moves; give up on this section if it would duplicate.
-        const moves: { person: number; to: number; from: number | null }[] = [];
+        // Apply the path on a copy of the moves (an observer placed on a section, or taken off
+        // one); give up on this section if it would duplicate.
+        const placed: { person: number; to: number }[] = [];
+        const removed: { person: number; from: number }[] = [];
         for (let cur: number | null = end; cur !== null;) {
-          const { section, prev }: { section: number; prev: number | null } = parent.get(cur)!;
-          moves.push({ person: cur, to: section, from: null });
-          if (prev !== null) moves.push({ person: prev, to: -1, from: section });
+          const { section, prev }: { section: number; prev: number | null } = atKey(parent, cur);
+          placed.push({ person: cur, to: section });
+          if (prev !== null) removed.push({ person: prev, from: section });
           cur = prev;
         }
-        const ok = moves.every(
-          (m) => m.to === -1 || !on.get(m.to)!.has(m.person) || moves.some((x) => x.person === m.person && x.from === m.to),
-        );
+        const ok = placed.every((m) => !atKey(on, m.to).has(m.person) || removed.some((x) => x.person === m.person && x.from === m.to));
         if (!ok) break;
-        for (const m of moves) if (m.to === -1) unplace(m.from!, m.person);
-        for (const m of moves) if (m.to !== -1) place(m.to, candOf(m.to, m.person));
+        for (const m of removed) unplace(m.from, m.person);
+        for (const m of placed) place(m.to, candOf(m.to, m.person));
       }
     }
 
@@ -255,14 +266,15 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
     const targetsOf = new Map<number, number[]>();
     for (const t of targets) {
       if (t.sectionId === null) continue;
-      if (!targetsOf.has(t.sectionId)) targetsOf.set(t.sectionId, []);
-      targetsOf.get(t.sectionId)!.push(t.id);
+      let ofSection = targetsOf.get(t.sectionId);
+      if (ofSection === undefined) targetsOf.set(t.sectionId, (ofSection = []));
+      ofSection.push(t.id);
     }
     const rows: (typeof observationAssignments.$inferInsert)[] = [];
     const byGroup: Partial<Record<ObserverGroup, number>> = {};
     let visits = 0;
     for (const s of sections) {
-      for (const cand of on.get(s.id)!.values()) {
+      for (const cand of atKey(on, s.id).values()) {
         visits++;
         byGroup[cand.group] = (byGroup[cand.group] ?? 0) + 1;
         for (const targetId of targetsOf.get(s.id) ?? []) rows.push({ targetId, observerId: cand.person, raterGroup: cand.group });
@@ -277,8 +289,8 @@ export async function planObservations(db: DbOrTx, campaignId: number, raw: Plan
       byGroup,
       load: { observers: loads.length, min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 },
       short: sections
-        .filter((s) => on.get(s.id)!.size < N)
-        .map((s) => ({ sectionId: s.id, sectionCode: s.code, assigned: on.get(s.id)!.size, candidates: candidates.get(s.id)!.length })),
+        .filter((s) => atKey(on, s.id).size < N)
+        .map((s) => ({ sectionId: s.id, sectionCode: s.code, assigned: atKey(on, s.id).size, candidates: atKey(candidates, s.id).length })),
     };
   });
 }

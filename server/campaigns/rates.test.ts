@@ -30,7 +30,7 @@ import {
 } from "./rates";
 import { expectDomainError } from "../test/errors";
 import { one } from "@/db/query";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 let db: Db;
 let s: School;
@@ -114,7 +114,8 @@ beforeAll(async () => {
   ({ db, s } = await freshSchool());
   x = await extend(db, s);
   campaign = await endOfTermCampaign(db, s, { self: true });
-  const t = (section: number, teacher: number) => campaign.targets.find((r) => r.sectionId === section && r.teacherId === teacher)!.id;
+  const t = (section: number, teacher: number) =>
+    one(campaign.targets.filter((r) => r.sectionId === section && r.teacherId === teacher)).id;
   targetsOf = {
     secA: [t(s.secA.id, s.people.teacherA.id), t(s.secA.id, x.teacherA2.id)],
     secB: [t(s.secB.id, s.people.teacherB.id)],
@@ -146,7 +147,8 @@ beforeAll(async () => {
   for (const p of [s.people.teacherA, x.teacherA2, s.people.teacherB]) liveTeacher.set(p.id, await teacherView(p));
   liveHome = await ratesForTeacher(db, s.people.teacherA.id);
   const term = await db.query.terms.findFirst({ where: (t, { eq: e }) => e(t.id, s.term.id) });
-  const base = defaultPolicy(term!.schoolYear);
+  if (term === undefined) throw new Error("the fixture's term is missing");
+  const base = defaultPolicy(term.schoolYear);
   const pol = await createPolicy(db, { ...base, minRaters: { ...base.minRaters, student: 2 } }, s.people.quality.id);
   await approvePolicy(db, pol.id, s.people.quality.id, "两人即可显示", new Date());
   liveMin2 = await teacherView(s.people.teacherA);
@@ -162,8 +164,11 @@ let liveMin2: TeacherRateReport;
 type Counts = { eligible: number; started: number; answered: number; declined: number };
 
 /** The expected counts per group key, from PLAN alone. */
-function expected(keyOf: (section: string, teacherIndex: number) => string | null, onlyTeacher?: (section: string, i: number) => boolean) {
-  const out = new Map<string | null, Counts>();
+function expected<K extends string | null>(
+  keyOf: (section: string, teacherIndex: number) => K,
+  onlyTeacher?: (section: string, i: number) => boolean,
+) {
+  const out = new Map<K, Counts>();
   for (const p of PLAN) {
     for (const [sec, acts] of Object.entries(p.acts)) {
       acts.forEach((act, i) => {
@@ -205,21 +210,43 @@ describe("responseRates", () => {
     const dims: Record<RateDimension, { key: (sec: string) => string; idOf: Record<string, number> }> = {
       section: { key: (sec) => sec, idOf: { secA: s.secA.id, secB: s.secB.id, secC: x.secC.id } },
       course: {
-        key: (sec) => ({ secA: "CS101", secB: "EN101", secC: "CS102" })[sec]!,
+        key: (sec) =>
+          atKey(
+            new Map([
+              ["secA", "CS101"],
+              ["secB", "EN101"],
+              ["secC", "CS102"],
+            ]),
+            sec,
+          ),
         idOf: { CS101: s.courseA.id, EN101: s.courseB.id, CS102: x.cs102.id },
       },
       programme: { key: (sec) => (sec === "secB" ? "050201" : "080902"), idOf: { "080902": s.progA.id, "050201": s.progB.id } },
-      unit: { key: (sec) => ({ secA: "A", secB: "B", secC: "A1" })[sec]!, idOf: { A: s.unitA.id, B: s.unitB.id, A1: s.officeA.id } },
+      unit: {
+        key: (sec) =>
+          atKey(
+            new Map([
+              ["secA", "A"],
+              ["secB", "B"],
+              ["secC", "A1"],
+            ]),
+            sec,
+          ),
+        idOf: { A: s.unitA.id, B: s.unitB.id, A1: s.officeA.id },
+      },
     };
-    const all = expected(() => "all").get("all")!;
+    const all = atKey(
+      expected(() => "all"),
+      "all",
+    );
     // The plan by hand: secA 5 students × 2 teachers; secB 3 students; secC 4 students, one excluded.
     expect(all.eligible).toBe(10 + 3 + 3);
     for (const [by, d] of Object.entries(dims) as [RateDimension, (typeof dims)[RateDimension]][]) {
       const report = await responseRates(db, campaign.id, by);
       const want = expected((sec) => d.key(sec));
-      expect(report.rows.map((r) => r.id).sort(), by).toEqual([...want.keys()].map((k) => d.idOf[k!]).sort());
+      expect(report.rows.map((r) => r.id).sort(), by).toEqual([...want.keys()].map((k) => d.idOf[k]).sort());
       for (const [k, c] of want) {
-        const row = report.rows.find((r) => r.id === d.idOf[k!])!;
+        const row = one(report.rows.filter((r) => r.id === d.idOf[k]));
         expect(counts(row), `${by} ${k}`).toEqual(withRate(c));
       }
       expect(counts(report.total), by).toEqual(withRate(all));
@@ -231,12 +258,15 @@ describe("responseRates", () => {
 
   it("a section taught by two teachers: its row sums both teachers' targets; labels name the course and both teachers", async () => {
     const r = await responseRates(db, campaign.id, "section");
-    const secA = r.rows.find((row) => row.id === s.secA.id)!;
+    const secA = one(r.rows.filter((row) => row.id === s.secA.id));
     const perTeacher = [0, 1].map((i) =>
-      expected(
-        (sec) => sec,
-        (sec, j) => sec === "secA" && j === i,
-      ).get("secA")!,
+      atKey(
+        expected(
+          (sec) => sec,
+          (sec, j) => sec === "secA" && j === i,
+        ),
+        "secA",
+      ),
     );
     expect(counts(secA)).toEqual(withRate(sum(perTeacher)));
     expect(secA.eligible).toBe(10); // 5 students × 2 teachers
@@ -246,7 +276,10 @@ describe("responseRates", () => {
   });
 
   it("while the campaign runs, accepted submissions count from their spent tokens: as answered (the token does not say declined)", async () => {
-    const all = expected(() => "all").get("all")!;
+    const all = atKey(
+      expected(() => "all"),
+      "all",
+    );
     expect(counts(live.total)).toEqual(withRate({ ...all, answered: all.answered + all.declined, declined: 0 }));
     expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(withRate(all));
   });
@@ -265,26 +298,43 @@ describe("ratesForActor", () => {
   it("the quality office sees the whole campaign", async () => {
     const r = await as(s.people.quality);
     expect(r.rows.map((row) => row.code).sort()).toEqual(["A", "A1", "B"]);
-    expect(counts(r.total)).toEqual(withRate(expected(() => "all").get("all")!));
+    expect(counts(r.total)).toEqual(
+      withRate(
+        atKey(
+          expected(() => "all"),
+          "all",
+        ),
+      ),
+    );
   });
 
   it("a unit admin sees only its units' rows (the college and the office under it) and their total", async () => {
     const a = await as(s.people.adminA);
     expect(a.rows.map((row) => row.code).sort()).toEqual(["A", "A1"]);
-    const wantA = expected((sec) => (sec === "secB" ? "B" : "A")).get("A")!;
+    const wantA = atKey(
+      expected((sec) => (sec === "secB" ? "B" : "A")),
+      "A",
+    );
     expect(counts(a.total)).toEqual(withRate(wantA));
     const bySection = await as(s.people.adminA, "section");
     expect(bySection.rows.map((row) => row.id).sort()).toEqual([s.secA.id, x.secC.id].sort());
     const b = await as(s.people.adminB, "course");
     expect(b.rows.map((row) => row.code)).toEqual(["EN101"]);
-    expect(counts(b.total)).toEqual(withRate(expected((sec) => sec).get("secB")!));
+    expect(counts(b.total)).toEqual(
+      withRate(
+        atKey(
+          expected((sec) => sec),
+          "secB",
+        ),
+      ),
+    );
   });
 
   it("a teacher of a running campaign sees no count and no rate below the minimum of raters (5 by default)", async () => {
     // While it runs, submissions are counted from the spent tokens (a decline is not told
     // apart): every section here has fewer than 5; 张老师's total has 5 (secA 3 + secC 2 of 8).
     for (const teacher of [s.people.teacherA, x.teacherA2, s.people.teacherB]) {
-      const a = liveTeacher.get(teacher.id)!;
+      const a = atKey(liveTeacher, teacher.id);
       expect(a.by).toBe("section");
       expect(a.live).toBe(true);
       expect(a.minRaters).toBe(5);
@@ -311,7 +361,7 @@ describe("ratesForActor", () => {
       }).toEqual(total);
     }
     expect(
-      liveHome.find((c) => c.campaignId === campaign.id)!.rows.every((r) => r.declined === null && r.answered === null && r.rate === null),
+      liveHome.find((c) => c.campaignId === campaign.id)?.rows.every((r) => r.declined === null && r.answered === null && r.rate === null),
     ).toBe(true);
     // Once closed, the teacher reads the counts.
     const closed = (await as(s.people.teacherA)) as TeacherRateReport;
@@ -354,16 +404,19 @@ describe("ratesForActor", () => {
         (sec) => sec,
         (sec, i) => (sec === "secA" && i === 0) || sec === "secC",
       );
-      for (const row of a.rows) expect(counts(row)).toEqual(withRate(mineA.get(row.id === s.secA.id ? "secA" : "secC")!));
+      for (const row of a.rows) expect(counts(row)).toEqual(withRate(atKey(mineA, row.id === s.secA.id ? "secA" : "secC")));
 
       const a2 = await as(x.teacherA2, "programme");
       expect(a2.rows.map((row) => row.id)).toEqual([s.secA.id]);
       expect(counts(at<RateRow | TeacherRateRow>(a2.rows, 0))).toEqual(
         withRate(
-          expected(
-            (sec) => sec,
-            (sec, i) => sec === "secA" && i === 1,
-          ).get("secA")!,
+          atKey(
+            expected(
+              (sec) => sec,
+              (sec, i) => sec === "secA" && i === 1,
+            ),
+            "secA",
+          ),
         ),
       );
 
@@ -381,7 +434,7 @@ describe("tracking campaigns", () => {
     await createInvitations(db, g.id, SECRET);
     const inv = await invitationsOf(db, g.id);
     const cohortOf = (i: (typeof inv)[number]) => ([t.a1, t.a2, t.a3, t.a4].some((a) => a.id === i.alumnusId) ? "A" : "B");
-    const byAlumnus = (a: { id: number }) => inv.find((i) => i.alumnusId === a.id)!.id;
+    const byAlumnus = (a: { id: number }) => one(inv.filter((i) => i.alumnusId === a.id)).id;
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a1)));
     await submit(db, await invitationTokenFor(db, byAlumnus(t.a2)), { declined: true });
     await invitationTokenFor(db, byAlumnus(t.b1)); // opened, not answered
@@ -395,7 +448,14 @@ describe("tracking campaigns", () => {
     const byUnit = await ratesForActor(db, await sessionOf(db, s.people.adminB), { campaignId: g.id, by: "unit" });
     expect(byUnit.rows.map((row) => [row.code, row.eligible])).toEqual([["B", 1]]);
     // The end-of-term campaign's figures are its own.
-    expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(withRate(expected(() => "all").get("all")!));
+    expect(counts((await responseRates(db, campaign.id, "unit")).total)).toEqual(
+      withRate(
+        atKey(
+          expected(() => "all"),
+          "all",
+        ),
+      ),
+    );
   });
 });
 

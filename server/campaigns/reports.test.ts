@@ -9,6 +9,7 @@ import { createCampaign, type CreateCampaignInput } from "./campaigns";
 import { myReportCampaigns, submitReport } from "./reports";
 import { tinyVersions } from "./testing";
 import { expectDomainError } from "../test/errors";
+import { one } from "@/db/query";
 
 let db: Db;
 let s: School;
@@ -161,14 +162,14 @@ describe("information officer campaigns", () => {
     expect(q.named).toBe(true);
     expect(q.rows).toHaveLength(2);
     expect(q.rows.every((r) => r.officer?.name === "周同学" && r.officer.number === "2023002")).toBe(true);
-    const first = q.rows.find((r) => r.sectionCode === "CS101-01")!;
+    const first = one(q.rows.filter((r) => r.sectionCode === "CS101-01"));
     expect(first).toMatchObject({ unitName: "计算机学院", courseName: "程序设计基础" });
     expect(first.answers).toEqual([
       { name: "category", title: "反馈类别", text: "课堂教学" },
       { name: "description", title: "问题描述", text: "第三周起多次调课未通知" },
     ]);
     // English titles and choices for an English reader.
-    expect((await reportsFor(db, await as(s.people.quality), id, "en")).rows.find((r) => r.sectionCode === "CS101-01")!.answers[0]).toEqual(
+    expect((await reportsFor(db, await as(s.people.quality), id, "en")).rows.find((r) => r.sectionCode === "CS101-01")?.answers[0]).toEqual(
       { name: "category", title: "Category", text: "Classroom teaching" },
     );
 
