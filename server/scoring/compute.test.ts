@@ -211,7 +211,7 @@ describe("recompute", () => {
     });
   });
 
-  it("too few answered (sparse): flagged below half of the scored items, not at half; off by default, excluded when the policy says so", async () => {
+  it("too few answered (sparse): flagged below half of the scored items, not at half; off by default (not counted), flagged or excluded when the policy says so", async () => {
     const file = fileOfGroup("student");
     const r = rng(7);
     // the first k items of a full response (a matrix row is an item of its own)
@@ -232,9 +232,16 @@ describe("recompute", () => {
     const atHalf = firstItems(answersFor(file, 0.6, r), half); // half (or just over): not flagged
     await respond(db, c, "CS101-01", "student", [...normal, under, atHalf]);
     const key = `${targetOf(c, "CS101-01").id}|student`;
+    // off (the default): neither counted nor shown, nothing left out
     const byDefault = await policy();
     await recompute(db, byDefault, { trigger: "command" });
     let got = (await stored(byDefault.id)).get(key)!.stats;
+    expect(got.quality).toMatchObject({ sparse: 0, excluded: 0 });
+    expect(got.valid.n).toBe(12);
+
+    const flag = await policy({ quality: { sparse: "flag" } });
+    await recompute(db, flag, { trigger: "command" });
+    got = (await stored(flag.id)).get(key)!.stats;
     expect(got.quality).toMatchObject({ sparse: 1, excluded: 0 });
     expect(got.valid.n).toBe(12);
 

@@ -279,7 +279,8 @@ export async function gather(db: DbOrTx, policy: ScoringPolicy, scope: Scope): P
         addWords(r.counts ?? "", countsList);
         continue;
       }
-      for (const rule of QUALITY_RULES) if (kind & rule.bit) flagged[rule.id] += n;
+      // a rule the policy has off flags nothing: its responses are neither counted nor shown
+      for (const rule of QUALITY_RULES) if (kind & rule.bit && policy.quality[rule.id] !== "off") flagged[rule.id] += n;
       if (excludes(kind)) {
         excludable.push(splitTotals(r.totals));
         addWords(r.counts ?? "", excludableList);
