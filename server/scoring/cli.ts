@@ -138,12 +138,17 @@ async function compute(argv: string[]) {
     if (byKey.has(file.key)) throw new UsageError(`two instrument definitions have the key ${file.key}`);
     byKey.set(file.key, file);
   }
-  const data = parseLongFormat(table, (label) => byKey.get(parseVersionLabel(label)?.key ?? "") ?? null, locale);
+  const fileOfLabel = (label: string) => byKey.get(parseVersionLabel(label)?.key ?? "") ?? null;
+  const data = parseLongFormat(table, fileOfLabel, locale);
   const keysUsed = new Map<string, string>();
+  const filesOfLabels = new Map<string, InstrumentFile>();
   for (const label of data.versionLabels) {
-    const key = parseVersionLabel(label)!.key;
+    const file = fileOfLabel(label); // parseLongFormat refuses a label without an instrument
+    if (!file) throw new UsageError(`the export names an unknown instrument version ${label}`);
+    const key = file.key;
     if (keysUsed.has(key)) throw new UsageError(`the export has ${keysUsed.get(key)} and ${label}: give them one at a time`);
     keysUsed.set(key, label);
+    filesOfLabels.set(label, file);
   }
 
   const t0 = performance.now();
@@ -153,7 +158,7 @@ async function compute(argv: string[]) {
     const load = await loadHistory(db, data, {
       mode: "create",
       locale,
-      files: new Map(data.versionLabels.map((l) => [l, byKey.get(parseVersionLabel(l)!.key)!])),
+      files: filesOfLabels,
       defaultTerm: `${policy.schoolYear}-1`,
     });
     const op = await operator(db);

@@ -1,19 +1,29 @@
 import { sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { col, queryRows, queryValue } from "@/db/query";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 import { freshSchool, type School } from "../test/fixtures";
 import { recompute, splitTotals } from "./compute";
 import { refreshScores } from "./refresh";
 import type { ReliabilityFigures } from "./figures";
 import { figuresFromRow, itemShapes, TARGET_RESULT_SPEC, type StoredFigures } from "./rows";
 import { scoringModelOfVersion } from "./store";
-import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "./policies";
+import { approvePolicy, createPolicy, defaultPolicy } from "./policies";
 import { parsePolicy } from "./policy";
-import { scoreResponse } from "./score";
 import { classReliability, oneWayAnova, shrunkScore, summarize } from "./stats";
-import { answersFor, fileOfGroup, respond, rng, scoringCampaign, talliesBothWays, targetOf, type ScoringCampaign } from "./testing";
+import {
+  answersFor,
+  approvedPolicy,
+  fileOfGroup,
+  respond,
+  rng,
+  scoringCampaign,
+  talliesBothWays,
+  targetOf,
+  totalOf,
+  type ScoringCampaign,
+} from "./testing";
 
 // The recompute against the database (PGlite, and PostgreSQL in CI): every figure it stores is
 // checked against the same statistic computed here from the answers themselves, without the
@@ -31,7 +41,7 @@ beforeEach(async () => {
 async function policy(raw: Record<string, unknown> = {}) {
   const p = await createPolicy(db, { ...defaultPolicy("2026-2027"), ...raw }, s.people.quality.id);
   await approvePolicy(db, p.id, s.people.quality.id, "测试", new Date());
-  return (await currentPolicy(db, "2026-2027"))!;
+  return approvedPolicy(db, "2026-2027");
 }
 
 /** The stored results of a policy, read back with the readers' own mapping (rows.ts). */
@@ -76,8 +86,8 @@ describe("recompute", () => {
     const results = await stored(p.id);
     const file = fileOfGroup("student");
     for (const [code, answers] of Object.entries(given)) {
-      const got = results.get(`${targetOf(c, code).id}|student`)!;
-      const totals = answers.map((a) => scoreResponse(file, a)!.total!).sort((x, y) => x - y);
+      const got = atKey(results, `${targetOf(c, code).id}|student`);
+      const totals = answers.map((a) => totalOf(file, a)).sort((x, y) => x - y);
       const N = await eligible(code);
       const want = summarize(totals, N, 0.1, 100);
       expect(got.stats.valid).toEqual(want);
@@ -95,7 +105,7 @@ describe("recompute", () => {
       }
     }
     // targets with eligible raters and no responses still get a result: n = 0, rate 0
-    const none = results.get(`${targetOf(c, "CS103-01").id}|student`)!;
+    const none = atKey(results, `${targetOf(c, "CS103-01").id}|student`);
     expect(none.stats.valid).toMatchObject({ n: 0, responseRate: 0, mean: null });
     expect(none.reported).toBe(false);
   });
@@ -127,31 +137,40 @@ describe("recompute", () => {
     const totals = (code: string) => {
       const given = answers[code];
       if (!given) throw new Error(`no answers for ${code}`);
-      return given.map((a) => scoreResponse(file, a)!.total!);
+      return given.map((a) => totalOf(file, a));
     };
     const results = await stored(p.id);
     // the sections of unit A in the order of their keys (campaign / section code / teacher)
     const unitA = ["CS101-01", "CS102-01", "CS103-01"];
     const anova = oneWayAnova(unitA.map((code) => [...totals(code)].sort((x, y) => x - y)));
-    const a = rel.find((x) => x.unit === s.unitA.id)!.f;
+    const ofA = rel.find((x) => x.unit === s.unitA.id);
+    assert.exists(ofA);
+    const a = ofA.f;
     expect(a).toMatchObject({ k: 3, N: 27, unavailable: null });
-    expect(a.icc1).toBeCloseTo(anova.icc1!, 12);
-    expect(a.icck).toBeCloseTo(anova.iccK!, 12);
+    assert.exists(anova.icc1);
+    assert.exists(anova.iccK);
+    expect(a.icc1).toBeCloseTo(anova.icc1, 12);
+    expect(a.icck).toBeCloseTo(anova.iccK, 12);
     expect(a.n0).toBeCloseTo(anova.n0, 12);
     // norm group = unit (the default): the mean of the reported class means of unit A
-    const means = unitA.map((code) => results.get(`${targetOf(c, code).id}|student`)!.stats.valid.mean!);
+    const means = unitA.map((code) => {
+      const mean = atKey(results, `${targetOf(c, code).id}|student`).stats.valid.mean;
+      assert.exists(mean);
+      return mean;
+    });
     const normMean = means.reduce((x, y) => x + y, 0) / means.length;
     for (const code of unitA) {
-      const f = results.get(`${targetOf(c, code).id}|student`)!.stats;
-      const rho = classReliability(anova.icc1!, f.valid.n);
+      const f = atKey(results, `${targetOf(c, code).id}|student`).stats;
+      const rho = classReliability(anova.icc1, f.valid.n);
       expect(f.reliability).toBeCloseTo(rho, 12);
-      expect(f.ebScore).toBeCloseTo(shrunkScore(f.valid.mean!, normMean, rho), 10);
+      assert.exists(f.valid.mean);
+      expect(f.ebScore).toBeCloseTo(shrunkScore(f.valid.mean, normMean, rho), 10);
       expect(f.norm).toMatchObject({ of: 3 });
     }
     // the best class of the unit ranks 1 and sits above the middle
-    const best = results.get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
+    const best = atKey(results, `${targetOf(c, "CS101-01").id}|student`).stats;
     expect(best.norm).toMatchObject({ rank: 1 });
-    expect(best.norm!.percentileRank).toBeCloseTo((100 * (2 + 0.5)) / 3, 10); // mid-rank: 2 below, itself half
+    expect(best.norm?.percentileRank).toBeCloseTo((100 * (2 + 0.5)) / 3, 10); // mid-rank: 2 below, itself half
     // self-evaluations have one rater per class: no within-class variance, no ICC
     await respond(db, c, "CS101-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
     await respond(db, c, "CS102-01", "self", [answersFor(fileOfGroup("self"), 0.8, r)]);
@@ -175,17 +194,17 @@ describe("recompute", () => {
     await respond(db, c, "EN101-01", "student", [...normal.slice(0, 5), straight, straight, straight]);
     const flag = await policy();
     await recompute(db, flag, { trigger: "command" });
-    let got = (await stored(flag.id)).get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
+    let got = atKey(await stored(flag.id), `${targetOf(c, "CS101-01").id}|student`).stats;
     expect(got.quality).toEqual({ unscored: 0, straightLining: 2, allLowest: 1, sparse: 0, excluded: 0, capExceeded: false });
     expect(got.valid.n).toBe(12);
 
     const exclude = await policy({ quality: { straightLining: "exclude", allLowest: "flag", maxExcludedShare: 0.2 } });
     await recompute(db, exclude, { trigger: "command" });
     const results = await stored(exclude.id);
-    got = results.get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
+    got = atKey(results, `${targetOf(c, "CS101-01").id}|student`).stats;
     // both uniform responses are straight-lining; 2 of 12 ≤ 20 %: excluded from valid, kept in all
     expect(got.quality).toMatchObject({ straightLining: 2, excluded: 2, capExceeded: false });
-    const totals = (list: Record<string, unknown>[]) => list.map((a) => scoreResponse(file, a)!.total!);
+    const totals = (list: Record<string, unknown>[]) => list.map((a) => totalOf(file, a));
     expect(got.valid).toEqual(
       summarize(
         totals(normal).sort((x, y) => x - y),
@@ -195,7 +214,7 @@ describe("recompute", () => {
     expect(got.all.n).toBe(12);
     // the excluded responses' options are taken out of the counts too
     expect(got.counts.q1?.reduce((x, y) => x + y, 0)).toBe(10);
-    const en = results.get(`${targetOf(c, "EN101-01").id}|student`)!.stats;
+    const en = atKey(results, `${targetOf(c, "EN101-01").id}|student`).stats;
     expect(en.quality).toMatchObject({ straightLining: 3, excluded: 0, capExceeded: true });
     expect(en.valid.n).toBe(8);
     // the run names the rules and what they caught
@@ -235,21 +254,21 @@ describe("recompute", () => {
     // off (the default): neither counted nor shown, nothing left out
     const byDefault = await policy();
     await recompute(db, byDefault, { trigger: "command" });
-    let got = (await stored(byDefault.id)).get(key)!.stats;
+    let got = atKey(await stored(byDefault.id), key).stats;
     expect(got.quality).toMatchObject({ sparse: 0, excluded: 0 });
     expect(got.valid.n).toBe(12);
 
     const flag = await policy({ quality: { sparse: "flag" } });
     await recompute(db, flag, { trigger: "command" });
-    got = (await stored(flag.id)).get(key)!.stats;
+    got = atKey(await stored(flag.id), key).stats;
     expect(got.quality).toMatchObject({ sparse: 1, excluded: 0 });
     expect(got.valid.n).toBe(12);
 
     const exclude = await policy({ quality: { sparse: "exclude", maxExcludedShare: 0.2 } });
     await recompute(db, exclude, { trigger: "command" });
-    got = (await stored(exclude.id)).get(key)!.stats;
+    got = atKey(await stored(exclude.id), key).stats;
     expect(got.quality).toMatchObject({ sparse: 1, excluded: 1, capExceeded: false });
-    const totals = (list: Record<string, unknown>[]) => list.map((a) => scoreResponse(file, a)!.total!);
+    const totals = (list: Record<string, unknown>[]) => list.map((a) => totalOf(file, a));
     expect(got.valid).toEqual(
       summarize(
         totals([...normal, atHalf]).sort((x, y) => x - y),
@@ -273,7 +292,7 @@ describe("recompute", () => {
       await respond(db, c, "CS101-01", "supervisor", [naSup, answersFor(sup, 0.7, rng(2)), answersFor(sup, 0.7, rng(3))]);
       const p = await policy();
       await recompute(db, p, { trigger: "command" });
-      const got = (await stored(p.id)).get(`${targetOf(c, "CS101-01").id}|supervisor`)!.stats;
+      const got = atKey(await stored(p.id), `${targetOf(c, "CS101-01").id}|supervisor`).stats;
       expect(got.quality.unscored).toBe(1);
       expect(got.valid.n).toBe(2);
       expect(got.reported).toBe(false); // 2 < 3 observers
@@ -305,7 +324,7 @@ describe("recompute", () => {
     const p = await policy({ compositeOf: "mean" });
     await recompute(db, p, { trigger: "command" });
     const mean = (g: "student" | "supervisor" | "peer", list: Record<string, unknown>[]) =>
-      list.map((a) => scoreResponse(fileOfGroup(g), a)!.total!).reduce((x, y) => x + y, 0) / list.length;
+      list.map((a) => totalOf(fileOfGroup(g), a)).reduce((x, y) => x + y, 0) / list.length;
     const comps = await queryRows(
       db,
       {
@@ -323,10 +342,13 @@ describe("recompute", () => {
     );
     const ofA = comps.filter((x) => x.teacher_id === s.people.teacherA.id);
     expect(ofA.map((x) => x.term_id).sort()).toEqual([null, s.term.id].sort());
-    const a = ofA.find((x) => x.term_id === s.term.id)!;
+    const a = ofA.find((x) => x.term_id === s.term.id);
+    assert.exists(a);
     // teacher A teaches CS101 (foundation) and CS102 (core): one part per course type
-    const foundation = a.composite.parts.find((x) => x.courseType === "foundation")!;
-    const core = a.composite.parts.find((x) => x.courseType === "core")!;
+    const foundation = a.composite.parts.find((x) => x.courseType === "foundation");
+    const core = a.composite.parts.find((x) => x.courseType === "core");
+    assert.exists(foundation);
+    assert.exists(core);
     // foundation: students and supervisors count, peers missing: 0.5/0.8 and 0.3/0.8
     expect(Object.keys(foundation.used).sort()).toEqual(["student", "supervisor"]);
     expect(foundation.used.student).toBeCloseTo(0.625, 12);
@@ -344,7 +366,8 @@ describe("recompute", () => {
     expect(a.score).toBeCloseTo((13 * foundation.score + 6 * core.score) / 19, 10);
     expect(a.composite.missing.sort()).toEqual(["peer", "supervisor"]);
     // teacher C: every group counts, no renormalisation
-    const cc = comps.find((x) => x.teacher_id === c.teacherC.id && x.term_id === s.term.id)!;
+    const cc = comps.find((x) => x.teacher_id === c.teacherC.id && x.term_id === s.term.id);
+    assert.exists(cc);
     expect(cc.composite.missing).toEqual([]);
     expect(cc.score).toBeCloseTo(
       0.5 * mean("student", sets.C_cs103_student) +
@@ -353,7 +376,11 @@ describe("recompute", () => {
       10,
     );
     // ranks among the teachers with a composite: A and C (B has no responses) in the school
-    const ranked = [a, cc].sort((x, y) => y.score! - x.score!);
+    const ranked = [a, cc].sort((x, y) => {
+      assert.exists(x.score);
+      assert.exists(y.score);
+      return y.score - x.score;
+    });
     expect(ranked.map((x) => x.composite.ranks.school)).toEqual([1, 2]);
     expect(ranked.every((x) => x.composite.ranks.schoolOf === 2)).toBe(true);
     // A and C are in office A1: ranked there too; B has none
@@ -382,7 +409,7 @@ describe("recompute", () => {
     const results = [...(await stored(p.id)).values()].filter((x) => x.reported);
     // ranked by the reliability at the lower limit of the ICC's 95 % interval, never above the estimate
     for (const x of results)
-      if (x.stats.reliability !== null) expect(x.stats.reliabilityLow!).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
+      if (x.stats.reliability !== null) expect(x.stats.reliabilityLow).toBeLessThanOrEqual(x.stats.reliability + 1e-12);
     const reliable = results.filter((x) => x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7);
     const unreliable = results.filter((x) => !(x.stats.reliabilityLow !== null && x.stats.reliabilityLow >= 0.7));
     expect(reliable.length).toBeGreaterThan(0);
@@ -425,18 +452,25 @@ describe("recompute", () => {
           sql`
       select rater_group::text as rater_group, stats from reliability_results where policy_id = ${p.id} and unit_id = ${s.unitA.id}`,
         )
-      ).map((x) => [x.rater_group, x.stats.msw!]),
+      ).map((x) => {
+        assert.exists(x.stats.msw);
+        return [x.rater_group, x.stats.msw];
+      }),
     );
     // each teacher has one course type here and one section per group: error variance Σ w² · MSW/n
     const errorVar = (x: Comp) => {
-      const part = x.parts.find((pt) => pt.score !== null)!;
+      const part = x.parts.find((pt) => pt.score !== null);
+      assert.exists(part);
       return Object.entries(part.used).reduce((a, [g, w]) => {
         const group = part.groups[g];
         if (!group) throw new Error(`group ${g} is used but not in the part`);
-        return a + (w * w * msw.get(g)!) / group.n;
+        return a + (w * w * atKey(msw, g)) / group.n;
       }, 0);
     };
-    const scores = got.map((x) => x.score!);
+    const scores = got.map((x) => {
+      assert.exists(x.score);
+      return x.score;
+    });
     const [s0, s1] = [at(scores, 0), at(scores, 1)];
     const m = (s0 + s1) / 2;
     const variance = ((s0 - m) ** 2 + (s1 - m) ** 2) / 1;
@@ -471,7 +505,7 @@ describe("recompute", () => {
     await respond(db, c, "CS101-01", "student", [answersFor(fileOfGroup("student"), 0.7, r)]);
     const again = await recompute(db, p, { trigger: "scheduler", ifChanged: true });
     expect(again.skipped).toBeUndefined();
-    expect((await stored(p.id)).get(`${targetOf(c, "CS101-01").id}|student`)!.n).toBe(6);
+    expect(atKey(await stored(p.id), `${targetOf(c, "CS101-01").id}|student`).n).toBe(6);
     // the results name the latest run; older runs stay in the log
     const runs = await queryValue(db, col.int, sql`select count(*) as n from scoring_runs where policy_id = ${p.id}`);
     expect(runs).toBe(2);
@@ -486,7 +520,7 @@ describe("recompute", () => {
     expect(both.stored).toEqual(both.expected);
     const p = await policy();
     await recompute(db, p, { trigger: "command" });
-    const got = (await stored(p.id)).get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
+    const got = atKey(await stored(p.id), `${targetOf(c, "CS101-01").id}|student`).stats;
     const scale = [0.2, 0.4, 0.6, 0.8, 1];
     for (const item of file.items) {
       const values = many.map((a) => a[item.question]);
@@ -505,10 +539,13 @@ describe("recompute", () => {
     await respond(db, c, "CS101-01", "student", list);
     const p = await policy({ outOf: 5 });
     await recompute(db, p, { trigger: "command" });
-    const got = (await stored(p.id)).get(`${targetOf(c, "CS101-01").id}|student`)!.stats;
-    const totals = list.map((a) => scoreResponse(fileOfGroup("student"), a)!.total! / 20).sort((x, y) => x - y);
-    expect(got.valid.mean).toBeCloseTo(summarize(totals, null).mean!, 12);
-    expect(got.valid.sd).toBeCloseTo(summarize(totals, null).sd!, 12);
+    const got = atKey(await stored(p.id), `${targetOf(c, "CS101-01").id}|student`).stats;
+    const totals = list.map((a) => totalOf(fileOfGroup("student"), a) / 20).sort((x, y) => x - y);
+    const want = summarize(totals, null);
+    assert.exists(want.mean);
+    assert.exists(want.sd);
+    expect(got.valid.mean).toBeCloseTo(want.mean, 12);
+    expect(got.valid.sd).toBeCloseTo(want.sd, 12);
     expect(() => parsePolicy({ ...defaultPolicy("2026-2027"), trim: 0.5 })).toThrow();
   });
 });

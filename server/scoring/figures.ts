@@ -16,7 +16,7 @@ import {
   type TargetSummary,
 } from "./stats";
 import { perRule, type PerRule } from "@/server/shared/scoring/quality";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 /**
  * Every figure of a school year under one policy (statistics, reliability, norms, composites), from what the database
@@ -295,8 +295,8 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     inputOfFigure.set(figure, t);
     return figure;
   });
-  const inputOf = (f: TargetFigures) => inputOfFigure.get(f)!;
-  const validScores = (f: TargetFigures) => validArrays.get(inputOf(f))!;
+  const inputOf = (f: TargetFigures) => atKey(inputOfFigure, f);
+  const validScores = (f: TargetFigures) => atKey(validArrays, inputOf(f));
 
   // ---- norms (reported targets), needed first for the EB score's norm mean
   const normKey = (t: TargetInput) => {
@@ -308,9 +308,13 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
     targets.filter((f) => f.reported),
     (f) => normKey(inputOf(f)),
   )) {
-    const means = members.map((f) => f.valid.mean!);
+    const means = members.map((f) => {
+      if (f.valid.mean === null) throw new TypeError(`computeFigures: the reported target ${f.key} has no mean`);
+      return f.valid.mean;
+    });
+    const normMean = means.reduce((a, b) => a + b, 0) / means.length;
     const table = normTable(means);
-    normMeans.set(k, means.reduce((a, b) => a + b, 0) / means.length);
+    normMeans.set(k, normMean);
     members.forEach((f, i) => {
       const entry = at(table, i);
       f.norm = {
@@ -319,7 +323,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         percentileRank: entry.percentileRank,
         rank: entry.rank,
         of: members.length,
-        mean: normMeans.get(k)!,
+        mean: normMean,
       };
     });
   }
@@ -378,7 +382,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       f.reliability = classReliability(icc, f.valid.n);
       f.reliabilityLow = classReliability(Math.min(iccLow, icc), f.valid.n);
       const nm = f.reported ? normMeans.get(normKey(inputOf(f))) : undefined;
-      if (nm !== undefined) f.ebScore = shrunkScore(f.valid.mean!, nm, f.reliability);
+      if (nm !== undefined && f.valid.mean !== null) f.ebScore = shrunkScore(f.valid.mean, nm, f.reliability);
     }
   }
 
@@ -414,30 +418,39 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       const groups: CompositePart["groups"] = {};
       const errors: Partial<Record<CompositeGroup, number | null>> = {};
       for (const g of COMPOSITE_GROUPS) {
-        const counted = ofType.filter((f) => f.group === g && f.reported && pick(policy, f) !== null);
+        const counted = ofType.flatMap((f) => {
+          const picked = f.group === g && f.reported ? pick(policy, f) : null;
+          return picked === null ? [] : [{ f, picked }];
+        });
         if (counted.length === 0) continue;
-        const n = counted.reduce((a, f) => a + f.valid.n, 0);
-        const score = counted.reduce((a, f) => a + f.valid.n * pick(policy, f)!, 0) / n;
-        const se = counted.every((f) => f.valid.se !== null)
-          ? Math.sqrt(counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * f.valid.se! ** 2, 0))
+        const n = counted.reduce((a, { f }) => a + f.valid.n, 0);
+        const score = counted.reduce((a, { f, picked }) => a + f.valid.n * picked, 0) / n;
+        const ses = counted.map(({ f }) => f.valid.se);
+        const se = ses.every((s) => s !== null)
+          ? Math.sqrt(ses.reduce((a, s, i) => a + (at(counted, i).f.valid.n / n) ** 2 * s ** 2, 0))
           : null;
         groups[g] = { score, n, targets: counted.length, se };
-        errors[g] = counted.every((f) => errorVariance.has(f))
-          ? counted.reduce((a, f) => a + (f.valid.n / n) ** 2 * errorVariance.get(f)!, 0)
+        errors[g] = counted.every(({ f }) => errorVariance.has(f))
+          ? counted.reduce((a, { f }) => a + (f.valid.n / n) ** 2 * atKey(errorVariance, f), 0)
           : null;
       }
       const courseType = type === "" ? null : type;
       const c = composite(policy, courseType, groups);
-      const weight = Object.keys(c.used).reduce((a, g) => a + groups[g as CompositeGroup]!.n, 0);
+      const weight = Object.keys(c.used).reduce((a, g) => {
+        const used = groups[g as CompositeGroup];
+        if (!used) throw new TypeError(`computeFigures: the composite used the group ${g} it was not given`);
+        return a + used.n;
+      }, 0);
       parts.push({ courseType, score: c.score, weight, groups, used: c.used, missing: c.missing });
       partErrors.push(errors);
     }
-    const counting = parts.filter((p) => p.score !== null && p.weight > 0);
+    const counting = parts.flatMap((p) => (p.score !== null && p.weight > 0 ? [{ ...p, score: p.score }] : []));
     const w = counting.reduce((a, p) => a + p.weight, 0);
-    const score = w > 0 ? counting.reduce((a, p) => a + p.weight * p.score!, 0) / w : null;
+    const score = w > 0 ? counting.reduce((a, p) => a + p.weight * p.score, 0) / w : null;
     const missing = COMPOSITE_GROUPS.filter((g) => parts.some((p) => p.missing.includes(g)));
+    if (first.teacherId === null) throw new TypeError(`computeFigures: the composite's target ${first.key} has no teacher`);
     const figure: CompositeFigures = {
-      teacherId: first.teacherId!,
+      teacherId: first.teacherId,
       termId,
       schoolYear: first.schoolYear,
       score,
@@ -489,13 +502,16 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
   const teacherInfo = new Map<number, TargetInput>();
   for (const f of teacherTargets) {
     const t = inputOf(f);
-    if (!teacherInfo.has(t.teacherId!)) teacherInfo.set(t.teacherId!, t);
+    if (t.teacherId !== null && !teacherInfo.has(t.teacherId)) teacherInfo.set(t.teacherId, t);
   }
   for (const inPeriod of groupBy(
     composites.filter((c) => c.score !== null),
     (c) => String(c.termId),
   ).values()) {
-    const scoreOf = (c: CompositeFigures) => c.score!;
+    const scoreOf = (c: CompositeFigures) => {
+      if (c.score === null) throw new TypeError(`computeFigures: a composite ranked has no score`);
+      return c.score;
+    };
     const rank = (members: CompositeFigures[], set: (c: CompositeFigures, r: number, of: number) => void) => {
       const r = competitionRanks(members.map(scoreOf));
       members.forEach((c, i) => set(c, at(r, i), members.length));
@@ -504,14 +520,14 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
       c.ranks.school = r;
       c.ranks.schoolOf = of;
     });
-    for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? ""))) {
+    for (const [k, members] of groupBy(inPeriod, (c) => String(atKey(teacherInfo, c.teacherId).teacherCollegeId ?? ""))) {
       if (k !== "")
         rank(members, (c, r, of) => {
           c.ranks.college = r;
           c.ranks.collegeOf = of;
         });
     }
-    for (const [k, members] of groupBy(inPeriod, (c) => String(teacherInfo.get(c.teacherId)!.teacherOfficeId ?? ""))) {
+    for (const [k, members] of groupBy(inPeriod, (c) => String(atKey(teacherInfo, c.teacherId).teacherOfficeId ?? ""))) {
       if (k !== "")
         rank(members, (c, r, of) => {
           c.ranks.office = r;
@@ -519,7 +535,7 @@ export function computeFigures(policy: ScoringPolicy, inputs: readonly TargetInp
         });
     }
     const normBy = (c: CompositeFigures) =>
-      policy.normGroup === "unit" ? String(teacherInfo.get(c.teacherId)!.teacherCollegeId ?? "") : "school";
+      policy.normGroup === "unit" ? String(atKey(teacherInfo, c.teacherId).teacherCollegeId ?? "") : "school";
     for (const members of groupBy(inPeriod, normBy).values()) {
       const scores = members.map(scoreOf);
       const z = zScores(scores);

@@ -26,6 +26,7 @@ import {
 import { currentPolicy } from "./policies";
 import { storeResponses, type NewResponse } from "./store";
 import { parseInput } from "../kernel/validate";
+import { atKey } from "@/server/shared/indexed";
 
 /**
  * Loads long-format data (longformat.ts) into a database as closed campaigns of source
@@ -88,14 +89,19 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
     const cache = new Map<string, number | null>();
     const memo = async (key: string, f: () => Promise<number | null>) => {
       if (!cache.has(key)) cache.set(key, await f());
-      return cache.get(key)!;
+      return atKey(cache, key);
     };
 
     // --- instrument versions
     const versionIds = new Map<string, number>();
     const versionKinds = new Map<string, string>();
     for (const label of data.versionLabels) {
-      const { key, version } = parseVersionLabel(label)!;
+      const parsed = parseVersionLabel(label); // parseLongFormat refuses a malformed label
+      if (!parsed) {
+        fail("badVersion", { value: label });
+        continue;
+      }
+      const { key, version } = parsed;
       if (opts.mode === "existing") {
         const v = await queryRow(
           tx,
@@ -346,7 +352,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
       );
       for (const [group, label] of groupVersions) {
         await tx.execute(sql`insert into campaign_instruments (campaign_id, rater_group, instrument_version_id)
-          values (${campaignId}, ${group}::rater_group, ${versionIds.get(label)!})`);
+          values (${campaignId}, ${group}::rater_group, ${atKey(versionIds, label)})`);
       }
       const responses: NewResponse[] = [];
       for (const t of list) {
@@ -368,7 +374,7 @@ export async function loadHistory(db: DbOrTx, data: LongData, opts: LoadOptions)
             responses.push({
               targetId,
               raterGroup: g.group,
-              versionId: versionIds.get(g.versionLabel)!,
+              versionId: atKey(versionIds, g.versionLabel),
               answers: resp.answers,
               day: window.ends_on,
               spentTokenHash: `import:${createHash("sha256").update([name, t.section, t.teacher, t.target, g.group, resp.response].join("\u0001")).digest("hex")}`,

@@ -8,7 +8,7 @@ import { isStorableText } from "../kernel/text";
 import type { GroupKey, Locale } from "../i18n/messages";
 import { translate } from "../i18n/translate";
 import { compileScoring, type ScoringModel } from "./score";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 /**
  * The long format of responses: one row per answered scored item of one
@@ -139,7 +139,7 @@ export function parseLongFormat(
   };
   const models = new Map<string, { model: ScoringModel; items: Map<string, ScoringModel["items"][number]> } | null>();
   const modelFor = (label: string) => {
-    if (models.has(label)) return models.get(label)!;
+    if (models.has(label)) return atKey(models, label);
     const file = instrumentFor(label);
     let entry = null;
     if (file) {
@@ -248,18 +248,15 @@ export function parseLongFormat(
       };
       targets.set(tkey, t);
     } else {
-      const clash = contextCols.find(
-        (c) =>
-          v[c] !==
-          {
-            term: t!.term,
-            unit: t!.unit,
-            course_type: t!.courseType,
-            level: t!.level,
-            teacher_unit: t!.teacherUnit,
-            teacher_office: t!.teacherOffice,
-          }[c],
-      );
+      const known = {
+        term: t.term,
+        unit: t.unit,
+        course_type: t.courseType,
+        level: t.level,
+        teacher_unit: t.teacherUnit,
+        teacher_office: t.teacherOffice,
+      };
+      const clash = contextCols.find((c) => v[c] !== known[c]);
       if (clash) {
         add(row, clash, "contextClash", { column: clash, value: v[clash] });
         continue;

@@ -137,12 +137,16 @@ export function composite(
   groups: Partial<Record<CompositeGroup, { score: number; n: number }>>,
 ): Composite {
   const table = weightsFor(p, type);
-  const weighted = COMPOSITE_GROUPS.filter((g) => (table[g] ?? 0) > 0);
-  const counting = weighted.filter((g) => groups[g] !== undefined && groups[g].n >= minRatersFor(p, g));
-  const missing = weighted.filter((g) => !counting.includes(g));
-  const total = counting.reduce((a, g) => a + table[g]!, 0);
+  const weightOf = (g: CompositeGroup) => table[g] ?? 0; // a group the table leaves out weighs nothing
+  const weighted = COMPOSITE_GROUPS.filter((g) => weightOf(g) > 0);
+  const counting = weighted.flatMap((g) => {
+    const figure = groups[g];
+    return figure !== undefined && figure.n >= minRatersFor(p, g) ? [{ group: g, weight: weightOf(g), score: figure.score }] : [];
+  });
+  const missing = weighted.filter((g) => !counting.some((c) => c.group === g));
+  const total = counting.reduce((a, c) => a + c.weight, 0);
   if (counting.length === 0 || total <= 0) return { score: null, used: {}, missing, renormalised: missing.length > 0 };
-  const used = Object.fromEntries(counting.map((g) => [g, table[g]! / total])) as Partial<Record<CompositeGroup, number>>;
-  const score = counting.reduce((a, g) => a + used[g]! * groups[g]!.score, 0);
+  const used = Object.fromEntries(counting.map((c) => [c.group, c.weight / total])) as Partial<Record<CompositeGroup, number>>;
+  const score = counting.reduce((a, c) => a + (c.weight / total) * c.score, 0);
   return { score, used, missing, renormalised: missing.length > 0 };
 }

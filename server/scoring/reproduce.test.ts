@@ -15,7 +15,7 @@ import { scopeOf } from "./compute";
 import { DEMO_HISTORY_CAMPAIGN, seedDemoScores } from "./demo";
 import { resultsDocument, type ResultsDocument } from "./document";
 import { exportCsv, exportXlsx } from "./export";
-import { currentPolicy } from "./policies";
+import { approvedPolicy } from "./testing";
 import { at } from "@/server/shared/indexed";
 
 // The demo university's last term ("imported from the previous system"), its figures computed
@@ -40,7 +40,7 @@ beforeAll(async () => {
   const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
-  const p = (await currentPolicy(db, "2025-2026"))!;
+  const p = await approvedPolicy(db, "2025-2026");
   appDoc = await resultsDocument(db, p.id);
   dir = mkdtempSync(path.join(tmpdir(), "tqe-scores-"));
   const ids = (await scopeOf(db, "2025-2026")).campaignIds;

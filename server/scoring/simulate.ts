@@ -19,10 +19,11 @@ export function answersFor(file: InstrumentFile, level: number, random: () => nu
     }[]
   ).flatMap((p) => p.elements);
   for (const item of file.items) {
-    const q = elements.find((e) => e.name === item.question)!;
-    const values = (item.row ? q.columns! : (q.choices ?? [])).map((c) =>
-      typeof c === "object" && c !== null && "value" in c ? c.value : c,
-    );
+    const q = elements.find((e) => e.name === item.question);
+    if (!q) throw new Error(`the survey has no question ${item.question}`);
+    const options = item.row ? q.columns : (q.choices ?? []);
+    if (!options) throw new Error(`the matrix question ${item.question} has no columns`);
+    const values = options.map((c) => (typeof c === "object" && c !== null && "value" in c ? c.value : c));
     const numeric = (values.length ? values : [1, 2, 3, 4, 5]).filter((v): v is number => typeof v === "number").sort((x, y) => x - y);
     let value: unknown;
     if (values.includes("na") && random() < (opts.na ?? 0)) value = "na";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import {
   chiSquareQuantile,
   classReliability,
@@ -166,7 +166,8 @@ describe("Student t", () => {
 
   it("95 % CI: mean ± t(0.975, n − 1)·SE", () => {
     // mean 80, SE 2, n = 11: ± 2.228138852 · 2
-    const ci = confidenceInterval(80, 2, 11)!;
+    const ci = confidenceInterval(80, 2, 11);
+    assert.exists(ci);
     expect(ci.low).toBeCloseTo(75.543722296, 8);
     expect(ci.high).toBeCloseTo(84.456277704, 8);
     expect(confidenceInterval(80, 0, 30)).toEqual({ low: 80, high: 80 });
@@ -177,13 +178,14 @@ describe("Student t", () => {
     // three observers 100, 95, 85.2: mean 93.4, SD 7.54, SE 4.35; t(0.975, 2) = 4.302652730
     // gives 74.67–112.13 unbounded; the scale ends at 100
     const s = summarize([85.2, 95, 100], null, 0.1, 100);
-    expect(s.ci95!.high).toBe(100);
-    expect(s.ci95!.low).toBeCloseTo(93.4 - 4.30265273 * s.se!, 6);
-    expect(confidenceInterval(2, 1.5, 4, 0.95, 100)!.low).toBe(0);
+    expect(s.ci95?.high).toBe(100);
+    assert.exists(s.se);
+    expect(s.ci95?.low).toBeCloseTo(93.4 - 4.30265273 * s.se, 6);
+    expect(confidenceInterval(2, 1.5, 4, 0.95, 100)?.low).toBe(0);
     // inside the scale nothing changes
     expect(confidenceInterval(80, 2, 11, 0.95, 100)).toEqual(confidenceInterval(80, 2, 11));
     // a full mark other than 100 bounds at its own top
-    expect(confidenceInterval(9, 1, 3, 0.95, 10)!.high).toBe(10);
+    expect(confidenceInterval(9, 1, 3, 0.95, 10)?.high).toBe(10);
   });
 });
 
@@ -194,7 +196,7 @@ describe("summarize (one target)", () => {
     // SE = sqrt(32/7)/sqrt(8) · sqrt(2/9) = sqrt(32/7 · 1/8 · 2/9) = sqrt(8/63) = 0.35634832254989918
     expect(s.se).toBeCloseTo(0.3563483225498992, 12);
     // t(0.975, 7) = 2.3646242516 (published 2.365; same python integration)
-    expect(s.ci95!.high).toBeCloseTo(5 + 2.3646242516 * 0.3563483225498992, 8);
+    expect(s.ci95?.high).toBeCloseTo(5 + 2.3646242516 * 0.3563483225498992, 8);
     expect(summarize([], 12)).toMatchObject({ n: 0, responseRate: 0, mean: null, ci95: null });
     expect(summarize([90], null)).toMatchObject({ n: 1, responseRate: null, mean: 90, sd: null, se: null, ci95: null });
   });
@@ -205,10 +207,11 @@ describe("summarize (one target)", () => {
       fc.property(scores, fc.integer({ min: 0, max: 50 }), (xs, extra) => {
         const s = summarize(xs, extra === 0 ? null : xs.length + extra, 0.1, 100);
         if (!s.ci95) return;
+        assert.exists(s.mean);
         expect(s.ci95.low).toBeGreaterThanOrEqual(0);
         expect(s.ci95.high).toBeLessThanOrEqual(100);
-        expect(s.ci95.low).toBeLessThanOrEqual(s.mean! + 1e-9);
-        expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean! - 1e-9);
+        expect(s.ci95.low).toBeLessThanOrEqual(s.mean + 1e-9);
+        expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean - 1e-9);
       }),
     );
   });
@@ -220,13 +223,14 @@ describe("summarize (one target)", () => {
         const s = summarize(xs, xs.length + extra, f);
         const lo = Math.min(...xs),
           hi = Math.max(...xs);
-        expect(s.trimmedMean!).toBeGreaterThanOrEqual(lo - 1e-9);
-        expect(s.trimmedMean!).toBeLessThanOrEqual(hi + 1e-9);
-        expect(s.median!).toBeGreaterThanOrEqual(lo);
-        expect(s.median!).toBeLessThanOrEqual(hi);
+        expect(s.trimmedMean).toBeGreaterThanOrEqual(lo - 1e-9);
+        expect(s.trimmedMean).toBeLessThanOrEqual(hi + 1e-9);
+        expect(s.median).toBeGreaterThanOrEqual(lo);
+        expect(s.median).toBeLessThanOrEqual(hi);
         if (s.ci95) {
-          expect(s.ci95.low).toBeLessThanOrEqual(s.mean!);
-          expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean!);
+          assert.exists(s.mean);
+          expect(s.ci95.low).toBeLessThanOrEqual(s.mean);
+          expect(s.ci95.high).toBeGreaterThanOrEqual(s.mean);
         }
       }),
     );
@@ -250,13 +254,13 @@ describe("reliability", () => {
     const a = oneWayAnova(SF);
     expect(a.msb).toBeCloseTo(11.24, 2);
     expect(a.msw).toBeCloseTo(6.26, 2);
-    expect(a.icc1!).toBeCloseTo(0.17, 2);
-    expect(a.iccK!).toBeCloseTo(0.44, 2);
+    expect(a.icc1).toBeCloseTo(0.17, 2);
+    expect(a.iccK).toBeCloseTo(0.44, 2);
     expect(a.msb).toBeCloseTo(1349 / 120, 12);
     expect(a.msw).toBeCloseTo(451 / 72, 12);
     expect(a.n0).toBeCloseTo(4, 12);
-    expect(a.icc1!).toBeCloseTo(448 / 2703, 12);
-    expect(a.iccK!).toBeCloseTo(1792 / 4047, 12);
+    expect(a.icc1).toBeCloseTo(448 / 2703, 12);
+    expect(a.iccK).toBeCloseTo(1792 / 4047, 12);
     // the class reliability for n = 4 is ICC(k) of the balanced design
     expect(classReliability(448 / 2703, 4)).toBeCloseTo(1792 / 4047, 12);
   });
@@ -275,8 +279,8 @@ describe("reliability", () => {
     expect(a.ssb).toBeCloseTo(25724 / 1995, 12);
     expect(a.ssw).toBeCloseTo(724 / 105, 12);
     expect(a.n0).toBeCloseTo(262 / 57, 12);
-    expect(a.icc1!).toBeCloseTo(43074 / 66785, 12);
-    expect(a.iccK!).toBeCloseTo(28716 / 32155, 12);
+    expect(a.icc1).toBeCloseTo(43074 / 66785, 12);
+    expect(a.iccK).toBeCloseTo(28716 / 32155, 12);
   });
 
   it("degenerate and bad input", async () => {
@@ -291,7 +295,7 @@ describe("reliability", () => {
       [1, 5],
     ]); // equal class means: MSB = 0
     expect(same.iccK).toBeNull();
-    expect(same.icc1!).toBeCloseTo(-1, 12); // −1/(n0 − 1) with n0 = 2
+    expect(same.icc1).toBeCloseTo(-1, 12); // −1/(n0 − 1) with n0 = 2
     await expectDomainError(() => oneWayAnova([[1, 2, 3]]), { code: "scoring.errors.tooFewGroups" });
     await expectDomainError(() => oneWayAnova([[1], [2]]), { code: "scoring.errors.noWithinGroupDf" });
     await expectDomainError(() => oneWayAnova([[1, 2], []]), { code: "scoring.errors.emptyGroup" });
@@ -325,17 +329,20 @@ describe("reliability", () => {
 
   it("the lower limit of the 95 % interval of ICC(1) (F-based, Shrout & Fleiss 1979 / McGraw & Wong 1996 case 1)", () => {
     // ICC_L = (F_L − 1)/(F_L + n0 − 1), F_L = (MSB/MSW)/F_0.975(k − 1, N − k); scipy for the quantile
-    expect(iccLowerBound(oneWayAnova(SF))!).toBeCloseTo(-0.13293232487475098, 9);
+    expect(iccLowerBound(oneWayAnova(SF))).toBeCloseTo(-0.13293232487475098, 9);
     const unbalanced = oneWayAnova([
       [4, 5, 5, 4, 3],
       [2, 3, 3],
       [5, 5, 4, 5, 5, 4, 5],
       [3, 2, 4, 3],
     ]);
-    expect(iccLowerBound(unbalanced)!).toBeCloseTo(0.21400716412255624, 9);
+    expect(iccLowerBound(unbalanced)).toBeCloseTo(0.21400716412255624, 9);
     // its class reliability for 5 raters: 0.58 although the point estimate gives 0.90
-    expect(classReliability(iccLowerBound(unbalanced)!, 5)).toBeCloseTo(0.5765190191816505, 9);
-    expect(classReliability(unbalanced.icc1!, 5)).toBeGreaterThan(0.9);
+    const low = iccLowerBound(unbalanced);
+    assert.exists(low);
+    assert.exists(unbalanced.icc1);
+    expect(classReliability(low, 5)).toBeCloseTo(0.5765190191816505, 9);
+    expect(classReliability(unbalanced.icc1, 5)).toBeGreaterThan(0.9);
     // nothing varies within classes: no bound short of the estimate; nothing varies at all: none
     expect(
       iccLowerBound(
@@ -428,8 +435,8 @@ describe("reliability", () => {
 describe("norms", () => {
   it("z, T, percentile rank, competition ranks", () => {
     // x = 7 in CLASSIC: (7 − 5)/sqrt(32/7) = sqrt(7/8) = 0.9354143466934853
-    expect(zScore(7, 5, sampleSd(CLASSIC))!).toBeCloseTo(0.9354143466934853, 12);
-    expect(zScores(CLASSIC)[6]!).toBeCloseTo(0.9354143466934853, 12);
+    expect(zScore(7, 5, sampleSd(CLASSIC))).toBeCloseTo(0.9354143466934853, 12);
+    expect(zScores(CLASSIC)[6]).toBeCloseTo(0.9354143466934853, 12);
     expect(tScore(0.9354143466934853)).toBeCloseTo(59.35414346693485, 10);
     expect(tScore(-1.5)).toBe(35);
     expect(zScore(3, 3, 0)).toBeNull();
@@ -458,7 +465,13 @@ describe("norms", () => {
     fc.assert(
       fc.property(xs, (ys) => {
         const z = zScores(ys);
-        if (z[0] !== null) expect(Math.abs(z.reduce((s, v) => s! + v!, 0)!)).toBeLessThan(1e-9);
+        if (z[0] !== null) {
+          const sum = z.reduce<number>((s, v) => {
+            assert.exists(v);
+            return s + v;
+          }, 0);
+          expect(Math.abs(sum)).toBeLessThan(1e-9);
+        }
         for (const y of ys) {
           const p = percentileRank(y, ys);
           expect(p).toBeGreaterThan(0);

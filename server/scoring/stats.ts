@@ -1,5 +1,5 @@
 import { badRequest } from "@/server/kernel/errors";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 
 /**
  * The statistics core of the scoring engine (descriptives, reliability, norms): plain functions on
@@ -352,7 +352,7 @@ export function distribution(values: readonly OptionValue[], options: readonly O
     counts.set(v, c + 1);
   }
   return options.map((value) => {
-    const count = counts.get(value)!;
+    const count = atKey(counts, value);
     return { value, count, share: values.length === 0 ? 0 : count / values.length };
   });
 }
@@ -552,8 +552,8 @@ export function percentileRanks(xs: readonly number[]): number[] {
     lastAt.set(v, i);
   });
   return xs.map((x) => {
-    const below = firstAt.get(x)!;
-    const equal = lastAt.get(x)! - below + 1;
+    const below = atKey(firstAt, x);
+    const equal = atKey(lastAt, x) - below + 1;
     return ((below + 0.5 * equal) / m) * 100;
   });
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { observationAssignments } from "@/db/schema";
 import { col, one, queryRows, queryValue } from "@/db/query";
 import { tinyVersions } from "../campaigns/testing";
@@ -43,21 +43,23 @@ describe("scores stored with the answers", () => {
     // studentB is enrolled in both sections: two targets, two tokens
     const both = await studentTokens(db, c.id, s.people.studentB.id);
     expect(both).toHaveLength(2);
-    const secA = c.targets.find((t) => t.sectionId === s.secA.id)!.id;
-    const tokens = [both.find((t) => t.targetId === secA)!, both.find((t) => t.targetId !== secA)!] as const;
+    const targetA = c.targets.find((t) => t.sectionId === s.secA.id);
+    assert.exists(targetA);
+    const secA = targetA.id;
+    const tokenA = both.find((t) => t.targetId === secA);
+    const tokenB = both.find((t) => t.targetId !== secA);
+    assert.exists(tokenA);
+    assert.exists(tokenB);
+    const tokens = [tokenA, tokenB] as const;
     // tiny instrument: q1 on 5/3/1 → 100, 60, 20
     expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "stored" });
     expect(await submit(db, tokens[0], { q1: 3 })).toEqual({ status: "duplicate" });
     expect(await submit(db, tokens[1], { declined: true })).toEqual({ status: "stored" });
     const other = await studentTokens(db, c.id, s.people.studentA.id);
+    const again = other.find((t) => t.targetId === tokens[0].targetId);
+    assert.exists(again);
     // the same target again: the hot path (kept target)
-    expect(
-      await submit(
-        db,
-        other.find((t) => t.targetId === tokens[0].targetId)!,
-        { q1: 1 },
-      ),
-    ).toEqual({ status: "stored" });
+    expect(await submit(db, again, { q1: 1 })).toEqual({ status: "stored" });
     // Sealed until the campaign closes; the close stores them with their scores.
     expect(await scores(db)).toEqual([]);
     await closeCampaign(db, c.id, LATER, null, SECRET);
@@ -90,7 +92,8 @@ describe("scores stored with the answers", () => {
 
     // a self-evaluation (named, stored at once, in a campaign still open): once, with its score
     const c2 = await endOfTermCampaign(db, s, { self: true, name: "期末评教（二）" });
-    const self = c2.targets.find((t) => t.teacherId === s.people.teacherA.id)!;
+    const self = c2.targets.find((t) => t.teacherId === s.people.teacherA.id);
+    assert.exists(self);
     expect(await submitSelfEvaluation(db, s.people.teacherA.id, { targetId: self.id, answers: { q1: 5 } }, "zh", DURING)).toEqual({
       status: "stored",
     });
@@ -114,7 +117,8 @@ describe("scores stored with the answers", () => {
       closesAt: CLOSES,
       instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
     });
-    const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
+    const target = c.targets.find((t) => t.sectionId === s.secA.id);
+    assert.exists(target);
     const a = one(
       await db
         .insert(observationAssignments)

@@ -26,7 +26,8 @@ export type StoredScore = {
 
 /** The stored form of one response's score (throws valueOutsideScale on answers of another version). */
 export function storedScore(model: ScoringModel, answers: Record<string, unknown>): StoredScore {
-  const s = scoreResponse(model, answers)!;
+  const s = scoreResponse(model, answers);
+  if (!s) throw new TypeError("storedScore: a response not declined has a score");
   return {
     total: s.total,
     indicators: model.indicatorIds.map((id) => s.indicators[id] ?? null),
@@ -149,8 +150,7 @@ export async function storeResponses(db: DbOrTx, list: readonly NewResponse[]): 
       ({ r, id }) => sql`(${id}::uuid, ${r.targetId}::int, ${r.raterGroup}::rater_group, ${r.versionId}::int,
       ${JSON.stringify(r.answers)}::jsonb, ${r.day}::date, ${r.spentTokenHash}::text)`,
     );
-    const withScore = part.filter((x) => x.score !== null);
-    const scores = withScore.map(({ id, score }) => sql`(${id}::uuid, ${scoreValues(score!)})`);
+    const scores = part.flatMap(({ id, score }) => (score === null ? [] : [sql`(${id}::uuid, ${scoreValues(score)})`]));
     const inserted = await queryRows(
       db,
       { id: col.text },

@@ -15,6 +15,8 @@ import { approveVersion, createVersion } from "../instruments/versions";
 import { type School, sessionOf } from "../test/fixtures";
 import { TALLY } from "./compute";
 import { foldTallies, storeResponses, type NewResponse } from "./store";
+import { currentPolicy, type PolicyRow } from "./policies";
+import { scoreResponse, type ScoringModel } from "./score";
 
 export { answersFor, rng } from "./simulate";
 
@@ -24,15 +26,32 @@ export const LIBRARY = loadRegistry();
 export async function libraryVersions(db: Db, approverId: number, kinds: readonly InstrumentKind[]) {
   const out = {} as Record<InstrumentKind, number>;
   for (const kind of kinds) {
-    const file = Object.values(LIBRARY).find((f) => f.kind === kind)!;
-    const r = await createVersion(db, file, approverId);
+    const r = await createVersion(db, fileOf(kind), approverId);
     if (r.status === "created") await approveVersion(db, r.versionId, approverId, "测试");
     out[kind] = r.versionId;
   }
   return out;
 }
 
-export const fileOf = (kind: InstrumentKind): InstrumentFile => Object.values(LIBRARY).find((f) => f.kind === kind)!;
+export function fileOf(kind: InstrumentKind): InstrumentFile {
+  const file = Object.values(LIBRARY).find((f) => f.kind === kind);
+  if (!file) throw new Error(`the library has no instrument of kind ${kind}`);
+  return file;
+}
+
+/** The total of a response the test made with answers enough to score (throws if it has none). */
+export function totalOf(instrument: InstrumentFile | ScoringModel, answers: Record<string, unknown>): number {
+  const total = scoreResponse(instrument, answers)?.total;
+  if (total === undefined || total === null) throw new Error("the response has no total");
+  return total;
+}
+
+/** The policy in force of a school year the test approved one for (throws if there is none). */
+export async function approvedPolicy(db: Db, schoolYear: string): Promise<PolicyRow> {
+  const p = await currentPolicy(db, schoolYear);
+  if (!p) throw new Error(`no policy in force for ${schoolYear}`);
+  return p;
+}
 
 export const SCORING_GROUPS = ["student", "self", "supervisor", "peer"] as const;
 
@@ -200,7 +219,11 @@ const kindOf: Partial<Record<RaterGroup, InstrumentKind>> = {
   supervisor: "supervisor_observation",
   peer: "peer_evaluation",
 };
-export const fileOfGroup = (g: RaterGroup) => fileOf(kindOf[g]!);
+export function fileOfGroup(g: RaterGroup): InstrumentFile {
+  const kind = kindOf[g];
+  if (!kind) throw new Error(`no library instrument scores the rater group ${g}`);
+  return fileOf(kind);
+}
 
 type Tally = { key: string; n: number; totals: number[]; counts: string[] };
 
