@@ -274,7 +274,7 @@ export async function issueBenchTokens(db: Db, s: Seeded, count: number, now = n
     returning e.target_id, e.person_id`,
   );
   rows.sort((a, b) => a.person_id - b.person_id || a.target_id - b.target_id);
-  const out: Token[] = new Array(rows.length);
+  const out = new Array<Token>(rows.length);
   const CONC = 16;
   let next = 0;
   await Promise.all(

@@ -112,7 +112,7 @@ export const col = { int, num, text, bool, date, json, array, oneOf };
 
 /** The rows of a driver's `execute` result (postgres.js: an array; PGlite: `{ rows }`). */
 function resultRows(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : (result as { rows: Record<string, unknown>[] }).rows;
 }
 
 /** Decodes driver rows with a spec (for results obtained elsewhere, e.g. a cursor). */

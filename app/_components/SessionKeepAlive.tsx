@@ -10,7 +10,7 @@ export function SessionKeepAlive() {
       if (Date.now() - last < 60_000) return;
       last = Date.now();
       fetch("/api/auth/session", { cache: "no-store" })
-        .then((r) => r.json())
+        .then((r) => r.json() as Promise<{ user?: unknown } | null>)
         .then((s) => {
           if (!s || !s.user) window.location.assign("/signin?error=expired");
         })

@@ -1,6 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, isTRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
@@ -9,7 +9,7 @@ import type { AppRouter } from "@/server/api/root";
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 function isUnauthorized(err: unknown) {
-  return err instanceof TRPCClientError && err.data?.code === "UNAUTHORIZED";
+  return isTRPCClientError<AppRouter>(err) && err.data?.code === "UNAUTHORIZED";
 }
 
 export function TrpcProviders({ children }: { children: ReactNode }) {
@@ -19,7 +19,7 @@ export function TrpcProviders({ children }: { children: ReactNode }) {
         defaultOptions: {
           queries: {
             staleTime: 30_000,
-            retry: (n, err) => !isUnauthorized(err) && !(err instanceof TRPCClientError && err.data?.httpStatus < 500) && n < 2,
+            retry: (n, err) => !isUnauthorized(err) && !(isTRPCClientError<AppRouter>(err) && (err.data?.httpStatus ?? 500) < 500) && n < 2,
           },
         },
       }),

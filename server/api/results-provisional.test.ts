@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { match } from "@/server/test/match";
 import type { Db } from "@/db/client";
 import { credentials, persons, roleGrants } from "@/db/schema";
 import { openingYear, type YearOverview } from "../scoring/results";
@@ -110,7 +111,7 @@ describe("figures of a running campaign", () => {
       const target = targetOf(running, "CS101-01");
       expect(await refusalOf(caller.scoring.target({ policyId, targetId: target.id, raterGroup: "self" }))).toMatchObject({
         code: "FORBIDDEN",
-        message: expect.stringContaining("尚未结束"),
+        message: match.stringContaining("尚未结束"),
       });
       const detail = await caller.scoring.target({ policyId, targetId: targetOf(done, "CS101-01").id, raterGroup: "student" });
       expect(detail.figures).toMatchObject({ reliability: null, ebScore: null, norm: null });

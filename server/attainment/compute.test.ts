@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { match } from "@/server/test/match";
 import {
   attainmentDocument,
   computeAttainment,
@@ -119,8 +120,8 @@ describe("indicator points and requirements", () => {
     const r = computeAttainment(EXAMPLE, PARAMS);
     // R1 = min(0.704, 0.7916…) = 0.704 (1.1) ≥ 0.7; R2 = 0.64 (2.1) < 0.7
     expect(r.requirements).toEqual([
-      { requirement: "R1", attainment: expect.closeTo(0.704, 12), weakestPoint: "1.1", attained: true },
-      { requirement: "R2", attainment: expect.closeTo(0.64, 12), weakestPoint: "2.1", attained: false },
+      { requirement: "R1", attainment: match.closeTo(0.704, 12), weakestPoint: "1.1", attained: true },
+      { requirement: "R2", attainment: match.closeTo(0.64, 12), weakestPoint: "2.1", attained: false },
     ]);
     // the threshold is a parameter: at 0.75, R1 (0.704) falls short
     const strict = computeAttainment(EXAMPLE, { ...PARAMS, threshold: 0.75 });
@@ -143,9 +144,9 @@ describe("the output document", () => {
     expect(Object.keys(at(doc.objectives, 0))).toEqual(
       expect.arrayContaining(["course", "objective", "attainment", "students", "share_at_threshold"]),
     );
-    expect(doc.courses[0]).toEqual({ course: "C1", attainment: expect.closeTo(0.64, 12), weakest_objective: "CO1", attained: false });
+    expect(doc.courses[0]).toEqual({ course: "C1", attainment: match.closeTo(0.64, 12), weakest_objective: "CO1", attained: false });
     expect(doc.points.map((p) => p.point)).toEqual(["1.1", "1.2", "2.1"]);
-    expect(doc.requirements[1]).toEqual({ requirement: "R2", attainment: expect.closeTo(0.64, 12), weakest_point: "2.1", attained: false });
+    expect(doc.requirements[1]).toEqual({ requirement: "R2", attainment: match.closeTo(0.64, 12), weakest_point: "2.1", attained: false });
   });
 });
 

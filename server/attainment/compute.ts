@@ -107,9 +107,9 @@ export function computeAttainment(input: AttainmentInput, params: AttainmentPara
   const seen = new Map<string, Set<string>>();
   for (const s of input.scores) {
     let items = score.get(s.course);
-    if (!items) score.set(s.course, (items = new Map()));
+    if (!items) score.set(s.course, (items = new Map<string, Map<string, number>>()));
     let students = items.get(s.item);
-    if (!students) items.set(s.item, (students = new Map()));
+    if (!students) items.set(s.item, (students = new Map<string, number>()));
     students.set(s.student, s.score);
     let set = seen.get(s.course);
     if (!set) seen.set(s.course, (set = new Set()));

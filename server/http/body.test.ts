@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { GET as keysGet } from "@/app/api/campaigns/[id]/keys/route";
 import { POST as submitPost } from "@/app/api/submit/route";
 import { POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { FILE_MAX_CHARS } from "@/server/instruments/versions";
 import { readBody } from "./body";
+
+/** The JSON of a refusal (errorResponse, server/http/route.ts). */
+const refusal = async (res: Response) => z.object({ error: z.string(), code: z.string() }).parse(await res.json());
 
 // Every route handler reads at most its limit from the request's stream and answers 413,
 // whatever the headers say: no Content-Length (chunked), a Content-Length that lies, or
@@ -61,7 +65,7 @@ describe("request bodies are read up to a limit", () => {
       const body = endless();
       const res = await handler(post(path, body.stream, { "content-type": type }), ctx);
       expect(res.status).toBe(413);
-      expect((await res.json()).code).toMatch(/tooLarge$/);
+      expect((await refusal(res)).code).toMatch(/tooLarge$/);
       // Read up to the limit, then stopped: at most the limit plus the chunk that crossed it.
       expect(body.pulled()).toBeGreaterThan(limit);
       expect(body.pulled()).toBeLessThanOrEqual(limit + 2 * CHUNK);
@@ -95,7 +99,7 @@ describe("text that cannot be stored is refused with 400 at the route", () => {
         post("/api/submit", `{"targetId":1,"token":"x","signature":"y","answers":{"c":${bad}}}`, { "content-type": "application/json" }),
       );
       expect(res.status).toBe(400);
-      const j = await res.json();
+      const j = await refusal(res);
       expect(j.code).toBe("errors.badText");
       expect(j.error).toContain("answers.c");
     }
@@ -104,7 +108,7 @@ describe("text that cannot be stored is refused with 400 at the route", () => {
   it("a NUL in a query string", async () => {
     const res = await keysGet(new Request(`${ORIGIN}/api/campaigns/1/keys?x=a%00b`));
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe("errors.badText");
+    expect((await refusal(res)).code).toBe("errors.badText");
   });
 });
 

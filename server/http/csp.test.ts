@@ -4,7 +4,7 @@ import { at } from "@/server/shared/indexed";
 import { NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from "./csp";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS, loaded as Next loads it
-const nextConfig = require("../../next.config.js");
+const nextConfig = require("../../next.config.js") as { headers: () => Promise<{ source: string; headers: unknown[] }[]> };
 
 const directives = (policy: string) =>
   new Map(
@@ -46,7 +46,7 @@ describe("Content-Security-Policy", () => {
     for (const path of ["/api/submit", "/api/trpc/me.whoami", "/api/auth/session", "/_next/static/chunks/x.js"])
       expect(path, path).not.toMatch(source);
     const headers = await nextConfig.headers();
-    expect(headers.find((h: { source: string }) => h.source === "/api/:path*").headers).toEqual([
+    expect(headers.find((h) => h.source === "/api/:path*")?.headers).toEqual([
       { key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY },
     ]);
   });

@@ -94,7 +94,8 @@ describe("import jobs", () => {
     const broken = new Proxy(db, {
       get(target, prop, receiver) {
         if (prop === "transaction") return () => Promise.reject(new Error("disk full"));
-        return Reflect.get(target, prop, receiver);
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return value;
       },
     });
     const errors = console.error;

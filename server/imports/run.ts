@@ -97,7 +97,7 @@ export async function runImport(db: Db, input: ImportInput, onProgress?: OnProgr
 
   // Cells.
   await report("validating", 0, total);
-  const rows: Row[] = new Array(total);
+  const rows = new Array<Row>(total);
   for (let i = 0; i < total; i++) {
     const raw = at(table.rows, i);
     const v: Record<string, unknown> = {};

@@ -398,7 +398,7 @@ function ascending(lists: number[][]): number[] {
   for (let l = 1; l < lists.length; l++) {
     const a = out,
       b = at(lists, l),
-      m: number[] = new Array(a.length + b.length);
+      m = new Array<number>(a.length + b.length);
     let i = 0,
       j = 0,
       k = 0;

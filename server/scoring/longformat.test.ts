@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
+import { match } from "@/server/test/match";
 import { LongFormatError, parseLongFormat, readLongTable } from "./longformat";
 import { fileOf } from "./testing";
 import { expectFailure } from "../test/errors";
@@ -64,8 +65,8 @@ describe("long format", () => {
   it("refuses unknown, duplicate and missing columns, naming them", async () => {
     const p = await problems(`campaign,instrument_version,section,teacher,rater_group,response,question,score,colour\nx`);
     expect(p.map((x) => x.message)).toEqual([
-      expect.stringContaining('Unknown column "score"'),
-      expect.stringContaining('Unknown column "colour"'),
+      match.stringContaining('Unknown column "score"'),
+      match.stringContaining('Unknown column "colour"'),
       'The required column "value" is missing.',
     ]);
     const zh = await problems(`${HEAD},value\n`, "zh");
@@ -93,10 +94,10 @@ describe("long format", () => {
       { row: 3, column: "value", message: 'The answer "na" to q2 is not one of its options (0.2, 0.4, 0.6, 0.8, 1).' },
       { row: 4, column: "question", message: '"q99" is not a scored item of student_evaluation@1.' },
       { row: 5, column: "instrument_version", message: 'No definition was given for instrument version "student_evaluation@2".' },
-      { row: 6, column: "rater_group", message: expect.stringContaining('"parents"') },
+      { row: 6, column: "rater_group", message: match.stringContaining('"parents"') },
       { row: 7, column: "value", message: '"value" must not be empty.' },
       { row: 9, column: "question", message: "Response 5 answers q1 twice." },
-      { row: 10, column: "teacher", message: expect.stringContaining("both section and teacher") },
+      { row: 10, column: "teacher", message: match.stringContaining("both section and teacher") },
     ]);
   });
 
@@ -105,7 +106,7 @@ describe("long format", () => {
     const p = await problems(
       [`\uFEFF${HEAD}`, "C,student_evaluation@1,S1,T1,student,1,q1,1", "C,student_evaluation@1,S1\u0000x,T1,student,2,q1,1"].join("\n"),
     );
-    expect(p).toEqual([{ row: 3, column: "section", message: expect.stringContaining("cannot be stored") }]);
+    expect(p).toEqual([{ row: 3, column: "section", message: match.stringContaining("cannot be stored") }]);
   });
 
   it("refuses a target whose context changes between rows, and a campaign over two terms", async () => {

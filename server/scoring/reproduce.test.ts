@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
@@ -92,7 +93,7 @@ describe("npm run scores refuses bad input with the problem named, and writes no
     return r;
   };
   const csv = () => readFileSync(path.join(dir, "responses.csv"), "utf8");
-  const policy = () => JSON.parse(readFileSync(path.join(dir, "policy.json"), "utf8"));
+  const policy = () => z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(path.join(dir, "policy.json"), "utf8")));
 
   it("an unknown or a missing column", () => {
     const unknown = run(csv().replace("question,value", "question,score"), policy(), ["--locale", "en"]);

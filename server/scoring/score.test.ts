@@ -165,7 +165,7 @@ describe("scoreResponse", () => {
   });
 
   it("the student evaluation of the library: top answers 100, lowest 20 (coefficient 0.2), and always within [0, 100]", () => {
-    const raw = JSON.parse(readFileSync(path.resolve(__dirname, "../../surveys/student_evaluation.json"), "utf8"));
+    const raw: unknown = JSON.parse(readFileSync(path.resolve(__dirname, "../../surveys/student_evaluation.json"), "utf8"));
     const file = instrumentFileSchema.parse(raw);
     const model = compileScoring(file);
     expect(model.items.length).toBeGreaterThan(3);

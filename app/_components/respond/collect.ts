@@ -58,7 +58,7 @@ export async function submitWithToken(
       return status;
     }
     if (res && res.status < 500) {
-      const err = await res.json().catch(() => ({}));
+      const err = (await res.json().catch(() => ({}))) as { error?: string; code?: string; details?: unknown };
       throw new CollectError(err.error ?? `HTTP ${res.status}`, err.code, err.details, res.status);
     }
     if (attempt >= 8) throw new CollectError("network", "network");

@@ -14,9 +14,13 @@ export type Signed = { targetId: number; blindSig: string };
 /** The campaign's published keys, fetched without cookies (the same answer for everyone). */
 async function publishedKeys(campaignId: number): Promise<Map<number, string>> {
   const res = await fetch(`/api/campaigns/${campaignId}/keys`, { credentials: "omit", cache: "no-store" });
-  const body = await res.json().catch(() => ({}));
+  const body = (await res.json().catch(() => ({}))) as {
+    error?: string;
+    code?: string;
+    keys: { targetId: number; publicKey: string }[];
+  };
   if (!res.ok) throw new CollectError(body.error ?? `HTTP ${res.status}`, body.code, undefined, res.status);
-  return new Map((body.keys as { targetId: number; publicKey: string }[]).map((k) => [k.targetId, k.publicKey]));
+  return new Map(body.keys.map((k) => [k.targetId, k.publicKey]));
 }
 
 /**

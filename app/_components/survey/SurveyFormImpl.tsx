@@ -108,7 +108,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
         setBanner({ type: "info", text: t("draftRestored") });
       }
       const save = (s: SurveyModel) => {
-        if (s.state !== "completed") writeDraft(keepDraft, s.data, s.currentPageNo);
+        if (s.state !== "completed") writeDraft(keepDraft, s.data as SurveyAnswers, s.currentPageNo);
       };
       m.onValueChanged.add(save);
       m.onCurrentPageChanged.add(save);
@@ -148,7 +148,7 @@ export default function SurveyFormImpl({ survey: json, locale, mode = "respond",
       setBanner(null);
       let result;
       try {
-        result = await onCompleteRef.current(s.data);
+        result = await onCompleteRef.current(s.data as SurveyAnswers);
       } catch (e) {
         options.allow = false;
         setBanner({ type: "error", text: `${t("submitFailed")} ${e instanceof Error ? e.message : ""}`.trim() });

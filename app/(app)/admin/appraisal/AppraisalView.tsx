@@ -168,7 +168,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             options={[...new Map((s?.units ?? []).flatMap((u) => (u.unitId === null ? [] : [[u.unitId, u.unit] as const]))).entries()].map(
               ([value, label]) => ({ value, label }),
             )}
-            onChange={(v) => {
+            onChange={(v: number | undefined) => {
               setFilters({ ...filters, unitId: v });
               setPage({ ...page, page: 1 });
             }}
@@ -179,7 +179,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             style={{ width: 120 }}
             data-testid="filter-band"
             options={BANDS.map((b) => ({ value: b, label: bandLabels[b] }))}
-            onChange={(v) => {
+            onChange={(v: (typeof BANDS)[number] | undefined) => {
               setFilters({ ...filters, band: v });
               setPage({ ...page, page: 1 });
             }}
@@ -189,7 +189,7 @@ export function AppraisalView({ canHr, canApprove }: { canHr: boolean; canApprov
             placeholder={t("filters.reason")}
             style={{ width: 140 }}
             options={REASONS.map((r) => ({ value: r, label: ta(`reasons.${r}`) }))}
-            onChange={(v) => {
+            onChange={(v: (typeof REASONS)[number] | undefined) => {
               setFilters({ ...filters, reason: v });
               setPage({ ...page, page: 1 });
             }}

@@ -222,7 +222,7 @@ function PolicyEditor({ year, rows, onClose, onSaved }: { year: string; rows: Ro
     const h = setTimeout(() => {
       if (!text) return;
       try {
-        const json = JSON.parse(text);
+        const json: unknown = JSON.parse(text);
         setParseError(null);
         check.mutate({ policy: json });
       } catch (e) {
@@ -279,7 +279,10 @@ function PolicyEditor({ year, rows, onClose, onSaved }: { year: string; rows: Ro
           <Form.Item label={t("startFrom")}>
             <Radio.Group
               value={from}
-              onChange={(e) => setFrom(e.target.value)}
+              onChange={(e) => {
+                const v: unknown = e.target.value;
+                if (v === "current" || v === "defaults") setFrom(v);
+              }}
               optionType="button"
               options={[
                 { value: "current", label: t("fromCurrent"), disabled: !current },

@@ -268,12 +268,14 @@ function HistoryImport({ open, onClose }: { open: boolean; onClose: () => void }
       const body = new FormData();
       body.set("file", file);
       const res = await fetch("/api/scoring/history", { method: "POST", body });
-      const json = await res.json();
+      const json: unknown = await res.json();
       if (res.ok) {
-        setResult({ ok: true, text: t("done", { campaigns: json.campaigns.length, responses: json.responses, rows: json.rows }) });
+        const done = json as { campaigns: unknown[]; responses: number; rows: number };
+        setResult({ ok: true, text: t("done", { campaigns: done.campaigns.length, responses: done.responses, rows: done.rows }) });
         void qc.invalidateQueries({ queryKey: trpc.scoring.pathKey() });
       } else {
-        setResult({ ok: false, error: json.error, problems: Array.isArray(json.details) ? json.details : [] });
+        const failed = json as { error: string; details?: Problem[] };
+        setResult({ ok: false, error: failed.error, problems: Array.isArray(failed.details) ? failed.details : [] });
       }
     } catch (e) {
       setResult({ ok: false, error: String((e as Error).message), problems: [] });

@@ -21,7 +21,8 @@ async function handler(req: Request, ctx: RouteCtx) {
     const buffered = await bufferedRequest(req, MAX_BODY_BYTES, undefined, addressedToOwnOrigin(req));
     // next-auth 4 reads params synchronously; Next 16 passes a promise.
     const params = await ctx.params;
-    return NextAuth(buffered as never, { params } as never, authOptions());
+    // Its typings say `any`; the App Router handler answers a Response.
+    return NextAuth(buffered as never, { params } as never, authOptions()) as Promise<Response>;
   });
 }
 

@@ -2,7 +2,7 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, DatePicker, Divider, Form, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
-import type { Dayjs } from "dayjs";
+import dayjs, { type Dayjs } from "dayjs";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -200,8 +200,12 @@ function Fields({ options }: { options: FormOptions }) {
           rules={[
             { required: true },
             ({ getFieldValue }) => ({
-              validator: (_, v: Dayjs | undefined) =>
-                !v || v.isAfter(getFieldValue("opensAt")) ? Promise.resolve() : Promise.reject(new Error(t("errors.windowOrder"))),
+              validator: (_, v: Dayjs | undefined) => {
+                // The opening date picker's value: a Dayjs, or null/undefined while empty.
+                const opens: unknown = getFieldValue("opensAt");
+                const start = dayjs.isDayjs(opens) || opens === null ? opens : undefined;
+                return !v || v.isAfter(start) ? Promise.resolve() : Promise.reject(new Error(t("errors.windowOrder")));
+              },
             }),
           ]}
         >

@@ -9,6 +9,12 @@ import { requirementsRadarOption, trendOption } from "@/server/shared/attainment
 import { EChart } from "../../../../_components/EChart";
 import { useTRPC } from "../../../../_components/trpc";
 
+type UploadOutcome = {
+  ok: boolean;
+  text: string;
+  issues: { file: string; row: number; column: string | null; message: string }[];
+};
+
 /** A button whose long label wraps on a phone instead of widening the page. */
 const WRAPPING = { whiteSpace: "normal", height: "auto", textAlign: "start" } as const;
 
@@ -32,11 +38,17 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
   );
   const [note, setNote] = useState("");
   const [modelFiles, setModelFiles] = useState<{ requirements?: File; support?: File }>({});
-  const [modelOutcome, setModelOutcome] = useState<{
-    ok: boolean;
-    text: string;
-    issues: { file: string; row: number; column: string | null; message: string }[];
-  } | null>(null);
+  const [modelOutcome, setModelOutcome] = useState<UploadOutcome | null>(null);
+  /** What an upload of the model or of the survey mapping answered: the version made, or the refusal. */
+  async function uploadOutcome(res: Response): Promise<UploadOutcome> {
+    const json: unknown = await res.json();
+    if (res.ok) {
+      const made = json as { version: number; status: string };
+      return { ok: true, text: `${t("version", { version: made.version })} ${made.status}`, issues: [] };
+    }
+    const failed = json as { error: string; details?: UploadOutcome["issues"] };
+    return { ok: false, text: failed.error, issues: Array.isArray(failed.details) ? failed.details : [] };
+  }
   async function uploadModel() {
     if (!modelFiles.requirements || !modelFiles.support) return;
     const body = new FormData();
@@ -44,12 +56,7 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
     body.set("requirements", modelFiles.requirements);
     body.set("support", modelFiles.support);
     const res = await fetch("/api/attainment/model", { method: "POST", body });
-    const json = await res.json();
-    setModelOutcome(
-      res.ok
-        ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] }
-        : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] },
-    );
+    setModelOutcome(await uploadOutcome(res));
     if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
   }
   const [mappingFile, setMappingFile] = useState<File | undefined>(undefined);
@@ -59,12 +66,7 @@ export function ProgrammeReportView({ programmeId, canEdit }: { programmeId: num
     body.set("programmeId", String(programmeId));
     body.set("surveyMapping", mappingFile);
     const res = await fetch("/api/attainment/survey-mapping", { method: "POST", body });
-    const json = await res.json();
-    setModelOutcome(
-      res.ok
-        ? { ok: true, text: `${t("version", { version: json.version })} ${json.status}`, issues: [] }
-        : { ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] },
-    );
+    setModelOutcome(await uploadOutcome(res));
     if (res.ok) await qc.invalidateQueries({ queryKey: trpc.attainment.programme.queryKey() });
   }
   const labels = useMemo(

@@ -71,12 +71,14 @@ export function SectionReportView({ sectionId }: { sectionId: number }) {
       body.set("assessments", files.assessments);
       body.set("scores", files.scores);
       const res = await fetch("/api/attainment/gradebook", { method: "POST", body });
-      const json = await res.json();
+      const json: unknown = await res.json();
       if (res.ok) {
-        setOutcome({ ok: true, text: t("imported", { items: json.items, scores: json.scores }) });
+        const done = json as { items: number; scores: number };
+        setOutcome({ ok: true, text: t("imported", { items: done.items, scores: done.scores }) });
         await qc.invalidateQueries({ queryKey: trpc.attainment.section.queryKey({ sectionId }) });
       } else {
-        setOutcome({ ok: false, text: json.error, issues: Array.isArray(json.details) ? json.details : [] });
+        const failed = json as { error: string; details?: Issue[] };
+        setOutcome({ ok: false, text: failed.error, issues: Array.isArray(failed.details) ? failed.details : [] });
       }
     } finally {
       setBusy(false);
