@@ -84,7 +84,7 @@ export async function trpc<T>(
         kind === "query"
           ? await fetch(`/api/trpc/${proc}${input === undefined ? "" : `?input=${encodeURIComponent(body)}`}`)
           : await fetch(`/api/trpc/${proc}`, { method: "POST", headers: { "content-type": "application/json" }, body });
-      const j = await res.json();
+      const j = (await res.json()) as { result?: { data?: { json?: T } }; error?: { json?: Record<string, unknown> } };
       return { status: res.status, data: j.result?.data?.json, error: j.error?.json };
     },
     { proc, input, kind },

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { launch, newContext, shot, signInHome, matched } from "./browser";
 import { at } from "@/server/shared/indexed";
 
@@ -233,8 +234,12 @@ describe("campaigns", () => {
     const page = await ctx.newPage();
     await signInHome(page, "UA-CS");
     const list = await page.request.get("/api/trpc/campaigns.list");
-    const wave = (await list.json()).result.data.json.find((c: { kind: string }) => c.kind === "graduate_tracking");
+    const campaigns = z
+      .object({ result: z.object({ data: z.object({ json: z.array(z.looseObject({ id: z.number(), kind: z.string() })) }) }) })
+      .parse(await list.json()).result.data.json;
+    const wave = campaigns.find((c) => c.kind === "graduate_tracking");
     expect(wave).toMatchObject({ manage: false });
+    if (!wave) throw new Error("no graduate tracking campaign");
     expect((await page.request.get(`/api/campaigns/${wave.id}/invitations`)).status()).toBe(403);
     await ctx.close();
   });

@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { DESKTOP, PHONE, launch, newContext, shot, signInHome, matched } from "./browser";
 import { at } from "@/server/shared/indexed";
+import { list, node } from "@/server/instruments/testing/json";
+import type { Json } from "@/server/instruments/walk";
 
 // The quality office uploads a new version of an instrument, reads the diff, previews it,
 // approves it with the committee's note, edits weights in the app, and is shown the
@@ -16,18 +19,20 @@ afterAll(async () => {
   await browser?.close();
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON responses, walked freely by the assertions
-const original: Json = JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "student_evaluation.json"), "utf8"));
+// Uploaded as read (not re-serialised through the schema); changed through node/list.
+const original = node(JSON.parse(readFileSync(path.join(process.cwd(), "surveys", "student_evaluation.json"), "utf8")));
+const originalName = z.object({ zh: z.string(), en: z.string() }).parse(original.name);
 const NEW_TITLE = "教师为人师表，尊重和关心每一位学生。";
 const NOTE = "经 2026 年 6 月教学指导委员会会议审议通过。";
 
 function changed(): Json {
   const f = structuredClone(original);
-  f.survey.pages[0].elements[0].title.default = NEW_TITLE;
-  const q2 = f.items.find((i: Json) => i.question === "q2");
-  const q3 = f.items.find((i: Json) => i.question === "q3");
+  node(f, "survey.pages.0.elements.0.title").default = NEW_TITLE;
+  const items = list(f, "items").map((i) => node(i));
+  const q2 = node(items.find((i) => i.question === "q2"));
+  const q3 = node(items.find((i) => i.question === "q3"));
   expect(q2.indicator).toBe(q3.indicator);
-  expect(q2.weight + q3.weight).toBe(1);
+  expect(Number(q2.weight) + Number(q3.weight)).toBe(1);
   q2.weight = 0.4;
   q3.weight = 0.6;
   return f;
@@ -47,7 +52,7 @@ async function settle(page: Page) {
 async function openStudentEvaluation(page: Page, locale: "zh" | "en" = "zh"): Promise<number> {
   await page.goto("/admin/instruments");
   await settle(page);
-  const link = page.getByTestId("instruments-table").getByRole("link", { name: original.name[locale] });
+  const link = page.getByTestId("instruments-table").getByRole("link", { name: originalName[locale] });
   if ((await link.count()) === 0) {
     await upload(page, "student_evaluation.json", original);
     await page.waitForURL(/\/admin\/instruments\/\d+/);
@@ -89,7 +94,7 @@ describe("instrument versions", () => {
     await expect.poll(() => page.getByTestId("diff-card").innerText()).toContain(`v${v} 与 v${before} 的差异`);
     const diff = await page.getByTestId("diff").innerText();
     expect(diff).toContain(NEW_TITLE);
-    expect(diff).toContain(original.survey.pages[0].elements[0].title.default);
+    expect(diff).toContain(node(original, "survey.pages.0.elements.0.title").default);
     expect(diff).toMatch(/q2[\s\S]*0\.5[\s\S]*→[\s\S]*0\.4/);
     expect(diff).toMatch(/q3[\s\S]*0\.5[\s\S]*→[\s\S]*0\.6/);
     expect(await page.getByTestId("diff-change").count()).toBe(3);
@@ -123,7 +128,7 @@ describe("instrument versions", () => {
     // The list shows it as the approved version.
     await page.goto("/admin/instruments");
     await settle(page);
-    const row = page.getByTestId("instruments-table").locator("tr", { hasText: original.name.zh });
+    const row = page.getByTestId("instruments-table").locator("tr", { hasText: originalName.zh });
     expect(await row.innerText()).toMatch(new RegExp(`v${v}[\\s\\S]*已批准[\\s\\S]*v${v}`));
     await shot(page, "instruments-list");
     expect(errors).toEqual([]);
@@ -137,8 +142,8 @@ describe("instrument versions", () => {
     await openStudentEvaluation(page);
     const before = await latestVersion(page);
     const bad = structuredClone(original);
-    bad.indicators[0].weight += 0.1;
-    delete bad.survey.pages[0].elements[1].title.en;
+    node(bad, "indicators.0").weight = Number(node(bad, "indicators.0").weight) + 0.1;
+    delete node(bad, "survey.pages.0.elements.1.title").en;
     await upload(page, "bad.json", bad);
     await page.getByTestId("upload-problems").waitFor();
     const text = await page.getByTestId("upload-problems").innerText();
@@ -196,7 +201,7 @@ describe("instrument versions", () => {
     await signInHome(page, "quality");
     await page.goto("/admin/instruments");
     await settle(page);
-    expect(await page.getByTestId("instruments-table").innerText()).toContain(original.name.en);
+    expect(await page.getByTestId("instruments-table").innerText()).toContain(originalName.en);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await shot(page, "instruments-list-phone");
     await openStudentEvaluation(page, "en");

@@ -84,8 +84,8 @@ async function layout(p: Page, which: "plain" | "survey") {
       };
       const name = (q: Element) => q.getAttribute(which === "plain" ? "data-plain-question" : "data-name");
       return {
-        questions: Object.fromEntries(questions.map((q) => [name(q), box(q)])),
-        titles: Object.fromEntries(questions.map((q) => [name(q), box(q.querySelector(".sd-question__title"))])),
+        questions: Object.fromEntries(questions.map((q) => [String(name(q)), box(q)] as const)),
+        titles: Object.fromEntries(questions.map((q) => [String(name(q)), box(q.querySelector(".sd-question__title"))] as const)),
         nav: box(root.querySelector(".sd-navigation__next-btn, .sd-navigation__complete-btn")),
         scrollY: Math.round(window.scrollY),
       };
@@ -129,8 +129,8 @@ async function expectSameLayout(p: Page, before: Awaited<ReturnType<typeof layou
   };
   expect(Object.keys(after.questions)).toEqual(Object.keys(before.questions));
   for (const q of Object.keys(before.questions)) {
-    close(after.questions[q], before.questions[q], `question ${q}`);
-    close(after.titles[q], before.titles[q], `title of ${q}`);
+    close(after.questions[q] ?? null, before.questions[q] ?? null, `question ${q}`);
+    close(after.titles[q] ?? null, before.titles[q] ?? null, `title of ${q}`);
   }
   close(after.nav, before.nav, "the navigation button");
 }

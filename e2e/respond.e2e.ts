@@ -175,7 +175,7 @@ describe("a student evaluates their courses anonymously", () => {
       });
       const rec = await new Promise<{ token: string; signature: string }>((res) => {
         const g = db.transaction("tokens").objectStore("tokens").get(targetId);
-        g.onsuccess = () => res(g.result);
+        g.onsuccess = () => res(g.result as { token: string; signature: string });
       });
       const r = await fetch("/api/submit", {
         method: "POST",
@@ -183,7 +183,7 @@ describe("a student evaluates their courses anonymously", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
       });
-      return { status: r.status, body: await r.json() };
+      return { status: r.status, body: (await r.json()) as unknown };
     }, at(campaign.targets, 2).targetId);
     expect(again).toEqual({ status: 200, body: { status: "duplicate" } });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { node } from "@/server/instruments/testing/json";
 import { DESKTOP, PHONE, launch, newContext, settle, signInHome, trpc, visit, watch, dataOf, found } from "./browser";
 import { at } from "@/server/shared/indexed";
 
@@ -122,15 +123,23 @@ describe("results", () => {
     await page.getByTestId(`new-version-${YEAR}`).click();
     const editor = page.getByTestId("policy-json");
     await expect.poll(() => editor.inputValue()).toContain('"schoolYear"');
-    const current = JSON.parse(await editor.inputValue());
+    const current = node(JSON.parse(await editor.inputValue()));
     await editor.fill(
-      JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.3, peer: 0.2 } } }, null, 2),
+      JSON.stringify(
+        { ...current, weights: { ...node(current, "weights"), default: { student: 0.6, supervisor: 0.3, peer: 0.2 } } },
+        null,
+        2,
+      ),
     );
     await expect.poll(() => page.getByTestId("policy-problem").textContent()).toContain("weights.default 的权重之和须为 1，当前为 1.1");
     expect(await page.getByTestId("save-policy").isDisabled()).toBe(true);
     await settle(page, "policies-editor-refused-zh-desktop");
     await editor.fill(
-      JSON.stringify({ ...current, weights: { ...current.weights, default: { student: 0.6, supervisor: 0.25, peer: 0.15 } } }, null, 2),
+      JSON.stringify(
+        { ...current, weights: { ...node(current, "weights"), default: { student: 0.6, supervisor: 0.25, peer: 0.15 } } },
+        null,
+        2,
+      ),
     );
     await expect.poll(() => page.getByTestId("policy-ok").count()).toBe(1);
     await page.getByTestId("save-policy").click();

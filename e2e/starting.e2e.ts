@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { STATUS_PATH, startingHandler } from "@/server/demo/page";
 import { freePort } from "./setup/server";
 import { Progress } from "@/server/demo/progress";
@@ -141,8 +142,8 @@ describe("the starting page of npm run demo", () => {
     const api = await fetch(`http://127.0.0.1:${port}/api/submit`, { method: "POST", body: "{}" });
     expect(api.status).toBe(503);
     expect(api.headers.get("retry-after")).toBe("5");
-    expect((await api.json()).error).toContain("正在启动");
-    const status = await (await fetch(`http://127.0.0.1:${port}${STATUS_PATH}`)).json();
+    expect(z.object({ error: z.string() }).parse(await api.json()).error).toContain("正在启动");
+    const status: unknown = await (await fetch(`http://127.0.0.1:${port}${STATUS_PATH}`)).json();
     expect(status).toMatchObject({ starting: true, state: "running" });
     await close(placeholder);
   });

@@ -103,7 +103,7 @@ describe("a student moves their evaluations to another device", () => {
       });
       const rec = await new Promise<{ token: string; signature: string }>((res) => {
         const g = db.transaction("tokens").objectStore("tokens").get(targetId);
-        g.onsuccess = () => res(g.result);
+        g.onsuccess = () => res(g.result as { token: string; signature: string });
       });
       const r = await fetch("/api/submit", {
         method: "POST",
@@ -111,7 +111,7 @@ describe("a student moves their evaluations to another device", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ targetId, token: rec.token, signature: rec.signature, answers: {}, declined: true, locale: "zh" }),
       });
-      return { status: r.status, body: await r.json() };
+      return { status: r.status, body: (await r.json()) as unknown };
     }, first.targetId);
     expect(sent).toEqual({ status: 200, body: { status: "duplicate" } });
   });

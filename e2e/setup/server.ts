@@ -45,8 +45,8 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<{ base: string; 
   child.stdout?.on("data", (d) => {
     log += d;
   });
-  child.stderr?.on("data", (d) => {
-    log += d;
+  child.stderr?.on("data", (d: Buffer) => {
+    log += d.toString();
     process.stderr.write(d);
   });
   const stop = () => {
