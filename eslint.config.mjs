@@ -20,13 +20,6 @@ export default defineConfig(
     },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
-      // Off until the typed query helper (db/) replaces the untyped raw-SQL rows and parsed
-      // JSON that flow through `any` today (about 450 findings, nearly all of them there).
-      "@typescript-eslint/no-unsafe-member-access": "off",
-      "@typescript-eslint/no-unsafe-assignment": "off",
-      "@typescript-eslint/no-unsafe-call": "off",
-      "@typescript-eslint/no-unsafe-argument": "off",
-      "@typescript-eslint/no-unsafe-return": "off",
       // Cell values and JSON read from uploaded files are `unknown` and are turned into text
       // on purpose (an object cell becomes a visible "[object Object]" error, not a crash).
       "@typescript-eslint/no-base-to-string": "off",

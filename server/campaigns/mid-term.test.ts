@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { match } from "@/server/test/match";
 import type { Db } from "@/db/client";
 import { campaignTargets, eligibility, responses } from "@/db/schema";
 import { at } from "@/server/shared/indexed";
@@ -120,7 +121,7 @@ describe("mid-term feedback (mid_term)", () => {
     );
     const pending = await pendingForPerson(db, s.people.studentB.id, DURING);
     expect(pending).toEqual([
-      expect.objectContaining({ campaignId: c.id, kind: "mid_term", versionId: v.mid_term_feedback, targets: expect.any(Array) }),
+      match.objectContaining({ campaignId: c.id, kind: "mid_term", versionId: v.mid_term_feedback, targets: match.any(Array) }),
     ]);
     expect(pending.flatMap((p) => p.targets.map((t) => t.targetId)).sort()).toEqual([tA.id, tB.id].sort());
     const tokens = await studentTokens(db, c.id, s.people.studentB.id);
