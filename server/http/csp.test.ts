@@ -1,10 +1,13 @@
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { config as proxyConfig, proxy } from "@/proxy";
 import { at } from "@/server/shared/indexed";
 import { NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from "./csp";
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS, loaded as Next loads it
-const nextConfig = require("../../next.config.js") as { headers: () => Promise<{ source: string; headers: unknown[] }[]> };
+// next.config.js is CommonJS: loaded through require, as Next loads it
+const nextConfig = createRequire(import.meta.url)("../../next.config.js") as {
+  headers: () => Promise<{ source: string; headers: unknown[] }[]>;
+};
 
 const directives = (policy: string) =>
   new Map(

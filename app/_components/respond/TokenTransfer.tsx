@@ -6,7 +6,7 @@
 // Plain fetch (rpc.ts) and texts passed in as written (the student's home renders them on the
 // server; the admin home takes them from its catalogue): no tRPC client, react-query or
 // next-intl, so it fits the student's light pages.
-import { useEffect, useRef, useState, type CSSProperties } from "react";
+import { useEffect, useEffectEvent, useRef, useState, type CSSProperties } from "react";
 import { fill } from "../../_student/fill";
 import { rpcMutation } from "./rpc";
 import { allTokens, getTokens, putTokens, TOKENS_CHANGED } from "./tokenStore";
@@ -86,16 +86,17 @@ export function TokenTransfer({ texts }: { texts: TransferTexts }) {
     }
   };
 
-  useEffect(() => {
-    // A link opened on this device: take the code from the fragment (never sent to the server), then drop it.
+  // A link opened on this device: take the code from the fragment (never sent to the server),
+  // then drop it; once on mount (an effect event: it sees the latest `receive` without re-running).
+  const receiveFromLink = useEffectEvent(() => {
     if (!fromLink.current && window.location.hash.startsWith("#transfer=")) {
       fromLink.current = true;
       const text = window.location.hash;
       history.replaceState(null, "", window.location.pathname + window.location.search);
       void receive(text);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once on mount: a link's fragment is read a single time
-  }, []);
+  });
+  useEffect(() => receiveFromLink(), []);
 
   const send = async () => {
     setBusy(true);

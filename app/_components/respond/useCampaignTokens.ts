@@ -4,7 +4,7 @@
 // has targets with none issued yet. Shared by the home lists and the form page. Plain React
 // and fetch (no react-query, no tRPC client): the student's pages load neither, and the
 // blind-RSA code (obtain.ts) only when there are tokens to obtain.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from "react";
 import { rpcMutation } from "./rpc";
 import { getTokens, persistent, TOKENS_CHANGED, type TokenRecord } from "./tokenStore";
 
@@ -56,7 +56,9 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
     }
   }, [campaign, load]);
 
-  useEffect(() => {
+  // Once per set of target ids (an effect event: the latest campaign, load and prepare, without
+  // re-running on every new closure).
+  const start = useEffectEvent(() => {
     if (!campaign) return;
     void persistent().then((p) => setMemoryOnly(!p));
     void load().then(() => {
@@ -65,8 +67,8 @@ export function useCampaignTokens(campaign: CampaignLike | undefined, onIssued?:
         void prepare();
       }
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- prepare once per set of target ids, not on every new closure
-  }, [ids]);
+  });
+  useEffect(() => start(), [ids]);
 
   // Tokens received from another device (TokenTransfer) show at once.
   useEffect(() => {

@@ -217,6 +217,7 @@ function PolicyEditor({ year, rows, onClose, onSaved }: { year: string; rows: Ro
     if (start) setText(JSON.stringify(start, null, 2));
   }, [start]);
   const check = useMutation(trpc.scoring.policies.check.mutationOptions());
+  const runCheck = check.mutate; // stable across renders (TanStack Query)
   const [parseError, setParseError] = useState<string | null>(null);
   useEffect(() => {
     const h = setTimeout(() => {
@@ -224,14 +225,13 @@ function PolicyEditor({ year, rows, onClose, onSaved }: { year: string; rows: Ro
       try {
         const json: unknown = JSON.parse(text);
         setParseError(null);
-        check.mutate({ policy: json });
+        runCheck({ policy: json });
       } catch (e) {
         setParseError((e as Error).message);
       }
     }, 300);
     return () => clearTimeout(h);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
+  }, [text, runCheck]);
   const create = useMutation(
     trpc.scoring.policies.create.mutationOptions({
       onSuccess: (r) => {
