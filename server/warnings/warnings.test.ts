@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { col, one, queryRows, queryValue } from "@/db/query";
 import { improvementItems, persons, scoringPolicies, teacherComposites, terms, warnings, type WarningEvidence } from "@/db/schema";
@@ -7,8 +7,8 @@ import { at } from "@/server/shared/indexed";
 import { createCaller } from "../api/root";
 import { nextMeasurement } from "../improvement/figures";
 import { recompute } from "../scoring/compute";
-import { approvePolicy, createPolicy, currentPolicy, defaultPolicy } from "../scoring/policies";
-import { answersFor, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
+import { approvePolicy, createPolicy, defaultPolicy } from "../scoring/policies";
+import { answersFor, approvedPolicy, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
 import { refusalOf, expectDomainError } from "../test/errors";
 import { freshSchool, sessionOf, type School } from "../test/fixtures";
 import { approveRuleSet, createRuleSet, rulesInForce, ruleSets, type RuleSetInput } from "./rules";
@@ -56,7 +56,7 @@ async function scores() {
   );
   const p = await createPolicy(db, defaultPolicy("2026-2027"), s.people.quality.id);
   await approvePolicy(db, p.id, s.people.quality.id, "测试", NOW);
-  return (await currentPolicy(db, "2026-2027"))!;
+  return approvedPolicy(db, "2026-2027");
 }
 
 const allWarnings = () => db.select().from(warnings).orderBy(warnings.id);
@@ -110,7 +110,7 @@ describe("warning rule sets", () => {
     ).toMatchObject({ status: "unchanged", version: 1 });
     expect(await rulesInForce(db)).toBeNull();
     await approveRuleSet(db, NOW, s.people.quality, { id: a.id, note: "审定" });
-    expect((await rulesInForce(db))!.rules).toEqual([
+    expect((await rulesInForce(db))?.rules).toEqual([
       { key: "low", name: "低分", kind: "composite_below", params: { threshold: 70 }, action: "review", deadlineDays: 30 },
     ]);
     await expectDomainError(approveRuleSet(db, NOW, s.people.quality, { id: a.id, note: "再审" }), {
@@ -130,9 +130,11 @@ describe("evaluation after a recompute", () => {
     });
     const p = await scores();
     const run = await recompute(db, p, { trigger: "command", now: () => NOW });
-    expect(run.warnings).toMatchObject({ raised: run.warnings!.hits, cleared: 0, sent: 0 });
+    assert.exists(run.warnings);
+    expect(run.warnings).toMatchObject({ raised: run.warnings.hits, cleared: 0, sent: 0 });
     const ws = await allWarnings();
-    const low = ws.find((w) => w.ruleKey === "low")!;
+    const low = ws.find((w) => w.ruleKey === "low");
+    assert.exists(low);
     expect(low).toMatchObject({
       teacherId: s.people.teacherA.id,
       termId: s.term.id,
@@ -143,13 +145,15 @@ describe("evaluation after a recompute", () => {
     expect(low.evidence).toMatchObject({ figure: "teacher_composite", threshold: 80, n: 6 });
     expect(low.evidence.value).toBeLessThan(80);
     // CS101-01: 6 of 14 enrolled answered
-    const rate = ws.find((w) => w.ruleKey === "rate" && w.sectionId === s.secA.id)!;
+    const rate = ws.find((w) => w.ruleKey === "rate" && w.sectionId === s.secA.id);
+    assert.exists(rate);
     expect(rate.evidence).toMatchObject({ figure: "response_rate", n: 6, eligible: 14, threshold: 0.6 });
     expect(rate.evidence.value).toBeCloseTo(6 / 14, 4);
     expect(ws.some((w) => w.ruleKey === "rate" && w.sectionId === s.secB.id)).toBe(false);
     // sections nobody answered have a rate of 0 (n = 0 of their eligible)
-    expect(ws.find((w) => w.ruleKey === "rate" && w.teacherId === c.teacherC.id)!.evidence).toMatchObject({ value: 0, n: 0, eligible: 12 });
-    const obs = ws.find((w) => w.ruleKey === "obs")!;
+    expect(ws.find((w) => w.ruleKey === "rate" && w.teacherId === c.teacherC.id)?.evidence).toMatchObject({ value: 0, n: 0, eligible: 12 });
+    const obs = ws.find((w) => w.ruleKey === "obs");
+    assert.exists(obs);
     expect(obs).toMatchObject({
       teacherId: s.people.teacherB.id,
       sectionId: s.secB.id,
@@ -196,8 +200,9 @@ describe("evaluation after a recompute", () => {
     // a rule that sends directly: its warning is an order at once, and stays one order over recomputes
     await rules({ rules: [{ key: "direct-low", name: "直接下发", kind: "composite_below", params: { threshold: 80 }, action: "direct" }] });
     const r1 = await recompute(db, p, { trigger: "command", now: () => NOW });
-    expect(r1.warnings!.sent).toBeGreaterThanOrEqual(1);
-    expect(r1.warnings!.sent).toBe(r1.warnings!.hits);
+    assert.exists(r1.warnings);
+    expect(r1.warnings.sent).toBeGreaterThanOrEqual(1);
+    expect(r1.warnings.sent).toBe(r1.warnings.hits);
     const r2 = await recompute(db, p, { trigger: "command", now: () => NOW });
     expect(r2.warnings).toMatchObject({ raised: 0, sent: 0 });
     const orders = await queryRows(
@@ -205,7 +210,7 @@ describe("evaluation after a recompute", () => {
       { dedupe_key: col.text },
       sql`select dedupe_key from improvement_items where dedupe_key like 'warning:direct-low:%'`,
     );
-    expect(orders).toHaveLength(r1.warnings!.sent);
+    expect(orders).toHaveLength(r1.warnings.sent);
     expect(orders.map((o) => o.dedupe_key)).toContain(`warning:direct-low:teacher:${s.people.teacherA.id}:term:${s.term.id}`);
     // a teacher no longer active: the order is refused, the warning stays open, the evaluation goes on
     await db.update(persons).set({ active: false }).where(eq(persons.id, s.people.teacherA.id));
@@ -215,9 +220,9 @@ describe("evaluation after a recompute", () => {
     await db.execute(sql`update improvement_items set status = 'cancelled' where dedupe_key like 'warning:direct-low:%'`);
     const r3 = await recompute(db, p, { trigger: "command", now: () => NOW });
     expect(r3.warnings).toMatchObject({ unsent: 1 });
-    expect((await allWarnings()).find((x) => x.ruleKey === "direct-low" && x.teacherId === s.people.teacherA.id)!.status).toBe("open");
+    expect((await allWarnings()).find((x) => x.ruleKey === "direct-low" && x.teacherId === s.people.teacherA.id)?.status).toBe("open");
     // the earlier rule is no longer in force: its converted warning stays converted
-    expect((await allWarnings()).find((x) => x.id === w.id)!.status).toBe("converted");
+    expect((await allWarnings()).find((x) => x.id === w.id)?.status).toBe("converted");
   });
 
   it("clears an open warning that no rule finds any more, and dismisses with a note", async () => {
@@ -230,14 +235,15 @@ describe("evaluation after a recompute", () => {
     expect(first.version).toBe(1);
     const p = await scores();
     await recompute(db, p, { trigger: "command", now: () => NOW });
-    const rate = (await allWarnings()).find((w) => w.ruleKey === "rate")!;
+    const rate = (await allWarnings()).find((w) => w.ruleKey === "rate");
+    assert.exists(rate);
     await dismissWarning(db, NOW, s.people.quality, { warningId: rate.id, note: "学期末调课，已知" });
     const open = (await allWarnings()).filter((w) => w.status === "open").length;
     await rules({ rules: [{ key: "low", name: "低于10", kind: "composite_below", params: { threshold: 10 } }] });
     const r = await evaluateWarnings(db, NOW, { policyId: p.id, schoolYear: "2026-2027", outOf: 100 });
     expect(r).toMatchObject({ hits: 0, cleared: open });
     const ws = await allWarnings();
-    expect(ws.find((w) => w.ruleKey === "low")!.status).toBe("cleared");
+    expect(ws.find((w) => w.ruleKey === "low")?.status).toBe("cleared");
     expect(ws.find((w) => w.id === rate.id)).toMatchObject({ status: "dismissed", note: "学期末调课，已知" });
     const list = await listWarnings(db, { status: "dismissed" });
     expect(list.total).toBe(1);
@@ -274,7 +280,8 @@ describe("evaluation after a recompute", () => {
         })
         .returning(),
     );
-    const before = mine.score! + 30;
+    assert.exists(mine.score);
+    const before = mine.score + 30;
     await db.insert(teacherComposites).values({
       policyId: old.id,
       runId: 1,
@@ -297,7 +304,8 @@ describe("evaluation after a recompute", () => {
     expect(ws[0]).toMatchObject({ ruleKey: "drop", teacherId: s.people.teacherA.id });
     expect(e).toMatchObject({ figure: "teacher_composite", threshold: 5, previousTermId: prevTerm.id });
     expect(e.drop).toBeCloseTo(30, 1);
-    expect(e.interval).toBeCloseTo(1.959963984540054 * Math.sqrt(2) * se!, 1);
+    assert.exists(se);
+    expect(e.interval).toBeCloseTo(1.959963984540054 * Math.sqrt(2) * se, 1);
   });
 });
 
