@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { atKey } from "@/server/shared/indexed";
 import type { Db } from "@/db/client";
 import { persons, roleGrants, ROLES, type Role } from "@/db/schema";
 import { DomainError } from "../kernel/errors";
@@ -52,7 +53,7 @@ function expected(allow: Access["allow"], who: Caller): Outcome {
 async function outcome(who: Caller, path: string): Promise<Outcome> {
   const caller = createCaller({
     db,
-    user: who === "anonymous" ? null : users.get(who)!,
+    user: who === "anonymous" ? null : atKey(users, who),
     locale: "zh",
     now: () => new Date("2026-12-28T03:00:00Z"),
   });

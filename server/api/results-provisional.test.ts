@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import { match } from "@/server/test/match";
 import type { Db } from "@/db/client";
 import { credentials, persons, roleGrants } from "@/db/schema";
@@ -83,15 +83,20 @@ describe("figures of a running campaign", () => {
     const shared = list.items.filter((x) => x.campaignId === done.id && x.raterGroup === "student" && x.n > 0);
     expect(shared.length).toBe(3);
     expect(shared.every((x) => x.provisional)).toBe(true);
-    expect(shared.filter((x) => x.sectionCode!.startsWith("CS")).every((x) => x.reliability !== null)).toBe(true);
-    const self = list.items.find((x) => x.campaignId === running.id && x.raterGroup === "self" && x.n > 0)!;
+    const inCs = shared.filter((x) => {
+      assert.exists(x.sectionCode);
+      return x.sectionCode.startsWith("CS");
+    });
+    expect(inCs.every((x) => x.reliability !== null)).toBe(true);
+    const self = list.items.find((x) => x.campaignId === running.id && x.raterGroup === "self" && x.n > 0);
+    assert.exists(self);
     expect((await quality.scoring.target({ policyId, targetId: self.targetId, raterGroup: "self" })).provisional).toBe(true);
     expect((await quality.scoring.reliability({ policyId })).some((x) => x.provisional)).toBe(true);
     const comps = await quality.scoring.composites({ policyId, period: s.term.id });
     expect(comps.provisional).toBe(true);
     expect(comps.items.length).toBeGreaterThan(0);
     const overview = await quality.scoring.overview();
-    expect(overview.find((y) => y.schoolYear === "2026-2027")!.campaigns.find((x) => x.id === running.id)).toMatchObject({
+    expect(overview.find((y) => y.schoolYear === "2026-2027")?.campaigns.find((x) => x.id === running.id)).toMatchObject({
       state: "open",
       provisional: true,
     });
@@ -128,9 +133,9 @@ describe("figures of a running campaign", () => {
     const list = await hr.scoring.targets({ policyId, pageSize: 100 });
     expect(list.items.filter((x) => x.campaignId === running.id && x.n > 0).length).toBe(2);
     expect(list.items.every((x) => !x.provisional && !x.pending)).toBe(true);
-    expect(
-      list.items.find((x) => x.campaignId === done.id && x.sectionCode === "CS101-01" && x.raterGroup === "student")!.reliability,
-    ).not.toBeNull();
+    const cs101 = list.items.find((x) => x.campaignId === done.id && x.sectionCode === "CS101-01" && x.raterGroup === "student");
+    assert.exists(cs101);
+    expect(cs101.reliability).not.toBeNull();
     const comps = await hr.scoring.composites({ policyId, period: s.term.id });
     expect(comps).toMatchObject({ provisional: false, withheld: false });
     expect(comps.items.length).toBeGreaterThan(0);

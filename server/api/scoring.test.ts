@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { defaultPolicy } from "../scoring/policies";
 import { answersFor, fileOfGroup, respond, rng, scoringCampaign, targetOf, type ScoringCampaign } from "../scoring/testing";
@@ -41,10 +41,12 @@ describe("scoring router", () => {
     expect(all.items.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "CS102-01", "CS103-01", "EN101-01", "EN102-01"]);
     const mine = await (await as(s.people.adminA)).scoring.targets({ policyId, raterGroup: "student", pageSize: 50 });
     expect(mine.items.map((x) => x.sectionCode).sort()).toEqual(["CS101-01", "CS102-01", "CS103-01"]);
-    const small = all.items.find((x) => x.sectionCode === "EN102-01")!;
+    const small = all.items.find((x) => x.sectionCode === "EN102-01");
+    assert.exists(small);
     expect(small).toMatchObject({ reported: false, n: 1 });
     // another unit's target detail is refused to a unit admin
-    const en = all.items.find((x) => x.sectionCode === "EN101-01")!;
+    const en = all.items.find((x) => x.sectionCode === "EN101-01");
+    assert.exists(en);
     expect(
       await refusalOf((await as(s.people.adminA)).scoring.target({ policyId, targetId: en.targetId, raterGroup: "student" })),
     ).toMatchObject({ code: "FORBIDDEN" });
@@ -70,7 +72,7 @@ describe("scoring router", () => {
       const n = scored.reduce((a, o) => a + o.count, 0);
       const max = Math.max(...scored.map((o) => Number(o.value)));
       expect(it.mean).toBeCloseTo(scored.reduce((a, o) => a + (Number(o.value) / max) * 100 * o.count, 0) / n, 10);
-      expect(it.mean!).toBeGreaterThan(10);
+      expect(it.mean).toBeGreaterThan(10);
     }
     // teacher B's section is not teacher A's
     expect(
