@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { col, one, queryOne, queryRows } from "@/db/query";
 import { commentDecisions, improvementItems, resultViews, studentComments } from "@/db/schema";
@@ -38,7 +38,11 @@ beforeEach(async () => {
 const as = (p: { id: number }) => sessionOf(db, p);
 const list = async (p: { id: number }, extra: Record<string, unknown> = {}) =>
   listForReview(db, clock, await as(p), { campaignId: setup.campaignId, pageSize: 200, ...extra });
-const byText = async (p: { id: number }, text: string) => (await list(p)).items.find((c) => c.original === text)!;
+const byText = async (p: { id: number }, text: string) => {
+  const found = (await list(p)).items.find((c) => c.original === text);
+  assert.exists(found);
+  return found;
+};
 
 describe("comments taken out at the close", () => {
   it("stores each non-blank comment once, apart from the answers, with no response id, and the responses keep no text", async () => {
@@ -80,7 +84,7 @@ describe("comments taken out at the close", () => {
 
   it("marks what the reviewer should look at: the section's teacher, a phone, a student's number", async () => {
     const items = (await list(s.people.quality)).items;
-    const kinds = (text: string) => items.find((i) => i.original === text)!.marks.map((m) => m.kind);
+    const kinds = (text: string) => items.find((i) => i.original === text)?.marks.map((m) => m.kind);
     expect(kinds("张老师很负责")).toEqual(["name"]);
     expect(kinds("作业太多了，有事打我电话13812345678")).toEqual(["phone"]);
     expect(kinds("我是20240003，老师记得我吗")).toEqual(["student_number"]);
@@ -169,7 +173,8 @@ describe("decisions", () => {
       .from(improvementItems)
       .where(eq(improvementItems.id, at(esc.orders, 0)));
     if (!order) throw new Error("the escalation's order is not stored");
-    const escalation = log.find((l) => l.decision === "escalated")!;
+    const escalation = log.find((l) => l.decision === "escalated");
+    assert.exists(escalation);
     expect(order).toMatchObject({
       source: "comment",
       sourceRef: { kind: "comment", id: escalation.id },

@@ -26,6 +26,7 @@ import { idSchema } from "../kernel/ids";
 import { offsetOf } from "../kernel/paging";
 import { unitSubtreeSql } from "../org/tree";
 import type { GroupKey } from "../i18n/messages";
+import { atKey } from "@/server/shared/indexed";
 
 export { COMMENT_REVIEW_ROLES, COMMENT_WORDS_ROLES };
 /** Longest edited (redacted) text. */
@@ -384,6 +385,7 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
       returning id, comment_id::text as comment_id`,
     );
     const orders: number[] = [];
+    const loggedIds = new Map(logged.map((l) => [l.comment_id, l.id])); // one logged decision per comment found
     if (input.decision === "escalated") {
       const deadline = beijingDate(now.getTime() + ESCALATION_DAYS * 86_400_000);
       for (const c of found) {
@@ -391,7 +393,7 @@ export async function decideComments(db: DbOrTx, now: Date, actor: SessionUser, 
         const where = [c.course, c.section, c.teacher].filter(Boolean).join(" ") || c.subject || "";
         const order = await createOrder(tx, now, actor, {
           source: "comment",
-          sourceRef: { kind: "comment", id: logged.find((l) => l.comment_id === c.id)!.id },
+          sourceRef: { kind: "comment", id: atKey(loggedIds, c.id) },
           unitId: c.unit_id,
           courseId: c.course_id,
           deadline,

@@ -63,8 +63,9 @@ export async function closedWithComments(db: Db, s: School, answersA: Answer[], 
     closesAt: CLOSES,
     instruments: [{ raterGroup: "student", instrumentVersionId: versionId }],
   });
-  const targetA = c.targets.find((t) => t.sectionId === s.secA.id)!;
-  const targetB = c.targets.find((t) => t.sectionId === s.secB.id)!;
+  const targetA = c.targets.find((t) => t.sectionId === s.secA.id);
+  const targetB = c.targets.find((t) => t.sectionId === s.secB.id);
+  if (!targetA || !targetB) throw new Error("the campaign has no target for section A or B");
   const raters = [s.people.studentA.id, ...students.map((x) => x.id), s.people.studentB.id];
   for (const [i, rater] of raters.entries()) {
     for (const t of await studentTokens(db, c.id, rater)) {
