@@ -87,6 +87,16 @@ function at(re: RegExp, s: string, i: number): RegExpExecArray | null {
   return re.exec(s);
 }
 
+/**
+ * The text a sticky pattern matches at `i` where it matches by construction (a pattern that may
+ * match nothing, a name after the letter or the character just checked): throws if it does not.
+ */
+function matched(re: RegExp, s: string, i: number): string {
+  const m = at(re, s, i);
+  if (m === null) throw new RangeError(`no match of ${re.source} at ${i}`);
+  return m[0];
+}
+
 function tokenize(html: string): Token[] {
   const out: Token[] = [];
   let i = 0;
@@ -135,22 +145,22 @@ function tokenize(html: string): Token[] {
 /** A start tag from `<` at `start`, attributes read as the HTML tokenizer reads them. */
 function readStartTag(html: string, start: number): { token: Token; end: number } {
   const len = html.length;
-  const name = at(TAG_NAME, html, start + 1)![0];
+  const name = matched(TAG_NAME, html, start + 1);
   let j = start + 1 + name.length;
   const attrs: Attr[] = [];
   const unfinished = () => ({ token: { kind: "other" as const, label: `<${name.toLowerCase()}` }, end: len });
   for (;;) {
-    const gap = at(SPACE_OR_SLASH, html, j)![0];
+    const gap = matched(SPACE_OR_SLASH, html, j);
     j += gap.length;
     if (j >= len) return unfinished();
     if (html[j] === ">") return { token: { kind: "open", name: name.toLowerCase(), attrs, selfClosing: gap.endsWith("/") }, end: j + 1 };
-    const attr = at(ATTR_NAME, html, j)![0];
+    const attr = matched(ATTR_NAME, html, j);
     j += attr.length;
-    j += at(SPACE, html, j)![0].length;
+    j += matched(SPACE, html, j).length;
     let value: string | null = null;
     if (html[j] === "=") {
       j++;
-      j += at(SPACE, html, j)![0].length;
+      j += matched(SPACE, html, j).length;
       const q = html[j];
       if (q === '"' || q === "'") {
         const close = html.indexOf(q, j + 1);
@@ -158,7 +168,7 @@ function readStartTag(html: string, start: number): { token: Token; end: number 
         value = html.slice(j + 1, close);
         j = close + 1;
       } else {
-        value = at(UNQUOTED, html, j)![0];
+        value = matched(UNQUOTED, html, j);
         j += value.length;
       }
     }
