@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { alumni, outbox } from "@/db/schema";
 import { at } from "@/server/shared/indexed";
@@ -44,7 +44,8 @@ describe("deliverOutbox", () => {
   it("without a mailer every due message is recorded; reminders lose their recipient; nothing not yet due is touched", async () => {
     expect(await deliverOutbox(db, opts(null))).toEqual({ sent: 0, recorded: 6, failed: 0, retried: 0 });
     const all = await rows();
-    const later = all.find((r) => r.kind === "notice")!;
+    const later = all.find((r) => r.kind === "notice");
+    assert.exists(later);
     expect(later).toMatchObject({ status: "pending", recipient: "later@example.edu.cn", attempts: 0 });
     const done = all.filter((r) => r.kind !== "notice");
     expect(done.every((r) => r.status === "recorded")).toBe(true);
@@ -79,7 +80,9 @@ describe("deliverOutbox", () => {
       const r = await resolveInvitation(db, at(tokens, 0), T0);
       expect(r.state).toBe("ready");
       // The link is the recipient's own.
-      expect(emails.get(inv.find((i) => i.id === r.invitationId)!.alumnusId!)).toBe(msg.to);
+      const mine = inv.find((i) => i.id === r.invitationId);
+      assert.exists(mine?.alumnusId);
+      expect(emails.get(mine.alumnusId)).toBe(msg.to);
     }
     const after = await rows();
     const sentRows = after.filter((r) => r.status === "sent");
