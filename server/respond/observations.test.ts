@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaigns, observationAssignments, observationRecords } from "@/db/schema";
 import { col, one, queryRows } from "@/db/query";
@@ -29,7 +29,8 @@ beforeEach(async () => {
     instruments: [{ raterGroup: "supervisor", instrumentVersionId: v.supervisor_observation }],
   });
   campaignId = c.id;
-  const target = c.targets.find((t) => t.sectionId === s.secA.id)!;
+  const target = c.targets.find((t) => t.sectionId === s.secA.id);
+  assert.exists(target);
   ({ id: assignmentId } = one(
     await db
       .insert(observationAssignments)

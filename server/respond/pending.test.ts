@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { campaignTargets, eligibility, persons, sectionTeachers, targetKeys } from "@/db/schema";
 import { one } from "@/db/query";
@@ -26,8 +26,11 @@ beforeEach(async () => {
   eot = await endOfTermCampaign(db, s, { self: true });
 });
 
-const target = (sectionId: number, teacherId: number) =>
-  eot.targets.find((x) => x.sectionId === sectionId && x.teacherId === teacherId)!.id;
+const target = (sectionId: number, teacherId: number) => {
+  const found = eot.targets.find((x) => x.sectionId === sectionId && x.teacherId === teacherId);
+  assert.exists(found);
+  return found.id;
+};
 const summary = (p: Awaited<ReturnType<typeof pendingForPerson>>) =>
   p.map((c) => ({ id: c.campaignId, targets: c.targets.map((x) => `${x.sectionCode}/${x.teacherName}/${x.issued}`).sort() }));
 
@@ -147,7 +150,9 @@ describe("campaignPublicKeys", () => {
     expect(keys.map((k) => k.targetId)).toEqual(eot.targets.map((x) => x.id));
     expect(new Set(keys.map((k) => k.publicKey)).size).toBe(keys.length);
     for (const tok of await studentTokens(db, eot.id, s.people.studentB.id)) {
-      const pk = keys.find((k) => k.targetId === tok.targetId)!.publicKey;
+      const key = keys.find((k) => k.targetId === tok.targetId);
+      assert.exists(key);
+      const pk = key.publicKey;
       expect(verifyToken(pk, fromBase64(tok.token), fromBase64(tok.signature))).toBe(true);
     }
     expect(await campaignPublicKeys(db, eot.id, LATER)).toEqual(keys);
