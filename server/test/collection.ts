@@ -8,7 +8,7 @@ import type { Db } from "@/db/client";
 import { col, one, queryRows } from "@/db/query";
 import { alumni, campaignTargets, eligibility, employerContacts, employers, graduateCohorts, invitations } from "@/db/schema";
 import { blindToken, finalizeToken, fromBase64, prepareToken, toBase64 } from "@/server/shared/anonymity/client";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
 import { issueForInvitation, issueTokens } from "../anonymity/issue";
 import { submitResponse, type SubmitInput } from "../anonymity/submit";
 import { publicKeysFor } from "../anonymity/targetkeys";
@@ -103,7 +103,7 @@ export async function studentTokens(db: Db, campaignId: number, personId: number
   // `order`: the targets in the order the request names them (they must be exactly the pending ones).
   const targetIds = order ?? own.map((r) => r.t);
   const keys = await publicKeysFor(db, targetIds);
-  const prepared = await Promise.all(targetIds.map((t) => blinded(keys.get(t)!)));
+  const prepared = await Promise.all(targetIds.map((t) => blinded(atKey(keys, t))));
   const res = await issueTokens(
     db,
     {
@@ -126,7 +126,7 @@ export async function studentTokens(db: Db, campaignId: number, personId: number
 /** The invitee's side: blind one token for the invitation's target, have it signed (uses the link up), finalize. */
 export async function invitationTokenFor(db: Db, invitationId: number, now = DURING): Promise<Token> {
   const inv = one(await db.select({ t: invitations.targetId }).from(invitations).where(eq(invitations.id, invitationId)));
-  const pk = (await publicKeysFor(db, [inv.t])).get(inv.t)!;
+  const pk = atKey(await publicKeysFor(db, [inv.t]), inv.t);
   const b = await blinded(pk);
   const res = await issueForInvitation(db, { invitationId, blindedMsg: toBase64(b.blindedMsg) }, now, SECRET);
   expect(res.signatures).toHaveLength(1);

@@ -13,7 +13,8 @@ async function main() {
   const log = process.argv[2];
   if (log === undefined) throw new Error("usage: scheduler-node.ts <mail log>");
   const e = baseEnv();
-  const handle = await openDb({ url: e.DATABASE_URL!, poolMax: e.DB_POOL_MAX });
+  if (!e.DATABASE_URL) throw new Error("scheduler-node.ts needs DATABASE_URL");
+  const handle = await openDb({ url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX });
   const deps: TickDeps = {
     mailer: async (m) => appendFileSync(log, `${m.to}\n`),
     baseUrl: "https://pj.example.edu.cn",
