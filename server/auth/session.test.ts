@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { authOptions, sessionAlive } from "./options";
 
 describe("session lifetime", () => {
@@ -16,7 +16,8 @@ describe("session lifetime", () => {
     const o = authOptions(() => new Date(now));
     expect(o.session?.maxAge).toBe(30 * 60);
     expect(o.jwt?.maxAge).toBe(30 * 60);
-    const jwt = o.callbacks!.jwt!;
+    const jwt = o.callbacks?.jwt;
+    assert.exists(jwt);
     const fresh = await jwt({ token: { pid: 7, loginAt: now - 1000 } } as never);
     expect(fresh).toMatchObject({ pid: 7 });
     await expect(jwt({ token: { pid: 7, loginAt: now - 13 * 3600_000 } } as never)).rejects.toThrow("session expired");

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { config as proxyConfig, proxy } from "@/proxy";
 import { at } from "@/server/shared/indexed";
 import { NextRequest } from "next/server";
@@ -36,8 +36,11 @@ describe("Content-Security-Policy", () => {
     expect(nonces.size).toBe(100);
     for (const n of nonces) expect(Buffer.from(n, "base64")).toHaveLength(16);
     const res = proxy(new NextRequest("http://pj.example.edu.cn/home"));
-    const policy = res.headers.get("content-security-policy")!;
-    const nonce = /'nonce-([^']+)'/.exec(policy)![1];
+    const policy = res.headers.get("content-security-policy");
+    assert.exists(policy);
+    const m = /'nonce-([^']+)'/.exec(policy);
+    assert.exists(m);
+    const nonce = at(m, 1);
     expect(res.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
     expect(res.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
   });
