@@ -117,7 +117,8 @@ export async function fileAppeal(
     if (!review || review.status !== "rejected" || mine.some((a) => a.stage === "appeal")) throw badRequest("appraisal.errors.appealStage");
     stage = "appeal";
     parentId = review.id;
-    opened = beijingDate(review.decidedAt!);
+    if (review.decidedAt === null) throw new TypeError(`appeal ${review.id}: rejected without the time it was decided`);
+    opened = beijingDate(review.decidedAt);
   }
   const until = addDays(opened, APPEAL_WINDOW_DAYS);
   if (today > until) throw badRequest("appraisal.errors.appealWindow", { days: APPEAL_WINDOW_DAYS, until });

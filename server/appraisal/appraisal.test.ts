@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, appraisalRuns, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
@@ -15,13 +15,13 @@ import { seedDemoScores } from "../scoring/demo";
 import { resultsDocument, type ResultsDocument } from "../scoring/document";
 import { exportCsv } from "../scoring/export";
 import type { CompositeFigures } from "../scoring/figures";
-import { currentPolicy } from "../scoring/policies";
 import { resetDb, testDb } from "../test/db";
 import { bandTeachers, type QuotaCheck } from "./band";
 import { rulesOf } from "./rules";
 import { recordExemption, recordVeto, revokeVeto } from "./vetoes";
 import { expectDomainError } from "../test/errors";
-import { at } from "@/server/shared/indexed";
+import { at, atKey } from "@/server/shared/indexed";
+import { approvedPolicy } from "../scoring/testing";
 
 // The demo university's last school year banded with its figures, in the app and by `npm run scores`.
 const YEAR = "2025-2026";
@@ -39,12 +39,20 @@ function cli(args: string[]) {
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 async function recomputeYear() {
-  const p = (await currentPolicy(db, YEAR))!;
+  const p = await approvedPolicy(db, YEAR);
   await recompute(db, p, { trigger: "manual" });
   return p;
 }
 async function bandsOf(policyId: number) {
   return new Map((await db.select().from(appraisalResults).where(eq(appraisalResults.policyId, policyId))).map((r) => [r.teacherId, r]));
+}
+/** The teacher with the highest composite of the year. */
+function bestScored(bands: Awaited<ReturnType<typeof bandsOf>>) {
+  const scored = [...bands.values()].flatMap((b) => (b.score === null ? [] : [{ teacherId: b.teacherId, score: b.score }]));
+  return at(
+    scored.sort((a, b) => b.score - a.score),
+    0,
+  );
 }
 async function idOf(number: string) {
   const p = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, number)));
@@ -76,7 +84,7 @@ describe("appraisal computed with the figures", () => {
     expect(comps.length).toBeGreaterThan(10);
     expect(bands.size).toBe(comps.length);
     for (const c of comps) {
-      const b = bands.get(c.teacherId)!;
+      const b = atKey(bands, c.teacherId);
       expect(b.score).toBe(c.score);
       expect(b.se).toBe(c.se);
       if (c.score === null) expect(b).toMatchObject({ band: null, reason: "insufficient_evidence" });
@@ -96,23 +104,20 @@ describe("appraisal computed with the figures", () => {
       rulesOf(p.policy),
       comps.map((c) => ({
         teacherId: c.teacherId,
-        unitId: bands.get(c.teacherId)!.unitId,
+        unitId: atKey(bands, c.teacherId).unitId,
         score: c.score,
         se: c.se,
         terms: 1,
         responseRate: null,
       })),
     );
-    for (const r of again.teachers) expect(bands.get(r.teacherId)!.band).toBe(r.band);
+    for (const r of again.teachers) expect(bands.get(r.teacherId)?.band).toBe(r.band);
   }, 60_000);
 
   it("a veto recorded by HR makes the teacher 不合格 (veto) at the next recompute, counted among the banded; revoked, the band returns", async () => {
     let p = await recomputeYear();
     const before = await bandsOf(p.id);
-    const best = at(
-      [...before.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!),
-      0,
-    );
+    const best = bestScored(before);
     const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, best.teacherId)));
     const veto = await recordVeto(db, { id: hr }, now, {
       teacher: t.number,
@@ -137,13 +142,14 @@ describe("appraisal computed with the figures", () => {
     expect(log.map((l) => l.action)).toEqual(["appraisal.veto.record"]);
     await revokeVeto(db, { id: hr }, now, { id: veto.id, reason: "复议撤销" });
     p = await recomputeYear();
-    expect((await bandsOf(p.id)).get(best.teacherId)!.band).toBe(before.get(best.teacherId)!.band);
+    expect((await bandsOf(p.id)).get(best.teacherId)?.band).toBe(atKey(before, best.teacherId).band);
   }, 60_000);
 
   it("an exemption gives no band (exempt) and is not counted", async () => {
     let p = await recomputeYear();
     const before = await bandsOf(p.id);
-    const some = [...before.values()].find((b) => b.band === "good" || b.band === "pass")!;
+    const some = [...before.values()].find((b) => b.band === "good" || b.band === "pass");
+    assert.exists(some);
     const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, some.teacherId)));
     await recordExemption(db, { id: hr }, now, { teacher: t.number, schoolYear: YEAR, kind: "maternity" });
     p = await recomputeYear();
@@ -184,7 +190,7 @@ describe("npm run scores bands the year too", () => {
     let csv = "";
     for await (const chunk of exportCsv(db, ids)) csv += chunk;
     writeFileSync(path.join(dir, "responses.csv"), csv);
-    const p = (await currentPolicy(db, YEAR))!;
+    const p = await approvedPolicy(db, YEAR);
     writeFileSync(path.join(dir, "policy.json"), JSON.stringify(p.policy));
     const defs = await queryRows(
       db,
@@ -203,10 +209,7 @@ describe("npm run scores bands the year too", () => {
   it("--vetoes (teacher,reason): the document's school-year entries carry band, band_reason, borderline, ci95, equal to the app's", async () => {
     const p = await recomputeYear();
     const bands = await bandsOf(p.id);
-    const victim = at(
-      [...bands.values()].filter((b) => b.score !== null).sort((a, b) => b.score! - a.score!),
-      0,
-    );
+    const victim = bestScored(bands);
     const t = one(await db.select({ number: persons.number }).from(persons).where(eq(persons.id, victim.teacherId)));
     await recordVeto(db, { id: hr }, now, {
       teacher: t.number,

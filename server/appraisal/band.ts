@@ -109,15 +109,21 @@ function interval(score: number, se: number | null, outOf: number): [number, num
 /** Those past `limit` in `ranked` (best first) with those within 1e-9 of the first of them; `tied` when that tie crosses the limit. */
 function pastLimit(ranked: BandResult[], limit: number): { out: BandResult[]; tied: BandResult[] } {
   if (ranked.length <= limit) return { out: [], tied: [] };
-  const boundary = at(ranked, limit).score!;
-  const atBoundary = (t: BandResult) => Math.abs(t.score! - boundary) <= TIE;
+  const boundary = scoreOf(at(ranked, limit));
+  const atBoundary = (t: BandResult) => Math.abs(scoreOf(t) - boundary) <= TIE;
   const out = ranked.filter((t, i) => i >= limit || atBoundary(t));
   // a tie across the boundary: someone within the limit shares the first excluded score
   const tied = ranked.slice(0, limit).some(atBoundary) ? ranked.filter(atBoundary) : [];
   return { out, tied };
 }
 
-const best = (a: BandResult, b: BandResult) => b.score! - a.score! || a.teacherId - b.teacherId;
+/** The score of a teacher ranked: only teachers with a score are (a band from the score, the list of those scored). */
+function scoreOf(t: BandResult): number {
+  if (t.score === null) throw new TypeError(`teacher ${t.teacherId} is ranked without a score`);
+  return t.score;
+}
+
+const best = (a: BandResult, b: BandResult) => scoreOf(b) - scoreOf(a) || a.teacherId - b.teacherId;
 
 export function bandTeachers(
   rules: AppraisalRules,
@@ -203,7 +209,7 @@ export function bandTeachers(
     const scored = members.filter((t) => t.score !== null).sort(best);
     scored.forEach((t, i) => {
       const prev = scored[i - 1];
-      t.rank = prev && Math.abs(prev.score! - t.score!) <= TIE ? prev.rank : i + 1;
+      t.rank = prev && Math.abs(scoreOf(prev) - scoreOf(t)) <= TIE ? prev.rank : i + 1;
       t.rankOf = scored.length;
     });
     const unitId = k === "school" || k === "" ? null : Number(k);

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { diagnosisTargets, persons } from "@/db/schema";
 import { col, one, queryOne, queryRows, queryValue } from "@/db/query";
@@ -12,8 +12,7 @@ import { loadRegistry } from "../instruments/registry";
 import { recompute } from "../scoring/compute";
 import { seedDemoScores } from "../scoring/demo";
 import { loadHistory } from "../scoring/history";
-import { currentPolicy } from "../scoring/policies";
-import { answersFor, fileOf, rng } from "../scoring/testing";
+import { answersFor, approvedPolicy, fileOf, rng } from "../scoring/testing";
 import { resetDb, testDb } from "../test/db";
 import { expectDomainError, refusalOf } from "../test/errors";
 import { differenceOf, normFigure, pooledFigure } from "./indicators";
@@ -30,21 +29,22 @@ describe("indicator figures (hand-worked)", () => {
         { n: 6, mean: 90, sd: 5 },
       ],
       100,
-    )!;
+    );
+    assert.exists(f);
     expect(f.n).toBe(10);
     expect(f.mean).toBeCloseTo(86, 10);
-    expect(f.ci95![0]).toBeCloseTo(79.851, 2);
-    expect(f.ci95![1]).toBeCloseTo(92.149, 2);
+    expect(f.ci95?.[0]).toBeCloseTo(79.851, 2);
+    expect(f.ci95?.[1]).toBeCloseTo(92.149, 2);
     expect(pooledFigure([], 100)).toBeNull();
     expect(pooledFigure([{ n: 1, mean: 70, sd: null }], 100)).toEqual({ mean: 70, n: 1, ci95: null });
   });
 
   it("the norm is the mean of class means with k classes; none below 2", () => {
     // 80, 84, 88: mean 84, sd 4, SE 2.3094, t(0.975, 2) = 4.3027 → half-width 9.9366
-    const f = normFigure([80, 84, 88], 100)!;
+    const f = normFigure([80, 84, 88], 100);
     expect(f).toMatchObject({ mean: 84, n: 3 });
-    expect(f.ci95![0]).toBeCloseTo(74.063, 2);
-    expect(f.ci95![1]).toBeCloseTo(93.937, 2);
+    expect(f?.ci95?.[0]).toBeCloseTo(74.063, 2);
+    expect(f?.ci95?.[1]).toBeCloseTo(93.937, 2);
     expect(normFigure([80], 100)).toBeNull();
   });
 
@@ -96,7 +96,8 @@ describe("the teacher's indicator view", () => {
     const v = await me.appraisal.indicators({});
     expect(v.term?.code).toBe(DEMO_TERMS.previous);
     expect(v.blocks.map((b) => b.group)).not.toContain("self");
-    const student = v.blocks.find((b) => b.group === "student")!;
+    const student = v.blocks.find((b) => b.group === "student");
+    assert.exists(student);
     expect(student.targets).toBeGreaterThanOrEqual(2);
     expect(student.normClasses).toBeGreaterThanOrEqual(student.targets);
     expect(student.indicators.map((i) => i.id)).toEqual([
@@ -117,12 +118,12 @@ describe("the teacher's indicator view", () => {
     ]);
     expect(student.indicators.filter((i) => i.level === 2).every((i) => i.parent !== null)).toBe(true);
     for (const i of student.indicators) {
-      expect(i.teacher!.n).toBeGreaterThanOrEqual(5);
-      expect(i.norm!.n).toBe(student.normClasses);
+      expect(i.teacher?.n).toBeGreaterThanOrEqual(5);
+      expect(i.norm?.n).toBe(student.normClasses);
       expect(i.difference).toBe(differenceOf(i.teacher, i.norm));
     }
     // the teacher's figure is the pooled valid responses of the reported targets, by hand in SQL
-    const p = (await currentPolicy(db, "2025-2026"))!;
+    const p = await approvedPolicy(db, "2025-2026");
     const direct = await queryOne(
       db,
       { m: col.num, n: col.int },
@@ -131,16 +132,19 @@ describe("the teacher's indicator view", () => {
         join campaign_targets t on t.id = rs.target_id join target_results r on r.policy_id = ${p.id} and r.target_id = t.id and r.rater_group = rs.rater_group
       where t.teacher_id = ${teacher.id} and rs.rater_group = 'student' and r.reported and rs.total is not null`,
     );
-    expect(student.indicators[0]?.teacher!.n).toBe(direct.n);
-    expect(student.indicators[0]?.teacher!.mean).toBeCloseTo(direct.m, 9);
+    expect(student.indicators[0]?.teacher?.n).toBe(direct.n);
+    expect(student.indicators[0]?.teacher?.mean).toBeCloseTo(direct.m, 9);
     expect(v.trend.map((t) => t.term)).toEqual([DEMO_TERMS.previous]);
     expect(v.trend[0]?.n).toBeGreaterThan(0);
   });
 
   it("a group below its minimum enters no figure", async () => {
     const me = await as(teacher.number);
-    const before = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student")!;
-    const p = (await currentPolicy(db, "2025-2026"))!;
+    const before = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student");
+    assert.exists(before);
+    const teacherBefore = at(before.indicators, 0).teacher;
+    assert.exists(teacherBefore);
+    const p = await approvedPolicy(db, "2025-2026");
     // one of the teacher's student classes falls below the minimum (as if fewer had answered)
     const target = await queryValue(
       db,
@@ -152,10 +156,11 @@ describe("the teacher's indicator view", () => {
       sql`update target_results set reported = false where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`,
     );
     try {
-      const after = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student")!;
+      const after = (await me.appraisal.indicators({})).blocks.find((b) => b.group === "student");
+      assert.exists(after);
       expect(after.targets).toBe(before.targets - 1);
       expect(after.normClasses).toBe(before.normClasses - 1);
-      expect(after.indicators[0]?.teacher!.n).toBeLessThan(at(before.indicators, 0).teacher!.n);
+      expect(after.indicators[0]?.teacher?.n).toBeLessThan(teacherBefore.n);
     } finally {
       await db.execute(
         sql`update target_results set reported = true where policy_id = ${p.id} and target_id = ${target} and rater_group = 'student'`,
@@ -172,7 +177,8 @@ describe("the teacher's indicator view", () => {
 describe("self-diagnosis", () => {
   it("defaults each 一级 target to the norm mean (to the one decimal it is shown with), saves targets with causes and measures, refuses bad input in the user's language and writes nothing", async () => {
     const me = await as(teacher.number);
-    const term = (await me.appraisal.indicators({})).term!;
+    const term = (await me.appraisal.indicators({})).term;
+    assert.exists(term);
     const plan = await me.appraisal.diagnosis.plan({ termId: term.id });
     expect(plan.next).toBeNull();
     const student = plan.rows.filter((r) => r.group === "student");
@@ -180,10 +186,14 @@ describe("self-diagnosis", () => {
     for (const r of plan.rows) {
       expect(r.saved).toBe(false);
       // the value the teacher sees beside it, not 86.73333…: a target reads as it was typed
-      expect(r.target).toBe(Math.round((r.norm?.mean ?? r.current?.mean)! * 10) / 10);
+      const shown = r.norm?.mean ?? r.current?.mean;
+      assert.exists(shown);
+      expect(r.target).toBe(Math.round(shown * 10) / 10);
       expect(r.next).toBeNull();
     }
-    const i5 = student.find((r) => r.indicator === "I5")!;
+    const i5 = student.find((r) => r.indicator === "I5");
+    assert.exists(i5);
+    assert.exists(i5.current);
     const mixed = {
       termId: term.id,
       items: [
@@ -211,7 +221,7 @@ describe("self-diagnosis", () => {
     await expectDomainError(me.appraisal.diagnosis.plan({ termId: 999_999 }), { code: "appraisal.errors.diagnosisTerm" });
     expect(await queryValue(db, col.int, sql`select count(*)::int from diagnosis_targets`)).toBe(0);
 
-    const target = Math.min(100, Math.round((i5.current!.mean + 3) * 10) / 10);
+    const target = Math.min(100, Math.round((i5.current.mean + 3) * 10) / 10);
     const first = await me.appraisal.diagnosis.save({
       termId: term.id,
       items: [{ group: "student", instrument: i5.instrument, indicator: "I5", target, causes: "课后辅导少", measures: "每周两次答疑" }],
@@ -240,11 +250,11 @@ describe("self-diagnosis", () => {
         content: expect.stringContaining("教师自我诊断改进计划") as string,
       },
     ]);
-    const saved = (await me.appraisal.diagnosis.plan({ termId: term.id })).rows.find((r) => r.group === "student" && r.indicator === "I5")!;
+    const saved = (await me.appraisal.diagnosis.plan({ termId: term.id })).rows.find((r) => r.group === "student" && r.indicator === "I5");
     expect(saved).toMatchObject({ saved: true, target, causes: "课后辅导少", measures: "每周两次答疑" });
     const row = one(await db.select().from(diagnosisTargets).where(eq(diagnosisTargets.teacherId, teacher.id)));
     expect(row).toMatchObject({ termId: term.id, schoolYear: "2025-2026", raterGroup: "student", indicator: "I5", target });
-    expect(row.current).toBeCloseTo(i5.current!.mean, 9);
+    expect(row.current).toBeCloseTo(i5.current.mean, 9);
   });
 
   it("next term shows whether each target was met", async () => {
@@ -293,20 +303,22 @@ describe("self-diagnosis", () => {
       { mode: "existing", actorId: null },
     );
     for (const c of loaded.campaigns) await publishCampaign(db, c.id, clock, null);
-    await recompute(db, (await currentPolicy(db, "2026-2027"))!, { trigger: "manual" });
+    await recompute(db, await approvedPolicy(db, "2026-2027"), { trigger: "manual" });
 
     const me = await as(teacher.number);
     const terms = (await me.appraisal.indicators({})).terms;
     expect(terms.map((t) => t.code)).toEqual([DEMO_TERMS.current, DEMO_TERMS.previous]);
     const plan = await me.appraisal.diagnosis.plan({ termId: at(terms, 1).id });
     expect(plan.next?.code).toBe(DEMO_TERMS.current);
-    const i5 = plan.rows.find((r) => r.group === "student" && r.indicator === "I5")!;
+    const i5 = plan.rows.find((r) => r.group === "student" && r.indicator === "I5");
+    assert.exists(i5);
     // near-top answers next term: the target (at most 3 points above last term) is met
-    expect(i5.next!.term).toBe(DEMO_TERMS.current);
-    expect(i5.next!.value!.n).toBeGreaterThanOrEqual(12);
-    expect(i5.next!.met).toBe(i5.next!.value!.mean >= i5.target);
-    expect(i5.next!.met).toBe(true);
+    expect(i5.next?.term).toBe(DEMO_TERMS.current);
+    expect(i5.next?.value?.n).toBeGreaterThanOrEqual(12);
+    assert.exists(i5.next?.value);
+    expect(i5.next.met).toBe(i5.next.value.mean >= i5.target);
+    expect(i5.next.met).toBe(true);
     // a target never saved has no outcome
-    expect(plan.rows.find((r) => r.group === "student" && r.indicator === "I1")!.next).toBeNull();
+    expect(plan.rows.find((r) => r.group === "student" && r.indicator === "I1")?.next).toBeNull();
   });
 });

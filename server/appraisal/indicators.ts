@@ -14,6 +14,7 @@ import { QUALITY_RULES } from "@/server/shared/scoring/quality";
 import { confidenceInterval, mean, sampleSd } from "../scoring/stats";
 import { scoringModelOfVersion } from "../scoring/store";
 import { parseInput } from "../kernel/validate";
+import { atKey } from "@/server/shared/indexed";
 
 /**
  * A teacher's own indicator view ("why is my score 87.3", one level down): per term, for each
@@ -195,7 +196,7 @@ export async function termIndicators(
   );
   const blocks: IndicatorBlock[] = [];
   for (const [key] of keysOf) {
-    const g = groupOf.get(key)!;
+    const g = atKey(groupOf, key); // mine are among the targets
     const versionId = Number(key.split("\u0001")[1]);
     const def = defs.get(versionId);
     const model = await scoringModelOfVersion(db, versionId);

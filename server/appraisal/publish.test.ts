@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { appraisalResults, persons } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
@@ -10,7 +10,8 @@ import { importLibrary } from "../instruments/library";
 import { loadRegistry } from "../instruments/registry";
 import { recompute } from "../scoring/compute";
 import { seedDemoScores } from "../scoring/demo";
-import { approvePolicy, createPolicy, currentPolicy } from "../scoring/policies";
+import { approvePolicy, createPolicy } from "../scoring/policies";
+import { approvedPolicy } from "../scoring/testing";
 import { resetDb, testDb } from "../test/db";
 import ExcelJS from "exceljs";
 import { appealAttachment, fileAppeal } from "./appeals";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
   await importLibrary(db, loadRegistry(), { approvedBy: q.id, note: "示范" });
   await seedDemoScores(db, () => {});
-  const p = (await currentPolicy(db, YEAR))!;
+  const p = await approvedPolicy(db, YEAR);
   await recompute(db, p, { trigger: "manual" });
   // a banded teacher with a teacher account; UA-CS also administers that teacher's college here
   const t = await queryOne(
@@ -80,7 +81,8 @@ describe("publishing an appraisal", () => {
     await quality.appraisal.versions.approve({ versionId: v.id });
     const mine = await teacher.appraisal.mine({ schoolYear: YEAR });
     expect(mine.published).toMatchObject({ version: 1, status: "notice", noticeFrom: "2026-09-07", noticeUntil: "2026-09-11" });
-    const band = mine.row!.band;
+    assert.exists(mine.row);
+    const band = mine.row.band;
     expect(["good", "pass"]).toContain(band);
     // frozen: a recompute after a veto changes the live bands, not the version on notice
     await hr.appraisal.vetoes.record({
@@ -90,11 +92,11 @@ describe("publishing an appraisal", () => {
       reason: "测试",
       decidedOn: "2026-09-07",
     });
-    const p = (await currentPolicy(db, YEAR))!;
+    const p = await approvedPolicy(db, YEAR);
     await recompute(db, p, { trigger: "manual" });
     const live = one(await db.select().from(appraisalResults).where(eq(appraisalResults.teacherId, teacherId)));
     expect(live.band).toBe("fail");
-    expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row!.band).toBe(band);
+    expect((await teacher.appraisal.mine({ schoolYear: YEAR })).row?.band).toBe(band);
     // a change needs a new version with a reason
     await expectDomainError(hr.appraisal.versions.prepare({ schoolYear: YEAR }), { code: "appraisal.errors.frozen" });
     // locking waits for the end of the notice
@@ -177,7 +179,8 @@ describe("publishing an appraisal", () => {
     const hr = await as("hr");
     clock = new Date("2026-09-14T02:00:00Z");
     const s = await hr.appraisal.summary({ schoolYear: YEAR });
-    const inForce = s.versions.find((v) => v.status === "notice")!;
+    const inForce = s.versions.find((v) => v.status === "notice");
+    assert.exists(inForce);
     await hr.appraisal.versions.lock({ versionId: inForce.id });
     const all = await hr.appraisal.table({ schoolYear: YEAR, pageSize: 200 });
     expect(all.source).toBe("version");
@@ -195,16 +198,21 @@ describe("publishing an appraisal", () => {
 
   it("the XLSX export: the documented columns, one row per teacher in scope, each logged as viewed", async () => {
     const p = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "hr")));
-    const hrUser = (await loadSessionUser(db, p.id))!;
+    const hrUser = await loadSessionUser(db, p.id);
+    assert.exists(hrUser);
     const before = await queryValue(db, col.int, sql`select count(*)::int as n from result_views where what = 'appraisal.export'`);
     const buf = await appraisalXlsx(db, "all", YEAR, hrUser, "hr", now);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(buf).buffer);
-    const ws = wb.getWorksheet("appraisal")!;
+    const ws = wb.getWorksheet("appraisal");
+    assert.exists(ws);
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...EXPORT_COLUMNS]);
     const rows = ws.rowCount - 1;
     expect(rows).toBeGreaterThan(10);
-    const mine = ws.getRows(2, rows)!.find((r) => r.getCell(1).value === teacherNumber)!;
+    const sheetRows = ws.getRows(2, rows);
+    assert.exists(sheetRows);
+    const mine = sheetRows.find((r) => r.getCell(1).value === teacherNumber);
+    assert.exists(mine);
     expect(mine.getCell(8).value).toBe("good"); // corrected by the upheld review
     expect(mine.getCell(10).value).toBe("appeal");
     expect(mine.getCell(4).value).toBe(YEAR);
@@ -215,10 +223,10 @@ describe("publishing an appraisal", () => {
   it("an upheld review that corrects to 优秀 is refused when the version's quota is full, and nothing changes", async () => {
     // a policy whose cut-off puts nearly everyone at 优秀 by score: the quota binds
     const q = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "quality")));
-    const base = (await currentPolicy(db, YEAR))!;
+    const base = await approvedPolicy(db, YEAR);
     const created = await createPolicy(db, { ...base.policy, appraisal: { cutoffs: { excellent: 60, good: 50, pass: 40 } } }, q.id);
     await approvePolicy(db, created.id, q.id, "测试：名额约束", clock);
-    await recompute(db, (await currentPolicy(db, YEAR))!, { trigger: "manual" });
+    await recompute(db, await approvedPolicy(db, YEAR), { trigger: "manual" });
     const hr = await as("hr");
     const quality = await as("quality");
     const v = await hr.appraisal.versions.prepare({ schoolYear: YEAR, reason: "按新评分方案重新定等" });
@@ -271,7 +279,9 @@ describe("publishing an appraisal", () => {
     await hr.appraisal.vetoes.revoke({ id: veto.id, reason: "复查后撤销" });
     const page = await hr.appraisal.teacher({ teacherId: other.id, schoolYear: YEAR });
     expect(page.vetoes.find((v) => v.id === veto.id)).toMatchObject({ revokeReason: "复查后撤销" });
-    expect(page.vetoes.find((v) => v.id === veto.id)!.revokedAt).not.toBeNull();
+    const revoked = page.vetoes.find((v) => v.id === veto.id);
+    assert.exists(revoked);
+    expect(revoked.revokedAt).not.toBeNull();
     expect(await refusalOf(hr.appraisal.vetoes.revoke({ id: veto.id, reason: "again" }))).toEqual({
       code: "NOT_FOUND",
       message: "No such veto, or it has been revoked.",
