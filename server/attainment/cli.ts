@@ -70,10 +70,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const locale: Locale = toLocale(values.locale);
   const missing = [...ATTAINMENT_FILES, "output"].filter((k) => !values[k]);
+  const output = values.output;
   const method = (values.method ?? "item_ratio") as ObjectiveMethod;
   const courseAggregate = (values.course ?? "min") as CourseAggregate;
   const strengthValues = parseStrengths(values.strengths);
-  if (missing.length || !OBJECTIVE_METHODS.includes(method) || !COURSE_AGGREGATES.includes(courseAggregate) || !strengthValues) {
+  if (missing.length || !output || !OBJECTIVE_METHODS.includes(method) || !COURSE_AGGREGATES.includes(courseAggregate) || !strengthValues) {
     io.err(USAGE);
     return 2;
   }
@@ -81,8 +82,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     values.threshold === undefined ? DEFAULT_THRESHOLD : /^\s*[\d.]+\s*$/.test(values.threshold) ? Number(values.threshold) : NaN;
   const bytes = {} as Record<AttainmentFile, Uint8Array>;
   for (const f of ATTAINMENT_FILES) {
+    const file = values[f];
+    if (!file) {
+      io.err(USAGE); // none is missing: checked above
+      return 2;
+    }
     try {
-      bytes[f] = readFileSync(values[f]!);
+      bytes[f] = readFileSync(file);
     } catch (e) {
       io.err(`${f}: ${(e as Error).message}`);
       return 1;
@@ -95,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const params: AttainmentParams = { threshold, method, courseAggregate, strengthValues };
   const doc = attainmentDocument(computeAttainment(input, params));
-  writeFileSync(values.output!, JSON.stringify(doc, null, 2) + "\n");
+  writeFileSync(output, JSON.stringify(doc, null, 2) + "\n");
   const short = doc.requirements.filter((r) => !r.attained).length;
   io.out(
     `attainment: objectives=${doc.objectives.length} courses=${doc.courses.length} points=${doc.points.length} requirements=${doc.requirements.length} below_threshold=${short} → ${values.output}`,

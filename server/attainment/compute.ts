@@ -281,7 +281,7 @@ export function shortfalls(current: AttainmentResult, next?: AttainmentResult): 
       attainment,
       threshold: t,
       next: n,
-      recovered: n === null ? null : isAttained(n, next!.params.threshold),
+      recovered: n === null || !next ? null : isAttained(n, next.params.threshold),
     };
   };
   return [

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { match } from "@/server/test/match";
 import { attainmentDocument, computeAttainment, type AttainmentDocument } from "./compute";
 import { runCli } from "./cli";
@@ -28,11 +28,12 @@ describe("reading the four files", () => {
   it("the example's files give the example's input and the same numbers", async () => {
     const { input, issues } = await loadAttainmentFiles(bytesOf(EXAMPLE_FILES), "zh");
     expect(issues).toEqual([]);
-    expect(input!.requirements).toEqual([
+    assert.exists(input);
+    expect(input.requirements).toEqual([
       { code: "R1", points: [{ code: "1.1", title: "工程知识" }, { code: "1.2" }] },
       { code: "R2", points: [{ code: "2.1", title: "问题分析" }] },
     ]);
-    expect(attainmentDocument(computeAttainment(input!, PARAMS))).toEqual(attainmentDocument(computeAttainment(EXAMPLE, PARAMS)));
+    expect(attainmentDocument(computeAttainment(input, PARAMS))).toEqual(attainmentDocument(computeAttainment(EXAMPLE, PARAMS)));
   });
 
   it("Chinese headers in any order, a BOM, 高/中/低, and XLSX scores", async () => {
@@ -52,7 +53,8 @@ describe("reading the four files", () => {
     ]);
     const { input, issues } = await loadAttainmentFiles(files, "zh");
     expect(issues).toEqual([]);
-    expect(attainmentDocument(computeAttainment(input!, PARAMS))).toEqual(attainmentDocument(computeAttainment(EXAMPLE, PARAMS)));
+    assert.exists(input);
+    expect(attainmentDocument(computeAttainment(input, PARAMS))).toEqual(attainmentDocument(computeAttainment(EXAMPLE, PARAMS)));
   });
 });
 
@@ -222,17 +224,17 @@ describe("the outcome model from the requirements and support files", () => {
       "zh",
     );
     expect(issues).toEqual([]);
-    expect(model!.requirements.map((r) => [r.code, r.points.map((p) => p.code)])).toEqual([
+    expect(model?.requirements.map((r) => [r.code, r.points.map((p) => p.code)])).toEqual([
       ["R1", ["1.1", "1.2"]],
       ["R2", ["2.1"]],
     ]);
-    expect(model!.courseObjectives).toEqual([
+    expect(model?.courseObjectives).toEqual([
       { course: "C1", code: "CO1" },
       { course: "C2", code: "CO1" },
       { course: "C1", code: "CO2" },
     ]);
-    expect(model!.threshold).toBe(0.65);
-    expect(model!.strengthValues).toEqual({ H: 3, M: 2, L: 1 });
+    expect(model?.threshold).toBe(0.65);
+    expect(model?.strengthValues).toEqual({ H: 3, M: 2, L: 1 });
   });
 
   it("refuses a point nobody supports and a strength other than H/M/L, with row and column", async () => {

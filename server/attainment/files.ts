@@ -251,8 +251,9 @@ function checkRequirements(f: ParsedFile, issues: AttainmentIssue[]) {
     const requirement = cells.requirement;
     const point = cells.point;
     if (!requirement || !point) continue; // reported as required
-    if (pointRows.has(point)) {
-      issues.push(issue("requirements", row, h.point, "attainment.check.duplicate", { value: point, first: pointRows.get(point)! }));
+    const first = pointRows.get(point);
+    if (first !== undefined) {
+      issues.push(issue("requirements", row, h.point, "attainment.check.duplicate", { value: point, first }));
       continue;
     }
     pointRows.set(point, row);
@@ -292,20 +293,19 @@ function checkAssessments(f: ParsedFile, issues: AttainmentIssue[], courses?: Se
       ok = false;
     }
     const k = itemKey(course, item);
-    if (items.has(k)) {
-      issues.push(
-        issue("assessments", row, h.item, "attainment.check.duplicate", { value: `${course} ${item}`, first: items.get(k)!.row }),
-      );
+    const first = items.get(k);
+    if (first !== undefined) {
+      issues.push(issue("assessments", row, h.item, "attainment.check.duplicate", { value: `${course} ${item}`, first: first.row }));
       continue;
     }
-    if (!ok) continue;
-    const a: AssessmentItem = { course, item, fullMarks: full!, objective, weight: weight! };
+    if (!ok || full === null || weight === null) continue;
+    const a: AssessmentItem = { course, item, fullMarks: full, objective, weight };
     items.set(k, { item: a, row });
     list.push(a);
     const ok2 = objKey(course, objective);
     const o = objectives.get(ok2) ?? { course, objective, sum: 0, firstRow: row, rows: [] };
     objectives.set(ok2, o);
-    o.sum += weight!;
+    o.sum += weight;
     o.rows.push(row);
   }
   for (const o of objectives.values()) {
@@ -354,14 +354,13 @@ function checkSupport(
       ok = false;
     }
     const k = JSON.stringify([course, objective, point]);
-    if (seen.has(k)) {
-      issues.push(
-        issue("support", row, h.point, "attainment.check.duplicate", { value: `${course} ${objective} → ${point}`, first: seen.get(k)! }),
-      );
+    const first = seen.get(k);
+    if (first !== undefined) {
+      issues.push(issue("support", row, h.point, "attainment.check.duplicate", { value: `${course} ${objective} → ${point}`, first }));
       continue;
     }
     seen.set(k, row);
-    if (ok) links.push({ course, objective, point, strength: strength! });
+    if (ok && strength) links.push({ course, objective, point, strength });
   }
   return links;
 }
@@ -405,8 +404,9 @@ function checkScores(
       continue;
     }
     const k = JSON.stringify([course, student, item]);
-    if (seen.has(k)) {
-      issues.push(issue("scores", row, h.item, "attainment.check.duplicate", { value: `${student} ${item}`, first: seen.get(k)! }));
+    const first = seen.get(k);
+    if (first !== undefined) {
+      issues.push(issue("scores", row, h.item, "attainment.check.duplicate", { value: `${student} ${item}`, first }));
       continue;
     }
     seen.set(k, row);

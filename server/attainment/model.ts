@@ -308,18 +308,19 @@ export async function surveyMappingFromFile(
       at(row, h.objective, "attainment.check.unknownTrainingObjective", { value: objective });
       ok = false;
     }
-    if (!ok) continue;
+    if (!ok || !source) continue;
     const k = JSON.stringify([source, cells.item, requirement ?? null, objective ?? null]);
-    if (seen.has(k)) {
+    const first = seen.get(k);
+    if (first !== undefined) {
       at(row, h.item, "attainment.check.duplicate", {
         value: `${cells.survey} ${cells.item} → ${requirement ?? objective}`,
-        first: seen.get(k)!,
+        first,
       });
       continue;
     }
     seen.set(k, row);
     mapping.push({
-      source: source!,
+      source,
       item: cells.item,
       ...(cells.title ? { title: cells.title } : {}),
       ...(requirement ? { requirement } : { objective }),

@@ -40,7 +40,7 @@ export async function raiseShortfallOrders(
     sql`select unit_id, code, name from programmes where id = ${run.programmeId}`,
   );
   if (!prog) return { created: 0, existing: 0 };
-  const codes = [...new Set(list.filter((s) => s.course).map((s) => s.course!))];
+  const codes = [...new Set(list.flatMap((s) => (s.course ? [s.course] : [])))];
   const teacher = sql<number | null>`(select st.person_id from sections s join terms tm on tm.id = s.term_id
       join section_teachers st on st.section_id = s.id and st.role = 'lead'
     where s.course_id = courses.id and tm.school_year = ${run.schoolYear} and exists (select 1 from assessment_items i where i.section_id = s.id)

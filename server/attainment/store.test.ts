@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq, like, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import { match } from "@/server/test/match";
 import { z } from "zod";
 import type { Db } from "@/db/client";
@@ -58,11 +58,13 @@ const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("the demo's engineering programme", () => {
   it("has an approved model (12 requirements, 24 points), a year of gradebooks and a computed run", async () => {
-    const m = (await currentModel(db, programmeId))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
     expect(m.status).toBe("approved");
     expect(m.model.requirements).toHaveLength(12);
     expect(m.model.requirements.flatMap((r) => r.points)).toHaveLength(24);
-    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const run = await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear);
+    assert.exists(run);
     expect(run.result.requirements).toHaveLength(12);
     expect(run.result.params).toEqual({
       threshold: 0.7,
@@ -77,8 +79,10 @@ describe("the demo's engineering programme", () => {
   });
 
   it("the CLI on the exported files gives the same numbers as the app", async () => {
-    const m = (await currentModel(db, programmeId))!;
-    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
+    const run = await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear);
+    assert.exists(run);
     const { files, params } = await exportProgrammeFiles(db, m.id, DEMO_ATTAINMENT.schoolYear);
     const dir = mkdtempSync(path.join(tmpdir(), "attainment-demo-"));
     const args: string[] = [];
@@ -103,18 +107,27 @@ describe("the demo's engineering programme", () => {
 
 describe("indirect attainment from the demo's surveys", () => {
   it("each requirement's survey value beside the direct one, with its n; groups below the minimum of raters never enter", async () => {
-    const m = (await currentModel(db, programmeId))!;
-    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
-    const ind = run.result.indirect!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
+    const run = await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear);
+    assert.exists(run);
+    const ind = run.result.indirect;
+    assert.exists(ind);
     expect(ind.alpha).toBeNull();
     expect(ind.requirements.map((r) => r.requirement)).toEqual(run.result.requirements.map((r) => r.requirement));
-    for (const r of ind.requirements)
-      expect(r.direct).toBe(run.result.requirements.find((x) => x.requirement === r.requirement)!.attainment);
+    for (const r of ind.requirements) {
+      const direct: (typeof run.result.requirements)[number] | undefined = run.result.requirements.find(
+        (x) => x.requirement === r.requirement,
+      );
+      assert.exists(direct);
+      expect(r.direct).toBe(direct.attainment);
+    }
     // GR6 and GR7 have no mapped item
     expect(ind.requirements.filter((r) => r.indirect === null).map((r) => r.requirement)).toEqual(["GR6", "GR7"]);
     // Respondents of the reported groups only: the graduating class 48; alumni one year out 12 (the 2023
     // cohort's 3 answers are below the minimum of 5); employers 6 + 5 + 7 + 5 = 23 (the one with 2 withheld).
-    const gr1 = ind.requirements.find((r) => r.requirement === "GR1")!.indirect!;
+    const gr1 = ind.requirements.find((r) => r.requirement === "GR1")?.indirect;
+    assert.exists(gr1);
     expect(gr1.n).toBe(48 + 12 + 23);
     expect(gr1.items.map((i) => `${i.source}:${i.item}`).sort()).toEqual([
       "alumni:teaching_satisfaction",
@@ -130,20 +143,23 @@ describe("indirect attainment from the demo's surveys", () => {
         expect(r.indirect.value).toBeLessThanOrEqual(1);
         expect(r.indirect.n).toBeGreaterThanOrEqual(5);
       }
-    expect(ind.requirements.find((r) => r.requirement === "GR9")!.indirect!.n).toBe(23);
+    expect(ind.requirements.find((r) => r.requirement === "GR9")?.indirect?.n).toBe(23);
     expect(ind.withheld).toEqual({ alumni: 1, employer: 1 });
     // training objectives: the five-year wave (2021, 9 answers) and the employers
-    const po1 = ind.objectives.find((o) => o.objective === "PO1")!;
-    expect(po1.indirect!.n).toBe(9 + 23);
-    expect(po1.indirect!.items.some((i) => i.source === "graduating")).toBe(false);
+    const po1 = ind.objectives.find((o) => o.objective === "PO1");
+    assert.exists(po1);
+    expect(po1.indirect?.n).toBe(9 + 23);
+    expect(po1.indirect?.items.some((i) => i.source === "graduating")).toBe(false);
     expect(ind.objectives).toHaveLength(5);
   });
 
   it("α set in a new model version blends, and the run records it", async () => {
-    const m = (await currentModel(db, programmeId))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
     const v = await createModelVersion(db, { programmeId, cohorts: m.cohorts, model: { ...m.model, alpha: 0.8 } }, quality, NOW);
     const run = await computeProgrammeRun(db, v.id, DEMO_ATTAINMENT.schoolYear, quality, NOW);
-    const ind = run.result.indirect!;
+    const ind = run.result.indirect;
+    assert.exists(ind);
     expect(ind.alpha).toBe(0.8);
     for (const r of ind.requirements) {
       if (r.indirect) expect(r.blended).toBeCloseTo(0.8 * r.direct + 0.2 * r.indirect.value, 12);
@@ -156,8 +172,10 @@ describe("indirect attainment from the demo's surveys", () => {
 
 describe("shortfalls into the improvement loop", () => {
   it("every requirement, point and course objective below the threshold has one order, for the course's teacher or the programme's unit; computing again adds none", async () => {
-    const m = (await currentModel(db, programmeId))!;
-    const run = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
+    const run = await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear);
+    assert.exists(run);
     const short = shortfalls(run.result);
     expect(short.length).toBeGreaterThan(0);
     const orders = async () =>
@@ -169,8 +187,10 @@ describe("shortfalls into the improvement loop", () => {
     expect(before).toHaveLength(short.length);
     expect(before.every((o) => o.source === "attainment" && o.programmeId === programmeId && o.status === "issued")).toBe(true);
     const prog = one(await db.select({ unitId: programmes.unitId }).from(programmes).where(eq(programmes.id, programmeId)));
-    const req = short.find((s) => s.level === "requirement")!;
-    const reqOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, req))!;
+    const req = short.find((s) => s.level === "requirement");
+    assert.exists(req);
+    const reqOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, req));
+    assert.exists(reqOrder);
     expect(reqOrder).toMatchObject({
       unitId: prog.unitId,
       ownerId: null,
@@ -179,8 +199,11 @@ describe("shortfalls into the improvement loop", () => {
     });
     expect(reqOrder.content).toContain(`毕业要求 ${req.code}`);
     // a course objective's order: the lead teacher of the course's first section of the year with a gradebook, the course's unit
-    const obj = short.find((s) => s.level === "objective")!;
-    const objOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, obj))!;
+    const obj = short.find((s) => s.level === "objective");
+    assert.exists(obj);
+    assert.exists(obj.course);
+    const objOrder = before.find((o) => o.dedupeKey === shortfallKey(m.id, obj));
+    assert.exists(objOrder);
     const lead = one(
       await queryRows(
         db,
@@ -188,7 +211,7 @@ describe("shortfalls into the improvement loop", () => {
         sql`
       select st.person_id, c.unit_id, c.id as course_id from sections s join courses c on c.id = s.course_id join terms tm on tm.id = s.term_id
         join section_teachers st on st.section_id = s.id and st.role = 'lead'
-      where c.code = ${obj.course!} and tm.school_year = ${DEMO_ATTAINMENT.schoolYear} and exists (select 1 from assessment_items i where i.section_id = s.id)
+      where c.code = ${obj.course} and tm.school_year = ${DEMO_ATTAINMENT.schoolYear} and exists (select 1 from assessment_items i where i.section_id = s.id)
       order by s.code, st.person_id limit 1`,
       ),
     );
@@ -207,7 +230,8 @@ describe("shortfalls into the improvement loop", () => {
 
 describe("outcome model versions", () => {
   it("the same model again is unchanged; a change is a new draft version; old runs keep theirs", async () => {
-    const m = (await currentModel(db, programmeId))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
     const before = one(
       await db
         .select({ n: sql<number>`count(*)::int` })
@@ -219,12 +243,13 @@ describe("outcome model versions", () => {
     const v2 = await createModelVersion(db, { programmeId, cohorts: m.cohorts, model: changed }, quality, NOW);
     expect(v2).toMatchObject({ status: "created", version: m.version + 1 });
     // still the approved v1 in force until v2 is approved
-    expect((await currentModel(db, programmeId))!.id).toBe(m.id);
+    expect((await currentModel(db, programmeId))?.id).toBe(m.id);
     await approveModelVersion(db, v2.id, quality, "阈值调整为 0.75", NOW);
-    expect((await currentModel(db, programmeId))!.id).toBe(v2.id);
+    expect((await currentModel(db, programmeId))?.id).toBe(v2.id);
     const run2 = await computeProgrammeRun(db, v2.id, DEMO_ATTAINMENT.schoolYear, quality, NOW);
     expect(run2.result.params.threshold).toBe(0.75);
-    const old = (await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear))!;
+    const old = await latestRun(db, [m.id], DEMO_ATTAINMENT.schoolYear);
+    assert.exists(old);
     expect(old.result.params.threshold).toBe(0.7);
     const after = one(
       await db
@@ -237,11 +262,12 @@ describe("outcome model versions", () => {
       code: "attainment.errors.alreadyApproved",
     });
     await retireModelVersion(db, v2.id, quality, NOW);
-    expect((await currentModel(db, programmeId))!.id).toBe(m.id);
+    expect((await currentModel(db, programmeId))?.id).toBe(m.id);
   });
 
   it("refuses a model with an unsupported point or a strength other than H/M/L, storing nothing", async () => {
-    const m = (await currentModel(db, programmeId))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
     const { n } = one(await db.select({ n: sql<number>`count(*)::int` }).from(outcomeModels));
     const unsupported = { ...m.model, support: m.model.support.filter((s) => s.point !== "1.1") };
     await expect(createModelVersion(db, { programmeId, cohorts: [2026], model: unsupported }, quality, NOW)).rejects.toMatchObject({
@@ -329,7 +355,8 @@ describe("a teacher's gradebook", () => {
     const report = await sectionReport(db, s.id);
     // CO3 = mean(期末2)/50 over the roster
     const mean2 = s.students.reduce((a, _st, i) => a + 25 + (i % 25), 0) / s.students.length;
-    const co3 = report.result!.objectives.find((o) => o.objective === "CO3")!;
+    const co3 = report.result?.objectives.find((o) => o.objective === "CO3");
+    assert.exists(co3);
     expect(co3.attainment).toBeCloseTo(mean2 / 50, 12);
     expect(co3.students).toBe(s.students.length);
     expect(report.params.threshold).toBe(0.7);
@@ -358,7 +385,8 @@ describe("a teacher's gradebook", () => {
   });
 
   it("computing with an objective of the model that has no data in the year is refused, naming it", async () => {
-    const m = (await currentModel(db, programmeId))!;
+    const m = await currentModel(db, programmeId);
+    assert.exists(m);
     await expect(computeProgrammeRun(db, m.id, "2030-2031", quality, NOW)).rejects.toMatchObject({ code: "attainment.errors.missingData" });
     const r: AttainmentResult | null = (await latestRun(db, [m.id], "2030-2031"))?.result ?? null;
     expect(r).toBeNull();
@@ -388,10 +416,14 @@ describe("Word reports", () => {
       const pngs = media.filter((f) => f.endsWith(".png"));
       expect(svgs.length).toBeGreaterThan(0);
       expect(pngs.length).toBe(svgs.length);
-      const png = await zip.file(at(pngs, 0))!.async("uint8array");
+      const pngFile = zip.file(at(pngs, 0));
+      assert.exists(pngFile);
+      const png = await pngFile.async("uint8array");
       expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-      expect(await zip.file(at(svgs, 0))!.async("string")).toMatch(/^<svg/);
-      const xml = await zip.file("word/document.xml")!.async("string");
+      expect(await zip.file(at(svgs, 0))?.async("string")).toMatch(/^<svg/);
+      const documentXml = zip.file("word/document.xml");
+      assert.exists(documentXml);
+      const xml = await documentXml.async("string");
       expect(xml).toMatch(/达成情况评价报告/);
     }
   });
@@ -431,7 +463,7 @@ describe("who sees and changes what (through the router)", () => {
     const csAdmin = createCaller({ db, user: await person("UA-CS") });
     const report = await csAdmin.attainment.programme({ programmeId });
     expect(report.run?.result.requirements).toHaveLength(12);
-    expect(report.run!.result.objectives.every((o) => o.studentValues.length === 0)).toBe(true); // no per-student values leave for the programme page
+    expect(report.run?.result.objectives.every((o) => o.studentValues.length === 0)).toBe(true); // no per-student values leave for the programme page
     const [otherAdmin] = await queryRows(
       db,
       { id: col.int },
@@ -453,7 +485,8 @@ describe("the outcome model from files in the app", () => {
     const { sessionOf } = await import("../test/fixtures");
     const ua = one(await db.select({ id: persons.id }).from(persons).where(eq(persons.number, "UA-CS")));
     const user = await sessionOf(db, ua);
-    const current = (await currentModel(db, programmeId))!;
+    const current = await currentModel(db, programmeId);
+    assert.exists(current);
     const { files } = await exportProgrammeFiles(db, current.id, DEMO_ATTAINMENT.schoolYear);
     const form = (req: string, sup: string) => {
       const f = new FormData();

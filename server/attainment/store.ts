@@ -42,6 +42,7 @@ import { checkGradebookFiles, readAttainmentFile, type AttainmentIssue, type Par
 import { raiseShortfallOrders } from "./orders";
 import { surveyEvidence } from "./surveys";
 import { approvedModelVersion, currentModel, getModelVersion, modelInput, modelParams, type ModelVersionRow } from "./model";
+import { atKey } from "@/server/shared/indexed";
 
 export type SectionInfo = {
   id: number;
@@ -93,7 +94,7 @@ async function roster(db: DbOrTx, sectionIds: number[]): Promise<Map<number, Map
     .from(enrolments)
     .innerJoin(persons, eq(persons.id, enrolments.personId))
     .where(and(inArray(enrolments.sectionId, sectionIds), eq(enrolments.status, "enrolled")));
-  for (const r of rows) out.get(r.sectionId)!.set(r.number, r.id);
+  for (const r of rows) atKey(out, r.sectionId).set(r.number, r.id);
   return out;
 }
 
@@ -122,7 +123,7 @@ export async function importGradebook(
   const s = await sectionInfo(db, sectionId);
   const a = await readAttainmentFile("assessments", files.assessments, locale);
   const sc = await readAttainmentFile("scores", files.scores, locale);
-  const students = (await roster(db, [sectionId])).get(sectionId)!;
+  const students = atKey(await roster(db, [sectionId]), sectionId);
   const empty: ParsedFile = { rows: [], headers: {} };
   const broken = new Set<"assessments" | "scores">();
   if (!a.parsed) broken.add("assessments");
@@ -172,8 +173,8 @@ export async function writeGradebook(
     // One statement over three arrays (unnest): a gradebook of thousands of scores is one round trip of three parameters.
     for (let i = 0; i < scores.length; i += CHUNK * 10) {
       const part = scores.slice(i, i + CHUNK * 10);
-      const items = `{${part.map((x) => itemId.get(x.item)!).join(",")}}`;
-      const people = `{${part.map((x) => students.get(x.student)!).join(",")}}`;
+      const items = `{${part.map((x) => atKey(itemId, x.item)).join(",")}}`;
+      const people = `{${part.map((x) => atKey(students, x.student)).join(",")}}`;
       const values = `{${part.map((x) => x.score).join(",")}}`;
       await tx.execute(sql`insert into ${assessmentScores} (item_id, person_id, score)
         select * from unnest(${items}::int[], ${people}::int[], ${values}::float8[])`);
@@ -226,11 +227,13 @@ export async function sectionReport(db: DbOrTx, sectionId: number): Promise<Sect
   const model = s.programmeId === null ? null : await currentModel(db, s.programmeId);
   const params = model ? modelParams(model.model) : defaultParams;
   const { items, scores } = await gradebooks(db, [sectionId]);
-  const students = (await roster(db, [sectionId])).get(sectionId)!;
+  const students = atKey(await roster(db, [sectionId]), sectionId);
   const codeOf = new Map(items.map((i) => [i.id, i.code]));
   const [n] = await db.select().from(sectionAttainmentNotes).where(eq(sectionAttainmentNotes.sectionId, sectionId));
   const objectiveTitles = Object.fromEntries(
-    (model?.model.courseObjectives ?? []).filter((o) => o.course === s.courseCode && o.title).map((o) => [o.code, o.title!]),
+    (model?.model.courseObjectives ?? []).flatMap((o): [string, string][] =>
+      o.course === s.courseCode && o.title ? [[o.code, o.title]] : [],
+    ),
   );
   const result = items.length
     ? computeAttainment(
@@ -244,7 +247,7 @@ export async function sectionReport(db: DbOrTx, sectionId: number): Promise<Sect
             objective: i.objective,
             weight: i.weight,
           })),
-          scores: scores.map((x) => ({ course: s.courseCode, student: x.number, item: codeOf.get(x.itemId)!, score: x.score })),
+          scores: scores.map((x) => ({ course: s.courseCode, student: x.number, item: atKey(codeOf, x.itemId), score: x.score })),
           rosters: new Map([[s.courseCode, [...students.keys()]]]),
         },
         params,
@@ -298,7 +301,7 @@ export async function programmeInput(db: DbOrTx, model: ModelVersionRow, schoolY
   const seen = new Map<string, AssessmentItem>();
   const itemInfo = new Map<number, { course: string; code: string }>();
   for (const i of items) {
-    const course = courseOf.get(i.sectionId)!;
+    const course = atKey(courseOf, i.sectionId);
     itemInfo.set(i.id, { course, code: i.code });
     const key = JSON.stringify([course, i.code]);
     const a: AssessmentItem = { course, item: i.code, fullMarks: i.fullMarks, objective: i.objective, weight: i.weight };
@@ -314,11 +317,11 @@ export async function programmeInput(db: DbOrTx, model: ModelVersionRow, schoolY
   }
   const courseRosters = new Map<string, string[]>();
   for (const id of graded) {
-    const c = courseOf.get(id)!;
-    courseRosters.set(c, [...new Set([...(courseRosters.get(c) ?? []), ...rosters.get(id)!.keys()])]);
+    const c = atKey(courseOf, id);
+    courseRosters.set(c, [...new Set([...(courseRosters.get(c) ?? []), ...atKey(rosters, id).keys()])]);
   }
   const scoreRows: ScoreRow[] = scores.map((x) => {
-    const info = itemInfo.get(x.itemId)!;
+    const info = atKey(itemInfo, x.itemId);
     return { course: info.course, student: x.number, item: info.code, score: x.score };
   });
   return { requirements, support, assessments, scores: scoreRows, rosters: courseRosters };

@@ -80,7 +80,8 @@ export async function surveyEvidence(db: DbOrTx, programmeId: number, schoolYear
   );
   const firstYear = Number(schoolYear.slice(0, 4));
   for (const r of rows) {
-    const source = (Object.keys(SURVEY_SOURCE_KINDS) as SurveySource[]).find((s) => SURVEY_SOURCE_KINDS[s].kind === r.kind)!;
+    const source = (Object.keys(SURVEY_SOURCE_KINDS) as SurveySource[]).find((s) => SURVEY_SOURCE_KINDS[s].kind === r.kind);
+    if (!source) throw new TypeError(`a campaign of kind ${r.kind} is no survey source`); // the query selects only those kinds
     if (!r.reported) {
       withheld[source] = (withheld[source] ?? 0) + 1;
       continue;
