@@ -1,4 +1,5 @@
-// Lint (`npm run lint`, run first in CI): typescript-eslint's type-checked recommended rules,
+// Lint (`npm run lint`, run first in CI): typescript-eslint's type-checked recommended rules
+// (the no-unsafe-* family included) and no non-null assertions,
 // React's rules of hooks, and the architecture's arrows (.ci/lint/architecture.mjs: layers,
 // client code, import cycles). No eslint-disable comments: a rule that does not fit the
 // codebase is chosen off here, with the reason.
@@ -33,6 +34,9 @@ export default defineConfig(
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       // Import parsing strips control characters from cells on purpose.
       "no-control-regex": "off",
+      // No `!`: an element in range by construction is read with at()/atKey() (server/shared/indexed.ts),
+      // a row that must exist with one() (db/query.ts); otherwise a guard says what happens.
+      "@typescript-eslint/no-non-null-assertion": "error",
       // `_`-prefixed names mark what a destructuring leaves out on purpose.
       "@typescript-eslint/no-unused-vars": [
         "error",
