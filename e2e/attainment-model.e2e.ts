@@ -83,9 +83,18 @@ describe("OBE outcome model editor", () => {
     await lead.goto(editorUrl);
     await lead.getByRole("tab", { name: "支撑矩阵" }).click();
     const cell = lead.getByTestId("cell-SE3101-CO1-1.3");
-    await cell.click();
-    await lead.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title='H']").click();
-    await lead.getByTestId("save-model").click();
+    // Choose H in the cell's dropdown; a choice clicked while the dropdown is still opening can
+    // be lost on a loaded machine (once in CI), so choose again until the editor has the change.
+    const save = lead.getByTestId("save-model");
+    for (let tries = 0; tries < 3 && !(await save.isEnabled()); tries++) {
+      await cell.click();
+      await lead.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title='H']").click();
+      await expect
+        .poll(() => save.isEnabled(), { timeout: 5_000 })
+        .toBe(true)
+        .catch(() => undefined);
+    }
+    await save.click();
     await expect.poll(() => lead.getByTestId("save-outcome").count()).toBe(1);
     expect(await lead.getByTestId("save-outcome").innerText()).toContain("已保存为第 3 版（草稿），替代了第 2 版草稿");
     await expect.poll(() => lead.getByTestId("draft-problems").count()).toBe(0);
